@@ -1,0 +1,18 @@
+//===- qc-opt.cpp - run qc passes on MLIR text, for lit tests -------------===//
+#include "dialects/qc/IR/QCDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::qc::QCDialect, mlir::func::FuncDialect>();
+  mlir::registerTransformsPasses();
+  mlir::qc::registerQCPasses();
+  mlir::qc::registerQCPipelines();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "qc optimizer driver\n", registry));
+}

@@ -1,0 +1,519 @@
+//===- QCOps.td - the qc dialect's graph operations -------*- tablegen -*-===//
+//
+// The float graph ops of qc: one op per ONNX-level operation that qc imports,
+// executes with its reference executor and later quantizes. Layout is NCHW at
+// this level (as ONNX); the integer lowering moves to NHWC.
+//
+// Every op infers its result type from its operands and attributes
+// (InferTypeOpInterface), so the importer and the shape-inference pass share
+// one shape rule per op, and a dynamic dimension (`?`) propagates until
+// `--input-shape` binds it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_DIALECT_QCOPS_TD
+#define QC_DIALECT_QCOPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def QC_Dialect : Dialect {
+  let name = "qc";
+  let cppNamespace = "::mlir::qc";
+  let summary = "Graph-mode quantization compiler dialect";
+  let description = [{
+    The `qc` dialect holds a whole model as one `func.func`: float graph ops
+    (convolution, matmul, elementwise, pooling, shape ops), and, after
+    quantization, the quantize / dequantize / observe ops and the integer ops
+    that the code generator lowers to machine code.
+  }];
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def QC_FloatTensor : RankedTensorOf<[F32]>;
+def QC_AnyTensor : RankedTensorOf<[AnyType]>;
+def QC_Tensor4D : 4DTensorOf<[F32]>;
+
+//===----------------------------------------------------------------------===//
+// Base classes
+//===----------------------------------------------------------------------===//
+
+class QC_Op<string mnemonic, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic,
+         !listconcat(traits, [Pure, InferTypeOpAdaptorWithIsCompatible])>;
+
+/// Elementwise op with one float operand and a result of the same type.
+/// (Its result-type rule is generated from SameOperandsAndResultType.)
+class QC_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic,
+         !listconcat(traits, [Pure, SameOperandsAndResultType,
+                              DeclareOpInterfaceMethods<InferTypeOpInterface>])> {
+  let summary = desc;
+  let arguments = (ins QC_FloatTensor:$input);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+/// Elementwise binary op with numpy / ONNX multidirectional broadcasting.
+class QC_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
+    : QC_Op<mnemonic, traits> {
+  let summary = desc;
+  let description = [{
+    Elementwise `}] # desc # [{` with numpy-style (ONNX multidirectional)
+    broadcasting of `lhs` and `rhs`.
+
+    ```mlir
+    %0 = qc.}] # mnemonic # [{ %a, %b : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$lhs, QC_FloatTensor:$rhs);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def QC_ConstantOp : QC_Op<"constant", [ConstantLike]> {
+  let summary = "tensor constant (weights, biases, folded values)";
+  let description = [{
+    A constant tensor. Large weights are `dense_resource` blobs so that the
+    IR text stays small; small values may be inline `dense` literals.
+
+    ```mlir
+    %w = qc.constant dense_resource<conv1_weight> : tensor<8x3x3x3xf32>
+    %b = qc.constant dense<0.5> : tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and matrix products
+//===----------------------------------------------------------------------===//
+
+def QC_Conv2dOp : QC_Op<"conv2d"> {
+  let summary = "2-D convolution (NCHW input, OIHW weight), ONNX Conv";
+  let description = [{
+    `output[n, o, y, x] = bias[o] + sum over (c, ky, kx) of
+     input[n, g*C/G + c, y*sy - pt + ky*dy, x*sx - pl + kx*dx] * weight[o, c, ky, kx]`
+    where `g = o / (O/G)`. `pads` is `[top, left, bottom, right]`; values
+    outside the input are zero.
+
+    ```mlir
+    %y = qc.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, groups = 1 : i64,
+           pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+         : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$weight,
+                       Optional<QC_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_ConvTranspose2dOp : QC_Op<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution (NCHW input, IOHW weight), ONNX ConvTranspose";
+  let description = [{
+    The gradient of `qc.conv2d` with respect to its input, as ONNX
+    ConvTranspose defines it. The weight is `[C_in, C_out/groups, kh, kw]`.
+    Output size per spatial axis:
+    `stride*(in-1) + output_padding + (k-1)*dilation + 1 - pad_begin - pad_end`.
+
+    ```mlir
+    %y = qc.conv_transpose2d %x, %w {dilations = array<i64: 1, 1>, groups = 1 : i64,
+           output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>,
+           strides = array<i64: 2, 2>}
+         : (tensor<1x4x4x4xf32>, tensor<4x2x2x2xf32>) -> tensor<1x2x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$weight,
+                       Optional<QC_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+                       DenseI64ArrayAttr:$output_padding);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_MatmulOp : QC_Op<"matmul"> {
+  let summary = "matrix product with numpy broadcasting, ONNX MatMul";
+  let description = [{
+    Batched matrix product: the last two dimensions multiply, leading
+    dimensions broadcast. A 1-D operand is treated as ONNX MatMul does
+    (promoted to a matrix, and the added dimension removed from the result).
+
+    ```mlir
+    %y = qc.matmul %a, %b : (tensor<2x16x64xf32>, tensor<64x32xf32>) -> tensor<2x16x32xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$lhs, QC_FloatTensor:$rhs);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_LinearOp : QC_Op<"linear"> {
+  let summary = "fully connected layer: input · weightᵀ + bias";
+  let description = [{
+    `output[..., n] = bias[n] + sum_k input[..., k] * weight[n, k]`, the
+    PyTorch `nn.Linear` form (ONNX Gemm with transB = 1). `weight` is `[N, K]`.
+
+    ```mlir
+    %y = qc.linear %x, %w, %b : (tensor<1x128xf32>, tensor<10x128xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$weight,
+                       Optional<QC_FloatTensor>:$bias);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def QC_BatchNormOp : QC_Op<"batch_norm"> {
+  let summary = "inference batch normalization over axis 1, ONNX BatchNormalization";
+  let description = [{
+    `output = (input - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + bias[c]`
+    with `c` the index along axis 1. `--qc-fold-batch-norm` folds it into a
+    preceding convolution or linear layer.
+
+    ```mlir
+    %y = qc.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32}
+         : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$scale,
+                       QC_FloatTensor:$bias, QC_FloatTensor:$mean,
+                       QC_FloatTensor:$var, F32Attr:$epsilon);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_LayerNormOp : QC_Op<"layer_norm"> {
+  let summary = "layer normalization over the trailing axes, ONNX LayerNormalization";
+  let description = [{
+    Normalizes over the dimensions `[axis, rank)`:
+    `output = (input - mean) / sqrt(variance + epsilon) * scale + bias`,
+    with `scale` and `bias` broadcast over the normalized dimensions.
+
+    ```mlir
+    %y = qc.layer_norm %x, %g, %b {axis = -1 : i64, epsilon = 1.0e-05 : f32}
+         : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$scale,
+                       Optional<QC_FloatTensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+def QC_ReluOp : QC_UnaryOp<"relu", "rectified linear unit: max(x, 0)"> {
+  let description = [{ ```mlir
+    %y = qc.relu %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "logistic sigmoid: 1 / (1 + exp(-x))"> {
+  let description = [{ ```mlir
+    %y = qc.sigmoid %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_TanhOp : QC_UnaryOp<"tanh", "hyperbolic tangent"> {
+  let description = [{ ```mlir
+    %y = qc.tanh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_HardswishOp : QC_UnaryOp<"hardswish", "x * relu6(x + 3) / 6"> {
+  let description = [{ ```mlir
+    %y = qc.hardswish %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_ErfOp : QC_UnaryOp<"erf", "Gauss error function"> {
+  let description = [{ ```mlir
+    %y = qc.erf %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SqrtOp : QC_UnaryOp<"sqrt", "square root"> {
+  let description = [{ ```mlir
+    %y = qc.sqrt %x : tensor<1x8xf32>
+    ``` }];
+}
+
+def QC_ClampOp : QC_Op<"clamp"> {
+  let summary = "clamp to [min, max] (ONNX Clip, ReLU6)";
+  let description = [{
+    `output = min(max(input, min), max)`. Unbounded sides use ±infinity.
+
+    ```mlir
+    %y = qc.clamp %x {max = 6.0 : f32, min = 0.0 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_HardsigmoidOp : QC_Op<"hardsigmoid"> {
+  let summary = "max(0, min(1, alpha * x + beta)), ONNX HardSigmoid";
+  let description = [{
+    ONNX's defaults are alpha = 0.2, beta = 0.5; PyTorch's `nn.Hardsigmoid`
+    exports alpha = 1/6, beta = 0.5.
+
+    ```mlir
+    %y = qc.hardsigmoid %x {alpha = 0.166666672 : f32, beta = 5.0e-01 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_GeluOp : QC_Op<"gelu"> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `approximate = "none"`: `0.5 * x * (1 + erf(x / sqrt(2)))`;
+    `approximate = "tanh"`: `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))`.
+    The importer fuses the erf sub-graph PyTorch exports into this op.
+
+    ```mlir
+    %y = qc.gelu %x {approximate = "none"} : tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, StrAttr:$approximate);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_SoftmaxOp : QC_Op<"softmax"> {
+  let summary = "softmax along one axis (ONNX Softmax, opset 13 semantics)";
+  let description = [{
+    ```mlir
+    %y = qc.softmax %x {axis = -1 : i64} : tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_AddOp : QC_BinaryOp<"add", "addition", [Commutative]>;
+def QC_SubOp : QC_BinaryOp<"sub", "subtraction">;
+def QC_MulOp : QC_BinaryOp<"mul", "multiplication", [Commutative]>;
+def QC_DivOp : QC_BinaryOp<"div", "division">;
+def QC_PowOp : QC_BinaryOp<"pow", "power (lhs raised to rhs)">;
+
+//===----------------------------------------------------------------------===//
+// Pooling and reductions
+//===----------------------------------------------------------------------===//
+
+def QC_MaxPool2dOp : QC_Op<"max_pool2d"> {
+  let summary = "2-D max pooling (NCHW), ONNX MaxPool";
+  let description = [{
+    Padded positions never win (they act as -infinity). With `ceil_mode`, the
+    output size rounds up, and a window that would start in the end padding
+    is dropped, as ONNX and PyTorch do.
+
+    ```mlir
+    %y = qc.max_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+           kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+         : (tensor<1x64x112x112xf32>) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_AvgPool2dOp : QC_Op<"avg_pool2d"> {
+  let summary = "2-D average pooling (NCHW), ONNX AveragePool";
+  let description = [{
+    With `count_include_pad = false` the divisor counts only the input
+    elements under the window; with `true` it counts the explicit padding too
+    (never the extra positions added by `ceil_mode`).
+
+    ```mlir
+    %y = qc.avg_pool2d %x {ceil_mode = false, count_include_pad = false,
+           kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       BoolAttr:$ceil_mode, BoolAttr:$count_include_pad);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_GlobalAvgPool2dOp : QC_Op<"global_avg_pool2d"> {
+  let summary = "mean over H and W, keeping them as size 1 (ONNX GlobalAveragePool)";
+  let description = [{
+    ```mlir
+    %y = qc.global_avg_pool2d %x : (tensor<1x512x7x7xf32>) -> tensor<1x512x1x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor4D:$input);
+  let results = (outs QC_Tensor4D:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_ReduceMeanOp : QC_Op<"reduce_mean"> {
+  let summary = "mean over the given axes (ONNX ReduceMean)";
+  let description = [{
+    Axes may be negative; they are stored as given. An empty `axes` reduces
+    over every dimension.
+
+    ```mlir
+    %y = qc.reduce_mean %x {axes = array<i64: -1>, keepdims = true}
+         : (tensor<1x16x64xf32>) -> tensor<1x16x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+def QC_ReshapeOp : QC_Op<"reshape"> {
+  let summary = "reshape to a target shape (at most one -1 entry)";
+  let description = [{
+    `shape` holds the new dimensions; one entry may be -1 (inferred from the
+    element count). ONNX's `0` (copy the input dimension) is resolved by the
+    importer.
+
+    ```mlir
+    %y = qc.reshape %x {shape = array<i64: -1, 784>} : (tensor<?x1x28x28xf32>) -> tensor<?x784xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def QC_FlattenOp : QC_Op<"flatten"> {
+  let summary = "flatten to 2-D at an axis (ONNX Flatten)";
+  let description = [{
+    Dimensions `[0, axis)` become the first output dimension, `[axis, rank)`
+    the second.
+
+    ```mlir
+    %y = qc.flatten %x {axis = 1 : i64} : (tensor<1x512x1x1xf32>) -> tensor<1x512xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, I64Attr:$axis);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_TransposeOp : QC_Op<"transpose"> {
+  let summary = "permute dimensions: output dim i = input dim perm[i]";
+  let description = [{
+    ```mlir
+    %y = qc.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x16x4x16xf32>) -> tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_ConcatOp : QC_Op<"concat"> {
+  let summary = "concatenate along an axis (ONNX Concat)";
+  let description = [{
+    ```mlir
+    %y = qc.concat %a, %b {axis = 1 : i64} : (tensor<1x2x4xf32>, tensor<1x3x4xf32>) -> tensor<1x5x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<QC_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_SliceOp : QC_Op<"slice"> {
+  let summary = "strided slice (ONNX Slice semantics)";
+  let description = [{
+    For each listed axis, takes `starts[i] : ends[i] : steps[i]` with ONNX's
+    rules: negative indices count from the end, out-of-range bounds clamp,
+    negative steps walk backwards. Unlisted axes are kept whole.
+
+    ```mlir
+    %y = qc.slice %x {axes = array<i64: 1>, ends = array<i64: 4>, starts = array<i64: 1>,
+           steps = array<i64: 1>} : (tensor<1x8xf32>) -> tensor<1x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$axes,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_PadOp : QC_Op<"pad"> {
+  let summary = "pad with a constant, by reflection or by edge replication (ONNX Pad)";
+  let description = [{
+    `pads` is ONNX-ordered: all begin amounts, then all end amounts, one per
+    dimension. Negative amounts crop. `mode` is "constant", "reflect" or
+    "edge".
+
+    ```mlir
+    %y = qc.pad %x {mode = "constant", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, value = 0.0 : f32}
+         : (tensor<1x3x4x4xf32>) -> tensor<1x3x6x6xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, DenseI64ArrayAttr:$pads,
+                       StrAttr:$mode, F32Attr:$value);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_ResizeOp : QC_Op<"resize"> {
+  let summary = "resize the spatial dimensions of an NCHW tensor (ONNX Resize)";
+  let description = [{
+    `sizes` is the output shape (N and C as -1 or unchanged); `scales` (one per dimension) are the
+    factors used to map output coordinates back to input coordinates, as ONNX
+    does when a model gives scales. `mode` is "nearest" or "linear";
+    `coordinate_transformation_mode` is "half_pixel", "pytorch_half_pixel",
+    "align_corners" or "asymmetric"; `nearest_mode` is "round_prefer_floor",
+    "round_prefer_ceil", "floor" or "ceil".
+
+    ```mlir
+    %y = qc.resize %x {coordinate_transformation_mode = "asymmetric", mode = "nearest",
+           nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>,
+           sizes = array<i64: 1, 8, 8, 8>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_Tensor4D:$input, DenseI64ArrayAttr:$sizes,
+                       DenseF32ArrayAttr:$scales, StrAttr:$mode,
+                       StrAttr:$coordinate_transformation_mode,
+                       StrAttr:$nearest_mode);
+  let results = (outs QC_Tensor4D:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+#endif // QC_DIALECT_QCOPS_TD

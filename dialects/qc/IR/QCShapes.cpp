@@ -1,0 +1,739 @@
+//===- QCShapes.cpp - result-type inference of the qc ops -----------------===//
+//
+// One shape rule per op, used by the op verifier (through
+// InferTypeOpInterface), the ONNX importer (createInferred) and the
+// shape-inference pass. Dynamic dimensions propagate: a rule that needs a
+// dimension's value yields `?` when it is not known. Every rule reports what
+// does not fit instead of asserting.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
+
+LogicalResult fail(std::optional<Location> loc, const Twine &msg) {
+  return emitOptionalError(loc, msg);
+}
+
+RankedTensorType rankedOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Output length of a windowed op (conv, pool) along one axis.
+int64_t windowOut(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
+                  int64_t padEnd, int64_t dilation, bool ceilMode = false) {
+  if (isDyn(in))
+    return kDyn;
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t num = in + padBegin + padEnd - span;
+  if (num < 0)
+    return -1;
+  int64_t out = (ceilMode ? (num + stride - 1) / stride : num / stride) + 1;
+  // With ceil_mode, a window must start inside the input or the begin padding.
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+/// Normalizes `axis` into [0, rank) (or [0, rank] with `inclusive`).
+FailureOr<int64_t> normAxis(std::optional<Location> loc, int64_t axis,
+                            int64_t rank, StringRef what,
+                            bool inclusive = false) {
+  int64_t bound = inclusive ? rank + 1 : rank;
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= bound) {
+    (void)fail(loc, what + " " + Twine(axis) + " is out of range for rank " +
+                        Twine(rank));
+    return failure();
+  }
+  return a;
+}
+
+LogicalResult checkSize(std::optional<Location> loc, StringRef name,
+                        ArrayRef<int64_t> values, size_t expected) {
+  if (values.size() != expected)
+    return fail(loc, "'" + name + "' must have " + Twine(expected) +
+                         " entries, got " + Twine(values.size()));
+  return success();
+}
+
+LogicalResult checkPositive(std::optional<Location> loc, StringRef name,
+                            ArrayRef<int64_t> values) {
+  for (int64_t v : values)
+    if (v <= 0)
+      return fail(loc, "'" + name + "' entries must be positive, got " +
+                           Twine(v));
+  return success();
+}
+
+LogicalResult checkNonNegative(std::optional<Location> loc, StringRef name,
+                               ArrayRef<int64_t> values) {
+  for (int64_t v : values)
+    if (v < 0)
+      return fail(loc, "'" + name + "' entries must be non-negative, got " +
+                           Twine(v));
+  return success();
+}
+
+/// Checks that a 1-D parameter (bias, BN statistics) has `expected` entries.
+LogicalResult checkVector(std::optional<Location> loc, StringRef name,
+                          Value v, int64_t expected) {
+  if (!v)
+    return success();
+  RankedTensorType t = rankedOf(v);
+  if (t.getRank() != 1)
+    return fail(loc, name + " must be 1-D, got rank " + Twine(t.getRank()));
+  if (!isDyn(expected) && !isDyn(t.getDimSize(0)) &&
+      t.getDimSize(0) != expected)
+    return fail(loc, name + " has " + Twine(t.getDimSize(0)) +
+                         " entries, expected " + Twine(expected));
+  return success();
+}
+
+bool dimsConflict(int64_t a, int64_t b) {
+  return !isDyn(a) && !isDyn(b) && a != b;
+}
+
+void setResult(SmallVectorImpl<Type> &out, ArrayRef<int64_t> shape,
+               Type elementType) {
+  out.push_back(RankedTensorType::get(shape, elementType));
+}
+
+/// Same-type result, for elementwise and normalization ops.
+LogicalResult sameAsInput(Value input, SmallVectorImpl<Type> &out) {
+  out.push_back(input.getType());
+  return success();
+}
+
+/// Shared checks and output shape of the 4-D windowed ops.
+LogicalResult spatialAttrs(std::optional<Location> loc,
+                           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> pads,
+                           ArrayRef<int64_t> dilations) {
+  if (failed(checkSize(loc, "strides", strides, 2)) ||
+      failed(checkSize(loc, "pads", pads, 4)) ||
+      failed(checkSize(loc, "dilations", dilations, 2)) ||
+      failed(checkPositive(loc, "strides", strides)) ||
+      failed(checkNonNegative(loc, "pads", pads)) ||
+      failed(checkPositive(loc, "dilations", dilations)))
+    return failure();
+  if (!kernel.empty() && (failed(checkSize(loc, "kernel", kernel, 2)) ||
+                          failed(checkPositive(loc, "kernel", kernel))))
+    return failure();
+  return success();
+}
+
+LogicalResult windowShape(std::optional<Location> loc, RankedTensorType in,
+                          int64_t channels, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                          ArrayRef<int64_t> dilations, bool ceilMode,
+                          SmallVectorImpl<int64_t> &shape) {
+  shape.assign({in.getDimSize(0), channels});
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = windowOut(in.getDimSize(2 + i), kernel[i], strides[i], pads[i],
+                          pads[i + 2], dilations[i], ceilMode);
+    if (o == -1 || o == 0)
+      return fail(loc, "window of size " + Twine(kernel[i]) + " (dilation " +
+                           Twine(dilations[i]) + ") does not fit in spatial "
+                           "dimension " + Twine(i) + " of size " +
+                           Twine(in.getDimSize(2 + i)) + " with padding");
+    shape.push_back(o);
+  }
+  return success();
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &out) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
+  if (!type)
+    return fail(loc, "constant value must be a ranked tensor");
+  out.push_back(type);
+  return success();
+}
+
+LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  RankedTensorType w = rankedOf(adaptor.getWeight());
+  if (in.getRank() != 4 || w.getRank() != 4)
+    return fail(loc, "conv2d expects a 4-D NCHW input and a 4-D OIHW weight, "
+                     "got ranks " + Twine(in.getRank()) + " and " +
+                         Twine(w.getRank()));
+  int64_t groups = adaptor.getGroups();
+  if (groups < 1)
+    return fail(loc, "groups must be positive, got " + Twine(groups));
+  if (failed(spatialAttrs(loc, {}, adaptor.getStrides(), adaptor.getPads(),
+                          adaptor.getDilations())))
+    return failure();
+  int64_t outC = w.getDimSize(0);
+  if (!isDyn(outC) && outC % groups != 0)
+    return fail(loc, "weight has " + Twine(outC) +
+                         " output channels, not a multiple of groups " +
+                         Twine(groups));
+  int64_t inC = in.getDimSize(1);
+  if (!isDyn(inC) && !isDyn(w.getDimSize(1)) &&
+      inC != w.getDimSize(1) * groups)
+    return fail(loc, "input has " + Twine(inC) + " channels but weight expects " +
+                         Twine(w.getDimSize(1)) + " x " + Twine(groups) +
+                         " groups");
+  if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
+    return fail(loc, "conv2d weight must have a static kernel size");
+  if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
+    return failure();
+  SmallVector<int64_t> shape;
+  int64_t kernel[2] = {w.getDimSize(2), w.getDimSize(3)};
+  if (failed(windowShape(loc, in, outC, kernel, adaptor.getStrides(),
+                         adaptor.getPads(), adaptor.getDilations(), false,
+                         shape)))
+    return failure();
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
+                                                  std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  RankedTensorType w = rankedOf(adaptor.getWeight());
+  if (in.getRank() != 4 || w.getRank() != 4)
+    return fail(loc, "conv_transpose2d expects a 4-D NCHW input and a 4-D "
+                     "weight, got ranks " + Twine(in.getRank()) + " and " +
+                         Twine(w.getRank()));
+  int64_t groups = adaptor.getGroups();
+  if (groups < 1)
+    return fail(loc, "groups must be positive, got " + Twine(groups));
+  ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
+                    dil = adaptor.getDilations(),
+                    outPad = adaptor.getOutputPadding();
+  if (failed(spatialAttrs(loc, {}, strides, pads, dil)) ||
+      failed(checkSize(loc, "output_padding", outPad, 2)) ||
+      failed(checkNonNegative(loc, "output_padding", outPad)))
+    return failure();
+  if (dimsConflict(in.getDimSize(1), w.getDimSize(0)))
+    return fail(loc, "input has " + Twine(in.getDimSize(1)) +
+                         " channels but weight has " + Twine(w.getDimSize(0)));
+  if (!isDyn(w.getDimSize(0)) && w.getDimSize(0) % groups != 0)
+    return fail(loc, "weight input channels not a multiple of groups");
+  if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
+    return fail(loc, "conv_transpose2d weight must have a static kernel size");
+  int64_t outC = isDyn(w.getDimSize(1)) ? kDyn : w.getDimSize(1) * groups;
+  if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
+    return failure();
+  SmallVector<int64_t> shape = {in.getDimSize(0), outC};
+  for (int i = 0; i < 2; ++i) {
+    int64_t d = in.getDimSize(2 + i);
+    if (isDyn(d)) {
+      shape.push_back(kDyn);
+      continue;
+    }
+    int64_t o = strides[i] * (d - 1) + outPad[i] +
+                (w.getDimSize(2 + i) - 1) * dil[i] + 1 - pads[i] - pads[i + 2];
+    if (o <= 0)
+      return fail(loc, "padding leaves no output in spatial dimension " +
+                           Twine(i));
+    shape.push_back(o);
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  RankedTensorType a = rankedOf(adaptor.getLhs());
+  RankedTensorType b = rankedOf(adaptor.getRhs());
+  if (a.getRank() < 1 || b.getRank() < 1)
+    return fail(loc, "matmul operands must have rank >= 1");
+  SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
+  bool aVec = as.size() == 1, bVec = bs.size() == 1;
+  if (aVec)
+    as.insert(as.begin(), 1);
+  if (bVec)
+    bs.push_back(1);
+  int64_t ka = as.back(), kb = bs[bs.size() - 2];
+  if (dimsConflict(ka, kb))
+    return fail(loc, "matmul contraction sizes differ: " + Twine(ka) +
+                         " vs " + Twine(kb));
+  SmallVector<int64_t> batch;
+  ArrayRef<int64_t> ab(as), bb(bs);
+  if (!OpTrait::util::getBroadcastedShape(ab.drop_back(2), bb.drop_back(2),
+                                          batch))
+    return fail(loc, "matmul batch dimensions do not broadcast");
+  SmallVector<int64_t> shape(batch);
+  if (!aVec)
+    shape.push_back(as[as.size() - 2]);
+  if (!bVec)
+    shape.push_back(bs.back());
+  setResult(out, shape, a.getElementType());
+  return success();
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  RankedTensorType w = rankedOf(adaptor.getWeight());
+  if (in.getRank() < 1 || w.getRank() != 2)
+    return fail(loc, "linear expects input of rank >= 1 and a 2-D [N, K] "
+                     "weight");
+  if (dimsConflict(in.getShape().back(), w.getDimSize(1)))
+    return fail(loc, "linear input has " + Twine(in.getShape().back()) +
+                         " features but weight expects " +
+                         Twine(w.getDimSize(1)));
+  if (failed(checkVector(loc, "bias", adaptor.getBias(), w.getDimSize(0))))
+    return failure();
+  SmallVector<int64_t> shape(in.getShape());
+  shape.back() = w.getDimSize(0);
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  if (in.getRank() < 2)
+    return fail(loc, "batch_norm input must have rank >= 2");
+  int64_t c = in.getDimSize(1);
+  if (failed(checkVector(loc, "scale", adaptor.getScale(), c)) ||
+      failed(checkVector(loc, "bias", adaptor.getBias(), c)) ||
+      failed(checkVector(loc, "mean", adaptor.getMean(), c)) ||
+      failed(checkVector(loc, "var", adaptor.getVar(), c)))
+    return failure();
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  FailureOr<int64_t> axis =
+      normAxis(loc, adaptor.getAxis(), in.getRank(), "layer_norm axis");
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> normalized = in.getShape().drop_front(*axis);
+  for (Value p : {adaptor.getScale(), adaptor.getBias()}) {
+    if (!p)
+      continue;
+    SmallVector<int64_t> bcast;
+    if (!OpTrait::util::getBroadcastedShape(normalized,
+                                            rankedOf(p).getShape(), bcast) ||
+        bcast.size() != normalized.size())
+      return fail(loc, "layer_norm scale/bias do not broadcast over the "
+                       "normalized dimensions");
+  }
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+// The unary elementwise ops get their rule from SameOperandsAndResultType.
+
+LogicalResult HardsigmoidOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location>,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult ClampOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &out) {
+  float lo = adaptor.getMin().convertToFloat();
+  float hi = adaptor.getMax().convertToFloat();
+  if (std::isnan(lo) || std::isnan(hi) || lo > hi)
+    return fail(loc, "clamp needs min <= max, got [" + Twine(std::to_string(lo)) +
+                         ", " + Twine(std::to_string(hi)) + "]");
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult GeluOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &out) {
+  StringRef a = adaptor.getApproximate();
+  if (a != "none" && a != "tanh")
+    return fail(loc, "gelu approximate must be \"none\" or \"tanh\", got \"" +
+                         a + "\"");
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  if (failed(normAxis(loc, adaptor.getAxis(),
+                      rankedOf(adaptor.getInput()).getRank(), "softmax axis")))
+    return failure();
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+#define QC_BROADCAST_INFERENCE(OP)                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &out) {             \
+    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), out);       \
+  }
+static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhs,
+                                    Value rhs, SmallVectorImpl<Type> &out) {
+  RankedTensorType l = rankedOf(lhs), r = rankedOf(rhs);
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(l.getShape(), r.getShape(), shape))
+    return fail(loc, "operand shapes do not broadcast: " + Twine(l.getRank()) +
+                         "-D " + Twine(l.getNumElements()) + " elements vs " +
+                         Twine(r.getRank()) + "-D");
+  setResult(out, shape, l.getElementType());
+  return success();
+}
+QC_BROADCAST_INFERENCE(AddOp)
+QC_BROADCAST_INFERENCE(SubOp)
+QC_BROADCAST_INFERENCE(MulOp)
+QC_BROADCAST_INFERENCE(DivOp)
+QC_BROADCAST_INFERENCE(PowOp)
+#undef QC_BROADCAST_INFERENCE
+
+LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  if (in.getRank() != 4)
+    return fail(loc, "max_pool2d expects a 4-D NCHW input");
+  if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
+                          adaptor.getPads(), adaptor.getDilations())))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),
+                         adaptor.getStrides(), adaptor.getPads(),
+                         adaptor.getDilations(), adaptor.getCeilMode(), shape)))
+    return failure();
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  if (in.getRank() != 4)
+    return fail(loc, "avg_pool2d expects a 4-D NCHW input");
+  int64_t dil[2] = {1, 1};
+  if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
+                          adaptor.getPads(), dil)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),
+                         adaptor.getStrides(), adaptor.getPads(), dil,
+                         adaptor.getCeilMode(), shape)))
+    return failure();
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
+                                                  std::optional<Location>,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  setResult(out, {in.getDimSize(0), in.getDimSize(1), 1, 1},
+            in.getElementType());
+  return success();
+}
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  int64_t rank = in.getRank();
+  SmallVector<bool> reduced(rank, adaptor.getAxes().empty());
+  for (int64_t axis : adaptor.getAxes()) {
+    FailureOr<int64_t> a = normAxis(loc, axis, rank, "reduce_mean axis");
+    if (failed(a))
+      return failure();
+    if (reduced[*a])
+      return fail(loc, "reduce_mean axis " + Twine(axis) + " is repeated");
+    reduced[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!reduced[i])
+      shape.push_back(in.getDimSize(i));
+    else if (adaptor.getKeepdims())
+      shape.push_back(1);
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> target = adaptor.getShape();
+  int inferred = -1;
+  int64_t known = 1;
+  for (auto [i, d] : llvm::enumerate(target)) {
+    if (d == -1) {
+      if (inferred >= 0)
+        return fail(loc, "reshape shape has more than one -1 entry");
+      inferred = i;
+    } else if (d <= 0) {
+      return fail(loc, "reshape shape entries must be positive or -1, got " +
+                           Twine(d));
+    } else {
+      known *= d;
+    }
+  }
+  SmallVector<int64_t> shape(target);
+  if (in.hasStaticShape()) {
+    int64_t total = in.getNumElements();
+    if (inferred >= 0) {
+      if (total % known != 0)
+        return fail(loc, "cannot reshape " + Twine(total) +
+                             " elements into a shape with a multiple of " +
+                             Twine(known));
+      shape[inferred] = total / known;
+    } else if (total != known) {
+      return fail(loc, "cannot reshape " + Twine(total) + " elements into " +
+                           Twine(known));
+    }
+  } else if (inferred >= 0) {
+    shape[inferred] = kDyn;
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  FailureOr<int64_t> axis = normAxis(loc, adaptor.getAxis(), in.getRank(),
+                                     "flatten axis", /*inclusive=*/true);
+  if (failed(axis))
+    return failure();
+  auto product = [](ArrayRef<int64_t> dims) {
+    int64_t p = 1;
+    for (int64_t d : dims) {
+      if (isDyn(d))
+        return kDyn;
+      p *= d;
+    }
+    return p;
+  };
+  setResult(out,
+            {product(in.getShape().take_front(*axis)),
+             product(in.getShape().drop_front(*axis))},
+            in.getElementType());
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (failed(checkSize(loc, "perm", perm, in.getRank())))
+    return failure();
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return fail(loc, "perm is not a permutation of [0, " +
+                           Twine(in.getRank()) + ")");
+    seen[p] = true;
+    shape.push_back(in.getDimSize(p));
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return fail(loc, "concat needs at least one input");
+  RankedTensorType first = rankedOf(inputs.front());
+  FailureOr<int64_t> axis =
+      normAxis(loc, adaptor.getAxis(), first.getRank(), "concat axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value v : inputs.drop_front()) {
+    RankedTensorType t = rankedOf(v);
+    if (t.getRank() != first.getRank() ||
+        t.getElementType() != first.getElementType())
+      return fail(loc, "concat inputs must share rank and element type");
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      if (i == *axis) {
+        shape[i] = isDyn(shape[i]) || isDyn(t.getDimSize(i))
+                       ? kDyn
+                       : shape[i] + t.getDimSize(i);
+      } else if (dimsConflict(shape[i], t.getDimSize(i))) {
+        return fail(loc, "concat inputs differ in dimension " + Twine(i) +
+                             ": " + Twine(shape[i]) + " vs " +
+                             Twine(t.getDimSize(i)));
+      } else if (isDyn(shape[i])) {
+        shape[i] = t.getDimSize(i);
+      }
+    }
+  }
+  setResult(out, shape, first.getElementType());
+  return success();
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> starts = adaptor.getStarts(), ends = adaptor.getEnds(),
+                    axes = adaptor.getAxes(), steps = adaptor.getSteps();
+  size_t n = starts.size();
+  if (failed(checkSize(loc, "ends", ends, n)) ||
+      failed(checkSize(loc, "axes", axes, n)) ||
+      failed(checkSize(loc, "steps", steps, n)))
+    return failure();
+  SmallVector<int64_t> shape(in.getShape());
+  SmallVector<bool> seen(in.getRank(), false);
+  for (size_t i = 0; i < n; ++i) {
+    FailureOr<int64_t> a = normAxis(loc, axes[i], in.getRank(), "slice axis");
+    if (failed(a))
+      return failure();
+    if (seen[*a])
+      return fail(loc, "slice axis " + Twine(axes[i]) + " is repeated");
+    seen[*a] = true;
+    if (steps[i] == 0)
+      return fail(loc, "slice step must not be 0");
+    int64_t dim = in.getDimSize(*a);
+    if (isDyn(dim)) {
+      shape[*a] = kDyn;
+      continue;
+    }
+    // ONNX Slice: negative indices count from the end, then clamp.
+    auto norm = [&](int64_t v, int64_t lo, int64_t hi) {
+      if (v < 0)
+        v += dim;
+      return std::clamp(v, lo, hi);
+    };
+    int64_t start, end;
+    if (steps[i] > 0) {
+      start = norm(starts[i], 0, dim);
+      end = norm(ends[i], 0, dim);
+      shape[*a] = std::max<int64_t>(0, (end - start + steps[i] - 1) / steps[i]);
+    } else {
+      start = norm(starts[i], 0, dim - 1);
+      end = norm(ends[i], -1, dim - 1);
+      if (ends[i] < -dim)
+        end = -1;
+      int64_t s = -steps[i];
+      shape[*a] = std::max<int64_t>(0, (start - end + s - 1) / s);
+    }
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  int64_t rank = in.getRank();
+  if (failed(checkSize(loc, "pads", pads, 2 * rank)))
+    return failure();
+  StringRef mode = adaptor.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return fail(loc, "pad mode must be constant, reflect or edge, got \"" +
+                         mode + "\"");
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t d = in.getDimSize(i);
+    if (isDyn(d)) {
+      shape.push_back(kDyn);
+      continue;
+    }
+    int64_t o = d + pads[i] + pads[i + rank];
+    if (o < 0)
+      return fail(loc, "pads crop dimension " + Twine(i) + " below zero");
+    if (mode == "reflect" && (pads[i] >= d || pads[i + rank] >= d))
+      return fail(loc, "reflect padding of dimension " + Twine(i) +
+                           " must be smaller than its size " + Twine(d));
+    shape.push_back(o);
+  }
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> sizes = adaptor.getSizes();
+  ArrayRef<float> scales = adaptor.getScales();
+  if (failed(checkSize(loc, "sizes", sizes, 4)) ||
+      failed(checkPositive(loc, "sizes", sizes.drop_front(2))))
+    return failure();
+  if (scales.size() != 4)
+    return fail(loc, "'scales' must have 4 entries, got " +
+                         Twine(scales.size()));
+  for (float s : scales)
+    if (!(s > 0.0f))
+      return fail(loc, "resize scales must be positive");
+  // N and C are kept: `sizes` gives them as -1 or as the input's value.
+  SmallVector<int64_t> shape(sizes);
+  for (int i = 0; i < 2; ++i) {
+    if (sizes[i] == -1)
+      shape[i] = in.getDimSize(i);
+    else if (sizes[i] <= 0 || dimsConflict(in.getDimSize(i), sizes[i]))
+      return fail(loc, "resize changes only H and W; sizes[" + Twine(i) +
+                           "] must be -1 or the input's dimension");
+  }
+  StringRef mode = adaptor.getMode();
+  StringRef ctm = adaptor.getCoordinateTransformationMode();
+  StringRef nearest = adaptor.getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return fail(loc, "resize mode must be nearest or linear, got \"" + mode +
+                         "\"");
+  if (ctm != "half_pixel" && ctm != "pytorch_half_pixel" &&
+      ctm != "align_corners" && ctm != "asymmetric")
+    return fail(loc, "unsupported coordinate_transformation_mode \"" + ctm +
+                         "\"");
+  if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+      nearest != "floor" && nearest != "ceil")
+    return fail(loc, "unsupported nearest_mode \"" + nearest + "\"");
+  setResult(out, shape, in.getElementType());
+  return success();
+}

@@ -1,0 +1,104 @@
+//===- FoldBatchNorm.cpp - fold inference BatchNorm into conv / linear ----===//
+#include "passes/Passes.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCOps.h"
+
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCFOLDBATCHNORM
+#include "passes/Passes.h.inc"
+
+namespace {
+/// The f32 values of `v` if it is produced by a qc.constant.
+FailureOr<std::vector<float>> constantFloats(Value v) {
+  if (!v)
+    return failure();
+  auto cst = v.getDefiningOp<ConstantOp>();
+  if (!cst || !cst.getType().getElementType().isF32())
+    return failure();
+  return getConstantValues<float>(cst.getValue());
+}
+
+std::string nameHint(Operation *op, StringRef suffix) {
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return (loc.getName().getValue() + suffix).str();
+  return ("folded" + suffix).str();
+}
+
+/// Folds `bn` into the conv2d / linear `producer` whose output channels are
+/// dimension 0 of its weight. Returns failure (and leaves the IR alone) if
+/// any value is not a constant or the shapes are not the expected ones.
+template <typename OpTy>
+LogicalResult foldInto(OpTy producer, BatchNormOp bn) {
+  auto weight = constantFloats(producer.getWeight());
+  auto gamma = constantFloats(bn.getScale());
+  auto beta = constantFloats(bn.getBias());
+  auto mean = constantFloats(bn.getMean());
+  auto var = constantFloats(bn.getVar());
+  if (failed(weight) || failed(gamma) || failed(beta) || failed(mean) ||
+      failed(var))
+    return failure();
+  auto wType = cast<RankedTensorType>(producer.getWeight().getType());
+  int64_t channels = wType.getDimSize(0);
+  if (static_cast<int64_t>(gamma->size()) != channels ||
+      weight->size() % channels != 0)
+    return failure();
+  std::vector<float> bias(channels, 0.0f);
+  if (producer.getBias()) {
+    auto b = constantFloats(producer.getBias());
+    if (failed(b) || static_cast<int64_t>(b->size()) != channels)
+      return failure();
+    bias = *b;
+  }
+  double eps = bn.getEpsilon().convertToDouble();
+  size_t perChannel = weight->size() / channels;
+  std::vector<float> newWeight(weight->size()), newBias(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    double s = (*gamma)[c] / std::sqrt(static_cast<double>((*var)[c]) + eps);
+    for (size_t i = 0; i < perChannel; ++i)
+      newWeight[c * perChannel + i] =
+          static_cast<float>((*weight)[c * perChannel + i] * s);
+    newBias[c] = static_cast<float>((bias[c] - (*mean)[c]) * s + (*beta)[c]);
+  }
+
+  OpBuilder builder(producer);
+  auto biasType = RankedTensorType::get({channels}, builder.getF32Type());
+  Value w = builder.create<ConstantOp>(
+      producer.getWeight().getLoc(), wType,
+      makeConstantAttr<float>(wType, newWeight, nameHint(producer, "_weight")));
+  Value b = builder.create<ConstantOp>(
+      bn.getLoc(), biasType,
+      makeConstantAttr<float>(biasType, newBias, nameHint(producer, "_bias")));
+  producer.getWeightMutable().assign(w);
+  if (producer.getBias())
+    producer.getBiasMutable().assign(b);
+  else
+    producer.getBiasMutable().append(b);
+  bn.getOutput().replaceAllUsesWith(producer.getOutput());
+  bn.erase();
+  return success();
+}
+
+struct FoldBatchNorm : impl::QCFoldBatchNormBase<FoldBatchNorm> {
+  void runOnOperation() override {
+    SmallVector<BatchNormOp> norms;
+    getOperation().walk([&](BatchNormOp bn) { norms.push_back(bn); });
+    for (BatchNormOp bn : norms) {
+      Operation *producer = bn.getInput().getDefiningOp();
+      if (!producer || !producer->hasOneUse())
+        continue;
+      if (auto conv = dyn_cast<Conv2dOp>(producer)) {
+        (void)foldInto(conv, bn);
+      } else if (auto linear = dyn_cast<LinearOp>(producer)) {
+        // BatchNorm normalizes axis 1, which is the feature axis of a linear
+        // layer only when the output is 2-D.
+        if (linear.getType().getRank() == 2)
+          (void)foldInto(linear, bn);
+      }
+    }
+  }
+};
+} // namespace
+} // namespace mlir::qc

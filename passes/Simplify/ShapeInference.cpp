@@ -1,0 +1,117 @@
+//===- ShapeInference.cpp - bind input shapes, re-infer result types ------===//
+#include "passes/Passes.h"
+
+#include "dialects/qc/IR/QCOps.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCSHAPEINFERENCE
+#include "passes/Passes.h.inc"
+
+namespace {
+/// Parses "NAME:D0,D1,..." into a name and dimensions.
+FailureOr<std::pair<std::string, SmallVector<int64_t>>>
+parseBinding(StringRef text, Location loc) {
+  auto [name, dims] = text.split(':');
+  if (name.empty() || dims.empty()) {
+    emitError(loc) << "input shape binding '" << text
+                   << "' is not of the form NAME:D0,D1,...";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, ',');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d) || d <= 0) {
+      emitError(loc) << "input shape binding '" << text
+                     << "': dimension '" << p << "' is not a positive integer";
+      return failure();
+    }
+    shape.push_back(d);
+  }
+  return std::make_pair(name.str(), shape);
+}
+
+StringRef argumentName(func::FuncOp func, unsigned i, std::string &storage) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
+    return name.getValue();
+  storage = "arg" + std::to_string(i);
+  return storage;
+}
+
+struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
+  using QCShapeInferenceBase::QCShapeInferenceBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (failed(bindInputs(func)) || failed(inferBody(func)))
+      return signalPassFailure();
+    auto ret = dyn_cast<func::ReturnOp>(func.getBody().back().getTerminator());
+    if (ret)
+      func.setFunctionType(FunctionType::get(
+          func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));
+  }
+
+  LogicalResult bindInputs(func::FuncOp func) {
+    SmallVector<StringRef> bindings;
+    StringRef(inputShapes).split(bindings, ';', -1, /*KeepEmpty=*/false);
+    for (StringRef binding : bindings) {
+      auto parsed = parseBinding(binding, func.getLoc());
+      if (failed(parsed))
+        return failure();
+      auto &[name, shape] = *parsed;
+      bool found = false;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+        std::string storage;
+        if (argumentName(func, i, storage) != name)
+          continue;
+        found = true;
+        BlockArgument arg = func.getArgument(i);
+        auto type = dyn_cast<RankedTensorType>(arg.getType());
+        if (!type || type.getRank() != static_cast<int64_t>(shape.size()))
+          return emitError(func.getLoc())
+                 << "input '" << name << "' has type " << arg.getType()
+                 << ", which does not have rank " << shape.size();
+        for (auto [have, want] : llvm::zip(type.getShape(), shape))
+          if (!ShapedType::isDynamic(have) && have != want)
+            return emitError(func.getLoc())
+                   << "input '" << name << "' has static shape "
+                   << arg.getType() << "; cannot bind it to "
+                   << binding.split(':').second;
+        arg.setType(RankedTensorType::get(shape, type.getElementType()));
+      }
+      if (!found) {
+        std::string names;
+        for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+          std::string storage;
+          names += (i ? ", " : "") + argumentName(func, i, storage).str();
+        }
+        return emitError(func.getLoc())
+               << "no input named '" << name << "' (inputs: " << names << ")";
+      }
+    }
+    func.setFunctionType(FunctionType::get(func.getContext(),
+                                           func.getBody().getArgumentTypes(),
+                                           func.getResultTypes()));
+    return success();
+  }
+
+  LogicalResult inferBody(func::FuncOp func) {
+    WalkResult result = func.walk([&](InferTypeOpInterface op) {
+      SmallVector<Type> types;
+      if (failed(op.inferReturnTypes(
+              op->getContext(), op->getLoc(), op->getOperands(),
+              op->getAttrDictionary(), op->getPropertiesStorage(),
+              op->getRegions(), types)))
+        return WalkResult::interrupt();
+      for (auto [result, type] : llvm::zip(op->getResults(), types))
+        result.setType(type);
+      return WalkResult::advance();
+    });
+    return failure(result.wasInterrupted());
+  }
+};
+} // namespace
+} // namespace mlir::qc
