@@ -1,0 +1,39 @@
+//===- OnnxImporter.h - ONNX model -> qc dialect ----------------*- C++ -*-===//
+#ifndef QC_COMPILER_IMPORTER_ONNXIMPORTER_H
+#define QC_COMPILER_IMPORTER_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+
+namespace mlir::qc {
+
+struct OnnxImportOptions {
+  /// Bindings for graph inputs' dynamic dimensions (`--input-shape`):
+  /// input name -> full shape.
+  llvm::StringMap<SmallVector<int64_t>> inputShapes;
+};
+
+/// Reads the ONNX model at `path` and returns a module with one
+/// `func.func @main`: graph inputs become arguments (named by the `qc.name`
+/// argument attribute), graph outputs the results (`qc.name` result
+/// attribute), initializers and Constant nodes `qc.constant` ops (large ones
+/// resource-backed), and every node one or more qc ops located at
+/// `NameLoc(node name, FileLineColLoc(path))`. Shape sub-graphs whose inputs
+/// are known are evaluated during import. On failure an error naming the
+/// file, and the node (name and op type) where one is at fault, has been
+/// emitted to the context's diagnostic handler and a null module is returned.
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context,
+                                     const std::string &path,
+                                     const OnnxImportOptions &options);
+
+/// The ONNX op types the importer understands, sorted (for error messages
+/// and `qc import --list-ops`).
+ArrayRef<StringRef> supportedOnnxOps();
+
+} // namespace mlir::qc
+
+#endif // QC_COMPILER_IMPORTER_ONNXIMPORTER_H

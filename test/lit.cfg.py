@@ -1,0 +1,18 @@
+# lit configuration for qc's FileCheck tests (test/**/*.mlir, *.test).
+import os
+import lit.formats
+
+config.name = "qc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qc_obj_root, "test")
+# Unit tests (GoogleTest), fixtures and helper scripts are not lit tests.
+config.excludes = ["unit", "ort", "models", "data", "Inputs", "lit.cfg.py"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.qc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
+)
+config.substitutions.append(("%qc_src", config.qc_src_root))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%node", "node"))
