@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures (once) and builds qc into build/ (override with QC_BUILD_DIR).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${QC_BUILD_DIR:-$ROOT/build}"
+JOBS="${QC_JOBS:-$(nproc)}"
+
+if [[ ! -f "$BUILD/build.ninja" ]]; then
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
+fi
+cmake --build "$BUILD" -j "$JOBS"
