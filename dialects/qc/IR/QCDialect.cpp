@@ -8,9 +8,14 @@ using namespace mlir::qc;
 #include "dialects/qc/IR/QCDialect.cpp.inc"
 
 void QCDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/qc/IR/QCOps.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/qc/IR/QCQuantOps.cpp.inc"
       >();
 }
 

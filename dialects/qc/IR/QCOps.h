@@ -2,6 +2,7 @@
 #ifndef QC_DIALECTS_QC_IR_QCOPS_H
 #define QC_DIALECTS_QC_IR_QCOPS_H
 
+#include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Builders.h"
@@ -18,6 +19,8 @@ bool areCompatibleTypes(TypeRange lhs, TypeRange rhs);
 
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCOps.h.inc"
+#define GET_OP_CLASSES
+#include "dialects/qc/IR/QCQuantOps.h.inc"
 
 namespace mlir::qc {
 /// Builds `OpTy` from operands and attributes after checking that its result

@@ -1,0 +1,113 @@
+//===- QCQuantOps.td - observe / quantize / dequantize ----*- tablegen -*-===//
+//
+// The ops of the quantization flow. `prepare` inserts qc.observe at every
+// annotated edge; calibration records each observer's qparams on it;
+// `convert` replaces observers by qc.quantize / qc.dequantize pairs and
+// stores weights as integer constants followed by qc.dequantize. The numerics
+// are the contract of DESIGN.md:
+//   quantize(x)   = clamp(round_half_to_even(x / scale) + zero_point, qmin, qmax)
+//   dequantize(q) = (q - zero_point) * scale
+// computed in f32, per tensor (no `axis`) or per channel along `axis`.
+// Integer tensors use `ui8` for unsigned and `i8` / `i16` / `i32` (signless,
+// read as signed) for signed storage.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_DIALECT_QCQUANTOPS_TD
+#define QC_DIALECT_QCQUANTOPS_TD
+
+include "dialects/qc/IR/QCDialect.td"
+include "dialects/qc/IR/QCAttrs.td"
+
+def QC_IntTensor : RankedTensorOf<[UI8, I8, I16, I32]>;
+
+class QC_QuantOp<string mnemonic, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def QC_ObserveOp : QC_QuantOp<"observe", [SameOperandsAndResultType]> {
+  let summary = "observation point: passes its input through, records statistics";
+  let description = [{
+    Inserted by `qc-prepare` at each annotated edge. `id` names the observer
+    (edges with shared qparams share one id); `spec` is the quantization spec
+    it serves. Calibration runs the program and stores the resulting
+    `scale` / `zero_point` (one entry per tensor, or per channel along the
+    spec's axis) on the op. The executor treats it as the identity apart from
+    feeding its observer.
+
+    ```mlir
+    %1 = qc.observe %0 {id = 3 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0,
+           quant_max = 255, symmetric = false, observer = "minmax">} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, I64Attr:$id,
+                       QC_QuantSpecAttr:$spec,
+                       OptionalAttr<DenseF32ArrayAttr>:$scale,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+class QC_QParamsOp<string mnemonic, list<Trait> traits = []>
+    : QC_QuantOp<mnemonic, traits> {
+  let hasVerifier = 1;
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_QuantizeOp : QC_QParamsOp<"quantize"> {
+  let summary = "float to integer: clamp(round_half_even(x / scale) + zp, qmin, qmax)";
+  let description = [{
+    Matches torch.quantize_per_tensor / quantize_per_channel and ONNX
+    QuantizeLinear (with an explicit range, so reduced ranges are exact).
+    Without `axis`, `scale` and `zero_point` have one entry; with it, one per
+    index along `axis`.
+
+    ```mlir
+    %q = qc.quantize %x {quant_max = 255 : i64, quant_min = 0 : i64,
+           scale = array<f32: 0.0235>, zero_point = array<i64: 128>}
+         : (tensor<1x8xf32>) -> tensor<1x8xui8>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                       DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
+                       OptionalAttr<I64Attr>:$axis, I64Attr:$quant_min,
+                       I64Attr:$quant_max);
+  let results = (outs QC_IntTensor:$output);
+}
+
+def QC_DequantizeOp : QC_QParamsOp<"dequantize"> {
+  let summary = "integer to float: (q - zp) * scale";
+  let description = [{
+    Matches Tensor.dequantize() and ONNX DequantizeLinear. Also how converted
+    weights (integer constants) and int32 biases enter float ops.
+
+    ```mlir
+    %w = qc.dequantize %wq {axis = 0 : i64, scale = array<f32: 0.01, 0.02>,
+           zero_point = array<i64: 0, 0>} : (tensor<2x3x3x3xi8>) -> tensor<2x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_IntTensor:$input, DenseF32ArrayAttr:$scale,
+                       DenseI64ArrayAttr:$zero_point,
+                       OptionalAttr<I64Attr>:$axis);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+}
+
+def QC_FakeQuantOp : QC_QParamsOp<"fake_quant", [SameOperandsAndResultType]> {
+  let summary = "quantize then dequantize, in float (QAT-style fake quantization)";
+  let description = [{
+    `dequantize(quantize(x))` without materializing the integer tensor: the
+    value a quantized program sees at this edge.
+
+    ```mlir
+    %y = qc.fake_quant %x {quant_max = 127 : i64, quant_min = -128 : i64,
+           scale = array<f32: 0.05>, zero_point = array<i64: 3>}
+         : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input,
+                       DenseF32ArrayAttr:$scale, DenseI64ArrayAttr:$zero_point,
+                       OptionalAttr<I64Attr>:$axis, I64Attr:$quant_min,
+                       I64Attr:$quant_max);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+}
+
+#endif // QC_DIALECT_QCQUANTOPS_TD
