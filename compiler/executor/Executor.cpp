@@ -1,0 +1,773 @@
+//===- Executor.cpp - qc's reference executor -----------------------------===//
+//
+// Walks the single block of a func.func, evaluating each qc op with the
+// reference kernels (Kernels.h). Ops are dispatched on their C++ classes with
+// llvm::TypeSwitch. Every failure is a diagnostic at the op's location (for
+// imported models a NameLoc carrying the ONNX node name).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/executor/Executor.h"
+
+#include "compiler/executor/Kernels.h"
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <variant>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace ref = ::qc::ref;
+using ::qc::DType;
+using ::qc::NpyArray;
+using ::qc::Shape;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Runtime values
+//===----------------------------------------------------------------------===//
+
+/// A tensor while the executor runs, tagged with its element type. Only f32
+/// exists today. Quantized programs add integer tensors (ref::QTensor, int32
+/// storage for the u8 / s8 / s32 ranges) as further alternatives of
+/// `Storage`, each with its DType; accessors return null for the other kinds,
+/// so op handlers report a dtype they do not take instead of misreading it.
+class RtTensor {
+public:
+  using Storage = std::variant<ref::Tensor>;
+
+  explicit RtTensor(ref::Tensor t) : storage(std::move(t)) {}
+
+  DType dtype() const { return DType::F32; }
+  const ref::Tensor *getF32() const {
+    return std::get_if<ref::Tensor>(&storage);
+  }
+  Shape shape() const {
+    return ref::shapeOf(*std::get_if<ref::Tensor>(&storage));
+  }
+  int64_t numBytes() const {
+    return static_cast<int64_t>(std::get_if<ref::Tensor>(&storage)->size() *
+                                sizeof(float));
+  }
+  NpyArray toArray() const {
+    return ::qc::fromFloatArray(*std::get_if<ref::Tensor>(&storage));
+  }
+
+private:
+  Storage storage;
+};
+
+using RtValue = std::shared_ptr<const RtTensor>;
+
+RtValue makeValue(ref::Tensor t) {
+  return std::make_shared<const RtTensor>(std::move(t));
+}
+
+/// absl::string_view as an LLVM StringRef (diagnostics would print a
+/// string view as a list of characters).
+StringRef toStringRef(absl::string_view s) {
+  return StringRef(s.data(), s.size());
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  return ::qc::shapeToString(Shape(shape.begin(), shape.end()));
+}
+
+/// Converts an array to a runtime value; `what` names it in errors.
+FailureOr<RtValue> arrayToValue(const NpyArray &array,
+                                function_ref<InFlightDiagnostic()> emit,
+                                StringRef what) {
+  if (absl::Status st = ::qc::verifyNpyArray(array, what.str()); !st.ok())
+    return emit() << toStringRef(st.message());
+  if (array.dtype != DType::F32)
+    return emit() << what << " is " << ::qc::dtypeName(array.dtype)
+                  << "; the reference executor takes float32 tensors only";
+  absl::StatusOr<ref::Tensor> t = ::qc::toFloatArray(array, what.str());
+  if (!t.ok())
+    return emit() << toStringRef(t.status().message());
+  return makeValue(std::move(*t));
+}
+
+/// Checks that `shape` fits `type` (rank, and every static dimension).
+bool shapeFits(ArrayRef<int64_t> shape, RankedTensorType type) {
+  if (static_cast<int64_t>(shape.size()) != type.getRank())
+    return false;
+  for (auto [d, t] : llvm::zip(shape, type.getShape()))
+    if (!ShapedType::isDynamic(t) && d != t)
+      return false;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+/// Decodes an f32 constant attribute into a tensor. Failure (no diagnostic)
+/// for other element types or a missing / short resource blob.
+FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+    return failure();
+  std::vector<size_t> shape(type.getShape().begin(), type.getShape().end());
+  ref::Tensor t = ref::Tensor::from_shape(shape);
+  if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+      succeeded(bytes)) {
+    if (bytes->size() != t.size() * sizeof(float))
+      return failure();
+    if (!bytes->empty())
+      std::memcpy(t.data(), bytes->data(), bytes->size());
+    return t;
+  }
+  FailureOr<std::vector<float>> values = getConstantValues<float>(attr);
+  if (failed(values) || values->size() != t.size())
+    return failure();
+  std::copy(values->begin(), values->end(), t.begin());
+  return t;
+}
+
+/// Decoded constants, keyed by their (immutable, uniqued) attribute.
+struct ConstantCache {
+  llvm::DenseMap<Attribute, RtValue> values;
+  int64_t bytes = 0;
+
+  FailureOr<RtValue> get(ConstantOp op) {
+    ElementsAttr attr = op.getValue();
+    auto it = values.find(attr);
+    if (it != values.end())
+      return it->second;
+    FailureOr<ref::Tensor> t = decodeF32(attr);
+    if (failed(t)) {
+      if (!attr.getElementType().isF32())
+        return op.emitError()
+               << "constant of element type " << attr.getElementType()
+               << " is not supported by the reference executor (f32 only)";
+      return op.emitError() << "constant has no readable data (a "
+                               "dense_resource whose blob is missing or does "
+                               "not hold "
+                            << attr.getNumElements() << " f32 values)";
+    }
+    RtValue v = makeValue(std::move(*t));
+    bytes += v->numBytes();
+    values.try_emplace(attr, v);
+    return v;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Op evaluation
+//===----------------------------------------------------------------------===//
+
+/// Evaluates one op. `operands` line up with op->getOperands().
+class OpEvaluator {
+public:
+  OpEvaluator(Operation *op, ArrayRef<const RtTensor *> operands,
+              ConstantCache &constants)
+      : op(op), operands(operands), constants(constants) {}
+
+  /// std::nullopt (and no diagnostic) when the executor does not implement
+  /// `op`; otherwise the result, or failure after a diagnostic at the op.
+  std::optional<FailureOr<RtValue>> evaluate();
+
+private:
+  using Result = FailureOr<RtValue>;
+
+  /// Operand `i` as an f32 tensor, or a diagnostic.
+  FailureOr<const ref::Tensor *> f32(unsigned i) {
+    const ref::Tensor *t = operands[i]->getF32();
+    if (!t)
+      return op->emitError() << "operand #" << i << " is "
+                             << ::qc::dtypeName(operands[i]->dtype())
+                             << "; this op runs on float32 tensors only";
+    return t;
+  }
+
+  /// Optional operand `i` (present when `v` is non-null) as f32.
+  FailureOr<const ref::Tensor *> optionalF32(Value v, unsigned i) {
+    if (!v)
+      return static_cast<const ref::Tensor *>(nullptr);
+    return f32(i);
+  }
+
+  Result wrap(absl::StatusOr<ref::Tensor> r) {
+    if (!r.ok())
+      return op->emitError() << toStringRef(r.status().message());
+    return makeValue(std::move(*r));
+  }
+
+  /// An f32 unary op that cannot fail.
+  template <typename Fn> Result unary(Fn fn) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    return makeValue(fn(**x));
+  }
+
+  /// An f32 binary op with broadcasting.
+  template <typename Fn> Result binary(Fn fn) {
+    FailureOr<const ref::Tensor *> a = f32(0), b = f32(1);
+    if (failed(a) || failed(b))
+      return failure();
+    return wrap(fn(**a, **b));
+  }
+
+  /// Checks that an array attribute has `n` entries (the verifier ensures it
+  /// for verified IR; evaluateOp may see ops built without verification).
+  LogicalResult checkSize(StringRef name, ArrayRef<int64_t> values, size_t n) {
+    if (values.size() != n)
+      return op->emitError() << "'" << name << "' must have " << n
+                             << " entries, got " << values.size();
+    return success();
+  }
+
+  template <size_t N>
+  static std::array<int64_t, N> toArray(ArrayRef<int64_t> values) {
+    std::array<int64_t, N> a{};
+    std::copy(values.begin(), values.end(), a.begin());
+    return a;
+  }
+
+  Result conv2d(Conv2dOp conv);
+  Result convTranspose2d(ConvTranspose2dOp conv);
+  Result linear(LinearOp linear);
+  Result flatten(FlattenOp flatten);
+  Result resize(ResizeOp resize);
+  Result maxPool2d(MaxPool2dOp pool);
+  Result avgPool2d(AvgPool2dOp pool);
+
+  Operation *op;
+  ArrayRef<const RtTensor *> operands;
+  ConstantCache &constants;
+};
+
+OpEvaluator::Result OpEvaluator::conv2d(Conv2dOp conv) {
+  if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+      failed(checkSize("pads", conv.getPads(), 4)) ||
+      failed(checkSize("dilations", conv.getDilations(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(conv.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  ::qc::Conv2dAttrs attrs;
+  attrs.strides = toArray<2>(conv.getStrides());
+  attrs.pads = toArray<4>(conv.getPads());
+  attrs.dilations = toArray<2>(conv.getDilations());
+  attrs.groups = conv.getGroups();
+  return wrap(ref::conv2d(**x, **w, *b, attrs));
+}
+
+OpEvaluator::Result OpEvaluator::convTranspose2d(ConvTranspose2dOp conv) {
+  if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+      failed(checkSize("pads", conv.getPads(), 4)) ||
+      failed(checkSize("dilations", conv.getDilations(), 2)) ||
+      failed(checkSize("output_padding", conv.getOutputPadding(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(conv.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  ::qc::ConvTranspose2dAttrs attrs;
+  attrs.strides = toArray<2>(conv.getStrides());
+  attrs.pads = toArray<4>(conv.getPads());
+  attrs.dilations = toArray<2>(conv.getDilations());
+  attrs.outputPadding = toArray<2>(conv.getOutputPadding());
+  attrs.groups = conv.getGroups();
+  return wrap(ref::convTranspose2d(**x, **w, *b, attrs));
+}
+
+/// input [..., K] x weight [N, K]^T + bias [N]: a Gemm over the input
+/// flattened to [M, K], reshaped back to [..., N].
+OpEvaluator::Result OpEvaluator::linear(LinearOp linear) {
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(linear.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  Shape xShape = ref::shapeOf(**x);
+  if (xShape.empty() || (*w)->dimension() != 2)
+    return op->emitError() << "linear needs an input of rank >= 1 and a 2-D "
+                              "weight, got shapes "
+                           << ::qc::shapeToString(xShape) << " and "
+                           << ::qc::shapeToString(ref::shapeOf(**w));
+  int64_t k = xShape.back();
+  int64_t m = ::qc::shapeNumElements(Shape(xShape.begin(), xShape.end() - 1));
+  absl::StatusOr<ref::Tensor> x2 = ref::reshape(**x, {m, k});
+  if (!x2.ok())
+    return wrap(std::move(x2));
+  absl::StatusOr<ref::Tensor> y2 =
+      ref::gemm(*x2, **w, *b, 1.0f, 1.0f, /*transA=*/false, /*transB=*/true);
+  if (!y2.ok())
+    return wrap(std::move(y2));
+  Shape yShape = xShape;
+  yShape.back() = static_cast<int64_t>((*w)->shape()[0]);
+  return wrap(ref::reshape(*y2, yShape, /*allowZero=*/true));
+}
+
+OpEvaluator::Result OpEvaluator::flatten(FlattenOp flatten) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  Shape shape = ref::shapeOf(**x);
+  int64_t rank = shape.size(), axis = flatten.getAxis();
+  if (axis < -rank || axis > rank)
+    return op->emitError() << "flatten axis " << axis
+                           << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer =
+      ::qc::shapeNumElements(Shape(shape.begin(), shape.begin() + axis));
+  int64_t inner =
+      ::qc::shapeNumElements(Shape(shape.begin() + axis, shape.end()));
+  return wrap(ref::reshape(**x, {outer, inner}, /*allowZero=*/true));
+}
+
+OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  if (failed(checkSize("sizes", resize.getSizes(), 4)))
+    return failure();
+  absl::StatusOr<ref::ResizeMode> mode = ref::parseResizeMode(
+      std::string_view(resize.getMode().data(), resize.getMode().size()));
+  StringRef ctmName = resize.getCoordinateTransformationMode();
+  absl::StatusOr<ref::CoordinateTransformMode> ctm =
+      ref::parseCoordinateTransformMode(
+          std::string_view(ctmName.data(), ctmName.size()));
+  StringRef nearestName = resize.getNearestMode();
+  absl::StatusOr<ref::NearestMode> nearest = ref::parseNearestMode(
+      std::string_view(nearestName.data(), nearestName.size()));
+  for (const absl::Status &st : {mode.status(), ctm.status(), nearest.status()})
+    if (!st.ok())
+      return op->emitError() << toStringRef(st.message());
+  ref::ResizeAttrs attrs;
+  attrs.mode = *mode;
+  attrs.coordinateTransformMode = *ctm;
+  attrs.nearestMode = *nearest;
+
+  Shape in = ref::shapeOf(**x);
+  Shape out(resize.getSizes().begin(), resize.getSizes().end());
+  for (int i = 0; i < 2 && i < static_cast<int>(in.size()); ++i)
+    if (out[i] == -1)
+      out[i] = in[i];
+  // The op always carries scales. They define the coordinate mapping when
+  // they produced the sizes (ONNX Resize given `scales`); when the sizes are
+  // not floor(in * scale) the model gave `sizes` and the mapping is
+  // out / in, which the kernel derives itself.
+  std::vector<float> scales(resize.getScales().begin(),
+                            resize.getScales().end());
+  // (The test is the kernel's own: floor(float(in) * scale) in float.)
+  bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
+                         scales[0] == 1.0f && scales[1] == 1.0f;
+  for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
+    scalesGiveSizes = static_cast<int64_t>(std::floor(
+                          static_cast<float>(in[i]) * scales[i])) == out[i];
+  if (!scalesGiveSizes)
+    scales.clear();
+  return wrap(ref::resize(**x, out, attrs, scales));
+}
+
+OpEvaluator::Result OpEvaluator::maxPool2d(MaxPool2dOp pool) {
+  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+      failed(checkSize("strides", pool.getStrides(), 2)) ||
+      failed(checkSize("pads", pool.getPads(), 4)) ||
+      failed(checkSize("dilations", pool.getDilations(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  ::qc::Pool2dAttrs attrs;
+  attrs.kernel = toArray<2>(pool.getKernel());
+  attrs.strides = toArray<2>(pool.getStrides());
+  attrs.pads = toArray<4>(pool.getPads());
+  attrs.dilations = toArray<2>(pool.getDilations());
+  attrs.ceilMode = pool.getCeilMode();
+  return wrap(ref::maxPool2d(**x, attrs));
+}
+
+OpEvaluator::Result OpEvaluator::avgPool2d(AvgPool2dOp pool) {
+  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+      failed(checkSize("strides", pool.getStrides(), 2)) ||
+      failed(checkSize("pads", pool.getPads(), 4)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  ::qc::Pool2dAttrs attrs;
+  attrs.kernel = toArray<2>(pool.getKernel());
+  attrs.strides = toArray<2>(pool.getStrides());
+  attrs.pads = toArray<4>(pool.getPads());
+  attrs.ceilMode = pool.getCeilMode();
+  return wrap(ref::avgPool2d(**x, attrs, pool.getCountIncludePad()));
+}
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
+  using Maybe = std::optional<Result>;
+  return llvm::TypeSwitch<Operation *, Maybe>(op)
+      .Case([&](ConstantOp cst) -> Maybe { return constants.get(cst); })
+      // Convolution and matrix products.
+      .Case([&](Conv2dOp conv) -> Maybe { return conv2d(conv); })
+      .Case([&](ConvTranspose2dOp conv) -> Maybe {
+        return convTranspose2d(conv);
+      })
+      .Case([&](MatmulOp) -> Maybe { return binary(ref::matmul); })
+      .Case([&](LinearOp l) -> Maybe { return linear(l); })
+      // Normalization.
+      .Case([&](BatchNormOp bn) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0), s = f32(1), b = f32(2),
+                                       m = f32(3), v = f32(4);
+        if (failed(x) || failed(s) || failed(b) || failed(m) || failed(v))
+          return Result(failure());
+        return wrap(ref::batchNorm(**x, **s, **b, **m, **v,
+                                   bn.getEpsilon().convertToFloat()));
+      })
+      .Case([&](LayerNormOp ln) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0), s = f32(1),
+                                       b = optionalF32(ln.getBias(), 2);
+        if (failed(x) || failed(s) || failed(b))
+          return Result(failure());
+        return wrap(ref::layerNorm(**x, **s, *b, ln.getAxis(),
+                                   ln.getEpsilon().convertToFloat()));
+      })
+      .Case([&](SoftmaxOp sm) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::softmax(**x, sm.getAxis()));
+      })
+      // Elementwise.
+      .Case([&](ReluOp) -> Maybe { return unary(ref::relu); })
+      .Case([&](SigmoidOp) -> Maybe { return unary(ref::sigmoid); })
+      .Case([&](TanhOp) -> Maybe { return unary(ref::tanh); })
+      .Case([&](HardswishOp) -> Maybe { return unary(ref::hardswish); })
+      .Case([&](ErfOp) -> Maybe { return unary(ref::erf); })
+      .Case([&](SqrtOp) -> Maybe { return unary(ref::sqrt); })
+      .Case([&](ClampOp c) -> Maybe {
+        float lo = c.getMin().convertToFloat(),
+              hi = c.getMax().convertToFloat();
+        return unary(
+            [&](const ref::Tensor &x) { return ref::clamp(x, lo, hi); });
+      })
+      .Case([&](HardsigmoidOp h) -> Maybe {
+        float alpha = h.getAlpha().convertToFloat();
+        float beta = h.getBeta().convertToFloat();
+        return unary([&](const ref::Tensor &x) {
+          return ref::hardsigmoid(x, alpha, beta);
+        });
+      })
+      .Case([&](GeluOp g) -> Maybe {
+        ref::GeluApproximation approx;
+        if (g.getApproximate() == "none")
+          approx = ref::GeluApproximation::None;
+        else if (g.getApproximate() == "tanh")
+          approx = ref::GeluApproximation::Tanh;
+        else
+          return Result(op->emitError()
+                        << "gelu approximate must be \"none\" or \"tanh\", "
+                           "got \""
+                        << g.getApproximate() << "\"");
+        return unary(
+            [&](const ref::Tensor &x) { return ref::gelu(x, approx); });
+      })
+      .Case([&](AddOp) -> Maybe { return binary(ref::add); })
+      .Case([&](SubOp) -> Maybe { return binary(ref::sub); })
+      .Case([&](MulOp) -> Maybe { return binary(ref::mul); })
+      .Case([&](DivOp) -> Maybe { return binary(ref::div); })
+      .Case([&](PowOp) -> Maybe { return binary(ref::pow); })
+      // Pooling and reductions.
+      .Case([&](MaxPool2dOp p) -> Maybe { return maxPool2d(p); })
+      .Case([&](AvgPool2dOp p) -> Maybe { return avgPool2d(p); })
+      .Case([&](GlobalAvgPool2dOp) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::globalAvgPool(**x));
+      })
+      .Case([&](ReduceMeanOp r) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(
+            ref::reduceMean(**x, toVector(r.getAxes()), r.getKeepdims()));
+      })
+      // Shape and data movement.
+      .Case([&](ReshapeOp r) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        // qc.reshape has no ONNX `0` entries (the importer resolves them).
+        return wrap(ref::reshape(**x, toVector(r.getShape()),
+                                 /*allowZero=*/true));
+      })
+      .Case([&](FlattenOp f) -> Maybe { return flatten(f); })
+      .Case([&](TransposeOp t) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        if (t.getPerm().empty() && (*x)->dimension() > 1)
+          return Result(op->emitError() << "transpose needs a perm of "
+                                        << (*x)->dimension() << " entries");
+        return wrap(ref::transpose(**x, toVector(t.getPerm())));
+      })
+      .Case([&](ConcatOp c) -> Maybe {
+        std::vector<ref::Tensor> inputs;
+        inputs.reserve(operands.size());
+        for (unsigned i = 0; i < operands.size(); ++i) {
+          FailureOr<const ref::Tensor *> x = f32(i);
+          if (failed(x))
+            return Result(failure());
+          inputs.push_back(**x);
+        }
+        return wrap(ref::concat(inputs, c.getAxis()));
+      })
+      .Case([&](SliceOp s) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::slice(**x, toVector(s.getStarts()),
+                               toVector(s.getEnds()), toVector(s.getAxes()),
+                               toVector(s.getSteps())));
+      })
+      .Case([&](PadOp p) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        StringRef modeName = p.getMode();
+        absl::StatusOr<ref::PadMode> mode = ref::parsePadMode(
+            std::string_view(modeName.data(), modeName.size()));
+        if (!mode.ok())
+          return Result(op->emitError()
+                        << toStringRef(mode.status().message()));
+        return wrap(ref::pad(**x, toVector(p.getPads()), *mode,
+                             p.getValue().convertToFloat()));
+      })
+      .Case([&](ResizeOp r) -> Maybe { return resize(r); })
+      .Default([](Operation *) -> Maybe { return std::nullopt; });
+}
+
+/// The "qc.name" of argument `i`, else "argN".
+std::string argumentName(func::FuncOp func, unsigned i) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
+    return name.str();
+  return "arg" + std::to_string(i);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Executor
+//===----------------------------------------------------------------------===//
+
+struct Executor::Impl {
+  func::FuncOp func;
+  ConstantCache constants;
+  Stats stats;
+
+  LogicalResult checkSignature();
+  FailureOr<std::vector<NpyArray>> run(const std::vector<NpyArray> &inputs);
+};
+
+LogicalResult Executor::Impl::checkSignature() {
+  if (func.isExternal())
+    return func.emitError()
+           << "function @" << func.getName() << " has no body to run";
+  if (!func.getBody().hasOneBlock())
+    return func.emitError() << "function @" << func.getName()
+                            << " has more than one block; qc programs are "
+                               "a single block of ops";
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
+    if (!type || !type.getElementType().isF32())
+      return func.emitError()
+             << "input '" << argumentName(func, i) << "' has type "
+             << func.getArgument(i).getType()
+             << "; the reference executor takes ranked f32 tensors only";
+  }
+  return success();
+}
+
+FailureOr<std::vector<NpyArray>>
+Executor::Impl::run(const std::vector<NpyArray> &inputs) {
+  stats.opsExecuted = 0;
+  stats.peakLiveBytes = 0;
+  if (failed(checkSignature()))
+    return failure();
+
+  Block &block = func.getBody().front();
+  auto emitAtFunc = [&] { return func.emitError(); };
+  unsigned numArgs = func.getNumArguments();
+  if (inputs.size() != numArgs) {
+    InFlightDiagnostic diag = func.emitError();
+    diag << "expected " << numArgs << " input" << (numArgs == 1 ? "" : "s")
+         << ", got " << inputs.size();
+    for (unsigned i = 0; i < numArgs; ++i)
+      diag << (i ? ", " : " (inputs: ") << "'" << argumentName(func, i) << "' "
+           << func.getArgument(i).getType() << (i + 1 == numArgs ? ")" : "");
+    return failure();
+  }
+
+  // Where each value is read for the last time: operations are numbered in
+  // block order; results never read are dropped as soon as they are made.
+  llvm::DenseMap<Value, size_t> lastUse;
+  SmallVector<Operation *> ops;
+  for (Operation &op : block) {
+    for (Value v : op.getOperands())
+      lastUse[v] = ops.size();
+    ops.push_back(&op);
+  }
+  std::vector<SmallVector<Value, 2>> releaseAfter(ops.size());
+  for (auto [v, index] : lastUse)
+    releaseAfter[index].push_back(v);
+
+  llvm::DenseMap<Value, RtValue> env;
+  int64_t liveBytes = 0;
+  auto bind = [&](Value v, RtValue t, bool counted) {
+    if (!lastUse.count(v))
+      return;
+    if (counted) {
+      liveBytes += t->numBytes();
+      stats.peakLiveBytes = std::max(stats.peakLiveBytes, liveBytes);
+    }
+    env[v] = std::move(t);
+  };
+
+  for (unsigned i = 0; i < numArgs; ++i) {
+    std::string name = argumentName(func, i);
+    const NpyArray &array = inputs[i];
+    auto type = cast<RankedTensorType>(func.getArgument(i).getType());
+    FailureOr<RtValue> value =
+        arrayToValue(array, emitAtFunc, "input '" + name + "'");
+    if (failed(value))
+      return failure();
+    if (!shapeFits(array.shape, type))
+      return func.emitError()
+             << "input '" << name << "' has shape " << shapeString(array.shape)
+             << ", expected " << type << " (? accepts any size)";
+    bind(func.getArgument(i), std::move(*value), /*counted=*/true);
+  }
+
+  SmallVector<const RtTensor *, 4> operands;
+  for (auto [index, op] : llvm::enumerate(ops)) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      std::vector<NpyArray> results;
+      for (Value v : ret.getOperands())
+        results.push_back(env.lookup(v)->toArray());
+      stats.constantBytes = constants.bytes;
+      return results;
+    }
+    if (op->getNumRegions() != 0 || op->getNumResults() != 1)
+      return op->emitError() << "the reference executor runs ops with one "
+                                "result and no regions";
+    operands.clear();
+    for (Value v : op->getOperands()) {
+      auto it = env.find(v);
+      if (it == env.end())
+        return op->emitError() << "operand defined outside the function body "
+                                  "or after its use";
+      operands.push_back(it->second.get());
+    }
+    OpEvaluator evaluator(op, operands, constants);
+    std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
+    if (!result)
+      return op->emitError() << "the reference executor has no kernel for '"
+                             << op->getName() << "'";
+    if (failed(*result))
+      return failure();
+    ++stats.opsExecuted;
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    Shape shape = (**result)->shape();
+    if (!type || !shapeFits(shape, type))
+      return op->emitError()
+             << "the reference kernel produced shape " << shapeString(shape)
+             << " but the op's result type is " << op->getResult(0).getType();
+    bind(op->getResult(0), std::move(**result), !isa<ConstantOp>(op));
+
+    for (Value v : releaseAfter[index]) {
+      auto it = env.find(v);
+      if (it == env.end())
+        continue;
+      Operation *def = v.getDefiningOp();
+      if (!def || !isa<ConstantOp>(def))
+        liveBytes -= it->second->numBytes();
+      env.erase(it);
+    }
+  }
+  return func.emitError() << "function body does not end in func.return";
+}
+
+Executor::Executor(func::FuncOp func) : impl(std::make_unique<Impl>()) {
+  impl->func = func;
+}
+Executor::~Executor() = default;
+Executor::Executor(Executor &&) noexcept = default;
+Executor &Executor::operator=(Executor &&) noexcept = default;
+
+FailureOr<std::vector<NpyArray>>
+Executor::run(const std::vector<NpyArray> &inputs) {
+  return impl->run(inputs);
+}
+
+const Executor::Stats &Executor::lastRunStats() const { return impl->stats; }
+
+//===----------------------------------------------------------------------===//
+// Free functions
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::vector<NpyArray>>
+mlir::qc::runFunction(func::FuncOp func, const std::vector<NpyArray> &inputs) {
+  Executor executor(func);
+  return executor.run(inputs);
+}
+
+FailureOr<NpyArray> mlir::qc::constantToArray(ElementsAttr attr) {
+  FailureOr<ref::Tensor> t = decodeF32(attr);
+  if (failed(t))
+    return failure();
+  return ::qc::fromFloatArray(*t);
+}
+
+FailureOr<std::vector<NpyArray>>
+mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
+  if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      operands.size() != op->getNumOperands())
+    return failure();
+  // Operand kinds the executor does not handle make the op unevaluable
+  // rather than an error: the caller (constant folding) leaves it alone.
+  SmallVector<RtValue, 4> values;
+  SmallVector<const RtTensor *, 4> pointers;
+  for (const NpyArray &array : operands) {
+    if (array.dtype != DType::F32 ||
+        !::qc::verifyNpyArray(array, "operand").ok())
+      return failure();
+    absl::StatusOr<ref::Tensor> t = ::qc::toFloatArray(array);
+    if (!t.ok())
+      return failure();
+    values.push_back(makeValue(std::move(*t)));
+    pointers.push_back(values.back().get());
+  }
+  ConstantCache constants;
+  OpEvaluator evaluator(op, pointers, constants);
+  std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
+  if (!result || failed(*result))
+    return failure();
+  Shape shape = (**result)->shape();
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !shapeFits(shape, type))
+    return op->emitError() << "the reference kernel produced shape "
+                           << shapeString(shape)
+                           << " but the op's result type is "
+                           << op->getResult(0).getType();
+  return std::vector<NpyArray>{(**result)->toArray()};
+}
