@@ -173,12 +173,16 @@ std::vector<float> histc(absl::Span<const float> x, int64_t bins, double lo,
   for (float elt : x) {
     if (!(elt >= left && elt <= right))
       continue;
-    int64_t pos = static_cast<int64_t>((elt - left) * binCount / (right - left));
-    if (pos == bins)
-      pos -= 1;
-    // ATen would index out of bounds here; it cannot happen for finite input
-    // but guard anyway rather than trust float rounding.
-    pos = std::clamp<int64_t>(pos, 0, bins - 1);
+    const float scaled = (elt - left) * binCount / (right - left);
+    // A range wider than FLT_MAX makes `scaled` NaN or Inf; ATen would then
+    // index out of bounds. Clamp instead of converting a non-finite float.
+    int64_t pos;
+    if (!(scaled >= 0.0f))
+      pos = 0;
+    else if (scaled >= binCount)
+      pos = bins - 1;
+    else
+      pos = static_cast<int64_t>(scaled);
     hist[static_cast<size_t>(pos)] += 1.0f;
   }
   return hist;

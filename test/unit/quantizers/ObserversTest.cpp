@@ -376,6 +376,24 @@ TEST(HistogramObserver, StateStaysBoundedOverManyUpdates) {
   EXPECT_TRUE(obs->computeQParams().ok());
 }
 
+TEST(Observers, RangeWiderThanFloatIsAnErrorNotACrash) {
+  // max - min overflows float32: every affine observer must fail cleanly.
+  for (ObserverKind k : kAllKinds) {
+    ObserverOptions o = isPerChannelKind(k)
+                            ? perChannel(0, QScheme::kPerChannelAffine)
+                            : perTensor();
+    std::unique_ptr<Observer> obs = make(k, o, "wide");
+    absl::Status st = obs->update({-3e38f, 0.0f, 3e38f, 1.0f}, {1, 4});
+    if (!st.ok()) {
+      EXPECT_TRUE(contains(st, "observer 'wide'")) << st;
+      continue;
+    }
+    absl::StatusOr<ObserverQParams> q = obs->computeQParams();
+    ASSERT_FALSE(q.ok()) << toString(k);
+    EXPECT_TRUE(contains(q.status(), "observer 'wide'")) << q.status();
+  }
+}
+
 TEST(HistogramObserver, HugeRangeJumpIsAnErrorNotAnAllocation) {
   std::unique_ptr<Observer> obs =
       make(ObserverKind::kHistogram, perTensor(), "act");
