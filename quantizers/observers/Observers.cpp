@@ -1190,6 +1190,13 @@ EntropyObserver::create(const ObserverOptions &options, std::string name) {
     return st;
   if (absl::Status st = validateBins(kind, options); !st.ok())
     return st;
+  // The KL search is quadratic in the number of bins.
+  constexpr int64_t kMaxEntropyBins = int64_t(1) << 16;
+  if (options.bins > kMaxEntropyBins)
+    return absl::InvalidArgumentError(
+        absl::StrCat("entropy observer: bins must be at most ",
+                     kMaxEntropyBins, " (the KL search is quadratic), got ",
+                     options.bins));
   return std::unique_ptr<EntropyObserver>(
       new EntropyObserver(options, std::move(name)));
 }

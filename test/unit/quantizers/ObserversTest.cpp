@@ -114,6 +114,10 @@ TEST(ObserverOptionsValidation, RejectsWhatPyTorchRejects) {
                          ObserverKind::kEntropy})
     EXPECT_FALSE(createObserver(k, bad).ok()) << toString(k);
   bad = perTensor();
+  bad.bins = 1 << 20;
+  EXPECT_TRUE(createObserver(ObserverKind::kPercentile, bad).ok());
+  EXPECT_FALSE(createObserver(ObserverKind::kEntropy, bad).ok());
+  bad = perTensor();
   bad.upsampleRate = 0;
   EXPECT_FALSE(createObserver(ObserverKind::kHistogram, bad).ok());
   for (double p : {0.0, -1.0, 100.5}) {
