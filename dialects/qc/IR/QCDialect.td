@@ -38,9 +38,49 @@ def QC_Tensor4D : 4DTensorOf<[F32]>;
 // Base classes
 //===----------------------------------------------------------------------===//
 
+/// Result-type inference through the op's adaptor, as MLIR's
+/// InferTypeOpAdaptorWithIsCompatible, except that the generic entry point
+/// (used by the verifier, the custom-format parser and `createInferred`)
+/// goes through `detail::inferReturnTypesChecked` (QCOps.h): it checks what
+/// the shape rules rely on (required attributes present and well-typed,
+/// ranked tensor operands) and reads the attributes of an op that is still
+/// being parsed, which are not yet in its properties.
+def QC_InferTypeOpAdaptor : TraitList<[
+  DeclareOpInterfaceMethods<InferTypeOpInterface>,
+  NativeOpTrait<
+    /*name=*/"InferTypeOpAdaptor",
+    /*traits=*/[],
+    /*extraOpDeclaration=*/[{
+      static ::llvm::LogicalResult
+      inferReturnTypes(::mlir::MLIRContext *context,
+                       ::std::optional<::mlir::Location> location,
+                       Adaptor adaptor,
+                       ::llvm::SmallVectorImpl<::mlir::Type> &inferredReturnTypes);
+      static bool isCompatibleReturnTypes(::mlir::TypeRange l,
+                                          ::mlir::TypeRange r);
+    }],
+    /*extraOpDefinition=*/[{
+      ::llvm::LogicalResult $cppClass::inferReturnTypes(
+          ::mlir::MLIRContext *context,
+          ::std::optional<::mlir::Location> location,
+          ::mlir::ValueRange operands, ::mlir::DictionaryAttr attributes,
+          ::mlir::OpaqueProperties properties, ::mlir::RegionRange regions,
+          ::llvm::SmallVectorImpl<::mlir::Type> &inferredReturnTypes) {
+        return ::mlir::qc::detail::inferReturnTypesChecked<$cppClass>(
+            context, location, operands, attributes, properties, regions,
+            inferredReturnTypes);
+      }
+      bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l,
+                                              ::mlir::TypeRange r) {
+        return ::mlir::qc::detail::areCompatibleTypes(l, r);
+      }
+    }]
+  >
+]>;
+
 class QC_Op<string mnemonic, list<Trait> traits = []>
     : Op<QC_Dialect, mnemonic,
-         !listconcat(traits, [Pure, InferTypeOpAdaptorWithIsCompatible])>;
+         !listconcat(traits, [Pure, QC_InferTypeOpAdaptor])>;
 
 /// Elementwise op with one float operand and a result of the same type.
 /// (Its result-type rule is generated from SameOperandsAndResultType.)

@@ -24,39 +24,6 @@ bool mlir::qc::detail::areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
   return true;
 }
 
-// Every qc op accepts a result type that refines the inferred one.
-#define QC_COMPATIBLE_RETURN_TYPES(OP)                                         \
-  bool OP::isCompatibleReturnTypes(TypeRange l, TypeRange r) {                 \
-    return detail::areCompatibleTypes(l, r);                                   \
-  }
-QC_COMPATIBLE_RETURN_TYPES(ConstantOp)
-QC_COMPATIBLE_RETURN_TYPES(Conv2dOp)
-QC_COMPATIBLE_RETURN_TYPES(ConvTranspose2dOp)
-QC_COMPATIBLE_RETURN_TYPES(MatmulOp)
-QC_COMPATIBLE_RETURN_TYPES(LinearOp)
-QC_COMPATIBLE_RETURN_TYPES(BatchNormOp)
-QC_COMPATIBLE_RETURN_TYPES(LayerNormOp)
-QC_COMPATIBLE_RETURN_TYPES(ClampOp)
-QC_COMPATIBLE_RETURN_TYPES(HardsigmoidOp)
-QC_COMPATIBLE_RETURN_TYPES(GeluOp)
-QC_COMPATIBLE_RETURN_TYPES(SoftmaxOp)
-QC_COMPATIBLE_RETURN_TYPES(AddOp)
-QC_COMPATIBLE_RETURN_TYPES(SubOp)
-QC_COMPATIBLE_RETURN_TYPES(MulOp)
-QC_COMPATIBLE_RETURN_TYPES(DivOp)
-QC_COMPATIBLE_RETURN_TYPES(PowOp)
-QC_COMPATIBLE_RETURN_TYPES(MaxPool2dOp)
-QC_COMPATIBLE_RETURN_TYPES(AvgPool2dOp)
-QC_COMPATIBLE_RETURN_TYPES(GlobalAvgPool2dOp)
-QC_COMPATIBLE_RETURN_TYPES(ReduceMeanOp)
-QC_COMPATIBLE_RETURN_TYPES(ReshapeOp)
-QC_COMPATIBLE_RETURN_TYPES(FlattenOp)
-QC_COMPATIBLE_RETURN_TYPES(TransposeOp)
-QC_COMPATIBLE_RETURN_TYPES(ConcatOp)
-QC_COMPATIBLE_RETURN_TYPES(SliceOp)
-QC_COMPATIBLE_RETURN_TYPES(PadOp)
-QC_COMPATIBLE_RETURN_TYPES(ResizeOp)
-#undef QC_COMPATIBLE_RETURN_TYPES
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 

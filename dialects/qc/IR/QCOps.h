@@ -15,6 +15,59 @@ namespace mlir::qc::detail {
 /// Result types are compatible when element types match and every dimension
 /// agrees or one side is dynamic (a refined static type is not an error).
 bool areCompatibleTypes(TypeRange lhs, TypeRange rhs);
+
+/// The generic InferTypeOpInterface entry point of every qc graph op. Before
+/// running the op's shape rule (`OpTy::inferReturnTypes(..., Adaptor, ...)`)
+/// it makes sure the rule may read what it reads: while the custom-format
+/// parser infers a result type the inherent attributes are still in
+/// `attributes`, not in `properties`, so they are converted here; required
+/// attributes must be present and satisfy their constraints, and operands
+/// must be ranked tensors. A violation is reported at `loc` (nothing is
+/// reported without one) instead of crashing in the rule.
+template <typename OpTy>
+LogicalResult inferReturnTypesChecked(MLIRContext *context,
+                                      std::optional<Location> loc,
+                                      ValueRange operands,
+                                      DictionaryAttr attributes,
+                                      OpaqueProperties properties,
+                                      RegionRange regions,
+                                      SmallVectorImpl<Type> &inferred) {
+  // Errors go to `loc`; without one they are not reported (an inactive
+  // diagnostic still converts to failure).
+  auto error = [&]() -> InFlightDiagnostic {
+    if (!loc)
+      return InFlightDiagnostic();
+    return emitError(*loc) << "'" << OpTy::getOperationName() << "' op ";
+  };
+  for (auto [i, v] : llvm::enumerate(operands))
+    if (!isa<RankedTensorType>(v.getType()))
+      return error() << "operand #" << i << " must be a ranked tensor, got "
+                     << v.getType();
+
+  using Props = typename OpTy::template InferredProperties<OpTy>;
+  Props parsed;
+  if constexpr (!std::is_same_v<Props, EmptyProperties>) {
+    if (!properties) {
+      if (attributes &&
+          failed(OpTy::setPropertiesFromAttr(parsed, attributes, error)))
+        return failure();
+      properties = OpaqueProperties(&parsed);
+    }
+    if (!loc) {
+      // Adaptor::verify reports at a location; without one, check that the
+      // (all required) attributes are present.
+      auto present = dyn_cast_or_null<DictionaryAttr>(OpTy::getPropertiesAsAttr(
+          context, *properties.template as<Props *>()));
+      for (StringRef name : OpTy::getAttributeNames())
+        if (!present || !present.contains(name))
+          return failure();
+    }
+  }
+  typename OpTy::Adaptor adaptor(operands, attributes, properties, regions);
+  if (loc && failed(adaptor.verify(*loc)))
+    return failure();
+  return OpTy::inferReturnTypes(context, loc, adaptor, inferred);
+}
 } // namespace mlir::qc::detail
 
 #define GET_OP_CLASSES
