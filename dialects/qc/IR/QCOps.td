@@ -432,9 +432,13 @@ def QC_PadOp : QC_Op<"pad"> {
 def QC_ResizeOp : QC_Op<"resize"> {
   let summary = "resize the spatial dimensions of an NCHW tensor (ONNX Resize)";
   let description = [{
-    `sizes` is the output shape (N and C as -1 or unchanged); `scales` (one per dimension) are the
-    factors used to map output coordinates back to input coordinates, as ONNX
-    does when a model gives scales. `mode` is "nearest" or "linear";
+    `sizes` is the output shape. N and C are kept: their entries are -1 or
+    the input's dimension, and their scales 1. An H or W entry is either the
+    output size or -1 for `floor(input * scale)` (ONNX Resize given `scales`,
+    the product taken in f32 as ONNX shape inference and onnxruntime do; a
+    dynamic input dimension stays dynamic). `scales` (one per dimension) are
+    the factors used to map output coordinates back to input coordinates, as
+    ONNX does when a model gives scales. `mode` is "nearest" or "linear";
     `coordinate_transformation_mode` is "half_pixel", "pytorch_half_pixel",
     "align_corners" or "asymmetric"; `nearest_mode` is "round_prefer_floor",
     "round_prefer_ceil", "floor" or "ceil".
@@ -443,6 +447,9 @@ def QC_ResizeOp : QC_Op<"resize"> {
     %y = qc.resize %x {coordinate_transformation_mode = "asymmetric", mode = "nearest",
            nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>,
            sizes = array<i64: 1, 8, 8, 8>} : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+    %z = qc.resize %d {coordinate_transformation_mode = "half_pixel", mode = "linear",
+           nearest_mode = "floor", scales = array<f32: 1.0, 1.0, 2.0, 2.0>,
+           sizes = array<i64: -1, -1, -1, -1>} : (tensor<?x8x?x?xf32>) -> tensor<?x8x?x?xf32>
     ```
   }];
   let arguments = (ins QC_Tensor4D:$input, DenseI64ArrayAttr:$sizes,

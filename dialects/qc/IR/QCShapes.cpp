@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include <cmath>
 #include <numeric>
 
 using namespace mlir;
@@ -22,12 +23,38 @@ constexpr int64_t kDyn = ShapedType::kDynamic;
 
 bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
 
-LogicalResult fail(std::optional<Location> loc, const Twine &msg) {
-  return emitOptionalError(loc, msg);
+/// Where a shape rule reports: the op's location (none when the caller wants
+/// no diagnostics) and its name, which prefixes every message as in the
+/// verifier's own ("'qc.conv2d' op ...").
+struct Where {
+  std::optional<Location> loc;
+  StringRef op;
+};
+
+LogicalResult fail(const Where &where, const Twine &msg) {
+  if (!where.loc)
+    return failure();
+  return emitError(*where.loc) << "'" << where.op << "' op " << msg.str();
 }
 
 RankedTensorType rankedOf(Value v) {
   return cast<RankedTensorType>(v.getType());
+}
+
+/// `[2, ?, 3]`, for messages.
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + (isDyn(d) ? std::string("?") : std::to_string(d));
+  return s + "]";
+}
+
+/// `'tensor<2x?xf32>'`, for messages.
+std::string typeStr(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << t << "'";
+  return s;
 }
 
 /// Output length of a windowed op (conv, pool) along one axis.
@@ -40,27 +67,30 @@ int64_t windowOut(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
   if (num < 0)
     return -1;
   int64_t out = (ceilMode ? (num + stride - 1) / stride : num / stride) + 1;
-  // With ceil_mode, a window must start inside the input or the begin padding.
+  // With ceil_mode, a window must start inside the input or the begin padding
+  // (PyTorch's pooling_output_shape; ONNX's MaxPool / AveragePool note).
   if (ceilMode && (out - 1) * stride >= in + padBegin)
     --out;
   return out;
 }
 
 /// Normalizes `axis` into [0, rank) (or [0, rank] with `inclusive`).
-FailureOr<int64_t> normAxis(std::optional<Location> loc, int64_t axis,
+FailureOr<int64_t> normAxis(const Where &loc, int64_t axis,
                             int64_t rank, StringRef what,
                             bool inclusive = false) {
   int64_t bound = inclusive ? rank + 1 : rank;
   int64_t a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= bound) {
     (void)fail(loc, what + " " + Twine(axis) + " is out of range for rank " +
-                        Twine(rank));
+                        Twine(rank) + " (expected " + Twine(-rank) +
+                        " <= axis " + (inclusive ? "<= " : "< ") +
+                        Twine(rank) + ")");
     return failure();
   }
   return a;
 }
 
-LogicalResult checkSize(std::optional<Location> loc, StringRef name,
+LogicalResult checkSize(const Where &loc, StringRef name,
                         ArrayRef<int64_t> values, size_t expected) {
   if (values.size() != expected)
     return fail(loc, "'" + name + "' must have " + Twine(expected) +
@@ -68,7 +98,7 @@ LogicalResult checkSize(std::optional<Location> loc, StringRef name,
   return success();
 }
 
-LogicalResult checkPositive(std::optional<Location> loc, StringRef name,
+LogicalResult checkPositive(const Where &loc, StringRef name,
                             ArrayRef<int64_t> values) {
   for (int64_t v : values)
     if (v <= 0)
@@ -77,7 +107,7 @@ LogicalResult checkPositive(std::optional<Location> loc, StringRef name,
   return success();
 }
 
-LogicalResult checkNonNegative(std::optional<Location> loc, StringRef name,
+LogicalResult checkNonNegative(const Where &loc, StringRef name,
                                ArrayRef<int64_t> values) {
   for (int64_t v : values)
     if (v < 0)
@@ -87,7 +117,7 @@ LogicalResult checkNonNegative(std::optional<Location> loc, StringRef name,
 }
 
 /// Checks that a 1-D parameter (bias, BN statistics) has `expected` entries.
-LogicalResult checkVector(std::optional<Location> loc, StringRef name,
+LogicalResult checkVector(const Where &loc, StringRef name,
                           Value v, int64_t expected) {
   if (!v)
     return success();
@@ -117,7 +147,7 @@ LogicalResult sameAsInput(Value input, SmallVectorImpl<Type> &out) {
 }
 
 /// Shared checks and output shape of the 4-D windowed ops.
-LogicalResult spatialAttrs(std::optional<Location> loc,
+LogicalResult spatialAttrs(const Where &loc,
                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                            ArrayRef<int64_t> pads,
                            ArrayRef<int64_t> dilations) {
@@ -134,7 +164,7 @@ LogicalResult spatialAttrs(std::optional<Location> loc,
   return success();
 }
 
-LogicalResult windowShape(std::optional<Location> loc, RankedTensorType in,
+LogicalResult windowShape(const Where &loc, RankedTensorType in,
                           int64_t channels, ArrayRef<int64_t> kernel,
                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                           ArrayRef<int64_t> dilations, bool ceilMode,
@@ -144,10 +174,14 @@ LogicalResult windowShape(std::optional<Location> loc, RankedTensorType in,
     int64_t o = windowOut(in.getDimSize(2 + i), kernel[i], strides[i], pads[i],
                           pads[i + 2], dilations[i], ceilMode);
     if (o == -1 || o == 0)
-      return fail(loc, "window of size " + Twine(kernel[i]) + " (dilation " +
-                           Twine(dilations[i]) + ") does not fit in spatial "
-                           "dimension " + Twine(i) + " of size " +
-                           Twine(in.getDimSize(2 + i)) + " with padding");
+      return fail(loc, Twine(i == 0 ? "height" : "width") + " window of " +
+                           Twine(kernel[i]) + " (dilation " +
+                           Twine(dilations[i]) + ", spanning " +
+                           Twine(dilations[i] * (kernel[i] - 1) + 1) +
+                           ") does not fit in the input " +
+                           (i == 0 ? "height " : "width ") +
+                           Twine(in.getDimSize(2 + i)) + " padded by " +
+                           Twine(pads[i]) + " + " + Twine(pads[i + 2]));
     shape.push_back(o);
   }
   return success();
@@ -157,24 +191,27 @@ LogicalResult windowShape(std::optional<Location> loc, RankedTensorType in,
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConstantOp::inferReturnTypes(MLIRContext *,
-                                           std::optional<Location> loc,
+                                           std::optional<Location> location,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   auto type = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
   if (!type)
-    return fail(loc, "constant value must be a ranked tensor");
+    return fail(loc, "constant value must be a ranked tensor, got " +
+                         typeStr(adaptor.getValue().getType()));
   out.push_back(type);
   return success();
 }
 
 LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
+                                         std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   RankedTensorType w = rankedOf(adaptor.getWeight());
   if (in.getRank() != 4 || w.getRank() != 4)
-    return fail(loc, "conv2d expects a 4-D NCHW input and a 4-D OIHW weight, "
+    return fail(loc, "expects a 4-D NCHW input and a 4-D OIHW weight, "
                      "got ranks " + Twine(in.getRank()) + " and " +
                          Twine(w.getRank()));
   int64_t groups = adaptor.getGroups();
@@ -191,11 +228,13 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
   int64_t inC = in.getDimSize(1);
   if (!isDyn(inC) && !isDyn(w.getDimSize(1)) &&
       inC != w.getDimSize(1) * groups)
-    return fail(loc, "input has " + Twine(inC) + " channels but weight expects " +
-                         Twine(w.getDimSize(1)) + " x " + Twine(groups) +
-                         " groups");
+    return fail(loc, "input has " + Twine(inC) +
+                         " channels but the weight expects " +
+                         Twine(w.getDimSize(1)) + " per group x " +
+                         Twine(groups) + " groups = " +
+                         Twine(w.getDimSize(1) * groups));
   if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
-    return fail(loc, "conv2d weight must have a static kernel size");
+    return fail(loc, "weight must have a static kernel size");
   if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
     return failure();
   SmallVector<int64_t> shape;
@@ -209,13 +248,14 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location> loc,
+                                                  std::optional<Location> location,
                                                   Adaptor adaptor,
                                                   SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   RankedTensorType w = rankedOf(adaptor.getWeight());
   if (in.getRank() != 4 || w.getRank() != 4)
-    return fail(loc, "conv_transpose2d expects a 4-D NCHW input and a 4-D "
+    return fail(loc, "expects a 4-D NCHW input and a 4-D "
                      "weight, got ranks " + Twine(in.getRank()) + " and " +
                          Twine(w.getRank()));
   int64_t groups = adaptor.getGroups();
@@ -230,11 +270,14 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
     return failure();
   if (dimsConflict(in.getDimSize(1), w.getDimSize(0)))
     return fail(loc, "input has " + Twine(in.getDimSize(1)) +
-                         " channels but weight has " + Twine(w.getDimSize(0)));
+                         " channels but the [C_in, C_out/groups, kH, kW] "
+                         "weight has " + Twine(w.getDimSize(0)));
   if (!isDyn(w.getDimSize(0)) && w.getDimSize(0) % groups != 0)
-    return fail(loc, "weight input channels not a multiple of groups");
+    return fail(loc, "weight has " + Twine(w.getDimSize(0)) +
+                         " input channels, not a multiple of groups " +
+                         Twine(groups));
   if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
-    return fail(loc, "conv_transpose2d weight must have a static kernel size");
+    return fail(loc, "weight must have a static kernel size");
   int64_t outC = isDyn(w.getDimSize(1)) ? kDyn : w.getDimSize(1) * groups;
   if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
     return failure();
@@ -248,8 +291,10 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
     int64_t o = strides[i] * (d - 1) + outPad[i] +
                 (w.getDimSize(2 + i) - 1) * dil[i] + 1 - pads[i] - pads[i + 2];
     if (o <= 0)
-      return fail(loc, "padding leaves no output in spatial dimension " +
-                           Twine(i));
+      return fail(loc, "pads " + Twine(pads[i]) + " + " + Twine(pads[i + 2]) +
+                           " leave no output in the " +
+                           (i == 0 ? "height" : "width") + " (size " +
+                           Twine(o) + ")");
     shape.push_back(o);
   }
   setResult(out, shape, in.getElementType());
@@ -257,13 +302,15 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
+                                         std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType a = rankedOf(adaptor.getLhs());
   RankedTensorType b = rankedOf(adaptor.getRhs());
   if (a.getRank() < 1 || b.getRank() < 1)
-    return fail(loc, "matmul operands must have rank >= 1");
+    return fail(loc, "operands must have rank >= 1, got ranks " +
+                         Twine(a.getRank()) + " and " + Twine(b.getRank()));
   SmallVector<int64_t> as(a.getShape()), bs(b.getShape());
   bool aVec = as.size() == 1, bVec = bs.size() == 1;
   if (aVec)
@@ -272,13 +319,16 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
     bs.push_back(1);
   int64_t ka = as.back(), kb = bs[bs.size() - 2];
   if (dimsConflict(ka, kb))
-    return fail(loc, "matmul contraction sizes differ: " + Twine(ka) +
-                         " vs " + Twine(kb));
+    return fail(loc, "contraction sizes differ: " + typeStr(a) +
+                         " has " + Twine(ka) + " columns, " + typeStr(b) +
+                         " has " + Twine(kb) + " rows");
   SmallVector<int64_t> batch;
   ArrayRef<int64_t> ab(as), bb(bs);
   if (!OpTrait::util::getBroadcastedShape(ab.drop_back(2), bb.drop_back(2),
                                           batch))
-    return fail(loc, "matmul batch dimensions do not broadcast");
+    return fail(loc, "batch dimensions do not broadcast: " +
+                         shapeStr(ab.drop_back(2)) + " vs " +
+                         shapeStr(bb.drop_back(2)));
   SmallVector<int64_t> shape(batch);
   if (!aVec)
     shape.push_back(as[as.size() - 2]);
@@ -289,16 +339,18 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
+                                         std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   RankedTensorType w = rankedOf(adaptor.getWeight());
   if (in.getRank() < 1 || w.getRank() != 2)
-    return fail(loc, "linear expects input of rank >= 1 and a 2-D [N, K] "
-                     "weight");
+    return fail(loc, "expects an input of rank >= 1 and a 2-D [N, K] "
+                     "weight, got ranks " + Twine(in.getRank()) + " and " +
+                         Twine(w.getRank()));
   if (dimsConflict(in.getShape().back(), w.getDimSize(1)))
-    return fail(loc, "linear input has " + Twine(in.getShape().back()) +
+    return fail(loc, "input has " + Twine(in.getShape().back()) +
                          " features but weight expects " +
                          Twine(w.getDimSize(1)));
   if (failed(checkVector(loc, "bias", adaptor.getBias(), w.getDimSize(0))))
@@ -310,12 +362,14 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
+                                            std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   if (in.getRank() < 2)
-    return fail(loc, "batch_norm input must have rank >= 2");
+    return fail(loc, "input must have rank >= 2 (N, C, ...), got "
+                     "rank " + Twine(in.getRank()));
   int64_t c = in.getDimSize(1);
   if (failed(checkVector(loc, "scale", adaptor.getScale(), c)) ||
       failed(checkVector(loc, "bias", adaptor.getBias(), c)) ||
@@ -326,24 +380,34 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
+                                            std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   FailureOr<int64_t> axis =
-      normAxis(loc, adaptor.getAxis(), in.getRank(), "layer_norm axis");
+      normAxis(loc, adaptor.getAxis(), in.getRank(), "axis");
   if (failed(axis))
     return failure();
   ArrayRef<int64_t> normalized = in.getShape().drop_front(*axis);
-  for (Value p : {adaptor.getScale(), adaptor.getBias()}) {
+  // scale and bias broadcast to the normalized dimensions without changing
+  // them: no more dimensions, and a size-1 normalized dimension stays 1.
+  for (auto [name, p] : {std::make_pair("scale", adaptor.getScale()),
+                         std::make_pair("bias", adaptor.getBias())}) {
     if (!p)
       continue;
     SmallVector<int64_t> bcast;
-    if (!OpTrait::util::getBroadcastedShape(normalized,
-                                            rankedOf(p).getShape(), bcast) ||
-        bcast.size() != normalized.size())
-      return fail(loc, "layer_norm scale/bias do not broadcast over the "
-                       "normalized dimensions");
+    ArrayRef<int64_t> ps = rankedOf(p).getShape();
+    bool ok = ps.size() <= normalized.size() &&
+              OpTrait::util::getBroadcastedShape(normalized, ps, bcast);
+    for (size_t i = 0; ok && i < ps.size(); ++i) {
+      int64_t d = normalized[normalized.size() - ps.size() + i];
+      ok = ps[i] == 1 || isDyn(ps[i]) || isDyn(d) || ps[i] == d;
+    }
+    if (!ok)
+      return fail(loc, Twine(name) + " of shape " +
+                           shapeStr(ps) + " does not broadcast to the "
+                           "normalized dimensions " + shapeStr(normalized));
   }
   return sameAsInput(adaptor.getInput(), out);
 }
@@ -358,53 +422,58 @@ LogicalResult HardsigmoidOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ClampOp::inferReturnTypes(MLIRContext *,
-                                        std::optional<Location> loc,
+                                        std::optional<Location> location,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   float lo = adaptor.getMin().convertToFloat();
   float hi = adaptor.getMax().convertToFloat();
   if (std::isnan(lo) || std::isnan(hi) || lo > hi)
-    return fail(loc, "clamp needs min <= max, got [" + Twine(std::to_string(lo)) +
+    return fail(loc, "needs min <= max, got [" + Twine(std::to_string(lo)) +
                          ", " + Twine(std::to_string(hi)) + "]");
   return sameAsInput(adaptor.getInput(), out);
 }
 
 LogicalResult GeluOp::inferReturnTypes(MLIRContext *,
-                                       std::optional<Location> loc,
+                                       std::optional<Location> location,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   StringRef a = adaptor.getApproximate();
   if (a != "none" && a != "tanh")
-    return fail(loc, "gelu approximate must be \"none\" or \"tanh\", got \"" +
+    return fail(loc, "approximate must be \"none\" or \"tanh\", got \"" +
                          a + "\"");
   return sameAsInput(adaptor.getInput(), out);
 }
 
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> loc,
+                                          std::optional<Location> location,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   if (failed(normAxis(loc, adaptor.getAxis(),
-                      rankedOf(adaptor.getInput()).getRank(), "softmax axis")))
+                      rankedOf(adaptor.getInput()).getRank(), "axis")))
     return failure();
   return sameAsInput(adaptor.getInput(), out);
 }
 
 #define QC_BROADCAST_INFERENCE(OP)                                             \
   LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
-                                     std::optional<Location> loc,              \
+                                     std::optional<Location> location,         \
                                      Adaptor adaptor,                          \
                                      SmallVectorImpl<Type> &out) {             \
-    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), out);       \
+    return inferBroadcast({location, getOperationName()}, adaptor.getLhs(),    \
+                          adaptor.getRhs(), out);                              \
   }
-static LogicalResult inferBroadcast(std::optional<Location> loc, Value lhs,
+static LogicalResult inferBroadcast(const Where &loc, Value lhs,
                                     Value rhs, SmallVectorImpl<Type> &out) {
   RankedTensorType l = rankedOf(lhs), r = rankedOf(rhs);
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(l.getShape(), r.getShape(), shape))
-    return fail(loc, "operand shapes do not broadcast: " + Twine(l.getRank()) +
-                         "-D " + Twine(l.getNumElements()) + " elements vs " +
-                         Twine(r.getRank()) + "-D");
+    return fail(loc, "operand shapes " + shapeStr(l.getShape()) + " and " +
+                         shapeStr(r.getShape()) +
+                         " do not broadcast (numpy rules: trailing dimensions "
+                         "must be equal or 1)");
   setResult(out, shape, l.getElementType());
   return success();
 }
@@ -416,12 +485,14 @@ QC_BROADCAST_INFERENCE(PowOp)
 #undef QC_BROADCAST_INFERENCE
 
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
+                                            std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   if (in.getRank() != 4)
-    return fail(loc, "max_pool2d expects a 4-D NCHW input");
+    return fail(loc, "expects a 4-D NCHW input, got rank " +
+                         Twine(in.getRank()));
   if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
                           adaptor.getPads(), adaptor.getDilations())))
     return failure();
@@ -435,12 +506,14 @@ LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
+                                            std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   if (in.getRank() != 4)
-    return fail(loc, "avg_pool2d expects a 4-D NCHW input");
+    return fail(loc, "expects a 4-D NCHW input, got rank " +
+                         Twine(in.getRank()));
   int64_t dil[2] = {1, 1};
   if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
                           adaptor.getPads(), dil)))
@@ -465,18 +538,19 @@ LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> loc,
+                                             std::optional<Location> location,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   int64_t rank = in.getRank();
   SmallVector<bool> reduced(rank, adaptor.getAxes().empty());
   for (int64_t axis : adaptor.getAxes()) {
-    FailureOr<int64_t> a = normAxis(loc, axis, rank, "reduce_mean axis");
+    FailureOr<int64_t> a = normAxis(loc, axis, rank, "axis");
     if (failed(a))
       return failure();
     if (reduced[*a])
-      return fail(loc, "reduce_mean axis " + Twine(axis) + " is repeated");
+      return fail(loc, "axis " + Twine(axis) + " is repeated");
     reduced[*a] = true;
   }
   SmallVector<int64_t> shape;
@@ -491,9 +565,10 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> loc,
+                                          std::optional<Location> location,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   ArrayRef<int64_t> target = adaptor.getShape();
   int inferred = -1;
@@ -501,10 +576,11 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
   for (auto [i, d] : llvm::enumerate(target)) {
     if (d == -1) {
       if (inferred >= 0)
-        return fail(loc, "reshape shape has more than one -1 entry");
+        return fail(loc, "shape " + shapeStr(target) +
+                             " has more than one -1 entry");
       inferred = i;
     } else if (d <= 0) {
-      return fail(loc, "reshape shape entries must be positive or -1, got " +
+      return fail(loc, "shape entries must be positive or -1, got " +
                            Twine(d));
     } else {
       known *= d;
@@ -515,13 +591,16 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     int64_t total = in.getNumElements();
     if (inferred >= 0) {
       if (total % known != 0)
-        return fail(loc, "cannot reshape " + Twine(total) +
-                             " elements into a shape with a multiple of " +
-                             Twine(known));
+        return fail(loc, "cannot reshape " + typeStr(in) + " (" +
+                             Twine(total) + " elements) to " +
+                             shapeStr(target) + ": " + Twine(total) +
+                             " is not a multiple of " + Twine(known));
       shape[inferred] = total / known;
     } else if (total != known) {
-      return fail(loc, "cannot reshape " + Twine(total) + " elements into " +
-                           Twine(known));
+      return fail(loc, "cannot reshape " + typeStr(in) + " (" +
+                           Twine(total) + " elements) to " +
+                           shapeStr(target) + " (" + Twine(known) +
+                           " elements)");
     }
   } else if (inferred >= 0) {
     shape[inferred] = kDyn;
@@ -531,12 +610,13 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
-                                          std::optional<Location> loc,
+                                          std::optional<Location> location,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   FailureOr<int64_t> axis = normAxis(loc, adaptor.getAxis(), in.getRank(),
-                                     "flatten axis", /*inclusive=*/true);
+                                     "axis", /*inclusive=*/true);
   if (failed(axis))
     return failure();
   auto product = [](ArrayRef<int64_t> dims) {
@@ -556,9 +636,10 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
-                                            std::optional<Location> loc,
+                                            std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   ArrayRef<int64_t> perm = adaptor.getPerm();
   if (failed(checkSize(loc, "perm", perm, in.getRank())))
@@ -567,7 +648,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= in.getRank() || seen[p])
-      return fail(loc, "perm is not a permutation of [0, " +
+      return fail(loc, "perm " + shapeStr(perm) +
+                           " is not a permutation of [0, " +
                            Twine(in.getRank()) + ")");
     seen[p] = true;
     shape.push_back(in.getDimSize(p));
@@ -577,32 +659,37 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
+                                         std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   ValueRange inputs = adaptor.getInputs();
   if (inputs.empty())
-    return fail(loc, "concat needs at least one input");
+    return fail(loc, "needs at least one input");
   RankedTensorType first = rankedOf(inputs.front());
   FailureOr<int64_t> axis =
-      normAxis(loc, adaptor.getAxis(), first.getRank(), "concat axis");
+      normAxis(loc, adaptor.getAxis(), first.getRank(), "axis");
   if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(first.getShape());
-  for (Value v : inputs.drop_front()) {
+  for (auto [n, v] : llvm::enumerate(inputs.drop_front())) {
     RankedTensorType t = rankedOf(v);
     if (t.getRank() != first.getRank() ||
         t.getElementType() != first.getElementType())
-      return fail(loc, "concat inputs must share rank and element type");
+      return fail(loc, "inputs must share rank and element type: "
+                       "input 0 is " + typeStr(first) + ", input " +
+                           Twine(n + 1) + " is " + typeStr(t));
     for (int64_t i = 0; i < t.getRank(); ++i) {
       if (i == *axis) {
         shape[i] = isDyn(shape[i]) || isDyn(t.getDimSize(i))
                        ? kDyn
                        : shape[i] + t.getDimSize(i);
       } else if (dimsConflict(shape[i], t.getDimSize(i))) {
-        return fail(loc, "concat inputs differ in dimension " + Twine(i) +
-                             ": " + Twine(shape[i]) + " vs " +
-                             Twine(t.getDimSize(i)));
+        return fail(loc, "input " + Twine(n + 1) + " has size " +
+                             Twine(t.getDimSize(i)) + " in dimension " +
+                             Twine(i) + ", expected " + Twine(shape[i]) +
+                             " (only the concat axis " + Twine(*axis) +
+                             " may differ)");
       } else if (isDyn(shape[i])) {
         shape[i] = t.getDimSize(i);
       }
@@ -613,9 +700,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
-                                        std::optional<Location> loc,
+                                        std::optional<Location> location,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   ArrayRef<int64_t> starts = adaptor.getStarts(), ends = adaptor.getEnds(),
                     axes = adaptor.getAxes(), steps = adaptor.getSteps();
@@ -627,14 +715,15 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape(in.getShape());
   SmallVector<bool> seen(in.getRank(), false);
   for (size_t i = 0; i < n; ++i) {
-    FailureOr<int64_t> a = normAxis(loc, axes[i], in.getRank(), "slice axis");
+    FailureOr<int64_t> a = normAxis(loc, axes[i], in.getRank(), "axis");
     if (failed(a))
       return failure();
     if (seen[*a])
-      return fail(loc, "slice axis " + Twine(axes[i]) + " is repeated");
+      return fail(loc, "axis " + Twine(axes[i]) + " is repeated");
     seen[*a] = true;
     if (steps[i] == 0)
-      return fail(loc, "slice step must not be 0");
+      return fail(loc, "step for axis " + Twine(axes[i]) +
+                           " must not be 0");
     int64_t dim = in.getDimSize(*a);
     if (isDyn(dim)) {
       shape[*a] = kDyn;
@@ -646,18 +735,22 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
         v += dim;
       return std::clamp(v, lo, hi);
     };
-    int64_t start, end;
+    // Elements taken: ceil(distance / |step|) when the walk goes forward,
+    // computed without overflow for steps such as INT64_MAX / INT64_MIN.
+    auto count = [](int64_t distance, uint64_t step) -> int64_t {
+      if (distance <= 0)
+        return 0;
+      return static_cast<int64_t>((static_cast<uint64_t>(distance) - 1) / step +
+                                  1);
+    };
     if (steps[i] > 0) {
-      start = norm(starts[i], 0, dim);
-      end = norm(ends[i], 0, dim);
-      shape[*a] = std::max<int64_t>(0, (end - start + steps[i] - 1) / steps[i]);
+      int64_t start = norm(starts[i], 0, dim);
+      int64_t end = norm(ends[i], 0, dim);
+      shape[*a] = count(end - start, static_cast<uint64_t>(steps[i]));
     } else {
-      start = norm(starts[i], 0, dim - 1);
-      end = norm(ends[i], -1, dim - 1);
-      if (ends[i] < -dim)
-        end = -1;
-      int64_t s = -steps[i];
-      shape[*a] = std::max<int64_t>(0, (start - end + s - 1) / s);
+      int64_t start = norm(starts[i], 0, dim - 1);
+      int64_t end = norm(ends[i], -1, dim - 1);
+      shape[*a] = count(start - end, 0 - static_cast<uint64_t>(steps[i]));
     }
   }
   setResult(out, shape, in.getElementType());
@@ -665,9 +758,10 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult PadOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
+                                      std::optional<Location> location,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   ArrayRef<int64_t> pads = adaptor.getPads();
   int64_t rank = in.getRank();
@@ -675,7 +769,7 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     return failure();
   StringRef mode = adaptor.getMode();
   if (mode != "constant" && mode != "reflect" && mode != "edge")
-    return fail(loc, "pad mode must be constant, reflect or edge, got \"" +
+    return fail(loc, "mode must be constant, reflect or edge, got \"" +
                          mode + "\"");
   SmallVector<int64_t> shape;
   for (int64_t i = 0; i < rank; ++i) {
@@ -686,10 +780,13 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
     }
     int64_t o = d + pads[i] + pads[i + rank];
     if (o < 0)
-      return fail(loc, "pads crop dimension " + Twine(i) + " below zero");
+      return fail(loc, "pads " + Twine(pads[i]) + " and " +
+                           Twine(pads[i + rank]) + " crop dimension " +
+                           Twine(i) + " of size " + Twine(d) + " below zero");
     if (mode == "reflect" && (pads[i] >= d || pads[i + rank] >= d))
-      return fail(loc, "reflect padding of dimension " + Twine(i) +
-                           " must be smaller than its size " + Twine(d));
+      return fail(loc, "reflect padding of dimension " + Twine(i) + " (" +
+                           Twine(pads[i]) + " and " + Twine(pads[i + rank]) +
+                           ") must be smaller than its size " + Twine(d));
     shape.push_back(o);
   }
   setResult(out, shape, in.getElementType());
@@ -697,43 +794,77 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
 }
 
 LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
-                                         std::optional<Location> loc,
+                                         std::optional<Location> location,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   ArrayRef<int64_t> sizes = adaptor.getSizes();
   ArrayRef<float> scales = adaptor.getScales();
-  if (failed(checkSize(loc, "sizes", sizes, 4)) ||
-      failed(checkPositive(loc, "sizes", sizes.drop_front(2))))
+  if (failed(checkSize(loc, "sizes", sizes, 4)))
     return failure();
   if (scales.size() != 4)
     return fail(loc, "'scales' must have 4 entries, got " +
                          Twine(scales.size()));
   for (float s : scales)
-    if (!(s > 0.0f))
-      return fail(loc, "resize scales must be positive");
-  // N and C are kept: `sizes` gives them as -1 or as the input's value.
+    if (!(s > 0.0f) || !std::isfinite(s))
+      return fail(loc, "scales must be positive and finite, got " +
+                           Twine(std::to_string(s)));
+  // N and C are kept: `sizes` gives them as -1 or as the input's value, and
+  // their scales are 1.
   SmallVector<int64_t> shape(sizes);
   for (int i = 0; i < 2; ++i) {
     if (sizes[i] == -1)
       shape[i] = in.getDimSize(i);
     else if (sizes[i] <= 0 || dimsConflict(in.getDimSize(i), sizes[i]))
-      return fail(loc, "resize changes only H and W; sizes[" + Twine(i) +
-                           "] must be -1 or the input's dimension");
+      return fail(loc, "changes only H and W; sizes[" + Twine(i) +
+                           "] must be -1 or the input's dimension " +
+                           Twine(in.getDimSize(i)) + ", got " +
+                           Twine(sizes[i]));
+    if (scales[i] != 1.0f)
+      return fail(loc, "changes only H and W; scales[" + Twine(i) +
+                           "] must be 1, got " +
+                           Twine(std::to_string(scales[i])));
+  }
+  // H and W: an explicit size, or -1 for floor(input * scale) (ONNX Resize
+  // given `scales`), which keeps a dynamic input dimension dynamic. The
+  // product is taken in f32, as ONNX's shape inference and onnxruntime do.
+  for (int i = 2; i < 4; ++i) {
+    if (sizes[i] > 0)
+      continue;
+    if (sizes[i] != -1)
+      return fail(loc, "sizes[" + Twine(i) +
+                           "] must be positive, or -1 for floor(input * "
+                           "scale), got " + Twine(sizes[i]));
+    int64_t d = in.getDimSize(i);
+    if (isDyn(d)) {
+      shape[i] = kDyn;
+      continue;
+    }
+    shape[i] = static_cast<int64_t>(
+        std::floor(static_cast<float>(d) * scales[i]));
+    if (shape[i] <= 0)
+      return fail(loc, "scaling the " + Twine(i == 2 ? "height " : "width ") +
+                           Twine(d) + " by " +
+                           Twine(std::to_string(scales[i])) +
+                           " leaves no output");
   }
   StringRef mode = adaptor.getMode();
   StringRef ctm = adaptor.getCoordinateTransformationMode();
   StringRef nearest = adaptor.getNearestMode();
   if (mode != "nearest" && mode != "linear")
-    return fail(loc, "resize mode must be nearest or linear, got \"" + mode +
+    return fail(loc, "mode must be nearest or linear, got \"" + mode +
                          "\"");
   if (ctm != "half_pixel" && ctm != "pytorch_half_pixel" &&
       ctm != "align_corners" && ctm != "asymmetric")
     return fail(loc, "unsupported coordinate_transformation_mode \"" + ctm +
-                         "\"");
+                         "\" (expected half_pixel, pytorch_half_pixel, "
+                         "align_corners or asymmetric)");
   if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
       nearest != "floor" && nearest != "ceil")
-    return fail(loc, "unsupported nearest_mode \"" + nearest + "\"");
+    return fail(loc, "unsupported nearest_mode \"" + nearest +
+                         "\" (expected round_prefer_floor, round_prefer_ceil, "
+                         "floor or ceil)");
   setResult(out, shape, in.getElementType());
   return success();
 }
