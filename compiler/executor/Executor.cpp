@@ -15,6 +15,7 @@
 #include "mlir/IR/Diagnostics.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -37,33 +38,70 @@ namespace {
 // Runtime values
 //===----------------------------------------------------------------------===//
 
-/// A tensor while the executor runs, tagged with its element type. Only f32
-/// exists today. Quantized programs add integer tensors (ref::QTensor, int32
-/// storage for the u8 / s8 / s32 ranges) as further alternatives of
-/// `Storage`, each with its DType; accessors return null for the other kinds,
-/// so op handlers report a dtype they do not take instead of misreading it.
+/// A tensor while the executor runs, tagged with its element type: f32
+/// (ref::Tensor) or a quantized integer type (ref::QTensor, int32 storage
+/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for).
+/// Accessors return null for the other kind, so op handlers report a dtype
+/// they do not take instead of misreading it.
 class RtTensor {
 public:
-  using Storage = std::variant<ref::Tensor>;
+  using Storage = std::variant<ref::Tensor, ref::QTensor>;
 
-  explicit RtTensor(ref::Tensor t) : storage(std::move(t)) {}
+  explicit RtTensor(ref::Tensor t) : type(DType::F32), storage(std::move(t)) {}
+  RtTensor(ref::QTensor t, DType dtype) : type(dtype), storage(std::move(t)) {}
 
-  DType dtype() const { return DType::F32; }
+  DType dtype() const { return type; }
   const ref::Tensor *getF32() const {
     return std::get_if<ref::Tensor>(&storage);
   }
-  Shape shape() const {
-    return ref::shapeOf(*std::get_if<ref::Tensor>(&storage));
+  const ref::QTensor *getInt() const {
+    return std::get_if<ref::QTensor>(&storage);
   }
+  Shape shape() const {
+    return std::visit([](const auto &t) { return ref::shapeOf(t); }, storage);
+  }
+  /// Bytes held (integer tensors are stored as int32).
   int64_t numBytes() const {
-    return static_cast<int64_t>(std::get_if<ref::Tensor>(&storage)->size() *
-                                sizeof(float));
+    return std::visit(
+        [](const auto &t) {
+          return static_cast<int64_t>(t.size() * sizeof(t.data()[0]));
+        },
+        storage);
   }
   NpyArray toArray() const {
-    return ::qc::fromFloatArray(*std::get_if<ref::Tensor>(&storage));
+    if (const ref::Tensor *t = getF32())
+      return ::qc::fromFloatArray(*t);
+    // Values are within the dtype's range: they come from an .npy of that
+    // dtype, an integer constant or a clamping qc.quantize.
+    const ref::QTensor &q = *getInt();
+    NpyArray array;
+    array.dtype = type;
+    array.shape = ref::shapeOf(q);
+    array.data.resize(q.size() * ::qc::dtypeSize(type));
+    for (size_t i = 0; i < q.size(); ++i)
+      store(array.data.data(), i, q.data()[i]);
+    return array;
   }
 
 private:
+  void store(uint8_t *out, size_t i, int32_t v) const {
+    switch (type) {
+    case DType::U8:
+    case DType::I8:
+      out[i] = static_cast<uint8_t>(v);
+      return;
+    case DType::I16: {
+      int16_t x = static_cast<int16_t>(v);
+      std::memcpy(out + 2 * i, &x, 2);
+      return;
+    }
+    default:
+      std::memcpy(out + 4 * i, &v, 4);
+      return;
+    }
+  }
+
+  DType type;
   Storage storage;
 };
 
@@ -71,6 +109,61 @@ using RtValue = std::shared_ptr<const RtTensor>;
 
 RtValue makeValue(ref::Tensor t) {
   return std::make_shared<const RtTensor>(std::move(t));
+}
+RtValue makeValue(ref::QTensor t, DType dtype) {
+  return std::make_shared<const RtTensor>(std::move(t), dtype);
+}
+
+/// The runtime dtype of an MLIR element type: f32, ui8, i8, i16, i32
+/// (signless integers are signed).
+std::optional<DType> dtypeOf(Type type) {
+  if (type.isF32())
+    return DType::F32;
+  auto it = dyn_cast<IntegerType>(type);
+  if (!it)
+    return std::nullopt;
+  if (it.isUnsigned())
+    return it.getWidth() == 8 ? std::optional(DType::U8) : std::nullopt;
+  switch (it.getWidth()) {
+  case 8:
+    return DType::I8;
+  case 16:
+    return DType::I16;
+  case 32:
+    return DType::I32;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Reads element `i` of a little-endian integer buffer of `dtype`.
+int32_t loadInt(const uint8_t *data, size_t i, DType dtype) {
+  switch (dtype) {
+  case DType::U8:
+    return data[i];
+  case DType::I8:
+    return static_cast<int8_t>(data[i]);
+  case DType::I16: {
+    int16_t v;
+    std::memcpy(&v, data + 2 * i, 2);
+    return v;
+  }
+  default: {
+    int32_t v;
+    std::memcpy(&v, data + 4 * i, 4);
+    return v;
+  }
+  }
+}
+
+/// An integer tensor of `shape` from raw little-endian `bytes` of `dtype`.
+ref::QTensor intTensorFromBytes(ArrayRef<int64_t> shape, const uint8_t *bytes,
+                                DType dtype) {
+  std::vector<size_t> dims(shape.begin(), shape.end());
+  ref::QTensor t = ref::QTensor::from_shape(dims);
+  for (size_t i = 0; i < t.size(); ++i)
+    t.data()[i] = loadInt(bytes, i, dtype);
+  return t;
 }
 
 /// absl::string_view as an LLVM StringRef (diagnostics would print a
@@ -83,15 +176,23 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return ::qc::shapeToString(Shape(shape.begin(), shape.end()));
 }
 
-/// Converts an array to a runtime value; `what` names it in errors.
-FailureOr<RtValue> arrayToValue(const NpyArray &array,
+/// Converts an array to a runtime value of element type `expected` (an
+/// argument's type); `what` names it in errors.
+FailureOr<RtValue> arrayToValue(const NpyArray &array, RankedTensorType type,
                                 function_ref<InFlightDiagnostic()> emit,
                                 StringRef what) {
   if (absl::Status st = ::qc::verifyNpyArray(array, what.str()); !st.ok())
     return emit() << toStringRef(st.message());
-  if (array.dtype != DType::F32)
+  std::optional<DType> expected = dtypeOf(type.getElementType());
+  if (!expected || array.dtype != *expected)
     return emit() << what << " is " << ::qc::dtypeName(array.dtype)
-                  << "; the reference executor takes float32 tensors only";
+                  << ", expected "
+                  << (expected ? ::qc::dtypeName(*expected) : "float32")
+                  << " (" << type << ")";
+  if (*expected != DType::F32)
+    return makeValue(intTensorFromBytes(array.shape, array.data.data(),
+                                        *expected),
+                     *expected);
   absl::StatusOr<ref::Tensor> t = ::qc::toFloatArray(array, what.str());
   if (!t.ok())
     return emit() << toStringRef(t.status().message());
@@ -135,9 +236,40 @@ FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
   return t;
 }
 
+/// Decodes an integer constant (ui8, i8, i16, i32) into a tensor of `dtype`.
+/// Failure (no diagnostic) for a missing / short resource blob.
+FailureOr<ref::QTensor> decodeInt(ElementsAttr attr, DType dtype) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  size_t n = type.getNumElements();
+  if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+      succeeded(bytes)) {
+    if (bytes->size() != n * ::qc::dtypeSize(dtype))
+      return failure();
+    return intTensorFromBytes(
+        type.getShape(), reinterpret_cast<const uint8_t *>(bytes->data()),
+        dtype);
+  }
+  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+  if (!dense || static_cast<size_t>(dense.getNumElements()) != n)
+    return failure();
+  std::vector<size_t> dims(type.getShape().begin(), type.getShape().end());
+  ref::QTensor t = ref::QTensor::from_shape(dims);
+  bool isUnsigned = dtype == DType::U8;
+  size_t i = 0;
+  for (const APInt &v : dense.getValues<APInt>())
+    t.data()[i++] = static_cast<int32_t>(isUnsigned ? v.getZExtValue()
+                                                    : v.getSExtValue());
+  return t;
+}
+
 /// Decoded constants, keyed by their (immutable, uniqued) attribute.
 struct ConstantCache {
   llvm::DenseMap<Attribute, RtValue> values;
+  /// The decoded tensors, so that a value aliasing one (qc.observe of a
+  /// weight) is not counted as live memory.
+  llvm::DenseSet<const RtTensor *> tensors;
   int64_t bytes = 0;
 
   FailureOr<RtValue> get(ConstantOp op) {
@@ -145,20 +277,31 @@ struct ConstantCache {
     auto it = values.find(attr);
     if (it != values.end())
       return it->second;
-    FailureOr<ref::Tensor> t = decodeF32(attr);
-    if (failed(t)) {
-      if (!attr.getElementType().isF32())
-        return op.emitError()
-               << "constant of element type " << attr.getElementType()
-               << " is not supported by the reference executor (f32 only)";
+    std::optional<DType> dtype = dtypeOf(attr.getElementType());
+    if (!dtype)
+      return op.emitError()
+             << "constant of element type " << attr.getElementType()
+             << " is not supported by the reference executor (f32, ui8, i8, "
+                "i16 or i32)";
+    RtValue v;
+    if (*dtype == DType::F32) {
+      FailureOr<ref::Tensor> t = decodeF32(attr);
+      if (succeeded(t))
+        v = makeValue(std::move(*t));
+    } else {
+      FailureOr<ref::QTensor> t = decodeInt(attr, *dtype);
+      if (succeeded(t))
+        v = makeValue(std::move(*t), *dtype);
+    }
+    if (!v)
       return op.emitError() << "constant has no readable data (a "
                                "dense_resource whose blob is missing or does "
                                "not hold "
-                            << attr.getNumElements() << " f32 values)";
-    }
-    RtValue v = makeValue(std::move(*t));
+                            << attr.getNumElements() << " "
+                            << ::qc::dtypeName(*dtype) << " values)";
     bytes += v->numBytes();
     values.try_emplace(attr, v);
+    tensors.insert(v.get());
     return v;
   }
 };
@@ -170,9 +313,9 @@ struct ConstantCache {
 /// Evaluates one op. `operands` line up with op->getOperands().
 class OpEvaluator {
 public:
-  OpEvaluator(Operation *op, ArrayRef<const RtTensor *> operands,
-              ConstantCache &constants)
-      : op(op), operands(operands), constants(constants) {}
+  OpEvaluator(Operation *op, ArrayRef<RtValue> operands,
+              ConstantCache &constants, const RunOptions *options)
+      : op(op), operands(operands), constants(constants), options(options) {}
 
   /// std::nullopt (and no diagnostic) when the executor does not implement
   /// `op`; otherwise the result, or failure after a diagnostic at the op.
@@ -188,6 +331,17 @@ private:
       return op->emitError() << "operand #" << i << " is "
                              << ::qc::dtypeName(operands[i]->dtype())
                              << "; this op runs on float32 tensors only";
+    return t;
+  }
+
+  /// Operand `i` as an integer tensor, or a diagnostic.
+  FailureOr<const ref::QTensor *> integer(unsigned i) {
+    const ref::QTensor *t = operands[i]->getInt();
+    if (!t)
+      return op->emitError()
+             << "operand #" << i << " is "
+             << ::qc::dtypeName(operands[i]->dtype())
+             << "; this op takes an integer (quantized) tensor";
     return t;
   }
 
@@ -243,10 +397,17 @@ private:
   Result resize(ResizeOp resize);
   Result maxPool2d(MaxPool2dOp pool);
   Result avgPool2d(AvgPool2dOp pool);
+  Result quantize(Operation *quantOp, ArrayRef<float> scale,
+                  ArrayRef<int64_t> zeroPoint, std::optional<uint64_t> axis,
+                  uint64_t qmin, uint64_t qmax, bool dequantizeResult);
+  Result dequantize(DequantizeOp dq);
+  Result observe(ObserveOp observe);
 
   Operation *op;
-  ArrayRef<const RtTensor *> operands;
+  ArrayRef<RtValue> operands;
   ConstantCache &constants;
+  /// Hooks of a run; null when evaluating a single op (constant folding).
+  const RunOptions *options;
 };
 
 OpEvaluator::Result OpEvaluator::conv2d(Conv2dOp conv) {
@@ -413,6 +574,81 @@ std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
   return std::vector<int64_t>(values.begin(), values.end());
 }
 
+/// qc.quantize (and, with `dequantizeResult`, qc.fake_quant): the contract
+/// numerics of Kernels.h, per tensor or per channel along `axis`.
+OpEvaluator::Result
+OpEvaluator::quantize(Operation *quantOp, ArrayRef<float> scale,
+                      ArrayRef<int64_t> zeroPoint,
+                      std::optional<uint64_t> axis, uint64_t qmin,
+                      uint64_t qmax, bool dequantizeResult) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  // I64Attr getters return uint64_t; the values are signed.
+  ref::QuantRange range{static_cast<int64_t>(qmin),
+                        static_cast<int64_t>(qmax)};
+  if (scale.empty() || scale.size() != zeroPoint.size() ||
+      (!axis && scale.size() != 1))
+    return op->emitError() << "needs one scale and zero point per tensor (or "
+                              "per channel with `axis`), got "
+                           << scale.size() << " scales and "
+                           << zeroPoint.size() << " zero points";
+  std::vector<float> scales(scale.begin(), scale.end());
+  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  absl::StatusOr<ref::QTensor> q =
+      axis ? ref::quantizePerChannel(**x, scales, zps,
+                                     static_cast<int64_t>(*axis), range)
+           : ref::quantizePerTensor(**x, scales[0], zps[0], range);
+  if (!q.ok())
+    return op->emitError() << toStringRef(q.status().message());
+  if (dequantizeResult)
+    return wrap(axis ? ref::dequantizePerChannel(*q, scales, zps,
+                                                 static_cast<int64_t>(*axis))
+                     : ref::dequantizePerTensor(*q, scales[0], zps[0]));
+  std::optional<DType> dtype =
+      dtypeOf(cast<ShapedType>(quantOp->getResult(0).getType())
+                  .getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "result element type must be ui8, i8, i16 or "
+                              "i32";
+  return makeValue(std::move(*q), *dtype);
+}
+
+OpEvaluator::Result OpEvaluator::dequantize(DequantizeOp dq) {
+  FailureOr<const ref::QTensor *> q = integer(0);
+  if (failed(q))
+    return failure();
+  ArrayRef<float> scale = dq.getScale();
+  ArrayRef<int64_t> zeroPoint = dq.getZeroPoint();
+  std::optional<uint64_t> axis = dq.getAxis();
+  if (scale.empty() || scale.size() != zeroPoint.size() ||
+      (!axis && scale.size() != 1))
+    return op->emitError() << "needs one scale and zero point per tensor (or "
+                              "per channel with `axis`), got "
+                           << scale.size() << " scales and "
+                           << zeroPoint.size() << " zero points";
+  std::vector<float> scales(scale.begin(), scale.end());
+  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  return wrap(axis ? ref::dequantizePerChannel(**q, scales, zps,
+                                               static_cast<int64_t>(*axis))
+                   : ref::dequantizePerTensor(**q, scales[0], zps[0]));
+}
+
+/// qc.observe: the identity (the result is the operand's tensor, not a
+/// copy), after the run's onObserve hook has seen it.
+OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  if (options && options->onObserve) {
+    Shape shape = ref::shapeOf(**x);
+    if (failed(options->onObserve(
+            observe, ArrayRef<float>((*x)->data(), (*x)->size()), shape)))
+      return failure();
+  }
+  return operands[0];
+}
+
 std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
   using Maybe = std::optional<Result>;
   return llvm::TypeSwitch<Operation *, Maybe>(op)
@@ -554,6 +790,19 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
                              p.getValue().convertToFloat()));
       })
       .Case([&](ResizeOp r) -> Maybe { return resize(r); })
+      // Quantization.
+      .Case([&](QuantizeOp q) -> Maybe {
+        return quantize(q, q.getScale(), q.getZeroPoint(), q.getAxis(),
+                        q.getQuantMin(), q.getQuantMax(),
+                        /*dequantizeResult=*/false);
+      })
+      .Case([&](FakeQuantOp q) -> Maybe {
+        return quantize(q, q.getScale(), q.getZeroPoint(), q.getAxis(),
+                        q.getQuantMin(), q.getQuantMax(),
+                        /*dequantizeResult=*/true);
+      })
+      .Case([&](DequantizeOp dq) -> Maybe { return dequantize(dq); })
+      .Case([&](ObserveOp o) -> Maybe { return observe(o); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 
@@ -576,7 +825,8 @@ struct Executor::Impl {
   Stats stats;
 
   LogicalResult checkSignature();
-  FailureOr<std::vector<NpyArray>> run(const std::vector<NpyArray> &inputs);
+  FailureOr<std::vector<NpyArray>> run(const std::vector<NpyArray> &inputs,
+                                       const RunOptions &options);
 };
 
 LogicalResult Executor::Impl::checkSignature() {
@@ -589,17 +839,19 @@ LogicalResult Executor::Impl::checkSignature() {
                                "a single block of ops";
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
-    if (!type || !type.getElementType().isF32())
+    if (!type || !dtypeOf(type.getElementType()))
       return func.emitError()
              << "input '" << argumentName(func, i) << "' has type "
              << func.getArgument(i).getType()
-             << "; the reference executor takes ranked f32 tensors only";
+             << "; the reference executor takes ranked tensors of f32, ui8, "
+                "i8, i16 or i32";
   }
   return success();
 }
 
 FailureOr<std::vector<NpyArray>>
-Executor::Impl::run(const std::vector<NpyArray> &inputs) {
+Executor::Impl::run(const std::vector<NpyArray> &inputs,
+                    const RunOptions &options) {
   stats.opsExecuted = 0;
   stats.peakLiveBytes = 0;
   if (failed(checkSignature()))
@@ -632,11 +884,14 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs) {
     releaseAfter[index].push_back(v);
 
   llvm::DenseMap<Value, RtValue> env;
+  // Live bytes count each non-constant tensor once, however many values
+  // share it (qc.observe returns its operand's tensor).
   int64_t liveBytes = 0;
-  auto bind = [&](Value v, RtValue t, bool counted) {
+  llvm::DenseMap<const RtTensor *, unsigned> liveRefs;
+  auto bind = [&](Value v, RtValue t) {
     if (!lastUse.count(v))
       return;
-    if (counted) {
+    if (!constants.tensors.contains(t.get()) && liveRefs[t.get()]++ == 0) {
       liveBytes += t->numBytes();
       stats.peakLiveBytes = std::max(stats.peakLiveBytes, liveBytes);
     }
@@ -648,17 +903,17 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs) {
     const NpyArray &array = inputs[i];
     auto type = cast<RankedTensorType>(func.getArgument(i).getType());
     FailureOr<RtValue> value =
-        arrayToValue(array, emitAtFunc, "input '" + name + "'");
+        arrayToValue(array, type, emitAtFunc, "input '" + name + "'");
     if (failed(value))
       return failure();
     if (!shapeFits(array.shape, type))
       return func.emitError()
              << "input '" << name << "' has shape " << shapeString(array.shape)
              << ", expected " << type << " (? accepts any size)";
-    bind(func.getArgument(i), std::move(*value), /*counted=*/true);
+    bind(func.getArgument(i), std::move(*value));
   }
 
-  SmallVector<const RtTensor *, 4> operands;
+  SmallVector<RtValue, 4> operands;
   for (auto [index, op] : llvm::enumerate(ops)) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       std::vector<NpyArray> results;
@@ -676,9 +931,9 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs) {
       if (it == env.end())
         return op->emitError() << "operand defined outside the function body "
                                   "or after its use";
-      operands.push_back(it->second.get());
+      operands.push_back(it->second);
     }
-    OpEvaluator evaluator(op, operands, constants);
+    OpEvaluator evaluator(op, operands, constants, &options);
     std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
     if (!result)
       return op->emitError() << "the reference executor has no kernel for '"
@@ -692,15 +947,21 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs) {
       return op->emitError()
              << "the reference kernel produced shape " << shapeString(shape)
              << " but the op's result type is " << op->getResult(0).getType();
-    bind(op->getResult(0), std::move(**result), !isa<ConstantOp>(op));
+    bind(op->getResult(0), std::move(**result));
 
+    operands.clear();
     for (Value v : releaseAfter[index]) {
       auto it = env.find(v);
       if (it == env.end())
         continue;
-      Operation *def = v.getDefiningOp();
-      if (!def || !isa<ConstantOp>(def))
-        liveBytes -= it->second->numBytes();
+      const RtTensor *t = it->second.get();
+      if (!constants.tensors.contains(t)) {
+        auto ref = liveRefs.find(t);
+        if (ref != liveRefs.end() && --ref->second == 0) {
+          liveBytes -= t->numBytes();
+          liveRefs.erase(ref);
+        }
+      }
       env.erase(it);
     }
   }
@@ -715,8 +976,8 @@ Executor::Executor(Executor &&) noexcept = default;
 Executor &Executor::operator=(Executor &&) noexcept = default;
 
 FailureOr<std::vector<NpyArray>>
-Executor::run(const std::vector<NpyArray> &inputs) {
-  return impl->run(inputs);
+Executor::run(const std::vector<NpyArray> &inputs, const RunOptions &options) {
+  return impl->run(inputs, options);
 }
 
 const Executor::Stats &Executor::lastRunStats() const { return impl->stats; }
@@ -743,10 +1004,13 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
   if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
       operands.size() != op->getNumOperands())
     return failure();
+  // The quantization ops mark edges of the quantization flow; folding them
+  // into constants would lose the quantized weights.
+  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp>(op))
+    return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.
   SmallVector<RtValue, 4> values;
-  SmallVector<const RtTensor *, 4> pointers;
   for (const NpyArray &array : operands) {
     if (array.dtype != DType::F32 ||
         !::qc::verifyNpyArray(array, "operand").ok())
@@ -755,10 +1019,9 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
     if (!t.ok())
       return failure();
     values.push_back(makeValue(std::move(*t)));
-    pointers.push_back(values.back().get());
   }
   ConstantCache constants;
-  OpEvaluator evaluator(op, pointers, constants);
+  OpEvaluator evaluator(op, values, constants, /*options=*/nullptr);
   std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
   if (!result || failed(*result))
     return failure();

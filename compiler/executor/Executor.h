@@ -4,10 +4,12 @@
 // It defines what every qc op computes: generated code and exported models
 // are compared against it.
 //
-// Values are tensors tagged with their element type. Only f32 programs run
-// today; the quantized forms (int8 / int32 tensors) are further alternatives
-// of the executor's internal tensor type, so inputs, outputs and the public
-// functions below stay as they are when they arrive.
+// Values are tensors tagged with their element type: f32, or the integer
+// storage types of quantized programs (ui8, i8, i16, i32), which only
+// qc.quantize / qc.dequantize / integer constants produce and consume. Inputs
+// and outputs of those types are .npy arrays of uint8 / int8 / int16 / int32.
+// qc.observe is the identity; a RunOptions callback sees the tensor at each
+// one (calibration).
 //
 // Memory: an intermediate tensor is freed right after the last op that reads
 // it, so a run holds only the tensors that are still live (plus the decoded
@@ -18,14 +20,25 @@
 #define QC_COMPILER_EXECUTOR_EXECUTOR_H
 
 #include "compiler/support/Npy.h"
+#include "dialects/qc/IR/QCOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace mlir::qc {
+
+/// Per-run hooks of the executor.
+struct RunOptions {
+  /// Called at every qc.observe with the f32 tensor flowing through it
+  /// (row-major values and shape) before it is passed on. Returning failure
+  /// (after emitting a diagnostic) stops the run.
+  std::function<LogicalResult(ObserveOp, ArrayRef<float>, ArrayRef<int64_t>)>
+      onObserve;
+};
 
 /// Runs `func` on `inputs` (one per argument, in order). Input dtypes and
 /// shapes are checked against the argument types (dynamic dimensions accept
@@ -37,15 +50,17 @@ runFunction(func::FuncOp func, const std::vector<::qc::NpyArray> &inputs);
 
 /// Evaluates one op whose operands are all known, for constant folding.
 /// Returns failure without a diagnostic when the op is not one the executor
-/// can evaluate (another dialect, an operand dtype it does not handle);
+/// can evaluate (another dialect, an operand dtype it does not handle, the
+/// quantization ops, which mark edges and are never folded away);
 /// emits one when evaluation itself fails (e.g. a kernel rejects a shape).
 FailureOr<std::vector<::qc::NpyArray>>
 evaluateOp(Operation *op, const std::vector<::qc::NpyArray> &operands);
 
 /// The elements of a constant attribute (inline `dense` or `dense_resource`)
 /// as an array of its element type. Failure, without a diagnostic, for
-/// element types the executor does not handle (only f32 today) and for
-/// resources whose blob is missing or of the wrong size.
+/// element types other than f32 (so constant folding leaves the integer
+/// weights of quantized programs alone) and for resources whose blob is
+/// missing or of the wrong size.
 FailureOr<::qc::NpyArray> constantToArray(ElementsAttr attr);
 
 /// Runs one function any number of times. Decoded constants are kept between
@@ -59,9 +74,10 @@ public:
   Executor(Executor &&) noexcept;
   Executor &operator=(Executor &&) noexcept;
 
-  /// As `runFunction`.
+  /// As `runFunction`, with `options`' hooks.
   FailureOr<std::vector<::qc::NpyArray>>
-  run(const std::vector<::qc::NpyArray> &inputs);
+  run(const std::vector<::qc::NpyArray> &inputs,
+      const RunOptions &options = {});
 
   /// What the last `run` did.
   struct Stats {
