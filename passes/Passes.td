@@ -41,4 +41,124 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Quantization flow: prepare, calibrate, convert
+//===----------------------------------------------------------------------===//
+
+def QCPrepare : Pass<"qc-prepare", "func::FuncOp"> {
+  let summary = "Insert qc.observe at every edge a Quantizer annotated";
+  let description = [{
+    Reads `qc.input_specs` / `qc.output_specs` (one entry per operand /
+    result: `#qc.spec`, `#qc.shared<input = k>`, `#qc.derived`, `#qc.fixed`,
+    or `unit` for float) and inserts `qc.observe` ops carrying an observer
+    `id` and the resolved `#qc.spec`.
+
+    Groups. `#qc.shared<input = k>` joins an edge with input edge `k` of the
+    same op (union-find; chains are followed); each group resolves to the
+    one `#qc.spec` or `#qc.fixed` at the end of its chain. All observed edges
+    of a group carry the same `id` (e.g. the inputs and output of a concat,
+    or a max pool's input and output), so calibration feeds one observer.
+
+    Edge rule (as PyTorch PT2E's implicit sharing). For a value, its
+    producer's output edge and its consumers' input edges whose resolved
+    specs are equal form one group: one `qc.observe` right after the
+    producer, read by all users. A consumer edge with a different spec gets
+    its own `qc.observe` on that edge, reading the producer's observed
+    output (after convert: q1/dq1 then q2/dq2 on that edge); consumers of a
+    value whose (different) specs are equal to each other share it. Users of
+    an observed output without a spec of their own read the observed value.
+    Constants (weights) are observed like any value; calibration updates
+    their observers once.
+
+    Derived specs (`#qc.derived`, a bias) get no observer; their inputs must
+    be observed or fixed edges, with per-channel counts that match the
+    derived axis. Fixed specs (`#qc.fixed`) get no observer. Both stay on the
+    op for qc-convert: after this pass `qc.input_specs` / `qc.output_specs`
+    hold only `#qc.fixed` (shared-with-fixed entries resolved to it) and
+    `#qc.derived` entries, `unit` elsewhere, and are removed when nothing is
+    left. Running the pass again therefore inserts nothing new.
+
+    Errors (a diagnostic at the annotated op): an entry count that does not
+    match the op, an unknown entry, a spec on a value that is not a ranked
+    f32 tensor, a per-channel axis out of range, an invalid observer kind or
+    option, a dynamic spec, sharing with an unannotated or derived edge, a
+    cycle of shared entries, a derived spec whose inputs are not observed or
+    fixed or whose channel count disagrees.
+
+    ```mlir
+    %y = qc.relu %x {qc.input_specs = [#qc.spec<...>], qc.output_specs = [#qc.shared<input = 0>]}
+    // becomes
+    %o = qc.observe %x {id = 0 : i64, spec = #qc.spec<...>} : tensor<...>
+    %y = qc.relu %o
+    %p = qc.observe %y {id = 0 : i64, spec = #qc.spec<...>} : tensor<...>
+    ```
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
+def QCConvert : Pass<"qc-convert", "func::FuncOp"> {
+  let summary = "Turn calibrated observers into quantize / dequantize (the Q/DQ contract form)";
+  let description = [{
+    Each calibrated `qc.observe` (with `scale` / `zero_point`) becomes
+    `qc.quantize` -> `qc.dequantize` with the spec's dtype and range (and
+    `axis` when per channel). An observed `qc.constant` (a weight) becomes an
+    integer `qc.constant` (quantized here with the reference kernel, stored as
+    a resource blob when large) followed by `qc.dequantize`. `#qc.fixed`
+    entries left by qc-prepare get quantize / dequantize with the fixed
+    qparams. `#qc.derived` entries (biases) get zero point 0 and
+    `scale[c] = s_in * s_w[c]` (the product, in f32, of the scales of the
+    listed input edges, read from their `qc.dequantize`); a constant bias is
+    stored as an integer (i32) constant, rounded half to even and clamped to
+    the spec's range. Float constants left without users are erased and the
+    annotations removed.
+
+    An uncalibrated observer, a `#qc.spec` / `#qc.shared` entry (qc-prepare
+    not run) or a derived spec whose inputs are not quantized is an error at
+    the op.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization flow: annotate
+//===----------------------------------------------------------------------===//
+
+def QCAnnotate : Pass<"qc-annotate", "func::FuncOp"> {
+  let summary = "Attach quantization specs to ops with a Quantizer (built-in or plugin)";
+  let description = [{
+    Runs the quantizers named by `quantizer` (a `;`-separated list, run in
+    order; docs/quantizers.md has the option language) on an MLIR-free view
+    of the function and writes what they decide as `qc.input_specs` /
+    `qc.output_specs` (one `#qc.spec` / `#qc.shared` / `#qc.derived` /
+    `#qc.fixed` / `unit` entry per operand / result) and `qc.annotated_by`
+    on every annotated op. Ops left alone stay float. `plugins` loads
+    quantizer plugins (shared libraries, docs/quantizer-plugins.md) first.
+
+    Built-in quantizers: `x86` (u8 activations, s8 per-channel weights) and
+    `xnnpack` (s8 activations, s8 [-127, 127] weights). Options per
+    quantizer: `NAME=VALUE` globally, `NAME[SELECTOR]=VALUE` for the nodes
+    a selector picks (an exact node name, `/REGEX/` on node names or
+    `op:TYPE`), and `keep_float=SELECTOR`.
+
+    ```
+    --qc-annotate="quantizer=x86,per_channel=0,keep_float=/classifier.*/"
+    --qc-annotate="quantizer=my_npu;xnnpack plugins=/path/libmy_npu.so"
+    ```
+
+    Errors (at the function, or at the op concerned): an unknown quantizer
+    (the known ones are listed), an unknown option or a bad value (named),
+    a plugin that cannot be loaded or has another ABI version, two
+    quantizers annotating one op differently, an annotation that breaks the
+    spec rules, a quantizer's validate rejecting the result. A selector
+    that matches no op is a warning.
+  }];
+  let options = [
+    Option<"quantizer", "quantizer", "std::string", /*default=*/"\"x86\"",
+           "Quantizers to run: NAME[,OPTION=VALUE...] entries separated by ';'">,
+    Option<"plugins", "plugins", "std::string", /*default=*/"\"\"",
+           "Quantizer plugin libraries to load, separated by ';'">
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 #endif // QC_PASSES_TD
