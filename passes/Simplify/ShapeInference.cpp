@@ -46,6 +46,9 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // A declaration has no arguments to bind and no body to infer.
+    if (func.isExternal())
+      return;
     if (failed(bindInputs(func)) || failed(inferBody(func)))
       return signalPassFailure();
     auto ret = dyn_cast<func::ReturnOp>(func.getBody().back().getTerminator());
@@ -72,14 +75,18 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
         auto type = dyn_cast<RankedTensorType>(arg.getType());
         if (!type || type.getRank() != static_cast<int64_t>(shape.size()))
           return emitError(func.getLoc())
-                 << "input '" << name << "' has type " << arg.getType()
-                 << ", which does not have rank " << shape.size();
-        for (auto [have, want] : llvm::zip(type.getShape(), shape))
+                 << "cannot bind input '" << name << "' of type "
+                 << arg.getType() << " to " << binding.split(':').second
+                 << ": it has " << shape.size() << " dimensions, the input "
+                 << (type ? "has rank " + std::to_string(type.getRank())
+                          : std::string("is not a ranked tensor"));
+        for (auto [d, have, want] : llvm::enumerate(type.getShape(), shape))
           if (!ShapedType::isDynamic(have) && have != want)
             return emitError(func.getLoc())
-                   << "input '" << name << "' has static shape "
-                   << arg.getType() << "; cannot bind it to "
-                   << binding.split(':').second;
+                   << "cannot bind input '" << name << "' of type "
+                   << arg.getType() << " to " << binding.split(':').second
+                   << ": dimension " << d << " is " << have << ", not "
+                   << want;
         arg.setType(RankedTensorType::get(shape, type.getElementType()));
       }
       if (!found) {
@@ -106,11 +113,39 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
               op->getAttrDictionary(), op->getPropertiesStorage(),
               op->getRegions(), types)))
         return WalkResult::interrupt();
-      for (auto [result, type] : llvm::zip(op->getResults(), types))
-        result.setType(type);
+      for (auto [result, type] : llvm::zip(op->getResults(), types)) {
+        FailureOr<Type> refined = refine(op, result.getType(), type);
+        if (failed(refined))
+          return WalkResult::interrupt();
+        result.setType(*refined);
+      }
       return WalkResult::advance();
     });
     return failure(result.wasInterrupted());
+  }
+
+  /// The inferred type `inferred`, keeping the static dimensions the current
+  /// result type `current` already has (a result type may be more precise
+  /// than the rule, e.g. from an ONNX value_info). A static dimension that
+  /// contradicts the inferred one means the bindings do not fit the program.
+  static FailureOr<Type> refine(Operation *op, Type current, Type inferred) {
+    auto cur = dyn_cast<RankedTensorType>(current);
+    auto inf = dyn_cast<RankedTensorType>(inferred);
+    if (!cur || !inf || cur.getRank() != inf.getRank() ||
+        cur.getElementType() != inf.getElementType())
+      return inferred;
+    SmallVector<int64_t> shape(inf.getShape());
+    for (auto [i, d] : llvm::enumerate(cur.getShape())) {
+      if (ShapedType::isDynamic(d))
+        continue;
+      if (!ShapedType::isDynamic(shape[i]) && shape[i] != d)
+        return op->emitOpError("result type ")
+               << current << " contradicts the type " << inferred
+               << " inferred from the bound input shapes";
+      shape[i] = d;
+    }
+    return RankedTensorType::get(shape, inf.getElementType(),
+                                 inf.getEncoding());
   }
 };
 } // namespace
