@@ -42,7 +42,13 @@ LogicalResult foldInto(OpTy producer, BatchNormOp bn) {
     return failure();
   auto wType = cast<RankedTensorType>(producer.getWeight().getType());
   int64_t channels = wType.getDimSize(0);
-  if (static_cast<int64_t>(gamma->size()) != channels ||
+  // The verifier cannot compare the statistics with the channel count when
+  // the producer's result type leaves that dimension dynamic.
+  auto hasChannels = [&](const std::vector<float> &v) {
+    return static_cast<int64_t>(v.size()) == channels;
+  };
+  if (channels <= 0 || !hasChannels(*gamma) || !hasChannels(*beta) ||
+      !hasChannels(*mean) || !hasChannels(*var) ||
       weight->size() % channels != 0)
     return failure();
   std::vector<float> bias(channels, 0.0f);
@@ -60,7 +66,8 @@ LogicalResult foldInto(OpTy producer, BatchNormOp bn) {
     for (size_t i = 0; i < perChannel; ++i)
       newWeight[c * perChannel + i] =
           static_cast<float>((*weight)[c * perChannel + i] * s);
-    newBias[c] = static_cast<float>((bias[c] - (*mean)[c]) * s + (*beta)[c]);
+    newBias[c] = static_cast<float>(
+        (static_cast<double>(bias[c]) - (*mean)[c]) * s + (*beta)[c]);
   }
 
   OpBuilder builder(producer);
@@ -88,6 +95,11 @@ struct FoldBatchNorm : impl::QCFoldBatchNormBase<FoldBatchNorm> {
     for (BatchNormOp bn : norms) {
       Operation *producer = bn.getInput().getDefiningOp();
       if (!producer || !producer->hasOneUse())
+        continue;
+      // The producer's result replaces the BatchNorm's; a BatchNorm result
+      // type that refines it would be lost (qc-shape-inference makes them
+      // equal).
+      if (producer->getResult(0).getType() != bn.getType())
         continue;
       if (auto conv = dyn_cast<Conv2dOp>(producer)) {
         (void)foldInto(conv, bn);
