@@ -1,0 +1,119 @@
+//===- Shapes.h - Output shapes of the reference ops ------------*- C++ -*-===//
+//
+// Part of the qc project.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// Output-shape rules (ONNX semantics) for the ops whose result shape is not
+/// simply the input shape: broadcasting, convolution, transposed convolution,
+/// 2-D pooling, MatMul and Gemm. They work on plain std::vector<int64_t> so
+/// that both the reference kernels and the qc dialect's shape inference use
+/// the same code. Invalid shapes or attributes give an InvalidArgument status
+/// whose message names the op and the offending value; nothing asserts.
+///
+/// Layout is NCHW throughout; 2-D pads are ONNX-ordered
+/// {top, left, bottom, right} (= {H begin, W begin, H end, W end}).
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_COMPILER_EXECUTOR_SHAPES_H
+#define QC_COMPILER_EXECUTOR_SHAPES_H
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qc {
+
+using Shape = std::vector<int64_t>;
+
+/// "(2, 3, 4)" for error messages.
+std::string shapeToString(const Shape &shape);
+
+/// Number of elements of \p shape (1 for a scalar).
+int64_t shapeNumElements(const Shape &shape);
+
+/// Multidirectional (numpy) broadcast of two shapes.
+absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b);
+
+/// Checks that \p from broadcasts unidirectionally to \p to (ONNX Gemm's C,
+/// LayerNormalization's scale/bias): \p from may have fewer dimensions and
+/// size-1 dimensions, nothing else. \p op and \p what name the culprit.
+absl::Status checkUnidirectionalBroadcast(const Shape &from, const Shape &to,
+                                          std::string_view op,
+                                          std::string_view what);
+
+/// Attributes of Conv (2-D, NCHW input, OIHW weights).
+struct Conv2dAttrs {
+  std::array<int64_t, 2> strides{1, 1};
+  /// {top, left, bottom, right}.
+  std::array<int64_t, 4> pads{0, 0, 0, 0};
+  std::array<int64_t, 2> dilations{1, 1};
+  int64_t groups = 1;
+};
+
+/// Attributes of ConvTranspose (2-D, NCHW input, weights (C_in, C_out/groups,
+/// kH, kW)).
+struct ConvTranspose2dAttrs {
+  std::array<int64_t, 2> strides{1, 1};
+  /// {top, left, bottom, right}.
+  std::array<int64_t, 4> pads{0, 0, 0, 0};
+  std::array<int64_t, 2> dilations{1, 1};
+  std::array<int64_t, 2> outputPadding{0, 0};
+  int64_t groups = 1;
+};
+
+/// Attributes of MaxPool / AveragePool (2-D, NCHW).
+struct Pool2dAttrs {
+  std::array<int64_t, 2> kernel{1, 1};
+  std::array<int64_t, 2> strides{1, 1};
+  /// {top, left, bottom, right}.
+  std::array<int64_t, 4> pads{0, 0, 0, 0};
+  /// Only MaxPool supports dilations; AveragePool requires {1, 1}.
+  std::array<int64_t, 2> dilations{1, 1};
+  bool ceilMode = false;
+};
+
+/// Output size of one pooled dimension. With \p ceilMode the size is rounded
+/// up, but (as in PyTorch and ONNX Runtime) a last window that would start
+/// in the end padding is dropped. Returns a negative value when the padded
+/// input is smaller than the dilated kernel.
+int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
+                      int64_t padBegin, int64_t padEnd, int64_t dilation,
+                      bool ceilMode);
+
+/// Conv output shape (N, C_out, H_out, W_out) for input \p x (N, C, H, W) and
+/// weights \p w (C_out, C / groups, kH, kW).
+absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
+                                        const Conv2dAttrs &attrs);
+
+/// ConvTranspose output shape (N, C_out, H_out, W_out) with
+/// H_out = stride * (H - 1) + outputPadding + dilation * (kH - 1) + 1
+///         - padTop - padBottom.
+absl::StatusOr<Shape>
+convTranspose2dOutputShape(const Shape &x, const Shape &w,
+                           const ConvTranspose2dAttrs &attrs);
+
+/// MaxPool / AveragePool output shape for a 4-D NCHW input.
+absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
+                                        const Pool2dAttrs &attrs);
+
+/// ONNX MatMul (numpy matmul) output shape: batch dimensions broadcast; a 1-D
+/// first operand is treated as a row vector and a 1-D second operand as a
+/// column vector, and the added dimension is removed from the result.
+absl::StatusOr<Shape> matmulOutputShape(const Shape &a, const Shape &b);
+
+/// ONNX Gemm output shape (M, N) for 2-D \p a and \p b (transposed first when
+/// the flags say so).
+absl::StatusOr<Shape> gemmOutputShape(const Shape &a, const Shape &b,
+                                      bool transA, bool transB);
+
+} // namespace qc
+
+#endif // QC_COMPILER_EXECUTOR_SHAPES_H
