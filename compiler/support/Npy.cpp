@@ -384,8 +384,11 @@ absl::Status writeFile(const std::string &path, std::string_view bytes) {
 
 } // namespace
 
-absl::StatusOr<NpyArray> parseNpy(std::string_view bytes,
-                                  std::string_view name) {
+namespace {
+/// Parses the magic, version and header of an .npy file from its first
+/// bytes (`bytes` may hold the data too, or stop after the header).
+absl::StatusOr<NpyHeader> parseHeader(std::string_view bytes,
+                                      std::string_view name) {
   if (bytes.size() < kNpyMagic.size() ||
       bytes.substr(0, kNpyMagic.size()) != kNpyMagic)
     return absl::InvalidArgumentError(strCat(
@@ -433,26 +436,51 @@ absl::StatusOr<NpyArray> parseNpy(std::string_view bytes,
     return absl::InvalidArgumentError(strCat(
         name, ": fortran_order=True is not supported; save "
               "np.ascontiguousarray(arr) instead"));
-
-  NpyArray array;
-  array.dtype = *dtype;
-  array.shape = std::move(header->shape);
-  std::optional<int64_t> expected = byteCount(array.shape, dtypeSize(*dtype));
+  NpyHeader result;
+  result.dtype = *dtype;
+  result.shape = std::move(header->shape);
+  result.dataOffset = dataOffset;
+  std::optional<int64_t> expected = byteCount(result.shape, dtypeSize(*dtype));
   if (!expected)
     return absl::InvalidArgumentError(strCat(
-        name, ": shape ", shapeString(array.shape), " is too large"));
-  uint64_t available = bytes.size() - dataOffset;
-  if (available < static_cast<uint64_t>(*expected))
+        name, ": shape ", shapeString(result.shape), " is too large"));
+  result.dataBytes = *expected;
+  return result;
+}
+
+/// Checks that `available` bytes follow the header, as `header` needs.
+absl::Status checkDataSize(const NpyHeader &header, uint64_t available,
+                           std::string_view name) {
+  uint64_t expected = static_cast<uint64_t>(header.dataBytes);
+  if (available < expected)
     return absl::InvalidArgumentError(strCat(
-        name, ": truncated data: shape ", shapeString(array.shape), " of ",
-        dtypeName(*dtype), " needs ", *expected, " bytes but only ", available,
-        " follow the header"));
-  if (available > static_cast<uint64_t>(*expected))
+        name, ": truncated data: shape ", shapeString(header.shape), " of ",
+        dtypeName(header.dtype), " needs ", expected, " bytes but only ",
+        available, " follow the header"));
+  if (available > expected)
     return absl::InvalidArgumentError(strCat(
-        name, ": size mismatch: shape ", shapeString(array.shape), " of ",
-        dtypeName(*dtype), " needs ", *expected, " bytes but ", available,
-        " follow the header"));
-  array.data.assign(u + dataOffset, u + dataOffset + *expected);
+        name, ": size mismatch: shape ", shapeString(header.shape), " of ",
+        dtypeName(header.dtype), " needs ", expected, " bytes but ",
+        available, " follow the header"));
+  return absl::OkStatus();
+}
+} // namespace
+
+absl::StatusOr<NpyArray> parseNpy(std::string_view bytes,
+                                  std::string_view name) {
+  absl::StatusOr<NpyHeader> header = parseHeader(bytes, name);
+  if (!header.ok())
+    return header.status();
+  if (absl::Status s =
+          checkDataSize(*header, bytes.size() - header->dataOffset, name);
+      !s.ok())
+    return s;
+  auto *u = reinterpret_cast<const uint8_t *>(bytes.data());
+  NpyArray array;
+  array.dtype = header->dtype;
+  array.shape = std::move(header->shape);
+  array.data.assign(u + header->dataOffset,
+                    u + header->dataOffset + header->dataBytes);
   return array;
 }
 
@@ -461,6 +489,76 @@ absl::StatusOr<NpyArray> readNpy(const std::string &path) {
   if (!bytes.ok())
     return bytes.status();
   return parseNpy(*bytes, path);
+}
+
+absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return absl::NotFoundError(
+        strCat("cannot open '", path, "': ", std::strerror(errno)));
+  // The fixed part (magic, version, header length), then the header.
+  std::string bytes(12, '\0');
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
+  size_t want = bytes.size();
+  if (bytes.size() >= 10 && bytes.substr(0, kNpyMagic.size()) == kNpyMagic) {
+    auto *u = reinterpret_cast<const uint8_t *>(bytes.data());
+    size_t lenBytes = u[6] == 1 ? 2 : 4;
+    if (bytes.size() >= 8 + lenBytes)
+      want = 8 + lenBytes + loadLE(u + 8, static_cast<int>(lenBytes));
+  }
+  if (want > bytes.size()) {
+    size_t have = bytes.size();
+    bytes.resize(want);
+    bytes.resize(have + std::fread(bytes.data() + have, 1, want - have, f));
+  }
+  bool readFailed = std::ferror(f);
+  long end = -1;
+  if (!readFailed && std::fseek(f, 0, SEEK_END) == 0)
+    end = std::ftell(f);
+  std::fclose(f);
+  if (readFailed || end < 0)
+    return absl::DataLossError(strCat("error reading '", path, "'"));
+  absl::StatusOr<NpyHeader> header = parseHeader(bytes, path);
+  if (!header.ok())
+    return header.status();
+  if (absl::Status s = checkDataSize(
+          *header, static_cast<uint64_t>(end) - header->dataOffset, path);
+      !s.ok())
+    return s;
+  return header;
+}
+
+absl::StatusOr<NpyArray> readNpyRows(const std::string &path,
+                                     const NpyHeader &header, int64_t begin,
+                                     int64_t count) {
+  if (header.shape.empty())
+    return absl::InvalidArgumentError(
+        strCat(path, ": a 0-d array has no rows"));
+  int64_t rows = header.shape[0];
+  if (begin < 0 || count < 0 || begin > rows || count > rows - begin)
+    return absl::InvalidArgumentError(
+        strCat(path, ": rows [", begin, ", ", begin + count,
+                     ") are outside the array's ", rows, " rows"));
+  NpyArray array;
+  array.dtype = header.dtype;
+  array.shape = header.shape;
+  array.shape[0] = count;
+  int64_t rowBytes = rows == 0 ? 0 : header.dataBytes / rows;
+  array.data.resize(static_cast<size_t>(count * rowBytes));
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return absl::NotFoundError(
+        strCat("cannot open '", path, "': ", std::strerror(errno)));
+  uint64_t offset = header.dataOffset + static_cast<uint64_t>(begin * rowBytes);
+  bool ok = std::fseek(f, static_cast<long>(offset), SEEK_SET) == 0 &&
+            std::fread(array.data.data(), 1, array.data.size(), f) ==
+                array.data.size();
+  std::fclose(f);
+  if (!ok)
+    return absl::DataLossError(
+        strCat("error reading rows [", begin, ", ", begin + count, ") of '",
+               path, "' (was the file changed?)"));
+  return array;
 }
 
 absl::StatusOr<std::string> serializeNpy(const NpyArray &array) {

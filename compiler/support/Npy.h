@@ -79,6 +79,26 @@ absl::StatusOr<NpyArray> parseNpy(std::string_view bytes,
 /// Reads the .npy file at \p path.
 absl::StatusOr<NpyArray> readNpy(const std::string &path);
 
+/// What an .npy header says: enough to read parts of a large file.
+struct NpyHeader {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  /// Where the data starts in the file, and its size in bytes.
+  uint64_t dataOffset = 0;
+  int64_t dataBytes = 0;
+};
+
+/// Reads only the header of the .npy file at \p path (checking, as readNpy
+/// does, that the file holds exactly the data the header describes).
+absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path);
+
+/// Reads rows [begin, begin + count) along axis 0 of the .npy file at
+/// \p path, whose header is \p header: an array of shape
+/// (count, shape[1], ...). Memory is that of the rows, not of the file.
+absl::StatusOr<NpyArray> readNpyRows(const std::string &path,
+                                     const NpyHeader &header, int64_t begin,
+                                     int64_t count);
+
 /// Serializes \p array as a complete .npy file (version 1.0, or 2.0 when the
 /// header does not fit in 64 KiB), laid out exactly as numpy.save does.
 absl::StatusOr<std::string> serializeNpy(const NpyArray &array);

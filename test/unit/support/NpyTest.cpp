@@ -480,5 +480,69 @@ TEST(Npz, NumpyReadsWhatWeWrite) {
   std::remove(npy.c_str());
 }
 
+//===----------------------------------------------------------------------===//
+// Reading a header and rows without loading the file
+//===----------------------------------------------------------------------===//
+
+TEST(NpyRows, HeaderAndRows) {
+  // rank4_f32.npy and f32_2x3.npy are numpy-written; rows are compared with
+  // what readNpy returns for the whole file.
+  for (const char *name : {"f32_2x3.npy", "rank4_f32.npy", "v2_f32.npy",
+                           "v3_f32.npy", "i16_2x2.npy"}) {
+    absl::StatusOr<NpyArray> whole = readNpy(dataPath(name));
+    ASSERT_TRUE(whole.ok()) << whole.status();
+    absl::StatusOr<NpyHeader> header = readNpyHeader(dataPath(name));
+    ASSERT_TRUE(header.ok()) << header.status();
+    EXPECT_EQ(header->dtype, whole->dtype) << name;
+    EXPECT_EQ(header->shape, whole->shape) << name;
+    EXPECT_EQ(header->dataBytes, static_cast<int64_t>(whole->data.size()));
+    int64_t rows = whole->shape[0];
+    size_t rowBytes = whole->data.size() / rows;
+    for (int64_t begin = 0; begin < rows; ++begin)
+      for (int64_t count = 0; begin + count <= rows; ++count) {
+        absl::StatusOr<NpyArray> part =
+            readNpyRows(dataPath(name), *header, begin, count);
+        ASSERT_TRUE(part.ok()) << part.status();
+        EXPECT_EQ(part->shape[0], count);
+        EXPECT_EQ(std::vector<int64_t>(part->shape.begin() + 1,
+                                       part->shape.end()),
+                  std::vector<int64_t>(whole->shape.begin() + 1,
+                                       whole->shape.end()));
+        EXPECT_EQ(part->data,
+                  std::vector<uint8_t>(whole->data.begin() + begin * rowBytes,
+                                       whole->data.begin() +
+                                           (begin + count) * rowBytes))
+            << name << " rows " << begin << "+" << count;
+      }
+  }
+}
+
+TEST(NpyRows, Errors) {
+  absl::StatusOr<NpyHeader> header = readNpyHeader(dataPath("f32_2x3.npy"));
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_THAT(errorOf(readNpyRows(dataPath("f32_2x3.npy"), *header, 1, 2)),
+              HasSubstr("rows [1, 3) are outside the array's 2 rows"));
+  absl::StatusOr<NpyHeader> scalar = readNpyHeader(dataPath("scalar_f32.npy"));
+  ASSERT_TRUE(scalar.ok()) << scalar.status();
+  EXPECT_THAT(errorOf(readNpyRows(dataPath("scalar_f32.npy"), *scalar, 0, 0)),
+              HasSubstr("a 0-d array has no rows"));
+  EXPECT_THAT(errorOf(readNpyHeader(dataPath("no_such.npy"))),
+              HasSubstr("cannot open"));
+  // The header reader checks the data size like readNpy.
+  std::string bytes = readBytes(dataPath("f32_2x3.npy"));
+  std::string truncated = writeTemp(bytes.substr(0, bytes.size() - 5), ".npy");
+  EXPECT_THAT(errorOf(readNpyHeader(truncated)),
+              HasSubstr("needs 24 bytes but only 19"));
+  std::string header9 = writeTemp(bytes.substr(0, 9), ".npy");
+  EXPECT_THAT(errorOf(readNpyHeader(header9)),
+              HasSubstr("truncated .npy file"));
+  std::string trailing = writeTemp(bytes + "xyzw", ".npy");
+  EXPECT_THAT(errorOf(readNpyHeader(trailing)), HasSubstr("size mismatch"));
+  for (const std::string &p : {truncated, header9, trailing})
+    std::remove(p.c_str());
+  EXPECT_THAT(errorOf(readNpyHeader(dataPath("fortran_f32.npy"))),
+              HasSubstr("fortran_order=True is not supported"));
+}
+
 } // namespace
 } // namespace qc
