@@ -266,9 +266,10 @@ def QC_PowOp : QC_BinaryOp<"pow", "power (lhs raised to rhs)">;
 def QC_MaxPool2dOp : QC_Op<"max_pool2d"> {
   let summary = "2-D max pooling (NCHW), ONNX MaxPool";
   let description = [{
-    Padded positions never win (they act as -infinity). With `ceil_mode`, the
-    output size rounds up, and a window that would start in the end padding
-    is dropped, as ONNX and PyTorch do.
+    Padded positions never win (they act as -infinity). Each pad is smaller
+    than the kernel (as onnxruntime requires), so every window sees input.
+    With `ceil_mode`, the output size rounds up, and a window that would
+    start in the end padding is dropped, as ONNX and PyTorch do.
 
     ```mlir
     %y = qc.max_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>,
@@ -288,7 +289,9 @@ def QC_AvgPool2dOp : QC_Op<"avg_pool2d"> {
   let description = [{
     With `count_include_pad = false` the divisor counts only the input
     elements under the window; with `true` it counts the explicit padding too
-    (never the extra positions added by `ceil_mode`).
+    (never the extra positions added by `ceil_mode`). Each pad is smaller
+    than the kernel, so no divisor is zero; `ceil_mode` is as in
+    `qc.max_pool2d`.
 
     ```mlir
     %y = qc.avg_pool2d %x {ceil_mode = false, count_include_pad = false,

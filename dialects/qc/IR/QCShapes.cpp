@@ -164,6 +164,21 @@ LogicalResult spatialAttrs(const Where &loc,
   return success();
 }
 
+/// Pooling pads must be smaller than the kernel (as onnxruntime requires and
+/// PyTorch's pad <= kernel / 2 implies), so that no window covers padding
+/// only: a max over it would be undefined, an average divide by zero.
+LogicalResult checkPoolPads(const Where &loc, ArrayRef<int64_t> kernel,
+                            ArrayRef<int64_t> pads) {
+  for (int i = 0; i < 2; ++i)
+    if (pads[i] >= kernel[i] || pads[i + 2] >= kernel[i])
+      return fail(loc, Twine(i == 0 ? "height" : "width") + " pads " +
+                           Twine(pads[i]) + " + " + Twine(pads[i + 2]) +
+                           " must each be smaller than the kernel " +
+                           Twine(kernel[i]) +
+                           ", or a window could cover only padding");
+  return success();
+}
+
 LogicalResult windowShape(const Where &loc, RankedTensorType in,
                           int64_t channels, ArrayRef<int64_t> kernel,
                           ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
@@ -494,7 +509,8 @@ LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
     return fail(loc, "expects a 4-D NCHW input, got rank " +
                          Twine(in.getRank()));
   if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
-                          adaptor.getPads(), adaptor.getDilations())))
+                          adaptor.getPads(), adaptor.getDilations())) ||
+      failed(checkPoolPads(loc, adaptor.getKernel(), adaptor.getPads())))
     return failure();
   SmallVector<int64_t> shape;
   if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),
@@ -516,7 +532,8 @@ LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
                          Twine(in.getRank()));
   int64_t dil[2] = {1, 1};
   if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
-                          adaptor.getPads(), dil)))
+                          adaptor.getPads(), dil)) ||
+      failed(checkPoolPads(loc, adaptor.getKernel(), adaptor.getPads())))
     return failure();
   SmallVector<int64_t> shape;
   if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),

@@ -397,6 +397,24 @@ func.func @max_pool_window(%x: tensor<1x1x8x2xf32>) {
 
 // -----
 
+func.func @max_pool_pad_not_smaller_than_kernel(%x: tensor<1x1x8x8xf32>) {
+  // expected-error@+2 {{'qc.max_pool2d' op width pads 0 + 2 must each be smaller than the kernel 2, or a window could cover only padding}}
+  // expected-error@+1 {{'qc.max_pool2d' op failed to infer returned types}}
+  %0 = qc.max_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x8x8xf32>) -> tensor<?x?x?x?xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_pad_not_smaller_than_kernel(%x: tensor<1x1x8x8xf32>) {
+  // expected-error@+2 {{'qc.avg_pool2d' op height pads 3 + 0 must each be smaller than the kernel 3, or a window could cover only padding}}
+  // expected-error@+1 {{'qc.avg_pool2d' op failed to infer returned types}}
+  %0 = qc.avg_pool2d %x {ceil_mode = false, count_include_pad = false, kernel = array<i64: 3, 3>, pads = array<i64: 3, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x8x8xf32>) -> tensor<?x?x?x?xf32>
+  return
+}
+
+// -----
+
 func.func @avg_pool_rank(%x: tensor<8x8xf32>) {
   // expected-error@+2 {{'qc.avg_pool2d' op expects a 4-D NCHW input, got rank 2}}
   // expected-error@+1 {{'qc.avg_pool2d' op failed to infer returned types}}
