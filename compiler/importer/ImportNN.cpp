@@ -1,0 +1,965 @@
+//===- ImportNN.cpp - convolution, matmul, norms, activations, pooling ----===//
+#include "compiler/importer/ImporterImpl.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::importer;
+
+namespace {
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// An INTS attribute describing the two spatial axes (strides, dilations,
+/// kernel_shape, output_padding, ...); `dflt` when absent.
+FailureOr<SmallVector<int64_t>> spatialInts(Importer &imp, const NodeRef &n,
+                                            StringRef name,
+                                            ArrayRef<int64_t> dflt,
+                                            size_t count = 2) {
+  FailureOr<std::optional<SmallVector<int64_t>>> v = imp.intsAttr(n, name);
+  if (failed(v))
+    return failure();
+  if (!*v) {
+    if (dflt.empty())
+      return imp.error(n) << "required attribute '" << name << "' is missing";
+    return SmallVector<int64_t>(dflt);
+  }
+  if ((*v)->size() != count)
+    return imp.error(n) << "attribute '" << name << "' must have " << count
+                        << " entries (qc supports 2-D spatial ops), got "
+                        << (*v)->size();
+  return **v;
+}
+
+/// Fails unless `t` is a 4-D (NCHW) tensor.
+LogicalResult require4D(Importer &imp, const NodeRef &n, Value v,
+                        StringRef what) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  if (rank != 4)
+    return imp.error(n) << "qc supports 2-D " << what
+                        << " only (a 4-D NCHW input), got a rank-" << rank
+                        << " input";
+  return success();
+}
+
+/// Turns `auto_pad` into explicit [top, left, bottom, right] pads for a
+/// windowed op (Conv, MaxPool, AveragePool). NOTSET keeps `pads`.
+LogicalResult resolveAutoPad(Importer &imp, const NodeRef &n,
+                             RankedTensorType in, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides,
+                             ArrayRef<int64_t> dilations,
+                             SmallVectorImpl<int64_t> &pads) {
+  FailureOr<std::string> autoPad =
+      imp.stringAttr(n, "auto_pad", StringRef("NOTSET"));
+  if (failed(autoPad))
+    return failure();
+  if (*autoPad == "NOTSET")
+    return success();
+  if (*autoPad == "VALID") {
+    pads.assign(4, 0);
+    return success();
+  }
+  if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
+    return imp.badAttr(n, "auto_pad", "\"" + *autoPad + "\"")
+           << "; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID";
+  pads.assign(4, 0);
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = in.getDimSize(2 + i);
+    if (ShapedType::isDynamic(size))
+      return imp.error(n) << "auto_pad " << *autoPad
+                          << " needs static spatial dimensions, but "
+                             "dimension "
+                          << 2 + i
+                          << " of the input is dynamic; bind it with "
+                             "--input-shape";
+    int64_t out = (size + strides[i] - 1) / strides[i];
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + span - size);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = *autoPad == "SAME_UPPER" ? small : large;
+    pads[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
+  }
+  return success();
+}
+
+FloatAttr f32(Builder &b, double v) {
+  return b.getF32FloatAttr(static_cast<float>(v));
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importConv(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
+  if (failed(x) || failed(w))
+    return failure();
+  if (failed(require4D(*this, n, *x, "convolution")))
+    return failure();
+  auto wType = cast<RankedTensorType>(w->getType());
+  if (wType.getRank() != 4)
+    return error(n) << "the weight must be 4-D (OIHW), got rank "
+                    << wType.getRank();
+  SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
+  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel);
+  auto strides = spatialInts(*this, n, "strides", {1, 1});
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
+  FailureOr<int64_t> group = intAttr(n, "group", 1);
+  if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
+      failed(group))
+    return failure();
+  if (*kernel != ArrayRef<int64_t>(wKernel))
+    return error(n) << "attribute 'kernel_shape' [" << (*kernel)[0] << ","
+                    << (*kernel)[1] << "] does not match the weight's ["
+                    << wKernel[0] << "," << wKernel[1] << "]";
+  if (failed(resolveAutoPad(*this, n, cast<RankedTensorType>(x->getType()),
+                            *kernel, *strides, *dilations, *pads)))
+    return failure();
+  SmallVector<Value> operands = {*x, *w};
+  if (hasInput(n, 2)) {
+    FailureOr<Value> bias = floatInput(n, 2);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  FailureOr<Value> r =
+      create<Conv2dOp>(n, operands,
+                       {i64s("strides", *strides), i64s("pads", *pads),
+                        i64s("dilations", *dilations),
+                        named("groups", b().getI64IntegerAttr(*group))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importConvTranspose(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
+  if (failed(x) || failed(w))
+    return failure();
+  if (failed(require4D(*this, n, *x, "transposed convolution")))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto wType = cast<RankedTensorType>(w->getType());
+  if (wType.getRank() != 4)
+    return error(n) << "the weight must be 4-D, got rank " << wType.getRank();
+  SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
+  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel);
+  auto strides = spatialInts(*this, n, "strides", {1, 1});
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
+  auto outPad = spatialInts(*this, n, "output_padding", {0, 0});
+  FailureOr<int64_t> group = intAttr(n, "group", 1);
+  FailureOr<std::string> autoPad =
+      stringAttr(n, "auto_pad", StringRef("NOTSET"));
+  FailureOr<std::optional<SmallVector<int64_t>>> outShape =
+      intsAttr(n, "output_shape");
+  if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
+      failed(outPad) || failed(group) || failed(autoPad) || failed(outShape))
+    return failure();
+  if (*kernel != ArrayRef<int64_t>(wKernel))
+    return error(n) << "attribute 'kernel_shape' does not match the weight";
+  if (*autoPad != "NOTSET" && *autoPad != "SAME_UPPER" &&
+      *autoPad != "SAME_LOWER" && *autoPad != "VALID")
+    return badAttr(n, "auto_pad", "\"" + *autoPad + "\"")
+           << "; expected NOTSET, SAME_UPPER, SAME_LOWER or VALID";
+  if (*autoPad == "VALID")
+    pads->assign(4, 0);
+  // output_shape, or SAME padding, fixes the output size; the padding that
+  // yields it is split as ONNX Runtime does (the extra one goes to the end
+  // for SAME_UPPER, to the beginning otherwise).
+  std::optional<SmallVector<int64_t>> target;
+  if (*outShape) {
+    SmallVector<int64_t> s = **outShape;
+    if (s.size() == 4)
+      s.erase(s.begin(), s.begin() + 2);
+    if (s.size() != 2)
+      return error(n) << "attribute 'output_shape' must have 2 entries, got "
+                      << (*outShape)->size();
+    target = s;
+  } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
+    target = SmallVector<int64_t>{kDyn, kDyn};
+    for (int i = 0; i < 2; ++i)
+      if (!xType.isDynamicDim(2 + i))
+        (*target)[i] = xType.getDimSize(2 + i) * (*strides)[i];
+  }
+  if (target) {
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = xType.getDimSize(2 + i);
+      if (ShapedType::isDynamic(in) || ShapedType::isDynamic((*target)[i]))
+        return error(n) << "output_shape / SAME padding needs static spatial "
+                           "input dimensions; bind them with --input-shape";
+      int64_t full = (*strides)[i] * (in - 1) + (*outPad)[i] +
+                     ((*kernel)[i] - 1) * (*dilations)[i] + 1;
+      int64_t total = full - (*target)[i];
+      if (total < 0)
+        return error(n) << "the requested output size " << (*target)[i]
+                        << " exceeds the " << full
+                        << " the transposed convolution produces";
+      int64_t small = total / 2, large = total - small;
+      (*pads)[i] = *autoPad == "SAME_UPPER" ? small : large;
+      (*pads)[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
+    }
+  }
+  SmallVector<Value> operands = {*x, *w};
+  if (hasInput(n, 2)) {
+    FailureOr<Value> bias = floatInput(n, 2);
+    if (failed(bias))
+      return failure();
+    operands.push_back(*bias);
+  }
+  FailureOr<Value> r =
+      create<ConvTranspose2dOp>(n, operands,
+                                {i64s("strides", *strides), i64s("pads", *pads),
+                                 i64s("dilations", *dilations),
+                                 named("groups", b().getI64IntegerAttr(*group)),
+                                 i64s("output_padding", *outPad)});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix products
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importGemm(const NodeRef &n) {
+  FailureOr<float> alpha = floatAttr(n, "alpha", 1.0f);
+  FailureOr<float> beta = floatAttr(n, "beta", 1.0f);
+  FailureOr<int64_t> transA = intAttr(n, "transA", 0);
+  FailureOr<int64_t> transB = intAttr(n, "transB", 0);
+  if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
+    return failure();
+  FailureOr<Value> a = floatInput(n, 0);
+  if (failed(a))
+    return failure();
+  auto aType = cast<RankedTensorType>(a->getType());
+  if (aType.getRank() != 2)
+    return error(n) << "input A must be 2-D, got rank " << aType.getRank();
+  if (*transA) {
+    FailureOr<Value> t = create<TransposeOp>(n, *a, {i64s("perm", {1, 0})});
+    if (failed(t))
+      return failure();
+    a = t;
+  }
+
+  // B as a [N, K] weight: a constant B is transposed and scaled by alpha
+  // here, so the product is a qc.linear whenever B is a constant.
+  Value weight;
+  bool alphaApplied = false;
+  SmallVector<int64_t> bShape;
+  std::vector<float> bData;
+  if (constantFloats(n, 1, bShape, bData) && bShape.size() == 2 &&
+      (!*transB || *alpha != 1.0f)) {
+    int64_t rows = bShape[0], cols = bShape[1];
+    std::vector<float> w(bData.size());
+    if (*transB) {
+      for (size_t i = 0; i < w.size(); ++i)
+        w[i] = bData[i] * *alpha;
+    } else {
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+          w[c * rows + r] = bData[r * cols + c] * *alpha;
+      std::swap(rows, cols);
+    }
+    FailureOr<Value> c =
+        makeConstant(n, {rows, cols}, w, n.node.inputs[1] + "_nk");
+    if (failed(c))
+      return failure();
+    weight = *c;
+    alphaApplied = true;
+  } else if (*transB && *alpha == 1.0f) {
+    FailureOr<Value> bv = floatInput(n, 1);
+    if (failed(bv))
+      return failure();
+    if (cast<RankedTensorType>(bv->getType()).getRank() != 2)
+      return error(n) << "input B must be 2-D";
+    weight = *bv;
+    alphaApplied = true;
+  }
+
+  // C: a 1-D bias of N entries (after beta) fits qc.linear; anything else
+  // is added after the product.
+  Value bias, addend;
+  bool useC = hasInput(n, 2) && *beta != 0.0f;
+  int64_t nOut =
+      weight ? cast<RankedTensorType>(weight.getType()).getDimSize(0) : kDyn;
+  if (useC) {
+    SmallVector<int64_t> cShape;
+    std::vector<float> cData;
+    if (constantFloats(n, 2, cShape, cData)) {
+      for (float &v : cData)
+        v *= *beta;
+      int64_t count = static_cast<int64_t>(cData.size());
+      bool isVector =
+          !ShapedType::isDynamic(nOut) && count == nOut &&
+          (cShape.size() == 1 || (cShape.size() == 2 && cShape[0] == 1));
+      if (isVector && weight) {
+        FailureOr<Value> c = makeConstant(n, {nOut}, cData, n.node.inputs[2]);
+        if (failed(c))
+          return failure();
+        bias = *c;
+      } else {
+        FailureOr<Value> c = makeConstant(n, cShape, cData, n.node.inputs[2]);
+        if (failed(c))
+          return failure();
+        addend = *c;
+      }
+    } else {
+      FailureOr<Value> c = floatInput(n, 2);
+      if (failed(c))
+        return failure();
+      auto cType = cast<RankedTensorType>(c->getType());
+      if (*beta == 1.0f && weight && cType.getRank() == 1 &&
+          cType.getDimSize(0) == nOut) {
+        bias = *c;
+      } else {
+        addend = *c;
+        if (*beta != 1.0f) {
+          FailureOr<Value> s = makeConstant(n, {}, {*beta}, "beta");
+          FailureOr<Value> m =
+              failed(s) ? s : create<MulOp>(n, ValueRange{*c, *s});
+          if (failed(m))
+            return failure();
+          addend = *m;
+        }
+      }
+    }
+  }
+
+  Value result;
+  if (weight) {
+    SmallVector<Value> operands = {*a, weight};
+    if (bias)
+      operands.push_back(bias);
+    FailureOr<Value> r = create<LinearOp>(n, operands);
+    if (failed(r))
+      return failure();
+    result = *r;
+  } else {
+    FailureOr<Value> bv = floatInput(n, 1);
+    if (failed(bv))
+      return failure();
+    Value rhs = *bv;
+    if (*transB) {
+      FailureOr<Value> t = create<TransposeOp>(n, rhs, {i64s("perm", {1, 0})});
+      if (failed(t))
+        return failure();
+      rhs = *t;
+    }
+    FailureOr<Value> r = create<MatmulOp>(n, ValueRange{*a, rhs});
+    if (failed(r))
+      return failure();
+    result = *r;
+  }
+  if (!alphaApplied && *alpha != 1.0f) {
+    FailureOr<Value> s = makeConstant(n, {}, {*alpha}, "alpha");
+    FailureOr<Value> m =
+        failed(s) ? s : create<MulOp>(n, ValueRange{result, *s});
+    if (failed(m))
+      return failure();
+    result = *m;
+  }
+  if (addend) {
+    FailureOr<Value> r = create<AddOp>(n, ValueRange{result, addend});
+    if (failed(r))
+      return failure();
+    result = *r;
+  }
+  setOutput(n, 0, result);
+  return success();
+}
+
+LogicalResult Importer::importMatMul(const NodeRef &n) {
+  FailureOr<Value> a = floatInput(n, 0);
+  if (failed(a))
+    return failure();
+  // A constant 2-D right-hand side is a weight: x @ W becomes
+  // qc.linear(x, Wᵀ), PyTorch's nn.Linear (which exports MatMul for inputs
+  // of rank > 2). A following Add of a constant vector becomes its bias
+  // (fuseLinearBias).
+  SmallVector<int64_t> bShape;
+  std::vector<float> bData;
+  if (cast<RankedTensorType>(a->getType()).getRank() >= 2 &&
+      constantFloats(n, 1, bShape, bData) && bShape.size() == 2) {
+    int64_t k = bShape[0], cols = bShape[1];
+    std::vector<float> w(bData.size());
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        w[c * k + r] = bData[r * cols + c];
+    FailureOr<Value> c =
+        makeConstant(n, {cols, k}, w, n.node.inputs[1] + "_nk");
+    if (failed(c))
+      return failure();
+    FailureOr<Value> r = create<LinearOp>(n, ValueRange{*a, *c});
+    if (failed(r))
+      return failure();
+    setOutput(n, 0, *r);
+    return success();
+  }
+  FailureOr<Value> bv = floatInput(n, 1);
+  if (failed(bv))
+    return failure();
+  FailureOr<Value> r = create<MatmulOp>(n, ValueRange{*a, *bv});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importBatchNormalization(const NodeRef &n) {
+  FailureOr<float> epsilon = floatAttr(n, "epsilon", 1e-5f);
+  FailureOr<int64_t> training = intAttr(n, "training_mode", 0);
+  if (failed(epsilon) || failed(training))
+    return failure();
+  if (*training)
+    return badAttr(n, "training_mode", Twine(*training))
+           << "; qc imports inference graphs";
+  if (failed(rejectUsedOutputs(n, 1,
+                               "qc imports inference BatchNormalization "
+                               "(no running statistics outputs)")))
+    return failure();
+  SmallVector<Value> operands;
+  for (size_t i = 0; i < 5; ++i) {
+    FailureOr<Value> v = floatInput(n, i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  FailureOr<Value> r =
+      create<BatchNormOp>(n, operands, {named("epsilon", f32(b(), *epsilon))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", -1);
+  FailureOr<float> epsilon = floatAttr(n, "epsilon", 1e-5f);
+  if (failed(axis) || failed(epsilon))
+    return failure();
+  if (failed(rejectUsedOutputs(n, 1,
+                               "qc does not compute the Mean and "
+                               "InvStdDev outputs")))
+    return failure();
+  SmallVector<Value> operands;
+  for (size_t i = 0; i < 3; ++i) {
+    if (i == 2 && !hasInput(n, 2))
+      break;
+    FailureOr<Value> v = floatInput(n, i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  FailureOr<Value> r =
+      create<LayerNormOp>(n, operands,
+                          {named("axis", b().getI64IntegerAttr(*axis)),
+                           named("epsilon", f32(b(), *epsilon))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importUnary(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  if (op == "Sqrt")
+    if (const KnownTensor *k = known(n, 0); k && k->isFloat()) {
+      KnownTensor r = *k;
+      for (double &v : r.floats)
+        v = std::sqrt(v);
+      setKnown(n, 0, std::move(r));
+      return success();
+    }
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> r = failure();
+  if (op == "Relu")
+    r = create<ReluOp>(n, *x);
+  else if (op == "Sigmoid")
+    r = create<SigmoidOp>(n, *x);
+  else if (op == "Tanh")
+    r = create<TanhOp>(n, *x);
+  else if (op == "Erf")
+    r = create<ErfOp>(n, *x);
+  else if (op == "Sqrt")
+    r = create<SqrtOp>(n, *x);
+  else if (op == "HardSwish")
+    r = create<HardswishOp>(n, *x);
+  else
+    return error(n) << "internal error: no unary mapping";
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importClip(const NodeRef &n) {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  if (opset() < 11) {
+    FailureOr<float> mn = floatAttr(n, "min", -INFINITY);
+    FailureOr<float> mx = floatAttr(n, "max", INFINITY);
+    if (failed(mn) || failed(mx))
+      return failure();
+    lo = *mn;
+    hi = *mx;
+  } else {
+    if (attr(n, "min") || attr(n, "max"))
+      return error(n) << "attributes 'min'/'max' were replaced by inputs in "
+                         "opset 11 (the model imports opset "
+                      << opset() << ")";
+    if (hasInput(n, 1)) {
+      FailureOr<double> v = requireScalar(n, 1, "min");
+      if (failed(v))
+        return failure();
+      lo = *v;
+    }
+    if (hasInput(n, 2)) {
+      FailureOr<double> v = requireScalar(n, 2, "max");
+      if (failed(v))
+        return failure();
+      hi = *v;
+    }
+  }
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> r = create<ClampOp>(
+      n, *x, {named("min", f32(b(), lo)), named("max", f32(b(), hi))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importHardSigmoid(const NodeRef &n) {
+  FailureOr<float> alpha = floatAttr(n, "alpha", 0.2f);
+  FailureOr<float> beta = floatAttr(n, "beta", 0.5f);
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(alpha) || failed(beta) || failed(x))
+    return failure();
+  FailureOr<Value> r = create<HardsigmoidOp>(
+      n, *x,
+      {named("alpha", f32(b(), *alpha)), named("beta", f32(b(), *beta))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importGelu(const NodeRef &n) {
+  FailureOr<std::string> approximate =
+      stringAttr(n, "approximate", StringRef("none"));
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(approximate) || failed(x))
+    return failure();
+  if (*approximate != "none" && *approximate != "tanh")
+    return badAttr(n, "approximate", "\"" + *approximate + "\"")
+           << "; expected none or tanh";
+  FailureOr<Value> r = create<GeluOp>(
+      n, *x, {named("approximate", b().getStringAttr(*approximate))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importSoftmax(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", opset() < 13 ? 1 : -1);
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(axis) || failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  if (*axis < -rank || *axis >= rank)
+    return error(n) << "axis " << *axis << " is out of range for rank " << rank;
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  auto softmax = [&](Value v, int64_t ax) {
+    return create<SoftmaxOp>(n, v, {named("axis", b().getI64IntegerAttr(ax))});
+  };
+  if (opset() >= 13 || a == rank - 1) {
+    FailureOr<Value> r = softmax(*x, opset() >= 13 ? *axis : -1);
+    if (failed(r))
+      return failure();
+    setOutput(n, 0, *r);
+    return success();
+  }
+  // Before opset 13, Softmax normalizes over all of [axis, rank) at once:
+  // flatten to 2-D at the axis, softmax the last axis, restore the shape.
+  FailureOr<Value> flat =
+      create<FlattenOp>(n, *x, {named("axis", b().getI64IntegerAttr(a))});
+  FailureOr<Value> s = failed(flat) ? flat : softmax(*flat, 1);
+  if (failed(s))
+    return failure();
+  SmallVector<int64_t> copyOf;
+  for (int64_t i = 0; i < rank; ++i)
+    copyOf.push_back(type.isDynamicDim(i) ? -1 : i);
+  FailureOr<Value> r = reshapeKeepingDims(n, *s, type.getShape(), copyOf);
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importBinary(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  const KnownTensor *l = known(n, 0), *r = known(n, 1);
+  FailureOr<SmallVector<int64_t>> folded =
+      l && r ? broadcastShapes(l->shape, r->shape)
+             : FailureOr<SmallVector<int64_t>>(failure());
+  // Large results are computed by the IR (qc-simplify may fold them).
+  if (l && r &&
+      (failed(folded) || elementCount(*folded) <= kMaxKnownElements)) {
+    BinaryFold kind = op == "Add"   ? BinaryFold::Add
+                      : op == "Sub" ? BinaryFold::Sub
+                      : op == "Mul" ? BinaryFold::Mul
+                      : op == "Div" ? BinaryFold::Div
+                                    : BinaryFold::Pow;
+    std::string message;
+    FailureOr<KnownTensor> out = foldBinary(kind, *l, *r, message);
+    if (failed(out))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*out));
+    return success();
+  }
+  FailureOr<Value> lhs = floatInput(n, 0);
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = failure();
+  if (op == "Pow" && r && !r->isFloat()) {
+    // Pow's exponent may have its own (integer) type.
+    std::string message;
+    FailureOr<KnownTensor> asFloat =
+        foldCast(*r, static_cast<int32_t>(OnnxDataType::Float), message);
+    if (failed(asFloat))
+      return error(n) << "the exponent: " << message;
+    rhs = materialize(n, *asFloat, n.node.inputs[1]);
+  } else {
+    rhs = floatInput(n, 1);
+  }
+  if (failed(rhs))
+    return failure();
+  SmallVector<Value, 2> operands = {*lhs, *rhs};
+  FailureOr<Value> res = op == "Add"   ? create<AddOp>(n, operands)
+                         : op == "Sub" ? create<SubOp>(n, operands)
+                         : op == "Mul" ? create<MulOp>(n, operands)
+                         : op == "Div" ? create<DivOp>(n, operands)
+                                       : create<PowOp>(n, operands);
+  if (failed(res))
+    return failure();
+  setOutput(n, 0, *res);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and reductions
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importPool(const NodeRef &n) {
+  bool isMax = n.node.opType == "MaxPool";
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  if (failed(require4D(*this, n, *x, "pooling")))
+    return failure();
+  auto kernel = spatialInts(*this, n, "kernel_shape", {});
+  auto strides = spatialInts(*this, n, "strides", {1, 1});
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
+  FailureOr<int64_t> ceilMode = intAttr(n, "ceil_mode", 0);
+  if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
+      failed(ceilMode))
+    return failure();
+  if (failed(resolveAutoPad(*this, n, cast<RankedTensorType>(x->getType()),
+                            *kernel, *strides, *dilations, *pads)))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      i64s("kernel", *kernel), i64s("strides", *strides), i64s("pads", *pads),
+      named("ceil_mode", b().getBoolAttr(*ceilMode != 0))};
+  FailureOr<Value> r = failure();
+  if (isMax) {
+    FailureOr<int64_t> order = intAttr(n, "storage_order", 0);
+    if (failed(order))
+      return failure();
+    if (*order != 0)
+      return badAttr(n, "storage_order", Twine(*order))
+             << "; qc supports row-major (0) only";
+    if (failed(rejectUsedOutputs(n, 1,
+                                 "qc's MaxPool does not compute the "
+                                 "Indices output")))
+      return failure();
+    attrs.push_back(i64s("dilations", *dilations));
+    r = create<MaxPool2dOp>(n, *x, attrs);
+  } else {
+    if (llvm::any_of(*dilations, [](int64_t d) { return d != 1; }))
+      return badAttr(n, "dilations",
+                     "[" + Twine((*dilations)[0]) + "," +
+                         Twine((*dilations)[1]) + "]")
+             << "; qc's average pooling has no dilation";
+    FailureOr<int64_t> include = intAttr(n, "count_include_pad", 0);
+    if (failed(include))
+      return failure();
+    attrs.push_back(named("count_include_pad", b().getBoolAttr(*include != 0)));
+    r = create<AvgPool2dOp>(n, *x, attrs);
+  }
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  if (rank < 3)
+    return error(n) << "the input must have rank >= 3 (N, C, spatial...), "
+                       "got "
+                    << rank;
+  FailureOr<Value> r = failure();
+  if (rank == 4) {
+    r = create<GlobalAvgPool2dOp>(n, *x);
+  } else {
+    SmallVector<int64_t> axes;
+    for (int64_t i = 2; i < rank; ++i)
+      axes.push_back(i);
+    r = create<ReduceMeanOp>(
+        n, *x, {i64s("axes", axes), named("keepdims", b().getBoolAttr(true))});
+  }
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importReduceMean(const NodeRef &n) {
+  FailureOr<int64_t> keepdims = intAttr(n, "keepdims", 1);
+  FailureOr<int64_t> noop = intAttr(n, "noop_with_empty_axes", 0);
+  if (failed(keepdims) || failed(noop))
+    return failure();
+  std::optional<SmallVector<int64_t>> axes;
+  if (opset() < 18) {
+    auto a = intsAttr(n, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  } else {
+    if (attr(n, "axes"))
+      return error(n) << "attribute 'axes' was replaced by an input in "
+                         "opset 18 (the model imports opset "
+                      << opset() << ")";
+    if (hasInput(n, 1)) {
+      auto a = requireInts(n, 1, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+  }
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  if ((!axes || axes->empty()) && *noop) {
+    setOutput(n, 0, *x);
+    return success();
+  }
+  SmallVector<int64_t> list = axes ? *axes : SmallVector<int64_t>();
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  for (int64_t &a : list) {
+    if (a < -rank || a >= rank)
+      return error(n) << "axis " << a << " is out of range for rank " << rank;
+    if (a < 0)
+      a += rank;
+  }
+  FailureOr<Value> r = create<ReduceMeanOp>(
+      n, *x,
+      {i64s("axes", list), named("keepdims", b().getBoolAttr(*keepdims != 0))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Resize / Upsample
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::importResize(const NodeRef &n) {
+  bool upsample = n.node.opType == "Upsample";
+  // Upsample and Resize-10 have only X and scales, and map output to input
+  // coordinates as `asymmetric` with floor rounding for nearest.
+  bool legacy = upsample || opset() < 11;
+  FailureOr<std::string> mode = stringAttr(n, "mode", StringRef("nearest"));
+  if (failed(mode))
+    return failure();
+  std::string ctm = "asymmetric", nearest = "floor";
+  if (*mode == "bilinear" && upsample)
+    *mode = "linear";
+  if (*mode == "cubic")
+    return badAttr(n, "mode", "\"cubic\"")
+           << "; qc resizes with nearest or linear interpolation";
+  if (*mode != "nearest" && *mode != "linear")
+    return badAttr(n, "mode", "\"" + *mode + "\"")
+           << "; expected nearest or linear";
+  if (!legacy) {
+    FailureOr<std::string> c = stringAttr(n, "coordinate_transformation_mode",
+                                          StringRef("half_pixel"));
+    FailureOr<std::string> nm =
+        stringAttr(n, "nearest_mode", StringRef("round_prefer_floor"));
+    FailureOr<int64_t> antialias = intAttr(n, "antialias", 0);
+    FailureOr<std::string> policy =
+        stringAttr(n, "keep_aspect_ratio_policy", StringRef("stretch"));
+    if (failed(c) || failed(nm) || failed(antialias) || failed(policy))
+      return failure();
+    ctm = *c;
+    nearest = *nm;
+    if (ctm != "half_pixel" && ctm != "pytorch_half_pixel" &&
+        ctm != "align_corners" && ctm != "asymmetric")
+      return badAttr(n, "coordinate_transformation_mode", "\"" + ctm + "\"")
+             << "; expected half_pixel, pytorch_half_pixel, align_corners or "
+                "asymmetric";
+    if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+        nearest != "floor" && nearest != "ceil")
+      return badAttr(n, "nearest_mode", "\"" + nearest + "\"")
+             << "; expected round_prefer_floor, round_prefer_ceil, floor or "
+                "ceil";
+    if (*antialias && *mode != "nearest")
+      return badAttr(n, "antialias", Twine(*antialias))
+             << "; qc does not antialias";
+    if (*policy != "stretch")
+      return badAttr(n, "keep_aspect_ratio_policy", "\"" + *policy + "\"")
+             << "; qc supports stretch only";
+  }
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  if (failed(require4D(*this, n, *x, "resizing")))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+
+  // Scales or sizes, for all four dimensions.
+  size_t scalesIdx = legacy ? 1 : 2, sizesIdx = 3;
+  auto present = [&](size_t i) {
+    if (!hasInput(n, i))
+      return false;
+    const KnownTensor *k = known(n, i);
+    return !k || k->numElements() > 0; // an empty tensor means "not given"
+  };
+  std::optional<SmallVector<int64_t>> axes;
+  if (!legacy && opset() >= 18) {
+    auto a = intsAttr(n, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+    if (axes)
+      for (int64_t &ax : *axes) {
+        if (ax < -4 || ax >= 4)
+          return error(n) << "axis " << ax << " is out of range for rank 4";
+        if (ax < 0)
+          ax += 4;
+      }
+  }
+  auto spread = [&](ArrayRef<double> given,
+                    double fill) -> FailureOr<SmallVector<double>> {
+    size_t expected = axes ? axes->size() : 4;
+    if (given.size() != expected)
+      return error(n) << "expected " << expected << " scales or sizes, got "
+                      << given.size();
+    if (!axes)
+      return SmallVector<double>(given);
+    SmallVector<double> all(4, fill);
+    for (size_t i = 0; i < axes->size(); ++i)
+      all[(*axes)[i]] = given[i];
+    return all;
+  };
+  SmallVector<int64_t> sizes(4);
+  SmallVector<float> scales(4);
+  bool hasSizes = !legacy && present(sizesIdx);
+  if (hasSizes) {
+    if (present(scalesIdx))
+      return error(n) << "only one of scales and sizes may be given";
+    auto s = requireInts(n, sizesIdx, "sizes");
+    if (failed(s))
+      return failure();
+    SmallVector<double> given(s->begin(), s->end());
+    auto all = spread(given, -1);
+    if (failed(all))
+      return failure();
+    for (int i = 0; i < 4; ++i) {
+      int64_t in = type.getDimSize(i);
+      int64_t out = (*all)[i] < 0 ? in : static_cast<int64_t>((*all)[i]);
+      if (i >= 2 && (ShapedType::isDynamic(in) || ShapedType::isDynamic(out)))
+        return error(n) << "resizing needs static spatial dimensions; bind "
+                           "them with --input-shape";
+      sizes[i] = out;
+      scales[i] = ShapedType::isDynamic(in) || in == 0
+                      ? 1.0f
+                      : static_cast<float>(static_cast<double>(out) / in);
+    }
+  } else {
+    if (!present(scalesIdx))
+      return error(n) << "either scales or sizes must be given";
+    FailureOr<const KnownTensor *> k = requireKnown(n, scalesIdx, "scales");
+    if (failed(k))
+      return failure();
+    if (!(*k)->isFloat())
+      return error(n) << "scales must be floats";
+    auto all = spread((*k)->floats, 1.0);
+    if (failed(all))
+      return failure();
+    for (int i = 0; i < 4; ++i) {
+      double s = (*all)[i];
+      if (!(s > 0))
+        return error(n) << "scales must be positive, got " << s;
+      int64_t in = type.getDimSize(i);
+      if (!ShapedType::isDynamic(in) && in * s > double(int64_t(1) << 40))
+        return error(n) << "scale " << s << " makes dimension " << i
+                        << " too large";
+      scales[i] = static_cast<float>(s);
+      if (ShapedType::isDynamic(in)) {
+        if (i >= 2)
+          return error(n) << "resizing needs static spatial dimensions; bind "
+                             "them with --input-shape";
+        sizes[i] = kDyn;
+        continue;
+      }
+      sizes[i] = static_cast<int64_t>(std::floor(in * s));
+    }
+  }
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = type.getDimSize(i);
+    if (sizes[i] != in && !(ShapedType::isDynamic(in) && scales[i] == 1.0f))
+      return error(n) << "resizing the batch or channel dimension is not "
+                         "supported (dimension "
+                      << i << ": scale " << scales[i] << ")";
+    sizes[i] = ShapedType::isDynamic(in) ? -1 : in;
+    scales[i] = 1.0f;
+  }
+  FailureOr<Value> r = create<ResizeOp>(
+      n, *x,
+      {i64s("sizes", sizes), named("scales", b().getDenseF32ArrayAttr(scales)),
+       named("mode", b().getStringAttr(*mode)),
+       named("coordinate_transformation_mode", b().getStringAttr(ctm)),
+       named("nearest_mode", b().getStringAttr(nearest))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}

@@ -1,0 +1,899 @@
+//===- ImportShape.cpp - constants, data movement, shape sub-graphs -------===//
+//
+// Converters for the ops exporters use to compute shapes (Shape, Gather,
+// Cast, Range, ConstantOfShape, Concat, (Un)Squeeze, Slice, arithmetic,
+// Equal, Where, Expand) and for data movement (Reshape, Flatten,
+// Transpose, Pad). When every input is known at import time the node is
+// evaluated (KnownTensor folds) and never reaches the IR; otherwise the
+// data-movement ops become qc ops, and the rest report that the value is
+// computed at run time.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/importer/ImporterImpl.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::importer;
+
+namespace {
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// Normalizes `axes` against `rank`; fails on out-of-range or repeated axes.
+LogicalResult normalizeAxes(Importer &imp, const NodeRef &n,
+                            SmallVectorImpl<int64_t> &axes, int64_t rank,
+                            StringRef what = "axis") {
+  SmallVector<bool> seen(rank, false);
+  for (int64_t &a : axes) {
+    if (a < -rank || a >= rank)
+      return imp.error(n) << what << " " << a << " is out of range for rank "
+                          << rank;
+    if (a < 0)
+      a += rank;
+    if (seen[a])
+      return imp.error(n) << what << " " << a << " is repeated";
+    seen[a] = true;
+  }
+  return success();
+}
+
+/// The axes of (Un)Squeeze / ReduceMean style ops: an attribute before
+/// `inputOpset`, the optional input #1 from then on.
+FailureOr<std::optional<SmallVector<int64_t>>>
+axesOperand(Importer &imp, const NodeRef &n, int64_t inputOpset) {
+  if (imp.opset() < inputOpset)
+    return imp.intsAttr(n, "axes");
+  if (imp.attr(n, "axes"))
+    return imp.error(n) << "attribute 'axes' was replaced by an input in "
+                           "opset "
+                        << inputOpset << " (the model imports opset "
+                        << imp.opset() << ")";
+  if (!imp.hasInput(n, 1))
+    return std::optional<SmallVector<int64_t>>();
+  FailureOr<SmallVector<int64_t>> axes = imp.requireInts(n, 1, "axes");
+  if (failed(axes))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(*axes);
+}
+} // namespace
+
+LogicalResult Importer::importConstant(const NodeRef &n) {
+  if (n.node.attributes.size() != 1)
+    return error(n) << "expected exactly one value attribute, got "
+                    << n.node.attributes.size();
+  const OnnxAttribute &a = n.node.attributes.front();
+  using K = OnnxAttribute::Kind;
+  StringRef name = a.name;
+  auto expect = [&](K kind) -> LogicalResult {
+    if (a.kind == kind)
+      return success();
+    return error(n) << "attribute '" << name << "' must be "
+                    << onnxAttributeKindName(kind) << ", got "
+                    << onnxAttributeKindName(a.kind);
+  };
+  const std::string &out = n.node.outputs.empty() ? "" : n.node.outputs[0];
+  if (name == "value") {
+    if (failed(expect(K::Tensor)))
+      return failure();
+    int64_t size = onnxDataTypeSize(a.tensor->dataType);
+    if (size == 0)
+      return error(n) << "a constant of element type "
+                      << onnxDataTypeName(a.tensor->dataType)
+                      << " is not supported";
+    if (!out.empty())
+      values[out] = ValueEntry{Value(), std::nullopt, a.tensor.get()};
+    return success();
+  }
+  if (name == "value_float" || name == "value_floats") {
+    if (failed(expect(name == "value_float" ? K::Float : K::Floats)))
+      return failure();
+    if (name == "value_float")
+      setKnown(n, 0, KnownTensor::ofFloats({}, {a.f}));
+    else
+      setKnown(n, 0,
+               KnownTensor::ofFloats(
+                   {static_cast<int64_t>(a.floats.size())},
+                   std::vector<double>(a.floats.begin(), a.floats.end())));
+    return success();
+  }
+  if (name == "value_int" || name == "value_ints") {
+    if (failed(expect(name == "value_int" ? K::Int : K::Ints)))
+      return failure();
+    if (name == "value_int")
+      setKnown(n, 0, KnownTensor::ofInts({}, {a.i}));
+    else
+      setKnown(n, 0, KnownTensor::vector(a.ints));
+    return success();
+  }
+  if (name == "value_string" || name == "value_strings" ||
+      name == "sparse_value")
+    return error(n) << "attribute '" << name
+                    << "' is not supported (qc imports numeric dense "
+                       "constants only)";
+  return error(n) << "unknown attribute '" << name
+                  << "'; expected value, value_float(s) or value_int(s)";
+}
+
+LogicalResult Importer::importIdentity(const NodeRef &n) {
+  if (!hasInput(n, 0))
+    return error(n) << "input #0 is required but missing";
+  forward(n, 0, 0);
+  return success();
+}
+
+LogicalResult Importer::importDropout(const NodeRef &n) {
+  if (!hasInput(n, 0))
+    return error(n) << "input #0 is required but missing";
+  if (opset() >= 12 && hasInput(n, 2)) {
+    FailureOr<double> training = requireScalar(n, 2, "training_mode");
+    if (failed(training))
+      return failure();
+    if (*training != 0)
+      return error(n) << "training_mode = true is not supported; qc imports "
+                         "inference graphs (Dropout is the identity)";
+  }
+  if (failed(rejectUsedOutputs(n, 1,
+                               "qc imports Dropout as the identity "
+                               "and has no mask")))
+    return failure();
+  forward(n, 0, 0);
+  return success();
+}
+
+LogicalResult Importer::importShape(const NodeRef &n) {
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(shape))
+    return failure();
+  int64_t rank = shape->size();
+  FailureOr<int64_t> start = intAttr(n, "start", 0);
+  FailureOr<int64_t> end = intAttr(n, "end", rank);
+  if (failed(start) || failed(end))
+    return failure();
+  auto clampAxis = [&](int64_t a) {
+    if (a < 0)
+      a += rank;
+    return std::clamp<int64_t>(a, 0, rank);
+  };
+  int64_t s = clampAxis(*start), e = std::max(clampAxis(*end), s);
+  SmallVector<int64_t> dims(shape->begin() + s, shape->begin() + e);
+  KnownTensor k = KnownTensor::vector(dims);
+  Value source = values[n.node.inputs[0]].value;
+  for (int64_t i = 0; i < e - s; ++i)
+    if (ShapedType::isDynamic(dims[i])) {
+      k.ints[i] = 0;
+      k.setUnknown(i, DimOrigin{source, s + i});
+    }
+  setKnown(n, 0, std::move(k));
+  return success();
+}
+
+LogicalResult Importer::importGather(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", 0);
+  FailureOr<const KnownTensor *> indices = requireKnown(n, 1, "indices");
+  if (failed(axis) || failed(indices))
+    return failure();
+  if ((*indices)->isFloat())
+    return error(n) << "indices must be integers";
+  std::string message;
+  const KnownTensor *knownData = known(n, 0);
+  if (knownData && !knownData->shape.empty()) {
+    // Too large to evaluate at import time: gather by slices below.
+    int64_t rank = knownData->shape.size();
+    int64_t a = *axis < 0 ? *axis + rank : *axis;
+    if (a >= 0 && a < rank && knownData->shape[a] > 0 &&
+        knownData->numElements() / knownData->shape[a] *
+                (*indices)->numElements() >
+            kMaxKnownElements)
+      knownData = nullptr;
+  }
+  if (knownData) {
+    FailureOr<KnownTensor> r =
+        foldGather(*knownData, **indices, *axis, message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  // Run-time data, known indices: one slice per index.
+  FailureOr<Value> data = floatInput(n, 0);
+  if (failed(data))
+    return failure();
+  auto type = cast<RankedTensorType>(data->getType());
+  int64_t rank = type.getRank();
+  if (*axis < -rank || *axis >= rank)
+    return error(n) << "axis " << *axis << " is out of range for rank " << rank;
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  int64_t dim = type.getDimSize(a);
+  int64_t count = (*indices)->numElements();
+  if (count > 256)
+    return error(n) << "gathering " << count
+                    << " slices of a tensor computed at run time is not "
+                       "supported (at most 256)";
+  if (!(*indices)->isFullyKnown())
+    return error(n) << "the indices depend on a dynamic dimension";
+  // Normalized indices, then one slice per run of consecutive indices.
+  SmallVector<int64_t> idxs;
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t idx = (*indices)->ints[k];
+    if (ShapedType::isDynamic(dim) && idx < 0)
+      return error(n) << "negative index " << idx << " on axis " << a
+                      << ", whose size is not known at import time";
+    if (!ShapedType::isDynamic(dim) && (idx < -dim || idx >= dim))
+      return error(n) << "index " << idx << " is out of range for axis " << a
+                      << " of size " << dim;
+    idxs.push_back(idx < 0 ? idx + dim : idx);
+  }
+  SmallVector<Value> slices;
+  for (size_t k = 0; k < idxs.size();) {
+    size_t end = k + 1;
+    while (end < idxs.size() && idxs[end] == idxs[end - 1] + 1)
+      ++end;
+    int64_t first = idxs[k], last = idxs[end - 1] + 1;
+    k = end;
+    if (first == 0 && last == dim) { // the whole axis
+      slices.push_back(*data);
+      continue;
+    }
+    FailureOr<Value> s =
+        create<SliceOp>(n, *data,
+                        {i64s("starts", {first}), i64s("ends", {last}),
+                         i64s("axes", {a}), i64s("steps", {1})});
+    if (failed(s))
+      return failure();
+    slices.push_back(*s);
+  }
+  Value joined = slices.empty() ? Value() : slices.front();
+  if (slices.size() > 1) {
+    FailureOr<Value> c =
+        create<ConcatOp>(n, slices, {named("axis", b().getI64IntegerAttr(a))});
+    if (failed(c))
+      return failure();
+    joined = *c;
+  }
+  if (!joined)
+    return error(n) << "gathering no indices is not supported";
+  // Replace the gathered axis by the indices' shape.
+  ArrayRef<int64_t> idxShape = (*indices)->shape;
+  if (idxShape.size() == 1) {
+    setOutput(n, 0, joined);
+    return success();
+  }
+  SmallVector<int64_t> target, copyOf;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (i == a) {
+      for (int64_t d : idxShape) {
+        target.push_back(d);
+        copyOf.push_back(-1);
+      }
+      continue;
+    }
+    target.push_back(type.getDimSize(i));
+    copyOf.push_back(i);
+  }
+  FailureOr<Value> r = reshapeKeepingDims(n, joined, target, copyOf);
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importCast(const NodeRef &n) {
+  FailureOr<int64_t> to = intAttr(n, "to", std::nullopt);
+  if (failed(to))
+    return failure();
+  if (const KnownTensor *k = known(n, 0)) {
+    std::string message;
+    FailureOr<KnownTensor> r = foldCast(*k, static_cast<int32_t>(*to), message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  if (*to != static_cast<int64_t>(OnnxDataType::Float))
+    return error(n) << "casting a tensor computed at run time to "
+                    << onnxDataTypeName(static_cast<int32_t>(*to))
+                    << " is not supported; qc computes in FLOAT (only "
+                       "values known at import time may be cast)";
+  FailureOr<Value> v = floatInput(n, 0);
+  if (failed(v))
+    return failure();
+  setOutput(n, 0, *v);
+  return success();
+}
+
+LogicalResult Importer::importRange(const NodeRef &n) {
+  FailureOr<const KnownTensor *> start = requireKnown(n, 0, "start");
+  FailureOr<const KnownTensor *> limit = requireKnown(n, 1, "limit");
+  FailureOr<const KnownTensor *> delta = requireKnown(n, 2, "delta");
+  if (failed(start) || failed(limit) || failed(delta))
+    return failure();
+  for (const KnownTensor *k : {*start, *limit, *delta})
+    if (k->numElements() != 1 || !k->isFullyKnown())
+      return error(n) << "start, limit and delta must be scalars known at "
+                         "import time";
+  bool isFloat =
+      (*start)->isFloat() || (*limit)->isFloat() || (*delta)->isFloat();
+  double s = (*start)->asDouble(0), l = (*limit)->asDouble(0),
+         d = (*delta)->asDouble(0);
+  if (d == 0)
+    return error(n) << "delta must not be 0";
+  double count = std::max(std::ceil((l - s) / d), 0.0);
+  if (count > kMaxKnownElements)
+    return error(n) << "the range has " << count
+                    << " elements; qc evaluates at most " << kMaxKnownElements
+                    << " at import time";
+  int64_t num = static_cast<int64_t>(count);
+  if (isFloat) {
+    std::vector<double> v(num);
+    for (int64_t i = 0; i < num; ++i)
+      v[i] = s + i * d;
+    setKnown(n, 0, KnownTensor::ofFloats({num}, std::move(v)));
+  } else {
+    std::vector<int64_t> v(num);
+    int64_t si = (*start)->ints[0], di = (*delta)->ints[0];
+    for (int64_t i = 0; i < num; ++i)
+      v[i] = si + i * di;
+    setKnown(n, 0, KnownTensor::ofInts({num}, std::move(v)));
+  }
+  return success();
+}
+
+LogicalResult Importer::importConstantOfShape(const NodeRef &n) {
+  FailureOr<SmallVector<int64_t>> shape = requireInts(n, 0, "shape");
+  if (failed(shape))
+    return failure();
+  for (int64_t d : *shape)
+    if (d < 0)
+      return error(n) << "shape entries must be non-negative, got " << d;
+  int64_t count = elementCount(*shape);
+  if (count > (int64_t(1) << 40))
+    return error(n) << "the shape has too many elements";
+  KnownTensor fill = KnownTensor::ofFloats({}, {0.0});
+  if (const OnnxAttribute *a = attr(n, "value")) {
+    if (a->kind != OnnxAttribute::Kind::Tensor)
+      return error(n) << "attribute 'value' must be a TENSOR";
+    const OnnxTensor &t = *a->tensor;
+    if (t.numElements() != 1)
+      return error(n) << "attribute 'value' must hold one element, got "
+                      << t.numElements();
+    std::optional<KnownTensor> k = decodeTensor(t);
+    if (!k)
+      return error(n) << "attribute 'value' has unsupported element type "
+                      << onnxDataTypeName(t.dataType);
+    fill = std::move(*k);
+  }
+  if (count > kMaxKnownElements) {
+    // Large fills become one splat constant.
+    if (!fill.isFloat())
+      return error(n) << "an integer fill of " << count
+                      << " elements is not supported";
+    auto type = RankedTensorType::get(*shape, b().getF32Type());
+    auto attr = DenseElementsAttr::get(
+        type, b().getF32FloatAttr(static_cast<float>(fill.floats[0])));
+    FailureOr<Value> c = create<ConstantOp>(n, {}, {named("value", attr)});
+    if (failed(c))
+      return failure();
+    setOutput(n, 0, *c);
+    return success();
+  }
+  KnownTensor out;
+  out.kind = fill.kind;
+  out.shape = *shape;
+  if (fill.isFloat())
+    out.floats.assign(count, fill.floats[0]);
+  else
+    out.ints.assign(count, fill.ints[0]);
+  setKnown(n, 0, std::move(out));
+  return success();
+}
+
+LogicalResult Importer::importConcat(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", std::nullopt);
+  if (failed(axis))
+    return failure();
+  if (numInputs(n) == 0)
+    return error(n) << "needs at least one input";
+  SmallVector<const KnownTensor *> knowns;
+  for (size_t i = 0; i < numInputs(n); ++i)
+    if (const KnownTensor *k = known(n, i))
+      knowns.push_back(k);
+  if (knowns.size() == numInputs(n)) {
+    std::string message;
+    FailureOr<KnownTensor> r = foldConcat(knowns, *axis, message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  SmallVector<Value> operands;
+  for (size_t i = 0; i < numInputs(n); ++i) {
+    // Inputs known to be empty along the axis contribute nothing.
+    if (const KnownTensor *k = known(n, i))
+      if (k->numElements() == 0)
+        continue;
+    FailureOr<Value> v = floatInput(n, i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  if (operands.size() == 1) {
+    setOutput(n, 0, operands.front());
+    return success();
+  }
+  FailureOr<Value> r = create<ConcatOp>(
+      n, operands, {named("axis", b().getI64IntegerAttr(*axis))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importSqueezeUnsqueeze(const NodeRef &n) {
+  bool unsqueeze = n.node.opType == "Unsqueeze";
+  FailureOr<std::optional<SmallVector<int64_t>>> axesOr =
+      axesOperand(*this, n, 13);
+  if (failed(axesOr))
+    return failure();
+  FailureOr<SmallVector<int64_t>> inShape = inputShape(n, 0);
+  if (failed(inShape))
+    return failure();
+  int64_t rank = inShape->size();
+  SmallVector<int64_t> target, copyOf;
+  if (unsqueeze) {
+    if (!*axesOr)
+      return error(n) << "the axes are required";
+    SmallVector<int64_t> axes = **axesOr;
+    int64_t outRank = rank + axes.size();
+    if (failed(normalizeAxes(*this, n, axes, outRank)))
+      return failure();
+    SmallVector<bool> isNew(outRank, false);
+    for (int64_t a : axes)
+      isNew[a] = true;
+    int64_t next = 0;
+    for (int64_t i = 0; i < outRank; ++i) {
+      if (isNew[i]) {
+        target.push_back(1);
+        copyOf.push_back(-1);
+      } else {
+        target.push_back((*inShape)[next]);
+        copyOf.push_back(next++);
+      }
+    }
+  } else {
+    SmallVector<bool> drop(rank, false);
+    if (*axesOr && !(*axesOr)->empty()) {
+      SmallVector<int64_t> axes = **axesOr;
+      if (failed(normalizeAxes(*this, n, axes, rank)))
+        return failure();
+      for (int64_t a : axes) {
+        int64_t d = (*inShape)[a];
+        if (!ShapedType::isDynamic(d) && d != 1)
+          return error(n) << "cannot squeeze axis " << a << " of size " << d;
+        drop[a] = true;
+      }
+    } else {
+      for (int64_t i = 0; i < rank; ++i) {
+        if (ShapedType::isDynamic((*inShape)[i]))
+          return error(n) << "without axes, Squeeze needs every dimension to "
+                             "be known at import time (dimension "
+                          << i << " is dynamic)";
+        drop[i] = (*inShape)[i] == 1;
+      }
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (!drop[i]) {
+        target.push_back((*inShape)[i]);
+        copyOf.push_back(i);
+      }
+  }
+  if (const KnownTensor *k = known(n, 0)) {
+    setKnown(n, 0, k->reshaped(target));
+    return success();
+  }
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  FailureOr<Value> r = reshapeKeepingDims(n, *v, target, copyOf);
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importSlice(const NodeRef &n) {
+  SmallVector<int64_t> starts, ends, axes, steps;
+  bool hasAxes = false, hasSteps = false;
+  if (opset() < 10) {
+    auto s = intsAttr(n, "starts"), e = intsAttr(n, "ends"),
+         a = intsAttr(n, "axes");
+    if (failed(s) || failed(e) || failed(a))
+      return failure();
+    if (!*s || !*e)
+      return error(n) << "attributes 'starts' and 'ends' are required";
+    starts = **s;
+    ends = **e;
+    if (*a) {
+      axes = **a;
+      hasAxes = true;
+    }
+  } else {
+    auto s = requireInts(n, 1, "starts");
+    auto e = requireInts(n, 2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (hasInput(n, 3)) {
+      auto a = requireInts(n, 3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+      hasAxes = true;
+    }
+    if (hasInput(n, 4)) {
+      auto st = requireInts(n, 4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+      hasSteps = true;
+    }
+  }
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(shape))
+    return failure();
+  int64_t rank = shape->size();
+  if (!hasAxes)
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (!hasSteps)
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return error(n) << "starts, ends, axes and steps must have the same "
+                       "length (got "
+                    << starts.size() << ", " << ends.size() << ", "
+                    << axes.size() << ", " << steps.size() << ")";
+  if (failed(normalizeAxes(*this, n, axes, rank)))
+    return failure();
+  for (int64_t s : steps)
+    if (s == 0)
+      return error(n) << "steps must not be 0";
+  if (const KnownTensor *k = known(n, 0)) {
+    std::string message;
+    FailureOr<KnownTensor> r =
+        foldSlice(*k, starts, ends, axes, steps, message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  // Clamp the bounds of static dimensions as ONNX does, so the IR carries
+  // no INT64 sentinels. A backward slice that runs past index 0 ends at
+  // -dim-1 (which ONNX clamps to "before the first element").
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t dim = (*shape)[axes[i]];
+    if (ShapedType::isDynamic(dim))
+      continue;
+    (void)sliceLength(dim, starts[i], ends[i], steps[i]);
+    if (steps[i] < 0 && ends[i] == -1)
+      ends[i] = -dim - 1;
+  }
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  FailureOr<Value> r =
+      create<SliceOp>(n, *v,
+                      {i64s("starts", starts), i64s("ends", ends),
+                       i64s("axes", axes), i64s("steps", steps)});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importEqual(const NodeRef &n) {
+  const KnownTensor *l = known(n, 0), *r = known(n, 1);
+  if (!l || !r)
+    return error(n) << "comparing tensors computed at run time is not "
+                       "supported (qc has no boolean tensors); only values "
+                       "known at import time can be compared";
+  std::string message;
+  FailureOr<KnownTensor> out = foldBinary(BinaryFold::Equal, *l, *r, message);
+  if (failed(out))
+    return error(n) << message;
+  setKnown(n, 0, std::move(*out));
+  return success();
+}
+
+LogicalResult Importer::importWhere(const NodeRef &n) {
+  const KnownTensor *c = known(n, 0), *x = known(n, 1), *y = known(n, 2);
+  if (!c || !x || !y)
+    return error(n) << "selecting between tensors computed at run time is "
+                       "not supported; only values known at import time can "
+                       "be selected";
+  std::string message;
+  FailureOr<KnownTensor> out = foldWhere(*c, *x, *y, message);
+  if (failed(out))
+    return error(n) << message;
+  setKnown(n, 0, std::move(*out));
+  return success();
+}
+
+LogicalResult Importer::importExpand(const NodeRef &n) {
+  FailureOr<SmallVector<int64_t>> shape = requireInts(n, 1, "shape");
+  if (failed(shape))
+    return failure();
+  std::string message;
+  const KnownTensor *k = known(n, 0);
+  FailureOr<SmallVector<int64_t>> outShape =
+      k ? broadcastShapes(k->shape, *shape)
+        : FailureOr<SmallVector<int64_t>>(failure());
+  if (k && (failed(outShape) || elementCount(*outShape) <= kMaxKnownElements)) {
+    FailureOr<KnownTensor> r = foldExpand(*k, *shape, message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  ArrayRef<int64_t> in = type.getShape();
+  size_t rank = std::max(in.size(), shape->size());
+  // The broadcast shape, and a ones tensor that is 1 wherever x already has
+  // the full size: x * ones broadcasts x without changing any value.
+  SmallVector<int64_t> ones;
+  bool grows = in.size() < shape->size();
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t di = i < rank - in.size() ? 1 : in[i - (rank - in.size())];
+    int64_t ds =
+        i < rank - shape->size() ? 1 : (*shape)[i - (rank - shape->size())];
+    if (ds == 1 || di == ds || (ShapedType::isDynamic(di) && ds != 1)) {
+      ones.push_back(1);
+      continue;
+    }
+    if (di != 1)
+      return error(n) << "input shape does not broadcast to the requested "
+                         "shape (dimension "
+                      << i << ": " << di << " vs " << ds << ")";
+    ones.push_back(ds);
+    grows = true;
+  }
+  if (!grows) {
+    setOutput(n, 0, *x);
+    return success();
+  }
+  auto onesType = RankedTensorType::get(ones, b().getF32Type());
+  auto attr = DenseElementsAttr::get(onesType, b().getF32FloatAttr(1.0f));
+  FailureOr<Value> c = create<ConstantOp>(n, {}, {named("value", attr)});
+  if (failed(c))
+    return failure();
+  FailureOr<Value> r = create<MulOp>(n, ValueRange{*x, *c});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importReshape(const NodeRef &n) {
+  FailureOr<const KnownTensor *> shapeOr = requireKnown(n, 1, "shape");
+  if (failed(shapeOr))
+    return failure();
+  const KnownTensor &shape = **shapeOr;
+  if (shape.isFloat() || shape.shape.size() != 1)
+    return error(n) << "the shape must be a 1-D integer tensor";
+  FailureOr<int64_t> allowZero = intAttr(n, "allowzero", 0);
+  FailureOr<SmallVector<int64_t>> inShape = inputShape(n, 0);
+  if (failed(allowZero) || failed(inShape))
+    return failure();
+  Value data = lookup(n, 0)->value;
+  int64_t rank = inShape->size();
+  SmallVector<int64_t> target, copyOf;
+  int inferred = 0;
+  for (int64_t i = 0; i < shape.numElements(); ++i) {
+    int64_t d = shape.ints[i];
+    if (shape.isUnknown(i)) {
+      const DimOrigin &o = shape.origins[i];
+      if (data && o.source == data && o.dim < rank) {
+        target.push_back((*inShape)[o.dim]);
+        copyOf.push_back(o.dim);
+      } else {
+        target.push_back(kDyn);
+        copyOf.push_back(-1);
+      }
+    } else if (d == 0) {
+      if (*allowZero)
+        return error(n) << "allowzero = 1 with a 0 in the shape (an empty "
+                           "dimension) is not supported";
+      if (i >= rank)
+        return error(n) << "shape entry " << i
+                        << " is 0 (copy the input dimension), but the input "
+                           "has rank "
+                        << rank;
+      target.push_back((*inShape)[i]);
+      copyOf.push_back(i);
+    } else if (d == -1) {
+      if (++inferred > 1)
+        return error(n) << "the shape has more than one -1 entry";
+      target.push_back(-1);
+      copyOf.push_back(-1);
+    } else if (d < 0) {
+      return error(n) << "invalid shape entry " << d;
+    } else {
+      target.push_back(d);
+      copyOf.push_back(-1);
+    }
+  }
+  if (const KnownTensor *k = known(n, 0)) {
+    if (llvm::any_of(target,
+                     [](int64_t d) { return ShapedType::isDynamic(d); }))
+      return error(n) << "the target shape depends on a dimension that is "
+                         "not known at import time";
+    int64_t total = k->numElements();
+    auto at = llvm::find(target, -1);
+    if (at != target.end()) {
+      *at = 1;
+      int64_t product = elementCount(target);
+      *at = product > 0 && total % product == 0 ? total / product : 0;
+    }
+    if (elementCount(target) != total)
+      return error(n) << "cannot reshape " << total << " elements into the "
+                      << "requested shape";
+    setKnown(n, 0, k->reshaped(target));
+    return success();
+  }
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  FailureOr<Value> r = reshapeKeepingDims(n, *v, target, copyOf);
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importFlatten(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", 1);
+  if (failed(axis))
+    return failure();
+  if (const KnownTensor *k = known(n, 0)) {
+    int64_t rank = k->shape.size();
+    if (*axis < -rank || *axis > rank)
+      return error(n) << "axis " << *axis << " is out of range for rank "
+                      << rank;
+    int64_t a = *axis < 0 ? *axis + rank : *axis, outer = 1;
+    for (int64_t i = 0; i < a; ++i)
+      outer *= k->shape[i];
+    setKnown(
+        n, 0,
+        k->reshaped({outer, k->numElements() / std::max<int64_t>(outer, 1)}));
+    return success();
+  }
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  FailureOr<Value> r =
+      create<FlattenOp>(n, *v, {named("axis", b().getI64IntegerAttr(*axis))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importTranspose(const NodeRef &n) {
+  FailureOr<std::optional<SmallVector<int64_t>>> permOr = intsAttr(n, "perm");
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(permOr) || failed(shape))
+    return failure();
+  int64_t rank = shape->size();
+  SmallVector<int64_t> perm;
+  if (*permOr) {
+    perm = **permOr;
+  } else {
+    for (int64_t i = rank - 1; i >= 0; --i) // default: reverse the axes
+      perm.push_back(i);
+  }
+  SmallVector<bool> seen(rank, false);
+  bool valid = static_cast<int64_t>(perm.size()) == rank;
+  for (int64_t p : perm) {
+    valid = valid && p >= 0 && p < rank && !seen[p];
+    if (valid)
+      seen[p] = true;
+  }
+  if (!valid)
+    return error(n) << "attribute 'perm' is not a permutation of the " << rank
+                    << " input axes";
+  if (const KnownTensor *k = known(n, 0)) {
+    std::string message;
+    FailureOr<KnownTensor> r = foldTranspose(*k, perm, message);
+    if (failed(r))
+      return error(n) << message;
+    setKnown(n, 0, std::move(*r));
+    return success();
+  }
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  FailureOr<Value> r = create<TransposeOp>(n, *v, {i64s("perm", perm)});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importPad(const NodeRef &n) {
+  FailureOr<std::string> mode = stringAttr(n, "mode", StringRef("constant"));
+  if (failed(mode))
+    return failure();
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
+    return badAttr(n, "mode", "\"" + *mode + "\"")
+           << "; expected constant, reflect or edge";
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(shape))
+    return failure();
+  int64_t rank = shape->size();
+  SmallVector<int64_t> pads;
+  double value = 0;
+  if (opset() < 11) {
+    auto p = intsAttr(n, "pads");
+    auto v = floatAttr(n, "value", 0.0f);
+    if (failed(p) || failed(v))
+      return failure();
+    if (!*p)
+      return error(n) << "attribute 'pads' is required";
+    pads = **p;
+    value = *v;
+  } else {
+    auto p = requireInts(n, 1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (hasInput(n, 2)) {
+      auto v = requireScalar(n, 2, "constant_value");
+      if (failed(v))
+        return failure();
+      value = *v;
+    }
+    if (hasInput(n, 3)) {
+      // opset 18: pads cover only the listed axes.
+      auto axesOr = requireInts(n, 3, "axes");
+      if (failed(axesOr))
+        return failure();
+      SmallVector<int64_t> axes = *axesOr;
+      if (failed(normalizeAxes(*this, n, axes, rank)))
+        return failure();
+      if (pads.size() != 2 * axes.size())
+        return error(n) << "expected " << 2 * axes.size() << " pads for "
+                        << axes.size() << " axes, got " << pads.size();
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (size_t i = 0; i < axes.size(); ++i) {
+        full[axes[i]] = pads[i];
+        full[axes[i] + rank] = pads[i + axes.size()];
+      }
+      pads = full;
+    }
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return error(n) << "expected " << 2 * rank << " pads for rank " << rank
+                    << ", got " << pads.size();
+  FailureOr<Value> v = anyInput(n, 0);
+  if (failed(v))
+    return failure();
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; })) {
+    setOutput(n, 0, *v);
+    return success();
+  }
+  FailureOr<Value> r = create<PadOp>(
+      n, *v,
+      {i64s("pads", pads), named("mode", b().getStringAttr(*mode)),
+       named("value", b().getF32FloatAttr(static_cast<float>(value)))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}

@@ -1,0 +1,246 @@
+//===- ImporterImpl.h - the ONNX importer's internals -----------*- C++ -*-===//
+//
+// Shared by the importer's source files: the value table, per-node helpers
+// (inputs, attributes, diagnostics, op creation) and one converter method
+// per ONNX op type. Converters live in ImportNN.cpp (compute ops) and
+// ImportShape.cpp (data movement and shape sub-graphs).
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_COMPILER_IMPORTER_IMPORTERIMPL_H
+#define QC_COMPILER_IMPORTER_IMPORTERIMPL_H
+
+#include "compiler/importer/KnownTensor.h"
+#include "compiler/importer/OnnxImporter.h"
+#include "compiler/importer/OnnxModel.h"
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::qc::importer {
+
+/// What the importer knows about one ONNX value name.
+struct ValueEntry {
+  /// The IR value, once one exists (graph inputs, op results, materialized
+  /// constants).
+  Value value;
+  /// The value itself, when known at import time.
+  std::optional<KnownTensor> known;
+  /// An initializer or Constant-node tensor, decoded or materialized on
+  /// first use.
+  const OnnxTensor *tensor = nullptr;
+};
+
+/// `t`'s elements as a KnownTensor (any size); nullopt for element types
+/// qc cannot evaluate (strings, complex).
+std::optional<KnownTensor> decodeTensor(const OnnxTensor &t);
+
+/// The node being imported.
+struct NodeRef {
+  const OnnxNode &node;
+  /// NameLoc(label, FileLineColLoc(model path)).
+  Location loc;
+  /// The node's name, or "<unnamed OpType #index>".
+  std::string label;
+};
+
+class Importer {
+public:
+  Importer(MLIRContext &context, const std::string &path,
+           const OnnxImportOptions &options);
+
+  /// Reads the file and builds the module; null after emitting an error.
+  OwningOpRef<ModuleOp> run();
+
+  using Converter = LogicalResult (Importer::*)(const NodeRef &);
+  /// Converters by op type, sorted by name.
+  static ArrayRef<std::pair<StringRef, Converter>> converters();
+
+  //===--------------------------------------------------------------------===//
+  // Helpers for converters
+  //===--------------------------------------------------------------------===//
+
+  /// An error at the node, prefixed with its op type.
+  InFlightDiagnostic error(const NodeRef &n);
+  /// The default-domain opset the model imports.
+  int64_t opset() const { return opsetVersion; }
+
+  size_t numInputs(const NodeRef &n) const { return n.node.inputs.size(); }
+  /// Whether input `i` is given (present and not "").
+  bool hasInput(const NodeRef &n, size_t i) const;
+  /// Whether output `i` exists and is read by a later node or the graph.
+  bool outputUsed(const NodeRef &n, size_t i) const;
+  /// Fails (with an error) when an output in [first, ...) is used.
+  LogicalResult rejectUsedOutputs(const NodeRef &n, size_t first,
+                                  StringRef why);
+
+  /// Input `i` as a float IR value (constants materialized as f32).
+  FailureOr<Value> floatInput(const NodeRef &n, size_t i);
+  /// Input `i` as an IR value of any element type.
+  FailureOr<Value> anyInput(const NodeRef &n, size_t i);
+  /// Input `i`'s known value (initializers and Constant tensors of up to
+  /// kMaxKnownElements are evaluated on first use), or null.
+  const KnownTensor *known(const NodeRef &n, size_t i);
+  /// Input `i`'s known value; an error saying that `what` must be known at
+  /// import time otherwise.
+  FailureOr<const KnownTensor *> requireKnown(const NodeRef &n, size_t i,
+                                              StringRef what);
+  /// Input `i` as a list of known integers (any rank, flattened).
+  FailureOr<SmallVector<int64_t>> requireInts(const NodeRef &n, size_t i,
+                                              StringRef what);
+  /// Input `i` as one known number (a scalar or a one-element tensor).
+  FailureOr<double> requireScalar(const NodeRef &n, size_t i, StringRef what);
+  /// The shape of input `i` (dynamic dims as ShapedType::kDynamic), without
+  /// materializing known values.
+  FailureOr<SmallVector<int64_t>> inputShape(const NodeRef &n, size_t i);
+
+  void setOutput(const NodeRef &n, size_t i, Value value);
+  void setKnown(const NodeRef &n, size_t i, KnownTensor value);
+  /// Makes output `i` an alias of input `j` (Identity, Dropout).
+  void forward(const NodeRef &n, size_t i, size_t j);
+
+  // Attributes. Missing optional attributes give the default; a present
+  // attribute of the wrong kind is an error naming it.
+  const OnnxAttribute *attr(const NodeRef &n, StringRef name);
+  FailureOr<int64_t> intAttr(const NodeRef &n, StringRef name,
+                             std::optional<int64_t> dflt);
+  FailureOr<float> floatAttr(const NodeRef &n, StringRef name,
+                             std::optional<float> dflt);
+  FailureOr<std::string> stringAttr(const NodeRef &n, StringRef name,
+                                    std::optional<StringRef> dflt);
+  /// An INTS attribute; `std::nullopt` inside success when absent.
+  FailureOr<std::optional<SmallVector<int64_t>>> intsAttr(const NodeRef &n,
+                                                          StringRef name);
+  /// Error for an attribute value qc does not support.
+  InFlightDiagnostic badAttr(const NodeRef &n, StringRef name,
+                             const Twine &value);
+
+  /// Builds a qc op through its shape rule (createInferred); a rule's
+  /// complaint is re-emitted at the node with the operand types.
+  template <typename OpTy>
+  FailureOr<Value> create(const NodeRef &n, ValueRange operands,
+                          ArrayRef<NamedAttribute> attrs = {}) {
+    std::string message;
+    FailureOr<OpTy> op = failure();
+    {
+      ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+        if (d.getSeverity() != DiagnosticSeverity::Error)
+          return failure();
+        message += (message.empty() ? "" : "; ") + d.str();
+        return success();
+      });
+      op = createInferred<OpTy>(builder, n.loc, operands, attrs);
+    }
+    if (failed(op)) {
+      reportShapeError(n, OpTy::getOperationName(), operands, message);
+      return failure();
+    }
+    return (*op)->getResult(0);
+  }
+
+  /// A qc.constant holding `value` (f32 for floats, i64 for ints, i1 for
+  /// bools); an error if part of it is not known.
+  FailureOr<Value> materialize(const NodeRef &n, const KnownTensor &value,
+                               StringRef nameHint);
+  /// If input `i` is a float constant (initializer, Constant node or known
+  /// value) of any size, its shape and elements (as f32).
+  bool constantFloats(const NodeRef &n, size_t i, SmallVector<int64_t> &shape,
+                      std::vector<float> &data);
+  /// A f32 qc.constant (a resource blob when large).
+  FailureOr<Value> makeConstant(const NodeRef &n, ArrayRef<int64_t> shape,
+                                ArrayRef<float> data, StringRef nameHint);
+  /// A reshape of `input` to `shape` (entries static, at most one -1).
+  FailureOr<Value> reshape(const NodeRef &n, Value input,
+                           ArrayRef<int64_t> shape);
+  /// A reshape of `input` to a target with possibly several dynamic
+  /// entries, which must be the input's own dynamic dimensions in place
+  /// (`copyOf[i]` = the input dimension target entry i copies, or -1). Uses
+  /// -1 for the one dynamic entry it can stand for.
+  FailureOr<Value> reshapeKeepingDims(const NodeRef &n, Value input,
+                                      ArrayRef<int64_t> target,
+                                      ArrayRef<int64_t> copyOf);
+
+  Builder &b() { return builder; }
+  NamedAttribute named(StringRef name, Attribute value) {
+    return builder.getNamedAttr(name, value);
+  }
+  NamedAttribute i64s(StringRef name, ArrayRef<int64_t> values) {
+    return named(name, builder.getDenseI64ArrayAttr(values));
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Converters (one per ONNX op type; several op types may share one)
+  //===--------------------------------------------------------------------===//
+  // ImportNN.cpp
+  LogicalResult importConv(const NodeRef &n);
+  LogicalResult importConvTranspose(const NodeRef &n);
+  LogicalResult importGemm(const NodeRef &n);
+  LogicalResult importMatMul(const NodeRef &n);
+  LogicalResult importBatchNormalization(const NodeRef &n);
+  LogicalResult importLayerNormalization(const NodeRef &n);
+  LogicalResult importUnary(const NodeRef &n);
+  LogicalResult importClip(const NodeRef &n);
+  LogicalResult importHardSigmoid(const NodeRef &n);
+  LogicalResult importGelu(const NodeRef &n);
+  LogicalResult importSoftmax(const NodeRef &n);
+  LogicalResult importBinary(const NodeRef &n);
+  LogicalResult importPool(const NodeRef &n);
+  LogicalResult importGlobalAveragePool(const NodeRef &n);
+  LogicalResult importReduceMean(const NodeRef &n);
+  LogicalResult importResize(const NodeRef &n);
+  // ImportShape.cpp
+  LogicalResult importConstant(const NodeRef &n);
+  LogicalResult importIdentity(const NodeRef &n);
+  LogicalResult importDropout(const NodeRef &n);
+  LogicalResult importShape(const NodeRef &n);
+  LogicalResult importGather(const NodeRef &n);
+  LogicalResult importCast(const NodeRef &n);
+  LogicalResult importRange(const NodeRef &n);
+  LogicalResult importConstantOfShape(const NodeRef &n);
+  LogicalResult importConcat(const NodeRef &n);
+  LogicalResult importSqueezeUnsqueeze(const NodeRef &n);
+  LogicalResult importSlice(const NodeRef &n);
+  LogicalResult importEqual(const NodeRef &n);
+  LogicalResult importWhere(const NodeRef &n);
+  LogicalResult importExpand(const NodeRef &n);
+  LogicalResult importReshape(const NodeRef &n);
+  LogicalResult importFlatten(const NodeRef &n);
+  LogicalResult importTranspose(const NodeRef &n);
+  LogicalResult importPad(const NodeRef &n);
+
+private:
+  LogicalResult importModel(const OnnxModel &model);
+  LogicalResult checkOpsets(const OnnxModel &model);
+  LogicalResult createFunction(const OnnxGraph &graph);
+  LogicalResult importNode(const OnnxNode &node, size_t index);
+  LogicalResult finishFunction(const OnnxGraph &graph);
+  void fuseGelu();
+  void fuseLinearBias();
+  ValueEntry *lookup(const NodeRef &n, size_t i);
+  FailureOr<Value> materializeTensor(const NodeRef &n, const OnnxTensor &t);
+  void reportShapeError(const NodeRef &n, StringRef opName, ValueRange operands,
+                        const std::string &message);
+
+  MLIRContext &context;
+  std::string path;
+  const OnnxImportOptions &options;
+  OpBuilder builder;
+  Location fileLoc;
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func;
+  int64_t opsetVersion = 0;
+  llvm::StringMap<ValueEntry> values;
+  /// Names read by some node or listed as graph outputs.
+  llvm::StringSet<> usedNames;
+};
+
+} // namespace mlir::qc::importer
+
+#endif // QC_COMPILER_IMPORTER_IMPORTERIMPL_H

@@ -1,0 +1,1117 @@
+//===- OnnxImporter.cpp - ONNX model -> qc dialect ------------------------===//
+//
+// Reads the model (OnnxProtoReader.cpp), checks the opset, makes the graph
+// inputs `func.func @main` arguments, then imports the nodes in order: each
+// converter either evaluates the node at import time (when its inputs are
+// known) or emits qc ops through their shape rules. Finally the graph outputs
+// become the results and the erf-based GELU sub-graph is fused.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/importer/ImporterImpl.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::importer;
+
+namespace {
+constexpr int64_t kMinOpset = 9;
+constexpr int64_t kMaxOpset = 21;
+
+bool isDefaultDomain(StringRef domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+/// A resource-blob key from an ONNX value name: [A-Za-z0-9_] only.
+std::string sanitize(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])))
+    s = "v_" + s;
+  return s;
+}
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  float v;
+  if (exp == 0)
+    v = std::ldexp(static_cast<float>(mant), -24);
+  else if (exp == 31)
+    v = mant ? std::numeric_limits<float>::quiet_NaN()
+             : std::numeric_limits<float>::infinity();
+  else
+    v = std::ldexp(static_cast<float>(mant | 0x400),
+                   static_cast<int>(exp) - 25);
+  return sign ? -v : v;
+}
+
+float bfloat16ToFloat(uint16_t h) {
+  uint32_t bits = static_cast<uint32_t>(h) << 16;
+  float v;
+  std::memcpy(&v, &bits, 4);
+  return v;
+}
+
+bool isFloatType(int32_t t) {
+  auto dt = static_cast<OnnxDataType>(t);
+  return dt == OnnxDataType::Float || dt == OnnxDataType::Double ||
+         dt == OnnxDataType::Float16 || dt == OnnxDataType::BFloat16;
+}
+
+bool isIntType(int32_t t) {
+  switch (static_cast<OnnxDataType>(t)) {
+  case OnnxDataType::Int8:
+  case OnnxDataType::Int16:
+  case OnnxDataType::Int32:
+  case OnnxDataType::Int64:
+  case OnnxDataType::Uint8:
+  case OnnxDataType::Uint16:
+  case OnnxDataType::Uint32:
+  case OnnxDataType::Uint64:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Element `i` of a tensor's bytes as double (float types).
+double floatElement(const OnnxTensor &t, int64_t i) {
+  const char *p = t.data.data();
+  switch (static_cast<OnnxDataType>(t.dataType)) {
+  case OnnxDataType::Float: {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case OnnxDataType::Double: {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
+  case OnnxDataType::Float16:
+  case OnnxDataType::BFloat16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    return t.dataType == static_cast<int32_t>(OnnxDataType::Float16)
+               ? halfToFloat(h)
+               : bfloat16ToFloat(h);
+  }
+  default:
+    return 0;
+  }
+}
+
+/// Element `i` of a tensor's bytes as int64 (integer and bool types).
+int64_t intElement(const OnnxTensor &t, int64_t i) {
+  const char *p = t.data.data();
+  switch (static_cast<OnnxDataType>(t.dataType)) {
+  case OnnxDataType::Int8:
+    return static_cast<int8_t>(p[i]);
+  case OnnxDataType::Uint8:
+  case OnnxDataType::Bool:
+    return static_cast<uint8_t>(p[i]);
+  case OnnxDataType::Int16: {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  case OnnxDataType::Uint16: {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  case OnnxDataType::Int32: {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case OnnxDataType::Uint32: {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  case OnnxDataType::Int64:
+  case OnnxDataType::Uint64: {
+    int64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
+  default:
+    return 0;
+  }
+}
+
+std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + (ShapedType::isDynamic(shape[i])
+                               ? std::string("?")
+                               : std::to_string(shape[i]));
+  return s + "]";
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Public interface
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp>
+mlir::qc::importOnnxFile(MLIRContext &context, const std::string &path,
+                         const OnnxImportOptions &options) {
+  context.loadDialect<QCDialect, func::FuncDialect>();
+  Importer importer(context, path, options);
+  return importer.run();
+}
+
+ArrayRef<StringRef> mlir::qc::supportedOnnxOps() {
+  static const SmallVector<StringRef> names = [] {
+    SmallVector<StringRef> v;
+    for (const auto &entry : Importer::converters())
+      v.push_back(entry.first);
+    return v;
+  }();
+  return names;
+}
+
+ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
+  static const std::pair<StringRef, Converter> table[] = {
+      {"Add", &Importer::importBinary},
+      {"AveragePool", &Importer::importPool},
+      {"BatchNormalization", &Importer::importBatchNormalization},
+      {"Cast", &Importer::importCast},
+      {"Clip", &Importer::importClip},
+      {"Concat", &Importer::importConcat},
+      {"Constant", &Importer::importConstant},
+      {"ConstantOfShape", &Importer::importConstantOfShape},
+      {"Conv", &Importer::importConv},
+      {"ConvTranspose", &Importer::importConvTranspose},
+      {"Div", &Importer::importBinary},
+      {"Dropout", &Importer::importDropout},
+      {"Equal", &Importer::importEqual},
+      {"Erf", &Importer::importUnary},
+      {"Expand", &Importer::importExpand},
+      {"Flatten", &Importer::importFlatten},
+      {"Gather", &Importer::importGather},
+      {"Gelu", &Importer::importGelu},
+      {"Gemm", &Importer::importGemm},
+      {"GlobalAveragePool", &Importer::importGlobalAveragePool},
+      {"HardSigmoid", &Importer::importHardSigmoid},
+      {"HardSwish", &Importer::importUnary},
+      {"Identity", &Importer::importIdentity},
+      {"LayerNormalization", &Importer::importLayerNormalization},
+      {"MatMul", &Importer::importMatMul},
+      {"MaxPool", &Importer::importPool},
+      {"Mul", &Importer::importBinary},
+      {"Pad", &Importer::importPad},
+      {"Pow", &Importer::importBinary},
+      {"Range", &Importer::importRange},
+      {"ReduceMean", &Importer::importReduceMean},
+      {"Relu", &Importer::importUnary},
+      {"Reshape", &Importer::importReshape},
+      {"Resize", &Importer::importResize},
+      {"Shape", &Importer::importShape},
+      {"Sigmoid", &Importer::importUnary},
+      {"Slice", &Importer::importSlice},
+      {"Softmax", &Importer::importSoftmax},
+      {"Sqrt", &Importer::importUnary},
+      {"Squeeze", &Importer::importSqueezeUnsqueeze},
+      {"Sub", &Importer::importBinary},
+      {"Tanh", &Importer::importUnary},
+      {"Transpose", &Importer::importTranspose},
+      {"Unsqueeze", &Importer::importSqueezeUnsqueeze},
+      {"Upsample", &Importer::importResize},
+      {"Where", &Importer::importWhere},
+  };
+  return table;
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+Importer::Importer(MLIRContext &context, const std::string &path,
+                   const OnnxImportOptions &options)
+    : context(context), path(path), options(options), builder(&context),
+      fileLoc(FileLineColLoc::get(&context, path, 0, 0)) {}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  if (!llvm::sys::fs::exists(path)) {
+    emitError(fileLoc) << "no such file";
+    return nullptr;
+  }
+  if (llvm::sys::fs::is_directory(path)) {
+    emitError(fileLoc) << "is a directory, expected an ONNX model file";
+    return nullptr;
+  }
+  OnnxModel model;
+  std::string message;
+  if (!readOnnxModel(path, model, message)) {
+    emitError(fileLoc) << message;
+    return nullptr;
+  }
+  module = ModuleOp::create(fileLoc);
+  if (failed(importModel(model)))
+    return nullptr;
+  fuseGelu();
+  fuseLinearBias();
+  if (failed(verify(*module))) {
+    emitError(fileLoc) << "internal error: the imported module does not "
+                          "verify (please report this model)";
+    return nullptr;
+  }
+  return std::move(module);
+}
+
+LogicalResult Importer::checkOpsets(const OnnxModel &model) {
+  std::optional<int64_t> version;
+  for (const auto &[domain, v] : model.opsets)
+    if (isDefaultDomain(domain))
+      version = v;
+  if (!version) {
+    // IR version 1-2 models predate opset_import and mean opset 1.
+    return emitError(fileLoc)
+           << "the model imports no opset of the default ONNX domain "
+              "(ai.onnx); qc imports opsets "
+           << kMinOpset << " to " << kMaxOpset;
+  }
+  if (*version < kMinOpset || *version > kMaxOpset)
+    return emitError(fileLoc)
+           << "unsupported opset " << *version
+           << " of the default ONNX domain; qc imports opsets " << kMinOpset
+           << " to " << kMaxOpset
+           << " (re-export the model, e.g. torch.onnx.export(..., "
+              "opset_version=13), or convert it with "
+              "onnx.version_converter)";
+  opsetVersion = *version;
+  return success();
+}
+
+LogicalResult Importer::importModel(const OnnxModel &model) {
+  if (!model.hasGraph)
+    return emitError(fileLoc) << "the model has no graph";
+  if (failed(checkOpsets(model)))
+    return failure();
+  const OnnxGraph &graph = model.graph;
+  if (graph.numSparseInitializers > 0)
+    return emitError(fileLoc) << "the model has " << graph.numSparseInitializers
+                              << " sparse initializers, which qc does not "
+                                 "import";
+  for (const OnnxNode &node : graph.nodes)
+    for (const std::string &in : node.inputs)
+      if (!in.empty())
+        usedNames.insert(in);
+  for (const OnnxValueInfo &out : graph.outputs)
+    usedNames.insert(out.name);
+
+  if (failed(createFunction(graph)))
+    return failure();
+  for (auto [i, node] : llvm::enumerate(graph.nodes))
+    if (failed(importNode(node, i)))
+      return failure();
+  return finishFunction(graph);
+}
+
+LogicalResult Importer::createFunction(const OnnxGraph &graph) {
+  for (const OnnxTensor &t : graph.initializers)
+    values[t.name].tensor = &t;
+
+  SmallVector<const OnnxValueInfo *> inputs;
+  for (const OnnxValueInfo &in : graph.inputs)
+    if (!values.count(in.name)) // graph inputs that are initializers are
+      inputs.push_back(&in);    // constants
+  auto inputList = [&] {
+    std::string s;
+    for (const OnnxValueInfo *in : inputs) {
+      s += (s.empty() ? "" : ", ") + in->name;
+      if (in->hasShape) {
+        s += " [";
+        for (size_t i = 0; i < in->dims.size(); ++i) {
+          const OnnxDim &d = in->dims[i];
+          s += (i ? "," : "") + (d.value >= 0
+                                     ? std::to_string(d.value)
+                                     : (d.param.empty() ? "?" : d.param));
+        }
+        s += "]";
+      }
+    }
+    return s.empty() ? std::string("(none)") : s;
+  };
+  for (const auto &binding : options.inputShapes)
+    if (llvm::none_of(inputs, [&](const OnnxValueInfo *in) {
+          return in->name == binding.getKey();
+        }))
+      return emitError(fileLoc)
+             << "--input-shape names '" << binding.getKey()
+             << "', which is not a graph input; the inputs are: "
+             << inputList();
+
+  SmallVector<Type> types;
+  for (const OnnxValueInfo *in : inputs) {
+    if (!in->isTensor)
+      return emitError(fileLoc) << "graph input '" << in->name
+                                << "' is not a tensor (sequence, map or "
+                                   "optional types are not supported)";
+    if (in->elemType != static_cast<int32_t>(OnnxDataType::Float))
+      return emitError(fileLoc)
+             << "graph input '" << in->name << "' has element type "
+             << (in->elemType == 0 ? std::string("(none)")
+                                   : onnxDataTypeName(in->elemType))
+             << "; qc imports FLOAT (float32) inputs only";
+    SmallVector<int64_t> shape;
+    for (const OnnxDim &d : in->dims)
+      shape.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
+    auto binding = options.inputShapes.find(in->name);
+    if (binding != options.inputShapes.end()) {
+      ArrayRef<int64_t> bound = binding->getValue();
+      if (in->hasShape && bound.size() != shape.size())
+        return emitError(fileLoc)
+               << "--input-shape " << in->name << ": the input has rank "
+               << shape.size() << " " << shapeString(shape)
+               << ", but the binding gives " << bound.size() << " dimensions "
+               << shapeString(bound);
+      for (size_t i = 0; i < shape.size(); ++i)
+        if (!ShapedType::isDynamic(shape[i]) && shape[i] != bound[i])
+          return emitError(fileLoc)
+                 << "--input-shape " << in->name << ": dimension " << i
+                 << " is " << shape[i] << " in the model, but the binding "
+                 << "gives " << bound[i];
+      for (int64_t d : bound)
+        if (d <= 0)
+          return emitError(fileLoc) << "--input-shape " << in->name
+                                    << ": dimensions must be positive";
+      shape.assign(bound.begin(), bound.end());
+    } else if (!in->hasShape) {
+      return emitError(fileLoc)
+             << "graph input '" << in->name
+             << "' has no shape (its rank is unknown); give it with "
+                "--input-shape "
+             << in->name << "=D0,D1,...";
+    }
+    types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  func = builder.create<func::FuncOp>(fileLoc, "main",
+                                      builder.getFunctionType(types, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [i, in] : llvm::enumerate(inputs)) {
+    func.setArgAttr(i, "qc.name", builder.getStringAttr(in->name));
+    values[in->name] = ValueEntry{body->getArgument(i), std::nullopt, nullptr};
+  }
+  builder.setInsertionPointToEnd(body);
+  return success();
+}
+
+LogicalResult Importer::importNode(const OnnxNode &node, size_t index) {
+  std::string label = node.name.empty() ? "<unnamed " + node.opType + " #" +
+                                              std::to_string(index) + ">"
+                                        : node.name;
+  Location loc = NameLoc::get(builder.getStringAttr(label), fileLoc);
+  NodeRef n{node, loc, label};
+
+  if (!isDefaultDomain(node.domain))
+    return error(n) << "op '" << node.opType << "' of domain '" << node.domain
+                    << "' is not supported; qc imports ops of the default "
+                       "ONNX domain (ai.onnx) only";
+  ArrayRef<std::pair<StringRef, Converter>> table = converters();
+  const auto *it =
+      llvm::lower_bound(table, StringRef(node.opType),
+                        [](const std::pair<StringRef, Converter> &e,
+                           StringRef name) { return e.first < name; });
+  if (it == table.end() || it->first != node.opType) {
+    std::string list;
+    for (StringRef name : supportedOnnxOps())
+      list += (list.empty() ? "" : ", ") + name.str();
+    return error(n) << "unsupported op type '" << node.opType
+                    << "'; qc imports: " << list;
+  }
+  for (auto [i, in] : llvm::enumerate(node.inputs))
+    if (!in.empty() && !values.count(in))
+      return error(n) << "input #" << i << " '" << in
+                      << "' is not produced by any earlier node, initializer "
+                         "or graph input (the model is truncated, or its "
+                         "nodes are not in topological order)";
+  for (const OnnxAttribute &a : node.attributes)
+    if (!a.refAttrName.empty())
+      return error(n) << "attribute '" << a.name
+                      << "' refers to a function attribute ('" << a.refAttrName
+                      << "'), which qc does not import";
+
+  builder.setInsertionPointToEnd(&func.getBody().front());
+  if (failed((this->*(it->second))(n)))
+    return failure();
+  for (auto [i, out] : llvm::enumerate(node.outputs))
+    if (!out.empty() && usedNames.contains(out) && !values.count(out))
+      return error(n) << "output #" << i << " ('" << out
+                      << "') is used, but qc does not support it";
+  return success();
+}
+
+LogicalResult Importer::finishFunction(const OnnxGraph &graph) {
+  SmallVector<Value> results;
+  OnnxNode noNode; // constants returned as outputs belong to no node
+  NodeRef outputRef{noNode, fileLoc, ""};
+  builder.setInsertionPointToEnd(&func.getBody().front());
+  for (const OnnxValueInfo &out : graph.outputs) {
+    auto it = values.find(out.name);
+    if (it == values.end())
+      return emitError(fileLoc) << "graph output '" << out.name
+                                << "' is not produced by any node, "
+                                   "initializer or graph input";
+    Value v = it->second.value;
+    if (!v) {
+      if (it->second.tensor) {
+        FailureOr<Value> m = materializeTensor(outputRef, *it->second.tensor);
+        if (failed(m))
+          return failure();
+        v = *m;
+      } else {
+        FailureOr<Value> m =
+            materialize(outputRef, *it->second.known, out.name);
+        if (failed(m))
+          return emitError(fileLoc) << "graph output '" << out.name
+                                    << "' depends on a dynamic dimension and "
+                                       "is not a tensor qc computes";
+        v = *m;
+      }
+      it->second.value = v;
+    }
+    // The declared output shape, where static, must agree with what the
+    // importer computed.
+    auto type = cast<RankedTensorType>(v.getType());
+    if (out.hasShape) {
+      bool conflict = out.dims.size() != static_cast<size_t>(type.getRank());
+      for (size_t i = 0; !conflict && i < out.dims.size(); ++i)
+        conflict = out.dims[i].value >= 0 && !type.isDynamicDim(i) &&
+                   out.dims[i].value != type.getDimSize(i);
+      if (conflict) {
+        SmallVector<int64_t> declared;
+        for (const OnnxDim &d : out.dims)
+          declared.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
+        emitWarning(fileLoc)
+            << "graph output '" << out.name << "' is declared with shape "
+            << shapeString(declared) << ", but the imported graph computes "
+            << shapeString(type.getShape());
+      }
+    }
+    results.push_back(v);
+  }
+  builder.create<func::ReturnOp>(fileLoc, results);
+  SmallVector<Type> resultTypes;
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  func.setFunctionType(
+      builder.getFunctionType(func.getArgumentTypes(), resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.outputs))
+    func.setResultAttr(i, "qc.name", builder.getStringAttr(out.name));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+InFlightDiagnostic Importer::error(const NodeRef &n) {
+  InFlightDiagnostic d = emitError(n.loc);
+  if (!n.node.opType.empty())
+    d << n.node.opType << ": ";
+  return d;
+}
+
+InFlightDiagnostic Importer::badAttr(const NodeRef &n, StringRef name,
+                                     const Twine &value) {
+  return error(n) << "unsupported value " << value << " of attribute '" << name
+                  << "'";
+}
+
+void Importer::reportShapeError(const NodeRef &n, StringRef opName,
+                                ValueRange operands,
+                                const std::string &message) {
+  InFlightDiagnostic d = error(n);
+  d << (message.empty() ? std::string("the operands do not fit") : message)
+    << " (" << opName;
+  for (auto [i, v] : llvm::enumerate(operands))
+    d << (i ? ", " : " on ") << typeString(v.getType());
+  d << ")";
+}
+
+bool Importer::hasInput(const NodeRef &n, size_t i) const {
+  return i < n.node.inputs.size() && !n.node.inputs[i].empty();
+}
+
+bool Importer::outputUsed(const NodeRef &n, size_t i) const {
+  return i < n.node.outputs.size() && !n.node.outputs[i].empty() &&
+         usedNames.contains(n.node.outputs[i]);
+}
+
+LogicalResult Importer::rejectUsedOutputs(const NodeRef &n, size_t first,
+                                          StringRef why) {
+  for (size_t i = first; i < n.node.outputs.size(); ++i)
+    if (outputUsed(n, i))
+      return error(n) << "output #" << i << " ('" << n.node.outputs[i]
+                      << "') is used, but " << why;
+  return success();
+}
+
+ValueEntry *Importer::lookup(const NodeRef &n, size_t i) {
+  if (!hasInput(n, i))
+    return nullptr;
+  auto it = values.find(n.node.inputs[i]);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+FailureOr<Value> Importer::materializeTensor(const NodeRef &n,
+                                             const OnnxTensor &t) {
+  SmallVector<int64_t> shape(t.dims.begin(), t.dims.end());
+  int64_t count = t.numElements();
+  ElementsAttr attr;
+  std::string hint = sanitize(t.name);
+  if (isFloatType(t.dataType)) {
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    if (t.dataType == static_cast<int32_t>(OnnxDataType::Float)) {
+      attr = makeConstantAttr(type, ArrayRef<char>(t.data.data(), count * 4),
+                              hint);
+    } else {
+      // DOUBLE, FLOAT16 and BFLOAT16 constants are converted to f32, the
+      // type qc computes in.
+      std::vector<float> converted(count);
+      for (int64_t i = 0; i < count; ++i)
+        converted[i] = static_cast<float>(floatElement(t, i));
+      attr = makeConstantAttr(type, ArrayRef<float>(converted), hint);
+    }
+  } else if (isIntType(t.dataType)) {
+    auto type = RankedTensorType::get(shape, builder.getI64Type());
+    std::vector<int64_t> converted(count);
+    for (int64_t i = 0; i < count; ++i)
+      converted[i] = intElement(t, i);
+    attr = makeConstantAttr(type, ArrayRef<int64_t>(converted), hint);
+  } else if (t.dataType == static_cast<int32_t>(OnnxDataType::Bool)) {
+    auto type = RankedTensorType::get(shape, builder.getI1Type());
+    SmallVector<bool> bits;
+    for (int64_t i = 0; i < count; ++i)
+      bits.push_back(t.data[i] != 0);
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  } else {
+    return error(n) << "tensor '" << t.name << "' has element type "
+                    << onnxDataTypeName(t.dataType)
+                    << ", which qc cannot import";
+  }
+  return create<ConstantOp>(n, {}, {named("value", attr)});
+}
+
+FailureOr<Value> Importer::materialize(const NodeRef &n,
+                                       const KnownTensor &value,
+                                       StringRef nameHint) {
+  if (!value.isFullyKnown()) {
+    if (!n.node.opType.empty())
+      error(n) << "an input depends on a dynamic dimension that is not known "
+                  "at import time; bind the model's dynamic input dimensions "
+                  "with --input-shape";
+    return failure();
+  }
+  int64_t count = value.numElements();
+  ElementsAttr attr;
+  std::string hint = sanitize(nameHint);
+  if (value.kind == KnownTensor::Kind::Float) {
+    auto type = RankedTensorType::get(value.shape, builder.getF32Type());
+    std::vector<float> data(value.floats.begin(), value.floats.end());
+    attr = makeConstantAttr(type, ArrayRef<float>(data), hint);
+  } else if (value.kind == KnownTensor::Kind::Int) {
+    auto type = RankedTensorType::get(value.shape, builder.getI64Type());
+    attr = makeConstantAttr(type, ArrayRef<int64_t>(value.ints), hint);
+  } else {
+    auto type = RankedTensorType::get(value.shape, builder.getI1Type());
+    SmallVector<bool> bits;
+    for (int64_t i = 0; i < count; ++i)
+      bits.push_back(value.ints[i] != 0);
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
+  return create<ConstantOp>(n, {}, {named("value", attr)});
+}
+
+FailureOr<Value> Importer::anyInput(const NodeRef &n, size_t i) {
+  ValueEntry *e = lookup(n, i);
+  if (!e)
+    return error(n) << "input #" << i << " is required but missing";
+  if (e->value)
+    return e->value;
+  FailureOr<Value> v = e->tensor ? materializeTensor(n, *e->tensor)
+                                 : materialize(n, *e->known, n.node.inputs[i]);
+  if (failed(v))
+    return failure();
+  e->value = *v;
+  return *v;
+}
+
+FailureOr<Value> Importer::floatInput(const NodeRef &n, size_t i) {
+  FailureOr<Value> v = anyInput(n, i);
+  if (failed(v))
+    return failure();
+  auto type = cast<RankedTensorType>(v->getType());
+  if (!type.getElementType().isF32())
+    return error(n) << "input #" << i << " ('" << n.node.inputs[i]
+                    << "') must be a float tensor, got " << typeString(type);
+  return *v;
+}
+
+const KnownTensor *Importer::known(const NodeRef &n, size_t i) {
+  ValueEntry *e = lookup(n, i);
+  if (!e)
+    return nullptr;
+  if (e->known)
+    return &*e->known;
+  if (!e->tensor || e->tensor->numElements() > kMaxKnownElements)
+    return nullptr;
+  e->known = decodeTensor(*e->tensor);
+  return e->known ? &*e->known : nullptr;
+}
+
+std::optional<KnownTensor>
+mlir::qc::importer::decodeTensor(const OnnxTensor &t) {
+  int64_t count = t.numElements();
+  KnownTensor k;
+  k.shape.assign(t.dims.begin(), t.dims.end());
+  if (isFloatType(t.dataType)) {
+    k.kind = KnownTensor::Kind::Float;
+    k.floats.resize(count);
+    for (int64_t j = 0; j < count; ++j)
+      k.floats[j] = floatElement(t, j);
+  } else if (isIntType(t.dataType) ||
+             t.dataType == static_cast<int32_t>(OnnxDataType::Bool)) {
+    k.kind = t.dataType == static_cast<int32_t>(OnnxDataType::Bool)
+                 ? KnownTensor::Kind::Bool
+                 : KnownTensor::Kind::Int;
+    k.ints.resize(count);
+    for (int64_t j = 0; j < count; ++j)
+      k.ints[j] = intElement(t, j);
+  } else {
+    return std::nullopt;
+  }
+  return k;
+}
+
+bool Importer::constantFloats(const NodeRef &n, size_t i,
+                              SmallVector<int64_t> &shape,
+                              std::vector<float> &data) {
+  ValueEntry *e = lookup(n, i);
+  if (!e)
+    return false;
+  if (e->known && e->known->isFloat()) {
+    shape = e->known->shape;
+    data.assign(e->known->floats.begin(), e->known->floats.end());
+    return true;
+  }
+  if (!e->tensor || !isFloatType(e->tensor->dataType))
+    return false;
+  const OnnxTensor &t = *e->tensor;
+  shape.assign(t.dims.begin(), t.dims.end());
+  int64_t count = t.numElements();
+  data.resize(count);
+  if (t.dataType == static_cast<int32_t>(OnnxDataType::Float)) {
+    std::memcpy(data.data(), t.data.data(), count * 4);
+  } else {
+    for (int64_t j = 0; j < count; ++j)
+      data[j] = static_cast<float>(floatElement(t, j));
+  }
+  return true;
+}
+
+FailureOr<Value> Importer::makeConstant(const NodeRef &n,
+                                        ArrayRef<int64_t> shape,
+                                        ArrayRef<float> data,
+                                        StringRef nameHint) {
+  auto type = RankedTensorType::get(shape, builder.getF32Type());
+  ElementsAttr attr = makeConstantAttr(type, data, sanitize(nameHint));
+  return create<ConstantOp>(n, {}, {named("value", attr)});
+}
+
+FailureOr<const KnownTensor *>
+Importer::requireKnown(const NodeRef &n, size_t i, StringRef what) {
+  if (!hasInput(n, i))
+    return error(n) << "the " << what << " (input #" << i
+                    << ") is required but missing";
+  const KnownTensor *k = known(n, i);
+  if (!k)
+    return error(n) << "the " << what << " (input #" << i << ", '"
+                    << n.node.inputs[i]
+                    << "') must be known at import time (a constant, or "
+                       "computed from constants and static shapes), but it "
+                       "is computed at run time";
+  return k;
+}
+
+FailureOr<SmallVector<int64_t>>
+Importer::requireInts(const NodeRef &n, size_t i, StringRef what) {
+  FailureOr<const KnownTensor *> k = requireKnown(n, i, what);
+  if (failed(k))
+    return failure();
+  if ((*k)->isFloat())
+    return error(n) << "the " << what << " (input #" << i
+                    << ") must be an integer tensor";
+  if (!(*k)->isFullyKnown())
+    return error(n) << "the " << what << " (input #" << i << ", '"
+                    << n.node.inputs[i]
+                    << "') depends on a dynamic dimension that is not known "
+                       "at import time; bind the model's dynamic input "
+                       "dimensions with --input-shape";
+  return SmallVector<int64_t>((*k)->ints.begin(), (*k)->ints.end());
+}
+
+FailureOr<double> Importer::requireScalar(const NodeRef &n, size_t i,
+                                          StringRef what) {
+  FailureOr<const KnownTensor *> k = requireKnown(n, i, what);
+  if (failed(k))
+    return failure();
+  if ((*k)->numElements() != 1 || !(*k)->isFullyKnown())
+    return error(n) << "the " << what << " (input #" << i
+                    << ") must be a single known value, got "
+                    << (*k)->numElements() << " elements";
+  return (*k)->asDouble(0);
+}
+
+FailureOr<SmallVector<int64_t>> Importer::inputShape(const NodeRef &n,
+                                                     size_t i) {
+  ValueEntry *e = lookup(n, i);
+  if (!e)
+    return error(n) << "input #" << i << " is required but missing";
+  if (e->value)
+    return SmallVector<int64_t>(
+        cast<RankedTensorType>(e->value.getType()).getShape());
+  if (e->known)
+    return SmallVector<int64_t>(e->known->shape);
+  return SmallVector<int64_t>(e->tensor->dims.begin(), e->tensor->dims.end());
+}
+
+void Importer::setOutput(const NodeRef &n, size_t i, Value value) {
+  if (i < n.node.outputs.size() && !n.node.outputs[i].empty())
+    values[n.node.outputs[i]] = ValueEntry{value, std::nullopt, nullptr};
+}
+
+void Importer::setKnown(const NodeRef &n, size_t i, KnownTensor value) {
+  if (i < n.node.outputs.size() && !n.node.outputs[i].empty())
+    values[n.node.outputs[i]] = ValueEntry{Value(), std::move(value), nullptr};
+}
+
+void Importer::forward(const NodeRef &n, size_t i, size_t j) {
+  if (i < n.node.outputs.size() && !n.node.outputs[i].empty()) {
+    ValueEntry copy = values[n.node.inputs[j]];
+    values[n.node.outputs[i]] = std::move(copy);
+  }
+}
+
+const OnnxAttribute *Importer::attr(const NodeRef &n, StringRef name) {
+  return n.node.findAttribute(name.str());
+}
+
+namespace {
+InFlightDiagnostic wrongKind(Importer &imp, const NodeRef &n, StringRef name,
+                             const char *expected, const OnnxAttribute &a) {
+  return imp.error(n) << "attribute '" << name << "' must be " << expected
+                      << ", got " << onnxAttributeKindName(a.kind);
+}
+} // namespace
+
+FailureOr<int64_t> Importer::intAttr(const NodeRef &n, StringRef name,
+                                     std::optional<int64_t> dflt) {
+  const OnnxAttribute *a = attr(n, name);
+  if (!a) {
+    if (dflt)
+      return *dflt;
+    return error(n) << "required attribute '" << name << "' is missing";
+  }
+  if (a->kind != OnnxAttribute::Kind::Int)
+    return wrongKind(*this, n, name, "an INT", *a);
+  return a->i;
+}
+
+FailureOr<float> Importer::floatAttr(const NodeRef &n, StringRef name,
+                                     std::optional<float> dflt) {
+  const OnnxAttribute *a = attr(n, name);
+  if (!a) {
+    if (dflt)
+      return *dflt;
+    return error(n) << "required attribute '" << name << "' is missing";
+  }
+  if (a->kind != OnnxAttribute::Kind::Float)
+    return wrongKind(*this, n, name, "a FLOAT", *a);
+  return a->f;
+}
+
+FailureOr<std::string> Importer::stringAttr(const NodeRef &n, StringRef name,
+                                            std::optional<StringRef> dflt) {
+  const OnnxAttribute *a = attr(n, name);
+  if (!a) {
+    if (dflt)
+      return dflt->str();
+    return error(n) << "required attribute '" << name << "' is missing";
+  }
+  if (a->kind != OnnxAttribute::Kind::String)
+    return wrongKind(*this, n, name, "a STRING", *a);
+  return a->s;
+}
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+Importer::intsAttr(const NodeRef &n, StringRef name) {
+  const OnnxAttribute *a = attr(n, name);
+  if (!a)
+    return std::optional<SmallVector<int64_t>>();
+  if (a->kind != OnnxAttribute::Kind::Ints)
+    return wrongKind(*this, n, name, "INTS", *a);
+  return std::optional<SmallVector<int64_t>>(
+      SmallVector<int64_t>(a->ints.begin(), a->ints.end()));
+}
+
+FailureOr<Value> Importer::reshape(const NodeRef &n, Value input,
+                                   ArrayRef<int64_t> shape) {
+  return create<ReshapeOp>(n, input, {i64s("shape", shape)});
+}
+
+FailureOr<Value> Importer::reshapeKeepingDims(const NodeRef &n, Value input,
+                                              ArrayRef<int64_t> target,
+                                              ArrayRef<int64_t> copyOf) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(target);
+  int dynamicEntries = 0;
+  for (int64_t d : shape)
+    dynamicEntries += ShapedType::isDynamic(d) || d == -1;
+  if (dynamicEntries <= 1) {
+    for (int64_t &d : shape)
+      if (ShapedType::isDynamic(d))
+        d = -1;
+    return reshape(n, input, shape);
+  }
+  // Several dynamic entries: resolve an explicit -1 from the static input
+  // dimensions that are not copied, then the one remaining dynamic copy
+  // becomes -1.
+  int64_t inferredAt = -1;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] == -1)
+      inferredAt = i;
+  if (inferredAt >= 0) {
+    SmallVector<bool> copied(type.getRank(), false);
+    int64_t known = 1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (static_cast<int64_t>(i) == inferredAt)
+        continue;
+      if (ShapedType::isDynamic(shape[i])) {
+        if (copyOf[i] < 0)
+          break;
+        copied[copyOf[i]] = true;
+      } else {
+        known *= shape[i];
+      }
+    }
+    int64_t rest = 1;
+    bool restStatic = true;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (copied[i])
+        continue;
+      if (type.isDynamicDim(i))
+        restStatic = false;
+      else
+        rest *= type.getDimSize(i);
+    }
+    if (restStatic && known > 0 && rest % known == 0) {
+      shape[inferredAt] = rest / known;
+      --dynamicEntries;
+    }
+  }
+  if (dynamicEntries > 1)
+    return error(n) << "the target shape " << shapeString(target)
+                    << " has more than one dimension that is not known at "
+                       "import time (input shape "
+                    << shapeString(type.getShape())
+                    << "); bind the model's dynamic input dimensions with "
+                       "--input-shape";
+  for (int64_t &d : shape)
+    if (ShapedType::isDynamic(d))
+      d = -1;
+  return reshape(n, input, shape);
+}
+
+//===----------------------------------------------------------------------===//
+// GELU fusion
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The value of a one-element (or splat) qc.constant.
+std::optional<double> splatConstant(Value v) {
+  auto c = v.getDefiningOp<ConstantOp>();
+  if (!c)
+    return std::nullopt;
+  ElementsAttr attr = c.getValue();
+  if (!attr.getElementType().isF32() || attr.getNumElements() != 1)
+    return std::nullopt;
+  FailureOr<std::vector<float>> vals = getConstantValues<float>(attr);
+  if (failed(vals))
+    return std::nullopt;
+  return (*vals)[0];
+}
+
+bool near(std::optional<double> v, double expected) {
+  return v && std::fabs(*v - expected) <= 1e-5 * std::fabs(expected);
+}
+
+/// If `op` is a binary op of type OpTy with one operand a constant near
+/// `c`, the other operand.
+template <typename OpTy> Value otherThanConstant(Operation *op, double c) {
+  auto bin = dyn_cast_or_null<OpTy>(op);
+  if (!bin)
+    return {};
+  if (near(splatConstant(bin.getRhs()), c))
+    return bin.getLhs();
+  if (near(splatConstant(bin.getLhs()), c))
+    return bin.getRhs();
+  return {};
+}
+
+Operation *singleUser(Value v) {
+  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+}
+} // namespace
+
+void Importer::fuseGelu() {
+  SmallVector<ErfOp> erfs;
+  func.walk([&](ErfOp op) { erfs.push_back(op); });
+  for (ErfOp erf : erfs) {
+    // erf(x / sqrt(2)) or erf(x * (1 / sqrt(2)))
+    Operation *scale = erf.getInput().getDefiningOp();
+    if (!scale || !scale->getResult(0).hasOneUse())
+      continue;
+    Value x;
+    if (auto div = dyn_cast<DivOp>(scale)) {
+      if (near(splatConstant(div.getRhs()), M_SQRT2))
+        x = div.getLhs();
+    } else {
+      x = otherThanConstant<MulOp>(scale, M_SQRT1_2);
+    }
+    if (!x)
+      continue;
+    // 1 + erf(...)
+    auto add = dyn_cast_or_null<AddOp>(singleUser(erf.getResult()));
+    if (!add || otherThanConstant<AddOp>(add, 1.0) != erf.getResult())
+      continue;
+    auto mulX = dyn_cast_or_null<MulOp>(singleUser(add.getResult()));
+    if (!mulX)
+      continue;
+    Value other =
+        mulX.getLhs() == add.getResult() ? mulX.getRhs() : mulX.getLhs();
+    SmallVector<Operation *> chain = {scale, erf, add, mulX};
+    Operation *last = nullptr;
+    if (other == x) {
+      // (x * (1 + erf)) * 0.5
+      Operation *half = singleUser(mulX.getResult());
+      if (otherThanConstant<MulOp>(half, 0.5) == mulX.getResult()) {
+        last = half;
+        chain.push_back(half);
+      }
+    } else if (Operation *halfX = other.getDefiningOp();
+               halfX && other.hasOneUse() &&
+               otherThanConstant<MulOp>(halfX, 0.5) == x) {
+      // (x * 0.5) * (1 + erf)
+      last = mulX;
+      chain.insert(chain.begin(), halfX);
+    }
+    if (!last || last->getResult(0).getType() != x.getType())
+      continue;
+    SmallVector<Location> locs;
+    for (Operation *op : chain)
+      locs.push_back(op->getLoc());
+    OpBuilder b(last);
+    FailureOr<GeluOp> gelu = createInferred<GeluOp>(
+        b, FusedLoc::get(&context, locs), x,
+        {b.getNamedAttr("approximate", b.getStringAttr("none"))});
+    if (failed(gelu))
+      continue;
+    last->getResult(0).replaceAllUsesWith(gelu->getResult());
+    llvm::SetVector<Operation *> constants;
+    for (Operation *op : llvm::reverse(chain)) {
+      for (Value operand : op->getOperands())
+        if (auto c = operand.getDefiningOp<ConstantOp>())
+          constants.insert(c);
+      op->erase();
+    }
+    for (Operation *c : constants)
+      if (c->use_empty())
+        c->erase();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Linear bias fusion
+//===----------------------------------------------------------------------===//
+
+void Importer::fuseLinearBias() {
+  // linear(x, W) + b, with b a constant of N entries ([N] or [1, ..., N])
+  // and the linear used only by the add: b becomes the linear's bias.
+  SmallVector<LinearOp> linears;
+  func.walk([&](LinearOp op) {
+    if (!op.getBias())
+      linears.push_back(op);
+  });
+  for (LinearOp linear : linears) {
+    auto add = dyn_cast_or_null<AddOp>(singleUser(linear.getResult()));
+    if (!add)
+      continue;
+    Value other =
+        add.getLhs() == linear.getResult() ? add.getRhs() : add.getLhs();
+    auto constant = other.getDefiningOp<ConstantOp>();
+    auto outType = cast<RankedTensorType>(linear.getType());
+    int64_t nOut = outType.getShape().back();
+    if (!constant || add.getType() != outType || ShapedType::isDynamic(nOut))
+      continue;
+    auto cType = cast<RankedTensorType>(constant.getType());
+    if (!cType.getElementType().isF32() || cType.getNumElements() != nOut ||
+        cType.getRank() < 1 || cType.getShape().back() != nOut)
+      continue;
+    OpBuilder b(add);
+    Value bias = constant.getResult();
+    if (cType.getRank() != 1) {
+      FailureOr<std::vector<float>> data =
+          getConstantValues<float>(constant.getValue());
+      if (failed(data))
+        continue;
+      auto vecType = RankedTensorType::get({nOut}, b.getF32Type());
+      FailureOr<ConstantOp> vec = createInferred<ConstantOp>(
+          b, constant.getLoc(), {},
+          {b.getNamedAttr(
+              "value",
+              makeConstantAttr(vecType, ArrayRef<float>(*data), "bias"))});
+      if (failed(vec))
+        continue;
+      bias = vec->getResult();
+    }
+    FailureOr<LinearOp> fused = createInferred<LinearOp>(
+        b, FusedLoc::get(&context, {linear.getLoc(), add.getLoc()}),
+        ValueRange{linear.getInput(), linear.getWeight(), bias});
+    if (failed(fused) || fused->getType() != add.getType()) {
+      if (succeeded(fused))
+        fused->erase();
+      continue;
+    }
+    add.getResult().replaceAllUsesWith(fused->getResult());
+    add.erase();
+    linear.erase();
+    if (constant->use_empty())
+      constant.erase();
+  }
+}
