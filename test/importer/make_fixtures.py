@@ -99,6 +99,16 @@ def resize_forms():
     save("resize_opset10.onnx", model(
         [helper.make_node("Resize", ["x", "scales"], ["y"], name="resize10", mode="nearest")],
         [x], [vi("y", F, [1, 2, 12, 8])], [const_f32("scales", [1, 1, 3, 2])], opset=10))
+    # Shrinking (nearest and linear) and fractional Upsample scales.
+    x79 = vi("x", F, [1, 2, 7, 9])
+    save("resize_opset10_down.onnx", model(
+        [helper.make_node("Resize", ["x", "scales"], ["nearest"], name="down_nearest", mode="nearest"),
+         helper.make_node("Resize", ["x", "scales"], ["linear"], name="down_linear", mode="linear")],
+        [x79], [vi("nearest", F, [1, 2, 3, 4]), vi("linear", F, [1, 2, 3, 4])],
+        [const_f32("scales", [1, 1, 0.5, 0.5])], opset=10))
+    save("upsample_fractional.onnx", model(
+        [helper.make_node("Upsample", ["x", "scales"], ["y"], name="up_fractional")],
+        [x79], [vi("y", F, [1, 2, 10, 22])], [const_f32("scales", [1, 1, 1.5, 2.5])], opset=9))
     save("resize_opset11_sizes.onnx", model(
         [helper.make_node("Resize", ["x", "roi", "scales", "sizes"], ["y"], name="resize_sizes", mode="linear",
                           coordinate_transformation_mode="align_corners")],
@@ -180,6 +190,15 @@ def window_forms():
         [helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], name="deconv", strides=[2, 2],
                           output_shape=[14, 15])],
         [x], [vi("y", F, [1, 3, 14, 15])], [weight("w", [2, 3, 3, 3], 9), weight("b", [3], 10)], opset=13))
+    save("conv_transpose_same.onnx", model(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["upper"], name="deconv_same_upper", auto_pad="SAME_UPPER",
+                          strides=[2, 2]),
+         helper.make_node("ConvTranspose", ["x", "w"], ["lower"], name="deconv_same_lower", auto_pad="SAME_LOWER",
+                          strides=[2, 2]),
+         helper.make_node("ConvTranspose", ["x", "w"], ["outpad"], name="deconv_output_padding", strides=[2, 2],
+                          pads=[1, 0, 1, 1], output_padding=[1, 0], dilations=[1, 2])],
+        [x], [vi("upper", F, [1, 3, 14, 14]), vi("lower", F, [1, 3, 14, 14]), vi("outpad", F, [1, 3, 14, 16])],
+        [weight("w", [2, 3, 3, 3], 9)], opset=13))
     save("global_pool.onnx", model(
         [helper.make_node("GlobalAveragePool", ["x"], ["y4"], name="gap4"),
          helper.make_node("GlobalAveragePool", ["z"], ["y3"], name="gap3")],
