@@ -6,13 +6,15 @@
 DIR holds models written by test/models/export_models.py: NAME.onnx, its inputs, its reference outputs and the
 NAME.json manifest. For each model it runs
 
-    qc import NAME.onnx -o NAME.mlir        (the importer plus qc-simplify)
+    qc import NAME.onnx -o NAME.mlir                      (the importer plus qc-simplify)
+    qc import NAME.onnx --no-simplify -o NAME.raw.mlir    (the importer alone)
     qc run NAME.onnx --input ... --output-dir ...
+    qc run NAME.raw.mlir --input ... --output-dir ...     (the written file reads back: blob names parse)
 
-and checks that the import succeeds, that no weight is written as an inline literal (a `dense<...>` with more
-than 16 elements), and that every output matches the reference: max |qc - ref| <= rtol * max |ref| + 1e-6, with
-the manifest's rtol_vs_reference. Prints one line per model ("NAME: ok, ..." or "NAME: FAIL ...") and exits 1
-if any model fails.
+and checks that the imports succeed, that no weight is written as an inline literal (a `dense<...>` with more
+than 16 elements), and that every output of both runs matches the reference: max |qc - ref| <= rtol * max |ref|
++ 1e-6, with the manifest's rtol_vs_reference. Prints one line per model ("NAME: ok, ..." or "NAME: FAIL ...")
+and exits 1 if any model fails.
 """
 
 import argparse
@@ -53,31 +55,47 @@ def check(model_dir, manifest, qc, work):
         return f"FAIL: an inline constant has {inline} elements (weights must be resource blobs)"
     ops = len(re.findall(r"= qc\.(?!constant)", text))
 
-    out_dir = os.path.join(work, name + ".out")
-    args = [qc, "run", onnx_path, "--output-dir", out_dir]
-    for input_name, info in manifest["inputs"].items():
-        args += ["--input", f"{input_name}={os.path.join(model_dir, info['file'])}"]
-    r = subprocess.run(args, capture_output=True, text=True)
+    raw = os.path.join(work, name + ".raw.mlir")
+    r = subprocess.run([qc, "import", onnx_path, "--no-simplify", "-o", raw], capture_output=True, text=True)
     if r.returncode != 0:
-        return f"FAIL: qc run: {r.stderr.strip()}"
+        return f"FAIL: qc import --no-simplify: {r.stderr.strip()}"
+
+    worst = 0.0
+    for source, tag in [(onnx_path, ".out"), (raw, ".raw.out")]:
+        out_dir = os.path.join(work, name + tag)
+        args = [qc, "run", source, "--output-dir", out_dir]
+        for input_name, info in manifest["inputs"].items():
+            args += ["--input", f"{input_name}={os.path.join(model_dir, info['file'])}"]
+        r = subprocess.run(args, capture_output=True, text=True)
+        if r.returncode != 0:
+            return f"FAIL: qc run {os.path.basename(source)}: {r.stderr.strip()}"
+        result = compare(model_dir, manifest, out_dir)
+        if isinstance(result, str):
+            return f"FAIL: qc run {os.path.basename(source)}: {result}"
+        worst = max(worst, result)
+    return f"ok, {ops} ops, outputs within {worst:.1e} of the reference"
+
+
+def compare(model_dir, manifest, out_dir):
+    """The largest relative error of the outputs in out_dir, or a message saying what is wrong."""
     rtol = manifest.get("rtol_vs_reference", 1e-4)
     worst = 0.0
     for output_name, info in manifest["reference_outputs"].items():
         ref = np.load(os.path.join(model_dir, info["file"])).astype(np.float64)
         got_path = os.path.join(out_dir, output_name + ".npy")
         if not os.path.exists(got_path):
-            return f"FAIL: no output {output_name}"
+            return f"no output {output_name}"
         got = np.load(got_path).astype(np.float64)
         if got.shape != ref.shape:
-            return f"FAIL: output {output_name} has shape {got.shape}, reference {ref.shape}"
+            return f"output {output_name} has shape {got.shape}, reference {ref.shape}"
         if ref.size == 0:
             continue
         ref_max = float(np.max(np.abs(ref)))
         err = float(np.max(np.abs(got - ref)))
         if not err <= rtol * ref_max + 1e-6:
-            return f"FAIL: output {output_name}: max |qc - ref| = {err:.3g} > {rtol} * {ref_max:.3g}"
+            return f"output {output_name}: max |qc - ref| = {err:.3g} > {rtol} * {ref_max:.3g}"
         worst = max(worst, err / ref_max if ref_max else err)
-    return f"ok, {ops} ops, outputs within {worst:.1e} of the reference"
+    return worst
 
 
 def main():
