@@ -549,6 +549,7 @@ def error_forms():
     save("missing_input.onnx", model(
         [helper.make_node("Add", ["x", "ghost"], ["y"], name="add_ghost")], [x], [y]))
     save("missing_output.onnx", model(relu, [x], [y, vi("nowhere", F, [1])]))
+    save("output_shape_mismatch.onnx", model(relu, [x], [vi("y", F, [1, 2, 4, 5])]))
     save("int_input.onnx", model(
         [helper.make_node("Cast", ["ids"], ["y"], name="cast", to=F)],
         [vi("ids", I64, [1, 4])], [vi("y", F, [1, 4])]))
