@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 using namespace mlir;
 
 FailureOr<ArrayRef<char>> mlir::qc::getResourceBytes(ElementsAttr attr) {
@@ -15,6 +17,18 @@ FailureOr<ArrayRef<char>> mlir::qc::getResourceBytes(ElementsAttr attr) {
   if (!blob)
     return failure();
   return blob->getData();
+}
+
+std::string mlir::qc::resourceKey(StringRef nameHint) {
+  // The printer writes keys bare, and the parser reads a bare key as
+  // (letter | '_') (letter | digit | '_' | '$' | '.')*; anything else (ONNX
+  // names like "/conv1/Conv_weight") would not read back.
+  std::string key;
+  for (char c : nameHint)
+    key += llvm::isAlnum(c) || c == '_' || c == '$' || c == '.' ? c : '_';
+  if (key.empty() || !(llvm::isAlpha(key[0]) || key[0] == '_'))
+    key.insert(key.begin(), '_');
+  return key;
 }
 
 ElementsAttr mlir::qc::makeConstantAttr(RankedTensorType type,
@@ -29,6 +43,6 @@ ElementsAttr mlir::qc::makeConstantAttr(RankedTensorType type,
   // every kernel that later maps the blob.
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
       bytes, /*align=*/64, /*dataIsMutable=*/false);
-  return DenseResourceElementsAttr::get(type, nameHint.empty() ? "w" : nameHint,
-                                        std::move(blob));
+  return DenseResourceElementsAttr::get(
+      type, resourceKey(nameHint.empty() ? "w" : nameHint), std::move(blob));
 }

@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace mlir::qc {
@@ -51,9 +52,14 @@ FailureOr<std::vector<T>> getConstantValues(ElementsAttr attr) {
   return out;
 }
 
+/// `nameHint` made a valid resource key, one that prints and parses back:
+/// characters other than letters, digits, '_', '$' and '.' become '_', and
+/// a key not starting with a letter or '_' gets a '_' in front.
+std::string resourceKey(StringRef nameHint);
+
 /// A constant attribute of `type` holding `values` (raw element bytes, as
 /// many as the type needs): inline when small, a resource blob named after
-/// `nameHint` otherwise.
+/// `nameHint` (made a valid key by resourceKey) otherwise.
 ElementsAttr makeConstantAttr(RankedTensorType type, ArrayRef<char> bytes,
                               StringRef nameHint);
 
