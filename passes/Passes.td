@@ -96,6 +96,37 @@ def QCPrepare : Pass<"qc-prepare", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCCalibrate : Pass<"qc-calibrate", "func::FuncOp"> {
+  let summary = "Run calibration data through a prepared program and record qparams";
+  let description = [{
+    Streams the samples of `data` (an .npy with samples along axis 0 for a
+    single-input model, an .npz with one such array per input name, or a
+    directory of .npy / .npz files, one sample or batch each, sorted by name)
+    through the function with the reference executor, one batch at a time.
+    Each `qc.observe` id has one observer (quantizers/observers, built from
+    its `#qc.spec`; `observer` overrides the kind for activations); observers
+    fed by constants (weights) are updated on the first batch only. Then
+    every `qc.observe` gets `scale` / `zero_point`.
+
+    The `qc` driver calls the same code (`calibrate` in
+    passes/Quantize/Calibrate.h); this pass exposes it to `qc-opt` and lit.
+    Errors: data that does not fit the inputs (names the input and the
+    expected type), no samples, NaN / Inf reaching an observer (at the
+    observer's op, with the count).
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Calibration data: FILE.npy, FILE.npz or a directory">,
+    Option<"observer", "observer", "std::string", /*default=*/"",
+           "Observer kind for activations (overrides the specs)">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "Use at most this many samples (-1: all)">,
+    Option<"batchSize", "batch-size", "int64_t", /*default=*/"0",
+           "Samples per run (0: the model's static batch size, else 1)">
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCConvert : Pass<"qc-convert", "func::FuncOp"> {
   let summary = "Turn calibrated observers into quantize / dequantize (the Q/DQ contract form)";
   let description = [{

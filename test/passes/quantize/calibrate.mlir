@@ -1,0 +1,33 @@
+// RUN: rm -rf %t && %python %S/Inputs/make_calib_data.py %t
+// RUN: qc-opt %s --qc-calibrate="data=%t/x.npy" --split-input-file | FileCheck %s --check-prefix=ALL
+// RUN: qc-opt %s --qc-calibrate="data=%t/dir" --split-input-file | FileCheck %s --check-prefix=ALL
+// RUN: qc-opt %s --qc-calibrate="data=%t/x.npy max-samples=1" --split-input-file | FileCheck %s --check-prefix=FIRST
+// RUN: qc-opt %s --qc-calibrate="data=%t/x.npy batch-size=2" --split-input-file | FileCheck %s --check-prefix=ALL
+// RUN: qc-opt %s --qc-calibrate="data=%t/x.npy observer=histogram" --split-input-file | FileCheck %s --check-prefix=HIST
+
+// Activation: min/max over all samples -1 and 3, ui8 affine: scale =
+// 4 / 255, zero point = round(1 / scale) = round(63.75) = 64. Weight
+// (per channel, symmetric, [-127, 127]): max |w| / 127 = 2 / 127, 4 / 127;
+// weights are observed once and keep their own observer kind under an
+// activation override. The first sample alone has range [-1, 2]: 3 / 255,
+// zero point round(85) = 85.
+// With the histogram observer the activation gets PyTorch 1.13's
+// HistogramObserver result for the same three updates (computed with torch:
+// scale 0.0157092381, zero point 64).
+// ALL-LABEL: func.func @linear
+// ALL: qc.observe %{{.*}} {id = 0 : i64, scale = array<f32: 0.0156862754>, {{.*}}, zero_point = array<i64: 64>}
+// ALL: qc.observe %{{.*}} {id = 1 : i64, scale = array<f32: 0.0157480314, 0.0314960629>, {{.*}}, zero_point = array<i64: 0, 0>}
+// FIRST-LABEL: func.func @linear
+// FIRST: qc.observe %{{.*}} {id = 0 : i64, scale = array<f32: 0.0117647061>, {{.*}}, zero_point = array<i64: 85>}
+// FIRST: qc.observe %{{.*}} {id = 1 : i64, scale = array<f32: 0.0157480314, 0.0314960629>
+// HIST-LABEL: func.func @linear
+// HIST: qc.observe %{{.*}} {id = 0 : i64, scale = array<f32: 0.0157092381>, spec = #qc.spec<{{.*}}observer = "minmax">, zero_point = array<i64: 64>}
+// HIST: qc.observe %{{.*}} {id = 1 : i64, scale = array<f32: 0.0157480314, 0.0314960629>
+func.func @linear(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x2xf32> {
+  %0 = qc.observe %x {id = 0 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "minmax">} : tensor<1x4xf32>
+  %w = qc.constant dense<[[1.0, -2.0, 0.5, 0.0], [4.0, 0.5, 0.25, -2.0]]> : tensor<2x4xf32>
+  %1 = qc.observe %w {id = 1 : i64, spec = #qc.spec<dtype = i8, quant_min = -127, quant_max = 127, symmetric = true, axis = 0, observer = "per_channel_minmax">} : tensor<2x4xf32>
+  %2 = qc.linear %0, %1 : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
+  return %2 : tensor<1x2xf32>
+}
+
