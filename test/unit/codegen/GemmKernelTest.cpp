@@ -1,0 +1,167 @@
+//===- GemmKernelTest.cpp - Generated x86 GEMM kernels vs the reference ---===//
+//
+// Every x86 variant in gemm_variants_x86.def, generated at build time by
+// qc-kernelgen and linked in, runs natively on every case of GemmCases.cpp
+// (packed by packGemmWeights) and must equal qc_reference_gemm byte for
+// byte. Operands sit against inaccessible pages, so a read past any of them
+// faults; the output is surrounded by canaries, so a stray store fails.
+// A variant the CPU cannot run (or QC_TEST_DISABLE_ISA names) is skipped
+// with GTEST_SKIP and says why.
+//
+//===----------------------------------------------------------------------===//
+#include "test/unit/codegen/CpuFeatures.h"
+#include "test/unit/codegen/GemmCases.h"
+#include "test/unit/codegen/gemm_test_support.h"
+
+#include "gemm_kernels_x86_avx2.h"
+#include "gemm_kernels_x86_avx512vnni.h"
+#include "gemm_kernels_x86_avxvnni.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <sstream>
+
+namespace qc::codegen::test {
+namespace {
+
+using KernelFn = void (*)(const void *a, int64_t lda, const int8_t *packedB,
+                          const int32_t *bias, const float *mult, void *c,
+                          int64_t ldc, int64_t m, int64_t n, int64_t k,
+                          int32_t zpOut, int32_t qmin, int32_t qmax);
+
+struct Variant {
+  GemmIsa isa;
+  QType aType, cType;
+  int64_t mr, nr;
+  const char *name;
+  KernelFn fn;
+};
+
+constexpr QType kType_u8 = QType::U8;
+constexpr QType kType_s8 = QType::S8;
+#define QC_CTYPE_u8 uint8_t
+#define QC_CTYPE_s8 int8_t
+#define QC_GEMM_VARIANT(ISA, A, C, MR, NR, SUFFIX)                             \
+  Variant{GemmIsa::ISA,                                                        \
+          kType_##A,                                                           \
+          kType_##C,                                                           \
+          MR,                                                                  \
+          NR,                                                                  \
+          "qc_gemm_" #A "s8" #C "_" #MR "x" #NR "_" #SUFFIX,                   \
+          [](const void *a, int64_t lda, const int8_t *packedB,                \
+             const int32_t *bias, const float *mult, void *c, int64_t ldc,     \
+             int64_t m, int64_t n, int64_t k, int32_t zpOut, int32_t qmin,     \
+             int32_t qmax) {                                                   \
+            qc_gemm_##A##s8##C##_##MR##x##NR##_##SUFFIX(                       \
+                static_cast<const QC_CTYPE_##A *>(a), lda, packedB, bias,      \
+                mult, static_cast<QC_CTYPE_##C *>(c), ldc, m, n, k, zpOut,     \
+                qmin, qmax);                                                   \
+          }},
+const Variant kVariants[] = {
+#include "test/unit/codegen/gemm_variants_x86.def"
+};
+#undef QC_GEMM_VARIANT
+
+/// A copy of \p bytes that ends at an inaccessible page.
+class Guarded {
+public:
+  Guarded(const void *bytes, size_t size) {
+    ok = qc_guarded_alloc(size, &buffer) != 0;
+    if (ok && size)
+      std::memcpy(buffer.data, bytes, size);
+  }
+  ~Guarded() { qc_guarded_free(&buffer); }
+  Guarded(const Guarded &) = delete;
+  Guarded &operator=(const Guarded &) = delete;
+  template <typename T> const T *get() const {
+    return static_cast<const T *>(buffer.data);
+  }
+  bool ok;
+
+private:
+  qc_guarded_buffer buffer{};
+};
+
+void PrintTo(const Variant &variant, std::ostream *os) { *os << variant.name; }
+
+class GemmKernelTest : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
+  const Variant &variant = GetParam();
+  if (std::string why = whyUnavailable(variant.isa); !why.empty())
+    GTEST_SKIP() << "SKIP " << variant.name << ": " << why;
+
+  GemmKernelConfig config;
+  config.isa = variant.isa;
+  config.aType = variant.aType;
+  config.cType = variant.cType;
+  config.mr = variant.mr;
+  config.nVectors = variant.nr / config.info().columnsPerVector;
+  ASSERT_EQ(getGemmKernelName(config), variant.name);
+
+  int checked = 0;
+  for (const GemmCase &c : makeGemmCases(variant.aType, variant.cType)) {
+    SCOPED_TRACE(c.name);
+    GemmCaseData data = makeGemmCaseData(c, variant.aType);
+    PackedGemmWeights packed;
+    std::string error = packGemmWeights(
+        config, c.k, c.n, data.weights.data(),
+        data.bias.empty() ? nullptr : data.bias.data(),
+        data.multipliers.data(), static_cast<int64_t>(data.multipliers.size()),
+        c.zpA, packed);
+    ASSERT_EQ(error, "");
+
+    Guarded a(data.a.data(), data.a.size());
+    Guarded weights(packed.weights.data(), packed.weights.size());
+    Guarded bias(packed.bias.data(), packed.bias.size() * sizeof(int32_t));
+    Guarded mult(packed.multipliers.data(),
+                 packed.multipliers.size() * sizeof(float));
+    ASSERT_TRUE(a.ok && weights.ok && bias.ok && mult.ok);
+    // Canaries between rows and after the last one.
+    constexpr size_t kTrailing = 64;
+    std::vector<uint8_t> out(static_cast<size_t>(c.m * c.ldc) + kTrailing,
+                             QC_GEMM_CANARY);
+    variant.fn(a.get<void>(), c.lda, weights.get<int8_t>(),
+               bias.get<int32_t>(), mult.get<float>(), out.data(), c.ldc, c.m,
+               c.n, c.k, c.zpOut, c.qmin, c.qmax);
+
+    std::vector<uint8_t> want =
+        referenceOutput(c, data, variant.aType, variant.cType);
+    int mismatches = 0;
+    std::ostringstream first;
+    for (int64_t row = 0; row < c.m; ++row)
+      for (int64_t col = 0; col < c.ldc; ++col) {
+        size_t i = static_cast<size_t>(row * c.ldc + col);
+        if (out[i] == want[i])
+          continue;
+        auto show = [&](uint8_t byte) {
+          return variant.cType == QType::S8 ? int(static_cast<int8_t>(byte))
+                                            : int(byte);
+        };
+        if (mismatches++ < 5)
+          first << " [row " << row << ", col " << col << "] got "
+                << show(out[i]) << " want " << show(want[i])
+                << (col >= c.n ? " (gap canary)" : "");
+      }
+    for (size_t i = 0; i < kTrailing; ++i)
+      if (out[static_cast<size_t>(c.m * c.ldc) + i] != QC_GEMM_CANARY &&
+          mismatches++ < 5)
+        first << " [store past the last row, byte " << i << "]";
+    EXPECT_EQ(mismatches, 0) << variant.name << " on " << c.name << " (M="
+                             << c.m << " N=" << c.n << " K=" << c.k << "):"
+                             << first.str();
+    ++checked;
+  }
+  std::cout << "[ checked  ] " << variant.name << ": " << checked
+            << " cases\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    X86, GemmKernelTest, ::testing::ValuesIn(kVariants),
+    [](const ::testing::TestParamInfo<Variant> &info) {
+      return std::string(info.param.name);
+    });
+
+} // namespace
+} // namespace qc::codegen::test
