@@ -12,6 +12,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -47,6 +48,10 @@ void printLocation(Location loc, llvm::raw_ostream &os) {
   loc.print(os);
 }
 
+/// absl::string_view as an LLVM StringRef (a diagnostic would print a
+/// string view as a list of characters).
+StringRef toStringRef(absl::string_view s) { return {s.data(), s.size()}; }
+
 StringRef severityName(DiagnosticSeverity severity) {
   switch (severity) {
   case DiagnosticSeverity::Error:
@@ -67,6 +72,13 @@ void mlir::qc::setUpContext(MLIRContext &context) {
   registry.insert<QCDialect, func::FuncDialect>();
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
+  // An error at an op already names the file and the ONNX node; MLIR's
+  // default note dumping the op (for a pass on a function: all of it) is
+  // only shown when asked for with --mlir-print-op-on-diagnostic.
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto flag = options.find("mlir-print-op-on-diagnostic");
+  if (flag == options.end() || flag->second->getNumOccurrences() == 0)
+    context.printOpOnDiagnostic(false);
   context.getDiagEngine().registerHandler([](Diagnostic &diag) {
     llvm::raw_ostream &os = llvm::errs();
     auto print = [&](Diagnostic &d) {
@@ -241,7 +253,7 @@ mlir::qc::readInputs(func::FuncOp func, ArrayRef<std::string> bindings) {
     }
     absl::StatusOr<::qc::NpyArray> array = ::qc::readNpy(file.str());
     if (!array.ok()) {
-      emitError(func.getLoc()) << array.status().message();
+      emitError(func.getLoc()) << toStringRef(array.status().message());
       return failure();
     }
     byArg[*index] = std::move(*array);
@@ -286,7 +298,7 @@ mlir::qc::writeOutputs(func::FuncOp func,
     std::string tmp = (path + ".tmp").str();
     if (absl::Status st = ::qc::writeNpy(tmp, array); !st.ok()) {
       llvm::sys::fs::remove(tmp);
-      emitError(loc) << st.message();
+      emitError(loc) << toStringRef(st.message());
       return failure();
     }
     if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
