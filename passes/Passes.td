@@ -41,6 +41,29 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCFoldConstants : Pass<"qc-fold-constants", "func::FuncOp"> {
+  let summary = "Evaluate qc ops whose operands are all constants";
+  let description = [{
+    Replaces every qc op whose operands are all `qc.constant` by a
+    `qc.constant` holding its value, computed by the reference executor (so
+    folding and `qc run` agree exactly). Ops are visited in program order, so
+    constant chains fold in one run. Results with more than 16 elements
+    become `dense_resource` blobs named after the op's location (characters
+    other than letters, digits, `_` and `.` become `_`, so ONNX node names
+    give valid resource keys). Ops the
+    executor does not evaluate (other element types, other dialects) and
+    results with a dynamic shape or more than `max-elements` elements are left
+    alone; an evaluation error (a kernel rejecting the constants) fails the
+    pass with a diagnostic at the op. Run `qc-dce` afterwards to drop the
+    constants that lost their users.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"1 << 24",
+           "Do not fold ops whose result has more elements than this">
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Quantization flow: prepare, calibrate, convert
 //===----------------------------------------------------------------------===//
