@@ -4,13 +4,20 @@
 // OPTION: error: qc-fold-constants: max-elements must be >= 0, got -1
 
 // A kernel that rejects the constant operands fails the pass with the
-// kernel's reason at the op. (The layer_norm verifier accepts a scale that
-// broadcasts only bidirectionally with the normalized dimensions; the kernel
-// requires ONNX's unidirectional broadcast.)
-func.func @kernel_rejects_constants() -> tensor<2x1x4xf32> {
-  %x = qc.constant dense<1.0> : tensor<2x1x4xf32>
-  %s = qc.constant dense<2.0> : tensor<3x4xf32>
-  // expected-error@+1 {{layerNorm: scale}}
-  %0 = qc.layer_norm %x, %s {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x1x4xf32>, tensor<3x4xf32>) -> tensor<2x1x4xf32>
-  return %0 : tensor<2x1x4xf32>
+// kernel's reason at the op: the mean of an empty dimension is undefined.
+func.func @mean_of_empty_dimension() -> tensor<2xf32> {
+  %x = qc.constant dense<> : tensor<2x0xf32>
+  // expected-error@+1 {{reduceMean: reducing over an empty dimension}}
+  %0 = qc.reduce_mean %x {axes = array<i64: 1>, keepdims = false} : (tensor<2x0xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @negative_epsilon() -> tensor<1x2x1x1xf32> {
+  %x = qc.constant dense<1.0> : tensor<1x2x1x1xf32>
+  %p = qc.constant dense<1.0> : tensor<2xf32>
+  // expected-error@+1 {{batchNorm: epsilon must be >= 0, got -1}}
+  %0 = qc.batch_norm %x, %p, %p, %p, %p {epsilon = -1.0 : f32} : (tensor<1x2x1x1xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  return %0 : tensor<1x2x1x1xf32>
 }
