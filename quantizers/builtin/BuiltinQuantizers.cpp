@@ -1,0 +1,491 @@
+//===- BuiltinQuantizers.cpp - the x86 and xnnpack quantizers -------------===//
+//
+// One pattern annotator parameterized by the backend's activation and weight
+// specs. Nodes are visited in program order, so a node's producers are
+// annotated before it: a pattern's root (conv, linear, matmul, add, mul)
+// claims its fusable single user (relu, clamp, hardswish) and the pair is
+// annotated as one unit (only the last op's output observed); shared-qparams
+// ops are quantized only when their input already is.
+//
+//===----------------------------------------------------------------------===//
+#include "quantizers/builtin/BuiltinQuantizers.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <string>
+
+namespace qc::quantizer {
+namespace {
+
+/// What differs between the built-in backends.
+struct Backend {
+  std::string name;
+  Dtype actDtype;
+  int64_t actMin, actMax;
+  int64_t weightMin, weightMax;
+  /// Observer options added to every spec (xnnpack: eps = 2^-12).
+  std::map<std::string, std::string> observerOptions;
+  /// The backend offers reduce_range (x86).
+  bool hasReduceRange;
+};
+
+int64_t floorHalf(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
+
+bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
+  for (const char *item : list)
+    if (s == item)
+      return true;
+  return false;
+}
+
+bool allFloat(const Node &node) {
+  for (const Value &v : node.operands)
+    if (!v.isFloat32())
+      return false;
+  for (const Value &v : node.results)
+    if (!v.isFloat32())
+      return false;
+  return !node.results.empty();
+}
+
+class PatternQuantizer : public Quantizer {
+public:
+  explicit PatternQuantizer(Backend backend) : b_(std::move(backend)) {}
+
+  std::string transformForAnnotation() const override {
+    // Fold inference BatchNorm into conv / linear first (PyTorch fuses
+    // conv + bn before prepare), so the weight observers see folded weights.
+    return "qc-fold-batch-norm";
+  }
+
+  Status annotate(Graph &graph) override;
+  Status validate(const Graph &graph) const override;
+
+private:
+  // Specs for one node, from its resolved options.
+  QuantizationSpec act(const Node &node) const;
+  QuantizationSpec dynamicAct(const Node &node) const;
+  QuantizationSpec weight(const Node &node, int64_t axis) const;
+  FixedQParamsQuantizationSpec fixed(bool symmetricRange) const;
+
+  /// The quantized spec the value carries (its producer's output spec, with
+  /// shared specs resolved), if its producer is annotated and quantizes it.
+  std::optional<EdgeSpec> quantizedSpecOf(const Graph &g, const Value &v) const;
+  /// The single user of `node` if it is of one of `types`, free, and uses
+  /// the node as its operand 0.
+  Node *fusableUser(Graph &g, const Node &node,
+                    std::initializer_list<const char *> types) const;
+
+  /// Annotates `root` (and its fused user, if any) so only the last op's
+  /// output is observed.
+  void annotateUnit(Node &root, std::vector<EdgeSpec> inputs,
+                    const QuantizationSpec &out, Node *fused) const;
+
+  void annotateWeighted(Graph &g, Node &node);
+  void annotateMatmul(Graph &g, Node &node);
+  void annotateDynamic(Graph &g, Node &node);
+  void annotateBinary(Graph &g, Node &node);
+  void annotateShared(Graph &g, Node &node);
+  void annotateConcat(Graph &g, Node &node);
+
+  Backend b_;
+};
+
+QuantizationSpec PatternQuantizer::act(const Node &node) const {
+  QuantizationSpec s;
+  s.dtype = b_.actDtype;
+  s.quantMin = b_.actMin;
+  s.quantMax = b_.actMax;
+  if (b_.hasReduceRange && node.flag("reduce_range")) {
+    s.quantMin = floorHalf(s.quantMin);
+    s.quantMax = floorHalf(s.quantMax);
+  }
+  s.symmetric = false;
+  s.observer = node.option("act_observer");
+  s.observerOptions = b_.observerOptions;
+  return s;
+}
+
+QuantizationSpec PatternQuantizer::dynamicAct(const Node &node) const {
+  QuantizationSpec s = act(node);
+  s.observer = "minmax";
+  s.dynamic = true;
+  return s;
+}
+
+QuantizationSpec PatternQuantizer::weight(const Node &node,
+                                          int64_t axis) const {
+  (void)node;
+  QuantizationSpec s;
+  s.dtype = Dtype::kS8;
+  s.quantMin = b_.weightMin;
+  s.quantMax = b_.weightMax;
+  s.symmetric = true;
+  s.axis = axis;
+  s.observer = axis >= 0 ? "per_channel_minmax" : "minmax";
+  s.observerOptions = b_.observerOptions;
+  return s;
+}
+
+FixedQParamsQuantizationSpec PatternQuantizer::fixed(bool symmetricRange) const {
+  // PyTorch's default_fixed_qparams_range_0to1_observer (scale 1/256) and
+  // _neg1to1_observer (scale 2/256); for s8 the zero point moves by -128.
+  FixedQParamsQuantizationSpec f;
+  f.dtype = b_.actDtype;
+  auto [lo, hi] = dtypeRange(b_.actDtype);
+  f.quantMin = lo;
+  f.quantMax = hi;
+  f.scale = symmetricRange ? 2.0 / 256.0 : 1.0 / 256.0;
+  bool isSigned = b_.actDtype != Dtype::kU8;
+  f.zeroPoint = symmetricRange ? (isSigned ? 0 : 128) : (isSigned ? -128 : 0);
+  return f;
+}
+
+std::optional<EdgeSpec> PatternQuantizer::quantizedSpecOf(const Graph &g,
+                                                          const Value &v) const {
+  const Node *p = g.producer(v);
+  if (!p || !p->annotation ||
+      v.index >= static_cast<int64_t>(p->annotation->outputs.size()))
+    return std::nullopt;
+  EdgeSpec spec = p->annotation->outputs[static_cast<size_t>(v.index)];
+  for (int depth = 0; depth < 16; ++depth) {
+    if (const auto *q = std::get_if<QuantizationSpec>(&spec)) {
+      if (q->dynamic)
+        return std::nullopt;
+      return spec;
+    }
+    if (std::get_if<FixedQParamsQuantizationSpec>(&spec))
+      return spec;
+    const auto *sh = std::get_if<SharedQuantizationSpec>(&spec);
+    if (!sh || sh->input < 0 ||
+        sh->input >= static_cast<int64_t>(p->annotation->inputs.size()))
+      return std::nullopt;
+    spec = p->annotation->inputs[static_cast<size_t>(sh->input)];
+  }
+  return std::nullopt;
+}
+
+Node *PatternQuantizer::fusableUser(
+    Graph &g, const Node &node,
+    std::initializer_list<const char *> types) const {
+  if (node.results.size() != 1)
+    return nullptr;
+  const Node *user = g.singleUser(node);
+  if (!user || user->isAnnotated() || user->keepFloat ||
+      !isOneOf(user->opType, types) || user->operands.empty() ||
+      user->operands[0].producer != node.index || !allFloat(*user) ||
+      user->results.size() != 1)
+    return nullptr;
+  return &g.node(user->index);
+}
+
+void PatternQuantizer::annotateUnit(Node &root, std::vector<EdgeSpec> inputs,
+                                    const QuantizationSpec &out,
+                                    Node *fused) const {
+  Annotation a;
+  a.inputs = std::move(inputs);
+  if (!fused) {
+    a.outputs = {out};
+    root.annotation = std::move(a);
+    return;
+  }
+  a.outputs = {FloatSpec{}};
+  root.annotation = std::move(a);
+  Annotation u;
+  u.inputs.assign(fused->operands.size(), FloatSpec{});
+  u.outputs = {out};
+  fused->annotation = std::move(u);
+}
+
+void PatternQuantizer::annotateWeighted(Graph &g, Node &node) {
+  // conv2d / linear: weight [O, ...] per channel along 0; conv_transpose2d:
+  // weight [C_in, C_out / groups, kh, kw], per channel along 1 when
+  // groups == 1 (otherwise axis 1 does not index output channels).
+  if (node.operands.size() < 2 || !g.isConstant(node.operands[1]) ||
+      (node.operands.size() > 2 && !g.isConstant(node.operands[2])))
+    return;
+  int64_t axis = 0;
+  if (node.opType == "conv_transpose2d")
+    axis = node.intAttr("groups", 1) == 1 ? 1 : -1;
+  const Value &w = node.operands[1];
+  if (!node.flag("per_channel") || !w.ranked || axis >= w.rank())
+    axis = -1;
+  std::vector<EdgeSpec> in = {act(node), weight(node, axis)};
+  if (node.operands.size() > 2) {
+    DerivedQuantizationSpec bias;
+    bias.inputs = {0, 1};
+    bias.axis = axis >= 0 ? 0 : -1;
+    in.push_back(bias);
+  }
+  Node *fused = nullptr;
+  if (node.opType == "conv2d")
+    fused = fusableUser(g, node, {"relu", "clamp", "hardswish"});
+  else if (node.opType == "conv_transpose2d")
+    fused = fusableUser(g, node, {"relu", "clamp"});
+  else
+    fused = fusableUser(g, node, {"relu"});
+  annotateUnit(node, std::move(in), act(node), fused);
+}
+
+void PatternQuantizer::annotateMatmul(Graph &g, Node &node) {
+  const Value &lhs = node.operands[0], &rhs = node.operands[1];
+  bool lhsConst = g.isConstant(lhs), rhsConst = g.isConstant(rhs);
+  // A constant rhs [..., K, N] is a weight, per channel along its output
+  // column axis N; a constant lhs (with a variable rhs) is a per-tensor
+  // weight (its rows are not output channels of a column-wise requantize).
+  int64_t axis = -1;
+  if (rhsConst && node.flag("per_channel") && rhs.ranked && rhs.rank() >= 2)
+    axis = rhs.rank() - 1;
+  std::vector<EdgeSpec> in = {
+      lhsConst && !rhsConst ? weight(node, -1) : act(node),
+      rhsConst ? weight(node, axis) : act(node)};
+  annotateUnit(node, std::move(in), act(node),
+               fusableUser(g, node, {"relu"}));
+}
+
+void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
+  // Dynamic quantization (PyTorch's quantize_dynamic / is_dynamic specs):
+  // weights static, the activation input's qparams computed per run, output
+  // and bias float.
+  Annotation a;
+  if (node.opType == "linear") {
+    if (!g.isConstant(node.operands[1]))
+      return;
+    const Value &w = node.operands[1];
+    int64_t axis = node.flag("per_channel") && w.ranked && w.rank() >= 1 ? 0 : -1;
+    a.inputs = {dynamicAct(node), weight(node, axis)};
+    if (node.operands.size() > 2)
+      a.inputs.push_back(FloatSpec{});
+  } else {
+    const Value &lhs = node.operands[0], &rhs = node.operands[1];
+    bool lhsConst = g.isConstant(lhs), rhsConst = g.isConstant(rhs);
+    if (lhsConst == rhsConst)
+      return;
+    if (rhsConst) {
+      int64_t axis = node.flag("per_channel") && rhs.ranked && rhs.rank() >= 2
+                         ? rhs.rank() - 1
+                         : -1;
+      a.inputs = {dynamicAct(node), weight(node, axis)};
+    } else {
+      a.inputs = {weight(node, -1), dynamicAct(node)};
+    }
+  }
+  a.outputs = {FloatSpec{}};
+  node.annotation = std::move(a);
+}
+
+void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
+  annotateUnit(node, {act(node), act(node)}, act(node),
+               fusableUser(g, node, {"relu"}));
+}
+
+void PatternQuantizer::annotateShared(Graph &g, Node &node) {
+  // Output shares the input's qparams (PyTorch's
+  // OUTPUT_SHARE_OBSERVER_WITH_INPUT); only when the input is quantized,
+  // and then with the producer's spec, so no requantization happens here.
+  if (node.operands.size() != 1)
+    return;
+  std::optional<EdgeSpec> in = quantizedSpecOf(g, node.operands[0]);
+  if (!in)
+    return;
+  Annotation a;
+  a.inputs = {*in};
+  a.outputs = {SharedQuantizationSpec{0}};
+  node.annotation = std::move(a);
+}
+
+void PatternQuantizer::annotateConcat(Graph &g, Node &node) {
+  // All inputs and the output share one set of qparams, those of input 0
+  // (PT2E's SharedQuantizationSpec on every other input edge).
+  if (node.operands.empty())
+    return;
+  bool anyQuantized = false;
+  for (const Value &v : node.operands)
+    anyQuantized |= quantizedSpecOf(g, v).has_value();
+  if (!anyQuantized)
+    return;
+  Annotation a;
+  std::optional<EdgeSpec> first = quantizedSpecOf(g, node.operands[0]);
+  a.inputs.push_back(first ? *first : EdgeSpec(act(node)));
+  for (size_t i = 1; i < node.operands.size(); ++i)
+    a.inputs.push_back(SharedQuantizationSpec{0});
+  a.outputs = {SharedQuantizationSpec{0}};
+  node.annotation = std::move(a);
+}
+
+Status PatternQuantizer::annotate(Graph &graph) {
+  for (Node &node : graph.nodes) {
+    if (node.isAnnotated() || node.keepFloat || !allFloat(node))
+      continue;
+    const std::string &type = node.opType;
+    if (node.flag("dynamic")) {
+      // Dynamic mode quantizes only the weighted matrix products.
+      if (isOneOf(type, {"linear", "matmul"}) && node.operands.size() >= 2)
+        annotateDynamic(graph, node);
+      continue;
+    }
+    if (isOneOf(type, {"conv2d", "conv_transpose2d", "linear"})) {
+      annotateWeighted(graph, node);
+    } else if (type == "matmul" && node.operands.size() == 2) {
+      annotateMatmul(graph, node);
+    } else if (isOneOf(type, {"add", "mul"}) && node.operands.size() == 2) {
+      annotateBinary(graph, node);
+    } else if (type == "concat") {
+      annotateConcat(graph, node);
+    } else if (isOneOf(type, {"max_pool2d", "avg_pool2d", "global_avg_pool2d",
+                              "reduce_mean", "reshape", "flatten",
+                              "transpose", "slice", "resize", "relu",
+                              "clamp"})) {
+      annotateShared(graph, node);
+    } else if (type == "pad") {
+      // Padding with 0 keeps the range; other values or modes could not
+      // be represented in the input's qparams in general.
+      if (node.stringAttr("mode") == "constant" &&
+          node.floatAttr("value", 1.0) == 0.0)
+        annotateShared(graph, node);
+    } else if (isOneOf(type, {"sigmoid", "hardsigmoid", "softmax", "tanh"})) {
+      Annotation a;
+      a.inputs = {act(node)};
+      a.outputs = {fixed(type == "tanh")};
+      node.annotation = std::move(a);
+    } else if (type == "hardswish") {
+      // PyTorch's default op configs: input and output observed apart.
+      Annotation a;
+      a.inputs = {act(node)};
+      a.outputs = {act(node)};
+      node.annotation = std::move(a);
+    }
+  }
+  return Status::success();
+}
+
+Status PatternQuantizer::validate(const Graph &graph) const {
+  // What the backend's integer kernels accept, whoever annotated the op:
+  // s8 symmetric weights (zero point 0; xnnpack also excludes -128) and
+  // 8-bit per-tensor activations.
+  for (const Node &node : graph.nodes) {
+    if (!node.annotation ||
+        !isOneOf(node.opType, {"conv2d", "conv_transpose2d", "linear", "matmul"}))
+      continue;
+    const Annotation &a = *node.annotation;
+    for (size_t i = 0; i < a.inputs.size() && i < 2; ++i) {
+      const auto *q = std::get_if<QuantizationSpec>(&a.inputs[i]);
+      if (!q)
+        continue;
+      bool isWeight = node.opType == "matmul" ? graph.isConstant(node.operands[i])
+                                              : i == 1;
+      std::string by = "annotated by '" + a.quantizer + "'";
+      if (isWeight) {
+        if (q->dtype != Dtype::kS8 || !q->symmetric || q->dynamic ||
+            q->quantMin < b_.weightMin)
+          return Status::error(b_.name + " kernels need s8 symmetric weights " +
+                                   "in [" + std::to_string(b_.weightMin) +
+                                   ", " + std::to_string(b_.weightMax) +
+                                   "], got " + toString(a.inputs[i]) + " (" +
+                                   by + ")",
+                               node.index);
+      } else if ((q->dtype != Dtype::kU8 && q->dtype != Dtype::kS8) ||
+                 q->axis >= 0) {
+        return Status::error(b_.name + " kernels need 8-bit per-tensor " +
+                                 "activations, got " + toString(a.inputs[i]) +
+                                 " (" + by + ")",
+                             node.index);
+      }
+    }
+  }
+  return Status::success();
+}
+
+OptionDecl boolOption(const char *name, const char *def, const char *help) {
+  OptionDecl o;
+  o.name = name;
+  o.kind = OptionKind::kBool;
+  o.defaultValue = def;
+  o.help = help;
+  return o;
+}
+
+OptionDecl actObserverOption() {
+  OptionDecl o;
+  o.name = "act_observer";
+  o.kind = OptionKind::kObserver;
+  o.defaultValue = "histogram";
+  o.help = "observer of activations (minmax, moving_average_minmax, "
+           "histogram, percentile, entropy)";
+  return o;
+}
+
+} // namespace
+
+QuantizerDefinition x86QuantizerDefinition() {
+  QuantizerDefinition def;
+  def.name = "x86";
+  def.description = "x86 (fbgemm / oneDNN, VNNI): u8 activations, s8 "
+                    "symmetric per-channel weights";
+  def.options = {
+      boolOption("per_channel", "1",
+                 "per-channel weights (0: per tensor)"),
+      boolOption("reduce_range", "0",
+                 "7-bit activations [0, 127] for CPUs without VNNI"),
+      boolOption("dynamic", "0",
+                 "dynamic quantization of linear / matmul only"),
+      actObserverOption(),
+  };
+  def.create = [](const OptionValues &, std::unique_ptr<Quantizer> &out) {
+    // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
+    // activations, default_per_channel_weight_observer (qint8,
+    // per_channel_symmetric, [-128, 127]).
+    Backend b;
+    b.name = "x86";
+    b.actDtype = Dtype::kU8;
+    b.actMin = 0;
+    b.actMax = 255;
+    b.weightMin = -128;
+    b.weightMax = 127;
+    b.hasReduceRange = true;
+    out = std::make_unique<PatternQuantizer>(std::move(b));
+    return Status::success();
+  };
+  return def;
+}
+
+QuantizerDefinition xnnpackQuantizerDefinition() {
+  QuantizerDefinition def;
+  def.name = "xnnpack";
+  def.description = "XNNPACK (Arm / mobile): s8 activations, s8 symmetric "
+                    "weights in [-127, 127]";
+  def.options = {
+      boolOption("per_channel", "1",
+                 "per-channel weights (0: per tensor)"),
+      boolOption("dynamic", "0",
+                 "dynamic quantization of linear / matmul only"),
+      actObserverOption(),
+  };
+  def.create = [](const OptionValues &, std::unique_ptr<Quantizer> &out) {
+    // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
+    // HistogramObserver activations with eps 2^-12, weights qint8
+    // per_channel_symmetric in [-127, 127] with eps 2^-12 (XNNPACK's
+    // requantization-scale constraints).
+    Backend b;
+    b.name = "xnnpack";
+    b.actDtype = Dtype::kS8;
+    b.actMin = -128;
+    b.actMax = 127;
+    b.weightMin = -127;
+    b.weightMax = 127;
+    b.observerOptions = {{"eps", "0.000244140625"}};
+    b.hasReduceRange = false;
+    out = std::make_unique<PatternQuantizer>(std::move(b));
+    return Status::success();
+  };
+  return def;
+}
+
+std::vector<QuantizerDefinition> builtinQuantizerDefinitions() {
+  std::vector<QuantizerDefinition> defs;
+  defs.push_back(x86QuantizerDefinition());
+  defs.push_back(xnnpackQuantizerDefinition());
+  return defs;
+}
+
+} // namespace qc::quantizer
