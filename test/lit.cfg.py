@@ -16,3 +16,8 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%qc_src", config.qc_src_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%node", "node"))
+# The build tree (test plugins, the SDK config) and the tools that build the
+# quantizer plugin example as an outside project would.
+config.substitutions.append(("%qc_obj_root", config.qc_obj_root))
+config.substitutions.append(("%cmake", getattr(config, "cmake_command", "cmake")))
+config.substitutions.append(("%cxx", getattr(config, "cxx_compiler", "c++")))
