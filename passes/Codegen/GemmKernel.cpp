@@ -35,8 +35,10 @@ using ::qc::codegen::QType;
 
 namespace {
 
-/// K groups per iteration of the main K loop.
-constexpr int64_t kUnroll = 4;
+/// K groups per iteration of the main K loop: 16 K values for the dot
+/// products, 32 for smmla; 4 for AVX2, whose 16 registers spill when more
+/// groups' operands are scheduled together.
+int64_t getUnroll(GemmIsa isa) { return isa == GemmIsa::X86Avx2 ? 2 : 4; }
 
 class GemmKernelBuilder {
 public:
@@ -103,8 +105,18 @@ private:
   /// only the first kRem bytes are read and the rest are zero.
   Value loadActivationGroup(Value row, Value kOffset, bool tail);
   /// One K group for the whole tile: returns the updated accumulators.
+  /// \p operands, when given, are the rows' activation operands already in
+  /// the multiply's form (see avx2PairOperands).
   SmallVector<Value> multiplyGroup(ValueRange accs, ArrayRef<Value> rows,
-                                   Value kOffset, Value weights, bool tail);
+                                   Value kOffset, Value weights, bool tail,
+                                   ArrayRef<Value> operands = {});
+  /// AVX2: the operands of two consecutive K pairs of every row from one
+  /// 4-byte broadcast (a load, no shuffle port) and two byte shuffles that
+  /// zero-extend each pair to 16-bit lanes.
+  std::pair<SmallVector<Value>, SmallVector<Value>>
+  avx2PairOperands(ArrayRef<Value> rows, Value kOffset);
+  /// u8 <-> s8 conversion into the variant's activation domain.
+  Value toDomain(Value group);
   /// Requantizes one output vector and stores it (masked when \p mask).
   void storeOutput(Value acc, Value bias, Value mult, Value address,
                    Value mask);
@@ -149,10 +161,50 @@ Value GemmKernelBuilder::loadActivationGroup(Value row, Value kOffset,
                                       ValueRange{zero}, /*alignment=*/1);
 }
 
+Value GemmKernelBuilder::toDomain(Value group) {
+  // u8 <-> s8 by flipping the top bit: a ^ 0x80 == a +- 128 (mod 256).
+  if (!info.activationDomain || *info.activationDomain == config.aType)
+    return group;
+  VectorType type = cast<VectorType>(group.getType());
+  return b.create<arith::XOrIOp>(loc, group,
+                                 splat(type, b.getI8IntegerAttr(-128)));
+}
+
+std::pair<SmallVector<Value>, SmallVector<Value>>
+GemmKernelBuilder::avx2PairOperands(ArrayRef<Value> rows, Value kOffset) {
+  VectorType bytes = VectorType::get({32}, i8);
+  VectorType words = VectorType::get({16}, i16);
+  Value zero = splat(bytes, b.getI8IntegerAttr(0));
+  // Every dword lane holds a[k], a[k+1], a[k+2], a[k+3]; lane bytes
+  // (x, 0, y, 0) make the 16-bit pair (x, y). Index 32 picks a zero.
+  SmallVector<int64_t> first, second;
+  for (int64_t lane = 0; lane < 8; ++lane)
+    for (int64_t byte : {0, 1}) {
+      first.append({4 * lane + byte, 32});
+      second.append({4 * lane + 2 + byte, 32});
+    }
+  SmallVector<Value> low, high;
+  for (Value row : rows) {
+    Value group = toDomain(load(VectorType::get({4}, i8), gep(row, kOffset)));
+    Value word = b.create<vector::ExtractOp>(
+        loc, b.create<vector::BitCastOp>(loc, VectorType::get({1}, i32), group),
+        ArrayRef<int64_t>{0});
+    Value broadcast = b.create<vector::BitCastOp>(
+        loc, bytes, b.create<vector::BroadcastOp>(loc, accType, word));
+    low.push_back(b.create<vector::BitCastOp>(
+        loc, words, b.create<vector::ShuffleOp>(loc, broadcast, zero, first)));
+    high.push_back(b.create<vector::BitCastOp>(
+        loc, words,
+        b.create<vector::ShuffleOp>(loc, broadcast, zero, second)));
+  }
+  return {low, high};
+}
+
 SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
                                                     ArrayRef<Value> rows,
                                                     Value kOffset,
-                                                    Value weights, bool tail) {
+                                                    Value weights, bool tail,
+                                                    ArrayRef<Value> operands) {
   int64_t nVectors = config.nVectors;
   SmallVector<Value> w;
   for (int64_t v = 0; v < nVectors; ++v) {
@@ -167,16 +219,6 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
     w.push_back(vec);
   }
 
-  // u8 <-> s8 by flipping the top bit: a ^ 0x80 == a +- 128 (mod 256).
-  bool flip = info.activationDomain && *info.activationDomain != config.aType;
-  auto toDomain = [&](Value group) {
-    if (!flip)
-      return group;
-    VectorType type = cast<VectorType>(group.getType());
-    return b.create<arith::XOrIOp>(loc, group,
-                                   splat(type, b.getI8IntegerAttr(-128)))
-        .getResult();
-  };
   // The 32 bits of one row's group, replicated into every lane.
   auto broadcastGroup = [&](Value group32) {
     Value word = b.create<vector::ExtractOp>(
@@ -197,8 +239,8 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
     for (size_t pair = 0; pair < rows.size() / 2; ++pair) {
       Value top = loadActivationGroup(rows[2 * pair], kOffset, tail);
       Value bottom = loadActivationGroup(rows[2 * pair + 1], kOffset, tail);
-      Value block = toDomain(
-          b.create<vector::ShuffleOp>(loc, top, bottom, concat).getResult());
+      Value block =
+          toDomain(b.create<vector::ShuffleOp>(loc, top, bottom, concat));
       for (int64_t v = 0; v < nVectors; ++v) {
         Value &acc = result[pair * nVectors + v];
         acc = b.create<arm_neon::SmmlaOp>(loc, accType, acc, block, w[v]);
@@ -208,20 +250,20 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
   }
 
   for (size_t r = 0; r < rows.size(); ++r) {
-    Value group = loadActivationGroup(rows[r], kOffset, tail);
     Value operand;
-    if (config.isa == GemmIsa::X86Avx2) {
-      // Widen the two K values to 16 bits (zero- or sign-extended as their
-      // type says) so vpmaddwd's i16 x i16 products are exact.
-      VectorType wide = VectorType::get({2}, i16);
+    if (!operands.empty()) {
+      operand = operands[r];
+    } else if (config.isa == GemmIsa::X86Avx2) {
+      // Widen the two K values (in the u8 domain) to 16 bits so vpmaddwd's
+      // i16 x i16 products are exact.
+      Value group = toDomain(loadActivationGroup(rows[r], kOffset, tail));
       Value extended =
-          config.aType == QType::U8
-              ? b.create<arith::ExtUIOp>(loc, wide, group).getResult()
-              : b.create<arith::ExtSIOp>(loc, wide, group).getResult();
+          b.create<arith::ExtUIOp>(loc, VectorType::get({2}, i16), group);
       operand = b.create<vector::BitCastOp>(
           loc, VectorType::get({2 * info.columnsPerVector}, i16),
           broadcastGroup(extended));
     } else {
+      Value group = loadActivationGroup(rows[r], kOffset, tail);
       operand = broadcastGroup(toDomain(group));
       if (config.isa == GemmIsa::Aarch64Dotprod)
         operand = b.create<vector::BitCastOp>(loc, weightType, operand);
@@ -301,29 +343,42 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
   SmallVector<Value> accs(accCount, splat(accType, b.getI32IntegerAttr(0)));
   int64_t groupBytes = nVectors * info.vectorBytes;
 
-  // Main K loop, kUnroll groups per iteration, then the remaining whole
+  // Main K loop, getUnroll() groups per iteration, then the remaining whole
   // groups one at a time.
   Value zero = constI64(0);
+  int64_t unroll = getUnroll(config.isa);
   Value unrolledEnd = b.create<arith::SubIOp>(
-      loc, kGroups,
-      b.create<arith::RemUIOp>(loc, kGroups, constI64(kUnroll)));
+      loc, kGroups, b.create<arith::RemUIOp>(loc, kGroups, constI64(unroll)));
   auto groupLoop = [&](Value begin, Value end, int64_t step) {
     auto loop = b.create<scf::ForOp>(
         loc, begin, end, constI64(step), accs,
         [&](OpBuilder &, Location, Value g, ValueRange iterAccs) {
           SmallVector<Value> current(iterAccs.begin(), iterAccs.end());
+          // AVX2 reads 4 activation bytes (two of its K groups) at once;
+          // the step keeps those reads inside the block.
+          bool pairs = config.isa == GemmIsa::X86Avx2 && step % 2 == 0;
+          SmallVector<Value> nextOperands;
           for (int64_t u = 0; u < step; ++u) {
             Value group = add(g, constI64(u));
             Value kOffset = mul(group, constI64(info.kGroup));
             Value weights =
                 gep(weightTile, mul(group, constI64(groupBytes)));
-            current = multiplyGroup(current, rows, kOffset, weights, false);
+            SmallVector<Value> operands;
+            if (pairs && u % 2 == 0) {
+              auto [low, high] = avx2PairOperands(rows, kOffset);
+              operands = low;
+              nextOperands = high;
+            } else if (pairs) {
+              operands = nextOperands;
+            }
+            current = multiplyGroup(current, rows, kOffset, weights, false,
+                                    operands);
           }
           b.create<scf::YieldOp>(loc, current);
         });
     accs.assign(loop.getResults().begin(), loop.getResults().end());
   };
-  groupLoop(zero, unrolledEnd, kUnroll);
+  groupLoop(zero, unrolledEnd, unroll);
   groupLoop(unrolledEnd, kGroups, 1);
 
   // K tail: K % kGroup values, read with a masked load.

@@ -12,7 +12,7 @@ namespace {
 const GemmIsaInfo kIsaInfos[] = {
     {GemmIsa::X86Avx2, "x86-64-avx2", "x86_avx2", /*kGroup=*/2,
      /*columnsPerVector=*/8, /*vectorBytes=*/16, /*outputLanes=*/8,
-     /*activationDomain=*/std::nullopt, "x86_64-unknown-linux-gnu",
+     /*activationDomain=*/QType::U8, "x86_64-unknown-linux-gnu",
      "x86-64-v3", ""},
     {GemmIsa::X86AvxVnni, "x86-64-avxvnni", "x86_avxvnni", 4, 8, 32, 8,
      QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v3", "+avxvnni"},

@@ -24,8 +24,10 @@ namespace qc::codegen {
 
 /// The instruction-set variants of the GEMM kernel.
 enum class GemmIsa {
-  /// x86-64-v3 (AVX2, FMA, BMI2) without VNNI: u8/s8 widened to 16 bits and
-  /// multiplied with vpmaddwd, which cannot saturate.
+  /// x86-64-v3 (AVX2, FMA, BMI2) without VNNI: u8 activations (s8 shifted
+  /// by +128) and s8 weights widened to 16 bits and multiplied with
+  /// vpmaddwd, which cannot saturate (vpmaddubsw could: 255 * 127 * 2 >
+  /// 32767).
   X86Avx2,
   /// x86-64-v3 plus AVX-VNNI: 256-bit VEX vpdpbusd (u8 x s8).
   X86AvxVnni,
@@ -60,8 +62,8 @@ struct GemmIsaInfo {
   /// vector width).
   int64_t outputLanes;
   /// The domain the kernel converts activations into before multiplying:
-  /// U8 for vpdpbusd (u8 x s8), S8 for sdot/smmla (s8 x s8); nullopt when
-  /// the activations are used in their own type (AVX2 widens either).
+  /// U8 for vpdpbusd (u8 x s8) and the AVX2 zero-extension, S8 for
+  /// sdot/smmla (s8 x s8); nullopt would use them in their own type.
   std::optional<QType> activationDomain;
   /// Target triple, CPU and LLVM feature string the kernel is compiled for.
   std::string_view triple;

@@ -139,9 +139,9 @@ TEST(GemmLayout, ZeroPointIsFoldedIntoTheBiasInTheKernelsDomain) {
       {GemmIsa::X86Avx512Vnni, QType::U8, 200, 200},
       {GemmIsa::X86Avx512Vnni, QType::S8, -5, 123},
       {GemmIsa::X86AvxVnni, QType::S8, 127, 255},
-      // AVX2 widens either type as it is.
+      // AVX2 zero-extends u8 pairs to 16 bits: s8 is shifted by +128 too.
       {GemmIsa::X86Avx2, QType::U8, 3, 3},
-      {GemmIsa::X86Avx2, QType::S8, -128, -128},
+      {GemmIsa::X86Avx2, QType::S8, -128, 0},
       // sdot / smmla multiply s8: u8 activations are shifted by -128.
       {GemmIsa::Aarch64Dotprod, QType::U8, 255, 127},
       {GemmIsa::Aarch64I8mm, QType::U8, 0, -128},
