@@ -154,6 +154,15 @@ FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
     return module.emitError() << "translation to LLVM IR failed";
   llvmModule->setTargetTriple(target.triple);
   llvmModule->setDataLayout((*machine)->createDataLayout());
+  // The functions carry their CPU and features, so the IR keeps them when it
+  // is linked into other modules (LTO) or compiled by other tools.
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr("target-cpu", target.cpu);
+    if (!target.features.empty())
+      function.addFnAttr("target-features", target.features);
+  }
 
   {
     // The standard -O3 pipeline, with the target's cost model.
