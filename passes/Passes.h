@@ -26,6 +26,25 @@ struct SimplifyOptions {
 /// Adds the `qc-simplify` sequence to `pm` (which must nest on func.func).
 void buildSimplifyPipeline(OpPassManager &pm, const SimplifyOptions &options);
 
+/// Options of post-training quantization (PyTorch PT2E's flow): simplify,
+/// annotate with a Quantizer, prepare (observers), calibrate, convert.
+struct PTQOptions {
+  SimplifyOptions simplify;
+  /// Quantizers for qc-annotate: NAME[,OPTION=VALUE...] entries separated by
+  /// ';' (e.g. "x86,per_channel=0").
+  std::string quantizer = "x86";
+  /// Quantizer plugin libraries to load first.
+  std::vector<std::string> plugins;
+};
+
+/// The first part, up to calibration: qc-simplify, qc-annotate, qc-prepare
+/// (on func.func; `pm` must nest on func.func).
+void buildPTQPreparePipeline(OpPassManager &pm, const PTQOptions &options);
+
+/// The part after calibration: qc-convert, then qc-dce (float weights that
+/// became integer constants).
+void buildPTQConvertPipeline(OpPassManager &pm);
+
 /// Registers the qc pipelines (`qc-simplify`, ...) with the global registry;
 /// the generated `registerQCPasses()` below registers the single passes.
 void registerQCPipelines();

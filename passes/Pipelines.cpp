@@ -17,12 +17,61 @@ void mlir::qc::buildSimplifyPipeline(OpPassManager &pm,
   pm.addPass(createQCDeadCodeElimination());
 }
 
+void mlir::qc::buildPTQPreparePipeline(OpPassManager &pm,
+                                       const PTQOptions &options) {
+  buildSimplifyPipeline(pm, options.simplify);
+  QCAnnotateOptions annotate;
+  annotate.quantizer = options.quantizer;
+  annotate.plugins = llvm::join(options.plugins, ";");
+  pm.addPass(createQCAnnotate(annotate));
+  pm.addPass(createQCPrepare());
+}
+
+void mlir::qc::buildPTQConvertPipeline(OpPassManager &pm) {
+  pm.addPass(createQCConvert());
+  pm.addPass(createQCDeadCodeElimination());
+}
+
 namespace {
 struct SimplifyPipelineOptions
     : public PassPipelineOptions<SimplifyPipelineOptions> {
   Option<std::string> inputShapes{
       *this, "input-shapes",
       llvm::cl::desc("NAME:D0,D1,... bindings; ';' separates several")};
+};
+
+struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
+  Option<std::string> inputShapes{
+      *this, "input-shapes",
+      llvm::cl::desc("NAME:D0,D1,... bindings; ';' separates several")};
+  Option<std::string> quantizer{
+      *this, "quantizer",
+      llvm::cl::desc("Quantizers: NAME[,OPTION=VALUE...] entries separated "
+                     "by ';'"),
+      llvm::cl::init("x86")};
+  Option<std::string> plugins{
+      *this, "plugins",
+      llvm::cl::desc("Quantizer plugin libraries, separated by ';'")};
+  // qc-ptq only: calibration.
+  Option<std::string> data{
+      *this, "data",
+      llvm::cl::desc("Calibration data: FILE.npy, FILE.npz or a directory")};
+  Option<std::string> observer{
+      *this, "observer",
+      llvm::cl::desc("Observer kind for activations (overrides the specs)")};
+  Option<int64_t> maxSamples{*this, "max-samples",
+                             llvm::cl::desc("Use at most this many samples"),
+                             llvm::cl::init(-1)};
+
+  mlir::qc::PTQOptions toOptions() const {
+    mlir::qc::PTQOptions options;
+    if (!inputShapes.empty())
+      options.simplify.inputShapes.push_back(inputShapes);
+    options.quantizer = quantizer;
+    if (!plugins.empty())
+      options.plugins.push_back(plugins);
+    return options;
+  }
 };
 } // namespace
 
@@ -35,5 +84,28 @@ void mlir::qc::registerQCPipelines() {
         if (!opts.inputShapes.empty())
           options.inputShapes.push_back(opts.inputShapes);
         buildSimplifyPipeline(pm.nest<func::FuncOp>(), options);
+      });
+  PassPipelineRegistration<PTQPipelineOptions>(
+      "qc-ptq-prepare",
+      "Quantization up to calibration: qc-simplify, qc-annotate, qc-prepare",
+      [](OpPassManager &pm, const PTQPipelineOptions &opts) {
+        buildPTQPreparePipeline(pm.nest<func::FuncOp>(), opts.toOptions());
+      });
+  PassPipelineRegistration<>(
+      "qc-ptq-convert", "Quantization after calibration: qc-convert, qc-dce",
+      [](OpPassManager &pm) { buildPTQConvertPipeline(pm.nest<func::FuncOp>()); });
+  PassPipelineRegistration<PTQPipelineOptions>(
+      "qc-ptq",
+      "The whole post-training quantization flow (as `qc quantize`): "
+      "qc-ptq-prepare, qc-calibrate with `data`, qc-ptq-convert",
+      [](OpPassManager &pm, const PTQPipelineOptions &opts) {
+        OpPassManager &fpm = pm.nest<func::FuncOp>();
+        buildPTQPreparePipeline(fpm, opts.toOptions());
+        QCCalibrateOptions calibrate;
+        calibrate.data = opts.data;
+        calibrate.observer = opts.observer;
+        calibrate.maxSamples = opts.maxSamples;
+        fpm.addPass(createQCCalibrate(calibrate));
+        buildPTQConvertPipeline(fpm);
       });
 }

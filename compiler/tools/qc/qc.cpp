@@ -6,13 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
+#include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -31,6 +34,8 @@ commands:
   import   MODEL.onnx -o MODEL.mlir        import an ONNX model into the qc dialect
   run      MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir DIR
                                            run a model with the reference executor
+  quantize MODEL(.onnx|.mlir) --quantizer x86|xnnpack[,OPTIONS] --calib DATA -o MODEL.q.mlir
+                                           post-training int8 quantization (Q/DQ form)
 
 Run `qc <command> --help` for a command's options.
 )";
@@ -127,10 +132,114 @@ int runCommand(int argc, char **argv) {
   }
   return 0;
 }
+int quantizeCommand(int argc, char **argv) {
+  ModelFlags flags;
+  cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
+                              cl::value_desc("file"), cl::init("-")};
+  cl::opt<std::string> quantizer{
+      "quantizer",
+      cl::desc("Quantizer and options: x86 | xnnpack[,per_channel=0|1,...]; "
+               "';' separates several, applied in order"),
+      cl::value_desc("NAME[,OPTION=VALUE...]")};
+  cl::list<std::string> plugins{
+      "quantizer-plugin",
+      cl::desc("Load a Quantizer plugin (shared library) first (repeatable)"),
+      cl::value_desc("LIB.so")};
+  cl::opt<std::string> calib{
+      "calib",
+      cl::desc("Calibration data: FILE.npy (samples along axis 0), FILE.npz "
+               "(one array per input name) or a directory of .npy / .npz "
+               "files (one sample or batch each, sorted by name)"),
+      cl::value_desc("DATA")};
+  cl::opt<std::string> observer{
+      "observer",
+      cl::desc("Observer for activations, overriding the quantizer's: "
+               "minmax | moving_average | histogram | percentile | entropy"),
+      cl::value_desc("KIND")};
+  cl::opt<int64_t> maxSamples{
+      "max-calib-samples",
+      cl::desc("Calibrate with at most N samples (default: all)"),
+      cl::value_desc("N"), cl::init(-1)};
+  cl::opt<int64_t> calibBatch{
+      "calib-batch",
+      cl::desc("Samples per calibration run (default: the model's static "
+               "batch size, else 1)"),
+      cl::value_desc("N"), cl::init(0)};
+  cl::opt<bool> quiet{"quiet",
+                      cl::desc("No progress bar and no calibration summary")};
+  registerMLIRFlags();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qc quantize: post-training int8 quantization\n\n"
+      "  qc quantize MODEL.onnx --quantizer x86|xnnpack[,OPTIONS] --calib DATA "
+      "-o MODEL.q.mlir\n\n"
+      "Runs qc-simplify, qc-annotate (the quantizer), qc-prepare, calibration "
+      "with the reference executor and qc-convert. The result is the Q/DQ "
+      "program (qc.quantize / qc.dequantize, integer weights) that `qc run` "
+      "executes.\n");
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  auto fail = [&](const Twine &message) {
+    emitError(UnknownLoc::get(&context)) << message;
+    return 1;
+  };
+  if (quantizer.empty())
+    return fail("quantize needs a quantizer: --quantizer x86 or --quantizer "
+                "xnnpack (options after a comma, e.g. x86,per_channel=0)");
+  if (calib.empty())
+    return fail("quantize needs calibration data: --calib DATA (.npy, .npz or "
+                "a directory of .npy / .npz files)");
+  if (maxSamples.getNumOccurrences() && maxSamples <= 0)
+    return fail("--max-calib-samples must be positive, got " +
+                Twine(static_cast<int64_t>(maxSamples)));
+  if (calibBatch < 0)
+    return fail("--calib-batch must be positive, got " +
+                Twine(static_cast<int64_t>(calibBatch)));
+
+  mlir::qc::QuantizeOptions options;
+  options.load = flags.loadOptions();
+  options.quantizer = quantizer;
+  options.plugins.assign(plugins.begin(), plugins.end());
+  options.calibrationData = calib;
+  options.data.maxSamples = maxSamples;
+  options.data.batchSize = calibBatch;
+  if (!observer.empty()) {
+    if (std::string m = mlir::qc::checkActivationObserver(observer);
+        !m.empty())
+      return fail("--observer '" + observer + "': " + m);
+    options.calibration.activationObserver = observer;
+  }
+  if (quiet)
+    options.calibration.progress = mlir::qc::CalibrationOptions::Progress::None;
+
+  mlir::qc::QuantizeReport report;
+  OwningOpRef<ModuleOp> module =
+      mlir::qc::quantizeModel(context, flags.model, options, &report);
+  if (!module)
+    return 1;
+  // Exporters of the quantized program (e.g. ONNX QDQ) take `*module` here.
+  if (failed(mlir::qc::writeModule(*module, output)))
+    return 1;
+  if (!quiet) {
+    const mlir::qc::CalibrationStats &s = report.calibration;
+    llvm::errs() << llvm::format(
+        "qc: calibrated %lld observers (%lld qc.observe ops) with %lld "
+        "samples in %lld runs, %.2f s (%.1f samples/s)\n",
+        static_cast<long long>(s.observers),
+        static_cast<long long>(s.observeOps),
+        static_cast<long long>(s.samples), static_cast<long long>(s.batches),
+        s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
+  }
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Quantizers may name qc passes in textual pipelines
+  // (transformForAnnotation), so the qc passes are registered as in qc-opt.
+  mlir::qc::registerQCPasses();
+  mlir::qc::registerQCPipelines();
   if (argc < 2) {
     llvm::errs() << kUsage;
     return 2;
@@ -150,6 +259,8 @@ int main(int argc, char **argv) {
     return importCommand(n, args.data());
   if (command == "run")
     return runCommand(n, args.data());
+  if (command == "quantize")
+    return quantizeCommand(n, args.data());
   llvm::errs() << "qc: error: unknown command '" << command << "'\n\n"
                << kUsage;
   return 2;

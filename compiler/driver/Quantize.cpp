@@ -1,0 +1,64 @@
+//===- Quantize.cpp - the `qc quantize` flow ------------------------------===//
+#include "compiler/driver/Quantize.h"
+
+#include "passes/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+using namespace mlir::qc;
+
+OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
+                                              const std::string &path,
+                                              const QuantizeOptions &options,
+                                              QuantizeReport *report) {
+  // Load without simplifying: the PTQ pipeline starts with qc-simplify, so
+  // `qc quantize` and `qc-opt --qc-ptq-prepare` run the same sequence.
+  LoadOptions load = options.load;
+  load.simplify = false;
+  // Shape bindings are applied by the pipeline's qc-shape-inference.
+  std::vector<std::string> bindings = std::move(load.inputShapes);
+  load.inputShapes.clear();
+  OwningOpRef<ModuleOp> module = loadModel(context, path, load);
+  if (!module)
+    return nullptr;
+  FailureOr<func::FuncOp> func = getEntryFunction(*module);
+  if (failed(func))
+    return nullptr;
+
+  PTQOptions ptq;
+  for (std::string b : bindings) {
+    // The CLI form NAME=D0,... is the pass option's NAME:D0,...
+    if (size_t eq = b.find('='); eq != std::string::npos)
+      b[eq] = ':';
+    ptq.simplify.inputShapes.push_back(b);
+  }
+  ptq.quantizer = options.quantizer;
+  ptq.plugins = options.plugins;
+  PassManager prepare(&context, ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(prepare)))
+    return nullptr;
+  buildPTQPreparePipeline(prepare.nest<func::FuncOp>(), ptq);
+  if (failed(prepare.run(*module)))
+    return nullptr;
+
+  FailureOr<std::unique_ptr<CalibrationData>> data =
+      CalibrationData::open(*func, options.calibrationData, options.data);
+  if (failed(data))
+    return nullptr;
+  FailureOr<CalibrationStats> stats =
+      calibrate(*func, **data, options.calibration);
+  if (failed(stats))
+    return nullptr;
+  if (report)
+    report->calibration = *stats;
+
+  PassManager convert(&context, ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(convert)))
+    return nullptr;
+  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+  if (failed(convert.run(*module)))
+    return nullptr;
+  return module;
+}
