@@ -23,3 +23,10 @@ echo "== qc run: reference executor on $(/usr/bin/python3 -c "import numpy as np
 echo "== accuracy (float, reference executor)"
 /usr/bin/python3 "$EX/accuracy.py" "$OUT/float/logits.npy" "$EX/test_labels.npy" \
   --reference "$EX/test_logits_ref.npy"
+
+# --- Quantization flow ------------------------------------------------------
+# Post-training int8 quantization with both built-in quantizers (x86,
+# xnnpack), calibrated on 200 training images, and float vs int8 accuracy on
+# the same held-out digits (examples/mnist/quantize.sh).
+echo "== qc quantize: int8 with the x86 and xnnpack quantizers, float vs int8 accuracy"
+QC="$QC" "$EX/quantize.sh" --out "$OUT/quant"
