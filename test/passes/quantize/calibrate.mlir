@@ -31,3 +31,26 @@ func.func @linear(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x2xf32> {
   return %2 : tensor<1x2xf32>
 }
 
+
+// -----
+
+// How a spec's range maps to PyTorch's observer configuration (expected
+// values: torch.ao.quantization.MinMaxObserver on the same three samples):
+// ui8 [0, 127] is reduce_range (scale 0.0314960629, zp 32); i8 [-64, 63]
+// symmetric is reduce_range (0.0472440943, 0); ui8 [0, 255] symmetric is the
+// default range (zp 128); ui8 [0, 200] symmetric is a custom range (zp
+// 100, the midpoint); i8 [-100, 100] affine a custom range (0.02, -50).
+// ALL-LABEL: func.func @ranges
+// ALL: id = 0 : i64, scale = array<f32: 0.0314960629>, {{.*}}, zero_point = array<i64: 32>
+// ALL: id = 1 : i64, scale = array<f32: 0.0472440943>, {{.*}}, zero_point = array<i64: 0>
+// ALL: id = 2 : i64, scale = array<f32: 0.0235294122>, {{.*}}, zero_point = array<i64: 128>
+// ALL: id = 3 : i64, scale = array<f32: 3.000000e-02>, {{.*}}, zero_point = array<i64: 100>
+// ALL: id = 4 : i64, scale = array<f32: 2.000000e-02>, {{.*}}, zero_point = array<i64: -50>
+func.func @ranges(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x4xf32> {
+  %0 = qc.observe %x {id = 0 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 127, symmetric = false, observer = "minmax">} : tensor<1x4xf32>
+  %1 = qc.observe %0 {id = 1 : i64, spec = #qc.spec<dtype = i8, quant_min = -64, quant_max = 63, symmetric = true, observer = "minmax">} : tensor<1x4xf32>
+  %2 = qc.observe %1 {id = 2 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = true, observer = "minmax">} : tensor<1x4xf32>
+  %3 = qc.observe %2 {id = 3 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 200, symmetric = true, observer = "minmax">} : tensor<1x4xf32>
+  %4 = qc.observe %3 {id = 4 : i64, spec = #qc.spec<dtype = i8, quant_min = -100, quant_max = 100, symmetric = false, observer = "minmax">} : tensor<1x4xf32>
+  return %4 : tensor<1x4xf32>
+}
