@@ -2,7 +2,6 @@
 // RUN: qc-opt %s --qc-calibrate="data=%t/x.npy" --split-input-file | FileCheck %s --check-prefix=ALL
 // RUN: qc-opt %s --qc-calibrate="data=%t/dir" --split-input-file | FileCheck %s --check-prefix=ALL
 // RUN: qc-opt %s --qc-calibrate="data=%t/x.npy max-samples=1" --split-input-file | FileCheck %s --check-prefix=FIRST
-// RUN: qc-opt %s --qc-calibrate="data=%t/x.npy batch-size=2" --split-input-file | FileCheck %s --check-prefix=ALL
 // RUN: qc-opt %s --qc-calibrate="data=%t/x.npy observer=histogram" --split-input-file | FileCheck %s --check-prefix=HIST
 
 // Activation: min/max over all samples -1 and 3, ui8 affine: scale =

@@ -18,6 +18,7 @@ x = np.array([[[0.0, 1.0, 2.0, -1.0]],
               [[0.5, 3.0, 0.0, 0.0]],
               [[-0.5, 0.25, 1.0, 2.0]]], dtype=np.float32)
 np.save(os.path.join(out, "x.npy"), x)
+np.save(os.path.join(out, "x2d.npy"), x[:, 0, :])  # [3, 4]: rows are batch rows
 np.save(os.path.join(out, "x_f64.npy"), x.astype(np.float64))
 np.save(os.path.join(out, "x_rank2.npy"), x[:, 0, :2])
 np.save(os.path.join(out, "x_empty.npy"), np.zeros((0, 1, 4), np.float32))
