@@ -120,8 +120,11 @@ private:
   /// Requantizes one output vector and stores it (masked when \p mask).
   void storeOutput(Value acc, Value bias, Value mult, Value address,
                    Value mask);
-  /// One mr x nr tile at rows m0.., tile column index `tile`.
-  void buildTile(int64_t mr, Value m0, Value tile, bool partial);
+  /// One mr x nr tile at rows m0.., tile column index `tile`, computing
+  /// only its first \p vectors weight vectors (the rest of a last, partial
+  /// tile is zero padding).
+  void buildTile(int64_t mr, Value m0, Value tile, bool partial,
+                 int64_t vectors);
   /// All column tiles for rows m0 .. m0 + mr.
   void buildRowBlock(int64_t mr, Value m0);
 
@@ -138,6 +141,9 @@ private:
   bool isI8mm;
   VectorType accType, weightType, groupType, outI32, outF32, outI8;
   int64_t lanes;
+  /// Weight vectors of the tile being built (config.nVectors except in a
+  /// narrowed last tile).
+  int64_t tileVectors = 0;
 
   // Function arguments.
   Value a, lda, packedB, bias, mult, c, ldc, m, n, k, zpOut, qmin, qmax;
@@ -205,7 +211,7 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
                                                     Value kOffset,
                                                     Value weights, bool tail,
                                                     ArrayRef<Value> operands) {
-  int64_t nVectors = config.nVectors;
+  int64_t nVectors = tileVectors;
   SmallVector<Value> w;
   for (int64_t v = 0; v < nVectors; ++v) {
     Value vec =
@@ -328,8 +334,9 @@ void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
 }
 
 void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
-                                  bool partial) {
-  int64_t nVectors = config.nVectors;
+                                  bool partial, int64_t vectors) {
+  int64_t nVectors = vectors;
+  tileVectors = vectors;
   int64_t nr = config.nr();
   // Row pointers; smmla works on row pairs, and a missing second row reads
   // the last real row again (its results are not stored).
@@ -341,7 +348,8 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
 
   int64_t accCount = accumulatorRows(mr) * nVectors;
   SmallVector<Value> accs(accCount, splat(accType, b.getI32IntegerAttr(0)));
-  int64_t groupBytes = nVectors * info.vectorBytes;
+  // The packed stride of a group is always the full tile's.
+  int64_t groupBytes = config.nVectors * info.vectorBytes;
 
   // Main K loop, getUnroll() groups per iteration, then the remaining whole
   // groups one at a time.
@@ -396,7 +404,7 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
   accs.assign(tailIf.getResults().begin(), tailIf.getResults().end());
 
   // Per-row output vectors of `lanes` columns.
-  int64_t outputsPerRow = nr / lanes;
+  int64_t outputsPerRow = nVectors * info.columnsPerVector / lanes;
   SmallVector<SmallVector<Value>> outputs(mr);
   for (int64_t r = 0; r < mr; ++r) {
     if (!isI8mm) {
@@ -443,16 +451,27 @@ void GemmKernelBuilder::buildRowBlock(int64_t mr, Value m0) {
   Value fullTiles = b.create<arith::DivUIOp>(loc, n, nr);
   b.create<scf::ForOp>(loc, constI64(0), fullTiles, constI64(1), ValueRange{},
                        [&](OpBuilder &, Location, Value tile, ValueRange) {
-                         buildTile(mr, m0, tile, /*partial=*/false);
+                         buildTile(mr, m0, tile, /*partial=*/false,
+                                   config.nVectors);
                          b.create<scf::YieldOp>(loc);
                        });
-  Value hasPartial = b.create<arith::CmpIOp>(
-      loc, arith::CmpIPredicate::ne, b.create<arith::RemUIOp>(loc, n, nr),
-      constI64(0));
-  b.create<scf::IfOp>(loc, hasPartial, [&](OpBuilder &, Location) {
-    buildTile(mr, m0, fullTiles, /*partial=*/true);
-    b.create<scf::YieldOp>(loc);
-  });
+  // The last, partial tile computes only the weight vectors that hold real
+  // columns: ceil(left / columnsPerVector), rounded up to pairs for smmla.
+  // One specialized body per count; the count is known only at run time.
+  Value left = b.create<arith::RemUIOp>(loc, n, nr);
+  int64_t perVector = info.columnsPerVector * (isI8mm ? 2 : 1);
+  Value used = b.create<arith::DivUIOp>(
+      loc, add(left, constI64(perVector - 1)), constI64(perVector));
+  for (int64_t units = 1; units * (isI8mm ? 2 : 1) <= config.nVectors;
+       ++units) {
+    Value match = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, used,
+                                          constI64(units));
+    b.create<scf::IfOp>(loc, match, [&](OpBuilder &, Location) {
+      buildTile(mr, m0, fullTiles, /*partial=*/true,
+                units * (isI8mm ? 2 : 1));
+      b.create<scf::YieldOp>(loc);
+    });
+  }
 }
 
 void GemmKernelBuilder::buildBody(func::FuncOp func) {
