@@ -1,7 +1,8 @@
 //===- qc-kernelgen.cpp - emit qc's int8 GEMM kernels ---------------------===//
 //
 // qc-kernelgen --target=x86-64-avx512vnni [--kernel=u8u8[:6x64]]...
-//              [--emit=obj|asm|llvm|llvm-dialect|mlir] -o FILE [--header=H]
+//              [--emit=obj|asm|llvm|llvm-dialect|mlir] [--cpu=C --features=F]
+//              -o FILE [--header=H]
 //
 // Builds the kernels with the passes/Codegen library (the same code
 // `qc compile` uses) and writes them as an object file, assembly, LLVM IR or
@@ -38,6 +39,13 @@ static llvm::cl::opt<std::string>
          llvm::cl::desc("obj | asm | llvm | llvm-dialect | mlir"));
 static llvm::cl::opt<std::string> output("o", llvm::cl::Required,
                                          llvm::cl::desc("output file"));
+static llvm::cl::opt<std::string>
+    cpu("cpu", llvm::cl::desc("LLVM CPU to tune for instead of the variant's "
+                              "(e.g. sapphirerapids, neoverse-v1)"));
+static llvm::cl::opt<std::string> features(
+    "features",
+    llvm::cl::desc("LLVM feature string instead of the variant's; it must "
+                   "keep the variant's instructions"));
 static llvm::cl::opt<std::string>
     header("header", llvm::cl::desc("also write a C header declaring the "
                                     "kernels to this file"));
@@ -146,8 +154,16 @@ int main(int argc, char **argv) {
       llvm::errs() << "qc-kernelgen: error: unknown --emit=" << emit << "\n";
       return 1;
     }
+    std::optional<mlir::qc::TargetSpec> target;
+    if (!cpu.empty() || features.getNumOccurrences()) {
+      target = mlir::qc::getTargetSpec(*isa);
+      if (!cpu.empty())
+        target->cpu = cpu;
+      if (features.getNumOccurrences())
+        target->features = features;
+    }
     FailureOr<std::string> result =
-        mlir::qc::generateGemmKernels(context, configs, kind);
+        mlir::qc::generateGemmKernels(context, configs, kind, target);
     if (failed(result))
       return 1;
     text = std::move(*result);
