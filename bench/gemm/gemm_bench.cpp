@@ -90,25 +90,28 @@ const Shape kShapes[] = {
 double threadSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 double wallSeconds() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  return static_cast<double>(ts.tv_sec) +
+         1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 /// Best (smallest) seconds per call of \p body over \p reps repetitions of
 /// at least \p minSeconds each. Calls run in batches of about a millisecond:
 /// reading the thread CPU clock is a system call (microseconds in a VM),
 /// which must not be charged to short calls.
-template <typename F> double bestSecondsPerCall(F &&body, int reps,
-                                                double minSeconds) {
+template <typename F>
+double bestSecondsPerCall(F &&body, int reps, double minSeconds) {
   double start = threadSeconds();
   body(); // warm caches and pages
   double once = threadSeconds() - start;
-  int64_t batch = std::max<int64_t>(1, static_cast<int64_t>(1e-3 / std::max(once, 1e-9)));
+  int64_t batch =
+      std::max<int64_t>(1, static_cast<int64_t>(1e-3 / std::max(once, 1e-9)));
   double best = 1e30;
   for (int r = 0; r < reps; ++r) {
     int64_t calls = 0;
@@ -133,17 +136,17 @@ template <typename F> double bestSecondsPerCall(F &&body, int reps,
 // the frequency licence it runs the kernels at but never limits the loop.
 #define QC_IMUL "imul %0, %0\n\t"
 #define QC_VNNI512(A, B)                                                       \
-  "vpdpbusd %%zmm16, %%zmm17, %%zmm" #A "\n\t"                                  \
+  "vpdpbusd %%zmm16, %%zmm17, %%zmm" #A "\n\t"                                 \
   "vpdpbusd %%zmm16, %%zmm17, %%zmm" #B "\n\t"
 #define QC_VNNI256(A, B)                                                       \
-  "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm" #A "\n\t"                          \
+  "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm" #A "\n\t"                         \
   "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm" #B "\n\t"
 #define QC_MADDWD(A, B)                                                        \
-  "vpmaddwd %%ymm12, %%ymm13, %%ymm" #A "\n\t"                                  \
+  "vpmaddwd %%ymm12, %%ymm13, %%ymm" #A "\n\t"                                 \
   "vpmaddwd %%ymm12, %%ymm13, %%ymm" #B "\n\t"
 // 4 multiplies (12 cycles) and 8 independent vector instructions.
 #define QC_CLOCK_LOOP(VEC)                                                     \
-  "1:\n\t" QC_IMUL VEC(0, 1) QC_IMUL VEC(2, 3) QC_IMUL VEC(4, 5)                \
+  "1:\n\t" QC_IMUL VEC(0, 1) QC_IMUL VEC(2, 3) QC_IMUL VEC(4, 5)               \
       QC_IMUL VEC(6, 7) "dec %1\n\tjnz 1b\n\t"
 #define QC_NO_VEC(A, B) ""
 #define QC_VEC_CLOBBERS                                                        \
@@ -160,26 +163,29 @@ double measureCoreHz(std::optional<GemmIsa> isa, int reps) {
                if (!isa)
                  __asm__ volatile(QC_CLOCK_LOOP(QC_NO_VEC) : "+r"(x), "+r"(n));
                else if (*isa == GemmIsa::X86Avx512Vnni)
-                 __asm__ volatile("vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
-                                  "vpxord %%zmm17, %%zmm17, %%zmm17\n\t"
-                                  QC_CLOCK_LOOP(QC_VNNI512) "vzeroupper"
-                                  : "+r"(x), "+r"(n)
-                                  :
-                                  : QC_VEC_CLOBBERS, "xmm16", "xmm17", "cc");
+                 __asm__ volatile(
+                     "vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
+                     "vpxord %%zmm17, %%zmm17, %%zmm17\n\t" QC_CLOCK_LOOP(
+                         QC_VNNI512) "vzeroupper"
+                     : "+r"(x), "+r"(n)
+                     :
+                     : QC_VEC_CLOBBERS, "xmm16", "xmm17", "cc");
                else if (*isa == GemmIsa::X86AvxVnni)
-                 __asm__ volatile("vpxor %%ymm12, %%ymm12, %%ymm12\n\t"
-                                  "vpxor %%ymm13, %%ymm13, %%ymm13\n\t"
-                                  QC_CLOCK_LOOP(QC_VNNI256) "vzeroupper"
-                                  : "+r"(x), "+r"(n)
-                                  :
-                                  : QC_VEC_CLOBBERS, "xmm12", "xmm13", "cc");
+                 __asm__ volatile(
+                     "vpxor %%ymm12, %%ymm12, %%ymm12\n\t"
+                     "vpxor %%ymm13, %%ymm13, %%ymm13\n\t" QC_CLOCK_LOOP(
+                         QC_VNNI256) "vzeroupper"
+                     : "+r"(x), "+r"(n)
+                     :
+                     : QC_VEC_CLOBBERS, "xmm12", "xmm13", "cc");
                else
-                 __asm__ volatile("vpxor %%ymm12, %%ymm12, %%ymm12\n\t"
-                                  "vpxor %%ymm13, %%ymm13, %%ymm13\n\t"
-                                  QC_CLOCK_LOOP(QC_MADDWD) "vzeroupper"
-                                  : "+r"(x), "+r"(n)
-                                  :
-                                  : QC_VEC_CLOBBERS, "xmm12", "xmm13", "cc");
+                 __asm__ volatile(
+                     "vpxor %%ymm12, %%ymm12, %%ymm12\n\t"
+                     "vpxor %%ymm13, %%ymm13, %%ymm13\n\t" QC_CLOCK_LOOP(
+                         QC_MADDWD) "vzeroupper"
+                     : "+r"(x), "+r"(n)
+                     :
+                     : QC_VEC_CLOBBERS, "xmm12", "xmm13", "cc");
              },
              reps, 0.0);
 }
@@ -200,53 +206,74 @@ double measureInstructionRate(GemmIsa isa, int reps) {
     uint64_t n = iterations;
     switch (isa) {
     case GemmIsa::X86Avx512Vnni:
-      __asm__ volatile(
-          "vpxord %%zmm16, %%zmm16, %%zmm16\n\tvpxord %%zmm17, %%zmm17, %%zmm17\n\t"
-          "1:\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm0\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm1\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm2\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm3\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm4\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm5\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm6\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm7\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm8\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm9\n\t"
-          "vpdpbusd %%zmm16, %%zmm17, %%zmm10\n\tvpdpbusd %%zmm16, %%zmm17, %%zmm11\n\t"
-          "dec %0\n\tjnz 1b\n\tvzeroupper"
-          : "+r"(n)
-          :
-          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-            "xmm8", "xmm9", "xmm10", "xmm11", "xmm16", "xmm17", "cc");
+      __asm__ volatile("vpxord %%zmm16, %%zmm16, %%zmm16\n\tvpxord %%zmm17, "
+                       "%%zmm17, %%zmm17\n\t"
+                       "1:\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm0\n\tvpdpbusd %%zmm16, "
+                       "%%zmm17, %%zmm1\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm2\n\tvpdpbusd %%zmm16, "
+                       "%%zmm17, %%zmm3\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm4\n\tvpdpbusd %%zmm16, "
+                       "%%zmm17, %%zmm5\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm6\n\tvpdpbusd %%zmm16, "
+                       "%%zmm17, %%zmm7\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm8\n\tvpdpbusd %%zmm16, "
+                       "%%zmm17, %%zmm9\n\t"
+                       "vpdpbusd %%zmm16, %%zmm17, %%zmm10\n\tvpdpbusd "
+                       "%%zmm16, %%zmm17, %%zmm11\n\t"
+                       "dec %0\n\tjnz 1b\n\tvzeroupper"
+                       : "+r"(n)
+                       :
+                       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                         "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm16",
+                         "xmm17", "cc");
       break;
     case GemmIsa::X86AvxVnni:
-      __asm__ volatile(
-          "vpxor %%ymm12, %%ymm12, %%ymm12\n\tvpxor %%ymm13, %%ymm13, %%ymm13\n\t"
-          "1:\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm0\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm1\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm2\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm3\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm4\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm5\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm6\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm7\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm8\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm9\n\t"
-          "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm10\n\t%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm11\n\t"
-          "dec %0\n\tjnz 1b\n\tvzeroupper"
-          : "+r"(n)
-          :
-          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-            "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "cc");
+      __asm__ volatile("vpxor %%ymm12, %%ymm12, %%ymm12\n\tvpxor %%ymm13, "
+                       "%%ymm13, %%ymm13\n\t"
+                       "1:\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm0\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm1\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm2\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm3\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm4\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm5\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm6\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm7\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm8\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm9\n\t"
+                       "%{vex%} vpdpbusd %%ymm12, %%ymm13, %%ymm10\n\t%{vex%} "
+                       "vpdpbusd %%ymm12, %%ymm13, %%ymm11\n\t"
+                       "dec %0\n\tjnz 1b\n\tvzeroupper"
+                       : "+r"(n)
+                       :
+                       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                         "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+                         "xmm13", "cc");
       break;
     default:
       // vpmaddwd alone (the multiply; the kernel also needs a vpaddd each).
-      __asm__ volatile(
-          "vpxor %%ymm12, %%ymm12, %%ymm12\n\tvpxor %%ymm13, %%ymm13, %%ymm13\n\t"
-          "1:\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm0\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm1\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm2\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm3\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm4\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm5\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm6\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm7\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm8\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm9\n\t"
-          "vpmaddwd %%ymm12, %%ymm13, %%ymm10\n\tvpmaddwd %%ymm12, %%ymm13, %%ymm11\n\t"
-          "dec %0\n\tjnz 1b\n\tvzeroupper"
-          : "+r"(n)
-          :
-          : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-            "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "cc");
+      __asm__ volatile("vpxor %%ymm12, %%ymm12, %%ymm12\n\tvpxor %%ymm13, "
+                       "%%ymm13, %%ymm13\n\t"
+                       "1:\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm0\n\tvpmaddwd %%ymm12, "
+                       "%%ymm13, %%ymm1\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm2\n\tvpmaddwd %%ymm12, "
+                       "%%ymm13, %%ymm3\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm4\n\tvpmaddwd %%ymm12, "
+                       "%%ymm13, %%ymm5\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm6\n\tvpmaddwd %%ymm12, "
+                       "%%ymm13, %%ymm7\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm8\n\tvpmaddwd %%ymm12, "
+                       "%%ymm13, %%ymm9\n\t"
+                       "vpmaddwd %%ymm12, %%ymm13, %%ymm10\n\tvpmaddwd "
+                       "%%ymm12, %%ymm13, %%ymm11\n\t"
+                       "dec %0\n\tjnz 1b\n\tvzeroupper"
+                       : "+r"(n)
+                       :
+                       : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                         "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+                         "xmm13", "cc");
       break;
     }
   };
@@ -329,8 +356,7 @@ int main(int argc, char **argv) {
   unsigned family = (l1.eax >> 8) & 0xF, model = (l1.eax >> 4) & 0xF;
   if (family == 6 || family == 15)
     model += ((l1.eax >> 16) & 0xF) << 4;
-  double scalarHz = measureCoreHz(std::nullopt, reps),
-         tscHz = measureTscHz();
+  double scalarHz = measureCoreHz(std::nullopt, reps), tscHz = measureTscHz();
   std::printf("machine: %s (CPUID family %u model %u), core clock %.3f GHz "
               "(scalar code), TSC %.3f GHz, single thread\n",
               cpuModelName().c_str(), family, model, scalarHz / 1e9,
@@ -352,12 +378,11 @@ int main(int argc, char **argv) {
   }
 
   std::mt19937 rng(42);
-  for (GemmIsa isa : {GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni,
-                      GemmIsa::X86Avx2}) {
+  for (GemmIsa isa :
+       {GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni, GemmIsa::X86Avx2}) {
     std::string target(getGemmIsaInfo(isa).targetName);
-    if (!isaFilter.empty() &&
-        std::find(isaFilter.begin(), isaFilter.end(), target) ==
-            isaFilter.end())
+    if (!isaFilter.empty() && std::find(isaFilter.begin(), isaFilter.end(),
+                                        target) == isaFilter.end())
       continue;
     if (std::string why = qc::codegen::test::whyUnavailable(isa);
         !why.empty()) {
@@ -375,9 +400,8 @@ int main(int argc, char **argv) {
                 "MAC; assumed %.1f/cycle = %.0f MAC/cycle, measured "
                 "%.2f/cycle = %.1f MAC/cycle\n",
                 target.c_str(), coreHz / 1e9, peak.instruction,
-                peak.instruction, peak.macsPerInstruction,
-                peak.assumedPerCycle, assumedPeak, measuredPerCycle,
-                measuredPeak);
+                peak.instruction, peak.macsPerInstruction, peak.assumedPerCycle,
+                assumedPeak, measuredPerCycle, measuredPeak);
     std::printf("%-36s %-20s %5s %5s %5s %9s %9s %7s %7s %9s %7s\n", "kernel",
                 "layer", "M", "N", "K", "us", "MAC/cyc", "%peak", "%meas",
                 "oneDNN", "qc/dnn");
@@ -424,17 +448,16 @@ int main(int argc, char **argv) {
         double macPerCycle = macs / (seconds * coreHz);
 
         std::string peerText = "-", ratioText = "-";
-        if (dnnl && &kernel == &*std::find_if(std::begin(kKernels),
-                                              std::end(kKernels),
-                                              [&](const Kernel &x) {
-                                                return x.isa == isa;
-                                              })) {
+        if (dnnl &&
+            &kernel ==
+                &*std::find_if(std::begin(kKernels), std::end(kKernels),
+                               [&](const Kernel &x) { return x.isa == isa; })) {
           std::vector<int32_t> cPeer(static_cast<size_t>(m * n));
           int32_t co = 0;
           double peerSeconds = bestSecondsPerCall(
               [&] {
-                dnnl('N', 'N', 'F', m, n, k, 1.0f, a.data(), k, 128,
-                     wKn.data(), n, 0, 0.0f, cPeer.data(), n, &co);
+                dnnl('N', 'N', 'F', m, n, k, 1.0f, a.data(), k, 128, wKn.data(),
+                     n, 0, 0.0f, cPeer.data(), n, &co);
               },
               reps, minMs / 1e3);
           double peerMacPerCycle = macs / (peerSeconds * coreHz);

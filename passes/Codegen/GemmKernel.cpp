@@ -200,8 +200,7 @@ GemmKernelBuilder::avx2PairOperands(ArrayRef<Value> rows, Value kOffset) {
     low.push_back(b.create<vector::BitCastOp>(
         loc, words, b.create<vector::ShuffleOp>(loc, broadcast, zero, first)));
     high.push_back(b.create<vector::BitCastOp>(
-        loc, words,
-        b.create<vector::ShuffleOp>(loc, broadcast, zero, second)));
+        loc, words, b.create<vector::ShuffleOp>(loc, broadcast, zero, second)));
   }
   return {low, high};
 }
@@ -214,8 +213,7 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
   int64_t nVectors = tileVectors;
   SmallVector<Value> w;
   for (int64_t v = 0; v < nVectors; ++v) {
-    Value vec =
-        load(weightType, gep(weights, constI64(v * info.vectorBytes)));
+    Value vec = load(weightType, gep(weights, constI64(v * info.vectorBytes)));
     if (config.isa == GemmIsa::X86Avx2)
       vec = b.create<arith::ExtSIOp>(
           loc, VectorType::get({info.vectorBytes}, i16), vec);
@@ -228,8 +226,8 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
   // The 32 bits of one row's group, replicated into every lane.
   auto broadcastGroup = [&](Value group32) {
     Value word = b.create<vector::ExtractOp>(
-        loc, b.create<vector::BitCastOp>(loc, VectorType::get({1}, i32),
-                                         group32),
+        loc,
+        b.create<vector::BitCastOp>(loc, VectorType::get({1}, i32), group32),
         ArrayRef<int64_t>{0});
     return b.create<vector::BroadcastOp>(
         loc, VectorType::get({info.columnsPerVector}, i32), word);
@@ -291,10 +289,10 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
                   .getResult(0);
         break;
       case GemmIsa::X86Avx2: {
-        Value products =
-            b.create<LLVM::CallIntrinsicOp>(loc, accType, "llvm.x86.avx2.pmadd.wd",
-                                            ValueRange{operand, w[v]})
-                .getResult(0);
+        Value products = b.create<LLVM::CallIntrinsicOp>(
+                              loc, accType, "llvm.x86.avx2.pmadd.wd",
+                              ValueRange{operand, w[v]})
+                             .getResult(0);
         acc = add(acc, products);
         break;
       }
@@ -369,8 +367,7 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
           for (int64_t u = 0; u < step; ++u) {
             Value group = add(g, constI64(u));
             Value kOffset = mul(group, constI64(info.kGroup));
-            Value weights =
-                gep(weightTile, mul(group, constI64(groupBytes)));
+            Value weights = gep(weightTile, mul(group, constI64(groupBytes)));
             SmallVector<Value> operands;
             if (pairs && u % 2 == 0) {
               auto [low, high] = avx2PairOperands(rows, kOffset);
@@ -379,8 +376,8 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
             } else if (pairs) {
               operands = nextOperands;
             }
-            current = multiplyGroup(current, rows, kOffset, weights, false,
-                                    operands);
+            current =
+                multiplyGroup(current, rows, kOffset, weights, false, operands);
           }
           b.create<scf::YieldOp>(loc, current);
         });
@@ -417,9 +414,9 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
     SmallVector<int64_t> pick = r % 2 == 0 ? SmallVector<int64_t>{0, 1, 4, 5}
                                            : SmallVector<int64_t>{2, 3, 6, 7};
     for (int64_t j = 0; j < outputsPerRow; ++j)
-      outputs[r].push_back(b.create<vector::ShuffleOp>(
-          loc, accs[pair * nVectors + 2 * j], accs[pair * nVectors + 2 * j + 1],
-          pick));
+      outputs[r].push_back(
+          b.create<vector::ShuffleOp>(loc, accs[pair * nVectors + 2 * j],
+                                      accs[pair * nVectors + 2 * j + 1], pick));
   }
 
   Value tileColumn = mul(tile, constI64(nr));
@@ -439,8 +436,7 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
                                      iota(lanes), leftVec);
     }
     for (int64_t r = 0; r < mr; ++r) {
-      Value address =
-          gep(c, add(mul(add(m0, constI64(r)), ldc), column));
+      Value address = gep(c, add(mul(add(m0, constI64(r)), ldc), column));
       storeOutput(outputs[r][j], biasVec, multVec, address, mask);
     }
   }
@@ -460,15 +456,14 @@ void GemmKernelBuilder::buildRowBlock(int64_t mr, Value m0) {
   // One specialized body per count; the count is known only at run time.
   Value left = b.create<arith::RemUIOp>(loc, n, nr);
   int64_t perVector = info.columnsPerVector * (isI8mm ? 2 : 1);
-  Value used = b.create<arith::DivUIOp>(
-      loc, add(left, constI64(perVector - 1)), constI64(perVector));
+  Value used = b.create<arith::DivUIOp>(loc, add(left, constI64(perVector - 1)),
+                                        constI64(perVector));
   for (int64_t units = 1; units * (isI8mm ? 2 : 1) <= config.nVectors;
        ++units) {
     Value match = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, used,
                                           constI64(units));
     b.create<scf::IfOp>(loc, match, [&](OpBuilder &, Location) {
-      buildTile(mr, m0, fullTiles, /*partial=*/true,
-                units * (isI8mm ? 2 : 1));
+      buildTile(mr, m0, fullTiles, /*partial=*/true, units * (isI8mm ? 2 : 1));
       b.create<scf::YieldOp>(loc);
     });
   }
@@ -509,8 +504,8 @@ void GemmKernelBuilder::buildBody(func::FuncOp func) {
   // Whole blocks of mr rows.
   int64_t mr = config.mr;
   Value mrValue = constI64(mr);
-  Value mainRows =
-      b.create<arith::SubIOp>(loc, m, b.create<arith::RemUIOp>(loc, m, mrValue));
+  Value mainRows = b.create<arith::SubIOp>(
+      loc, m, b.create<arith::RemUIOp>(loc, m, mrValue));
   b.create<scf::ForOp>(loc, constI64(0), mainRows, mrValue, ValueRange{},
                        [&](OpBuilder &, Location, Value m0, ValueRange) {
                          buildRowBlock(mr, m0);
@@ -525,8 +520,8 @@ void GemmKernelBuilder::buildBody(func::FuncOp func) {
     block *= 2;
   for (; block >= 1 && mr > 1; block /= 2) {
     Value bit = b.create<arith::AndIOp>(loc, left, constI64(block));
-    Value taken =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, bit, constI64(0));
+    Value taken = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, bit,
+                                          constI64(0));
     Value blockStart = start;
     b.create<scf::IfOp>(loc, taken, [&](OpBuilder &, Location) {
       buildRowBlock(block, blockStart);

@@ -1,4 +1,5 @@
-//===- GemmKernel.h - Int8 GEMM kernels built in MLIR ------------*- C++ -*-===//
+//===- GemmKernel.h - Int8 GEMM kernels built in MLIR ------------*- C++
+//-*-===//
 //
 // Builds qc's int8 GEMM kernels as MLIR functions (scf + arith + math +
 // vector ops, LLVM-dialect memory accesses, target intrinsics through
@@ -61,20 +62,17 @@ enum class EmitKind { LLVMIR, Assembly, Object };
 /// \p target and returns the LLVM IR text, the assembly or the ELF object.
 /// Emits a diagnostic at the module's location and fails when the target is
 /// unknown or lacks a feature the kernels need.
-FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
-                                             const TargetSpec &target,
-                                             EmitKind kind);
+FailureOr<std::string>
+emitLLVMDialectModule(ModuleOp module, const TargetSpec &target, EmitKind kind);
 
 /// Builds, lowers and emits \p configs (which must share one instruction
 /// set) as one object / assembly / LLVM IR file, for \p target or, when
 /// absent, getTargetSpec of their instruction set (a target may tune for a
 /// specific CPU but must have the variant's features). The context must have
 /// the dialects of registerCodegenDialects.
-FailureOr<std::string>
-generateGemmKernels(MLIRContext &context,
-                    ArrayRef<::qc::codegen::GemmKernelConfig> configs,
-                    EmitKind kind,
-                    const std::optional<TargetSpec> &target = std::nullopt);
+FailureOr<std::string> generateGemmKernels(
+    MLIRContext &context, ArrayRef<::qc::codegen::GemmKernelConfig> configs,
+    EmitKind kind, const std::optional<TargetSpec> &target = std::nullopt);
 
 /// A C header declaring \p configs, guarded by \p guard.
 std::string

@@ -12,14 +12,14 @@ namespace {
 const GemmIsaInfo kIsaInfos[] = {
     {GemmIsa::X86Avx2, "x86-64-avx2", "x86_avx2", /*kGroup=*/2,
      /*columnsPerVector=*/8, /*vectorBytes=*/16, /*outputLanes=*/8,
-     /*activationDomain=*/QType::U8, "x86_64-unknown-linux-gnu",
-     "x86-64-v3", ""},
+     /*activationDomain=*/QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v3",
+     ""},
     {GemmIsa::X86AvxVnni, "x86-64-avxvnni", "x86_avxvnni", 4, 8, 32, 8,
      QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v3", "+avxvnni"},
     {GemmIsa::X86Avx512Vnni, "x86-64-avx512vnni", "x86_avx512vnni", 4, 16, 64,
      16, QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v4", "+avx512vnni"},
-    {GemmIsa::Aarch64Dotprod, "aarch64-dotprod", "aarch64_dotprod", 4, 4, 16,
-     4, QType::S8, "aarch64-unknown-linux-gnu", "generic",
+    {GemmIsa::Aarch64Dotprod, "aarch64-dotprod", "aarch64_dotprod", 4, 4, 16, 4,
+     QType::S8, "aarch64-unknown-linux-gnu", "generic",
      "+v8.2a,+neon,+dotprod"},
     // smmla: one weight vector holds 2 columns x 8 K values; the epilogue
     // regroups the 2x2 accumulator blocks into rows of 4 columns.

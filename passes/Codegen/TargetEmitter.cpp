@@ -53,9 +53,8 @@ using ::qc::codegen::GemmKernelConfig;
 
 void registerCodegenDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, arm_neon::ArmNeonDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  LLVM::LLVMDialect, math::MathDialect, scf::SCFDialect,
-                  vector::VectorDialect>();
+                  cf::ControlFlowDialect, func::FuncDialect, LLVM::LLVMDialect,
+                  math::MathDialect, scf::SCFDialect, vector::VectorDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerArmNeonDialectTranslation(registry);
@@ -120,17 +119,15 @@ createTargetMachine(ModuleOp module, const TargetSpec &target) {
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(target.triple, error);
   if (!llvmTarget)
-    return module.emitError() << "unknown target triple '" << target.triple
-                              << "': " << error;
+    return module.emitError()
+           << "unknown target triple '" << target.triple << "': " << error;
   llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> machine(
-      llvmTarget->createTargetMachine(target.triple, target.cpu,
-                                      target.features, options,
-                                      llvm::Reloc::PIC_, std::nullopt,
-                                      llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      target.triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
-    return module.emitError() << "cannot create a target machine for '"
-                              << target.triple << "'";
+    return module.emitError()
+           << "cannot create a target machine for '" << target.triple << "'";
   if (!machine->getMCSubtargetInfo()->isCPUStringValid(target.cpu))
     return module.emitError() << "unknown CPU '" << target.cpu << "' for '"
                               << target.triple << "'";
@@ -189,13 +186,13 @@ FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
   }
   llvm::raw_svector_ostream os(buffer);
   llvm::legacy::PassManager codegen;
-  if ((*machine)->addPassesToEmitFile(codegen, os, nullptr,
-                                      kind == EmitKind::Object
-                                          ? llvm::CodeGenFileType::ObjectFile
-                                          : llvm::CodeGenFileType::AssemblyFile))
-    return module.emitError() << "the target machine cannot emit "
-                              << (kind == EmitKind::Object ? "objects"
-                                                           : "assembly");
+  if ((*machine)->addPassesToEmitFile(
+          codegen, os, nullptr,
+          kind == EmitKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                   : llvm::CodeGenFileType::AssemblyFile))
+    return module.emitError()
+           << "the target machine cannot emit "
+           << (kind == EmitKind::Object ? "objects" : "assembly");
   codegen.run(*llvmModule);
   return std::string(buffer.str());
 }

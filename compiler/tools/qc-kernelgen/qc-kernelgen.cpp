@@ -72,7 +72,8 @@ static std::optional<cg::GemmKernelConfig> parseKernel(llvm::StringRef spec,
                  << ": expected types u8u8, u8s8, s8u8 or s8s8\n";
     return std::nullopt;
   }
-  cg::GemmKernelConfig config = cg::getDefaultGemmKernelConfig(isa, *aType, *cType);
+  cg::GemmKernelConfig config =
+      cg::getDefaultGemmKernelConfig(isa, *aType, *cType);
   if (!tile.empty()) {
     auto [rows, columns] = tile.split('x');
     int64_t mr = 0, nr = 0;
@@ -109,7 +110,8 @@ static bool writeFile(llvm::StringRef path, llvm::StringRef contents) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  llvm::cl::ParseCommandLineOptions(argc, argv, "qc int8 GEMM kernel generator\n");
+  llvm::cl::ParseCommandLineOptions(argc, argv,
+                                    "qc int8 GEMM kernel generator\n");
 
   std::optional<cg::GemmIsa> isa = cg::parseGemmIsa(targetName);
   if (!isa) {
@@ -135,10 +137,12 @@ int main(int argc, char **argv) {
 
   std::string text;
   if (emit == "mlir" || emit == "llvm-dialect") {
-    OwningOpRef<ModuleOp> module = mlir::qc::buildGemmKernelModule(context, configs);
+    OwningOpRef<ModuleOp> module =
+        mlir::qc::buildGemmKernelModule(context, configs);
     if (!module)
       return 1;
-    if (emit == "llvm-dialect" && failed(mlir::qc::lowerKernelsToLLVMDialect(*module)))
+    if (emit == "llvm-dialect" &&
+        failed(mlir::qc::lowerKernelsToLLVMDialect(*module)))
       return 1;
     llvm::raw_string_ostream os(text);
     module->print(os);

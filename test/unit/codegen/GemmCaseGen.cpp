@@ -25,7 +25,8 @@ void put(std::ofstream &os, int64_t v) {
   os.write(reinterpret_cast<const char *>(&v), sizeof(v));
 }
 
-template <typename T> void putArray(std::ofstream &os, const std::vector<T> &v) {
+template <typename T>
+void putArray(std::ofstream &os, const std::vector<T> &v) {
   os.write(reinterpret_cast<const char *>(v.data()),
            static_cast<std::streamsize>(v.size() * sizeof(T)));
 }
@@ -48,7 +49,8 @@ int main(int argc, char **argv) {
   std::optional<GemmIsa> isa = parseGemmIsa(argv[1]);
   GemmKernelConfig config;
   long mr = 0, nr = 0;
-  if (!isa || std::strlen(argv[2]) != 4 || !parseType(argv[2][0], config.aType) ||
+  if (!isa || std::strlen(argv[2]) != 4 ||
+      !parseType(argv[2][0], config.aType) ||
       !parseType(argv[2][2], config.cType) ||
       std::sscanf(argv[3], "%ldx%ld", &mr, &nr) != 2) {
     std::cerr << "qc-gemm-casegen: error: bad arguments\n";
@@ -73,9 +75,8 @@ int main(int argc, char **argv) {
     PackedGemmWeights packed;
     std::string error = packGemmWeights(
         config, c.k, c.n, data.weights.data(),
-        data.bias.empty() ? nullptr : data.bias.data(),
-        data.multipliers.data(), static_cast<int64_t>(data.multipliers.size()),
-        c.zpA, packed);
+        data.bias.empty() ? nullptr : data.bias.data(), data.multipliers.data(),
+        static_cast<int64_t>(data.multipliers.size()), c.zpA, packed);
     if (!error.empty()) {
       std::cerr << "qc-gemm-casegen: error: " << c.name << ": " << error
                 << "\n";
@@ -85,13 +86,13 @@ int main(int argc, char **argv) {
     bias.resize(static_cast<size_t>(c.n), 0);
     put(os, static_cast<int64_t>(c.name.size()));
     os.write(c.name.data(), static_cast<std::streamsize>(c.name.size()));
-    for (int64_t v : {c.m, c.n, c.k, c.lda, c.ldc,
-                      int64_t{config.aType == QType::S8},
-                      int64_t{config.cType == QType::S8}, int64_t{c.zpA},
-                      int64_t{c.zpOut}, int64_t{c.qmin}, int64_t{c.qmax},
-                      static_cast<int64_t>(data.multipliers.size()),
-                      static_cast<int64_t>(packed.weights.size()),
-                      static_cast<int64_t>(packed.bias.size())})
+    for (int64_t v :
+         {c.m, c.n, c.k, c.lda, c.ldc, int64_t{config.aType == QType::S8},
+          int64_t{config.cType == QType::S8}, int64_t{c.zpA}, int64_t{c.zpOut},
+          int64_t{c.qmin}, int64_t{c.qmax},
+          static_cast<int64_t>(data.multipliers.size()),
+          static_cast<int64_t>(packed.weights.size()),
+          static_cast<int64_t>(packed.bias.size())})
       put(os, v);
     putArray(os, data.a);
     putArray(os, data.weights);

@@ -21,7 +21,8 @@ public:
   }
   /// Uniform in [lo, hi].
   int64_t range(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
+    return lo +
+           static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
   }
   /// Uniform in [0, 1).
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
@@ -41,7 +42,8 @@ std::vector<GemmCase> makeGemmCases(QType aType, QType cType) {
   const int32_t aMid = (aMin + aMax + 1) / 2, cMid = (cMin + cMax + 1) / 2;
   std::vector<GemmCase> cases;
   uint64_t seed = 1;
-  auto add = [&](std::string name, int64_t m, int64_t n, int64_t k) -> GemmCase & {
+  auto add = [&](std::string name, int64_t m, int64_t n,
+                 int64_t k) -> GemmCase & {
     GemmCase c;
     c.name = std::move(name);
     c.m = m;
@@ -64,12 +66,12 @@ std::vector<GemmCase> makeGemmCases(QType aType, QType cType) {
 
   // K below, at and above the K group (2, 4, 8) and the unrolled block (4
   // groups), K not a multiple of 4 or 8, K = 0 (bias only).
-  for (int64_t k : {0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15, 16, 17, 31, 32, 33,
-                    64, 67, 130, 256, 301, 1027})
+  for (int64_t k : {0,  1,  2,  3,  4,  5,  7,  8,   9,   12,  13,  15,
+                    16, 17, 31, 32, 33, 64, 67, 130, 256, 301, 1027})
     add(shape("k", 7, 19, k), 7, 19, k);
   // N around every tile width (4 ... 64) and its multiples.
-  for (int64_t n : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63,
-                    64, 65, 100, 128, 129})
+  for (int64_t n : {1,  2,  3,  4,  5,  7,  8,  9,  15,  16,  17,
+                    24, 31, 32, 33, 48, 63, 64, 65, 100, 128, 129})
     add(shape("n", 5, n, 37), 5, n, 37);
   // M: one row, every remainder of the row blocks (1 ... 6) and several
   // blocks.
@@ -79,9 +81,9 @@ std::vector<GemmCase> makeGemmCases(QType aType, QType cType) {
   // Zero points at the limits of their types.
   for (int32_t zpA : {aMin, aMax})
     for (int32_t zpOut : {cMin, cMax}) {
-      GemmCase &c = add("zp_a" + std::to_string(zpA) + "_out" +
-                            std::to_string(zpOut),
-                        9, 35, 45);
+      GemmCase &c =
+          add("zp_a" + std::to_string(zpA) + "_out" + std::to_string(zpOut), 9,
+              35, 45);
       c.zpA = zpA;
       c.zpOut = zpOut;
     }
@@ -120,8 +122,8 @@ std::vector<GemmCase> makeGemmCases(QType aType, QType cType) {
           static_cast<uint64_t>(cType));
   for (int i = 0; i < 40; ++i) {
     int64_t m = rng.range(1, 20), n = rng.range(1, 150), k = rng.range(0, 300);
-    GemmCase &c = add("sweep" + std::to_string(i) + "_" + shape("", m, n, k),
-                      m, n, k);
+    GemmCase &c =
+        add("sweep" + std::to_string(i) + "_" + shape("", m, n, k), m, n, k);
     c.lda = k + rng.range(0, 3);
     c.ldc = n + rng.range(0, 3);
     c.zpA = static_cast<int32_t>(rng.range(aMin, aMax));
@@ -163,8 +165,8 @@ GemmCaseData makeGemmCaseData(const GemmCase &c, QType aType) {
 
   // Accumulators spread about sqrt(K) * 75 * 74; aim the outputs at +-40
   // steps so the clamps are hit but most values are inside.
-  double spread = std::sqrt(static_cast<double>(std::max<int64_t>(c.k, 1))) *
-                  75.0 * 74.0;
+  double spread =
+      std::sqrt(static_cast<double>(std::max<int64_t>(c.k, 1))) * 75.0 * 74.0;
   if (c.hasBias) {
     // Small accumulators for the ties: about +-30, so halving them lands on
     // .5 often and inside the output range.

@@ -43,9 +43,9 @@ struct GemmCase {
 
 /// Operands of one case, unpacked.
 struct GemmCaseData {
-  std::vector<uint8_t> a;      // m * lda bytes (u8 or s8 bit patterns)
-  std::vector<int8_t> weights; // n * k, one row per output column
-  std::vector<int32_t> bias;   // n (empty when the case has none)
+  std::vector<uint8_t> a;         // m * lda bytes (u8 or s8 bit patterns)
+  std::vector<int8_t> weights;    // n * k, one row per output column
+  std::vector<int32_t> bias;      // n (empty when the case has none)
   std::vector<float> multipliers; // n, or 1 per tensor
 };
 

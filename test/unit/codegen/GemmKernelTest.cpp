@@ -107,9 +107,8 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
     PackedGemmWeights packed;
     std::string error = packGemmWeights(
         config, c.k, c.n, data.weights.data(),
-        data.bias.empty() ? nullptr : data.bias.data(),
-        data.multipliers.data(), static_cast<int64_t>(data.multipliers.size()),
-        c.zpA, packed);
+        data.bias.empty() ? nullptr : data.bias.data(), data.multipliers.data(),
+        static_cast<int64_t>(data.multipliers.size()), c.zpA, packed);
     ASSERT_EQ(error, "");
 
     Guarded a(data.a.data(), data.a.size());
@@ -122,9 +121,9 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
     constexpr size_t kTrailing = 64;
     std::vector<uint8_t> out(static_cast<size_t>(c.m * c.ldc) + kTrailing,
                              QC_GEMM_CANARY);
-    variant.fn(a.get<void>(), c.lda, weights.get<int8_t>(),
-               bias.get<int32_t>(), mult.get<float>(), out.data(), c.ldc, c.m,
-               c.n, c.k, c.zpOut, c.qmin, c.qmax);
+    variant.fn(a.get<void>(), c.lda, weights.get<int8_t>(), bias.get<int32_t>(),
+               mult.get<float>(), out.data(), c.ldc, c.m, c.n, c.k, c.zpOut,
+               c.qmin, c.qmax);
 
     std::vector<uint8_t> want =
         referenceOutput(c, data, variant.aType, variant.cType);
@@ -148,20 +147,18 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
       if (out[static_cast<size_t>(c.m * c.ldc) + i] != QC_GEMM_CANARY &&
           mismatches++ < 5)
         first << " [store past the last row, byte " << i << "]";
-    EXPECT_EQ(mismatches, 0) << variant.name << " on " << c.name << " (M="
-                             << c.m << " N=" << c.n << " K=" << c.k << "):"
-                             << first.str();
+    EXPECT_EQ(mismatches, 0)
+        << variant.name << " on " << c.name << " (M=" << c.m << " N=" << c.n
+        << " K=" << c.k << "):" << first.str();
     ++checked;
   }
-  std::cout << "[ checked  ] " << variant.name << ": " << checked
-            << " cases\n";
+  std::cout << "[ checked  ] " << variant.name << ": " << checked << " cases\n";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    X86, GemmKernelTest, ::testing::ValuesIn(kVariants),
-    [](const ::testing::TestParamInfo<Variant> &info) {
-      return std::string(info.param.name);
-    });
+INSTANTIATE_TEST_SUITE_P(X86, GemmKernelTest, ::testing::ValuesIn(kVariants),
+                         [](const ::testing::TestParamInfo<Variant> &info) {
+                           return std::string(info.param.name);
+                         });
 
 } // namespace
 } // namespace qc::codegen::test

@@ -26,11 +26,12 @@ std::vector<int8_t> numberedWeights(int64_t n, int64_t k) {
 }
 
 TEST(GemmLayout, KernelNamesFollowTheConvention) {
-  EXPECT_EQ(getGemmKernelName(getDefaultGemmKernelConfig(
-                GemmIsa::X86Avx512Vnni, QType::U8, QType::U8)),
+  EXPECT_EQ(getGemmKernelName(getDefaultGemmKernelConfig(GemmIsa::X86Avx512Vnni,
+                                                         QType::U8, QType::U8)),
             "qc_gemm_u8s8u8_6x64_x86_avx512vnni");
-  EXPECT_EQ(getGemmKernelName(makeConfig(GemmIsa::Aarch64I8mm, QType::S8, 4, 8)),
-            "qc_gemm_s8s8u8_4x16_aarch64_i8mm");
+  EXPECT_EQ(
+      getGemmKernelName(makeConfig(GemmIsa::Aarch64I8mm, QType::S8, 4, 8)),
+      "qc_gemm_s8s8u8_4x16_aarch64_i8mm");
   EXPECT_EQ(getGemmKernelCDeclaration(getDefaultGemmKernelConfig(
                 GemmIsa::X86Avx2, QType::S8, QType::S8)),
             "void qc_gemm_s8s8s8_4x16_x86_avx2(const int8_t *a, int64_t lda, "
@@ -53,9 +54,9 @@ TEST(GemmLayout, VnniPacksGroupsOfFourKByLanes) {
   std::vector<int8_t> w = numberedWeights(3, 5);
   float mult = 0.5f;
   PackedGemmWeights packed;
-  ASSERT_EQ(packGemmWeights(config, 5, 3, w.data(), nullptr, &mult, 1, 0,
-                            packed),
-            "");
+  ASSERT_EQ(
+      packGemmWeights(config, 5, 3, w.data(), nullptr, &mult, 1, 0, packed),
+      "");
   ASSERT_EQ(packed.weights.size(), 8u * 16u);
   // Group 0: column c at bytes [4c, 4c + 4) = w[c, 0..3].
   for (int c = 0; c < 3; ++c)
@@ -84,9 +85,9 @@ TEST(GemmLayout, TilesAreContiguousAlongK) {
     w[i] = static_cast<int8_t>(i % 251 - 125);
   float mult = 1.0f;
   PackedGemmWeights packed;
-  ASSERT_EQ(packGemmWeights(config, k, n, w.data(), nullptr, &mult, 1, 0,
-                            packed),
-            "");
+  ASSERT_EQ(
+      packGemmWeights(config, k, n, w.data(), nullptr, &mult, 1, 0, packed),
+      "");
   EXPECT_EQ(getPackedTileBytes(config, k), 8 * 16);
   ASSERT_EQ(packed.weights.size(), 2u * 8 * 16);
   // Column 17 = tile 1, vector 0, lane 1; K 6 = group 1, byte 2.
@@ -100,8 +101,8 @@ TEST(GemmLayout, Avx2PacksPairsAndI8mmPacksColumnPairsOfEight) {
   std::vector<int8_t> w = numberedWeights(3, 9);
   float mult = 1.0f;
   PackedGemmWeights avx2;
-  ASSERT_EQ(packGemmWeights(makeConfig(GemmIsa::X86Avx2, QType::U8, 1, 1), 9,
-                            3, w.data(), nullptr, &mult, 1, 0, avx2),
+  ASSERT_EQ(packGemmWeights(makeConfig(GemmIsa::X86Avx2, QType::U8, 1, 1), 9, 3,
+                            w.data(), nullptr, &mult, 1, 0, avx2),
             "");
   // Pairs of K: 16 bytes per group (8 columns x 2), K padded to 10.
   ASSERT_EQ(avx2.weights.size(), 10u * 8);
@@ -160,38 +161,38 @@ TEST(GemmLayout, ZeroPointIsFoldedIntoTheBiasInTheKernelsDomain) {
 }
 
 TEST(GemmLayout, PackingRejectsWhatTheKernelsCannotComputeExactly) {
-  GemmKernelConfig config = getDefaultGemmKernelConfig(
-      GemmIsa::X86Avx512Vnni, QType::U8, QType::U8);
+  GemmKernelConfig config =
+      getDefaultGemmKernelConfig(GemmIsa::X86Avx512Vnni, QType::U8, QType::U8);
   std::vector<int8_t> w(4 * 3, 1);
   std::vector<float> mults = {1.0f, 2.0f, 3.0f};
   PackedGemmWeights packed;
   EXPECT_EQ(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 3,
                             256, packed),
             "activation zero point 256 is outside the range [0, 255] of u8");
-  EXPECT_EQ(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 2,
-                            0, packed),
+  EXPECT_EQ(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 2, 0,
+                            packed),
             "expected 1 or N=3 requantization multipliers, got 2");
   mults[1] = -1.0f;
-  EXPECT_NE(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 3,
-                            0, packed)
+  EXPECT_NE(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 3, 0,
+                            packed)
                 .find("(column 1) must be finite and > 0"),
             std::string::npos);
   mults[1] = std::numeric_limits<float>::quiet_NaN();
-  EXPECT_NE(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 3,
-                            0, packed),
+  EXPECT_NE(packGemmWeights(config, 4, 3, w.data(), nullptr, mults.data(), 3, 0,
+                            packed),
             "");
   float one = 1.0f;
   std::vector<int8_t> big(70000, 1);
-  EXPECT_NE(packGemmWeights(config, 70000, 1, big.data(), nullptr, &one, 1, 0,
-                            packed)
-                .find("too large for exact int32 accumulation"),
-            std::string::npos);
-  GemmKernelConfig odd = getDefaultGemmKernelConfig(GemmIsa::Aarch64I8mm,
-                                                    QType::U8, QType::U8);
+  EXPECT_NE(
+      packGemmWeights(config, 70000, 1, big.data(), nullptr, &one, 1, 0, packed)
+          .find("too large for exact int32 accumulation"),
+      std::string::npos);
+  GemmKernelConfig odd =
+      getDefaultGemmKernelConfig(GemmIsa::Aarch64I8mm, QType::U8, QType::U8);
   odd.nVectors = 3;
   EXPECT_NE(verifyGemmKernelConfig(odd).find("even number"), std::string::npos);
-  GemmKernelConfig wide = getDefaultGemmKernelConfig(GemmIsa::X86AvxVnni,
-                                                     QType::U8, QType::U8);
+  GemmKernelConfig wide =
+      getDefaultGemmKernelConfig(GemmIsa::X86AvxVnni, QType::U8, QType::U8);
   wide.mr = 8;
   wide.nVectors = 2;
   EXPECT_NE(verifyGemmKernelConfig(wide).find("accumulator registers"),

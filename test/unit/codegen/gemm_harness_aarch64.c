@@ -55,7 +55,7 @@ typedef struct {
 #define QC_CTYPE_u8 uint8_t
 #define QC_CTYPE_s8 int8_t
 #define QC_GEMM_VARIANT(ISA, A, C, MR, NR, SUFFIX)                             \
-  static void call_##A##C##_##MR##x##NR##_##SUFFIX(                           \
+  static void call_##A##C##_##MR##x##NR##_##SUFFIX(                            \
       const void *a, int64_t lda, const int8_t *b, const int32_t *bias,        \
       const float *mult, void *c, int64_t ldc, int64_t m, int64_t n,           \
       int64_t k, int32_t zp, int32_t qmin, int32_t qmax) {                     \

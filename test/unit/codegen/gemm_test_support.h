@@ -31,8 +31,8 @@ static inline void qc_reference_gemm(int a_signed, int c_signed, int64_t m,
                                      int64_t lda, const int8_t *w,
                                      const int32_t *bias, const float *mult,
                                      int64_t n_mult, int32_t zp_a,
-                                     int32_t zp_out, int32_t qmin,
-                                     int32_t qmax, void *c, int64_t ldc) {
+                                     int32_t zp_out, int32_t qmin, int32_t qmax,
+                                     void *c, int64_t ldc) {
   const uint8_t *au = (const uint8_t *)a;
   const int8_t *as = (const int8_t *)a;
   for (int64_t row = 0; row < m; ++row) {
