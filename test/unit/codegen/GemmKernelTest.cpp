@@ -155,6 +155,67 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
   std::cout << "[ checked  ] " << variant.name << ": " << checked << " cases\n";
 }
 
+// The documented way to split one GEMM across threads: rows by offsetting
+// a, c and m; column tiles by offsetting the packed weights by whole tiles
+// and bias, multipliers and c by as many columns. The pieces must write
+// exactly what one call writes.
+TEST_P(GemmKernelTest, RowAndTileSplitsEqualOneCall) {
+  const Variant &variant = GetParam();
+  if (std::string why = whyUnavailable(variant.isa); !why.empty())
+    GTEST_SKIP() << "SKIP " << variant.name << ": " << why;
+  GemmKernelConfig config;
+  config.isa = variant.isa;
+  config.aType = variant.aType;
+  config.cType = variant.cType;
+  config.mr = variant.mr;
+  config.nVectors = variant.nr / config.info().columnsPerVector;
+
+  GemmCase c;
+  c.name = "split";
+  c.m = 4 * variant.mr + 3;
+  c.n = 2 * variant.nr + variant.nr / 2 + 1;
+  c.k = 77;
+  c.lda = c.k + 5;
+  c.ldc = c.n + 3;
+  c.zpA = variant.aType == QType::U8 ? 131 : 3;
+  c.zpOut = variant.cType == QType::U8 ? 120 : -8;
+  c.qmin = variant.cType == QType::U8 ? 0 : -128;
+  c.qmax = variant.cType == QType::U8 ? 255 : 127;
+  GemmCaseData data = makeGemmCaseData(c, variant.aType);
+  PackedGemmWeights packed;
+  ASSERT_EQ(packGemmWeights(config, c.k, c.n, data.weights.data(),
+                            data.bias.data(), data.multipliers.data(),
+                            static_cast<int64_t>(data.multipliers.size()),
+                            c.zpA, packed),
+            "");
+  std::vector<uint8_t> want =
+      referenceOutput(c, data, variant.aType, variant.cType);
+
+  // Rows: [0, r0), [r0, m) with r0 not a multiple of mr.
+  std::vector<uint8_t> rows(want.size(), QC_GEMM_CANARY);
+  int64_t r0 = variant.mr + 1;
+  for (auto [begin, end] : {std::pair<int64_t, int64_t>{0, r0}, {r0, c.m}})
+    variant.fn(data.a.data() + begin * c.lda, c.lda, packed.weights.data(),
+               packed.bias.data(), packed.multipliers.data(),
+               rows.data() + begin * c.ldc, c.ldc, end - begin, c.n, c.k,
+               c.zpOut, c.qmin, c.qmax);
+  EXPECT_EQ(rows, want) << variant.name << ": split by rows at " << r0;
+
+  // Column tiles: [0, 1) and [1, end) tiles.
+  std::vector<uint8_t> tiles(want.size(), QC_GEMM_CANARY);
+  int64_t tileBytes = getPackedTileBytes(config, c.k);
+  for (auto [first, last] : {std::pair<int64_t, int64_t>{0, 1},
+                             {1, getPaddedN(config, c.n) / config.nr()}}) {
+    int64_t col = first * config.nr();
+    int64_t cols = std::min(last * config.nr(), c.n) - col;
+    variant.fn(data.a.data(), c.lda, packed.weights.data() + first * tileBytes,
+               packed.bias.data() + col, packed.multipliers.data() + col,
+               tiles.data() + col, c.ldc, c.m, cols, c.k, c.zpOut, c.qmin,
+               c.qmax);
+  }
+  EXPECT_EQ(tiles, want) << variant.name << ": split by column tiles";
+}
+
 INSTANTIATE_TEST_SUITE_P(X86, GemmKernelTest, ::testing::ValuesIn(kVariants),
                          [](const ::testing::TestParamInfo<Variant> &info) {
                            return std::string(info.param.name);
