@@ -8,6 +8,7 @@
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
+#include "compiler/exporter/OnnxExporter.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -35,7 +36,9 @@ commands:
   run      MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir DIR
                                            run a model with the reference executor
   quantize MODEL(.onnx|.mlir) --quantizer x86|xnnpack[,OPTIONS] --calib DATA -o MODEL.q.mlir
-                                           post-training int8 quantization (Q/DQ form)
+                                           post-training int8 quantization (Q/DQ form);
+                                           --export-onnx M.qdq.onnx also writes it as ONNX QDQ
+  export-onnx MODEL.mlir -o MODEL.onnx     write a qc program (Q/DQ) as an ONNX model (opset 13)
 
 Run `qc <command> --help` for a command's options.
 )";
@@ -132,6 +135,31 @@ int runCommand(int argc, char **argv) {
   }
   return 0;
 }
+int exportOnnxCommand(int argc, char **argv) {
+  ModelFlags flags;
+  cl::opt<std::string> output{"o", cl::desc("Output ONNX file"),
+                              cl::value_desc("file"), cl::Required};
+  registerMLIRFlags();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qc export-onnx: write a qc program (e.g. the Q/DQ output of qc "
+      "quantize) as an ONNX model\n\n"
+      "  qc export-onnx MODEL.q.mlir -o MODEL.qdq.onnx\n\n"
+      "qc.quantize / qc.dequantize become QuantizeLinear / DequantizeLinear "
+      "(opset 13); an op without an ONNX form is an error.\n");
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  // Export the program as written: qc-simplify would fold the dequantize of
+  // constant weights back into float constants.
+  mlir::qc::LoadOptions load = flags.loadOptions();
+  load.simplify = false;
+  OwningOpRef<ModuleOp> module =
+      mlir::qc::loadModel(context, flags.model, load);
+  if (!module || failed(mlir::qc::exportOnnx(*module, output)))
+    return 1;
+  return 0;
+}
+
 int quantizeCommand(int argc, char **argv) {
   ModelFlags flags;
   cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
@@ -167,6 +195,11 @@ int quantizeCommand(int argc, char **argv) {
       cl::value_desc("N"), cl::init(0)};
   cl::opt<bool> quiet{"quiet",
                       cl::desc("No progress bar and no calibration summary")};
+  cl::opt<std::string> exportOnnx{
+      "export-onnx",
+      cl::desc("Also write the Q/DQ program as an ONNX model (opset 13, "
+               "QuantizeLinear / DequantizeLinear)"),
+      cl::value_desc("MODEL.qdq.onnx")};
   registerMLIRFlags();
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -217,8 +250,10 @@ int quantizeCommand(int argc, char **argv) {
       mlir::qc::quantizeModel(context, flags.model, options, &report);
   if (!module)
     return 1;
-  // Exporters of the quantized program (e.g. ONNX QDQ) take `*module` here.
   if (failed(mlir::qc::writeModule(*module, output)))
+    return 1;
+  if (!exportOnnx.empty() &&
+      failed(mlir::qc::exportOnnx(*module, exportOnnx)))
     return 1;
   if (!quiet) {
     const mlir::qc::CalibrationStats &s = report.calibration;
@@ -261,6 +296,8 @@ int main(int argc, char **argv) {
     return runCommand(n, args.data());
   if (command == "quantize")
     return quantizeCommand(n, args.data());
+  if (command == "export-onnx")
+    return exportOnnxCommand(n, args.data());
   llvm::errs() << "qc: error: unknown command '" << command << "'\n\n"
                << kUsage;
   return 2;

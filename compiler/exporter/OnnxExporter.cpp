@@ -1,0 +1,512 @@
+//===- OnnxExporter.cpp - qc program -> ONNX QDQ model --------------------===//
+#include "compiler/exporter/OnnxExporter.h"
+#include "compiler/exporter/OnnxProtoWriter.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCDialect.h"
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+
+constexpr int64_t kOpset = 13;
+
+/// ONNX element type of an MLIR element type; 0 if none.
+int32_t onnxType(Type t) {
+  if (t.isF32())
+    return static_cast<int32_t>(OnnxDataType::Float);
+  if (t.isUnsignedInteger(8))
+    return static_cast<int32_t>(OnnxDataType::Uint8);
+  if (t.isSignlessInteger(8) || t.isSignedInteger(8))
+    return static_cast<int32_t>(OnnxDataType::Int8);
+  if (t.isSignlessInteger(16) || t.isSignedInteger(16))
+    return static_cast<int32_t>(OnnxDataType::Int16);
+  if (t.isSignlessInteger(32) || t.isSignedInteger(32))
+    return static_cast<int32_t>(OnnxDataType::Int32);
+  if (t.isSignlessInteger(64) || t.isSignedInteger(64))
+    return static_cast<int32_t>(OnnxDataType::Int64);
+  if (t.isSignlessInteger(1))
+    return static_cast<int32_t>(OnnxDataType::Bool);
+  return 0;
+}
+
+OnnxAttribute intAttr(const std::string &name, int64_t v) {
+  OnnxAttribute a;
+  a.name = name;
+  a.kind = OnnxAttribute::Kind::Int;
+  a.i = v;
+  return a;
+}
+OnnxAttribute floatAttr(const std::string &name, float v) {
+  OnnxAttribute a;
+  a.name = name;
+  a.kind = OnnxAttribute::Kind::Float;
+  a.f = v;
+  return a;
+}
+OnnxAttribute intsAttr(const std::string &name, ArrayRef<int64_t> v) {
+  OnnxAttribute a;
+  a.name = name;
+  a.kind = OnnxAttribute::Kind::Ints;
+  a.ints.assign(v.begin(), v.end());
+  return a;
+}
+
+class Exporter {
+public:
+  explicit Exporter(func::FuncOp func) : func(func) {}
+
+  LogicalResult run(OnnxModel &model);
+
+private:
+  std::string uniqueName(const std::string &base) {
+    std::string name = base;
+    for (int i = 1; !used.insert(name).second; ++i)
+      name = base + "_" + std::to_string(i);
+    return name;
+  }
+  std::string nameOf(Value v) {
+    auto it = names.find(v);
+    if (it != names.end())
+      return it->second;
+    std::string n = uniqueName("v" + std::to_string(counter++));
+    names[v] = n;
+    return n;
+  }
+  /// Adds an initializer and returns its name.
+  template <typename T>
+  std::string addInitializer(const std::string &base, OnnxDataType type,
+                             ArrayRef<int64_t> dims, ArrayRef<T> values) {
+    OnnxTensor t;
+    t.name = uniqueName(base);
+    t.dataType = static_cast<int32_t>(type);
+    t.dims.assign(dims.begin(), dims.end());
+    t.data.assign(reinterpret_cast<const char *>(values.data()),
+                  values.size() * sizeof(T));
+    graph().initializers.push_back(std::move(t));
+    return graph().initializers.back().name;
+  }
+  OnnxNode &addNode(Operation *op, const std::string &opType,
+                    std::vector<std::string> inputs,
+                    std::vector<std::string> outputs) {
+    OnnxNode n;
+    n.opType = opType;
+    n.name = uniqueName(opType + "_" + std::to_string(nodeCounter++));
+    n.inputs = std::move(inputs);
+    n.outputs = std::move(outputs);
+    graph().nodes.push_back(std::move(n));
+    return graph().nodes.back();
+  }
+  OnnxGraph &graph() { return model->graph; }
+
+  LogicalResult exportOp(Operation *op);
+  LogicalResult exportConstant(ConstantOp op);
+  LogicalResult exportQParams(Operation *op, ArrayRef<float> scale,
+                              ArrayRef<int64_t> zeroPoint,
+                              std::optional<int64_t> axis, Type intType,
+                              bool quantize);
+  LogicalResult valueInfo(Value v, const std::string &name,
+                          OnnxValueInfo &info);
+
+  func::FuncOp func;
+  OnnxModel *model = nullptr;
+  llvm::DenseMap<Value, std::string> names;
+  llvm::StringSet<> used;
+  int64_t counter = 0;
+  int64_t nodeCounter = 0;
+};
+
+LogicalResult Exporter::valueInfo(Value v, const std::string &name,
+                                  OnnxValueInfo &info) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  int32_t et = type ? onnxType(type.getElementType()) : 0;
+  if (!et)
+    return emitError(func.getLoc())
+           << "ONNX export: graph value '" << name << "' has type "
+           << v.getType() << ", which has no ONNX tensor type";
+  info.name = name;
+  info.elemType = et;
+  info.hasShape = true;
+  for (auto [i, d] : llvm::enumerate(type.getShape())) {
+    OnnxDim dim;
+    if (ShapedType::isDynamic(d))
+      dim.param = name + "_d" + std::to_string(i);
+    else
+      dim.value = d;
+    info.dims.push_back(dim);
+  }
+  return success();
+}
+
+LogicalResult Exporter::exportConstant(ConstantOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  Type et = type.getElementType();
+  ElementsAttr value = op.getValue();
+  std::string base = "const" + std::to_string(counter++);
+  std::string name;
+  auto fail = [&]() {
+    return op.emitError() << "ONNX export: cannot read the constant's data ("
+                          << et << ")";
+  };
+  if (et.isF32()) {
+    auto v = getConstantValues<float>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<float>(base, OnnxDataType::Float, type.getShape(), *v);
+  } else if (et.isInteger(8)) {
+    auto v = getConstantValues<int8_t>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<int8_t>(base,
+                                  et.isUnsignedInteger() ? OnnxDataType::Uint8
+                                                         : OnnxDataType::Int8,
+                                  type.getShape(), *v);
+  } else if (et.isInteger(16)) {
+    auto v = getConstantValues<int16_t>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<int16_t>(base, OnnxDataType::Int16, type.getShape(),
+                                   *v);
+  } else if (et.isInteger(32)) {
+    auto v = getConstantValues<int32_t>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<int32_t>(base, OnnxDataType::Int32, type.getShape(),
+                                   *v);
+  } else if (et.isInteger(64)) {
+    auto v = getConstantValues<int64_t>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<int64_t>(base, OnnxDataType::Int64, type.getShape(),
+                                   *v);
+  } else {
+    return op.emitError() << "ONNX export: constants of element type " << et
+                          << " are not supported";
+  }
+  names[op.getResult()] = name;
+  return success();
+}
+
+LogicalResult Exporter::exportQParams(Operation *op, ArrayRef<float> scale,
+                                      ArrayRef<int64_t> zeroPoint,
+                                      std::optional<int64_t> axis,
+                                      Type intType, bool quantize) {
+  OnnxDataType zpType;
+  if (intType.isUnsignedInteger(8))
+    zpType = OnnxDataType::Uint8;
+  else if (intType.isInteger(8))
+    zpType = OnnxDataType::Int8;
+  else if (intType.isInteger(32) && !quantize)
+    zpType = OnnxDataType::Int32;
+  else
+    return op->emitError()
+           << "ONNX export: " << (quantize ? "QuantizeLinear" : "DequantizeLinear")
+           << " (opset " << kOpset << ") has no " << intType
+           << " form; only ui8 / i8"
+           << (quantize ? "" : " / i32") << " are exported";
+  if (zpType == OnnxDataType::Int32)
+    for (int64_t z : zeroPoint)
+      if (z != 0)
+        return op->emitError() << "ONNX export: an i32 dequantize needs zero "
+                                  "point 0 (DequantizeLinear), got "
+                               << z;
+  std::vector<int64_t> dims;
+  if (axis)
+    dims.push_back(static_cast<int64_t>(scale.size()));
+  std::string s = addInitializer<float>("scale" + std::to_string(counter++),
+                                        OnnxDataType::Float, dims, scale);
+  std::string z;
+  if (zpType == OnnxDataType::Int32) {
+    std::vector<int32_t> zp(zeroPoint.begin(), zeroPoint.end());
+    z = addInitializer<int32_t>("zero_point" + std::to_string(counter++),
+                                zpType, dims, zp);
+  } else {
+    std::vector<int8_t> zp;
+    for (int64_t v : zeroPoint)
+      zp.push_back(static_cast<int8_t>(v));
+    z = addInitializer<int8_t>("zero_point" + std::to_string(counter++),
+                               zpType, dims, zp);
+  }
+  OnnxNode &n = addNode(op, quantize ? "QuantizeLinear" : "DequantizeLinear",
+                        {nameOf(op->getOperand(0)), s, z},
+                        {nameOf(op->getResult(0))});
+  if (axis)
+    n.attributes.push_back(intAttr("axis", *axis));
+  return success();
+}
+
+LogicalResult Exporter::exportOp(Operation *op) {
+  auto in = [&](unsigned i) { return nameOf(op->getOperand(i)); };
+  auto out = [&]() { return nameOf(op->getResult(0)); };
+  auto simple = [&](const char *opType) {
+    std::vector<std::string> ins;
+    for (Value v : op->getOperands())
+      ins.push_back(nameOf(v));
+    addNode(op, opType, ins, {out()});
+    return success();
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](ConstantOp c) { return exportConstant(c); })
+      .Case([&](QuantizeOp q) -> LogicalResult {
+        Type it = cast<RankedTensorType>(q.getType()).getElementType();
+        int64_t qmin = q.getQuantMinAttr().getInt();
+        int64_t qmax = q.getQuantMaxAttr().getInt();
+        int64_t lo = it.isUnsignedInteger(8) ? 0 : -128;
+        int64_t hi = it.isUnsignedInteger(8) ? 255 : 127;
+        if (it.isInteger(8) && (qmin != lo || qmax != hi))
+          return q.emitError()
+                 << "ONNX export: quantize range [" << qmin << ", " << qmax
+                 << "] is not the full " << it
+                 << " range; QuantizeLinear has no quant_min / quant_max, so "
+                    "a reduced range (e.g. reduce_range) cannot be exported";
+        std::optional<int64_t> axis;
+        if (auto a = q.getAxisAttr())
+          axis = a.getInt();
+        return exportQParams(op, q.getScale(), q.getZeroPoint(), axis, it,
+                             /*quantize=*/true);
+      })
+      .Case([&](DequantizeOp d) -> LogicalResult {
+        Type it = cast<RankedTensorType>(d.getInput().getType()).getElementType();
+        std::optional<int64_t> axis;
+        if (auto a = d.getAxisAttr())
+          axis = a.getInt();
+        return exportQParams(op, d.getScale(), d.getZeroPoint(), axis, it,
+                             /*quantize=*/false);
+      })
+      .Case([&](Conv2dOp c) -> LogicalResult {
+        auto wt = cast<RankedTensorType>(c.getWeight().getType());
+        std::vector<std::string> ins = {in(0), in(1)};
+        if (c.getBias())
+          ins.push_back(nameOf(c.getBias()));
+        OnnxNode &n = addNode(op, "Conv", ins, {out()});
+        n.attributes.push_back(intsAttr("kernel_shape", wt.getShape().drop_front(2)));
+        n.attributes.push_back(intsAttr("strides", c.getStrides()));
+        n.attributes.push_back(intsAttr("pads", c.getPads()));
+        n.attributes.push_back(intsAttr("dilations", c.getDilations()));
+        n.attributes.push_back(intAttr("group", c.getGroups()));
+        return success();
+      })
+      .Case([&](LinearOp l) -> LogicalResult {
+        auto xt = cast<RankedTensorType>(l.getInput().getType());
+        if (xt.getRank() == 2) {
+          std::vector<std::string> ins = {in(0), in(1)};
+          if (l.getBias())
+            ins.push_back(nameOf(l.getBias()));
+          OnnxNode &n = addNode(op, "Gemm", ins, {out()});
+          n.attributes.push_back(intAttr("transB", 1));
+          return success();
+        }
+        std::string wT = uniqueName("v" + std::to_string(counter++));
+        addNode(op, "Transpose", {in(1)}, {wT})
+            .attributes.push_back(intsAttr("perm", {1, 0}));
+        if (!l.getBias()) {
+          addNode(op, "MatMul", {in(0), wT}, {out()});
+          return success();
+        }
+        std::string mm = uniqueName("v" + std::to_string(counter++));
+        addNode(op, "MatMul", {in(0), wT}, {mm});
+        addNode(op, "Add", {mm, nameOf(l.getBias())}, {out()});
+        return success();
+      })
+      .Case([&](MatmulOp) { return simple("MatMul"); })
+      .Case([&](ReluOp) { return simple("Relu"); })
+      .Case([&](SigmoidOp) { return simple("Sigmoid"); })
+      .Case([&](TanhOp) { return simple("Tanh"); })
+      .Case([&](ErfOp) { return simple("Erf"); })
+      .Case([&](SqrtOp) { return simple("Sqrt"); })
+      .Case([&](AddOp) { return simple("Add"); })
+      .Case([&](SubOp) { return simple("Sub"); })
+      .Case([&](MulOp) { return simple("Mul"); })
+      .Case([&](DivOp) { return simple("Div"); })
+      .Case([&](PowOp) { return simple("Pow"); })
+      .Case([&](GlobalAvgPool2dOp) { return simple("GlobalAveragePool"); })
+      .Case([&](HardswishOp) -> LogicalResult {
+        // HardSwish is opset 14; at opset 13 it is x * HardSigmoid(x, 1/6, 0.5).
+        std::string hs = uniqueName("v" + std::to_string(counter++));
+        OnnxNode &n = addNode(op, "HardSigmoid", {in(0)}, {hs});
+        n.attributes.push_back(floatAttr("alpha", 1.0f / 6.0f));
+        n.attributes.push_back(floatAttr("beta", 0.5f));
+        addNode(op, "Mul", {in(0), hs}, {out()});
+        return success();
+      })
+      .Case([&](HardsigmoidOp h) -> LogicalResult {
+        OnnxNode &n = addNode(op, "HardSigmoid", {in(0)}, {out()});
+        n.attributes.push_back(floatAttr("alpha", h.getAlpha().convertToFloat()));
+        n.attributes.push_back(floatAttr("beta", h.getBeta().convertToFloat()));
+        return success();
+      })
+      .Case([&](ClampOp c) -> LogicalResult {
+        float lo = c.getMin().convertToFloat(), hi = c.getMax().convertToFloat();
+        std::string mn = addInitializer<float>(
+            "clip_min" + std::to_string(counter++), OnnxDataType::Float, {},
+            ArrayRef<float>(lo));
+        std::string mx = addInitializer<float>(
+            "clip_max" + std::to_string(counter++), OnnxDataType::Float, {},
+            ArrayRef<float>(hi));
+        addNode(op, "Clip", {in(0), mn, mx}, {out()});
+        return success();
+      })
+      .Case([&](SoftmaxOp s) -> LogicalResult {
+        addNode(op, "Softmax", {in(0)}, {out()})
+            .attributes.push_back(intAttr("axis", s.getAxis()));
+        return success();
+      })
+      .Case([&](MaxPool2dOp p) -> LogicalResult {
+        OnnxNode &n = addNode(op, "MaxPool", {in(0)}, {out()});
+        n.attributes.push_back(intsAttr("kernel_shape", p.getKernel()));
+        n.attributes.push_back(intsAttr("strides", p.getStrides()));
+        n.attributes.push_back(intsAttr("pads", p.getPads()));
+        n.attributes.push_back(intsAttr("dilations", p.getDilations()));
+        n.attributes.push_back(intAttr("ceil_mode", p.getCeilMode()));
+        return success();
+      })
+      .Case([&](AvgPool2dOp p) -> LogicalResult {
+        OnnxNode &n = addNode(op, "AveragePool", {in(0)}, {out()});
+        n.attributes.push_back(intsAttr("kernel_shape", p.getKernel()));
+        n.attributes.push_back(intsAttr("strides", p.getStrides()));
+        n.attributes.push_back(intsAttr("pads", p.getPads()));
+        n.attributes.push_back(intAttr("ceil_mode", p.getCeilMode()));
+        n.attributes.push_back(
+            intAttr("count_include_pad", p.getCountIncludePad()));
+        return success();
+      })
+      .Case([&](ReduceMeanOp r) -> LogicalResult {
+        OnnxNode &n = addNode(op, "ReduceMean", {in(0)}, {out()});
+        n.attributes.push_back(intsAttr("axes", r.getAxes()));
+        n.attributes.push_back(intAttr("keepdims", r.getKeepdims()));
+        return success();
+      })
+      .Case([&](ReshapeOp r) -> LogicalResult {
+        auto rt = cast<RankedTensorType>(r.getType());
+        std::vector<int64_t> shape;
+        if (rt.hasStaticShape())
+          shape.assign(rt.getShape().begin(), rt.getShape().end());
+        else
+          shape.assign(r.getShape().begin(), r.getShape().end());
+        std::string s = addInitializer<int64_t>(
+            "shape" + std::to_string(counter++), OnnxDataType::Int64,
+            {static_cast<int64_t>(shape.size())}, shape);
+        addNode(op, "Reshape", {in(0), s}, {out()});
+        return success();
+      })
+      .Case([&](FlattenOp f) -> LogicalResult {
+        addNode(op, "Flatten", {in(0)}, {out()})
+            .attributes.push_back(intAttr("axis", f.getAxis()));
+        return success();
+      })
+      .Case([&](TransposeOp t) -> LogicalResult {
+        addNode(op, "Transpose", {in(0)}, {out()})
+            .attributes.push_back(intsAttr("perm", t.getPerm()));
+        return success();
+      })
+      .Case([&](ConcatOp c) -> LogicalResult {
+        simple("Concat");
+        graph().nodes.back().attributes.push_back(intAttr("axis", c.getAxis()));
+        return success();
+      })
+      .Default([&](Operation *) {
+        return op->emitError()
+               << "ONNX export: op '" << op->getName()
+               << "' has no ONNX export (supported: the Q/DQ ops, conv2d, "
+                  "linear, matmul, elementwise, pooling and data-movement "
+                  "ops listed in docs/quantization.md)";
+      });
+}
+
+LogicalResult Exporter::run(OnnxModel &out) {
+  model = &out;
+  out.irVersion = 7; // the IR version of opset 13
+  out.producerName = "qc";
+  out.producerVersion = "0.1";
+  out.opsets = {{"", kOpset}};
+  out.hasGraph = true;
+  graph().name = func.getName().str();
+
+  // Graph input names: qc.name, else argN.
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    std::string name = "arg" + std::to_string(i);
+    if (auto n = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
+      name = n.str();
+    if (!used.insert(name).second)
+      return emitError(func.getLoc())
+             << "ONNX export: duplicate input name '" << name << "'";
+    names[arg] = name;
+    OnnxValueInfo info;
+    if (failed(valueInfo(arg, name, info)))
+      return failure();
+    graph().inputs.push_back(std::move(info));
+  }
+  // Output names are reserved first, so that internal names never take them.
+  auto ret = cast<func::ReturnOp>(func.front().getTerminator());
+  std::vector<std::string> outNames;
+  for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
+    std::string name = "output" + std::to_string(i);
+    if (auto n = func.getResultAttrOfType<StringAttr>(i, "qc.name"))
+      name = n.str();
+    if (!used.insert(name).second)
+      return emitError(func.getLoc())
+             << "ONNX export: duplicate output name '" << name << "'";
+    outNames.push_back(name);
+  }
+  // A result returned once and produced by an op takes the output's name
+  // directly; others (inputs, constants, repeated) go through Identity.
+  llvm::DenseMap<Value, unsigned> returnCount;
+  for (Value v : ret.getOperands())
+    ++returnCount[v];
+  for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+    if (returnCount[v] == 1 && v.getDefiningOp() &&
+        !isa<ConstantOp>(v.getDefiningOp()))
+      names[v] = outNames[i];
+
+  for (Operation &op : func.front().without_terminator())
+    if (failed(exportOp(&op)))
+      return failure();
+
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    if (nameOf(v) != outNames[i])
+      addNode(ret, "Identity", {nameOf(v)}, {outNames[i]});
+    OnnxValueInfo info;
+    if (failed(valueInfo(v, outNames[i], info)))
+      return failure();
+    graph().outputs.push_back(std::move(info));
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::qc::exportOnnx(ModuleOp module, const std::string &path) {
+  func::FuncOp func;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isDeclaration())
+      continue;
+    if (func)
+      return emitError(module.getLoc())
+             << "ONNX export: the module has more than one function";
+    func = f;
+  }
+  if (!func)
+    return emitError(module.getLoc()) << "ONNX export: no function to export";
+  if (!func.getBody().hasOneBlock())
+    return func.emitError() << "ONNX export: the function has several blocks";
+  OnnxModel model;
+  if (failed(Exporter(func).run(model)))
+    return failure();
+  std::string error;
+  if (!writeOnnxModel(path, model, error))
+    return emitError(module.getLoc())
+           << "ONNX export: cannot write '" << path << "': " << error;
+  return success();
+}
