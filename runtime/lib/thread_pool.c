@@ -1,0 +1,193 @@
+/*===- thread_pool.c - The fixed-size thread pool of a libqcrt session ----===*
+ *
+ * num_threads - 1 pthreads wait on a condition variable; parallel_for
+ * publishes one job (a generation number), worker i runs chunk i, the caller
+ * runs chunk 0 and waits until the pending count drops to zero. The chunks
+ * are a pure function of (range, thread count): deterministic partitioning.
+ *
+ *===----------------------------------------------------------------------===*/
+#include "runtime/lib/qcrt_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+struct qcrt_pool;
+
+typedef struct qcrt_worker {
+  struct qcrt_pool *pool;
+  int32_t index;
+  pthread_t thread;
+} qcrt_worker;
+
+struct qcrt_pool {
+  int32_t numThreads;
+  int32_t numStarted; /* workers actually running */
+  pthread_mutex_t submitMutex; /* serializes parallel_for callers */
+  pthread_mutex_t mutex;
+  pthread_cond_t wake;
+  pthread_cond_t done;
+  uint64_t generation;
+  int32_t pending;
+  int stop;
+  /* The current job. */
+  int64_t begin, end;
+  qc_range_fn fn;
+  void *user;
+  qcrt_worker *workers;
+};
+
+static _Thread_local int32_t tlsThreadIndex = -1;
+
+int32_t qcrt_current_thread_index(void) { return tlsThreadIndex; }
+
+void qcrt_partition(int64_t begin, int64_t end, int32_t parts, int32_t index,
+                    int64_t *chunk_begin, int64_t *chunk_end) {
+  if (end <= begin || parts <= 0 || index < 0 || index >= parts) {
+    *chunk_begin = *chunk_end = begin;
+    return;
+  }
+  uint64_t len = (uint64_t)end - (uint64_t)begin;
+  uint64_t base = len / (uint64_t)parts, rem = len % (uint64_t)parts;
+  uint64_t i = (uint64_t)index;
+  uint64_t start = i * base + (i < rem ? i : rem);
+  uint64_t size = base + (i < rem ? 1 : 0);
+  *chunk_begin = (int64_t)((uint64_t)begin + start);
+  *chunk_end = (int64_t)((uint64_t)begin + start + size);
+}
+
+static void runChunk(qcrt_pool *pool, int32_t index) {
+  int64_t b, e;
+  qcrt_partition(pool->begin, pool->end, pool->numThreads, index, &b, &e);
+  if (b < e) {
+    int32_t saved = tlsThreadIndex;
+    tlsThreadIndex = index;
+    pool->fn(pool->user, b, e);
+    tlsThreadIndex = saved;
+  }
+}
+
+static void *workerMain(void *arg) {
+  qcrt_worker *self = (qcrt_worker *)arg;
+  qcrt_pool *pool = self->pool;
+  uint64_t seen = 0;
+  pthread_mutex_lock(&pool->mutex);
+  for (;;) {
+    while (!pool->stop && pool->generation == seen)
+      pthread_cond_wait(&pool->wake, &pool->mutex);
+    if (pool->stop)
+      break;
+    seen = pool->generation;
+    pthread_mutex_unlock(&pool->mutex);
+    runChunk(pool, self->index);
+    pthread_mutex_lock(&pool->mutex);
+    if (--pool->pending == 0)
+      pthread_cond_signal(&pool->done);
+  }
+  pthread_mutex_unlock(&pool->mutex);
+  return NULL;
+}
+
+static void stopWorkers(qcrt_pool *pool) {
+  pthread_mutex_lock(&pool->mutex);
+  pool->stop = 1;
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+  for (int32_t i = 0; i < pool->numStarted; ++i)
+    pthread_join(pool->workers[i].thread, NULL);
+  pool->numStarted = 0;
+}
+
+qc_status qcrt_pool_create(int32_t num_threads, qcrt_pool **out_pool) {
+  if (!out_pool)
+    return qcrt_fail(QC_STATUS_NULL_POINTER, "qcrt_pool_create: out_pool");
+  *out_pool = NULL;
+  if (num_threads < 1 || num_threads > QC_MAX_THREADS)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "thread count %d is outside [1, %d]", (int)num_threads,
+                     QC_MAX_THREADS);
+  qcrt_pool *pool = (qcrt_pool *)calloc(1, sizeof *pool);
+  if (!pool)
+    return qcrt_fail(QC_STATUS_OUT_OF_MEMORY, "cannot allocate a thread pool");
+  pool->numThreads = num_threads;
+  if (num_threads > 1) {
+    pool->workers =
+        (qcrt_worker *)calloc((size_t)(num_threads - 1), sizeof(qcrt_worker));
+    if (!pool->workers) {
+      free(pool);
+      return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
+                       "cannot allocate %d worker records",
+                       (int)num_threads - 1);
+    }
+  }
+  pthread_mutex_init(&pool->submitMutex, NULL);
+  pthread_mutex_init(&pool->mutex, NULL);
+  pthread_cond_init(&pool->wake, NULL);
+  pthread_cond_init(&pool->done, NULL);
+  for (int32_t i = 0; i < num_threads - 1; ++i) {
+    qcrt_worker *w = &pool->workers[i];
+    w->pool = pool;
+    w->index = i + 1;
+    int rc = pthread_create(&w->thread, NULL, workerMain, w);
+    if (rc != 0) {
+      qcrt_pool_destroy(pool);
+      return qcrt_fail(QC_STATUS_INTERNAL,
+                       "cannot start worker thread %d of %d (error %d)",
+                       (int)i + 1, (int)num_threads, rc);
+    }
+    pool->numStarted = i + 1;
+  }
+  *out_pool = pool;
+  return QC_STATUS_OK;
+}
+
+void qcrt_pool_destroy(qcrt_pool *pool) {
+  if (!pool)
+    return;
+  stopWorkers(pool);
+  pthread_cond_destroy(&pool->done);
+  pthread_cond_destroy(&pool->wake);
+  pthread_mutex_destroy(&pool->mutex);
+  pthread_mutex_destroy(&pool->submitMutex);
+  free(pool->workers);
+  free(pool);
+}
+
+int32_t qcrt_pool_num_threads(const qcrt_pool *pool) {
+  return pool ? pool->numThreads : 0;
+}
+
+void qcrt_pool_parallel_for(qcrt_pool *pool, int64_t begin, int64_t end,
+                            qc_range_fn fn, void *user) {
+  if (!fn || end <= begin)
+    return;
+  /* No pool or nested inside a chunk: run serially on this thread. */
+  if (!pool || tlsThreadIndex >= 0) {
+    fn(user, begin, end);
+    return;
+  }
+  /* One thread: the caller is thread 0. */
+  if (pool->numThreads == 1) {
+    tlsThreadIndex = 0;
+    fn(user, begin, end);
+    tlsThreadIndex = -1;
+    return;
+  }
+  pthread_mutex_lock(&pool->submitMutex);
+  pthread_mutex_lock(&pool->mutex);
+  pool->begin = begin;
+  pool->end = end;
+  pool->fn = fn;
+  pool->user = user;
+  pool->pending = pool->numThreads - 1;
+  ++pool->generation;
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+
+  runChunk(pool, 0);
+
+  pthread_mutex_lock(&pool->mutex);
+  while (pool->pending > 0)
+    pthread_cond_wait(&pool->done, &pool->mutex);
+  pthread_mutex_unlock(&pool->mutex);
+  pthread_mutex_unlock(&pool->submitMutex);
+}
