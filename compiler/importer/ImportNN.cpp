@@ -940,7 +940,10 @@ LogicalResult Importer::importResize(const NodeRef &n) {
         sizes[i] = kDyn;
         continue;
       }
-      sizes[i] = static_cast<int64_t>(std::floor(in * s));
+      // floor(in * scale) in f32, as ONNX Runtime and PyTorch compute it
+      // (in f64, 10 x 0.7f would give 6 instead of 7).
+      sizes[i] = static_cast<int64_t>(
+          std::floor(static_cast<float>(in) * static_cast<float>(s)));
     }
   }
   for (int i = 0; i < 2; ++i) {
