@@ -43,24 +43,24 @@ typedef enum qc_dtype {
 
 /* Instruction-set features (bits of `required_isa` and of qc_cpu_features()).
  * Names, as used by QC_DISABLE_ISA and in messages, are in brackets. */
-#define QC_ISA_X86_AVX2 (1ull << 0)        /* [avx2] incl. OS YMM state     */
-#define QC_ISA_X86_FMA (1ull << 1)         /* [fma]                         */
-#define QC_ISA_X86_BMI2 (1ull << 2)        /* [bmi2]                        */
-#define QC_ISA_X86_AVX512F (1ull << 3)     /* [avx512f] incl. OS ZMM state  */
-#define QC_ISA_X86_AVX512BW (1ull << 4)    /* [avx512bw]                    */
-#define QC_ISA_X86_AVX512VL (1ull << 5)    /* [avx512vl]                    */
-#define QC_ISA_X86_AVX512DQ (1ull << 6)    /* [avx512dq]                    */
-#define QC_ISA_X86_AVX512CD (1ull << 7)    /* [avx512cd]                    */
-#define QC_ISA_X86_AVX512VNNI (1ull << 8)  /* [avx512vnni]                  */
-#define QC_ISA_X86_AVXVNNI (1ull << 9)     /* [avxvnni] 256-bit VEX VNNI    */
+#define QC_ISA_X86_AVX2 (1ull << 0)         /* [avx2] incl. OS YMM state     */
+#define QC_ISA_X86_FMA (1ull << 1)          /* [fma]                         */
+#define QC_ISA_X86_BMI2 (1ull << 2)         /* [bmi2]                        */
+#define QC_ISA_X86_AVX512F (1ull << 3)      /* [avx512f] incl. OS ZMM state  */
+#define QC_ISA_X86_AVX512BW (1ull << 4)     /* [avx512bw]                    */
+#define QC_ISA_X86_AVX512VL (1ull << 5)     /* [avx512vl]                    */
+#define QC_ISA_X86_AVX512DQ (1ull << 6)     /* [avx512dq]                    */
+#define QC_ISA_X86_AVX512CD (1ull << 7)     /* [avx512cd]                    */
+#define QC_ISA_X86_AVX512VNNI (1ull << 8)   /* [avx512vnni]                  */
+#define QC_ISA_X86_AVXVNNI (1ull << 9)      /* [avxvnni] 256-bit VEX VNNI    */
 #define QC_ISA_AARCH64_DOTPROD (1ull << 32) /* [asimddp] sdot/udot          */
 #define QC_ISA_AARCH64_I8MM (1ull << 33)    /* [i8mm] smmla/usmmla          */
 
 /* Shape and type of one model input or output. Shapes are static. */
 typedef struct qc_tensor_desc {
   const char *name;
-  int32_t dtype; /* a qc_dtype */
-  int32_t rank;  /* 0 .. QC_MAX_RANK */
+  int32_t dtype;        /* a qc_dtype */
+  int32_t rank;         /* 0 .. QC_MAX_RANK */
   const int64_t *shape; /* rank entries, each >= 0; may be NULL when rank 0 */
 } qc_tensor_desc;
 
@@ -80,8 +80,8 @@ typedef void (*qc_range_fn)(void *user, int64_t begin, int64_t end);
 
 /* What the runtime hands to the entry function on every run. */
 typedef struct qc_exec_context {
-  uint32_t struct_size; /* sizeof(qc_exec_context) of the runtime */
-  int32_t num_threads;  /* threads parallel_for uses (>= 1) */
+  uint32_t struct_size;  /* sizeof(qc_exec_context) of the runtime */
+  int32_t num_threads;   /* threads parallel_for uses (>= 1) */
   uint64_t cpu_features; /* QC_ISA_* bits available (after QC_DISABLE_ISA) */
   /* Splits [begin, end) into num_threads contiguous chunks, chunk i of size
    * (end-begin)/n plus one for i < (end-begin)%n, runs them concurrently (the

@@ -38,19 +38,19 @@ extern "C" {
 
 typedef enum qc_status {
   QC_STATUS_OK = 0,
-  QC_STATUS_NULL_POINTER = 1,      /* a required pointer argument was NULL */
-  QC_STATUS_INVALID_ARGUMENT = 2,  /* bad option / env value / index */
-  QC_STATUS_INVALID_MODEL = 3,     /* the descriptor is inconsistent */
-  QC_STATUS_ABI_MISMATCH = 4,      /* descriptor built for another ABI */
-  QC_STATUS_UNSUPPORTED_ISA = 5,   /* the CPU lacks a required feature */
-  QC_STATUS_COUNT_MISMATCH = 6,    /* wrong number of inputs / outputs */
-  QC_STATUS_DTYPE_MISMATCH = 7,    /* tensor element type differs */
-  QC_STATUS_SHAPE_MISMATCH = 8,    /* tensor rank / dims differ */
-  QC_STATUS_SIZE_MISMATCH = 9,     /* tensor byte size differs */
+  QC_STATUS_NULL_POINTER = 1,     /* a required pointer argument was NULL */
+  QC_STATUS_INVALID_ARGUMENT = 2, /* bad option / env value / index */
+  QC_STATUS_INVALID_MODEL = 3,    /* the descriptor is inconsistent */
+  QC_STATUS_ABI_MISMATCH = 4,     /* descriptor built for another ABI */
+  QC_STATUS_UNSUPPORTED_ISA = 5,  /* the CPU lacks a required feature */
+  QC_STATUS_COUNT_MISMATCH = 6,   /* wrong number of inputs / outputs */
+  QC_STATUS_DTYPE_MISMATCH = 7,   /* tensor element type differs */
+  QC_STATUS_SHAPE_MISMATCH = 8,   /* tensor rank / dims differ */
+  QC_STATUS_SIZE_MISMATCH = 9,    /* tensor byte size differs */
   QC_STATUS_OUT_OF_MEMORY = 10,
-  QC_STATUS_BUSY = 11,             /* handle in use (live sessions, a run) */
-  QC_STATUS_MODEL_ERROR = 12,      /* the entry function reported failure */
-  QC_STATUS_INTERNAL = 13          /* e.g. a thread could not be started */
+  QC_STATUS_BUSY = 11,        /* handle in use (live sessions, a run) */
+  QC_STATUS_MODEL_ERROR = 12, /* the entry function reported failure */
+  QC_STATUS_INTERNAL = 13     /* e.g. a thread could not be started */
 } qc_status;
 
 /* A static English name of the status ("QC_STATUS_UNSUPPORTED_ISA: ..."),

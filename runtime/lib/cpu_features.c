@@ -71,8 +71,8 @@ static uint64_t detectNow(void) {
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     xcr0 = ((uint64_t)hi << 32) | lo;
   }
-  int ymm = (xcr0 & 0x6) == 0x6;    /* SSE + AVX state */
-  int zmm = (xcr0 & 0xE6) == 0xE6;  /* + opmask, ZMM_Hi256, Hi16_ZMM */
+  int ymm = (xcr0 & 0x6) == 0x6;   /* SSE + AVX state */
+  int zmm = (xcr0 & 0xE6) == 0xE6; /* + opmask, ZMM_Hi256, Hi16_ZMM */
   int avx = bitOf(c1, 28) && ymm;
   uint64_t f = 0;
   if (avx && bitOf(b7, 5))
@@ -174,8 +174,8 @@ void qcrt_format_isa_list(uint64_t features, char *buffer, size_t size) {
       snprintf(unknownName, sizeof unknownName, "bit%d", b);
       name = unknownName;
     }
-    int n = snprintf(buffer + used, size - used, "%s%s", used ? ", " : "",
-                     name);
+    int n =
+        snprintf(buffer + used, size - used, "%s%s", used ? ", " : "", name);
     if (n < 0 || (size_t)n >= size - used)
       return;
     used += (size_t)n;

@@ -192,8 +192,8 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
                      QC_MODEL_ABI_VERSION);
   if (desc->struct_size < sizeof(qc_model_desc))
     return qcrt_fail(QC_STATUS_ABI_MISMATCH,
-                     "model descriptor struct_size %u < %u",
-                     desc->struct_size, (unsigned)sizeof(qc_model_desc));
+                     "model descriptor struct_size %u < %u", desc->struct_size,
+                     (unsigned)sizeof(qc_model_desc));
   const char *name = nameOr(desc->name);
   if (!desc->entry)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
@@ -220,8 +220,8 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
                      (unsigned long long)desc->arena_size);
   if (desc->num_buffers && !desc->buffers)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
-                     "model '%s': %u arena buffers but the array is NULL",
-                     name, desc->num_buffers);
+                     "model '%s': %u arena buffers but the array is NULL", name,
+                     desc->num_buffers);
   uint64_t planAlign = desc->arena_alignment ? desc->arena_alignment
                                              : QC_ARENA_DEFAULT_ALIGNMENT;
   for (uint32_t i = 0; i < desc->num_buffers; ++i) {
@@ -257,8 +257,7 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
 
   qc_model *model = (qc_model *)calloc(1, sizeof *model);
   uint32_t total = desc->num_inputs + desc->num_outputs;
-  uint64_t *sizes =
-      (uint64_t *)calloc(total ? total : 1, sizeof(uint64_t));
+  uint64_t *sizes = (uint64_t *)calloc(total ? total : 1, sizeof(uint64_t));
   if (!model || !sizes) {
     free(model);
     free(sizes);
@@ -339,8 +338,8 @@ struct qc_session {
   qcrt_pool *pool;
   qc_exec_context exec;
   void *arena;
-  void **ownedOutputs;     /* one aligned buffer per output */
-  const void **inputPtrs;  /* per-run pointer arrays, allocated once */
+  void **ownedOutputs;    /* one aligned buffer per output */
+  const void **inputPtrs; /* per-run pointer arrays, allocated once */
   void **outputPtrs;
   int32_t running; /* atomic */
 };

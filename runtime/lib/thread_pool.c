@@ -21,7 +21,7 @@ typedef struct qcrt_worker {
 
 struct qcrt_pool {
   int32_t numThreads;
-  int32_t numStarted; /* workers actually running */
+  int32_t numStarted;          /* workers actually running */
   pthread_mutex_t submitMutex; /* serializes parallel_for callers */
   pthread_mutex_t mutex;
   pthread_cond_t wake;

@@ -1,4 +1,5 @@
-//===- AddModel.h - A hand-written compiled-model descriptor for tests -*- C++ -*-//
+//===- AddModel.h - A hand-written compiled-model descriptor for tests -*- C++
+//-*-//
 //
 // What `qc compile` will emit, written by hand: a model "add_s8" with two
 // int8 [kRows, kCols] inputs and their saturating int8 sum as output. The
@@ -71,8 +72,8 @@ inline void addRows(void *user, int64_t begin, int64_t end) {
   }
 }
 
-extern "C" inline int32_t addModelEntry(const qc_exec_context *ctx,
-                                        void *arena, const void *const *inputs,
+extern "C" inline int32_t addModelEntry(const qc_exec_context *ctx, void *arena,
+                                        const void *const *inputs,
                                         void *const *outputs) {
   AddModelProbe &p = probe();
   p.arena = arena;
@@ -90,13 +91,13 @@ extern "C" inline int32_t addModelEntry(const qc_exec_context *ctx,
 }
 
 inline const int64_t kShape[2] = {kRows, kCols};
-inline const qc_tensor_desc kAddInputs[2] = {
-    {"a", QC_DTYPE_INT8, 2, kShape}, {"b", QC_DTYPE_INT8, 2, kShape}};
+inline const qc_tensor_desc kAddInputs[2] = {{"a", QC_DTYPE_INT8, 2, kShape},
+                                             {"b", QC_DTYPE_INT8, 2, kShape}};
 inline const qc_tensor_desc kAddOutputs[1] = {
     {"sum", QC_DTYPE_INT8, 2, kShape}};
-inline const qc_arena_buffer kAddPlan[3] = {
-    {"a_copy", 0, kElems}, {"b_copy", kBOffset, kElems},
-    {"sum", kSumOffset, kElems}};
+inline const qc_arena_buffer kAddPlan[3] = {{"a_copy", 0, kElems},
+                                            {"b_copy", kBOffset, kElems},
+                                            {"sum", kSumOffset, kElems}};
 
 /// A fresh, valid descriptor (tests break copies of it).
 inline qc_model_desc addModelDesc() {

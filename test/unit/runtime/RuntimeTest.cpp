@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <random>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace qc::runtime::test;
@@ -188,9 +188,8 @@ TEST_F(RuntimeTest, RuntimeOwnedOutputAndArenaAreReused) {
 }
 
 TEST_F(RuntimeTest, LargeArenaAlignment) {
-  static const qc_arena_buffer plan[3] = {{"a_copy", 0, kElems},
-                                          {"b_copy", 4096, kElems},
-                                          {"sum", 8192, kElems}};
+  static const qc_arena_buffer plan[3] = {
+      {"a_copy", 0, kElems}, {"b_copy", 4096, kElems}, {"sum", 8192, kElems}};
   desc.arena_alignment = 4096;
   desc.arena_size = 8192 + kElems;
   desc.buffers = plan;
@@ -591,7 +590,8 @@ TEST_F(RuntimeTest, ConcurrentSessionsOfOneModel) {
     EXPECT_EQ(qc_session_destroy(&s), QC_STATUS_OK);
 }
 
-// --- lifetimes ----------------------------------------------------------------
+// --- lifetimes
+// ----------------------------------------------------------------
 
 TEST_F(RuntimeTest, DestroyIsIdempotentAndOrdered) {
   createSession(2);

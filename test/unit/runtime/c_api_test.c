@@ -152,8 +152,7 @@ int main(int argc, char **argv) {
     }
   }
   printf("libqcrt %s, model ABI %u, CPU features:%s\n",
-         qc_runtime_version_string(), qc_runtime_model_abi_version(),
-         features);
+         qc_runtime_version_string(), qc_runtime_model_abi_version(), features);
 
   for (i = 0; i < N; ++i) {
     a[i] = (int8_t)(i * 37 - 128);
@@ -179,8 +178,7 @@ int main(int argc, char **argv) {
   memset(&output, 0, sizeof output);
   CHECK(qc_session_run(session, inputs, 2, &output, 1) == QC_STATUS_OK);
   CHECK(output.data != NULL && output.dtype == QC_DTYPE_INT32 &&
-        output.size_bytes == 4 * N && output.rank == 1 &&
-        output.shape[0] == N);
+        output.size_bytes == 4 * N && output.rank == 1 && output.shape[0] == N);
   if (output.data) {
     const int32_t *y = (const int32_t *)output.data;
     int bad = 0;
@@ -224,8 +222,7 @@ int main(int argc, char **argv) {
   CHECK(strlen(qc_last_error_message()) > 0);
   {
     qc_model *tmp = model;
-    CHECK(qc_model_create(NULL, &tmp) == QC_STATUS_NULL_POINTER &&
-          tmp == NULL);
+    CHECK(qc_model_create(NULL, &tmp) == QC_STATUS_NULL_POINTER && tmp == NULL);
   }
   CHECK(strcmp(qc_status_string(QC_STATUS_UNSUPPORTED_ISA),
                "QC_STATUS_UNSUPPORTED_ISA: the CPU lacks an instruction-set "
