@@ -28,6 +28,9 @@ extern "C" {
 /* Largest tensor rank the runtime accepts. */
 #define QC_MAX_RANK 8
 
+/* Most inputs (and most outputs) a model may have. */
+#define QC_MAX_IO 65536u
+
 /* The alignment of the arena when a descriptor asks for 0 (and the minimum). */
 #define QC_ARENA_DEFAULT_ALIGNMENT 64u
 

@@ -195,6 +195,11 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
                      "model descriptor struct_size %u < %u", desc->struct_size,
                      (unsigned)sizeof(qc_model_desc));
   const char *name = nameOr(desc->name);
+  if (desc->num_inputs > QC_MAX_IO || desc->num_outputs > QC_MAX_IO)
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': %u inputs / %u outputs (at most %u each)",
+                     name, desc->num_inputs, desc->num_outputs,
+                     (unsigned)QC_MAX_IO);
   if (!desc->entry)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
                      "model '%s' has no entry function", name);

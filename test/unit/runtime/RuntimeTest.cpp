@@ -381,6 +381,8 @@ TEST_F(RuntimeTest, InvalidDescriptors) {
   expectCreate(d, QC_STATUS_ABI_MISMATCH, "ABI version 2");
   d = desc, d.struct_size = 8;
   expectCreate(d, QC_STATUS_ABI_MISMATCH, "struct_size 8");
+  d = desc, d.num_outputs = QC_MAX_IO + 1;
+  expectCreate(d, QC_STATUS_INVALID_MODEL, "at most 65536 each");
   d = desc, d.entry = nullptr;
   expectCreate(d, QC_STATUS_INVALID_MODEL, "no entry function");
   d = desc, d.inputs = nullptr;
@@ -412,7 +414,7 @@ TEST_F(RuntimeTest, InvalidDescriptors) {
 
 // --- instruction sets -----------------------------------------------------
 
-TEST(CpuFeatures, NamesAndParsing) {
+TEST(RuntimeCpuFeatures, NamesAndParsing) {
   EXPECT_STREQ(qc_isa_feature_name(QC_ISA_X86_AVX512VNNI), "avx512vnni");
   EXPECT_STREQ(qc_isa_feature_name(QC_ISA_AARCH64_I8MM), "i8mm");
   EXPECT_EQ(qc_isa_feature_name(QC_ISA_X86_AVX2 | QC_ISA_X86_FMA), nullptr);
@@ -432,7 +434,7 @@ TEST(CpuFeatures, NamesAndParsing) {
   EXPECT_STREQ(list, "avx512bw, avx512vnni");
 }
 
-TEST(CpuFeatures, DetectionIsConsistent) {
+TEST(RuntimeCpuFeatures, DetectionIsConsistent) {
   ScopedEnv clear("QC_DISABLE_ISA", nullptr);
   uint64_t f = qc_cpu_features();
   EXPECT_EQ(f, qcrt_detect_cpu_features());
@@ -451,7 +453,7 @@ TEST(CpuFeatures, DetectionIsConsistent) {
   std::printf("detected CPU features: %s\n", list);
 }
 
-TEST(CpuFeatures, DisableOverride) {
+TEST(RuntimeCpuFeatures, DisableOverride) {
   ScopedEnv clear("QC_DISABLE_ISA", "avx512vnni,avx2");
   uint64_t f = qc_cpu_features();
   EXPECT_EQ(f & (QC_ISA_X86_AVX512VNNI | QC_ISA_X86_AVX2), 0u);

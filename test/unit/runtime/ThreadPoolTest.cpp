@@ -11,7 +11,7 @@
 
 namespace {
 
-TEST(Partition, ContiguousBalancedAndDeterministic) {
+TEST(RuntimePartition, ContiguousBalancedAndDeterministic) {
   for (int64_t begin : {int64_t(0), int64_t(-5), int64_t(1000)})
     for (int64_t len : {0, 1, 3, 7, 64, 1001})
       for (int32_t parts : {1, 2, 3, 4, 8, 13}) {
@@ -48,7 +48,7 @@ void record(void *user, int64_t begin, int64_t end) {
   r->osThreads.insert(std::this_thread::get_id());
 }
 
-TEST(ThreadPool, EachThreadRunsItsChunk) {
+TEST(RuntimeThreadPool, EachThreadRunsItsChunk) {
   for (int32_t n : {1, 2, 4, 5}) {
     qcrt_pool *pool = nullptr;
     ASSERT_EQ(qcrt_pool_create(n, &pool), QC_STATUS_OK);
@@ -72,7 +72,7 @@ TEST(ThreadPool, EachThreadRunsItsChunk) {
   }
 }
 
-TEST(ThreadPool, SmallAndEmptyRanges) {
+TEST(RuntimeThreadPool, SmallAndEmptyRanges) {
   qcrt_pool *pool = nullptr;
   ASSERT_EQ(qcrt_pool_create(4, &pool), QC_STATUS_OK);
   Record r;
@@ -100,7 +100,7 @@ void sumChunk(void *user, int64_t begin, int64_t end) {
   s->total += local;
 }
 
-TEST(ThreadPool, ManyJobsSumCorrectly) {
+TEST(RuntimeThreadPool, ManyJobsSumCorrectly) {
   qcrt_pool *pool = nullptr;
   ASSERT_EQ(qcrt_pool_create(3, &pool), QC_STATUS_OK);
   std::vector<int64_t> values(10007);
@@ -134,7 +134,7 @@ void nested(void *user, int64_t begin, int64_t end) {
   EXPECT_EQ(qcrt_current_thread_index(), outer);
 }
 
-TEST(ThreadPool, NestedCallsRunSerially) {
+TEST(RuntimeThreadPool, NestedCallsRunSerially) {
   qcrt_pool *pool = nullptr;
   ASSERT_EQ(qcrt_pool_create(4, &pool), QC_STATUS_OK);
   std::vector<int64_t> values(100, 2);
@@ -146,7 +146,7 @@ TEST(ThreadPool, NestedCallsRunSerially) {
   qcrt_pool_destroy(pool);
 }
 
-TEST(ThreadPool, CallsFromSeveralThreadsAreSerialized) {
+TEST(RuntimeThreadPool, CallsFromSeveralThreadsAreSerialized) {
   qcrt_pool *pool = nullptr;
   ASSERT_EQ(qcrt_pool_create(2, &pool), QC_STATUS_OK);
   std::vector<int64_t> values(1000, 1);
@@ -168,7 +168,7 @@ TEST(ThreadPool, CallsFromSeveralThreadsAreSerialized) {
   qcrt_pool_destroy(pool);
 }
 
-TEST(ThreadPool, BadThreadCounts) {
+TEST(RuntimeThreadPool, BadThreadCounts) {
   qcrt_pool *pool = reinterpret_cast<qcrt_pool *>(0x1);
   EXPECT_EQ(qcrt_pool_create(0, &pool), QC_STATUS_INVALID_ARGUMENT);
   EXPECT_EQ(pool, nullptr);
