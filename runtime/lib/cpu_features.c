@@ -6,6 +6,10 @@
  * can exercise the QC_STATUS_UNSUPPORTED_ISA path on any machine.
  *
  *===----------------------------------------------------------------------===*/
+/* posix_memalign, sysconf, getauxval under strict -std=c11 too. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+
 #include "runtime/lib/qcrt_internal.h"
 
 #include <stdio.h>

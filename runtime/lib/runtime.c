@@ -5,6 +5,10 @@
  * binding checked before the entry function is called).
  *
  *===----------------------------------------------------------------------===*/
+/* posix_memalign, sysconf, getauxval under strict -std=c11 too. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+
 #include "runtime/lib/qcrt_internal.h"
 
 #include <errno.h>

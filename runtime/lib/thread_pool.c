@@ -6,6 +6,10 @@
  * are a pure function of (range, thread count): deterministic partitioning.
  *
  *===----------------------------------------------------------------------===*/
+/* posix_memalign, sysconf, getauxval under strict -std=c11 too. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+
 #include "runtime/lib/qcrt_internal.h"
 
 #include <pthread.h>

@@ -42,7 +42,7 @@ typedef struct Job {
   unsigned char *arena;
   const int8_t *a;
   const uint8_t *b;
-  int32_t *y;
+  unsigned char *y; /* int32 output, maybe unaligned */
 } Job;
 
 static void work(void *user, int64_t begin, int64_t end) {
@@ -53,7 +53,7 @@ static void work(void *user, int64_t begin, int64_t end) {
     prod[i] = 3 * (int32_t)job->a[i];
     int32_t v = prod[i] + (int32_t)job->b[i];
     acc[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
-    memcpy(&job->y[i], &acc[i], sizeof(int32_t)); /* y may be unaligned */
+    memcpy(job->y + 4 * i, &acc[i], sizeof(int32_t)); /* y may be unaligned */
   }
 }
 
@@ -68,7 +68,7 @@ static int32_t entry(const qc_exec_context *ctx, void *arena,
   job.arena = (unsigned char *)arena;
   job.a = (const int8_t *)inputs[0];
   job.b = (const uint8_t *)inputs[1];
-  job.y = (int32_t *)outputs[0];
+  job.y = (unsigned char *)outputs[0];
   ctx->parallel_for(ctx, 0, N, work, &job);
   return 0;
 }
@@ -126,7 +126,7 @@ int main(int argc, char **argv) {
   static int8_t a[N];
   static uint8_t b[N];
   static unsigned char yStorage[4 * N + 1];
-  int32_t *yUnaligned = (int32_t *)(void *)(yStorage + 1);
+  void *yUnaligned = yStorage + 1;
   qc_model_desc desc = makeDesc(0);
   qc_model *model = NULL;
   qc_session *session = NULL;
