@@ -250,6 +250,15 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
                        (unsigned long long)planAlign);
   }
 
+  /* A misspelt override would silently test nothing: refuse it. */
+  char unknown[32];
+  qcrt_parse_isa_list(getenv("QC_DISABLE_ISA"), unknown, sizeof unknown);
+  if (unknown[0])
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "QC_DISABLE_ISA names an unknown feature '%s' (known: "
+                     "avx2, fma, bmi2, avx512f, avx512bw, avx512vl, avx512dq, "
+                     "avx512cd, avx512vnni, avxvnni, asimddp, i8mm, all)",
+                     unknown);
   uint64_t missing = desc->required_isa & ~qc_cpu_features();
   if (missing) {
     char names[256];

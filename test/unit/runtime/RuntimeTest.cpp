@@ -492,6 +492,16 @@ TEST_F(RuntimeTest, MissingIsaIsUnsupported) {
   EXPECT_NE(lastError().find(name), std::string::npos) << lastError();
 }
 
+TEST_F(RuntimeTest, MisspeltDisableOverrideIsRefused) {
+  ScopedEnv disable("QC_DISABLE_ISA", "avx2,avx512-vnni");
+  qc_model *m = nullptr;
+  EXPECT_EQ(qc_model_create(&desc, &m), QC_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(m, nullptr);
+  EXPECT_NE(lastError().find("unknown feature 'avx512-vnni'"),
+            std::string::npos)
+      << lastError();
+}
+
 TEST_F(RuntimeTest, PresentIsaIsAccepted) {
   ScopedEnv clear("QC_DISABLE_ISA", nullptr);
   desc.required_isa = qc_cpu_features();
