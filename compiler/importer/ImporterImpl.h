@@ -195,6 +195,13 @@ public:
   LogicalResult importGlobalAveragePool(const NodeRef &n);
   LogicalResult importReduceMean(const NodeRef &n);
   LogicalResult importResize(const NodeRef &n);
+  // ImportQuant.cpp
+  LogicalResult importQuantizeLinear(const NodeRef &n);
+  LogicalResult importDequantizeLinear(const NodeRef &n);
+  LogicalResult quantParams(const NodeRef &n, int64_t rank,
+                            std::vector<float> &scale,
+                            std::vector<int64_t> &zeroPoint,
+                            std::optional<int64_t> &axis, int32_t &zpType);
   // ImportShape.cpp
   LogicalResult importConstant(const NodeRef &n);
   LogicalResult importIdentity(const NodeRef &n);

@@ -1,0 +1,211 @@
+//===- ImportQuant.cpp - QuantizeLinear / DequantizeLinear ----------------===//
+//
+// ONNX QDQ models (opsets 10-21) -> qc.quantize / qc.dequantize, the ops of
+// the converted Q/DQ program (docs/quantization.md, "ONNX QDQ import"):
+//   QuantizeLinear(x, scale, zero_point)   -> qc.quantize   (ui8 / i8)
+//   DequantizeLinear(q, scale, zero_point) -> qc.dequantize (ui8 / i8 / i32)
+// per tensor (scalar scale) or per axis (1-D scale, `axis` attribute, opset
+// 13+). Integer initializers read by DequantizeLinear (quantized weights and
+// biases) become integer qc.constant ops, kept as they are.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/importer/ImporterImpl.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qc;
+using namespace mlir::qc::importer;
+
+namespace {
+
+/// The qc element type of an ONNX quantized type, or null.
+Type quantElementType(Builder &b, int32_t onnxType) {
+  switch (static_cast<OnnxDataType>(onnxType)) {
+  case OnnxDataType::Uint8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case OnnxDataType::Int8:
+    return b.getIntegerType(8);
+  case OnnxDataType::Int32:
+    return b.getI32Type();
+  default:
+    return nullptr;
+  }
+}
+
+int64_t rawInt(const OnnxTensor &t, int64_t i) {
+  switch (static_cast<OnnxDataType>(t.dataType)) {
+  case OnnxDataType::Uint8:
+    return static_cast<uint8_t>(t.data[i]);
+  case OnnxDataType::Int8:
+    return static_cast<int8_t>(t.data[i]);
+  case OnnxDataType::Int32: {
+    int32_t v;
+    std::memcpy(&v, t.data.data() + 4 * i, 4);
+    return v;
+  }
+  default:
+    return 0;
+  }
+}
+
+} // namespace
+
+/// Reads the scale (input 1) and the zero point (input 2, optional) of a
+/// QuantizeLinear / DequantizeLinear node and the axis; `zpType` receives the
+/// ONNX type of the zero point (Uint8 when absent, the ONNX default).
+LogicalResult Importer::quantParams(const NodeRef &n, int64_t rank,
+                                    std::vector<float> &scale,
+                                    std::vector<int64_t> &zeroPoint,
+                                    std::optional<int64_t> &axis,
+                                    int32_t &zpType) {
+  if (opset() < 10)
+    return error(n) << "QuantizeLinear / DequantizeLinear need opset 10, the "
+                       "model imports opset "
+                    << opset();
+  if (FailureOr<int64_t> bs = intAttr(n, "block_size", 0);
+      failed(bs) || *bs != 0)
+    return failed(bs) ? failure()
+                      : (error(n) << "blocked quantization (block_size = "
+                                  << *bs << ") is not supported");
+  SmallVector<int64_t> scaleShape;
+  if (!constantFloats(n, 1, scaleShape, scale))
+    return error(n) << "the scale (input #1) must be a float constant";
+  if (scaleShape.size() > 1)
+    return error(n) << "the scale must be a scalar or 1-D, got rank "
+                    << scaleShape.size();
+  zpType = static_cast<int32_t>(OnnxDataType::Uint8);
+  if (hasInput(n, 2)) {
+    ValueEntry *e = lookup(n, 2);
+    if (!e || !e->tensor)
+      return error(n) << "the zero point (input #2) must be an initializer "
+                         "or Constant";
+    const OnnxTensor &t = *e->tensor;
+    zpType = t.dataType;
+    if (!quantElementType(b(), zpType))
+      return error(n) << "zero point of type " << onnxDataTypeName(zpType)
+                      << ": qc imports uint8, int8 and int32 (bias) Q/DQ";
+    if (t.numElements() != static_cast<int64_t>(scale.size()))
+      return error(n) << "the zero point has " << t.numElements()
+                      << " elements, the scale " << scale.size();
+    for (int64_t i = 0; i < t.numElements(); ++i)
+      zeroPoint.push_back(rawInt(t, i));
+  } else {
+    zeroPoint.assign(scale.size(), 0);
+  }
+  for (float s : scale)
+    if (!(s > 0) || !std::isfinite(s))
+      return error(n) << "scale " << s << " is not a positive finite number";
+  if (scaleShape.size() == 1) {
+    if (opset() < 13)
+      return error(n) << "a 1-D scale (per-axis quantization) needs opset 13, "
+                         "the model imports opset "
+                      << opset();
+    FailureOr<int64_t> a = intAttr(n, "axis", 1);
+    if (failed(a))
+      return failure();
+    int64_t ax = *a < 0 ? *a + rank : *a;
+    if (ax < 0 || ax >= rank)
+      return badAttr(n, "axis", Twine(*a)) << " (the input has rank " << rank
+                                           << ")";
+    axis = ax;
+  }
+  return success();
+}
+
+LogicalResult Importer::importQuantizeLinear(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  auto xt = cast<RankedTensorType>(x->getType());
+  std::vector<float> scale;
+  std::vector<int64_t> zp;
+  std::optional<int64_t> axis;
+  int32_t zpType;
+  if (failed(quantParams(n, xt.getRank(), scale, zp, axis, zpType)))
+    return failure();
+  if (FailureOr<int64_t> od = intAttr(n, "output_dtype", 0); failed(od))
+    return failure();
+  else if (*od != 0 && hasInput(n, 2) && *od != zpType)
+    return error(n) << "output_dtype disagrees with the zero point's type";
+  else if (*od != 0)
+    zpType = static_cast<int32_t>(*od);
+  Type et = quantElementType(b(), zpType);
+  if (!et || et.isInteger(32))
+    return error(n) << "QuantizeLinear to " << onnxDataTypeName(zpType)
+                    << ": qc imports uint8 and int8";
+  bool isUnsigned = et.isUnsignedInteger();
+  auto type = RankedTensorType::get(xt.getShape(), et);
+  IntegerAttr axisAttr = axis ? b().getI64IntegerAttr(*axis) : IntegerAttr();
+  auto op = builder.create<QuantizeOp>(
+      n.loc, type, *x, b().getDenseF32ArrayAttr(scale),
+      b().getDenseI64ArrayAttr(zp), axisAttr,
+      b().getI64IntegerAttr(isUnsigned ? 0 : -128),
+      b().getI64IntegerAttr(isUnsigned ? 255 : 127));
+  setOutput(n, 0, op.getResult());
+  return success();
+}
+
+LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
+  // The quantized input: an integer initializer (weights, biases) becomes
+  // an integer constant as it is; otherwise a value of a quantized type.
+  Value q;
+  ValueEntry *e = lookup(n, 0);
+  if (!e)
+    return error(n) << "input #0 is required but missing";
+  if (!e->value && e->tensor) {
+    const OnnxTensor &t = *e->tensor;
+    Type et = quantElementType(b(), t.dataType);
+    if (!et)
+      return error(n) << "input #0 ('" << t.name << "') has type "
+                      << onnxDataTypeName(t.dataType)
+                      << ": qc imports uint8, int8 and int32 Q/DQ";
+    SmallVector<int64_t> shape(t.dims.begin(), t.dims.end());
+    auto type = RankedTensorType::get(shape, et);
+    std::string hint = resourceKey(t.name);
+    ElementsAttr attr = makeConstantAttr(
+        type, ArrayRef<char>(t.data.data(), t.data.size()), hint);
+    q = builder.create<ConstantOp>(n.loc, type, attr).getResult();
+    e->value = q;
+  } else {
+    FailureOr<Value> v = anyInput(n, 0);
+    if (failed(v))
+      return failure();
+    q = *v;
+  }
+  auto qt = cast<RankedTensorType>(q.getType());
+  Type et = qt.getElementType();
+  if (!(et.isInteger(8) || et.isInteger(32)))
+    return error(n) << "input #0 must be a uint8, int8 or int32 tensor, got "
+                    << qt;
+  std::vector<float> scale;
+  std::vector<int64_t> zp;
+  std::optional<int64_t> axis;
+  int32_t zpType;
+  if (failed(quantParams(n, qt.getRank(), scale, zp, axis, zpType)))
+    return failure();
+  if (hasInput(n, 2) && quantElementType(b(), zpType) != et)
+    return error(n) << "the zero point's type " << onnxDataTypeName(zpType)
+                    << " differs from the input's " << qt;
+  if (et.isInteger(32))
+    for (int64_t z : zp)
+      if (z != 0)
+        return error(n) << "an int32 DequantizeLinear needs zero point 0, got "
+                        << z;
+  if (axis && qt.getDimSize(*axis) != ShapedType::kDynamic &&
+      qt.getDimSize(*axis) != static_cast<int64_t>(scale.size()))
+    return error(n) << "per-axis scale has " << scale.size()
+                    << " entries, the input's dimension " << *axis << " is "
+                    << qt.getDimSize(*axis);
+  auto type = RankedTensorType::get(qt.getShape(), b().getF32Type());
+  IntegerAttr axisAttr = axis ? b().getI64IntegerAttr(*axis) : IntegerAttr();
+  auto op = builder.create<DequantizeOp>(n.loc, type, q,
+                                         b().getDenseF32ArrayAttr(scale),
+                                         b().getDenseI64ArrayAttr(zp),
+                                         axisAttr);
+  setOutput(n, 0, op.getResult());
+  return success();
+}
