@@ -412,7 +412,7 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return success();
       })
       .Case([&](ConcatOp c) -> LogicalResult {
-        simple("Concat");
+        (void)simple("Concat");
         graph().nodes.back().attributes.push_back(intAttr("axis", c.getAxis()));
         return success();
       })

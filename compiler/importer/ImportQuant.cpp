@@ -57,7 +57,7 @@ int64_t rawInt(const OnnxTensor &t, int64_t i) {
 /// Reads the scale (input 1) and the zero point (input 2, optional) of a
 /// QuantizeLinear / DequantizeLinear node and the axis; `zpType` receives the
 /// ONNX type of the zero point (Uint8 when absent, the ONNX default).
-LogicalResult Importer::quantParams(const NodeRef &n, int64_t rank,
+LogicalResult Importer::quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                                     std::vector<float> &scale,
                                     std::vector<int64_t> &zeroPoint,
                                     std::optional<int64_t> &axis,
@@ -107,11 +107,17 @@ LogicalResult Importer::quantParams(const NodeRef &n, int64_t rank,
     FailureOr<int64_t> a = intAttr(n, "axis", 1);
     if (failed(a))
       return failure();
+    int64_t rank = static_cast<int64_t>(shape.size());
     int64_t ax = *a < 0 ? *a + rank : *a;
     if (ax < 0 || ax >= rank)
       return badAttr(n, "axis", Twine(*a)) << " (the input has rank " << rank
                                            << ")";
     axis = ax;
+    if (!ShapedType::isDynamic(shape[ax]) &&
+        shape[ax] != static_cast<int64_t>(scale.size()))
+      return error(n) << "per-axis scale has " << scale.size()
+                      << " entries, the input's dimension " << ax << " is "
+                      << shape[ax];
   }
   return success();
 }
@@ -125,7 +131,7 @@ LogicalResult Importer::importQuantizeLinear(const NodeRef &n) {
   std::vector<int64_t> zp;
   std::optional<int64_t> axis;
   int32_t zpType;
-  if (failed(quantParams(n, xt.getRank(), scale, zp, axis, zpType)))
+  if (failed(quantParams(n, xt.getShape(), scale, zp, axis, zpType)))
     return failure();
   if (FailureOr<int64_t> od = intAttr(n, "output_dtype", 0); failed(od))
     return failure();
@@ -185,7 +191,7 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
   std::vector<int64_t> zp;
   std::optional<int64_t> axis;
   int32_t zpType;
-  if (failed(quantParams(n, qt.getRank(), scale, zp, axis, zpType)))
+  if (failed(quantParams(n, qt.getShape(), scale, zp, axis, zpType)))
     return failure();
   if (hasInput(n, 2) && quantElementType(b(), zpType) != et)
     return error(n) << "the zero point's type " << onnxDataTypeName(zpType)
@@ -195,11 +201,6 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
       if (z != 0)
         return error(n) << "an int32 DequantizeLinear needs zero point 0, got "
                         << z;
-  if (axis && qt.getDimSize(*axis) != ShapedType::kDynamic &&
-      qt.getDimSize(*axis) != static_cast<int64_t>(scale.size()))
-    return error(n) << "per-axis scale has " << scale.size()
-                    << " entries, the input's dimension " << *axis << " is "
-                    << qt.getDimSize(*axis);
   auto type = RankedTensorType::get(qt.getShape(), b().getF32Type());
   IntegerAttr axisAttr = axis ? b().getI64IntegerAttr(*axis) : IntegerAttr();
   auto op = builder.create<DequantizeOp>(n.loc, type, q,

@@ -198,7 +198,7 @@ public:
   // ImportQuant.cpp
   LogicalResult importQuantizeLinear(const NodeRef &n);
   LogicalResult importDequantizeLinear(const NodeRef &n);
-  LogicalResult quantParams(const NodeRef &n, int64_t rank,
+  LogicalResult quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                             std::vector<float> &scale,
                             std::vector<int64_t> &zeroPoint,
                             std::optional<int64_t> &axis, int32_t &zpType);
