@@ -215,4 +215,28 @@ def QCAnnotate : Pass<"qc-annotate", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Lowering: Q/DQ program to integer ops
+//===----------------------------------------------------------------------===//
+
+def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
+  let summary = "Replace dq -> conv2d / linear / add [-> relu | clamp] -> q by integer ops";
+  let description = [{
+    Matches, in the converted Q/DQ program,
+    `dequantize(x), dequantize(w const), dequantize(b const) -> conv2d | linear
+    [-> relu | clamp] -> quantize` and `dequantize(a), dequantize(b) -> add
+    [-> relu | clamp] -> quantize`, and replaces them with `qc.qconv2d`,
+    `qc.qlinear` or `qc.qadd`, whose epilogue is DESIGN.md's requantize rule
+    (int32 accumulator, f32 multiply by `s_in * s_w[c] / s_out`, round half to
+    even, + zp_out, clamp). The activation becomes the clamp range: relu ->
+    `[zp_out, qmax]`, clamp(min, max) -> `[quantize(min), quantize(max)]`,
+    intersected with `[qmin, qmax]`. Requirements: 8-bit per-tensor
+    activations, i8 weights with zero point 0 (per tensor or per channel on
+    axis 0), an i32 bias with zero point 0 and scale `s_in * s_w[c]`
+    (relative 1e-6), per-tensor output; `add` without broadcasting. Anything
+    else is left unchanged, so the program still runs. Layout stays NCHW.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 #endif // QC_PASSES_TD

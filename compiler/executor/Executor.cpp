@@ -9,6 +9,7 @@
 #include "compiler/executor/Executor.h"
 
 #include "compiler/executor/Kernels.h"
+#include "compiler/executor/KernelsInt.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 
@@ -402,6 +403,7 @@ private:
                   uint64_t qmin, uint64_t qmax, bool dequantizeResult);
   Result dequantize(DequantizeOp dq);
   Result observe(ObserveOp observe);
+  Result integerOp(Operation *intOp);
 
   Operation *op;
   ArrayRef<RtValue> operands;
@@ -649,6 +651,59 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
   return operands[0];
 }
 
+/// qc.qconv2d / qc.qlinear / qc.qadd: the reference integer kernels
+/// (KernelsInt.h), integer accumulation then the f32 requantize.
+OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
+  std::optional<DType> dtype = dtypeOf(
+      cast<ShapedType>(intOp->getResult(0).getType()).getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "result element type must be ui8 or i8";
+  SmallVector<const ref::QTensor *, 3> in;
+  for (unsigned i = 0; i < intOp->getNumOperands(); ++i) {
+    FailureOr<const ref::QTensor *> t = integer(i);
+    if (failed(t))
+      return failure();
+    in.push_back(*t);
+  }
+  auto epilogue = [](auto o, ArrayRef<float> multipliers) {
+    ref::Requantize e;
+    e.multipliers.assign(multipliers.begin(), multipliers.end());
+    e.zeroPoint = static_cast<int64_t>(o.getOutputZeroPoint());
+    e.clampMin = static_cast<int64_t>(o.getClampMin());
+    e.clampMax = static_cast<int64_t>(o.getClampMax());
+    return e;
+  };
+  absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
+  if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
+    if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+        failed(checkSize("pads", conv.getPads(), 4)) ||
+        failed(checkSize("dilations", conv.getDilations(), 2)))
+      return failure();
+    ::qc::Conv2dAttrs attrs;
+    attrs.strides = toArray<2>(conv.getStrides());
+    attrs.pads = toArray<4>(conv.getPads());
+    attrs.dilations = toArray<2>(conv.getDilations());
+    attrs.groups = conv.getGroups();
+    r = ref::qconv2d(*in[0], static_cast<int64_t>(conv.getInputZeroPoint()),
+                     *in[1], conv.getBias() ? in[2] : nullptr, attrs,
+                     epilogue(conv, conv.getRequantMultipliers()));
+  } else if (auto linear = dyn_cast<QLinearOp>(intOp)) {
+    r = ref::qlinear(*in[0], static_cast<int64_t>(linear.getInputZeroPoint()),
+                     *in[1], linear.getBias() ? in[2] : nullptr,
+                     epilogue(linear, linear.getRequantMultipliers()));
+  } else if (auto add = dyn_cast<QAddOp>(intOp)) {
+    float so = add.getOutputScale().convertToFloat();
+    r = ref::qadd(*in[0], static_cast<int64_t>(add.getLhsZeroPoint()),
+                  add.getLhsScale().convertToFloat() / so, *in[1],
+                  static_cast<int64_t>(add.getRhsZeroPoint()),
+                  add.getRhsScale().convertToFloat() / so,
+                  epilogue(add, {}));
+  }
+  if (!r.ok())
+    return op->emitError() << toStringRef(r.status().message());
+  return makeValue(std::move(*r), *dtype);
+}
+
 std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
   using Maybe = std::optional<Result>;
   return llvm::TypeSwitch<Operation *, Maybe>(op)
@@ -803,6 +858,10 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       })
       .Case([&](DequantizeOp dq) -> Maybe { return dequantize(dq); })
       .Case([&](ObserveOp o) -> Maybe { return observe(o); })
+      // Integer ops (qc-lower-to-integer).
+      .Case([&](QConv2dOp c) -> Maybe { return integerOp(c); })
+      .Case([&](QLinearOp l) -> Maybe { return integerOp(l); })
+      .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

@@ -200,6 +200,11 @@ int quantizeCommand(int argc, char **argv) {
       cl::desc("Also write the Q/DQ program as an ONNX model (opset 13, "
                "QuantizeLinear / DequantizeLinear)"),
       cl::value_desc("MODEL.qdq.onnx")};
+  cl::opt<bool> lowerToInteger{
+      "lower-to-integer",
+      cl::desc("Also run qc-lower-to-integer: dq -> conv2d / linear / add -> "
+               "q patterns become qc.qconv2d / qc.qlinear / qc.qadd (after "
+               "--export-onnx, which writes the Q/DQ form)")};
   registerMLIRFlags();
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -250,10 +255,18 @@ int quantizeCommand(int argc, char **argv) {
       mlir::qc::quantizeModel(context, flags.model, options, &report);
   if (!module)
     return 1;
-  if (failed(mlir::qc::writeModule(*module, output)))
-    return 1;
   if (!exportOnnx.empty() &&
       failed(mlir::qc::exportOnnx(*module, exportOnnx)))
+    return 1;
+  if (lowerToInteger) {
+    PassManager pm(&context, ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(pm)))
+      return 1;
+    pm.nest<func::FuncOp>().addPass(mlir::qc::createQCLowerToInteger());
+    if (failed(pm.run(*module)))
+      return 1;
+  }
+  if (failed(mlir::qc::writeModule(*module, output)))
     return 1;
   if (!quiet) {
     const mlir::qc::CalibrationStats &s = report.calibration;

@@ -17,6 +17,10 @@ void QCDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/qc/IR/QCQuantOps.cpp.inc"
       >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/qc/IR/QCIntOps.cpp.inc"
+      >();
 }
 
 Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,

@@ -74,6 +74,8 @@ LogicalResult inferReturnTypesChecked(MLIRContext *context,
 #include "dialects/qc/IR/QCOps.h.inc"
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCQuantOps.h.inc"
+#define GET_OP_CLASSES
+#include "dialects/qc/IR/QCIntOps.h.inc"
 
 namespace mlir::qc {
 /// Builds `OpTy` from operands and attributes after checking that its result

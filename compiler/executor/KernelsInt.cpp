@@ -1,0 +1,179 @@
+//===- KernelsInt.cpp - reference integer kernels ------------------------===//
+#include "compiler/executor/KernelsInt.h"
+
+#include "compiler/executor/KernelsUtil.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace qc::ref {
+namespace {
+using detail::invalid;
+
+absl::Status checkEpilogue(const Requantize &e, int64_t channels,
+                           std::string_view op) {
+  if (e.multipliers.size() != 1 &&
+      static_cast<int64_t>(e.multipliers.size()) != channels)
+    return invalid(op, strCat("needs 1 or ", channels,
+                              " requantize multipliers, got ",
+                              e.multipliers.size()));
+  for (float m : e.multipliers)
+    if (!(m > 0.0f) || !std::isfinite(m))
+      return invalid(op, strCat("requantize multiplier ", m,
+                                " must be finite and > 0"));
+  if (e.clampMin > e.clampMax)
+    return invalid(op, strCat("clamp range [", e.clampMin, ", ", e.clampMax,
+                              "] is empty"));
+  return absl::OkStatus();
+}
+
+/// clamp(round_half_to_even(v) + zp, lo, hi); compared in double so that
+/// huge values cannot overflow.
+int32_t roundAndClamp(float v, const Requantize &e) {
+  double r = std::nearbyint(static_cast<double>(v)) +
+             static_cast<double>(e.zeroPoint);
+  if (r <= static_cast<double>(e.clampMin))
+    return static_cast<int32_t>(e.clampMin);
+  if (r >= static_cast<double>(e.clampMax))
+    return static_cast<int32_t>(e.clampMax);
+  return static_cast<int32_t>(r);
+}
+
+/// The int32 accumulator DESIGN.md specifies; a sum outside int32 is an
+/// error rather than a silent wrap.
+absl::StatusOr<int32_t> toAcc(int64_t acc, std::string_view op) {
+  if (acc < std::numeric_limits<int32_t>::min() ||
+      acc > std::numeric_limits<int32_t>::max())
+    return invalid(op, strCat("accumulator ", acc, " overflows int32"));
+  return static_cast<int32_t>(acc);
+}
+
+absl::Status checkBias(const QTensor *bias, int64_t channels,
+                       std::string_view op) {
+  if (bias && (bias->dimension() != 1 ||
+               static_cast<int64_t>(bias->size()) != channels))
+    return invalid(op, strCat("bias must be 1-D of size ", channels,
+                              ", got ", shapeToString(shapeOf(*bias))));
+  return absl::OkStatus();
+}
+} // namespace
+
+absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Conv2dAttrs &attrs,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qconv2d";
+  Shape xs = shapeOf(x), ws = shapeOf(w);
+  absl::StatusOr<Shape> ys = conv2dOutputShape(xs, ws, attrs);
+  if (!ys.ok())
+    return ys.status();
+  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+  int64_t o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
+  int64_t oh = (*ys)[2], ow = (*ys)[3];
+  int64_t groups = attrs.groups, og = o / groups;
+  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, o, op); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(
+      std::vector<size_t>((*ys).begin(), (*ys).end()));
+  const int32_t *xp = x.data(), *wp = w.data();
+  int32_t *yp = y.data();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc) {
+      int64_t g = oc / og;
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
+      int64_t biasValue = bias ? bias->data()[oc] : 0;
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t acc = biasValue;
+          for (int64_t ic = 0; ic < cg; ++ic) {
+            int64_t xc = g * cg + ic;
+            for (int64_t ky = 0; ky < kh; ++ky) {
+              int64_t iy = oy * attrs.strides[0] - attrs.pads[0] +
+                           ky * attrs.dilations[0];
+              if (iy < 0 || iy >= h)
+                continue; // padding: x - zp = 0
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t ix = ox * attrs.strides[1] - attrs.pads[1] +
+                             kx * attrs.dilations[1];
+                if (ix < 0 || ix >= wd)
+                  continue;
+                int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
+                int64_t wv = wp[((oc * cg + ic) * kh + ky) * kw + kx];
+                acc += (xv - xZeroPoint) * wv;
+              }
+            }
+          }
+          absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+          if (!acc32.ok())
+            return acc32.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] =
+              roundAndClamp(static_cast<float>(*acc32) * m, e);
+        }
+    }
+  return y;
+}
+
+absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qlinear";
+  Shape xs = shapeOf(x), ws = shapeOf(w);
+  if (xs.empty() || ws.size() != 2 || xs.back() != ws[1])
+    return invalid(op, strCat("needs x [..., K] and w [N, K], got ",
+                              shapeToString(xs), " and ", shapeToString(ws)));
+  int64_t k = ws[1], nOut = ws[0];
+  int64_t rows = shapeNumElements(Shape(xs.begin(), xs.end() - 1));
+  if (absl::Status s = checkEpilogue(e, nOut, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, nOut, op); !s.ok())
+    return s;
+  std::vector<size_t> yShape(xs.begin(), xs.end());
+  yShape.back() = static_cast<size_t>(nOut);
+  QTensor y = QTensor::from_shape(yShape);
+  const int32_t *xp = x.data(), *wp = w.data();
+  int32_t *yp = y.data();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < nOut; ++j) {
+      int64_t acc = bias ? bias->data()[j] : 0;
+      for (int64_t i = 0; i < k; ++i)
+        acc += (static_cast<int64_t>(xp[r * k + i]) - xZeroPoint) *
+               static_cast<int64_t>(wp[j * k + i]);
+      absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+      if (!acc32.ok())
+        return acc32.status();
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : j];
+      yp[r * nOut + j] = roundAndClamp(static_cast<float>(*acc32) * m, e);
+    }
+  return y;
+}
+
+absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
+                             const QTensor &b, int64_t bZeroPoint, float mb,
+                             const Requantize &e) {
+  constexpr std::string_view op = "qadd";
+  if (shapeOf(a) != shapeOf(b))
+    return invalid(op, strCat("operands must have the same shape, got ",
+                              shapeToString(shapeOf(a)), " and ",
+                              shapeToString(shapeOf(b))));
+  Requantize check = e;
+  check.multipliers = {ma};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  check.multipliers = {mb};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(a.shape());
+  const int32_t *ap = a.data(), *bp = b.data();
+  int32_t *yp = y.data();
+  for (size_t i = 0; i < a.size(); ++i) {
+    float va = static_cast<float>(ap[i] - aZeroPoint) * ma;
+    float vb = static_cast<float>(bp[i] - bZeroPoint) * mb;
+    yp[i] = roundAndClamp(va + vb, e);
+  }
+  return y;
+}
+
+} // namespace qc::ref

@@ -1,0 +1,53 @@
+//===- KernelsInt.h - reference integer kernels (qc.qconv2d, ...) -*- C++ -*-===//
+//
+// The reference semantics of the integer ops of QCIntOps.td, written
+// literally: integer accumulation (int64, checked to fit int32, the
+// accumulator width DESIGN.md fixes), then the requantize rule
+//   q = clamp(round_half_to_even(float(acc) * multiplier[c]) + zeroPoint,
+//             clampMin, clampMax)
+// in f32 (rounding with std::nearbyint, ties to even).
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_COMPILER_EXECUTOR_KERNELSINT_H
+#define QC_COMPILER_EXECUTOR_KERNELSINT_H
+
+#include "compiler/executor/Kernels.h"
+#include "compiler/executor/Shapes.h"
+
+#include <vector>
+
+namespace qc::ref {
+
+/// The requantize epilogue: one multiplier (per tensor) or one per output
+/// channel; the result range [clampMin, clampMax] (includes the activation).
+struct Requantize {
+  std::vector<float> multipliers;
+  int64_t zeroPoint = 0;
+  int64_t clampMin = 0;
+  int64_t clampMax = 255;
+};
+
+/// NCHW x (values of the input dtype) minus xZeroPoint (padding is the zero
+/// point, i.e. real zero) convolved with OIHW int8 w, plus optional int32
+/// bias [O], requantized per output channel.
+absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Conv2dAttrs &attrs,
+                                const Requantize &epilogue);
+
+/// x [..., K] minus xZeroPoint times w [N, K]^T plus optional bias [N],
+/// requantized per output feature.
+absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Requantize &epilogue);
+
+/// a, b of the same shape: v = float(a - aZp) * ma + float(b - bZp) * mb
+/// (f32, two products then a sum), then round half to even, + zeroPoint,
+/// clamp. `epilogue.multipliers` is unused.
+absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
+                             const QTensor &b, int64_t bZeroPoint, float mb,
+                             const Requantize &epilogue);
+
+} // namespace qc::ref
+
+#endif // QC_COMPILER_EXECUTOR_KERNELSINT_H

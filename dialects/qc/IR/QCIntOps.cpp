@@ -1,0 +1,213 @@
+//===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace {
+LogicalResult checkScale(Operation *op, StringRef name, float s) {
+  if (!(s > 0.0f) || !std::isfinite(s))
+    return op->emitOpError() << "'" << name
+                             << "' must be positive and finite, got " << s;
+  return success();
+}
+
+/// A zero point must lie in the storage range of `type`'s element type.
+LogicalResult checkZeroPoint(Operation *op, StringRef name, int64_t zp,
+                             Type type) {
+  auto range = storageRange(cast<ShapedType>(type).getElementType());
+  if (failed(range))
+    return op->emitOpError("element type must be ui8 or i8");
+  if (zp < range->first || zp > range->second)
+    return op->emitOpError() << "'" << name << "' " << zp << " is outside ["
+                             << range->first << ", " << range->second
+                             << "] of " << type;
+  return success();
+}
+
+/// The shared epilogue checks: scales, zero points, the clamp range within
+/// the result's storage range, and weight_scale / bias against `channels`.
+LogicalResult verifyEpilogue(Operation *op, float inputScale,
+                             int64_t inputZp, Type inputType,
+                             ArrayRef<float> weightScale, float outputScale,
+                             int64_t outputZp, Type outputType,
+                             int64_t clampMin, int64_t clampMax,
+                             int64_t channels, Value bias) {
+  if (failed(checkScale(op, "input_scale", inputScale)) ||
+      failed(checkScale(op, "output_scale", outputScale)) ||
+      failed(checkZeroPoint(op, "input_zero_point", inputZp, inputType)) ||
+      failed(checkZeroPoint(op, "output_zero_point", outputZp, outputType)))
+    return failure();
+  for (float s : weightScale)
+    if (failed(checkScale(op, "weight_scale", s)))
+      return failure();
+  if (weightScale.size() != 1 &&
+      (ShapedType::isDynamic(channels) ||
+       static_cast<int64_t>(weightScale.size()) != channels))
+    return op->emitOpError() << "'weight_scale' needs 1 (per tensor) or "
+                             << channels << " (per output channel) entries, got "
+                             << weightScale.size();
+  auto range =
+      storageRange(cast<ShapedType>(outputType).getElementType());
+  if (clampMin > clampMax || clampMin < range->first ||
+      clampMax > range->second)
+    return op->emitOpError() << "clamp range [" << clampMin << ", "
+                             << clampMax << "] is empty or does not fit "
+                             << outputType;
+  if (bias) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 ||
+        (!ShapedType::isDynamic(channels) &&
+         !biasType.isDynamicDim(0) && biasType.getDimSize(0) != channels))
+      return op->emitOpError() << "bias must be 1-D with " << channels
+                               << " entries, got " << biasType;
+  }
+  return success();
+}
+
+SmallVector<float> multipliers(float inputScale, ArrayRef<float> weightScale,
+                               float outputScale) {
+  SmallVector<float> m;
+  m.reserve(weightScale.size());
+  for (float sw : weightScale) {
+    // Two separate f32 operations, in this order (DESIGN.md).
+    float product = inputScale * sw;
+    m.push_back(product / outputScale);
+  }
+  return m;
+}
+
+int64_t dim(Type type, unsigned i) {
+  return cast<RankedTensorType>(type).getDimSize(i);
+}
+
+bool mismatch(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+} // namespace
+
+LogicalResult QConv2dOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
+      outputType.getRank() != 4)
+    return emitOpError() << "input, weight and output must be 4-D (NCHW, "
+                            "OIHW), got "
+                         << inputType << ", " << weightType << ", "
+                         << outputType;
+  if (getStrides().size() != 2 || getPads().size() != 4 ||
+      getDilations().size() != 2)
+    return emitOpError("needs 2 strides, 4 pads and 2 dilations");
+  for (int64_t s : getStrides())
+    if (s < 1)
+      return emitOpError("strides must be >= 1");
+  for (int64_t d : getDilations())
+    if (d < 1)
+      return emitOpError("dilations must be >= 1");
+  for (int64_t p : getPads())
+    if (p < 0)
+      return emitOpError("pads must be >= 0");
+  int64_t groups = static_cast<int64_t>(getGroups());
+  int64_t outChannels = dim(weightType, 0);
+  if (groups < 1 ||
+      (!ShapedType::isDynamic(outChannels) && outChannels % groups != 0))
+    return emitOpError() << "groups " << groups
+                         << " must be >= 1 and divide the " << outChannels
+                         << " output channels";
+  int64_t inChannels = dim(inputType, 1);
+  int64_t perGroup = dim(weightType, 1);
+  if (!ShapedType::isDynamic(inChannels) && !ShapedType::isDynamic(perGroup) &&
+      inChannels != perGroup * groups)
+    return emitOpError() << "input has " << inChannels
+                         << " channels but weight expects " << perGroup
+                         << " x " << groups << " groups";
+  if (mismatch(dim(outputType, 1), outChannels) ||
+      mismatch(dim(outputType, 0), dim(inputType, 0)))
+    return emitOpError() << "output " << outputType
+                         << " does not match batch / output channels of "
+                         << inputType << " and " << weightType;
+  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+                        static_cast<int64_t>(getInputZeroPoint()), inputType,
+                        getWeightScale(), getOutputScale().convertToFloat(),
+                        static_cast<int64_t>(getOutputZeroPoint()),
+                        outputType, static_cast<int64_t>(getClampMin()),
+                        static_cast<int64_t>(getClampMax()), outChannels,
+                        getBias());
+}
+
+SmallVector<float> QConv2dOp::getRequantMultipliers() {
+  return multipliers(getInputScale().convertToFloat(), getWeightScale(),
+                     getOutputScale().convertToFloat());
+}
+
+LogicalResult QLinearOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
+      outputType.getRank() != inputType.getRank())
+    return emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
+                            "an output of the input's rank, got "
+                         << inputType << ", " << weightType << ", "
+                         << outputType;
+  int64_t rank = inputType.getRank();
+  if (mismatch(dim(inputType, rank - 1), dim(weightType, 1)))
+    return emitOpError() << "input " << inputType << " and weight "
+                         << weightType << " disagree on K";
+  if (mismatch(dim(outputType, rank - 1), dim(weightType, 0)))
+    return emitOpError() << "output " << outputType << " does not have the "
+                         << dim(weightType, 0) << " features of the weight";
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (mismatch(dim(outputType, d), dim(inputType, d)))
+      return emitOpError() << "output " << outputType
+                           << " does not keep the leading dimensions of "
+                           << inputType;
+  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+                        static_cast<int64_t>(getInputZeroPoint()), inputType,
+                        getWeightScale(), getOutputScale().convertToFloat(),
+                        static_cast<int64_t>(getOutputZeroPoint()),
+                        outputType, static_cast<int64_t>(getClampMin()),
+                        static_cast<int64_t>(getClampMax()),
+                        dim(weightType, 0), getBias());
+}
+
+SmallVector<float> QLinearOp::getRequantMultipliers() {
+  return multipliers(getInputScale().convertToFloat(), getWeightScale(),
+                     getOutputScale().convertToFloat());
+}
+
+LogicalResult QAddOp::verify() {
+  Type lhs = getLhs().getType(), rhs = getRhs().getType(),
+       out = getOutput().getType();
+  if (failed(verifyCompatibleShape(lhs, rhs)) ||
+      failed(verifyCompatibleShape(lhs, out)))
+    return emitOpError() << "operands and result must have the same shape "
+                            "(no broadcasting), got "
+                         << lhs << ", " << rhs << " -> " << out;
+  if (failed(checkScale(*this, "lhs_scale", getLhsScale().convertToFloat())) ||
+      failed(checkScale(*this, "rhs_scale", getRhsScale().convertToFloat())) ||
+      failed(checkScale(*this, "output_scale",
+                        getOutputScale().convertToFloat())) ||
+      failed(checkZeroPoint(*this, "lhs_zero_point",
+                            static_cast<int64_t>(getLhsZeroPoint()), lhs)) ||
+      failed(checkZeroPoint(*this, "rhs_zero_point",
+                            static_cast<int64_t>(getRhsZeroPoint()), rhs)) ||
+      failed(checkZeroPoint(*this, "output_zero_point",
+                            static_cast<int64_t>(getOutputZeroPoint()), out)))
+    return failure();
+  auto range = storageRange(cast<ShapedType>(out).getElementType());
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < range->first || hi > range->second)
+    return emitOpError() << "clamp range [" << lo << ", " << hi
+                         << "] is empty or does not fit " << out;
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/qc/IR/QCIntOps.cpp.inc"

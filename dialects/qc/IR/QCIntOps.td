@@ -1,0 +1,122 @@
+//===- QCIntOps.td - integer (quantized) compute ops -------*- tablegen -*-===//
+//
+// The ops `qc-lower-to-integer` produces from the Q/DQ program: integer
+// inputs, int32 accumulation, and DESIGN.md's requantize epilogue:
+//   acc  = sum (x - zp_in) * w  (+ bias)                  in int32
+//   q    = clamp(round_half_to_even(float(acc) * m[c]) + zp_out, clamp_min, clamp_max)
+//   m[c] = float(s_in * s_w[c]) / s_out                   in f32
+// `clamp_min` / `clamp_max` are the quantization range [qmin, qmax]
+// intersected with the fused activation (relu / relu6 / clamp) mapped into
+// the quantized domain. Weights are symmetric (zero point 0), per tensor
+// (one `weight_scale`) or per output channel (one per output channel).
+// Layout is still NCHW / OIHW like the float ops; the NHWC move is next.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_DIALECT_QCINTOPS_TD
+#define QC_DIALECT_QCINTOPS_TD
+
+include "dialects/qc/IR/QCDialect.td"
+
+def QC_Int8Tensor : RankedTensorOf<[UI8, I8]>;
+def QC_WeightTensor : RankedTensorOf<[I8]>;
+def QC_BiasTensor : RankedTensorOf<[I32]>;
+
+class QC_IntOp<string mnemonic, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic, !listconcat(traits, [Pure])> {
+  let hasVerifier = 1;
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_QConv2dOp : QC_IntOp<"qconv2d"> {
+  let summary = "integer 2-D convolution with fused requantize and activation clamp";
+  let description = [{
+    `qc.conv2d` (NCHW input, OIHW weight, same `strides` / `pads` /
+    `dilations` / `groups`) on quantized tensors. Padding is `input_zero_point`
+    (real value zero). The accumulator is
+    `acc[n,o,y,x] = bias[o] + sum (x[...] - input_zero_point) * w[o,...]`
+    in int32, and the result
+    `clamp(round_half_to_even(float(acc) * m[o]) + output_zero_point, clamp_min, clamp_max)`
+    with `m[o] = float(input_scale * weight_scale[o]) / output_scale` (f32).
+    `weight_scale` has one entry (per tensor) or one per output channel; the
+    bias (optional, int32, zero point 0) has scale `input_scale * weight_scale[o]`.
+
+    ```mlir
+    %y = qc.qconv2d %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.0039 : f32,
+           input_zero_point = 0 : i64, output_scale = 0.0227 : f32, output_zero_point = 0 : i64,
+           pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>,
+           weight_scale = array<f32: 0.032, 0.021>}
+         : (tensor<1x1x28x28xui8>, tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<1x2x28x28xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, QC_WeightTensor:$weight,
+                       Optional<QC_BiasTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       DenseF32ArrayAttr:$weight_scale,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m[c] = float(input_scale * weight_scale[c]) / output_scale, in f32.
+    ::llvm::SmallVector<float> getRequantMultipliers();
+  }];
+}
+
+def QC_QLinearOp : QC_IntOp<"qlinear"> {
+  let summary = "integer fully connected layer with fused requantize and activation clamp";
+  let description = [{
+    `qc.linear` (`weight` is `[N, K]`) on quantized tensors:
+    `acc[..., n] = bias[n] + sum_k (x[..., k] - input_zero_point) * w[n, k]`
+    in int32, then the requantize epilogue of `qc.qconv2d` with
+    `m[n] = float(input_scale * weight_scale[n]) / output_scale`.
+
+    ```mlir
+    %y = qc.qlinear %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           input_scale = 0.0316 : f32, input_zero_point = 0 : i64,
+           output_scale = 0.103 : f32, output_zero_point = 0 : i64,
+           weight_scale = array<f32: 6.3e-4, 9.9e-4>}
+         : (tensor<1x1568xui8>, tensor<2x1568xi8>, tensor<2xi32>) -> tensor<1x2xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, QC_WeightTensor:$weight,
+                       Optional<QC_BiasTensor>:$bias,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       DenseF32ArrayAttr:$weight_scale,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m[n] = float(input_scale * weight_scale[n]) / output_scale, in f32.
+    ::llvm::SmallVector<float> getRequantMultipliers();
+  }];
+}
+
+def QC_QAddOp : QC_IntOp<"qadd"> {
+  let summary = "integer elementwise addition with requantize and activation clamp";
+  let description = [{
+    Adds two quantized tensors of the same shape, each with its own
+    per-tensor qparams, into a quantized result:
+    `v = float(lhs - lhs_zero_point) * m_l + float(rhs - rhs_zero_point) * m_r`
+    with `m_l = lhs_scale / output_scale`, `m_r = rhs_scale / output_scale`
+    (f32, no fused multiply-add), then
+    `clamp(round_half_to_even(v) + output_zero_point, clamp_min, clamp_max)`.
+
+    ```mlir
+    %y = qc.qadd %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           lhs_scale = 0.02 : f32, lhs_zero_point = 128 : i64,
+           output_scale = 0.03 : f32, output_zero_point = 0 : i64,
+           rhs_scale = 0.05 : f32, rhs_zero_point = 120 : i64}
+         : (tensor<1x8xui8>, tensor<1x8xui8>) -> tensor<1x8xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$lhs, QC_Int8Tensor:$rhs,
+                       F32Attr:$lhs_scale, I64Attr:$lhs_zero_point,
+                       F32Attr:$rhs_scale, I64Attr:$rhs_zero_point,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+}
+
+#endif // QC_DIALECT_QCINTOPS_TD

@@ -1,0 +1,238 @@
+//===- LowerToInteger.cpp - Q/DQ patterns to integer ops ------------------===//
+//
+// Rewrites, in the converted Q/DQ program,
+//   dequantize(x) , dequantize(w const) [, dequantize(b const)]
+//       -> conv2d | linear [-> relu | clamp] -> quantize
+//   dequantize(a) , dequantize(b) -> add [-> relu | clamp] -> quantize
+// into qc.qconv2d / qc.qlinear / qc.qadd (QCIntOps.td), whose epilogue is
+// DESIGN.md's requantize rule. The fused activation becomes the clamp range:
+// relu -> [zp_out, qmax]; clamp(min, max) -> [quantize(min), quantize(max)]
+// (quantize is monotonic, so quantize(clamp(y)) = clamp(quantize(y))),
+// intersected with [qmin, qmax]. Anything that does not match exactly is
+// left as it is, so the program still runs.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Passes.h"
+
+#include "llvm/ADT/SetVector.h"
+
+#include <cmath>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCLOWERTOINTEGER
+#include "passes/Passes.h.inc"
+
+namespace {
+
+bool isInt8(Type type) {
+  auto it = dyn_cast<IntegerType>(cast<ShapedType>(type).getElementType());
+  return it && it.getWidth() == 8 && (it.isUnsigned() || it.isSignless());
+}
+
+/// The per-tensor qparams of a dequantize of an 8-bit tensor.
+struct ActQParams {
+  Value value; // the integer tensor
+  float scale;
+  int64_t zeroPoint;
+};
+
+std::optional<ActQParams> matchActivation(Value v) {
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq || dq.getAxis() || dq.getScale().size() != 1 ||
+      !isInt8(dq.getInput().getType()))
+    return std::nullopt;
+  return ActQParams{dq.getInput(), dq.getScale()[0], dq.getZeroPoint()[0]};
+}
+
+/// dequantize(constant) with zero points 0, per tensor or per channel along
+/// axis 0, and elements of `elementType`. Returns the constant and scales.
+std::optional<std::pair<Value, ArrayRef<float>>>
+matchConstant(Value v, Type elementType) {
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq || !dq.getInput().getDefiningOp<ConstantOp>() ||
+      dq.getInput().getType().getElementType() != elementType)
+    return std::nullopt;
+  if (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1)
+    return std::nullopt;
+  for (int64_t zp : dq.getZeroPoint())
+    if (zp != 0)
+      return std::nullopt;
+  return std::make_pair(dq.getInput(), dq.getScale());
+}
+
+/// quantize(x) of one finite value, exactly as the reference kernel does
+/// (x * (1 / scale), round half to even, + zero point), in double to avoid
+/// overflow; the caller intersects with [qmin, qmax].
+double quantizeScalar(float x, float scale, int64_t zeroPoint) {
+  float scaled = x * (1.0f / scale);
+  return std::nearbyint(static_cast<double>(scaled)) +
+         static_cast<double>(zeroPoint);
+}
+
+struct Epilogue {
+  Value floatResult; // the conv / linear / add result
+  Operation *activation = nullptr;
+  float scale;
+  int64_t zeroPoint;
+  int64_t clampMin, clampMax;
+};
+
+/// quantize(act?(y)) with per-tensor qparams into an 8-bit type.
+std::optional<Epilogue> matchEpilogue(QuantizeOp q) {
+  if (q.getAxis() || q.getScale().size() != 1 || !isInt8(q.getType()))
+    return std::nullopt;
+  Epilogue e;
+  e.scale = q.getScale()[0];
+  e.zeroPoint = q.getZeroPoint()[0];
+  e.clampMin = static_cast<int64_t>(q.getQuantMin());
+  e.clampMax = static_cast<int64_t>(q.getQuantMax());
+  Value v = q.getInput();
+  if (auto relu = v.getDefiningOp<ReluOp>()) {
+    e.activation = relu;
+    e.clampMin = std::max(e.clampMin, e.zeroPoint);
+    v = relu.getInput();
+  } else if (auto clamp = v.getDefiningOp<ClampOp>()) {
+    float lo = clamp.getMin().convertToFloat();
+    float hi = clamp.getMax().convertToFloat();
+    if (std::isnan(lo) || std::isnan(hi) || lo > hi)
+      return std::nullopt;
+    if (std::isfinite(lo))
+      e.clampMin = static_cast<int64_t>(std::max(
+          static_cast<double>(e.clampMin), quantizeScalar(lo, e.scale,
+                                                          e.zeroPoint)));
+    else if (lo > 0)
+      return std::nullopt;
+    if (std::isfinite(hi))
+      e.clampMax = static_cast<int64_t>(std::min(
+          static_cast<double>(e.clampMax), quantizeScalar(hi, e.scale,
+                                                          e.zeroPoint)));
+    else if (hi < 0)
+      return std::nullopt;
+    e.activation = clamp;
+    v = clamp.getInput();
+  }
+  if (e.clampMin > e.clampMax)
+    return std::nullopt;
+  e.floatResult = v;
+  return e;
+}
+
+/// Weight and (optional) bias of a conv / linear: symmetric i8 weight and an
+/// i32 bias with zero point 0 and scale s_in * s_w[c] (relative 1e-6).
+struct Params {
+  Value weight, bias;
+  SmallVector<float> weightScale;
+};
+
+std::optional<Params> matchParams(Value weight, Value bias, float inputScale,
+                                  int64_t channels, MLIRContext *ctx) {
+  auto w = matchConstant(weight, IntegerType::get(ctx, 8));
+  if (!w)
+    return std::nullopt;
+  Params p;
+  p.weight = w->first;
+  p.weightScale.assign(w->second.begin(), w->second.end());
+  if (p.weightScale.size() != 1 &&
+      static_cast<int64_t>(p.weightScale.size()) != channels)
+    return std::nullopt;
+  if (!bias)
+    return p;
+  auto b = matchConstant(bias, IntegerType::get(ctx, 32));
+  if (!b)
+    return std::nullopt;
+  ArrayRef<float> bs = b->second;
+  size_t n = std::max(bs.size(), p.weightScale.size());
+  for (size_t c = 0; c < n; ++c) {
+    float expected =
+        inputScale * p.weightScale[p.weightScale.size() == 1 ? 0 : c];
+    float actual = bs[bs.size() == 1 ? 0 : c];
+    if (std::fabs(actual - expected) > 1e-6f * expected)
+      return std::nullopt;
+  }
+  p.bias = b->first;
+  return p;
+}
+
+struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
+  void runOnOperation() override {
+    SmallVector<QuantizeOp> quantizes;
+    getOperation().walk([&](QuantizeOp q) { quantizes.push_back(q); });
+    for (QuantizeOp q : quantizes)
+      lower(q);
+  }
+
+  void lower(QuantizeOp q) {
+    std::optional<Epilogue> e = matchEpilogue(q);
+    if (!e)
+      return;
+    Operation *root = e->floatResult.getDefiningOp();
+    if (!root)
+      return;
+    OpBuilder b(q);
+    MLIRContext *ctx = &getContext();
+    Value replacement;
+    llvm::SetVector<Operation *> maybeDead;
+    maybeDead.insert(q);
+    if (e->activation)
+      maybeDead.insert(e->activation);
+    maybeDead.insert(root);
+    for (Value operand : root->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        maybeDead.insert(def);
+
+    auto f32 = [&](float v) { return b.getF32FloatAttr(v); };
+    auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
+    if (auto conv = dyn_cast<Conv2dOp>(root)) {
+      auto x = matchActivation(conv.getInput());
+      if (!x)
+        return;
+      auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale,
+                           conv.getWeight().getType().getDimSize(0), ctx);
+      if (!p)
+        return;
+      replacement = b.create<QConv2dOp>(
+          conv.getLoc(), q.getType(), x->value, p->weight, p->bias,
+          conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+          conv.getGroupsAttr(), f32(x->scale), i64(x->zeroPoint),
+          b.getDenseF32ArrayAttr(p->weightScale), f32(e->scale),
+          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+    } else if (auto linear = dyn_cast<LinearOp>(root)) {
+      auto x = matchActivation(linear.getInput());
+      if (!x)
+        return;
+      auto p = matchParams(linear.getWeight(), linear.getBias(), x->scale,
+                           linear.getWeight().getType().getDimSize(0), ctx);
+      if (!p)
+        return;
+      replacement = b.create<QLinearOp>(
+          linear.getLoc(), q.getType(), x->value, p->weight, p->bias,
+          f32(x->scale), i64(x->zeroPoint),
+          b.getDenseF32ArrayAttr(p->weightScale), f32(e->scale),
+          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+    } else if (auto add = dyn_cast<AddOp>(root)) {
+      auto l = matchActivation(add.getLhs());
+      auto r = matchActivation(add.getRhs());
+      // No broadcasting: both operands have the result's shape.
+      if (!l || !r ||
+          failed(verifyCompatibleShape(add.getLhs().getType(),
+                                       add.getRhs().getType())) ||
+          failed(verifyCompatibleShape(add.getLhs().getType(), q.getType())))
+        return;
+      replacement = b.create<QAddOp>(
+          add.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
+          i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
+          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+    } else {
+      return;
+    }
+    q.replaceAllUsesWith(replacement);
+    // The float chain goes where nothing else uses it (in order: users
+    // before the values they use).
+    for (Operation *op : maybeDead)
+      if (op->use_empty() && !isa<ConstantOp>(op))
+        op->erase();
+  }
+};
+} // namespace
+} // namespace mlir::qc
