@@ -1,0 +1,71 @@
+// RUN: qc-opt %s --split-input-file --verify-diagnostics
+
+func.func @weight_scale_count(%x: tensor<1x1x4x4xui8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8> {
+  // expected-error@+1 {{'weight_scale' needs 1 (per tensor) or 2 (per output channel) entries, got 3}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1, 0.2, 0.3>} : (tensor<1x1x4x4xui8>, tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8>
+  return %y : tensor<1x2x4x4xui8>
+}
+
+// -----
+
+func.func @clamp_outside_storage(%x: tensor<1x1x4x4xi8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xi8> {
+  // expected-error@+1 {{clamp range [0, 255] is empty or does not fit 'tensor<1x2x4x4xi8>'}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1>} : (tensor<1x1x4x4xi8>, tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xi8>
+  return %y : tensor<1x2x4x4xi8>
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x4x4xui8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8> {
+  // expected-error@+1 {{input has 3 channels but weight expects 1 x 1 groups}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1>} : (tensor<1x3x4x4xui8>, tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8>
+  return %y : tensor<1x2x4x4xui8>
+}
+
+// -----
+
+func.func @bias_size(%x: tensor<2x4xui8>, %w: tensor<3x4xi8>, %b: tensor<2xi32>) -> tensor<2x3xui8> {
+  // expected-error@+1 {{bias must be 1-D with 3 entries, got 'tensor<2xi32>'}}
+  %y = qc.qlinear %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x4xui8>, tensor<3x4xi8>, tensor<2xi32>) -> tensor<2x3xui8>
+  return %y : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @linear_k(%x: tensor<2x5xui8>, %w: tensor<3x4xi8>) -> tensor<2x3xui8> {
+  // expected-error@+1 {{input 'tensor<2x5xui8>' and weight 'tensor<3x4xi8>' disagree on K}}
+  %y = qc.qlinear %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x5xui8>, tensor<3x4xi8>) -> tensor<2x3xui8>
+  return %y : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @add_zero_point(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{'lhs_zero_point' 200 is outside [-128, 127] of 'tensor<4xi8>'}}
+  %y = qc.qadd %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 200 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+func.func @add_broadcast(%a: tensor<2x4xi8>, %b: tensor<4xi8>) -> tensor<2x4xi8> {
+  // expected-error@+1 {{operands and result must have the same shape (no broadcasting)}}
+  %y = qc.qadd %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<2x4xi8>, tensor<4xi8>) -> tensor<2x4xi8>
+  return %y : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @bad_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{'output_scale' must be positive and finite, got 0}}
+  %y = qc.qadd %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.0 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+func.func @float_input(%x: tensor<2x4xf32>, %w: tensor<3x4xi8>) -> tensor<2x3xui8> {
+  // expected-error@+1 {{operand #0 must be ranked tensor of 8-bit unsigned integer or 8-bit signless integer values}}
+  %y = qc.qlinear %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x4xf32>, tensor<3x4xi8>) -> tensor<2x3xui8>
+  return %y : tensor<2x3xui8>
+}

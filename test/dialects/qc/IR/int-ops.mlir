@@ -1,0 +1,15 @@
+// RUN: qc-opt %s --split-input-file | qc-opt --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @int_ops
+// CHECK: qc.qconv2d %{{.*}}, %{{.*}}, %{{.*}} {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 3.900000e-03 : f32, input_zero_point = 0 : i64, output_scale = 2.270000e-02 : f32, output_zero_point = 0 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_scale = array<f32: 3.200000e-02, 2.100000e-02>} : (tensor<?x1x28x28xui8>, tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<?x2x28x28xui8>
+// CHECK: qc.qlinear %{{.*}}, %{{.*}} {clamp_max = 127 : i64, clamp_min = -128 : i64, {{.*}}weight_scale = array<f32: 5.000000e-01>} : (tensor<3x4xi8>, tensor<2x4xi8>) -> tensor<3x2xi8>
+// CHECK: qc.qadd %{{.*}}, %{{.*}} {clamp_max = 255 : i64, clamp_min = 128 : i64, {{.*}}} : (tensor<1x8xui8>, tensor<1x8xui8>) -> tensor<1x8xui8>
+func.func @int_ops(%x: tensor<?x1x28x28xui8>, %l: tensor<3x4xi8>, %a: tensor<1x8xui8>) -> (tensor<?x2x28x28xui8>, tensor<3x2xi8>, tensor<1x8xui8>) {
+  %w = qc.constant dense<1> : tensor<2x1x3x3xi8>
+  %b = qc.constant dense<[3, -4]> : tensor<2xi32>
+  %y = qc.qconv2d %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.0039 : f32, input_zero_point = 0 : i64, output_scale = 0.0227 : f32, output_zero_point = 0 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.032, 0.021>} : (tensor<?x1x28x28xui8>, tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<?x2x28x28xui8>
+  %lw = qc.constant dense<1> : tensor<2x4xi8>
+  %z = qc.qlinear %l, %lw {clamp_max = 127 : i64, clamp_min = -128 : i64, input_scale = 0.1 : f32, input_zero_point = 5 : i64, output_scale = 0.2 : f32, output_zero_point = -3 : i64, weight_scale = array<f32: 0.5>} : (tensor<3x4xi8>, tensor<2x4xi8>) -> tensor<3x2xi8>
+  %s = qc.qadd %a, %a {clamp_max = 255 : i64, clamp_min = 128 : i64, lhs_scale = 0.02 : f32, lhs_zero_point = 128 : i64, output_scale = 0.03 : f32, output_zero_point = 128 : i64, rhs_scale = 0.02 : f32, rhs_zero_point = 128 : i64} : (tensor<1x8xui8>, tensor<1x8xui8>) -> tensor<1x8xui8>
+  return %y, %z, %s : tensor<?x2x28x28xui8>, tensor<3x2xi8>, tensor<1x8xui8>
+}
