@@ -1,0 +1,135 @@
+//===- IntTest.cpp - integer kernels (qconv2d, qlinear, qadd) -------------===//
+//
+// Hand-computed cases for KernelsInt.h: integer accumulation, the f32
+// requantize with round half to even, per-channel multipliers, the clamp
+// range (fused activation), padding as the input zero point, and errors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/executor/KernelsInt.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace qc::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ref::QTensor;
+
+QTensor q(std::vector<size_t> shape, std::vector<int32_t> values) {
+  QTensor t = QTensor::from_shape(shape);
+  std::copy(values.begin(), values.end(), t.data());
+  return t;
+}
+
+std::vector<int32_t> values(const QTensor &t) {
+  return std::vector<int32_t>(t.data(), t.data() + t.size());
+}
+
+ref::Requantize epilogue(std::vector<float> m, int64_t zp, int64_t lo,
+                         int64_t hi) {
+  ref::Requantize e;
+  e.multipliers = std::move(m);
+  e.zeroPoint = zp;
+  e.clampMin = lo;
+  e.clampMax = hi;
+  return e;
+}
+
+TEST(QLinear, RoundsTiesToEvenPerChannel) {
+  // x - zp = [1, 2, 3]; rows of w give acc = 5, 7, -5, -7 (+ bias).
+  QTensor x = q({1, 3}, {11, 12, 13});
+  QTensor w = q({4, 3}, {1, 2, 0, 1, 0, 2, -1, -2, 0, -1, 0, -2});
+  QTensor b = q({4}, {0, 0, 0, 2});
+  // 5 * 0.5 = 2.5 -> 2; 7 * 0.5 = 3.5 -> 4; -5 * 0.5 = -2.5 -> -2;
+  // (-7 + 2) * 0.25 = -1.25 -> -1. Plus zp 10.
+  absl::StatusOr<QTensor> y = ref::qlinear(
+      x, 10, w, &b, epilogue({0.5f, 0.5f, 0.5f, 0.25f}, 10, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{12, 14, 8, 9}));
+}
+
+TEST(QLinear, ClampAppliesFusedActivation) {
+  QTensor x = q({2, 1}, {100, -100});
+  QTensor w = q({1, 1}, {1});
+  // relu with zp 5: range [5, 127]; values 105 and -95.
+  absl::StatusOr<QTensor> y =
+      ref::qlinear(x, 0, w, nullptr, epilogue({1.0f}, 5, 5, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{105, 5}));
+  // A clamp range that excludes the zero point (clamp(lo > 0, hi)).
+  y = ref::qlinear(x, 0, w, nullptr, epilogue({1.0f}, 5, 20, 60));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{60, 20}));
+}
+
+TEST(QConv2d, PaddingIsTheInputZeroPoint) {
+  // 1x1x2x2 input, all equal to zp 7 except one; 3x3 all-ones kernel, pad 1:
+  // each output sums (x - 7) over its window = 2 wherever it sees (0,0).
+  QTensor x = q({1, 1, 2, 2}, {9, 7, 7, 7});
+  QTensor w = q({2, 1, 3, 3}, std::vector<int32_t>(18, 1));
+  QTensor b = q({2}, {1, -1});
+  Conv2dAttrs attrs;
+  attrs.pads = {1, 1, 1, 1};
+  absl::StatusOr<QTensor> y = ref::qconv2d(
+      x, 7, w, &b, attrs, epilogue({1.0f, 2.0f}, 0, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  // Channel 0: (2 + 1) * 1 = 3; channel 1: (2 - 1) * 2 = 2.
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{3, 3, 3, 3, 2, 2, 2, 2}));
+}
+
+TEST(QConv2d, GroupsAndStride) {
+  // Two groups of one channel; 1x1 kernels 2 and -3; stride 2 picks (0,0).
+  QTensor x = q({1, 2, 3, 3}, {1, 0, 0, 0, 0, 0, 0, 0, 0,
+                               4, 0, 0, 0, 0, 0, 0, 0, 0});
+  QTensor w = q({2, 1, 1, 1}, {2, -3});
+  Conv2dAttrs attrs;
+  attrs.strides = {2, 2};
+  attrs.groups = 2;
+  absl::StatusOr<QTensor> y =
+      ref::qconv2d(x, 0, w, nullptr, attrs, epilogue({1.0f}, 0, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  ASSERT_EQ(y->size(), 8u);
+  EXPECT_EQ(y->data()[0], 2);
+  EXPECT_EQ(y->data()[4], -12);
+}
+
+TEST(QConv2d, AccumulatorOverflowIsAnError) {
+  QTensor x = q({1, 1, 1, 1}, {1});
+  QTensor w = q({1, 1, 1, 1}, {1});
+  QTensor b = q({1}, {std::numeric_limits<int32_t>::max()});
+  absl::StatusOr<QTensor> y = ref::qconv2d(x, 0, w, &b, Conv2dAttrs{},
+                                           epilogue({1.0f}, 0, -128, 127));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("overflows int32"));
+}
+
+TEST(QAdd, EachInputHasItsQParams) {
+  QTensor a = q({3}, {130, 128, 0});
+  QTensor b = q({3}, {-3, 1, -3});
+  // a: zp 128, m 0.5; b: zp -3, m 0.25. v = [1 + 0, 0 + 1, -64 + 0].
+  absl::StatusOr<QTensor> y =
+      ref::qadd(a, 128, 0.5f, b, -3, 0.25f, epilogue({}, 20, 0, 255));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{21, 21, 0}));
+}
+
+TEST(IntKernels, RejectBadEpilogues) {
+  QTensor x = q({1, 2}, {1, 2});
+  QTensor w = q({3, 2}, {1, 1, 1, 1, 1, 1});
+  absl::StatusOr<QTensor> y =
+      ref::qlinear(x, 0, w, nullptr, epilogue({1.0f, 1.0f}, 0, 0, 255));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("needs 1 or 3"));
+  y = ref::qlinear(x, 0, w, nullptr, epilogue({0.0f}, 0, 0, 255));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("must be finite"));
+  y = ref::qadd(x, 0, 1.0f, q({2, 1}, {1, 2}), 0, 1.0f,
+                epilogue({}, 0, 0, 255));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("same shape"));
+}
+
+} // namespace
+} // namespace qc::test
