@@ -651,7 +651,7 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
   return operands[0];
 }
 
-/// qc.qconv2d / qc.qlinear / qc.qadd: the reference integer kernels
+/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d: the reference integer kernels
 /// (KernelsInt.h), integer accumulation then the f32 requantize.
 OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   std::optional<DType> dtype = dtypeOf(
@@ -674,7 +674,20 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     return e;
   };
   absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
-  if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
+  if (auto pool = dyn_cast<QMaxPool2dOp>(intOp)) {
+    if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+        failed(checkSize("strides", pool.getStrides(), 2)) ||
+        failed(checkSize("pads", pool.getPads(), 4)) ||
+        failed(checkSize("dilations", pool.getDilations(), 2)))
+      return failure();
+    ::qc::Pool2dAttrs attrs;
+    attrs.kernel = toArray<2>(pool.getKernel());
+    attrs.strides = toArray<2>(pool.getStrides());
+    attrs.pads = toArray<4>(pool.getPads());
+    attrs.dilations = toArray<2>(pool.getDilations());
+    attrs.ceilMode = pool.getCeilMode();
+    r = ref::qmaxPool2d(*in[0], attrs);
+  } else if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
     if (failed(checkSize("strides", conv.getStrides(), 2)) ||
         failed(checkSize("pads", conv.getPads(), 4)) ||
         failed(checkSize("dilations", conv.getDilations(), 2)))
@@ -862,6 +875,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QConv2dOp c) -> Maybe { return integerOp(c); })
       .Case([&](QLinearOp l) -> Maybe { return integerOp(l); })
       .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
+      .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

@@ -176,4 +176,23 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
   return y;
 }
 
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
+                                   const Pool2dAttrs &attrs) {
+  constexpr int32_t exact = 1 << 24;
+  Tensor xf = Tensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x.data()[i] > exact || x.data()[i] < -exact)
+      return invalid("qmax_pool2d", strCat("value ", x.data()[i],
+                                           " is not exact in f32"));
+    xf.data()[i] = static_cast<float>(x.data()[i]);
+  }
+  absl::StatusOr<Tensor> yf = maxPool2d(xf, attrs);
+  if (!yf.ok())
+    return yf.status();
+  QTensor y = QTensor::from_shape(yf->shape());
+  for (size_t i = 0; i < y.size(); ++i)
+    y.data()[i] = static_cast<int32_t>(yf->data()[i]);
+  return y;
+}
+
 } // namespace qc::ref

@@ -48,6 +48,11 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
                              const QTensor &b, int64_t bZeroPoint, float mb,
                              const Requantize &epilogue);
 
+/// Max pooling of integer values, exactly as the float maxPool2d (same
+/// window and padding rules): the values are converted to f32 and back,
+/// which is exact for every 8- and 16-bit value.
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELSINT_H

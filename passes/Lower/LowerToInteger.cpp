@@ -4,7 +4,8 @@
 //   dequantize(x) , dequantize(w const) [, dequantize(b const)]
 //       -> conv2d | linear [-> relu | clamp] -> quantize
 //   dequantize(a) , dequantize(b) -> add [-> relu | clamp] -> quantize
-// into qc.qconv2d / qc.qlinear / qc.qadd (QCIntOps.td), whose epilogue is
+//   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
+// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d (QCIntOps.td), whose epilogue is
 // DESIGN.md's requantize rule. The fused activation becomes the clamp range:
 // relu -> [zp_out, qmax]; clamp(min, max) -> [quantize(min), quantize(max)]
 // (quantize is monotonic, so quantize(clamp(y)) = clamp(quantize(y))),
@@ -223,6 +224,23 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
           add.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
           i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
           i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+    } else if (auto pool = dyn_cast<MaxPool2dOp>(root)) {
+      // Exact without requantize when the qparams are shared and the output
+      // range is the whole storage type (so no value needs clamping).
+      auto x = matchActivation(pool.getInput());
+      auto range = storageRange(q.getType().getElementType());
+      if (!x || e->activation || x->scale != e->scale ||
+          x->zeroPoint != e->zeroPoint ||
+          cast<ShapedType>(x->value.getType()).getElementType() !=
+              q.getType().getElementType() ||
+          failed(range) ||
+          static_cast<int64_t>(q.getQuantMin()) != range->first ||
+          static_cast<int64_t>(q.getQuantMax()) != range->second)
+        return;
+      replacement = b.create<QMaxPool2dOp>(
+          pool.getLoc(), q.getType(), x->value, pool.getKernelAttr(),
+          pool.getStridesAttr(), pool.getPadsAttr(), pool.getDilationsAttr(),
+          pool.getCeilModeAttr());
     } else {
       return;
     }

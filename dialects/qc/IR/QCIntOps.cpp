@@ -209,5 +209,32 @@ LogicalResult QAddOp::verify() {
   return success();
 }
 
+LogicalResult QMaxPool2dOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "input and output element types differ: " << in
+                         << " vs " << out;
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError() << "input and output must be 4-D (NCHW), got " << in
+                         << " and " << out;
+  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
+    return emitOpError() << "output " << out
+                         << " does not keep the batch and channels of " << in;
+  if (getKernel().size() != 2 || getStrides().size() != 2 ||
+      getPads().size() != 4 || getDilations().size() != 2)
+    return emitOpError("needs 2 kernel sizes, 2 strides, 4 pads and 2 "
+                       "dilations");
+  for (int64_t k : getKernel())
+    if (k < 1)
+      return emitOpError("kernel sizes must be >= 1");
+  for (int64_t s : getStrides())
+    if (s < 1)
+      return emitOpError("strides must be >= 1");
+  for (int64_t d : getDilations())
+    if (d < 1)
+      return emitOpError("dilations must be >= 1");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCIntOps.cpp.inc"

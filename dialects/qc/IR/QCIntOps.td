@@ -119,4 +119,25 @@ def QC_QAddOp : QC_IntOp<"qadd"> {
   let results = (outs QC_Int8Tensor:$output);
 }
 
+def QC_QMaxPool2dOp : QC_IntOp<"qmax_pool2d"> {
+  let summary = "2-D max pooling on a quantized tensor (input and output share qparams)";
+  let description = [{
+    `qc.max_pool2d` (same attributes and window rules; padded positions never
+    win) on the integer values. Max pooling commutes with a monotonic
+    quantization, so when the input and output qparams are equal, as the
+    quantizers' shared specs make them, no requantize is needed and the
+    result is exact. Input and output have the same element type.
+
+    ```mlir
+    %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>,
+           kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : (tensor<1x16x28x28xui8>) -> tensor<1x16x14x14xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode);
+  let results = (outs QC_Int8Tensor:$output);
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD

@@ -148,3 +148,23 @@ func.func @not_matched(%x: tensor<1x4xui8>, %w: tensor<2x4xi8>, %a: tensor<2x4xu
   %cy = qc.conv2d %c, %cw {dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x2x2xf32>
   return %q, %qs, %cy : tensor<1x2xui8>, tensor<2x4xui8>, tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// Max pool with shared qparams: no requantize, the integer op; with
+// different output qparams it is left alone.
+// CHECK-LABEL: func.func @max_pool
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xui8>)
+// CHECK: %[[Y:.*]] = qc.qmax_pool2d %[[X]] {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
+// CHECK: qc.max_pool2d
+// CHECK: %[[Z:.*]] = qc.quantize
+// CHECK: return %[[Y]], %[[Z]]
+func.func @max_pool(%x: tensor<1x2x4x4xui8>) -> (tensor<1x2x2x2xui8>, tensor<1x2x2x2xui8>) {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xf32>
+  %p = qc.max_pool2d %xf {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %q = qc.quantize %p {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xui8>
+  %xf2 = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x4x4xf32>
+  %p2 = qc.max_pool2d %xf2 {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %q2 = qc.quantize %p2 {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 3>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xui8>
+  return %q, %q2 : tensor<1x2x2x2xui8>, tensor<1x2x2x2xui8>
+}

@@ -115,6 +115,18 @@ TEST(QAdd, EachInputHasItsQParams) {
   EXPECT_EQ(values(*y), (std::vector<int32_t>{21, 21, 0}));
 }
 
+TEST(QMaxPool2d, PaddingNeverWins) {
+  // All values negative (i8): a padded position (would be 0) never wins.
+  QTensor x = q({1, 1, 2, 2}, {-128, -5, -7, -100});
+  Pool2dAttrs attrs;
+  attrs.kernel = {2, 2};
+  attrs.strides = {1, 1};
+  attrs.pads = {1, 1, 0, 0};
+  absl::StatusOr<QTensor> y = ref::qmaxPool2d(x, attrs);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{-128, -5, -7, -5}));
+}
+
 TEST(IntKernels, RejectBadEpilogues) {
   QTensor x = q({1, 2}, {1, 2});
   QTensor w = q({3, 2}, {1, 1, 1, 1, 1, 1});

@@ -69,3 +69,19 @@ func.func @float_input(%x: tensor<2x4xf32>, %w: tensor<3x4xi8>) -> tensor<2x3xui
   %y = qc.qlinear %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x4xf32>, tensor<3x4xi8>) -> tensor<2x3xui8>
   return %y : tensor<2x3xui8>
 }
+
+// -----
+
+func.func @max_pool_types(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{input and output element types differ}}
+  %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @max_pool_kernel(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
+  // expected-error@+1 {{needs 2 kernel sizes, 2 strides, 4 pads and 2 dilations}}
+  %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
+  return %y : tensor<1x2x2x2xui8>
+}

@@ -13,3 +13,12 @@ func.func @int_ops(%x: tensor<?x1x28x28xui8>, %l: tensor<3x4xi8>, %a: tensor<1x8
   %s = qc.qadd %a, %a {clamp_max = 255 : i64, clamp_min = 128 : i64, lhs_scale = 0.02 : f32, lhs_zero_point = 128 : i64, output_scale = 0.03 : f32, output_zero_point = 128 : i64, rhs_scale = 0.02 : f32, rhs_zero_point = 128 : i64} : (tensor<1x8xui8>, tensor<1x8xui8>) -> tensor<1x8xui8>
   return %y, %z, %s : tensor<?x2x28x28xui8>, tensor<3x2xi8>, tensor<1x8xui8>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @qmax_pool
+// CHECK: qc.qmax_pool2d %{{.*}} {ceil_mode = true, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+func.func @qmax_pool(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
+  %y = qc.qmax_pool2d %x {ceil_mode = true, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+  return %y : tensor<1x2x3x3xi8>
+}
