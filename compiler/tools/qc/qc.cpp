@@ -5,6 +5,7 @@
 // the driver library.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/driver/Compile.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
@@ -14,12 +15,21 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -39,6 +49,10 @@ commands:
                                            post-training int8 quantization (Q/DQ form);
                                            --export-onnx M.qdq.onnx also writes it as ONNX QDQ
   export-onnx MODEL.mlir -o MODEL.onnx     write a qc program (Q/DQ) as an ONNX model (opset 13)
+  compile  MODEL(.q.mlir|.onnx) --target T -o OUTDIR
+                                           compile a quantized model to OUTDIR/NAME.o + NAME.h
+  bench    MODEL(.q.mlir|.onnx) [--threads N]
+                                           time the compiled model in-process (median_ms: X)
 
 Run `qc <command> --help` for a command's options.
 )";
@@ -91,6 +105,45 @@ int importCommand(int argc, char **argv) {
   return 0;
 }
 
+bool runCompiled(ModuleOp module, StringRef path, StringRef target,
+                 int threads, const std::vector<::qc::NpyArray> &inputs,
+                 std::vector<::qc::NpyArray> &outputs);
+
+/// `--threads N` of run and bench. libLLVM already registers a global
+/// `--threads` option, so qc takes it out of argv before the command's
+/// parser sees it. 0 = QC_NUM_THREADS, else all CPUs.
+int threads = 0;
+
+bool extractThreads(std::vector<char *> &args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    StringRef arg(args[i]);
+    StringRef value;
+    size_t count = 1;
+    if (arg == "--threads" || arg == "-threads") {
+      if (i + 1 >= args.size()) {
+        llvm::errs() << "qc: error: --threads needs a value\n";
+        return false;
+      }
+      value = args[i + 1];
+      count = 2;
+    } else if (arg.consume_front("--threads=") ||
+               arg.consume_front("-threads=")) {
+      value = arg;
+    } else {
+      continue;
+    }
+    if (value.getAsInteger(10, threads) || threads < 0 || threads > 1024) {
+      llvm::errs() << "qc: error: --threads must be an integer in [0, 1024], "
+                      "got '"
+                   << value << "'\n";
+      return false;
+    }
+    args.erase(args.begin() + i, args.begin() + i + count);
+    --i;
+  }
+  return true;
+}
+
 int runCommand(int argc, char **argv) {
   ModelFlags flags;
   cl::list<std::string> inputs{
@@ -100,12 +153,25 @@ int runCommand(int argc, char **argv) {
   cl::opt<std::string> outputDir{
       "output-dir", cl::desc("Directory for the outputs, one NAME.npy each"),
       cl::value_desc("dir"), cl::Required};
+  cl::opt<bool> compiled{
+      "compiled",
+      cl::desc("Compile the (quantized) model for this CPU and run the native "
+               "code in-process through libqcrt instead of the reference "
+               "executor")};
+  cl::opt<std::string> target{
+      "target", cl::desc("With --compiled: the target (default host; it must "
+                         "run on this CPU)"),
+      cl::value_desc("T"), cl::init("host")};
   registerMLIRFlags();
   cl::ParseCommandLineOptions(
       argc, argv,
-      "qc run: run a model with the reference executor\n\n"
-      "  qc run MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir DIR\n\n"
-      "Dynamic input dimensions take the sizes of the given arrays.\n");
+      "qc run: run a model with the reference executor (or, with --compiled, "
+      "as native code)\n\n"
+      "  qc run MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir DIR "
+      "[--compiled [--threads N]]\n\n"
+      "Dynamic input dimensions take the sizes of the given arrays. "
+      "--threads N (with --compiled): threads of the runtime's pool (default "
+      "QC_NUM_THREADS, else all CPUs).\n");
   MLIRContext context;
   mlir::qc::setUpContext(context);
   OwningOpRef<ModuleOp> module =
@@ -120,8 +186,17 @@ int runCommand(int argc, char **argv) {
                                                      inputs.end()));
   if (failed(arrays))
     return 1;
-  FailureOr<std::vector<::qc::NpyArray>> results =
-      mlir::qc::runFunction(*func, *arrays);
+  FailureOr<std::vector<::qc::NpyArray>> results;
+  if (compiled) {
+    std::vector<::qc::NpyArray> outs;
+    if (!runCompiled(*module, flags.model, target, threads, *arrays, outs))
+      return 1;
+    results = std::move(outs);
+    // The entry function after lowering (same signature, names kept).
+    func = mlir::qc::getEntryFunction(*module);
+  } else {
+    results = mlir::qc::runFunction(*func, *arrays);
+  }
   if (failed(results) ||
       failed(mlir::qc::writeOutputs(*func, *results, outputDir)))
     return 1;
@@ -280,6 +355,269 @@ int quantizeCommand(int argc, char **argv) {
   }
   return 0;
 }
+
+/// The model's base name as a C identifier ("mnist_cnn.q.mlir" ->
+/// "mnist_cnn").
+std::string defaultModelName(StringRef path) {
+  std::string stem = llvm::sys::path::filename(path).str();
+  stem = stem.substr(0, stem.find('.'));
+  std::string name;
+  for (char c : stem)
+    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+    name = "m_" + name;
+  return name;
+}
+
+/// Compiles \p module for \p target and loads it into this process with a
+/// session of \p threads threads.
+std::unique_ptr<mlir::qc::LoadedModel>
+compileAndLoad(ModuleOp module, StringRef path, StringRef target, int threads,
+               mlir::qc::CompiledModel *info = nullptr) {
+  mlir::qc::CompileOptions options;
+  options.target = target.str();
+  options.name = defaultModelName(path);
+  options.source = llvm::sys::path::filename(path).str();
+  FailureOr<mlir::qc::CompiledModel> compiled =
+      mlir::qc::compileModel(module, options);
+  if (failed(compiled))
+    return nullptr;
+  if (info)
+    *info = *compiled;
+  std::string error;
+  std::unique_ptr<mlir::qc::LoadedModel> loaded =
+      mlir::qc::LoadedModel::load(compiled->object, options.name, error);
+  if (!loaded || !loaded->startSession(threads, error)) {
+    emitError(module.getLoc()) << "cannot run the compiled model: " << error;
+    return nullptr;
+  }
+  return loaded;
+}
+
+bool runCompiled(ModuleOp module, StringRef path, StringRef target,
+                 int threads, const std::vector<::qc::NpyArray> &inputs,
+                 std::vector<::qc::NpyArray> &outputs) {
+  std::unique_ptr<mlir::qc::LoadedModel> loaded =
+      compileAndLoad(module, path, target, threads);
+  if (!loaded)
+    return false;
+  std::string error;
+  if (!loaded->run(inputs, outputs, error)) {
+    emitError(module.getLoc()) << "the compiled model failed: " << error;
+    return false;
+  }
+  return true;
+}
+
+int compileCommand(int argc, char **argv) {
+  ModelFlags flags;
+  cl::opt<std::string> outDir{"o", cl::desc("Output directory"),
+                              cl::value_desc("OUTDIR"), cl::Required};
+  cl::opt<std::string> target{
+      "target",
+      cl::desc("host | x86-64-avx2 | x86-64-avxvnni | x86-64-avx512vnni | "
+               "aarch64-dotprod | aarch64-i8mm (aarch64 = aarch64-dotprod)"),
+      cl::value_desc("T"), cl::init("host")};
+  cl::opt<std::string> name{
+      "name",
+      cl::desc("Model name, a C identifier: NAME.o, NAME.h and the "
+               "descriptor NAME_desc (default: the file's base name)"),
+      cl::value_desc("NAME")};
+  cl::opt<bool> withRuntime{
+      "with-runtime",
+      cl::desc("Also copy libqcrt.a, qc_runtime.h and qc_model_abi.h into "
+               "OUTDIR")};
+  registerMLIRFlags();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qc compile: compile a quantized model to native code\n\n"
+      "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name NAME]\n\n"
+      "MODEL is the output of `qc quantize` (Q/DQ or --lower-to-integer "
+      "form) or an ONNX QDQ model. Writes OUTDIR/NAME.o (code, packed "
+      "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
+      "them with libqcrt (see examples/embed).\n");
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  OwningOpRef<ModuleOp> module =
+      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
+  if (!module)
+    return 1;
+  mlir::qc::CompileOptions options;
+  options.target = target;
+  options.name = name.empty() ? defaultModelName(flags.model) : name.getValue();
+  options.source = llvm::sys::path::filename(flags.model).str();
+  FailureOr<mlir::qc::CompiledModel> compiled =
+      mlir::qc::compileModel(*module, options);
+  if (failed(compiled))
+    return 1;
+  Location loc = FileLineColLoc::get(&context, outDir.getValue(), 0, 0);
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir)) {
+    emitError(loc) << "cannot create the output directory: " << ec.message();
+    return 1;
+  }
+  auto write = [&](const std::string &file, StringRef bytes) {
+    std::string path = outDir + "/" + file;
+    std::string error;
+    auto out = mlir::openOutputFile(path, &error);
+    if (!out) {
+      emitError(loc) << error;
+      return false;
+    }
+    out->os() << bytes;
+    out->keep();
+    return true;
+  };
+  if (!write(options.name + ".o", compiled->object) ||
+      !write(options.name + ".h", compiled->header))
+    return 1;
+  if (withRuntime) {
+    for (StringRef file : {StringRef(QC_RUNTIME_LIBRARY),
+                           StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_runtime.h"),
+                           StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_model_abi.h")}) {
+      std::string dest =
+          outDir + "/" + llvm::sys::path::filename(file).str();
+      if (std::error_code ec = llvm::sys::fs::copy_file(file, dest)) {
+        emitError(loc) << "cannot copy " << file << ": " << ec.message();
+        return 1;
+      }
+    }
+  }
+  const auto &info = ::qc::codegen::getGemmIsaInfo(compiled->isa);
+  llvm::outs() << llvm::format(
+      "qc: compiled %s for %s in %.2f s: %s/%s.o (%llu bytes), %s.h\n",
+      options.name.c_str(), std::string(info.targetName).c_str(),
+      compiled->seconds, outDir.c_str(), options.name.c_str(),
+      static_cast<unsigned long long>(compiled->object.size()),
+      options.name.c_str());
+  llvm::outs() << llvm::format(
+      "qc: %lld steps; arena %llu bytes; constants %llu bytes (float "
+      "weights and biases: %llu bytes, %.2fx smaller)\n",
+      static_cast<long long>(compiled->steps),
+      static_cast<unsigned long long>(compiled->arenaBytes),
+      static_cast<unsigned long long>(compiled->constantBytes),
+      static_cast<unsigned long long>(compiled->floatWeightBytes),
+      compiled->constantBytes
+          ? double(compiled->floatWeightBytes) / compiled->constantBytes
+          : 0.0);
+  return 0;
+}
+
+int benchCommand(int argc, char **argv) {
+  ModelFlags flags;
+  cl::list<std::string> inputs{
+      "input", cl::desc("Input data NAME=FILE.npy (default: random values "
+                        "in [0, 1) for float inputs, seed 0)"),
+      cl::value_desc("NAME=FILE.npy")};
+  cl::opt<std::string> target{"target",
+                              cl::desc("Target (default host; it must run on "
+                                       "this CPU)"),
+                              cl::value_desc("T"), cl::init("host")};
+  cl::opt<double> minTime{"min-time",
+                          cl::desc("Seconds of timed runs at least "
+                                   "(default 2)"),
+                          cl::value_desc("S"), cl::init(2.0)};
+  cl::opt<int> minRuns{"min-runs",
+                       cl::desc("Timed runs at least (default 20)"),
+                       cl::value_desc("N"), cl::init(20)};
+  registerMLIRFlags();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qc bench: latency of the compiled model, run in-process\n\n"
+      "  qc bench MODEL(.q.mlir|.onnx) [--threads N] [--input NAME=FILE.npy]"
+      "\n\n--threads N: threads of the runtime's pool (default QC_NUM_THREADS, "
+      "else all CPUs). Compiles for this CPU, warms up (at least 5 runs and 0.2 s), then "
+      "times single runs until both --min-runs and --min-time are reached. "
+      "The last line is `median_ms: X`.\n");
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  auto fail = [&](const Twine &message) {
+    emitError(UnknownLoc::get(&context)) << message;
+    return 1;
+  };
+  if (threads < 0)
+    return fail("--threads must be >= 0");
+  if (minRuns < 1 || minTime < 0)
+    return fail("--min-runs must be >= 1 and --min-time >= 0");
+  OwningOpRef<ModuleOp> module =
+      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
+  if (!module)
+    return 1;
+  FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);
+  if (failed(func))
+    return 1;
+  std::vector<::qc::NpyArray> arrays;
+  if (!inputs.empty()) {
+    auto read = mlir::qc::readInputs(
+        *func, std::vector<std::string>(inputs.begin(), inputs.end()));
+    if (failed(read))
+      return 1;
+    arrays = std::move(*read);
+  } else {
+    std::mt19937 rng(0);
+    for (BlockArgument arg : func->getArguments()) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+        return fail("input #" + Twine(arg.getArgNumber()) +
+                    " is not a static f32 tensor: pass --input NAME=FILE.npy "
+                    "(and --input-shape for dynamic dimensions)");
+      ::qc::NpyArray a;
+      a.dtype = ::qc::DType::F32;
+      a.shape.assign(type.getShape().begin(), type.getShape().end());
+      a.data.resize(type.getNumElements() * 4);
+      std::uniform_real_distribution<float> u(0.0f, 1.0f);
+      for (int64_t i = 0; i < type.getNumElements(); ++i) {
+        float v = u(rng);
+        std::memcpy(a.data.data() + 4 * i, &v, 4);
+      }
+      arrays.push_back(std::move(a));
+    }
+  }
+  mlir::qc::CompiledModel info;
+  std::unique_ptr<mlir::qc::LoadedModel> loaded =
+      compileAndLoad(*module, flags.model, target, threads, &info);
+  if (!loaded)
+    return 1;
+  std::vector<::qc::NpyArray> outputs;
+  std::string error;
+  using Clock = std::chrono::steady_clock;
+  auto once = [&]() -> double {
+    auto t0 = Clock::now();
+    bool ok = loaded->run(arrays, outputs, error);
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0)
+                    .count();
+    return ok ? ms : -1;
+  };
+  auto start = Clock::now();
+  for (int i = 0; i < 5 || std::chrono::duration<double>(Clock::now() - start)
+                                   .count() < 0.2;
+       ++i)
+    if (once() < 0)
+      return fail("the compiled model failed: " + error);
+  std::vector<double> times;
+  start = Clock::now();
+  while (static_cast<int>(times.size()) < minRuns ||
+         std::chrono::duration<double>(Clock::now() - start).count() <
+             minTime) {
+    double ms = once();
+    if (ms < 0)
+      return fail("the compiled model failed: " + error);
+    times.push_back(ms);
+  }
+  std::sort(times.begin(), times.end());
+  double median = times[times.size() / 2];
+  if (times.size() % 2 == 0)
+    median = (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
+  const auto &isa = ::qc::codegen::getGemmIsaInfo(info.isa);
+  llvm::outs() << "model: " << flags.model << "\n"
+               << "target: " << isa.targetName << "\n"
+               << "threads: " << loaded->threads() << "\n"
+               << llvm::format("compile_s: %.2f\n", info.seconds)
+               << "runs: " << times.size() << "\n"
+               << llvm::format("min_ms: %.4f\n", times.front())
+               << llvm::format("max_ms: %.4f\n", times.back())
+               << llvm::format("median_ms: %.4f\n", median);
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -302,6 +640,8 @@ int main(int argc, char **argv) {
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
+  if ((command == "run" || command == "bench") && !extractThreads(args))
+    return 2;
   int n = static_cast<int>(args.size());
   if (command == "import")
     return importCommand(n, args.data());
@@ -311,6 +651,10 @@ int main(int argc, char **argv) {
     return quantizeCommand(n, args.data());
   if (command == "export-onnx")
     return exportOnnxCommand(n, args.data());
+  if (command == "compile")
+    return compileCommand(n, args.data());
+  if (command == "bench")
+    return benchCommand(n, args.data());
   llvm::errs() << "qc: error: unknown command '" << command << "'\n\n"
                << kUsage;
   return 2;

@@ -1,0 +1,281 @@
+//===- Compile.cpp - qc compile: an integer program to one object file ----===//
+#include "compiler/driver/Compile.h"
+
+#include "compiler/driver/Driver.h"
+#include "passes/Codegen/GemmKernel.h"
+#include "passes/Codegen/ModelCodegen.h"
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "runtime/include/qc_runtime.h"
+
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+namespace mlir::qc {
+
+using ::qc::codegen::GemmIsa;
+
+const char *const kCompileTargets =
+    "host, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, aarch64-dotprod, "
+    "aarch64-i8mm";
+
+FailureOr<GemmIsa> resolveCompileTarget(StringRef target, std::string &error) {
+  if (target != "host") {
+    if (target == "aarch64")
+      target = "aarch64-dotprod";
+    std::optional<GemmIsa> isa = ::qc::codegen::parseGemmIsa(target.str());
+    if (!isa) {
+      error = ("unknown target '" + target + "'; expected one of " +
+               kCompileTargets)
+                  .str();
+      return failure();
+    }
+    return *isa;
+  }
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto has = [&](StringRef f) { return features.lookup(f); };
+  if (triple.isX86()) {
+    bool v3 = has("avx2") && has("fma") && has("bmi2");
+    if (v3 && has("avx512f") && has("avx512bw") && has("avx512vl") &&
+        has("avx512dq") && has("avx512cd") && has("avx512vnni"))
+      return GemmIsa::X86Avx512Vnni;
+    if (v3 && has("avxvnni"))
+      return GemmIsa::X86AvxVnni;
+    if (v3)
+      return GemmIsa::X86Avx2;
+    error = "this x86-64 CPU lacks AVX2/FMA/BMI2, which every qc x86 target "
+            "needs";
+    return failure();
+  }
+  if (triple.isAArch64()) {
+    if (has("i8mm") && has("dotprod"))
+      return GemmIsa::Aarch64I8mm;
+    if (has("dotprod"))
+      return GemmIsa::Aarch64Dotprod;
+    error = "this AArch64 CPU lacks the dot-product extension, which every "
+            "qc AArch64 target needs";
+    return failure();
+  }
+  error = "no qc target for host '" + triple.str() + "'";
+  return failure();
+}
+
+FailureOr<CompiledModel> compileModel(ModuleOp module,
+                                      const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  std::string error;
+  FailureOr<GemmIsa> isa = resolveCompileTarget(options.target, error);
+  if (failed(isa))
+    return module.emitError() << "qc compile: " << error;
+  if (options.name.empty() || !(isalpha(options.name[0]) || options.name[0] == '_') ||
+      !llvm::all_of(options.name, [](char c) { return isalnum(c) || c == '_'; }))
+    return module.emitError() << "qc compile: the model name '" << options.name
+                              << "' is not a C identifier";
+
+  MLIRContext *context = module.getContext();
+  DialectRegistry registry;
+  registerCodegenDialects(registry);
+  context->appendDialectRegistry(registry);
+  context->loadAllAvailableDialects();
+
+  // The integer form (a no-op on a program that is in it already).
+  PassManager pm(module->getName());
+  pm.nest<func::FuncOp>().addPass(createQCLowerToInteger());
+  if (failed(pm.run(module)))
+    return failure();
+  FailureOr<func::FuncOp> func = getEntryFunction(module);
+  if (failed(func))
+    return failure();
+
+  ModelCodegenOptions codegen;
+  codegen.isa = *isa;
+  codegen.name = options.name;
+  codegen.source = options.source;
+  FailureOr<ModelCodegenResult> result = buildModelModule(*func, codegen);
+  if (failed(result))
+    return failure();
+  FailureOr<std::string> object = emitLLVMDialectModule(
+      *result->module, getTargetSpec(*isa), EmitKind::Object);
+  if (failed(object))
+    return failure();
+
+  CompiledModel out;
+  out.isa = *isa;
+  out.object = std::move(*object);
+  out.header = std::move(result->header);
+  out.arenaBytes = result->arenaBytes;
+  out.constantBytes = result->constantBytes;
+  out.floatWeightBytes = result->floatWeightBytes;
+  out.steps = result->steps;
+  out.seconds = std::chrono::duration<double>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  return out;
+}
+
+struct LoadedModel::Impl {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  qc_model *model = nullptr;
+  qc_session *session = nullptr;
+  ~Impl() {
+    qc_session_destroy(&session);
+    qc_model_destroy(&model);
+  }
+};
+
+LoadedModel::~LoadedModel() = default;
+
+namespace {
+std::optional<::qc::DType> npyType(int32_t dtype) {
+  switch (dtype) {
+  case QC_DTYPE_FLOAT32:
+    return ::qc::DType::F32;
+  case QC_DTYPE_INT8:
+    return ::qc::DType::I8;
+  case QC_DTYPE_UINT8:
+    return ::qc::DType::U8;
+  case QC_DTYPE_INT32:
+    return ::qc::DType::I32;
+  case QC_DTYPE_INT64:
+    return ::qc::DType::I64;
+  default:
+    return std::nullopt;
+  }
+}
+
+std::string runtimeError(qc_status status) {
+  std::string message = qc_status_string(status);
+  if (const char *detail = qc_last_error_message(); detail && *detail)
+    message += std::string(": ") + detail;
+  return message;
+}
+} // namespace
+
+bool LoadedModel::startSession(int threads, std::string &error) {
+  if (qc_status st = qc_model_create(desc, &impl->model); st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  qc_session_options options;
+  qc_session_options_init(&options);
+  options.num_threads = threads;
+  if (qc_status st = qc_session_create(impl->model, &options, &impl->session);
+      st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  return true;
+}
+
+int LoadedModel::threads() const {
+  int32_t n = 0;
+  if (impl->session)
+    qc_session_get_num_threads(impl->session, &n);
+  return n;
+}
+
+bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
+                      std::vector<::qc::NpyArray> &outputs,
+                      std::string &error) {
+  if (inputs.size() != desc->num_inputs) {
+    error = "the model has " + std::to_string(desc->num_inputs) +
+            " inputs, got " + std::to_string(inputs.size());
+    return false;
+  }
+  std::vector<qc_tensor> in(inputs.size()), out(desc->num_outputs);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const qc_tensor_desc &d = desc->inputs[i];
+    std::optional<::qc::DType> type = npyType(d.dtype);
+    if (!type || *type != inputs[i].dtype) {
+      error = "input '" + std::string(d.name) + "' must be " +
+              (type ? std::string(::qc::dtypeName(*type)) : "?") + ", got " +
+              std::string(::qc::dtypeName(inputs[i].dtype));
+      return false;
+    }
+    if (inputs[i].shape !=
+        std::vector<int64_t>(d.shape, d.shape + d.rank)) {
+      error = "input '" + std::string(d.name) +
+              "' has a different shape than the compiled model's";
+      return false;
+    }
+    in[i].dtype = d.dtype;
+    in[i].rank = d.rank;
+    in[i].shape = d.shape;
+    in[i].data = const_cast<uint8_t *>(inputs[i].data.data());
+    in[i].size_bytes = inputs[i].data.size();
+  }
+  outputs.resize(desc->num_outputs);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const qc_tensor_desc &d = desc->outputs[i];
+    std::optional<::qc::DType> type = npyType(d.dtype);
+    if (!type) {
+      error = "output '" + std::string(d.name) + "' has no .npy type";
+      return false;
+    }
+    outputs[i].dtype = *type;
+    outputs[i].shape.assign(d.shape, d.shape + d.rank);
+    outputs[i].data.resize(qc_tensor_desc_size_bytes(&d));
+    out[i].dtype = d.dtype;
+    out[i].data = outputs[i].data.data();
+    out[i].size_bytes = outputs[i].data.size();
+  }
+  qc_status st = qc_session_run(impl->session, in.data(),
+                                static_cast<uint32_t>(in.size()), out.data(),
+                                static_cast<uint32_t>(out.size()));
+  if (st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<LoadedModel> LoadedModel::load(const std::string &object,
+                                               const std::string &name,
+                                               std::string &error) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  auto jit = llvm::orc::LLJITBuilder().create();
+  if (!jit) {
+    error = "cannot start the JIT linker: " + llvm::toString(jit.takeError());
+    return nullptr;
+  }
+  // memcpy / memset, which LLVM may call from generated loops.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      (*jit)->getDataLayout().getGlobalPrefix());
+  if (!process) {
+    error = llvm::toString(process.takeError());
+    return nullptr;
+  }
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  if (llvm::Error e = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(object, name + ".o"))) {
+    error = "cannot load the compiled object: " + llvm::toString(std::move(e));
+    return nullptr;
+  }
+  auto symbol = (*jit)->lookup(name + "_desc");
+  if (!symbol) {
+    error = "the compiled object has no " + name +
+            "_desc: " + llvm::toString(symbol.takeError());
+    return nullptr;
+  }
+  std::unique_ptr<LoadedModel> model(new LoadedModel());
+  model->impl = std::make_unique<Impl>();
+  model->impl->jit = std::move(*jit);
+  model->desc = symbol->toPtr<const qc_model_desc *>();
+  return model;
+}
+
+} // namespace mlir::qc

@@ -1,0 +1,1362 @@
+//===- ModelCodegen.cpp - A whole integer program as one native function --===//
+//
+// Two passes over the entry function's ops, in program order (one "step" per
+// op that does work):
+//
+//   plan   gives every tensor a place: a model input (row-major, as the
+//          caller passes it) or a buffer of the arena. 4-D activations are
+//          NHWC in the arena; reshape / flatten of a row-major tensor is a
+//          view of the same bytes. Each buffer lives from the step that
+//          writes it to the last step that reads it, and buffers whose
+//          lifetimes do not overlap share bytes (first fit).
+//   emit   builds, for each step, scf loops over LLVM-dialect memory accesses
+//          (the code LLVM's -O3 vectorizes for the target), or calls of the
+//          generated GEMM kernels on constants packed now. Steps that are
+//          worth splitting are separate functions run through the runtime's
+//          parallel_for. Requantization is DESIGN.md's rule, written exactly
+//          as the GEMM kernels' epilogue, so every step equals the reference
+//          executor bit for bit.
+//
+// After lowering to the LLVM dialect, the descriptor (qc_model_abi.h) is
+// added as a constant global that points at the entry function.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelCodegen.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Codegen/GemmKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "runtime/include/qc_model_abi.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <numeric>
+
+namespace mlir::qc {
+
+using ::qc::codegen::GemmIsa;
+using ::qc::codegen::GemmKernelConfig;
+using ::qc::codegen::PackedGemmWeights;
+using ::qc::codegen::QType;
+
+uint64_t getRequiredIsaBits(GemmIsa isa) {
+  constexpr uint64_t v3 = QC_ISA_X86_AVX2 | QC_ISA_X86_FMA | QC_ISA_X86_BMI2;
+  switch (isa) {
+  case GemmIsa::X86Avx2:
+    return v3;
+  case GemmIsa::X86AvxVnni:
+    return v3 | QC_ISA_X86_AVXVNNI;
+  case GemmIsa::X86Avx512Vnni:
+    return v3 | QC_ISA_X86_AVX512F | QC_ISA_X86_AVX512BW |
+           QC_ISA_X86_AVX512VL | QC_ISA_X86_AVX512DQ | QC_ISA_X86_AVX512CD |
+           QC_ISA_X86_AVX512VNNI;
+  case GemmIsa::Aarch64Dotprod:
+    return QC_ISA_AARCH64_DOTPROD;
+  case GemmIsa::Aarch64I8mm:
+    return QC_ISA_AARCH64_DOTPROD | QC_ISA_AARCH64_I8MM;
+  }
+  return 0;
+}
+
+namespace {
+
+/// Rows per im2col + GEMM block inside one thread's chunk: the block's
+/// im2col rows are still in cache when the kernel reads them.
+constexpr int64_t kIm2colBlockRows = 96;
+
+int64_t product(ArrayRef<int64_t> dims) {
+  return std::accumulate(dims.begin(), dims.end(), int64_t{1},
+                         std::multiplies<int64_t>());
+}
+
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+/// NCHW index order, NHWC memory order.
+SmallVector<int64_t> nhwcStrides(ArrayRef<int64_t> s) {
+  return {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
+}
+
+/// Where a tensor lives: a model input, or an arena buffer; `strides` are in
+/// elements, in the tensor's (logical, NCHW) index order.
+struct TensorRef {
+  enum Kind { Input, Arena } kind = Arena;
+  int64_t index = 0;
+  SmallVector<int64_t> shape, strides;
+  Type element;
+
+  bool isRowMajor() const {
+    SmallVector<int64_t> rm = rowMajorStrides(shape);
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (shape[d] != 1 && strides[d] != rm[d])
+        return false;
+    return true;
+  }
+  bool isNhwc() const {
+    if (shape.size() != 4)
+      return false;
+    SmallVector<int64_t> s = nhwcStrides(shape);
+    for (size_t d = 0; d < 4; ++d)
+      if (shape[d] != 1 && strides[d] != s[d])
+        return false;
+    return true;
+  }
+};
+
+struct ArenaBuffer {
+  std::string name;
+  int64_t bytes = 0;
+  int64_t first = 0, last = 0;
+  int64_t offset = 0;
+};
+
+int64_t elementBytes(Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; }
+bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
+
+/// Types qc compile moves across the model's boundary, as qc_dtype values.
+int32_t toDtype(Type t) {
+  if (t.isF32())
+    return QC_DTYPE_FLOAT32;
+  if (t.isUnsignedInteger(8))
+    return QC_DTYPE_UINT8;
+  if (t.isInteger(8))
+    return QC_DTYPE_INT8;
+  if (t.isInteger(32))
+    return QC_DTYPE_INT32;
+  return QC_DTYPE_UNDEFINED;
+}
+
+const char *dtypeName(int32_t dtype) {
+  switch (dtype) {
+  case QC_DTYPE_FLOAT32:
+    return "float32";
+  case QC_DTYPE_UINT8:
+    return "uint8";
+  case QC_DTYPE_INT8:
+    return "int8";
+  case QC_DTYPE_INT32:
+    return "int32";
+  default:
+    return "undefined";
+  }
+}
+
+constexpr const char *kSupported =
+    "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
+    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.reshape, qc.flatten";
+
+class ModelBuilder {
+public:
+  ModelBuilder(func::FuncOp func, const ModelCodegenOptions &options)
+      : src(func), options(options), ctx(func.getContext()), b(ctx),
+        loc(func.getLoc()) {
+    i1 = b.getI1Type();
+    i8 = b.getI8Type();
+    i32 = b.getI32Type();
+    i64 = b.getI64Type();
+    f32 = b.getF32Type();
+    ptr = LLVM::LLVMPointerType::get(ctx);
+  }
+
+  FailureOr<ModelCodegenResult> run();
+
+private:
+  // --- planning -----------------------------------------------------------
+  LogicalResult plan();
+  int64_t newBuffer(std::string name, int64_t bytes) {
+    buffers.push_back({std::move(name), bytes, step, step, 0});
+    return static_cast<int64_t>(buffers.size()) - 1;
+  }
+  /// A fresh arena tensor for \p value: NHWC when 4-D, else row-major.
+  TensorRef newArenaTensor(Value value, StringRef what) {
+    auto type = cast<RankedTensorType>(value.getType());
+    TensorRef r;
+    r.kind = TensorRef::Arena;
+    r.shape.assign(type.getShape().begin(), type.getShape().end());
+    r.strides = r.shape.size() == 4 ? nhwcStrides(r.shape)
+                                    : rowMajorStrides(r.shape);
+    r.element = type.getElementType();
+    r.index = newBuffer(what.str(),
+                        std::max<int64_t>(1, product(r.shape)) *
+                            elementBytes(r.element));
+    return r;
+  }
+  void use(Value v) {
+    auto it = refs.find(v);
+    if (it != refs.end() && it->second.kind == TensorRef::Arena)
+      buffers[it->second.index].last =
+          std::max(buffers[it->second.index].last, step);
+  }
+  LogicalResult requireRef(Operation *op, Value v, StringRef what) {
+    if (refs.count(v))
+      return success();
+    return op->emitError() << "qc compile: " << what << " of '"
+                           << op->getName()
+                           << "' is not produced by a compiled op (constants "
+                              "are supported only as weights and biases)";
+  }
+  void placeBuffers();
+
+  // --- emission -----------------------------------------------------------
+  LogicalResult emit(ModuleOp module);
+  LogicalResult emitOp(Operation *op);
+  void addDescriptor(ModuleOp module);
+  std::string header();
+
+  // Scalars, addresses and loops.
+  Value cI64(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
+  Value cI32(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 32); }
+  Value cF32(float v) {
+    return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
+  }
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
+  Value mulC(Value x, int64_t c) { return c == 1 ? x : mul(x, cI64(c)); }
+  Value divC(Value x, int64_t c) {
+    return c == 1 ? x : b.create<arith::DivUIOp>(loc, x, cI64(c));
+  }
+  Value remC(Value x, int64_t c) {
+    return b.create<arith::RemUIOp>(loc, x, cI64(c));
+  }
+  Value gep(Value base, Value index, Type element) {
+    return b.create<LLVM::GEPOp>(loc, ptr, element, base, ValueRange{index});
+  }
+  Value load(Type t, Value p) {
+    return b.create<LLVM::LoadOp>(loc, t, p, /*alignment=*/1);
+  }
+  void store(Value v, Value p) {
+    b.create<LLVM::StoreOp>(loc, v, p, /*alignment=*/1);
+  }
+  /// Storage type of a tensor element (i8 / i32 / f32).
+  Type storageType(Type t) {
+    if (auto it = dyn_cast<IntegerType>(t))
+      return b.getIntegerType(it.getWidth());
+    return t;
+  }
+  /// An 8-bit element widened to i32 as its tensor type says.
+  Value extend(Value v, Type tensorElement) {
+    if (isUnsigned(tensorElement))
+      return b.create<arith::ExtUIOp>(loc, i32, v);
+    return b.create<arith::ExtSIOp>(loc, i32, v);
+  }
+  void forRange(Value lb, Value ub, const std::function<void(Value)> &body) {
+    b.create<scf::ForOp>(loc, lb, ub, cI64(1), ValueRange{},
+                         [&](OpBuilder &, Location, Value iv, ValueRange) {
+                           body(iv);
+                           b.create<scf::YieldOp>(loc);
+                         });
+  }
+  void forN(int64_t n, const std::function<void(Value)> &body) {
+    forRange(cI64(0), cI64(n), body);
+  }
+  void ifThen(Value cond, const std::function<void()> &thenBody,
+              const std::function<void()> &elseBody = nullptr) {
+    auto thenFn = [&](OpBuilder &, Location) {
+      thenBody();
+      b.create<scf::YieldOp>(loc);
+    };
+    if (elseBody)
+      b.create<scf::IfOp>(loc, cond, thenFn, [&](OpBuilder &, Location) {
+        elseBody();
+        b.create<scf::YieldOp>(loc);
+      });
+    else
+      b.create<scf::IfOp>(loc, cond, thenFn);
+  }
+  /// Loops over every index of \p shape, the dimension with the smallest
+  /// \p innerStrides innermost; \p body gets one index per dimension.
+  void loopNest(ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
+                const std::function<void(ArrayRef<Value>)> &body);
+  Value offsetOf(ArrayRef<Value> ivs, ArrayRef<int64_t> strides) {
+    Value off = cI64(0);
+    for (auto [iv, s] : llvm::zip(ivs, strides))
+      if (s != 0)
+        off = add(off, mulC(iv, s));
+    return off;
+  }
+  /// 0 <= v < bound.
+  Value inBounds(Value v, int64_t bound) {
+    Value ge = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, v,
+                                       cI64(0));
+    Value lt = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, v,
+                                       cI64(bound));
+    return b.create<arith::AndIOp>(loc, ge, lt);
+  }
+  /// DESIGN.md's requantize, exactly as the GEMM kernels do it: float(acc)
+  /// * m, round half to even, + zp, clamp on floats, to 8 bits.
+  Value requantize(Value acc, Value m, int64_t zp, int64_t lo, int64_t hi) {
+    Value f = b.create<arith::SIToFPOp>(loc, f32, acc);
+    f = b.create<arith::MulFOp>(loc, f, m);
+    return roundClampToI8(f, zp, lo, hi);
+  }
+  Value roundClampToI8(Value f, int64_t zp, int64_t lo, int64_t hi) {
+    f = b.create<math::RoundEvenOp>(loc, f);
+    f = b.create<arith::AddFOp>(loc, f, cF32(static_cast<float>(zp)));
+    Value loF = cF32(static_cast<float>(lo)), hiF = cF32(static_cast<float>(hi));
+    Value below =
+        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, f, loF);
+    f = b.create<arith::SelectOp>(loc, below, loF, f);
+    Value above =
+        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, f, hiF);
+    f = b.create<arith::SelectOp>(loc, above, hiF, f);
+    Value q = b.create<arith::FPToSIOp>(loc, i32, f);
+    return b.create<arith::TruncIOp>(loc, i8, q);
+  }
+
+  /// A pointer to the first element of \p r in the current function.
+  Value basePointer(const TensorRef &r) {
+    if (r.kind == TensorRef::Input)
+      return inputPointers[r.index];
+    return b.create<LLVM::GEPOp>(loc, ptr, i8, arenaArg,
+                                 ValueRange{cI64(buffers[r.index].offset)});
+  }
+  /// A constant global holding \p bytes (aligned for vector loads); returns
+  /// its symbol name.
+  std::string addConstant(StringRef hint, ArrayRef<char> bytes);
+  Value addressOf(StringRef global) {
+    return b.create<LLVM::AddressOfOp>(loc, ptr, global);
+  }
+  template <typename T>
+  Value constantArray(StringRef hint, ArrayRef<T> values) {
+    std::string name = addConstant(
+        hint, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size() * sizeof(T)));
+    return addressOf(name);
+  }
+  /// Runs \p body(begin, end, pointers) for [0, count) through the runtime's
+  /// parallel_for, in a new function; \p pointers are passed to it.
+  void parallel(int64_t count, ArrayRef<Value> pointers,
+                const std::function<void(Value, Value, ArrayRef<Value>)> &body);
+  /// Copies \p from into row-major memory at \p to.
+  void copyToRowMajor(const TensorRef &from, Value fromBase, Value toBase);
+  func::FuncOp getKernel(const GemmKernelConfig &config);
+
+  LogicalResult emitQuantize(QuantizeOp op);
+  LogicalResult emitDequantize(DequantizeOp op);
+  LogicalResult emitConv(QConv2dOp op);
+  LogicalResult emitGroupedConv(QConv2dOp op);
+  LogicalResult emitLinear(QLinearOp op);
+  LogicalResult emitAdd(QAddOp op);
+  LogicalResult emitMaxPool(QMaxPool2dOp op);
+
+  func::FuncOp src;
+  const ModelCodegenOptions &options;
+  MLIRContext *ctx;
+  OpBuilder b;
+  Location loc;
+  Type i1, i8, i32, i64, f32;
+  LLVM::LLVMPointerType ptr;
+
+  DenseMap<Value, TensorRef> refs;
+  std::vector<ArenaBuffer> buffers;
+  /// Per op: the scratch (im2col) or copy buffer the plan gave it.
+  DenseMap<Operation *, int64_t> scratch;
+  int64_t step = 0;
+  int64_t arenaBytes = 0;
+  uint64_t constantBytes = 0, floatWeightBytes = 0;
+
+  ModuleOp module;
+  func::FuncOp entry;
+  Value ctxArg, arenaArg, statusSlot;
+  SmallVector<Value> inputPointers;
+  std::map<std::string, func::FuncOp> kernels;
+  int64_t functionCount = 0, constantCount = 0;
+};
+
+void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
+                            ArrayRef<int64_t> innerStrides,
+                            const std::function<void(ArrayRef<Value>)> &body) {
+  SmallVector<int64_t> order(shape.size());
+  std::iota(order.begin(), order.end(), 0);
+  // (std::stable_sort's buffer API is deprecated under clang-19 + libstdc++.)
+  std::sort(order.begin(), order.end(), [&](int64_t x, int64_t y) {
+    return innerStrides[x] != innerStrides[y] ? innerStrides[x] > innerStrides[y]
+                                              : x < y;
+  });
+  SmallVector<Value> ivs(shape.size());
+  std::function<void(size_t)> level = [&](size_t l) {
+    if (l == order.size()) {
+      body(ivs);
+      return;
+    }
+    int64_t d = order[l];
+    if (shape[d] == 1) {
+      ivs[d] = cI64(0);
+      level(l + 1);
+      return;
+    }
+    forN(shape[d], [&](Value iv) {
+      ivs[d] = iv;
+      level(l + 1);
+    });
+  };
+  level(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModelBuilder::plan() {
+  for (BlockArgument arg : src.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.hasStaticShape() ||
+        toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
+      return src.emitError()
+             << "qc compile: input #" << arg.getArgNumber() << " has type "
+             << arg.getType()
+             << "; inputs must be static-shaped f32, ui8, i8 or i32 tensors "
+                "(bind dynamic dimensions with --input-shape)";
+    TensorRef r;
+    r.kind = TensorRef::Input;
+    r.index = arg.getArgNumber();
+    r.shape.assign(type.getShape().begin(), type.getShape().end());
+    r.strides = rowMajorStrides(r.shape);
+    r.element = type.getElementType();
+    refs[arg] = r;
+  }
+
+  for (Operation &opRef : src.getBody().front()) {
+    Operation *op = &opRef;
+    if (isa<ConstantOp>(op))
+      continue;
+    ++step;
+    for (Value operand : op->getOperands())
+      use(operand);
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        if (failed(requireRef(op, v, "result")))
+          return failure();
+        auto type = cast<RankedTensorType>(v.getType());
+        if (toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
+          return op->emitError() << "qc compile: result #" << i
+                                 << " has unsupported element type "
+                                 << type.getElementType();
+      }
+      continue;
+    }
+    auto need = [&](Value v, StringRef what) { return requireRef(op, v, what); };
+    std::string stepName = (op->getName().stripDialect() + "_" + Twine(step)).str();
+
+    if (auto q = dyn_cast<QuantizeOp>(op)) {
+      if (failed(need(q.getInput(), "the input")))
+        return failure();
+      if (q.getScale().size() != 1)
+        return op->emitError()
+               << "qc compile: per-channel quantization of an activation is "
+                  "not supported (only weights are quantized per channel)";
+      refs[q.getResult()] = newArenaTensor(q.getResult(), stepName);
+    } else if (auto dq = dyn_cast<DequantizeOp>(op)) {
+      if (failed(need(dq.getInput(), "the input")))
+        return failure();
+      if (dq.getScale().size() != 1)
+        return op->emitError() << "qc compile: per-channel dequantization of "
+                                  "an activation is not supported";
+      refs[dq.getResult()] = newArenaTensor(dq.getResult(), stepName);
+    } else if (auto conv = dyn_cast<QConv2dOp>(op)) {
+      if (failed(need(conv.getInput(), "the input")))
+        return failure();
+      const TensorRef &in = refs[conv.getInput()];
+      auto w = cast<RankedTensorType>(conv.getWeight().getType());
+      bool pointwise = w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
+                       llvm::all_of(conv.getStrides(),
+                                    [](int64_t s) { return s == 1; }) &&
+                       llvm::all_of(conv.getPads(),
+                                    [](int64_t p) { return p == 0; }) &&
+                       in.isNhwc();
+      auto out = cast<RankedTensorType>(conv.getType());
+      if (conv.getGroups() == 1 && !pointwise) {
+        int64_t m = out.getDimSize(0) * out.getDimSize(2) * out.getDimSize(3);
+        int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
+        scratch[op] = newBuffer(stepName + "_im2col", m * k);
+      }
+      refs[conv.getResult()] = newArenaTensor(conv.getResult(), stepName);
+    } else if (auto linear = dyn_cast<QLinearOp>(op)) {
+      if (failed(need(linear.getInput(), "the input")))
+        return failure();
+      const TensorRef &in = refs[linear.getInput()];
+      if (!in.isRowMajor())
+        scratch[op] = newBuffer(stepName + "_rows", product(in.shape));
+      refs[linear.getResult()] = newArenaTensor(linear.getResult(), stepName);
+    } else if (auto qadd = dyn_cast<QAddOp>(op)) {
+      if (failed(need(qadd.getLhs(), "the left operand")) ||
+          failed(need(qadd.getRhs(), "the right operand")))
+        return failure();
+      refs[qadd.getResult()] = newArenaTensor(qadd.getResult(), stepName);
+    } else if (auto pool = dyn_cast<QMaxPool2dOp>(op)) {
+      if (failed(need(pool.getInput(), "the input")))
+        return failure();
+      refs[pool.getResult()] = newArenaTensor(pool.getResult(), stepName);
+    } else if (isa<ReshapeOp, FlattenOp>(op)) {
+      Value input = op->getOperand(0);
+      if (failed(need(input, "the input")))
+        return failure();
+      const TensorRef in = refs[input];
+      Value result = op->getResult(0);
+      auto type = cast<RankedTensorType>(result.getType());
+      if (in.isRowMajor()) {
+        // A view: the same bytes with the new shape.
+        TensorRef view = in;
+        view.shape.assign(type.getShape().begin(), type.getShape().end());
+        view.strides = rowMajorStrides(view.shape);
+        refs[result] = view;
+        --step; // no work
+      } else {
+        TensorRef r;
+        r.kind = TensorRef::Arena;
+        r.shape.assign(type.getShape().begin(), type.getShape().end());
+        r.strides = rowMajorStrides(r.shape);
+        r.element = type.getElementType();
+        r.index = newBuffer(stepName, std::max<int64_t>(1, product(r.shape)) *
+                                          elementBytes(r.element));
+        refs[result] = r;
+      }
+    } else {
+      return op->emitError()
+             << "qc compile: '" << op->getName()
+             << "' has no native lowering yet; supported: " << kSupported
+             << ". Quantize the model first (qc quantize), and see "
+                "docs/codegen.md";
+    }
+  }
+  return success();
+}
+
+void ModelBuilder::placeBuffers() {
+  std::vector<size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), 0);
+  // Largest first packs better; ties in program order.
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return buffers[x].bytes != buffers[y].bytes
+               ? buffers[x].bytes > buffers[y].bytes
+               : x < y;
+  });
+  std::vector<size_t> placed;
+  constexpr int64_t align = QC_ARENA_DEFAULT_ALIGNMENT;
+  for (size_t i : order) {
+    ArenaBuffer &buf = buffers[i];
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t j : placed) {
+      const ArenaBuffer &o = buffers[j];
+      if (o.first <= buf.last && buf.first <= o.last)
+        busy.push_back({o.offset, o.offset + o.bytes});
+    }
+    std::sort(busy.begin(), busy.end());
+    int64_t offset = 0;
+    for (auto [lo, hi] : busy) {
+      if (offset + buf.bytes <= lo)
+        break;
+      offset = std::max(offset, (hi + align - 1) / align * align);
+    }
+    buf.offset = offset;
+    arenaBytes = std::max(arenaBytes, offset + buf.bytes);
+    placed.push_back(i);
+  }
+  arenaBytes = (arenaBytes + align - 1) / align * align;
+}
+
+//===----------------------------------------------------------------------===//
+// Emission helpers
+//===----------------------------------------------------------------------===//
+
+std::string ModelBuilder::addConstant(StringRef hint, ArrayRef<char> bytes) {
+  std::string name =
+      (options.name + "_const" + Twine(constantCount++) + "_" + hint).str();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
+  auto value = DenseElementsAttr::getFromRawBuffer(type, bytes);
+  b.create<LLVM::GlobalOp>(loc, LLVM::LLVMArrayType::get(i8, bytes.size()),
+                           /*isConstant=*/true, LLVM::Linkage::Internal, name,
+                           value, /*alignment=*/64);
+  constantBytes += bytes.size();
+  return name;
+}
+
+void ModelBuilder::parallel(
+    int64_t count, ArrayRef<Value> pointers,
+    const std::function<void(Value, Value, ArrayRef<Value>)> &body) {
+  // The step function: void (void *user, int64_t begin, int64_t end).
+  std::string name = (options.name + "_step" + Twine(functionCount++)).str();
+  auto fnType = b.getFunctionType({ptr, i64, i64}, {});
+  func::FuncOp fn;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(entry);
+    fn = b.create<func::FuncOp>(loc, name, fnType);
+    fn->setAttr("llvm.linkage",
+                LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    Block *block = fn.addEntryBlock();
+    b.setInsertionPointToStart(block);
+    SmallVector<Value> args;
+    Value user = block->getArgument(0);
+    for (size_t i = 0; i < pointers.size(); ++i)
+      args.push_back(load(ptr, gep(user, cI64(static_cast<int64_t>(i)), ptr)));
+    body(block->getArgument(1), block->getArgument(2), args);
+    b.create<func::ReturnOp>(loc);
+  }
+  // The call: ctx->parallel_for(ctx, 0, count, fn, pointers).
+  Value user = b.create<LLVM::AllocaOp>(
+      loc, ptr, LLVM::LLVMArrayType::get(ptr, std::max<size_t>(1, pointers.size())),
+      cI32(1), 8);
+  for (auto [i, p] : llvm::enumerate(pointers))
+    store(p, gep(user, cI64(static_cast<int64_t>(i)), ptr));
+  Value fnValue = b.create<func::ConstantOp>(loc, fnType,
+                                             SymbolRefAttr::get(fn));
+  Value fnPtr =
+      b.create<UnrealizedConversionCastOp>(loc, TypeRange{ptr}, fnValue)
+          .getResult(0);
+  Value parallelFor =
+      load(ptr, gep(ctxArg, cI64(offsetof(qc_exec_context, parallel_for)), i8));
+  auto callType = LLVM::LLVMFunctionType::get(
+      LLVM::LLVMVoidType::get(ctx), {ptr, i64, i64, ptr, ptr});
+  b.create<LLVM::CallOp>(
+      loc, callType,
+      ValueRange{parallelFor, ctxArg, cI64(0), cI64(count), fnPtr, user});
+}
+
+void ModelBuilder::copyToRowMajor(const TensorRef &from, Value fromBase,
+                                  Value toBase) {
+  Type t = storageType(from.element);
+  SmallVector<int64_t> to = rowMajorStrides(from.shape);
+  loopNest(from.shape, to, [&](ArrayRef<Value> ivs) {
+    Value v = load(t, gep(fromBase, offsetOf(ivs, from.strides), t));
+    store(v, gep(toBase, offsetOf(ivs, to), t));
+  });
+}
+
+func::FuncOp ModelBuilder::getKernel(const GemmKernelConfig &config) {
+  std::string name = ::qc::codegen::getGemmKernelName(config);
+  auto it = kernels.find(name);
+  if (it != kernels.end())
+    return it->second;
+  FailureOr<func::FuncOp> fn = buildGemmKernel(module, config);
+  if (failed(fn))
+    return nullptr;
+  // Internal: two compiled models can be linked into one program.
+  (*fn)->setAttr("llvm.linkage",
+                 LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  kernels[name] = *fn;
+  return *fn;
+}
+
+//===----------------------------------------------------------------------===//
+// Steps
+//===----------------------------------------------------------------------===//
+
+LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  float scale = op.getScale()[0];
+  int64_t zp = op.getZeroPoint()[0];
+  // x * (1 / scale) as the reference does, NaN reported as an error.
+  float inv = 1.0f / scale;
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Value invV = cF32(inv);
+  int64_t lo = op.getQuantMin(), hi = op.getQuantMax();
+  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
+    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
+    Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+    Value status = load(i32, statusSlot);
+    store(b.create<arith::SelectOp>(loc, nan, cI32(1), status), statusSlot);
+    Value v = b.create<arith::MulFOp>(loc, x, invV);
+    store(roundClampToI8(v, zp, lo, hi),
+          gep(outBase, offsetOf(ivs, out.strides), i8));
+  });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  Value scale = cF32(op.getScale()[0]);
+  Value zp = cI32(op.getZeroPoint()[0]);
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Type inT = storageType(in.element);
+  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
+    Value q = load(inT, gep(inBase, offsetOf(ivs, in.strides), inT));
+    Value wide = inT == i32 ? q : extend(q, in.element);
+    Value f = b.create<arith::SIToFPOp>(loc, f32, sub(wide, zp));
+    store(b.create<arith::MulFOp>(loc, f, scale),
+          gep(outBase, offsetOf(ivs, out.strides), f32));
+  });
+  return success();
+}
+
+/// The int32 bias of a qconv2d / qlinear (zeros when absent).
+FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias,
+                                        int64_t n) {
+  if (!bias)
+    return std::vector<int32_t>(n, 0);
+  auto c = bias.getDefiningOp<ConstantOp>();
+  if (!c)
+    return op->emitError("qc compile: the bias must be a constant");
+  auto values = getConstantValues<int32_t>(c.getValue());
+  if (failed(values) || static_cast<int64_t>(values->size()) != n)
+    return op->emitError("qc compile: cannot read the bias constant");
+  return *values;
+}
+
+FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight) {
+  auto c = weight.getDefiningOp<ConstantOp>();
+  if (!c)
+    return op->emitError("qc compile: the weights must be a constant");
+  auto values = getConstantValues<int8_t>(c.getValue());
+  if (failed(values))
+    return op->emitError("qc compile: cannot read the weight constant");
+  return *values;
+}
+
+LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
+  if (op.getGroups() != 1)
+    return emitGroupedConv(op);
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t o = wType.getDimSize(0), c = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  int64_t k = kh * kw * c, m = n * oh * ow;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  floatWeightBytes += 4 * (o * c * kh * kw + (op.getBias() ? o : 0));
+
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
+  if (failed(weights) || failed(bias))
+    return failure();
+  // OIHW -> O x (ky, kx, c): the im2col column order of an NHWC input.
+  std::vector<int8_t> matrix(o * k);
+  for (int64_t oc = 0; oc < o; ++oc)
+    for (int64_t ic = 0; ic < c; ++ic)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          matrix[oc * k + (y * kw + x) * c + ic] =
+              (*weights)[((oc * c + ic) * kh + y) * kw + x];
+
+  GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
+      options.isa, isUnsigned(in.element) ? QType::U8 : QType::S8,
+      isUnsigned(out.element) ? QType::U8 : QType::S8);
+  SmallVector<float> mults = op.getRequantMultipliers();
+  PackedGemmWeights packed;
+  std::string error = ::qc::codegen::packGemmWeights(
+      config, k, o, matrix.data(), bias->data(), mults.data(),
+      static_cast<int64_t>(mults.size()), op.getInputZeroPoint(), packed);
+  if (!error.empty())
+    return op.emitError() << "qc compile: " << error;
+  func::FuncOp kernel = getKernel(config);
+  if (!kernel)
+    return failure();
+
+  Value wPtr = constantArray<int8_t>("weights", packed.weights);
+  Value bPtr = constantArray<int32_t>("bias", packed.bias);
+  Value mPtr = constantArray<float>("mult", packed.multipliers);
+  int64_t zp = op.getInputZeroPoint();
+  bool im2col = scratch.count(op) != 0;
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Value colBase = im2col ? b.create<LLVM::GEPOp>(
+                               loc, ptr, i8, arenaArg,
+                               ValueRange{cI64(buffers[scratch[op]].offset)})
+                         : inBase;
+  int64_t lda = im2col ? k : c;
+  auto callKernel = [&](Value a, Value cOut, Value rows,
+                        ArrayRef<Value> ptrs) {
+    b.create<func::CallOp>(
+        loc, kernel,
+        ValueRange{a, cI64(lda), ptrs[3], ptrs[4], ptrs[5], cOut, cI64(o),
+                   rows, cI64(o), cI64(k), cI32(op.getOutputZeroPoint()),
+                   cI32(op.getClampMin()), cI32(op.getClampMax())});
+  };
+  Type inT = i8;
+  parallel(m, {inBase, colBase, outBase, wPtr, bPtr, mPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             if (!im2col) {
+               callKernel(gep(p[0], mulC(begin, c), i8),
+                          gep(p[2], mulC(begin, o), i8), sub(end, begin), p);
+               return;
+             }
+             // Blocks of rows: im2col, then the kernel on them.
+             b.create<scf::ForOp>(
+                 loc, begin, end, cI64(kIm2colBlockRows), ValueRange{},
+                 [&](OpBuilder &, Location, Value r0, ValueRange) {
+                   Value r1 = b.create<arith::MinSIOp>(
+                       loc, end, add(r0, cI64(kIm2colBlockRows)));
+                   forRange(r0, r1, [&](Value row) {
+                     Value img = divC(row, oh * ow);
+                     Value pix = remC(row, oh * ow);
+                     Value oy = divC(pix, ow), ox = remC(pix, ow);
+                     Value dstRow = gep(p[1], mulC(row, k), i8);
+                     Value srcImg = gep(p[0], mulC(img, in.strides[0]), inT);
+                     for (int64_t y = 0; y < kh; ++y) {
+                       Value iy = add(mulC(oy, strides[0]),
+                                      cI64(y * dil[0] - pads[0]));
+                       Value okY = inBounds(iy, h);
+                       for (int64_t x = 0; x < kw; ++x) {
+                         Value ix = add(mulC(ox, strides[1]),
+                                        cI64(x * dil[1] - pads[1]));
+                         Value ok = b.create<arith::AndIOp>(
+                             loc, okY, inBounds(ix, w));
+                         Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
+                         ifThen(
+                             ok,
+                             [&] {
+                               Value src = gep(
+                                   srcImg,
+                                   add(mulC(iy, in.strides[2]),
+                                       mulC(ix, in.strides[3])),
+                                   inT);
+                               forN(c, [&](Value ci) {
+                                 store(load(i8, gep(src, mulC(ci, in.strides[1]),
+                                                    i8)),
+                                       gep(dst, ci, i8));
+                               });
+                             },
+                             [&] {
+                               Value pad = b.create<arith::ConstantIntOp>(
+                                   loc, static_cast<int8_t>(zp), 8);
+                               forN(c, [&](Value ci) {
+                                 store(pad, gep(dst, ci, i8));
+                               });
+                             });
+                       }
+                     }
+                   });
+                   callKernel(gep(p[1], mulC(r0, k), i8),
+                              gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
+                   b.create<scf::YieldOp>(loc);
+                 });
+           });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
+  // Direct: per output pixel, an int32 accumulator row over the output
+  // channels (the innermost, vectorized loop), taps accumulated in order.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t o = wType.getDimSize(0), cg = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+  int64_t groups = op.getGroups(), og = o / groups;
+  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  floatWeightBytes += 4 * (o * cg * kh * kw + (op.getBias() ? o : 0));
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
+  if (failed(weights) || failed(bias))
+    return failure();
+  // [ky][kx][ci][o], widened to int32.
+  std::vector<int32_t> taps(kh * kw * cg * o);
+  for (int64_t oc = 0; oc < o; ++oc)
+    for (int64_t ic = 0; ic < cg; ++ic)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          taps[((y * kw + x) * cg + ic) * o + oc] =
+              (*weights)[((oc * cg + ic) * kh + y) * kw + x];
+  SmallVector<float> mults = op.getRequantMultipliers();
+  std::vector<float> multiplier(o);
+  for (int64_t oc = 0; oc < o; ++oc)
+    multiplier[oc] = mults.size() == 1 ? mults[0] : mults[oc];
+  Value tPtr = constantArray<int32_t>("taps", taps);
+  Value bPtr = constantArray<int32_t>("bias", *bias);
+  Value mPtr = constantArray<float>("mult", multiplier);
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  int64_t zp = op.getInputZeroPoint();
+  Type inElement = in.element;
+  parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             Value acc = b.create<LLVM::AllocaOp>(
+                 loc, ptr, LLVM::LLVMArrayType::get(i32, o), cI32(1), 64);
+             Value zpV = cI32(zp);
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, oh * ow);
+               Value pix = remC(row, oh * ow);
+               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               forN(o, [&](Value oc) {
+                 store(load(i32, gep(p[3], oc, i32)), gep(acc, oc, i32));
+               });
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               for (int64_t y = 0; y < kh; ++y) {
+                 Value iy =
+                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+                 Value okY = inBounds(iy, h);
+                 for (int64_t x = 0; x < kw; ++x) {
+                   Value ix =
+                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
+                   Value ok =
+                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                   ifThen(ok, [&] {
+                     Value src = gep(srcImg,
+                                     add(mulC(iy, in.strides[2]),
+                                         mulC(ix, in.strides[3])),
+                                     i8);
+                     for (int64_t ic = 0; ic < cg; ++ic) {
+                       Value tapRow =
+                           gep(p[2], cI64(((y * kw + x) * cg + ic) * o), i32);
+                       forN(o, [&](Value oc) {
+                         Value channel =
+                             add(mulC(divC(oc, og), cg), cI64(ic));
+                         Value xv = extend(
+                             load(i8, gep(src, mulC(channel, in.strides[1]),
+                                          i8)),
+                             inElement);
+                         Value prod = mul(sub(xv, zpV),
+                                          load(i32, gep(tapRow, oc, i32)));
+                         Value slot = gep(acc, oc, i32);
+                         store(add(load(i32, slot), prod), slot);
+                       });
+                     }
+                   });
+                 }
+               }
+               Value dstRow = gep(p[1], mulC(row, o), i8);
+               forN(o, [&](Value oc) {
+                 Value q = requantize(load(i32, gep(acc, oc, i32)),
+                                      load(f32, gep(p[4], oc, f32)),
+                                      op.getOutputZeroPoint(),
+                                      op.getClampMin(), op.getClampMax());
+                 store(q, gep(dstRow, oc, i8));
+               });
+             });
+           });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t nOut = wType.getDimSize(0), k = wType.getDimSize(1);
+  int64_t m = product(in.shape) / k;
+  floatWeightBytes += 4 * (nOut * k + (op.getBias() ? nOut : 0));
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), nOut);
+  if (failed(weights) || failed(bias))
+    return failure();
+  GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
+      options.isa, isUnsigned(in.element) ? QType::U8 : QType::S8,
+      isUnsigned(out.element) ? QType::U8 : QType::S8);
+  SmallVector<float> mults = op.getRequantMultipliers();
+  PackedGemmWeights packed;
+  std::string error = ::qc::codegen::packGemmWeights(
+      config, k, nOut, weights->data(), bias->data(), mults.data(),
+      static_cast<int64_t>(mults.size()), op.getInputZeroPoint(), packed);
+  if (!error.empty())
+    return op.emitError() << "qc compile: " << error;
+  func::FuncOp kernel = getKernel(config);
+  if (!kernel)
+    return failure();
+  Value wPtr = constantArray<int8_t>("weights", packed.weights);
+  Value bPtr = constantArray<int32_t>("bias", packed.bias);
+  Value mPtr = constantArray<float>("mult", packed.multipliers);
+  Value inBase = basePointer(in);
+  if (scratch.count(op)) {
+    Value rows = b.create<LLVM::GEPOp>(
+        loc, ptr, i8, arenaArg, ValueRange{cI64(buffers[scratch[op]].offset)});
+    copyToRowMajor(in, inBase, rows);
+    inBase = rows;
+  }
+  Value outBase = basePointer(out);
+  parallel(m, {inBase, outBase, wPtr, bPtr, mPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             b.create<func::CallOp>(
+                 loc, kernel,
+                 ValueRange{gep(p[0], mulC(begin, k), i8), cI64(k), p[2], p[3],
+                            p[4], gep(p[1], mulC(begin, nOut), i8),
+                            cI64(nOut), sub(end, begin), cI64(nOut), cI64(k),
+                            cI32(op.getOutputZeroPoint()),
+                            cI32(op.getClampMin()), cI32(op.getClampMax())});
+           });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitAdd(QAddOp op) {
+  const TensorRef &l = refs[op.getLhs()];
+  const TensorRef &r = refs[op.getRhs()];
+  const TensorRef &out = refs[op.getResult()];
+  float so = op.getOutputScale().convertToFloat();
+  Value ml = cF32(op.getLhsScale().convertToFloat() / so);
+  Value mr = cF32(op.getRhsScale().convertToFloat() / so);
+  Value zl = cI32(op.getLhsZeroPoint()), zr = cI32(op.getRhsZeroPoint());
+  Value lBase = basePointer(l), rBase = basePointer(r),
+        oBase = basePointer(out);
+  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
+    auto side = [&](const TensorRef &t, Value base, Value zp, Value m) {
+      Value q = extend(load(i8, gep(base, offsetOf(ivs, t.strides), i8)),
+                       t.element);
+      Value f = b.create<arith::SIToFPOp>(loc, f32, sub(q, zp));
+      return b.create<arith::MulFOp>(loc, f, m);
+    };
+    Value v = b.create<arith::AddFOp>(loc, side(l, lBase, zl, ml),
+                                      side(r, rBase, zr, mr));
+    store(roundClampToI8(v, op.getOutputZeroPoint(), op.getClampMin(),
+                         op.getClampMax()),
+          gep(oBase, offsetOf(ivs, out.strides), i8));
+  });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  int64_t n = in.shape[0], c = in.shape[1], h = in.shape[2], w = in.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                    pads = op.getPads(), dil = op.getDilations();
+  bool u = isUnsigned(in.element);
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  parallel(n * oh * ow, {inBase, outBase},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, oh * ow);
+               Value pix = remC(row, oh * ow);
+               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               Value dst = gep(p[1], mulC(row, c), i8);
+               Value lowest = b.create<arith::ConstantIntOp>(loc, u ? 0 : -128, 8);
+               forN(c, [&](Value ci) { store(lowest, gep(dst, ci, i8)); });
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               for (int64_t y = 0; y < kernel[0]; ++y) {
+                 Value iy =
+                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+                 Value okY = inBounds(iy, h);
+                 for (int64_t x = 0; x < kernel[1]; ++x) {
+                   Value ix =
+                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
+                   Value ok =
+                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                   ifThen(ok, [&] {
+                     Value src = gep(srcImg,
+                                     add(mulC(iy, in.strides[2]),
+                                         mulC(ix, in.strides[3])),
+                                     i8);
+                     forN(c, [&](Value ci) {
+                       Value v =
+                           load(i8, gep(src, mulC(ci, in.strides[1]), i8));
+                       Value slot = gep(dst, ci, i8);
+                       Value cur = load(i8, slot);
+                       Value best =
+                           u ? b.create<arith::MaxUIOp>(loc, cur, v).getResult()
+                             : b.create<arith::MaxSIOp>(loc, cur, v).getResult();
+                       store(best, slot);
+                     });
+                   });
+                 }
+               }
+             });
+           });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (auto q = dyn_cast<QuantizeOp>(op))
+    return emitQuantize(q);
+  if (auto dq = dyn_cast<DequantizeOp>(op))
+    return emitDequantize(dq);
+  if (auto conv = dyn_cast<QConv2dOp>(op))
+    return emitConv(conv);
+  if (auto linear = dyn_cast<QLinearOp>(op))
+    return emitLinear(linear);
+  if (auto qadd = dyn_cast<QAddOp>(op))
+    return emitAdd(qadd);
+  if (auto pool = dyn_cast<QMaxPool2dOp>(op))
+    return emitMaxPool(pool);
+  if (isa<ReshapeOp, FlattenOp>(op)) {
+    const TensorRef &in = refs[op->getOperand(0)];
+    const TensorRef &out = refs[op->getResult(0)];
+    if (out.kind == in.kind && out.index == in.index)
+      return success(); // a view
+    copyToRowMajor(in, basePointer(in), basePointer(out));
+    return success();
+  }
+  return op->emitError() << "qc compile: internal error: unplanned op";
+}
+
+LogicalResult ModelBuilder::emit(ModuleOp mod) {
+  module = mod;
+  b.setInsertionPointToEnd(module.getBody());
+  auto entryType = b.getFunctionType({ptr, ptr, ptr, ptr}, {i32});
+  entry = b.create<func::FuncOp>(loc, options.name + "_entry", entryType);
+  entry->setAttr("llvm.linkage",
+                 LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  Block *block = entry.addEntryBlock();
+  b.setInsertionPointToStart(block);
+  ctxArg = block->getArgument(0);
+  arenaArg = block->getArgument(1);
+  Value inputs = block->getArgument(2), outputs = block->getArgument(3);
+  statusSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  store(cI32(0), statusSlot);
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    inputPointers.push_back(load(ptr, gep(inputs, cI64(i), ptr)));
+
+  for (Operation &opRef : src.getBody().front()) {
+    Operation *op = &opRef;
+    if (isa<ConstantOp>(op))
+      continue;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        const TensorRef &r = refs[v];
+        Value dst = load(ptr, gep(outputs, cI64(static_cast<int64_t>(i)), ptr));
+        copyToRowMajor(r, basePointer(r), dst);
+      }
+      b.create<func::ReturnOp>(loc, ValueRange{load(i32, statusSlot)});
+      continue;
+    }
+    loc = op->getLoc();
+    if (failed(emitOp(op)))
+      return failure();
+    loc = src.getLoc();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Descriptor and header
+//===----------------------------------------------------------------------===//
+
+void ModelBuilder::addDescriptor(ModuleOp mod) {
+  OpBuilder gb(ctx);
+  gb.setInsertionPointToEnd(mod.getBody());
+  int64_t stringCount = 0;
+  auto addString = [&](StringRef s) {
+    std::string name =
+        (options.name + "_str" + Twine(stringCount++)).str();
+    std::string value = s.str();
+    value.push_back('\0');
+    gb.create<LLVM::GlobalOp>(loc, LLVM::LLVMArrayType::get(i8, value.size()),
+                              true, LLVM::Linkage::Internal, name,
+                              gb.getStringAttr(value));
+    return name;
+  };
+  // A constant global whose initializer \p init builds.
+  auto addGlobal = [&](StringRef name, Type type, LLVM::Linkage linkage,
+                       const std::function<Value(OpBuilder &)> &init) {
+    auto g = gb.create<LLVM::GlobalOp>(loc, type, true, linkage, name,
+                                       Attribute(), 8);
+    Block *body = new Block();
+    g.getInitializerRegion().push_back(body);
+    OpBuilder ib = OpBuilder::atBlockEnd(body);
+    ib.create<LLVM::ReturnOp>(loc, init(ib));
+    return g;
+  };
+  auto i64Const = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<LLVM::ConstantOp>(loc, i64, ib.getI64IntegerAttr(v));
+  };
+  auto i32Const = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<LLVM::ConstantOp>(loc, i32, ib.getI32IntegerAttr(v));
+  };
+
+  auto tensorType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i32, i32, ptr});
+  auto addTensorDescs = [&](StringRef what, ArrayRef<Type> types,
+                            ArrayRef<std::string> names) {
+    SmallVector<std::string> shapeGlobals, nameGlobals;
+    for (auto [i, t] : llvm::enumerate(types)) {
+      auto rt = cast<RankedTensorType>(t);
+      std::string shapeName =
+          (options.name + "_" + what + "_shape" + Twine(i)).str();
+      int64_t rank = std::max<int64_t>(1, rt.getRank());
+      addGlobal(shapeName, LLVM::LLVMArrayType::get(i64, rank),
+                LLVM::Linkage::Internal, [&](OpBuilder &ib) {
+                  Value v = ib.create<LLVM::UndefOp>(
+                      loc, LLVM::LLVMArrayType::get(i64, rank));
+                  for (int64_t d = 0; d < rank; ++d)
+                    v = ib.create<LLVM::InsertValueOp>(
+                        loc, v,
+                        i64Const(ib, d < rt.getRank() ? rt.getDimSize(d) : 0),
+                        ArrayRef<int64_t>{d});
+                  return v;
+                });
+      shapeGlobals.push_back(shapeName);
+      nameGlobals.push_back(addString(names[i]));
+    }
+    std::string arrayName = (options.name + "_" + what).str();
+    int64_t count = std::max<int64_t>(1, types.size());
+    auto arrayType = LLVM::LLVMArrayType::get(tensorType, count);
+    addGlobal(arrayName, arrayType, LLVM::Linkage::Internal,
+              [&](OpBuilder &ib) {
+                Value v = ib.create<LLVM::UndefOp>(loc, arrayType);
+                for (auto [i, t] : llvm::enumerate(types)) {
+                  auto rt = cast<RankedTensorType>(t);
+                  int64_t idx = static_cast<int64_t>(i);
+                  Value fields[4] = {
+                      ib.create<LLVM::AddressOfOp>(loc, ptr, nameGlobals[i]),
+                      i32Const(ib, toDtype(rt.getElementType())),
+                      i32Const(ib, rt.getRank()),
+                      ib.create<LLVM::AddressOfOp>(loc, ptr, shapeGlobals[i])};
+                  for (int64_t f = 0; f < 4; ++f)
+                    v = ib.create<LLVM::InsertValueOp>(
+                        loc, v, fields[f], ArrayRef<int64_t>{idx, f});
+                }
+                return v;
+              });
+    return arrayName;
+  };
+
+  SmallVector<Type> inTypes, outTypes;
+  SmallVector<std::string> inNames, outNames;
+  for (unsigned i = 0; i < src.getNumArguments(); ++i) {
+    inTypes.push_back(src.getArgument(i).getType());
+    auto name = src.getArgAttrOfType<StringAttr>(i, "qc.name");
+    inNames.push_back(name ? name.str() : "input" + std::to_string(i));
+  }
+  for (unsigned i = 0; i < src.getNumResults(); ++i) {
+    outTypes.push_back(src.getFunctionType().getResult(i));
+    auto name = src.getResultAttrOfType<StringAttr>(i, "qc.name");
+    outNames.push_back(name ? name.str() : "output" + std::to_string(i));
+  }
+  std::string inputsName = addTensorDescs("inputs", inTypes, inNames);
+  std::string outputsName = addTensorDescs("outputs", outTypes, outNames);
+
+  auto bufferType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i64, i64});
+  SmallVector<std::string> bufferNames;
+  for (const ArenaBuffer &buf : buffers)
+    bufferNames.push_back(addString(buf.name));
+  std::string planName = options.name + "_plan";
+  int64_t planCount = std::max<int64_t>(1, buffers.size());
+  auto planType = LLVM::LLVMArrayType::get(bufferType, planCount);
+  addGlobal(planName, planType, LLVM::Linkage::Internal, [&](OpBuilder &ib) {
+    Value v = ib.create<LLVM::UndefOp>(loc, planType);
+    for (auto [i, buf] : llvm::enumerate(buffers)) {
+      int64_t idx = static_cast<int64_t>(i);
+      Value fields[3] = {
+          ib.create<LLVM::AddressOfOp>(loc, ptr, bufferNames[i]),
+          i64Const(ib, buf.offset), i64Const(ib, buf.bytes)};
+      for (int64_t f = 0; f < 3; ++f)
+        v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
+                                           ArrayRef<int64_t>{idx, f});
+    }
+    return v;
+  });
+
+  std::string modelName = addString(options.name);
+  auto descType = LLVM::LLVMStructType::getLiteral(
+      ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr});
+  addGlobal(options.name + "_desc", descType, LLVM::Linkage::External,
+            [&](OpBuilder &ib) {
+              Value fields[13] = {
+                  i32Const(ib, QC_MODEL_ABI_VERSION),
+                  i32Const(ib, sizeof(qc_model_desc)),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, modelName),
+                  i64Const(ib, static_cast<int64_t>(
+                                   getRequiredIsaBits(options.isa))),
+                  i32Const(ib, inTypes.size()),
+                  i32Const(ib, outTypes.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, inputsName),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, outputsName),
+                  i64Const(ib, arenaBytes),
+                  i64Const(ib, QC_ARENA_DEFAULT_ALIGNMENT),
+                  i32Const(ib, buffers.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, planName),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr,
+                                               options.name + "_entry")};
+              Value v = ib.create<LLVM::UndefOp>(loc, descType);
+              for (int64_t f = 0; f < 13; ++f)
+                v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
+                                                   ArrayRef<int64_t>{f});
+              return v;
+            });
+}
+
+std::string ModelBuilder::header() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string guard = "QC_MODEL_" + StringRef(options.name).upper() + "_H";
+  const ::qc::codegen::GemmIsaInfo &info =
+      ::qc::codegen::getGemmIsaInfo(options.isa);
+  os << "/* Generated by qc compile: do not edit.\n"
+     << " * model  " << options.name;
+  if (!options.source.empty())
+    os << " (from " << options.source << ")";
+  os << "\n * target " << info.targetName << "\n"
+     << " * arena  " << arenaBytes << " bytes, " << buffers.size()
+     << " buffers (static plan)\n";
+  auto describe = [&](StringRef what, unsigned i, Type t, StringAttr name) {
+    auto rt = cast<RankedTensorType>(t);
+    os << " * " << what << " " << i << ": "
+       << (name ? name.str() : std::string("?")) << " "
+       << dtypeName(toDtype(rt.getElementType())) << " [";
+    llvm::interleave(rt.getShape(), os, ",");
+    os << "], row-major\n";
+  };
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    describe("input ", i, src.getArgument(i).getType(),
+             src.getArgAttrOfType<StringAttr>(i, "qc.name"));
+  for (unsigned i = 0; i < src.getNumResults(); ++i)
+    describe("output", i, src.getFunctionType().getResult(i),
+             src.getResultAttrOfType<StringAttr>(i, "qc.name"));
+  os << " *\n * Run it with libqcrt (qc_runtime.h): qc_model_create(&"
+     << options.name << "_desc, ...), qc_session_create, qc_session_run.\n"
+     << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include \"qc_model_abi.h\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "extern const qc_model_desc " << options.name << "_desc;\n\n";
+  std::string upper = StringRef(options.name).upper();
+  auto sizes = [&](StringRef what, unsigned i, Type t) {
+    auto rt = cast<RankedTensorType>(t);
+    os << "#define " << upper << "_" << what << i << "_ELEMENTS "
+       << rt.getNumElements() << "\n";
+  };
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    sizes("INPUT", i, src.getArgument(i).getType());
+  for (unsigned i = 0; i < src.getNumResults(); ++i)
+    sizes("OUTPUT", i, src.getFunctionType().getResult(i));
+  os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return text;
+}
+
+FailureOr<ModelCodegenResult> ModelBuilder::run() {
+  if (!src.getBody().hasOneBlock())
+    return src.emitError("qc compile: the entry function must have one block");
+  if (failed(plan()))
+    return failure();
+  placeBuffers();
+
+  ModelCodegenResult result;
+  result.module = ModuleOp::create(loc);
+  if (failed(emit(*result.module)))
+    return failure();
+  if (failed(verify(*result.module)))
+    return failure();
+  if (failed(lowerKernelsToLLVMDialect(*result.module)))
+    return failure();
+  addDescriptor(*result.module);
+  if (failed(verify(*result.module)))
+    return failure();
+  result.header = header();
+  result.arenaBytes = arenaBytes;
+  result.constantBytes = constantBytes;
+  result.floatWeightBytes = floatWeightBytes;
+  result.steps = step;
+  return result;
+}
+
+} // namespace
+
+FailureOr<ModelCodegenResult>
+buildModelModule(func::FuncOp func, const ModelCodegenOptions &options) {
+  ModelBuilder builder(func, options);
+  return builder.run();
+}
+
+} // namespace mlir::qc

@@ -1,0 +1,65 @@
+//===- ModelCodegen.h - A whole integer program as one native function ----===//
+//
+// `qc compile`'s code generator: turns the entry function of a program
+// lowered by qc-lower-to-integer into an LLVM-dialect module that holds
+//   - the int8 GEMM kernels of one instruction set (GemmKernel.h),
+//   - every constant, packed at compile time into the kernels' tile layout
+//     (zero-point corrections folded into the bias),
+//   - one function per parallel step (called through the runtime's
+//     parallel_for) and an entry function that runs the steps in order on a
+//     static arena plan (activations NHWC inside; the model's inputs and
+//     outputs keep their row-major layout),
+//   - the exported `qc_model_desc` of runtime/include/qc_model_abi.h,
+// plus the C header that declares the descriptor. See docs/codegen.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_PASSES_CODEGEN_MODELCODEGEN_H
+#define QC_PASSES_CODEGEN_MODELCODEGEN_H
+
+#include "passes/Codegen/GemmLayout.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mlir::qc {
+
+struct ModelCodegenOptions {
+  /// The GEMM kernels' instruction set; the whole module is compiled for it.
+  ::qc::codegen::GemmIsa isa = ::qc::codegen::GemmIsa::X86Avx512Vnni;
+  /// A C identifier: the descriptor is `<name>_desc`.
+  std::string name = "model";
+  /// Where the model came from (for the header's comment).
+  std::string source;
+};
+
+struct ModelCodegenResult {
+  /// The whole model in the LLVM dialect, ready for emitLLVMDialectModule.
+  OwningOpRef<ModuleOp> module;
+  /// The C header declaring `<name>_desc`.
+  std::string header;
+  /// Bytes of the arena plan, of the constants in the object (packed weights,
+  /// biases, multipliers) and of the same weights and biases as float32.
+  uint64_t arenaBytes = 0;
+  uint64_t constantBytes = 0;
+  uint64_t floatWeightBytes = 0;
+  /// Steps of the entry function (one per op that does work).
+  int64_t steps = 0;
+};
+
+/// The QC_ISA_* bits (qc_model_abi.h) code for \p isa needs.
+uint64_t getRequiredIsaBits(::qc::codegen::GemmIsa isa);
+
+/// Builds the model module for \p func. Ops that have no native lowering yet
+/// (float compute ops, per-channel activation quantization, ...) are reported
+/// as errors at their location, naming the op and listing what is supported.
+FailureOr<ModelCodegenResult>
+buildModelModule(func::FuncOp func, const ModelCodegenOptions &options);
+
+} // namespace mlir::qc
+
+#endif // QC_PASSES_CODEGEN_MODELCODEGEN_H
