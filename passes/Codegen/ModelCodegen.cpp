@@ -160,7 +160,8 @@ const char *dtypeName(int32_t dtype) {
 
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.reshape, qc.flatten";
+    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.reshape, qc.flatten, and in "
+    "float qc.global_avg_pool2d";
 
 class ModelBuilder {
 public:
@@ -356,6 +357,7 @@ private:
   LogicalResult emitLinear(QLinearOp op);
   LogicalResult emitAdd(QAddOp op);
   LogicalResult emitMaxPool(QMaxPool2dOp op);
+  LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
 
   func::FuncOp src;
   const ModelCodegenOptions &options;
@@ -505,6 +507,14 @@ LogicalResult ModelBuilder::plan() {
       if (failed(need(pool.getInput(), "the input")))
         return failure();
       refs[pool.getResult()] = newArenaTensor(pool.getResult(), stepName);
+    } else if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op)) {
+      if (failed(need(gap.getInput(), "the input")))
+        return failure();
+      if (cast<RankedTensorType>(gap.getInput().getType()).getRank() != 4 ||
+          !getElementTypeOrSelf(gap.getInput().getType()).isF32())
+        return op->emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
+                             "f32 input");
+      refs[gap.getResult()] = newArenaTensor(gap.getResult(), stepName);
     } else if (isa<ReshapeOp, FlattenOp>(op)) {
       Value input = op->getOperand(0);
       if (failed(need(input, "the input")))
@@ -533,7 +543,8 @@ LogicalResult ModelBuilder::plan() {
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
-             << ". Quantize the model first (qc quantize), and see "
+             << ". Float compute ops compile only where listed: quantize the "
+                "model (qc quantize) so they become integer ops; see "
                 "docs/codegen.md";
     }
   }
@@ -1068,7 +1079,49 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitGlobalAvgPool(GlobalAvgPool2dOp op) {
+  // The reference's order: per plane, a double sum over H x W in row-major
+  // order, divided by H * W in double, rounded to f32. The channel loop is
+  // innermost (vectorized); each channel's sum keeps that order.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  int64_t n = in.shape[0], c = in.shape[1], h = in.shape[2], w = in.shape[3];
+  Type f64 = b.getF64Type();
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Value acc = b.create<LLVM::AllocaOp>(loc, ptr, LLVM::LLVMArrayType::get(f64, c),
+                                       cI32(1), 64);
+  Value zero = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0.0));
+  Value count = b.create<arith::ConstantOp>(
+      loc, b.getF64FloatAttr(static_cast<double>(h * w)));
+  forN(n, [&](Value img) {
+    forN(c, [&](Value ci) { store(zero, gep(acc, ci, f64)); });
+    Value src = gep(inBase, mulC(img, in.strides[0]), f32);
+    forN(h, [&](Value y) {
+      forN(w, [&](Value x) {
+        Value pixel =
+            gep(src, add(mulC(y, in.strides[2]), mulC(x, in.strides[3])), f32);
+        forN(c, [&](Value ci) {
+          Value v = b.create<arith::ExtFOp>(
+              loc, f64, load(f32, gep(pixel, mulC(ci, in.strides[1]), f32)));
+          Value slot = gep(acc, ci, f64);
+          store(b.create<arith::AddFOp>(loc, load(f64, slot), v), slot);
+        });
+      });
+    });
+    Value dst = gep(outBase, mulC(img, out.strides[0]), f32);
+    forN(c, [&](Value ci) {
+      Value mean = b.create<arith::DivFOp>(loc, load(f64, gep(acc, ci, f64)),
+                                           count);
+      store(b.create<arith::TruncFOp>(loc, f32, mean),
+            gep(dst, mulC(ci, out.strides[1]), f32));
+    });
+  });
+  return success();
+}
+
 LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op))
+    return emitGlobalAvgPool(gap);
   if (auto q = dyn_cast<QuantizeOp>(op))
     return emitQuantize(q);
   if (auto dq = dyn_cast<DequantizeOp>(op))
