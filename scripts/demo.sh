@@ -30,3 +30,10 @@ echo "== accuracy (float, reference executor)"
 # the same held-out digits (examples/mnist/quantize.sh).
 echo "== qc quantize: int8 with the x86 and xnnpack quantizers, float vs int8 accuracy"
 QC="$QC" "$EX/quantize.sh" --out "$OUT/quant"
+
+# --- Native code ---------------------------------------------------------------
+# qc compile: the int8 model to an object file + C header for this CPU, linked
+# with libqcrt into the plain C program of examples/embed, which classifies the
+# same held-out digits.
+echo "== qc compile + examples/embed: native int8 code in a plain C program"
+QC="$QC" "$ROOT/examples/embed/run.sh" --out "$OUT/embed"
