@@ -170,6 +170,7 @@ public:
         loc(func.getLoc()) {
     i1 = b.getI1Type();
     i8 = b.getI8Type();
+    i16 = b.getI16Type();
     i32 = b.getI32Type();
     i64 = b.getI64Type();
     f32 = b.getF32Type();
@@ -354,6 +355,7 @@ private:
   LogicalResult emitDequantize(DequantizeOp op);
   LogicalResult emitConv(QConv2dOp op);
   LogicalResult emitGroupedConv(QConv2dOp op);
+  LogicalResult emitDepthwiseConv(QConv2dOp op);
   LogicalResult emitLinear(QLinearOp op);
   LogicalResult emitAdd(QAddOp op);
   LogicalResult emitMaxPool(QMaxPool2dOp op);
@@ -364,7 +366,7 @@ private:
   MLIRContext *ctx;
   OpBuilder b;
   Location loc;
-  Type i1, i8, i32, i64, f32;
+  Type i1, i8, i16, i32, i64, f32;
   LLVM::LLVMPointerType ptr;
 
   DenseMap<Value, TensorRef> refs;
@@ -737,8 +739,16 @@ FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight) {
 }
 
 LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
-  if (op.getGroups() != 1)
-    return emitGroupedConv(op);
+  if (op.getGroups() != 1) {
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    const TensorRef &in = refs[op.getInput()];
+    bool depthwise = wType.getDimSize(1) == 1 &&
+                     wType.getDimSize(0) == in.shape[1] &&
+                     static_cast<int64_t>(op.getGroups()) == in.shape[1] &&
+                     in.isNhwc() &&
+                     wType.getDimSize(2) * wType.getDimSize(3) <= 64;
+    return depthwise ? emitDepthwiseConv(op) : emitGroupedConv(op);
+  }
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
@@ -855,6 +865,103 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                               gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
                    b.create<scf::YieldOp>(loc);
                  });
+           });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
+  // One input channel per output channel. Per output pixel, the kh x kw tap
+  // pointers are chosen first: a tap outside the image reads a constant row
+  // of zero points instead, so the channel loop has no branches,
+  //   acc[c] = bias'[c] + sum_t x_t[c] * w_t[c],
+  //   bias'[c] = bias[c] - zp * sum_t w_t[c]
+  // (exact: a padded tap contributes zp * w_t[c], which bias' cancels), and
+  // vectorizes over the channels with the accumulator in registers.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t c = wType.getDimSize(0), kh = wType.getDimSize(2),
+          kw = wType.getDimSize(3), taps = kh * kw;
+  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  floatWeightBytes += 4 * (c * taps + (op.getBias() ? c : 0));
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), c);
+  if (failed(weights) || failed(bias))
+    return failure();
+  int64_t zp = op.getInputZeroPoint();
+  std::vector<int16_t> tapWeights(taps * c);
+  std::vector<int32_t> folded(*bias);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t t = 0; t < taps; ++t) {
+      int32_t v = (*weights)[ch * taps + t];
+      tapWeights[t * c + ch] = v;
+      folded[ch] -= static_cast<int32_t>(zp) * v;
+    }
+  SmallVector<float> mults = op.getRequantMultipliers();
+  std::vector<float> multiplier(c);
+  for (int64_t ch = 0; ch < c; ++ch)
+    multiplier[ch] = mults.size() == 1 ? mults[0] : mults[ch];
+  std::vector<int8_t> zpRow(c, static_cast<int8_t>(zp));
+  Value tPtr = constantArray<int16_t>("dw_taps", tapWeights);
+  Value bPtr = constantArray<int32_t>("dw_bias", folded);
+  Value mPtr = constantArray<float>("dw_mult", multiplier);
+  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Type inElement = in.element;
+  parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr, zPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, oh * ow);
+               Value pix = remC(row, oh * ow);
+               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               SmallVector<Value> tapPtrs;
+               for (int64_t y = 0; y < kh; ++y) {
+                 Value iy =
+                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+                 Value okY = inBounds(iy, h);
+                 for (int64_t x = 0; x < kw; ++x) {
+                   Value ix =
+                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
+                   Value ok =
+                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                   // Clamped indices keep the unused address in bounds.
+                   Value cy = b.create<arith::SelectOp>(loc, ok, iy, cI64(0));
+                   Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                   Value real = gep(srcImg,
+                                    add(mulC(cy, in.strides[2]),
+                                        mulC(cx, in.strides[3])),
+                                    i8);
+                   tapPtrs.push_back(
+                       b.create<arith::SelectOp>(loc, ok, real, p[5]));
+                 }
+               }
+               Value dstRow = gep(p[1], mulC(row, c), i8);
+               forN(c, [&](Value ch) {
+                 Value acc = load(i32, gep(p[3], ch, i32));
+                 for (int64_t t = 0; t < taps; ++t) {
+                   // Inputs are NHWC or the zero-point row: stride 1 in c.
+                   // An 8-bit x 8-bit product fits in 16 bits (|255 * -128|
+                   // < 2^15), so it is formed in i16 (twice the lanes of an
+                   // i32 multiply) and widened into the accumulator.
+                   Value xb = load(i8, gep(tapPtrs[t], ch, i8));
+                   Value xv =
+                       isUnsigned(inElement)
+                           ? b.create<arith::ExtUIOp>(loc, i16, xb).getResult()
+                           : b.create<arith::ExtSIOp>(loc, i16, xb).getResult();
+                   Value wv = load(i16, gep(p[2], add(ch, cI64(t * c)), i16));
+                   Value prod = b.create<arith::MulIOp>(loc, xv, wv);
+                   acc = add(acc, b.create<arith::ExtSIOp>(loc, i32, prod));
+                 }
+                 store(requantize(acc, load(f32, gep(p[4], ch, f32)),
+                                  op.getOutputZeroPoint(), op.getClampMin(),
+                                  op.getClampMax()),
+                       gep(dstRow, ch, i8));
+               });
+             });
            });
   return success();
 }
