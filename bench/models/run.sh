@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Model benchmark (issue 4): batch-1 latency of ResNet-18 and MobileNetV2 in one run, as
+#   (a) qc int8 compiled code          (`qc bench`, in-process, compiled for this CPU)
+#   (b) ONNX Runtime int8              (ort_bench.js on qc's own QDQ export: the same quantization)
+#   (c) ONNX Runtime fp32              (ort_bench.js on the float model)
+# with each thread count, plus qc's compile time and object size against the float weights.
+# See bench/models/README.md.
+#
+#   bench/models/run.sh [--models DIR] [--qc PATH] [--out DIR] [--threads "1 2"] [--min-time S]
+#
+#   --models DIR   folder with {resnet18,mobilenet_v2}.{onnx,json,input.npy} as written by
+#                  test/models/export_models.py (default: $QC_BUILD_DIR/test/models/onnx, else they are
+#                  exported into OUT/onnx with /usr/bin/python3 test/models/export_models.py)
+#   --qc PATH      the qc binary (default: $QC_BUILD_DIR/bin/qc, QC_BUILD_DIR defaulting to build/)
+#   --out DIR      work folder for calibration data, quantized models and logs (default: a temp dir)
+#   --threads "…"  thread counts (default "1 2")
+#   --min-time S   seconds of timed runs per measurement, for qc and ORT alike (default 2; at least 20 runs)
+#   --model-list "…"  models (default "resnet18 mobilenet_v2")
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${QC_BUILD_DIR:-$repo/build}"
+models_dir=""
+qc="$build/bin/qc"
+out=""
+threads="1 2"
+min_time=2
+model_list="resnet18 mobilenet_v2"
+python="${PYTHON:-/usr/bin/python3}"
+
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --models) models_dir="$2"; shift 2 ;;
+    --qc) qc="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --min-time) min_time="$2"; shift 2 ;;
+    --model-list) model_list="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+[[ -x "$qc" ]] || { echo "run.sh: qc binary '$qc' not found (build first or pass --qc)" >&2; exit 1; }
+command -v node >/dev/null || { echo "run.sh: node not found" >&2; exit 1; }
+[[ -d "$repo/test/ort/node_modules/onnxruntime-node" ]] ||
+  { echo "run.sh: onnxruntime-node missing in test/ort/node_modules (run scripts/npm-setup.sh)" >&2; exit 1; }
+
+if [[ -z "$out" ]]; then
+  out="$(mktemp -d "${TMPDIR:-/tmp}/qc-models-bench.XXXXXX")"
+fi
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+have_models() {
+  local d="$1" m
+  for m in $model_list; do
+    [[ -f "$d/$m.onnx" && -f "$d/$m.json" && -f "$d/$m.input.npy" ]] || return 1
+  done
+}
+if [[ -z "$models_dir" ]]; then
+  if have_models "$build/test/models/onnx"; then
+    models_dir="$build/test/models/onnx"
+  else
+    models_dir="$out/onnx"
+  fi
+fi
+if ! have_models "$models_dir"; then
+  echo "== exporting $(echo $model_list | tr ' ' ',') into $models_dir (test/models/export_models.py)"
+  "$python" "$repo/test/models/export_models.py" --out "$models_dir" --only "$(echo $model_list | tr ' ' ',')"
+fi
+have_models "$models_dir" || { echo "run.sh: models missing in $models_dir" >&2; exit 1; }
+
+# field NAME FILE: value of the last `NAME: value` line
+field() { sed -n "s/^$1: *//p" "$2" | tail -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+cpu="$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)"
+ncpu="$(nproc)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+load0="$(cut -d' ' -f1-3 /proc/loadavg)"
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# Calibration data: 8 standard-normal samples per model (seed 0). Latency does not depend on the data.
+rows=()
+min_rows=()
+compile_rows=()
+for m in $model_list; do
+  input_name="$("$python" -c 'import json,sys; print(next(iter(json.load(open(sys.argv[1]))["inputs"])))' "$models_dir/$m.json")"
+  input_npy="$models_dir/$m.input.npy"
+  calib="$out/$m.calib.npy"
+  "$python" - "$input_npy" "$calib" <<'EOF'
+import sys, numpy as np
+x = np.load(sys.argv[1])
+np.save(sys.argv[2], np.random.default_rng(0).standard_normal((8,) + x.shape[1:]).astype(np.float32))
+EOF
+  echo "== $m: qc quantize (x86 quantizer, 8 calibration samples) + QDQ export"
+  "$qc" quantize "$models_dir/$m.onnx" --quantizer x86 --calib "$calib" \
+    --export-onnx "$out/$m.qdq.onnx" -o "$out/$m.q.mlir" --quiet
+  echo "== $m: qc compile"
+  "$qc" compile "$out/$m.q.mlir" -o "$out/$m.compiled" 2>&1 | tee "$out/$m.compile.log"
+  # qc: compiled M for T in S s: F.o (N bytes), M.h / qc: ...; constants N bytes (float weights and biases: M bytes, Rx smaller)
+  c_s="$(sed -n 's/.* in \([0-9.]*\) s:.*/\1/p' "$out/$m.compile.log" | head -n 1)"
+  c_obj="$(sed -n 's/.*\.o (\([0-9]*\) bytes).*/\1/p' "$out/$m.compile.log" | head -n 1)"
+  c_const="$(sed -n 's/.*constants \([0-9]*\) bytes.*/\1/p' "$out/$m.compile.log" | head -n 1)"
+  c_float="$(sed -n 's/.*float weights and biases: \([0-9]*\) bytes.*/\1/p' "$out/$m.compile.log" | head -n 1)"
+  c_target="$(sed -n 's/.* for \([^ ]*\) in .*/\1/p' "$out/$m.compile.log" | head -n 1)"
+  compile_rows+=("$m|$c_target|${c_s:-?}|${c_obj:-?}|${c_const:-?}|${c_float:-?}")
+
+  for t in $threads; do
+    echo "== $m, $t thread(s): qc int8"
+    "$qc" bench "$out/$m.q.mlir" --threads "$t" --input "$input_name=$input_npy" --min-time "$min_time" \
+      > "$out/$m.t$t.qc.log"
+    cat "$out/$m.t$t.qc.log"
+    echo "== $m, $t thread(s): ORT int8 (qc's QDQ export)"
+    node "$repo/bench/models/ort_bench.js" "$out/$m.qdq.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
+      > "$out/$m.t$t.ort_int8.log"
+    cat "$out/$m.t$t.ort_int8.log"
+    echo "== $m, $t thread(s): ORT fp32"
+    node "$repo/bench/models/ort_bench.js" "$models_dir/$m.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
+      > "$out/$m.t$t.ort_fp32.log"
+    cat "$out/$m.t$t.ort_fp32.log"
+    q="$(field median_ms "$out/$m.t$t.qc.log")"
+    oi="$(field median_ms "$out/$m.t$t.ort_int8.log")"
+    of="$(field median_ms "$out/$m.t$t.ort_fp32.log")"
+    rows+=("$m|$t|$q|$oi|$of|$(ratio "$q" "$oi")|$(ratio "$q" "$of")")
+    q="$(field min_ms "$out/$m.t$t.qc.log")"
+    oi="$(field min_ms "$out/$m.t$t.ort_int8.log")"
+    of="$(field min_ms "$out/$m.t$t.ort_fp32.log")"
+    min_rows+=("$m|$t|$q|$oi|$of|$(ratio "$q" "$oi")|$(ratio "$q" "$of")")
+  done
+done
+
+ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads | cut -d' ' -f1).ort_int8.log")"
+{
+  echo
+  echo "Model benchmark: batch-1 median latency (ms), $started"
+  echo "CPU: $cpu ($ncpu logical CPUs); qc commit $commit; $ort_ver; --min-time $min_time s per figure"
+  echo "Load average at start: $load0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for r in "${rows[@]}"; do
+    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
+    printf '| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$t" "$q" "$oi" "$of" "$r1" "$r2"
+  done
+  echo
+  echo "Best single run (min_ms), less sensitive to other load on the machine:"
+  echo
+  echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for r in "${min_rows[@]}"; do
+    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
+    printf '| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$t" "$q" "$oi" "$of" "$r1" "$r2"
+  done
+  echo
+  echo "qc compile (qc compile, target for this CPU):"
+  echo
+  echo "| model | target | compile s | object bytes | int8 constants bytes | float weights bytes | float / object |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  for r in "${compile_rows[@]}"; do
+    IFS='|' read -r m tg s obj cst flt <<<"$r"
+    echo "| $m | $tg | $s | $obj | $cst | $flt | $(ratio "$flt" "$obj")x |"
+  done
+  echo
+  echo "(ratio < 1: qc is faster. Logs and models in $out)"
+} | tee "$out/results.md"
