@@ -104,8 +104,13 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
   FailureOr<ModelCodegenResult> result = buildModelModule(*func, codegen);
   if (failed(result))
     return failure();
-  FailureOr<std::string> object = emitLLVMDialectModule(
-      *result->module, getTargetSpec(*isa), EmitKind::Object);
+  TargetSpec spec = getTargetSpec(*isa);
+  // The generated loops (depthwise conv, requantize) are worth full 512-bit
+  // vectors; LLVM's generic x86-64-v4 tuning would stop at 256 bits.
+  if (*isa == GemmIsa::X86Avx512Vnni)
+    spec.features += ",-prefer-256-bit";
+  FailureOr<std::string> object =
+      emitLLVMDialectModule(*result->module, spec, EmitKind::Object);
   if (failed(object))
     return failure();
 
