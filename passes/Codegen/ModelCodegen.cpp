@@ -714,6 +714,22 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   return success();
 }
 
+/// Bytes of packed weights one kernel call should touch (a share of L2).
+constexpr int64_t kPanelBytes = 512 * 1024;
+
+/// (first column, width) of the column panels of an N-column GEMM: whole
+/// tiles, each panel's packed weights at most kPanelBytes (at least a tile).
+std::vector<std::pair<int64_t, int64_t>>
+getColumnPanels(const GemmKernelConfig &config, int64_t k, int64_t n) {
+  int64_t nr = config.nr();
+  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
+  int64_t tilesPerPanel = std::max<int64_t>(1, kPanelBytes / tileBytes);
+  std::vector<std::pair<int64_t, int64_t>> panels;
+  for (int64_t n0 = 0; n0 < n; n0 += tilesPerPanel * nr)
+    panels.push_back({n0, std::min(n - n0, tilesPerPanel * nr)});
+  return panels;
+}
+
 /// The int32 bias of a qconv2d / qlinear (zeros when absent).
 FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias,
                                         int64_t n) {
@@ -799,13 +815,23 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                                ValueRange{cI64(buffers[scratch[op]].offset)})
                          : inBase;
   int64_t lda = im2col ? k : c;
+  // Column panels whose packed weights fit in kPanelBytes: the kernel walks
+  // all column tiles for every block of mr rows, so a panel is reused from
+  // cache by all rows of a call instead of streaming K x N bytes per mr rows.
+  std::vector<std::pair<int64_t, int64_t>> panels =
+      getColumnPanels(config, k, o);
+  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
   auto callKernel = [&](Value a, Value cOut, Value rows,
                         ArrayRef<Value> ptrs) {
-    b.create<func::CallOp>(
-        loc, kernel,
-        ValueRange{a, cI64(lda), ptrs[3], ptrs[4], ptrs[5], cOut, cI64(o),
-                   rows, cI64(o), cI64(k), cI32(op.getOutputZeroPoint()),
-                   cI32(op.getClampMin()), cI32(op.getClampMax())});
+    for (auto [n0, width] : panels)
+      b.create<func::CallOp>(
+          loc, kernel,
+          ValueRange{a, cI64(lda),
+                     gep(ptrs[3], cI64(n0 / config.nr() * tileBytes), i8),
+                     gep(ptrs[4], cI64(n0), i32), gep(ptrs[5], cI64(n0), f32),
+                     gep(cOut, cI64(n0), i8), cI64(o), rows, cI64(width),
+                     cI64(k), cI32(op.getOutputZeroPoint()),
+                     cI32(op.getClampMin()), cI32(op.getClampMax())});
   };
   Type inT = i8;
   parallel(m, {inBase, colBase, outBase, wPtr, bPtr, mPtr},
@@ -1096,15 +1122,22 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
     inBase = rows;
   }
   Value outBase = basePointer(out);
+  std::vector<std::pair<int64_t, int64_t>> panels =
+      getColumnPanels(config, k, nOut);
+  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
   parallel(m, {inBase, outBase, wPtr, bPtr, mPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
-             b.create<func::CallOp>(
-                 loc, kernel,
-                 ValueRange{gep(p[0], mulC(begin, k), i8), cI64(k), p[2], p[3],
-                            p[4], gep(p[1], mulC(begin, nOut), i8),
-                            cI64(nOut), sub(end, begin), cI64(nOut), cI64(k),
-                            cI32(op.getOutputZeroPoint()),
-                            cI32(op.getClampMin()), cI32(op.getClampMax())});
+             for (auto [n0, width] : panels)
+               b.create<func::CallOp>(
+                   loc, kernel,
+                   ValueRange{gep(p[0], mulC(begin, k), i8), cI64(k),
+                              gep(p[2], cI64(n0 / config.nr() * tileBytes), i8),
+                              gep(p[3], cI64(n0), i32),
+                              gep(p[4], cI64(n0), f32),
+                              gep(gep(p[1], mulC(begin, nOut), i8), cI64(n0), i8),
+                              cI64(nOut), sub(end, begin), cI64(width), cI64(k),
+                              cI32(op.getOutputZeroPoint()),
+                              cI32(op.getClampMin()), cI32(op.getClampMax())});
            });
   return success();
 }
