@@ -136,7 +136,7 @@ ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads 
 {
   echo
   echo "Model benchmark: batch-1 median latency (ms), $started"
-  echo "CPU: $cpu ($ncpu logical CPUs); qc commit $commit; $ort_ver; --min-time $min_time s per figure"
+  echo "CPU: $cpu ($ncpu logical CPUs); repo HEAD $commit; $ort_ver; --min-time $min_time s per figure"
   echo "Load average at start: $load0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
