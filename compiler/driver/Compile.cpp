@@ -25,8 +25,8 @@ namespace mlir::qc {
 using ::qc::codegen::GemmIsa;
 
 const char *const kCompileTargets =
-    "host, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, aarch64-dotprod, "
-    "aarch64-i8mm";
+    "host, x86-64, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, "
+    "aarch64-dotprod, aarch64-i8mm";
 
 FailureOr<GemmIsa> resolveCompileTarget(StringRef target, std::string &error) {
   if (target != "host") {
@@ -74,7 +74,13 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
                                       const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
   std::string error;
-  FailureOr<GemmIsa> isa = resolveCompileTarget(options.target, error);
+  // x86-64: the three x86 variants in one artifact, picked at run time.
+  std::vector<GemmIsa> dispatch;
+  if (options.target == "x86-64")
+    dispatch = {GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni, GemmIsa::X86Avx2};
+  FailureOr<GemmIsa> isa = dispatch.empty()
+                               ? resolveCompileTarget(options.target, error)
+                               : FailureOr<GemmIsa>(dispatch.back());
   if (failed(isa))
     return module.emitError() << "qc compile: " << error;
   if (options.name.empty() || !(isalpha(options.name[0]) || options.name[0] == '_') ||
@@ -99,16 +105,15 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
 
   ModelCodegenOptions codegen;
   codegen.isa = *isa;
+  codegen.dispatch = dispatch;
   codegen.name = options.name;
   codegen.source = options.source;
   FailureOr<ModelCodegenResult> result = buildModelModule(*func, codegen);
   if (failed(result))
     return failure();
-  TargetSpec spec = getTargetSpec(*isa);
-  // The generated loops (depthwise conv, requantize) are worth full 512-bit
-  // vectors; LLVM's generic x86-64-v4 tuning would stop at 256 bits.
-  if (*isa == GemmIsa::X86Avx512Vnni)
-    spec.features += ",-prefer-256-bit";
+  TargetSpec spec = getModelTargetSpec(codegen.dispatch.empty()
+                                           ? *isa
+                                           : codegen.dispatch.back());
   FailureOr<std::string> object =
       emitLLVMDialectModule(*result->module, spec, EmitKind::Object);
   if (failed(object))
@@ -116,6 +121,9 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
 
   CompiledModel out;
   out.isa = *isa;
+  out.target = dispatch.empty()
+                   ? std::string(::qc::codegen::getGemmIsaInfo(*isa).targetName)
+                   : "x86-64 (avx512vnni | avxvnni | avx2 at run time)";
   out.object = std::move(*object);
   out.header = std::move(result->header);
   out.arenaBytes = result->arenaBytes;

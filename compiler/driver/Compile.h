@@ -46,7 +46,10 @@ struct CompileOptions {
 
 /// What compiling produced.
 struct CompiledModel {
+  /// The variant (the weakest one of an x86-64 artifact) and the target's
+  /// name for messages.
   ::qc::codegen::GemmIsa isa = ::qc::codegen::GemmIsa::X86Avx2;
+  std::string target;
   std::string object;
   std::string header;
   uint64_t arenaBytes = 0, constantBytes = 0, floatWeightBytes = 0;

@@ -71,6 +71,15 @@ uint64_t getRequiredIsaBits(GemmIsa isa) {
   return 0;
 }
 
+TargetSpec getModelTargetSpec(GemmIsa isa) {
+  TargetSpec spec = getTargetSpec(isa);
+  // The generated loops (depthwise conv, requantize) are worth full 512-bit
+  // vectors; LLVM's generic x86-64-v4 tuning would stop at 256 bits.
+  if (isa == GemmIsa::X86Avx512Vnni)
+    spec.features += ",-prefer-256-bit";
+  return spec;
+}
+
 namespace {
 
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
@@ -220,6 +229,7 @@ private:
   LogicalResult emit(ModuleOp module);
   LogicalResult emitOp(Operation *op);
   void addDescriptor(ModuleOp module);
+  void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
   std::string header();
 
   // Scalars, addresses and loops.
@@ -378,6 +388,11 @@ private:
   uint64_t constantBytes = 0, floatWeightBytes = 0;
 
   ModuleOp module;
+  /// The variants emitted (best first) and the one being emitted, with the
+  /// symbol prefix of its functions and constants.
+  std::vector<GemmIsa> isas;
+  GemmIsa currentIsa = GemmIsa::X86Avx2;
+  std::string prefix;
   func::FuncOp entry;
   Value ctxArg, arenaArg, statusSlot;
   SmallVector<Value> inputPointers;
@@ -592,7 +607,7 @@ void ModelBuilder::placeBuffers() {
 
 std::string ModelBuilder::addConstant(StringRef hint, ArrayRef<char> bytes) {
   std::string name =
-      (options.name + "_const" + Twine(constantCount++) + "_" + hint).str();
+      (prefix + "_const" + Twine(constantCount++) + "_" + hint).str();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
@@ -608,7 +623,7 @@ void ModelBuilder::parallel(
     int64_t count, ArrayRef<Value> pointers,
     const std::function<void(Value, Value, ArrayRef<Value>)> &body) {
   // The step function: void (void *user, int64_t begin, int64_t end).
-  std::string name = (options.name + "_step" + Twine(functionCount++)).str();
+  std::string name = (prefix + "_step" + Twine(functionCount++)).str();
   auto fnType = b.getFunctionType({ptr, i64, i64}, {});
   func::FuncOp fn;
   {
@@ -775,7 +790,8 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   int64_t k = kh * kw * c, m = n * oh * ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  floatWeightBytes += 4 * (o * c * kh * kw + (op.getBias() ? o : 0));
+  if (prefix == options.name || currentIsa == isas.front())
+    floatWeightBytes += 4 * (o * c * kh * kw + (op.getBias() ? o : 0));
 
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
@@ -791,7 +807,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
               (*weights)[((oc * c + ic) * kh + y) * kw + x];
 
   GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
-      options.isa, isUnsigned(in.element) ? QType::U8 : QType::S8,
+      currentIsa, isUnsigned(in.element) ? QType::U8 : QType::S8,
       isUnsigned(out.element) ? QType::U8 : QType::S8);
   SmallVector<float> mults = op.getRequantMultipliers();
   PackedGemmWeights packed;
@@ -912,7 +928,8 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
   int64_t oh = out.shape[2], ow = out.shape[3];
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  floatWeightBytes += 4 * (c * taps + (op.getBias() ? c : 0));
+  if (prefix == options.name || currentIsa == isas.front())
+    floatWeightBytes += 4 * (c * taps + (op.getBias() ? c : 0));
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), c);
   if (failed(weights) || failed(bias))
@@ -1005,7 +1022,8 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
   int64_t oh = out.shape[2], ow = out.shape[3];
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  floatWeightBytes += 4 * (o * cg * kh * kw + (op.getBias() ? o : 0));
+  if (prefix == options.name || currentIsa == isas.front())
+    floatWeightBytes += 4 * (o * cg * kh * kw + (op.getBias() ? o : 0));
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
   if (failed(weights) || failed(bias))
@@ -1093,13 +1111,14 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   int64_t nOut = wType.getDimSize(0), k = wType.getDimSize(1);
   int64_t m = product(in.shape) / k;
-  floatWeightBytes += 4 * (nOut * k + (op.getBias() ? nOut : 0));
+  if (prefix == options.name || currentIsa == isas.front())
+    floatWeightBytes += 4 * (nOut * k + (op.getBias() ? nOut : 0));
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), nOut);
   if (failed(weights) || failed(bias))
     return failure();
   GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
-      options.isa, isUnsigned(in.element) ? QType::U8 : QType::S8,
+      currentIsa, isUnsigned(in.element) ? QType::U8 : QType::S8,
       isUnsigned(out.element) ? QType::U8 : QType::S8);
   SmallVector<float> mults = op.getRequantMultipliers();
   PackedGemmWeights packed;
@@ -1289,7 +1308,7 @@ LogicalResult ModelBuilder::emit(ModuleOp mod) {
   module = mod;
   b.setInsertionPointToEnd(module.getBody());
   auto entryType = b.getFunctionType({ptr, ptr, ptr, ptr}, {i32});
-  entry = b.create<func::FuncOp>(loc, options.name + "_entry", entryType);
+  entry = b.create<func::FuncOp>(loc, prefix + "_entry", entryType);
   entry->setAttr("llvm.linkage",
                  LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
   Block *block = entry.addEntryBlock();
@@ -1321,6 +1340,44 @@ LogicalResult ModelBuilder::emit(ModuleOp mod) {
     loc = src.getLoc();
   }
   return success();
+}
+
+void ModelBuilder::emitDispatcher(ModuleOp mod,
+                                  ArrayRef<func::FuncOp> entries) {
+  // <name>_entry: the first variant whose ISA bits the runtime reports
+  // (best first), else the last (the weakest, which the descriptor requires).
+  loc = src.getLoc();
+  b.setInsertionPointToEnd(mod.getBody());
+  auto entryType = b.getFunctionType({ptr, ptr, ptr, ptr}, {i32});
+  auto fn = b.create<func::FuncOp>(loc, options.name + "_entry", entryType);
+  fn->setAttr("llvm.linkage",
+              LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  Block *block = fn.addEntryBlock();
+  b.setInsertionPointToStart(block);
+  ValueRange args = block->getArguments();
+  Value features =
+      load(i64, gep(args[0], cI64(offsetof(qc_exec_context, cpu_features)), i8));
+  std::function<Value(size_t)> choose = [&](size_t v) -> Value {
+    if (v + 1 == entries.size())
+      return b.create<func::CallOp>(loc, entries[v], args).getResult(0);
+    int64_t bits = static_cast<int64_t>(getRequiredIsaBits(isas[v]));
+    Value has = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::AndIOp>(loc, features, cI64(bits)), cI64(bits));
+    auto ifOp = b.create<scf::IfOp>(
+        loc, has,
+        [&](OpBuilder &, Location) {
+          b.create<scf::YieldOp>(
+              loc, b.create<func::CallOp>(loc, entries[v], args).getResult(0));
+        },
+        [&](OpBuilder &, Location) {
+          b.create<scf::YieldOp>(loc, choose(v + 1));
+        });
+    return ifOp.getResult(0);
+  };
+  b.create<func::ReturnOp>(loc, choose(0));
+  // The dispatcher is marked as the weakest variant's code.
+  fn->setAttr("qc.variant", b.getI64IntegerAttr(entries.size() - 1));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1451,7 +1508,7 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
                   i32Const(ib, sizeof(qc_model_desc)),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, modelName),
                   i64Const(ib, static_cast<int64_t>(
-                                   getRequiredIsaBits(options.isa))),
+                                   getRequiredIsaBits(isas.back()))),
                   i32Const(ib, inTypes.size()),
                   i32Const(ib, outTypes.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, inputsName),
@@ -1474,13 +1531,17 @@ std::string ModelBuilder::header() {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "QC_MODEL_" + StringRef(options.name).upper() + "_H";
-  const ::qc::codegen::GemmIsaInfo &info =
-      ::qc::codegen::getGemmIsaInfo(options.isa);
+  std::string targetName;
+  for (GemmIsa v : isas)
+    targetName += (targetName.empty() ? "" : ", ") +
+                  std::string(::qc::codegen::getGemmIsaInfo(v).targetName);
+  if (isas.size() > 1)
+    targetName = "x86-64: " + targetName + " (picked at run time)";
   os << "/* Generated by qc compile: do not edit.\n"
      << " * model  " << options.name;
   if (!options.source.empty())
     os << " (from " << options.source << ")";
-  os << "\n * target " << info.targetName << "\n"
+  os << "\n * target " << targetName << "\n"
      << " * arena  " << arenaBytes << " bytes, " << buffers.size()
      << " buffers (static plan)\n";
   auto describe = [&](StringRef what, unsigned i, Type t, StringAttr name) {
@@ -1527,12 +1588,42 @@ FailureOr<ModelCodegenResult> ModelBuilder::run() {
 
   ModelCodegenResult result;
   result.module = ModuleOp::create(loc);
-  if (failed(emit(*result.module)))
-    return failure();
+  isas = options.dispatch.empty() ? std::vector<GemmIsa>{options.isa}
+                                  : options.dispatch;
+  auto variantAttr = StringAttr::get(ctx, "qc.variant");
+  SmallVector<func::FuncOp> entries;
+  for (size_t v = 0; v < isas.size(); ++v) {
+    currentIsa = isas[v];
+    prefix = isas.size() == 1
+                 ? options.name
+                 : options.name + "_" +
+                       std::string(
+                           ::qc::codegen::getGemmIsaInfo(currentIsa).nameSuffix);
+    inputPointers.clear();
+    if (failed(emit(*result.module)))
+      return failure();
+    entries.push_back(entry);
+    // Every function made for this variant is compiled for its ISA.
+    result.module->walk([&](func::FuncOp fn) {
+      if (!fn->hasAttr(variantAttr))
+        fn->setAttr(variantAttr, b.getI64IntegerAttr(static_cast<int64_t>(v)));
+    });
+  }
+  if (isas.size() > 1)
+    emitDispatcher(*result.module, entries);
   if (failed(verify(*result.module)))
     return failure();
   if (failed(lowerKernelsToLLVMDialect(*result.module)))
     return failure();
+  result.module->walk([&](LLVM::LLVMFuncOp fn) {
+    auto v = fn->getAttrOfType<IntegerAttr>(variantAttr);
+    if (!v)
+      return;
+    TargetSpec spec = getModelTargetSpec(isas[v.getInt()]);
+    fn.setTargetCpuAttr(StringAttr::get(ctx, spec.cpu));
+    fn.setTargetFeaturesAttr(LLVM::TargetFeaturesAttr::get(ctx, spec.features));
+    fn->removeAttr(variantAttr);
+  });
   addDescriptor(*result.module);
   if (failed(verify(*result.module)))
     return failure();

@@ -16,6 +16,7 @@
 #ifndef QC_PASSES_CODEGEN_MODELCODEGEN_H
 #define QC_PASSES_CODEGEN_MODELCODEGEN_H
 
+#include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/GemmLayout.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,12 +26,17 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mlir::qc {
 
 struct ModelCodegenOptions {
   /// The GEMM kernels' instruction set; the whole module is compiled for it.
   ::qc::codegen::GemmIsa isa = ::qc::codegen::GemmIsa::X86Avx512Vnni;
+  /// When not empty: one artifact holding these variants (best first, each
+  /// function compiled for its own ISA) and an entry that picks the first one
+  /// the CPU supports at run time; the descriptor requires the last.
+  std::vector<::qc::codegen::GemmIsa> dispatch;
   /// A C identifier: the descriptor is `<name>_desc`.
   std::string name = "model";
   /// Where the model came from (for the header's comment).
@@ -50,6 +56,9 @@ struct ModelCodegenResult {
   /// Steps of the entry function (one per op that does work).
   int64_t steps = 0;
 };
+
+/// The CPU and features a model's functions for \p isa are compiled with.
+TargetSpec getModelTargetSpec(::qc::codegen::GemmIsa isa);
 
 /// The QC_ISA_* bits (qc_model_abi.h) code for \p isa needs.
 uint64_t getRequiredIsaBits(::qc::codegen::GemmIsa isa);

@@ -153,8 +153,9 @@ FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
   llvmModule->setDataLayout((*machine)->createDataLayout());
   // The functions carry their CPU and features, so the IR keeps them when it
   // is linked into other modules (LTO) or compiled by other tools.
+  // Functions that name their own CPU (a multi-variant model) keep it.
   for (llvm::Function &function : *llvmModule) {
-    if (function.isDeclaration())
+    if (function.isDeclaration() || function.hasFnAttribute("target-cpu"))
       continue;
     function.addFnAttr("target-cpu", target.cpu);
     if (!target.features.empty())

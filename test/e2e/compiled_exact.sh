@@ -15,7 +15,7 @@ SHAPE=${9:-}
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 need() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || { echo "SKIP: this CPU lacks $f, needed by $TARGET"; exit 77; }; done; }
 case $TARGET in
-  x86-64-avx2) need avx2 fma bmi2 ;;
+  x86-64-avx2|x86-64) need avx2 fma bmi2 ;;
   x86-64-avxvnni) need avx2 fma bmi2 avx_vnni ;;
   x86-64-avx512vnni) need avx2 fma bmi2 avx512f avx512bw avx512vl avx512dq avx512cd avx512_vnni ;;
   host) ;;
@@ -23,7 +23,7 @@ case $TARGET in
 esac
 
 name=$(basename "$MODEL" .onnx)_${QUANTIZER}
-dir=$WORK/$name.$TARGET.t$THREADS
+dir=$WORK/$name.$TARGET.t$THREADS${QC_DISABLE_ISA:+.no-${QC_DISABLE_ISA//,/-}}
 rm -rf "$dir" && mkdir -p "$dir"
 shape_flag=()
 [[ -n $SHAPE ]] && shape_flag=(--input-shape "$SHAPE")
@@ -47,4 +47,4 @@ PY
   fi
   n=$((n + 1))
 done
-echo "OK: $name on $TARGET with $THREADS threads: $n outputs bit-identical to the reference executor"
+echo "OK: $name on $TARGET with $THREADS threads${QC_DISABLE_ISA:+ (QC_DISABLE_ISA=$QC_DISABLE_ISA)}: $n outputs bit-identical to the reference executor"

@@ -415,7 +415,8 @@ int compileCommand(int argc, char **argv) {
                               cl::value_desc("OUTDIR"), cl::Required};
   cl::opt<std::string> target{
       "target",
-      cl::desc("host | x86-64-avx2 | x86-64-avxvnni | x86-64-avx512vnni | "
+      cl::desc("host | x86-64 (the three x86 variants, picked at run time) | "
+               "x86-64-avx2 | x86-64-avxvnni | x86-64-avx512vnni | "
                "aarch64-dotprod | aarch64-i8mm (aarch64 = aarch64-dotprod)"),
       cl::value_desc("T"), cl::init("host")};
   cl::opt<std::string> name{
@@ -482,10 +483,9 @@ int compileCommand(int argc, char **argv) {
       }
     }
   }
-  const auto &info = ::qc::codegen::getGemmIsaInfo(compiled->isa);
   llvm::outs() << llvm::format(
       "qc: compiled %s for %s in %.2f s: %s/%s.o (%llu bytes), %s.h\n",
-      options.name.c_str(), std::string(info.targetName).c_str(),
+      options.name.c_str(), compiled->target.c_str(),
       compiled->seconds, outDir.c_str(), options.name.c_str(),
       static_cast<unsigned long long>(compiled->object.size()),
       options.name.c_str());
@@ -607,9 +607,8 @@ int benchCommand(int argc, char **argv) {
   double median = times[times.size() / 2];
   if (times.size() % 2 == 0)
     median = (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
-  const auto &isa = ::qc::codegen::getGemmIsaInfo(info.isa);
   llvm::outs() << "model: " << flags.model << "\n"
-               << "target: " << isa.targetName << "\n"
+               << "target: " << info.target << "\n"
                << "threads: " << loaded->threads() << "\n"
                << llvm::format("compile_s: %.2f\n", info.seconds)
                << "runs: " << times.size() << "\n"
