@@ -404,6 +404,7 @@ private:
   Result dequantize(DequantizeOp dq);
   Result observe(ObserveOp observe);
   Result integerOp(Operation *intOp);
+  Result integerDataMovement();
 
   Operation *op;
   ArrayRef<RtValue> operands;
@@ -651,7 +652,8 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
   return operands[0];
 }
 
-/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d: the reference integer kernels
+/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d / qc.qavg_pool2d: the
+/// reference integer kernels
 /// (KernelsInt.h), integer accumulation then the f32 requantize.
 OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   std::optional<DType> dtype = dtypeOf(
@@ -687,6 +689,21 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     attrs.dilations = toArray<2>(pool.getDilations());
     attrs.ceilMode = pool.getCeilMode();
     r = ref::qmaxPool2d(*in[0], attrs);
+  } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
+    if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+        failed(checkSize("strides", pool.getStrides(), 2)) ||
+        failed(checkSize("pads", pool.getPads(), 4)))
+      return failure();
+    ::qc::Pool2dAttrs attrs;
+    attrs.kernel = toArray<2>(pool.getKernel());
+    attrs.strides = toArray<2>(pool.getStrides());
+    attrs.pads = toArray<4>(pool.getPads());
+    attrs.ceilMode = pool.getCeilMode();
+    r = ref::qavgPool2d(*in[0], static_cast<int64_t>(pool.getInputZeroPoint()),
+                        pool.getInputScale().convertToFloat(), attrs,
+                        pool.getCountIncludePad(),
+                        pool.getOutputScale().convertToFloat(),
+                        epilogue(pool, {}));
   } else if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
     if (failed(checkSize("strides", conv.getStrides(), 2)) ||
         failed(checkSize("pads", conv.getPads(), 4)) ||
@@ -717,8 +734,51 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   return makeValue(std::move(*r), *dtype);
 }
 
+/// reshape / flatten / transpose / slice / concat of integer tensors (as
+/// qc-lower-to-integer leaves them): the float kernel moves the values,
+/// which is exact since every value up to 2^24 in magnitude (all of ui8, i8,
+/// i16) is an f32; the result has the operands' dtype.
+OpEvaluator::Result OpEvaluator::integerDataMovement() {
+  constexpr int32_t exact = 1 << 24;
+  std::optional<DType> dtype =
+      dtypeOf(cast<ShapedType>(op->getResult(0).getType()).getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "integer operands need an integer result type";
+  SmallVector<RtValue, 2> floats;
+  for (unsigned i = 0; i < operands.size(); ++i) {
+    FailureOr<const ref::QTensor *> q = integer(i);
+    if (failed(q))
+      return failure();
+    if (operands[i]->dtype() != *dtype)
+      return op->emitError()
+             << "operand #" << i << " is "
+             << ::qc::dtypeName(operands[i]->dtype()) << " but the result is "
+             << ::qc::dtypeName(*dtype);
+    ref::Tensor f = ref::Tensor::from_shape((*q)->shape());
+    for (size_t j = 0; j < (*q)->size(); ++j) {
+      int32_t v = (*q)->data()[j];
+      if (v > exact || v < -exact)
+        return op->emitError() << "value " << v << " is not exact in f32";
+      f.data()[j] = static_cast<float>(v);
+    }
+    floats.push_back(makeValue(std::move(f)));
+  }
+  std::optional<Result> r =
+      OpEvaluator(op, floats, constants, options).evaluate();
+  if (!r || failed(*r))
+    return failure();
+  const ref::Tensor &f = *(**r)->getF32();
+  ref::QTensor q = ref::QTensor::from_shape(f.shape());
+  for (size_t j = 0; j < f.size(); ++j)
+    q.data()[j] = static_cast<int32_t>(f.data()[j]);
+  return makeValue(std::move(q), *dtype);
+}
+
 std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
   using Maybe = std::optional<Result>;
+  if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op) &&
+      !operands.empty() && operands[0]->getInt())
+    return integerDataMovement();
   return llvm::TypeSwitch<Operation *, Maybe>(op)
       .Case([&](ConstantOp cst) -> Maybe { return constants.get(cst); })
       // Convolution and matrix products.
@@ -876,6 +936,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QLinearOp l) -> Maybe { return integerOp(l); })
       .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
       .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
+      .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

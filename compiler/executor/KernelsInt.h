@@ -53,6 +53,21 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
 /// which is exact for every 8- and 16-bit value.
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
 
+/// Average pooling of integer values (qc.qavg_pool2d): per window
+/// sum = sum (x - xZeroPoint) over the input elements in it (int32; padding
+/// adds nothing) and count = the float avgPool2d's divisor, then
+/// clamp(round_half_to_even(float(sum) * m) + zeroPoint, clampMin, clampMax)
+/// with m = avgPoolMultiplier(inputScale, outputScale, count).
+/// `epilogue.multipliers` is unused.
+absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
+                                   float inputScale, const Pool2dAttrs &attrs,
+                                   bool countIncludePad, float outputScale,
+                                   const Requantize &epilogue);
+
+/// m = inputScale / (outputScale * float(count)) in f32: the product, then
+/// the quotient (QCIntOps.td, qc.qavg_pool2d).
+float avgPoolMultiplier(float inputScale, float outputScale, int64_t count);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELSINT_H

@@ -5,8 +5,14 @@
 //       -> conv2d | linear [-> relu | clamp] -> quantize
 //   dequantize(a) , dequantize(b) -> add [-> relu | clamp] -> quantize
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
-// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d (QCIntOps.td), whose epilogue is
-// DESIGN.md's requantize rule. The fused activation becomes the clamp range:
+//   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
+// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d / qc.qavg_pool2d
+// (QCIntOps.td), whose epilogue is DESIGN.md's requantize rule, and
+//   dequantize(x...) -> reshape | flatten | transpose | slice | concat -> quantize
+// with equal per-tensor qparams on every input and the output (and no value
+// the quantize would clamp) into the same data-movement op on the integer
+// tensors: it only moves values, so it commutes with (de)quantization and
+// is exact. The fused activation becomes the clamp range:
 // relu -> [zp_out, qmax]; clamp(min, max) -> [quantize(min), quantize(max)]
 // (quantize is monotonic, so quantize(clamp(y)) = clamp(quantize(y))),
 // intersected with [qmin, qmax]. Anything that does not match exactly is
@@ -16,6 +22,7 @@
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <cmath>
@@ -69,6 +76,37 @@ double quantizeScalar(float x, float scale, int64_t zeroPoint) {
   float scaled = x * (1.0f / scale);
   return std::nearbyint(static_cast<double>(scaled)) +
          static_cast<double>(zeroPoint);
+}
+
+/// Whether every value the integer tensor `v` can hold lies in [lo, hi]:
+/// its storage range does, or the op producing it clamps into [lo, hi]
+/// (a qc.quantize or an integer op), or it only moves such values.
+bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
+  auto range = storageRange(cast<ShapedType>(v.getType()).getElementType());
+  if (succeeded(range) && range->first >= lo && range->second <= hi)
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8)
+    return false;
+  auto within = [&](uint64_t min, uint64_t max) {
+    return static_cast<int64_t>(min) >= lo && static_cast<int64_t>(max) <= hi;
+  };
+  if (auto q = dyn_cast<QuantizeOp>(def))
+    return within(q.getQuantMin(), q.getQuantMax());
+  if (auto o = dyn_cast<QConv2dOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QLinearOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QAddOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QAvgPool2dOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (isa<QMaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
+          ConcatOp>(def))
+    return llvm::all_of(def->getOperands(), [&](Value operand) {
+      return valuesWithin(operand, lo, hi, depth + 1);
+    });
+  return false;
 }
 
 struct Epilogue {
@@ -241,6 +279,59 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
           pool.getLoc(), q.getType(), x->value, pool.getKernelAttr(),
           pool.getStridesAttr(), pool.getPadsAttr(), pool.getDilationsAttr(),
           pool.getCeilModeAttr());
+    } else if (isa<AvgPool2dOp, GlobalAvgPool2dOp>(root)) {
+      auto x = matchActivation(root->getOperand(0));
+      if (!x)
+        return;
+      SmallVector<int64_t> kernel, strides{1, 1}, pads{0, 0, 0, 0};
+      bool ceilMode = false, countIncludePad = false;
+      if (auto pool = dyn_cast<AvgPool2dOp>(root)) {
+        kernel.assign(pool.getKernel().begin(), pool.getKernel().end());
+        strides.assign(pool.getStrides().begin(), pool.getStrides().end());
+        pads.assign(pool.getPads().begin(), pool.getPads().end());
+        ceilMode = pool.getCeilMode();
+        countIncludePad = pool.getCountIncludePad();
+      } else {
+        // A global average pool is the window of the whole (static) plane.
+        auto type = cast<RankedTensorType>(x->value.getType());
+        if (type.getRank() != 4 || type.isDynamicDim(2) ||
+            type.isDynamicDim(3))
+          return;
+        kernel = {type.getDimSize(2), type.getDimSize(3)};
+      }
+      if (kernel.size() != 2 || kernel[0] * kernel[1] > 65793)
+        return;
+      replacement = b.create<QAvgPool2dOp>(
+          root->getLoc(), q.getType(), x->value,
+          b.getDenseI64ArrayAttr(kernel), b.getDenseI64ArrayAttr(strides),
+          b.getDenseI64ArrayAttr(pads), b.getBoolAttr(ceilMode),
+          b.getBoolAttr(countIncludePad), f32(x->scale), i64(x->zeroPoint),
+          f32(e->scale), i64(e->zeroPoint), i64(e->clampMin),
+          i64(e->clampMax));
+    } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(
+                   root)) {
+      // Same op on the integer tensors when every input has the output's
+      // qparams and element type and no value needs clamping.
+      if (e->activation || root->getNumOperands() == 0)
+        return;
+      Type elementType = q.getType().getElementType();
+      IRMapping mapping;
+      for (Value operand : root->getOperands()) {
+        auto x = matchActivation(operand);
+        if (!x || x->scale != e->scale || x->zeroPoint != e->zeroPoint ||
+            cast<ShapedType>(x->value.getType()).getElementType() !=
+                elementType ||
+            !valuesWithin(x->value, e->clampMin, e->clampMax))
+          return;
+        mapping.map(operand, x->value);
+      }
+      if (root->getNumResults() != 1 ||
+          failed(verifyCompatibleShape(root->getResult(0).getType(),
+                                       q.getType())))
+        return;
+      Operation *clone = b.clone(*root, mapping);
+      clone->getResult(0).setType(q.getType());
+      replacement = clone->getResult(0);
     } else {
       return;
     }

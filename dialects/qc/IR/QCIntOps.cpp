@@ -236,5 +236,54 @@ LogicalResult QMaxPool2dOp::verify() {
   return success();
 }
 
+LogicalResult QAvgPool2dOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError() << "input and output must be 4-D (NCHW), got " << in
+                         << " and " << out;
+  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
+    return emitOpError() << "output " << out
+                         << " does not keep the batch and channels of " << in;
+  if (getKernel().size() != 2 || getStrides().size() != 2 ||
+      getPads().size() != 4)
+    return emitOpError("needs 2 kernel sizes, 2 strides and 4 pads");
+  for (int64_t k : getKernel())
+    if (k < 1)
+      return emitOpError("kernel sizes must be >= 1");
+  for (int64_t s : getStrides())
+    if (s < 1)
+      return emitOpError("strides must be >= 1");
+  for (unsigned i = 0; i < 4; ++i)
+    if (getPads()[i] < 0 || getPads()[i] >= getKernel()[i % 2])
+      return emitOpError("pads must be >= 0 and smaller than the kernel");
+  if (getKernel()[0] * getKernel()[1] > 65793)
+    return emitOpError() << "window of " << getKernel()[0] * getKernel()[1]
+                         << " elements exceeds 65793 (the sum must be exact "
+                            "in f32)";
+  if (failed(checkScale(*this, "input_scale",
+                        getInputScale().convertToFloat())) ||
+      failed(checkScale(*this, "output_scale",
+                        getOutputScale().convertToFloat())) ||
+      failed(checkZeroPoint(*this, "input_zero_point",
+                            static_cast<int64_t>(getInputZeroPoint()), in)) ||
+      failed(checkZeroPoint(*this, "output_zero_point",
+                            static_cast<int64_t>(getOutputZeroPoint()), out)))
+    return failure();
+  auto range = storageRange(out.getElementType());
+  int64_t lo = static_cast<int64_t>(getClampMin());
+  int64_t hi = static_cast<int64_t>(getClampMax());
+  if (lo > hi || lo < range->first || hi > range->second)
+    return emitOpError() << "clamp range [" << lo << ", " << hi
+                         << "] is empty or does not fit " << out;
+  return success();
+}
+
+float QAvgPool2dOp::requantMultiplier(float inputScale, float outputScale,
+                                      int64_t count) {
+  // Two separate f32 operations, in this order (the op's description).
+  float divisor = outputScale * static_cast<float>(count);
+  return inputScale / divisor;
+}
+
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCIntOps.cpp.inc"

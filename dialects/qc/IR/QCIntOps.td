@@ -140,4 +140,46 @@ def QC_QMaxPool2dOp : QC_IntOp<"qmax_pool2d"> {
   let results = (outs QC_Int8Tensor:$output);
 }
 
+def QC_QAvgPool2dOp : QC_IntOp<"qavg_pool2d"> {
+  let summary = "2-D average pooling of a quantized tensor with requantize";
+  let description = [{
+    `qc.avg_pool2d` (NCHW; same `kernel` / `strides` / `pads` / `ceil_mode` /
+    `count_include_pad` window rules, no dilation) on the integer values.
+    For each output position, with `count` the divisor of the float op (the
+    input elements under the window, plus the explicit padding when
+    `count_include_pad`; never the extra positions of `ceil_mode`):
+    ```
+    sum = sum over the input elements in the window of (x - input_zero_point)   (int32)
+    m   = input_scale / (output_scale * float(count))   (f32: the product, then the quotient)
+    y   = clamp(round_half_to_even(float(sum) * m) + output_zero_point, clamp_min, clamp_max)
+    ```
+    Padded positions add nothing to `sum` (they are real zero). A global
+    average pool is this op with `kernel` = the input's [H, W], unit strides
+    and no padding (so `count` = H * W). `float(sum)` is the int32 sum
+    converted to f32 (round to nearest even), exact since |sum| <= 255 * count
+    <= 2^24 for windows of up to 65793 elements.
+
+    ```mlir
+    %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64,
+           count_include_pad = false, input_scale = 0.05 : f32, input_zero_point = 0 : i64,
+           kernel = array<i64: 7, 7>, output_scale = 0.01 : f32, output_zero_point = 0 : i64,
+           pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+         : (tensor<1x512x7x7xui8>) -> tensor<1x512x1x1xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       BoolAttr:$ceil_mode, BoolAttr:$count_include_pad,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m = input_scale / (output_scale * float(count)), in f32 (two
+    /// operations in this order).
+    static float requantMultiplier(float inputScale, float outputScale,
+                                   int64_t count);
+  }];
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD

@@ -168,3 +168,136 @@ func.func @max_pool(%x: tensor<1x2x4x4xui8>) -> (tensor<1x2x2x2xui8>, tensor<1x2
   %q2 = qc.quantize %p2 {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 3>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xui8>
   return %q, %q2 : tensor<1x2x2x2xui8>, tensor<1x2x2x2xui8>
 }
+
+// -----
+
+// Global average pool -> qc.qavg_pool2d over the whole 7x7 plane (unit
+// strides, no padding), requantized to the output's qparams.
+// CHECK-LABEL: func.func @global_avg_pool
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x7x7xui8>)
+// CHECK: %[[Y:.*]] = qc.qavg_pool2d %[[X]] {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 5.000000e-02 : f32, input_zero_point = 3 : i64, kernel = array<i64: 7, 7>, output_scale = 2.000000e-02 : f32, output_zero_point = 5 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x7x7xui8>) -> tensor<1x8x1x1xui8>
+// CHECK-NOT: qc.global_avg_pool2d
+// CHECK: qc.dequantize %[[Y]]
+func.func @global_avg_pool(%x: tensor<1x8x7x7xui8>) -> tensor<1x8x1x1xf32> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8x7x7xui8>) -> tensor<1x8x7x7xf32>
+  %p = qc.global_avg_pool2d %xf : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  %q = qc.quantize %p {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.02>, zero_point = array<i64: 5>} : (tensor<1x8x1x1xf32>) -> tensor<1x8x1x1xui8>
+  %d = qc.dequantize %q {scale = array<f32: 0.02>, zero_point = array<i64: 5>} : (tensor<1x8x1x1xui8>) -> tensor<1x8x1x1xf32>
+  return %d : tensor<1x8x1x1xf32>
+}
+
+// -----
+
+// Average pool keeps its window attributes; a relu after it becomes the
+// clamp range.
+// CHECK-LABEL: func.func @avg_pool_relu
+// CHECK: qc.qavg_pool2d %{{.*}} {ceil_mode = true, clamp_max = 127 : i64, clamp_min = -4 : i64, count_include_pad = true, {{.*}}kernel = array<i64: 3, 3>, {{.*}}pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+// CHECK-NOT: qc.avg_pool2d
+// CHECK-NOT: qc.relu
+func.func @avg_pool_relu(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 0>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x5x5xf32>
+  %p = qc.avg_pool2d %xf {ceil_mode = true, count_include_pad = true, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  %r = qc.relu %p : tensor<1x2x3x3xf32>
+  %q = qc.quantize %r {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.04>, zero_point = array<i64: -4>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xi8>
+  return %q : tensor<1x2x3x3xi8>
+}
+
+// -----
+
+// A global average pool of a dynamic plane has no static window: stays float.
+// CHECK-LABEL: func.func @global_avg_pool_dynamic
+// CHECK: qc.global_avg_pool2d
+// CHECK-NOT: qc.qavg_pool2d
+func.func @global_avg_pool_dynamic(%x: tensor<1x8x?x?xui8>) -> tensor<1x8x1x1xui8> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8x?x?xui8>) -> tensor<1x8x?x?xf32>
+  %p = qc.global_avg_pool2d %xf : (tensor<1x8x?x?xf32>) -> tensor<1x8x1x1xf32>
+  %q = qc.quantize %p {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.02>, zero_point = array<i64: 5>} : (tensor<1x8x1x1xf32>) -> tensor<1x8x1x1xui8>
+  return %q : tensor<1x8x1x1xui8>
+}
+
+// -----
+
+// Flatten with shared qparams runs on the integer tensor, no requantize;
+// the chain flatten -> reshape -> transpose -> slice all lowers.
+// CHECK-LABEL: func.func @data_movement
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8x1x1xui8>)
+// CHECK: %[[F:.*]] = qc.flatten %[[X]] {axis = 1 : i64} : (tensor<1x8x1x1xui8>) -> tensor<1x8xui8>
+// CHECK: %[[R:.*]] = qc.reshape %[[F]] {shape = array<i64: 2, 4>} : (tensor<1x8xui8>) -> tensor<2x4xui8>
+// CHECK: %[[T:.*]] = qc.transpose %[[R]] {perm = array<i64: 1, 0>} : (tensor<2x4xui8>) -> tensor<4x2xui8>
+// CHECK: %[[S:.*]] = qc.slice %[[T]] {{.*}} : (tensor<4x2xui8>) -> tensor<2x2xui8>
+// CHECK: %[[D:.*]] = qc.dequantize %[[S]]
+// CHECK: return %[[D]]
+func.func @data_movement(%x: tensor<1x8x1x1xui8>) -> tensor<2x2xf32> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8x1x1xui8>) -> tensor<1x8x1x1xf32>
+  %f = qc.flatten %xf {axis = 1 : i64} : (tensor<1x8x1x1xf32>) -> tensor<1x8xf32>
+  %q1 = qc.quantize %f {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xf32>) -> tensor<1x8xui8>
+  %d1 = qc.dequantize %q1 {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xui8>) -> tensor<1x8xf32>
+  %r = qc.reshape %d1 {shape = array<i64: 2, 4>} : (tensor<1x8xf32>) -> tensor<2x4xf32>
+  %q2 = qc.quantize %r {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xf32>) -> tensor<2x4xui8>
+  %d2 = qc.dequantize %q2 {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xui8>) -> tensor<2x4xf32>
+  %t = qc.transpose %d2 {perm = array<i64: 1, 0>} : (tensor<2x4xf32>) -> tensor<4x2xf32>
+  %q3 = qc.quantize %t {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<4x2xf32>) -> tensor<4x2xui8>
+  %d3 = qc.dequantize %q3 {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<4x2xui8>) -> tensor<4x2xf32>
+  %s = qc.slice %d3 {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>, steps = array<i64: 1>} : (tensor<4x2xf32>) -> tensor<2x2xf32>
+  %q4 = qc.quantize %s {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x2xf32>) -> tensor<2x2xui8>
+  %d4 = qc.dequantize %q4 {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x2xui8>) -> tensor<2x2xf32>
+  return %d4 : tensor<2x2xf32>
+}
+
+// -----
+
+// Concat of inputs sharing the output's qparams is an integer concat.
+// CHECK-LABEL: func.func @concat_shared
+// CHECK-SAME: (%[[A:.*]]: tensor<1x2xi8>, %[[B:.*]]: tensor<1x3xi8>)
+// CHECK: %[[C:.*]] = qc.concat %[[A]], %[[B]] {axis = 1 : i64} : (tensor<1x2xi8>, tensor<1x3xi8>) -> tensor<1x5xi8>
+// CHECK: return %[[C]]
+func.func @concat_shared(%a: tensor<1x2xi8>, %b: tensor<1x3xi8>) -> tensor<1x5xi8> {
+  %af = qc.dequantize %a {scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x2xi8>) -> tensor<1x2xf32>
+  %bf = qc.dequantize %b {scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x3xi8>) -> tensor<1x3xf32>
+  %c = qc.concat %af, %bf {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  %q = qc.quantize %c {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x5xf32>) -> tensor<1x5xi8>
+  return %q : tensor<1x5xi8>
+}
+
+// -----
+
+// Different qparams on one concat input (a requantize would be needed):
+// stays float.
+// CHECK-LABEL: func.func @concat_different_qparams
+// CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+// CHECK: qc.quantize
+func.func @concat_different_qparams(%a: tensor<1x2xi8>, %b: tensor<1x3xi8>) -> tensor<1x5xi8> {
+  %af = qc.dequantize %a {scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x2xi8>) -> tensor<1x2xf32>
+  %bf = qc.dequantize %b {scale = array<f32: 0.2>, zero_point = array<i64: 1>} : (tensor<1x3xi8>) -> tensor<1x3xf32>
+  %c = qc.concat %af, %bf {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  %q = qc.quantize %c {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x5xf32>) -> tensor<1x5xi8>
+  return %q : tensor<1x5xi8>
+}
+
+// -----
+
+// A reduced output range could clamp input values ([0, 255] into [0, 127]):
+// the reshape stays float.
+// CHECK-LABEL: func.func @reshape_reduced_range
+// CHECK: qc.reshape %{{.*}} : (tensor<1x8xf32>) -> tensor<2x4xf32>
+// CHECK: qc.quantize
+func.func @reshape_reduced_range(%x: tensor<1x8xui8>) -> tensor<2x4xui8> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xui8>) -> tensor<1x8xf32>
+  %r = qc.reshape %xf {shape = array<i64: 2, 4>} : (tensor<1x8xf32>) -> tensor<2x4xf32>
+  %q = qc.quantize %r {quant_max = 127 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xf32>) -> tensor<2x4xui8>
+  return %q : tensor<2x4xui8>
+}
+
+// -----
+
+// ... unless the input was itself quantized into that range.
+// CHECK-LABEL: func.func @reshape_reduced_range_known
+// CHECK: %[[Q:.*]] = qc.quantize
+// CHECK: qc.reshape %[[Q]] {shape = array<i64: 2, 4>} : (tensor<1x8xui8>) -> tensor<2x4xui8>
+func.func @reshape_reduced_range_known(%x: tensor<1x8xf32>) -> tensor<2x4xui8> {
+  %q0 = qc.quantize %x {quant_max = 127 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xf32>) -> tensor<1x8xui8>
+  %xf = qc.dequantize %q0 {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xui8>) -> tensor<1x8xf32>
+  %r = qc.reshape %xf {shape = array<i64: 2, 4>} : (tensor<1x8xf32>) -> tensor<2x4xf32>
+  %q = qc.quantize %r {quant_max = 127 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xf32>) -> tensor<2x4xui8>
+  return %q : tensor<2x4xui8>
+}

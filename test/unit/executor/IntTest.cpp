@@ -127,6 +127,72 @@ TEST(QMaxPool2d, PaddingNeverWins) {
   EXPECT_EQ(values(*y), (std::vector<int32_t>{-128, -5, -7, -5}));
 }
 
+TEST(QAvgPool2d, GlobalRoundsTiesToEven) {
+  // 2x2 planes, zp_in 10, m = 0.5 / (0.5 * 4) = 0.25: sums 2, 6, -2, 10
+  // give 0.5, 1.5, -0.5, 2.5 -> 0, 2, 0, 2, plus zp_out 100.
+  QTensor x = q({1, 4, 2, 2}, {11, 11, 10, 10, 12, 12, 11, 11, 9, 9, 10, 10,
+                               13, 12, 12, 13});
+  Pool2dAttrs attrs;
+  attrs.kernel = {2, 2};
+  absl::StatusOr<QTensor> y = ref::qavgPool2d(
+      x, 10, 0.5f, attrs, false, 0.5f, epilogue({}, 100, 0, 255));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{100, 102, 100, 102}));
+  EXPECT_EQ(ref::avgPoolMultiplier(0.5f, 0.5f, 4), 0.25f);
+}
+
+TEST(QAvgPool2d, CountIncludePad) {
+  // x - zp = [4, 8; 12, 16], kernel 2x2, stride 1, top / left padding 1;
+  // m = 1 / count.
+  QTensor x = q({1, 1, 2, 2}, {1, 5, 9, 13});
+  Pool2dAttrs attrs;
+  attrs.kernel = {2, 2};
+  attrs.pads = {1, 1, 0, 0};
+  absl::StatusOr<QTensor> excl = ref::qavgPool2d(
+      x, -3, 1.0f, attrs, false, 1.0f, epilogue({}, 0, -128, 127));
+  ASSERT_TRUE(excl.ok()) << excl.status();
+  EXPECT_EQ(values(*excl), (std::vector<int32_t>{4, 6, 8, 10}));
+  absl::StatusOr<QTensor> incl = ref::qavgPool2d(
+      x, -3, 1.0f, attrs, true, 1.0f, epilogue({}, 0, -128, 127));
+  ASSERT_TRUE(incl.ok()) << incl.status();
+  EXPECT_EQ(values(*incl), (std::vector<int32_t>{1, 3, 4, 10}));
+}
+
+TEST(QAvgPool2d, CeilModePositionsAreNotCounted) {
+  // 3x3 input 1..9, kernel 2, stride 2, ceil_mode: the last windows hang
+  // over the edge; their divisor counts only the input (even with
+  // count_include_pad, as the float kernel).
+  QTensor x = q({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
+  Pool2dAttrs attrs;
+  attrs.kernel = {2, 2};
+  attrs.strides = {2, 2};
+  attrs.ceilMode = true;
+  absl::StatusOr<QTensor> y = ref::qavgPool2d(
+      x, 0, 1.0f, attrs, true, 1.0f, epilogue({}, 0, 0, 255));
+  ASSERT_TRUE(y.ok()) << y.status();
+  // 12 / 4 = 3, 9 / 2 = 4.5 -> 4, 15 / 2 = 7.5 -> 8, 9 / 1.
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{3, 4, 8, 9}));
+}
+
+TEST(QAvgPool2d, ClampsAndRejects) {
+  QTensor x = q({1, 1, 1, 2}, {0, 255});
+  Pool2dAttrs attrs;
+  attrs.kernel = {1, 1};
+  // m = 1 / (0.5 * 1) = 2: 0 - 128 -> -256 -> clamp_min; 127 -> 254 + 2 -> clamp_max.
+  absl::StatusOr<QTensor> y = ref::qavgPool2d(
+      x, 128, 1.0f, attrs, false, 0.5f, epilogue({}, 2, 0, 200));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{0, 200}));
+  y = ref::qavgPool2d(x, 0, 1.0f, attrs, false, 0.0f,
+                      epilogue({}, 0, 0, 255));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("must be finite"));
+  y = ref::qavgPool2d(x, 0, 1.0f, attrs, false, 1.0f,
+                      epilogue({}, 0, 10, 5));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("is empty"));
+}
+
 TEST(IntKernels, RejectBadEpilogues) {
   QTensor x = q({1, 2}, {1, 2});
   QTensor w = q({3, 2}, {1, 1, 1, 1, 1, 1});

@@ -85,3 +85,43 @@ func.func @max_pool_kernel(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
   %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
   return %y : tensor<1x2x2x2xui8>
 }
+
+// -----
+
+func.func @avg_pool_pads(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
+  // expected-error@+1 {{pads must be >= 0 and smaller than the kernel}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 2, 2>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 2, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
+  return %y : tensor<1x2x2x2xui8>
+}
+
+// -----
+
+func.func @avg_pool_channels(%x: tensor<1x2x4x4xui8>) -> tensor<1x3x2x2xui8> {
+  // expected-error@+1 {{does not keep the batch and channels}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 2, 2>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x3x2x2xui8>
+  return %y : tensor<1x3x2x2xui8>
+}
+
+// -----
+
+func.func @avg_pool_zero_point(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
+  // expected-error@+1 {{'input_zero_point' 200 is outside [-128, 127]}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 127 : i64, clamp_min = -128 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 200 : i64, kernel = array<i64: 2, 2>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
+}
+
+// -----
+
+func.func @avg_pool_clamp(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
+  // expected-error@+1 {{clamp range [0, 300] is empty or does not fit}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 300 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 2, 2>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
+  return %y : tensor<1x2x2x2xui8>
+}
+
+// -----
+
+func.func @avg_pool_window(%x: tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8> {
+  // expected-error@+1 {{window of 160000 elements exceeds 65793}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 400, 400>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8>
+  return %y : tensor<1x2x1x1xui8>
+}

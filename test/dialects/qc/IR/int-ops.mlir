@@ -22,3 +22,32 @@ func.func @qmax_pool(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
   %y = qc.qmax_pool2d %x {ceil_mode = true, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
   return %y : tensor<1x2x3x3xi8>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @qavg_pool
+// CHECK: qc.qavg_pool2d %{{.*}} {ceil_mode = true, clamp_max = 127 : i64, clamp_min = -128 : i64, count_include_pad = true, input_scale = 5.000000e-02 : f32, input_zero_point = -3 : i64, kernel = array<i64: 3, 3>, output_scale = 2.500000e-02 : f32, output_zero_point = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+// CHECK: qc.qavg_pool2d %{{.*}} {ceil_mode = false, {{.*}}kernel = array<i64: 7, 7>, {{.*}}} : (tensor<?x512x7x7xui8>) -> tensor<?x512x1x1xui8>
+func.func @qavg_pool(%x: tensor<1x2x5x5xi8>, %g: tensor<?x512x7x7xui8>) -> (tensor<1x2x3x3xi8>, tensor<?x512x1x1xui8>) {
+  %y = qc.qavg_pool2d %x {ceil_mode = true, clamp_max = 127 : i64, clamp_min = -128 : i64, count_include_pad = true, input_scale = 0.05 : f32, input_zero_point = -3 : i64, kernel = array<i64: 3, 3>, output_scale = 0.025 : f32, output_zero_point = 4 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+  %z = qc.qavg_pool2d %g {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.05 : f32, input_zero_point = 0 : i64, kernel = array<i64: 7, 7>, output_scale = 0.01 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x512x7x7xui8>) -> tensor<?x512x1x1xui8>
+  return %y, %z : tensor<1x2x3x3xi8>, tensor<?x512x1x1xui8>
+}
+
+// -----
+
+// The data-movement ops run on integer tensors as they are (qc-lower-to-integer).
+// CHECK-LABEL: func.func @int_data_movement
+// CHECK: qc.flatten %{{.*}} {axis = 1 : i64} : (tensor<1x8x1x1xui8>) -> tensor<1x8xui8>
+// CHECK: qc.reshape %{{.*}} {shape = array<i64: 2, 4>} : (tensor<1x8xui8>) -> tensor<2x4xui8>
+// CHECK: qc.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<2x4xui8>) -> tensor<4x2xui8>
+// CHECK: qc.slice %{{.*}} : (tensor<4x2xui8>) -> tensor<2x2xui8>
+// CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<4x2xui8>, tensor<2x2xui8>) -> tensor<6x2xui8>
+func.func @int_data_movement(%x: tensor<1x8x1x1xui8>) -> tensor<6x2xui8> {
+  %f = qc.flatten %x {axis = 1 : i64} : (tensor<1x8x1x1xui8>) -> tensor<1x8xui8>
+  %r = qc.reshape %f {shape = array<i64: 2, 4>} : (tensor<1x8xui8>) -> tensor<2x4xui8>
+  %t = qc.transpose %r {perm = array<i64: 1, 0>} : (tensor<2x4xui8>) -> tensor<4x2xui8>
+  %s = qc.slice %t {axes = array<i64: 0>, ends = array<i64: 4>, starts = array<i64: 2>, steps = array<i64: 1>} : (tensor<4x2xui8>) -> tensor<2x2xui8>
+  %c = qc.concat %t, %s {axis = 0 : i64} : (tensor<4x2xui8>, tensor<2x2xui8>) -> tensor<6x2xui8>
+  return %c : tensor<6x2xui8>
+}
