@@ -169,7 +169,8 @@ const char *dtypeName(int32_t dtype) {
 
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.reshape, qc.flatten, and in "
+    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, "
+    "qc.flatten, and in "
     "float qc.global_avg_pool2d";
 
 class ModelBuilder {
@@ -370,6 +371,7 @@ private:
   LogicalResult emitAdd(QAddOp op);
   LogicalResult emitMaxPool(QMaxPool2dOp op);
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
+  LogicalResult emitAvgPool(QAvgPool2dOp op);
 
   func::FuncOp src;
   const ModelCodegenOptions &options;
@@ -524,6 +526,10 @@ LogicalResult ModelBuilder::plan() {
       if (failed(need(pool.getInput(), "the input")))
         return failure();
       refs[pool.getResult()] = newArenaTensor(pool.getResult(), stepName);
+    } else if (auto avg = dyn_cast<QAvgPool2dOp>(op)) {
+      if (failed(need(avg.getInput(), "the input")))
+        return failure();
+      refs[avg.getResult()] = newArenaTensor(avg.getResult(), stepName);
     } else if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op)) {
       if (failed(need(gap.getInput(), "the input")))
         return failure();
@@ -1278,7 +1284,90 @@ LogicalResult ModelBuilder::emitGlobalAvgPool(GlobalAvgPool2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
+  // Per output pixel an int32 sum of (x - zp) over the window's input
+  // elements (channels innermost), times that pixel's multiplier, which the
+  // op's divisor rule fixes at compile time (a table over output positions,
+  // made with QAvgPool2dOp::requantMultiplier).
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  int64_t n = in.shape[0], c = in.shape[1], h = in.shape[2], w = in.shape[3];
+  int64_t oh = out.shape[2], ow = out.shape[3];
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                    pads = op.getPads();
+  float si = op.getInputScale().convertToFloat(),
+        so = op.getOutputScale().convertToFloat();
+  std::vector<float> mult(oh * ow);
+  for (int64_t oy = 0; oy < oh; ++oy) {
+    int64_t y0 = oy * strides[0] - pads[0];
+    int64_t y1Pad = std::min(y0 + kernel[0], h + pads[2]);
+    int64_t ys = std::max<int64_t>(y0, 0), ye = std::min(y0 + kernel[0], h);
+    for (int64_t ox = 0; ox < ow; ++ox) {
+      int64_t x0 = ox * strides[1] - pads[1];
+      int64_t x1Pad = std::min(x0 + kernel[1], w + pads[3]);
+      int64_t xs = std::max<int64_t>(x0, 0), xe = std::min(x0 + kernel[1], w);
+      int64_t count = op.getCountIncludePad() ? (y1Pad - y0) * (x1Pad - x0)
+                                              : (ye - ys) * (xe - xs);
+      if (count < 1 || ye <= ys || xe <= xs)
+        return op.emitError()
+               << "qc compile: the window at output (" << oy << ", " << ox
+               << ") covers no input element";
+      mult[oy * ow + ox] = QAvgPool2dOp::requantMultiplier(si, so, count);
+    }
+  }
+  Value mPtr = constantArray<float>("avg_mult", mult);
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Type inElement = in.element;
+  int64_t zp = op.getInputZeroPoint();
+  parallel(n * oh * ow, {inBase, outBase, mPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             Value acc = b.create<LLVM::AllocaOp>(
+                 loc, ptr, LLVM::LLVMArrayType::get(i32, c), cI32(1), 64);
+             Value zpV = cI32(zp);
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, oh * ow);
+               Value pix = remC(row, oh * ow);
+               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               for (int64_t y = 0; y < kernel[0]; ++y) {
+                 Value iy = add(mulC(oy, strides[0]), cI64(y - pads[0]));
+                 Value okY = inBounds(iy, h);
+                 for (int64_t x = 0; x < kernel[1]; ++x) {
+                   Value ix = add(mulC(ox, strides[1]), cI64(x - pads[1]));
+                   Value ok =
+                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                   ifThen(ok, [&] {
+                     Value src = gep(srcImg,
+                                     add(mulC(iy, in.strides[2]),
+                                         mulC(ix, in.strides[3])),
+                                     i8);
+                     forN(c, [&](Value ci) {
+                       Value v = extend(
+                           load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+                           inElement);
+                       Value slot = gep(acc, ci, i32);
+                       store(add(load(i32, slot), sub(v, zpV)), slot);
+                     });
+                   });
+                 }
+               }
+               Value m = load(f32, gep(p[2], pix, f32));
+               Value dst = gep(p[1], mulC(row, c), i8);
+               forN(c, [&](Value ci) {
+                 store(requantize(load(i32, gep(acc, ci, i32)), m,
+                                  op.getOutputZeroPoint(), op.getClampMin(),
+                                  op.getClampMax()),
+                       gep(dst, ci, i8));
+               });
+             });
+           });
+  return success();
+}
+
 LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (auto avg = dyn_cast<QAvgPool2dOp>(op))
+    return emitAvgPool(avg);
   if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op))
     return emitGlobalAvgPool(gap);
   if (auto q = dyn_cast<QuantizeOp>(op))
