@@ -13,11 +13,12 @@
 // into the same data-movement op on the integer tensors: it only moves
 // values, so it commutes with (de)quantization and is exact for inputs with
 // the output's per-tensor qparams (and no value the quantize would clamp);
-// other inputs get a qc.qrequantize to the output's qparams first. The fused activation becomes the clamp range:
-// relu -> [zp_out, qmax]; clamp(min, max) -> [quantize(min), quantize(max)]
-// (quantize is monotonic, so quantize(clamp(y)) = clamp(quantize(y))),
-// intersected with [qmin, qmax]. Anything that does not match exactly is
-// left as it is, so the program still runs.
+// other inputs get a qc.qrequantize to the output's qparams first. The
+// fused activation becomes the clamp range: relu -> [zp_out, qmax];
+// clamp(min, max) -> [quantize(min), quantize(max)] (quantize is monotonic,
+// so quantize(clamp(y)) = clamp(quantize(y))), intersected with [qmin, qmax].
+// Anything that does not match exactly is left as it is, so the program
+// still runs.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
