@@ -652,8 +652,8 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
   return operands[0];
 }
 
-/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d / qc.qavg_pool2d: the
-/// reference integer kernels
+/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qrequantize /
+/// qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
 /// (KernelsInt.h), integer accumulation then the f32 requantize.
 OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   std::optional<DType> dtype = dtypeOf(
@@ -704,6 +704,13 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
                         pool.getCountIncludePad(),
                         pool.getOutputScale().convertToFloat(),
                         epilogue(pool, {}));
+  } else if (auto mul = dyn_cast<QMulOp>(intOp)) {
+    r = ref::qmul(*in[0], static_cast<int64_t>(mul.getLhsZeroPoint()), *in[1],
+                  static_cast<int64_t>(mul.getRhsZeroPoint()),
+                  mul.getRequantMultiplier(), epilogue(mul, {}));
+  } else if (auto rq = dyn_cast<QRequantizeOp>(intOp)) {
+    r = ref::qrequantize(*in[0], static_cast<int64_t>(rq.getInputZeroPoint()),
+                         rq.getRequantMultiplier(), epilogue(rq, {}));
   } else if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
     if (failed(checkSize("strides", conv.getStrides(), 2)) ||
         failed(checkSize("pads", conv.getPads(), 4)) ||
@@ -937,6 +944,8 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
       .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
       .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })
+      .Case([&](QMulOp m) -> Maybe { return integerOp(m); })
+      .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

@@ -176,6 +176,47 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
   return y;
 }
 
+absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
+                             const QTensor &b, int64_t bZeroPoint, float m,
+                             const Requantize &e) {
+  constexpr std::string_view op = "qmul";
+  if (shapeOf(a) != shapeOf(b))
+    return invalid(op, strCat("operands must have the same shape, got ",
+                              shapeToString(shapeOf(a)), " and ",
+                              shapeToString(shapeOf(b))));
+  Requantize check = e;
+  check.multipliers = {m};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(a.shape());
+  const int32_t *ap = a.data(), *bp = b.data();
+  int32_t *yp = y.data();
+  for (size_t i = 0; i < a.size(); ++i) {
+    int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
+                (static_cast<int64_t>(bp[i]) - bZeroPoint);
+    absl::StatusOr<int32_t> p32 = toAcc(p, op);
+    if (!p32.ok())
+      return p32.status();
+    yp[i] = roundAndClamp(static_cast<float>(*p32) * m, e);
+  }
+  return y;
+}
+
+absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
+                                    float m, const Requantize &e) {
+  Requantize check = e;
+  check.multipliers = {m};
+  if (absl::Status s = checkEpilogue(check, 1, "qrequantize"); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i)
+    y.data()[i] = roundAndClamp(
+        static_cast<float>(static_cast<int64_t>(x.data()[i]) - xZeroPoint) *
+            m,
+        e);
+  return y;
+}
+
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
                                    const Pool2dAttrs &attrs) {
   constexpr int32_t exact = 1 << 24;

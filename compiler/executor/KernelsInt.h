@@ -53,6 +53,18 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
 /// which is exact for every 8- and 16-bit value.
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
 
+/// a, b of the same shape: p = (a - aZp) * (b - bZp) (int32), then
+/// round_half_to_even(float(p) * m) + zeroPoint, clamp (qc.qmul).
+/// `epilogue.multipliers` is unused.
+absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
+                             const QTensor &b, int64_t bZeroPoint, float m,
+                             const Requantize &epilogue);
+
+/// round_half_to_even(float(x - xZeroPoint) * m) + zeroPoint, clamp
+/// (qc.qrequantize). `epilogue.multipliers` is unused.
+absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
+                                    float m, const Requantize &epilogue);
+
 /// Average pooling of integer values (qc.qavg_pool2d): per window
 /// sum = sum (x - xZeroPoint) over the input elements in it (int32; padding
 /// adds nothing) and count = the float avgPool2d's divisor, then

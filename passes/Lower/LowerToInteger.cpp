@@ -3,20 +3,22 @@
 // Rewrites, in the converted Q/DQ program,
 //   dequantize(x) , dequantize(w const) [, dequantize(b const)]
 //       -> conv2d | linear [-> relu | clamp] -> quantize
-//   dequantize(a) , dequantize(b) -> add [-> relu | clamp] -> quantize
+//   dequantize(a) , dequantize(b) -> add | mul [-> relu | clamp] -> quantize
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
 //   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
-// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmax_pool2d / qc.qavg_pool2d
-// (QCIntOps.td), whose epilogue is DESIGN.md's requantize rule, and
+// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmax_pool2d /
+// qc.qavg_pool2d (QCIntOps.td), whose epilogue is DESIGN.md's requantize
+// rule, and
 //   dequantize(x...) -> reshape | flatten | transpose | slice | concat -> quantize
-// with equal per-tensor qparams on every input and the output (and no value
-// the quantize would clamp) into the same data-movement op on the integer
-// tensors: it only moves values, so it commutes with (de)quantization and
-// is exact. The fused activation becomes the clamp range:
-// relu -> [zp_out, qmax]; clamp(min, max) -> [quantize(min), quantize(max)]
-// (quantize is monotonic, so quantize(clamp(y)) = clamp(quantize(y))),
-// intersected with [qmin, qmax]. Anything that does not match exactly is
-// left as it is, so the program still runs.
+// into the same data-movement op on the integer tensors: it only moves
+// values, so it commutes with (de)quantization and is exact for inputs with
+// the output's per-tensor qparams (and no value the quantize would clamp);
+// other inputs get a qc.qrequantize to the output's qparams first. The
+// fused activation becomes the clamp range: relu -> [zp_out, qmax];
+// clamp(min, max) -> [quantize(min), quantize(max)] (quantize is monotonic,
+// so quantize(clamp(y)) = clamp(quantize(y))), intersected with [qmin, qmax].
+// Anything that does not match exactly is left as it is, so the program
+// still runs.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
@@ -100,6 +102,10 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
   if (auto o = dyn_cast<QAddOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QAvgPool2dOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QMulOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QRequantizeOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (isa<QMaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
           ConcatOp>(def))
@@ -262,6 +268,19 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
           add.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
           i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
           i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+    } else if (auto mul = dyn_cast<MulOp>(root)) {
+      auto l = matchActivation(mul.getLhs());
+      auto r = matchActivation(mul.getRhs());
+      // No broadcasting: both operands have the result's shape.
+      if (!l || !r ||
+          failed(verifyCompatibleShape(mul.getLhs().getType(),
+                                       mul.getRhs().getType())) ||
+          failed(verifyCompatibleShape(mul.getLhs().getType(), q.getType())))
+        return;
+      replacement = b.create<QMulOp>(
+          mul.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
+          i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
+          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
     } else if (auto pool = dyn_cast<MaxPool2dOp>(root)) {
       // Exact without requantize when the qparams are shared and the output
       // range is the whole storage type (so no value needs clamping).
@@ -310,25 +329,37 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
           i64(e->clampMax));
     } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(
                    root)) {
-      // Same op on the integer tensors when every input has the output's
-      // qparams and element type and no value needs clamping.
-      if (e->activation || root->getNumOperands() == 0)
-        return;
-      Type elementType = q.getType().getElementType();
-      IRMapping mapping;
-      for (Value operand : root->getOperands()) {
-        auto x = matchActivation(operand);
-        if (!x || x->scale != e->scale || x->zeroPoint != e->zeroPoint ||
-            cast<ShapedType>(x->value.getType()).getElementType() !=
-                elementType ||
-            !valuesWithin(x->value, e->clampMin, e->clampMax))
-          return;
-        mapping.map(operand, x->value);
-      }
-      if (root->getNumResults() != 1 ||
+      // The same op on the integer tensors. An input with the output's
+      // qparams and element type, none of whose values the quantize would
+      // clamp, is used as it is (exact); any other 8-bit per-tensor input is
+      // first requantized to the output's qparams (qc.qrequantize).
+      if (e->activation || root->getNumOperands() == 0 ||
+          root->getNumResults() != 1 ||
           failed(verifyCompatibleShape(root->getResult(0).getType(),
                                        q.getType())))
         return;
+      Type elementType = q.getType().getElementType();
+      SmallVector<std::optional<ActQParams>> inputs;
+      for (Value operand : root->getOperands()) {
+        inputs.push_back(matchActivation(operand));
+        if (!inputs.back())
+          return;
+      }
+      IRMapping mapping;
+      for (auto [operand, x] : llvm::zip_equal(root->getOperands(), inputs)) {
+        auto type = cast<RankedTensorType>(x->value.getType());
+        if (x->scale == e->scale && x->zeroPoint == e->zeroPoint &&
+            type.getElementType() == elementType &&
+            valuesWithin(x->value, e->clampMin, e->clampMax)) {
+          mapping.map(operand, x->value);
+          continue;
+        }
+        Value requantized = b.create<QRequantizeOp>(
+            root->getLoc(), RankedTensorType::get(type.getShape(), elementType),
+            x->value, f32(x->scale), i64(x->zeroPoint), f32(e->scale),
+            i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
+        mapping.map(operand, requantized);
+      }
       Operation *clone = b.clone(*root, mapping);
       clone->getResult(0).setType(q.getType());
       replacement = clone->getResult(0);

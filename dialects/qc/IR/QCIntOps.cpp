@@ -4,6 +4,7 @@
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -88,7 +89,71 @@ int64_t dim(Type type, unsigned i) {
 bool mismatch(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
 }
+
+/// Per-tensor qparams and the clamp range of an elementwise integer op.
+LogicalResult verifyElementwise(Operation *op,
+                                ArrayRef<std::tuple<StringRef, float, StringRef,
+                                                    int64_t, Type>> inputs,
+                                float outputScale, int64_t outputZp,
+                                Type out, int64_t lo, int64_t hi) {
+  for (auto [scaleName, scale, zpName, zp, type] : inputs)
+    if (failed(checkScale(op, scaleName, scale)) ||
+        failed(checkZeroPoint(op, zpName, zp, type)))
+      return failure();
+  if (failed(checkScale(op, "output_scale", outputScale)) ||
+      failed(checkZeroPoint(op, "output_zero_point", outputZp, out)))
+    return failure();
+  auto range = storageRange(cast<ShapedType>(out).getElementType());
+  if (lo > hi || lo < range->first || hi > range->second)
+    return op->emitOpError() << "clamp range [" << lo << ", " << hi
+                             << "] is empty or does not fit " << out;
+  return success();
+}
 } // namespace
+
+LogicalResult QMulOp::verify() {
+  Type lhs = getLhs().getType(), rhs = getRhs().getType(),
+       out = getOutput().getType();
+  if (failed(verifyCompatibleShape(lhs, rhs)) ||
+      failed(verifyCompatibleShape(lhs, out)))
+    return emitOpError() << "operands and result must have the same shape "
+                            "(no broadcasting), got "
+                         << lhs << ", " << rhs << " -> " << out;
+  return verifyElementwise(
+      *this,
+      {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
+        static_cast<int64_t>(getLhsZeroPoint()), lhs},
+       {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
+        static_cast<int64_t>(getRhsZeroPoint()), rhs}},
+      getOutputScale().convertToFloat(),
+      static_cast<int64_t>(getOutputZeroPoint()), out,
+      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+}
+
+float QMulOp::getRequantMultiplier() {
+  // Two separate f32 operations, in this order (the op's description).
+  float product =
+      getLhsScale().convertToFloat() * getRhsScale().convertToFloat();
+  return product / getOutputScale().convertToFloat();
+}
+
+LogicalResult QRequantizeOp::verify() {
+  Type in = getInput().getType(), out = getOutput().getType();
+  if (failed(verifyCompatibleShape(in, out)))
+    return emitOpError() << "input and result must have the same shape, got "
+                         << in << " -> " << out;
+  return verifyElementwise(
+      *this,
+      {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
+        static_cast<int64_t>(getInputZeroPoint()), in}},
+      getOutputScale().convertToFloat(),
+      static_cast<int64_t>(getOutputZeroPoint()), out,
+      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+}
+
+float QRequantizeOp::getRequantMultiplier() {
+  return getInputScale().convertToFloat() / getOutputScale().convertToFloat();
+}
 
 LogicalResult QConv2dOp::verify() {
   auto inputType = getInput().getType();

@@ -182,4 +182,67 @@ def QC_QAvgPool2dOp : QC_IntOp<"qavg_pool2d"> {
   }];
 }
 
+def QC_QMulOp : QC_IntOp<"qmul"> {
+  let summary = "integer elementwise multiplication with requantize and activation clamp";
+  let description = [{
+    Multiplies two quantized tensors of the same shape (no broadcasting),
+    each with its own per-tensor qparams:
+    ```
+    p = (lhs - lhs_zero_point) * (rhs - rhs_zero_point)        (int32, exact)
+    m = float(lhs_scale * rhs_scale) / output_scale            (f32: the product, then the quotient)
+    y = clamp(round_half_to_even(float(p) * m) + output_zero_point, clamp_min, clamp_max)
+    ```
+    `float(p)` is exact (|p| <= 255 * 255). The fused activation (relu /
+    clamp after the float mul) is in the clamp range, as for `qc.qadd`.
+
+    ```mlir
+    %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64,
+           lhs_scale = 0.02 : f32, lhs_zero_point = 3 : i64,
+           output_scale = 0.01 : f32, output_zero_point = 0 : i64,
+           rhs_scale = 0.05 : f32, rhs_zero_point = -2 : i64}
+         : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$lhs, QC_Int8Tensor:$rhs,
+                       F32Attr:$lhs_scale, I64Attr:$lhs_zero_point,
+                       F32Attr:$rhs_scale, I64Attr:$rhs_zero_point,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m = float(lhs_scale * rhs_scale) / output_scale, in f32.
+    float getRequantMultiplier();
+  }];
+}
+
+def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
+  let summary = "change the qparams of a quantized tensor";
+  let description = [{
+    Maps each value to the output qparams (elementwise, same shape):
+    ```
+    m = input_scale / output_scale                              (f32)
+    y = clamp(round_half_to_even(float(x - input_zero_point) * m) + output_zero_point, clamp_min, clamp_max)
+    ```
+    `qc-lower-to-integer` uses it on the inputs of a concat whose qparams
+    differ from the output's, so that the concat itself runs on integers.
+    Input and output element types may differ (ui8 <-> i8).
+
+    ```mlir
+    %y = qc.qrequantize %x {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           input_scale = 0.02 : f32, input_zero_point = 0 : i64,
+           output_scale = 0.03 : f32, output_zero_point = 5 : i64}
+         : (tensor<1x8x4x4xui8>) -> tensor<1x8x4x4xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m = input_scale / output_scale, in f32.
+    float getRequantMultiplier();
+  }];
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD

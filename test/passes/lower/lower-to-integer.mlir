@@ -261,14 +261,16 @@ func.func @concat_shared(%a: tensor<1x2xi8>, %b: tensor<1x3xi8>) -> tensor<1x5xi
 
 // -----
 
-// Different qparams on one concat input (a requantize would be needed):
-// stays float.
+// Different qparams on one concat input: that input is requantized to the
+// output's qparams (qc.qrequantize), then the concat runs on integers.
 // CHECK-LABEL: func.func @concat_different_qparams
-// CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
-// CHECK: qc.quantize
-func.func @concat_different_qparams(%a: tensor<1x2xi8>, %b: tensor<1x3xi8>) -> tensor<1x5xi8> {
+// CHECK-SAME: (%[[A:.*]]: tensor<1x2xi8>, %[[B:.*]]: tensor<1x3xui8>)
+// CHECK: %[[R:.*]] = qc.qrequantize %[[B]] {clamp_max = 127 : i64, clamp_min = -128 : i64, input_scale = 2.000000e-01 : f32, input_zero_point = 128 : i64, output_scale = 1.000000e-01 : f32, output_zero_point = 1 : i64} : (tensor<1x3xui8>) -> tensor<1x3xi8>
+// CHECK: %[[C:.*]] = qc.concat %[[A]], %[[R]] {axis = 1 : i64} : (tensor<1x2xi8>, tensor<1x3xi8>) -> tensor<1x5xi8>
+// CHECK: return %[[C]]
+func.func @concat_different_qparams(%a: tensor<1x2xi8>, %b: tensor<1x3xui8>) -> tensor<1x5xi8> {
   %af = qc.dequantize %a {scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x2xi8>) -> tensor<1x2xf32>
-  %bf = qc.dequantize %b {scale = array<f32: 0.2>, zero_point = array<i64: 1>} : (tensor<1x3xi8>) -> tensor<1x3xf32>
+  %bf = qc.dequantize %b {scale = array<f32: 0.2>, zero_point = array<i64: 128>} : (tensor<1x3xui8>) -> tensor<1x3xf32>
   %c = qc.concat %af, %bf {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
   %q = qc.quantize %c {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<1x5xf32>) -> tensor<1x5xi8>
   return %q : tensor<1x5xi8>
@@ -276,16 +278,46 @@ func.func @concat_different_qparams(%a: tensor<1x2xi8>, %b: tensor<1x3xi8>) -> t
 
 // -----
 
-// A reduced output range could clamp input values ([0, 255] into [0, 127]):
-// the reshape stays float.
-// CHECK-LABEL: func.func @reshape_reduced_range
-// CHECK: qc.reshape %{{.*}} : (tensor<1x8xf32>) -> tensor<2x4xf32>
+// A concat input that is not a per-tensor dequantize (here per channel)
+// keeps the concat float.
+// CHECK-LABEL: func.func @concat_per_channel_input
+// CHECK: qc.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x2xf32>, tensor<2x3xf32>) -> tensor<2x5xf32>
 // CHECK: qc.quantize
+// CHECK-NOT: qc.qrequantize
+func.func @concat_per_channel_input(%a: tensor<2x2xi8>, %b: tensor<2x3xi8>) -> tensor<2x5xi8> {
+  %af = qc.dequantize %a {scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<2x2xi8>) -> tensor<2x2xf32>
+  %bf = qc.dequantize %b {axis = 0 : i64, scale = array<f32: 0.1, 0.2>, zero_point = array<i64: 0, 0>} : (tensor<2x3xi8>) -> tensor<2x3xf32>
+  %c = qc.concat %af, %bf {axis = 1 : i64} : (tensor<2x2xf32>, tensor<2x3xf32>) -> tensor<2x5xf32>
+  %q = qc.quantize %c {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 1>} : (tensor<2x5xf32>) -> tensor<2x5xi8>
+  return %q : tensor<2x5xi8>
+}
+
+// -----
+
+// A reduced output range could clamp input values ([0, 255] into [0, 127]):
+// the values are requantized (m = 1, clamped) before the reshape.
+// CHECK-LABEL: func.func @reshape_reduced_range
+// CHECK: %[[R:.*]] = qc.qrequantize %{{.*}} {clamp_max = 127 : i64, clamp_min = 0 : i64, {{.*}}} : (tensor<1x8xui8>) -> tensor<1x8xui8>
+// CHECK: qc.reshape %[[R]] {shape = array<i64: 2, 4>} : (tensor<1x8xui8>) -> tensor<2x4xui8>
 func.func @reshape_reduced_range(%x: tensor<1x8xui8>) -> tensor<2x4xui8> {
   %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xui8>) -> tensor<1x8xf32>
   %r = qc.reshape %xf {shape = array<i64: 2, 4>} : (tensor<1x8xf32>) -> tensor<2x4xf32>
   %q = qc.quantize %r {quant_max = 127 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xf32>) -> tensor<2x4xui8>
   return %q : tensor<2x4xui8>
+}
+
+// -----
+
+// An activation between the data movement and the quantize: stays float.
+// CHECK-LABEL: func.func @flatten_relu
+// CHECK: qc.flatten %{{.*}} : (tensor<1x8x1x1xf32>) -> tensor<1x8xf32>
+// CHECK: qc.relu
+func.func @flatten_relu(%x: tensor<1x8x1x1xi8>) -> tensor<1x8xi8> {
+  %xf = qc.dequantize %x {scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8x1x1xi8>) -> tensor<1x8x1x1xf32>
+  %f = qc.flatten %xf {axis = 1 : i64} : (tensor<1x8x1x1xf32>) -> tensor<1x8xf32>
+  %r = qc.relu %f : tensor<1x8xf32>
+  %q = qc.quantize %r {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<1x8xf32>) -> tensor<1x8xi8>
+  return %q : tensor<1x8xi8>
 }
 
 // -----
@@ -300,4 +332,35 @@ func.func @reshape_reduced_range_known(%x: tensor<1x8xf32>) -> tensor<2x4xui8> {
   %r = qc.reshape %xf {shape = array<i64: 2, 4>} : (tensor<1x8xf32>) -> tensor<2x4xf32>
   %q = qc.quantize %r {quant_max = 127 : i64, quant_min = 0 : i64, scale = array<f32: 0.05>, zero_point = array<i64: 3>} : (tensor<2x4xf32>) -> tensor<2x4xui8>
   return %q : tensor<2x4xui8>
+}
+
+// -----
+
+// Elementwise mul of two quantized tensors, with relu: qc.qmul.
+// CHECK-LABEL: func.func @mul_relu
+// CHECK-SAME: (%[[A:.*]]: tensor<1x8xi8>, %[[B:.*]]: tensor<1x8xi8>)
+// CHECK: %[[Y:.*]] = qc.qmul %[[A]], %[[B]] {clamp_max = 127 : i64, clamp_min = -5 : i64, lhs_scale = 2.000000e-02 : f32, lhs_zero_point = 3 : i64, output_scale = 0.00999999977 : f32, output_zero_point = -5 : i64, rhs_scale = 5.000000e-02 : f32, rhs_zero_point = -2 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+// CHECK-NOT: qc.mul
+// CHECK: return %[[Y]]
+func.func @mul_relu(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> tensor<1x8xi8> {
+  %af = qc.dequantize %a {scale = array<f32: 0.02>, zero_point = array<i64: 3>} : (tensor<1x8xi8>) -> tensor<1x8xf32>
+  %bf = qc.dequantize %b {scale = array<f32: 0.05>, zero_point = array<i64: -2>} : (tensor<1x8xi8>) -> tensor<1x8xf32>
+  %m = qc.mul %af, %bf : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+  %r = qc.relu %m : tensor<1x8xf32>
+  %q = qc.quantize %r {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.01>, zero_point = array<i64: -5>} : (tensor<1x8xf32>) -> tensor<1x8xi8>
+  return %q : tensor<1x8xi8>
+}
+
+// -----
+
+// A broadcasting mul stays float (qc.qmul takes equal shapes).
+// CHECK-LABEL: func.func @mul_broadcast
+// CHECK: qc.mul
+// CHECK-NOT: qc.qmul
+func.func @mul_broadcast(%a: tensor<1x8xi8>, %b: tensor<1x1xi8>) -> tensor<1x8xi8> {
+  %af = qc.dequantize %a {scale = array<f32: 0.02>, zero_point = array<i64: 3>} : (tensor<1x8xi8>) -> tensor<1x8xf32>
+  %bf = qc.dequantize %b {scale = array<f32: 0.05>, zero_point = array<i64: -2>} : (tensor<1x1xi8>) -> tensor<1x1xf32>
+  %m = qc.mul %af, %bf : (tensor<1x8xf32>, tensor<1x1xf32>) -> tensor<1x8xf32>
+  %q = qc.quantize %m {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.01>, zero_point = array<i64: -5>} : (tensor<1x8xf32>) -> tensor<1x8xi8>
+  return %q : tensor<1x8xi8>
 }

@@ -193,6 +193,36 @@ TEST(QAvgPool2d, ClampsAndRejects) {
   EXPECT_THAT(std::string(y.status().message()), HasSubstr("is empty"));
 }
 
+TEST(QMul, IntegerProductRoundsTiesToEven) {
+  // (a - 3) * (b + 2) = [2, 6, -2, 10, 124 * 127]; m = 0.25 (exact):
+  // 0.5, 1.5, -0.5, 2.5 -> 0, 2, -0, 2; the last clamps.
+  QTensor a = q({5}, {4, 5, 2, 8, 127});
+  QTensor b = q({5}, {0, 1, 0, 0, 125});
+  absl::StatusOr<QTensor> y =
+      ref::qmul(a, 3, b, -2, 0.25f, epilogue({}, -1, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{-1, 1, -1, 1, 127}));
+  y = ref::qmul(a, 3, q({1, 5}, {0, 0, 0, 0, 0}), 0, 0.25f,
+                epilogue({}, 0, -128, 127));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("same shape"));
+}
+
+TEST(QRequantize, ChangesQParamsAndType) {
+  // i8 zp -10 -> ui8 zp 128 with m = 0.5: (x + 10) * 0.5 rounded to even.
+  QTensor x = q({5}, {-128, -9, -7, 0, 127});
+  absl::StatusOr<QTensor> y =
+      ref::qrequantize(x, -10, 0.5f, epilogue({}, 128, 0, 255));
+  ASSERT_TRUE(y.ok()) << y.status();
+  // -118 * 0.5 = -59; 0.5 -> 0; 1.5 -> 2; 5; 68.5 -> 68.
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{69, 128, 130, 133, 196}));
+  // m = 1 with a narrower range only clamps.
+  y = ref::qrequantize(q({3}, {0, 100, 255}), 0, 1.0f,
+                       epilogue({}, 0, 0, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{0, 100, 127}));
+}
+
 TEST(IntKernels, RejectBadEpilogues) {
   QTensor x = q({1, 2}, {1, 2});
   QTensor w = q({3, 2}, {1, 1, 1, 1, 1, 1});

@@ -331,9 +331,9 @@ TEST(ExecutorInputs, IntegerInputReachingAFloatOp) {
   // Integer tensors exist for quantized programs; float ops reject them.
   Env env;
   OwningOpRef<ModuleOp> module = env.parse(R"mlir(
-func.func @main(%x: tensor<2x3xi8> {qc.name = "q"}) -> tensor<3x2xi8> {
-  %0 = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xi8>) -> tensor<3x2xi8>
-  return %0 : tensor<3x2xi8>
+func.func @main(%x: tensor<2x3xi8> {qc.name = "q"}) -> tensor<2x5xi8> {
+  %0 = qc.pad %x {mode = "constant", pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f32} : (tensor<2x3xi8>) -> tensor<2x5xi8>
+  return %0 : tensor<2x5xi8>
 }
 )mlir");
   ASSERT_TRUE(module);
@@ -346,6 +346,37 @@ func.func @main(%x: tensor<2x3xi8> {qc.name = "q"}) -> tensor<3x2xi8> {
   EXPECT_TRUE(contains(env.messages[0],
                        "operand #0 is int8; this op runs on float32 tensors"))
       << env.messages[0];
+}
+
+TEST(ExecutorInputs, IntegerDataMovement) {
+  // reshape / flatten / transpose / slice / concat move integer values as
+  // they are (qc-lower-to-integer leaves them on integer tensors).
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<2x3xi8> {qc.name = "q"}) -> tensor<5x2xi8> {
+  %t = qc.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x3xi8>) -> tensor<3x2xi8>
+  %s = qc.slice %t {axes = array<i64: 0>, ends = array<i64: 2>, starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<3x2xi8>) -> tensor<2x2xi8>
+  %c = qc.concat %t, %s {axis = 0 : i64} : (tensor<3x2xi8>, tensor<2x2xi8>) -> tensor<5x2xi8>
+  %r = qc.reshape %c {shape = array<i64: 1, 10>} : (tensor<5x2xi8>) -> tensor<1x10xi8>
+  %f = qc.reshape %r {shape = array<i64: 5, 2>} : (tensor<1x10xi8>) -> tensor<5x2xi8>
+  return %f : tensor<5x2xi8>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  NpyArray q;
+  q.dtype = DType::I8;
+  q.shape = {2, 3};
+  for (int8_t v : {-128, -1, 0, 1, 2, 127})
+    q.data.push_back(static_cast<uint8_t>(v));
+  FailureOr<std::vector<NpyArray>> out =
+      mqc::runFunction(Env::mainOf(*module), {q});
+  ASSERT_TRUE(succeeded(out)) << env.allMessages();
+  ASSERT_EQ(out->size(), 1u);
+  EXPECT_EQ((*out)[0].dtype, DType::I8);
+  EXPECT_EQ((*out)[0].shape, (std::vector<int64_t>{5, 2}));
+  std::vector<int8_t> got((*out)[0].data.size());
+  std::memcpy(got.data(), (*out)[0].data.data(), got.size());
+  EXPECT_EQ(got, (std::vector<int8_t>{-128, 1, -1, 2, 0, 127, -128, 1, -1, 2}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -420,10 +451,10 @@ func.func @main(%x: tensor<20xf32> {qc.name = "x"}) -> tensor<20xf32> {
 TEST(ExecutorErrors, IntegerConstantReachingAFloatOp) {
   Env env;
   OwningOpRef<ModuleOp> module = env.parse(R"mlir(
-func.func @main() -> tensor<3x2xi8> {
-  %c = qc.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi8>
-  %0 = qc.transpose %c {perm = array<i64: 1, 0>} : (tensor<2x3xi8>) -> tensor<3x2xi8>
-  return %0 : tensor<3x2xi8>
+func.func @main() -> tensor<1x1x2x3xi8> {
+  %c = qc.constant dense<[[[[1, 2, 3], [4, 5, 6]]]]> : tensor<1x1x2x3xi8>
+  %0 = qc.max_pool2d %c {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x3xi8>) -> tensor<1x1x2x3xi8>
+  return %0 : tensor<1x1x2x3xi8>
 }
 )mlir");
   ASSERT_TRUE(module);

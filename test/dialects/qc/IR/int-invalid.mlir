@@ -125,3 +125,35 @@ func.func @avg_pool_window(%x: tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8> {
   %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 400, 400>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8>
   return %y : tensor<1x2x1x1xui8>
 }
+
+// -----
+
+func.func @mul_broadcast(%a: tensor<2x4xi8>, %b: tensor<1x4xi8>) -> tensor<2x4xi8> {
+  // expected-error@+1 {{operands and result must have the same shape (no broadcasting)}}
+  %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<2x4xi8>, tensor<1x4xi8>) -> tensor<2x4xi8>
+  return %y : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @mul_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{'rhs_scale' must be positive and finite, got -1}}
+  %y = qc.qmul %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = -1.0 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+func.func @requantize_shape(%x: tensor<4xi8>) -> tensor<5xui8> {
+  // expected-error@+1 {{input and result must have the same shape}}
+  %y = qc.qrequantize %x {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64} : (tensor<4xi8>) -> tensor<5xui8>
+  return %y : tensor<5xui8>
+}
+
+// -----
+
+func.func @requantize_zero_point(%x: tensor<4xi8>) -> tensor<4xui8> {
+  // expected-error@+1 {{'output_zero_point' -1 is outside [0, 255]}}
+  %y = qc.qrequantize %x {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = -1 : i64} : (tensor<4xi8>) -> tensor<4xui8>
+  return %y : tensor<4xui8>
+}

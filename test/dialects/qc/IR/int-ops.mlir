@@ -51,3 +51,14 @@ func.func @int_data_movement(%x: tensor<1x8x1x1xui8>) -> tensor<6x2xui8> {
   %c = qc.concat %t, %s {axis = 0 : i64} : (tensor<4x2xui8>, tensor<2x2xui8>) -> tensor<6x2xui8>
   return %c : tensor<6x2xui8>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @qmul_qrequantize
+// CHECK: qc.qmul %{{.*}}, %{{.*}} {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 2.000000e-02 : f32, lhs_zero_point = 3 : i64, output_scale = 0.00999999977 : f32, output_zero_point = 0 : i64, rhs_scale = 5.000000e-02 : f32, rhs_zero_point = -2 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+// CHECK: qc.qrequantize %{{.*}} {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 2.000000e-02 : f32, input_zero_point = 0 : i64, output_scale = 3.000000e-02 : f32, output_zero_point = 5 : i64} : (tensor<1x8xi8>) -> tensor<1x8xui8>
+func.func @qmul_qrequantize(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> tensor<1x8xui8> {
+  %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.02 : f32, lhs_zero_point = 3 : i64, output_scale = 0.01 : f32, output_zero_point = 0 : i64, rhs_scale = 0.05 : f32, rhs_zero_point = -2 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
+  %z = qc.qrequantize %y {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.02 : f32, input_zero_point = 0 : i64, output_scale = 0.03 : f32, output_zero_point = 5 : i64} : (tensor<1x8xi8>) -> tensor<1x8xui8>
+  return %z : tensor<1x8xui8>
+}
