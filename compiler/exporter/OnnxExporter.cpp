@@ -277,6 +277,21 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return exportQParams(op, q.getScale(), q.getZeroPoint(), axis, it,
                              /*quantize=*/true);
       })
+      .Case([&](DynamicFakeQuantOp d) -> LogicalResult {
+        // DynamicQuantizeLinear is u8 [0, 255] only and chooses its qparams
+        // by another rule (f32 scale, zero point from the minimum, x / scale)
+        // than PyTorch's dynamic kernels, which qc follows; an export would
+        // not compute what `qc run` does.
+        return d.emitError()
+               << "ONNX export: dynamic quantization (qc.dynamic_fake_quant, "
+                  "range ["
+               << d.getQuantMinAttr().getInt() << ", "
+               << d.getQuantMaxAttr().getInt() << "] of " << d.getDtype()
+               << ") is not supported: ONNX's DynamicQuantizeLinear is ui8 "
+                  "[0, 255] only and chooses qparams differently from "
+                  "PyTorch's dynamic kernels; keep the .q.mlir (qc run / qc "
+                  "compile) for dynamically quantized models";
+      })
       .Case([&](DequantizeOp d) -> LogicalResult {
         Type it = cast<RankedTensorType>(d.getInput().getType()).getElementType();
         std::optional<int64_t> axis;
