@@ -8,7 +8,9 @@ data: every activation is dynamic) and compares `qc run` with PyTorch on the sam
     onednn; the x86 engine of PyTorch 1.13, whose quantized::linear_dynamic quantizes activations with
     reduce_range=True to u8 [0, 127]); per_channel=1 with per_channel_dynamic_qconfig, per_channel=0 with
     default_dynamic_qconfig.
-  * mlp and matmul (x @ W1, ReLU, @ W2 with constant W), x86 and xnnpack, against PyTorch's reference dynamic
+  * mlp, x86,dynamic=1,dynamic_reduce_range=0 (u8 [0, 255] activations) against quantize_dynamic with the qnnpack
+    engine (which ignores reduce_range).
+  * mlp and matmul (x @ W1, ReLU, @ W2 with constant W), every configuration, against PyTorch's reference dynamic
     quantization: torch.quantize_per_tensor_dynamic on each activation (the same ChooseQuantizationParams as the
     dynamic kernels), weights quantized by PyTorch's observers with the quantizer's spec, float linear / matmul on
     the dequantized tensors (what FX's convert_to_reference_fx computes for dynamic qconfigs).
@@ -19,7 +21,13 @@ accumulation followed by one f32 rescale): a few f32 ulps of the partial sums. S
 min / max of the next activation and so its run-time scale; the tolerance is therefore relative:
 max |qc - torch| <= rtol * max |torch| per output, rtol = 1e-5 (printed, with the measured value).
 
-    /usr/bin/python3 test/dynamic/dynamic_vs_torch.py --qc build/bin/qc --work DIR
+With --ort, the u8 [0, 255] configuration is also exported (--export-onnx: DynamicQuantizeLinear +
+DequantizeLinear) and run with ONNX Runtime (test/ort/ort_run.js, graph optimizations disabled and all). ONNX's
+DynamicQuantizeLinear chooses qparams by its own rule (f32 scale, zero point from the minimum, x / scale), so
+ORT may differ from qc by an ulp of a scale or one step of a zero point; the tolerance is --ort-rtol (relative to
+max |y|).
+
+    /usr/bin/python3 test/dynamic/dynamic_vs_torch.py --qc build/bin/qc --work DIR [--ort]
 """
 import argparse
 import copy
@@ -34,6 +42,8 @@ from torch.ao.quantization import (default_dynamic_qconfig, per_channel_dynamic_
 from torch.ao.quantization.observer import MinMaxObserver, PerChannelMinMaxObserver
 
 RTOL = 1e-5
+HERE = os.path.dirname(os.path.abspath(__file__))
+ORT_RUN = os.path.join(HERE, "..", "ort", "ort_run.js")
 
 
 def run(cmd):
@@ -67,7 +77,7 @@ class Matmul(nn.Module):
 
 # Quantizer -> (activation dtype, reduce_range, weight observer factory).
 def weight_observer(quantizer, per_channel, axis):
-    if quantizer == "x86":
+    if quantizer.startswith("x86"):
         kw = dict(dtype=torch.qint8, quant_min=-128, quant_max=127)
     else:  # xnnpack: [-127, 127], eps 2^-12
         kw = dict(dtype=torch.qint8, quant_min=-127, quant_max=127, eps=2 ** -12)
@@ -86,10 +96,17 @@ def fake_quant_weight(w, quantizer, per_channel, axis):
     return torch.fake_quantize_per_tensor_affine(w, float(scale), int(zp), obs.quant_min, obs.quant_max)
 
 
+# Configuration -> (qc quantizer options, activation dtype, reduce_range) of PyTorch's dynamic activations.
+CONFIGS = {
+    "x86": ("x86,dynamic=1", torch.quint8, True),
+    "x86full": ("x86,dynamic=1,dynamic_reduce_range=0", torch.quint8, False),
+    "xnnpack": ("xnnpack,dynamic=1", torch.qint8, False),
+}
+
+
 def dynamic_act(x, quantizer):
-    if quantizer == "x86":
-        return torch.quantize_per_tensor_dynamic(x, torch.quint8, True).dequantize()
-    return torch.quantize_per_tensor_dynamic(x, torch.qint8, False).dequantize()
+    _, dtype, reduce_range = CONFIGS[quantizer]
+    return torch.quantize_per_tensor_dynamic(x, dtype, reduce_range).dequantize()
 
 
 def reference(model, x, quantizer, per_channel):
@@ -109,14 +126,14 @@ def reference(model, x, quantizer, per_channel):
         return torch.matmul(dynamic_act(h, quantizer), w2)
 
 
-def compare(label, qc_out, torch_out):
+def compare(label, qc_out, torch_out, rtol=RTOL):
     diff = np.abs(qc_out - torch_out)
     scale = float(np.max(np.abs(torch_out)))
     rel = float(diff.max()) / scale
     exact = float(np.mean(diff == 0))
-    ok = rel <= RTOL
+    ok = rel <= rtol
     print(f"{label}: max |diff| {diff.max():.3g} (max |y| {scale:.3g}, relative {rel:.2e}, "
-          f"{100 * exact:.1f}% bit-equal) {'ok' if ok else 'FAIL'} (rtol {RTOL:g})")
+          f"{100 * exact:.1f}% bit-equal) {'ok' if ok else 'FAIL'} (rtol {rtol:g})", flush=True)
     return ok
 
 
@@ -124,6 +141,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--qc", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--ort", action="store_true", help="also export to ONNX and compare with ONNX Runtime")
+    ap.add_argument("--ort-rtol", type=float, default=1e-2)
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     torch.manual_seed(0)
@@ -139,13 +158,17 @@ def main():
         onnx_path = os.path.join(args.work, f"{name}.onnx")
         torch.onnx.export(model, (xt,), onnx_path, input_names=["input"], output_names=["output"],
                           opset_version=13)
-        for quantizer in ["x86", "xnnpack"]:
+        for quantizer, (options, _, _) in CONFIGS.items():
             for per_channel in [1, 0]:
                 tag = f"{name}.{quantizer}.pc{per_channel}"
                 qmlir = os.path.join(args.work, f"{tag}.q.mlir")
                 out_dir = os.path.join(args.work, tag)
-                run([args.qc, "quantize", onnx_path, "--quantizer",
-                     f"{quantizer},dynamic=1,per_channel={per_channel}", "-o", qmlir, "--quiet"])
+                cmd = [args.qc, "quantize", onnx_path, "--quantizer", f"{options},per_channel={per_channel}",
+                       "-o", qmlir, "--quiet"]
+                exported = os.path.join(args.work, f"{tag}.qdq.onnx")
+                if args.ort and quantizer == "x86full":
+                    cmd += ["--export-onnx", exported]
+                run(cmd)
                 text = open(qmlir).read()
                 if "qc.dynamic_fake_quant" not in text or "qc.observe" in text:
                     sys.exit(f"{tag}: expected qc.dynamic_fake_quant and no qc.observe in {qmlir}")
@@ -153,16 +176,27 @@ def main():
                 y_qc = np.load(os.path.join(out_dir, "output.npy"))
                 y_ref = reference(model, xt, quantizer, per_channel).numpy()
                 ok &= compare(f"{tag} vs PyTorch reference dynamic", y_qc, y_ref)
-                if name == "mlp" and quantizer == "x86":
+                if name == "mlp" and quantizer != "xnnpack":
+                    engine = "onednn" if quantizer == "x86" else "qnnpack"
+                    torch.backends.quantized.engine = engine
                     qconfig = per_channel_dynamic_qconfig if per_channel else default_dynamic_qconfig
                     qm = quantize_dynamic(copy.deepcopy(model), {nn.Linear: qconfig}, dtype=torch.qint8)
                     with torch.no_grad():
                         y_pt = qm(xt).numpy()
-                    ok &= compare(f"{tag} vs quantize_dynamic (onednn)", y_qc, y_pt)
+                    torch.backends.quantized.engine = "onednn"
+                    ok &= compare(f"{tag} vs quantize_dynamic ({engine})", y_qc, y_pt)
                     with torch.no_grad():
                         y_float = model(xt).numpy()
                     err = np.abs(y_qc - y_float).max() / np.abs(y_float).max()
                     print(f"{tag}: dynamic int8 vs float: max relative error {err:.2e}")
+                if args.ort and quantizer == "x86full":
+                    for opt in ("disabled", "all"):
+                        ort_dir = os.path.join(args.work, f"{tag}.ort_{opt}")
+                        run(["node", ORT_RUN, exported, "--input", f"input={xpath}", "--output-dir", ort_dir,
+                             "--graph-opt", opt, "--quiet"])
+                        y_ort = np.load(os.path.join(ort_dir, "output.npy"))
+                        ok &= compare(f"{tag} vs ONNX Runtime on the export (graph-opt {opt})", y_qc, y_ort,
+                                      args.ort_rtol)
     if not ok:
         sys.exit("dynamic_vs_torch.py: FAILED")
     print("dynamic_vs_torch.py: all within tolerance")

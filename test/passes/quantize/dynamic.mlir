@@ -9,6 +9,8 @@
 // activations (PyTorch's x86 dynamic linear uses reduce_range), xnnpack s8.
 // RUN: qc-opt %s --split-input-file --qc-ptq="quantizer=x86,dynamic=1" | FileCheck %s --check-prefix=X86
 // RUN: qc-opt %s --split-input-file --qc-ptq="quantizer=xnnpack,dynamic=1" | FileCheck %s --check-prefix=XNN
+// dynamic_reduce_range=0: x86 with u8 [0, 255] (PyTorch's QNNPACK dynamic linear).
+// RUN: qc-opt %s --split-input-file --qc-ptq="quantizer=x86,dynamic=1,dynamic_reduce_range=0" | FileCheck %s --check-prefix=FULL
 
 #dyn = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 127, symmetric = false, observer = "minmax", dynamic = true>
 #w = #qc.spec<dtype = i8, quant_min = -127, quant_max = 127, symmetric = true, axis = 0, observer = "per_channel_minmax">
@@ -61,6 +63,8 @@ func.func @shared_matmul(%x: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xf3
 // X86-DAG:   %[[X:.*]] = qc.dynamic_fake_quant %arg0 {dtype = ui8, quant_max = 127 : i64, quant_min = 0 : i64} : tensor<1x4xf32>
 // X86:       qc.linear %[[X]], %{{.*}}, %{{.*}} {qc.annotated_by = "x86"}
 // X86-NOT:   qc.quantize
+// FULL-LABEL: func.func @plain_linear
+// FULL:       qc.dynamic_fake_quant %arg0 {dtype = ui8, quant_max = 255 : i64, quant_min = 0 : i64} : tensor<1x4xf32>
 // XNN-LABEL: func.func @plain_linear
 // XNN-NOT:   qc.observe
 // XNN-DAG:   qc.constant dense<{{\[}}[127, -64, 32, 0], [127, 16, 8, -64]]> : tensor<2x4xi8>
