@@ -662,16 +662,20 @@ absl::Status checkAnnotation(const Node &node, Annotation &annotation) {
     if (!isDynamic(annotation.inputs[i]))
       continue;
     if (node.opType != "linear" && node.opType != "matmul")
-      return invalid(cat("input ", i, " has a dynamic spec, but dynamic "
+      return invalid(cat("input ", i,
+                         " has a dynamic spec, but dynamic "
                          "quantization applies to the activation input of "
-                         "linear / matmul only (not ", node.opType, ")"));
+                         "linear / matmul only (not ",
+                         node.opType, ")"));
     if (node.opType == "linear" && i != 0)
-      return invalid(cat("input ", i, " of linear has a dynamic spec; only "
+      return invalid(cat("input ", i,
+                         " of linear has a dynamic spec; only "
                          "input 0 (the activation) can be dynamic"));
   }
   for (size_t r = 0; r < annotation.outputs.size(); ++r)
     if (isDynamic(annotation.outputs[r]))
-      return invalid(cat("output ", r, " has a dynamic spec; outputs of "
+      return invalid(cat("output ", r,
+                         " has a dynamic spec; outputs of "
                          "dynamically quantized ops stay float (only the "
                          "activation input of linear / matmul can be "
                          "dynamic)"));

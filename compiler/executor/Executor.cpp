@@ -876,9 +876,15 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
         absl::StatusOr<ref::Tensor> r = ref::dynamicFakeQuant(
             **x, ref::QuantRange{static_cast<int64_t>(q.getQuantMin()),
                                  static_cast<int64_t>(q.getQuantMax())});
-        if (!r.ok())
-          return Result(op->emitError()
-                        << toStringRef(r.status().message()));
+        if (!r.ok()) {
+          // Name the dynamically quantized op it feeds (a linear / matmul).
+          InFlightDiagnostic diag =
+              op->emitError() << toStringRef(r.status().message());
+          if (!q->use_empty())
+            diag << " (the dynamically quantized input of '"
+                 << (*q->user_begin())->getName() << "')";
+          return Result(diag);
+        }
         return wrap(std::move(*r));
       })
       .Case([&](DequantizeOp dq) -> Maybe { return dequantize(dq); })
@@ -1091,8 +1097,8 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
     return failure();
   // The quantization ops mark edges of the quantization flow; folding them
   // into constants would lose the quantized weights.
-  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp,
-          DynamicFakeQuantOp>(op))
+  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
+          op))
     return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.

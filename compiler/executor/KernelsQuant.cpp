@@ -266,8 +266,8 @@ absl::StatusOr<DynamicQParams> chooseQuantizationParams(float lo, float hi,
   if (absl::Status s = checkRange(range, op); !s.ok())
     return s;
   if (range.qmin >= range.qmax)
-    return invalid(op, strCat("empty range [", range.qmin, ", ", range.qmax,
-                              "]"));
+    return invalid(op,
+                   strCat("empty range [", range.qmin, ", ", range.qmax, "]"));
   if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
     return invalid(op, strCat("min ", lo, " and max ", hi,
                               " must be finite with min <= max"));

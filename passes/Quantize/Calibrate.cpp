@@ -671,8 +671,8 @@ FailureOr<CalibrationStats> calibrateImpl(func::FuncOp func,
           return op.emitError() << "cannot read the constant " << type
                                 << " observed by observer " << id;
         SmallVector<int64_t> shape(type.getShape());
-        absl::Status st = entry.observer->update(
-            absl::MakeConstSpan(*values), absl::MakeConstSpan(shape));
+        absl::Status st = entry.observer->update(absl::MakeConstSpan(*values),
+                                                 absl::MakeConstSpan(shape));
         if (!st.ok())
           return op.emitError() << toStringRef(st.message());
       }

@@ -123,8 +123,7 @@ FailureOr<CalibrationStats> calibrate(func::FuncOp func,
 /// constant once. Fails (at the qc.observe) when an observer watches an
 /// activation, which needs data.
 FailureOr<CalibrationStats>
-calibrateWithoutData(func::FuncOp func,
-                     const CalibrationOptions &options = {});
+calibrateWithoutData(func::FuncOp func, const CalibrationOptions &options = {});
 
 /// True when some qc.observe of `func` is not fed by a constant, i.e.
 /// calibration needs data.

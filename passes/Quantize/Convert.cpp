@@ -310,8 +310,7 @@ LogicalResult Converter::convertAnnotated(Operation *op) {
         }
         op->setOperand(i, cached);
       }
-      if (auto spec = dyn_cast<QuantSpecAttr>(entry);
-          spec && !derivedPass) {
+      if (auto spec = dyn_cast<QuantSpecAttr>(entry); spec && !derivedPass) {
         // A dynamic activation: qparams from each run's min / max.
         Value &cached = fixedInputs[{x, spec}];
         if (!cached)

@@ -452,7 +452,8 @@ void Preparer::insertObservers() {
 
 void Preparer::rewriteAnnotations() {
   // What convert still needs: fixed edges (shared-with-fixed resolved to the
-  // fixed spec) and derived edges. Observed edges are now qc.observe ops.
+  // fixed spec), derived edges and dynamic edges. Observed edges are now
+  // qc.observe ops.
   // A fixed input edge that shares the producer's fixed output needs nothing
   // more: convert quantizes the producer's output once.
   Builder b(func.getContext());
@@ -465,11 +466,11 @@ void Preparer::rewriteAnnotations() {
       for (unsigned i = 0; i < n; ++i) {
         Attribute entry = b.getUnitAttr();
         if (std::optional<unsigned> e = lookup(op, output, i)) {
-          if (isa<DerivedSpecAttr>(edges[*e].entry) ||
-              isDynamic(specOf(*e))) {
-            entry = isDynamic(specOf(*e)) ? specOf(*e) : edges[*e].entry;
-          } else if (auto fixed =
-                         dyn_cast_or_null<FixedSpecAttr>(specOf(*e))) {
+          if (isa<DerivedSpecAttr>(edges[*e].entry)) {
+            entry = edges[*e].entry;
+          } else if (isDynamic(specOf(*e))) {
+            entry = specOf(*e);
+          } else if (auto fixed = dyn_cast_or_null<FixedSpecAttr>(specOf(*e))) {
             entry = fixed;
             if (!output)
               if (Operation *def = op->getOperand(i).getDefiningOp())

@@ -175,9 +175,8 @@ TEST(DynamicQParams, MatchesPyTorchChooseQuantizationParams) {
     absl::StatusOr<ref::DynamicQParams> qp =
         ref::chooseQuantizationParams(c.lo, c.hi, {c.qmin, c.qmax});
     ASSERT_TRUE(qp.ok()) << qp.status();
-    EXPECT_EQ(qp->scale, c.scale)
-        << "[" << c.lo << ", " << c.hi << "] -> [" << c.qmin << ", " << c.qmax
-        << "]";
+    EXPECT_EQ(qp->scale, c.scale) << "[" << c.lo << ", " << c.hi << "] -> ["
+                                  << c.qmin << ", " << c.qmax << "]";
     EXPECT_EQ(qp->zeroPoint, c.zeroPoint)
         << "[" << c.lo << ", " << c.hi << "] -> [" << c.qmin << ", " << c.qmax
         << "]";
@@ -198,12 +197,10 @@ TEST(DynamicQParams, RejectsBadBounds) {
 TEST(DynamicFakeQuant, MatchesQuantizePerTensorDynamic) {
   Tensor x = Tensor::from_shape({2, 8});
   const float values[] = {
-      2.036752462e+00f,  3.464854479e+00f, 1.991311193e+00f,
-      -2.909471750e+00f, 3.716067553e+00f, 2.339123726e+00f,
-      -6.108596921e-01f, 2.743354321e+00f, 2.093717098e+00f,
-      1.882397532e+00f,  1.085266709e+00f, 2.640138865e+00f,
-      -1.209362268e+00f, 5.112701654e-01f, -4.463579357e-01f,
-      2.796538591e+00f};
+      2.036752462e+00f,  3.464854479e+00f, 1.991311193e+00f,  -2.909471750e+00f,
+      3.716067553e+00f,  2.339123726e+00f, -6.108596921e-01f, 2.743354321e+00f,
+      2.093717098e+00f,  1.882397532e+00f, 1.085266709e+00f,  2.640138865e+00f,
+      -1.209362268e+00f, 5.112701654e-01f, -4.463579357e-01f, 2.796538591e+00f};
   std::copy(std::begin(values), std::end(values), x.begin());
   struct {
     ref::QuantRange range;
