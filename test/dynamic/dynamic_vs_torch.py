@@ -10,7 +10,8 @@ data: every activation is dynamic) and compares `qc run` with PyTorch on the sam
     default_dynamic_qconfig.
   * mlp, x86,dynamic=1,dynamic_reduce_range=0 (u8 [0, 255] activations) against quantize_dynamic with the qnnpack
     engine (which ignores reduce_range).
-  * mlp and matmul (x @ W1, ReLU, @ W2 with constant W), every configuration, against PyTorch's reference dynamic
+  * mlp, matmul (x @ W1, ReLU, @ W2 with constant W) and lhs_matmul (W @ x^T: the activation is the right-hand
+    side, the weight per tensor), every configuration, against PyTorch's reference dynamic
     quantization: torch.quantize_per_tensor_dynamic on each activation (the same ChooseQuantizationParams as the
     dynamic kernels), weights quantized by PyTorch's observers with the quantizer's spec, float linear / matmul on
     the dequantized tensors (what FX's convert_to_reference_fx computes for dynamic qconfigs).
@@ -96,6 +97,17 @@ def fake_quant_weight(w, quantizer, per_channel, axis):
     return torch.fake_quantize_per_tensor_affine(w, float(scale), int(zp), obs.quant_min, obs.quant_max)
 
 
+class LhsMatmul(nn.Module):
+    """A constant left-hand side: W @ x^T (the activation is the matmul's input 1; the weight per tensor)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(10, 64) * 0.2)
+
+    def forward(self, x):
+        return torch.matmul(self.w, x.t())
+
+
 # Configuration -> (qc quantizer options, activation dtype, reduce_range) of PyTorch's dynamic activations.
 CONFIGS = {
     "x86": ("x86,dynamic=1", torch.quint8, True),
@@ -120,6 +132,8 @@ def reference(model, x, quantizer, per_channel):
                 if i == 0:
                     h = torch.relu(h)
             return h
+        if isinstance(model, LhsMatmul):
+            return torch.matmul(fake_quant_weight(model.w, quantizer, False, 0), dynamic_act(x.t(), quantizer))
         w1 = fake_quant_weight(model.w1, quantizer, per_channel, 1)
         w2 = fake_quant_weight(model.w2, quantizer, per_channel, 1)
         h = torch.relu(torch.matmul(dynamic_act(x, quantizer), w1))
@@ -154,7 +168,7 @@ def main():
     xt = torch.from_numpy(x)
 
     ok = True
-    for name, model in [("mlp", Mlp().eval()), ("matmul", Matmul().eval())]:
+    for name, model in [("mlp", Mlp().eval()), ("matmul", Matmul().eval()), ("lhs_matmul", LhsMatmul().eval())]:
         onnx_path = os.path.join(args.work, f"{name}.onnx")
         torch.onnx.export(model, (xt,), onnx_path, input_names=["input"], output_names=["output"],
                           opset_version=13)
