@@ -101,10 +101,16 @@ def QCPrepare : Pass<"qc-prepare", "func::FuncOp"> {
     `#qc.derived` entries, `unit` elsewhere, and are removed when nothing is
     left. Running the pass again therefore inserts nothing new.
 
+    Dynamic specs (`#qc.spec<..., dynamic = true>`, qparams chosen per run)
+    are allowed only on the activation input of `qc.linear` / `qc.matmul`;
+    they get no observer and stay on the op for qc-convert.
+
     Errors (a diagnostic at the annotated op): an entry count that does not
     match the op, an unknown entry, a spec on a value that is not a ranked
     f32 tensor, a per-channel axis out of range, an invalid observer kind or
-    option, a dynamic spec, sharing with an unannotated or derived edge, a
+    option, a dynamic spec elsewhere (another op, an output, a weight or
+    constant, not 8-bit, per channel), sharing with an unannotated, derived
+    or dynamic edge, a derived spec derived from a dynamic edge, a
     cycle of shared entries, a derived spec whose inputs are not observed or
     fixed or whose channel count disagrees.
 
@@ -129,7 +135,9 @@ def QCCalibrate : Pass<"qc-calibrate", "func::FuncOp"> {
     Each `qc.observe` id has one observer (quantizers/observers, built from
     its `#qc.spec`; `observer` overrides the kind for activations); observers
     fed by constants (weights) are updated on the first batch only. Then
-    every `qc.observe` gets `scale` / `zero_point`.
+    every `qc.observe` gets `scale` / `zero_point`. Without `data`, only
+    observers fed by constants are allowed (a dynamically quantized program):
+    each sees its constant once.
 
     The `qc` driver calls the same code (`calibrate` in
     passes/Quantize/Calibrate.h); this pass exposes it to `qc-opt` and lit.
@@ -163,11 +171,13 @@ def QCConvert : Pass<"qc-convert", "func::FuncOp"> {
     `scale[c] = s_in * s_w[c]` (the product, in f32, of the scales of the
     listed input edges, read from their `qc.dequantize`); a constant bias is
     stored as an integer (i32) constant, rounded half to even and clamped to
-    the spec's range. Float constants left without users are erased and the
-    annotations removed.
+    the spec's range. A dynamic `#qc.spec` (activation of a linear / matmul)
+    becomes a `qc.dynamic_fake_quant` before the op, shared by consumers of
+    one value with the same spec. Float constants left without users are
+    erased and the annotations removed.
 
-    An uncalibrated observer, a `#qc.spec` / `#qc.shared` entry (qc-prepare
-    not run) or a derived spec whose inputs are not quantized is an error at
+    An uncalibrated observer, a static `#qc.spec` / `#qc.shared` entry
+    (qc-prepare not run), a dynamic spec on an output or a derived spec whose inputs are not quantized is an error at
     the op.
   }];
   let dependentDialects = ["::mlir::qc::QCDialect"];

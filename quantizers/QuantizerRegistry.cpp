@@ -568,8 +568,16 @@ absl::Status checkQuantizationSpec(QuantizationSpec &q, const Value &edge) {
 /// so that shared / derived specs may refer to it.
 bool isQParamsSource(const Annotation &a, int64_t k) {
   const EdgeSpec &s = a.inputs[static_cast<size_t>(k)];
-  return std::get_if<QuantizationSpec>(&s) ||
-         std::get_if<FixedQParamsQuantizationSpec>(&s);
+  // A dynamic edge's qparams exist only at run time: nothing can share or
+  // derive from them.
+  if (const auto *q = std::get_if<QuantizationSpec>(&s))
+    return !q->dynamic;
+  return std::get_if<FixedQParamsQuantizationSpec>(&s) != nullptr;
+}
+
+bool isDynamic(const EdgeSpec &s) {
+  const auto *q = std::get_if<QuantizationSpec>(&s);
+  return q && q->dynamic;
 }
 
 absl::Status checkEdge(const Node &node, Annotation &a, EdgeSpec &spec,
@@ -648,6 +656,29 @@ absl::Status checkAnnotation(const Node &node, Annotation &annotation) {
                                     node.operands[i]);
         !st.ok())
       return invalid(cat("input ", i, " ", st.message()));
+  // Dynamic quantization is defined for the activation input of a matrix
+  // product only (PyTorch's dynamic quantized linear); outputs stay float.
+  for (size_t i = 0; i < annotation.inputs.size(); ++i) {
+    if (!isDynamic(annotation.inputs[i]))
+      continue;
+    if (node.opType != "linear" && node.opType != "matmul")
+      return invalid(cat("input ", i,
+                         " has a dynamic spec, but dynamic "
+                         "quantization applies to the activation input of "
+                         "linear / matmul only (not ",
+                         node.opType, ")"));
+    if (node.opType == "linear" && i != 0)
+      return invalid(cat("input ", i,
+                         " of linear has a dynamic spec; only "
+                         "input 0 (the activation) can be dynamic"));
+  }
+  for (size_t r = 0; r < annotation.outputs.size(); ++r)
+    if (isDynamic(annotation.outputs[r]))
+      return invalid(cat("output ", r,
+                         " has a dynamic spec; outputs of "
+                         "dynamically quantized ops stay float (only the "
+                         "activation input of linear / matmul can be "
+                         "dynamic)"));
   for (size_t r = 0; r < annotation.outputs.size(); ++r)
     if (absl::Status st = checkEdge(node, annotation, annotation.outputs[r],
                                     node.results[r]);

@@ -1,6 +1,7 @@
 //===- Quantize.cpp - the `qc quantize` flow ------------------------------===//
 #include "compiler/driver/Quantize.h"
 
+#include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -43,16 +44,31 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   if (failed(prepare.run(*module)))
     return nullptr;
 
-  FailureOr<std::unique_ptr<CalibrationData>> data =
-      CalibrationData::open(*func, options.calibrationData, options.data);
-  if (failed(data))
-    return nullptr;
-  FailureOr<CalibrationStats> stats =
-      calibrate(*func, **data, options.calibration);
+  FailureOr<CalibrationStats> stats = failure();
+  if (options.calibrationData.empty()) {
+    if (needsCalibrationData(*func)) {
+      emitError(UnknownLoc::get(&context))
+          << "quantize needs calibration data: --calib DATA (.npy, .npz or a "
+             "directory of .npy / .npz files); the quantizer asks for static "
+             "activation qparams. Only a fully dynamic quantization (e.g. "
+             "--quantizer x86,dynamic=1, where every quantized activation is "
+             "dynamic) runs without --calib";
+      return nullptr;
+    }
+    stats = calibrateWithoutData(*func, options.calibration);
+  } else {
+    FailureOr<std::unique_ptr<CalibrationData>> data =
+        CalibrationData::open(*func, options.calibrationData, options.data);
+    if (failed(data))
+      return nullptr;
+    stats = calibrate(*func, **data, options.calibration);
+  }
   if (failed(stats))
     return nullptr;
-  if (report)
+  if (report) {
     report->calibration = *stats;
+    report->withoutData = options.calibrationData.empty();
+  }
 
   PassManager convert(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(convert)))
@@ -60,5 +76,7 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   buildPTQConvertPipeline(convert.nest<func::FuncOp>());
   if (failed(convert.run(*module)))
     return nullptr;
+  if (report)
+    module->walk([&](DynamicFakeQuantOp) { ++report->dynamicEdges; });
   return module;
 }

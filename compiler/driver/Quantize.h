@@ -32,7 +32,9 @@ struct QuantizeOptions {
   /// separates several) and plugin libraries to load first.
   std::string quantizer;
   std::vector<std::string> plugins;
-  /// Calibration data (.npy, .npz or a directory) and how to read it.
+  /// Calibration data (.npy, .npz or a directory) and how to read it. May be
+  /// empty when no activation is observed (a fully dynamic model): weights
+  /// are then calibrated from their constants alone.
   std::string calibrationData;
   CalibrationDataOptions data;
   /// Observer override for activations, progress display.
@@ -42,6 +44,10 @@ struct QuantizeOptions {
 /// What a quantization did, for the user.
 struct QuantizeReport {
   CalibrationStats calibration;
+  /// Calibration ran without data (weights only).
+  bool withoutData = false;
+  /// qc.dynamic_fake_quant ops in the result (dynamically quantized edges).
+  int64_t dynamicEdges = 0;
 };
 
 /// Quantizes the model at `path`; emits a diagnostic and returns null on

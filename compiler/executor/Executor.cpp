@@ -936,6 +936,24 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
                         q.getQuantMin(), q.getQuantMax(),
                         /*dequantizeResult=*/true);
       })
+      .Case([&](DynamicFakeQuantOp q) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        absl::StatusOr<ref::Tensor> r = ref::dynamicFakeQuant(
+            **x, ref::QuantRange{static_cast<int64_t>(q.getQuantMin()),
+                                 static_cast<int64_t>(q.getQuantMax())});
+        if (!r.ok()) {
+          // Name the dynamically quantized op it feeds (a linear / matmul).
+          InFlightDiagnostic diag =
+              op->emitError() << toStringRef(r.status().message());
+          if (!q->use_empty())
+            diag << " (the dynamically quantized input of '"
+                 << (*q->user_begin())->getName() << "')";
+          return Result(diag);
+        }
+        return wrap(std::move(*r));
+      })
       .Case([&](DequantizeOp dq) -> Maybe { return dequantize(dq); })
       .Case([&](ObserveOp o) -> Maybe { return observe(o); })
       // Integer ops (qc-lower-to-integer).
@@ -1149,7 +1167,8 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
     return failure();
   // The quantization ops mark edges of the quantization flow; folding them
   // into constants would lose the quantized weights.
-  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp>(op))
+  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
+          op))
     return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.

@@ -282,6 +282,29 @@ absl::StatusOr<QTensor> requantize(const QTensor &acc,
                                    int64_t axis, int64_t zeroPoint,
                                    QuantRange range);
 
+/// Per-tensor qparams chosen at run time (dynamic quantization).
+struct DynamicQParams {
+  float scale;
+  int64_t zeroPoint;
+};
+
+/// PyTorch's quant_utils::ChooseQuantizationParams (preserve_sparsity and
+/// force_scale_power_of_two off), what `quantized::linear_dynamic` (fbgemm,
+/// oneDNN, QNNPACK) and torch.quantize_per_tensor_dynamic use: the range
+/// [min(0, lo), max(0, hi)] maps to [qmin, qmax] with the scale computed in
+/// double, 0.1 when it is 0 or has an infinite f32 reciprocal, at least
+/// 6.1e-5 (lo / hi scaled alike), and the zero point from the end with the
+/// smaller rounding error, rounded half to even and clamped. Errors: a
+/// non-finite bound, lo > hi, an empty range.
+absl::StatusOr<DynamicQParams> chooseQuantizationParams(float lo, float hi,
+                                                        QuantRange range);
+
+/// qc.dynamic_fake_quant: chooseQuantizationParams over x's min / max, then
+/// quantizePerTensor and dequantizePerTensor. \p chosen (optional) receives
+/// the qparams. Errors: NaN or infinite elements (naming the first index).
+absl::StatusOr<Tensor> dynamicFakeQuant(const Tensor &x, QuantRange range,
+                                        DynamicQParams *chosen = nullptr);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELS_H

@@ -6,6 +6,7 @@
 
 #include "compiler/executor/KernelsUtil.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -257,6 +258,87 @@ absl::StatusOr<QTensor> requantize(const QTensor &acc,
             roundAndClamp(static_cast<float>(in[base + j]) * m, zeroPoint, range);
     }
   return out;
+}
+
+absl::StatusOr<DynamicQParams> chooseQuantizationParams(float lo, float hi,
+                                                        QuantRange range) {
+  constexpr std::string_view op = "chooseQuantizationParams";
+  if (absl::Status s = checkRange(range, op); !s.ok())
+    return s;
+  if (range.qmin >= range.qmax)
+    return invalid(op,
+                   strCat("empty range [", range.qmin, ", ", range.qmax, "]"));
+  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
+    return invalid(op, strCat("min ", lo, " and max ", hi,
+                              " must be finite with min <= max"));
+  // The statements follow PyTorch 1.13's QuantUtils.h, so the roundings
+  // (double scale, f32 bounds) are the same.
+  constexpr float kSmallScale = 6.1e-5f;
+  const int64_t qmin = range.qmin, qmax = range.qmax;
+  float mn = std::min(lo, 0.0f);
+  float mx = std::max(hi, 0.0f);
+  double scale =
+      (static_cast<double>(mx) - mn) / static_cast<double>(qmax - qmin);
+  if (static_cast<float>(scale) == 0.0f ||
+      std::isinf(1.0f / static_cast<float>(scale)))
+    scale = 0.1;
+  if (scale < kSmallScale) {
+    double orgScale = scale;
+    scale = kSmallScale;
+    if (mn == 0.0f) {
+      mx = kSmallScale * static_cast<float>(qmax - qmin);
+    } else if (mx == 0.0f) {
+      mn = -kSmallScale * static_cast<float>(qmax - qmin);
+    } else {
+      float amplifier = static_cast<float>(kSmallScale / orgScale);
+      mn *= amplifier;
+      mx *= amplifier;
+    }
+  }
+  double zpFromMin = static_cast<double>(qmin) - mn / scale;
+  double zpFromMax = static_cast<double>(qmax) - mx / scale;
+  double zpFromMinError =
+      std::abs(static_cast<double>(qmin)) - std::abs(mn / scale);
+  double zpFromMaxError =
+      std::abs(static_cast<double>(qmax)) - std::abs(mx / scale);
+  double zp = zpFromMinError < zpFromMaxError ? zpFromMin : zpFromMax;
+  int64_t nudged;
+  if (zp < static_cast<double>(qmin))
+    nudged = qmin;
+  else if (zp > static_cast<double>(qmax))
+    nudged = qmax;
+  else
+    nudged = static_cast<int64_t>(std::nearbyint(zp));
+  return DynamicQParams{static_cast<float>(scale), nudged};
+}
+
+absl::StatusOr<Tensor> dynamicFakeQuant(const Tensor &x, QuantRange range,
+                                        DynamicQParams *chosen) {
+  constexpr std::string_view op = "qc.dynamic_fake_quant";
+  const float *in = x.data();
+  float lo = 0.0f, hi = 0.0f;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(in[i]))
+      return invalid(op, strCat("element ", i, " of the input is ",
+                                std::isnan(in[i]) ? "NaN"
+                                : in[i] > 0       ? "+Inf"
+                                                  : "-Inf",
+                                "; run-time qparams need finite values"));
+    if (i == 0 || in[i] < lo)
+      lo = in[i];
+    if (i == 0 || in[i] > hi)
+      hi = in[i];
+  }
+  absl::StatusOr<DynamicQParams> qp = chooseQuantizationParams(lo, hi, range);
+  if (!qp.ok())
+    return qp.status();
+  if (chosen)
+    *chosen = *qp;
+  absl::StatusOr<QTensor> q =
+      quantizePerTensor(x, qp->scale, qp->zeroPoint, range);
+  if (!q.ok())
+    return q.status();
+  return dequantizePerTensor(*q, qp->scale, qp->zeroPoint);
 }
 
 } // namespace qc::ref

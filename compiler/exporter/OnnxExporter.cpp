@@ -277,6 +277,28 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return exportQParams(op, q.getScale(), q.getZeroPoint(), axis, it,
                              /*quantize=*/true);
       })
+      .Case([&](DynamicFakeQuantOp d) -> LogicalResult {
+        // DynamicQuantizeLinear -> DequantizeLinear. The ONNX op is ui8
+        // [0, 255] only; its qparams (f32 scale, zero point from the
+        // minimum) may differ from PyTorch's rule by an ulp of the scale or
+        // one zero-point step (docs/quantization.md).
+        int64_t qmin = d.getQuantMinAttr().getInt();
+        int64_t qmax = d.getQuantMaxAttr().getInt();
+        if (!d.getDtype().isUnsignedInteger(8) || qmin != 0 || qmax != 255)
+          return d.emitError()
+                 << "ONNX export: qc.dynamic_fake_quant with range [" << qmin
+                 << ", " << qmax << "] of " << d.getDtype()
+                 << " cannot be exported: ONNX's DynamicQuantizeLinear is "
+                    "ui8 [0, 255] only (x86,dynamic=1 quantizes to [0, 127] "
+                    "unless dynamic_reduce_range=0; xnnpack's dynamic "
+                    "activations are i8)";
+        std::string q = uniqueName("v" + std::to_string(counter++));
+        std::string scale = uniqueName("v" + std::to_string(counter++));
+        std::string zp = uniqueName("v" + std::to_string(counter++));
+        addNode(op, "DynamicQuantizeLinear", {in(0)}, {q, scale, zp});
+        addNode(op, "DequantizeLinear", {q, scale, zp}, {out()});
+        return success();
+      })
       .Case([&](DequantizeOp d) -> LogicalResult {
         Type it = cast<RankedTensorType>(d.getInput().getType()).getElementType();
         std::optional<int64_t> axis;

@@ -2,6 +2,7 @@
 #include "passes/Quantize/Calibrate.h"
 
 #include "compiler/executor/Executor.h"
+#include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize/ObserverConfig.h"
@@ -604,9 +605,11 @@ std::string mlir::qc::checkActivationObserver(StringRef kind) {
   return "";
 }
 
-FailureOr<CalibrationStats>
-mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
-                    const CalibrationOptions &options) {
+namespace {
+/// calibrate() and calibrateWithoutData(): `data` is null for the latter.
+FailureOr<CalibrationStats> calibrateImpl(func::FuncOp func,
+                                          CalibrationData *data,
+                                          const CalibrationOptions &options) {
   CalibrationStats stats;
   if (options.activationObserver)
     if (std::string m = checkActivationObserver(*options.activationObserver);
@@ -650,6 +653,32 @@ mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
   }
   stats.observers = entries.size();
 
+  if (!data) {
+    // Only weights: feed each constant-fed observer its constant.
+    for (auto &[id, entry] : entries) {
+      for (ObserveOp op : entry.ops) {
+        auto cst = op.getInput().getDefiningOp<ConstantOp>();
+        if (!cst)
+          return op.emitError()
+                 << "observer " << id
+                 << " observes an activation, which needs calibration data "
+                    "(--calib DATA / qc-calibrate=\"data=...\"); only "
+                    "weights and dynamically quantized activations do without";
+        auto type = cast<RankedTensorType>(cst.getType());
+        FailureOr<std::vector<float>> values =
+            getConstantValues<float>(cst.getValue());
+        if (!type.hasStaticShape() || failed(values))
+          return op.emitError() << "cannot read the constant " << type
+                                << " observed by observer " << id;
+        SmallVector<int64_t> shape(type.getShape());
+        absl::Status st = entry.observer->update(absl::MakeConstSpan(*values),
+                                                 absl::MakeConstSpan(shape));
+        if (!st.ok())
+          return op.emitError() << toStringRef(st.message());
+      }
+    }
+  }
+
   Executor executor(func);
   RunOptions run;
   const CalibrationData::Batch *current = nullptr;
@@ -669,10 +698,12 @@ mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
     return success();
   };
 
-  Progress progress(options.progress, data.numSamples());
+  Progress progress(data ? options.progress
+                         : CalibrationOptions::Progress::None,
+                    data ? data->numSamples() : 0);
   auto start = std::chrono::steady_clock::now();
-  while (true) {
-    FailureOr<std::optional<CalibrationData::Batch>> batch = data.next();
+  while (data) {
+    FailureOr<std::optional<CalibrationData::Batch>> batch = data->next();
     if (failed(batch)) {
       progress.abort();
       return failure();
@@ -691,7 +722,7 @@ mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
   stats.seconds = std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - start)
                       .count();
-  if (stats.samples == 0)
+  if (data && stats.samples == 0)
     return func.emitError() << "no calibration samples";
 
   for (auto &[id, entry] : entries) {
@@ -712,6 +743,27 @@ mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
   }
   return stats;
 }
+} // namespace
+
+FailureOr<CalibrationStats>
+mlir::qc::calibrate(func::FuncOp func, CalibrationData &data,
+                    const CalibrationOptions &options) {
+  return calibrateImpl(func, &data, options);
+}
+
+FailureOr<CalibrationStats>
+mlir::qc::calibrateWithoutData(func::FuncOp func,
+                               const CalibrationOptions &options) {
+  return calibrateImpl(func, nullptr, options);
+}
+
+bool mlir::qc::needsCalibrationData(func::FuncOp func) {
+  bool needs = false;
+  func.walk([&](ObserveOp op) {
+    needs |= !op.getInput().getDefiningOp<ConstantOp>();
+  });
+  return needs;
+}
 
 //===----------------------------------------------------------------------===//
 // qc-calibrate
@@ -725,9 +777,15 @@ struct QCCalibratePass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (data.empty()) {
-      func.emitError() << "qc-calibrate needs data=PATH (.npy, .npz or a "
-                          "directory)";
-      return signalPassFailure();
+      // Weights only (every activation dynamic or float): no data needed.
+      if (needsCalibrationData(func)) {
+        func.emitError() << "qc-calibrate needs data=PATH (.npy, .npz or a "
+                            "directory): the function observes activations";
+        return signalPassFailure();
+      }
+      if (failed(calibrateWithoutData(func)))
+        return signalPassFailure();
+      return;
     }
     CalibrationDataOptions dataOptions;
     dataOptions.batchSize = batchSize;

@@ -118,6 +118,17 @@ FailureOr<CalibrationStats> calibrate(func::FuncOp func,
                                       CalibrationData &data,
                                       const CalibrationOptions &options = {});
 
+/// Calibration of a program whose only observers are fed by constants
+/// (weights), e.g. a dynamically quantized one: each observer sees its
+/// constant once. Fails (at the qc.observe) when an observer watches an
+/// activation, which needs data.
+FailureOr<CalibrationStats>
+calibrateWithoutData(func::FuncOp func, const CalibrationOptions &options = {});
+
+/// True when some qc.observe of `func` is not fed by a constant, i.e.
+/// calibration needs data.
+bool needsCalibrationData(func::FuncOp func);
+
 /// Checks an `--observer` value: a per-tensor observer kind of
 /// quantizers/observers ("minmax", "moving_average", "histogram",
 /// "percentile", "entropy", ...). Returns the error message, or "" when valid.

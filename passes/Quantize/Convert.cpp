@@ -11,7 +11,9 @@
 //   - derived specs (the bias of conv / linear) get zero point 0 and
 //     scale[c] = product of the scales of the listed input edges (f32
 //     multiplications, in order), e.g. s_in * s_w[c]; a constant bias is
-//     stored as an int32 constant.
+//     stored as an int32 constant;
+//   - dynamic specs (activation inputs of linear / matmul) become a
+//     qc.dynamic_fake_quant before the op: qparams chosen per run.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/executor/Kernels.h"
@@ -92,8 +94,9 @@ private:
 
   func::FuncOp func;
   OpBuilder builder;
-  /// Fixed-qparams results already made for a value, so several consumers
-  /// with the same fixed input spec share one quantize / dequantize.
+  /// Fixed-qparams (or dynamic) results already made for a value, so
+  /// several consumers with the same fixed (dynamic) input spec share one
+  /// quantize / dequantize (qc.dynamic_fake_quant).
   llvm::DenseMap<std::pair<Value, Attribute>, Value> fixedInputs;
 };
 
@@ -272,8 +275,18 @@ LogicalResult Converter::convertAnnotated(Operation *op) {
       (!outs.empty() && outs.size() != op->getNumResults()))
     return op->emitError() << "quantization annotations do not have one "
                               "entry per operand / result";
+  auto isDynamic = [](Attribute entry) {
+    auto spec = dyn_cast<QuantSpecAttr>(entry);
+    return spec && spec.getDynamic();
+  };
+  for (Attribute entry : outs)
+    if (isDynamic(entry))
+      return op->emitError() << "dynamic spec " << entry
+                             << " on an output; only inputs of qc.linear / "
+                                "qc.matmul can be quantized dynamically";
   for (Attribute entry : llvm::concat<Attribute>(ins, outs))
-    if (isa<QuantSpecAttr, SharedSpecAttr>(entry))
+    if (isa<SharedSpecAttr>(entry) ||
+        (isa<QuantSpecAttr>(entry) && !isDynamic(entry)))
       return op->emitError()
              << "unprepared spec " << entry
              << " reached qc-convert; run qc-prepare (which turns it into a "
@@ -295,6 +308,16 @@ LogicalResult Converter::convertAnnotated(Operation *op) {
             return failure();
           cached = *dq;
         }
+        op->setOperand(i, cached);
+      }
+      if (auto spec = dyn_cast<QuantSpecAttr>(entry); spec && !derivedPass) {
+        // A dynamic activation: qparams from each run's min / max.
+        Value &cached = fixedInputs[{x, spec}];
+        if (!cached)
+          cached = builder.create<DynamicFakeQuantOp>(
+              op->getLoc(), x, TypeAttr::get(spec.getDtype()),
+              builder.getI64IntegerAttr(spec.getQuantMin()),
+              builder.getI64IntegerAttr(spec.getQuantMax()));
         op->setOperand(i, cached);
       }
       if (auto derived = dyn_cast<DerivedSpecAttr>(entry);

@@ -3,9 +3,9 @@
 // Reads the specs a Quantizer attached to ops (`qc.input_specs`,
 // `qc.output_specs`), resolves shared specs into groups (union-find over
 // edges), and inserts one `qc.observe` per observed edge, with one observer
-// id per group. Derived and fixed specs get no observer; they stay on the
-// op, resolved, for qc-convert. See the pass description in Passes.td for
-// the edge rule.
+// id per group. Derived, fixed and dynamic specs get no observer; they stay
+// on the op, resolved, for qc-convert. See the pass description in Passes.td
+// for the edge rule.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
@@ -51,6 +51,44 @@ std::string describe(const Edge &e) {
   return describe(e.op, e.output, e.index);
 }
 
+bool isDynamic(Attribute entry) {
+  auto spec = dyn_cast_or_null<QuantSpecAttr>(entry);
+  return spec && spec.getDynamic();
+}
+
+/// A dynamic spec (qparams chosen per run, PyTorch's is_dynamic) is kept for
+/// qc-convert, which makes it a qc.dynamic_fake_quant. It must be the
+/// activation input of a qc.linear / qc.matmul: the only place where a
+/// run-time quantization is defined (PyTorch's dynamic quantized linear).
+LogicalResult checkDynamic(Operation *op, bool output, unsigned index,
+                           QuantSpecAttr spec) {
+  auto fail = [&](StringRef why) {
+    return op->emitError() << "dynamic spec on " << describe(op, output, index)
+                           << ": " << why;
+  };
+  if (!isa<LinearOp, MatmulOp>(op))
+    return fail("dynamic quantization applies to the activation input of "
+                "qc.linear / qc.matmul only");
+  if (output)
+    return fail("outputs of dynamically quantized ops stay float; only the "
+                "activation input can be dynamic");
+  if (isa<LinearOp>(op) ? index != 0 : index > 1)
+    return fail(isa<LinearOp>(op)
+                    ? "only input #0 (the activation) of qc.linear can be "
+                      "dynamic; the weight needs a static spec"
+                    : "qc.matmul has two inputs");
+  if (op->getOperand(index).getDefiningOp<ConstantOp>())
+    return fail("the value is a constant (a weight); give it a static spec");
+  if (spec.getAxis() >= 0)
+    return fail("dynamic specs are per tensor (no axis)");
+  auto it = dyn_cast<IntegerType>(spec.getDtype());
+  if (!it || it.getWidth() != 8)
+    return fail("dynamic specs need dtype ui8 or i8");
+  if (spec.getQuantMin() >= spec.getQuantMax())
+    return fail("the quantization range is empty");
+  return success();
+}
+
 class Preparer {
 public:
   explicit Preparer(func::FuncOp func) : func(func) {}
@@ -88,6 +126,11 @@ private:
   /// The concrete spec (QuantSpecAttr or FixedSpecAttr) of edge `e`'s group,
   /// or null for derived edges.
   Attribute specOf(unsigned e) { return groupSpec.lookup(find(e)); }
+  /// Edge `e` gets a qc.observe: its group's spec is static.
+  bool isObserved(unsigned e) {
+    auto spec = dyn_cast_or_null<QuantSpecAttr>(specOf(e));
+    return spec && !spec.getDynamic();
+  }
 
   func::FuncOp func;
   SmallVector<Edge> edges;
@@ -126,11 +169,8 @@ LogicalResult Preparer::collectEntry(Operation *op, bool output,
     return success();
   };
   if (auto spec = dyn_cast<QuantSpecAttr>(entry)) {
-    if (spec.getDynamic())
-      return op->emitError()
-             << "the spec on " << describe(op, output, index)
-             << " is dynamic; qc-prepare handles static (calibrated) "
-                "quantization only";
+    if (spec.getDynamic() && failed(checkDynamic(op, output, index, spec)))
+      return failure();
     if (failed(checkAxis(spec.getAxis())))
       return failure();
     absl::StatusOr<ObserverConfig> config = getObserverConfig(spec);
@@ -222,6 +262,11 @@ LogicalResult Preparer::resolveShared() {
              << describe(edge) << " is shared with input #" << k
              << ", which is not annotated (it stays float); a shared spec "
                 "needs an observed or fixed edge to share with";
+    if (isDynamic(edges[*target].entry))
+      return edge.op->emitError()
+             << describe(edge) << " is shared with input #" << k
+             << ", whose spec is dynamic; qparams chosen at run time cannot "
+                "be shared";
     if (isa<DerivedSpecAttr>(edges[*target].entry))
       return edge.op->emitError()
              << describe(edge) << " is shared with input #" << k
@@ -299,6 +344,12 @@ LogicalResult Preparer::checkDerived() {
                << " is derived from input #" << k << ", which is "
                << (source ? "itself derived" : "not annotated")
                << "; derived qparams need observed or fixed inputs";
+      if (isDynamic(spec))
+        return edge.op->emitError()
+               << "derived spec on " << describe(edge)
+               << " is derived from input #" << k
+               << ", whose spec is dynamic; a bias of a dynamically "
+                  "quantized op stays float (unit)";
       auto quant = dyn_cast<QuantSpecAttr>(spec);
       if (!quant || quant.getAxis() < 0)
         continue;
@@ -342,8 +393,7 @@ void Preparer::insertObservers() {
   });
   llvm::DenseMap<unsigned, int64_t> groupId;
   for (unsigned e = 0; e < edges.size(); ++e)
-    if (isa_and_nonnull<QuantSpecAttr>(specOf(e)) &&
-        groupId.try_emplace(find(e), nextId).second)
+    if (isObserved(e) && groupId.try_emplace(find(e), nextId).second)
       ++nextId;
 
   OpBuilder builder(func.getContext());
@@ -364,7 +414,7 @@ void Preparer::insertObservers() {
   for (Operation *op : annotated) {
     for (unsigned i = 0; i < op->getNumOperands(); ++i) {
       std::optional<unsigned> e = lookup(op, false, i);
-      if (!e || !isa_and_nonnull<QuantSpecAttr>(specOf(*e)))
+      if (!e || !isObserved(*e))
         continue;
       unsigned group = find(*e);
       Value u = op->getOperand(i);
@@ -389,7 +439,7 @@ void Preparer::insertObservers() {
     builder.setInsertionPointAfter(op);
     for (unsigned i = 0; i < op->getNumResults(); ++i) {
       std::optional<unsigned> e = lookup(op, true, i);
-      if (!e || !isa_and_nonnull<QuantSpecAttr>(specOf(*e)))
+      if (!e || !isObserved(*e))
         continue;
       unsigned group = find(*e);
       Value r = op->getResult(i);
@@ -402,7 +452,8 @@ void Preparer::insertObservers() {
 
 void Preparer::rewriteAnnotations() {
   // What convert still needs: fixed edges (shared-with-fixed resolved to the
-  // fixed spec) and derived edges. Observed edges are now qc.observe ops.
+  // fixed spec), derived edges and dynamic edges. Observed edges are now
+  // qc.observe ops.
   // A fixed input edge that shares the producer's fixed output needs nothing
   // more: convert quantizes the producer's output once.
   Builder b(func.getContext());
@@ -417,8 +468,9 @@ void Preparer::rewriteAnnotations() {
         if (std::optional<unsigned> e = lookup(op, output, i)) {
           if (isa<DerivedSpecAttr>(edges[*e].entry)) {
             entry = edges[*e].entry;
-          } else if (auto fixed =
-                         dyn_cast_or_null<FixedSpecAttr>(specOf(*e))) {
+          } else if (isDynamic(specOf(*e))) {
+            entry = specOf(*e);
+          } else if (auto fixed = dyn_cast_or_null<FixedSpecAttr>(specOf(*e))) {
             entry = fixed;
             if (!output)
               if (Operation *def = op->getOperand(i).getDefiningOp())

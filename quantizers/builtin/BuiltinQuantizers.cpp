@@ -108,6 +108,14 @@ QuantizationSpec PatternQuantizer::act(const Node &node) const {
 
 QuantizationSpec PatternQuantizer::dynamicAct(const Node &node) const {
   QuantizationSpec s = act(node);
+  // x86: PyTorch's dynamic quantized linear (nn.quantized.dynamic.Linear
+  // calls quantized::linear_dynamic with reduce_range=True on fbgemm /
+  // oneDNN) quantizes activations to 7 bits, [0, 127], unless
+  // dynamic_reduce_range=0 ([0, 255], as QNNPACK's; ONNX-exportable).
+  if (b_.hasReduceRange && node.flag("dynamic_reduce_range")) {
+    s.quantMin = floorHalf(b_.actMin);
+    s.quantMax = floorHalf(b_.actMax);
+  }
   s.observer = "minmax";
   s.dynamic = true;
   return s;
@@ -428,7 +436,12 @@ QuantizerDefinition x86QuantizerDefinition() {
       boolOption("reduce_range", "0",
                  "7-bit activations [0, 127] for CPUs without VNNI"),
       boolOption("dynamic", "0",
-                 "dynamic quantization of linear / matmul only"),
+                 "dynamic quantization of linear / matmul only (activations "
+                 "7-bit [0, 127] as PyTorch's x86 dynamic linear)"),
+      boolOption("dynamic_reduce_range", "1",
+                 "with dynamic=1: 7-bit activations [0, 127] (0: [0, 255], "
+                 "as PyTorch's QNNPACK dynamic linear and ONNX "
+                 "DynamicQuantizeLinear)"),
       actObserverOption(),
   };
   def.create = [](const OptionValues &, std::unique_ptr<Quantizer> &out) {

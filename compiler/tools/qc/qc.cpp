@@ -252,7 +252,8 @@ int quantizeCommand(int argc, char **argv) {
       "calib",
       cl::desc("Calibration data: FILE.npy (samples along axis 0), FILE.npz "
                "(one array per input name) or a directory of .npy / .npz "
-               "files (one sample or batch each, sorted by name)"),
+               "files (one sample or batch each, sorted by name); optional "
+               "when every quantized activation is dynamic (dynamic=1)"),
       cl::value_desc("DATA")};
   cl::opt<std::string> observer{
       "observer",
@@ -299,9 +300,6 @@ int quantizeCommand(int argc, char **argv) {
   if (quantizer.empty())
     return fail("quantize needs a quantizer: --quantizer x86 or --quantizer "
                 "xnnpack (options after a comma, e.g. x86,per_channel=0)");
-  if (calib.empty())
-    return fail("quantize needs calibration data: --calib DATA (.npy, .npz or "
-                "a directory of .npy / .npz files)");
   if (maxSamples.getNumOccurrences() && maxSamples <= 0)
     return fail("--max-calib-samples must be positive, got " +
                 Twine(static_cast<int64_t>(maxSamples)));
@@ -343,7 +341,13 @@ int quantizeCommand(int argc, char **argv) {
   }
   if (failed(mlir::qc::writeModule(*module, output)))
     return 1;
-  if (!quiet) {
+  if (!quiet && report.withoutData) {
+    llvm::errs() << llvm::format(
+        "qc: no calibration data needed: %lld weight observers from their "
+        "constants, %lld dynamically quantized activations\n",
+        static_cast<long long>(report.calibration.observers),
+        static_cast<long long>(report.dynamicEdges));
+  } else if (!quiet) {
     const mlir::qc::CalibrationStats &s = report.calibration;
     llvm::errs() << llvm::format(
         "qc: calibrated %lld observers (%lld qc.observe ops) with %lld "

@@ -112,5 +112,18 @@ LogicalResult FakeQuantOp::verify() {
                        signedAxis(getAxis()), range, Type());
 }
 
+LogicalResult DynamicFakeQuantOp::verify() {
+  Type dtype = getDtype();
+  auto limits = storageRange(dtype);
+  auto it = dyn_cast<IntegerType>(dtype);
+  if (failed(limits) || !it || it.getWidth() != 8)
+    return emitOpError("dtype must be ui8 or i8, got ") << dtype;
+  auto [lo, hi] = signedRange(getQuantMin(), getQuantMax());
+  if (lo >= hi || lo < limits->first || hi > limits->second)
+    return emitOpError("quantization range [")
+           << lo << ", " << hi << "] is empty or does not fit " << dtype;
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCQuantOps.cpp.inc"

@@ -110,4 +110,41 @@ def QC_FakeQuantOp : QC_QParamsOp<"fake_quant", [SameOperandsAndResultType]> {
   let results = (outs RankedTensorOf<[F32]>:$output);
 }
 
+def QC_DynamicFakeQuantOp
+    : QC_QuantOp<"dynamic_fake_quant", [SameOperandsAndResultType]> {
+  let summary = "quantize then dequantize with qparams chosen per run from "
+                "the tensor's min / max (dynamic quantization)";
+  let description = [{
+    The activation edge of a dynamically quantized `qc.linear` / `qc.matmul`
+    (PyTorch's `quantize_dynamic`, specs with `is_dynamic=True`): each run
+    computes per-tensor qparams from this run's values, quantizes to
+    `dtype` in `[quant_min, quant_max]` and dequantizes, so the consumer sees
+    exactly the values PyTorch's dynamic quantized kernels multiply.
+
+    The qparams follow PyTorch's `quant_utils::ChooseQuantizationParams`
+    (used by `quantized::linear_dynamic` of fbgemm, oneDNN and QNNPACK and by
+    `torch.quantize_per_tensor_dynamic`):
+      min = min(0, min(x)), max = max(0, max(x));
+      scale = (double(max) - min) / (quant_max - quant_min), 0.1 if it is 0
+      in f32 or has an infinite f32 reciprocal; a scale below 6.1e-5 is
+      raised to 6.1e-5 (min / max scaled alike); the zero point is
+      `quant_min - min / scale` or `quant_max - max / scale` (the one with the
+      smaller error), rounded half to even and clamped to the range; scale
+      is then rounded to f32.
+    Then DESIGN.md's quantize / dequantize with that scale and zero point.
+    x86's `reduce_range` is the range `[0, 127]` of `ui8`. A NaN or infinite
+    input is a run-time error naming the op.
+
+    ```mlir
+    %y = qc.dynamic_fake_quant %x {dtype = ui8, quant_min = 0 : i64,
+           quant_max = 127 : i64} : tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, TypeAttr:$dtype,
+                       I64Attr:$quant_min, I64Attr:$quant_max);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 #endif // QC_DIALECT_QCQUANTOPS_TD

@@ -126,7 +126,7 @@ func.func @per_channel_histogram(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 #act = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "minmax", dynamic = true>
 func.func @dynamic_spec(%a: tensor<2xf32>) -> tensor<2xf32> {
-  // expected-error@+1 {{the spec on input #0 of 'qc.relu' is dynamic; qc-prepare handles static (calibrated) quantization only}}
+  // expected-error@+1 {{dynamic spec on input #0 of 'qc.relu': dynamic quantization applies to the activation input of qc.linear / qc.matmul only}}
   %0 = qc.relu %a {qc.input_specs = [#act]} : tensor<2xf32>
   return %0 : tensor<2xf32>
 }

@@ -267,6 +267,29 @@ TEST(BuiltinQuantizersTest, DynamicModeQuantizesOnlyLinearAndMatmul) {
   EXPECT_FALSE(annotated(g, "conv1"));
 }
 
+TEST(BuiltinQuantizersTest, X86DynamicActivationsAreSevenBit) {
+  // PyTorch's x86 dynamic linear quantizes activations with reduce_range
+  // (u8 [0, 127]); dynamic_reduce_range=0 gives QNNPACK's [0, 255].
+  for (const char *options :
+       {"x86,dynamic=1", "x86,dynamic=1,dynamic_reduce_range=0"}) {
+    GraphBuilder b;
+    Ref x = b.arg({1, 16});
+    Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {1, 8});
+    b.ret({l});
+    run(options, b.graph());
+    bool full = std::string(options).find("dynamic_reduce_range=0") !=
+                std::string::npos;
+    EXPECT_EQ(in(b.graph(), "fc", 0),
+              std::string("#qc.spec<dtype = ui8, quant_min = 0, quant_max = ") +
+                  (full ? "255" : "127") +
+                  ", symmetric = false, observer = \"minmax\", dynamic = "
+                  "true>")
+        << options;
+    EXPECT_EQ(in(b.graph(), "fc", 1), kX86Weight) << options;
+    EXPECT_EQ(out(b.graph(), "fc"), "unit") << options;
+  }
+}
+
 TEST(BuiltinQuantizersTest, MatmulWeightsAndActivations) {
   GraphBuilder b;
   Ref x = b.arg({2, 3, 16});

@@ -436,4 +436,30 @@ TEST_F(CheckAnnotationTest, RejectsBrokenSpecs) {
             "input 1 is a i64 tensor; only f32 edges can be quantized");
 }
 
+TEST_F(CheckAnnotationTest, DynamicSpecsOnlyOnMatrixProductActivations) {
+  QuantizationSpec dyn = s8Act();
+  dyn.dynamic = true;
+  QuantizationSpec w = s8Act();
+  w.quantMin = -127;
+  w.symmetric = true;
+  EXPECT_EQ(check({dyn, w}, {FloatSpec{}}), "");
+  EXPECT_EQ(check({w, dyn}, {FloatSpec{}}),
+            "input 1 of linear has a dynamic spec; only input 0 (the "
+            "activation) can be dynamic");
+  EXPECT_EQ(check({dyn, w}, {dyn}),
+            "output 0 has a dynamic spec; outputs of dynamically quantized "
+            "ops stay float (only the activation input of linear / matmul "
+            "can be dynamic)");
+  EXPECT_EQ(check({dyn, FloatSpec{}}, {FloatSpec{}}, 2),
+            "input 0 has a dynamic spec, but dynamic quantization applies to "
+            "the activation input of linear / matmul only (not gather)");
+  // Run-time qparams cannot be shared or derived from.
+  EXPECT_NE(check({dyn, SharedQuantizationSpec{0}}, {FloatSpec{}})
+                .find("input 1 shares input 0, which is #qc.spec<"),
+            std::string::npos);
+  EXPECT_NE(check({dyn, w}, {DerivedQuantizationSpec{{0, 1}}})
+                .find("output 0 derives from input 0, which is #qc.spec<"),
+            std::string::npos);
+}
+
 } // namespace

@@ -62,7 +62,7 @@ TEST(PluginTest, LoadsAndAnnotatesThroughTheCAbi) {
   EXPECT_EQ(registry.origin("greedy"), plugin("qc_test_greedy"));
   auto def = registry.lookup("greedy");
   ASSERT_TRUE(def);
-  ASSERT_EQ(def->options.size(), 5u);
+  ASSERT_EQ(def->options.size(), 6u);
   EXPECT_EQ(def->options[0].name, "dtype");
   EXPECT_EQ(def->options[0].kind, OptionKind::kEnum);
   EXPECT_EQ(def->options[0].choices, "s8|u8");

@@ -4,7 +4,8 @@
 // specs, overwriting annotations other quantizers made (so composing it
 // after another quantizer produces a conflict). Options make it fail in the
 // other ways qc must report: fail_on=NAME (annotate error at that node),
-// ignore_keep_float=1, reject=1 (validate error), transform=PIPELINE.
+// ignore_keep_float=1, reject=1 (validate error), transform=PIPELINE,
+// dynamic=1 (a dynamic activation spec on input 0, even of conv2d).
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Quantizer.h"
@@ -44,6 +45,15 @@ public:
       weight.observer = "minmax";
       Annotation a;
       a.inputs = {act, weight};
+      if (node.flag("dynamic")) {
+        a.inputs[0] = act;
+        std::get<QuantizationSpec>(a.inputs[0]).dynamic = true;
+        if (node.operands.size() > 2)
+          a.inputs.push_back(FloatSpec{});
+        a.outputs = {FloatSpec{}};
+        node.annotation = a;
+        continue;
+      }
       if (node.operands.size() > 2)
         a.inputs.push_back(DerivedQuantizationSpec{{0, 1}});
       a.outputs = {act};
@@ -73,6 +83,7 @@ void registerQuantizers(PluginRegistry &registry) {
       {"ignore_keep_float", OptionKind::kBool, "0", "", "annotate anyway"},
       {"reject", OptionKind::kBool, "0", "", "fail validate"},
       {"transform", OptionKind::kString, "", "", "transformForAnnotation"},
+      {"dynamic", OptionKind::kBool, "0", "", "dynamic activation spec"},
   };
   def.create = [](const OptionValues &options,
                   std::unique_ptr<Quantizer> &out) {
