@@ -7,7 +7,10 @@ For each model: `qc quantize MODEL.onnx --quantizer Q --calib RANDOM.npy --expor
   * qc's reference: `qc run M.q.mlir`
   * ONNX Runtime on the export (test/ort/ort_run.js), graph optimizations disabled (the QDQ graph as written)
     and at ORT's default level ("all", where ORT fuses Q/DQ into integer kernels);
-  * with --roundtrip: `qc run M.qdq.onnx` (the QDQ importer) must equal `qc run M.q.mlir` bit-exactly.
+  * with --roundtrip: `qc run M.qdq.onnx` (the QDQ importer) must equal `qc run M.q.mlir` bit-exactly;
+  * with --integer: qc's integer program (`qc quantize ... --lower-to-integer`, which is also what `qc compile`
+    runs bit-exactly) against ORT at level "all", whose QLinearConv / QGemm / QLinearAdd kernels accumulate in
+    integers too: at most --max-integer-steps apart (no ORT-vs-ORT allowance).
 
 The unit is one quantization step of the output: the scale of the DequantizeLinear that produces the graph
 output (the last dequantize of the Q/DQ program; the model fails if the output is not produced by one). The
@@ -65,6 +68,8 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--roundtrip", action="store_true", help="also import the export and require bit-exact equality")
     ap.add_argument("--max-steps", type=float, default=1.0)
+    ap.add_argument("--integer", action="store_true", help="also compare qc's integer program with ORT[all]")
+    ap.add_argument("--max-integer-steps", type=float, default=1.0)
     ap.add_argument("cases", nargs="+", help="MODEL.onnx:QUANTIZER:CALIB:NAME=INPUT.npy")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -87,6 +92,11 @@ def main():
         for opt in ("disabled", "all"):
             run(["node", ORT_RUN, base + ".qdq.onnx", "--input", f"{name}={input_path}",
                  "--output-dir", f"{base}.ort_{opt}", "--graph-opt", opt, "--quiet"])
+        if args.integer:
+            run([args.qc, "quantize", model, "--quantizer", quantizer, "--calib", calib, "--quiet",
+                 "--lower-to-integer", "-o", base + ".int.mlir"])
+            run([args.qc, "run", base + ".int.mlir", "--input", f"{name}={input_path}",
+                 "--output-dir", base + ".qc_int"])
         if args.roundtrip:
             run([args.qc, "run", base + ".qdq.onnx", "--input", f"{name}={input_path}",
                  "--output-dir", base + ".qc_import"])
@@ -103,6 +113,13 @@ def main():
                 if d > tol:
                     failed = True
                     line += f" FAIL (> {tol:.3f})"
+            if args.integer:
+                integer = np.load(f"{base}.qc_int/{out}.npy").astype(np.float64)
+                d = float(np.abs(ort["all"] - integer).max()) / step
+                line += f", qc integer vs ort[all] {d:.3f} steps"
+                if d > args.max_integer_steps + 1e-3:
+                    failed = True
+                    line += f" FAIL (> {args.max_integer_steps})"
             if args.roundtrip:
                 got = np.load(f"{base}.qc_import/{out}.npy")
                 same = got.shape == ref.shape and np.array_equal(got, ref)
