@@ -1,9 +1,15 @@
 /*===- thread_pool.c - The fixed-size thread pool of a libqcrt session ----===*
  *
- * num_threads - 1 pthreads wait on a condition variable; parallel_for
- * publishes one job (a generation number), worker i runs chunk i, the caller
- * runs chunk 0 and waits until the pending count drops to zero. The chunks
- * are a pure function of (range, thread count): deterministic partitioning.
+ * num_threads - 1 pthreads wait for a job; parallel_for publishes one (a
+ * generation number), worker i runs chunk i, the caller runs chunk 0 and waits
+ * until the pending count drops to zero. The chunks are a pure function of
+ * (range, thread count): deterministic partitioning.
+ *
+ * A compiled model calls parallel_for once per step, back to back, so both
+ * waits spin (with a pause instruction) for a bounded time before blocking on
+ * a condition variable: waking a blocked thread costs tens of microseconds,
+ * more than many steps take. The generation and pending count are C11
+ * atomics; the mutex and condition variables only guard the blocking path.
  *
  *===----------------------------------------------------------------------===*/
 /* posix_memalign, sysconf, getauxval under strict -std=c11 too. */
@@ -13,7 +19,19 @@
 #include "runtime/lib/qcrt_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+
+/* Spin iterations before a wait blocks (about 0.1-0.5 ms). */
+#define QCRT_SPIN_ITERATIONS 8192
+
+static inline void cpuRelax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 struct qcrt_pool;
 
@@ -30,9 +48,9 @@ struct qcrt_pool {
   pthread_mutex_t mutex;
   pthread_cond_t wake;
   pthread_cond_t done;
-  uint64_t generation;
-  int32_t pending;
-  int stop;
+  _Atomic uint64_t generation;
+  _Atomic int32_t pending;
+  _Atomic int stop;
   /* The current job. */
   int64_t begin, end;
   qc_range_fn fn;
@@ -74,26 +92,40 @@ static void *workerMain(void *arg) {
   qcrt_worker *self = (qcrt_worker *)arg;
   qcrt_pool *pool = self->pool;
   uint64_t seen = 0;
-  pthread_mutex_lock(&pool->mutex);
   for (;;) {
-    while (!pool->stop && pool->generation == seen)
-      pthread_cond_wait(&pool->wake, &pool->mutex);
-    if (pool->stop)
+    uint64_t gen = atomic_load_explicit(&pool->generation, memory_order_acquire);
+    for (int i = 0; gen == seen && i < QCRT_SPIN_ITERATIONS &&
+                    !atomic_load_explicit(&pool->stop, memory_order_relaxed);
+         ++i) {
+      cpuRelax();
+      gen = atomic_load_explicit(&pool->generation, memory_order_acquire);
+    }
+    if (gen == seen) {
+      /* Block: the caller bumps the generation under the mutex. */
+      pthread_mutex_lock(&pool->mutex);
+      while (!atomic_load(&pool->stop) &&
+             (gen = atomic_load(&pool->generation)) == seen)
+        pthread_cond_wait(&pool->wake, &pool->mutex);
+      pthread_mutex_unlock(&pool->mutex);
+    }
+    if (atomic_load(&pool->stop))
       break;
-    seen = pool->generation;
-    pthread_mutex_unlock(&pool->mutex);
+    seen = gen;
     runChunk(pool, self->index);
-    pthread_mutex_lock(&pool->mutex);
-    if (--pool->pending == 0)
+    if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) ==
+        1) {
+      /* The caller may be blocked: signal under the mutex it checks under. */
+      pthread_mutex_lock(&pool->mutex);
       pthread_cond_signal(&pool->done);
+      pthread_mutex_unlock(&pool->mutex);
+    }
   }
-  pthread_mutex_unlock(&pool->mutex);
   return NULL;
 }
 
 static void stopWorkers(qcrt_pool *pool) {
   pthread_mutex_lock(&pool->mutex);
-  pool->stop = 1;
+  atomic_store(&pool->stop, 1);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
   for (int32_t i = 0; i < pool->numStarted; ++i)
@@ -177,21 +209,30 @@ void qcrt_pool_parallel_for(qcrt_pool *pool, int64_t begin, int64_t end,
     return;
   }
   pthread_mutex_lock(&pool->submitMutex);
-  pthread_mutex_lock(&pool->mutex);
   pool->begin = begin;
   pool->end = end;
   pool->fn = fn;
   pool->user = user;
-  pool->pending = pool->numThreads - 1;
-  ++pool->generation;
+  atomic_store_explicit(&pool->pending, pool->numThreads - 1,
+                        memory_order_relaxed);
+  /* The release publishes the job to spinning workers; the mutex and the
+   * broadcast reach blocked ones. */
+  pthread_mutex_lock(&pool->mutex);
+  atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
 
   runChunk(pool, 0);
 
-  pthread_mutex_lock(&pool->mutex);
-  while (pool->pending > 0)
-    pthread_cond_wait(&pool->done, &pool->mutex);
-  pthread_mutex_unlock(&pool->mutex);
+  for (int i = 0; i < QCRT_SPIN_ITERATIONS &&
+                  atomic_load_explicit(&pool->pending, memory_order_acquire) > 0;
+       ++i)
+    cpuRelax();
+  if (atomic_load_explicit(&pool->pending, memory_order_acquire) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    while (atomic_load(&pool->pending) > 0)
+      pthread_cond_wait(&pool->done, &pool->mutex);
+    pthread_mutex_unlock(&pool->mutex);
+  }
   pthread_mutex_unlock(&pool->submitMutex);
 }
