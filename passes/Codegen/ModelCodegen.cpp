@@ -875,10 +875,34 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                      Value oy = divC(pix, ow), ox = remC(pix, ow);
                      Value dstRow = gep(p[1], mulC(row, k), i8);
                      Value srcImg = gep(p[0], mulC(img, in.strides[0]), inT);
-                     for (int64_t y = 0; y < kh; ++y) {
-                       Value iy = add(mulC(oy, strides[0]),
-                                      cI64(y * dil[0] - pads[0]));
-                       Value okY = inBounds(iy, h);
+                     // NHWC input: a tap's C channels are contiguous (one
+                     // memcpy), and so is a whole window row when it is
+                     // inside the image and undilated (one memcpy of kw*C).
+                     bool contiguous = in.strides[1] == 1;
+                     bool rowRuns = contiguous && dil[1] == 1 &&
+                                    in.strides[3] == c && kw > 1;
+                     Value pad =
+                         b.create<arith::ConstantIntOp>(loc, static_cast<int8_t>(zp), 8);
+                     auto copyTap = [&](Value iy, Value ix, Value dst) {
+                       Value src = gep(srcImg,
+                                       add(mulC(iy, in.strides[2]),
+                                           mulC(ix, in.strides[3])),
+                                       inT);
+                       if (contiguous) {
+                         b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
+                                                  /*isVolatile=*/false);
+                         return;
+                       }
+                       forN(c, [&](Value ci) {
+                         store(load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+                               gep(dst, ci, i8));
+                       });
+                     };
+                     auto fillTap = [&](Value dst, int64_t bytes) {
+                       b.create<LLVM::MemsetOp>(loc, dst, pad, cI64(bytes),
+                                                /*isVolatile=*/false);
+                     };
+                     auto tapsOfRow = [&](int64_t y, Value iy, Value okY) {
                        for (int64_t x = 0; x < kw; ++x) {
                          Value ix = add(mulC(ox, strides[1]),
                                         cI64(x * dil[1] - pads[1]));
@@ -886,27 +910,36 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                              loc, okY, inBounds(ix, w));
                          Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
                          ifThen(
-                             ok,
-                             [&] {
-                               Value src = gep(
-                                   srcImg,
-                                   add(mulC(iy, in.strides[2]),
-                                       mulC(ix, in.strides[3])),
-                                   inT);
-                               forN(c, [&](Value ci) {
-                                 store(load(i8, gep(src, mulC(ci, in.strides[1]),
-                                                    i8)),
-                                       gep(dst, ci, i8));
-                               });
-                             },
-                             [&] {
-                               Value pad = b.create<arith::ConstantIntOp>(
-                                   loc, static_cast<int8_t>(zp), 8);
-                               forN(c, [&](Value ci) {
-                                 store(pad, gep(dst, ci, i8));
-                               });
-                             });
+                             ok, [&] { copyTap(iy, ix, dst); },
+                             [&] { fillTap(dst, c); });
                        }
+                     };
+                     for (int64_t y = 0; y < kh; ++y) {
+                       Value iy = add(mulC(oy, strides[0]),
+                                      cI64(y * dil[0] - pads[0]));
+                       Value okY = inBounds(iy, h);
+                       if (!rowRuns) {
+                         tapsOfRow(y, iy, okY);
+                         continue;
+                       }
+                       Value ix0 = add(mulC(ox, strides[1]), cI64(-pads[1]));
+                       Value inside = b.create<arith::AndIOp>(
+                           loc, okY,
+                           b.create<arith::AndIOp>(
+                               loc, inBounds(ix0, w),
+                               inBounds(add(ix0, cI64(kw - 1)), w)));
+                       ifThen(
+                           inside,
+                           [&] {
+                             Value src = gep(srcImg,
+                                             add(mulC(iy, in.strides[2]),
+                                                 mulC(ix0, in.strides[3])),
+                                             inT);
+                             b.create<LLVM::MemcpyOp>(
+                                 loc, gep(dstRow, cI64(y * kw * c), i8), src,
+                                 cI64(kw * c), /*isVolatile=*/false);
+                           },
+                           [&] { tapsOfRow(y, iy, okY); });
                      }
                    });
                    callKernel(gep(p[1], mulC(r0, k), i8),
