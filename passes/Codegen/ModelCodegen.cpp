@@ -782,7 +782,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
     bool depthwise = wType.getDimSize(1) == 1 &&
                      wType.getDimSize(0) == in.shape[1] &&
                      static_cast<int64_t>(op.getGroups()) == in.shape[1] &&
-                     in.isNhwc() &&
+                     in.isNhwc() && in.strides[2] == in.shape[3] * in.shape[1] &&
                      wType.getDimSize(2) * wType.getDimSize(3) <= 64;
     return depthwise ? emitDepthwiseConv(op) : emitGroupedConv(op);
   }
@@ -986,63 +986,86 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
   std::vector<float> multiplier(c);
   for (int64_t ch = 0; ch < c; ++ch)
     multiplier[ch] = mults.size() == 1 ? mults[0] : mults[ch];
-  std::vector<int8_t> zpRow(c, static_cast<int8_t>(zp));
+  // Rows of zero points, as wide as an input row: what taps outside the
+  // image read.
+  std::vector<int8_t> zpImageRow(std::max<int64_t>(w, 1) * c,
+                                 static_cast<int8_t>(zp));
   Value tPtr = constantArray<int16_t>("dw_taps", tapWeights);
   Value bPtr = constantArray<int32_t>("dw_bias", folded);
   Value mPtr = constantArray<float>("dw_mult", multiplier);
-  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+  Value zPtr = constantArray<int8_t>("dw_zp", zpImageRow);
   Value inBase = basePointer(in), outBase = basePointer(out);
   Type inElement = in.element;
-  parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr, zPtr},
+  // Output columns whose taps all lie inside the row: [oxLo, oxHi).
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  int64_t oxLo = std::min(ow, (pl + sw - 1) / sw);
+  int64_t hiNum = w - 1 - (kw - 1) * dw + pl;
+  int64_t oxHi = hiNum < 0 ? oxLo : std::min(ow, hiNum / sw + 1);
+  oxHi = std::max(oxHi, oxLo);
+  int64_t rowStride = in.strides[2];
+  auto channels = [&](ArrayRef<Value> tapPtrs, Value dstPixel,
+                      ArrayRef<Value> p) {
+    forN(c, [&](Value ch) {
+      Value acc = load(i32, gep(p[3], ch, i32));
+      for (int64_t t = 0; t < taps; ++t) {
+        // Inputs are NHWC or the zero-point row: stride 1 in c. An 8-bit x
+        // 8-bit product fits in 16 bits (|255 * -128| < 2^15), so it is
+        // formed in i16 (twice the lanes of an i32 multiply) and widened
+        // into the accumulator.
+        Value xb = load(i8, gep(tapPtrs[t], ch, i8));
+        Value xv = isUnsigned(inElement)
+                       ? b.create<arith::ExtUIOp>(loc, i16, xb).getResult()
+                       : b.create<arith::ExtSIOp>(loc, i16, xb).getResult();
+        Value wv = load(i16, gep(p[2], add(ch, cI64(t * c)), i16));
+        Value prod = b.create<arith::MulIOp>(loc, xv, wv);
+        acc = add(acc, b.create<arith::ExtSIOp>(loc, i32, prod));
+      }
+      store(requantize(acc, load(f32, gep(p[4], ch, f32)),
+                       op.getOutputZeroPoint(), op.getClampMin(),
+                       op.getClampMax()),
+            gep(dstPixel, ch, i8));
+    });
+  };
+  // Parallel over output rows; per row, the input row of each kernel row
+  // (or the zero-point row), then the columns: border ones choose each tap,
+  // interior ones only add offsets.
+  parallel(n * oh, {inBase, outBase, tPtr, bPtr, mPtr, zPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              forRange(begin, end, [&](Value row) {
-               Value img = divC(row, oh * ow);
-               Value pix = remC(row, oh * ow);
-               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               Value img = divC(row, oh), oy = remC(row, oh);
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               SmallVector<Value> tapPtrs;
+               SmallVector<Value> rowBase;
                for (int64_t y = 0; y < kh; ++y) {
                  Value iy =
                      add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
                  Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kw; ++x) {
-                   Value ix =
-                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   // Clamped indices keep the unused address in bounds.
-                   Value cy = b.create<arith::SelectOp>(loc, ok, iy, cI64(0));
-                   Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
-                   Value real = gep(srcImg,
-                                    add(mulC(cy, in.strides[2]),
-                                        mulC(cx, in.strides[3])),
-                                    i8);
-                   tapPtrs.push_back(
-                       b.create<arith::SelectOp>(loc, ok, real, p[5]));
-                 }
+                 Value cy = b.create<arith::SelectOp>(loc, okY, iy, cI64(0));
+                 Value real = gep(srcImg, mulC(cy, rowStride), i8);
+                 rowBase.push_back(
+                     b.create<arith::SelectOp>(loc, okY, real, p[5]));
                }
-               Value dstRow = gep(p[1], mulC(row, c), i8);
-               forN(c, [&](Value ch) {
-                 Value acc = load(i32, gep(p[3], ch, i32));
-                 for (int64_t t = 0; t < taps; ++t) {
-                   // Inputs are NHWC or the zero-point row: stride 1 in c.
-                   // An 8-bit x 8-bit product fits in 16 bits (|255 * -128|
-                   // < 2^15), so it is formed in i16 (twice the lanes of an
-                   // i32 multiply) and widened into the accumulator.
-                   Value xb = load(i8, gep(tapPtrs[t], ch, i8));
-                   Value xv =
-                       isUnsigned(inElement)
-                           ? b.create<arith::ExtUIOp>(loc, i16, xb).getResult()
-                           : b.create<arith::ExtSIOp>(loc, i16, xb).getResult();
-                   Value wv = load(i16, gep(p[2], add(ch, cI64(t * c)), i16));
-                   Value prod = b.create<arith::MulIOp>(loc, xv, wv);
-                   acc = add(acc, b.create<arith::ExtSIOp>(loc, i32, prod));
-                 }
-                 store(requantize(acc, load(f32, gep(p[4], ch, f32)),
-                                  op.getOutputZeroPoint(), op.getClampMin(),
-                                  op.getClampMax()),
-                       gep(dstRow, ch, i8));
-               });
+               Value dstRow = gep(p[1], mulC(row, ow * c), i8);
+               auto pixel = [&](Value ox, bool interior) {
+                 SmallVector<Value> tapPtrs;
+                 for (int64_t y = 0; y < kh; ++y)
+                   for (int64_t x = 0; x < kw; ++x) {
+                     Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
+                     if (interior) {
+                       tapPtrs.push_back(gep(rowBase[y], mulC(ix, c), i8));
+                       continue;
+                     }
+                     Value ok = inBounds(ix, w);
+                     Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                     Value real = gep(rowBase[y], mulC(cx, c), i8);
+                     tapPtrs.push_back(
+                         b.create<arith::SelectOp>(loc, ok, real, p[5]));
+                   }
+                 channels(tapPtrs, gep(dstRow, mulC(ox, c), i8), p);
+               };
+               forRange(cI64(0), cI64(oxLo), [&](Value ox) { pixel(ox, false); });
+               forRange(cI64(oxLo), cI64(oxHi),
+                        [&](Value ox) { pixel(ox, true); });
+               forRange(cI64(oxHi), cI64(ow), [&](Value ox) { pixel(ox, false); });
              });
            });
   return success();
