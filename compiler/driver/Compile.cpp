@@ -247,6 +247,9 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
                                 static_cast<uint32_t>(out.size()));
   if (st != QC_STATUS_OK) {
     error = runtimeError(st);
+    if (st == QC_STATUS_MODEL_ERROR)
+      error += " (qc's generated code fails a run when a value it quantizes "
+               "is NaN)";
     return false;
   }
   return true;

@@ -298,6 +298,15 @@ private:
   /// \p innerStrides innermost; \p body gets one index per dimension.
   void loopNest(ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
                 const std::function<void(ArrayRef<Value>)> &body);
+  /// loopNest split over threads along its outermost dimension of extent
+  /// > 1: \p body gets the indices and the step function's copies of
+  /// \p pointers; \p prologue / \p epilogue run once per chunk.
+  void parallelLoopNest(
+      ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
+      ArrayRef<Value> pointers,
+      const std::function<void(ArrayRef<Value>, ArrayRef<Value>)> &body,
+      const std::function<void(ArrayRef<Value>)> &prologue = nullptr,
+      const std::function<void(ArrayRef<Value>)> &epilogue = nullptr);
   Value offsetOf(ArrayRef<Value> ivs, ArrayRef<int64_t> strides) {
     Value off = cI64(0);
     for (auto [iv, s] : llvm::zip(ivs, strides))
@@ -430,6 +439,37 @@ void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
     });
   };
   level(0);
+}
+
+void ModelBuilder::parallelLoopNest(
+    ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
+    ArrayRef<Value> pointers,
+    const std::function<void(ArrayRef<Value>, ArrayRef<Value>)> &body,
+    const std::function<void(ArrayRef<Value>)> &prologue,
+    const std::function<void(ArrayRef<Value>)> &epilogue) {
+  int64_t outer = -1;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] > 1 &&
+        (outer < 0 || innerStrides[d] > innerStrides[outer]))
+      outer = static_cast<int64_t>(d);
+  SmallVector<int64_t> rest(shape.begin(), shape.end());
+  int64_t count = outer < 0 ? 1 : shape[outer];
+  if (outer >= 0)
+    rest[outer] = 1;
+  parallel(count, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+    if (prologue)
+      prologue(p);
+    forRange(begin, end, [&](Value iv) {
+      loopNest(rest, innerStrides, [&](ArrayRef<Value> ivs) {
+        SmallVector<Value> all(ivs.begin(), ivs.end());
+        if (outer >= 0)
+          all[outer] = iv;
+        body(all, p);
+      });
+    });
+    if (epilogue)
+      epilogue(p);
+  });
 }
 
 //===----------------------------------------------------------------------===//
@@ -704,17 +744,31 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   // x * (1 / scale) as the reference does, NaN reported as an error.
   float inv = 1.0f / scale;
   Value inBase = basePointer(in), outBase = basePointer(out);
-  Value invV = cF32(inv);
   int64_t lo = op.getQuantMin(), hi = op.getQuantMax();
-  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
-    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
-    Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
-    Value status = load(i32, statusSlot);
-    store(b.create<arith::SelectOp>(loc, nan, cI32(1), status), statusSlot);
-    Value v = b.create<arith::MulFOp>(loc, x, invV);
-    store(roundClampToI8(v, zp, lo, hi),
-          gep(outBase, offsetOf(ivs, out.strides), i8));
-  });
+  // Per chunk a NaN flag, or-ed into the entry's status at the end.
+  Value flag;
+  parallelLoopNest(
+      out.shape, out.strides, {inBase, outBase, statusSlot},
+      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+        Value x = load(f32, gep(p[0], offsetOf(ivs, in.strides), f32));
+        Value nan =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+        Value seen = load(i32, flag);
+        store(b.create<arith::SelectOp>(loc, nan, cI32(1), seen), flag);
+        Value v = b.create<arith::MulFOp>(loc, x, cF32(inv));
+        store(roundClampToI8(v, zp, lo, hi),
+              gep(p[1], offsetOf(ivs, out.strides), i8));
+      },
+      [&](ArrayRef<Value>) {
+        flag = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+        store(cI32(0), flag);
+      },
+      [&](ArrayRef<Value> p) {
+        // Chunks may finish together: an atomic or.
+        b.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::_or, p[2],
+                                    load(i32, flag),
+                                    LLVM::AtomicOrdering::monotonic);
+      });
   return success();
 }
 
@@ -1228,24 +1282,27 @@ LogicalResult ModelBuilder::emitAdd(QAddOp op) {
   const TensorRef &r = refs[op.getRhs()];
   const TensorRef &out = refs[op.getResult()];
   float so = op.getOutputScale().convertToFloat();
-  Value ml = cF32(op.getLhsScale().convertToFloat() / so);
-  Value mr = cF32(op.getRhsScale().convertToFloat() / so);
-  Value zl = cI32(op.getLhsZeroPoint()), zr = cI32(op.getRhsZeroPoint());
+  float ml = op.getLhsScale().convertToFloat() / so;
+  float mr = op.getRhsScale().convertToFloat() / so;
+  int64_t zl = op.getLhsZeroPoint(), zr = op.getRhsZeroPoint();
   Value lBase = basePointer(l), rBase = basePointer(r),
         oBase = basePointer(out);
-  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
-    auto side = [&](const TensorRef &t, Value base, Value zp, Value m) {
-      Value q = extend(load(i8, gep(base, offsetOf(ivs, t.strides), i8)),
-                       t.element);
-      Value f = b.create<arith::SIToFPOp>(loc, f32, sub(q, zp));
-      return b.create<arith::MulFOp>(loc, f, m);
-    };
-    Value v = b.create<arith::AddFOp>(loc, side(l, lBase, zl, ml),
-                                      side(r, rBase, zr, mr));
-    store(roundClampToI8(v, op.getOutputZeroPoint(), op.getClampMin(),
-                         op.getClampMax()),
-          gep(oBase, offsetOf(ivs, out.strides), i8));
-  });
+  parallelLoopNest(
+      out.shape, out.strides, {lBase, rBase, oBase},
+      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+        auto side = [&](const TensorRef &t, Value base, int64_t zp,
+                        float m) {
+          Value q = extend(load(i8, gep(base, offsetOf(ivs, t.strides), i8)),
+                           t.element);
+          Value f = b.create<arith::SIToFPOp>(loc, f32, sub(q, cI32(zp)));
+          return b.create<arith::MulFOp>(loc, f, cF32(m));
+        };
+        Value v = b.create<arith::AddFOp>(loc, side(l, p[0], zl, ml),
+                                          side(r, p[1], zr, mr));
+        store(roundClampToI8(v, op.getOutputZeroPoint(), op.getClampMin(),
+                             op.getClampMax()),
+              gep(p[2], offsetOf(ivs, out.strides), i8));
+      });
   return success();
 }
 
