@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A whole model compiled for AArch64 (dotprod or i8mm), cross-compiled with
+# clang-19 into a generic runner (run_model.c + libqcrt) and run under
+# qemu-aarch64 -cpu max: its output bytes must equal the reference executor's
+# on the same integer program (the x86 variants are held to the same by
+# compiled_exact.sh).
+#
+#   compiled_aarch64.sh QC MODEL.onnx CALIB.npy INPUT.npy QUANTIZER TARGET WORKDIR
+set -euo pipefail
+QC=$1 MODEL=$2 CALIB=$3 INPUT=$4 QUANTIZER=$5 TARGET=$6 WORK=$7
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)" RT=$ROOT/runtime SYSROOT=/usr/aarch64-linux-gnu
+for tool in clang-19 qemu-aarch64; do
+  command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+[[ -f $SYSROOT/include/stdio.h ]] || { echo "SKIP: no AArch64 sysroot at $SYSROOT"; exit 77; }
+
+dir=$WORK/$(basename "$MODEL" .onnx)_$QUANTIZER.$TARGET
+rm -rf "$dir" && mkdir -p "$dir"
+"$QC" quantize "$MODEL" --quantizer "$QUANTIZER" --calib "$CALIB" --lower-to-integer --quiet \
+  -o "$dir/model.int.mlir"
+"$QC" run "$dir/model.int.mlir" --input "$INPUT" --output-dir "$dir/ref" >/dev/null
+"$QC" compile "$dir/model.int.mlir" --target "$TARGET" --name model -o "$dir" >/dev/null
+clang-19 --target=aarch64-linux-gnu -std=c11 -O2 -Wall -Werror -DQC_MODEL_DESC=model_desc \
+  -I"$RT/include" -I"$ROOT" "$HERE/run_model.c" "$dir/model.o" "$RT/lib/cpu_features.c" \
+  "$RT/lib/runtime.c" "$RT/lib/thread_pool.c" -fuse-ld=lld -lpthread -o "$dir/run_model"
+/usr/bin/python3 -c "import numpy as np, sys; np.load(sys.argv[1]).tofile(sys.argv[2])" "$INPUT" "$dir/input.bin"
+ref=$(ls "$dir"/ref/*.npy)
+[[ $(echo "$ref" | wc -l) == 1 ]] || { echo "compiled_aarch64.sh: one output expected"; exit 2; }
+qemu-aarch64 -L "$SYSROOT" -cpu max "$dir/run_model" 2 "$dir/input.bin" "$dir/output.bin"
+/usr/bin/python3 - "$ref" "$dir/output.bin" <<'PY'
+import sys, numpy as np
+ref = np.load(sys.argv[1])
+got = np.fromfile(sys.argv[2], dtype=ref.dtype).reshape(ref.shape)
+if not np.array_equal(ref, got):
+    d = np.argwhere(ref != got)
+    sys.exit(f"FAIL: {len(d)} of {ref.size} values differ from the reference executor")
+print(f"OK: {ref.size} output values byte-identical to the reference executor")
+PY
