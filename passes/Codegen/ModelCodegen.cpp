@@ -109,6 +109,8 @@ struct TensorRef {
   enum Kind { Input, Arena } kind = Arena;
   int64_t index = 0;
   SmallVector<int64_t> shape, strides;
+  /// Elements from the start of the input / arena buffer (views).
+  int64_t offset = 0;
   Type element;
 
   bool isRowMajor() const {
@@ -169,8 +171,9 @@ const char *dtypeName(int32_t dtype) {
 
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, "
-    "qc.flatten, and in "
+    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qmax_pool2d, "
+    "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, qc.concat, "
+    "and in "
     "float qc.global_avg_pool2d";
 
 class ModelBuilder {
@@ -345,10 +348,13 @@ private:
 
   /// A pointer to the first element of \p r in the current function.
   Value basePointer(const TensorRef &r) {
+    int64_t viewBytes = r.offset * elementBytes(r.element);
     if (r.kind == TensorRef::Input)
-      return inputPointers[r.index];
-    return b.create<LLVM::GEPOp>(loc, ptr, i8, arenaArg,
-                                 ValueRange{cI64(buffers[r.index].offset)});
+      return viewBytes ? gep(inputPointers[r.index], cI64(viewBytes), i8)
+                       : inputPointers[r.index];
+    return b.create<LLVM::GEPOp>(
+        loc, ptr, i8, arenaArg,
+        ValueRange{cI64(buffers[r.index].offset + viewBytes)});
   }
   /// A constant global holding \p bytes (aligned for vector loads); returns
   /// its symbol name.
@@ -381,6 +387,8 @@ private:
   LogicalResult emitMaxPool(QMaxPool2dOp op);
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
   LogicalResult emitAvgPool(QAvgPool2dOp op);
+  LogicalResult emitElementwise(Operation *op);
+  LogicalResult emitConcat(ConcatOp op);
 
   func::FuncOp src;
   const ModelCodegenOptions &options;
@@ -566,6 +574,49 @@ LogicalResult ModelBuilder::plan() {
       if (failed(need(pool.getInput(), "the input")))
         return failure();
       refs[pool.getResult()] = newArenaTensor(pool.getResult(), stepName);
+    } else if (isa<QMulOp, QRequantizeOp>(op)) {
+      for (Value operand : op->getOperands())
+        if (failed(need(operand, "an operand")))
+          return failure();
+      refs[op->getResult(0)] = newArenaTensor(op->getResult(0), stepName);
+    } else if (auto transpose = dyn_cast<TransposeOp>(op)) {
+      if (failed(need(transpose.getInput(), "the input")))
+        return failure();
+      // A view: the same bytes with permuted strides.
+      TensorRef in = refs[transpose.getInput()];
+      TensorRef view = in;
+      for (auto [i, axis] : llvm::enumerate(transpose.getPerm())) {
+        view.shape[i] = in.shape[axis];
+        view.strides[i] = in.strides[axis];
+      }
+      refs[transpose.getResult()] = view;
+      --step;
+    } else if (auto slice = dyn_cast<SliceOp>(op)) {
+      if (failed(need(slice.getInput(), "the input")))
+        return failure();
+      // A view: offset to the first element, strides times the steps.
+      TensorRef view = refs[slice.getInput()];
+      auto type = cast<RankedTensorType>(slice.getType());
+      int64_t rank = static_cast<int64_t>(view.shape.size());
+      ArrayRef<int64_t> starts = slice.getStarts(), axes = slice.getAxes(),
+                        steps = slice.getSteps();
+      for (size_t i = 0; i < axes.size(); ++i) {
+        int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+        int64_t dim = view.shape[axis], st = i < steps.size() ? steps[i] : 1;
+        int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
+        start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
+                       : std::clamp<int64_t>(start, 0, dim - 1);
+        view.offset += start * view.strides[axis];
+        view.strides[axis] *= st;
+      }
+      view.shape.assign(type.getShape().begin(), type.getShape().end());
+      refs[slice.getResult()] = view;
+      --step;
+    } else if (auto concat = dyn_cast<ConcatOp>(op)) {
+      for (Value input : concat.getInputs())
+        if (failed(need(input, "an input")))
+          return failure();
+      refs[concat.getResult()] = newArenaTensor(concat.getResult(), stepName);
     } else if (auto avg = dyn_cast<QAvgPool2dOp>(op)) {
       if (failed(need(avg.getInput(), "the input")))
         return failure();
@@ -1478,7 +1529,80 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitElementwise(Operation *op) {
+  // qc.qmul: (a - za) * (b - zb) in int32, requantized with m;
+  // qc.qrequantize: (x - zp) requantized with s_in / s_out.
+  const TensorRef &out = refs[op->getResult(0)];
+  SmallVector<TensorRef> ins;
+  SmallVector<Value> pointers;
+  for (Value operand : op->getOperands()) {
+    ins.push_back(refs[operand]);
+    pointers.push_back(basePointer(ins.back()));
+  }
+  pointers.push_back(basePointer(out));
+  float m;
+  SmallVector<int64_t> zps;
+  int64_t zpOut, lo, hi;
+  if (auto mulOp = dyn_cast<QMulOp>(op)) {
+    m = mulOp.getRequantMultiplier();
+    zps = {static_cast<int64_t>(mulOp.getLhsZeroPoint()),
+           static_cast<int64_t>(mulOp.getRhsZeroPoint())};
+    zpOut = mulOp.getOutputZeroPoint();
+    lo = mulOp.getClampMin();
+    hi = mulOp.getClampMax();
+  } else {
+    auto rq = cast<QRequantizeOp>(op);
+    m = rq.getInputScale().convertToFloat() /
+        rq.getOutputScale().convertToFloat();
+    zps = {static_cast<int64_t>(rq.getInputZeroPoint())};
+    zpOut = rq.getOutputZeroPoint();
+    lo = rq.getClampMin();
+    hi = rq.getClampMax();
+  }
+  parallelLoopNest(out.shape, out.strides, pointers,
+                   [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                     Value acc;
+                     for (auto [i, t] : llvm::enumerate(ins)) {
+                       Value v = sub(extend(load(i8, gep(p[i],
+                                                          offsetOf(ivs, t.strides),
+                                                          i8)),
+                                            t.element),
+                                     cI32(zps[i]));
+                       acc = acc ? mul(acc, v) : v;
+                     }
+                     store(requantize(acc, cF32(m), zpOut, lo, hi),
+                           gep(p[ins.size()], offsetOf(ivs, out.strides), i8));
+                   });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
+  const TensorRef &out = refs[op.getResult()];
+  int64_t rank = static_cast<int64_t>(out.shape.size());
+  int64_t axis = op.getAxis() < 0 ? static_cast<int64_t>(op.getAxis()) + rank
+                                  : static_cast<int64_t>(op.getAxis());
+  Type t = storageType(out.element);
+  int64_t at = 0;
+  for (Value input : op.getInputs()) {
+    const TensorRef &in = refs[input];
+    Value src = basePointer(in);
+    Value dst = gep(basePointer(out), cI64(at * out.strides[axis]), t);
+    loopNest(in.shape, out.strides, [&](ArrayRef<Value> ivs) {
+      store(load(t, gep(src, offsetOf(ivs, in.strides), t)),
+            gep(dst, offsetOf(ivs, out.strides), t));
+    });
+    at += in.shape[axis];
+  }
+  return success();
+}
+
 LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (isa<QMulOp, QRequantizeOp>(op))
+    return emitElementwise(op);
+  if (auto concat = dyn_cast<ConcatOp>(op))
+    return emitConcat(concat);
+  if (isa<TransposeOp, SliceOp>(op))
+    return success(); // views
   if (auto avg = dyn_cast<QAvgPool2dOp>(op))
     return emitAvgPool(avg);
   if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op))
