@@ -40,6 +40,7 @@
 #include "runtime/include/qc_model_abi.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -377,6 +378,28 @@ private:
   void copyToRowMajor(const TensorRef &from, Value fromBase, Value toBase);
   func::FuncOp getKernel(const GemmKernelConfig &config);
 
+  /// What every qconv2d emitter reads: shapes, weights (OIHW), the int32
+  /// bias and one multiplier per output channel. Counts the float bytes.
+  struct ConvParts {
+    int64_t o = 0, cg = 0, kh = 0, kw = 0;
+    int64_t n = 0, h = 0, w = 0, oh = 0, ow = 0;
+    std::vector<int8_t> weights;
+    std::vector<int32_t> bias;
+    std::vector<float> multipliers;
+  };
+  FailureOr<ConvParts> getConvParts(QConv2dOp op);
+  /// Output pixel `row` of an n x oh x ow grid: (image, oh * ow index, oy,
+  /// ox).
+  std::array<Value, 4> splitPixel(Value row, int64_t oh, int64_t ow) {
+    Value img = divC(row, oh * ow), pix = remC(row, oh * ow);
+    return {img, pix, divC(pix, ow), remC(pix, ow)};
+  }
+  /// For each window tap of output (oy, ox) inside the image: \p tap(y, x,
+  /// address of the tap's channel 0). \p image points at the image.
+  void forEachWindowTap(const TensorRef &in, Value image, Value oy, Value ox,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                        const std::function<void(int64_t, int64_t, Value)> &tap);
   LogicalResult emitQuantize(QuantizeOp op);
   LogicalResult emitDequantize(DequantizeOp op);
   LogicalResult emitConv(QConv2dOp op);
@@ -880,6 +903,54 @@ FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight) {
   return *values;
 }
 
+FailureOr<ModelBuilder::ConvParts> ModelBuilder::getConvParts(QConv2dOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  ConvParts c;
+  c.o = wType.getDimSize(0);
+  c.cg = wType.getDimSize(1);
+  c.kh = wType.getDimSize(2);
+  c.kw = wType.getDimSize(3);
+  c.n = in.shape[0];
+  c.h = in.shape[2];
+  c.w = in.shape[3];
+  c.oh = out.shape[2];
+  c.ow = out.shape[3];
+  if (prefix == options.name || currentIsa == isas.front())
+    floatWeightBytes += 4 * (c.o * c.cg * c.kh * c.kw + (op.getBias() ? c.o : 0));
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), c.o);
+  if (failed(weights) || failed(bias))
+    return failure();
+  c.weights = std::move(*weights);
+  c.bias = std::move(*bias);
+  SmallVector<float> mults = op.getRequantMultipliers();
+  for (int64_t oc = 0; oc < c.o; ++oc)
+    c.multipliers.push_back(mults.size() == 1 ? mults[0] : mults[oc]);
+  return c;
+}
+
+void ModelBuilder::forEachWindowTap(
+    const TensorRef &in, Value image, Value oy, Value ox,
+    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+    ArrayRef<int64_t> dilations,
+    const std::function<void(int64_t, int64_t, Value)> &tap) {
+  for (int64_t y = 0; y < kernel[0]; ++y) {
+    Value iy = add(mulC(oy, strides[0]), cI64(y * dilations[0] - pads[0]));
+    Value okY = inBounds(iy, in.shape[2]);
+    for (int64_t x = 0; x < kernel[1]; ++x) {
+      Value ix = add(mulC(ox, strides[1]), cI64(x * dilations[1] - pads[1]));
+      Value ok = b.create<arith::AndIOp>(loc, okY, inBounds(ix, in.shape[3]));
+      ifThen(ok, [&] {
+        tap(y, x,
+            gep(image, add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
+                i8));
+      });
+    }
+  }
+}
+
 LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   if (op.getGroups() != 1) {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
@@ -893,21 +964,17 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   }
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t o = wType.getDimSize(0), c = wType.getDimSize(1),
-          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
-  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
-  int64_t oh = out.shape[2], ow = out.shape[3];
+  FailureOr<ConvParts> parts = getConvParts(op);
+  if (failed(parts))
+    return failure();
+  int64_t o = parts->o, c = parts->cg, kh = parts->kh, kw = parts->kw;
+  int64_t n = parts->n, h = parts->h, w = parts->w, oh = parts->oh,
+          ow = parts->ow;
   int64_t k = kh * kw * c, m = n * oh * ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  if (prefix == options.name || currentIsa == isas.front())
-    floatWeightBytes += 4 * (o * c * kh * kw + (op.getBias() ? o : 0));
-
-  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
-  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
-  if (failed(weights) || failed(bias))
-    return failure();
+  const std::vector<int8_t> *weights = &parts->weights;
+  const std::vector<int32_t> *bias = &parts->bias;
   // OIHW -> O x (ky, kx, c): the im2col column order of an NHWC input.
   std::vector<int8_t> matrix(o * k);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -1065,19 +1132,16 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
   // vectorizes over the channels with the accumulator in registers.
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t c = wType.getDimSize(0), kh = wType.getDimSize(2),
-          kw = wType.getDimSize(3), taps = kh * kw;
-  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
-  int64_t oh = out.shape[2], ow = out.shape[3];
+  FailureOr<ConvParts> parts = getConvParts(op);
+  if (failed(parts))
+    return failure();
+  int64_t c = parts->o, kh = parts->kh, kw = parts->kw, taps = kh * kw;
+  int64_t n = parts->n, h = parts->h, w = parts->w, oh = parts->oh,
+          ow = parts->ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  if (prefix == options.name || currentIsa == isas.front())
-    floatWeightBytes += 4 * (c * taps + (op.getBias() ? c : 0));
-  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
-  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), c);
-  if (failed(weights) || failed(bias))
-    return failure();
+  const std::vector<int8_t> *weights = &parts->weights;
+  const std::vector<int32_t> *bias = &parts->bias;
   int64_t zp = op.getInputZeroPoint();
   std::vector<int16_t> tapWeights(taps * c);
   std::vector<int32_t> folded(*bias);
@@ -1087,10 +1151,7 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
       tapWeights[t * c + ch] = v;
       folded[ch] -= static_cast<int32_t>(zp) * v;
     }
-  SmallVector<float> mults = op.getRequantMultipliers();
-  std::vector<float> multiplier(c);
-  for (int64_t ch = 0; ch < c; ++ch)
-    multiplier[ch] = mults.size() == 1 ? mults[0] : mults[ch];
+  const std::vector<float> &multiplier = parts->multipliers;
   // Rows of zero points, as wide as an input row: what taps outside the
   // image read.
   std::vector<int8_t> zpImageRow(std::max<int64_t>(w, 1) * c,
@@ -1181,20 +1242,11 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
   // channels (the innermost, vectorized loop), taps accumulated in order.
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t o = wType.getDimSize(0), cg = wType.getDimSize(1),
-          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
-  int64_t groups = op.getGroups(), og = o / groups;
-  int64_t n = in.shape[0], h = in.shape[2], w = in.shape[3];
-  int64_t oh = out.shape[2], ow = out.shape[3];
-  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
-                    dil = op.getDilations();
-  if (prefix == options.name || currentIsa == isas.front())
-    floatWeightBytes += 4 * (o * cg * kh * kw + (op.getBias() ? o : 0));
-  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
-  FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), o);
-  if (failed(weights) || failed(bias))
+  FailureOr<ConvParts> parts = getConvParts(op);
+  if (failed(parts))
     return failure();
+  int64_t o = parts->o, cg = parts->cg, kh = parts->kh, kw = parts->kw;
+  int64_t og = o / static_cast<int64_t>(op.getGroups());
   // [ky][kx][ci][o], widened to int32.
   std::vector<int32_t> taps(kh * kw * cg * o);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -1202,50 +1254,32 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
           taps[((y * kw + x) * cg + ic) * o + oc] =
-              (*weights)[((oc * cg + ic) * kh + y) * kw + x];
-  SmallVector<float> mults = op.getRequantMultipliers();
-  std::vector<float> multiplier(o);
-  for (int64_t oc = 0; oc < o; ++oc)
-    multiplier[oc] = mults.size() == 1 ? mults[0] : mults[oc];
+              parts->weights[((oc * cg + ic) * kh + y) * kw + x];
   Value tPtr = constantArray<int32_t>("taps", taps);
-  Value bPtr = constantArray<int32_t>("bias", *bias);
-  Value mPtr = constantArray<float>("mult", multiplier);
+  Value bPtr = constantArray<int32_t>("bias", parts->bias);
+  Value mPtr = constantArray<float>("mult", parts->multipliers);
   Value inBase = basePointer(in), outBase = basePointer(out);
   int64_t zp = op.getInputZeroPoint();
   Type inElement = in.element;
-  parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr},
+  parallel(parts->n * parts->oh * parts->ow, {inBase, outBase, tPtr, bPtr, mPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              Value acc = b.create<LLVM::AllocaOp>(
                  loc, ptr, LLVM::LLVMArrayType::get(i32, o), cI32(1), 64);
              Value zpV = cI32(zp);
              forRange(begin, end, [&](Value row) {
-               Value img = divC(row, oh * ow);
-               Value pix = remC(row, oh * ow);
-               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               auto [img, pix, oy, ox] = splitPixel(row, parts->oh, parts->ow);
                forN(o, [&](Value oc) {
                  store(load(i32, gep(p[3], oc, i32)), gep(acc, oc, i32));
                });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               for (int64_t y = 0; y < kh; ++y) {
-                 Value iy =
-                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
-                 Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kw; ++x) {
-                   Value ix =
-                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   ifThen(ok, [&] {
-                     Value src = gep(srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     i8);
+               forEachWindowTap(
+                   in, srcImg, oy, ox, {kh, kw}, op.getStrides(), op.getPads(),
+                   op.getDilations(), [&](int64_t y, int64_t x, Value src) {
                      for (int64_t ic = 0; ic < cg; ++ic) {
                        Value tapRow =
                            gep(p[2], cI64(((y * kw + x) * cg + ic) * o), i32);
                        forN(o, [&](Value oc) {
-                         Value channel =
-                             add(mulC(divC(oc, og), cg), cI64(ic));
+                         Value channel = add(mulC(divC(oc, og), cg), cI64(ic));
                          Value xv = extend(
                              load(i8, gep(src, mulC(channel, in.strides[1]),
                                           i8)),
@@ -1257,8 +1291,6 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
                        });
                      }
                    });
-                 }
-               }
                Value dstRow = gep(p[1], mulC(row, o), i8);
                forN(o, [&](Value oc) {
                  Value q = requantize(load(i32, gep(acc, oc, i32)),
@@ -1360,7 +1392,7 @@ LogicalResult ModelBuilder::emitAdd(QAddOp op) {
 LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  int64_t n = in.shape[0], c = in.shape[1], h = in.shape[2], w = in.shape[3];
+  int64_t n = in.shape[0], c = in.shape[1];
   int64_t oh = out.shape[2], ow = out.shape[3];
   ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                     pads = op.getPads(), dil = op.getDilations();
@@ -1369,27 +1401,16 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   parallel(n * oh * ow, {inBase, outBase},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              forRange(begin, end, [&](Value row) {
-               Value img = divC(row, oh * ow);
-               Value pix = remC(row, oh * ow);
-               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               auto [img, pix, oy, ox] = splitPixel(row, oh, ow);
+               (void)pix;
                Value dst = gep(p[1], mulC(row, c), i8);
-               Value lowest = b.create<arith::ConstantIntOp>(loc, u ? 0 : -128, 8);
+               Value lowest =
+                   b.create<arith::ConstantIntOp>(loc, u ? 0 : -128, 8);
                forN(c, [&](Value ci) { store(lowest, gep(dst, ci, i8)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               for (int64_t y = 0; y < kernel[0]; ++y) {
-                 Value iy =
-                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
-                 Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kernel[1]; ++x) {
-                   Value ix =
-                       add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   ifThen(ok, [&] {
-                     Value src = gep(srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     i8);
+               forEachWindowTap(
+                   in, srcImg, oy, ox, kernel, strides, pads, dil,
+                   [&](int64_t, int64_t, Value src) {
                      forN(c, [&](Value ci) {
                        Value v =
                            load(i8, gep(src, mulC(ci, in.strides[1]), i8));
@@ -1401,8 +1422,6 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
                        store(best, slot);
                      });
                    });
-                 }
-               }
              });
            });
   return success();
@@ -1489,23 +1508,12 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                  loc, ptr, LLVM::LLVMArrayType::get(i32, c), cI32(1), 64);
              Value zpV = cI32(zp);
              forRange(begin, end, [&](Value row) {
-               Value img = divC(row, oh * ow);
-               Value pix = remC(row, oh * ow);
-               Value oy = divC(pix, ow), ox = remC(pix, ow);
+               auto [img, pix, oy, ox] = splitPixel(row, oh, ow);
                forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               for (int64_t y = 0; y < kernel[0]; ++y) {
-                 Value iy = add(mulC(oy, strides[0]), cI64(y - pads[0]));
-                 Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kernel[1]; ++x) {
-                   Value ix = add(mulC(ox, strides[1]), cI64(x - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   ifThen(ok, [&] {
-                     Value src = gep(srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     i8);
+               forEachWindowTap(
+                   in, srcImg, oy, ox, kernel, strides, pads, {1, 1},
+                   [&](int64_t, int64_t, Value src) {
                      forN(c, [&](Value ci) {
                        Value v = extend(
                            load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
@@ -1514,8 +1522,6 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                        store(add(load(i32, slot), sub(v, zpV)), slot);
                      });
                    });
-                 }
-               }
                Value m = load(f32, gep(p[2], pix, f32));
                Value dst = gep(p[1], mulC(row, c), i8);
                forN(c, [&](Value ci) {
