@@ -450,15 +450,21 @@ bool readModel(const std::string &path, OnnxModel &model, std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return fail("cannot open the file");
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
-  if (in.bad())
+  // One read of the whole file (an istreambuf_iterator copy goes byte by
+  // byte: a third of ResNet-18's import time).
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0 || !in)
     return fail("reading the file failed");
-  if (bytes.empty())
+  if (size == 0)
     return fail("the file is empty, expected an ONNX model");
-  if (bytes.size() > static_cast<size_t>(INT_MAX))
+  if (size > static_cast<std::streamoff>(INT_MAX))
     return fail("the file is larger than 2 GiB, the most protobuf can "
                 "parse; store the weights as external data");
+  std::string bytes(static_cast<size_t>(size), '\0');
+  if (!in.read(bytes.data(), size))
+    return fail("reading the file failed");
 
   onnx::ModelProto proto;
   {
