@@ -638,6 +638,12 @@ int main(int argc, char **argv) {
     llvm::outs() << kUsage;
     return 0;
   }
+  // `qc <command> --help` lists the command's options and MLIR's pass-manager
+  // flags, not the hundreds of LLVM backend options libLLVM registers at
+  // load time (still accepted; shown by --help-hidden).
+  for (auto &entry : llvm::cl::getRegisteredOptions())
+    if (entry.second->getOptionHiddenFlag() == llvm::cl::NotHidden)
+      entry.second->setHiddenFlag(llvm::cl::Hidden);
   // The command's own parser sees "qc <command>" as the program name.
   std::string program = std::string(argv[0]) + " " + command;
   std::vector<char *> args = {program.data()};
