@@ -24,11 +24,18 @@ namespace mlir::qc {
 
 using ::qc::codegen::GemmIsa;
 
+static FailureOr<GemmIsa> resolveHost(std::string &error);
+
 const char *const kCompileTargets =
     "host, x86-64, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, "
     "aarch64-dotprod, aarch64-i8mm";
 
-FailureOr<GemmIsa> resolveCompileTarget(StringRef target, std::string &error) {
+FailureOr<std::vector<GemmIsa>> resolveCompileTarget(StringRef target,
+                                                    std::string &error) {
+  // x86-64: the three x86 variants in one artifact, best first.
+  if (target == "x86-64")
+    return std::vector<GemmIsa>{GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni,
+                                GemmIsa::X86Avx2};
   if (target != "host") {
     if (target == "aarch64")
       target = "aarch64-dotprod";
@@ -39,8 +46,15 @@ FailureOr<GemmIsa> resolveCompileTarget(StringRef target, std::string &error) {
                   .str();
       return failure();
     }
-    return *isa;
+    return std::vector<GemmIsa>{*isa};
   }
+  FailureOr<GemmIsa> host = resolveHost(error);
+  if (failed(host))
+    return failure();
+  return std::vector<GemmIsa>{*host};
+}
+
+static FailureOr<GemmIsa> resolveHost(std::string &error) {
   llvm::Triple triple(llvm::sys::getProcessTriple());
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   auto has = [&](StringRef f) { return features.lookup(f); };
@@ -74,14 +88,9 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
                                       const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
   std::string error;
-  // x86-64: the three x86 variants in one artifact, picked at run time.
-  std::vector<GemmIsa> dispatch;
-  if (options.target == "x86-64")
-    dispatch = {GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni, GemmIsa::X86Avx2};
-  FailureOr<GemmIsa> isa = dispatch.empty()
-                               ? resolveCompileTarget(options.target, error)
-                               : FailureOr<GemmIsa>(dispatch.back());
-  if (failed(isa))
+  FailureOr<std::vector<GemmIsa>> isas =
+      resolveCompileTarget(options.target, error);
+  if (failed(isas))
     return module.emitError() << "qc compile: " << error;
   if (options.name.empty() || !(isalpha(options.name[0]) || options.name[0] == '_') ||
       !llvm::all_of(options.name, [](char c) { return isalnum(c) || c == '_'; }))
@@ -104,25 +113,23 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
     return failure();
 
   ModelCodegenOptions codegen;
-  codegen.isa = *isa;
-  codegen.dispatch = dispatch;
+  codegen.isas = *isas;
   codegen.name = options.name;
   codegen.source = options.source;
   FailureOr<ModelCodegenResult> result = buildModelModule(*func, codegen);
   if (failed(result))
     return failure();
-  TargetSpec spec = getModelTargetSpec(codegen.dispatch.empty()
-                                           ? *isa
-                                           : codegen.dispatch.back());
-  FailureOr<std::string> object =
-      emitLLVMDialectModule(*result->module, spec, EmitKind::Object);
+  // The module's default target is the weakest variant's; the functions of
+  // the others carry their own.
+  FailureOr<std::string> object = emitLLVMDialectModule(
+      *result->module, getModelTargetSpec(isas->back()), EmitKind::Object);
   if (failed(object))
     return failure();
 
   CompiledModel out;
-  out.isa = *isa;
-  out.target = dispatch.empty()
-                   ? std::string(::qc::codegen::getGemmIsaInfo(*isa).targetName)
+  out.target = isas->size() == 1
+                   ? std::string(::qc::codegen::getGemmIsaInfo(isas->front())
+                                     .targetName)
                    : "x86-64 (avx512vnni | avxvnni | avx2 at run time)";
   out.object = std::move(*object);
   out.header = std::move(result->header);

@@ -29,12 +29,13 @@ namespace mlir::qc {
 /// The `--target` names qc compile accepts, for messages.
 extern const char *const kCompileTargets;
 
-/// Resolves a `--target` name to the GEMM variant the model is compiled
-/// with. `host` picks the best variant this CPU runs (AVX-512 VNNI, then
-/// AVX-VNNI, then AVX2; i8mm, then dotprod), from LLVM's host feature
+/// Resolves a `--target` name to the GEMM variants the model is compiled
+/// with: one, or for `x86-64` the three x86 variants (best first, picked at
+/// run time). `host` picks the best variant this CPU runs (AVX-512 VNNI,
+/// then AVX-VNNI, then AVX2; i8mm, then dotprod), from LLVM's host feature
 /// detection; an error message names what is missing.
-FailureOr<::qc::codegen::GemmIsa> resolveCompileTarget(StringRef target,
-                                                       std::string &error);
+FailureOr<std::vector<::qc::codegen::GemmIsa>>
+resolveCompileTarget(StringRef target, std::string &error);
 
 struct CompileOptions {
   std::string target = "host";
@@ -46,9 +47,7 @@ struct CompileOptions {
 
 /// What compiling produced.
 struct CompiledModel {
-  /// The variant (the weakest one of an x86-64 artifact) and the target's
-  /// name for messages.
-  ::qc::codegen::GemmIsa isa = ::qc::codegen::GemmIsa::X86Avx2;
+  /// The target's name for messages.
   std::string target;
   std::string object;
   std::string header;

@@ -40,7 +40,6 @@
 #include "runtime/include/qc_model_abi.h"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -173,16 +172,14 @@ const char *dtypeName(int32_t dtype) {
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qmax_pool2d, "
-    "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, qc.concat, "
-    "and in "
-    "float qc.global_avg_pool2d";
+    "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
+    "qc.concat, and in float qc.global_avg_pool2d";
 
 class ModelBuilder {
 public:
   ModelBuilder(func::FuncOp func, const ModelCodegenOptions &options)
       : src(func), options(options), ctx(func.getContext()), b(ctx),
         loc(func.getLoc()) {
-    i1 = b.getI1Type();
     i8 = b.getI8Type();
     i16 = b.getI16Type();
     i32 = b.getI32Type();
@@ -200,14 +197,16 @@ private:
     buffers.push_back({std::move(name), bytes, step, step, 0});
     return static_cast<int64_t>(buffers.size()) - 1;
   }
-  /// A fresh arena tensor for \p value: NHWC when 4-D, else row-major.
-  TensorRef newArenaTensor(Value value, StringRef what) {
+  /// A fresh arena tensor for \p value: NHWC when 4-D (unless \p rowMajor),
+  /// else row-major.
+  TensorRef newArenaTensor(Value value, StringRef what,
+                           bool rowMajor = false) {
     auto type = cast<RankedTensorType>(value.getType());
     TensorRef r;
     r.kind = TensorRef::Arena;
     r.shape.assign(type.getShape().begin(), type.getShape().end());
-    r.strides = r.shape.size() == 4 ? nhwcStrides(r.shape)
-                                    : rowMajorStrides(r.shape);
+    r.strides = r.shape.size() == 4 && !rowMajor ? nhwcStrides(r.shape)
+                                                 : rowMajorStrides(r.shape);
     r.element = type.getElementType();
     r.index = newBuffer(what.str(),
                         std::max<int64_t>(1, product(r.shape)) *
@@ -347,15 +346,23 @@ private:
     return b.create<arith::TruncIOp>(loc, i8, q);
   }
 
+  /// \p bytes past the start of arena buffer \p buffer.
+  Value arenaPointer(int64_t buffer, int64_t bytes = 0) {
+    return gep(arenaArg, cI64(buffers[buffer].offset + bytes), i8);
+  }
   /// A pointer to the first element of \p r in the current function.
   Value basePointer(const TensorRef &r) {
     int64_t viewBytes = r.offset * elementBytes(r.element);
-    if (r.kind == TensorRef::Input)
-      return viewBytes ? gep(inputPointers[r.index], cI64(viewBytes), i8)
-                       : inputPointers[r.index];
-    return b.create<LLVM::GEPOp>(
-        loc, ptr, i8, arenaArg,
-        ValueRange{cI64(buffers[r.index].offset + viewBytes)});
+    if (r.kind == TensorRef::Arena)
+      return arenaPointer(r.index, viewBytes);
+    return viewBytes ? gep(inputPointers[r.index], cI64(viewBytes), i8)
+                     : inputPointers[r.index];
+  }
+  /// Adds the float32 bytes a layer's weights and bias would take, once per
+  /// model (not per variant).
+  void countFloatWeights(int64_t elements) {
+    if (currentIsa == isas.front())
+      floatWeightBytes += 4 * static_cast<uint64_t>(elements);
   }
   /// A constant global holding \p bytes (aligned for vector loads); returns
   /// its symbol name.
@@ -377,6 +384,25 @@ private:
   /// Copies \p from into row-major memory at \p to.
   void copyToRowMajor(const TensorRef &from, Value fromBase, Value toBase);
   func::FuncOp getKernel(const GemmKernelConfig &config);
+  /// One GEMM's constants packed for the current variant (tile layout,
+  /// zero-point correction in the bias), its kernel and column panels.
+  struct PackedGemm {
+    func::FuncOp kernel;
+    GemmKernelConfig config;
+    int64_t k = 0, n = 0, tileBytes = 0;
+    std::vector<std::pair<int64_t, int64_t>> panels;
+    Value weights, bias, multipliers; // in the entry function
+  };
+  FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
+                                 int64_t k, int64_t n, ArrayRef<int8_t> matrix,
+                                 ArrayRef<int32_t> bias,
+                                 ArrayRef<float> multipliers, int64_t zpA);
+  /// The kernel on \p rows rows of A (row stride \p lda) into C (row stride
+  /// \p ldc), panel by panel; \p w / \p bias / \p mult are the step
+  /// function's copies of the packed constants' pointers.
+  void callGemm(const PackedGemm &g, Value w, Value bias, Value mult, Value a,
+                int64_t lda, Value c, int64_t ldc, Value rows, int64_t zpOut,
+                int64_t lo, int64_t hi);
 
   /// What every qconv2d emitter reads: shapes, weights (OIHW), the int32
   /// bias and one multiplier per output channel. Counts the float bytes.
@@ -388,9 +414,12 @@ private:
     std::vector<float> multipliers;
   };
   FailureOr<ConvParts> getConvParts(QConv2dOp op);
-  /// Output pixel `row` of an n x oh x ow grid: (image, oh * ow index, oy,
-  /// ox).
-  std::array<Value, 4> splitPixel(Value row, int64_t oh, int64_t ow) {
+  /// Output pixel `row` of an n x oh x ow grid: its image, its index in the
+  /// image's oh * ow plane, its row and column.
+  struct Pixel {
+    Value img, pix, oy, ox;
+  };
+  Pixel splitPixel(Value row, int64_t oh, int64_t ow) {
     Value img = divC(row, oh * ow), pix = remC(row, oh * ow);
     return {img, pix, divC(pix, ow), remC(pix, ow)};
   }
@@ -418,7 +447,7 @@ private:
   MLIRContext *ctx;
   OpBuilder b;
   Location loc;
-  Type i1, i8, i16, i32, i64, f32;
+  Type i8, i16, i32, i64, f32;
   LLVM::LLVMPointerType ptr;
 
   DenseMap<Value, TensorRef> refs;
@@ -545,145 +574,99 @@ LogicalResult ModelBuilder::plan() {
       }
       continue;
     }
-    auto need = [&](Value v, StringRef what) { return requireRef(op, v, what); };
-    std::string stepName = (op->getName().stripDialect() + "_" + Twine(step)).str();
-
-    if (auto q = dyn_cast<QuantizeOp>(op)) {
-      if (failed(need(q.getInput(), "the input")))
-        return failure();
-      if (q.getScale().size() != 1)
-        return op->emitError()
-               << "qc compile: per-channel quantization of an activation is "
-                  "not supported (only weights are quantized per channel)";
-      refs[q.getResult()] = newArenaTensor(q.getResult(), stepName);
-    } else if (auto dq = dyn_cast<DequantizeOp>(op)) {
-      if (failed(need(dq.getInput(), "the input")))
-        return failure();
-      if (dq.getScale().size() != 1)
-        return op->emitError() << "qc compile: per-channel dequantization of "
-                                  "an activation is not supported";
-      refs[dq.getResult()] = newArenaTensor(dq.getResult(), stepName);
-    } else if (auto conv = dyn_cast<QConv2dOp>(op)) {
-      if (failed(need(conv.getInput(), "the input")))
-        return failure();
-      const TensorRef &in = refs[conv.getInput()];
-      auto w = cast<RankedTensorType>(conv.getWeight().getType());
-      bool pointwise = w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
-                       llvm::all_of(conv.getStrides(),
-                                    [](int64_t s) { return s == 1; }) &&
-                       llvm::all_of(conv.getPads(),
-                                    [](int64_t p) { return p == 0; }) &&
-                       in.isNhwc();
-      auto out = cast<RankedTensorType>(conv.getType());
-      if (conv.getGroups() == 1 && !pointwise) {
-        int64_t m = out.getDimSize(0) * out.getDimSize(2) * out.getDimSize(3);
-        int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-        scratch[op] = newBuffer(stepName + "_im2col", m * k);
-      }
-      refs[conv.getResult()] = newArenaTensor(conv.getResult(), stepName);
-    } else if (auto linear = dyn_cast<QLinearOp>(op)) {
-      if (failed(need(linear.getInput(), "the input")))
-        return failure();
-      const TensorRef &in = refs[linear.getInput()];
-      if (!in.isRowMajor())
-        scratch[op] = newBuffer(stepName + "_rows", product(in.shape));
-      refs[linear.getResult()] = newArenaTensor(linear.getResult(), stepName);
-    } else if (auto qadd = dyn_cast<QAddOp>(op)) {
-      if (failed(need(qadd.getLhs(), "the left operand")) ||
-          failed(need(qadd.getRhs(), "the right operand")))
-        return failure();
-      refs[qadd.getResult()] = newArenaTensor(qadd.getResult(), stepName);
-    } else if (auto pool = dyn_cast<QMaxPool2dOp>(op)) {
-      if (failed(need(pool.getInput(), "the input")))
-        return failure();
-      refs[pool.getResult()] = newArenaTensor(pool.getResult(), stepName);
-    } else if (isa<QMulOp, QRequantizeOp>(op)) {
-      for (Value operand : op->getOperands())
-        if (failed(need(operand, "an operand")))
-          return failure();
-      refs[op->getResult(0)] = newArenaTensor(op->getResult(0), stepName);
-    } else if (auto transpose = dyn_cast<TransposeOp>(op)) {
-      if (failed(need(transpose.getInput(), "the input")))
-        return failure();
-      // A view: the same bytes with permuted strides.
-      TensorRef in = refs[transpose.getInput()];
-      TensorRef view = in;
-      for (auto [i, axis] : llvm::enumerate(transpose.getPerm())) {
-        view.shape[i] = in.shape[axis];
-        view.strides[i] = in.strides[axis];
-      }
-      refs[transpose.getResult()] = view;
-      --step;
-    } else if (auto slice = dyn_cast<SliceOp>(op)) {
-      if (failed(need(slice.getInput(), "the input")))
-        return failure();
-      // A view: offset to the first element, strides times the steps.
-      TensorRef view = refs[slice.getInput()];
-      auto type = cast<RankedTensorType>(slice.getType());
-      int64_t rank = static_cast<int64_t>(view.shape.size());
-      ArrayRef<int64_t> starts = slice.getStarts(), axes = slice.getAxes(),
-                        steps = slice.getSteps();
-      for (size_t i = 0; i < axes.size(); ++i) {
-        int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
-        int64_t dim = view.shape[axis], st = i < steps.size() ? steps[i] : 1;
-        int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
-        start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
-                       : std::clamp<int64_t>(start, 0, dim - 1);
-        view.offset += start * view.strides[axis];
-        view.strides[axis] *= st;
-      }
-      view.shape.assign(type.getShape().begin(), type.getShape().end());
-      refs[slice.getResult()] = view;
-      --step;
-    } else if (auto concat = dyn_cast<ConcatOp>(op)) {
-      for (Value input : concat.getInputs())
-        if (failed(need(input, "an input")))
-          return failure();
-      refs[concat.getResult()] = newArenaTensor(concat.getResult(), stepName);
-    } else if (auto avg = dyn_cast<QAvgPool2dOp>(op)) {
-      if (failed(need(avg.getInput(), "the input")))
-        return failure();
-      refs[avg.getResult()] = newArenaTensor(avg.getResult(), stepName);
-    } else if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op)) {
-      if (failed(need(gap.getInput(), "the input")))
-        return failure();
-      if (cast<RankedTensorType>(gap.getInput().getType()).getRank() != 4 ||
-          !getElementTypeOrSelf(gap.getInput().getType()).isF32())
-        return op->emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
-                             "f32 input");
-      refs[gap.getResult()] = newArenaTensor(gap.getResult(), stepName);
-    } else if (isa<ReshapeOp, FlattenOp>(op)) {
-      Value input = op->getOperand(0);
-      if (failed(need(input, "the input")))
-        return failure();
-      const TensorRef in = refs[input];
-      Value result = op->getResult(0);
-      auto type = cast<RankedTensorType>(result.getType());
-      if (in.isRowMajor()) {
-        // A view: the same bytes with the new shape.
-        TensorRef view = in;
-        view.shape.assign(type.getShape().begin(), type.getShape().end());
-        view.strides = rowMajorStrides(view.shape);
-        refs[result] = view;
-        --step; // no work
-      } else {
-        TensorRef r;
-        r.kind = TensorRef::Arena;
-        r.shape.assign(type.getShape().begin(), type.getShape().end());
-        r.strides = rowMajorStrides(r.shape);
-        r.element = type.getElementType();
-        r.index = newBuffer(stepName, std::max<int64_t>(1, product(r.shape)) *
-                                          elementBytes(r.element));
-        refs[result] = r;
-      }
-    } else {
+    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
+             QRequantizeOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
+             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
              << ". Float compute ops compile only where listed: quantize the "
                 "model (qc quantize) so they become integer ops; see "
                 "docs/codegen.md";
+    // Activations come from compiled ops; constants only as the weights and
+    // bias of qconv2d / qlinear.
+    ValueRange activations = isa<QConv2dOp, QLinearOp>(op)
+                                 ? op->getOperands().take_front()
+                                 : op->getOperands();
+    for (Value v : activations)
+      if (failed(requireRef(op, v, "an operand")))
+        return failure();
+    std::string stepName =
+        (op->getName().stripDialect() + "_" + Twine(step)).str();
+    Value result = op->getResult(0);
+    auto resultType = cast<RankedTensorType>(result.getType());
+
+    if (auto q = dyn_cast<QuantizeOp>(op); q && q.getScale().size() != 1)
+      return op->emitError()
+             << "qc compile: per-channel quantization of an activation is "
+                "not supported (only weights are quantized per channel)";
+    if (auto dq = dyn_cast<DequantizeOp>(op); dq && dq.getScale().size() != 1)
+      return op->emitError() << "qc compile: per-channel dequantization of "
+                                "an activation is not supported";
+    if (isa<GlobalAvgPool2dOp>(op) &&
+        (resultType.getRank() != 4 || !resultType.getElementType().isF32()))
+      return op->emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
+                           "f32 input");
+
+    if (auto conv = dyn_cast<QConv2dOp>(op)) {
+      // Scratch for im2col, unless the input already is the GEMM's A (a 1x1,
+      // stride 1, unpadded conv of an NHWC tensor) or the conv is grouped.
+      auto w = cast<RankedTensorType>(conv.getWeight().getType());
+      bool pointwise = w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
+                       llvm::all_of(conv.getStrides(),
+                                    [](int64_t s) { return s == 1; }) &&
+                       llvm::all_of(conv.getPads(),
+                                    [](int64_t p) { return p == 0; }) &&
+                       refs[conv.getInput()].isNhwc();
+      if (conv.getGroups() == 1 && !pointwise) {
+        int64_t m = resultType.getDimSize(0) * resultType.getDimSize(2) *
+                    resultType.getDimSize(3);
+        int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
+        scratch[op] = newBuffer(stepName + "_im2col", m * k);
+      }
+    } else if (auto linear = dyn_cast<QLinearOp>(op)) {
+      const TensorRef &in = refs[linear.getInput()];
+      if (!in.isRowMajor())
+        scratch[op] = newBuffer(stepName + "_rows", product(in.shape));
+    } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp>(op)) {
+      // Views of the same bytes where the strides allow one.
+      TensorRef view = refs[op->getOperand(0)];
+      if (auto transpose = dyn_cast<TransposeOp>(op)) {
+        TensorRef in = view;
+        for (auto [i, axis] : llvm::enumerate(transpose.getPerm())) {
+          view.shape[i] = in.shape[axis];
+          view.strides[i] = in.strides[axis];
+        }
+      } else if (auto slice = dyn_cast<SliceOp>(op)) {
+        // Offset to the first element, strides times the steps.
+        int64_t rank = static_cast<int64_t>(view.shape.size());
+        ArrayRef<int64_t> starts = slice.getStarts(), axes = slice.getAxes(),
+                          steps = slice.getSteps();
+        for (size_t i = 0; i < axes.size(); ++i) {
+          int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+          int64_t dim = view.shape[axis], st = i < steps.size() ? steps[i] : 1;
+          int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
+          start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
+                         : std::clamp<int64_t>(start, 0, dim - 1);
+          view.offset += start * view.strides[axis];
+          view.strides[axis] *= st;
+        }
+        view.shape.assign(resultType.getShape().begin(),
+                          resultType.getShape().end());
+      } else if (view.isRowMajor()) {
+        view.shape.assign(resultType.getShape().begin(),
+                          resultType.getShape().end());
+        view.strides = rowMajorStrides(view.shape);
+      } else {
+        // A reshape of a strided tensor: a copy into row-major order.
+        refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
+        continue;
+      }
+      refs[result] = view;
+      --step; // no work
+      continue;
     }
+    refs[result] = newArenaTensor(result, stepName);
   }
   return success();
 }
@@ -806,6 +789,59 @@ func::FuncOp ModelBuilder::getKernel(const GemmKernelConfig &config) {
   return *fn;
 }
 
+/// Bytes of packed weights one kernel call should touch (a share of L2): the
+/// kernel walks all column tiles for every block of mr rows, so a panel is
+/// reused from cache by all rows of a call instead of streaming K x N bytes
+/// per mr rows.
+constexpr int64_t kPanelBytes = 512 * 1024;
+
+FailureOr<ModelBuilder::PackedGemm>
+ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
+                       int64_t n, ArrayRef<int8_t> matrix,
+                       ArrayRef<int32_t> bias, ArrayRef<float> multipliers,
+                       int64_t zpA) {
+  PackedGemm g;
+  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
+      currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
+      isUnsigned(cElement) ? QType::U8 : QType::S8);
+  PackedGemmWeights packed;
+  std::string error = ::qc::codegen::packGemmWeights(
+      g.config, k, n, matrix.data(), bias.data(), multipliers.data(),
+      static_cast<int64_t>(multipliers.size()), static_cast<int32_t>(zpA),
+      packed);
+  if (!error.empty())
+    return op->emitError() << "qc compile: " << error;
+  g.kernel = getKernel(g.config);
+  if (!g.kernel)
+    return failure();
+  g.k = k;
+  g.n = n;
+  g.tileBytes = ::qc::codegen::getPackedTileBytes(g.config, k);
+  // Column panels: whole tiles, each at most kPanelBytes (at least a tile).
+  int64_t panelColumns =
+      std::max<int64_t>(1, kPanelBytes / g.tileBytes) * g.config.nr();
+  for (int64_t n0 = 0; n0 < n; n0 += panelColumns)
+    g.panels.push_back({n0, std::min(n - n0, panelColumns)});
+  g.weights = constantArray<int8_t>("weights", packed.weights);
+  g.bias = constantArray<int32_t>("bias", packed.bias);
+  g.multipliers = constantArray<float>("mult", packed.multipliers);
+  return g;
+}
+
+void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
+                            Value mult, Value a, int64_t lda, Value c,
+                            int64_t ldc, Value rows, int64_t zpOut, int64_t lo,
+                            int64_t hi) {
+  for (auto [n0, width] : g.panels)
+    b.create<func::CallOp>(
+        loc, g.kernel,
+        ValueRange{a, cI64(lda),
+                   gep(w, cI64(n0 / g.config.nr() * g.tileBytes), i8),
+                   gep(bias, cI64(n0), i32), gep(mult, cI64(n0), f32),
+                   gep(c, cI64(n0), i8), cI64(ldc), rows, cI64(width),
+                   cI64(g.k), cI32(zpOut), cI32(lo), cI32(hi)});
+}
+
 //===----------------------------------------------------------------------===//
 // Steps
 //===----------------------------------------------------------------------===//
@@ -863,22 +899,6 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   return success();
 }
 
-/// Bytes of packed weights one kernel call should touch (a share of L2).
-constexpr int64_t kPanelBytes = 512 * 1024;
-
-/// (first column, width) of the column panels of an N-column GEMM: whole
-/// tiles, each panel's packed weights at most kPanelBytes (at least a tile).
-std::vector<std::pair<int64_t, int64_t>>
-getColumnPanels(const GemmKernelConfig &config, int64_t k, int64_t n) {
-  int64_t nr = config.nr();
-  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
-  int64_t tilesPerPanel = std::max<int64_t>(1, kPanelBytes / tileBytes);
-  std::vector<std::pair<int64_t, int64_t>> panels;
-  for (int64_t n0 = 0; n0 < n; n0 += tilesPerPanel * nr)
-    panels.push_back({n0, std::min(n - n0, tilesPerPanel * nr)});
-  return panels;
-}
-
 /// The int32 bias of a qconv2d / qlinear (zeros when absent).
 FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias,
                                         int64_t n) {
@@ -917,8 +937,7 @@ FailureOr<ModelBuilder::ConvParts> ModelBuilder::getConvParts(QConv2dOp op) {
   c.w = in.shape[3];
   c.oh = out.shape[2];
   c.ow = out.shape[3];
-  if (prefix == options.name || currentIsa == isas.front())
-    floatWeightBytes += 4 * (c.o * c.cg * c.kh * c.kw + (op.getBias() ? c.o : 0));
+  countFloatWeights(c.o * c.cg * c.kh * c.kw + (op.getBias() ? c.o : 0));
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), c.o);
   if (failed(weights) || failed(bias))
@@ -973,8 +992,6 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   int64_t k = kh * kw * c, m = n * oh * ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  const std::vector<int8_t> *weights = &parts->weights;
-  const std::vector<int32_t> *bias = &parts->bias;
   // OIHW -> O x (ky, kx, c): the im2col column order of an NHWC input.
   std::vector<int8_t> matrix(o * k);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -982,53 +999,24 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
           matrix[oc * k + (y * kw + x) * c + ic] =
-              (*weights)[((oc * c + ic) * kh + y) * kw + x];
-
-  GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, isUnsigned(in.element) ? QType::U8 : QType::S8,
-      isUnsigned(out.element) ? QType::U8 : QType::S8);
-  SmallVector<float> mults = op.getRequantMultipliers();
-  PackedGemmWeights packed;
-  std::string error = ::qc::codegen::packGemmWeights(
-      config, k, o, matrix.data(), bias->data(), mults.data(),
-      static_cast<int64_t>(mults.size()), op.getInputZeroPoint(), packed);
-  if (!error.empty())
-    return op.emitError() << "qc compile: " << error;
-  func::FuncOp kernel = getKernel(config);
-  if (!kernel)
-    return failure();
-
-  Value wPtr = constantArray<int8_t>("weights", packed.weights);
-  Value bPtr = constantArray<int32_t>("bias", packed.bias);
-  Value mPtr = constantArray<float>("mult", packed.multipliers);
+              parts->weights[((oc * c + ic) * kh + y) * kw + x];
   int64_t zp = op.getInputZeroPoint();
+  FailureOr<PackedGemm> gemm =
+      packGemm(op, in.element, out.element, k, o, matrix, parts->bias,
+               parts->multipliers, zp);
+  if (failed(gemm))
+    return failure();
   bool im2col = scratch.count(op) != 0;
   Value inBase = basePointer(in), outBase = basePointer(out);
-  Value colBase = im2col ? b.create<LLVM::GEPOp>(
-                               loc, ptr, i8, arenaArg,
-                               ValueRange{cI64(buffers[scratch[op]].offset)})
-                         : inBase;
+  Value colBase = im2col ? arenaPointer(scratch[op]) : inBase;
   int64_t lda = im2col ? k : c;
-  // Column panels whose packed weights fit in kPanelBytes: the kernel walks
-  // all column tiles for every block of mr rows, so a panel is reused from
-  // cache by all rows of a call instead of streaming K x N bytes per mr rows.
-  std::vector<std::pair<int64_t, int64_t>> panels =
-      getColumnPanels(config, k, o);
-  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
   auto callKernel = [&](Value a, Value cOut, Value rows,
                         ArrayRef<Value> ptrs) {
-    for (auto [n0, width] : panels)
-      b.create<func::CallOp>(
-          loc, kernel,
-          ValueRange{a, cI64(lda),
-                     gep(ptrs[3], cI64(n0 / config.nr() * tileBytes), i8),
-                     gep(ptrs[4], cI64(n0), i32), gep(ptrs[5], cI64(n0), f32),
-                     gep(cOut, cI64(n0), i8), cI64(o), rows, cI64(width),
-                     cI64(k), cI32(op.getOutputZeroPoint()),
-                     cI32(op.getClampMin()), cI32(op.getClampMax())});
+    callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
+             op.getOutputZeroPoint(), op.getClampMin(), op.getClampMax());
   };
-  Type inT = i8;
-  parallel(m, {inBase, colBase, outBase, wPtr, bPtr, mPtr},
+  parallel(m, {inBase, colBase, outBase, gemm->weights, gemm->bias,
+               gemm->multipliers},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              if (!im2col) {
                callKernel(gep(p[0], mulC(begin, c), i8),
@@ -1042,11 +1030,10 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                    Value r1 = b.create<arith::MinSIOp>(
                        loc, end, add(r0, cI64(kIm2colBlockRows)));
                    forRange(r0, r1, [&](Value row) {
-                     Value img = divC(row, oh * ow);
-                     Value pix = remC(row, oh * ow);
-                     Value oy = divC(pix, ow), ox = remC(pix, ow);
+                     Pixel px = splitPixel(row, oh, ow);
+                     Value img = px.img, oy = px.oy, ox = px.ox;
                      Value dstRow = gep(p[1], mulC(row, k), i8);
-                     Value srcImg = gep(p[0], mulC(img, in.strides[0]), inT);
+                     Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
                      // NHWC input: a tap's C channels are contiguous (one
                      // memcpy), and so is a whole window row when it is
                      // inside the image and undilated (one memcpy of kw*C).
@@ -1059,7 +1046,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                        Value src = gep(srcImg,
                                        add(mulC(iy, in.strides[2]),
                                            mulC(ix, in.strides[3])),
-                                       inT);
+                                       i8);
                        if (contiguous) {
                          b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
                                                   /*isVolatile=*/false);
@@ -1106,7 +1093,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                              Value src = gep(srcImg,
                                              add(mulC(iy, in.strides[2]),
                                                  mulC(ix0, in.strides[3])),
-                                             inT);
+                                             i8);
                              b.create<LLVM::MemcpyOp>(
                                  loc, gep(dstRow, cI64(y * kw * c), i8), src,
                                  cI64(kw * c), /*isVolatile=*/false);
@@ -1267,7 +1254,8 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
                  loc, ptr, LLVM::LLVMArrayType::get(i32, o), cI32(1), 64);
              Value zpV = cI32(zp);
              forRange(begin, end, [&](Value row) {
-               auto [img, pix, oy, ox] = splitPixel(row, parts->oh, parts->ow);
+               Pixel px = splitPixel(row, parts->oh, parts->ow);
+               Value img = px.img, oy = px.oy, ox = px.ox;
                forN(o, [&](Value oc) {
                  store(load(i32, gep(p[3], oc, i32)), gep(acc, oc, i32));
                });
@@ -1310,52 +1298,29 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   int64_t nOut = wType.getDimSize(0), k = wType.getDimSize(1);
   int64_t m = product(in.shape) / k;
-  if (prefix == options.name || currentIsa == isas.front())
-    floatWeightBytes += 4 * (nOut * k + (op.getBias() ? nOut : 0));
+  countFloatWeights(nOut * k + (op.getBias() ? nOut : 0));
   FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
   FailureOr<std::vector<int32_t>> bias = getBias(op, op.getBias(), nOut);
   if (failed(weights) || failed(bias))
     return failure();
-  GemmKernelConfig config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, isUnsigned(in.element) ? QType::U8 : QType::S8,
-      isUnsigned(out.element) ? QType::U8 : QType::S8);
-  SmallVector<float> mults = op.getRequantMultipliers();
-  PackedGemmWeights packed;
-  std::string error = ::qc::codegen::packGemmWeights(
-      config, k, nOut, weights->data(), bias->data(), mults.data(),
-      static_cast<int64_t>(mults.size()), op.getInputZeroPoint(), packed);
-  if (!error.empty())
-    return op.emitError() << "qc compile: " << error;
-  func::FuncOp kernel = getKernel(config);
-  if (!kernel)
+  FailureOr<PackedGemm> gemm =
+      packGemm(op, in.element, out.element, k, nOut, *weights, *bias,
+               op.getRequantMultipliers(), op.getInputZeroPoint());
+  if (failed(gemm))
     return failure();
-  Value wPtr = constantArray<int8_t>("weights", packed.weights);
-  Value bPtr = constantArray<int32_t>("bias", packed.bias);
-  Value mPtr = constantArray<float>("mult", packed.multipliers);
   Value inBase = basePointer(in);
   if (scratch.count(op)) {
-    Value rows = b.create<LLVM::GEPOp>(
-        loc, ptr, i8, arenaArg, ValueRange{cI64(buffers[scratch[op]].offset)});
+    Value rows = arenaPointer(scratch[op]);
     copyToRowMajor(in, inBase, rows);
     inBase = rows;
   }
-  Value outBase = basePointer(out);
-  std::vector<std::pair<int64_t, int64_t>> panels =
-      getColumnPanels(config, k, nOut);
-  int64_t tileBytes = ::qc::codegen::getPackedTileBytes(config, k);
-  parallel(m, {inBase, outBase, wPtr, bPtr, mPtr},
+  parallel(m, {inBase, basePointer(out), gemm->weights, gemm->bias,
+               gemm->multipliers},
            [&](Value begin, Value end, ArrayRef<Value> p) {
-             for (auto [n0, width] : panels)
-               b.create<func::CallOp>(
-                   loc, kernel,
-                   ValueRange{gep(p[0], mulC(begin, k), i8), cI64(k),
-                              gep(p[2], cI64(n0 / config.nr() * tileBytes), i8),
-                              gep(p[3], cI64(n0), i32),
-                              gep(p[4], cI64(n0), f32),
-                              gep(gep(p[1], mulC(begin, nOut), i8), cI64(n0), i8),
-                              cI64(nOut), sub(end, begin), cI64(width), cI64(k),
-                              cI32(op.getOutputZeroPoint()),
-                              cI32(op.getClampMin()), cI32(op.getClampMax())});
+             callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8),
+                      k, gep(p[1], mulC(begin, nOut), i8), nOut,
+                      sub(end, begin), op.getOutputZeroPoint(),
+                      op.getClampMin(), op.getClampMax());
            });
   return success();
 }
@@ -1401,8 +1366,8 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   parallel(n * oh * ow, {inBase, outBase},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              forRange(begin, end, [&](Value row) {
-               auto [img, pix, oy, ox] = splitPixel(row, oh, ow);
-               (void)pix;
+               Pixel px = splitPixel(row, oh, ow);
+               Value img = px.img, oy = px.oy, ox = px.ox;
                Value dst = gep(p[1], mulC(row, c), i8);
                Value lowest =
                    b.create<arith::ConstantIntOp>(loc, u ? 0 : -128, 8);
@@ -1508,7 +1473,8 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                  loc, ptr, LLVM::LLVMArrayType::get(i32, c), cI32(1), 64);
              Value zpV = cI32(zp);
              forRange(begin, end, [&](Value row) {
-               auto [img, pix, oy, ox] = splitPixel(row, oh, ow);
+               Pixel px = splitPixel(row, oh, ow);
+               Value img = px.img, pix = px.pix, oy = px.oy, ox = px.ox;
                forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
                forEachWindowTap(
@@ -1920,8 +1886,9 @@ FailureOr<ModelCodegenResult> ModelBuilder::run() {
 
   ModelCodegenResult result;
   result.module = ModuleOp::create(loc);
-  isas = options.dispatch.empty() ? std::vector<GemmIsa>{options.isa}
-                                  : options.dispatch;
+  isas = options.isas;
+  if (isas.empty())
+    return src.emitError("qc compile: no instruction set to compile for");
   auto variantAttr = StringAttr::get(ctx, "qc.variant");
   SmallVector<func::FuncOp> entries;
   for (size_t v = 0; v < isas.size(); ++v) {

@@ -31,12 +31,13 @@
 namespace mlir::qc {
 
 struct ModelCodegenOptions {
-  /// The GEMM kernels' instruction set; the whole module is compiled for it.
-  ::qc::codegen::GemmIsa isa = ::qc::codegen::GemmIsa::X86Avx512Vnni;
-  /// When not empty: one artifact holding these variants (best first, each
-  /// function compiled for its own ISA) and an entry that picks the first one
-  /// the CPU supports at run time; the descriptor requires the last.
-  std::vector<::qc::codegen::GemmIsa> dispatch;
+  /// The GEMM kernels' instruction sets, best first. One: the whole module
+  /// is compiled for it. Several: one artifact holding a copy of the model
+  /// per variant (each function compiled for its own ISA) and an entry that
+  /// picks the first one the CPU supports at run time; the descriptor
+  /// requires the last.
+  std::vector<::qc::codegen::GemmIsa> isas = {
+      ::qc::codegen::GemmIsa::X86Avx512Vnni};
   /// A C identifier: the descriptor is `<name>_desc`.
   std::string name = "model";
   /// Where the model came from (for the header's comment).
