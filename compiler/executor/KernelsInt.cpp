@@ -262,30 +262,19 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
   const Shape &os = *outShape;
   int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
   int64_t h = shapeOf(x)[2], w = shapeOf(x)[3];
-  int64_t kh = attrs.kernel[0], kw = attrs.kernel[1];
-  int64_t sh = attrs.strides[0], sw = attrs.strides[1];
-  int64_t pt = attrs.pads[0], pl = attrs.pads[1];
-  int64_t pb = attrs.pads[2], pr = attrs.pads[3];
   QTensor y = QTensor::from_shape(std::vector<size_t>(os.begin(), os.end()));
   for (int64_t p = 0; p < planes; ++p) {
     const int32_t *src = x.data() + p * h * w;
     int32_t *dst = y.data() + p * oh * ow;
     for (int64_t oy = 0; oy < oh; ++oy) {
-      // The window clipped to the padded input (count_include_pad) and to
-      // the input (the sum), as the float kernel.
-      int64_t y0 = oy * sh - pt;
-      int64_t y1Pad = std::min(y0 + kh, h + pb);
-      int64_t ys = std::max<int64_t>(y0, 0), ye = std::min(y0 + kh, h);
       for (int64_t ox = 0; ox < ow; ++ox) {
-        int64_t x0 = ox * sw - pl;
-        int64_t x1Pad = std::min(x0 + kw, w + pr);
-        int64_t xs = std::max<int64_t>(x0, 0), xe = std::min(x0 + kw, w);
+        // The float kernel's window and divisor.
+        AvgPoolWindow win = avgPoolWindow(h, w, attrs, countIncludePad, oy, ox);
         int64_t sum = 0;
-        for (int64_t iy = ys; iy < ye; ++iy)
-          for (int64_t ix = xs; ix < xe; ++ix)
+        for (int64_t iy = win.ys; iy < win.ye; ++iy)
+          for (int64_t ix = win.xs; ix < win.xe; ++ix)
             sum += static_cast<int64_t>(src[iy * w + ix]) - xZeroPoint;
-        int64_t count = countIncludePad ? (y1Pad - y0) * (x1Pad - x0)
-                                        : (ye - ys) * (xe - xs);
+        int64_t count = win.count;
         if (count < 1)
           return invalid(op, "a window covers no input element");
         absl::StatusOr<int32_t> sum32 = toAcc(sum, op);

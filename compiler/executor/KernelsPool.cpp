@@ -64,33 +64,21 @@ absl::StatusOr<Tensor> avgPool2d(const Tensor &x, const Pool2dAttrs &attrs,
   const Shape &os = *outShape;
   int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
   int64_t h = x.shape()[2], w = x.shape()[3];
-  int64_t kh = attrs.kernel[0], kw = attrs.kernel[1];
-  int64_t sh = attrs.strides[0], sw = attrs.strides[1];
-  int64_t pt = attrs.pads[0], pl = attrs.pads[1];
-  int64_t pb = attrs.pads[2], pr = attrs.pads[3];
   Tensor out = detail::uninitialized(os);
   for (int64_t p = 0; p < planes; ++p) {
     const float *src = x.data() + p * h * w;
     float *dst = out.data() + p * oh * ow;
     for (int64_t oy = 0; oy < oh; ++oy) {
-      int64_t y0 = oy * sh - pt;
-      // Window clipped to the padded input (for count_include_pad) and to
-      // the input itself (for the sum).
-      int64_t y1Pad = std::min(y0 + kh, h + pb);
-      int64_t ys = std::max<int64_t>(y0, 0), ye = std::min(y0 + kh, h);
       for (int64_t ox = 0; ox < ow; ++ox) {
-        int64_t x0 = ox * sw - pl;
-        int64_t x1Pad = std::min(x0 + kw, w + pr);
-        int64_t xs = std::max<int64_t>(x0, 0), xe = std::min(x0 + kw, w);
+        AvgPoolWindow win = avgPoolWindow(h, w, attrs, countIncludePad, oy, ox);
         double sum = 0.0;
-        for (int64_t iy = ys; iy < ye; ++iy)
-          for (int64_t ix = xs; ix < xe; ++ix)
+        for (int64_t iy = win.ys; iy < win.ye; ++iy)
+          for (int64_t ix = win.xs; ix < win.xe; ++ix)
             sum += src[iy * w + ix];
-        int64_t count = countIncludePad ? (y1Pad - y0) * (x1Pad - x0)
-                                        : (ye - ys) * (xe - xs);
         dst[oy * ow + ox] =
-            count > 0 ? static_cast<float>(sum / static_cast<double>(count))
-                      : 0.0f;
+            win.count > 0
+                ? static_cast<float>(sum / static_cast<double>(win.count))
+                : 0.0f;
       }
     }
   }

@@ -215,6 +215,22 @@ convTranspose2dOutputShape(const Shape &x, const Shape &w,
   return out;
 }
 
+AvgPoolWindow avgPoolWindow(int64_t h, int64_t w, const Pool2dAttrs &attrs,
+                            bool countIncludePad, int64_t oy, int64_t ox) {
+  int64_t y0 = oy * attrs.strides[0] - attrs.pads[0];
+  int64_t x0 = ox * attrs.strides[1] - attrs.pads[1];
+  int64_t y1Pad = std::min(y0 + attrs.kernel[0], h + attrs.pads[2]);
+  int64_t x1Pad = std::min(x0 + attrs.kernel[1], w + attrs.pads[3]);
+  AvgPoolWindow win;
+  win.ys = std::max<int64_t>(y0, 0);
+  win.ye = std::min(y0 + attrs.kernel[0], h);
+  win.xs = std::max<int64_t>(x0, 0);
+  win.xe = std::min(x0 + attrs.kernel[1], w);
+  win.count = countIncludePad ? (y1Pad - y0) * (x1Pad - x0)
+                              : (win.ye - win.ys) * (win.xe - win.xs);
+  return win;
+}
+
 absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
                                         const Pool2dAttrs &attrs) {
   constexpr std::string_view op = "pool2d";

@@ -88,6 +88,16 @@ int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
                       int64_t padBegin, int64_t padEnd, int64_t dilation,
                       bool ceilMode);
 
+/// The window of AveragePool output (oy, ox) on an h x w input: the input rows
+/// [ys, ye) and columns [xs, xe) it sums, and its divisor, which with
+/// \p countIncludePad counts the explicit padding too (never the positions
+/// ceil_mode adds past it).
+struct AvgPoolWindow {
+  int64_t ys, ye, xs, xe, count;
+};
+AvgPoolWindow avgPoolWindow(int64_t h, int64_t w, const Pool2dAttrs &attrs,
+                            bool countIncludePad, int64_t oy, int64_t ox);
+
 /// Conv output shape (N, C_out, H_out, W_out) for input \p x (N, C, H, W) and
 /// weights \p w (C_out, C / groups, kH, kW).
 absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,

@@ -25,6 +25,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "compiler/executor/Shapes.h"
 #include "passes/Codegen/GemmKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -1445,24 +1446,22 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                     pads = op.getPads();
   float si = op.getInputScale().convertToFloat(),
         so = op.getOutputScale().convertToFloat();
+  ::qc::Pool2dAttrs attrs;
+  std::copy(kernel.begin(), kernel.end(), attrs.kernel.begin());
+  std::copy(strides.begin(), strides.end(), attrs.strides.begin());
+  std::copy(pads.begin(), pads.end(), attrs.pads.begin());
   std::vector<float> mult(oh * ow);
-  for (int64_t oy = 0; oy < oh; ++oy) {
-    int64_t y0 = oy * strides[0] - pads[0];
-    int64_t y1Pad = std::min(y0 + kernel[0], h + pads[2]);
-    int64_t ys = std::max<int64_t>(y0, 0), ye = std::min(y0 + kernel[0], h);
+  for (int64_t oy = 0; oy < oh; ++oy)
     for (int64_t ox = 0; ox < ow; ++ox) {
-      int64_t x0 = ox * strides[1] - pads[1];
-      int64_t x1Pad = std::min(x0 + kernel[1], w + pads[3]);
-      int64_t xs = std::max<int64_t>(x0, 0), xe = std::min(x0 + kernel[1], w);
-      int64_t count = op.getCountIncludePad() ? (y1Pad - y0) * (x1Pad - x0)
-                                              : (ye - ys) * (xe - xs);
-      if (count < 1 || ye <= ys || xe <= xs)
+      // The reference's window and divisor.
+      ::qc::AvgPoolWindow win = ::qc::avgPoolWindow(
+          h, w, attrs, op.getCountIncludePad(), oy, ox);
+      if (win.count < 1 || win.ye <= win.ys || win.xe <= win.xs)
         return op.emitError()
                << "qc compile: the window at output (" << oy << ", " << ox
                << ") covers no input element";
-      mult[oy * ow + ox] = QAvgPool2dOp::requantMultiplier(si, so, count);
+      mult[oy * ow + ox] = QAvgPool2dOp::requantMultiplier(si, so, win.count);
     }
-  }
   Value mPtr = constantArray<float>("avg_mult", mult);
   Value inBase = basePointer(in), outBase = basePointer(out);
   Type inElement = in.element;
