@@ -373,15 +373,23 @@ std::string defaultModelName(StringRef path) {
   return name;
 }
 
+/// qc compile's options for the model at \p path: its base name unless
+/// \p name is given.
+mlir::qc::CompileOptions compileOptions(StringRef path, StringRef target,
+                                        StringRef name = "") {
+  mlir::qc::CompileOptions options;
+  options.target = target.str();
+  options.name = name.empty() ? defaultModelName(path) : name.str();
+  options.source = llvm::sys::path::filename(path).str();
+  return options;
+}
+
 /// Compiles \p module for \p target and loads it into this process with a
 /// session of \p threads threads.
 std::unique_ptr<mlir::qc::LoadedModel>
 compileAndLoad(ModuleOp module, StringRef path, StringRef target, int threads,
                mlir::qc::CompiledModel *info = nullptr) {
-  mlir::qc::CompileOptions options;
-  options.target = target.str();
-  options.name = defaultModelName(path);
-  options.source = llvm::sys::path::filename(path).str();
+  mlir::qc::CompileOptions options = compileOptions(path, target);
   FailureOr<mlir::qc::CompiledModel> compiled =
       mlir::qc::compileModel(module, options);
   if (failed(compiled))
@@ -447,10 +455,8 @@ int compileCommand(int argc, char **argv) {
       mlir::qc::loadModel(context, flags.model, flags.loadOptions());
   if (!module)
     return 1;
-  mlir::qc::CompileOptions options;
-  options.target = target;
-  options.name = name.empty() ? defaultModelName(flags.model) : name.getValue();
-  options.source = llvm::sys::path::filename(flags.model).str();
+  mlir::qc::CompileOptions options =
+      compileOptions(flags.model, target, name);
   FailureOr<mlir::qc::CompiledModel> compiled =
       mlir::qc::compileModel(*module, options);
   if (failed(compiled))
