@@ -132,6 +132,17 @@ EOF
   done
 done
 
+# The latency table of rows "model|threads|qc|ort int8|ort fp32|ratio|ratio".
+latency_table() {
+  echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  local r m t q oi of r1 r2
+  for r in "$@"; do
+    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
+    printf '| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$t" "$q" "$oi" "$of" "$r1" "$r2"
+  done
+}
+
 ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads | cut -d' ' -f1).ort_int8.log")"
 {
   echo
@@ -139,21 +150,11 @@ ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads 
   echo "CPU: $cpu ($ncpu logical CPUs); repo HEAD $commit; $ort_ver; --min-time $min_time s per figure"
   echo "Load average at start: $load0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for r in "${rows[@]}"; do
-    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
-    printf '| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$t" "$q" "$oi" "$of" "$r1" "$r2"
-  done
+  latency_table "${rows[@]}"
   echo
   echo "Best single run (min_ms), less sensitive to other load on the machine:"
   echo
-  echo "| model | threads | qc int8 ms | ORT int8 ms | ORT fp32 ms | qc/ORT-int8 | qc/ORT-fp32 |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for r in "${min_rows[@]}"; do
-    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
-    printf '| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$t" "$q" "$oi" "$of" "$r1" "$r2"
-  done
+  latency_table "${min_rows[@]}"
   echo
   echo "qc compile (qc compile, target for this CPU):"
   echo
