@@ -675,21 +675,8 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     e.clampMax = static_cast<int64_t>(o.getClampMax());
     return e;
   };
-  absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
-  if (auto pool = dyn_cast<QMaxPool2dOp>(intOp)) {
-    if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
-        failed(checkSize("strides", pool.getStrides(), 2)) ||
-        failed(checkSize("pads", pool.getPads(), 4)) ||
-        failed(checkSize("dilations", pool.getDilations(), 2)))
-      return failure();
-    ::qc::Pool2dAttrs attrs;
-    attrs.kernel = toArray<2>(pool.getKernel());
-    attrs.strides = toArray<2>(pool.getStrides());
-    attrs.pads = toArray<4>(pool.getPads());
-    attrs.dilations = toArray<2>(pool.getDilations());
-    attrs.ceilMode = pool.getCeilMode();
-    r = ref::qmaxPool2d(*in[0], attrs);
-  } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
+  // Kernel, strides, pads and ceil_mode of an integer pooling op.
+  auto poolAttrs = [&](auto pool) -> FailureOr<::qc::Pool2dAttrs> {
     if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
         failed(checkSize("strides", pool.getStrides(), 2)) ||
         failed(checkSize("pads", pool.getPads(), 4)))
@@ -699,8 +686,23 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     attrs.strides = toArray<2>(pool.getStrides());
     attrs.pads = toArray<4>(pool.getPads());
     attrs.ceilMode = pool.getCeilMode();
+    return attrs;
+  };
+  absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
+  if (auto pool = dyn_cast<QMaxPool2dOp>(intOp)) {
+    if (failed(checkSize("dilations", pool.getDilations(), 2)))
+      return failure();
+    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    if (failed(attrs))
+      return failure();
+    attrs->dilations = toArray<2>(pool.getDilations());
+    r = ref::qmaxPool2d(*in[0], *attrs);
+  } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
+    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    if (failed(attrs))
+      return failure();
     r = ref::qavgPool2d(*in[0], static_cast<int64_t>(pool.getInputZeroPoint()),
-                        pool.getInputScale().convertToFloat(), attrs,
+                        pool.getInputScale().convertToFloat(), *attrs,
                         pool.getCountIncludePad(),
                         pool.getOutputScale().convertToFloat(),
                         epilogue(pool, {}));

@@ -1523,8 +1523,7 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
     hi = mulOp.getClampMax();
   } else {
     auto rq = cast<QRequantizeOp>(op);
-    m = rq.getInputScale().convertToFloat() /
-        rq.getOutputScale().convertToFloat();
+    m = rq.getRequantMultiplier();
     zps = {static_cast<int64_t>(rq.getInputZeroPoint())};
     zpOut = rq.getOutputZeroPoint();
     lo = rq.getClampMin();
