@@ -217,6 +217,22 @@ absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
   return y;
 }
 
+absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
+                             const std::vector<int32_t> &table) {
+  if (table.size() != 256)
+    return invalid("qlut", strCat("the table has ", table.size(),
+                                  " entries, not 256"));
+  QTensor y = QTensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i) {
+    int64_t index = static_cast<int64_t>(x.data()[i]) - inputMin;
+    if (index < 0 || index > 255)
+      return invalid("qlut", strCat("value ", x.data()[i],
+                                    " is not an 8-bit input"));
+    y.data()[i] = table[index];
+  }
+  return y;
+}
+
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
                                    const Pool2dAttrs &attrs) {
   constexpr int32_t exact = 1 << 24;

@@ -65,6 +65,11 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
                                     float m, const Requantize &epilogue);
 
+/// y = table[x - inputMin] (qc.qlut): 256 entries, one per 8-bit input
+/// value; an input outside [inputMin, inputMin + 255] is an error.
+absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
+                             const std::vector<int32_t> &table);
+
 /// Average pooling of integer values (qc.qavg_pool2d): per window
 /// sum = sum (x - xZeroPoint) over the input elements in it (int32; padding
 /// adds nothing) and count = the float avgPool2d's divisor, then

@@ -155,6 +155,28 @@ float QRequantizeOp::getRequantMultiplier() {
   return getInputScale().convertToFloat() / getOutputScale().convertToFloat();
 }
 
+LogicalResult QLutOp::verify() {
+  Type in = getInput().getType(), out = getOutput().getType();
+  if (failed(verifyCompatibleShape(in, out)))
+    return emitOpError() << "input and result must have the same shape, got "
+                         << in << " -> " << out;
+  ArrayRef<int32_t> table = getTable();
+  if (table.size() != 256)
+    return emitOpError() << "table must have 256 entries (one per 8-bit "
+                            "input value), got "
+                         << table.size();
+  auto range = storageRange(cast<ShapedType>(out).getElementType());
+  for (auto [i, v] : llvm::enumerate(table))
+    if (v < range->first || v > range->second)
+      return emitOpError() << "table entry " << i << " = " << v
+                           << " does not fit " << out;
+  return success();
+}
+
+int64_t QLutOp::getInputMin() {
+  return getInput().getType().getElementType().isUnsignedInteger() ? 0 : -128;
+}
+
 LogicalResult QConv2dOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();

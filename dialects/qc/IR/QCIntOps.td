@@ -245,4 +245,33 @@ def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
   }];
 }
 
+def QC_QLutOp : QC_IntOp<"qlut"> {
+  let summary = "elementwise table lookup on 8-bit quantized values";
+  let description = [{
+    `y = table[x - qmin]`, where `qmin` is the least value of the input's
+    storage type (0 for ui8, -128 for i8): one entry per possible input
+    value, 256 in all, each in the result's storage range. Same shape in and
+    out; the element types may differ.
+
+    `qc-lower-to-integer` builds it from `dequantize -> f -> quantize` where
+    `f` is a chain of float elementwise ops with one varying operand
+    (sigmoid, tanh, hardswish, hardsigmoid, relu, clamp, gelu, ...): each
+    entry is the Q/DQ program's own result for that input value, computed
+    with the reference kernels, so the lookup equals the float form
+    exactly. `function` names the tabulated ops (for reading IR only).
+
+    ```mlir
+    %y = qc.qlut %x {function = "sigmoid", table = array<i32: 0, 0, ...>}
+         : (tensor<1x8x4x4xui8>) -> tensor<1x8x4x4xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, StrAttr:$function,
+                       DenseI32ArrayAttr:$table);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// The least input value (0 for ui8, -128 for i8): entry 0's input.
+    int64_t getInputMin();
+  }];
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD
