@@ -172,7 +172,7 @@ const char *dtypeName(int32_t dtype) {
 
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qmax_pool2d, "
+    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qlut, qc.qmax_pool2d, "
     "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, and in float qc.global_avg_pool2d";
 
@@ -441,6 +441,7 @@ private:
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
   LogicalResult emitAvgPool(QAvgPool2dOp op);
   LogicalResult emitElementwise(Operation *op);
+  LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
 
   func::FuncOp src;
@@ -576,7 +577,7 @@ LogicalResult ModelBuilder::plan() {
       continue;
     }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
-             QRequantizeOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
+             QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
@@ -1546,6 +1547,26 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitLut(QLutOp op) {
+  // y = table[x - qmin_in]: the table as 256 bytes of the result's storage.
+  const TensorRef &in = refs[op.getInput()], &out = refs[op.getResult()];
+  SmallVector<int8_t> bytes;
+  for (int32_t v : op.getTable())
+    bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v & 0xff)));
+  int64_t inputMin = op.getInputMin();
+  parallelLoopNest(
+      out.shape, out.strides, {basePointer(in), basePointer(out)},
+      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+        Value table = constantArray<int8_t>("lut", bytes);
+        Value x = extend(load(i8, gep(p[0], offsetOf(ivs, in.strides), i8)),
+                         in.element);
+        Value index = b.create<arith::ExtUIOp>(loc, i64, sub(x, cI32(inputMin)));
+        store(load(i8, gep(table, index, i8)),
+              gep(p[1], offsetOf(ivs, out.strides), i8));
+      });
+  return success();
+}
+
 LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
@@ -1567,6 +1588,8 @@ LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
 }
 
 LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (auto lut = dyn_cast<QLutOp>(op))
+    return emitLut(lut);
   if (isa<QMulOp, QRequantizeOp>(op))
     return emitElementwise(op);
   if (auto concat = dyn_cast<ConcatOp>(op))
