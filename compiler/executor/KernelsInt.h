@@ -53,7 +53,7 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
 /// which is exact for every 8- and 16-bit value.
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
 
-/// a, b of the same shape: p = (a - aZp) * (b - bZp) (int32), then
+/// a, b broadcast as numpy's: p = (a - aZp) * (b - bZp) (int32), then
 /// round_half_to_even(float(p) * m) + zeroPoint, clamp (qc.qmul).
 /// `epilogue.multipliers` is unused.
 absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,

@@ -170,6 +170,9 @@ const char *dtypeName(int32_t dtype) {
   }
 }
 
+/// Windows with more taps than this are loops, not unrolled code.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qlut, qc.qmax_pool2d, "
@@ -1477,17 +1480,42 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                Value img = px.img, pix = px.pix, oy = px.oy, ox = px.ox;
                forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               forEachWindowTap(
-                   in, srcImg, oy, ox, kernel, strides, pads, {1, 1},
-                   [&](int64_t, int64_t, Value src) {
-                     forN(c, [&](Value ci) {
-                       Value v = extend(
-                           load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
-                           inElement);
-                       Value slot = gep(acc, ci, i32);
-                       store(add(load(i32, slot), sub(v, zpV)), slot);
-                     });
+               auto accumulate = [&](Value src) {
+                 forN(c, [&](Value ci) {
+                   Value v = extend(
+                       load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+                       inElement);
+                   Value slot = gep(acc, ci, i32);
+                   store(add(load(i32, slot), sub(v, zpV)), slot);
+                 });
+               };
+               if (kernel[0] * kernel[1] <= kMaxUnrolledTaps) {
+                 forEachWindowTap(in, srcImg, oy, ox, kernel, strides, pads,
+                                  {1, 1}, [&](int64_t, int64_t, Value src) {
+                                    accumulate(src);
+                                  });
+               } else {
+                 // A large window (global pooling of a big plane): loops
+                 // over its rows and columns, clipped to the input.
+                 auto span = [&](Value o, int64_t stride, int64_t pad,
+                                 int64_t k, int64_t size) {
+                   Value start = add(mulC(o, stride), cI64(-pad));
+                   Value lo = b.create<arith::MaxSIOp>(loc, start, cI64(0));
+                   Value hi = b.create<arith::MinSIOp>(
+                       loc, add(start, cI64(k)), cI64(size));
+                   return std::make_pair(lo, hi);
+                 };
+                 auto [y0, y1] = span(oy, strides[0], pads[0], kernel[0], h);
+                 auto [x0, x1] = span(ox, strides[1], pads[1], kernel[1], w);
+                 forRange(y0, y1, [&](Value iy) {
+                   forRange(x0, x1, [&](Value ix) {
+                     accumulate(gep(srcImg,
+                                    add(mulC(iy, in.strides[2]),
+                                        mulC(ix, in.strides[3])),
+                                    i8));
                    });
+                 });
+               }
                Value m = load(f32, gep(p[2], pix, f32));
                Value dst = gep(p[1], mulC(row, c), i8);
                forN(c, [&](Value ci) {
@@ -1504,12 +1532,22 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
 LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   // qc.qmul: (a - za) * (b - zb) in int32, requantized with m;
   // qc.qrequantize: (x - zp) requantized with s_in / s_out.
+  // Operands broadcast to the result (qc.qmul): a dimension an operand
+  // lacks or has as 1 gets stride 0.
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<TensorRef> ins;
   SmallVector<Value> pointers;
   for (Value operand : op->getOperands()) {
-    ins.push_back(refs[operand]);
-    pointers.push_back(basePointer(ins.back()));
+    TensorRef in = refs[operand];
+    pointers.push_back(basePointer(in));
+    size_t rank = out.shape.size(), lead = rank - in.shape.size();
+    SmallVector<int64_t> strides(rank, 0);
+    for (size_t i = lead; i < rank; ++i)
+      if (in.shape[i - lead] != 1 || out.shape[i] == 1)
+        strides[i] = in.strides[i - lead];
+    in.shape = out.shape;
+    in.strides = std::move(strides);
+    ins.push_back(std::move(in));
   }
   pointers.push_back(basePointer(out));
   float m;

@@ -4,6 +4,7 @@
 //   dequantize(x) , dequantize(w const) [, dequantize(b const)]
 //       -> conv2d | linear [-> relu | clamp] -> quantize
 //   dequantize(a) , dequantize(b) -> add | mul [-> relu | clamp] -> quantize
+//       (mul may broadcast)
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
 //   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
 // into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmax_pool2d /
@@ -30,6 +31,7 @@
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
@@ -231,7 +233,8 @@ bool isScalarConstant(Value v) {
 
 /// What a qc.qlut replaces: quantize(f(dequantize(x))) where f is a DAG of
 /// tabulable ops whose only varying leaf is the one dequantize and whose
-/// other leaves are scalar constants.
+/// other leaves are scalar constants; or no op at all (a change of qparams:
+/// the table is exact where a requantize would round twice differently).
 struct LutMatch {
   DequantizeOp dq;
   SmallVector<Operation *> ops; // in program order
@@ -265,7 +268,7 @@ std::optional<LutMatch> matchLut(QuantizeOp q) {
     for (Value operand : def->getOperands())
       work.push_back(operand);
   }
-  if (ops.empty() || !m.dq || !matchActivation(m.dq.getResult()) ||
+  if (!m.dq || !matchActivation(m.dq.getResult()) ||
       failed(verifyCompatibleShape(m.dq.getType(), q.getType())))
     return std::nullopt;
   m.ops.assign(ops.begin(), ops.end());
@@ -360,7 +363,7 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
     FailureOr<SmallVector<int32_t>> table = buildTable(*m, q, inputMin);
     if (failed(table))
       return false;
-    std::string function;
+    std::string function = m->ops.empty() ? "requantize" : "";
     for (Operation *op : m->ops)
       function += (function.empty() ? "" : ",") +
                   op->getName().stripDialect().str();
@@ -445,11 +448,13 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
     } else if (auto mul = dyn_cast<MulOp>(root)) {
       auto l = matchActivation(mul.getLhs());
       auto r = matchActivation(mul.getRhs());
-      // No broadcasting: both operands have the result's shape.
+      // Operands broadcast as numpy's (qc.qmul does too), to q's shape.
+      SmallVector<int64_t> shape;
       if (!l || !r ||
-          failed(verifyCompatibleShape(mul.getLhs().getType(),
-                                       mul.getRhs().getType())) ||
-          failed(verifyCompatibleShape(mul.getLhs().getType(), q.getType())))
+          !OpTrait::util::getBroadcastedShape(
+              mul.getLhs().getType().getShape(),
+              mul.getRhs().getType().getShape(), shape) ||
+          failed(verifyCompatibleShape(shape, q.getType().getShape())))
         return;
       replacement = b.create<QMulOp>(
           mul.getLoc(), q.getType(), l->value, r->value, f32(l->scale),

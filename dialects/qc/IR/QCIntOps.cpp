@@ -1,6 +1,8 @@
 //===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
 #include "dialects/qc/IR/QCOps.h"
 
+#include "mlir/Dialect/Traits.h"
+
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
@@ -114,10 +116,13 @@ LogicalResult verifyElementwise(Operation *op,
 LogicalResult QMulOp::verify() {
   Type lhs = getLhs().getType(), rhs = getRhs().getType(),
        out = getOutput().getType();
-  if (failed(verifyCompatibleShape(lhs, rhs)) ||
-      failed(verifyCompatibleShape(lhs, out)))
-    return emitOpError() << "operands and result must have the same shape "
-                            "(no broadcasting), got "
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(getLhs().getType().getShape(),
+                                          getRhs().getType().getShape(),
+                                          shape) ||
+      failed(verifyCompatibleShape(shape, getOutput().getType().getShape())))
+    return emitOpError() << "the result must have the operands' broadcast "
+                            "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
   return verifyElementwise(
       *this,

@@ -185,8 +185,9 @@ def QC_QAvgPool2dOp : QC_IntOp<"qavg_pool2d"> {
 def QC_QMulOp : QC_IntOp<"qmul"> {
   let summary = "integer elementwise multiplication with requantize and activation clamp";
   let description = [{
-    Multiplies two quantized tensors of the same shape (no broadcasting),
-    each with its own per-tensor qparams:
+    Multiplies two quantized tensors, each with its own per-tensor qparams;
+    the shapes broadcast as numpy's (e.g. a squeeze-excitation scale
+    [N, C, 1, 1] times a feature map [N, C, H, W]):
     ```
     p = (lhs - lhs_zero_point) * (rhs - rhs_zero_point)        (int32, exact)
     m = float(lhs_scale * rhs_scale) / output_scale            (f32: the product, then the quotient)

@@ -128,10 +128,18 @@ func.func @avg_pool_window(%x: tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8> {
 
 // -----
 
-func.func @mul_broadcast(%a: tensor<2x4xi8>, %b: tensor<1x4xi8>) -> tensor<2x4xi8> {
-  // expected-error@+1 {{operands and result must have the same shape (no broadcasting)}}
-  %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<2x4xi8>, tensor<1x4xi8>) -> tensor<2x4xi8>
+func.func @mul_broadcast(%a: tensor<2x4xi8>, %b: tensor<3x4xi8>) -> tensor<2x4xi8> {
+  // expected-error@+1 {{the result must have the operands' broadcast shape (numpy rules)}}
+  %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<2x4xi8>, tensor<3x4xi8>) -> tensor<2x4xi8>
   return %y : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @mul_broadcast_result(%a: tensor<2x4xi8>, %b: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  // expected-error@+1 {{the result must have the operands' broadcast shape (numpy rules)}}
+  %y = qc.qmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<2x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %y : tensor<1x4xi8>
 }
 
 // -----
