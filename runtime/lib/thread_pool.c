@@ -201,8 +201,9 @@ void qcrt_pool_parallel_for(qcrt_pool *pool, int64_t begin, int64_t end,
     fn(user, begin, end);
     return;
   }
-  /* One thread: the caller is thread 0. */
-  if (pool->numThreads == 1) {
+  /* One thread, or one index (only chunk 0 would have work): the caller is
+   * thread 0, and no worker is woken for nothing. */
+  if (pool->numThreads == 1 || end - begin == 1) {
     tlsThreadIndex = 0;
     fn(user, begin, end);
     tlsThreadIndex = -1;
