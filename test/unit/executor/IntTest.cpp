@@ -202,10 +202,27 @@ TEST(QMul, IntegerProductRoundsTiesToEven) {
       ref::qmul(a, 3, b, -2, 0.25f, epilogue({}, -1, -128, 127));
   ASSERT_TRUE(y.ok()) << y.status();
   EXPECT_EQ(values(*y), (std::vector<int32_t>{-1, 1, -1, 1, 127}));
-  y = ref::qmul(a, 3, q({1, 5}, {0, 0, 0, 0, 0}), 0, 0.25f,
+  y = ref::qmul(a, 3, q({4}, {0, 0, 0, 0}), 0, 0.25f,
                 epilogue({}, 0, -128, 127));
   ASSERT_FALSE(y.ok());
-  EXPECT_THAT(std::string(y.status().message()), HasSubstr("same shape"));
+  EXPECT_THAT(std::string(y.status().message()), HasSubstr("do not broadcast"));
+}
+
+TEST(QMul, OperandsBroadcast) {
+  // [2, 3] * [2, 1] (a squeeze-excitation-like scale per row), m = 1:
+  // (a - 1) * (b - 0) row by row.
+  QTensor a = q({2, 3}, {1, 2, 3, 4, 5, 6});
+  QTensor b = q({2, 1}, {2, -3});
+  absl::StatusOr<QTensor> y =
+      ref::qmul(a, 1, b, 0, 1.0f, epilogue({}, 0, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(y->shape()[0], 2u);
+  EXPECT_EQ(y->shape()[1], 3u);
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{0, 2, 4, -9, -12, -15}));
+  // And the other way round: the lower-rank operand first.
+  y = ref::qmul(q({3}, {2, 1, 0}), 0, a, 1, 1.0f, epilogue({}, 0, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{0, 1, 0, 6, 4, 0}));
 }
 
 TEST(QRequantize, ChangesQParamsAndType) {
