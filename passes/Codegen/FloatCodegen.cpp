@@ -334,7 +334,8 @@ constexpr int64_t kFloatGemmVectors = 2;
 
 ModelBuilder::FloatGemm ModelBuilder::packFloatGemm(int64_t k, int64_t n,
                                                     ArrayRef<float> kByN,
-                                                    ArrayRef<float> bias) {
+                                                    ArrayRef<float> bias,
+                                                    bool biasFirst) {
   // Column tiles of lanes * vectors columns; tile t holds, for each k, its
   // columns contiguously (zero past n). The bias is padded the same way.
   FloatGemm g;
@@ -342,6 +343,8 @@ ModelBuilder::FloatGemm ModelBuilder::packFloatGemm(int64_t k, int64_t n,
   g.n = n;
   g.lanes = floatLanes();
   g.vectors = kFloatGemmVectors;
+  g.hasBias = !bias.empty();
+  g.biasFirst = biasFirst;
   int64_t nt = g.lanes * g.vectors;
   g.tiles = (n + nt - 1) / nt;
   std::vector<float> packed(g.tiles * k * nt, 0.0f), b(g.tiles * nt, 0.0f);
@@ -363,13 +366,22 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
   auto vt = VectorType::get({g.lanes}, f32);
   auto fullTiles = g.n / nt;
   auto tile = [&](Value t, bool partial) {
-    // acc[i][j] = bias tile, then for each k: acc += a[i][k] * w[k][tile].
-    SmallVector<Value> init;
+    // acc[i][j] = bias tile (or 0), then for each k: acc += a[i][k] *
+    // w[k][tile], rounded after the multiply and after the add (no FMA).
+    SmallVector<Value> init, biasTile;
     Value bt = gep(bias, mulC(t, nt), f32);
+    for (int64_t j = 0; j < g.vectors; ++j)
+      biasTile.push_back(
+          g.hasBias ? b.create<LLVM::LoadOp>(loc, vt,
+                                             gep(bt, cI64(j * g.lanes), f32),
+                                             /*alignment=*/4)
+                          .getResult()
+                    : b.create<vector::BroadcastOp>(loc, vt, cF32(0))
+                          .getResult());
+    Value zero = b.create<vector::BroadcastOp>(loc, vt, cF32(0));
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < g.vectors; ++j)
-        init.push_back(b.create<LLVM::LoadOp>(
-            loc, vt, gep(bt, cI64(j * g.lanes), f32), /*alignment=*/4));
+        init.push_back(g.biasFirst ? biasTile[j] : zero);
     Value wt = gep(w, mulC(t, g.k * nt), f32);
     SmallVector<Value> aRows;
     for (int64_t i = 0; i < rows; ++i)
@@ -387,17 +399,24 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
             Value x = load(f32, gep(aRows[i], kk, f32));
             Value xb = b.create<vector::BroadcastOp>(loc, vt, x);
             for (int64_t j = 0; j < g.vectors; ++j)
-              next.push_back(b.create<LLVM::FMAOp>(
-                  loc, xb, wv[j], acc[i * g.vectors + j]));
+              next.push_back(b.create<arith::AddFOp>(
+                  loc, acc[i * g.vectors + j],
+                  b.create<arith::MulFOp>(loc, xb, wv[j])));
           }
           b.create<scf::YieldOp>(loc, next);
         });
+    SmallVector<Value> results(loop.getResults());
+    if (g.hasBias && !g.biasFirst)
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < g.vectors; ++j)
+          results[i * g.vectors + j] = b.create<arith::AddFOp>(
+              loc, results[i * g.vectors + j], biasTile[j]);
     for (int64_t i = 0; i < rows; ++i) {
       Value cRow = gep(c, mulC(add(row, cI64(i)), ldc), f32);
       if (!partial) {
         Value ct = gep(cRow, mulC(t, nt), f32);
         for (int64_t j = 0; j < g.vectors; ++j)
-          b.create<LLVM::StoreOp>(loc, loop.getResult(i * g.vectors + j),
+          b.create<LLVM::StoreOp>(loc, results[i * g.vectors + j],
                                   gep(ct, cI64(j * g.lanes), f32),
                                   /*alignment=*/4);
         continue;
@@ -406,7 +425,7 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
       int64_t n0 = fullTiles * nt;
       for (int64_t j = 0; n0 + j < g.n; ++j) {
         Value v = b.create<vector::ExtractOp>(
-            loc, loop.getResult(i * g.vectors + j / g.lanes),
+            loc, results[i * g.vectors + j / g.lanes],
             ArrayRef<int64_t>{j % g.lanes});
         store(v, gep(cRow, cI64(n0 + j), f32));
       }
@@ -582,15 +601,17 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   // out is NHWC: output pixel `row` starts at row * o.
   if (groups == 1) {
     int64_t k = kh * kw * c;
-    // OIHW -> (ky, kx, c) x O.
+    // OIHW -> (c, ky, kx) x O: the reference's im2col order, so every
+    // output sums its products in the reference's order (padding included
+    // as zeros).
     std::vector<float> matrix(k * o);
     for (int64_t oc = 0; oc < o; ++oc)
-      for (int64_t ic = 0; ic < c; ++ic)
-        for (int64_t y = 0; y < kh; ++y)
-          for (int64_t x = 0; x < kw; ++x)
-            matrix[((y * kw + x) * c + ic) * o + oc] =
-                (*weights)[((oc * c + ic) * kh + y) * kw + x];
-    FloatGemm g = packFloatGemm(k, o, matrix, bias);
+      for (int64_t kk = 0; kk < k; ++kk)
+        matrix[kk * o + oc] = (*weights)[oc * k + kk];
+    FloatGemm g = packFloatGemm(k, o, matrix,
+                                op.getBias() ? ArrayRef<float>(bias)
+                                             : ArrayRef<float>(),
+                                /*biasFirst=*/true);
     bool im2col = scratch.count(op) != 0;
     Value colBase = im2col ? arenaPointer(scratch[op]) : inBase;
     int64_t lda = im2col ? k : c;
@@ -620,8 +641,7 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                                           cI64(x * dil[1] - pads[1]));
                            Value ok = b.create<arith::AndIOp>(
                                loc, okY, inBounds(ix, w));
-                           Value dst =
-                               gep(dstRow, cI64((y * kw + x) * c), f32);
+                           Value dst = gep(dstRow, cI64(y * kw + x), f32);
                            ifThen(
                                ok,
                                [&] {
@@ -635,12 +655,13 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                                                        mulC(ci,
                                                             in.strides[1]),
                                                        f32)),
-                                         gep(dst, ci, f32));
+                                         gep(dst, mulC(ci, kh * kw), f32));
                                  });
                                },
                                [&] {
                                  forN(c, [&](Value ci) {
-                                   store(cF32(0), gep(dst, ci, f32));
+                                   store(cF32(0),
+                                         gep(dst, mulC(ci, kh * kw), f32));
                                  });
                                });
                          }
@@ -652,16 +673,17 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
              });
     return success();
   }
-  // Grouped / depthwise: per output pixel a row of o accumulators; weights
-  // (ky, kx, ic) x O so the channel loop reads them contiguously.
+  // Grouped / depthwise: per output pixel a row of o accumulators starting
+  // at the bias; weights (ic, ky, kx) x O so the channel loop reads them
+  // contiguously. The reference's order: a depthwise conv (one input channel
+  // per group) adds the in-bounds taps in (ky, kx) order; other groups add
+  // every (ic, ky, kx) product, padding as zeros.
   int64_t og = o / groups;
+  bool depthwise = cg == 1 && groups == c;
   std::vector<float> wt(kh * kw * cg * o);
   for (int64_t oc = 0; oc < o; ++oc)
-    for (int64_t ic = 0; ic < cg; ++ic)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          wt[((y * kw + x) * cg + ic) * o + oc] =
-              (*weights)[((oc * cg + ic) * kh + y) * kw + x];
+    for (int64_t kk = 0; kk < cg * kh * kw; ++kk)
+      wt[kk * o + oc] = (*weights)[oc * cg * kh * kw + kk];
   Value wBase = constantArray<float>("conv_f32", wt);
   Value bBase = constantArray<float>("bias_f32", bias);
   parallel(m, {inBase, outBase, wBase, bBase},
@@ -673,43 +695,48 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                  store(load(f32, gep(p[3], oc, f32)), gep(dst, oc, f32));
                });
                Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
-               for (int64_t y = 0; y < kh; ++y) {
-                 Value iy = add(mulC(px.oy, strides[0]),
-                                cI64(y * dil[0] - pads[0]));
-                 Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kw; ++x) {
-                   Value ix = add(mulC(px.ox, strides[1]),
-                                  cI64(x * dil[1] - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   ifThen(ok, [&] {
-                     Value src = gep(srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     f32);
-                     for (int64_t ic = 0; ic < cg; ++ic) {
-                       Value wRow =
-                           gep(p[2], cI64(((y * kw + x) * cg + ic) * o), f32);
+               forN(cg, [&](Value ic) {
+                 for (int64_t y = 0; y < kh; ++y) {
+                   Value iy = add(mulC(px.oy, strides[0]),
+                                  cI64(y * dil[0] - pads[0]));
+                   Value okY = inBounds(iy, h);
+                   for (int64_t x = 0; x < kw; ++x) {
+                     Value ix = add(mulC(px.ox, strides[1]),
+                                    cI64(x * dil[1] - pads[1]));
+                     Value ok =
+                         b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                     Value wRow = gep(
+                         p[2], mulC(add(mulC(ic, kh * kw), cI64(y * kw + x)), o),
+                         f32);
+                     // A padded tap reads element 0 and uses 0 instead.
+                     Value offset = b.create<arith::SelectOp>(
+                         loc, ok,
+                         add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
+                         cI64(0));
+                     auto accumulate = [&] {
+                       Value src = gep(srcImg, offset, f32);
                        forN(o, [&](Value oc) {
-                         Value chan = og == 1 ? mulC(oc, cg)
-                                              : mulC(divC(oc, og), cg);
-                         if (ic)
-                           chan = add(chan, cI64(ic));
+                         Value chan = og == 1 ? oc : divC(oc, og);
+                         chan = add(mulC(chan, cg), ic);
                          Value xv = load(
                              f32, gep(src, mulC(chan, in.strides[1]), f32));
+                         if (!depthwise)
+                           xv = b.create<arith::SelectOp>(loc, ok, xv, cF32(0));
                          Value slot = gep(dst, oc, f32);
                          Value prod = b.create<arith::MulFOp>(
-                             loc, xv, load(f32, gep(wRow, oc, f32)),
-                             arith::FastMathFlags::contract);
-                         store(b.create<arith::AddFOp>(
-                                   loc, load(f32, slot), prod,
-                                   arith::FastMathFlags::contract),
+                             loc, load(f32, gep(wRow, oc, f32)), xv);
+                         store(b.create<arith::AddFOp>(loc, load(f32, slot),
+                                                       prod),
                                slot);
                        });
-                     }
-                   });
+                     };
+                     if (depthwise)
+                       ifThen(ok, accumulate);
+                     else
+                       accumulate();
+                   }
                  }
-               }
+               });
              });
            });
   return success();
@@ -749,7 +776,7 @@ LogicalResult ModelBuilder::emitFloatLinear(Operation *op) {
   countFloatWeights(k * n + static_cast<int64_t>(bias.size()));
   const TensorRef &in = refs[input];
   int64_t rows = product(in.shape) / std::max<int64_t>(k, 1);
-  FloatGemm g = packFloatGemm(k, n, kByN, bias);
+  FloatGemm g = packFloatGemm(k, n, kByN, bias, /*biasFirst=*/false);
   Value a = basePointer(in);
   if (scratch.count(op)) {
     Value rowsBase = arenaPointer(scratch[op]);
@@ -820,10 +847,8 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
                  forN(n, [&](Value j) {
                    Value slot = gep(cRow, mulC(j, cn), f32);
                    Value prod = b.create<arith::MulFOp>(
-                       loc, x, load(f32, gep(bRow, mulC(j, bn), f32)),
-                       arith::FastMathFlags::contract);
-                   store(b.create<arith::AddFOp>(loc, load(f32, slot), prod,
-                                                 arith::FastMathFlags::contract),
+                       loc, x, load(f32, gep(bRow, mulC(j, bn), f32)));
+                   store(b.create<arith::AddFOp>(loc, load(f32, slot), prod),
                          slot);
                  });
                });

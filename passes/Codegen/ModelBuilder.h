@@ -384,14 +384,17 @@ private:
   Value callLibm2(StringRef name, Value x, Value y);
   /// f32 vector lanes of the current variant's widest registers.
   int64_t floatLanes() const;
-  /// Float GEMM: C[r, :] = bias + A[r, :] · W for rows [begin, end) of A
-  /// (row stride lda) into C (row stride ldc), W packed by packFloatGemm.
+  /// Float GEMM for rows [begin, end) of A (row stride lda) into C (row
+  /// stride ldc), W packed by packFloatGemm, in the reference sgemm's order:
+  /// per element k ascending, separate multiply and add, starting from the
+  /// bias (\p biasFirst, a conv) or from 0 with the bias added last (linear).
   struct FloatGemm {
     int64_t k = 0, n = 0, lanes = 0, vectors = 0, tiles = 0;
+    bool hasBias = false, biasFirst = false;
     Value weights, bias; // in the entry function
   };
   FloatGemm packFloatGemm(int64_t k, int64_t n, ArrayRef<float> kByN,
-                          ArrayRef<float> bias);
+                          ArrayRef<float> bias, bool biasFirst);
   void callFloatGemm(const FloatGemm &g, Value w, Value bias, Value a,
                      int64_t lda, Value c, int64_t ldc, Value begin,
                      Value end);

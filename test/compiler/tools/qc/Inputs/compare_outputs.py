@@ -1,6 +1,7 @@
 """Compares the .npy outputs of `qc run --compiled` (OUT) with the reference
-executor's (REF): outputs named in --exact must be byte-identical files (as
-`cmp`), the others within --rtol (max |out - ref| / max |ref|). Every output
+executor's (REF): outputs named in --exact ("all": every output) must be
+byte-identical files (as `cmp`), the others within --rtol (max |out - ref| /
+max |ref|). Every output
 must be finite and not trivial (at least --min-unique distinct values, or all
 of them for small tensors). Prints the measured error of each output."""
 import argparse
@@ -13,12 +14,12 @@ p = argparse.ArgumentParser()
 p.add_argument("ref")
 p.add_argument("out")
 p.add_argument("--exact", default="")
-p.add_argument("--rtol", type=float, required=True)
+p.add_argument("--rtol", type=float, default=0.0)
 p.add_argument("--min-unique", type=int, default=20)
 args = p.parse_args()
-exact = set(filter(None, args.exact.split(",")))
 names = sorted(f[:-4] for f in os.listdir(args.ref) if f.endswith(".npy"))
 assert names, "no reference outputs"
+exact = set(names) if args.exact == "all" else set(filter(None, args.exact.split(",")))
 assert exact <= set(names), exact - set(names)
 ok = True
 for n in names:
