@@ -328,7 +328,7 @@ int64_t ModelBuilder::floatLanes() const {
 //===----------------------------------------------------------------------===//
 
 /// Rows of one register tile of the float GEMM.
-constexpr int64_t kFloatGemmRows = 4;
+constexpr int64_t kFloatGemmRows = 6;
 /// Vectors per register tile row.
 constexpr int64_t kFloatGemmVectors = 2;
 
@@ -361,11 +361,12 @@ ModelBuilder::FloatGemm ModelBuilder::packFloatGemm(int64_t k, int64_t n,
 
 void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
                                   Value a, int64_t lda, Value c, int64_t ldc,
-                                  Value row, int64_t rows) {
+                                  Value row, int64_t rows, Value t,
+                                  bool partial) {
   int64_t nt = g.lanes * g.vectors;
   auto vt = VectorType::get({g.lanes}, f32);
-  auto fullTiles = g.n / nt;
-  auto tile = [&](Value t, bool partial) {
+  int64_t fullTiles = g.n / nt;
+  {
     // acc[i][j] = bias tile (or 0), then for each k: acc += a[i][k] *
     // w[k][tile], rounded after the multiply and after the add (no FMA).
     SmallVector<Value> init, biasTile;
@@ -430,26 +431,32 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
         store(v, gep(cRow, cI64(n0 + j), f32));
       }
     }
-  };
-  if (fullTiles > 0)
-    forN(fullTiles, [&](Value t) { tile(t, false); });
-  if (fullTiles < g.tiles)
-    tile(cI64(fullTiles), true);
+  }
 }
 
 void ModelBuilder::callFloatGemm(const FloatGemm &g, Value w, Value bias,
                                  Value a, int64_t lda, Value c, int64_t ldc,
                                  Value begin, Value end) {
-  // Blocks of kFloatGemmRows rows, then the remaining rows one by one.
+  // Column tile by column tile (the tile's K x lanes * vectors weights stay
+  // in cache for all rows), blocks of kFloatGemmRows rows, then the
+  // remaining rows one by one.
+  int64_t nt = g.lanes * g.vectors, fullTiles = g.n / nt;
   Value count = sub(end, begin);
   Value blocks = divC(count, kFloatGemmRows);
-  forRange(cI64(0), blocks, [&](Value blk) {
-    floatGemmBlock(g, w, bias, a, lda, c, ldc,
-                   add(begin, mulC(blk, kFloatGemmRows)), kFloatGemmRows);
-  });
-  forRange(add(begin, mulC(blocks, kFloatGemmRows)), end, [&](Value r) {
-    floatGemmBlock(g, w, bias, a, lda, c, ldc, r, 1);
-  });
+  auto rowsOfTile = [&](Value t, bool partial) {
+    forRange(cI64(0), blocks, [&](Value blk) {
+      floatGemmBlock(g, w, bias, a, lda, c, ldc,
+                     add(begin, mulC(blk, kFloatGemmRows)), kFloatGemmRows, t,
+                     partial);
+    });
+    forRange(add(begin, mulC(blocks, kFloatGemmRows)), end, [&](Value r) {
+      floatGemmBlock(g, w, bias, a, lda, c, ldc, r, 1, t, partial);
+    });
+  };
+  if (fullTiles > 0)
+    forN(fullTiles, [&](Value t) { rowsOfTile(t, false); });
+  if (fullTiles < g.tiles)
+    rowsOfTile(cI64(fullTiles), true);
 }
 
 //===----------------------------------------------------------------------===//

@@ -400,7 +400,7 @@ private:
                      Value end);
   void floatGemmBlock(const FloatGemm &g, Value w, Value bias, Value a,
                       int64_t lda, Value c, int64_t ldc, Value row,
-                      int64_t rows);
+                      int64_t rows, Value tile, bool partial);
   LogicalResult emitFloatUnary(Operation *op);
   LogicalResult emitFloatBinary(Operation *op);
   LogicalResult emitFloatConv(Conv2dOp op);
