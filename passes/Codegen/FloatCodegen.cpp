@@ -114,7 +114,20 @@ bool ModelBuilder::isFloatConstant(Value v) {
 // Planning
 //===----------------------------------------------------------------------===//
 
-LogicalResult ModelBuilder::planFloatOp(Operation *op, StringRef stepName) {
+const char *const kFloatSupported =
+    "and in float32 qc.conv2d (not conv_transpose2d), qc.linear, qc.matmul, "
+    "qc.relu, qc.clamp, qc.sigmoid, qc.tanh, qc.hardswish, qc.hardsigmoid, "
+    "qc.gelu, qc.erf, qc.sqrt, qc.add, qc.sub, qc.mul, qc.div, qc.pow, "
+    "qc.max_pool2d, qc.avg_pool2d, qc.reduce_mean, qc.softmax, "
+    "qc.layer_norm, qc.batch_norm, qc.pad, qc.dynamic_fake_quant";
+
+LogicalResult ModelBuilder::planFloatOp(Operation *op) {
+  // Activations come from compiled ops; constants are read at compile time.
+  for (Value v : op->getOperands())
+    if (!isFloatConstant(v) && failed(requireRef(op, v, "an operand")))
+      return failure();
+  std::string stepName =
+      (op->getName().stripDialect() + "_" + Twine(step)).str();
   Value result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
   if (!type.getElementType().isF32())
@@ -156,7 +169,7 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op, StringRef stepName) {
     if (conv.getGroups() == 1 && !pointwise) {
       int64_t m = type.getDimSize(0) * type.getDimSize(2) * type.getDimSize(3);
       int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-      scratch[op] = newBuffer((stepName + "_im2col").str(), 4 * m * k);
+      scratch[op] = newBuffer(stepName + "_im2col", 4 * m * k);
     }
   } else if (auto linear = dyn_cast<LinearOp>(op)) {
     if (!isFloatConstant(linear.getWeight()) ||
@@ -166,8 +179,7 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op, StringRef stepName) {
                            "weight and a constant bias");
     const TensorRef &in = refs[linear.getInput()];
     if (!in.isRowMajor())
-      scratch[op] = newBuffer((stepName + "_rows").str(),
-                              4 * product(in.shape));
+      scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
   } else if (auto mm = dyn_cast<MatmulOp>(op)) {
     auto a = cast<RankedTensorType>(mm.getLhs().getType());
     auto bt = cast<RankedTensorType>(mm.getRhs().getType());
@@ -178,8 +190,7 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op, StringRef stepName) {
         !isFloatConstant(mm.getLhs())) {
       const TensorRef &in = refs[mm.getLhs()];
       if (!in.isRowMajor())
-        scratch[op] = newBuffer((stepName + "_rows").str(),
-                                4 * product(in.shape));
+        scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
     }
   } else if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
     if (rank != 4)

@@ -29,6 +29,9 @@
 
 namespace mlir::qc::model_codegen {
 
+/// The float ops qc compile lowers, for error messages.
+extern const char *const kFloatSupported;
+
 using ::qc::codegen::GemmIsa;
 using ::qc::codegen::GemmKernelConfig;
 using ::qc::codegen::PackedGemmWeights;
@@ -367,8 +370,9 @@ public:
   static bool isFloatConstant(Value v);
 
 private:
-  /// The plan of a float op's result (layout) and scratch.
-  LogicalResult planFloatOp(Operation *op, StringRef stepName);
+  /// The plan of a float op (FloatCodegen.cpp): its operands (activations
+  /// from compiled ops, or constants), its result's layout and scratch.
+  LogicalResult planFloatOp(Operation *op);
   LogicalResult emitFloatOp(Operation *op);
   /// The values of a float constant operand (folded dequantize included).
   FailureOr<std::vector<float>> foldFloatConstant(Operation *op, Value v);

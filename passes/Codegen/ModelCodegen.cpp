@@ -120,10 +120,7 @@ constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qmax_pool2d, "
     "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
-    "qc.concat, and in float32 qc.conv2d, qc.linear, qc.matmul, the "
-    "elementwise and activation ops, qc.max_pool2d, qc.avg_pool2d, "
-    "qc.global_avg_pool2d, qc.reduce_mean, qc.softmax, qc.layer_norm, "
-    "qc.batch_norm, qc.pad, qc.dynamic_fake_quant";
+    "qc.concat, and in float qc.global_avg_pool2d";
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
                             ArrayRef<int64_t> innerStrides,
@@ -228,30 +225,28 @@ LogicalResult ModelBuilder::plan() {
       }
       continue;
     }
+    if (isFloatOp(op)) {
+      if (failed(planFloatOp(op)))
+        return failure();
+      continue;
+    }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
              QRequantizeOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
-             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op) &&
-        !isFloatOp(op))
+             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
-             << "; see docs/codegen.md";
+             << ", " << kFloatSupported << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
-    // bias of qconv2d / qlinear and as operands of float ops.
+    // bias of qconv2d / qlinear.
     ValueRange activations = isa<QConv2dOp, QLinearOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
     for (Value v : activations)
-      if (!(isFloatOp(op) && isFloatConstant(v)) &&
-          failed(requireRef(op, v, "an operand")))
+      if (failed(requireRef(op, v, "an operand")))
         return failure();
     std::string stepName =
         (op->getName().stripDialect() + "_" + Twine(step)).str();
-    if (isFloatOp(op)) {
-      if (failed(planFloatOp(op, stepName)))
-        return failure();
-      continue;
-    }
     Value result = op->getResult(0);
     auto resultType = cast<RankedTensorType>(result.getType());
 
