@@ -398,25 +398,48 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
     SmallVector<Value> aRows;
     for (int64_t i = 0; i < rows; ++i)
       aRows.push_back(gep(a, mulC(add(row, cI64(i)), lda), f32));
-    auto loop = b.create<scf::ForOp>(
-        loc, cI64(0), cI64(g.k), cI64(1), init,
-        [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-          SmallVector<Value> wv;
-          Value wk = gep(wt, mulC(kk, nt), f32);
-          for (int64_t j = 0; j < g.vectors; ++j)
-            wv.push_back(b.create<LLVM::LoadOp>(
-                loc, vt, gep(wk, cI64(j * g.lanes), f32), /*alignment=*/4));
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < rows; ++i) {
-            Value x = load(f32, gep(aRows[i], kk, f32));
-            Value xb = b.create<vector::BroadcastOp>(loc, vt, x);
-            for (int64_t j = 0; j < g.vectors; ++j)
-              next.push_back(b.create<arith::AddFOp>(
-                  loc, acc[i * g.vectors + j],
-                  b.create<arith::MulFOp>(loc, xb, wv[j])));
-          }
-          b.create<scf::YieldOp>(loc, next);
-        });
+    // One k step: the products of a[i][aOffset] and w[kk][tile].
+    auto step = [&](Value kk, Value aOffset, ValueRange acc) {
+      SmallVector<Value> wv;
+      Value wk = gep(wt, mulC(kk, nt), f32);
+      for (int64_t j = 0; j < g.vectors; ++j)
+        wv.push_back(b.create<LLVM::LoadOp>(
+            loc, vt, gep(wk, cI64(j * g.lanes), f32), /*alignment=*/4));
+      SmallVector<Value> next;
+      for (int64_t i = 0; i < rows; ++i) {
+        Value x = load(f32, gep(aRows[i], aOffset, f32));
+        Value xb = b.create<vector::BroadcastOp>(loc, vt, x);
+        for (int64_t j = 0; j < g.vectors; ++j)
+          next.push_back(b.create<arith::AddFOp>(
+              loc, acc[i * g.vectors + j],
+              b.create<arith::MulFOp>(loc, xb, wv[j])));
+      }
+      return next;
+    };
+    scf::ForOp loop;
+    if (g.taps == 1) {
+      loop = b.create<scf::ForOp>(
+          loc, cI64(0), cI64(g.k), cI64(1), init,
+          [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+            b.create<scf::YieldOp>(loc, step(kk, kk, acc));
+          });
+    } else {
+      // A rows in (tap, c) order, k in the weights' (c, tap) order: k = c *
+      // taps + tap reads a[tap * channels + c].
+      int64_t channels = g.k / g.taps;
+      loop = b.create<scf::ForOp>(
+          loc, cI64(0), cI64(channels), cI64(1), init,
+          [&](OpBuilder &, Location, Value ch, ValueRange acc) {
+            auto inner = b.create<scf::ForOp>(
+                loc, cI64(0), cI64(g.taps), cI64(1), acc,
+                [&](OpBuilder &, Location, Value tap, ValueRange acc2) {
+                  b.create<scf::YieldOp>(
+                      loc, step(add(mulC(ch, g.taps), tap),
+                                add(mulC(tap, channels), ch), acc2));
+                });
+            b.create<scf::YieldOp>(loc, inner.getResults());
+          });
+    }
     SmallVector<Value> results(loop.getResults());
     if (g.hasBias && !g.biasFirst)
       for (int64_t i = 0; i < rows; ++i)
@@ -631,6 +654,10 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                                              : ArrayRef<float>(),
                                 /*biasFirst=*/true);
     bool im2col = scratch.count(op) != 0;
+    // im2col rows hold (ky, kx, c) (contiguous copies from NHWC); the GEMM
+    // reads them in the weights' (c, ky, kx) order.
+    if (im2col)
+      g.taps = kh * kw;
     Value colBase = im2col ? arenaPointer(scratch[op]) : inBase;
     int64_t lda = im2col ? k : c;
     parallel(m, {inBase, colBase, outBase, g.weights, g.bias},
@@ -659,7 +686,8 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                                           cI64(x * dil[1] - pads[1]));
                            Value ok = b.create<arith::AndIOp>(
                                loc, okY, inBounds(ix, w));
-                           Value dst = gep(dstRow, cI64(y * kw + x), f32);
+                           Value dst =
+                               gep(dstRow, cI64((y * kw + x) * c), f32);
                            ifThen(
                                ok,
                                [&] {
@@ -673,13 +701,12 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                                                        mulC(ci,
                                                             in.strides[1]),
                                                        f32)),
-                                         gep(dst, mulC(ci, kh * kw), f32));
+                                         gep(dst, ci, f32));
                                  });
                                },
                                [&] {
                                  forN(c, [&](Value ci) {
-                                   store(cF32(0),
-                                         gep(dst, mulC(ci, kh * kw), f32));
+                                   store(cF32(0), gep(dst, ci, f32));
                                  });
                                });
                          }
@@ -1061,6 +1088,9 @@ LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
   return success();
 }
 
+/// Softmax axes up to this length keep their exp values in a stack array.
+constexpr int64_t kSoftmaxStackLength = 8192;
+
 LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
   // The reference: mx = max (std::max order), e[j] = exp(double(x) - mx)
   // (the C library's double exp), sum in double, out = float(e[j] / sum).
@@ -1090,24 +1120,31 @@ LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
         });
         Value mx = b.create<arith::ExtFOp>(loc, f64, load(f32, mxSlot));
         store(b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0)), sumSlot);
-        forN(len, [&](Value j) {
+        auto expAt = [&](Value j) {
           Value v = b.create<arith::ExtFOp>(
               loc, f64, load(f32, gep(src, mulC(j, is), f32)));
-          Value ej =
-              callLibm("exp", b.create<arith::SubFOp>(loc, v, mx));
-          store(ej, gep(e, j, f64));
+          return callLibm("exp", b.create<arith::SubFOp>(loc, v, mx));
+        };
+        forN(len, [&](Value j) {
+          Value ej = expAt(j);
+          if (e)
+            store(ej, gep(e, j, f64));
           store(b.create<arith::AddFOp>(loc, load(f64, sumSlot), ej), sumSlot);
         });
         Value sum = load(f64, sumSlot);
         forN(len, [&](Value j) {
-          Value q = b.create<arith::DivFOp>(loc, load(f64, gep(e, j, f64)), sum);
+          // A long axis recomputes exp (the same value) instead of keeping
+          // it on the stack.
+          Value ej = e ? load(f64, gep(e, j, f64)) : expAt(j);
+          Value q = b.create<arith::DivFOp>(loc, ej, sum);
           store(b.create<arith::TruncFOp>(loc, f32, q),
                 gep(dst, mulC(j, os), f32));
         });
       },
       [&](ArrayRef<Value>) {
-        e = b.create<LLVM::AllocaOp>(loc, ptr, LLVM::LLVMArrayType::get(f64, len),
-                                     cI32(1), 64);
+        if (len <= kSoftmaxStackLength)
+          e = b.create<LLVM::AllocaOp>(
+              loc, ptr, LLVM::LLVMArrayType::get(f64, len), cI32(1), 64);
         sumSlot = b.create<LLVM::AllocaOp>(loc, ptr, f64, cI32(1), 8);
         mxSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
       });
@@ -1320,6 +1357,8 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
   auto cmpF = [&](arith::CmpFPredicate pred, Value x, Value y) {
     return b.create<arith::CmpFOp>(loc, pred, x, y).getResult();
   };
+  if (product(in.shape) == 0)
+    return success();
   Value inBase = basePointer(in), outBase = basePointer(out);
   Value loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
   Value hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);

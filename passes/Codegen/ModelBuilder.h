@@ -394,6 +394,9 @@ private:
   /// bias (\p biasFirst, a conv) or from 0 with the bias added last (linear).
   struct FloatGemm {
     int64_t k = 0, n = 0, lanes = 0, vectors = 0, tiles = 0;
+    /// > 1: A's rows are (tap, channel) with k = channel * taps + tap (an
+    /// NHWC im2col read in the reference's (c, ky, kx) order).
+    int64_t taps = 1;
     bool hasBias = false, biasFirst = false;
     Value weights, bias; // in the entry function
   };
