@@ -615,6 +615,10 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
   return success();
 }
 
+/// Grouped / depthwise convs with at most this many taps get a branch-free
+/// channel loop with the taps unrolled.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
 LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
@@ -731,6 +735,79 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
       wt[kk * o + oc] = (*weights)[oc * cg * kh * kw + kk];
   Value wBase = constantArray<float>("conv_f32", wt);
   Value bBase = constantArray<float>("bias_f32", bias);
+  int64_t taps = kh * kw;
+  if (taps <= kMaxUnrolledTaps) {
+    // Per output pixel the taps' offsets and in-bounds flags first (a
+    // padded tap reads element 0 and is not added, or adds 0 for grouped
+    // convs), then a branch-free channel loop with the accumulator in a
+    // register, which LLVM vectorizes over the output channels.
+    parallel(m, {inBase, outBase, wBase, bBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               forRange(begin, end, [&](Value row) {
+                 Pixel px = splitPixel(row, oh, ow);
+                 Value dst = gep(p[1], mulC(row, o), f32);
+                 Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
+                 SmallVector<Value> oks, offsets;
+                 for (int64_t y = 0; y < kh; ++y) {
+                   Value iy = add(mulC(px.oy, strides[0]),
+                                  cI64(y * dil[0] - pads[0]));
+                   Value okY = inBounds(iy, h);
+                   for (int64_t x = 0; x < kw; ++x) {
+                     Value ix = add(mulC(px.ox, strides[1]),
+                                    cI64(x * dil[1] - pads[1]));
+                     Value ok =
+                         b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+                     oks.push_back(ok);
+                     offsets.push_back(b.create<arith::SelectOp>(
+                         loc, ok,
+                         add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
+                         cI64(0)));
+                   }
+                 }
+                 forN(o, [&](Value oc) {
+                   Value group = og == 1 ? oc : divC(oc, og);
+                   auto addTaps = [&](Value acc, Value ic) {
+                     Value chanOff =
+                         mulC(add(mulC(group, cg), ic), in.strides[1]);
+                     for (int64_t tp = 0; tp < taps; ++tp) {
+                       Value xv = load(
+                           f32, gep(srcImg, add(offsets[tp], chanOff), f32));
+                       Value wv = load(
+                           f32,
+                           gep(p[2],
+                               add(mulC(add(mulC(ic, taps), cI64(tp)), o), oc),
+                               f32));
+                       if (!depthwise)
+                         xv = b.create<arith::SelectOp>(loc, oks[tp], xv,
+                                                        cF32(0));
+                       Value sum = b.create<arith::AddFOp>(
+                           loc, acc, b.create<arith::MulFOp>(loc, wv, xv));
+                       acc = depthwise ? b.create<arith::SelectOp>(
+                                             loc, oks[tp], sum, acc)
+                                             .getResult()
+                                       : sum;
+                     }
+                     return acc;
+                   };
+                   Value acc = load(f32, gep(p[3], oc, f32));
+                   if (cg == 1) {
+                     acc = addTaps(acc, cI64(0));
+                   } else {
+                     acc = b.create<scf::ForOp>(
+                                loc, cI64(0), cI64(cg), cI64(1), ValueRange{acc},
+                                [&](OpBuilder &, Location, Value ic,
+                                    ValueRange a) {
+                                  b.create<scf::YieldOp>(loc,
+                                                         addTaps(a[0], ic));
+                                })
+                               .getResult(0);
+                   }
+                   store(acc, gep(dst, oc, f32));
+                 });
+               });
+             });
+    return success();
+  }
   parallel(m, {inBase, outBase, wBase, bBase},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              forRange(begin, end, [&](Value row) {
