@@ -653,7 +653,7 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
 }
 
 /// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qrequantize /
-/// qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
+/// qc.qlut / qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
 /// (KernelsInt.h), integer accumulation then the f32 requantize.
 OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   std::optional<DType> dtype = dtypeOf(
@@ -710,6 +710,10 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     r = ref::qmul(*in[0], static_cast<int64_t>(mul.getLhsZeroPoint()), *in[1],
                   static_cast<int64_t>(mul.getRhsZeroPoint()),
                   mul.getRequantMultiplier(), epilogue(mul, {}));
+  } else if (auto lut = dyn_cast<QLutOp>(intOp)) {
+    ArrayRef<int32_t> table = lut.getTable();
+    r = ref::qlut(*in[0], lut.getInputMin(),
+                  std::vector<int32_t>(table.begin(), table.end()));
   } else if (auto rq = dyn_cast<QRequantizeOp>(intOp)) {
     r = ref::qrequantize(*in[0], static_cast<int64_t>(rq.getInputZeroPoint()),
                          rq.getRequantMultiplier(), epilogue(rq, {}));
@@ -966,6 +970,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })
       .Case([&](QMulOp m) -> Maybe { return integerOp(m); })
       .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
+      .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

@@ -180,18 +180,21 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
                              const QTensor &b, int64_t bZeroPoint, float m,
                              const Requantize &e) {
   constexpr std::string_view op = "qmul";
-  if (shapeOf(a) != shapeOf(b))
-    return invalid(op, strCat("operands must have the same shape, got ",
-                              shapeToString(shapeOf(a)), " and ",
-                              shapeToString(shapeOf(b))));
+  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  if (!shape.ok())
+    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
+                              " and ", shapeToString(shapeOf(b)),
+                              " do not broadcast"));
   Requantize check = e;
   check.multipliers = {m};
   if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
     return s;
-  QTensor y = QTensor::from_shape(a.shape());
-  const int32_t *ap = a.data(), *bp = b.data();
+  // Numpy broadcasting: both operands expanded to the result's shape.
+  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+  QTensor y = QTensor::from_shape(*shape);
+  const int32_t *ap = ab.data(), *bp = bb.data();
   int32_t *yp = y.data();
-  for (size_t i = 0; i < a.size(); ++i) {
+  for (size_t i = 0; i < y.size(); ++i) {
     int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
                 (static_cast<int64_t>(bp[i]) - bZeroPoint);
     absl::StatusOr<int32_t> p32 = toAcc(p, op);
@@ -214,6 +217,22 @@ absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
         static_cast<float>(static_cast<int64_t>(x.data()[i]) - xZeroPoint) *
             m,
         e);
+  return y;
+}
+
+absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
+                             const std::vector<int32_t> &table) {
+  if (table.size() != 256)
+    return invalid("qlut", strCat("the table has ", table.size(),
+                                  " entries, not 256"));
+  QTensor y = QTensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i) {
+    int64_t index = static_cast<int64_t>(x.data()[i]) - inputMin;
+    if (index < 0 || index > 255)
+      return invalid("qlut", strCat("value ", x.data()[i],
+                                    " is not an 8-bit input"));
+    y.data()[i] = table[index];
+  }
   return y;
 }
 

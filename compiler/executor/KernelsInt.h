@@ -53,7 +53,7 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
 /// which is exact for every 8- and 16-bit value.
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
 
-/// a, b of the same shape: p = (a - aZp) * (b - bZp) (int32), then
+/// a, b broadcast as numpy's: p = (a - aZp) * (b - bZp) (int32), then
 /// round_half_to_even(float(p) * m) + zeroPoint, clamp (qc.qmul).
 /// `epilogue.multipliers` is unused.
 absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
@@ -64,6 +64,11 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
 /// (qc.qrequantize). `epilogue.multipliers` is unused.
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
                                     float m, const Requantize &epilogue);
+
+/// y = table[x - inputMin] (qc.qlut): 256 entries, one per 8-bit input
+/// value; an input outside [inputMin, inputMin + 255] is an error.
+absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
+                             const std::vector<int32_t> &table);
 
 /// Average pooling of integer values (qc.qavg_pool2d): per window
 /// sum = sum (x - xZeroPoint) over the input elements in it (int32; padding

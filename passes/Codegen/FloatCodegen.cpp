@@ -617,7 +617,7 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
 
 /// Grouped / depthwise convs with at most this many taps get a branch-free
 /// channel loop with the taps unrolled.
-constexpr int64_t kMaxUnrolledTaps = 64;
+constexpr int64_t kMaxUnrolledConvTaps = 64;
 
 LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   const TensorRef &in = refs[op.getInput()];
@@ -736,7 +736,7 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   Value wBase = constantArray<float>("conv_f32", wt);
   Value bBase = constantArray<float>("bias_f32", bias);
   int64_t taps = kh * kw;
-  if (taps <= kMaxUnrolledTaps) {
+  if (taps <= kMaxUnrolledConvTaps) {
     // Per output pixel the taps' offsets and in-bounds flags first (a
     // padded tap reads element 0 and is not added, or adds 0 for grouped
     // convs), then a branch-free channel loop with the accumulator in a

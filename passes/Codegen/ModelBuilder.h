@@ -357,6 +357,7 @@ private:
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
   LogicalResult emitAvgPool(QAvgPool2dOp op);
   LogicalResult emitElementwise(Operation *op);
+  LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
 
   // --- float steps (FloatCodegen.cpp) -----------------------------------

@@ -116,9 +116,12 @@ const char *dtypeName(int32_t dtype) {
   }
 }
 
+/// Windows with more taps than this are loops, not unrolled code.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
 constexpr const char *kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qmax_pool2d, "
+    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qlut, qc.qmax_pool2d, "
     "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, and in float qc.global_avg_pool2d";
 
@@ -231,7 +234,7 @@ LogicalResult ModelBuilder::plan() {
       continue;
     }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
-             QRequantizeOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
+             QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
@@ -1129,17 +1132,42 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                Value img = px.img, pix = px.pix, oy = px.oy, ox = px.ox;
                forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-               forEachWindowTap(
-                   in, srcImg, oy, ox, kernel, strides, pads, {1, 1},
-                   [&](int64_t, int64_t, Value src) {
-                     forN(c, [&](Value ci) {
-                       Value v = extend(
-                           load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
-                           inElement);
-                       Value slot = gep(acc, ci, i32);
-                       store(add(load(i32, slot), sub(v, zpV)), slot);
-                     });
+               auto accumulate = [&](Value src) {
+                 forN(c, [&](Value ci) {
+                   Value v = extend(
+                       load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+                       inElement);
+                   Value slot = gep(acc, ci, i32);
+                   store(add(load(i32, slot), sub(v, zpV)), slot);
+                 });
+               };
+               if (kernel[0] * kernel[1] <= kMaxUnrolledTaps) {
+                 forEachWindowTap(in, srcImg, oy, ox, kernel, strides, pads,
+                                  {1, 1}, [&](int64_t, int64_t, Value src) {
+                                    accumulate(src);
+                                  });
+               } else {
+                 // A large window (global pooling of a big plane): loops
+                 // over its rows and columns, clipped to the input.
+                 auto span = [&](Value o, int64_t stride, int64_t pad,
+                                 int64_t k, int64_t size) {
+                   Value start = add(mulC(o, stride), cI64(-pad));
+                   Value lo = b.create<arith::MaxSIOp>(loc, start, cI64(0));
+                   Value hi = b.create<arith::MinSIOp>(
+                       loc, add(start, cI64(k)), cI64(size));
+                   return std::make_pair(lo, hi);
+                 };
+                 auto [y0, y1] = span(oy, strides[0], pads[0], kernel[0], h);
+                 auto [x0, x1] = span(ox, strides[1], pads[1], kernel[1], w);
+                 forRange(y0, y1, [&](Value iy) {
+                   forRange(x0, x1, [&](Value ix) {
+                     accumulate(gep(srcImg,
+                                    add(mulC(iy, in.strides[2]),
+                                        mulC(ix, in.strides[3])),
+                                    i8));
                    });
+                 });
+               }
                Value m = load(f32, gep(p[2], pix, f32));
                Value dst = gep(p[1], mulC(row, c), i8);
                forN(c, [&](Value ci) {
@@ -1156,12 +1184,22 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
 LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   // qc.qmul: (a - za) * (b - zb) in int32, requantized with m;
   // qc.qrequantize: (x - zp) requantized with s_in / s_out.
+  // Operands broadcast to the result (qc.qmul): a dimension an operand
+  // lacks or has as 1 gets stride 0.
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<TensorRef> ins;
   SmallVector<Value> pointers;
   for (Value operand : op->getOperands()) {
-    ins.push_back(refs[operand]);
-    pointers.push_back(basePointer(ins.back()));
+    TensorRef in = refs[operand];
+    pointers.push_back(basePointer(in));
+    size_t rank = out.shape.size(), lead = rank - in.shape.size();
+    SmallVector<int64_t> strides(rank, 0);
+    for (size_t i = lead; i < rank; ++i)
+      if (in.shape[i - lead] != 1 || out.shape[i] == 1)
+        strides[i] = in.strides[i - lead];
+    in.shape = out.shape;
+    in.strides = std::move(strides);
+    ins.push_back(std::move(in));
   }
   pointers.push_back(basePointer(out));
   float m;
@@ -1199,6 +1237,26 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitLut(QLutOp op) {
+  // y = table[x - qmin_in]: the table as 256 bytes of the result's storage.
+  const TensorRef &in = refs[op.getInput()], &out = refs[op.getResult()];
+  SmallVector<int8_t> bytes;
+  for (int32_t v : op.getTable())
+    bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v & 0xff)));
+  int64_t inputMin = op.getInputMin();
+  parallelLoopNest(
+      out.shape, out.strides, {basePointer(in), basePointer(out)},
+      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+        Value table = constantArray<int8_t>("lut", bytes);
+        Value x = extend(load(i8, gep(p[0], offsetOf(ivs, in.strides), i8)),
+                         in.element);
+        Value index = b.create<arith::ExtUIOp>(loc, i64, sub(x, cI32(inputMin)));
+        store(load(i8, gep(table, index, i8)),
+              gep(p[1], offsetOf(ivs, out.strides), i8));
+      });
+  return success();
+}
+
 LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
@@ -1222,6 +1280,8 @@ LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
 LogicalResult ModelBuilder::emitOp(Operation *op) {
   if (isFloatOp(op))
     return emitFloatOp(op);
+  if (auto lut = dyn_cast<QLutOp>(op))
+    return emitLut(lut);
   if (isa<QMulOp, QRequantizeOp>(op))
     return emitElementwise(op);
   if (auto concat = dyn_cast<ConcatOp>(op))

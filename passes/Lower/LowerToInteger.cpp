@@ -4,6 +4,7 @@
 //   dequantize(x) , dequantize(w const) [, dequantize(b const)]
 //       -> conv2d | linear [-> relu | clamp] -> quantize
 //   dequantize(a) , dequantize(b) -> add | mul [-> relu | clamp] -> quantize
+//       (mul may broadcast)
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
 //   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
 // into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmax_pool2d /
@@ -17,17 +18,29 @@
 // fused activation becomes the clamp range: relu -> [zp_out, qmax];
 // clamp(min, max) -> [quantize(min), quantize(max)] (quantize is monotonic,
 // so quantize(clamp(y)) = clamp(quantize(y))), intersected with [qmin, qmax].
+// And
+//   dequantize(x) -> f -> quantize, f elementwise (sigmoid, tanh, hardswish,
+//   hardsigmoid, gelu, relu, clamp, ..., with scalar constants)
+// into qc.qlut: a 256-entry table of the Q/DQ program's result for each
+// 8-bit input, computed with the reference kernels, so it is exact.
 // Anything that does not match exactly is left as it is, so the program
 // still runs.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/executor/Executor.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOINTEGER
@@ -107,6 +120,11 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QRequantizeOp>(def))
     return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QLutOp>(def)) {
+    ArrayRef<int32_t> table = o.getTable();
+    auto [min, max] = std::minmax_element(table.begin(), table.end());
+    return *min >= lo && *max <= hi;
+  }
   if (isa<QMaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
           ConcatOp>(def))
     return llvm::all_of(def->getOperands(), [&](Value operand) {
@@ -199,6 +217,131 @@ std::optional<Params> matchParams(Value weight, Value bias, float inputScale,
   return p;
 }
 
+/// The float elementwise ops a qc.qlut may tabulate.
+bool isTabulable(Operation *op) {
+  return isa<ReluOp, ClampOp, SigmoidOp, TanhOp, HardswishOp, HardsigmoidOp,
+             GeluOp, ErfOp, SqrtOp, AddOp, SubOp, MulOp, DivOp, PowOp>(op);
+}
+
+/// A one-element f32 constant (a scalar operand of a tabulated op).
+bool isScalarConstant(Value v) {
+  auto c = v.getDefiningOp<ConstantOp>();
+  auto type = cast<ShapedType>(v.getType());
+  return c && type.getElementType().isF32() && type.hasStaticShape() &&
+         type.getNumElements() == 1;
+}
+
+/// What a qc.qlut replaces: quantize(f(dequantize(x))) where f is a DAG of
+/// tabulable ops whose only varying leaf is the one dequantize and whose
+/// other leaves are scalar constants; or no op at all (a change of qparams:
+/// the table is exact where a requantize would round twice differently).
+struct LutMatch {
+  DequantizeOp dq;
+  SmallVector<Operation *> ops; // in program order
+};
+
+std::optional<LutMatch> matchLut(QuantizeOp q) {
+  if (q.getAxis() || q.getScale().size() != 1 || !isInt8(q.getType()))
+    return std::nullopt;
+  LutMatch m;
+  llvm::SetVector<Operation *> ops;
+  SmallVector<Value> work{q.getInput()};
+  constexpr size_t kMaxOps = 16;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (auto dq = v.getDefiningOp<DequantizeOp>()) {
+      if (m.dq && m.dq != dq)
+        return std::nullopt;
+      m.dq = dq;
+      continue;
+    }
+    if (isScalarConstant(v))
+      continue;
+    Operation *def = v.getDefiningOp();
+    if (!def || !isTabulable(def) || def->getBlock() != q->getBlock() ||
+        failed(verifyCompatibleShape(v.getType(), q.getType())))
+      return std::nullopt;
+    if (!ops.insert(def))
+      continue;
+    if (ops.size() > kMaxOps)
+      return std::nullopt;
+    for (Value operand : def->getOperands())
+      work.push_back(operand);
+  }
+  if (!m.dq || !matchActivation(m.dq.getResult()) ||
+      failed(verifyCompatibleShape(m.dq.getType(), q.getType())))
+    return std::nullopt;
+  m.ops.assign(ops.begin(), ops.end());
+  llvm::sort(m.ops, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  return m;
+}
+
+/// The table of quantize(f(dequantize(x))) for every 8-bit x: the matched
+/// ops, copied into a function on tensor<256x...> (scalar constants as 0-d
+/// ones), run by the reference executor on all 256 input values, so the
+/// lookup equals the Q/DQ program by construction. Failure when any entry
+/// cannot be computed (a NaN reaching the quantize, say).
+FailureOr<SmallVector<int32_t>> buildTable(LutMatch &m, QuantizeOp q,
+                                           int64_t inputMin) {
+  // Evaluation problems only mean "no table": keep them out of the output.
+  ScopedDiagnosticHandler quiet(q->getContext(),
+                                [](Diagnostic &) { return success(); });
+  Location loc = q.getLoc();
+  OwningOpRef<ModuleOp> scratch = ModuleOp::create(loc);
+  OpBuilder b = OpBuilder::atBlockEnd(scratch->getBody());
+  auto vector = [&](Type element) {
+    return RankedTensorType::get({256}, element);
+  };
+  Type inType = m.dq.getInput().getType().getElementType();
+  auto fn = b.create<func::FuncOp>(
+      loc, "table",
+      b.getFunctionType({vector(inType)}, {vector(q.getType().getElementType())}));
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  IRMapping map;
+  map.map(m.dq.getInput(), fn.getArgument(0));
+  auto copy = [&](Operation *op, Type resultType) {
+    for (Value operand : op->getOperands()) {
+      if (map.contains(operand))
+        continue;
+      // A scalar constant (the only other leaf) as a 0-d one.
+      auto c = operand.getDefiningOp<ConstantOp>();
+      auto scalarType = RankedTensorType::get({}, b.getF32Type());
+      auto attr = cast<DenseElementsAttr>(c.getValue());
+      map.map(operand,
+              b.create<ConstantOp>(loc, scalarType,
+                                   DenseElementsAttr::get(
+                                       scalarType,
+                                       attr.getValues<FloatAttr>()[0]
+                                           .getValue())));
+    }
+    Operation *clone = b.clone(*op, map);
+    clone->getResult(0).setType(resultType);
+  };
+  copy(m.dq, vector(b.getF32Type()));
+  for (Operation *op : m.ops)
+    copy(op, vector(b.getF32Type()));
+  copy(q, vector(q.getType().getElementType()));
+  b.create<func::ReturnOp>(loc, map.lookup(q.getResult()));
+
+  ::qc::NpyArray codes;
+  codes.dtype = inputMin < 0 ? ::qc::DType::I8 : ::qc::DType::U8;
+  codes.shape = {256};
+  for (int64_t i = 0; i < 256; ++i)
+    codes.data.push_back(static_cast<uint8_t>(inputMin + i));
+  FailureOr<std::vector<::qc::NpyArray>> out = runFunction(fn, {codes});
+  if (failed(out) || out->size() != 1 || (*out)[0].numElements() != 256)
+    return failure();
+  const ::qc::NpyArray &y = (*out)[0];
+  SmallVector<int32_t> table;
+  for (uint8_t byte : y.data)
+    table.push_back(y.dtype == ::qc::DType::I8
+                        ? static_cast<int32_t>(static_cast<int8_t>(byte))
+                        : static_cast<int32_t>(byte));
+  return table;
+}
+
 struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
   void runOnOperation() override {
     SmallVector<QuantizeOp> quantizes;
@@ -207,7 +350,41 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
       lower(q);
   }
 
+  /// quantize(f(dequantize(x))) for an elementwise f -> qc.qlut.
+  bool lowerToTable(QuantizeOp q) {
+    std::optional<LutMatch> m = matchLut(q);
+    if (!m)
+      return false;
+    Value x = m->dq.getInput();
+    int64_t inputMin =
+        cast<ShapedType>(x.getType()).getElementType().isUnsignedInteger()
+            ? 0
+            : -128;
+    FailureOr<SmallVector<int32_t>> table = buildTable(*m, q, inputMin);
+    if (failed(table))
+      return false;
+    std::string function = m->ops.empty() ? "requantize" : "";
+    for (Operation *op : m->ops)
+      function += (function.empty() ? "" : ",") +
+                  op->getName().stripDialect().str();
+    OpBuilder b(q);
+    Value lut = b.create<QLutOp>(q.getLoc(), q.getType(), x,
+                                 b.getStringAttr(function),
+                                 b.getDenseI32ArrayAttr(*table));
+    q.replaceAllUsesWith(lut);
+    q.erase();
+    // Users before the values they use.
+    for (Operation *op : llvm::reverse(m->ops))
+      if (op->use_empty())
+        op->erase();
+    if (m->dq->use_empty())
+      m->dq->erase();
+    return true;
+  }
+
   void lower(QuantizeOp q) {
+    if (lowerToTable(q))
+      return;
     std::optional<Epilogue> e = matchEpilogue(q);
     if (!e)
       return;
@@ -271,11 +448,13 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
     } else if (auto mul = dyn_cast<MulOp>(root)) {
       auto l = matchActivation(mul.getLhs());
       auto r = matchActivation(mul.getRhs());
-      // No broadcasting: both operands have the result's shape.
+      // Operands broadcast as numpy's (qc.qmul does too), to q's shape.
+      SmallVector<int64_t> shape;
       if (!l || !r ||
-          failed(verifyCompatibleShape(mul.getLhs().getType(),
-                                       mul.getRhs().getType())) ||
-          failed(verifyCompatibleShape(mul.getLhs().getType(), q.getType())))
+          !OpTrait::util::getBroadcastedShape(
+              mul.getLhs().getType().getShape(),
+              mul.getRhs().getType().getShape(), shape) ||
+          failed(verifyCompatibleShape(shape, q.getType().getShape())))
         return;
       replacement = b.create<QMulOp>(
           mul.getLoc(), q.getType(), l->value, r->value, f32(l->scale),

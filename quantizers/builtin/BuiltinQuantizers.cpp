@@ -3,7 +3,7 @@
 // One pattern annotator parameterized by the backend's activation and weight
 // specs. Nodes are visited in program order, so a node's producers are
 // annotated before it: a pattern's root (conv, linear, matmul, add, mul)
-// claims its fusable single user (relu, clamp, hardswish) and the pair is
+// claims its fusable single user (relu, clamp) and the pair is
 // annotated as one unit (only the last op's output observed); shared-qparams
 // ops are quantized only when their input already is.
 //
@@ -226,9 +226,10 @@ void PatternQuantizer::annotateWeighted(Graph &g, Node &node) {
     in.push_back(bias);
   }
   Node *fused = nullptr;
-  if (node.opType == "conv2d")
-    fused = fusableUser(g, node, {"relu", "clamp", "hardswish"});
-  else if (node.opType == "conv_transpose2d")
+  // hardswish is not fused: with its input quantized it becomes a table
+  // lookup (qc.qlut) after an integer conv, as in PyTorch 1.13 and ONNX
+  // Runtime; fused, the conv's float output would keep the pair float.
+  if (isOneOf(node.opType, {"conv2d", "conv_transpose2d"}))
     fused = fusableUser(g, node, {"relu", "clamp"});
   else
     fused = fusableUser(g, node, {"relu"});

@@ -1,15 +1,18 @@
 /*===- thread_pool.c - The fixed-size thread pool of a libqcrt session ----===*
  *
  * num_threads - 1 pthreads wait for a job; parallel_for publishes one (a
- * generation number), worker i runs chunk i, the caller runs chunk 0 and waits
- * until the pending count drops to zero. The chunks are a pure function of
- * (range, thread count): deterministic partitioning.
+ * generation number). The range is cut into num_threads chunks, a pure
+ * function of (range, thread count): deterministic partitioning. Threads
+ * claim chunks (an atomic counter tagged with the generation), the caller
+ * too, so a worker that the OS has not scheduled yet (another process on the
+ * core) costs no waiting: the caller runs its chunk, and it waits only for
+ * chunks already being run.
  *
  * A compiled model calls parallel_for once per step, back to back, so both
  * waits spin (with a pause instruction) for a bounded time before blocking on
  * a condition variable: waking a blocked thread costs tens of microseconds,
- * more than many steps take. The generation and pending count are C11
- * atomics; the mutex and condition variables only guard the blocking path.
+ * more than many steps take. The generation, claim word and pending count are
+ * C11 atomics; the mutex and condition variables only guard the blocking path.
  *
  *===----------------------------------------------------------------------===*/
 /* posix_memalign, sysconf, getauxval under strict -std=c11 too. */
@@ -24,6 +27,8 @@
 
 /* Spin iterations before a wait blocks (about 0.1-0.5 ms). */
 #define QCRT_SPIN_ITERATIONS 8192
+/* Bits of the claim word that hold the chunk index. */
+#define QCRT_CHUNK_BITS 20
 
 static inline void cpuRelax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -49,7 +54,9 @@ struct qcrt_pool {
   pthread_cond_t wake;
   pthread_cond_t done;
   _Atomic uint64_t generation;
-  _Atomic int32_t pending;
+  /* (generation << kChunkBits) | next unclaimed chunk of that job. */
+  _Atomic uint64_t claim;
+  _Atomic int32_t pending; /* chunks of the current job not finished */
   _Atomic int stop;
   /* The current job. */
   int64_t begin, end;
@@ -77,14 +84,42 @@ void qcrt_partition(int64_t begin, int64_t end, int32_t parts, int32_t index,
   *chunk_end = (int64_t)((uint64_t)begin + start + size);
 }
 
-static void runChunk(qcrt_pool *pool, int32_t index) {
-  int64_t b, e;
-  qcrt_partition(pool->begin, pool->end, pool->numThreads, index, &b, &e);
-  if (b < e) {
-    int32_t saved = tlsThreadIndex;
-    tlsThreadIndex = index;
-    pool->fn(pool->user, b, e);
-    tlsThreadIndex = saved;
+static void finishChunk(qcrt_pool *pool) {
+  if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) ==
+      1) {
+    /* The caller may be blocked: signal under the mutex it checks under. */
+    pthread_mutex_lock(&pool->mutex);
+    pthread_cond_signal(&pool->done);
+    pthread_mutex_unlock(&pool->mutex);
+  }
+}
+
+/* Claims and runs chunks of job `gen` until none is left (or the job is no
+ * longer the current one) on the thread numbered `self`. */
+static void runChunks(qcrt_pool *pool, uint64_t gen, int32_t self) {
+  const uint64_t mask = ((uint64_t)1 << QCRT_CHUNK_BITS) - 1;
+  uint64_t word = atomic_load_explicit(&pool->claim, memory_order_acquire);
+  for (;;) {
+    if ((word >> QCRT_CHUNK_BITS) != (gen & (UINT64_MAX >> QCRT_CHUNK_BITS)) ||
+        (word & mask) >= (uint64_t)pool->numThreads)
+      return;
+    /* Success orders the job's fields (written before the claim word was
+     * published) before their use; failure reloads `word`. */
+    if (!atomic_compare_exchange_weak_explicit(&pool->claim, &word, word + 1,
+                                               memory_order_acq_rel,
+                                               memory_order_acquire))
+      continue;
+    int64_t b, e;
+    qcrt_partition(pool->begin, pool->end, pool->numThreads,
+                   (int32_t)(word & mask), &b, &e);
+    if (b < e) {
+      int32_t saved = tlsThreadIndex;
+      tlsThreadIndex = self;
+      pool->fn(pool->user, b, e);
+      tlsThreadIndex = saved;
+    }
+    finishChunk(pool);
+    word = atomic_load_explicit(&pool->claim, memory_order_acquire);
   }
 }
 
@@ -111,14 +146,7 @@ static void *workerMain(void *arg) {
     if (atomic_load(&pool->stop))
       break;
     seen = gen;
-    runChunk(pool, self->index);
-    if (atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel) ==
-        1) {
-      /* The caller may be blocked: signal under the mutex it checks under. */
-      pthread_mutex_lock(&pool->mutex);
-      pthread_cond_signal(&pool->done);
-      pthread_mutex_unlock(&pool->mutex);
-    }
+    runChunks(pool, gen, self->index);
   }
   return NULL;
 }
@@ -201,8 +229,9 @@ void qcrt_pool_parallel_for(qcrt_pool *pool, int64_t begin, int64_t end,
     fn(user, begin, end);
     return;
   }
-  /* One thread: the caller is thread 0. */
-  if (pool->numThreads == 1) {
+  /* One thread, or one index (only chunk 0 would have work): the caller is
+   * thread 0, and no worker is woken for nothing. */
+  if (pool->numThreads == 1 || end - begin == 1) {
     tlsThreadIndex = 0;
     fn(user, begin, end);
     tlsThreadIndex = -1;
@@ -213,16 +242,21 @@ void qcrt_pool_parallel_for(qcrt_pool *pool, int64_t begin, int64_t end,
   pool->end = end;
   pool->fn = fn;
   pool->user = user;
-  atomic_store_explicit(&pool->pending, pool->numThreads - 1,
+  atomic_store_explicit(&pool->pending, pool->numThreads,
                         memory_order_relaxed);
-  /* The release publishes the job to spinning workers; the mutex and the
-   * broadcast reach blocked ones. */
+  uint64_t gen =
+      atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1;
+  /* The claim word opens the job's chunks (release: after its fields); the
+   * generation wakes spinning workers, the mutex and broadcast blocked
+   * ones. */
+  atomic_store_explicit(&pool->claim, gen << QCRT_CHUNK_BITS,
+                        memory_order_release);
   pthread_mutex_lock(&pool->mutex);
-  atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
+  atomic_store_explicit(&pool->generation, gen, memory_order_release);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
 
-  runChunk(pool, 0);
+  runChunks(pool, gen, 0);
 
   for (int i = 0; i < QCRT_SPIN_ITERATIONS &&
                   atomic_load_explicit(&pool->pending, memory_order_acquire) > 0;

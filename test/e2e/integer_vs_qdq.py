@@ -81,7 +81,7 @@ def quantize_ref(x, scale, zp, qmin, qmax):
     return np.clip(np.rint((x.astype(np.float32) * inv).astype(np.float32)) + zp, qmin, qmax).astype(np.int64)
 
 
-INT_OP_RE = re.compile(r"\s*(%[\w#]+) = (qc\.q(?:conv2d|linear|add|avg_pool2d)) ([^{]*?) (\{.*\}) : \((.*)\) -> (tensor<[^>]+>)$")
+INT_OP_RE = re.compile(r"\s*(%[\w#]+) = (qc\.q(?:conv2d|linear|add|mul|avg_pool2d)) ([^{]*?) (\{.*\}) : \((.*)\) -> (tensor<[^>]+>)$")
 
 
 def f32_type(t):
@@ -93,7 +93,8 @@ def fmt(v):
 
 
 def per_op_check(int_mlir, work, qc, binding):
-    """Every qc.qconv2d / qc.qlinear / qc.qadd / qc.qavg_pool2d against the Q/DQ reference on the same integer input.
+    """Every qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qavg_pool2d against the Q/DQ reference on the same
+    integer input (qc.qlut needs no check here: its table is the Q/DQ result by construction, test/passes/lower/lut.test).
 
     One probe run of the integer program returns every such op's activation inputs and result; a second program
     takes those inputs as arguments and computes each op's Q/DQ form (dequantize -> float op -> quantize into the
@@ -114,7 +115,7 @@ def per_op_check(int_mlir, work, qc, binding):
     for res, name, operands, attrs, in_types, out_type in ops:
         names = [o.strip() for o in operands.split(",")]
         types = re.findall(r"tensor<[^>]+>", in_types)
-        n_act = 2 if name == "qc.qadd" else 1
+        n_act = 2 if name in ("qc.qadd", "qc.qmul") else 1
         for o, t in zip(names[:n_act], types[:n_act]):
             if o not in [a for a, _ in act_inputs]:
                 act_inputs.append((o, t))
@@ -153,10 +154,10 @@ def per_op_check(int_mlir, work, qc, binding):
                         f" : ({t}) -> {f32_type(t)}")
             return f"{r}_{tag}"
 
-        if name == "qc.qadd":
+        if name in ("qc.qadd", "qc.qmul"):
             x = dq(arg_of[names[0]], types[0], fmt(float(a("lhs_scale", ATTR_F))), a("lhs_zero_point", ATTR_I), "a")
             y = dq(arg_of[names[1]], types[1], fmt(float(a("rhs_scale", ATTR_F))), a("rhs_zero_point", ATTR_I), "b")
-            body.append(f"    {r}_y = qc.add {x}, {y} : ({f32_type(types[0])}, {f32_type(types[1])}) -> {out_f}")
+            body.append(f"    {r}_y = {name.replace('qc.q', 'qc.')} {x}, {y} : ({f32_type(types[0])}, {f32_type(types[1])}) -> {out_f}")
         else:
             s_in = np.float32(float(a("input_scale", ATTR_F)))
             x = dq(arg_of[names[0]], types[0], fmt(s_in), a("input_zero_point", ATTR_I), "x")

@@ -207,7 +207,7 @@ def write_case(case, out_dir):
 # large models (regenerated into the build directory by tests, never committed)
 # -------------------------------------------------------------------------------------------------------------
 
-def build_torchvision(name, ctor):
+def build_torchvision(name, ctor, opset=13):
     import torchvision
     torch.manual_seed(seed_of(name))
     gen = torch.Generator().manual_seed(seed_of(name) + 1)
@@ -216,7 +216,7 @@ def build_torchvision(name, ctor):
     calib = [torch.randn(4, 3, 224, 224, generator=gen) for _ in range(2)]
     randomize_batchnorm(model, calib, gen)
     x = rng.standard_normal((1, 3, 224, 224)).astype(np.float32)
-    m, refs = torch_export(model, to_torch(x), 13, ["input"], ["logits"])
+    m, refs = torch_export(model, to_torch(x), opset, ["input"], ["logits"])
     return m, {"input": x}, refs
 
 
@@ -238,6 +238,18 @@ def build_mobilenet_v2():
                         ("GlobalAveragePool", {}), ("Flatten", {}), ("Gemm", {})],
                 description="torchvision mobilenet_v2, random init with non-trivial BatchNorm, 1x3x224x224 "
                             "(ReLU6 is Clip with min/max inputs at opset 13)",
+                rtol=1e-4, large=True)
+
+
+def build_mobilenet_v3_small():
+    name = "mobilenet_v3_small"
+    m, inputs, refs = build_torchvision(name, lambda tv: tv.mobilenet_v3_small(weights=None), opset=14)
+    return Case(name, 14, m, inputs, refs,
+                expect=[("Conv", {"group": 16}), ("BatchNormalization", {}), ("HardSwish", {}),
+                        ("HardSigmoid", {}), ("Relu", {}), ("Mul", {}), ("Add", {}),
+                        ("GlobalAveragePool", {}), ("Flatten", {}), ("Gemm", {})],
+                description="torchvision mobilenet_v3_small, random init with non-trivial BatchNorm, 1x3x224x224 "
+                            "(opset 14 for HardSwish; squeeze-excitation is HardSigmoid + Mul)",
                 rtol=1e-4, large=True)
 
 
@@ -680,6 +692,7 @@ def large_builders():
     return {
         "resnet18": build_resnet18,
         "mobilenet_v2": build_mobilenet_v2,
+        "mobilenet_v3_small": build_mobilenet_v3_small,
         "transformer_block": build_transformer_block,
     }
 
@@ -690,7 +703,7 @@ def main(argv=None):
     p.add_argument("--only", action="append", default=[],
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
-                   help="small: op-coverage models; large: resnet18, mobilenet_v2, transformer_block")
+                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")

@@ -10,7 +10,9 @@ For each model: `qc quantize MODEL.onnx --quantizer Q --calib RANDOM.npy --expor
   * with --roundtrip: `qc run M.qdq.onnx` (the QDQ importer) must equal `qc run M.q.mlir` bit-exactly;
   * with --integer: qc's integer program (`qc quantize ... --lower-to-integer`, which is also what `qc compile`
     runs bit-exactly) against ORT at level "all", whose QLinearConv / QGemm / QLinearAdd kernels accumulate in
-    integers too: at most --max-integer-steps apart (no ORT-vs-ORT allowance).
+    integers too: at most --max-integer-steps apart (no ORT-vs-ORT allowance unless --integer-ort-allowance: for a
+    model where ORT's own two runs differ by more, e.g. MobileNetV3 whose hardswish / hardsigmoid ORT runs in float
+    and whose squeeze-excitation products amplify single rounding flips, the bound is that difference).
 
 The unit is one quantization step of the output: the scale of the DequantizeLinear that produces the graph
 output (the last dequantize of the Q/DQ program; the model fails if the output is not produced by one). The
@@ -70,6 +72,8 @@ def main():
     ap.add_argument("--max-steps", type=float, default=1.0)
     ap.add_argument("--integer", action="store_true", help="also compare qc's integer program with ORT[all]")
     ap.add_argument("--max-integer-steps", type=float, default=1.0)
+    ap.add_argument("--integer-ort-allowance", action="store_true",
+                    help="bound the integer comparison by max(--max-integer-steps, ORT vs ORT) too")
     ap.add_argument("cases", nargs="+", help="MODEL.onnx:QUANTIZER:CALIB:NAME=INPUT.npy")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
@@ -117,9 +121,10 @@ def main():
                 integer = np.load(f"{base}.qc_int/{out}.npy").astype(np.float64)
                 d = float(np.abs(ort["all"] - integer).max()) / step
                 line += f", qc integer vs ort[all] {d:.3f} steps"
-                if d > args.max_integer_steps + 1e-3:
+                itol = (tol if args.integer_ort_allowance else args.max_integer_steps + 1e-3)
+                if d > itol:
                     failed = True
-                    line += f" FAIL (> {args.max_integer_steps})"
+                    line += f" FAIL (> {itol:.3f})"
             if args.roundtrip:
                 got = np.load(f"{base}.qc_import/{out}.npy")
                 same = got.shape == ref.shape and np.array_equal(got, ref)

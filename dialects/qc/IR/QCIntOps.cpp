@@ -1,6 +1,8 @@
 //===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
 #include "dialects/qc/IR/QCOps.h"
 
+#include "mlir/Dialect/Traits.h"
+
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
@@ -114,10 +116,13 @@ LogicalResult verifyElementwise(Operation *op,
 LogicalResult QMulOp::verify() {
   Type lhs = getLhs().getType(), rhs = getRhs().getType(),
        out = getOutput().getType();
-  if (failed(verifyCompatibleShape(lhs, rhs)) ||
-      failed(verifyCompatibleShape(lhs, out)))
-    return emitOpError() << "operands and result must have the same shape "
-                            "(no broadcasting), got "
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(getLhs().getType().getShape(),
+                                          getRhs().getType().getShape(),
+                                          shape) ||
+      failed(verifyCompatibleShape(shape, getOutput().getType().getShape())))
+    return emitOpError() << "the result must have the operands' broadcast "
+                            "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
   return verifyElementwise(
       *this,
@@ -153,6 +158,28 @@ LogicalResult QRequantizeOp::verify() {
 
 float QRequantizeOp::getRequantMultiplier() {
   return getInputScale().convertToFloat() / getOutputScale().convertToFloat();
+}
+
+LogicalResult QLutOp::verify() {
+  Type in = getInput().getType(), out = getOutput().getType();
+  if (failed(verifyCompatibleShape(in, out)))
+    return emitOpError() << "input and result must have the same shape, got "
+                         << in << " -> " << out;
+  ArrayRef<int32_t> table = getTable();
+  if (table.size() != 256)
+    return emitOpError() << "table must have 256 entries (one per 8-bit "
+                            "input value), got "
+                         << table.size();
+  auto range = storageRange(cast<ShapedType>(out).getElementType());
+  for (auto [i, v] : llvm::enumerate(table))
+    if (v < range->first || v > range->second)
+      return emitOpError() << "table entry " << i << " = " << v
+                           << " does not fit " << out;
+  return success();
+}
+
+int64_t QLutOp::getInputMin() {
+  return getInput().getType().getElementType().isUnsignedInteger() ? 0 : -128;
 }
 
 LogicalResult QConv2dOp::verify() {

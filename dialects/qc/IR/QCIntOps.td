@@ -185,8 +185,9 @@ def QC_QAvgPool2dOp : QC_IntOp<"qavg_pool2d"> {
 def QC_QMulOp : QC_IntOp<"qmul"> {
   let summary = "integer elementwise multiplication with requantize and activation clamp";
   let description = [{
-    Multiplies two quantized tensors of the same shape (no broadcasting),
-    each with its own per-tensor qparams:
+    Multiplies two quantized tensors, each with its own per-tensor qparams;
+    the shapes broadcast as numpy's (e.g. a squeeze-excitation scale
+    [N, C, 1, 1] times a feature map [N, C, H, W]):
     ```
     p = (lhs - lhs_zero_point) * (rhs - rhs_zero_point)        (int32, exact)
     m = float(lhs_scale * rhs_scale) / output_scale            (f32: the product, then the quotient)
@@ -242,6 +243,35 @@ def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
   let extraClassDeclaration = [{
     /// m = input_scale / output_scale, in f32.
     float getRequantMultiplier();
+  }];
+}
+
+def QC_QLutOp : QC_IntOp<"qlut"> {
+  let summary = "elementwise table lookup on 8-bit quantized values";
+  let description = [{
+    `y = table[x - qmin]`, where `qmin` is the least value of the input's
+    storage type (0 for ui8, -128 for i8): one entry per possible input
+    value, 256 in all, each in the result's storage range. Same shape in and
+    out; the element types may differ.
+
+    `qc-lower-to-integer` builds it from `dequantize -> f -> quantize` where
+    `f` is a chain of float elementwise ops with one varying operand
+    (sigmoid, tanh, hardswish, hardsigmoid, relu, clamp, gelu, ...): each
+    entry is the Q/DQ program's own result for that input value, computed
+    with the reference kernels, so the lookup equals the float form
+    exactly. `function` names the tabulated ops (for reading IR only).
+
+    ```mlir
+    %y = qc.qlut %x {function = "sigmoid", table = array<i32: 0, 0, ...>}
+         : (tensor<1x8x4x4xui8>) -> tensor<1x8x4x4xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, StrAttr:$function,
+                       DenseI32ArrayAttr:$table);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// The least input value (0 for ui8, -128 for i8): entry 0's input.
+    int64_t getInputMin();
   }];
 }
 

@@ -353,10 +353,10 @@ func.func @mul_relu(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> tensor<1x8xi8> {
 
 // -----
 
-// A broadcasting mul stays float (qc.qmul takes equal shapes).
+// A broadcasting mul becomes a broadcasting qc.qmul.
 // CHECK-LABEL: func.func @mul_broadcast
-// CHECK: qc.mul
-// CHECK-NOT: qc.qmul
+// CHECK: qc.qmul {{.*}} : (tensor<1x8xi8>, tensor<1x1xi8>) -> tensor<1x8xi8>
+// CHECK-NOT: qc.mul
 func.func @mul_broadcast(%a: tensor<1x8xi8>, %b: tensor<1x1xi8>) -> tensor<1x8xi8> {
   %af = qc.dequantize %a {scale = array<f32: 0.02>, zero_point = array<i64: 3>} : (tensor<1x8xi8>) -> tensor<1x8xf32>
   %bf = qc.dequantize %b {scale = array<f32: 0.05>, zero_point = array<i64: -2>} : (tensor<1x1xi8>) -> tensor<1x1xf32>
