@@ -298,6 +298,51 @@ ModelBuilder::floatOperand(Operation *op, Value v) {
   return r;
 }
 
+FailureOr<TensorRef> ModelBuilder::constantOperand(ConstantOp c) {
+  // The element bytes as the reference executor reads them.
+  auto type = cast<RankedTensorType>(c.getType());
+  Type et = type.getElementType();
+  std::vector<char> bytes;
+  bool ok = false;
+  auto append = [&](auto values) {
+    if (failed(values))
+      return;
+    const char *p = reinterpret_cast<const char *>(values->data());
+    bytes.assign(p, p + values->size() * sizeof((*values)[0]));
+    ok = true;
+  };
+  if (et.isF32())
+    append(getConstantValues<float>(c.getValue()));
+  else if (et.isInteger(8))
+    append(getConstantValues<int8_t>(c.getValue()));
+  else if (et.isInteger(16))
+    append(getConstantValues<int16_t>(c.getValue()));
+  else if (et.isInteger(32))
+    append(getConstantValues<int32_t>(c.getValue()));
+  if (!ok)
+    return failure();
+  if (bytes.empty())
+    bytes.assign(1, 0); // an empty tensor: a pointer that is never read
+  TensorRef r;
+  r.kind = TensorRef::Constant;
+  r.index = static_cast<int64_t>(constantOperandBytes.size());
+  r.shape.assign(type.getShape().begin(), type.getShape().end());
+  r.strides = rowMajorStrides(r.shape);
+  r.element = et;
+  constantOperandBytes.push_back(std::move(bytes));
+  return r;
+}
+
+Value ModelBuilder::constantOperandPointer(int64_t index) {
+  auto key = std::make_pair(prefix, index);
+  auto it = constantOperandGlobals.find(key);
+  if (it == constantOperandGlobals.end())
+    it = constantOperandGlobals
+             .emplace(key, addConstant("operand", constantOperandBytes[index]))
+             .first;
+  return addressOf(it->second);
+}
+
 Value ModelBuilder::callLibm(StringRef name, Value x) {
   Type t = x.getType();
   auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);

@@ -57,7 +57,9 @@ inline SmallVector<int64_t> nhwcStrides(ArrayRef<int64_t> s) {
 /// Where a tensor lives: a model input, or an arena buffer; `strides` are in
 /// elements, in the tensor's (logical, NCHW) index order.
 struct TensorRef {
-  enum Kind { Input, Arena } kind = Arena;
+  /// Constant: a qc.constant operand, a global of the object (index into
+  /// ModelBuilder::constantOperandBytes).
+  enum Kind { Input, Arena, Constant } kind = Arena;
   int64_t index = 0;
   SmallVector<int64_t> shape, strides;
   /// Elements from the start of the input / arena buffer (views).
@@ -272,9 +274,18 @@ private:
     int64_t viewBytes = r.offset * elementBytes(r.element);
     if (r.kind == TensorRef::Arena)
       return arenaPointer(r.index, viewBytes);
-    return viewBytes ? gep(inputPointers[r.index], cI64(viewBytes), i8)
-                     : inputPointers[r.index];
+    Value base = r.kind == TensorRef::Constant ? constantOperandPointer(r.index)
+                                               : inputPointers[r.index];
+    return viewBytes ? gep(base, cI64(viewBytes), i8) : base;
   }
+  /// A qc.constant used as an activation operand (an integer op's scalar,
+  /// a constant concatenated or returned): a row-major Constant tensor.
+  /// Fails when the constant's values cannot be read.
+  FailureOr<TensorRef> constantOperand(ConstantOp c);
+  /// The current variant's global holding constantOperandBytes[index].
+  Value constantOperandPointer(int64_t index);
+  std::vector<std::vector<char>> constantOperandBytes;
+  std::map<std::pair<std::string, int64_t>, std::string> constantOperandGlobals;
   /// Adds the float32 bytes a layer's weights and bias would take, once per
   /// model (not per variant).
   void countFloatWeights(int64_t elements) {

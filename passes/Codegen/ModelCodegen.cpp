@@ -245,9 +245,13 @@ LogicalResult ModelBuilder::plan() {
     ValueRange activations = isa<QConv2dOp, QLinearOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
-    for (Value v : activations)
+    for (Value v : activations) {
+      if (auto c = v.getDefiningOp<ConstantOp>(); c && !refs.count(v))
+        if (FailureOr<TensorRef> r = constantOperand(c); succeeded(r))
+          refs[v] = *r;
       if (failed(requireRef(op, v, "an operand")))
         return failure();
+    }
     std::string stepName =
         (op->getName().stripDialect() + "_" + Twine(step)).str();
     Value result = op->getResult(0);
