@@ -256,7 +256,7 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
     error = runtimeError(st);
     if (st == QC_STATUS_MODEL_ERROR)
       error += " (qc's generated code fails a run when a value it quantizes "
-               "is NaN)";
+               "is NaN, or one it quantizes dynamically is not finite)";
     return false;
   }
   return true;

@@ -22,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelCodegen.h"
+#include "passes/Codegen/ModelBuilder.h"
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
@@ -81,66 +82,11 @@ TargetSpec getModelTargetSpec(GemmIsa isa) {
   return spec;
 }
 
-namespace {
+namespace model_codegen {
 
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
 /// im2col rows are still in cache when the kernel reads them.
 constexpr int64_t kIm2colBlockRows = 96;
-
-int64_t product(ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t{1},
-                         std::multiplies<int64_t>());
-}
-
-SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
-/// NCHW index order, NHWC memory order.
-SmallVector<int64_t> nhwcStrides(ArrayRef<int64_t> s) {
-  return {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
-}
-
-/// Where a tensor lives: a model input, or an arena buffer; `strides` are in
-/// elements, in the tensor's (logical, NCHW) index order.
-struct TensorRef {
-  enum Kind { Input, Arena } kind = Arena;
-  int64_t index = 0;
-  SmallVector<int64_t> shape, strides;
-  /// Elements from the start of the input / arena buffer (views).
-  int64_t offset = 0;
-  Type element;
-
-  bool isRowMajor() const {
-    SmallVector<int64_t> rm = rowMajorStrides(shape);
-    for (size_t d = 0; d < shape.size(); ++d)
-      if (shape[d] != 1 && strides[d] != rm[d])
-        return false;
-    return true;
-  }
-  bool isNhwc() const {
-    if (shape.size() != 4)
-      return false;
-    SmallVector<int64_t> s = nhwcStrides(shape);
-    for (size_t d = 0; d < 4; ++d)
-      if (shape[d] != 1 && strides[d] != s[d])
-        return false;
-    return true;
-  }
-};
-
-struct ArenaBuffer {
-  std::string name;
-  int64_t bytes = 0;
-  int64_t first = 0, last = 0;
-  int64_t offset = 0;
-};
-
-int64_t elementBytes(Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; }
-bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
 
 /// Types qc compile moves across the model's boundary, as qc_dtype values.
 int32_t toDtype(Type t) {
@@ -178,303 +124,6 @@ constexpr const char *kSupported =
     "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qlut, qc.qmax_pool2d, "
     "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, and in float qc.global_avg_pool2d";
-
-class ModelBuilder {
-public:
-  ModelBuilder(func::FuncOp func, const ModelCodegenOptions &options)
-      : src(func), options(options), ctx(func.getContext()), b(ctx),
-        loc(func.getLoc()) {
-    i8 = b.getI8Type();
-    i16 = b.getI16Type();
-    i32 = b.getI32Type();
-    i64 = b.getI64Type();
-    f32 = b.getF32Type();
-    ptr = LLVM::LLVMPointerType::get(ctx);
-  }
-
-  FailureOr<ModelCodegenResult> run();
-
-private:
-  // --- planning -----------------------------------------------------------
-  LogicalResult plan();
-  int64_t newBuffer(std::string name, int64_t bytes) {
-    buffers.push_back({std::move(name), bytes, step, step, 0});
-    return static_cast<int64_t>(buffers.size()) - 1;
-  }
-  /// A fresh arena tensor for \p value: NHWC when 4-D (unless \p rowMajor),
-  /// else row-major.
-  TensorRef newArenaTensor(Value value, StringRef what,
-                           bool rowMajor = false) {
-    auto type = cast<RankedTensorType>(value.getType());
-    TensorRef r;
-    r.kind = TensorRef::Arena;
-    r.shape.assign(type.getShape().begin(), type.getShape().end());
-    r.strides = r.shape.size() == 4 && !rowMajor ? nhwcStrides(r.shape)
-                                                 : rowMajorStrides(r.shape);
-    r.element = type.getElementType();
-    r.index = newBuffer(what.str(),
-                        std::max<int64_t>(1, product(r.shape)) *
-                            elementBytes(r.element));
-    return r;
-  }
-  void use(Value v) {
-    auto it = refs.find(v);
-    if (it != refs.end() && it->second.kind == TensorRef::Arena)
-      buffers[it->second.index].last =
-          std::max(buffers[it->second.index].last, step);
-  }
-  LogicalResult requireRef(Operation *op, Value v, StringRef what) {
-    if (refs.count(v))
-      return success();
-    return op->emitError() << "qc compile: " << what << " of '"
-                           << op->getName()
-                           << "' is not produced by a compiled op (constants "
-                              "are supported only as weights and biases)";
-  }
-  void placeBuffers();
-
-  // --- emission -----------------------------------------------------------
-  LogicalResult emit(ModuleOp module);
-  LogicalResult emitOp(Operation *op);
-  void addDescriptor(ModuleOp module);
-  void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
-  std::string header();
-
-  // Scalars, addresses and loops.
-  Value cI64(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
-  Value cI32(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 32); }
-  Value cF32(float v) {
-    return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
-  }
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
-  Value mulC(Value x, int64_t c) { return c == 1 ? x : mul(x, cI64(c)); }
-  Value divC(Value x, int64_t c) {
-    return c == 1 ? x : b.create<arith::DivUIOp>(loc, x, cI64(c));
-  }
-  Value remC(Value x, int64_t c) {
-    return b.create<arith::RemUIOp>(loc, x, cI64(c));
-  }
-  Value gep(Value base, Value index, Type element) {
-    return b.create<LLVM::GEPOp>(loc, ptr, element, base, ValueRange{index});
-  }
-  Value load(Type t, Value p) {
-    return b.create<LLVM::LoadOp>(loc, t, p, /*alignment=*/1);
-  }
-  void store(Value v, Value p) {
-    b.create<LLVM::StoreOp>(loc, v, p, /*alignment=*/1);
-  }
-  /// Storage type of a tensor element (i8 / i32 / f32).
-  Type storageType(Type t) {
-    if (auto it = dyn_cast<IntegerType>(t))
-      return b.getIntegerType(it.getWidth());
-    return t;
-  }
-  /// An 8-bit element widened to i32 as its tensor type says.
-  Value extend(Value v, Type tensorElement) {
-    if (isUnsigned(tensorElement))
-      return b.create<arith::ExtUIOp>(loc, i32, v);
-    return b.create<arith::ExtSIOp>(loc, i32, v);
-  }
-  void forRange(Value lb, Value ub, const std::function<void(Value)> &body) {
-    b.create<scf::ForOp>(loc, lb, ub, cI64(1), ValueRange{},
-                         [&](OpBuilder &, Location, Value iv, ValueRange) {
-                           body(iv);
-                           b.create<scf::YieldOp>(loc);
-                         });
-  }
-  void forN(int64_t n, const std::function<void(Value)> &body) {
-    forRange(cI64(0), cI64(n), body);
-  }
-  void ifThen(Value cond, const std::function<void()> &thenBody,
-              const std::function<void()> &elseBody = nullptr) {
-    auto thenFn = [&](OpBuilder &, Location) {
-      thenBody();
-      b.create<scf::YieldOp>(loc);
-    };
-    if (elseBody)
-      b.create<scf::IfOp>(loc, cond, thenFn, [&](OpBuilder &, Location) {
-        elseBody();
-        b.create<scf::YieldOp>(loc);
-      });
-    else
-      b.create<scf::IfOp>(loc, cond, thenFn);
-  }
-  /// Loops over every index of \p shape, the dimension with the smallest
-  /// \p innerStrides innermost; \p body gets one index per dimension.
-  void loopNest(ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
-                const std::function<void(ArrayRef<Value>)> &body);
-  /// loopNest split over threads along its outermost dimension of extent
-  /// > 1: \p body gets the indices and the step function's copies of
-  /// \p pointers; \p prologue / \p epilogue run once per chunk.
-  void parallelLoopNest(
-      ArrayRef<int64_t> shape, ArrayRef<int64_t> innerStrides,
-      ArrayRef<Value> pointers,
-      const std::function<void(ArrayRef<Value>, ArrayRef<Value>)> &body,
-      const std::function<void(ArrayRef<Value>)> &prologue = nullptr,
-      const std::function<void(ArrayRef<Value>)> &epilogue = nullptr);
-  Value offsetOf(ArrayRef<Value> ivs, ArrayRef<int64_t> strides) {
-    Value off = cI64(0);
-    for (auto [iv, s] : llvm::zip(ivs, strides))
-      if (s != 0)
-        off = add(off, mulC(iv, s));
-    return off;
-  }
-  /// 0 <= v < bound.
-  Value inBounds(Value v, int64_t bound) {
-    Value ge = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, v,
-                                       cI64(0));
-    Value lt = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, v,
-                                       cI64(bound));
-    return b.create<arith::AndIOp>(loc, ge, lt);
-  }
-  /// DESIGN.md's requantize, exactly as the GEMM kernels do it: float(acc)
-  /// * m, round half to even, + zp, clamp on floats, to 8 bits.
-  Value requantize(Value acc, Value m, int64_t zp, int64_t lo, int64_t hi) {
-    Value f = b.create<arith::SIToFPOp>(loc, f32, acc);
-    f = b.create<arith::MulFOp>(loc, f, m);
-    return roundClampToI8(f, zp, lo, hi);
-  }
-  Value roundClampToI8(Value f, int64_t zp, int64_t lo, int64_t hi) {
-    f = b.create<math::RoundEvenOp>(loc, f);
-    f = b.create<arith::AddFOp>(loc, f, cF32(static_cast<float>(zp)));
-    Value loF = cF32(static_cast<float>(lo)), hiF = cF32(static_cast<float>(hi));
-    Value below =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, f, loF);
-    f = b.create<arith::SelectOp>(loc, below, loF, f);
-    Value above =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, f, hiF);
-    f = b.create<arith::SelectOp>(loc, above, hiF, f);
-    Value q = b.create<arith::FPToSIOp>(loc, i32, f);
-    return b.create<arith::TruncIOp>(loc, i8, q);
-  }
-
-  /// \p bytes past the start of arena buffer \p buffer.
-  Value arenaPointer(int64_t buffer, int64_t bytes = 0) {
-    return gep(arenaArg, cI64(buffers[buffer].offset + bytes), i8);
-  }
-  /// A pointer to the first element of \p r in the current function.
-  Value basePointer(const TensorRef &r) {
-    int64_t viewBytes = r.offset * elementBytes(r.element);
-    if (r.kind == TensorRef::Arena)
-      return arenaPointer(r.index, viewBytes);
-    return viewBytes ? gep(inputPointers[r.index], cI64(viewBytes), i8)
-                     : inputPointers[r.index];
-  }
-  /// Adds the float32 bytes a layer's weights and bias would take, once per
-  /// model (not per variant).
-  void countFloatWeights(int64_t elements) {
-    if (currentIsa == isas.front())
-      floatWeightBytes += 4 * static_cast<uint64_t>(elements);
-  }
-  /// A constant global holding \p bytes (aligned for vector loads); returns
-  /// its symbol name.
-  std::string addConstant(StringRef hint, ArrayRef<char> bytes);
-  Value addressOf(StringRef global) {
-    return b.create<LLVM::AddressOfOp>(loc, ptr, global);
-  }
-  template <typename T>
-  Value constantArray(StringRef hint, ArrayRef<T> values) {
-    std::string name = addConstant(
-        hint, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                             values.size() * sizeof(T)));
-    return addressOf(name);
-  }
-  /// Runs \p body(begin, end, pointers) for [0, count) through the runtime's
-  /// parallel_for, in a new function; \p pointers are passed to it.
-  void parallel(int64_t count, ArrayRef<Value> pointers,
-                const std::function<void(Value, Value, ArrayRef<Value>)> &body);
-  /// Copies \p from into row-major memory at \p to.
-  void copyToRowMajor(const TensorRef &from, Value fromBase, Value toBase);
-  func::FuncOp getKernel(const GemmKernelConfig &config);
-  /// One GEMM's constants packed for the current variant (tile layout,
-  /// zero-point correction in the bias), its kernel and column panels.
-  struct PackedGemm {
-    func::FuncOp kernel;
-    GemmKernelConfig config;
-    int64_t k = 0, n = 0, tileBytes = 0;
-    std::vector<std::pair<int64_t, int64_t>> panels;
-    Value weights, bias, multipliers; // in the entry function
-  };
-  FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
-                                 int64_t k, int64_t n, ArrayRef<int8_t> matrix,
-                                 ArrayRef<int32_t> bias,
-                                 ArrayRef<float> multipliers, int64_t zpA);
-  /// The kernel on \p rows rows of A (row stride \p lda) into C (row stride
-  /// \p ldc), panel by panel; \p w / \p bias / \p mult are the step
-  /// function's copies of the packed constants' pointers.
-  void callGemm(const PackedGemm &g, Value w, Value bias, Value mult, Value a,
-                int64_t lda, Value c, int64_t ldc, Value rows, int64_t zpOut,
-                int64_t lo, int64_t hi);
-
-  /// What every qconv2d emitter reads: shapes, weights (OIHW), the int32
-  /// bias and one multiplier per output channel. Counts the float bytes.
-  struct ConvParts {
-    int64_t o = 0, cg = 0, kh = 0, kw = 0;
-    int64_t n = 0, h = 0, w = 0, oh = 0, ow = 0;
-    std::vector<int8_t> weights;
-    std::vector<int32_t> bias;
-    std::vector<float> multipliers;
-  };
-  FailureOr<ConvParts> getConvParts(QConv2dOp op);
-  /// Output pixel `row` of an n x oh x ow grid: its image, its index in the
-  /// image's oh * ow plane, its row and column.
-  struct Pixel {
-    Value img, pix, oy, ox;
-  };
-  Pixel splitPixel(Value row, int64_t oh, int64_t ow) {
-    Value img = divC(row, oh * ow), pix = remC(row, oh * ow);
-    return {img, pix, divC(pix, ow), remC(pix, ow)};
-  }
-  /// For each window tap of output (oy, ox) inside the image: \p tap(y, x,
-  /// address of the tap's channel 0). \p image points at the image.
-  void forEachWindowTap(const TensorRef &in, Value image, Value oy, Value ox,
-                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                        const std::function<void(int64_t, int64_t, Value)> &tap);
-  LogicalResult emitQuantize(QuantizeOp op);
-  LogicalResult emitDequantize(DequantizeOp op);
-  LogicalResult emitConv(QConv2dOp op);
-  LogicalResult emitGroupedConv(QConv2dOp op);
-  LogicalResult emitDepthwiseConv(QConv2dOp op);
-  LogicalResult emitLinear(QLinearOp op);
-  LogicalResult emitAdd(QAddOp op);
-  LogicalResult emitMaxPool(QMaxPool2dOp op);
-  LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
-  LogicalResult emitAvgPool(QAvgPool2dOp op);
-  LogicalResult emitElementwise(Operation *op);
-  LogicalResult emitLut(QLutOp op);
-  LogicalResult emitConcat(ConcatOp op);
-
-  func::FuncOp src;
-  const ModelCodegenOptions &options;
-  MLIRContext *ctx;
-  OpBuilder b;
-  Location loc;
-  Type i8, i16, i32, i64, f32;
-  LLVM::LLVMPointerType ptr;
-
-  DenseMap<Value, TensorRef> refs;
-  std::vector<ArenaBuffer> buffers;
-  /// Per op: the scratch (im2col) or copy buffer the plan gave it.
-  DenseMap<Operation *, int64_t> scratch;
-  int64_t step = 0;
-  int64_t arenaBytes = 0;
-  uint64_t constantBytes = 0, floatWeightBytes = 0;
-
-  ModuleOp module;
-  /// The variants emitted (best first) and the one being emitted, with the
-  /// symbol prefix of its functions and constants.
-  std::vector<GemmIsa> isas;
-  GemmIsa currentIsa = GemmIsa::X86Avx2;
-  std::string prefix;
-  func::FuncOp entry;
-  Value ctxArg, arenaArg, statusSlot;
-  SmallVector<Value> inputPointers;
-  std::map<std::string, func::FuncOp> kernels;
-  int64_t functionCount = 0, constantCount = 0;
-};
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
                             ArrayRef<int64_t> innerStrides,
@@ -562,7 +211,7 @@ LogicalResult ModelBuilder::plan() {
 
   for (Operation &opRef : src.getBody().front()) {
     Operation *op = &opRef;
-    if (isa<ConstantOp>(op))
+    if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
     ++step;
     for (Value operand : op->getOperands())
@@ -579,23 +228,30 @@ LogicalResult ModelBuilder::plan() {
       }
       continue;
     }
+    if (isFloatOp(op)) {
+      if (failed(planFloatOp(op)))
+        return failure();
+      continue;
+    }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
-             << ". Float compute ops compile only where listed: quantize the "
-                "model (qc quantize) so they become integer ops; see "
-                "docs/codegen.md";
+             << ", " << kFloatSupported << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
     // bias of qconv2d / qlinear.
     ValueRange activations = isa<QConv2dOp, QLinearOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
-    for (Value v : activations)
+    for (Value v : activations) {
+      if (auto c = v.getDefiningOp<ConstantOp>(); c && !refs.count(v))
+        if (FailureOr<TensorRef> r = constantOperand(c); succeeded(r))
+          refs[v] = *r;
       if (failed(requireRef(op, v, "an operand")))
         return failure();
+    }
     std::string stepName =
         (op->getName().stripDialect() + "_" + Twine(step)).str();
     Value result = op->getResult(0);
@@ -1626,6 +1282,8 @@ LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
 }
 
 LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (isFloatOp(op))
+    return emitFloatOp(op);
   if (auto lut = dyn_cast<QLutOp>(op))
     return emitLut(lut);
   if (isa<QMulOp, QRequantizeOp>(op))
@@ -1680,7 +1338,7 @@ LogicalResult ModelBuilder::emit(ModuleOp mod) {
 
   for (Operation &opRef : src.getBody().front()) {
     Operation *op = &opRef;
-    if (isa<ConstantOp>(op))
+    if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
@@ -1993,11 +1651,11 @@ FailureOr<ModelCodegenResult> ModelBuilder::run() {
   return result;
 }
 
-} // namespace
+} // namespace model_codegen
 
 FailureOr<ModelCodegenResult>
 buildModelModule(func::FuncOp func, const ModelCodegenOptions &options) {
-  ModelBuilder builder(func, options);
+  model_codegen::ModelBuilder builder(func, options);
   return builder.run();
 }
 

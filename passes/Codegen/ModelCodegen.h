@@ -5,6 +5,8 @@
 //   - the int8 GEMM kernels of one instruction set (GemmKernel.h),
 //   - every constant, packed at compile time into the kernels' tile layout
 //     (zero-point corrections folded into the bias),
+//   - float32 loops for the float ops it keeps (bit-identical to the
+//     reference executor; FloatCodegen.cpp),
 //   - one function per parallel step (called through the runtime's
 //     parallel_for) and an entry function that runs the steps in order on a
 //     static arena plan (activations NHWC inside; the model's inputs and
@@ -64,9 +66,11 @@ TargetSpec getModelTargetSpec(::qc::codegen::GemmIsa isa);
 /// The QC_ISA_* bits (qc_model_abi.h) code for \p isa needs.
 uint64_t getRequiredIsaBits(::qc::codegen::GemmIsa isa);
 
-/// Builds the model module for \p func. Ops that have no native lowering yet
-/// (float compute ops, per-channel activation quantization, ...) are reported
-/// as errors at their location, naming the op and listing what is supported.
+/// Builds the model module for \p func (integer ops, and float32 code for
+/// the float ops a program keeps, FloatCodegen.cpp). Ops that have no native
+/// lowering yet (conv_transpose2d, resize, per-channel activation
+/// quantization, ...) are reported as errors at their location, naming the
+/// op and listing what is supported.
 FailureOr<ModelCodegenResult>
 buildModelModule(func::FuncOp func, const ModelCodegenOptions &options);
 

@@ -3,11 +3,15 @@
 # clang-19 into a generic runner (run_model.c + libqcrt) and run under
 # qemu-aarch64 -cpu max: its output bytes must equal the reference executor's
 # on the same integer program (the x86 variants are held to the same by
-# compiled_exact.sh).
+# compiled_exact.sh). QUANTIZER "-" compiles the float model itself (CALIB
+# unused; INPUT_SHAPE binds dynamic dimensions): float code, bit-identical
+# where no C library function is called (glibc's AArch64 expf / erff / ... may
+# round differently from the x86 ones the reference executor calls).
 #
-#   compiled_aarch64.sh QC MODEL.onnx CALIB.npy INPUT.npy QUANTIZER TARGET WORKDIR
+#   compiled_aarch64.sh QC MODEL.onnx CALIB.npy INPUT.npy QUANTIZER TARGET WORKDIR [INPUT_SHAPE]
 set -euo pipefail
 QC=$1 MODEL=$2 CALIB=$3 INPUT=$4 QUANTIZER=$5 TARGET=$6 WORK=$7
+SHAPE=${8:-}
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)" RT=$ROOT/runtime SYSROOT=/usr/aarch64-linux-gnu
 for tool in clang-19 qemu-aarch64; do
@@ -17,10 +21,15 @@ done
 
 dir=$WORK/$(basename "$MODEL" .onnx)_$QUANTIZER.$TARGET
 rm -rf "$dir" && mkdir -p "$dir"
-"$QC" quantize "$MODEL" --quantizer "$QUANTIZER" --calib "$CALIB" --lower-to-integer --quiet \
-  -o "$dir/model.int.mlir"
-"$QC" run "$dir/model.int.mlir" --input "$INPUT" --output-dir "$dir/ref" >/dev/null
-"$QC" compile "$dir/model.int.mlir" --target "$TARGET" --name model -o "$dir" >/dev/null
+program=$MODEL shape_flag=()
+[[ -n $SHAPE ]] && shape_flag=(--input-shape "$SHAPE")
+if [[ $QUANTIZER != - ]]; then
+  "$QC" quantize "$MODEL" --quantizer "$QUANTIZER" --calib "$CALIB" --lower-to-integer --quiet \
+    -o "$dir/model.int.mlir"
+  program=$dir/model.int.mlir
+fi
+"$QC" run "$program" "${shape_flag[@]}" --input "$INPUT" --output-dir "$dir/ref" >/dev/null
+"$QC" compile "$program" "${shape_flag[@]}" --target "$TARGET" --name model -o "$dir" >/dev/null
 clang-19 --target=aarch64-linux-gnu -std=c11 -O2 -Wall -Werror -DQC_MODEL_DESC=model_desc \
   -I"$RT/include" -I"$ROOT" "$HERE/run_model.c" "$dir/model.o" "$RT/lib/cpu_features.c" \
   "$RT/lib/runtime.c" "$RT/lib/thread_pool.c" -fuse-ld=lld -lpthread -o "$dir/run_model"
