@@ -1161,10 +1161,12 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                        loc, add(start, cI64(k)), cI64(size));
                    return std::make_pair(lo, hi);
                  };
-                 auto [y0, y1] = span(oy, strides[0], pads[0], kernel[0], h);
-                 auto [x0, x1] = span(ox, strides[1], pads[1], kernel[1], w);
-                 forRange(y0, y1, [&](Value iy) {
-                   forRange(x0, x1, [&](Value ix) {
+                 std::pair<Value, Value> ys =
+                     span(oy, strides[0], pads[0], kernel[0], h);
+                 std::pair<Value, Value> xs =
+                     span(ox, strides[1], pads[1], kernel[1], w);
+                 forRange(ys.first, ys.second, [&](Value iy) {
+                   forRange(xs.first, xs.second, [&](Value ix) {
                      accumulate(gep(srcImg,
                                     add(mulC(iy, in.strides[2]),
                                         mulC(ix, in.strides[3])),
