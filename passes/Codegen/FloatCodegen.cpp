@@ -160,17 +160,7 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
         (conv.getBias() && !isFloatConstant(conv.getBias())))
       return op->emitError("qc compile: qc.conv2d needs a 4-D input and "
                            "constant weights and bias");
-    bool pointwise = w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
-                     llvm::all_of(conv.getStrides(),
-                                  [](int64_t s) { return s == 1; }) &&
-                     llvm::all_of(conv.getPads(),
-                                  [](int64_t p) { return p == 0; }) &&
-                     refs[conv.getInput()].isNhwc();
-    if (conv.getGroups() == 1 && !pointwise) {
-      int64_t m = type.getDimSize(0) * type.getDimSize(2) * type.getDimSize(3);
-      int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-      scratch[op] = newBuffer(stepName + "_im2col", 4 * m * k);
-    }
+    planIm2col(conv, type, stepName, /*elementBytes=*/4);
   } else if (auto linear = dyn_cast<LinearOp>(op)) {
     if (!isFloatConstant(linear.getWeight()) ||
         (linear.getBias() && !isFloatConstant(linear.getBias())) ||
@@ -970,7 +960,7 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
     return failure();
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
-  int64_t m = out.shape[rank - 2], n = out.shape[rank - 1];
+  int64_t n = out.shape[rank - 1];
   int64_t k = lhs->ref.shape.back();
   // Broadcast batch strides of a and b over the output's batch dimensions.
   auto batchStrides = [&](const TensorRef &r) {
@@ -1021,7 +1011,6 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
                });
              });
            });
-  (void)m;
   return success();
 }
 
@@ -1030,7 +1019,7 @@ LogicalResult ModelBuilder::emitFloatMaxPool(MaxPool2dOp op) {
   // kx order) best = (v > best || v != v) ? v : best, as the reference.
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  int64_t c = in.shape[1], h = in.shape[2], w = in.shape[3];
+  int64_t c = in.shape[1];
   int64_t oh = out.shape[2], ow = out.shape[3];
   ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                     pads = op.getPads(), dil = op.getDilations();
@@ -1049,20 +1038,9 @@ LogicalResult ModelBuilder::emitFloatMaxPool(MaxPool2dOp op) {
                        gep(dst, mulC(ci, out.strides[1]), f32));
                });
                Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
-               for (int64_t y = 0; y < kernel[0]; ++y) {
-                 Value iy = add(mulC(px.oy, strides[0]),
-                                cI64(y * dil[0] - pads[0]));
-                 Value okY = inBounds(iy, h);
-                 for (int64_t x = 0; x < kernel[1]; ++x) {
-                   Value ix = add(mulC(px.ox, strides[1]),
-                                  cI64(x * dil[1] - pads[1]));
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                   ifThen(ok, [&] {
-                     Value src = gep(srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     f32);
+               forEachWindowTap(
+                   in, srcImg, px.oy, px.ox, kernel, strides, pads, dil,
+                   [&](int64_t, int64_t, Value src) {
                      forN(c, [&](Value ci) {
                        Value v =
                            load(f32, gep(src, mulC(ci, in.strides[1]), f32));
@@ -1078,8 +1056,6 @@ LogicalResult ModelBuilder::emitFloatMaxPool(MaxPool2dOp op) {
                              slot);
                      });
                    });
-                 }
-               }
              });
            });
   return success();

@@ -351,8 +351,29 @@ private:
     Value img = divC(row, oh * ow), pix = remC(row, oh * ow);
     return {img, pix, divC(pix, ow), remC(pix, ow)};
   }
+  /// Scratch for the im2col of a groups-1 conv (qc.conv2d or qc.qconv2d;
+  /// \p elementBytes per entry), unless the input already is the GEMM's A:
+  /// a 1x1, stride 1, unpadded conv of an NHWC tensor.
+  template <typename ConvOp>
+  void planIm2col(ConvOp conv, RankedTensorType resultType,
+                  const std::string &stepName, int64_t elementBytes) {
+    auto w = cast<RankedTensorType>(conv.getWeight().getType());
+    bool pointwise =
+        w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
+        llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+        llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }) &&
+        refs[conv.getInput()].isNhwc();
+    if (conv.getGroups() != 1 || pointwise)
+      return;
+    int64_t m = resultType.getDimSize(0) * resultType.getDimSize(2) *
+                resultType.getDimSize(3);
+    int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
+    scratch[conv.getOperation()] =
+        newBuffer(stepName + "_im2col", elementBytes * m * k);
+  }
   /// For each window tap of output (oy, ox) inside the image: \p tap(y, x,
-  /// address of the tap's channel 0). \p image points at the image.
+  /// address of the tap's channel 0). \p image points at the image; strides
+  /// count elements of \p in's type (8-bit or f32).
   void forEachWindowTap(const TensorRef &in, Value image, Value oy, Value ox,
                         ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                         ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,

@@ -270,21 +270,7 @@ LogicalResult ModelBuilder::plan() {
                            "f32 input");
 
     if (auto conv = dyn_cast<QConv2dOp>(op)) {
-      // Scratch for im2col, unless the input already is the GEMM's A (a 1x1,
-      // stride 1, unpadded conv of an NHWC tensor) or the conv is grouped.
-      auto w = cast<RankedTensorType>(conv.getWeight().getType());
-      bool pointwise = w.getDimSize(2) == 1 && w.getDimSize(3) == 1 &&
-                       llvm::all_of(conv.getStrides(),
-                                    [](int64_t s) { return s == 1; }) &&
-                       llvm::all_of(conv.getPads(),
-                                    [](int64_t p) { return p == 0; }) &&
-                       refs[conv.getInput()].isNhwc();
-      if (conv.getGroups() == 1 && !pointwise) {
-        int64_t m = resultType.getDimSize(0) * resultType.getDimSize(2) *
-                    resultType.getDimSize(3);
-        int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-        scratch[op] = newBuffer(stepName + "_im2col", m * k);
-      }
+      planIm2col(conv, resultType, stepName, /*elementBytes=*/1);
     } else if (auto linear = dyn_cast<QLinearOp>(op)) {
       const TensorRef &in = refs[linear.getInput()];
       if (!in.isRowMajor())
@@ -625,7 +611,7 @@ void ModelBuilder::forEachWindowTap(
       ifThen(ok, [&] {
         tap(y, x,
             gep(image, add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
-                i8));
+                storageType(in.element)));
       });
     }
   }

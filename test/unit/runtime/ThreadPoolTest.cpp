@@ -91,7 +91,7 @@ TEST(RuntimeThreadPool, SmallAndEmptyRanges) {
 }
 
 struct Sum {
-  std::vector<int64_t> *values;
+  const std::vector<int64_t> *values;
   std::atomic<int64_t> total{0};
   qcrt_pool *pool;
 };
@@ -104,52 +104,48 @@ void sumChunk(void *user, int64_t begin, int64_t end) {
   s->total += local;
 }
 
-TEST(RuntimeThreadPool, ManyJobsSumCorrectly) {
+// `jobs` back-to-back parallel sums over prefixes of `values` (prefix length
+// 1 + job * step, modulo the size), then one over all of it, on a pool of
+// `threads`: each must count every element exactly once.
+void expectJobsSum(int32_t threads, const std::vector<int64_t> &values,
+                   int jobs, int64_t step) {
   qcrt_pool *pool = nullptr;
-  ASSERT_EQ(qcrt_pool_create(3, &pool), QC_STATUS_OK);
-  std::vector<int64_t> values(10007);
-  for (size_t i = 0; i < values.size(); ++i)
-    values[i] = int64_t(i * i % 1009);
-  int64_t expected = 0;
-  for (int64_t v : values)
-    expected += v;
-  for (int iter = 0; iter < 2000; ++iter) {
+  ASSERT_EQ(qcrt_pool_create(threads, &pool), QC_STATUS_OK);
+  for (int job = 0; job < jobs; ++job) {
     Sum s;
     s.values = &values;
-    int64_t n = 1 + iter * 5 % int64_t(values.size());
+    int64_t n = 1 + job * step % int64_t(values.size());
     qcrt_pool_parallel_for(pool, 0, n, sumChunk, &s);
     int64_t want = 0;
     for (int64_t i = 0; i < n; ++i)
       want += values[i];
-    ASSERT_EQ(s.total.load(), want) << iter;
+    ASSERT_EQ(s.total.load(), want) << job;
   }
-  Sum s;
-  s.values = &values;
-  qcrt_pool_parallel_for(pool, 0, int64_t(values.size()), sumChunk, &s);
-  EXPECT_EQ(s.total.load(), expected);
+  Sum all;
+  all.values = &values;
+  qcrt_pool_parallel_for(pool, 0, int64_t(values.size()), sumChunk, &all);
+  int64_t expected = 0;
+  for (int64_t v : values)
+    expected += v;
+  EXPECT_EQ(all.total.load(), expected);
   qcrt_pool_destroy(pool);
+}
+
+TEST(RuntimeThreadPool, ManyJobsSumCorrectly) {
+  std::vector<int64_t> values(10007);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = int64_t(i * i % 1009);
+  expectJobsSum(3, values, 2000, 5);
 }
 
 // More threads than cores: workers are often not running when a job is
 // published and claim chunks of later jobs late; every job must still sum
 // exactly once per element (no chunk lost or run twice, no stale job run).
 TEST(RuntimeThreadPool, OversubscribedPoolRunsEveryChunkOnce) {
-  qcrt_pool *pool = nullptr;
-  ASSERT_EQ(qcrt_pool_create(16, &pool), QC_STATUS_OK);
   std::vector<int64_t> values(4099);
   for (size_t i = 0; i < values.size(); ++i)
     values[i] = int64_t(i % 97) + 1;
-  for (int iter = 0; iter < 3000; ++iter) {
-    Sum s;
-    s.values = &values;
-    int64_t n = 1 + iter * 7 % int64_t(values.size());
-    qcrt_pool_parallel_for(pool, 0, n, sumChunk, &s);
-    int64_t want = 0;
-    for (int64_t i = 0; i < n; ++i)
-      want += values[i];
-    ASSERT_EQ(s.total.load(), want) << iter;
-  }
-  qcrt_pool_destroy(pool);
+  expectJobsSum(16, values, 3000, 7);
 }
 
 void nested(void *user, int64_t begin, int64_t end) {
