@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 PACKAGES=(
   # build
-  cmake ninja-build clang-19 lld-19
+  cmake ninja-build clang-19 lld-19 libclang-rt-19-dev ccache
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libabsl-dev libgtest-dev libgmock-dev xtensor-dev libbenchmark-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
