@@ -1,6 +1,8 @@
 //===- ImportNN.cpp - convolution, matmul, norms, activations, pooling ----===//
 #include "compiler/importer/ImporterImpl.h"
 
+#include "dialects/qc/IR/TensorSize.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
@@ -31,6 +33,14 @@ FailureOr<SmallVector<int64_t>> spatialInts(Importer &imp, const NodeRef &n,
     return imp.error(n) << "attribute '" << name << "' must have " << count
                         << " entries (qc supports 2-D spatial ops), got "
                         << (*v)->size();
+  // Paddings may be 0; kernel sizes, strides and dilations must be positive.
+  bool isPadding = name == "pads" || name == "output_padding";
+  for (int64_t e : **v)
+    if (e < (isPadding ? 0 : 1))
+      return imp.error(n) << "attribute '" << name << "' has entry " << e
+                          << "; expected "
+                          << (isPadding ? "non-negative" : "positive")
+                          << " entries";
   return **v;
 }
 
@@ -75,10 +85,19 @@ LogicalResult resolveAutoPad(Importer &imp, const NodeRef &n,
                           << 2 + i
                           << " of the input is dynamic; bind it with "
                              "--input-shape";
-    int64_t out = (size + strides[i] - 1) / strides[i];
-    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
-    int64_t total = std::max<int64_t>(0, (out - 1) * strides[i] + span - size);
-    int64_t small = total / 2, large = total - small;
+    // out = ceil(size / stride); total = (out - 1) * stride + span - size.
+    int64_t out = size / strides[i] + (size % strides[i] != 0);
+    std::optional<int64_t> span = checkedMul(kernel[i] - 1, dilations[i]);
+    std::optional<int64_t> covered = checkedMul(out - 1, strides[i]);
+    std::optional<int64_t> total =
+        span && covered ? checkedAdd(*covered, *span + 1) : std::nullopt;
+    if (!total)
+      return imp.error(n) << "auto_pad " << *autoPad << " with kernel "
+                          << kernel[i] << ", stride " << strides[i]
+                          << " and dilation " << dilations[i]
+                          << " overflows 64-bit sizes";
+    *total = std::max<int64_t>(0, *total - size);
+    int64_t small = *total / 2, large = *total - small;
     pads[i] = *autoPad == "SAME_UPPER" ? small : large;
     pads[i + 2] = *autoPad == "SAME_UPPER" ? large : small;
   }
@@ -117,6 +136,9 @@ LogicalResult Importer::importConv(const NodeRef &n) {
     return error(n) << "attribute 'kernel_shape' [" << (*kernel)[0] << ","
                     << (*kernel)[1] << "] does not match the weight's ["
                     << wKernel[0] << "," << wKernel[1] << "]";
+  if (failed(checkFiniteConstant(n, 1, "weight")) ||
+      failed(checkFiniteConstant(n, 2, "bias")))
+    return failure();
   if (failed(resolveAutoPad(*this, n, cast<RankedTensorType>(x->getType()),
                             *kernel, *strides, *dilations, *pads)))
     return failure();
@@ -164,6 +186,9 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
     return failure();
   if (*kernel != ArrayRef<int64_t>(wKernel))
     return error(n) << "attribute 'kernel_shape' does not match the weight";
+  if (failed(checkFiniteConstant(n, 1, "weight")) ||
+      failed(checkFiniteConstant(n, 2, "bias")))
+    return failure();
   if (*autoPad != "NOTSET" && *autoPad != "SAME_UPPER" &&
       *autoPad != "SAME_LOWER" && *autoPad != "VALID")
     return badAttr(n, "auto_pad", "\"" + *autoPad + "\"")
@@ -181,12 +206,24 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
     if (s.size() != 2)
       return error(n) << "attribute 'output_shape' must have 2 entries, got "
                       << (*outShape)->size();
+    for (int64_t d : s)
+      if (d <= 0)
+        return error(n) << "attribute 'output_shape' has entry " << d
+                        << "; expected positive entries";
     target = s;
   } else if (*autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
     target = SmallVector<int64_t>{kDyn, kDyn};
-    for (int i = 0; i < 2; ++i)
-      if (!xType.isDynamicDim(2 + i))
-        (*target)[i] = xType.getDimSize(2 + i) * (*strides)[i];
+    for (int i = 0; i < 2; ++i) {
+      if (xType.isDynamicDim(2 + i))
+        continue;
+      std::optional<int64_t> t =
+          checkedMul(xType.getDimSize(2 + i), (*strides)[i]);
+      if (!t)
+        return error(n) << "attribute 'strides' entry " << (*strides)[i]
+                        << " makes a SAME-padded output that overflows "
+                           "64-bit sizes";
+      (*target)[i] = *t;
+    }
   }
   if (target) {
     for (int i = 0; i < 2; ++i) {
@@ -194,12 +231,21 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
       if (ShapedType::isDynamic(in) || ShapedType::isDynamic((*target)[i]))
         return error(n) << "output_shape / SAME padding needs static spatial "
                            "input dimensions; bind them with --input-shape";
-      int64_t full = (*strides)[i] * (in - 1) + (*outPad)[i] +
-                     ((*kernel)[i] - 1) * (*dilations)[i] + 1;
-      int64_t total = full - (*target)[i];
+      // full = strides * (in - 1) + output_padding + (k - 1) * dil + 1
+      std::optional<int64_t> full = checkedMul((*strides)[i], in - 1);
+      std::optional<int64_t> span =
+          checkedMul((*kernel)[i] - 1, (*dilations)[i]);
+      full = full && span ? checkedAdd(*full, *span) : std::nullopt;
+      full = full ? checkedAdd(*full, (*outPad)[i]) : full;
+      full = full ? checkedAdd(*full, 1) : full;
+      if (!full)
+        return error(n) << "attributes 'strides', 'dilations' and "
+                           "'output_padding' make an output size that "
+                           "overflows 64-bit sizes";
+      int64_t total = *full - (*target)[i];
       if (total < 0)
         return error(n) << "the requested output size " << (*target)[i]
-                        << " exceeds the " << full
+                        << " exceeds the " << *full
                         << " the transposed convolution produces";
       int64_t small = total / 2, large = total - small;
       (*pads)[i] = *autoPad == "SAME_UPPER" ? small : large;
@@ -230,11 +276,14 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::importGemm(const NodeRef &n) {
-  FailureOr<float> alpha = floatAttr(n, "alpha", 1.0f);
-  FailureOr<float> beta = floatAttr(n, "beta", 1.0f);
+  FailureOr<float> alpha = finiteFloatAttr(n, "alpha", 1.0f);
+  FailureOr<float> beta = finiteFloatAttr(n, "beta", 1.0f);
   FailureOr<int64_t> transA = intAttr(n, "transA", 0);
   FailureOr<int64_t> transB = intAttr(n, "transB", 0);
   if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
+    return failure();
+  if (failed(checkFiniteConstant(n, 1, "B")) ||
+      failed(checkFiniteConstant(n, 2, "C")))
     return failure();
   FailureOr<Value> a = floatInput(n, 0);
   if (failed(a))
@@ -386,6 +435,8 @@ LogicalResult Importer::importMatMul(const NodeRef &n) {
   // (fuseLinearBias).
   SmallVector<int64_t> bShape;
   std::vector<float> bData;
+  if (failed(checkFiniteConstant(n, 1, "right-hand side")))
+    return failure();
   if (cast<RankedTensorType>(a->getType()).getRank() >= 2 &&
       constantFloats(n, 1, bShape, bData) && bShape.size() == 2) {
     int64_t k = bShape[0], cols = bShape[1];
@@ -418,9 +469,14 @@ LogicalResult Importer::importMatMul(const NodeRef &n) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::importBatchNormalization(const NodeRef &n) {
-  FailureOr<float> epsilon = floatAttr(n, "epsilon", 1e-5f);
+  FailureOr<float> epsilon = finiteFloatAttr(n, "epsilon", 1e-5f, 0.0f);
   FailureOr<int64_t> training = intAttr(n, "training_mode", 0);
   if (failed(epsilon) || failed(training))
+    return failure();
+  if (failed(checkFiniteConstant(n, 1, "scale")) ||
+      failed(checkFiniteConstant(n, 2, "bias")) ||
+      failed(checkFiniteConstant(n, 3, "mean")) ||
+      failed(checkFiniteConstant(n, 4, "var", /*nonNegative=*/true)))
     return failure();
   if (*training)
     return badAttr(n, "training_mode", Twine(*training))
@@ -446,8 +502,11 @@ LogicalResult Importer::importBatchNormalization(const NodeRef &n) {
 
 LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
   FailureOr<int64_t> axis = intAttr(n, "axis", -1);
-  FailureOr<float> epsilon = floatAttr(n, "epsilon", 1e-5f);
+  FailureOr<float> epsilon = finiteFloatAttr(n, "epsilon", 1e-5f, 0.0f);
   if (failed(axis) || failed(epsilon))
+    return failure();
+  if (failed(checkFiniteConstant(n, 1, "scale")) ||
+      failed(checkFiniteConstant(n, 2, "bias")))
     return failure();
   if (failed(rejectUsedOutputs(n, 1,
                                "qc does not compute the Mean and "
@@ -550,8 +609,8 @@ LogicalResult Importer::importClip(const NodeRef &n) {
 }
 
 LogicalResult Importer::importHardSigmoid(const NodeRef &n) {
-  FailureOr<float> alpha = floatAttr(n, "alpha", 0.2f);
-  FailureOr<float> beta = floatAttr(n, "beta", 0.5f);
+  FailureOr<float> alpha = finiteFloatAttr(n, "alpha", 0.2f);
+  FailureOr<float> beta = finiteFloatAttr(n, "beta", 0.5f);
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(alpha) || failed(beta) || failed(x))
     return failure();
@@ -898,13 +957,27 @@ LogicalResult Importer::importResize(const NodeRef &n) {
     auto s = requireInts(n, sizesIdx, "sizes");
     if (failed(s))
       return failure();
-    SmallVector<double> given(s->begin(), s->end());
-    auto all = spread(given, -1);
-    if (failed(all))
-      return failure();
+    for (int64_t d : *s)
+      if (d <= 0)
+        return error(n) << "the sizes (input #" << sizesIdx << ", '"
+                        << n.node.inputs[sizesIdx] << "') have entry " << d
+                        << "; expected positive sizes";
+    // Sizes are kept as integers (a double would round 2^63 - 1 up).
+    SmallVector<int64_t> all(4, -1);
+    if (axes) {
+      if (s->size() != axes->size())
+        return error(n) << "expected " << axes->size()
+                        << " scales or sizes, got " << s->size();
+      for (size_t i = 0; i < axes->size(); ++i)
+        all[(*axes)[i]] = (*s)[i];
+    } else if (s->size() != 4) {
+      return error(n) << "expected 4 scales or sizes, got " << s->size();
+    } else {
+      all.assign(s->begin(), s->end());
+    }
     for (int i = 0; i < 4; ++i) {
       int64_t in = type.getDimSize(i);
-      int64_t out = (*all)[i] < 0 ? in : static_cast<int64_t>((*all)[i]);
+      int64_t out = all[i] < 0 ? in : all[i];
       if (i >= 2 && (ShapedType::isDynamic(in) || ShapedType::isDynamic(out)))
         return error(n) << "resizing needs static spatial dimensions; bind "
                            "them with --input-shape";
@@ -929,9 +1002,9 @@ LogicalResult Importer::importResize(const NodeRef &n) {
       if (!(s > 0))
         return error(n) << "scales must be positive, got " << s;
       int64_t in = type.getDimSize(i);
-      if (!ShapedType::isDynamic(in) && in * s > double(int64_t(1) << 40))
+      if (!ShapedType::isDynamic(in) && in * s > double(kMaxTensorBytes))
         return error(n) << "scale " << s << " makes dimension " << i
-                        << " too large";
+                        << " too large (" << in << " x " << s << ")";
       scales[i] = static_cast<float>(s);
       if (ShapedType::isDynamic(in)) {
         if (i >= 2)
@@ -945,6 +1018,17 @@ LogicalResult Importer::importResize(const NodeRef &n) {
       sizes[i] = static_cast<int64_t>(
           std::floor(static_cast<float>(in) * static_cast<float>(s)));
     }
+  }
+  {
+    SmallVector<int64_t> outShape;
+    for (int i = 0; i < 4; ++i)
+      outShape.push_back(i < 2 ? type.getDimSize(i) : sizes[i]);
+    std::string why;
+    if (!checkTensorSize(outShape, 4, why))
+      return error(n) << "the " << (hasSizes ? "sizes" : "scales") << " ("
+                      << (hasSizes ? "input #3" : (legacy ? "input #1" : "input #2"))
+                      << ") make an output of shape " << shapeText(outShape)
+                      << ", which " << why;
   }
   for (int i = 0; i < 2; ++i) {
     int64_t in = type.getDimSize(i);

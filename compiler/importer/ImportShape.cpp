@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/importer/ImporterImpl.h"
 
+#include "dialects/qc/IR/TensorSize.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
@@ -317,28 +319,48 @@ LogicalResult Importer::importRange(const NodeRef &n) {
                          "import time";
   bool isFloat =
       (*start)->isFloat() || (*limit)->isFloat() || (*delta)->isFloat();
-  double s = (*start)->asDouble(0), l = (*limit)->asDouble(0),
-         d = (*delta)->asDouble(0);
-  if (d == 0)
-    return error(n) << "delta must not be 0";
-  double count = std::max(std::ceil((l - s) / d), 0.0);
-  if (count > kMaxKnownElements)
-    return error(n) << "the range has " << count
-                    << " elements; qc evaluates at most " << kMaxKnownElements
-                    << " at import time";
-  int64_t num = static_cast<int64_t>(count);
   if (isFloat) {
+    double s = (*start)->asDouble(0), l = (*limit)->asDouble(0),
+           d = (*delta)->asDouble(0);
+    for (auto [name, v] : {std::make_pair("start", s),
+                           std::make_pair("limit", l),
+                           std::make_pair("delta", d)})
+      if (!std::isfinite(v))
+        return error(n) << name << " is " << v
+                        << "; Range needs finite numbers";
+    if (d == 0)
+      return error(n) << "delta must not be 0";
+    double count = std::max(std::ceil((l - s) / d), 0.0);
+    if (!(count <= kMaxKnownElements))
+      return error(n) << "the range from " << s << " to " << l << " by " << d
+                      << " has " << count << " elements; qc evaluates at most "
+                      << kMaxKnownElements << " at import time";
+    int64_t num = static_cast<int64_t>(count);
     std::vector<double> v(num);
     for (int64_t i = 0; i < num; ++i)
       v[i] = s + i * d;
     setKnown(n, 0, KnownTensor::ofFloats({num}, std::move(v)));
-  } else {
-    std::vector<int64_t> v(num);
-    int64_t si = (*start)->ints[0], di = (*delta)->ints[0];
-    for (int64_t i = 0; i < num; ++i)
-      v[i] = si + i * di;
-    setKnown(n, 0, KnownTensor::ofInts({num}, std::move(v)));
+    return success();
   }
+  // Integers: count = max(ceil((limit - start) / delta), 0), exactly (in
+  // 128 bits, where limit - start cannot overflow).
+  int64_t s = (*start)->ints[0], l = (*limit)->ints[0], d = (*delta)->ints[0];
+  if (d == 0)
+    return error(n) << "delta must not be 0";
+  __int128 distance = static_cast<__int128>(l) - s;
+  __int128 count = distance / d + (distance % d != 0 && (distance < 0) == (d < 0));
+  if (count < 0)
+    count = 0;
+  if (count > kMaxKnownElements)
+    return error(n) << "the range from " << s << " to " << l << " by " << d
+                    << " has " << static_cast<double>(count)
+                    << " elements; qc evaluates at most " << kMaxKnownElements
+                    << " at import time";
+  int64_t num = static_cast<int64_t>(count);
+  std::vector<int64_t> v(num);
+  for (int64_t i = 0; i < num; ++i) // within [start, limit): no overflow
+    v[i] = static_cast<int64_t>(s + static_cast<__int128>(i) * d);
+  setKnown(n, 0, KnownTensor::ofInts({num}, std::move(v)));
   return success();
 }
 
@@ -350,8 +372,10 @@ LogicalResult Importer::importConstantOfShape(const NodeRef &n) {
     if (d < 0)
       return error(n) << "shape entries must be non-negative, got " << d;
   int64_t count = elementCount(*shape);
-  if (count > (int64_t(1) << 40))
-    return error(n) << "the shape has too many elements";
+  std::string why;
+  if (!checkTensorSize(*shape, 4, why))
+    return error(n) << "the shape (input #0, '" << n.node.inputs[0] << "') "
+                    << shapeText(*shape) << " " << why;
   KnownTensor fill = KnownTensor::ofFloats({}, {0.0});
   if (const OnnxAttribute *a = attr(n, "value")) {
     if (a->kind != OnnxAttribute::Kind::Tensor)
@@ -639,12 +663,31 @@ LogicalResult Importer::importExpand(const NodeRef &n) {
     setKnown(n, 0, std::move(*r));
     return success();
   }
+  for (int64_t d : *shape)
+    if (d < 0)
+      return error(n) << "the shape (input #1) has a negative entry " << d;
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
   auto type = cast<RankedTensorType>(x->getType());
   ArrayRef<int64_t> in = type.getShape();
   size_t rank = std::max(in.size(), shape->size());
+  {
+    // The output is the broadcast of both shapes (dynamic input dims count
+    // as 1): refuse a huge one here, naming the shape input.
+    SmallVector<int64_t> outShape;
+    for (size_t i = 0; i < rank; ++i) {
+      int64_t di = i < rank - in.size() ? 1 : in[i - (rank - in.size())];
+      int64_t ds =
+          i < rank - shape->size() ? 1 : (*shape)[i - (rank - shape->size())];
+      outShape.push_back(ds != 1 ? ds : (ShapedType::isDynamic(di) ? 1 : di));
+    }
+    std::string why;
+    if (!checkTensorSize(outShape, 4, why))
+      return error(n) << "the shape (input #1, '" << n.node.inputs[1]
+                      << "') makes an output of shape "
+                      << shapeText(outShape) << ", which " << why;
+  }
   // The broadcast shape, and a ones tensor that is 1 wherever x already has
   // the full size: x * ones broadcasts x without changing any value.
   SmallVector<int64_t> ones;
@@ -881,6 +924,30 @@ LogicalResult Importer::importPad(const NodeRef &n) {
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
     return error(n) << "expected " << 2 * rank << " pads for rank " << rank
                     << ", got " << pads.size();
+  if (std::isnan(value))
+    return error(n) << "the constant_value is NaN";
+  {
+    // Refuse pads that make a huge (or overflowing) output here, naming
+    // them; the shape rule would only see the result.
+    const char *what = opset() < 11 ? "attribute 'pads'" : "the pads (input #1)";
+    SmallVector<int64_t> outShape;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t d = (*shape)[i];
+      std::optional<int64_t> o =
+          ShapedType::isDynamic(d) ? std::optional<int64_t>(1) : d;
+      o = o ? checkedAdd(*o, pads[i]) : o;
+      o = o ? checkedAdd(*o, pads[i + rank]) : o;
+      if (!o)
+        return error(n) << what << " " << listText(pads)
+                        << " overflow 64-bit sizes in dimension " << i;
+      outShape.push_back(ShapedType::isDynamic(d) ? kDyn : *o);
+    }
+    std::string why;
+    if (!checkTensorSize(outShape, 4, why))
+      return error(n) << what << " " << listText(pads)
+                      << " make an output of shape " << shapeText(outShape)
+                      << ", which " << why;
+  }
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();

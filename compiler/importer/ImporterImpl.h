@@ -38,6 +38,24 @@ struct ValueEntry {
   const OnnxTensor *tensor = nullptr;
 };
 
+/// `[1,?,3]`, for messages.
+inline std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + (ShapedType::isDynamic(shape[i])
+                               ? std::string("?")
+                               : std::to_string(shape[i]));
+  return s + "]";
+}
+
+/// `[1,-2,3]`, for messages (no dynamic dimensions).
+inline std::string listText(ArrayRef<int64_t> values) {
+  std::string s = "[";
+  for (size_t i = 0; i < values.size(); ++i)
+    s += (i ? "," : "") + std::to_string(values[i]);
+  return s + "]";
+}
+
 /// `t`'s elements as a KnownTensor (any size); nullopt for element types
 /// qc cannot evaluate (strings, complex).
 std::optional<KnownTensor> decodeTensor(const OnnxTensor &t);
@@ -111,8 +129,14 @@ public:
   const OnnxAttribute *attr(const NodeRef &n, StringRef name);
   FailureOr<int64_t> intAttr(const NodeRef &n, StringRef name,
                              std::optional<int64_t> dflt);
+  /// A FLOAT attribute; NaN is an error.
   FailureOr<float> floatAttr(const NodeRef &n, StringRef name,
                              std::optional<float> dflt);
+  /// A FLOAT attribute that must be finite (and at least `min`, if given):
+  /// alpha, beta, epsilon.
+  FailureOr<float> finiteFloatAttr(const NodeRef &n, StringRef name,
+                                   std::optional<float> dflt,
+                                   std::optional<float> min = std::nullopt);
   FailureOr<std::string> stringAttr(const NodeRef &n, StringRef name,
                                     std::optional<StringRef> dflt);
   /// An INTS attribute; `std::nullopt` inside success when absent.
@@ -139,9 +163,12 @@ public:
       op = createInferred<OpTy>(builder, n.loc, operands, attrs);
     }
     if (failed(op)) {
-      reportShapeError(n, OpTy::getOperationName(), operands, message);
+      reportShapeError(n, OpTy::getOperationName(), operands, attrs, message);
       return failure();
     }
+    // An empty constant is reported where it is used (anyInput), by name.
+    if (!std::is_same_v<OpTy, ConstantOp> && failed(checkNotEmpty(n, *op)))
+      return failure();
     return (*op)->getResult(0);
   }
 
@@ -153,6 +180,12 @@ public:
   /// value) of any size, its shape and elements (as f32).
   bool constantFloats(const NodeRef &n, size_t i, SmallVector<int64_t> &shape,
                       std::vector<float> &data);
+  /// When input `i` is a float constant, fails unless every element is
+  /// finite (and, with `nonNegative`, >= 0): a NaN weight would otherwise
+  /// surface much later, e.g. as a calibration problem. `what` names the
+  /// input in the message ("weight", "var").
+  LogicalResult checkFiniteConstant(const NodeRef &n, size_t i, StringRef what,
+                                    bool nonNegative = false);
   /// A f32 qc.constant (a resource blob when large).
   FailureOr<Value> makeConstant(const NodeRef &n, ArrayRef<int64_t> shape,
                                 ArrayRef<float> data, StringRef nameHint);
@@ -225,6 +258,8 @@ public:
 private:
   LogicalResult importModel(const OnnxModel &model);
   LogicalResult checkOpsets(const OnnxModel &model);
+  /// Names present and unique, one definition per tensor.
+  LogicalResult checkGraph(const OnnxGraph &graph);
   LogicalResult createFunction(const OnnxGraph &graph);
   LogicalResult importNode(const OnnxNode &node, size_t index);
   LogicalResult finishFunction(const OnnxGraph &graph);
@@ -233,7 +268,11 @@ private:
   ValueEntry *lookup(const NodeRef &n, size_t i);
   FailureOr<Value> materializeTensor(const NodeRef &n, const OnnxTensor &t);
   void reportShapeError(const NodeRef &n, StringRef opName, ValueRange operands,
+                        ArrayRef<NamedAttribute> attrs,
                         const std::string &message);
+  /// Fails (erasing `op`) when its result is an empty tensor, which qc does
+  /// not compute (a conv with 0 output channels, a slice of nothing).
+  LogicalResult checkNotEmpty(const NodeRef &n, Operation *op);
 
   MLIRContext &context;
   std::string path;

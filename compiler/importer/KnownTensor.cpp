@@ -2,6 +2,7 @@
 #include "compiler/importer/KnownTensor.h"
 
 #include "compiler/importer/OnnxModel.h"
+#include "dialects/qc/IR/TensorSize.h"
 
 #include "llvm/ADT/APFloat.h"
 
@@ -256,18 +257,29 @@ FailureOr<KnownTensor> mlir::qc::importer::foldBinary(BinaryFold op,
       continue;
     }
     int64_t x = a.ints[ia], y = b.ints[ib], r = 0;
+    // Integer folds compute shapes and indices: a result that does not fit
+    // in int64 is an error, not a wrapped value.
+    auto overflow = [&](const char *sign) {
+      error = "integer overflow: " + std::to_string(x) + " " + sign + " " +
+              std::to_string(y) + " does not fit in int64";
+      return failure();
+    };
+    std::optional<int64_t> checked;
     switch (op) {
     case BinaryFold::Add:
-      r = static_cast<int64_t>(static_cast<uint64_t>(x) +
-                               static_cast<uint64_t>(y));
+      if (!(checked = checkedAdd(x, y)))
+        return overflow("+");
+      r = *checked;
       break;
     case BinaryFold::Sub:
-      r = static_cast<int64_t>(static_cast<uint64_t>(x) -
-                               static_cast<uint64_t>(y));
+      if (!(checked = checkedSub(x, y)))
+        return overflow("-");
+      r = *checked;
       break;
     case BinaryFold::Mul:
-      r = static_cast<int64_t>(static_cast<uint64_t>(x) *
-                               static_cast<uint64_t>(y));
+      if (!(checked = checkedMul(x, y)))
+        return overflow("*");
+      r = *checked;
       break;
     case BinaryFold::Div:
       if (y == 0) {
@@ -281,8 +293,28 @@ FailureOr<KnownTensor> mlir::qc::importer::foldBinary(BinaryFold op,
       r = x / y; // ONNX integer Div truncates, as C++ does.
       break;
     case BinaryFold::Pow: {
-      double p = std::pow(static_cast<double>(x), static_cast<double>(y));
-      r = static_cast<int64_t>(p);
+      if (y < 0) { // |x| >= 2 gives a fraction, truncated to 0
+        r = x == 1 ? 1 : x == -1 ? (y % 2 ? -1 : 1) : 0;
+        if (x == 0) {
+          error = "integer 0 raised to a negative power";
+          return failure();
+        }
+        break;
+      }
+      // Exponentiation by squaring, every product checked.
+      std::optional<int64_t> result = 1, base = x;
+      for (int64_t e = y; e > 0 && result; e >>= 1) {
+        if (e & 1)
+          result = checkedMul(*result, *base);
+        if (e > 1 && result) {
+          base = checkedMul(*base, *base);
+          if (!base)
+            result = std::nullopt;
+        }
+      }
+      if (!result)
+        return overflow("**");
+      r = *result;
       break;
     }
     case BinaryFold::Equal:
@@ -409,19 +441,31 @@ mlir::qc::importer::foldGather(const KnownTensor &data,
 
 int64_t mlir::qc::importer::sliceLength(int64_t dim, int64_t &start,
                                         int64_t &end, int64_t step) {
+  if (dim <= 0) {
+    start = end = 0;
+    return 0;
+  }
   auto norm = [&](int64_t v, int64_t lo, int64_t hi) {
     if (v < 0)
       v += dim;
     return std::clamp(v, lo, hi);
   };
+  // ceil(distance / |step|) for a positive distance, without overflow for
+  // steps such as INT64_MAX / INT64_MIN.
+  auto count = [](int64_t distance, uint64_t stride) -> int64_t {
+    if (distance <= 0)
+      return 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(distance) - 1) / stride +
+                                1);
+  };
   if (step > 0) {
     start = norm(start, 0, dim);
     end = norm(end, 0, dim);
-    return std::max<int64_t>(0, (end - start + step - 1) / step);
+    return count(end - start, static_cast<uint64_t>(step));
   }
   start = norm(start, 0, dim - 1);
   end = norm(end, -1, dim - 1);
-  return std::max<int64_t>(0, (start - end + (-step) - 1) / (-step));
+  return count(start - end, 0 - static_cast<uint64_t>(step));
 }
 
 FailureOr<KnownTensor>

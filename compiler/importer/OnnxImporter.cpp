@@ -10,6 +10,7 @@
 #include "compiler/importer/ImporterImpl.h"
 
 #include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/TensorSize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
@@ -285,9 +286,16 @@ OwningOpRef<ModuleOp> Importer::run() {
 
 LogicalResult Importer::checkOpsets(const OnnxModel &model) {
   std::optional<int64_t> version;
-  for (const auto &[domain, v] : model.opsets)
-    if (isDefaultDomain(domain))
-      version = v;
+  for (const auto &[domain, v] : model.opsets) {
+    if (!isDefaultDomain(domain))
+      continue;
+    if (version && *version != v)
+      return emitError(fileLoc)
+             << "the model imports two versions of the default ONNX domain "
+                "(opsets "
+             << *version << " and " << v << ")";
+    version = v;
+  }
   if (!version) {
     // IR version 1-2 models predate opset_import and mean opset 1.
     return emitError(fileLoc)
@@ -317,6 +325,8 @@ LogicalResult Importer::importModel(const OnnxModel &model) {
     return emitError(fileLoc) << "the model has " << graph.numSparseInitializers
                               << " sparse initializers, which qc does not "
                                  "import";
+  if (failed(checkGraph(graph)))
+    return failure();
   for (const OnnxNode &node : graph.nodes)
     for (const std::string &in : node.inputs)
       if (!in.empty())
@@ -330,6 +340,58 @@ LogicalResult Importer::importModel(const OnnxModel &model) {
     if (failed(importNode(node, i)))
       return failure();
   return finishFunction(graph);
+}
+
+LogicalResult Importer::checkGraph(const OnnxGraph &graph) {
+  // Every tensor has one definition: a graph input, an initializer (which
+  // may also be listed as a graph input, as IR version < 4 exporters do) or
+  // one node output. Names are required where ONNX requires them.
+  llvm::StringMap<std::string> definedBy;
+  llvm::StringSet<> initializers, inputs, outputs;
+  for (auto [i, t] : llvm::enumerate(graph.initializers)) {
+    if (t.name.empty())
+      return emitError(fileLoc) << "initializer #" << i << " has no name";
+    if (!initializers.insert(t.name).second)
+      return emitError(fileLoc) << "initializer '" << t.name
+                                << "' is defined twice";
+    definedBy[t.name] = "initializer '" + t.name + "'";
+  }
+  for (auto [i, in] : llvm::enumerate(graph.inputs)) {
+    if (in.name.empty())
+      return emitError(fileLoc) << "graph input #" << i << " has no name";
+    if (!inputs.insert(in.name).second)
+      return emitError(fileLoc)
+             << "graph input '" << in.name << "' is listed twice";
+    if (!initializers.contains(in.name))
+      definedBy[in.name] = "graph input '" + in.name + "'";
+  }
+  for (auto [i, node] : llvm::enumerate(graph.nodes)) {
+    std::string label =
+        node.name.empty()
+            ? "<unnamed " + node.opType + " #" + std::to_string(i) + ">"
+            : node.name;
+    Location loc = NameLoc::get(builder.getStringAttr(label), fileLoc);
+    for (auto [o, out] : llvm::enumerate(node.outputs)) {
+      if (out.empty()) // an optional output that is not produced
+        continue;
+      auto [it, inserted] = definedBy.try_emplace(
+          out, "output #" + std::to_string(o) + " of node '" + label + "' (" +
+                   node.opType + ")");
+      if (!inserted)
+        return emitError(loc)
+               << node.opType << ": output #" << o << " '" << out
+               << "' is already defined by " << it->second
+               << "; every tensor of an ONNX graph has one definition";
+    }
+  }
+  for (auto [i, out] : llvm::enumerate(graph.outputs)) {
+    if (out.name.empty())
+      return emitError(fileLoc) << "graph output #" << i << " has no name";
+    if (!outputs.insert(out.name).second)
+      return emitError(fileLoc)
+             << "graph output '" << out.name << "' is listed twice";
+  }
+  return success();
 }
 
 LogicalResult Importer::createFunction(const OnnxGraph &graph) {
@@ -408,6 +470,16 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
                 "--input-shape "
              << in->name << "=D0,D1,...";
     }
+    for (auto [i, d] : llvm::enumerate(shape))
+      if (d == 0)
+        return emitError(fileLoc)
+               << "graph input '" << in->name << "' " << shapeString(shape)
+               << " has an empty dimension " << i
+               << "; qc does not import empty tensors";
+    std::string why;
+    if (!checkTensorSize(shape, 4, why))
+      return emitError(fileLoc) << "graph input '" << in->name << "' "
+                                << shapeString(shape) << " " << why;
     types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
   }
 
@@ -452,11 +524,17 @@ LogicalResult Importer::importNode(const OnnxNode &node, size_t index) {
                       << "' is not produced by any earlier node, initializer "
                          "or graph input (the model is truncated, or its "
                          "nodes are not in topological order)";
-  for (const OnnxAttribute &a : node.attributes)
+  llvm::StringSet<> attrNames;
+  for (const OnnxAttribute &a : node.attributes) {
+    if (a.name.empty())
+      return error(n) << "an attribute has no name";
+    if (!attrNames.insert(a.name).second)
+      return error(n) << "attribute '" << a.name << "' is given twice";
     if (!a.refAttrName.empty())
       return error(n) << "attribute '" << a.name
                       << "' refers to a function attribute ('" << a.refAttrName
                       << "'), which qc does not import";
+  }
 
   builder.setInsertionPointToEnd(&func.getBody().front());
   if (failed((this->*(it->second))(n)))
@@ -497,6 +575,11 @@ LogicalResult Importer::finishFunction(const OnnxGraph &graph) {
       }
       it->second.value = v;
     }
+    if (llvm::is_contained(cast<RankedTensorType>(v.getType()).getShape(), 0))
+      return emitError(fileLoc)
+             << "graph output '" << out.name << "' is an empty tensor "
+             << shapeText(cast<RankedTensorType>(v.getType()).getShape())
+             << "; qc does not compute empty tensors";
     // The declared output shape, where static, must agree with what the
     // importer computed.
     auto type = cast<RankedTensorType>(v.getType());
@@ -547,13 +630,44 @@ InFlightDiagnostic Importer::badAttr(const NodeRef &n, StringRef name,
 
 void Importer::reportShapeError(const NodeRef &n, StringRef opName,
                                 ValueRange operands,
+                                ArrayRef<NamedAttribute> attrs,
                                 const std::string &message) {
   InFlightDiagnostic d = error(n);
   d << (message.empty() ? std::string("the operands do not fit") : message)
     << " (" << opName;
   for (auto [i, v] : llvm::enumerate(operands))
     d << (i ? ", " : " on ") << typeString(v.getType());
+  // A result too large for qc (TensorSize.h's messages) comes from the
+  // attributes the node's attributes or constant inputs became: name them.
+  bool sizeError = StringRef(message).contains("64-bit") ||
+                   StringRef(message).contains(kMaxTensorBytesText);
+  bool first = true;
+  for (const NamedAttribute &a : sizeError ? attrs
+                                           : ArrayRef<NamedAttribute>()) {
+    if (isa<ElementsAttr>(a.getValue()))
+      continue;
+    d << (first ? " with " : ", ") << a.getName().getValue() << " = "
+      << a.getValue();
+    first = false;
+  }
   d << ")";
+}
+
+LogicalResult Importer::checkNotEmpty(const NodeRef &n, Operation *op) {
+  for (Type t : op->getResultTypes()) {
+    auto type = cast<RankedTensorType>(t);
+    if (!llvm::is_contained(type.getShape(), 0))
+      continue;
+    InFlightDiagnostic d = error(n);
+    d << "the result would be an empty tensor " << typeString(type) << " ("
+      << op->getName();
+    for (auto [i, v] : llvm::enumerate(op->getOperands()))
+      d << (i ? ", " : " on ") << typeString(v.getType());
+    d << "); qc does not compute empty tensors";
+    op->erase();
+    return failure();
+  }
+  return success();
 }
 
 bool Importer::hasInput(const NodeRef &n, size_t i) const {
@@ -660,6 +774,13 @@ FailureOr<Value> Importer::anyInput(const NodeRef &n, size_t i) {
                                  : materialize(n, *e->known, n.node.inputs[i]);
   if (failed(v))
     return failure();
+  auto type = cast<RankedTensorType>(v->getType());
+  if (llvm::is_contained(type.getShape(), 0)) {
+    v->getDefiningOp()->erase();
+    return error(n) << "input #" << i << " ('" << n.node.inputs[i]
+                    << "') is an empty tensor " << shapeText(type.getShape())
+                    << "; qc does not compute empty tensors";
+  }
   e->value = *v;
   return *v;
 }
@@ -737,6 +858,33 @@ bool Importer::constantFloats(const NodeRef &n, size_t i,
   return true;
 }
 
+LogicalResult Importer::checkFiniteConstant(const NodeRef &n, size_t i,
+                                           StringRef what, bool nonNegative) {
+  ValueEntry *e = lookup(n, i);
+  if (!e)
+    return success();
+  auto check = [&](int64_t count, auto element) -> LogicalResult {
+    for (int64_t j = 0; j < count; ++j) {
+      double v = element(j);
+      if (std::isfinite(v) && !(nonNegative && v < 0))
+        continue;
+      return error(n) << "the " << what << " (input #" << i << ", '"
+                      << n.node.inputs[i] << "') holds " << v
+                      << " at element " << j << "; expected "
+                      << (nonNegative ? "non-negative finite" : "finite")
+                      << " values";
+    }
+    return success();
+  };
+  if (e->known && e->known->isFloat())
+    return check(e->known->numElements(),
+                 [&](int64_t j) { return e->known->floats[j]; });
+  if (e->tensor && isFloatType(e->tensor->dataType))
+    return check(e->tensor->numElements(),
+                 [&](int64_t j) { return floatElement(*e->tensor, j); });
+  return success();
+}
+
 FailureOr<Value> Importer::makeConstant(const NodeRef &n,
                                         ArrayRef<int64_t> shape,
                                         ArrayRef<float> data,
@@ -752,6 +900,13 @@ Importer::requireKnown(const NodeRef &n, size_t i, StringRef what) {
     return error(n) << "the " << what << " (input #" << i
                     << ") is required but missing";
   const KnownTensor *k = known(n, i);
+  const ValueEntry *e = lookup(n, i);
+  if (!k && e && e->tensor && e->tensor->numElements() > kMaxKnownElements)
+    return error(n) << "the " << what << " (input #" << i << ", '"
+                    << n.node.inputs[i] << "') is a constant of "
+                    << e->tensor->numElements()
+                    << " elements, more than the " << kMaxKnownElements
+                    << " qc evaluates at import time";
   if (!k)
     return error(n) << "the " << what << " (input #" << i << ", '"
                     << n.node.inputs[i]
@@ -855,7 +1010,24 @@ FailureOr<float> Importer::floatAttr(const NodeRef &n, StringRef name,
   }
   if (a->kind != OnnxAttribute::Kind::Float)
     return wrongKind(*this, n, name, "a FLOAT", *a);
+  if (std::isnan(a->f))
+    return error(n) << "attribute '" << name << "' is NaN";
   return a->f;
+}
+
+FailureOr<float> Importer::finiteFloatAttr(const NodeRef &n, StringRef name,
+                                           std::optional<float> dflt,
+                                           std::optional<float> min) {
+  FailureOr<float> v = floatAttr(n, name, dflt);
+  if (failed(v))
+    return failure();
+  if (!std::isfinite(*v))
+    return error(n) << "attribute '" << name << "' is " << *v
+                    << "; expected a finite number";
+  if (min && *v < *min)
+    return error(n) << "attribute '" << name << "' is " << *v
+                    << "; expected at least " << *min;
+  return *v;
 }
 
 FailureOr<std::string> Importer::stringAttr(const NodeRef &n, StringRef name,

@@ -17,8 +17,10 @@
 
 #include <climits>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace mlir::qc {
 
@@ -153,7 +155,8 @@ private:
                     int64_t expectedBytes, const std::string &what);
   bool convertAttribute(onnx::AttributeProto &proto, OnnxAttribute &attr,
                         const std::string &what);
-  void convertValueInfo(const onnx::ValueInfoProto &proto, OnnxValueInfo &info);
+  bool convertValueInfo(const onnx::ValueInfoProto &proto, OnnxValueInfo &info,
+                        const std::string &what, bool isInput);
 
   std::string modelDir;
   std::string &error;
@@ -183,10 +186,16 @@ bool Reader::convertGraph(onnx::GraphProto &proto, OnnxGraph &graph) {
   }
   graph.inputs.resize(proto.input_size());
   for (int i = 0; i < proto.input_size(); ++i)
-    convertValueInfo(proto.input(i), graph.inputs[i]);
+    if (!convertValueInfo(proto.input(i), graph.inputs[i],
+                          "graph input '" + proto.input(i).name() + "'",
+                          /*isInput=*/true))
+      return false;
   graph.outputs.resize(proto.output_size());
   for (int i = 0; i < proto.output_size(); ++i)
-    convertValueInfo(proto.output(i), graph.outputs[i]);
+    if (!convertValueInfo(proto.output(i), graph.outputs[i],
+                          "graph output '" + proto.output(i).name() + "'",
+                          /*isInput=*/false))
+      return false;
   graph.nodes.resize(proto.node_size());
   for (int i = 0; i < proto.node_size(); ++i) {
     onnx::NodeProto &p = *proto.mutable_node(i);
@@ -207,27 +216,36 @@ bool Reader::convertGraph(onnx::GraphProto &proto, OnnxGraph &graph) {
   return true;
 }
 
-void Reader::convertValueInfo(const onnx::ValueInfoProto &proto,
-                              OnnxValueInfo &info) {
+bool Reader::convertValueInfo(const onnx::ValueInfoProto &proto,
+                              OnnxValueInfo &info, const std::string &what,
+                              bool isInput) {
   info.name = proto.name();
   if (!proto.has_type() || !proto.type().has_tensor_type()) {
     // A missing type is treated as an unknown tensor; other value kinds
     // (sequences, maps, optionals) are not tensors.
     info.isTensor = !proto.has_type() ||
                     proto.type().value_case() == onnx::TypeProto::VALUE_NOT_SET;
-    return;
+    return true;
   }
   const onnx::TypeProto_Tensor &t = proto.type().tensor_type();
   info.elemType = t.elem_type();
   info.hasShape = t.has_shape();
   for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim()) {
     OnnxDim dim;
+    // Some exporters write -1 for an unknown dimension; any other negative
+    // size is an error for a graph input (for an output, whose declared
+    // shape is only compared with the computed one, it is unknown too).
+    if (d.has_dim_value() && d.dim_value() < -1 && isInput)
+      return fail(what + " has a negative dimension " +
+                  std::to_string(d.dim_value()) + " (dimension " +
+                  std::to_string(info.dims.size()) + ")");
     if (d.has_dim_value() && d.dim_value() >= 0)
       dim.value = d.dim_value();
     else if (d.has_dim_param())
       dim.param = d.dim_param();
     info.dims.push_back(dim);
   }
+  return true;
 }
 
 bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
@@ -322,8 +340,22 @@ bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
   return true;
 }
 
+/// Whether `path` is `dir` or lies below it (both canonical, absolute).
+bool isWithin(const std::filesystem::path &path,
+              const std::filesystem::path &dir) {
+  auto p = path.begin(), d = dir.begin();
+  for (; d != dir.end(); ++d, ++p) {
+    if (d->empty()) // a trailing separator of `dir`
+      continue;
+    if (p == path.end() || *p != *d)
+      return false;
+  }
+  return true;
+}
+
 bool Reader::readExternal(const onnx::TensorProto &proto, OnnxTensor &tensor,
                           int64_t expectedBytes, const std::string &what) {
+  namespace fs = std::filesystem;
   std::string location;
   int64_t offset = 0, length = -1;
   for (const onnx::StringStringEntryProto &e : proto.external_data()) {
@@ -335,27 +367,60 @@ bool Reader::readExternal(const onnx::TensorProto &proto, OnnxTensor &tensor,
       std::istringstream is(value);
       if (!(is >> v) || v < 0 || !is.eof())
         return fail(what + ": external data '" + key + "' is \"" + value +
-                    "\", expected a non-negative integer");
+                    "\", expected a non-negative integer (at most " +
+                    std::to_string(INT64_MAX) + ")");
       (key == "offset" ? offset : length) = v;
     }
   }
   if (location.empty())
     return fail(what + " is stored as external data but names no file "
                        "(no 'location' entry)");
-  if (location[0] == '/')
-    return fail(what + ": external data location '" + location +
-                "' must be relative to the model's directory");
+  // The file must lie in the model's directory or below it: no absolute
+  // path, no `..`, and no symbolic link that leads outside (a model must not
+  // make qc read, e.g., ~/.ssh/id_rsa into a weight).
+  auto refuse = [&](const std::string &why) {
+    std::string shown;
+    for (char c : location)
+      shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+    return fail(what + ": external data location '" + shown + "' " + why);
+  };
+  if (location.find('\0') != std::string::npos)
+    return refuse("contains a NUL character");
+  fs::path rel(location);
+  if (rel.is_absolute() || location[0] == '/')
+    return refuse("must be relative to the model's directory");
+  for (const fs::path &part : rel)
+    if (part == "..")
+      return refuse("has a '..' component; external data must lie in the "
+                    "model's directory or below it");
+  std::string file = modelDir + "/" + location;
+  std::error_code ec;
+  fs::path realDir = fs::canonical(modelDir, ec);
+  if (ec)
+    return fail(what + ": cannot resolve the model's directory '" + modelDir +
+                "': " + ec.message());
+  fs::path realFile = fs::canonical(file, ec);
+  if (ec)
+    return fail(what + ": cannot open external data file '" + file +
+                "': " + ec.message());
+  if (!isWithin(realFile, realDir))
+    return refuse("resolves to '" + realFile.string() +
+                  "', outside the model's directory '" + realDir.string() +
+                  "' (through a symbolic link)");
+  fs::file_status status = fs::status(realFile, ec);
+  if (ec || !fs::is_regular_file(status))
+    return fail(what + ": external data file '" + file +
+                "' is not a regular file");
   if (length >= 0 && length != expectedBytes)
     return fail(what + ": external data length " + std::to_string(length) +
                 " does not match the " + std::to_string(expectedBytes) +
                 " bytes its shape and type need");
-  std::string file = modelDir + "/" + location;
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(realFile, std::ios::binary);
   if (!in)
     return fail(what + ": cannot open external data file '" + file + "'");
   in.seekg(0, std::ios::end);
   int64_t fileSize = static_cast<int64_t>(in.tellg());
-  if (fileSize < offset + expectedBytes)
+  if (fileSize < 0 || offset > fileSize || fileSize - offset < expectedBytes)
     return fail(what + ": external data file '" + file + "' has " +
                 std::to_string(fileSize) + " bytes, but the tensor needs " +
                 std::to_string(expectedBytes) + " bytes from offset " +

@@ -92,6 +92,15 @@ class QC_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
   let arguments = (ins QC_FloatTensor:$input);
   let results = (outs QC_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
+  // No shape rule runs for these ops, so the verifier checks the size limit
+  // of TensorSize.h itself (a function argument may be too large).
+  let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verify() {
+      return ::mlir::qc::detail::checkTensorSizes(
+          getLoc(), getOperationName(), "operand", getInput().getType());
+    }
+  }];
 }
 
 /// Elementwise binary op with numpy / ONNX multidirectional broadcasting.

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/TensorSize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
@@ -11,6 +12,32 @@
 
 using namespace mlir;
 using namespace mlir::qc;
+
+static_assert(kDynamicDim == ShapedType::kDynamic,
+              "TensorSize.h's dynamic marker must be MLIR's");
+
+LogicalResult mlir::qc::detail::checkTensorSizes(std::optional<Location> loc,
+                                                StringRef opName,
+                                                StringRef what,
+                                                TypeRange types) {
+  for (auto [i, t] : llvm::enumerate(types)) {
+    auto ranked = dyn_cast<RankedTensorType>(t);
+    if (!ranked)
+      continue;
+    Type element = ranked.getElementType();
+    int64_t bytes = element.isIntOrFloat()
+                        ? (element.getIntOrFloatBitWidth() + 7) / 8
+                        : 4; // quantized types: at most 32-bit storage
+    std::string why;
+    if (checkTensorSize(ranked.getShape(), bytes, why))
+      continue;
+    if (loc)
+      emitError(*loc) << "'" << opName << "' op " << what << " #" << i << " "
+                      << ranked << " " << why;
+    return failure();
+  }
+  return success();
+}
 
 bool mlir::qc::detail::areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
   if (lhs.size() != rhs.size())

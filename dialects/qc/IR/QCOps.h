@@ -12,6 +12,13 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::qc::detail {
+/// Checks every ranked tensor in `types` against the size limit of
+/// TensorSize.h (no negative dimension, an element count that fits in int64,
+/// at most kMaxTensorBytes). `what` names them in the message ("operand",
+/// "result"); errors go to `loc` (none reported without one).
+LogicalResult checkTensorSizes(std::optional<Location> loc, StringRef opName,
+                               StringRef what, TypeRange types);
+
 /// Result types are compatible when element types match and every dimension
 /// agrees or one side is dynamic (a refined static type is not an error).
 bool areCompatibleTypes(TypeRange lhs, TypeRange rhs);
@@ -22,8 +29,10 @@ bool areCompatibleTypes(TypeRange lhs, TypeRange rhs);
 /// parser infers a result type the inherent attributes are still in
 /// `attributes`, not in `properties`, so they are converted here; required
 /// attributes must be present and satisfy their constraints, and operands
-/// must be ranked tensors. A violation is reported at `loc` (nothing is
-/// reported without one) instead of crashing in the rule.
+/// must be ranked tensors within the size limit of TensorSize.h, and so must
+/// the inferred results (a rule may compute a huge or overflowing shape from
+/// its attributes). A violation is reported at `loc` (nothing is reported
+/// without one) instead of crashing in the rule.
 template <typename OpTy>
 LogicalResult inferReturnTypesChecked(MLIRContext *context,
                                       std::optional<Location> loc,
@@ -43,6 +52,9 @@ LogicalResult inferReturnTypesChecked(MLIRContext *context,
     if (!isa<RankedTensorType>(v.getType()))
       return error() << "operand #" << i << " must be a ranked tensor, got "
                      << v.getType();
+  if (failed(checkTensorSizes(loc, OpTy::getOperationName(), "operand",
+                              operands.getTypes())))
+    return failure();
 
   using Props = typename OpTy::template InferredProperties<OpTy>;
   Props parsed;
@@ -66,7 +78,9 @@ LogicalResult inferReturnTypesChecked(MLIRContext *context,
   typename OpTy::Adaptor adaptor(operands, attributes, properties, regions);
   if (loc && failed(adaptor.verify(*loc)))
     return failure();
-  return OpTy::inferReturnTypes(context, loc, adaptor, inferred);
+  if (failed(OpTy::inferReturnTypes(context, loc, adaptor, inferred)))
+    return failure();
+  return checkTensorSizes(loc, OpTy::getOperationName(), "result", inferred);
 }
 } // namespace mlir::qc::detail
 

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/TensorSize.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Diagnostics.h"
@@ -57,20 +58,32 @@ std::string typeStr(Type t) {
   return s;
 }
 
-/// Output length of a windowed op (conv, pool) along one axis.
+/// Output length of a windowed op (conv, pool) along one axis; -1 when the
+/// window does not fit, -2 when the attributes overflow int64 (both are
+/// errors of the caller).
 int64_t windowOut(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
                   int64_t padEnd, int64_t dilation, bool ceilMode = false) {
   if (isDyn(in))
     return kDyn;
-  int64_t span = dilation * (kernel - 1) + 1;
-  int64_t num = in + padBegin + padEnd - span;
+  // span = dilation * (kernel - 1) + 1; num = in + padBegin + padEnd - span.
+  std::optional<int64_t> span = checkedMul(dilation, kernel - 1);
+  span = span ? checkedAdd(*span, 1) : span;
+  std::optional<int64_t> padded = checkedAdd(in, padBegin);
+  padded = padded ? checkedAdd(*padded, padEnd) : padded;
+  if (!span || !padded)
+    return -2;
+  int64_t num = *padded - *span; // both non-negative: no overflow
   if (num < 0)
     return -1;
-  int64_t out = (ceilMode ? (num + stride - 1) / stride : num / stride) + 1;
+  int64_t out = (ceilMode ? num / stride + (num % stride != 0) : num / stride) +
+                1;
   // With ceil_mode, a window must start inside the input or the begin padding
   // (PyTorch's pooling_output_shape; ONNX's MaxPool / AveragePool note).
-  if (ceilMode && (out - 1) * stride >= in + padBegin)
-    --out;
+  if (ceilMode) {
+    std::optional<int64_t> lastStart = checkedMul(out - 1, stride);
+    if (!lastStart || *lastStart >= in + padBegin)
+      --out;
+  }
   return out;
 }
 
@@ -113,6 +126,17 @@ LogicalResult checkNonNegative(const Where &loc, StringRef name,
     if (v < 0)
       return fail(loc, "'" + name + "' entries must be non-negative, got " +
                            Twine(v));
+  return success();
+}
+
+/// A weight with an empty dimension (0 output channels, a 0-wide kernel)
+/// would make an op that computes nothing, or a window of no taps.
+LogicalResult checkNonEmpty(const Where &loc, StringRef name,
+                            RankedTensorType t) {
+  for (auto [i, d] : llvm::enumerate(t.getShape()))
+    if (d == 0)
+      return fail(loc, name + " " + typeStr(t) + " has an empty dimension " +
+                           Twine(i));
   return success();
 }
 
@@ -188,6 +212,12 @@ LogicalResult windowShape(const Where &loc, RankedTensorType in,
   for (int i = 0; i < 2; ++i) {
     int64_t o = windowOut(in.getDimSize(2 + i), kernel[i], strides[i], pads[i],
                           pads[i + 2], dilations[i], ceilMode);
+    if (o == -2)
+      return fail(loc, Twine(i == 0 ? "height" : "width") + " kernel " +
+                           Twine(kernel[i]) + ", dilation " +
+                           Twine(dilations[i]) + " and pads " +
+                           Twine(pads[i]) + " + " + Twine(pads[i + 2]) +
+                           " overflow 64-bit sizes");
     if (o == -1 || o == 0)
       return fail(loc, Twine(i == 0 ? "height" : "width") + " window of " +
                            Twine(kernel[i]) + " (dilation " +
@@ -235,19 +265,23 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
   if (failed(spatialAttrs(loc, {}, adaptor.getStrides(), adaptor.getPads(),
                           adaptor.getDilations())))
     return failure();
+  if (failed(checkNonEmpty(loc, "weight", w)))
+    return failure();
   int64_t outC = w.getDimSize(0);
   if (!isDyn(outC) && outC % groups != 0)
     return fail(loc, "weight has " + Twine(outC) +
                          " output channels, not a multiple of groups " +
                          Twine(groups));
   int64_t inC = in.getDimSize(1);
-  if (!isDyn(inC) && !isDyn(w.getDimSize(1)) &&
-      inC != w.getDimSize(1) * groups)
-    return fail(loc, "input has " + Twine(inC) +
-                         " channels but the weight expects " +
-                         Twine(w.getDimSize(1)) + " per group x " +
-                         Twine(groups) + " groups = " +
-                         Twine(w.getDimSize(1) * groups));
+  if (!isDyn(inC) && !isDyn(w.getDimSize(1))) {
+    std::optional<int64_t> expected = checkedMul(w.getDimSize(1), groups);
+    if (!expected || inC != *expected)
+      return fail(loc, "input has " + Twine(inC) +
+                           " channels but the weight expects " +
+                           Twine(w.getDimSize(1)) + " per group x " +
+                           Twine(groups) + " groups" +
+                           (expected ? " = " + Twine(*expected) : Twine()));
+  }
   if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
     return fail(loc, "weight must have a static kernel size");
   if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
@@ -293,7 +327,16 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
                          Twine(groups));
   if (isDyn(w.getDimSize(2)) || isDyn(w.getDimSize(3)))
     return fail(loc, "weight must have a static kernel size");
-  int64_t outC = isDyn(w.getDimSize(1)) ? kDyn : w.getDimSize(1) * groups;
+  if (failed(checkNonEmpty(loc, "weight", w)))
+    return failure();
+  std::optional<int64_t> outChannels =
+      isDyn(w.getDimSize(1)) ? std::optional<int64_t>(kDyn)
+                             : checkedMul(w.getDimSize(1), groups);
+  if (!outChannels)
+    return fail(loc, "weight's " + Twine(w.getDimSize(1)) +
+                         " output channels per group x " + Twine(groups) +
+                         " groups overflow 64-bit sizes");
+  int64_t outC = *outChannels;
   if (failed(checkVector(loc, "bias", adaptor.getBias(), outC)))
     return failure();
   SmallVector<int64_t> shape = {in.getDimSize(0), outC};
@@ -303,14 +346,24 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
       shape.push_back(kDyn);
       continue;
     }
-    int64_t o = strides[i] * (d - 1) + outPad[i] +
-                (w.getDimSize(2 + i) - 1) * dil[i] + 1 - pads[i] - pads[i + 2];
-    if (o <= 0)
+    // o = strides * (d - 1) + outPad + (k - 1) * dil + 1 - pads, checked.
+    std::optional<int64_t> o = checkedMul(strides[i], d - 1);
+    std::optional<int64_t> span = checkedMul(w.getDimSize(2 + i) - 1, dil[i]);
+    for (int64_t term : {outPad[i], int64_t(1)})
+      o = o ? checkedAdd(*o, term) : o;
+    o = o && span ? checkedAdd(*o, *span) : std::nullopt;
+    for (int64_t pad : {pads[i], pads[i + 2]})
+      o = o ? checkedSub(*o, pad) : o;
+    if (!o)
+      return fail(loc, Twine(i == 0 ? "height" : "width") + " stride " +
+                           Twine(strides[i]) + ", dilation " + Twine(dil[i]) +
+                           ", pads and output_padding overflow 64-bit sizes");
+    if (*o <= 0)
       return fail(loc, "pads " + Twine(pads[i]) + " + " + Twine(pads[i + 2]) +
                            " leave no output in the " +
                            (i == 0 ? "height" : "width") + " (size " +
-                           Twine(o) + ")");
-    shape.push_back(o);
+                           Twine(*o) + ")");
+    shape.push_back(*o);
   }
   setResult(out, shape, in.getElementType());
   return success();
@@ -368,6 +421,8 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
     return fail(loc, "input has " + Twine(in.getShape().back()) +
                          " features but weight expects " +
                          Twine(w.getDimSize(1)));
+  if (failed(checkNonEmpty(loc, "weight", w)))
+    return failure();
   if (failed(checkVector(loc, "bias", adaptor.getBias(), w.getDimSize(0))))
     return failure();
   SmallVector<int64_t> shape(in.getShape());
@@ -600,7 +655,12 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
       return fail(loc, "shape entries must be positive or -1, got " +
                            Twine(d));
     } else {
-      known *= d;
+      std::optional<int64_t> product = checkedMul(known, d);
+      if (!product)
+        return fail(loc, "shape " + shapeStr(target) +
+                             " has more elements than fit in a 64-bit "
+                             "integer");
+      known = *product;
     }
   }
   SmallVector<int64_t> shape(target);
@@ -698,9 +758,15 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                            Twine(n + 1) + " is " + typeStr(t));
     for (int64_t i = 0; i < t.getRank(); ++i) {
       if (i == *axis) {
-        shape[i] = isDyn(shape[i]) || isDyn(t.getDimSize(i))
-                       ? kDyn
-                       : shape[i] + t.getDimSize(i);
+        if (isDyn(shape[i]) || isDyn(t.getDimSize(i))) {
+          shape[i] = kDyn;
+          continue;
+        }
+        std::optional<int64_t> sum = checkedAdd(shape[i], t.getDimSize(i));
+        if (!sum)
+          return fail(loc, "the concatenated dimension " + Twine(i) +
+                               " overflows 64-bit sizes");
+        shape[i] = *sum;
       } else if (dimsConflict(shape[i], t.getDimSize(i))) {
         return fail(loc, "input " + Twine(n + 1) + " has size " +
                              Twine(t.getDimSize(i)) + " in dimension " +
@@ -746,6 +812,8 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
       shape[*a] = kDyn;
       continue;
     }
+    if (dim == 0) // nothing to take (and no valid index to clamp to)
+      continue;
     // ONNX Slice: negative indices count from the end, then clamp.
     auto norm = [&](int64_t v, int64_t lo, int64_t hi) {
       if (v < 0)
@@ -795,7 +863,13 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
       shape.push_back(kDyn);
       continue;
     }
-    int64_t o = d + pads[i] + pads[i + rank];
+    std::optional<int64_t> padded = checkedAdd(d, pads[i]);
+    padded = padded ? checkedAdd(*padded, pads[i + rank]) : padded;
+    if (!padded)
+      return fail(loc, "pads " + Twine(pads[i]) + " and " +
+                           Twine(pads[i + rank]) + " of dimension " +
+                           Twine(i) + " overflow 64-bit sizes");
+    int64_t o = *padded;
     if (o < 0)
       return fail(loc, "pads " + Twine(pads[i]) + " and " +
                            Twine(pads[i + rank]) + " crop dimension " +
@@ -858,8 +932,13 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
       shape[i] = kDyn;
       continue;
     }
-    shape[i] = static_cast<int64_t>(
-        std::floor(static_cast<float>(d) * scales[i]));
+    float scaled = std::floor(static_cast<float>(d) * scales[i]);
+    if (!(scaled < 0x1p62f))
+      return fail(loc, "scaling the " + Twine(i == 2 ? "height " : "width ") +
+                           Twine(d) + " by " +
+                           Twine(std::to_string(scales[i])) +
+                           " overflows 64-bit sizes");
+    shape[i] = static_cast<int64_t>(scaled);
     if (shape[i] <= 0)
       return fail(loc, "scaling the " + Twine(i == 2 ? "height " : "width ") +
                            Twine(d) + " by " +
