@@ -1000,11 +1000,12 @@ LogicalResult Importer::importResize(const NodeRef &n) {
     for (int i = 0; i < 4; ++i) {
       double s = (*all)[i];
       if (!(s > 0))
-        return error(n) << "scales must be positive, got " << s;
+        return error(n) << "scales must be positive, got " << numberText(s);
       int64_t in = type.getDimSize(i);
       if (!ShapedType::isDynamic(in) && in * s > double(kMaxTensorBytes))
-        return error(n) << "scale " << s << " makes dimension " << i
-                        << " too large (" << in << " x " << s << ")";
+        return error(n) << "scale " << numberText(s) << " makes dimension "
+                        << i << " too large (" << in << " x " << numberText(s)
+                        << ")";
       scales[i] = static_cast<float>(s);
       if (ShapedType::isDynamic(in)) {
         if (i >= 2)

@@ -96,9 +96,15 @@ LogicalResult Importer::quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
   } else {
     zeroPoint.assign(scale.size(), 0);
   }
-  for (float s : scale)
-    if (!(s > 0) || !std::isfinite(s))
-      return error(n) << "scale " << s << " is not a positive finite number";
+  // As the reference executor requires: 1 / scale must be finite too (a
+  // denormal scale would quantize everything to the range's ends).
+  for (auto [i, s] : llvm::enumerate(scale))
+    if (!(s > 0) || !std::isfinite(s) || !std::isfinite(1.0f / s))
+      return error(n) << "scale " << numberText(s)
+                      << (scale.size() > 1 ? " (entry " + std::to_string(i) + ")"
+                                           : std::string())
+                      << " is not a positive finite number with a finite "
+                         "reciprocal";
   if (scaleShape.size() == 1) {
     if (opset() < 13)
       return error(n) << "a 1-D scale (per-axis quantization) needs opset 13, "
@@ -170,6 +176,10 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
                       << onnxDataTypeName(t.dataType)
                       << ": qc imports uint8, int8 and int32 Q/DQ";
     SmallVector<int64_t> shape(t.dims.begin(), t.dims.end());
+    if (t.numElements() == 0)
+      return error(n) << "input #0 ('" << t.name << "') is an empty tensor "
+                      << shapeText(shape)
+                      << "; qc does not compute empty tensors";
     auto type = RankedTensorType::get(shape, et);
     std::string hint = resourceKey(t.name);
     ElementsAttr attr = makeConstantAttr(

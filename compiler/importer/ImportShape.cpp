@@ -326,14 +326,15 @@ LogicalResult Importer::importRange(const NodeRef &n) {
                            std::make_pair("limit", l),
                            std::make_pair("delta", d)})
       if (!std::isfinite(v))
-        return error(n) << name << " is " << v
+        return error(n) << name << " is " << numberText(v)
                         << "; Range needs finite numbers";
     if (d == 0)
       return error(n) << "delta must not be 0";
     double count = std::max(std::ceil((l - s) / d), 0.0);
     if (!(count <= kMaxKnownElements))
-      return error(n) << "the range from " << s << " to " << l << " by " << d
-                      << " has " << count << " elements; qc evaluates at most "
+      return error(n) << "the range from " << numberText(s) << " to "
+                      << numberText(l) << " by " << numberText(d) << " has "
+                      << numberText(count) << " elements; qc evaluates at most "
                       << kMaxKnownElements << " at import time";
     int64_t num = static_cast<int64_t>(count);
     std::vector<double> v(num);
@@ -353,7 +354,7 @@ LogicalResult Importer::importRange(const NodeRef &n) {
     count = 0;
   if (count > kMaxKnownElements)
     return error(n) << "the range from " << s << " to " << l << " by " << d
-                    << " has " << static_cast<double>(count)
+                    << " has " << numberText(static_cast<double>(count))
                     << " elements; qc evaluates at most " << kMaxKnownElements
                     << " at import time";
   int64_t num = static_cast<int64_t>(count);

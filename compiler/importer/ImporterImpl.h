@@ -21,6 +21,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -46,6 +48,17 @@ inline std::string shapeText(ArrayRef<int64_t> shape) {
                                ? std::string("?")
                                : std::to_string(shape[i]));
   return s + "]";
+}
+
+/// A number for messages: "NaN", "inf", "-inf", or printf's %g.
+inline std::string numberText(double v) {
+  if (std::isnan(v))
+    return "NaN";
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 /// `[1,-2,3]`, for messages (no dynamic dimensions).

@@ -869,7 +869,7 @@ LogicalResult Importer::checkFiniteConstant(const NodeRef &n, size_t i,
       if (std::isfinite(v) && !(nonNegative && v < 0))
         continue;
       return error(n) << "the " << what << " (input #" << i << ", '"
-                      << n.node.inputs[i] << "') holds " << v
+                      << n.node.inputs[i] << "') holds " << numberText(v)
                       << " at element " << j << "; expected "
                       << (nonNegative ? "non-negative finite" : "finite")
                       << " values";
@@ -1022,11 +1022,11 @@ FailureOr<float> Importer::finiteFloatAttr(const NodeRef &n, StringRef name,
   if (failed(v))
     return failure();
   if (!std::isfinite(*v))
-    return error(n) << "attribute '" << name << "' is " << *v
+    return error(n) << "attribute '" << name << "' is " << numberText(*v)
                     << "; expected a finite number";
   if (min && *v < *min)
-    return error(n) << "attribute '" << name << "' is " << *v
-                    << "; expected at least " << *min;
+    return error(n) << "attribute '" << name << "' is " << numberText(*v)
+                    << "; expected at least " << numberText(*min);
   return *v;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes small hostile ONNX models for the importer's robustness tests (test/importer/hostile-*.test).
 
-    /usr/bin/python3 test/importer/make_hostile.py OUTDIR
+    /usr/bin/python3 test/importer/make_hostile.py OUTDIR [attributes|graphs|external|fields ...]
 
 Each model is a few hundred bytes and breaks one rule: attributes or constant inputs that are NaN, infinite,
 negative or huge; shapes whose element count overflows int64; graphs that define a tensor twice or use one
@@ -78,12 +78,18 @@ def attribute_values():
         [helper.make_node("Range", ["s", "l", "d"], ["r"], name="range_nan_delta"),
          helper.make_node("Add", ["x", "r"], ["y"], name="add")],
         [vi("x", F, [4])], [vi("y", F, [4])], [f32("s", 0.0), f32("l", 4.0), f32("d", NAN)]))
-    # int64 Range whose element count overflows (INT64_MIN .. INT64_MAX by 1) and whose values overflow.
-    save("range_int_overflow.onnx", model(
-        [helper.make_node("Range", ["s", "l", "d"], ["r"], name="range_int_overflow"),
-         helper.make_node("Reshape", ["x", "r"], ["y"], name="reshape")],
-        [vi("x", F, [4])], [vi("y", F, [4])],
-        [i64("s", -(2**63)), i64("l", 2**63 - 1), i64("d", 2**62)]))
+    # int64 Range whose element count overflows int64 (INT64_MIN .. INT64_MAX by 1), and one whose count a double
+    # gets wrong (2^53 .. 2^53 + 3 has 3 elements; in double the limit rounds to 2^53 + 4).
+    save("range_int_huge.onnx", model(
+        [helper.make_node("Range", ["s", "l", "d"], ["r"], name="range_int_huge"),
+         helper.make_node("Shape", ["r"], ["n"], name="shape"),
+         helper.make_node("Reshape", ["x", "n"], ["y"], name="reshape")],
+        [vi("x", F, [3])], [vi("y", F, [3])], [i64("s", -(2**63)), i64("l", 2**63 - 1), i64("d", 1)]))
+    save("range_int_exact.onnx", model(
+        [helper.make_node("Range", ["s", "l", "d"], ["r"], name="range_int_exact"),
+         helper.make_node("Shape", ["r"], ["n"], name="shape"),
+         helper.make_node("Reshape", ["x", "n"], ["y"], name="reshape")],
+        [vi("x", F, [3])], [vi("y", F, [3])], [i64("s", 2**53), i64("l", 2**53 + 3), i64("d", 1)]))
     # Pad whose pads make an 8x8 input huge: 2e9 per side (4e18 elements) and 2^62 (overflows int64).
     for tag, p in [("huge", 2_000_000_000), ("overflow", 2**62)]:
         save(f"pad_{tag}.onnx", unary_model(
@@ -248,6 +254,19 @@ def attribute_values():
     m = model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [vi("x", F, [4])], [vi("y", F, [4])])
     m.opset_import.append(helper.make_opsetid("ai.onnx", 11))
     save("opset_conflict.onnx", m)
+    # Q/DQ: a denormal scale (its reciprocal overflows), a NaN scale, an empty quantized weight.
+    for tag, sc in [("denormal", 1e-45), ("nan", NAN)]:
+        save(f"quantize_{tag}_scale.onnx", model(
+            [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="quant_" + tag),
+             helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"], name="dequant")],
+            [vi("x", F, [4])], [vi("y", F, [4])],
+            [f32("s", sc), numpy_helper.from_array(np.array(0, dtype=np.uint8), "z")]))
+    save("dequantize_empty_weight.onnx", model(
+        [helper.make_node("DequantizeLinear", ["w", "s", "z"], ["wf"], name="dequant_empty"),
+         helper.make_node("MatMul", ["x", "wf"], ["y"], name="matmul")],
+        [vi("x", F, [2, 3])], [vi("y", F, [2, 0])],
+        [numpy_helper.from_array(np.zeros((3, 0), dtype=np.int8), "w"), f32("s", 0.5),
+         numpy_helper.from_array(np.array(0, dtype=np.int8), "z")]))
     # Cast to a data type that does not exist.
     save("cast_unknown_type.onnx", model(
         [helper.make_node("Cast", ["c"], ["cf"], name="cast_999", to=999),
@@ -415,16 +434,18 @@ def malformed_fields():
         [vi("y", F, [2, 2])], [t]))
 
 
+GROUPS = {"attributes": attribute_values, "graphs": invalid_graphs, "external": external_data,
+          "fields": malformed_fields}
+
+
 def main():
     global OUT
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2 or any(g not in GROUPS for g in sys.argv[2:]):
         sys.exit(__doc__)
     OUT = sys.argv[1]
     os.makedirs(OUT, exist_ok=True)
-    attribute_values()
-    invalid_graphs()
-    external_data()
-    malformed_fields()
+    for group in sys.argv[2:] or GROUPS:
+        GROUPS[group]()
 
 
 if __name__ == "__main__":
