@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -287,6 +288,8 @@ LogicalResult Importer::importCast(const NodeRef &n) {
   FailureOr<int64_t> to = intAttr(n, "to", std::nullopt);
   if (failed(to))
     return failure();
+  if (*to < 0 || *to > std::numeric_limits<int32_t>::max())
+    return badAttr(n, "to", Twine(*to)) << "; expected an ONNX data type";
   if (const KnownTensor *k = known(n, 0)) {
     std::string message;
     FailureOr<KnownTensor> r = foldCast(*k, static_cast<int32_t>(*to), message);

@@ -16,11 +16,13 @@
 #include "mlir/IR/Verifier.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -32,6 +34,31 @@ constexpr int64_t kMaxOpset = 21;
 
 bool isDefaultDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
+}
+
+/// The most inputs and outputs an op of the default domain has (ONNX's
+/// operator schemas, opsets 9-21; "" counts as a given slot). More is an
+/// invalid node, not something to ignore.
+std::pair<size_t, size_t> maxArity(StringRef opType) {
+  constexpr size_t kMany = std::numeric_limits<size_t>::max();
+  return llvm::StringSwitch<std::pair<size_t, size_t>>(opType)
+      .Case("BatchNormalization", {5, 5})
+      .Case("Clip", {3, 1})
+      .Case("Concat", {kMany, 1})
+      .Case("Constant", {0, 1})
+      .Cases("Conv", "ConvTranspose", "Gemm", {3, 1})
+      .Cases("QuantizeLinear", "DequantizeLinear", {3, 1})
+      .Case("Dropout", {3, 2})
+      .Case("LayerNormalization", {3, 3})
+      .Case("MaxPool", {1, 2})
+      .Case("Pad", {4, 1})
+      .Cases("Range", "Where", {3, 1})
+      .Case("Resize", {4, 1})
+      .Case("Slice", {5, 1})
+      .Cases("Add", "Sub", "Mul", "Div", "Pow", {2, 1})
+      .Cases("Equal", "Expand", "Gather", "MatMul", "Reshape", {2, 1})
+      .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
+      .Default({1, 1});
 }
 
 /// A resource-blob key from an ONNX value name: [A-Za-z0-9_] only.
@@ -518,6 +545,13 @@ LogicalResult Importer::importNode(const OnnxNode &node, size_t index) {
     return error(n) << "unsupported op type '" << node.opType
                     << "'; qc imports: " << list;
   }
+  auto [maxInputs, maxOutputs] = maxArity(node.opType);
+  if (node.inputs.size() > maxInputs)
+    return error(n) << "has " << node.inputs.size() << " inputs; " << node.opType
+                    << " takes at most " << maxInputs;
+  if (node.outputs.size() > maxOutputs)
+    return error(n) << "has " << node.outputs.size() << " outputs; "
+                    << node.opType << " has at most " << maxOutputs;
   for (auto [i, in] : llvm::enumerate(node.inputs))
     if (!in.empty() && !values.count(in))
       return error(n) << "input #" << i << " '" << in

@@ -313,6 +313,13 @@ def invalid_graphs():
     m = model([helper.make_node("Add", ["x", "w"], ["y"], name="add")], [x], [y], [f32("w", [1, 2, 3, 4])])
     m.graph.initializer.append(f32("", [1.0]))
     save("empty_initializer_name.onnx", m)
+    # More inputs or outputs than the op has (they were ignored).
+    save("too_many_inputs.onnx", model([helper.make_node("Relu", ["x", "x"], ["y"], name="relu_two_inputs")], [x], [y]))
+    save("too_many_outputs.onnx", model(
+        [helper.make_node("Add", ["x", "x"], ["y", "extra"], name="add_two_outputs")], [x], [y]))
+    # A Cast whose `to` does not fit in 32 bits (2^32 + 1 truncated to FLOAT).
+    save("cast_to_overflow.onnx", model(
+        [helper.make_node("Cast", ["x"], ["y"], name="cast_wide", to=2**32 + 1)], [x], [y]))
     # An op type that is empty.
     save("empty_op_type.onnx", model([helper.make_node("", ["x"], ["y"], name="nameless_op")], [x], [y]))
 
