@@ -927,13 +927,19 @@ LogicalResult Importer::importResize(const NodeRef &n) {
     if (failed(a))
       return failure();
     axes = *a;
-    if (axes)
+    if (axes) {
+      SmallVector<bool> seen(4, false);
       for (int64_t &ax : *axes) {
         if (ax < -4 || ax >= 4)
           return error(n) << "axis " << ax << " is out of range for rank 4";
         if (ax < 0)
           ax += 4;
+        if (seen[ax])
+          return badAttr(n, "axes", shapeText(*axes)) << " (axis " << ax
+                                                      << " is repeated)";
+        seen[ax] = true;
       }
+    }
   }
   auto spread = [&](ArrayRef<double> given,
                     double fill) -> FailureOr<SmallVector<double>> {

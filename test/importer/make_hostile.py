@@ -114,6 +114,9 @@ def attribute_values():
     save("resize_negative_sizes.onnx", unary_model(
         helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="resize_neg_sizes"),
         [i64("sizes", [1, 1, -5, 16])]))
+    save("resize_repeated_axes.onnx", unary_model(
+        helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="resize_dup_axes", axes=[2, 2]),
+        [i64("sizes", [16, 16])], opset=18))
     save("upsample_huge.onnx", unary_model(
         helper.make_node("Upsample", ["x", "scales"], ["y"], name="upsample_huge"),
         [f32("scales", [1, 1, 1e5, 1e5])], opset=9))
