@@ -788,6 +788,9 @@ LogicalResult Importer::importReshape(const NodeRef &n) {
       int64_t product = elementCount(target);
       *at = product > 0 && total % product == 0 ? total / product : 0;
     }
+    std::string why;
+    if (!checkTensorSize(target, 8, why))
+      return error(n) << "the target shape " << listText(target) << " " << why;
     if (elementCount(target) != total)
       return error(n) << "cannot reshape " << total << " elements into the "
                       << "requested shape";

@@ -24,12 +24,7 @@ int64_t mlir::qc::importer::elementCount(ArrayRef<int64_t> shape) {
   return n;
 }
 
-int64_t KnownTensor::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
+int64_t KnownTensor::numElements() const { return elementCount(shape); }
 
 bool KnownTensor::isFullyKnown() const {
   return std::none_of(unknown.begin(), unknown.end(), [](bool u) { return u; });
@@ -148,6 +143,8 @@ KnownTensor take(const KnownTensor &src, ArrayRef<int64_t> shape,
 /// Offsets into `in` (numpy-broadcast) for every element of `outShape`.
 std::vector<int64_t> broadcastOffsets(ArrayRef<int64_t> inShape,
                                       ArrayRef<int64_t> outShape) {
+  if (elementCount(outShape) == 0) // no per-axis tables for an empty result
+    return {};
   SmallVector<int64_t> strides = stridesOf(inShape);
   size_t lead = outShape.size() - inShape.size();
   SmallVector<std::vector<int64_t>> perAxis(outShape.size());
@@ -161,8 +158,21 @@ std::vector<int64_t> broadcastOffsets(ArrayRef<int64_t> inShape,
   return mapOffsets(outShape, perAxis);
 }
 
-/// Fails when a fold would produce more than kMaxKnownElements elements.
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Fails when a fold would produce more than kMaxKnownElements elements, or
+/// a shape whose dimensions qc cannot hold (an empty [0, 2^62] included).
 LogicalResult checkResultSize(ArrayRef<int64_t> shape, std::string &error) {
+  std::string why;
+  if (!checkTensorSize(shape, 8, why)) {
+    error = "the result of shape " + shapeString(shape) + " " + why;
+    return failure();
+  }
   if (elementCount(shape) <= kMaxKnownElements)
     return success();
   error = "the result would have more than " +
@@ -171,12 +181,6 @@ LogicalResult checkResultSize(ArrayRef<int64_t> shape, std::string &error) {
   return failure();
 }
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 } // namespace
 
 FailureOr<SmallVector<int64_t>>
@@ -488,6 +492,8 @@ mlir::qc::importer::foldSlice(const KnownTensor &data, ArrayRef<int64_t> starts,
     first[a] = s;
     step[a] = steps[i];
   }
+  if (elementCount(shape) == 0)
+    return take(data, shape, {});
   for (size_t k = 0; k < rank; ++k) {
     perAxis[k].resize(shape[k]);
     for (int64_t j = 0; j < shape[k]; ++j)
@@ -561,9 +567,12 @@ mlir::qc::importer::foldTranspose(const KnownTensor &data,
   SmallVector<int64_t> strides = stridesOf(data.shape);
   SmallVector<int64_t> shape;
   SmallVector<std::vector<int64_t>> perAxis(rank);
+  for (int64_t p : perm)
+    shape.push_back(data.shape[p]);
+  if (elementCount(shape) == 0)
+    return take(data, shape, {});
   for (size_t k = 0; k < rank; ++k) {
     int64_t p = perm[k];
-    shape.push_back(data.shape[p]);
     perAxis[k].resize(data.shape[p]);
     for (int64_t j = 0; j < data.shape[p]; ++j)
       perAxis[k][j] = j * strides[p];

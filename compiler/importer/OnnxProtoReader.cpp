@@ -252,12 +252,16 @@ bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
                            const std::string &what) {
   tensor.name = proto.name();
   tensor.dataType = proto.data_type();
-  int64_t n = 1;
+  // At most 2^40 elements, with an empty dimension counted as 1 (a
+  // [0, 2^62] tensor holds nothing but its strides overflow).
+  int64_t n = 1, extent = 1;
   for (int64_t d : proto.dims()) {
     if (d < 0)
       return fail(what + " has a negative dimension " + std::to_string(d));
-    if (d > 0 && n > (int64_t(1) << 40) / d)
+    int64_t e = d == 0 ? 1 : d;
+    if (extent > (int64_t(1) << 40) / e)
       return fail(what + " has more elements than qc can hold");
+    extent *= e;
     n *= d;
     tensor.dims.push_back(d);
   }

@@ -201,6 +201,25 @@ def attribute_values():
     save("unsqueeze_many_axes.onnx", unary_model(
         helper.make_node("Unsqueeze", ["x", "axes"], ["y"], name="unsqueeze_many"),
         [i64("axes", list(range(4, 4 + 100000)))]))
+    # Empty tensors with a huge other dimension: no elements, but per-axis tables of 2^62 entries
+    # (std::length_error) and strides that overflow.
+    one = f32("one", [1.0])
+    save("expand_empty_huge.onnx", model(
+        [helper.make_node("Expand", ["one", "s"], ["c"], name="expand_empty"),
+         helper.make_node("Shape", ["c"], ["y"], name="shape")],
+        [], [vi("y", I64, [2])], [one, i64("s", [0, 2**62])]))
+    save("constant_of_shape_empty_huge.onnx", model(
+        [helper.make_node("ConstantOfShape", ["s"], ["c"], name="cos_empty"),
+         helper.make_node("Shape", ["c"], ["y"], name="shape")],
+        [], [vi("y", I64, [2])], [i64("s", [0, 2**62])]))
+    save("initializer_empty_huge.onnx", model(
+        [helper.make_node("Add", ["w", "one"], ["c"], name="add_empty"),
+         helper.make_node("Shape", ["c"], ["y"], name="shape")],
+        [], [vi("y", I64, [2])], [TensorProto(name="w", data_type=F, dims=[0, 2**62]), one]))
+    save("reshape_empty_huge.onnx", model(
+        [helper.make_node("Reshape", ["w", "s"], ["c"], name="reshape_empty"),
+         helper.make_node("Shape", ["c"], ["y"], name="shape")],
+        [], [vi("y", I64, [2])], [TensorProto(name="w", data_type=F, dims=[0]), i64("s", [0, 2**62])]))
     # Integer Pow / Mul folds that overflow int64.
     save("pow_int_overflow.onnx", model(
         [helper.make_node("Pow", ["a", "b"], ["p"], name="pow_overflow"),

@@ -69,27 +69,47 @@ inline std::optional<int64_t> staticElementCount(llvm::ArrayRef<int64_t> shape) 
 }
 
 /// Checks a tensor of `shape` with `elementBytes`-byte elements against
-/// kMaxTensorBytes (dynamic dimensions count as 1). On failure returns false
-/// and sets `why` to the reason ("has 4000000000000000000 elements (...)",
-/// "has a negative dimension -3", "has more elements than fit in int64").
+/// kMaxTensorBytes (dynamic dimensions count as 1). An empty dimension
+/// counts as 1 too: a [0, 2^62] tensor holds nothing, but its strides would
+/// still overflow, so the other dimensions must fit as if it were 1. On
+/// failure returns false and sets `why` to the reason ("has
+/// 4000000000000000000 elements (...)", "has a negative dimension -3", "has
+/// more elements than fit in a 64-bit integer").
 inline bool checkTensorSize(llvm::ArrayRef<int64_t> shape, int64_t elementBytes,
                             std::string &why) {
-  for (int64_t d : shape)
-    if (d < 0 && d != kDynamicDim) {
+  bool empty = false;
+  int64_t extent = 1; // product of the static dimensions, 0 counted as 1
+  for (int64_t d : shape) {
+    if (d == kDynamicDim)
+      continue;
+    if (d < 0) {
       why = "has a negative dimension " + std::to_string(d);
       return false;
     }
-  std::optional<int64_t> n = staticElementCount(shape);
-  if (!n) {
-    why = "has more elements than fit in a 64-bit integer";
-    return false;
+    empty |= d == 0;
+    std::optional<int64_t> m = checkedMul(extent, d == 0 ? 1 : d);
+    if (!m) {
+      why = empty ? "has dimensions whose product (the empty one counted as "
+                    "1) does not fit in a 64-bit integer"
+                  : "has more elements than fit in a 64-bit integer";
+      // A later empty dimension still makes the message above right for
+      // the non-empty case: the product of the dimensions seen overflows.
+      return false;
+    }
+    extent = *m;
   }
-  std::optional<int64_t> bytes = checkedMul(*n, elementBytes < 1 ? 1 : elementBytes);
+  std::optional<int64_t> bytes =
+      checkedMul(extent, elementBytes < 1 ? 1 : elementBytes);
   if (!bytes || *bytes > kMaxTensorBytes) {
-    why = "has " + std::to_string(*n) + " elements" +
-          (bytes ? " (" + std::to_string(*bytes) + " bytes)" : "") +
-          ", more than qc's limit of " + kMaxTensorBytesText +
-          " for one tensor";
+    if (empty)
+      why = "has dimensions too large for qc (their product, the empty one "
+            "counted as 1, exceeds " +
+            std::string(kMaxTensorBytesText) + ")";
+    else
+      why = "has " + std::to_string(extent) + " elements" +
+            (bytes ? " (" + std::to_string(*bytes) + " bytes)" : "") +
+            ", more than qc's limit of " + kMaxTensorBytesText +
+            " for one tensor";
     return false;
   }
   return true;

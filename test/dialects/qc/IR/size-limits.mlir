@@ -32,6 +32,15 @@ func.func @unary_too_large(%x: tensor<4611686018427387904xf32>) {
 
 // -----
 
+// An empty dimension counts as 1: no elements, but strides would overflow.
+func.func @empty_but_huge(%x: tensor<0x4611686018427387904xf32>) {
+  // expected-error@+1 {{'qc.relu' op operand #0 'tensor<0x4611686018427387904xf32>' has dimensions too large for qc (their product, the empty one counted as 1, exceeds 2^40 bytes (1 TiB))}}
+  %0 = qc.relu %x : tensor<0x4611686018427387904xf32>
+  return
+}
+
+// -----
+
 // Dynamic dimensions count as 1: the static ones alone are too many.
 func.func @dynamic_dims_count_as_one(%x: tensor<?x1099511627776xf32>) {
   // expected-error@+1 {{'qc.sigmoid' op operand #0 'tensor<?x1099511627776xf32>' has 1099511627776 elements (4398046511104 bytes), more than qc's limit}}
