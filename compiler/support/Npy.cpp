@@ -6,6 +6,7 @@
 
 #include "compiler/support/Npy.h"
 
+#include "compiler/support/OutputFile.h"
 #include "compiler/support/StrCat.h"
 #include "absl/strings/str_join.h"
 
@@ -352,34 +353,14 @@ uint64_t loadLE64(const uint8_t *p) {
 }
 
 absl::StatusOr<std::string> readFile(const std::string &path) {
-  FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    return absl::NotFoundError(strCat("cannot open '", path,
-                                            "': ", std::strerror(errno)));
   std::string bytes;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0)
-    bytes.append(buffer, n);
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed)
-    return absl::DataLossError(
-        strCat("error reading '", path, "'"));
+  if (absl::Status s = readRegularFile(path, bytes); !s.ok())
+    return s;
   return bytes;
 }
 
 absl::Status writeFile(const std::string &path, std::string_view bytes) {
-  FILE *f = std::fopen(path.c_str(), "wb");
-  if (!f)
-    return absl::PermissionDeniedError(strCat(
-        "cannot open '", path, "' for writing: ", std::strerror(errno)));
-  size_t written = std::fwrite(bytes.data(), 1, bytes.size(), f);
-  bool closeFailed = std::fclose(f) != 0;
-  if (written != bytes.size() || closeFailed)
-    return absl::DataLossError(strCat("error writing '", path,
-                                            "': ", std::strerror(errno)));
-  return absl::OkStatus();
+  return writeFileAtomically(path, bytes);
 }
 
 } // namespace
@@ -492,6 +473,8 @@ absl::StatusOr<NpyArray> readNpy(const std::string &path) {
 }
 
 absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
+  if (absl::Status s = checkReadableFile(path); !s.ok())
+    return s;
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
     return absl::NotFoundError(
@@ -506,18 +489,27 @@ absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
     if (bytes.size() >= 8 + lenBytes)
       want = 8 + lenBytes + loadLE(u + 8, static_cast<int>(lenBytes));
   }
-  if (want > bytes.size()) {
-    size_t have = bytes.size();
-    bytes.resize(want);
-    bytes.resize(have + std::fread(bytes.data() + have, 1, want - have, f));
-  }
+  // The file's size first: a header length past the end of the file (up to
+  // 4 GiB in format 2.0) is not allocated, only reported as truncated.
   bool readFailed = std::ferror(f);
+  int readError = errno;
   long end = -1;
   if (!readFailed && std::fseek(f, 0, SEEK_END) == 0)
     end = std::ftell(f);
+  if (!readFailed && end >= 0 && want > static_cast<uint64_t>(end))
+    want = static_cast<size_t>(end);
+  if (!readFailed && end >= 0 && want > bytes.size() &&
+      std::fseek(f, static_cast<long>(bytes.size()), SEEK_SET) == 0) {
+    size_t have = bytes.size();
+    bytes.resize(want);
+    bytes.resize(have + std::fread(bytes.data() + have, 1, want - have, f));
+    readFailed = std::ferror(f);
+    readError = errno;
+  }
   std::fclose(f);
   if (readFailed || end < 0)
-    return absl::DataLossError(strCat("error reading '", path, "'"));
+    return absl::DataLossError(strCat("cannot read '", path, "': ",
+                                      std::strerror(readError)));
   absl::StatusOr<NpyHeader> header = parseHeader(bytes, path);
   if (!header.ok())
     return header.status();
@@ -545,6 +537,8 @@ absl::StatusOr<NpyArray> readNpyRows(const std::string &path,
   array.shape[0] = count;
   int64_t rowBytes = rows == 0 ? 0 : header.dataBytes / rows;
   array.data.resize(static_cast<size_t>(count * rowBytes));
+  if (absl::Status s = checkReadableFile(path); !s.ok())
+    return s;
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
     return absl::NotFoundError(
@@ -631,6 +625,13 @@ uint32_t crc32(std::string_view bytes) {
 absl::StatusOr<std::string> inflateEntry(std::string_view compressed,
                                          uint64_t size, std::string_view name) {
 #ifdef QC_HAVE_ZLIB
+  // Deflate expands at most 1032:1; a larger claimed size is corrupt (and
+  // must not be allocated). zlib takes 32-bit lengths.
+  if (size / 1032 > compressed.size() + 1 || size > 0xffffffffu ||
+      compressed.size() > 0xffffffffu)
+    return absl::InvalidArgumentError(strCat(
+        name, ": corrupt or unsupported entry: ", compressed.size(),
+        " compressed bytes claim ", size, " uncompressed bytes"));
   std::string out(size, '\0');
   z_stream stream;
   std::memset(&stream, 0, sizeof(stream));
