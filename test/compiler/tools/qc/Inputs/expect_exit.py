@@ -2,13 +2,14 @@
 """Runs a command and checks its exit status, for lit tests that need more
 than `not` (which accepts any failure):
 
-    expect_exit.py [--fsize BYTES] STATUS -- COMMAND [ARGS...]
+    expect_exit.py [--fsize BYTES] [--timeout SECONDS] STATUS -- COMMAND [ARGS...]
 
 Passes the command's stdout and stderr through. Exits 0 when COMMAND exited
 with STATUS, else 1 with a line on stderr saying what happened (a signal is
 reported by name, e.g. SIGXFSZ). --fsize sets the file-size limit
 (RLIMIT_FSIZE, `ulimit -f`) of COMMAND; SIGXFSZ is left at its default
 action (subprocess restores it), so a program that does not ignore it dies.
+--timeout (default 600 s) fails a command that hangs, e.g. on a FIFO.
 """
 import argparse
 import resource
@@ -20,6 +21,7 @@ import sys
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fsize", type=int)
+    ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("status", type=int)
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -30,9 +32,9 @@ def main():
             resource.setrlimit(resource.RLIMIT_FSIZE, (a.fsize, a.fsize))
 
     try:
-        r = subprocess.run(command, preexec_fn=limit, timeout=600)
+        r = subprocess.run(command, preexec_fn=limit, timeout=a.timeout)
     except subprocess.TimeoutExpired:
-        print("expect_exit.py: timed out", file=sys.stderr)
+        print(f"expect_exit.py: timed out after {a.timeout:g} s", file=sys.stderr)
         return 1
     if r.returncode == a.status:
         return 0
