@@ -30,6 +30,16 @@ void ignoreFileSizeSignal() {
 }
 
 namespace {
+TemporaryFileHook createdHook = nullptr, releasedHook = nullptr;
+} // namespace
+
+void setTemporaryFileHooks(TemporaryFileHook created,
+                           TemporaryFileHook released) {
+  createdHook = created;
+  releasedHook = released;
+}
+
+namespace {
 
 /// A name for a temporary file next to \p destination: "NAME.tmp-XXXXXXXX"
 /// (or ".qc-tmp-XXXXXXXX" when NAME is too long to take the suffix).
@@ -85,8 +95,11 @@ void OutputFile::discard() {
   if (fd >= 0 && ownsFd)
     ::close(fd);
   fd = -1;
-  if (!temporary.empty())
+  if (!temporary.empty()) {
     ::unlink(temporary.c_str());
+    if (releasedHook)
+      releasedHook(temporary);
+  }
   temporary.clear();
 }
 
@@ -139,10 +152,16 @@ absl::Status OutputFile::open(const std::string &path) {
     fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
       temporary = name;
+      if (createdHook)
+        createdHook(temporary);
       break;
     }
-    if (errno != EEXIST)
+    if (errno != EEXIST) {
+      // The file may be writable while its directory is not: say why.
+      if (exists && (errno == EACCES || errno == EPERM || errno == EROFS))
+        return fail("create a temporary file next to", errno);
       return fail("write", errno);
+    }
   }
   if (fd < 0)
     return fail("write", EEXIST);
@@ -189,6 +208,8 @@ absl::Status OutputFile::commit() {
     return absl::OkStatus();
   if (::rename(temporary.c_str(), destination.c_str()) != 0)
     return fail("write", errno);
+  if (releasedHook)
+    releasedHook(temporary);
   temporary.clear();
   return absl::OkStatus();
 }

@@ -44,6 +44,14 @@ namespace qc {
 /// fails with EFBIG and is reported instead of killing the process.
 void ignoreFileSizeSignal();
 
+/// Functions called with the path of each temporary file when it is created
+/// and when it is renamed or removed; qc registers LLVM's
+/// RemoveFileOnSignal / DontRemoveFileOnSignal, so that an interrupted run
+/// (Ctrl-C) leaves no temporary file either. Null: nothing is called.
+using TemporaryFileHook = void (*)(const std::string &path);
+void setTemporaryFileHooks(TemporaryFileHook created,
+                           TemporaryFileHook released);
+
 class OutputFile {
 public:
   OutputFile() = default;

@@ -22,6 +22,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -813,6 +814,10 @@ int main(int argc, char **argv) {
   // Past the file-size limit (ulimit -f), a write fails with EFBIG and is
   // reported, instead of SIGXFSZ killing qc.
   ::qc::ignoreFileSizeSignal();
+  // An interrupted write (Ctrl-C) removes its temporary file.
+  ::qc::setTemporaryFileHooks(
+      [](const std::string &path) { llvm::sys::RemoveFileOnSignal(path); },
+      [](const std::string &path) { llvm::sys::DontRemoveFileOnSignal(path); });
   // Quantizers may name qc passes in textual pipelines
   // (transformForAnnotation), so the qc passes are registered as in qc-opt.
   mlir::qc::registerQCPasses();
