@@ -186,6 +186,13 @@ namespace {
 
 constexpr std::string_view kNpyMagic("\x93NUMPY", 6);
 
+/// \p text for an error message: a file may hold megabytes where a short
+/// string is expected, so only its start is quoted.
+std::string shortText(std::string_view text) {
+  return text.size() > 200 ? strCat(text.substr(0, 200), "...")
+                           : std::string(text);
+}
+
 /// A tiny parser for the Python dict literal in an .npy header, e.g.
 /// {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderParser {
@@ -214,7 +221,7 @@ public:
         return s;
       skipSpace();
       if (!consume(':'))
-        return error(strCat("expected ':' after key '", key, "'"));
+        return error(strCat("expected ':' after key '", shortText(key), "'"));
       skipSpace();
       if (key == "descr") {
         if (peek() == '[' || peek() == '{')
@@ -234,7 +241,7 @@ public:
           return s;
         haveShape = true;
       } else {
-        return error(strCat("unexpected key '", key, "'"));
+        return error(strCat("unexpected key '", shortText(key), "'"));
       }
       skipSpace();
       if (consume(','))
@@ -243,7 +250,7 @@ public:
       if (consume('}'))
         break;
       return error(strCat("expected ',' or '}' after the value of '",
-                                key, "'"));
+                                shortText(key), "'"));
     }
     skipSpace();
     if (pos != text.size())
@@ -274,7 +281,10 @@ private:
   absl::Status error(std::string_view what) const {
     return absl::InvalidArgumentError(
         strCat(name, ": malformed .npy header: ", what, " at offset ",
-                     pos, " of header \"", text, "\""));
+                     pos, " of header \"",
+                     // A header may be megabytes of garbage: quote its start.
+                     shortText(text),
+                     "\""));
   }
   absl::Status parseString(std::string &out, std::string_view what) {
     char quote = peek();
@@ -409,7 +419,7 @@ absl::StatusOr<NpyHeader> parseHeader(std::string_view bytes,
                        "' is not supported; save arr.astype('<",
                        header->descr.substr(1), "') instead"));
     return absl::InvalidArgumentError(strCat(
-        name, ": unsupported dtype '", header->descr,
+        name, ": unsupported dtype '", shortText(header->descr),
         "' (supported: float32, float64, int8, uint8, int16, int32, int64, "
         "bool)"));
   }

@@ -66,6 +66,26 @@ std::string temporaryName(const std::string &destination) {
   return dir + base + suffix;
 }
 
+/// The descriptor a path like /dev/stdout or /dev/fd/3 names, else -1.
+int descriptorNamed(const std::string &path) {
+  if (path == "/dev/stdin")
+    return STDIN_FILENO;
+  if (path == "/dev/stdout")
+    return STDOUT_FILENO;
+  if (path == "/dev/stderr")
+    return STDERR_FILENO;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    std::string_view digits = std::string_view(path).substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos)
+      return -1;
+    return std::atoi(std::string(digits).c_str());
+  }
+  return -1;
+}
+
 absl::Status osError(std::string_view verb, const std::string &path,
                      int error) {
   return absl::UnavailableError(
@@ -127,6 +147,15 @@ absl::Status OutputFile::open(const std::string &path) {
     return fail("write", errno);
   if (exists && S_ISDIR(st.st_mode))
     return fail("write", EISDIR);
+  // An open file descriptor by name (/dev/stdout, /dev/fd/N), maybe a file
+  // opened in append mode (`>> log`): written through that descriptor.
+  if (int descriptor = descriptorNamed(path); exists && descriptor >= 0 &&
+                                              ::fcntl(descriptor, F_GETFD) != -1) {
+    fd = descriptor;
+    direct = true;
+    ownsFd = false;
+    return absl::OkStatus();
+  }
   if (exists && !S_ISREG(st.st_mode)) {
     // A device, a FIFO or a socket: written in place (there is nothing to
     // keep), e.g. -o /dev/stdout or -o /dev/null.

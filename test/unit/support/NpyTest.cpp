@@ -271,6 +271,18 @@ TEST(NpyRead, MalformedHeader) {
               HasSubstr("unexpected key 'descX'"));
 }
 
+TEST(NpyRead, LongMalformedHeaderIsQuotedShort) {
+  std::string header = "{'descr': '<f4', " + std::string(100000, 'x') + "}";
+  std::string bytes = std::string("\x93NUMPY\x02\x00", 8);
+  uint32_t length = static_cast<uint32_t>(header.size());
+  for (int i = 0; i < 4; ++i)
+    bytes.push_back(static_cast<char>((length >> (8 * i)) & 0xff));
+  std::string message = errorOf(parseNpy(bytes + header, "long.npy"));
+  EXPECT_THAT(message, HasSubstr("long.npy: malformed .npy header"));
+  EXPECT_THAT(message, HasSubstr("xxx...\""));
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST(NpyRead, FortranOrderRejected) {
   std::string message = errorOf(readNpy(dataPath("fortran_f32.npy")));
   EXPECT_THAT(message, HasSubstr("fortran_f32.npy"));
