@@ -154,7 +154,7 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
   bool isOnnx = llvm::sys::path::extension(path) == ".onnx";
   if (isOnnx) {
     OnnxImportOptions importOptions;
-    for (const std::string &b : bindings) {
+    for (auto [b, given] : llvm::zip_equal(bindings, options.inputShapes)) {
       auto [name, dims] = StringRef(b).rsplit(':');
       SmallVector<int64_t> shape;
       SmallVector<StringRef> parts;
@@ -163,7 +163,7 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
         int64_t d;
         if (name.empty() || p.trim().getAsInteger(10, d) || d <= 0 ||
             d > INT32_MAX) {
-          emitError(fileLoc) << "--input-shape '" << b
+          emitError(fileLoc) << "--input-shape '" << given
                              << "': expected NAME=D0,D1,... with positive "
                                 "integer dimensions (at most "
                              << INT32_MAX << ")";
