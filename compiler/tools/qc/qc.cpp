@@ -30,6 +30,7 @@
 #include <cstring>
 #include <chrono>
 #include <cmath>
+#include <climits>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -75,6 +76,11 @@ struct ModelFlags {
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
                "constant folding, dead-code removal) after import")};
+
+  /// Checks the --input-shape bindings: NAME=D0,D1,... with a NAME and
+  /// dimensions in [1, 2^31 - 1]. Returns 0, or kUsageError after saying
+  /// what is wrong.
+  int check() const;
 
   mlir::qc::LoadOptions loadOptions() const {
     mlir::qc::LoadOptions options;
@@ -161,6 +167,29 @@ bool parseFlags(int argc, char **argv, const char *overview) {
   return ok;
 }
 
+int ModelFlags::check() const {
+  for (const std::string &binding : inputShapes) {
+    StringRef text(binding);
+    size_t split = text.rfind('=');
+    if (split == StringRef::npos)
+      split = text.rfind(':');
+    StringRef name = split == StringRef::npos ? "" : text.take_front(split);
+    StringRef dims = split == StringRef::npos ? "" : text.drop_front(split + 1);
+    SmallVector<StringRef> parts;
+    dims.split(parts, ',');
+    bool ok = !name.empty() && !dims.empty();
+    for (StringRef part : parts) {
+      int64_t d;
+      ok = ok && !part.trim().getAsInteger(10, d) && d > 0 && d <= INT32_MAX;
+    }
+    if (!ok)
+      return usageError("--input-shape '" + binding +
+                        "': expected NAME=D0,D1,... with dimensions from 1 to " +
+                        Twine(INT32_MAX));
+  }
+  return 0;
+}
+
 /// Upper bounds of numeric flags: beyond them a value is a typo, not a
 /// request.
 constexpr int64_t kMaxCalibBatch = 1 << 16;
@@ -200,6 +229,8 @@ int importCommand(int argc, char **argv) {
           "Weights are written as resource blobs at the end of the file, so "
           "the ops stay readable.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   OwningOpRef<ModuleOp> module =
@@ -278,6 +309,8 @@ int runCommand(int argc, char **argv) {
           "DIR/NAME.npy, with '/', '\\', '%' and control characters of NAME "
           "written as %XX.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   if (int rc = checkTargetFlag(target); rc)
     return rc;
   if (outputDir.empty())
@@ -337,6 +370,8 @@ int exportOnnxCommand(int argc, char **argv) {
           "DequantizeLinear (opset 13); an op without an ONNX form is an "
           "error.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   // Export the program as written: qc-simplify would fold the dequantize of
@@ -407,6 +442,8 @@ int quantizeCommand(int argc, char **argv) {
           "is the Q/DQ program (qc.quantize / qc.dequantize, integer weights) "
           "that `qc run` executes.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   if (quantizer.empty())
@@ -575,6 +612,8 @@ int compileCommand(int argc, char **argv) {
           "them with libqcrt (see examples/embed). The files appear together "
           "or not at all.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   if (int rc = checkTargetFlag(target); rc)
     return rc;
   if (name.getNumOccurrences() && !isCIdentifier(name))
@@ -678,6 +717,8 @@ int benchCommand(int argc, char **argv) {
           "--min-runs (1 to 1000000) and --min-time (0 to 3600 s) are "
           "reached. The last line is `median_ms: X`.\n"))
     return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   if (!std::isfinite(minTime) || minTime < 0 || minTime > kMaxBenchSeconds) {
     char value[32];
     std::snprintf(value, sizeof(value), "%g", static_cast<double>(minTime));
