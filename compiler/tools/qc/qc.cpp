@@ -207,6 +207,15 @@ int checkTargetFlag(StringRef target) {
   return 0;
 }
 
+/// True when \p a and \p b name one file (the same path, or two paths of
+/// an existing file).
+bool sameFile(StringRef a, StringRef b) {
+  if (a == b)
+    return true;
+  bool result = false;
+  return !llvm::sys::fs::equivalent(a, b, result) && result;
+}
+
 /// True when \p name is a C identifier (qc compile --name).
 bool isCIdentifier(StringRef name) {
   return !name.empty() &&
@@ -460,6 +469,9 @@ int quantizeCommand(int argc, char **argv) {
   if (output.empty() || (exportOnnx.getNumOccurrences() && exportOnnx.empty()))
     return usageError(output.empty() ? "-o must not be empty"
                                      : "--export-onnx must not be empty");
+  if (!exportOnnx.empty() && sameFile(output, exportOnnx))
+    return usageError("-o and --export-onnx name the same file '" +
+                      exportOnnx + "'");
 
   mlir::qc::QuantizeOptions options;
   options.load = flags.loadOptions();
