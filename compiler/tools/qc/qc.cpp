@@ -107,10 +107,10 @@ int usageError(const Twine &message) {
   return kUsageError;
 }
 
-/// Calls \p parse with stderr (fd 2) redirected into a memory file and
-/// returns what was written there. LLVM's option parser prints some of its
-/// errors (a value that does not parse) to llvm::errs() directly, not to
-/// the stream it is given.
+/// Calls \p parse with stderr (fd 2) redirected into a memory file, appends
+/// what was written there to \p captured and returns parse()'s result.
+/// LLVM's option parser prints some of its errors (a value that does not
+/// parse) to llvm::errs() directly, not to the stream it is given.
 template <typename Fn>
 bool captureStderr(Fn parse, std::string &captured) {
   llvm::errs().flush();
