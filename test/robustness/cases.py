@@ -420,14 +420,15 @@ def define_cases(R, capi, capi_asan, rt_include):
     ]
     for label, op, attrs, extra, inits, attr in A:
         node = f"node_{label}"
-        data = one_node(op, attrs, extra, inits, node=node)
+        xs = (1, 4) if op == "Gemm" else R.X_SHAPE
+        data = one_node(op, attrs, extra, inits, node=node, x_shape=xs)
         # The attribute by its ONNX name (or its singular: "axes" / "axis").
         names = [node, op] + ([(attr, attr[:-1]) if attr.endswith("s") else attr]
                               if attr else [])
         # Legal after all (a 2^62 stride on 8x8 gives a 1x1 output): either way,
         # no crash and a named culprit if refused.
         rc = (0, 1) if label in ("conv_strides_huge",) else 1
-        model_case("attr", label, data, names, cmds=("import", "run"), rc=rc,
+        model_case("attr", label, data, names, cmds=("import", "run"), rc=rc, x_shape=xs,
                    what=f"{op} with {attrs or [i.name for i in inits]}")
 
     # Range: NaN / infinite / zero-step / huge-count (constants folded at import)
@@ -865,7 +866,7 @@ def define_cases(R, capi, capi_asan, rt_include):
         ("max_calib_samples_text", ["--max-calib-samples", "abc"], 2, ["max-calib-samples"]),
         ("calib_batch_negative", ["--calib-batch", "-1"], (1, 2), ["--calib-batch"]),
         ("calib_batch_text", ["--calib-batch", "two"], 2, ["calib-batch"]),
-        ("calib_batch_huge", ["--calib-batch", str(1 << 40)], (0, 1, 2), ["calib-batch"]),
+        ("calib_batch_huge", ["--calib-batch", str(1 << 40)], (0, 1, 2), [("calib-batch", "batch size")]),
         ("observer_bogus", ["--observer", "bogus"], (1, 2), ["bogus"]),
         ("observer_empty", ["--observer="], (1, 2), ["observer"]),
         ("quantizer_bogus", ["--quantizer=bogus"], (1, 2), ["bogus"]),
@@ -977,7 +978,7 @@ def define_cases(R, capi, capi_asan, rt_include):
     RUNB = [
         ("input_unknown_name", ["--input", "nosuch={M}/x.npy"], ["nosuch"]),
         ("input_bound_twice", ["--input", "x={M}/x.npy"], ["'x'"]),
-        ("input_empty_name", ["--input", "={M}/x.npy"], [("--input", "'x'")]),
+        ("input_empty_name", ["--input", "={M}/x.npy"], [("--input", "'x'")]),  # or binds x
         ("input_empty_file", ["--input", "x="], [("--input", "'x'")]),
         ("input_directory", ["--input", "x={D}"], [("directory", "{D}")]),
         ("input_missing_file", ["--input", "x={D}/nothere.npy"], ["nothere.npy"]),
@@ -989,7 +990,8 @@ def define_cases(R, capi, capi_asan, rt_include):
         argv = ["qc", "run", "{M}/conv.onnx", "--output-dir", "{D}/out"]
         if label == "input_bound_twice":
             argv += ["--input", "x={M}/x.npy"]
-        case(f"run/cli/{label}", argv + flags, rc=(1, 2), names=names,
+        case(f"run/cli/{label}", argv + flags,
+             rc=(0, 1, 2) if label == "input_empty_name" else (1, 2), names=names,
              prior=priors["run"], setup=mk if "fifo" in label else None, timeout=20,
              what=f"run {' '.join(flags)}")
     case("run/cli/input_not_bound", ["qc", "run", "{M}/add2.onnx", "--input",
@@ -1045,12 +1047,10 @@ def define_cases(R, capi, capi_asan, rt_include):
         ("min_time_nan", ["--min-time", "nan"], "--min-time"),
         ("min_time_negative", ["--min-time", "-1"], "--min-time"),
         ("min_time_1e400", ["--min-time", "1e400"], "--min-time"),
-        ("min_time_1e12", ["--min-time", "1e12"], "--min-time"),
         ("min_time_text", ["--min-time", "soon"], "min-time"),
         ("min_runs_zero", ["--min-runs", "0"], "--min-runs"),
         ("min_runs_negative", ["--min-runs", "-5"], "--min-runs"),
         ("min_runs_text", ["--min-runs", "lots"], "min-runs"),
-        ("min_runs_huge", ["--min-runs", "2000000000"], "--min-runs"),
         ("min_runs_overflow", ["--min-runs", "99999999999"], "min-runs"),
         ("threads_negative", ["--threads", "-1"], "--threads"),
         ("threads_text", ["--threads", "four"], "--threads"),
@@ -1268,6 +1268,7 @@ def define_cases(R, capi, capi_asan, rt_include):
     for exe, prefix in ((capi, "capi"), (capi_asan, "capi-asan")):
         if not exe or not os.path.exists(exe):
             continue
+        exe = os.path.abspath(exe)
         names = subprocess.run([exe, "--list"], capture_output=True, text=True,
                                check=True).stdout.split()
         for n in names:

@@ -356,6 +356,23 @@ def fill_tmpfs(d, leave):
             f.write(b"\0" * (free - leave))
 
 
+# Process groups of the running cases, killed if the runner is stopped (a case
+# blocked on a FIFO would otherwise outlive it).
+LIVE = set()
+LIVE_LOCK = threading.Lock()
+
+
+def kill_live(*_):
+    with LIVE_LOCK:
+        for pid in list(LIVE):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    if _:
+        sys.exit(1)
+
+
 class Result:
     def __init__(self, case, status, klass="", reasons=(), rc=None,
                  stderr="", seconds=0.0):
@@ -366,6 +383,7 @@ class Result:
         self.rc = rc
         self.stderr = stderr
         self.seconds = seconds
+        self.known = False
 
 
 def fmt(ctx, c, d, s):
@@ -433,6 +451,8 @@ def run_case(ctx, c):
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                 env=env, cwd=d, preexec_fn=preexec,
                                 restore_signals=not fsize)
+        with LIVE_LOCK:
+            LIVE.add(proc.pid)
         try:
             out, err = proc.communicate(timeout=timeout)
             hung = False
@@ -440,6 +460,9 @@ def run_case(ctx, c):
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
             hung = True
+        finally:
+            with LIVE_LOCK:
+                LIVE.discard(proc.pid)
         seconds = time.monotonic() - start
         stderr = err.decode("utf-8", errors="replace")
         stdout = out.decode("utf-8", errors="replace")
@@ -477,7 +500,9 @@ def run_case(ctx, c):
             else:
                 bad("unclear", f"exit {rc}, expected {'/'.join(map(str, c.rc))}")
         if proc_ok and not is_capi and rc != 0:
-            body = stderr
+            # The case's folder is named after the case: take it out of the
+            # text, so only the message itself can name the culprit.
+            body = stderr.replace(d, "{D}")
             if not body.startswith("qc: error:"):
                 first = body.splitlines()[0] if body else "<empty>"
                 bad("unclear", f"stderr does not start with 'qc: error:': {first[:160]!r}")
@@ -485,7 +510,11 @@ def run_case(ctx, c):
                 bad("unclear", "stderr has raw control characters")
             for n in c.names:
                 alts = n if isinstance(n, tuple) else (n,)
-                alts = tuple(fmt(ctx, c, d, a) for a in alts)
+                alts = tuple(a.replace("{M}", ctx.models) for a in alts)
+                # An attribute in snake_case may be spelled with spaces
+                # ("zero_point" / "zero point").
+                alts += tuple(a.replace("_", " ") for a in alts
+                              if re.fullmatch(r"[a-z]+(_[a-z]+)+", a))
                 if not any(a in body for a in alts):
                     bad("unclear", "stderr does not name " +
                         " or ".join(repr(a) for a in alts))
@@ -543,6 +572,10 @@ def main():
                          "text (repeatable)")
     ap.add_argument("--skip", action="append", default=[],
                     help="leave out the cases matching this glob or text")
+    ap.add_argument("--known-failures", metavar="FILE",
+                    help="cases (one name a line, '#' comments) expected to fail "
+                         "until the bug they show is fixed: reported as XFAIL and "
+                         "counted as skipped; one that passes is reported as XPASS")
     ap.add_argument("--list", action="store_true", help="list the cases")
     ap.add_argument("--keep", metavar="DIR",
                     help="build and keep the inputs of every case in DIR")
@@ -594,17 +627,37 @@ def main():
         cleanup = True
     ctx = Context(qc, args.capi and os.path.abspath(args.capi), work,
                   args.jobs, args.timeout, mem, args.verbose)
+    known = set()
+    if args.known_failures:
+        with open(args.known_failures) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    known.add(line)
     build_shared(ctx.models)
     results = []
+    signal.signal(signal.SIGTERM, kill_live)
+    signal.signal(signal.SIGINT, kill_live)
     start = time.monotonic()
     try:
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            futures = [pool.submit(run_case, ctx, c) for c in selected]
+            def guarded(c):
+                try:
+                    return run_case(ctx, c)
+                except Exception as e:  # a bug of the runner or of a case's setup
+                    return Result(c, "FAIL", "setup", [f"{type(e).__name__}: {e}"])
+            futures = [pool.submit(guarded, c) for c in selected]
             for fut in futures:
                 r = fut.result()
+                if r.case.name in known:
+                    r.known = True
+                    if r.status == "FAIL":
+                        r.status = "XFAIL"
+                    elif r.status == "PASS":
+                        r.status = "XPASS"
                 results.append(r)
                 line = f"{r.status} {r.case.name}"
-                if r.status == "FAIL":
+                if r.status in ("FAIL", "XFAIL"):
                     line += f" [{r.klass}]: " + "; ".join(r.reasons)
                 elif r.status == "SKIP":
                     line += ": " + "; ".join(r.reasons)
@@ -616,8 +669,9 @@ def main():
         if cleanup:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = time.monotonic() - start
-    passed = sum(r.status == "PASS" for r in results)
+    passed = sum(r.status in ("PASS", "XPASS") for r in results)
     failed = sum(r.status == "FAIL" for r in results)
+    xfailed = sum(r.status == "XFAIL" for r in results)
     skipped = sum(r.status == "SKIP" for r in results)
 
     print("\nper command (passed/total):")
@@ -626,29 +680,35 @@ def main():
         by.setdefault(r.case.command, []).append(r)
     for k in sorted(by):
         rs = by[k]
-        print(f"  {k:12s} {sum(x.status == 'PASS' for x in rs):4d}/{len(rs)}")
+        print(f"  {k:12s} {sum(x.status in ('PASS', 'XPASS') for x in rs):4d}/{len(rs)}")
     print("per input class (passed/total):")
     by = {}
     for r in results:
         by.setdefault(r.case.name.split("/")[1], []).append(r)
     for k in sorted(by):
         rs = by[k]
-        print(f"  {k:12s} {sum(x.status == 'PASS' for x in rs):4d}/{len(rs)}")
-    if failed:
-        print("failures by class:")
+        print(f"  {k:12s} {sum(x.status in ('PASS', 'XPASS') for x in rs):4d}/{len(rs)}")
+    if failed or xfailed:
+        print("failures by class (known failures included):")
         by = {}
         for r in results:
-            if r.status == "FAIL":
+            if r.status in ("FAIL", "XFAIL"):
                 by.setdefault(r.klass, []).append(r.case.name)
         for k in ["hang", "crash", "lost-output", "silent", "unclear", "setup"]:
             if k in by:
                 print(f"  {k:12s} {len(by[k]):4d}: " + " ".join(by[k]))
     if skipped:
         print(f"skipped: {skipped} (" + "; ".join(sorted({r.reasons[0] for r in results if r.status == 'SKIP'})) + ")")
+    xpassed = [r.case.name for r in results if r.status == "XPASS"]
+    if xfailed:
+        print(f"known failures: {xfailed} (XFAIL, counted as skipped; "
+              f"{args.known_failures})")
+    if xpassed:
+        print(f"now passing, remove from {args.known_failures}: " + " ".join(xpassed))
     print(f"time: {elapsed:.1f} s, {len(results)} cases, {args.jobs} jobs")
     tail = f"{passed} passed, {failed} failed"
-    if skipped:
-        tail += f", {skipped} skipped"
+    if skipped or xfailed:
+        tail += f", {skipped + xfailed} skipped"
     print(tail)
     return 1 if failed else 0
 
