@@ -360,9 +360,11 @@ def fill_tmpfs(d, leave):
 # blocked on a FIFO would otherwise outlive it).
 LIVE = set()
 LIVE_LOCK = threading.Lock()
+STOP = threading.Event()
 
 
 def kill_live(*_):
+    STOP.set()
     with LIVE_LOCK:
         for pid in list(LIVE):
             try:
@@ -453,6 +455,8 @@ def run_case(ctx, c):
                                 restore_signals=not fsize)
         with LIVE_LOCK:
             LIVE.add(proc.pid)
+            if STOP.is_set():
+                os.killpg(proc.pid, signal.SIGKILL)
         try:
             out, err = proc.communicate(timeout=timeout)
             hung = False
@@ -642,6 +646,8 @@ def main():
     try:
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             def guarded(c):
+                if STOP.is_set():
+                    return Result(c, "SKIP", reasons=["the runner was stopped"])
                 try:
                     return run_case(ctx, c)
                 except Exception as e:  # a bug of the runner or of a case's setup
