@@ -586,9 +586,9 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="seconds per case (default 30)")
-    ap.add_argument("--mem-limit", type=float, default=8.0,
+    ap.add_argument("--mem-limit", type=float, default=4.0,
                     help="GiB of address space per qc process (0 = none; "
-                         "default 8, off for sanitizer builds)")
+                         "default 4, off for sanitizer builds)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print the stderr of failing cases")
     args = ap.parse_args()
