@@ -669,7 +669,7 @@ def define_cases(R, capi, capi_asan, rt_include):
                         "--output-dir", "{D}/out"]
                 prior = {"out/y.npy": P}
             case(f"{cmd}/extdata/{label}", argv, names=names, prior=prior,
-                 setup=setup, what=what, timeout=20)
+                 setup=setup, what=what, timeout=10)
 
     # ========================================================================
     # op: unsupported ops and domains
@@ -859,7 +859,7 @@ def define_cases(R, capi, capi_asan, rt_include):
             case(f"quantize/calib/{label}",
                  ["qc", "quantize", "{M}/conv.onnx", "--quantizer", "x86", "--calib",
                   arg, "--quiet", "-o", "{D}/out.q.mlir"], names=names,
-                 prior={"out.q.mlir": P}, setup=setup_fifo, what=what, timeout=20)
+                 prior={"out.q.mlir": P}, setup=setup_fifo, what=what, timeout=10)
             continue
         qcase(label, files, arg, names, what)
     Q = "{M}/conv.onnx"
@@ -946,7 +946,7 @@ def define_cases(R, capi, capi_asan, rt_include):
              rc=1, names=["nothere.onnx"], prior=pr, setup=st,
              what="the model does not exist")
         case(f"{cmd}/cli/model_fifo", argv[:2] + ["{D}/pipe.onnx"] + argv[3:],
-             rc=1, names=["pipe.onnx"], prior=pr, timeout=20,
+             rc=1, names=["pipe.onnx"], prior=pr, timeout=10,
              setup=chain(st, lambda ctx, d: os.mkfifo(os.path.join(d, "pipe.onnx"))),
              what="the model is a FIFO nobody writes (reading it blocks)")
         case(f"{cmd}/cli/model_dev_zero", argv[:2] + ["{D}/zero.mlir"] + argv[3:],
@@ -995,7 +995,7 @@ def define_cases(R, capi, capi_asan, rt_include):
             argv += ["--input", "x={M}/x.npy"]
         case(f"run/cli/{label}", argv + flags,
              rc=(0, 1, 2) if label == "input_empty_name" else (1, 2), names=names,
-             prior=priors["run"], setup=mk if "fifo" in label else None, timeout=20,
+             prior=priors["run"], setup=mk if "fifo" in label else None, timeout=10,
              what=f"run {' '.join(flags)}")
     case("run/cli/input_not_bound", ["qc", "run", "{M}/add2.onnx", "--input",
                                      "a={M}/a.npy", "--output-dir", "{D}/out"],
@@ -1070,7 +1070,7 @@ def define_cases(R, capi, capi_asan, rt_include):
         if "--min-time" not in flags:
             argv += ["--min-time", "0"]
         rc = 2 if label.endswith("_text") or label == "min_runs_overflow" else (1, 2)
-        case(f"bench/cli/{label}", argv, rc=rc, names=[name], timeout=30,
+        case(f"bench/cli/{label}", argv, rc=rc, names=[name], timeout=20,
              what=f"bench {' '.join(flags)} (an error, never an endless run)")
     case("bench/cli/dynamic_no_input", ["qc", "bench", "{M}/dyn.onnx", "--min-runs", "1",
                                         "--min-time", "0"], rc=(1, 2), names=["'x'", "--input"],
