@@ -488,7 +488,7 @@ def define_cases(R, capi, capi_asan, rt_include):
          "node_resize_sizes", "Resize"),
     ]
     for label, data, node, op in HUGE_MODELS:
-        model_case("huge", label, data, [node, op],
+        model_case("huge", label, data, [node, (op, "qc.")],  # the ONNX or the qc op
                    cmds=("import", "run", "compile", "bench"), x_shape=x1,
                    rc_by_cmd={"import": (0, 1), "compile": (0, 1)},
                    names_by_cmd={"bench": [(node, op, "memory", "arena")],
@@ -507,7 +507,7 @@ def define_cases(R, capi, capi_asan, rt_include):
                                     node="node_reshape_big", x_shape=x1), "node_reshape_big", "Reshape"),
     ]
     for label, data, node, op in OVER:
-        model_case("huge", label, data, [node, op],
+        model_case("huge", label, data, [node, (op, "qc.")],
                    cmds=("import", "run", "compile", "bench"), x_shape=x1,
                    names_by_cmd={"bench": [(node, op)]},
                    what=f"{op} whose output size overflows int64", timeout=60)
@@ -931,10 +931,11 @@ def define_cases(R, capi, capi_asan, rt_include):
         case(f"{cmd}/cli/unknown_flag_with_value", argv + ["--colour=red"], rc=2,
              names=["colour"], prior=pr, setup=st, what="an unknown flag=value")
         case(f"{cmd}/cli/missing_model", argv[:2] + argv[3:], rc=2,
-             names=[("model", "MODEL", "<model>")], prior=pr, setup=st,
+             names=[("model", "MODEL", "<model>", "positional")], prior=pr, setup=st,
              what="no model argument")
         case(f"{cmd}/cli/extra_positional", argv + ["{M}/extra.onnx"], rc=2,
-             names=["extra.onnx"], prior=pr, setup=st, what="a second model argument")
+             names=[("extra.onnx", "positional")], prior=pr, setup=st,
+             what="a second model argument")
         case(f"{cmd}/cli/flag_missing_value", argv + ["--input-shape"], rc=2,
              names=["input-shape"], prior=pr, setup=st,
              what="--input-shape without its value")

@@ -230,7 +230,7 @@ def disk_cases(R, case, P, need_q):
                                        "x86", "--calib", "{M}/big_calib.npy", "--quiet",
                                        "-o", o + "/out.q.mlir", "--export-onnx",
                                        o + "/out.onnx"], ["out.q.mlir", "out.onnx"],
-         "out.onnx"),
+         ("out.onnx", "out.q.mlir")),
         ("export-onnx", lambda o: ["qc", "export-onnx", "{D}/big.q.mlir", "-o",
                                    o + "/out.onnx"], ["out.onnx"], "out.onnx"),
         ("compile", lambda o: ["qc", "compile", "{M}/big.onnx", "-o", o + "/out",
