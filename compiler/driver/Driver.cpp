@@ -319,6 +319,12 @@ mlir::qc::readInputs(func::FuncOp func, ArrayRef<std::string> bindings) {
           << text.split('=').first << "'; inputs: " << argumentList(func);
       return failure();
     }
+    if (file.empty()) {
+      emitError(func.getLoc())
+          << "--input '" << binding << "': no file after '=' for input '"
+          << argumentName(func, *index) << "'";
+      return failure();
+    }
     if (byArg[*index]) {
       emitError(func.getLoc()) << "input '" << argumentName(func, *index)
                                << "' is bound twice";
