@@ -1,11 +1,15 @@
 //===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/QCQParams.h"
 
 #include "mlir/Dialect/Traits.h"
 
 #include "mlir/IR/OpImplementation.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 using namespace mlir;
@@ -13,9 +17,20 @@ using namespace mlir::qc;
 
 namespace {
 LogicalResult checkScale(Operation *op, StringRef name, float s) {
-  if (!(s > 0.0f) || !std::isfinite(s))
-    return op->emitOpError() << "'" << name
-                             << "' must be positive and finite, got " << s;
+  if (!isValidQuantScale(s))
+    return op->emitOpError() << "'" << name << "' " << kQuantScaleRule
+                             << ", got " << s;
+  return success();
+}
+
+/// A requantize multiplier derived from the scales (\p how says from which)
+/// must be usable: finite and > 0 (valid scales can still underflow or
+/// overflow it).
+LogicalResult checkMultiplier(Operation *op, StringRef how, float m) {
+  if (!isValidRequantMultiplier(m))
+    return op->emitOpError() << "requantize multiplier " << how << " = " << m
+                             << " is not finite and > 0 (the scales are too "
+                                "far apart)";
   return success();
 }
 
@@ -88,6 +103,77 @@ int64_t dim(Type type, unsigned i) {
   return cast<RankedTensorType>(type).getDimSize(i);
 }
 
+/// The output extent of one windowed dimension (NCHW dim 2 or 3) for an
+/// input extent \p in, or nullopt when an intermediate overflows int64 or the
+/// padded input is smaller than the dilated window. \p ceil rounds the
+/// window count up (the pools' ceil_mode, which lower-to-integer folds into
+/// the result shape).
+std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,
+                                      int64_t stride, int64_t padBegin,
+                                      int64_t padEnd, int64_t dilation,
+                                      bool ceil) {
+  std::optional<int64_t> padded = llvm::checkedAdd(in, padBegin);
+  if (padded)
+    padded = llvm::checkedAdd(*padded, padEnd);
+  std::optional<int64_t> span = llvm::checkedMul(dilation, kernel - 1);
+  if (!padded || !span || *padded <= *span)
+    return std::nullopt;
+  int64_t room = *padded - *span - 1;
+  int64_t out = room / stride + 1;
+  if (ceil && room % stride != 0) {
+    // A last window starting in the end padding is dropped (ONNX, PyTorch).
+    std::optional<int64_t> start = llvm::checkedMul(out, stride);
+    if (start && *start < in + padBegin)
+      ++out;
+  }
+  return out;
+}
+
+/// The result's H and W against the input's, for a windowed op whose
+/// attributes are already checked (\p allowCeil: the pools' result may
+/// come from ceil_mode too).
+LogicalResult verifyWindowedShape(Operation *op, RankedTensorType in,
+                                  RankedTensorType out,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations,
+                                  bool allowCeil) {
+  for (unsigned d = 0; d < 2; ++d) {
+    int64_t i = in.getDimSize(2 + d), o = out.getDimSize(2 + d);
+    if (ShapedType::isDynamic(i) || ShapedType::isDynamic(o) ||
+        ShapedType::isDynamic(kernel[d]) || kernel[d] < 1)
+      continue;
+    int64_t dil = dilations.empty() ? 1 : dilations[d];
+    std::optional<int64_t> floorExtent = windowedExtent(
+        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, false);
+    std::optional<int64_t> ceilExtent = windowedExtent(
+        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, true);
+    if (!floorExtent)
+      return op->emitOpError()
+             << "the window (kernel " << kernel[d] << ", dilation " << dil
+             << ", pads " << pads[d] << " + " << pads[d + 2]
+             << ") does not fit input dimension " << 2 + d << " of " << in;
+    if (o != *floorExtent && !(allowCeil && ceilExtent && o == *ceilExtent))
+      return op->emitOpError()
+             << "result dimension " << 2 + d << " is " << o << ", but "
+             << in << " with kernel " << kernel[d] << ", stride "
+             << strides[d] << ", pads " << pads[d] << " + " << pads[d + 2]
+             << " and dilation " << dil << " gives " << *floorExtent;
+  }
+  return success();
+}
+
+/// qconv2d's H and W by the conv rule.
+LogicalResult verifyConvShape(QConv2dOp op) {
+  auto w = op.getWeight().getType();
+  int64_t kernel[2] = {w.getDimSize(2), w.getDimSize(3)};
+  return verifyWindowedShape(op, op.getInput().getType(),
+                             op.getOutput().getType(), kernel,
+                             op.getStrides(), op.getPads(), op.getDilations(),
+                             /*allowCeil=*/false);
+}
+
 bool mismatch(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
 }
@@ -124,15 +210,19 @@ LogicalResult QMulOp::verify() {
     return emitOpError() << "the result must have the operands' broadcast "
                             "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
-  return verifyElementwise(
-      *this,
-      {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
-        static_cast<int64_t>(getLhsZeroPoint()), lhs},
-       {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
-        static_cast<int64_t>(getRhsZeroPoint()), rhs}},
-      getOutputScale().convertToFloat(),
-      static_cast<int64_t>(getOutputZeroPoint()), out,
-      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+  if (failed(verifyElementwise(
+          *this,
+          {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
+            static_cast<int64_t>(getLhsZeroPoint()), lhs},
+           {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
+            static_cast<int64_t>(getRhsZeroPoint()), rhs}},
+          getOutputScale().convertToFloat(),
+          static_cast<int64_t>(getOutputZeroPoint()), out,
+          static_cast<int64_t>(getClampMin()),
+          static_cast<int64_t>(getClampMax()))))
+    return failure();
+  return checkMultiplier(*this, "lhs_scale * rhs_scale / output_scale",
+                         getRequantMultiplier());
 }
 
 float QMulOp::getRequantMultiplier() {
@@ -147,13 +237,18 @@ LogicalResult QRequantizeOp::verify() {
   if (failed(verifyCompatibleShape(in, out)))
     return emitOpError() << "input and result must have the same shape, got "
                          << in << " -> " << out;
-  return verifyElementwise(
-      *this,
-      {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
-        static_cast<int64_t>(getInputZeroPoint()), in}},
-      getOutputScale().convertToFloat(),
-      static_cast<int64_t>(getOutputZeroPoint()), out,
-      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+  if (failed(verifyElementwise(
+          *this,
+          {{"input_scale", getInputScale().convertToFloat(),
+            "input_zero_point", static_cast<int64_t>(getInputZeroPoint()),
+            in}},
+          getOutputScale().convertToFloat(),
+          static_cast<int64_t>(getOutputZeroPoint()), out,
+          static_cast<int64_t>(getClampMin()),
+          static_cast<int64_t>(getClampMax()))))
+    return failure();
+  return checkMultiplier(*this, "input_scale / output_scale",
+                         getRequantMultiplier());
 }
 
 float QRequantizeOp::getRequantMultiplier() {
@@ -223,13 +318,19 @@ LogicalResult QConv2dOp::verify() {
     return emitOpError() << "output " << outputType
                          << " does not match batch / output channels of "
                          << inputType << " and " << weightType;
-  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
                         static_cast<int64_t>(getInputZeroPoint()), inputType,
                         getWeightScale(), getOutputScale().convertToFloat(),
                         static_cast<int64_t>(getOutputZeroPoint()),
                         outputType, static_cast<int64_t>(getClampMin()),
                         static_cast<int64_t>(getClampMax()), outChannels,
-                        getBias());
+                        getBias())))
+    return failure();
+  for (float m : getRequantMultipliers())
+    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
+                                      "output_scale", m)))
+      return failure();
+  return verifyConvShape(*this);
 }
 
 SmallVector<float> QConv2dOp::getRequantMultipliers() {
@@ -259,13 +360,19 @@ LogicalResult QLinearOp::verify() {
       return emitOpError() << "output " << outputType
                            << " does not keep the leading dimensions of "
                            << inputType;
-  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
                         static_cast<int64_t>(getInputZeroPoint()), inputType,
                         getWeightScale(), getOutputScale().convertToFloat(),
                         static_cast<int64_t>(getOutputZeroPoint()),
                         outputType, static_cast<int64_t>(getClampMin()),
                         static_cast<int64_t>(getClampMax()),
-                        dim(weightType, 0), getBias());
+                        dim(weightType, 0), getBias())))
+    return failure();
+  for (float m : getRequantMultipliers())
+    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
+                                      "output_scale", m)))
+      return failure();
+  return success();
 }
 
 SmallVector<float> QLinearOp::getRequantMultipliers() {
@@ -298,6 +405,12 @@ LogicalResult QAddOp::verify() {
   if (lo > hi || lo < range->first || hi > range->second)
     return emitOpError() << "clamp range [" << lo << ", " << hi
                          << "] is empty or does not fit " << out;
+  float so = getOutputScale().convertToFloat();
+  if (failed(checkMultiplier(*this, "lhs_scale / output_scale",
+                             getLhsScale().convertToFloat() / so)) ||
+      failed(checkMultiplier(*this, "rhs_scale / output_scale",
+                             getRhsScale().convertToFloat() / so)))
+    return failure();
   return success();
 }
 
@@ -325,7 +438,11 @@ LogicalResult QMaxPool2dOp::verify() {
   for (int64_t d : getDilations())
     if (d < 1)
       return emitOpError("dilations must be >= 1");
-  return success();
+  for (int64_t p : getPads())
+    if (p < 0)
+      return emitOpError("pads must be >= 0");
+  return verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
+                             getPads(), getDilations(), /*allowCeil=*/true);
 }
 
 LogicalResult QAvgPool2dOp::verify() {
@@ -348,7 +465,8 @@ LogicalResult QAvgPool2dOp::verify() {
   for (unsigned i = 0; i < 4; ++i)
     if (getPads()[i] < 0 || getPads()[i] >= getKernel()[i % 2])
       return emitOpError("pads must be >= 0 and smaller than the kernel");
-  if (getKernel()[0] * getKernel()[1] > 65793)
+  if (getKernel()[0] > 65793 || getKernel()[1] > 65793 ||
+      getKernel()[0] * getKernel()[1] > 65793)
     return emitOpError() << "window of " << getKernel()[0] * getKernel()[1]
                          << " elements exceeds 65793 (the sum must be exact "
                             "in f32)";
@@ -367,6 +485,17 @@ LogicalResult QAvgPool2dOp::verify() {
   if (lo > hi || lo < range->first || hi > range->second)
     return emitOpError() << "clamp range [" << lo << ", " << hi
                          << "] is empty or does not fit " << out;
+  if (failed(verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
+                                 getPads(), {}, /*allowCeil=*/true)))
+    return failure();
+  // The multiplier of every window lies between those of 1 and of
+  // kernel[0] * kernel[1] elements.
+  float si = getInputScale().convertToFloat(),
+        so = getOutputScale().convertToFloat();
+  for (int64_t count : {int64_t{1}, getKernel()[0] * getKernel()[1]})
+    if (failed(checkMultiplier(*this, "input_scale / (output_scale * count)",
+                               requantMultiplier(si, so, count))))
+      return failure();
   return success();
 }
 
