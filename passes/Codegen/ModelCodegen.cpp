@@ -244,10 +244,22 @@ LogicalResult ModelBuilder::verifyProgram() {
     };
     if (!type)
       return fail() << "compiled code needs ranked tensors";
-    if (!type.hasStaticShape())
+    if (!type.hasStaticShape()) {
+      bool inputsStatic = llvm::all_of(src.getArgumentTypes(), [](Type t) {
+        auto rt = dyn_cast<RankedTensorType>(t);
+        return rt && rt.hasStaticShape();
+      });
+      if (where && inputsStatic)
+        return fail() << "every dimension must be static, and shape "
+                         "inference does not reach this op (the integer ops "
+                         "of qc-lower-to-integer have no shape rule): bind "
+                         "the input shapes on the Q/DQ program (`qc "
+                         "quantize` without --lower-to-integer, then `qc "
+                         "compile --input-shape`)";
       return fail() << "every dimension must be static (bind the model's "
                        "dynamic input dimensions with --input-shape "
                        "NAME=D0,D1,...)";
+    }
     for (int64_t d : type.getShape())
       if (d < 1)
         return fail() << "compiled code needs every dimension >= 1 (empty "

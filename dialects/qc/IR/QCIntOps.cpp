@@ -105,9 +105,10 @@ int64_t dim(Type type, unsigned i) {
 
 /// The output extent of one windowed dimension (NCHW dim 2 or 3) for an
 /// input extent \p in, or nullopt when an intermediate overflows int64 or the
-/// padded input is smaller than the dilated window. \p ceil rounds the
-/// window count up (the pools' ceil_mode, which lower-to-integer folds into
-/// the result shape).
+/// padded input is smaller than the dilated window. The rule of the reference
+/// executor's pooledDimSize (compiler/executor/Shapes.cpp), overflow-checked:
+/// with \p ceil the count rounds up, but a last window starting in the end
+/// padding is dropped (ONNX, PyTorch).
 std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,
                                       int64_t stride, int64_t padBegin,
                                       int64_t padEnd, int64_t dilation,
@@ -115,51 +116,48 @@ std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,
   std::optional<int64_t> padded = llvm::checkedAdd(in, padBegin);
   if (padded)
     padded = llvm::checkedAdd(*padded, padEnd);
-  std::optional<int64_t> span = llvm::checkedMul(dilation, kernel - 1);
-  if (!padded || !span || *padded <= *span)
+  std::optional<int64_t> window = llvm::checkedMul(dilation, kernel - 1);
+  if (window)
+    window = llvm::checkedAdd(*window, int64_t{1});
+  if (!padded || !window || *padded < *window)
     return std::nullopt;
-  int64_t room = *padded - *span - 1;
-  int64_t out = room / stride + 1;
-  if (ceil && room % stride != 0) {
-    // A last window starting in the end padding is dropped (ONNX, PyTorch).
-    std::optional<int64_t> start = llvm::checkedMul(out, stride);
-    if (start && *start < in + padBegin)
-      ++out;
-  }
+  int64_t span = *padded - *window;
+  int64_t out = span / stride + (ceil && span % stride != 0 ? 1 : 0) + 1;
+  std::optional<int64_t> lastStart = llvm::checkedMul(out - 1, stride);
+  if (ceil && (!lastStart || *lastStart >= in + padBegin))
+    --out;
   return out;
 }
 
 /// The result's H and W against the input's, for a windowed op whose
-/// attributes are already checked (\p allowCeil: the pools' result may
-/// come from ceil_mode too).
+/// attributes are already checked.
 LogicalResult verifyWindowedShape(Operation *op, RankedTensorType in,
                                   RankedTensorType out,
                                   ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides,
                                   ArrayRef<int64_t> pads,
                                   ArrayRef<int64_t> dilations,
-                                  bool allowCeil) {
+                                  bool ceilMode) {
   for (unsigned d = 0; d < 2; ++d) {
     int64_t i = in.getDimSize(2 + d), o = out.getDimSize(2 + d);
     if (ShapedType::isDynamic(i) || ShapedType::isDynamic(o) ||
         ShapedType::isDynamic(kernel[d]) || kernel[d] < 1)
       continue;
     int64_t dil = dilations.empty() ? 1 : dilations[d];
-    std::optional<int64_t> floorExtent = windowedExtent(
-        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, false);
-    std::optional<int64_t> ceilExtent = windowedExtent(
-        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, true);
-    if (!floorExtent)
+    std::optional<int64_t> extent = windowedExtent(
+        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, ceilMode);
+    if (!extent)
       return op->emitOpError()
              << "the window (kernel " << kernel[d] << ", dilation " << dil
              << ", pads " << pads[d] << " + " << pads[d + 2]
              << ") does not fit input dimension " << 2 + d << " of " << in;
-    if (o != *floorExtent && !(allowCeil && ceilExtent && o == *ceilExtent))
+    if (o != *extent)
       return op->emitOpError()
              << "result dimension " << 2 + d << " is " << o << ", but "
              << in << " with kernel " << kernel[d] << ", stride "
              << strides[d] << ", pads " << pads[d] << " + " << pads[d + 2]
-             << " and dilation " << dil << " gives " << *floorExtent;
+             << ", dilation " << dil << (ceilMode ? " and ceil_mode" : "")
+             << " gives " << *extent;
   }
   return success();
 }
@@ -171,7 +169,7 @@ LogicalResult verifyConvShape(QConv2dOp op) {
   return verifyWindowedShape(op, op.getInput().getType(),
                              op.getOutput().getType(), kernel,
                              op.getStrides(), op.getPads(), op.getDilations(),
-                             /*allowCeil=*/false);
+                             /*ceilMode=*/false);
 }
 
 bool mismatch(int64_t a, int64_t b) {
@@ -442,7 +440,7 @@ LogicalResult QMaxPool2dOp::verify() {
     if (p < 0)
       return emitOpError("pads must be >= 0");
   return verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
-                             getPads(), getDilations(), /*allowCeil=*/true);
+                             getPads(), getDilations(), getCeilMode());
 }
 
 LogicalResult QAvgPool2dOp::verify() {
@@ -467,7 +465,8 @@ LogicalResult QAvgPool2dOp::verify() {
       return emitOpError("pads must be >= 0 and smaller than the kernel");
   if (getKernel()[0] > 65793 || getKernel()[1] > 65793 ||
       getKernel()[0] * getKernel()[1] > 65793)
-    return emitOpError() << "window of " << getKernel()[0] * getKernel()[1]
+    return emitOpError() << "window of " << getKernel()[0] << " x "
+                         << getKernel()[1]
                          << " elements exceeds 65793 (the sum must be exact "
                             "in f32)";
   if (failed(checkScale(*this, "input_scale",
@@ -486,7 +485,7 @@ LogicalResult QAvgPool2dOp::verify() {
     return emitOpError() << "clamp range [" << lo << ", " << hi
                          << "] is empty or does not fit " << out;
   if (failed(verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
-                                 getPads(), {}, /*allowCeil=*/true)))
+                                 getPads(), {}, getCeilMode())))
     return failure();
   // The multiplier of every window lies between those of 1 and of
   // kernel[0] * kernel[1] elements.
