@@ -581,7 +581,13 @@ LogicalResult ModelBuilder::plan() {
           start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
                          : std::clamp<int64_t>(start, 0, dim - 1);
           view.offset += start * view.strides[axis];
-          view.strides[axis] *= st;
+          // A step beyond the dimension leaves one element along the axis,
+          // whose stride is never multiplied by more than 0.
+          int64_t stepped;
+          if (__builtin_mul_overflow(view.strides[axis], st, &stepped) ||
+              resultType.getDimSize(axis) == 1)
+            stepped = 0;
+          view.strides[axis] = stepped;
         }
         view.shape.assign(resultType.getShape().begin(),
                           resultType.getShape().end());
@@ -855,6 +861,24 @@ FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight) {
   return *values;
 }
 
+/// The direct conv steps (depthwise, grouped) sum \p taps products of at
+/// most 255 * 128 in magnitude onto the bias in int32, as the GEMM kernels
+/// do; the rule of packGemmWeights: the worst case must fit int32, else the
+/// generated code could wrap where the reference reports an overflow.
+LogicalResult checkAccumulator(Operation *op, int64_t taps,
+                               ArrayRef<int32_t> bias) {
+  int64_t maxBias = 0;
+  for (int32_t v : bias)
+    maxBias = std::max<int64_t>(maxBias, std::abs(int64_t{v}));
+  if (satMul(taps, 255 * 128) >
+      std::numeric_limits<int32_t>::max() - maxBias)
+    return op->emitError()
+           << "qc compile: " << taps
+           << " products per output (with a bias up to " << maxBias
+           << ") are too many for exact int32 accumulation";
+  return success();
+}
+
 FailureOr<ModelBuilder::ConvParts> ModelBuilder::getConvParts(QConv2dOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
@@ -1062,14 +1086,22 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
   const std::vector<int8_t> *weights = &parts->weights;
   const std::vector<int32_t> *bias = &parts->bias;
   int64_t zp = op.getInputZeroPoint();
+  if (failed(checkAccumulator(op, taps, *bias)))
+    return failure();
   std::vector<int16_t> tapWeights(taps * c);
   std::vector<int32_t> folded(*bias);
-  for (int64_t ch = 0; ch < c; ++ch)
+  for (int64_t ch = 0; ch < c; ++ch) {
+    // bias - zp * sum(w) modulo 2^32, as the generated adds wrap: the sum
+    // with the taps is then exact whenever the true accumulator fits int32
+    // (checkAccumulator), even if bias' alone does not.
+    int64_t f = (*bias)[ch];
     for (int64_t t = 0; t < taps; ++t) {
       int32_t v = (*weights)[ch * taps + t];
       tapWeights[t * c + ch] = v;
-      folded[ch] -= static_cast<int32_t>(zp) * v;
+      f -= zp * v;
     }
+    folded[ch] = static_cast<int32_t>(static_cast<uint32_t>(f));
+  }
   const std::vector<float> &multiplier = parts->multipliers;
   // Rows of zero points, as wide as an input row: what taps outside the
   // image read.
@@ -1166,6 +1198,8 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
     return failure();
   int64_t o = parts->o, cg = parts->cg, kh = parts->kh, kw = parts->kw;
   int64_t og = o / static_cast<int64_t>(op.getGroups());
+  if (failed(checkAccumulator(op, satMul(cg, satMul(kh, kw)), parts->bias)))
+    return failure();
   // [ky][kx][ci][o], widened to int32.
   std::vector<int32_t> taps(kh * kw * cg * o);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -1294,6 +1328,25 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                     pads = op.getPads(), dil = op.getDilations();
   bool u = isUnsigned(in.element);
+  // A window with no tap inside the input (padding or dilation larger than
+  // the kernel's reach) has no maximum: the reference's float max pool would
+  // give -inf, which no integer holds. The rows and columns are separable.
+  auto coversInput = [&](int64_t o, int64_t d) {
+    for (int64_t t = 0; t < kernel[d]; ++t) {
+      int64_t i = o * strides[d] + t * dil[d] - pads[d];
+      if (i >= 0 && i < in.shape[2 + d])
+        return true;
+    }
+    return false;
+  };
+  for (int64_t d = 0; d < 2; ++d)
+    for (int64_t o = 0; o < out.shape[2 + d]; ++o)
+      if (!coversInput(o, d))
+        return op.emitError()
+               << "qc compile: the window of output "
+               << (d == 0 ? "row " : "column ") << o
+               << " covers no input element (padding or dilation beyond "
+                  "the kernel's reach)";
   Value inBase = basePointer(in), outBase = basePointer(out);
   parallel(n * oh * ow, {inBase, outBase},
            [&](Value begin, Value end, ArrayRef<Value> p) {
