@@ -288,6 +288,18 @@ LogicalResult ModelBuilder::verifyProgram() {
                              "result #" + Twine(i) + " of '" +
                                  op.getName().getStringRef() + "'")))
         return failure();
+    // Constants are read into memory (and packed) at compile time: a splat
+    // of a huge type takes no space in the file but would here.
+    if (auto c = dyn_cast<ConstantOp>(op)) {
+      auto type = cast<RankedTensorType>(c.getType());
+      int64_t bytes = satMul(product(type.getShape()),
+                             elementBytes(type.getElementType()));
+      if (bytes > kMaxCompiledConstantBytes)
+        return op.emitError()
+               << "qc compile: a constant of type " << c.getType() << " ("
+               << bytes << " bytes) is larger than the 2^31 bytes qc "
+               << "compile reads into memory";
+    }
     if (failed(verifyStorageTypes(&op)))
       return failure();
   }

@@ -72,6 +72,10 @@ struct ModelDescriptorInfo {
 /// are a compile error rather than a wrapped number in the plan.
 constexpr int64_t kMaxCompiledTensorBytes = int64_t{1} << 40;
 
+/// Most bytes of one constant (weights, biases, tables) qc compile reads into
+/// memory to pack: 2^31.
+constexpr int64_t kMaxCompiledConstantBytes = int64_t{1} << 31;
+
 /// \p s as a C string literal (with the quotes): printable ASCII except
 /// `"`, `\` and `?` as is, everything else as a three-digit octal escape,
 /// so any bytes (newlines, `*/`, quotes, non-ASCII, trigraphs) stay data.
