@@ -9,6 +9,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "runtime/include/qc_runtime.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -181,8 +182,12 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       resolveCompileTarget(options.target, error);
   if (failed(isas))
     return module.emitError() << "qc compile: " << error;
-  if (options.name.empty() || !(isalpha(options.name[0]) || options.name[0] == '_') ||
-      !llvm::all_of(options.name, [](char c) { return isalnum(c) || c == '_'; }))
+  // ASCII letters, digits and '_' only (llvm::isAlpha / isAlnum do not
+  // depend on the locale or on the sign of char).
+  if (options.name.empty() ||
+      !(llvm::isAlpha(options.name[0]) || options.name[0] == '_') ||
+      !llvm::all_of(options.name,
+                    [](char c) { return llvm::isAlnum(c) || c == '_'; }))
     return module.emitError() << "qc compile: the model name '" << options.name
                               << "' is not a C identifier";
 
