@@ -288,6 +288,30 @@ LogicalResult ModelBuilder::verifyProgram() {
                              "result #" + Twine(i) + " of '" +
                                  op.getName().getStringRef() + "'")))
         return failure();
+    // Tables the emitters build at compile time from the shapes: average
+    // pools hold one entry per output position (a multiplier or a window),
+    // a depthwise conv a row of zero points as wide as an input row, a pad
+    // one input offset per output index of each dimension.
+    int64_t tableBytes = 0;
+    if (isa<QAvgPool2dOp, AvgPool2dOp>(op)) {
+      auto out = cast<RankedTensorType>(op.getResult(0).getType());
+      if (out.getRank() == 4)
+        tableBytes = satMul(satMul(out.getDimSize(2), out.getDimSize(3)), 8);
+    } else if (isa<QConv2dOp>(op)) {
+      auto in = cast<RankedTensorType>(op.getOperand(0).getType());
+      if (in.getRank() == 4)
+        tableBytes = satMul(in.getDimSize(1), in.getDimSize(3));
+    } else if (isa<PadOp>(op)) {
+      auto out = cast<RankedTensorType>(op.getResult(0).getType());
+      for (int64_t d : out.getShape())
+        tableBytes = std::min(std::numeric_limits<int64_t>::max() - 1,
+                              tableBytes + satMul(d, 8));
+    }
+    if (tableBytes > kMaxCompiledConstantBytes)
+      return op.emitError() << "qc compile: '" << op.getName()
+                            << "' would need a compile-time table of "
+                            << tableBytes
+                            << " bytes (from its shapes), more than 2^31";
     // Constants are read into memory (and packed) at compile time: a splat
     // of a huge type takes no space in the file but would here.
     if (auto c = dyn_cast<ConstantOp>(op)) {
