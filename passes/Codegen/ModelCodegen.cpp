@@ -860,12 +860,16 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
   Value scale = cF32(op.getScale()[0]);
-  Value zp = cI32(op.getZeroPoint()[0]);
   Value inBase = basePointer(in), outBase = basePointer(out);
   Type inT = storageType(in.element);
+  // q - zp as the reference computes it: exact in int32 for 8-bit values,
+  // in int64 for int32 ones (an int32 difference could wrap).
+  bool wide64 = inT == i32;
+  Value zp = wide64 ? cI64(op.getZeroPoint()[0]) : cI32(op.getZeroPoint()[0]);
   loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
     Value q = load(inT, gep(inBase, offsetOf(ivs, in.strides), inT));
-    Value wide = inT == i32 ? q : extend(q, in.element);
+    Value wide = wide64 ? b.create<arith::ExtSIOp>(loc, i64, q).getResult()
+                        : extend(q, in.element);
     Value f = b.create<arith::SIToFPOp>(loc, f32, sub(wide, zp));
     store(b.create<arith::MulFOp>(loc, f, scale),
           gep(outBase, offsetOf(ivs, out.strides), f32));
