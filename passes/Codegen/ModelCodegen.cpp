@@ -288,6 +288,17 @@ LogicalResult ModelBuilder::verifyProgram() {
                              "result #" + Twine(i) + " of '" +
                                  op.getName().getStringRef() + "'")))
         return failure();
+    // Window and padding attributes feed compile-time index arithmetic
+    // (int64): beyond 2^40 (far past any tensor extent) they are refused
+    // rather than risk an overflow there.
+    for (StringRef name : {"strides", "pads", "dilations", "kernel"})
+      if (auto attr = op.getAttrOfType<DenseI64ArrayAttr>(name))
+        for (int64_t v : attr.asArrayRef())
+          if (v > kMaxCompiledTensorBytes || v < -kMaxCompiledTensorBytes)
+            return op.emitError()
+                   << "qc compile: '" << op.getName() << "' has " << name
+                   << " entry " << v << ", beyond the 2^40 compiled code "
+                   << "supports";
     // Tables the emitters build at compile time from the shapes: average
     // pools hold one entry per output position (a multiplier or a window),
     // a depthwise conv a row of zero points as wide as an input row, a pad
