@@ -9,6 +9,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "runtime/include/qc_runtime.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -84,6 +85,95 @@ static FailureOr<GemmIsa> resolveHost(std::string &error) {
   return failure();
 }
 
+namespace {
+std::string runtimeError(qc_status status);
+
+/// Never called: a descriptor needs an entry to be valid.
+int32_t noEntry(const qc_exec_context *, void *, const void *const *,
+                void *const *) {
+  return 1;
+}
+
+/// Runs libqcrt's own check (qc_model_validate) on the descriptor \p info
+/// describes, as a C struct in this process.
+bool validateDescriptorInfo(const ModelDescriptorInfo &info,
+                            std::string &error) {
+  auto tensors = [](const std::vector<ModelDescriptorInfo::Tensor> &in) {
+    std::vector<qc_tensor_desc> out;
+    for (const ModelDescriptorInfo::Tensor &t : in)
+      out.push_back({t.name.c_str(), t.dtype,
+                     static_cast<int32_t>(t.shape.size()), t.shape.data()});
+    return out;
+  };
+  std::vector<qc_tensor_desc> inputs = tensors(info.inputs),
+                              outputs = tensors(info.outputs);
+  std::vector<qc_arena_buffer> buffers;
+  for (const ModelDescriptorInfo::Buffer &b : info.buffers)
+    buffers.push_back({b.name.c_str(), b.offset, b.size});
+  qc_model_desc desc = {};
+  desc.abi_version = QC_MODEL_ABI_VERSION;
+  desc.struct_size = sizeof(qc_model_desc);
+  desc.name = info.name.c_str();
+  desc.required_isa = info.requiredIsa;
+  desc.num_inputs = static_cast<uint32_t>(inputs.size());
+  desc.num_outputs = static_cast<uint32_t>(outputs.size());
+  desc.inputs = inputs.data();
+  desc.outputs = outputs.data();
+  desc.arena_size = info.arenaSize;
+  desc.arena_alignment = info.arenaAlignment;
+  desc.num_buffers = static_cast<uint32_t>(buffers.size());
+  desc.buffers = buffers.data();
+  desc.entry = noEntry;
+  if (info.inputs.size() > QC_MAX_IO || info.outputs.size() > QC_MAX_IO ||
+      info.buffers.size() > UINT32_MAX) {
+    error = "too many inputs, outputs or arena buffers";
+    return false;
+  }
+  if (qc_status st = qc_model_validate(&desc); st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  return true;
+}
+
+/// The descriptor the object exports, as linked: libqcrt's check, and
+/// field by field what \p info says.
+bool validateLoadedDescriptor(const qc_model_desc *desc,
+                              const ModelDescriptorInfo &info,
+                              std::string &error) {
+  if (qc_status st = qc_model_validate(desc); st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  auto same = [](const qc_tensor_desc *d, uint32_t n,
+                 const std::vector<ModelDescriptorInfo::Tensor> &want) {
+    if (n != want.size())
+      return false;
+    for (uint32_t i = 0; i < n; ++i)
+      if (!d[i].name || want[i].name != d[i].name ||
+          d[i].dtype != want[i].dtype ||
+          d[i].rank != static_cast<int32_t>(want[i].shape.size()) ||
+          !std::equal(want[i].shape.begin(), want[i].shape.end(),
+                      d[i].shape))
+        return false;
+    return true;
+  };
+  bool ok = desc->name && info.name == desc->name &&
+            desc->required_isa == info.requiredIsa &&
+            desc->arena_size == info.arenaSize &&
+            desc->arena_alignment == info.arenaAlignment &&
+            desc->num_buffers == info.buffers.size() &&
+            same(desc->inputs, desc->num_inputs, info.inputs) &&
+            same(desc->outputs, desc->num_outputs, info.outputs);
+  for (uint32_t i = 0; ok && i < desc->num_buffers; ++i)
+    ok = desc->buffers[i].offset == info.buffers[i].offset &&
+         desc->buffers[i].size == info.buffers[i].size;
+  if (!ok)
+    error = "the object's qc_model_desc differs from the plan";
+  return ok;
+}
+} // namespace
+
 FailureOr<CompiledModel> compileModel(ModuleOp module,
                                       const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
@@ -92,8 +182,12 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       resolveCompileTarget(options.target, error);
   if (failed(isas))
     return module.emitError() << "qc compile: " << error;
-  if (options.name.empty() || !(isalpha(options.name[0]) || options.name[0] == '_') ||
-      !llvm::all_of(options.name, [](char c) { return isalnum(c) || c == '_'; }))
+  // ASCII letters, digits and '_' only (llvm::isAlpha / isAlnum do not
+  // depend on the locale or on the sign of char).
+  if (options.name.empty() ||
+      !(llvm::isAlpha(options.name[0]) || options.name[0] == '_') ||
+      !llvm::all_of(options.name,
+                    [](char c) { return llvm::isAlnum(c) || c == '_'; }))
     return module.emitError() << "qc compile: the model name '" << options.name
                               << "' is not a C identifier";
 
@@ -125,6 +219,27 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       *result->module, getModelTargetSpec(isas->back()), EmitKind::Object);
   if (failed(object))
     return failure();
+  // Never an artifact the runtime would refuse: libqcrt's own validation of
+  // the descriptor, and where this process can link the object (same
+  // architecture), of the descriptor as the object really holds it.
+  if (!validateDescriptorInfo(result->descriptor, error))
+    return module.emitError()
+           << "qc compile: internal error: the model descriptor fails "
+              "libqcrt's validation: "
+           << error;
+  llvm::Triple objectTriple(
+      std::string(::qc::codegen::getGemmIsaInfo(isas->front()).triple));
+  if (llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
+      objectTriple.getArch()) {
+    std::unique_ptr<LoadedModel> loaded =
+        LoadedModel::load(*object, options.name, error);
+    if (!loaded || !validateLoadedDescriptor(loaded->descriptor(),
+                                             result->descriptor, error))
+      return module.emitError()
+             << "qc compile: internal error: the compiled object's "
+                "descriptor fails libqcrt's validation: "
+             << error;
+  }
 
   CompiledModel out;
   out.target = isas->size() == 1

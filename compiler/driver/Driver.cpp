@@ -2,22 +2,26 @@
 #include "compiler/driver/Driver.h"
 
 #include "compiler/importer/OnnxImporter.h"
+#include "compiler/support/OutputFile.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <climits>
+
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -82,13 +86,15 @@ void mlir::qc::setUpContext(MLIRContext &context) {
   context.getDiagEngine().registerHandler([](Diagnostic &diag) {
     llvm::raw_ostream &os = llvm::errs();
     auto print = [&](Diagnostic &d) {
+      // Names in the location and the message come from the model and the
+      // command line: printed escaped (escapeForTerminal).
       os << "qc: " << severityName(d.getSeverity()) << ": ";
       std::string where;
       llvm::raw_string_ostream whereOs(where);
       printLocation(d.getLocation(), whereOs);
       if (!where.empty())
-        os << where << ": ";
-      os << d.str() << "\n";
+        os << escapeForTerminal(where) << ": ";
+      os << escapeForTerminal(d.str()) << "\n";
     };
     print(diag);
     for (Diagnostic &note : diag.getNotes())
@@ -101,20 +107,44 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
                                           const std::string &path,
                                           const LoadOptions &options) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
-  if (!llvm::sys::fs::exists(path)) {
-    emitError(fileLoc) << "no such file";
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    if (ec == std::errc::no_such_file_or_directory)
+      emitError(fileLoc) << "no such file";
+    else
+      emitError(fileLoc) << "cannot read: " << ec.message();
     return nullptr;
   }
-  if (llvm::sys::fs::is_directory(path)) {
+  if (status.type() == llvm::sys::fs::file_type::directory_file) {
     emitError(fileLoc) << "is a directory, expected a model file";
     return nullptr;
   }
+  // A FIFO or a device could block or never end: models are files.
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    emitError(fileLoc) << "not a regular file (a FIFO, device or socket); "
+                          "give the model as a file";
+    return nullptr;
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    emitError(fileLoc) << "cannot read: "
+                       << std::error_code(errno, std::generic_category())
+                              .message();
+    return nullptr;
+  }
+  if (status.getSize() == 0) {
+    emitError(fileLoc) << "the file is empty, expected "
+                       << (llvm::sys::path::extension(path) == ".onnx"
+                               ? "an ONNX model"
+                               : "MLIR text or bytecode");
+    return nullptr;
+  }
 
-  // Bindings are accepted as NAME=dims (the CLI form) or NAME:dims.
+  // Bindings are accepted as NAME=dims (the CLI form) or NAME:dims. The
+  // dimensions never hold '=', so a NAME may (split at the last one).
   std::vector<std::string> bindings;
   for (const std::string &b : options.inputShapes) {
     std::string s = b;
-    size_t eq = s.find('=');
+    size_t eq = s.rfind('=');
     if (eq != std::string::npos)
       s[eq] = ':';
     bindings.push_back(s);
@@ -124,17 +154,19 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
   bool isOnnx = llvm::sys::path::extension(path) == ".onnx";
   if (isOnnx) {
     OnnxImportOptions importOptions;
-    for (const std::string &b : bindings) {
-      auto [name, dims] = StringRef(b).split(':');
+    for (auto [b, given] : llvm::zip_equal(bindings, options.inputShapes)) {
+      auto [name, dims] = StringRef(b).rsplit(':');
       SmallVector<int64_t> shape;
       SmallVector<StringRef> parts;
       dims.split(parts, ',');
       for (StringRef p : parts) {
         int64_t d;
-        if (p.trim().getAsInteger(10, d) || d <= 0) {
-          emitError(fileLoc) << "--input-shape '" << b
+        if (name.empty() || p.trim().getAsInteger(10, d) || d <= 0 ||
+            d > INT32_MAX) {
+          emitError(fileLoc) << "--input-shape '" << given
                              << "': expected NAME=D0,D1,... with positive "
-                                "integer dimensions";
+                                "integer dimensions (at most "
+                             << INT32_MAX << ")";
           return nullptr;
         }
         shape.push_back(d);
@@ -185,17 +217,51 @@ FailureOr<func::FuncOp> mlir::qc::getEntryFunction(ModuleOp module) {
   return failure();
 }
 
-LogicalResult mlir::qc::writeModule(ModuleOp module, const std::string &path) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file) {
-    emitError(FileLineColLoc::get(module.getContext(), path, 0, 0))
-        << "cannot write: " << error;
-    return failure();
+namespace {
+/// A raw_ostream over a ::qc::OutputFile; the first write error is kept.
+class OutputFileStream : public llvm::raw_ostream {
+public:
+  explicit OutputFileStream(::qc::OutputFile &file) : file(file) {
+    SetBufferSize(1 << 16);
   }
-  module.print(file->os());
-  file->os() << "\n";
-  file->keep();
+  ~OutputFileStream() override { flush(); }
+  absl::Status status;
+
+private:
+  void write_impl(const char *ptr, size_t size) override {
+    pos += size;
+    if (status.ok())
+      status = file.write({ptr, size});
+  }
+  uint64_t current_pos() const override { return pos; }
+
+  ::qc::OutputFile &file;
+  uint64_t pos = 0;
+};
+} // namespace
+
+LogicalResult mlir::qc::emitFileError(MLIRContext *context,
+                                      absl::string_view message) {
+  return emitError(UnknownLoc::get(context)) << toStringRef(message);
+}
+
+LogicalResult mlir::qc::writeModule(ModuleOp module, const std::string &path) {
+  MLIRContext *context = module.getContext();
+  ::qc::OutputFile file;
+  if (absl::Status s = file.open(path); !s.ok())
+    return emitFileError(context, s.message());
+  if (file.isDirect())
+    llvm::outs().flush();
+  {
+    OutputFileStream os(file);
+    module.print(os);
+    os << "\n";
+    os.flush();
+    if (!os.status.ok())
+      return emitFileError(context, os.status.message());
+  }
+  if (absl::Status s = file.commit(); !s.ok())
+    return emitFileError(context, s.message());
   return success();
 }
 
@@ -223,27 +289,40 @@ mlir::qc::readInputs(func::FuncOp func, ArrayRef<std::string> bindings) {
   unsigned n = func.getNumArguments();
   std::vector<std::optional<::qc::NpyArray>> byArg(n);
   for (const std::string &binding : bindings) {
-    StringRef name, file;
-    std::tie(name, file) = StringRef(binding).split('=');
-    if (file.empty()) {
-      // A bare FILE binds the only input.
-      if (n != 1) {
-        emitError(func.getLoc())
-            << "--input '" << binding << "' has no NAME=; the model has " << n
-            << " inputs: " << argumentList(func);
-        return failure();
-      }
-      file = name;
-      name = "";
-    }
+    // NAME=FILE: the longest input name followed by '=' (names may hold
+    // '='); a bare FILE binds the only input.
+    StringRef text(binding), file;
     std::optional<unsigned> index;
-    for (unsigned i = 0; i < n; ++i)
-      if (name.empty() || argumentName(func, i) == name)
+    size_t matched = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      std::string name = argumentName(func, i);
+      if (text.size() > name.size() && text.starts_with(name) &&
+          text[name.size()] == '=' && (!index || name.size() > matched)) {
         index = i;
-    if (!index) {
-      emitError(func.getLoc()) << "--input '" << binding
-                               << "': the model has no input named '" << name
-                               << "'; inputs: " << argumentList(func);
+        matched = name.size();
+      }
+    }
+    if (index) {
+      file = text.drop_front(matched + 1);
+    } else if (n == 1 && (!text.contains('=') ||
+                          llvm::sys::fs::exists(binding))) {
+      index = 0;
+      file = text;
+    } else if (!text.contains('=')) {
+      emitError(func.getLoc())
+          << "--input '" << binding << "' has no NAME=; the model has " << n
+          << " inputs: " << argumentList(func);
+      return failure();
+    } else {
+      emitError(func.getLoc())
+          << "--input '" << binding << "': the model has no input named '"
+          << text.split('=').first << "'; inputs: " << argumentList(func);
+      return failure();
+    }
+    if (file.empty()) {
+      emitError(func.getLoc())
+          << "--input '" << binding << "': no file after '=' for input '"
+          << argumentName(func, *index) << "'";
       return failure();
     }
     if (byArg[*index]) {
@@ -278,33 +357,117 @@ std::string mlir::qc::resultName(func::FuncOp func, unsigned i) {
   return "output" + std::to_string(i);
 }
 
-LogicalResult
+std::string mlir::qc::outputFileName(StringRef name) {
+  std::string file;
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '/' || c == '\\' || c == '%' || u < 0x20 || u == 0x7f) {
+      static const char kHex[] = "0123456789ABCDEF";
+      file += '%';
+      file += kHex[u >> 4];
+      file += kHex[u & 15];
+    } else {
+      file += c;
+    }
+  }
+  return file + ".npy";
+}
+
+LogicalResult mlir::qc::checkOutputNames(func::FuncOp func) {
+  llvm::StringMap<unsigned> seen;
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    std::string name = resultName(func, i);
+    auto [it, inserted] = seen.try_emplace(name, i);
+    if (!inserted)
+      return emitError(func.getLoc())
+             << "outputs #" << it->second << " and #" << i
+             << " are both named '" << name
+             << "'; qc writes one file per output name, so output names "
+                "must be unique";
+    std::string file = outputFileName(name);
+    if (file.size() > NAME_MAX)
+      return emitError(func.getLoc())
+             << "output #" << i << " '" << name << "': its file name is "
+             << file.size() << " bytes long, more than the file system's "
+             << NAME_MAX;
+  }
+  return success();
+}
+
+FailureOr<std::vector<std::string>>
 mlir::qc::writeOutputs(func::FuncOp func,
                        const std::vector<::qc::NpyArray> &outputs,
                        const std::string &dir) {
-  Location loc = FileLineColLoc::get(func.getContext(), dir, 0, 0);
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    emitError(loc) << "cannot create output directory: " << ec.message();
+  MLIRContext *context = func.getContext();
+  if (failed(checkOutputNames(func)))
     return failure();
-  }
+  ::qc::OutputFileSet files;
+  if (absl::Status s = files.createDirectory(dir); !s.ok())
+    return emitFileError(context, s.message());
+  std::vector<std::string> paths;
   for (auto [i, array] : llvm::enumerate(outputs)) {
-    // Output names come from the model: keep them to one path component.
-    std::string name = resultName(func, i);
-    for (char &c : name)
-      if (c == '/' || c == '\\' || c == '\0')
-        c = '_';
     llvm::SmallString<256> path(dir);
-    llvm::sys::path::append(path, name + ".npy");
-    std::string tmp = (path + ".tmp").str();
-    if (absl::Status st = ::qc::writeNpy(tmp, array); !st.ok()) {
-      llvm::sys::fs::remove(tmp);
-      emitError(loc) << toStringRef(st.message());
-      return failure();
-    }
-    if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
-      emitError(loc) << "cannot write " << path << ": " << ec.message();
-      return failure();
-    }
+    llvm::sys::path::append(path, outputFileName(resultName(func, i)));
+    absl::StatusOr<std::string> bytes = ::qc::serializeNpy(array);
+    if (!bytes.ok())
+      return emitFileError(context, "cannot write '" + path.str().str() +
+                                        "': " +
+                                        std::string(bytes.status().message()));
+    if (absl::Status s = files.add(path.str().str(), *bytes); !s.ok())
+      return emitFileError(context, s.message());
+    paths.push_back(path.str().str());
   }
-  return success();
+  if (absl::Status s = files.commit(); !s.ok())
+    return emitFileError(context, s.message());
+  return paths;
+}
+
+std::string mlir::qc::escapeForTerminal(StringRef text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  };
+  const auto *p = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  const llvm::UTF8 *end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        escape(c);
+      else
+        out += static_cast<char>(c);
+      ++p;
+      continue;
+    }
+    unsigned length = llvm::getNumBytesForUTF8(c);
+    bool legal = length <= static_cast<unsigned>(end - p) &&
+                 llvm::isLegalUTF8Sequence(p, p + length);
+    // C1 controls (U+0080..U+009F, e.g. U+009B CSI) and the bidirectional
+    // embedding / override / isolate characters (U+202A..U+202E,
+    // U+2066..U+2069) are escaped although legal.
+    if (legal && length == 2 && c == 0xc2 && p[1] <= 0x9f)
+      legal = false;
+    if (legal && length == 3 && c == 0xe2 &&
+        ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+      legal = false;
+    if (!legal) {
+      // Each byte of an escaped sequence; invalid UTF-8 byte by byte.
+      unsigned count = length >= 2 && length <= static_cast<unsigned>(end - p) &&
+                               llvm::isLegalUTF8Sequence(p, p + length)
+                           ? length
+                           : 1;
+      for (unsigned k = 0; k < count; ++k)
+        escape(p[k]);
+      p += count;
+      continue;
+    }
+    out.append(reinterpret_cast<const char *>(p), length);
+    p += length;
+  }
+  return out;
 }

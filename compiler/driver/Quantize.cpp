@@ -30,8 +30,9 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
 
   PTQOptions ptq;
   for (std::string b : bindings) {
-    // The CLI form NAME=D0,... is the pass option's NAME:D0,...
-    if (size_t eq = b.find('='); eq != std::string::npos)
+    // The CLI form NAME=D0,... is the pass option's NAME:D0,... (split at
+    // the last '=': a NAME may hold one, the dimensions do not).
+    if (size_t eq = b.rfind('='); eq != std::string::npos)
       b[eq] = ':';
     ptq.simplify.inputShapes.push_back(b);
   }

@@ -7,10 +7,12 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/exporter/OnnxProtoWriter.h"
 
+#include "compiler/support/OutputFile.h"
+
 #include <onnx/onnx_pb.h>
 
+#include <climits>
 #include <exception>
-#include <fstream>
 
 using namespace mlir::qc;
 
@@ -118,18 +120,23 @@ bool mlir::qc::writeOnnxModel(const std::string &path, const OnnxModel &model,
     for (const OnnxValueInfo &v : model.graph.outputs)
       fillValueInfo(v, *graph->add_output());
 
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      error = "cannot open for writing";
+    // Serialized in memory, then written through a temporary file: a
+    // failure (a full disk, a file-size limit) leaves no truncated model
+    // and keeps the previous one.
+    if (proto.ByteSizeLong() > static_cast<size_t>(INT_MAX)) {
+      error = "the model is larger than 2 GiB, protobuf's limit for one "
+              "message (ONNX external data is not written yet)";
       return false;
     }
-    if (!proto.SerializeToOstream(&out)) {
-      error = "protobuf serialization failed (model larger than 2 GiB?)";
+    std::string bytes;
+    if (!proto.SerializeToString(&bytes)) {
+      error = "protobuf serialization failed";
       return false;
     }
-    out.close();
-    if (!out) {
-      error = "write failed";
+    ::qc::OutputFile out;
+    if (!out.open(path).ok() || !out.write(bytes).ok() ||
+        !out.commit().ok()) {
+      error = out.errorReason();
       return false;
     }
     return true;

@@ -6,6 +6,7 @@
 
 #include "compiler/support/Npy.h"
 
+#include "compiler/support/OutputFile.h"
 #include "compiler/support/StrCat.h"
 #include "absl/strings/str_join.h"
 
@@ -185,6 +186,13 @@ namespace {
 
 constexpr std::string_view kNpyMagic("\x93NUMPY", 6);
 
+/// \p text for an error message: a file may hold megabytes where a short
+/// string is expected, so only its start is quoted.
+std::string shortText(std::string_view text) {
+  return text.size() > 200 ? strCat(text.substr(0, 200), "...")
+                           : std::string(text);
+}
+
 /// A tiny parser for the Python dict literal in an .npy header, e.g.
 /// {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderParser {
@@ -213,7 +221,7 @@ public:
         return s;
       skipSpace();
       if (!consume(':'))
-        return error(strCat("expected ':' after key '", key, "'"));
+        return error(strCat("expected ':' after key '", shortText(key), "'"));
       skipSpace();
       if (key == "descr") {
         if (peek() == '[' || peek() == '{')
@@ -233,7 +241,7 @@ public:
           return s;
         haveShape = true;
       } else {
-        return error(strCat("unexpected key '", key, "'"));
+        return error(strCat("unexpected key '", shortText(key), "'"));
       }
       skipSpace();
       if (consume(','))
@@ -242,7 +250,7 @@ public:
       if (consume('}'))
         break;
       return error(strCat("expected ',' or '}' after the value of '",
-                                key, "'"));
+                                shortText(key), "'"));
     }
     skipSpace();
     if (pos != text.size())
@@ -273,7 +281,10 @@ private:
   absl::Status error(std::string_view what) const {
     return absl::InvalidArgumentError(
         strCat(name, ": malformed .npy header: ", what, " at offset ",
-                     pos, " of header \"", text, "\""));
+                     pos, " of header \"",
+                     // A header may be megabytes of garbage: quote its start.
+                     shortText(text),
+                     "\""));
   }
   absl::Status parseString(std::string &out, std::string_view what) {
     char quote = peek();
@@ -352,34 +363,14 @@ uint64_t loadLE64(const uint8_t *p) {
 }
 
 absl::StatusOr<std::string> readFile(const std::string &path) {
-  FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    return absl::NotFoundError(strCat("cannot open '", path,
-                                            "': ", std::strerror(errno)));
   std::string bytes;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), f)) > 0)
-    bytes.append(buffer, n);
-  bool failed = std::ferror(f);
-  std::fclose(f);
-  if (failed)
-    return absl::DataLossError(
-        strCat("error reading '", path, "'"));
+  if (absl::Status s = readRegularFile(path, bytes); !s.ok())
+    return s;
   return bytes;
 }
 
 absl::Status writeFile(const std::string &path, std::string_view bytes) {
-  FILE *f = std::fopen(path.c_str(), "wb");
-  if (!f)
-    return absl::PermissionDeniedError(strCat(
-        "cannot open '", path, "' for writing: ", std::strerror(errno)));
-  size_t written = std::fwrite(bytes.data(), 1, bytes.size(), f);
-  bool closeFailed = std::fclose(f) != 0;
-  if (written != bytes.size() || closeFailed)
-    return absl::DataLossError(strCat("error writing '", path,
-                                            "': ", std::strerror(errno)));
-  return absl::OkStatus();
+  return writeFileAtomically(path, bytes);
 }
 
 } // namespace
@@ -428,7 +419,7 @@ absl::StatusOr<NpyHeader> parseHeader(std::string_view bytes,
                        "' is not supported; save arr.astype('<",
                        header->descr.substr(1), "') instead"));
     return absl::InvalidArgumentError(strCat(
-        name, ": unsupported dtype '", header->descr,
+        name, ": unsupported dtype '", shortText(header->descr),
         "' (supported: float32, float64, int8, uint8, int16, int32, int64, "
         "bool)"));
   }
@@ -492,6 +483,8 @@ absl::StatusOr<NpyArray> readNpy(const std::string &path) {
 }
 
 absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
+  if (absl::Status s = checkReadableFile(path); !s.ok())
+    return s;
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
     return absl::NotFoundError(
@@ -506,18 +499,27 @@ absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
     if (bytes.size() >= 8 + lenBytes)
       want = 8 + lenBytes + loadLE(u + 8, static_cast<int>(lenBytes));
   }
-  if (want > bytes.size()) {
-    size_t have = bytes.size();
-    bytes.resize(want);
-    bytes.resize(have + std::fread(bytes.data() + have, 1, want - have, f));
-  }
+  // The file's size first: a header length past the end of the file (up to
+  // 4 GiB in format 2.0) is not allocated, only reported as truncated.
   bool readFailed = std::ferror(f);
+  int readError = errno;
   long end = -1;
   if (!readFailed && std::fseek(f, 0, SEEK_END) == 0)
     end = std::ftell(f);
+  if (!readFailed && end >= 0 && want > static_cast<uint64_t>(end))
+    want = static_cast<size_t>(end);
+  if (!readFailed && end >= 0 && want > bytes.size() &&
+      std::fseek(f, static_cast<long>(bytes.size()), SEEK_SET) == 0) {
+    size_t have = bytes.size();
+    bytes.resize(want);
+    bytes.resize(have + std::fread(bytes.data() + have, 1, want - have, f));
+    readFailed = std::ferror(f);
+    readError = errno;
+  }
   std::fclose(f);
   if (readFailed || end < 0)
-    return absl::DataLossError(strCat("error reading '", path, "'"));
+    return absl::DataLossError(strCat("cannot read '", path, "': ",
+                                      std::strerror(readError)));
   absl::StatusOr<NpyHeader> header = parseHeader(bytes, path);
   if (!header.ok())
     return header.status();
@@ -545,6 +547,8 @@ absl::StatusOr<NpyArray> readNpyRows(const std::string &path,
   array.shape[0] = count;
   int64_t rowBytes = rows == 0 ? 0 : header.dataBytes / rows;
   array.data.resize(static_cast<size_t>(count * rowBytes));
+  if (absl::Status s = checkReadableFile(path); !s.ok())
+    return s;
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
     return absl::NotFoundError(
@@ -631,6 +635,13 @@ uint32_t crc32(std::string_view bytes) {
 absl::StatusOr<std::string> inflateEntry(std::string_view compressed,
                                          uint64_t size, std::string_view name) {
 #ifdef QC_HAVE_ZLIB
+  // Deflate expands at most 1032:1; a larger claimed size is corrupt (and
+  // must not be allocated). zlib takes 32-bit lengths.
+  if (size / 1032 > compressed.size() + 1 || size > 0xffffffffu ||
+      compressed.size() > 0xffffffffu)
+    return absl::InvalidArgumentError(strCat(
+        name, ": corrupt or unsupported entry: ", compressed.size(),
+        " compressed bytes claim ", size, " uncompressed bytes"));
   std::string out(size, '\0');
   z_stream stream;
   std::memset(&stream, 0, sizeof(stream));

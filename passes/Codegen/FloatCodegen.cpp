@@ -264,8 +264,9 @@ FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
   std::vector<float> out(wide.size());
   for (size_t i = 0; i < wide.size(); ++i) {
     int64_t ch = axis ? (static_cast<int64_t>(i) / inner) % channels : 0;
-    out[i] = static_cast<float>(wide[i] - static_cast<int32_t>(zps[ch])) *
-             scales[ch];
+    // In int64, as the reference's dequantize (an int32 difference of an
+    // int32 value and its zero point could overflow).
+    out[i] = static_cast<float>(int64_t{wide[i]} - zps[ch]) * scales[ch];
   }
   return out;
 }

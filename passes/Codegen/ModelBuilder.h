@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <string>
@@ -37,9 +38,21 @@ using ::qc::codegen::GemmKernelConfig;
 using ::qc::codegen::PackedGemmWeights;
 using ::qc::codegen::QType;
 
+/// a * b for sizes (>= 0), saturating at INT64_MAX instead of overflowing:
+/// a saturated size is always above kMaxCompiledTensorBytes, which
+/// ModelBuilder::verifyPlan refuses.
+inline int64_t satMul(int64_t a, int64_t b) {
+  int64_t r;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
+    return std::numeric_limits<int64_t>::max();
+  return r;
+}
+
 inline int64_t product(ArrayRef<int64_t> dims) {
-  return std::accumulate(dims.begin(), dims.end(), int64_t{1},
-                         std::multiplies<int64_t>());
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p = satMul(p, d);
+  return p;
 }
 
 inline SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
@@ -110,6 +123,19 @@ public:
   FailureOr<ModelCodegenResult> run();
 
 private:
+  // --- verification -------------------------------------------------------
+  /// Before planning: every tensor of the program static, positive and
+  /// within kMaxCompiledTensorBytes (overflow-checked), every op's element
+  /// types ones the emitters implement, I/O names without NUL bytes.
+  LogicalResult verifyProgram();
+  LogicalResult verifyStorageTypes(Operation *op);
+  /// Before placing: every buffer 1 to kMaxCompiledTensorBytes bytes.
+  LogicalResult verifyBufferSizes();
+  /// After placing: every buffer and every view inside the arena.
+  LogicalResult verifyPlan();
+  /// The descriptor's contents (names, dtypes, shapes, plan).
+  ModelDescriptorInfo describe();
+
   // --- planning -----------------------------------------------------------
   LogicalResult plan();
   int64_t newBuffer(std::string name, int64_t bytes) {
@@ -128,8 +154,8 @@ private:
                                                  : rowMajorStrides(r.shape);
     r.element = type.getElementType();
     r.index = newBuffer(what.str(),
-                        std::max<int64_t>(1, product(r.shape)) *
-                            elementBytes(r.element));
+                        satMul(std::max<int64_t>(1, product(r.shape)),
+                               elementBytes(r.element)));
     return r;
   }
   void use(Value v) {
@@ -151,9 +177,9 @@ private:
   // --- emission -----------------------------------------------------------
   LogicalResult emit(ModuleOp module);
   LogicalResult emitOp(Operation *op);
-  void addDescriptor(ModuleOp module);
+  void addDescriptor(ModuleOp module, const ModelDescriptorInfo &info);
   void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
-  std::string header();
+  std::string header(const ModelDescriptorInfo &info);
 
   // Scalars, addresses and loops.
   Value cI64(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
@@ -365,11 +391,13 @@ private:
         refs[conv.getInput()].isNhwc();
     if (conv.getGroups() != 1 || pointwise)
       return;
-    int64_t m = resultType.getDimSize(0) * resultType.getDimSize(2) *
-                resultType.getDimSize(3);
-    int64_t k = w.getDimSize(1) * w.getDimSize(2) * w.getDimSize(3);
-    scratch[conv.getOperation()] =
-        newBuffer(stepName + "_im2col", elementBytes * m * k);
+    int64_t m = satMul(satMul(resultType.getDimSize(0),
+                              resultType.getDimSize(2)),
+                       resultType.getDimSize(3));
+    int64_t k = satMul(satMul(w.getDimSize(1), w.getDimSize(2)),
+                       w.getDimSize(3));
+    scratch[conv.getOperation()] = newBuffer(
+        stepName + "_im2col", satMul(satMul(elementBytes, m), k));
   }
   /// For each window tap of output (oy, ox) inside the image: \p tap(y, x,
   /// address of the tap's channel 0). \p image points at the image; strides

@@ -42,6 +42,7 @@
 #include "runtime/include/qc_model_abi.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -80,6 +81,33 @@ TargetSpec getModelTargetSpec(GemmIsa isa) {
   if (isa == GemmIsa::X86Avx512Vnni)
     spec.features += ",-prefer-256-bit";
   return spec;
+}
+
+std::string cStringLiteral(StringRef s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\' || c == '?') {
+      // '?' too: "??/" would be a trigraph under strict ISO C modes.
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      // Always three octal digits, so a following digit cannot join it.
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\%03o", c);
+      out += esc;
+    }
+  }
+  return out + "\"";
+}
+
+std::string cCommentText(StringRef s) {
+  std::string out;
+  for (char c : s)
+    out += (llvm::isAlnum(c) || StringRef(" _-.,:[]=+").contains(c)) ? c
+                                                                     : '_';
+  return out;
 }
 
 namespace model_codegen {
@@ -187,6 +215,318 @@ void ModelBuilder::parallelLoopNest(
 }
 
 //===----------------------------------------------------------------------===//
+// Verification
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// "element type i16" for messages.
+std::string typeText(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+bool isInt8(Type t) { return t.isInteger(8); }
+
+/// "input 'x' (#0)" for messages: the model's name for an argument.
+std::string describeInput(func::FuncOp func, BlockArgument arg) {
+  std::string s = "input ";
+  if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    "qc.name"))
+    s += "'" + name.str() + "' ";
+  return s + "(#" + std::to_string(arg.getArgNumber()) + ")";
+}
+} // namespace
+
+LogicalResult ModelBuilder::verifyProgram() {
+  // Every tensor the program holds (inputs, constants, results of every op):
+  // ranked, static, every dimension >= 1, and at most
+  // kMaxCompiledTensorBytes bytes, computed without overflow.
+  auto checkTensor = [&](Operation *where, Value v,
+                         const Twine &what) -> LogicalResult {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    auto fail = [&]() {
+      InFlightDiagnostic d = where ? where->emitError() : src.emitError();
+      d << "qc compile: " << what << " has type " << v.getType() << "; ";
+      return d;
+    };
+    if (!type)
+      return fail() << "compiled code needs ranked tensors";
+    if (!type.hasStaticShape()) {
+      bool inputsStatic = llvm::all_of(src.getArgumentTypes(), [](Type t) {
+        auto rt = dyn_cast<RankedTensorType>(t);
+        return rt && rt.hasStaticShape();
+      });
+      if (where && inputsStatic)
+        return fail() << "every dimension must be static, and shape "
+                         "inference does not reach this op (the integer ops "
+                         "of qc-lower-to-integer have no shape rule): bind "
+                         "the input shapes on the Q/DQ program (`qc "
+                         "quantize` without --lower-to-integer, then `qc "
+                         "compile --input-shape`)";
+      return fail() << "every dimension must be static (bind the model's "
+                       "dynamic input dimensions with --input-shape "
+                       "NAME=D0,D1,...)";
+    }
+    for (int64_t d : type.getShape())
+      if (d < 1)
+        return fail() << "compiled code needs every dimension >= 1 (empty "
+                         "tensors are not supported)";
+    Type et = type.getElementType();
+    if (!et.isIntOrFloat())
+      return fail() << "compiled code needs integer or float elements";
+    int64_t bytes = satMul(product(type.getShape()), elementBytes(et));
+    if (bytes > kMaxCompiledTensorBytes)
+      return fail() << "it would take "
+                    << (bytes == std::numeric_limits<int64_t>::max()
+                            ? std::string("more than 2^63")
+                            : std::to_string(bytes))
+                    << " bytes, more than the 2^40 a compiled tensor may have";
+    return success();
+  };
+  for (BlockArgument arg : src.getArguments())
+    if (failed(checkTensor(nullptr, arg, describeInput(src, arg))))
+      return failure();
+  for (Operation &op : src.getBody().front()) {
+    if (isa<func::ReturnOp>(op))
+      continue;
+    for (auto [i, r] : llvm::enumerate(op.getResults()))
+      if (failed(checkTensor(&op, r,
+                             "result #" + Twine(i) + " of '" +
+                                 op.getName().getStringRef() + "'")))
+        return failure();
+    // Window and padding attributes feed compile-time index arithmetic
+    // (int64): beyond 2^40 (far past any tensor extent) they are refused
+    // rather than risk an overflow there.
+    for (StringRef name : {"strides", "pads", "dilations", "kernel"})
+      if (auto attr = op.getAttrOfType<DenseI64ArrayAttr>(name))
+        for (int64_t v : attr.asArrayRef())
+          if (v > kMaxCompiledTensorBytes || v < -kMaxCompiledTensorBytes)
+            return op.emitError()
+                   << "qc compile: '" << op.getName() << "' has " << name
+                   << " entry " << v << ", beyond the 2^40 compiled code "
+                   << "supports";
+    // Tables the emitters build at compile time from the shapes: average
+    // pools hold one entry per output position (a multiplier or a window),
+    // a depthwise conv a row of zero points as wide as an input row, a pad
+    // one input offset per output index of each dimension.
+    int64_t tableBytes = 0;
+    if (isa<QAvgPool2dOp, AvgPool2dOp>(op)) {
+      auto out = cast<RankedTensorType>(op.getResult(0).getType());
+      if (out.getRank() == 4)
+        tableBytes = satMul(satMul(out.getDimSize(2), out.getDimSize(3)), 8);
+    } else if (isa<QConv2dOp>(op)) {
+      auto in = cast<RankedTensorType>(op.getOperand(0).getType());
+      if (in.getRank() == 4)
+        tableBytes = satMul(in.getDimSize(1), in.getDimSize(3));
+    } else if (isa<PadOp>(op)) {
+      auto out = cast<RankedTensorType>(op.getResult(0).getType());
+      for (int64_t d : out.getShape())
+        tableBytes = std::min(std::numeric_limits<int64_t>::max() - 1,
+                              tableBytes + satMul(d, 8));
+    }
+    if (tableBytes > kMaxCompiledConstantBytes)
+      return op.emitError() << "qc compile: '" << op.getName()
+                            << "' would need a compile-time table of "
+                            << tableBytes
+                            << " bytes (from its shapes), more than 2^31";
+    // Constants are read into memory (and packed) at compile time: a splat
+    // of a huge type takes no space in the file but would here.
+    if (auto c = dyn_cast<ConstantOp>(op)) {
+      auto type = cast<RankedTensorType>(c.getType());
+      int64_t bytes = satMul(product(type.getShape()),
+                             elementBytes(type.getElementType()));
+      if (bytes > kMaxCompiledConstantBytes)
+        return op.emitError()
+               << "qc compile: a constant of type " << c.getType() << " ("
+               << bytes << " bytes) is larger than the 2^31 bytes qc "
+               << "compile reads into memory";
+    }
+    if (failed(verifyStorageTypes(&op)))
+      return failure();
+  }
+  // Names become C strings of the descriptor: no NUL inside.
+  auto checkName = [&](StringAttr name, StringRef what,
+                       unsigned i) -> LogicalResult {
+    if (name && name.getValue().contains('\0'))
+      return src.emitError() << "qc compile: the name of " << what << " #"
+                             << i
+                             << " contains a NUL byte, which a C string "
+                                "(the runtime's tensor name) cannot hold";
+    return success();
+  };
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    if (failed(checkName(src.getArgAttrOfType<StringAttr>(i, "qc.name"),
+                         "input", i)))
+      return failure();
+  for (unsigned i = 0; i < src.getNumResults(); ++i)
+    if (failed(checkName(src.getResultAttrOfType<StringAttr>(i, "qc.name"),
+                         "output", i)))
+      return failure();
+  return success();
+}
+
+LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
+  // The element types each emitter implements. Anything else the verifiers
+  // accept (i16 / i32 quantized activations, ...) would be read or stored
+  // with the wrong width: an error naming the op and the type instead.
+  auto elementOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getElementType();
+  };
+  auto refuse = [&](StringRef role, Type t, StringRef supported) {
+    return op->emitError() << "qc compile: '" << op->getName() << "' with "
+                           << role << " of element type " << typeText(t)
+                           << " is not supported by the native code yet ("
+                           << supported << ")";
+  };
+  constexpr const char *k8bit = "quantized activations must be ui8 or i8";
+  if (isa<ConstantOp>(op) || isFoldedDequantize(op))
+    return success(); // read at compile time by their users
+  if (auto q = dyn_cast<QuantizeOp>(op)) {
+    if (!isInt8(elementOf(q.getResult())))
+      return refuse("a result", elementOf(q.getResult()), k8bit);
+    return success();
+  }
+  if (auto dq = dyn_cast<DequantizeOp>(op)) {
+    Type t = elementOf(dq.getInput());
+    if (!isInt8(t) && !t.isInteger(32))
+      return refuse("an operand", t, "it dequantizes ui8, i8 and i32");
+    return success();
+  }
+  if (isa<QConv2dOp, QLinearOp>(op)) {
+    Type in = elementOf(op->getOperand(0)), w = elementOf(op->getOperand(1)),
+         out = elementOf(op->getResult(0));
+    if (!isInt8(in))
+      return refuse("an input", in, k8bit);
+    if (!w.isSignlessInteger(8) && !w.isSignedInteger(8))
+      return refuse("weights", w, "weights must be i8");
+    if (op->getNumOperands() > 2 && !elementOf(op->getOperand(2)).isInteger(32))
+      return refuse("a bias", elementOf(op->getOperand(2)),
+                    "the bias must be i32");
+    if (!isInt8(out))
+      return refuse("a result", out, k8bit);
+    return success();
+  }
+  if (isa<QAddOp, QMulOp, QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp>(
+          op)) {
+    for (Value v : op->getOperands())
+      if (!isInt8(elementOf(v)))
+        return refuse("an operand", elementOf(v), k8bit);
+    if (!isInt8(elementOf(op->getResult(0))))
+      return refuse("a result", elementOf(op->getResult(0)), k8bit);
+    return success();
+  }
+  if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op)) {
+    // Data movement copies elements of f32, ui8, i8 or i32 (the model's I/O
+    // types); shape operands are read at compile time.
+    auto moves = [](Type t) {
+      return t.isF32() || t.isInteger(8) || t.isInteger(32);
+    };
+    Type t = elementOf(op->getResult(0));
+    if (!moves(t))
+      return refuse("a result", t, "data movement copies f32, ui8, i8 and "
+                                   "i32 tensors");
+    return success();
+  }
+  return success(); // float ops: planFloatOp checks float32
+}
+
+LogicalResult ModelBuilder::verifyBufferSizes() {
+  for (const ArenaBuffer &buf : buffers)
+    if (buf.bytes < 1 || buf.bytes > kMaxCompiledTensorBytes)
+      return src.emitError()
+             << "qc compile: arena buffer '" << buf.name << "' would take "
+             << (buf.bytes == std::numeric_limits<int64_t>::max()
+                     ? std::string("more than 2^63")
+                     : std::to_string(buf.bytes))
+             << " bytes; a buffer must have 1 to 2^40 bytes";
+  return success();
+}
+
+LogicalResult ModelBuilder::verifyPlan() {
+  constexpr int64_t align = QC_ARENA_DEFAULT_ALIGNMENT;
+  // The arena, placed: overflow-checked, each buffer inside it and aligned.
+  if (arenaBytes < 0 || arenaBytes > kMaxCompiledTensorBytes)
+    return src.emitError() << "qc compile: the arena would take "
+                           << arenaBytes << " bytes, more than 2^40";
+  for (const ArenaBuffer &buf : buffers)
+    if (buf.offset < 0 || buf.offset % align != 0 ||
+        buf.offset > arenaBytes - buf.bytes)
+      return src.emitError()
+             << "qc compile: internal error: arena buffer '" << buf.name
+             << "' (offset " << buf.offset << ", " << buf.bytes
+             << " bytes) is not an aligned part of the " << arenaBytes
+             << "-byte arena";
+  // Every tensor (views included) within what it addresses: the lowest and
+  // the highest element it reaches lie inside its buffer or input.
+  for (auto &[value, r] : refs) {
+    if (r.kind == TensorRef::Constant)
+      continue;
+    // (Dimensions are >= 1 and at most 2^40 bytes, offsets and strides
+    // below 2^62: the sums below cannot overflow unless a product
+    // saturates, which then stays out of range.)
+    int64_t lo = r.offset, hi = r.offset;
+    for (auto [d, st] : llvm::zip(r.shape, r.strides)) {
+      int64_t reach = satMul(d - 1, st < 0 ? -st : st);
+      if (reach >= kMaxCompiledTensorBytes)
+        reach = kMaxCompiledTensorBytes;
+      if (st < 0)
+        lo -= reach;
+      else
+        hi += reach;
+    }
+    int64_t eb = elementBytes(r.element);
+    int64_t limit =
+        r.kind == TensorRef::Arena
+            ? buffers[r.index].bytes
+            : satMul(product(cast<RankedTensorType>(
+                                 src.getArgument(r.index).getType())
+                                 .getShape()),
+                     eb);
+    if (lo < 0 || hi >= kMaxCompiledTensorBytes ||
+        satMul(hi + 1, eb) > limit)
+      return src.emitError()
+             << "qc compile: internal error: a tensor of shape ["
+             << ArrayRef<int64_t>(r.shape) << "] reaches elements " << lo << " to " << hi
+             << " outside its " << limit << "-byte "
+             << (r.kind == TensorRef::Arena ? "buffer '" + buffers[r.index].name + "'"
+                                            : std::string("input"));
+  }
+  return success();
+}
+
+ModelDescriptorInfo ModelBuilder::describe() {
+  ModelDescriptorInfo info;
+  info.name = options.name;
+  info.requiredIsa = getRequiredIsaBits(isas.back());
+  auto tensor = [&](Type t, StringAttr name, const std::string &fallback) {
+    auto rt = cast<RankedTensorType>(t);
+    ModelDescriptorInfo::Tensor d;
+    d.name = name ? name.str() : fallback;
+    d.dtype = toDtype(rt.getElementType());
+    d.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    return d;
+  };
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    info.inputs.push_back(
+        tensor(src.getArgument(i).getType(),
+               src.getArgAttrOfType<StringAttr>(i, "qc.name"),
+               "input" + std::to_string(i)));
+  for (unsigned i = 0; i < src.getNumResults(); ++i)
+    info.outputs.push_back(
+        tensor(src.getFunctionType().getResult(i),
+               src.getResultAttrOfType<StringAttr>(i, "qc.name"),
+               "output" + std::to_string(i)));
+  info.arenaSize = static_cast<uint64_t>(arenaBytes);
+  info.arenaAlignment = QC_ARENA_DEFAULT_ALIGNMENT;
+  for (const ArenaBuffer &buf : buffers)
+    info.buffers.push_back({buf.name, static_cast<uint64_t>(buf.offset),
+                            static_cast<uint64_t>(buf.bytes)});
+  return info;
+}
+
+//===----------------------------------------------------------------------===//
 // Planning
 //===----------------------------------------------------------------------===//
 
@@ -196,7 +536,7 @@ LogicalResult ModelBuilder::plan() {
     if (!type || !type.hasStaticShape() ||
         toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
       return src.emitError()
-             << "qc compile: input #" << arg.getArgNumber() << " has type "
+             << "qc compile: " << describeInput(src, arg) << " has type "
              << arg.getType()
              << "; inputs must be static-shaped f32, ui8, i8 or i32 tensors "
                 "(bind dynamic dimensions with --input-shape)";
@@ -296,7 +636,13 @@ LogicalResult ModelBuilder::plan() {
           start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
                          : std::clamp<int64_t>(start, 0, dim - 1);
           view.offset += start * view.strides[axis];
-          view.strides[axis] *= st;
+          // A step beyond the dimension leaves one element along the axis,
+          // whose stride is never multiplied by more than 0.
+          int64_t stepped;
+          if (__builtin_mul_overflow(view.strides[axis], st, &stepped) ||
+              resultType.getDimSize(axis) == 1)
+            stepped = 0;
+          view.strides[axis] = stepped;
         }
         view.shape.assign(resultType.getShape().begin(),
                           resultType.getShape().end());
@@ -533,12 +879,16 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
   Value scale = cF32(op.getScale()[0]);
-  Value zp = cI32(op.getZeroPoint()[0]);
   Value inBase = basePointer(in), outBase = basePointer(out);
   Type inT = storageType(in.element);
+  // q - zp as the reference computes it: exact in int32 for 8-bit values,
+  // in int64 for int32 ones (an int32 difference could wrap).
+  bool wide64 = inT == i32;
+  Value zp = wide64 ? cI64(op.getZeroPoint()[0]) : cI32(op.getZeroPoint()[0]);
   loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
     Value q = load(inT, gep(inBase, offsetOf(ivs, in.strides), inT));
-    Value wide = inT == i32 ? q : extend(q, in.element);
+    Value wide = wide64 ? b.create<arith::ExtSIOp>(loc, i64, q).getResult()
+                        : extend(q, in.element);
     Value f = b.create<arith::SIToFPOp>(loc, f32, sub(wide, zp));
     store(b.create<arith::MulFOp>(loc, f, scale),
           gep(outBase, offsetOf(ivs, out.strides), f32));
@@ -568,6 +918,24 @@ FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight) {
   if (failed(values))
     return op->emitError("qc compile: cannot read the weight constant");
   return *values;
+}
+
+/// The direct conv steps (depthwise, grouped) sum \p taps products of at
+/// most 255 * 128 in magnitude onto the bias in int32, as the GEMM kernels
+/// do; the rule of packGemmWeights: the worst case must fit int32, else the
+/// generated code could wrap where the reference reports an overflow.
+LogicalResult checkAccumulator(Operation *op, int64_t taps,
+                               ArrayRef<int32_t> bias) {
+  int64_t maxBias = 0;
+  for (int32_t v : bias)
+    maxBias = std::max<int64_t>(maxBias, std::abs(int64_t{v}));
+  if (satMul(taps, 255 * 128) >
+      std::numeric_limits<int32_t>::max() - maxBias)
+    return op->emitError()
+           << "qc compile: " << taps
+           << " products per output (with a bias up to " << maxBias
+           << ") are too many for exact int32 accumulation";
+  return success();
 }
 
 FailureOr<ModelBuilder::ConvParts> ModelBuilder::getConvParts(QConv2dOp op) {
@@ -777,14 +1145,22 @@ LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
   const std::vector<int8_t> *weights = &parts->weights;
   const std::vector<int32_t> *bias = &parts->bias;
   int64_t zp = op.getInputZeroPoint();
+  if (failed(checkAccumulator(op, taps, *bias)))
+    return failure();
   std::vector<int16_t> tapWeights(taps * c);
   std::vector<int32_t> folded(*bias);
-  for (int64_t ch = 0; ch < c; ++ch)
+  for (int64_t ch = 0; ch < c; ++ch) {
+    // bias - zp * sum(w) modulo 2^32, as the generated adds wrap: the sum
+    // with the taps is then exact whenever the true accumulator fits int32
+    // (checkAccumulator), even if bias' alone does not.
+    int64_t f = (*bias)[ch];
     for (int64_t t = 0; t < taps; ++t) {
       int32_t v = (*weights)[ch * taps + t];
       tapWeights[t * c + ch] = v;
-      folded[ch] -= static_cast<int32_t>(zp) * v;
+      f -= zp * v;
     }
+    folded[ch] = static_cast<int32_t>(static_cast<uint32_t>(f));
+  }
   const std::vector<float> &multiplier = parts->multipliers;
   // Rows of zero points, as wide as an input row: what taps outside the
   // image read.
@@ -881,6 +1257,8 @@ LogicalResult ModelBuilder::emitGroupedConv(QConv2dOp op) {
     return failure();
   int64_t o = parts->o, cg = parts->cg, kh = parts->kh, kw = parts->kw;
   int64_t og = o / static_cast<int64_t>(op.getGroups());
+  if (failed(checkAccumulator(op, satMul(cg, satMul(kh, kw)), parts->bias)))
+    return failure();
   // [ky][kx][ci][o], widened to int32.
   std::vector<int32_t> taps(kh * kw * cg * o);
   for (int64_t oc = 0; oc < o; ++oc)
@@ -1009,6 +1387,9 @@ LogicalResult ModelBuilder::emitMaxPool(QMaxPool2dOp op) {
   ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                     pads = op.getPads(), dil = op.getDilations();
   bool u = isUnsigned(in.element);
+  // A window with no tap inside the input (a dilation beyond the input)
+  // keeps the storage minimum: the Q/DQ form's quantize(max = -inf) with the
+  // full-range output lower-to-integer requires.
   Value inBase = basePointer(in), outBase = basePointer(out);
   parallel(n * oh * ow, {inBase, outBase},
            [&](Value begin, Value end, ArrayRef<Value> p) {
@@ -1387,7 +1768,8 @@ void ModelBuilder::emitDispatcher(ModuleOp mod,
 // Descriptor and header
 //===----------------------------------------------------------------------===//
 
-void ModelBuilder::addDescriptor(ModuleOp mod) {
+void ModelBuilder::addDescriptor(ModuleOp mod,
+                                 const ModelDescriptorInfo &info) {
   OpBuilder gb(ctx);
   gb.setInsertionPointToEnd(mod.getBody());
   int64_t stringCount = 0;
@@ -1420,41 +1802,40 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
   };
 
   auto tensorType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i32, i32, ptr});
-  auto addTensorDescs = [&](StringRef what, ArrayRef<Type> types,
-                            ArrayRef<std::string> names) {
+  auto addTensorDescs = [&](StringRef what,
+                            ArrayRef<ModelDescriptorInfo::Tensor> tensors) {
     SmallVector<std::string> shapeGlobals, nameGlobals;
-    for (auto [i, t] : llvm::enumerate(types)) {
-      auto rt = cast<RankedTensorType>(t);
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const ModelDescriptorInfo::Tensor &t = tensors[i];
       std::string shapeName =
           (options.name + "_" + what + "_shape" + Twine(i)).str();
-      int64_t rank = std::max<int64_t>(1, rt.getRank());
+      int64_t rankOf = static_cast<int64_t>(t.shape.size());
+      int64_t rank = std::max<int64_t>(1, rankOf);
       addGlobal(shapeName, LLVM::LLVMArrayType::get(i64, rank),
                 LLVM::Linkage::Internal, [&](OpBuilder &ib) {
                   Value v = ib.create<LLVM::UndefOp>(
                       loc, LLVM::LLVMArrayType::get(i64, rank));
                   for (int64_t d = 0; d < rank; ++d)
                     v = ib.create<LLVM::InsertValueOp>(
-                        loc, v,
-                        i64Const(ib, d < rt.getRank() ? rt.getDimSize(d) : 0),
+                        loc, v, i64Const(ib, d < rankOf ? t.shape[d] : 0),
                         ArrayRef<int64_t>{d});
                   return v;
                 });
       shapeGlobals.push_back(shapeName);
-      nameGlobals.push_back(addString(names[i]));
+      nameGlobals.push_back(addString(t.name));
     }
     std::string arrayName = (options.name + "_" + what).str();
-    int64_t count = std::max<int64_t>(1, types.size());
+    int64_t count = std::max<int64_t>(1, tensors.size());
     auto arrayType = LLVM::LLVMArrayType::get(tensorType, count);
     addGlobal(arrayName, arrayType, LLVM::Linkage::Internal,
               [&](OpBuilder &ib) {
                 Value v = ib.create<LLVM::UndefOp>(loc, arrayType);
-                for (auto [i, t] : llvm::enumerate(types)) {
-                  auto rt = cast<RankedTensorType>(t);
+                for (auto [i, t] : llvm::enumerate(tensors)) {
                   int64_t idx = static_cast<int64_t>(i);
                   Value fields[4] = {
                       ib.create<LLVM::AddressOfOp>(loc, ptr, nameGlobals[i]),
-                      i32Const(ib, toDtype(rt.getElementType())),
-                      i32Const(ib, rt.getRank()),
+                      i32Const(ib, t.dtype),
+                      i32Const(ib, static_cast<int64_t>(t.shape.size())),
                       ib.create<LLVM::AddressOfOp>(loc, ptr, shapeGlobals[i])};
                   for (int64_t f = 0; f < 4; ++f)
                     v = ib.create<LLVM::InsertValueOp>(
@@ -1465,35 +1846,24 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
     return arrayName;
   };
 
-  SmallVector<Type> inTypes, outTypes;
-  SmallVector<std::string> inNames, outNames;
-  for (unsigned i = 0; i < src.getNumArguments(); ++i) {
-    inTypes.push_back(src.getArgument(i).getType());
-    auto name = src.getArgAttrOfType<StringAttr>(i, "qc.name");
-    inNames.push_back(name ? name.str() : "input" + std::to_string(i));
-  }
-  for (unsigned i = 0; i < src.getNumResults(); ++i) {
-    outTypes.push_back(src.getFunctionType().getResult(i));
-    auto name = src.getResultAttrOfType<StringAttr>(i, "qc.name");
-    outNames.push_back(name ? name.str() : "output" + std::to_string(i));
-  }
-  std::string inputsName = addTensorDescs("inputs", inTypes, inNames);
-  std::string outputsName = addTensorDescs("outputs", outTypes, outNames);
+  std::string inputsName = addTensorDescs("inputs", info.inputs);
+  std::string outputsName = addTensorDescs("outputs", info.outputs);
 
   auto bufferType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i64, i64});
   SmallVector<std::string> bufferNames;
-  for (const ArenaBuffer &buf : buffers)
+  for (const ModelDescriptorInfo::Buffer &buf : info.buffers)
     bufferNames.push_back(addString(buf.name));
   std::string planName = options.name + "_plan";
-  int64_t planCount = std::max<int64_t>(1, buffers.size());
+  int64_t planCount = std::max<int64_t>(1, info.buffers.size());
   auto planType = LLVM::LLVMArrayType::get(bufferType, planCount);
   addGlobal(planName, planType, LLVM::Linkage::Internal, [&](OpBuilder &ib) {
     Value v = ib.create<LLVM::UndefOp>(loc, planType);
-    for (auto [i, buf] : llvm::enumerate(buffers)) {
+    for (auto [i, buf] : llvm::enumerate(info.buffers)) {
       int64_t idx = static_cast<int64_t>(i);
       Value fields[3] = {
           ib.create<LLVM::AddressOfOp>(loc, ptr, bufferNames[i]),
-          i64Const(ib, buf.offset), i64Const(ib, buf.bytes)};
+          i64Const(ib, static_cast<int64_t>(buf.offset)),
+          i64Const(ib, static_cast<int64_t>(buf.size))};
       for (int64_t f = 0; f < 3; ++f)
         v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
                                            ArrayRef<int64_t>{idx, f});
@@ -1501,7 +1871,7 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
     return v;
   });
 
-  std::string modelName = addString(options.name);
+  std::string modelName = addString(info.name);
   auto descType = LLVM::LLVMStructType::getLiteral(
       ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr});
   addGlobal(options.name + "_desc", descType, LLVM::Linkage::External,
@@ -1510,15 +1880,14 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
                   i32Const(ib, QC_MODEL_ABI_VERSION),
                   i32Const(ib, sizeof(qc_model_desc)),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, modelName),
-                  i64Const(ib, static_cast<int64_t>(
-                                   getRequiredIsaBits(isas.back()))),
-                  i32Const(ib, inTypes.size()),
-                  i32Const(ib, outTypes.size()),
+                  i64Const(ib, static_cast<int64_t>(info.requiredIsa)),
+                  i32Const(ib, info.inputs.size()),
+                  i32Const(ib, info.outputs.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, inputsName),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, outputsName),
-                  i64Const(ib, arenaBytes),
-                  i64Const(ib, QC_ARENA_DEFAULT_ALIGNMENT),
-                  i32Const(ib, buffers.size()),
+                  i64Const(ib, static_cast<int64_t>(info.arenaSize)),
+                  i64Const(ib, static_cast<int64_t>(info.arenaAlignment)),
+                  i32Const(ib, info.buffers.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, planName),
                   ib.create<LLVM::AddressOfOp>(loc, ptr,
                                                options.name + "_entry")};
@@ -1530,10 +1899,15 @@ void ModelBuilder::addDescriptor(ModuleOp mod) {
             });
 }
 
-std::string ModelBuilder::header() {
+std::string ModelBuilder::header(const ModelDescriptorInfo &info) {
+  // Only the model name (a C identifier, checked by qc compile) makes
+  // identifiers; tensor names never do. Comments hold names through
+  // cCommentText, and the names themselves are string literals
+  // (cStringLiteral), equal byte for byte to the descriptor's.
   std::string text;
   llvm::raw_string_ostream os(text);
-  std::string guard = "QC_MODEL_" + StringRef(options.name).upper() + "_H";
+  std::string upper = StringRef(options.name).upper();
+  std::string guard = "QC_MODEL_" + upper + "_H";
   std::string targetName;
   for (GemmIsa v : isas)
     targetName += (targetName.empty() ? "" : ", ") +
@@ -1543,41 +1917,42 @@ std::string ModelBuilder::header() {
   os << "/* Generated by qc compile: do not edit.\n"
      << " * model  " << options.name;
   if (!options.source.empty())
-    os << " (from " << options.source << ")";
+    os << " (from " << cCommentText(options.source) << ")";
   os << "\n * target " << targetName << "\n"
-     << " * arena  " << arenaBytes << " bytes, " << buffers.size()
+     << " * arena  " << info.arenaSize << " bytes, " << info.buffers.size()
      << " buffers (static plan)\n";
-  auto describe = [&](StringRef what, unsigned i, Type t, StringAttr name) {
-    auto rt = cast<RankedTensorType>(t);
-    os << " * " << what << " " << i << ": "
-       << (name ? name.str() : std::string("?")) << " "
-       << dtypeName(toDtype(rt.getElementType())) << " [";
-    llvm::interleave(rt.getShape(), os, ",");
+  auto describeTensor = [&](StringRef what, size_t i,
+                            const ModelDescriptorInfo::Tensor &t) {
+    os << " * " << what << " " << i << ": " << cCommentText(t.name) << " "
+       << dtypeName(t.dtype) << " [";
+    llvm::interleave(t.shape, os, ",");
     os << "], row-major\n";
   };
-  for (unsigned i = 0; i < src.getNumArguments(); ++i)
-    describe("input ", i, src.getArgument(i).getType(),
-             src.getArgAttrOfType<StringAttr>(i, "qc.name"));
-  for (unsigned i = 0; i < src.getNumResults(); ++i)
-    describe("output", i, src.getFunctionType().getResult(i),
-             src.getResultAttrOfType<StringAttr>(i, "qc.name"));
-  os << " *\n * Run it with libqcrt (qc_runtime.h): qc_model_create(&"
+  for (auto [i, t] : llvm::enumerate(info.inputs))
+    describeTensor("input ", i, t);
+  for (auto [i, t] : llvm::enumerate(info.outputs))
+    describeTensor("output", i, t);
+  os << " * (names in comments: bytes other than letters, digits and "
+        "\" _-.,:[]=+\" shown as '_';\n"
+     << " *  the exact names are the _NAME string literals below)\n"
+     << " *\n * Run it with libqcrt (qc_runtime.h): qc_model_create(&"
      << options.name << "_desc, ...), qc_session_create, qc_session_run.\n"
      << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include \"qc_model_abi.h\"\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "extern const qc_model_desc " << options.name << "_desc;\n\n";
-  std::string upper = StringRef(options.name).upper();
-  auto sizes = [&](StringRef what, unsigned i, Type t) {
-    auto rt = cast<RankedTensorType>(t);
+  auto macros = [&](StringRef what, size_t i,
+                    const ModelDescriptorInfo::Tensor &t) {
     os << "#define " << upper << "_" << what << i << "_ELEMENTS "
-       << rt.getNumElements() << "\n";
+       << product(t.shape) << "\n";
+    os << "#define " << upper << "_" << what << i << "_NAME "
+       << cStringLiteral(t.name) << "\n";
   };
-  for (unsigned i = 0; i < src.getNumArguments(); ++i)
-    sizes("INPUT", i, src.getArgument(i).getType());
-  for (unsigned i = 0; i < src.getNumResults(); ++i)
-    sizes("OUTPUT", i, src.getFunctionType().getResult(i));
+  for (auto [i, t] : llvm::enumerate(info.inputs))
+    macros("INPUT", i, t);
+  for (auto [i, t] : llvm::enumerate(info.outputs))
+    macros("OUTPUT", i, t);
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
   return text;
 }
@@ -1585,9 +1960,12 @@ std::string ModelBuilder::header() {
 FailureOr<ModelCodegenResult> ModelBuilder::run() {
   if (!src.getBody().hasOneBlock())
     return src.emitError("qc compile: the entry function must have one block");
-  if (failed(plan()))
+  if (failed(verifyProgram()) || failed(plan()) ||
+      failed(verifyBufferSizes()))
     return failure();
   placeBuffers();
+  if (failed(verifyPlan()))
+    return failure();
 
   ModelCodegenResult result;
   result.module = ModuleOp::create(loc);
@@ -1628,10 +2006,11 @@ FailureOr<ModelCodegenResult> ModelBuilder::run() {
     fn.setTargetFeaturesAttr(LLVM::TargetFeaturesAttr::get(ctx, spec.features));
     fn->removeAttr(variantAttr);
   });
-  addDescriptor(*result.module);
+  result.descriptor = describe();
+  addDescriptor(*result.module, result.descriptor);
   if (failed(verify(*result.module)))
     return failure();
-  result.header = header();
+  result.header = header(result.descriptor);
   result.arenaBytes = arenaBytes;
   result.constantBytes = constantBytes;
   result.floatWeightBytes = floatWeightBytes;

@@ -46,6 +46,46 @@ struct ModelCodegenOptions {
   std::string source;
 };
 
+/// The `qc_model_desc` (runtime/include/qc_model_abi.h) a compiled model
+/// exports, as plain data: the global in the object is built from it, and
+/// `qc compile` checks it with libqcrt's qc_model_validate.
+struct ModelDescriptorInfo {
+  struct Tensor {
+    /// The program's name of the tensor, byte for byte (any bytes but NUL).
+    std::string name;
+    int32_t dtype = 0; // a qc_dtype
+    std::vector<int64_t> shape;
+  };
+  struct Buffer {
+    std::string name;
+    uint64_t offset = 0, size = 0;
+  };
+  std::string name;
+  uint64_t requiredIsa = 0;
+  std::vector<Tensor> inputs, outputs;
+  uint64_t arenaSize = 0, arenaAlignment = 0;
+  std::vector<Buffer> buffers;
+};
+
+/// Most bytes one tensor (and the whole arena) of a compiled model may take:
+/// 2^40 (1 TiB). Larger sizes, and sizes whose computation overflows int64,
+/// are a compile error rather than a wrapped number in the plan.
+constexpr int64_t kMaxCompiledTensorBytes = int64_t{1} << 40;
+
+/// Most bytes of one constant (weights, biases, tables) qc compile reads into
+/// memory to pack: 2^31.
+constexpr int64_t kMaxCompiledConstantBytes = int64_t{1} << 31;
+
+/// \p s as a C string literal (with the quotes): printable ASCII except
+/// `"`, `\` and `?` as is, everything else as a three-digit octal escape,
+/// so any bytes (newlines, `*/`, quotes, non-ASCII, trigraphs) stay data.
+std::string cStringLiteral(StringRef s);
+
+/// \p s for a C comment: letters, digits, ' ', '_', '-', '.', ',', ':',
+/// '[', ']', '=' and '+' as is, every other byte (including '*' and '/') as
+/// '_', so the text can neither end the comment nor open a nested one.
+std::string cCommentText(StringRef s);
+
 struct ModelCodegenResult {
   /// The whole model in the LLVM dialect, ready for emitLLVMDialectModule.
   OwningOpRef<ModuleOp> module;
@@ -58,6 +98,8 @@ struct ModelCodegenResult {
   uint64_t floatWeightBytes = 0;
   /// Steps of the entry function (one per op that does work).
   int64_t steps = 0;
+  /// What the exported descriptor holds.
+  ModelDescriptorInfo descriptor;
 };
 
 /// The CPU and features a model's functions for \p isa are compiled with.

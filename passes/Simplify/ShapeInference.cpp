@@ -105,14 +105,36 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
     return success();
   }
 
+  /// Ops without an inference rule whose result has the shape of their
+  /// (first) operand: the quantization ops of a Q/DQ program and the
+  /// elementwise integer ops, so that a binding reaches every op of a
+  /// quantized program (`qc compile --input-shape` on a dynamic-batch
+  /// .q.mlir), not only the float ones.
+  static bool keepsOperandShape(Operation *op) {
+    return isa<QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp,
+               ObserveOp, QRequantizeOp, QLutOp, QAddOp>(op);
+  }
+
   LogicalResult inferBody(func::FuncOp func) {
-    WalkResult result = func.walk([&](InferTypeOpInterface op) {
+    WalkResult result = func.walk([&](Operation *op) {
       SmallVector<Type> types;
-      if (failed(op.inferReturnTypes(
-              op->getContext(), op->getLoc(), op->getOperands(),
-              op->getAttrDictionary(), op->getPropertiesStorage(),
-              op->getRegions(), types)))
-        return WalkResult::interrupt();
+      if (keepsOperandShape(op) && op->getNumOperands() >= 1 &&
+          op->getNumResults() == 1) {
+        auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+        auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+        if (!in || !out)
+          return WalkResult::advance();
+        types.push_back(RankedTensorType::get(in.getShape(),
+                                              out.getElementType()));
+      } else if (auto infer = dyn_cast<InferTypeOpInterface>(op)) {
+        if (failed(infer.inferReturnTypes(
+                op->getContext(), op->getLoc(), op->getOperands(),
+                op->getAttrDictionary(), op->getPropertiesStorage(),
+                op->getRegions(), types)))
+          return WalkResult::interrupt();
+      } else {
+        return WalkResult::advance();
+      }
       for (auto [result, type] : llvm::zip(op->getResults(), types)) {
         FailureOr<Type> refined = refine(op, result.getType(), type);
         if (failed(refined))

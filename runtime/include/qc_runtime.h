@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define QC_RUNTIME_VERSION_MAJOR 0
-#define QC_RUNTIME_VERSION_MINOR 1
+#define QC_RUNTIME_VERSION_MINOR 2
 #define QC_RUNTIME_VERSION_PATCH 0
 
 /* Largest thread count a session accepts. */
@@ -83,6 +83,15 @@ typedef struct qc_session qc_session;
  * with the missing features named in qc_last_error_message()). `desc` must
  * outlive the model. On failure *out_model is set to NULL. */
 qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model);
+
+/* Checks `desc` exactly as qc_model_create does (ABI version and struct
+ * size, I/O descriptors, memory plan, entry) but not the CPU's features and
+ * not QC_DISABLE_ISA, and creates nothing: QC_STATUS_OK, or the status
+ * qc_model_create would return for it with the reason in
+ * qc_last_error_message(). `qc compile` runs it on every descriptor it
+ * writes, and tools can run it on a descriptor compiled for another CPU.
+ * Added in 0.2.0. */
+qc_status qc_model_validate(const qc_model_desc *desc);
 
 /* Destroys the model and sets *model to NULL. NULL or *model == NULL: no-op
  * (so destroying twice through the same variable is safe). Fails with

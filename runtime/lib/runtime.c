@@ -181,14 +181,10 @@ static qc_status checkTensorDescs(const qc_model_desc *desc, int outputs) {
   return QC_STATUS_OK;
 }
 
-qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
-  qcrt_clear_error();
-  if (!out_model)
-    return qcrt_fail(QC_STATUS_NULL_POINTER, "qc_model_create: out_model is "
-                                             "NULL");
-  *out_model = NULL;
+/* Everything qc_model_validate checks; no error cleared, no CPU check. */
+static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
   if (!desc)
-    return qcrt_fail(QC_STATUS_NULL_POINTER, "qc_model_create: desc is NULL");
+    return qcrt_fail(QC_STATUS_NULL_POINTER, "%s: desc is NULL", fn);
   if (desc->abi_version != QC_MODEL_ABI_VERSION)
     return qcrt_fail(QC_STATUS_ABI_MISMATCH,
                      "model descriptor ABI version %u, runtime %s supports %u",
@@ -249,6 +245,28 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
                        name, i, nameOr(b->name), (unsigned long long)b->offset,
                        (unsigned long long)planAlign);
   }
+  return QC_STATUS_OK;
+}
+
+qc_status qc_model_validate(const qc_model_desc *desc) {
+  qcrt_clear_error();
+  return validateDesc(desc, "qc_model_validate");
+}
+
+qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
+  qcrt_clear_error();
+  if (!out_model)
+    return qcrt_fail(QC_STATUS_NULL_POINTER, "qc_model_create: out_model is "
+                                             "NULL");
+  *out_model = NULL;
+  qc_status valid = validateDesc(desc, "qc_model_create");
+  if (valid != QC_STATUS_OK)
+    return valid;
+  const char *name = nameOr(desc->name);
+  uint64_t align = desc->arena_alignment ? desc->arena_alignment
+                                         : QC_ARENA_DEFAULT_ALIGNMENT;
+  if (align < QC_ARENA_DEFAULT_ALIGNMENT)
+    align = QC_ARENA_DEFAULT_ALIGNMENT;
 
   /* A misspelt override would silently test nothing: refuse it. */
   char unknown[32];

@@ -38,8 +38,10 @@ def ort_file_name(name):
 
 
 def qc_file_name(name):
-    """qc's output file naming (Driver.cpp writeOutputs: path separators and NUL become '_')."""
-    return "".join("_" if c in "/\\\0" else c for c in name)
+    """qc's output file naming (Driver.cpp outputFileName): '/', '\\', '%' and control
+    characters become %XX (bytes of the UTF-8 name, upper-case hex)."""
+    return "".join(f"%{b:02X}" if b in b"/\\%" or b < 0x20 or b == 0x7F else chr(b)
+                   for b in name.encode()).encode("latin-1").decode()
 
 
 def run(cmd):

@@ -10,28 +10,34 @@
 #include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
 #include "compiler/exporter/OnnxExporter.h"
+#include "compiler/support/OutputFile.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <chrono>
+#include <cmath>
+#include <climits>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -71,6 +77,11 @@ struct ModelFlags {
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
                "constant folding, dead-code removal) after import")};
 
+  /// Checks the --input-shape bindings: NAME=D0,D1,... with a NAME and
+  /// dimensions in [1, 2^31 - 1]. Returns 0, or kUsageError after saying
+  /// what is wrong.
+  int check() const;
+
   mlir::qc::LoadOptions loadOptions() const {
     mlir::qc::LoadOptions options;
     options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
@@ -85,17 +96,150 @@ void registerMLIRFlags() {
   registerPassManagerCLOptions();
 }
 
+/// Exit status of a usage error (docs/cli.md): unknown flags, missing or bad
+/// values, an unknown command.
+constexpr int kUsageError = 2;
+
+/// Prints a usage error as `qc: error: MESSAGE` and returns kUsageError.
+int usageError(const Twine &message) {
+  llvm::errs() << "qc: error: " << mlir::qc::escapeForTerminal(message.str())
+               << "\n";
+  return kUsageError;
+}
+
+/// Calls \p parse with stderr (fd 2) redirected into a memory file, appends
+/// what was written there to \p captured and returns parse()'s result.
+/// LLVM's option parser prints some of its errors (a value that does not
+/// parse) to llvm::errs() directly, not to the stream it is given.
+template <typename Fn>
+bool captureStderr(Fn parse, std::string &captured) {
+  llvm::errs().flush();
+  int file = ::memfd_create("qc-flags", MFD_CLOEXEC);
+  int saved = file >= 0 ? ::dup(STDERR_FILENO) : -1;
+  if (file < 0 || saved < 0 || ::dup2(file, STDERR_FILENO) < 0) {
+    if (file >= 0)
+      ::close(file);
+    if (saved >= 0)
+      ::close(saved);
+    return parse();
+  }
+  bool ok = parse();
+  llvm::errs().flush();
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  char buffer[4096];
+  ssize_t n;
+  ::lseek(file, 0, SEEK_SET);
+  while ((n = ::read(file, buffer, sizeof(buffer))) > 0)
+    captured.append(buffer, static_cast<size_t>(n));
+  ::close(file);
+  return ok;
+}
+
+/// Parses a command's flags. The option parser's complaints (unknown flags,
+/// values that do not parse, a missing positional argument) are printed as
+/// `qc: error:` lines and give false: the command then exits with
+/// kUsageError. --help prints the options and exits 0.
+bool parseFlags(int argc, char **argv, const char *overview) {
+  std::string errors;
+  bool ok = captureStderr(
+      [&] {
+        llvm::raw_string_ostream os(errors);
+        return cl::ParseCommandLineOptions(argc, argv, overview, &os);
+      },
+      errors);
+  if (ok && errors.empty())
+    return true;
+  // The parser's lines start with the program name ("qc import: ...").
+  std::string program = llvm::sys::path::filename(argv[0]).str() + ": ";
+  SmallVector<StringRef> lines;
+  StringRef(errors).split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (StringRef line : lines) {
+    line.consume_front(program);
+    if (ok)
+      llvm::errs() << "qc: warning: "
+                   << mlir::qc::escapeForTerminal(line.trim()) << "\n";
+    else
+      usageError(line.trim());
+  }
+  if (!ok && lines.empty())
+    usageError("invalid command line");
+  return ok;
+}
+
+int ModelFlags::check() const {
+  for (const std::string &binding : inputShapes) {
+    StringRef text(binding);
+    size_t split = text.rfind('=');
+    if (split == StringRef::npos)
+      split = text.rfind(':');
+    StringRef name = split == StringRef::npos ? "" : text.take_front(split);
+    StringRef dims = split == StringRef::npos ? "" : text.drop_front(split + 1);
+    SmallVector<StringRef> parts;
+    dims.split(parts, ',');
+    bool ok = !name.empty() && !dims.empty();
+    for (StringRef part : parts) {
+      int64_t d;
+      ok = ok && !part.trim().getAsInteger(10, d) && d > 0 && d <= INT32_MAX;
+    }
+    if (!ok)
+      return usageError("--input-shape '" + binding +
+                        "': expected NAME=D0,D1,... with dimensions from 1 to " +
+                        Twine(INT32_MAX));
+  }
+  return 0;
+}
+
+/// Upper bounds of numeric flags: beyond them a value is a typo, not a
+/// request.
+constexpr int64_t kMaxCalibBatch = 1 << 16;
+constexpr double kMaxBenchSeconds = 3600;
+constexpr int kMaxBenchRuns = 1000000;
+
+/// A --target flag names a known target (whether this CPU runs it is
+/// checked when compiling). Returns 0, or kUsageError after printing why.
+int checkTargetFlag(StringRef target) {
+  if (target == "host")
+    return 0;
+  std::string error;
+  if (failed(mlir::qc::resolveCompileTarget(target, error)))
+    return usageError("--target: " + error);
+  return 0;
+}
+
+/// True when \p a and \p b name one file (the same path, or two paths of
+/// an existing file).
+bool sameFile(StringRef a, StringRef b) {
+  if (a == b)
+    return true;
+  bool result = false;
+  return !llvm::sys::fs::equivalent(a, b, result) && result;
+}
+
+/// True when \p name is a C identifier (qc compile --name).
+bool isCIdentifier(StringRef name) {
+  return !name.empty() &&
+         (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+         llvm::all_of(name, [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+         });
+}
+
 int importCommand(int argc, char **argv) {
   ModelFlags flags;
   cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
                               cl::value_desc("file"), cl::init("-")};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc import: read an ONNX model and write it as qc-dialect MLIR\n\n"
-      "  qc import MODEL.onnx -o MODEL.mlir [--input-shape NAME=1,3,224,224]\n\n"
-      "Weights are written as resource blobs at the end of the file, so the "
-      "ops stay readable.\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc import: read an ONNX model and write it as qc-dialect MLIR\n\n"
+          "  qc import MODEL.onnx -o MODEL.mlir [--input-shape "
+          "NAME=1,3,224,224]\n\n"
+          "Weights are written as resource blobs at the end of the file, so "
+          "the ops stay readable.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   OwningOpRef<ModuleOp> module =
@@ -121,7 +265,7 @@ bool extractThreads(std::vector<char *> &args) {
     size_t count = 1;
     if (arg == "--threads" || arg == "-threads") {
       if (i + 1 >= args.size()) {
-        llvm::errs() << "qc: error: --threads needs a value\n";
+        usageError("--threads needs a value");
         return false;
       }
       value = args[i + 1];
@@ -133,9 +277,8 @@ bool extractThreads(std::vector<char *> &args) {
       continue;
     }
     if (value.getAsInteger(10, threads) || threads < 0 || threads > 1024) {
-      llvm::errs() << "qc: error: --threads must be an integer in [0, 1024], "
-                      "got '"
-                   << value << "'\n";
+      usageError("--threads must be an integer in [0, 1024], got '" + value +
+                 "'");
       return false;
     }
     args.erase(args.begin() + i, args.begin() + i + count);
@@ -163,15 +306,24 @@ int runCommand(int argc, char **argv) {
                          "run on this CPU)"),
       cl::value_desc("T"), cl::init("host")};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc run: run a model with the reference executor (or, with --compiled, "
-      "as native code)\n\n"
-      "  qc run MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir DIR "
-      "[--compiled [--threads N]]\n\n"
-      "Dynamic input dimensions take the sizes of the given arrays. "
-      "--threads N (with --compiled): threads of the runtime's pool (default "
-      "QC_NUM_THREADS, else all CPUs).\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc run: run a model with the reference executor (or, with "
+          "--compiled, as native code)\n\n"
+          "  qc run MODEL(.onnx|.mlir) --input NAME=FILE.npy ... --output-dir "
+          "DIR [--compiled [--threads N]]\n\n"
+          "Dynamic input dimensions take the sizes of the given arrays. "
+          "--threads N (with --compiled): threads of the runtime's pool "
+          "(default QC_NUM_THREADS, else all CPUs). Output NAME is written to "
+          "DIR/NAME.npy, with '/', '\\', '%' and control characters of NAME "
+          "written as %XX.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
+  if (int rc = checkTargetFlag(target); rc)
+    return rc;
+  if (outputDir.empty())
+    return usageError("--output-dir must not be empty");
   MLIRContext context;
   mlir::qc::setUpContext(context);
   OwningOpRef<ModuleOp> module =
@@ -179,7 +331,7 @@ int runCommand(int argc, char **argv) {
   if (!module)
     return 1;
   FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);
-  if (failed(func))
+  if (failed(func) || failed(mlir::qc::checkOutputNames(*func)))
     return 1;
   FailureOr<std::vector<::qc::NpyArray>> arrays =
       mlir::qc::readInputs(*func, std::vector<std::string>(inputs.begin(),
@@ -197,16 +349,19 @@ int runCommand(int argc, char **argv) {
   } else {
     results = mlir::qc::runFunction(*func, *arrays);
   }
-  if (failed(results) ||
-      failed(mlir::qc::writeOutputs(*func, *results, outputDir)))
+  if (failed(results))
+    return 1;
+  FailureOr<std::vector<std::string>> paths =
+      mlir::qc::writeOutputs(*func, *results, outputDir);
+  if (failed(paths))
     return 1;
   for (auto [i, array] : llvm::enumerate(*results)) {
-    llvm::outs() << mlir::qc::resultName(*func, i) << ": "
-                 << ::qc::dtypeName(array.dtype) << "[";
+    llvm::outs() << mlir::qc::escapeForTerminal(mlir::qc::resultName(*func, i))
+                 << ": " << ::qc::dtypeName(array.dtype) << "[";
     for (auto [j, d] : llvm::enumerate(array.shape))
       llvm::outs() << (j ? "," : "") << d;
-    llvm::outs() << "] -> " << outputDir << "/" << mlir::qc::resultName(*func, i)
-                 << ".npy\n";
+    llvm::outs() << "] -> " << mlir::qc::escapeForTerminal((*paths)[i])
+                 << "\n";
   }
   return 0;
 }
@@ -215,13 +370,17 @@ int exportOnnxCommand(int argc, char **argv) {
   cl::opt<std::string> output{"o", cl::desc("Output ONNX file"),
                               cl::value_desc("file"), cl::Required};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc export-onnx: write a qc program (e.g. the Q/DQ output of qc "
-      "quantize) as an ONNX model\n\n"
-      "  qc export-onnx MODEL.q.mlir -o MODEL.qdq.onnx\n\n"
-      "qc.quantize / qc.dequantize become QuantizeLinear / DequantizeLinear "
-      "(opset 13); an op without an ONNX form is an error.\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc export-onnx: write a qc program (e.g. the Q/DQ output of qc "
+          "quantize) as an ONNX model\n\n"
+          "  qc export-onnx MODEL.q.mlir -o MODEL.qdq.onnx\n\n"
+          "qc.quantize / qc.dequantize become QuantizeLinear / "
+          "DequantizeLinear (opset 13); an op without an ONNX form is an "
+          "error.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   // Export the program as written: qc-simplify would fold the dequantize of
@@ -282,30 +441,37 @@ int quantizeCommand(int argc, char **argv) {
                "q patterns become qc.qconv2d / qc.qlinear / qc.qadd (after "
                "--export-onnx, which writes the Q/DQ form)")};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc quantize: post-training int8 quantization\n\n"
-      "  qc quantize MODEL.onnx --quantizer x86|xnnpack[,OPTIONS] --calib DATA "
-      "-o MODEL.q.mlir\n\n"
-      "Runs qc-simplify, qc-annotate (the quantizer), qc-prepare, calibration "
-      "with the reference executor and qc-convert. The result is the Q/DQ "
-      "program (qc.quantize / qc.dequantize, integer weights) that `qc run` "
-      "executes.\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc quantize: post-training int8 quantization\n\n"
+          "  qc quantize MODEL.onnx --quantizer x86|xnnpack[,OPTIONS] --calib "
+          "DATA -o MODEL.q.mlir\n\n"
+          "Runs qc-simplify, qc-annotate (the quantizer), qc-prepare, "
+          "calibration with the reference executor and qc-convert. The result "
+          "is the Q/DQ program (qc.quantize / qc.dequantize, integer weights) "
+          "that `qc run` executes.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
-  auto fail = [&](const Twine &message) {
-    emitError(UnknownLoc::get(&context)) << message;
-    return 1;
-  };
   if (quantizer.empty())
-    return fail("quantize needs a quantizer: --quantizer x86 or --quantizer "
-                "xnnpack (options after a comma, e.g. x86,per_channel=0)");
+    return usageError("quantize needs a quantizer: --quantizer x86 or "
+                      "--quantizer xnnpack (options after a comma, e.g. "
+                      "x86,per_channel=0)");
   if (maxSamples.getNumOccurrences() && maxSamples <= 0)
-    return fail("--max-calib-samples must be positive, got " +
-                Twine(static_cast<int64_t>(maxSamples)));
-  if (calibBatch < 0)
-    return fail("--calib-batch must be positive, got " +
-                Twine(static_cast<int64_t>(calibBatch)));
+    return usageError("--max-calib-samples must be positive, got " +
+                      Twine(static_cast<int64_t>(maxSamples)));
+  if (calibBatch.getNumOccurrences() &&
+      (calibBatch <= 0 || calibBatch > kMaxCalibBatch))
+    return usageError("--calib-batch must be in [1, " + Twine(kMaxCalibBatch) +
+                      "], got " + Twine(static_cast<int64_t>(calibBatch)));
+  if (output.empty() || (exportOnnx.getNumOccurrences() && exportOnnx.empty()))
+    return usageError(output.empty() ? "-o must not be empty"
+                                     : "--export-onnx must not be empty");
+  if (!exportOnnx.empty() && sameFile(output, exportOnnx))
+    return usageError("-o and --export-onnx name the same file '" +
+                      exportOnnx + "'");
 
   mlir::qc::QuantizeOptions options;
   options.load = flags.loadOptions();
@@ -317,7 +483,7 @@ int quantizeCommand(int argc, char **argv) {
   if (!observer.empty()) {
     if (std::string m = mlir::qc::checkActivationObserver(observer);
         !m.empty())
-      return fail("--observer '" + observer + "': " + m);
+      return usageError("--observer '" + observer + "': " + m);
     options.calibration.activationObserver = observer;
   }
   if (quiet)
@@ -328,10 +494,13 @@ int quantizeCommand(int argc, char **argv) {
       mlir::qc::quantizeModel(context, flags.model, options, &report);
   if (!module)
     return 1;
-  if (!exportOnnx.empty() &&
-      failed(mlir::qc::exportOnnx(*module, exportOnnx)))
-    return 1;
+  // --export-onnx writes the Q/DQ form; with --lower-to-integer, a copy of
+  // it. The -o program is written first, so that an export error (an op
+  // without an ONNX form, a full disk) does not lose it.
+  OwningOpRef<ModuleOp> qdq;
   if (lowerToInteger) {
+    if (!exportOnnx.empty())
+      qdq = module->clone();
     PassManager pm(&context, ModuleOp::getOperationName());
     if (failed(applyPassManagerCLOptions(pm)))
       return 1;
@@ -340,6 +509,9 @@ int quantizeCommand(int argc, char **argv) {
       return 1;
   }
   if (failed(mlir::qc::writeModule(*module, output)))
+    return 1;
+  if (!exportOnnx.empty() &&
+      failed(mlir::qc::exportOnnx(qdq ? *qdq : *module, exportOnnx)))
     return 1;
   if (!quiet && report.withoutData) {
     llvm::errs() << llvm::format(
@@ -441,14 +613,25 @@ int compileCommand(int argc, char **argv) {
       cl::desc("Also copy libqcrt.a, qc_runtime.h and qc_model_abi.h into "
                "OUTDIR")};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc compile: compile a quantized model to native code\n\n"
-      "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name NAME]\n\n"
-      "MODEL is the output of `qc quantize` (Q/DQ or --lower-to-integer "
-      "form) or an ONNX QDQ model. Writes OUTDIR/NAME.o (code, packed "
-      "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
-      "them with libqcrt (see examples/embed).\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc compile: compile a quantized model to native code\n\n"
+          "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name "
+          "NAME]\n\n"
+          "MODEL is the output of `qc quantize` (Q/DQ or --lower-to-integer "
+          "form) or an ONNX QDQ model. Writes OUTDIR/NAME.o (code, packed "
+          "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
+          "them with libqcrt (see examples/embed). The files appear together "
+          "or not at all.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
+  if (int rc = checkTargetFlag(target); rc)
+    return rc;
+  if (name.getNumOccurrences() && !isCIdentifier(name))
+    return usageError("--name '" + name + "' is not a C identifier");
+  if (outDir.empty())
+    return usageError("-o must not be empty");
   MLIRContext context;
   mlir::qc::setUpContext(context);
   OwningOpRef<ModuleOp> module =
@@ -461,42 +644,47 @@ int compileCommand(int argc, char **argv) {
       mlir::qc::compileModel(*module, options);
   if (failed(compiled))
     return 1;
-  Location loc = FileLineColLoc::get(&context, outDir.getValue(), 0, 0);
-  if (std::error_code ec = llvm::sys::fs::create_directories(outDir)) {
-    emitError(loc) << "cannot create the output directory: " << ec.message();
+  // NAME.o, NAME.h (and the runtime) are written to temporary files and
+  // renamed together; on failure none appears and an OUTDIR this run
+  // created is removed.
+  ::qc::OutputFileSet files;
+  auto fail = [&](const absl::Status &status) {
+    (void)mlir::qc::emitFileError(&context, status.message());
     return 1;
-  }
-  auto write = [&](const std::string &file, StringRef bytes) {
-    std::string path = outDir + "/" + file;
-    std::string error;
-    auto out = mlir::openOutputFile(path, &error);
-    if (!out) {
-      emitError(loc) << error;
-      return false;
-    }
-    out->os() << bytes;
-    out->keep();
-    return true;
   };
-  if (!write(options.name + ".o", compiled->object) ||
-      !write(options.name + ".h", compiled->header))
-    return 1;
+  auto inOutDir = [&](StringRef file) {
+    llvm::SmallString<256> path(outDir.getValue());
+    llvm::sys::path::append(path, file);
+    return path.str().str();
+  };
+  if (absl::Status s = files.createDirectory(outDir); !s.ok())
+    return fail(s);
+  if (absl::Status s = files.add(inOutDir(options.name + ".o"),
+                                 compiled->object);
+      !s.ok())
+    return fail(s);
+  if (absl::Status s = files.add(inOutDir(options.name + ".h"),
+                                 compiled->header);
+      !s.ok())
+    return fail(s);
   if (withRuntime) {
     for (StringRef file : {StringRef(QC_RUNTIME_LIBRARY),
                            StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_runtime.h"),
                            StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_model_abi.h")}) {
-      std::string dest =
-          outDir + "/" + llvm::sys::path::filename(file).str();
-      if (std::error_code ec = llvm::sys::fs::copy_file(file, dest)) {
-        emitError(loc) << "cannot copy " << file << ": " << ec.message();
-        return 1;
-      }
+      if (absl::Status s = files.addCopy(
+              inOutDir(llvm::sys::path::filename(file)), file.str());
+          !s.ok())
+        return fail(s);
     }
   }
+  if (absl::Status s = files.commit(); !s.ok())
+    return fail(s);
   llvm::outs() << llvm::format(
       "qc: compiled %s for %s in %.2f s: %s/%s.o (%llu bytes), %s.h\n",
       options.name.c_str(), compiled->target.c_str(),
-      compiled->seconds, outDir.c_str(), options.name.c_str(),
+      compiled->seconds,
+      mlir::qc::escapeForTerminal(outDir.getValue()).c_str(),
+      options.name.c_str(),
       static_cast<unsigned long long>(compiled->object.size()),
       options.name.c_str());
   llvm::outs() << llvm::format(
@@ -530,24 +718,37 @@ int benchCommand(int argc, char **argv) {
                        cl::desc("Timed runs at least (default 20)"),
                        cl::value_desc("N"), cl::init(20)};
   registerMLIRFlags();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "qc bench: latency of the compiled model, run in-process\n\n"
-      "  qc bench MODEL(.q.mlir|.onnx) [--threads N] [--input NAME=FILE.npy]"
-      "\n\n--threads N: threads of the runtime's pool (default QC_NUM_THREADS, "
-      "else all CPUs). Compiles for this CPU, warms up (at least 5 runs and 0.2 s), then "
-      "times single runs until both --min-runs and --min-time are reached. "
-      "The last line is `median_ms: X`.\n");
+  if (!parseFlags(
+          argc, argv,
+          "qc bench: latency of the compiled model, run in-process\n\n"
+          "  qc bench MODEL(.q.mlir|.onnx) [--threads N] [--input "
+          "NAME=FILE.npy]\n\n"
+          "--threads N: threads of the runtime's pool (default "
+          "QC_NUM_THREADS, else all CPUs). Compiles for this CPU, warms up "
+          "(at least 5 runs and 0.2 s), then times single runs until both "
+          "--min-runs (1 to 1000000) and --min-time (0 to 3600 s) are "
+          "reached. The last line is `median_ms: X`.\n"))
+    return kUsageError;
+  if (int rc = flags.check(); rc)
+    return rc;
+  if (!std::isfinite(minTime) || minTime < 0 || minTime > kMaxBenchSeconds) {
+    char value[32];
+    std::snprintf(value, sizeof(value), "%g", static_cast<double>(minTime));
+    return usageError("--min-time must be a number of seconds in [0, " +
+                      Twine(static_cast<int>(kMaxBenchSeconds)) + "], got " +
+                      value);
+  }
+  if (minRuns < 1 || minRuns > kMaxBenchRuns)
+    return usageError("--min-runs must be in [1, " + Twine(kMaxBenchRuns) +
+                      "], got " + Twine(static_cast<int>(minRuns)));
+  if (int rc = checkTargetFlag(target); rc)
+    return rc;
   MLIRContext context;
   mlir::qc::setUpContext(context);
   auto fail = [&](const Twine &message) {
     emitError(UnknownLoc::get(&context)) << message;
     return 1;
   };
-  if (threads < 0)
-    return fail("--threads must be >= 0");
-  if (minRuns < 1 || minTime < 0)
-    return fail("--min-runs must be >= 1 and --min-time >= 0");
   OwningOpRef<ModuleOp> module =
       mlir::qc::loadModel(context, flags.model, flags.loadOptions());
   if (!module)
@@ -617,7 +818,7 @@ int benchCommand(int argc, char **argv) {
   double median = times[times.size() / 2];
   if (times.size() % 2 == 0)
     median = (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
-  llvm::outs() << "model: " << flags.model << "\n"
+  llvm::outs() << "model: " << mlir::qc::escapeForTerminal(flags.model) << "\n"
                << "target: " << info.target << "\n"
                << "threads: " << loaded->threads() << "\n"
                << llvm::format("compile_s: %.2f\n", info.seconds)
@@ -629,15 +830,54 @@ int benchCommand(int argc, char **argv) {
 }
 } // namespace
 
+/// Flushes stdout; a failed write (e.g. `qc run ... > /dev/full`) is an
+/// error naming stdout instead of LLVM's fatal "IO failure on output stream"
+/// at exit.
+int finish(int status) {
+  llvm::outs().flush();
+  if (std::error_code ec = llvm::outs().error()) {
+    llvm::outs().clear_error();
+    llvm::errs() << "qc: error: cannot write '<stdout>': " << ec.message()
+                 << "\n";
+    return status ? status : 1;
+  }
+  // Nowhere to report a failed write to stderr.
+  llvm::errs().clear_error();
+  return status;
+}
+
+int runCommandNamed(const std::string &command, int n, char **args) {
+  if (command == "import")
+    return importCommand(n, args);
+  if (command == "run")
+    return runCommand(n, args);
+  if (command == "quantize")
+    return quantizeCommand(n, args);
+  if (command == "export-onnx")
+    return exportOnnxCommand(n, args);
+  if (command == "compile")
+    return compileCommand(n, args);
+  if (command == "bench")
+    return benchCommand(n, args);
+  return -1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Past the file-size limit (ulimit -f), a write fails with EFBIG and is
+  // reported, instead of SIGXFSZ killing qc.
+  ::qc::ignoreFileSizeSignal();
+  // An interrupted write (Ctrl-C) removes its temporary file.
+  ::qc::setTemporaryFileHooks(
+      [](const std::string &path) { llvm::sys::RemoveFileOnSignal(path); },
+      [](const std::string &path) { llvm::sys::DontRemoveFileOnSignal(path); });
   // Quantizers may name qc passes in textual pipelines
   // (transformForAnnotation), so the qc passes are registered as in qc-opt.
   mlir::qc::registerQCPasses();
   mlir::qc::registerQCPipelines();
   if (argc < 2) {
     llvm::errs() << kUsage;
-    return 2;
+    return kUsageError;
   }
   std::string command = argv[1];
   if (command == "--help" || command == "-h" || command == "help") {
@@ -656,21 +896,13 @@ int main(int argc, char **argv) {
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
   if ((command == "run" || command == "bench") && !extractThreads(args))
-    return 2;
+    return kUsageError;
   int n = static_cast<int>(args.size());
-  if (command == "import")
-    return importCommand(n, args.data());
-  if (command == "run")
-    return runCommand(n, args.data());
-  if (command == "quantize")
-    return quantizeCommand(n, args.data());
-  if (command == "export-onnx")
-    return exportOnnxCommand(n, args.data());
-  if (command == "compile")
-    return compileCommand(n, args.data());
-  if (command == "bench")
-    return benchCommand(n, args.data());
-  llvm::errs() << "qc: error: unknown command '" << command << "'\n\n"
+  int status = runCommandNamed(command, n, args.data());
+  if (status >= 0)
+    return finish(status);
+  llvm::errs() << "qc: error: unknown command '"
+               << mlir::qc::escapeForTerminal(command) << "'\n\n"
                << kUsage;
-  return 2;
+  return kUsageError;
 }

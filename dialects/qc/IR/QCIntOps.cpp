@@ -1,11 +1,15 @@
 //===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/QCQParams.h"
 
 #include "mlir/Dialect/Traits.h"
 
 #include "mlir/IR/OpImplementation.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include <cmath>
+#include <optional>
 #include <tuple>
 
 using namespace mlir;
@@ -13,9 +17,20 @@ using namespace mlir::qc;
 
 namespace {
 LogicalResult checkScale(Operation *op, StringRef name, float s) {
-  if (!(s > 0.0f) || !std::isfinite(s))
-    return op->emitOpError() << "'" << name
-                             << "' must be positive and finite, got " << s;
+  if (!isValidQuantScale(s))
+    return op->emitOpError() << "'" << name << "' " << kQuantScaleRule
+                             << ", got " << s;
+  return success();
+}
+
+/// A requantize multiplier derived from the scales (\p how says from which)
+/// must be usable: finite and > 0 (valid scales can still underflow or
+/// overflow it).
+LogicalResult checkMultiplier(Operation *op, StringRef how, float m) {
+  if (!isValidRequantMultiplier(m))
+    return op->emitOpError() << "requantize multiplier " << how << " = " << m
+                             << " is not finite and > 0 (the scales are too "
+                                "far apart)";
   return success();
 }
 
@@ -88,6 +103,75 @@ int64_t dim(Type type, unsigned i) {
   return cast<RankedTensorType>(type).getDimSize(i);
 }
 
+/// The output extent of one windowed dimension (NCHW dim 2 or 3) for an
+/// input extent \p in, or nullopt when an intermediate overflows int64 or the
+/// padded input is smaller than the dilated window. The rule of the reference
+/// executor's pooledDimSize (compiler/executor/Shapes.cpp), overflow-checked:
+/// with \p ceil the count rounds up, but a last window starting in the end
+/// padding is dropped (ONNX, PyTorch).
+std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,
+                                      int64_t stride, int64_t padBegin,
+                                      int64_t padEnd, int64_t dilation,
+                                      bool ceil) {
+  std::optional<int64_t> padded = llvm::checkedAdd(in, padBegin);
+  if (padded)
+    padded = llvm::checkedAdd(*padded, padEnd);
+  std::optional<int64_t> window = llvm::checkedMul(dilation, kernel - 1);
+  if (window)
+    window = llvm::checkedAdd(*window, int64_t{1});
+  if (!padded || !window || *padded < *window)
+    return std::nullopt;
+  int64_t span = *padded - *window;
+  int64_t out = span / stride + (ceil && span % stride != 0 ? 1 : 0) + 1;
+  std::optional<int64_t> lastStart = llvm::checkedMul(out - 1, stride);
+  if (ceil && (!lastStart || *lastStart >= in + padBegin))
+    --out;
+  return out;
+}
+
+/// The result's H and W against the input's, for a windowed op whose
+/// attributes are already checked.
+LogicalResult verifyWindowedShape(Operation *op, RankedTensorType in,
+                                  RankedTensorType out,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations,
+                                  bool ceilMode) {
+  for (unsigned d = 0; d < 2; ++d) {
+    int64_t i = in.getDimSize(2 + d), o = out.getDimSize(2 + d);
+    if (ShapedType::isDynamic(i) || ShapedType::isDynamic(o) ||
+        ShapedType::isDynamic(kernel[d]) || kernel[d] < 1)
+      continue;
+    int64_t dil = dilations.empty() ? 1 : dilations[d];
+    std::optional<int64_t> extent = windowedExtent(
+        i, kernel[d], strides[d], pads[d], pads[d + 2], dil, ceilMode);
+    if (!extent)
+      return op->emitOpError()
+             << "the window (kernel " << kernel[d] << ", dilation " << dil
+             << ", pads " << pads[d] << " + " << pads[d + 2]
+             << ") does not fit input dimension " << 2 + d << " of " << in;
+    if (o != *extent)
+      return op->emitOpError()
+             << "result dimension " << 2 + d << " is " << o << ", but "
+             << in << " with kernel " << kernel[d] << ", stride "
+             << strides[d] << ", pads " << pads[d] << " + " << pads[d + 2]
+             << ", dilation " << dil << (ceilMode ? " and ceil_mode" : "")
+             << " gives " << *extent;
+  }
+  return success();
+}
+
+/// qconv2d's H and W by the conv rule.
+LogicalResult verifyConvShape(QConv2dOp op) {
+  auto w = op.getWeight().getType();
+  int64_t kernel[2] = {w.getDimSize(2), w.getDimSize(3)};
+  return verifyWindowedShape(op, op.getInput().getType(),
+                             op.getOutput().getType(), kernel,
+                             op.getStrides(), op.getPads(), op.getDilations(),
+                             /*ceilMode=*/false);
+}
+
 bool mismatch(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
 }
@@ -124,15 +208,19 @@ LogicalResult QMulOp::verify() {
     return emitOpError() << "the result must have the operands' broadcast "
                             "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
-  return verifyElementwise(
-      *this,
-      {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
-        static_cast<int64_t>(getLhsZeroPoint()), lhs},
-       {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
-        static_cast<int64_t>(getRhsZeroPoint()), rhs}},
-      getOutputScale().convertToFloat(),
-      static_cast<int64_t>(getOutputZeroPoint()), out,
-      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+  if (failed(verifyElementwise(
+          *this,
+          {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
+            static_cast<int64_t>(getLhsZeroPoint()), lhs},
+           {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
+            static_cast<int64_t>(getRhsZeroPoint()), rhs}},
+          getOutputScale().convertToFloat(),
+          static_cast<int64_t>(getOutputZeroPoint()), out,
+          static_cast<int64_t>(getClampMin()),
+          static_cast<int64_t>(getClampMax()))))
+    return failure();
+  return checkMultiplier(*this, "lhs_scale * rhs_scale / output_scale",
+                         getRequantMultiplier());
 }
 
 float QMulOp::getRequantMultiplier() {
@@ -147,13 +235,18 @@ LogicalResult QRequantizeOp::verify() {
   if (failed(verifyCompatibleShape(in, out)))
     return emitOpError() << "input and result must have the same shape, got "
                          << in << " -> " << out;
-  return verifyElementwise(
-      *this,
-      {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
-        static_cast<int64_t>(getInputZeroPoint()), in}},
-      getOutputScale().convertToFloat(),
-      static_cast<int64_t>(getOutputZeroPoint()), out,
-      static_cast<int64_t>(getClampMin()), static_cast<int64_t>(getClampMax()));
+  if (failed(verifyElementwise(
+          *this,
+          {{"input_scale", getInputScale().convertToFloat(),
+            "input_zero_point", static_cast<int64_t>(getInputZeroPoint()),
+            in}},
+          getOutputScale().convertToFloat(),
+          static_cast<int64_t>(getOutputZeroPoint()), out,
+          static_cast<int64_t>(getClampMin()),
+          static_cast<int64_t>(getClampMax()))))
+    return failure();
+  return checkMultiplier(*this, "input_scale / output_scale",
+                         getRequantMultiplier());
 }
 
 float QRequantizeOp::getRequantMultiplier() {
@@ -223,13 +316,19 @@ LogicalResult QConv2dOp::verify() {
     return emitOpError() << "output " << outputType
                          << " does not match batch / output channels of "
                          << inputType << " and " << weightType;
-  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
                         static_cast<int64_t>(getInputZeroPoint()), inputType,
                         getWeightScale(), getOutputScale().convertToFloat(),
                         static_cast<int64_t>(getOutputZeroPoint()),
                         outputType, static_cast<int64_t>(getClampMin()),
                         static_cast<int64_t>(getClampMax()), outChannels,
-                        getBias());
+                        getBias())))
+    return failure();
+  for (float m : getRequantMultipliers())
+    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
+                                      "output_scale", m)))
+      return failure();
+  return verifyConvShape(*this);
 }
 
 SmallVector<float> QConv2dOp::getRequantMultipliers() {
@@ -259,13 +358,19 @@ LogicalResult QLinearOp::verify() {
       return emitOpError() << "output " << outputType
                            << " does not keep the leading dimensions of "
                            << inputType;
-  return verifyEpilogue(*this, getInputScale().convertToFloat(),
+  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
                         static_cast<int64_t>(getInputZeroPoint()), inputType,
                         getWeightScale(), getOutputScale().convertToFloat(),
                         static_cast<int64_t>(getOutputZeroPoint()),
                         outputType, static_cast<int64_t>(getClampMin()),
                         static_cast<int64_t>(getClampMax()),
-                        dim(weightType, 0), getBias());
+                        dim(weightType, 0), getBias())))
+    return failure();
+  for (float m : getRequantMultipliers())
+    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
+                                      "output_scale", m)))
+      return failure();
+  return success();
 }
 
 SmallVector<float> QLinearOp::getRequantMultipliers() {
@@ -298,6 +403,12 @@ LogicalResult QAddOp::verify() {
   if (lo > hi || lo < range->first || hi > range->second)
     return emitOpError() << "clamp range [" << lo << ", " << hi
                          << "] is empty or does not fit " << out;
+  float so = getOutputScale().convertToFloat();
+  if (failed(checkMultiplier(*this, "lhs_scale / output_scale",
+                             getLhsScale().convertToFloat() / so)) ||
+      failed(checkMultiplier(*this, "rhs_scale / output_scale",
+                             getRhsScale().convertToFloat() / so)))
+    return failure();
   return success();
 }
 
@@ -325,7 +436,11 @@ LogicalResult QMaxPool2dOp::verify() {
   for (int64_t d : getDilations())
     if (d < 1)
       return emitOpError("dilations must be >= 1");
-  return success();
+  for (int64_t p : getPads())
+    if (p < 0)
+      return emitOpError("pads must be >= 0");
+  return verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
+                             getPads(), getDilations(), getCeilMode());
 }
 
 LogicalResult QAvgPool2dOp::verify() {
@@ -348,8 +463,10 @@ LogicalResult QAvgPool2dOp::verify() {
   for (unsigned i = 0; i < 4; ++i)
     if (getPads()[i] < 0 || getPads()[i] >= getKernel()[i % 2])
       return emitOpError("pads must be >= 0 and smaller than the kernel");
-  if (getKernel()[0] * getKernel()[1] > 65793)
-    return emitOpError() << "window of " << getKernel()[0] * getKernel()[1]
+  if (getKernel()[0] > 65793 || getKernel()[1] > 65793 ||
+      getKernel()[0] * getKernel()[1] > 65793)
+    return emitOpError() << "window of " << getKernel()[0] << " x "
+                         << getKernel()[1]
                          << " elements exceeds 65793 (the sum must be exact "
                             "in f32)";
   if (failed(checkScale(*this, "input_scale",
@@ -367,6 +484,17 @@ LogicalResult QAvgPool2dOp::verify() {
   if (lo > hi || lo < range->first || hi > range->second)
     return emitOpError() << "clamp range [" << lo << ", " << hi
                          << "] is empty or does not fit " << out;
+  if (failed(verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
+                                 getPads(), {}, getCeilMode())))
+    return failure();
+  // The multiplier of every window lies between those of 1 and of
+  // kernel[0] * kernel[1] elements.
+  float si = getInputScale().convertToFloat(),
+        so = getOutputScale().convertToFloat();
+  for (int64_t count : {int64_t{1}, getKernel()[0] * getKernel()[1]})
+    if (failed(checkMultiplier(*this, "input_scale / (output_scale * count)",
+                               requantMultiplier(si, so, count))))
+      return failure();
   return success();
 }
 

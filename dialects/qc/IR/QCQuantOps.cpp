@@ -1,5 +1,6 @@
 //===- QCQuantOps.cpp - observe / quantize / dequantize verifiers ---------===//
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/QCQParams.h"
 
 #include "mlir/IR/OpImplementation.h"
 
@@ -20,8 +21,8 @@ LogicalResult verifyQParams(Operation *op, RankedTensorType shaped,
            << scale.size() << " scales and " << zeroPoint.size()
            << " zero points";
   for (float s : scale)
-    if (!(s > 0.0f) || !std::isfinite(s))
-      return op->emitOpError("scales must be positive and finite, got ") << s;
+    if (!isValidQuantScale(s))
+      return op->emitOpError("scales ") << kQuantScaleRule << ", got " << s;
   if (!axis) {
     if (scale.size() != 1)
       return op->emitOpError("per-tensor qparams need one scale, got ")

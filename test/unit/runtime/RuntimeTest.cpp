@@ -377,6 +377,9 @@ TEST_F(RuntimeTest, InvalidDescriptors) {
     EXPECT_EQ(qc_model_create(&d, &m), want) << message;
     EXPECT_EQ(m, nullptr);
     EXPECT_NE(lastError().find(message), std::string::npos) << lastError();
+    // qc_model_validate is the same check, without creating anything.
+    EXPECT_EQ(qc_model_validate(&d), want) << message;
+    EXPECT_NE(lastError().find(message), std::string::npos) << lastError();
   };
   qc_model_desc d = desc;
   d.abi_version = QC_MODEL_ABI_VERSION + 1;
@@ -412,6 +415,28 @@ TEST_F(RuntimeTest, InvalidDescriptors) {
   expectCreate(d, QC_STATUS_INVALID_MODEL, "not a power of two");
   d = desc, d.arena_alignment = 8192;
   expectCreate(d, QC_STATUS_INVALID_MODEL, "not a power of two");
+}
+
+TEST_F(RuntimeTest, ValidateChecksTheDescriptorNotTheCpu) {
+  EXPECT_EQ(qc_model_validate(nullptr), QC_STATUS_NULL_POINTER);
+  EXPECT_NE(lastError().find("qc_model_validate: desc is NULL"),
+            std::string::npos)
+      << lastError();
+  EXPECT_EQ(qc_model_validate(&desc), QC_STATUS_OK);
+  EXPECT_EQ(lastError(), "");
+  // A descriptor for another CPU (qc compile --target aarch64-i8mm on x86)
+  // is valid; only qc_model_create refuses it here.
+#if defined(__x86_64__)
+  desc.required_isa = QC_ISA_AARCH64_DOTPROD | QC_ISA_AARCH64_I8MM;
+#else
+  desc.required_isa = QC_ISA_X86_AVX512VNNI;
+#endif
+  EXPECT_EQ(qc_model_validate(&desc), QC_STATUS_OK) << lastError();
+  qc_model *m = nullptr;
+  EXPECT_EQ(qc_model_create(&desc, &m), QC_STATUS_UNSUPPORTED_ISA);
+  // QC_DISABLE_ISA is about this machine, not about the descriptor.
+  ScopedEnv disable("QC_DISABLE_ISA", "no-such-feature");
+  EXPECT_EQ(qc_model_validate(&desc), QC_STATUS_OK) << lastError();
 }
 
 // --- instruction sets -----------------------------------------------------

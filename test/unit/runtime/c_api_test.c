@@ -158,6 +158,8 @@ int main(int argc, char **argv) {
     a[i] = (int8_t)(i * 37 - 128);
     b[i] = (uint8_t)(i * 11);
   }
+  CHECK(qc_model_validate(&desc) == QC_STATUS_OK);
+  CHECK(qc_model_validate(NULL) == QC_STATUS_NULL_POINTER);
   CHECK(qc_model_create(&desc, &model) == QC_STATUS_OK);
   qc_session_options_init(&options);
   options.num_threads = 3;

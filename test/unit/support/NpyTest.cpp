@@ -271,6 +271,18 @@ TEST(NpyRead, MalformedHeader) {
               HasSubstr("unexpected key 'descX'"));
 }
 
+TEST(NpyRead, LongMalformedHeaderIsQuotedShort) {
+  std::string header = "{'descr': '<f4', " + std::string(100000, 'x') + "}";
+  std::string bytes = std::string("\x93NUMPY\x02\x00", 8);
+  uint32_t length = static_cast<uint32_t>(header.size());
+  for (int i = 0; i < 4; ++i)
+    bytes.push_back(static_cast<char>((length >> (8 * i)) & 0xff));
+  std::string message = errorOf(parseNpy(bytes + header, "long.npy"));
+  EXPECT_THAT(message, HasSubstr("long.npy: malformed .npy header"));
+  EXPECT_THAT(message, HasSubstr("xxx...\""));
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST(NpyRead, FortranOrderRejected) {
   std::string message = errorOf(readNpy(dataPath("fortran_f32.npy")));
   EXPECT_THAT(message, HasSubstr("fortran_f32.npy"));
@@ -358,7 +370,8 @@ TEST(NpyWrite, Errors) {
   absl::Status w = writeNpy("/nonexistent_dir_qc/x.npy", ok);
   EXPECT_FALSE(w.ok());
   EXPECT_THAT(std::string(w.message()),
-              HasSubstr("cannot open '/nonexistent_dir_qc/x.npy' for writing"));
+              HasSubstr("cannot write '/nonexistent_dir_qc/x.npy': No such "
+                        "file or directory"));
 }
 
 void expectNpzContents(const std::map<std::string, NpyArray> &npz) {
@@ -453,6 +466,38 @@ TEST(Npz, Errors) {
               HasSubstr(renamedPath + ":x.txt: entry is not an .npy array"));
   std::remove(good.c_str());
   std::remove(renamedPath.c_str());
+}
+
+TEST(Npz, ClaimedSizeCheckedBeforeAllocating) {
+  // A deflated entry whose central directory claims ~4 GiB uncompressed from
+  // a few bytes: an error, not a 4 GiB allocation.
+  std::map<std::string, NpyArray> one;
+  one["x"] = fromFloatArray(xt::xarray<float>{1.0f, 2.0f});
+  std::string good = tempPath("_one.npz");
+  ASSERT_TRUE(writeNpz(good, one).ok());
+  std::string bytes = readBytes(good);
+  size_t central = bytes.find("PK\x01\x02");
+  ASSERT_NE(central, std::string::npos);
+  bytes[central + 10] = 8; // deflate
+  for (int i = 0; i < 4; ++i)
+    bytes[central + 24 + i] = '\xfe'; // uncompressed size 0xfefefefe
+  std::string path = writeTemp(bytes, "_huge.npz");
+  std::string message = errorOf(readNpz(path));
+  if (npzDeflateSupported())
+    EXPECT_THAT(message, HasSubstr("compressed bytes claim 4278124286 "
+                                   "uncompressed bytes"));
+  std::remove(good.c_str());
+  std::remove(path.c_str());
+}
+
+TEST(NpyRows, HugeHeaderLengthIsNotAllocated) {
+  // Format 2.0 with a header length of almost 4 GiB in a 20-byte file.
+  std::string bytes("\x93NUMPY\x02\x00\xf0\xff\xff\xff{}      ", 20);
+  std::string path = writeTemp(bytes, ".npy");
+  EXPECT_THAT(errorOf(readNpyHeader(path)),
+              HasSubstr("header says 4294967280 header bytes but the file has "
+                        "only 20 bytes"));
+  std::remove(path.c_str());
 }
 
 TEST(Npz, NumpyReadsWhatWeWrite) {

@@ -57,7 +57,7 @@ func.func @add_broadcast(%a: tensor<2x4xi8>, %b: tensor<4xi8>) -> tensor<2x4xi8>
 // -----
 
 func.func @bad_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
-  // expected-error@+1 {{'output_scale' must be positive and finite, got 0}}
+  // expected-error@+1 {{'output_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got 0}}
   %y = qc.qadd %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.0 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
   return %y : tensor<4xi8>
 }
@@ -121,7 +121,7 @@ func.func @avg_pool_clamp(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
 // -----
 
 func.func @avg_pool_window(%x: tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8> {
-  // expected-error@+1 {{window of 160000 elements exceeds 65793}}
+  // expected-error@+1 {{window of 400 x 400 elements exceeds 65793}}
   %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 255 : i64, clamp_min = 0 : i64, count_include_pad = false, input_scale = 0.1 : f32, input_zero_point = 0 : i64, kernel = array<i64: 400, 400>, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x400x400xui8>) -> tensor<1x2x1x1xui8>
   return %y : tensor<1x2x1x1xui8>
 }
@@ -145,7 +145,7 @@ func.func @mul_broadcast_result(%a: tensor<2x4xi8>, %b: tensor<1x4xi8>) -> tenso
 // -----
 
 func.func @mul_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
-  // expected-error@+1 {{'rhs_scale' must be positive and finite, got -1}}
+  // expected-error@+1 {{'rhs_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got -1}}
   %y = qc.qmul %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = -1.0 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
   return %y : tensor<4xi8>
 }
@@ -188,4 +188,72 @@ func.func @lut_shape(%x: tensor<4xi8>) -> tensor<5xi8> {
   // expected-error@+1 {{input and result must have the same shape}}
   %y = qc.qlut %x {function = "identity", table = array<i32: -128, -127, -126, -125, -124, -123, -122, -121, -120, -119, -118, -117, -116, -115, -114, -113, -112, -111, -110, -109, -108, -107, -106, -105, -104, -103, -102, -101, -100, -99, -98, -97, -96, -95, -94, -93, -92, -91, -90, -89, -88, -87, -86, -85, -84, -83, -82, -81, -80, -79, -78, -77, -76, -75, -74, -73, -72, -71, -70, -69, -68, -67, -66, -65, -64, -63, -62, -61, -60, -59, -58, -57, -56, -55, -54, -53, -52, -51, -50, -49, -48, -47, -46, -45, -44, -43, -42, -41, -40, -39, -38, -37, -36, -35, -34, -33, -32, -31, -30, -29, -28, -27, -26, -25, -24, -23, -22, -21, -20, -19, -18, -17, -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127>} : (tensor<4xi8>) -> tensor<5xi8>
   return %y : tensor<5xi8>
+}
+
+// -----
+
+func.func @subnormal_weight_scale(%x: tensor<1x1x4x4xui8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8> {
+  // expected-error@+1 {{'weight_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got 1.401298e-45}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1, 1.0e-45>} : (tensor<1x1x4x4xui8>, tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8>
+  return %y : tensor<1x2x4x4xui8>
+}
+
+// -----
+
+// Valid scales whose requantize multiplier underflows to 0 (the kernels and
+// the reference need it finite and > 0).
+func.func @multiplier_underflow(%x: tensor<2x4xui8>, %w: tensor<3x4xi8>) -> tensor<2x3xui8> {
+  // expected-error@+1 {{requantize multiplier input_scale * weight_scale / output_scale = 0.000000e+00 is not finite and > 0 (the scales are too far apart)}}
+  %y = qc.qlinear %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 1.0e-30 : f32, input_zero_point = 0 : i64, output_scale = 1.0e30 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 1.0e-30>} : (tensor<2x4xui8>, tensor<3x4xi8>) -> tensor<2x3xui8>
+  return %y : tensor<2x3xui8>
+}
+
+// -----
+
+func.func @add_multiplier_overflow(%a: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{requantize multiplier lhs_scale / output_scale = INF is not finite and > 0}}
+  %y = qc.qadd %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 1.0e30 : f32, lhs_zero_point = 0 : i64, output_scale = 1.0e-30 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+// The result's H and W follow the conv rule (the code generator sizes its
+// loops by the result).
+func.func @conv_result_shape(%x: tensor<1x1x4x4xui8>, %w: tensor<2x1x3x3xi8>) -> tensor<1x2x4x4xui8> {
+  // expected-error@+1 {{result dimension 2 is 4, but 'tensor<1x1x4x4xui8>' with kernel 3, stride 1, pads 0 + 0, dilation 1 gives 2}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1>} : (tensor<1x1x4x4xui8>, tensor<2x1x3x3xi8>) -> tensor<1x2x4x4xui8>
+  return %y : tensor<1x2x4x4xui8>
+}
+
+// -----
+
+func.func @conv_window_too_large(%x: tensor<1x1x4x4xui8>, %w: tensor<2x1x3x3xi8>) -> tensor<1x2x1x1xui8> {
+  // expected-error@+1 {{the window (kernel 3, dilation 4611686018427387904, pads 0 + 0) does not fit input dimension 2}}
+  %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 4611686018427387904, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1>} : (tensor<1x1x4x4xui8>, tensor<2x1x3x3xi8>) -> tensor<1x2x1x1xui8>
+  return %y : tensor<1x2x1x1xui8>
+}
+
+// -----
+
+func.func @max_pool_negative_pad(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
+  // expected-error@+1 {{pads must be >= 0}}
+  %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: -1, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+  return %y : tensor<1x2x3x3xi8>
+}
+
+// -----
+
+func.func @max_pool_result_shape(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
+  // expected-error@+1 {{result dimension 2 is 3, but 'tensor<1x2x5x5xi8>' with kernel 3, stride 2, pads 0 + 0, dilation 1 gives 2}}
+  %y = qc.qmax_pool2d %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8>
+  return %y : tensor<1x2x3x3xi8>
+}
+
+// -----
+
+func.func @avg_pool_huge_kernel(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x1x1xi8> {
+  // expected-error@+1 {{window of 4294967296 x 4294967296 elements exceeds 65793}}
+  %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 127 : i64, clamp_min = -128 : i64, count_include_pad = false, input_scale = 0.05 : f32, input_zero_point = 0 : i64, kernel = array<i64: 4294967296, 4294967296>, output_scale = 0.05 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x1x1xi8>
+  return %y : tensor<1x2x1x1xi8>
 }
