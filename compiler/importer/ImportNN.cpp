@@ -278,8 +278,8 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
 LogicalResult Importer::importGemm(const NodeRef &n) {
   FailureOr<float> alpha = finiteFloatAttr(n, "alpha", 1.0f);
   FailureOr<float> beta = finiteFloatAttr(n, "beta", 1.0f);
-  FailureOr<int64_t> transA = intAttr(n, "transA", 0);
-  FailureOr<int64_t> transB = intAttr(n, "transB", 0);
+  FailureOr<int64_t> transA = flagAttr(n, "transA", 0);
+  FailureOr<int64_t> transB = flagAttr(n, "transB", 0);
   if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
     return failure();
   if (failed(checkFiniteConstant(n, 1, "B")) ||
@@ -470,7 +470,7 @@ LogicalResult Importer::importMatMul(const NodeRef &n) {
 
 LogicalResult Importer::importBatchNormalization(const NodeRef &n) {
   FailureOr<float> epsilon = finiteFloatAttr(n, "epsilon", 1e-5f, 0.0f);
-  FailureOr<int64_t> training = intAttr(n, "training_mode", 0);
+  FailureOr<int64_t> training = flagAttr(n, "training_mode", 0);
   if (failed(epsilon) || failed(training))
     return failure();
   if (failed(checkFiniteConstant(n, 1, "scale")) ||
@@ -742,7 +742,7 @@ LogicalResult Importer::importPool(const NodeRef &n) {
   auto strides = spatialInts(*this, n, "strides", {1, 1});
   auto dilations = spatialInts(*this, n, "dilations", {1, 1});
   auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
-  FailureOr<int64_t> ceilMode = intAttr(n, "ceil_mode", 0);
+  FailureOr<int64_t> ceilMode = flagAttr(n, "ceil_mode", 0);
   if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
       failed(ceilMode))
     return failure();
@@ -772,7 +772,7 @@ LogicalResult Importer::importPool(const NodeRef &n) {
                      "[" + Twine((*dilations)[0]) + "," +
                          Twine((*dilations)[1]) + "]")
              << "; qc's average pooling has no dilation";
-    FailureOr<int64_t> include = intAttr(n, "count_include_pad", 0);
+    FailureOr<int64_t> include = flagAttr(n, "count_include_pad", 0);
     if (failed(include))
       return failure();
     attrs.push_back(named("count_include_pad", b().getBoolAttr(*include != 0)));
@@ -810,8 +810,8 @@ LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {
 }
 
 LogicalResult Importer::importReduceMean(const NodeRef &n) {
-  FailureOr<int64_t> keepdims = intAttr(n, "keepdims", 1);
-  FailureOr<int64_t> noop = intAttr(n, "noop_with_empty_axes", 0);
+  FailureOr<int64_t> keepdims = flagAttr(n, "keepdims", 1);
+  FailureOr<int64_t> noop = flagAttr(n, "noop_with_empty_axes", 0);
   if (failed(keepdims) || failed(noop))
     return failure();
   std::optional<SmallVector<int64_t>> axes;
@@ -843,7 +843,9 @@ LogicalResult Importer::importReduceMean(const NodeRef &n) {
   int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
   for (int64_t &a : list) {
     if (a < -rank || a >= rank)
-      return error(n) << "axis " << a << " is out of range for rank " << rank;
+      return error(n) << (opset() < 18 ? "attribute 'axes'" : "the axes (input #1)")
+                      << " has axis " << a << ", out of range for rank "
+                      << rank;
     if (a < 0)
       a += rank;
   }
@@ -882,7 +884,7 @@ LogicalResult Importer::importResize(const NodeRef &n) {
                                           StringRef("half_pixel"));
     FailureOr<std::string> nm =
         stringAttr(n, "nearest_mode", StringRef("round_prefer_floor"));
-    FailureOr<int64_t> antialias = intAttr(n, "antialias", 0);
+    FailureOr<int64_t> antialias = flagAttr(n, "antialias", 0);
     FailureOr<std::string> policy =
         stringAttr(n, "keep_aspect_ratio_policy", StringRef("stretch"));
     if (failed(c) || failed(nm) || failed(antialias) || failed(policy))

@@ -734,7 +734,7 @@ LogicalResult Importer::importReshape(const NodeRef &n) {
   const KnownTensor &shape = **shapeOr;
   if (shape.isFloat() || shape.shape.size() != 1)
     return error(n) << "the shape must be a 1-D integer tensor";
-  FailureOr<int64_t> allowZero = intAttr(n, "allowzero", 0);
+  FailureOr<int64_t> allowZero = flagAttr(n, "allowzero", 0);
   FailureOr<SmallVector<int64_t>> inShape = inputShape(n, 0);
   if (failed(allowZero) || failed(inShape))
     return failure();

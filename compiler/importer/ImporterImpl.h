@@ -142,6 +142,9 @@ public:
   const OnnxAttribute *attr(const NodeRef &n, StringRef name);
   FailureOr<int64_t> intAttr(const NodeRef &n, StringRef name,
                              std::optional<int64_t> dflt);
+  /// An INT attribute that ONNX defines as a flag: 0 or 1, anything else is
+  /// an error (ceil_mode = 7 was taken as 1).
+  FailureOr<int64_t> flagAttr(const NodeRef &n, StringRef name, int64_t dflt);
   /// A FLOAT attribute; NaN is an error.
   FailureOr<float> floatAttr(const NodeRef &n, StringRef name,
                              std::optional<float> dflt);

@@ -16,8 +16,8 @@
 #include "mlir/IR/Verifier.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <cmath>
@@ -354,6 +354,9 @@ LogicalResult Importer::importModel(const OnnxModel &model) {
                                  "import";
   if (failed(checkGraph(graph)))
     return failure();
+  if (graph.outputs.empty())
+    return emitError(fileLoc) << "the graph has no outputs; a model qc "
+                                 "imports computes at least one";
   for (const OnnxNode &node : graph.nodes)
     for (const std::string &in : node.inputs)
       if (!in.empty())
@@ -546,6 +549,8 @@ LogicalResult Importer::importNode(const OnnxNode &node, size_t index) {
                     << "'; qc imports: " << list;
   }
   auto [maxInputs, maxOutputs] = maxArity(node.opType);
+  if (llvm::all_of(node.outputs, [](const std::string &o) { return o.empty(); }))
+    return error(n) << "has no outputs";
   if (node.inputs.size() > maxInputs)
     return error(n) << "has " << node.inputs.size() << " inputs; " << node.opType
                     << " takes at most " << maxInputs;
@@ -1032,6 +1037,17 @@ FailureOr<int64_t> Importer::intAttr(const NodeRef &n, StringRef name,
   if (a->kind != OnnxAttribute::Kind::Int)
     return wrongKind(*this, n, name, "an INT", *a);
   return a->i;
+}
+
+FailureOr<int64_t> Importer::flagAttr(const NodeRef &n, StringRef name,
+                                      int64_t dflt) {
+  FailureOr<int64_t> v = intAttr(n, name, dflt);
+  if (failed(v))
+    return failure();
+  if (*v != 0 && *v != 1)
+    return error(n) << "attribute '" << name << "' is " << *v
+                    << "; expected 0 or 1";
+  return *v;
 }
 
 FailureOr<float> Importer::floatAttr(const NodeRef &n, StringRef name,

@@ -290,6 +290,12 @@ bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
   };
   using DT = OnnxDataType;
   DT dt = static_cast<DT>(tensor.dataType);
+  bool typed = proto.float_data_size() || proto.double_data_size() ||
+               proto.int64_data_size() || proto.int32_data_size() ||
+               proto.uint64_data_size();
+  if (proto.has_raw_data() && typed)
+    return fail(what + " has both raw_data and typed values; ONNX allows "
+                       "one of them");
   if (proto.has_raw_data()) {
     data.swap(*proto.mutable_raw_data());
   } else if (dt == DT::Float && proto.float_data_size() > 0) {
@@ -417,7 +423,8 @@ bool Reader::readExternal(const onnx::TensorProto &proto, OnnxTensor &tensor,
                 "' is not a regular file");
   if (length >= 0 && length != expectedBytes)
     return fail(what + ": external data length " + std::to_string(length) +
-                " does not match the " + std::to_string(expectedBytes) +
+                " (in '" + file + "') does not match the " +
+                std::to_string(expectedBytes) +
                 " bytes its shape and type need");
   std::ifstream in(realFile, std::ios::binary);
   if (!in)

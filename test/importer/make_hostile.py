@@ -257,6 +257,14 @@ def attribute_values():
     save("attr_float_as_string.onnx", model(
         [helper.make_node("Gemm", ["x", "w"], ["y"], name="gemm_string_alpha", alpha="two", transB=1)],
         [vi("x", F, [2, 3])], [vi("y", F, [2, 4])], [weight("w", [4, 3])]))
+    # Flags that are neither 0 nor 1 (taken as 1 before); an axis out of range.
+    save("flag_ceil_mode_7.onnx", unary_model(
+        helper.make_node("MaxPool", ["x"], ["y"], name="pool_ceil_7", kernel_shape=[2, 2], ceil_mode=7)))
+    save("flag_transb_2.onnx", model(
+        [helper.make_node("Gemm", ["x", "w"], ["y"], name="gemm_transb_2", transB=2)],
+        [vi("x", F, [2, 3])], [vi("y", F, [2, 4])], [weight("w", [4, 3])]))
+    save("reducemean_axis_9.onnx", unary_model(
+        helper.make_node("ReduceMean", ["x"], ["y"], name="mean_axis_9", axes=[9])))
     # An attribute whose `type` says INTS while the payload is a FLOAT.
     m = unary_model(helper.make_node("MaxPool", ["x"], ["y"], name="pool_mistyped", kernel_shape=[2, 2]))
     a = m.graph.node[0].attribute[0]
@@ -342,6 +350,10 @@ def invalid_graphs():
     # A Cast whose `to` does not fit in 32 bits (2^32 + 1 truncated to FLOAT).
     save("cast_to_overflow.onnx", model(
         [helper.make_node("Cast", ["x"], ["y"], name="cast_wide", to=2**32 + 1)], [x], [y]))
+    # A graph without outputs; a node without outputs.
+    save("no_outputs.onnx", model([relu("x", "y", "relu")], [x], []))
+    save("node_without_outputs.onnx", model(
+        [helper.make_node("Relu", ["x"], [], name="mute"), relu("x", "y", "relu")], [x], [y]))
     # An op type that is empty.
     save("empty_op_type.onnx", model([helper.make_node("", ["x"], ["y"], name="nameless_op")], [x], [y]))
 
@@ -432,6 +444,9 @@ def malformed_fields():
     save("raw_data_long.onnx", add(t))
     t = TensorProto(name="w", data_type=F, dims=[4], float_data=[1, 2, 3])
     save("float_data_short.onnx", add(t))
+    t = TensorProto(name="w", data_type=F, dims=[4], float_data=[1, 2, 3, 4],
+                    raw_data=struct.pack("<4f", 5, 6, 7, 8))
+    save("raw_and_typed_data.onnx", add(t))
     t = TensorProto(name="w", data_type=F, dims=[4], int64_data=[1, 2, 3, 4])
     save("float_in_int64_data.onnx", add(t))
     t = TensorProto(name="w", data_type=F, dims=[-4], float_data=[1, 2, 3, 4])
