@@ -1141,7 +1141,10 @@ FailureOr<Value> Importer::reshapeKeepingDims(const NodeRef &n, Value input,
           break;
         copied[copyOf[i]] = true;
       } else {
-        known *= shape[i];
+        // A product that overflows leaves the -1 unresolved; the reshape's
+        // shape rule then reports the target.
+        std::optional<int64_t> product = checkedMul(known, shape[i]);
+        known = product ? *product : 0;
       }
     }
     int64_t rest = 1;
