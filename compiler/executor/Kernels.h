@@ -106,12 +106,18 @@ absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+/// NaN: every activation propagates NaN as ONNX Runtime and PyTorch do
+/// (relu, clamp, hardswish, hardsigmoid, sigmoid, tanh, gelu, erf, sqrt;
+/// softmax makes its whole row NaN; maxPool2d's window too, as PyTorch,
+/// where ONNX Runtime skips a NaN that is not first in its window).
+
+/// max(x, 0) with std::max's order: relu(NaN) = NaN, relu(-0) = -0.
 Tensor relu(const Tensor &x);
 /// min(max(x, lo), hi), as ONNX Clip (so lo > hi gives hi everywhere).
 Tensor clamp(const Tensor &x, float lo, float hi);
 /// ONNX HardSwish: x * max(0, min(1, x / 6 + 0.5)).
 Tensor hardswish(const Tensor &x);
-/// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)).
+/// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)); NaN when that is.
 Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
 Tensor sigmoid(const Tensor &x);
 Tensor tanh(const Tensor &x);

@@ -558,11 +558,8 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
   auto stdMax = [&](Value x, Value y) { return sel(lt(x, y), y, x); };
   std::function<Value(Value)> fn;
   if (isa<ReluOp>(op)) {
-    fn = [&](Value v) {
-      Value pos =
-          b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, v, cF32(0));
-      return sel(pos, v, cF32(0));
-    };
+    // v < 0 ? 0 : v: NaN and -0 pass through, as in the reference.
+    fn = [&](Value v) { return sel(lt(v, cF32(0)), cF32(0), v); };
   } else if (auto c = dyn_cast<ClampOp>(op)) {
     float lo = c.getMin().convertToFloat(), hi = c.getMax().convertToFloat();
     fn = [&, lo, hi](Value v) {
@@ -578,7 +575,10 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
           beta = h.getBeta().convertToFloat();
     fn = [&, alpha, beta](Value v) {
       Value t = fadd(fmul(cF32(alpha), v), cF32(beta));
-      return stdMax(cF32(0), stdMin(cF32(1), t));
+      // NaN propagates, as in the reference.
+      Value nan =
+          b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, t, t);
+      return sel(nan, t, stdMax(cF32(0), stdMin(cF32(1), t)));
     };
   } else if (isa<SigmoidOp>(op)) {
     // v >= 0: 1 / (1 + exp(-v)); else e / (1 + e) with e = exp(v).

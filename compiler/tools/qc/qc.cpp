@@ -9,6 +9,7 @@
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
+#include "compiler/executor/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
 #include "passes/Passes.h"
 
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <chrono>
 #include <random>
@@ -57,6 +59,19 @@ commands:
 Run `qc <command> --help` for a command's options.
 )";
 
+/// `--max-memory SIZE` ("512M", "8G", ...; see qc::parseMemorySize): sets
+/// the process-wide cap as the flag is parsed; a bad size is a usage error.
+void setMaxMemoryFlag(const std::string &text) {
+  std::optional<int64_t> bytes = ::qc::parseMemorySize(text);
+  if (!bytes) {
+    llvm::errs() << "qc: error: --max-memory: '" << text
+                 << "' is not a memory size (a positive number of bytes with "
+                    "an optional K, M, G or T, e.g. 512M or 8G)\n";
+    std::exit(2);
+  }
+  ::qc::setMaxMemory(*bytes);
+}
+
 /// Flags common to the commands that load a model.
 struct ModelFlags {
   cl::opt<std::string> model{cl::Positional, cl::desc("<model>"),
@@ -70,6 +85,14 @@ struct ModelFlags {
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
                "constant folding, dead-code removal) after import")};
+  cl::opt<std::string> maxMemory{
+      "max-memory",
+      cl::desc("Memory cap for the tensors of a run (reference executor, "
+               "constant folding, calibration, a compiled model's arena and "
+               "I/O buffers): SIZE in bytes or with K, M, G, T (default: "
+               "half the RAM)"),
+      cl::value_desc("SIZE"),
+      cl::cb<void, std::string>(setMaxMemoryFlag)};
 
   mlir::qc::LoadOptions loadOptions() const {
     mlir::qc::LoadOptions options;
