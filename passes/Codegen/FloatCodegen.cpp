@@ -1553,6 +1553,19 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
 }
 
 LogicalResult ModelBuilder::emitFloatOp(Operation *op) {
+  // The data operand of a float op may be a constant the reference executor
+  // evaluates (e.g. a qc.pad of a constant with --no-simplify): it is read
+  // from the object like a constant operand of an integer op.
+  Value data = op->getOperand(0);
+  if (!refs.count(data)) {
+    auto c = data.getDefiningOp<ConstantOp>();
+    FailureOr<TensorRef> r =
+        c ? constantOperand(c) : FailureOr<TensorRef>(failure());
+    if (failed(r))
+      return op->emitError() << "qc compile: the input of '" << op->getName()
+                             << "' must be computed or a readable constant";
+    refs[data] = *r;
+  }
   if (isUnaryFloatOp(op))
     return emitFloatUnary(op);
   if (isBinaryFloatOp(op))
