@@ -215,12 +215,12 @@ bool shapeFits(ArrayRef<int64_t> shape, RankedTensorType type) {
 // Memory
 //===----------------------------------------------------------------------===//
 
-/// What a kernel error says, with the memory cap's flag when the error is a
-/// tensor the cap has no room for.
-std::string kernelMessage(const absl::Status &status) {
+/// What a kernel error says, with the memory cap (`cap` bytes) and its flag
+/// when the error is a tensor the cap has no room for.
+std::string kernelMessage(const absl::Status &status, int64_t cap) {
   std::string message(status.message());
   if (absl::IsResourceExhausted(status))
-    message += " of " + ::qc::formatBytes(::qc::maxMemory()) +
+    message += " of " + ::qc::formatBytes(cap) +
                " (raise it with --max-memory SIZE)";
   return message;
 }
@@ -414,6 +414,11 @@ private:
     return f32(i);
   }
 
+  /// A kernel's error message (see ::kernelMessage).
+  std::string kernelMessage(const absl::Status &status) const {
+    return ::kernelMessage(status, memory ? memory->cap : ::qc::maxMemory());
+  }
+
   Result wrap(absl::StatusOr<ref::Tensor> r) {
     if (!r.ok())
       return op->emitError() << kernelMessage(r.status());
@@ -472,8 +477,8 @@ private:
   ConstantCache &constants;
   /// Hooks of a run; null when evaluating a single op (constant folding).
   const RunOptions *options;
-  /// The run's memory (checked before a constant is decoded); null when
-  /// evaluating a single op.
+  /// The run's memory (its cap; checked before a constant is decoded); null
+  /// when evaluating an op outside a run.
   const MemoryAccount *memory;
 };
 
@@ -1322,7 +1327,8 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
   std::optional<FailureOr<RtValue>> result;
   {
     ::qc::ScopedMemoryLimit limit(memory.left());
-    OpEvaluator evaluator(op, values, constants, /*options=*/nullptr);
+    OpEvaluator evaluator(op, values, constants, /*options=*/nullptr,
+                          &memory);
     result = evaluator.evaluate();
   }
   if (!result || failed(*result))

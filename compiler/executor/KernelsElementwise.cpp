@@ -173,7 +173,9 @@ absl::StatusOr<Tensor> batchNorm(const Tensor &x, const Tensor &scale,
     return s;
   Tensor out = Tensor::from_shape(x.shape());
   int64_t n = x.shape()[0];
-  int64_t inner = c == 0 ? 0 : static_cast<int64_t>(x.size()) / (n * c);
+  if (out.size() == 0)
+    return out;
+  int64_t inner = static_cast<int64_t>(x.size()) / (n * c);
   for (int64_t ch = 0; ch < c; ++ch) {
     float m = mean.data()[ch], g = scale.data()[ch], b = bias.data()[ch];
     float sd = std::sqrt(var.data()[ch] + epsilon);

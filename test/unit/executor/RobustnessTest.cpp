@@ -311,6 +311,15 @@ TEST(EdgeCases, ZeroSizeTensors) {
     EXPECT_EQ(v, 0.0f);
 }
 
+TEST(EdgeCases, BatchNormOfAnEmptyBatch) {
+  // x.size() / (n * c) divided by zero for n = 0.
+  Tensor stats = {1.0f, 2.0f, 3.0f};
+  absl::StatusOr<Tensor> y = ref::batchNorm(Tensor::from_shape({0, 3, 2}),
+                                            stats, stats, stats, stats);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(ref::shapeOf(*y), (Shape{0, 3, 2}));
+}
+
 TEST(EdgeCases, EmptyReductionsAreErrors) {
   EXPECT_THAT(errorOf(ref::reduceMean(Tensor::from_shape({2, 0}), {1})),
               HasSubstr("empty dimension"));
