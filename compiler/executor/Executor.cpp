@@ -282,6 +282,12 @@ FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
       std::memcpy(t.data(), bytes->data(), bytes->size());
     return t;
   }
+  // A splat (e.g. ONNX Expand's ones) is filled, not expanded to a vector
+  // first (twice the memory, and slow for a large one).
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
+    std::fill(t.begin(), t.end(), dense.getSplatValue<float>());
+    return t;
+  }
   FailureOr<std::vector<float>> values = getConstantValues<float>(attr);
   if (failed(values) || values->size() != t.size())
     return failure();
@@ -597,12 +603,16 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
   // out / in, which the kernel derives itself.
   std::vector<float> scales(resize.getScales().begin(),
                             resize.getScales().end());
-  // (The test is the kernel's own: floor(float(in) * scale) in float.)
+  // (The test is the kernel's own: floor(float(in) * scale) in float,
+  // compared in double so that a NaN or huge scale is a mismatch rather
+  // than an out-of-range conversion.)
   bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
                          scales[0] == 1.0f && scales[1] == 1.0f;
   for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
-    scalesGiveSizes = static_cast<int64_t>(std::floor(
-                          static_cast<float>(in[i]) * scales[i])) == out[i];
+    scalesGiveSizes =
+        static_cast<double>(std::floor(static_cast<float>(in[i]) *
+                                       scales[i])) ==
+        static_cast<double>(out[i]);
   if (!scalesGiveSizes)
     scales.clear();
   return wrap(ref::resize(**x, out, attrs, scales));

@@ -106,10 +106,10 @@ absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// NaN: every activation propagates NaN as ONNX Runtime and PyTorch do
-/// (relu, clamp, hardswish, hardsigmoid, sigmoid, tanh, gelu, erf, sqrt;
-/// softmax makes its whole row NaN; maxPool2d's window too, as PyTorch,
-/// where ONNX Runtime skips a NaN that is not first in its window).
+// NaN: every activation propagates NaN as ONNX Runtime and PyTorch do
+// (relu, clamp, hardswish, hardsigmoid, sigmoid, tanh, gelu, erf, sqrt;
+// softmax makes its whole row NaN; maxPool2d's window too, as PyTorch,
+// where ONNX Runtime skips a NaN that is not first in its window).
 
 /// max(x, 0) with std::max's order: relu(NaN) = NaN, relu(-0) = -0.
 Tensor relu(const Tensor &x);

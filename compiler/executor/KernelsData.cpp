@@ -477,9 +477,10 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
       continue;
     }
     scale[i] = scales[2 + i];
+    // Compared in double: a huge scale must not convert out of range.
     if (!(scale[i] > 0.0f) || !std::isfinite(scale[i]) ||
-        static_cast<int64_t>(std::floor(static_cast<float>(in) * scale[i])) !=
-            out)
+        static_cast<double>(std::floor(static_cast<float>(in) * scale[i])) !=
+            static_cast<double>(out))
       return invalid(op, strCat("scale ", scale[i], " for axis ", 2 + i,
                                       " does not give output size ", out,
                                       " from input size ", in));

@@ -263,6 +263,13 @@ TEST(Overflow, HugePoolPadsDoNotWrap) {
   EXPECT_EQ(pooledDimSize(8, big, 1, 0, 0, 4, false), -1);
 }
 
+TEST(Overflow, ResizeScaleTooLargeForInt64IsAMismatch) {
+  // floor(8 * 1e30) used to be converted to int64 (undefined behaviour).
+  absl::StatusOr<Tensor> y = ref::resize(ones({1, 1, 8, 8}), {1, 1, 8, 16}, {},
+                                         {1.0f, 1.0f, 1.0f, 1e30f});
+  EXPECT_THAT(errorOf(y), HasSubstr("does not give output size 16"));
+}
+
 TEST(Overflow, ReshapeTargetThatOverflowsIsAnError) {
   int64_t big = int64_t(1) << 62;
   // 2^62 * 4 wraps to 0 in int64; a 0-element input would then "match".
