@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
+#include "compiler/executor/MemoryLimit.h"
 #include "compiler/executor/Shapes.h"
 #include "dialects/qc/IR/QCConstants.h"
 
@@ -219,6 +220,23 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
 
 FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
                                                               Value v) {
+  // The values are held here and once more in the object: both under the
+  // memory cap (--max-memory), checked before anything is read.
+  auto vt = cast<RankedTensorType>(v.getType());
+  std::optional<int64_t> bytes = ::qc::tensorBytes(
+      ::qc::Shape(vt.getShape().begin(), vt.getShape().end()), sizeof(float));
+  if (!bytes || *bytes > ::qc::maxMemory() / 2)
+    return op->emitError()
+           << "qc compile: the constant operand of shape "
+           << ::qc::shapeToString(
+                  ::qc::Shape(vt.getShape().begin(), vt.getShape().end()))
+           << " needs "
+           << (bytes ? ::qc::formatBytes(*bytes) : std::string("more than "
+                                                               "2^63 bytes"))
+           << " twice (as float32 values and in the object), more than the "
+              "memory cap of "
+           << ::qc::formatBytes(::qc::maxMemory())
+           << " allows (raise it with --max-memory SIZE)";
   if (auto c = v.getDefiningOp<ConstantOp>()) {
     auto values = getConstantValues<float>(c.getValue());
     if (failed(values))
