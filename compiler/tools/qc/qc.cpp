@@ -596,6 +596,13 @@ int benchCommand(int argc, char **argv) {
       ::qc::NpyArray a;
       a.dtype = ::qc::DType::F32;
       a.shape.assign(type.getShape().begin(), type.getShape().end());
+      std::optional<int64_t> bytes = ::qc::tensorBytes(a.shape, 4);
+      if (!bytes || *bytes > ::qc::maxMemory())
+        return fail("input #" + Twine(arg.getArgNumber()) + " of shape " +
+                    ::qc::shapeToString(a.shape) +
+                    " is larger than the memory cap of " +
+                    ::qc::formatBytes(::qc::maxMemory()) +
+                    " (raise it with --max-memory SIZE)");
       a.data.resize(type.getNumElements() * 4);
       std::uniform_real_distribution<float> u(0.0f, 1.0f);
       for (int64_t i = 0; i < type.getNumElements(); ++i) {
