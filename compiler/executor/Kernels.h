@@ -15,6 +15,12 @@
 /// offending value; purely elementwise unary kernels cannot fail and return
 /// the tensor directly. Nothing here throws or asserts on user data.
 ///
+/// Memory: a kernel that returns a status checks every result and workspace
+/// with reserveMemory (MemoryLimit.h) before allocating it: ResourceExhausted
+/// when the caller's ScopedMemoryLimit leaves no room, InvalidArgument when a
+/// size overflows. (The executor checks the results of the elementwise
+/// kernels that cannot fail before calling them.)
+///
 /// Floating-point behaviour: kernels are compiled with -ffp-contract=off, and
 /// the GEMM behind conv2d / convTranspose2d / matmul / gemm accumulates every
 /// output in a fixed order (see Gemm.h), so results are bit-identical across
