@@ -1195,6 +1195,26 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
   SmallVector<RtValue, 4> operands;
   for (auto [index, op] : llvm::enumerate(ops)) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      // The results are copied into arrays: those copies fit under the cap
+      // too.
+      int64_t copies = 0;
+      bool overflow = false;
+      for (Value v : ret.getOperands()) {
+        const RtTensor &t = *env.lookup(v);
+        std::optional<int64_t> bytes =
+            ::qc::tensorBytes(t.shape(), ::qc::dtypeSize(t.dtype()));
+        overflow |= !bytes || __builtin_add_overflow(copies, *bytes, &copies);
+      }
+      if (overflow || copies > memory.left())
+        return ret.emitError()
+               << "the function's results need "
+               << (overflow ? std::string("more than 2^63 bytes")
+                            : ::qc::formatBytes(copies))
+               << " more as arrays, more than the "
+               << ::qc::formatBytes(memory.left())
+               << " left of the memory cap of "
+               << ::qc::formatBytes(memory.cap)
+               << " (raise it with --max-memory SIZE)";
       std::vector<NpyArray> results;
       for (Value v : ret.getOperands())
         results.push_back(env.lookup(v)->toArray());

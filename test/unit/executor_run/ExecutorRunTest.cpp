@@ -615,6 +615,31 @@ func.func @main(%x: tensor<65536xf32> {qc.name = "x"}) -> tensor<65536xf32> {
       << env.allMessages();
 }
 
+TEST(ExecutorMemoryCap, ResultArraysCountToo) {
+  // The relu's result and the input (256 KiB each) fit under 600 KiB; their
+  // copies into the output arrays do not.
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<65536xf32> {qc.name = "x"}) -> (tensor<65536xf32>, tensor<65536xf32>) {
+  %0 = qc.relu %x : tensor<65536xf32>
+  return %0, %x : tensor<65536xf32>, tensor<65536xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::RunOptions options;
+  options.maxMemory = 600 << 10;
+  mqc::Executor executor(Env::mainOf(*module));
+  EXPECT_TRUE(failed(executor.run({iota({65536})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0], "the function's results need 512.0 "
+                                        "KiB more as arrays"))
+      << env.messages[0];
+  options.maxMemory = 1 << 20;
+  env.messages.clear();
+  EXPECT_TRUE(succeeded(executor.run({iota({65536})}, options)))
+      << env.allMessages();
+}
+
 TEST(ExecutorMemoryCap, ConstantIsCheckedBeforeDecoding) {
   Env env;
   OwningOpRef<ModuleOp> module = env.parse(R"mlir(
