@@ -76,6 +76,8 @@ absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
     return s;
   if (absl::Status s = checkBias(bias, o, op); !s.ok())
     return s;
+  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(
       std::vector<size_t>((*ys).begin(), (*ys).end()));
   const int32_t *xp = x.data(), *wp = w.data();
@@ -132,6 +134,10 @@ absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
     return s;
   std::vector<size_t> yShape(xs.begin(), xs.end());
   yShape.back() = static_cast<size_t>(nOut);
+  Shape yDims(xs.begin(), xs.end());
+  yDims.back() = nOut;
+  if (absl::Status s = detail::reserveResult(op, yDims); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(yShape);
   const int32_t *xp = x.data(), *wp = w.data();
   int32_t *yp = y.data();
@@ -190,6 +196,9 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
   if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
     return s;
   // Numpy broadcasting: both operands expanded to the result's shape.
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
+      return s;
   QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
   QTensor y = QTensor::from_shape(*shape);
   const int32_t *ap = ab.data(), *bp = bb.data();
@@ -239,6 +248,10 @@ absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
 absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
                                    const Pool2dAttrs &attrs) {
   constexpr int32_t exact = 1 << 24;
+  if (absl::Status s = reserveMemory("qmax_pool2d", "float copy", shapeOf(x),
+                                     sizeof(float));
+      !s.ok())
+    return s;
   Tensor xf = Tensor::from_shape(x.shape());
   for (size_t i = 0; i < x.size(); ++i) {
     if (x.data()[i] > exact || x.data()[i] < -exact)
@@ -281,6 +294,8 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
   const Shape &os = *outShape;
   int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
   int64_t h = shapeOf(x)[2], w = shapeOf(x)[3];
+  if (absl::Status s = detail::reserveResult(op, os); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(std::vector<size_t>(os.begin(), os.end()));
   for (int64_t p = 0; p < planes; ++p) {
     const int32_t *src = x.data() + p * h * w;
