@@ -11,6 +11,7 @@
 #include "compiler/executor/Kernels.h"
 #include "compiler/executor/KernelsInt.h"
 #include "compiler/executor/MemoryLimit.h"
+#include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 
@@ -775,7 +776,11 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     if (failed(attrs))
       return failure();
     attrs->dilations = toArray<2>(pool.getDilations());
-    r = ref::qmaxPool2d(*in[0], *attrs);
+    FailureOr<std::pair<int64_t, int64_t>> range = storageRange(
+        cast<ShapedType>(pool.getResult().getType()).getElementType());
+    if (failed(range))
+      return pool.emitError("result element type has no storage range");
+    r = ref::qmaxPool2d(*in[0], *attrs, static_cast<int32_t>(range->first));
   } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
     FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
     if (failed(attrs))

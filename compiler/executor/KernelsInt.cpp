@@ -245,8 +245,8 @@ absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
   return y;
 }
 
-absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
-                                   const Pool2dAttrs &attrs) {
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs,
+                                   int32_t storageMin) {
   constexpr int32_t exact = 1 << 24;
   if (absl::Status s = reserveMemory("qmax_pool2d", "float copy", shapeOf(x),
                                      sizeof(float));
@@ -263,8 +263,12 @@ absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
   if (!yf.ok())
     return yf.status();
   QTensor y = QTensor::from_shape(yf->shape());
+  // A (dilated) window that covers no input has max -inf: the storage
+  // minimum, as quantize(-inf) of the Q/DQ form gives.
   for (size_t i = 0; i < y.size(); ++i)
-    y.data()[i] = static_cast<int32_t>(yf->data()[i]);
+    y.data()[i] = std::isfinite(yf->data()[i])
+                      ? static_cast<int32_t>(yf->data()[i])
+                      : storageMin;
   return y;
 }
 
