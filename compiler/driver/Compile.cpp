@@ -2,6 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/driver/Driver.h"
+#include "compiler/executor/MemoryLimit.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/ModelCodegen.h"
 #include "passes/Passes.h"
@@ -297,6 +298,28 @@ std::string runtimeError(qc_status status) {
 } // namespace
 
 bool LoadedModel::startSession(int threads, std::string &error) {
+  // The arena and the input and output buffers must fit under the memory
+  // cap (--max-memory) before any of them is allocated.
+  uint64_t need = desc->arena_size;
+  bool overflow = false;
+  for (uint32_t i = 0; i < desc->num_inputs + desc->num_outputs; ++i) {
+    const qc_tensor_desc &d = i < desc->num_inputs
+                                  ? desc->inputs[i]
+                                  : desc->outputs[i - desc->num_inputs];
+    overflow |= __builtin_add_overflow(need, qc_tensor_desc_size_bytes(&d),
+                                       &need);
+  }
+  int64_t cap = ::qc::maxMemory();
+  if (overflow || need > static_cast<uint64_t>(cap)) {
+    error = "its arena and input / output buffers need " +
+            (overflow ? std::string("more than 2^64 bytes")
+                      : ::qc::formatBytes(static_cast<int64_t>(
+                            std::min<uint64_t>(need, INT64_MAX))) +
+                            " (" + std::to_string(need) + " bytes)") +
+            ", more than the memory cap of " + ::qc::formatBytes(cap) +
+            " (raise it with --max-memory SIZE)";
+    return false;
+  }
   if (qc_status st = qc_model_create(desc, &impl->model); st != QC_STATUS_OK) {
     error = runtimeError(st);
     return false;

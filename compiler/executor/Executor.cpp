@@ -10,6 +10,8 @@
 
 #include "compiler/executor/Kernels.h"
 #include "compiler/executor/KernelsInt.h"
+#include "compiler/executor/MemoryLimit.h"
+#include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 
@@ -211,6 +213,57 @@ bool shapeFits(ArrayRef<int64_t> shape, RankedTensorType type) {
 }
 
 //===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+/// What a kernel error says, with the memory cap (`cap` bytes) and its flag
+/// when the error is a tensor the cap has no room for.
+std::string kernelMessage(const absl::Status &status, int64_t cap) {
+  std::string message(status.message());
+  if (absl::IsResourceExhausted(status))
+    message += " of " + ::qc::formatBytes(cap) +
+               " (raise it with --max-memory SIZE)";
+  return message;
+}
+
+/// The memory a run holds against its cap: live tensors (inputs and op
+/// results not yet released) and decoded constants. Every tensor is checked
+/// here before it is allocated.
+struct MemoryAccount {
+  int64_t cap = 0;
+  int64_t live = 0;
+  int64_t constants = 0;
+
+  int64_t held() const { return live + constants; }
+  int64_t left() const { return std::max<int64_t>(cap - held(), 0); }
+
+  /// Checks that a tensor of `shape` (4 bytes per element: f32, or the int32
+  /// storage of integer tensors) fits under the cap next to what the run
+  /// holds; a diagnostic from `emit` naming `what`, the shape and the bytes
+  /// otherwise.
+  LogicalResult check(ArrayRef<int64_t> shape, StringRef what,
+                      function_ref<InFlightDiagnostic()> emit) const {
+    ::qc::Shape dims(shape.begin(), shape.end());
+    std::optional<int64_t> bytes = ::qc::tensorBytes(dims, 4);
+    if (!bytes)
+      return emit() << what << " of shape " << ::qc::shapeToString(dims)
+                    << " has a negative dimension or more elements than an "
+                       "int64 holds";
+    int64_t total;
+    if (!__builtin_add_overflow(held(), *bytes, &total) && total <= cap)
+      return success();
+    InFlightDiagnostic diag = emit();
+    diag << what << " of shape " << ::qc::shapeToString(dims) << " needs "
+         << ::qc::formatBytes(*bytes) << " (" << *bytes << " bytes), more than ";
+    if (held() > 0)
+      diag << "the " << ::qc::formatBytes(left()) << " left of ";
+    diag << "the memory cap of " << ::qc::formatBytes(cap)
+         << " (raise it with --max-memory SIZE)";
+    return diag;
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
 
@@ -228,6 +281,12 @@ FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
       return failure();
     if (!bytes->empty())
       std::memcpy(t.data(), bytes->data(), bytes->size());
+    return t;
+  }
+  // A splat (e.g. ONNX Expand's ones) is filled, not expanded to a vector
+  // first (twice the memory, and slow for a large one).
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
+    std::fill(t.begin(), t.end(), dense.getSplatValue<float>());
     return t;
   }
   FailureOr<std::vector<float>> values = getConstantValues<float>(attr);
@@ -273,7 +332,9 @@ struct ConstantCache {
   llvm::DenseSet<const RtTensor *> tensors;
   int64_t bytes = 0;
 
-  FailureOr<RtValue> get(ConstantOp op) {
+  /// The decoded value of `op`; the first time, `memory` (when given) must
+  /// have room for it.
+  FailureOr<RtValue> get(ConstantOp op, const MemoryAccount *memory) {
     ElementsAttr attr = op.getValue();
     auto it = values.find(attr);
     if (it != values.end())
@@ -284,6 +345,11 @@ struct ConstantCache {
              << "constant of element type " << attr.getElementType()
              << " is not supported by the reference executor (f32, ui8, i8, "
                 "i16 or i32)";
+    if (auto type = dyn_cast<RankedTensorType>(attr.getType());
+        memory && type && type.hasStaticShape() &&
+        failed(memory->check(type.getShape(), "'qc.constant' value",
+                             [&] { return op.emitError(); })))
+      return failure();
     RtValue v;
     if (*dtype == DType::F32) {
       FailureOr<ref::Tensor> t = decodeF32(attr);
@@ -315,8 +381,10 @@ struct ConstantCache {
 class OpEvaluator {
 public:
   OpEvaluator(Operation *op, ArrayRef<RtValue> operands,
-              ConstantCache &constants, const RunOptions *options)
-      : op(op), operands(operands), constants(constants), options(options) {}
+              ConstantCache &constants, const RunOptions *options,
+              const MemoryAccount *memory = nullptr)
+      : op(op), operands(operands), constants(constants), options(options),
+        memory(memory) {}
 
   /// std::nullopt (and no diagnostic) when the executor does not implement
   /// `op`; otherwise the result, or failure after a diagnostic at the op.
@@ -353,9 +421,14 @@ private:
     return f32(i);
   }
 
+  /// A kernel's error message (see ::kernelMessage).
+  std::string kernelMessage(const absl::Status &status) const {
+    return ::kernelMessage(status, memory ? memory->cap : ::qc::maxMemory());
+  }
+
   Result wrap(absl::StatusOr<ref::Tensor> r) {
     if (!r.ok())
-      return op->emitError() << toStringRef(r.status().message());
+      return op->emitError() << kernelMessage(r.status());
     return makeValue(std::move(*r));
   }
 
@@ -411,6 +484,9 @@ private:
   ConstantCache &constants;
   /// Hooks of a run; null when evaluating a single op (constant folding).
   const RunOptions *options;
+  /// The run's memory (its cap; checked before a constant is decoded); null
+  /// when evaluating an op outside a run.
+  const MemoryAccount *memory;
 };
 
 OpEvaluator::Result OpEvaluator::conv2d(Conv2dOp conv) {
@@ -528,12 +604,16 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
   // out / in, which the kernel derives itself.
   std::vector<float> scales(resize.getScales().begin(),
                             resize.getScales().end());
-  // (The test is the kernel's own: floor(float(in) * scale) in float.)
+  // (The test is the kernel's own: floor(float(in) * scale) in float,
+  // compared in double so that a NaN or huge scale is a mismatch rather
+  // than an out-of-range conversion.)
   bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
                          scales[0] == 1.0f && scales[1] == 1.0f;
   for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
-    scalesGiveSizes = static_cast<int64_t>(std::floor(
-                          static_cast<float>(in[i]) * scales[i])) == out[i];
+    scalesGiveSizes =
+        static_cast<double>(std::floor(static_cast<float>(in[i]) *
+                                       scales[i])) ==
+        static_cast<double>(out[i]);
   if (!scalesGiveSizes)
     scales.clear();
   return wrap(ref::resize(**x, out, attrs, scales));
@@ -603,7 +683,7 @@ OpEvaluator::quantize(Operation *quantOp, ArrayRef<float> scale,
                                      static_cast<int64_t>(*axis), range)
            : ref::quantizePerTensor(**x, scales[0], zps[0], range);
   if (!q.ok())
-    return op->emitError() << toStringRef(q.status().message());
+    return op->emitError() << kernelMessage(q.status());
   if (dequantizeResult)
     return wrap(axis ? ref::dequantizePerChannel(*q, scales, zps,
                                                  static_cast<int64_t>(*axis))
@@ -696,7 +776,11 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     if (failed(attrs))
       return failure();
     attrs->dilations = toArray<2>(pool.getDilations());
-    r = ref::qmaxPool2d(*in[0], *attrs);
+    FailureOr<std::pair<int64_t, int64_t>> range = storageRange(
+        cast<ShapedType>(pool.getResult().getType()).getElementType());
+    if (failed(range))
+      return pool.emitError("result element type has no storage range");
+    r = ref::qmaxPool2d(*in[0], *attrs, static_cast<int32_t>(range->first));
   } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
     FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
     if (failed(attrs))
@@ -743,7 +827,7 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
                   epilogue(add, {}));
   }
   if (!r.ok())
-    return op->emitError() << toStringRef(r.status().message());
+    return op->emitError() << kernelMessage(r.status());
   return makeValue(std::move(*r), *dtype);
 }
 
@@ -767,6 +851,11 @@ OpEvaluator::Result OpEvaluator::integerDataMovement() {
              << "operand #" << i << " is "
              << ::qc::dtypeName(operands[i]->dtype()) << " but the result is "
              << ::qc::dtypeName(*dtype);
+    if (absl::Status st = ::qc::reserveMemory(
+            op->getName().getStringRef().str(), "float copy",
+            ref::shapeOf(**q), sizeof(float));
+        !st.ok())
+      return op->emitError() << kernelMessage(st);
     ref::Tensor f = ref::Tensor::from_shape((*q)->shape());
     for (size_t j = 0; j < (*q)->size(); ++j) {
       int32_t v = (*q)->data()[j];
@@ -777,7 +866,7 @@ OpEvaluator::Result OpEvaluator::integerDataMovement() {
     floats.push_back(makeValue(std::move(f)));
   }
   std::optional<Result> r =
-      OpEvaluator(op, floats, constants, options).evaluate();
+      OpEvaluator(op, floats, constants, options, memory).evaluate();
   if (!r || failed(*r))
     return failure();
   const ref::Tensor &f = *(**r)->getF32();
@@ -793,7 +882,9 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       !operands.empty() && operands[0]->getInt())
     return integerDataMovement();
   return llvm::TypeSwitch<Operation *, Maybe>(op)
-      .Case([&](ConstantOp cst) -> Maybe { return constants.get(cst); })
+      .Case([&](ConstantOp cst) -> Maybe {
+        return constants.get(cst, memory);
+      })
       // Convolution and matrix products.
       .Case([&](Conv2dOp conv) -> Maybe { return conv2d(conv); })
       .Case([&](ConvTranspose2dOp conv) -> Maybe {
@@ -952,7 +1043,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
         if (!r.ok()) {
           // Name the dynamically quantized op it feeds (a linear / matmul).
           InFlightDiagnostic diag =
-              op->emitError() << toStringRef(r.status().message());
+              op->emitError() << kernelMessage(r.status());
           if (!q->use_empty())
             diag << " (the dynamically quantized input of '"
                  << (*q->user_begin())->getName() << "')";
@@ -972,6 +1063,24 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
       .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
+}
+
+/// The shape `op`'s result will have, when it is known before the kernel
+/// runs: the result type's when static, else the first operand's for the ops
+/// whose result has their input's shape. (Kernels check the other results
+/// themselves before allocating them.)
+std::optional<Shape> knownResultShape(Operation *op,
+                                      ArrayRef<RtValue> operands) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (type && type.hasStaticShape())
+    return Shape(type.getShape().begin(), type.getShape().end());
+  if (!operands.empty() &&
+      isa<ReluOp, SigmoidOp, TanhOp, HardswishOp, ErfOp, SqrtOp, ClampOp,
+          HardsigmoidOp, GeluOp, SoftmaxOp, BatchNormOp, LayerNormOp,
+          QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp,
+          QRequantizeOp, QLutOp, QAddOp>(op))
+    return operands[0]->shape();
+  return std::nullopt;
 }
 
 /// The "qc.name" of argument `i`, else "argN".
@@ -1054,7 +1163,11 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
   llvm::DenseMap<Value, RtValue> env;
   // Live bytes count each non-constant tensor once, however many values
   // share it (qc.observe returns its operand's tensor).
-  int64_t liveBytes = 0;
+  MemoryAccount memory;
+  memory.cap =
+      options.maxMemory > 0 ? options.maxMemory : ::qc::maxMemory();
+  memory.constants = constants.bytes;
+  int64_t &liveBytes = memory.live;
   llvm::DenseMap<const RtTensor *, unsigned> liveRefs;
   auto bind = [&](Value v, RtValue t) {
     if (!lastUse.count(v))
@@ -1070,6 +1183,9 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
     std::string name = argumentName(func, i);
     const NpyArray &array = inputs[i];
     auto type = cast<RankedTensorType>(func.getArgument(i).getType());
+    if (failed(memory.check(array.shape, "input '" + name + "'",
+                            emitAtFunc)))
+      return failure();
     FailureOr<RtValue> value =
         arrayToValue(array, type, emitAtFunc, "input '" + name + "'");
     if (failed(value))
@@ -1084,6 +1200,26 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
   SmallVector<RtValue, 4> operands;
   for (auto [index, op] : llvm::enumerate(ops)) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      // The results are copied into arrays: those copies fit under the cap
+      // too.
+      int64_t copies = 0;
+      bool overflow = false;
+      for (Value v : ret.getOperands()) {
+        const RtTensor &t = *env.lookup(v);
+        std::optional<int64_t> bytes =
+            ::qc::tensorBytes(t.shape(), ::qc::dtypeSize(t.dtype()));
+        overflow |= !bytes || __builtin_add_overflow(copies, *bytes, &copies);
+      }
+      if (overflow || copies > memory.left())
+        return ret.emitError()
+               << "the function's results need "
+               << (overflow ? std::string("more than 2^63 bytes")
+                            : ::qc::formatBytes(copies))
+               << " more as arrays, more than the "
+               << ::qc::formatBytes(memory.left())
+               << " left of the memory cap of "
+               << ::qc::formatBytes(memory.cap)
+               << " (raise it with --max-memory SIZE)";
       std::vector<NpyArray> results;
       for (Value v : ret.getOperands())
         results.push_back(env.lookup(v)->toArray());
@@ -1101,13 +1237,27 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
                                   "or after its use";
       operands.push_back(it->second);
     }
-    OpEvaluator evaluator(op, operands, constants, &options);
-    std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
+    // The result must fit under the memory cap before it is allocated: here
+    // when its shape is known, else in the kernel, which gets what is left.
+    std::string what = ("'" + op->getName().getStringRef() + "' result").str();
+    // (A constant is checked when first decoded; qc.observe passes its
+    // operand on.)
+    if (std::optional<Shape> shape = knownResultShape(op, operands);
+        shape && !isa<ConstantOp, ObserveOp>(op) && failed(memory.check(*shape, what,
+                                     [&] { return op->emitError(); })))
+      return failure();
+    std::optional<FailureOr<RtValue>> result;
+    {
+      ::qc::ScopedMemoryLimit limit(memory.left());
+      OpEvaluator evaluator(op, operands, constants, &options, &memory);
+      result = evaluator.evaluate();
+    }
     if (!result)
       return op->emitError() << "the reference executor has no kernel for '"
                              << op->getName() << "'";
     if (failed(*result))
       return failure();
+    memory.constants = constants.bytes;
     ++stats.opsExecuted;
     auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     Shape shape = (**result)->shape();
@@ -1161,6 +1311,14 @@ mlir::qc::runFunction(func::FuncOp func, const std::vector<NpyArray> &inputs) {
 }
 
 FailureOr<NpyArray> mlir::qc::constantToArray(ElementsAttr attr) {
+  // The decoded tensor and the array: both must fit under the memory cap.
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  std::optional<int64_t> bytes = ::qc::tensorBytes(
+      Shape(type.getShape().begin(), type.getShape().end()), sizeof(float));
+  if (!bytes || *bytes > ::qc::maxMemory() / 2)
+    return failure();
   FailureOr<ref::Tensor> t = decodeF32(attr);
   if (failed(t))
     return failure();
@@ -1189,9 +1347,25 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
       return failure();
     values.push_back(makeValue(std::move(*t)));
   }
+  // The operands are held twice (the caller's arrays and their tensors
+  // here); the result must fit in what the memory cap leaves.
+  MemoryAccount memory;
+  memory.cap = ::qc::maxMemory();
+  for (const RtValue &v : values)
+    memory.live += 2 * v->numBytes();
+  std::string what = ("'" + op->getName().getStringRef() + "' result").str();
+  if (std::optional<Shape> shape = knownResultShape(op, values);
+      shape && failed(memory.check(*shape, what,
+                                   [&] { return op->emitError(); })))
+    return failure();
   ConstantCache constants;
-  OpEvaluator evaluator(op, values, constants, /*options=*/nullptr);
-  std::optional<FailureOr<RtValue>> result = evaluator.evaluate();
+  std::optional<FailureOr<RtValue>> result;
+  {
+    ::qc::ScopedMemoryLimit limit(memory.left());
+    OpEvaluator evaluator(op, values, constants, /*options=*/nullptr,
+                          &memory);
+    result = evaluator.evaluate();
+  }
   if (!result || failed(*result))
     return failure();
   Shape shape = (**result)->shape();

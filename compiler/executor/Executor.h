@@ -13,7 +13,11 @@
 //
 // Memory: an intermediate tensor is freed right after the last op that reads
 // it, so a run holds only the tensors that are still live (plus the decoded
-// constants, see `Executor`).
+// constants, see `Executor`). Every tensor is checked against the memory cap
+// (compiler/executor/MemoryLimit.h) before it is allocated: inputs, decoded
+// constants and op results count together, and a result the cap has no room
+// for is an error at its op naming the shape and the bytes; so is a kernel
+// workspace. Constant folding (evaluateOp) checks against the cap as well.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_COMPILER_EXECUTOR_EXECUTOR_H
@@ -38,6 +42,9 @@ struct RunOptions {
   /// (after emitting a diagnostic) stops the run.
   std::function<LogicalResult(ObserveOp, ArrayRef<float>, ArrayRef<int64_t>)>
       onObserve;
+  /// The memory cap of the run in bytes; 0 = the process-wide cap
+  /// (::qc::maxMemory(), `--max-memory`). See "Memory" above.
+  int64_t maxMemory = 0;
 };
 
 /// Runs `func` on `inputs` (one per argument, in order). Input dtypes and

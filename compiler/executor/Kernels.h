@@ -15,6 +15,12 @@
 /// offending value; purely elementwise unary kernels cannot fail and return
 /// the tensor directly. Nothing here throws or asserts on user data.
 ///
+/// Memory: a kernel that returns a status checks every result and workspace
+/// with reserveMemory (MemoryLimit.h) before allocating it: ResourceExhausted
+/// when the caller's ScopedMemoryLimit leaves no room, InvalidArgument when a
+/// size overflows. (The executor checks the results of the elementwise
+/// kernels that cannot fail before calling them.)
+///
 /// Floating-point behaviour: kernels are compiled with -ffp-contract=off, and
 /// the GEMM behind conv2d / convTranspose2d / matmul / gemm accumulates every
 /// output in a fixed order (see Gemm.h), so results are bit-identical across
@@ -106,12 +112,18 @@ absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+// NaN: every activation propagates NaN as ONNX Runtime and PyTorch do
+// (relu, clamp, hardswish, hardsigmoid, sigmoid, tanh, gelu, erf, sqrt;
+// softmax makes its whole row NaN; maxPool2d's window too, as PyTorch,
+// where ONNX Runtime skips a NaN that is not first in its window).
+
+/// max(x, 0) with std::max's order: relu(NaN) = NaN, relu(-0) = -0.
 Tensor relu(const Tensor &x);
 /// min(max(x, lo), hi), as ONNX Clip (so lo > hi gives hi everywhere).
 Tensor clamp(const Tensor &x, float lo, float hi);
 /// ONNX HardSwish: x * max(0, min(1, x / 6 + 0.5)).
 Tensor hardswish(const Tensor &x);
-/// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)).
+/// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)); NaN when that is.
 Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
 Tensor sigmoid(const Tensor &x);
 Tensor tanh(const Tensor &x);

@@ -144,6 +144,8 @@ absl::StatusOr<Tensor> conv2d(const Tensor &x, const Tensor &w,
     if (absl::Status s = detail::check1d(*bias, cout, "conv2d", "bias");
         !s.ok())
       return s;
+  if (absl::Status s = detail::reserveResult("conv2d", os); !s.ok())
+    return s;
 
   Tensor out = detail::uninitialized(os);
   if (out.size() == 0)
@@ -165,8 +167,13 @@ absl::StatusOr<Tensor> conv2d(const Tensor &x, const Tensor &w,
                 attrs.strides[1] == 1 && attrs.pads[0] == 0 &&
                 attrs.pads[1] == 0 && attrs.pads[2] == 0 && attrs.pads[3] == 0;
   std::unique_ptr<float[]> col;
-  if (!direct)
+  if (!direct) {
+    if (absl::Status s = reserveMemory("conv2d", "im2col workspace",
+                                       Shape{k, spatial}, sizeof(float));
+        !s.ok())
+      return s;
     col.reset(new float[k * spatial]);
+  }
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t g = 0; g < groups; ++g) {
       const float *xg = x.data() + (i * cin + g * cinG) * h * wd;
@@ -203,6 +210,8 @@ absl::StatusOr<Tensor> convTranspose2d(const Tensor &x, const Tensor &w,
             detail::check1d(*bias, cout, "convTranspose2d", "bias");
         !s.ok())
       return s;
+  if (absl::Status s = detail::reserveResult("convTranspose2d", os); !s.ok())
+    return s;
 
   Tensor out = detail::uninitialized(os);
   if (out.size() == 0)
@@ -212,6 +221,10 @@ absl::StatusOr<Tensor> convTranspose2d(const Tensor &x, const Tensor &w,
   int64_t sh = attrs.strides[0], sw = attrs.strides[1];
   int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
   int64_t pt = attrs.pads[0], pl = attrs.pads[1];
+  if (absl::Status s = reserveMemory("convTranspose2d", "col2im workspace",
+                                     Shape{m, spatialIn}, sizeof(float));
+      !s.ok())
+    return s;
   std::unique_ptr<float[]> col(new float[m * spatialIn]);
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t g = 0; g < groups; ++g) {
@@ -256,6 +269,8 @@ absl::StatusOr<Tensor> matmul(const Tensor &a, const Tensor &b) {
   absl::StatusOr<Shape> outShape = matmulOutputShape(sa, sb);
   if (!outShape.ok())
     return outShape.status();
+  if (absl::Status s = detail::reserveResult("matmul", *outShape); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(*outShape);
   if (sa.size() == 1)
     sa.insert(sa.begin(), 1);
@@ -313,6 +328,8 @@ absl::StatusOr<Tensor> gemm(const Tensor &a, const Tensor &b, const Tensor *c,
                                                       "gemm", "C");
         !s.ok())
       return s;
+  if (absl::Status s = detail::reserveResult("gemm", *outShape); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(*outShape);
   if (out.size() == 0)
     return out;

@@ -69,6 +69,20 @@ Tensor gather(const Tensor &x, const Shape &outShape,
   return out;
 }
 
+/// Checks, before a gather-based kernel builds its index maps, that the
+/// result of \p outShape and the maps (one int64 per output index of every
+/// dimension) fit the memory cap.
+absl::Status reserveGather(std::string_view op, const Shape &outShape) {
+  if (absl::Status s = detail::reserveResult(op, outShape); !s.ok())
+    return s;
+  int64_t mapEntries = 0;
+  for (int64_t d : outShape)
+    if (d < 0 || __builtin_add_overflow(mapEntries, d, &mapEntries))
+      return invalid(op, strCat("output shape ", shapeToString(outShape),
+                                " is not a valid size"));
+  return reserveMemory(op, "index maps", mapEntries, sizeof(int64_t));
+}
+
 } // namespace
 
 absl::StatusOr<Tensor> reshape(const Tensor &x, const Shape &shape,
@@ -98,7 +112,9 @@ absl::StatusOr<Tensor> reshape(const Tensor &x, const Shape &shape,
       return invalid(op, strCat("invalid dimension ", out[i],
                                       " in target shape ",
                                       listToString(shape)));
-    known *= out[i];
+    if (__builtin_mul_overflow(known, out[i], &known))
+      return invalid(op, strCat("target shape ", listToString(shape),
+                                " has more elements than an int64 holds"));
   }
   int64_t total = static_cast<int64_t>(x.size());
   if (inferred >= 0) {
@@ -112,6 +128,8 @@ absl::StatusOr<Tensor> reshape(const Tensor &x, const Shape &shape,
                                     " has ", known, " elements but input ",
                                     shapeToString(xs), " has ", total));
   }
+  if (absl::Status s = detail::reserveResult(op, out); !s.ok())
+    return s;
   Tensor result = detail::uninitialized(out);
   if (total)
     std::memcpy(result.data(), x.data(), sizeof(float) * total);
@@ -141,8 +159,11 @@ absl::StatusOr<Tensor> transpose(const Tensor &x,
   std::vector<int64_t> inStrides = detail::rowMajorStrides(xs);
   Shape outShape(rank);
   std::vector<std::vector<int64_t>> maps(rank);
-  for (size_t d = 0; d < rank; ++d) {
+  for (size_t d = 0; d < rank; ++d)
     outShape[d] = xs[p[d]];
+  if (absl::Status s = reserveGather("transpose", outShape); !s.ok())
+    return s;
+  for (size_t d = 0; d < rank; ++d) {
     for (int64_t i = 0; i < outShape[d]; ++i)
       maps[d].push_back(i * inStrides[p[d]]);
   }
@@ -174,8 +195,12 @@ absl::StatusOr<Tensor> concat(const std::vector<Tensor> &inputs,
                                       ", which does not match input 0's ",
                                       shapeToString(first),
                                       " outside axis ", *ax));
-    outShape[*ax] += s[*ax];
+    if (__builtin_add_overflow(outShape[*ax], s[*ax], &outShape[*ax]))
+      return invalid(op, strCat("the concatenated axis ", *ax,
+                                " overflows int64"));
   }
+  if (absl::Status s = detail::reserveResult(op, outShape); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(outShape);
   int64_t outer = 1;
   for (int64_t d = 0; d < *ax; ++d)
@@ -244,6 +269,8 @@ absl::StatusOr<Tensor> slice(const Tensor &x, const std::vector<int64_t> &starts
     start[*ax] = s;
     step[*ax] = st;
   }
+  if (absl::Status s = reserveGather(op, count); !s.ok())
+    return s;
   std::vector<int64_t> inStrides = detail::rowMajorStrides(xs);
   std::vector<std::vector<int64_t>> maps(rank);
   for (int64_t d = 0; d < rank; ++d)
@@ -280,7 +307,11 @@ absl::StatusOr<Tensor> pad(const Tensor &x, const std::vector<int64_t> &pads,
   std::vector<std::vector<int64_t>> maps(rank);
   for (int64_t d = 0; d < rank; ++d) {
     int64_t dim = xs[d], before = pads[d], after = pads[rank + d];
-    outShape[d] = dim + before + after;
+    if (__builtin_add_overflow(dim, before, &outShape[d]) ||
+        __builtin_add_overflow(outShape[d], after, &outShape[d]))
+      return invalid(op, strCat("pads ", listToString(pads),
+                                " overflow dimension ", d, " of shape ",
+                                shapeToString(xs)));
     if (outShape[d] < 0)
       return invalid(op, strCat("pads ", listToString(pads),
                                       " remove more than dimension ", d,
@@ -290,6 +321,11 @@ absl::StatusOr<Tensor> pad(const Tensor &x, const std::vector<int64_t> &pads,
       return invalid(op, strCat("cannot pad empty dimension ", d,
                                       " of shape ", shapeToString(xs),
                                       " in a non-constant mode"));
+  }
+  if (absl::Status s = reserveGather(op, outShape); !s.ok())
+    return s;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = xs[d], before = pads[d];
     for (int64_t i = 0; i < outShape[d]; ++i) {
       int64_t src = i - before;
       if (src < 0 || src >= dim) {
@@ -441,9 +477,10 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
       continue;
     }
     scale[i] = scales[2 + i];
+    // Compared in double: a huge scale must not convert out of range.
     if (!(scale[i] > 0.0f) || !std::isfinite(scale[i]) ||
-        static_cast<int64_t>(std::floor(static_cast<float>(in) * scale[i])) !=
-            out)
+        static_cast<double>(std::floor(static_cast<float>(in) * scale[i])) !=
+            static_cast<double>(out))
       return invalid(op, strCat("scale ", scale[i], " for axis ", 2 + i,
                                       " does not give output size ", out,
                                       " from input size ", in));
@@ -453,6 +490,8 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
 
   int64_t planes = xs[0] * xs[1], h = xs[2], w = xs[3];
   int64_t oh = outShape[2], ow = outShape[3];
+  if (absl::Status s = detail::reserveResult(op, outShape); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(outShape);
   if (out.size() == 0)
     return out;

@@ -33,6 +33,8 @@ absl::StatusOr<Tensor> binary(const Tensor &a, const Tensor &b,
   absl::StatusOr<Shape> outShape = broadcastShapes(sa, sb);
   if (!outShape.ok())
     return invalid(op, toStd(outShape.status().message()));
+  if (absl::Status s = detail::reserveResult(op, *outShape); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(*outShape);
   const float *pa = a.data(), *pb = b.data();
   float *o = out.data();
@@ -73,7 +75,8 @@ absl::StatusOr<Tensor> binary(const Tensor &a, const Tensor &b,
 } // namespace
 
 Tensor relu(const Tensor &x) {
-  return unary(x, [](float v) { return v > 0.0f ? v : 0.0f; });
+  // std::max(v, 0.0f), as ONNX Runtime and PyTorch: NaN and -0 pass through.
+  return unary(x, [](float v) { return v < 0.0f ? 0.0f : v; });
 }
 
 Tensor clamp(const Tensor &x, float lo, float hi) {
@@ -88,7 +91,12 @@ Tensor hardswish(const Tensor &x) {
 
 Tensor hardsigmoid(const Tensor &x, float alpha, float beta) {
   return unary(x, [=](float v) {
-    return std::max(0.0f, std::min(1.0f, alpha * v + beta));
+    float t = alpha * v + beta;
+    // NaN propagates, as in ONNX Runtime and PyTorch (std::min(1.0f, NaN)
+    // would give 1).
+    if (t != t)
+      return t;
+    return std::max(0.0f, std::min(1.0f, t));
   });
 }
 
@@ -161,9 +169,13 @@ absl::StatusOr<Tensor> batchNorm(const Tensor &x, const Tensor &scale,
       return s;
   if (!(epsilon >= 0.0f))
     return invalid(op, strCat("epsilon must be >= 0, got ", epsilon));
+  if (absl::Status s = detail::reserveResult(op, shapeOf(x)); !s.ok())
+    return s;
   Tensor out = Tensor::from_shape(x.shape());
   int64_t n = x.shape()[0];
-  int64_t inner = c == 0 ? 0 : static_cast<int64_t>(x.size()) / (n * c);
+  if (out.size() == 0)
+    return out;
+  int64_t inner = static_cast<int64_t>(x.size()) / (n * c);
   for (int64_t ch = 0; ch < c; ++ch) {
     float m = mean.data()[ch], g = scale.data()[ch], b = bias.data()[ch];
     float sd = std::sqrt(var.data()[ch] + epsilon);
@@ -200,6 +212,8 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
     return invalid(op, strCat("epsilon must be >= 0, got ", epsilon));
 
   int64_t inner = shapeNumElements(normShape);
+  if (absl::Status s = detail::reserveResult(op, xs); !s.ok())
+    return s;
   Tensor out = Tensor::from_shape(x.shape());
   if (out.size() == 0 || inner == 0)
     return out;
@@ -249,6 +263,8 @@ absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis) {
   int64_t inner = 1;
   for (int64_t d = *ax + 1; d < rank; ++d)
     inner *= xs[d];
+  if (absl::Status s = detail::reserveResult("softmax", xs); !s.ok())
+    return s;
   Tensor out = Tensor::from_shape(x.shape());
   if (out.size() == 0)
     return out;

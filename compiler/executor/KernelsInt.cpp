@@ -76,6 +76,8 @@ absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
     return s;
   if (absl::Status s = checkBias(bias, o, op); !s.ok())
     return s;
+  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(
       std::vector<size_t>((*ys).begin(), (*ys).end()));
   const int32_t *xp = x.data(), *wp = w.data();
@@ -132,6 +134,10 @@ absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
     return s;
   std::vector<size_t> yShape(xs.begin(), xs.end());
   yShape.back() = static_cast<size_t>(nOut);
+  Shape yDims(xs.begin(), xs.end());
+  yDims.back() = nOut;
+  if (absl::Status s = detail::reserveResult(op, yDims); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(yShape);
   const int32_t *xp = x.data(), *wp = w.data();
   int32_t *yp = y.data();
@@ -190,6 +196,9 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
   if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
     return s;
   // Numpy broadcasting: both operands expanded to the result's shape.
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
+      return s;
   QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
   QTensor y = QTensor::from_shape(*shape);
   const int32_t *ap = ab.data(), *bp = bb.data();
@@ -236,9 +245,13 @@ absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
   return y;
 }
 
-absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
-                                   const Pool2dAttrs &attrs) {
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs,
+                                   int32_t storageMin) {
   constexpr int32_t exact = 1 << 24;
+  if (absl::Status s = reserveMemory("qmax_pool2d", "float copy", shapeOf(x),
+                                     sizeof(float));
+      !s.ok())
+    return s;
   Tensor xf = Tensor::from_shape(x.shape());
   for (size_t i = 0; i < x.size(); ++i) {
     if (x.data()[i] > exact || x.data()[i] < -exact)
@@ -250,8 +263,12 @@ absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
   if (!yf.ok())
     return yf.status();
   QTensor y = QTensor::from_shape(yf->shape());
+  // A (dilated) window that covers no input has max -inf: the storage
+  // minimum, as quantize(-inf) of the Q/DQ form gives.
   for (size_t i = 0; i < y.size(); ++i)
-    y.data()[i] = static_cast<int32_t>(yf->data()[i]);
+    y.data()[i] = std::isfinite(yf->data()[i])
+                      ? static_cast<int32_t>(yf->data()[i])
+                      : storageMin;
   return y;
 }
 
@@ -281,6 +298,8 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
   const Shape &os = *outShape;
   int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
   int64_t h = shapeOf(x)[2], w = shapeOf(x)[3];
+  if (absl::Status s = detail::reserveResult(op, os); !s.ok())
+    return s;
   QTensor y = QTensor::from_shape(std::vector<size_t>(os.begin(), os.end()));
   for (int64_t p = 0; p < planes; ++p) {
     const int32_t *src = x.data() + p * h * w;

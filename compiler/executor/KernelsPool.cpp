@@ -24,6 +24,8 @@ absl::StatusOr<Tensor> maxPool2d(const Tensor &x, const Pool2dAttrs &attrs) {
   int64_t sh = attrs.strides[0], sw = attrs.strides[1];
   int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
   int64_t pt = attrs.pads[0], pl = attrs.pads[1];
+  if (absl::Status s = detail::reserveResult("maxPool2d", os); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(os);
   for (int64_t p = 0; p < planes; ++p) {
     const float *src = x.data() + p * h * w;
@@ -64,6 +66,8 @@ absl::StatusOr<Tensor> avgPool2d(const Tensor &x, const Pool2dAttrs &attrs,
   const Shape &os = *outShape;
   int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
   int64_t h = x.shape()[2], w = x.shape()[3];
+  if (absl::Status s = detail::reserveResult("avgPool2d", os); !s.ok())
+    return s;
   Tensor out = detail::uninitialized(os);
   for (int64_t p = 0; p < planes; ++p) {
     const float *src = x.data() + p * h * w;
@@ -140,6 +144,11 @@ absl::StatusOr<Tensor> reduceMean(const Tensor &x,
     return invalid(op, strCat("reducing over an empty dimension of "
                                     "shape ",
                                     shapeToString(xs)));
+  if (absl::Status s = reserveMemory(op, "sums", keptShape, sizeof(double));
+      !s.ok())
+    return s;
+  if (absl::Status s = detail::reserveResult(op, keptShape); !s.ok())
+    return s;
   std::vector<double> sums(shapeNumElements(keptShape), 0.0);
   // Walk the input in order; each row adds into the output slots given by
   // the kept-shape strides (0 along reduced dimensions).

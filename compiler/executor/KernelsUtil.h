@@ -14,6 +14,7 @@
 #define QC_COMPILER_EXECUTOR_KERNELSUTIL_H
 
 #include "compiler/executor/Kernels.h"
+#include "compiler/executor/MemoryLimit.h"
 
 #include "compiler/support/StrCat.h"
 #include "absl/strings/str_join.h"
@@ -28,6 +29,13 @@ inline absl::Status invalid(std::string_view op, std::string_view message) {
 
 inline std::string listToString(const std::vector<int64_t> &values) {
   return strCat("[", absl::StrJoin(values, ", "), "]");
+}
+
+/// Checks, before a kernel allocates it, that a result of \p shape (4-byte
+/// elements: float or int32) fits the memory cap and that its size does not
+/// overflow (see MemoryLimit.h).
+inline absl::Status reserveResult(std::string_view op, const Shape &shape) {
+  return reserveMemory(op, "result", shape, 4);
 }
 
 /// A tensor of \p shape with unspecified contents (callers overwrite every

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace qc {
 
@@ -92,17 +93,35 @@ absl::Status checkUnidirectionalBroadcast(const Shape &from, const Shape &to,
   return absl::OkStatus();
 }
 
+namespace {
+
+using Wide = __int128;
+
+/// \p v as an int64, or std::numeric_limits<int64_t>::max() when it does not
+/// fit (a size no tensor can have, which later size checks reject).
+int64_t saturate(Wide v) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (v > kMax)
+    return kMax;
+  if (v < -kMax)
+    return -kMax;
+  return static_cast<int64_t>(v);
+}
+
+} // namespace
+
 int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
                       int64_t padBegin, int64_t padEnd, int64_t dilation,
                       bool ceilMode) {
-  int64_t span = in + padBegin + padEnd - (dilation * (kernel - 1) + 1);
-  if (span < 0)
+  // In 128 bits: attributes verified positive may still be huge.
+  Wide span = Wide(in) + padBegin + padEnd - (Wide(dilation) * (kernel - 1) + 1);
+  if (span < 0 || stride < 1)
     return -1;
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  Wide out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
   // The last window must start inside the input or the begin padding.
-  if (ceilMode && (out - 1) * stride >= in + padBegin)
+  if (ceilMode && (out - 1) * stride >= Wide(in) + padBegin)
     --out;
-  return out;
+  return saturate(out);
 }
 
 absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
@@ -131,12 +150,12 @@ absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
   if (w[2] < 1 || w[3] < 1)
     return invalid(op, strCat("kernel size must be >= 1, weight shape ",
                                     shapeToString(w)));
-  if (x[1] != w[1] * attrs.groups)
+  if (Wide(x[1]) != Wide(w[1]) * attrs.groups)
     return invalid(op, strCat("input has ", x[1],
                                     " channels but weight shape ",
                                     shapeToString(w), " with groups=",
                                     attrs.groups, " expects ",
-                                    w[1] * attrs.groups));
+                                    saturate(Wide(w[1]) * attrs.groups)));
   if (w[0] % attrs.groups != 0)
     return invalid(op, strCat("output channels (", w[0],
                                     ") are not divisible by groups (",
@@ -201,11 +220,13 @@ convTranspose2dOutputShape(const Shape &x, const Shape &w,
                                       arrayToString(attrs.outputPadding),
                                       " must be smaller than the stride or "
                                       "the dilation"));
-  Shape out{x[0], w[1] * attrs.groups, 0, 0};
+  Shape out{x[0], saturate(Wide(w[1]) * attrs.groups), 0, 0};
   for (int i = 0; i < 2; ++i) {
-    out[2 + i] = attrs.strides[i] * (x[2 + i] - 1) + attrs.outputPadding[i] +
-                 attrs.dilations[i] * (w[2 + i] - 1) + 1 - attrs.pads[i] -
-                 attrs.pads[2 + i];
+    // In 128 bits: attributes verified positive may still be huge.
+    out[2 + i] = saturate(Wide(attrs.strides[i]) * (x[2 + i] - 1) +
+                          attrs.outputPadding[i] +
+                          Wide(attrs.dilations[i]) * (w[2 + i] - 1) + 1 -
+                          attrs.pads[i] - attrs.pads[2 + i]);
     if (x[2 + i] < 1 || out[2 + i] < 1)
       return invalid(op, strCat("input ", shapeToString(x),
                                       " with weight ", shapeToString(w),

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
+#include "compiler/executor/MemoryLimit.h"
 #include "compiler/executor/Shapes.h"
 #include "dialects/qc/IR/QCConstants.h"
 
@@ -219,6 +220,23 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
 
 FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
                                                               Value v) {
+  // The values are held here and once more in the object: both under the
+  // memory cap (--max-memory), checked before anything is read.
+  auto vt = cast<RankedTensorType>(v.getType());
+  std::optional<int64_t> bytes = ::qc::tensorBytes(
+      ::qc::Shape(vt.getShape().begin(), vt.getShape().end()), sizeof(float));
+  if (!bytes || *bytes > ::qc::maxMemory() / 2)
+    return op->emitError()
+           << "qc compile: the constant operand of shape "
+           << ::qc::shapeToString(
+                  ::qc::Shape(vt.getShape().begin(), vt.getShape().end()))
+           << " needs "
+           << (bytes ? ::qc::formatBytes(*bytes) : std::string("more than "
+                                                               "2^63 bytes"))
+           << " twice (as float32 values and in the object), more than the "
+              "memory cap of "
+           << ::qc::formatBytes(::qc::maxMemory())
+           << " allows (raise it with --max-memory SIZE)";
   if (auto c = v.getDefiningOp<ConstantOp>()) {
     auto values = getConstantValues<float>(c.getValue());
     if (failed(values))
@@ -559,11 +577,8 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
   auto stdMax = [&](Value x, Value y) { return sel(lt(x, y), y, x); };
   std::function<Value(Value)> fn;
   if (isa<ReluOp>(op)) {
-    fn = [&](Value v) {
-      Value pos =
-          b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, v, cF32(0));
-      return sel(pos, v, cF32(0));
-    };
+    // v < 0 ? 0 : v: NaN and -0 pass through, as in the reference.
+    fn = [&](Value v) { return sel(lt(v, cF32(0)), cF32(0), v); };
   } else if (auto c = dyn_cast<ClampOp>(op)) {
     float lo = c.getMin().convertToFloat(), hi = c.getMax().convertToFloat();
     fn = [&, lo, hi](Value v) {
@@ -579,7 +594,10 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
           beta = h.getBeta().convertToFloat();
     fn = [&, alpha, beta](Value v) {
       Value t = fadd(fmul(cF32(alpha), v), cF32(beta));
-      return stdMax(cF32(0), stdMin(cF32(1), t));
+      // NaN propagates, as in the reference.
+      Value nan =
+          b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, t, t);
+      return sel(nan, t, stdMax(cF32(0), stdMin(cF32(1), t)));
     };
   } else if (isa<SigmoidOp>(op)) {
     // v >= 0: 1 / (1 + exp(-v)); else e / (1 + e) with e = exp(v).
@@ -1554,6 +1572,19 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
 }
 
 LogicalResult ModelBuilder::emitFloatOp(Operation *op) {
+  // The data operand of a float op may be a constant the reference executor
+  // evaluates (e.g. a qc.pad of a constant with --no-simplify): it is read
+  // from the object like a constant operand of an integer op.
+  Value data = op->getOperand(0);
+  if (!refs.count(data)) {
+    auto c = data.getDefiningOp<ConstantOp>();
+    FailureOr<TensorRef> r =
+        c ? constantOperand(c) : FailureOr<TensorRef>(failure());
+    if (failed(r))
+      return op->emitError() << "qc compile: the input of '" << op->getName()
+                             << "' must be computed or a readable constant";
+    refs[data] = *r;
+  }
   if (isUnaryFloatOp(op))
     return emitFloatUnary(op);
   if (isBinaryFloatOp(op))

@@ -9,6 +9,7 @@
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "compiler/executor/Executor.h"
+#include "compiler/executor/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
 #include "compiler/support/OutputFile.h"
 #include "passes/Passes.h"
@@ -27,6 +28,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <chrono>
 #include <cmath>
@@ -63,6 +65,19 @@ commands:
 Run `qc <command> --help` for a command's options.
 )";
 
+/// `--max-memory SIZE` ("512M", "8G", ...; see qc::parseMemorySize): sets
+/// the process-wide cap as the flag is parsed; a bad size is a usage error.
+void setMaxMemoryFlag(const std::string &text) {
+  std::optional<int64_t> bytes = ::qc::parseMemorySize(text);
+  if (!bytes) {
+    llvm::errs() << "qc: error: --max-memory: '" << text
+                 << "' is not a memory size (a positive number of bytes with "
+                    "an optional K, M, G or T, e.g. 512M or 8G)\n";
+    std::exit(2);
+  }
+  ::qc::setMaxMemory(*bytes);
+}
+
 /// Flags common to the commands that load a model.
 struct ModelFlags {
   cl::opt<std::string> model{cl::Positional, cl::desc("<model>"),
@@ -76,6 +91,14 @@ struct ModelFlags {
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
                "constant folding, dead-code removal) after import")};
+  cl::opt<std::string> maxMemory{
+      "max-memory",
+      cl::desc("Memory cap for the tensors of a run (reference executor, "
+               "constant folding, calibration, a compiled model's arena and "
+               "I/O buffers): SIZE in bytes or with K, M, G, T (default: "
+               "half the RAM)"),
+      cl::value_desc("SIZE"),
+      cl::cb<void, std::string>(setMaxMemoryFlag)};
 
   /// Checks the --input-shape bindings: NAME=D0,D1,... with a NAME and
   /// dimensions in [1, 2^31 - 1]. Returns 0, or kUsageError after saying
@@ -774,6 +797,13 @@ int benchCommand(int argc, char **argv) {
       ::qc::NpyArray a;
       a.dtype = ::qc::DType::F32;
       a.shape.assign(type.getShape().begin(), type.getShape().end());
+      std::optional<int64_t> bytes = ::qc::tensorBytes(a.shape, 4);
+      if (!bytes || *bytes > ::qc::maxMemory())
+        return fail("input #" + Twine(arg.getArgNumber()) + " of shape " +
+                    ::qc::shapeToString(a.shape) +
+                    " is larger than the memory cap of " +
+                    ::qc::formatBytes(::qc::maxMemory()) +
+                    " (raise it with --max-memory SIZE)");
       a.data.resize(type.getNumElements() * 4);
       std::uniform_real_distribution<float> u(0.0f, 1.0f);
       for (int64_t i = 0; i < type.getNumElements(); ++i) {

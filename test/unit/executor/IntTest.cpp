@@ -122,9 +122,26 @@ TEST(QMaxPool2d, PaddingNeverWins) {
   attrs.kernel = {2, 2};
   attrs.strides = {1, 1};
   attrs.pads = {1, 1, 0, 0};
-  absl::StatusOr<QTensor> y = ref::qmaxPool2d(x, attrs);
+  absl::StatusOr<QTensor> y = ref::qmaxPool2d(x, attrs, -128);
   ASSERT_TRUE(y.ok()) << y.status();
   EXPECT_EQ(values(*y), (std::vector<int32_t>{-128, -5, -7, -5}));
+}
+
+TEST(QMaxPool2d, WindowOverNoInputGivesStorageMin) {
+  // Dilation 2 over a 1x1 input padded by 1: the taps (-1, 1) miss the one
+  // input value, so the max is -inf: quantize(-inf) = the storage minimum.
+  QTensor x = q({1, 1, 1, 1}, {7});
+  Pool2dAttrs attrs;
+  attrs.kernel = {2, 2};
+  attrs.strides = {1, 1};
+  attrs.dilations = {2, 2};
+  attrs.pads = {1, 1, 1, 1};
+  absl::StatusOr<QTensor> y = ref::qmaxPool2d(x, attrs, 0);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{0}));
+  y = ref::qmaxPool2d(x, attrs, -128);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{-128}));
 }
 
 TEST(QAvgPool2d, GlobalRoundsTiesToEven) {

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/executor/Executor.h"
+#include "compiler/executor/MemoryLimit.h"
 #include "compiler/support/Npy.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "dialects/qc/IR/QCOps.h"
@@ -28,6 +29,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -532,6 +534,189 @@ func.func @main(%x: tensor<4xf32> {qc.name = "x"}) -> tensor<4xf32> {
     double want = 1.0 / (1.0 + std::exp(-std::max(0.0, double(in[i])))) - in[i];
     EXPECT_NEAR(out[i], want, 1e-6) << i;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Memory cap
+//===----------------------------------------------------------------------===//
+
+TEST(ExecutorMemoryCap, ResultOverTheCapIsAnErrorAtTheOp) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<1x1x8x8xf32> {qc.name = "x"}) -> tensor<1x1x1008x1008xf32> {
+  %0 = qc.pad %x {mode = "constant", pads = array<i64: 0, 0, 0, 0, 0, 0, 1000, 1000>, value = 0.0 : f32} : (tensor<1x1x8x8xf32>) -> tensor<1x1x1008x1008xf32> loc("bigpad")
+  return %0 : tensor<1x1x1008x1008xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::Executor executor(Env::mainOf(*module));
+  mqc::RunOptions options;
+  options.maxMemory = 1 << 20;
+  EXPECT_TRUE(failed(executor.run({iota({1, 1, 8, 8})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_EQ(env.locations[0], "loc(\"bigpad\")");
+  EXPECT_TRUE(contains(env.messages[0],
+                       "'qc.pad' result of shape (1, 1, 1008, 1008) needs 3.9 "
+                       "MiB (4064256 bytes), more than the"))
+      << env.messages[0];
+  EXPECT_TRUE(contains(env.messages[0], "--max-memory")) << env.messages[0];
+  // With room it runs, and the peak is the input plus the result.
+  options.maxMemory = 8 << 20;
+  env.messages.clear();
+  ASSERT_TRUE(succeeded(executor.run({iota({1, 1, 8, 8})}, options)))
+      << env.allMessages();
+  EXPECT_EQ(executor.lastRunStats().peakLiveBytes, 256 + 4064256);
+}
+
+TEST(ExecutorMemoryCap, DynamicResultIsCheckedByTheKernel) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<?x8xf32> {qc.name = "x"}) -> tensor<?x8xf32> {
+  %0 = qc.pad %x {mode = "constant", pads = array<i64: 0, 0, 100000, 0>, value = 0.0 : f32} : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::Executor executor(Env::mainOf(*module));
+  mqc::RunOptions options;
+  options.maxMemory = 1 << 20;
+  EXPECT_TRUE(failed(executor.run({iota({2, 8})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0],
+                       "pad: the result of shape (100002, 8) needs"))
+      << env.messages[0];
+}
+
+TEST(ExecutorMemoryCap, LiveTensorsAndConstantsCountTogether) {
+  // Each tensor is 256 KiB; the constant, the input and the add's result
+  // are held (768 KiB) when the sub's result is made: 1 MiB in all.
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<65536xf32> {qc.name = "x"}) -> tensor<65536xf32> {
+  %c = qc.constant dense<1.0> : tensor<65536xf32>
+  %0 = qc.add %x, %c : (tensor<65536xf32>, tensor<65536xf32>) -> tensor<65536xf32>
+  %1 = qc.sub %0, %x : (tensor<65536xf32>, tensor<65536xf32>) -> tensor<65536xf32>
+  return %1 : tensor<65536xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::RunOptions options;
+  options.maxMemory = (1 << 20) - 1;
+  {
+    mqc::Executor executor(Env::mainOf(*module));
+    EXPECT_TRUE(failed(executor.run({iota({65536})}, options)));
+    ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+    EXPECT_TRUE(contains(env.messages[0], "'qc.sub' result")) << env.messages[0];
+  }
+  options.maxMemory = 1 << 20;
+  env.messages.clear();
+  mqc::Executor executor(Env::mainOf(*module));
+  EXPECT_TRUE(succeeded(executor.run({iota({65536})}, options)))
+      << env.allMessages();
+}
+
+TEST(ExecutorMemoryCap, ResultArraysCountToo) {
+  // The relu's result and the input (256 KiB each) fit under 600 KiB; their
+  // copies into the output arrays do not.
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<65536xf32> {qc.name = "x"}) -> (tensor<65536xf32>, tensor<65536xf32>) {
+  %0 = qc.relu %x : tensor<65536xf32>
+  return %0, %x : tensor<65536xf32>, tensor<65536xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::RunOptions options;
+  options.maxMemory = 600 << 10;
+  mqc::Executor executor(Env::mainOf(*module));
+  EXPECT_TRUE(failed(executor.run({iota({65536})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0], "the function's results need 512.0 "
+                                        "KiB more as arrays"))
+      << env.messages[0];
+  options.maxMemory = 1 << 20;
+  env.messages.clear();
+  EXPECT_TRUE(succeeded(executor.run({iota({65536})}, options)))
+      << env.allMessages();
+}
+
+TEST(ExecutorMemoryCap, ConstantIsCheckedBeforeDecoding) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<1xf32> {qc.name = "x"}) -> tensor<1000000000xf32> {
+  %c = qc.constant dense<1.0> : tensor<1000000000xf32>
+  %0 = qc.mul %x, %c : (tensor<1xf32>, tensor<1000000000xf32>) -> tensor<1000000000xf32>
+  return %0 : tensor<1000000000xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::RunOptions options;
+  options.maxMemory = 1 << 30;
+  mqc::Executor executor(Env::mainOf(*module));
+  EXPECT_TRUE(failed(executor.run({iota({1})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0],
+                       "'qc.constant' value of shape (1000000000) needs 3.7 "
+                       "GiB (4000000000 bytes)"))
+      << env.messages[0];
+}
+
+TEST(ExecutorMemoryCap, InputOverTheCap) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<?xf32> {qc.name = "x"}) -> tensor<?xf32> {
+  %0 = qc.relu %x : tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  mqc::RunOptions options;
+  options.maxMemory = 1000;
+  mqc::Executor executor(Env::mainOf(*module));
+  EXPECT_TRUE(failed(executor.run({iota({1000})}, options)));
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0], "input 'x' of shape (1000) needs"))
+      << env.messages[0];
+}
+
+TEST(ExecutorNaN, FloatProgramOnNaNGivesNaN) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%x: tensor<1x1x2x2xf32> {qc.name = "x"}) -> tensor<1x1x1x1xf32> {
+  %0 = qc.relu %x : tensor<1x1x2x2xf32>
+  %1 = qc.hardsigmoid %0 {alpha = 2.0e-01 : f32, beta = 5.0e-01 : f32} : tensor<1x1x2x2xf32>
+  %2 = qc.max_pool2d %1 {ceil_mode = false, dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32>
+  return %2 : tensor<1x1x1x1xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  FailureOr<std::vector<NpyArray>> r = mqc::runFunction(
+      Env::mainOf(*module), {f32Array({1, 1, 2, 2}, {1.0f, nan, 2.0f, 3.0f})});
+  ASSERT_TRUE(succeeded(r)) << env.allMessages();
+  EXPECT_TRUE(std::isnan(valuesOf((*r)[0])[0]));
+}
+
+TEST(EvaluateOp, ResultOverTheCapIsDiagnosed) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main(%a: tensor<100000x1xf32>, %b: tensor<1x100000xf32>) -> tensor<100000x100000xf32> {
+  %0 = qc.add %a, %b : (tensor<100000x1xf32>, tensor<1x100000xf32>) -> tensor<100000x100000xf32>
+  return %0 : tensor<100000x100000xf32>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  Operation *add = &Env::mainOf(*module).front().front();
+  // 40 GB, over a process-wide cap of 1 GiB.
+  int64_t before = ::qc::maxMemory();
+  ::qc::setMaxMemory(int64_t(1) << 30);
+  EXPECT_TRUE(
+      failed(mqc::evaluateOp(add, {iota({100000, 1}), iota({1, 100000})})));
+  ::qc::setMaxMemory(before);
+  ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
+  EXPECT_TRUE(contains(env.messages[0], "'qc.add' result of shape (100000, "
+                                        "100000) needs 37.3 GiB"))
+      << env.messages[0];
 }
 
 TEST(ExecutorReuse, RunsAgainWithCachedConstants) {
