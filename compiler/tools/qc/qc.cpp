@@ -65,19 +65,6 @@ commands:
 Run `qc <command> --help` for a command's options.
 )";
 
-/// `--max-memory SIZE` ("512M", "8G", ...; see qc::parseMemorySize): sets
-/// the process-wide cap as the flag is parsed; a bad size is a usage error.
-void setMaxMemoryFlag(const std::string &text) {
-  std::optional<int64_t> bytes = ::qc::parseMemorySize(text);
-  if (!bytes) {
-    llvm::errs() << "qc: error: --max-memory: '" << text
-                 << "' is not a memory size (a positive number of bytes with "
-                    "an optional K, M, G or T, e.g. 512M or 8G)\n";
-    std::exit(2);
-  }
-  ::qc::setMaxMemory(*bytes);
-}
-
 /// Flags common to the commands that load a model.
 struct ModelFlags {
   cl::opt<std::string> model{cl::Positional, cl::desc("<model>"),
@@ -97,8 +84,7 @@ struct ModelFlags {
                "constant folding, calibration, a compiled model's arena and "
                "I/O buffers): SIZE in bytes or with K, M, G, T (default: "
                "half the RAM)"),
-      cl::value_desc("SIZE"),
-      cl::cb<void, std::string>(setMaxMemoryFlag)};
+      cl::value_desc("SIZE")};
 
   /// Checks the --input-shape bindings: NAME=D0,D1,... with a NAME and
   /// dimensions in [1, 2^31 - 1]. Returns 0, or kUsageError after saying
@@ -191,6 +177,16 @@ bool parseFlags(int argc, char **argv, const char *overview) {
 }
 
 int ModelFlags::check() const {
+  // --max-memory SIZE ("512M", "8G", ...; see qc::parseMemorySize) sets the
+  // process-wide cap.
+  if (maxMemory.getNumOccurrences()) {
+    std::optional<int64_t> bytes = ::qc::parseMemorySize(maxMemory);
+    if (!bytes)
+      return usageError("--max-memory: '" + maxMemory +
+                        "' is not a memory size (a positive number of bytes "
+                        "with an optional K, M, G or T, e.g. 512M or 8G)");
+    ::qc::setMaxMemory(*bytes);
+  }
   for (const std::string &binding : inputShapes) {
     StringRef text(binding);
     size_t split = text.rfind('=');
