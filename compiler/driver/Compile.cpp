@@ -2,7 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/driver/Driver.h"
-#include "compiler/executor/MemoryLimit.h"
+#include "reference/MemoryLimit.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/ModelCodegen.h"
 #include "passes/Passes.h"

@@ -11,7 +11,7 @@
 #ifndef QC_COMPILER_DRIVER_COMPILE_H
 #define QC_COMPILER_DRIVER_COMPILE_H
 
-#include "compiler/support/Npy.h"
+#include "support/Npy.h"
 #include "passes/Codegen/GemmLayout.h"
 
 #include "mlir/IR/BuiltinOps.h"

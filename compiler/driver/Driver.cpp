@@ -2,7 +2,7 @@
 #include "compiler/driver/Driver.h"
 
 #include "compiler/importer/OnnxImporter.h"
-#include "compiler/support/OutputFile.h"
+#include "support/OutputFile.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Passes.h"
 

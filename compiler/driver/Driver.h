@@ -7,7 +7,7 @@
 #ifndef QC_COMPILER_DRIVER_DRIVER_H
 #define QC_COMPILER_DRIVER_DRIVER_H
 
-#include "compiler/support/Npy.h"
+#include "support/Npy.h"
 
 #include "absl/strings/string_view.h"
 
@@ -45,11 +45,11 @@ FailureOr<func::FuncOp> getEntryFunction(ModuleOp module);
 
 /// Writes `module` as MLIR text (with its resource blobs, so the file can be
 /// read back) to `path` ("-" is stdout). A regular file is written to a
-/// temporary file and renamed when complete (compiler/support/OutputFile.h):
+/// temporary file and renamed when complete (support/OutputFile.h):
 /// a failure keeps the previous file. Errors name the file and the reason.
 LogicalResult writeModule(ModuleOp module, const std::string &path);
 
-/// Emits the error of a failed file operation of compiler/support (whose
+/// Emits the error of a failed file operation of support/ (whose
 /// message names the file and the reason) as `qc: error: MESSAGE`.
 LogicalResult emitFileError(MLIRContext *context, absl::string_view message);
 

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/exporter/OnnxProtoWriter.h"
 
-#include "compiler/support/OutputFile.h"
+#include "support/OutputFile.h"
 
 #include <onnx/onnx_pb.h>
 

@@ -6,7 +6,7 @@
 //
 //   - elementwise ops are loops over the output in its memory order with
 //     numpy broadcasting (stride 0 along broadcast dimensions); every scalar
-//     statement is the reference kernel's (compiler/executor/Kernels*.cpp),
+//     statement is the reference kernel's (reference/Kernels*.cpp),
 //     transcendentals call the C library (expf, tanhf, erff, powf, exp) as
 //     the reference does, and no multiply-add is contracted, so the results
 //     are bit-identical to the reference executor;
@@ -21,8 +21,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
-#include "compiler/executor/MemoryLimit.h"
-#include "compiler/executor/Shapes.h"
+#include "reference/MemoryLimit.h"
+#include "reference/Shapes.h"
 #include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

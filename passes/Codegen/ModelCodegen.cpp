@@ -26,7 +26,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
-#include "compiler/executor/Shapes.h"
+#include "reference/Shapes.h"
 #include "passes/Codegen/GemmKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

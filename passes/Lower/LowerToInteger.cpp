@@ -27,7 +27,7 @@
 // still runs.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/executor/Executor.h"
+#include "reference/Executor.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 

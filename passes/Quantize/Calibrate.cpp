@@ -1,7 +1,7 @@
 //===- Calibrate.cpp - run calibration data through observers -------------===//
 #include "passes/Quantize/Calibrate.h"
 
-#include "compiler/executor/Executor.h"
+#include "reference/Executor.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"

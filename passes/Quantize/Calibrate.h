@@ -13,7 +13,7 @@
 #ifndef QC_PASSES_QUANTIZE_CALIBRATE_H
 #define QC_PASSES_QUANTIZE_CALIBRATE_H
 
-#include "compiler/support/Npy.h"
+#include "support/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 

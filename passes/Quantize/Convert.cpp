@@ -16,7 +16,7 @@
 //     qc.dynamic_fake_quant before the op: qparams chosen per run.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/executor/Kernels.h"
+#include "reference/Kernels.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"

@@ -8,10 +8,10 @@
 #include "compiler/driver/Compile.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
-#include "compiler/executor/Executor.h"
-#include "compiler/executor/MemoryLimit.h"
+#include "reference/Executor.h"
+#include "reference/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
-#include "compiler/support/OutputFile.h"
+#include "support/OutputFile.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"

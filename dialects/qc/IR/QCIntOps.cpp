@@ -106,7 +106,7 @@ int64_t dim(Type type, unsigned i) {
 /// The output extent of one windowed dimension (NCHW dim 2 or 3) for an
 /// input extent \p in, or nullopt when an intermediate overflows int64 or the
 /// padded input is smaller than the dilated window. The rule of the reference
-/// executor's pooledDimSize (compiler/executor/Shapes.cpp), overflow-checked:
+/// executor's pooledDimSize (reference/Shapes.cpp), overflow-checked:
 /// with \p ceil the count rounds up, but a last window starting in the end
 /// padding is dropped (ONNX, PyTorch).
 std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,

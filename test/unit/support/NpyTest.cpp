@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/support/Npy.h"
+#include "support/Npy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/support/OutputFile.h"
-#include "compiler/support/Npy.h"
+#include "support/OutputFile.h"
+#include "support/Npy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,0 +1,1379 @@
+//===- Executor.cpp - qc's reference executor -----------------------------===//
+//
+// Walks the single block of a func.func, evaluating each qc op with the
+// reference kernels (Kernels.h). Ops are dispatched on their C++ classes with
+// llvm::TypeSwitch. Every failure is a diagnostic at the op's location (for
+// imported models a NameLoc carrying the ONNX node name).
+//
+//===----------------------------------------------------------------------===//
+#include "reference/Executor.h"
+
+#include "reference/Kernels.h"
+#include "reference/KernelsInt.h"
+#include "reference/MemoryLimit.h"
+#include "dialects/qc/IR/QCAttrs.h"
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <variant>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+namespace ref = ::qc::ref;
+using ::qc::DType;
+using ::qc::NpyArray;
+using ::qc::Shape;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Runtime values
+//===----------------------------------------------------------------------===//
+
+/// A tensor while the executor runs, tagged with its element type: f32
+/// (ref::Tensor) or a quantized integer type (ref::QTensor, int32 storage
+/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for).
+/// Accessors return null for the other kind, so op handlers report a dtype
+/// they do not take instead of misreading it.
+class RtTensor {
+public:
+  using Storage = std::variant<ref::Tensor, ref::QTensor>;
+
+  explicit RtTensor(ref::Tensor t) : type(DType::F32), storage(std::move(t)) {}
+  RtTensor(ref::QTensor t, DType dtype) : type(dtype), storage(std::move(t)) {}
+
+  DType dtype() const { return type; }
+  const ref::Tensor *getF32() const {
+    return std::get_if<ref::Tensor>(&storage);
+  }
+  const ref::QTensor *getInt() const {
+    return std::get_if<ref::QTensor>(&storage);
+  }
+  Shape shape() const {
+    return std::visit([](const auto &t) { return ref::shapeOf(t); }, storage);
+  }
+  /// Bytes held (integer tensors are stored as int32).
+  int64_t numBytes() const {
+    return std::visit(
+        [](const auto &t) {
+          return static_cast<int64_t>(t.size() * sizeof(t.data()[0]));
+        },
+        storage);
+  }
+  NpyArray toArray() const {
+    if (const ref::Tensor *t = getF32())
+      return ::qc::fromFloatArray(*t);
+    // Values are within the dtype's range: they come from an .npy of that
+    // dtype, an integer constant or a clamping qc.quantize.
+    const ref::QTensor &q = *getInt();
+    NpyArray array;
+    array.dtype = type;
+    array.shape = ref::shapeOf(q);
+    array.data.resize(q.size() * ::qc::dtypeSize(type));
+    for (size_t i = 0; i < q.size(); ++i)
+      store(array.data.data(), i, q.data()[i]);
+    return array;
+  }
+
+private:
+  void store(uint8_t *out, size_t i, int32_t v) const {
+    switch (type) {
+    case DType::U8:
+    case DType::I8:
+      out[i] = static_cast<uint8_t>(v);
+      return;
+    case DType::I16: {
+      int16_t x = static_cast<int16_t>(v);
+      std::memcpy(out + 2 * i, &x, 2);
+      return;
+    }
+    default:
+      std::memcpy(out + 4 * i, &v, 4);
+      return;
+    }
+  }
+
+  DType type;
+  Storage storage;
+};
+
+using RtValue = std::shared_ptr<const RtTensor>;
+
+RtValue makeValue(ref::Tensor t) {
+  return std::make_shared<const RtTensor>(std::move(t));
+}
+RtValue makeValue(ref::QTensor t, DType dtype) {
+  return std::make_shared<const RtTensor>(std::move(t), dtype);
+}
+
+/// The runtime dtype of an MLIR element type: f32, ui8, i8, i16, i32
+/// (signless integers are signed).
+std::optional<DType> dtypeOf(Type type) {
+  if (type.isF32())
+    return DType::F32;
+  auto it = dyn_cast<IntegerType>(type);
+  if (!it)
+    return std::nullopt;
+  if (it.isUnsigned())
+    return it.getWidth() == 8 ? std::optional(DType::U8) : std::nullopt;
+  switch (it.getWidth()) {
+  case 8:
+    return DType::I8;
+  case 16:
+    return DType::I16;
+  case 32:
+    return DType::I32;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Reads element `i` of a little-endian integer buffer of `dtype`.
+int32_t loadInt(const uint8_t *data, size_t i, DType dtype) {
+  switch (dtype) {
+  case DType::U8:
+    return data[i];
+  case DType::I8:
+    return static_cast<int8_t>(data[i]);
+  case DType::I16: {
+    int16_t v;
+    std::memcpy(&v, data + 2 * i, 2);
+    return v;
+  }
+  default: {
+    int32_t v;
+    std::memcpy(&v, data + 4 * i, 4);
+    return v;
+  }
+  }
+}
+
+/// An integer tensor of `shape` from raw little-endian `bytes` of `dtype`.
+ref::QTensor intTensorFromBytes(ArrayRef<int64_t> shape, const uint8_t *bytes,
+                                DType dtype) {
+  std::vector<size_t> dims(shape.begin(), shape.end());
+  ref::QTensor t = ref::QTensor::from_shape(dims);
+  for (size_t i = 0; i < t.size(); ++i)
+    t.data()[i] = loadInt(bytes, i, dtype);
+  return t;
+}
+
+/// absl::string_view as an LLVM StringRef (diagnostics would print a
+/// string view as a list of characters).
+StringRef toStringRef(absl::string_view s) {
+  return StringRef(s.data(), s.size());
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  return ::qc::shapeToString(Shape(shape.begin(), shape.end()));
+}
+
+/// Converts an array to a runtime value of element type `expected` (an
+/// argument's type); `what` names it in errors.
+FailureOr<RtValue> arrayToValue(const NpyArray &array, RankedTensorType type,
+                                function_ref<InFlightDiagnostic()> emit,
+                                StringRef what) {
+  if (absl::Status st = ::qc::verifyNpyArray(array, what.str()); !st.ok())
+    return emit() << toStringRef(st.message());
+  std::optional<DType> expected = dtypeOf(type.getElementType());
+  if (!expected || array.dtype != *expected)
+    return emit() << what << " is " << ::qc::dtypeName(array.dtype)
+                  << ", expected "
+                  << (expected ? ::qc::dtypeName(*expected) : "float32")
+                  << " (" << type << ")";
+  if (*expected != DType::F32)
+    return makeValue(intTensorFromBytes(array.shape, array.data.data(),
+                                        *expected),
+                     *expected);
+  absl::StatusOr<ref::Tensor> t = ::qc::toFloatArray(array, what.str());
+  if (!t.ok())
+    return emit() << toStringRef(t.status().message());
+  return makeValue(std::move(*t));
+}
+
+/// Checks that `shape` fits `type` (rank, and every static dimension).
+bool shapeFits(ArrayRef<int64_t> shape, RankedTensorType type) {
+  if (static_cast<int64_t>(shape.size()) != type.getRank())
+    return false;
+  for (auto [d, t] : llvm::zip(shape, type.getShape()))
+    if (!ShapedType::isDynamic(t) && d != t)
+      return false;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+/// What a kernel error says, with the memory cap (`cap` bytes) and its flag
+/// when the error is a tensor the cap has no room for.
+std::string kernelMessage(const absl::Status &status, int64_t cap) {
+  std::string message(status.message());
+  if (absl::IsResourceExhausted(status))
+    message += " of " + ::qc::formatBytes(cap) +
+               " (raise it with --max-memory SIZE)";
+  return message;
+}
+
+/// The memory a run holds against its cap: live tensors (inputs and op
+/// results not yet released) and decoded constants. Every tensor is checked
+/// here before it is allocated.
+struct MemoryAccount {
+  int64_t cap = 0;
+  int64_t live = 0;
+  int64_t constants = 0;
+
+  int64_t held() const { return live + constants; }
+  int64_t left() const { return std::max<int64_t>(cap - held(), 0); }
+
+  /// Checks that a tensor of `shape` (4 bytes per element: f32, or the int32
+  /// storage of integer tensors) fits under the cap next to what the run
+  /// holds; a diagnostic from `emit` naming `what`, the shape and the bytes
+  /// otherwise.
+  LogicalResult check(ArrayRef<int64_t> shape, StringRef what,
+                      function_ref<InFlightDiagnostic()> emit) const {
+    ::qc::Shape dims(shape.begin(), shape.end());
+    std::optional<int64_t> bytes = ::qc::tensorBytes(dims, 4);
+    if (!bytes)
+      return emit() << what << " of shape " << ::qc::shapeToString(dims)
+                    << " has a negative dimension or more elements than an "
+                       "int64 holds";
+    int64_t total;
+    if (!__builtin_add_overflow(held(), *bytes, &total) && total <= cap)
+      return success();
+    InFlightDiagnostic diag = emit();
+    diag << what << " of shape " << ::qc::shapeToString(dims) << " needs "
+         << ::qc::formatBytes(*bytes) << " (" << *bytes << " bytes), more than ";
+    if (held() > 0)
+      diag << "the " << ::qc::formatBytes(left()) << " left of ";
+    diag << "the memory cap of " << ::qc::formatBytes(cap)
+         << " (raise it with --max-memory SIZE)";
+    return diag;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+/// Decodes an f32 constant attribute into a tensor. Failure (no diagnostic)
+/// for other element types or a missing / short resource blob.
+FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+    return failure();
+  std::vector<size_t> shape(type.getShape().begin(), type.getShape().end());
+  ref::Tensor t = ref::Tensor::from_shape(shape);
+  if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+      succeeded(bytes)) {
+    if (bytes->size() != t.size() * sizeof(float))
+      return failure();
+    if (!bytes->empty())
+      std::memcpy(t.data(), bytes->data(), bytes->size());
+    return t;
+  }
+  // A splat (e.g. ONNX Expand's ones) is filled, not expanded to a vector
+  // first (twice the memory, and slow for a large one).
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
+    std::fill(t.begin(), t.end(), dense.getSplatValue<float>());
+    return t;
+  }
+  FailureOr<std::vector<float>> values = getConstantValues<float>(attr);
+  if (failed(values) || values->size() != t.size())
+    return failure();
+  std::copy(values->begin(), values->end(), t.begin());
+  return t;
+}
+
+/// Decodes an integer constant (ui8, i8, i16, i32) into a tensor of `dtype`.
+/// Failure (no diagnostic) for a missing / short resource blob.
+FailureOr<ref::QTensor> decodeInt(ElementsAttr attr, DType dtype) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  size_t n = type.getNumElements();
+  if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+      succeeded(bytes)) {
+    if (bytes->size() != n * ::qc::dtypeSize(dtype))
+      return failure();
+    return intTensorFromBytes(
+        type.getShape(), reinterpret_cast<const uint8_t *>(bytes->data()),
+        dtype);
+  }
+  auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+  if (!dense || static_cast<size_t>(dense.getNumElements()) != n)
+    return failure();
+  std::vector<size_t> dims(type.getShape().begin(), type.getShape().end());
+  ref::QTensor t = ref::QTensor::from_shape(dims);
+  bool isUnsigned = dtype == DType::U8;
+  size_t i = 0;
+  for (const APInt &v : dense.getValues<APInt>())
+    t.data()[i++] = static_cast<int32_t>(isUnsigned ? v.getZExtValue()
+                                                    : v.getSExtValue());
+  return t;
+}
+
+/// Decoded constants, keyed by their (immutable, uniqued) attribute.
+struct ConstantCache {
+  llvm::DenseMap<Attribute, RtValue> values;
+  /// The decoded tensors, so that a value aliasing one (qc.observe of a
+  /// weight) is not counted as live memory.
+  llvm::DenseSet<const RtTensor *> tensors;
+  int64_t bytes = 0;
+
+  /// The decoded value of `op`; the first time, `memory` (when given) must
+  /// have room for it.
+  FailureOr<RtValue> get(ConstantOp op, const MemoryAccount *memory) {
+    ElementsAttr attr = op.getValue();
+    auto it = values.find(attr);
+    if (it != values.end())
+      return it->second;
+    std::optional<DType> dtype = dtypeOf(attr.getElementType());
+    if (!dtype)
+      return op.emitError()
+             << "constant of element type " << attr.getElementType()
+             << " is not supported by the reference executor (f32, ui8, i8, "
+                "i16 or i32)";
+    if (auto type = dyn_cast<RankedTensorType>(attr.getType());
+        memory && type && type.hasStaticShape() &&
+        failed(memory->check(type.getShape(), "'qc.constant' value",
+                             [&] { return op.emitError(); })))
+      return failure();
+    RtValue v;
+    if (*dtype == DType::F32) {
+      FailureOr<ref::Tensor> t = decodeF32(attr);
+      if (succeeded(t))
+        v = makeValue(std::move(*t));
+    } else {
+      FailureOr<ref::QTensor> t = decodeInt(attr, *dtype);
+      if (succeeded(t))
+        v = makeValue(std::move(*t), *dtype);
+    }
+    if (!v)
+      return op.emitError() << "constant has no readable data (a "
+                               "dense_resource whose blob is missing or does "
+                               "not hold "
+                            << attr.getNumElements() << " "
+                            << ::qc::dtypeName(*dtype) << " values)";
+    bytes += v->numBytes();
+    values.try_emplace(attr, v);
+    tensors.insert(v.get());
+    return v;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Op evaluation
+//===----------------------------------------------------------------------===//
+
+/// Evaluates one op. `operands` line up with op->getOperands().
+class OpEvaluator {
+public:
+  OpEvaluator(Operation *op, ArrayRef<RtValue> operands,
+              ConstantCache &constants, const RunOptions *options,
+              const MemoryAccount *memory = nullptr)
+      : op(op), operands(operands), constants(constants), options(options),
+        memory(memory) {}
+
+  /// std::nullopt (and no diagnostic) when the executor does not implement
+  /// `op`; otherwise the result, or failure after a diagnostic at the op.
+  std::optional<FailureOr<RtValue>> evaluate();
+
+private:
+  using Result = FailureOr<RtValue>;
+
+  /// Operand `i` as an f32 tensor, or a diagnostic.
+  FailureOr<const ref::Tensor *> f32(unsigned i) {
+    const ref::Tensor *t = operands[i]->getF32();
+    if (!t)
+      return op->emitError() << "operand #" << i << " is "
+                             << ::qc::dtypeName(operands[i]->dtype())
+                             << "; this op runs on float32 tensors only";
+    return t;
+  }
+
+  /// Operand `i` as an integer tensor, or a diagnostic.
+  FailureOr<const ref::QTensor *> integer(unsigned i) {
+    const ref::QTensor *t = operands[i]->getInt();
+    if (!t)
+      return op->emitError()
+             << "operand #" << i << " is "
+             << ::qc::dtypeName(operands[i]->dtype())
+             << "; this op takes an integer (quantized) tensor";
+    return t;
+  }
+
+  /// Optional operand `i` (present when `v` is non-null) as f32.
+  FailureOr<const ref::Tensor *> optionalF32(Value v, unsigned i) {
+    if (!v)
+      return static_cast<const ref::Tensor *>(nullptr);
+    return f32(i);
+  }
+
+  /// A kernel's error message (see ::kernelMessage).
+  std::string kernelMessage(const absl::Status &status) const {
+    return ::kernelMessage(status, memory ? memory->cap : ::qc::maxMemory());
+  }
+
+  Result wrap(absl::StatusOr<ref::Tensor> r) {
+    if (!r.ok())
+      return op->emitError() << kernelMessage(r.status());
+    return makeValue(std::move(*r));
+  }
+
+  /// An f32 unary op that cannot fail.
+  template <typename Fn> Result unary(Fn fn) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    return makeValue(fn(**x));
+  }
+
+  /// An f32 binary op with broadcasting.
+  template <typename Fn> Result binary(Fn fn) {
+    FailureOr<const ref::Tensor *> a = f32(0), b = f32(1);
+    if (failed(a) || failed(b))
+      return failure();
+    return wrap(fn(**a, **b));
+  }
+
+  /// Checks that an array attribute has `n` entries (the verifier ensures it
+  /// for verified IR; evaluateOp may see ops built without verification).
+  LogicalResult checkSize(StringRef name, ArrayRef<int64_t> values, size_t n) {
+    if (values.size() != n)
+      return op->emitError() << "'" << name << "' must have " << n
+                             << " entries, got " << values.size();
+    return success();
+  }
+
+  template <size_t N>
+  static std::array<int64_t, N> toArray(ArrayRef<int64_t> values) {
+    std::array<int64_t, N> a{};
+    std::copy(values.begin(), values.end(), a.begin());
+    return a;
+  }
+
+  Result conv2d(Conv2dOp conv);
+  Result convTranspose2d(ConvTranspose2dOp conv);
+  Result linear(LinearOp linear);
+  Result flatten(FlattenOp flatten);
+  Result resize(ResizeOp resize);
+  Result maxPool2d(MaxPool2dOp pool);
+  Result avgPool2d(AvgPool2dOp pool);
+  Result quantize(Operation *quantOp, ArrayRef<float> scale,
+                  ArrayRef<int64_t> zeroPoint, std::optional<uint64_t> axis,
+                  uint64_t qmin, uint64_t qmax, bool dequantizeResult);
+  Result dequantize(DequantizeOp dq);
+  Result observe(ObserveOp observe);
+  Result integerOp(Operation *intOp);
+  Result integerDataMovement();
+
+  Operation *op;
+  ArrayRef<RtValue> operands;
+  ConstantCache &constants;
+  /// Hooks of a run; null when evaluating a single op (constant folding).
+  const RunOptions *options;
+  /// The run's memory (its cap; checked before a constant is decoded); null
+  /// when evaluating an op outside a run.
+  const MemoryAccount *memory;
+};
+
+OpEvaluator::Result OpEvaluator::conv2d(Conv2dOp conv) {
+  if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+      failed(checkSize("pads", conv.getPads(), 4)) ||
+      failed(checkSize("dilations", conv.getDilations(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(conv.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  ::qc::Conv2dAttrs attrs;
+  attrs.strides = toArray<2>(conv.getStrides());
+  attrs.pads = toArray<4>(conv.getPads());
+  attrs.dilations = toArray<2>(conv.getDilations());
+  attrs.groups = conv.getGroups();
+  return wrap(ref::conv2d(**x, **w, *b, attrs));
+}
+
+OpEvaluator::Result OpEvaluator::convTranspose2d(ConvTranspose2dOp conv) {
+  if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+      failed(checkSize("pads", conv.getPads(), 4)) ||
+      failed(checkSize("dilations", conv.getDilations(), 2)) ||
+      failed(checkSize("output_padding", conv.getOutputPadding(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(conv.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  ::qc::ConvTranspose2dAttrs attrs;
+  attrs.strides = toArray<2>(conv.getStrides());
+  attrs.pads = toArray<4>(conv.getPads());
+  attrs.dilations = toArray<2>(conv.getDilations());
+  attrs.outputPadding = toArray<2>(conv.getOutputPadding());
+  attrs.groups = conv.getGroups();
+  return wrap(ref::convTranspose2d(**x, **w, *b, attrs));
+}
+
+/// input [..., K] x weight [N, K]^T + bias [N]: a Gemm over the input
+/// flattened to [M, K], reshaped back to [..., N].
+OpEvaluator::Result OpEvaluator::linear(LinearOp linear) {
+  FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
+                                 b = optionalF32(linear.getBias(), 2);
+  if (failed(x) || failed(w) || failed(b))
+    return failure();
+  Shape xShape = ref::shapeOf(**x);
+  if (xShape.empty() || (*w)->dimension() != 2)
+    return op->emitError() << "linear needs an input of rank >= 1 and a 2-D "
+                              "weight, got shapes "
+                           << ::qc::shapeToString(xShape) << " and "
+                           << ::qc::shapeToString(ref::shapeOf(**w));
+  int64_t k = xShape.back();
+  int64_t m = ::qc::shapeNumElements(Shape(xShape.begin(), xShape.end() - 1));
+  absl::StatusOr<ref::Tensor> x2 = ref::reshape(**x, {m, k});
+  if (!x2.ok())
+    return wrap(std::move(x2));
+  absl::StatusOr<ref::Tensor> y2 =
+      ref::gemm(*x2, **w, *b, 1.0f, 1.0f, /*transA=*/false, /*transB=*/true);
+  if (!y2.ok())
+    return wrap(std::move(y2));
+  Shape yShape = xShape;
+  yShape.back() = static_cast<int64_t>((*w)->shape()[0]);
+  return wrap(ref::reshape(*y2, yShape, /*allowZero=*/true));
+}
+
+OpEvaluator::Result OpEvaluator::flatten(FlattenOp flatten) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  Shape shape = ref::shapeOf(**x);
+  int64_t rank = shape.size(), axis = flatten.getAxis();
+  if (axis < -rank || axis > rank)
+    return op->emitError() << "flatten axis " << axis
+                           << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer =
+      ::qc::shapeNumElements(Shape(shape.begin(), shape.begin() + axis));
+  int64_t inner =
+      ::qc::shapeNumElements(Shape(shape.begin() + axis, shape.end()));
+  return wrap(ref::reshape(**x, {outer, inner}, /*allowZero=*/true));
+}
+
+OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  if (failed(checkSize("sizes", resize.getSizes(), 4)))
+    return failure();
+  absl::StatusOr<ref::ResizeMode> mode = ref::parseResizeMode(
+      std::string_view(resize.getMode().data(), resize.getMode().size()));
+  StringRef ctmName = resize.getCoordinateTransformationMode();
+  absl::StatusOr<ref::CoordinateTransformMode> ctm =
+      ref::parseCoordinateTransformMode(
+          std::string_view(ctmName.data(), ctmName.size()));
+  StringRef nearestName = resize.getNearestMode();
+  absl::StatusOr<ref::NearestMode> nearest = ref::parseNearestMode(
+      std::string_view(nearestName.data(), nearestName.size()));
+  for (const absl::Status &st : {mode.status(), ctm.status(), nearest.status()})
+    if (!st.ok())
+      return op->emitError() << toStringRef(st.message());
+  ref::ResizeAttrs attrs;
+  attrs.mode = *mode;
+  attrs.coordinateTransformMode = *ctm;
+  attrs.nearestMode = *nearest;
+
+  Shape in = ref::shapeOf(**x);
+  Shape out(resize.getSizes().begin(), resize.getSizes().end());
+  for (int i = 0; i < 2 && i < static_cast<int>(in.size()); ++i)
+    if (out[i] == -1)
+      out[i] = in[i];
+  // The op always carries scales. They define the coordinate mapping when
+  // they produced the sizes (ONNX Resize given `scales`); when the sizes are
+  // not floor(in * scale) the model gave `sizes` and the mapping is
+  // out / in, which the kernel derives itself.
+  std::vector<float> scales(resize.getScales().begin(),
+                            resize.getScales().end());
+  // (The test is the kernel's own: floor(float(in) * scale) in float,
+  // compared in double so that a NaN or huge scale is a mismatch rather
+  // than an out-of-range conversion.)
+  bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
+                         scales[0] == 1.0f && scales[1] == 1.0f;
+  for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
+    scalesGiveSizes =
+        static_cast<double>(std::floor(static_cast<float>(in[i]) *
+                                       scales[i])) ==
+        static_cast<double>(out[i]);
+  if (!scalesGiveSizes)
+    scales.clear();
+  return wrap(ref::resize(**x, out, attrs, scales));
+}
+
+OpEvaluator::Result OpEvaluator::maxPool2d(MaxPool2dOp pool) {
+  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+      failed(checkSize("strides", pool.getStrides(), 2)) ||
+      failed(checkSize("pads", pool.getPads(), 4)) ||
+      failed(checkSize("dilations", pool.getDilations(), 2)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  ::qc::Pool2dAttrs attrs;
+  attrs.kernel = toArray<2>(pool.getKernel());
+  attrs.strides = toArray<2>(pool.getStrides());
+  attrs.pads = toArray<4>(pool.getPads());
+  attrs.dilations = toArray<2>(pool.getDilations());
+  attrs.ceilMode = pool.getCeilMode();
+  return wrap(ref::maxPool2d(**x, attrs));
+}
+
+OpEvaluator::Result OpEvaluator::avgPool2d(AvgPool2dOp pool) {
+  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+      failed(checkSize("strides", pool.getStrides(), 2)) ||
+      failed(checkSize("pads", pool.getPads(), 4)))
+    return failure();
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  ::qc::Pool2dAttrs attrs;
+  attrs.kernel = toArray<2>(pool.getKernel());
+  attrs.strides = toArray<2>(pool.getStrides());
+  attrs.pads = toArray<4>(pool.getPads());
+  attrs.ceilMode = pool.getCeilMode();
+  return wrap(ref::avgPool2d(**x, attrs, pool.getCountIncludePad()));
+}
+
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+/// qc.quantize (and, with `dequantizeResult`, qc.fake_quant): the contract
+/// numerics of Kernels.h, per tensor or per channel along `axis`.
+OpEvaluator::Result
+OpEvaluator::quantize(Operation *quantOp, ArrayRef<float> scale,
+                      ArrayRef<int64_t> zeroPoint,
+                      std::optional<uint64_t> axis, uint64_t qmin,
+                      uint64_t qmax, bool dequantizeResult) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  // I64Attr getters return uint64_t; the values are signed.
+  ref::QuantRange range{static_cast<int64_t>(qmin),
+                        static_cast<int64_t>(qmax)};
+  if (scale.empty() || scale.size() != zeroPoint.size() ||
+      (!axis && scale.size() != 1))
+    return op->emitError() << "needs one scale and zero point per tensor (or "
+                              "per channel with `axis`), got "
+                           << scale.size() << " scales and "
+                           << zeroPoint.size() << " zero points";
+  std::vector<float> scales(scale.begin(), scale.end());
+  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  absl::StatusOr<ref::QTensor> q =
+      axis ? ref::quantizePerChannel(**x, scales, zps,
+                                     static_cast<int64_t>(*axis), range)
+           : ref::quantizePerTensor(**x, scales[0], zps[0], range);
+  if (!q.ok())
+    return op->emitError() << kernelMessage(q.status());
+  if (dequantizeResult)
+    return wrap(axis ? ref::dequantizePerChannel(*q, scales, zps,
+                                                 static_cast<int64_t>(*axis))
+                     : ref::dequantizePerTensor(*q, scales[0], zps[0]));
+  std::optional<DType> dtype =
+      dtypeOf(cast<ShapedType>(quantOp->getResult(0).getType())
+                  .getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "result element type must be ui8, i8, i16 or "
+                              "i32";
+  return makeValue(std::move(*q), *dtype);
+}
+
+OpEvaluator::Result OpEvaluator::dequantize(DequantizeOp dq) {
+  FailureOr<const ref::QTensor *> q = integer(0);
+  if (failed(q))
+    return failure();
+  ArrayRef<float> scale = dq.getScale();
+  ArrayRef<int64_t> zeroPoint = dq.getZeroPoint();
+  std::optional<uint64_t> axis = dq.getAxis();
+  if (scale.empty() || scale.size() != zeroPoint.size() ||
+      (!axis && scale.size() != 1))
+    return op->emitError() << "needs one scale and zero point per tensor (or "
+                              "per channel with `axis`), got "
+                           << scale.size() << " scales and "
+                           << zeroPoint.size() << " zero points";
+  std::vector<float> scales(scale.begin(), scale.end());
+  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  return wrap(axis ? ref::dequantizePerChannel(**q, scales, zps,
+                                               static_cast<int64_t>(*axis))
+                   : ref::dequantizePerTensor(**q, scales[0], zps[0]));
+}
+
+/// qc.observe: the identity (the result is the operand's tensor, not a
+/// copy), after the run's onObserve hook has seen it.
+OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  if (options && options->onObserve) {
+    Shape shape = ref::shapeOf(**x);
+    if (failed(options->onObserve(
+            observe, ArrayRef<float>((*x)->data(), (*x)->size()), shape)))
+      return failure();
+  }
+  return operands[0];
+}
+
+/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qrequantize /
+/// qc.qlut / qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
+/// (KernelsInt.h), integer accumulation then the f32 requantize.
+OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
+  std::optional<DType> dtype = dtypeOf(
+      cast<ShapedType>(intOp->getResult(0).getType()).getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "result element type must be ui8 or i8";
+  SmallVector<const ref::QTensor *, 3> in;
+  for (unsigned i = 0; i < intOp->getNumOperands(); ++i) {
+    FailureOr<const ref::QTensor *> t = integer(i);
+    if (failed(t))
+      return failure();
+    in.push_back(*t);
+  }
+  auto epilogue = [](auto o, ArrayRef<float> multipliers) {
+    ref::Requantize e;
+    e.multipliers.assign(multipliers.begin(), multipliers.end());
+    e.zeroPoint = static_cast<int64_t>(o.getOutputZeroPoint());
+    e.clampMin = static_cast<int64_t>(o.getClampMin());
+    e.clampMax = static_cast<int64_t>(o.getClampMax());
+    return e;
+  };
+  // Kernel, strides, pads and ceil_mode of an integer pooling op.
+  auto poolAttrs = [&](auto pool) -> FailureOr<::qc::Pool2dAttrs> {
+    if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
+        failed(checkSize("strides", pool.getStrides(), 2)) ||
+        failed(checkSize("pads", pool.getPads(), 4)))
+      return failure();
+    ::qc::Pool2dAttrs attrs;
+    attrs.kernel = toArray<2>(pool.getKernel());
+    attrs.strides = toArray<2>(pool.getStrides());
+    attrs.pads = toArray<4>(pool.getPads());
+    attrs.ceilMode = pool.getCeilMode();
+    return attrs;
+  };
+  absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
+  if (auto pool = dyn_cast<QMaxPool2dOp>(intOp)) {
+    if (failed(checkSize("dilations", pool.getDilations(), 2)))
+      return failure();
+    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    if (failed(attrs))
+      return failure();
+    attrs->dilations = toArray<2>(pool.getDilations());
+    FailureOr<std::pair<int64_t, int64_t>> range = storageRange(
+        cast<ShapedType>(pool.getResult().getType()).getElementType());
+    if (failed(range))
+      return pool.emitError("result element type has no storage range");
+    r = ref::qmaxPool2d(*in[0], *attrs, static_cast<int32_t>(range->first));
+  } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
+    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    if (failed(attrs))
+      return failure();
+    r = ref::qavgPool2d(*in[0], static_cast<int64_t>(pool.getInputZeroPoint()),
+                        pool.getInputScale().convertToFloat(), *attrs,
+                        pool.getCountIncludePad(),
+                        pool.getOutputScale().convertToFloat(),
+                        epilogue(pool, {}));
+  } else if (auto mul = dyn_cast<QMulOp>(intOp)) {
+    r = ref::qmul(*in[0], static_cast<int64_t>(mul.getLhsZeroPoint()), *in[1],
+                  static_cast<int64_t>(mul.getRhsZeroPoint()),
+                  mul.getRequantMultiplier(), epilogue(mul, {}));
+  } else if (auto lut = dyn_cast<QLutOp>(intOp)) {
+    ArrayRef<int32_t> table = lut.getTable();
+    r = ref::qlut(*in[0], lut.getInputMin(),
+                  std::vector<int32_t>(table.begin(), table.end()));
+  } else if (auto rq = dyn_cast<QRequantizeOp>(intOp)) {
+    r = ref::qrequantize(*in[0], static_cast<int64_t>(rq.getInputZeroPoint()),
+                         rq.getRequantMultiplier(), epilogue(rq, {}));
+  } else if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
+    if (failed(checkSize("strides", conv.getStrides(), 2)) ||
+        failed(checkSize("pads", conv.getPads(), 4)) ||
+        failed(checkSize("dilations", conv.getDilations(), 2)))
+      return failure();
+    ::qc::Conv2dAttrs attrs;
+    attrs.strides = toArray<2>(conv.getStrides());
+    attrs.pads = toArray<4>(conv.getPads());
+    attrs.dilations = toArray<2>(conv.getDilations());
+    attrs.groups = conv.getGroups();
+    r = ref::qconv2d(*in[0], static_cast<int64_t>(conv.getInputZeroPoint()),
+                     *in[1], conv.getBias() ? in[2] : nullptr, attrs,
+                     epilogue(conv, conv.getRequantMultipliers()));
+  } else if (auto linear = dyn_cast<QLinearOp>(intOp)) {
+    r = ref::qlinear(*in[0], static_cast<int64_t>(linear.getInputZeroPoint()),
+                     *in[1], linear.getBias() ? in[2] : nullptr,
+                     epilogue(linear, linear.getRequantMultipliers()));
+  } else if (auto add = dyn_cast<QAddOp>(intOp)) {
+    float so = add.getOutputScale().convertToFloat();
+    r = ref::qadd(*in[0], static_cast<int64_t>(add.getLhsZeroPoint()),
+                  add.getLhsScale().convertToFloat() / so, *in[1],
+                  static_cast<int64_t>(add.getRhsZeroPoint()),
+                  add.getRhsScale().convertToFloat() / so,
+                  epilogue(add, {}));
+  }
+  if (!r.ok())
+    return op->emitError() << kernelMessage(r.status());
+  return makeValue(std::move(*r), *dtype);
+}
+
+/// reshape / flatten / transpose / slice / concat of integer tensors (as
+/// qc-lower-to-integer leaves them): the float kernel moves the values,
+/// which is exact since every value up to 2^24 in magnitude (all of ui8, i8,
+/// i16) is an f32; the result has the operands' dtype.
+OpEvaluator::Result OpEvaluator::integerDataMovement() {
+  constexpr int32_t exact = 1 << 24;
+  std::optional<DType> dtype =
+      dtypeOf(cast<ShapedType>(op->getResult(0).getType()).getElementType());
+  if (!dtype || *dtype == DType::F32)
+    return op->emitError() << "integer operands need an integer result type";
+  SmallVector<RtValue, 2> floats;
+  for (unsigned i = 0; i < operands.size(); ++i) {
+    FailureOr<const ref::QTensor *> q = integer(i);
+    if (failed(q))
+      return failure();
+    if (operands[i]->dtype() != *dtype)
+      return op->emitError()
+             << "operand #" << i << " is "
+             << ::qc::dtypeName(operands[i]->dtype()) << " but the result is "
+             << ::qc::dtypeName(*dtype);
+    if (absl::Status st = ::qc::reserveMemory(
+            op->getName().getStringRef().str(), "float copy",
+            ref::shapeOf(**q), sizeof(float));
+        !st.ok())
+      return op->emitError() << kernelMessage(st);
+    ref::Tensor f = ref::Tensor::from_shape((*q)->shape());
+    for (size_t j = 0; j < (*q)->size(); ++j) {
+      int32_t v = (*q)->data()[j];
+      if (v > exact || v < -exact)
+        return op->emitError() << "value " << v << " is not exact in f32";
+      f.data()[j] = static_cast<float>(v);
+    }
+    floats.push_back(makeValue(std::move(f)));
+  }
+  std::optional<Result> r =
+      OpEvaluator(op, floats, constants, options, memory).evaluate();
+  if (!r || failed(*r))
+    return failure();
+  const ref::Tensor &f = *(**r)->getF32();
+  ref::QTensor q = ref::QTensor::from_shape(f.shape());
+  for (size_t j = 0; j < f.size(); ++j)
+    q.data()[j] = static_cast<int32_t>(f.data()[j]);
+  return makeValue(std::move(q), *dtype);
+}
+
+std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
+  using Maybe = std::optional<Result>;
+  if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op) &&
+      !operands.empty() && operands[0]->getInt())
+    return integerDataMovement();
+  return llvm::TypeSwitch<Operation *, Maybe>(op)
+      .Case([&](ConstantOp cst) -> Maybe {
+        return constants.get(cst, memory);
+      })
+      // Convolution and matrix products.
+      .Case([&](Conv2dOp conv) -> Maybe { return conv2d(conv); })
+      .Case([&](ConvTranspose2dOp conv) -> Maybe {
+        return convTranspose2d(conv);
+      })
+      .Case([&](MatmulOp) -> Maybe { return binary(ref::matmul); })
+      .Case([&](LinearOp l) -> Maybe { return linear(l); })
+      // Normalization.
+      .Case([&](BatchNormOp bn) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0), s = f32(1), b = f32(2),
+                                       m = f32(3), v = f32(4);
+        if (failed(x) || failed(s) || failed(b) || failed(m) || failed(v))
+          return Result(failure());
+        return wrap(ref::batchNorm(**x, **s, **b, **m, **v,
+                                   bn.getEpsilon().convertToFloat()));
+      })
+      .Case([&](LayerNormOp ln) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0), s = f32(1),
+                                       b = optionalF32(ln.getBias(), 2);
+        if (failed(x) || failed(s) || failed(b))
+          return Result(failure());
+        return wrap(ref::layerNorm(**x, **s, *b, ln.getAxis(),
+                                   ln.getEpsilon().convertToFloat()));
+      })
+      .Case([&](SoftmaxOp sm) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::softmax(**x, sm.getAxis()));
+      })
+      // Elementwise.
+      .Case([&](ReluOp) -> Maybe { return unary(ref::relu); })
+      .Case([&](SigmoidOp) -> Maybe { return unary(ref::sigmoid); })
+      .Case([&](TanhOp) -> Maybe { return unary(ref::tanh); })
+      .Case([&](HardswishOp) -> Maybe { return unary(ref::hardswish); })
+      .Case([&](ErfOp) -> Maybe { return unary(ref::erf); })
+      .Case([&](SqrtOp) -> Maybe { return unary(ref::sqrt); })
+      .Case([&](ClampOp c) -> Maybe {
+        float lo = c.getMin().convertToFloat(),
+              hi = c.getMax().convertToFloat();
+        return unary(
+            [&](const ref::Tensor &x) { return ref::clamp(x, lo, hi); });
+      })
+      .Case([&](HardsigmoidOp h) -> Maybe {
+        float alpha = h.getAlpha().convertToFloat();
+        float beta = h.getBeta().convertToFloat();
+        return unary([&](const ref::Tensor &x) {
+          return ref::hardsigmoid(x, alpha, beta);
+        });
+      })
+      .Case([&](GeluOp g) -> Maybe {
+        ref::GeluApproximation approx;
+        if (g.getApproximate() == "none")
+          approx = ref::GeluApproximation::None;
+        else if (g.getApproximate() == "tanh")
+          approx = ref::GeluApproximation::Tanh;
+        else
+          return Result(op->emitError()
+                        << "gelu approximate must be \"none\" or \"tanh\", "
+                           "got \""
+                        << g.getApproximate() << "\"");
+        return unary(
+            [&](const ref::Tensor &x) { return ref::gelu(x, approx); });
+      })
+      .Case([&](AddOp) -> Maybe { return binary(ref::add); })
+      .Case([&](SubOp) -> Maybe { return binary(ref::sub); })
+      .Case([&](MulOp) -> Maybe { return binary(ref::mul); })
+      .Case([&](DivOp) -> Maybe { return binary(ref::div); })
+      .Case([&](PowOp) -> Maybe { return binary(ref::pow); })
+      // Pooling and reductions.
+      .Case([&](MaxPool2dOp p) -> Maybe { return maxPool2d(p); })
+      .Case([&](AvgPool2dOp p) -> Maybe { return avgPool2d(p); })
+      .Case([&](GlobalAvgPool2dOp) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::globalAvgPool(**x));
+      })
+      .Case([&](ReduceMeanOp r) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(
+            ref::reduceMean(**x, toVector(r.getAxes()), r.getKeepdims()));
+      })
+      // Shape and data movement.
+      .Case([&](ReshapeOp r) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        // qc.reshape has no ONNX `0` entries (the importer resolves them).
+        return wrap(ref::reshape(**x, toVector(r.getShape()),
+                                 /*allowZero=*/true));
+      })
+      .Case([&](FlattenOp f) -> Maybe { return flatten(f); })
+      .Case([&](TransposeOp t) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        if (t.getPerm().empty() && (*x)->dimension() > 1)
+          return Result(op->emitError() << "transpose needs a perm of "
+                                        << (*x)->dimension() << " entries");
+        return wrap(ref::transpose(**x, toVector(t.getPerm())));
+      })
+      .Case([&](ConcatOp c) -> Maybe {
+        std::vector<ref::Tensor> inputs;
+        inputs.reserve(operands.size());
+        for (unsigned i = 0; i < operands.size(); ++i) {
+          FailureOr<const ref::Tensor *> x = f32(i);
+          if (failed(x))
+            return Result(failure());
+          inputs.push_back(**x);
+        }
+        return wrap(ref::concat(inputs, c.getAxis()));
+      })
+      .Case([&](SliceOp s) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::slice(**x, toVector(s.getStarts()),
+                               toVector(s.getEnds()), toVector(s.getAxes()),
+                               toVector(s.getSteps())));
+      })
+      .Case([&](PadOp p) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        StringRef modeName = p.getMode();
+        absl::StatusOr<ref::PadMode> mode = ref::parsePadMode(
+            std::string_view(modeName.data(), modeName.size()));
+        if (!mode.ok())
+          return Result(op->emitError()
+                        << toStringRef(mode.status().message()));
+        return wrap(ref::pad(**x, toVector(p.getPads()), *mode,
+                             p.getValue().convertToFloat()));
+      })
+      .Case([&](ResizeOp r) -> Maybe { return resize(r); })
+      // Quantization.
+      .Case([&](QuantizeOp q) -> Maybe {
+        return quantize(q, q.getScale(), q.getZeroPoint(), q.getAxis(),
+                        q.getQuantMin(), q.getQuantMax(),
+                        /*dequantizeResult=*/false);
+      })
+      .Case([&](FakeQuantOp q) -> Maybe {
+        return quantize(q, q.getScale(), q.getZeroPoint(), q.getAxis(),
+                        q.getQuantMin(), q.getQuantMax(),
+                        /*dequantizeResult=*/true);
+      })
+      .Case([&](DynamicFakeQuantOp q) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        absl::StatusOr<ref::Tensor> r = ref::dynamicFakeQuant(
+            **x, ref::QuantRange{static_cast<int64_t>(q.getQuantMin()),
+                                 static_cast<int64_t>(q.getQuantMax())});
+        if (!r.ok()) {
+          // Name the dynamically quantized op it feeds (a linear / matmul).
+          InFlightDiagnostic diag =
+              op->emitError() << kernelMessage(r.status());
+          if (!q->use_empty())
+            diag << " (the dynamically quantized input of '"
+                 << (*q->user_begin())->getName() << "')";
+          return Result(diag);
+        }
+        return wrap(std::move(*r));
+      })
+      .Case([&](DequantizeOp dq) -> Maybe { return dequantize(dq); })
+      .Case([&](ObserveOp o) -> Maybe { return observe(o); })
+      // Integer ops (qc-lower-to-integer).
+      .Case([&](QConv2dOp c) -> Maybe { return integerOp(c); })
+      .Case([&](QLinearOp l) -> Maybe { return integerOp(l); })
+      .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
+      .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
+      .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })
+      .Case([&](QMulOp m) -> Maybe { return integerOp(m); })
+      .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
+      .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
+      .Default([](Operation *) -> Maybe { return std::nullopt; });
+}
+
+/// The shape `op`'s result will have, when it is known before the kernel
+/// runs: the result type's when static, else the first operand's for the ops
+/// whose result has their input's shape. (Kernels check the other results
+/// themselves before allocating them.)
+std::optional<Shape> knownResultShape(Operation *op,
+                                      ArrayRef<RtValue> operands) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (type && type.hasStaticShape())
+    return Shape(type.getShape().begin(), type.getShape().end());
+  if (!operands.empty() &&
+      isa<ReluOp, SigmoidOp, TanhOp, HardswishOp, ErfOp, SqrtOp, ClampOp,
+          HardsigmoidOp, GeluOp, SoftmaxOp, BatchNormOp, LayerNormOp,
+          QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp,
+          QRequantizeOp, QLutOp, QAddOp>(op))
+    return operands[0]->shape();
+  return std::nullopt;
+}
+
+/// The "qc.name" of argument `i`, else "argN".
+std::string argumentName(func::FuncOp func, unsigned i) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
+    return name.str();
+  return "arg" + std::to_string(i);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Executor
+//===----------------------------------------------------------------------===//
+
+struct Executor::Impl {
+  func::FuncOp func;
+  ConstantCache constants;
+  Stats stats;
+
+  LogicalResult checkSignature();
+  FailureOr<std::vector<NpyArray>> run(const std::vector<NpyArray> &inputs,
+                                       const RunOptions &options);
+};
+
+LogicalResult Executor::Impl::checkSignature() {
+  if (func.isExternal())
+    return func.emitError()
+           << "function @" << func.getName() << " has no body to run";
+  if (!func.getBody().hasOneBlock())
+    return func.emitError() << "function @" << func.getName()
+                            << " has more than one block; qc programs are "
+                               "a single block of ops";
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
+    if (!type || !dtypeOf(type.getElementType()))
+      return func.emitError()
+             << "input '" << argumentName(func, i) << "' has type "
+             << func.getArgument(i).getType()
+             << "; the reference executor takes ranked tensors of f32, ui8, "
+                "i8, i16 or i32";
+  }
+  return success();
+}
+
+FailureOr<std::vector<NpyArray>>
+Executor::Impl::run(const std::vector<NpyArray> &inputs,
+                    const RunOptions &options) {
+  stats.opsExecuted = 0;
+  stats.peakLiveBytes = 0;
+  if (failed(checkSignature()))
+    return failure();
+
+  Block &block = func.getBody().front();
+  auto emitAtFunc = [&] { return func.emitError(); };
+  unsigned numArgs = func.getNumArguments();
+  if (inputs.size() != numArgs) {
+    InFlightDiagnostic diag = func.emitError();
+    diag << "expected " << numArgs << " input" << (numArgs == 1 ? "" : "s")
+         << ", got " << inputs.size();
+    for (unsigned i = 0; i < numArgs; ++i)
+      diag << (i ? ", " : " (inputs: ") << "'" << argumentName(func, i) << "' "
+           << func.getArgument(i).getType() << (i + 1 == numArgs ? ")" : "");
+    return failure();
+  }
+
+  // Where each value is read for the last time: operations are numbered in
+  // block order; results never read are dropped as soon as they are made.
+  llvm::DenseMap<Value, size_t> lastUse;
+  SmallVector<Operation *> ops;
+  for (Operation &op : block) {
+    for (Value v : op.getOperands())
+      lastUse[v] = ops.size();
+    ops.push_back(&op);
+  }
+  std::vector<SmallVector<Value, 2>> releaseAfter(ops.size());
+  for (auto [v, index] : lastUse)
+    releaseAfter[index].push_back(v);
+
+  llvm::DenseMap<Value, RtValue> env;
+  // Live bytes count each non-constant tensor once, however many values
+  // share it (qc.observe returns its operand's tensor).
+  MemoryAccount memory;
+  memory.cap =
+      options.maxMemory > 0 ? options.maxMemory : ::qc::maxMemory();
+  memory.constants = constants.bytes;
+  int64_t &liveBytes = memory.live;
+  llvm::DenseMap<const RtTensor *, unsigned> liveRefs;
+  auto bind = [&](Value v, RtValue t) {
+    if (!lastUse.count(v))
+      return;
+    if (!constants.tensors.contains(t.get()) && liveRefs[t.get()]++ == 0) {
+      liveBytes += t->numBytes();
+      stats.peakLiveBytes = std::max(stats.peakLiveBytes, liveBytes);
+    }
+    env[v] = std::move(t);
+  };
+
+  for (unsigned i = 0; i < numArgs; ++i) {
+    std::string name = argumentName(func, i);
+    const NpyArray &array = inputs[i];
+    auto type = cast<RankedTensorType>(func.getArgument(i).getType());
+    if (failed(memory.check(array.shape, "input '" + name + "'",
+                            emitAtFunc)))
+      return failure();
+    FailureOr<RtValue> value =
+        arrayToValue(array, type, emitAtFunc, "input '" + name + "'");
+    if (failed(value))
+      return failure();
+    if (!shapeFits(array.shape, type))
+      return func.emitError()
+             << "input '" << name << "' has shape " << shapeString(array.shape)
+             << ", expected " << type << " (? accepts any size)";
+    bind(func.getArgument(i), std::move(*value));
+  }
+
+  SmallVector<RtValue, 4> operands;
+  for (auto [index, op] : llvm::enumerate(ops)) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      // The results are copied into arrays: those copies fit under the cap
+      // too.
+      int64_t copies = 0;
+      bool overflow = false;
+      for (Value v : ret.getOperands()) {
+        const RtTensor &t = *env.lookup(v);
+        std::optional<int64_t> bytes =
+            ::qc::tensorBytes(t.shape(), ::qc::dtypeSize(t.dtype()));
+        overflow |= !bytes || __builtin_add_overflow(copies, *bytes, &copies);
+      }
+      if (overflow || copies > memory.left())
+        return ret.emitError()
+               << "the function's results need "
+               << (overflow ? std::string("more than 2^63 bytes")
+                            : ::qc::formatBytes(copies))
+               << " more as arrays, more than the "
+               << ::qc::formatBytes(memory.left())
+               << " left of the memory cap of "
+               << ::qc::formatBytes(memory.cap)
+               << " (raise it with --max-memory SIZE)";
+      std::vector<NpyArray> results;
+      for (Value v : ret.getOperands())
+        results.push_back(env.lookup(v)->toArray());
+      stats.constantBytes = constants.bytes;
+      return results;
+    }
+    if (op->getNumRegions() != 0 || op->getNumResults() != 1)
+      return op->emitError() << "the reference executor runs ops with one "
+                                "result and no regions";
+    operands.clear();
+    for (Value v : op->getOperands()) {
+      auto it = env.find(v);
+      if (it == env.end())
+        return op->emitError() << "operand defined outside the function body "
+                                  "or after its use";
+      operands.push_back(it->second);
+    }
+    // The result must fit under the memory cap before it is allocated: here
+    // when its shape is known, else in the kernel, which gets what is left.
+    std::string what = ("'" + op->getName().getStringRef() + "' result").str();
+    // (A constant is checked when first decoded; qc.observe passes its
+    // operand on.)
+    if (std::optional<Shape> shape = knownResultShape(op, operands);
+        shape && !isa<ConstantOp, ObserveOp>(op) && failed(memory.check(*shape, what,
+                                     [&] { return op->emitError(); })))
+      return failure();
+    std::optional<FailureOr<RtValue>> result;
+    {
+      ::qc::ScopedMemoryLimit limit(memory.left());
+      OpEvaluator evaluator(op, operands, constants, &options, &memory);
+      result = evaluator.evaluate();
+    }
+    if (!result)
+      return op->emitError() << "the reference executor has no kernel for '"
+                             << op->getName() << "'";
+    if (failed(*result))
+      return failure();
+    memory.constants = constants.bytes;
+    ++stats.opsExecuted;
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    Shape shape = (**result)->shape();
+    if (!type || !shapeFits(shape, type))
+      return op->emitError()
+             << "the reference kernel produced shape " << shapeString(shape)
+             << " but the op's result type is " << op->getResult(0).getType();
+    bind(op->getResult(0), std::move(**result));
+
+    operands.clear();
+    for (Value v : releaseAfter[index]) {
+      auto it = env.find(v);
+      if (it == env.end())
+        continue;
+      const RtTensor *t = it->second.get();
+      if (!constants.tensors.contains(t)) {
+        auto ref = liveRefs.find(t);
+        if (ref != liveRefs.end() && --ref->second == 0) {
+          liveBytes -= t->numBytes();
+          liveRefs.erase(ref);
+        }
+      }
+      env.erase(it);
+    }
+  }
+  return func.emitError() << "function body does not end in func.return";
+}
+
+Executor::Executor(func::FuncOp func) : impl(std::make_unique<Impl>()) {
+  impl->func = func;
+}
+Executor::~Executor() = default;
+Executor::Executor(Executor &&) noexcept = default;
+Executor &Executor::operator=(Executor &&) noexcept = default;
+
+FailureOr<std::vector<NpyArray>>
+Executor::run(const std::vector<NpyArray> &inputs, const RunOptions &options) {
+  return impl->run(inputs, options);
+}
+
+const Executor::Stats &Executor::lastRunStats() const { return impl->stats; }
+
+//===----------------------------------------------------------------------===//
+// Free functions
+//===----------------------------------------------------------------------===//
+
+FailureOr<std::vector<NpyArray>>
+mlir::qc::runFunction(func::FuncOp func, const std::vector<NpyArray> &inputs) {
+  Executor executor(func);
+  return executor.run(inputs);
+}
+
+FailureOr<NpyArray> mlir::qc::constantToArray(ElementsAttr attr) {
+  // The decoded tensor and the array: both must fit under the memory cap.
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  std::optional<int64_t> bytes = ::qc::tensorBytes(
+      Shape(type.getShape().begin(), type.getShape().end()), sizeof(float));
+  if (!bytes || *bytes > ::qc::maxMemory() / 2)
+    return failure();
+  FailureOr<ref::Tensor> t = decodeF32(attr);
+  if (failed(t))
+    return failure();
+  return ::qc::fromFloatArray(*t);
+}
+
+FailureOr<std::vector<NpyArray>>
+mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
+  if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      operands.size() != op->getNumOperands())
+    return failure();
+  // The quantization ops mark edges of the quantization flow; folding them
+  // into constants would lose the quantized weights.
+  if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
+          op))
+    return failure();
+  // Operand kinds the executor does not handle make the op unevaluable
+  // rather than an error: the caller (constant folding) leaves it alone.
+  SmallVector<RtValue, 4> values;
+  for (const NpyArray &array : operands) {
+    if (array.dtype != DType::F32 ||
+        !::qc::verifyNpyArray(array, "operand").ok())
+      return failure();
+    absl::StatusOr<ref::Tensor> t = ::qc::toFloatArray(array);
+    if (!t.ok())
+      return failure();
+    values.push_back(makeValue(std::move(*t)));
+  }
+  // The operands are held twice (the caller's arrays and their tensors
+  // here); the result must fit in what the memory cap leaves.
+  MemoryAccount memory;
+  memory.cap = ::qc::maxMemory();
+  for (const RtValue &v : values)
+    memory.live += 2 * v->numBytes();
+  std::string what = ("'" + op->getName().getStringRef() + "' result").str();
+  if (std::optional<Shape> shape = knownResultShape(op, values);
+      shape && failed(memory.check(*shape, what,
+                                   [&] { return op->emitError(); })))
+    return failure();
+  ConstantCache constants;
+  std::optional<FailureOr<RtValue>> result;
+  {
+    ::qc::ScopedMemoryLimit limit(memory.left());
+    OpEvaluator evaluator(op, values, constants, /*options=*/nullptr,
+                          &memory);
+    result = evaluator.evaluate();
+  }
+  if (!result || failed(*result))
+    return failure();
+  Shape shape = (**result)->shape();
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !shapeFits(shape, type))
+    return op->emitError() << "the reference kernel produced shape "
+                           << shapeString(shape)
+                           << " but the op's result type is "
+                           << op->getResult(0).getType();
+  return std::vector<NpyArray>{(**result)->toArray()};
+}

@@ -1,0 +1,322 @@
+//===- Kernels.h - Reference float and quantization kernels -----*- C++ -*-===//
+//
+// Part of the qc project.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// The reference kernels behind qc's executor (`qc run`, calibration) and the
+/// oracle that generated code is tested against. Semantics are ONNX's; layout
+/// is NCHW; tensors are row-major `xt::xarray<float>` (quantized values are
+/// `xt::xarray<int32_t>`, wide enough for every supported integer range).
+///
+/// Kernels whose inputs can be inconsistent (shapes, attributes) return
+/// absl::StatusOr with an InvalidArgument message naming the kernel and the
+/// offending value; purely elementwise unary kernels cannot fail and return
+/// the tensor directly. Nothing here throws or asserts on user data.
+///
+/// Memory: a kernel that returns a status checks every result and workspace
+/// with reserveMemory (MemoryLimit.h) before allocating it: ResourceExhausted
+/// when the caller's ScopedMemoryLimit leaves no room, InvalidArgument when a
+/// size overflows. (The executor checks the results of the elementwise
+/// kernels that cannot fail before calling them.)
+///
+/// Floating-point behaviour: kernels are compiled with -ffp-contract=off, and
+/// the GEMM behind conv2d / convTranspose2d / matmul / gemm accumulates every
+/// output in a fixed order (see Gemm.h), so results are bit-identical across
+/// machines and instruction sets. Conv and matmul accumulate in float32, as
+/// PyTorch and ONNX Runtime do; reductions (softmax, layerNorm, reduceMean,
+/// pools' averages) accumulate in double.
+///
+//===----------------------------------------------------------------------===//
+
+#ifndef QC_COMPILER_EXECUTOR_KERNELS_H
+#define QC_COMPILER_EXECUTOR_KERNELS_H
+
+#include "reference/Shapes.h"
+
+#include "absl/status/statusor.h"
+
+#include <xtensor/xarray.hpp>
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace qc::ref {
+
+using Tensor = xt::xarray<float>;
+/// Quantized values (u8, s8, s16 or s32 range) held as int32.
+using QTensor = xt::xarray<int32_t>;
+
+/// The shape of \p t as int64 dimensions.
+Shape shapeOf(const Tensor &t);
+Shape shapeOf(const QTensor &t);
+
+/// A zero-filled tensor of \p shape (dimensions must be non-negative).
+Tensor zeros(const Shape &shape);
+
+//===----------------------------------------------------------------------===//
+// Convolution and matrix products
+//===----------------------------------------------------------------------===//
+
+/// ONNX Conv, 2-D: x (N, C, H, W), w (C_out, C / groups, kH, kW), optional
+/// bias (C_out) (nullptr for none). Depthwise convolutions (one input
+/// channel per group) take a direct fast path; everything else is im2col +
+/// the blocked GEMM.
+absl::StatusOr<Tensor> conv2d(const Tensor &x, const Tensor &w,
+                              const Tensor *bias, const Conv2dAttrs &attrs);
+
+/// ONNX ConvTranspose, 2-D: x (N, C, H, W), w (C, C_out / groups, kH, kW),
+/// optional bias (C_out). Explicit pads only (an importer resolves auto_pad
+/// and output_shape into pads and outputPadding).
+absl::StatusOr<Tensor> convTranspose2d(const Tensor &x, const Tensor &w,
+                                       const Tensor *bias,
+                                       const ConvTranspose2dAttrs &attrs);
+
+/// ONNX MatMul (numpy matmul): batch dimensions broadcast, 1-D operands are
+/// promoted to a row (first) or column (second) vector and the promoted
+/// dimension is removed from the result.
+absl::StatusOr<Tensor> matmul(const Tensor &a, const Tensor &b);
+
+/// ONNX Gemm: alpha * A' * B' + beta * C with A' = transA ? A^T : A (and B'
+/// likewise); \p c (optional, nullptr for none) broadcasts unidirectionally
+/// to (M, N).
+absl::StatusOr<Tensor> gemm(const Tensor &a, const Tensor &b, const Tensor *c,
+                            float alpha = 1.0f, float beta = 1.0f,
+                            bool transA = false, bool transB = false);
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+/// ONNX BatchNormalization in inference mode: x (N, C, ...) and 1-D
+/// per-channel scale, bias, mean, var:
+/// y = (x - mean) / sqrt(var + epsilon) * scale + bias.
+absl::StatusOr<Tensor> batchNorm(const Tensor &x, const Tensor &scale,
+                                 const Tensor &bias, const Tensor &mean,
+                                 const Tensor &var, float epsilon = 1e-5f);
+
+/// ONNX LayerNormalization: normalizes over dimensions [axis, rank) (axis may
+/// be negative); scale and optional bias broadcast unidirectionally to
+/// x.shape[axis:].
+absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
+                                 const Tensor *bias, int64_t axis = -1,
+                                 float epsilon = 1e-5f);
+
+/// ONNX Softmax (opset 13): along one axis (may be negative), computed as
+/// exp(x - max) / sum so that large inputs do not overflow.
+absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+// NaN: every activation propagates NaN as ONNX Runtime and PyTorch do
+// (relu, clamp, hardswish, hardsigmoid, sigmoid, tanh, gelu, erf, sqrt;
+// softmax makes its whole row NaN; maxPool2d's window too, as PyTorch,
+// where ONNX Runtime skips a NaN that is not first in its window).
+
+/// max(x, 0) with std::max's order: relu(NaN) = NaN, relu(-0) = -0.
+Tensor relu(const Tensor &x);
+/// min(max(x, lo), hi), as ONNX Clip (so lo > hi gives hi everywhere).
+Tensor clamp(const Tensor &x, float lo, float hi);
+/// ONNX HardSwish: x * max(0, min(1, x / 6 + 0.5)).
+Tensor hardswish(const Tensor &x);
+/// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)); NaN when that is.
+Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
+Tensor sigmoid(const Tensor &x);
+Tensor tanh(const Tensor &x);
+Tensor erf(const Tensor &x);
+Tensor sqrt(const Tensor &x);
+
+enum class GeluApproximation { None, Tanh };
+/// ONNX Gelu: 0.5 x (1 + erf(x / sqrt(2))) or, with Tanh,
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+Tensor gelu(const Tensor &x,
+            GeluApproximation approximation = GeluApproximation::None);
+
+/// Binary ops with numpy (multidirectional) broadcasting.
+absl::StatusOr<Tensor> add(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> sub(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> mul(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b);
+
+//===----------------------------------------------------------------------===//
+// Pooling and reductions
+//===----------------------------------------------------------------------===//
+
+/// ONNX MaxPool, 2-D NCHW. Padding never wins the max.
+absl::StatusOr<Tensor> maxPool2d(const Tensor &x, const Pool2dAttrs &attrs);
+
+/// ONNX AveragePool, 2-D NCHW (dilations must be 1). With countIncludePad
+/// the divisor counts padding but, as in PyTorch and ONNX Runtime, not the
+/// part of a ceil-mode window that hangs past the end padding.
+absl::StatusOr<Tensor> avgPool2d(const Tensor &x, const Pool2dAttrs &attrs,
+                                 bool countIncludePad = false);
+
+/// ONNX GlobalAveragePool: (N, C, d1, ...) -> (N, C, 1, ...).
+absl::StatusOr<Tensor> globalAvgPool(const Tensor &x);
+
+/// ONNX ReduceMean: empty \p axes reduces over all dimensions; axes may be
+/// negative and must be distinct.
+absl::StatusOr<Tensor> reduceMean(const Tensor &x,
+                                  const std::vector<int64_t> &axes,
+                                  bool keepdims = true);
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+/// ONNX Reshape: one dimension may be -1 (inferred); 0 copies the input
+/// dimension unless \p allowZero.
+absl::StatusOr<Tensor> reshape(const Tensor &x, const Shape &shape,
+                               bool allowZero = false);
+
+/// ONNX Transpose: \p perm must be a permutation of [0, rank); empty means
+/// reverse the dimensions.
+absl::StatusOr<Tensor> transpose(const Tensor &x,
+                                 const std::vector<int64_t> &perm);
+
+/// ONNX Concat along \p axis (may be negative); all other dimensions must
+/// match.
+absl::StatusOr<Tensor> concat(const std::vector<Tensor> &inputs, int64_t axis);
+
+/// ONNX Slice (opset 13): negative starts/ends count from the end, values
+/// are clamped to the dimension, negative steps walk backwards. Empty
+/// \p axes means [0, starts.size()); empty \p steps means all 1.
+absl::StatusOr<Tensor> slice(const Tensor &x, const std::vector<int64_t> &starts,
+                             const std::vector<int64_t> &ends,
+                             const std::vector<int64_t> &axes = {},
+                             const std::vector<int64_t> &steps = {});
+
+enum class PadMode { Constant, Reflect, Edge, Wrap };
+/// Parses an ONNX Pad mode string ("constant", "reflect", "edge", "wrap").
+absl::StatusOr<PadMode> parsePadMode(std::string_view mode);
+
+/// ONNX Pad: \p pads is [x1_begin, x2_begin, ..., x1_end, x2_end, ...]
+/// (2 * rank values; negative values crop). Reflect and wrap repeat as
+/// numpy.pad does when a pad exceeds the dimension.
+absl::StatusOr<Tensor> pad(const Tensor &x, const std::vector<int64_t> &pads,
+                           PadMode mode = PadMode::Constant,
+                           float value = 0.0f);
+
+enum class ResizeMode { Nearest, Linear };
+enum class CoordinateTransformMode {
+  HalfPixel,
+  Asymmetric,
+  AlignCorners,
+  PytorchHalfPixel
+};
+enum class NearestMode { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+
+/// Parse ONNX Resize attribute strings ("nearest" / "linear", "half_pixel" /
+/// "asymmetric" / "align_corners" / "pytorch_half_pixel",
+/// "round_prefer_floor" / "round_prefer_ceil" / "floor" / "ceil").
+absl::StatusOr<ResizeMode> parseResizeMode(std::string_view mode);
+absl::StatusOr<CoordinateTransformMode>
+parseCoordinateTransformMode(std::string_view mode);
+absl::StatusOr<NearestMode> parseNearestMode(std::string_view mode);
+
+struct ResizeAttrs {
+  ResizeMode mode = ResizeMode::Nearest;
+  CoordinateTransformMode coordinateTransformMode =
+      CoordinateTransformMode::HalfPixel;
+  NearestMode nearestMode = NearestMode::RoundPreferFloor;
+};
+
+/// ONNX Resize of a 4-D NCHW tensor to \p outShape (N and C unchanged).
+/// Coordinates map with scale = out / in per axis, unless \p scales (4
+/// values, the ONNX "scales" input) is given, in which case the coordinate
+/// transform uses those and \p outShape must equal floor(in * scale). Linear
+/// is bilinear over H and W with source coordinates clamped to the input.
+absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
+                              const ResizeAttrs &attrs,
+                              const std::vector<float> &scales = {});
+
+//===----------------------------------------------------------------------===//
+// Quantization (DESIGN.md "Numerics")
+//===----------------------------------------------------------------------===//
+
+/// Inclusive range of quantized values.
+struct QuantRange {
+  int64_t qmin;
+  int64_t qmax;
+};
+
+enum class QuantType { U8, S8, S16, S32 };
+
+/// The full range of \p type, e.g. [-128, 127] for S8.
+QuantRange quantRange(QuantType type);
+
+/// q = clamp(round_half_to_even(x * (1.0f / scale)) + zeroPoint, qmin, qmax)
+///
+/// Rounding is std::nearbyint under the default floating-point environment
+/// (round to nearest, ties to even); nothing in qc changes the rounding mode.
+/// x / scale is computed as x * (1.0f / scale) in float32, exactly as
+/// torch.quantize_per_tensor / per_channel do, so results match PyTorch bit
+/// for bit. (ONNX Runtime divides instead; the two differ by one step on
+/// roughly one value in a million, where x * (1/scale) and x / scale fall on
+/// different sides of a rounding tie.) NaN inputs are an error; infinities
+/// saturate.
+///
+/// Errors: scale not finite and > 0, zeroPoint outside [qmin, qmax], a range
+/// with qmin > qmax or not within int32.
+absl::StatusOr<QTensor> quantizePerTensor(const Tensor &x, float scale,
+                                          int64_t zeroPoint, QuantRange range);
+
+/// dequantize(q) = float(q - zeroPoint) * scale.
+absl::StatusOr<Tensor> dequantizePerTensor(const QTensor &q, float scale,
+                                           int64_t zeroPoint);
+
+/// Per-channel quantize: channel c along \p axis (may be negative) uses
+/// scales[c] and zeroPoints[c]; both must have x.shape[axis] entries.
+absl::StatusOr<QTensor>
+quantizePerChannel(const Tensor &x, const std::vector<float> &scales,
+                   const std::vector<int64_t> &zeroPoints, int64_t axis,
+                   QuantRange range);
+
+/// Per-channel dequantize, the inverse of quantizePerChannel.
+absl::StatusOr<Tensor>
+dequantizePerChannel(const QTensor &q, const std::vector<float> &scales,
+                     const std::vector<int64_t> &zeroPoints, int64_t axis);
+
+/// DESIGN.md's requantize of int32 accumulators:
+/// q = clamp(round_half_to_even(float(acc) * multiplier[c]) + zeroPoint,
+///           qmin, qmax)
+/// where multiplier[c] = s_in * s_w[c] / s_out, computed by the caller in
+/// float32. One multiplier means per-tensor (\p axis is then ignored);
+/// otherwise there is one per index of \p axis. Narrowing \p range (e.g. to
+/// [zp, 255] for a fused ReLU) applies the fused activation clamp.
+absl::StatusOr<QTensor> requantize(const QTensor &acc,
+                                   const std::vector<float> &multipliers,
+                                   int64_t axis, int64_t zeroPoint,
+                                   QuantRange range);
+
+/// Per-tensor qparams chosen at run time (dynamic quantization).
+struct DynamicQParams {
+  float scale;
+  int64_t zeroPoint;
+};
+
+/// PyTorch's quant_utils::ChooseQuantizationParams (preserve_sparsity and
+/// force_scale_power_of_two off), what `quantized::linear_dynamic` (fbgemm,
+/// oneDNN, QNNPACK) and torch.quantize_per_tensor_dynamic use: the range
+/// [min(0, lo), max(0, hi)] maps to [qmin, qmax] with the scale computed in
+/// double, 0.1 when it is 0 or has an infinite f32 reciprocal, at least
+/// 6.1e-5 (lo / hi scaled alike), and the zero point from the end with the
+/// smaller rounding error, rounded half to even and clamped. Errors: a
+/// non-finite bound, lo > hi, an empty range.
+absl::StatusOr<DynamicQParams> chooseQuantizationParams(float lo, float hi,
+                                                        QuantRange range);
+
+/// qc.dynamic_fake_quant: chooseQuantizationParams over x's min / max, then
+/// quantizePerTensor and dequantizePerTensor. \p chosen (optional) receives
+/// the qparams. Errors: NaN or infinite elements (naming the first index).
+absl::StatusOr<Tensor> dynamicFakeQuant(const Tensor &x, QuantRange range,
+                                        DynamicQParams *chosen = nullptr);
+
+} // namespace qc::ref
+
+#endif // QC_COMPILER_EXECUTOR_KERNELS_H

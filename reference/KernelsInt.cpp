@@ -1,0 +1,329 @@
+//===- KernelsInt.cpp - reference integer kernels ------------------------===//
+#include "reference/KernelsInt.h"
+
+#include "reference/KernelsUtil.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace qc::ref {
+namespace {
+using detail::invalid;
+
+absl::Status checkEpilogue(const Requantize &e, int64_t channels,
+                           std::string_view op) {
+  if (e.multipliers.size() != 1 &&
+      static_cast<int64_t>(e.multipliers.size()) != channels)
+    return invalid(op, strCat("needs 1 or ", channels,
+                              " requantize multipliers, got ",
+                              e.multipliers.size()));
+  for (float m : e.multipliers)
+    if (!(m > 0.0f) || !std::isfinite(m))
+      return invalid(op, strCat("requantize multiplier ", m,
+                                " must be finite and > 0"));
+  if (e.clampMin > e.clampMax)
+    return invalid(op, strCat("clamp range [", e.clampMin, ", ", e.clampMax,
+                              "] is empty"));
+  return absl::OkStatus();
+}
+
+/// clamp(round_half_to_even(v) + zp, lo, hi); compared in double so that
+/// huge values cannot overflow.
+int32_t roundAndClamp(float v, const Requantize &e) {
+  double r = std::nearbyint(static_cast<double>(v)) +
+             static_cast<double>(e.zeroPoint);
+  if (r <= static_cast<double>(e.clampMin))
+    return static_cast<int32_t>(e.clampMin);
+  if (r >= static_cast<double>(e.clampMax))
+    return static_cast<int32_t>(e.clampMax);
+  return static_cast<int32_t>(r);
+}
+
+/// The int32 accumulator DESIGN.md specifies; a sum outside int32 is an
+/// error rather than a silent wrap.
+absl::StatusOr<int32_t> toAcc(int64_t acc, std::string_view op) {
+  if (acc < std::numeric_limits<int32_t>::min() ||
+      acc > std::numeric_limits<int32_t>::max())
+    return invalid(op, strCat("accumulator ", acc, " overflows int32"));
+  return static_cast<int32_t>(acc);
+}
+
+absl::Status checkBias(const QTensor *bias, int64_t channels,
+                       std::string_view op) {
+  if (bias && (bias->dimension() != 1 ||
+               static_cast<int64_t>(bias->size()) != channels))
+    return invalid(op, strCat("bias must be 1-D of size ", channels,
+                              ", got ", shapeToString(shapeOf(*bias))));
+  return absl::OkStatus();
+}
+} // namespace
+
+absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Conv2dAttrs &attrs,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qconv2d";
+  Shape xs = shapeOf(x), ws = shapeOf(w);
+  absl::StatusOr<Shape> ys = conv2dOutputShape(xs, ws, attrs);
+  if (!ys.ok())
+    return ys.status();
+  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+  int64_t o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
+  int64_t oh = (*ys)[2], ow = (*ys)[3];
+  int64_t groups = attrs.groups, og = o / groups;
+  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, o, op); !s.ok())
+    return s;
+  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(
+      std::vector<size_t>((*ys).begin(), (*ys).end()));
+  const int32_t *xp = x.data(), *wp = w.data();
+  int32_t *yp = y.data();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc) {
+      int64_t g = oc / og;
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
+      int64_t biasValue = bias ? bias->data()[oc] : 0;
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t acc = biasValue;
+          for (int64_t ic = 0; ic < cg; ++ic) {
+            int64_t xc = g * cg + ic;
+            for (int64_t ky = 0; ky < kh; ++ky) {
+              int64_t iy = oy * attrs.strides[0] - attrs.pads[0] +
+                           ky * attrs.dilations[0];
+              if (iy < 0 || iy >= h)
+                continue; // padding: x - zp = 0
+              for (int64_t kx = 0; kx < kw; ++kx) {
+                int64_t ix = ox * attrs.strides[1] - attrs.pads[1] +
+                             kx * attrs.dilations[1];
+                if (ix < 0 || ix >= wd)
+                  continue;
+                int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
+                int64_t wv = wp[((oc * cg + ic) * kh + ky) * kw + kx];
+                acc += (xv - xZeroPoint) * wv;
+              }
+            }
+          }
+          absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+          if (!acc32.ok())
+            return acc32.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] =
+              roundAndClamp(static_cast<float>(*acc32) * m, e);
+        }
+    }
+  return y;
+}
+
+absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
+                                const QTensor &w, const QTensor *bias,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qlinear";
+  Shape xs = shapeOf(x), ws = shapeOf(w);
+  if (xs.empty() || ws.size() != 2 || xs.back() != ws[1])
+    return invalid(op, strCat("needs x [..., K] and w [N, K], got ",
+                              shapeToString(xs), " and ", shapeToString(ws)));
+  int64_t k = ws[1], nOut = ws[0];
+  int64_t rows = shapeNumElements(Shape(xs.begin(), xs.end() - 1));
+  if (absl::Status s = checkEpilogue(e, nOut, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, nOut, op); !s.ok())
+    return s;
+  std::vector<size_t> yShape(xs.begin(), xs.end());
+  yShape.back() = static_cast<size_t>(nOut);
+  Shape yDims(xs.begin(), xs.end());
+  yDims.back() = nOut;
+  if (absl::Status s = detail::reserveResult(op, yDims); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(yShape);
+  const int32_t *xp = x.data(), *wp = w.data();
+  int32_t *yp = y.data();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t j = 0; j < nOut; ++j) {
+      int64_t acc = bias ? bias->data()[j] : 0;
+      for (int64_t i = 0; i < k; ++i)
+        acc += (static_cast<int64_t>(xp[r * k + i]) - xZeroPoint) *
+               static_cast<int64_t>(wp[j * k + i]);
+      absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+      if (!acc32.ok())
+        return acc32.status();
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : j];
+      yp[r * nOut + j] = roundAndClamp(static_cast<float>(*acc32) * m, e);
+    }
+  return y;
+}
+
+absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
+                             const QTensor &b, int64_t bZeroPoint, float mb,
+                             const Requantize &e) {
+  constexpr std::string_view op = "qadd";
+  if (shapeOf(a) != shapeOf(b))
+    return invalid(op, strCat("operands must have the same shape, got ",
+                              shapeToString(shapeOf(a)), " and ",
+                              shapeToString(shapeOf(b))));
+  Requantize check = e;
+  check.multipliers = {ma};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  check.multipliers = {mb};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(a.shape());
+  const int32_t *ap = a.data(), *bp = b.data();
+  int32_t *yp = y.data();
+  for (size_t i = 0; i < a.size(); ++i) {
+    float va = static_cast<float>(ap[i] - aZeroPoint) * ma;
+    float vb = static_cast<float>(bp[i] - bZeroPoint) * mb;
+    yp[i] = roundAndClamp(va + vb, e);
+  }
+  return y;
+}
+
+absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
+                             const QTensor &b, int64_t bZeroPoint, float m,
+                             const Requantize &e) {
+  constexpr std::string_view op = "qmul";
+  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  if (!shape.ok())
+    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
+                              " and ", shapeToString(shapeOf(b)),
+                              " do not broadcast"));
+  Requantize check = e;
+  check.multipliers = {m};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  // Numpy broadcasting: both operands expanded to the result's shape.
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
+      return s;
+  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+  QTensor y = QTensor::from_shape(*shape);
+  const int32_t *ap = ab.data(), *bp = bb.data();
+  int32_t *yp = y.data();
+  for (size_t i = 0; i < y.size(); ++i) {
+    int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
+                (static_cast<int64_t>(bp[i]) - bZeroPoint);
+    absl::StatusOr<int32_t> p32 = toAcc(p, op);
+    if (!p32.ok())
+      return p32.status();
+    yp[i] = roundAndClamp(static_cast<float>(*p32) * m, e);
+  }
+  return y;
+}
+
+absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
+                                    float m, const Requantize &e) {
+  Requantize check = e;
+  check.multipliers = {m};
+  if (absl::Status s = checkEpilogue(check, 1, "qrequantize"); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i)
+    y.data()[i] = roundAndClamp(
+        static_cast<float>(static_cast<int64_t>(x.data()[i]) - xZeroPoint) *
+            m,
+        e);
+  return y;
+}
+
+absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
+                             const std::vector<int32_t> &table) {
+  if (table.size() != 256)
+    return invalid("qlut", strCat("the table has ", table.size(),
+                                  " entries, not 256"));
+  QTensor y = QTensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i) {
+    int64_t index = static_cast<int64_t>(x.data()[i]) - inputMin;
+    if (index < 0 || index > 255)
+      return invalid("qlut", strCat("value ", x.data()[i],
+                                    " is not an 8-bit input"));
+    y.data()[i] = table[index];
+  }
+  return y;
+}
+
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs,
+                                   int32_t storageMin) {
+  constexpr int32_t exact = 1 << 24;
+  if (absl::Status s = reserveMemory("qmax_pool2d", "float copy", shapeOf(x),
+                                     sizeof(float));
+      !s.ok())
+    return s;
+  Tensor xf = Tensor::from_shape(x.shape());
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x.data()[i] > exact || x.data()[i] < -exact)
+      return invalid("qmax_pool2d", strCat("value ", x.data()[i],
+                                           " is not exact in f32"));
+    xf.data()[i] = static_cast<float>(x.data()[i]);
+  }
+  absl::StatusOr<Tensor> yf = maxPool2d(xf, attrs);
+  if (!yf.ok())
+    return yf.status();
+  QTensor y = QTensor::from_shape(yf->shape());
+  // A (dilated) window that covers no input has max -inf: the storage
+  // minimum, as quantize(-inf) of the Q/DQ form gives.
+  for (size_t i = 0; i < y.size(); ++i)
+    y.data()[i] = std::isfinite(yf->data()[i])
+                      ? static_cast<int32_t>(yf->data()[i])
+                      : storageMin;
+  return y;
+}
+
+float avgPoolMultiplier(float inputScale, float outputScale, int64_t count) {
+  float divisor = outputScale * static_cast<float>(count);
+  return inputScale / divisor;
+}
+
+absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
+                                   float inputScale, const Pool2dAttrs &attrs,
+                                   bool countIncludePad, float outputScale,
+                                   const Requantize &e) {
+  constexpr std::string_view op = "qavg_pool2d";
+  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1)
+    return invalid(op, "dilations are not supported (must be [1, 1])");
+  absl::StatusOr<Shape> outShape = pool2dOutputShape(shapeOf(x), attrs);
+  if (!outShape.ok())
+    return invalid(op, std::string(outShape.status().message()));
+  Requantize check = e;
+  check.multipliers = {1.0f};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  if (!(inputScale > 0.0f) || !std::isfinite(inputScale) ||
+      !(outputScale > 0.0f) || !std::isfinite(outputScale))
+    return invalid(op, strCat("scales ", inputScale, " and ", outputScale,
+                              " must be finite and > 0"));
+  const Shape &os = *outShape;
+  int64_t planes = os[0] * os[1], oh = os[2], ow = os[3];
+  int64_t h = shapeOf(x)[2], w = shapeOf(x)[3];
+  if (absl::Status s = detail::reserveResult(op, os); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(std::vector<size_t>(os.begin(), os.end()));
+  for (int64_t p = 0; p < planes; ++p) {
+    const int32_t *src = x.data() + p * h * w;
+    int32_t *dst = y.data() + p * oh * ow;
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        // The float kernel's window and divisor.
+        AvgPoolWindow win = avgPoolWindow(h, w, attrs, countIncludePad, oy, ox);
+        int64_t sum = 0;
+        for (int64_t iy = win.ys; iy < win.ye; ++iy)
+          for (int64_t ix = win.xs; ix < win.xe; ++ix)
+            sum += static_cast<int64_t>(src[iy * w + ix]) - xZeroPoint;
+        int64_t count = win.count;
+        if (count < 1)
+          return invalid(op, "a window covers no input element");
+        absl::StatusOr<int32_t> sum32 = toAcc(sum, op);
+        if (!sum32.ok())
+          return sum32.status();
+        float m = avgPoolMultiplier(inputScale, outputScale, count);
+        dst[oy * ow + ox] = roundAndClamp(static_cast<float>(*sum32) * m, e);
+      }
+    }
+  }
+  return y;
+}
+
+} // namespace qc::ref

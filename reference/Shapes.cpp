@@ -1,0 +1,348 @@
+//===- Shapes.cpp - Output shapes of the reference ops --------------------===//
+//
+// Part of the qc project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "reference/Shapes.h"
+
+#include "support/StrCat.h"
+#include "absl/strings/str_join.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace qc {
+
+std::string shapeToString(const Shape &shape) {
+  return strCat("(", absl::StrJoin(shape, ", "), ")");
+}
+
+int64_t shapeNumElements(const Shape &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+namespace {
+
+absl::Status invalid(std::string_view op, std::string_view message) {
+  return absl::InvalidArgumentError(strCat(op, ": ", message));
+}
+
+template <size_t N>
+std::string arrayToString(const std::array<int64_t, N> &values) {
+  return strCat("[", absl::StrJoin(values, ", "), "]");
+}
+
+absl::Status checkNonNegative(std::string_view op, const Shape &shape,
+                              std::string_view what) {
+  for (int64_t d : shape)
+    if (d < 0)
+      return invalid(op, strCat(what, " has a negative dimension: ",
+                                      shapeToString(shape)));
+  return absl::OkStatus();
+}
+
+template <size_t N>
+absl::Status checkAtLeast(std::string_view op, const std::array<int64_t, N> &v,
+                          int64_t min, std::string_view what) {
+  for (int64_t x : v)
+    if (x < min)
+      return invalid(op, strCat(what, " must be >= ", min, ", got ",
+                                      arrayToString(v)));
+  return absl::OkStatus();
+}
+
+} // namespace
+
+absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b) {
+  size_t rank = std::max(a.size(), b.size());
+  Shape out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da < 0 || db < 0)
+      return invalid("broadcast", strCat("negative dimension in ",
+                                               shapeToString(a), " or ",
+                                               shapeToString(b)));
+    if (da != db && da != 1 && db != 1)
+      return invalid("broadcast",
+                     strCat("shapes ", shapeToString(a), " and ",
+                                  shapeToString(b),
+                                  " are not broadcastable (dimension ", i,
+                                  ": ", da, " vs ", db, ")"));
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+absl::Status checkUnidirectionalBroadcast(const Shape &from, const Shape &to,
+                                          std::string_view op,
+                                          std::string_view what) {
+  bool ok = from.size() <= to.size();
+  for (size_t i = 0; ok && i < from.size(); ++i) {
+    int64_t d = from[from.size() - 1 - i];
+    ok = d == 1 || d == to[to.size() - 1 - i];
+  }
+  if (!ok)
+    return invalid(op, strCat(what, " of shape ", shapeToString(from),
+                                    " does not broadcast to ",
+                                    shapeToString(to)));
+  return absl::OkStatus();
+}
+
+namespace {
+
+using Wide = __int128;
+
+/// \p v as an int64, or std::numeric_limits<int64_t>::max() when it does not
+/// fit (a size no tensor can have, which later size checks reject).
+int64_t saturate(Wide v) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (v > kMax)
+    return kMax;
+  if (v < -kMax)
+    return -kMax;
+  return static_cast<int64_t>(v);
+}
+
+} // namespace
+
+int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
+                      int64_t padBegin, int64_t padEnd, int64_t dilation,
+                      bool ceilMode) {
+  // In 128 bits: attributes verified positive may still be huge.
+  Wide span = Wide(in) + padBegin + padEnd - (Wide(dilation) * (kernel - 1) + 1);
+  if (span < 0 || stride < 1)
+    return -1;
+  Wide out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // The last window must start inside the input or the begin padding.
+  if (ceilMode && (out - 1) * stride >= Wide(in) + padBegin)
+    --out;
+  return saturate(out);
+}
+
+absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
+                                        const Conv2dAttrs &attrs) {
+  constexpr std::string_view op = "conv2d";
+  if (x.size() != 4)
+    return invalid(op, strCat("input must be 4-D NCHW, got shape ",
+                                    shapeToString(x)));
+  if (w.size() != 4)
+    return invalid(op, strCat("weight must be 4-D (C_out, C_in/groups, "
+                                    "kH, kW), got shape ",
+                                    shapeToString(w)));
+  if (absl::Status s = checkNonNegative(op, x, "input"); !s.ok())
+    return s;
+  if (absl::Status s = checkNonNegative(op, w, "weight"); !s.ok())
+    return s;
+  if (attrs.groups < 1)
+    return invalid(op, strCat("groups must be >= 1, got ", attrs.groups));
+  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
+      !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
+    return s;
+  if (w[2] < 1 || w[3] < 1)
+    return invalid(op, strCat("kernel size must be >= 1, weight shape ",
+                                    shapeToString(w)));
+  if (Wide(x[1]) != Wide(w[1]) * attrs.groups)
+    return invalid(op, strCat("input has ", x[1],
+                                    " channels but weight shape ",
+                                    shapeToString(w), " with groups=",
+                                    attrs.groups, " expects ",
+                                    saturate(Wide(w[1]) * attrs.groups)));
+  if (w[0] % attrs.groups != 0)
+    return invalid(op, strCat("output channels (", w[0],
+                                    ") are not divisible by groups (",
+                                    attrs.groups, ")"));
+  Shape out{x[0], w[0], 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    out[2 + i] =
+        pooledDimSize(x[2 + i], w[2 + i], attrs.strides[i], attrs.pads[i],
+                      attrs.pads[2 + i], attrs.dilations[i], false);
+    if (out[2 + i] < 1)
+      return invalid(op, strCat("padded input ", shapeToString(x),
+                                      " with pads ", arrayToString(attrs.pads),
+                                      " is smaller than the dilated kernel ",
+                                      shapeToString(w)));
+  }
+  return out;
+}
+
+absl::StatusOr<Shape>
+convTranspose2dOutputShape(const Shape &x, const Shape &w,
+                           const ConvTranspose2dAttrs &attrs) {
+  constexpr std::string_view op = "convTranspose2d";
+  if (x.size() != 4)
+    return invalid(op, strCat("input must be 4-D NCHW, got shape ",
+                                    shapeToString(x)));
+  if (w.size() != 4)
+    return invalid(op, strCat("weight must be 4-D (C_in, C_out/groups, "
+                                    "kH, kW), got shape ",
+                                    shapeToString(w)));
+  if (absl::Status s = checkNonNegative(op, x, "input"); !s.ok())
+    return s;
+  if (absl::Status s = checkNonNegative(op, w, "weight"); !s.ok())
+    return s;
+  if (attrs.groups < 1)
+    return invalid(op, strCat("groups must be >= 1, got ", attrs.groups));
+  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
+      !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.outputPadding, 0,
+                                    "output_padding");
+      !s.ok())
+    return s;
+  if (w[2] < 1 || w[3] < 1)
+    return invalid(op, strCat("kernel size must be >= 1, weight shape ",
+                                    shapeToString(w)));
+  if (x[1] != w[0])
+    return invalid(op, strCat("input has ", x[1],
+                                    " channels but weight shape ",
+                                    shapeToString(w), " expects ", w[0]));
+  if (w[0] % attrs.groups != 0)
+    return invalid(op, strCat("input channels (", w[0],
+                                    ") are not divisible by groups (",
+                                    attrs.groups, ")"));
+  for (int i = 0; i < 2; ++i)
+    if (attrs.outputPadding[i] >= attrs.strides[i] &&
+        attrs.outputPadding[i] >= attrs.dilations[i])
+      return invalid(op, strCat("output_padding ",
+                                      arrayToString(attrs.outputPadding),
+                                      " must be smaller than the stride or "
+                                      "the dilation"));
+  Shape out{x[0], saturate(Wide(w[1]) * attrs.groups), 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    // In 128 bits: attributes verified positive may still be huge.
+    out[2 + i] = saturate(Wide(attrs.strides[i]) * (x[2 + i] - 1) +
+                          attrs.outputPadding[i] +
+                          Wide(attrs.dilations[i]) * (w[2 + i] - 1) + 1 -
+                          attrs.pads[i] - attrs.pads[2 + i]);
+    if (x[2 + i] < 1 || out[2 + i] < 1)
+      return invalid(op, strCat("input ", shapeToString(x),
+                                      " with weight ", shapeToString(w),
+                                      " and pads ", arrayToString(attrs.pads),
+                                      " gives an empty output"));
+  }
+  return out;
+}
+
+AvgPoolWindow avgPoolWindow(int64_t h, int64_t w, const Pool2dAttrs &attrs,
+                            bool countIncludePad, int64_t oy, int64_t ox) {
+  int64_t y0 = oy * attrs.strides[0] - attrs.pads[0];
+  int64_t x0 = ox * attrs.strides[1] - attrs.pads[1];
+  int64_t y1Pad = std::min(y0 + attrs.kernel[0], h + attrs.pads[2]);
+  int64_t x1Pad = std::min(x0 + attrs.kernel[1], w + attrs.pads[3]);
+  AvgPoolWindow win;
+  win.ys = std::max<int64_t>(y0, 0);
+  win.ye = std::min(y0 + attrs.kernel[0], h);
+  win.xs = std::max<int64_t>(x0, 0);
+  win.xe = std::min(x0 + attrs.kernel[1], w);
+  win.count = countIncludePad ? (y1Pad - y0) * (x1Pad - x0)
+                              : (win.ye - win.ys) * (win.xe - win.xs);
+  return win;
+}
+
+absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
+                                        const Pool2dAttrs &attrs) {
+  constexpr std::string_view op = "pool2d";
+  if (x.size() != 4)
+    return invalid(op, strCat("input must be 4-D NCHW, got shape ",
+                                    shapeToString(x)));
+  if (absl::Status s = checkNonNegative(op, x, "input"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.kernel, 1, "kernel_shape");
+      !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
+      !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
+    return s;
+  Shape out{x[0], x[1], 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = attrs.dilations[i] * (attrs.kernel[i] - 1) + 1;
+    if (attrs.pads[i] >= extent || attrs.pads[2 + i] >= extent)
+      return invalid(op, strCat("pads ", arrayToString(attrs.pads),
+                                      " must be smaller than the kernel ",
+                                      arrayToString(attrs.kernel)));
+    out[2 + i] = pooledDimSize(x[2 + i], attrs.kernel[i], attrs.strides[i],
+                               attrs.pads[i], attrs.pads[2 + i],
+                               attrs.dilations[i], attrs.ceilMode);
+    if (out[2 + i] < 1)
+      return invalid(op, strCat("padded input ", shapeToString(x),
+                                      " is smaller than the kernel ",
+                                      arrayToString(attrs.kernel)));
+  }
+  return out;
+}
+
+absl::StatusOr<Shape> matmulOutputShape(const Shape &a, const Shape &b) {
+  constexpr std::string_view op = "matmul";
+  if (a.empty() || b.empty())
+    return invalid(op, strCat("operands must have rank >= 1, got ",
+                                    shapeToString(a), " and ",
+                                    shapeToString(b)));
+  if (absl::Status s = checkNonNegative(op, a, "first operand"); !s.ok())
+    return s;
+  if (absl::Status s = checkNonNegative(op, b, "second operand"); !s.ok())
+    return s;
+  Shape a2 = a, b2 = b;
+  if (a2.size() == 1)
+    a2.insert(a2.begin(), 1);
+  if (b2.size() == 1)
+    b2.push_back(1);
+  int64_t k1 = a2.back(), k2 = b2[b2.size() - 2];
+  if (k1 != k2)
+    return invalid(op, strCat("inner dimensions differ: ",
+                                    shapeToString(a), " x ", shapeToString(b),
+                                    " (", k1, " vs ", k2, ")"));
+  Shape batchA(a2.begin(), a2.end() - 2), batchB(b2.begin(), b2.end() - 2);
+  absl::StatusOr<Shape> batch = broadcastShapes(batchA, batchB);
+  if (!batch.ok())
+    return invalid(op, strCat("batch dimensions of ", shapeToString(a),
+                                    " and ", shapeToString(b),
+                                    " do not broadcast"));
+  Shape out = *batch;
+  if (a.size() > 1)
+    out.push_back(a2[a2.size() - 2]);
+  if (b.size() > 1)
+    out.push_back(b2.back());
+  return out;
+}
+
+absl::StatusOr<Shape> gemmOutputShape(const Shape &a, const Shape &b,
+                                      bool transA, bool transB) {
+  constexpr std::string_view op = "gemm";
+  if (a.size() != 2 || b.size() != 2)
+    return invalid(op, strCat("A and B must be 2-D, got ",
+                                    shapeToString(a), " and ",
+                                    shapeToString(b)));
+  if (absl::Status s = checkNonNegative(op, a, "A"); !s.ok())
+    return s;
+  if (absl::Status s = checkNonNegative(op, b, "B"); !s.ok())
+    return s;
+  int64_t m = transA ? a[1] : a[0], ka = transA ? a[0] : a[1];
+  int64_t kb = transB ? b[1] : b[0], n = transB ? b[0] : b[1];
+  if (ka != kb)
+    return invalid(op, strCat("inner dimensions differ: A ",
+                                    shapeToString(a),
+                                    transA ? " (transposed)" : "", " and B ",
+                                    shapeToString(b),
+                                    transB ? " (transposed)" : "", " (", ka,
+                                    " vs ", kb, ")"));
+  return Shape{m, n};
+}
+
+} // namespace qc
