@@ -89,6 +89,16 @@ func.func @subnormal_scale(%x: tensor<4xf32>) -> tensor<4xui8> {
 
 // -----
 
+// A scale past 2^126: its reciprocal is subnormal, and one step dequantizes
+// to nearly float32's largest value.
+func.func @huge_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got 3.000000e+38}}
+  %d = qc.dequantize %x {scale = array<f32: 3.0e+38>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
 func.func @nan_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
   // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got nan}}
   %d = qc.dequantize %x {scale = array<f32: 0x7FC00000>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
