@@ -95,7 +95,8 @@ split_mlir_seeds() {
   while IFS= read -r -d '' f; do
     n=$(echo "${f#"$ROOT"/}" | tr '/' '_')
     awk -v out="$SEEDS/$n" '/^\/\/ -----/ {i++; next} {print > (out "." i)}' "$f"
-  done < <(find "$ROOT/test" -name '*.mlir' -size -16k -print0)
+  done < <(find "$ROOT/test" -name '*.mlir' -size -256k -print0)
+  find "$SEEDS" -type f -size +16k -delete
 }
 
 FLAGS=(-timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/")

@@ -224,7 +224,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // What qc_model_create accepted must be sound.
   bool runnable = f.desc.arena_size <= kRunLimit;
   for (const auto *list : {&f.inputs, &f.outputs})
-    for (uint32_t i = 0; i < list->size(); ++i) {
+    for (uint32_t i = 0; i < (list == &f.inputs ? f.desc.num_inputs
+                                                 : f.desc.num_outputs);
+         ++i) {
       uint64_t n;
       if (!tensorBytes((*list)[i], n) ||
           n != qc_tensor_desc_size_bytes(&(*list)[i])) {
@@ -254,12 +256,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (runnable) {
     qc_session_options options;
     qc_session_options_init(&options);
-    options.num_threads = in.ConsumeIntegralInRange<int32_t>(1, 3);
+    // Mostly one thread: a pool per input is the slowest part of a run.
+    options.num_threads = in.ConsumeIntegralInRange<int32_t>(0, 7) ? 1 : 2;
     qc_session *session = nullptr;
     st = qc_session_create(model, &options, &session);
     if (st == QC_STATUS_OK) {
       // Bindings: right, or wrong in one way the input picks.
       std::vector<std::unique_ptr<uint8_t[]>> storage;
+      std::vector<std::vector<int64_t>> dims;
+      dims.reserve(f.desc.num_inputs);
       std::vector<qc_tensor> ins(f.desc.num_inputs), outs(nOut);
       for (uint32_t i = 0; i < f.desc.num_inputs; ++i) {
         uint64_t n = qc_tensor_desc_size_bytes(&f.inputs[i]);
@@ -275,10 +280,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 1:
           t.size_bytes = in.ConsumeIntegralInRange<uint64_t>(0, n + 8);
           break;
-        case 2:
+        case 2: {
+          // Another rank; the caller's shape array holds that many dims.
           t.rank = in.ConsumeIntegralInRange<int32_t>(-1, QC_MAX_RANK + 1);
-          t.shape = f.inputs[i].shape;
+          dims.emplace_back(QC_MAX_RANK + 1, 1);
+          for (int32_t k = 0; k < f.inputs[i].rank && f.inputs[i].shape; ++k)
+            dims.back()[k] = f.inputs[i].shape[k];
+          t.shape = dims.back().data();
           break;
+        }
         default:
           break;
         }
