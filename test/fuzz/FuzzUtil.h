@@ -6,11 +6,6 @@
 #ifndef QC_TEST_FUZZ_FUZZUTIL_H
 #define QC_TEST_FUZZ_FUZZUTIL_H
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-
-#include "llvm/Support/raw_ostream.h"
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -65,18 +60,6 @@ public:
   std::string dir;
   std::string path;
 };
-
-/// An MLIR context for one input: no threads (a context per input would
-/// otherwise start a thread pool each time), diagnostics swallowed unless
-/// QC_FUZZ_VERBOSE is set.
-inline void setUpContext(mlir::MLIRContext &context) {
-  context.printOpOnDiagnostic(false);
-  context.getDiagEngine().registerHandler([](mlir::Diagnostic &diag) {
-    if (verbose())
-      llvm::errs() << "diagnostic: " << diag.str() << "\n";
-    return mlir::success();
-  });
-}
 
 } // namespace qcfuzz
 

@@ -11,7 +11,7 @@
 // manager verifies after each pass; QC_FUZZ_VERBOSE=1 prints diagnostics).
 //
 //===----------------------------------------------------------------------===//
-#include "FuzzUtil.h"
+#include "FuzzMLIR.h"
 
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Passes.h"

@@ -11,7 +11,7 @@
 // (-rss_limit_mb) is a finding; errors are the expected outcome.
 //
 //===----------------------------------------------------------------------===//
-#include "FuzzUtil.h"
+#include "FuzzMLIR.h"
 
 #include "compiler/importer/OnnxImporter.h"
 #include "dialects/qc/IR/QCDialect.h"
