@@ -66,10 +66,20 @@ TARGET=$1; shift
 BIN="$BUILD/bin/qc-fuzz-$TARGET"
 [[ -x "$BIN" ]] || { echo "fuzz.sh: $BIN is missing (run scripts/fuzz.sh --build)" >&2; exit 1; }
 
-# Replaying reproducers: each file once; any crash fails.
+# Limits: a single allocation or the RSS above 2 GiB, or one input taking
+# 20 s, is a finding.
+LIMITS=(-timeout=20 -rss_limit_mb=2048)
+# Descriptors with tensors of 2^62 bytes and more are legal and the runtime
+# must refuse to allocate them: no malloc limit there (the target bounds
+# every other size).
+[[ $TARGET == runtime ]] && LIMITS=(-timeout=20 -rss_limit_mb=0 -malloc_limit_mb=0)
+
+# Replaying reproducers: each file once; any crash, an input taking 10 s or
+# allocating 1 GiB fails.
 if ((replay)); then
   (($# >= 1)) || usage
-  exec "$BIN" -runs=1 "$@"
+  [[ $TARGET == runtime ]] || LIMITS=(-timeout=10 -rss_limit_mb=1024)
+  exec "$BIN" "${LIMITS[@]}" -runs=1 "$@"
 fi
 
 (($# >= 1)) || usage
@@ -99,7 +109,7 @@ split_mlir_seeds() {
   find "$SEEDS" -type f -size +16k -delete
 }
 
-FLAGS=(-timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/")
+FLAGS=("${LIMITS[@]}" -print_final_stats=1 -artifact_prefix="$ARTIFACTS/")
 REGRESSIONS="$ROOT/test/fuzz/regressions/$TARGET"
 case $TARGET in
   onnx)
@@ -114,9 +124,7 @@ case $TARGET in
     FLAGS+=(-max_len=16384 -dict="$ROOT/test/fuzz/mlir.dict") ;;
   runtime)
     gather_seeds 4096 "$ROOT/test/fuzz/seeds/runtime" -type f
-    # Tensors of 2^62 bytes and more are legal descriptors the runtime must
-    # refuse to allocate: no malloc limit (the target bounds everything else).
-    FLAGS+=(-max_len=512 -rss_limit_mb=0 -malloc_limit_mb=0) ;;
+    FLAGS+=(-max_len=512) ;;
 esac
 [[ -d "$REGRESSIONS" ]] && cp "$REGRESSIONS"/* "$SEEDS"/ 2>/dev/null || true
 # An empty corpus is fine (libFuzzer starts from nothing), a missing one not.

@@ -506,6 +506,15 @@ absl::StatusOr<NpyHeader> readNpyHeader(const std::string &path) {
     if (bytes.size() >= 8 + lenBytes)
       want = 8 + lenBytes + loadLE(u + 8, static_cast<int>(lenBytes));
   }
+  // The header length comes from the file: never allocate more than the file
+  // holds (a 200-byte file claiming a 4 GiB header is simply truncated).
+  long fileSize = -1;
+  if (want > bytes.size() && std::fseek(f, 0, SEEK_END) == 0)
+    fileSize = std::ftell(f);
+  if (fileSize >= 0 &&
+      std::fseek(f, static_cast<long>(bytes.size()), SEEK_SET) == 0 &&
+      want > static_cast<uint64_t>(fileSize))
+    want = static_cast<size_t>(fileSize);
   if (want > bytes.size()) {
     size_t have = bytes.size();
     bytes.resize(want);
