@@ -27,6 +27,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 using namespace mlir;
 
@@ -60,10 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   qcfuzz::setUpContext(context);
   context.loadAllAvailableDialects();
 
+  // MLIR's lexer expects a NUL after the buffer (files are read that way);
+  // libFuzzer's buffer has none.
+  std::string text(reinterpret_cast<const char *>(data), size);
   ParserConfig config(&context);
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
-      StringRef(reinterpret_cast<const char *>(data), size), config,
-      "fuzz.mlir");
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(text, config, "fuzz.mlir");
   if (!module)
     return 0;
 
