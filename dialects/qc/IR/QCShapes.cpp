@@ -795,7 +795,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
       shape.push_back(kDyn);
       continue;
     }
-    int64_t o = d + pads[i] + pads[i + rank];
+    int64_t o;
+    if (__builtin_add_overflow(d, pads[i], &o) ||
+        __builtin_add_overflow(o, pads[i + rank], &o))
+      return fail(loc, "pads " + Twine(pads[i]) + " and " +
+                           Twine(pads[i + rank]) + " of dimension " +
+                           Twine(i) + " overflow 64-bit sizes");
     if (o < 0)
       return fail(loc, "pads " + Twine(pads[i]) + " and " +
                            Twine(pads[i + rank]) + " crop dimension " +
