@@ -599,8 +599,10 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     } else if (d <= 0) {
       return fail(loc, "shape entries must be positive or -1, got " +
                            Twine(d));
-    } else {
-      known *= d;
+    } else if (__builtin_mul_overflow(known, d, &known)) {
+      return fail(loc, "shape " + shapeStr(target) +
+                           " has more elements than fit in a 64-bit "
+                           "integer");
     }
   }
   SmallVector<int64_t> shape(target);
