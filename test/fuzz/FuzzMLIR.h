@@ -13,6 +13,13 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+/// LLVM's BumpPtrAllocator poisons its slabs in code built with ASan (these
+/// targets) but not in libMLIR (built without), so MLIR writing into a slab
+/// started here would be a false use-after-poison: no user poisoning.
+extern "C" const char *__asan_default_options() {
+  return "allow_user_poisoning=0";
+}
+
 namespace qcfuzz {
 
 /// An MLIR context for one input: no threads (a context per input would
