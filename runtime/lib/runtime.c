@@ -401,6 +401,10 @@ static void execParallelFor(const qc_exec_context *ctx, int64_t begin,
 static void *alignedAlloc(uint64_t alignment, uint64_t size) {
   if (size == 0)
     size = alignment; /* always hand out a real, aligned pointer */
+  /* Rounding up must not wrap (an output of 2^64 - 2 bytes would become a
+   * 0-byte buffer). */
+  if (size > UINT64_MAX - (alignment - 1) || size > (uint64_t)SIZE_MAX)
+    return NULL;
   uint64_t rounded = (size + alignment - 1) / alignment * alignment;
   void *p = NULL;
   if (posix_memalign(&p, (size_t)alignment, (size_t)rounded) != 0)
