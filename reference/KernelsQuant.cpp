@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/KernelsUtil.h"
+#include "dialects/qc/IR/QCQParams.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,11 +43,9 @@ absl::Status checkRange(QuantRange range, std::string_view op) {
 
 absl::Status checkScale(float scale, std::string_view op,
                         std::string_view what) {
-  if (!(scale > 0.0f) || !std::isfinite(scale) ||
-      !std::isfinite(1.0f / scale))
-    return invalid(op, strCat(what, " ", scale,
-                                    " must be finite, > 0 and have a finite "
-                                    "reciprocal"));
+  if (!mlir::qc::isValidQuantScale(scale))
+    return invalid(op, strCat(what, " ", scale, " ",
+                              mlir::qc::kQuantScaleRule));
   return absl::OkStatus();
 }
 

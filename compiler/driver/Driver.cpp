@@ -266,11 +266,6 @@ LogicalResult mlir::qc::writeModule(ModuleOp module, const std::string &path) {
 }
 
 namespace {
-std::string argumentName(func::FuncOp func, unsigned i) {
-  if (auto name = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
-    return name.str();
-  return "arg" + std::to_string(i);
-}
 
 std::string argumentList(func::FuncOp func) {
   std::string s;
@@ -278,7 +273,7 @@ std::string argumentList(func::FuncOp func) {
     std::string type;
     llvm::raw_string_ostream os(type);
     os << func.getArgument(i).getType();
-    s += (i ? ", " : "") + argumentName(func, i) + " (" + type + ")";
+    s += (i ? ", " : "") + mlir::qc::argumentName(func, i) + " (" + type + ")";
   }
   return s;
 }
@@ -349,6 +344,12 @@ mlir::qc::readInputs(func::FuncOp func, ArrayRef<std::string> bindings) {
     inputs.push_back(std::move(*byArg[i]));
   }
   return inputs;
+}
+
+std::string mlir::qc::argumentName(func::FuncOp func, unsigned i) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, "qc.name"))
+    return name.str();
+  return "arg" + std::to_string(i);
 }
 
 std::string mlir::qc::resultName(func::FuncOp func, unsigned i) {

@@ -63,6 +63,9 @@ FailureOr<std::vector<::qc::NpyArray>>
 readInputs(func::FuncOp func, ArrayRef<std::string> bindings);
 
 /// The name of result `i` of `func` (its `qc.name`, else "output<i>").
+/// The model's name of input \p i (its qc.name, else "argI").
+std::string argumentName(func::FuncOp func, unsigned i);
+
 std::string resultName(func::FuncOp func, unsigned i);
 
 /// The file name of an output called \p name: the name, with every byte

@@ -12,6 +12,7 @@
 #include "compiler/importer/ImporterImpl.h"
 
 #include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCQParams.h"
 
 #include <cmath>
 #include <cstring>
@@ -96,15 +97,15 @@ LogicalResult Importer::quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
   } else {
     zeroPoint.assign(scale.size(), 0);
   }
-  // As the reference executor requires: 1 / scale must be finite too (a
-  // denormal scale would quantize everything to the range's ends).
+  // The dialect's one scale rule (QCQParams.h): normal, with a normal
+  // reciprocal (a denormal scale would quantize everything to the range's
+  // ends).
   for (auto [i, s] : llvm::enumerate(scale))
-    if (!(s > 0) || !std::isfinite(s) || !std::isfinite(1.0f / s))
+    if (!isValidQuantScale(s))
       return error(n) << "scale " << numberText(s)
                       << (scale.size() > 1 ? " (entry " + std::to_string(i) + ")"
                                            : std::string())
-                      << " is not a positive finite number with a finite "
-                         "reciprocal";
+                      << " " << kQuantScaleRule;
   if (scaleShape.size() == 1) {
     if (opset() < 13)
       return error(n) << "a 1-D scale (per-axis quantization) needs opset 13, "

@@ -144,15 +144,24 @@ FailureOr<int64_t> samplesInFile(const InputInfo &in, DType dtype,
   ArrayRef<int64_t> dims = in.type.getShape();
   if (fits(shape, dims))
     return dims.empty() ? 1 : shape[0];
+  // Several batches of a static batch size S in one file: [k * S, ...] is
+  // fed S samples at a time.
+  if (!dims.empty() && shape.size() == dims.size() &&
+      !ShapedType::isDynamic(dims[0]) && dims[0] > 0 &&
+      shape[0] % dims[0] == 0 && fits(shape.drop_front(), dims.drop_front()))
+    return shape[0];
   if (!dims.empty() && (dims[0] == 1 || ShapedType::isDynamic(dims[0])) &&
       fits(shape, dims.drop_front()))
     return 1;
   InFlightDiagnostic diag = emitError(loc);
   diag << "calibration data for input '" << in.name << "' has shape "
        << dimsString(shape) << "; expected ";
-  if (!dims.empty())
+  if (!dims.empty()) {
     diag << "one sample " << dimsString(dims.drop_front()) << " or a batch "
          << dimsString(dims.drop_front(), "B");
+    if (!ShapedType::isDynamic(dims[0]))
+      diag << " with B a multiple of " << dims[0];
+  }
   else
     diag << "[]";
   diag << " for input type " << in.type;
@@ -297,20 +306,37 @@ public:
   }
 
   FailureOr<std::optional<Batch>> next() override {
-    while (fileIndex < files.size() && delivered < limit) {
-      const std::string &path = files[fileIndex++];
-      auto r = read(path);
-      if (failed(r))
-        return failure();
-      if (r->second == 0)
+    while (delivered < limit) {
+      if (position >= rows) {
+        if (fileIndex >= files.size())
+          break;
+        path = files[fileIndex++];
+        auto r = read(path);
+        if (failed(r))
+          return failure();
+        current = std::move(r->first);
+        rows = r->second;
+        position = 0;
         continue;
+      }
+      // A static batch size takes the file's rows that many at a time;
+      // otherwise the whole file is one run.
+      int64_t step = rows - position;
+      if (int64_t s = inputs[0].type.getRank() ? inputs[0].type.getDimSize(0)
+                                               : ShapedType::kDynamic;
+          !ShapedType::isDynamic(s)) {
+        step = std::min(step, s);
+        if (limit - delivered < s) // --max-calib-samples ends mid-batch
+          break;
+      }
       Batch b;
-      b.samples = std::min(r->second, limit - delivered);
+      b.samples = std::min(step, limit - delivered);
       b.source = path;
-      for (NpyArray &a : r->first)
-        b.inputs.push_back(b.samples == r->second
+      for (NpyArray &a : current)
+        b.inputs.push_back(position == 0 && b.samples == rows
                                ? std::move(a)
-                               : sliceRows(a, 0, b.samples));
+                               : sliceRows(a, position, b.samples));
+      position += step;
       delivered += b.samples;
       return std::optional<Batch>(std::move(b));
     }
@@ -331,6 +357,11 @@ private:
   int64_t limit;
   size_t fileIndex = 0;
   int64_t delivered = 0;
+  /// The file being fed: its arrays, rows, and the next row.
+  std::string path;
+  std::vector<NpyArray> current;
+  int64_t rows = 0;
+  int64_t position = 0;
 };
 
 std::string argumentName(func::FuncOp func, unsigned i) {

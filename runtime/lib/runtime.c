@@ -200,6 +200,11 @@ static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
                      "model '%s': %u inputs / %u outputs (at most %u each)",
                      name, desc->num_inputs, desc->num_outputs,
                      (unsigned)QC_MAX_IO);
+  if (desc->num_outputs == 0)
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s' has no outputs (a model computes at least "
+                     "one)",
+                     name);
   if (!desc->entry)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
                      "model '%s' has no entry function", name);
@@ -396,6 +401,10 @@ static void execParallelFor(const qc_exec_context *ctx, int64_t begin,
 static void *alignedAlloc(uint64_t alignment, uint64_t size) {
   if (size == 0)
     size = alignment; /* always hand out a real, aligned pointer */
+  /* Rounding up must not wrap (an output of 2^64 - 2 bytes would become a
+   * 0-byte buffer). */
+  if (size > UINT64_MAX - (alignment - 1) || size > (uint64_t)SIZE_MAX)
+    return NULL;
   uint64_t rounded = (size + alignment - 1) / alignment * alignment;
   void *p = NULL;
   if (posix_memalign(&p, (size_t)alignment, (size_t)rounded) != 0)
@@ -553,6 +562,13 @@ static qc_status checkBinding(const char *model, const char *kind,
                      "model '%s' %s %u ('%s'): dtype %s (%d), expected %s",
                      model, kind, index, name, dtypeName(t->dtype),
                      (int)t->dtype, dtypeName(d->dtype));
+  if (t->shape && (t->rank < 0 || t->rank > QC_MAX_RANK))
+    /* Not a rank at all: the shape array cannot be trusted to hold it. */
+    return qcrt_fail(QC_STATUS_SHAPE_MISMATCH,
+                     "model '%s' %s %u ('%s'): rank %d is out of range "
+                     "[0, %d], expected rank %d",
+                     model, kind, index, name, (int)t->rank, QC_MAX_RANK,
+                     (int)d->rank);
   if (t->shape) {
     int same = t->rank == d->rank;
     for (int32_t i = 0; same && i < d->rank; ++i)
@@ -563,8 +579,7 @@ static qc_status checkBinding(const char *model, const char *kind,
       for (int32_t i = 0; i < d->rank && wu < sizeof want; ++i)
         wu += (size_t)snprintf(want + wu, sizeof want - wu, "%s%lld",
                                i ? "x" : "", (long long)d->shape[i]);
-      for (int32_t i = 0; i < t->rank && i < QC_MAX_RANK && gu < sizeof got;
-           ++i)
+      for (int32_t i = 0; i < t->rank && gu < sizeof got; ++i)
         gu += (size_t)snprintf(got + gu, sizeof got - gu, "%s%lld",
                                i ? "x" : "", (long long)t->shape[i]);
       return qcrt_fail(QC_STATUS_SHAPE_MISMATCH,

@@ -499,6 +499,9 @@ int quantizeCommand(int argc, char **argv) {
   options.calibrationData = calib;
   options.data.maxSamples = maxSamples;
   options.data.batchSize = calibBatch;
+  if (observer.getNumOccurrences() && observer.empty())
+    return usageError("--observer needs a name (minmax, moving_average, "
+                      "histogram, percentile, entropy, ...)");
   if (!observer.empty()) {
     if (std::string m = mlir::qc::checkActivationObserver(observer);
         !m.empty())
@@ -787,8 +790,9 @@ int benchCommand(int argc, char **argv) {
     for (BlockArgument arg : func->getArguments()) {
       auto type = dyn_cast<RankedTensorType>(arg.getType());
       if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
-        return fail("input #" + Twine(arg.getArgNumber()) +
-                    " is not a static f32 tensor: pass --input NAME=FILE.npy "
+        return fail("input '" +
+                    mlir::qc::argumentName(*func, arg.getArgNumber()) +
+                    "' is not a static f32 tensor: pass --input NAME=FILE.npy "
                     "(and --input-shape for dynamic dimensions)");
       ::qc::NpyArray a;
       a.dtype = ::qc::DType::F32;
@@ -902,7 +906,7 @@ int main(int argc, char **argv) {
   mlir::qc::registerQCPasses();
   mlir::qc::registerQCPipelines();
   if (argc < 2) {
-    llvm::errs() << kUsage;
+    llvm::errs() << "qc: error: no command given\n\n" << kUsage;
     return kUsageError;
   }
   std::string command = argv[1];

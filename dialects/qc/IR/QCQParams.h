@@ -15,12 +15,15 @@
 
 namespace mlir::qc {
 
-/// A scale must be a positive *normal* float32: not zero, negative,
-/// subnormal, infinite or NaN. (A subnormal scale has an infinite
-/// reciprocal, which the reference's `x * (1 / scale)` cannot use, or one so
-/// large that every value saturates.)
+/// A scale must be a positive *normal* float32 whose reciprocal is normal
+/// too, i.e. within [2^-126, 2^126]: not zero, negative, subnormal, huge,
+/// infinite or NaN. (A subnormal scale has an infinite reciprocal, which the
+/// reference's `x * (1 / scale)` cannot use, or one so large that every
+/// value saturates; a scale past 2^126 has a subnormal reciprocal and
+/// dequantizes one step to nearly float32's largest value.) The importer,
+/// the verifiers and the reference kernels all use this rule.
 inline bool isValidQuantScale(float scale) {
-  return std::isnormal(scale) && scale > 0.0f;
+  return std::isnormal(scale) && scale > 0.0f && std::isnormal(1.0f / scale);
 }
 
 /// A requantize multiplier derived from valid scales (s_in * s_w / s_out,
@@ -32,8 +35,8 @@ inline bool isValidRequantMultiplier(float m) {
 
 /// What the verifiers say after the attribute's name.
 inline constexpr const char *kQuantScaleRule =
-    "must be a positive normal float32 (not zero, negative, subnormal, "
-    "infinite or NaN)";
+    "must be a positive normal float32 with a normal reciprocal (within "
+    "[2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN)";
 
 } // namespace mlir::qc
 

@@ -93,7 +93,7 @@ TEST(Quantize, Errors) {
                   x, std::numeric_limits<float>::infinity(), 0, s8)),
               HasSubstr("must be finite"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 1e-45f, 0, s8)),
-              HasSubstr("have a finite reciprocal"));
+              HasSubstr("with a normal reciprocal"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 1.0f, 128, s8)),
               HasSubstr("zero point 128 is outside the range [-128, 127]"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 1.0f, 0, {5, 4})),

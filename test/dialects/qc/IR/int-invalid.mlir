@@ -57,7 +57,7 @@ func.func @add_broadcast(%a: tensor<2x4xi8>, %b: tensor<4xi8>) -> tensor<2x4xi8>
 // -----
 
 func.func @bad_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
-  // expected-error@+1 {{'output_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got 0}}
+  // expected-error@+1 {{'output_scale' must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got 0}}
   %y = qc.qadd %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.0 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
   return %y : tensor<4xi8>
 }
@@ -145,7 +145,7 @@ func.func @mul_broadcast_result(%a: tensor<2x4xi8>, %b: tensor<1x4xi8>) -> tenso
 // -----
 
 func.func @mul_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
-  // expected-error@+1 {{'rhs_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got -1}}
+  // expected-error@+1 {{'rhs_scale' must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got -1}}
   %y = qc.qmul %a, %a {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = -1.0 : f32, rhs_zero_point = 0 : i64} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
   return %y : tensor<4xi8>
 }
@@ -193,7 +193,7 @@ func.func @lut_shape(%x: tensor<4xi8>) -> tensor<5xi8> {
 // -----
 
 func.func @subnormal_weight_scale(%x: tensor<1x1x4x4xui8>, %w: tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8> {
-  // expected-error@+1 {{'weight_scale' must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got 1.401298e-45}}
+  // expected-error@+1 {{'weight_scale' must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got 1.401298e-45}}
   %y = qc.qconv2d %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_scale = array<f32: 0.1, 1.0e-45>} : (tensor<1x1x4x4xui8>, tensor<2x1x1x1xi8>) -> tensor<1x2x4x4xui8>
   return %y : tensor<1x2x4x4xui8>
 }

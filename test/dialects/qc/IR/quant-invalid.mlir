@@ -17,7 +17,7 @@ func.func @range_too_wide(%x: tensor<4xf32>) -> tensor<4xi8> {
 // -----
 
 func.func @negative_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
-  // expected-error@+1 {{scales must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got -1.000000e-01}}
+  // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got -1.000000e-01}}
   %d = qc.dequantize %x {scale = array<f32: -0.1>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
@@ -82,15 +82,25 @@ func.func @half_calibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // A subnormal scale: 1 / scale is infinite (qc compile used to accept it).
 func.func @subnormal_scale(%x: tensor<4xf32>) -> tensor<4xui8> {
-  // expected-error@+1 {{scales must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got 9.999946e-41}}
+  // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got 9.999946e-41}}
   %q = qc.quantize %x {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 1.0e-40>, zero_point = array<i64: 0>} : (tensor<4xf32>) -> tensor<4xui8>
   return %q : tensor<4xui8>
 }
 
 // -----
 
+// A scale past 2^126: its reciprocal is subnormal, and one step dequantizes
+// to nearly float32's largest value.
+func.func @huge_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got 3.000000e+38}}
+  %d = qc.dequantize %x {scale = array<f32: 3.0e+38>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
 func.func @nan_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
-  // expected-error@+1 {{scales must be a positive normal float32 (not zero, negative, subnormal, infinite or NaN), got nan}}
+  // expected-error@+1 {{scales must be a positive normal float32 with a normal reciprocal (within [2^-126, 2^126]; not zero, negative, subnormal, huge, infinite or NaN), got nan}}
   %d = qc.dequantize %x {scale = array<f32: 0x7FC00000>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
