@@ -65,12 +65,50 @@ def windowed(size, k, s, pb, pe, d, ceil=False):
     return out
 
 
+def np_conv(x, w, b, s, pads, d, groups, oh, ow):
+    """conv2d in float64 (only to choose the output qparams)."""
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2] + s[0] * kh * d[0]),
+                    (pads[1], pads[3] + s[1] * kw * d[1])))
+    y = np.zeros([n, o, oh, ow])
+    og = o // groups
+    for g in range(groups):
+        xs = xp[:, g * cg:(g + 1) * cg]
+        for ky in range(kh):
+            for kx in range(kw):
+                patch = xs[:, :, ky * d[0]:ky * d[0] + s[0] * (oh - 1) + 1:s[0],
+                           kx * d[1]:kx * d[1] + s[1] * (ow - 1) + 1:s[1]]
+                y[:, g * og:(g + 1) * og] += np.einsum("nchw,oc->nohw", patch,
+                                                       w[g * og:(g + 1) * og, :, ky, kx])
+    return y + b.reshape(1, -1, 1, 1)
+
+
+def np_pool(x, k, s, pads, d, oh, ow, reduce):
+    """Max / average pool in float64 over the in-bounds taps."""
+    xp = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2] + s[0] * k[0] * d[0]),
+                    (pads[1], pads[3] + s[1] * k[1] * d[1])), constant_values=np.nan)
+    taps = [xp[:, :, ky * d[0]:ky * d[0] + s[0] * (oh - 1) + 1:s[0],
+               kx * d[1]:kx * d[1] + s[1] * (ow - 1) + 1:s[1]]
+            for ky in range(k[0]) for kx in range(k[1])]
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.nan_to_num(reduce(np.stack(taps), axis=0))
+
+
 class QT:
     """A quantized tensor of the graph: SSA name, shape, element type, qparams."""
 
-    def __init__(self, name, shape, et, scale, zp):
+    def __init__(self, name, shape, et, scale, zp, data):
         self.name, self.shape, self.et = name, list(shape), et
         self.scale, self.zp = f32(scale), int(zp)
+        self.data = data
+
+    @property
+    def f(self):
+        """The dequantized values (float64: only used to choose qparams)."""
+        return (self.data.astype(np.float64) - self.zp) * self.scale
 
     @property
     def type(self):
@@ -136,19 +174,20 @@ class Graph:
         et = et or self.pick_et()
         lo, hi = RANGES[et]
         u = self.r.random()
-        if u < 0.05:
+        if u < 0.03:
             data = np.full(shape, lo)
-        elif u < 0.1:
+        elif u < 0.06:
             data = np.full(shape, hi)
-        elif u < 0.2:
+        elif u < 0.13:
             data = self.np.choice([lo, hi], size=shape)
         else:
             data = self.np.integers(lo, hi + 1, size=shape)
         name = "%si%d" % (self.p, len(self.args))
         ssa = "%%%s" % name
+        data = data.astype(NP_DTYPES[et])
         qt = QT(ssa, shape, et, scale if scale is not None else self.pick_scale(),
-                zp if zp is not None else self.pick_zp(et))
-        self.args.append((ssa, qt.type, name, data.astype(NP_DTYPES[et])))
+                zp if zp is not None else self.pick_zp(et), data)
+        self.args.append((ssa, qt.type, name, data))
         return qt
 
     def dq(self, qt, kind):
@@ -158,7 +197,12 @@ class Graph:
                                      ttype(qt.shape, "f32")), kind)
         return v
 
-    def q(self, fv, shape, kind, et=None, scale=None, zp=None, full=None):
+    def q(self, fv, fy, kind, et=None, scale=None, zp=None, full=None):
+        """quantize(fv); fy is its value (numpy). Without `scale`, the qparams
+        are what a min/max observer would choose, then perturbed: the scale by
+        2^[-1, 1], 5 % far too small (saturating), 5 % far too large; the zero
+        point 25 % of the time an extreme (qmin, qmax, 0 / 128) or random."""
+        shape = list(fy.shape)
         et = et or self.pick_et()
         lo, hi = RANGES[et]
         if full is None:
@@ -167,15 +211,31 @@ class Graph:
         if not full:  # a reduced range (reduce_range, narrow symmetric)
             qmin, qmax = self.r.choice([(lo, hi // 2 if et == "ui8" else 63),
                                         (lo + 1, hi), (lo, (lo + hi) // 2 + 10)])
+        if scale is None:
+            fmin = min(float(np.min(fy)), 0.0) if fy.size else 0.0
+            fmax = max(float(np.max(fy)), 0.0) if fy.size else 0.0
+            span = fmax - fmin if fmax > fmin else 1.0
+            scale = span / (qmax - qmin) * 2 ** self.r.uniform(-1, 1)
+            u = self.r.random()
+            if u < 0.05:
+                scale *= 10 ** self.r.uniform(-3, -1)
+            elif u < 0.1:
+                scale *= 10 ** self.r.uniform(1, 3)
+            scale = f32(min(max(scale, 1e-9), 1e9))
+            if zp is None and self.r.random() < 0.75:
+                zp = qmin - int(round(fmin / scale)) if math.isfinite(fmin / scale) else qmin
         if zp is None:
             zp = self.pick_zp(et)
-        zp = min(max(zp, qmin), qmax)
+        zp = int(min(max(zp, qmin), qmax))
+        with np.errstate(all="ignore"):
+            data = np.clip(np.rint(fy / F32(scale)) + zp, qmin, qmax)
+        data = np.nan_to_num(data, nan=zp).astype(NP_DTYPES[et])
         v = self.ssa()
         self.emit("%s = qc.quantize %s {quant_max = %d : i64, quant_min = %d : i64, "
                   "scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s"
                   % (v, fv, qmax, qmin, flit(scale), zp, ttype(shape, "f32"),
                      ttype(shape, et)), kind)
-        return QT(v, shape, et, scale, zp)
+        return QT(v, shape, et, scale, zp, data)
 
     def const(self, arr, et, kind):
         v = self.ssa()
@@ -184,32 +244,23 @@ class Graph:
                   % (v, raw.hex().upper(), ttype(arr.shape, et)), kind)
         return v
 
-    def activation(self, fv, shape, kind):
+    def activation(self, fv, fy, kind):
         """None, relu or clamp after a conv / linear / add / mul / avg pool."""
+        shape = list(fy.shape)
         u = self.r.random()
         if u < 0.5:
-            return fv
+            return fv, fy
         v = self.ssa()
         if u < 0.75:
             self.emit("%s = qc.relu %s : %s" % (v, fv, ttype(shape, "f32")), kind)
+            fy = np.maximum(fy, 0)
         else:
             lo = self.r.choice([0.0, -1.0, self.r.uniform(-3, 1)])
             hi = self.r.choice([6.0, 1.0, lo + self.r.uniform(0.01, 8)])
             self.emit("%s = qc.clamp %s {max = %s : f32, min = %s : f32} : %s"
                       % (v, fv, flit(hi), flit(lo), ttype(shape, "f32")), kind)
-        return v
-
-    def out_scale(self, spread):
-        """An output scale that maps a float range of about `spread` onto
-        ~16..512 steps, with the extremes of pick_scale now and then."""
-        spread = max(spread, 1e-30)
-        base = spread / 2 ** self.r.uniform(4, 9)
-        u = self.r.random()
-        if u < 0.08:
-            base *= 10 ** self.r.uniform(-3, -1)
-        elif u < 0.16:
-            base *= 10 ** self.r.uniform(1, 3)
-        return f32(base)
+            fy = np.minimum(np.maximum(fy, f32(lo)), f32(hi))
+        return v, fy
 
     def weights(self, shape):
         u = self.r.random()
@@ -261,16 +312,21 @@ class Graph:
         wf = self.dq_const(self.const(w, "i8", kind), wshape, "i8", ws, per_channel, kind,
                            wzps)
         bf = None
+        bias = np.zeros([oc])
         if self.r.random() < 0.75:
             bscales = [f32(F32(x.scale) * F32(s)) for s in ws]
             lim = self.r.choice([1000, 100000, 1 << 24])
             b = self.np.integers(-lim, lim + 1, size=[oc]).astype(np.int32)
+            bias = b * np.array(bscales, dtype=np.float64)
             bf = self.dq_const(self.const(b, "i32", kind), [oc], "i32", bscales,
                                per_channel, kind)
-        y, yshape = emit_op(xf, wf, bf)
-        y = self.activation(y, yshape, kind)
-        spread = x.scale * max(ws) * 74 * 74 * math.sqrt(k)
-        return self.q(y, yshape, kind, scale=self.out_scale(spread))
+        wzp = np.array(wzps if wzps else [0] * len(ws), dtype=np.float64)
+        wsc = np.array(ws, dtype=np.float64)
+        bshape = [-1] + [1] * (len(wshape) - 1)
+        wfloat = (w - wzp.reshape(bshape)) * wsc.reshape(bshape)
+        y, fy = emit_op(xf, wf, bf, wfloat, bias)
+        y, fy = self.activation(y, fy, kind)
+        return self.q(y, fy, kind)
 
     # -- ops ---------------------------------------------------------------
     def conv(self, x):
@@ -315,16 +371,17 @@ class Graph:
         cin = c // groups
         yshape = [n, oc, oh, ow]
 
-        def op(xf, wf, bf):
+        def op(xf, wf, bf, wfloat, bias):
             v = self.ssa()
             ops = ", ".join(a for a in (xf, wf, bf) if a)
+            fy = np_conv(x.f, wfloat, bias, s, pads, d, groups, oh, ow)
             types = ", ".join([ttype(x.shape, "f32"), ttype([oc, cin, kh, kw], "f32")] +
                               ([ttype([oc], "f32")] if bf else []))
             self.emit("%s = qc.conv2d %s {dilations = array<i64: %d, %d>, groups = %d : i64, "
                       "pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>} : "
                       "(%s) -> %s" % (v, ops, d[0], d[1], groups, *pads, s[0], s[1], types,
                                       ttype(yshape, "f32")), "conv")
-            return v, yshape
+            return v, fy
         return self.weighted(x, [oc, cin, kh, kw], oc, cin * kh * kw, "conv", op)
 
     def linear(self, x):
@@ -335,14 +392,15 @@ class Graph:
         yshape = x.shape[:-1] + [oc]
         self.kinds.append("linear.%dd" % len(x.shape))
 
-        def op(xf, wf, bf):
+        def op(xf, wf, bf, wfloat, bias):
             v = self.ssa()
             ops = ", ".join(a for a in (xf, wf, bf) if a)
+            fy = x.f @ wfloat.T + bias
             types = ", ".join([ttype(x.shape, "f32"), ttype([oc, k], "f32")] +
                               ([ttype([oc], "f32")] if bf else []))
             self.emit("%s = qc.linear %s : (%s) -> %s" % (v, ops, types, ttype(yshape, "f32")),
                       "linear")
-            return v, yshape
+            return v, fy
         return self.weighted(x, [oc, k], oc, k, "linear", op)
 
     def binary(self, x, opname):
@@ -378,17 +436,16 @@ class Graph:
         self.emit("%s = qc.%s %s, %s : (%s, %s) -> %s"
                   % (v, opname, af, bf, ttype(a.shape, "f32"), ttype(b.shape, "f32"),
                      ttype(yshape, "f32")), opname)
-        v = self.activation(v, yshape, opname)
-        ra = a.scale * 128
-        rb = b.scale * 128
-        spread = ra + rb if opname == "add" else ra * rb
-        return self.q(v, yshape, opname, scale=self.out_scale(spread * 8))
+        fy = a.f + b.f if opname == "add" else a.f * b.f
+        v, fy = self.activation(v, fy, opname)
+        return self.q(v, fy, opname)
 
     def squeeze_excite(self, x):
         """x * hardsigmoid(q(global_avg_pool(x))): MobileNetV3's SE block."""
         self.kinds.append("mul.se_block")
         p = self.global_pool(x)
         g = self.lut(p, fn=self.r.choice(["hardsigmoid", "sigmoid"]))
+        fy = x.f * g.f
         xf, gf = self.dq(x, "mul"), self.dq(g, "mul")
         if self.r.random() < 0.5:
             xf, gf = gf, xf
@@ -398,7 +455,7 @@ class Graph:
         v = self.ssa()
         self.emit("%s = qc.mul %s, %s : (%s, %s) -> %s"
                   % (v, xf, gf, ta, tb, ttype(x.shape, "f32")), "mul")
-        return self.q(v, x.shape, "mul", scale=self.out_scale(x.scale * 256 * g.scale * 256))
+        return self.q(v, fy, "mul")
 
     def pool_window(self, h, w, allow_dilation):
         for _ in range(20):
@@ -430,7 +487,8 @@ class Graph:
                   "strides = array<i64: %d, %d>} : (%s) -> %s"
                   % (v, xf, "true" if ceil else "false", *d, *k, *pads, *s,
                      ttype(x.shape, "f32"), ttype(yshape, "f32")), "max_pool")
-        return self.q(v, yshape, "max_pool", et=x.et, scale=x.scale, zp=x.zp, full=True)
+        fy = np_pool(x.f, k, s, pads, d, oh, ow, np.nanmax)
+        return self.q(v, fy, "max_pool", et=x.et, scale=x.scale, zp=x.zp, full=True)
 
     def avg_pool(self, x):
         n, c, h, w = x.shape
@@ -445,8 +503,9 @@ class Graph:
                   "strides = array<i64: %d, %d>} : (%s) -> %s"
                   % (v, xf, "true" if ceil else "false", "true" if cip else "false", *k,
                      *pads, *s, ttype(x.shape, "f32"), ttype(yshape, "f32")), "avg_pool")
-        v = self.activation(v, yshape, "avg_pool")
-        return self.q(v, yshape, "avg_pool", scale=self.out_scale(x.scale * 256))
+        fy = np_pool(x.f, k, s, pads, [1, 1], oh, ow, np.nanmean)
+        v, fy = self.activation(v, fy, "avg_pool")
+        return self.q(v, fy, "avg_pool")
 
     def global_pool(self, x):
         n, c, h, w = x.shape
@@ -456,7 +515,7 @@ class Graph:
         yshape = [n, c, 1, 1]
         self.emit("%s = qc.global_avg_pool2d %s : (%s) -> %s"
                   % (v, xf, ttype(x.shape, "f32"), ttype(yshape, "f32")), "global_avg_pool")
-        return self.q(v, yshape, "global_avg_pool", scale=self.out_scale(x.scale * 128))
+        return self.q(v, x.f.mean(axis=(2, 3), keepdims=True), "global_avg_pool")
 
     def lut(self, x, fn=None):
         fn = fn or self.r.choice(["sigmoid", "tanh", "hardswish", "hardsigmoid"])
@@ -464,6 +523,7 @@ class Graph:
         xf = self.dq(x, fn)
         v = self.ssa()
         t = ttype(x.shape, "f32")
+        alpha = beta = None
         if fn == "hardsigmoid":
             alpha, beta = self.r.choice([(1 / 6, 0.5), (0.2, 0.5),
                                          (self.r.uniform(0.01, 1), self.r.uniform(-1, 1))])
@@ -471,19 +531,28 @@ class Graph:
                       % (v, xf, flit(alpha), flit(beta), t), fn)
         else:
             self.emit("%s = qc.%s %s : %s" % (v, fn, xf, t), fn)
+        xv = x.f
+        if fn == "sigmoid":
+            with np.errstate(over="ignore"):
+                fy = 1 / (1 + np.exp(-xv))
+        elif fn == "tanh":
+            fy = np.tanh(xv)
+        elif fn == "hardswish":
+            fy = xv * np.clip(xv + 3, 0, 6) / 6
+        else:
+            fy = np.clip(alpha * xv + beta, 0, 1)
         u = self.r.random()
         if fn in ("sigmoid", "hardsigmoid") and u < 0.5:  # PyTorch's fixed qparams
-            return self.q(v, x.shape, fn, et="ui8", scale=1 / 256, zp=0, full=True)
+            return self.q(v, fy, fn, et="ui8", scale=1 / 256, zp=0, full=True)
         if fn == "tanh" and u < 0.5:
-            return self.q(v, x.shape, fn, et="i8", scale=1 / 128, zp=0, full=True)
-        spread = 2.0 if fn != "hardswish" else x.scale * 256
-        return self.q(v, x.shape, fn, scale=self.out_scale(spread * 8))
+            return self.q(v, fy, fn, et="i8", scale=1 / 128, zp=0, full=True)
+        return self.q(v, fy, fn)
 
-    def move_q(self, v, yshape, x, same, kind):
+    def move_q(self, v, fy, x, same, kind):
         """The quantize after a data-movement op: x's qparams (exact move) or others."""
         if same:
-            return self.q(v, yshape, kind, et=x.et, scale=x.scale, zp=x.zp, full=True)
-        return self.q(v, yshape, kind, scale=x.scale * 2 ** self.r.uniform(-2, 2))
+            return self.q(v, fy, kind, et=x.et, scale=x.scale, zp=x.zp, full=True)
+        return self.q(v, fy, kind)
 
     def flatten(self, x, axis=None, same=None):
         if axis is None:
@@ -496,7 +565,7 @@ class Graph:
         v = self.ssa()
         self.emit("%s = qc.flatten %s {axis = %d : i64} : (%s) -> %s"
                   % (v, xf, axis, ttype(x.shape, "f32"), ttype(yshape, "f32")), "flatten")
-        return self.move_q(v, yshape, x, same, "flatten")
+        return self.move_q(v, x.f.reshape(yshape), x, same, "flatten")
 
     def reshape(self, x):
         total = int(np.prod(x.shape))
@@ -515,7 +584,7 @@ class Graph:
         self.emit("%s = qc.reshape %s {shape = array<i64: %s>} : (%s) -> %s"
                   % (v, xf, ", ".join(map(str, dims)), ttype(x.shape, "f32"),
                      ttype(dims, "f32")), "reshape")
-        return self.move_q(v, dims, x, self.r.random() < 0.7, "reshape")
+        return self.move_q(v, x.f.reshape(dims), x, self.r.random() < 0.7, "reshape")
 
     def transpose(self, x):
         perm = list(range(len(x.shape)))
@@ -527,7 +596,7 @@ class Graph:
         self.emit("%s = qc.transpose %s {perm = array<i64: %s>} : (%s) -> %s"
                   % (v, xf, ", ".join(map(str, perm)), ttype(x.shape, "f32"),
                      ttype(yshape, "f32")), "transpose")
-        return self.move_q(v, yshape, x, self.r.random() < 0.7, "transpose")
+        return self.move_q(v, x.f.transpose(perm), x, self.r.random() < 0.7, "transpose")
 
     def slice(self, x):
         rank = len(x.shape)
@@ -557,7 +626,12 @@ class Graph:
                   "starts = array<i64: %s>, steps = array<i64: %s>} : (%s) -> %s"
                   % (v, xf, j(axes), j(ends), j(starts), j(steps), ttype(x.shape, "f32"),
                      ttype(yshape, "f32")), "slice")
-        return self.move_q(v, yshape, x, self.r.random() < 0.7, "slice")
+        idx = [slice(None)] * rank
+        for a_, st, en, sp in zip(axes, starts, ends, steps):
+            idx[a_] = slice(st, en, sp)
+        fy = x.f[tuple(idx)]
+        assert list(fy.shape) == yshape, (fy.shape, yshape)
+        return self.move_q(v, fy, x, self.r.random() < 0.7, "slice")
 
     def concat(self, x):
         rank = len(x.shape)
@@ -580,7 +654,8 @@ class Graph:
         self.emit("%s = qc.concat %s {axis = %d : i64} : (%s) -> %s"
                   % (v, ", ".join(fs), axis, ", ".join(ttype(p.shape, "f32") for p in parts),
                      ttype(yshape, "f32")), "concat")
-        return self.move_q(v, yshape, x, same, "concat")
+        fy = np.concatenate([p.f for p in parts], axis=axis)
+        return self.move_q(v, fy, x, same, "concat")
 
     # -- the graph ---------------------------------------------------------
     def elems(self, qt):
