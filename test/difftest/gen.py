@@ -358,8 +358,8 @@ class Graph:
             divisors = [g for g in range(2, c + 1) if c % g == 0]
             groups = self.r.choice(divisors)
             oc = groups * self.r.randint(1, 3)
-        else:
-            oc = self.r.randint(1, 24)
+        else:  # now and then more than one GEMM column tile (64 on AVX-512)
+            oc = self.r.randint(1, 24) if self.r.random() < 0.85 else self.r.randint(25, 100)
         oh = windowed(h, kh, s[0], pads[0], pads[2], d[0])
         ow = windowed(w, kw, s[1], pads[1], pads[3], d[1])
         if oh < 1 or ow < 1:  # the window does not fit: a 1x1 conv instead
@@ -388,7 +388,7 @@ class Graph:
         if len(x.shape) == 4 or (len(x.shape) == 3 and self.r.random() < 0.5):
             x = self.flatten(x, axis=1, same=True)
         k = x.shape[-1]
-        oc = self.r.randint(1, 40)
+        oc = self.r.randint(1, 40) if self.r.random() < 0.85 else self.r.randint(41, 130)
         yshape = x.shape[:-1] + [oc]
         self.kinds.append("linear.%dd" % len(x.shape))
 
@@ -665,7 +665,7 @@ class Graph:
         r = self.r
         if r.random() < 0.75:
             n = r.choice([1, 1, 1, 2])
-            c = r.choice([1, 2, 3, 4, 5, 8, 12, 16])
+            c = r.choice([1, 2, 3, 4, 5, 8, 12, 16, 24, 32])
             h, w = r.randint(1, 12), r.randint(1, 12)
             if r.random() < 0.3:
                 w = h
