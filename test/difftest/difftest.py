@@ -21,6 +21,7 @@ import concurrent.futures
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -376,14 +377,18 @@ def main():
             r, n, next(s for s, v in sorted(unexpected.items()) if r in v)))
     print("coverage (graphs containing): " + ", ".join(
         "%s %d" % kv for kv in sorted(kinds.items())))
-    print("mismatching graphs: %d, failing graphs: %d, time %.0f s" % (
-        len({s for s, _ in mismatches}), len({s for s, _ in errors}), elapsed))
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ru.ru_utime + ru.ru_stime
+    print("mismatching graphs: %d, failing graphs: %d, time %.0f s (tools: %.0f CPU-s, %.2f "
+          "CPU-s per graph)" % (len({s for s, _ in mismatches}), len({s for s, _ in errors}),
+                                elapsed, cpu, cpu / max(graphs, 1)))
     if a.seed is not None:
         for b in batches:
             print("files: %s (model.mlir, int.mlir, in/, ref/, <target>/)" % b.dir)
     if a.report:
         with open(a.report, "w") as f:
-            json.dump({"graphs": graphs, "compared": dict(total), "compiled_only": dict(compiled), "seconds": elapsed,
+            json.dump({"graphs": graphs, "compared": dict(total), "compiled_only": dict(compiled),
+                       "seconds": elapsed, "cpu_seconds": cpu,
                        "mismatches": mismatches, "errors": errors,
                        "not_lowered": {str(k): v for k, v in not_lowered.items()},
                        "float_by_design": sorted(by_design),
