@@ -339,6 +339,7 @@ def main():
     by_design = set()  # graphs with a layer qc-lower-to-integer does not take (gen.py)
     mismatches, errors = [], []
     graphs = 0
+    seen = set()
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         for res in pool.map(lambda b: b.run(), batches):
@@ -349,7 +350,8 @@ def main():
                 kinds.update(set(ks))
                 if any(k.endswith("_float") for k in ks):
                     by_design.add(s)
-            graphs += len(res["kinds"])
+            seen.update(res["kinds"])
+            graphs = len(seen)
             not_lowered.update(res["not_lowered"])
             for s, m in res["mismatches"]:
                 print("MISMATCH seed %d: %s" % (s, m), flush=True)
@@ -364,7 +366,7 @@ def main():
     unexpected = {s: v for s, v in not_lowered.items() if s not in by_design}
     reasons = collections.Counter(r for v in unexpected.values() for r in set(v))
     lowered_graphs = graphs - len(not_lowered)
-    print("graphs: %d; compared per target: %s" % (graphs, ", ".join(
+    print("graphs: %d; runs compared per target (graph x thread count): %s" % (graphs, ", ".join(
         "%s %d" % (t, total[t]) for t in targets)) + "".join(
         "; compiled only: %s %d" % (t, compiled[t]) for t in a.compile_only))
     print("fully integer after qc-lower-to-integer: %d of %d graphs (%.2f %%); float by design "
