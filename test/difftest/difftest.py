@@ -97,18 +97,23 @@ def build_aarch64_runtime(work):
     return objs
 
 
-def lowering_report(int_mlir):
+def lowering_report(int_mlir, program_seed=None):
     """{seed: [(op, kind)]} of the ops that stayed float (or quantize /
     dequantize inside a graph) in the lowered program, located by gen.py's
-    loc("g<seed>:<kind>")."""
+    loc("g<seed>:<kind>"). With program_seed (--program), an op without such
+    a location counts for that seed (a dequantize there is taken as an
+    output's)."""
     text = open(int_mlir).read()
     aliases = dict(re.findall(r'^(#loc\d*) = loc\("([^"]*)"\)', text, re.M))
     bad = collections.defaultdict(list)
     for m in re.finditer(r'= qc\.(\w+) (.*) loc\((#loc\d*|"[^"]*")\)$', text, re.M):
         op, rest, loc = m.groups()
         loc = aliases.get(loc, loc.strip('"'))
-        if ":" not in loc:
-            continue
+        if not re.match(r"g\d+:", loc):
+            if program_seed is None:
+                continue
+            loc = "g%d:output" % program_seed if op == "dequantize" else "g%d:%s" % (
+                program_seed, op)
         seed, kind = loc.split(":", 1)
         if op in INTEGER_OPS:
             continue
@@ -235,7 +240,8 @@ class Batch:
         model, lowered = os.path.join(d, "model.mlir"), os.path.join(d, "int.mlir")
         run([a.qc_opt, model, "--qc-lower-to-integer", "--mlir-print-debuginfo", "-o", lowered],
             a.timeout)
-        res["not_lowered"] = {s: v for s, v in lowering_report(lowered).items()}
+        res["not_lowered"] = {s: v for s, v in lowering_report(
+            lowered, self.seeds[0] if a.program else None).items()}
         inputs = []
         for n in manifest["inputs"]:
             inputs += ["--input", "%s=%s" % (n, os.path.join(d, "in", n + ".npy"))]
