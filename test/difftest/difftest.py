@@ -242,6 +242,8 @@ class Batch:
             a.timeout)
         res["not_lowered"] = {s: v for s, v in lowering_report(
             lowered, self.seeds[0] if a.program else None).items()}
+        if a.lower_only:
+            return
         inputs = []
         for n in manifest["inputs"]:
             inputs += ["--input", "%s=%s" % (n, os.path.join(d, "in", n + ".npy"))]
@@ -305,6 +307,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the files of passing batches")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per tool run")
     ap.add_argument("--report", help="also write the summary as JSON here")
+    ap.add_argument("--lower-only", action="store_true",
+                    help="only generate and lower (coverage and the lowering report), run nothing")
     ap.add_argument("--time-limit", type=float, default=0,
                     help="seconds; batches not started by then are skipped (0: no limit)")
     a = ap.parse_args()
@@ -318,14 +322,14 @@ def main():
             if t in skipped:
                 sys.exit("difftest: target %s does not run here" % t)
         targets = want
-    a.targets = targets
-    a.compile_only = [] if a.targets != detect_targets()[0] or a.no_compile_only else [
+    a.targets = [] if a.lower_only else targets
+    a.compile_only = [] if a.lower_only or a.targets != detect_targets()[0] or a.no_compile_only else [
         t for t in skipped if t in X86]
     for t in skipped:
         print("SKIP: %s does not run on this host%s" % (
             t, " (compiled only)" if t in a.compile_only else ""))
     os.makedirs(a.work, exist_ok=True)
-    rt = build_aarch64_runtime(a.work) if any(t in AARCH64 for t in targets) else []
+    rt = build_aarch64_runtime(a.work) if any(t in AARCH64 for t in a.targets) else []
     threads = [int(t) for t in a.threads.split(",")]
 
     if a.program and a.seed is None:
@@ -385,7 +389,7 @@ def main():
     reasons = collections.Counter(r for v in unexpected.values() for r in set(v))
     lowered_graphs = graphs - len(not_lowered)
     print("graphs: %d; runs compared per target (graph x thread count): %s" % (graphs, ", ".join(
-        "%s %d" % (t, total[t]) for t in targets)) + "".join(
+        "%s %d" % (t, total[t]) for t in a.targets)) + "".join(
         "; compiled only: %s %d" % (t, compiled[t]) for t in a.compile_only))
     print("fully integer after qc-lower-to-integer: %d of %d graphs (%.2f %%); float by design "
           "(a broadcasting add, asymmetric weights): %d, of which still float: %d; "
