@@ -696,7 +696,7 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     if (failed(attrs))
       return failure();
     attrs->dilations = toArray<2>(pool.getDilations());
-    r = ref::qmaxPool2d(*in[0], *attrs);
+    r = ref::qmaxPool2d(*in[0], *attrs, *dtype == DType::U8 ? 0 : -128);
   } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
     FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
     if (failed(attrs))

@@ -236,8 +236,8 @@ absl::StatusOr<QTensor> qlut(const QTensor &x, int64_t inputMin,
   return y;
 }
 
-absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
-                                   const Pool2dAttrs &attrs) {
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs,
+                                   int32_t typeMin) {
   constexpr int32_t exact = 1 << 24;
   Tensor xf = Tensor::from_shape(x.shape());
   for (size_t i = 0; i < x.size(); ++i) {
@@ -250,8 +250,11 @@ absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x,
   if (!yf.ok())
     return yf.status();
   QTensor y = QTensor::from_shape(yf->shape());
-  for (size_t i = 0; i < y.size(); ++i)
-    y.data()[i] = static_cast<int32_t>(yf->data()[i]);
+  for (size_t i = 0; i < y.size(); ++i) {
+    float v = yf->data()[i];
+    // -inf: the window covers only padding (casting it would be undefined).
+    y.data()[i] = std::isinf(v) ? typeMin : static_cast<int32_t>(v);
+  }
   return y;
 }
 

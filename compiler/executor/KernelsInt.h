@@ -50,8 +50,11 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
 
 /// Max pooling of integer values, exactly as the float maxPool2d (same
 /// window and padding rules): the values are converted to f32 and back,
-/// which is exact for every 8- and 16-bit value.
-absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs);
+/// which is exact for every 8- and 16-bit value. A window with no in-bounds
+/// tap (only padding: the float pool's -inf) gives `typeMin`, the storage
+/// type's minimum, as quantize(-inf) does.
+absl::StatusOr<QTensor> qmaxPool2d(const QTensor &x, const Pool2dAttrs &attrs,
+                                   int32_t typeMin);
 
 /// a, b broadcast as numpy's: p = (a - aZp) * (b - bZp) (int32), then
 /// round_half_to_even(float(p) * m) + zeroPoint, clamp (qc.qmul).
