@@ -7,6 +7,8 @@
 #   scripts/difftest.sh                       # 10,000 graphs, seeds 1..10000
 #   scripts/difftest.sh --count 500 --start 20000 --jobs 2
 #   scripts/difftest.sh --seed S              # replay graph S, keep its files
+#   scripts/difftest.sh --lower-only          # coverage and lowering report only
+#   scripts/difftest.sh --time-limit 1800     # stop starting batches after 30 min
 #
 # Options are test/difftest/difftest.py's (--batch, --threads, --targets,
 # --keep, --report, ...). QC_BUILD_DIR picks the build (default build/);
