@@ -254,7 +254,13 @@ LogicalResult mlir::qc::writeModule(ModuleOp module, const std::string &path) {
     llvm::outs().flush();
   {
     OutputFileStream os(file);
-    module.print(os);
+    // Locations carry each op's ONNX node name (the importer's NameLoc):
+    // printed, as #loc aliases defined at the end of the file, so a saved
+    // program parsed back keeps its layer names (quantizer selectors, error
+    // messages, the integer ops' names all read them).
+    OpPrintingFlags flags;
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    module.print(os, flags);
     os << "\n";
     os.flush();
     if (!os.status.ok())
