@@ -103,6 +103,33 @@ void mlir::qc::setUpContext(MLIRContext &context) {
   });
 }
 
+namespace {
+/// A saved program keeps the locations it was printed with: its ops' node
+/// names (NameLoc), but also the bare file location of the model it came
+/// from on the module, the function, its arguments and the return. Those
+/// bare locations of another file now point at this one, so a message about
+/// the program names the file that was read; node names and the line:col
+/// the parser gave ops without a location stay.
+void relocateToFile(ModuleOp module, StringRef path) {
+  Location here = FileLineColLoc::get(module.getContext(), path, 0, 0);
+  auto relocate = [&](Location loc) -> std::optional<Location> {
+    auto file = dyn_cast<FileLineColLoc>(loc);
+    if (!file || file.getFilename().getValue() == path)
+      return std::nullopt;
+    return here;
+  };
+  module->walk([&](Operation *op) {
+    if (auto loc = relocate(op->getLoc()))
+      op->setLoc(*loc);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (auto loc = relocate(arg.getLoc()))
+            arg.setLoc(*loc);
+  });
+}
+} // namespace
+
 OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
                                           const std::string &path,
                                           const LoadOptions &options) {
@@ -177,6 +204,8 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
   } else {
     ParserConfig config(&context);
     module = parseSourceFile<ModuleOp>(path, config);
+    if (module)
+      relocateToFile(*module, path);
   }
   if (!module)
     return nullptr;
