@@ -105,27 +105,35 @@ void mlir::qc::setUpContext(MLIRContext &context) {
 
 namespace {
 /// A saved program keeps the locations it was printed with: its ops' node
-/// names (NameLoc), but also the bare file location of the model it came
-/// from on the module, the function, its arguments and the return. Those
-/// bare locations of another file now point at this one, so a message about
-/// the program names the file that was read; node names and the line:col
-/// the parser gave ops without a location stay.
+/// names (NameLoc), whose file is the ONNX model they came from, and that
+/// model's bare file location on the module, the function, its arguments and
+/// the return. Every file location of another file is re-pointed at this one
+/// (line 0: no line), so a message about the program names the file that was
+/// read ("q.mlir: node 'conv1': ..."); node names and the line:col the parser
+/// gave ops without a location stay.
+Location relocate(Location loc, StringRef path, Location here) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().getValue() == path ? loc : here;
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return NameLoc::get(name.getName(),
+                        relocate(name.getChildLoc(), path, here));
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    SmallVector<Location> inner;
+    for (Location l : fused.getLocations())
+      inner.push_back(relocate(l, path, here));
+    return FusedLoc::get(loc.getContext(), inner, fused.getMetadata());
+  }
+  return loc;
+}
+
 void relocateToFile(ModuleOp module, StringRef path) {
   Location here = FileLineColLoc::get(module.getContext(), path, 0, 0);
-  auto relocate = [&](Location loc) -> std::optional<Location> {
-    auto file = dyn_cast<FileLineColLoc>(loc);
-    if (!file || file.getFilename().getValue() == path)
-      return std::nullopt;
-    return here;
-  };
   module->walk([&](Operation *op) {
-    if (auto loc = relocate(op->getLoc()))
-      op->setLoc(*loc);
+    op->setLoc(relocate(op->getLoc(), path, here));
     for (Region &region : op->getRegions())
       for (Block &block : region)
         for (BlockArgument arg : block.getArguments())
-          if (auto loc = relocate(arg.getLoc()))
-            arg.setLoc(*loc);
+          arg.setLoc(relocate(arg.getLoc(), path, here));
   });
 }
 } // namespace
