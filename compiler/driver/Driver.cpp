@@ -103,6 +103,41 @@ void mlir::qc::setUpContext(MLIRContext &context) {
   });
 }
 
+namespace {
+/// A saved program keeps the locations it was printed with: its ops' node
+/// names (NameLoc), whose file is the ONNX model they came from, and that
+/// model's bare file location on the module, the function, its arguments and
+/// the return. Every file location of another file is re-pointed at this one
+/// (line 0: no line), so a message about the program names the file that was
+/// read ("q.mlir: node 'conv1': ..."); node names and the line:col the parser
+/// gave ops without a location stay.
+Location relocate(Location loc, StringRef path, Location here) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return file.getFilename().getValue() == path ? loc : here;
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return NameLoc::get(name.getName(),
+                        relocate(name.getChildLoc(), path, here));
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    SmallVector<Location> inner;
+    for (Location l : fused.getLocations())
+      inner.push_back(relocate(l, path, here));
+    return FusedLoc::get(loc.getContext(), inner, fused.getMetadata());
+  }
+  return loc;
+}
+
+void relocateToFile(ModuleOp module, StringRef path) {
+  Location here = FileLineColLoc::get(module.getContext(), path, 0, 0);
+  module->walk([&](Operation *op) {
+    op->setLoc(relocate(op->getLoc(), path, here));
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          arg.setLoc(relocate(arg.getLoc(), path, here));
+  });
+}
+} // namespace
+
 OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
                                           const std::string &path,
                                           const LoadOptions &options) {
@@ -177,6 +212,8 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
   } else {
     ParserConfig config(&context);
     module = parseSourceFile<ModuleOp>(path, config);
+    if (module)
+      relocateToFile(*module, path);
   }
   if (!module)
     return nullptr;
@@ -254,7 +291,13 @@ LogicalResult mlir::qc::writeModule(ModuleOp module, const std::string &path) {
     llvm::outs().flush();
   {
     OutputFileStream os(file);
-    module.print(os);
+    // Locations carry each op's ONNX node name (the importer's NameLoc):
+    // printed, as #loc aliases defined at the end of the file, so a saved
+    // program parsed back keeps its layer names (quantizer selectors, error
+    // messages, the integer ops' names all read them).
+    OpPrintingFlags flags;
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    module.print(os, flags);
     os << "\n";
     os.flush();
     if (!os.status.ok())

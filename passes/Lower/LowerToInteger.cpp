@@ -160,23 +160,35 @@ std::optional<Epilogue> matchEpilogue(QuantizeOp q) {
     float hi = clamp.getMax().convertToFloat();
     if (std::isnan(lo) || std::isnan(hi) || lo > hi)
       return std::nullopt;
-    if (std::isfinite(lo))
-      e.clampMin = static_cast<int64_t>(std::max(
-          static_cast<double>(e.clampMin), quantizeScalar(lo, e.scale,
-                                                          e.zeroPoint)));
-    else if (lo > 0)
+    // quantize(lo) may be far outside int64 (or infinite: lo / scale
+    // overflows f32); bounded first, so the cast is defined and the empty
+    // range below is recognized.
+    double qlo = std::isfinite(lo) ? quantizeScalar(lo, e.scale, e.zeroPoint)
+                                   : -INFINITY;
+    double qhi = std::isfinite(hi) ? quantizeScalar(hi, e.scale, e.zeroPoint)
+                                   : INFINITY;
+    if (std::isnan(qlo) || std::isnan(qhi) || (!std::isfinite(lo) && lo > 0) ||
+        (!std::isfinite(hi) && hi < 0))
       return std::nullopt;
-    if (std::isfinite(hi))
-      e.clampMax = static_cast<int64_t>(std::min(
-          static_cast<double>(e.clampMax), quantizeScalar(hi, e.scale,
-                                                          e.zeroPoint)));
-    else if (hi < 0)
-      return std::nullopt;
+    e.clampMin = std::max(
+        e.clampMin, static_cast<int64_t>(std::clamp(qlo, -1e18, 1e18)));
+    e.clampMax = std::min(
+        e.clampMax, static_cast<int64_t>(std::clamp(qhi, -1e18, 1e18)));
     e.activation = clamp;
     v = clamp.getInput();
   }
-  if (e.clampMin > e.clampMax)
-    return std::nullopt;
+  if (e.clampMin > e.clampMax) {
+    // The clamp's range lies wholly above (below) what the quantize can hold:
+    // every value saturates, so the result is the constant qmax (qmin).
+    auto qmin = static_cast<int64_t>(q.getQuantMin());
+    auto qmax = static_cast<int64_t>(q.getQuantMax());
+    if (e.clampMin > qmax)
+      e.clampMin = e.clampMax = qmax;
+    else if (e.clampMax < qmin)
+      e.clampMin = e.clampMax = qmin;
+    else
+      return std::nullopt;
+  }
   e.floatResult = v;
   return e;
 }

@@ -8,7 +8,9 @@
 // RUN: not qc-opt %s --qc-calibrate 2>&1 | FileCheck %s --check-prefix=NODATA
 // RUN: not qc-opt %s --qc-calibrate="data=%t/nope.npy" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not qc-opt %s --qc-calibrate="data=%t/two_missing.npz" 2>&1 | FileCheck %s --check-prefix=NPZ
-// RUN: not qc-opt %s --qc-calibrate="data=%t/dir_batch2" 2>&1 | FileCheck %s --check-prefix=BATCH
+// A file of a directory may hold several batches of the static batch size
+// (here 2 rows for a batch of 1): fed one batch at a time, no error.
+// RUN: qc-opt %s --qc-calibrate="data=%t/dir_batch2" 2>&1 | FileCheck %s --check-prefix=BATCH
 // RUN: not qc-opt %s --qc-calibrate="data=%t/x.npy observer=median" 2>&1 | FileCheck %s --check-prefix=OBSERVER
 // RUN: not qc-opt %s --qc-calibrate="data=%t/x.npy observer=per_channel_minmax" 2>&1 | FileCheck %s --check-prefix=PERCHANNEL
 
@@ -22,7 +24,7 @@
 // NODATA: error: qc-calibrate needs data=PATH (.npy, .npz or a directory)
 // MISSING: nope.npy:0:0: error: no such calibration file or directory
 // NPZ: two_missing.npz:0:0: error: no array named 'x' for input 'x' (arrays: a; inputs: x (tensor<1x4xf32>))
-// BATCH: b.npy:0:0: error: calibration data for input 'x' has shape [2, 4]; expected one sample [4] or a batch [B, 4] for input type 'tensor<1x4xf32>'
+// BATCH-NOT: error
 // OBSERVER: error: invalid activation observer: unknown observer 'median'
 // PERCHANNEL: error: invalid activation observer: observer 'per_channel_minmax' is per-channel; activations take a per-tensor observer
 func.func @linear(%x: tensor<1x4xf32> {qc.name = "x"}) -> tensor<1x2xf32> {

@@ -86,12 +86,12 @@ TEST(Quantize, Errors) {
   Tensor x = {1.0f};
   ref::QuantRange s8 = ref::quantRange(ref::QuantType::S8);
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 0.0f, 0, s8)),
-              HasSubstr("quantize: scale 0 must be finite, > 0"));
+              HasSubstr("quantize: scale 0 must be a positive normal float32"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, -1.0f, 0, s8)),
-              HasSubstr("scale -1 must be finite"));
+              HasSubstr("scale -1 must be a positive normal float32"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(
                   x, std::numeric_limits<float>::infinity(), 0, s8)),
-              HasSubstr("must be finite"));
+              HasSubstr("inf must be a positive normal float32"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 1e-45f, 0, s8)),
               HasSubstr("with a normal reciprocal"));
   EXPECT_THAT(errorOf(ref::quantizePerTensor(x, 1.0f, 128, s8)),
@@ -140,7 +140,7 @@ TEST(QuantizePerChannel, Errors) {
               HasSubstr("quantizePerChannel: axis 1 of shape (2, 3) has 3 "
                         "channels but got 2 scales and 2 zero points"));
   EXPECT_THAT(errorOf(ref::quantizePerChannel(x, {1, 0}, {0, 0}, 0, s8)),
-              HasSubstr("scale of channel 1 0 must be finite"));
+              HasSubstr("scale of channel 1 0 must be a positive normal float32"));
   EXPECT_THAT(errorOf(ref::quantizePerChannel(x, {1, 1}, {0, 200}, 0, s8)),
               HasSubstr("zero point of channel 1 200 is outside the range"));
   EXPECT_THAT(errorOf(ref::quantizePerChannel(x, {1, 1}, {0, 0}, 2, s8)),

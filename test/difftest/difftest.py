@@ -1,0 +1,424 @@
+#!/usr/bin/python3
+"""Differential random-graph testing (docs/robustness.md, "Differential testing").
+
+Random quantized programs (gen.py, one seed per graph, many graphs packed into
+one program) are lowered with qc-opt --qc-lower-to-integer, run by the
+reference executor (`qc run`) and compiled for every target: each x86 variant
+this CPU runs (`qc run --compiled --target T`, in-process) and, when clang-19,
+qemu-aarch64 and the AArch64 sysroot are installed, aarch64-dotprod and
+aarch64-i8mm (`qc compile`, linked with libqcrt and run_packed.c, run under
+`qemu-aarch64 -cpu max`). Every output must equal the reference's byte for
+byte. A tool that fails on a packed program is rerun graph by graph to name
+the seed. Also reports which ops of the generated graphs did not lower to
+integer ops.
+
+  difftest.py --qc QC --qc-opt QC_OPT --count N [--start S] [--batch B] [--jobs J]
+  difftest.py --qc QC --qc-opt QC_OPT --seed S        # replay one graph, keep its files
+"""
+import argparse
+import collections
+import concurrent.futures
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+X86 = {
+    "x86-64-avx2": ["avx2", "fma", "bmi2"],
+    "x86-64-avxvnni": ["avx2", "fma", "bmi2", "avx_vnni"],
+    "x86-64-avx512vnni": ["avx2", "fma", "bmi2", "avx512f", "avx512bw", "avx512vl",
+                          "avx512dq", "avx512cd", "avx512_vnni"],
+}
+AARCH64 = ["aarch64-dotprod", "aarch64-i8mm"]
+SYSROOT = "/usr/aarch64-linux-gnu"
+INTEGER_OPS = {"qconv2d", "qlinear", "qadd", "qmul", "qmax_pool2d", "qavg_pool2d", "qlut",
+               "qrequantize", "constant"}
+MOVE_OPS = {"reshape", "flatten", "transpose", "slice", "concat"}
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def detect_targets():
+    flags = cpu_flags()
+    targets, skipped = [], []
+    for t, need in X86.items():
+        (targets if all(f in flags for f in need) else skipped).append(t)
+    aarch_ok = (shutil.which("clang-19") and shutil.which("qemu-aarch64")
+                and os.path.exists(os.path.join(SYSROOT, "include", "stdio.h")))
+    for t in AARCH64:
+        (targets if aarch_ok else skipped).append(t)
+    return targets, skipped
+
+
+class ToolError(Exception):
+    pass
+
+
+def run(cmd, timeout, **kw):
+    p = subprocess.run(["nice", "-n", "10"] + cmd, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout, text=True, **kw)
+    if p.returncode != 0:
+        raise ToolError("%s exited %d: %s" % (os.path.basename(cmd[0]), p.returncode,
+                                              (p.stderr.strip() or p.stdout.strip())[-600:]))
+    return p.stdout
+
+
+def build_aarch64_runtime(work):
+    """libqcrt and run_packed.c for AArch64, compiled once per run."""
+    out = os.path.join(work, "aarch64-rt")
+    os.makedirs(out, exist_ok=True)
+    objs = []
+    for src in [os.path.join(ROOT, "runtime/lib", f)
+                for f in ("cpu_features.c", "runtime.c", "thread_pool.c")]:
+        o = os.path.join(out, os.path.basename(src) + ".o")
+        run(["clang-19", "--target=aarch64-linux-gnu", "-std=c11", "-O2", "-c",
+             "-I" + os.path.join(ROOT, "runtime/include"), "-I" + ROOT, src, "-o", o], 300)
+        objs.append(o)
+    return objs
+
+
+def lowering_report(int_mlir, program_seed=None):
+    """{seed: [(op, kind)]} of the ops that stayed float (or quantize /
+    dequantize inside a graph) in the lowered program, located by gen.py's
+    loc("g<seed>:<kind>"). With program_seed (--program), an op without such
+    a location counts for that seed (a dequantize there is taken as an
+    output's)."""
+    text = open(int_mlir).read()
+    aliases = dict(re.findall(r'^(#loc\d*) = loc\("([^"]*)"\)', text, re.M))
+    bad = collections.defaultdict(list)
+    for m in re.finditer(r'= qc\.(\w+) (.*) loc\((#loc\d*|"[^"]*")\)$', text, re.M):
+        op, rest, loc = m.groups()
+        loc = aliases.get(loc, loc.strip('"'))
+        if not re.match(r"g\d+:", loc):
+            if program_seed is None:
+                continue
+            loc = "g%d:output" % program_seed if op == "dequantize" else "g%d:%s" % (
+                program_seed, op)
+        seed, kind = loc.split(":", 1)
+        if op in INTEGER_OPS:
+            continue
+        if op in MOVE_OPS and "f32" not in rest:
+            continue
+        if op == "dequantize" and kind == "output":
+            continue
+        bad[int(seed[1:])].append("%s@%s" % (op, kind))
+    return bad
+
+
+def load_outputs_bin(path, refs, names):
+    data = open(path, "rb").read()
+    out, off = {}, 0
+    for n in names:
+        r = refs[n]
+        size = r.nbytes
+        out[n] = np.frombuffer(data[off:off + size], dtype=r.dtype).reshape(r.shape)
+        off += size
+    if off != len(data):
+        raise ToolError("%s: %d bytes, expected %d" % (path, len(data), off))
+    return out
+
+
+def compare(refs, got, target, threads):
+    """[(seed, message)] for every output that differs."""
+    bad = []
+    for name, r in refs.items():
+        g = got.get(name)
+        m = re.match(r"g(\d+)_", name)
+        seed = int(m.group(1)) if m else 0
+        if g is None:
+            bad.append((seed, "%s: no output %s" % (target, name)))
+            continue
+        if g.dtype != r.dtype or g.shape != r.shape or g.tobytes() != r.tobytes():
+            if g.dtype != r.dtype or g.shape != r.shape:
+                bad.append((seed, "%s t%d: %s is %s%s, expected %s%s" % (
+                    target, threads, name, g.dtype, list(g.shape), r.dtype, list(r.shape))))
+                continue
+            d = np.argwhere(r != g) if r.dtype != np.float32 else np.argwhere(
+                r.view(np.uint32) != g.view(np.uint32))
+            first = tuple(d[0])
+            diff = (np.abs(r.astype(np.float64) - g.astype(np.float64)).max()
+                    if r.dtype != np.float32 else float("nan"))
+            bad.append((seed, "%s t%d: %s: %d of %d values differ (max %s), first at %s: "
+                        "reference %s, compiled %s" % (target, threads, name, len(d), r.size,
+                                                       diff, list(first), r[first], g[first])))
+    return bad
+
+
+def program_inputs(program, seed, d):
+    """For --program: copies the program to d/model.mlir and writes random
+    inputs (full 8-bit range, from `seed`) for its @main arguments."""
+    text = open(program).read()
+    header = re.search(r"func\.func @main\((.*?)\)\s*->\s*\((.*?)\)\s*(attributes.*?)?\{",
+                       text, re.S)
+    if not header:
+        raise ToolError("%s: no func.func @main(...) -> (...)" % program)
+    arg = r'tensor<((?:\d+x)*)(ui8|i8|f32)>\s*\{qc\.name = "([^"]+)"\}'
+    rng = np.random.default_rng(seed)
+    os.makedirs(os.path.join(d, "in"), exist_ok=True)
+    inputs = []
+    for dims, et, name in re.findall(arg, header.group(1)):
+        shape = [int(x) for x in dims.split("x") if x]
+        if et == "f32":
+            data = rng.standard_normal(shape).astype(np.float32)
+        else:
+            lo, hi = gen.RANGES[et]
+            data = rng.integers(lo, hi + 1, size=shape).astype(gen.NP_DTYPES[et])
+        np.save(os.path.join(d, "in", name + ".npy"), data)
+        inputs.append(name)
+    outputs = [name for _, _, name in re.findall(arg, header.group(2))]
+    shutil.copy(program, os.path.join(d, "model.mlir"))
+    return {"inputs": inputs, "outputs": outputs}
+
+
+class Batch:
+    def __init__(self, args, seeds, threads, aarch64_rt):
+        self.a, self.seeds, self.threads, self.rt = args, seeds, threads, aarch64_rt
+        self.dir = os.path.join(args.work, "b%d" % seeds[0] if len(seeds) > 1 else
+                                "g%d" % seeds[0])
+
+    def run(self):
+        """Returns a result dict; never raises."""
+        res = {"seeds": self.seeds, "threads": self.threads, "mismatches": [], "errors": [],
+               "compared": collections.Counter(),
+               "compiled": collections.Counter(), "not_lowered": {}, "kinds": {}}
+        try:
+            self._run(res)
+        except ToolError as e:
+            if len(self.seeds) == 1:
+                res["errors"].append((self.seeds[0], str(e)))
+            else:
+                # Find the graph(s) responsible, one by one.
+                res["split"] = True
+                for s in self.seeds:
+                    sub = Batch(self.a, [s], self.threads, self.rt).run()
+                    res["mismatches"] += sub["mismatches"]
+                    res["errors"] += sub["errors"]
+                    res["compared"].update(sub["compared"])
+                    res["compiled"].update(sub["compiled"])
+                    res["not_lowered"].update(sub["not_lowered"])
+                    res["kinds"].update(sub["kinds"])
+                if not res["errors"]:
+                    res["errors"].append((self.seeds[0], "batch %d..%d failed but no graph alone "
+                                          "does: %s" % (self.seeds[0], self.seeds[-1], e)))
+        except subprocess.TimeoutExpired as e:
+            res["errors"].append((self.seeds[0], "timeout (batch %s): %s" % (
+                self.seeds, " ".join(e.cmd)[:300])))
+        if not self.a.keep and not res["errors"] and not res["mismatches"]:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return res
+
+    def _run(self, res):
+        a, d = self.a, self.dir
+        shutil.rmtree(d, ignore_errors=True)
+        if a.program:
+            manifest = program_inputs(a.program, self.seeds[0], d)
+            res["kinds"] = {self.seeds[0]: []}
+        else:
+            graphs = gen.write(self.seeds, d)
+            res["kinds"] = {g.seed: g.kinds for g in graphs}
+            manifest = json.load(open(os.path.join(d, "manifest.json")))
+        model, lowered = os.path.join(d, "model.mlir"), os.path.join(d, "int.mlir")
+        run([a.qc_opt, model, "--qc-lower-to-integer", "--mlir-print-debuginfo", "-o", lowered],
+            a.timeout)
+        res["not_lowered"] = {s: v for s, v in lowering_report(
+            lowered, self.seeds[0] if a.program else None).items()}
+        if a.lower_only:
+            return
+        inputs = []
+        for n in manifest["inputs"]:
+            inputs += ["--input", "%s=%s" % (n, os.path.join(d, "in", n + ".npy"))]
+        run([a.qc, "run", lowered, "--output-dir", os.path.join(d, "ref")] + inputs, a.timeout)
+        refs = {n: np.load(os.path.join(d, "ref", n + ".npy")) for n in manifest["outputs"]}
+        for t in a.compile_only:
+            run([a.qc, "compile", lowered, "--target", t, "--name", "model", "-o",
+                 os.path.join(d, t)], a.timeout)
+            res["compiled"][t] += len(self.seeds)
+        for t in a.targets:
+            out = os.path.join(d, t)
+            if t in X86:
+                run([a.qc, "run", lowered, "--compiled", "--target", t, "--threads",
+                     str(self.threads), "--output-dir", out] + inputs, a.timeout)
+                got = {n: np.load(os.path.join(out, n + ".npy")) for n in manifest["outputs"]}
+            else:
+                got = self._aarch64(t, lowered, manifest, refs, out)
+            res["mismatches"] += compare(refs, got, t, self.threads)
+            res["compared"][t] += len(self.seeds)
+
+    def _aarch64(self, t, lowered, manifest, refs, out):
+        a = self.a
+        os.makedirs(out, exist_ok=True)
+        run([a.qc, "compile", lowered, "--target", t, "--name", "model", "-o", out], a.timeout)
+        exe = os.path.join(out, "run")
+        run(["clang-19", "--target=aarch64-linux-gnu", "-std=c11", "-O2",
+             "-DQC_MODEL_DESC=model_desc", "-I" + os.path.join(ROOT, "runtime/include"),
+             os.path.join(HERE, "run_packed.c"), os.path.join(out, "model.o")] + self.rt +
+            ["-fuse-ld=lld", "-lpthread", "-lm", "-o", exe], a.timeout)
+        with open(os.path.join(out, "in.bin"), "wb") as f:
+            for n in manifest["inputs"]:
+                f.write(np.load(os.path.join(self.dir, "in", n + ".npy")).tobytes())
+        names = os.path.join(out, "names.txt")
+        run(["qemu-aarch64", "-L", SYSROOT, "-cpu", "max", exe, str(self.threads),
+             os.path.join(out, "in.bin"), os.path.join(out, "out.bin"), names], a.timeout)
+        expect = (["in " + n for n in manifest["inputs"]] +
+                  ["out " + n for n in manifest["outputs"]])
+        if open(names).read().split("\n")[:-1] != expect:
+            raise ToolError("%s: the descriptor's tensor order is not the program's" % t)
+        return load_outputs_bin(os.path.join(out, "out.bin"), refs, manifest["outputs"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--qc", required=True)
+    ap.add_argument("--qc-opt", required=True)
+    ap.add_argument("--start", type=int, default=1, help="first graph seed")
+    ap.add_argument("--count", type=int, default=200, help="number of graphs")
+    ap.add_argument("--seed", type=int, help="replay this one graph (keeps its files)")
+    ap.add_argument("--program", help="check this Q/DQ program instead of generated graphs "
+                    "(inputs from --seed, default 1): test/difftest/regressions")
+    ap.add_argument("--batch", type=int, default=40, help="graphs per compiled program")
+    ap.add_argument("--jobs", type=int, default=2, help="batches run at once")
+    ap.add_argument("--threads", default="1,2,3",
+                    help="thread counts, used in turn by the batches (all of them with --seed)")
+    ap.add_argument("--targets", help="comma-separated (default: every target this host runs)")
+    ap.add_argument("--no-compile-only", action="store_true",
+                    help="skip the x86 variants this CPU cannot run (default: compile them, "
+                    "so that compile errors still count, without running them)")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--keep", action="store_true", help="keep the files of passing batches")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds per tool run")
+    ap.add_argument("--report", help="also write the summary as JSON here")
+    ap.add_argument("--lower-only", action="store_true",
+                    help="only generate and lower (coverage and the lowering report), run nothing")
+    ap.add_argument("--time-limit", type=float, default=0,
+                    help="seconds; batches not started by then are skipped (0: no limit)")
+    a = ap.parse_args()
+
+    targets, skipped = detect_targets()
+    if a.targets:
+        want = a.targets.split(",")
+        for t in want:
+            if t not in X86 and t not in AARCH64:
+                sys.exit("difftest: unknown target %s" % t)
+            if t in skipped:
+                sys.exit("difftest: target %s does not run here" % t)
+        targets = want
+    a.targets = [] if a.lower_only else targets
+    a.compile_only = [] if a.lower_only or a.targets != detect_targets()[0] or a.no_compile_only else [
+        t for t in skipped if t in X86]
+    for t in skipped:
+        print("SKIP: %s does not run on this host%s" % (
+            t, " (compiled only)" if t in a.compile_only else ""))
+    os.makedirs(a.work, exist_ok=True)
+    rt = build_aarch64_runtime(a.work) if any(t in AARCH64 for t in a.targets) else []
+    threads = [int(t) for t in a.threads.split(",")]
+
+    if a.program and a.seed is None:
+        a.seed = 1
+    if a.seed is not None:
+        a.keep = True
+        batches = [Batch(a, [a.seed], t, rt) for t in threads]
+        for b in batches:
+            b.dir += ".t%d" % b.threads
+    else:
+        seeds = list(range(a.start, a.start + a.count))
+        batches = [Batch(a, seeds[i:i + a.batch], threads[(i // a.batch) % len(threads)], rt)
+                   for i in range(0, len(seeds), a.batch)]
+    t0 = time.time()
+    total = collections.Counter()
+    compiled = collections.Counter()
+    kinds = collections.Counter()
+    not_lowered = {}
+    by_design = set()  # graphs with a layer qc-lower-to-integer does not take (gen.py)
+    mismatches, errors = [], []
+    graphs = 0
+    seen = set()
+    done = 0
+    skipped_batches = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        def start(b):
+            if a.time_limit and time.time() - t0 > a.time_limit:
+                return None
+            return b.run()
+        for res in pool.map(start, batches):
+            done += 1
+            if res is None:
+                skipped_batches += 1
+                continue
+            total.update(res["compared"])
+            compiled.update(res["compiled"])
+            for s, ks in res["kinds"].items():
+                kinds.update(set(ks))
+                if any(k.endswith("_float") for k in ks):
+                    by_design.add(s)
+            seen.update(res["kinds"])
+            graphs = len(seen)
+            not_lowered.update(res["not_lowered"])
+            for s, m in res["mismatches"]:
+                print("MISMATCH seed %d: %s" % (s, m), flush=True)
+            for s, m in res["errors"]:
+                print("ERROR seed %d: %s" % (s, m), flush=True)
+            mismatches += res["mismatches"]
+            errors += res["errors"]
+            if len(batches) > 1 and (done % 10 == 0 or done == len(batches)):
+                print("[%d/%d batches, %.0f s] %s" % (done, len(batches), time.time() - t0,
+                                                      dict(total)), flush=True)
+    elapsed = time.time() - t0
+    if skipped_batches:
+        print("time limit: %d of %d batches not run" % (skipped_batches, len(batches)))
+    unexpected = {s: v for s, v in not_lowered.items() if s not in by_design}
+    reasons = collections.Counter(r for v in unexpected.values() for r in set(v))
+    lowered_graphs = graphs - len(not_lowered)
+    print("graphs: %d; runs compared per target (graph x thread count): %s" % (graphs, ", ".join(
+        "%s %d" % (t, total[t]) for t in a.targets)) + "".join(
+        "; compiled only: %s %d" % (t, compiled[t]) for t in a.compile_only))
+    print("fully integer after qc-lower-to-integer: %d of %d graphs (%.2f %%); float by design "
+          "(a broadcasting add, asymmetric weights): %d, of which still float: %d; "
+          "unexpectedly float: %d" % (
+              lowered_graphs, graphs, 100.0 * lowered_graphs / max(graphs, 1), len(by_design),
+              len(set(not_lowered) & by_design), len(unexpected)))
+    for r, n in reasons.most_common():
+        print("  not lowered: %s in %d graphs (e.g. seed %d)" % (
+            r, n, next(s for s, v in sorted(unexpected.items()) if r in v)))
+    print("coverage (graphs containing): " + ", ".join(
+        "%s %d" % kv for kv in sorted(kinds.items())))
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ru.ru_utime + ru.ru_stime
+    print("mismatching graphs: %d, failing graphs: %d, time %.0f s (tools: %.0f CPU-s, %.2f "
+          "CPU-s per graph)" % (len({s for s, _ in mismatches}), len({s for s, _ in errors}),
+                                elapsed, cpu, cpu / max(graphs, 1)))
+    if a.seed is not None:
+        for b in batches:
+            print("files: %s (model.mlir, int.mlir, in/, ref/, <target>/)" % b.dir)
+    if a.report:
+        with open(a.report, "w") as f:
+            json.dump({"graphs": graphs, "compared": dict(total), "compiled_only": dict(compiled),
+                       "seconds": elapsed, "cpu_seconds": cpu,
+                       "mismatches": mismatches, "errors": errors,
+                       "not_lowered": {str(k): v for k, v in not_lowered.items()},
+                       "float_by_design": sorted(by_design),
+                       "coverage": dict(kinds)}, f, indent=1)
+    return 1 if mismatches or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
