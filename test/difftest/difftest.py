@@ -391,6 +391,9 @@ def main():
     ap.add_argument("--no-compile-only", action="store_true",
                     help="skip the x86 variants this CPU cannot run (default: compile them, "
                     "so that compile errors still count, without running them)")
+    ap.add_argument("--compile-only", dest="compile_only_targets",
+                    help="comma-separated targets to compile without running (as for an x86 "
+                    "variant this CPU lacks; x86-64-avxvnni objects must be VEX code)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the files of passing batches")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per tool run")
@@ -416,6 +419,15 @@ def main():
     a.targets = [] if a.lower_only else targets
     a.compile_only = [] if a.lower_only or a.targets != detect_targets()[0] or a.no_compile_only else [
         t for t in skipped if t in X86]
+    if a.compile_only_targets:
+        a.compile_only = []
+        for t in a.compile_only_targets.split(","):
+            if t not in X86 and t not in AARCH64:
+                sys.exit("difftest: unknown target %s" % t)
+            if t in a.targets:
+                sys.exit("difftest: %s is both run (--targets) and compiled only" % t)
+            a.compile_only.append(t)
+            print("COMPILE ONLY: %s (--compile-only): its results are NOT checked" % t, flush=True)
     for t in skipped:
         print("SKIP: %s does not run on this host: %s" % (t, (
             "its CPU features (%s) are not all in /proc/cpuinfo; compiled only (a compile error "
