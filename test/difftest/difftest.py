@@ -383,7 +383,7 @@ def main():
     ap.add_argument("--seed", type=int, help="replay this one graph (keeps its files)")
     ap.add_argument("--program", help="check this Q/DQ program instead of generated graphs "
                     "(inputs from --seed, default 1): test/difftest/regressions")
-    ap.add_argument("--batch", type=int, default=200, help="graphs per compiled program")
+    ap.add_argument("--batch", type=int, default=100, help="graphs per compiled program")
     ap.add_argument("--jobs", type=int, default=2, help="batches run at once")
     ap.add_argument("--threads", default="1,2,3",
                     help="thread counts; every graph's object is run with each of them")
