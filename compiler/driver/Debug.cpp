@@ -739,18 +739,28 @@ namespace {
 /// Whether the --input bindings are one data source for the whole model
 /// (an .npz, a directory, or an .npy of samples for a single-input model)
 /// rather than one .npy per input for a single run.
-bool isDataSource(func::FuncOp func, ArrayRef<std::string> bindings,
-                  std::string &path) {
+FailureOr<bool> isDataSource(func::FuncOp func, ArrayRef<std::string> bindings,
+                             std::string &path) {
   if (bindings.size() != 1)
     return false;
   StringRef binding(bindings[0]);
   // NAME=DATA: NAME must be the model's input (for a single-input model).
   path = binding.str();
+  bool named = false;
+  std::string names;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     std::string name = argumentName(func, i);
-    if (binding.starts_with(name + "="))
+    names += (i ? ", '" : "'") + name + "'";
+    if (binding.starts_with(name + "=") &&
+        (!named || name.size() + 1 > binding.size() - path.size())) {
       path = binding.drop_front(name.size() + 1).str();
+      named = true;
+    }
   }
+  if (!named && binding.contains('=') && !llvm::sys::fs::exists(path))
+    return emitError(func.getLoc())
+           << "--input '" << binding << "': the model has no input '"
+           << binding.split('=').first << "' (its inputs: " << names << ")";
   if (llvm::sys::fs::is_directory(path) ||
       llvm::sys::path::extension(path) == ".npz")
     return true;
@@ -794,7 +804,10 @@ int mlir::qc::runDebug(MLIRContext &context, const DebugOptions &options) {
     return 1;
 
   std::string path;
-  if (isDataSource(*quantFunc, options.inputs, path)) {
+  FailureOr<bool> source = isDataSource(*quantFunc, options.inputs, path);
+  if (failed(source))
+    return 1;
+  if (*source) {
     CalibrationDataOptions dataOptions;
     dataOptions.batchSize = options.batchSize;
     dataOptions.maxSamples = options.maxSamples;
