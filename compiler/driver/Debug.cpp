@@ -912,7 +912,9 @@ std::string mlir::qc::formatDebugTable(const DebugReport &report) {
          fixed(l.own.sqnrDb(), 2), fixed(l.added.sqnrDb(), 2),
          fixed(l.reference.maxSteps, 2),
          range(l.rangeMin, l.rangeMax), range(l.seenMin, l.seenMax),
-         fixed(100.0 * l.clippedFraction(), 3) + "%",
+         l.clipped && l.clippedFraction() < 0.00001
+             ? "<0.001%"
+             : fixed(100.0 * l.clippedFraction(), 3) + "%",
          l.weightSqnrDb ? fixed(*l.weightSqnrDb, 2) : "-",
          l.worstRank ? "<- worst #" + std::to_string(l.worstRank) : ""});
   }

@@ -60,6 +60,13 @@ std::string g(double v) {
 }
 
 /// A coordinate for SVG.
+/// A fraction as a percentage; a tiny non-zero one is not shown as zero.
+std::string percent(double fraction) {
+  if (fraction > 0 && fraction < 0.00001)
+    return "&lt;0.001%";
+  return num(100 * fraction, 3) + "%";
+}
+
 std::string px(double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f", v);
@@ -186,19 +193,34 @@ std::string histogramChart(const LayerComparison &l, size_t index) {
                   px(w) + " " + px(hh) + "\">";
   if (h.bins.empty() || !(h.hi > h.lo))
     return s + "<text x=\"8\" y=\"20\">no values</text></svg>";
+  // The view: the calibrated and the seen range (the histogram's own range
+  // may be up to twice as wide after growing, Debug.cpp).
+  double binW = (h.hi - h.lo) / h.bins.size();
+  double vlo = std::min(l.rangeMin, l.seenMin), vhi = std::max(l.rangeMax, l.seenMax);
+  vlo = std::max(h.lo, vlo - 0.03 * (vhi - vlo) - binW);
+  vhi = std::min(h.hi, vhi + 0.03 * (vhi - vlo) + binW);
+  if (!(vhi > vlo)) {
+    vlo = h.lo;
+    vhi = h.hi;
+  }
+  size_t first = static_cast<size_t>(std::max(0.0, std::floor((vlo - h.lo) / binW)));
+  size_t last = std::min(h.bins.size(),
+                         static_cast<size_t>(std::ceil((vhi - h.lo) / binW)));
+  vlo = h.lo + first * binW;
+  vhi = h.lo + last * binW;
   int64_t peak = 1;
-  for (int64_t c : h.bins)
-    peak = std::max(peak, c);
-  double bw = (w - 2 * pad) / h.bins.size();
+  for (size_t k = first; k < last; ++k)
+    peak = std::max(peak, h.bins[k]);
+  double bw = (w - 2 * pad) / std::max<size_t>(last - first, 1);
   auto xOf = [&](double v) {
-    return pad + (w - 2 * pad) * (v - h.lo) / (h.hi - h.lo);
+    return pad + (w - 2 * pad) * (v - vlo) / (vhi - vlo);
   };
-  for (size_t k = 0; k < h.bins.size(); ++k) {
+  for (size_t k = first; k < last; ++k) {
     if (!h.bins[k])
       continue;
     double bar = (base - 6) * std::log1p(double(h.bins[k])) /
                  std::log1p(double(peak));
-    s += "<rect x=\"" + px(pad + k * bw) + "\" y=\"" + px(base - bar) +
+    s += "<rect x=\"" + px(pad + (k - first) * bw) + "\" y=\"" + px(base - bar) +
          "\" width=\"" + px(std::max(bw - 0.5, 0.5)) + "\" height=\"" +
          px(bar) + "\" fill=\"" + kRef + "\" fill-opacity=\"0.7\"><title>[" +
          g(h.lo + k * (h.hi - h.lo) / h.bins.size()) + ", " +
@@ -219,9 +241,9 @@ std::string histogramChart(const LayerComparison &l, size_t index) {
   vline(l.rangeMax, kCalib, nullptr, "calibrated max " + g(l.rangeMax));
   s += "<line x1=\"" + px(pad) + "\" x2=\"" + px(w - pad) + "\" y1=\"" +
        px(base) + "\" y2=\"" + px(base) + "\" stroke=\"#9aa3b2\"/>";
-  s += "<text x=\"" + px(pad) + "\" y=\"" + px(hh - 4) + "\">" + g(h.lo) +
+  s += "<text x=\"" + px(pad) + "\" y=\"" + px(hh - 4) + "\">" + g(vlo) +
        "</text><text x=\"" + px(w - pad) + "\" y=\"" + px(hh - 4) +
-       "\" text-anchor=\"end\">" + g(h.hi) + "</text></svg>";
+       "\" text-anchor=\"end\">" + g(vhi) + "</text></svg>";
   return s;
 }
 
@@ -329,7 +351,7 @@ std::string mlir::qc::formatDebugHtml(const DebugReport &report) {
          "</td><td>" +
          num(l.reference.maxSteps) + "</td><td>[" + g(l.rangeMin) + ", " +
          g(l.rangeMax) + "]</td><td>[" + g(l.seenMin) + ", " + g(l.seenMax) +
-         "]</td><td>" + num(100 * l.clippedFraction(), 3) + "%</td><td>" +
+         "]</td><td>" + percent(l.clippedFraction()) + "</td><td>" +
          (l.weightSqnrDb ? num(*l.weightSqnrDb) : "-") +
          "</td><td class=\"l\">" +
          (l.worstRank ? "#" + std::to_string(l.worstRank) : "") +
@@ -355,8 +377,8 @@ std::string mlir::qc::formatDebugHtml(const DebugReport &report) {
     h += "<div class=\"card\"><h3 title=\"" + esc(l.name) + "\">" +
          std::to_string(i + 1) + ". " + esc(l.name) + "</h3><p>calibrated [" +
          g(l.rangeMin) + ", " + g(l.rangeMax) + "], seen [" + g(l.seenMin) +
-         ", " + g(l.seenMax) + "], clipped " +
-         num(100 * l.clippedFraction(), 3) + "%</p>" + histogramChart(l, i) +
+         ", " + g(l.seenMax) + "], clipped " + percent(l.clippedFraction()) +
+         "</p>" + histogramChart(l, i) +
          "</div>\n";
   h += "</div>\n";
 
