@@ -928,7 +928,7 @@ std::string mlir::qc::formatDebugTable(const DebugReport &report) {
   llvm::raw_string_ostream os(out);
   os << "qc debug: " << escapeForTerminal(report.floatModel) << " (float) vs "
      << escapeForTerminal(report.quantModel) << " (quantized), "
-     << report.samples << " samples"
+     << report.samples << (report.samples == 1 ? " sample" : " samples")
      << (report.compiled ? ", compiled for " + report.target : "") << "\n";
   // Numbers right-aligned, names left-aligned; the last column unpadded.
   auto line = [&](const std::vector<std::string> &row) {

@@ -302,7 +302,7 @@ std::string mlir::qc::formatDebugHtml(const DebugReport &report) {
   h += "<h1>" + esc(title) + "</h1><p class=\"meta\">float model <b>" +
        esc(report.floatModel) + "</b> against the quantized program <b>" +
        esc(report.quantModel) + "</b>, " + std::to_string(report.samples) +
-       " samples, " + std::to_string(report.layers.size()) + " layers" +
+       (report.samples == 1 ? " sample, " : " samples, ") + std::to_string(report.layers.size()) + " layers" +
        (report.compiled ? ", compiled for " + esc(report.target) : "") +
        ".</p>\n";
   std::vector<const LayerComparison *> worst;
