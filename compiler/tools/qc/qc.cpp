@@ -910,9 +910,10 @@ int debugCommand(int argc, char **argv) {
           "Q/DQ form) on the same samples and prints, for every quantized "
           "op output (matched by node name), in program order: the SQNR of "
           "the quantized program (and of the compiled code) against float, "
-          "the error the op adds on its own, the largest error in "
+          "the error of the op alone (own: inputs from the float run, "
+          "quantized; added: float inputs), the largest error in "
           "quantization steps, the calibrated and the seen range and the "
-          "fraction clipped. The worst layers are marked. See "
+          "fraction clipped. The layers adding the most error are marked. See "
           "docs/accuracy.md.\n"))
     return kUsageError;
   if (models.size() != 2)
