@@ -496,9 +496,14 @@ def main():
                 print("ERROR seed %d: %s" % (s, m), flush=True)
             mismatches += res["mismatches"]
             errors += res["errors"]
-            if len(batches) > 1 and (done % 10 == 0 or done == len(batches)):
-                print("[%d/%d batches, %.0f s] %s" % (done, len(batches), time.time() - t0,
-                                                      dict(total)), flush=True)
+            if len(batches) > 1:
+                # One line per pack, so that an interrupted run still says
+                # which seeds passed.
+                print("[%d/%d packs, %.0f s] seeds %d..%d: %s; graphs compared so far: %d" % (
+                    done, len(batches), time.time() - t0, res["seeds"][0], res["seeds"][-1],
+                    "ok" if not res["mismatches"] and not res["errors"] else "%d mismatches, %d "
+                    "errors" % (len(res["mismatches"]), len(res["errors"])),
+                    min(total.values()) if total else 0), flush=True)
     elapsed = time.time() - t0
     if skipped_batches:
         print("time limit: %d of %d batches not run" % (skipped_batches, len(batches)))
