@@ -9,6 +9,7 @@
 #include "compiler/driver/Artifacts.h"
 #include "compiler/driver/Bench.h"
 #include "compiler/driver/Compile.h"
+#include "compiler/driver/Debug.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "reference/Executor.h"
@@ -65,6 +66,8 @@ commands:
                                            compile a quantized model to OUTDIR/NAME.o + NAME.h
   bench    MODEL(.q.mlir|.onnx) [--threads N]
                                            time the compiled model in-process (median_ms: X)
+  debug    FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] [--html R.html] [--csv F]
+                                           compare float and quantized layer by layer (SQNR)
 
 Run `qc <command> --help` for a command's options; `qc --version` (or
 `qc <command> --version`) prints qc's version and the LLVM it was built with.
@@ -676,6 +679,111 @@ int benchCommand(int argc, char **argv) {
                              *result);
   return 0;
 }
+
+int debugCommand(int argc, char **argv) {
+  cl::list<std::string> models{cl::Positional, cl::desc("<float model> <quantized program>"),
+                               cl::OneOrMore};
+  cl::list<std::string> inputs{
+      "input",
+      cl::desc("Data: NAME=DATA where DATA is an .npy (samples along axis "
+               "0), an .npz (one array per input) or a directory of them; "
+               "or NAME=FILE.npy for each input of a multi-input model"),
+      cl::value_desc("NAME=DATA")};
+  cl::list<std::string> inputShapes{
+      "input-shape", cl::desc("Bind an input's dynamic dimensions"),
+      cl::value_desc("NAME=D0,D1,...")};
+  cl::opt<bool> compiled{
+      "compiled", cl::desc("Also compile the quantized program for this CPU "
+                           "and compare its native code layer by layer")};
+  cl::opt<std::string> target{"target",
+                              cl::desc("With --compiled: the target "
+                                       "(default host)"),
+                              cl::value_desc("T"), cl::init("host")};
+  cl::opt<std::string> html{"html",
+                            cl::desc("Write a self-contained HTML report"),
+                            cl::value_desc("REPORT.html")};
+  cl::opt<std::string> csv{"csv", cl::desc("Write the table as CSV"),
+                           cl::value_desc("FILE.csv")};
+  cl::opt<int64_t> maxSamples{"max-samples",
+                              cl::desc("Use at most N samples (default all)"),
+                              cl::value_desc("N"), cl::init(-1)};
+  cl::opt<int64_t> batch{"batch",
+                         cl::desc("Samples per run (default: the model's "
+                                  "static batch, else 1)"),
+                         cl::value_desc("N"), cl::init(0)};
+  cl::opt<int> worst{"worst", cl::desc("Layers marked as the worst "
+                                       "(default 3)"),
+                     cl::value_desc("N"), cl::init(3)};
+  cl::opt<std::string> maxMemory{"max-memory",
+                                 cl::desc("Memory cap of a run (see qc run)"),
+                                 cl::value_desc("SIZE")};
+  registerMLIRFlags();
+  if (!parseFlags(
+          argc, argv,
+          "qc debug: find the layers where a quantized program loses "
+          "accuracy\n\n"
+          "  qc debug FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] "
+          "[--html REPORT.html] [--csv FILE.csv]\n\n"
+          "Runs the float model and the quantized program (qc quantize's "
+          "Q/DQ form) on the same samples and prints, for every quantized "
+          "op output (matched by node name), in program order: the SQNR of "
+          "the quantized program (and of the compiled code) against float, "
+          "the error of the op alone (own: inputs from the float run, "
+          "quantized; added: float inputs), the largest error in "
+          "quantization steps, the calibrated and the seen range and the "
+          "fraction clipped. The layers adding the most error are marked. See "
+          "docs/accuracy.md.\n"))
+    return kUsageError;
+  if (models.size() != 2)
+    return usageError("debug needs two models: the float model and the "
+                      "quantized program (qc quantize's output), got " +
+                      Twine(static_cast<int>(models.size())));
+  if (inputs.empty())
+    return usageError("debug needs data: --input NAME=DATA (an .npy of "
+                      "samples, an .npz or a directory)");
+  if (maxSamples.getNumOccurrences() && maxSamples <= 0)
+    return usageError("--max-samples must be positive, got " +
+                      Twine(static_cast<int64_t>(maxSamples)));
+  if (batch.getNumOccurrences() && (batch <= 0 || batch > kMaxCalibBatch))
+    return usageError("--batch must be in [1, " + Twine(kMaxCalibBatch) +
+                      "], got " + Twine(static_cast<int64_t>(batch)));
+  if (worst < 0 || worst > 1000)
+    return usageError("--worst must be in [0, 1000], got " +
+                      Twine(static_cast<int>(worst)));
+  if ((html.getNumOccurrences() && html.empty()) ||
+      (csv.getNumOccurrences() && csv.empty()))
+    return usageError(html.getNumOccurrences() && html.empty()
+                          ? "--html must not be empty"
+                          : "--csv must not be empty");
+  if (!html.empty() && !csv.empty() && sameFile(html, csv))
+    return usageError("--html and --csv name the same file '" + csv + "'");
+  if (int rc = checkTargetFlag(target); rc)
+    return rc;
+  if (maxMemory.getNumOccurrences()) {
+    std::optional<int64_t> bytes = ::qc::parseMemorySize(maxMemory);
+    if (!bytes)
+      return usageError("--max-memory: '" + maxMemory +
+                        "' is not a memory size (a positive number of bytes "
+                        "with an optional K, M, G or T, e.g. 512M or 8G)");
+    ::qc::setMaxMemory(*bytes);
+  }
+  mlir::qc::DebugOptions options;
+  options.floatModel = models[0];
+  options.quantModel = models[1];
+  options.inputs.assign(inputs.begin(), inputs.end());
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.maxSamples = maxSamples;
+  options.batchSize = batch;
+  options.worst = worst;
+  options.htmlPath = html;
+  options.csvPath = csv;
+  options.comparator.compiled = compiled;
+  options.comparator.target = target;
+  options.comparator.threads = threads;
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  return mlir::qc::runDebug(context, options);
+}
 } // namespace
 
 /// Flushes stdout; a failed write (e.g. `qc run ... > /dev/full`) is an
@@ -707,6 +815,8 @@ int runCommandNamed(const std::string &command, int n, char **args) {
     return compileCommand(n, args);
   if (command == "bench")
     return benchCommand(n, args);
+  if (command == "debug")
+    return debugCommand(n, args);
   return -1;
 }
 
@@ -751,7 +861,8 @@ int main(int argc, char **argv) {
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
-  if ((command == "run" || command == "bench") && !extractThreads(args))
+  if ((command == "run" || command == "bench" || command == "debug") &&
+      !extractThreads(args))
     return kUsageError;
   int n = static_cast<int>(args.size());
   int status = runCommandNamed(command, n, args.data());
