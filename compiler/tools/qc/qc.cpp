@@ -551,6 +551,10 @@ int quantizeCommand(int argc, char **argv) {
         static_cast<long long>(s.samples), static_cast<long long>(s.batches),
         s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
   }
+  if (!quiet && report.correctedBiases > 0)
+    llvm::errs() << llvm::format(
+        "qc: bias correction changed %lld biases\n",
+        static_cast<long long>(report.correctedBiases));
   return 0;
 }
 
