@@ -310,8 +310,18 @@ void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
 }
 
 void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
-  annotateUnit(node, {act(node), act(node)}, act(node),
-               fusableUser(g, node, {"relu"}));
+  // A constant operand (a LayerNorm's gamma / beta written as Mul / Add, a
+  // bias added by hand) is observed with minmax: its range is exact, and the
+  // histogram observer's L2 search would clip outlier elements of it, a
+  // systematic error on every sample rather than noise.
+  auto operandSpec = [&](const Value &v) {
+    QuantizationSpec s = act(node);
+    if (g.isConstant(v))
+      s.observer = "minmax";
+    return s;
+  };
+  annotateUnit(node, {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
+               act(node), fusableUser(g, node, {"relu"}));
 }
 
 void PatternQuantizer::annotateShared(Graph &g, Node &node) {
