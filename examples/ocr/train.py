@@ -102,6 +102,8 @@ def random_text(rng):
 def render_set(renderer, n, seed):
     rng = random.Random(seed)
     texts = [random_text(rng) for _ in range(n)]
+    if n == 0:
+        return np.zeros((0, 1, H, W), np.uint8), texts
     levels = np.stack([renderer.render(rng, t) for t in texts])[:, None]
     return levels, texts
 
@@ -217,6 +219,8 @@ def main():
     ap.add_argument("--train-lines", type=int, default=24000)
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--from-checkpoint", metavar="STATE_DICT",
+                    help="skip training: load this state_dict (torch.save of OcrNet) and write the files")
     args = ap.parse_args()
     if args.train_lines < 64 or args.epochs < 1:
         die("--train-lines must be >= 64 and --epochs >= 1")
@@ -225,7 +229,7 @@ def main():
     torch.manual_seed(0)
     t0 = time.time()
     r = Renderer()
-    tr_u8, tr_t = render_set(r, args.train_lines, 0)
+    tr_u8, tr_t = render_set(r, args.train_lines if not args.from_checkpoint else 0, 0)
     ev_u8, ev_t = render_set(r, N_EVAL, 1)
     ca_u8, _ = render_set(r, N_CALIB, 2)
     tr_x, ev_x, ca_x = to_float(tr_u8), to_float(ev_u8), to_float(ca_u8)
@@ -233,8 +237,11 @@ def main():
           flush=True)
 
     model = OcrNet()
+    if args.from_checkpoint:
+        model.load_state_dict(torch.load(args.from_checkpoint))
+        args.epochs = 0
     bs = 64
-    steps = args.epochs * (len(tr_t) // bs)
+    steps = max(1, args.epochs * (len(tr_t) // bs))
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps, pct_start=0.1)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
@@ -280,6 +287,7 @@ def main():
         "float_char_accuracy": round(ca, 4), "float_exact_line_accuracy": round(ex, 4),
         "eval_lines": N_EVAL, "train_lines": args.train_lines, "epochs": args.epochs,
         "train_seconds": round(time.time() - t0, 1), "torch": torch.__version__,
+        "from_checkpoint": os.path.basename(args.from_checkpoint) if args.from_checkpoint else None,
         "how": "examples/ocr/train.py with defaults; accuracy of PyTorch's logits on eval_images.npy, greedy CTC decode",
     }
     with open(os.path.join(args.out, "metrics.json"), "w") as fh:
