@@ -79,6 +79,17 @@ evaluate "int8 $QUANTIZER (qc run)" "$qm" int8
 evaluate "int8 $QUANTIZER (qc run --compiled)" "$qm" compiled --compiled
 echo "quantized model: $qm"
 
+# qc debug (not with --check): per-layer SQNR of the int8 program against float on the first 20 eval lines.
+if [[ $CHECK -eq 0 ]] && "$QC" debug --help >/dev/null 2>&1; then
+  dbg_in="$OUT/eval_images_f32.npy"
+  /usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[:20].astype(np.float32) / 255)" \
+    "$EX/eval_images.npy" "$dbg_in"
+  "$QC" debug "$EX/ocr.onnx" "$qm" --input image="$dbg_in" --html "$OUT/ocr.debug.html" \
+    --csv "$OUT/ocr.debug.csv" > "$OUT/ocr.debug.txt"
+  grep -i "worst" "$OUT/ocr.debug.txt" | tail -1 || true
+  echo "qc debug report: $OUT/ocr.debug.html (table: $OUT/ocr.debug.txt)"
+fi
+
 if [[ $CORRECTIONS -eq 1 ]]; then
   for q in x86,bias_correction=1 x86,smoothquant=0.5 x86,smoothquant=0.5,bias_correction=1 \
            xnnpack xnnpack,bias_correction=1 xnnpack,smoothquant=0.5,bias_correction=1; do
