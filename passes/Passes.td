@@ -316,6 +316,12 @@ def QCAnnotate : Pass<"qc-annotate", "func::FuncOp"> {
     --qc-annotate="quantizer=my_npu;xnnpack plugins=/path/libmy_npu.so"
     ```
 
+    With `data` (the calibration data; `qc quantize --calib` sets it), the
+    function carries the attribute `qc.calibration_data` = {path,
+    max_samples, batch_size} while the quantizers' transforms run, for
+    transforms that measure activations (qc-smooth-quant of
+    `smoothquant=ALPHA`); it is removed afterwards.
+
     Errors (at the function, or at the op concerned): an unknown quantizer
     (the known ones are listed), an unknown option or a bad value (named),
     a plugin that cannot be loaded or has another ABI version, two
