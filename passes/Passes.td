@@ -57,15 +57,25 @@ def QCEqualizeCrossLayer : Pass<"qc-equalize-cross-layer", "func::FuncOp"> {
     repeatedly until no scale moves by more than 1e-6 (at most
     `iterations` sweeps). relu is positively homogeneous, so the program
     computes the same function (up to f32 rounding). A clamp with min 0
-    (relu6) becomes a relu, as in the paper: its upper bound cannot follow
-    per-channel scales, so the equalized program differs where the clamp's
-    input exceeded its upper bound. Channels whose range is 0 on either
-    side are left alone. Emits no diagnostics: pairs that do not fit are
-    skipped. The built-in quantizers run it with `cle=1`.
+    (relu6) between the layers cannot follow per-channel scales (channel i
+    would saturate at hi / s_i): it becomes a relu, making the pair one,
+    only when that changes nothing on the calibration data (`data`, else
+    the `qc.calibration_data` attribute qc-annotate sets from
+    `qc quantize --calib`): its input never exceeded the bound there.
+    `relu6-to-relu` converts every such clamp (the DFQ paper's choice; the
+    program then differs where an input exceeds the bound). Without data
+    and without `relu6-to-relu`, relu6 pairs are left alone. Channels whose
+    range is 0 on either side are left alone. Pairs that do not fit are
+    skipped; errors only for unreadable calibration data. The built-in
+    quantizers run it with `cle=1`.
   }];
   let options = [
     Option<"iterations", "iterations", "int64_t", /*default=*/"20",
            "Maximum number of sweeps over the pairs">,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Calibration data deciding which relu6 become relu">,
+    Option<"relu6ToRelu", "relu6-to-relu", "bool", /*default=*/"false",
+           "Replace every relu6 between two layers by a relu (DFQ)">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -15,6 +15,9 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/SmoothQuant.h"
+#include "reference/Executor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -134,8 +137,7 @@ std::optional<Pair> pairAt(Operation *op) {
   Pair p;
   p.first = std::move(*first);
   Operation *next = *op->getResult(0).getUsers().begin();
-  if (isa<ReluOp>(next) ||
-      (isa<ClampOp>(next) && cast<ClampOp>(next).getMin().convertToDouble() == 0.0)) {
+  if (isa<ReluOp>(next)) {
     p.act = next;
     if (!next->getResult(0).hasOneUse())
       return std::nullopt;
@@ -181,6 +183,8 @@ struct EqualizeCrossLayer
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (failed(convertClamps(func)))
+      return signalPassFailure();
     SmallVector<Operation *> starts;
     func.walk([&](Operation *op) {
       if (isa<Conv2dOp, LinearOp>(op))
@@ -200,6 +204,117 @@ struct EqualizeCrossLayer
       if (pairs == 0 || maxChange < 1e-6)
         break;
     }
+  }
+
+  /// relu6 (a clamp with min 0) between two layers cannot follow
+  /// per-channel scales (channel i would saturate at hi / s_i). It becomes a
+  /// relu, so the pair can be equalized, when that changes nothing: with
+  /// `relu6-to-relu` always (the DFQ paper's choice), otherwise when
+  /// calibration data (`data`, else the qc.calibration_data attribute) shows
+  /// its input never above the bound. Without data such pairs are skipped.
+  LogicalResult convertClamps(func::FuncOp func) {
+    SmallVector<ClampOp> clamps;
+    func.walk([&](ClampOp c) {
+      Operation *prod = c.getInput().getDefiningOp();
+      if (c.getMin().convertToDouble() == 0.0 && prod &&
+          isa<Conv2dOp, LinearOp>(prod) && prod->getResult(0).hasOneUse() &&
+          c.getOutput().hasOneUse() &&
+          isa<Conv2dOp, LinearOp>(*c.getOutput().getUsers().begin()))
+        clamps.push_back(c);
+    });
+    if (clamps.empty())
+      return success();
+    SmallVector<ClampOp> convert;
+    if (relu6ToRelu) {
+      convert = clamps;
+    } else {
+      std::string path = data;
+      CalibrationDataOptions options;
+      if (path.empty())
+        if (auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr)) {
+          if (auto p = d.getAs<StringAttr>("path"))
+            path = p.getValue().str();
+          if (auto m = d.getAs<IntegerAttr>("max_samples"))
+            options.maxSamples = m.getInt();
+          if (auto bs = d.getAs<IntegerAttr>("batch_size"))
+            options.batchSize = bs.getInt();
+        }
+      if (path.empty())
+        return success();
+      FailureOr<std::unique_ptr<CalibrationData>> opened =
+          CalibrationData::open(func, path, options);
+      if (failed(opened))
+        return failure();
+      std::vector<double> maxIn(clamps.size(), -INFINITY);
+      if (failed(measureMax(func, clamps, **opened, maxIn)))
+        return failure();
+      for (size_t i = 0; i < clamps.size(); ++i) {
+        ClampOp c = clamps[i];
+        if (maxIn[i] <= c.getMax().convertToDouble())
+          convert.push_back(c);
+      }
+    }
+    for (ClampOp c : convert) {
+      OpBuilder builder(c);
+      auto relu = builder.create<ReluOp>(c.getLoc(), c.getType(), c.getInput());
+      c.getOutput().replaceAllUsesWith(relu.getOutput());
+      c.erase();
+    }
+    return success();
+  }
+
+  /// The largest input of each clamp over the calibration data (temporary
+  /// qc.observe probes feed the executor's hook).
+  static LogicalResult measureMax(func::FuncOp func, ArrayRef<ClampOp> clamps,
+                                  CalibrationData &data,
+                                  std::vector<double> &maxIn) {
+    MLIRContext *ctx = func.getContext();
+    auto spec = QuantSpecAttr::get(
+        ctx, IntegerType::get(ctx, 8, IntegerType::Unsigned), 0, 255, false,
+        -1, "minmax", nullptr, false);
+    llvm::DenseMap<Operation *, size_t> index;
+    SmallVector<ObserveOp> probes;
+    for (size_t i = 0; i < clamps.size(); ++i) {
+      ClampOp clamp = clamps[i];
+      OpBuilder b(clamp);
+      auto probe = b.create<ObserveOp>(
+          clamp.getLoc(), clamp.getInput().getType(), clamp.getInput(),
+          b.getI64IntegerAttr(static_cast<int64_t>(i)), spec,
+          DenseF32ArrayAttr(), DenseI64ArrayAttr());
+      clamp->setOperand(0, probe.getResult());
+      index[probe.getOperation()] = i;
+      probes.push_back(probe);
+    }
+    LogicalResult result = success();
+    {
+      Executor executor(func);
+      RunOptions run;
+      run.onObserve = [&](ObserveOp op, ArrayRef<float> values,
+                          ArrayRef<int64_t>) -> LogicalResult {
+        auto it = index.find(op.getOperation());
+        if (it == index.end())
+          return success();
+        for (float v : values)
+          maxIn[it->second] = std::max(maxIn[it->second], static_cast<double>(v));
+        return success();
+      };
+      while (succeeded(result)) {
+        FailureOr<std::optional<CalibrationData::Batch>> batch = data.next();
+        if (failed(batch)) {
+          result = failure();
+          break;
+        }
+        if (!*batch)
+          break;
+        if (failed(executor.run((*batch)->inputs, run)))
+          result = failure();
+      }
+    }
+    for (ObserveOp probe : probes) {
+      probe.getResult().replaceAllUsesWith(probe.getInput());
+      probe.erase();
+    }
+    return result;
   }
 
   /// Rescales one pair; returns max |log s_i|.
@@ -229,18 +344,6 @@ struct EqualizeCrossLayer
     if (!a.bias.empty())
       replaceConstant(a.op, 2, a.bias, "_cle_bias");
     replaceConstant(b.op, 1, b.weight, "_cle_weight");
-    // relu6: channel i now saturates at 6 / s_i, which no per-tensor clamp
-    // can express; as in the DFQ paper the clamp becomes a relu (the
-    // equalized program then differs from the original where an input of
-    // the clamp exceeded its upper bound).
-    if (auto clamp = dyn_cast_or_null<ClampOp>(p.act)) {
-      OpBuilder builder(clamp);
-      auto relu = builder.create<ReluOp>(clamp.getLoc(), clamp.getType(),
-                                         clamp.getInput());
-      clamp.getOutput().replaceAllUsesWith(relu.getOutput());
-      clamp.erase();
-      p.act = relu;
-    }
     return maxChange;
   }
 };

@@ -468,7 +468,8 @@ void addCorrectionOptions(std::vector<OptionDecl> &options) {
   options.push_back(boolOption(
       "cle", "0",
       "cross-layer equalization of conv/linear -> relu|relu6 -> "
-      "conv/linear pairs before quantization (relu6 becomes relu)"));
+      "conv/linear pairs before quantization (a relu6 only if it never clips "
+      "on the calibration data)"));
   options.push_back(boolOption(
       "bias_correction", "0",
       "subtract the expected output shift of weight quantization, measured "

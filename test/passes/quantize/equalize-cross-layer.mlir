@@ -2,7 +2,9 @@
 // channel i of layer1 is divided by s_i = sqrt(r1_i / r2_i) and layer2's
 // weights reading channel i are multiplied by it (r = max |w| of the
 // channel). The expected values are worked out by hand in each comment.
-// RUN: qc-opt %s --split-input-file --qc-equalize-cross-layer | FileCheck %s
+// RUN: qc-opt %s --split-input-file --qc-equalize-cross-layer="relu6-to-relu=true" | FileCheck %s
+// Without data (and without relu6-to-relu) a relu6 pair is left alone.
+// RUN: qc-opt %s --split-input-file --qc-equalize-cross-layer | FileCheck %s --check-prefix=NODATA
 
 // conv -> relu -> depthwise conv. W1 = [8, 0.5], b1 = [2, 1], W2 = [2, 2]:
 // s = [sqrt(8/2), sqrt(0.5/2)] = [2, 0.5] -> W1' = [4, 1], b1' = [1, 2],
@@ -51,8 +53,12 @@ func.func @linear_relu_linear(%x: tensor<3x2xf32>) -> tensor<3x1xf32> {
 
 // -----
 
-// conv -> relu6 -> pointwise conv: equalized as above, and the clamp
-// becomes a relu (its upper bound cannot follow per-channel scales).
+// conv -> relu6 -> pointwise conv: with relu6-to-relu, equalized as above
+// and the clamp becomes a relu (its upper bound cannot follow per-channel
+// scales); without it (and without data), unchanged.
+// NODATA-LABEL: func.func @conv_relu6_pointwise
+// NODATA: qc.constant dense<{{\[\[\[\[}}8.000000e+00]]], {{\[\[\[}}5.000000e-01]]]]>
+// NODATA: qc.clamp
 // W1 = [8, 0.5], W2 = [[2, 2]] (one output, two inputs): s = [2, 0.5].
 // CHECK-LABEL: func.func @conv_relu6_pointwise
 // CHECK: %[[W1:.*]] = qc.constant dense<{{\[\[\[\[}}4.000000e+00]]], {{\[\[\[}}1.000000e+00]]]]> : tensor<2x1x1x1xf32>
