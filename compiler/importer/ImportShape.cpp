@@ -706,8 +706,16 @@ LogicalResult Importer::importSplit(const NodeRef &n) {
         return error(n) << message;
       setKnown(n, i, std::move(*r));
     } else {
+      // Each output is a layer of its own: slice i is named "NODE:i", so
+      // qc debug and selectors tell q, k and v of a fused projection apart.
+      Location loc = n.loc;
+      if (auto named = dyn_cast<NameLoc>(n.loc))
+        loc = NameLoc::get(b().getStringAttr(named.getName().getValue() + ":" +
+                                             std::to_string(i)),
+                           named.getChildLoc());
+      NodeRef part{n.node, loc, n.label};
       FailureOr<Value> r = create<SliceOp>(
-          n, *v,
+          part, *v,
           {i64s("starts", {start}), i64s("ends", {end}), i64s("axes", {axis}),
            i64s("steps", {1})});
       if (failed(r))
