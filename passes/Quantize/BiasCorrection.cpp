@@ -181,7 +181,7 @@ std::string nameHint(Operation *op) {
 }
 
 /// Adds every batch of `data`'s inputs at the qc.observe ops of `means`.
-LogicalResult accumulateMeans(func::FuncOp func, CalibrationData &data,
+LogicalResult accumulateMeans(func::FuncOp func, CalibrationSource &data,
                               llvm::DenseMap<Operation *, MeanInput> &means) {
   Executor executor(func);
   RunOptions run;
@@ -222,7 +222,7 @@ LogicalResult accumulateMeans(func::FuncOp func, CalibrationData &data,
     return success();
   };
   while (true) {
-    FailureOr<std::optional<CalibrationData::Batch>> batch = data.next();
+    FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
     if (failed(batch))
       return failure();
     if (!*batch)
@@ -246,7 +246,7 @@ std::vector<std::string> mlir::qc::biasCorrectionRequests(func::FuncOp func) {
 }
 
 FailureOr<int64_t> mlir::qc::correctBiases(func::FuncOp func,
-                                           CalibrationData *data) {
+                                           CalibrationSource *data) {
   std::vector<std::string> quantizers = biasCorrectionRequests(func);
   if (quantizers.empty())
     return 0;

@@ -12,7 +12,7 @@
 #ifndef QC_PASSES_QUANTIZE_BIASCORRECTION_H
 #define QC_PASSES_QUANTIZE_BIASCORRECTION_H
 
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -32,7 +32,7 @@ std::vector<std::string> biasCorrectionRequests(func::FuncOp func);
 /// removes; reads every batch of `data` once. Returns the number of biases
 /// corrected (0 without a request). An error (after a diagnostic) when a
 /// layer is to be corrected and `data` is null, or the executor fails.
-FailureOr<int64_t> correctBiases(func::FuncOp func, CalibrationData *data);
+FailureOr<int64_t> correctBiases(func::FuncOp func, CalibrationSource *data);
 
 } // namespace mlir::qc
 

@@ -15,7 +15,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
 #include "passes/Quantize/SmoothQuant.h"
 #include "reference/Executor.h"
 
@@ -266,7 +266,7 @@ struct EqualizeCrossLayer
   /// The largest input of each clamp over the calibration data (temporary
   /// qc.observe probes feed the executor's hook).
   static LogicalResult measureMax(func::FuncOp func, ArrayRef<ClampOp> clamps,
-                                  CalibrationData &data,
+                                  CalibrationSource &data,
                                   std::vector<double> &maxIn) {
     MLIRContext *ctx = func.getContext();
     auto spec = QuantSpecAttr::get(
@@ -299,7 +299,7 @@ struct EqualizeCrossLayer
         return success();
       };
       while (succeeded(result)) {
-        FailureOr<std::optional<CalibrationData::Batch>> batch = data.next();
+        FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
         if (failed(batch)) {
           result = failure();
           break;

@@ -231,7 +231,7 @@ void scaleWeights(Consumer &c, const std::vector<double> &s) {
 /// Measures max |X_j| of every group on the calibration data: temporary
 /// qc.observe ops feed the executor's hook, then go away.
 LogicalResult measure(func::FuncOp func, SmallVector<Group> &groups,
-                      CalibrationData &data) {
+                      CalibrationSource &data) {
   MLIRContext *ctx = func.getContext();
   auto spec = QuantSpecAttr::get(ctx, IntegerType::get(ctx, 8, IntegerType::Unsigned),
                                  0, 255, false, -1, "minmax", nullptr, false);
@@ -269,7 +269,7 @@ LogicalResult measure(func::FuncOp func, SmallVector<Group> &groups,
       return success();
     };
     while (succeeded(result)) {
-      FailureOr<std::optional<CalibrationData::Batch>> batch = data.next();
+      FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
       if (failed(batch)) {
         result = failure();
         break;
@@ -290,7 +290,7 @@ LogicalResult measure(func::FuncOp func, SmallVector<Group> &groups,
 } // namespace
 
 FailureOr<int64_t> mlir::qc::smoothQuant(func::FuncOp func, double alpha,
-                                         CalibrationData &data) {
+                                         CalibrationSource &data) {
   // Group the consumers by the activation they read.
   llvm::MapVector<Value, Group> byInput;
   func.walk([&](Operation *op) {

@@ -10,7 +10,7 @@
 #ifndef QC_PASSES_QUANTIZE_SMOOTHQUANT_H
 #define QC_PASSES_QUANTIZE_SMOOTHQUANT_H
 
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -25,7 +25,7 @@ inline constexpr const char *kCalibrationDataAttr = "qc.calibration_data";
 /// activation (float program, before annotation). Returns the number of
 /// activations smoothed.
 FailureOr<int64_t> smoothQuant(func::FuncOp func, double alpha,
-                               CalibrationData &data);
+                               CalibrationSource &data);
 
 } // namespace mlir::qc
 
