@@ -16,6 +16,7 @@
 #define QC_COMPILER_DRIVER_QUANTIZE_H
 
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/MixedPrecision.h"
 #include "passes/Quantize/Calibrate.h"
 
 #include <optional>
@@ -39,6 +40,9 @@ struct QuantizeOptions {
   CalibrationDataOptions data;
   /// Observer override for activations, progress display.
   CalibrationOptions calibration;
+  /// `--mixed-precision=auto`: search which ops to keep above int8
+  /// (MixedPrecision.h). Needs calibration data.
+  std::optional<MixedPrecisionOptions> mixedPrecision;
 };
 
 /// What a quantization did, for the user.
@@ -48,6 +52,8 @@ struct QuantizeReport {
   bool withoutData = false;
   /// qc.dynamic_fake_quant ops in the result (dynamically quantized edges).
   int64_t dynamicEdges = 0;
+  /// Filled when QuantizeOptions::mixedPrecision was set.
+  MixedPrecisionReport mixedPrecision;
 };
 
 /// Quantizes the model at `path`; emits a diagnostic and returns null on
@@ -56,6 +62,14 @@ OwningOpRef<ModuleOp> quantizeModel(MLIRContext &context,
                                     const std::string &path,
                                     const QuantizeOptions &options,
                                     QuantizeReport *report = nullptr);
+
+/// The mixed-precision flow (MixedPrecision.cpp): `simplified` is the
+/// loaded model after qc-simplify; returns the converted program of the
+/// choice (null after a diagnostic) and fills report.mixedPrecision.
+OwningOpRef<ModuleOp> quantizeMixedPrecision(MLIRContext &context,
+                                             ModuleOp simplified,
+                                             const QuantizeOptions &options,
+                                             QuantizeReport &report);
 
 } // namespace mlir::qc
 

@@ -555,6 +555,34 @@ FailureOr<std::optional<CalibrationData::Batch>> CalibrationData::next() {
   return source->next();
 }
 
+namespace {
+/// Batches already in memory (a part of the calibration set kept by the
+/// caller, e.g. the mixed-precision search), delivered in order.
+class MemorySource : public CalibrationData::Source {
+public:
+  explicit MemorySource(std::vector<Batch> batches)
+      : batches(std::move(batches)) {}
+  FailureOr<std::optional<Batch>> next() override {
+    if (pos >= batches.size())
+      return std::optional<Batch>();
+    return std::optional<Batch>(batches[pos++]);
+  }
+
+private:
+  std::vector<Batch> batches;
+  size_t pos = 0;
+};
+} // namespace
+
+std::unique_ptr<CalibrationData>
+CalibrationData::fromBatches(std::vector<Batch> batches) {
+  std::unique_ptr<CalibrationData> data(new CalibrationData());
+  for (const Batch &b : batches)
+    data->total += b.samples;
+  data->source = std::make_unique<MemorySource>(std::move(batches));
+  return data;
+}
+
 //===----------------------------------------------------------------------===//
 // Progress
 //===----------------------------------------------------------------------===//
@@ -632,7 +660,7 @@ std::string mlir::qc::checkActivationObserver(StringRef kind) {
   if (::qc::isPerChannelKind(*parsed))
     return "observer '" + kind.str() +
            "' is per-channel; activations take a per-tensor observer "
-           "(minmax, moving_average, histogram, percentile, entropy)";
+           "(minmax, moving_average, histogram, percentile, entropy, mse)";
   return "";
 }
 

@@ -64,6 +64,10 @@ public:
   open(func::FuncOp func, StringRef path,
        const CalibrationDataOptions &options = {});
 
+  /// Batches read before (by `next` of another CalibrationData, so already
+  /// checked against the function's inputs), delivered in order.
+  static std::unique_ptr<CalibrationData> fromBatches(std::vector<Batch> batches);
+
   /// Samples that `next` will deliver in total.
   int64_t numSamples() const { return total; }
 
@@ -131,7 +135,7 @@ bool needsCalibrationData(func::FuncOp func);
 
 /// Checks an `--observer` value: a per-tensor observer kind of
 /// quantizers/observers ("minmax", "moving_average", "histogram",
-/// "percentile", "entropy", ...). Returns the error message, or "" when valid.
+/// "percentile", "entropy", "mse", ...). Returns the error message, or "" when valid.
 std::string checkActivationObserver(StringRef kind);
 
 } // namespace mlir::qc

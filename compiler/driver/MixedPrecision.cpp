@@ -1,0 +1,717 @@
+//===- MixedPrecision.cpp - automatic mixed precision for qc quantize -----===//
+//
+// The search described in MixedPrecision.h. The model is simplified once;
+// each candidate is the simplified float module, annotated with the user's
+// quantizer plus keep_float for its ops, prepared, given the qparams of the
+// one calibration, converted and run over the held-out batches.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/MixedPrecision.h"
+
+#include "compiler/driver/Quantize.h"
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Passes.h"
+#include "reference/Executor.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+const char *mlir::qc::toString(Precision precision) {
+  switch (precision) {
+  case Precision::kInt8:
+    return "int8";
+  case Precision::kFloat:
+    return "float";
+  }
+  return "unknown";
+}
+
+std::vector<Precision> mlir::qc::higherPrecisionsFor(Operation *op) {
+  // int16 activations are refused by `qc compile` today (issue 9, item 5);
+  // when an op type gains them, return {kInt16, kFloat} for it here and
+  // emit `act_dtype[NAME]=int16` in withChoices below.
+  (void)op;
+  return {Precision::kFloat};
+}
+
+//===----------------------------------------------------------------------===//
+// The quantizer string
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Splits a quantizer string at the ';' between quantizers (outside [...],
+/// not escaped), keeping every character of each part.
+std::vector<std::string> splitQuantizers(const std::string &text) {
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      parts.back() += c;
+      parts.back() += text[++i];
+      continue;
+    }
+    if (c == '[')
+      ++depth;
+    else if (c == ']' && depth > 0)
+      --depth;
+    if (c == ';' && depth == 0) {
+      parts.emplace_back();
+      continue;
+    }
+    parts.back() += c;
+  }
+  return parts;
+}
+
+/// A selector that matches exactly the node `name`.
+std::string selectorFor(const std::string &name) {
+  const bool looksLikeRegex =
+      name.size() >= 2 && name.front() == '/' && name.back() == '/';
+  std::string out;
+  if (looksLikeRegex) {
+    // A name written /.../ would be read as a regex: match it literally.
+    out += '/';
+    for (char c : name) {
+      if (std::strchr(".[]{}()*+?^$|\\", c))
+        out += '\\';
+      if (c == ',' || c == ';')
+        out += '\\';
+      out += c;
+    }
+    out += '/';
+    return out;
+  }
+  for (char c : name) {
+    if (c == ',' || c == ';')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string mlir::qc::withKeepFloat(const std::string &quantizer,
+                                    const std::vector<std::string> &names) {
+  if (names.empty())
+    return quantizer;
+  std::string options;
+  for (const std::string &name : names)
+    options += ",keep_float=" + selectorFor(name);
+  std::string out;
+  std::vector<std::string> parts = splitQuantizers(quantizer);
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? ";" : "") + parts[i] + options;
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Greedy selection
+//===----------------------------------------------------------------------===//
+
+std::vector<size_t> mlir::qc::greedySelect(
+    const std::vector<double> &alone, double baseSqnr, double target,
+    const std::function<double(const std::vector<size_t> &)> &score,
+    double &bestSqnr, bool &reached) {
+  bestSqnr = baseSqnr;
+  reached = baseSqnr >= target;
+  if (reached)
+    return {};
+  // Most helpful first; ops that do not help on their own are not tried.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < alone.size(); ++i)
+    if (alone[i] > baseSqnr)
+      order.push_back(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return alone[a] > alone[b]; });
+  std::vector<size_t> set, bestSet;
+  double current = baseSqnr;
+  for (size_t i : order) {
+    set.push_back(i);
+    current = set.size() == 1 ? alone[i] : score(set);
+    if (current > bestSqnr) {
+      bestSqnr = current;
+      bestSet = set;
+    }
+    if (current >= target) {
+      reached = true;
+      break;
+    }
+  }
+  if (!reached)
+    return bestSet;
+  // Prune: an op chosen early may be unnecessary once later ones are in.
+  for (size_t k = set.size(); k-- > 0 && set.size() > 1;) {
+    std::vector<size_t> trial = set;
+    trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(k));
+    const double s = trial.size() == 1 ? alone[trial[0]] : score(trial);
+    if (s >= target) {
+      set = std::move(trial);
+      current = s;
+    }
+  }
+  bestSqnr = current;
+  return set;
+}
+
+//===----------------------------------------------------------------------===//
+// The search on a model
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The model's node name carried by a location (the importer's NameLoc).
+std::string nodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string n = nodeName(inner); !n.empty())
+        return n;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return nodeName(callSite.getCallee());
+  return "";
+}
+
+/// Dimension d of a ranked type, dynamic counted as 1.
+int64_t dimOr1(Type type, int64_t d) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || d < 0 || d >= t.getRank() || t.isDynamicDim(d))
+    return 1;
+  return t.getDimSize(d);
+}
+
+int64_t elementsOr1(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t)
+    return 0;
+  int64_t n = 1;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    n *= dimOr1(type, d);
+  return n;
+}
+
+/// Multiply-accumulates of one op (0 for ops without a contraction).
+int64_t macsOf(Operation *op) {
+  if (op->getNumResults() == 0 || op->getNumOperands() < 2)
+    return 0;
+  Type out = op->getResult(0).getType();
+  Type w = op->getOperand(1).getType();
+  if (isa<Conv2dOp>(op)) // weight OIHW: K = I * kh * kw
+    return elementsOr1(out) * dimOr1(w, 1) * dimOr1(w, 2) * dimOr1(w, 3);
+  if (isa<ConvTranspose2dOp>(op)) // every input element meets a kernel slice
+    return elementsOr1(op->getOperand(0).getType()) * dimOr1(w, 1) *
+           dimOr1(w, 2) * dimOr1(w, 3);
+  if (isa<LinearOp>(op)) // weight [N, K]
+    return elementsOr1(out) * dimOr1(w, 1);
+  if (isa<MatmulOp>(op)) { // lhs [..., M, K]
+    Type lhs = op->getOperand(0).getType();
+    auto t = dyn_cast<RankedTensorType>(lhs);
+    return t ? elementsOr1(out) * dimOr1(lhs, t.getRank() - 1) : 0;
+  }
+  return 0;
+}
+
+/// Where an observed value comes from, the same in every candidate (they
+/// all start from the same simplified module): the argument number, or the
+/// position of its defining op among the ops that are not qc.observe plus
+/// the result number.
+class ValueKeys {
+public:
+  explicit ValueKeys(func::FuncOp func) {
+    func.walk([&](Operation *op) {
+      if (isa<ObserveOp>(op) || op == func.getOperation())
+        return;
+      index[op] = static_cast<int64_t>(index.size());
+      signature.push_back(op->getName().getStringRef().str());
+    });
+  }
+  std::string key(Value v) const {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return "arg" + std::to_string(arg.getArgNumber());
+    Operation *def = v.getDefiningOp();
+    auto it = index.find(def);
+    if (it == index.end())
+      return "";
+    return "op" + std::to_string(it->second) + "#" +
+           std::to_string(cast<OpResult>(v).getResultNumber());
+  }
+  /// The op names in order: equal signatures mean keys are comparable.
+  std::vector<std::string> signature;
+
+private:
+  llvm::DenseMap<Operation *, int64_t> index;
+};
+
+/// One observe op's identity: observed value and spec.
+using Member = std::pair<std::string, const void *>;
+
+/// Calibrated qparams of a prepared program, by observer group.
+struct QParamsTable {
+  std::vector<std::string> signature;
+  /// Member -> group id; group id -> its sorted members and qparams.
+  std::map<Member, int64_t> groupOf;
+  std::map<int64_t, std::vector<Member>> members;
+  std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
+};
+
+QParamsTable tableOf(func::FuncOp func) {
+  QParamsTable t;
+  ValueKeys keys(func);
+  t.signature = keys.signature;
+  func.walk([&](ObserveOp o) {
+    Member m{keys.key(o.getInput()), o.getSpecAttr().getAsOpaquePointer()};
+    const int64_t id = o.getId();
+    t.groupOf[m] = id;
+    t.members[id].push_back(m);
+    t.qparams[id] = {o.getScaleAttr(), o.getZeroPointAttr()};
+  });
+  for (auto &[id, ms] : t.members)
+    llvm::sort(ms);
+  return t;
+}
+
+/// Gives the observers of `func` the qparams of the same observers in
+/// `table`; false (nothing changed) when some observer has no exact twin.
+bool transferQParams(func::FuncOp func, const QParamsTable &table) {
+  ValueKeys keys(func);
+  if (keys.signature != table.signature)
+    return false;
+  std::map<int64_t, std::vector<Member>> groups;
+  std::map<int64_t, std::vector<ObserveOp>> ops;
+  func.walk([&](ObserveOp o) {
+    groups[o.getId()].push_back(
+        {keys.key(o.getInput()), o.getSpecAttr().getAsOpaquePointer()});
+    ops[o.getId()].push_back(o);
+  });
+  std::map<int64_t, int64_t> baseIdOf;
+  for (auto &[id, ms] : groups) {
+    llvm::sort(ms);
+    auto it = table.groupOf.find(ms.front());
+    if (ms.front().first.empty() || it == table.groupOf.end() ||
+        table.members.at(it->second) != ms)
+      return false;
+    baseIdOf[id] = it->second;
+  }
+  for (auto &[id, list] : ops) {
+    const auto &[scale, zp] = table.qparams.at(baseIdOf[id]);
+    if (!scale || !zp)
+      return false;
+    for (ObserveOp o : list) {
+      o.setScaleAttr(scale);
+      o.setZeroPointAttr(zp);
+    }
+  }
+  return true;
+}
+
+/// Output SQNR over batches: per output, 10 log10(sum ref^2 / sum err^2);
+/// the smallest over the outputs.
+class SqnrAccumulator {
+public:
+  void add(const std::vector<::qc::NpyArray> &ref,
+           const std::vector<::qc::NpyArray> &got) {
+    signal.resize(ref.size(), 0.0);
+    noise.resize(ref.size(), 0.0);
+    for (size_t k = 0; k < ref.size() && k < got.size(); ++k) {
+      if (ref[k].dtype != ::qc::DType::F32 || got[k].dtype != ::qc::DType::F32)
+        continue;
+      const int64_t n = std::min(ref[k].numElements(), got[k].numElements());
+      const float *r = reinterpret_cast<const float *>(ref[k].data.data());
+      const float *g = reinterpret_cast<const float *>(got[k].data.data());
+      for (int64_t i = 0; i < n; ++i) {
+        const double e = double(r[i]) - double(g[i]);
+        signal[k] += double(r[i]) * r[i];
+        noise[k] += e * e;
+      }
+    }
+  }
+  double db() const {
+    double worst = std::numeric_limits<double>::infinity();
+    for (size_t k = 0; k < signal.size(); ++k) {
+      double v = noise[k] == 0.0
+                     ? std::numeric_limits<double>::infinity()
+                     : 10.0 * std::log10(signal[k] / noise[k]);
+      worst = std::min(worst, v);
+    }
+    return worst;
+  }
+
+private:
+  std::vector<double> signal, noise;
+};
+
+std::string formatDb(double db) {
+  if (std::isinf(db))
+    return db > 0 ? "inf" : "-inf";
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format("%.2f", db);
+  return s;
+}
+
+class Search {
+public:
+  Search(MLIRContext &context, ModuleOp simplified,
+         const QuantizeOptions &options, std::vector<CalibrationData::Batch> calib,
+         std::vector<CalibrationData::Batch> heldOut,
+         MixedPrecisionReport &report)
+      : context(context), simplified(simplified), options(options),
+        calib(std::move(calib)), heldOut(std::move(heldOut)), report(report) {}
+
+  /// Steps 1-2: float outputs of the held-out part, the one calibration.
+  LogicalResult setUp();
+  /// Steps 3-4; returns the final converted module.
+  OwningOpRef<ModuleOp> run();
+
+private:
+  void progress(const Twine &line) {
+    if (options.mixedPrecision->progress)
+      llvm::errs() << "qc: mixed precision: " << line << "\n";
+  }
+  /// Prepared (annotated + observed) copy of the simplified module for
+  /// `quantizer`; null after a diagnostic.
+  OwningOpRef<ModuleOp> prepare(const std::string &quantizer);
+  /// Calibrates `module` on the calibration part.
+  LogicalResult calibrateOn(ModuleOp module);
+  /// The prepared, calibrated and converted program for the ops `set` (of
+  /// candidates) above int8; null after a diagnostic.
+  OwningOpRef<ModuleOp> build(const std::vector<size_t> &set);
+  /// Output SQNR of a converted program on the held-out part; NaN after a
+  /// diagnostic.
+  double score(ModuleOp converted);
+  double scoreSet(const std::vector<size_t> &set);
+  std::string quantizerFor(const std::vector<size_t> &set) const {
+    std::vector<std::string> names;
+    for (size_t i : set)
+      names.push_back(candidates[i].name);
+    return withKeepFloat(options.quantizer, names);
+  }
+
+  MLIRContext &context;
+  ModuleOp simplified;
+  const QuantizeOptions &options;
+  std::vector<CalibrationData::Batch> calib, heldOut;
+  MixedPrecisionReport &report;
+  std::vector<std::vector<::qc::NpyArray>> floatOutputs;
+  QParamsTable table;
+  std::vector<OpChoice> candidates;
+  std::map<std::vector<size_t>, double> cache;
+  bool failedOnce = false;
+};
+
+OwningOpRef<ModuleOp> Search::prepare(const std::string &quantizer) {
+  OwningOpRef<ModuleOp> module = simplified.clone();
+  PTQOptions ptq;
+  ptq.quantizer = quantizer;
+  ptq.plugins = options.plugins;
+  PassManager pm(&context, ModuleOp::getOperationName());
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  QCAnnotateOptions annotate;
+  annotate.quantizer = ptq.quantizer;
+  annotate.plugins = llvm::join(ptq.plugins, ";");
+  fpm.addPass(createQCAnnotate(annotate));
+  fpm.addPass(createQCPrepare());
+  if (failed(pm.run(*module)))
+    return nullptr;
+  return module;
+}
+
+LogicalResult Search::calibrateOn(ModuleOp module) {
+  FailureOr<func::FuncOp> func = getEntryFunction(module);
+  if (failed(func))
+    return failure();
+  std::unique_ptr<CalibrationData> data = CalibrationData::fromBatches(calib);
+  CalibrationOptions copt = options.calibration;
+  copt.progress = CalibrationOptions::Progress::None;
+  return success(succeeded(calibrate(*func, *data, copt)));
+}
+
+OwningOpRef<ModuleOp> Search::build(const std::vector<size_t> &set) {
+  OwningOpRef<ModuleOp> module = prepare(quantizerFor(set));
+  if (!module)
+    return nullptr;
+  FailureOr<func::FuncOp> func = getEntryFunction(*module);
+  if (failed(func))
+    return nullptr;
+  if (!transferQParams(*func, table)) {
+    ++report.recalibrations;
+    if (failed(calibrateOn(*module)))
+      return nullptr;
+  }
+  PassManager convert(&context, ModuleOp::getOperationName());
+  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+  if (failed(convert.run(*module)))
+    return nullptr;
+  return module;
+}
+
+double Search::score(ModuleOp converted) {
+  FailureOr<func::FuncOp> func = getEntryFunction(converted);
+  if (failed(func))
+    return std::nan("");
+  Executor executor(*func);
+  SqnrAccumulator acc;
+  for (size_t b = 0; b < heldOut.size(); ++b) {
+    FailureOr<std::vector<::qc::NpyArray>> out =
+        executor.run(heldOut[b].inputs);
+    if (failed(out))
+      return std::nan("");
+    acc.add(floatOutputs[b], *out);
+  }
+  ++report.evaluations;
+  return acc.db();
+}
+
+double Search::scoreSet(const std::vector<size_t> &set) {
+  std::vector<size_t> key = set;
+  llvm::sort(key);
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second;
+  OwningOpRef<ModuleOp> m = build(set);
+  double s = m ? score(*m) : std::nan("");
+  if (std::isnan(s)) {
+    failedOnce = true;
+    s = -std::numeric_limits<double>::infinity();
+  }
+  cache[key] = s;
+  return s;
+}
+
+LogicalResult Search::setUp() {
+  Clock::time_point start = Clock::now();
+  // The float model's outputs on the held-out part (the simplified float
+  // module is the reference: qc-simplify preserves values).
+  FailureOr<func::FuncOp> floatFunc = getEntryFunction(simplified);
+  if (failed(floatFunc))
+    return failure();
+  {
+    Executor executor(*floatFunc);
+    for (const CalibrationData::Batch &b : heldOut) {
+      FailureOr<std::vector<::qc::NpyArray>> out = executor.run(b.inputs);
+      if (failed(out))
+        return failure();
+      floatOutputs.push_back(std::move(*out));
+    }
+  }
+  // The one calibration, of the all-int8 program.
+  OwningOpRef<ModuleOp> base = prepare(options.quantizer);
+  if (!base)
+    return failure();
+  progress("calibrating the all-int8 program on " +
+           Twine(report.calibrationSamples) + " samples, scoring on " +
+           Twine(report.heldOutSamples) + " held-out samples");
+  if (failed(calibrateOn(*base)))
+    return failure();
+  FailureOr<func::FuncOp> func = getEntryFunction(*base);
+  if (failed(func))
+    return failure();
+  table = tableOf(*func);
+  report.calibrationSeconds = secondsSince(start);
+
+  // Candidates: named quantized ops that observe something of their own
+  // (ops whose outputs all share their input's qparams, such as pools and
+  // reshapes, gain nothing from float), grouped by name.
+  std::map<std::string, size_t> byName;
+  func->walk([&](Operation *op) {
+    if (!op->hasAttr("qc.annotated_by"))
+      return;
+    const int64_t macs = macsOf(op);
+    report.macsTotal += macs;
+    report.macsInt8 += macs;
+    std::string name = nodeName(op->getLoc());
+    if (name.empty() || higherPrecisionsFor(op).empty())
+      return;
+    if (auto outs = op->getAttrOfType<ArrayAttr>("qc.output_specs"))
+      if (!outs.empty() && llvm::all_of(outs, [](Attribute a) {
+            return isa<SharedSpecAttr>(a);
+          }))
+        return;
+    auto [it, inserted] = byName.try_emplace(name, candidates.size());
+    if (inserted) {
+      OpChoice c;
+      c.name = name;
+      c.opType = op->getName().getStringRef().str();
+      c.precision = higherPrecisionsFor(op).front();
+      candidates.push_back(c);
+    }
+    candidates[it->second].macs += macs;
+  });
+  // MACs of float ops (not annotated) count in the total only.
+  func->walk([&](Operation *op) {
+    if (!op->hasAttr("qc.annotated_by"))
+      report.macsTotal += macsOf(op);
+  });
+  report.candidates = static_cast<int64_t>(candidates.size());
+  return success();
+}
+
+OwningOpRef<ModuleOp> Search::run() {
+  Clock::time_point start = Clock::now();
+  const double target = options.mixedPrecision->targetSqnrDb;
+  report.targetSqnrDb = target;
+  OwningOpRef<ModuleOp> baseModule = build({});
+  if (!baseModule)
+    return nullptr;
+  const double base = score(*baseModule);
+  if (std::isnan(base))
+    return nullptr;
+  cache[{}] = base;
+  report.sqnrBeforeDb = base;
+  progress("all int8: output SQNR " + formatDb(base) + " dB (target " +
+           formatDb(target) + " dB)");
+
+  std::vector<double> alone(candidates.size(), base);
+  if (base < target) {
+    progress("sensitivity of " + Twine(candidates.size()) +
+             " candidate ops (one executor run over the held-out samples "
+             "each)");
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      alone[i] = scoreSet({i});
+      candidates[i].aloneSqnrDb = alone[i];
+      if (options.mixedPrecision->progress &&
+          (i + 1 == candidates.size() || (i + 1) % 10 == 0))
+        progress("  " + Twine(i + 1) + "/" + Twine(candidates.size()) +
+                 " done, " +
+                 formatDb(secondsSince(start)) + " s");
+    }
+    if (failedOnce)
+      return nullptr;
+  }
+  double best = base;
+  bool reached = false;
+  std::vector<size_t> chosen = greedySelect(
+      alone, base, target,
+      [&](const std::vector<size_t> &set) {
+        double s = scoreSet(set);
+        progress("  " + Twine(set.size()) + " ops above int8: " +
+                 formatDb(s) + " dB");
+        return s;
+      },
+      best, reached);
+  if (failedOnce)
+    return nullptr;
+  report.reached = reached;
+  report.sqnrAfterDb = best;
+  for (size_t i : chosen) {
+    report.chosen.push_back(candidates[i]);
+    report.macsInt8 -= candidates[i].macs;
+  }
+  report.quantizer = quantizerFor(chosen);
+  report.searchSeconds = secondsSince(start);
+  // The result is calibrated on every sample (ranges and held-out part), as
+  // `qc quantize --quantizer REPORTED_STRING` with the same data would: the
+  // printed string reproduces this program exactly.
+  progress("calibrating the chosen program on all " +
+           Twine(report.calibrationSamples + report.heldOutSamples) +
+           " samples");
+  OwningOpRef<ModuleOp> result = prepare(report.quantizer);
+  if (!result)
+    return nullptr;
+  FailureOr<func::FuncOp> func = getEntryFunction(*result);
+  if (failed(func))
+    return nullptr;
+  std::vector<CalibrationData::Batch> all = calib;
+  all.insert(all.end(), heldOut.begin(), heldOut.end());
+  std::unique_ptr<CalibrationData> data =
+      CalibrationData::fromBatches(std::move(all));
+  CalibrationOptions copt = options.calibration;
+  copt.progress = CalibrationOptions::Progress::None;
+  if (failed(calibrate(*func, *data, copt)))
+    return nullptr;
+  PassManager convert(&context, ModuleOp::getOperationName());
+  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+  if (failed(convert.run(*result)))
+    return nullptr;
+  return result;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp>
+mlir::qc::quantizeMixedPrecision(MLIRContext &context, ModuleOp simplified,
+                                 const QuantizeOptions &options,
+                                 QuantizeReport &report) {
+  MixedPrecisionReport &mp = report.mixedPrecision;
+  Location loc = UnknownLoc::get(&context);
+  FailureOr<func::FuncOp> func = getEntryFunction(simplified);
+  if (failed(func))
+    return nullptr;
+  // Read every calibration batch once.
+  FailureOr<std::unique_ptr<CalibrationData>> data =
+      CalibrationData::open(*func, options.calibrationData, options.data);
+  if (failed(data))
+    return nullptr;
+  std::vector<CalibrationData::Batch> batches;
+  while (true) {
+    FailureOr<std::optional<CalibrationData::Batch>> b = (*data)->next();
+    if (failed(b))
+      return nullptr;
+    if (!*b)
+      break;
+    batches.push_back(std::move(**b));
+  }
+  if (batches.size() < 2) {
+    emitError(loc) << "--mixed-precision needs at least 2 calibration "
+                      "batches (one part sets the ranges, the other scores "
+                      "the choice), got "
+                   << batches.size()
+                   << "; give more samples or a smaller --calib-batch";
+    return nullptr;
+  }
+  size_t held = static_cast<size_t>(std::llround(
+      options.mixedPrecision->heldOutFraction * double(batches.size())));
+  held = std::clamp<size_t>(held, 1, batches.size() - 1);
+  std::vector<CalibrationData::Batch> calib(
+      std::make_move_iterator(batches.begin()),
+      std::make_move_iterator(batches.end() - static_cast<std::ptrdiff_t>(held)));
+  std::vector<CalibrationData::Batch> heldOut(
+      std::make_move_iterator(batches.end() - static_cast<std::ptrdiff_t>(held)),
+      std::make_move_iterator(batches.end()));
+  for (const auto &b : calib)
+    mp.calibrationSamples += b.samples;
+  for (const auto &b : heldOut)
+    mp.heldOutSamples += b.samples;
+  report.calibration.samples = mp.calibrationSamples;
+  report.calibration.batches = static_cast<int64_t>(calib.size());
+
+  Search search(context, simplified, options, std::move(calib),
+                std::move(heldOut), mp);
+  if (failed(search.setUp()))
+    return nullptr;
+  OwningOpRef<ModuleOp> result = search.run();
+  if (!result)
+    return nullptr;
+  // Record the choice in the program, so it can be reproduced from it.
+  Builder b(&context);
+  (*result)->setAttr("qc.mixed_precision.quantizer",
+                     b.getStringAttr(mp.quantizer));
+  (*result)->setAttr("qc.mixed_precision.target_sqnr_db",
+                     b.getF64FloatAttr(mp.targetSqnrDb));
+  (*result)->setAttr("qc.mixed_precision.sqnr_db",
+                     b.getF64FloatAttr(mp.sqnrAfterDb));
+  return result;
+}
