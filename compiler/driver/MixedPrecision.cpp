@@ -11,6 +11,8 @@
 #include "compiler/driver/Quantize.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
+#include "passes/Quantize/ObserverConfig.h"
+#include "quantizers/observers/Observers.h"
 #include "reference/Executor.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -267,65 +269,122 @@ private:
   llvm::DenseMap<Operation *, int64_t> index;
 };
 
-/// One observe op's identity: observed value and spec.
-using Member = std::pair<std::string, const void *>;
+/// An observer's statistics depend only on the values it sees: a group of
+/// qc.observe ops with one id is identified by its spec and the set of
+/// values (ValueKeys) its ops observe. Two groups with the same identity
+/// compute the same qparams.
+struct GroupIdentity {
+  const void *spec = nullptr;
+  std::vector<std::string> values; // sorted, unique
+  bool operator==(const GroupIdentity &o) const {
+    return spec == o.spec && values == o.values;
+  }
+};
 
 /// Calibrated qparams of a prepared program, by observer group.
 struct QParamsTable {
   std::vector<std::string> signature;
-  /// Member -> group id; group id -> its sorted members and qparams.
-  std::map<Member, int64_t> groupOf;
-  std::map<int64_t, std::vector<Member>> members;
+  std::map<int64_t, GroupIdentity> groups;
+  /// (value, spec) -> the ids of the groups observing it.
+  std::map<std::pair<std::string, const void *>, std::vector<int64_t>> byValue;
   std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
 };
+
+std::map<int64_t, GroupIdentity> groupsOf(func::FuncOp func,
+                                          const ValueKeys &keys) {
+  std::map<int64_t, GroupIdentity> groups;
+  func.walk([&](ObserveOp o) {
+    GroupIdentity &g = groups[o.getId()];
+    g.spec = o.getSpecAttr().getAsOpaquePointer();
+    g.values.push_back(keys.key(o.getInput()));
+  });
+  for (auto &[id, g] : groups) {
+    llvm::sort(g.values);
+    g.values.erase(std::unique(g.values.begin(), g.values.end()),
+                   g.values.end());
+  }
+  return groups;
+}
 
 QParamsTable tableOf(func::FuncOp func) {
   QParamsTable t;
   ValueKeys keys(func);
   t.signature = keys.signature;
+  t.groups = groupsOf(func, keys);
+  for (const auto &[id, g] : t.groups)
+    for (const std::string &v : g.values)
+      t.byValue[{v, g.spec}].push_back(id);
   func.walk([&](ObserveOp o) {
-    Member m{keys.key(o.getInput()), o.getSpecAttr().getAsOpaquePointer()};
-    const int64_t id = o.getId();
-    t.groupOf[m] = id;
-    t.members[id].push_back(m);
-    t.qparams[id] = {o.getScaleAttr(), o.getZeroPointAttr()};
+    t.qparams[o.getId()] = {o.getScaleAttr(), o.getZeroPointAttr()};
   });
-  for (auto &[id, ms] : t.members)
-    llvm::sort(ms);
   return t;
 }
 
-/// Gives the observers of `func` the qparams of the same observers in
-/// `table`; false (nothing changed) when some observer has no exact twin.
-bool transferQParams(func::FuncOp func, const QParamsTable &table) {
+/// Statistics of every observed value on its own (one observer per value
+/// and spec), kept during the one calibration.
+using PerValueObservers =
+    std::map<std::pair<std::string, const void *>,
+             std::unique_ptr<::qc::Observer>>;
+
+/// Gives the observers of `func` their qparams without running it:
+///  - a group with the identity of a group of `table` takes its qparams
+///    (exact: the same statistics);
+///  - any other group (keep_float changed which values share an observer)
+///    merges the per-value statistics of its values (exact for min/max,
+///    percentile, entropy and mse; the histogram observer's merge re-bins);
+/// Returns false (after changing nothing) when some value was not observed
+/// with that spec during the calibration; `merged` counts the merges.
+bool transferQParams(func::FuncOp func, const QParamsTable &table,
+                     const PerValueObservers &perValue, int64_t &merged) {
   ValueKeys keys(func);
   if (keys.signature != table.signature)
     return false;
-  std::map<int64_t, std::vector<Member>> groups;
-  std::map<int64_t, std::vector<ObserveOp>> ops;
-  func.walk([&](ObserveOp o) {
-    groups[o.getId()].push_back(
-        {keys.key(o.getInput()), o.getSpecAttr().getAsOpaquePointer()});
-    ops[o.getId()].push_back(o);
-  });
-  std::map<int64_t, int64_t> baseIdOf;
-  for (auto &[id, ms] : groups) {
-    llvm::sort(ms);
-    auto it = table.groupOf.find(ms.front());
-    if (ms.front().first.empty() || it == table.groupOf.end() ||
-        table.members.at(it->second) != ms)
+  std::map<int64_t, GroupIdentity> groups = groupsOf(func, keys);
+  std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
+  int64_t merges = 0;
+  for (const auto &[id, g] : groups) {
+    if (g.values.empty() || g.values.front().empty())
       return false;
-    baseIdOf[id] = it->second;
-  }
-  for (auto &[id, list] : ops) {
-    const auto &[scale, zp] = table.qparams.at(baseIdOf[id]);
-    if (!scale || !zp)
-      return false;
-    for (ObserveOp o : list) {
-      o.setScaleAttr(scale);
-      o.setZeroPointAttr(zp);
+    if (auto it = table.byValue.find({g.values.front(), g.spec});
+        it != table.byValue.end()) {
+      auto twin = llvm::find_if(it->second, [&](int64_t baseId) {
+        return table.groups.at(baseId) == g;
+      });
+      if (twin != it->second.end()) {
+        qparams[id] = table.qparams.at(*twin);
+        if (!qparams[id].first || !qparams[id].second)
+          return false;
+        continue;
+      }
     }
+    std::unique_ptr<::qc::Observer> observer;
+    for (const std::string &v : g.values) {
+      auto it = perValue.find({v, g.spec});
+      if (it == perValue.end())
+        return false;
+      if (!observer) {
+        absl::StatusOr<std::unique_ptr<::qc::Observer>> o =
+            ::qc::createObserver(it->second->kind(), it->second->options());
+        if (!o.ok())
+          return false;
+        observer = std::move(*o);
+      }
+      if (!observer->merge(*it->second).ok())
+        return false;
+    }
+    absl::StatusOr<::qc::ObserverQParams> q = observer->computeQParams();
+    if (!q.ok())
+      return false;
+    qparams[id] = {DenseF32ArrayAttr::get(func.getContext(), q->scales),
+                   DenseI64ArrayAttr::get(func.getContext(), q->zeroPoints)};
+    ++merges;
   }
+  func.walk([&](ObserveOp o) {
+    const auto &[scale, zp] = qparams.at(o.getId());
+    o.setScaleAttr(scale);
+    o.setZeroPointAttr(zp);
+  });
+  merged += merges;
   return true;
 }
 
@@ -394,7 +453,8 @@ private:
   }
   /// Prepared (annotated + observed) copy of the simplified module for
   /// `quantizer`; null after a diagnostic.
-  OwningOpRef<ModuleOp> prepare(const std::string &quantizer);
+  OwningOpRef<ModuleOp> prepare(const std::string &quantizer,
+                                bool observe = true);
   /// Calibrates `module` on the calibration part.
   LogicalResult calibrateOn(ModuleOp module);
   /// The prepared, calibrated and converted program for the ops `set` (of
@@ -418,12 +478,14 @@ private:
   MixedPrecisionReport &report;
   std::vector<std::vector<::qc::NpyArray>> floatOutputs;
   QParamsTable table;
+  PerValueObservers perValue;
   std::vector<OpChoice> candidates;
   std::map<std::vector<size_t>, double> cache;
   bool failedOnce = false;
 };
 
-OwningOpRef<ModuleOp> Search::prepare(const std::string &quantizer) {
+OwningOpRef<ModuleOp> Search::prepare(const std::string &quantizer,
+                                      bool observe) {
   OwningOpRef<ModuleOp> module = simplified.clone();
   PTQOptions ptq;
   ptq.quantizer = quantizer;
@@ -434,7 +496,8 @@ OwningOpRef<ModuleOp> Search::prepare(const std::string &quantizer) {
   annotate.quantizer = ptq.quantizer;
   annotate.plugins = llvm::join(ptq.plugins, ";");
   fpm.addPass(createQCAnnotate(annotate));
-  fpm.addPass(createQCPrepare());
+  if (observe)
+    fpm.addPass(createQCPrepare());
   if (failed(pm.run(*module)))
     return nullptr;
   return module;
@@ -457,7 +520,7 @@ OwningOpRef<ModuleOp> Search::build(const std::vector<size_t> &set) {
   FailureOr<func::FuncOp> func = getEntryFunction(*module);
   if (failed(func))
     return nullptr;
-  if (!transferQParams(*func, table)) {
+  if (!transferQParams(*func, table, perValue, report.mergedObservers)) {
     ++report.recalibrations;
     if (failed(calibrateOn(*module)))
       return nullptr;
@@ -524,19 +587,58 @@ LogicalResult Search::setUp() {
   progress("calibrating the all-int8 program on " +
            Twine(report.calibrationSamples) + " samples, scoring on " +
            Twine(report.heldOutSamples) + " held-out samples");
-  if (failed(calibrateOn(*base)))
-    return failure();
   FailureOr<func::FuncOp> func = getEntryFunction(*base);
   if (failed(func))
     return failure();
+  {
+    // Besides the program's observers, one observer per observed value and
+    // spec (see transferQParams).
+    ValueKeys keys(*func);
+    std::unique_ptr<CalibrationData> data = CalibrationData::fromBatches(calib);
+    CalibrationOptions copt = options.calibration;
+    copt.progress = CalibrationOptions::Progress::None;
+    copt.onUpdate = [&](Operation *op, ArrayRef<float> values,
+                        ArrayRef<int64_t> shape) -> LogicalResult {
+      auto o = cast<ObserveOp>(op);
+      auto &slot = perValue[{keys.key(o.getInput()),
+                             o.getSpecAttr().getAsOpaquePointer()}];
+      if (!slot) {
+        const bool activation = !o.getInput().getDefiningOp<ConstantOp>();
+        absl::StatusOr<ObserverConfig> config = getObserverConfig(
+            o.getSpec(), activation ? options.calibration.activationObserver
+                                    : std::nullopt);
+        if (!config.ok())
+          return o.emitError() << std::string(config.status().message());
+        absl::StatusOr<std::unique_ptr<::qc::Observer>> obs =
+            ::qc::createObserver(config->kind, config->options);
+        if (!obs.ok())
+          return o.emitError() << std::string(obs.status().message());
+        slot = std::move(*obs);
+      }
+      absl::Status st = slot->update(absl::MakeConstSpan(values.data(), values.size()),
+                                     absl::MakeConstSpan(shape.data(), shape.size()));
+      if (!st.ok())
+        return o.emitError() << std::string(st.message());
+      return success();
+    };
+    if (failed(calibrate(*func, *data, copt)))
+      return failure();
+  }
   table = tableOf(*func);
   report.calibrationSeconds = secondsSince(start);
 
   // Candidates: named quantized ops that observe something of their own
   // (ops whose outputs all share their input's qparams, such as pools and
-  // reshapes, gain nothing from float), grouped by name.
+  // reshapes, gain nothing from float), grouped by name. A fused unit's
+  // MACs count for its first op.
+  OwningOpRef<ModuleOp> annotated = prepare(options.quantizer, false);
+  if (!annotated)
+    return failure();
+  FailureOr<func::FuncOp> annotatedFunc = getEntryFunction(*annotated);
+  if (failed(annotatedFunc))
+    return failure();
   std::map<std::string, size_t> byName;
-  func->walk([&](Operation *op) {
+  annotatedFunc->walk([&](Operation *op) {
     if (!op->hasAttr("qc.annotated_by"))
       return;
     const int64_t macs = macsOf(op);
@@ -550,6 +652,12 @@ LogicalResult Search::setUp() {
             return isa<SharedSpecAttr>(a);
           }))
         return;
+    // The second op of a fused unit (conv + relu: its input is `unit`):
+    // keeping it float only splits the unit; its first op is the candidate.
+    if (auto ins = op->getAttrOfType<ArrayAttr>("qc.input_specs"))
+      if (!ins.empty() &&
+          llvm::all_of(ins, [](Attribute a) { return isa<UnitAttr>(a); }))
+        return;
     auto [it, inserted] = byName.try_emplace(name, candidates.size());
     if (inserted) {
       OpChoice c;
@@ -561,7 +669,7 @@ LogicalResult Search::setUp() {
     candidates[it->second].macs += macs;
   });
   // MACs of float ops (not annotated) count in the total only.
-  func->walk([&](Operation *op) {
+  annotatedFunc->walk([&](Operation *op) {
     if (!op->hasAttr("qc.annotated_by"))
       report.macsTotal += macsOf(op);
   });

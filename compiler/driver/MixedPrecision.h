@@ -14,9 +14,13 @@
 //     an edge's statistics do not depend on which other ops are quantized:
 //     a candidate program (the same quantizer plus keep_float for some ops)
 //     reuses the calibrated qparams of every observer it shares with the
-//     all-int8 program (same observed value, same spec, same sharing group).
-//     Only a candidate with an observer the all-int8 program lacks is
-//     calibrated again (counted in the report; rare).
+//     all-int8 program (same spec, same set of observed values). keep_float
+//     can regroup observers (a pool after a float conv no longer shares the
+//     conv's observer), so the calibration also keeps one observer per
+//     observed value; a regrouped observer merges those (exact for min/max,
+//     percentile, entropy, mse; re-binned for histogram). Only a candidate
+//     observing a value the all-int8 program did not is calibrated again.
+//     The final program is calibrated normally, on all samples.
 //  3. Sensitivity: each candidate op alone at higher precision, scored on
 //     the held-out part (one executor run over it per candidate).
 //  4. Greedy: ops are added in order of their own SQNR until the target is
@@ -89,7 +93,10 @@ struct MixedPrecisionReport {
   /// Multiply-accumulates of conv / linear / matmul ops (dynamic dimensions
   /// counted as 1), all of them and those still int8.
   int64_t macsTotal = 0, macsInt8 = 0;
-  int64_t candidates = 0, evaluations = 0, recalibrations = 0;
+  /// Candidate programs scored; observers whose qparams came from merged
+  /// per-value statistics; candidates calibrated again (no reuse possible).
+  int64_t candidates = 0, evaluations = 0, mergedObservers = 0,
+          recalibrations = 0;
   int64_t calibrationSamples = 0, heldOutSamples = 0;
   double calibrationSeconds = 0, searchSeconds = 0;
   double int8MacShare() const {

@@ -754,6 +754,8 @@ FailureOr<CalibrationStats> calibrateImpl(func::FuncOp func,
       return op.emitError() << toStringRef(st.message())
                             << " (calibration data: " << current->source
                             << ")";
+    if (options.onUpdate)
+      return options.onUpdate(op.getOperation(), values, shape);
     return success();
   };
 

@@ -457,10 +457,11 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
                      static_cast<long long>(r.macsInt8),
                      static_cast<long long>(r.macsTotal));
   os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
-                     "evaluations, %lld recalibrations; calibration %.2f s, "
-                     "search %.2f s\n",
+                     "evaluations, %lld merged observers, %lld "
+                     "recalibrations; calibration %.2f s, search %.2f s\n",
                      static_cast<long long>(r.candidates),
                      static_cast<long long>(r.evaluations),
+                     static_cast<long long>(r.mergedObservers),
                      static_cast<long long>(r.recalibrations),
                      r.calibrationSeconds, r.searchSeconds);
   os << "qc: mixed precision: reproduce with --quantizer '"
