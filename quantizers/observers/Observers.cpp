@@ -974,6 +974,7 @@ MagnitudeHistogram::MagnitudeHistogram(int64_t bins)
 void MagnitudeHistogram::clear() {
   range_ = 0.0;
   pendingZeros_ = 0.0;
+  exactZeros_ = 0.0;
   std::fill(nonNegative_.begin(), nonNegative_.end(), 0.0);
   std::fill(negative_.begin(), negative_.end(), 0.0);
 }
@@ -1025,6 +1026,7 @@ void MagnitudeHistogram::add(absl::Span<const float> values) {
   }
   if (range_ == 0.0) {
     pendingZeros_ += static_cast<double>(values.size());
+    exactZeros_ += static_cast<double>(values.size());
     return;
   }
   // bins / range is an exact power-of-two scaling of bins, and |x| * it is
@@ -1035,10 +1037,13 @@ void MagnitudeHistogram::add(absl::Span<const float> values) {
     int64_t idx = static_cast<int64_t>(a * scale);
     idx = std::min(idx, bins_ - 1);
     (v < 0.0f ? negative_ : nonNegative_)[idx] += 1.0;
+    if (v == 0.0f)
+      exactZeros_ += 1.0;
   }
 }
 
 void MagnitudeHistogram::merge(const MagnitudeHistogram &other) {
+  exactZeros_ += other.exactZeros_;
   if (other.range_ == 0.0) {
     if (range_ == 0.0)
       pendingZeros_ += other.pendingZeros_;
@@ -1288,6 +1293,10 @@ absl::StatusOr<std::pair<double, double>> EntropyObserver::threshold() const {
   std::vector<double> h(static_cast<size_t>(bins));
   for (int64_t k = 0; k < bins; ++k)
     h[k] = hist_.nonNegative()[k] + hist_.negative()[k];
+  // Exact zeros are represented exactly by every range (the zero point):
+  // they must not weigh on the choice (after a ReLU they are half the
+  // values and their spike made the search clip hard).
+  h[0] -= hist_.exactZeros();
   const int64_t levels = range->qmax - range->qmin + 1;
   const bool halfLevels =
       isSymmetric(options().qparams.qscheme) || minVal_ < 0.0f;
@@ -1332,9 +1341,10 @@ absl::StatusOr<std::pair<float, float>> EntropyObserver::clipRange() const {
   upperLevels = std::clamp<int64_t>(upperLevels, 1, levels - 1);
   const int64_t lowerLevels = levels - upperLevels;
   const double width = hist_.range() / static_cast<double>(hist_.bins());
+  std::vector<double> nonNegative = hist_.nonNegative();
+  nonNegative[0] -= hist_.exactZeros(); // see threshold()
   const float upperT = static_cast<float>(
-      static_cast<double>(klSearch(hist_.nonNegative(), upperLevels).first) *
-      width);
+      static_cast<double>(klSearch(nonNegative, upperLevels).first) * width);
   const float lowerT = static_cast<float>(
       static_cast<double>(klSearch(hist_.negative(), lowerLevels).first) *
       width);
@@ -1413,17 +1423,26 @@ double gridError(double u, double v, double g0, double step, int64_t n) {
 
 } // namespace
 
-double MseObserver::quantizationError(float lo, float hi) const {
+std::vector<std::pair<double, double>> MseObserver::occupiedBins() const {
   const int64_t bins = hist_.bins();
   const double width = hist_.range() / static_cast<double>(bins);
   std::vector<std::pair<double, double>> occupied;
   for (int64_t k = 0; k < bins; ++k) {
-    if (hist_.nonNegative()[k] > 0.0)
-      occupied.push_back({width * static_cast<double>(k), hist_.nonNegative()[k]});
+    // Exact zeros have no quantization error (the zero point).
+    const double pos =
+        hist_.nonNegative()[k] - (k == 0 ? hist_.exactZeros() : 0.0);
+    if (pos > 0.0)
+      occupied.push_back({width * static_cast<double>(k), pos});
     if (hist_.negative()[k] > 0.0)
-      occupied.push_back({-width * static_cast<double>(k + 1), hist_.negative()[k]});
+      occupied.push_back(
+          {-width * static_cast<double>(k + 1), hist_.negative()[k]});
   }
-  return errorOver(occupied, width, lo, hi);
+  return occupied;
+}
+
+double MseObserver::quantizationError(float lo, float hi) const {
+  const double width = hist_.range() / static_cast<double>(hist_.bins());
+  return errorOver(occupiedBins(), width, lo, hi);
 }
 
 double MseObserver::errorOver(
@@ -1450,16 +1469,8 @@ absl::StatusOr<std::pair<float, float>> MseObserver::searchRange() const {
         absl::StrCat(where(), "no data observed yet"));
   if (hist_.range() == 0.0 || minVal_ == maxVal_)
     return std::make_pair(minVal_, maxVal_);
-  const int64_t bins = hist_.bins();
-  const double width = hist_.range() / static_cast<double>(bins);
-  // (signed start, count) of every occupied bin.
-  std::vector<std::pair<double, double>> occupied;
-  for (int64_t k = 0; k < bins; ++k) {
-    if (hist_.nonNegative()[k] > 0.0)
-      occupied.push_back({width * static_cast<double>(k), hist_.nonNegative()[k]});
-    if (hist_.negative()[k] > 0.0)
-      occupied.push_back({-width * static_cast<double>(k + 1), hist_.negative()[k]});
-  }
+  const double width = hist_.range() / static_cast<double>(hist_.bins());
+  const std::vector<std::pair<double, double>> occupied = occupiedBins();
   // Candidates are fractions f = k / kFine (k = 1 .. kFine) of the observed
   // extremes. A coarse pass tries every kFine / kCoarse-th fraction (jointly
   // for the two bounds of an affine scheme with values of both signs), then

@@ -348,6 +348,8 @@ public:
   const std::vector<double> &nonNegative() const { return nonNegative_; }
   const std::vector<double> &negative() const { return negative_; }
   double zeroCount() const { return pendingZeros_; }
+  /// Values exactly 0 (+0 or -0), wherever they are counted.
+  double exactZeros() const { return exactZeros_; }
   double total() const;
 
 private:
@@ -356,6 +358,7 @@ private:
   int64_t bins_;
   double range_ = 0.0;
   double pendingZeros_ = 0.0;
+  double exactZeros_ = 0.0;
   std::vector<double> nonNegative_;
   std::vector<double> negative_;
 };
@@ -476,6 +479,8 @@ protected:
   absl::StatusOr<ObserverQParams> compute() const override;
 
 private:
+  /// (signed start, count) of every occupied bin, exact zeros left out.
+  std::vector<std::pair<double, double>> occupiedBins() const;
   double errorOver(const std::vector<std::pair<double, double>> &occupied,
                    double width, float lo, float hi) const;
 };

@@ -282,9 +282,14 @@ def entropy_reference(batches, qmin, qmax, symmetric, bins=BINS):
     mn, mx = batches_min_max(batches)
     levels = qmax - qmin + 1
     w = r / bins
+    # Exact zeros are represented exactly by any range: left out of the
+    # search (they are in bin 0 of the non-negative histogram).
+    zeros = float(sum(int(np.count_nonzero(b == 0)) for b in batches))
     if r == 0.0:
         threshold, best_kl = 0.0, 0.0
     else:
+        nonneg = nonneg.copy()
+        nonneg[0] -= zeros
         m = levels // 2 if (symmetric or mn < 0) else levels
         best_i, best_kl = kl_search(nonneg + neg, m)
         threshold = best_i * w
