@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/MixedPrecision.h"
 
+#include "compiler/driver/Debug.h"
 #include "compiler/driver/Quantize.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
@@ -388,40 +389,38 @@ bool transferQParams(func::FuncOp func, const QParamsTable &table,
   return true;
 }
 
-/// Output SQNR over batches: per output, 10 log10(sum ref^2 / sum err^2);
-/// the smallest over the outputs.
+/// Output SQNR over batches: per output, Debug.h's ErrorStats (the same
+/// SQNR `qc debug` reports); the smallest over the outputs.
 class SqnrAccumulator {
 public:
   void add(const std::vector<::qc::NpyArray> &ref,
            const std::vector<::qc::NpyArray> &got) {
-    signal.resize(ref.size(), 0.0);
-    noise.resize(ref.size(), 0.0);
+    stats.resize(ref.size());
     for (size_t k = 0; k < ref.size() && k < got.size(); ++k) {
       if (ref[k].dtype != ::qc::DType::F32 || got[k].dtype != ::qc::DType::F32)
         continue;
       const int64_t n = std::min(ref[k].numElements(), got[k].numElements());
       const float *r = reinterpret_cast<const float *>(ref[k].data.data());
       const float *g = reinterpret_cast<const float *>(got[k].data.data());
+      ErrorStats &s = stats[k];
       for (int64_t i = 0; i < n; ++i) {
         const double e = double(r[i]) - double(g[i]);
-        signal[k] += double(r[i]) * r[i];
-        noise[k] += e * e;
+        s.signal += double(r[i]) * r[i];
+        s.noise += e * e;
+        s.maxAbs = std::max(s.maxAbs, std::fabs(e));
       }
+      s.count += n;
     }
   }
   double db() const {
     double worst = std::numeric_limits<double>::infinity();
-    for (size_t k = 0; k < signal.size(); ++k) {
-      double v = noise[k] == 0.0
-                     ? std::numeric_limits<double>::infinity()
-                     : 10.0 * std::log10(signal[k] / noise[k]);
-      worst = std::min(worst, v);
-    }
+    for (const ErrorStats &s : stats)
+      worst = std::min(worst, s.sqnrDb());
     return worst;
   }
 
 private:
-  std::vector<double> signal, noise;
+  std::vector<ErrorStats> stats;
 };
 
 std::string formatDb(double db) {

@@ -21,8 +21,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
-#include "reference/MemoryLimit.h"
-#include "reference/Shapes.h"
+#include "support/MemoryLimit.h"
+#include "support/Shapes.h"
 #include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

@@ -1,4 +1,5 @@
 //===- qc-opt.cpp - run qc passes on MLIR text, for lit tests -------------===//
+#include "compiler/Version.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Passes.h"
 
@@ -6,6 +7,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -13,6 +15,8 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::qc::registerQCPasses();
   mlir::qc::registerQCPipelines();
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { ::qc::printVersion(os, "qc-opt"); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "qc optimizer driver\n", registry));
 }
