@@ -15,7 +15,7 @@
 #include "passes/Passes.h"
 #include "passes/Quantize/Calibrate.h"
 #include "reference/Executor.h"
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 #include "support/OutputFile.h"
 
 #include "mlir/IR/Builders.h"

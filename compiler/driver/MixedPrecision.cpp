@@ -343,7 +343,9 @@ bool transferQParams(func::FuncOp func, const QParamsTable &table,
   std::map<int64_t, GroupIdentity> groups = groupsOf(func, keys);
   std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
   int64_t merges = 0;
-  for (const auto &[id, g] : groups) {
+  for (const auto &entry : groups) {
+    const int64_t id = entry.first;
+    const GroupIdentity &g = entry.second;
     if (g.values.empty() || g.values.front().empty())
       return false;
     if (auto it = table.byValue.find({g.values.front(), g.spec});
