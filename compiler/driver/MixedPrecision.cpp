@@ -648,10 +648,16 @@ LogicalResult Search::setUp() {
     std::string name = nodeName(op->getLoc());
     if (name.empty() || higherPrecisionsFor(op).empty())
       return;
+    // Ops that share their input's qparams and only move or select values
+    // (max pool, reshape, ...) add no error of their own. Averaging ops with
+    // shared qparams (avg pools, reduce_mean, resize) do: their results are
+    // finer than the input's step and are rounded to it.
     if (auto outs = op->getAttrOfType<ArrayAttr>("qc.output_specs"))
-      if (!outs.empty() && llvm::all_of(outs, [](Attribute a) {
-            return isa<SharedSpecAttr>(a);
-          }))
+      if (!outs.empty() &&
+          llvm::all_of(outs,
+                       [](Attribute a) { return isa<SharedSpecAttr>(a); }) &&
+          isa<MaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp, PadOp,
+              ConcatOp, ReluOp, ClampOp>(op))
         return;
     // The second op of a fused unit (conv + relu: its input is `unit`):
     // keeping it float only splits the unit; its first op is the candidate.
