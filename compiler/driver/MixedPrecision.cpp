@@ -132,7 +132,8 @@ std::string mlir::qc::withKeepFloat(const std::string &quantizer,
 //===----------------------------------------------------------------------===//
 
 std::vector<size_t> mlir::qc::greedySelect(
-    const std::vector<double> &alone, double baseSqnr, double target,
+    const std::vector<double> &alone, const std::vector<double> &cost,
+    double baseSqnr, double target,
     const std::function<double(const std::vector<size_t> &)> &score,
     double &bestSqnr, bool &reached) {
   bestSqnr = baseSqnr;
@@ -144,8 +145,16 @@ std::vector<size_t> mlir::qc::greedySelect(
   for (size_t i = 0; i < alone.size(); ++i)
     if (alone[i] > baseSqnr)
       order.push_back(i);
+  // Gain per cost: an op's cost is its share of the MACs, at least
+  // kCostFloor (a float op also costs a dequantize / quantize and a float
+  // kernel), so cheap ops that help come first.
+  constexpr double kCostFloor = 0.02;
+  auto ratio = [&](size_t i) {
+    const double c = i < cost.size() ? cost[i] : 0.0;
+    return (alone[i] - baseSqnr) / std::max(c, kCostFloor);
+  };
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return alone[a] > alone[b]; });
+                   [&](size_t a, size_t b) { return ratio(a) > ratio(b); });
   std::vector<size_t> set, bestSet;
   double current = baseSqnr;
   for (size_t i : order) {
@@ -162,10 +171,17 @@ std::vector<size_t> mlir::qc::greedySelect(
   }
   if (!reached)
     return bestSet;
-  // Prune: an op chosen early may be unnecessary once later ones are in.
-  for (size_t k = set.size(); k-- > 0 && set.size() > 1;) {
+  // Prune: an op chosen early may be unnecessary once later ones are in;
+  // the most expensive are tried first.
+  std::vector<size_t> byCost = set;
+  std::stable_sort(byCost.begin(), byCost.end(), [&](size_t a, size_t b) {
+    return (a < cost.size() ? cost[a] : 0.0) > (b < cost.size() ? cost[b] : 0.0);
+  });
+  for (size_t drop : byCost) {
+    if (set.size() <= 1)
+      break;
     std::vector<size_t> trial = set;
-    trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(k));
+    trial.erase(std::find(trial.begin(), trial.end(), drop));
     const double s = trial.size() == 1 ? alone[trial[0]] : score(trial);
     if (s >= target) {
       set = std::move(trial);
@@ -718,8 +734,12 @@ OwningOpRef<ModuleOp> Search::run() {
   }
   double best = base;
   bool reached = false;
+  std::vector<double> cost;
+  for (const OpChoice &c : candidates)
+    cost.push_back(report.macsTotal ? double(c.macs) / double(report.macsTotal)
+                                    : 0.0);
   std::vector<size_t> chosen = greedySelect(
-      alone, base, target,
+      alone, cost, base, target,
       [&](const std::vector<size_t> &set) {
         double s = scoreSet(set);
         progress("  " + Twine(set.size()) + " ops above int8: " +

@@ -1,7 +1,7 @@
 //===- MixedPrecision.h - automatic mixed precision for qc quantize -*- C++ -*-//
 //
 // `qc quantize ... --mixed-precision=auto [--target-sqnr=DB]`: find the
-// fewest ops to keep at a higher precision so that the quantized program's
+// a small, cheap set of ops to keep at a higher precision so that the quantized program's
 // output SQNR (against the float model, on calibration samples held out from
 // range estimation) reaches a target. docs/accuracy.md, "Mixed precision",
 // describes the search for users; in short:
@@ -23,10 +23,11 @@
 //     The final program is calibrated normally, on all samples.
 //  3. Sensitivity: each candidate op alone at higher precision, scored on
 //     the held-out part (one executor run over it per candidate).
-//  4. Greedy: ops are added in order of their own SQNR until the target is
-//     met, then each chosen op is dropped again if the target still holds
-//     without it (fewest ops). An unreachable target keeps the best program
-//     found and says so.
+//  4. Greedy: ops that help on their own are added in order of SQNR gain
+//     per cost (share of the MACs, at least 2%) until the target is met,
+//     then each chosen op, most expensive first, is dropped again if the
+//     target still holds without it. An unreachable target keeps the best
+//     program found and says so.
 //
 // "Higher precision" is float (keep_float) today: `qc compile` refuses int16
 // activations. Precision lists the choices; higherPrecisionsFor() says which
@@ -107,11 +108,12 @@ struct MixedPrecisionReport {
 /// The greedy selection of step 4 above, separated from the model so it can
 /// be tested on its own. `score(set)` returns the output SQNR with the ops
 /// of `set` (indices into the candidates) above int8; `alone[i]` is the
-/// score of {i}. Returns the chosen indices in the order chosen, and sets
+/// score of {i}; `cost[i]` its share of the MACs. Returns the chosen indices in the order chosen, and sets
 /// `bestSqnr` to the score of the result (or of the best set seen when the
 /// target is out of reach, `reached` false).
 std::vector<size_t>
-greedySelect(const std::vector<double> &alone, double baseSqnr, double target,
+greedySelect(const std::vector<double> &alone, const std::vector<double> &cost,
+             double baseSqnr, double target,
              const std::function<double(const std::vector<size_t> &)> &score,
              double &bestSqnr, bool &reached);
 
