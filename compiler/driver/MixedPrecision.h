@@ -1,8 +1,8 @@
 //===- MixedPrecision.h - automatic mixed precision for qc quantize -*- C++ -*-//
 //
-// `qc quantize ... --mixed-precision=auto [--target-sqnr=DB]`: find the
-// a small, cheap set of ops to keep at a higher precision so that the quantized program's
-// output SQNR (against the float model, on calibration samples held out from
+// `qc quantize ... --mixed-precision=auto [--target-sqnr=DB]`: find a
+// small, cheap set of ops to keep at a higher precision so that the
+// quantized program's output SQNR (against the float model, on calibration samples held out from
 // range estimation) reaches a target. docs/accuracy.md, "Mixed precision",
 // describes the search for users; in short:
 //
