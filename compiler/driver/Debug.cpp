@@ -13,7 +13,7 @@
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
 #include "reference/Executor.h"
 #include "support/Shapes.h"
 #include "support/OutputFile.h"

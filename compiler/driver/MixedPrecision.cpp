@@ -198,6 +198,28 @@ std::vector<size_t> mlir::qc::greedySelect(
 
 namespace {
 
+/// Calibration batches kept in memory (the search reads the data once and
+/// calibrates several times from parts of it).
+class MemorySource : public CalibrationSource {
+public:
+  explicit MemorySource(std::vector<Batch> batches)
+      : batches(std::move(batches)) {
+    for (const Batch &b : this->batches)
+      total += b.samples;
+  }
+  int64_t numSamples() const override { return total; }
+  FailureOr<std::optional<Batch>> next() override {
+    if (pos >= batches.size())
+      return std::optional<Batch>();
+    return std::optional<Batch>(batches[pos++]);
+  }
+
+private:
+  std::vector<Batch> batches;
+  size_t pos = 0;
+  int64_t total = 0;
+};
+
 using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -524,7 +546,7 @@ LogicalResult Search::calibrateOn(ModuleOp module) {
   FailureOr<func::FuncOp> func = getEntryFunction(module);
   if (failed(func))
     return failure();
-  std::unique_ptr<CalibrationData> data = CalibrationData::fromBatches(calib);
+  auto data = std::make_unique<MemorySource>(calib);
   CalibrationOptions copt = options.calibration;
   copt.progress = CalibrationOptions::Progress::None;
   return success(succeeded(calibrate(*func, *data, copt)));
@@ -611,7 +633,7 @@ LogicalResult Search::setUp() {
     // Besides the program's observers, one observer per observed value and
     // spec (see transferQParams).
     ValueKeys keys(*func);
-    std::unique_ptr<CalibrationData> data = CalibrationData::fromBatches(calib);
+    auto data = std::make_unique<MemorySource>(calib);
     CalibrationOptions copt = options.calibration;
     copt.progress = CalibrationOptions::Progress::None;
     copt.onUpdate = [&](Operation *op, ArrayRef<float> values,
@@ -771,8 +793,7 @@ OwningOpRef<ModuleOp> Search::run() {
     return nullptr;
   std::vector<CalibrationData::Batch> all = calib;
   all.insert(all.end(), heldOut.begin(), heldOut.end());
-  std::unique_ptr<CalibrationData> data =
-      CalibrationData::fromBatches(std::move(all));
+  auto data = std::make_unique<MemorySource>(std::move(all));
   CalibrationOptions copt = options.calibration;
   copt.progress = CalibrationOptions::Progress::None;
   if (failed(calibrate(*func, *data, copt)))

@@ -17,7 +17,9 @@
 
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/MixedPrecision.h"
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
+
+#include "llvm/Support/raw_ostream.h"
 
 #include <optional>
 #include <string>
@@ -70,6 +72,11 @@ OwningOpRef<ModuleOp> quantizeMixedPrecision(MLIRContext &context,
                                              ModuleOp simplified,
                                              const QuantizeOptions &options,
                                              QuantizeReport &report);
+
+/// The summary `qc quantize` prints (without --quiet): observers, samples,
+/// runs and throughput of the calibration, or what was calibrated without
+/// data.
+void printQuantizeReport(llvm::raw_ostream &os, const QuantizeReport &report);
 
 /// Runs qc-lower-to-integer on every function of \p module (`qc quantize
 /// --lower-to-integer`), honouring the pass-manager flags
