@@ -54,6 +54,8 @@ struct QuantizeReport {
   bool withoutData = false;
   /// qc.dynamic_fake_quant ops in the result (dynamically quantized edges).
   int64_t dynamicEdges = 0;
+  /// Biases changed by bias correction (bias_correction=1).
+  int64_t correctedBiases = 0;
   /// Filled when QuantizeOptions::mixedPrecision was set.
   MixedPrecisionReport mixedPrecision;
 };
