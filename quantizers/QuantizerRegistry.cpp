@@ -315,7 +315,7 @@ absl::StatusOr<std::string> checkOptionValue(const OptionDecl &decl,
       return invalid(cat(
           "option '", decl.name,
           "' expects a per-tensor observer (minmax, moving_average_minmax, "
-          "histogram, percentile, entropy), got '",
+          "histogram, percentile, entropy, mse), got '",
           value, "'"));
     return std::string(toString(*kind));
   }
@@ -508,7 +508,8 @@ absl::Status checkQuantizationSpec(QuantizationSpec &q, const Value &edge) {
     if (key == "bins")
       applies = *kind == ObserverKind::kHistogram ||
                 *kind == ObserverKind::kPercentile ||
-                *kind == ObserverKind::kEntropy;
+                *kind == ObserverKind::kEntropy ||
+                *kind == ObserverKind::kMse;
     if (key == "upsample_rate" || key == "torch113_histc_range")
       applies = *kind == ObserverKind::kHistogram;
     if (key == "percentile")

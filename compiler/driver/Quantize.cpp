@@ -39,6 +39,23 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   ptq.calibrationData = options.calibrationData;
   ptq.calibrationMaxSamples = options.data.maxSamples;
   ptq.calibrationBatchSize = options.data.batchSize;
+  if (options.mixedPrecision) {
+    if (options.calibrationData.empty()) {
+      emitError(UnknownLoc::get(&context))
+          << "--mixed-precision needs calibration data (--calib DATA): it "
+             "scores candidate programs on held-out calibration samples";
+      return nullptr;
+    }
+    PassManager simplify(&context, ModuleOp::getOperationName());
+    if (failed(applyPassManagerCLOptions(simplify)))
+      return nullptr;
+    buildSimplifyPipeline(simplify.nest<func::FuncOp>(), ptq.simplify);
+    if (failed(simplify.run(*module)))
+      return nullptr;
+    QuantizeReport local;
+    QuantizeReport &r = report ? *report : local;
+    return quantizeMixedPrecision(context, *module, options, r);
+  }
   PassManager prepare(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(prepare)))
     return nullptr;

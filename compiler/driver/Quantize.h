@@ -16,6 +16,7 @@
 #define QC_COMPILER_DRIVER_QUANTIZE_H
 
 #include "compiler/driver/Driver.h"
+#include "compiler/driver/MixedPrecision.h"
 #include "passes/Quantize/CalibrationData.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -41,6 +42,9 @@ struct QuantizeOptions {
   CalibrationDataOptions data;
   /// Observer override for activations, progress display.
   CalibrationOptions calibration;
+  /// `--mixed-precision=auto`: search which ops to keep above int8
+  /// (MixedPrecision.h). Needs calibration data.
+  std::optional<MixedPrecisionOptions> mixedPrecision;
 };
 
 /// What a quantization did, for the user.
@@ -52,6 +56,8 @@ struct QuantizeReport {
   int64_t dynamicEdges = 0;
   /// Biases changed by bias correction (bias_correction=1).
   int64_t correctedBiases = 0;
+  /// Filled when QuantizeOptions::mixedPrecision was set.
+  MixedPrecisionReport mixedPrecision;
 };
 
 /// Quantizes the model at `path`; emits a diagnostic and returns null on
@@ -60,6 +66,14 @@ OwningOpRef<ModuleOp> quantizeModel(MLIRContext &context,
                                     const std::string &path,
                                     const QuantizeOptions &options,
                                     QuantizeReport *report = nullptr);
+
+/// The mixed-precision flow (MixedPrecision.cpp): `simplified` is the
+/// loaded model after qc-simplify; returns the converted program of the
+/// choice (null after a diagnostic) and fills report.mixedPrecision.
+OwningOpRef<ModuleOp> quantizeMixedPrecision(MLIRContext &context,
+                                             ModuleOp simplified,
+                                             const QuantizeOptions &options,
+                                             QuantizeReport &report);
 
 /// The summary `qc quantize` prints (without --quiet): observers, samples,
 /// runs and throughput of the calibration, or what was calibrated without

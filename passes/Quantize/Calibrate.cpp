@@ -106,7 +106,7 @@ std::string mlir::qc::checkActivationObserver(StringRef kind) {
   if (::qc::isPerChannelKind(*parsed))
     return "observer '" + kind.str() +
            "' is per-channel; activations take a per-tensor observer "
-           "(minmax, moving_average, histogram, percentile, entropy)";
+           "(minmax, moving_average, histogram, percentile, entropy, mse)";
   return "";
 }
 
@@ -200,6 +200,8 @@ FailureOr<CalibrationStats> calibrateImpl(func::FuncOp func,
       return op.emitError() << toStringRef(st.message())
                             << " (calibration data: " << current->source
                             << ")";
+    if (options.onUpdate)
+      return options.onUpdate(op.getOperation(), values, shape);
     return success();
   };
 

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,14 @@ struct CalibrationOptions {
     None
   };
   Progress progress = Progress::Auto;
+  /// Optional: called after every observer update with the qc.observe op and
+  /// the tensor the observer was given (weights only on the first batch, as
+  /// the observers see them), for tools that keep statistics of their own
+  /// (the mixed-precision search keeps one per observed value). Failure
+  /// (after a diagnostic) stops the calibration.
+  std::function<LogicalResult(Operation *observe, ArrayRef<float> values,
+                              ArrayRef<int64_t> shape)>
+      onUpdate;
 };
 
 struct CalibrationStats {
@@ -100,7 +109,7 @@ bool needsCalibrationData(func::FuncOp func);
 
 /// Checks an `--observer` value: a per-tensor observer kind of
 /// quantizers/observers ("minmax", "moving_average", "histogram",
-/// "percentile", "entropy", ...). Returns the error message, or "" when valid.
+/// "percentile", "entropy", "mse", ...). Returns the error message, or "" when valid.
 std::string checkActivationObserver(StringRef kind);
 
 } // namespace mlir::qc

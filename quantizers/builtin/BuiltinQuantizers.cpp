@@ -129,6 +129,10 @@ QuantizationSpec PatternQuantizer::act(const Node &node) const {
   s.symmetric = false;
   s.observer = node.option("act_observer");
   s.observerOptions = b_.observerOptions;
+  // `percentile` only means something to the percentile observer (the
+  // annotation check rejects observer options that do not apply).
+  if (s.observer == "percentile")
+    s.observerOptions["percentile"] = node.option("percentile");
   return s;
 }
 
@@ -501,8 +505,28 @@ OptionDecl actObserverOption() {
   o.kind = OptionKind::kObserver;
   o.defaultValue = "histogram";
   o.help = "observer of activations (minmax, moving_average_minmax, "
-           "histogram, percentile, entropy)";
+           "histogram, percentile, entropy, mse)";
   return o;
+}
+
+OptionDecl percentileOption() {
+  OptionDecl o;
+  o.name = "percentile";
+  o.kind = OptionKind::kFloat;
+  o.defaultValue = "99.99";
+  o.help = "with act_observer=percentile: the percentile P in (0, 100] kept "
+           "on each side of the activations";
+  return o;
+}
+
+/// Checks a percentile value (global or per node): P in (0, 100].
+Status checkPercentile(const std::string &value, const std::string &where) {
+  char *end = nullptr;
+  const double p = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || *end != '\0' || !(p > 0.0 && p <= 100.0))
+    return Status::error("option 'percentile'" + where +
+                         " must be in (0, 100], got '" + value + "'");
+  return Status::success();
 }
 
 } // namespace
@@ -525,10 +549,13 @@ QuantizerDefinition x86QuantizerDefinition() {
                  "as PyTorch's QNNPACK dynamic linear and ONNX "
                  "DynamicQuantizeLinear)"),
       actObserverOption(),
+      percentileOption(),
   };
   addCorrectionOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
+    if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
+      return st;
     // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
     // activations, default_per_channel_weight_observer (qint8,
     // per_channel_symmetric, [-128, 127]).
@@ -559,10 +586,13 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
       boolOption("dynamic", "0",
                  "dynamic quantization of linear / matmul only"),
       actObserverOption(),
+      percentileOption(),
   };
   addCorrectionOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
+    if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
+      return st;
     // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
     // HistogramObserver activations with eps 2^-12, weights qint8
     // per_channel_symmetric in [-127, 127] with eps 2^-12 (XNNPACK's

@@ -135,6 +135,8 @@ std::string_view toString(ObserverKind kind) {
     return "percentile";
   case ObserverKind::kEntropy:
     return "entropy";
+  case ObserverKind::kMse:
+    return "mse";
   }
   return "unknown";
 }
@@ -144,7 +146,7 @@ absl::StatusOr<ObserverKind> parseObserverKind(std::string_view name) {
        {ObserverKind::kMinMax, ObserverKind::kMovingAverageMinMax,
         ObserverKind::kPerChannelMinMax,
         ObserverKind::kMovingAveragePerChannelMinMax, ObserverKind::kHistogram,
-        ObserverKind::kPercentile, ObserverKind::kEntropy})
+        ObserverKind::kPercentile, ObserverKind::kEntropy, ObserverKind::kMse})
     if (name == toString(k))
       return k;
   if (name == "moving_average")
@@ -154,7 +156,8 @@ absl::StatusOr<ObserverKind> parseObserverKind(std::string_view name) {
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown observer '", av(name),
       "' (expected minmax, moving_average_minmax, per_channel_minmax, "
-      "moving_average_per_channel_minmax, histogram, percentile or entropy)"));
+      "moving_average_per_channel_minmax, histogram, percentile, entropy or "
+      "mse)"));
 }
 
 bool isPerChannelKind(ObserverKind kind) {
@@ -314,6 +317,8 @@ createObserver(ObserverKind kind, const ObserverOptions &options,
     return up(PercentileObserver::create(options, std::move(name)));
   case ObserverKind::kEntropy:
     return up(EntropyObserver::create(options, std::move(name)));
+  case ObserverKind::kMse:
+    return up(MseObserver::create(options, std::move(name)));
   }
   return absl::InvalidArgumentError("unknown observer kind");
 }
@@ -969,6 +974,7 @@ MagnitudeHistogram::MagnitudeHistogram(int64_t bins)
 void MagnitudeHistogram::clear() {
   range_ = 0.0;
   pendingZeros_ = 0.0;
+  exactZeros_ = 0.0;
   std::fill(nonNegative_.begin(), nonNegative_.end(), 0.0);
   std::fill(negative_.begin(), negative_.end(), 0.0);
 }
@@ -1020,6 +1026,7 @@ void MagnitudeHistogram::add(absl::Span<const float> values) {
   }
   if (range_ == 0.0) {
     pendingZeros_ += static_cast<double>(values.size());
+    exactZeros_ += static_cast<double>(values.size());
     return;
   }
   // bins / range is an exact power-of-two scaling of bins, and |x| * it is
@@ -1030,10 +1037,13 @@ void MagnitudeHistogram::add(absl::Span<const float> values) {
     int64_t idx = static_cast<int64_t>(a * scale);
     idx = std::min(idx, bins_ - 1);
     (v < 0.0f ? negative_ : nonNegative_)[idx] += 1.0;
+    if (v == 0.0f)
+      exactZeros_ += 1.0;
   }
 }
 
 void MagnitudeHistogram::merge(const MagnitudeHistogram &other) {
+  exactZeros_ += other.exactZeros_;
   if (other.range_ == 0.0) {
     if (range_ == 0.0)
       pendingZeros_ += other.pendingZeros_;
@@ -1201,29 +1211,23 @@ EntropyObserver::create(const ObserverOptions &options, std::string name) {
       new EntropyObserver(options, std::move(name)));
 }
 
-absl::StatusOr<std::pair<double, double>> EntropyObserver::threshold() const {
-  if (!hasData())
-    return absl::FailedPreconditionError(
-        absl::StrCat(where(), "no data observed yet"));
-  absl::StatusOr<QuantRange> range = calculateQuantRange(options().qparams);
-  if (!range.ok())
-    return range.status();
-  const int64_t bins = hist_.bins();
-  if (hist_.range() == 0.0)
-    return std::make_pair(0.0, 0.0); // only zeros were observed
-  std::vector<double> h(static_cast<size_t>(bins));
-  for (int64_t k = 0; k < bins; ++k)
-    h[k] = hist_.nonNegative()[k] + hist_.negative()[k];
-  const int64_t levels = range->qmax - range->qmin + 1;
-  const bool halfLevels =
-      isSymmetric(options().qparams.qscheme) || minVal_ < 0.0f;
-  const int64_t targetBins = halfLevels ? levels / 2 : levels;
+namespace {
+
+/// The KL search over one magnitude histogram `h` (bins of equal width from
+/// 0) for `targetBins` quantization levels: the candidate bin count i in
+/// [targetBins, last occupied bin + 1] minimising KL(P || Q) as described at
+/// EntropyObserver, with P and Q divided by the histogram's own total.
+/// Returns (i, KL); (last + 1, 0) when no more bins are occupied than there
+/// are levels.
+std::pair<int64_t, double> klSearch(const std::vector<double> &h,
+                                    int64_t targetBins) {
+  const int64_t bins = static_cast<int64_t>(h.size());
   int64_t last = bins - 1;
   while (last > 0 && h[last] == 0.0)
     --last;
-  const double width = hist_.range() / static_cast<double>(bins);
+  targetBins = std::max<int64_t>(targetBins, 1);
   if (last + 1 <= targetBins)
-    return std::make_pair(static_cast<double>(last + 1) * width, 0.0);
+    return {last + 1, 0.0};
 
   double total = 0.0;
   for (double v : h)
@@ -1271,18 +1275,259 @@ absl::StatusOr<std::pair<double, double>> EntropyObserver::threshold() const {
       bestI = i;
     }
   }
+  return {bestI, bestKl};
+}
+
+} // namespace
+
+absl::StatusOr<std::pair<double, double>> EntropyObserver::threshold() const {
+  if (!hasData())
+    return absl::FailedPreconditionError(
+        absl::StrCat(where(), "no data observed yet"));
+  absl::StatusOr<QuantRange> range = calculateQuantRange(options().qparams);
+  if (!range.ok())
+    return range.status();
+  const int64_t bins = hist_.bins();
+  if (hist_.range() == 0.0)
+    return std::make_pair(0.0, 0.0); // only zeros were observed
+  std::vector<double> h(static_cast<size_t>(bins));
+  for (int64_t k = 0; k < bins; ++k)
+    h[k] = hist_.nonNegative()[k] + hist_.negative()[k];
+  // Exact zeros are represented exactly by every range (the zero point):
+  // they must not weigh on the choice (after a ReLU they are half the
+  // values and their spike made the search clip hard).
+  h[0] -= hist_.exactZeros();
+  const int64_t levels = range->qmax - range->qmin + 1;
+  const bool halfLevels =
+      isSymmetric(options().qparams.qscheme) || minVal_ < 0.0f;
+  const int64_t targetBins = halfLevels ? levels / 2 : levels;
+  const double width = hist_.range() / static_cast<double>(bins);
+  auto [bestI, bestKl] = klSearch(h, targetBins);
   return std::make_pair(static_cast<double>(bestI) * width, bestKl);
 }
 
+bool EntropyObserver::searchesSidesSeparately() const {
+  return !isSymmetric(options().qparams.qscheme) && minVal_ < 0.0f &&
+         maxVal_ > 0.0f;
+}
+
+absl::StatusOr<std::pair<float, float>> EntropyObserver::clipRange() const {
+  if (!hasData())
+    return absl::FailedPreconditionError(
+        absl::StrCat(where(), "no data observed yet"));
+  if (!searchesSidesSeparately()) {
+    absl::StatusOr<std::pair<double, double>> t = threshold();
+    if (!t.ok())
+      return t.status();
+    // The range of clip(x, -T, T).
+    const float threshold = static_cast<float>(t->first);
+    return std::make_pair(std::clamp(minVal_, -threshold, threshold),
+                          std::clamp(maxVal_, -threshold, threshold));
+  }
+  // Affine scheme, values of both signs: the grid spans [lower, upper], so
+  // each side gets the share of the levels its extent takes of the observed
+  // range and is searched on its own histogram (normalised by its own mass).
+  // One histogram of |x| would let the dense side choose the threshold of
+  // the sparse one: logits whose few large positive values (the winning
+  // classes) are a small share of all values were clipped together with
+  // the negative bulk, making every winner equal.
+  absl::StatusOr<QuantRange> range = calculateQuantRange(options().qparams);
+  if (!range.ok())
+    return range.status();
+  const int64_t levels = range->qmax - range->qmin + 1;
+  const double span = static_cast<double>(maxVal_) - minVal_;
+  int64_t upperLevels = static_cast<int64_t>(
+      std::llround(static_cast<double>(levels) * maxVal_ / span));
+  upperLevels = std::clamp<int64_t>(upperLevels, 1, levels - 1);
+  const int64_t lowerLevels = levels - upperLevels;
+  const double width = hist_.range() / static_cast<double>(hist_.bins());
+  std::vector<double> nonNegative = hist_.nonNegative();
+  nonNegative[0] -= hist_.exactZeros(); // see threshold()
+  const float upperT = static_cast<float>(
+      static_cast<double>(klSearch(nonNegative, upperLevels).first) * width);
+  const float lowerT = static_cast<float>(
+      static_cast<double>(klSearch(hist_.negative(), lowerLevels).first) *
+      width);
+  return std::make_pair(std::clamp(-lowerT, minVal_, 0.0f),
+                        std::clamp(upperT, 0.0f, maxVal_));
+}
+
 absl::StatusOr<ObserverQParams> EntropyObserver::compute() const {
-  absl::StatusOr<std::pair<double, double>> t = threshold();
-  if (!t.ok())
-    return t.status();
-  // The range of clip(x, -T, T).
-  const float threshold = static_cast<float>(t->first);
-  const float lower = std::clamp(minVal_, -threshold, threshold);
-  const float upper = std::clamp(maxVal_, -threshold, threshold);
-  return qparamsFor(lower, upper);
+  absl::StatusOr<std::pair<float, float>> r = clipRange();
+  if (!r.ok())
+    return r.status();
+  return qparamsFor(r->first, r->second);
+}
+
+//===----------------------------------------------------------------------===//
+// MSE observer
+//===----------------------------------------------------------------------===//
+
+MseObserver::MseObserver(ObserverOptions options, std::string name)
+    : MagnitudeHistogramObserver(ObserverKind::kMse, std::move(options),
+                                 std::move(name)) {}
+
+absl::StatusOr<std::unique_ptr<MseObserver>>
+MseObserver::create(const ObserverOptions &options, std::string name) {
+  constexpr ObserverKind kind = ObserverKind::kMse;
+  if (absl::Status st = validateCommon(kind, options, false); !st.ok())
+    return st;
+  if (absl::Status st = validateBins(kind, options); !st.ok())
+    return st;
+  return std::unique_ptr<MseObserver>(new MseObserver(options, std::move(name)));
+}
+
+namespace {
+
+/// Integral over [u, v] of (x - c)^2.
+double squareIntegral(double u, double v, double c) {
+  const double a = u - c, b = v - c;
+  return (b * b * b - a * a * a) / 3.0;
+}
+
+/// The squared error, integrated over [u, v] (u <= v), of rounding x to the
+/// nearest point of the grid {g0 + k * step : k = 0 .. n - 1} (clamping to
+/// its ends): the quantize-dequantize error of a uniform density.
+double gridError(double u, double v, double g0, double step, int64_t n) {
+  const double gEnd = g0 + step * static_cast<double>(n - 1);
+  double err = 0.0;
+  if (u < g0) { // below the grid: everything rounds to g0
+    const double e = std::min(v, g0);
+    err += squareIntegral(u, e, g0);
+    u = e;
+  }
+  if (v > gEnd) { // above the grid: everything rounds to gEnd
+    const double b = std::max(u, gEnd);
+    err += squareIntegral(b, v, gEnd);
+    v = b;
+  }
+  if (v <= u)
+    return err;
+  // Inside: cell k is [g_k - step / 2, g_k + step / 2).
+  const double half = step / 2.0;
+  const auto cellOf = [&](double x) {
+    return std::clamp<int64_t>(
+        static_cast<int64_t>(std::floor((x - g0 + half) / step)), 0, n - 1);
+  };
+  const int64_t k0 = cellOf(u), k1 = cellOf(v);
+  if (k0 == k1)
+    return err + squareIntegral(u, v, g0 + step * static_cast<double>(k0));
+  const double c0 = g0 + step * static_cast<double>(k0);
+  const double c1 = g0 + step * static_cast<double>(k1);
+  err += squareIntegral(u, c0 + half, c0);
+  err += squareIntegral(c1 - half, v, c1);
+  // Whole cells between: step^3 / 12 each.
+  err += static_cast<double>(k1 - k0 - 1) * step * step * step / 12.0;
+  return err;
+}
+
+} // namespace
+
+std::vector<std::pair<double, double>> MseObserver::occupiedBins() const {
+  const int64_t bins = hist_.bins();
+  const double width = hist_.range() / static_cast<double>(bins);
+  std::vector<std::pair<double, double>> occupied;
+  for (int64_t k = 0; k < bins; ++k) {
+    // Exact zeros have no quantization error (the zero point).
+    const double pos =
+        hist_.nonNegative()[k] - (k == 0 ? hist_.exactZeros() : 0.0);
+    if (pos > 0.0)
+      occupied.push_back({width * static_cast<double>(k), pos});
+    if (hist_.negative()[k] > 0.0)
+      occupied.push_back(
+          {-width * static_cast<double>(k + 1), hist_.negative()[k]});
+  }
+  return occupied;
+}
+
+double MseObserver::quantizationError(float lo, float hi) const {
+  const double width = hist_.range() / static_cast<double>(hist_.bins());
+  return errorOver(occupiedBins(), width, lo, hi);
+}
+
+double MseObserver::errorOver(
+    const std::vector<std::pair<double, double>> &occupied, double width,
+    float lo, float hi) const {
+  absl::StatusOr<QParams> q = calculateQParams(lo, hi, options().qparams);
+  absl::StatusOr<QuantRange> range = calculateQuantRange(options().qparams);
+  if (!q.ok() || !range.ok())
+    return kInfD;
+  const double step = q->scale;
+  const double g0 = static_cast<double>(range->qmin - q->zeroPoint) *
+                    static_cast<double>(q->scale);
+  const int64_t n = range->qmax - range->qmin + 1;
+  double err = 0.0;
+  // Each bin's count spread uniformly over it: count / width * integral.
+  for (const auto &[start, count] : occupied)
+    err += count / width * gridError(start, start + width, g0, step, n);
+  return err;
+}
+
+absl::StatusOr<std::pair<float, float>> MseObserver::searchRange() const {
+  if (!hasData())
+    return absl::FailedPreconditionError(
+        absl::StrCat(where(), "no data observed yet"));
+  if (hist_.range() == 0.0 || minVal_ == maxVal_)
+    return std::make_pair(minVal_, maxVal_);
+  const double width = hist_.range() / static_cast<double>(hist_.bins());
+  const std::vector<std::pair<double, double>> occupied = occupiedBins();
+  // Candidates are fractions f = k / kFine (k = 1 .. kFine) of the observed
+  // extremes. A coarse pass tries every kFine / kCoarse-th fraction (jointly
+  // for the two bounds of an affine scheme with values of both signs), then
+  // each bound is refined on the fine grid within one coarse step of the
+  // best, the other bound fixed, twice. Ties keep the wider range.
+  constexpr int64_t kFine = 256, kCoarse = 32, kRatio = kFine / kCoarse;
+  const bool symmetric = isSymmetric(options().qparams.qscheme);
+  const bool twoSided = !symmetric && minVal_ < 0.0f && maxVal_ > 0.0f;
+  const double maxAbs = std::max(-static_cast<double>(minVal_),
+                                 static_cast<double>(maxVal_));
+  // Range for the fractions (i of the lower extreme, j of the upper).
+  auto rangeFor = [&](int64_t i, int64_t j) -> std::pair<float, float> {
+    if (!twoSided) {
+      const float t = static_cast<float>(maxAbs * static_cast<double>(j) /
+                                         static_cast<double>(kFine));
+      return {std::clamp(minVal_, -t, t), std::clamp(maxVal_, -t, t)};
+    }
+    return {static_cast<float>(static_cast<double>(minVal_) * i / kFine),
+            static_cast<float>(static_cast<double>(maxVal_) * j / kFine)};
+  };
+  int64_t bestI = kFine, bestJ = kFine;
+  double bestErr = kInfD;
+  auto consider = [&](int64_t i, int64_t j) {
+    auto [lo, hi] = rangeFor(i, j);
+    const double e = errorOver(occupied, width, lo, hi);
+    if (e < bestErr) {
+      bestErr = e;
+      bestI = i;
+      bestJ = j;
+    }
+  };
+  for (int64_t i = kFine; i >= kRatio; i -= kRatio) {
+    for (int64_t j = kFine; j >= kRatio; j -= kRatio)
+      consider(i, j);
+    if (!twoSided)
+      break;
+  }
+  for (int round = 0; round < 2; ++round) {
+    const int64_t ci = bestI, cj = bestJ;
+    for (int64_t j = std::min(kFine, cj + kRatio);
+         j >= std::max<int64_t>(1, cj - kRatio); --j)
+      consider(ci, j);
+    if (!twoSided)
+      break;
+    const int64_t cj2 = bestJ;
+    for (int64_t i = std::min(kFine, ci + kRatio);
+         i >= std::max<int64_t>(1, ci - kRatio); --i)
+      consider(i, cj2);
+  }
+  return rangeFor(bestI, bestJ);
+}
+
+absl::StatusOr<ObserverQParams> MseObserver::compute() const {
+  absl::StatusOr<std::pair<float, float>> r = searchRange();
+  if (!r.ok())
+    return r.status();
+  return qparamsFor(r->first, r->second);
 }
 
 } // namespace qc

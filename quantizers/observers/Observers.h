@@ -4,7 +4,7 @@
 // through an edge during calibration and turn them into quantization
 // parameters. MinMax, MovingAverageMinMax, the two per-channel variants and
 // the Histogram observer reproduce PyTorch 1.13's
-// torch.ao.quantization.observer classes; Percentile and Entropy are qc's own
+// torch.ao.quantization.observer classes; Percentile, Entropy and Mse are qc's own
 // (docs/observers.md describes exactly what each computes).
 //
 // Memory is bounded by the configuration (channels, bins), never by the
@@ -40,10 +40,12 @@ enum class ObserverKind {
   kHistogram,
   kPercentile,
   kEntropy,
+  kMse,
 };
 
 /// Stable names: "minmax", "moving_average_minmax", "per_channel_minmax",
-/// "moving_average_per_channel_minmax", "histogram", "percentile", "entropy".
+/// "moving_average_per_channel_minmax", "histogram", "percentile", "entropy",
+/// "mse".
 std::string_view toString(ObserverKind kind);
 /// Accepts the names of toString(ObserverKind) and the aliases
 /// "moving_average" and "kl" (= entropy).
@@ -62,7 +64,7 @@ struct ObserverOptions {
   double averagingConstant = 0.01;
   /// Per-channel kinds: the channel axis (negative counts from the back).
   int64_t chAxis = 0;
-  /// Histogram, percentile, entropy: number of histogram bins.
+  /// Histogram, percentile, entropy, mse: number of histogram bins.
   int64_t bins = 2048;
   /// Histogram: upsampling factor used when re-binning (PyTorch's
   /// upsample_rate).
@@ -346,6 +348,8 @@ public:
   const std::vector<double> &nonNegative() const { return nonNegative_; }
   const std::vector<double> &negative() const { return negative_; }
   double zeroCount() const { return pendingZeros_; }
+  /// Values exactly 0 (+0 or -0), wherever they are counted.
+  double exactZeros() const { return exactZeros_; }
   double total() const;
 
 private:
@@ -354,11 +358,12 @@ private:
   int64_t bins_;
   double range_ = 0.0;
   double pendingZeros_ = 0.0;
+  double exactZeros_ = 0.0;
   std::vector<double> nonNegative_;
   std::vector<double> negative_;
 };
 
-/// Shared by the percentile and entropy observers: a MagnitudeHistogram plus
+/// Shared by the percentile, entropy and mse observers: a MagnitudeHistogram plus
 /// the exact running min / max.
 class MagnitudeHistogramObserver : public Observer {
 public:
@@ -405,33 +410,79 @@ protected:
 };
 
 /// EntropyObserver: TensorRT-style KL-divergence calibration on the |x|
-/// histogram H (bins over [0, R)). With M target levels (half of the
-/// quantized levels when the scheme is symmetric or negative values were
-/// seen, else all of them), for every candidate i in [M, last non-empty
-/// bin + 1]: P = H[0, i) with the mass of H[i, bins) added to P[i - 1];
-/// Q = H[0, i) quantized into M groups ([floor(j i / M), floor((j + 1) i /
-/// M))), each group's mass spread uniformly over the bins where P is
-/// non-zero; both are divided by the total count (so Q's missing clipped
-/// mass is penalised) and the candidate with the smallest
-/// KL(P || Q) = sum p log(p / q) (first on ties; infinite where Q is 0 but P
-/// is not) sets the threshold T = i * R / bins. The range is that of
-/// clip(x, -T, T): [clamp(min, -T, T), clamp(max, -T, T)]; qparams via
-/// calculateQParams. The smallest possible threshold is M * R / bins. A
-/// candidate whose clipped mass lands in an empty stretch of the histogram
-/// has infinite KL, so isolated outliers far from the bulk are kept (no
-/// smoothing constant is used); the percentile observer handles that case.
+/// histogram H (bins over [0, R)). The KL search for M target levels on a
+/// magnitude histogram H: for every candidate i in [M, last non-empty bin +
+/// 1]: P = H[0, i) with the mass of H[i, bins) added to P[i - 1]; Q = H[0,
+/// i) quantized into M groups ([floor(j i / M), floor((j + 1) i / M))), each
+/// group's mass spread uniformly over the bins where P is non-zero; both are
+/// divided by H's total count (so Q's missing clipped mass is penalised) and
+/// the candidate with the smallest KL(P || Q) = sum p log(p / q) (first on
+/// ties; infinite where Q is 0 but P is not) sets the threshold T = i * R /
+/// bins. A candidate whose clipped mass lands in an empty stretch of the
+/// histogram has infinite KL, so isolated outliers far from the bulk are
+/// kept (no smoothing constant is used).
+///
+/// Which histogram and how many levels:
+///  - symmetric schemes, and data of one sign: one search on the histogram
+///    of |x| (both signs added) with M = half the quantized levels when the
+///    scheme is symmetric or negative values were seen, else all of them;
+///    the range is that of clip(x, -T, T) (threshold()).
+///  - affine schemes with values of both signs: the grid spans [lower,
+///    upper], not [-T, T], so each side is searched on its own histogram
+///    with M = its share of the levels, round(levels * max / (max - min))
+///    for the positive side and the rest for the negative side; the range is
+///    [-T_neg, T_pos] clamped into [min, max].
 class EntropyObserver : public MagnitudeHistogramObserver {
 public:
   static absl::StatusOr<std::unique_ptr<EntropyObserver>>
   create(const ObserverOptions &options, std::string name = "");
 
-  /// The chosen threshold T and the KL divergence at T (0 if no search
-  /// happened because there were no more occupied bins than levels).
+  /// The single-histogram search: threshold T and the KL divergence at T (0
+  /// if no search happened because there were no more occupied bins than
+  /// levels). This sets the range unless searchesSidesSeparately().
   absl::StatusOr<std::pair<double, double>> threshold() const;
+  /// True for an affine scheme once values of both signs were seen.
+  bool searchesSidesSeparately() const;
+  /// The chosen range [lower, upper] (requires hasData()).
+  absl::StatusOr<std::pair<float, float>> clipRange() const;
 
 protected:
   EntropyObserver(ObserverOptions options, std::string name);
   absl::StatusOr<ObserverQParams> compute() const override;
+};
+
+/// MseObserver: the range whose quantize-dequantize error is smallest. The
+/// error of a range [lo, hi] is computed on the MagnitudeHistogram with each
+/// bin's count spread uniformly over the bin: the qparams calculateQParams
+/// gives for [lo, hi] define the grid of representable values, and the
+/// squared distance to the nearest grid point (values beyond the grid
+/// clamp to its ends) is integrated exactly over every occupied bin.
+/// Candidates are fractions k / 256 (k = 1 .. 256) of the observed extremes
+/// (of max|x| for symmetric schemes and one-signed data, one bound; of min
+/// and max separately for affine schemes with both signs): every eighth
+/// fraction first (a 32 x 32 grid when both bounds are free), then each
+/// bound refined on the fine grid within one coarse step of the best, the
+/// other fixed, twice. Ties keep the wider range.
+class MseObserver : public MagnitudeHistogramObserver {
+public:
+  static absl::StatusOr<std::unique_ptr<MseObserver>>
+  create(const ObserverOptions &options, std::string name = "");
+
+  /// The chosen range [lower, upper] (requires hasData()).
+  absl::StatusOr<std::pair<float, float>> searchRange() const;
+  /// The modelled squared quantization error (summed over the observed
+  /// values) of quantizing with the qparams of [lo, hi].
+  double quantizationError(float lo, float hi) const;
+
+protected:
+  MseObserver(ObserverOptions options, std::string name);
+  absl::StatusOr<ObserverQParams> compute() const override;
+
+private:
+  /// (signed start, count) of every occupied bin, exact zeros left out.
+  std::vector<std::pair<double, double>> occupiedBins() const;
+  double errorOver(const std::vector<std::pair<double, double>> &occupied,
+                   double width, float lo, float hi) const;
 };
 
 } // namespace qc

@@ -404,6 +404,61 @@ int exportOnnxCommand(int argc, char **argv) {
   return 0;
 }
 
+/// A flag's number as written back in a message ("1000", "0.5").
+std::string formatNumber(double v) {
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format("%g", v);
+  return s;
+}
+
+/// The result of --mixed-precision=auto, on stderr (always: it is the
+/// answer the user asked for, and the quantizer string to keep).
+void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
+  auto db = [](double v) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    if (std::isinf(v))
+      os << (v > 0 ? "inf" : "-inf");
+    else
+      os << llvm::format("%.2f", v);
+    return s;
+  };
+  llvm::raw_ostream &os = llvm::errs();
+  os << "qc: mixed precision: output SQNR on " << r.heldOutSamples
+     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8 -> "
+     << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb) << " dB)\n";
+  if (!r.reached)
+    os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
+       << " dB is out of reach with float ops (best found: "
+       << db(r.sqnrAfterDb) << " dB with " << r.chosen.size()
+       << " ops in float); writing the best program found\n";
+  if (r.chosen.empty()) {
+    os << "qc: mixed precision: no op kept above int8\n";
+  } else {
+    os << "qc: mixed precision: " << r.chosen.size()
+       << " op(s) kept above int8:\n";
+    for (const mlir::qc::OpChoice &c : r.chosen)
+      os << "    " << mlir::qc::escapeForTerminal(c.name) << " ("
+         << c.opType << ") -> " << mlir::qc::toString(c.precision)
+         << ", alone: " << db(c.aloneSqnrDb) << " dB\n";
+  }
+  os << llvm::format("qc: mixed precision: %.1f%% of MACs int8 (%lld of "
+                     "%lld)\n",
+                     100.0 * r.int8MacShare(),
+                     static_cast<long long>(r.macsInt8),
+                     static_cast<long long>(r.macsTotal));
+  os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
+                     "evaluations, %lld merged observers, %lld "
+                     "recalibrations; calibration %.2f s, search %.2f s\n",
+                     static_cast<long long>(r.candidates),
+                     static_cast<long long>(r.evaluations),
+                     static_cast<long long>(r.mergedObservers),
+                     static_cast<long long>(r.recalibrations),
+                     r.calibrationSeconds, r.searchSeconds);
+  os << "qc: mixed precision: reproduce with --quantizer '"
+     << mlir::qc::escapeForTerminal(r.quantizer) << "'\n";
+}
+
 int quantizeCommand(int argc, char **argv) {
   ModelFlags flags;
   cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
@@ -427,7 +482,7 @@ int quantizeCommand(int argc, char **argv) {
   cl::opt<std::string> observer{
       "observer",
       cl::desc("Observer for activations, overriding the quantizer's: "
-               "minmax | moving_average | histogram | percentile | entropy"),
+               "minmax | moving_average | histogram | percentile | entropy | mse"),
       cl::value_desc("KIND")};
   cl::opt<int64_t> maxSamples{
       "max-calib-samples",
@@ -450,6 +505,22 @@ int quantizeCommand(int argc, char **argv) {
       cl::desc("Also run qc-lower-to-integer: dq -> conv2d / linear / add -> "
                "q patterns become qc.qconv2d / qc.qlinear / qc.qadd (after "
                "--export-onnx, which writes the Q/DQ form)")};
+  cl::opt<std::string> mixedPrecision{
+      "mixed-precision",
+      cl::desc("auto: keep the fewest ops in float so that the output SQNR "
+               "on held-out calibration samples reaches --target-sqnr; "
+               "prints the choice as --quantizer options (docs/accuracy.md)"),
+      cl::value_desc("auto")};
+  cl::opt<double> targetSqnr{
+      "target-sqnr",
+      cl::desc("With --mixed-precision=auto: the output SQNR to reach, in dB "
+               "(default 30)"),
+      cl::value_desc("DB"), cl::init(mlir::qc::kDefaultTargetSqnrDb)};
+  cl::opt<double> heldOut{
+      "held-out",
+      cl::desc("With --mixed-precision=auto: the share of the calibration "
+               "batches held out for scoring, in (0, 1) (default 0.25)"),
+      cl::value_desc("FRACTION"), cl::init(0.25)};
   registerMLIRFlags();
   if (!parseFlags(
           argc, argv,
@@ -492,7 +563,7 @@ int quantizeCommand(int argc, char **argv) {
   options.data.batchSize = calibBatch;
   if (observer.getNumOccurrences() && observer.empty())
     return usageError("--observer needs a name (minmax, moving_average, "
-                      "histogram, percentile, entropy, ...)");
+                      "histogram, percentile, entropy, mse, ...)");
   if (!observer.empty()) {
     if (std::string m = mlir::qc::checkActivationObserver(observer);
         !m.empty())
@@ -502,11 +573,38 @@ int quantizeCommand(int argc, char **argv) {
   if (quiet)
     options.calibration.progress = mlir::qc::CalibrationOptions::Progress::None;
 
+  if (mixedPrecision.getNumOccurrences() && mixedPrecision != "auto")
+    return usageError("--mixed-precision expects 'auto', got '" +
+                      mixedPrecision + "'");
+  if (!mixedPrecision.getNumOccurrences() &&
+      (targetSqnr.getNumOccurrences() || heldOut.getNumOccurrences()))
+    return usageError(Twine(targetSqnr.getNumOccurrences() ? "--target-sqnr"
+                                                           : "--held-out") +
+                      " needs --mixed-precision=auto");
+  if (!std::isfinite(targetSqnr) || targetSqnr < -100 || targetSqnr > 200)
+    return usageError("--target-sqnr must be a number of dB in [-100, 200], "
+                      "got " + formatNumber(targetSqnr));
+  if (!(heldOut > 0.0 && heldOut < 1.0))
+    return usageError("--held-out must be in (0, 1), got " +
+                      formatNumber(heldOut));
+  if (mixedPrecision.getNumOccurrences()) {
+    if (calib.empty())
+      return usageError("--mixed-precision=auto needs --calib DATA (it "
+                        "scores candidates on held-out calibration samples)");
+    mlir::qc::MixedPrecisionOptions mp;
+    mp.targetSqnrDb = targetSqnr;
+    mp.heldOutFraction = heldOut;
+    mp.progress = !quiet;
+    options.mixedPrecision = mp;
+  }
+
   mlir::qc::QuantizeReport report;
   OwningOpRef<ModuleOp> module =
       mlir::qc::quantizeModel(context, flags.model, options, &report);
   if (!module)
     return 1;
+  if (options.mixedPrecision)
+    printMixedPrecision(report.mixedPrecision);
   // --export-onnx writes the Q/DQ form; with --lower-to-integer, a copy of
   // it. The -o program is written first, so that an export error (an op
   // without an ONNX form, a full disk) does not lose it.
@@ -522,7 +620,7 @@ int quantizeCommand(int argc, char **argv) {
   if (!exportOnnx.empty() &&
       failed(mlir::qc::exportOnnx(qdq ? *qdq : *module, exportOnnx)))
     return 1;
-  if (!quiet)
+  if (!quiet && !options.mixedPrecision)
     mlir::qc::printQuantizeReport(llvm::errs(), report);
   return 0;
 }

@@ -88,7 +88,7 @@ struct QuantizationSpec {
   int64_t axis = -1;
   /// Observer kind: "minmax", "moving_average_minmax", "per_channel_minmax",
   /// "moving_average_per_channel_minmax", "histogram", "percentile",
-  /// "entropy" (the per-channel kinds need axis >= 0, the others axis -1).
+  /// "entropy", "mse" (the per-channel kinds need axis >= 0, the others axis -1).
   std::string observer = "minmax";
   /// Observer options by name (averaging_constant, bins, upsample_rate,
   /// percentile, eps, torch113_histc_range), values as text.

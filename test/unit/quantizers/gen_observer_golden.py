@@ -242,45 +242,69 @@ def percentile_reference(batches, p, bins=BINS):
     return np.float32(lower), np.float32(upper)
 
 
+def kl_search(h, m):
+    """The KL search on one magnitude histogram h for m levels: (i, KL)."""
+    m = max(m, 1)
+    last = int(np.nonzero(h)[0].max()) if np.any(h) else 0
+    if last + 1 <= m:
+        return last + 1, 0.0
+    total = float(np.add.accumulate(h)[-1])
+    suffix = np.concatenate([np.cumsum(h[::-1])[::-1], [0.0]])
+    best_kl, best_i = math.inf, last + 1
+    for i in range(m, last + 2):
+        # Reference P: first i bins, clipped mass added to the last.
+        p = h[:i].copy()
+        p[i - 1] += suffix[i]
+        # Candidate Q: the unclipped first i bins in m groups, each group's
+        # mass spread over the bins where P is non-zero, and divided by the
+        # same total as P (clipped mass is lost).
+        starts = (np.arange(m) * i) // m
+        ends = (np.arange(1, m + 1) * i) // m
+        group_sum = np.add.reduceat(h[:i], starts)
+        nonzero = np.add.reduceat((p != 0).astype(np.float64), starts)
+        gs = np.repeat(group_sum, ends - starts)
+        nz = np.repeat(nonzero, ends - starts)
+        mask = p != 0
+        if np.any(gs[mask] == 0.0):
+            continue  # KL is infinite
+        pk = p[mask] / total
+        qk = (gs[mask] / nz[mask]) / total
+        logs = np.array([math.log(v) for v in pk / qk])
+        kl = float(np.add.accumulate(pk * logs)[-1])
+        if kl < best_kl:
+            best_kl, best_i = kl, i
+    return best_i, best_kl
+
+
 def entropy_reference(batches, qmin, qmax, symmetric, bins=BINS):
+    """(threshold, kl) of the single-histogram search and the chosen range."""
     r, nonneg, neg, total = magnitude_histogram(batches, bins)
     mn, mx = batches_min_max(batches)
+    levels = qmax - qmin + 1
+    w = r / bins
+    # Exact zeros are represented exactly by any range: left out of the
+    # search (they are in bin 0 of the non-negative histogram).
+    zeros = float(sum(int(np.count_nonzero(b == 0)) for b in batches))
     if r == 0.0:
         threshold, best_kl = 0.0, 0.0
     else:
-        h = nonneg + neg
-        levels = qmax - qmin + 1
+        nonneg = nonneg.copy()
+        nonneg[0] -= zeros
         m = levels // 2 if (symmetric or mn < 0) else levels
-        last = int(np.nonzero(h)[0].max())
-        w = r / bins
-        if last + 1 <= m:
-            threshold, best_kl = (last + 1) * w, 0.0
-        else:
-            suffix = np.concatenate([np.cumsum(h[::-1])[::-1], [0.0]])
-            best_kl, best_i = math.inf, last + 1
-            for i in range(m, last + 2):
-                # Reference P: first i bins, clipped mass added to the last.
-                p = h[:i].copy()
-                p[i - 1] += suffix[i]
-                # Candidate Q: the unclipped first i bins in m groups, each
-                # group's mass spread over the bins where P is non-zero, and
-                # divided by the same total as P (clipped mass is lost).
-                starts = (np.arange(m) * i) // m
-                ends = (np.arange(1, m + 1) * i) // m
-                group_sum = np.add.reduceat(h[:i], starts)
-                nonzero = np.add.reduceat((p != 0).astype(np.float64), starts)
-                gs = np.repeat(group_sum, ends - starts)
-                nz = np.repeat(nonzero, ends - starts)
-                mask = p != 0
-                if np.any(gs[mask] == 0.0):
-                    continue  # KL is infinite
-                pk = p[mask] / total
-                qk = (gs[mask] / nz[mask]) / total
-                logs = np.array([math.log(v) for v in pk / qk])
-                kl = float(np.add.accumulate(pk * logs)[-1])
-                if kl < best_kl:
-                    best_kl, best_i = kl, i
-            threshold = best_i * w
+        best_i, best_kl = kl_search(nonneg + neg, m)
+        threshold = best_i * w
+    if not symmetric and mn < 0 < mx:
+        # Affine, both signs: each side on its own histogram with its share
+        # of the levels.
+        # math.floor(v + 0.5): C++'s llround (half away from zero).
+        up = int(np.clip(math.floor(levels * float(mx) /
+                                    (float(mx) - float(mn)) + 0.5),
+                         1, levels - 1))
+        t_pos = np.float32(kl_search(nonneg, up)[0] * w)
+        t_neg = np.float32(kl_search(neg, levels - up)[0] * w)
+        lower = min(max(-t_neg, mn), np.float32(0))
+        upper = min(max(t_pos, np.float32(0)), mx)
+        return threshold, best_kl, np.float32(lower), np.float32(upper)
     t32 = np.float32(threshold)
     lower = min(max(mn, -t32), t32)
     upper = min(max(mx, -t32), t32)

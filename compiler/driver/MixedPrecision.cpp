@@ -1,0 +1,873 @@
+//===- MixedPrecision.cpp - automatic mixed precision for qc quantize -----===//
+//
+// The search described in MixedPrecision.h. The model is simplified once;
+// each candidate is the simplified float module, annotated with the user's
+// quantizer plus keep_float for its ops, prepared, given the qparams of the
+// one calibration, converted and run over the held-out batches.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/driver/MixedPrecision.h"
+
+#include "compiler/driver/Debug.h"
+#include "compiler/driver/Quantize.h"
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Passes.h"
+#include "passes/Quantize/ObserverConfig.h"
+#include "quantizers/observers/Observers.h"
+#include "reference/Executor.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::qc;
+
+const char *mlir::qc::toString(Precision precision) {
+  switch (precision) {
+  case Precision::kInt8:
+    return "int8";
+  case Precision::kFloat:
+    return "float";
+  }
+  return "unknown";
+}
+
+std::vector<Precision> mlir::qc::higherPrecisionsFor(Operation *op) {
+  // int16 activations are refused by `qc compile` today (issue 9, item 5);
+  // when an op type gains them, return {kInt16, kFloat} for it here and
+  // emit `act_dtype[NAME]=int16` in withChoices below.
+  (void)op;
+  return {Precision::kFloat};
+}
+
+//===----------------------------------------------------------------------===//
+// The quantizer string
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Splits a quantizer string at the ';' between quantizers (outside [...],
+/// not escaped), keeping every character of each part.
+std::vector<std::string> splitQuantizers(const std::string &text) {
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      parts.back() += c;
+      parts.back() += text[++i];
+      continue;
+    }
+    if (c == '[')
+      ++depth;
+    else if (c == ']' && depth > 0)
+      --depth;
+    if (c == ';' && depth == 0) {
+      parts.emplace_back();
+      continue;
+    }
+    parts.back() += c;
+  }
+  return parts;
+}
+
+/// A selector that matches exactly the node `name`.
+std::string selectorFor(const std::string &name) {
+  const bool looksLikeRegex =
+      name.size() >= 2 && name.front() == '/' && name.back() == '/';
+  std::string out;
+  if (looksLikeRegex) {
+    // A name written /.../ would be read as a regex: match it literally.
+    out += '/';
+    for (char c : name) {
+      if (std::strchr(".[]{}()*+?^$|\\", c))
+        out += '\\';
+      if (c == ',' || c == ';')
+        out += '\\';
+      out += c;
+    }
+    out += '/';
+    return out;
+  }
+  for (char c : name) {
+    if (c == ',' || c == ';')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string mlir::qc::withKeepFloat(const std::string &quantizer,
+                                    const std::vector<std::string> &names) {
+  if (names.empty())
+    return quantizer;
+  std::string options;
+  for (const std::string &name : names)
+    options += ",keep_float=" + selectorFor(name);
+  std::string out;
+  std::vector<std::string> parts = splitQuantizers(quantizer);
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? ";" : "") + parts[i] + options;
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Greedy selection
+//===----------------------------------------------------------------------===//
+
+std::vector<size_t> mlir::qc::greedySelect(
+    const std::vector<double> &alone, const std::vector<double> &cost,
+    double baseSqnr, double target,
+    const std::function<double(const std::vector<size_t> &)> &score,
+    double &bestSqnr, bool &reached) {
+  bestSqnr = baseSqnr;
+  reached = baseSqnr >= target;
+  if (reached)
+    return {};
+  // Most helpful first; ops that do not help on their own are not tried.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < alone.size(); ++i)
+    if (alone[i] > baseSqnr)
+      order.push_back(i);
+  // Gain per cost: an op's cost is its share of the MACs, at least
+  // kCostFloor (a float op also costs a dequantize / quantize and a float
+  // kernel), so cheap ops that help come first.
+  constexpr double kCostFloor = 0.02;
+  auto ratio = [&](size_t i) {
+    const double c = i < cost.size() ? cost[i] : 0.0;
+    return (alone[i] - baseSqnr) / std::max(c, kCostFloor);
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return ratio(a) > ratio(b); });
+  std::vector<size_t> set, bestSet;
+  double current = baseSqnr;
+  for (size_t i : order) {
+    set.push_back(i);
+    current = set.size() == 1 ? alone[i] : score(set);
+    if (current > bestSqnr) {
+      bestSqnr = current;
+      bestSet = set;
+    }
+    if (current >= target) {
+      reached = true;
+      break;
+    }
+  }
+  if (!reached)
+    return bestSet;
+  // Prune: an op chosen early may be unnecessary once later ones are in;
+  // the most expensive are tried first.
+  std::vector<size_t> byCost = set;
+  std::stable_sort(byCost.begin(), byCost.end(), [&](size_t a, size_t b) {
+    return (a < cost.size() ? cost[a] : 0.0) > (b < cost.size() ? cost[b] : 0.0);
+  });
+  for (size_t drop : byCost) {
+    if (set.size() <= 1)
+      break;
+    std::vector<size_t> trial = set;
+    trial.erase(std::find(trial.begin(), trial.end(), drop));
+    const double s = trial.size() == 1 ? alone[trial[0]] : score(trial);
+    if (s >= target) {
+      set = std::move(trial);
+      current = s;
+    }
+  }
+  bestSqnr = current;
+  return set;
+}
+
+//===----------------------------------------------------------------------===//
+// The search on a model
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Calibration batches kept in memory (the search reads the data once and
+/// calibrates several times from parts of it).
+class MemorySource : public CalibrationSource {
+public:
+  explicit MemorySource(std::vector<Batch> batches)
+      : batches(std::move(batches)) {
+    for (const Batch &b : this->batches)
+      total += b.samples;
+  }
+  int64_t numSamples() const override { return total; }
+  FailureOr<std::optional<Batch>> next() override {
+    if (pos >= batches.size())
+      return std::optional<Batch>();
+    return std::optional<Batch>(batches[pos++]);
+  }
+
+private:
+  std::vector<Batch> batches;
+  size_t pos = 0;
+  int64_t total = 0;
+};
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The model's node name carried by a location (the importer's NameLoc).
+std::string nodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string n = nodeName(inner); !n.empty())
+        return n;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return nodeName(callSite.getCallee());
+  return "";
+}
+
+/// Dimension d of a ranked type, dynamic counted as 1.
+int64_t dimOr1(Type type, int64_t d) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || d < 0 || d >= t.getRank() || t.isDynamicDim(d))
+    return 1;
+  return t.getDimSize(d);
+}
+
+int64_t elementsOr1(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t)
+    return 0;
+  int64_t n = 1;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    n *= dimOr1(type, d);
+  return n;
+}
+
+/// Multiply-accumulates of one op (0 for ops without a contraction).
+int64_t macsOf(Operation *op) {
+  if (op->getNumResults() == 0 || op->getNumOperands() < 2)
+    return 0;
+  Type out = op->getResult(0).getType();
+  Type w = op->getOperand(1).getType();
+  if (isa<Conv2dOp>(op)) // weight OIHW: K = I * kh * kw
+    return elementsOr1(out) * dimOr1(w, 1) * dimOr1(w, 2) * dimOr1(w, 3);
+  if (isa<ConvTranspose2dOp>(op)) // every input element meets a kernel slice
+    return elementsOr1(op->getOperand(0).getType()) * dimOr1(w, 1) *
+           dimOr1(w, 2) * dimOr1(w, 3);
+  if (isa<LinearOp>(op)) // weight [N, K]
+    return elementsOr1(out) * dimOr1(w, 1);
+  if (isa<MatmulOp>(op)) { // lhs [..., M, K]
+    Type lhs = op->getOperand(0).getType();
+    auto t = dyn_cast<RankedTensorType>(lhs);
+    return t ? elementsOr1(out) * dimOr1(lhs, t.getRank() - 1) : 0;
+  }
+  return 0;
+}
+
+/// Where an observed value comes from, the same in every candidate (they
+/// all start from the same simplified module): the argument number, or the
+/// position of its defining op among the ops that are not qc.observe plus
+/// the result number.
+class ValueKeys {
+public:
+  explicit ValueKeys(func::FuncOp func) {
+    func.walk([&](Operation *op) {
+      if (isa<ObserveOp>(op) || op == func.getOperation())
+        return;
+      index[op] = static_cast<int64_t>(index.size());
+      signature.push_back(op->getName().getStringRef().str());
+    });
+  }
+  std::string key(Value v) const {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return "arg" + std::to_string(arg.getArgNumber());
+    Operation *def = v.getDefiningOp();
+    auto it = index.find(def);
+    if (it == index.end())
+      return "";
+    return "op" + std::to_string(it->second) + "#" +
+           std::to_string(cast<OpResult>(v).getResultNumber());
+  }
+  /// The op names in order: equal signatures mean keys are comparable.
+  std::vector<std::string> signature;
+
+private:
+  llvm::DenseMap<Operation *, int64_t> index;
+};
+
+/// An observer's statistics depend only on the values it sees: a group of
+/// qc.observe ops with one id is identified by its spec and the set of
+/// values (ValueKeys) its ops observe. Two groups with the same identity
+/// compute the same qparams.
+struct GroupIdentity {
+  const void *spec = nullptr;
+  std::vector<std::string> values; // sorted, unique
+  bool operator==(const GroupIdentity &o) const {
+    return spec == o.spec && values == o.values;
+  }
+};
+
+/// Calibrated qparams of a prepared program, by observer group.
+struct QParamsTable {
+  std::vector<std::string> signature;
+  std::map<int64_t, GroupIdentity> groups;
+  /// (value, spec) -> the ids of the groups observing it.
+  std::map<std::pair<std::string, const void *>, std::vector<int64_t>> byValue;
+  std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
+};
+
+std::map<int64_t, GroupIdentity> groupsOf(func::FuncOp func,
+                                          const ValueKeys &keys) {
+  std::map<int64_t, GroupIdentity> groups;
+  func.walk([&](ObserveOp o) {
+    GroupIdentity &g = groups[o.getId()];
+    g.spec = o.getSpecAttr().getAsOpaquePointer();
+    g.values.push_back(keys.key(o.getInput()));
+  });
+  for (auto &[id, g] : groups) {
+    llvm::sort(g.values);
+    g.values.erase(std::unique(g.values.begin(), g.values.end()),
+                   g.values.end());
+  }
+  return groups;
+}
+
+QParamsTable tableOf(func::FuncOp func) {
+  QParamsTable t;
+  ValueKeys keys(func);
+  t.signature = keys.signature;
+  t.groups = groupsOf(func, keys);
+  for (const auto &[id, g] : t.groups)
+    for (const std::string &v : g.values)
+      t.byValue[{v, g.spec}].push_back(id);
+  func.walk([&](ObserveOp o) {
+    t.qparams[o.getId()] = {o.getScaleAttr(), o.getZeroPointAttr()};
+  });
+  return t;
+}
+
+/// Statistics of every observed value on its own (one observer per value
+/// and spec), kept during the one calibration.
+using PerValueObservers =
+    std::map<std::pair<std::string, const void *>,
+             std::unique_ptr<::qc::Observer>>;
+
+/// Gives the observers of `func` their qparams without running it:
+///  - a group with the identity of a group of `table` takes its qparams
+///    (exact: the same statistics);
+///  - any other group (keep_float changed which values share an observer)
+///    merges the per-value statistics of its values (exact for min/max,
+///    percentile, entropy and mse; the histogram observer's merge re-bins);
+/// Returns false (after changing nothing) when some value was not observed
+/// with that spec during the calibration; `merged` counts the merges.
+bool transferQParams(func::FuncOp func, const QParamsTable &table,
+                     const PerValueObservers &perValue, int64_t &merged) {
+  ValueKeys keys(func);
+  if (keys.signature != table.signature)
+    return false;
+  std::map<int64_t, GroupIdentity> groups = groupsOf(func, keys);
+  std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
+  int64_t merges = 0;
+  for (const auto &entry : groups) {
+    const int64_t id = entry.first;
+    const GroupIdentity &g = entry.second;
+    if (g.values.empty() || g.values.front().empty())
+      return false;
+    if (auto it = table.byValue.find({g.values.front(), g.spec});
+        it != table.byValue.end()) {
+      auto twin = llvm::find_if(it->second, [&](int64_t baseId) {
+        return table.groups.at(baseId) == g;
+      });
+      if (twin != it->second.end()) {
+        qparams[id] = table.qparams.at(*twin);
+        if (!qparams[id].first || !qparams[id].second)
+          return false;
+        continue;
+      }
+    }
+    std::unique_ptr<::qc::Observer> observer;
+    for (const std::string &v : g.values) {
+      auto it = perValue.find({v, g.spec});
+      if (it == perValue.end())
+        return false;
+      if (!observer) {
+        absl::StatusOr<std::unique_ptr<::qc::Observer>> o =
+            ::qc::createObserver(it->second->kind(), it->second->options());
+        if (!o.ok())
+          return false;
+        observer = std::move(*o);
+      }
+      if (!observer->merge(*it->second).ok())
+        return false;
+    }
+    absl::StatusOr<::qc::ObserverQParams> q = observer->computeQParams();
+    if (!q.ok())
+      return false;
+    qparams[id] = {DenseF32ArrayAttr::get(func.getContext(), q->scales),
+                   DenseI64ArrayAttr::get(func.getContext(), q->zeroPoints)};
+    ++merges;
+  }
+  func.walk([&](ObserveOp o) {
+    const auto &[scale, zp] = qparams.at(o.getId());
+    o.setScaleAttr(scale);
+    o.setZeroPointAttr(zp);
+  });
+  merged += merges;
+  return true;
+}
+
+/// Output SQNR over batches: per output, Debug.h's ErrorStats (the same
+/// SQNR `qc debug` reports); the smallest over the outputs.
+class SqnrAccumulator {
+public:
+  void add(const std::vector<::qc::NpyArray> &ref,
+           const std::vector<::qc::NpyArray> &got) {
+    stats.resize(ref.size());
+    for (size_t k = 0; k < ref.size() && k < got.size(); ++k) {
+      if (ref[k].dtype != ::qc::DType::F32 || got[k].dtype != ::qc::DType::F32)
+        continue;
+      const int64_t n = std::min(ref[k].numElements(), got[k].numElements());
+      const float *r = reinterpret_cast<const float *>(ref[k].data.data());
+      const float *g = reinterpret_cast<const float *>(got[k].data.data());
+      ErrorStats &s = stats[k];
+      for (int64_t i = 0; i < n; ++i) {
+        const double e = double(r[i]) - double(g[i]);
+        s.signal += double(r[i]) * r[i];
+        s.noise += e * e;
+        s.maxAbs = std::max(s.maxAbs, std::fabs(e));
+      }
+      s.count += n;
+    }
+  }
+  double db() const {
+    double worst = std::numeric_limits<double>::infinity();
+    for (const ErrorStats &s : stats)
+      worst = std::min(worst, s.sqnrDb());
+    return worst;
+  }
+
+private:
+  std::vector<ErrorStats> stats;
+};
+
+std::string formatDb(double db) {
+  if (std::isinf(db))
+    return db > 0 ? "inf" : "-inf";
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format("%.2f", db);
+  return s;
+}
+
+class Search {
+public:
+  Search(MLIRContext &context, ModuleOp simplified,
+         const QuantizeOptions &options, std::vector<CalibrationData::Batch> calib,
+         std::vector<CalibrationData::Batch> heldOut,
+         MixedPrecisionReport &report)
+      : context(context), simplified(simplified), options(options),
+        calib(std::move(calib)), heldOut(std::move(heldOut)), report(report) {}
+
+  /// Steps 1-2: float outputs of the held-out part, the one calibration.
+  LogicalResult setUp();
+  /// Steps 3-4; returns the final converted module.
+  OwningOpRef<ModuleOp> run();
+
+private:
+  void progress(const Twine &line) {
+    if (options.mixedPrecision->progress)
+      llvm::errs() << "qc: mixed precision: " << line << "\n";
+  }
+  /// Prepared (annotated + observed) copy of the simplified module for
+  /// `quantizer`; null after a diagnostic.
+  OwningOpRef<ModuleOp> prepare(const std::string &quantizer,
+                                bool observe = true);
+  /// Calibrates `module` on the calibration part.
+  LogicalResult calibrateOn(ModuleOp module);
+  /// The prepared, calibrated and converted program for the ops `set` (of
+  /// candidates) above int8; null after a diagnostic.
+  OwningOpRef<ModuleOp> build(const std::vector<size_t> &set);
+  /// Output SQNR of a converted program on the held-out part; NaN after a
+  /// diagnostic.
+  double score(ModuleOp converted);
+  double scoreSet(const std::vector<size_t> &set);
+  std::string quantizerFor(const std::vector<size_t> &set) const {
+    std::vector<std::string> names;
+    for (size_t i : set)
+      names.push_back(candidates[i].name);
+    return withKeepFloat(options.quantizer, names);
+  }
+
+  MLIRContext &context;
+  ModuleOp simplified;
+  const QuantizeOptions &options;
+  std::vector<CalibrationData::Batch> calib, heldOut;
+  MixedPrecisionReport &report;
+  std::vector<std::vector<::qc::NpyArray>> floatOutputs;
+  QParamsTable table;
+  PerValueObservers perValue;
+  std::vector<OpChoice> candidates;
+  std::map<std::vector<size_t>, double> cache;
+  bool failedOnce = false;
+};
+
+OwningOpRef<ModuleOp> Search::prepare(const std::string &quantizer,
+                                      bool observe) {
+  OwningOpRef<ModuleOp> module = simplified.clone();
+  PTQOptions ptq;
+  ptq.quantizer = quantizer;
+  ptq.plugins = options.plugins;
+  PassManager pm(&context, ModuleOp::getOperationName());
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  QCAnnotateOptions annotate;
+  annotate.quantizer = ptq.quantizer;
+  annotate.plugins = llvm::join(ptq.plugins, ";");
+  fpm.addPass(createQCAnnotate(annotate));
+  if (observe)
+    fpm.addPass(createQCPrepare());
+  if (failed(pm.run(*module)))
+    return nullptr;
+  return module;
+}
+
+LogicalResult Search::calibrateOn(ModuleOp module) {
+  FailureOr<func::FuncOp> func = getEntryFunction(module);
+  if (failed(func))
+    return failure();
+  auto data = std::make_unique<MemorySource>(calib);
+  CalibrationOptions copt = options.calibration;
+  copt.progress = CalibrationOptions::Progress::None;
+  return success(succeeded(calibrate(*func, *data, copt)));
+}
+
+OwningOpRef<ModuleOp> Search::build(const std::vector<size_t> &set) {
+  OwningOpRef<ModuleOp> module = prepare(quantizerFor(set));
+  if (!module)
+    return nullptr;
+  FailureOr<func::FuncOp> func = getEntryFunction(*module);
+  if (failed(func))
+    return nullptr;
+  if (!transferQParams(*func, table, perValue, report.mergedObservers)) {
+    ++report.recalibrations;
+    if (failed(calibrateOn(*module)))
+      return nullptr;
+  }
+  PassManager convert(&context, ModuleOp::getOperationName());
+  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+  if (failed(convert.run(*module)))
+    return nullptr;
+  return module;
+}
+
+double Search::score(ModuleOp converted) {
+  FailureOr<func::FuncOp> func = getEntryFunction(converted);
+  if (failed(func))
+    return std::nan("");
+  Executor executor(*func);
+  SqnrAccumulator acc;
+  for (size_t b = 0; b < heldOut.size(); ++b) {
+    FailureOr<std::vector<::qc::NpyArray>> out =
+        executor.run(heldOut[b].inputs);
+    if (failed(out))
+      return std::nan("");
+    acc.add(floatOutputs[b], *out);
+  }
+  ++report.evaluations;
+  return acc.db();
+}
+
+double Search::scoreSet(const std::vector<size_t> &set) {
+  std::vector<size_t> key = set;
+  llvm::sort(key);
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second;
+  OwningOpRef<ModuleOp> m = build(set);
+  double s = m ? score(*m) : std::nan("");
+  if (std::isnan(s)) {
+    failedOnce = true;
+    s = -std::numeric_limits<double>::infinity();
+  }
+  cache[key] = s;
+  return s;
+}
+
+LogicalResult Search::setUp() {
+  Clock::time_point start = Clock::now();
+  // The float model's outputs on the held-out part (the simplified float
+  // module is the reference: qc-simplify preserves values).
+  FailureOr<func::FuncOp> floatFunc = getEntryFunction(simplified);
+  if (failed(floatFunc))
+    return failure();
+  {
+    Executor executor(*floatFunc);
+    for (const CalibrationData::Batch &b : heldOut) {
+      FailureOr<std::vector<::qc::NpyArray>> out = executor.run(b.inputs);
+      if (failed(out))
+        return failure();
+      floatOutputs.push_back(std::move(*out));
+    }
+  }
+  // The one calibration, of the all-int8 program.
+  OwningOpRef<ModuleOp> base = prepare(options.quantizer);
+  if (!base)
+    return failure();
+  progress("calibrating the all-int8 program on " +
+           Twine(report.calibrationSamples) + " samples, scoring on " +
+           Twine(report.heldOutSamples) + " held-out samples");
+  FailureOr<func::FuncOp> func = getEntryFunction(*base);
+  if (failed(func))
+    return failure();
+  {
+    // Besides the program's observers, one observer per observed value and
+    // spec (see transferQParams).
+    ValueKeys keys(*func);
+    auto data = std::make_unique<MemorySource>(calib);
+    CalibrationOptions copt = options.calibration;
+    copt.progress = CalibrationOptions::Progress::None;
+    copt.onUpdate = [&](Operation *op, ArrayRef<float> values,
+                        ArrayRef<int64_t> shape) -> LogicalResult {
+      auto o = cast<ObserveOp>(op);
+      auto &slot = perValue[{keys.key(o.getInput()),
+                             o.getSpecAttr().getAsOpaquePointer()}];
+      if (!slot) {
+        const bool activation = !o.getInput().getDefiningOp<ConstantOp>();
+        absl::StatusOr<ObserverConfig> config = getObserverConfig(
+            o.getSpec(), activation ? options.calibration.activationObserver
+                                    : std::nullopt);
+        if (!config.ok())
+          return o.emitError() << std::string(config.status().message());
+        absl::StatusOr<std::unique_ptr<::qc::Observer>> obs =
+            ::qc::createObserver(config->kind, config->options);
+        if (!obs.ok())
+          return o.emitError() << std::string(obs.status().message());
+        slot = std::move(*obs);
+      }
+      absl::Status st = slot->update(absl::MakeConstSpan(values.data(), values.size()),
+                                     absl::MakeConstSpan(shape.data(), shape.size()));
+      if (!st.ok())
+        return o.emitError() << std::string(st.message());
+      return success();
+    };
+    if (failed(calibrate(*func, *data, copt)))
+      return failure();
+  }
+  table = tableOf(*func);
+  report.calibrationSeconds = secondsSince(start);
+
+  // Candidates: named quantized ops that observe something of their own
+  // (ops whose outputs all share their input's qparams, such as pools and
+  // reshapes, gain nothing from float), grouped by name. A fused unit's
+  // MACs count for its first op.
+  OwningOpRef<ModuleOp> annotated = prepare(options.quantizer, false);
+  if (!annotated)
+    return failure();
+  FailureOr<func::FuncOp> annotatedFunc = getEntryFunction(*annotated);
+  if (failed(annotatedFunc))
+    return failure();
+  std::map<std::string, size_t> byName;
+  annotatedFunc->walk([&](Operation *op) {
+    if (!op->hasAttr("qc.annotated_by"))
+      return;
+    const int64_t macs = macsOf(op);
+    report.macsTotal += macs;
+    report.macsInt8 += macs;
+    std::string name = nodeName(op->getLoc());
+    if (name.empty() || higherPrecisionsFor(op).empty())
+      return;
+    // Ops that share their input's qparams and only move or select values
+    // (max pool, reshape, ...) add no error of their own. Averaging ops with
+    // shared qparams (avg pools, reduce_mean, resize) do: their results are
+    // finer than the input's step and are rounded to it.
+    if (auto outs = op->getAttrOfType<ArrayAttr>("qc.output_specs"))
+      if (!outs.empty() &&
+          llvm::all_of(outs,
+                       [](Attribute a) { return isa<SharedSpecAttr>(a); }) &&
+          isa<MaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp, PadOp,
+              ConcatOp, ReluOp, ClampOp>(op))
+        return;
+    // The second op of a fused unit (conv + relu: its input is `unit`):
+    // keeping it float only splits the unit; its first op is the candidate.
+    if (auto ins = op->getAttrOfType<ArrayAttr>("qc.input_specs"))
+      if (!ins.empty() &&
+          llvm::all_of(ins, [](Attribute a) { return isa<UnitAttr>(a); }))
+        return;
+    auto [it, inserted] = byName.try_emplace(name, candidates.size());
+    if (inserted) {
+      OpChoice c;
+      c.name = name;
+      c.opType = op->getName().getStringRef().str();
+      c.precision = higherPrecisionsFor(op).front();
+      candidates.push_back(c);
+    }
+    candidates[it->second].macs += macs;
+  });
+  // MACs of float ops (not annotated) count in the total only.
+  annotatedFunc->walk([&](Operation *op) {
+    if (!op->hasAttr("qc.annotated_by"))
+      report.macsTotal += macsOf(op);
+  });
+  report.candidates = static_cast<int64_t>(candidates.size());
+  return success();
+}
+
+OwningOpRef<ModuleOp> Search::run() {
+  Clock::time_point start = Clock::now();
+  const double target = options.mixedPrecision->targetSqnrDb;
+  report.targetSqnrDb = target;
+  OwningOpRef<ModuleOp> baseModule = build({});
+  if (!baseModule)
+    return nullptr;
+  const double base = score(*baseModule);
+  if (std::isnan(base))
+    return nullptr;
+  cache[{}] = base;
+  report.sqnrBeforeDb = base;
+  progress("all int8: output SQNR " + formatDb(base) + " dB (target " +
+           formatDb(target) + " dB)");
+
+  std::vector<double> alone(candidates.size(), base);
+  if (base < target) {
+    progress("sensitivity of " + Twine(candidates.size()) +
+             " candidate ops (one executor run over the held-out samples "
+             "each)");
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      alone[i] = scoreSet({i});
+      candidates[i].aloneSqnrDb = alone[i];
+      if (options.mixedPrecision->progress &&
+          (i + 1 == candidates.size() || (i + 1) % 10 == 0))
+        progress("  " + Twine(i + 1) + "/" + Twine(candidates.size()) +
+                 " done, " +
+                 formatDb(secondsSince(start)) + " s");
+    }
+    if (failedOnce)
+      return nullptr;
+  }
+  double best = base;
+  bool reached = false;
+  std::vector<double> cost;
+  for (const OpChoice &c : candidates)
+    cost.push_back(report.macsTotal ? double(c.macs) / double(report.macsTotal)
+                                    : 0.0);
+  std::vector<size_t> chosen = greedySelect(
+      alone, cost, base, target,
+      [&](const std::vector<size_t> &set) {
+        double s = scoreSet(set);
+        progress("  " + Twine(set.size()) + " ops above int8: " +
+                 formatDb(s) + " dB");
+        return s;
+      },
+      best, reached);
+  if (failedOnce)
+    return nullptr;
+  report.reached = reached;
+  report.sqnrAfterDb = best;
+  for (size_t i : chosen) {
+    report.chosen.push_back(candidates[i]);
+    report.macsInt8 -= candidates[i].macs;
+  }
+  report.quantizer = quantizerFor(chosen);
+  report.searchSeconds = secondsSince(start);
+  // The result is calibrated on every sample (ranges and held-out part), as
+  // `qc quantize --quantizer REPORTED_STRING` with the same data would: the
+  // printed string reproduces this program exactly.
+  progress("calibrating the chosen program on all " +
+           Twine(report.calibrationSamples + report.heldOutSamples) +
+           " samples");
+  OwningOpRef<ModuleOp> result = prepare(report.quantizer);
+  if (!result)
+    return nullptr;
+  FailureOr<func::FuncOp> func = getEntryFunction(*result);
+  if (failed(func))
+    return nullptr;
+  std::vector<CalibrationData::Batch> all = calib;
+  all.insert(all.end(), heldOut.begin(), heldOut.end());
+  auto data = std::make_unique<MemorySource>(std::move(all));
+  CalibrationOptions copt = options.calibration;
+  copt.progress = CalibrationOptions::Progress::None;
+  if (failed(calibrate(*func, *data, copt)))
+    return nullptr;
+  PassManager convert(&context, ModuleOp::getOperationName());
+  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+  if (failed(convert.run(*result)))
+    return nullptr;
+  return result;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp>
+mlir::qc::quantizeMixedPrecision(MLIRContext &context, ModuleOp simplified,
+                                 const QuantizeOptions &options,
+                                 QuantizeReport &report) {
+  MixedPrecisionReport &mp = report.mixedPrecision;
+  Location loc = UnknownLoc::get(&context);
+  FailureOr<func::FuncOp> func = getEntryFunction(simplified);
+  if (failed(func))
+    return nullptr;
+  // Read every calibration batch once.
+  FailureOr<std::unique_ptr<CalibrationData>> data =
+      CalibrationData::open(*func, options.calibrationData, options.data);
+  if (failed(data))
+    return nullptr;
+  std::vector<CalibrationData::Batch> batches;
+  while (true) {
+    FailureOr<std::optional<CalibrationData::Batch>> b = (*data)->next();
+    if (failed(b))
+      return nullptr;
+    if (!*b)
+      break;
+    batches.push_back(std::move(**b));
+  }
+  if (batches.size() < 2) {
+    emitError(loc) << "--mixed-precision needs at least 2 calibration "
+                      "batches (one part sets the ranges, the other scores "
+                      "the choice), got "
+                   << batches.size()
+                   << "; give more samples or a smaller --calib-batch";
+    return nullptr;
+  }
+  size_t held = static_cast<size_t>(std::llround(
+      options.mixedPrecision->heldOutFraction * double(batches.size())));
+  held = std::clamp<size_t>(held, 1, batches.size() - 1);
+  std::vector<CalibrationData::Batch> calib(
+      std::make_move_iterator(batches.begin()),
+      std::make_move_iterator(batches.end() - static_cast<std::ptrdiff_t>(held)));
+  std::vector<CalibrationData::Batch> heldOut(
+      std::make_move_iterator(batches.end() - static_cast<std::ptrdiff_t>(held)),
+      std::make_move_iterator(batches.end()));
+  for (const auto &b : calib)
+    mp.calibrationSamples += b.samples;
+  for (const auto &b : heldOut)
+    mp.heldOutSamples += b.samples;
+  report.calibration.samples = mp.calibrationSamples;
+  report.calibration.batches = static_cast<int64_t>(calib.size());
+
+  Search search(context, simplified, options, std::move(calib),
+                std::move(heldOut), mp);
+  if (failed(search.setUp()))
+    return nullptr;
+  OwningOpRef<ModuleOp> result = search.run();
+  if (!result)
+    return nullptr;
+  // Record the choice in the program, so it can be reproduced from it.
+  Builder b(&context);
+  (*result)->setAttr("qc.mixed_precision.quantizer",
+                     b.getStringAttr(mp.quantizer));
+  (*result)->setAttr("qc.mixed_precision.target_sqnr_db",
+                     b.getF64FloatAttr(mp.targetSqnrDb));
+  (*result)->setAttr("qc.mixed_precision.sqnr_db",
+                     b.getF64FloatAttr(mp.sqnrAfterDb));
+  return result;
+}
