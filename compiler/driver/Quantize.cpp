@@ -6,6 +6,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 using namespace mlir;
 using namespace mlir::qc;
@@ -41,6 +42,11 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   PassManager prepare(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(prepare)))
     return nullptr;
+  // --mlir-timing: one report per pipeline.
+  DefaultTimingManager prepareTiming, convertTiming;
+  applyDefaultTimingManagerCLOptions(prepareTiming);
+  TimingScope prepareScope = prepareTiming.getRootScope();
+  prepare.enableTiming(prepareScope);
   buildPTQPreparePipeline(prepare.nest<func::FuncOp>(), ptq);
   if (failed(prepare.run(*module)))
     return nullptr;
@@ -74,6 +80,9 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   PassManager convert(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(convert)))
     return nullptr;
+  applyDefaultTimingManagerCLOptions(convertTiming);
+  TimingScope convertScope = convertTiming.getRootScope();
+  convert.enableTiming(convertScope);
   buildPTQConvertPipeline(convert.nest<func::FuncOp>());
   if (failed(convert.run(*module)))
     return nullptr;

@@ -1,5 +1,6 @@
 //===- qc-opt.cpp - run qc passes on MLIR text, for lit tests -------------===//
 #include "dialects/qc/IR/QCDialect.h"
+#include "passes/Codegen/GemmKernel.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -10,6 +11,9 @@
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<mlir::qc::QCDialect, mlir::func::FuncDialect>();
+  // The dialects of the codegen passes' output (LLVM, scf, vector, ...), so
+  // every step of qc compile can be read back and run on its own.
+  mlir::qc::registerCodegenDialects(registry);
   mlir::registerTransformsPasses();
   mlir::qc::registerQCPasses();
   mlir::qc::registerQCPipelines();
