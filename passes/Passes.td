@@ -245,7 +245,22 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     axis 0), an i32 bias with zero point 0 and scale `s_in * s_w[c]`
     (relative 1e-6), per-tensor output; `add` without broadcasting. Anything
     else is left unchanged, so the program still runs. Layout stays NCHW.
+
+    Each fused form is one `OpRewritePattern` rooted at the `qc.quantize`
+    (passes/Lower/LowerToInteger.h): `lut` (an elementwise chain becomes a
+    256-entry `qc.qlut`; tried first), `conv2d`, `linear`, `add`, `mul`,
+    `max-pool`, `avg-pool` and `data-movement` (reshape / flatten /
+    transpose / slice / concat on the integer tensors, with `qc.qrequantize`
+    where qparams differ). The pass applies them in one walk over the
+    quantizes in program order. `patterns=NAME,...` restricts it to some of
+    them (for tests); an unknown name is an error:
+    `qc-lower-to-integer: unknown pattern 'X'; expected one of ...`.
   }];
+  let options = [
+    ListOption<"patterns", "patterns", "std::string",
+               "Apply only these patterns (default: all): lut, conv2d, "
+               "linear, add, mul, max-pool, avg-pool, data-movement">
+  ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 

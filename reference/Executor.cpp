@@ -10,7 +10,7 @@
 
 #include "reference/Kernels.h"
 #include "reference/KernelsInt.h"
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 #include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
@@ -115,28 +115,6 @@ RtValue makeValue(ref::Tensor t) {
 }
 RtValue makeValue(ref::QTensor t, DType dtype) {
   return std::make_shared<const RtTensor>(std::move(t), dtype);
-}
-
-/// The runtime dtype of an MLIR element type: f32, ui8, i8, i16, i32
-/// (signless integers are signed).
-std::optional<DType> dtypeOf(Type type) {
-  if (type.isF32())
-    return DType::F32;
-  auto it = dyn_cast<IntegerType>(type);
-  if (!it)
-    return std::nullopt;
-  if (it.isUnsigned())
-    return it.getWidth() == 8 ? std::optional(DType::U8) : std::nullopt;
-  switch (it.getWidth()) {
-  case 8:
-    return DType::I8;
-  case 16:
-    return DType::I16;
-  case 32:
-    return DType::I32;
-  default:
-    return std::nullopt;
-  }
 }
 
 /// Reads element `i` of a little-endian integer buffer of `dtype`.
@@ -1376,4 +1354,24 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
                            << " but the op's result type is "
                            << op->getResult(0).getType();
   return std::vector<NpyArray>{(**result)->toArray()};
+}
+
+std::optional<::qc::DType> mlir::qc::dtypeOf(Type type) {
+  if (type.isF32())
+    return ::qc::DType::F32;
+  auto it = dyn_cast<IntegerType>(type);
+  if (!it)
+    return std::nullopt;
+  if (it.isUnsigned())
+    return it.getWidth() == 8 ? std::optional(::qc::DType::U8) : std::nullopt;
+  switch (it.getWidth()) {
+  case 8:
+    return ::qc::DType::I8;
+  case 16:
+    return ::qc::DType::I16;
+  case 32:
+    return ::qc::DType::I32;
+  default:
+    return std::nullopt;
+  }
 }

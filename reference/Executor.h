@@ -70,6 +70,11 @@ evaluateOp(Operation *op, const std::vector<::qc::NpyArray> &operands);
 /// missing or of the wrong size.
 FailureOr<::qc::NpyArray> constantToArray(ElementsAttr attr);
 
+/// The DType (support/DType.h) of an MLIR element type: f32, ui8, i8, i16,
+/// i32 (signless integers are signed); nullopt for any other type. The one
+/// mapping the executor, calibration and the driver use.
+std::optional<::qc::DType> dtypeOf(Type elementType);
+
 /// Runs one function any number of times. Decoded constants are kept between
 /// runs, so repeated runs (calibration over many batches) decode each weight
 /// once; `runFunction` is a single run of a fresh Executor. `func` must

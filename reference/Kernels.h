@@ -33,7 +33,7 @@
 #ifndef QC_COMPILER_EXECUTOR_KERNELS_H
 #define QC_COMPILER_EXECUTOR_KERNELS_H
 
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include "absl/status/statusor.h"
 

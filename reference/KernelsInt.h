@@ -12,7 +12,7 @@
 #define QC_COMPILER_EXECUTOR_KERNELSINT_H
 
 #include "reference/Kernels.h"
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include <vector>
 

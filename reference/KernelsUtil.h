@@ -14,7 +14,7 @@
 #define QC_COMPILER_EXECUTOR_KERNELSUTIL_H
 
 #include "reference/Kernels.h"
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 
 #include "support/StrCat.h"
 #include "absl/strings/str_join.h"

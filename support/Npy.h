@@ -24,6 +24,8 @@
 #ifndef QC_COMPILER_SUPPORT_NPY_H
 #define QC_COMPILER_SUPPORT_NPY_H
 
+#include "support/DType.h"
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
@@ -38,21 +40,7 @@
 
 namespace qc {
 
-/// Element types an .npy array may hold.
-enum class DType { F32, F64, I8, U8, I16, I32, I64, Bool };
-
-/// NumPy's name of \p dtype ("float32", "int8", "bool", ...).
-std::string_view dtypeName(DType dtype);
-
-/// Size in bytes of one element of \p dtype.
-size_t dtypeSize(DType dtype);
-
-/// The NumPy descr string numpy writes for \p dtype ("<f4", "|i1", ...).
-std::string_view dtypeDescr(DType dtype);
-
-/// Parses a NumPy descr ("<f4", "|u1", "=i8", "b1", ...). Returns std::nullopt
-/// for anything unsupported, including big-endian multi-byte types.
-std::optional<DType> dtypeFromDescr(std::string_view descr);
+// DType, dtypeName, dtypeSize, dtypeDescr, dtypeFromDescr: support/DType.h.
 
 /// An n-dimensional array as stored in an .npy file: C order, little-endian.
 struct NpyArray {

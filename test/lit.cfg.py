@@ -21,3 +21,8 @@ config.substitutions.append(("%node", "node"))
 config.substitutions.append(("%qc_obj_root", config.qc_obj_root))
 config.substitutions.append(("%cmake", getattr(config, "cmake_command", "cmake")))
 config.substitutions.append(("%cxx", getattr(config, "cxx_compiler", "c++")))
+# Headless Chromium (Debian's chromium, scripts/setup.sh) opens qc debug's
+# HTML report in test/compiler/tools/qc/debug-html.test.
+import shutil
+if shutil.which("chromium"):
+    config.available_features.add("chromium")

@@ -2,7 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/driver/Driver.h"
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/ModelCodegen.h"
 #include "passes/Codegen/Target.h"
@@ -227,23 +227,6 @@ struct LoadedModel::Impl {
 LoadedModel::~LoadedModel() = default;
 
 namespace {
-std::optional<::qc::DType> npyType(int32_t dtype) {
-  switch (dtype) {
-  case QC_DTYPE_FLOAT32:
-    return ::qc::DType::F32;
-  case QC_DTYPE_INT8:
-    return ::qc::DType::I8;
-  case QC_DTYPE_UINT8:
-    return ::qc::DType::U8;
-  case QC_DTYPE_INT32:
-    return ::qc::DType::I32;
-  case QC_DTYPE_INT64:
-    return ::qc::DType::I64;
-  default:
-    return std::nullopt;
-  }
-}
-
 std::string runtimeError(qc_status status) {
   std::string message = qc_status_string(status);
   if (const char *detail = qc_last_error_message(); detail && *detail)
@@ -308,7 +291,7 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
   std::vector<qc_tensor> in(inputs.size()), out(desc->num_outputs);
   for (size_t i = 0; i < inputs.size(); ++i) {
     const qc_tensor_desc &d = desc->inputs[i];
-    std::optional<::qc::DType> type = npyType(d.dtype);
+    std::optional<::qc::DType> type = ::qc::dtypeFromAbiCode(d.dtype);
     if (!type || *type != inputs[i].dtype) {
       error = "input '" + std::string(d.name) + "' must be " +
               (type ? std::string(::qc::dtypeName(*type)) : "?") + ", got " +
@@ -330,7 +313,7 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
   outputs.resize(desc->num_outputs);
   for (size_t i = 0; i < out.size(); ++i) {
     const qc_tensor_desc &d = desc->outputs[i];
-    std::optional<::qc::DType> type = npyType(d.dtype);
+    std::optional<::qc::DType> type = ::qc::dtypeFromAbiCode(d.dtype);
     if (!type) {
       error = "output '" + std::string(d.name) + "' has no .npy type";
       return false;

@@ -3,6 +3,7 @@
 
 #include "compiler/importer/OnnxImporter.h"
 #include "support/OutputFile.h"
+#include "support/ShapeBinding.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Passes.h"
 
@@ -174,40 +175,28 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
     return nullptr;
   }
 
-  // Bindings are accepted as NAME=dims (the CLI form) or NAME:dims. The
-  // dimensions never hold '=', so a NAME may (split at the last one).
-  std::vector<std::string> bindings;
-  for (const std::string &b : options.inputShapes) {
-    std::string s = b;
-    size_t eq = s.rfind('=');
-    if (eq != std::string::npos)
-      s[eq] = ':';
-    bindings.push_back(s);
+  // Bindings (support/ShapeBinding.h): NAME=dims (the CLI form) or
+  // NAME:dims, checked here so that a bad one names the flag.
+  std::vector<std::string> bindings(options.inputShapes.begin(),
+                                    options.inputShapes.end());
+  std::vector<::qc::ShapeBinding> parsed;
+  for (const std::string &given : bindings) {
+    std::string error;
+    std::optional<::qc::ShapeBinding> b = ::qc::parseShapeBinding(given, &error);
+    if (!b) {
+      emitError(fileLoc) << "--input-shape '" << given << "': " << error;
+      return nullptr;
+    }
+    parsed.push_back(std::move(*b));
   }
 
   OwningOpRef<ModuleOp> module;
   bool isOnnx = llvm::sys::path::extension(path) == ".onnx";
   if (isOnnx) {
     OnnxImportOptions importOptions;
-    for (auto [b, given] : llvm::zip_equal(bindings, options.inputShapes)) {
-      auto [name, dims] = StringRef(b).rsplit(':');
-      SmallVector<int64_t> shape;
-      SmallVector<StringRef> parts;
-      dims.split(parts, ',');
-      for (StringRef p : parts) {
-        int64_t d;
-        if (name.empty() || p.trim().getAsInteger(10, d) || d <= 0 ||
-            d > INT32_MAX) {
-          emitError(fileLoc) << "--input-shape '" << given
-                             << "': expected NAME=D0,D1,... with positive "
-                                "integer dimensions (at most "
-                             << INT32_MAX << ")";
-          return nullptr;
-        }
-        shape.push_back(d);
-      }
-      importOptions.inputShapes[name] = shape;
-    }
+    for (const ::qc::ShapeBinding &b : parsed)
+      importOptions.inputShapes[b.name] =
+          SmallVector<int64_t>(b.dims.begin(), b.dims.end());
     module = importOnnxFile(context, path, importOptions);
   } else {
     ParserConfig config(&context);

@@ -30,13 +30,9 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
     return nullptr;
 
   PTQOptions ptq;
-  for (std::string b : bindings) {
-    // The CLI form NAME=D0,... is the pass option's NAME:D0,... (split at
-    // the last '=': a NAME may hold one, the dimensions do not).
-    if (size_t eq = b.rfind('='); eq != std::string::npos)
-      b[eq] = ':';
-    ptq.simplify.inputShapes.push_back(b);
-  }
+  // qc-shape-inference parses NAME=D0,... as the command line does
+  // (support/ShapeBinding.h).
+  ptq.simplify.inputShapes = bindings;
   ptq.quantizer = options.quantizer;
   ptq.plugins = options.plugins;
   PassManager prepare(&context, ModuleOp::getOperationName());
@@ -89,4 +85,12 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   if (report)
     module->walk([&](DynamicFakeQuantOp) { ++report->dynamicEdges; });
   return module;
+}
+
+LogicalResult mlir::qc::lowerToInteger(ModuleOp module) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  pm.nest<func::FuncOp>().addPass(createQCLowerToInteger());
+  return pm.run(module);
 }

@@ -57,6 +57,11 @@ OwningOpRef<ModuleOp> quantizeModel(MLIRContext &context,
                                     const QuantizeOptions &options,
                                     QuantizeReport *report = nullptr);
 
+/// Runs qc-lower-to-integer on every function of \p module (`qc quantize
+/// --lower-to-integer`), honouring the pass-manager flags
+/// (--mlir-print-ir-after-all, ...). Emits a diagnostic on failure.
+LogicalResult lowerToInteger(ModuleOp module);
+
 } // namespace mlir::qc
 
 #endif // QC_COMPILER_DRIVER_QUANTIZE_H

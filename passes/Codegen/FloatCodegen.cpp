@@ -22,8 +22,8 @@
 #include "passes/Codegen/ModelBuilder.h"
 #include "passes/Codegen/Target.h"
 
-#include "reference/MemoryLimit.h"
-#include "reference/Shapes.h"
+#include "support/MemoryLimit.h"
+#include "support/Shapes.h"
 #include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"

@@ -26,7 +26,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/Target.h"
 

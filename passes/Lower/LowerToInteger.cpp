@@ -29,12 +29,17 @@
 //===----------------------------------------------------------------------===//
 #include "reference/Executor.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "passes/Lower/LowerToInteger.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
+#include "mlir/Rewrite/PatternApplicator.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -354,19 +359,20 @@ FailureOr<SmallVector<int32_t>> buildTable(LutMatch &m, QuantizeOp q,
   return table;
 }
 
-struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
-  void runOnOperation() override {
-    SmallVector<QuantizeOp> quantizes;
-    getOperation().walk([&](QuantizeOp q) { quantizes.push_back(q); });
-    for (QuantizeOp q : quantizes)
-      lower(q);
+/// quantize(f(dequantize(x))) for an elementwise f -> qc.qlut. Tried before
+/// the fused forms (a higher benefit): a chain they would also take, such as
+/// mul(x, x), is exact as a table.
+struct LutPattern : OpRewritePattern<QuantizeOp> {
+  LutPattern(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {
+    setDebugName("lut");
   }
 
-  /// quantize(f(dequantize(x))) for an elementwise f -> qc.qlut.
-  bool lowerToTable(QuantizeOp q) {
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     std::optional<LutMatch> m = matchLut(q);
     if (!m)
-      return false;
+      return rewriter.notifyMatchFailure(q, "not an elementwise chain");
     Value x = m->dq.getInput();
     int64_t inputMin =
         cast<ShapedType>(x.getType()).getElementType().isUnsignedInteger()
@@ -374,38 +380,52 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
             : -128;
     FailureOr<SmallVector<int32_t>> table = buildTable(*m, q, inputMin);
     if (failed(table))
-      return false;
+      return rewriter.notifyMatchFailure(q, "no table");
     std::string function = m->ops.empty() ? "requantize" : "";
     for (Operation *op : m->ops)
       function += (function.empty() ? "" : ",") +
                   op->getName().stripDialect().str();
-    OpBuilder b(q);
-    Value lut = b.create<QLutOp>(q.getLoc(), q.getType(), x,
-                                 b.getStringAttr(function),
-                                 b.getDenseI32ArrayAttr(*table));
-    q.replaceAllUsesWith(lut);
-    q.erase();
+    rewriter.setInsertionPoint(q);
+    Value lut = rewriter.create<QLutOp>(q.getLoc(), q.getType(), x,
+                                        rewriter.getStringAttr(function),
+                                        rewriter.getDenseI32ArrayAttr(*table));
+    rewriter.replaceAllUsesWith(q.getResult(), lut);
+    rewriter.eraseOp(q);
     // Users before the values they use.
     for (Operation *op : llvm::reverse(m->ops))
       if (op->use_empty())
-        op->erase();
+        rewriter.eraseOp(op);
     if (m->dq->use_empty())
-      m->dq->erase();
-    return true;
+      rewriter.eraseOp(m->dq);
+    return success();
+  }
+};
+
+/// The frame of every fused form: quantize(act?(root(...))) where the
+/// epilogue (matchEpilogue) fits and `root` is a `RootOp`. `Derived::build`
+/// matches the root's operands and creates the integer op (or returns null,
+/// creating nothing); the frame replaces the quantize and erases the float
+/// chain where nothing else uses it.
+template <typename Derived, typename... RootOps>
+struct FusedPattern : OpRewritePattern<QuantizeOp> {
+  FusedPattern(MLIRContext *context, StringRef name)
+      : OpRewritePattern(context) {
+    setDebugName(name);
   }
 
-  void lower(QuantizeOp q) {
-    if (lowerToTable(q))
-      return;
+  LogicalResult matchAndRewrite(QuantizeOp q,
+                                PatternRewriter &rewriter) const override {
     std::optional<Epilogue> e = matchEpilogue(q);
     if (!e)
-      return;
+      return rewriter.notifyMatchFailure(q, "epilogue does not fit");
     Operation *root = e->floatResult.getDefiningOp();
-    if (!root)
-      return;
-    OpBuilder b(q);
-    MLIRContext *ctx = &getContext();
-    Value replacement;
+    if (!root || !isa<RootOps...>(root))
+      return rewriter.notifyMatchFailure(q, "another root op");
+    rewriter.setInsertionPoint(q);
+    Value replacement =
+        static_cast<const Derived *>(this)->build(q, *e, root, rewriter);
+    if (!replacement)
+      return rewriter.notifyMatchFailure(q, "operands do not fit");
     llvm::SetVector<Operation *> maybeDead;
     maybeDead.insert(q);
     if (e->activation)
@@ -414,156 +434,276 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
     for (Value operand : root->getOperands())
       if (Operation *def = operand.getDefiningOp())
         maybeDead.insert(def);
-
-    auto f32 = [&](float v) { return b.getF32FloatAttr(v); };
-    auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
-    if (auto conv = dyn_cast<Conv2dOp>(root)) {
-      auto x = matchActivation(conv.getInput());
-      if (!x)
-        return;
-      auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale,
-                           conv.getWeight().getType().getDimSize(0), ctx);
-      if (!p)
-        return;
-      replacement = b.create<QConv2dOp>(
-          conv.getLoc(), q.getType(), x->value, p->weight, p->bias,
-          conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-          conv.getGroupsAttr(), f32(x->scale), i64(x->zeroPoint),
-          b.getDenseF32ArrayAttr(p->weightScale), f32(e->scale),
-          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
-    } else if (auto linear = dyn_cast<LinearOp>(root)) {
-      auto x = matchActivation(linear.getInput());
-      if (!x)
-        return;
-      auto p = matchParams(linear.getWeight(), linear.getBias(), x->scale,
-                           linear.getWeight().getType().getDimSize(0), ctx);
-      if (!p)
-        return;
-      replacement = b.create<QLinearOp>(
-          linear.getLoc(), q.getType(), x->value, p->weight, p->bias,
-          f32(x->scale), i64(x->zeroPoint),
-          b.getDenseF32ArrayAttr(p->weightScale), f32(e->scale),
-          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
-    } else if (auto add = dyn_cast<AddOp>(root)) {
-      auto l = matchActivation(add.getLhs());
-      auto r = matchActivation(add.getRhs());
-      // No broadcasting: both operands have the result's shape.
-      if (!l || !r ||
-          failed(verifyCompatibleShape(add.getLhs().getType(),
-                                       add.getRhs().getType())) ||
-          failed(verifyCompatibleShape(add.getLhs().getType(), q.getType())))
-        return;
-      replacement = b.create<QAddOp>(
-          add.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
-          i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
-          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
-    } else if (auto mul = dyn_cast<MulOp>(root)) {
-      auto l = matchActivation(mul.getLhs());
-      auto r = matchActivation(mul.getRhs());
-      // Operands broadcast as numpy's (qc.qmul does too), to q's shape.
-      SmallVector<int64_t> shape;
-      if (!l || !r ||
-          !OpTrait::util::getBroadcastedShape(
-              mul.getLhs().getType().getShape(),
-              mul.getRhs().getType().getShape(), shape) ||
-          failed(verifyCompatibleShape(shape, q.getType().getShape())))
-        return;
-      replacement = b.create<QMulOp>(
-          mul.getLoc(), q.getType(), l->value, r->value, f32(l->scale),
-          i64(l->zeroPoint), f32(r->scale), i64(r->zeroPoint), f32(e->scale),
-          i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
-    } else if (auto pool = dyn_cast<MaxPool2dOp>(root)) {
-      // Exact without requantize when the qparams are shared and the output
-      // range is the whole storage type (so no value needs clamping).
-      auto x = matchActivation(pool.getInput());
-      auto range = storageRange(q.getType().getElementType());
-      if (!x || e->activation || x->scale != e->scale ||
-          x->zeroPoint != e->zeroPoint ||
-          cast<ShapedType>(x->value.getType()).getElementType() !=
-              q.getType().getElementType() ||
-          failed(range) ||
-          static_cast<int64_t>(q.getQuantMin()) != range->first ||
-          static_cast<int64_t>(q.getQuantMax()) != range->second)
-        return;
-      replacement = b.create<QMaxPool2dOp>(
-          pool.getLoc(), q.getType(), x->value, pool.getKernelAttr(),
-          pool.getStridesAttr(), pool.getPadsAttr(), pool.getDilationsAttr(),
-          pool.getCeilModeAttr());
-    } else if (isa<AvgPool2dOp, GlobalAvgPool2dOp>(root)) {
-      auto x = matchActivation(root->getOperand(0));
-      if (!x)
-        return;
-      SmallVector<int64_t> kernel, strides{1, 1}, pads{0, 0, 0, 0};
-      bool ceilMode = false, countIncludePad = false;
-      if (auto pool = dyn_cast<AvgPool2dOp>(root)) {
-        kernel.assign(pool.getKernel().begin(), pool.getKernel().end());
-        strides.assign(pool.getStrides().begin(), pool.getStrides().end());
-        pads.assign(pool.getPads().begin(), pool.getPads().end());
-        ceilMode = pool.getCeilMode();
-        countIncludePad = pool.getCountIncludePad();
-      } else {
-        // A global average pool is the window of the whole (static) plane.
-        auto type = cast<RankedTensorType>(x->value.getType());
-        if (type.getRank() != 4 || type.isDynamicDim(2) ||
-            type.isDynamicDim(3))
-          return;
-        kernel = {type.getDimSize(2), type.getDimSize(3)};
-      }
-      if (kernel.size() != 2 || kernel[0] * kernel[1] > 65793)
-        return;
-      replacement = b.create<QAvgPool2dOp>(
-          root->getLoc(), q.getType(), x->value,
-          b.getDenseI64ArrayAttr(kernel), b.getDenseI64ArrayAttr(strides),
-          b.getDenseI64ArrayAttr(pads), b.getBoolAttr(ceilMode),
-          b.getBoolAttr(countIncludePad), f32(x->scale), i64(x->zeroPoint),
-          f32(e->scale), i64(e->zeroPoint), i64(e->clampMin),
-          i64(e->clampMax));
-    } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(
-                   root)) {
-      // The same op on the integer tensors. An input with the output's
-      // qparams and element type, none of whose values the quantize would
-      // clamp, is used as it is (exact); any other 8-bit per-tensor input is
-      // first requantized to the output's qparams (qc.qrequantize).
-      if (e->activation || root->getNumOperands() == 0 ||
-          root->getNumResults() != 1 ||
-          failed(verifyCompatibleShape(root->getResult(0).getType(),
-                                       q.getType())))
-        return;
-      Type elementType = q.getType().getElementType();
-      SmallVector<std::optional<ActQParams>> inputs;
-      for (Value operand : root->getOperands()) {
-        inputs.push_back(matchActivation(operand));
-        if (!inputs.back())
-          return;
-      }
-      IRMapping mapping;
-      for (auto [operand, x] : llvm::zip_equal(root->getOperands(), inputs)) {
-        auto type = cast<RankedTensorType>(x->value.getType());
-        if (x->scale == e->scale && x->zeroPoint == e->zeroPoint &&
-            type.getElementType() == elementType &&
-            valuesWithin(x->value, e->clampMin, e->clampMax)) {
-          mapping.map(operand, x->value);
-          continue;
-        }
-        Value requantized = b.create<QRequantizeOp>(
-            root->getLoc(), RankedTensorType::get(type.getShape(), elementType),
-            x->value, f32(x->scale), i64(x->zeroPoint), f32(e->scale),
-            i64(e->zeroPoint), i64(e->clampMin), i64(e->clampMax));
-        mapping.map(operand, requantized);
-      }
-      Operation *clone = b.clone(*root, mapping);
-      clone->getResult(0).setType(q.getType());
-      replacement = clone->getResult(0);
-    } else {
-      return;
-    }
-    q.replaceAllUsesWith(replacement);
+    rewriter.replaceAllUsesWith(q.getResult(), replacement);
     // The float chain goes where nothing else uses it (in order: users
     // before the values they use).
     for (Operation *op : maybeDead)
       if (op->use_empty() && !isa<ConstantOp>(op))
-        op->erase();
+        rewriter.eraseOp(op);
+    return success();
+  }
+
+protected:
+  static FloatAttr f32(Builder &b, float v) { return b.getF32FloatAttr(v); }
+  static IntegerAttr i64(Builder &b, int64_t v) {
+    return b.getI64IntegerAttr(v);
   }
 };
+
+/// dq(x), dq(w const), dq(b const)? -> conv2d [-> act] -> q => qc.qconv2d.
+struct QConv2dPattern : FusedPattern<QConv2dPattern, Conv2dOp> {
+  QConv2dPattern(MLIRContext *context) : FusedPattern(context, "conv2d") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto conv = cast<Conv2dOp>(root);
+    auto x = matchActivation(conv.getInput());
+    if (!x)
+      return {};
+    auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale,
+                         conv.getWeight().getType().getDimSize(0),
+                         b.getContext());
+    if (!p)
+      return {};
+    return b.create<QConv2dOp>(
+        conv.getLoc(), q.getType(), x->value, p->weight, p->bias,
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+        conv.getGroupsAttr(), f32(b, x->scale), i64(b, x->zeroPoint),
+        b.getDenseF32ArrayAttr(p->weightScale), f32(b, e.scale),
+        i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
+  }
+};
+
+/// dq(x), dq(w const), dq(b const)? -> linear [-> act] -> q => qc.qlinear.
+struct QLinearPattern : FusedPattern<QLinearPattern, LinearOp> {
+  QLinearPattern(MLIRContext *context) : FusedPattern(context, "linear") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto linear = cast<LinearOp>(root);
+    auto x = matchActivation(linear.getInput());
+    if (!x)
+      return {};
+    auto p = matchParams(linear.getWeight(), linear.getBias(), x->scale,
+                         linear.getWeight().getType().getDimSize(0),
+                         b.getContext());
+    if (!p)
+      return {};
+    return b.create<QLinearOp>(
+        linear.getLoc(), q.getType(), x->value, p->weight, p->bias,
+        f32(b, x->scale), i64(b, x->zeroPoint),
+        b.getDenseF32ArrayAttr(p->weightScale), f32(b, e.scale),
+        i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
+  }
+};
+
+/// dq(a), dq(b) -> add | mul [-> act] -> q => qc.qadd | qc.qmul. qc.qadd
+/// takes equal shapes only; qc.qmul broadcasts as numpy does (to q's shape).
+template <typename FloatOp, typename IntOp, bool Broadcasts>
+struct QBinaryPattern
+    : FusedPattern<QBinaryPattern<FloatOp, IntOp, Broadcasts>, FloatOp> {
+  using Base = FusedPattern<QBinaryPattern<FloatOp, IntOp, Broadcasts>, FloatOp>;
+  QBinaryPattern(MLIRContext *context, StringRef name) : Base(context, name) {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto op = cast<FloatOp>(root);
+    auto l = matchActivation(op.getLhs());
+    auto r = matchActivation(op.getRhs());
+    if (!l || !r)
+      return {};
+    auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+    if (Broadcasts) {
+      SmallVector<int64_t> shape;
+      if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
+                                              rhsType.getShape(), shape) ||
+          failed(verifyCompatibleShape(shape, q.getType().getShape())))
+        return {};
+    } else if (failed(verifyCompatibleShape(lhsType, rhsType)) ||
+               failed(verifyCompatibleShape(lhsType, q.getType()))) {
+      return {};
+    }
+    return b.create<IntOp>(op.getLoc(), q.getType(), l->value, r->value,
+                           Base::f32(b, l->scale), Base::i64(b, l->zeroPoint),
+                           Base::f32(b, r->scale), Base::i64(b, r->zeroPoint),
+                           Base::f32(b, e.scale), Base::i64(b, e.zeroPoint),
+                           Base::i64(b, e.clampMin), Base::i64(b, e.clampMax));
+  }
+};
+
+struct QAddPattern : QBinaryPattern<AddOp, QAddOp, /*Broadcasts=*/false> {
+  QAddPattern(MLIRContext *context) : QBinaryPattern(context, "add") {}
+};
+
+struct QMulPattern : QBinaryPattern<MulOp, QMulOp, /*Broadcasts=*/true> {
+  QMulPattern(MLIRContext *context) : QBinaryPattern(context, "mul") {}
+};
+
+/// dq(x) -> max_pool2d -> q => qc.qmax_pool2d: exact without requantizing
+/// when the qparams and element type are shared and the output range is the
+/// whole storage type (no value needs clamping); no activation.
+struct QMaxPoolPattern : FusedPattern<QMaxPoolPattern, MaxPool2dOp> {
+  QMaxPoolPattern(MLIRContext *context) : FusedPattern(context, "max-pool") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto pool = cast<MaxPool2dOp>(root);
+    auto x = matchActivation(pool.getInput());
+    auto range = storageRange(q.getType().getElementType());
+    if (!x || e.activation || x->scale != e.scale ||
+        x->zeroPoint != e.zeroPoint ||
+        cast<ShapedType>(x->value.getType()).getElementType() !=
+            q.getType().getElementType() ||
+        failed(range) ||
+        static_cast<int64_t>(q.getQuantMin()) != range->first ||
+        static_cast<int64_t>(q.getQuantMax()) != range->second)
+      return {};
+    return b.create<QMaxPool2dOp>(pool.getLoc(), q.getType(), x->value,
+                                  pool.getKernelAttr(), pool.getStridesAttr(),
+                                  pool.getPadsAttr(), pool.getDilationsAttr(),
+                                  pool.getCeilModeAttr());
+  }
+};
+
+/// dq(x) -> avg_pool2d | global_avg_pool2d [-> act] -> q => qc.qavg_pool2d
+/// (a global pool is the window of the whole static plane).
+struct QAvgPoolPattern
+    : FusedPattern<QAvgPoolPattern, AvgPool2dOp, GlobalAvgPool2dOp> {
+  QAvgPoolPattern(MLIRContext *context) : FusedPattern(context, "avg-pool") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto x = matchActivation(root->getOperand(0));
+    if (!x)
+      return {};
+    SmallVector<int64_t> kernel, strides{1, 1}, pads{0, 0, 0, 0};
+    bool ceilMode = false, countIncludePad = false;
+    if (auto pool = dyn_cast<AvgPool2dOp>(root)) {
+      kernel.assign(pool.getKernel().begin(), pool.getKernel().end());
+      strides.assign(pool.getStrides().begin(), pool.getStrides().end());
+      pads.assign(pool.getPads().begin(), pool.getPads().end());
+      ceilMode = pool.getCeilMode();
+      countIncludePad = pool.getCountIncludePad();
+    } else {
+      auto type = cast<RankedTensorType>(x->value.getType());
+      if (type.getRank() != 4 || type.isDynamicDim(2) || type.isDynamicDim(3))
+        return {};
+      kernel = {type.getDimSize(2), type.getDimSize(3)};
+    }
+    if (kernel.size() != 2 || kernel[0] * kernel[1] > 65793)
+      return {};
+    return b.create<QAvgPool2dOp>(
+        root->getLoc(), q.getType(), x->value, b.getDenseI64ArrayAttr(kernel),
+        b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+        b.getBoolAttr(ceilMode), b.getBoolAttr(countIncludePad),
+        f32(b, x->scale), i64(b, x->zeroPoint), f32(b, e.scale),
+        i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
+  }
+};
+
+/// dq(x...) -> reshape | flatten | transpose | slice | concat -> q => the
+/// same op on the integer tensors. An input with the output's qparams and
+/// element type, none of whose values the quantize would clamp, is used as
+/// it is (exact); any other 8-bit per-tensor input is first requantized to
+/// the output's qparams (qc.qrequantize). No activation.
+struct DataMovementPattern
+    : FusedPattern<DataMovementPattern, ReshapeOp, FlattenOp, TransposeOp,
+                   SliceOp, ConcatOp> {
+  DataMovementPattern(MLIRContext *context)
+      : FusedPattern(context, "data-movement") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    if (e.activation || root->getNumOperands() == 0 ||
+        root->getNumResults() != 1 ||
+        failed(verifyCompatibleShape(root->getResult(0).getType(),
+                                     q.getType())))
+      return {};
+    Type elementType = q.getType().getElementType();
+    SmallVector<std::optional<ActQParams>> inputs;
+    for (Value operand : root->getOperands()) {
+      inputs.push_back(matchActivation(operand));
+      if (!inputs.back())
+        return {};
+    }
+    // Matched: from here on the rewrite happens.
+    IRMapping mapping;
+    for (auto [operand, x] : llvm::zip_equal(root->getOperands(), inputs)) {
+      auto type = cast<RankedTensorType>(x->value.getType());
+      if (x->scale == e.scale && x->zeroPoint == e.zeroPoint &&
+          type.getElementType() == elementType &&
+          valuesWithin(x->value, e.clampMin, e.clampMax)) {
+        mapping.map(operand, x->value);
+        continue;
+      }
+      Value requantized = b.create<QRequantizeOp>(
+          root->getLoc(), RankedTensorType::get(type.getShape(), elementType),
+          x->value, f32(b, x->scale), i64(b, x->zeroPoint), f32(b, e.scale),
+          i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
+      mapping.map(operand, requantized);
+    }
+    Operation *clone = b.clone(*root, mapping);
+    clone->getResult(0).setType(q.getType());
+    return clone->getResult(0);
+  }
+};
+
+/// Applies the patterns through a walk, not the greedy driver: each
+/// qc.quantize is visited once, in program order, so a data-movement op sees
+/// its producers already lowered (valuesWithin reads their clamp ranges) and
+/// the result is the same on every run. The greedy driver would also fold
+/// and hoist constants (OperationFolder moves them to the block's start) and
+/// revisit rewritten ops, changing the printed program.
+struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
+  using QCLowerToIntegerBase::QCLowerToIntegerBase;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    auto known = [](StringRef name) {
+      return llvm::any_of(kLowerToIntegerPatterns,
+                          [&](const char *p) { return name == p; });
+    };
+    auto selectedByOption = [&](StringRef name) {
+      return patterns.empty() ||
+             llvm::any_of(patterns,
+                          [&](const std::string &p) { return name == p; });
+    };
+    for (const std::string &name : patterns)
+      if (!known(name)) {
+        std::string expected;
+        for (const char *p : kLowerToIntegerPatterns)
+          expected += (expected.empty() ? "" : ", ") + std::string(p);
+        return emitError(UnknownLoc::get(context))
+               << "qc-lower-to-integer: unknown pattern '" << name
+               << "'; expected one of " << expected;
+      }
+    RewritePatternSet all(context);
+    populateLowerToIntegerPatterns(all);
+    RewritePatternSet selected(context);
+    for (std::unique_ptr<RewritePattern> &pattern : all.getNativePatterns())
+      if (selectedByOption(pattern->getDebugName()))
+        selected.add(std::move(pattern));
+    frozen = FrozenRewritePatternSet(std::move(selected));
+    return success();
+  }
+
+  void runOnOperation() override {
+    PatternApplicator applicator(frozen);
+    applicator.applyDefaultCostModel();
+    SmallVector<QuantizeOp> quantizes;
+    getOperation().walk([&](QuantizeOp q) { quantizes.push_back(q); });
+    PatternRewriter rewriter(&getContext());
+    for (QuantizeOp q : quantizes) {
+      rewriter.setInsertionPoint(q);
+      (void)applicator.matchAndRewrite(q, rewriter);
+    }
+  }
+
+  FrozenRewritePatternSet frozen;
+};
 } // namespace
+
+const char *const kLowerToIntegerPatterns[8] = {
+    "lut", "conv2d", "linear", "add", "mul", "max-pool", "avg-pool",
+    "data-movement"};
+
+void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
+  patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
+               QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
+               DataMovementPattern>(patterns.getContext());
+}
+
 } // namespace mlir::qc

@@ -43,26 +43,6 @@ struct InputInfo {
   DType dtype;
 };
 
-std::optional<DType> dtypeOf(Type type) {
-  if (type.isF32())
-    return DType::F32;
-  auto it = dyn_cast<IntegerType>(type);
-  if (!it)
-    return std::nullopt;
-  if (it.isUnsigned())
-    return it.getWidth() == 8 ? std::optional(DType::U8) : std::nullopt;
-  switch (it.getWidth()) {
-  case 8:
-    return DType::I8;
-  case 16:
-    return DType::I16;
-  case 32:
-    return DType::I32;
-  default:
-    return std::nullopt;
-  }
-}
-
 std::string dimsString(ArrayRef<int64_t> dims, StringRef first = "") {
   std::string s = "[";
   if (!first.empty())

@@ -2,6 +2,7 @@
 #include "passes/Passes.h"
 
 #include "dialects/qc/IR/QCOps.h"
+#include "support/ShapeBinding.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -10,28 +11,19 @@ namespace mlir::qc {
 #include "passes/Passes.h.inc"
 
 namespace {
-/// Parses "NAME:D0,D1,..." into a name and dimensions.
+/// Parses a binding (support/ShapeBinding.h: NAME:D0,D1,... or
+/// NAME=D0,D1,...) into a name and dimensions.
 FailureOr<std::pair<std::string, SmallVector<int64_t>>>
 parseBinding(StringRef text, Location loc) {
-  auto [name, dims] = text.split(':');
-  if (name.empty() || dims.empty()) {
-    emitError(loc) << "input shape binding '" << text
-                   << "' is not of the form NAME:D0,D1,...";
+  std::string error;
+  std::optional<::qc::ShapeBinding> binding =
+      ::qc::parseShapeBinding(text, &error);
+  if (!binding) {
+    emitError(loc) << "input shape binding '" << text << "': " << error;
     return failure();
   }
-  SmallVector<int64_t> shape;
-  SmallVector<StringRef> parts;
-  dims.split(parts, ',');
-  for (StringRef p : parts) {
-    int64_t d;
-    if (p.trim().getAsInteger(10, d) || d <= 0) {
-      emitError(loc) << "input shape binding '" << text
-                     << "': dimension '" << p << "' is not a positive integer";
-      return failure();
-    }
-    shape.push_back(d);
-  }
-  return std::make_pair(name.str(), shape);
+  return std::make_pair(binding->name, SmallVector<int64_t>(binding->dims.begin(),
+                                                           binding->dims.end()));
 }
 
 StringRef argumentName(func::FuncOp func, unsigned i, std::string &storage) {
@@ -76,7 +68,7 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
         if (!type || type.getRank() != static_cast<int64_t>(shape.size()))
           return emitError(func.getLoc())
                  << "cannot bind input '" << name << "' of type "
-                 << arg.getType() << " to " << binding.split(':').second
+                 << arg.getType() << " to " << llvm::join(llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }), ",")
                  << ": it has " << shape.size() << " dimensions, the input "
                  << (type ? "has rank " + std::to_string(type.getRank())
                           : std::string("is not a ranked tensor"));
@@ -84,7 +76,7 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
           if (!ShapedType::isDynamic(have) && have != want)
             return emitError(func.getLoc())
                    << "cannot bind input '" << name << "' of type "
-                   << arg.getType() << " to " << binding.split(':').second
+                   << arg.getType() << " to " << llvm::join(llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }), ",")
                    << ": dimension " << d << " is " << have << ", not "
                    << want;
         arg.setType(RankedTensorType::get(shape, type.getElementType()));

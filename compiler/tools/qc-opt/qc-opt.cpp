@@ -1,4 +1,5 @@
 //===- qc-opt.cpp - run qc passes on MLIR text, for lit tests -------------===//
+#include "compiler/Version.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Passes.h"
@@ -7,6 +8,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -17,6 +19,8 @@ int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::qc::registerQCPasses();
   mlir::qc::registerQCPipelines();
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { ::qc::printVersion(os, "qc-opt"); });
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "qc optimizer driver\n", registry));
 }

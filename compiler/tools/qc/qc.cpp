@@ -5,13 +5,18 @@
 // the driver library.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Version.h"
+#include "compiler/driver/Artifacts.h"
+#include "compiler/driver/Bench.h"
 #include "compiler/driver/Compile.h"
+#include "compiler/driver/Debug.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "reference/Executor.h"
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
 #include "support/OutputFile.h"
+#include "support/ShapeBinding.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -62,8 +67,11 @@ commands:
                                            compile a quantized model to OUTDIR/NAME.o + NAME.h
   bench    MODEL(.q.mlir|.onnx) [--threads N]
                                            time the compiled model in-process (median_ms: X)
+  debug    FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] [--html R.html] [--csv F]
+                                           compare float and quantized layer by layer (SQNR)
 
-Run `qc <command> --help` for a command's options.
+Run `qc <command> --help` for a command's options; `qc --version` (or
+`qc <command> --version`) prints qc's version and the LLVM it was built with.
 )";
 
 /// Flags common to the commands that load a model.
@@ -189,25 +197,11 @@ int ModelFlags::check() const {
                         "with an optional K, M, G or T, e.g. 512M or 8G)");
     ::qc::setMaxMemory(*bytes);
   }
-  for (const std::string &binding : inputShapes) {
-    StringRef text(binding);
-    size_t split = text.rfind('=');
-    if (split == StringRef::npos)
-      split = text.rfind(':');
-    StringRef name = split == StringRef::npos ? "" : text.take_front(split);
-    StringRef dims = split == StringRef::npos ? "" : text.drop_front(split + 1);
-    SmallVector<StringRef> parts;
-    dims.split(parts, ',');
-    bool ok = !name.empty() && !dims.empty();
-    for (StringRef part : parts) {
-      int64_t d;
-      ok = ok && !part.trim().getAsInteger(10, d) && d > 0 && d <= INT32_MAX;
-    }
-    if (!ok)
+  for (const std::string &binding : inputShapes)
+    if (!::qc::parseShapeBinding(binding))
       return usageError("--input-shape '" + binding +
                         "': expected NAME=D0,D1,... with dimensions from 1 to " +
                         Twine(INT32_MAX));
-  }
   return 0;
 }
 
@@ -269,10 +263,6 @@ int importCommand(int argc, char **argv) {
     return 1;
   return 0;
 }
-
-bool runCompiled(ModuleOp module, StringRef path, StringRef target,
-                 int threads, const std::vector<::qc::NpyArray> &inputs,
-                 std::vector<::qc::NpyArray> &outputs);
 
 /// `--threads N` of run and bench. libLLVM already registers a global
 /// `--threads` option, so qc takes it out of argv before the command's
@@ -362,7 +352,8 @@ int runCommand(int argc, char **argv) {
   FailureOr<std::vector<::qc::NpyArray>> results;
   if (compiled) {
     std::vector<::qc::NpyArray> outs;
-    if (!runCompiled(*module, flags.model, target, threads, *arrays, outs))
+    if (failed(mlir::qc::runCompiled(*module, flags.model, target, threads,
+                                     *arrays, outs)))
       return 1;
     results = std::move(outs);
     // The entry function after lowering (same signature, names kept).
@@ -525,11 +516,7 @@ int quantizeCommand(int argc, char **argv) {
   if (lowerToInteger) {
     if (!exportOnnx.empty())
       qdq = module->clone();
-    PassManager pm(&context, ModuleOp::getOperationName());
-    if (failed(applyPassManagerCLOptions(pm)))
-      return 1;
-    pm.nest<func::FuncOp>().addPass(mlir::qc::createQCLowerToInteger());
-    if (failed(pm.run(*module)))
+    if (failed(mlir::qc::lowerToInteger(*module)))
       return 1;
   }
   if (failed(mlir::qc::writeModule(*module, output)))
@@ -554,67 +541,6 @@ int quantizeCommand(int argc, char **argv) {
         s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
   }
   return 0;
-}
-
-/// The model's base name as a C identifier ("mnist_cnn.q.mlir" ->
-/// "mnist_cnn").
-std::string defaultModelName(StringRef path) {
-  std::string stem = llvm::sys::path::filename(path).str();
-  stem = stem.substr(0, stem.find('.'));
-  std::string name;
-  for (char c : stem)
-    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
-    name = "m_" + name;
-  return name;
-}
-
-/// qc compile's options for the model at \p path: its base name unless
-/// \p name is given.
-mlir::qc::CompileOptions compileOptions(StringRef path, StringRef target,
-                                        StringRef name = "") {
-  mlir::qc::CompileOptions options;
-  options.target = target.str();
-  options.name = name.empty() ? defaultModelName(path) : name.str();
-  options.source = llvm::sys::path::filename(path).str();
-  return options;
-}
-
-/// Compiles \p module for \p target and loads it into this process with a
-/// session of \p threads threads.
-std::unique_ptr<mlir::qc::LoadedModel>
-compileAndLoad(ModuleOp module, StringRef path, StringRef target, int threads,
-               mlir::qc::CompiledModel *info = nullptr) {
-  mlir::qc::CompileOptions options = compileOptions(path, target);
-  FailureOr<mlir::qc::CompiledModel> compiled =
-      mlir::qc::compileModel(module, options);
-  if (failed(compiled))
-    return nullptr;
-  if (info)
-    *info = *compiled;
-  std::string error;
-  std::unique_ptr<mlir::qc::LoadedModel> loaded =
-      mlir::qc::LoadedModel::load(compiled->object, options.name, error);
-  if (!loaded || !loaded->startSession(threads, error)) {
-    emitError(module.getLoc()) << "cannot run the compiled model: " << error;
-    return nullptr;
-  }
-  return loaded;
-}
-
-bool runCompiled(ModuleOp module, StringRef path, StringRef target,
-                 int threads, const std::vector<::qc::NpyArray> &inputs,
-                 std::vector<::qc::NpyArray> &outputs) {
-  std::unique_ptr<mlir::qc::LoadedModel> loaded =
-      compileAndLoad(module, path, target, threads);
-  if (!loaded)
-    return false;
-  std::string error;
-  if (!loaded->run(inputs, outputs, error)) {
-    emitError(module.getLoc()) << "the compiled model failed: " << error;
-    return false;
-  }
-  return true;
 }
 
 int compileCommand(int argc, char **argv) {
@@ -663,64 +589,15 @@ int compileCommand(int argc, char **argv) {
   if (!module)
     return 1;
   mlir::qc::CompileOptions options =
-      compileOptions(flags.model, target, name);
+      mlir::qc::compileOptionsFor(flags.model, target, name);
   FailureOr<mlir::qc::CompiledModel> compiled =
       mlir::qc::compileModel(*module, options);
-  if (failed(compiled))
+  if (failed(compiled) ||
+      failed(mlir::qc::writeCompiledModel(&context, *compiled, outDir,
+                                          options.name, withRuntime)))
     return 1;
-  // NAME.o, NAME.h (and the runtime) are written to temporary files and
-  // renamed together; on failure none appears and an OUTDIR this run
-  // created is removed.
-  ::qc::OutputFileSet files;
-  auto fail = [&](const absl::Status &status) {
-    (void)mlir::qc::emitFileError(&context, status.message());
-    return 1;
-  };
-  auto inOutDir = [&](StringRef file) {
-    llvm::SmallString<256> path(outDir.getValue());
-    llvm::sys::path::append(path, file);
-    return path.str().str();
-  };
-  if (absl::Status s = files.createDirectory(outDir); !s.ok())
-    return fail(s);
-  if (absl::Status s = files.add(inOutDir(options.name + ".o"),
-                                 compiled->object);
-      !s.ok())
-    return fail(s);
-  if (absl::Status s = files.add(inOutDir(options.name + ".h"),
-                                 compiled->header);
-      !s.ok())
-    return fail(s);
-  if (withRuntime) {
-    for (StringRef file : {StringRef(QC_RUNTIME_LIBRARY),
-                           StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_runtime.h"),
-                           StringRef(QC_RUNTIME_INCLUDE_DIR "/qc_model_abi.h")}) {
-      if (absl::Status s = files.addCopy(
-              inOutDir(llvm::sys::path::filename(file)), file.str());
-          !s.ok())
-        return fail(s);
-    }
-  }
-  if (absl::Status s = files.commit(); !s.ok())
-    return fail(s);
-  llvm::outs() << llvm::format(
-      "qc: compiled %s for %s in %.2f s: %s/%s.o (%llu bytes), %s.h\n",
-      options.name.c_str(), compiled->target.c_str(),
-      compiled->seconds,
-      mlir::qc::escapeForTerminal(outDir.getValue()).c_str(),
-      options.name.c_str(),
-      static_cast<unsigned long long>(compiled->object.size()),
-      options.name.c_str());
-  llvm::outs() << llvm::format(
-      "qc: %lld steps; arena %llu bytes; constants %llu bytes (float "
-      "weights and biases: %llu bytes, %.2fx smaller)\n",
-      static_cast<long long>(compiled->steps),
-      static_cast<unsigned long long>(compiled->arenaBytes),
-      static_cast<unsigned long long>(compiled->constantBytes),
-      static_cast<unsigned long long>(compiled->floatWeightBytes),
-      compiled->constantBytes
-          ? double(compiled->floatWeightBytes) / compiled->constantBytes
-          : 0.0);
+  mlir::qc::printCompileSummary(llvm::outs(), *compiled, outDir,
+                                options.name);
   return 0;
 }
 
@@ -780,85 +657,134 @@ int benchCommand(int argc, char **argv) {
   FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);
   if (failed(func))
     return 1;
-  std::vector<::qc::NpyArray> arrays;
-  if (!inputs.empty()) {
-    auto read = mlir::qc::readInputs(
-        *func, std::vector<std::string>(inputs.begin(), inputs.end()));
-    if (failed(read))
-      return 1;
-    arrays = std::move(*read);
-  } else {
-    std::mt19937 rng(0);
-    for (BlockArgument arg : func->getArguments()) {
-      auto type = dyn_cast<RankedTensorType>(arg.getType());
-      if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
-        return fail("input '" +
-                    mlir::qc::argumentName(*func, arg.getArgNumber()) +
-                    "' is not a static f32 tensor: pass --input NAME=FILE.npy "
-                    "(and --input-shape for dynamic dimensions)");
-      ::qc::NpyArray a;
-      a.dtype = ::qc::DType::F32;
-      a.shape.assign(type.getShape().begin(), type.getShape().end());
-      std::optional<int64_t> bytes = ::qc::tensorBytes(a.shape, 4);
-      if (!bytes || *bytes > ::qc::maxMemory())
-        return fail("input #" + Twine(arg.getArgNumber()) + " of shape " +
-                    ::qc::shapeToString(a.shape) +
-                    " is larger than the memory cap of " +
-                    ::qc::formatBytes(::qc::maxMemory()) +
-                    " (raise it with --max-memory SIZE)");
-      a.data.resize(type.getNumElements() * 4);
-      std::uniform_real_distribution<float> u(0.0f, 1.0f);
-      for (int64_t i = 0; i < type.getNumElements(); ++i) {
-        float v = u(rng);
-        std::memcpy(a.data.data() + 4 * i, &v, 4);
-      }
-      arrays.push_back(std::move(a));
-    }
-  }
+  FailureOr<std::vector<::qc::NpyArray>> arrays =
+      inputs.empty() ? mlir::qc::randomInputs(*func)
+                     : mlir::qc::readInputs(*func, std::vector<std::string>(
+                                                       inputs.begin(),
+                                                       inputs.end()));
+  if (failed(arrays))
+    return 1;
   mlir::qc::CompiledModel info;
-  std::unique_ptr<mlir::qc::LoadedModel> loaded =
-      compileAndLoad(*module, flags.model, target, threads, &info);
+  std::unique_ptr<mlir::qc::LoadedModel> loaded = mlir::qc::compileAndLoad(
+      *module, flags.model, target, threads, &info);
   if (!loaded)
     return 1;
-  std::vector<::qc::NpyArray> outputs;
+  mlir::qc::BenchOptions options;
+  options.minSeconds = minTime;
+  options.minRuns = minRuns;
   std::string error;
-  using Clock = std::chrono::steady_clock;
-  auto once = [&]() -> double {
-    auto t0 = Clock::now();
-    bool ok = loaded->run(arrays, outputs, error);
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0)
-                    .count();
-    return ok ? ms : -1;
-  };
-  auto start = Clock::now();
-  for (int i = 0; i < 5 || std::chrono::duration<double>(Clock::now() - start)
-                                   .count() < 0.2;
-       ++i)
-    if (once() < 0)
-      return fail("the compiled model failed: " + error);
-  std::vector<double> times;
-  start = Clock::now();
-  while (static_cast<int>(times.size()) < minRuns ||
-         std::chrono::duration<double>(Clock::now() - start).count() <
-             minTime) {
-    double ms = once();
-    if (ms < 0)
-      return fail("the compiled model failed: " + error);
-    times.push_back(ms);
-  }
-  std::sort(times.begin(), times.end());
-  double median = times[times.size() / 2];
-  if (times.size() % 2 == 0)
-    median = (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
-  llvm::outs() << "model: " << mlir::qc::escapeForTerminal(flags.model) << "\n"
-               << "target: " << info.target << "\n"
-               << "threads: " << loaded->threads() << "\n"
-               << llvm::format("compile_s: %.2f\n", info.seconds)
-               << "runs: " << times.size() << "\n"
-               << llvm::format("min_ms: %.4f\n", times.front())
-               << llvm::format("max_ms: %.4f\n", times.back())
-               << llvm::format("median_ms: %.4f\n", median);
+  FailureOr<mlir::qc::BenchResult> result =
+      mlir::qc::benchModel(*loaded, *arrays, options, error);
+  if (failed(result))
+    return fail("the compiled model failed: " + error);
+  mlir::qc::printBenchReport(llvm::outs(), flags.model, info, *loaded,
+                             *result);
   return 0;
+}
+
+int debugCommand(int argc, char **argv) {
+  cl::list<std::string> models{cl::Positional, cl::desc("<float model> <quantized program>"),
+                               cl::OneOrMore};
+  cl::list<std::string> inputs{
+      "input",
+      cl::desc("Data: NAME=DATA where DATA is an .npy (samples along axis "
+               "0), an .npz (one array per input) or a directory of them; "
+               "or NAME=FILE.npy for each input of a multi-input model"),
+      cl::value_desc("NAME=DATA")};
+  cl::list<std::string> inputShapes{
+      "input-shape", cl::desc("Bind an input's dynamic dimensions"),
+      cl::value_desc("NAME=D0,D1,...")};
+  cl::opt<bool> compiled{
+      "compiled", cl::desc("Also compile the quantized program for this CPU "
+                           "and compare its native code layer by layer")};
+  cl::opt<std::string> target{"target",
+                              cl::desc("With --compiled: the target "
+                                       "(default host)"),
+                              cl::value_desc("T"), cl::init("host")};
+  cl::opt<std::string> html{"html",
+                            cl::desc("Write a self-contained HTML report"),
+                            cl::value_desc("REPORT.html")};
+  cl::opt<std::string> csv{"csv", cl::desc("Write the table as CSV"),
+                           cl::value_desc("FILE.csv")};
+  cl::opt<int64_t> maxSamples{"max-samples",
+                              cl::desc("Use at most N samples (default all)"),
+                              cl::value_desc("N"), cl::init(-1)};
+  cl::opt<int64_t> batch{"batch",
+                         cl::desc("Samples per run (default: the model's "
+                                  "static batch, else 1)"),
+                         cl::value_desc("N"), cl::init(0)};
+  cl::opt<int> worst{"worst", cl::desc("Layers marked as the worst "
+                                       "(default 3)"),
+                     cl::value_desc("N"), cl::init(3)};
+  cl::opt<std::string> maxMemory{"max-memory",
+                                 cl::desc("Memory cap of a run (see qc run)"),
+                                 cl::value_desc("SIZE")};
+  registerMLIRFlags();
+  if (!parseFlags(
+          argc, argv,
+          "qc debug: find the layers where a quantized program loses "
+          "accuracy\n\n"
+          "  qc debug FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] "
+          "[--html REPORT.html] [--csv FILE.csv]\n\n"
+          "Runs the float model and the quantized program (qc quantize's "
+          "Q/DQ form) on the same samples and prints, for every quantized "
+          "op output (matched by node name), in program order: the SQNR of "
+          "the quantized program (and of the compiled code) against float, "
+          "the error of the op alone (own: inputs from the float run, "
+          "quantized; added: float inputs), the largest error in "
+          "quantization steps, the calibrated and the seen range and the "
+          "fraction clipped. The layers adding the most error are marked. See "
+          "docs/accuracy.md.\n"))
+    return kUsageError;
+  if (models.size() != 2)
+    return usageError("debug needs two models: the float model and the "
+                      "quantized program (qc quantize's output), got " +
+                      Twine(static_cast<int>(models.size())));
+  if (inputs.empty())
+    return usageError("debug needs data: --input NAME=DATA (an .npy of "
+                      "samples, an .npz or a directory)");
+  if (maxSamples.getNumOccurrences() && maxSamples <= 0)
+    return usageError("--max-samples must be positive, got " +
+                      Twine(static_cast<int64_t>(maxSamples)));
+  if (batch.getNumOccurrences() && (batch <= 0 || batch > kMaxCalibBatch))
+    return usageError("--batch must be in [1, " + Twine(kMaxCalibBatch) +
+                      "], got " + Twine(static_cast<int64_t>(batch)));
+  if (worst < 0 || worst > 1000)
+    return usageError("--worst must be in [0, 1000], got " +
+                      Twine(static_cast<int>(worst)));
+  if ((html.getNumOccurrences() && html.empty()) ||
+      (csv.getNumOccurrences() && csv.empty()))
+    return usageError(html.getNumOccurrences() && html.empty()
+                          ? "--html must not be empty"
+                          : "--csv must not be empty");
+  if (!html.empty() && !csv.empty() && sameFile(html, csv))
+    return usageError("--html and --csv name the same file '" + csv + "'");
+  if (int rc = checkTargetFlag(target); rc)
+    return rc;
+  if (maxMemory.getNumOccurrences()) {
+    std::optional<int64_t> bytes = ::qc::parseMemorySize(maxMemory);
+    if (!bytes)
+      return usageError("--max-memory: '" + maxMemory +
+                        "' is not a memory size (a positive number of bytes "
+                        "with an optional K, M, G or T, e.g. 512M or 8G)");
+    ::qc::setMaxMemory(*bytes);
+  }
+  mlir::qc::DebugOptions options;
+  options.floatModel = models[0];
+  options.quantModel = models[1];
+  options.inputs.assign(inputs.begin(), inputs.end());
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.maxSamples = maxSamples;
+  options.batchSize = batch;
+  options.worst = worst;
+  options.htmlPath = html;
+  options.csvPath = csv;
+  options.comparator.compiled = compiled;
+  options.comparator.target = target;
+  options.comparator.threads = threads;
+  MLIRContext context;
+  mlir::qc::setUpContext(context);
+  return mlir::qc::runDebug(context, options);
 }
 } // namespace
 
@@ -891,6 +817,8 @@ int runCommandNamed(const std::string &command, int n, char **args) {
     return compileCommand(n, args);
   if (command == "bench")
     return benchCommand(n, args);
+  if (command == "debug")
+    return debugCommand(n, args);
   return -1;
 }
 
@@ -916,6 +844,14 @@ int main(int argc, char **argv) {
     llvm::outs() << kUsage;
     return 0;
   }
+  // `qc --version`; `qc <command> --version` reaches the same printer
+  // through LLVM's option parser.
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { ::qc::printVersion(os, "qc"); });
+  if (command == "--version" || command == "-version" || command == "version") {
+    ::qc::printVersion(llvm::outs(), "qc");
+    return finish(0);
+  }
   // `qc <command> --help` lists the command's options and MLIR's pass-manager
   // flags, not the hundreds of LLVM backend options libLLVM registers at
   // load time (still accepted; shown by --help-hidden).
@@ -927,7 +863,8 @@ int main(int argc, char **argv) {
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
-  if ((command == "run" || command == "bench") && !extractThreads(args))
+  if ((command == "run" || command == "bench" || command == "debug") &&
+      !extractThreads(args))
     return kUsageError;
   int n = static_cast<int>(args.size());
   int status = runCommandNamed(command, n, args.data());

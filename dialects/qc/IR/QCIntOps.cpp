@@ -1,6 +1,7 @@
 //===- QCIntOps.cpp - integer compute ops: verifiers, multipliers ---------===//
 #include "dialects/qc/IR/QCOps.h"
 #include "dialects/qc/IR/QCQParams.h"
+#include "support/Shapes.h"
 
 #include "mlir/Dialect/Traits.h"
 
@@ -104,29 +105,18 @@ int64_t dim(Type type, unsigned i) {
 }
 
 /// The output extent of one windowed dimension (NCHW dim 2 or 3) for an
-/// input extent \p in, or nullopt when an intermediate overflows int64 or the
-/// padded input is smaller than the dilated window. The rule of the reference
-/// executor's pooledDimSize (reference/Shapes.cpp), overflow-checked:
-/// with \p ceil the count rounds up, but a last window starting in the end
-/// padding is dropped (ONNX, PyTorch).
+/// input extent \p in, or nullopt when the attributes overflow int64 or the
+/// padded input is smaller than the dilated window: the one window rule,
+/// support/Shapes.h's windowExtent.
 std::optional<int64_t> windowedExtent(int64_t in, int64_t kernel,
                                       int64_t stride, int64_t padBegin,
                                       int64_t padEnd, int64_t dilation,
                                       bool ceil) {
-  std::optional<int64_t> padded = llvm::checkedAdd(in, padBegin);
-  if (padded)
-    padded = llvm::checkedAdd(*padded, padEnd);
-  std::optional<int64_t> window = llvm::checkedMul(dilation, kernel - 1);
-  if (window)
-    window = llvm::checkedAdd(*window, int64_t{1});
-  if (!padded || !window || *padded < *window)
+  ::qc::WindowExtent extent =
+      ::qc::windowExtent(in, kernel, stride, padBegin, padEnd, dilation, ceil);
+  if (extent.overflow || !extent.fits)
     return std::nullopt;
-  int64_t span = *padded - *window;
-  int64_t out = span / stride + (ceil && span % stride != 0 ? 1 : 0) + 1;
-  std::optional<int64_t> lastStart = llvm::checkedMul(out - 1, stride);
-  if (ceil && (!lastStart || *lastStart >= in + padBegin))
-    --out;
-  return out;
+  return extent.size;
 }
 
 /// The result's H and W against the input's, for a windowed op whose

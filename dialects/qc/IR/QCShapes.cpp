@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/qc/IR/QCOps.h"
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Shapes.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Diagnostics.h"
@@ -58,33 +59,19 @@ std::string typeStr(Type t) {
   return s;
 }
 
-/// Output length of a windowed op (conv, pool) along one axis; -1 when the
-/// window does not fit, -2 when the attributes overflow int64 (both are
-/// errors of the caller).
+/// Output length of a windowed op (conv, pool) along one axis by the one
+/// window rule (support/Shapes.h's windowExtent); -1 when the window does not
+/// fit, -2 when the attributes overflow int64 (both are errors of the
+/// caller).
 int64_t windowOut(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
                   int64_t padEnd, int64_t dilation, bool ceilMode = false) {
   if (isDyn(in))
     return kDyn;
-  // span = dilation * (kernel - 1) + 1; num = in + padBegin + padEnd - span.
-  std::optional<int64_t> span = checkedMul(dilation, kernel - 1);
-  span = span ? checkedAdd(*span, 1) : span;
-  std::optional<int64_t> padded = checkedAdd(in, padBegin);
-  padded = padded ? checkedAdd(*padded, padEnd) : padded;
-  if (!span || !padded)
+  ::qc::WindowExtent extent = ::qc::windowExtent(in, kernel, stride, padBegin,
+                                                 padEnd, dilation, ceilMode);
+  if (extent.overflow)
     return -2;
-  int64_t num = *padded - *span; // both non-negative: no overflow
-  if (num < 0)
-    return -1;
-  int64_t out = (ceilMode ? num / stride + (num % stride != 0) : num / stride) +
-                1;
-  // With ceil_mode, a window must start inside the input or the begin padding
-  // (PyTorch's pooling_output_shape; ONNX's MaxPool / AveragePool note).
-  if (ceilMode) {
-    std::optional<int64_t> lastStart = checkedMul(out - 1, stride);
-    if (!lastStart || *lastStart >= in + padBegin)
-      --out;
-  }
-  return out;
+  return extent.fits ? extent.size : -1;
 }
 
 /// Normalizes `axis` into [0, rank) (or [0, rank] with `inclusive`).

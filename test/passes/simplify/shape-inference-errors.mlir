@@ -10,13 +10,13 @@
 // STATIC: error: cannot bind input 'input' of type 'tensor<?x3x?x?xf32>' to 1,4,8,8: dimension 1 is 3, not 4
 
 // RUN: not qc-opt %s --qc-shape-inference="input-shapes=input" 2>&1 | FileCheck %s --check-prefix=FORM
-// FORM: error: input shape binding 'input' is not of the form NAME:D0,D1,...
+// FORM: error: input shape binding 'input': expected NAME=D0,D1,...
 
 // RUN: not qc-opt %s --qc-shape-inference="input-shapes=input:1,x,8,8" 2>&1 | FileCheck %s --check-prefix=DIM
-// DIM: error: input shape binding 'input:1,x,8,8': dimension 'x' is not a positive integer
+// DIM: error: input shape binding 'input:1,x,8,8': dimension 'x' is not an integer from 1 to 2147483647
 
 // RUN: not qc-opt %s --qc-shape-inference="input-shapes=input:1,3,0,8" 2>&1 | FileCheck %s --check-prefix=ZERO
-// ZERO: error: input shape binding 'input:1,3,0,8': dimension '0' is not a positive integer
+// ZERO: error: input shape binding 'input:1,3,0,8': dimension '0' is not an integer from 1 to 2147483647
 
 // A binding that fits the argument but not an op: the op's shape rule says why.
 // RUN: not qc-opt %s --qc-shape-inference="input-shapes=input:1,3,2,8" 2>&1 | FileCheck %s --check-prefix=RULE

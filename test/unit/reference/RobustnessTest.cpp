@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 #include "test/unit/reference/TestUtil.h"
 
 #include <cmath>

@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include <gmock/gmock.h>
+#include <limits>
 #include <gtest/gtest.h>
 
 namespace qc {
@@ -97,6 +98,33 @@ TEST(Shapes, Pool2d) {
   EXPECT_EQ(*pool2dOutputShape({1, 1, 8, 8}, a), (Shape{1, 1, 3, 3}));
   EXPECT_EQ(pooledDimSize(5, 2, 2, 1, 1, 1, true), 3);
   EXPECT_EQ(pooledDimSize(2, 5, 1, 0, 0, 1, false), -1);
+}
+
+// The one window rule (dialect shape rules, verifiers, kernels).
+TEST(Shapes, WindowExtent) {
+  WindowExtent e = windowExtent(7, 3, 2, 1, 1, 1, /*ceilMode=*/false);
+  EXPECT_TRUE(e.fits);
+  EXPECT_FALSE(e.overflow);
+  EXPECT_EQ(e.size, 4);
+  // ceil_mode rounds up, but a last window starting in the end padding is
+  // dropped: 5 + 1 + 1 padded, kernel 2, stride 2 -> windows at -1, 1, 3
+  // (5 would start in the padding).
+  EXPECT_EQ(windowExtent(5, 2, 2, 1, 1, 1, true).size, 3);
+  EXPECT_EQ(windowExtent(6, 3, 2, 0, 0, 1, true).size, 3);
+  EXPECT_EQ(windowExtent(6, 3, 2, 0, 0, 1, false).size, 2);
+  // Dilation widens the window: 2 * (3 - 1) + 1 = 5.
+  EXPECT_EQ(windowExtent(5, 3, 1, 0, 0, 2, false).size, 1);
+  EXPECT_FALSE(windowExtent(4, 3, 1, 0, 0, 2, false).fits);
+  EXPECT_FALSE(windowExtent(4, 3, 0, 0, 0, 1, false).fits); // stride 0
+  // Attributes beyond int64: overflow is told apart from "does not fit".
+  int64_t big = int64_t(1) << 62;
+  WindowExtent huge = windowExtent(8, 3, 1, 0, 0, big, false);
+  EXPECT_TRUE(huge.overflow);
+  EXPECT_FALSE(huge.fits);
+  WindowExtent pads = windowExtent(8, 3, 1, big, big, 1, false);
+  EXPECT_TRUE(pads.overflow);
+  EXPECT_TRUE(pads.fits);
+  EXPECT_EQ(pads.size, std::numeric_limits<int64_t>::max());
 }
 
 TEST(Shapes, Matmul) {

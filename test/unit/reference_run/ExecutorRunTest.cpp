@@ -12,7 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "reference/Executor.h"
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 #include "support/Npy.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "dialects/qc/IR/QCOps.h"

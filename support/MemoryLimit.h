@@ -23,7 +23,7 @@
 #ifndef QC_COMPILER_EXECUTOR_MEMORYLIMIT_H
 #define QC_COMPILER_EXECUTOR_MEMORYLIMIT_H
 
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include "absl/status/status.h"
 

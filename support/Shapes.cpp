@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include "support/StrCat.h"
 #include "absl/strings/str_join.h"
@@ -110,18 +110,34 @@ int64_t saturate(Wide v) {
 
 } // namespace
 
-int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
-                      int64_t padBegin, int64_t padEnd, int64_t dilation,
-                      bool ceilMode) {
+WindowExtent windowExtent(int64_t in, int64_t kernel, int64_t stride,
+                          int64_t padBegin, int64_t padEnd, int64_t dilation,
+                          bool ceilMode) {
+  constexpr Wide kMax = std::numeric_limits<int64_t>::max();
   // In 128 bits: attributes verified positive may still be huge.
-  Wide span = Wide(in) + padBegin + padEnd - (Wide(dilation) * (kernel - 1) + 1);
+  Wide padded = Wide(in) + padBegin + padEnd;
+  Wide window = Wide(dilation) * (Wide(kernel) - 1) + 1;
+  WindowExtent extent;
+  extent.overflow = padded > kMax || padded < -kMax || window > kMax ||
+                    window < -kMax;
+  Wide span = padded - window;
   if (span < 0 || stride < 1)
-    return -1;
+    return extent;
   Wide out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
   // The last window must start inside the input or the begin padding.
   if (ceilMode && (out - 1) * stride >= Wide(in) + padBegin)
     --out;
-  return saturate(out);
+  extent.fits = true;
+  extent.size = saturate(out);
+  return extent;
+}
+
+int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
+                      int64_t padBegin, int64_t padEnd, int64_t dilation,
+                      bool ceilMode) {
+  WindowExtent extent =
+      windowExtent(in, kernel, stride, padBegin, padEnd, dilation, ceilMode);
+  return extent.fits ? extent.size : -1;
 }
 
 absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,

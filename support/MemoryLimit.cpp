@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "reference/MemoryLimit.h"
+#include "support/MemoryLimit.h"
 
 #include "support/StrCat.h"
 

@@ -17,8 +17,8 @@
 ///
 //===----------------------------------------------------------------------===//
 
-#ifndef QC_COMPILER_EXECUTOR_SHAPES_H
-#define QC_COMPILER_EXECUTOR_SHAPES_H
+#ifndef QC_SUPPORT_SHAPES_H
+#define QC_SUPPORT_SHAPES_H
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -80,7 +80,26 @@ struct Pool2dAttrs {
   bool ceilMode = false;
 };
 
-/// Output size of one pooled dimension. With \p ceilMode the size is rounded
+/// The window rule of every windowed op (convolution, pooling), used by the
+/// qc dialect's shape rules and verifiers and by the reference kernels:
+///   size = floor((in + padBegin + padEnd - (dilation * (kernel - 1) + 1))
+///                / stride) + 1
+/// rounded up instead with \p ceilMode, where (as in PyTorch and ONNX
+/// Runtime) a last window that would start in the end padding is dropped.
+/// Computed in 128 bits: `overflow` says that in + pads or the dilated kernel
+/// exceed int64 (attributes no tensor can have), `fits` that the padded input
+/// holds the dilated kernel (and stride >= 1); `size` (saturated to int64) is
+/// meaningful only when it fits.
+struct WindowExtent {
+  int64_t size = 0;
+  bool fits = false;
+  bool overflow = false;
+};
+WindowExtent windowExtent(int64_t in, int64_t kernel, int64_t stride,
+                          int64_t padBegin, int64_t padEnd, int64_t dilation,
+                          bool ceilMode);
+
+/// Output size of one pooled dimension (windowExtent). With \p ceilMode the size is rounded
 /// up, but (as in PyTorch and ONNX Runtime) a last window that would start
 /// in the end padding is dropped. Returns a negative value when the padded
 /// input is smaller than the dilated kernel.
@@ -126,4 +145,4 @@ absl::StatusOr<Shape> gemmOutputShape(const Shape &a, const Shape &b,
 
 } // namespace qc
 
-#endif // QC_COMPILER_EXECUTOR_SHAPES_H
+#endif // QC_SUPPORT_SHAPES_H

@@ -1,0 +1,25 @@
+//===- LowerToInteger.h - Q/DQ patterns to integer ops ----------*- C++ -*-===//
+//
+// The rewrite patterns of qc-lower-to-integer, one per fused form, for
+// passes that want them in their own pattern sets.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_PASSES_LOWER_LOWERTOINTEGER_H
+#define QC_PASSES_LOWER_LOWERTOINTEGER_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::qc {
+
+/// The patterns' debug names, which `qc-lower-to-integer="patterns=..."`
+/// selects by: lut (qc.qlut, benefit 2), conv2d, linear, add, mul,
+/// max-pool, avg-pool, data-movement.
+extern const char *const kLowerToIntegerPatterns[8];
+
+/// Adds the patterns. Each matches a qc.quantize at the end of its form and
+/// replaces it; the float ops only it used are erased.
+void populateLowerToIntegerPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::qc
+
+#endif // QC_PASSES_LOWER_LOWERTOINTEGER_H
