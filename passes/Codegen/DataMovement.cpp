@@ -11,7 +11,7 @@
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/Target.h"
-#include "reference/Shapes.h"
+#include "support/Shapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
