@@ -68,7 +68,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.34), libgcc-s1, libstdc++6 (>= 12), libllvm19 (>= 1:19.1), libmlir-19 (>= 1:19.1), libprotobuf32, libonnx1, libabsl20220623")
+    "libc6 (>= 2.34), libgcc-s1, libstdc++6 (>= 12), libllvm19 (>= 1:19.1), libmlir-19 (>= 1:19.1), libprotobuf32, libonnx1, libabsl20220623, zlib1g")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "qc imports ONNX models, quantizes them to int8 as PyTorch's PT2E does\n and compiles them to native code for x86-64 and AArch64.")
 set(CPACK_STRIP_FILES ON)

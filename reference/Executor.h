@@ -14,7 +14,7 @@
 // Memory: an intermediate tensor is freed right after the last op that reads
 // it, so a run holds only the tensors that are still live (plus the decoded
 // constants, see `Executor`). Every tensor is checked against the memory cap
-// (reference/MemoryLimit.h) before it is allocated: inputs, decoded
+// (support/MemoryLimit.h) before it is allocated: inputs, decoded
 // constants and op results count together, and a result the cap has no room
 // for is an error at its op naming the shape and the bytes; so is a kernel
 // workspace. Constant folding (evaluateOp) checks against the cap as well.

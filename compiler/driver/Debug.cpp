@@ -13,7 +13,7 @@
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
 #include "reference/Executor.h"
 #include "support/Shapes.h"
 #include "support/OutputFile.h"
@@ -122,6 +122,11 @@ void accumulate(ErrorStats &stats, ArrayRef<float> ref, ArrayRef<float> got,
     stats.maxSteps = std::max(stats.maxSteps, e / s);
   }
   stats.count += ref.size();
+}
+
+/// The key of an op of node \p name for matching: the name and the op type.
+std::string opKey(StringRef name, Operation *op) {
+  return (name + Twine('\0') + op->getName().getStringRef()).str();
 }
 
 /// Is \p op an integer op of qc-lower-to-integer (the debugger compares the
@@ -327,7 +332,13 @@ LayerComparator::create(func::FuncOp floatFunc, func::FuncOp quantFunc,
 
   // The float model's ops by node name (the last op of a name wins: an ONNX
   // node lowered to several ops yields its last one's value).
+  // One ONNX node may become several ops (a Split one slice per output):
+  // an op is matched by its name, its type and its position among the ops
+  // of that name and type, in program order (the same importer made both).
   llvm::StringMap<Operation *> floatByName;
+  llvm::StringMap<SmallVector<Operation *>> floatByKey;
+  llvm::DenseMap<Operation *, unsigned> quantIndex;
+  llvm::StringMap<unsigned> quantSeen;
   for (Operation &op : floatFunc.getBody().front()) {
     if (isa<ConstantOp, func::ReturnOp>(op) || op.getNumResults() == 0)
       continue;
@@ -336,8 +347,10 @@ LayerComparator::create(func::FuncOp floatFunc, func::FuncOp quantFunc,
              << "the float model is already quantized (it has qc.quantize "
                 "ops): give the float model first, then the quantized "
                 "program";
-    if (std::string name = nodeName(op.getLoc()); !name.empty())
+    if (std::string name = nodeName(op.getLoc()); !name.empty()) {
       floatByName[name] = &op;
+      floatByKey[opKey(name, &op)].push_back(&op);
+    }
   }
 
   // The layers, in program order.
@@ -372,11 +385,25 @@ LayerComparator::create(func::FuncOp floatFunc, func::FuncOp quantFunc,
              << "' is an integer op of qc-lower-to-integer: qc debug "
                 "compares the Q/DQ form (qc quantize without "
                 "--lower-to-integer)";
+    if (!isa<ConstantOp, QuantizeOp, DequantizeOp, func::ReturnOp>(op))
+      if (std::string name = nodeName(op.getLoc()); !name.empty())
+        quantIndex[&op] = quantSeen[opKey(name, &op)]++;
     auto q = dyn_cast<QuantizeOp>(op);
     if (!q)
       continue;
     anyQuantize = true;
+    // A quantize of a dequantized value requantizes an earlier layer's
+    // value (other qparams for another consumer): the value compared is
+    // that layer's.
     Value x = q.getInput();
+    bool requantize = false;
+    while (auto dq = x.getDefiningOp<DequantizeOp>()) {
+      auto earlier = dq.getInput().getDefiningOp<QuantizeOp>();
+      if (!earlier)
+        break;
+      x = earlier.getInput();
+      requantize = true;
+    }
     LayerComparison row;
     int arg = -1, extra = -1;
     Operation *producer = x.getDefiningOp();
@@ -384,20 +411,24 @@ LayerComparator::create(func::FuncOp floatFunc, func::FuncOp quantFunc,
     if (auto blockArg = dyn_cast<BlockArgument>(x)) {
       arg = blockArg.getArgNumber();
       row.name = argumentName(quantFunc, arg);
-      row.opType = "input";
-    } else if (isa<ConstantOp>(producer)) {
+      row.opType = requantize ? "requantize" : "input";
+    } else if (isa<ConstantOp, DequantizeOp>(producer)) {
       continue;
     } else {
       row.name = nodeName(producer->getLoc());
-      row.opType = producer->getName().getStringRef().str();
+      row.opType = requantize ? "requantize"
+                              : producer->getName().getStringRef().str();
       if (row.name.empty())
         continue;
-      auto it = floatByName.find(row.name);
-      if (it == floatByName.end()) {
+      auto it = floatByKey.find(opKey(row.name, producer));
+      unsigned k = quantIndex.lookup(producer);
+      if (it == floatByKey.end() || k >= it->second.size()) {
         self->missing.push_back(row.name);
         continue;
       }
-      floatOp = it->second;
+      floatOp = it->second[k];
+      if (it->second.size() > 1)
+        row.name += "[" + std::to_string(k) + "]";
       unsigned index = cast<OpResult>(x).getResultNumber();
       if (index >= floatOp->getNumResults()) {
         self->missing.push_back(row.name);

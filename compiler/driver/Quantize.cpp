@@ -8,6 +8,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
+#include "llvm/Support/Format.h"
+
 using namespace mlir;
 using namespace mlir::qc;
 
@@ -93,4 +95,24 @@ LogicalResult mlir::qc::lowerToInteger(ModuleOp module) {
     return failure();
   pm.nest<func::FuncOp>().addPass(createQCLowerToInteger());
   return pm.run(module);
+}
+
+void mlir::qc::printQuantizeReport(llvm::raw_ostream &os,
+                                   const QuantizeReport &report) {
+  if (report.withoutData) {
+    os << llvm::format(
+        "qc: no calibration data needed: %lld weight observers from their "
+        "constants, %lld dynamically quantized activations\n",
+        static_cast<long long>(report.calibration.observers),
+        static_cast<long long>(report.dynamicEdges));
+  } else {
+    const CalibrationStats &s = report.calibration;
+    os << llvm::format(
+        "qc: calibrated %lld observers (%lld qc.observe ops) with %lld "
+        "samples in %lld runs, %.2f s (%.1f samples/s)\n",
+        static_cast<long long>(s.observers),
+        static_cast<long long>(s.observeOps),
+        static_cast<long long>(s.samples), static_cast<long long>(s.batches),
+        s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
+  }
 }

@@ -16,7 +16,9 @@
 #define QC_COMPILER_DRIVER_QUANTIZE_H
 
 #include "compiler/driver/Driver.h"
-#include "passes/Quantize/Calibrate.h"
+#include "passes/Quantize/CalibrationData.h"
+
+#include "llvm/Support/raw_ostream.h"
 
 #include <optional>
 #include <string>
@@ -56,6 +58,11 @@ OwningOpRef<ModuleOp> quantizeModel(MLIRContext &context,
                                     const std::string &path,
                                     const QuantizeOptions &options,
                                     QuantizeReport *report = nullptr);
+
+/// The summary `qc quantize` prints (without --quiet): observers, samples,
+/// runs and throughput of the calibration, or what was calibrated without
+/// data.
+void printQuantizeReport(llvm::raw_ostream &os, const QuantizeReport &report);
 
 /// Runs qc-lower-to-integer on every function of \p module (`qc quantize
 /// --lower-to-integer`), honouring the pass-manager flags

@@ -5,9 +5,9 @@
 // observer the tensors at its qc.observe ops, then record the resulting
 // `scale` / `zero_point` on them (qc-convert consumes those).
 //
-// Memory is bounded by one batch: samples are read from disk batch by batch
-// (an .npy file row range, or one file of a directory), never all at once;
-// observers keep fixed-size statistics.
+// calibrate() reads batches from a CalibrationSource its caller opened
+// (CalibrationData.h reads files); it never opens files itself. Memory is
+// bounded by one batch; observers keep fixed-size statistics.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_PASSES_QUANTIZE_CALIBRATE_H
@@ -25,28 +25,12 @@
 
 namespace mlir::qc {
 
-struct CalibrationDataOptions {
-  /// Samples per executor run; 0 takes the model's static batch dimension
-  /// (dimension 0 of the inputs), or 1 when it is dynamic. Ignored for a
-  /// directory, whose files are one sample or one batch each.
-  int64_t batchSize = 0;
-  /// Use at most this many samples (-1: all).
-  int64_t maxSamples = -1;
-};
-
-/// Calibration samples for one function, read one batch at a time:
-///  - FILE.npy: samples along axis 0 (single-input models). The array is
-///    [N, d1, ...] for an input [B, d1, ...] (batches of B rows), or, for an
-///    input without a batch dimension, one more dimension than the input.
-///  - FILE.npz: one such array per input, named as the input (its
-///    `qc.name`, else argN), all with the same N. An .npz is read whole.
-///  - a directory: its .npy files (single-input models) or .npz files (one
-///    array per input), sorted by name; each holds one sample (the input's
-///    shape without the batch dimension, or with batch 1) or one batch.
-/// Element types must equal the inputs' (f32 for float models); shapes must
-/// fit the inputs' static dimensions. Errors name the file, the input and
-/// the expected type.
-class CalibrationData {
+/// Where calibration samples come from: calibrate() reads batches from a
+/// source the caller opened. The driver (and the qc-calibrate pass) open
+/// CalibrationData (CalibrationData.h: .npy / .npz files, directories);
+/// anything else that can deliver batches (arrays in memory, a generator)
+/// implements the same two functions.
+class CalibrationSource {
 public:
   struct Batch {
     /// One array per function argument, in order.
@@ -57,29 +41,14 @@ public:
     std::string source;
   };
 
-  /// Opens `path` for `func`, checking every input's dtype and shape that can
-  /// be checked without reading the samples. Emits a diagnostic and fails on
-  /// bad data (no samples included).
-  static FailureOr<std::unique_ptr<CalibrationData>>
-  open(func::FuncOp func, StringRef path,
-       const CalibrationDataOptions &options = {});
+  virtual ~CalibrationSource() = default;
 
-  /// Samples that `next` will deliver in total.
-  int64_t numSamples() const { return total; }
+  /// Samples that `next` will deliver in total (for progress).
+  virtual int64_t numSamples() const = 0;
 
   /// The next batch, or std::nullopt after the last one. Fails after a
-  /// diagnostic (unreadable file, a sample of the wrong shape or dtype).
-  FailureOr<std::optional<Batch>> next();
-
-  ~CalibrationData();
-
-  /// Where batches come from (defined in Calibrate.cpp).
-  struct Source;
-
-private:
-  CalibrationData() = default;
-  std::unique_ptr<Source> source;
-  int64_t total = 0;
+  /// diagnostic (unreadable data, a sample of the wrong shape or dtype).
+  virtual FailureOr<std::optional<Batch>> next() = 0;
 };
 
 struct CalibrationOptions {
@@ -115,7 +84,7 @@ struct CalibrationStats {
 /// reaching an observer (at the observer's location: the ONNX node), qc.observe
 /// ops of one id with different specs, an invalid observer override.
 FailureOr<CalibrationStats> calibrate(func::FuncOp func,
-                                      CalibrationData &data,
+                                      CalibrationSource &data,
                                       const CalibrationOptions &options = {});
 
 /// Calibration of a program whose only observers are fed by constants

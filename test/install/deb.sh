@@ -49,6 +49,8 @@ for tool in qc qc-opt qc-kernelgen; do
   # is their packages' business), resolved as the loader does.
   for needed in $(objdump -p "$R/bin/$tool" | awk '$1 == "NEEDED" {print $2}'); do
     lib=$(awk -v n="$needed" '$1 == n && $2 == "=>" {print $3}' "$WORK/ldd-$tool.txt")
+    # The dynamic loader is listed by its path alone.
+    [[ -n "$lib" ]] || lib=$(awk -v n="/$needed" 'substr($1, length($1) - length(n) + 1) == n {print $1}' "$WORK/ldd-$tool.txt")
     [[ -n "$lib" ]] || fail "$tool: $needed not resolved"
     real=$(readlink -f "$lib")
     owner=$(dpkg -S "$real" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true)

@@ -524,22 +524,8 @@ int quantizeCommand(int argc, char **argv) {
   if (!exportOnnx.empty() &&
       failed(mlir::qc::exportOnnx(qdq ? *qdq : *module, exportOnnx)))
     return 1;
-  if (!quiet && report.withoutData) {
-    llvm::errs() << llvm::format(
-        "qc: no calibration data needed: %lld weight observers from their "
-        "constants, %lld dynamically quantized activations\n",
-        static_cast<long long>(report.calibration.observers),
-        static_cast<long long>(report.dynamicEdges));
-  } else if (!quiet) {
-    const mlir::qc::CalibrationStats &s = report.calibration;
-    llvm::errs() << llvm::format(
-        "qc: calibrated %lld observers (%lld qc.observe ops) with %lld "
-        "samples in %lld runs, %.2f s (%.1f samples/s)\n",
-        static_cast<long long>(s.observers),
-        static_cast<long long>(s.observeOps),
-        static_cast<long long>(s.samples), static_cast<long long>(s.batches),
-        s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
-  }
+  if (!quiet)
+    mlir::qc::printQuantizeReport(llvm::errs(), report);
   return 0;
 }
 
