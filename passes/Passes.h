@@ -35,6 +35,11 @@ struct PTQOptions {
   std::string quantizer = "x86";
   /// Quantizer plugin libraries to load first.
   std::vector<std::string> plugins;
+  /// Calibration data for quantizer transforms that measure activations
+  /// (smoothquant); "" for none.
+  std::string calibrationData;
+  int64_t calibrationMaxSamples = -1;
+  int64_t calibrationBatchSize = 0;
 };
 
 /// The first part, up to calibration: qc-simplify, qc-annotate, qc-prepare

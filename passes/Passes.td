@@ -41,6 +41,45 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCEqualizeCrossLayer : Pass<"qc-equalize-cross-layer", "func::FuncOp"> {
+  let summary = "Cross-layer weight equalization of conv/linear pairs (DFQ)";
+  let description = [{
+    For each pair `layer1 -> [relu | clamp(min 0)] -> layer2` of conv2d
+    (any groups: depthwise and pointwise included) or of linear layers, with
+    constant f32 weights, where layer1's output and the activation have a
+    single user and layer2 takes it as its input: output channel i of
+    layer1 (weights and bias) is divided by `s_i = sqrt(r1_i / r2_i)` and
+    the weights of layer2 that read input channel i are multiplied by it
+    (`r1_i` = max |w| of layer1's output channel i, `r2_i` = max |w| over
+    layer2's weights for input channel i), so both ranges become
+    `sqrt(r1_i * r2_i)` (Nagel et al. 2019, "Data-Free Quantization Through
+    Weight Equalization and Bias Correction"). Chains are equalized
+    repeatedly until no scale moves by more than 1e-6 (at most
+    `iterations` sweeps). relu is positively homogeneous, so the program
+    computes the same function (up to f32 rounding). A clamp with min 0
+    (relu6) between the layers cannot follow per-channel scales (channel i
+    would saturate at hi / s_i): it becomes a relu, making the pair one,
+    only when that changes nothing on the calibration data (`data`, else
+    the `qc.calibration_data` attribute qc-annotate sets from
+    `qc quantize --calib`): its input never exceeded the bound there.
+    `relu6-to-relu` converts every such clamp (the DFQ paper's choice; the
+    program then differs where an input exceeds the bound). Without data
+    and without `relu6-to-relu`, relu6 pairs are left alone. Channels whose
+    range is 0 on either side are left alone. Pairs that do not fit are
+    skipped; errors only for unreadable calibration data. The built-in
+    quantizers run it with `cle=1`.
+  }];
+  let options = [
+    Option<"iterations", "iterations", "int64_t", /*default=*/"20",
+           "Maximum number of sweeps over the pairs">,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Calibration data deciding which relu6 become relu">,
+    Option<"relu6ToRelu", "relu6-to-relu", "bool", /*default=*/"false",
+           "Replace every relu6 between two layers by a relu (DFQ)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCFoldConstants : Pass<"qc-fold-constants", "func::FuncOp"> {
   let summary = "Evaluate qc ops whose operands are all constants";
   let description = [{
@@ -158,6 +197,84 @@ def QCCalibrate : Pass<"qc-calibrate", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCSmoothQuant : Pass<"qc-smooth-quant", "func::FuncOp"> {
+  let summary = "SmoothQuant: move activation outliers of linear / matmul inputs into the weights";
+  let description = [{
+    For each activation X read by linear layers (weight [O, K]) or matmuls
+    with a constant rhs [K, N] (all readers of one X share the scales):
+    `s_j = max|X_j|^alpha / max|W_.j|^(1 - alpha)` (clamped to
+    [1e-5, 1e5]; 1 where either maximum is 0), with max|X_j| measured on the
+    calibration data by the float program and max|W_.j| over every reader's
+    weights for input channel j. The weights become `W * s` (channel j) and
+    X becomes `X / s`: folded into X's producer when that is a qc.layer_norm
+    with constant scale / bias over the last axis, or the
+    `mul(·, const gamma) -> add(·, const beta)` tail of a layer norm written
+    as ops (opset-13 exports) whose only users are those readers; otherwise
+    a `qc.mul` by the constant 1/s is inserted before them. The program
+    computes the same function up to f32 rounding (Xiao et al. 2023). The
+    built-in quantizers run it with `smoothquant=ALPHA`.
+
+    `data` (else the `qc.calibration_data` attribute qc-annotate sets from
+    `qc quantize --calib`) is read once. Errors: alpha outside [0, 1], no
+    calibration data, data that does not fit the inputs.
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "Migration strength in [0, 1] (0: all scale on the weights)">,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Calibration data: FILE.npy, FILE.npz or a directory">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "Use at most this many samples">,
+    Option<"batchSize", "batch-size", "int64_t", /*default=*/"0",
+           "Samples per run (0: the model's batch)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
+def QCRequestBiasCorrection : Pass<"qc-request-bias-correction", "func::FuncOp"> {
+  let summary = "Ask for bias correction of the layers a quantizer annotates";
+  let description = [{
+    Adds `quantizer` to the function attribute `qc.bias_correction` (a list
+    of quantizer names). The built-in quantizers run it from their
+    transformForAnnotation with `bias_correction=1`; `qc-bias-correction`
+    (after calibration) reads the list. Emits no diagnostics.
+  }];
+  let options = [
+    Option<"quantizer", "quantizer", "std::string", /*default=*/"\"x86\"",
+           "Name of the quantizer whose layers are corrected">,
+  ];
+}
+
+def QCBiasCorrection : Pass<"qc-bias-correction", "func::FuncOp"> {
+  let summary = "Fold the expected output shift of weight quantization into biases";
+  let description = [{
+    Runs on a calibrated program (after `qc-calibrate`, before
+    `qc-convert`) whose `qc.bias_correction` attribute lists quantizers
+    (see `qc-request-bias-correction`); does nothing without it. For every
+    conv2d / linear annotated by one of them, with an observed input, an
+    observed constant weight with calibrated qparams and a constant bias:
+    `dW = dequantize(quantize(W)) - W` with those qparams, and the bias
+    becomes `b - E[dW x]`, the expectation taken over the calibration data
+    of `data` (float inputs of the layer; for conv2d the mean over samples
+    and output positions of `conv2d(E[x], dW)`, for linear `dW E[x]` with
+    E over every index but the last). qc-convert then quantizes the
+    corrected bias to int32 (scale s_in * s_w[c]). Layers without a bias are
+    left alone. The attribute is removed.
+
+    Errors: layers to correct but no `data` ("needs calibration data"),
+    calibration data that does not fit the inputs, an executor failure.
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"",
+           "Calibration data: FILE.npy, FILE.npz or a directory">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "Use at most this many samples">,
+    Option<"batchSize", "batch-size", "int64_t", /*default=*/"0",
+           "Samples per run (0: the model's batch)">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCConvert : Pass<"qc-convert", "func::FuncOp"> {
   let summary = "Turn calibrated observers into quantize / dequantize (the Q/DQ contract form)";
   let description = [{
@@ -209,6 +326,12 @@ def QCAnnotate : Pass<"qc-annotate", "func::FuncOp"> {
     --qc-annotate="quantizer=my_npu;xnnpack plugins=/path/libmy_npu.so"
     ```
 
+    With `data` (the calibration data; `qc quantize --calib` sets it), the
+    function carries the attribute `qc.calibration_data` = {path,
+    max_samples, batch_size} while the quantizers' transforms run, for
+    transforms that measure activations (qc-smooth-quant of
+    `smoothquant=ALPHA`); it is removed afterwards.
+
     Errors (at the function, or at the op concerned): an unknown quantizer
     (the known ones are listed), an unknown option or a bad value (named),
     a plugin that cannot be loaded or has another ABI version, two
@@ -220,7 +343,14 @@ def QCAnnotate : Pass<"qc-annotate", "func::FuncOp"> {
     Option<"quantizer", "quantizer", "std::string", /*default=*/"\"x86\"",
            "Quantizers to run: NAME[,OPTION=VALUE...] entries separated by ';'">,
     Option<"plugins", "plugins", "std::string", /*default=*/"\"\"",
-           "Quantizer plugin libraries to load, separated by ';'">
+           "Quantizer plugin libraries to load, separated by ';'">,
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Calibration data for quantizer transforms that measure "
+           "activations (smoothquant=ALPHA); qc quantize passes --calib">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "With data: use at most this many samples">,
+    Option<"batchSize", "batch-size", "int64_t", /*default=*/"0",
+           "With data: samples per run (0: the model's batch)">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -23,6 +23,9 @@ void mlir::qc::buildPTQPreparePipeline(OpPassManager &pm,
   QCAnnotateOptions annotate;
   annotate.quantizer = options.quantizer;
   annotate.plugins = llvm::join(options.plugins, ";");
+  annotate.data = options.calibrationData;
+  annotate.maxSamples = options.calibrationMaxSamples;
+  annotate.batchSize = options.calibrationBatchSize;
   pm.addPass(createQCAnnotate(annotate));
   pm.addPass(createQCPrepare());
 }
@@ -98,6 +101,8 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
     options.quantizer = quantizer;
     if (!plugins.empty())
       options.plugins.push_back(plugins);
+    options.calibrationData = data;
+    options.calibrationMaxSamples = maxSamples;
     return options;
   }
 };
@@ -145,6 +150,10 @@ void mlir::qc::registerQCPipelines() {
         calibrate.observer = opts.observer;
         calibrate.maxSamples = opts.maxSamples;
         fpm.addPass(createQCCalibrate(calibrate));
+        QCBiasCorrectionOptions correction;
+        correction.data = opts.data;
+        correction.maxSamples = opts.maxSamples;
+        fpm.addPass(createQCBiasCorrection(correction));
         buildPTQConvertPipeline(fpm);
       });
 }

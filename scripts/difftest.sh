@@ -21,7 +21,7 @@ for tool in qc qc-opt; do
   [[ -x $BUILD/bin/$tool ]] || { echo "difftest.sh: $BUILD/bin/$tool not built (scripts/build.sh)" >&2; exit 2; }
 done
 args=("$@")
-defaults=(--count 10000 --start 1 --batch 50 --jobs 2)
+defaults=(--count 10000 --start 1 --batch 100 --jobs 2)
 for a in "$@"; do
   [[ $a == --seed || $a == --count ]] && defaults=()
 done

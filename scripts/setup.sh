@@ -16,6 +16,8 @@ PACKAGES=(
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   # peers and test-data generation: PyTorch, torchvision, onnx, numpy
   python3 python3-numpy python3-torch python3-torchvision python3-onnx
+  # examples/ocr/train.py renders its text lines with PIL and the DejaVu fonts
+  python3-pil fonts-dejavu-extra
   # headless browser: test/compiler/tools/qc/debug-html.test opens qc debug's
   # HTML report (and docs/images/ screenshots are taken with it)
   chromium fonts-dejavu-core

@@ -3,6 +3,7 @@
 
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
+#include "passes/Quantize/BiasCorrection.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -37,6 +38,9 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   ptq.simplify.inputShapes = bindings;
   ptq.quantizer = options.quantizer;
   ptq.plugins = options.plugins;
+  ptq.calibrationData = options.calibrationData;
+  ptq.calibrationMaxSamples = options.data.maxSamples;
+  ptq.calibrationBatchSize = options.data.batchSize;
   PassManager prepare(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(prepare)))
     return nullptr;
@@ -70,6 +74,22 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   }
   if (failed(stats))
     return nullptr;
+  // bias_correction=1: one more pass over the calibration data.
+  if (!biasCorrectionRequests(*func).empty()) {
+    std::unique_ptr<CalibrationData> data;
+    if (!options.calibrationData.empty()) {
+      FailureOr<std::unique_ptr<CalibrationData>> opened =
+          CalibrationData::open(*func, options.calibrationData, options.data);
+      if (failed(opened))
+        return nullptr;
+      data = std::move(*opened);
+    }
+    FailureOr<int64_t> corrected = correctBiases(*func, data.get());
+    if (failed(corrected))
+      return nullptr;
+    if (report)
+      report->correctedBiases = *corrected;
+  }
   if (report) {
     report->calibration = *stats;
     report->withoutData = options.calibrationData.empty();
@@ -115,4 +135,7 @@ void mlir::qc::printQuantizeReport(llvm::raw_ostream &os,
         static_cast<long long>(s.samples), static_cast<long long>(s.batches),
         s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
   }
+  if (report.correctedBiases > 0)
+    os << llvm::format("qc: bias correction changed %lld biases\n",
+                       static_cast<long long>(report.correctedBiases));
 }

@@ -50,6 +50,8 @@ struct QuantizeReport {
   bool withoutData = false;
   /// qc.dynamic_fake_quant ops in the result (dynamically quantized edges).
   int64_t dynamicEdges = 0;
+  /// Biases changed by bias correction (bias_correction=1).
+  int64_t correctedBiases = 0;
 };
 
 /// Quantizes the model at `path`; emits a diagnostic and returns null on

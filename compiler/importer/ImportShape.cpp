@@ -623,6 +623,110 @@ LogicalResult Importer::importSlice(const NodeRef &n) {
   return success();
 }
 
+LogicalResult Importer::importSplit(const NodeRef &n) {
+  // Split = one Slice per output along `axis`: sizes from input 1 (opset
+  // >= 13) or the `split` attribute (older opsets); without them, equal
+  // parts (opset 18's `num_outputs` lets the last one be smaller).
+  size_t outputs = n.node.outputs.size();
+  if (outputs == 0)
+    return error(n) << "needs at least one output";
+  if (!hasInput(n, 0))
+    return error(n) << "input #0 is required but missing";
+  FailureOr<int64_t> axisAttr = intAttr(n, "axis", 0);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(shape))
+    return failure();
+  SmallVector<int64_t> axes = {*axisAttr};
+  if (failed(normalizeAxes(*this, n, axes, shape->size())))
+    return failure();
+  int64_t axis = axes[0];
+  int64_t dim = (*shape)[axis];
+  SmallVector<int64_t> sizes;
+  if (opset() >= 13 && hasInput(n, 1)) {
+    FailureOr<SmallVector<int64_t>> s = requireInts(n, 1, "split");
+    if (failed(s))
+      return failure();
+    sizes = *s;
+  } else if (opset() < 13) {
+    FailureOr<std::optional<SmallVector<int64_t>>> s = intsAttr(n, "split");
+    if (failed(s))
+      return failure();
+    if (*s)
+      sizes = **s;
+  }
+  if (sizes.empty()) {
+    if (ShapedType::isDynamic(dim))
+      return error(n) << "splitting dynamic dimension " << axis
+                      << " into equal parts needs explicit sizes";
+    FailureOr<int64_t> numOutputs =
+        intAttr(n, "num_outputs", static_cast<int64_t>(outputs));
+    if (failed(numOutputs))
+      return failure();
+    if (*numOutputs != static_cast<int64_t>(outputs))
+      return error(n) << "num_outputs = " << *numOutputs << " but the node has "
+                      << outputs << " outputs";
+    int64_t parts = static_cast<int64_t>(outputs);
+    bool uneven = opset() >= 18 && attr(n, "num_outputs");
+    if (!uneven && dim % parts != 0)
+      return error(n) << "dimension " << axis << " of size " << dim
+                      << " does not split into " << parts << " equal parts";
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
+  }
+  if (sizes.size() != outputs)
+    return error(n) << sizes.size() << " split sizes for " << outputs
+                    << " outputs";
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s <= 0)
+      return error(n) << "split sizes must be positive, got " << s;
+    total += s;
+  }
+  if (!ShapedType::isDynamic(dim) && total != dim)
+    return error(n) << "split sizes add up to " << total << ", but dimension "
+                    << axis << " has size " << dim;
+  const KnownTensor *k = known(n, 0);
+  FailureOr<Value> v = failure();
+  if (!k) {
+    v = anyInput(n, 0);
+    if (failed(v))
+      return failure();
+  }
+  int64_t start = 0;
+  for (size_t i = 0; i < outputs; ++i) {
+    int64_t end = start + sizes[i];
+    if (k) {
+      std::string message;
+      FailureOr<KnownTensor> r =
+          foldSlice(*k, {start}, {end}, {axis}, {1}, message);
+      if (failed(r))
+        return error(n) << message;
+      setKnown(n, i, std::move(*r));
+    } else {
+      // Each output is a layer of its own: slice i is named "NODE:i", so
+      // qc debug and selectors tell q, k and v of a fused projection apart.
+      Location loc = n.loc;
+      if (auto named = dyn_cast<NameLoc>(n.loc))
+        loc = NameLoc::get(b().getStringAttr(named.getName().getValue() + ":" +
+                                             std::to_string(i)),
+                           named.getChildLoc());
+      NodeRef part{n.node, loc, n.label};
+      FailureOr<Value> r = create<SliceOp>(
+          part, *v,
+          {i64s("starts", {start}), i64s("ends", {end}), i64s("axes", {axis}),
+           i64s("steps", {1})});
+      if (failed(r))
+        return failure();
+      setOutput(n, i, *r);
+    }
+    start = end;
+  }
+  return success();
+}
+
 LogicalResult Importer::importEqual(const NodeRef &n) {
   const KnownTensor *l = known(n, 0), *r = known(n, 1);
   if (!l || !r)

@@ -263,6 +263,7 @@ public:
   LogicalResult importConcat(const NodeRef &n);
   LogicalResult importSqueezeUnsqueeze(const NodeRef &n);
   LogicalResult importSlice(const NodeRef &n);
+  LogicalResult importSplit(const NodeRef &n);
   LogicalResult importEqual(const NodeRef &n);
   LogicalResult importWhere(const NodeRef &n);
   LogicalResult importExpand(const NodeRef &n);

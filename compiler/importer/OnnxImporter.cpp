@@ -55,6 +55,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Cases("Range", "Where", {3, 1})
       .Case("Resize", {4, 1})
       .Case("Slice", {5, 1})
+      .Case("Split", {2, kMany})
       .Cases("Add", "Sub", "Mul", "Div", "Pow", {2, 1})
       .Cases("Equal", "Expand", "Gather", "MatMul", "Reshape", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
@@ -262,6 +263,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Sigmoid", &Importer::importUnary},
       {"Slice", &Importer::importSlice},
       {"Softmax", &Importer::importSoftmax},
+      {"Split", &Importer::importSplit},
       {"Sqrt", &Importer::importUnary},
       {"Squeeze", &Importer::importSqueezeUnsqueeze},
       {"Sub", &Importer::importBinary},

@@ -15,6 +15,9 @@ Steps (each timed):
        minmax/per-tensor       --quantizer x86,per_channel=0 --observer minmax
        histogram/per-channel   --quantizer x86              (x86 default: per-channel weights, histogram acts)
 
+With --corrections, four more configurations: per-tensor minmax with cle=1 (and with bias_correction=1 too),
+per-channel histogram with cle=1, and with bias_correction=1 (docs/quantizers.md, "Weight-side corrections").
+
 Printed per configuration: output SQNR = 10 log10(sum ref^2 / sum (ref - q)^2) over all evaluation logits, and
 the weight bytes: constants of the float program (`qc import`, BatchNorm folded) against the constants of the
 quantized program, both counted from the dense_resource blobs of the .mlir text (element type x element count).
@@ -39,6 +42,14 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 CONFIGS = [
     ("minmax/per-tensor", ["--quantizer", "x86,per_channel=0", "--observer", "minmax"]),
     ("histogram/per-channel", ["--quantizer", "x86"]),
+]
+# --corrections: the weight-side corrections of docs/quantizers.md on top of both.
+CORRECTIONS = [
+    ("minmax/per-tensor+cle", ["--quantizer", "x86,per_channel=0,cle=1", "--observer", "minmax"]),
+    ("minmax/per-tensor+cle+bc", ["--quantizer", "x86,per_channel=0,cle=1,bias_correction=1", "--observer",
+                                  "minmax"]),
+    ("histogram/per-channel+cle", ["--quantizer", "x86,cle=1"]),
+    ("histogram/per-channel+bc", ["--quantizer", "x86,bias_correction=1"]),
 ]
 
 BITS = {"f64": 64, "f32": 32, "f16": 16, "bf16": 16, "i64": 64, "i32": 32, "i16": 16, "i8": 8, "ui8": 8,
@@ -107,6 +118,8 @@ def main():
     p.add_argument("--calib-samples", type=int, default=16)
     p.add_argument("--eval-samples", type=int, default=8)
     p.add_argument("--check", action="store_true")
+    p.add_argument("--corrections", action="store_true",
+                   help="also cle=1 / bias_correction=1 variants (docs/quantizers.md)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     t_all = time.perf_counter()
@@ -142,7 +155,7 @@ def main():
     print(f"{'float':<24} {time.perf_counter() - t0:6.1f} s  weights {fmt_bytes(float_bytes)}")
 
     results = {}
-    for name, args in CONFIGS:
+    for name, args in CONFIGS + (CORRECTIONS if a.corrections else []):
         t0 = time.perf_counter()
         qpath = os.path.join(a.out, f"mobilenet_v2.{name.replace('/', '_')}.q.mlir")
         run([a.qc, "quantize", model, *args, "--calib", calib_path, "--quiet", "-o", qpath])

@@ -4,6 +4,7 @@
 # step, the output SQNR against the float model, the weight bytes (float vs int8) and the time taken.
 #
 #   examples/mobilenet_v2/run.sh [--out DIR] [--model MODEL.onnx] [--calib-samples N] [--eval-samples N] [--check]
+#                                 [--corrections]
 #
 # qc is $QC if set, else `qc` on PATH, else build/bin/qc. See README.md and mobilenet_v2.py.
 set -euo pipefail

@@ -9,6 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/Quantize/SmoothQuant.h"
+
+#include "llvm/ADT/ScopeExit.h"
 
 #include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCDialect.h"
@@ -329,6 +332,20 @@ struct QCAnnotatePass : public impl::QCAnnotateBase<QCAnnotatePass> {
     if (!composed.ok())
       return fail(std::string(composed.status().message()));
 
+    // Transforms that measure activations (qc-smooth-quant) find the
+    // calibration data here while they run.
+    if (!data.empty()) {
+      Builder b(func.getContext());
+      func->setAttr(kCalibrationDataAttr,
+                    b.getDictionaryAttr(
+                        {b.getNamedAttr("path", b.getStringAttr(data)),
+                         b.getNamedAttr("max_samples",
+                                        b.getI64IntegerAttr(maxSamples)),
+                         b.getNamedAttr("batch_size",
+                                        b.getI64IntegerAttr(batchSize))}));
+    }
+    auto dropData = llvm::make_scope_exit(
+        [&] { func->removeAttr(kCalibrationDataAttr); });
     for (const auto &[name, pipeline] : (*composed)->transforms()) {
       OpPassManager pm(func::FuncOp::getOperationName());
       std::string error;

@@ -520,7 +520,7 @@ CalibrationData::open(func::FuncOp func, StringRef pathRef,
   return data;
 }
 
-FailureOr<std::optional<CalibrationData::Batch>> CalibrationData::next() {
+FailureOr<std::optional<CalibrationSource::Batch>> CalibrationData::next() {
   return source->next();
 }
 

@@ -11,6 +11,7 @@
 #include "quantizers/builtin/BuiltinQuantizers.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <initializer_list>
 #include <string>
 
@@ -38,6 +39,10 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
   return false;
 }
 
+/// Options that configure whole-model transforms (no per-node overrides).
+constexpr const char *kGlobalOnlyOptions[] = {"cle", "bias_correction",
+                                             "smoothquant"};
+
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
     if (!v.isFloat32())
@@ -50,12 +55,25 @@ bool allFloat(const Node &node) {
 
 class PatternQuantizer : public Quantizer {
 public:
-  explicit PatternQuantizer(Backend backend) : b_(std::move(backend)) {}
+  PatternQuantizer(Backend backend, const OptionValues &globals)
+      : b_(std::move(backend)), globals_(globals) {}
 
   std::string transformForAnnotation() const override {
     // Fold inference BatchNorm into conv / linear first (PyTorch fuses
-    // conv + bn before prepare), so the weight observers see folded weights.
-    return "qc-fold-batch-norm";
+    // conv + bn before prepare), so the weight observers see folded weights;
+    // then the weight-side corrections asked for, which rewrite weights
+    // before the weight observers see them.
+    std::string pipeline = "qc-fold-batch-norm";
+    if (globalFlag("cle"))
+      pipeline += ",qc-equalize-cross-layer";
+    auto sq = globals_.find("smoothquant");
+    if (sq != globals_.end() && !sq->second.empty() &&
+        std::strtod(sq->second.c_str(), nullptr) > 0)
+      pipeline += ",qc-smooth-quant{alpha=" + sq->second + "}";
+    // Measured after calibration (qc-bias-correction): here the request.
+    if (globalFlag("bias_correction"))
+      pipeline += ",qc-request-bias-correction{quantizer=" + b_.name + "}";
+    return pipeline;
   }
 
   Status annotate(Graph &graph) override;
@@ -88,7 +106,15 @@ private:
   void annotateShared(Graph &g, Node &node);
   void annotateConcat(Graph &g, Node &node);
 
+  bool globalFlag(const std::string &key) const {
+    auto it = globals_.find(key);
+    return it != globals_.end() && it->second == "1";
+  }
+
   Backend b_;
+  /// The global option values (the weight-side corrections are whole-model
+  /// transforms, configured globally).
+  OptionValues globals_;
 };
 
 QuantizationSpec PatternQuantizer::act(const Node &node) const {
@@ -284,8 +310,18 @@ void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
 }
 
 void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
-  annotateUnit(node, {act(node), act(node)}, act(node),
-               fusableUser(g, node, {"relu"}));
+  // A constant operand (a LayerNorm's gamma / beta written as Mul / Add, a
+  // bias added by hand) is observed with minmax: its range is exact, and the
+  // histogram observer's L2 search would clip outlier elements of it, a
+  // systematic error on every sample rather than noise.
+  auto operandSpec = [&](const Value &v) {
+    QuantizationSpec s = act(node);
+    if (g.isConstant(v))
+      s.observer = "minmax";
+    return s;
+  };
+  annotateUnit(node, {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
+               act(node), fusableUser(g, node, {"relu"}));
 }
 
 void PatternQuantizer::annotateShared(Graph &g, Node &node) {
@@ -323,6 +359,18 @@ void PatternQuantizer::annotateConcat(Graph &g, Node &node) {
 }
 
 Status PatternQuantizer::annotate(Graph &graph) {
+  // The weight-side corrections rewrite the whole function before
+  // annotation (transformForAnnotation): a per-node value cannot apply.
+  for (Node &node : graph.nodes)
+    for (const char *key : kGlobalOnlyOptions) {
+      auto it = globals_.find(key);
+      if (it != globals_.end() && node.option(key) != it->second)
+        return Status::error(std::string("option '") + key +
+                                 "' applies to the whole model; a per-node "
+                                 "value (" + key + "[...]=" + node.option(key) +
+                                 ") is not supported",
+                             node.index);
+    }
   for (Node &node : graph.nodes) {
     if (node.isAnnotated() || node.keepFloat || !allFloat(node))
       continue;
@@ -414,6 +462,39 @@ OptionDecl boolOption(const char *name, const char *def, const char *help) {
   return o;
 }
 
+/// The weight-side corrections both built-ins offer (docs/quantizers.md,
+/// "Weight-side corrections").
+void addCorrectionOptions(std::vector<OptionDecl> &options) {
+  options.push_back(boolOption(
+      "cle", "0",
+      "cross-layer equalization of conv/linear -> relu|relu6 -> "
+      "conv/linear pairs before quantization (a relu6 only if it never clips "
+      "on the calibration data)"));
+  options.push_back(boolOption(
+      "bias_correction", "0",
+      "subtract the expected output shift of weight quantization, measured "
+      "on the calibration data, from conv/linear biases"));
+  OptionDecl sq;
+  sq.name = "smoothquant";
+  sq.kind = OptionKind::kFloat;
+  sq.defaultValue = "0";
+  sq.help = "SmoothQuant migration strength alpha in (0, 1] for linear / "
+            "matmul inputs, measured on the calibration data (0: off)";
+  options.push_back(sq);
+}
+
+/// Rejects a smoothquant alpha outside [0, 1].
+Status checkCorrectionOptions(const OptionValues &globals) {
+  auto it = globals.find("smoothquant");
+  if (it == globals.end() || it->second.empty())
+    return Status::success();
+  double alpha = std::strtod(it->second.c_str(), nullptr);
+  if (!(alpha >= 0.0 && alpha <= 1.0))
+    return Status::error("option 'smoothquant' expects an alpha in [0, 1] "
+                         "(0: off), got '" + it->second + "'");
+  return Status::success();
+}
+
 OptionDecl actObserverOption() {
   OptionDecl o;
   o.name = "act_observer";
@@ -445,7 +526,9 @@ QuantizerDefinition x86QuantizerDefinition() {
                  "DynamicQuantizeLinear)"),
       actObserverOption(),
   };
-  def.create = [](const OptionValues &, std::unique_ptr<Quantizer> &out) {
+  addCorrectionOptions(def.options);
+  def.create = [](const OptionValues &globals,
+                  std::unique_ptr<Quantizer> &out) {
     // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
     // activations, default_per_channel_weight_observer (qint8,
     // per_channel_symmetric, [-128, 127]).
@@ -457,7 +540,9 @@ QuantizerDefinition x86QuantizerDefinition() {
     b.weightMin = -128;
     b.weightMax = 127;
     b.hasReduceRange = true;
-    out = std::make_unique<PatternQuantizer>(std::move(b));
+    if (Status st = checkCorrectionOptions(globals); !st.ok())
+      return st;
+    out = std::make_unique<PatternQuantizer>(std::move(b), globals);
     return Status::success();
   };
   return def;
@@ -475,7 +560,9 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
                  "dynamic quantization of linear / matmul only"),
       actObserverOption(),
   };
-  def.create = [](const OptionValues &, std::unique_ptr<Quantizer> &out) {
+  addCorrectionOptions(def.options);
+  def.create = [](const OptionValues &globals,
+                  std::unique_ptr<Quantizer> &out) {
     // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
     // HistogramObserver activations with eps 2^-12, weights qint8
     // per_channel_symmetric in [-127, 127] with eps 2^-12 (XNNPACK's
@@ -489,7 +576,9 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
     b.weightMax = 127;
     b.observerOptions = {{"eps", "0.000244140625"}};
     b.hasReduceRange = false;
-    out = std::make_unique<PatternQuantizer>(std::move(b));
+    if (Status st = checkCorrectionOptions(globals); !st.ok())
+      return st;
+    out = std::make_unique<PatternQuantizer>(std::move(b), globals);
     return Status::success();
   };
   return def;

@@ -219,6 +219,24 @@ def data_movement_forms():
         [const_i64("starts", [-2]), const_i64("ends", [big]), const_i64("axes", [-1]),
          const_i64("rstarts", [-1]), const_i64("rends", [small]), const_i64("raxes", [2]), const_i64("rsteps", [-1])],
         opset=13))
+    # Split: sizes as input (opset 13), as attribute (opset 11), equal parts, opset 18's uneven num_outputs,
+    # and sizes that do not add up (an error).
+    save("split_opset13.onnx", model(
+        [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split_sizes", axis=-1),
+         helper.make_node("Split", ["x"], ["c", "d", "e"], name="split_equal", axis=1)],
+        [x], [vi("a", F, [2, 3, 1]), vi("b", F, [2, 3, 3]), vi("c", F, [2, 1, 4]), vi("d", F, [2, 1, 4]),
+              vi("e", F, [2, 1, 4])],
+        [const_i64("sizes", [1, 3])], opset=13))
+    save("split_opset11.onnx", model(
+        [helper.make_node("Split", ["x"], ["a", "b"], name="split_attr", axis=1, split=[2, 1])],
+        [x], [vi("a", F, [2, 2, 4]), vi("b", F, [2, 1, 4])], opset=11))
+    save("split_opset18.onnx", model(
+        [helper.make_node("Split", ["x"], ["a", "b"], name="split_uneven", axis=1, num_outputs=2)],
+        [x], [vi("a", F, [2, 2, 4]), vi("b", F, [2, 1, 4])], opset=18))
+    save("split_bad_sizes.onnx", model(
+        [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split_bad", axis=2)],
+        [x], [vi("a", F, [2, 3, 1]), vi("b", F, [2, 3, 2])],
+        [const_i64("sizes", [1, 2])], opset=13))
     # Squeeze / Unsqueeze: axes attribute before opset 13, input from 13.
     save("squeeze_opset11.onnx", model(
         [helper.make_node("Unsqueeze", ["x"], ["u"], name="unsqueeze_attr", axes=[0, -1]),

@@ -7,8 +7,8 @@
 // reference gives the type's minimum too: the Q/DQ program, the integer
 // program and the compiled code on every target agree.
 // RUN: %python %S/../difftest.py --qc qc --qc-opt qc-opt --program %s --threads 2 --work %t | FileCheck %s
-// RUN: qc run %s --input x=%t/g1.t2/in/x.npy --input u=%t/g1.t2/in/u.npy --output-dir %t/qdq
-// RUN: %python -c "import numpy as np; [np.testing.assert_array_equal(np.load('%t/qdq/%%s.npy' %% n), np.load('%t/g1.t2/ref/%%s.npy' %% n)) for n in ('pool', 'pool_u8', 'conv')]; print(np.load('%t/g1.t2/ref/pool.npy').ravel().tolist(), np.load('%t/g1.t2/ref/pool_u8.npy').ravel().tolist())" | FileCheck %s --check-prefix=VALUES
+// RUN: qc run %s --input x=%t/g1/in/x.npy --input u=%t/g1/in/u.npy --output-dir %t/qdq
+// RUN: %python -c "import numpy as np; [np.testing.assert_array_equal(np.load('%t/qdq/%%s.npy' %% n), np.load('%t/g1/ref/%%s.npy' %% n)) for n in ('pool', 'pool_u8', 'conv')]; print(np.load('%t/g1/ref/pool.npy').ravel().tolist(), np.load('%t/g1/ref/pool_u8.npy').ravel().tolist())" | FileCheck %s --check-prefix=VALUES
 // CHECK: fully integer after qc-lower-to-integer: 1 of 1
 // CHECK: mismatching graphs: 0, failing graphs: 0
 // VALUES: [-128, -128, -128, -128, -128, -128] [0, 0, 0, 0, 0, 0]
