@@ -50,6 +50,22 @@ void buildPTQPreparePipeline(OpPassManager &pm, const PTQOptions &options);
 /// became integer constants).
 void buildPTQConvertPipeline(OpPassManager &pm);
 
+/// What `qc compile` makes of a program.
+struct CompileOptions {
+  /// A `--target` name (Target.h): host, x86-64, x86-64-avx2, ...
+  std::string target = "host";
+  /// Model name (a C identifier); the descriptor is `<name>_desc`.
+  std::string name = "model";
+  /// For the header's comment.
+  std::string source;
+};
+
+/// Adds `qc compile`'s sequence to \p pm (on builtin.module):
+/// qc-lower-to-integer (on func.func), qc-plan-memory, qc-lower-model,
+/// qc-lower-model-to-llvm, qc-add-model-descriptor. The result is an
+/// LLVM-dialect module with `qc.model`, ready for emitLLVMDialectModule.
+void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options);
+
 /// Registers the qc pipelines (`qc-simplify`, ...) with the global registry;
 /// the generated `registerQCPasses()` below registers the single passes.
 void registerQCPipelines();

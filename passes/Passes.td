@@ -394,4 +394,99 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Code generation: integer program to an LLVM-dialect model with descriptor
+// (passes/Codegen; `buildCompilePipeline` chains them for `qc compile`)
+//===----------------------------------------------------------------------===//
+
+def QCPlanMemory : Pass<"qc-plan-memory", "ModuleOp"> {
+  let summary = "Give every tensor of the entry function a place in the model's arena";
+  let description = [{
+    Plans the entry function (`@main`, or the module's only function) of a
+    program in the integer form for `qc compile`: model inputs stay where
+    the caller passes them (row-major), every other tensor gets an arena
+    buffer (4-D activations NHWC), reshape / flatten of a row-major tensor,
+    transpose and slice are views, im2col and row copies get scratch
+    buffers; buffers live from the step that writes them to the last step
+    that reads them and are placed largest first at the lowest free 64-byte
+    aligned offset. The plan is written as attributes:
+      - on the function, `qc.plan`: a dictionary of `arena_size`, `steps`
+        and `buffers` (one dictionary per buffer: name, size, offset, and
+        the first and last step it is live);
+      - on each block argument (`qc.place` argument attribute) and each op
+        whose result is a tensor of the model, `qc.place`: a dictionary of
+        `kind` ("input", "arena" or "constant"), `index`, `offset` and
+        `strides` (elements; strides in the tensor's logical NCHW order);
+      - on ops with scratch, `qc.scratch = BUFFER`.
+    Diagnostics: an op without a native lowering (naming the op and listing
+    the supported ones), dynamic or non-positive shapes, tensors or buffers
+    over 2^40 bytes, element types the emitters do not implement (inputs
+    must be f32 / ui8 / i8 / i32), per-channel activation quantization,
+    a constant used where only weights may be constants, and an entry
+    function with several blocks.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def QCLowerModel : Pass<"qc-lower-model", "ModuleOp"> {
+  let summary = "Lower the planned entry function to loops and GEMM kernel calls";
+  let description = [{
+    Reads the plan of `qc-plan-memory` and replaces the module's contents by
+    the model's code: per op family a lowering (integer GEMM convolutions
+    and linear layers, depthwise and grouped convolutions, pooling,
+    elementwise integer ops and tables, quantize / dequantize, data
+    movement, float islands) emits scf loops over LLVM-dialect loads and
+    stores or calls of the int8 GEMM kernels on weights packed now; parallel
+    steps become functions called through the runtime's `parallel_for`.
+    With several targets (`target=x86-64`) the model is emitted once per
+    variant plus an entry that picks one at run time. The module gets
+    `qc.model` (name, targets, inputs, outputs, plan and sizes), which
+    `qc-lower-model-to-llvm` and `qc-add-model-descriptor` read.
+    Diagnostics: a missing or malformed plan (naming the op), a plan that
+    addresses memory outside its buffers or the arena, overlapping live
+    buffers, unknown targets, and every check of `qc-plan-memory` (the
+    program is verified again).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "host, x86-64, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, aarch64-dotprod or aarch64-i8mm">,
+    Option<"modelName", "name", "std::string", /*default=*/"\"model\"",
+           "The model's C identifier: the descriptor is NAME_desc">,
+    Option<"source", "source", "std::string", /*default=*/"",
+           "Where the model came from (for the header's comment)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::arm_neon::ArmNeonDialect"
+  ];
+}
+
+def QCLowerModelToLLVM : Pass<"qc-lower-model-to-llvm", "ModuleOp"> {
+  let summary = "Lower the model's functions to the LLVM dialect, each for its target";
+  let description = [{
+    Runs scf-to-cf, vector / math / arith / func / cf to LLVM and
+    reconcile-unrealized-casts on a module of `qc-lower-model`, then gives
+    every function of a variant (`qc.variant = I`) the `target-cpu` and
+    `target-features` of the I-th target of `qc.model`.
+    Diagnostics: a module without `qc.model`, a variant index outside its
+    targets, and ops the conversions leave.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
+def QCAddModelDescriptor : Pass<"qc-add-model-descriptor", "ModuleOp"> {
+  let summary = "Add the exported qc_model_desc global of runtime/include/qc_model_abi.h";
+  let description = [{
+    Builds `NAME_desc` (ABI version, name, required ISA bits, inputs and
+    outputs with names, dtypes and shapes, the arena plan, the entry
+    function) and its strings and tables as LLVM-dialect globals from the
+    module's `qc.model`, after `qc-lower-model-to-llvm`.
+    Diagnostics: a module without `qc.model` or without `NAME_entry`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QC_PASSES_TD

@@ -35,7 +35,35 @@ void mlir::qc::buildPTQConvertPipeline(OpPassManager &pm) {
   pm.addPass(createQCDeadCodeElimination());
 }
 
+void mlir::qc::buildCompilePipeline(OpPassManager &pm,
+                                    const CompileOptions &options) {
+  // The integer form (a no-op on a program that is in it already).
+  pm.addNestedPass<func::FuncOp>(createQCLowerToInteger());
+  pm.addPass(createQCPlanMemory());
+  QCLowerModelOptions lower;
+  lower.target = options.target;
+  lower.modelName = options.name;
+  lower.source = options.source;
+  pm.addPass(createQCLowerModel(lower));
+  pm.addPass(createQCLowerModelToLLVM());
+  pm.addPass(createQCAddModelDescriptor());
+}
+
 namespace {
+struct CompilePipelineOptions
+    : public PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("host, x86-64, x86-64-avx2, x86-64-avxvnni, "
+                     "x86-64-avx512vnni, aarch64-dotprod or aarch64-i8mm"),
+      llvm::cl::init("host")};
+  Option<std::string> name{*this, "name",
+                           llvm::cl::desc("The model's C identifier"),
+                           llvm::cl::init("model")};
+  Option<std::string> source{
+      *this, "source", llvm::cl::desc("Where the model came from")};
+};
+
 struct SimplifyPipelineOptions
     : public PassPipelineOptions<SimplifyPipelineOptions> {
   Option<std::string> inputShapes{
@@ -81,6 +109,17 @@ struct PTQPipelineOptions : public PassPipelineOptions<PTQPipelineOptions> {
 } // namespace
 
 void mlir::qc::registerQCPipelines() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "qc-compile",
+      "qc compile's passes: lower-to-integer, plan-memory, lower-model, "
+      "lower-model-to-llvm, add-model-descriptor",
+      [](OpPassManager &pm, const CompilePipelineOptions &o) {
+        mlir::qc::CompileOptions options;
+        options.target = o.target;
+        options.name = o.name;
+        options.source = o.source;
+        mlir::qc::buildCompilePipeline(pm, options);
+      });
   PassPipelineRegistration<SimplifyPipelineOptions>(
       "qc-simplify",
       "Shape inference, BatchNorm folding, constant folding, dead-code removal",

@@ -28,6 +28,7 @@
 
 #include <dlfcn.h>
 #include <time.h>
+#include <cpuid.h>
 #include <x86intrin.h>
 
 #include <algorithm>
@@ -352,10 +353,12 @@ int main(int argc, char **argv) {
     }
   }
 
-  qc::codegen::test::CpuidRegs l1 = qc::codegen::test::cpuid(1, 0);
-  unsigned family = (l1.eax >> 8) & 0xF, model = (l1.eax >> 4) & 0xF;
+  // CPUID leaf 1 for the report only (feature checks: CpuFeatures.h).
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  __get_cpuid(1, &eax, &ebx, &ecx, &edx);
+  unsigned family = (eax >> 8) & 0xF, model = (eax >> 4) & 0xF;
   if (family == 6 || family == 15)
-    model += ((l1.eax >> 16) & 0xF) << 4;
+    model += ((eax >> 16) & 0xF) << 4;
   double scalarHz = measureCoreHz(std::nullopt, reps), tscHz = measureTscHz();
   std::printf("machine: %s (CPUID family %u model %u), core clock %.3f GHz "
               "(scalar code), TSC %.3f GHz, single thread\n",

@@ -5,9 +5,11 @@
 #include "support/MemoryLimit.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/ModelCodegen.h"
+#include "passes/Codegen/Target.h"
 #include "passes/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "runtime/include/qc_runtime.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -26,64 +28,17 @@ namespace mlir::qc {
 
 using ::qc::codegen::GemmIsa;
 
-static FailureOr<GemmIsa> resolveHost(std::string &error);
-
-const char *const kCompileTargets =
-    "host, x86-64, x86-64-avx2, x86-64-avxvnni, x86-64-avx512vnni, "
-    "aarch64-dotprod, aarch64-i8mm";
+const char *const kCompileTargets = ::qc::codegen::kTargetNames;
 
 FailureOr<std::vector<GemmIsa>> resolveCompileTarget(StringRef target,
                                                     std::string &error) {
-  // x86-64: the three x86 variants in one artifact, best first.
-  if (target == "x86-64")
-    return std::vector<GemmIsa>{GemmIsa::X86Avx512Vnni, GemmIsa::X86AvxVnni,
-                                GemmIsa::X86Avx2};
-  if (target != "host") {
-    if (target == "aarch64")
-      target = "aarch64-dotprod";
-    std::optional<GemmIsa> isa = ::qc::codegen::parseGemmIsa(target.str());
-    if (!isa) {
-      error = ("unknown target '" + target + "'; expected one of " +
-               kCompileTargets)
-                  .str();
-      return failure();
-    }
-    return std::vector<GemmIsa>{*isa};
-  }
-  FailureOr<GemmIsa> host = resolveHost(error);
-  if (failed(host))
+  // `host`: the best target whose ISA bits libqcrt's detection reports, so
+  // host never picks code the runtime would refuse (QC_DISABLE_ISA included).
+  std::optional<std::vector<GemmIsa>> isas =
+      ::qc::codegen::resolveTargetName(target.str(), qc_cpu_features(), error);
+  if (!isas)
     return failure();
-  return std::vector<GemmIsa>{*host};
-}
-
-static FailureOr<GemmIsa> resolveHost(std::string &error) {
-  llvm::Triple triple(llvm::sys::getProcessTriple());
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  auto has = [&](StringRef f) { return features.lookup(f); };
-  if (triple.isX86()) {
-    bool v3 = has("avx2") && has("fma") && has("bmi2");
-    if (v3 && has("avx512f") && has("avx512bw") && has("avx512vl") &&
-        has("avx512dq") && has("avx512cd") && has("avx512vnni"))
-      return GemmIsa::X86Avx512Vnni;
-    if (v3 && has("avxvnni"))
-      return GemmIsa::X86AvxVnni;
-    if (v3)
-      return GemmIsa::X86Avx2;
-    error = "this x86-64 CPU lacks AVX2/FMA/BMI2, which every qc x86 target "
-            "needs";
-    return failure();
-  }
-  if (triple.isAArch64()) {
-    if (has("i8mm") && has("dotprod"))
-      return GemmIsa::Aarch64I8mm;
-    if (has("dotprod"))
-      return GemmIsa::Aarch64Dotprod;
-    error = "this AArch64 CPU lacks the dot-product extension, which every "
-            "qc AArch64 target needs";
-    return failure();
-  }
-  error = "no qc target for host '" + triple.str() + "'";
-  return failure();
+  return *isas;
 }
 
 namespace {
@@ -183,12 +138,7 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       resolveCompileTarget(options.target, error);
   if (failed(isas))
     return module.emitError() << "qc compile: " << error;
-  // ASCII letters, digits and '_' only (llvm::isAlpha / isAlnum do not
-  // depend on the locale or on the sign of char).
-  if (options.name.empty() ||
-      !(llvm::isAlpha(options.name[0]) || options.name[0] == '_') ||
-      !llvm::all_of(options.name,
-                    [](char c) { return llvm::isAlnum(c) || c == '_'; }))
+  if (!isModelName(options.name))
     return module.emitError() << "qc compile: the model name '" << options.name
                               << "' is not a C identifier";
 
@@ -198,44 +148,49 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
   context->appendDialectRegistry(registry);
   context->loadAllAvailableDialects();
 
-  // The integer form (a no-op on a program that is in it already).
-  PassManager pm(module->getName());
-  pm.nest<func::FuncOp>().addPass(createQCLowerToInteger());
-  if (failed(pm.run(module)))
+  // qc compile's passes (buildCompilePipeline, also qc-opt's --qc-compile)
+  // on a copy: the caller's program stays as it is. The pass-manager flags
+  // (--mlir-print-ir-after-all, --mlir-timing, ...) apply.
+  OwningOpRef<ModuleOp> work = module.clone();
+  PassManager pm(context, ModuleOp::getOperationName());
+  if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  FailureOr<func::FuncOp> func = getEntryFunction(module);
-  if (failed(func))
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope timingScope = timing.getRootScope();
+  pm.enableTiming(timingScope);
+  // The target as resolved here (`host` named once).
+  CompileOptions resolved = options;
+  if (isas->size() == 1)
+    resolved.target = std::string(::qc::codegen::getTarget(isas->front()).name);
+  buildCompilePipeline(pm, resolved);
+  if (failed(pm.run(*work)))
     return failure();
-
-  ModelCodegenOptions codegen;
-  codegen.isas = *isas;
-  codegen.name = options.name;
-  codegen.source = options.source;
-  FailureOr<ModelCodegenResult> result = buildModelModule(*func, codegen);
-  if (failed(result))
+  FailureOr<ModelInfo> info = getModelInfo(*work);
+  if (failed(info))
     return failure();
   // The module's default target is the weakest variant's; the functions of
   // the others carry their own.
   FailureOr<std::string> object = emitLLVMDialectModule(
-      *result->module, getModelTargetSpec(isas->back()), EmitKind::Object);
+      *work, getModelTargetSpec(info->isas.back()), EmitKind::Object);
   if (failed(object))
     return failure();
   // Never an artifact the runtime would refuse: libqcrt's own validation of
   // the descriptor, and where this process can link the object (same
   // architecture), of the descriptor as the object really holds it.
-  if (!validateDescriptorInfo(result->descriptor, error))
+  if (!validateDescriptorInfo(info->descriptor, error))
     return module.emitError()
            << "qc compile: internal error: the model descriptor fails "
               "libqcrt's validation: "
            << error;
   llvm::Triple objectTriple(
-      std::string(::qc::codegen::getGemmIsaInfo(isas->front()).triple));
+      std::string(::qc::codegen::getTarget(isas->front()).triple));
   if (llvm::Triple(llvm::sys::getProcessTriple()).getArch() ==
       objectTriple.getArch()) {
     std::unique_ptr<LoadedModel> loaded =
         LoadedModel::load(*object, options.name, error);
     if (!loaded || !validateLoadedDescriptor(loaded->descriptor(),
-                                             result->descriptor, error))
+                                             info->descriptor, error))
       return module.emitError()
              << "qc compile: internal error: the compiled object's "
                 "descriptor fails libqcrt's validation: "
@@ -248,11 +203,11 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
                                      .targetName)
                    : "x86-64 (avx512vnni | avxvnni | avx2 at run time)";
   out.object = std::move(*object);
-  out.header = std::move(result->header);
-  out.arenaBytes = result->arenaBytes;
-  out.constantBytes = result->constantBytes;
-  out.floatWeightBytes = result->floatWeightBytes;
-  out.steps = result->steps;
+  out.header = getModelHeader(*info);
+  out.arenaBytes = info->descriptor.arenaSize;
+  out.constantBytes = info->constantBytes;
+  out.floatWeightBytes = info->floatWeightBytes;
+  out.steps = info->steps;
   out.seconds = std::chrono::duration<double>(
                     std::chrono::steady_clock::now() - start)
                     .count();

@@ -13,6 +13,7 @@
 
 #include "support/Npy.h"
 #include "passes/Codegen/GemmLayout.h"
+#include "passes/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
@@ -37,13 +38,8 @@ extern const char *const kCompileTargets;
 FailureOr<std::vector<::qc::codegen::GemmIsa>>
 resolveCompileTarget(StringRef target, std::string &error);
 
-struct CompileOptions {
-  std::string target = "host";
-  /// Model name (a C identifier); the descriptor is `<name>_desc`.
-  std::string name = "model";
-  /// For the header's comment.
-  std::string source;
-};
+// CompileOptions (target, name, source): passes/Passes.h, shared with
+// buildCompilePipeline.
 
 /// What compiling produced.
 struct CompiledModel {

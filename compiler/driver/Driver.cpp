@@ -226,23 +226,6 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
   return module;
 }
 
-FailureOr<func::FuncOp> mlir::qc::getEntryFunction(ModuleOp module) {
-  func::FuncOp only;
-  int count = 0;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.getName() == "main")
-      return func;
-    only = func;
-    ++count;
-  }
-  if (count == 1)
-    return only;
-  emitError(module.getLoc())
-      << (count == 0 ? "the module has no function"
-                     : "the module has several functions and none is @main");
-  return failure();
-}
-
 namespace {
 /// A raw_ostream over a ::qc::OutputFile; the first write error is kept.
 class OutputFileStream : public llvm::raw_ostream {

@@ -8,6 +8,7 @@
 #define QC_COMPILER_DRIVER_DRIVER_H
 
 #include "support/Npy.h"
+#include "passes/Codegen/ModelCodegen.h"
 
 #include "absl/strings/string_view.h"
 
@@ -40,8 +41,8 @@ struct LoadOptions {
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, const std::string &path,
                                 const LoadOptions &options);
 
-/// The function a command works on: `@main`, or the only function.
-FailureOr<func::FuncOp> getEntryFunction(ModuleOp module);
+// getEntryFunction (the function a command works on: `@main`, or the only
+// function) is declared in passes/Codegen/ModelCodegen.h.
 
 /// Writes `module` as MLIR text (with its resource blobs, so the file can be
 /// read back) to `path` ("-" is stdout). A regular file is written to a

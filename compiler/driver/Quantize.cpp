@@ -7,6 +7,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
 #include "llvm/Support/Format.h"
 
 using namespace mlir;
@@ -59,6 +61,11 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   PassManager prepare(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(prepare)))
     return nullptr;
+  // --mlir-timing: one report per pipeline.
+  DefaultTimingManager prepareTiming, convertTiming;
+  applyDefaultTimingManagerCLOptions(prepareTiming);
+  TimingScope prepareScope = prepareTiming.getRootScope();
+  prepare.enableTiming(prepareScope);
   buildPTQPreparePipeline(prepare.nest<func::FuncOp>(), ptq);
   if (failed(prepare.run(*module)))
     return nullptr;
@@ -108,6 +115,9 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   PassManager convert(&context, ModuleOp::getOperationName());
   if (failed(applyPassManagerCLOptions(convert)))
     return nullptr;
+  applyDefaultTimingManagerCLOptions(convertTiming);
+  TimingScope convertScope = convertTiming.getRootScope();
+  convert.enableTiming(convertScope);
   buildPTQConvertPipeline(convert.nest<func::FuncOp>());
   if (failed(convert.run(*module)))
     return nullptr;

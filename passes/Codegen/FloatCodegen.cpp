@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
+#include "passes/Codegen/Target.h"
 
 #include "support/MemoryLimit.h"
 #include "support/Shapes.h"
@@ -377,15 +378,7 @@ Value ModelBuilder::callLibm2(StringRef name, Value x, Value y) {
 }
 
 int64_t ModelBuilder::floatLanes() const {
-  switch (currentIsa) {
-  case GemmIsa::X86Avx512Vnni:
-    return 16;
-  case GemmIsa::X86Avx2:
-  case GemmIsa::X86AvxVnni:
-    return 8;
-  default:
-    return 4;
-  }
+  return ::qc::codegen::getTarget(currentIsa).floatLanes;
 }
 
 //===----------------------------------------------------------------------===//

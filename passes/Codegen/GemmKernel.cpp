@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/GemmKernel.h"
+#include "passes/Codegen/Requantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
@@ -312,19 +313,8 @@ void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
   // DESIGN.md's requantize: float(acc + bias) * multiplier, rounded half to
   // even, + zero point, clamped. The clamp runs on floats (exact: the bounds
   // are small integers) so out-of-range values never reach fptosi.
-  Value x = add(acc, biasVec);
-  Value f = b.create<arith::SIToFPOp>(loc, outF32, x);
-  f = b.create<arith::MulFOp>(loc, f, multVec);
-  f = b.create<math::RoundEvenOp>(loc, f);
-  f = b.create<arith::AddFOp>(loc, f, zpVec);
-  Value below =
-      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, f, loVec);
-  f = b.create<arith::SelectOp>(loc, below, loVec, f);
-  Value above =
-      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, f, hiVec);
-  f = b.create<arith::SelectOp>(loc, above, hiVec, f);
-  Value q = b.create<arith::FPToSIOp>(loc, outI32, f);
-  Value bytes = b.create<arith::TruncIOp>(loc, outI8, q);
+  Value bytes = emitRequantize(b, loc, add(acc, biasVec), multVec, zpVec,
+                               loVec, hiVec);
   if (mask)
     b.create<LLVM::MaskedStoreOp>(loc, bytes, address, mask, /*alignment=*/1);
   else

@@ -22,6 +22,10 @@
 #include <optional>
 #include <string>
 
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
 namespace mlir::qc {
 
 /// Registers the dialects the kernels are built from and lowered through,
@@ -44,6 +48,8 @@ buildGemmKernelModule(MLIRContext &context,
 /// Lowers a module of kernels (func/scf/arith/math/vector/llvm/arm_neon) to
 /// the LLVM dialect.
 LogicalResult lowerKernelsToLLVMDialect(ModuleOp module);
+/// The passes of lowerKernelsToLLVMDialect, for a pass manager on a module.
+void buildKernelLoweringPipeline(OpPassManager &pm);
 
 /// Where and for what CPU the code is emitted.
 struct TargetSpec {
@@ -55,6 +61,10 @@ struct TargetSpec {
 /// The target a GEMM variant is compiled for (GemmIsaInfo's triple, CPU and
 /// features).
 TargetSpec getTargetSpec(::qc::codegen::GemmIsa isa);
+
+/// The CPU and features a whole model's functions for \p isa are compiled
+/// with (Target::modelFeatures).
+TargetSpec getModelTargetSpec(::qc::codegen::GemmIsa isa);
 
 enum class EmitKind { LLVMIR, Assembly, Object };
 

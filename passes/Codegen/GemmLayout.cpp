@@ -1,5 +1,6 @@
 //===- GemmLayout.cpp - Int8 GEMM kernel variants and weight packing ------===//
 #include "passes/Codegen/GemmLayout.h"
+#include "passes/Codegen/Target.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,20 +13,17 @@ namespace {
 const GemmIsaInfo kIsaInfos[] = {
     {GemmIsa::X86Avx2, "x86-64-avx2", "x86_avx2", /*kGroup=*/2,
      /*columnsPerVector=*/8, /*vectorBytes=*/16, /*outputLanes=*/8,
-     /*activationDomain=*/QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v3",
-     ""},
+     /*activationDomain=*/QType::U8},
     {GemmIsa::X86AvxVnni, "x86-64-avxvnni", "x86_avxvnni", 4, 8, 32, 8,
-     QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v3", "+avxvnni"},
+     QType::U8},
     {GemmIsa::X86Avx512Vnni, "x86-64-avx512vnni", "x86_avx512vnni", 4, 16, 64,
-     16, QType::U8, "x86_64-unknown-linux-gnu", "x86-64-v4", "+avx512vnni"},
+     16, QType::U8},
     {GemmIsa::Aarch64Dotprod, "aarch64-dotprod", "aarch64_dotprod", 4, 4, 16, 4,
-     QType::S8, "aarch64-unknown-linux-gnu", "generic",
-     "+v8.2a,+neon,+dotprod"},
+     QType::S8},
     // smmla: one weight vector holds 2 columns x 8 K values; the epilogue
     // regroups the 2x2 accumulator blocks into rows of 4 columns.
     {GemmIsa::Aarch64I8mm, "aarch64-i8mm", "aarch64_i8mm", 8, 2, 16, 4,
-     QType::S8, "aarch64-unknown-linux-gnu", "generic",
-     "+v8.6a,+neon,+dotprod,+i8mm"},
+     QType::S8},
 };
 
 int64_t roundUp(int64_t x, int64_t multiple) {
@@ -33,20 +31,6 @@ int64_t roundUp(int64_t x, int64_t multiple) {
 }
 
 const char *typeName(QType t) { return t == QType::U8 ? "u8" : "s8"; }
-
-/// Vector registers of the variant's register file.
-int64_t vectorRegisters(GemmIsa isa) {
-  switch (isa) {
-  case GemmIsa::X86Avx2:
-  case GemmIsa::X86AvxVnni:
-    return 16;
-  case GemmIsa::X86Avx512Vnni:
-  case GemmIsa::Aarch64Dotprod:
-  case GemmIsa::Aarch64I8mm:
-    return 32;
-  }
-  return 16;
-}
 
 } // namespace
 
@@ -113,7 +97,7 @@ std::string verifyGemmKernelConfig(const GemmKernelConfig &config) {
            std::to_string(config.nVectors);
   int64_t accumulators =
       (i8mm ? (config.mr + 1) / 2 : config.mr) * config.nVectors;
-  int64_t registers = vectorRegisters(config.isa);
+  int64_t registers = getTarget(config.isa).vectorRegisters;
   if (accumulators > registers - 2)
     return "tile " + std::to_string(config.mr) + "x" +
            std::to_string(config.nr()) + " needs " +

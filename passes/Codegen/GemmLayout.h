@@ -65,10 +65,7 @@ struct GemmIsaInfo {
   /// U8 for vpdpbusd (u8 x s8) and the AVX2 zero-extension, S8 for
   /// sdot/smmla (s8 x s8); nullopt would use them in their own type.
   std::optional<QType> activationDomain;
-  /// Target triple, CPU and LLVM feature string the kernel is compiled for.
-  std::string_view triple;
-  std::string_view cpu;
-  std::string_view features;
+  // Triple, CPU, features and ISA bits: getTarget(isa) (Target.h).
 };
 
 /// Properties of \p isa.

@@ -12,6 +12,7 @@
 
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Codegen/GemmKernel.h"
+#include "passes/Codegen/Requantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,8 +31,22 @@
 
 namespace mlir::qc::model_codegen {
 
-/// The float ops qc compile lowers, for error messages.
+/// The integer and float ops qc compile lowers, for error messages.
+extern const char *const kSupported;
 extern const char *const kFloatSupported;
+
+/// Rows per im2col + GEMM block inside one thread's chunk: the block's
+/// im2col rows are still in cache when the kernel reads them.
+constexpr int64_t kIm2colBlockRows = 96;
+/// Windows with more taps than this are loops, not unrolled code.
+constexpr int64_t kMaxUnrolledTaps = 64;
+
+/// Types qc compile moves across the model's boundary, as qc_dtype values
+/// (QC_DTYPE_UNDEFINED for others), and their names.
+int32_t toDtype(Type t);
+const char *dtypeName(int32_t dtype);
+/// "input 'NAME'" (or "input #i") of the entry function, for messages.
+std::string describeInput(func::FuncOp func, BlockArgument arg);
 
 using ::qc::codegen::GemmIsa;
 using ::qc::codegen::GemmKernelConfig;
@@ -120,9 +135,20 @@ public:
     ptr = LLVM::LLVMPointerType::get(ctx);
   }
 
-  FailureOr<ModelCodegenResult> run();
+  /// qc-plan-memory: verifies the program, plans and places its tensors
+  /// and writes the plan as attributes (MemoryPlan.cpp).
+  LogicalResult planMemory();
+  /// qc-lower-model: reads and checks the plan attributes and emits the
+  /// model (every variant of options.isas) into \p out (LowerModel.cpp).
+  FailureOr<ModelInfo> lower(ModuleOp out);
 
 private:
+  /// The plan as attributes (qc.plan, qc.place, qc.scratch), and back
+  /// (checked: kinds, indices, ranks; then verifyPlan and the lifetimes).
+  void writePlan();
+  LogicalResult readPlan();
+  /// Buffers whose lifetimes overlap must not share bytes.
+  LogicalResult verifyLifetimes();
   // --- verification -------------------------------------------------------
   /// Before planning: every tensor of the program static, positive and
   /// within kMaxCompiledTensorBytes (overflow-checked), every op's element
@@ -177,9 +203,7 @@ private:
   // --- emission -----------------------------------------------------------
   LogicalResult emit(ModuleOp module);
   LogicalResult emitOp(Operation *op);
-  void addDescriptor(ModuleOp module, const ModelDescriptorInfo &info);
   void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
-  std::string header(const ModelDescriptorInfo &info);
 
   // Scalars, addresses and loops.
   Value cI64(int64_t v) { return b.create<arith::ConstantIntOp>(loc, v, 64); }
@@ -272,23 +296,16 @@ private:
   }
   /// DESIGN.md's requantize, exactly as the GEMM kernels do it: float(acc)
   /// * m, round half to even, + zp, clamp on floats, to 8 bits.
+  /// (Requantize.h, with compile-time zero point and clamp.)
   Value requantize(Value acc, Value m, int64_t zp, int64_t lo, int64_t hi) {
-    Value f = b.create<arith::SIToFPOp>(loc, f32, acc);
-    f = b.create<arith::MulFOp>(loc, f, m);
-    return roundClampToI8(f, zp, lo, hi);
+    return emitRequantize(b, loc, acc, m, cF32(static_cast<float>(zp)),
+                          cF32(static_cast<float>(lo)),
+                          cF32(static_cast<float>(hi)));
   }
   Value roundClampToI8(Value f, int64_t zp, int64_t lo, int64_t hi) {
-    f = b.create<math::RoundEvenOp>(loc, f);
-    f = b.create<arith::AddFOp>(loc, f, cF32(static_cast<float>(zp)));
-    Value loF = cF32(static_cast<float>(lo)), hiF = cF32(static_cast<float>(hi));
-    Value below =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, f, loF);
-    f = b.create<arith::SelectOp>(loc, below, loF, f);
-    Value above =
-        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, f, hiF);
-    f = b.create<arith::SelectOp>(loc, above, hiF, f);
-    Value q = b.create<arith::FPToSIOp>(loc, i32, f);
-    return b.create<arith::TruncIOp>(loc, i8, q);
+    return emitRoundClampToI8(b, loc, f, cF32(static_cast<float>(zp)),
+                              cF32(static_cast<float>(lo)),
+                              cF32(static_cast<float>(hi)));
   }
 
   /// \p bytes past the start of arena buffer \p buffer.

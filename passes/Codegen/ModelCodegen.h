@@ -1,7 +1,13 @@
 //===- ModelCodegen.h - A whole integer program as one native function ----===//
 //
-// `qc compile`'s code generator: turns the entry function of a program
-// lowered by qc-lower-to-integer into an LLVM-dialect module that holds
+// `qc compile`'s code generator, as passes (Passes.td; buildCompilePipeline
+// chains them): qc-plan-memory (MemoryPlan.cpp) places every tensor and
+// writes the plan as attributes, qc-lower-model (LowerModel.cpp, one file
+// per op family) lowers the planned entry function of a program in the
+// qc-lower-to-integer form, qc-lower-model-to-llvm (LowerModelToLLVM.cpp)
+// converts to the LLVM dialect, qc-add-model-descriptor
+// (ModelDescriptor.cpp) adds the descriptor. The result is a module that
+// holds
 //   - the int8 GEMM kernels of one instruction set (GemmKernel.h),
 //   - every constant, packed at compile time into the kernels' tile layout
 //     (zero-point corrections folded into the bias),
@@ -86,35 +92,39 @@ std::string cStringLiteral(StringRef s);
 /// '_', so the text can neither end the comment nor open a nested one.
 std::string cCommentText(StringRef s);
 
-struct ModelCodegenResult {
-  /// The whole model in the LLVM dialect, ready for emitLLVMDialectModule.
-  OwningOpRef<ModuleOp> module;
-  /// The C header declaring `<name>_desc`.
-  std::string header;
-  /// Bytes of the arena plan, of the constants in the object (packed weights,
-  /// biases, multipliers) and of the same weights and biases as float32.
-  uint64_t arenaBytes = 0;
-  uint64_t constantBytes = 0;
-  uint64_t floatWeightBytes = 0;
+/// What a lowered model module says about itself: the `qc.model` module
+/// attribute qc-lower-model writes and qc-lower-model-to-llvm,
+/// qc-add-model-descriptor and qc compile read.
+struct ModelInfo {
+  /// The exported descriptor's contents (name, ISA bits, I/O, plan).
+  ModelDescriptorInfo descriptor;
+  /// The variants in the module, best first (the descriptor requires the
+  /// last).
+  std::vector<::qc::codegen::GemmIsa> isas;
+  /// Where the model came from (the header's comment).
+  std::string source;
+  /// Bytes of the constants in the object (packed weights, biases,
+  /// multipliers) and of the same weights and biases as float32.
+  uint64_t constantBytes = 0, floatWeightBytes = 0;
   /// Steps of the entry function (one per op that does work).
   int64_t steps = 0;
-  /// What the exported descriptor holds.
-  ModelDescriptorInfo descriptor;
 };
 
-/// The CPU and features a model's functions for \p isa are compiled with.
-TargetSpec getModelTargetSpec(::qc::codegen::GemmIsa isa);
+/// `qc.model` of \p info, and back. getModelInfo emits an error at the
+/// module when the attribute is missing or malformed.
+DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info);
+FailureOr<ModelInfo> getModelInfo(ModuleOp module);
 
-/// The QC_ISA_* bits (qc_model_abi.h) code for \p isa needs.
-uint64_t getRequiredIsaBits(::qc::codegen::GemmIsa isa);
+/// The C header declaring `<name>_desc` of a compiled model.
+std::string getModelHeader(const ModelInfo &info);
 
-/// Builds the model module for \p func (integer ops, and float32 code for
-/// the float ops a program keeps, FloatCodegen.cpp). Ops that have no native
-/// lowering yet (conv_transpose2d, resize, per-channel activation
-/// quantization, ...) are reported as errors at their location, naming the
-/// op and listing what is supported.
-FailureOr<ModelCodegenResult>
-buildModelModule(func::FuncOp func, const ModelCodegenOptions &options);
+/// The entry function of a program: `@main`, or the module's only function.
+/// Emits an error at the module otherwise.
+FailureOr<func::FuncOp> getEntryFunction(ModuleOp module);
+
+/// Whether \p name is a C identifier (ASCII letters, digits, '_', not
+/// starting with a digit), as a model name must be.
+bool isModelName(StringRef name);
 
 } // namespace mlir::qc
 

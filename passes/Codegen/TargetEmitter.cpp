@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/GemmKernel.h"
+#include "passes/Codegen/Target.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -62,6 +63,11 @@ void registerCodegenDialects(DialectRegistry &registry) {
 
 LogicalResult lowerKernelsToLLVMDialect(ModuleOp module) {
   PassManager pm(module->getName());
+  buildKernelLoweringPipeline(pm);
+  return pm.run(module);
+}
+
+void buildKernelLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
@@ -69,13 +75,18 @@ LogicalResult lowerKernelsToLLVMDialect(ModuleOp module) {
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  return pm.run(module);
 }
 
 TargetSpec getTargetSpec(GemmIsa isa) {
-  const ::qc::codegen::GemmIsaInfo &info = ::qc::codegen::getGemmIsaInfo(isa);
-  return {std::string(info.triple), std::string(info.cpu),
-          std::string(info.features)};
+  const ::qc::codegen::Target &target = ::qc::codegen::getTarget(isa);
+  return {std::string(target.triple), std::string(target.cpu),
+          std::string(target.kernelFeatures)};
+}
+
+TargetSpec getModelTargetSpec(GemmIsa isa) {
+  const ::qc::codegen::Target &target = ::qc::codegen::getTarget(isa);
+  return {std::string(target.triple), std::string(target.cpu),
+          std::string(target.modelFeatures)};
 }
 
 namespace {
@@ -96,20 +107,8 @@ void initializeTargets() {
 
 /// LLVM features a variant's intrinsics cannot be selected without (LLVM
 /// aborts instead of reporting an error, so they are checked first).
-const char *getRequiredFeatures(GemmIsa isa) {
-  switch (isa) {
-  case GemmIsa::X86Avx2:
-    return "+avx2";
-  case GemmIsa::X86AvxVnni:
-    return "+avxvnni";
-  case GemmIsa::X86Avx512Vnni:
-    return "+avx512vnni,+avx512bw";
-  case GemmIsa::Aarch64Dotprod:
-    return "+neon,+dotprod";
-  case GemmIsa::Aarch64I8mm:
-    return "+neon,+i8mm";
-  }
-  return "";
+std::string getRequiredFeatures(GemmIsa isa) {
+  return std::string(::qc::codegen::getTarget(isa).intrinsicFeatures);
 }
 
 FailureOr<std::unique_ptr<llvm::TargetMachine>>

@@ -1,0 +1,251 @@
+//===- LowerModel.cpp - qc-lower-model: the planned program as code -------===//
+//
+// Reads the plan (MemoryPlan.cpp) and emits, in program order, one step per
+// op through the lowering of its family:
+//   IntConv.cpp         qc.qconv2d (GEMM, depthwise, grouped), qc.qlinear
+//   IntPool.cpp         qc.qmax_pool2d, qc.qavg_pool2d, global average pool
+//   IntElementwise.cpp  quantize / dequantize, qc.qadd, qc.qmul,
+//                       qc.qrequantize, qc.qlut
+//   DataMovement.cpp    reshape / flatten copies, concat, result copies
+//   FloatCodegen.cpp    the float ops a program keeps (float islands)
+// into an entry function per variant (`NAME[_isa]_entry`), plus the
+// run-time dispatcher when there are several variants. The module's
+// contents are replaced by the model's and `qc.model` records what it is.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelBuilder.h"
+
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Codegen/Target.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+#include "runtime/include/qc_model_abi.h"
+#include "runtime/include/qc_runtime.h"
+
+#include <cstddef>
+#include <functional>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCLOWERMODEL
+#include "passes/Passes.h.inc"
+} // namespace mlir::qc
+
+namespace mlir::qc::model_codegen {
+
+using ::qc::codegen::GemmIsa;
+
+LogicalResult ModelBuilder::emitOp(Operation *op) {
+  if (isFloatOp(op))
+    return emitFloatOp(op);
+  if (auto lut = dyn_cast<QLutOp>(op))
+    return emitLut(lut);
+  if (isa<QMulOp, QRequantizeOp>(op))
+    return emitElementwise(op);
+  if (auto concat = dyn_cast<ConcatOp>(op))
+    return emitConcat(concat);
+  if (isa<TransposeOp, SliceOp>(op))
+    return success(); // views
+  if (auto avg = dyn_cast<QAvgPool2dOp>(op))
+    return emitAvgPool(avg);
+  if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op))
+    return emitGlobalAvgPool(gap);
+  if (auto q = dyn_cast<QuantizeOp>(op))
+    return emitQuantize(q);
+  if (auto dq = dyn_cast<DequantizeOp>(op))
+    return emitDequantize(dq);
+  if (auto conv = dyn_cast<QConv2dOp>(op))
+    return emitConv(conv);
+  if (auto linear = dyn_cast<QLinearOp>(op))
+    return emitLinear(linear);
+  if (auto qadd = dyn_cast<QAddOp>(op))
+    return emitAdd(qadd);
+  if (auto pool = dyn_cast<QMaxPool2dOp>(op))
+    return emitMaxPool(pool);
+  if (isa<ReshapeOp, FlattenOp>(op)) {
+    const TensorRef &in = refs[op->getOperand(0)];
+    const TensorRef &out = refs[op->getResult(0)];
+    if (out.kind == in.kind && out.index == in.index)
+      return success(); // a view
+    copyToRowMajor(in, basePointer(in), basePointer(out));
+    return success();
+  }
+  return op->emitError() << "qc compile: internal error: unplanned op";
+}
+
+LogicalResult ModelBuilder::emit(ModuleOp mod) {
+  module = mod;
+  b.setInsertionPointToEnd(module.getBody());
+  auto entryType = b.getFunctionType({ptr, ptr, ptr, ptr}, {i32});
+  entry = b.create<func::FuncOp>(loc, prefix + "_entry", entryType);
+  entry->setAttr("llvm.linkage",
+                 LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  Block *block = entry.addEntryBlock();
+  b.setInsertionPointToStart(block);
+  ctxArg = block->getArgument(0);
+  arenaArg = block->getArgument(1);
+  Value inputs = block->getArgument(2), outputs = block->getArgument(3);
+  statusSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  store(cI32(0), statusSlot);
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    inputPointers.push_back(load(ptr, gep(inputs, cI64(i), ptr)));
+
+  for (Operation &opRef : src.getBody().front()) {
+    Operation *op = &opRef;
+    if (isa<ConstantOp>(op) || isFoldedDequantize(op))
+      continue;
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        const TensorRef &r = refs[v];
+        Value dst = load(ptr, gep(outputs, cI64(static_cast<int64_t>(i)), ptr));
+        copyToRowMajor(r, basePointer(r), dst);
+      }
+      b.create<func::ReturnOp>(loc, ValueRange{load(i32, statusSlot)});
+      continue;
+    }
+    loc = op->getLoc();
+    if (failed(emitOp(op)))
+      return failure();
+    loc = src.getLoc();
+  }
+  return success();
+}
+
+void ModelBuilder::emitDispatcher(ModuleOp mod,
+                                  ArrayRef<func::FuncOp> entries) {
+  // <name>_entry: the first variant whose ISA bits the runtime reports
+  // (best first), else the last (the weakest, which the descriptor requires).
+  loc = src.getLoc();
+  b.setInsertionPointToEnd(mod.getBody());
+  auto entryType = b.getFunctionType({ptr, ptr, ptr, ptr}, {i32});
+  auto fn = b.create<func::FuncOp>(loc, options.name + "_entry", entryType);
+  fn->setAttr("llvm.linkage",
+              LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  Block *block = fn.addEntryBlock();
+  b.setInsertionPointToStart(block);
+  ValueRange args = block->getArguments();
+  Value features =
+      load(i64, gep(args[0], cI64(offsetof(qc_exec_context, cpu_features)), i8));
+  std::function<Value(size_t)> choose = [&](size_t v) -> Value {
+    if (v + 1 == entries.size())
+      return b.create<func::CallOp>(loc, entries[v], args).getResult(0);
+    int64_t bits = static_cast<int64_t>(::qc::codegen::getTarget(isas[v]).requiredIsaBits);
+    Value has = b.create<arith::CmpIOp>(
+        loc, arith::CmpIPredicate::eq,
+        b.create<arith::AndIOp>(loc, features, cI64(bits)), cI64(bits));
+    auto ifOp = b.create<scf::IfOp>(
+        loc, has,
+        [&](OpBuilder &, Location) {
+          b.create<scf::YieldOp>(
+              loc, b.create<func::CallOp>(loc, entries[v], args).getResult(0));
+        },
+        [&](OpBuilder &, Location) {
+          b.create<scf::YieldOp>(loc, choose(v + 1));
+        });
+    return ifOp.getResult(0);
+  };
+  b.create<func::ReturnOp>(loc, choose(0));
+  // The dispatcher is marked as the weakest variant's code.
+  fn->setAttr("qc.variant", b.getI64IntegerAttr(entries.size() - 1));
+}
+
+
+FailureOr<ModelInfo> ModelBuilder::lower(ModuleOp out) {
+  if (!src.getBody().hasOneBlock())
+    return src.emitError("qc compile: the entry function must have one block");
+  // The program and the plan may have been edited since qc-plan-memory:
+  // both are checked again.
+  if (failed(verifyProgram()) || failed(readPlan()) ||
+      failed(verifyBufferSizes()) || failed(verifyPlan()) ||
+      failed(verifyLifetimes()))
+    return failure();
+  isas = options.isas;
+  if (isas.empty())
+    return src.emitError("qc compile: no instruction set to compile for");
+  auto variantAttr = StringAttr::get(ctx, "qc.variant");
+  SmallVector<func::FuncOp> entries;
+  for (size_t v = 0; v < isas.size(); ++v) {
+    currentIsa = isas[v];
+    prefix = isas.size() == 1
+                 ? options.name
+                 : options.name + "_" +
+                       std::string(
+                           ::qc::codegen::getGemmIsaInfo(currentIsa).nameSuffix);
+    inputPointers.clear();
+    if (failed(emit(out)))
+      return failure();
+    entries.push_back(entry);
+    // Every function made for this variant is compiled for its ISA.
+    out->walk([&](func::FuncOp fn) {
+      if (!fn->hasAttr(variantAttr))
+        fn->setAttr(variantAttr, b.getI64IntegerAttr(static_cast<int64_t>(v)));
+    });
+  }
+  if (isas.size() > 1)
+    emitDispatcher(out, entries);
+  if (failed(verify(out)))
+    return failure();
+  ModelInfo info;
+  info.descriptor = describe();
+  info.isas = isas;
+  info.source = options.source;
+  info.constantBytes = constantBytes;
+  info.floatWeightBytes = floatWeightBytes;
+  info.steps = step;
+  return info;
+}
+
+} // namespace mlir::qc::model_codegen
+
+namespace mlir::qc {
+namespace {
+struct LowerModelPass : impl::QCLowerModelBase<LowerModelPass> {
+  using QCLowerModelBase::QCLowerModelBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<func::FuncOp> func = getEntryFunction(module);
+    if (failed(func))
+      return signalPassFailure();
+    std::string error;
+    std::optional<std::vector<::qc::codegen::GemmIsa>> isas =
+        ::qc::codegen::resolveTargetName(target, qc_cpu_features(), error);
+    if (!isas) {
+      module.emitError() << "qc compile: " << error;
+      return signalPassFailure();
+    }
+    if (!isModelName(modelName)) {
+      module.emitError() << "qc compile: the model name '" << modelName
+                         << "' is not a C identifier";
+      return signalPassFailure();
+    }
+    ModelCodegenOptions options;
+    options.isas = *isas;
+    options.name = modelName;
+    options.source = source;
+    OwningOpRef<ModuleOp> out = ModuleOp::create(func->getLoc());
+    FailureOr<ModelInfo> info;
+    {
+      model_codegen::ModelBuilder builder(*func, options);
+      info = builder.lower(*out);
+    }
+    if (failed(info))
+      return signalPassFailure();
+    // The program becomes the model: every op of the module is replaced.
+    Block *body = module.getBody();
+    while (!body->empty())
+      body->front().erase();
+    body->getOperations().splice(body->end(), out->getBody()->getOperations());
+    module->setAttr("qc.model", encodeModelInfo(&getContext(), *info));
+  }
+};
+} // namespace
+} // namespace mlir::qc

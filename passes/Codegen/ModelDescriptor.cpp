@@ -1,0 +1,394 @@
+//===- ModelDescriptor.cpp - qc-add-model-descriptor and the C header -----===//
+//
+// The model's description as a module attribute (`qc.model`, written by
+// qc-lower-model), the exported `NAME_desc` global of
+// runtime/include/qc_model_abi.h built from it (qc-add-model-descriptor),
+// and the C header `qc compile` writes beside the object.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelBuilder.h"
+
+#include "passes/Codegen/Target.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include "runtime/include/qc_model_abi.h"
+
+#include <functional>
+
+namespace mlir::qc {
+#define GEN_PASS_DEF_QCADDMODELDESCRIPTOR
+#include "passes/Passes.h.inc"
+} // namespace mlir::qc
+
+namespace mlir::qc::model_codegen {
+namespace {
+
+using ::qc::codegen::GemmIsa;
+
+//===----------------------------------------------------------------------===//
+// Descriptor and header
+//===----------------------------------------------------------------------===//
+
+void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
+  MLIRContext *ctx = mod.getContext();
+  Location loc = mod.getLoc();
+  OpBuilder gb(ctx);
+  Type i8 = gb.getI8Type(), i32 = gb.getI32Type(), i64 = gb.getI64Type();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  const std::string &base = info.name;
+  gb.setInsertionPointToEnd(mod.getBody());
+  int64_t stringCount = 0;
+  auto addString = [&](StringRef s) {
+    std::string name =
+        (base + "_str" + Twine(stringCount++)).str();
+    std::string value = s.str();
+    value.push_back('\0');
+    gb.create<LLVM::GlobalOp>(loc, LLVM::LLVMArrayType::get(i8, value.size()),
+                              true, LLVM::Linkage::Internal, name,
+                              gb.getStringAttr(value));
+    return name;
+  };
+  // A constant global whose initializer \p init builds.
+  auto addGlobal = [&](StringRef name, Type type, LLVM::Linkage linkage,
+                       const std::function<Value(OpBuilder &)> &init) {
+    auto g = gb.create<LLVM::GlobalOp>(loc, type, true, linkage, name,
+                                       Attribute(), 8);
+    Block *body = new Block();
+    g.getInitializerRegion().push_back(body);
+    OpBuilder ib = OpBuilder::atBlockEnd(body);
+    ib.create<LLVM::ReturnOp>(loc, init(ib));
+    return g;
+  };
+  auto i64Const = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<LLVM::ConstantOp>(loc, i64, ib.getI64IntegerAttr(v));
+  };
+  auto i32Const = [&](OpBuilder &ib, int64_t v) {
+    return ib.create<LLVM::ConstantOp>(loc, i32, ib.getI32IntegerAttr(v));
+  };
+
+  auto tensorType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i32, i32, ptr});
+  auto addTensorDescs = [&](StringRef what,
+                            ArrayRef<ModelDescriptorInfo::Tensor> tensors) {
+    SmallVector<std::string> shapeGlobals, nameGlobals;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const ModelDescriptorInfo::Tensor &t = tensors[i];
+      std::string shapeName =
+          (base + "_" + what + "_shape" + Twine(i)).str();
+      int64_t rankOf = static_cast<int64_t>(t.shape.size());
+      int64_t rank = std::max<int64_t>(1, rankOf);
+      addGlobal(shapeName, LLVM::LLVMArrayType::get(i64, rank),
+                LLVM::Linkage::Internal, [&](OpBuilder &ib) {
+                  Value v = ib.create<LLVM::UndefOp>(
+                      loc, LLVM::LLVMArrayType::get(i64, rank));
+                  for (int64_t d = 0; d < rank; ++d)
+                    v = ib.create<LLVM::InsertValueOp>(
+                        loc, v, i64Const(ib, d < rankOf ? t.shape[d] : 0),
+                        ArrayRef<int64_t>{d});
+                  return v;
+                });
+      shapeGlobals.push_back(shapeName);
+      nameGlobals.push_back(addString(t.name));
+    }
+    std::string arrayName = (base + "_" + what).str();
+    int64_t count = std::max<int64_t>(1, tensors.size());
+    auto arrayType = LLVM::LLVMArrayType::get(tensorType, count);
+    addGlobal(arrayName, arrayType, LLVM::Linkage::Internal,
+              [&](OpBuilder &ib) {
+                Value v = ib.create<LLVM::UndefOp>(loc, arrayType);
+                for (auto [i, t] : llvm::enumerate(tensors)) {
+                  int64_t idx = static_cast<int64_t>(i);
+                  Value fields[4] = {
+                      ib.create<LLVM::AddressOfOp>(loc, ptr, nameGlobals[i]),
+                      i32Const(ib, t.dtype),
+                      i32Const(ib, static_cast<int64_t>(t.shape.size())),
+                      ib.create<LLVM::AddressOfOp>(loc, ptr, shapeGlobals[i])};
+                  for (int64_t f = 0; f < 4; ++f)
+                    v = ib.create<LLVM::InsertValueOp>(
+                        loc, v, fields[f], ArrayRef<int64_t>{idx, f});
+                }
+                return v;
+              });
+    return arrayName;
+  };
+
+  std::string inputsName = addTensorDescs("inputs", info.inputs);
+  std::string outputsName = addTensorDescs("outputs", info.outputs);
+
+  auto bufferType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i64, i64});
+  SmallVector<std::string> bufferNames;
+  for (const ModelDescriptorInfo::Buffer &buf : info.buffers)
+    bufferNames.push_back(addString(buf.name));
+  std::string planName = base + "_plan";
+  int64_t planCount = std::max<int64_t>(1, info.buffers.size());
+  auto planType = LLVM::LLVMArrayType::get(bufferType, planCount);
+  addGlobal(planName, planType, LLVM::Linkage::Internal, [&](OpBuilder &ib) {
+    Value v = ib.create<LLVM::UndefOp>(loc, planType);
+    for (auto [i, buf] : llvm::enumerate(info.buffers)) {
+      int64_t idx = static_cast<int64_t>(i);
+      Value fields[3] = {
+          ib.create<LLVM::AddressOfOp>(loc, ptr, bufferNames[i]),
+          i64Const(ib, static_cast<int64_t>(buf.offset)),
+          i64Const(ib, static_cast<int64_t>(buf.size))};
+      for (int64_t f = 0; f < 3; ++f)
+        v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
+                                           ArrayRef<int64_t>{idx, f});
+    }
+    return v;
+  });
+
+  std::string nameString = addString(info.name);
+  auto descType = LLVM::LLVMStructType::getLiteral(
+      ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr});
+  addGlobal(base + "_desc", descType, LLVM::Linkage::External,
+            [&](OpBuilder &ib) {
+              Value fields[13] = {
+                  i32Const(ib, QC_MODEL_ABI_VERSION),
+                  i32Const(ib, sizeof(qc_model_desc)),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, nameString),
+                  i64Const(ib, static_cast<int64_t>(info.requiredIsa)),
+                  i32Const(ib, info.inputs.size()),
+                  i32Const(ib, info.outputs.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, inputsName),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, outputsName),
+                  i64Const(ib, static_cast<int64_t>(info.arenaSize)),
+                  i64Const(ib, static_cast<int64_t>(info.arenaAlignment)),
+                  i32Const(ib, info.buffers.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, planName),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr,
+                                               base + "_entry")};
+              Value v = ib.create<LLVM::UndefOp>(loc, descType);
+              for (int64_t f = 0; f < 13; ++f)
+                v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
+                                                   ArrayRef<int64_t>{f});
+              return v;
+            });
+}
+
+std::string header(const ModelInfo &model) {
+  const ModelDescriptorInfo &info = model.descriptor;
+  const std::vector<GemmIsa> &isas = model.isas;
+  // Only the model name (a C identifier, checked by qc compile) makes
+  // identifiers; tensor names never do. Comments hold names through
+  // cCommentText, and the names themselves are string literals
+  // (cStringLiteral), equal byte for byte to the descriptor's.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  std::string upper = StringRef(info.name).upper();
+  std::string guard = "QC_MODEL_" + upper + "_H";
+  std::string targetName;
+  for (GemmIsa v : isas)
+    targetName += (targetName.empty() ? "" : ", ") +
+                  std::string(::qc::codegen::getGemmIsaInfo(v).targetName);
+  if (isas.size() > 1)
+    targetName = "x86-64: " + targetName + " (picked at run time)";
+  os << "/* Generated by qc compile: do not edit.\n"
+     << " * model  " << info.name;
+  if (!model.source.empty())
+    os << " (from " << cCommentText(model.source) << ")";
+  os << "\n * target " << targetName << "\n"
+     << " * arena  " << info.arenaSize << " bytes, " << info.buffers.size()
+     << " buffers (static plan)\n";
+  auto describeTensor = [&](StringRef what, size_t i,
+                            const ModelDescriptorInfo::Tensor &t) {
+    os << " * " << what << " " << i << ": " << cCommentText(t.name) << " "
+       << dtypeName(t.dtype) << " [";
+    llvm::interleave(t.shape, os, ",");
+    os << "], row-major\n";
+  };
+  for (auto [i, t] : llvm::enumerate(info.inputs))
+    describeTensor("input ", i, t);
+  for (auto [i, t] : llvm::enumerate(info.outputs))
+    describeTensor("output", i, t);
+  os << " * (names in comments: bytes other than letters, digits and "
+        "\" _-.,:[]=+\" shown as '_';\n"
+     << " *  the exact names are the _NAME string literals below)\n"
+     << " *\n * Run it with libqcrt (qc_runtime.h): qc_model_create(&"
+     << info.name << "_desc, ...), qc_session_create, qc_session_run.\n"
+     << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include \"qc_model_abi.h\"\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "extern const qc_model_desc " << info.name << "_desc;\n\n";
+  auto macros = [&](StringRef what, size_t i,
+                    const ModelDescriptorInfo::Tensor &t) {
+    os << "#define " << upper << "_" << what << i << "_ELEMENTS "
+       << product(t.shape) << "\n";
+    os << "#define " << upper << "_" << what << i << "_NAME "
+       << cStringLiteral(t.name) << "\n";
+  };
+  for (auto [i, t] : llvm::enumerate(info.inputs))
+    macros("INPUT", i, t);
+  for (auto [i, t] : llvm::enumerate(info.outputs))
+    macros("OUTPUT", i, t);
+  os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+  return text;
+}
+
+
+} // namespace
+} // namespace mlir::qc::model_codegen
+
+namespace mlir::qc {
+
+DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
+  Builder b(context);
+  auto i64 = [&](uint64_t v) {
+    return b.getI64IntegerAttr(static_cast<int64_t>(v));
+  };
+  auto tensors = [&](const std::vector<ModelDescriptorInfo::Tensor> &list) {
+    SmallVector<Attribute> out;
+    for (const ModelDescriptorInfo::Tensor &t : list)
+      out.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", b.getStringAttr(t.name)),
+           b.getNamedAttr("dtype", b.getI32IntegerAttr(t.dtype)),
+           b.getNamedAttr("shape", b.getDenseI64ArrayAttr(t.shape))}));
+    return b.getArrayAttr(out);
+  };
+  SmallVector<Attribute> targets, buffers;
+  for (::qc::codegen::GemmIsa isa : info.isas)
+    targets.push_back(
+        b.getStringAttr(::qc::codegen::getTarget(isa).name.data()));
+  for (const ModelDescriptorInfo::Buffer &buf : info.descriptor.buffers)
+    buffers.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", b.getStringAttr(buf.name)),
+         b.getNamedAttr("offset", i64(buf.offset)),
+         b.getNamedAttr("size", i64(buf.size))}));
+  const ModelDescriptorInfo &d = info.descriptor;
+  return b.getDictionaryAttr(
+      {b.getNamedAttr("name", b.getStringAttr(d.name)),
+       b.getNamedAttr("source", b.getStringAttr(info.source)),
+       b.getNamedAttr("targets", b.getArrayAttr(targets)),
+       b.getNamedAttr("required_isa", i64(d.requiredIsa)),
+       b.getNamedAttr("inputs", tensors(d.inputs)),
+       b.getNamedAttr("outputs", tensors(d.outputs)),
+       b.getNamedAttr("arena_size", i64(d.arenaSize)),
+       b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
+       b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
+       b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
+       b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
+       b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))});
+}
+
+FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
+  auto fail = [&](const Twine &what) {
+    return module.emitError()
+           << "qc compile: 'qc.model' " << what
+           << "; run qc-lower-model first (or fix the attribute)";
+  };
+  auto attr = module->getAttrOfType<DictionaryAttr>("qc.model");
+  if (!attr)
+    return fail("is missing");
+  ModelInfo info;
+  ModelDescriptorInfo &d = info.descriptor;
+  auto getU64 = [&](DictionaryAttr dict, StringRef key,
+                    uint64_t &out) -> bool {
+    auto a = dict.getAs<IntegerAttr>(key);
+    if (!a || a.getInt() < 0)
+      return false;
+    out = static_cast<uint64_t>(a.getInt());
+    return true;
+  };
+  auto getString = [&](DictionaryAttr dict, StringRef key,
+                       std::string &out) -> bool {
+    auto a = dict.getAs<StringAttr>(key);
+    if (!a)
+      return false;
+    out = a.str();
+    return true;
+  };
+  auto getTensors = [&](StringRef key,
+                        std::vector<ModelDescriptorInfo::Tensor> &out) {
+    auto list = attr.getAs<ArrayAttr>(key);
+    if (!list)
+      return false;
+    for (Attribute a : list) {
+      auto t = dyn_cast<DictionaryAttr>(a);
+      auto dtype = t ? t.getAs<IntegerAttr>("dtype") : IntegerAttr();
+      auto shape = t ? t.getAs<DenseI64ArrayAttr>("shape") : DenseI64ArrayAttr();
+      ModelDescriptorInfo::Tensor tensor;
+      if (!t || !dtype || !shape || !getString(t, "name", tensor.name))
+        return false;
+      tensor.dtype = static_cast<int32_t>(dtype.getInt());
+      tensor.shape.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
+      out.push_back(std::move(tensor));
+    }
+    return true;
+  };
+  uint64_t steps = 0;
+  if (!getString(attr, "name", d.name) || !isModelName(d.name))
+    return fail("needs a name that is a C identifier");
+  getString(attr, "source", info.source);
+  auto targets = attr.getAs<ArrayAttr>("targets");
+  if (!targets || targets.empty())
+    return fail("needs targets");
+  for (Attribute a : targets) {
+    auto s = dyn_cast<StringAttr>(a);
+    std::optional<::qc::codegen::GemmIsa> isa =
+        s ? ::qc::codegen::parseGemmIsa(s.getValue().str()) : std::nullopt;
+    if (!isa)
+      return fail("names an unknown target");
+    info.isas.push_back(*isa);
+  }
+  if (!getU64(attr, "required_isa", d.requiredIsa) ||
+      !getU64(attr, "arena_size", d.arenaSize) ||
+      !getU64(attr, "arena_alignment", d.arenaAlignment) ||
+      !getU64(attr, "steps", steps) ||
+      !getU64(attr, "constant_bytes", info.constantBytes) ||
+      !getU64(attr, "float_weight_bytes", info.floatWeightBytes))
+    return fail("needs required_isa, arena_size, arena_alignment, steps, "
+                "constant_bytes and float_weight_bytes (integers >= 0)");
+  info.steps = static_cast<int64_t>(steps);
+  if (!getTensors("inputs", d.inputs) || !getTensors("outputs", d.outputs))
+    return fail("needs inputs and outputs as [{name, dtype, shape}]");
+  auto buffers = attr.getAs<ArrayAttr>("buffers");
+  if (!buffers)
+    return fail("needs buffers");
+  for (Attribute a : buffers) {
+    auto t = dyn_cast<DictionaryAttr>(a);
+    ModelDescriptorInfo::Buffer buf;
+    if (!t || !getString(t, "name", buf.name) ||
+        !getU64(t, "offset", buf.offset) || !getU64(t, "size", buf.size))
+      return fail("needs buffers as [{name, offset, size}]");
+    d.buffers.push_back(std::move(buf));
+  }
+  return info;
+}
+
+std::string getModelHeader(const ModelInfo &info) {
+  return model_codegen::header(info);
+}
+
+namespace {
+struct AddModelDescriptorPass
+    : impl::QCAddModelDescriptorBase<AddModelDescriptorPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<ModelInfo> info = getModelInfo(module);
+    if (failed(info))
+      return signalPassFailure();
+    std::string entry = info->descriptor.name + "_entry";
+    if (!module.lookupSymbol(entry)) {
+      module.emitError() << "qc compile: the module has no '" << entry
+                         << "' for the descriptor to point at";
+      return signalPassFailure();
+    }
+    if (module.lookupSymbol(info->descriptor.name + "_desc")) {
+      module.emitError() << "qc compile: the module already has '"
+                         << info->descriptor.name << "_desc'";
+      return signalPassFailure();
+    }
+    model_codegen::addDescriptor(module, info->descriptor);
+    if (failed(verify(module)))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace mlir::qc
