@@ -10,6 +10,7 @@
 
 #include "compiler/driver/Compile.h"
 #include "compiler/driver/Driver.h"
+#include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
@@ -40,18 +41,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// The node name carried by a location (the importer's NameLoc), or "".
-std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string n = nodeName(inner); !n.empty())
-        return n;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return nodeName(callSite.getCallee());
-  return "";
-}
 
 std::string typeString(Type type) {
   std::string s;

@@ -10,6 +10,7 @@
 
 #include "compiler/driver/Debug.h"
 #include "compiler/driver/Quantize.h"
+#include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize/ObserverConfig.h"
@@ -225,18 +226,6 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-/// The model's node name carried by a location (the importer's NameLoc).
-std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string n = nodeName(inner); !n.empty())
-        return n;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return nodeName(callSite.getCallee());
-  return "";
-}
 
 /// Dimension d of a ranked type, dynamic counted as 1.
 int64_t dimOr1(Type type, int64_t d) {

@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/ScopeExit.h"
 
+#include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCDialect.h"
 #include "quantizers/QuantizerRegistry.h"
@@ -38,18 +39,6 @@ constexpr llvm::StringLiteral kInputSpecs = "qc.input_specs";
 constexpr llvm::StringLiteral kOutputSpecs = "qc.output_specs";
 constexpr llvm::StringLiteral kAnnotatedBy = "qc.annotated_by";
 
-/// The model's node name carried by a location (the importer's NameLoc).
-std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string n = nodeName(inner); !n.empty())
-        return n;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return nodeName(callSite.getCallee());
-  return "";
-}
 
 std::string print(Type type) {
   std::string s;
