@@ -320,8 +320,12 @@ void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
   // systematic error on every sample rather than noise.
   auto operandSpec = [&](const Value &v) {
     QuantizationSpec s = act(node);
-    if (g.isConstant(v))
+    if (g.isConstant(v)) {
+      // percentile=P is the percentile observer's option, not minmax's: the
+      // annotation check would reject the spec.
       s.observer = "minmax";
+      s.observerOptions.erase("percentile");
+    }
     return s;
   };
   annotateUnit(node, {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
