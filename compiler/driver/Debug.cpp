@@ -883,9 +883,7 @@ int mlir::qc::runDebug(MLIRContext &context, const DebugOptions &options) {
 // Table and CSV
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-std::string fixed(double v, int digits) {
+std::string mlir::qc::formatFixed(double v, int digits) {
   if (std::isinf(v))
     return v > 0 ? "inf" : "-inf";
   if (std::isnan(v))
@@ -895,14 +893,16 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-std::string general(double v) {
+std::string mlir::qc::formatGeneral(double v) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.4g", v);
   return buf;
 }
 
+namespace {
+
 std::string range(double lo, double hi) {
-  return "[" + general(lo) + ", " + general(hi) + "]";
+  return "[" + formatGeneral(lo) + ", " + formatGeneral(hi) + "]";
 }
 
 std::string csvField(StringRef s) {
@@ -927,15 +927,15 @@ std::string mlir::qc::formatDebugTable(const DebugReport &report) {
   for (auto [i, l] : llvm::enumerate(report.layers)) {
     cells.push_back(
         {std::to_string(i + 1), escapeForTerminal(l.name), l.opType, l.shape,
-         fixed(l.reference.sqnrDb(), 2),
-         report.compiled ? fixed(l.compiled.sqnrDb(), 2) : "-",
-         fixed(l.own.sqnrDb(), 2), fixed(l.added.sqnrDb(), 2),
-         fixed(l.reference.maxSteps, 2),
+         formatFixed(l.reference.sqnrDb(), 2),
+         report.compiled ? formatFixed(l.compiled.sqnrDb(), 2) : "-",
+         formatFixed(l.own.sqnrDb(), 2), formatFixed(l.added.sqnrDb(), 2),
+         formatFixed(l.reference.maxSteps, 2),
          range(l.rangeMin, l.rangeMax), range(l.seenMin, l.seenMax),
          l.clipped && l.clippedFraction() < 0.00001
              ? "<0.001%"
-             : fixed(100.0 * l.clippedFraction(), 3) + "%",
-         l.weightSqnrDb ? fixed(*l.weightSqnrDb, 2) : "-",
+             : formatFixed(100.0 * l.clippedFraction(), 3) + "%",
+         l.weightSqnrDb ? formatFixed(*l.weightSqnrDb, 2) : "-",
          l.worstRank ? "<- worst #" + std::to_string(l.worstRank) : ""});
   }
   std::vector<size_t> width(header.size());
@@ -976,7 +976,7 @@ std::string mlir::qc::formatDebugTable(const DebugReport &report) {
     os << "worst layers (by the error each adds):";
     for (auto [i, l] : llvm::enumerate(worst))
       os << (i ? ", " : " ") << escapeForTerminal(l->name) << " ("
-         << fixed(l->added.sqnrDb(), 2) << " dB)";
+         << formatFixed(l->added.sqnrDb(), 2) << " dB)";
     os << "\n";
   }
   if (!report.unmatched.empty()) {

@@ -57,6 +57,11 @@ namespace mlir::qc {
 /// not.
 double sqnrDb(ArrayRef<float> ref, ArrayRef<float> got);
 
+/// \p v with \p digits decimals ("inf", "-inf", "nan" spelled out), and in
+/// %.4g: the number formats of qc debug's table, CSV and HTML report.
+std::string formatFixed(double v, int digits);
+std::string formatGeneral(double v);
+
 /// An error accumulated over samples.
 struct ErrorStats {
   /// Sum of ref^2 and of (ref - got)^2, element count.

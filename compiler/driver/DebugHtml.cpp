@@ -43,21 +43,9 @@ std::string esc(llvm::StringRef text) {
   return out;
 }
 
-std::string num(double v, int digits = 2) {
-  if (std::isinf(v))
-    return v > 0 ? "inf" : "-inf";
-  if (std::isnan(v))
-    return "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
-}
+std::string num(double v, int digits = 2) { return formatFixed(v, digits); }
 
-std::string g(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.4g", v);
-  return buf;
-}
+std::string g(double v) { return formatGeneral(v); }
 
 /// A coordinate for SVG.
 /// A fraction as a percentage; a tiny non-zero one is not shown as zero.
