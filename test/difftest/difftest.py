@@ -125,7 +125,7 @@ def build_runtime(work, arch):
     flags = [] if arch == "x86_64" else ["--target=aarch64-linux-gnu"]
     objs = []
     for src in [os.path.join(ROOT, "runtime/lib", f)
-                for f in ("cpu_features.c", "runtime.c", "thread_pool.c")] + [
+                for f in ("cpu_features.c", "profile.c", "runtime.c", "thread_pool.c")] + [
                     os.path.join(HERE, "run_packed.c")]:
         o = os.path.join(out, os.path.basename(src) + ".o")
         run([cc] + flags + ["-std=c11", "-O2", "-c", "-DQC_MODEL_DESC=model_desc",
