@@ -8,7 +8,7 @@
  * CLOCK_MONOTONIC on the calling thread, summed over the profiled runs and
  * shown as the mean per run; MAC/cyc divides a step's multiply-accumulates
  * by its time times the core clock, which is measured here with a chain of
- * dependent integer adds (one cycle each on every x86-64 and AArch64 core),
+ * dependent integer multiplies (x86-64) or adds (AArch64) of known latency,
  * not taken from a nominal frequency or the TSC (whose rate is not the core
  * clock under boost).
  *
@@ -48,51 +48,58 @@ void qcrt_profile_end_run(qcrt_profile *p, uint64_t now, uint64_t runNs) {
 /* --- core clock ----------------------------------------------------------*/
 
 #if defined(__x86_64__) || defined(__aarch64__)
-enum { kAddsPerIteration = 16 };
-
-/* `iterations` x 16 dependent adds: 16 cycles per iteration (the loop's
- * counter and branch run beside the chain). */
-static uint64_t addChain(uint64_t iterations) {
-  uint64_t x = 0, one = 1;
+/* x86-64: 64-bit imul, 3 cycles of latency on every Intel core since Sandy
+ * Bridge and every AMD Zen (a chain of adds is no clock there: Golden Cove
+ * and later fold immediate adds at rename; bench/README.md). AArch64: add,
+ * 1 cycle. */
 #if defined(__x86_64__)
-#define QCRT_ADD "add %2, %0\n\t"
-  __asm__ volatile("1:\n\t" QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
-                       QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
-                           QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
+enum { kCyclesPerIteration = 16 * 3 };
+#define QCRT_LINK "imul %2, %0\n\t"
+#else
+enum { kCyclesPerIteration = 16 };
+#define QCRT_LINK "add %0, %0, %2\n\t"
+#endif
+#define QCRT_LINK4 QCRT_LINK QCRT_LINK QCRT_LINK QCRT_LINK
+
+/* `iterations` x 16 dependent links (the loop's counter and branch run
+ * beside the chain). */
+static uint64_t dependentChain(uint64_t iterations) {
+  uint64_t x = 1, one = 1;
+#if defined(__x86_64__)
+  __asm__ volatile("1:\n\t" QCRT_LINK4 QCRT_LINK4 QCRT_LINK4 QCRT_LINK4
                    "dec %1\n\t"
                    "jnz 1b\n\t"
                    : "+r"(x), "+r"(iterations)
                    : "r"(one)
                    : "cc");
 #else
-#define QCRT_ADD "add %0, %0, %2\n\t"
-  __asm__ volatile("1:\n\t" QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
-                       QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
-                           QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD QCRT_ADD
+  __asm__ volatile("1:\n\t" QCRT_LINK4 QCRT_LINK4 QCRT_LINK4 QCRT_LINK4
                    "subs %1, %1, #1\n\t"
                    "b.ne 1b\n\t"
                    : "+r"(x), "+r"(iterations)
                    : "r"(one)
                    : "cc");
 #endif
-#undef QCRT_ADD
   return x;
 }
+#undef QCRT_LINK4
+#undef QCRT_LINK
 
 double qcrt_measure_core_ghz(void) {
-  const uint64_t iterations = 200000; /* 3.2 M cycles, ~1 ms */
-  addChain(iterations);               /* wake the core up */
+  /* ~3 M cycles, ~1 ms. */
+  const uint64_t iterations = 3000000 / kCyclesPerIteration;
+  dependentChain(iterations); /* wake the core up */
   uint64_t best = UINT64_MAX;
   for (int i = 0; i < 5; ++i) {
     uint64_t t0 = qcrt_now_ns();
-    addChain(iterations);
+    dependentChain(iterations);
     uint64_t ns = qcrt_now_ns() - t0;
     if (ns < best)
       best = ns;
   }
   if (best == 0)
     return 0;
-  double ghz = (double)(iterations * kAddsPerIteration) / (double)best;
+  double ghz = (double)(iterations * kCyclesPerIteration) / (double)best;
   return ghz >= 0.2 && ghz <= 10 ? ghz : 0;
 }
 #else
@@ -272,7 +279,8 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
   if (ghz > 0)
     fprintf(out,
             "clock: %.2f GHz core clock, measured now on this thread (a "
-            "chain of dependent adds); MAC/cyc = MACs / (time x clock)",
+            "chain of dependent integer ops); MAC/cyc = MACs / (time x "
+            "clock)",
             ghz);
   else
     fprintf(out, "clock: not measurable here; MAC/cyc not shown");
