@@ -138,17 +138,17 @@ static double medianMs(uint64_t *v, uint32_t n) {
 /* The numbers of one row (a step or a kind). */
 typedef struct {
   double ms;      /* median per run */
-  double percent; /* of the median run */
+  double percent; /* of the sum of the steps' medians */
   double gmacs;   /* 1e9 MACs per second, < 0 when no MACs */
   double macsPerCycle, percentPeak; /* < 0 when unknown */
   double gbps;    /* 1e9 bytes per second, < 0 when no time */
 } Rates;
 
-static Rates rates(double ms, uint64_t macs, uint64_t bytes, double runMs,
+static Rates rates(double ms, uint64_t macs, uint64_t bytes, double totalMs,
                    double ghz, double peak) {
   Rates r;
   r.ms = ms;
-  r.percent = runMs > 0 ? 100.0 * r.ms / runMs : 0;
+  r.percent = totalMs > 0 ? 100.0 * r.ms / totalMs : 0;
   double seconds = r.ms / 1e3;
   r.gmacs = macs && seconds > 0 ? (double)macs / seconds / 1e9 : -1;
   r.macsPerCycle = r.gmacs >= 0 && ghz > 0 ? r.gmacs / ghz : -1;
@@ -241,7 +241,7 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
                  "gmac_per_s,macs_per_cycle,percent_peak,gb_per_s\n");
     for (uint32_t i = 0; i < p->numSteps; ++i) {
       const qc_step_desc *s = &p->steps[i];
-      Rates r = rates(stepMs[i], s->macs, s->bytes, runMs, ghz, peak);
+      Rates r = rates(stepMs[i], s->macs, s->bytes, stepsMs, ghz, peak);
       double meanMs =
           p->runs ? (double)p->stepNs[i] / 1e6 / (double)p->runs : 0;
       fprintf(out, "%u,", i);
@@ -268,13 +268,14 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
           variant ? str(variant->name) : "(unknown)");
   fprintf(out,
           "run: %.4f ms (entry call, median of the last %u runs; mean %.4f "
-          "ms); steps: %.4f ms (%.1f%% of the run)\n",
+          "ms); steps: %.4f ms (sum of the steps' medians, %.1f%% of the "
+          "run's)\n",
           runMs, filled, meanRunMs, stepsMs,
           runMs > 0 ? 100.0 * stepsMs / runMs : 0.0);
   fprintf(out,
           "units: ms = median per run of the wall clock (CLOCK_MONOTONIC) on "
           "the calling thread around each step (a parallel step is timed as "
-          "a whole); %% = of the run's median; GB/s = the step's operand + "
+          "a whole); %% = of the steps' sum; GB/s = the step's operand + "
           "result bytes / time\n");
   if (ghz > 0)
     fprintf(out,
@@ -304,7 +305,7 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
     uint32_t i = order[k].step;
     const qc_step_desc *s = &p->steps[i];
     fprintf(out, "%5u  %-22s", i, str(s->kind));
-    rateColumns(out, rates(stepMs[i], s->macs, s->bytes, runMs, ghz, peak));
+    rateColumns(out, rates(stepMs[i], s->macs, s->bytes, stepsMs, ghz, peak));
     fprintf(out, "  %s  [%s]\n", *str(s->name) ? s->name : "-",
             str(s->shapes));
   }
@@ -338,7 +339,7 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
         ++count;
       }
     fprintf(out, " %-22s %5llu", kind, (unsigned long long)count);
-    rateColumns(out, rates(kindOrder[j].ms, macs, bytes, runMs, ghz, peak));
+    rateColumns(out, rates(kindOrder[j].ms, macs, bytes, stepsMs, ghz, peak));
     fprintf(out, "\n");
   }
 done:
