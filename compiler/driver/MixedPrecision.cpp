@@ -157,7 +157,7 @@ std::vector<size_t> mlir::qc::greedySelect(
   // Most helpful first; ops that do not help on their own are not tried.
   std::vector<size_t> order;
   for (size_t i = 0; i < alone.size(); ++i)
-    if (alone[i] >= baseSqnr + minGain)
+    if (alone[i] > baseSqnr)
       order.push_back(i);
   // Gain per cost: an op's cost is its share of the MACs, at least
   // kCostFloor (a float op also costs a dequantize / quantize and a float
@@ -951,7 +951,7 @@ OwningOpRef<ModuleOp> Search::run() {
   double best = current;
   bool reached = false, budgetLimited = false;
   std::vector<size_t> chosen = greedySelect(
-      alone, cost, current, target, budget, kMinGainDb,
+      alone, cost, current, target, budget, kMinFloatGainDb,
       [&](const std::vector<size_t> &set) {
         Choice c = choice;
         c.floatSet = set;

@@ -440,7 +440,7 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
       os << "stopped by the MAC budget, --min-int8-macs="
          << llvm::format("%g", r.minInt8MacShare);
     else
-      os << "no other op gains " << llvm::format("%.2f", mlir::qc::kMinGainDb)
+      os << "no other op gains " << llvm::format("%.2f", mlir::qc::kMinFloatGainDb)
          << " dB or more in float";
     os << "); writing the best program found\n";
   }

@@ -77,8 +77,9 @@ TEST(GreedySelect, BudgetKeepsBigOpsInt8) {
 }
 
 TEST(GreedySelect, SmallGainsAreNotKept) {
-  // Ops 0 and 1 help alone (by 0.3 and 0.05 dB); together with op 0, op 2
-  // loses what it gained alone: only op 0 stays.
+  // Ops 0, 1 and 2 help alone (by 0.3, 0.05 and 0.2 dB); next to op 0, op 2
+  // loses what it gained alone and op 1 gains less than the minimum gain
+  // (0.1 dB): only op 0 stays. Op 3 does not help alone and is not tried.
   struct Score {
     int calls = 0;
     double operator()(const std::vector<size_t> &set) {
@@ -93,20 +94,22 @@ TEST(GreedySelect, SmallGainsAreNotKept) {
         s += 0.05;
       if (in[2])
         s += in[0] ? 0.0 : 0.2;
+      if (in[3])
+        s += 1.0;
       return s;
     }
   } f;
   double best = 0;
   bool reached = true, limited = true;
   std::vector<size_t> set = mqc::greedySelect(
-      {20.3, 20.05, 20.2}, {0.0, 0.0, 0.0}, 20.0, 30.0, 0.1, 0.1,
+      {20.3, 20.05, 20.2, 19.0}, {0.0, 0.0, 0.0, 0.0}, 20.0, 30.0, 0.1, 0.1,
       std::ref(f), best, reached, limited);
   EXPECT_EQ(set, (std::vector<size_t>{0}));
   EXPECT_DOUBLE_EQ(best, 20.3);
   EXPECT_FALSE(reached);
   EXPECT_FALSE(limited);
-  // Op 1 (gain below 0.1 dB alone) is never tried: one call, {0, 2}.
-  EXPECT_EQ(f.calls, 1);
+  // {0} is known from `alone`; {0, 2} and {0, 1} are scored.
+  EXPECT_EQ(f.calls, 2);
 }
 
 TEST(GreedySelect, PrunesOnceTheTargetIsMet) {
