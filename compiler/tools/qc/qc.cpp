@@ -436,12 +436,11 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
     os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
        << " dB is out of reach (best found: " << db(r.sqnrAfterDb)
        << " dB with " << r.chosen.size() << " ops in float; ";
+    os << "every other op in float gains less than "
+       << llvm::format("%.2f", mlir::qc::kMinFloatGainDb) << " dB";
     if (r.budgetLimited)
-      os << "stopped by the MAC budget, --min-int8-macs="
+      os << " or exceeds the MAC budget, --min-int8-macs="
          << llvm::format("%g", r.minInt8MacShare);
-    else
-      os << "no other op gains " << llvm::format("%.2f", mlir::qc::kMinFloatGainDb)
-         << " dB or more in float";
     os << "); writing the best program found\n";
   }
   if (!r.observerSearchSkipped.empty())
