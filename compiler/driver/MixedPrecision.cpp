@@ -2,8 +2,9 @@
 //
 // The search described in MixedPrecision.h. The model is simplified once;
 // each candidate is the simplified float module, annotated with the user's
-// quantizer plus keep_float for its ops, prepared, given the qparams of the
-// one calibration, converted and run over the held-out batches.
+// quantizer plus act_observer / keep_float options for its ops, prepared,
+// given the qparams of the calibrations (one per observer kind), converted
+// and run over the held-out batches.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/MixedPrecision.h"
@@ -373,7 +374,7 @@ QParamsTable tableOf(func::FuncOp func) {
 }
 
 /// Statistics of every observed value on its own (one observer per value
-/// and spec), kept during the one calibration.
+/// and spec), kept during the calibrations.
 using PerValueObservers =
     std::map<std::pair<std::string, const void *>,
              std::unique_ptr<::qc::Observer>>;
