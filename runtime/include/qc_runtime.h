@@ -165,8 +165,10 @@ qc_status qc_session_run(qc_session *session, const qc_tensor *inputs,
  * (QC_PROFILE=csv: the CSV); any other value but 0 or empty makes
  * qc_session_create fail with QC_STATUS_INVALID_ARGUMENT. */
 
-/* Turns profiling on (non-zero) or off. Turning it on clears the counters.
- * QC_STATUS_BUSY during a run. */
+/* Turns profiling on (non-zero) or off. Turning it on clears the counters
+ * and, the first time, allocates them (at most 16 MiB: a window of up to
+ * 10000 runs x steps; QC_STATUS_OUT_OF_MEMORY if that fails). A session that
+ * never profiles allocates nothing for it. QC_STATUS_BUSY during a run. */
 qc_status qc_session_set_profiling(qc_session *session, int enabled);
 
 typedef enum qc_profile_format {

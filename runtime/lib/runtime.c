@@ -443,6 +443,32 @@ static void resetProfile(qc_session *s) {
   p->current = p->numSteps;
 }
 
+/* The profile's counters and window, allocated when profiling is first
+ * turned on (a session that never profiles does not pay for them: up to
+ * 16 MiB for a large model). */
+static qc_status allocProfile(qc_session *s) {
+  qcrt_profile *p = &s->profile;
+  if (p->stepNs)
+    return QC_STATUS_OK;
+  p->capacity = qcrt_profile_capacity(p->numSteps);
+  p->stepNs = (uint64_t *)calloc(p->numSteps, sizeof(uint64_t));
+  p->window = (uint32_t *)calloc((size_t)p->capacity * p->numSteps,
+                                 sizeof(uint32_t));
+  p->runWindow = (uint64_t *)calloc(p->capacity, sizeof(uint64_t));
+  if (!p->stepNs || !p->window || !p->runWindow) {
+    free(p->stepNs);
+    free(p->window);
+    free(p->runWindow);
+    p->stepNs = NULL;
+    p->window = NULL;
+    p->runWindow = NULL;
+    return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
+                     "cannot allocate the profile of model '%s' (%u steps)",
+                     nameOr(s->model->desc->name), p->numSteps);
+  }
+  return QC_STATUS_OK;
+}
+
 /* QC_PROFILE: 0 off, 1 the table, 2 the CSV; -1 for anything else. */
 static int profileFromEnv(void) {
   const char *env = getenv("QC_PROFILE");
@@ -603,21 +629,13 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
     s->profile.numSteps = desc->num_steps;
     s->profile.variants = desc->variants;
     s->profile.numVariants = desc->num_variants;
-    s->profile.stepNs = (uint64_t *)calloc(desc->num_steps, sizeof(uint64_t));
-    s->profile.capacity = qcrt_profile_capacity(desc->num_steps);
-    s->profile.window = (uint32_t *)calloc(
-        (size_t)s->profile.capacity * desc->num_steps, sizeof(uint32_t));
-    s->profile.runWindow =
-        (uint64_t *)calloc(s->profile.capacity, sizeof(uint64_t));
-    if (!s->profile.stepNs || !s->profile.window || !s->profile.runWindow) {
-      freeSession(s);
-      return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
-                       "cannot allocate the profile of model '%s'",
-                       nameOr(desc->name));
-    }
   }
-  resetProfile(s);
   if (profileEnv && s->profile.numSteps) {
+    if (allocProfile(s) != QC_STATUS_OK) {
+      freeSession(s);
+      return QC_STATUS_OUT_OF_MEMORY; /* message set */
+    }
+    resetProfile(s);
     s->profiling = 1;
     s->printAtDestroy = profileEnv;
     s->exec.profile_step = profileStep;
@@ -810,8 +828,12 @@ qc_status qc_session_set_profiling(qc_session *session, int enabled) {
                      "model '%s' has no step table to profile (compiled "
                      "before qc 0.3.0?)",
                      nameOr(session->model->desc->name));
-  if (enabled)
+  if (enabled) {
+    qc_status st = allocProfile(session);
+    if (st != QC_STATUS_OK)
+      return st;
     resetProfile(session);
+  }
   session->profiling = enabled != 0;
   session->exec.profile_step = enabled ? profileStep : NULL;
   return QC_STATUS_OK;
