@@ -178,7 +178,8 @@ typedef enum qc_profile_format {
 
 /* Writes the profile of the runs since profiling was turned on to `out`.
  * QC_STATUS_INVALID_ARGUMENT when the session has no profile (not profiling,
- * or the model has no step table) or the format is unknown. */
+ * or the model has no step table) or the format is unknown; QC_STATUS_BUSY
+ * during a run of the session (call it from the thread that runs it). */
 qc_status qc_session_print_profile(const qc_session *session, FILE *out,
                                    qc_profile_format format);
 

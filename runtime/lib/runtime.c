@@ -850,6 +850,9 @@ qc_status qc_session_print_profile(const qc_session *session, FILE *out,
     return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
                      "qc_session_print_profile: unknown format %d",
                      (int)format);
+  if (__atomic_load_n(&session->running, __ATOMIC_ACQUIRE))
+    return qcrt_fail(QC_STATUS_BUSY,
+                     "qc_session_print_profile: the session is running");
   if (!session->profiling)
     return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
                      "qc_session_print_profile: the session is not profiling "
