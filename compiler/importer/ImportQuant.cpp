@@ -254,8 +254,9 @@ LogicalResult Importer::importIntegerClamp(const NodeRef &n, Value q,
                       << n.node.inputs[0] << "' (range [" << qmin << ", "
                       << qmax << "], zero point " << zp << ") to ["
                       << numberText(lo) << ", " << numberText(hi)
-                      << "] leaves a range that does not hold the zero point "
-                         "with at least two values; qc's quantize needs one";
+                      << "] leaves the range [" << newMin << ", " << newMax
+                      << "]; a quantization range must hold two values or "
+                         "more, the zero point among them";
   auto op = builder.create<QuantizeOp>(
       n.loc, quant.getType(), quant.getInput(), quant.getScaleAttr(),
       quant.getZeroPointAttr(), quant.getAxisAttr(),
