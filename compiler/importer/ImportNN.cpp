@@ -546,7 +546,8 @@ LogicalResult Importer::importUnary(const NodeRef &n) {
       return success();
     }
   if (op == "Relu")
-    if (ValueEntry *e = lookup(n, 0); e && e->value &&
+    if (ValueEntry *e = lookup(n, 0);
+        e && e->value &&
         isa<IntegerType>(getElementTypeOrSelf(e->value.getType())))
       return importIntegerClamp(n, e->value, 0.0,
                                 std::numeric_limits<double>::infinity());
@@ -602,7 +603,8 @@ LogicalResult Importer::importClip(const NodeRef &n) {
       hi = *v;
     }
   }
-  if (ValueEntry *e = lookup(n, 0); e && e->value &&
+  if (ValueEntry *e = lookup(n, 0);
+      e && e->value &&
       isa<IntegerType>(getElementTypeOrSelf(e->value.getType())))
     return importIntegerClamp(n, e->value, lo, hi);
   FailureOr<Value> x = floatInput(n, 0);

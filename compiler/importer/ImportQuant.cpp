@@ -229,11 +229,12 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
   return success();
 }
 
-LogicalResult Importer::importIntegerClamp(const NodeRef &n, Value q,
-                                           double lo, double hi) {
+LogicalResult Importer::importIntegerClamp(const NodeRef &n, Value q, double lo,
+                                           double hi) {
   auto quant = q.getDefiningOp<QuantizeOp>();
   if (!quant)
-    return error(n) << "input #0 ('" << n.node.inputs[0] << "') is of type " << q.getType()
+    return error(n) << "input #0 ('" << n.node.inputs[0] << "') is of type "
+                    << q.getType()
                     << "; qc imports a Clip / Relu of quantized values "
                        "only directly after a QuantizeLinear (it narrows that "
                        "node's range)";
@@ -242,12 +243,14 @@ LogicalResult Importer::importIntegerClamp(const NodeRef &n, Value q,
   auto qmin = static_cast<int64_t>(quant.getQuantMin());
   auto qmax = static_cast<int64_t>(quant.getQuantMax());
   // Integer clamp bounds: the integers in [lo, hi].
-  int64_t newMin = lo <= static_cast<double>(qmin)
-                       ? qmin
-                       : static_cast<int64_t>(std::min<double>(std::ceil(lo), qmax + 1));
-  int64_t newMax = hi >= static_cast<double>(qmax)
-                       ? qmax
-                       : static_cast<int64_t>(std::max<double>(std::floor(hi), qmin - 1));
+  int64_t newMin =
+      lo <= static_cast<double>(qmin)
+          ? qmin
+          : static_cast<int64_t>(std::min<double>(std::ceil(lo), qmax + 1));
+  int64_t newMax =
+      hi >= static_cast<double>(qmax)
+          ? qmax
+          : static_cast<int64_t>(std::max<double>(std::floor(hi), qmin - 1));
   for (int64_t zp : quant.getZeroPoint())
     if (newMin >= newMax || zp < newMin || zp > newMax)
       return error(n) << "clamping the quantized values of '"

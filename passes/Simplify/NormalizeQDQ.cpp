@@ -22,9 +22,9 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
-#include "reference/Kernels.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "reference/Kernels.h"
 
 #include <cmath>
 #include <limits>
@@ -55,8 +55,7 @@ FailureOr<std::vector<float>> channelConstant(Value v, int64_t channels,
   auto type = cast<RankedTensorType>(v.getType());
   if (values->size() == 1)
     return std::vector<float>(channels, values->front());
-  if (static_cast<int64_t>(values->size()) != channels ||
-      type.getRank() > rank)
+  if (static_cast<int64_t>(values->size()) != channels || type.getRank() > rank)
     return failure();
   // The channel axis (1 of the result) right-aligned in the constant.
   int64_t axis = type.getRank() - (rank - 1);
@@ -119,7 +118,8 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     auto type = cast<RankedTensorType>(cst.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
       return success();
-    FailureOr<std::vector<float>> values = getConstantValues<float>(cst.getValue());
+    FailureOr<std::vector<float>> values =
+        getConstantValues<float>(cst.getValue());
     if (failed(values))
       return success(); // A missing blob is reported where it is read.
     std::vector<size_t> shape(type.getShape().begin(), type.getShape().end());
@@ -130,10 +130,10 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     std::vector<float> scales(q.getScale().begin(), q.getScale().end());
     std::vector<int64_t> zps(q.getZeroPoint().begin(), q.getZeroPoint().end());
     absl::StatusOr<ref::QTensor> r =
-        q.getAxis() ? ref::quantizePerChannel(t, scales, zps,
-                                              static_cast<int64_t>(*q.getAxis()),
-                                              range)
-                    : ref::quantizePerTensor(t, scales[0], zps[0], range);
+        q.getAxis()
+            ? ref::quantizePerChannel(t, scales, zps,
+                                      static_cast<int64_t>(*q.getAxis()), range)
+            : ref::quantizePerTensor(t, scales[0], zps[0], range);
     if (!r.ok())
       return q.emitError() << "cannot quantize the constant " << type << ": "
                            << std::string(r.status().message());
@@ -156,10 +156,10 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
   /// conv2d / linear with a quantized weight. Leaves the IR alone when the
   /// chain does not match.
   void foldSimulatedBatchNorm(BatchNormOp bn) {
-    SmallVector<Operation *> chain; // BatchNorm first, producer last.
-    chain.push_back(bn);
     Value v = bn.getInput();
-    auto single = [](Value x) { return x.hasOneUse() ? x.getDefiningOp() : nullptr; };
+    auto single = [](Value x) {
+      return x.hasOneUse() ? x.getDefiningOp() : nullptr;
+    };
     Operation *add = nullptr, *scaleOp = nullptr;
     Operation *op = single(v);
     if (op && isa<AddOp>(op)) {
@@ -276,10 +276,10 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     Value bias = op->getOperand(2);
     auto cst = bias.getDefiningOp<ConstantOp>();
     if (!in || in.getAxis() || in.getScale().size() != 1 || !wdq || !cst ||
-        !cst.getType().getElementType().isF32() ||
-        cst.getType().getRank() != 1)
+        !cst.getType().getElementType().isF32() || cst.getType().getRank() != 1)
       return success();
-    FailureOr<std::vector<float>> values = getConstantValues<float>(cst.getValue());
+    FailureOr<std::vector<float>> values =
+        getConstantValues<float>(cst.getValue());
     if (failed(values))
       return success();
     int64_t channels = static_cast<int64_t>(values->size());
@@ -296,9 +296,8 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     absl::StatusOr<ref::QTensor> r =
         scales.size() == 1
             ? ref::quantizePerTensor(t, scales[0], 0, range)
-            : ref::quantizePerChannel(t, scales,
-                                      std::vector<int64_t>(channels, 0), 0,
-                                      range);
+            : ref::quantizePerChannel(
+                  t, scales, std::vector<int64_t>(channels, 0), 0, range);
     if (!r.ok())
       return op->emitError() << "cannot quantize the bias to int32 with scale "
                                 "s_in * s_w: "
