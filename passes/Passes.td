@@ -41,6 +41,35 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCNormalizeQDQ : Pass<"qc-normalize-qdq", "func::FuncOp"> {
+  let summary = "Bring an imported Q/DQ program (QAT export, ONNX Runtime QDQ) to qc's converted form";
+  let description = [{
+    Three rewrites, each a no-op on programs without them (float models,
+    qc's own converted programs):
+    - `qc.quantize` of a f32 `qc.constant` (PyTorch's export of a weight
+      fake-quant) becomes the integer constant, quantized by the reference
+      kernel.
+    - The conv-bn simulation of PyTorch's QAT modules in eval mode,
+      `batch_norm(add(div(conv2d(x, dq(Wq)), k), b))` (the add, the div, or
+      both may be absent; `mul` by a constant is accepted in place of `div`)
+      with constant per-channel operands and one user per op, folds into the
+      conv2d's (linear's, rank 2) bias: the chain is `conv * m + c` per
+      channel, with `m = gamma / sqrt(var + eps) / k`. The quantized weight is
+      kept; when some `|m - 1| > 1e-5` (a BatchNorm not simulated in the
+      weight), `m` moves into the weight's dequantize scale, which becomes
+      per channel.
+    - A f32 constant bias of a conv2d / linear whose input is dequantized per
+      tensor (scale s_in) and whose weight is a dequantized i8 constant with
+      zero point 0 (s_w, per tensor or per output channel) becomes
+      `dequantize(int32 constant)` with zero point 0 and scale `s_in * s_w[c]`
+      (f32 product), as qc-convert writes it, so qc-lower-to-integer fuses the
+      layer.
+    Diagnostics: "cannot quantize the constant ..." and "cannot quantize the
+    bias to int32 ..." when the reference kernel rejects the values (NaN).
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCEqualizeCrossLayer : Pass<"qc-equalize-cross-layer", "func::FuncOp"> {
   let summary = "Cross-layer weight equalization of conv/linear pairs (DFQ)";
   let description = [{

@@ -14,6 +14,7 @@ void mlir::qc::buildSimplifyPipeline(OpPassManager &pm,
   pm.addPass(createQCShapeInference(shapes));
   pm.addPass(createQCFoldBatchNorm());
   pm.addPass(createQCFoldConstants());
+  pm.addPass(createQCNormalizeQDQ());
   pm.addPass(createQCDeadCodeElimination());
 }
 

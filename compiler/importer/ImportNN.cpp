@@ -545,6 +545,12 @@ LogicalResult Importer::importUnary(const NodeRef &n) {
       setKnown(n, 0, std::move(r));
       return success();
     }
+  if (op == "Relu")
+    if (ValueEntry *e = lookup(n, 0);
+        e && e->value &&
+        isa<IntegerType>(getElementTypeOrSelf(e->value.getType())))
+      return importIntegerClamp(n, e->value, 0.0,
+                                std::numeric_limits<double>::infinity());
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
@@ -597,6 +603,10 @@ LogicalResult Importer::importClip(const NodeRef &n) {
       hi = *v;
     }
   }
+  if (ValueEntry *e = lookup(n, 0);
+      e && e->value &&
+      isa<IntegerType>(getElementTypeOrSelf(e->value.getType())))
+    return importIntegerClamp(n, e->value, lo, hi);
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();

@@ -106,6 +106,13 @@ LogicalResult Importer::quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                       << (scale.size() > 1 ? " (entry " + std::to_string(i) + ")"
                                            : std::string())
                       << " " << kQuantScaleRule;
+  // A 1-D scale of one element is per-tensor quantization: PyTorch keeps
+  // its scales in 1-element buffers and exports them without an axis
+  // (opset 13's default axis 1 then names some other dimension), and ONNX
+  // Runtime's tools write such scales too. Broadcasting one scale along any
+  // axis is the per-tensor rule, so the axis is not checked.
+  if (scaleShape.size() == 1 && scale.size() == 1)
+    scaleShape.clear();
   if (scaleShape.size() == 1) {
     if (opset() < 13)
       return error(n) << "a 1-D scale (per-axis quantization) needs opset 13, "
@@ -218,6 +225,45 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
                                          b().getDenseF32ArrayAttr(scale),
                                          b().getDenseI64ArrayAttr(zp),
                                          axisAttr);
+  setOutput(n, 0, op.getResult());
+  return success();
+}
+
+LogicalResult Importer::importIntegerClamp(const NodeRef &n, Value q, double lo,
+                                           double hi) {
+  auto quant = q.getDefiningOp<QuantizeOp>();
+  if (!quant)
+    return error(n) << "input #0 ('" << n.node.inputs[0] << "') is of type "
+                    << q.getType()
+                    << "; qc imports a Clip / Relu of quantized values "
+                       "only directly after a QuantizeLinear (it narrows that "
+                       "node's range)";
+  if (std::isnan(lo) || std::isnan(hi))
+    return error(n) << "a bound of the Clip is NaN";
+  auto qmin = static_cast<int64_t>(quant.getQuantMin());
+  auto qmax = static_cast<int64_t>(quant.getQuantMax());
+  // Integer clamp bounds: the integers in [lo, hi].
+  int64_t newMin =
+      lo <= static_cast<double>(qmin)
+          ? qmin
+          : static_cast<int64_t>(std::min<double>(std::ceil(lo), qmax + 1));
+  int64_t newMax =
+      hi >= static_cast<double>(qmax)
+          ? qmax
+          : static_cast<int64_t>(std::max<double>(std::floor(hi), qmin - 1));
+  for (int64_t zp : quant.getZeroPoint())
+    if (newMin >= newMax || zp < newMin || zp > newMax)
+      return error(n) << "clamping the quantized values of '"
+                      << n.node.inputs[0] << "' (range [" << qmin << ", "
+                      << qmax << "], zero point " << zp << ") to ["
+                      << numberText(lo) << ", " << numberText(hi)
+                      << "] leaves the range [" << newMin << ", " << newMax
+                      << "]; a quantization range must hold two values or "
+                         "more, the zero point among them";
+  auto op = builder.create<QuantizeOp>(
+      n.loc, quant.getType(), quant.getInput(), quant.getScaleAttr(),
+      quant.getZeroPointAttr(), quant.getAxisAttr(),
+      b().getI64IntegerAttr(newMin), b().getI64IntegerAttr(newMax));
   setOutput(n, 0, op.getResult());
   return success();
 }

@@ -246,6 +246,11 @@ public:
   LogicalResult importResize(const NodeRef &n);
   // ImportQuant.cpp
   LogicalResult importQuantizeLinear(const NodeRef &n);
+  /// Clip / Relu of a quantized (integer) tensor, as PyTorch's QAT export
+  /// writes a reduced quant range (QuantizeLinear -> Clip -> DequantizeLinear):
+  /// the QuantizeLinear producing `q` with its range narrowed to [lo, hi].
+  LogicalResult importIntegerClamp(const NodeRef &n, Value q, double lo,
+                                   double hi);
   LogicalResult importDequantizeLinear(const NodeRef &n);
   LogicalResult quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                             std::vector<float> &scale,

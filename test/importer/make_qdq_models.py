@@ -89,6 +89,32 @@ def main():
     save(os.path.join(out, "q_runtime_scale.onnx"),
          [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="node")], [], 13, [x, s], [y])
 
+    # PyTorch QAT / ONNX Runtime forms: 1-element scales (no axis, so opset 13's default axis 1, whose
+    # dimension is 3) are per tensor; a Clip (uint8 bounds) and a Relu on the quantized values narrow
+    # the QuantizeLinear's range.
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+
+    def clip_model(name, zp, hi, zp_type=np.uint8, extra=()):
+        save(os.path.join(out, name),
+             [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="quant"),
+              helper.make_node("Clip", ["q", "lo", "hi"], ["c"], name="clip"),
+              helper.make_node("Relu", ["c"], ["r"], name="relu"),
+              helper.make_node("DequantizeLinear", ["r", "s", "z"], ["y"], name="dequant")],
+             [init("s", np.array([0.1], np.float32)), init("z", np.array([zp], zp_type)),
+              init("lo", np.array(5 if zp_type == np.uint8 else -100, zp_type)),
+              init("hi", np.array(hi, zp_type))], 13, [x], [y])
+
+    clip_model("qdq_clip_u8.onnx", 10, 200)
+    clip_model("qdq_clip_i8.onnx", 0, 100, np.int8)
+    # The zero point 10 is above the Clip's maximum 8.
+    clip_model("qdq_clip_no_zero.onnx", 10, 8)
+    # A Clip of an integer weight (not after a QuantizeLinear).
+    save(os.path.join(out, "clip_int_constant.onnx"),
+         [helper.make_node("DequantizeLinear", ["w", "s"], ["y"], name="dequant"),
+          helper.make_node("Clip", ["w"], ["c"], name="clip")],
+         [init("w", np.array([[1, 2, 3], [4, 5, 6]], np.uint8)), init("s", np.array([0.1], np.float32))],
+         13, [], [y, helper.make_tensor_value_info("c", TensorProto.UINT8, [2, 3])])
+
 
 if __name__ == "__main__":
     main()

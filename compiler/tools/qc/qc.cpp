@@ -703,7 +703,8 @@ int compileCommand(int argc, char **argv) {
           "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name "
           "NAME]\n\n"
           "MODEL is the output of `qc quantize` (Q/DQ or --lower-to-integer "
-          "form) or an ONNX QDQ model. Writes OUTDIR/NAME.o (code, packed "
+          "form) or an ONNX QDQ model (ONNX Runtime's, or a PyTorch QAT "
+          "export: docs/importer.md, \"QAT and QDQ models\"). Writes OUTDIR/NAME.o (code, packed "
           "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
           "them with libqcrt (see examples/embed). The files appear together "
           "or not at all.\n"))
