@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -278,6 +279,10 @@ private:
   /// Names present and unique, one definition per tensor.
   LogicalResult checkGraph(const OnnxGraph &graph);
   LogicalResult createFunction(const OnnxGraph &graph);
+  /// Reads the `--const-input` bindings and makes each an initializer of
+  /// the graph input it names (removed from `inputs`).
+  LogicalResult bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
+                                function_ref<std::string()> inputList);
   LogicalResult importNode(const OnnxNode &node, size_t index);
   LogicalResult finishFunction(const OnnxGraph &graph);
   void fuseGelu();
@@ -300,6 +305,8 @@ private:
   func::FuncOp func;
   int64_t opsetVersion = 0;
   llvm::StringMap<ValueEntry> values;
+  /// The arrays of `--const-input` bindings, as initializers.
+  std::vector<std::unique_ptr<OnnxTensor>> constInputTensors;
   /// Names read by some node or listed as graph outputs.
   llvm::StringSet<> usedNames;
 };

@@ -11,6 +11,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Npy.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
@@ -459,6 +460,8 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
              << "--input-shape names '" << binding.getKey()
              << "', which is not a graph input; the inputs are: "
              << inputList();
+  if (failed(bindConstInputs(inputs, inputList)))
+    return failure();
 
   SmallVector<Type> types;
   for (const OnnxValueInfo *in : inputs) {
@@ -471,7 +474,10 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
              << "graph input '" << in->name << "' has element type "
              << (in->elemType == 0 ? std::string("(none)")
                                    : onnxDataTypeName(in->elemType))
-             << "; qc imports FLOAT (float32) inputs only";
+             << "; qc imports FLOAT (float32) inputs only (an input that "
+                "holds a shape, axes, pads or scales can be bound to a "
+                "constant with --const-input "
+             << in->name << "=FILE.npy)";
     SmallVector<int64_t> shape;
     for (const OnnxDim &d : in->dims)
       shape.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
@@ -524,6 +530,100 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
     values[in->name] = ValueEntry{body->getArgument(i), std::nullopt, nullptr};
   }
   builder.setInsertionPointToEnd(body);
+  return success();
+}
+
+/// The ONNX data type of an .npy dtype.
+static OnnxDataType onnxTypeOf(::qc::DType dtype) {
+  switch (dtype) {
+  case ::qc::DType::F32:
+    return OnnxDataType::Float;
+  case ::qc::DType::F64:
+    return OnnxDataType::Double;
+  case ::qc::DType::I8:
+    return OnnxDataType::Int8;
+  case ::qc::DType::U8:
+    return OnnxDataType::Uint8;
+  case ::qc::DType::I16:
+    return OnnxDataType::Int16;
+  case ::qc::DType::I32:
+    return OnnxDataType::Int32;
+  case ::qc::DType::I64:
+    return OnnxDataType::Int64;
+  case ::qc::DType::Bool:
+    return OnnxDataType::Bool;
+  }
+  return OnnxDataType::Undefined;
+}
+
+LogicalResult
+Importer::bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
+                          function_ref<std::string()> inputList) {
+  llvm::StringSet<> bound;
+  for (const std::string &binding : options.constInputs) {
+    // The longest input name followed by '=' (names may hold '=').
+    const OnnxValueInfo *match = nullptr;
+    for (const OnnxValueInfo *in : inputs)
+      if (binding.size() > in->name.size() + 1 &&
+          StringRef(binding).starts_with(in->name) &&
+          binding[in->name.size()] == '=' &&
+          (!match || in->name.size() > match->name.size()))
+        match = in;
+    if (!match)
+      return emitError(fileLoc)
+             << "--const-input '" << binding
+             << "' does not name a graph input (NAME=FILE.npy); the inputs "
+                "are: "
+             << inputList();
+    const std::string &name = match->name;
+    std::string file = binding.substr(name.size() + 1);
+    if (!bound.insert(name).second)
+      return emitError(fileLoc)
+             << "--const-input binds '" << name << "' twice";
+    if (options.inputShapes.count(name))
+      return emitError(fileLoc)
+             << "input '" << name
+             << "' is given both --const-input and --input-shape";
+    absl::StatusOr<::qc::NpyArray> array = ::qc::readNpy(file);
+    if (!array.ok())
+      return emitError(fileLoc)
+             << "--const-input " << name << ": "
+             << std::string(array.status().message());
+    if (match->elemType != 0 &&
+        match->elemType != static_cast<int32_t>(onnxTypeOf(array->dtype)))
+      return emitError(fileLoc)
+             << "--const-input " << name << ": " << file << " is "
+             << std::string(::qc::dtypeName(array->dtype))
+             << ", but the graph input has element type "
+             << onnxDataTypeName(match->elemType);
+    if (match->hasShape) {
+      bool fits = match->dims.size() == array->shape.size();
+      for (size_t i = 0; fits && i < match->dims.size(); ++i)
+        fits = match->dims[i].value < 0 ||
+               match->dims[i].value == array->shape[i];
+      if (!fits) {
+        SmallVector<int64_t> declared;
+        for (const OnnxDim &d : match->dims)
+          declared.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
+        return emitError(fileLoc)
+               << "--const-input " << name << ": " << file << " has shape "
+               << shapeString(SmallVector<int64_t>(array->shape.begin(),
+                                                   array->shape.end()))
+               << ", but the graph input is " << shapeString(declared);
+      }
+    }
+    auto t = std::make_unique<OnnxTensor>();
+    t->name = name;
+    t->dataType = static_cast<int32_t>(onnxTypeOf(array->dtype));
+    t->dims.assign(array->shape.begin(), array->shape.end());
+    t->data.assign(reinterpret_cast<const char *>(array->data.data()),
+                   array->data.size());
+    values[name].tensor = t.get();
+    constInputTensors.push_back(std::move(t));
+  }
+  llvm::erase_if(inputs, [&](const OnnxValueInfo *in) {
+    return bound.contains(in->name);
+  });
   return success();
 }
 

@@ -89,6 +89,16 @@ def clip_forms():
         [vi("x", F, [4])], [vi("y", F, [4])], opset=13))
 
 
+def const_input_forms():
+    # Reshape whose shape, and Clip whose bounds, are graph inputs (later opsets' inputs that a static
+    # compiler needs as constants): bound with --const-input (test/importer/const-input.test).
+    save("const_input.onnx", model(
+        [helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+         helper.make_node("Clip", ["r", "lo", "hi"], ["y"], name="clip")],
+        [vi("x", F, [2, 3, 4]), vi("shape", I64, [2]), vi("lo", F, []), vi("hi", F, [])],
+        [vi("y", F, None)], opset=13))
+
+
 def resize_forms():
     x = vi("x", F, [1, 2, 4, 4])
     save("upsample_opset9.onnx", model(
@@ -593,7 +603,7 @@ def error_forms():
         [helper.make_node("Clip", ["x"], ["y"], name="clip_old_attrs", min=0.0, max=1.0)], [x], [y], opset=13))
 
 
-BUILDERS = [clip_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+BUILDERS = [clip_forms, const_input_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

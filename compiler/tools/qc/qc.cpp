@@ -83,6 +83,13 @@ struct ModelFlags {
       cl::desc("Bind an input's dynamic dimensions: NAME=D0,D1,... "
                "(repeatable)"),
       cl::value_desc("NAME=D0,D1,...")};
+  cl::list<std::string> constInputs{
+      "const-input",
+      cl::desc("Bind an ONNX graph input to a constant: NAME=FILE.npy "
+               "(repeatable). For inputs a static compiler needs as "
+               "constants (shapes, axes, pads, scales given as inputs); the "
+               "input is then no input of the program"),
+      cl::value_desc("NAME=FILE.npy")};
   cl::opt<bool> noSimplify{
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
@@ -103,6 +110,7 @@ struct ModelFlags {
   mlir::qc::LoadOptions loadOptions() const {
     mlir::qc::LoadOptions options;
     options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+    options.constInputs.assign(constInputs.begin(), constInputs.end());
     options.simplify = !noSimplify;
     return options;
   }
@@ -202,6 +210,11 @@ int ModelFlags::check() const {
       return usageError("--input-shape '" + binding +
                         "': expected NAME=D0,D1,... with dimensions from 1 to " +
                         Twine(INT32_MAX));
+  for (const std::string &binding : constInputs)
+    if (binding.find('=') == std::string::npos ||
+        binding.find('=') == 0 || binding.back() == '=')
+      return usageError("--const-input '" + binding +
+                        "': expected NAME=FILE.npy");
   return 0;
 }
 
