@@ -43,7 +43,9 @@ namespace {
 
 /// A tensor while the executor runs, tagged with its element type: f32
 /// (ref::Tensor) or a quantized integer type (ref::QTensor, int32 storage
-/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for).
+/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for), or
+/// the int64 indices of ArgMax / ArgMin (int32 storage; the kernel checks
+/// that they fit), written out as int64.
 /// Accessors return null for the other kind, so op handlers report a dtype
 /// they do not take instead of misreading it.
 class RtTensor {
@@ -96,6 +98,11 @@ private:
     case DType::I16: {
       int16_t x = static_cast<int16_t>(v);
       std::memcpy(out + 2 * i, &x, 2);
+      return;
+    }
+    case DType::I64: {
+      int64_t x = v;
+      std::memcpy(out + 8 * i, &x, 8);
       return;
     }
     default:
@@ -416,6 +423,29 @@ private:
     if (failed(x))
       return failure();
     return makeValue(fn(**x));
+  }
+
+  /// An f32 reduction (ONNX Reduce*).
+  Result reduction(ref::ReduceKind kind, ArrayRef<int64_t> axes,
+                   bool keepdims) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    return wrap(ref::reduce(**x, kind,
+                                std::vector<int64_t>(axes.begin(), axes.end()),
+                                keepdims));
+  }
+
+  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor).
+  Result argExtreme(bool isMax, int64_t axis, bool keepdims, bool last) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    absl::StatusOr<ref::QTensor> r =
+        ref::argExtreme(**x, isMax, axis, keepdims, last);
+    if (!r.ok())
+      return op->emitError() << kernelMessage(r.status());
+    return makeValue(std::move(*r), DType::I64);
   }
 
   /// An f32 binary op with broadcasting.
@@ -900,6 +930,28 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](HardswishOp) -> Maybe { return unary(ref::hardswish); })
       .Case([&](ErfOp) -> Maybe { return unary(ref::erf); })
       .Case([&](SqrtOp) -> Maybe { return unary(ref::sqrt); })
+      .Case([&](AbsOp) -> Maybe { return unary(ref::abs); })
+      .Case([&](NegOp) -> Maybe { return unary(ref::neg); })
+      .Case([&](ExpOp) -> Maybe { return unary(ref::exp); })
+      .Case([&](LogOp) -> Maybe { return unary(ref::log); })
+      .Case([&](ReciprocalOp) -> Maybe { return unary(ref::reciprocal); })
+      .Case([&](FloorOp) -> Maybe { return unary(ref::floor); })
+      .Case([&](CeilOp) -> Maybe { return unary(ref::ceil); })
+      .Case([&](RoundOp) -> Maybe { return unary(ref::round); })
+      .Case([&](SignOp) -> Maybe { return unary(ref::sign); })
+      .Case([&](SinOp) -> Maybe { return unary(ref::sin); })
+      .Case([&](CosOp) -> Maybe { return unary(ref::cos); })
+      .Case([&](TanOp) -> Maybe { return unary(ref::tan); })
+      .Case([&](AsinOp) -> Maybe { return unary(ref::asin); })
+      .Case([&](AcosOp) -> Maybe { return unary(ref::acos); })
+      .Case([&](AtanOp) -> Maybe { return unary(ref::atan); })
+      .Case([&](SinhOp) -> Maybe { return unary(ref::sinh); })
+      .Case([&](CoshOp) -> Maybe { return unary(ref::cosh); })
+      .Case([&](AsinhOp) -> Maybe { return unary(ref::asinh); })
+      .Case([&](AcoshOp) -> Maybe { return unary(ref::acosh); })
+      .Case([&](AtanhOp) -> Maybe { return unary(ref::atanh); })
+      .Case([&](SoftplusOp) -> Maybe { return unary(ref::softplus); })
+      .Case([&](SoftsignOp) -> Maybe { return unary(ref::softsign); })
       .Case([&](ClampOp c) -> Maybe {
         float lo = c.getMin().convertToFloat(),
               hi = c.getMax().convertToFloat();
@@ -947,6 +999,50 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
           return Result(failure());
         return wrap(
             ref::reduceMean(**x, toVector(r.getAxes()), r.getKeepdims()));
+      })
+      .Case([&](ReduceMaxOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Max, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceMinOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Min, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceSumOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Sum, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceProdOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Prod, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceSumSquareOp r) -> Maybe {
+        return reduction(ref::ReduceKind::SumSquare, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceL1Op r) -> Maybe {
+        return reduction(ref::ReduceKind::L1, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceL2Op r) -> Maybe {
+        return reduction(ref::ReduceKind::L2, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceLogSumOp r) -> Maybe {
+        return reduction(ref::ReduceKind::LogSum, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceLogSumExpOp r) -> Maybe {
+        return reduction(ref::ReduceKind::LogSumExp, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ArgMaxOp a) -> Maybe {
+        return argExtreme(true, a.getAxis(), a.getKeepdims(),
+                          a.getSelectLastIndex());
+      })
+      .Case([&](ArgMinOp a) -> Maybe {
+        return argExtreme(false, a.getAxis(), a.getKeepdims(),
+                          a.getSelectLastIndex());
       })
       // Shape and data movement.
       .Case([&](ReshapeOp r) -> Maybe {
@@ -1312,6 +1408,9 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
   // into constants would lose the quantized weights.
   if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
           op))
+    return failure();
+  // An int64 result would become a constant the executor cannot read.
+  if (isa<ArgMaxOp, ArgMinOp>(op))
     return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.

@@ -122,6 +122,94 @@ Tensor sqrt(const Tensor &x) {
   return unary(x, [](float v) { return std::sqrt(v); });
 }
 
+Tensor abs(const Tensor &x) {
+  return unary(x, [](float v) { return std::fabs(v); });
+}
+
+Tensor neg(const Tensor &x) {
+  return unary(x, [](float v) { return -v; });
+}
+
+Tensor exp(const Tensor &x) {
+  return unary(x, [](float v) { return std::exp(v); });
+}
+
+Tensor log(const Tensor &x) {
+  return unary(x, [](float v) { return std::log(v); });
+}
+
+Tensor reciprocal(const Tensor &x) {
+  return unary(x, [](float v) { return 1.0f / v; });
+}
+
+Tensor floor(const Tensor &x) {
+  return unary(x, [](float v) { return std::floor(v); });
+}
+
+Tensor ceil(const Tensor &x) {
+  return unary(x, [](float v) { return std::ceil(v); });
+}
+
+Tensor round(const Tensor &x) {
+  return unary(x, [](float v) { return std::nearbyint(v); });
+}
+
+Tensor sign(const Tensor &x) {
+  return unary(x, [](float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v); });
+}
+
+Tensor sin(const Tensor &x) {
+  return unary(x, [](float v) { return std::sin(v); });
+}
+
+Tensor cos(const Tensor &x) {
+  return unary(x, [](float v) { return std::cos(v); });
+}
+
+Tensor tan(const Tensor &x) {
+  return unary(x, [](float v) { return std::tan(v); });
+}
+
+Tensor asin(const Tensor &x) {
+  return unary(x, [](float v) { return std::asin(v); });
+}
+
+Tensor acos(const Tensor &x) {
+  return unary(x, [](float v) { return std::acos(v); });
+}
+
+Tensor atan(const Tensor &x) {
+  return unary(x, [](float v) { return std::atan(v); });
+}
+
+Tensor sinh(const Tensor &x) {
+  return unary(x, [](float v) { return std::sinh(v); });
+}
+
+Tensor cosh(const Tensor &x) {
+  return unary(x, [](float v) { return std::cosh(v); });
+}
+
+Tensor asinh(const Tensor &x) {
+  return unary(x, [](float v) { return std::asinh(v); });
+}
+
+Tensor acosh(const Tensor &x) {
+  return unary(x, [](float v) { return std::acosh(v); });
+}
+
+Tensor atanh(const Tensor &x) {
+  return unary(x, [](float v) { return std::atanh(v); });
+}
+
+Tensor softplus(const Tensor &x) {
+  return unary(x, [](float v) { return std::log1p(std::exp(v)); });
+}
+
+Tensor softsign(const Tensor &x) {
+  return unary(x, [](float v) { return v / (1.0f + std::fabs(v)); });
+}
+
 Tensor gelu(const Tensor &x, GeluApproximation approximation) {
   if (approximation == GeluApproximation::Tanh) {
     const float k = 0.7978845608028654f; // sqrt(2 / pi)

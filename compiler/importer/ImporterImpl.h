@@ -243,7 +243,8 @@ public:
   LogicalResult importBinary(const NodeRef &n);
   LogicalResult importPool(const NodeRef &n);
   LogicalResult importGlobalAveragePool(const NodeRef &n);
-  LogicalResult importReduceMean(const NodeRef &n);
+  LogicalResult importReduce(const NodeRef &n);
+  LogicalResult importArgExtreme(const NodeRef &n);
   LogicalResult importResize(const NodeRef &n);
   // ImportQuant.cpp
   LogicalResult importQuantizeLinear(const NodeRef &n);

@@ -15,6 +15,7 @@
 #include "reference/Executor.h"
 #include "support/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
+#include "compiler/importer/OnnxImporter.h"
 #include "support/OutputFile.h"
 #include "support/ShapeBinding.h"
 #include "passes/Passes.h"
@@ -69,6 +70,7 @@ commands:
                                            time the compiled model in-process (median_ms: X)
   debug    FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] [--html R.html] [--csv F]
                                            compare float and quantized layer by layer (SQNR)
+  ops                                      list the ONNX op types qc imports (docs/ops.md)
 
 Run `qc <command> --help` for a command's options; `qc --version` (or
 `qc <command> --version`) prints qc's version and the LLVM it was built with.
@@ -901,6 +903,20 @@ int finish(int status) {
   return status;
 }
 
+/// `qc ops`: the ONNX op types the importer converts (docs/ops.md has each
+/// op's status further down the flow; the conformance test checks it
+/// against this list).
+int opsCommand(int argc, char **argv) {
+  if (!parseFlags(argc, argv,
+                  "qc ops: list the ONNX op types qc imports, one per line "
+                  "(docs/ops.md gives each op's status: reference executor, "
+                  "quantized, compiled)\n\n  qc ops\n"))
+    return kUsageError;
+  for (StringRef name : mlir::qc::supportedOnnxOps())
+    llvm::outs() << name << "\n";
+  return 0;
+}
+
 int runCommandNamed(const std::string &command, int n, char **args) {
   if (command == "import")
     return importCommand(n, args);
@@ -916,6 +932,8 @@ int runCommandNamed(const std::string &command, int n, char **args) {
     return benchCommand(n, args);
   if (command == "debug")
     return debugCommand(n, args);
+  if (command == "ops")
+    return opsCommand(n, args);
   return -1;
 }
 

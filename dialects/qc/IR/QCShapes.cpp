@@ -623,6 +623,114 @@ LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+namespace {
+/// The result of a reduction (support/Shapes.h `reductionShape`), with the
+/// rule's message at the op.
+LogicalResult inferReduction(const Where &loc, RankedTensorType in,
+                             ArrayRef<int64_t> axes, bool keepdims,
+                             Type elementType, SmallVectorImpl<Type> &out) {
+  absl::StatusOr<::qc::Reduction> r = ::qc::reductionShape(
+      ::qc::Shape(in.getShape().begin(), in.getShape().end()),
+      std::vector<int64_t>(axes.begin(), axes.end()), keepdims);
+  if (!r.ok())
+    return fail(loc, std::string(r.status().message()));
+  setResult(out, r->shape, elementType);
+  return success();
+}
+} // namespace
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceSumSquareOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceL1Op::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceL2Op::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceLogSumOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceLogSumExpOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *context,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  return inferReduction({location, getOperationName()}, in, {axis},
+                        adaptor.getKeepdims(), IntegerType::get(context, 64),
+                        out);
+}
+
+LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *context,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  return inferReduction({location, getOperationName()}, in, {axis},
+                        adaptor.getKeepdims(), IntegerType::get(context, 64),
+                        out);
+}
+
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> location,
                                           Adaptor adaptor,
