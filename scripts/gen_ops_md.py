@@ -42,7 +42,7 @@ QC_OPS = {
     "qc.pow": ("no", "no", "yes"),
     "qc.max_pool2d": ("yes (shared)", "yes (qc.qmax_pool2d)", "yes"),
     "qc.avg_pool2d": ("yes (shared)", "yes (qc.qavg_pool2d)", "yes"),
-    "qc.global_avg_pool2d": ("yes (shared)", "yes (qc.qavg_pool2d)", "no"),
+    "qc.global_avg_pool2d": ("yes (shared)", "yes (qc.qavg_pool2d)", "yes"),
     "qc.reduce_mean": ("yes (shared)", "no", "yes"),
     "qc.reshape": ("yes (shared)", "yes (integer data movement)", "no"),
     "qc.flatten": ("yes (shared)", "yes (integer data movement)", "no"),

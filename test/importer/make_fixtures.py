@@ -99,6 +99,21 @@ def const_input_forms():
         [vi("y", F, None)], opset=13))
 
 
+def math_reduce_forms():
+    # Float math functions, reductions (axes as an attribute before opset 18, ReduceSum's as an input from 13),
+    # ArgMax with an int64 result (test/importer/math-reduce.test).
+    save("math_reduce.onnx", model(
+        [helper.make_node("Exp", ["x"], ["e"], name="exp"),
+         helper.make_node("Neg", ["e"], ["n"], name="neg"),
+         helper.make_node("ReduceMax", ["n"], ["rmax"], name="rmax", axes=[-1], keepdims=1),
+         helper.make_node("ReduceSum", ["x", "axes"], ["rsum"], name="rsum", keepdims=0),
+         helper.make_node("ReduceLogSumExp", ["x"], ["rlse"], name="rlse", keepdims=0),
+         helper.make_node("ArgMax", ["x"], ["am"], name="argmax", axis=1, keepdims=0, select_last_index=1)],
+        [vi("x", F, [2, 3, 4])],
+        [vi("rmax", F, [2, 3, 1]), vi("rsum", F, [2, 4]), vi("rlse", F, []), vi("am", I64, [2, 4])],
+        [const_i64("axes", [1])], opset=13))
+
+
 def resize_forms():
     x = vi("x", F, [1, 2, 4, 4])
     save("upsample_opset9.onnx", model(
@@ -603,7 +618,7 @@ def error_forms():
         [helper.make_node("Clip", ["x"], ["y"], name="clip_old_attrs", min=0.0, max=1.0)], [x], [y], opset=13))
 
 
-BUILDERS = [clip_forms, const_input_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+BUILDERS = [clip_forms, const_input_forms, math_reduce_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

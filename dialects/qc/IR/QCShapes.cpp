@@ -596,32 +596,6 @@ LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> location,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  int64_t rank = in.getRank();
-  SmallVector<bool> reduced(rank, adaptor.getAxes().empty());
-  for (int64_t axis : adaptor.getAxes()) {
-    FailureOr<int64_t> a = normAxis(loc, axis, rank, "axis");
-    if (failed(a))
-      return failure();
-    if (reduced[*a])
-      return fail(loc, "axis " + Twine(axis) + " is repeated");
-    reduced[*a] = true;
-  }
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < rank; ++i) {
-    if (!reduced[i])
-      shape.push_back(in.getDimSize(i));
-    else if (adaptor.getKeepdims())
-      shape.push_back(1);
-  }
-  setResult(out, shape, in.getElementType());
-  return success();
-}
 
 namespace {
 /// The result of a reduction (support/Shapes.h `reductionShape`), with the
@@ -638,6 +612,14 @@ LogicalResult inferReduction(const Where &loc, RankedTensorType in,
   return success();
 }
 } // namespace
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
 
 LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
                                    std::optional<Location> location,
