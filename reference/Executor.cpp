@@ -984,6 +984,37 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](MulOp) -> Maybe { return binary(ref::mul); })
       .Case([&](DivOp) -> Maybe { return binary(ref::div); })
       .Case([&](PowOp) -> Maybe { return binary(ref::pow); })
+      .Case([&](LeakyReluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::leakyRelu(x, alpha); });
+      })
+      .Case([&](ThresholdedReluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::thresholdedRelu(x, alpha); });
+      })
+      .Case([&](EluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::elu(x, alpha); });
+      })
+      .Case([&](CeluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::celu(x, alpha); });
+      })
+      .Case([&](SeluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        float gamma = a.getGamma().convertToFloat();
+        return unary(
+            [&](const ref::Tensor &x) { return ref::selu(x, alpha, gamma); });
+      })
+      .Case([&](PReluOp) -> Maybe { return binary(ref::prelu); })
+      .Case([&](LogSoftmaxOp sm) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::logSoftmax(**x, sm.getAxis()));
+      })
+      .Case([&](MaxOp) -> Maybe { return binary(ref::max); })
+      .Case([&](MinOp) -> Maybe { return binary(ref::min); })
       // Pooling and reductions.
       .Case([&](MaxPool2dOp p) -> Maybe { return maxPool2d(p); })
       .Case([&](AvgPool2dOp p) -> Maybe { return avgPool2d(p); })

@@ -107,6 +107,18 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
 /// ONNX Softmax (opset 13): along one axis (may be negative), computed as
 /// exp(x - max) / sum so that large inputs do not overflow.
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
+/// Activations with parameters (ONNX LeakyRelu, ThresholdedRelu, Elu, Celu,
+/// Selu); NaN propagates.
+Tensor leakyRelu(const Tensor &x, float alpha);
+Tensor thresholdedRelu(const Tensor &x, float alpha);
+Tensor elu(const Tensor &x, float alpha);
+Tensor celu(const Tensor &x, float alpha);
+Tensor selu(const Tensor &x, float alpha, float gamma);
+/// ONNX PRelu: x if x >= 0 else slope * x (slope broadcasts).
+absl::StatusOr<Tensor> prelu(const Tensor &x, const Tensor &slope);
+/// ONNX LogSoftmax (opset 13) along one axis: x - max - log(sum(exp(x - max)))
+/// in double.
+absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis = -1);
 
 //===----------------------------------------------------------------------===//
 // Elementwise
@@ -165,6 +177,9 @@ absl::StatusOr<Tensor> sub(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> mul(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b);
+/// ONNX Max / Min of two inputs (numpy maximum / minimum: NaN wins).
+absl::StatusOr<Tensor> max(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b);
 
 //===----------------------------------------------------------------------===//
 // Pooling and reductions

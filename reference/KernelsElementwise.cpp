@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace qc::ref {
 
@@ -238,6 +239,20 @@ absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b) {
   return binary(a, b, "div", [](float x, float y) { return x / y; });
 }
 
+absl::StatusOr<Tensor> max(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "max", [](float x, float y) {
+    return std::isnan(x) || std::isnan(y) ? std::numeric_limits<float>::quiet_NaN()
+                                          : std::max(x, y);
+  });
+}
+
+absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "min", [](float x, float y) {
+    return std::isnan(x) || std::isnan(y) ? std::numeric_limits<float>::quiet_NaN()
+                                          : std::min(x, y);
+  });
+}
+
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b) {
   return binary(a, b, "pow", [](float x, float y) { return std::pow(x, y); });
 }
@@ -337,6 +352,68 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
     double invStd = 1.0 / std::sqrt(sq / static_cast<double>(inner) + epsilon);
     for (int64_t j = 0; j < inner; ++j)
       dst[j] = static_cast<float>((src[j] - mean) * invStd) * g[j] + b[j];
+  }
+  return out;
+}
+
+Tensor leakyRelu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return x < 0.0f ? alpha * x : x; });
+}
+
+Tensor thresholdedRelu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return std::isnan(x) || x > alpha ? x : 0.0f; });
+}
+
+Tensor elu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return x < 0.0f ? alpha * (std::exp(x) - 1.0f) : x; });
+}
+
+Tensor celu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return std::isnan(x) ? x : std::max(0.0f, x) + std::min(0.0f, alpha * (std::exp(x / alpha) - 1.0f)); });
+}
+
+Tensor selu(const Tensor &t, float alpha, float gamma) {
+  return unary(t, [=](float x) {
+    return x > 0.0f ? gamma * x : gamma * (alpha * std::exp(x) - alpha);
+  });
+}
+
+absl::StatusOr<Tensor> prelu(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "prelu",
+                [](float x, float slope) { return x < 0.0f ? slope * x : x; });
+}
+
+absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
+  int64_t rank = static_cast<int64_t>(x.dimension());
+  absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, "logSoftmax");
+  if (!ax.ok())
+    return ax.status();
+  Shape xs = shapeOf(x);
+  int64_t len = xs[*ax];
+  int64_t inner = 1;
+  for (int64_t d = *ax + 1; d < rank; ++d)
+    inner *= xs[d];
+  if (absl::Status s = detail::reserveResult("logSoftmax", xs); !s.ok())
+    return s;
+  Tensor out = Tensor::from_shape(x.shape());
+  if (out.size() == 0)
+    return out;
+  int64_t outer = static_cast<int64_t>(x.size()) / (len * inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *src = x.data() + o * len * inner + i;
+      float *dst = out.data() + o * len * inner + i;
+      float mx = src[0];
+      for (int64_t j = 1; j < len; ++j)
+        mx = std::max(mx, src[j * inner]);
+      double sum = 0.0;
+      for (int64_t j = 0; j < len; ++j)
+        sum += std::exp(static_cast<double>(src[j * inner]) - mx);
+      double logSum = std::log(sum);
+      for (int64_t j = 0; j < len; ++j)
+        dst[j * inner] = static_cast<float>(
+            static_cast<double>(src[j * inner]) - mx - logSum);
+    }
   }
   return out;
 }

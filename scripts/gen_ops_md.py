@@ -59,7 +59,8 @@ QC_OPS = {
 for _m in ["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "tan",
            "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "softplus", "softsign",
            "reduce_max", "reduce_min", "reduce_sum", "reduce_prod", "reduce_sum_square", "reduce_l1", "reduce_l2",
-           "reduce_log_sum", "reduce_log_sum_exp", "arg_max", "arg_min"]:
+           "reduce_log_sum", "reduce_log_sum_exp", "arg_max", "arg_min", "max", "min", "log_softmax",
+           "leaky_relu", "thresholded_relu", "elu", "celu", "selu", "prelu"]:
     QC_OPS["qc." + _m] = ("no", "no", "no")
 
 # ONNX op -> (qc op(s) it becomes, key into QC_OPS, note). Ops qc imports must have a row.
@@ -94,6 +95,12 @@ ONNX_TO_QC = {
     "LayerNormalization": ("qc.layer_norm", "first output only"),
     "Log": ("qc.log", ""),
     "MatMul": ("qc.matmul", ""),
+    "LeakyRelu": ("qc.leaky_relu", ""), "ThresholdedRelu": ("qc.thresholded_relu", ""),
+    "Elu": ("qc.elu", ""), "Celu": ("qc.celu", ""), "Selu": ("qc.selu", ""),
+    "PRelu": ("qc.prelu", ""), "LogSoftmax": ("qc.log_softmax", ""),
+    "Max": ("qc.max", "a chain of qc.max"), "Min": ("qc.min", "a chain of qc.min"),
+    "Mean": ("qc.add", "qc.add chain, then qc.div by the count"),
+    "Sum": ("qc.add", "a chain of qc.add"),
     "MaxPool": ("qc.max_pool2d", "2-D, first output only"),
     "Mul": ("qc.mul", ""), "Neg": ("qc.neg", ""),
     "Pad": ("qc.pad", ""), "Pow": ("qc.pow", ""),
@@ -110,7 +117,7 @@ ONNX_TO_QC = {
     "Resize": ("qc.resize", "nearest / linear"),
     "Round": ("qc.round", ""),
     "Shape": ("import time", "static shapes"),
-    "Sigmoid": ("qc.sigmoid", ""), "Sign": ("qc.sign", ""),
+    "Sigmoid": ("qc.sigmoid", ""), "Size": ("import time", "static shapes"), "Sign": ("qc.sign", ""),
     "Sin": ("qc.sin", ""), "Sinh": ("qc.sinh", ""),
     "Slice": ("qc.slice", ""),
     "Softmax": ("qc.softmax", ""), "Softplus": ("qc.softplus", ""), "Softsign": ("qc.softsign", ""),

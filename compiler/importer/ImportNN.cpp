@@ -694,8 +694,11 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
   if (*axis < -rank || *axis >= rank)
     return error(n) << "axis " << *axis << " is out of range for rank " << rank;
   int64_t a = *axis < 0 ? *axis + rank : *axis;
+  bool isLog = n.node.opType == "LogSoftmax";
   auto softmax = [&](Value v, int64_t ax) {
-    return create<SoftmaxOp>(n, v, {named("axis", b().getI64IntegerAttr(ax))});
+    NamedAttribute axisAttr = named("axis", b().getI64IntegerAttr(ax));
+    return isLog ? create<LogSoftmaxOp>(n, v, {axisAttr})
+                 : create<SoftmaxOp>(n, v, {axisAttr});
   };
   if (opset() >= 13 || a == rank - 1) {
     FailureOr<Value> r = softmax(*x, opset() >= 13 ? *axis : -1);
@@ -718,6 +721,86 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
   if (failed(r))
     return failure();
   setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importAlphaActivation(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  float defaultAlpha = op == "LeakyRelu" ? 0.01f
+                       : op == "Selu"    ? 1.67326319217681884765625f
+                                         : 1.0f;
+  FailureOr<float> alpha = finiteFloatAttr(n, "alpha", defaultAlpha);
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(alpha) || failed(x))
+    return failure();
+  if (op == "Celu" && *alpha == 0.0f)
+    return badAttr(n, "alpha", "0") << "; Celu divides by alpha";
+  NamedAttribute alphaAttr = named("alpha", f32(b(), *alpha));
+  FailureOr<Value> r = failure();
+  if (op == "LeakyRelu")
+    r = create<LeakyReluOp>(n, *x, {alphaAttr});
+  else if (op == "ThresholdedRelu")
+    r = create<ThresholdedReluOp>(n, *x, {alphaAttr});
+  else if (op == "Elu")
+    r = create<EluOp>(n, *x, {alphaAttr});
+  else if (op == "Celu")
+    r = create<CeluOp>(n, *x, {alphaAttr});
+  else {
+    FailureOr<float> gamma =
+        finiteFloatAttr(n, "gamma", 1.05070102214813232421875f);
+    if (failed(gamma))
+      return failure();
+    r = create<SeluOp>(n, *x, {alphaAttr, named("gamma", f32(b(), *gamma))});
+  }
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importPRelu(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0);
+  FailureOr<Value> slope = failed(x) ? x : floatInput(n, 1);
+  if (failed(slope))
+    return failure();
+  FailureOr<Value> r = create<PReluOp>(n, SmallVector<Value, 2>{*x, *slope});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importVariadic(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  if (n.node.inputs.empty())
+    return error(n) << "needs at least one input";
+  FailureOr<Value> acc = floatInput(n, 0);
+  if (failed(acc))
+    return failure();
+  for (size_t i = 1; i < n.node.inputs.size(); ++i) {
+    FailureOr<Value> next = floatInput(n, i);
+    if (failed(next))
+      return failure();
+    SmallVector<Value, 2> operands = {*acc, *next};
+    acc = op == "Max"   ? create<MaxOp>(n, operands)
+          : op == "Min" ? create<MinOp>(n, operands)
+                        : create<AddOp>(n, operands);
+    if (failed(acc))
+      return failure();
+  }
+  if (op == "Mean" && n.node.inputs.size() > 1) {
+    // sum / count, as ONNX defines Mean.
+    auto type = RankedTensorType::get({}, b().getF32Type());
+    auto attr = DenseElementsAttr::get(
+        type, b().getF32FloatAttr(static_cast<float>(n.node.inputs.size())));
+    FailureOr<Value> count = create<ConstantOp>(n, {}, {named("value", attr)});
+    if (failed(count))
+      return failure();
+    acc = create<DivOp>(n, SmallVector<Value, 2>{*acc, *count});
+    if (failed(acc))
+      return failure();
+  }
+  setOutput(n, 0, *acc);
   return success();
 }
 

@@ -241,6 +241,9 @@ public:
   LogicalResult importGelu(const NodeRef &n);
   LogicalResult importSoftmax(const NodeRef &n);
   LogicalResult importBinary(const NodeRef &n);
+  LogicalResult importVariadic(const NodeRef &n);
+  LogicalResult importAlphaActivation(const NodeRef &n);
+  LogicalResult importPRelu(const NodeRef &n);
   LogicalResult importPool(const NodeRef &n);
   LogicalResult importGlobalAveragePool(const NodeRef &n);
   LogicalResult importReduce(const NodeRef &n);
@@ -258,6 +261,7 @@ public:
   LogicalResult importIdentity(const NodeRef &n);
   LogicalResult importDropout(const NodeRef &n);
   LogicalResult importShape(const NodeRef &n);
+  LogicalResult importSize(const NodeRef &n);
   LogicalResult importGather(const NodeRef &n);
   LogicalResult importCast(const NodeRef &n);
   LogicalResult importRange(const NodeRef &n);

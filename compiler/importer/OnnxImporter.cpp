@@ -45,7 +45,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
   return llvm::StringSwitch<std::pair<size_t, size_t>>(opType)
       .Case("BatchNormalization", {5, 5})
       .Case("Clip", {3, 1})
-      .Case("Concat", {kMany, 1})
+      .Cases("Concat", "Max", "Min", "Sum", "Mean", {kMany, 1})
       .Case("Constant", {0, 1})
       .Cases("Conv", "ConvTranspose", "Gemm", {3, 1})
       .Cases("QuantizeLinear", "DequantizeLinear", {3, 1})
@@ -59,6 +59,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Case("Split", {2, kMany})
       .Cases("Add", "Sub", "Mul", "Div", "Pow", {2, 1})
       .Cases("Equal", "Expand", "Gather", "MatMul", "Reshape", {2, 1})
+      .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
       .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
       .Cases("ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum", {2, 1})
@@ -241,6 +242,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"BatchNormalization", &Importer::importBatchNormalization},
       {"Cast", &Importer::importCast},
       {"Ceil", &Importer::importUnary},
+      {"Celu", &Importer::importAlphaActivation},
       {"Clip", &Importer::importClip},
       {"Concat", &Importer::importConcat},
       {"Constant", &Importer::importConstant},
@@ -252,6 +254,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"Div", &Importer::importBinary},
       {"Dropout", &Importer::importDropout},
+      {"Elu", &Importer::importAlphaActivation},
       {"Equal", &Importer::importEqual},
       {"Erf", &Importer::importUnary},
       {"Exp", &Importer::importUnary},
@@ -266,11 +269,17 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"HardSwish", &Importer::importUnary},
       {"Identity", &Importer::importIdentity},
       {"LayerNormalization", &Importer::importLayerNormalization},
+      {"LeakyRelu", &Importer::importAlphaActivation},
       {"Log", &Importer::importUnary},
+      {"LogSoftmax", &Importer::importSoftmax},
       {"MatMul", &Importer::importMatMul},
+      {"Max", &Importer::importVariadic},
       {"MaxPool", &Importer::importPool},
+      {"Mean", &Importer::importVariadic},
+      {"Min", &Importer::importVariadic},
       {"Mul", &Importer::importBinary},
       {"Neg", &Importer::importUnary},
+      {"PRelu", &Importer::importPRelu},
       {"Pad", &Importer::importPad},
       {"Pow", &Importer::importBinary},
       {"QuantizeLinear", &Importer::importQuantizeLinear},
@@ -290,11 +299,13 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Reshape", &Importer::importReshape},
       {"Resize", &Importer::importResize},
       {"Round", &Importer::importUnary},
+      {"Selu", &Importer::importAlphaActivation},
       {"Shape", &Importer::importShape},
       {"Sigmoid", &Importer::importUnary},
       {"Sign", &Importer::importUnary},
       {"Sin", &Importer::importUnary},
       {"Sinh", &Importer::importUnary},
+      {"Size", &Importer::importSize},
       {"Slice", &Importer::importSlice},
       {"Softmax", &Importer::importSoftmax},
       {"Softplus", &Importer::importUnary},
@@ -303,8 +314,10 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Sqrt", &Importer::importUnary},
       {"Squeeze", &Importer::importSqueezeUnsqueeze},
       {"Sub", &Importer::importBinary},
+      {"Sum", &Importer::importVariadic},
       {"Tan", &Importer::importUnary},
       {"Tanh", &Importer::importUnary},
+      {"ThresholdedRelu", &Importer::importAlphaActivation},
       {"Transpose", &Importer::importTranspose},
       {"Unsqueeze", &Importer::importSqueezeUnsqueeze},
       {"Upsample", &Importer::importResize},

@@ -366,11 +366,61 @@ def QC_SoftmaxOp : QC_Op<"softmax"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+/// An activation with one float parameter `alpha` (ONNX's default in the
+/// importer). Float only: not quantized, refused by `qc compile`.
+class QC_AlphaActOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
+  let summary = what # " (ONNX " # onnx # ")";
+  let description = [{
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x {alpha = 5.000000e-01 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+def QC_LeakyReluOp : QC_AlphaActOp<"leaky_relu", "LeakyRelu", "x if x >= 0 else alpha * x">;
+def QC_ThresholdedReluOp : QC_AlphaActOp<"thresholded_relu", "ThresholdedRelu", "x if x > alpha else 0 (NaN stays NaN)">;
+def QC_EluOp : QC_AlphaActOp<"elu", "Elu", "x if x >= 0 else alpha * (exp(x) - 1)">;
+def QC_CeluOp : QC_AlphaActOp<"celu", "Celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))">;
+def QC_SeluOp : QC_Op<"selu"> {
+  let summary = "gamma * (x if x > 0 else alpha * (exp(x) - 1)) (ONNX Selu)";
+  let description = [{
+    Float only: not quantized, refused by `qc compile`.
+
+    ```mlir
+    %y = qc.selu %x {alpha = 1.67326319 : f32, gamma = 1.05070102 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$alpha, F32Attr:$gamma);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_LogSoftmaxOp : QC_Op<"log_softmax"> {
+  let summary = "log of softmax along one axis (ONNX LogSoftmax, opset 13 semantics)";
+  let description = [{
+    `x - max - log(sum(exp(x - max)))`, in double. Float only: not
+    quantized, refused by `qc compile`.
+
+    ```mlir
+    %y = qc.log_softmax %x {axis = -1 : i64} : tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_PReluOp : QC_BinaryOp<"prelu", "x if x >= 0 else slope * x, slope broadcast (ONNX PRelu; float only, not quantized or compiled)">;
+
 def QC_AddOp : QC_BinaryOp<"add", "addition", [Commutative]>;
 def QC_SubOp : QC_BinaryOp<"sub", "subtraction">;
 def QC_MulOp : QC_BinaryOp<"mul", "multiplication", [Commutative]>;
 def QC_DivOp : QC_BinaryOp<"div", "division">;
 def QC_PowOp : QC_BinaryOp<"pow", "power (lhs raised to rhs)">;
+def QC_MaxOp : QC_BinaryOp<"max", "maximum, NaN if either is NaN (ONNX Max of two inputs; float only, not quantized or compiled)", [Commutative]>;
+def QC_MinOp : QC_BinaryOp<"min", "minimum, NaN if either is NaN (ONNX Min of two inputs; float only, not quantized or compiled)", [Commutative]>;
 
 //===----------------------------------------------------------------------===//
 // Pooling and reductions

@@ -514,6 +514,42 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
   return sameAsInput(adaptor.getInput(), out);
 }
 
+LogicalResult LeakyReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult ThresholdedReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult EluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult CeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult SeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> location,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  if (failed(normAxis(loc, adaptor.getAxis(),
+                      rankedOf(adaptor.getInput()).getRank(), "axis")))
+    return failure();
+  return sameAsInput(adaptor.getInput(), out);
+}
+
 #define QC_BROADCAST_INFERENCE(OP)                                             \
   LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
                                      std::optional<Location> location,         \
@@ -539,6 +575,9 @@ QC_BROADCAST_INFERENCE(SubOp)
 QC_BROADCAST_INFERENCE(MulOp)
 QC_BROADCAST_INFERENCE(DivOp)
 QC_BROADCAST_INFERENCE(PowOp)
+QC_BROADCAST_INFERENCE(MaxOp)
+QC_BROADCAST_INFERENCE(MinOp)
+QC_BROADCAST_INFERENCE(PReluOp)
 #undef QC_BROADCAST_INFERENCE
 
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
