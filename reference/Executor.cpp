@@ -136,6 +136,12 @@ int32_t loadInt(const uint8_t *data, size_t i, DType dtype) {
     std::memcpy(&v, data + 2 * i, 2);
     return v;
   }
+  case DType::I64: {
+    // Callers check that the value fits (int64 constants).
+    int64_t v;
+    std::memcpy(&v, data + 8 * i, 8);
+    return static_cast<int32_t>(v);
+  }
   default: {
     int32_t v;
     std::memcpy(&v, data + 4 * i, 4);
@@ -292,6 +298,13 @@ FailureOr<ref::QTensor> decodeInt(ElementsAttr attr, DType dtype) {
       succeeded(bytes)) {
     if (bytes->size() != n * ::qc::dtypeSize(dtype))
       return failure();
+    if (dtype == DType::I64)
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v;
+        std::memcpy(&v, bytes->data() + 8 * i, 8);
+        if (v < INT32_MIN || v > INT32_MAX)
+          return failure();
+      }
     return intTensorFromBytes(
         type.getShape(), reinterpret_cast<const uint8_t *>(bytes->data()),
         dtype);
@@ -325,11 +338,36 @@ struct ConstantCache {
     if (it != values.end())
       return it->second;
     std::optional<DType> dtype = dtypeOf(attr.getElementType());
+    // int64 constants (shapes, sizes, indices the importer materializes)
+    // are held as int32 like ArgMax's results; a value outside int32 is an
+    // error below.
+    if (!dtype && attr.getElementType().isSignlessInteger(64))
+      dtype = DType::I64;
     if (!dtype)
       return op.emitError()
              << "constant of element type " << attr.getElementType()
              << " is not supported by the reference executor (f32, ui8, i8, "
-                "i16 or i32)";
+                "i16, i32 or i64)";
+    if (*dtype == DType::I64) {
+      auto outside = [&](int64_t v) {
+        return op.emitError() << "int64 constant holds " << v
+                              << ", outside the int32 range the reference "
+                                 "executor holds integers in";
+      };
+      if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+        for (const APInt &v : dense.getValues<APInt>())
+          if (v.getSExtValue() < INT32_MIN || v.getSExtValue() > INT32_MAX)
+            return outside(v.getSExtValue());
+      } else if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+                 succeeded(bytes)) {
+        for (size_t i = 0; i + 8 <= bytes->size(); i += 8) {
+          int64_t v;
+          std::memcpy(&v, bytes->data() + i, 8);
+          if (v < INT32_MIN || v > INT32_MAX)
+            return outside(v);
+        }
+      }
+    }
     if (auto type = dyn_cast<RankedTensorType>(attr.getType());
         memory && type && type.hasStaticShape() &&
         failed(memory->check(type.getShape(), "'qc.constant' value",

@@ -773,6 +773,15 @@ LogicalResult Importer::finishFunction(const OnnxGraph &graph) {
     // The declared output shape, where static, must agree with what the
     // importer computed.
     auto type = cast<RankedTensorType>(v.getType());
+    // Integers known at import time are int64 whatever ONNX type they had:
+    // an output declared with another element type would come out wrong.
+    if (type.getElementType().isSignlessInteger(64) && out.elemType != 0 &&
+        out.elemType != static_cast<int32_t>(OnnxDataType::Int64))
+      return emitError(fileLoc)
+             << "graph output '" << out.name << "' has element type "
+             << onnxDataTypeName(out.elemType)
+             << ", but qc computes it as INT64 (integers known at import "
+                "time are int64; qc computes float32 tensors at run time)";
     if (out.hasShape) {
       bool conflict = out.dims.size() != static_cast<size_t>(type.getRank());
       for (size_t i = 0; !conflict && i < out.dims.size(); ++i)
