@@ -43,7 +43,9 @@ namespace {
 
 /// A tensor while the executor runs, tagged with its element type: f32
 /// (ref::Tensor) or a quantized integer type (ref::QTensor, int32 storage
-/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for).
+/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for), or
+/// the int64 indices of ArgMax / ArgMin (int32 storage; the kernel checks
+/// that they fit), written out as int64.
 /// Accessors return null for the other kind, so op handlers report a dtype
 /// they do not take instead of misreading it.
 class RtTensor {
@@ -98,6 +100,11 @@ private:
       std::memcpy(out + 2 * i, &x, 2);
       return;
     }
+    case DType::I64: {
+      int64_t x = v;
+      std::memcpy(out + 8 * i, &x, 8);
+      return;
+    }
     default:
       std::memcpy(out + 4 * i, &v, 4);
       return;
@@ -128,6 +135,12 @@ int32_t loadInt(const uint8_t *data, size_t i, DType dtype) {
     int16_t v;
     std::memcpy(&v, data + 2 * i, 2);
     return v;
+  }
+  case DType::I64: {
+    // Callers check that the value fits (int64 constants).
+    int64_t v;
+    std::memcpy(&v, data + 8 * i, 8);
+    return static_cast<int32_t>(v);
   }
   default: {
     int32_t v;
@@ -285,6 +298,13 @@ FailureOr<ref::QTensor> decodeInt(ElementsAttr attr, DType dtype) {
       succeeded(bytes)) {
     if (bytes->size() != n * ::qc::dtypeSize(dtype))
       return failure();
+    if (dtype == DType::I64)
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v;
+        std::memcpy(&v, bytes->data() + 8 * i, 8);
+        if (v < INT32_MIN || v > INT32_MAX)
+          return failure();
+      }
     return intTensorFromBytes(
         type.getShape(), reinterpret_cast<const uint8_t *>(bytes->data()),
         dtype);
@@ -318,11 +338,36 @@ struct ConstantCache {
     if (it != values.end())
       return it->second;
     std::optional<DType> dtype = dtypeOf(attr.getElementType());
+    // int64 constants (shapes, sizes, indices the importer materializes)
+    // are held as int32 like ArgMax's results; a value outside int32 is an
+    // error below.
+    if (!dtype && attr.getElementType().isSignlessInteger(64))
+      dtype = DType::I64;
     if (!dtype)
       return op.emitError()
              << "constant of element type " << attr.getElementType()
              << " is not supported by the reference executor (f32, ui8, i8, "
-                "i16 or i32)";
+                "i16, i32 or i64)";
+    if (*dtype == DType::I64) {
+      auto outside = [&](int64_t v) {
+        return op.emitError() << "int64 constant holds " << v
+                              << ", outside the int32 range the reference "
+                                 "executor holds integers in";
+      };
+      if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+        for (const APInt &v : dense.getValues<APInt>())
+          if (v.getSExtValue() < INT32_MIN || v.getSExtValue() > INT32_MAX)
+            return outside(v.getSExtValue());
+      } else if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+                 succeeded(bytes)) {
+        for (size_t i = 0; i + 8 <= bytes->size(); i += 8) {
+          int64_t v;
+          std::memcpy(&v, bytes->data() + i, 8);
+          if (v < INT32_MIN || v > INT32_MAX)
+            return outside(v);
+        }
+      }
+    }
     if (auto type = dyn_cast<RankedTensorType>(attr.getType());
         memory && type && type.hasStaticShape() &&
         failed(memory->check(type.getShape(), "'qc.constant' value",
@@ -416,6 +461,29 @@ private:
     if (failed(x))
       return failure();
     return makeValue(fn(**x));
+  }
+
+  /// An f32 reduction (ONNX Reduce*).
+  Result reduction(ref::ReduceKind kind, ArrayRef<int64_t> axes,
+                   bool keepdims) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    return wrap(ref::reduce(**x, kind,
+                                std::vector<int64_t>(axes.begin(), axes.end()),
+                                keepdims));
+  }
+
+  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor).
+  Result argExtreme(bool isMax, int64_t axis, bool keepdims, bool last) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    absl::StatusOr<ref::QTensor> r =
+        ref::argExtreme(**x, isMax, axis, keepdims, last);
+    if (!r.ok())
+      return op->emitError() << kernelMessage(r.status());
+    return makeValue(std::move(*r), DType::I64);
   }
 
   /// An f32 binary op with broadcasting.
@@ -900,6 +968,28 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](HardswishOp) -> Maybe { return unary(ref::hardswish); })
       .Case([&](ErfOp) -> Maybe { return unary(ref::erf); })
       .Case([&](SqrtOp) -> Maybe { return unary(ref::sqrt); })
+      .Case([&](AbsOp) -> Maybe { return unary(ref::abs); })
+      .Case([&](NegOp) -> Maybe { return unary(ref::neg); })
+      .Case([&](ExpOp) -> Maybe { return unary(ref::exp); })
+      .Case([&](LogOp) -> Maybe { return unary(ref::log); })
+      .Case([&](ReciprocalOp) -> Maybe { return unary(ref::reciprocal); })
+      .Case([&](FloorOp) -> Maybe { return unary(ref::floor); })
+      .Case([&](CeilOp) -> Maybe { return unary(ref::ceil); })
+      .Case([&](RoundOp) -> Maybe { return unary(ref::round); })
+      .Case([&](SignOp) -> Maybe { return unary(ref::sign); })
+      .Case([&](SinOp) -> Maybe { return unary(ref::sin); })
+      .Case([&](CosOp) -> Maybe { return unary(ref::cos); })
+      .Case([&](TanOp) -> Maybe { return unary(ref::tan); })
+      .Case([&](AsinOp) -> Maybe { return unary(ref::asin); })
+      .Case([&](AcosOp) -> Maybe { return unary(ref::acos); })
+      .Case([&](AtanOp) -> Maybe { return unary(ref::atan); })
+      .Case([&](SinhOp) -> Maybe { return unary(ref::sinh); })
+      .Case([&](CoshOp) -> Maybe { return unary(ref::cosh); })
+      .Case([&](AsinhOp) -> Maybe { return unary(ref::asinh); })
+      .Case([&](AcoshOp) -> Maybe { return unary(ref::acosh); })
+      .Case([&](AtanhOp) -> Maybe { return unary(ref::atanh); })
+      .Case([&](SoftplusOp) -> Maybe { return unary(ref::softplus); })
+      .Case([&](SoftsignOp) -> Maybe { return unary(ref::softsign); })
       .Case([&](ClampOp c) -> Maybe {
         float lo = c.getMin().convertToFloat(),
               hi = c.getMax().convertToFloat();
@@ -932,6 +1022,37 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](MulOp) -> Maybe { return binary(ref::mul); })
       .Case([&](DivOp) -> Maybe { return binary(ref::div); })
       .Case([&](PowOp) -> Maybe { return binary(ref::pow); })
+      .Case([&](LeakyReluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::leakyRelu(x, alpha); });
+      })
+      .Case([&](ThresholdedReluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::thresholdedRelu(x, alpha); });
+      })
+      .Case([&](EluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::elu(x, alpha); });
+      })
+      .Case([&](CeluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        return unary([&](const ref::Tensor &x) { return ref::celu(x, alpha); });
+      })
+      .Case([&](SeluOp a) -> Maybe {
+        float alpha = a.getAlpha().convertToFloat();
+        float gamma = a.getGamma().convertToFloat();
+        return unary(
+            [&](const ref::Tensor &x) { return ref::selu(x, alpha, gamma); });
+      })
+      .Case([&](PReluOp) -> Maybe { return binary(ref::prelu); })
+      .Case([&](LogSoftmaxOp sm) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        return wrap(ref::logSoftmax(**x, sm.getAxis()));
+      })
+      .Case([&](MaxOp) -> Maybe { return binary(ref::max); })
+      .Case([&](MinOp) -> Maybe { return binary(ref::min); })
       // Pooling and reductions.
       .Case([&](MaxPool2dOp p) -> Maybe { return maxPool2d(p); })
       .Case([&](AvgPool2dOp p) -> Maybe { return avgPool2d(p); })
@@ -947,6 +1068,50 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
           return Result(failure());
         return wrap(
             ref::reduceMean(**x, toVector(r.getAxes()), r.getKeepdims()));
+      })
+      .Case([&](ReduceMaxOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Max, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceMinOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Min, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceSumOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Sum, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceProdOp r) -> Maybe {
+        return reduction(ref::ReduceKind::Prod, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceSumSquareOp r) -> Maybe {
+        return reduction(ref::ReduceKind::SumSquare, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceL1Op r) -> Maybe {
+        return reduction(ref::ReduceKind::L1, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceL2Op r) -> Maybe {
+        return reduction(ref::ReduceKind::L2, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceLogSumOp r) -> Maybe {
+        return reduction(ref::ReduceKind::LogSum, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ReduceLogSumExpOp r) -> Maybe {
+        return reduction(ref::ReduceKind::LogSumExp, r.getAxes(),
+                         r.getKeepdims());
+      })
+      .Case([&](ArgMaxOp a) -> Maybe {
+        return argExtreme(true, a.getAxis(), a.getKeepdims(),
+                          a.getSelectLastIndex());
+      })
+      .Case([&](ArgMinOp a) -> Maybe {
+        return argExtreme(false, a.getAxis(), a.getKeepdims(),
+                          a.getSelectLastIndex());
       })
       // Shape and data movement.
       .Case([&](ReshapeOp r) -> Maybe {
@@ -1312,6 +1477,9 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
   // into constants would lose the quantized weights.
   if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
           op))
+    return failure();
+  // An int64 result would become a constant the executor cannot read.
+  if (isa<ArgMaxOp, ArgMinOp>(op))
     return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.

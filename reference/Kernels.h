@@ -107,6 +107,18 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
 /// ONNX Softmax (opset 13): along one axis (may be negative), computed as
 /// exp(x - max) / sum so that large inputs do not overflow.
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
+/// Activations with parameters (ONNX LeakyRelu, ThresholdedRelu, Elu, Celu,
+/// Selu); NaN propagates.
+Tensor leakyRelu(const Tensor &x, float alpha);
+Tensor thresholdedRelu(const Tensor &x, float alpha);
+Tensor elu(const Tensor &x, float alpha);
+Tensor celu(const Tensor &x, float alpha);
+Tensor selu(const Tensor &x, float alpha, float gamma);
+/// ONNX PRelu: x if x >= 0 else slope * x (slope broadcasts).
+absl::StatusOr<Tensor> prelu(const Tensor &x, const Tensor &slope);
+/// ONNX LogSoftmax (opset 13) along one axis: x - max - log(sum(exp(x - max)))
+/// in double.
+absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis = -1);
 
 //===----------------------------------------------------------------------===//
 // Elementwise
@@ -129,6 +141,29 @@ Tensor sigmoid(const Tensor &x);
 Tensor tanh(const Tensor &x);
 Tensor erf(const Tensor &x);
 Tensor sqrt(const Tensor &x);
+/// Math functions of ONNX (float32, std:: functions; NaN propagates).
+Tensor abs(const Tensor &x);
+Tensor neg(const Tensor &x);
+Tensor exp(const Tensor &x);
+Tensor log(const Tensor &x);
+Tensor reciprocal(const Tensor &x);
+Tensor floor(const Tensor &x);
+Tensor ceil(const Tensor &x);
+Tensor round(const Tensor &x);
+Tensor sign(const Tensor &x);
+Tensor sin(const Tensor &x);
+Tensor cos(const Tensor &x);
+Tensor tan(const Tensor &x);
+Tensor asin(const Tensor &x);
+Tensor acos(const Tensor &x);
+Tensor atan(const Tensor &x);
+Tensor sinh(const Tensor &x);
+Tensor cosh(const Tensor &x);
+Tensor asinh(const Tensor &x);
+Tensor acosh(const Tensor &x);
+Tensor atanh(const Tensor &x);
+Tensor softplus(const Tensor &x);
+Tensor softsign(const Tensor &x);
 
 enum class GeluApproximation { None, Tanh };
 /// ONNX Gelu: 0.5 x (1 + erf(x / sqrt(2))) or, with Tanh,
@@ -142,6 +177,9 @@ absl::StatusOr<Tensor> sub(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> mul(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b);
+/// ONNX Max / Min of two inputs (numpy maximum / minimum: NaN wins).
+absl::StatusOr<Tensor> max(const Tensor &a, const Tensor &b);
+absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b);
 
 //===----------------------------------------------------------------------===//
 // Pooling and reductions
@@ -164,6 +202,23 @@ absl::StatusOr<Tensor> globalAvgPool(const Tensor &x);
 absl::StatusOr<Tensor> reduceMean(const Tensor &x,
                                   const std::vector<int64_t> &axes,
                                   bool keepdims = true);
+
+/// ONNX Reduce{Max,Min,Sum,Prod,SumSquare,L1,L2,LogSum,LogSumExp}: the
+/// shape rule is support/Shapes.h's `reductionShape` (empty \p axes reduces
+/// every dimension); sums and products accumulate in double; Max / Min give
+/// NaN when a reduced element is NaN. Reducing an empty dimension is an
+/// error.
+enum class ReduceKind { Max, Min, Sum, Prod, SumSquare, L1, L2, LogSum, LogSumExp };
+absl::StatusOr<Tensor> reduce(const Tensor &x, ReduceKind kind,
+                              const std::vector<int64_t> &axes,
+                              bool keepdims = true);
+
+/// ONNX ArgMax (\p isMax) / ArgMin along \p axis: the first (or with
+/// \p selectLast the last) index of the extreme value; NaN is the extreme
+/// (numpy). Indices are returned as int32 (the axis must be shorter than
+/// 2^31).
+absl::StatusOr<QTensor> argExtreme(const Tensor &x, bool isMax, int64_t axis,
+                                   bool keepdims, bool selectLast);
 
 //===----------------------------------------------------------------------===//
 // Data movement

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace qc::ref {
 
@@ -122,6 +123,94 @@ Tensor sqrt(const Tensor &x) {
   return unary(x, [](float v) { return std::sqrt(v); });
 }
 
+Tensor abs(const Tensor &x) {
+  return unary(x, [](float v) { return std::fabs(v); });
+}
+
+Tensor neg(const Tensor &x) {
+  return unary(x, [](float v) { return -v; });
+}
+
+Tensor exp(const Tensor &x) {
+  return unary(x, [](float v) { return std::exp(v); });
+}
+
+Tensor log(const Tensor &x) {
+  return unary(x, [](float v) { return std::log(v); });
+}
+
+Tensor reciprocal(const Tensor &x) {
+  return unary(x, [](float v) { return 1.0f / v; });
+}
+
+Tensor floor(const Tensor &x) {
+  return unary(x, [](float v) { return std::floor(v); });
+}
+
+Tensor ceil(const Tensor &x) {
+  return unary(x, [](float v) { return std::ceil(v); });
+}
+
+Tensor round(const Tensor &x) {
+  return unary(x, [](float v) { return std::nearbyint(v); });
+}
+
+Tensor sign(const Tensor &x) {
+  return unary(x, [](float v) { return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v); });
+}
+
+Tensor sin(const Tensor &x) {
+  return unary(x, [](float v) { return std::sin(v); });
+}
+
+Tensor cos(const Tensor &x) {
+  return unary(x, [](float v) { return std::cos(v); });
+}
+
+Tensor tan(const Tensor &x) {
+  return unary(x, [](float v) { return std::tan(v); });
+}
+
+Tensor asin(const Tensor &x) {
+  return unary(x, [](float v) { return std::asin(v); });
+}
+
+Tensor acos(const Tensor &x) {
+  return unary(x, [](float v) { return std::acos(v); });
+}
+
+Tensor atan(const Tensor &x) {
+  return unary(x, [](float v) { return std::atan(v); });
+}
+
+Tensor sinh(const Tensor &x) {
+  return unary(x, [](float v) { return std::sinh(v); });
+}
+
+Tensor cosh(const Tensor &x) {
+  return unary(x, [](float v) { return std::cosh(v); });
+}
+
+Tensor asinh(const Tensor &x) {
+  return unary(x, [](float v) { return std::asinh(v); });
+}
+
+Tensor acosh(const Tensor &x) {
+  return unary(x, [](float v) { return std::acosh(v); });
+}
+
+Tensor atanh(const Tensor &x) {
+  return unary(x, [](float v) { return std::atanh(v); });
+}
+
+Tensor softplus(const Tensor &x) {
+  return unary(x, [](float v) { return std::log1p(std::exp(v)); });
+}
+
+Tensor softsign(const Tensor &x) {
+  return unary(x, [](float v) { return v / (1.0f + std::fabs(v)); });
+}
+
 Tensor gelu(const Tensor &x, GeluApproximation approximation) {
   if (approximation == GeluApproximation::Tanh) {
     const float k = 0.7978845608028654f; // sqrt(2 / pi)
@@ -148,6 +237,20 @@ absl::StatusOr<Tensor> mul(const Tensor &a, const Tensor &b) {
 
 absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b) {
   return binary(a, b, "div", [](float x, float y) { return x / y; });
+}
+
+absl::StatusOr<Tensor> max(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "max", [](float x, float y) {
+    return std::isnan(x) || std::isnan(y) ? std::numeric_limits<float>::quiet_NaN()
+                                          : std::max(x, y);
+  });
+}
+
+absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "min", [](float x, float y) {
+    return std::isnan(x) || std::isnan(y) ? std::numeric_limits<float>::quiet_NaN()
+                                          : std::min(x, y);
+  });
 }
 
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b) {
@@ -249,6 +352,68 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
     double invStd = 1.0 / std::sqrt(sq / static_cast<double>(inner) + epsilon);
     for (int64_t j = 0; j < inner; ++j)
       dst[j] = static_cast<float>((src[j] - mean) * invStd) * g[j] + b[j];
+  }
+  return out;
+}
+
+Tensor leakyRelu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return x < 0.0f ? alpha * x : x; });
+}
+
+Tensor thresholdedRelu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return std::isnan(x) || x > alpha ? x : 0.0f; });
+}
+
+Tensor elu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return x < 0.0f ? alpha * (std::exp(x) - 1.0f) : x; });
+}
+
+Tensor celu(const Tensor &t, float alpha) {
+  return unary(t, [=](float x) { return std::isnan(x) ? x : std::max(0.0f, x) + std::min(0.0f, alpha * (std::exp(x / alpha) - 1.0f)); });
+}
+
+Tensor selu(const Tensor &t, float alpha, float gamma) {
+  return unary(t, [=](float x) {
+    return x > 0.0f ? gamma * x : gamma * (alpha * std::exp(x) - alpha);
+  });
+}
+
+absl::StatusOr<Tensor> prelu(const Tensor &a, const Tensor &b) {
+  return binary(a, b, "prelu",
+                [](float x, float slope) { return x < 0.0f ? slope * x : x; });
+}
+
+absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
+  int64_t rank = static_cast<int64_t>(x.dimension());
+  absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, "logSoftmax");
+  if (!ax.ok())
+    return ax.status();
+  Shape xs = shapeOf(x);
+  int64_t len = xs[*ax];
+  int64_t inner = 1;
+  for (int64_t d = *ax + 1; d < rank; ++d)
+    inner *= xs[d];
+  if (absl::Status s = detail::reserveResult("logSoftmax", xs); !s.ok())
+    return s;
+  Tensor out = Tensor::from_shape(x.shape());
+  if (out.size() == 0)
+    return out;
+  int64_t outer = static_cast<int64_t>(x.size()) / (len * inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *src = x.data() + o * len * inner + i;
+      float *dst = out.data() + o * len * inner + i;
+      float mx = src[0];
+      for (int64_t j = 1; j < len; ++j)
+        mx = std::max(mx, src[j * inner]);
+      double sum = 0.0;
+      for (int64_t j = 0; j < len; ++j)
+        sum += std::exp(static_cast<double>(src[j * inner]) - mx);
+      double logSum = std::log(sum);
+      for (int64_t j = 0; j < len; ++j)
+        dst[j * inner] = static_cast<float>(
+            static_cast<double>(src[j * inner]) - mx - logSum);
+    }
   }
   return out;
 }

@@ -12,6 +12,8 @@ PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libabsl-dev libgtest-dev libgmock-dev xtensor-dev libbenchmark-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
+  # ONNX's backend node tests (test/conformance)
+  libonnx-testdata
   # AArch64 cross-compilation and emulation (generated-code tests)
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   # peers and test-data generation: PyTorch, torchvision, onnx, numpy

@@ -298,6 +298,31 @@ absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
   return out;
 }
 
+absl::StatusOr<Reduction> reductionShape(const Shape &x,
+                                         const std::vector<int64_t> &axes,
+                                         bool keepdims) {
+  int64_t rank = static_cast<int64_t>(x.size());
+  Reduction r;
+  r.reduced.assign(rank, axes.empty());
+  for (int64_t axis : axes) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a >= rank)
+      return absl::InvalidArgumentError(
+          strCat("axis ", axis, " is out of range for rank ", rank,
+                 " (expected ", -rank, " <= axis < ", rank, ")"));
+    if (r.reduced[a])
+      return absl::InvalidArgumentError(strCat("axis ", axis, " is repeated"));
+    r.reduced[a] = true;
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!r.reduced[d])
+      r.shape.push_back(x[d]);
+    else if (keepdims)
+      r.shape.push_back(1);
+  }
+  return r;
+}
+
 absl::StatusOr<Shape> matmulOutputShape(const Shape &a, const Shape &b) {
   constexpr std::string_view op = "matmul";
   if (a.empty() || b.empty())

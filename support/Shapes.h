@@ -133,6 +133,23 @@ convTranspose2dOutputShape(const Shape &x, const Shape &w,
 absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
                                         const Pool2dAttrs &attrs);
 
+/// The reduction rule of ONNX Reduce* and ArgMax / ArgMin, used by the qc
+/// dialect's shape rules and by the reference kernels: \p axes may be
+/// negative and must be distinct and in [-rank, rank); empty \p axes
+/// reduces every dimension. `reduced[d]` says whether dimension d is
+/// reduced; `shape` is the result (a reduced dimension kept as 1 with
+/// \p keepdims, dropped without). Dimension sizes are copied, so a dynamic
+/// (negative) size passes through. Errors (InvalidArgument, without an op
+/// name, for the caller to prefix): "axis A is out of range for rank R
+/// (expected -R <= axis < R)", "axis A is repeated".
+struct Reduction {
+  std::vector<bool> reduced;
+  Shape shape;
+};
+absl::StatusOr<Reduction> reductionShape(const Shape &x,
+                                         const std::vector<int64_t> &axes,
+                                         bool keepdims);
+
 /// ONNX MatMul (numpy matmul) output shape: batch dimensions broadcast; a 1-D
 /// first operand is treated as a row vector and a 1-D second operand as a
 /// column vector, and the added dimension is removed from the result.

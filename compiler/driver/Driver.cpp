@@ -197,7 +197,14 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
     for (const ::qc::ShapeBinding &b : parsed)
       importOptions.inputShapes[b.name] =
           SmallVector<int64_t>(b.dims.begin(), b.dims.end());
+    importOptions.constInputs = options.constInputs;
     module = importOnnxFile(context, path, importOptions);
+  } else if (!options.constInputs.empty()) {
+    emitError(fileLoc) << "--const-input binds inputs of ONNX models only; "
+                          "this is an MLIR program (bind the input with "
+                          "--input, or import the ONNX model with "
+                          "--const-input)";
+    return nullptr;
   } else {
     ParserConfig config(&context);
     module = parseSourceFile<ModuleOp>(path, config);

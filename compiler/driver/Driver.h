@@ -30,6 +30,9 @@ void setUpContext(MLIRContext &context);
 struct LoadOptions {
   /// NAME=D0,D1,... (or NAME:D0,...) bindings for dynamic input dimensions.
   std::vector<std::string> inputShapes;
+  /// NAME=FILE.npy bindings of graph inputs to constants (ONNX models only;
+  /// OnnxImportOptions::constInputs).
+  std::vector<std::string> constInputs;
   /// Run the qc-simplify pipeline after import (ONNX input only; MLIR text
   /// is taken as it is, apart from the input-shape bindings).
   bool simplify = true;

@@ -567,6 +567,50 @@ LogicalResult Importer::importUnary(const NodeRef &n) {
     r = create<SqrtOp>(n, *x);
   else if (op == "HardSwish")
     r = create<HardswishOp>(n, *x);
+  else if (op == "Abs")
+    r = create<AbsOp>(n, *x);
+  else if (op == "Neg")
+    r = create<NegOp>(n, *x);
+  else if (op == "Exp")
+    r = create<ExpOp>(n, *x);
+  else if (op == "Log")
+    r = create<LogOp>(n, *x);
+  else if (op == "Reciprocal")
+    r = create<ReciprocalOp>(n, *x);
+  else if (op == "Floor")
+    r = create<FloorOp>(n, *x);
+  else if (op == "Ceil")
+    r = create<CeilOp>(n, *x);
+  else if (op == "Round")
+    r = create<RoundOp>(n, *x);
+  else if (op == "Sign")
+    r = create<SignOp>(n, *x);
+  else if (op == "Sin")
+    r = create<SinOp>(n, *x);
+  else if (op == "Cos")
+    r = create<CosOp>(n, *x);
+  else if (op == "Tan")
+    r = create<TanOp>(n, *x);
+  else if (op == "Asin")
+    r = create<AsinOp>(n, *x);
+  else if (op == "Acos")
+    r = create<AcosOp>(n, *x);
+  else if (op == "Atan")
+    r = create<AtanOp>(n, *x);
+  else if (op == "Sinh")
+    r = create<SinhOp>(n, *x);
+  else if (op == "Cosh")
+    r = create<CoshOp>(n, *x);
+  else if (op == "Asinh")
+    r = create<AsinhOp>(n, *x);
+  else if (op == "Acosh")
+    r = create<AcoshOp>(n, *x);
+  else if (op == "Atanh")
+    r = create<AtanhOp>(n, *x);
+  else if (op == "Softplus")
+    r = create<SoftplusOp>(n, *x);
+  else if (op == "Softsign")
+    r = create<SoftsignOp>(n, *x);
   else
     return error(n) << "internal error: no unary mapping";
   if (failed(r))
@@ -660,8 +704,11 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
   if (*axis < -rank || *axis >= rank)
     return error(n) << "axis " << *axis << " is out of range for rank " << rank;
   int64_t a = *axis < 0 ? *axis + rank : *axis;
+  bool isLog = n.node.opType == "LogSoftmax";
   auto softmax = [&](Value v, int64_t ax) {
-    return create<SoftmaxOp>(n, v, {named("axis", b().getI64IntegerAttr(ax))});
+    NamedAttribute axisAttr = named("axis", b().getI64IntegerAttr(ax));
+    return isLog ? create<LogSoftmaxOp>(n, v, {axisAttr})
+                 : create<SoftmaxOp>(n, v, {axisAttr});
   };
   if (opset() >= 13 || a == rank - 1) {
     FailureOr<Value> r = softmax(*x, opset() >= 13 ? *axis : -1);
@@ -684,6 +731,86 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
   if (failed(r))
     return failure();
   setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importAlphaActivation(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  float defaultAlpha = op == "LeakyRelu" ? 0.01f
+                       : op == "Selu"    ? 1.67326319217681884765625f
+                                         : 1.0f;
+  FailureOr<float> alpha = finiteFloatAttr(n, "alpha", defaultAlpha);
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(alpha) || failed(x))
+    return failure();
+  if (op == "Celu" && *alpha == 0.0f)
+    return badAttr(n, "alpha", "0") << "; Celu divides by alpha";
+  NamedAttribute alphaAttr = named("alpha", f32(b(), *alpha));
+  FailureOr<Value> r = failure();
+  if (op == "LeakyRelu")
+    r = create<LeakyReluOp>(n, *x, {alphaAttr});
+  else if (op == "ThresholdedRelu")
+    r = create<ThresholdedReluOp>(n, *x, {alphaAttr});
+  else if (op == "Elu")
+    r = create<EluOp>(n, *x, {alphaAttr});
+  else if (op == "Celu")
+    r = create<CeluOp>(n, *x, {alphaAttr});
+  else {
+    FailureOr<float> gamma =
+        finiteFloatAttr(n, "gamma", 1.05070102214813232421875f);
+    if (failed(gamma))
+      return failure();
+    r = create<SeluOp>(n, *x, {alphaAttr, named("gamma", f32(b(), *gamma))});
+  }
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importPRelu(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0);
+  FailureOr<Value> slope = failed(x) ? x : floatInput(n, 1);
+  if (failed(slope))
+    return failure();
+  FailureOr<Value> r = create<PReluOp>(n, SmallVector<Value, 2>{*x, *slope});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importVariadic(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  if (n.node.inputs.empty())
+    return error(n) << "needs at least one input";
+  FailureOr<Value> acc = floatInput(n, 0);
+  if (failed(acc))
+    return failure();
+  for (size_t i = 1; i < n.node.inputs.size(); ++i) {
+    FailureOr<Value> next = floatInput(n, i);
+    if (failed(next))
+      return failure();
+    SmallVector<Value, 2> operands = {*acc, *next};
+    acc = op == "Max"   ? create<MaxOp>(n, operands)
+          : op == "Min" ? create<MinOp>(n, operands)
+                        : create<AddOp>(n, operands);
+    if (failed(acc))
+      return failure();
+  }
+  if (op == "Mean" && n.node.inputs.size() > 1) {
+    // sum / count, as ONNX defines Mean.
+    auto type = RankedTensorType::get({}, b().getF32Type());
+    auto attr = DenseElementsAttr::get(
+        type, b().getF32FloatAttr(static_cast<float>(n.node.inputs.size())));
+    FailureOr<Value> count = create<ConstantOp>(n, {}, {named("value", attr)});
+    if (failed(count))
+      return failure();
+    acc = create<DivOp>(n, SmallVector<Value, 2>{*acc, *count});
+    if (failed(acc))
+      return failure();
+  }
+  setOutput(n, 0, *acc);
   return success();
 }
 
@@ -819,13 +946,16 @@ LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {
   return success();
 }
 
-LogicalResult Importer::importReduceMean(const NodeRef &n) {
+LogicalResult Importer::importReduce(const NodeRef &n) {
+  StringRef op = n.node.opType;
+  // The opset where `axes` became an input (ReduceSum 13, the others 18).
+  int64_t axesInput = op == "ReduceSum" ? 13 : 18;
   FailureOr<int64_t> keepdims = flagAttr(n, "keepdims", 1);
   FailureOr<int64_t> noop = flagAttr(n, "noop_with_empty_axes", 0);
   if (failed(keepdims) || failed(noop))
     return failure();
   std::optional<SmallVector<int64_t>> axes;
-  if (opset() < 18) {
+  if (opset() < axesInput) {
     auto a = intsAttr(n, "axes");
     if (failed(a))
       return failure();
@@ -833,7 +963,8 @@ LogicalResult Importer::importReduceMean(const NodeRef &n) {
   } else {
     if (attr(n, "axes"))
       return error(n) << "attribute 'axes' was replaced by an input in "
-                         "opset 18 (the model imports opset "
+                         "opset "
+                      << axesInput << " (the model imports opset "
                       << opset() << ")";
     if (hasInput(n, 1)) {
       auto a = requireInts(n, 1, "axes");
@@ -853,15 +984,57 @@ LogicalResult Importer::importReduceMean(const NodeRef &n) {
   int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
   for (int64_t &a : list) {
     if (a < -rank || a >= rank)
-      return error(n) << (opset() < 18 ? "attribute 'axes'" : "the axes (input #1)")
+      return error(n) << (opset() < axesInput ? "attribute 'axes'" : "the axes (input #1)")
                       << " has axis " << a << ", out of range for rank "
                       << rank;
     if (a < 0)
       a += rank;
   }
-  FailureOr<Value> r = create<ReduceMeanOp>(
-      n, *x,
-      {i64s("axes", list), named("keepdims", b().getBoolAttr(*keepdims != 0))});
+  SmallVector<NamedAttribute> attrs = {
+      i64s("axes", list), named("keepdims", b().getBoolAttr(*keepdims != 0))};
+  FailureOr<Value> r = failure();
+  if (op == "ReduceMean")
+    r = create<ReduceMeanOp>(n, *x, attrs);
+  else if (op == "ReduceMax")
+    r = create<ReduceMaxOp>(n, *x, attrs);
+  else if (op == "ReduceMin")
+    r = create<ReduceMinOp>(n, *x, attrs);
+  else if (op == "ReduceSum")
+    r = create<ReduceSumOp>(n, *x, attrs);
+  else if (op == "ReduceProd")
+    r = create<ReduceProdOp>(n, *x, attrs);
+  else if (op == "ReduceSumSquare")
+    r = create<ReduceSumSquareOp>(n, *x, attrs);
+  else if (op == "ReduceL1")
+    r = create<ReduceL1Op>(n, *x, attrs);
+  else if (op == "ReduceL2")
+    r = create<ReduceL2Op>(n, *x, attrs);
+  else if (op == "ReduceLogSum")
+    r = create<ReduceLogSumOp>(n, *x, attrs);
+  else if (op == "ReduceLogSumExp")
+    r = create<ReduceLogSumExpOp>(n, *x, attrs);
+  else
+    return error(n) << "internal error: no reduction mapping";
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importArgExtreme(const NodeRef &n) {
+  FailureOr<int64_t> axis = intAttr(n, "axis", 0);
+  FailureOr<int64_t> keepdims = flagAttr(n, "keepdims", 1);
+  FailureOr<int64_t> last = flagAttr(n, "select_last_index", 0);
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(axis) || failed(keepdims) || failed(last) || failed(x))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      named("axis", b().getI64IntegerAttr(*axis)),
+      named("keepdims", b().getBoolAttr(*keepdims != 0)),
+      named("select_last_index", b().getBoolAttr(*last != 0))};
+  FailureOr<Value> r = n.node.opType == "ArgMax"
+                           ? create<ArgMaxOp>(n, *x, attrs)
+                           : create<ArgMinOp>(n, *x, attrs);
   if (failed(r))
     return failure();
   setOutput(n, 0, *r);

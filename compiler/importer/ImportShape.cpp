@@ -174,6 +174,22 @@ LogicalResult Importer::importShape(const NodeRef &n) {
   return success();
 }
 
+LogicalResult Importer::importSize(const NodeRef &n) {
+  FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+  if (failed(shape))
+    return failure();
+  int64_t count = 1;
+  for (auto [i, d] : llvm::enumerate(*shape)) {
+    if (ShapedType::isDynamic(d))
+      return error(n) << "the input's dimension " << i
+                      << " is dynamic; Size needs a static shape (bind it "
+                         "with --input-shape)";
+    count *= d;
+  }
+  setKnown(n, 0, KnownTensor::ofInts({}, {count}));
+  return success();
+}
+
 LogicalResult Importer::importGather(const NodeRef &n) {
   FailureOr<int64_t> axis = intAttr(n, "axis", 0);
   FailureOr<const KnownTensor *> indices = requireKnown(n, 1, "indices");

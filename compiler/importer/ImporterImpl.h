@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -240,9 +241,13 @@ public:
   LogicalResult importGelu(const NodeRef &n);
   LogicalResult importSoftmax(const NodeRef &n);
   LogicalResult importBinary(const NodeRef &n);
+  LogicalResult importVariadic(const NodeRef &n);
+  LogicalResult importAlphaActivation(const NodeRef &n);
+  LogicalResult importPRelu(const NodeRef &n);
   LogicalResult importPool(const NodeRef &n);
   LogicalResult importGlobalAveragePool(const NodeRef &n);
-  LogicalResult importReduceMean(const NodeRef &n);
+  LogicalResult importReduce(const NodeRef &n);
+  LogicalResult importArgExtreme(const NodeRef &n);
   LogicalResult importResize(const NodeRef &n);
   // ImportQuant.cpp
   LogicalResult importQuantizeLinear(const NodeRef &n);
@@ -261,6 +266,7 @@ public:
   LogicalResult importIdentity(const NodeRef &n);
   LogicalResult importDropout(const NodeRef &n);
   LogicalResult importShape(const NodeRef &n);
+  LogicalResult importSize(const NodeRef &n);
   LogicalResult importGather(const NodeRef &n);
   LogicalResult importCast(const NodeRef &n);
   LogicalResult importRange(const NodeRef &n);
@@ -283,6 +289,10 @@ private:
   /// Names present and unique, one definition per tensor.
   LogicalResult checkGraph(const OnnxGraph &graph);
   LogicalResult createFunction(const OnnxGraph &graph);
+  /// Reads the `--const-input` bindings and makes each an initializer of
+  /// the graph input it names (removed from `inputs`).
+  LogicalResult bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
+                                function_ref<std::string()> inputList);
   LogicalResult importNode(const OnnxNode &node, size_t index);
   LogicalResult finishFunction(const OnnxGraph &graph);
   void fuseGelu();
@@ -305,6 +315,8 @@ private:
   func::FuncOp func;
   int64_t opsetVersion = 0;
   llvm::StringMap<ValueEntry> values;
+  /// The arrays of `--const-input` bindings, as initializers.
+  std::vector<std::unique_ptr<OnnxTensor>> constInputTensors;
   /// Names read by some node or listed as graph outputs.
   llvm::StringSet<> usedNames;
 };

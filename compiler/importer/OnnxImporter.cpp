@@ -11,6 +11,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Npy.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
@@ -44,7 +45,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
   return llvm::StringSwitch<std::pair<size_t, size_t>>(opType)
       .Case("BatchNormalization", {5, 5})
       .Case("Clip", {3, 1})
-      .Case("Concat", {kMany, 1})
+      .Cases("Concat", "Max", "Min", "Sum", "Mean", {kMany, 1})
       .Case("Constant", {0, 1})
       .Cases("Conv", "ConvTranspose", "Gemm", {3, 1})
       .Cases("QuantizeLinear", "DequantizeLinear", {3, 1})
@@ -58,7 +59,11 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Case("Split", {2, kMany})
       .Cases("Add", "Sub", "Mul", "Div", "Pow", {2, 1})
       .Cases("Equal", "Expand", "Gather", "MatMul", "Reshape", {2, 1})
+      .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
+      .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
+      .Cases("ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSum", {2, 1})
+      .Case("ReduceLogSumExp", {2, 1})
       .Default({1, 1});
 }
 
@@ -223,23 +228,39 @@ ArrayRef<StringRef> mlir::qc::supportedOnnxOps() {
 
 ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
   static const std::pair<StringRef, Converter> table[] = {
+      {"Abs", &Importer::importUnary},
+      {"Acos", &Importer::importUnary},
+      {"Acosh", &Importer::importUnary},
       {"Add", &Importer::importBinary},
+      {"ArgMax", &Importer::importArgExtreme},
+      {"ArgMin", &Importer::importArgExtreme},
+      {"Asin", &Importer::importUnary},
+      {"Asinh", &Importer::importUnary},
+      {"Atan", &Importer::importUnary},
+      {"Atanh", &Importer::importUnary},
       {"AveragePool", &Importer::importPool},
       {"BatchNormalization", &Importer::importBatchNormalization},
       {"Cast", &Importer::importCast},
+      {"Ceil", &Importer::importUnary},
+      {"Celu", &Importer::importAlphaActivation},
       {"Clip", &Importer::importClip},
       {"Concat", &Importer::importConcat},
       {"Constant", &Importer::importConstant},
       {"ConstantOfShape", &Importer::importConstantOfShape},
       {"Conv", &Importer::importConv},
       {"ConvTranspose", &Importer::importConvTranspose},
+      {"Cos", &Importer::importUnary},
+      {"Cosh", &Importer::importUnary},
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"Div", &Importer::importBinary},
       {"Dropout", &Importer::importDropout},
+      {"Elu", &Importer::importAlphaActivation},
       {"Equal", &Importer::importEqual},
       {"Erf", &Importer::importUnary},
+      {"Exp", &Importer::importUnary},
       {"Expand", &Importer::importExpand},
       {"Flatten", &Importer::importFlatten},
+      {"Floor", &Importer::importUnary},
       {"Gather", &Importer::importGather},
       {"Gelu", &Importer::importGelu},
       {"Gemm", &Importer::importGemm},
@@ -248,26 +269,55 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"HardSwish", &Importer::importUnary},
       {"Identity", &Importer::importIdentity},
       {"LayerNormalization", &Importer::importLayerNormalization},
+      {"LeakyRelu", &Importer::importAlphaActivation},
+      {"Log", &Importer::importUnary},
+      {"LogSoftmax", &Importer::importSoftmax},
       {"MatMul", &Importer::importMatMul},
+      {"Max", &Importer::importVariadic},
       {"MaxPool", &Importer::importPool},
+      {"Mean", &Importer::importVariadic},
+      {"Min", &Importer::importVariadic},
       {"Mul", &Importer::importBinary},
+      {"Neg", &Importer::importUnary},
+      {"PRelu", &Importer::importPRelu},
       {"Pad", &Importer::importPad},
       {"Pow", &Importer::importBinary},
       {"QuantizeLinear", &Importer::importQuantizeLinear},
       {"Range", &Importer::importRange},
-      {"ReduceMean", &Importer::importReduceMean},
+      {"Reciprocal", &Importer::importUnary},
+      {"ReduceL1", &Importer::importReduce},
+      {"ReduceL2", &Importer::importReduce},
+      {"ReduceLogSum", &Importer::importReduce},
+      {"ReduceLogSumExp", &Importer::importReduce},
+      {"ReduceMax", &Importer::importReduce},
+      {"ReduceMean", &Importer::importReduce},
+      {"ReduceMin", &Importer::importReduce},
+      {"ReduceProd", &Importer::importReduce},
+      {"ReduceSum", &Importer::importReduce},
+      {"ReduceSumSquare", &Importer::importReduce},
       {"Relu", &Importer::importUnary},
       {"Reshape", &Importer::importReshape},
       {"Resize", &Importer::importResize},
+      {"Round", &Importer::importUnary},
+      {"Selu", &Importer::importAlphaActivation},
       {"Shape", &Importer::importShape},
       {"Sigmoid", &Importer::importUnary},
+      {"Sign", &Importer::importUnary},
+      {"Sin", &Importer::importUnary},
+      {"Sinh", &Importer::importUnary},
+      {"Size", &Importer::importSize},
       {"Slice", &Importer::importSlice},
       {"Softmax", &Importer::importSoftmax},
+      {"Softplus", &Importer::importUnary},
+      {"Softsign", &Importer::importUnary},
       {"Split", &Importer::importSplit},
       {"Sqrt", &Importer::importUnary},
       {"Squeeze", &Importer::importSqueezeUnsqueeze},
       {"Sub", &Importer::importBinary},
+      {"Sum", &Importer::importVariadic},
+      {"Tan", &Importer::importUnary},
       {"Tanh", &Importer::importUnary},
+      {"ThresholdedRelu", &Importer::importAlphaActivation},
       {"Transpose", &Importer::importTranspose},
       {"Unsqueeze", &Importer::importSqueezeUnsqueeze},
       {"Upsample", &Importer::importResize},
@@ -459,6 +509,8 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
              << "--input-shape names '" << binding.getKey()
              << "', which is not a graph input; the inputs are: "
              << inputList();
+  if (failed(bindConstInputs(inputs, inputList)))
+    return failure();
 
   SmallVector<Type> types;
   for (const OnnxValueInfo *in : inputs) {
@@ -471,7 +523,10 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
              << "graph input '" << in->name << "' has element type "
              << (in->elemType == 0 ? std::string("(none)")
                                    : onnxDataTypeName(in->elemType))
-             << "; qc imports FLOAT (float32) inputs only";
+             << "; qc imports FLOAT (float32) inputs only (an input that "
+                "holds a shape, axes, pads or scales can be bound to a "
+                "constant with --const-input "
+             << in->name << "=FILE.npy)";
     SmallVector<int64_t> shape;
     for (const OnnxDim &d : in->dims)
       shape.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
@@ -524,6 +579,100 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
     values[in->name] = ValueEntry{body->getArgument(i), std::nullopt, nullptr};
   }
   builder.setInsertionPointToEnd(body);
+  return success();
+}
+
+/// The ONNX data type of an .npy dtype.
+static OnnxDataType onnxTypeOf(::qc::DType dtype) {
+  switch (dtype) {
+  case ::qc::DType::F32:
+    return OnnxDataType::Float;
+  case ::qc::DType::F64:
+    return OnnxDataType::Double;
+  case ::qc::DType::I8:
+    return OnnxDataType::Int8;
+  case ::qc::DType::U8:
+    return OnnxDataType::Uint8;
+  case ::qc::DType::I16:
+    return OnnxDataType::Int16;
+  case ::qc::DType::I32:
+    return OnnxDataType::Int32;
+  case ::qc::DType::I64:
+    return OnnxDataType::Int64;
+  case ::qc::DType::Bool:
+    return OnnxDataType::Bool;
+  }
+  return OnnxDataType::Undefined;
+}
+
+LogicalResult
+Importer::bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
+                          function_ref<std::string()> inputList) {
+  llvm::StringSet<> bound;
+  for (const std::string &binding : options.constInputs) {
+    // The longest input name followed by '=' (names may hold '=').
+    const OnnxValueInfo *match = nullptr;
+    for (const OnnxValueInfo *in : inputs)
+      if (binding.size() > in->name.size() + 1 &&
+          StringRef(binding).starts_with(in->name) &&
+          binding[in->name.size()] == '=' &&
+          (!match || in->name.size() > match->name.size()))
+        match = in;
+    if (!match)
+      return emitError(fileLoc)
+             << "--const-input '" << binding
+             << "' does not name a graph input (NAME=FILE.npy); the inputs "
+                "are: "
+             << inputList();
+    const std::string &name = match->name;
+    std::string file = binding.substr(name.size() + 1);
+    if (!bound.insert(name).second)
+      return emitError(fileLoc)
+             << "--const-input binds '" << name << "' twice";
+    if (options.inputShapes.count(name))
+      return emitError(fileLoc)
+             << "input '" << name
+             << "' is given both --const-input and --input-shape";
+    absl::StatusOr<::qc::NpyArray> array = ::qc::readNpy(file);
+    if (!array.ok())
+      return emitError(fileLoc)
+             << "--const-input " << name << ": "
+             << std::string(array.status().message());
+    if (match->elemType != 0 &&
+        match->elemType != static_cast<int32_t>(onnxTypeOf(array->dtype)))
+      return emitError(fileLoc)
+             << "--const-input " << name << ": " << file << " is "
+             << std::string(::qc::dtypeName(array->dtype))
+             << ", but the graph input has element type "
+             << onnxDataTypeName(match->elemType);
+    if (match->hasShape) {
+      bool fits = match->dims.size() == array->shape.size();
+      for (size_t i = 0; fits && i < match->dims.size(); ++i)
+        fits = match->dims[i].value < 0 ||
+               match->dims[i].value == array->shape[i];
+      if (!fits) {
+        SmallVector<int64_t> declared;
+        for (const OnnxDim &d : match->dims)
+          declared.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
+        return emitError(fileLoc)
+               << "--const-input " << name << ": " << file << " has shape "
+               << shapeString(SmallVector<int64_t>(array->shape.begin(),
+                                                   array->shape.end()))
+               << ", but the graph input is " << shapeString(declared);
+      }
+    }
+    auto t = std::make_unique<OnnxTensor>();
+    t->name = name;
+    t->dataType = static_cast<int32_t>(onnxTypeOf(array->dtype));
+    t->dims.assign(array->shape.begin(), array->shape.end());
+    t->data.assign(reinterpret_cast<const char *>(array->data.data()),
+                   array->data.size());
+    values[name].tensor = t.get();
+    constInputTensors.push_back(std::move(t));
+  }
+  llvm::erase_if(inputs, [&](const OnnxValueInfo *in) {
+    return bound.contains(in->name);
+  });
   return success();
 }
 
@@ -624,6 +773,15 @@ LogicalResult Importer::finishFunction(const OnnxGraph &graph) {
     // The declared output shape, where static, must agree with what the
     // importer computed.
     auto type = cast<RankedTensorType>(v.getType());
+    // Integers known at import time are int64 whatever ONNX type they had:
+    // an output declared with another element type would come out wrong.
+    if (type.getElementType().isSignlessInteger(64) && out.elemType != 0 &&
+        out.elemType != static_cast<int32_t>(OnnxDataType::Int64))
+      return emitError(fileLoc)
+             << "graph output '" << out.name << "' has element type "
+             << onnxDataTypeName(out.elemType)
+             << ", but qc computes it as INT64 (integers known at import "
+                "time are int64; qc computes float32 tensors at run time)";
     if (out.hasShape) {
       bool conflict = out.dims.size() != static_cast<size_t>(type.getRank());
       for (size_t i = 0; !conflict && i < out.dims.size(); ++i)

@@ -8,6 +8,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir::qc {
 
@@ -15,6 +16,13 @@ struct OnnxImportOptions {
   /// Bindings for graph inputs' dynamic dimensions (`--input-shape`):
   /// input name -> full shape.
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Graph inputs bound to constants (`--const-input NAME=FILE.npy`): each
+  /// entry is the binding as written. NAME is matched against the graph's
+  /// input names (the longest name followed by '=' wins, so names holding
+  /// '=' bind); the array becomes an initializer of that name, so shape
+  /// sub-graphs that read it are evaluated during import and the input is
+  /// no argument of the imported function.
+  std::vector<std::string> constInputs;
 };
 
 /// Reads the ONNX model at `path` and returns a module with one

@@ -89,6 +89,48 @@ def clip_forms():
         [vi("x", F, [4])], [vi("y", F, [4])], opset=13))
 
 
+def const_input_forms():
+    # Reshape whose shape, and Clip whose bounds, are graph inputs (later opsets' inputs that a static
+    # compiler needs as constants): bound with --const-input (test/importer/const-input.test).
+    save("const_input.onnx", model(
+        [helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+         helper.make_node("Clip", ["r", "lo", "hi"], ["y"], name="clip")],
+        [vi("x", F, [2, 3, 4]), vi("shape", I64, [2]), vi("lo", F, []), vi("hi", F, [])],
+        [vi("y", F, None)], opset=13))
+
+
+def math_reduce_forms():
+    # Float math functions, reductions (axes as an attribute before opset 18, ReduceSum's as an input from 13),
+    # ArgMax with an int64 result (test/importer/math-reduce.test).
+    save("math_reduce.onnx", model(
+        [helper.make_node("Exp", ["x"], ["e"], name="exp"),
+         helper.make_node("Neg", ["e"], ["n"], name="neg"),
+         helper.make_node("ReduceMax", ["n"], ["rmax"], name="rmax", axes=[-1], keepdims=1),
+         helper.make_node("ReduceSum", ["x", "axes"], ["rsum"], name="rsum", keepdims=0),
+         helper.make_node("ReduceLogSumExp", ["x"], ["rlse"], name="rlse", keepdims=0),
+         helper.make_node("ArgMax", ["x"], ["am"], name="argmax", axis=1, keepdims=0, select_last_index=1)],
+        [vi("x", F, [2, 3, 4])],
+        [vi("rmax", F, [2, 3, 1]), vi("rsum", F, [2, 4]), vi("rlse", F, []), vi("am", I64, [2, 4])],
+        [const_i64("axes", [1])], opset=13))
+
+
+def activation_variadic_forms():
+    # Activations with parameters, PRelu, LogSoftmax (opset 11: flattened at the axis), variadic Max / Mean,
+    # Size folded at import (test/importer/activations-variadic.test).
+    save("activations_variadic.onnx", model(
+        [helper.make_node("LeakyRelu", ["x"], ["lr"], name="leaky", alpha=0.1),
+         helper.make_node("Selu", ["lr"], ["se"], name="selu"),
+         helper.make_node("PRelu", ["se", "slope"], ["pr"], name="prelu"),
+         helper.make_node("LogSoftmax", ["pr"], ["ls"], name="logsoftmax", axis=1),
+         helper.make_node("Max", ["x", "lr", "se"], ["mx"], name="max3"),
+         helper.make_node("Mean", ["x", "lr"], ["mean"], name="mean2"),
+         helper.make_node("Size", ["x"], ["n"], name="size"),
+         helper.make_node("Cast", ["n"], ["nf"], name="cast", to=F),
+         helper.make_node("Mul", ["mean", "nf"], ["y"], name="scale")],
+        [vi("x", F, [2, 3, 4])], [vi("ls", F, [2, 3, 4]), vi("mx", F, [2, 3, 4]), vi("y", F, [2, 3, 4])],
+        [const_f32("slope", [0.5, 0.25, 2.0, -1.0])], opset=11))
+
+
 def resize_forms():
     x = vi("x", F, [1, 2, 4, 4])
     save("upsample_opset9.onnx", model(
@@ -545,7 +587,7 @@ def error_forms():
         [helper.make_node("FusedConv", ["x", "w"], ["y"], name="fused", domain="com.microsoft")],
         [x], [y], [weight("w", [2, 2, 1, 1], 60)], extra_opsets=[("com.microsoft", 1)]))
     save("unknown_op.onnx", model([helper.make_node("FooBar", ["x"], ["y"], name="mystery")], [x], [y]))
-    save("unnamed_node.onnx", model([helper.make_node("LogSoftmax", ["x"], ["y"])], [x], [y]))
+    save("unnamed_node.onnx", model([helper.make_node("Hardmax", ["x"], ["y"])], [x], [y]))
     save("bad_auto_pad.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad_pad", auto_pad="SAME_MIDDLE")],
         [x], [y], [weight("w", [2, 2, 3, 3], 61)]))
@@ -593,7 +635,7 @@ def error_forms():
         [helper.make_node("Clip", ["x"], ["y"], name="clip_old_attrs", min=0.0, max=1.0)], [x], [y], opset=13))
 
 
-BUILDERS = [clip_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+BUILDERS = [clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

@@ -15,6 +15,7 @@
 #include "reference/Executor.h"
 #include "support/MemoryLimit.h"
 #include "compiler/exporter/OnnxExporter.h"
+#include "compiler/importer/OnnxImporter.h"
 #include "support/OutputFile.h"
 #include "support/ShapeBinding.h"
 #include "passes/Passes.h"
@@ -71,6 +72,7 @@ commands:
                                            --profile adds the per-step table
   debug    FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] [--html R.html] [--csv F]
                                            compare float and quantized layer by layer (SQNR)
+  ops                                      list the ONNX op types qc imports (docs/ops.md)
 
 Run `qc <command> --help` for a command's options; `qc --version` (or
 `qc <command> --version`) prints qc's version and the LLVM it was built with.
@@ -85,6 +87,13 @@ struct ModelFlags {
       cl::desc("Bind an input's dynamic dimensions: NAME=D0,D1,... "
                "(repeatable)"),
       cl::value_desc("NAME=D0,D1,...")};
+  cl::list<std::string> constInputs{
+      "const-input",
+      cl::desc("Bind an ONNX graph input to a constant: NAME=FILE.npy "
+               "(repeatable). For inputs a static compiler needs as "
+               "constants (shapes, axes, pads, scales given as inputs); the "
+               "input is then no input of the program"),
+      cl::value_desc("NAME=FILE.npy")};
   cl::opt<bool> noSimplify{
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
@@ -105,6 +114,7 @@ struct ModelFlags {
   mlir::qc::LoadOptions loadOptions() const {
     mlir::qc::LoadOptions options;
     options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+    options.constInputs.assign(constInputs.begin(), constInputs.end());
     options.simplify = !noSimplify;
     return options;
   }
@@ -204,6 +214,11 @@ int ModelFlags::check() const {
       return usageError("--input-shape '" + binding +
                         "': expected NAME=D0,D1,... with dimensions from 1 to " +
                         Twine(INT32_MAX));
+  for (const std::string &binding : constInputs)
+    if (binding.find('=') == std::string::npos ||
+        binding.find('=') == 0 || binding.back() == '=')
+      return usageError("--const-input '" + binding +
+                        "': expected NAME=FILE.npy");
   return 0;
 }
 
@@ -976,6 +991,20 @@ int finish(int status) {
   return status;
 }
 
+/// `qc ops`: the ONNX op types the importer converts (docs/ops.md has each
+/// op's status further down the flow; the conformance test checks it
+/// against this list).
+int opsCommand(int argc, char **argv) {
+  if (!parseFlags(argc, argv,
+                  "qc ops: list the ONNX op types qc imports, one per line "
+                  "(docs/ops.md gives each op's status: reference executor, "
+                  "quantized, compiled)\n\n  qc ops\n"))
+    return kUsageError;
+  for (StringRef name : mlir::qc::supportedOnnxOps())
+    llvm::outs() << name << "\n";
+  return 0;
+}
+
 int runCommandNamed(const std::string &command, int n, char **args) {
   if (command == "import")
     return importCommand(n, args);
@@ -991,6 +1020,8 @@ int runCommandNamed(const std::string &command, int n, char **args) {
     return benchCommand(n, args);
   if (command == "debug")
     return debugCommand(n, args);
+  if (command == "ops")
+    return opsCommand(n, args);
   return -1;
 }
 

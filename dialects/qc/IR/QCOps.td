@@ -196,6 +196,119 @@ def QC_SqrtOp : QC_UnaryOp<"sqrt", "square root"> {
     ``` }];
 }
 
+// Math functions (ONNX semantics; float only: qc does not quantize them,
+// and `qc compile` refuses them).
+def QC_AbsOp : QC_UnaryOp<"abs", "absolute value |x| (ONNX Abs)"> {
+  let description = [{ ```mlir
+    %y = qc.abs %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_NegOp : QC_UnaryOp<"neg", "negation -x (ONNX Neg)"> {
+  let description = [{ ```mlir
+    %y = qc.neg %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_ExpOp : QC_UnaryOp<"exp", "exponential e^x (ONNX Exp)"> {
+  let description = [{ ```mlir
+    %y = qc.exp %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_LogOp : QC_UnaryOp<"log", "natural logarithm (log(0) = -inf, log(x < 0) = NaN) (ONNX Log)"> {
+  let description = [{ ```mlir
+    %y = qc.log %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_ReciprocalOp : QC_UnaryOp<"reciprocal", "reciprocal 1 / x (ONNX Reciprocal)"> {
+  let description = [{ ```mlir
+    %y = qc.reciprocal %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_FloorOp : QC_UnaryOp<"floor", "round down to an integer (ONNX Floor)"> {
+  let description = [{ ```mlir
+    %y = qc.floor %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_CeilOp : QC_UnaryOp<"ceil", "round up to an integer (ONNX Ceil)"> {
+  let description = [{ ```mlir
+    %y = qc.ceil %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_RoundOp : QC_UnaryOp<"round", "round to the nearest integer, halves to even (ONNX Round)"> {
+  let description = [{ ```mlir
+    %y = qc.round %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SignOp : QC_UnaryOp<"sign", "sign: -1, 0 or 1 (NaN stays NaN) (ONNX Sign)"> {
+  let description = [{ ```mlir
+    %y = qc.sign %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SinOp : QC_UnaryOp<"sin", "sine (ONNX Sin)"> {
+  let description = [{ ```mlir
+    %y = qc.sin %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_CosOp : QC_UnaryOp<"cos", "cosine (ONNX Cos)"> {
+  let description = [{ ```mlir
+    %y = qc.cos %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_TanOp : QC_UnaryOp<"tan", "tangent (ONNX Tan)"> {
+  let description = [{ ```mlir
+    %y = qc.tan %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AsinOp : QC_UnaryOp<"asin", "arcsine (ONNX Asin)"> {
+  let description = [{ ```mlir
+    %y = qc.asin %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AcosOp : QC_UnaryOp<"acos", "arccosine (ONNX Acos)"> {
+  let description = [{ ```mlir
+    %y = qc.acos %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AtanOp : QC_UnaryOp<"atan", "arctangent (ONNX Atan)"> {
+  let description = [{ ```mlir
+    %y = qc.atan %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SinhOp : QC_UnaryOp<"sinh", "hyperbolic sine (ONNX Sinh)"> {
+  let description = [{ ```mlir
+    %y = qc.sinh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_CoshOp : QC_UnaryOp<"cosh", "hyperbolic cosine (ONNX Cosh)"> {
+  let description = [{ ```mlir
+    %y = qc.cosh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AsinhOp : QC_UnaryOp<"asinh", "inverse hyperbolic sine (ONNX Asinh)"> {
+  let description = [{ ```mlir
+    %y = qc.asinh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AcoshOp : QC_UnaryOp<"acosh", "inverse hyperbolic cosine (ONNX Acosh)"> {
+  let description = [{ ```mlir
+    %y = qc.acosh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_AtanhOp : QC_UnaryOp<"atanh", "inverse hyperbolic tangent (ONNX Atanh)"> {
+  let description = [{ ```mlir
+    %y = qc.atanh %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SoftplusOp : QC_UnaryOp<"softplus", "log(1 + e^x) (ONNX Softplus)"> {
+  let description = [{ ```mlir
+    %y = qc.softplus %x : tensor<1x8xf32>
+    ``` }];
+}
+def QC_SoftsignOp : QC_UnaryOp<"softsign", "x / (1 + |x|) (ONNX Softsign)"> {
+  let description = [{ ```mlir
+    %y = qc.softsign %x : tensor<1x8xf32>
+    ``` }];
+}
+
 def QC_ClampOp : QC_Op<"clamp"> {
   let summary = "clamp to [min, max] (ONNX Clip, ReLU6)";
   let description = [{
@@ -253,11 +366,61 @@ def QC_SoftmaxOp : QC_Op<"softmax"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+/// An activation with one float parameter `alpha` (ONNX's default in the
+/// importer). Float only: not quantized, refused by `qc compile`.
+class QC_AlphaActOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
+  let summary = what # " (ONNX " # onnx # ")";
+  let description = [{
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x {alpha = 5.000000e-01 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+def QC_LeakyReluOp : QC_AlphaActOp<"leaky_relu", "LeakyRelu", "x if x >= 0 else alpha * x">;
+def QC_ThresholdedReluOp : QC_AlphaActOp<"thresholded_relu", "ThresholdedRelu", "x if x > alpha else 0 (NaN stays NaN)">;
+def QC_EluOp : QC_AlphaActOp<"elu", "Elu", "x if x >= 0 else alpha * (exp(x) - 1)">;
+def QC_CeluOp : QC_AlphaActOp<"celu", "Celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))">;
+def QC_SeluOp : QC_Op<"selu"> {
+  let summary = "gamma * (x if x > 0 else alpha * (exp(x) - 1)) (ONNX Selu)";
+  let description = [{
+    Float only: not quantized, refused by `qc compile`.
+
+    ```mlir
+    %y = qc.selu %x {alpha = 1.67326319 : f32, gamma = 1.05070102 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, F32Attr:$alpha, F32Attr:$gamma);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_LogSoftmaxOp : QC_Op<"log_softmax"> {
+  let summary = "log of softmax along one axis (ONNX LogSoftmax, opset 13 semantics)";
+  let description = [{
+    `x - max - log(sum(exp(x - max)))`, in double. Float only: not
+    quantized, refused by `qc compile`.
+
+    ```mlir
+    %y = qc.log_softmax %x {axis = -1 : i64} : tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_PReluOp : QC_BinaryOp<"prelu", "x if x >= 0 else slope * x, slope broadcast (ONNX PRelu; float only, not quantized or compiled)">;
+
 def QC_AddOp : QC_BinaryOp<"add", "addition", [Commutative]>;
 def QC_SubOp : QC_BinaryOp<"sub", "subtraction">;
 def QC_MulOp : QC_BinaryOp<"mul", "multiplication", [Commutative]>;
 def QC_DivOp : QC_BinaryOp<"div", "division">;
 def QC_PowOp : QC_BinaryOp<"pow", "power (lhs raised to rhs)">;
+def QC_MaxOp : QC_BinaryOp<"max", "maximum, NaN if either is NaN (ONNX Max of two inputs; float only, not quantized or compiled)", [Commutative]>;
+def QC_MinOp : QC_BinaryOp<"min", "minimum, NaN if either is NaN (ONNX Min of two inputs; float only, not quantized or compiled)", [Commutative]>;
 
 //===----------------------------------------------------------------------===//
 // Pooling and reductions
@@ -334,6 +497,57 @@ def QC_ReduceMeanOp : QC_Op<"reduce_mean"> {
   let results = (outs QC_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
+
+/// A reduction over `axes` (ONNX Reduce*): shape rule `support/Shapes.h`
+/// `reductionShape` (axes may be negative, distinct; empty = all).
+class QC_ReduceOp<string mnemonic, string onnx, string what>
+    : QC_Op<mnemonic> {
+  let summary = what # " over the given axes (ONNX " # onnx # ")";
+  let description = [{
+    Float only (sums accumulate in double in the reference executor); qc
+    does not quantize it and `qc compile` refuses it.
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %x {axes = array<i64: -1>, keepdims = true}
+         : (tensor<1x16x64xf32>) -> tensor<1x16x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax", "maximum (NaN if any element is NaN)">;
+def QC_ReduceMinOp : QC_ReduceOp<"reduce_min", "ReduceMin", "minimum (NaN if any element is NaN)">;
+def QC_ReduceSumOp : QC_ReduceOp<"reduce_sum", "ReduceSum", "sum">;
+def QC_ReduceProdOp : QC_ReduceOp<"reduce_prod", "ReduceProd", "product">;
+def QC_ReduceSumSquareOp : QC_ReduceOp<"reduce_sum_square", "ReduceSumSquare", "sum of squares">;
+def QC_ReduceL1Op : QC_ReduceOp<"reduce_l1", "ReduceL1", "sum of absolute values">;
+def QC_ReduceL2Op : QC_ReduceOp<"reduce_l2", "ReduceL2", "square root of the sum of squares">;
+def QC_ReduceLogSumOp : QC_ReduceOp<"reduce_log_sum", "ReduceLogSum", "natural logarithm of the sum">;
+def QC_ReduceLogSumExpOp : QC_ReduceOp<"reduce_log_sum_exp", "ReduceLogSumExp", "log(sum(exp(x)))">;
+
+/// ArgMax / ArgMin: the index (int64) of the first (or, with
+/// select_last_index, the last) extreme element along `axis`.
+class QC_ArgOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
+  let summary = "index of the " # what # " along an axis (ONNX " # onnx # ")";
+  let description = [{
+    The result is int64. NaN counts as the extreme value (numpy's rule, as
+    ONNX's reference). Float only; qc does not quantize it and `qc compile`
+    refuses it.
+
+    ```mlir
+    %i = qc.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false, select_last_index = false}
+         : (tensor<2x10xf32>) -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
+                       BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+def QC_ArgMaxOp : QC_ArgOp<"arg_max", "ArgMax", "largest element">;
+def QC_ArgMinOp : QC_ArgOp<"arg_min", "ArgMin", "smallest element">;
 
 //===----------------------------------------------------------------------===//
 // Shape and data movement

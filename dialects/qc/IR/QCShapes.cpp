@@ -514,6 +514,42 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
   return sameAsInput(adaptor.getInput(), out);
 }
 
+LogicalResult LeakyReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult ThresholdedReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult EluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult CeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult SeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> location,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  if (failed(normAxis(loc, adaptor.getAxis(),
+                      rankedOf(adaptor.getInput()).getRank(), "axis")))
+    return failure();
+  return sameAsInput(adaptor.getInput(), out);
+}
+
 #define QC_BROADCAST_INFERENCE(OP)                                             \
   LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
                                      std::optional<Location> location,         \
@@ -539,6 +575,9 @@ QC_BROADCAST_INFERENCE(SubOp)
 QC_BROADCAST_INFERENCE(MulOp)
 QC_BROADCAST_INFERENCE(DivOp)
 QC_BROADCAST_INFERENCE(PowOp)
+QC_BROADCAST_INFERENCE(MaxOp)
+QC_BROADCAST_INFERENCE(MinOp)
+QC_BROADCAST_INFERENCE(PReluOp)
 #undef QC_BROADCAST_INFERENCE
 
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
@@ -596,31 +635,121 @@ LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                             std::optional<Location> location,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  int64_t rank = in.getRank();
-  SmallVector<bool> reduced(rank, adaptor.getAxes().empty());
-  for (int64_t axis : adaptor.getAxes()) {
-    FailureOr<int64_t> a = normAxis(loc, axis, rank, "axis");
-    if (failed(a))
-      return failure();
-    if (reduced[*a])
-      return fail(loc, "axis " + Twine(axis) + " is repeated");
-    reduced[*a] = true;
-  }
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < rank; ++i) {
-    if (!reduced[i])
-      shape.push_back(in.getDimSize(i));
-    else if (adaptor.getKeepdims())
-      shape.push_back(1);
-  }
-  setResult(out, shape, in.getElementType());
+
+namespace {
+/// The result of a reduction (support/Shapes.h `reductionShape`), with the
+/// rule's message at the op.
+LogicalResult inferReduction(const Where &loc, RankedTensorType in,
+                             ArrayRef<int64_t> axes, bool keepdims,
+                             Type elementType, SmallVectorImpl<Type> &out) {
+  absl::StatusOr<::qc::Reduction> r = ::qc::reductionShape(
+      ::qc::Shape(in.getShape().begin(), in.getShape().end()),
+      std::vector<int64_t>(axes.begin(), axes.end()), keepdims);
+  if (!r.ok())
+    return fail(loc, std::string(r.status().message()));
+  setResult(out, r->shape, elementType);
   return success();
+}
+} // namespace
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceSumSquareOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceL1Op::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceL2Op::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceLogSumOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ReduceLogSumExpOp::inferReturnTypes(MLIRContext *,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
+                        adaptor.getKeepdims(), in.getElementType(), out);
+}
+
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *context,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  return inferReduction({location, getOperationName()}, in, {axis},
+                        adaptor.getKeepdims(), IntegerType::get(context, 64),
+                        out);
+}
+
+LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *context,
+                                   std::optional<Location> location,
+                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  int64_t axis = adaptor.getAxis();
+  return inferReduction({location, getOperationName()}, in, {axis},
+                        adaptor.getKeepdims(), IntegerType::get(context, 64),
+                        out);
 }
 
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,

@@ -24,6 +24,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -469,16 +471,51 @@ func.func @main() -> tensor<1x1x2x3xi8> {
 TEST(ExecutorErrors, UnsupportedConstantType) {
   Env env;
   OwningOpRef<ModuleOp> module = env.parse(R"mlir(
-func.func @main() -> tensor<2xi64> {
-  %c = qc.constant dense<[1, 2]> : tensor<2xi64>
-  return %c : tensor<2xi64>
+func.func @main() -> tensor<2xf16> {
+  %c = qc.constant dense<[1.0, 2.0]> : tensor<2xf16>
+  return %c : tensor<2xf16>
 }
 )mlir");
   ASSERT_TRUE(module);
   EXPECT_TRUE(failed(mqc::runFunction(Env::mainOf(*module), {})));
   ASSERT_EQ(env.messages.size(), 1u) << env.allMessages();
-  EXPECT_TRUE(contains(env.messages[0], "constant of element type 'i64'"))
+  EXPECT_TRUE(contains(env.messages[0], "constant of element type 'f16'"))
       << env.messages[0];
+}
+
+// int64 constants (shapes and sizes the importer materializes) run, held as
+// int32 and written as int64; a value outside int32 is an error.
+TEST(ExecutorConstants, Int64ConstantsRunWithinInt32) {
+  Env env;
+  OwningOpRef<ModuleOp> module = env.parse(R"mlir(
+func.func @main() -> tensor<2xi64> {
+  %c = qc.constant dense<[-2147483648, 2147483647]> : tensor<2xi64>
+  return %c : tensor<2xi64>
+}
+)mlir");
+  ASSERT_TRUE(module);
+  FailureOr<std::vector<::qc::NpyArray>> out =
+      mqc::runFunction(Env::mainOf(*module), {});
+  ASSERT_TRUE(succeeded(out)) << env.allMessages();
+  ASSERT_EQ((*out)[0].dtype, ::qc::DType::I64);
+  int64_t v[2];
+  ASSERT_EQ((*out)[0].data.size(), sizeof(v));
+  std::memcpy(v, (*out)[0].data.data(), sizeof(v));
+  EXPECT_EQ(v[0], INT32_MIN);
+  EXPECT_EQ(v[1], INT32_MAX);
+
+  Env env2;
+  OwningOpRef<ModuleOp> big = env2.parse(R"mlir(
+func.func @main() -> tensor<2xi64> {
+  %c = qc.constant dense<[1, 4294967296]> : tensor<2xi64>
+  return %c : tensor<2xi64>
+}
+)mlir");
+  ASSERT_TRUE(big);
+  EXPECT_TRUE(failed(mqc::runFunction(Env::mainOf(*big), {})));
+  ASSERT_EQ(env2.messages.size(), 1u) << env2.allMessages();
+  EXPECT_TRUE(contains(env2.messages[0], "int64 constant holds 4294967296"))
+      << env2.messages[0];
 }
 
 //===----------------------------------------------------------------------===//

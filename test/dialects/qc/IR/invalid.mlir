@@ -460,6 +460,32 @@ func.func @reduce_mean_repeated(%x: tensor<2x3xf32>) {
 
 // -----
 
+func.func @reduce_max_repeated(%x: tensor<2x3xf32>) {
+  // expected-error@+2 {{'qc.reduce_max' op axis -1 is repeated}}
+  // expected-error@+1 {{'qc.reduce_max' op failed to infer returned types}}
+  %0 = qc.reduce_max %x {axes = array<i64: 1, -1>, keepdims = true} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @arg_max_axis(%x: tensor<2x3xf32>) {
+  // expected-error@+2 {{'qc.arg_max' op axis 2 is out of range for rank 2 (expected -2 <= axis < 2)}}
+  // expected-error@+1 {{'qc.arg_max' op failed to infer returned types}}
+  %0 = qc.arg_max %x {axis = 2 : i64, keepdims = false, select_last_index = false} : (tensor<2x3xf32>) -> tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @arg_min_result_type(%x: tensor<2x3xf32>) {
+  // expected-error@+1 {{'qc.arg_min' op result #0 must be ranked tensor of 64-bit signless integer values}}
+  %0 = qc.arg_min %x {axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
 func.func @reshape_two_inferred(%x: tensor<2x3x4xf32>) {
   // expected-error@+2 {{'qc.reshape' op shape [-1, 4, -1] has more than one -1 entry}}
   // expected-error@+1 {{'qc.reshape' op failed to infer returned types}}

@@ -236,6 +236,27 @@ func.func @refined_result(%x: tensor<?x8xf32>, %w: tensor<4x8xf32>) -> tensor<2x
   return %0 : tensor<2x4xf32>
 }
 
+// Math functions, reductions and ArgMax / ArgMin (float only; the shape rule
+// of the reductions is support/Shapes.h's reductionShape).
+// CHECK-LABEL: func.func @math_reduce
+func.func @math_reduce(%x: tensor<?x16x64xf32>) -> (tensor<?x16x64xf32>, tensor<?x16x1xf32>, tensor<?x64xf32>, tensor<f32>, tensor<?x64xi64>, tensor<?x16x1xi64>) {
+  // CHECK: qc.exp %{{.*}} : tensor<?x16x64xf32>
+  %0 = qc.exp %x : tensor<?x16x64xf32>
+  // CHECK: qc.round %{{.*}} : tensor<?x16x64xf32>
+  %1 = qc.round %0 : tensor<?x16x64xf32>
+  // CHECK: qc.reduce_max %{{.*}} {axes = array<i64: -1>, keepdims = true} : (tensor<?x16x64xf32>) -> tensor<?x16x1xf32>
+  %2 = qc.reduce_max %1 {axes = array<i64: -1>, keepdims = true} : (tensor<?x16x64xf32>) -> tensor<?x16x1xf32>
+  // CHECK: qc.reduce_sum_square %{{.*}} {axes = array<i64: 1>, keepdims = false} : (tensor<?x16x64xf32>) -> tensor<?x64xf32>
+  %3 = qc.reduce_sum_square %x {axes = array<i64: 1>, keepdims = false} : (tensor<?x16x64xf32>) -> tensor<?x64xf32>
+  // CHECK: qc.reduce_log_sum_exp %{{.*}} {axes = array<i64>, keepdims = false} : (tensor<?x16x64xf32>) -> tensor<f32>
+  %4 = qc.reduce_log_sum_exp %x {axes = array<i64>, keepdims = false} : (tensor<?x16x64xf32>) -> tensor<f32>
+  // CHECK: qc.arg_max %{{.*}} {axis = 1 : i64, keepdims = false, select_last_index = true} : (tensor<?x16x64xf32>) -> tensor<?x64xi64>
+  %5 = qc.arg_max %x {axis = 1 : i64, keepdims = false, select_last_index = true} : (tensor<?x16x64xf32>) -> tensor<?x64xi64>
+  // CHECK: qc.arg_min %{{.*}} {axis = -1 : i64, keepdims = true, select_last_index = false} : (tensor<?x16x64xf32>) -> tensor<?x16x1xi64>
+  %6 = qc.arg_min %x {axis = -1 : i64, keepdims = true, select_last_index = false} : (tensor<?x16x64xf32>) -> tensor<?x16x1xi64>
+  return %1, %2, %3, %4, %5, %6 : tensor<?x16x64xf32>, tensor<?x16x1xf32>, tensor<?x64xf32>, tensor<f32>, tensor<?x64xi64>, tensor<?x16x1xi64>
+}
+
 // The resource blob survives the round trip byte for byte (alignment 4, then
 // 1.0, 2.0, 3.0, 4.0 as little-endian f32).
 // CHECK: dialect_resources
