@@ -121,7 +121,21 @@ typedef struct qc_model_desc {
   uint32_t num_buffers;
   const qc_arena_buffer *buffers; /* the memory plan */
   qc_model_entry_fn entry;
+  /* --- appended in runtime 0.3.0 (a smaller struct_size: 0) --- */
+  /* 0: the shapes above are the only ones. N >= 1: a dynamic batch. Every
+   * input and output has rank >= 1 and shape[0] == 1 above, which is one
+   * sample; a run takes any batch B in [1, N] (the same B for every input,
+   * dimension 0 of each binding) and the runtime calls `entry` once per
+   * sample, with the pointers advanced by one sample's bytes. The entry
+   * computes one sample, its arena plan is one sample's, and samples are
+   * independent (qc compile --max-batch checks that every op keeps them
+   * so). */
+  uint32_t max_batch;
 } qc_model_desc;
+
+/* The size of a qc_model_desc before `max_batch` was appended (ABI 1 as
+ * first released); descriptors that small have no dynamic batch. */
+#define QC_MODEL_DESC_SIZE_V1 offsetof(qc_model_desc, max_batch)
 
 #ifdef __cplusplus
 } /* extern "C" */
