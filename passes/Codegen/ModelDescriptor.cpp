@@ -145,10 +145,11 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
 
   std::string nameString = addString(info.name);
   auto descType = LLVM::LLVMStructType::getLiteral(
-      ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr});
+      ctx,
+      {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr, i32});
   addGlobal(base + "_desc", descType, LLVM::Linkage::External,
             [&](OpBuilder &ib) {
-              Value fields[13] = {
+              Value fields[14] = {
                   i32Const(ib, QC_MODEL_ABI_VERSION),
                   i32Const(ib, sizeof(qc_model_desc)),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, nameString),
@@ -162,9 +163,10 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
                   i32Const(ib, info.buffers.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, planName),
                   ib.create<LLVM::AddressOfOp>(loc, ptr,
-                                               base + "_entry")};
+                                               base + "_entry"),
+                  i32Const(ib, info.maxBatch)};
               Value v = ib.create<LLVM::UndefOp>(loc, descType);
-              for (int64_t f = 0; f < 13; ++f)
+              for (int64_t f = 0; f < 14; ++f)
                 v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
                                                    ArrayRef<int64_t>{f});
               return v;
@@ -195,6 +197,11 @@ std::string header(const ModelInfo &model) {
   os << "\n * target " << targetName << "\n"
      << " * arena  " << info.arenaSize << " bytes, " << info.buffers.size()
      << " buffers (static plan)\n";
+  if (info.maxBatch)
+    os << " * batch  1 to " << info.maxBatch
+       << " per run: dimension 0 of every input and output (shapes and\n"
+       << " *        _ELEMENTS below are one sample's; the runtime runs the "
+          "samples)\n";
   auto describeTensor = [&](StringRef what, size_t i,
                             const ModelDescriptorInfo::Tensor &t) {
     os << " * " << what << " " << i << ": " << cCommentText(t.name) << " "
@@ -216,6 +223,8 @@ std::string header(const ModelInfo &model) {
      << "#include \"qc_model_abi.h\"\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "extern const qc_model_desc " << info.name << "_desc;\n\n";
+  if (info.maxBatch)
+    os << "#define " << upper << "_MAX_BATCH " << info.maxBatch << "\n";
   auto macros = [&](StringRef what, size_t i,
                     const ModelDescriptorInfo::Tensor &t) {
     os << "#define " << upper << "_" << what << i << "_ELEMENTS "
@@ -271,6 +280,7 @@ DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
        b.getNamedAttr("arena_size", i64(d.arenaSize)),
        b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
        b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
+       b.getNamedAttr("max_batch", i64(d.maxBatch)),
        b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
        b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
        b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))});
@@ -345,6 +355,13 @@ FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
     return fail("needs required_isa, arena_size, arena_alignment, steps, "
                 "constant_bytes and float_weight_bytes (integers >= 0)");
   info.steps = static_cast<int64_t>(steps);
+  // max_batch: absent in a qc.model written before it existed (0).
+  if (attr.get("max_batch")) {
+    uint64_t maxBatch = 0;
+    if (!getU64(attr, "max_batch", maxBatch) || maxBatch > INT32_MAX)
+      return fail("needs max_batch in [0, 2^31 - 1]");
+    d.maxBatch = static_cast<uint32_t>(maxBatch);
+  }
   if (!getTensors("inputs", d.inputs) || !getTensors("outputs", d.outputs))
     return fail("needs inputs and outputs as [{name, dtype, shape}]");
   auto buffers = attr.getAs<ArrayAttr>("buffers");

@@ -1,11 +1,13 @@
 // qc-add-model-descriptor: the exported NAME_desc of qc_model_abi.h, built
-// from qc.model (ABI version 1, struct size 88, name, required ISA bits 7 =
+// from qc.model (ABI version 1, struct size 96, name, required ISA bits 7 =
 // AVX2 | FMA | BMI2, one input, one output, arena 128 bytes aligned to 64,
-// two buffers, the entry function). --qc-compile is qc compile's whole
-// pass pipeline (buildCompilePipeline).
+// two buffers, the entry function, max_batch 0: fixed shapes). --qc-compile
+// is qc compile's whole pass pipeline (buildCompilePipeline); max-batch=8
+// (qc-dynamic-batch) writes max_batch 8.
 // RUN: qc-opt %s --qc-compile="target=x86-64-avx2 name=m" | FileCheck %s
 // RUN: qc-opt %s --qc-lower-to-integer --qc-plan-memory --qc-lower-model="target=x86-64-avx2 name=m" --qc-lower-model-to-llvm --qc-add-model-descriptor | FileCheck %s
 // RUN: not qc-opt %s --qc-compile="target=x86-64-avx2 name=m" --qc-add-model-descriptor 2>&1 | FileCheck %s --check-prefix=TWICE
+// RUN: qc-opt %s --qc-compile="target=x86-64-avx2 name=m max-batch=8" | FileCheck %s --check-prefix=BATCH
 
 // CHECK-DAG: llvm.mlir.global internal constant @m_str0("input0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @m_str2("quantize_1\00")
@@ -13,7 +15,7 @@
 // CHECK-DAG: llvm.mlir.global internal constant @m_plan() {{.*}} : !llvm.array<2 x struct<(ptr, i64, i64)>>
 // CHECK-LABEL: llvm.mlir.global external constant @m_desc()
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
-// CHECK-NEXT: llvm.mlir.constant(88 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(96 : i32) : i32
 // CHECK-NEXT: llvm.mlir.addressof @m_str4
 // CHECK-NEXT: llvm.mlir.constant(7 : i64) : i64
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
@@ -25,6 +27,11 @@
 // CHECK-NEXT: llvm.mlir.constant(2 : i32) : i32
 // CHECK-NEXT: llvm.mlir.addressof @m_plan
 // CHECK-NEXT: llvm.mlir.addressof @m_entry
+// CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
+
+// BATCH-LABEL: llvm.mlir.global external constant @m_desc()
+// BATCH: llvm.mlir.addressof @m_entry
+// BATCH-NEXT: llvm.mlir.constant(8 : i32) : i32
 
 // TWICE: error: qc compile: the module already has 'm_desc'
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
