@@ -270,20 +270,23 @@ DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
          b.getNamedAttr("offset", i64(buf.offset)),
          b.getNamedAttr("size", i64(buf.size))}));
   const ModelDescriptorInfo &d = info.descriptor;
-  return b.getDictionaryAttr(
-      {b.getNamedAttr("name", b.getStringAttr(d.name)),
-       b.getNamedAttr("source", b.getStringAttr(info.source)),
-       b.getNamedAttr("targets", b.getArrayAttr(targets)),
-       b.getNamedAttr("required_isa", i64(d.requiredIsa)),
-       b.getNamedAttr("inputs", tensors(d.inputs)),
-       b.getNamedAttr("outputs", tensors(d.outputs)),
-       b.getNamedAttr("arena_size", i64(d.arenaSize)),
-       b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
-       b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
-       b.getNamedAttr("max_batch", i64(d.maxBatch)),
-       b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
-       b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
-       b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))});
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("name", b.getStringAttr(d.name)),
+      b.getNamedAttr("source", b.getStringAttr(info.source)),
+      b.getNamedAttr("targets", b.getArrayAttr(targets)),
+      b.getNamedAttr("required_isa", i64(d.requiredIsa)),
+      b.getNamedAttr("inputs", tensors(d.inputs)),
+      b.getNamedAttr("outputs", tensors(d.outputs)),
+      b.getNamedAttr("arena_size", i64(d.arenaSize)),
+      b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
+      b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
+      b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
+      b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
+      b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))};
+  // max_batch only when there is one (a missing key reads as 0).
+  if (d.maxBatch)
+    fields.push_back(b.getNamedAttr("max_batch", i64(d.maxBatch)));
+  return b.getDictionaryAttr(fields);
 }
 
 FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
