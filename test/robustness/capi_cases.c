@@ -242,9 +242,28 @@ static int create_struct_size_zero(void) {
   return 0;
 }
 static int create_struct_size_short(void) {
+  /* Shorter than the first ABI 1 layout (fields appended later, such as
+   * max_batch, may be missing; the original ones may not). */
   qc_model_desc d = baseDesc();
-  d.struct_size = sizeof d - 1;
+  d.struct_size = QC_MODEL_DESC_SIZE_V1 - 1;
   CREATE_EXPECT(&d, QC_STATUS_ABI_MISMATCH, "struct_size");
+  return 0;
+}
+static int create_struct_size_v1_ok(void) {
+  /* A descriptor of the first layout, without max_batch: fixed shapes, and
+   * the bytes past its struct_size are not read as a batch. */
+  qc_model_desc d = baseDesc();
+  d.struct_size = QC_MODEL_DESC_SIZE_V1;
+  d.max_batch = 7; /* beyond struct_size: ignored */
+  CREATE_EXPECT(&d, QC_STATUS_OK, NULL);
+  return 0;
+}
+static int create_max_batch_not_one_sample(void) {
+  /* max_batch needs one-sample shapes (dimension 0 = 1); these are [2, 3]. */
+  qc_model_desc d = baseDesc();
+  d.max_batch = 4;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "max_batch 4",
+                "in_a");
   return 0;
 }
 static int create_struct_size_larger_ok(void) {
@@ -999,6 +1018,8 @@ static const Case kCases[] = {
     C(create_abi_version_max),
     C(create_struct_size_zero),
     C(create_struct_size_short),
+    C(create_struct_size_v1_ok),
+    C(create_max_batch_not_one_sample),
     C(create_struct_size_larger_ok),
     C(create_too_many_inputs),
     C(create_too_many_outputs),
