@@ -140,16 +140,19 @@ int64_t pooledDimSize(int64_t in, int64_t kernel, int64_t stride,
   return extent.fits ? extent.size : -1;
 }
 
-absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
-                                        const Conv2dAttrs &attrs) {
-  constexpr std::string_view op = "conv2d";
+/// The checks conv2d and convTranspose2d share: 4-D input and weight (the
+/// weight's layout named in the message), no negative dimension, groups,
+/// strides and dilations >= 1, pads >= 0, a kernel of at least 1x1.
+template <typename ConvAttrs>
+absl::Status checkConvOperands(std::string_view op, const Shape &x,
+                               const Shape &w, std::string_view weightLayout,
+                               const ConvAttrs &attrs) {
   if (x.size() != 4)
     return invalid(op, strCat("input must be 4-D NCHW, got shape ",
-                                    shapeToString(x)));
+                              shapeToString(x)));
   if (w.size() != 4)
-    return invalid(op, strCat("weight must be 4-D (C_out, C_in/groups, "
-                                    "kH, kW), got shape ",
-                                    shapeToString(w)));
+    return invalid(op, strCat("weight must be 4-D ", weightLayout,
+                              ", got shape ", shapeToString(w)));
   if (absl::Status s = checkNonNegative(op, x, "input"); !s.ok())
     return s;
   if (absl::Status s = checkNonNegative(op, w, "weight"); !s.ok())
@@ -165,7 +168,17 @@ absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
     return s;
   if (w[2] < 1 || w[3] < 1)
     return invalid(op, strCat("kernel size must be >= 1, weight shape ",
-                                    shapeToString(w)));
+                              shapeToString(w)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Shape> conv2dOutputShape(const Shape &x, const Shape &w,
+                                        const Conv2dAttrs &attrs) {
+  constexpr std::string_view op = "conv2d";
+  if (absl::Status s = checkConvOperands(op, x, w, "(C_out, C_in/groups, kH, kW)",
+                                         attrs);
+      !s.ok())
+    return s;
   if (Wide(x[1]) != Wide(w[1]) * attrs.groups)
     return invalid(op, strCat("input has ", x[1],
                                     " channels but weight shape ",
@@ -194,33 +207,14 @@ absl::StatusOr<Shape>
 convTranspose2dOutputShape(const Shape &x, const Shape &w,
                            const ConvTranspose2dAttrs &attrs) {
   constexpr std::string_view op = "convTranspose2d";
-  if (x.size() != 4)
-    return invalid(op, strCat("input must be 4-D NCHW, got shape ",
-                                    shapeToString(x)));
-  if (w.size() != 4)
-    return invalid(op, strCat("weight must be 4-D (C_in, C_out/groups, "
-                                    "kH, kW), got shape ",
-                                    shapeToString(w)));
-  if (absl::Status s = checkNonNegative(op, x, "input"); !s.ok())
-    return s;
-  if (absl::Status s = checkNonNegative(op, w, "weight"); !s.ok())
-    return s;
-  if (attrs.groups < 1)
-    return invalid(op, strCat("groups must be >= 1, got ", attrs.groups));
-  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
+  if (absl::Status s = checkConvOperands(op, x, w, "(C_in, C_out/groups, kH, kW)",
+                                         attrs);
       !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
     return s;
   if (absl::Status s = checkAtLeast(op, attrs.outputPadding, 0,
                                     "output_padding");
       !s.ok())
     return s;
-  if (w[2] < 1 || w[3] < 1)
-    return invalid(op, strCat("kernel size must be >= 1, weight shape ",
-                                    shapeToString(w)));
   if (x[1] != w[0])
     return invalid(op, strCat("input has ", x[1],
                                     " channels but weight shape ",

@@ -18,7 +18,7 @@
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
-#include "reference/Executor.h"
+#include "passes/Quantize/ActivationProbes.h"
 #include "reference/Kernels.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -183,10 +183,8 @@ std::string nameHint(Operation *op) {
 /// Adds every batch of `data`'s inputs at the qc.observe ops of `means`.
 LogicalResult accumulateMeans(func::FuncOp func, CalibrationSource &data,
                               llvm::DenseMap<Operation *, MeanInput> &means) {
-  Executor executor(func);
-  RunOptions run;
-  run.onObserve = [&](ObserveOp op, ArrayRef<float> values,
-                      ArrayRef<int64_t> shape) -> LogicalResult {
+  auto accumulate = [&](ObserveOp op, ArrayRef<float> values,
+                        ArrayRef<int64_t> shape) -> LogicalResult {
     auto it = means.find(op.getOperation());
     if (it == means.end())
       return success();
@@ -221,17 +219,7 @@ LogicalResult accumulateMeans(func::FuncOp func, CalibrationSource &data,
     m.count += samples;
     return success();
   };
-  while (true) {
-    FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
-    if (failed(batch))
-      return failure();
-    if (!*batch)
-      break;
-    if (failed(executor.run((*batch)->inputs, run)))
-      return failure();
-  }
-
-  return success();
+  return observeCalibrationData(func, data, accumulate);
 }
 
 } // namespace

@@ -15,9 +15,9 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "passes/Quantize/ActivationProbes.h"
 #include "passes/Quantize/CalibrationData.h"
 #include "passes/Quantize/SmoothQuant.h"
-#include "reference/Executor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -263,58 +263,24 @@ struct EqualizeCrossLayer
     return success();
   }
 
-  /// The largest input of each clamp over the calibration data (temporary
-  /// qc.observe probes feed the executor's hook).
+  /// The largest input of each clamp over the calibration data.
   static LogicalResult measureMax(func::FuncOp func, ArrayRef<ClampOp> clamps,
                                   CalibrationSource &data,
                                   std::vector<double> &maxIn) {
-    MLIRContext *ctx = func.getContext();
-    auto spec = QuantSpecAttr::get(
-        ctx, IntegerType::get(ctx, 8, IntegerType::Unsigned), 0, 255, false,
-        -1, "minmax", nullptr, false);
-    llvm::DenseMap<Operation *, size_t> index;
-    SmallVector<ObserveOp> probes;
-    for (size_t i = 0; i < clamps.size(); ++i) {
-      ClampOp clamp = clamps[i];
-      OpBuilder b(clamp);
-      auto probe = b.create<ObserveOp>(
-          clamp.getLoc(), clamp.getInput().getType(), clamp.getInput(),
-          b.getI64IntegerAttr(static_cast<int64_t>(i)), spec,
-          DenseF32ArrayAttr(), DenseI64ArrayAttr());
-      clamp->setOperand(0, probe.getResult());
-      index[probe.getOperation()] = i;
-      probes.push_back(probe);
-    }
-    LogicalResult result = success();
-    {
-      Executor executor(func);
-      RunOptions run;
-      run.onObserve = [&](ObserveOp op, ArrayRef<float> values,
-                          ArrayRef<int64_t>) -> LogicalResult {
-        auto it = index.find(op.getOperation());
-        if (it == index.end())
+    ActivationProbes probes(func.getContext());
+    for (ClampOp clamp : clamps)
+      probes.add(clamp.getInput(), {&clamp->getOpOperand(0)});
+    return observeCalibrationData(
+        func, data,
+        [&](ObserveOp op, ArrayRef<float> values,
+            ArrayRef<int64_t>) -> LogicalResult {
+          std::optional<size_t> i = probes.indexOf(op);
+          if (!i)
+            return success();
+          for (float v : values)
+            maxIn[*i] = std::max(maxIn[*i], static_cast<double>(v));
           return success();
-        for (float v : values)
-          maxIn[it->second] = std::max(maxIn[it->second], static_cast<double>(v));
-        return success();
-      };
-      while (succeeded(result)) {
-        FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
-        if (failed(batch)) {
-          result = failure();
-          break;
-        }
-        if (!*batch)
-          break;
-        if (failed(executor.run((*batch)->inputs, run)))
-          result = failure();
-      }
-    }
-    for (ObserveOp probe : probes) {
-      probe.getResult().replaceAllUsesWith(probe.getInput());
-      probe.erase();
-    }
-    return result;
+        });
   }
 
   /// Rescales one pair; returns max |log s_i|.

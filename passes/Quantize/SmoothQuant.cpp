@@ -17,8 +17,7 @@
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
-#include "passes/Quantize/Calibrate.h"
-#include "reference/Executor.h"
+#include "passes/Quantize/ActivationProbes.h"
 
 #include "llvm/ADT/MapVector.h"
 
@@ -228,63 +227,33 @@ void scaleWeights(Consumer &c, const std::vector<double> &s) {
     def->erase();
 }
 
-/// Measures max |X_j| of every group on the calibration data: temporary
-/// qc.observe ops feed the executor's hook, then go away.
+/// Measures max |X_j| of every group on the calibration data.
 LogicalResult measure(func::FuncOp func, SmallVector<Group> &groups,
                       CalibrationSource &data) {
-  MLIRContext *ctx = func.getContext();
-  auto spec = QuantSpecAttr::get(ctx, IntegerType::get(ctx, 8, IntegerType::Unsigned),
-                                 0, 255, false, -1, "minmax", nullptr, false);
-  llvm::DenseMap<Operation *, size_t> groupOf;
-  SmallVector<ObserveOp> probes;
-  for (auto [i, g] : llvm::enumerate(groups)) {
-    OpBuilder b(ctx);
-    b.setInsertionPointAfterValue(g.x);
-    auto probe = b.create<ObserveOp>(
-        g.x.getLoc(), g.x.getType(), g.x,
-        b.getI64IntegerAttr(static_cast<int64_t>(i)), spec,
-        DenseF32ArrayAttr(), DenseI64ArrayAttr());
+  ActivationProbes probes(func.getContext());
+  for (Group &g : groups) {
+    SmallVector<OpOperand *> readers;
     for (Consumer &c : g.consumers)
-      c.op->setOperand(0, probe.getResult());
-    groupOf[probe.getOperation()] = i;
-    probes.push_back(probe);
+      readers.push_back(&c.op->getOpOperand(0));
+    probes.add(g.x, readers);
     g.actMax.assign(g.channels, 0.0);
   }
-  LogicalResult result = success();
-  {
-    Executor executor(func);
-    RunOptions run;
-    run.onObserve = [&](ObserveOp op, ArrayRef<float> values,
-                        ArrayRef<int64_t> shape) -> LogicalResult {
-      auto it = groupOf.find(op.getOperation());
-      if (it == groupOf.end())
+  return observeCalibrationData(
+      func, data,
+      [&](ObserveOp op, ArrayRef<float> values,
+          ArrayRef<int64_t> shape) -> LogicalResult {
+        std::optional<size_t> i = probes.indexOf(op);
+        if (!i)
+          return success();
+        Group &g = groups[*i];
+        if (shape.empty() || shape.back() != g.channels)
+          return op.emitError() << "smoothquant: unexpected input shape";
+        for (size_t k = 0; k < values.size(); ++k) {
+          double &m = g.actMax[k % g.channels];
+          m = std::max(m, std::fabs(static_cast<double>(values[k])));
+        }
         return success();
-      Group &g = groups[it->second];
-      if (shape.empty() || shape.back() != g.channels)
-        return op.emitError() << "smoothquant: unexpected input shape";
-      for (size_t i = 0; i < values.size(); ++i) {
-        double &m = g.actMax[i % g.channels];
-        m = std::max(m, std::fabs(static_cast<double>(values[i])));
-      }
-      return success();
-    };
-    while (succeeded(result)) {
-      FailureOr<std::optional<CalibrationSource::Batch>> batch = data.next();
-      if (failed(batch)) {
-        result = failure();
-        break;
-      }
-      if (!*batch)
-        break;
-      if (failed(executor.run((*batch)->inputs, run)))
-        result = failure();
-    }
-  }
-  for (ObserveOp probe : probes) {
-    probe.getResult().replaceAllUsesWith(probe.getInput());
-    probe.erase();
-  }
-  return result;
+      });
 }
 
 } // namespace

@@ -188,6 +188,12 @@ void qcrt_format_isa_list(uint64_t features, char *buffer, size_t size) {
 
 uint64_t qc_cpu_features(void) {
   uint64_t features = qcrt_detect_cpu_features();
+#ifdef QCRT_TEST_EMULATED_ISA
+  /* Test builds only (never the shipped libqcrt): features a test harness
+   * emulates in a signal handler, e.g. AVX-VNNI in test/difftest's runner on
+   * a CPU without it (test/difftest/vnni_emulation.c). */
+  features |= (uint64_t)(QCRT_TEST_EMULATED_ISA);
+#endif
   features &= ~qcrt_parse_isa_list(getenv("QC_DISABLE_ISA"), NULL, 0);
   return features;
 }

@@ -20,6 +20,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import platform
 import re
 import resource
 import shutil
@@ -60,16 +61,31 @@ def cpu_flags():
     return set()
 
 
+# x86 targets whose one missing feature the runner can emulate: on a CPU
+# with AVX2, FMA and BMI2 but without AVX-VNNI, x86-64-avxvnni runs natively
+# except for its {vex} vpdpbusd(s), which vnni_emulation.c's SIGILL handler
+# computes (the object's encoding is still checked by check_vex_vnni).
+EMULABLE = {"x86-64-avxvnni": ("avx_vnni", "QC_ISA_X86_AVXVNNI")}
+
+
 def detect_targets():
+    """(targets run here, targets skipped, targets of `targets` emulated)."""
     flags = cpu_flags()
-    targets, skipped = [], []
+    targets, skipped, emulated = [], [], []
     for t, need in X86.items():
-        (targets if all(f in flags for f in need) else skipped).append(t)
+        missing = [f for f in need if f not in flags]
+        if not missing:
+            targets.append(t)
+        elif t in EMULABLE and missing == [EMULABLE[t][0]] and platform.machine() == "x86_64":
+            targets.append(t)
+            emulated.append(t)
+        else:
+            skipped.append(t)
     aarch_ok = (shutil.which("clang-19") and shutil.which("qemu-aarch64")
                 and os.path.exists(os.path.join(SYSROOT, "include", "stdio.h")))
     for t in AARCH64:
         (targets if aarch_ok else skipped).append(t)
-    return targets, skipped
+    return targets, skipped, emulated
 
 
 class ToolError(Exception):
@@ -114,19 +130,23 @@ def run(cmd, timeout, stats=None, phase=None, env=None):
     return stdout
 
 
-def build_runtime(work, arch):
+def build_runtime(work, arch, emulate=None):
     """libqcrt and run_packed.c compiled from source for `arch` (x86_64:
     natively with clang-19 or cc; aarch64: clang-19
     --target=aarch64-linux-gnu), once per run; each packed program's object
-    is linked with them."""
-    out = os.path.join(work, "%s-rt" % arch)
+    is linked with them. emulate: a QC_ISA_* feature the runtime reports as
+    present, with vnni_emulation.c linked in to provide it."""
+    out = os.path.join(work, "%s-rt" % arch + ("-" + emulate if emulate else ""))
     os.makedirs(out, exist_ok=True)
     cc = native_cc() if arch == "x86_64" else "clang-19"
     flags = [] if arch == "x86_64" else ["--target=aarch64-linux-gnu"]
+    if emulate:
+        flags.append("-DQCRT_TEST_EMULATED_ISA=" + emulate)
     objs = []
     for src in [os.path.join(ROOT, "runtime/lib", f)
                 for f in ("cpu_features.c", "runtime.c", "thread_pool.c")] + [
-                    os.path.join(HERE, "run_packed.c")]:
+                    os.path.join(HERE, "run_packed.c")] + (
+                        [os.path.join(HERE, "vnni_emulation.c")] if emulate else []):
         o = os.path.join(out, os.path.basename(src) + ".o")
         run([cc] + flags + ["-std=c11", "-O2", "-c", "-DQC_MODEL_DESC=model_desc",
                             "-I" + os.path.join(ROOT, "runtime/include"),
@@ -358,7 +378,12 @@ class Batch:
         cc = [native_cc()] if arch == "x86_64" else ["clang-19", "--target=aarch64-linux-gnu"]
         if shutil.which("ld.lld") or shutil.which("ld.lld-19"):
             cc.append("-fuse-ld=lld")
-        run(cc + [os.path.join(out, "model.o")] + self.rt[arch] + ["-lpthread", "-lm", "-o", exe],
+        if t in self.a.emulated:
+            err = check_vex_vnni(os.path.join(out, "model.o"))
+            if err:
+                raise ToolError(err)
+        rt = self.rt[t if t in self.a.emulated else arch]
+        run(cc + [os.path.join(out, "model.o")] + rt + ["-lpthread", "-lm", "-o", exe],
             a.timeout, st, "link %s" % arch)
         expect = (["in " + n for n in manifest["inputs"]] +
                   ["out " + n for n in manifest["outputs"]])
@@ -368,7 +393,9 @@ class Batch:
             cmd = [exe, str(threads), in_bin, out_bin, names]
             if arch == "aarch64":
                 cmd = ["qemu-aarch64", "-L", SYSROOT, "-cpu", "max"] + cmd
-            run(cmd, a.timeout, st, "run %s (%s)" % (t, "qemu" if arch == "aarch64" else "native"))
+            run(cmd, a.timeout, st, "run %s (%s)" % (t, "qemu" if arch == "aarch64" else
+                                                     "VNNI emulated" if t in a.emulated else
+                                                     "native"))
             if open(names).read().split("\n")[:-1] != expect:
                 raise ToolError("%s: the descriptor's tensor order is not the program's" % t)
             yield threads, load_outputs_bin(out_bin, refs, manifest["outputs"])
@@ -407,7 +434,7 @@ def main():
                     "--llvm-arg=--time-passes; results are not the shipped code's then)")
     a = ap.parse_args()
 
-    targets, skipped = detect_targets()
+    targets, skipped, emulated = detect_targets()
     if a.targets:
         want = a.targets.split(",")
         for t in want:
@@ -417,6 +444,7 @@ def main():
                 sys.exit("difftest: target %s does not run here" % t)
         targets = want
     a.targets = [] if a.lower_only else targets
+    a.emulated = [t for t in emulated if t in a.targets]
     a.compile_only = [] if a.lower_only or a.targets != detect_targets()[0] or a.no_compile_only else [
         t for t in skipped if t in X86]
     if a.compile_only_targets:
@@ -438,8 +466,14 @@ def main():
             "not run, not compiled" if t in X86 else
             "needs clang-19, qemu-aarch64 and %s" % SYSROOT)), flush=True)
     os.makedirs(a.work, exist_ok=True)
+    for t in a.emulated:
+        print("EMULATED: %s: this CPU lacks %s; its {vex} vpdpbusd(s) run in a SIGILL handler "
+              "(vnni_emulation.c), the rest natively; results are checked, the encoding too"
+              % (t, EMULABLE[t][0]), flush=True)
     rt = {arch: build_runtime(a.work, arch) for arch in ("x86_64", "aarch64")
           if any((t in AARCH64) == (arch == "aarch64") for t in a.targets)}
+    for t in a.emulated:
+        rt[t] = build_runtime(a.work, "x86_64", EMULABLE[t][1])
     threads = [int(t) for t in a.threads.split(",")]
 
     if a.program and a.seed is None:

@@ -37,7 +37,10 @@ for cmd in import run quantize export-onnx compile bench; do
   "$P/bin/qc" $cmd --version > "$WORK/v-$cmd.txt"
   cmp -s "$WORK/version.txt" "$WORK/v-$cmd.txt" || fail "qc $cmd --version differs"
 done
-"$P/bin/qc-opt" --version | grep -q '^qc-opt (qc) ' || fail "qc-opt --version"
+# Output to a file, then grep: `cmd | grep -q` under pipefail fails when grep
+# exits at its match before cmd has written the rest (SIGPIPE).
+"$P/bin/qc-opt" --version > "$WORK/v-qc-opt.txt"
+grep -q '^qc-opt (qc) ' "$WORK/v-qc-opt.txt" || fail "qc-opt --version"
 
 echo "== quantize and compile MNIST with the installed qc"
 M="$SRC/examples/mnist"
@@ -74,7 +77,16 @@ CMAKE
 cmake -S "$WORK/shared-src" -B "$WORK/shared" -DCMAKE_C_COMPILER="$CC" \
   -DCMAKE_PREFIX_PATH="$P" > "$WORK/shared-configure.log"
 cmake --build "$WORK/shared" > "$WORK/shared-build.log"
-ldd "$WORK/shared/mnist_shared" | grep -q "libqcrt.so.0 => $P/lib/libqcrt.so.0" || fail "not linked with the installed libqcrt.so"
+# The loader's choice, read from a file (`ldd | grep -q` under pipefail fails
+# at random: grep exits at its match, ldd dies of SIGPIPE; seen in CI) and
+# compared by real path (the prefix may be reached through a symlink).
+ldd "$WORK/shared/mnist_shared" > "$WORK/shared-ldd.txt"
+found=$(awk '$1 == "libqcrt.so.0" { print $3 }' "$WORK/shared-ldd.txt")
+if [[ -z "$found" || "$(readlink -f "$found")" != "$(readlink -f "$P/lib/libqcrt.so.0")" ]]; then
+  cat "$WORK/shared-ldd.txt" >&2
+  readelf -d "$WORK/shared/mnist_shared" | grep -E 'NEEDED|RPATH|RUNPATH' >&2 || true
+  fail "not linked with the installed libqcrt.so (the loader picks '${found:-nothing}')"
+fi
 "$WORK/shared/mnist_shared" "$M/test_images.npy" "$M/test_labels.npy" 1 "$WORK/logits-shared.f32" > "$WORK/shared.txt"
 cmp "$WORK/logits-static.f32" "$WORK/logits-shared.f32" || fail "shared and static runtime disagree"
 

@@ -452,13 +452,35 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
   };
   llvm::raw_ostream &os = llvm::errs();
   os << "qc: mixed precision: output SQNR on " << r.heldOutSamples
-     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8 -> "
-     << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb) << " dB)\n";
-  if (!r.reached)
+     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8";
+  if (r.sqnrObserversDb != r.sqnrBeforeDb)
+    os << " -> " << db(r.sqnrObserversDb) << " dB with observers";
+  os << " -> " << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb)
+     << " dB)\n";
+  if (!r.reached) {
     os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
-       << " dB is out of reach with float ops (best found: "
-       << db(r.sqnrAfterDb) << " dB with " << r.chosen.size()
-       << " ops in float); writing the best program found\n";
+       << " dB is out of reach (best found: " << db(r.sqnrAfterDb)
+       << " dB with " << r.chosen.size() << " ops in float; ";
+    os << "every other op in float gains less than "
+       << llvm::format("%.2f", mlir::qc::kMinFloatGainDb) << " dB";
+    if (r.budgetLimited)
+      os << " or exceeds the MAC budget, --min-int8-macs="
+         << llvm::format("%g", r.minInt8MacShare);
+    os << "); writing the best program found\n";
+  }
+  if (!r.observerSearchSkipped.empty())
+    os << "qc: mixed precision: observer choice skipped ("
+       << r.observerSearchSkipped << ")\n";
+  if (!r.globalObserver.empty())
+    os << "qc: mixed precision: activation observer: " << r.globalObserver
+       << " (all ops)\n";
+  if (!r.observers.empty()) {
+    os << "qc: mixed precision: " << r.observers.size()
+       << " op(s) with their own observer:\n";
+    for (const mlir::qc::ObserverChoice &o : r.observers)
+      os << "    " << mlir::qc::escapeForTerminal(o.name) << " (" << o.opType
+         << ") -> " << o.observer << ", +" << db(o.gainDb) << " dB\n";
+  }
   if (r.chosen.empty()) {
     os << "qc: mixed precision: no op kept above int8\n";
   } else {
@@ -476,12 +498,14 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
                      static_cast<long long>(r.macsTotal));
   os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
                      "evaluations, %lld merged observers, %lld "
-                     "recalibrations; calibration %.2f s, search %.2f s\n",
+                     "recalibrations; calibration %.2f s, observers %.2f s, "
+                     "search %.2f s\n",
                      static_cast<long long>(r.candidates),
                      static_cast<long long>(r.evaluations),
                      static_cast<long long>(r.mergedObservers),
                      static_cast<long long>(r.recalibrations),
-                     r.calibrationSeconds, r.searchSeconds);
+                     r.calibrationSeconds, r.observerSeconds,
+                     r.searchSeconds);
   os << "qc: mixed precision: reproduce with --quantizer '"
      << mlir::qc::escapeForTerminal(r.quantizer) << "'\n";
 }
@@ -534,15 +558,28 @@ int quantizeCommand(int argc, char **argv) {
                "--export-onnx, which writes the Q/DQ form)")};
   cl::opt<std::string> mixedPrecision{
       "mixed-precision",
-      cl::desc("auto: keep the fewest ops in float so that the output SQNR "
-               "on held-out calibration samples reaches --target-sqnr; "
-               "prints the choice as --quantizer options (docs/accuracy.md)"),
+      cl::desc("auto: raise the output SQNR on held-out calibration samples "
+               "towards --target-sqnr: first the activation observer of "
+               "each op (int8 everywhere), then the fewest ops in float "
+               "within --min-int8-macs; prints the choice as --quantizer "
+               "options (docs/accuracy.md)"),
       cl::value_desc("auto")};
   cl::opt<double> targetSqnr{
       "target-sqnr",
       cl::desc("With --mixed-precision=auto: the output SQNR to reach, in dB "
                "(default 30)"),
       cl::value_desc("DB"), cl::init(mlir::qc::kDefaultTargetSqnrDb)};
+  cl::opt<double> minInt8Macs{
+      "min-int8-macs",
+      cl::desc("With --mixed-precision=auto: the share of the model's MACs "
+               "(conv / linear / matmul) that must stay int8, in [0, 1] "
+               "(default 0.9)"),
+      cl::value_desc("FRACTION"),
+      cl::init(mlir::qc::kDefaultMinInt8MacShare)};
+  cl::opt<bool> noObserverSearch{
+      "no-observer-search",
+      cl::desc("With --mixed-precision=auto: keep the quantizer's "
+               "observers (only ops kept float)")};
   cl::opt<double> heldOut{
       "held-out",
       cl::desc("With --mixed-precision=auto: the share of the calibration "
@@ -603,14 +640,23 @@ int quantizeCommand(int argc, char **argv) {
   if (mixedPrecision.getNumOccurrences() && mixedPrecision != "auto")
     return usageError("--mixed-precision expects 'auto', got '" +
                       mixedPrecision + "'");
-  if (!mixedPrecision.getNumOccurrences() &&
-      (targetSqnr.getNumOccurrences() || heldOut.getNumOccurrences()))
-    return usageError(Twine(targetSqnr.getNumOccurrences() ? "--target-sqnr"
-                                                           : "--held-out") +
-                      " needs --mixed-precision=auto");
+  if (!mixedPrecision.getNumOccurrences()) {
+    for (const auto &[flag, given] :
+         {std::pair<const char *, bool>{"--target-sqnr",
+                                        targetSqnr.getNumOccurrences() > 0},
+          {"--held-out", heldOut.getNumOccurrences() > 0},
+          {"--min-int8-macs", minInt8Macs.getNumOccurrences() > 0},
+          {"--no-observer-search",
+           noObserverSearch.getNumOccurrences() > 0}})
+      if (given)
+        return usageError(Twine(flag) + " needs --mixed-precision=auto");
+  }
   if (!std::isfinite(targetSqnr) || targetSqnr < -100 || targetSqnr > 200)
     return usageError("--target-sqnr must be a number of dB in [-100, 200], "
                       "got " + formatNumber(targetSqnr));
+  if (!(minInt8Macs >= 0.0 && minInt8Macs <= 1.0))
+    return usageError("--min-int8-macs must be in [0, 1], got " +
+                      formatNumber(minInt8Macs));
   if (!(heldOut > 0.0 && heldOut < 1.0))
     return usageError("--held-out must be in (0, 1), got " +
                       formatNumber(heldOut));
@@ -621,6 +667,8 @@ int quantizeCommand(int argc, char **argv) {
     mlir::qc::MixedPrecisionOptions mp;
     mp.targetSqnrDb = targetSqnr;
     mp.heldOutFraction = heldOut;
+    mp.minInt8MacShare = minInt8Macs;
+    mp.observerSearch = !noObserverSearch;
     mp.progress = !quiet;
     options.mixedPrecision = mp;
   }
