@@ -33,13 +33,14 @@ if ((BATCH)); then
     --quiet -o "$OUT/mnist.q.mlir"
   echo "== qc compile --target $TARGET --max-batch $BATCH"
   "$QC" compile "$OUT/mnist.q.mlir" --target "$TARGET" --name mnist --max-batch "$BATCH" \
-    --with-runtime -o "$OUT/model"
+    --with-runtime -o "$OUT/model" | tee "$OUT/compile.log"
 else
   echo "== qc quantize (x86 quantizer, batch 1)"
   "$QC" quantize "$MNIST/mnist_cnn.onnx" --quantizer x86 --calib "$MNIST/calib_images.npy" \
     --input-shape input=1,1,28,28 --quiet -o "$OUT/mnist.q.mlir"
   echo "== qc compile --target $TARGET"
-  "$QC" compile "$OUT/mnist.q.mlir" --target "$TARGET" --name mnist --with-runtime -o "$OUT/model"
+  "$QC" compile "$OUT/mnist.q.mlir" --target "$TARGET" --name mnist --with-runtime -o "$OUT/model" |
+    tee "$OUT/compile.log"
 fi
 echo "== build the C program (cmake, no LLVM/MLIR/C++)"
 cmake -S "$HERE" -B "$OUT/build" -DQC_MODEL_DIR="$OUT/model" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -55,4 +56,19 @@ if ((CHECK)); then
     want="batches: $(((1000 + BATCH - 1) / BATCH)) runs of up to $BATCH images"
     grep -qx "$want" "$OUT/result.txt" || { echo "FAIL: expected '$want'"; exit 1; }
   fi
+fi
+echo "== QC_PROFILE=1: libqcrt prints the per-step table to stderr when the session ends"
+QC_PROFILE=1 "$OUT/build/mnist_classify" "$MNIST/test_images.npy" "$MNIST/test_labels.npy" "$THREADS" \
+  2> "$OUT/profile.txt" >/dev/null
+sed -n '1,12p' "$OUT/profile.txt"
+if ((CHECK)); then
+  steps=$(sed -n 's/^qc: \([0-9]*\) steps;.*/\1/p' "$OUT/compile.log")
+  # One run per call: 1000 images one by one, or ceil(1000 / N) with --batch N.
+  runs=1000
+  ((BATCH)) && runs=$(((1000 + BATCH - 1) / BATCH))
+  grep -q "^qc profile: model 'mnist', $THREADS thread(s), $runs profiled run(s), $steps steps" \
+    "$OUT/profile.txt" || { echo "FAIL: no profile of $runs runs and $steps steps on stderr"; exit 1; }
+  rows=$(sed -n '/^ step  kind/,/^$/p' "$OUT/profile.txt" | grep -c '^ *[0-9]')
+  ((rows == steps)) || { echo "FAIL: $rows profile rows, $steps steps"; exit 1; }
+  grep -q '/conv1/Conv' "$OUT/profile.txt" || { echo "FAIL: no node names in the profile"; exit 1; }
 fi

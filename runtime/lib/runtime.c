@@ -227,6 +227,41 @@ static qc_status checkTensorDescs(const qc_model_desc *desc, int outputs) {
   return QC_STATUS_OK;
 }
 
+/* Whether `desc` has the fields added in 0.3.0 (step and variant tables). */
+static int hasStepTables(const qc_model_desc *desc) {
+  return desc->struct_size >=
+         offsetof(qc_model_desc, variants) + sizeof desc->variants;
+}
+
+/* The step and variant tables, when the descriptor has them. */
+static qc_status checkStepTables(const qc_model_desc *desc, const char *name) {
+  if (!hasStepTables(desc))
+    return QC_STATUS_OK;
+  if (desc->num_steps > QC_MAX_STEPS)
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': %u steps (at most %u)", name, desc->num_steps,
+                     (unsigned)QC_MAX_STEPS);
+  if ((desc->num_steps && !desc->steps) ||
+      (desc->num_variants && !desc->variants))
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': %u %s but the array is NULL", name,
+                     desc->num_steps && !desc->steps ? desc->num_steps
+                                                     : desc->num_variants,
+                     desc->num_steps && !desc->steps ? "steps" : "variants");
+  for (uint32_t i = 0; i < desc->num_steps; ++i) {
+    const qc_step_desc *st = &desc->steps[i];
+    if (!st->kind || !st->name || !st->shapes)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': step %u has a NULL kind, name or shapes",
+                       name, i);
+  }
+  for (uint32_t i = 0; i < desc->num_variants; ++i)
+    if (!desc->variants[i].name)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': variant %u has a NULL name", name, i);
+  return QC_STATUS_OK;
+}
+
 /* Everything qc_model_validate checks; no error cleared, no CPU check. */
 static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
   if (!desc)
@@ -236,13 +271,16 @@ static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
                      "model descriptor ABI version %u, runtime %s supports %u",
                      desc->abi_version, qc_runtime_version_string(),
                      QC_MODEL_ABI_VERSION);
-  /* Fields appended later (max_batch) are read only when struct_size holds
-   * them. */
-  if (desc->struct_size < QC_MODEL_DESC_SIZE_V1)
+  /* Fields appended in 0.3.0 (the step tables, max_batch) are read only
+   * when struct_size holds them. */
+  if (desc->struct_size < QC_MODEL_DESC_SIZE_V0_2)
     return qcrt_fail(QC_STATUS_ABI_MISMATCH,
                      "model descriptor struct_size %u < %u", desc->struct_size,
-                     (unsigned)QC_MODEL_DESC_SIZE_V1);
+                     (unsigned)QC_MODEL_DESC_SIZE_V0_2);
   const char *name = nameOr(desc->name);
+  qc_status tables = checkStepTables(desc, name);
+  if (tables != QC_STATUS_OK)
+    return tables;
   if (desc->num_inputs > QC_MAX_IO || desc->num_outputs > QC_MAX_IO)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
                      "model '%s': %u inputs / %u outputs (at most %u each)",
@@ -452,7 +490,66 @@ struct qc_session {
   void **laneOutputPtrs;      /* lanes x num_outputs */
   int64_t *outputShapes;      /* num_outputs x QC_MAX_RANK: shapes of a run */
   int32_t running; /* atomic */
+  int profiling;      /* the exec context's profile_step is set */
+  int printAtDestroy; /* QC_PROFILE: 1 the table, 2 the CSV, to stderr */
+  qcrt_profile profile;
 };
+
+/* qc_exec_context.profile_step: the context is the session's `exec`. */
+static void profileStep(const qc_exec_context *ctx, uint32_t step) {
+  uint64_t now = qcrt_now_ns();
+  qc_session *s =
+      (qc_session *)(void *)((char *)ctx - offsetof(qc_session, exec));
+  qcrt_profile_step(&s->profile, now, step);
+}
+
+static void resetProfile(qc_session *s) {
+  qcrt_profile *p = &s->profile;
+  if (p->stepNs)
+    memset(p->stepNs, 0, sizeof(uint64_t) * p->numSteps);
+  p->row = p->window;
+  p->runs = 0;
+  p->runNs = 0;
+  p->current = p->numSteps;
+}
+
+/* The profile's counters and window, allocated when profiling is first
+ * turned on (a session that never profiles does not pay for them: up to
+ * 16 MiB for a large model). */
+static qc_status allocProfile(qc_session *s) {
+  qcrt_profile *p = &s->profile;
+  if (p->stepNs)
+    return QC_STATUS_OK;
+  p->capacity = qcrt_profile_capacity(p->numSteps);
+  p->stepNs = (uint64_t *)calloc(p->numSteps, sizeof(uint64_t));
+  p->window = (uint32_t *)calloc((size_t)p->capacity * p->numSteps,
+                                 sizeof(uint32_t));
+  p->runWindow = (uint64_t *)calloc(p->capacity, sizeof(uint64_t));
+  if (!p->stepNs || !p->window || !p->runWindow) {
+    free(p->stepNs);
+    free(p->window);
+    free(p->runWindow);
+    p->stepNs = NULL;
+    p->window = NULL;
+    p->runWindow = NULL;
+    return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
+                     "cannot allocate the profile of model '%s' (%u steps)",
+                     nameOr(s->model->desc->name), p->numSteps);
+  }
+  return QC_STATUS_OK;
+}
+
+/* QC_PROFILE: 0 off, 1 the table, 2 the CSV; -1 for anything else. */
+static int profileFromEnv(void) {
+  const char *env = getenv("QC_PROFILE");
+  if (!env || !*env || !strcmp(env, "0"))
+    return 0;
+  if (!strcmp(env, "1"))
+    return 1;
+  if (!strcmp(env, "csv"))
+    return 2;
+  return -1;
+}
 
 void qc_session_options_init(qc_session_options *options) {
   if (!options)
@@ -540,6 +637,9 @@ static void freeSession(qc_session *s) {
   free(s->inputPtrs);
   free(s->outputPtrs);
   free(s->arena);
+  free(s->profile.stepNs);
+  free(s->profile.window);
+  free(s->profile.runWindow);
   free(s);
 }
 
@@ -557,6 +657,11 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
   qc_status st = resolveThreads(options, &threads);
   if (st != QC_STATUS_OK)
     return st;
+  int profileEnv = profileFromEnv();
+  if (profileEnv < 0)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "QC_PROFILE='%s' is not 0, 1 or csv",
+                     getenv("QC_PROFILE"));
 
   const qc_model_desc *desc = model->desc;
   qc_session *s = (qc_session *)calloc(1, sizeof *s);
@@ -625,6 +730,23 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
   s->exec.cpu_features = qc_cpu_features();
   s->exec.parallel_for = execParallelFor;
   s->exec.impl = s->pool;
+  s->exec.profile_step = NULL;
+  if (hasStepTables(desc) && desc->num_steps) {
+    s->profile.steps = desc->steps;
+    s->profile.numSteps = desc->num_steps;
+    s->profile.variants = desc->variants;
+    s->profile.numVariants = desc->num_variants;
+  }
+  if (profileEnv && s->profile.numSteps) {
+    if (allocProfile(s) != QC_STATUS_OK) {
+      freeSession(s);
+      return QC_STATUS_OUT_OF_MEMORY; /* message set */
+    }
+    resetProfile(s);
+    s->profiling = 1;
+    s->printAtDestroy = profileEnv;
+    s->exec.profile_step = profileStep;
+  }
   __atomic_add_fetch(&model->liveSessions, 1, __ATOMIC_ACQ_REL);
   *out_session = s;
   return QC_STATUS_OK;
@@ -639,6 +761,11 @@ qc_status qc_session_destroy(qc_session **session) {
     return qcrt_fail(QC_STATUS_BUSY,
                      "qc_session_destroy: the session is running");
   qc_model *model = s->model;
+  if (s->printAtDestroy && s->profile.runs)
+    qcrt_profile_print(&s->profile, nameOr(model->desc->name),
+                       s->exec.num_threads, s->exec.cpu_features, stderr,
+                       s->printAtDestroy == 2 ? QC_PROFILE_CSV
+                                              : QC_PROFILE_TABLE);
   freeSession(s);
   __atomic_sub_fetch(&model->liveSessions, 1, __ATOMIC_ACQ_REL);
   *session = NULL;
@@ -790,7 +917,9 @@ static void runLanes(void *user, int64_t begin, int64_t end) {
  * computed alone either way, so the outputs do not depend on the split. */
 static int32_t runSamples(qc_session *s, int64_t batch) {
   batchJob job = {s, batch, 1, 0};
-  if (batch == 1 || s->lanes == 1) {
+  /* The profile's step clock is one per session: while profiling, the
+   * samples run one after another and each step's time adds up over them. */
+  if (batch == 1 || s->lanes == 1 || s->profiling) {
     runLane(s, 0, 0, batch, &job.rc);
     return job.rc;
   }
@@ -855,10 +984,19 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
       s->outputPtrs[i] = s->ownedOutputs[i];
     }
   }
+  uint64_t start = 0;
+  if (s->profiling) {
+    qcrt_profile_begin_run(&s->profile);
+    start = qcrt_now_ns();
+  }
   int32_t rc = model->maxBatch
                    ? runSamples(s, batch)
                    : desc->entry(&s->exec, s->arena, s->inputPtrs,
                                  (void *const *)s->outputPtrs);
+  if (s->profiling) {
+    uint64_t now = qcrt_now_ns();
+    qcrt_profile_end_run(&s->profile, now, now - start);
+  }
   if (rc != 0)
     return qcrt_fail(QC_STATUS_MODEL_ERROR,
                      "model '%s': the entry function returned %d", name,
@@ -897,4 +1035,54 @@ qc_status qc_session_run(qc_session *session, const qc_tensor *inputs,
   qc_status st = runChecked(session, inputs, num_inputs, outputs, num_outputs);
   __atomic_store_n(&session->running, 0, __ATOMIC_RELEASE);
   return st;
+}
+
+/* --- profiling -----------------------------------------------------------*/
+
+qc_status qc_session_set_profiling(qc_session *session, int enabled) {
+  qcrt_clear_error();
+  if (!session)
+    return qcrt_fail(QC_STATUS_NULL_POINTER,
+                     "qc_session_set_profiling: session is NULL");
+  if (__atomic_load_n(&session->running, __ATOMIC_ACQUIRE))
+    return qcrt_fail(QC_STATUS_BUSY,
+                     "qc_session_set_profiling: the session is running");
+  if (enabled && !session->profile.numSteps)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "model '%s' has no step table to profile (compiled "
+                     "before qc 0.3.0?)",
+                     nameOr(session->model->desc->name));
+  if (enabled) {
+    qc_status st = allocProfile(session);
+    if (st != QC_STATUS_OK)
+      return st;
+    resetProfile(session);
+  }
+  session->profiling = enabled != 0;
+  session->exec.profile_step = enabled ? profileStep : NULL;
+  return QC_STATUS_OK;
+}
+
+qc_status qc_session_print_profile(const qc_session *session, FILE *out,
+                                   qc_profile_format format) {
+  qcrt_clear_error();
+  if (!session || !out)
+    return qcrt_fail(QC_STATUS_NULL_POINTER,
+                     "qc_session_print_profile: %s is NULL",
+                     session ? "out" : "session");
+  if (format != QC_PROFILE_TABLE && format != QC_PROFILE_CSV)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "qc_session_print_profile: unknown format %d",
+                     (int)format);
+  if (__atomic_load_n(&session->running, __ATOMIC_ACQUIRE))
+    return qcrt_fail(QC_STATUS_BUSY,
+                     "qc_session_print_profile: the session is running");
+  if (!session->profiling)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "qc_session_print_profile: the session is not profiling "
+                     "(qc_session_set_profiling or QC_PROFILE=1)");
+  qcrt_profile_print(&session->profile, nameOr(session->model->desc->name),
+                     session->exec.num_threads, session->exec.cpu_features,
+                     out, format);
+  return QC_STATUS_OK;
 }

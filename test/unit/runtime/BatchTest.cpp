@@ -267,7 +267,7 @@ TEST_F(BatchTest, InvalidBatchDescriptors) {
 TEST_F(BatchTest, DescriptorsWithoutTheFieldHaveFixedShapes) {
   // A descriptor of the first ABI 1 layout (struct_size without max_batch)
   // is accepted, and max_batch is not read: the shapes are fixed.
-  desc.struct_size = QC_MODEL_DESC_SIZE_V1;
+  desc.struct_size = QC_MODEL_DESC_SIZE_V0_2;
   createSession(2);
   uint32_t n = 1;
   ASSERT_EQ(qc_model_get_max_batch(model, &n), QC_STATUS_OK);
@@ -279,7 +279,7 @@ TEST_F(BatchTest, DescriptorsWithoutTheFieldHaveFixedShapes) {
   in.size_bytes = out.size_bytes = kWidth;
   EXPECT_EQ(qc_session_run(session, &in, 1, &out, 1), QC_STATUS_OK)
       << lastError();
-  desc.struct_size = QC_MODEL_DESC_SIZE_V1 - 8;
+  desc.struct_size = QC_MODEL_DESC_SIZE_V0_2 - 8;
   EXPECT_EQ(qc_model_validate(&desc), QC_STATUS_ABI_MISMATCH);
 }
 
