@@ -23,6 +23,11 @@ struct SimplifyOptions {
   std::vector<std::string> inputShapes;
 };
 
+/// Re-runs every op's shape rule in program order on \p func's current
+/// argument types (qc-shape-inference without the bindings) and updates the
+/// function's result types. Emits the failing rule's diagnostic.
+LogicalResult reinferShapes(func::FuncOp func);
+
 /// Adds the `qc-simplify` sequence to `pm` (which must nest on func.func).
 void buildSimplifyPipeline(OpPassManager &pm, const SimplifyOptions &options);
 
@@ -58,10 +63,13 @@ struct CompileOptions {
   std::string name = "model";
   /// For the header's comment.
   std::string source;
+  /// 0: the program's shapes as they are. N >= 1: a dynamic batch
+  /// (qc-dynamic-batch): one sample compiled, any batch 1..N at run time.
+  int64_t maxBatch = 0;
 };
 
 /// Adds `qc compile`'s sequence to \p pm (on builtin.module):
-/// qc-lower-to-integer (on func.func), qc-plan-memory, qc-lower-model,
+/// qc-dynamic-batch (with maxBatch), qc-lower-to-integer (on func.func), qc-plan-memory, qc-lower-model,
 /// qc-lower-model-to-llvm, qc-add-model-descriptor. The result is an
 /// LLVM-dialect module with `qc.model`, ready for emitLLVMDialectModule.
 void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options);

@@ -428,6 +428,34 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
 // (passes/Codegen; `buildCompilePipeline` chains them for `qc compile`)
 //===----------------------------------------------------------------------===//
 
+def QCDynamicBatch : Pass<"qc-dynamic-batch", "ModuleOp"> {
+  let summary = "Compile one sample of a program whose samples are independent (qc compile --max-batch)";
+  let description = [{
+    Prepares the entry function (`@main`, or the module's only function) of
+    a float or Q/DQ program (or its integer form) for a compiled model that
+    runs any batch from 1 to `max-batch`: dimension 0 of every input is the
+    batch, and the runtime calls the compiled code once per sample. That is
+    exact only when no op mixes samples, so the pass follows the batch from
+    the inputs through every op and refuses, naming the op, any that would:
+    a reduction, softmax or layer norm over dimension 0; a reshape, flatten
+    or transpose that moves the batch out of dimension 0; a concat, slice,
+    pad or resize along it; a matmul whose batched operand is contracted;
+    an op whose weights depend on the input; per-channel quantization along
+    dimension 0; `qc.dynamic_fake_quant` (its qparams are chosen over the
+    whole tensor, samples included); an output that does not carry the
+    batch; and any op it has no rule for. Then it binds dimension 0 of every
+    input to 1 (it must be dynamic or 1, the other dimensions static: bind
+    them with --input-shape), re-infers every shape, and records
+    `qc.max_batch = N` on the function, which qc-lower-model puts into the
+    descriptor (`max_batch`).
+    `--qc-dynamic-batch="max-batch=64"`.
+  }];
+  let options = [
+    Option<"maxBatch", "max-batch", "int64_t", /*default=*/"1",
+           "The largest batch a run may take (1 to 2^31 - 1)">
+  ];
+}
+
 def QCPlanMemory : Pass<"qc-plan-memory", "ModuleOp"> {
   let summary = "Give every tensor of the entry function a place in the model's arena";
   let description = [{

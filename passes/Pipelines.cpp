@@ -38,6 +38,12 @@ void mlir::qc::buildPTQConvertPipeline(OpPassManager &pm) {
 
 void mlir::qc::buildCompilePipeline(OpPassManager &pm,
                                     const CompileOptions &options) {
+  // A dynamic batch: one sample, checked to be independent of the others.
+  if (options.maxBatch > 0) {
+    QCDynamicBatchOptions batch;
+    batch.maxBatch = options.maxBatch;
+    pm.addPass(createQCDynamicBatch(batch));
+  }
   // The integer form (a no-op on a program that is in it already).
   pm.addNestedPass<func::FuncOp>(createQCLowerToInteger());
   pm.addPass(createQCPlanMemory());
@@ -63,6 +69,11 @@ struct CompilePipelineOptions
                            llvm::cl::init("model")};
   Option<std::string> source{
       *this, "source", llvm::cl::desc("Where the model came from")};
+  Option<int64_t> maxBatch{
+      *this, "max-batch",
+      llvm::cl::desc("0: the program's shapes; N: any batch 1..N at run "
+                     "time (qc-dynamic-batch)"),
+      llvm::cl::init(0)};
 };
 
 struct SimplifyPipelineOptions
@@ -119,6 +130,7 @@ void mlir::qc::registerQCPipelines() {
         options.target = o.target;
         options.name = o.name;
         options.source = o.source;
+        options.maxBatch = o.maxBatch;
         mlir::qc::buildCompilePipeline(pm, options);
       });
   PassPipelineRegistration<SimplifyPipelineOptions>(

@@ -42,8 +42,10 @@ CompileOptions compileOptionsFor(StringRef path, StringRef target,
 
 std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
                                             StringRef target, int threads,
-                                            CompiledModel *info) {
+                                            CompiledModel *info,
+                                            int64_t maxBatch) {
   CompileOptions options = compileOptionsFor(path, target);
+  options.maxBatch = maxBatch;
   FailureOr<CompiledModel> compiled = compileModel(module, options);
   if (failed(compiled))
     return nullptr;
@@ -62,9 +64,10 @@ std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
 LogicalResult runCompiled(ModuleOp module, StringRef path, StringRef target,
                           int threads,
                           const std::vector<::qc::NpyArray> &inputs,
-                          std::vector<::qc::NpyArray> &outputs) {
+                          std::vector<::qc::NpyArray> &outputs,
+                          int64_t maxBatch) {
   std::unique_ptr<LoadedModel> loaded =
-      compileAndLoad(module, path, target, threads);
+      compileAndLoad(module, path, target, threads, nullptr, maxBatch);
   if (!loaded)
     return failure();
   std::string error;
@@ -75,11 +78,17 @@ LogicalResult runCompiled(ModuleOp module, StringRef path, StringRef target,
   return success();
 }
 
-FailureOr<std::vector<::qc::NpyArray>> randomInputs(func::FuncOp func) {
+FailureOr<std::vector<::qc::NpyArray>> randomInputs(func::FuncOp func,
+                                                     int64_t batch) {
   std::vector<::qc::NpyArray> arrays;
   std::mt19937 rng(0);
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (type && batch > 0 && type.getRank() >= 1 && type.isDynamicDim(0)) {
+      SmallVector<int64_t> shape(type.getShape());
+      shape[0] = batch;
+      type = RankedTensorType::get(shape, type.getElementType());
+    }
     if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
       return emitError(UnknownLoc::get(func.getContext()))
              << "input '" << argumentName(func, arg.getArgNumber())

@@ -27,21 +27,26 @@ CompileOptions compileOptionsFor(StringRef path, StringRef target,
 /// Compiles \p module for \p target and loads it into this process with a
 /// session of \p threads threads (0: QC_NUM_THREADS, else all CPUs). Emits
 /// an error and returns null on failure; \p info receives what compiling
-/// produced.
+/// produced. \p maxBatch > 0 compiles one sample for runs of 1..maxBatch
+/// (qc-dynamic-batch, `--max-batch`).
 std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
                                             StringRef target, int threads,
-                                            CompiledModel *info = nullptr);
+                                            CompiledModel *info = nullptr,
+                                            int64_t maxBatch = 0);
 
 /// compileAndLoad, then one run on \p inputs.
 LogicalResult runCompiled(ModuleOp module, StringRef path, StringRef target,
                           int threads,
                           const std::vector<::qc::NpyArray> &inputs,
-                          std::vector<::qc::NpyArray> &outputs);
+                          std::vector<::qc::NpyArray> &outputs,
+                          int64_t maxBatch = 0);
 
 /// Inputs for `qc bench` without --input: uniform values in [0, 1) (seed 0)
-/// for each static f32 argument of \p func. Fails, naming the input, for any
-/// other argument or one larger than the memory cap.
-FailureOr<std::vector<::qc::NpyArray>> randomInputs(func::FuncOp func);
+/// for each static f32 argument of \p func (with \p batch > 0, a dynamic
+/// dimension 0 is \p batch). Fails, naming the input, for any other argument
+/// or one larger than the memory cap.
+FailureOr<std::vector<::qc::NpyArray>> randomInputs(func::FuncOp func,
+                                                     int64_t batch = 0);
 
 struct BenchOptions {
   /// Timed runs continue until both are reached.

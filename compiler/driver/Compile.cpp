@@ -21,7 +21,9 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
+#include <thread>
 #include <optional>
 
 namespace mlir::qc {
@@ -80,6 +82,7 @@ bool validateDescriptorInfo(const ModelDescriptorInfo &info,
   desc.num_buffers = static_cast<uint32_t>(buffers.size());
   desc.buffers = buffers.data();
   desc.entry = noEntry;
+  desc.max_batch = info.maxBatch;
   if (info.inputs.size() > QC_MAX_IO || info.outputs.size() > QC_MAX_IO ||
       info.buffers.size() > UINT32_MAX) {
     error = "too many inputs, outputs or arena buffers";
@@ -118,6 +121,8 @@ bool validateLoadedDescriptor(const qc_model_desc *desc,
             desc->required_isa == info.requiredIsa &&
             desc->arena_size == info.arenaSize &&
             desc->arena_alignment == info.arenaAlignment &&
+            desc->struct_size >= sizeof(qc_model_desc) &&
+            desc->max_batch == info.maxBatch &&
             desc->num_buffers == info.buffers.size() &&
             same(desc->inputs, desc->num_inputs, info.inputs) &&
             same(desc->outputs, desc->num_outputs, info.outputs);
@@ -237,15 +242,28 @@ std::string runtimeError(qc_status status) {
 
 bool LoadedModel::startSession(int threads, std::string &error) {
   // The arena and the input and output buffers must fit under the memory
-  // cap (--max-memory) before any of them is allocated.
-  uint64_t need = desc->arena_size;
-  bool overflow = false;
+  // cap (--max-memory) before any of them is allocated. A dynamic batch:
+  // max_batch samples of each tensor, and one arena per thread that runs
+  // samples (libqcrt: min(threads, max_batch)).
+  uint64_t samples = desc->max_batch ? desc->max_batch : 1, lanes = 1;
+  if (desc->max_batch) {
+    uint64_t n = threads > 0 ? static_cast<uint64_t>(threads)
+                             : std::max(1u, std::thread::hardware_concurrency());
+    if (threads <= 0)
+      if (const char *env = std::getenv("QC_NUM_THREADS"); env && *env)
+        n = std::max<long long>(1, std::atoll(env));
+    lanes = std::min<uint64_t>(n, samples);
+  }
+  uint64_t need = 0;
+  bool overflow = __builtin_mul_overflow(desc->arena_size, lanes, &need);
   for (uint32_t i = 0; i < desc->num_inputs + desc->num_outputs; ++i) {
     const qc_tensor_desc &d = i < desc->num_inputs
                                   ? desc->inputs[i]
                                   : desc->outputs[i - desc->num_inputs];
-    overflow |= __builtin_add_overflow(need, qc_tensor_desc_size_bytes(&d),
-                                       &need);
+    uint64_t bytes = 0;
+    overflow |= __builtin_mul_overflow(qc_tensor_desc_size_bytes(&d), samples,
+                                       &bytes);
+    overflow |= __builtin_add_overflow(need, bytes, &need);
   }
   int64_t cap = ::qc::maxMemory();
   if (overflow || need > static_cast<uint64_t>(cap)) {
@@ -308,6 +326,22 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
     return false;
   }
   std::vector<qc_tensor> in(inputs.size()), out(desc->num_outputs);
+  // A dynamic batch: dimension 0 of input 0, the same for every tensor.
+  int64_t batch = 1;
+  if (desc->max_batch && !inputs.empty() && !inputs[0].shape.empty())
+    batch = inputs[0].shape[0];
+  if (desc->max_batch && (batch < 1 || batch > desc->max_batch)) {
+    error = "input '" + std::string(desc->inputs[0].name) + "' has a batch of " +
+            std::to_string(batch) + " (dimension 0); the compiled model takes 1 "
+            "to " + std::to_string(desc->max_batch) + " (--max-batch)";
+    return false;
+  }
+  auto shapeOf = [&](const qc_tensor_desc &d) {
+    std::vector<int64_t> shape(d.shape, d.shape + d.rank);
+    if (desc->max_batch)
+      shape[0] = batch;
+    return shape;
+  };
   for (size_t i = 0; i < inputs.size(); ++i) {
     const qc_tensor_desc &d = desc->inputs[i];
     std::optional<::qc::DType> type = ::qc::dtypeFromAbiCode(d.dtype);
@@ -317,15 +351,14 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
               std::string(::qc::dtypeName(inputs[i].dtype));
       return false;
     }
-    if (inputs[i].shape !=
-        std::vector<int64_t>(d.shape, d.shape + d.rank)) {
+    if (inputs[i].shape != shapeOf(d)) {
       error = "input '" + std::string(d.name) +
               "' has a different shape than the compiled model's";
       return false;
     }
     in[i].dtype = d.dtype;
     in[i].rank = d.rank;
-    in[i].shape = d.shape;
+    in[i].shape = inputs[i].shape.data();
     in[i].data = const_cast<uint8_t *>(inputs[i].data.data());
     in[i].size_bytes = inputs[i].data.size();
   }
@@ -338,8 +371,9 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
       return false;
     }
     outputs[i].dtype = *type;
-    outputs[i].shape.assign(d.shape, d.shape + d.rank);
-    outputs[i].data.resize(qc_tensor_desc_size_bytes(&d));
+    outputs[i].shape = shapeOf(d);
+    outputs[i].data.resize(qc_tensor_desc_size_bytes(&d) *
+                           static_cast<uint64_t>(batch));
     out[i].dtype = d.dtype;
     out[i].data = outputs[i].data.data();
     out[i].size_bytes = outputs[i].data.size();

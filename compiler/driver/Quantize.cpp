@@ -20,11 +20,13 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
                                               QuantizeReport *report) {
   // Load without simplifying: the PTQ pipeline starts with qc-simplify, so
   // `qc quantize` and `qc-opt --qc-ptq-prepare` run the same sequence.
+  // The shape bindings are applied before import (an ONNX model whose shape
+  // arithmetic, e.g. a ConstantOfShape of the batch, needs them imports
+  // only then), and again by the pipeline's qc-shape-inference, which finds
+  // them already in place.
   LoadOptions load = options.load;
   load.simplify = false;
-  // Shape bindings are applied by the pipeline's qc-shape-inference.
-  std::vector<std::string> bindings = std::move(load.inputShapes);
-  load.inputShapes.clear();
+  std::vector<std::string> bindings = load.inputShapes;
   OwningOpRef<ModuleOp> module = loadModel(context, path, load);
   if (!module)
     return nullptr;

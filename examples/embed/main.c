@@ -7,7 +7,10 @@
  * and returns float32 [1,10] logits; this program runs it once per image and
  * prints the top-1 accuracy and the mean time per image; with LOGITS.f32 it
  * also writes every image's logits there (raw float32, for tests that compare
- * builds for different CPUs byte for byte). */
+ * builds for different CPUs byte for byte). A model compiled with
+ * `qc compile --max-batch N` (mnist.h defines MNIST_MAX_BATCH) takes up to N
+ * images per call: the program then runs the images in batches of N, the
+ * last one smaller, through the same session. */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime in strict C11 */
 #include "mnist.h"
 #include "qc_runtime.h"
@@ -126,23 +129,35 @@ int main(int argc, char **argv) {
     fprintf(stderr, "error: cannot write %s\n", argv[4]);
     return 1;
   }
-  size_t correct = 0;
-  float logits[MNIST_OUTPUT0_ELEMENTS];
+#ifdef MNIST_MAX_BATCH
+  enum { kBatch = MNIST_MAX_BATCH };
+#else
+  enum { kBatch = 1 };
+#endif
+  size_t correct = 0, runs = 0;
+  static float logits[kBatch * MNIST_OUTPUT0_ELEMENTS];
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t first = 0; first < count; first += (size_t)kBatch, ++runs) {
+    size_t n = count - first < (size_t)kBatch ? count - first : (size_t)kBatch;
+    /* shape NULL: the runtime takes the batch (n) from the input's size. */
     qc_tensor input = {QC_DTYPE_FLOAT32, 0, NULL,
-                       images + i * MNIST_INPUT0_ELEMENTS,
-                       sizeof(float) * MNIST_INPUT0_ELEMENTS};
-    qc_tensor output = {QC_DTYPE_FLOAT32, 0, NULL, logits, sizeof(logits)};
+                       images + first * MNIST_INPUT0_ELEMENTS,
+                       sizeof(float) * MNIST_INPUT0_ELEMENTS * n};
+    qc_tensor output = {QC_DTYPE_FLOAT32, 0, NULL, logits,
+                        sizeof(float) * MNIST_OUTPUT0_ELEMENTS * n};
     if (check(qc_session_run(session, &input, 1, &output, 1), "qc_session_run"))
       return 1;
-    int best = 0;
-    for (int k = 1; k < MNIST_OUTPUT0_ELEMENTS; ++k)
-      if (logits[k] > logits[best])
-        best = k;
-    correct += best == labels[i];
-    if (logits_out && fwrite(logits, sizeof(logits), 1, logits_out) != 1) {
+    for (size_t i = 0; i < n; ++i) {
+      const float *l = logits + i * MNIST_OUTPUT0_ELEMENTS;
+      int best = 0;
+      for (int k = 1; k < MNIST_OUTPUT0_ELEMENTS; ++k)
+        if (l[k] > l[best])
+          best = k;
+      correct += best == labels[first + i];
+    }
+    if (logits_out && fwrite(logits, sizeof(float) * MNIST_OUTPUT0_ELEMENTS,
+                             n, logits_out) != n) {
       fprintf(stderr, "error: cannot write %s\n", argv[4]);
       return 1;
     }
@@ -156,6 +171,8 @@ int main(int argc, char **argv) {
   printf("accuracy: %.1f%% (%zu/%zu)\n", 100.0 * correct / count, correct,
          count);
   printf("time per image: %.3f ms\n", ms / count);
+  if (kBatch > 1)
+    printf("batches: %zu runs of up to %d images\n", runs, (int)kBatch);
   qc_session_destroy(&session);
   qc_model_destroy(&model);
   free(images);

@@ -392,6 +392,16 @@ struct LowerModelPass : impl::QCLowerModelBase<LowerModelPass> {
     }
     if (failed(info))
       return signalPassFailure();
+    // A dynamic batch (qc-dynamic-batch): the code computes one sample.
+    if (auto maxBatch = (*func)->getAttrOfType<IntegerAttr>("qc.max_batch")) {
+      if (maxBatch.getInt() < 1 || maxBatch.getInt() > INT32_MAX) {
+        (*func)->emitError() << "qc compile: qc.max_batch must be in [1, "
+                                "2^31 - 1], got "
+                             << maxBatch.getInt();
+        return signalPassFailure();
+      }
+      info->descriptor.maxBatch = static_cast<uint32_t>(maxBatch.getInt());
+    }
     // The program becomes the model: every op of the module is replaced.
     Block *body = module.getBody();
     while (!body->empty())

@@ -83,6 +83,9 @@ struct ModelDescriptorInfo {
   std::vector<Buffer> buffers;
   std::vector<Step> steps;
   std::vector<Variant> variants;
+  /// `max_batch`: 0, or N when the shapes above are one sample's and a run
+  /// takes 1..N of them (qc compile --max-batch).
+  uint32_t maxBatch = 0;
 };
 
 /// Most bytes one tensor (and the whole arena) of a compiled model may take:

@@ -204,10 +204,10 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
 
   auto descType = LLVM::LLVMStructType::getLiteral(
       ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr,
-            i32, ptr, i32, ptr});
+            i32, ptr, i32, ptr, i32});
   addGlobal(base + "_desc", descType, LLVM::Linkage::External,
             [&](OpBuilder &ib) {
-              Value fields[17] = {
+              Value fields[18] = {
                   i32Const(ib, QC_MODEL_ABI_VERSION),
                   i32Const(ib, sizeof(qc_model_desc)),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, nameString),
@@ -224,9 +224,10 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
                   i32Const(ib, info.steps.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, stepsName),
                   i32Const(ib, info.variants.size()),
-                  ib.create<LLVM::AddressOfOp>(loc, ptr, variantsName)};
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, variantsName),
+                  i32Const(ib, info.maxBatch)};
               Value v = ib.create<LLVM::UndefOp>(loc, descType);
-              for (int64_t f = 0; f < 17; ++f)
+              for (int64_t f = 0; f < 18; ++f)
                 v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
                                                    ArrayRef<int64_t>{f});
               return v;
@@ -257,6 +258,11 @@ std::string header(const ModelInfo &model) {
   os << "\n * target " << targetName << "\n"
      << " * arena  " << info.arenaSize << " bytes, " << info.buffers.size()
      << " buffers (static plan)\n";
+  if (info.maxBatch)
+    os << " * batch  1 to " << info.maxBatch
+       << " per run: dimension 0 of every input and output (shapes and\n"
+       << " *        _ELEMENTS below are one sample's; the runtime runs the "
+          "samples)\n";
   auto describeTensor = [&](StringRef what, size_t i,
                             const ModelDescriptorInfo::Tensor &t) {
     os << " * " << what << " " << i << ": " << cCommentText(t.name) << " "
@@ -278,6 +284,8 @@ std::string header(const ModelInfo &model) {
      << "#include \"qc_model_abi.h\"\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "extern const qc_model_desc " << info.name << "_desc;\n\n";
+  if (info.maxBatch)
+    os << "#define " << upper << "_MAX_BATCH " << info.maxBatch << "\n";
   auto macros = [&](StringRef what, size_t i,
                     const ModelDescriptorInfo::Tensor &t) {
     os << "#define " << upper << "_" << what << i << "_ELEMENTS "
@@ -336,21 +344,25 @@ DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
          b.getNamedAttr("required_isa", i64(v.requiredIsa)),
          b.getNamedAttr("int8_macs_per_cycle", i64(v.int8MacsPerCycle))}));
   const ModelDescriptorInfo &d = info.descriptor;
-  return b.getDictionaryAttr(
-      {b.getNamedAttr("name", b.getStringAttr(d.name)),
-       b.getNamedAttr("source", b.getStringAttr(info.source)),
-       b.getNamedAttr("targets", b.getArrayAttr(targets)),
-       b.getNamedAttr("required_isa", i64(d.requiredIsa)),
-       b.getNamedAttr("inputs", tensors(d.inputs)),
-       b.getNamedAttr("outputs", tensors(d.outputs)),
-       b.getNamedAttr("arena_size", i64(d.arenaSize)),
-       b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
-       b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
-       b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
-       b.getNamedAttr("step_table", b.getArrayAttr(steps)),
-       b.getNamedAttr("variants", b.getArrayAttr(variants)),
-       b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
-       b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))});
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("name", b.getStringAttr(d.name)),
+      b.getNamedAttr("source", b.getStringAttr(info.source)),
+      b.getNamedAttr("targets", b.getArrayAttr(targets)),
+      b.getNamedAttr("required_isa", i64(d.requiredIsa)),
+      b.getNamedAttr("inputs", tensors(d.inputs)),
+      b.getNamedAttr("outputs", tensors(d.outputs)),
+      b.getNamedAttr("arena_size", i64(d.arenaSize)),
+      b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
+      b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
+      b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
+      b.getNamedAttr("step_table", b.getArrayAttr(steps)),
+      b.getNamedAttr("variants", b.getArrayAttr(variants)),
+      b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
+      b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))};
+  // max_batch only when there is one (a missing key reads as 0).
+  if (d.maxBatch)
+    fields.push_back(b.getNamedAttr("max_batch", i64(d.maxBatch)));
+  return b.getDictionaryAttr(fields);
 }
 
 FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
@@ -422,6 +434,13 @@ FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
     return fail("needs required_isa, arena_size, arena_alignment, steps, "
                 "constant_bytes and float_weight_bytes (integers >= 0)");
   info.steps = static_cast<int64_t>(steps);
+  // max_batch: absent in a qc.model written before it existed (0).
+  if (attr.get("max_batch")) {
+    uint64_t maxBatch = 0;
+    if (!getU64(attr, "max_batch", maxBatch) || maxBatch > INT32_MAX)
+      return fail("needs max_batch in [0, 2^31 - 1]");
+    d.maxBatch = static_cast<uint32_t>(maxBatch);
+  }
   if (!getTensors("inputs", d.inputs) || !getTensors("outputs", d.outputs))
     return fail("needs inputs and outputs as [{name, dtype, shape}]");
   auto buffers = attr.getAs<ArrayAttr>("buffers");

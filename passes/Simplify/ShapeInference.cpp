@@ -41,12 +41,8 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
     // A declaration has no arguments to bind and no body to infer.
     if (func.isExternal())
       return;
-    if (failed(bindInputs(func)) || failed(inferBody(func)))
+    if (failed(bindInputs(func)) || failed(reinferShapes(func)))
       return signalPassFailure();
-    auto ret = dyn_cast<func::ReturnOp>(func.getBody().back().getTerminator());
-    if (ret)
-      func.setFunctionType(FunctionType::get(
-          func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));
   }
 
   LogicalResult bindInputs(func::FuncOp func) {
@@ -96,71 +92,87 @@ struct ShapeInference : impl::QCShapeInferenceBase<ShapeInference> {
                                            func.getResultTypes()));
     return success();
   }
-
-  /// Ops without an inference rule whose result has the shape of their
-  /// (first) operand: the quantization ops of a Q/DQ program and the
-  /// elementwise integer ops, so that a binding reaches every op of a
-  /// quantized program (`qc compile --input-shape` on a dynamic-batch
-  /// .q.mlir), not only the float ones.
-  static bool keepsOperandShape(Operation *op) {
-    return isa<QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp,
-               ObserveOp, QRequantizeOp, QLutOp, QAddOp>(op);
-  }
-
-  LogicalResult inferBody(func::FuncOp func) {
-    WalkResult result = func.walk([&](Operation *op) {
-      SmallVector<Type> types;
-      if (keepsOperandShape(op) && op->getNumOperands() >= 1 &&
-          op->getNumResults() == 1) {
-        auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
-        auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-        if (!in || !out)
-          return WalkResult::advance();
-        types.push_back(RankedTensorType::get(in.getShape(),
-                                              out.getElementType()));
-      } else if (auto infer = dyn_cast<InferTypeOpInterface>(op)) {
-        if (failed(infer.inferReturnTypes(
-                op->getContext(), op->getLoc(), op->getOperands(),
-                op->getAttrDictionary(), op->getPropertiesStorage(),
-                op->getRegions(), types)))
-          return WalkResult::interrupt();
-      } else {
-        return WalkResult::advance();
-      }
-      for (auto [result, type] : llvm::zip(op->getResults(), types)) {
-        FailureOr<Type> refined = refine(op, result.getType(), type);
-        if (failed(refined))
-          return WalkResult::interrupt();
-        result.setType(*refined);
-      }
-      return WalkResult::advance();
-    });
-    return failure(result.wasInterrupted());
-  }
-
-  /// The inferred type `inferred`, keeping the static dimensions the current
-  /// result type `current` already has (a result type may be more precise
-  /// than the rule, e.g. from an ONNX value_info). A static dimension that
-  /// contradicts the inferred one means the bindings do not fit the program.
-  static FailureOr<Type> refine(Operation *op, Type current, Type inferred) {
-    auto cur = dyn_cast<RankedTensorType>(current);
-    auto inf = dyn_cast<RankedTensorType>(inferred);
-    if (!cur || !inf || cur.getRank() != inf.getRank() ||
-        cur.getElementType() != inf.getElementType())
-      return inferred;
-    SmallVector<int64_t> shape(inf.getShape());
-    for (auto [i, d] : llvm::enumerate(cur.getShape())) {
-      if (ShapedType::isDynamic(d))
-        continue;
-      if (!ShapedType::isDynamic(shape[i]) && shape[i] != d)
-        return op->emitOpError("result type ")
-               << current << " contradicts the type " << inferred
-               << " inferred from the bound input shapes";
-      shape[i] = d;
-    }
-    return RankedTensorType::get(shape, inf.getElementType(),
-                                 inf.getEncoding());
-  }
 };
+
+/// Ops without an inference rule whose result has the shape of their
+/// (first) operand: the quantization ops of a Q/DQ program and the
+/// elementwise integer ops, so that a binding reaches every op of a
+/// quantized program (`qc compile --input-shape` on a dynamic-batch
+/// .q.mlir), not only the float ones.
+bool keepsOperandShape(Operation *op) {
+  return isa<QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp,
+             ObserveOp, QRequantizeOp, QLutOp, QAddOp>(op);
+}
+
+LogicalResult inferBody(func::FuncOp func);
+} // namespace
+
+LogicalResult reinferShapes(func::FuncOp func) {
+  if (failed(inferBody(func)))
+    return failure();
+  auto ret = dyn_cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  if (ret)
+    func.setFunctionType(FunctionType::get(
+        func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));
+  return success();
+}
+
+namespace {
+/// The inferred type `inferred`, keeping the static dimensions the current
+/// result type `current` already has (a result type may be more precise
+/// than the rule, e.g. from an ONNX value_info). A static dimension that
+/// contradicts the inferred one means the bindings do not fit the program.
+FailureOr<Type> refine(Operation *op, Type current, Type inferred);
+
+LogicalResult inferBody(func::FuncOp func) {
+  WalkResult result = func.walk([&](Operation *op) {
+    SmallVector<Type> types;
+    if (keepsOperandShape(op) && op->getNumOperands() >= 1 &&
+        op->getNumResults() == 1) {
+      auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+      auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      if (!in || !out)
+        return WalkResult::advance();
+      types.push_back(RankedTensorType::get(in.getShape(),
+                                            out.getElementType()));
+    } else if (auto infer = dyn_cast<InferTypeOpInterface>(op)) {
+      if (failed(infer.inferReturnTypes(
+              op->getContext(), op->getLoc(), op->getOperands(),
+              op->getAttrDictionary(), op->getPropertiesStorage(),
+              op->getRegions(), types)))
+        return WalkResult::interrupt();
+    } else {
+      return WalkResult::advance();
+    }
+    for (auto [result, type] : llvm::zip(op->getResults(), types)) {
+      FailureOr<Type> refined = refine(op, result.getType(), type);
+      if (failed(refined))
+        return WalkResult::interrupt();
+      result.setType(*refined);
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+FailureOr<Type> refine(Operation *op, Type current, Type inferred) {
+  auto cur = dyn_cast<RankedTensorType>(current);
+  auto inf = dyn_cast<RankedTensorType>(inferred);
+  if (!cur || !inf || cur.getRank() != inf.getRank() ||
+      cur.getElementType() != inf.getElementType())
+    return inferred;
+  SmallVector<int64_t> shape(inf.getShape());
+  for (auto [i, d] : llvm::enumerate(cur.getShape())) {
+    if (ShapedType::isDynamic(d))
+      continue;
+    if (!ShapedType::isDynamic(shape[i]) && shape[i] != d)
+      return op->emitOpError("result type ")
+             << current << " contradicts the type " << inferred
+             << " inferred from the bound input shapes";
+    shape[i] = d;
+  }
+  return RankedTensorType::get(shape, inf.getElementType(),
+                               inf.getEncoding());
+}
 } // namespace
 } // namespace mlir::qc

@@ -161,6 +161,16 @@ typedef struct qc_model_desc {
   const qc_step_desc *steps;
   uint32_t num_variants;
   const qc_variant_desc *variants;
+  /* Added in 0.3.0 (read only when struct_size holds it; 0 otherwise).
+   * 0: the shapes above are the only ones. N >= 1: a dynamic batch. Every
+   * input and output has rank >= 1 and shape[0] == 1 above, which is one
+   * sample; a run takes any batch B in [1, N] (the same B for every input,
+   * dimension 0 of each binding) and the runtime calls `entry` once per
+   * sample, with the pointers advanced by one sample's bytes. The entry
+   * computes one sample, its arena plan is one sample's, and samples are
+   * independent (qc compile --max-batch checks that every op keeps them
+   * so). */
+  uint32_t max_batch;
 } qc_model_desc;
 
 /* struct_size of a 0.2 descriptor (the oldest the runtime accepts). */

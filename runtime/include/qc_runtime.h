@@ -103,6 +103,11 @@ qc_status qc_model_get_io_count(const qc_model *model, uint32_t *num_inputs,
                                 uint32_t *num_outputs);
 /* The descriptor of input / output `index` (pointers into the model's static
  * descriptor). */
+/* The model's max_batch (qc_model_abi.h): 0 for fixed shapes, N when a run
+ * takes any batch from 1 to N as dimension 0 of every input and output (the
+ * descriptors of qc_model_get_input / _output then show one sample, with
+ * dimension 0 = 1). Added in 0.3.0. */
+qc_status qc_model_get_max_batch(const qc_model *model, uint32_t *max_batch);
 qc_status qc_model_get_input(const qc_model *model, uint32_t index,
                              qc_tensor_desc *out_desc);
 qc_status qc_model_get_output(const qc_model *model, uint32_t index,
@@ -121,7 +126,9 @@ typedef struct qc_session_options {
 void qc_session_options_init(qc_session_options *options);
 
 /* Allocates the arena (once, aligned) and the runtime-owned output buffers,
- * and starts the worker threads. `options` may be NULL (defaults). */
+ * and starts the worker threads. `options` may be NULL (defaults). A
+ * dynamic-batch model gets min(threads, max_batch) arenas: a run of several
+ * samples runs them on parallel threads, one sample per thread at a time. */
 qc_status qc_session_create(qc_model *model, const qc_session_options *options,
                             qc_session **out_session);
 /* Joins the threads and frees everything; sets *session to NULL. NULL or
@@ -136,7 +143,11 @@ typedef struct qc_tensor {
    * model's dtype; set to the model's dtype by a successful run. */
   int32_t dtype;
   /* If `shape` is not NULL, rank and dims must equal the model's. Outputs:
-   * set to the model's static shape by a successful run. */
+   * set to the model's static shape by a successful run. A dynamic-batch
+   * model (max_batch N > 0): dimension 0 is the run's batch B in [1, N],
+   * taken from input 0 (its shape[0], or with shape NULL its size_bytes in
+   * samples), the same for every binding; outputs get a shape with
+   * dimension 0 = B, valid until the next run or destroy of the session. */
   int32_t rank;
   const int64_t *shape;
   /* Inputs: the data (dense row-major), not NULL unless size_bytes is 0.
@@ -144,7 +155,8 @@ typedef struct qc_tensor {
    * stores here; it stays valid until the next run or destroy of the session.
    * Non-NULL: a caller-owned buffer of exactly size_bytes bytes. */
   void *data;
-  /* Must equal the tensor's byte size (runtime-owned outputs: set by run). */
+  /* Must equal the tensor's byte size, of B samples for a dynamic batch
+   * (runtime-owned outputs: set by run; they hold max_batch samples). */
   uint64_t size_bytes;
 } qc_tensor;
 

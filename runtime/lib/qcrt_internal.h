@@ -89,7 +89,10 @@ static inline void qcrt_profile_step(qcrt_profile *p, uint64_t now,
   if (p->current < p->numSteps) {
     uint64_t ns = now - p->last;
     p->stepNs[p->current] += ns;
-    p->row[p->current] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+    /* Added up: a dynamic-batch run visits each step once per sample (the
+     * row is cleared when the run begins). */
+    uint64_t sum = (uint64_t)p->row[p->current] + ns;
+    p->row[p->current] = sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
   }
   p->current = step < p->numSteps ? step : p->numSteps;
   p->last = now;

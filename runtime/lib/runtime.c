@@ -155,10 +155,56 @@ static const char *nameOr(const char *name) { return name ? name : "?"; }
 struct qc_model {
   const qc_model_desc *desc;
   uint64_t arenaAlignment;
-  uint64_t *inputSizes; /* bytes per input, then per output */
+  uint64_t *inputSizes; /* bytes per input, then per output (one sample's
+                           when maxBatch > 0) */
   uint64_t *outputSizes;
+  uint32_t maxBatch; /* desc->max_batch, 0 for a descriptor without it */
   int32_t liveSessions; /* atomic */
 };
+
+/* max_batch of a descriptor, 0 when its struct_size predates the field. */
+static uint32_t descMaxBatch(const qc_model_desc *desc) {
+  return desc->struct_size >= offsetof(qc_model_desc, max_batch) +
+                                  sizeof desc->max_batch
+             ? desc->max_batch
+             : 0;
+}
+
+/* A dynamic-batch descriptor: every input and output is one sample (rank >= 1,
+ * shape[0] == 1), there is an input to take the batch from, and max_batch
+ * samples of every tensor have a size. */
+static qc_status checkBatch(const qc_model_desc *desc) {
+  uint32_t n = descMaxBatch(desc);
+  if (n == 0)
+    return QC_STATUS_OK;
+  const char *name = nameOr(desc->name);
+  if (desc->num_inputs == 0)
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': max_batch %u but no input to take the "
+                     "batch from",
+                     name, n);
+  for (uint32_t i = 0; i < desc->num_inputs + desc->num_outputs; ++i) {
+    int output = i >= desc->num_inputs;
+    const qc_tensor_desc *d =
+        output ? &desc->outputs[i - desc->num_inputs] : &desc->inputs[i];
+    uint32_t index = output ? i - desc->num_inputs : i;
+    int ok;
+    uint64_t size = descSize(d, &ok);
+    if (d->rank < 1 || d->shape[0] != 1)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': max_batch %u needs every input and output "
+                       "to be one sample (rank >= 1, dimension 0 = 1); %s %u "
+                       "('%s') is not",
+                       name, n, output ? "output" : "input", index,
+                       nameOr(d->name));
+    if (size > (uint64_t)SIZE_MAX / 2 / n)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': %u samples of %s %u ('%s') are too large",
+                       name, n, output ? "output" : "input", index,
+                       nameOr(d->name));
+  }
+  return QC_STATUS_OK;
+}
 
 static qc_status checkTensorDescs(const qc_model_desc *desc, int outputs) {
   uint32_t n = outputs ? desc->num_outputs : desc->num_inputs;
@@ -183,7 +229,8 @@ static qc_status checkTensorDescs(const qc_model_desc *desc, int outputs) {
 
 /* Whether `desc` has the fields added in 0.3.0 (step and variant tables). */
 static int hasStepTables(const qc_model_desc *desc) {
-  return desc->struct_size >= sizeof(qc_model_desc);
+  return desc->struct_size >=
+         offsetof(qc_model_desc, variants) + sizeof desc->variants;
 }
 
 /* The step and variant tables, when the descriptor has them. */
@@ -224,6 +271,8 @@ static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
                      "model descriptor ABI version %u, runtime %s supports %u",
                      desc->abi_version, qc_runtime_version_string(),
                      QC_MODEL_ABI_VERSION);
+  /* Fields appended in 0.3.0 (the step tables, max_batch) are read only
+   * when struct_size holds them. */
   if (desc->struct_size < QC_MODEL_DESC_SIZE_V0_2)
     return qcrt_fail(QC_STATUS_ABI_MISMATCH,
                      "model descriptor struct_size %u < %u", desc->struct_size,
@@ -248,6 +297,8 @@ static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
   qc_status st = checkTensorDescs(desc, 0);
   if (st == QC_STATUS_OK)
     st = checkTensorDescs(desc, 1);
+  if (st == QC_STATUS_OK)
+    st = checkBatch(desc);
   if (st != QC_STATUS_OK)
     return st;
 
@@ -348,6 +399,7 @@ qc_status qc_model_create(const qc_model_desc *desc, qc_model **out_model) {
   for (uint32_t i = 0; i < desc->num_outputs; ++i)
     sizes[desc->num_inputs + i] = descSize(&desc->outputs[i], &ok);
   model->desc = desc;
+  model->maxBatch = descMaxBatch(desc);
   model->arenaAlignment = align;
   model->inputSizes = sizes;
   model->outputSizes = sizes + desc->num_inputs;
@@ -399,6 +451,16 @@ static qc_status getIo(const qc_model *model, uint32_t index,
   return QC_STATUS_OK;
 }
 
+qc_status qc_model_get_max_batch(const qc_model *model, uint32_t *max_batch) {
+  qcrt_clear_error();
+  if (!model || !max_batch)
+    return qcrt_fail(QC_STATUS_NULL_POINTER,
+                     "qc_model_get_max_batch: %s is NULL",
+                     model ? "max_batch" : "model");
+  *max_batch = model->maxBatch;
+  return QC_STATUS_OK;
+}
+
 qc_status qc_model_get_input(const qc_model *model, uint32_t index,
                              qc_tensor_desc *out_desc) {
   return getIo(model, index, out_desc, 0);
@@ -419,6 +481,14 @@ struct qc_session {
   void **ownedOutputs;    /* one aligned buffer per output */
   const void **inputPtrs; /* per-run pointer arrays, allocated once */
   void **outputPtrs;
+  /* Dynamic batch (maxBatch > 0): one arena and one pair of pointer arrays
+   * per lane (lane 0 is arena / inputPtrs / outputPtrs above); samples run
+   * in parallel lanes, each sample on one thread. */
+  int32_t lanes;
+  void **laneArenas;
+  const void **laneInputPtrs; /* lanes x num_inputs */
+  void **laneOutputPtrs;      /* lanes x num_outputs */
+  int64_t *outputShapes;      /* num_outputs x QC_MAX_RANK: shapes of a run */
   int32_t running; /* atomic */
   int profiling;      /* the exec context's profile_step is set */
   int printAtDestroy; /* QC_PROFILE: 1 the table, 2 the CSV, to stderr */
@@ -553,6 +623,13 @@ static void freeSession(qc_session *s) {
   if (!s)
     return;
   qcrt_pool_destroy(s->pool);
+  if (s->laneArenas)
+    for (int32_t i = 1; i < s->lanes; ++i)
+      free(s->laneArenas[i]);
+  free(s->laneArenas);
+  free(s->laneInputPtrs);
+  free(s->laneOutputPtrs);
+  free(s->outputShapes);
   if (s->ownedOutputs)
     for (uint32_t i = 0; i < s->model->desc->num_outputs; ++i)
       free(s->ownedOutputs[i]);
@@ -603,9 +680,39 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
                      "cannot allocate the %llu-byte arena of model '%s'",
                      (unsigned long long)arenaSize, nameOr(desc->name));
   }
+  /* Dynamic batch: lanes = min(threads, max_batch) arenas; lane 0 is the
+   * session's arena. Runtime-owned outputs hold max_batch samples. */
+  uint64_t samples = model->maxBatch ? model->maxBatch : 1;
+  if (model->maxBatch) {
+    s->lanes = threads < (int32_t)samples ? threads : (int32_t)samples;
+    s->laneArenas = (void **)calloc((size_t)s->lanes, sizeof(void *));
+    s->laneInputPtrs = (const void **)calloc(
+        (size_t)s->lanes * (nIn ? nIn : 1), sizeof(void *));
+    s->laneOutputPtrs =
+        (void **)calloc((size_t)s->lanes * (nOut ? nOut : 1), sizeof(void *));
+    s->outputShapes =
+        (int64_t *)calloc((size_t)(nOut ? nOut : 1) * QC_MAX_RANK,
+                          sizeof(int64_t));
+    int ok = s->laneArenas && s->laneInputPtrs && s->laneOutputPtrs &&
+             s->outputShapes;
+    if (ok)
+      s->laneArenas[0] = s->arena;
+    for (int32_t i = 1; ok && i < s->lanes; ++i)
+      ok = (s->laneArenas[i] = alignedAlloc(model->arenaAlignment,
+                                            desc->arena_size)) != NULL;
+    if (!ok) {
+      int32_t lanes = s->lanes;
+      freeSession(s);
+      return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
+                       "cannot allocate the %d arenas of %llu bytes of model "
+                       "'%s' (one per thread running samples)",
+                       (int)lanes, (unsigned long long)desc->arena_size,
+                       nameOr(desc->name));
+    }
+  }
   for (uint32_t i = 0; i < nOut; ++i) {
-    s->ownedOutputs[i] =
-        alignedAlloc(QC_ARENA_DEFAULT_ALIGNMENT, model->outputSizes[i]);
+    s->ownedOutputs[i] = alignedAlloc(QC_ARENA_DEFAULT_ALIGNMENT,
+                                      model->outputSizes[i] * samples);
     if (!s->ownedOutputs[i]) {
       freeSession(s);
       return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
@@ -676,11 +783,13 @@ qc_status qc_session_get_num_threads(const qc_session *session,
   return QC_STATUS_OK;
 }
 
-/* Checks dtype, optional shape and size of one binding against `d`. */
+/* Checks dtype, optional shape and size of one binding against `d`. With
+ * batch > 0 (a dynamic-batch model) dimension 0 must be `batch` instead of
+ * d->shape[0], and `expected` is the size of `batch` samples. */
 static qc_status checkBinding(const char *model, const char *kind,
                               uint32_t index, const qc_tensor_desc *d,
                               uint64_t expected, const qc_tensor *t,
-                              int dtypeOptional) {
+                              int dtypeOptional, int64_t batch) {
   const char *name = nameOr(d->name);
   if (!(dtypeOptional && t->dtype == QC_DTYPE_UNDEFINED) &&
       t->dtype != d->dtype)
@@ -698,13 +807,14 @@ static qc_status checkBinding(const char *model, const char *kind,
   if (t->shape) {
     int same = t->rank == d->rank;
     for (int32_t i = 0; same && i < d->rank; ++i)
-      same = t->shape[i] == d->shape[i];
+      same = t->shape[i] == (i == 0 && batch ? batch : d->shape[i]);
     if (!same) {
       char want[160] = "", got[160] = "";
       size_t wu = 0, gu = 0;
       for (int32_t i = 0; i < d->rank && wu < sizeof want; ++i)
-        wu += (size_t)snprintf(want + wu, sizeof want - wu, "%s%lld",
-                               i ? "x" : "", (long long)d->shape[i]);
+        wu += (size_t)snprintf(
+            want + wu, sizeof want - wu, "%s%lld", i ? "x" : "",
+            (long long)(i == 0 && batch ? batch : d->shape[i]));
       for (int32_t i = 0; i < t->rank && gu < sizeof got; ++i)
         gu += (size_t)snprintf(got + gu, sizeof got - gu, "%s%lld",
                                i ? "x" : "", (long long)t->shape[i]);
@@ -724,6 +834,100 @@ static qc_status checkBinding(const char *model, const char *kind,
   return QC_STATUS_OK;
 }
 
+/* The batch of a run of a dynamic-batch model, from input 0: dimension 0 of
+ * its shape when given, else its size in samples; in [1, max_batch]. */
+static qc_status runBatch(const qc_model *model, const qc_tensor *inputs,
+                          int64_t *batch) {
+  const qc_model_desc *desc = model->desc;
+  const qc_tensor_desc *d = &desc->inputs[0];
+  const qc_tensor *t = &inputs[0];
+  uint64_t sample = model->inputSizes[0];
+  uint32_t n = model->maxBatch;
+  if (t->shape && t->rank == d->rank && d->rank >= 1) {
+    if (t->shape[0] < 1 || t->shape[0] > (int64_t)n)
+      return qcrt_fail(QC_STATUS_SHAPE_MISMATCH,
+                       "model '%s' input 0 ('%s'): batch %lld (dimension 0) "
+                       "is outside [1, %u], the model's max_batch",
+                       nameOr(desc->name), nameOr(d->name),
+                       (long long)t->shape[0], n);
+    *batch = t->shape[0];
+    return QC_STATUS_OK;
+  }
+  if (t->shape)
+    return QC_STATUS_OK; /* the rank mismatch is checkBinding's to report */
+  if (sample == 0 || t->size_bytes % sample ||
+      t->size_bytes / sample < 1 || t->size_bytes / sample > n)
+    return qcrt_fail(QC_STATUS_SIZE_MISMATCH,
+                     "model '%s' input 0 ('%s'): %llu bytes, expected 1 to %u "
+                     "samples of %llu bytes (the batch is dimension 0; give "
+                     "the shape to be explicit)",
+                     nameOr(desc->name), nameOr(d->name),
+                     (unsigned long long)t->size_bytes, n,
+                     (unsigned long long)sample);
+  *batch = (int64_t)(t->size_bytes / sample);
+  return QC_STATUS_OK;
+}
+
+/* Samples [begin, end) of a run on lane `lane` (its arena and pointer
+ * arrays); stops at the first failing sample, whose code it stores in *rc
+ * unless another lane stored one first. */
+static void runLane(qc_session *s, int32_t lane, int64_t begin, int64_t end,
+                    int32_t *rc) {
+  const qc_model *model = s->model;
+  const qc_model_desc *desc = model->desc;
+  uint32_t nIn = desc->num_inputs, nOut = desc->num_outputs;
+  const void **in = s->laneInputPtrs + (size_t)lane * (nIn ? nIn : 1);
+  void **out = s->laneOutputPtrs + (size_t)lane * (nOut ? nOut : 1);
+  for (int64_t k = begin; k < end; ++k) {
+    for (uint32_t i = 0; i < nIn; ++i)
+      in[i] = (const char *)s->inputPtrs[i] + (uint64_t)k * model->inputSizes[i];
+    for (uint32_t i = 0; i < nOut; ++i)
+      out[i] = (char *)s->outputPtrs[i] + (uint64_t)k * model->outputSizes[i];
+    int32_t r = desc->entry(&s->exec, s->laneArenas[lane], in,
+                            (void *const *)out);
+    if (r != 0) {
+      int32_t none = 0;
+      __atomic_compare_exchange_n(rc, &none, r, 0, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE);
+      return;
+    }
+  }
+}
+
+typedef struct batchJob {
+  qc_session *session;
+  int64_t batch;
+  int32_t lanes;
+  int32_t rc; /* atomic: the first failing sample's code */
+} batchJob;
+
+static void runLanes(void *user, int64_t begin, int64_t end) {
+  batchJob *job = (batchJob *)user;
+  for (int64_t lane = begin; lane < end; ++lane) {
+    int64_t first, last;
+    qcrt_partition(0, job->batch, job->lanes, (int32_t)lane, &first, &last);
+    runLane(job->session, (int32_t)lane, first, last, &job->rc);
+  }
+}
+
+/* Runs `batch` samples: one lane (the entry's own parallel steps use the
+ * threads) when there is one sample or one thread, else the samples split
+ * into contiguous runs over min(lanes, batch) lanes, one thread each (the
+ * entry's parallel_for then runs serially inside its lane). Each sample is
+ * computed alone either way, so the outputs do not depend on the split. */
+static int32_t runSamples(qc_session *s, int64_t batch) {
+  batchJob job = {s, batch, 1, 0};
+  /* The profile's step clock is one per session: while profiling, the
+   * samples run one after another and each step's time adds up over them. */
+  if (batch == 1 || s->lanes == 1 || s->profiling) {
+    runLane(s, 0, 0, batch, &job.rc);
+    return job.rc;
+  }
+  job.lanes = batch < s->lanes ? (int32_t)batch : s->lanes;
+  qcrt_pool_parallel_for(s->pool, 0, job.lanes, runLanes, &job);
+  return __atomic_load_n(&job.rc, __ATOMIC_ACQUIRE);
+}
+
 static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
                             uint32_t num_inputs, qc_tensor *outputs,
                             uint32_t num_outputs) {
@@ -740,9 +944,19 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
     return qcrt_fail(QC_STATUS_NULL_POINTER,
                      "qc_session_run: the %s array is NULL",
                      (num_inputs && !inputs) ? "inputs" : "outputs");
+  /* A dynamic batch: taken from input 0 (dimension 0 of its shape, else its
+   * size in samples); every binding is then checked against it. */
+  int64_t batch = 0, samples = 1;
+  if (model->maxBatch) {
+    qc_status st = runBatch(model, inputs, &batch);
+    if (st != QC_STATUS_OK)
+      return st;
+    samples = batch;
+  }
   for (uint32_t i = 0; i < num_inputs; ++i) {
     qc_status st = checkBinding(name, "input", i, &desc->inputs[i],
-                                model->inputSizes[i], &inputs[i], 0);
+                                model->inputSizes[i] * (uint64_t)samples,
+                                &inputs[i], 0, batch);
     if (st != QC_STATUS_OK)
       return st;
     if (!inputs[i].data && model->inputSizes[i])
@@ -755,7 +969,8 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
     qc_tensor *t = &outputs[i];
     if (t->data) {
       qc_status st = checkBinding(name, "output", i, &desc->outputs[i],
-                                  model->outputSizes[i], t, 1);
+                                  model->outputSizes[i] * (uint64_t)samples, t,
+                                  1, batch);
       if (st != QC_STATUS_OK)
         return st;
       s->outputPtrs[i] = t->data;
@@ -774,8 +989,10 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
     qcrt_profile_begin_run(&s->profile);
     start = qcrt_now_ns();
   }
-  int32_t rc = desc->entry(&s->exec, s->arena, s->inputPtrs,
-                           (void *const *)s->outputPtrs);
+  int32_t rc = model->maxBatch
+                   ? runSamples(s, batch)
+                   : desc->entry(&s->exec, s->arena, s->inputPtrs,
+                                 (void *const *)s->outputPtrs);
   if (s->profiling) {
     uint64_t now = qcrt_now_ns();
     qcrt_profile_end_run(&s->profile, now, now - start);
@@ -786,11 +1003,18 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
                      (int)rc);
   for (uint32_t i = 0; i < num_outputs; ++i) {
     qc_tensor *t = &outputs[i];
-    t->dtype = desc->outputs[i].dtype;
-    t->rank = desc->outputs[i].rank;
-    t->shape = desc->outputs[i].shape;
+    const qc_tensor_desc *d = &desc->outputs[i];
+    t->dtype = d->dtype;
+    t->rank = d->rank;
+    t->shape = d->shape;
+    if (model->maxBatch) {
+      int64_t *shape = s->outputShapes + (size_t)i * QC_MAX_RANK;
+      memcpy(shape, d->shape, (size_t)d->rank * sizeof *shape);
+      shape[0] = batch;
+      t->shape = shape;
+    }
     t->data = s->outputPtrs[i];
-    t->size_bytes = model->outputSizes[i];
+    t->size_bytes = model->outputSizes[i] * (uint64_t)samples;
   }
   return QC_STATUS_OK;
 }

@@ -242,19 +242,31 @@ static int create_struct_size_zero(void) {
   return 0;
 }
 static int create_struct_size_short(void) {
+  /* Shorter than the first ABI 1 layout (fields appended later, such as
+   * max_batch, may be missing; the original ones may not). */
   qc_model_desc d = baseDesc();
   d.struct_size = QC_MODEL_DESC_SIZE_V0_2 - 1;
   CREATE_EXPECT(&d, QC_STATUS_ABI_MISMATCH, "struct_size");
   return 0;
 }
 static int create_struct_size_v0_2_ok(void) {
-  /* A 0.2 descriptor (no step table) is still accepted; the fields after
-   * `entry` are not read, whatever they hold. */
+  /* A 0.2 descriptor (no step table, no max_batch) is still accepted; the
+   * fields after `entry` are not read, whatever they hold (a max_batch there
+   * is not read as a batch). */
   qc_model_desc d = baseDesc();
   d.struct_size = QC_MODEL_DESC_SIZE_V0_2;
   d.num_steps = 5;
   d.steps = NULL;
+  d.max_batch = 7;
   CREATE_EXPECT(&d, QC_STATUS_OK, NULL);
+  return 0;
+}
+static int create_max_batch_not_one_sample(void) {
+  /* max_batch needs one-sample shapes (dimension 0 = 1); these are [2, 3]. */
+  qc_model_desc d = baseDesc();
+  d.max_batch = 4;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "max_batch 4",
+                "in_a");
   return 0;
 }
 static int create_steps_null(void) {
@@ -1061,6 +1073,7 @@ static const Case kCases[] = {
     C(create_struct_size_zero),
     C(create_struct_size_short),
     C(create_struct_size_v0_2_ok),
+    C(create_max_batch_not_one_sample),
     C(session_profile_hostile),
     C(create_steps_null),
     C(create_step_kind_null),

@@ -239,6 +239,26 @@ int checkTargetFlag(StringRef target) {
   return 0;
 }
 
+/// `--max-batch N` of compile, run --compiled and bench: a dynamic batch of
+/// 1 to N samples per run (qc-dynamic-batch). 0 when not given.
+struct MaxBatchFlag {
+  cl::opt<int> value{
+      "max-batch",
+      cl::desc("Compile one sample and accept any batch from 1 to N per run "
+               "(dimension 0 of every input and output; the model's samples "
+               "must be independent)"),
+      cl::value_desc("N"), cl::init(0)};
+
+  /// Returns 0, or kUsageError after saying what is wrong.
+  int check() const {
+    if (value.getNumOccurrences() && value < 1)
+      return usageError("--max-batch must be in [1, 2147483647], got " +
+                        Twine(static_cast<int>(value)));
+    return 0;
+  }
+  int64_t get() const { return value.getNumOccurrences() ? value : 0; }
+};
+
 /// True when \p a and \p b name one file (the same path, or two paths of
 /// an existing file).
 bool sameFile(StringRef a, StringRef b) {
@@ -333,6 +353,7 @@ int runCommand(int argc, char **argv) {
       "target", cl::desc("With --compiled: the target (default host; it must "
                          "run on this CPU)"),
       cl::value_desc("T"), cl::init("host")};
+  MaxBatchFlag maxBatch;
   registerMLIRFlags();
   if (!parseFlags(
           argc, argv,
@@ -350,6 +371,10 @@ int runCommand(int argc, char **argv) {
     return rc;
   if (int rc = checkTargetFlag(target); rc)
     return rc;
+  if (int rc = maxBatch.check(); rc)
+    return rc;
+  if (maxBatch.get() && !compiled)
+    return usageError("--max-batch is an option of --compiled");
   if (outputDir.empty())
     return usageError("--output-dir must not be empty");
   MLIRContext context;
@@ -370,7 +395,7 @@ int runCommand(int argc, char **argv) {
   if (compiled) {
     std::vector<::qc::NpyArray> outs;
     if (failed(mlir::qc::runCompiled(*module, flags.model, target, threads,
-                                     *arrays, outs)))
+                                     *arrays, outs, maxBatch.get())))
       return 1;
     results = std::move(outs);
     // The entry function after lowering (same signature, names kept).
@@ -711,6 +736,7 @@ int compileCommand(int argc, char **argv) {
       "with-runtime",
       cl::desc("Also copy libqcrt.a, qc_runtime.h and qc_model_abi.h into "
                "OUTDIR")};
+  MaxBatchFlag maxBatch;
   registerMLIRFlags();
   if (!parseFlags(
           argc, argv,
@@ -722,9 +748,13 @@ int compileCommand(int argc, char **argv) {
           "export: docs/importer.md, \"QAT and QDQ models\"). Writes OUTDIR/NAME.o (code, packed "
           "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
           "them with libqcrt (see examples/embed). The files appear together "
-          "or not at all.\n"))
+          "or not at all. --max-batch N: one compiled model for any batch of "
+          "1 to N samples (dimension 0 of every input must be dynamic, or 1 "
+          "with --input-shape giving one sample).\n"))
     return kUsageError;
   if (int rc = flags.check(); rc)
+    return rc;
+  if (int rc = maxBatch.check(); rc)
     return rc;
   if (int rc = checkTargetFlag(target); rc)
     return rc;
@@ -740,6 +770,7 @@ int compileCommand(int argc, char **argv) {
     return 1;
   mlir::qc::CompileOptions options =
       mlir::qc::compileOptionsFor(flags.model, target, name);
+  options.maxBatch = maxBatch.get();
   FailureOr<mlir::qc::CompiledModel> compiled =
       mlir::qc::compileModel(*module, options);
   if (failed(compiled) ||
@@ -768,6 +799,7 @@ int benchCommand(int argc, char **argv) {
   cl::opt<int> minRuns{"min-runs",
                        cl::desc("Timed runs at least (default 20)"),
                        cl::value_desc("N"), cl::init(20)};
+  MaxBatchFlag maxBatch;
   cl::opt<bool> profile{
       "profile", cl::desc("After the timing, profile as many runs again and "
                           "print the per-step table (docs/runtime.md)")};
@@ -804,6 +836,8 @@ int benchCommand(int argc, char **argv) {
   if (minRuns < 1 || minRuns > kMaxBenchRuns)
     return usageError("--min-runs must be in [1, " + Twine(kMaxBenchRuns) +
                       "], got " + Twine(static_cast<int>(minRuns)));
+  if (int rc = maxBatch.check(); rc)
+    return rc;
   if (int rc = checkTargetFlag(target); rc)
     return rc;
   // The CSV file is opened before anything is compiled, so a bad path fails
@@ -829,7 +863,7 @@ int benchCommand(int argc, char **argv) {
   if (failed(func))
     return 1;
   FailureOr<std::vector<::qc::NpyArray>> arrays =
-      inputs.empty() ? mlir::qc::randomInputs(*func)
+      inputs.empty() ? mlir::qc::randomInputs(*func, maxBatch.get())
                      : mlir::qc::readInputs(*func, std::vector<std::string>(
                                                        inputs.begin(),
                                                        inputs.end()));
@@ -837,7 +871,7 @@ int benchCommand(int argc, char **argv) {
     return 1;
   mlir::qc::CompiledModel info;
   std::unique_ptr<mlir::qc::LoadedModel> loaded = mlir::qc::compileAndLoad(
-      *module, flags.model, target, threads, &info);
+      *module, flags.model, target, threads, &info, maxBatch.get());
   if (!loaded)
     return 1;
   mlir::qc::BenchOptions options;

@@ -1,12 +1,14 @@
 // qc-add-model-descriptor: the exported NAME_desc of qc_model_abi.h, built
-// from qc.model (ABI version 1, struct size 120, name, required ISA bits 7 =
+// from qc.model (ABI version 1, struct size 128, name, required ISA bits 7 =
 // AVX2 | FMA | BMI2, one input, one output, arena 128 bytes aligned to 64,
 // two buffers, the entry function, then (0.3.0) the step table of three
-// steps and the one variant with its int8 peak). --qc-compile is qc compile's whole
-// pass pipeline (buildCompilePipeline).
+// steps, the one variant with its int8 peak, and max_batch 0: fixed shapes).
+// --qc-compile is qc compile's whole pass pipeline (buildCompilePipeline);
+// max-batch=8 (qc-dynamic-batch) writes max_batch 8.
 // RUN: qc-opt %s --qc-compile="target=x86-64-avx2 name=m" | FileCheck %s
 // RUN: qc-opt %s --qc-lower-to-integer --qc-plan-memory --qc-lower-model="target=x86-64-avx2 name=m" --qc-lower-model-to-llvm --qc-add-model-descriptor | FileCheck %s
 // RUN: not qc-opt %s --qc-compile="target=x86-64-avx2 name=m" --qc-add-model-descriptor 2>&1 | FileCheck %s --check-prefix=TWICE
+// RUN: qc-opt %s --qc-compile="target=x86-64-avx2 name=m max-batch=8" | FileCheck %s --check-prefix=BATCH
 
 // CHECK-DAG: llvm.mlir.global internal constant @m_str0("input0\00")
 // CHECK-DAG: llvm.mlir.global internal constant @m_str2("quantize_1\00")
@@ -19,7 +21,7 @@
 // CHECK-DAG: llvm.mlir.global internal constant @m_variants() {{.*}} : !llvm.array<1 x struct<(ptr, i64, i64)>>
 // CHECK-LABEL: llvm.mlir.global external constant @m_desc()
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
-// CHECK-NEXT: llvm.mlir.constant(120 : i32) : i32
+// CHECK-NEXT: llvm.mlir.constant(128 : i32) : i32
 // CHECK-NEXT: llvm.mlir.addressof @m_str4
 // CHECK-NEXT: llvm.mlir.constant(7 : i64) : i64
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
@@ -35,6 +37,11 @@
 // CHECK-NEXT: llvm.mlir.addressof @m_steps
 // CHECK-NEXT: llvm.mlir.constant(1 : i32) : i32
 // CHECK-NEXT: llvm.mlir.addressof @m_variants
+// CHECK-NEXT: llvm.mlir.constant(0 : i32) : i32
+
+// BATCH-LABEL: llvm.mlir.global external constant @m_desc()
+// BATCH: llvm.mlir.addressof @m_variants
+// BATCH-NEXT: llvm.mlir.constant(8 : i32) : i32
 
 // TWICE: error: qc compile: the module already has 'm_desc'
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
