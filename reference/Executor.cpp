@@ -1015,9 +1015,11 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
         FailureOr<const ref::Tensor *> x = f32(0);
         if (failed(x))
           return Result(failure());
-        absl::StatusOr<ref::Tensor> r = ref::dynamicFakeQuant(
-            **x, ref::QuantRange{static_cast<int64_t>(q.getQuantMin()),
-                                 static_cast<int64_t>(q.getQuantMax())});
+        ref::QuantRange range{static_cast<int64_t>(q.getQuantMin()),
+                              static_cast<int64_t>(q.getQuantMax())};
+        absl::StatusOr<ref::Tensor> r =
+            q.getPerToken() ? ref::dynamicFakeQuantPerToken(**x, range)
+                            : ref::dynamicFakeQuant(**x, range);
         if (!r.ok()) {
           // Name the dynamically quantized op it feeds (a linear / matmul).
           InFlightDiagnostic diag =

@@ -9,12 +9,41 @@
 #include "reference/KernelsInt.h"
 #include "reference/KernelsUtil.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace qc::ref {
 
 using detail::invalid;
+
+absl::StatusOr<Tensor> dynamicFakeQuantPerToken(const Tensor &x,
+                                                QuantRange range) {
+  constexpr std::string_view op = "qc.dynamic_fake_quant";
+  if (x.dimension() == 0)
+    return dynamicFakeQuant(x, range);
+  const float *in = x.data();
+  for (size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(in[i]))
+      return invalid(op, strCat("element ", i, " of the input is ",
+                                std::isnan(in[i]) ? "NaN"
+                                : in[i] > 0       ? "+Inf"
+                                                  : "-Inf",
+                                "; run-time qparams need finite values"));
+  const size_t k = x.shape().back();
+  Tensor y = Tensor::from_shape(x.shape());
+  if (k == 0)
+    return y;
+  for (size_t r = 0; r < x.size() / k; ++r) {
+    Tensor row = Tensor::from_shape({k});
+    std::copy(in + r * k, in + (r + 1) * k, row.data());
+    absl::StatusOr<Tensor> fq = dynamicFakeQuant(row, range);
+    if (!fq.ok())
+      return fq.status();
+    std::copy(fq->data(), fq->data() + k, y.data() + r * k);
+  }
+  return y;
+}
 
 absl::StatusOr<Tensor> dynamicQLinear(const Tensor &x, const QTensor &w,
                                       const std::vector<float> &weightScales,

@@ -318,7 +318,7 @@ LogicalResult Converter::convertAnnotated(Operation *op) {
               op->getLoc(), x, TypeAttr::get(spec.getDtype()),
               builder.getI64IntegerAttr(spec.getQuantMin()),
               builder.getI64IntegerAttr(spec.getQuantMax()),
-              builder.getBoolAttr(false));
+              builder.getBoolAttr(spec.getPerToken()));
         op->setOperand(i, cached);
       }
       if (auto derived = dyn_cast<DerivedSpecAttr>(entry);
