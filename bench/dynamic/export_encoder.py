@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Exports the dynamic-quantization benchmark model (bench/dynamic/run.sh):
+"""Exports the dynamic-quantization benchmark models (bench/dynamic/run.sh):
 one nn.TransformerEncoderLayer(d_model, nhead) (post-LN, ReLU MLP of 4 * d_model,
-batch_first, eval mode, random weights seeded) as ONNX opset 17 with a fixed input
-[1, seq, d_model], plus that input (x.npy, standard normal, seeded).
+batch_first, eval mode, random weights seeded) as encoder.onnx, and its MLP alone
+(Linear(d_model, 4 * d_model), ReLU, Linear(4 * d_model, d_model)) as mlp.onnx, ONNX
+opset 17 with a fixed input [1, seq, d_model], plus that input (x.npy, standard
+normal, seeded).
 
     export_encoder.py OUT_DIR [--d-model 256] [--heads 4] [--seq 128]
 """
@@ -43,9 +45,13 @@ def main():
     with torch.no_grad():
         torch.onnx.export(Encoder().eval(), (torch.from_numpy(x),), onnx_path, opset_version=17,
                           input_names=["x"], output_names=["y"])
+    mlp = nn.Sequential(layer.linear1, nn.ReLU(), layer.linear2).eval()
+    with torch.no_grad():
+        torch.onnx.export(mlp, (torch.from_numpy(x),), os.path.join(a.out, "mlp.onnx"),
+                          opset_version=17, input_names=["x"], output_names=["y"])
     np.save(os.path.join(a.out, "x.npy"), x)
-    print(f"wrote {onnx_path} and x.npy: TransformerEncoderLayer({a.d_model}, {a.heads}), "
-          f"input [1, {a.seq}, {a.d_model}]")
+    print(f"wrote {onnx_path}, mlp.onnx and x.npy: TransformerEncoderLayer({a.d_model}, "
+          f"{a.heads}) and its MLP, input [1, {a.seq}, {a.d_model}]")
 
 
 if __name__ == "__main__":

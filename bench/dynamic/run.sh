@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Native dynamic quantization benchmark (issue 14): one nn.TransformerEncoderLayer(256, 4) at sequence 128
-# (bench/dynamic/export_encoder.py), batch 1, as
+# and its MLP alone (Linear 256->1024, ReLU, Linear 1024->256: only the layers dynamic quantization
+# touches) (bench/dynamic/export_encoder.py), batch 1, each as
 #   (a) qc float32 compiled code                               (`qc bench` on the float model)
 #   (b) qc dynamic int8, per tensor   (x86,dynamic=1,dynamic_reduce_range=0 -> qc.dynamic_qlinear)
 #   (c) qc dynamic int8, per token    (the same with granularity=per_token)
@@ -46,14 +47,7 @@ fi
 mkdir -p "$out"
 
 "$python" "$repo/bench/dynamic/export_encoder.py" "$out" --seq "$seq" --d-model "$d_model" --heads "$heads"
-model=$out/encoder.onnx
 input=$out/x.npy
-"$qc" quantize "$model" --quantizer x86,dynamic=1,dynamic_reduce_range=0 --lower-to-integer --quiet \
-  -o "$out/per_tensor.mlir"
-"$qc" quantize "$model" --quantizer x86,dynamic=1,dynamic_reduce_range=0,granularity=per_token \
-  --lower-to-integer --quiet -o "$out/per_token.mlir"
-"$qc" run "$model" --input "x=$input" --output-dir "$out/float.out" >/dev/null
-
 best() {  # best of REPEATS processes' median_ms
   local m b=""
   for ((r = 0; r < repeats; r++)); do
@@ -62,22 +56,31 @@ best() {  # best of REPEATS processes' median_ms
   done
   echo "$b"
 }
-sqnr() {
+sqnr() {  # MODEL NAME: the SQNR of MODEL's output against $name's float output
   "$qc" run "$1" --input "x=$input" --output-dir "$out/$2.out" >/dev/null
-  "$python" - "$out/float.out/y.npy" "$out/$2.out/y.npy" <<'PY'
+  "$python" - "$out/$name.float.out/y.npy" "$out/$2.out/y.npy" <<'PY'
 import sys, numpy as np
 x, y = (np.load(f).astype(np.float64) for f in sys.argv[1:])
 print(f"{10 * np.log10((x ** 2).sum() / ((x - y) ** 2).sum()):.1f}")
 PY
 }
 
-echo "nn.TransformerEncoderLayer($d_model, $heads), input [1, $seq, $d_model], $threads thread(s), best of $repeats processes ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-28s %10s %9s %9s %s\n' mode median_ms speedup SQNR_dB ops
-f=$(best "$model")
-printf '%-28s %10s %9s %9s %s\n' "float32" "$f" "1.00x" "-" "-"
-for mode in per_tensor per_token; do
-  t=$(best "$out/$mode.mlir")
-  s=$(sqnr "$out/$mode.mlir" "$mode")
-  n=$(grep -c 'qc.dynamic_qlinear' "$out/$mode.mlir" || true)
-  printf '%-28s %10s %9s %9s %s\n' "dynamic int8 $mode" "$t" "$(awk -v f="$f" -v t="$t" 'BEGIN { printf "%.2fx", f / t }')" "$s" "$n qc.dynamic_qlinear"
+echo "$threads thread(s), best of $repeats processes ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-36s %10s %9s %9s %s\n' mode median_ms speedup SQNR_dB ops
+for name in encoder mlp; do
+  model=$out/$name.onnx
+  "$qc" quantize "$model" --quantizer x86,dynamic=1,dynamic_reduce_range=0 --lower-to-integer --quiet \
+    -o "$out/$name.per_tensor.mlir"
+  "$qc" quantize "$model" --quantizer x86,dynamic=1,dynamic_reduce_range=0,granularity=per_token \
+    --lower-to-integer --quiet -o "$out/$name.per_token.mlir"
+  "$qc" run "$model" --input "x=$input" --output-dir "$out/$name.float.out" >/dev/null
+  f=$(best "$model")
+  printf '%-36s %10s %9s %9s %s\n' "$name float32" "$f" "1.00x" "-" "-"
+  for mode in per_tensor per_token; do
+    t=$(best "$out/$name.$mode.mlir")
+    s=$(sqnr "$out/$name.$mode.mlir" "$name.$mode")
+    n=$(grep -c 'qc.dynamic_qlinear' "$out/$name.$mode.mlir" || true)
+    printf '%-36s %10s %9s %9s %s\n' "$name dynamic int8 $mode" "$t" \
+      "$(awk -v f="$f" -v t="$t" 'BEGIN { printf "%.2fx", f / t }')" "$s" "$n qc.dynamic_qlinear"
+  done
 done

@@ -183,6 +183,13 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
       const TensorRef &in = refs[mm.getLhs()];
       if (!in.isRowMajor())
         scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
+    } else if (!isFloatConstant(mm.getRhs())) {
+      // A right-hand side whose rows are not contiguous (attention's K^T, a
+      // transposed view) is copied row-major first: the row loop then reads
+      // vectors instead of gathering.
+      const TensorRef &rhs = refs[mm.getRhs()];
+      if (rhs.strides.back() != 1 && rhs.shape.back() > 1)
+        scratch[op] = newBuffer(stepName + "_rhs", 4 * product(rhs.shape));
     }
   } else if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
     if (rank != 4)
@@ -970,6 +977,15 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
   FailureOr<FloatOperand> rhs = floatOperand(op, op.getRhs());
   if (failed(lhs) || failed(rhs))
     return failure();
+  if (auto it = scratch.find(op.getOperation()); it != scratch.end()) {
+    // The planned row-major copy of a strided right-hand side (same values,
+    // same summation order).
+    Value rows = arenaPointer(it->second);
+    copyToRowMajor(rhs->ref, rhs->base, rows);
+    rhs->base = rows;
+    rhs->ref.strides = rowMajorStrides(rhs->ref.shape);
+    rhs->ref.offset = 0;
+  }
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
   int64_t n = out.shape[rank - 1];
