@@ -16,6 +16,8 @@
 #   --threads "…"  thread counts (default "1 2")
 #   --min-time S   seconds of timed runs per measurement, for qc and ORT alike (default 2; at least 20 runs)
 #   --model-list "…"  models (default "resnet18 mobilenet_v2")
+#   --profile      also print qc's per-step profile (qc bench --profile: steps by time, per op kind,
+#                  MAC/cycle against the ISA's peak; docs/runtime.md) after each qc timing
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,8 +29,9 @@ threads="1 2"
 min_time=2
 model_list="resnet18 mobilenet_v2"
 python="${PYTHON:-/usr/bin/python3}"
+profile=()
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --models) models_dir="$2"; shift 2 ;;
@@ -37,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --threads) threads="$2"; shift 2 ;;
     --min-time) min_time="$2"; shift 2 ;;
     --model-list) model_list="$2"; shift 2 ;;
+    --profile) profile=(--profile); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -111,7 +115,7 @@ EOF
   for t in $threads; do
     echo "== $m, $t thread(s): qc int8"
     "$qc" bench "$out/$m.q.mlir" --threads "$t" --input "$input_name=$input_npy" --min-time "$min_time" \
-      > "$out/$m.t$t.qc.log"
+      "${profile[@]}" > "$out/$m.t$t.qc.log"
     cat "$out/$m.t$t.qc.log"
     echo "== $m, $t thread(s): ORT int8 (qc's QDQ export)"
     node "$repo/bench/models/ort_bench.js" "$out/$m.qdq.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \

@@ -280,6 +280,25 @@ int LoadedModel::threads() const {
   return n;
 }
 
+bool LoadedModel::setProfiling(bool enabled, std::string &error) {
+  if (qc_status st = qc_session_set_profiling(impl->session, enabled ? 1 : 0);
+      st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  return true;
+}
+
+bool LoadedModel::printProfile(FILE *out, bool csv, std::string &error) {
+  if (qc_status st = qc_session_print_profile(
+          impl->session, out, csv ? QC_PROFILE_CSV : QC_PROFILE_TABLE);
+      st != QC_STATUS_OK) {
+    error = runtimeError(st);
+    return false;
+  }
+  return true;
+}
+
 bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
                       std::vector<::qc::NpyArray> &outputs,
                       std::string &error) {

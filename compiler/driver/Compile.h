@@ -19,6 +19,7 @@
 #include "mlir/Support/LogicalResult.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +77,11 @@ public:
   bool run(const std::vector<::qc::NpyArray> &inputs,
            std::vector<::qc::NpyArray> &outputs, std::string &error);
   int threads() const;
+  /// libqcrt's per-step profile of the session (docs/runtime.md,
+  /// "Profiling"): on (counters cleared) or off, and its report (the table,
+  /// or CSV) written to \p out.
+  bool setProfiling(bool enabled, std::string &error);
+  bool printProfile(FILE *out, bool csv, std::string &error);
 
 private:
   LoadedModel() = default;

@@ -2,8 +2,9 @@
 //
 // The search described in MixedPrecision.h. The model is simplified once;
 // each candidate is the simplified float module, annotated with the user's
-// quantizer plus keep_float for its ops, prepared, given the qparams of the
-// one calibration, converted and run over the held-out batches.
+// quantizer plus act_observer / keep_float options for its ops, prepared,
+// given the qparams of the calibrations (one per observer kind), converted
+// and run over the held-out batches.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/driver/MixedPrecision.h"
@@ -114,18 +115,29 @@ std::string selectorFor(const std::string &name) {
 
 } // namespace
 
-std::string mlir::qc::withKeepFloat(const std::string &quantizer,
-                                    const std::vector<std::string> &names) {
-  if (names.empty())
-    return quantizer;
+std::string mlir::qc::withChoices(
+    const std::string &quantizer, const std::string &globalObserver,
+    const std::vector<std::pair<std::string, std::string>> &observers,
+    const std::vector<std::string> &keepFloat) {
   std::string options;
-  for (const std::string &name : names)
+  if (!globalObserver.empty())
+    options += ",act_observer=" + globalObserver;
+  for (const auto &[name, kind] : observers)
+    options += ",act_observer[" + selectorFor(name) + "]=" + kind;
+  for (const std::string &name : keepFloat)
     options += ",keep_float=" + selectorFor(name);
+  if (options.empty())
+    return quantizer;
   std::string out;
   std::vector<std::string> parts = splitQuantizers(quantizer);
   for (size_t i = 0; i < parts.size(); ++i)
     out += (i ? ";" : "") + parts[i] + options;
   return out;
+}
+
+std::string mlir::qc::withKeepFloat(const std::string &quantizer,
+                                    const std::vector<std::string> &names) {
+  return withChoices(quantizer, "", {}, names);
 }
 
 //===----------------------------------------------------------------------===//
@@ -134,13 +146,15 @@ std::string mlir::qc::withKeepFloat(const std::string &quantizer,
 
 std::vector<size_t> mlir::qc::greedySelect(
     const std::vector<double> &alone, const std::vector<double> &cost,
-    double baseSqnr, double target,
+    double baseSqnr, double target, double budget, double minGain,
     const std::function<double(const std::vector<size_t> &)> &score,
-    double &bestSqnr, bool &reached) {
+    double &bestSqnr, bool &reached, bool &budgetLimited) {
   bestSqnr = baseSqnr;
   reached = baseSqnr >= target;
+  budgetLimited = false;
   if (reached)
     return {};
+  auto costOf = [&](size_t i) { return i < cost.size() ? cost[i] : 0.0; };
   // Most helpful first; ops that do not help on their own are not tried.
   std::vector<size_t> order;
   for (size_t i = 0; i < alone.size(); ++i)
@@ -151,33 +165,40 @@ std::vector<size_t> mlir::qc::greedySelect(
   // kernel), so cheap ops that help come first.
   constexpr double kCostFloor = 0.02;
   auto ratio = [&](size_t i) {
-    const double c = i < cost.size() ? cost[i] : 0.0;
-    return (alone[i] - baseSqnr) / std::max(c, kCostFloor);
+    return (alone[i] - baseSqnr) / std::max(costOf(i), kCostFloor);
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return ratio(a) > ratio(b); });
-  std::vector<size_t> set, bestSet;
-  double current = baseSqnr;
+  // A little slack so that a budget of exactly an op's share admits it.
+  constexpr double kBudgetSlack = 1e-9;
+  std::vector<size_t> set;
+  double current = baseSqnr, spent = 0.0;
   for (size_t i : order) {
-    set.push_back(i);
-    current = set.size() == 1 ? alone[i] : score(set);
-    if (current > bestSqnr) {
-      bestSqnr = current;
-      bestSet = set;
+    if (spent + costOf(i) > budget + kBudgetSlack) {
+      budgetLimited = true;
+      continue;
     }
+    set.push_back(i);
+    const double s = set.size() == 1 ? alone[i] : score(set);
+    if (s < current + minGain) {
+      set.pop_back();
+      continue;
+    }
+    current = s;
+    spent += costOf(i);
     if (current >= target) {
       reached = true;
       break;
     }
   }
+  bestSqnr = current;
   if (!reached)
-    return bestSet;
+    return set;
   // Prune: an op chosen early may be unnecessary once later ones are in;
   // the most expensive are tried first.
   std::vector<size_t> byCost = set;
-  std::stable_sort(byCost.begin(), byCost.end(), [&](size_t a, size_t b) {
-    return (a < cost.size() ? cost[a] : 0.0) > (b < cost.size() ? cost[b] : 0.0);
-  });
+  std::stable_sort(byCost.begin(), byCost.end(),
+                   [&](size_t a, size_t b) { return costOf(a) > costOf(b); });
   for (size_t drop : byCost) {
     if (set.size() <= 1)
       break;
@@ -281,6 +302,10 @@ public:
     });
   }
   std::string key(Value v) const {
+    // A qc.observe passes its input through (two specs observing one value
+    // chain their observes): the value is its input's.
+    while (auto observe = v.getDefiningOp<ObserveOp>())
+      v = observe.getInput();
     if (auto arg = dyn_cast<BlockArgument>(v))
       return "arg" + std::to_string(arg.getArgNumber());
     Operation *def = v.getDefiningOp();
@@ -349,23 +374,24 @@ QParamsTable tableOf(func::FuncOp func) {
 }
 
 /// Statistics of every observed value on its own (one observer per value
-/// and spec), kept during the one calibration.
+/// and spec), kept during the calibrations.
 using PerValueObservers =
     std::map<std::pair<std::string, const void *>,
              std::unique_ptr<::qc::Observer>>;
 
 /// Gives the observers of `func` their qparams without running it:
-///  - a group with the identity of a group of `table` takes its qparams
+///  - a group with the identity of a group of one of `tables` (the
+///    calibrated programs) takes its qparams
 ///    (exact: the same statistics);
 ///  - any other group (keep_float changed which values share an observer)
 ///    merges the per-value statistics of its values (exact for min/max,
 ///    percentile, entropy and mse; the histogram observer's merge re-bins);
 /// Returns false (after changing nothing) when some value was not observed
 /// with that spec during the calibration; `merged` counts the merges.
-bool transferQParams(func::FuncOp func, const QParamsTable &table,
+bool transferQParams(func::FuncOp func, const std::vector<QParamsTable> &tables,
                      const PerValueObservers &perValue, int64_t &merged) {
   ValueKeys keys(func);
-  if (keys.signature != table.signature)
+  if (tables.empty() || keys.signature != tables.front().signature)
     return false;
   std::map<int64_t, GroupIdentity> groups = groupsOf(func, keys);
   std::map<int64_t, std::pair<DenseF32ArrayAttr, DenseI64ArrayAttr>> qparams;
@@ -375,31 +401,46 @@ bool transferQParams(func::FuncOp func, const QParamsTable &table,
     const GroupIdentity &g = entry.second;
     if (g.values.empty() || g.values.front().empty())
       return false;
-    if (auto it = table.byValue.find({g.values.front(), g.spec});
-        it != table.byValue.end()) {
+    bool found = false;
+    for (const QParamsTable &table : tables) {
+      auto it = table.byValue.find({g.values.front(), g.spec});
+      if (it == table.byValue.end())
+        continue;
       auto twin = llvm::find_if(it->second, [&](int64_t baseId) {
         return table.groups.at(baseId) == g;
       });
-      if (twin != it->second.end()) {
-        qparams[id] = table.qparams.at(*twin);
-        if (!qparams[id].first || !qparams[id].second)
-          return false;
+      if (twin == it->second.end())
         continue;
-      }
+      qparams[id] = table.qparams.at(*twin);
+      if (!qparams[id].first || !qparams[id].second)
+        return false;
+      found = true;
+      break;
     }
-    std::unique_ptr<::qc::Observer> observer;
+    if (found)
+      continue;
+    // A group of one value takes that value's observer as it is (exact for
+    // every kind); a larger one merges them into a fresh observer (a
+    // histogram re-bins).
+    std::unique_ptr<::qc::Observer> merged;
+    const ::qc::Observer *observer = nullptr;
     for (const std::string &v : g.values) {
       auto it = perValue.find({v, g.spec});
       if (it == perValue.end())
         return false;
-      if (!observer) {
+      if (g.values.size() == 1) {
+        observer = it->second.get();
+        break;
+      }
+      if (!merged) {
         absl::StatusOr<std::unique_ptr<::qc::Observer>> o =
             ::qc::createObserver(it->second->kind(), it->second->options());
         if (!o.ok())
           return false;
-        observer = std::move(*o);
+        merged = std::move(*o);
+        observer = merged.get();
       }
-      if (!observer->merge(*it->second).ok())
+      if (!merged->merge(*it->second).ok())
         return false;
     }
     absl::StatusOr<::qc::ObserverQParams> q = observer->computeQParams();
@@ -469,12 +510,23 @@ public:
       : context(context), simplified(simplified), options(options),
         calib(std::move(calib)), heldOut(std::move(heldOut)), report(report) {}
 
-  /// Steps 1-2: float outputs of the held-out part, the one calibration.
+  /// Steps 1-2: float outputs of the held-out part, the calibration with the
+  /// quantizer's observers, the candidates.
   LogicalResult setUp();
-  /// Steps 3-4; returns the final converted module.
+  /// Steps 3-5; returns the final converted module.
   OwningOpRef<ModuleOp> run();
 
 private:
+  /// A candidate program: the user's quantizer plus these options.
+  struct Choice {
+    /// act_observer for all activations ("" = the quantizer's).
+    std::string globalObserver;
+    /// Candidate index -> act_observer of that op.
+    std::map<size_t, std::string> observers;
+    /// Candidate indices kept above int8.
+    std::vector<size_t> floatSet;
+  };
+
   void progress(const Twine &line) {
     if (options.mixedPrecision->progress)
       llvm::errs() << "qc: mixed precision: " << line << "\n";
@@ -485,19 +537,35 @@ private:
                                 bool observe = true);
   /// Calibrates `module` on the calibration part.
   LogicalResult calibrateOn(ModuleOp module);
-  /// The prepared, calibrated and converted program for the ops `set` (of
-  /// candidates) above int8; null after a diagnostic.
-  OwningOpRef<ModuleOp> build(const std::vector<size_t> &set);
+  /// Calibrates the prepared `module` on the calibration part and keeps the
+  /// statistics of every observed value and spec not seen before in
+  /// perValue.
+  LogicalResult collect(ModuleOp module);
+  /// Identifies a prepared program: its ops, their attributes (annotations
+  /// included) and the observers' specs. Two choices with one fingerprint
+  /// are the same program (an option that changes nothing).
+  static std::string fingerprint(ModuleOp prepared);
+  /// Output SQNR of `choice` on the held-out part (cached by fingerprint);
+  /// -inf after a diagnostic.
+  double score(const Choice &choice);
   /// Output SQNR of a converted program on the held-out part; NaN after a
   /// diagnostic.
-  double score(ModuleOp converted);
-  double scoreSet(const std::vector<size_t> &set);
-  std::string quantizerFor(const std::vector<size_t> &set) const {
+  double scoreConverted(ModuleOp converted);
+  std::string quantizerFor(const Choice &choice) const {
+    std::vector<std::pair<std::string, std::string>> observers;
+    for (const auto &[i, kind] : choice.observers)
+      if (!llvm::is_contained(choice.floatSet, i))
+        observers.emplace_back(candidates[i].name, kind);
     std::vector<std::string> names;
-    for (size_t i : set)
+    for (size_t i : choice.floatSet)
       names.push_back(candidates[i].name);
-    return withKeepFloat(options.quantizer, names);
+    return withChoices(options.quantizer, choice.globalObserver, observers,
+                       names);
   }
+  /// Why step 3 cannot run ("" when it can).
+  std::string observerSearchBlocker() const;
+  /// Step 3: sets `choice`'s observers, returns its score.
+  double searchObservers(Choice &choice, double current);
 
   MLIRContext &context;
   ModuleOp simplified;
@@ -505,10 +573,12 @@ private:
   std::vector<CalibrationData::Batch> calib, heldOut;
   MixedPrecisionReport &report;
   std::vector<std::vector<::qc::NpyArray>> floatOutputs;
-  QParamsTable table;
+  /// The calibrated programs: the all-int8 one, then one per observer kind.
+  std::vector<QParamsTable> tables;
+  std::string baseFingerprint;
   PerValueObservers perValue;
   std::vector<OpChoice> candidates;
-  std::map<std::vector<size_t>, double> cache;
+  std::map<std::string, double> cache;
   bool failedOnce = false;
 };
 
@@ -541,26 +611,64 @@ LogicalResult Search::calibrateOn(ModuleOp module) {
   return success(succeeded(calibrate(*func, *data, copt)));
 }
 
-OwningOpRef<ModuleOp> Search::build(const std::vector<size_t> &set) {
-  OwningOpRef<ModuleOp> module = prepare(quantizerFor(set));
-  if (!module)
-    return nullptr;
-  FailureOr<func::FuncOp> func = getEntryFunction(*module);
+LogicalResult Search::collect(ModuleOp module) {
+  FailureOr<func::FuncOp> func = getEntryFunction(module);
   if (failed(func))
-    return nullptr;
-  if (!transferQParams(*func, table, perValue, report.mergedObservers)) {
-    ++report.recalibrations;
-    if (failed(calibrateOn(*module)))
-      return nullptr;
-  }
-  PassManager convert(&context, ModuleOp::getOperationName());
-  buildPTQConvertPipeline(convert.nest<func::FuncOp>());
-  if (failed(convert.run(*module)))
-    return nullptr;
-  return module;
+    return failure();
+  // Besides the program's observers, one observer per observed value and
+  // spec (see transferQParams); those an earlier calibration kept are not
+  // fed again.
+  ValueKeys keys(*func);
+  std::set<std::pair<std::string, const void *>> known;
+  for (const auto &entry : perValue)
+    known.insert(entry.first);
+  auto data = std::make_unique<MemorySource>(calib);
+  CalibrationOptions copt = options.calibration;
+  copt.progress = CalibrationOptions::Progress::None;
+  copt.onUpdate = [&](Operation *op, ArrayRef<float> values,
+                      ArrayRef<int64_t> shape) -> LogicalResult {
+    auto o = cast<ObserveOp>(op);
+    std::pair<std::string, const void *> key{
+        keys.key(o.getInput()), o.getSpecAttr().getAsOpaquePointer()};
+    if (known.count(key))
+      return success();
+    auto &slot = perValue[key];
+    if (!slot) {
+      const bool activation = !o.getInput().getDefiningOp<ConstantOp>();
+      absl::StatusOr<ObserverConfig> config = getObserverConfig(
+          o.getSpec(), activation ? options.calibration.activationObserver
+                                  : std::nullopt);
+      if (!config.ok())
+        return o.emitError() << std::string(config.status().message());
+      absl::StatusOr<std::unique_ptr<::qc::Observer>> obs =
+          ::qc::createObserver(config->kind, config->options);
+      if (!obs.ok())
+        return o.emitError() << std::string(obs.status().message());
+      slot = std::move(*obs);
+    }
+    absl::Status st =
+        slot->update(absl::MakeConstSpan(values.data(), values.size()),
+                     absl::MakeConstSpan(shape.data(), shape.size()));
+    if (!st.ok())
+      return o.emitError() << std::string(st.message());
+    return success();
+  };
+  return calibrate(*func, *data, copt);
 }
 
-double Search::score(ModuleOp converted) {
+std::string Search::fingerprint(ModuleOp prepared) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  prepared.walk([&](Operation *op) {
+    os << op->getName().getStringRef() << '('
+       << op->getRawDictionaryAttrs().getAsOpaquePointer() << ':'
+       << op->getPropertiesAsAttribute().getAsOpaquePointer() << ':'
+       << op->getNumOperands() << ')';
+  });
+  return out;
+}
+
+double Search::scoreConverted(ModuleOp converted) {
   FailureOr<func::FuncOp> func = getEntryFunction(converted);
   if (failed(func))
     return std::nan("");
@@ -577,16 +685,32 @@ double Search::score(ModuleOp converted) {
   return acc.db();
 }
 
-double Search::scoreSet(const std::vector<size_t> &set) {
-  std::vector<size_t> key = set;
-  llvm::sort(key);
+double Search::score(const Choice &choice) {
+  const double kFailed = -std::numeric_limits<double>::infinity();
+  OwningOpRef<ModuleOp> module = prepare(quantizerFor(choice));
+  if (!module) {
+    failedOnce = true;
+    return kFailed;
+  }
+  std::string key = fingerprint(*module);
   if (auto it = cache.find(key); it != cache.end())
     return it->second;
-  OwningOpRef<ModuleOp> m = build(set);
-  double s = m ? score(*m) : std::nan("");
+  double s = std::nan("");
+  FailureOr<func::FuncOp> func = getEntryFunction(*module);
+  if (succeeded(func)) {
+    bool ready = true;
+    if (!transferQParams(*func, tables, perValue, report.mergedObservers)) {
+      ++report.recalibrations;
+      ready = succeeded(calibrateOn(*module));
+    }
+    PassManager convert(&context, ModuleOp::getOperationName());
+    buildPTQConvertPipeline(convert.nest<func::FuncOp>());
+    if (ready && succeeded(convert.run(*module)))
+      s = scoreConverted(*module);
+  }
   if (std::isnan(s)) {
     failedOnce = true;
-    s = -std::numeric_limits<double>::infinity();
+    s = kFailed;
   }
   cache[key] = s;
   return s;
@@ -608,51 +732,20 @@ LogicalResult Search::setUp() {
       floatOutputs.push_back(std::move(*out));
     }
   }
-  // The one calibration, of the all-int8 program.
+  // The calibration of the all-int8 program with the quantizer's observers.
   OwningOpRef<ModuleOp> base = prepare(options.quantizer);
   if (!base)
     return failure();
+  baseFingerprint = fingerprint(*base);
   progress("calibrating the all-int8 program on " +
            Twine(report.calibrationSamples) + " samples, scoring on " +
            Twine(report.heldOutSamples) + " held-out samples");
+  if (failed(collect(*base)))
+    return failure();
   FailureOr<func::FuncOp> func = getEntryFunction(*base);
   if (failed(func))
     return failure();
-  {
-    // Besides the program's observers, one observer per observed value and
-    // spec (see transferQParams).
-    ValueKeys keys(*func);
-    auto data = std::make_unique<MemorySource>(calib);
-    CalibrationOptions copt = options.calibration;
-    copt.progress = CalibrationOptions::Progress::None;
-    copt.onUpdate = [&](Operation *op, ArrayRef<float> values,
-                        ArrayRef<int64_t> shape) -> LogicalResult {
-      auto o = cast<ObserveOp>(op);
-      auto &slot = perValue[{keys.key(o.getInput()),
-                             o.getSpecAttr().getAsOpaquePointer()}];
-      if (!slot) {
-        const bool activation = !o.getInput().getDefiningOp<ConstantOp>();
-        absl::StatusOr<ObserverConfig> config = getObserverConfig(
-            o.getSpec(), activation ? options.calibration.activationObserver
-                                    : std::nullopt);
-        if (!config.ok())
-          return o.emitError() << std::string(config.status().message());
-        absl::StatusOr<std::unique_ptr<::qc::Observer>> obs =
-            ::qc::createObserver(config->kind, config->options);
-        if (!obs.ok())
-          return o.emitError() << std::string(obs.status().message());
-        slot = std::move(*obs);
-      }
-      absl::Status st = slot->update(absl::MakeConstSpan(values.data(), values.size()),
-                                     absl::MakeConstSpan(shape.data(), shape.size()));
-      if (!st.ok())
-        return o.emitError() << std::string(st.message());
-      return success();
-    };
-    if (failed(calibrate(*func, *data, copt)))
-      return failure();
-  }
-  table = tableOf(*func);
+  tables.push_back(tableOf(*func));
   report.calibrationSeconds = secondsSince(start);
 
   // Candidates: named quantized ops that observe something of their own
@@ -711,62 +804,180 @@ LogicalResult Search::setUp() {
   return success();
 }
 
+std::string Search::observerSearchBlocker() const {
+  if (!options.mixedPrecision->observerSearch)
+    return "--no-observer-search";
+  if (options.calibration.activationObserver)
+    return "--observer sets every activation observer";
+  std::vector<std::string> parts = splitQuantizers(options.quantizer);
+  if (parts.size() != 1)
+    return "more than one quantizer";
+  llvm::StringRef name = llvm::StringRef(parts[0]).split(',').first.trim();
+  if (name != "x86" && name != "xnnpack")
+    return "quantizer '" + name.str() + "' is not x86 or xnnpack";
+  return "";
+}
+
+double Search::searchObservers(Choice &choice, double current) {
+  Clock::time_point start = Clock::now();
+  // One calibration per observer kind keeps every value's statistics with
+  // that kind (a kind the quantizer already uses adds nothing new).
+  progress("observers: calibrating with each of " +
+           Twine(std::size(kObserverChoices)) + " observer kinds");
+  for (const char *kind : kObserverChoices) {
+    OwningOpRef<ModuleOp> m =
+        prepare(withChoices(options.quantizer, kind, {}, {}));
+    if (m && fingerprint(*m) == baseFingerprint)
+      continue; // the quantizer's own observers: calibrated already
+    if (!m || failed(collect(*m))) {
+      failedOnce = true;
+      return current;
+    }
+    FailureOr<func::FuncOp> func = getEntryFunction(*m);
+    if (failed(func)) {
+      failedOnce = true;
+      return current;
+    }
+    tables.push_back(tableOf(*func));
+  }
+  // Every activation with one kind.
+  std::string bestKind;
+  double best = current;
+  for (const char *kind : kObserverChoices) {
+    Choice c = choice;
+    c.globalObserver = kind;
+    const double s = score(c);
+    progress("  act_observer=" + Twine(kind) + ": " + formatDb(s) + " dB");
+    if (s > best) {
+      best = s;
+      bestKind = kind;
+    }
+  }
+  if (failedOnce)
+    return current;
+  if (!bestKind.empty() && best >= current + kMinGainDb) {
+    choice.globalObserver = bestKind;
+    report.globalObserver = bestKind;
+    current = best;
+  }
+  // Op by op, in program order: each other kind for that op.
+  progress("observers: trying each kind on " + Twine(candidates.size()) +
+           " ops, starting from " + formatDb(current) + " dB");
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::string &name = candidates[i].name;
+    // A name with brackets cannot be written as act_observer[NAME].
+    if (name.find_first_of("[]") != std::string::npos)
+      continue;
+    std::string nodeKind;
+    double nodeBest = current;
+    for (const char *kind : kObserverChoices) {
+      Choice c = choice;
+      c.observers[i] = kind;
+      const double s = score(c);
+      if (s > nodeBest) {
+        nodeBest = s;
+        nodeKind = kind;
+      }
+    }
+    if (failedOnce)
+      return current;
+    if (!nodeKind.empty() && nodeBest >= current + kMinGainDb) {
+      choice.observers[i] = nodeKind;
+      report.observers.push_back(
+          {name, candidates[i].opType, nodeKind, nodeBest - current});
+      current = nodeBest;
+    }
+    if (options.mixedPrecision->progress &&
+        (i + 1 == candidates.size() || (i + 1) % 10 == 0))
+      progress("  " + Twine(i + 1) + "/" + Twine(candidates.size()) +
+               " done: " + formatDb(current) + " dB, " +
+               Twine(report.observers.size()) + " op(s) with their own "
+               "observer, " + formatDb(secondsSince(start)) + " s");
+  }
+  report.observerSeconds = secondsSince(start);
+  return current;
+}
+
 OwningOpRef<ModuleOp> Search::run() {
   Clock::time_point start = Clock::now();
   const double target = options.mixedPrecision->targetSqnrDb;
   report.targetSqnrDb = target;
-  OwningOpRef<ModuleOp> baseModule = build({});
-  if (!baseModule)
+  report.minInt8MacShare = options.mixedPrecision->minInt8MacShare;
+  Choice choice;
+  const double base = score(choice);
+  if (failedOnce)
     return nullptr;
-  const double base = score(*baseModule);
-  if (std::isnan(base))
-    return nullptr;
-  cache[{}] = base;
   report.sqnrBeforeDb = base;
   progress("all int8: output SQNR " + formatDb(base) + " dB (target " +
            formatDb(target) + " dB)");
 
-  std::vector<double> alone(candidates.size(), base);
+  // Step 3: observers.
+  double current = base;
   if (base < target) {
-    progress("sensitivity of " + Twine(candidates.size()) +
-             " candidate ops (one executor run over the held-out samples "
-             "each)");
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      alone[i] = scoreSet({i});
-      candidates[i].aloneSqnrDb = alone[i];
-      if (options.mixedPrecision->progress &&
-          (i + 1 == candidates.size() || (i + 1) % 10 == 0))
-        progress("  " + Twine(i + 1) + "/" + Twine(candidates.size()) +
-                 " done, " +
-                 formatDb(secondsSince(start)) + " s");
+    report.observerSearchSkipped = observerSearchBlocker();
+    if (report.observerSearchSkipped.empty()) {
+      current = searchObservers(choice, base);
+      if (failedOnce)
+        return nullptr;
+    } else {
+      progress("observer choice skipped: " + report.observerSearchSkipped);
     }
-    if (failedOnce)
-      return nullptr;
   }
-  double best = base;
-  bool reached = false;
+  report.sqnrObserversDb = current;
+
+  // Steps 4-5: ops above int8, within the MAC budget.
   std::vector<double> cost;
   for (const OpChoice &c : candidates)
     cost.push_back(report.macsTotal ? double(c.macs) / double(report.macsTotal)
                                     : 0.0);
+  const double budget = 1.0 - options.mixedPrecision->minInt8MacShare;
+  std::vector<double> alone(candidates.size(), current);
+  if (current < target) {
+    progress("sensitivity of " + Twine(candidates.size()) +
+             " candidate ops (one executor run over the held-out samples "
+             "each)");
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      Choice c = choice;
+      c.floatSet = {i};
+      alone[i] = score(c);
+      candidates[i].aloneSqnrDb = alone[i];
+      if (options.mixedPrecision->progress &&
+          (i + 1 == candidates.size() || (i + 1) % 10 == 0))
+        progress("  " + Twine(i + 1) + "/" + Twine(candidates.size()) +
+                 " done, " + formatDb(secondsSince(start)) + " s");
+    }
+    if (failedOnce)
+      return nullptr;
+  }
+  double best = current;
+  bool reached = false, budgetLimited = false;
   std::vector<size_t> chosen = greedySelect(
-      alone, cost, base, target,
+      alone, cost, current, target, budget, kMinFloatGainDb,
       [&](const std::vector<size_t> &set) {
-        double s = scoreSet(set);
+        Choice c = choice;
+        c.floatSet = set;
+        double s = score(c);
         progress("  " + Twine(set.size()) + " ops above int8: " +
                  formatDb(s) + " dB");
         return s;
       },
-      best, reached);
+      best, reached, budgetLimited);
   if (failedOnce)
     return nullptr;
   report.reached = reached;
+  report.budgetLimited = budgetLimited;
   report.sqnrAfterDb = best;
+  choice.floatSet = chosen;
   for (size_t i : chosen) {
     report.chosen.push_back(candidates[i]);
     report.macsInt8 -= candidates[i].macs;
   }
-  report.quantizer = quantizerFor(chosen);
+  // An observer chosen for an op that went float no longer applies.
+  llvm::erase_if(report.observers, [&](const ObserverChoice &o) {
+    return llvm::any_of(chosen,
+                        [&](size_t i) { return candidates[i].name == o.name; });
+  });
+  report.quantizer = quantizerFor(choice);
   report.searchSeconds = secondsSince(start);
   // The result is calibrated on every sample (ranges and held-out part), as
   // `qc quantize --quantizer REPORTED_STRING` with the same data would: the
@@ -793,7 +1004,6 @@ OwningOpRef<ModuleOp> Search::run() {
     return nullptr;
   return result;
 }
-
 } // namespace
 
 OwningOpRef<ModuleOp>

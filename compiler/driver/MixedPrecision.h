@@ -1,33 +1,41 @@
 //===- MixedPrecision.h - automatic mixed precision for qc quantize -*- C++ -*-//
 //
-// `qc quantize ... --mixed-precision=auto [--target-sqnr=DB]`: find a
-// small, cheap set of ops to keep at a higher precision so that the
-// quantized program's output SQNR (against the float model, on calibration samples held out from
-// range estimation) reaches a target. docs/accuracy.md, "Mixed precision",
-// describes the search for users; in short:
+// `qc quantize ... --mixed-precision=auto [--target-sqnr=DB]
+// [--min-int8-macs=F]`: raise the quantized program's output SQNR (against
+// the float model, on calibration samples held out from range estimation)
+// towards a target, int8-preserving fixes first: the activation observer of
+// each op, then a few ops kept at a higher precision within a MAC budget.
+// docs/accuracy.md, "Mixed precision", describes the search for users; in
+// short:
 //
 //  1. The calibration batches are read once and split: the first part sets
 //     the ranges, the rest (held out) scores candidates. The float model's
 //     outputs on the held-out part are computed once and cached.
-//  2. The model is prepared with the user's quantizer and calibrated ONCE.
-//     Observers watch float tensors (the prepared program runs in float), so
-//     an edge's statistics do not depend on which other ops are quantized:
-//     a candidate program (the same quantizer plus keep_float for some ops)
-//     reuses the calibrated qparams of every observer it shares with the
-//     all-int8 program (same spec, same set of observed values). keep_float
-//     can regroup observers (a pool after a float conv no longer shares the
-//     conv's observer), so the calibration also keeps one observer per
-//     observed value; a regrouped observer merges those (exact for min/max,
-//     percentile, entropy, mse; re-binned for histogram). Only a candidate
-//     observing a value the all-int8 program did not is calibrated again.
-//     The final program is calibrated normally, on all samples.
-//  3. Sensitivity: each candidate op alone at higher precision, scored on
-//     the held-out part (one executor run over it per candidate).
-//  4. Greedy: ops that help on their own are added in order of SQNR gain
-//     per cost (share of the MACs, at least 2%) until the target is met,
-//     then each chosen op, most expensive first, is dropped again if the
-//     target still holds without it. An unreachable target keeps the best
-//     program found and says so.
+//  2. The model is prepared with the user's quantizer and calibrated, once
+//     with its own observers and once more per observer kind the search
+//     tries (kObserverChoices). Observers watch float tensors (the prepared
+//     program runs in float), so an edge's statistics do not depend on which
+//     other ops are quantized or how: a candidate program (the same
+//     quantizer plus act_observer / keep_float options) reuses the qparams
+//     of every observer it shares with the all-int8 program (same spec, same
+//     set of observed values), and any other observer merges the per-value
+//     statistics kept during the calibrations (exact for min/max,
+//     percentile, mse; re-binned for histogram). Only a candidate observing
+//     a value no calibration saw is calibrated again. The final program is
+//     calibrated normally, on all samples.
+//  3. Observers (int8 kept everywhere): each observer kind for all
+//     activations (`act_observer=K`), the best kept; then, op by op in
+//     program order, each other kind for that op (`act_observer[NAME]=K`),
+//     kept when it gains at least kMinGainDb.
+//  4. Sensitivity: each candidate op alone at higher precision (with the
+//     observers of step 3), scored on the held-out part.
+//  5. Greedy: ops that help on their own and fit the MAC budget (the share
+//     of MACs that stays int8, --min-int8-macs) are tried in order of SQNR
+//     gain per cost (share of the MACs, at least 2%); an op is kept when it
+//     gains at least kMinFloatGainDb, until the target is met; then each chosen
+//     op, most expensive first, is dropped again if the target still holds
+//     without it. A target out of reach keeps the best program found and
+//     says why the search stopped.
 //
 // "Higher precision" is float (keep_float) today: `qc compile` refuses int16
 // activations. Precision lists the choices; higherPrecisionsFor() says which
@@ -52,6 +60,29 @@ namespace mlir::qc {
 /// of samples there.
 constexpr double kDefaultTargetSqnrDb = 30.0;
 
+/// The default --min-int8-macs: the share of the model's multiply-
+/// accumulates that must stay int8 (ops kept float may use the rest).
+constexpr double kDefaultMinInt8MacShare = 0.9;
+
+/// The smallest output SQNR gain (dB) for which step 3 keeps an observer
+/// choice: smaller gains on a few dozen held-out samples are noise more
+/// often than improvement.
+constexpr double kMinGainDb = 0.1;
+
+/// The smallest output SQNR gain (dB) for which step 5 keeps an op float.
+/// Higher than kMinGainDb: a float op costs speed, and on examples/ocr the
+/// best float op gained 0.17 dB on the held-out part (ranges from the other
+/// part) but nothing once the program was calibrated on all samples, and
+/// read 0.27 points fewer characters (docs/accuracy.md).
+constexpr double kMinFloatGainDb = 0.5;
+
+/// The observer kinds step 3 tries for activations, in this order (ties go
+/// to the earlier). Entropy is not tried: on examples/ocr it scores a higher
+/// output SQNR than histogram and mse but reads fewer characters than both
+/// (docs/accuracy.md).
+inline constexpr const char *kObserverChoices[] = {"histogram", "percentile",
+                                                   "mse", "minmax"};
+
 /// The precision of one op.
 enum class Precision {
   kInt8,
@@ -75,6 +106,12 @@ struct OpChoice {
 
 struct MixedPrecisionOptions {
   double targetSqnrDb = kDefaultTargetSqnrDb;
+  /// The share of MACs that must stay int8, in [0, 1].
+  double minInt8MacShare = kDefaultMinInt8MacShare;
+  /// Step 3 (observer choice); off with --no-observer-search, and skipped
+  /// when --observer forces the activation observer or the quantizer is not
+  /// one built-in quantizer (x86 / xnnpack).
+  bool observerSearch = true;
   /// Share of the calibration batches held out for scoring (at least one
   /// batch; at least one batch stays for the ranges).
   double heldOutFraction = 0.25;
@@ -82,11 +119,30 @@ struct MixedPrecisionOptions {
   bool progress = true;
 };
 
+/// One op's activation observer, chosen by step 3.
+struct ObserverChoice {
+  std::string name;
+  std::string opType;
+  std::string observer;
+  /// Output SQNR gain of this choice when it was made.
+  double gainDb = 0;
+};
+
 struct MixedPrecisionReport {
   double targetSqnrDb = 0;
-  /// Output SQNR on the held-out samples, all int8 / with the choice.
-  double sqnrBeforeDb = 0, sqnrAfterDb = 0;
+  double minInt8MacShare = 0;
+  /// Output SQNR on the held-out samples: all int8 with the quantizer's
+  /// observers / after step 3 / with the final choice.
+  double sqnrBeforeDb = 0, sqnrObserversDb = 0, sqnrAfterDb = 0;
   bool reached = false;
+  /// Why step 3 did not run ("" when it ran or the target was met).
+  std::string observerSearchSkipped;
+  /// Step 3: the observer for all activations ("" = the quantizer's) and
+  /// the ops given another one.
+  std::string globalObserver;
+  std::vector<ObserverChoice> observers;
+  /// The MAC budget kept some op that helps from going float.
+  bool budgetLimited = false;
   /// Ops above int8, in the order they were chosen.
   std::vector<OpChoice> chosen;
   /// The quantizer string that reproduces the result (`--quantizer`).
@@ -99,29 +155,42 @@ struct MixedPrecisionReport {
   int64_t candidates = 0, evaluations = 0, mergedObservers = 0,
           recalibrations = 0;
   int64_t calibrationSamples = 0, heldOutSamples = 0;
-  double calibrationSeconds = 0, searchSeconds = 0;
+  double calibrationSeconds = 0, observerSeconds = 0, searchSeconds = 0;
   double int8MacShare() const {
     return macsTotal ? double(macsInt8) / double(macsTotal) : 1.0;
   }
 };
 
-/// The greedy selection of step 4 above, separated from the model so it can
+/// The greedy selection of step 5 above, separated from the model so it can
 /// be tested on its own. `score(set)` returns the output SQNR with the ops
 /// of `set` (indices into the candidates) above int8; `alone[i]` is the
-/// score of {i}; `cost[i]` its share of the MACs. Returns the chosen indices in the order chosen, and sets
-/// `bestSqnr` to the score of the result (or of the best set seen when the
-/// target is out of reach, `reached` false).
+/// score of {i}; `cost[i]` its share of the MACs. Ops whose cost does not fit
+/// `budget` (the share of MACs that may leave int8) next to those chosen are
+/// skipped (`budgetLimited` then says one that helps alone was); the others
+/// that help alone are tried, and one is kept when it gains at least
+/// `minGain` over the set before it. Returns the
+/// chosen indices in the order chosen, and sets `bestSqnr` to the score of
+/// the result and `reached` to whether it meets `target`.
 std::vector<size_t>
 greedySelect(const std::vector<double> &alone, const std::vector<double> &cost,
-             double baseSqnr, double target,
+             double baseSqnr, double target, double budget, double minGain,
              const std::function<double(const std::vector<size_t> &)> &score,
-             double &bestSqnr, bool &reached);
+             double &bestSqnr, bool &reached, bool &budgetLimited);
 
 /// Appends `keep_float=NAME` for every name to every quantizer of
 /// `quantizer` (';' separates quantizers; keep_float applies per
 /// quantizer), escaping what the option language needs escaped.
 std::string withKeepFloat(const std::string &quantizer,
                           const std::vector<std::string> &names);
+
+/// The quantizer string of a choice: `quantizer`, then `act_observer=GLOBAL`
+/// (when not empty), `act_observer[NAME]=KIND` for every (NAME, KIND) of
+/// `observers` and `keep_float=NAME` for every name of `keepFloat`, appended
+/// to every quantizer of `quantizer`.
+std::string
+withChoices(const std::string &quantizer, const std::string &globalObserver,
+            const std::vector<std::pair<std::string, std::string>> &observers,
+            const std::vector<std::string> &keepFloat);
 
 } // namespace mlir::qc
 

@@ -1023,20 +1023,66 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
                Value aRow = gep(p[0], aOff, f32), bMat = gep(p[1], bOff, f32);
                Value cRow = gep(p[2], cOff, f32);
                int64_t cn = out.strides[rank - 1];
-               forN(n, [&](Value j) {
-                 store(cF32(0), gep(cRow, mulC(j, cn), f32));
-               });
-               forN(k, [&](Value kk) {
-                 Value x = load(f32, gep(aRow, mulC(kk, ak), f32));
-                 Value bRow = gep(bMat, mulC(kk, bk), f32);
-                 forN(n, [&](Value j) {
-                   Value slot = gep(cRow, mulC(j, cn), f32);
-                   Value prod = b.create<arith::MulFOp>(
-                       loc, x, load(f32, gep(bRow, mulC(j, bn), f32)));
-                   store(b.create<arith::AddFOp>(loc, load(f32, slot), prod),
-                         slot);
-                 });
-               });
+               // Columns [j0, j0 + lanes) in one vector register (lanes 1:
+               // a scalar), summed over k from 0 in k order: each output is
+               // ((0 + a0*b0) + a1*b1) + ..., rounded after every multiply
+               // and add (no FMA), as the reference executor.
+               auto columns = [&](Value j0, int64_t lanes) {
+                 Type vt = lanes == 1 ? Type(f32)
+                                      : Type(VectorType::get({lanes}, f32));
+                 Value zero =
+                     lanes == 1
+                         ? cF32(0)
+                         : b.create<vector::BroadcastOp>(loc, vt, cF32(0))
+                               .getResult();
+                 Value bCol = gep(bMat, mulC(j0, bn), f32);
+                 auto loop = b.create<scf::ForOp>(
+                     loc, cI64(0), cI64(k), cI64(1), ValueRange{zero},
+                     [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+                       Value x = load(f32, gep(aRow, mulC(kk, ak), f32));
+                       Value bRow = gep(bCol, mulC(kk, bk), f32);
+                       Value bv;
+                       if (lanes == 1) {
+                         bv = load(f32, bRow);
+                       } else if (bn == 1) {
+                         bv = b.create<LLVM::LoadOp>(loc, vt, bRow,
+                                                     /*alignment=*/4);
+                       } else {
+                         SmallVector<Value> elems;
+                         for (int64_t l = 0; l < lanes; ++l)
+                           elems.push_back(
+                               load(f32, gep(bRow, cI64(l * bn), f32)));
+                         bv = b.create<vector::FromElementsOp>(
+                             loc, cast<VectorType>(vt), elems);
+                       }
+                       Value xv =
+                           lanes == 1
+                               ? x
+                               : b.create<vector::BroadcastOp>(loc, vt, x)
+                                     .getResult();
+                       b.create<scf::YieldOp>(
+                           loc, ValueRange{b.create<arith::AddFOp>(
+                                    loc, acc[0],
+                                    b.create<arith::MulFOp>(loc, xv, bv))});
+                     });
+                 Value sum = loop.getResult(0);
+                 Value cCol = gep(cRow, mulC(j0, cn), f32);
+                 if (lanes == 1)
+                   store(sum, cCol);
+                 else if (cn == 1)
+                   b.create<LLVM::StoreOp>(loc, sum, cCol, /*alignment=*/4);
+                 else
+                   for (int64_t l = 0; l < lanes; ++l)
+                     store(b.create<vector::ExtractOp>(
+                               loc, sum, ArrayRef<int64_t>{l}),
+                           gep(cCol, cI64(l * cn), f32));
+               };
+               int64_t lanes = floatLanes(), full = n / lanes;
+               if (full > 0)
+                 forN(full, [&](Value t) { columns(mulC(t, lanes), lanes); });
+               if (full * lanes < n)
+                 forRange(cI64(full * lanes), cI64(n),
+                          [&](Value j) { columns(j, 1); });
              });
            });
   return success();

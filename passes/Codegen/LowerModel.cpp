@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
+#include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Codegen/Target.h"
 #include "passes/Passes.h"
@@ -83,6 +84,128 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
   return op->emitError() << "qc compile: internal error: unplanned op";
 }
 
+namespace {
+/// "1x3x8x8xui8".
+std::string shapeText(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t)
+    return "?";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (int64_t d : t.getShape())
+    os << d << "x";
+  os << t.getElementType();
+  return s;
+}
+
+int64_t tensorBytes(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || !t.getElementType().isIntOrFloat())
+    return 0;
+  return satMul(product(t.getShape()), elementBytes(t.getElementType()));
+}
+} // namespace
+
+ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
+  ModelDescriptorInfo::Step s;
+  if (isa<func::ReturnOp>(op)) {
+    s.kind = "outputs";
+    s.shapes = "copy to the output buffers";
+    for (Value v : op->getOperands())
+      s.bytes += 2 * static_cast<uint64_t>(tensorBytes(v.getType()));
+    return s;
+  }
+  s.kind = op->getName().stripDialect().str();
+  s.name = nodeName(op->getLoc());
+  // Activations first, then weights ("w ..."); constants other than the
+  // weight (bias, tables) only count in bytes.
+  Value weight;
+  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp>(op) &&
+      op->getNumOperands() > 1)
+    weight = op->getOperand(1);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool first = true;
+  for (Value v : op->getOperands()) {
+    s.bytes += static_cast<uint64_t>(tensorBytes(v.getType()));
+    Operation *def = v.getDefiningOp();
+    if (v == weight ||
+        (def && (isa<ConstantOp>(def) || isFoldedDequantize(def))))
+      continue;
+    os << (first ? "" : ", ") << shapeText(v.getType());
+    first = false;
+  }
+  if (weight)
+    os << (first ? "" : ", ") << "w " << shapeText(weight.getType());
+  os << " ->";
+  for (Value r : op->getResults()) {
+    s.bytes += static_cast<uint64_t>(tensorBytes(r.getType()));
+    os << " " << shapeText(r.getType());
+  }
+  // MACs of the ops that multiply-accumulate, and a kind per conv form.
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  uint64_t outElems =
+      static_cast<uint64_t>(product(shapeOf(op->getResult(0))));
+  auto convForm = [&](ArrayRef<int64_t> w, int64_t groups,
+                      ArrayRef<int64_t> strides) {
+    // OIHW.
+    s.macs = outElems * static_cast<uint64_t>(product(w.drop_front()));
+    if (groups > 1)
+      s.kind += w[1] == 1 ? "_depthwise" : "_grouped";
+    else if (w[2] == 1 && w[3] == 1)
+      s.kind += "_1x1";
+    os << " k" << w[2] << "x" << w[3];
+    if (llvm::any_of(strides, [](int64_t v) { return v != 1; }))
+      os << " s" << strides[0] << "x" << strides[1];
+    if (groups > 1)
+      os << " g" << groups;
+  };
+  if (auto conv = dyn_cast<QConv2dOp>(op))
+    convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
+  else if (auto conv = dyn_cast<Conv2dOp>(op))
+    convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
+  else if (isa<QLinearOp, LinearOp>(op))
+    s.macs = outElems * static_cast<uint64_t>(shapeOf(weight).back());
+  else if (auto mm = dyn_cast<MatmulOp>(op))
+    s.macs = outElems *
+             static_cast<uint64_t>(shapeOf(mm->getOperand(0)).back());
+  s.shapes = text;
+  return s;
+}
+
+void ModelBuilder::emitProfileHookLoad() {
+  // ctx->struct_size covers profile_step (libqcrt 0.3.0 on) ? it : null.
+  constexpr int64_t hookOffset = offsetof(qc_exec_context, profile_step);
+  Value size = load(
+      i32, gep(ctxArg, cI64(offsetof(qc_exec_context, struct_size)), i8));
+  Value has = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, size,
+                                      cI32(hookOffset + sizeof(void *)));
+  auto ifOp = b.create<scf::IfOp>(
+      loc, has,
+      [&](OpBuilder &, Location) {
+        b.create<scf::YieldOp>(
+            loc, load(ptr, gep(ctxArg, cI64(hookOffset), i8)));
+      },
+      [&](OpBuilder &, Location) {
+        b.create<scf::YieldOp>(loc, b.create<LLVM::ZeroOp>(loc, ptr).getResult());
+      });
+  profileHook = ifOp.getResult(0);
+  profileOn = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, profileHook,
+                                     b.create<LLVM::ZeroOp>(loc, ptr));
+}
+
+Operation *ModelBuilder::emitProfileStep(int64_t index) {
+  auto hookType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                              {ptr, i32});
+  return b.create<scf::IfOp>(loc, profileOn, [&](OpBuilder &, Location) {
+    b.create<LLVM::CallOp>(loc, hookType,
+                           ValueRange{profileHook, ctxArg, cI32(index)});
+    b.create<scf::YieldOp>(loc);
+  });
+}
+
 LogicalResult ModelBuilder::emit(ModuleOp mod) {
   module = mod;
   b.setInsertionPointToEnd(module.getBody());
@@ -99,25 +222,48 @@ LogicalResult ModelBuilder::emit(ModuleOp mod) {
   store(cI32(0), statusSlot);
   for (unsigned i = 0; i < src.getNumArguments(); ++i)
     inputPointers.push_back(load(ptr, gep(inputs, cI64(i), ptr)));
+  emitProfileHookLoad();
 
+  // Every op that emits code is a step of the descriptor's step table, with
+  // a profile_step call before it (views emit nothing and are no step).
+  bool firstVariant = currentIsa == isas.front();
+  int64_t stepIndex = 0;
+  auto endStep = [&](Operation *op, Operation *hookCall) {
+    if (!hookCall->getNextNode()) {
+      hookCall->erase();
+      return;
+    }
+    if (firstVariant)
+      stepTable.push_back(describeStep(op));
+    ++stepIndex;
+  };
   for (Operation &opRef : src.getBody().front()) {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      Operation *hookCall = emitProfileStep(stepIndex);
       for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
         const TensorRef &r = refs[v];
         Value dst = load(ptr, gep(outputs, cI64(static_cast<int64_t>(i)), ptr));
         copyToRowMajor(r, basePointer(r), dst);
       }
+      endStep(op, hookCall);
+      emitProfileStep(stepIndex);
       b.create<func::ReturnOp>(loc, ValueRange{load(i32, statusSlot)});
       continue;
     }
     loc = op->getLoc();
+    Operation *hookCall = emitProfileStep(stepIndex);
     if (failed(emitOp(op)))
       return failure();
+    endStep(op, hookCall);
     loc = src.getLoc();
   }
+  if (!firstVariant && stepIndex != static_cast<int64_t>(stepTable.size()))
+    return src.emitError() << "qc compile: internal error: variant "
+                           << prefix << " has " << stepIndex
+                           << " steps, the first " << stepTable.size();
   return success();
 }
 
@@ -197,11 +343,18 @@ FailureOr<ModelInfo> ModelBuilder::lower(ModuleOp out) {
     return failure();
   ModelInfo info;
   info.descriptor = describe();
+  info.descriptor.steps = stepTable;
+  for (GemmIsa isa : isas) {
+    const ::qc::codegen::Target &t = ::qc::codegen::getTarget(isa);
+    info.descriptor.variants.push_back(
+        {std::string(t.name), t.requiredIsaBits,
+         static_cast<uint64_t>(t.int8MacsPerCycle)});
+  }
   info.isas = isas;
   info.source = options.source;
   info.constantBytes = constantBytes;
   info.floatWeightBytes = floatWeightBytes;
-  info.steps = step;
+  info.steps = static_cast<int64_t>(stepTable.size());
   return info;
 }
 

@@ -215,6 +215,14 @@ private:
   // --- emission -----------------------------------------------------------
   LogicalResult emit(ModuleOp module);
   LogicalResult emitOp(Operation *op);
+  /// The step table's entry of \p op (a step that emits code): kind, node
+  /// name, shapes, MACs and bytes (LowerModel.cpp).
+  ModelDescriptorInfo::Step describeStep(Operation *op);
+  /// Loads ctx->profile_step when the context has it (else null) into
+  /// profileHook / profileOn, at the start of the entry.
+  void emitProfileHookLoad();
+  /// `if (profileOn) profile_step(ctx, index)`; returns the scf.if.
+  Operation *emitProfileStep(int64_t index);
   void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
 
   // Scalars, addresses and loops.
@@ -543,6 +551,10 @@ private:
   std::string prefix;
   func::FuncOp entry;
   Value ctxArg, arenaArg, statusSlot;
+  /// ctx->profile_step (or null) and whether it is set.
+  Value profileHook, profileOn;
+  /// The step table, filled while emitting the first variant.
+  std::vector<ModelDescriptorInfo::Step> stepTable;
   SmallVector<Value> inputPointers;
   std::map<std::string, func::FuncOp> kernels;
   int64_t functionCount = 0, constantCount = 0;

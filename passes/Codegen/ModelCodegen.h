@@ -66,11 +66,23 @@ struct ModelDescriptorInfo {
     std::string name;
     uint64_t offset = 0, size = 0;
   };
+  /// One step of the entry function (qc_step_desc): what profiles report.
+  struct Step {
+    std::string kind, name, shapes;
+    uint64_t macs = 0, bytes = 0;
+  };
+  /// One code variant, best first (qc_variant_desc).
+  struct Variant {
+    std::string name;
+    uint64_t requiredIsa = 0, int8MacsPerCycle = 0;
+  };
   std::string name;
   uint64_t requiredIsa = 0;
   std::vector<Tensor> inputs, outputs;
   uint64_t arenaSize = 0, arenaAlignment = 0;
   std::vector<Buffer> buffers;
+  std::vector<Step> steps;
+  std::vector<Variant> variants;
 };
 
 /// Most bytes one tensor (and the whole arena) of a compiled model may take:

@@ -20,7 +20,9 @@
 
 #include "runtime/include/qc_model_abi.h"
 
+#include <array>
 #include <functional>
+#include <map>
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCADDMODELDESCRIPTOR
@@ -144,11 +146,68 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
   });
 
   std::string nameString = addString(info.name);
+  // The step table and the variants (qc_step_desc, qc_variant_desc).
+  auto stepType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, ptr, ptr, i64, i64});
+  // Kinds (and often shapes) repeat: one global per distinct string.
+  std::map<std::string, std::string> tableStrings;
+  auto addTableString = [&](const std::string &text) {
+    auto [it, inserted] = tableStrings.try_emplace(text);
+    if (inserted)
+      it->second = addString(text);
+    return it->second;
+  };
+  SmallVector<std::array<std::string, 3>> stepStrings;
+  for (const ModelDescriptorInfo::Step &st : info.steps)
+    stepStrings.push_back({addTableString(st.kind), addTableString(st.name),
+                           addTableString(st.shapes)});
+  std::string stepsName = base + "_steps";
+  int64_t stepCount = std::max<int64_t>(1, info.steps.size());
+  auto stepsType = LLVM::LLVMArrayType::get(stepType, stepCount);
+  addGlobal(stepsName, stepsType, LLVM::Linkage::Internal, [&](OpBuilder &ib) {
+    Value v = ib.create<LLVM::UndefOp>(loc, stepsType);
+    for (auto [i, st] : llvm::enumerate(info.steps)) {
+      int64_t idx = static_cast<int64_t>(i);
+      Value fields[5] = {
+          ib.create<LLVM::AddressOfOp>(loc, ptr, stepStrings[i][0]),
+          ib.create<LLVM::AddressOfOp>(loc, ptr, stepStrings[i][1]),
+          ib.create<LLVM::AddressOfOp>(loc, ptr, stepStrings[i][2]),
+          i64Const(ib, static_cast<int64_t>(st.macs)),
+          i64Const(ib, static_cast<int64_t>(st.bytes))};
+      for (int64_t f = 0; f < 5; ++f)
+        v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
+                                           ArrayRef<int64_t>{idx, f});
+    }
+    return v;
+  });
+  auto variantType = LLVM::LLVMStructType::getLiteral(ctx, {ptr, i64, i64});
+  SmallVector<std::string> variantNames;
+  for (const ModelDescriptorInfo::Variant &var : info.variants)
+    variantNames.push_back(addTableString(var.name));
+  std::string variantsName = base + "_variants";
+  int64_t variantCount = std::max<int64_t>(1, info.variants.size());
+  auto variantsType = LLVM::LLVMArrayType::get(variantType, variantCount);
+  addGlobal(variantsName, variantsType, LLVM::Linkage::Internal,
+            [&](OpBuilder &ib) {
+              Value v = ib.create<LLVM::UndefOp>(loc, variantsType);
+              for (auto [i, var] : llvm::enumerate(info.variants)) {
+                int64_t idx = static_cast<int64_t>(i);
+                Value fields[3] = {
+                    ib.create<LLVM::AddressOfOp>(loc, ptr, variantNames[i]),
+                    i64Const(ib, static_cast<int64_t>(var.requiredIsa)),
+                    i64Const(ib, static_cast<int64_t>(var.int8MacsPerCycle))};
+                for (int64_t f = 0; f < 3; ++f)
+                  v = ib.create<LLVM::InsertValueOp>(
+                      loc, v, fields[f], ArrayRef<int64_t>{idx, f});
+              }
+              return v;
+            });
+
   auto descType = LLVM::LLVMStructType::getLiteral(
-      ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr});
+      ctx, {i32, i32, ptr, i64, i32, i32, ptr, ptr, i64, i64, i32, ptr, ptr,
+            i32, ptr, i32, ptr});
   addGlobal(base + "_desc", descType, LLVM::Linkage::External,
             [&](OpBuilder &ib) {
-              Value fields[13] = {
+              Value fields[17] = {
                   i32Const(ib, QC_MODEL_ABI_VERSION),
                   i32Const(ib, sizeof(qc_model_desc)),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, nameString),
@@ -161,10 +220,13 @@ void addDescriptor(ModuleOp mod, const ModelDescriptorInfo &info) {
                   i64Const(ib, static_cast<int64_t>(info.arenaAlignment)),
                   i32Const(ib, info.buffers.size()),
                   ib.create<LLVM::AddressOfOp>(loc, ptr, planName),
-                  ib.create<LLVM::AddressOfOp>(loc, ptr,
-                                               base + "_entry")};
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, base + "_entry"),
+                  i32Const(ib, info.steps.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, stepsName),
+                  i32Const(ib, info.variants.size()),
+                  ib.create<LLVM::AddressOfOp>(loc, ptr, variantsName)};
               Value v = ib.create<LLVM::UndefOp>(loc, descType);
-              for (int64_t f = 0; f < 13; ++f)
+              for (int64_t f = 0; f < 17; ++f)
                 v = ib.create<LLVM::InsertValueOp>(loc, v, fields[f],
                                                    ArrayRef<int64_t>{f});
               return v;
@@ -260,6 +322,19 @@ DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
         {b.getNamedAttr("name", b.getStringAttr(buf.name)),
          b.getNamedAttr("offset", i64(buf.offset)),
          b.getNamedAttr("size", i64(buf.size))}));
+  SmallVector<Attribute> steps, variants;
+  for (const ModelDescriptorInfo::Step &st : info.descriptor.steps)
+    steps.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("kind", b.getStringAttr(st.kind)),
+         b.getNamedAttr("name", b.getStringAttr(st.name)),
+         b.getNamedAttr("shapes", b.getStringAttr(st.shapes)),
+         b.getNamedAttr("macs", i64(st.macs)),
+         b.getNamedAttr("bytes", i64(st.bytes))}));
+  for (const ModelDescriptorInfo::Variant &v : info.descriptor.variants)
+    variants.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", b.getStringAttr(v.name)),
+         b.getNamedAttr("required_isa", i64(v.requiredIsa)),
+         b.getNamedAttr("int8_macs_per_cycle", i64(v.int8MacsPerCycle))}));
   const ModelDescriptorInfo &d = info.descriptor;
   return b.getDictionaryAttr(
       {b.getNamedAttr("name", b.getStringAttr(d.name)),
@@ -272,6 +347,8 @@ DictionaryAttr encodeModelInfo(MLIRContext *context, const ModelInfo &info) {
        b.getNamedAttr("arena_alignment", i64(d.arenaAlignment)),
        b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
        b.getNamedAttr("steps", b.getI64IntegerAttr(info.steps)),
+       b.getNamedAttr("step_table", b.getArrayAttr(steps)),
+       b.getNamedAttr("variants", b.getArrayAttr(variants)),
        b.getNamedAttr("constant_bytes", i64(info.constantBytes)),
        b.getNamedAttr("float_weight_bytes", i64(info.floatWeightBytes))});
 }
@@ -357,6 +434,32 @@ FailureOr<ModelInfo> getModelInfo(ModuleOp module) {
         !getU64(t, "offset", buf.offset) || !getU64(t, "size", buf.size))
       return fail("needs buffers as [{name, offset, size}]");
     d.buffers.push_back(std::move(buf));
+  }
+  // The step table and variants (absent in modules lowered before qc 0.3.0:
+  // then the descriptor has none).
+  if (auto table = attr.getAs<ArrayAttr>("step_table")) {
+    for (Attribute a : table) {
+      auto t = dyn_cast<DictionaryAttr>(a);
+      ModelDescriptorInfo::Step st;
+      if (!t || !getString(t, "kind", st.kind) ||
+          !getString(t, "name", st.name) ||
+          !getString(t, "shapes", st.shapes) || !getU64(t, "macs", st.macs) ||
+          !getU64(t, "bytes", st.bytes))
+        return fail("needs step_table as [{kind, name, shapes, macs, bytes}]");
+      d.steps.push_back(std::move(st));
+    }
+  }
+  if (auto variants = attr.getAs<ArrayAttr>("variants")) {
+    for (Attribute a : variants) {
+      auto t = dyn_cast<DictionaryAttr>(a);
+      ModelDescriptorInfo::Variant v;
+      if (!t || !getString(t, "name", v.name) ||
+          !getU64(t, "required_isa", v.requiredIsa) ||
+          !getU64(t, "int8_macs_per_cycle", v.int8MacsPerCycle))
+        return fail("needs variants as [{name, required_isa, "
+                    "int8_macs_per_cycle}]");
+      d.variants.push_back(std::move(v));
+    }
   }
   return info;
 }

@@ -53,6 +53,15 @@ struct Target {
   int64_t floatLanes;
   /// Vector registers of the register file (bounds the GEMM tile).
   int64_t vectorRegisters;
+  /// Peak int8 multiply-accumulates per cycle of one core with the ISA's
+  /// dot-product instruction on two vector pipes (what profiles compare
+  /// against, docs/runtime.md "Profiling"): AVX-512 VNNI 2 x vpdpbusd zmm
+  /// (64 MACs each; Zen 5, Xeon with two 512-bit FMA units; cores with one
+  /// 512-bit pipe, e.g. Zen 4, reach half); AVX-VNNI 2 x vpdpbusd ymm; AVX2
+  /// 2 x vpmaddubsw ymm counted at half, the other half of the slots go to
+  /// vpmaddwd / vpaddd widening; dotprod 2 x sdot (16 each); i8mm 2 x smmla
+  /// (32 each).
+  int64_t int8MacsPerCycle;
 
   const GemmIsaInfo &gemm() const { return getGemmIsaInfo(isa); }
 };

@@ -31,6 +31,9 @@ extern "C" {
 /* Most inputs (and most outputs) a model may have. */
 #define QC_MAX_IO 65536u
 
+/* Most steps a step table may have. */
+#define QC_MAX_STEPS (1u << 24)
+
 /* The alignment of the arena when a descriptor asks for 0 (and the minimum). */
 #define QC_ARENA_DEFAULT_ALIGNMENT 64u
 
@@ -81,6 +84,11 @@ typedef struct qc_arena_buffer {
 /* Work callback of qc_exec_context.parallel_for: process [begin, end). */
 typedef void (*qc_range_fn)(void *user, int64_t begin, int64_t end);
 
+/* Profiling hook of qc_exec_context (added in 0.3.0): `step` begins now; the
+ * step that was running, if any, ended. See qc_exec_context.profile_step. */
+struct qc_exec_context;
+typedef void (*qc_step_fn)(const struct qc_exec_context *ctx, uint32_t step);
+
 /* What the runtime hands to the entry function on every run. */
 typedef struct qc_exec_context {
   uint32_t struct_size;  /* sizeof(qc_exec_context) of the runtime */
@@ -94,6 +102,13 @@ typedef struct qc_exec_context {
   void (*parallel_for)(const struct qc_exec_context *ctx, int64_t begin,
                        int64_t end, qc_range_fn fn, void *user);
   void *impl; /* runtime-private */
+  /* Added in 0.3.0 (read it only when struct_size covers it). NULL unless the
+   * session profiles (QC_PROFILE=1, qc_session_set_profiling). When set, the
+   * entry calls profile_step(ctx, i) on the calling thread as step i of the
+   * descriptor's step table begins (a parallel step is timed as a whole,
+   * around its parallel_for) and profile_step(ctx, num_steps) after the last
+   * step. When NULL the cost is one predictable branch per step. */
+  qc_step_fn profile_step;
 } qc_exec_context;
 
 /* The entry function of a compiled model. `arena` is 64-byte (or
@@ -105,6 +120,25 @@ typedef struct qc_exec_context {
 typedef int32_t (*qc_model_entry_fn)(const qc_exec_context *ctx, void *arena,
                                      const void *const *inputs,
                                      void *const *outputs);
+
+/* One step of the entry function, in execution order (added in 0.3.0): what
+ * a profile reports per step. Strings are never NULL (may be ""). */
+typedef struct qc_step_desc {
+  const char *kind;   /* the op, e.g. "qconv2d_depthwise", "qadd", "outputs" */
+  const char *name;   /* the model's node name (ONNX node), "" when none */
+  const char *shapes; /* operand and result shapes, e.g. "1x3x8x8 -> 1x4x8x8" */
+  uint64_t macs;      /* multiply-accumulates per run (0: not a MAC step) */
+  uint64_t bytes;     /* bytes of the step's operands and results per run */
+} qc_step_desc;
+
+/* One code variant of the entry function (added in 0.3.0), best first: the
+ * entry runs the first whose required_isa bits the CPU has (the descriptor's
+ * required_isa is the last's). */
+typedef struct qc_variant_desc {
+  const char *name;              /* the target, e.g. "x86-64-avx512vnni" */
+  uint64_t required_isa;         /* QC_ISA_* bits */
+  uint64_t int8_macs_per_cycle;  /* the ISA's int8 dot-product peak per core */
+} qc_variant_desc;
 
 /* The descriptor a compiled model exports. */
 typedef struct qc_model_desc {
@@ -121,7 +155,16 @@ typedef struct qc_model_desc {
   uint32_t num_buffers;
   const qc_arena_buffer *buffers; /* the memory plan */
   qc_model_entry_fn entry;
+  /* Added in 0.3.0 (struct_size tells whether they exist; descriptors of
+   * 0.2 end at `entry`). num_steps 0 means no step table. */
+  uint32_t num_steps;
+  const qc_step_desc *steps;
+  uint32_t num_variants;
+  const qc_variant_desc *variants;
 } qc_model_desc;
+
+/* struct_size of a 0.2 descriptor (the oldest the runtime accepts). */
+#define QC_MODEL_DESC_SIZE_V0_2 offsetof(qc_model_desc, num_steps)
 
 #ifdef __cplusplus
 } /* extern "C" */

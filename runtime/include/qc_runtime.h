@@ -24,13 +24,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define QC_RUNTIME_VERSION_MAJOR 0
-#define QC_RUNTIME_VERSION_MINOR 2
+#define QC_RUNTIME_VERSION_MINOR 3
 #define QC_RUNTIME_VERSION_PATCH 0
 
 /* Largest thread count a session accepts. */
@@ -154,6 +155,33 @@ typedef struct qc_tensor {
 qc_status qc_session_run(qc_session *session, const qc_tensor *inputs,
                          uint32_t num_inputs, qc_tensor *outputs,
                          uint32_t num_outputs);
+
+/* --- Profiling (added in 0.3.0; docs/runtime.md, "Profiling") ------------
+ * A session that profiles times every step of the model's step table
+ * (qc_model_desc.steps) on the calling thread, around the whole step, and
+ * sums over runs. Models without a step table (compiled before 0.3.0) profile
+ * nothing. The environment variable QC_PROFILE=1 turns profiling on at
+ * qc_session_create and prints the table to stderr at qc_session_destroy
+ * (QC_PROFILE=csv: the CSV); any other value but 0 or empty makes
+ * qc_session_create fail with QC_STATUS_INVALID_ARGUMENT. */
+
+/* Turns profiling on (non-zero) or off. Turning it on clears the counters
+ * and, the first time, allocates them (at most 16 MiB: a window of up to
+ * 10000 runs x steps; QC_STATUS_OUT_OF_MEMORY if that fails). A session that
+ * never profiles allocates nothing for it. QC_STATUS_BUSY during a run. */
+qc_status qc_session_set_profiling(qc_session *session, int enabled);
+
+typedef enum qc_profile_format {
+  QC_PROFILE_TABLE = 0, /* the text table: steps by time, then by kind */
+  QC_PROFILE_CSV = 1    /* one row per step, in step order, with a header */
+} qc_profile_format;
+
+/* Writes the profile of the runs since profiling was turned on to `out`.
+ * QC_STATUS_INVALID_ARGUMENT when the session has no profile (not profiling,
+ * or the model has no step table) or the format is unknown; QC_STATUS_BUSY
+ * during a run of the session (call it from the thread that runs it). */
+qc_status qc_session_print_profile(const qc_session *session, FILE *out,
+                                   qc_profile_format format);
 
 #ifdef __cplusplus
 } /* extern "C" */

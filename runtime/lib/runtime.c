@@ -181,6 +181,40 @@ static qc_status checkTensorDescs(const qc_model_desc *desc, int outputs) {
   return QC_STATUS_OK;
 }
 
+/* Whether `desc` has the fields added in 0.3.0 (step and variant tables). */
+static int hasStepTables(const qc_model_desc *desc) {
+  return desc->struct_size >= sizeof(qc_model_desc);
+}
+
+/* The step and variant tables, when the descriptor has them. */
+static qc_status checkStepTables(const qc_model_desc *desc, const char *name) {
+  if (!hasStepTables(desc))
+    return QC_STATUS_OK;
+  if (desc->num_steps > QC_MAX_STEPS)
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': %u steps (at most %u)", name, desc->num_steps,
+                     (unsigned)QC_MAX_STEPS);
+  if ((desc->num_steps && !desc->steps) ||
+      (desc->num_variants && !desc->variants))
+    return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                     "model '%s': %u %s but the array is NULL", name,
+                     desc->num_steps && !desc->steps ? desc->num_steps
+                                                     : desc->num_variants,
+                     desc->num_steps && !desc->steps ? "steps" : "variants");
+  for (uint32_t i = 0; i < desc->num_steps; ++i) {
+    const qc_step_desc *st = &desc->steps[i];
+    if (!st->kind || !st->name || !st->shapes)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': step %u has a NULL kind, name or shapes",
+                       name, i);
+  }
+  for (uint32_t i = 0; i < desc->num_variants; ++i)
+    if (!desc->variants[i].name)
+      return qcrt_fail(QC_STATUS_INVALID_MODEL,
+                       "model '%s': variant %u has a NULL name", name, i);
+  return QC_STATUS_OK;
+}
+
 /* Everything qc_model_validate checks; no error cleared, no CPU check. */
 static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
   if (!desc)
@@ -190,11 +224,14 @@ static qc_status validateDesc(const qc_model_desc *desc, const char *fn) {
                      "model descriptor ABI version %u, runtime %s supports %u",
                      desc->abi_version, qc_runtime_version_string(),
                      QC_MODEL_ABI_VERSION);
-  if (desc->struct_size < sizeof(qc_model_desc))
+  if (desc->struct_size < QC_MODEL_DESC_SIZE_V0_2)
     return qcrt_fail(QC_STATUS_ABI_MISMATCH,
                      "model descriptor struct_size %u < %u", desc->struct_size,
-                     (unsigned)sizeof(qc_model_desc));
+                     (unsigned)QC_MODEL_DESC_SIZE_V0_2);
   const char *name = nameOr(desc->name);
+  qc_status tables = checkStepTables(desc, name);
+  if (tables != QC_STATUS_OK)
+    return tables;
   if (desc->num_inputs > QC_MAX_IO || desc->num_outputs > QC_MAX_IO)
     return qcrt_fail(QC_STATUS_INVALID_MODEL,
                      "model '%s': %u inputs / %u outputs (at most %u each)",
@@ -383,7 +420,66 @@ struct qc_session {
   const void **inputPtrs; /* per-run pointer arrays, allocated once */
   void **outputPtrs;
   int32_t running; /* atomic */
+  int profiling;      /* the exec context's profile_step is set */
+  int printAtDestroy; /* QC_PROFILE: 1 the table, 2 the CSV, to stderr */
+  qcrt_profile profile;
 };
+
+/* qc_exec_context.profile_step: the context is the session's `exec`. */
+static void profileStep(const qc_exec_context *ctx, uint32_t step) {
+  uint64_t now = qcrt_now_ns();
+  qc_session *s =
+      (qc_session *)(void *)((char *)ctx - offsetof(qc_session, exec));
+  qcrt_profile_step(&s->profile, now, step);
+}
+
+static void resetProfile(qc_session *s) {
+  qcrt_profile *p = &s->profile;
+  if (p->stepNs)
+    memset(p->stepNs, 0, sizeof(uint64_t) * p->numSteps);
+  p->row = p->window;
+  p->runs = 0;
+  p->runNs = 0;
+  p->current = p->numSteps;
+}
+
+/* The profile's counters and window, allocated when profiling is first
+ * turned on (a session that never profiles does not pay for them: up to
+ * 16 MiB for a large model). */
+static qc_status allocProfile(qc_session *s) {
+  qcrt_profile *p = &s->profile;
+  if (p->stepNs)
+    return QC_STATUS_OK;
+  p->capacity = qcrt_profile_capacity(p->numSteps);
+  p->stepNs = (uint64_t *)calloc(p->numSteps, sizeof(uint64_t));
+  p->window = (uint32_t *)calloc((size_t)p->capacity * p->numSteps,
+                                 sizeof(uint32_t));
+  p->runWindow = (uint64_t *)calloc(p->capacity, sizeof(uint64_t));
+  if (!p->stepNs || !p->window || !p->runWindow) {
+    free(p->stepNs);
+    free(p->window);
+    free(p->runWindow);
+    p->stepNs = NULL;
+    p->window = NULL;
+    p->runWindow = NULL;
+    return qcrt_fail(QC_STATUS_OUT_OF_MEMORY,
+                     "cannot allocate the profile of model '%s' (%u steps)",
+                     nameOr(s->model->desc->name), p->numSteps);
+  }
+  return QC_STATUS_OK;
+}
+
+/* QC_PROFILE: 0 off, 1 the table, 2 the CSV; -1 for anything else. */
+static int profileFromEnv(void) {
+  const char *env = getenv("QC_PROFILE");
+  if (!env || !*env || !strcmp(env, "0"))
+    return 0;
+  if (!strcmp(env, "1"))
+    return 1;
+  if (!strcmp(env, "csv"))
+    return 2;
+  return -1;
+}
 
 void qc_session_options_init(qc_session_options *options) {
   if (!options)
@@ -464,6 +560,9 @@ static void freeSession(qc_session *s) {
   free(s->inputPtrs);
   free(s->outputPtrs);
   free(s->arena);
+  free(s->profile.stepNs);
+  free(s->profile.window);
+  free(s->profile.runWindow);
   free(s);
 }
 
@@ -481,6 +580,11 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
   qc_status st = resolveThreads(options, &threads);
   if (st != QC_STATUS_OK)
     return st;
+  int profileEnv = profileFromEnv();
+  if (profileEnv < 0)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "QC_PROFILE='%s' is not 0, 1 or csv",
+                     getenv("QC_PROFILE"));
 
   const qc_model_desc *desc = model->desc;
   qc_session *s = (qc_session *)calloc(1, sizeof *s);
@@ -519,6 +623,23 @@ qc_status qc_session_create(qc_model *model, const qc_session_options *options,
   s->exec.cpu_features = qc_cpu_features();
   s->exec.parallel_for = execParallelFor;
   s->exec.impl = s->pool;
+  s->exec.profile_step = NULL;
+  if (hasStepTables(desc) && desc->num_steps) {
+    s->profile.steps = desc->steps;
+    s->profile.numSteps = desc->num_steps;
+    s->profile.variants = desc->variants;
+    s->profile.numVariants = desc->num_variants;
+  }
+  if (profileEnv && s->profile.numSteps) {
+    if (allocProfile(s) != QC_STATUS_OK) {
+      freeSession(s);
+      return QC_STATUS_OUT_OF_MEMORY; /* message set */
+    }
+    resetProfile(s);
+    s->profiling = 1;
+    s->printAtDestroy = profileEnv;
+    s->exec.profile_step = profileStep;
+  }
   __atomic_add_fetch(&model->liveSessions, 1, __ATOMIC_ACQ_REL);
   *out_session = s;
   return QC_STATUS_OK;
@@ -533,6 +654,11 @@ qc_status qc_session_destroy(qc_session **session) {
     return qcrt_fail(QC_STATUS_BUSY,
                      "qc_session_destroy: the session is running");
   qc_model *model = s->model;
+  if (s->printAtDestroy && s->profile.runs)
+    qcrt_profile_print(&s->profile, nameOr(model->desc->name),
+                       s->exec.num_threads, s->exec.cpu_features, stderr,
+                       s->printAtDestroy == 2 ? QC_PROFILE_CSV
+                                              : QC_PROFILE_TABLE);
   freeSession(s);
   __atomic_sub_fetch(&model->liveSessions, 1, __ATOMIC_ACQ_REL);
   *session = NULL;
@@ -643,8 +769,17 @@ static qc_status runChecked(qc_session *s, const qc_tensor *inputs,
       s->outputPtrs[i] = s->ownedOutputs[i];
     }
   }
+  uint64_t start = 0;
+  if (s->profiling) {
+    qcrt_profile_begin_run(&s->profile);
+    start = qcrt_now_ns();
+  }
   int32_t rc = desc->entry(&s->exec, s->arena, s->inputPtrs,
                            (void *const *)s->outputPtrs);
+  if (s->profiling) {
+    uint64_t now = qcrt_now_ns();
+    qcrt_profile_end_run(&s->profile, now, now - start);
+  }
   if (rc != 0)
     return qcrt_fail(QC_STATUS_MODEL_ERROR,
                      "model '%s': the entry function returned %d", name,
@@ -676,4 +811,54 @@ qc_status qc_session_run(qc_session *session, const qc_tensor *inputs,
   qc_status st = runChecked(session, inputs, num_inputs, outputs, num_outputs);
   __atomic_store_n(&session->running, 0, __ATOMIC_RELEASE);
   return st;
+}
+
+/* --- profiling -----------------------------------------------------------*/
+
+qc_status qc_session_set_profiling(qc_session *session, int enabled) {
+  qcrt_clear_error();
+  if (!session)
+    return qcrt_fail(QC_STATUS_NULL_POINTER,
+                     "qc_session_set_profiling: session is NULL");
+  if (__atomic_load_n(&session->running, __ATOMIC_ACQUIRE))
+    return qcrt_fail(QC_STATUS_BUSY,
+                     "qc_session_set_profiling: the session is running");
+  if (enabled && !session->profile.numSteps)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "model '%s' has no step table to profile (compiled "
+                     "before qc 0.3.0?)",
+                     nameOr(session->model->desc->name));
+  if (enabled) {
+    qc_status st = allocProfile(session);
+    if (st != QC_STATUS_OK)
+      return st;
+    resetProfile(session);
+  }
+  session->profiling = enabled != 0;
+  session->exec.profile_step = enabled ? profileStep : NULL;
+  return QC_STATUS_OK;
+}
+
+qc_status qc_session_print_profile(const qc_session *session, FILE *out,
+                                   qc_profile_format format) {
+  qcrt_clear_error();
+  if (!session || !out)
+    return qcrt_fail(QC_STATUS_NULL_POINTER,
+                     "qc_session_print_profile: %s is NULL",
+                     session ? "out" : "session");
+  if (format != QC_PROFILE_TABLE && format != QC_PROFILE_CSV)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "qc_session_print_profile: unknown format %d",
+                     (int)format);
+  if (__atomic_load_n(&session->running, __ATOMIC_ACQUIRE))
+    return qcrt_fail(QC_STATUS_BUSY,
+                     "qc_session_print_profile: the session is running");
+  if (!session->profiling)
+    return qcrt_fail(QC_STATUS_INVALID_ARGUMENT,
+                     "qc_session_print_profile: the session is not profiling "
+                     "(qc_session_set_profiling or QC_PROFILE=1)");
+  qcrt_profile_print(&session->profile, nameOr(session->model->desc->name),
+                     session->exec.num_threads, session->exec.cpu_features,
+                     out, format);
+  return QC_STATUS_OK;
 }

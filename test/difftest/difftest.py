@@ -144,7 +144,7 @@ def build_runtime(work, arch, emulate=None):
         flags.append("-DQCRT_TEST_EMULATED_ISA=" + emulate)
     objs = []
     for src in [os.path.join(ROOT, "runtime/lib", f)
-                for f in ("cpu_features.c", "runtime.c", "thread_pool.c")] + [
+                for f in ("cpu_features.c", "profile.c", "runtime.c", "thread_pool.c")] + [
                     os.path.join(HERE, "run_packed.c")] + (
                         [os.path.join(HERE, "vnni_emulation.c")] if emulate else []):
         o = os.path.join(out, os.path.basename(src) + ".o")

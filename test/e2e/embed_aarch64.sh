@@ -25,7 +25,7 @@ build() { # OUTDIR TARGET CLANG-FLAGS...
   "$QC" compile "$dir/mnist.q.mlir" --target "$target" --name mnist -o "$out" >/dev/null
   clang-19 "$@" -std=c11 -O2 -Wall -Werror -I"$out" -I"$RT/include" -I"$ROOT" \
     "$EMBED/main.c" "$out/mnist.o" "$RT/lib/cpu_features.c" "$RT/lib/runtime.c" \
-    "$RT/lib/thread_pool.c" -fuse-ld=lld -lpthread -o "$out/mnist_classify"
+    "$RT/lib/thread_pool.c" "$RT/lib/profile.c" -fuse-ld=lld -lpthread -o "$out/mnist_classify"
 }
 build "$dir/host" host
 build "$dir/arm" "$TARGET" --target=aarch64-linux-gnu

@@ -243,8 +243,48 @@ static int create_struct_size_zero(void) {
 }
 static int create_struct_size_short(void) {
   qc_model_desc d = baseDesc();
-  d.struct_size = sizeof d - 1;
+  d.struct_size = QC_MODEL_DESC_SIZE_V0_2 - 1;
   CREATE_EXPECT(&d, QC_STATUS_ABI_MISMATCH, "struct_size");
+  return 0;
+}
+static int create_struct_size_v0_2_ok(void) {
+  /* A 0.2 descriptor (no step table) is still accepted; the fields after
+   * `entry` are not read, whatever they hold. */
+  qc_model_desc d = baseDesc();
+  d.struct_size = QC_MODEL_DESC_SIZE_V0_2;
+  d.num_steps = 5;
+  d.steps = NULL;
+  CREATE_EXPECT(&d, QC_STATUS_OK, NULL);
+  return 0;
+}
+static int create_steps_null(void) {
+  qc_model_desc d = baseDesc();
+  d.num_steps = 3;
+  d.steps = NULL;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "3 steps");
+  return 0;
+}
+static int create_step_kind_null(void) {
+  static const qc_step_desc steps[1] = {{NULL, "", "", 0, 0}};
+  qc_model_desc d = baseDesc();
+  d.num_steps = 1;
+  d.steps = steps;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "step 0");
+  return 0;
+}
+static int create_too_many_steps(void) {
+  static const qc_step_desc steps[1] = {{"k", "", "", 0, 0}};
+  qc_model_desc d = baseDesc();
+  d.num_steps = QC_MAX_STEPS + 1;
+  d.steps = steps;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "steps");
+  return 0;
+}
+static int create_variants_null(void) {
+  qc_model_desc d = baseDesc();
+  d.num_variants = 2;
+  d.variants = NULL;
+  CREATE_EXPECT(&d, QC_STATUS_INVALID_MODEL, "robust_add", "variants");
   return 0;
 }
 static int create_struct_size_larger_ok(void) {
@@ -722,6 +762,27 @@ static int session_destroy_twice(void) {
   tearDown(&f);
   return 0;
 }
+static int session_profile_hostile(void) {
+  /* The base model has no step table: nothing to profile, nothing to print;
+   * NULLs and an unknown format are refused. */
+  Fixture f;
+  if (setUp(&f))
+    return 1;
+  EXPECT(qc_session_set_profiling(NULL, 1), QC_STATUS_NULL_POINTER, "session");
+  EXPECT(qc_session_set_profiling(f.session, 1), QC_STATUS_INVALID_ARGUMENT,
+         "robust_add", "no step table");
+  EXPECT(qc_session_set_profiling(f.session, 0), QC_STATUS_OK, NULL);
+  EXPECT(qc_session_print_profile(NULL, stderr, QC_PROFILE_TABLE),
+         QC_STATUS_NULL_POINTER, "session");
+  EXPECT(qc_session_print_profile(f.session, NULL, QC_PROFILE_TABLE),
+         QC_STATUS_NULL_POINTER, "out");
+  EXPECT(qc_session_print_profile(f.session, stderr, (qc_profile_format)7),
+         QC_STATUS_INVALID_ARGUMENT, "format 7");
+  EXPECT(qc_session_print_profile(f.session, stderr, QC_PROFILE_TABLE),
+         QC_STATUS_INVALID_ARGUMENT, "not profiling");
+  tearDown(&f);
+  return 0;
+}
 static int session_num_threads_null(void) {
   int32_t n;
   EXPECT(qc_session_get_num_threads(NULL, &n), QC_STATUS_NULL_POINTER,
@@ -999,6 +1060,12 @@ static const Case kCases[] = {
     C(create_abi_version_max),
     C(create_struct_size_zero),
     C(create_struct_size_short),
+    C(create_struct_size_v0_2_ok),
+    C(session_profile_hostile),
+    C(create_steps_null),
+    C(create_step_kind_null),
+    C(create_too_many_steps),
+    C(create_variants_null),
     C(create_struct_size_larger_ok),
     C(create_too_many_inputs),
     C(create_too_many_outputs),

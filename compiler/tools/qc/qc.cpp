@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <chrono>
@@ -65,8 +66,9 @@ commands:
   export-onnx MODEL.mlir -o MODEL.onnx     write a qc program (Q/DQ) as an ONNX model (opset 13)
   compile  MODEL(.q.mlir|.onnx) --target T -o OUTDIR
                                            compile a quantized model to OUTDIR/NAME.o + NAME.h
-  bench    MODEL(.q.mlir|.onnx) [--threads N]
-                                           time the compiled model in-process (median_ms: X)
+  bench    MODEL(.q.mlir|.onnx) [--threads N] [--profile]
+                                           time the compiled model in-process (median_ms: X);
+                                           --profile adds the per-step table
   debug    FLOAT_MODEL MODEL.q.mlir --input NAME=DATA [--compiled] [--html R.html] [--csv F]
                                            compare float and quantized layer by layer (SQNR)
 
@@ -427,13 +429,35 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
   };
   llvm::raw_ostream &os = llvm::errs();
   os << "qc: mixed precision: output SQNR on " << r.heldOutSamples
-     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8 -> "
-     << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb) << " dB)\n";
-  if (!r.reached)
+     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8";
+  if (r.sqnrObserversDb != r.sqnrBeforeDb)
+    os << " -> " << db(r.sqnrObserversDb) << " dB with observers";
+  os << " -> " << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb)
+     << " dB)\n";
+  if (!r.reached) {
     os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
-       << " dB is out of reach with float ops (best found: "
-       << db(r.sqnrAfterDb) << " dB with " << r.chosen.size()
-       << " ops in float); writing the best program found\n";
+       << " dB is out of reach (best found: " << db(r.sqnrAfterDb)
+       << " dB with " << r.chosen.size() << " ops in float; ";
+    os << "every other op in float gains less than "
+       << llvm::format("%.2f", mlir::qc::kMinFloatGainDb) << " dB";
+    if (r.budgetLimited)
+      os << " or exceeds the MAC budget, --min-int8-macs="
+         << llvm::format("%g", r.minInt8MacShare);
+    os << "); writing the best program found\n";
+  }
+  if (!r.observerSearchSkipped.empty())
+    os << "qc: mixed precision: observer choice skipped ("
+       << r.observerSearchSkipped << ")\n";
+  if (!r.globalObserver.empty())
+    os << "qc: mixed precision: activation observer: " << r.globalObserver
+       << " (all ops)\n";
+  if (!r.observers.empty()) {
+    os << "qc: mixed precision: " << r.observers.size()
+       << " op(s) with their own observer:\n";
+    for (const mlir::qc::ObserverChoice &o : r.observers)
+      os << "    " << mlir::qc::escapeForTerminal(o.name) << " (" << o.opType
+         << ") -> " << o.observer << ", +" << db(o.gainDb) << " dB\n";
+  }
   if (r.chosen.empty()) {
     os << "qc: mixed precision: no op kept above int8\n";
   } else {
@@ -451,12 +475,14 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
                      static_cast<long long>(r.macsTotal));
   os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
                      "evaluations, %lld merged observers, %lld "
-                     "recalibrations; calibration %.2f s, search %.2f s\n",
+                     "recalibrations; calibration %.2f s, observers %.2f s, "
+                     "search %.2f s\n",
                      static_cast<long long>(r.candidates),
                      static_cast<long long>(r.evaluations),
                      static_cast<long long>(r.mergedObservers),
                      static_cast<long long>(r.recalibrations),
-                     r.calibrationSeconds, r.searchSeconds);
+                     r.calibrationSeconds, r.observerSeconds,
+                     r.searchSeconds);
   os << "qc: mixed precision: reproduce with --quantizer '"
      << mlir::qc::escapeForTerminal(r.quantizer) << "'\n";
 }
@@ -509,15 +535,28 @@ int quantizeCommand(int argc, char **argv) {
                "--export-onnx, which writes the Q/DQ form)")};
   cl::opt<std::string> mixedPrecision{
       "mixed-precision",
-      cl::desc("auto: keep the fewest ops in float so that the output SQNR "
-               "on held-out calibration samples reaches --target-sqnr; "
-               "prints the choice as --quantizer options (docs/accuracy.md)"),
+      cl::desc("auto: raise the output SQNR on held-out calibration samples "
+               "towards --target-sqnr: first the activation observer of "
+               "each op (int8 everywhere), then the fewest ops in float "
+               "within --min-int8-macs; prints the choice as --quantizer "
+               "options (docs/accuracy.md)"),
       cl::value_desc("auto")};
   cl::opt<double> targetSqnr{
       "target-sqnr",
       cl::desc("With --mixed-precision=auto: the output SQNR to reach, in dB "
                "(default 30)"),
       cl::value_desc("DB"), cl::init(mlir::qc::kDefaultTargetSqnrDb)};
+  cl::opt<double> minInt8Macs{
+      "min-int8-macs",
+      cl::desc("With --mixed-precision=auto: the share of the model's MACs "
+               "(conv / linear / matmul) that must stay int8, in [0, 1] "
+               "(default 0.9)"),
+      cl::value_desc("FRACTION"),
+      cl::init(mlir::qc::kDefaultMinInt8MacShare)};
+  cl::opt<bool> noObserverSearch{
+      "no-observer-search",
+      cl::desc("With --mixed-precision=auto: keep the quantizer's "
+               "observers (only ops kept float)")};
   cl::opt<double> heldOut{
       "held-out",
       cl::desc("With --mixed-precision=auto: the share of the calibration "
@@ -578,14 +617,23 @@ int quantizeCommand(int argc, char **argv) {
   if (mixedPrecision.getNumOccurrences() && mixedPrecision != "auto")
     return usageError("--mixed-precision expects 'auto', got '" +
                       mixedPrecision + "'");
-  if (!mixedPrecision.getNumOccurrences() &&
-      (targetSqnr.getNumOccurrences() || heldOut.getNumOccurrences()))
-    return usageError(Twine(targetSqnr.getNumOccurrences() ? "--target-sqnr"
-                                                           : "--held-out") +
-                      " needs --mixed-precision=auto");
+  if (!mixedPrecision.getNumOccurrences()) {
+    for (const auto &[flag, given] :
+         {std::pair<const char *, bool>{"--target-sqnr",
+                                        targetSqnr.getNumOccurrences() > 0},
+          {"--held-out", heldOut.getNumOccurrences() > 0},
+          {"--min-int8-macs", minInt8Macs.getNumOccurrences() > 0},
+          {"--no-observer-search",
+           noObserverSearch.getNumOccurrences() > 0}})
+      if (given)
+        return usageError(Twine(flag) + " needs --mixed-precision=auto");
+  }
   if (!std::isfinite(targetSqnr) || targetSqnr < -100 || targetSqnr > 200)
     return usageError("--target-sqnr must be a number of dB in [-100, 200], "
                       "got " + formatNumber(targetSqnr));
+  if (!(minInt8Macs >= 0.0 && minInt8Macs <= 1.0))
+    return usageError("--min-int8-macs must be in [0, 1], got " +
+                      formatNumber(minInt8Macs));
   if (!(heldOut > 0.0 && heldOut < 1.0))
     return usageError("--held-out must be in (0, 1), got " +
                       formatNumber(heldOut));
@@ -596,6 +644,8 @@ int quantizeCommand(int argc, char **argv) {
     mlir::qc::MixedPrecisionOptions mp;
     mp.targetSqnrDb = targetSqnr;
     mp.heldOutFraction = heldOut;
+    mp.minInt8MacShare = minInt8Macs;
+    mp.observerSearch = !noObserverSearch;
     mp.progress = !quiet;
     options.mixedPrecision = mp;
   }
@@ -702,6 +752,14 @@ int benchCommand(int argc, char **argv) {
   cl::opt<int> minRuns{"min-runs",
                        cl::desc("Timed runs at least (default 20)"),
                        cl::value_desc("N"), cl::init(20)};
+  cl::opt<bool> profile{
+      "profile", cl::desc("After the timing, profile as many runs again and "
+                          "print the per-step table (docs/runtime.md)")};
+  cl::opt<std::string> profileCsv{
+      "profile-csv",
+      cl::desc("Profile (as --profile) and write one CSV row per step to "
+               "FILE"),
+      cl::value_desc("FILE")};
   registerMLIRFlags();
   if (!parseFlags(
           argc, argv,
@@ -712,7 +770,11 @@ int benchCommand(int argc, char **argv) {
           "QC_NUM_THREADS, else all CPUs). Compiles for this CPU, warms up "
           "(at least 5 runs and 0.2 s), then times single runs until both "
           "--min-runs (1 to 1000000) and --min-time (0 to 3600 s) are "
-          "reached. The last line is `median_ms: X`.\n"))
+          "reached. The last line is `median_ms: X`, unless --profile: "
+          "then the same number of runs again, with libqcrt's per-step "
+          "profile on, and its table (steps by time, then per op kind: ms, "
+          "% of the run, MACs per cycle against the ISA's int8 peak, GB/s; "
+          "docs/runtime.md, \"Profiling\").\n"))
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
@@ -728,6 +790,15 @@ int benchCommand(int argc, char **argv) {
                       "], got " + Twine(static_cast<int>(minRuns)));
   if (int rc = checkTargetFlag(target); rc)
     return rc;
+  // The CSV file is opened before anything is compiled, so a bad path fails
+  // at once.
+  std::unique_ptr<FILE, int (*)(FILE *)> csv(nullptr, &std::fclose);
+  if (profileCsv.getNumOccurrences()) {
+    csv.reset(std::fopen(profileCsv.c_str(), "w"));
+    if (!csv)
+      return usageError("--profile-csv: cannot write '" +
+                        profileCsv.getValue() + "': " + std::strerror(errno));
+  }
   MLIRContext context;
   mlir::qc::setUpContext(context);
   auto fail = [&](const Twine &message) {
@@ -763,6 +834,22 @@ int benchCommand(int argc, char **argv) {
     return fail("the compiled model failed: " + error);
   mlir::qc::printBenchReport(llvm::outs(), flags.model, info, *loaded,
                              *result);
+  if (!profile && !csv)
+    return 0;
+  // The profiled runs are timed separately: the hooks cost a clock read per
+  // step, which the timing above does not include.
+  if (!loaded->setProfiling(true, error))
+    return fail("cannot profile the compiled model: " + error);
+  if (failed(mlir::qc::benchModel(*loaded, *arrays, options, error)))
+    return fail("the compiled model failed: " + error);
+  llvm::outs() << "\n";
+  llvm::outs().flush();
+  if (profile && !loaded->printProfile(stdout, /*csv=*/false, error))
+    return fail("cannot print the profile: " + error);
+  if (csv && (!loaded->printProfile(csv.get(), /*csv=*/true, error) ||
+              std::fflush(csv.get()) != 0))
+    return fail("--profile-csv: cannot write '" + profileCsv.getValue() +
+                "'" + (error.empty() ? std::string() : ": " + error));
   return 0;
 }
 

@@ -8,7 +8,7 @@
 // Quantize (NaN check, then the requantize rule of Requantize.h: multiply,
 // round half to even, + zp, clamp on floats, narrow) and dequantize; the
 // module records the model in qc.model.
-// CHECK: module attributes {qc.model = {arena_alignment = 64 : i64, arena_size = 128 : i64, buffers = [{name = "quantize_1", offset = 64 : i64, size = 8 : i64}, {name = "dequantize_2", offset = 0 : i64, size = 32 : i64}], constant_bytes = 0 : i64, float_weight_bytes = 0 : i64, inputs = [{dtype = 1 : i32, name = "input0", shape = array<i64: 1, 8>}], name = "m", outputs = [{dtype = 1 : i32, name = "output0", shape = array<i64: 1, 8>}], required_isa = 7 : i64, source = "", steps = 3 : i64, targets = ["x86-64-avx2"]}}
+// CHECK: module attributes {qc.model = {arena_alignment = 64 : i64, arena_size = 128 : i64, buffers = [{name = "quantize_1", offset = 64 : i64, size = 8 : i64}, {name = "dequantize_2", offset = 0 : i64, size = 32 : i64}], constant_bytes = 0 : i64, float_weight_bytes = 0 : i64, inputs = [{dtype = 1 : i32, name = "input0", shape = array<i64: 1, 8>}], name = "m", outputs = [{dtype = 1 : i32, name = "output0", shape = array<i64: 1, 8>}], required_isa = 7 : i64, source = "", step_table = [{bytes = 40 : i64, kind = "quantize", macs = 0 : i64, name = "", shapes = "1x8xf32 -> 1x8xui8"}, {bytes = 40 : i64, kind = "dequantize", macs = 0 : i64, name = "", shapes = "1x8xui8 -> 1x8xf32"}, {bytes = 64 : i64, kind = "outputs", macs = 0 : i64, name = "", shapes = "copy to the output buffers"}], steps = 3 : i64, targets = ["x86-64-avx2"], variants = [{int8_macs_per_cycle = 32 : i64, name = "x86-64-avx2", required_isa = 7 : i64}]}}
 // CHECK-LABEL: func.func @m_step0(
 // CHECK-SAME: qc.variant = 0
 // CHECK: %[[X:.*]] = llvm.load %{{.*}} : !llvm.ptr -> f32
@@ -22,15 +22,35 @@
 // CHECK-NEXT: %[[C2:.*]] = arith.select %[[HI]]
 // CHECK-NEXT: %[[I:.*]] = arith.fptosi %[[C2]] : f32 to i32
 // CHECK-NEXT: arith.trunci %[[I]] : i32 to i8
-// The entry runs the parallel step through the runtime's parallel_for, then
-// dequantizes inline: float(q - zp) * scale.
+// The entry reads ctx->profile_step (offset 32) only when ctx->struct_size
+// covers it (>= 40), calls it before each step that emits code (0, 1, 2:
+// the output copy) and after the last (3), runs the parallel step through
+// the runtime's parallel_for, then dequantizes inline: float(q - zp) * scale.
 // CHECK-LABEL: func.func @m_entry(
+// CHECK-SAME: %[[CTX:[^:]*]]: !llvm.ptr
+// CHECK: %[[SIZE:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
+// CHECK-NEXT: %[[C40:.*]] = arith.constant 40 : i32
+// CHECK-NEXT: %[[HAS:.*]] = arith.cmpi uge, %[[SIZE]], %[[C40]] : i32
+// CHECK-NEXT: %[[HOOK:.*]] = scf.if %[[HAS]] -> (!llvm.ptr) {
+// CHECK-NEXT: arith.constant 32 : i64
+// CHECK: } else {
+// CHECK-NEXT: llvm.mlir.zero
+// CHECK: %[[ON:.*]] = llvm.icmp "ne" %[[HOOK]], %{{.*}} : !llvm.ptr
+// CHECK-NEXT: scf.if %[[ON]] {
+// CHECK-NEXT: %[[I0:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: llvm.call %[[HOOK]](%[[CTX]], %[[I0]]) : !llvm.ptr, (!llvm.ptr, i32) -> ()
 // CHECK: constant @m_step0
 // CHECK: llvm.call
 // CHECK: %[[Q:.*]] = arith.extui %{{.*}} : i8 to i32
 // CHECK-NEXT: %[[D:.*]] = arith.subi %[[Q]], %{{.*}} : i32
 // CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[D]] : i32 to f32
 // CHECK-NEXT: arith.mulf %[[F]], %{{.*}} : f32
+// CHECK: scf.if %[[ON]] {
+// CHECK-NEXT: arith.constant 2 : i32
+// CHECK: scf.if %[[ON]] {
+// CHECK-NEXT: arith.constant 3 : i32
+// CHECK-NEXT: llvm.call %[[HOOK]]
+// CHECK: return
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %q = qc.quantize %x {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 3>} : (tensor<1x8xf32>) -> tensor<1x8xui8>
   %y = qc.dequantize %q {scale = array<f32: 0.5>, zero_point = array<i64: 3>} : (tensor<1x8xui8>) -> tensor<1x8xf32>

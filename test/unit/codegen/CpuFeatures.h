@@ -21,12 +21,25 @@
 
 namespace qc::codegen::test {
 
+/// Instructions test/difftest/vnni_emulation.c has emulated: defined only in
+/// test binaries that link the emulator (QCGemmKernelTestsVnniEmulated),
+/// where AVX-VNNI then counts as present.
+extern "C" __attribute__((weak)) volatile uint64_t qc_vnni_emulated_instructions;
+
+/// qc_cpu_features(), plus AVX-VNNI where the emulator is linked in.
+inline uint64_t testedCpuFeatures() {
+  uint64_t features = qc_cpu_features();
+  if (&qc_vnni_emulated_instructions != nullptr)
+    features |= QC_ISA_X86_AVXVNNI;
+  return features;
+}
+
 /// Why the CPU cannot run \p isa ("the CPU lacks avx512vnni"), or "" when
 /// it can.
 inline std::string missingCpuFeatures(GemmIsa isa) {
   if (getTarget(isa).arch != hostArch())
     return "not a target of this host's architecture";
-  uint64_t missing = missingIsaBits(isa, qc_cpu_features());
+  uint64_t missing = missingIsaBits(isa, testedCpuFeatures());
   if (!missing)
     return "";
   std::string names;

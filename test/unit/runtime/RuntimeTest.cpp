@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -679,3 +681,231 @@ TEST_F(RuntimeTest, SessionIsBusyDuringARun) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Profiling (docs/runtime.md, "Profiling")
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Whether the last run of profiledEntry saw ctx->profile_step set.
+std::atomic<int> gSawHook{-1};
+
+/// Busy-waits \p ns nanoseconds (sleeping could take much longer).
+void spinFor(uint64_t ns) {
+  uint64_t end = qcrt_now_ns() + ns;
+  while (qcrt_now_ns() < end) {
+  }
+}
+
+/// Three steps, as qc compile emits them: profile_step(i) before step i and
+/// profile_step(3) after the last. Step 1 spins 2 ms, the others 0.1 ms.
+extern "C" int32_t profiledEntry(const qc_exec_context *ctx, void *,
+                                 const void *const *inputs,
+                                 void *const *outputs) {
+  qc_step_fn hook =
+      ctx->struct_size >= offsetof(qc_exec_context, profile_step) +
+                              sizeof(qc_step_fn)
+          ? ctx->profile_step
+          : nullptr;
+  gSawHook = hook != nullptr;
+  for (uint32_t step = 0; step < 3; ++step) {
+    if (hook)
+      hook(ctx, step);
+    spinFor(step == 1 ? 2000000 : 100000);
+  }
+  if (hook)
+    hook(ctx, 3);
+  std::memcpy(outputs[0], inputs[0], kElems);
+  return 0;
+}
+
+const qc_step_desc kProfiledSteps[3] = {
+    {"qconv2d", "/conv/Conv", "1x1x8x8xui8, w 8x1x3x3xi8 -> 1x8x8x8xui8",
+     4608, 1000},
+    {"qadd", "/add \"quoted\"", "1x8x8x8xui8, 1x8x8x8xui8 -> 1x8x8x8xui8", 0,
+     1536},
+    {"outputs", "", "copy to the output buffers", 0, 462}};
+const qc_variant_desc kProfiledVariants[1] = {{"portable", 0, 16}};
+
+qc_model_desc profiledDesc() {
+  qc_model_desc d = addModelDesc();
+  d.name = "profiled";
+  d.entry = profiledEntry;
+  d.num_steps = 3;
+  d.steps = kProfiledSteps;
+  d.num_variants = 1;
+  d.variants = kProfiledVariants;
+  return d;
+}
+
+/// The text of \p file from its start.
+std::string readAll(FILE *file) {
+  std::string text;
+  std::rewind(file);
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+    text.append(buffer, n);
+  return text;
+}
+
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_F(RuntimeTest, ProfileTimesEveryStep) {
+  ScopedEnv noProfile("QC_PROFILE", nullptr);
+  desc = profiledDesc();
+  createSession(2);
+  Inputs in(7);
+  qc_tensor inputs[2], outputs[1] = {};
+  in.bind(inputs);
+  // Off by default: the hook is NULL and printing is refused.
+  ASSERT_EQ(qc_session_run(session, inputs, 2, outputs, 1), QC_STATUS_OK);
+  EXPECT_EQ(gSawHook.load(), 0);
+  EXPECT_EQ(qc_session_print_profile(session, stderr, QC_PROFILE_TABLE),
+            QC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(lastError().find("not profiling"), std::string::npos);
+
+  ASSERT_EQ(qc_session_set_profiling(session, 1), QC_STATUS_OK);
+  constexpr int kRuns = 4;
+  uint64_t t0 = qcrt_now_ns();
+  for (int r = 0; r < kRuns; ++r)
+    ASSERT_EQ(qc_session_run(session, inputs, 2, outputs, 1), QC_STATUS_OK);
+  double wallMs = double(qcrt_now_ns() - t0) / 1e6 / kRuns;
+  EXPECT_EQ(gSawHook.load(), 1);
+
+  FILE *csv = std::tmpfile();
+  ASSERT_NE(csv, nullptr);
+  ASSERT_EQ(qc_session_print_profile(session, csv, QC_PROFILE_CSV),
+            QC_STATUS_OK);
+  std::vector<std::string> rows = lines(readAll(csv));
+  std::fclose(csv);
+  ASSERT_EQ(rows.size(), 4u); // header + one row per step, in step order
+  EXPECT_EQ(rows[0].rfind("step,kind,name,shapes,ms,percent,mean_ms,macs,bytes", 0),
+            0u);
+  EXPECT_EQ(rows[1].rfind("0,\"qconv2d\",\"/conv/Conv\",", 0), 0u) << rows[1];
+  // A quote in a name is doubled.
+  EXPECT_EQ(rows[2].rfind("1,\"qadd\",\"/add \"\"quoted\"\"\",", 0), 0u)
+      << rows[2];
+  EXPECT_EQ(rows[3].rfind("2,\"outputs\",\"\",", 0), 0u) << rows[3];
+  // After the shapes (the last quoted field): ms (median), percent,
+  // mean_ms.
+  auto numbers = [](const std::string &row) {
+    std::vector<double> v;
+    size_t at = row.rfind("\",") + 2;
+    for (int i = 0; i < 3; ++i) {
+      size_t end = row.find(',', at);
+      v.push_back(std::stod(row.substr(at, end - at)));
+      at = end + 1;
+    }
+    return v;
+  };
+  double medianSum = 0, meanSum = 0, percentSum = 0;
+  const double spin[3] = {0.1, 2.0, 0.1};
+  for (int i = 0; i < 3; ++i) {
+    std::vector<double> v = numbers(rows[1 + i]);
+    // Each step at least its spin (median and mean).
+    EXPECT_GE(v[0], spin[i]) << rows[1 + i];
+    EXPECT_GE(v[2], spin[i]) << rows[1 + i];
+    medianSum += v[0];
+    percentSum += v[1];
+    meanSum += v[2];
+  }
+  // Each run's steps lie inside its run: the means sum to at most the mean
+  // wall time of a run (which also holds the run's checks). The medians are
+  // not bounded so (a preemption can raise one step's median alone), only
+  // by their own total, which the percentages split.
+  EXPECT_LE(meanSum, wallMs);
+  EXPECT_NEAR(percentSum, 100.0, 0.01);
+  EXPECT_GE(medianSum, 2.2);
+
+  FILE *table = std::tmpfile();
+  ASSERT_NE(table, nullptr);
+  ASSERT_EQ(qc_session_print_profile(session, table, QC_PROFILE_TABLE),
+            QC_STATUS_OK);
+  std::string text = readAll(table);
+  std::fclose(table);
+  EXPECT_NE(text.find("qc profile: model 'profiled', 2 thread(s), 4 profiled "
+                      "run(s), 3 steps, code variant portable"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("of 32 int8 MACs/cycle (portable: 16 per core x 2 "
+                      "thread(s))"),
+            std::string::npos)
+      << text;
+  // Sorted by time: the 2 ms qadd comes first.
+  size_t header = text.find(" step  kind");
+  ASSERT_NE(header, std::string::npos);
+  size_t firstRow = text.find('\n', header) + 1;
+  EXPECT_EQ(text.compare(firstRow, 7, "    1  "), 0) << text;
+  EXPECT_NE(text.find(" by kind"), std::string::npos);
+
+  // Turning it on again clears the counters; off clears the hook.
+  ASSERT_EQ(qc_session_set_profiling(session, 1), QC_STATUS_OK);
+  table = std::tmpfile();
+  ASSERT_EQ(qc_session_print_profile(session, table, QC_PROFILE_TABLE),
+            QC_STATUS_OK);
+  EXPECT_NE(readAll(table).find("0 profiled run(s)"), std::string::npos);
+  std::fclose(table);
+  ASSERT_EQ(qc_session_set_profiling(session, 0), QC_STATUS_OK);
+  ASSERT_EQ(qc_session_run(session, inputs, 2, outputs, 1), QC_STATUS_OK);
+  EXPECT_EQ(gSawHook.load(), 0);
+}
+
+TEST_F(RuntimeTest, ProfileFromEnvironmentPrintsAtDestroy) {
+  desc = profiledDesc();
+  ASSERT_EQ(qc_model_create(&desc, &model), QC_STATUS_OK) << lastError();
+  {
+    ScopedEnv bad("QC_PROFILE", "yes");
+    EXPECT_EQ(qc_session_create(model, nullptr, &session),
+              QC_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(lastError().find("QC_PROFILE='yes'"), std::string::npos);
+  }
+  ScopedEnv on("QC_PROFILE", "1");
+  ScopedEnv threads("QC_NUM_THREADS", "1");
+  ASSERT_EQ(qc_session_create(model, nullptr, &session), QC_STATUS_OK)
+      << lastError();
+  Inputs in(3);
+  qc_tensor inputs[2], outputs[1] = {};
+  in.bind(inputs);
+  for (int r = 0; r < 2; ++r)
+    ASSERT_EQ(qc_session_run(session, inputs, 2, outputs, 1), QC_STATUS_OK);
+  EXPECT_EQ(gSawHook.load(), 1);
+  testing::internal::CaptureStderr();
+  ASSERT_EQ(qc_session_destroy(&session), QC_STATUS_OK);
+  std::string text = testing::internal::GetCapturedStderr();
+  EXPECT_NE(text.find("qc profile: model 'profiled', 1 thread(s), 2 profiled "
+                      "run(s), 3 steps"),
+            std::string::npos)
+      << text;
+  for (const char *name : {"/conv/Conv", "qconv2d", "qadd", "outputs"})
+    EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
+}
+
+TEST_F(RuntimeTest, DescriptorsWithoutStepTablesStillRun) {
+  // A 0.2 descriptor ends at `entry`: accepted, never profiled.
+  ScopedEnv on("QC_PROFILE", "1");
+  desc = profiledDesc();
+  desc.struct_size = QC_MODEL_DESC_SIZE_V0_2;
+  createSession(1);
+  Inputs in(5);
+  qc_tensor inputs[2], outputs[1] = {};
+  in.bind(inputs);
+  ASSERT_EQ(qc_session_run(session, inputs, 2, outputs, 1), QC_STATUS_OK);
+  EXPECT_EQ(gSawHook.load(), 0);
+  EXPECT_EQ(qc_session_set_profiling(session, 1), QC_STATUS_INVALID_ARGUMENT);
+  EXPECT_NE(lastError().find("no step table"), std::string::npos);
+}
