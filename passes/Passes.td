@@ -410,15 +410,20 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     256-entry `qc.qlut`; tried first), `conv2d`, `linear`, `add`, `mul`,
     `max-pool`, `avg-pool` and `data-movement` (reshape / flatten /
     transpose / slice / concat on the integer tensors, with `qc.qrequantize`
-    where qparams differ). The pass applies them in one walk over the
-    quantizes in program order. `patterns=NAME,...` restricts it to some of
+    where qparams differ), and `dynamic-linear`, rooted at the linear /
+    matmul: `dynamic_fake_quant(x), dequantize(w const) [, b f32 const] ->
+    linear | matmul` becomes `qc.dynamic_qlinear` (int8 GEMM on the
+    activation quantized at run time, float epilogue; a matmul's `[K, N]`
+    weight is transposed to `[N, K]`). The pass applies them in one walk over
+    the quantizes (and dynamic linear / matmul ops) in program order. `patterns=NAME,...` restricts it to some of
     them (for tests); an unknown name is an error:
     `qc-lower-to-integer: unknown pattern 'X'; expected one of ...`.
   }];
   let options = [
     ListOption<"patterns", "patterns", "std::string",
                "Apply only these patterns (default: all): lut, conv2d, "
-               "linear, add, mul, max-pool, avg-pool, data-movement">
+               "linear, add, mul, max-pool, avg-pool, data-movement, "
+               "dynamic-linear">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -480,6 +480,9 @@ absl::Status checkQuantizationSpec(QuantizationSpec &q, const Value &edge) {
     return invalid("a dynamic spec must be per tensor with observer "
                    "'minmax' (qparams come from each tensor's min and max "
                    "at run time)");
+  if (q.perToken && !q.dynamic)
+    return invalid("per_token needs a dynamic spec (qparams chosen at run "
+                   "time)");
 
   // Build the observer the spec describes: its validation (PyTorch's
   // constraints on qscheme, range, eps, bins, ...) is the final word.

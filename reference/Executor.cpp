@@ -1180,9 +1180,11 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
         FailureOr<const ref::Tensor *> x = f32(0);
         if (failed(x))
           return Result(failure());
-        absl::StatusOr<ref::Tensor> r = ref::dynamicFakeQuant(
-            **x, ref::QuantRange{static_cast<int64_t>(q.getQuantMin()),
-                                 static_cast<int64_t>(q.getQuantMax())});
+        ref::QuantRange range{static_cast<int64_t>(q.getQuantMin()),
+                              static_cast<int64_t>(q.getQuantMax())};
+        absl::StatusOr<ref::Tensor> r =
+            q.getPerToken() ? ref::dynamicFakeQuantPerToken(**x, range)
+                            : ref::dynamicFakeQuant(**x, range);
         if (!r.ok()) {
           // Name the dynamically quantized op it feeds (a linear / matmul).
           InFlightDiagnostic diag =
@@ -1199,6 +1201,23 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       // Integer ops (qc-lower-to-integer).
       .Case([&](QConv2dOp c) -> Maybe { return integerOp(c); })
       .Case([&](QLinearOp l) -> Maybe { return integerOp(l); })
+      .Case([&](DynamicQLinearOp l) -> Maybe {
+        FailureOr<const ref::Tensor *> x = f32(0);
+        if (failed(x))
+          return Result(failure());
+        FailureOr<const ref::QTensor *> w = integer(1);
+        if (failed(w))
+          return Result(failure());
+        FailureOr<const ref::Tensor *> bias = optionalF32(l.getBias(), 2);
+        if (failed(bias))
+          return Result(failure());
+        ArrayRef<float> scales = l.getWeightScale();
+        return wrap(ref::dynamicQLinear(
+            **x, **w, std::vector<float>(scales.begin(), scales.end()), *bias,
+            ref::QuantRange{static_cast<int64_t>(l.getQuantMin()),
+                            static_cast<int64_t>(l.getQuantMax())},
+            l.getPerToken()));
+      })
       .Case([&](QAddOp a) -> Maybe { return integerOp(a); })
       .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
       .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })

@@ -372,6 +372,12 @@ absl::StatusOr<DynamicQParams> chooseQuantizationParams(float lo, float hi,
 absl::StatusOr<Tensor> dynamicFakeQuant(const Tensor &x, QuantRange range,
                                         DynamicQParams *chosen = nullptr);
 
+/// qc.dynamic_fake_quant with per_token: dynamicFakeQuant of each row (the
+/// last dimension's values at one index of the leading ones) with its own
+/// qparams. Errors: NaN or infinite elements (naming the first index).
+absl::StatusOr<Tensor> dynamicFakeQuantPerToken(const Tensor &x,
+                                                QuantRange range);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELS_H

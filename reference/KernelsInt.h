@@ -87,6 +87,22 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
 /// the quotient (QCIntOps.td, qc.qavg_pool2d).
 float avgPoolMultiplier(float inputScale, float outputScale, int64_t count);
 
+/// qc.dynamic_qlinear (QCIntOps.td): the float x [..., K] quantized with
+/// qparams chosen at run time (chooseQuantizationParams over the whole
+/// tensor, or over each row of K values when \p perToken), multiplied by
+/// the symmetric int8 w [N, K] in int32 as
+///   acc = sum_k q[m, k] * w[n, k] - z_m * sum_k w[n, k],
+/// then y = float(acc) * (s_m * weightScales[n]) + bias[n] in f32 (two
+/// roundings). \p chosen (optional) receives each row's (or the one)
+/// qparams. Errors: NaN or infinite input elements (naming the first),
+/// shapes, weight scales.
+absl::StatusOr<Tensor> dynamicQLinear(const Tensor &x, const QTensor &w,
+                                      const std::vector<float> &weightScales,
+                                      const Tensor *bias, QuantRange range,
+                                      bool perToken,
+                                      std::vector<DynamicQParams> *chosen =
+                                          nullptr);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELSINT_H

@@ -284,6 +284,11 @@ LogicalResult Exporter::exportOp(Operation *op) {
         // one zero-point step (docs/quantization.md).
         int64_t qmin = d.getQuantMinAttr().getInt();
         int64_t qmax = d.getQuantMaxAttr().getInt();
+        if (d.getPerToken())
+          return d.emitError()
+                 << "ONNX export: a per-token qc.dynamic_fake_quant cannot be "
+                    "exported: ONNX's DynamicQuantizeLinear chooses one scale "
+                    "and zero point per tensor (use granularity=per_tensor)";
         if (!d.getDtype().isUnsignedInteger(8) || qmin != 0 || qmax != 255)
           return d.emitError()
                  << "ONNX export: qc.dynamic_fake_quant with range [" << qmin

@@ -183,6 +183,13 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
       const TensorRef &in = refs[mm.getLhs()];
       if (!in.isRowMajor())
         scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
+    } else if (!isFloatConstant(mm.getRhs())) {
+      // A right-hand side whose rows are not contiguous (attention's K^T, a
+      // transposed view) is copied row-major first: the row loop then reads
+      // vectors instead of gathering.
+      const TensorRef &rhs = refs[mm.getRhs()];
+      if (rhs.strides.back() != 1 && rhs.shape.back() > 1)
+        scratch[op] = newBuffer(stepName + "_rhs", 4 * product(rhs.shape));
     }
   } else if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
     if (rank != 4)
@@ -970,6 +977,15 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
   FailureOr<FloatOperand> rhs = floatOperand(op, op.getRhs());
   if (failed(lhs) || failed(rhs))
     return failure();
+  if (auto it = scratch.find(op.getOperation()); it != scratch.end()) {
+    // The planned row-major copy of a strided right-hand side (same values,
+    // same summation order).
+    Value rows = arenaPointer(it->second);
+    copyToRowMajor(rhs->ref, rhs->base, rows);
+    rhs->base = rows;
+    rhs->ref.strides = rowMajorStrides(rhs->ref.shape);
+    rhs->ref.offset = 0;
+  }
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
   int64_t n = out.shape[rank - 1];
@@ -1494,15 +1510,11 @@ LogicalResult ModelBuilder::emitPad(PadOp op) {
   return success();
 }
 
-LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
-  // ref::dynamicFakeQuant: min / max of the tensor (a non-finite element
-  // makes the entry return 1), ref::chooseQuantizationParams written
-  // statement by statement (double scale, f32 bounds), then quantize and
-  // dequantize with them.
-  const TensorRef &in = refs[op.getInput()];
-  const TensorRef &out = refs[op.getResult()];
-  int64_t qmin = static_cast<int64_t>(op.getQuantMin()),
-          qmax = static_cast<int64_t>(op.getQuantMax());
+std::pair<Value, Value> ModelBuilder::chooseQParams(Value lo, Value hi,
+                                                    int64_t qmin,
+                                                    int64_t qmax) {
+  // ref::chooseQuantizationParams written statement by statement (double
+  // scale, f32 bounds); lo / hi are the finite f32 min and max.
   Type f64 = b.getF64Type();
   auto cF64 = [&](double v) {
     return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v)).getResult();
@@ -1513,30 +1525,7 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
   auto cmpF = [&](arith::CmpFPredicate pred, Value x, Value y) {
     return b.create<arith::CmpFOp>(loc, pred, x, y).getResult();
   };
-  if (product(in.shape) == 0)
-    return success();
-  Value inBase = basePointer(in), outBase = basePointer(out);
-  Value loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
-  Value hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
-  Value badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
-  Value first = load(f32, inBase);
-  store(first, loSlot);
-  store(first, hiSlot);
-  store(cI32(0), badSlot);
   Value inf = cF32(std::numeric_limits<float>::infinity());
-  loopNest(in.shape, in.strides, [&](ArrayRef<Value> ivs) {
-    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
-    Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
-    store(sel(cmpF(arith::CmpFPredicate::OLT, x, lo), x, lo), loSlot);
-    store(sel(cmpF(arith::CmpFPredicate::OGT, x, hi), x, hi), hiSlot);
-    // !isfinite(x): |x| == inf or NaN.
-    Value absX = b.create<math::AbsFOp>(loc, x);
-    Value bad = cmpF(arith::CmpFPredicate::UEQ, absX, inf);
-    store(sel(bad, cI32(1), load(i32, badSlot)), badSlot);
-  });
-  Value bad = load(i32, badSlot);
-  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot), bad), statusSlot);
-  Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
   Value zero = cF32(0);
   // mn = std::min(lo, 0.0f), mx = std::max(hi, 0.0f).
   Value mn = sel(cmpF(arith::CmpFPredicate::OLT, zero, lo), zero, lo);
@@ -1592,7 +1581,52 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
           sel(cmpF(arith::CmpFPredicate::OGT, zp, qmaxD), qmaxD,
               b.create<math::RoundEvenOp>(loc, zp)));
   Value zpF = trunc(nudged); // an integer in [qmin, qmax]: exact
-  Value scaleF = trunc(scale);
+  return {trunc(scale), zpF};
+}
+
+LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
+  // ref::dynamicFakeQuant: min / max of the tensor (a non-finite element
+  // makes the entry return 1), chooseQParams, then quantize and dequantize
+  // with them.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  if (op.getPerToken())
+    return op.emitError("qc compile: a per-token qc.dynamic_fake_quant is "
+                        "compiled only inside qc.dynamic_qlinear (run "
+                        "qc-lower-to-integer)");
+  int64_t qmin = static_cast<int64_t>(op.getQuantMin()),
+          qmax = static_cast<int64_t>(op.getQuantMax());
+  auto sel = [&](Value c, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, c, x, y).getResult();
+  };
+  auto cmpF = [&](arith::CmpFPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, pred, x, y).getResult();
+  };
+  if (product(in.shape) == 0)
+    return success();
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Value loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  Value first = load(f32, inBase);
+  store(first, loSlot);
+  store(first, hiSlot);
+  store(cI32(0), badSlot);
+  Value inf = cF32(std::numeric_limits<float>::infinity());
+  loopNest(in.shape, in.strides, [&](ArrayRef<Value> ivs) {
+    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
+    Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
+    store(sel(cmpF(arith::CmpFPredicate::OLT, x, lo), x, lo), loSlot);
+    store(sel(cmpF(arith::CmpFPredicate::OGT, x, hi), x, hi), hiSlot);
+    // !isfinite(x): |x| == inf or NaN.
+    Value absX = b.create<math::AbsFOp>(loc, x);
+    Value bad = cmpF(arith::CmpFPredicate::UEQ, absX, inf);
+    store(sel(bad, cI32(1), load(i32, badSlot)), badSlot);
+  });
+  Value bad = load(i32, badSlot);
+  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot), bad), statusSlot);
+  auto [scaleF, zpF] =
+      chooseQParams(load(f32, loSlot), load(f32, hiSlot), qmin, qmax);
   Value inv = b.create<arith::DivFOp>(loc, cF32(1), scaleF);
   Value loF = cF32(static_cast<float>(qmin)),
         hiF = cF32(static_cast<float>(qmax));

@@ -312,9 +312,12 @@ void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
                                     Value address, Value mask) {
   // DESIGN.md's requantize: float(acc + bias) * multiplier, rounded half to
   // even, + zero point, clamped. The clamp runs on floats (exact: the bounds
-  // are small integers) so out-of-range values never reach fptosi.
-  Value bytes = emitRequantize(b, loc, add(acc, biasVec), multVec, zpVec,
-                               loVec, hiVec);
+  // are small integers) so out-of-range values never reach fptosi. An s32
+  // output stores acc + bias as it is.
+  Value bytes = config.cType == QType::S32
+                    ? add(acc, biasVec)
+                    : emitRequantize(b, loc, add(acc, biasVec), multVec,
+                                     zpVec, loVec, hiVec);
   if (mask)
     b.create<LLVM::MaskedStoreOp>(loc, bytes, address, mask, /*alignment=*/1);
   else
@@ -425,8 +428,11 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
       mask = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
                                      iota(lanes), leftVec);
     }
+    Value columnBytes =
+        config.cType == QType::S32 ? mul(column, constI64(4)) : column;
     for (int64_t r = 0; r < mr; ++r) {
-      Value address = gep(c, add(mul(add(m0, constI64(r)), ldc), column));
+      Value address =
+          gep(c, add(mul(add(m0, constI64(r)), ldc), columnBytes));
       storeOutput(outputs[r][j], biasVec, multVec, address, mask);
     }
   }

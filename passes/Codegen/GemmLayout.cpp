@@ -30,7 +30,9 @@ int64_t roundUp(int64_t x, int64_t multiple) {
   return (x + multiple - 1) / multiple * multiple;
 }
 
-const char *typeName(QType t) { return t == QType::U8 ? "u8" : "s8"; }
+const char *typeName(QType t) {
+  return t == QType::U8 ? "u8" : t == QType::S8 ? "s8" : "s32";
+}
 
 } // namespace
 
@@ -84,6 +86,8 @@ GemmKernelConfig getDefaultGemmKernelConfig(GemmIsa isa, QType aType,
 }
 
 std::string verifyGemmKernelConfig(const GemmKernelConfig &config) {
+  if (config.aType == QType::S32)
+    return "activations must be u8 or s8 (s32 is an output type only)";
   if (config.mr < 1 || config.mr > 16)
     return "tile rows (mr) must be in [1, 16], got " +
            std::to_string(config.mr);
@@ -117,7 +121,9 @@ std::string getGemmKernelName(const GemmKernelConfig &config) {
 
 std::string getGemmKernelCDeclaration(const GemmKernelConfig &config) {
   const char *aType = config.aType == QType::U8 ? "uint8_t" : "int8_t";
-  const char *cType = config.cType == QType::U8 ? "uint8_t" : "int8_t";
+  const char *cType = config.cType == QType::U8   ? "uint8_t"
+                      : config.cType == QType::S8 ? "int8_t"
+                                                  : "int32_t";
   return std::string("void ") + getGemmKernelName(config) + "(const " + aType +
          " *a, int64_t lda, const int8_t *packed_b, const int32_t *bias, "
          "const float *mult, " +

@@ -40,8 +40,11 @@ enum class GemmIsa {
 };
 
 /// Element type of the activations (A) or of the output (C). Weights are
-/// always s8.
-enum class QType { U8, S8 };
+/// always s8. S32 (outputs only): the int32 accumulators plus the packed
+/// bias are stored as they are, with no requantize (the dynamic linear's
+/// float epilogue runs after the kernel; `mult`, zp_out, qmin and qmax are
+/// then unused and ldc counts bytes as always).
+enum class QType { U8, S8, S32 };
 
 /// Everything a kernel variant implies about the packed weight layout and the
 /// arithmetic domain of the activations.

@@ -59,7 +59,9 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
   PackedGemm g;
   g.config = ::qc::codegen::getDefaultGemmKernelConfig(
       currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
-      isUnsigned(cElement) ? QType::U8 : QType::S8);
+      cElement.isInteger(32) ? QType::S32
+      : isUnsigned(cElement) ? QType::U8
+                             : QType::S8);
   PackedGemmWeights packed;
   std::string error = ::qc::codegen::packGemmWeights(
       g.config, k, n, matrix.data(), bias.data(), multipliers.data(),
@@ -94,7 +96,8 @@ void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
         ValueRange{a, cI64(lda),
                    gep(w, cI64(n0 / g.config.nr() * g.tileBytes), i8),
                    gep(bias, cI64(n0), i32), gep(mult, cI64(n0), f32),
-                   gep(c, cI64(n0), i8), cI64(ldc), rows, cI64(width),
+                   gep(c, cI64(n0), g.config.cType == QType::S32 ? i32 : i8),
+                   cI64(ldc), rows, cI64(width),
                    cI64(g.k), cI32(zpOut), cI32(lo), cI32(hi)});
 }
 

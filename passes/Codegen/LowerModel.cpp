@@ -67,6 +67,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitConv(conv);
   if (auto linear = dyn_cast<QLinearOp>(op))
     return emitLinear(linear);
+  if (auto dyn = dyn_cast<DynamicQLinearOp>(op))
+    return emitDynamicLinear(dyn);
   if (auto qadd = dyn_cast<QAddOp>(op))
     return emitAdd(qadd);
   if (auto pool = dyn_cast<QMaxPool2dOp>(op))

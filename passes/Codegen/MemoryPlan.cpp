@@ -79,7 +79,8 @@ LogicalResult ModelBuilder::plan() {
         return failure();
       continue;
     }
-    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, QAddOp, QMulOp,
+    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
+             DynamicQLinearOp, QAddOp, QMulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
       return op->emitError()
@@ -88,7 +89,7 @@ LogicalResult ModelBuilder::plan() {
              << ", " << kFloatSupported << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
     // bias of qconv2d / qlinear.
-    ValueRange activations = isa<QConv2dOp, QLinearOp>(op)
+    ValueRange activations = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
     for (Value v : activations) {
@@ -121,6 +122,16 @@ LogicalResult ModelBuilder::plan() {
       const TensorRef &in = refs[linear.getInput()];
       if (!in.isRowMajor())
         scratch[op] = newBuffer(stepName + "_rows", product(in.shape));
+    } else if (auto dyn = dyn_cast<DynamicQLinearOp>(op)) {
+      const TensorRef &in = refs[dyn.getInput()];
+      int64_t k = in.shape.back();
+      int64_t n = dyn.getWeight().getType().getDimSize(0);
+      int64_t m = k > 0 ? product(in.shape) / k : 0;
+      scratch[op] = newBuffer(
+          stepName + "_scratch",
+          getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
+      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
+      continue;
     } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp>(op)) {
       // Views of the same bytes where the strides allow one.
       TensorRef view = refs[op->getOperand(0)];
@@ -401,7 +412,7 @@ LogicalResult ModelBuilder::readPlan() {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
-    ValueRange operands = isa<QConv2dOp, QLinearOp>(op)
+    ValueRange operands = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
                               ? op->getOperands().take_front()
                               : op->getOperands();
     for (Value v : operands)

@@ -70,6 +70,18 @@ inline int64_t product(ArrayRef<int64_t> dims) {
   return p;
 }
 
+/// The one scratch buffer of a qc.dynamic_qlinear step, as byte offsets
+/// (64-byte aligned parts): the quantized rows (M x K bytes), the int32
+/// accumulators (M x N), the run-time scales and zero points (M or 1 of
+/// each, f32 and i32) and, when the input is not row-major, a row-major
+/// f32 copy of it (-1 otherwise). Sizes saturate like satMul.
+struct DynamicLinearScratch {
+  int64_t quantized = 0, accumulators = 0, scales = 0, zeroPoints = 0;
+  int64_t inputCopy = -1, bytes = 0;
+};
+DynamicLinearScratch getDynamicLinearScratch(int64_t m, int64_t k, int64_t n,
+                                             bool copyInput);
+
 inline SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
@@ -437,6 +449,9 @@ private:
   LogicalResult emitGroupedConv(QConv2dOp op);
   LogicalResult emitDepthwiseConv(QConv2dOp op);
   LogicalResult emitLinear(QLinearOp op);
+  /// qc.dynamic_qlinear (DynamicLinear.cpp): run-time qparams and
+  /// quantization, the s32-output GEMM, the float epilogue.
+  LogicalResult emitDynamicLinear(DynamicQLinearOp op);
   LogicalResult emitAdd(QAddOp op);
   LogicalResult emitMaxPool(QMaxPool2dOp op);
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
@@ -507,6 +522,10 @@ private:
   LogicalResult emitBatchNorm(BatchNormOp op);
   LogicalResult emitPad(PadOp op);
   LogicalResult emitDynamicFakeQuant(DynamicFakeQuantOp op);
+  /// ref::chooseQuantizationParams of the finite f32 bounds \p lo, \p hi:
+  /// the f32 scale and the zero point as an (integral) f32.
+  std::pair<Value, Value> chooseQParams(Value lo, Value hi, int64_t qmin,
+                                        int64_t qmax);
 
   func::FuncOp src;
   const ModelCodegenOptions &options;

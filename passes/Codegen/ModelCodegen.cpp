@@ -139,8 +139,8 @@ const char *dtypeName(int32_t dtype) {
 
 const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.qadd, qc.qmul, qc.qrequantize, qc.qlut, qc.qmax_pool2d, "
-    "qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
+    "qc.qlinear, qc.dynamic_qlinear, qc.qadd, qc.qmul, qc.qrequantize, "
+    "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, and in float qc.global_avg_pool2d";
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,

@@ -683,12 +683,19 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
   void runOnOperation() override {
     PatternApplicator applicator(frozen);
     applicator.applyDefaultCostModel();
-    SmallVector<QuantizeOp> quantizes;
-    getOperation().walk([&](QuantizeOp q) { quantizes.push_back(q); });
+    // Roots: every qc.quantize, and the linear / matmul ops a dynamically
+    // quantized form ends at (it has no qc.quantize).
+    SmallVector<Operation *> roots;
+    getOperation().walk([&](Operation *op) {
+      if (isa<QuantizeOp>(op) ||
+          (isa<LinearOp, MatmulOp>(op) &&
+           op->getOperand(0).getDefiningOp<DynamicFakeQuantOp>()))
+        roots.push_back(op);
+    });
     PatternRewriter rewriter(&getContext());
-    for (QuantizeOp q : quantizes) {
-      rewriter.setInsertionPoint(q);
-      (void)applicator.matchAndRewrite(q, rewriter);
+    for (Operation *root : roots) {
+      rewriter.setInsertionPoint(root);
+      (void)applicator.matchAndRewrite(root, rewriter);
     }
   }
 
@@ -696,14 +703,15 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[8] = {
-    "lut", "conv2d", "linear", "add", "mul", "max-pool", "avg-pool",
-    "data-movement"};
+const char *const kLowerToIntegerPatterns[9] = {
+    "lut",      "conv2d",   "linear",        "add",           "mul",
+    "max-pool", "avg-pool", "data-movement", "dynamic-linear"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
                QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
                DataMovementPattern>(patterns.getContext());
+  populateDynamicLinearPatterns(patterns);
 }
 
 } // namespace mlir::qc

@@ -13,12 +13,17 @@ namespace mlir::qc {
 
 /// The patterns' debug names, which `qc-lower-to-integer="patterns=..."`
 /// selects by: lut (qc.qlut, benefit 2), conv2d, linear, add, mul,
-/// max-pool, avg-pool, data-movement.
-extern const char *const kLowerToIntegerPatterns[8];
+/// max-pool, avg-pool, data-movement, dynamic-linear.
+extern const char *const kLowerToIntegerPatterns[9];
 
 /// Adds the patterns. Each matches a qc.quantize at the end of its form and
 /// replaces it; the float ops only it used are erased.
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns);
+
+/// dynamic_fake_quant -> linear / matmul by a symmetric int8 constant =>
+/// qc.dynamic_qlinear (LowerDynamic.cpp; debug name dynamic-linear, rooted
+/// at the linear / matmul). Part of populateLowerToIntegerPatterns.
+void populateDynamicLinearPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::qc
 

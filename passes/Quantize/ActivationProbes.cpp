@@ -39,7 +39,7 @@ ActivationProbes::~ActivationProbes() {
 size_t ActivationProbes::add(Value value, ArrayRef<OpOperand *> readers) {
   auto spec = QuantSpecAttr::get(
       context, IntegerType::get(context, 8, IntegerType::Unsigned), 0, 255,
-      false, -1, "minmax", nullptr, false);
+      false, -1, "minmax", nullptr, false, false);
   OpBuilder b(context);
   b.setInsertionPointAfterValue(value);
   size_t i = probes.size();

@@ -162,6 +162,7 @@ FailureOr<qq::EdgeSpec> viewSpec(Attribute attr, std::string &error) {
     q.axis = s.getAxis();
     q.observer = s.getObserver().str();
     q.dynamic = s.getDynamic();
+    q.perToken = s.getPerToken();
     if (DictionaryAttr options = s.getObserverOptions()) {
       for (NamedAttribute entry : options) {
         std::string key = entry.getName().str();
@@ -248,7 +249,7 @@ Attribute irSpec(Location loc, const qq::EdgeSpec &spec) {
     return QuantSpecAttr::getChecked(emitFn, ctx, irDtype(ctx, q->dtype),
                                      q->quantMin, q->quantMax, q->symmetric,
                                      q->axis, StringRef(q->observer), dict,
-                                     q->dynamic);
+                                     q->dynamic, q->perToken);
   }
   if (const auto *s = std::get_if<qq::SharedQuantizationSpec>(&spec))
     return SharedSpecAttr::get(ctx, s->input);

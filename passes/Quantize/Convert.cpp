@@ -317,7 +317,8 @@ LogicalResult Converter::convertAnnotated(Operation *op) {
           cached = builder.create<DynamicFakeQuantOp>(
               op->getLoc(), x, TypeAttr::get(spec.getDtype()),
               builder.getI64IntegerAttr(spec.getQuantMin()),
-              builder.getI64IntegerAttr(spec.getQuantMax()));
+              builder.getI64IntegerAttr(spec.getQuantMax()),
+              builder.getBoolAttr(spec.getPerToken()));
         op->setOperand(i, cached);
       }
       if (auto derived = dyn_cast<DerivedSpecAttr>(entry);

@@ -148,6 +148,7 @@ QuantizationSpec PatternQuantizer::dynamicAct(const Node &node) const {
   }
   s.observer = "minmax";
   s.dynamic = true;
+  s.perToken = node.option("granularity") == "per_token";
   return s;
 }
 
@@ -503,6 +504,28 @@ Status checkCorrectionOptions(const OptionValues &globals) {
   return Status::success();
 }
 
+/// With dynamic=1: run-time qparams per tensor or per token.
+OptionDecl granularityOption() {
+  OptionDecl o;
+  o.name = "granularity";
+  o.kind = OptionKind::kEnum;
+  o.defaultValue = "per_tensor";
+  o.choices = "per_tensor|per_token";
+  o.help = "with dynamic=1: run-time activation qparams for the whole "
+           "tensor or for each token (row of the last dimension)";
+  return o;
+}
+
+/// granularity=per_token applies to dynamic quantization only.
+Status checkGranularity(const OptionValues &globals) {
+  auto g = globals.find("granularity"), d = globals.find("dynamic");
+  if (g != globals.end() && g->second == "per_token" &&
+      (d == globals.end() || (d->second != "1" && d->second != "true")))
+    return Status::error("option 'granularity=per_token' needs dynamic=1 "
+                         "(static activations are observed per tensor)");
+  return Status::success();
+}
+
 OptionDecl actObserverOption() {
   OptionDecl o;
   o.name = "act_observer";
@@ -552,6 +575,7 @@ QuantizerDefinition x86QuantizerDefinition() {
                  "with dynamic=1: 7-bit activations [0, 127] (0: [0, 255], "
                  "as PyTorch's QNNPACK dynamic linear and ONNX "
                  "DynamicQuantizeLinear)"),
+      granularityOption(),
       actObserverOption(),
       percentileOption(),
   };
@@ -559,6 +583,8 @@ QuantizerDefinition x86QuantizerDefinition() {
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
     if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
+      return st;
+    if (Status st = checkGranularity(globals); !st.ok())
       return st;
     // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
     // activations, default_per_channel_weight_observer (qint8,
@@ -589,6 +615,7 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
                  "per-channel weights (0: per tensor)"),
       boolOption("dynamic", "0",
                  "dynamic quantization of linear / matmul only"),
+      granularityOption(),
       actObserverOption(),
       percentileOption(),
   };
@@ -596,6 +623,8 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
     if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
+      return st;
+    if (Status st = checkGranularity(globals); !st.ok())
       return st;
     // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
     // HistogramObserver activations with eps 2^-12, weights qint8

@@ -24,7 +24,8 @@ LogicalResult
 QuantSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError, Type dtype,
                       int64_t quantMin, int64_t quantMax, bool symmetric,
                       int64_t axis, StringRef observer,
-                      DictionaryAttr observerOptions, bool dynamic) {
+                      DictionaryAttr observerOptions, bool dynamic,
+                      bool perToken) {
   auto range = storageRange(dtype);
   if (failed(range))
     return emitError() << "quantization dtype must be ui8, i8, i16 or i32, got "
@@ -39,6 +40,9 @@ QuantSpecAttr::verify(function_ref<InFlightDiagnostic()> emitError, Type dtype,
                        << axis;
   if (observer.empty())
     return emitError() << "quantization spec needs an observer kind";
+  if (perToken && !dynamic)
+    return emitError() << "per_token needs a dynamic spec (qparams chosen "
+                          "at run time)";
   return success();
 }
 

@@ -25,7 +25,8 @@ def QC_QuantSpecAttr : QC_Attr<"QuantSpec", "spec"> {
     `symmetric` selects symmetric vs affine qparams, `axis` the per-channel
     axis (-1: per tensor), `observer` the observer kind and
     `observer_options` its options, `dynamic` marks an activation whose
-    qparams are chosen at run time.
+    qparams are chosen at run time, `per_token` (dynamic only) chooses them
+    for each row of the last dimension instead of the whole tensor.
 
     ```mlir
     #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false,
@@ -42,7 +43,8 @@ def QC_QuantSpecAttr : QC_Attr<"QuantSpec", "spec"> {
     DefaultValuedParameter<"int64_t", "-1">:$axis,
     StringRefParameter<"observer kind">:$observer,
     OptionalParameter<"::mlir::DictionaryAttr">:$observer_options,
-    DefaultValuedParameter<"bool", "false">:$dynamic
+    DefaultValuedParameter<"bool", "false">:$dynamic,
+    DefaultValuedParameter<"bool", "false">:$per_token
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -10,6 +10,7 @@
 #include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <tuple>
 
@@ -493,6 +494,61 @@ float QAvgPool2dOp::requantMultiplier(float inputScale, float outputScale,
   // Two separate f32 operations, in this order (the op's description).
   float divisor = outputScale * static_cast<float>(count);
   return inputScale / divisor;
+}
+
+LogicalResult DynamicQLinearOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
+      outputType.getRank() != inputType.getRank())
+    return emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
+                            "an output of the input's rank, got "
+                         << inputType << ", " << weightType << ", "
+                         << outputType;
+  int64_t rank = inputType.getRank();
+  int64_t k = dim(weightType, 1), n = dim(weightType, 0);
+  if (mismatch(dim(inputType, rank - 1), k))
+    return emitOpError() << "input " << inputType << " and weight "
+                         << weightType << " disagree on K";
+  if (mismatch(dim(outputType, rank - 1), n))
+    return emitOpError() << "output " << outputType << " does not have the "
+                         << n << " features of the weight";
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (mismatch(dim(outputType, d), dim(inputType, d)))
+      return emitOpError() << "output " << outputType
+                           << " does not keep the leading dimensions of "
+                           << inputType;
+  Type dtype = getDtype();
+  auto limits = storageRange(dtype);
+  auto it = dyn_cast<IntegerType>(dtype);
+  if (failed(limits) || !it || it.getWidth() != 8)
+    return emitOpError("dtype must be ui8 or i8, got ") << dtype;
+  int64_t qmin = static_cast<int64_t>(getQuantMin()),
+          qmax = static_cast<int64_t>(getQuantMax());
+  if (qmin >= qmax || qmin < limits->first || qmax > limits->second)
+    return emitOpError("quantization range [")
+           << qmin << ", " << qmax << "] is empty or does not fit " << dtype;
+  ArrayRef<float> scales = getWeightScale();
+  if (scales.size() != 1 &&
+      (ShapedType::isDynamic(n) || static_cast<int64_t>(scales.size()) != n))
+    return emitOpError() << "needs 1 or " << n << " weight scales, got "
+                         << scales.size();
+  for (float s : scales)
+    if (failed(checkScale(*this, "weight_scale", s)))
+      return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 || mismatch(biasType.getDimSize(0), n))
+      return emitOpError() << "bias " << biasType << " must be 1-D with the "
+                           << n << " features of the weight";
+  }
+  // |q - z| <= 255 and |w| <= 128: sum_k (q - z) w must fit int32.
+  constexpr int64_t kMaxK = std::numeric_limits<int32_t>::max() / (255 * 128);
+  if (!ShapedType::isDynamic(k) && k > kMaxK)
+    return emitOpError() << "K = " << k << " is too large for exact int32 "
+                         << "accumulation (at most " << kMaxK << ")";
+  return success();
 }
 
 #define GET_OP_CLASSES

@@ -275,4 +275,44 @@ def QC_QLutOp : QC_IntOp<"qlut"> {
   }];
 }
 
+def QC_DynamicQLinearOp : QC_IntOp<"dynamic_qlinear"> {
+  let summary = "int8 linear layer on an activation quantized at run time "
+                "(dynamic quantization), float result";
+  let description = [{
+    The integer form of `qc.dynamic_fake_quant` -> `qc.linear` /
+    `qc.matmul` by a constant (PyTorch's `quantize_dynamic`, fbgemm's
+    `linear_dynamic`). `weight` is `[N, K]` int8, symmetric, with one
+    `weight_scale` (per tensor) or one per output channel; `bias` (optional)
+    is float32. The input `[..., K]` is float32; with `per_token` each of its
+    rows (the K values of one index of the leading dimensions), otherwise the
+    whole tensor, is quantized with its own run-time qparams:
+
+    ```
+    (s, z)  = chooseQuantizationParams(min(x_g), max(x_g), quant_min, quant_max)
+    q[m, k] = clamp(round_half_to_even(x[m, k] * (1 / s)) + z, quant_min, quant_max)
+    acc     = sum_k q[m, k] * w[n, k] - z * sum_k w[n, k]          (int32)
+    y[m, n] = float(acc) * (s * weight_scale[n]) + bias[n]         (f32, two roundings)
+    ```
+
+    `chooseQuantizationParams` is `qc.dynamic_fake_quant`'s rule (PyTorch's
+    `quant_utils::ChooseQuantizationParams`); `s * weight_scale[n]` is one f32
+    product; the product and the sum are rounded separately (no FMA). A NaN
+    or infinite input is a run-time error. See docs/quantization.md,
+    "Dynamic quantization".
+
+    ```mlir
+    %y = qc.dynamic_qlinear %x, %w, %b {dtype = ui8, per_token = true,
+           quant_max = 255 : i64, quant_min = 0 : i64,
+           weight_scale = array<f32: 0.0123, 0.0098>}
+         : (tensor<16x64xf32>, tensor<2x64xi8>, tensor<2xf32>) -> tensor<16x2xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, QC_WeightTensor:$weight,
+                       Optional<RankedTensorOf<[F32]>>:$bias,
+                       TypeAttr:$dtype, I64Attr:$quant_min, I64Attr:$quant_max,
+                       DefaultValuedAttr<BoolAttr, "false">:$per_token,
+                       DenseF32ArrayAttr:$weight_scale);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD

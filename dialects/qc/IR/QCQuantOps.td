@@ -132,8 +132,10 @@ def QC_DynamicFakeQuantOp
       smaller error), rounded half to even and clamped to the range; scale
       is then rounded to f32.
     Then DESIGN.md's quantize / dequantize with that scale and zero point.
-    x86's `reduce_range` is the range `[0, 127]` of `ui8`. A NaN or infinite
-    input is a run-time error naming the op.
+    x86's `reduce_range` is the range `[0, 127]` of `ui8`. With `per_token`
+    (the quantizers' `granularity=per_token`) every row, the last dimension's
+    values at one index of the leading ones, gets its own qparams by the same
+    rule. A NaN or infinite input is a run-time error naming the op.
 
     ```mlir
     %y = qc.dynamic_fake_quant %x {dtype = ui8, quant_min = 0 : i64,
@@ -141,7 +143,8 @@ def QC_DynamicFakeQuantOp
     ```
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, TypeAttr:$dtype,
-                       I64Attr:$quant_min, I64Attr:$quant_max);
+                       I64Attr:$quant_min, I64Attr:$quant_max,
+                       DefaultValuedAttr<BoolAttr, "false">:$per_token);
   let results = (outs RankedTensorOf<[F32]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

@@ -95,12 +95,16 @@ struct QuantizationSpec {
   std::map<std::string, std::string> observerOptions;
   /// qparams computed at run time from each tensor (dynamic quantization).
   bool dynamic = false;
+  /// With dynamic: qparams per token (each row of the last dimension)
+  /// instead of per tensor.
+  bool perToken = false;
 
   bool operator==(const QuantizationSpec &o) const {
     return dtype == o.dtype && quantMin == o.quantMin &&
            quantMax == o.quantMax && symmetric == o.symmetric &&
            axis == o.axis && observer == o.observer &&
-           observerOptions == o.observerOptions && dynamic == o.dynamic;
+           observerOptions == o.observerOptions && dynamic == o.dynamic &&
+           perToken == o.perToken;
   }
   bool operator!=(const QuantizationSpec &o) const { return !(*this == o); }
 };
@@ -228,6 +232,8 @@ inline std::string toString(const EdgeSpec &spec) {
     }
     if (q->dynamic)
       s += ", dynamic = true";
+    if (q->perToken)
+      s += ", per_token = true";
     return s + ">";
   }
   if (const auto *sh = std::get_if<SharedQuantizationSpec>(&spec))
@@ -511,6 +517,7 @@ inline EdgeSpec specFromC(const qc_spec &c) {
     q.observer = c.observer ? c.observer : "";
     q.observerOptions = parseKeyValues(c.observer_options);
     q.dynamic = c.dynamic != 0;
+    q.perToken = c.dynamic == 2;
     return q;
   }
   case QC_SPEC_SHARED:
@@ -567,7 +574,7 @@ private:
       c.quant_max = q->quantMax;
       c.symmetric = q->symmetric;
       c.axis = q->axis;
-      c.dynamic = q->dynamic;
+      c.dynamic = q->dynamic ? (q->perToken ? 2 : 1) : 0;
       strings_.push_back(q->observer);
       c.observer = strings_.back().c_str();
       strings_.push_back(joinKeyValues(q->observerOptions));

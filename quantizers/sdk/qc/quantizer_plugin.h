@@ -62,7 +62,9 @@ typedef struct qc_spec {
   int64_t quant_max;
   int64_t axis;       /* QUANTIZED, DERIVED: per-channel axis, -1 per tensor */
   int32_t symmetric;  /* QUANTIZED: 1 symmetric, 0 affine */
-  int32_t dynamic;    /* QUANTIZED: 1 when qparams are computed at run time */
+  int32_t dynamic;    /* QUANTIZED: 1 when qparams are computed at run time
+                         per tensor, 2 per token (each row of the last
+                         dimension; hosts before 2 read it as 1) */
   const char *observer;         /* QUANTIZED: observer kind, e.g. "minmax" */
   const char *observer_options; /* QUANTIZED: "key=value,key=value" or NULL */
   int64_t shared_input;         /* SHARED: input edge index of the same node */

@@ -292,6 +292,29 @@ TEST(BuiltinQuantizersTest, X86DynamicActivationsAreSevenBit) {
   }
 }
 
+TEST(BuiltinQuantizersTest, DynamicPerTokenGranularity) {
+  // granularity=per_token marks the dynamic activation spec per token, for
+  // both built-ins; without dynamic=1 it is refused.
+  for (const char *options : {"x86,dynamic=1,granularity=per_token",
+                              "xnnpack,dynamic=1,granularity=per_token"}) {
+    GraphBuilder b;
+    Ref x = b.arg({4, 16});
+    Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {4, 8});
+    b.ret({l});
+    run(options, b.graph());
+    std::string spec = in(b.graph(), "fc", 0);
+    EXPECT_NE(spec.find("dynamic = true, per_token = true>"), std::string::npos)
+        << options << ": " << spec;
+  }
+  auto refused = ComposableQuantizer::create("x86,granularity=per_token",
+                                             QuantizerRegistry::global());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(
+                "option 'granularity=per_token' needs dynamic=1"),
+            std::string::npos)
+      << refused.status().message();
+}
+
 TEST(BuiltinQuantizersTest, MatmulWeightsAndActivations) {
   GraphBuilder b;
   Ref x = b.arg({2, 3, 16});

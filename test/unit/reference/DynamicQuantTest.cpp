@@ -9,6 +9,11 @@
 
 #include "test/unit/reference/TestUtil.h"
 
+#include "reference/KernelsInt.h"
+
+#include <xtensor/xview.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -236,6 +241,113 @@ TEST(DynamicFakeQuant, NonFiniteIsAnError) {
                         "finite values"));
   x(1) = std::numeric_limits<float>::infinity();
   EXPECT_FALSE(ref::dynamicFakeQuant(x, {0, 255}).ok());
+}
+
+/// qc.dynamic_qlinear's rule written out independently: quantizePerTensor of
+/// each group with chooseQuantizationParams of its min / max, sum (q - z) w
+/// in int64, then float(acc) * (s * s_w[n]) + b[n].
+Tensor dynamicLinearByHand(const Tensor &x, const QTensor &w,
+                           const std::vector<float> &sw, const Tensor &bias,
+                           ref::QuantRange range, bool perToken) {
+  const size_t rows = x.shape()[0], k = x.shape()[1], n = w.shape()[0];
+  Tensor y = Tensor::from_shape({rows, n});
+  for (size_t r = 0; r < rows; ++r) {
+    Tensor group = perToken ? Tensor(xt::view(x, r, xt::all())) : x;
+    auto [lo, hi] = std::minmax_element(group.begin(), group.end());
+    absl::StatusOr<ref::DynamicQParams> qp =
+        ref::chooseQuantizationParams(*lo, *hi, range);
+    EXPECT_TRUE(qp.ok());
+    Tensor row = xt::view(x, r, xt::all());
+    absl::StatusOr<QTensor> q =
+        ref::quantizePerTensor(row, qp->scale, qp->zeroPoint, range);
+    EXPECT_TRUE(q.ok());
+    for (size_t c = 0; c < n; ++c) {
+      int64_t acc = 0;
+      for (size_t i = 0; i < k; ++i)
+        acc += (int64_t{(*q)(i)} - qp->zeroPoint) * w(c, i);
+      float m = qp->scale * sw[sw.size() == 1 ? 0 : c];
+      y(r, c) = static_cast<float>(acc) * m + bias(c);
+    }
+  }
+  return y;
+}
+
+TEST(DynamicQLinear, PerTensorAndPerTokenFollowTheRule) {
+  // Rows of very different ranges (row 1 is 50x row 0), a zero point away
+  // from 0 (negative values), per-channel and per-tensor weight scales.
+  Tensor x = {{0.25f, -1.5f, 2.0f, 0.75f, -0.125f},
+              {40.0f, 12.5f, -100.0f, 3.0f, 75.0f},
+              {1.0f, 1.0f, 1.0f, 1.0f, 1.0f}};
+  QTensor w = {{1, -128, 127, 3, 0}, {-7, 5, 0, 64, -3}};
+  Tensor bias = {0.5f, -0.25f};
+  for (bool perToken : {false, true})
+    for (ref::QuantRange range :
+         {ref::QuantRange{0, 127}, ref::QuantRange{0, 255},
+          ref::QuantRange{-128, 127}})
+      for (std::vector<float> sw :
+           {std::vector<float>{0.03f}, std::vector<float>{0.03f, 0.007f}}) {
+        std::vector<ref::DynamicQParams> chosen;
+        absl::StatusOr<Tensor> y = ref::dynamicQLinear(
+            x, w, sw, &bias, range, perToken, &chosen);
+        ASSERT_TRUE(y.ok()) << y.status();
+        EXPECT_EQ(chosen.size(), perToken ? 3u : 1u);
+        Tensor expected =
+            dynamicLinearByHand(x, w, sw, bias, range, perToken);
+        EXPECT_TRUE(expectClose(*y, expected, 0, 0))
+            << "per_token " << perToken << ", range [" << range.qmin << ", "
+            << range.qmax << "]";
+      }
+}
+
+TEST(DynamicQLinear, PerTokenIsCloserOnRowsOfDifferentRanges) {
+  Tensor x = {{0.01f, -0.02f, 0.03f, 0.015f}, {50.0f, -20.0f, 10.0f, 5.0f}};
+  QTensor w = {{100, -50, 25, 127}};
+  Tensor bias = {0.0f};
+  std::vector<float> sw = {0.01f};
+  float exact = 0;
+  for (int i = 0; i < 4; ++i)
+    exact += x(0, i) * w(0, i) * 0.01f;
+  auto err = [&](bool perToken) {
+    absl::StatusOr<Tensor> y =
+        ref::dynamicQLinear(x, w, sw, &bias, {0, 255}, perToken);
+    EXPECT_TRUE(y.ok());
+    return std::abs((*y)(0, 0) - exact);
+  };
+  EXPECT_LT(err(true) * 10, err(false));
+}
+
+TEST(DynamicQLinear, Errors) {
+  Tensor x = {{1.0f, std::numeric_limits<float>::quiet_NaN()},
+              {1.0f, 2.0f}};
+  QTensor w = {{1, 2}};
+  absl::StatusOr<Tensor> y =
+      ref::dynamicQLinear(x, w, {0.1f}, nullptr, {0, 255}, true);
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()),
+              HasSubstr("qc.dynamic_qlinear: element 1 of the input is NaN"));
+  Tensor ok = {{1.0f, 2.0f}};
+  y = ref::dynamicQLinear(ok, w, {0.1f, 0.2f}, nullptr, {0, 255}, false);
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()),
+              HasSubstr("needs 1 or 1 weight scales, got 2"));
+}
+
+TEST(DynamicFakeQuantPerToken, EachRowHasItsOwnQParams) {
+  Tensor x = {{0.5f, -1.0f, 2.0f}, {100.0f, 3.0f, -7.0f}};
+  absl::StatusOr<Tensor> y = ref::dynamicFakeQuantPerToken(x, {0, 255});
+  ASSERT_TRUE(y.ok()) << y.status();
+  for (size_t r = 0; r < 2; ++r) {
+    Tensor row = xt::view(x, r, xt::all());
+    absl::StatusOr<Tensor> expected = ref::dynamicFakeQuant(row, {0, 255});
+    ASSERT_TRUE(expected.ok());
+    Tensor got = xt::view(*y, r, xt::all());
+    EXPECT_TRUE(expectClose(got, *expected, 0, 0)) << "row " << r;
+  }
+  x(1, 1) = std::numeric_limits<float>::infinity();
+  y = ref::dynamicFakeQuantPerToken(x, {0, 255});
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()),
+              HasSubstr("element 4 of the input is +Inf"));
 }
 
 } // namespace

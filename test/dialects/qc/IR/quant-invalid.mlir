@@ -72,6 +72,14 @@ func.func @bad_spec_range(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+func.func @per_token_not_dynamic(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{per_token needs a dynamic spec (qparams chosen at run time)}}
+  %0 = qc.observe %x {id = 0 : i64, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "minmax", per_token = true>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 func.func @half_calibrated(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error@+1 {{calibrated qparams need both scale and zero_point}}
   %0 = qc.observe %x {id = 0 : i64, scale = array<f32: 0.1>, spec = #qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "minmax">} : tensor<4xf32>

@@ -1,0 +1,213 @@
+//===- DynamicLinear.cpp - qc.dynamic_qlinear: native dynamic quantization ===//
+//
+// The step of a qc.dynamic_qlinear, written with the statements of
+// ref::dynamicQLinear (reference/KernelsDynamic.cpp) so it is bit-exact with
+// the reference executor:
+//   1. in the entry function: min / max of the tensor (or of each row with
+//      per_token; a NaN or infinity makes the entry return 1), the qparams by
+//      chooseQParams (ref::chooseQuantizationParams), the rows quantized to
+//      8 bits with x * (1 / scale);
+//   2. parallel over rows: the int8 GEMM kernel with int32 output (QType::S32,
+//      no zero-point correction: it depends on the run), then the float
+//      epilogue y = float(acc - z * colsum[n]) * (s * s_w[n]) (+ bias[n]),
+//      a product and a sum with no FMA.
+// See docs/codegen.md, "Dynamic quantization".
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelBuilder.h"
+
+#include "dialects/qc/IR/QCConstants.h"
+#include "dialects/qc/IR/QCOps.h"
+#include "passes/Codegen/Requantize.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+namespace mlir::qc::model_codegen {
+
+// IntConv.cpp: the int8 weight constant of an integer op.
+FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight);
+
+namespace {
+int64_t alignUp(int64_t bytes) {
+  constexpr int64_t align = 64;
+  if (bytes > std::numeric_limits<int64_t>::max() - align)
+    return std::numeric_limits<int64_t>::max();
+  return (bytes + align - 1) / align * align;
+}
+int64_t satAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    return std::numeric_limits<int64_t>::max();
+  return r;
+}
+} // namespace
+
+DynamicLinearScratch getDynamicLinearScratch(int64_t m, int64_t k, int64_t n,
+                                             bool copyInput) {
+  DynamicLinearScratch s;
+  int64_t at = 0;
+  auto part = [&](int64_t bytes) {
+    int64_t offset = at;
+    at = alignUp(satAdd(at, std::max<int64_t>(bytes, 1)));
+    return offset;
+  };
+  s.quantized = part(satMul(m, k));
+  s.accumulators = part(satMul(satMul(m, n), 4));
+  s.scales = part(satMul(m, 4));
+  s.zeroPoints = part(satMul(m, 4));
+  if (copyInput)
+    s.inputCopy = part(satMul(satMul(m, k), 4));
+  s.bytes = at;
+  return s;
+}
+
+LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  auto wType = op.getWeight().getType();
+  const int64_t nOut = wType.getDimSize(0), k = wType.getDimSize(1);
+  const int64_t m = product(in.shape) / k;
+  const bool perToken = op.getPerToken();
+  const int64_t qmin = static_cast<int64_t>(op.getQuantMin()),
+                qmax = static_cast<int64_t>(op.getQuantMax());
+  Type aElement = op.getDtype();
+  countFloatWeights(nOut * k + (op.getBias() ? nOut : 0));
+
+  // Compile time: the weights packed for an s32-output kernel (zero point 0:
+  // the packed bias holds only the kernel's own domain correction), the
+  // column sums, the weight scales per column and the float bias.
+  FailureOr<std::vector<int8_t>> weights = getWeights(op, op.getWeight());
+  if (failed(weights))
+    return failure();
+  std::vector<int32_t> columnSums(static_cast<size_t>(nOut), 0);
+  for (int64_t c = 0; c < nOut; ++c)
+    for (int64_t i = 0; i < k; ++i)
+      columnSums[static_cast<size_t>(c)] += (*weights)[c * k + i];
+  ArrayRef<float> scales = op.getWeightScale();
+  std::vector<float> columnScales(static_cast<size_t>(nOut));
+  for (int64_t c = 0; c < nOut; ++c)
+    columnScales[static_cast<size_t>(c)] = scales[scales.size() == 1 ? 0 : c];
+  std::vector<float> bias;
+  if (Value bv = op.getBias()) {
+    auto c = bv.getDefiningOp<ConstantOp>();
+    FailureOr<std::vector<float>> values =
+        c ? getConstantValues<float>(c.getValue())
+          : FailureOr<std::vector<float>>(failure());
+    if (failed(values) || static_cast<int64_t>(values->size()) != nOut)
+      return op.emitError("qc compile: the bias of qc.dynamic_qlinear must "
+                          "be a float constant of the output's features");
+    bias = std::move(*values);
+  }
+  FailureOr<PackedGemm> gemm =
+      packGemm(op, aElement, i32, k, nOut, *weights,
+               std::vector<int32_t>(static_cast<size_t>(nOut), 0), {1.0f},
+               /*zpA=*/0);
+  if (failed(gemm))
+    return failure();
+  Value sumsArray = constantArray<int32_t>("colsum", columnSums);
+  Value scalesArray = constantArray<float>("wscale", columnScales);
+  Value biasArray =
+      bias.empty() ? Value() : constantArray<float>("fbias", bias);
+
+  // Run time, step 1 (entry function): qparams and quantized rows.
+  DynamicLinearScratch sc =
+      getDynamicLinearScratch(m, k, nOut, !in.isRowMajor());
+  int64_t buffer = scratch[op.getOperation()];
+  Value x = basePointer(in);
+  if (sc.inputCopy >= 0) {
+    Value rows = arenaPointer(buffer, sc.inputCopy);
+    copyToRowMajor(in, x, rows);
+    x = rows;
+  }
+  Value qBase = arenaPointer(buffer, sc.quantized);
+  Value accBase = arenaPointer(buffer, sc.accumulators);
+  Value scaleBase = arenaPointer(buffer, sc.scales);
+  Value zpBase = arenaPointer(buffer, sc.zeroPoints);
+  auto sel = [&](Value c, Value t, Value f) {
+    return b.create<arith::SelectOp>(loc, c, t, f).getResult();
+  };
+  auto cmpF = [&](arith::CmpFPredicate pred, Value l, Value r) {
+    return b.create<arith::CmpFOp>(loc, pred, l, r).getResult();
+  };
+  Value loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  store(cI32(0), badSlot);
+  Value inf = cF32(std::numeric_limits<float>::infinity());
+  Value loF = cF32(static_cast<float>(qmin)),
+        hiF = cF32(static_cast<float>(qmax));
+  // ref::dynamicQLinear's loop over one group of `count` elements.
+  auto quantizeGroup = [&](Value first, int64_t count, Value slot) {
+    Value x0 = load(f32, gep(x, first, f32));
+    store(x0, loSlot);
+    store(x0, hiSlot);
+    forRange(first, add(first, cI64(count)), [&](Value i) {
+      Value v = load(f32, gep(x, i, f32));
+      Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
+      store(sel(cmpF(arith::CmpFPredicate::OLT, v, lo), v, lo), loSlot);
+      store(sel(cmpF(arith::CmpFPredicate::OGT, v, hi), v, hi), hiSlot);
+      // !isfinite(v): |v| == inf or NaN.
+      Value bad = cmpF(arith::CmpFPredicate::UEQ,
+                       b.create<math::AbsFOp>(loc, v), inf);
+      store(sel(bad, cI32(1), load(i32, badSlot)), badSlot);
+    });
+    auto [scaleF, zpF] =
+        chooseQParams(load(f32, loSlot), load(f32, hiSlot), qmin, qmax);
+    store(scaleF, gep(scaleBase, slot, f32));
+    store(b.create<arith::FPToSIOp>(loc, i32, zpF), gep(zpBase, slot, i32));
+    Value inv = b.create<arith::DivFOp>(loc, cF32(1), scaleF);
+    forRange(first, add(first, cI64(count)), [&](Value i) {
+      Value v = load(f32, gep(x, i, f32));
+      Value scaled = b.create<arith::MulFOp>(loc, v, inv);
+      store(emitRoundClampToI8(b, loc, scaled, zpF, loF, hiF),
+            gep(qBase, i, i8));
+    });
+  };
+  if (perToken)
+    forN(m, [&](Value r) { quantizeGroup(mulC(r, k), k, r); });
+  else
+    quantizeGroup(cI64(0), m * k, cI64(0));
+  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
+                               load(i32, badSlot)),
+        statusSlot);
+
+  // Step 2 (parallel over rows): the s32 GEMM, then the float epilogue.
+  SmallVector<Value> pointers = {qBase,          accBase,
+                                 gemm->weights,  gemm->bias,
+                                 gemm->multipliers, scaleBase,
+                                 zpBase,         sumsArray,
+                                 scalesArray,    basePointer(out)};
+  if (biasArray)
+    pointers.push_back(biasArray);
+  parallel(m, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+    callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8), k,
+             gep(p[1], mulC(begin, nOut), i32), nOut * 4, sub(end, begin),
+             0, 0, 0);
+    forRange(begin, end, [&](Value r) {
+      Value slot = perToken ? r : cI64(0);
+      Value s = load(f32, gep(p[5], slot, f32));
+      Value z = load(i32, gep(p[6], slot, i32));
+      Value accRow = gep(p[1], mulC(r, nOut), i32);
+      Value outRow = gep(p[9], mulC(r, nOut), f32);
+      forN(nOut, [&](Value c) {
+        Value acc = sub(load(i32, gep(accRow, c, i32)),
+                        b.create<arith::MulIOp>(
+                            loc, z, load(i32, gep(p[7], c, i32))));
+        Value mult =
+            b.create<arith::MulFOp>(loc, s, load(f32, gep(p[8], c, f32)));
+        Value y = b.create<arith::MulFOp>(
+            loc, b.create<arith::SIToFPOp>(loc, f32, acc), mult);
+        if (biasArray)
+          y = b.create<arith::AddFOp>(loc, y, load(f32, gep(p[10], c, f32)));
+        store(y, gep(outRow, c, f32));
+      });
+    });
+  });
+  return success();
+}
+
+} // namespace mlir::qc::model_codegen
