@@ -495,8 +495,22 @@ struct QLinearPattern : FusedPattern<QLinearPattern, LinearOp> {
   }
 };
 
+/// True when two shapes are equal for every run: the same rank, and each
+/// dimension static and equal in both, or dynamic in both. (A dynamic
+/// dimension against a static 1, as in (?, 32, 64) + (1, 32, 64), is
+/// "compatible" for MLIR but broadcasts as soon as the batch is not 1.)
+static bool sameShapeAtRunTime(ShapedType a, ShapedType b) {
+  if (!a.hasRank() || !b.hasRank() || a.getRank() != b.getRank())
+    return false;
+  for (int64_t i = 0; i < a.getRank(); ++i)
+    if (a.getDimSize(i) != b.getDimSize(i))
+      return false;
+  return true;
+}
+
 /// dq(a), dq(b) -> add | mul [-> act] -> q => qc.qadd | qc.qmul. qc.qadd
-/// takes equal shapes only; qc.qmul broadcasts as numpy does (to q's shape).
+/// takes equal shapes only (sameShapeAtRunTime); qc.qmul broadcasts as numpy
+/// does (to q's shape).
 template <typename FloatOp, typename IntOp, bool Broadcasts>
 struct QBinaryPattern
     : FusedPattern<QBinaryPattern<FloatOp, IntOp, Broadcasts>, FloatOp> {
@@ -516,8 +530,8 @@ struct QBinaryPattern
                                               rhsType.getShape(), shape) ||
           failed(verifyCompatibleShape(shape, q.getType().getShape())))
         return {};
-    } else if (failed(verifyCompatibleShape(lhsType, rhsType)) ||
-               failed(verifyCompatibleShape(lhsType, q.getType()))) {
+    } else if (!sameShapeAtRunTime(lhsType, rhsType) ||
+               !sameShapeAtRunTime(lhsType, q.getType())) {
       return {};
     }
     return b.create<IntOp>(op.getLoc(), q.getType(), l->value, r->value,
