@@ -79,23 +79,12 @@ absl::StatusOr<Tensor> dynamicQLinear(const Tensor &x, const QTensor &w,
   std::vector<DynamicQParams> qparams;
   qparams.reserve(static_cast<size_t>(groups));
   for (int64_t g = 0; g < groups; ++g) {
-    const float *in = xp + g * groupSize;
-    float lo = 0.0f, hi = 0.0f;
-    for (int64_t i = 0; i < groupSize; ++i) {
-      if (!std::isfinite(in[i]))
-        return invalid(op, strCat("element ", g * groupSize + i,
-                                  " of the input is ",
-                                  std::isnan(in[i]) ? "NaN"
-                                  : in[i] > 0       ? "+Inf"
-                                                    : "-Inf",
-                                  "; run-time qparams need finite values"));
-      if (i == 0 || in[i] < lo)
-        lo = in[i];
-      if (i == 0 || in[i] > hi)
-        hi = in[i];
-    }
+    absl::StatusOr<std::pair<float, float>> minMax =
+        detail::finiteRange(xp + g * groupSize, groupSize, g * groupSize, op);
+    if (!minMax.ok())
+      return minMax.status();
     absl::StatusOr<DynamicQParams> qp =
-        chooseQuantizationParams(lo, hi, range);
+        chooseQuantizationParams(minMax->first, minMax->second, range);
     if (!qp.ok())
       return qp.status();
     qparams.push_back(*qp);

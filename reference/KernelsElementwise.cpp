@@ -383,9 +383,16 @@ absl::StatusOr<Tensor> prelu(const Tensor &a, const Tensor &b) {
                 [](float x, float slope) { return x < 0.0f ? slope * x : x; });
 }
 
-absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
+namespace {
+
+/// Applies `line(src, dst, len, stride)` to every line of `x` along `axis`
+/// (len elements `stride` apart), writing a tensor of x's shape: the walk
+/// softmax and logSoftmax share.
+template <typename Line>
+absl::StatusOr<Tensor> mapAlongAxis(const Tensor &x, int64_t axis,
+                                    std::string_view op, Line line) {
   int64_t rank = static_cast<int64_t>(x.dimension());
-  absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, "logSoftmax");
+  absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, op);
   if (!ax.ok())
     return ax.status();
   Shape xs = shapeOf(x);
@@ -393,65 +400,55 @@ absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
   int64_t inner = 1;
   for (int64_t d = *ax + 1; d < rank; ++d)
     inner *= xs[d];
-  if (absl::Status s = detail::reserveResult("logSoftmax", xs); !s.ok())
+  if (absl::Status s = detail::reserveResult(op, xs); !s.ok())
     return s;
   Tensor out = Tensor::from_shape(x.shape());
   if (out.size() == 0)
     return out;
   int64_t outer = static_cast<int64_t>(x.size()) / (len * inner);
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t i = 0; i < inner; ++i) {
-      const float *src = x.data() + o * len * inner + i;
-      float *dst = out.data() + o * len * inner + i;
-      float mx = src[0];
-      for (int64_t j = 1; j < len; ++j)
-        mx = std::max(mx, src[j * inner]);
-      double sum = 0.0;
-      for (int64_t j = 0; j < len; ++j)
-        sum += std::exp(static_cast<double>(src[j * inner]) - mx);
-      double logSum = std::log(sum);
-      for (int64_t j = 0; j < len; ++j)
-        dst[j * inner] = static_cast<float>(
-            static_cast<double>(src[j * inner]) - mx - logSum);
-    }
-  }
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i)
+      line(x.data() + o * len * inner + i, out.data() + o * len * inner + i,
+           len, inner);
   return out;
 }
 
+} // namespace
+
+absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
+  return mapAlongAxis(x, axis, "logSoftmax",
+                      [](const float *src, float *dst, int64_t len,
+                         int64_t inner) {
+                        float mx = src[0];
+                        for (int64_t j = 1; j < len; ++j)
+                          mx = std::max(mx, src[j * inner]);
+                        double sum = 0.0;
+                        for (int64_t j = 0; j < len; ++j)
+                          sum += std::exp(static_cast<double>(src[j * inner]) - mx);
+                        double logSum = std::log(sum);
+                        for (int64_t j = 0; j < len; ++j)
+                          dst[j * inner] = static_cast<float>(
+                              static_cast<double>(src[j * inner]) - mx - logSum);
+                      });
+}
+
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis) {
-  int64_t rank = static_cast<int64_t>(x.dimension());
-  absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, "softmax");
-  if (!ax.ok())
-    return ax.status();
-  Shape xs = shapeOf(x);
-  int64_t len = xs[*ax];
-  int64_t inner = 1;
-  for (int64_t d = *ax + 1; d < rank; ++d)
-    inner *= xs[d];
-  if (absl::Status s = detail::reserveResult("softmax", xs); !s.ok())
-    return s;
-  Tensor out = Tensor::from_shape(x.shape());
-  if (out.size() == 0)
-    return out;
-  int64_t outer = static_cast<int64_t>(x.size()) / (len * inner);
-  std::vector<double> e(len);
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t i = 0; i < inner; ++i) {
-      const float *src = x.data() + o * len * inner + i;
-      float *dst = out.data() + o * len * inner + i;
-      float mx = src[0];
-      for (int64_t j = 1; j < len; ++j)
-        mx = std::max(mx, src[j * inner]);
-      double sum = 0.0;
-      for (int64_t j = 0; j < len; ++j) {
-        e[j] = std::exp(static_cast<double>(src[j * inner]) - mx);
-        sum += e[j];
-      }
-      for (int64_t j = 0; j < len; ++j)
-        dst[j * inner] = static_cast<float>(e[j] / sum);
-    }
-  }
-  return out;
+  std::vector<double> e;
+  return mapAlongAxis(x, axis, "softmax",
+                      [&e](const float *src, float *dst, int64_t len,
+                           int64_t inner) {
+                        e.resize(len);
+                        float mx = src[0];
+                        for (int64_t j = 1; j < len; ++j)
+                          mx = std::max(mx, src[j * inner]);
+                        double sum = 0.0;
+                        for (int64_t j = 0; j < len; ++j) {
+                          e[j] = std::exp(static_cast<double>(src[j * inner]) - mx);
+                          sum += e[j];
+                        }
+                        for (int64_t j = 0; j < len; ++j)
+                          dst[j * inner] = static_cast<float>(e[j] / sum);
+                      });
 }
 
 } // namespace qc::ref

@@ -315,20 +315,12 @@ absl::StatusOr<Tensor> dynamicFakeQuant(const Tensor &x, QuantRange range,
                                         DynamicQParams *chosen) {
   constexpr std::string_view op = "qc.dynamic_fake_quant";
   const float *in = x.data();
-  float lo = 0.0f, hi = 0.0f;
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (!std::isfinite(in[i]))
-      return invalid(op, strCat("element ", i, " of the input is ",
-                                std::isnan(in[i]) ? "NaN"
-                                : in[i] > 0       ? "+Inf"
-                                                  : "-Inf",
-                                "; run-time qparams need finite values"));
-    if (i == 0 || in[i] < lo)
-      lo = in[i];
-    if (i == 0 || in[i] > hi)
-      hi = in[i];
-  }
-  absl::StatusOr<DynamicQParams> qp = chooseQuantizationParams(lo, hi, range);
+  absl::StatusOr<std::pair<float, float>> minMax = detail::finiteRange(
+      in, static_cast<int64_t>(x.size()), 0, op);
+  if (!minMax.ok())
+    return minMax.status();
+  absl::StatusOr<DynamicQParams> qp =
+      chooseQuantizationParams(minMax->first, minMax->second, range);
   if (!qp.ok())
     return qp.status();
   if (chosen)

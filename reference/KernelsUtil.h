@@ -19,6 +19,8 @@
 #include "support/StrCat.h"
 #include "absl/strings/str_join.h"
 
+#include <cmath>
+#include <utility>
 #include <vector>
 
 namespace qc::ref::detail {
@@ -57,6 +59,27 @@ inline std::vector<int64_t> rowMajorStrides(const Shape &shape) {
 }
 
 /// Normalizes a possibly negative \p axis into [0, rank).
+/// The range of `n` values at `p` for run-time qparams, which need finite
+/// values: an error names the first NaN / Inf by its index (`first` + i in
+/// the whole input).
+inline absl::StatusOr<std::pair<float, float>>
+finiteRange(const float *p, int64_t n, int64_t first, std::string_view op) {
+  float lo = 0.0f, hi = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    if (!std::isfinite(p[i]))
+      return invalid(op, strCat("element ", first + i, " of the input is ",
+                                std::isnan(p[i]) ? "NaN"
+                                : p[i] > 0       ? "+Inf"
+                                                 : "-Inf",
+                                "; run-time qparams need finite values"));
+    if (i == 0 || p[i] < lo)
+      lo = p[i];
+    if (i == 0 || p[i] > hi)
+      hi = p[i];
+  }
+  return std::make_pair(lo, hi);
+}
+
 inline absl::StatusOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                              std::string_view op) {
   if (axis < -rank || axis >= rank)

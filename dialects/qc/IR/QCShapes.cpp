@@ -471,12 +471,14 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
 
 // The unary elementwise ops get their rule from SameOperandsAndResultType.
 
-LogicalResult HardsigmoidOp::inferReturnTypes(MLIRContext *,
-                                              std::optional<Location>,
-                                              Adaptor adaptor,
-                                              SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+/// Element-wise ops whose result is their input's type.
+#define QC_SAME_AS_INPUT_INFERENCE(OP)                                         \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, std::optional<Location>,   \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &out) {             \
+    return sameAsInput(adaptor.getInput(), out);                               \
+  }
+QC_SAME_AS_INPUT_INFERENCE(HardsigmoidOp)
 
 LogicalResult ClampOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> location,
@@ -514,30 +516,15 @@ LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
   return sameAsInput(adaptor.getInput(), out);
 }
 
-LogicalResult LeakyReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+QC_SAME_AS_INPUT_INFERENCE(LeakyReluOp)
 
-LogicalResult ThresholdedReluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+QC_SAME_AS_INPUT_INFERENCE(ThresholdedReluOp)
 
-LogicalResult EluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+QC_SAME_AS_INPUT_INFERENCE(EluOp)
 
-LogicalResult CeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+QC_SAME_AS_INPUT_INFERENCE(CeluOp)
 
-LogicalResult SeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  return sameAsInput(adaptor.getInput(), out);
-}
+QC_SAME_AS_INPUT_INFERENCE(SeluOp)
 
 LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
                                              std::optional<Location> location,
