@@ -327,28 +327,38 @@ SmallVector<float> QConv2dOp::getRequantMultipliers() {
                      getOutputScale().convertToFloat());
 }
 
+/// The shapes of qc.qlinear and qc.dynamic_qlinear: input [..., K], weight
+/// [N, K], output [..., N] with the input's leading dimensions.
+static LogicalResult verifyLinearShapes(Operation *op, ShapedType inputType,
+                                        ShapedType weightType,
+                                        ShapedType outputType) {
+  if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
+      outputType.getRank() != inputType.getRank())
+    return op->emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
+                                "an output of the input's rank, got "
+                             << inputType << ", " << weightType << ", "
+                             << outputType;
+  int64_t rank = inputType.getRank();
+  if (mismatch(dim(inputType, rank - 1), dim(weightType, 1)))
+    return op->emitOpError() << "input " << inputType << " and weight "
+                             << weightType << " disagree on K";
+  if (mismatch(dim(outputType, rank - 1), dim(weightType, 0)))
+    return op->emitOpError() << "output " << outputType << " does not have the "
+                             << dim(weightType, 0) << " features of the weight";
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (mismatch(dim(outputType, d), dim(inputType, d)))
+      return op->emitOpError() << "output " << outputType
+                               << " does not keep the leading dimensions of "
+                               << inputType;
+  return success();
+}
+
 LogicalResult QLinearOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();
   auto outputType = getOutput().getType();
-  if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
-      outputType.getRank() != inputType.getRank())
-    return emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
-                            "an output of the input's rank, got "
-                         << inputType << ", " << weightType << ", "
-                         << outputType;
-  int64_t rank = inputType.getRank();
-  if (mismatch(dim(inputType, rank - 1), dim(weightType, 1)))
-    return emitOpError() << "input " << inputType << " and weight "
-                         << weightType << " disagree on K";
-  if (mismatch(dim(outputType, rank - 1), dim(weightType, 0)))
-    return emitOpError() << "output " << outputType << " does not have the "
-                         << dim(weightType, 0) << " features of the weight";
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    if (mismatch(dim(outputType, d), dim(inputType, d)))
-      return emitOpError() << "output " << outputType
-                           << " does not keep the leading dimensions of "
-                           << inputType;
+  if (failed(verifyLinearShapes(*this, inputType, weightType, outputType)))
+    return failure();
   if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
                         static_cast<int64_t>(getInputZeroPoint()), inputType,
                         getWeightScale(), getOutputScale().convertToFloat(),
@@ -500,25 +510,9 @@ LogicalResult DynamicQLinearOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();
   auto outputType = getOutput().getType();
-  if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
-      outputType.getRank() != inputType.getRank())
-    return emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
-                            "an output of the input's rank, got "
-                         << inputType << ", " << weightType << ", "
-                         << outputType;
-  int64_t rank = inputType.getRank();
+  if (failed(verifyLinearShapes(*this, inputType, weightType, outputType)))
+    return failure();
   int64_t k = dim(weightType, 1), n = dim(weightType, 0);
-  if (mismatch(dim(inputType, rank - 1), k))
-    return emitOpError() << "input " << inputType << " and weight "
-                         << weightType << " disagree on K";
-  if (mismatch(dim(outputType, rank - 1), n))
-    return emitOpError() << "output " << outputType << " does not have the "
-                         << n << " features of the weight";
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    if (mismatch(dim(outputType, d), dim(inputType, d)))
-      return emitOpError() << "output " << outputType
-                           << " does not keep the leading dimensions of "
-                           << inputType;
   Type dtype = getDtype();
   auto limits = storageRange(dtype);
   auto it = dyn_cast<IntegerType>(dtype);
