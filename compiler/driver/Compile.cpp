@@ -176,8 +176,11 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
     return failure();
   // The module's default target is the weakest variant's; the functions of
   // the others carry their own.
-  FailureOr<std::string> object = emitLLVMDialectModule(
-      *work, getModelTargetSpec(info->isas.back()), EmitKind::Object);
+  TimingScope emitTiming = timingScope.nest("emit the object");
+  FailureOr<std::string> object =
+      emitLLVMDialectModule(*work, getModelTargetSpec(info->isas.back()),
+                            EmitKind::Object, &emitTiming);
+  emitTiming.stop();
   if (failed(object))
     return failure();
   // Never an artifact the runtime would refuse: libqcrt's own validation of
