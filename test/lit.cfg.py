@@ -21,6 +21,12 @@ config.substitutions.append(("%qc_src", config.qc_src_root))
 # allocation limit in a sanitizer build (test/vmlimit.sh).
 if getattr(config, "qc_sanitize", ""):
     config.environment["QC_SANITIZE_BUILD"] = "1"
+# %cc: the C compiler the tests build programs against libqcrt.a with; in a
+# sanitizer build libqcrt.a is instrumented and the link needs the runtime.
+cc = "clang-19"
+if getattr(config, "qc_sanitize", ""):
+    cc += " -fsanitize=" + config.qc_sanitize
+config.substitutions.append(("%cc", cc))
 config.substitutions.append(("%vmlimit", os.path.join(config.qc_src_root, "test", "vmlimit.sh")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%node", "node"))

@@ -1049,7 +1049,10 @@ bool Importer::constantFloats(const NodeRef &n, size_t i,
   int64_t count = t.numElements();
   data.resize(count);
   if (t.dataType == static_cast<int32_t>(OnnxDataType::Float)) {
-    std::memcpy(data.data(), t.data.data(), count * 4);
+    // memcpy from an empty tensor's null data() is undefined even for 0
+    // bytes (UBSan, hostile-attributes.test's 0-element MatMul weight).
+    if (count > 0)
+      std::memcpy(data.data(), t.data.data(), count * 4);
   } else {
     for (int64_t j = 0; j < count; ++j)
       data[j] = static_cast<float>(floatElement(t, j));
