@@ -62,6 +62,10 @@ for _m in ["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round", "
            "reduce_log_sum", "reduce_log_sum_exp", "arg_max", "arg_min", "max", "min", "log_softmax",
            "leaky_relu", "thresholded_relu", "elu", "celu", "selu", "prelu"]:
     QC_OPS["qc." + _m] = ("no", "no", "no")
+# Ops on tensors of any element type (run-time integers, booleans, f64): reference executor only.
+for _m in ["cast", "compare", "select", "logical", "not", "arith", "gather", "gather_elements", "nll_loss",
+           "trilu"]:
+    QC_OPS["qc." + _m] = ("no", "no", "no")
 
 # ONNX op -> (qc op(s) it becomes, key into QC_OPS, note). Ops qc imports must have a row.
 ONNX_TO_QC = {
@@ -70,9 +74,20 @@ ONNX_TO_QC = {
     "Asin": ("qc.asin", ""), "Asinh": ("qc.asinh", ""), "Atan": ("qc.atan", ""), "Atanh": ("qc.atanh", ""),
     "AveragePool": ("qc.avg_pool2d", "2-D"),
     "BatchNormalization": ("qc.batch_norm", "inference form"),
-    "Cast": ("import time", "values known at import time only"),
+    "Cast": ("qc.cast", "to FLOAT, DOUBLE, INT8, UINT8, INT16, INT32, INT64, BOOL"),
+    "CastLike": ("qc.cast", "as Cast"),
+    "And": ("qc.logical", "bool"), "Or": ("qc.logical", "bool"), "Xor": ("qc.logical", "bool"),
+    "Not": ("qc.not", "bool"),
+    "BitShift": ("qc.arith", "uint8"),
+    "Mod": ("qc.arith", "integers (both fmod modes), floats (fmod = 1)"),
+    "Less": ("qc.compare", "bool result"), "LessOrEqual": ("qc.compare", "bool result"),
+    "Greater": ("qc.compare", "bool result"), "GreaterOrEqual": ("qc.compare", "bool result"),
+    "GatherElements": ("qc.gather_elements", "run-time indices"),
+    "NegativeLogLikelihoodLoss": ("qc.nll_loss", "int labels"),
+    "SoftmaxCrossEntropyLoss": ("qc.nll_loss", "qc.log_softmax + qc.nll_loss; int labels"),
+    "Trilu": ("qc.trilu", "k known at import time"),
     "Ceil": ("qc.ceil", ""),
-    "Clip": ("qc.clamp", "bounds known at import time"),
+    "Clip": ("qc.clamp", "bounds known at import time; qc.arith max / min on integers"),
     "Concat": ("qc.concat", ""),
     "Constant": ("constant", ""),
     "ConstantOfShape": ("import time", "shape known at import time"),
@@ -82,17 +97,17 @@ ONNX_TO_QC = {
     "DequantizeLinear": ("qc.dequantize", ""),
     "Div": ("qc.div", ""),
     "Dropout": ("constant", "the identity (inference)"),
-    "Equal": ("import time", "values known at import time only"),
+    "Equal": ("qc.compare", "bool result; folded when known at import time"),
     "Erf": ("qc.erf", ""), "Exp": ("qc.exp", ""),
     "Expand": ("qc.mul", "x * ones; the shape known at import time"),
     "Flatten": ("qc.flatten", ""), "Floor": ("qc.floor", ""),
-    "Gather": ("qc.slice", "indices known at import time (qc.slice + qc.concat)"),
+    "Gather": ("qc.gather", "run-time indices; known indices: qc.slice + qc.concat"),
     "Gelu": ("qc.gelu", ""),
     "Gemm": ("qc.linear", ""),
     "GlobalAveragePool": ("qc.global_avg_pool2d", ""),
     "HardSigmoid": ("qc.hardsigmoid", ""), "HardSwish": ("qc.hardswish", ""),
     "Identity": ("constant", "no op"),
-    "LayerNormalization": ("qc.layer_norm", "first output only"),
+    "LayerNormalization": ("qc.layer_norm", "Mean / InvStdDev outputs as reduce_mean, sqrt, reciprocal"),
     "Log": ("qc.log", ""),
     "MatMul": ("qc.matmul", ""),
     "LeakyRelu": ("qc.leaky_relu", ""), "ThresholdedRelu": ("qc.thresholded_relu", ""),
@@ -128,7 +143,7 @@ ONNX_TO_QC = {
     "Tan": ("qc.tan", ""), "Tanh": ("qc.tanh", ""),
     "Transpose": ("qc.transpose", ""),
     "Upsample": ("qc.resize", ""),
-    "Where": ("import time", "values known at import time only"),
+    "Where": ("qc.select", "folded when known at import time"),
 }
 
 
@@ -148,6 +163,9 @@ def render(imported):
         "- **import**: `qc import` converts it (the list `qc ops` prints).",
         "- **qc op**: what it becomes; *import time*: evaluated while importing, on values known then (shapes,",
         "  constants, `--const-input` arrays); anything computed at run time is refused with a `qc: error:`.",
+        "  Integer, bool and float64 tensors computed at run time (`qc.cast`, `qc.compare`, `qc.select`,",
+        "  `qc.logical`, `qc.not`, `qc.arith`, `qc.gather`, ...; and data movement of any element type) run in the",
+        "  reference executor only.",
         "- **reference**: `qc run` (the reference executor) computes it, with ONNX semantics.",
         "- **quantized**: the built-in quantizers (x86, xnnpack) annotate it; otherwise it stays float in a",
         "  quantized program.",

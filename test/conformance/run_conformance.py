@@ -59,6 +59,7 @@ STATIC_INPUTS = {
     "ReduceSum": {1}, "ReduceMean": {1}, "ReduceMax": {1}, "ReduceMin": {1},
     "ReduceProd": {1}, "ReduceL1": {1}, "ReduceL2": {1},
     "ReduceLogSum": {1}, "ReduceLogSumExp": {1}, "ReduceSumSquare": {1},
+    "QuantizeLinear": {1, 2}, "DequantizeLinear": {1, 2},
 }
 
 

@@ -577,7 +577,9 @@ def error_forms():
     save_bytes("truncated.onnx", data[: len(data) // 2])
     save_bytes("not_onnx.onnx", b"\xff\xff\xff\xff this is not a protobuf message")
     save_bytes("empty.onnx", b"")
-    save("opset8.onnx", model(relu, [x], [y], opset=8))
+    # Opsets below 9 import only ops defined as in opset 9; Flatten changed.
+    save("opset8.onnx", model([helper.make_node("Flatten", ["x"], ["f"], name="flatten")], [x],
+                              [vi("f", F, [1, 32])], opset=8))
     save("opset22.onnx", model(relu, [x], [y], opset=22))
     m = model(relu, [x], [y])
     del m.opset_import[:]
@@ -612,7 +614,7 @@ def error_forms():
     save("output_shape_mismatch.onnx", model(relu, [x], [vi("y", F, [1, 2, 4, 5])]))
     save("int_input.onnx", model(
         [helper.make_node("Cast", ["ids"], ["y"], name="cast", to=F)],
-        [vi("ids", I64, [1, 4])], [vi("y", F, [1, 4])]))
+        [vi("ids", TensorProto.UINT16, [1, 4])], [vi("y", F, [1, 4])]))
     save("maxpool_indices.onnx", model(
         [helper.make_node("MaxPool", ["x"], ["p", "idx"], name="pool_with_indices", kernel_shape=[2, 2]),
          helper.make_node("Cast", ["idx"], ["y"], name="cast_indices", to=F)],
@@ -635,7 +637,36 @@ def error_forms():
         [helper.make_node("Clip", ["x"], ["y"], name="clip_old_attrs", min=0.0, max=1.0)], [x], [y], opset=13))
 
 
-BUILDERS = [clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+def typed_forms():
+    # Run-time tensors of integer, bool and float64 element types (test/importer/typed.test): Gather at run-time
+    # int64 indices, comparisons to bool, And / Where, int32 arithmetic (truncating Div, Python-style Mod,
+    # wrapping Add), Cast, float64 Mul, Trilu on int64, NegativeLogLikelihoodLoss with int64 labels.
+    I32, B, D = TensorProto.INT32, TensorProto.BOOL, TensorProto.DOUBLE
+    save("typed.onnx", model(
+        [helper.make_node("Gather", ["x", "idx"], ["g"], name="gather", axis=0),
+         helper.make_node("Less", ["a", "b"], ["lt"], name="less"),
+         helper.make_node("And", ["lt", "m"], ["both"], name="and"),
+         helper.make_node("Where", ["both", "a", "b"], ["w"], name="where"),
+         helper.make_node("Div", ["a", "b"], ["dv"], name="div"),
+         helper.make_node("Mod", ["a", "b"], ["md"], name="mod"),
+         helper.make_node("Add", ["a", "big"], ["ov"], name="add_wrap"),
+         helper.make_node("Cast", ["d"], ["df"], name="cast", to=F),
+         helper.make_node("Mul", ["d", "d"], ["dd"], name="mul_f64"),
+         helper.make_node("Trilu", ["idx"], ["tri"], name="trilu", upper=0),
+         helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["loss"], name="nll", reduction="mean",
+                          ignore_index=1)],
+        [vi("x", F, [5, 4]), vi("idx", I64, [2, 3]), vi("a", I32, [4]), vi("b", I32, [4]), vi("m", B, [4]),
+         vi("d", D, [4]), vi("t", I64, [5])],
+        [vi("g", F, [2, 3, 4]), vi("both", B, [4]), vi("w", I32, [4]), vi("dv", I32, [4]), vi("md", I32, [4]),
+         vi("ov", I32, [4]), vi("df", F, [4]), vi("dd", D, [4]), vi("tri", I64, [2, 3]), vi("loss", F, [])],
+        [numpy_helper.from_array(np.array([2147483647], dtype=np.int32), "big")], opset=13))
+    # Opset 7 And / Not: older opsets import for ops defined as in opset 9.
+    save("logical_opset7.onnx", model(
+        [helper.make_node("And", ["p", "q"], ["pq"], name="and"), helper.make_node("Not", ["pq"], ["y"], name="not")],
+        [vi("p", B, [2, 3]), vi("q", B, [3])], [vi("y", B, [2, 3])], opset=7))
+
+
+BUILDERS = [typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 
