@@ -322,6 +322,15 @@ public:
   LogicalResult importTrilu(const NodeRef &n);
   LogicalResult importNegativeLogLikelihoodLoss(const NodeRef &n);
   LogicalResult importSoftmaxCrossEntropyLoss(const NodeRef &n);
+  // ImportComposite.cpp (compositions of qc ops)
+  /// DepthToSpace and SpaceToDepth.
+  LogicalResult importDepthSpace(const NodeRef &n);
+  LogicalResult importTile(const NodeRef &n);
+  LogicalResult importHardmax(const NodeRef &n);
+  LogicalResult importOneHot(const NodeRef &n);
+  LogicalResult importIsNaNIsInf(const NodeRef &n);
+  LogicalResult importShrink(const NodeRef &n);
+  LogicalResult importEyeLike(const NodeRef &n);
 
 private:
   LogicalResult importModel(const OnnxModel &model);

@@ -87,6 +87,8 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Cases("CastLike", "GatherElements", "Trilu", {2, 1})
       .Case("NegativeLogLikelihoodLoss", {3, 1})
       .Case("SoftmaxCrossEntropyLoss", {3, 2})
+      .Case("Tile", {2, 1})
+      .Case("OneHot", {3, 1})
       .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
       .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
@@ -282,6 +284,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"ConvTranspose", &Importer::importConvTranspose},
       {"Cos", &Importer::importUnary},
       {"Cosh", &Importer::importUnary},
+      {"DepthToSpace", &Importer::importDepthSpace},
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"Div", &Importer::importBinary},
       {"Dropout", &Importer::importDropout},
@@ -290,6 +293,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Erf", &Importer::importUnary},
       {"Exp", &Importer::importUnary},
       {"Expand", &Importer::importExpand},
+      {"EyeLike", &Importer::importEyeLike},
       {"Flatten", &Importer::importFlatten},
       {"Floor", &Importer::importUnary},
       {"Gather", &Importer::importGather},
@@ -301,7 +305,10 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"GreaterOrEqual", &Importer::importCompare},
       {"HardSigmoid", &Importer::importHardSigmoid},
       {"HardSwish", &Importer::importUnary},
+      {"Hardmax", &Importer::importHardmax},
       {"Identity", &Importer::importIdentity},
+      {"IsInf", &Importer::importIsNaNIsInf},
+      {"IsNaN", &Importer::importIsNaNIsInf},
       {"LayerNormalization", &Importer::importLayerNormalization},
       {"LeakyRelu", &Importer::importAlphaActivation},
       {"Less", &Importer::importCompare},
@@ -318,6 +325,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Neg", &Importer::importUnary},
       {"NegativeLogLikelihoodLoss", &Importer::importNegativeLogLikelihoodLoss},
       {"Not", &Importer::importLogical},
+      {"OneHot", &Importer::importOneHot},
       {"Or", &Importer::importLogical},
       {"PRelu", &Importer::importPRelu},
       {"Pad", &Importer::importPad},
@@ -341,6 +349,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Round", &Importer::importUnary},
       {"Selu", &Importer::importAlphaActivation},
       {"Shape", &Importer::importShape},
+      {"Shrink", &Importer::importShrink},
       {"Sigmoid", &Importer::importUnary},
       {"Sign", &Importer::importUnary},
       {"Sin", &Importer::importUnary},
@@ -351,6 +360,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"SoftmaxCrossEntropyLoss", &Importer::importSoftmaxCrossEntropyLoss},
       {"Softplus", &Importer::importUnary},
       {"Softsign", &Importer::importUnary},
+      {"SpaceToDepth", &Importer::importDepthSpace},
       {"Split", &Importer::importSplit},
       {"Sqrt", &Importer::importUnary},
       {"Squeeze", &Importer::importSqueezeUnsqueeze},
@@ -359,6 +369,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Tan", &Importer::importUnary},
       {"Tanh", &Importer::importUnary},
       {"ThresholdedRelu", &Importer::importAlphaActivation},
+      {"Tile", &Importer::importTile},
       {"Transpose", &Importer::importTranspose},
       {"Trilu", &Importer::importTrilu},
       {"Unsqueeze", &Importer::importSqueezeUnsqueeze},
