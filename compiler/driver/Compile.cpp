@@ -150,7 +150,7 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
 
   // Run-time integer / bool / f64 tensors (and the ops on them) run in the
   // reference executor only: refuse them by name before any pass.
-  WalkResult typed = module.walk([&](Operation *op) {
+  WalkResult typed = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (auto func = dyn_cast<func::FuncOp>(op)) {
       for (BlockArgument arg : func.getArguments()) {
         auto type = dyn_cast<RankedTensorType>(arg.getType());

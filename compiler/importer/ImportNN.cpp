@@ -697,8 +697,11 @@ LogicalResult Importer::importClip(const NodeRef &n) {
       hi = *v;
     }
   }
+  // A quantized tensor (or an integer constant, which is refused there).
   if (ValueEntry *e = lookup(n, 0);
-      e && e->value && e->value.getDefiningOp<QuantizeOp>())
+      e && e->value &&
+      isa<IntegerType>(getElementTypeOrSelf(e->value.getType())) &&
+      (e->value.getDefiningOp<QuantizeOp>() || !runtimeElementType(n, {0})))
     return importIntegerClamp(n, e->value, lo, hi);
   if (Type t = runtimeElementType(n, {0}); t && !t.isF32()) {
     // Integer / f64 tensors: max(x, min) then min(., max), with the bounds

@@ -1197,12 +1197,20 @@ Importer::requireKnown(const NodeRef &n, size_t i, StringRef what) {
                     << e->tensor->numElements()
                     << " elements, more than the " << kMaxKnownElements
                     << " qc evaluates at import time";
-  if (!k)
-    return error(n) << "the " << what << " (input #" << i << ", '"
-                    << n.node.inputs[i]
-                    << "') must be known at import time (a constant, or "
-                       "computed from constants and static shapes), but it "
-                       "is computed at run time";
+  if (!k) {
+    InFlightDiagnostic diag =
+        error(n) << "the " << what << " (input #" << i << ", '"
+                 << n.node.inputs[i]
+                 << "') must be known at import time (a constant, or "
+                    "computed from constants and static shapes), but it "
+                    "is computed at run time";
+    // A graph input: it can be bound to a constant.
+    if (e && isa_and_nonnull<BlockArgument>(e->value))
+      diag << " (bind graph input '" << n.node.inputs[i]
+           << "' to a constant with --const-input " << n.node.inputs[i]
+           << "=FILE.npy)";
+    return diag;
+  }
   return k;
 }
 

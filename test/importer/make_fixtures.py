@@ -589,7 +589,7 @@ def error_forms():
         [helper.make_node("FusedConv", ["x", "w"], ["y"], name="fused", domain="com.microsoft")],
         [x], [y], [weight("w", [2, 2, 1, 1], 60)], extra_opsets=[("com.microsoft", 1)]))
     save("unknown_op.onnx", model([helper.make_node("FooBar", ["x"], ["y"], name="mystery")], [x], [y]))
-    save("unnamed_node.onnx", model([helper.make_node("Hardmax", ["x"], ["y"])], [x], [y]))
+    save("unnamed_node.onnx", model([helper.make_node("LpNormalization", ["x"], ["y"])], [x], [y]))
     save("bad_auto_pad.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad_pad", auto_pad="SAME_MIDDLE")],
         [x], [y], [weight("w", [2, 2, 3, 3], 61)]))
