@@ -94,6 +94,8 @@ ONNX_TO_QC = {
     "IsNaN": ("qc.compare", "x == x, qc.not"), "IsInf": ("qc.compare", "x == +-inf"),
     "Shrink": ("qc.select", "qc.compare, qc.add / qc.sub, qc.select"),
     "EyeLike": ("import time", "static 2-D shape"),
+    "GlobalMaxPool": ("qc.reduce_max", "over the spatial dimensions, kept"),
+    "InstanceNormalization": ("qc.reduce_mean", "reduce_mean, sub, mul, sqrt, div, scale / bias per channel"),
     "Ceil": ("qc.ceil", ""),
     "Clip": ("qc.clamp", "bounds known at import time; qc.arith max / min on integers"),
     "Concat": ("qc.concat", ""),

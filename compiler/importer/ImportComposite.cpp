@@ -391,3 +391,86 @@ LogicalResult Importer::importEyeLike(const NodeRef &n) {
   }
   return success();
 }
+
+LogicalResult Importer::importGlobalMaxPool(const NodeRef &n) {
+  FailureOr<Value> x = floatInput(n, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  if (rank < 3)
+    return error(n) << "the input must have rank >= 3 (N, C, spatial...), "
+                       "got "
+                    << rank;
+  // The maximum over the spatial dimensions, kept as size 1.
+  SmallVector<int64_t> axes;
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  FailureOr<Value> r = create<ReduceMaxOp>(
+      n, *x, {i64s("axes", axes), named("keepdims", b().getBoolAttr(true))});
+  if (failed(r))
+    return failure();
+  setOutput(n, 0, *r);
+  return success();
+}
+
+LogicalResult Importer::importInstanceNormalization(const NodeRef &n) {
+  FailureOr<float> epsilon = finiteFloatAttr(n, "epsilon", 1e-5f, 0.0f);
+  if (failed(epsilon))
+    return failure();
+  if (failed(checkFiniteConstant(n, 1, "scale")) ||
+      failed(checkFiniteConstant(n, 2, "bias")))
+    return failure();
+  FailureOr<Value> x = floatInput(n, 0);
+  FailureOr<Value> scale = floatInput(n, 1);
+  FailureOr<Value> bias = floatInput(n, 2);
+  if (failed(x) || failed(scale) || failed(bias))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  if (rank < 3 || type.isDynamicDim(1))
+    return error(n) << "expects an input (N, C, spatial...) with a static C, "
+                       "got "
+                    << x->getType();
+  int64_t c = type.getDimSize(1);
+  // y = (x - mean) / sqrt(var + epsilon) * scale[c] + bias[c], mean and var
+  // over the spatial dimensions of each (n, c).
+  SmallVector<int64_t> axes, perChannel = {c};
+  for (int64_t i = 2; i < rank; ++i) {
+    axes.push_back(i);
+    perChannel.push_back(1);
+  }
+  SmallVector<NamedAttribute> reduceAttrs = {
+      i64s("axes", axes), named("keepdims", b().getBoolAttr(true))};
+  FailureOr<Value> mean = create<ReduceMeanOp>(n, *x, reduceAttrs);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> dev = create<SubOp>(n, {*x, *mean});
+  if (failed(dev))
+    return failure();
+  FailureOr<Value> sq = create<MulOp>(n, {*dev, *dev});
+  if (failed(sq))
+    return failure();
+  FailureOr<Value> var = create<ReduceMeanOp>(n, *sq, reduceAttrs);
+  FailureOr<Value> eps = makeConstant(n, {}, {*epsilon}, "epsilon");
+  if (failed(var) || failed(eps))
+    return failure();
+  FailureOr<Value> sum = create<AddOp>(n, {*var, *eps});
+  if (failed(sum))
+    return failure();
+  FailureOr<Value> stdDev = create<SqrtOp>(n, *sum);
+  if (failed(stdDev))
+    return failure();
+  FailureOr<Value> normalized = create<DivOp>(n, {*dev, *stdDev});
+  FailureOr<Value> s = reshape(n, *scale, perChannel);
+  FailureOr<Value> bb = reshape(n, *bias, perChannel);
+  if (failed(normalized) || failed(s) || failed(bb))
+    return failure();
+  FailureOr<Value> scaled = create<MulOp>(n, {*normalized, *s});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> y = create<AddOp>(n, {*scaled, *bb});
+  if (failed(y))
+    return failure();
+  setOutput(n, 0, *y);
+  return success();
+}

@@ -331,6 +331,8 @@ public:
   LogicalResult importIsNaNIsInf(const NodeRef &n);
   LogicalResult importShrink(const NodeRef &n);
   LogicalResult importEyeLike(const NodeRef &n);
+  LogicalResult importGlobalMaxPool(const NodeRef &n);
+  LogicalResult importInstanceNormalization(const NodeRef &n);
 
 private:
   LogicalResult importModel(const OnnxModel &model);

@@ -43,8 +43,9 @@ bool isDefaultDomain(StringRef domain) {
 /// not listed); nullopt for ops qc imports from opset 9 only.
 std::optional<int64_t> oldestOpset(StringRef opType) {
   return llvm::StringSwitch<std::optional<int64_t>>(opType)
-      .Cases("Softplus", "Softsign", "GlobalAveragePool", "Not", "Identity",
-             int64_t(1))
+      .Cases("Softplus", "Softsign", "GlobalAveragePool", "GlobalMaxPool",
+             "Not", "Identity", int64_t(1))
+      .Case("InstanceNormalization", int64_t(6))
       .Cases("ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "ReduceL1",
              "ReduceL2", int64_t(1))
       .Cases("ReduceMax", "ReduceMin", "ReduceMean", "ReduceProd",
@@ -89,6 +90,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Case("SoftmaxCrossEntropyLoss", {3, 2})
       .Case("Tile", {2, 1})
       .Case("OneHot", {3, 1})
+      .Case("InstanceNormalization", {3, 1})
       .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
       .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
@@ -301,12 +303,14 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Gelu", &Importer::importGelu},
       {"Gemm", &Importer::importGemm},
       {"GlobalAveragePool", &Importer::importGlobalAveragePool},
+      {"GlobalMaxPool", &Importer::importGlobalMaxPool},
       {"Greater", &Importer::importCompare},
       {"GreaterOrEqual", &Importer::importCompare},
       {"HardSigmoid", &Importer::importHardSigmoid},
       {"HardSwish", &Importer::importUnary},
       {"Hardmax", &Importer::importHardmax},
       {"Identity", &Importer::importIdentity},
+      {"InstanceNormalization", &Importer::importInstanceNormalization},
       {"IsInf", &Importer::importIsNaNIsInf},
       {"IsNaN", &Importer::importIsNaNIsInf},
       {"LayerNormalization", &Importer::importLayerNormalization},

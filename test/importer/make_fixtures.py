@@ -666,7 +666,25 @@ def typed_forms():
         [vi("p", B, [2, 3]), vi("q", B, [3])], [vi("y", B, [2, 3])], opset=7))
 
 
-BUILDERS = [typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+def composite_forms():
+    # ONNX ops imported as compositions of qc ops (test/importer/composite.test): DepthToSpace, Tile, Hardmax,
+    # IsNaN, OneHot (negative index), GlobalMaxPool, InstanceNormalization.
+    save("composite.onnx", model(
+        [helper.make_node("DepthToSpace", ["x"], ["d2s"], name="d2s", blocksize=2, mode="CRD"),
+         helper.make_node("Tile", ["h", "reps"], ["tiled"], name="tile"),
+         helper.make_node("Hardmax", ["h"], ["hm"], name="hardmax", axis=1),
+         helper.make_node("IsNaN", ["h"], ["nan"], name="isnan"),
+         helper.make_node("OneHot", ["idx", "depth", "vals"], ["oh"], name="onehot", axis=0),
+         helper.make_node("GlobalMaxPool", ["x"], ["gmp"], name="gmp"),
+         helper.make_node("InstanceNormalization", ["x", "s", "b"], ["inorm"], name="inorm", epsilon=1e-3)],
+        [vi("x", F, [1, 4, 2, 3]), vi("h", F, [2, 3]), vi("idx", I64, [3])],
+        [vi("d2s", F, [1, 1, 4, 6]), vi("tiled", F, [4, 9]), vi("hm", F, [2, 3]), vi("nan", TensorProto.BOOL, [2, 3]),
+         vi("oh", F, [4, 3]), vi("gmp", F, [1, 4, 1, 1]), vi("inorm", F, [1, 4, 2, 3])],
+        [const_i64("reps", [2, 3]), const_i64("depth", 4), const_f32("vals", [-1.0, 5.0]),
+         const_f32("s", [1.0, 2.0, 0.5, -1.0]), const_f32("b", [0.0, 1.0, -1.0, 0.25])], opset=13))
+
+
+BUILDERS = [composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 
