@@ -109,7 +109,7 @@ ONNX_TO_QC = {
     "Dropout": ("constant", "the identity (inference)"),
     "Equal": ("qc.compare", "bool result; folded when known at import time"),
     "Erf": ("qc.erf", ""), "Exp": ("qc.exp", ""),
-    "Expand": ("qc.mul", "x * ones; the shape known at import time"),
+    "Expand": ("qc.mul", "x * ones (f32), qc.select of an all-true mask (other types); the shape known at import time"),
     "Flatten": ("qc.flatten", ""), "Floor": ("qc.floor", ""),
     "Gather": ("qc.gather", "run-time indices; known indices: qc.slice + qc.concat"),
     "Gelu": ("qc.gelu", ""),

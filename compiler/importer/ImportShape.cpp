@@ -795,6 +795,43 @@ LogicalResult Importer::importExpand(const NodeRef &n) {
   for (int64_t d : *shape)
     if (d < 0)
       return error(n) << "the shape (input #1) has a negative entry " << d;
+  if (Type t = runtimeElementType(n, {0}); t && !t.isF32()) {
+    // Integer / bool / f64 tensors: qc.select(all true, x, x) broadcasts x
+    // to the output shape (the broadcast of both, which must be static).
+    FailureOr<Value> x = anyInput(n, 0);
+    if (failed(x))
+      return failure();
+    ArrayRef<int64_t> in = cast<RankedTensorType>(x->getType()).getShape();
+    if (llvm::any_of(in, ShapedType::isDynamic))
+      return error(n) << "the input " << shapeText(in)
+                      << " has a dynamic dimension; bind it with "
+                         "--input-shape";
+    FailureOr<SmallVector<int64_t>> out = broadcastShapes(in, *shape);
+    if (failed(out))
+      return error(n) << "input shape " << shapeText(in)
+                      << " does not broadcast to the requested shape "
+                      << listText(*shape);
+    if (llvm::any_of(*out, ShapedType::isDynamic))
+      return error(n) << "the output shape " << shapeText(*out)
+                      << " is not static; bind the input's dimensions with "
+                         "--input-shape";
+    std::string why;
+    if (!checkTensorSize(*out, 8, why))
+      return error(n) << "the shape (input #1, '" << n.node.inputs[1]
+                      << "') makes an output of shape " << shapeText(*out)
+                      << ", which " << why;
+    auto condType = RankedTensorType::get(*out, b().getI1Type());
+    FailureOr<Value> all = create<ConstantOp>(
+        n, {},
+        {named("value", DenseElementsAttr::get(condType, true))});
+    if (failed(all))
+      return failure();
+    FailureOr<Value> r = create<SelectOp>(n, {*all, *x, *x});
+    if (failed(r))
+      return failure();
+    setOutput(n, 0, *r);
+    return success();
+  }
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();

@@ -660,6 +660,10 @@ def typed_forms():
         [vi("g", F, [2, 3, 4]), vi("both", B, [4]), vi("w", I32, [4]), vi("dv", I32, [4]), vi("md", I32, [4]),
          vi("ov", I32, [4]), vi("df", F, [4]), vi("dd", D, [4]), vi("tri", I64, [2, 3]), vi("loss", F, [])],
         [numpy_helper.from_array(np.array([2147483647], dtype=np.int32), "big")], opset=13))
+    # Expand of a run-time int64 tensor (position ids broadcast to a batch).
+    save("expand_int.onnx", model(
+        [helper.make_node("Expand", ["ids", "eshape"], ["y"], name="expand")],
+        [vi("ids", I64, [1, 4])], [vi("y", I64, [3, 4])], [const_i64("eshape", [3, 1])], opset=13))
     # Opset 7 And / Not: older opsets import for ops defined as in opset 9.
     save("logical_opset7.onnx", model(
         [helper.make_node("And", ["p", "q"], ["pq"], name="and"), helper.make_node("Not", ["pq"], ["y"], name="not")],
