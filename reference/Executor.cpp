@@ -1210,10 +1210,9 @@ OpEvaluator::Result OpEvaluator::anyTypeOp() {
                              << ::qc::dtypeName(operands[1]->dtype())
                              << "; expected one integer or float type";
     if (isIntegerType(t)) {
-      auto [bits, isUnsigned] = intWidth(t);
       absl::StatusOr<ref::I64Tensor> r =
           ref::arith(widenInt(*operands[0]), widenInt(*operands[1]), *kind,
-                     bits, isUnsigned);
+                     intWidth(t).first);
       if (!r.ok())
         return fail(r.status());
       return narrowInt(std::move(*r), t);

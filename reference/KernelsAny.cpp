@@ -187,7 +187,7 @@ QTensor logicalNot(const QTensor &x) {
 }
 
 absl::StatusOr<I64Tensor> arith(const I64Tensor &a, const I64Tensor &b,
-                                ArithKind kind, int bits, bool isUnsigned) {
+                                ArithKind kind, int bits) {
   // Values are of the element type (unsigned 64-bit values are not taken);
   // sums, differences and products wrap modulo 2^64, which the narrowing to
   // the element type preserves.
@@ -243,7 +243,6 @@ absl::StatusOr<I64Tensor> arith(const I64Tensor &a, const I64Tensor &b,
           uint64_t v = ux & mask(bits);
           uint64_t r = kind == ArithKind::Shl ? (v << y) & mask(bits)
                                               : (v >> y);
-          (void)isUnsigned;
           return wrap(r);
         }
         }

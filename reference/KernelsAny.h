@@ -51,12 +51,13 @@ absl::StatusOr<QTensor> logical(const QTensor &a, const QTensor &b,
 QTensor logicalNot(const QTensor &x);
 
 /// Integer arithmetic of values of an integer type `bits` wide (8, 16, 32
-/// or 64), signed or not: computed exactly or modulo 2^64, to be wrapped to
-/// the type by the caller. Div truncates toward zero, Mod takes the
-/// divisor's sign, Fmod the dividend's; a zero divisor and a negative
-/// exponent are errors; shifts by `bits` or more give 0.
+/// or 64): computed exactly or modulo 2^64, to be wrapped to the type by
+/// the caller. Div truncates toward zero, Mod takes the divisor's sign,
+/// Fmod the dividend's; a zero divisor and a negative exponent are errors.
+/// Shifts (ONNX BitShift, unsigned types) act on the low `bits` bits; a
+/// shift by `bits` or more gives 0.
 absl::StatusOr<I64Tensor> arith(const I64Tensor &a, const I64Tensor &b,
-                                ArithKind kind, int bits, bool isUnsigned);
+                                ArithKind kind, int bits);
 /// Float arithmetic in double (f64 operands, or f32 widened: the caller
 /// rounds the result, which is then the correctly rounded f32 result of
 /// add, sub, mul, div, fmod). Mod takes the divisor's sign (numpy's mod),
