@@ -1,0 +1,423 @@
+//===- IntDepthwise.cpp - depthwise int8 convolutions -----------------------===//
+//
+// qc.qconv2d with one input channel per output channel (MobileNet's 3x3
+// layers). NHWC activations put a pixel's channels side by side, so the
+// channels are the vector lanes:
+//
+//   parallel over output rows:
+//     the input row of each kernel row (a row of zero points when outside
+//     the image)
+//     for each block of L channels (the last block ends at C, overlapping
+//     the one before when L does not divide C; it rewrites the same values):
+//       the kh*kw weight vectors, the bias and multiplier vectors
+//       left border columns, one at a time (a tap left of the image reads
+//         the zero-point row)
+//       interior columns, R at a time: R int32 accumulators in registers;
+//         each input column of a kernel row is loaded and widened once and
+//         multiplied into every accumulator whose window contains it; no
+//         bounds checks
+//       right border columns, one at a time
+//       each accumulator requantized in vector registers (Requantize.h) and
+//       stored as L bytes
+//
+// acc = bias' + sum_t x_t * w_t with bias' = bias - zp * sum_t w_t (mod 2^32,
+// exact whenever the true accumulator fits int32, which checkAccumulator
+// guarantees): a padded tap reads zp, whose product bias' cancels.
+//
+// The multiply, per ISA: x86 widens 8-bit x to 32-bit lanes, i.e. 16-bit
+// pairs (x, 0) or (x, -1), against pre-packed 16-bit pairs (w, 0):
+// vpdpwssd (AVX-512 VNNI) or vpmaddwd + vpaddd (AVX2, AVX-VNNI) adds x * w
+// to every 32-bit lane, exactly (no pair sum can overflow). AArch64 widens x
+// to 16 bits and multiply-accumulates into 32 bits against 16-bit weights
+// (smlal / smlal2). See docs/codegen.md, "Depthwise convolutions".
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelBuilder.h"
+
+#include "passes/Codegen/Requantize.h"
+#include "passes/Codegen/Target.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mlir::qc::model_codegen {
+
+// IntConv.cpp.
+LogicalResult checkAccumulator(Operation *op, int64_t taps,
+                               ArrayRef<int32_t> bias);
+
+namespace {
+
+/// How a variant multiplies a channel block (see the file comment).
+enum class DepthwiseMultiply { X86Vpdpwssd, X86Vpmaddwd, Neon };
+
+/// A variant's depthwise schedule: the widest channel block (int32 lanes of
+/// one accumulator), interior output pixels per iteration and the multiply.
+struct DepthwiseSchedule {
+  int64_t maxLanes;
+  int64_t pixels;
+  DepthwiseMultiply multiply;
+};
+
+DepthwiseSchedule getDepthwiseSchedule(GemmIsa isa) {
+  switch (isa) {
+  case GemmIsa::X86Avx512Vnni:
+    // 32 zmm registers: 8 accumulators, the 9 weight vectors of a 3x3
+    // kernel and the widened input columns.
+    return {16, 8, DepthwiseMultiply::X86Vpdpwssd};
+  case GemmIsa::X86AvxVnni:
+  case GemmIsa::X86Avx2:
+    // 16 ymm registers: 4 accumulators + 9 weights + columns.
+    return {8, 4, DepthwiseMultiply::X86Vpmaddwd};
+  case GemmIsa::Aarch64Dotprod:
+  case GemmIsa::Aarch64I8mm:
+    // 32 q registers: an 8-lane accumulator is two of them.
+    return {8, 4, DepthwiseMultiply::Neon};
+  }
+  return {8, 4, DepthwiseMultiply::X86Vpmaddwd};
+}
+
+/// The channel block for \p channels: the widest power of two up to the
+/// schedule's that does not exceed them, 0 below 4 (the scalar loop).
+int64_t getDepthwiseLanes(const DepthwiseSchedule &s, int64_t channels) {
+  for (int64_t lanes = s.maxLanes; lanes >= 4; lanes /= 2)
+    if (lanes <= channels)
+      return lanes;
+  return 0;
+}
+
+} // namespace
+
+struct ModelBuilder::DepthwiseParts {
+  ConvParts conv;
+  int64_t taps = 0;
+  /// bias - zp * sum_t w_t, modulo 2^32.
+  std::vector<int32_t> foldedBias;
+  /// Output columns whose taps all lie inside the row: [oxLo, oxHi).
+  int64_t oxLo = 0, oxHi = 0;
+};
+
+LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
+  FailureOr<ConvParts> parts = getConvParts(op);
+  if (failed(parts))
+    return failure();
+  DepthwiseParts d;
+  d.conv = std::move(*parts);
+  const ConvParts &c = d.conv;
+  d.taps = c.kh * c.kw;
+  if (failed(checkAccumulator(op, d.taps, c.bias)))
+    return failure();
+  int64_t zp = op.getInputZeroPoint();
+  d.foldedBias = c.bias;
+  for (int64_t ch = 0; ch < c.o; ++ch) {
+    // The generated adds wrap, so bias' is taken modulo 2^32: the sum with
+    // the taps is exact whenever the true accumulator fits int32, even if
+    // bias' alone does not.
+    int64_t f = c.bias[ch];
+    for (int64_t t = 0; t < d.taps; ++t)
+      f -= zp * c.weights[ch * d.taps + t];
+    d.foldedBias[ch] = static_cast<int32_t>(static_cast<uint32_t>(f));
+  }
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  d.oxLo = std::min(c.ow, (pl + sw - 1) / sw);
+  int64_t hiNum = c.w - 1 - (c.kw - 1) * dw + pl;
+  d.oxHi = hiNum < 0 ? d.oxLo : std::min(c.ow, hiNum / sw + 1);
+  d.oxHi = std::max(d.oxHi, d.oxLo);
+  int64_t lanes =
+      getDepthwiseLanes(getDepthwiseSchedule(currentIsa), /*channels=*/c.o);
+  if (lanes == 0)
+    emitDepthwiseScalar(op, d);
+  else
+    emitDepthwiseVector(op, d, lanes);
+  return success();
+}
+
+void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
+                                       int64_t lanes) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  const ConvParts &cp = d.conv;
+  int64_t c = cp.o, kh = cp.kh, kw = cp.kw, taps = d.taps;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  DepthwiseSchedule schedule = getDepthwiseSchedule(currentIsa);
+  bool neon = schedule.multiply == DepthwiseMultiply::Neon;
+
+  // Weights [tap][channel]: 16-bit values (AArch64) or the 32-bit pairs
+  // (w, 0) of the x86 pair multiplies.
+  Value wPtr;
+  if (neon) {
+    std::vector<int16_t> w16(taps * c);
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t t = 0; t < taps; ++t)
+        w16[t * c + ch] = cp.weights[ch * taps + t];
+    wPtr = constantArray<int16_t>("dw_taps", w16);
+  } else {
+    std::vector<int32_t> pairs(taps * c);
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t t = 0; t < taps; ++t)
+        pairs[t * c + ch] = static_cast<int32_t>(
+            static_cast<uint16_t>(static_cast<int16_t>(cp.weights[ch * taps + t])));
+    wPtr = constantArray<int32_t>("dw_taps", pairs);
+  }
+  Value bPtr = constantArray<int32_t>("dw_bias", d.foldedBias);
+  Value mPtr = constantArray<float>("dw_mult", cp.multipliers);
+  // A row of zero points as wide as an input row: what rows above / below
+  // the image and taps left / right of it read.
+  std::vector<int8_t> zpRow(std::max<int64_t>(cp.w, 1) * c,
+                            static_cast<int8_t>(op.getInputZeroPoint()));
+  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+
+  VectorType accType = VectorType::get({lanes}, i32);
+  VectorType floatType = VectorType::get({lanes}, f32);
+  VectorType byteType = VectorType::get({lanes}, i8);
+  VectorType halfType = VectorType::get({lanes}, i16);
+  VectorType pairType = VectorType::get({2 * lanes}, i16);
+  Type weightElement = neon ? i16 : i32;
+  VectorType weightType = neon ? halfType : accType;
+  bool unsignedInput = isUnsigned(in.element);
+
+  // 8-bit input lanes in the multiply's operand form.
+  auto widen = [&](Value bytes) -> Value {
+    Type to = neon ? halfType : accType;
+    if (unsignedInput)
+      return b.create<arith::ExtUIOp>(loc, to, bytes);
+    return b.create<arith::ExtSIOp>(loc, to, bytes);
+  };
+  auto multiplyAdd = [&](Value acc, Value x, Value w) -> Value {
+    switch (schedule.multiply) {
+    case DepthwiseMultiply::X86Vpdpwssd: {
+      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * 0.
+      const char *name = lanes == 16  ? "llvm.x86.avx512.vpdpwssd.512"
+                         : lanes == 8 ? "llvm.x86.avx512.vpdpwssd.256"
+                                      : "llvm.x86.avx512.vpdpwssd.128";
+      return b
+          .create<LLVM::CallIntrinsicOp>(loc, accType, name,
+                                         ValueRange{acc, x, w})
+          .getResult(0);
+    }
+    case DepthwiseMultiply::X86Vpmaddwd: {
+      const char *name =
+          lanes == 8 ? "llvm.x86.avx2.pmadd.wd" : "llvm.x86.sse2.pmadd.wd";
+      Value products =
+          b.create<LLVM::CallIntrinsicOp>(
+               loc, accType, name,
+               ValueRange{b.create<vector::BitCastOp>(loc, pairType, x),
+                          b.create<vector::BitCastOp>(loc, pairType, w)})
+              .getResult(0);
+      return add(acc, products);
+    }
+    case DepthwiseMultiply::Neon:
+      return add(acc, mul(b.create<arith::ExtSIOp>(loc, accType, x),
+                          b.create<arith::ExtSIOp>(loc, accType, w)));
+    }
+    return acc;
+  };
+  // The op's integer attributes are uint64_t (signless I64Attr): read them
+  // as int64_t before converting.
+  auto splat = [&](VectorType type, int64_t v) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(
+                 type, b.getF32FloatAttr(static_cast<float>(v))));
+  };
+  auto forStep = [&](Value lb, Value ub, int64_t step,
+                     const std::function<void(Value)> &body) {
+    b.create<scf::ForOp>(loc, lb, ub, cI64(step), ValueRange{},
+                         [&](OpBuilder &, Location, Value iv, ValueRange) {
+                           body(iv);
+                           b.create<scf::YieldOp>(loc);
+                         });
+  };
+
+  int64_t rowStride = in.strides[2];
+  int64_t blocks = (c + lanes - 1) / lanes;
+  int64_t pixels = schedule.pixels;
+  int64_t interiorBlocks = (d.oxHi - d.oxLo) / pixels;
+  int64_t interiorEnd = d.oxLo + interiorBlocks * pixels;
+  parallel(
+      cp.n * cp.oh,
+      {basePointer(in), basePointer(out), wPtr, bPtr, mPtr, zPtr},
+      [&](Value begin, Value end, ArrayRef<Value> p) {
+        Value zpOut = splat(floatType, op.getOutputZeroPoint());
+        Value lo = splat(floatType, op.getClampMin());
+        Value hi = splat(floatType, op.getClampMax());
+        forRange(begin, end, [&](Value row) {
+          Value img = divC(row, cp.oh), oy = remC(row, cp.oh);
+          Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+          SmallVector<Value> rowBase;
+          for (int64_t y = 0; y < kh; ++y) {
+            Value iy = add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+            Value okY = inBounds(iy, cp.h);
+            Value cy = b.create<arith::SelectOp>(loc, okY, iy, cI64(0));
+            Value real = gep(srcImg, mulC(cy, rowStride), i8);
+            rowBase.push_back(b.create<arith::SelectOp>(loc, okY, real, p[5]));
+          }
+          Value dstRow = gep(p[1], mulC(row, cp.ow * c), i8);
+          forN(blocks, [&](Value block) {
+            Value c0 = b.create<arith::MinSIOp>(loc, mulC(block, lanes),
+                                                cI64(c - lanes));
+            Value bias = load(accType, gep(p[3], c0, i32));
+            Value mult = load(floatType, gep(p[4], c0, f32));
+            SmallVector<Value> weights;
+            for (int64_t t = 0; t < taps; ++t)
+              weights.push_back(load(
+                  weightType, gep(p[2], add(c0, cI64(t * c)), weightElement)));
+            // Requantizes and stores the accumulators of output columns
+            // ox0, ox0 + 1, ...
+            auto store = [&](ArrayRef<Value> accs, Value ox0) {
+              for (auto [r, acc] : llvm::enumerate(accs)) {
+                Value q = emitRequantize(b, loc, acc, mult, zpOut, lo, hi);
+                Value column = add(ox0, cI64(static_cast<int64_t>(r)));
+                this->store(q, gep(dstRow, add(mulC(column, c), c0), i8));
+              }
+            };
+            // One output column whose taps may lie outside the row.
+            auto borderPixel = [&](Value ox) {
+              Value acc = bias;
+              for (int64_t y = 0; y < kh; ++y)
+                for (int64_t x = 0; x < kw; ++x) {
+                  Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
+                  Value ok = inBounds(ix, cp.w);
+                  Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                  Value real = gep(rowBase[y], mulC(cx, c), i8);
+                  Value tap = b.create<arith::SelectOp>(loc, ok, real, p[5]);
+                  Value xv = widen(load(byteType, gep(tap, c0, i8)));
+                  acc = multiplyAdd(acc, xv, weights[y * kw + x]);
+                }
+              store({acc}, ox);
+            };
+            // \p count interior output columns from ox0: every input
+            // column of a kernel row is loaded once.
+            auto interior = [&](int64_t count, Value ox0) {
+              SmallVector<Value> accs(count, bias);
+              Value ix0 = add(mulC(ox0, sw), cI64(-pl));
+              for (int64_t y = 0; y < kh; ++y) {
+                Value rowPtr = gep(rowBase[y], add(mulC(ix0, c), c0), i8);
+                std::map<int64_t, Value> columns;
+                for (int64_t x = 0; x < kw; ++x)
+                  for (int64_t r = 0; r < count; ++r) {
+                    int64_t j = r * sw + x * dw;
+                    auto it = columns.find(j);
+                    if (it == columns.end())
+                      it = columns
+                               .emplace(j, widen(load(byteType,
+                                                      gep(rowPtr, cI64(j * c),
+                                                          i8))))
+                               .first;
+                    accs[r] =
+                        multiplyAdd(accs[r], it->second, weights[y * kw + x]);
+                  }
+              }
+              store(accs, ox0);
+            };
+            if (d.oxLo > 0)
+              forRange(cI64(0), cI64(d.oxLo), borderPixel);
+            if (interiorBlocks > 0)
+              forStep(cI64(d.oxLo), cI64(interiorEnd), pixels,
+                      [&](Value ox0) { interior(pixels, ox0); });
+            if (interiorEnd < d.oxHi)
+              forRange(cI64(interiorEnd), cI64(d.oxHi),
+                       [&](Value ox) { interior(1, ox); });
+            if (d.oxHi < cp.ow)
+              forRange(cI64(d.oxHi), cI64(cp.ow), borderPixel);
+          });
+        });
+      });
+}
+
+void ModelBuilder::emitDepthwiseScalar(QConv2dOp op, const DepthwiseParts &d) {
+  // Per output pixel, the kh x kw tap pointers are chosen first (a tap
+  // outside the image reads the zero-point row), then a branch-free channel
+  // loop with the accumulator in a register.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  const ConvParts &cp = d.conv;
+  int64_t c = cp.o, kh = cp.kh, kw = cp.kw, taps = d.taps;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  std::vector<int16_t> tapWeights(taps * c);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t t = 0; t < taps; ++t)
+      tapWeights[t * c + ch] = cp.weights[ch * taps + t];
+  std::vector<int8_t> zpRow(std::max<int64_t>(cp.w, 1) * c,
+                            static_cast<int8_t>(op.getInputZeroPoint()));
+  Value tPtr = constantArray<int16_t>("dw_taps", tapWeights);
+  Value bPtr = constantArray<int32_t>("dw_bias", d.foldedBias);
+  Value mPtr = constantArray<float>("dw_mult", cp.multipliers);
+  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+  Type inElement = in.element;
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  int64_t rowStride = in.strides[2];
+  auto channels = [&](ArrayRef<Value> tapPtrs, Value dstPixel,
+                      ArrayRef<Value> p) {
+    forN(c, [&](Value ch) {
+      Value acc = load(i32, gep(p[3], ch, i32));
+      for (int64_t t = 0; t < taps; ++t) {
+        // An 8-bit x 8-bit product fits in 16 bits (|255 * -128| < 2^15).
+        Value xb = load(i8, gep(tapPtrs[t], ch, i8));
+        Value xv = isUnsigned(inElement)
+                       ? b.create<arith::ExtUIOp>(loc, i16, xb).getResult()
+                       : b.create<arith::ExtSIOp>(loc, i16, xb).getResult();
+        Value wv = load(i16, gep(p[2], add(ch, cI64(t * c)), i16));
+        Value prod = b.create<arith::MulIOp>(loc, xv, wv);
+        acc = add(acc, b.create<arith::ExtSIOp>(loc, i32, prod));
+      }
+      store(requantize(acc, load(f32, gep(p[4], ch, f32)),
+                       op.getOutputZeroPoint(), op.getClampMin(),
+                       op.getClampMax()),
+            gep(dstPixel, ch, i8));
+    });
+  };
+  parallel(cp.n * cp.oh,
+           {basePointer(in), basePointer(out), tPtr, bPtr, mPtr, zPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, cp.oh), oy = remC(row, cp.oh);
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               SmallVector<Value> rowBase;
+               for (int64_t y = 0; y < kh; ++y) {
+                 Value iy =
+                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+                 Value okY = inBounds(iy, cp.h);
+                 Value cy = b.create<arith::SelectOp>(loc, okY, iy, cI64(0));
+                 Value real = gep(srcImg, mulC(cy, rowStride), i8);
+                 rowBase.push_back(
+                     b.create<arith::SelectOp>(loc, okY, real, p[5]));
+               }
+               Value dstRow = gep(p[1], mulC(row, cp.ow * c), i8);
+               auto pixel = [&](Value ox, bool interior) {
+                 SmallVector<Value> tapPtrs;
+                 for (int64_t y = 0; y < kh; ++y)
+                   for (int64_t x = 0; x < kw; ++x) {
+                     Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
+                     if (interior) {
+                       tapPtrs.push_back(gep(rowBase[y], mulC(ix, c), i8));
+                       continue;
+                     }
+                     Value ok = inBounds(ix, cp.w);
+                     Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                     Value real = gep(rowBase[y], mulC(cx, c), i8);
+                     tapPtrs.push_back(
+                         b.create<arith::SelectOp>(loc, ok, real, p[5]));
+                   }
+                 channels(tapPtrs, gep(dstRow, mulC(ox, c), i8), p);
+               };
+               forRange(cI64(0), cI64(d.oxLo),
+                        [&](Value ox) { pixel(ox, false); });
+               forRange(cI64(d.oxLo), cI64(d.oxHi),
+                        [&](Value ox) { pixel(ox, true); });
+               forRange(cI64(d.oxHi), cI64(cp.ow),
+                        [&](Value ox) { pixel(ox, false); });
+             });
+           });
+}
+
+} // namespace mlir::qc::model_codegen
