@@ -12,10 +12,10 @@
 //       the kh*kw weight vectors, the bias and multiplier vectors
 //       left border columns, one at a time (a tap left of the image reads
 //         the zero-point row)
-//       interior columns, R at a time: R int32 accumulators in registers;
-//         each input column of a kernel row is loaded and widened once and
-//         multiplied into every accumulator whose window contains it; no
-//         bounds checks
+//       interior columns, R at a time (the rest R/2, R/4, ... at a time):
+//         R int32 accumulators in registers; each input column of a kernel
+//         row is loaded and widened once and multiplied into every
+//         accumulator whose window contains it; no bounds checks
 //       right border columns, one at a time
 //       each accumulator requantized in vector registers (Requantize.h) and
 //       stored as L bytes
@@ -54,32 +54,35 @@ LogicalResult checkAccumulator(Operation *op, int64_t taps,
 namespace {
 
 /// How a variant multiplies a channel block (see the file comment).
-enum class DepthwiseMultiply { X86Vpdpwssd, X86Vpmaddwd, Neon };
+enum class DepthwiseMultiply { X86Vpdpbusd, X86Vpmaddwd, Neon };
 
 /// A variant's depthwise schedule: the widest channel block (int32 lanes of
-/// one accumulator), interior output pixels per iteration and the multiply.
+/// one accumulator), interior output pixels per iteration, the multiply and
+/// how many kernel rows one multiply covers.
 struct DepthwiseSchedule {
   int64_t maxLanes;
   int64_t pixels;
   DepthwiseMultiply multiply;
+  int64_t groupRows;
 };
 
 DepthwiseSchedule getDepthwiseSchedule(GemmIsa isa) {
   switch (isa) {
   case GemmIsa::X86Avx512Vnni:
-    // 32 zmm registers: 8 accumulators, the 9 weight vectors of a 3x3
-    // kernel and the widened input columns.
-    return {16, 8, DepthwiseMultiply::X86Vpdpwssd};
+    // 32 zmm registers: 8 accumulators, the weight vectors (3 for a 3x3
+    // kernel) and the input columns.
+    return {16, 8, DepthwiseMultiply::X86Vpdpbusd, 4};
   case GemmIsa::X86AvxVnni:
+    return {8, 4, DepthwiseMultiply::X86Vpdpbusd, 4};
   case GemmIsa::X86Avx2:
     // 16 ymm registers: 4 accumulators + 9 weights + columns.
-    return {8, 4, DepthwiseMultiply::X86Vpmaddwd};
+    return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 1};
   case GemmIsa::Aarch64Dotprod:
   case GemmIsa::Aarch64I8mm:
     // 32 q registers: an 8-lane accumulator is two of them.
-    return {8, 4, DepthwiseMultiply::Neon};
+    return {8, 4, DepthwiseMultiply::Neon, 1};
   }
-  return {8, 4, DepthwiseMultiply::X86Vpmaddwd};
+  return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 1};
 }
 
 /// The channel block for \p channels: the widest power of two up to the
@@ -150,25 +153,59 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   int64_t sw = strides[1], dw = dil[1], pl = pads[1];
   DepthwiseSchedule schedule = getDepthwiseSchedule(currentIsa);
   bool neon = schedule.multiply == DepthwiseMultiply::Neon;
+  bool vnni = schedule.multiply == DepthwiseMultiply::X86Vpdpbusd;
+  bool unsignedInput = isUnsigned(in.element);
+  // Kernel rows [g * groupRows, ...) share one multiply (vpdpbusd: 4 rows'
+  // bytes in each 32-bit lane); one weight vector per (group, kx).
+  int64_t groupRows = schedule.groupRows;
+  int64_t groups = (kh + groupRows - 1) / groupRows;
+  auto weightAt = [&](int64_t ch, int64_t y, int64_t x) -> int32_t {
+    return cp.weights[(ch * kh + y) * kw + x];
+  };
 
-  // Weights [tap][channel]: 16-bit values (AArch64) or the 32-bit pairs
-  // (w, 0) of the x86 pair multiplies.
+  // Weights [group][kx][channel]: 16-bit values (AArch64), 32-bit pairs
+  // (w, 0) (vpmaddwd) or the group's rows as the bytes of a 32-bit lane
+  // (vpdpbusd; missing rows 0).
   Value wPtr;
+  std::vector<int32_t> bias = d.foldedBias;
   if (neon) {
     std::vector<int16_t> w16(taps * c);
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t t = 0; t < taps; ++t)
         w16[t * c + ch] = cp.weights[ch * taps + t];
     wPtr = constantArray<int16_t>("dw_taps", w16);
-  } else {
+  } else if (!vnni) {
     std::vector<int32_t> pairs(taps * c);
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t t = 0; t < taps; ++t)
-        pairs[t * c + ch] = static_cast<int32_t>(
-            static_cast<uint16_t>(static_cast<int16_t>(cp.weights[ch * taps + t])));
+        pairs[t * c + ch] = static_cast<int32_t>(static_cast<uint16_t>(
+            static_cast<int16_t>(cp.weights[ch * taps + t])));
     wPtr = constantArray<int32_t>("dw_taps", pairs);
+  } else {
+    std::vector<int32_t> quads(groups * kw * c);
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t ch = 0; ch < c; ++ch) {
+          uint32_t lane = 0;
+          for (int64_t k = 0; k < groupRows && g * groupRows + k < kh; ++k)
+            lane |= static_cast<uint32_t>(static_cast<uint8_t>(
+                        weightAt(ch, g * groupRows + k, x)))
+                    << (8 * k);
+          quads[(g * kw + x) * c + ch] = static_cast<int32_t>(lane);
+        }
+    wPtr = constantArray<int32_t>("dw_taps", quads);
+    // vpdpbusd multiplies u8 activations: s8 ones are flipped to x + 128,
+    // and bias' takes - 128 * sum(w) more (modulo 2^32, like bias').
+    if (!unsignedInput)
+      for (int64_t ch = 0; ch < c; ++ch) {
+        int64_t sum = 0;
+        for (int64_t t = 0; t < taps; ++t)
+          sum += cp.weights[ch * taps + t];
+        bias[ch] = static_cast<int32_t>(static_cast<uint32_t>(bias[ch]) -
+                                        static_cast<uint32_t>(128 * sum));
+      }
   }
-  Value bPtr = constantArray<int32_t>("dw_bias", d.foldedBias);
+  Value bPtr = constantArray<int32_t>("dw_bias", bias);
   Value mPtr = constantArray<float>("dw_mult", cp.multipliers);
   // A row of zero points as wide as an input row: what rows above / below
   // the image and taps left / right of it read.
@@ -183,28 +220,51 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   VectorType pairType = VectorType::get({2 * lanes}, i16);
   Type weightElement = neon ? i16 : i32;
   VectorType weightType = neon ? halfType : accType;
-  bool unsignedInput = isUnsigned(in.element);
 
-  // 8-bit input lanes in the multiply's operand form.
-  auto widen = [&](Value bytes) -> Value {
-    Type to = neon ? halfType : accType;
-    if (unsignedInput)
-      return b.create<arith::ExtUIOp>(loc, to, bytes);
-    return b.create<arith::ExtSIOp>(loc, to, bytes);
+  // The multiply's input operand from the bytes of a group's rows at one
+  // column (one row unless vnni).
+  auto operand = [&](ArrayRef<Value> rows) -> Value {
+    if (!vnni) {
+      Type to = neon ? halfType : accType;
+      if (unsignedInput)
+        return b.create<arith::ExtUIOp>(loc, to, rows[0]);
+      return b.create<arith::ExtSIOp>(loc, to, rows[0]);
+    }
+    Value lane;
+    for (auto [k, row] : llvm::enumerate(rows)) {
+      Value v = b.create<arith::ExtUIOp>(loc, accType, row);
+      if (k > 0)
+        v = b.create<arith::ShLIOp>(
+            loc, v,
+            b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(
+                         accType, b.getI32IntegerAttr(8 * int64_t(k)))));
+      lane = lane ? b.create<arith::OrIOp>(loc, lane, v).getResult() : v;
+    }
+    if (!unsignedInput) // s8 -> u8: x ^ 0x80 in every byte
+      lane = b.create<arith::XOrIOp>(
+          loc, lane,
+          b.create<arith::ConstantOp>(
+              loc, DenseElementsAttr::get(
+                       accType, b.getI32IntegerAttr(
+                                    static_cast<int32_t>(0x80808080u)))));
+    return lane;
   };
   auto multiplyAdd = [&](Value acc, Value x, Value w) -> Value {
     switch (schedule.multiply) {
-    case DepthwiseMultiply::X86Vpdpwssd: {
-      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * 0.
-      const char *name = lanes == 16  ? "llvm.x86.avx512.vpdpwssd.512"
-                         : lanes == 8 ? "llvm.x86.avx512.vpdpwssd.256"
-                                      : "llvm.x86.avx512.vpdpwssd.128";
+    case DepthwiseMultiply::X86Vpdpbusd: {
+      // acc[i] += sum_k u8(x.byte[4i+k]) * s8(w.byte[4i+k]); the 256- and
+      // 128-bit forms select the VEX encoding on AVX-VNNI.
+      const char *name = lanes == 16  ? "llvm.x86.avx512.vpdpbusd.512"
+                         : lanes == 8 ? "llvm.x86.avx512.vpdpbusd.256"
+                                      : "llvm.x86.avx512.vpdpbusd.128";
       return b
           .create<LLVM::CallIntrinsicOp>(loc, accType, name,
                                          ValueRange{acc, x, w})
           .getResult(0);
     }
     case DepthwiseMultiply::X86Vpmaddwd: {
+      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * 0.
       const char *name =
           lanes == 8 ? "llvm.x86.avx2.pmadd.wd" : "llvm.x86.sse2.pmadd.wd";
       Value products =
@@ -236,6 +296,9 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
                            b.create<scf::YieldOp>(loc);
                          });
   };
+  auto groupEnd = [&](int64_t g) {
+    return std::min(kh, (g + 1) * groupRows);
+  };
 
   int64_t rowStride = in.strides[2];
   int64_t blocks = (c + lanes - 1) / lanes;
@@ -264,12 +327,15 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
           forN(blocks, [&](Value block) {
             Value c0 = b.create<arith::MinSIOp>(loc, mulC(block, lanes),
                                                 cI64(c - lanes));
-            Value bias = load(accType, gep(p[3], c0, i32));
+            Value biasV = load(accType, gep(p[3], c0, i32));
             Value mult = load(floatType, gep(p[4], c0, f32));
+            // weights[g * kw + x]
             SmallVector<Value> weights;
-            for (int64_t t = 0; t < taps; ++t)
-              weights.push_back(load(
-                  weightType, gep(p[2], add(c0, cI64(t * c)), weightElement)));
+            for (int64_t g = 0; g < groups; ++g)
+              for (int64_t x = 0; x < kw; ++x)
+                weights.push_back(load(
+                    weightType, gep(p[2], add(c0, cI64((g * kw + x) * c)),
+                                    weightElement)));
             // Requantizes and stores the accumulators of output columns
             // ox0, ox0 + 1, ...
             auto store = [&](ArrayRef<Value> accs, Value ox0) {
@@ -281,39 +347,46 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
             };
             // One output column whose taps may lie outside the row.
             auto borderPixel = [&](Value ox) {
-              Value acc = bias;
-              for (int64_t y = 0; y < kh; ++y)
+              Value acc = biasV;
+              for (int64_t g = 0; g < groups; ++g)
                 for (int64_t x = 0; x < kw; ++x) {
                   Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
                   Value ok = inBounds(ix, cp.w);
                   Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
-                  Value real = gep(rowBase[y], mulC(cx, c), i8);
-                  Value tap = b.create<arith::SelectOp>(loc, ok, real, p[5]);
-                  Value xv = widen(load(byteType, gep(tap, c0, i8)));
-                  acc = multiplyAdd(acc, xv, weights[y * kw + x]);
+                  SmallVector<Value> bytes;
+                  for (int64_t y = g * groupRows; y < groupEnd(g); ++y) {
+                    Value real = gep(rowBase[y], mulC(cx, c), i8);
+                    Value tap = b.create<arith::SelectOp>(loc, ok, real, p[5]);
+                    bytes.push_back(load(byteType, gep(tap, c0, i8)));
+                  }
+                  acc = multiplyAdd(acc, operand(bytes), weights[g * kw + x]);
                 }
               store({acc}, ox);
             };
             // \p count interior output columns from ox0: every input
-            // column of a kernel row is loaded once.
+            // column of a row group is loaded once.
             auto interior = [&](int64_t count, Value ox0) {
-              SmallVector<Value> accs(count, bias);
+              SmallVector<Value> accs(count, biasV);
               Value ix0 = add(mulC(ox0, sw), cI64(-pl));
-              for (int64_t y = 0; y < kh; ++y) {
-                Value rowPtr = gep(rowBase[y], add(mulC(ix0, c), c0), i8);
+              Value offset = add(mulC(ix0, c), c0);
+              for (int64_t g = 0; g < groups; ++g) {
+                SmallVector<Value> rowPtrs;
+                for (int64_t y = g * groupRows; y < groupEnd(g); ++y)
+                  rowPtrs.push_back(gep(rowBase[y], offset, i8));
                 std::map<int64_t, Value> columns;
                 for (int64_t x = 0; x < kw; ++x)
                   for (int64_t r = 0; r < count; ++r) {
                     int64_t j = r * sw + x * dw;
                     auto it = columns.find(j);
-                    if (it == columns.end())
-                      it = columns
-                               .emplace(j, widen(load(byteType,
-                                                      gep(rowPtr, cI64(j * c),
-                                                          i8))))
-                               .first;
+                    if (it == columns.end()) {
+                      SmallVector<Value> bytes;
+                      for (Value rowPtr : rowPtrs)
+                        bytes.push_back(
+                            load(byteType, gep(rowPtr, cI64(j * c), i8)));
+                      it = columns.emplace(j, operand(bytes)).first;
+                    }
                     accs[r] =
-                        multiplyAdd(accs[r], it->second, weights[y * kw + x]);
+                        multiplyAdd(accs[r], it->second, weights[g * kw + x]);
                   }
               }
               store(accs, ox0);
@@ -323,9 +396,14 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
             if (interiorBlocks > 0)
               forStep(cI64(d.oxLo), cI64(interiorEnd), pixels,
                       [&](Value ox0) { interior(pixels, ox0); });
-            if (interiorEnd < d.oxHi)
-              forRange(cI64(interiorEnd), cI64(d.oxHi),
-                       [&](Value ox) { interior(1, ox); });
+            // The interior columns left over: blocks of R/2, R/4, ..., 1
+            // (their count is known here).
+            int64_t ox = interiorEnd;
+            for (int64_t part = pixels / 2; part >= 1; part /= 2)
+              if (d.oxHi - ox >= part) {
+                interior(part, cI64(ox));
+                ox += part;
+              }
             if (d.oxHi < cp.ow)
               forRange(cI64(d.oxHi), cI64(cp.ow), borderPixel);
           });
