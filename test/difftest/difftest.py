@@ -468,7 +468,7 @@ def main():
             "needs clang-19, qemu-aarch64 and %s" % SYSROOT)), flush=True)
     os.makedirs(a.work, exist_ok=True)
     for t in a.emulated:
-        print("EMULATED: %s: this CPU lacks %s; its {vex} vpdpbusd(s) run in a SIGILL handler "
+        print("EMULATED: %s: this CPU lacks %s; its {vex} vpdpbusd(s) / vpdpwssd(s) run in a SIGILL handler "
               "(vnni_emulation.c), the rest natively; results are checked, the encoding too"
               % (t, EMULABLE[t][0]), flush=True)
     rt = {arch: build_runtime(a.work, arch) for arch in ("x86_64", "aarch64")
