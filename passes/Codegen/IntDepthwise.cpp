@@ -9,7 +9,7 @@
 //     the image)
 //     for each block of L channels (the last block ends at C, overlapping
 //     the one before when L does not divide C; it rewrites the same values):
-//       the kh*kw weight vectors, the bias and multiplier vectors
+//       the weight vectors, the bias and multiplier vectors
 //       left border columns, one at a time (a tap left of the image reads
 //         the zero-point row)
 //       interior columns, R at a time (the rest R/2, R/4, ... at a time):
@@ -24,11 +24,15 @@
 // exact whenever the true accumulator fits int32, which checkAccumulator
 // guarantees): a padded tap reads zp, whose product bias' cancels.
 //
-// The multiply, per ISA: x86 widens 8-bit x to 32-bit lanes, i.e. 16-bit
-// pairs (x, 0) or (x, -1), against pre-packed 16-bit pairs (w, 0):
-// vpdpwssd (AVX-512 VNNI) or vpmaddwd + vpaddd (AVX2, AVX-VNNI) adds x * w
-// to every 32-bit lane, exactly (no pair sum can overflow). AArch64 widens x
-// to 16 bits and multiply-accumulates into 32 bits against 16-bit weights
+// The multiply, per ISA: x86 puts a group of kernel rows into each 32-bit
+// lane, in the u8 domain (s8 x flipped to x + 128, bias' corrected by
+// -128 * sum_t w_t): 4 rows as its bytes for vpdpbusd (AVX-512 VNNI,
+// AVX-VNNI; a 3x3 kernel needs 3 multiplies per output instead of 9), 2
+// rows as its 16-bit halves for vpmaddwd + vpaddd (AVX2), against weights
+// packed the same way (missing rows 0); a column's lane is built once per
+// group (widen each row, shift, or) and used by every output whose window
+// holds it. No sum of products can overflow its lane. AArch64 widens x to
+// 16 bits and multiply-accumulates into 32 bits against 16-bit weights
 // (smlal / smlal2). See docs/codegen.md, "Depthwise convolutions".
 //
 //===----------------------------------------------------------------------===//
@@ -75,8 +79,9 @@ DepthwiseSchedule getDepthwiseSchedule(GemmIsa isa) {
   case GemmIsa::X86AvxVnni:
     return {8, 4, DepthwiseMultiply::X86Vpdpbusd, 4};
   case GemmIsa::X86Avx2:
-    // 16 ymm registers: 4 accumulators + 9 weights + columns.
-    return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 1};
+    // 16 ymm registers: 4 accumulators + 6 weights + columns; two kernel
+    // rows per vpmaddwd (the 16-bit halves of each lane).
+    return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 2};
   case GemmIsa::Aarch64Dotprod:
   case GemmIsa::Aarch64I8mm:
     // 32 q registers: an 8-lane accumulator is two of them.
@@ -153,19 +158,21 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   int64_t sw = strides[1], dw = dil[1], pl = pads[1];
   DepthwiseSchedule schedule = getDepthwiseSchedule(currentIsa);
   bool neon = schedule.multiply == DepthwiseMultiply::Neon;
-  bool vnni = schedule.multiply == DepthwiseMultiply::X86Vpdpbusd;
   bool unsignedInput = isUnsigned(in.element);
-  // Kernel rows [g * groupRows, ...) share one multiply (vpdpbusd: 4 rows'
-  // bytes in each 32-bit lane); one weight vector per (group, kx).
+  // Kernel rows [g * groupRows, ...) share one multiply (x86: the group's
+  // rows as the bytes (vpdpbusd) or 16-bit halves (vpmaddwd) of each 32-bit
+  // lane, activations in the u8 domain); one weight vector per (group, kx).
   int64_t groupRows = schedule.groupRows;
+  // Bits between a group's rows in a lane (x86).
+  int64_t rowBits = schedule.multiply == DepthwiseMultiply::X86Vpdpbusd ? 8 : 16;
   int64_t groups = (kh + groupRows - 1) / groupRows;
   auto weightAt = [&](int64_t ch, int64_t y, int64_t x) -> int32_t {
     return cp.weights[(ch * kh + y) * kw + x];
   };
 
-  // Weights [group][kx][channel]: 16-bit values (AArch64), 32-bit pairs
-  // (w, 0) (vpmaddwd) or the group's rows as the bytes of a 32-bit lane
-  // (vpdpbusd; missing rows 0).
+  // Weights [group][kx][channel]: 16-bit values (AArch64), or 32-bit
+  // lanes holding the group's rows' weights as bytes (vpdpbusd) or 16-bit
+  // halves (vpmaddwd), missing rows 0.
   Value wPtr;
   std::vector<int32_t> bias = d.foldedBias;
   if (neon) {
@@ -174,27 +181,21 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
       for (int64_t t = 0; t < taps; ++t)
         w16[t * c + ch] = cp.weights[ch * taps + t];
     wPtr = constantArray<int16_t>("dw_taps", w16);
-  } else if (!vnni) {
-    std::vector<int32_t> pairs(taps * c);
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t t = 0; t < taps; ++t)
-        pairs[t * c + ch] = static_cast<int32_t>(static_cast<uint16_t>(
-            static_cast<int16_t>(cp.weights[ch * taps + t])));
-    wPtr = constantArray<int32_t>("dw_taps", pairs);
   } else {
-    std::vector<int32_t> quads(groups * kw * c);
+    std::vector<int32_t> lanesOfWeights(groups * kw * c);
     for (int64_t g = 0; g < groups; ++g)
       for (int64_t x = 0; x < kw; ++x)
         for (int64_t ch = 0; ch < c; ++ch) {
           uint32_t lane = 0;
-          for (int64_t k = 0; k < groupRows && g * groupRows + k < kh; ++k)
-            lane |= static_cast<uint32_t>(static_cast<uint8_t>(
-                        weightAt(ch, g * groupRows + k, x)))
-                    << (8 * k);
-          quads[(g * kw + x) * c + ch] = static_cast<int32_t>(lane);
+          for (int64_t k = 0; k < groupRows && g * groupRows + k < kh; ++k) {
+            uint32_t w = static_cast<uint32_t>(weightAt(ch, g * groupRows + k, x));
+            w &= rowBits == 8 ? 0xFFu : 0xFFFFu;
+            lane |= w << (rowBits * k);
+          }
+          lanesOfWeights[(g * kw + x) * c + ch] = static_cast<int32_t>(lane);
         }
-    wPtr = constantArray<int32_t>("dw_taps", quads);
-    // vpdpbusd multiplies u8 activations: s8 ones are flipped to x + 128,
+    wPtr = constantArray<int32_t>("dw_taps", lanesOfWeights);
+    // The multiplies take u8 activations: s8 ones are flipped to x + 128,
     // and bias' takes - 128 * sum(w) more (modulo 2^32, like bias').
     if (!unsignedInput)
       for (int64_t ch = 0; ch < c; ++ch) {
@@ -222,32 +223,32 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   VectorType weightType = neon ? halfType : accType;
 
   // The multiply's input operand from the bytes of a group's rows at one
-  // column (one row unless vnni).
+  // column.
   auto operand = [&](ArrayRef<Value> rows) -> Value {
-    if (!vnni) {
-      Type to = neon ? halfType : accType;
+    if (neon) {
       if (unsignedInput)
-        return b.create<arith::ExtUIOp>(loc, to, rows[0]);
-      return b.create<arith::ExtSIOp>(loc, to, rows[0]);
+        return b.create<arith::ExtUIOp>(loc, halfType, rows[0]);
+      return b.create<arith::ExtSIOp>(loc, halfType, rows[0]);
     }
     Value lane;
-    for (auto [k, row] : llvm::enumerate(rows)) {
+    for (auto [k, bytes] : llvm::enumerate(rows)) {
+      Value row = bytes;
+      if (!unsignedInput) // s8 -> u8: x ^ 0x80
+        row = b.create<arith::XOrIOp>(
+            loc, row,
+            b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(byteType,
+                                            b.getI8IntegerAttr(-128))));
       Value v = b.create<arith::ExtUIOp>(loc, accType, row);
       if (k > 0)
         v = b.create<arith::ShLIOp>(
             loc, v,
             b.create<arith::ConstantOp>(
                 loc, DenseElementsAttr::get(
-                         accType, b.getI32IntegerAttr(8 * int64_t(k)))));
+                         accType,
+                         b.getI32IntegerAttr(rowBits * int64_t(k)))));
       lane = lane ? b.create<arith::OrIOp>(loc, lane, v).getResult() : v;
     }
-    if (!unsignedInput) // s8 -> u8: x ^ 0x80 in every byte
-      lane = b.create<arith::XOrIOp>(
-          loc, lane,
-          b.create<arith::ConstantOp>(
-              loc, DenseElementsAttr::get(
-                       accType, b.getI32IntegerAttr(
-                                    static_cast<int32_t>(0x80808080u)))));
     return lane;
   };
   auto multiplyAdd = [&](Value acc, Value x, Value w) -> Value {
@@ -264,7 +265,8 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
           .getResult(0);
     }
     case DepthwiseMultiply::X86Vpmaddwd: {
-      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * 0.
+      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * w.hi16[i]: u8 x
+      // s8 products, no pair sum can overflow.
       const char *name =
           lanes == 8 ? "llvm.x86.avx2.pmadd.wd" : "llvm.x86.sse2.pmadd.wd";
       Value products =
