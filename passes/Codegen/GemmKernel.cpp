@@ -318,7 +318,8 @@ void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
   Value sum = biasVec ? add(acc, biasVec) : acc;
   Value bytes = config.cType == QType::S32
                     ? sum
-                    : emitRequantize(b, loc, sum, multVec, zpVec, loVec, hiVec);
+                    : emitRequantize(b, loc, sum, multVec, zpVec, loVec,
+                                     hiVec);
   if (mask)
     b.create<LLVM::MaskedStoreOp>(loc, bytes, address, mask, /*alignment=*/1);
   else
@@ -347,9 +348,8 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
   bool biasFirst = !isI8mm;
   if (biasFirst)
     for (int64_t v = 0; v < nVectors; ++v) {
-      Value biasVec = load(accType, gep(bias, add(tileColumn,
-                                                  constI64(v * info.columnsPerVector)),
-                                        i32));
+      Value column = add(tileColumn, constI64(v * info.columnsPerVector));
+      Value biasVec = load(accType, gep(bias, column, i32));
       for (int64_t r = 0; r < mr; ++r)
         accs[r * nVectors + v] = biasVec;
     }

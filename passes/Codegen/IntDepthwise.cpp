@@ -1,4 +1,4 @@
-//===- IntDepthwise.cpp - depthwise int8 convolutions -----------------------===//
+//===- IntDepthwise.cpp - depthwise int8 convolutions ---------------------===//
 //
 // qc.qconv2d with one input channel per output channel (MobileNet's 3x3
 // layers). NHWC activations put a pixel's channels side by side, so the
@@ -164,7 +164,8 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   // lane, activations in the u8 domain); one weight vector per (group, kx).
   int64_t groupRows = schedule.groupRows;
   // Bits between a group's rows in a lane (x86).
-  int64_t rowBits = schedule.multiply == DepthwiseMultiply::X86Vpdpbusd ? 8 : 16;
+  int64_t rowBits =
+      schedule.multiply == DepthwiseMultiply::X86Vpdpbusd ? 8 : 16;
   int64_t groups = (kh + groupRows - 1) / groupRows;
   auto weightAt = [&](int64_t ch, int64_t y, int64_t x) -> int32_t {
     return cp.weights[(ch * kh + y) * kw + x];
@@ -188,7 +189,8 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
         for (int64_t ch = 0; ch < c; ++ch) {
           uint32_t lane = 0;
           for (int64_t k = 0; k < groupRows && g * groupRows + k < kh; ++k) {
-            uint32_t w = static_cast<uint32_t>(weightAt(ch, g * groupRows + k, x));
+            uint32_t w =
+                static_cast<uint32_t>(weightAt(ch, g * groupRows + k, x));
             w &= rowBits == 8 ? 0xFFu : 0xFFFFu;
             lane |= w << (rowBits * k);
           }
