@@ -7,6 +7,7 @@
 # See bench/models/README.md.
 #
 #   bench/models/run.sh [--models DIR] [--qc PATH] [--out DIR] [--threads "1 2"] [--min-time S]
+#                       [--repeats N]
 #
 #   --models DIR   folder with {resnet18,mobilenet_v2}.{onnx,json,input.npy} as written by
 #                  test/models/export_models.py (default: $QC_BUILD_DIR/test/models/onnx, else they are
@@ -16,6 +17,9 @@
 #   --threads "…"  thread counts (default "1 2")
 #   --min-time S   seconds of timed runs per measurement, for qc and ORT alike (default 2; at least 20 runs)
 #   --model-list "…"  models (default "resnet18 mobilenet_v2")
+#   --repeats N    measure each figure in N processes, qc / ORT int8 / ORT fp32 alternating, and report
+#                  each side's best median with the spread of the N medians (default 1). ORT's speed is
+#                  bimodal from one process to the next on shared VMs; best of 3 is the issue-13 protocol.
 #   --profile      also print qc's per-step profile (qc bench --profile: steps by time, per op kind,
 #                  MAC/cycle against the ISA's peak; docs/runtime.md) after each qc timing
 set -euo pipefail
@@ -30,6 +34,7 @@ min_time=2
 model_list="resnet18 mobilenet_v2"
 python="${PYTHON:-/usr/bin/python3}"
 profile=()
+repeats=1
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -41,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --min-time) min_time="$2"; shift 2 ;;
     --model-list) model_list="$2"; shift 2 ;;
     --profile) profile=(--profile); shift ;;
+    --repeats) repeats="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -89,6 +95,7 @@ commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # Calibration data: 8 standard-normal samples per model (seed 0). Latency does not depend on the data.
 rows=()
 min_rows=()
+spread_rows=()
 compile_rows=()
 for m in $model_list; do
   input_name="$("$python" -c 'import json,sys; print(next(iter(json.load(open(sys.argv[1]))["inputs"])))' "$models_dir/$m.json")"
@@ -113,25 +120,51 @@ EOF
   compile_rows+=("$m|$c_target|${c_s:-?}|${c_obj:-?}|${c_const:-?}|${c_float:-?}")
 
   for t in $threads; do
-    echo "== $m, $t thread(s): qc int8"
-    "$qc" bench "$out/$m.q.mlir" --threads "$t" --input "$input_name=$input_npy" --min-time "$min_time" \
-      "${profile[@]}" > "$out/$m.t$t.qc.log"
-    cat "$out/$m.t$t.qc.log"
-    echo "== $m, $t thread(s): ORT int8 (qc's QDQ export)"
-    node "$repo/bench/models/ort_bench.js" "$out/$m.qdq.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
-      > "$out/$m.t$t.ort_int8.log"
-    cat "$out/$m.t$t.ort_int8.log"
-    echo "== $m, $t thread(s): ORT fp32"
-    node "$repo/bench/models/ort_bench.js" "$models_dir/$m.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
-      > "$out/$m.t$t.ort_fp32.log"
-    cat "$out/$m.t$t.ort_fp32.log"
+    spread_q=(); spread_oi=()
+    for ((r = 1; r <= repeats; ++r)); do
+      sfx=""
+      [[ "$repeats" -gt 1 ]] && sfx=".r$r"
+      echo "== $m, $t thread(s): qc int8${sfx:+ (process $r of $repeats)}"
+      "$qc" bench "$out/$m.q.mlir" --threads "$t" --input "$input_name=$input_npy" --min-time "$min_time" \
+        "${profile[@]}" > "$out/$m.t$t.qc$sfx.log"
+      cat "$out/$m.t$t.qc$sfx.log"
+      echo "== $m, $t thread(s): ORT int8 (qc's QDQ export)${sfx:+ (process $r of $repeats)}"
+      node "$repo/bench/models/ort_bench.js" "$out/$m.qdq.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
+        > "$out/$m.t$t.ort_int8$sfx.log"
+      cat "$out/$m.t$t.ort_int8$sfx.log"
+      echo "== $m, $t thread(s): ORT fp32${sfx:+ (process $r of $repeats)}"
+      node "$repo/bench/models/ort_bench.js" "$models_dir/$m.onnx" "$input_npy" --threads "$t" --min-time "$min_time" \
+        > "$out/$m.t$t.ort_fp32$sfx.log"
+      cat "$out/$m.t$t.ort_fp32$sfx.log"
+      if [[ -n "$sfx" ]]; then
+        spread_q+=("$(field median_ms "$out/$m.t$t.qc$sfx.log")")
+        spread_oi+=("$(field median_ms "$out/$m.t$t.ort_int8$sfx.log")")
+      fi
+    done
+    if [[ "$repeats" -gt 1 ]]; then
+      # The process with the lowest median stands for each side (the logs without .rN).
+      for kind in qc ort_int8 ort_fp32; do
+        best="$(for ((r = 1; r <= repeats; ++r)); do
+                  echo "$(field median_ms "$out/$m.t$t.$kind.r$r.log") $r"; done | sort -g | head -n 1 | cut -d' ' -f2)"
+        cp "$out/$m.t$t.$kind.r$best.log" "$out/$m.t$t.$kind.log"
+      done
+      spread_rows+=("$m|$t|${spread_q[*]}|${spread_oi[*]}")
+    fi
     q="$(field median_ms "$out/$m.t$t.qc.log")"
     oi="$(field median_ms "$out/$m.t$t.ort_int8.log")"
     of="$(field median_ms "$out/$m.t$t.ort_fp32.log")"
     rows+=("$m|$t|$q|$oi|$of|$(ratio "$q" "$oi")|$(ratio "$q" "$of")")
-    q="$(field min_ms "$out/$m.t$t.qc.log")"
-    oi="$(field min_ms "$out/$m.t$t.ort_int8.log")"
-    of="$(field min_ms "$out/$m.t$t.ort_fp32.log")"
+    # The best single run: over all processes of a side.
+    best_min() {
+      if [[ "$repeats" -gt 1 ]]; then
+        for ((r = 1; r <= repeats; ++r)); do field min_ms "$out/$m.t$t.$1.r$r.log"; done | sort -g | head -n 1
+      else
+        field min_ms "$out/$m.t$t.$1.log"
+      fi
+    }
+    q="$(best_min qc)"
+    oi="$(best_min ort_int8)"
+    of="$(best_min ort_fp32)"
     min_rows+=("$m|$t|$q|$oi|$of|$(ratio "$q" "$oi")|$(ratio "$q" "$of")")
   done
 done
@@ -150,13 +183,28 @@ latency_table() {
 ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads | cut -d' ' -f1).ort_int8.log")"
 {
   echo
-  echo "Model benchmark: batch-1 median latency (ms), $started"
+  if [[ "$repeats" -gt 1 ]]; then
+    echo "Model benchmark: batch-1 median latency (ms), best of $repeats processes per side, $started"
+  else
+    echo "Model benchmark: batch-1 median latency (ms), $started"
+  fi
   echo "CPU: $cpu ($ncpu logical CPUs); repo HEAD $commit; $ort_ver; --min-time $min_time s per figure"
   echo "Load average at start: $load0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   latency_table "${rows[@]}"
   echo
-  echo "Best single run (min_ms), less sensitive to other load on the machine:"
+  if [[ "$repeats" -gt 1 ]]; then
+    echo "Medians of the $repeats processes (ms), in order:"
+    echo
+    echo "| model | threads | qc int8 | ORT int8 |"
+    echo "|---|---:|---|---|"
+    for r in "${spread_rows[@]}"; do
+      IFS='|' read -r m t sq so <<<"$r"
+      echo "| $m | $t | $sq | $so |"
+    done
+    echo
+  fi
+  echo "Best single run (min_ms; over all processes of a side), less sensitive to other load on the machine:"
   echo
   latency_table "${min_rows[@]}"
   echo

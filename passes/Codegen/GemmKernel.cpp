@@ -118,7 +118,8 @@ private:
   avx2PairOperands(ArrayRef<Value> rows, Value kOffset);
   /// u8 <-> s8 conversion into the variant's activation domain.
   Value toDomain(Value group);
-  /// Requantizes one output vector and stores it (masked when \p mask).
+  /// Requantizes one output vector (+ \p bias unless null: the accumulators
+  /// started at it) and stores it (masked when \p mask).
   void storeOutput(Value acc, Value bias, Value mult, Value address,
                    Value mask);
   /// One mr x nr tile at rows m0.., tile column index `tile`, computing
@@ -314,10 +315,11 @@ void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
   // even, + zero point, clamped. The clamp runs on floats (exact: the bounds
   // are small integers) so out-of-range values never reach fptosi. An s32
   // output stores acc + bias as it is.
+  Value sum = biasVec ? add(acc, biasVec) : acc;
   Value bytes = config.cType == QType::S32
-                    ? add(acc, biasVec)
-                    : emitRequantize(b, loc, add(acc, biasVec), multVec,
-                                     zpVec, loVec, hiVec);
+                    ? sum
+                    : emitRequantize(b, loc, sum, multVec, zpVec, loVec,
+                                     hiVec);
   if (mask)
     b.create<LLVM::MaskedStoreOp>(loc, bytes, address, mask, /*alignment=*/1);
   else
@@ -339,6 +341,18 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
 
   int64_t accCount = accumulatorRows(mr) * nVectors;
   SmallVector<Value> accs(accCount, splat(accType, b.getI32IntegerAttr(0)));
+  // Accumulators start at the bias (one add fewer per output vector in the
+  // epilogue; integer adds, so the sum is the same), except for smmla,
+  // whose accumulators interleave two rows.
+  Value tileColumn = mul(tile, constI64(nr));
+  bool biasFirst = !isI8mm;
+  if (biasFirst)
+    for (int64_t v = 0; v < nVectors; ++v) {
+      Value column = add(tileColumn, constI64(v * info.columnsPerVector));
+      Value biasVec = load(accType, gep(bias, column, i32));
+      for (int64_t r = 0; r < mr; ++r)
+        accs[r * nVectors + v] = biasVec;
+    }
   // The packed stride of a group is always the full tile's.
   int64_t groupBytes = config.nVectors * info.vectorBytes;
 
@@ -412,10 +426,9 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
                                       accs[pair * nVectors + 2 * j + 1], pick));
   }
 
-  Value tileColumn = mul(tile, constI64(nr));
   for (int64_t j = 0; j < outputsPerRow; ++j) {
     Value column = add(tileColumn, constI64(j * lanes));
-    Value biasVec = load(outI32, gep(bias, column, i32));
+    Value biasVec = biasFirst ? Value() : load(outI32, gep(bias, column, i32));
     Value multVec = load(outF32, gep(mult, column, f32));
     Value mask;
     if (partial) {

@@ -448,6 +448,15 @@ private:
   LogicalResult emitConv(QConv2dOp op);
   LogicalResult emitGroupedConv(QConv2dOp op);
   LogicalResult emitDepthwiseConv(QConv2dOp op);
+  /// A depthwise conv's shapes and compile-time tables (IntDepthwise.cpp).
+  struct DepthwiseParts;
+  /// Channel blocks of \p lanes in vector registers, several output pixels
+  /// per iteration (IntDepthwise.cpp).
+  void emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
+                           int64_t lanes);
+  /// One pixel at a time, a scalar channel loop (channel counts below the
+  /// narrowest vector).
+  void emitDepthwiseScalar(QConv2dOp op, const DepthwiseParts &d);
   LogicalResult emitLinear(QLinearOp op);
   /// qc.dynamic_qlinear (DynamicLinear.cpp): run-time qparams and
   /// quantization, the s32-output GEMM, the float epilogue.

@@ -63,7 +63,7 @@ def cpu_flags():
 
 # x86 targets whose one missing feature the runner can emulate: on a CPU
 # with AVX2, FMA and BMI2 but without AVX-VNNI, x86-64-avxvnni runs natively
-# except for its {vex} vpdpbusd(s), which vnni_emulation.c's SIGILL handler
+# except for its {vex} vpdpbusd(s) / vpdpwssd(s), which vnni_emulation.c's SIGILL handler
 # computes (the object's encoding is still checked by check_vex_vnni).
 EMULABLE = {"x86-64-avxvnni": ("avx_vnni", "QC_ISA_X86_AVXVNNI")}
 
@@ -168,8 +168,9 @@ def check_vex_vnni(obj):
     if p.returncode != 0:
         return "objdump %s failed: %s" % (obj, p.stderr.strip()[-300:])
     text = p.stdout
-    if "vpdpbusd" in text and "{vex} vpdpbusd" not in text:
-        return "%s: vpdpbusd without the {vex} prefix (EVEX form)" % obj
+    for insn in ("vpdpbusd", "vpdpwssd"):
+        if re.search(r"(?<!\{vex\}\t)(?<!\{vex\} )\b%s" % insn, text):
+            return "%s: %s without the {vex} prefix (EVEX form)" % (obj, insn)
     if re.search(r"%zmm|%k[1-7]\b|\{evex\}", text):
         return "%s: AVX-512 code (zmm / mask registers / EVEX) in an x86-64-avxvnni object" % obj
     if "qc_gemm_" in text and "{vex} vpdpbusd" not in text:
@@ -467,7 +468,7 @@ def main():
             "needs clang-19, qemu-aarch64 and %s" % SYSROOT)), flush=True)
     os.makedirs(a.work, exist_ok=True)
     for t in a.emulated:
-        print("EMULATED: %s: this CPU lacks %s; its {vex} vpdpbusd(s) run in a SIGILL handler "
+        print("EMULATED: %s: this CPU lacks %s; its {vex} vpdpbusd(s) / vpdpwssd(s) run in a SIGILL handler "
               "(vnni_emulation.c), the rest natively; results are checked, the encoding too"
               % (t, EMULABLE[t][0]), flush=True)
     rt = {arch: build_runtime(a.work, arch) for arch in ("x86_64", "aarch64")

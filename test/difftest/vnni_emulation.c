@@ -2,8 +2,9 @@
  * hosts without AVX-VNNI (most AMD CPUs, older Intel ones).
  *
  * The x86-64-avxvnni target's code is AVX2 plus the VEX-encoded dot-product
- * instructions {vex} vpdpbusd / vpdpbusds. On a CPU without AVX-VNNI those
- * raise SIGILL; the handler below decodes the faulting instruction, computes
+ * instructions {vex} vpdpbusd / vpdpbusds (the GEMM kernels) and
+ * vpdpwssd / vpdpwssds (LLVM fuses vpmaddwd + vpaddd, the depthwise
+ * convolutions, into them). On a CPU without AVX-VNNI those raise SIGILL; the handler below decodes the faulting instruction, computes
  * its result from the saved register state and writes it back into the
  * signal frame, then resumes after it. Everything else runs natively, so the
  * generated code is checked as it is, except for the encoding of those two
@@ -64,13 +65,14 @@ static void onSigill(int sig, siginfo_t *info, void *context) {
   uint8_t *xsave = (uint8_t *)uc->uc_mcontext.fpregs;
   const uint8_t *p = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
 
-  /* VEX3 (C4), map 0F38, pp = 66, W0: 50 = vpdpbusd, 51 = vpdpbusds. */
+  /* VEX3 (C4), map 0F38, pp = 66, W0: 50 = vpdpbusd, 51 = vpdpbusds,
+   * 52 = vpdpwssd, 53 = vpdpwssds. */
   if (p[0] != 0xC4 || (p[1] & 0x1F) != 2 || (p[2] & 3) != 1 || (p[2] & 0x80) ||
-      (p[3] != 0x50 && p[3] != 0x51))
-    die("illegal instruction that is not a VEX vpdpbusd/vpdpbusds");
+      p[3] < 0x50 || p[3] > 0x53)
+    die("illegal instruction that is not a VEX vpdpbusd(s)/vpdpwssd(s)");
   unsigned rBit = !(p[1] & 0x80), xBit = !(p[1] & 0x40), bBit = !(p[1] & 0x20);
   unsigned vvvv = (~p[2] >> 3) & 15, wide = (p[2] >> 2) & 1;
-  int saturate = p[3] == 0x51;
+  int saturate = p[3] & 1, words = p[3] >= 0x52;
   uint8_t modrm = p[4];
   unsigned mod = modrm >> 6, reg = ((modrm >> 3) & 7) | rBit << 3, rm = modrm & 7;
   size_t len = 5;
@@ -117,7 +119,8 @@ static void onSigill(int sig, siginfo_t *info, void *context) {
     *xstateBv |= kXfeatureYmm;
   }
 
-  /* dst += u8(src1) . s8(src2), 4 bytes a 32-bit lane. */
+  /* dst += u8(src1) . s8(src2), 4 bytes a 32-bit lane; or (words)
+   * s16(src1) . s16(src2), 2 words a lane. */
   uint8_t src1[32], src2[32], acc[32];
   unsigned src2Reg = rm | bBit << 3;
   memcpy(src1, xsave + kFxsaveXmm + 16 * vvvv, 16);
@@ -135,8 +138,17 @@ static void onSigill(int sig, siginfo_t *info, void *context) {
     int32_t a;
     memcpy(&a, acc + 4 * i, 4);
     int64_t sum = 0;
-    for (unsigned k = 0; k < 4; ++k)
-      sum += (int64_t)src1[4 * i + k] * (int8_t)src2[4 * i + k];
+    if (words) {
+      for (unsigned k = 0; k < 2; ++k) {
+        int16_t x, y;
+        memcpy(&x, src1 + 4 * i + 2 * k, 2);
+        memcpy(&y, src2 + 4 * i + 2 * k, 2);
+        sum += (int64_t)x * y;
+      }
+    } else {
+      for (unsigned k = 0; k < 4; ++k)
+        sum += (int64_t)src1[4 * i + k] * (int8_t)src2[4 * i + k];
+    }
     int32_t r;
     if (saturate) {
       int64_t s = (int64_t)a + sum;

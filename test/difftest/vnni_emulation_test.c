@@ -1,5 +1,5 @@
-/* Checks vnni_emulation.c against a scalar reference: {vex} vpdpbusd and
- * vpdpbusds with ymm and xmm operands, the high registers (VEX.R, VEX.vvvv,
+/* Checks vnni_emulation.c against a scalar reference: {vex} vpdpbusd,
+ * vpdpbusds, vpdpwssd and vpdpwssds with ymm and xmm operands, the high registers (VEX.R, VEX.vvvv,
  * VEX.B), memory operands (base, base + index * scale + disp8 / disp32,
  * RIP-relative), and that registers the instruction does not write keep
  * their values. On a CPU with AVX-VNNI the instructions run natively and the
@@ -17,15 +17,22 @@ static uint8_t a[32], b[32], c[32], got[32], keep[32], keptAfter[32];
 static uint8_t ripData[32] __attribute__((aligned(32)));
 static int failures;
 
+/* words: vpdpwssd(s), two s16 x s16 products a lane; else vpdpbusd(s). */
 static void reference(const uint8_t *acc, const uint8_t *u, const uint8_t *s, int lanes,
-                      int saturate, uint8_t *out) {
+                      int saturate, int words, uint8_t *out) {
   memset(out, 0, 32);
   for (int i = 0; i < lanes; ++i) {
     int32_t x;
     memcpy(&x, acc + 4 * i, 4);
     int64_t sum = 0;
-    for (int k = 0; k < 4; ++k)
+    for (int k = 0; k < 4 && !words; ++k)
       sum += (int64_t)u[4 * i + k] * (int8_t)s[4 * i + k];
+    for (int k = 0; k < 2 && words; ++k) {
+      int16_t p, q;
+      memcpy(&p, u + 4 * i + 2 * k, 2);
+      memcpy(&q, s + 4 * i + 2 * k, 2);
+      sum += (int64_t)p * q;
+    }
     int64_t r = (int64_t)x + sum;
     int32_t y = saturate ? (r > INT32_MAX ? INT32_MAX : r < INT32_MIN ? INT32_MIN : (int32_t)r)
                          : (int32_t)(uint32_t)((uint32_t)x + (uint32_t)(int32_t)sum);
@@ -33,13 +40,17 @@ static void reference(const uint8_t *acc, const uint8_t *u, const uint8_t *s, in
   }
 }
 
-static void check(const char *what, int lanes, int saturate, const uint8_t *s) {
+static void checkOp(const char *what, int lanes, int saturate, int words, const uint8_t *s) {
   uint8_t want[32];
-  reference(c, a, s, lanes, saturate, want);
+  reference(c, a, s, lanes, saturate, words, want);
   if (memcmp(want, got, 32) != 0) {
     printf("FAIL %s\n", what);
     ++failures;
   }
+}
+
+static void check(const char *what, int lanes, int saturate, const uint8_t *s) {
+  checkOp(what, lanes, saturate, 0, s);
 }
 
 static void fill(void) {
@@ -109,6 +120,19 @@ int main(void) {
                        : "xmm13", "xmm14", "memory");
       check("ymm mem rip-relative", 8, 0, ripData);
     }
+    /* vpdpwssd(s): register and memory operands, ymm and xmm. */
+    __asm__ volatile("vmovdqu %1, %%ymm0\n\tvmovdqu %2, %%ymm1\n\tvmovdqu %3, %%ymm2\n\t"
+                     "%{vex%} vpdpwssd %%ymm1, %%ymm0, %%ymm2\n\tvmovdqu %%ymm2, %0"
+                     : "=m"(got) : "m"(a), "m"(b), "m"(c) : "xmm0", "xmm1", "xmm2", "memory");
+    checkOp("vpdpwssd ymm reg", 8, 0, 1, b);
+    __asm__ volatile("vmovdqu %1, %%ymm9\n\tvmovdqu %2, %%ymm15\n\t"
+                     "%{vex%} vpdpwssds %3, %%ymm9, %%ymm15\n\tvmovdqu %%ymm15, %0"
+                     : "=m"(got) : "m"(a), "m"(c), "m"(b) : "xmm9", "xmm15", "memory");
+    checkOp("vpdpwssds ymm mem, high registers, saturating", 8, 1, 1, b);
+    __asm__ volatile("vmovdqu %1, %%ymm3\n\tvmovdqu %2, %%ymm4\n\tvmovdqu %3, %%ymm5\n\t"
+                     "%{vex%} vpdpwssd %%xmm4, %%xmm3, %%xmm5\n\tvmovdqu %%ymm5, %0"
+                     : "=m"(got) : "m"(a), "m"(b), "m"(c) : "xmm3", "xmm4", "xmm5", "memory");
+    checkOp("vpdpwssd xmm reg", 4, 0, 1, b);
   }
   __asm__ volatile("vzeroupper");
   if (failures) {
@@ -120,12 +144,12 @@ int main(void) {
            "was not exercised\n");
     return 77;
   }
-  if (qc_vnni_emulated_instructions != 200 * 6) {
+  if (qc_vnni_emulated_instructions != 200 * 9) {
     printf("FAIL: %llu instructions emulated, expected %d\n",
-           (unsigned long long)qc_vnni_emulated_instructions, 200 * 6);
+           (unsigned long long)qc_vnni_emulated_instructions, 200 * 9);
     return 1;
   }
-  printf("PASS: %llu VEX vpdpbusd/vpdpbusds emulated, all equal to the reference\n",
+  printf("PASS: %llu VEX vpdpbusd(s)/vpdpwssd(s) emulated, all equal to the reference\n",
          (unsigned long long)qc_vnni_emulated_instructions);
   return 0;
 }

@@ -1,0 +1,505 @@
+//===- IntDepthwise.cpp - depthwise int8 convolutions ---------------------===//
+//
+// qc.qconv2d with one input channel per output channel (MobileNet's 3x3
+// layers). NHWC activations put a pixel's channels side by side, so the
+// channels are the vector lanes:
+//
+//   parallel over output rows:
+//     the input row of each kernel row (a row of zero points when outside
+//     the image)
+//     for each block of L channels (the last block ends at C, overlapping
+//     the one before when L does not divide C; it rewrites the same values):
+//       the weight vectors, the bias and multiplier vectors
+//       left border columns, one at a time (a tap left of the image reads
+//         the zero-point row)
+//       interior columns, R at a time (the rest R/2, R/4, ... at a time):
+//         R int32 accumulators in registers; each input column of a kernel
+//         row is loaded and widened once and multiplied into every
+//         accumulator whose window contains it; no bounds checks
+//       right border columns, one at a time
+//       each accumulator requantized in vector registers (Requantize.h) and
+//       stored as L bytes
+//
+// acc = bias' + sum_t x_t * w_t with bias' = bias - zp * sum_t w_t (mod 2^32,
+// exact whenever the true accumulator fits int32, which checkAccumulator
+// guarantees): a padded tap reads zp, whose product bias' cancels.
+//
+// The multiply, per ISA: x86 puts a group of kernel rows into each 32-bit
+// lane, in the u8 domain (s8 x flipped to x + 128, bias' corrected by
+// -128 * sum_t w_t): 4 rows as its bytes for vpdpbusd (AVX-512 VNNI,
+// AVX-VNNI; a 3x3 kernel needs 3 multiplies per output instead of 9), 2
+// rows as its 16-bit halves for vpmaddwd + vpaddd (AVX2), against weights
+// packed the same way (missing rows 0); a column's lane is built once per
+// group (widen each row, shift, or) and used by every output whose window
+// holds it. No sum of products can overflow its lane. AArch64 widens x to
+// 16 bits and multiply-accumulates into 32 bits against 16-bit weights
+// (smlal / smlal2). See docs/codegen.md, "Depthwise convolutions".
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Codegen/ModelBuilder.h"
+
+#include "passes/Codegen/Requantize.h"
+#include "passes/Codegen/Target.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mlir::qc::model_codegen {
+
+// IntConv.cpp.
+LogicalResult checkAccumulator(Operation *op, int64_t taps,
+                               ArrayRef<int32_t> bias);
+
+namespace {
+
+/// How a variant multiplies a channel block (see the file comment).
+enum class DepthwiseMultiply { X86Vpdpbusd, X86Vpmaddwd, Neon };
+
+/// A variant's depthwise schedule: the widest channel block (int32 lanes of
+/// one accumulator), interior output pixels per iteration, the multiply and
+/// how many kernel rows one multiply covers.
+struct DepthwiseSchedule {
+  int64_t maxLanes;
+  int64_t pixels;
+  DepthwiseMultiply multiply;
+  int64_t groupRows;
+};
+
+DepthwiseSchedule getDepthwiseSchedule(GemmIsa isa) {
+  switch (isa) {
+  case GemmIsa::X86Avx512Vnni:
+    // 32 zmm registers: 8 accumulators, the weight vectors (3 for a 3x3
+    // kernel) and the input columns.
+    return {16, 8, DepthwiseMultiply::X86Vpdpbusd, 4};
+  case GemmIsa::X86AvxVnni:
+    return {8, 4, DepthwiseMultiply::X86Vpdpbusd, 4};
+  case GemmIsa::X86Avx2:
+    // 16 ymm registers: 4 accumulators + 6 weights + columns; two kernel
+    // rows per vpmaddwd (the 16-bit halves of each lane).
+    return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 2};
+  case GemmIsa::Aarch64Dotprod:
+  case GemmIsa::Aarch64I8mm:
+    // 32 q registers: an 8-lane accumulator is two of them.
+    return {8, 4, DepthwiseMultiply::Neon, 1};
+  }
+  return {8, 4, DepthwiseMultiply::X86Vpmaddwd, 1};
+}
+
+/// The channel block for \p channels: the widest power of two up to the
+/// schedule's that does not exceed them, 0 below 4 (the scalar loop).
+int64_t getDepthwiseLanes(const DepthwiseSchedule &s, int64_t channels) {
+  for (int64_t lanes = s.maxLanes; lanes >= 4; lanes /= 2)
+    if (lanes <= channels)
+      return lanes;
+  return 0;
+}
+
+} // namespace
+
+struct ModelBuilder::DepthwiseParts {
+  ConvParts conv;
+  int64_t taps = 0;
+  /// bias - zp * sum_t w_t, modulo 2^32.
+  std::vector<int32_t> foldedBias;
+  /// Output columns whose taps all lie inside the row: [oxLo, oxHi).
+  int64_t oxLo = 0, oxHi = 0;
+};
+
+LogicalResult ModelBuilder::emitDepthwiseConv(QConv2dOp op) {
+  FailureOr<ConvParts> parts = getConvParts(op);
+  if (failed(parts))
+    return failure();
+  DepthwiseParts d;
+  d.conv = std::move(*parts);
+  const ConvParts &c = d.conv;
+  d.taps = c.kh * c.kw;
+  if (failed(checkAccumulator(op, d.taps, c.bias)))
+    return failure();
+  int64_t zp = op.getInputZeroPoint();
+  d.foldedBias = c.bias;
+  for (int64_t ch = 0; ch < c.o; ++ch) {
+    // The generated adds wrap, so bias' is taken modulo 2^32: the sum with
+    // the taps is exact whenever the true accumulator fits int32, even if
+    // bias' alone does not.
+    int64_t f = c.bias[ch];
+    for (int64_t t = 0; t < d.taps; ++t)
+      f -= zp * c.weights[ch * d.taps + t];
+    d.foldedBias[ch] = static_cast<int32_t>(static_cast<uint32_t>(f));
+  }
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  d.oxLo = std::min(c.ow, (pl + sw - 1) / sw);
+  int64_t hiNum = c.w - 1 - (c.kw - 1) * dw + pl;
+  d.oxHi = hiNum < 0 ? d.oxLo : std::min(c.ow, hiNum / sw + 1);
+  d.oxHi = std::max(d.oxHi, d.oxLo);
+  int64_t lanes =
+      getDepthwiseLanes(getDepthwiseSchedule(currentIsa), /*channels=*/c.o);
+  if (lanes == 0)
+    emitDepthwiseScalar(op, d);
+  else
+    emitDepthwiseVector(op, d, lanes);
+  return success();
+}
+
+void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
+                                       int64_t lanes) {
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  const ConvParts &cp = d.conv;
+  int64_t c = cp.o, kh = cp.kh, kw = cp.kw, taps = d.taps;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  DepthwiseSchedule schedule = getDepthwiseSchedule(currentIsa);
+  bool neon = schedule.multiply == DepthwiseMultiply::Neon;
+  bool unsignedInput = isUnsigned(in.element);
+  // Kernel rows [g * groupRows, ...) share one multiply (x86: the group's
+  // rows as the bytes (vpdpbusd) or 16-bit halves (vpmaddwd) of each 32-bit
+  // lane, activations in the u8 domain); one weight vector per (group, kx).
+  int64_t groupRows = schedule.groupRows;
+  // Bits between a group's rows in a lane (x86).
+  int64_t rowBits =
+      schedule.multiply == DepthwiseMultiply::X86Vpdpbusd ? 8 : 16;
+  int64_t groups = (kh + groupRows - 1) / groupRows;
+  auto weightAt = [&](int64_t ch, int64_t y, int64_t x) -> int32_t {
+    return cp.weights[(ch * kh + y) * kw + x];
+  };
+
+  // Weights [group][kx][channel]: 16-bit values (AArch64), or 32-bit
+  // lanes holding the group's rows' weights as bytes (vpdpbusd) or 16-bit
+  // halves (vpmaddwd), missing rows 0.
+  Value wPtr;
+  std::vector<int32_t> bias = d.foldedBias;
+  if (neon) {
+    std::vector<int16_t> w16(taps * c);
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t t = 0; t < taps; ++t)
+        w16[t * c + ch] = cp.weights[ch * taps + t];
+    wPtr = constantArray<int16_t>("dw_taps", w16);
+  } else {
+    std::vector<int32_t> lanesOfWeights(groups * kw * c);
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t ch = 0; ch < c; ++ch) {
+          uint32_t lane = 0;
+          for (int64_t k = 0; k < groupRows && g * groupRows + k < kh; ++k) {
+            uint32_t w =
+                static_cast<uint32_t>(weightAt(ch, g * groupRows + k, x));
+            w &= rowBits == 8 ? 0xFFu : 0xFFFFu;
+            lane |= w << (rowBits * k);
+          }
+          lanesOfWeights[(g * kw + x) * c + ch] = static_cast<int32_t>(lane);
+        }
+    wPtr = constantArray<int32_t>("dw_taps", lanesOfWeights);
+    // The multiplies take u8 activations: s8 ones are flipped to x + 128,
+    // and bias' takes - 128 * sum(w) more (modulo 2^32, like bias').
+    if (!unsignedInput)
+      for (int64_t ch = 0; ch < c; ++ch) {
+        int64_t sum = 0;
+        for (int64_t t = 0; t < taps; ++t)
+          sum += cp.weights[ch * taps + t];
+        bias[ch] = static_cast<int32_t>(static_cast<uint32_t>(bias[ch]) -
+                                        static_cast<uint32_t>(128 * sum));
+      }
+  }
+  Value bPtr = constantArray<int32_t>("dw_bias", bias);
+  Value mPtr = constantArray<float>("dw_mult", cp.multipliers);
+  // A row of zero points as wide as an input row: what rows above / below
+  // the image and taps left / right of it read.
+  std::vector<int8_t> zpRow(std::max<int64_t>(cp.w, 1) * c,
+                            static_cast<int8_t>(op.getInputZeroPoint()));
+  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+
+  VectorType accType = VectorType::get({lanes}, i32);
+  VectorType floatType = VectorType::get({lanes}, f32);
+  VectorType byteType = VectorType::get({lanes}, i8);
+  VectorType halfType = VectorType::get({lanes}, i16);
+  VectorType pairType = VectorType::get({2 * lanes}, i16);
+  Type weightElement = neon ? i16 : i32;
+  VectorType weightType = neon ? halfType : accType;
+
+  // The multiply's input operand from the bytes of a group's rows at one
+  // column.
+  auto operand = [&](ArrayRef<Value> rows) -> Value {
+    if (neon) {
+      if (unsignedInput)
+        return b.create<arith::ExtUIOp>(loc, halfType, rows[0]);
+      return b.create<arith::ExtSIOp>(loc, halfType, rows[0]);
+    }
+    Value lane;
+    for (auto [k, bytes] : llvm::enumerate(rows)) {
+      Value row = bytes;
+      if (!unsignedInput) // s8 -> u8: x ^ 0x80
+        row = b.create<arith::XOrIOp>(
+            loc, row,
+            b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(byteType,
+                                            b.getI8IntegerAttr(-128))));
+      Value v = b.create<arith::ExtUIOp>(loc, accType, row);
+      if (k > 0)
+        v = b.create<arith::ShLIOp>(
+            loc, v,
+            b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(
+                         accType,
+                         b.getI32IntegerAttr(rowBits * int64_t(k)))));
+      lane = lane ? b.create<arith::OrIOp>(loc, lane, v).getResult() : v;
+    }
+    return lane;
+  };
+  auto multiplyAdd = [&](Value acc, Value x, Value w) -> Value {
+    switch (schedule.multiply) {
+    case DepthwiseMultiply::X86Vpdpbusd: {
+      // acc[i] += sum_k u8(x.byte[4i+k]) * s8(w.byte[4i+k]); the 256- and
+      // 128-bit forms select the VEX encoding on AVX-VNNI.
+      const char *name = lanes == 16  ? "llvm.x86.avx512.vpdpbusd.512"
+                         : lanes == 8 ? "llvm.x86.avx512.vpdpbusd.256"
+                                      : "llvm.x86.avx512.vpdpbusd.128";
+      return b
+          .create<LLVM::CallIntrinsicOp>(loc, accType, name,
+                                         ValueRange{acc, x, w})
+          .getResult(0);
+    }
+    case DepthwiseMultiply::X86Vpmaddwd: {
+      // acc[i] += x.lo16[i] * w.lo16[i] + x.hi16[i] * w.hi16[i]: u8 x
+      // s8 products, no pair sum can overflow.
+      const char *name =
+          lanes == 8 ? "llvm.x86.avx2.pmadd.wd" : "llvm.x86.sse2.pmadd.wd";
+      Value products =
+          b.create<LLVM::CallIntrinsicOp>(
+               loc, accType, name,
+               ValueRange{b.create<vector::BitCastOp>(loc, pairType, x),
+                          b.create<vector::BitCastOp>(loc, pairType, w)})
+              .getResult(0);
+      return add(acc, products);
+    }
+    case DepthwiseMultiply::Neon:
+      return add(acc, mul(b.create<arith::ExtSIOp>(loc, accType, x),
+                          b.create<arith::ExtSIOp>(loc, accType, w)));
+    }
+    return acc;
+  };
+  // The op's integer attributes are uint64_t (signless I64Attr): read them
+  // as int64_t before converting.
+  auto splat = [&](VectorType type, int64_t v) -> Value {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(
+                 type, b.getF32FloatAttr(static_cast<float>(v))));
+  };
+  auto forStep = [&](Value lb, Value ub, int64_t step,
+                     const std::function<void(Value)> &body) {
+    b.create<scf::ForOp>(loc, lb, ub, cI64(step), ValueRange{},
+                         [&](OpBuilder &, Location, Value iv, ValueRange) {
+                           body(iv);
+                           b.create<scf::YieldOp>(loc);
+                         });
+  };
+  auto groupEnd = [&](int64_t g) {
+    return std::min(kh, (g + 1) * groupRows);
+  };
+
+  int64_t rowStride = in.strides[2];
+  int64_t blocks = (c + lanes - 1) / lanes;
+  int64_t pixels = schedule.pixels;
+  int64_t interiorBlocks = (d.oxHi - d.oxLo) / pixels;
+  int64_t interiorEnd = d.oxLo + interiorBlocks * pixels;
+  parallel(
+      cp.n * cp.oh,
+      {basePointer(in), basePointer(out), wPtr, bPtr, mPtr, zPtr},
+      [&](Value begin, Value end, ArrayRef<Value> p) {
+        Value zpOut = splat(floatType, op.getOutputZeroPoint());
+        Value lo = splat(floatType, op.getClampMin());
+        Value hi = splat(floatType, op.getClampMax());
+        forRange(begin, end, [&](Value row) {
+          Value img = divC(row, cp.oh), oy = remC(row, cp.oh);
+          Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+          SmallVector<Value> rowBase;
+          for (int64_t y = 0; y < kh; ++y) {
+            Value iy = add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+            Value okY = inBounds(iy, cp.h);
+            Value cy = b.create<arith::SelectOp>(loc, okY, iy, cI64(0));
+            Value real = gep(srcImg, mulC(cy, rowStride), i8);
+            rowBase.push_back(b.create<arith::SelectOp>(loc, okY, real, p[5]));
+          }
+          Value dstRow = gep(p[1], mulC(row, cp.ow * c), i8);
+          forN(blocks, [&](Value block) {
+            Value c0 = b.create<arith::MinSIOp>(loc, mulC(block, lanes),
+                                                cI64(c - lanes));
+            Value biasV = load(accType, gep(p[3], c0, i32));
+            Value mult = load(floatType, gep(p[4], c0, f32));
+            // weights[g * kw + x]
+            SmallVector<Value> weights;
+            for (int64_t g = 0; g < groups; ++g)
+              for (int64_t x = 0; x < kw; ++x)
+                weights.push_back(load(
+                    weightType, gep(p[2], add(c0, cI64((g * kw + x) * c)),
+                                    weightElement)));
+            // Requantizes and stores the accumulators of output columns
+            // ox0, ox0 + 1, ...
+            auto store = [&](ArrayRef<Value> accs, Value ox0) {
+              for (auto [r, acc] : llvm::enumerate(accs)) {
+                Value q = emitRequantize(b, loc, acc, mult, zpOut, lo, hi);
+                Value column = add(ox0, cI64(static_cast<int64_t>(r)));
+                this->store(q, gep(dstRow, add(mulC(column, c), c0), i8));
+              }
+            };
+            // One output column whose taps may lie outside the row.
+            auto borderPixel = [&](Value ox) {
+              Value acc = biasV;
+              for (int64_t g = 0; g < groups; ++g)
+                for (int64_t x = 0; x < kw; ++x) {
+                  Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
+                  Value ok = inBounds(ix, cp.w);
+                  Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                  SmallVector<Value> bytes;
+                  for (int64_t y = g * groupRows; y < groupEnd(g); ++y) {
+                    Value real = gep(rowBase[y], mulC(cx, c), i8);
+                    Value tap = b.create<arith::SelectOp>(loc, ok, real, p[5]);
+                    bytes.push_back(load(byteType, gep(tap, c0, i8)));
+                  }
+                  acc = multiplyAdd(acc, operand(bytes), weights[g * kw + x]);
+                }
+              store({acc}, ox);
+            };
+            // \p count interior output columns from ox0: every input
+            // column of a row group is loaded once.
+            auto interior = [&](int64_t count, Value ox0) {
+              SmallVector<Value> accs(count, biasV);
+              Value ix0 = add(mulC(ox0, sw), cI64(-pl));
+              Value offset = add(mulC(ix0, c), c0);
+              for (int64_t g = 0; g < groups; ++g) {
+                SmallVector<Value> rowPtrs;
+                for (int64_t y = g * groupRows; y < groupEnd(g); ++y)
+                  rowPtrs.push_back(gep(rowBase[y], offset, i8));
+                std::map<int64_t, Value> columns;
+                for (int64_t x = 0; x < kw; ++x)
+                  for (int64_t r = 0; r < count; ++r) {
+                    int64_t j = r * sw + x * dw;
+                    auto it = columns.find(j);
+                    if (it == columns.end()) {
+                      SmallVector<Value> bytes;
+                      for (Value rowPtr : rowPtrs)
+                        bytes.push_back(
+                            load(byteType, gep(rowPtr, cI64(j * c), i8)));
+                      it = columns.emplace(j, operand(bytes)).first;
+                    }
+                    accs[r] =
+                        multiplyAdd(accs[r], it->second, weights[g * kw + x]);
+                  }
+              }
+              store(accs, ox0);
+            };
+            if (d.oxLo > 0)
+              forRange(cI64(0), cI64(d.oxLo), borderPixel);
+            if (interiorBlocks > 0)
+              forStep(cI64(d.oxLo), cI64(interiorEnd), pixels,
+                      [&](Value ox0) { interior(pixels, ox0); });
+            // The interior columns left over: blocks of R/2, R/4, ..., 1
+            // (their count is known here).
+            int64_t ox = interiorEnd;
+            for (int64_t part = pixels / 2; part >= 1; part /= 2)
+              if (d.oxHi - ox >= part) {
+                interior(part, cI64(ox));
+                ox += part;
+              }
+            if (d.oxHi < cp.ow)
+              forRange(cI64(d.oxHi), cI64(cp.ow), borderPixel);
+          });
+        });
+      });
+}
+
+void ModelBuilder::emitDepthwiseScalar(QConv2dOp op, const DepthwiseParts &d) {
+  // Per output pixel, the kh x kw tap pointers are chosen first (a tap
+  // outside the image reads the zero-point row), then a branch-free channel
+  // loop with the accumulator in a register.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  const ConvParts &cp = d.conv;
+  int64_t c = cp.o, kh = cp.kh, kw = cp.kw, taps = d.taps;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  std::vector<int16_t> tapWeights(taps * c);
+  for (int64_t ch = 0; ch < c; ++ch)
+    for (int64_t t = 0; t < taps; ++t)
+      tapWeights[t * c + ch] = cp.weights[ch * taps + t];
+  std::vector<int8_t> zpRow(std::max<int64_t>(cp.w, 1) * c,
+                            static_cast<int8_t>(op.getInputZeroPoint()));
+  Value tPtr = constantArray<int16_t>("dw_taps", tapWeights);
+  Value bPtr = constantArray<int32_t>("dw_bias", d.foldedBias);
+  Value mPtr = constantArray<float>("dw_mult", cp.multipliers);
+  Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+  Type inElement = in.element;
+  int64_t sw = strides[1], dw = dil[1], pl = pads[1];
+  int64_t rowStride = in.strides[2];
+  auto channels = [&](ArrayRef<Value> tapPtrs, Value dstPixel,
+                      ArrayRef<Value> p) {
+    forN(c, [&](Value ch) {
+      Value acc = load(i32, gep(p[3], ch, i32));
+      for (int64_t t = 0; t < taps; ++t) {
+        // An 8-bit x 8-bit product fits in 16 bits (|255 * -128| < 2^15).
+        Value xb = load(i8, gep(tapPtrs[t], ch, i8));
+        Value xv = isUnsigned(inElement)
+                       ? b.create<arith::ExtUIOp>(loc, i16, xb).getResult()
+                       : b.create<arith::ExtSIOp>(loc, i16, xb).getResult();
+        Value wv = load(i16, gep(p[2], add(ch, cI64(t * c)), i16));
+        Value prod = b.create<arith::MulIOp>(loc, xv, wv);
+        acc = add(acc, b.create<arith::ExtSIOp>(loc, i32, prod));
+      }
+      store(requantize(acc, load(f32, gep(p[4], ch, f32)),
+                       op.getOutputZeroPoint(), op.getClampMin(),
+                       op.getClampMax()),
+            gep(dstPixel, ch, i8));
+    });
+  };
+  parallel(cp.n * cp.oh,
+           {basePointer(in), basePointer(out), tPtr, bPtr, mPtr, zPtr},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             forRange(begin, end, [&](Value row) {
+               Value img = divC(row, cp.oh), oy = remC(row, cp.oh);
+               Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+               SmallVector<Value> rowBase;
+               for (int64_t y = 0; y < kh; ++y) {
+                 Value iy =
+                     add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+                 Value okY = inBounds(iy, cp.h);
+                 Value cy = b.create<arith::SelectOp>(loc, okY, iy, cI64(0));
+                 Value real = gep(srcImg, mulC(cy, rowStride), i8);
+                 rowBase.push_back(
+                     b.create<arith::SelectOp>(loc, okY, real, p[5]));
+               }
+               Value dstRow = gep(p[1], mulC(row, cp.ow * c), i8);
+               auto pixel = [&](Value ox, bool interior) {
+                 SmallVector<Value> tapPtrs;
+                 for (int64_t y = 0; y < kh; ++y)
+                   for (int64_t x = 0; x < kw; ++x) {
+                     Value ix = add(mulC(ox, sw), cI64(x * dw - pl));
+                     if (interior) {
+                       tapPtrs.push_back(gep(rowBase[y], mulC(ix, c), i8));
+                       continue;
+                     }
+                     Value ok = inBounds(ix, cp.w);
+                     Value cx = b.create<arith::SelectOp>(loc, ok, ix, cI64(0));
+                     Value real = gep(rowBase[y], mulC(cx, c), i8);
+                     tapPtrs.push_back(
+                         b.create<arith::SelectOp>(loc, ok, real, p[5]));
+                   }
+                 channels(tapPtrs, gep(dstRow, mulC(ox, c), i8), p);
+               };
+               forRange(cI64(0), cI64(d.oxLo),
+                        [&](Value ox) { pixel(ox, false); });
+               forRange(cI64(d.oxLo), cI64(d.oxHi),
+                        [&](Value ox) { pixel(ox, true); });
+               forRange(cI64(d.oxHi), cI64(cp.ow),
+                        [&](Value ox) { pixel(ox, false); });
+             });
+           });
+}
+
+} // namespace mlir::qc::model_codegen

@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Writes a Q/DQ program of depthwise convolutions for difftest.py --program
+(test/difftest/depthwise.test): channel counts below, at and between the
+vector widths of every target (1, 3, 7, 17, 40, 96, 144, ...), kernels 3x3,
+5x5, 7x7 and non-square, strides 1 and 2, symmetric, asymmetric and
+all-padding windows, dilation, batch 2, u8 and s8 activations, relu and
+clamp. Weights, biases and scales come from a fixed seed; output scales are
+chosen so the outputs spread over the 8-bit range instead of saturating.
+
+  depthwise_program.py > program.mlir
+"""
+import math
+import sys
+
+import numpy as np
+
+# (channels, h, w, (kh, kw), (sh, sw), pads (top, left, bottom, right),
+#  dilation, input type, output type, activation, batch)
+CASES = [
+    (1, 9, 11, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", None, 1),
+    (3, 6, 7, (3, 3), (2, 2), (1, 1, 1, 1), 1, "i8", "i8", None, 1),
+    (7, 10, 9, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "i8", "relu", 1),
+    (17, 12, 13, (5, 5), (1, 1), (2, 2, 2, 2), 1, "ui8", "ui8", None, 1),
+    (17, 12, 13, (3, 3), (2, 2), (0, 1, 1, 0), 1, "i8", "ui8", None, 1),
+    (40, 11, 11, (3, 3), (2, 2), (1, 1, 1, 1), 1, "ui8", "ui8", "relu6", 1),
+    (40, 9, 10, (5, 5), (2, 2), (2, 2, 2, 2), 1, "i8", "i8", None, 1),
+    (96, 14, 14, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", "relu6", 1),
+    (96, 14, 14, (3, 3), (2, 2), (0, 0, 1, 1), 1, "ui8", "ui8", None, 1),
+    (144, 8, 9, (7, 7), (1, 1), (3, 3, 3, 3), 1, "i8", "ui8", None, 1),
+    (144, 13, 13, (3, 3), (2, 2), (1, 1, 1, 1), 1, "ui8", "i8", None, 1),
+    (144, 7, 23, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", "relu", 1),
+    (24, 16, 20, (3, 3), (1, 1), (2, 2, 2, 2), 2, "ui8", "ui8", None, 1),
+    (32, 9, 9, (7, 7), (2, 2), (3, 3, 3, 3), 1, "ui8", "ui8", None, 1),
+    (20, 3, 3, (3, 3), (1, 1), (3, 3, 3, 3), 1, "ui8", "i8", None, 1),
+    (48, 5, 40, (3, 3), (1, 1), (1, 0, 1, 0), 1, "i8", "i8", None, 1),
+    (16, 6, 6, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", None, 2),
+    (24, 8, 10, (3, 5), (2, 1), (1, 2, 1, 2), 1, "ui8", "ui8", None, 1),
+    (33, 6, 19, (1, 3), (1, 2), (0, 1, 0, 1), 1, "i8", "ui8", None, 1),
+    (8, 5, 5, (5, 5), (1, 1), (0, 0, 0, 0), 1, "ui8", "ui8", None, 1),
+]
+
+RANGES = {"ui8": (0, 255), "i8": (-128, 127)}
+
+
+def flit(x):
+    return "%.9e" % np.float32(x)
+
+
+def tensor(shape, et):
+    return "tensor<%sx%s>" % ("x".join(str(d) for d in shape), et)
+
+
+def windowed(size, k, s, p0, p1, d):
+    return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
+
+
+def main():
+    rng = np.random.default_rng(1313)
+    args, results, body = [], [], []
+    for i, (c, h, w, (kh, kw), (sh, sw), pads, dil, ine, oute, act, n) in enumerate(CASES):
+        oh = windowed(h, kh, sh, pads[0], pads[2], dil)
+        ow = windowed(w, kw, sw, pads[1], pads[3], dil)
+        xshape, wshape, yshape = [n, c, h, w], [c, 1, kh, kw], [n, c, oh, ow]
+        # Float inputs quantized in the program: the quantize step writes the
+        # NHWC tensor the depthwise code reads (a model input is NCHW).
+        args.append('%%x%d: %s {qc.name = "x%d"}' % (i, tensor(xshape, "f32"), i))
+        results.append('%s {qc.name = "y%d"}' % (tensor(yshape, oute), i))
+        lo, hi = RANGES[ine]
+        in_scale = float(np.float32(2.0 ** rng.uniform(-7, -5)))
+        in_zp = int(rng.integers(lo, hi + 1)) if i % 3 else (lo + hi + 1) // 2
+        w = rng.integers(-128, 128, size=wshape).astype(np.int8)
+        if i == 4:
+            w[:] = -128  # the largest products
+        wscales = [float(np.float32(2.0 ** rng.uniform(-9, -6))) for _ in range(c)]
+        bscales = [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
+        bias = rng.integers(-30000, 30001, size=[c]).astype(np.int32)
+        # Output scale: the accumulator's typical size (x - zp and w roughly
+        # uniform over 8 bits, sqrt(taps) of them) over ~50 output steps.
+        spread = 75.0 * 75.0 * math.sqrt(kh * kw) * in_scale * float(np.median(wscales))
+        out_scale = float(np.float32(spread / 50.0))
+        olo, ohi = RANGES[oute]
+        out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
+        p = "c%d_" % i
+        body.append('  %%%sqx = qc.quantize %%x%d {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
+                    % (p, i, hi, lo, flit(in_scale), in_zp, tensor(xshape, "f32"), tensor(xshape, ine)))
+        body.append('  %%%sx = qc.dequantize %%%sqx {scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
+                    % (p, p, flit(in_scale), in_zp, tensor(xshape, ine), tensor(xshape, "f32")))
+        body.append('  %%%sw = qc.constant dense<"0x%s"> : %s'
+                    % (p, w.astype("<i1").tobytes().hex().upper(), tensor(wshape, "i8")))
+        body.append('  %%%swf = qc.dequantize %%%sw {axis = 0 : i64, scale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
+                    % (p, p, ", ".join(flit(s) for s in wscales), ", ".join("0" for _ in wscales),
+                       tensor(wshape, "i8"), tensor(wshape, "f32")))
+        body.append('  %%%sb = qc.constant dense<"0x%s"> : %s'
+                    % (p, bias.astype("<i4").tobytes().hex().upper(), tensor([c], "i32")))
+        body.append('  %%%sbf = qc.dequantize %%%sb {axis = 0 : i64, scale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
+                    % (p, p, ", ".join(flit(s) for s in bscales), ", ".join("0" for _ in bscales),
+                       tensor([c], "i32"), tensor([c], "f32")))
+        body.append('  %%%sy = qc.conv2d %%%sx, %%%swf, %%%sbf {dilations = array<i64: %d, %d>, groups = %d : i64, '
+                    'pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>} : (%s, %s, %s) -> %s'
+                    % (p, p, p, p, dil, dil, c, *pads, sh, sw, tensor(xshape, "f32"),
+                       tensor(wshape, "f32"), tensor([c], "f32"), tensor(yshape, "f32")))
+        y = "%%%sy" % p
+        if act == "relu":
+            body.append("  %%%sa = qc.relu %s : %s" % (p, y, tensor(yshape, "f32")))
+            y = "%%%sa" % p
+        elif act == "relu6":
+            body.append("  %%%sa = qc.clamp %s {max = 6.0 : f32, min = 0.0 : f32} : %s"
+                        % (p, y, tensor(yshape, "f32")))
+            y = "%%%sa" % p
+        body.append("  %%%sq = qc.quantize %s {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s"
+                    % (p, y, ohi, olo, flit(out_scale), out_zp, tensor(yshape, "f32"),
+                       tensor(yshape, oute)))
+    out = sys.stdout
+    out.write("func.func @main(%s)\n    -> (%s) {\n" % (", ".join(args), ", ".join(results)))
+    out.write("\n".join(body) + "\n")
+    out.write("  return %s : %s\n}\n" % (
+        ", ".join("%%c%d_q" % i for i in range(len(CASES))),
+        ", ".join(r.split(" {")[0] for r in results)))
+
+
+if __name__ == "__main__":
+    main()
