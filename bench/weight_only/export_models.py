@@ -13,7 +13,7 @@ mode, ONNX opset 17, batch 1, each at a fixed sequence length SEQ:
 
 plus inputs x_sSEQ.npy (standard normal, seeded).
 
-    export_models.py OUT_DIR [--seq 128 --seq 1] [--vocab 4096]
+    export_models.py OUT_DIR [--seq 128 --seq 1] [--vocab 4096] [--gpt-hidden 256]
 """
 import argparse
 import math
@@ -27,14 +27,15 @@ HIDDEN, HEADS, LAYERS = 256, 4, 4
 
 
 class Block(nn.Module):
-    def __init__(self, seq):
+    def __init__(self, seq, hidden):
         super().__init__()
-        self.ln1 = nn.LayerNorm(HIDDEN)
-        self.qkv = nn.Linear(HIDDEN, 3 * HIDDEN)
-        self.proj = nn.Linear(HIDDEN, HIDDEN)
-        self.ln2 = nn.LayerNorm(HIDDEN)
-        self.fc = nn.Linear(HIDDEN, 4 * HIDDEN)
-        self.out = nn.Linear(4 * HIDDEN, HIDDEN)
+        self.hidden = hidden
+        self.ln1 = nn.LayerNorm(hidden)
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.proj = nn.Linear(hidden, hidden)
+        self.ln2 = nn.LayerNorm(hidden)
+        self.fc = nn.Linear(hidden, 4 * hidden)
+        self.out = nn.Linear(4 * hidden, hidden)
         # Additive causal mask (a large negative number above the diagonal).
         mask = torch.triu(torch.full((seq, seq), -1e4), diagonal=1)
         self.register_buffer("mask", mask)
@@ -42,8 +43,8 @@ class Block(nn.Module):
     def forward(self, x):
         b, t, c = x.shape
         h = self.ln1(x)
-        q, k, v = self.qkv(h).split(HIDDEN, dim=2)
-        d = HIDDEN // HEADS
+        q, k, v = self.qkv(h).split(self.hidden, dim=2)
+        d = self.hidden // HEADS
         q = q.reshape(b, t, HEADS, d).transpose(1, 2)
         k = k.reshape(b, t, HEADS, d).transpose(1, 2)
         v = v.reshape(b, t, HEADS, d).transpose(1, 2)
@@ -55,11 +56,11 @@ class Block(nn.Module):
 
 
 class Gpt(nn.Module):
-    def __init__(self, seq, vocab):
+    def __init__(self, seq, vocab, hidden):
         super().__init__()
-        self.blocks = nn.ModuleList([Block(seq) for _ in range(LAYERS)])
-        self.ln = nn.LayerNorm(HIDDEN)
-        self.head = nn.Linear(HIDDEN, vocab, bias=False)
+        self.blocks = nn.ModuleList([Block(seq, hidden) for _ in range(LAYERS)])
+        self.ln = nn.LayerNorm(hidden)
+        self.head = nn.Linear(hidden, vocab, bias=False)
 
     def forward(self, x):
         for blk in self.blocks:
@@ -78,6 +79,9 @@ def main():
     p.add_argument("out")
     p.add_argument("--seq", type=int, action="append")
     p.add_argument("--vocab", type=int, default=4096)
+    p.add_argument("--gpt-hidden", type=int, default=HIDDEN,
+                   help="the decoder's hidden size (gpt_sSEQ.onnx; 256 by default; with another size the "
+                        "files are gpt_hH_sSEQ.onnx and xg_hH_sSEQ.npy)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for seq in a.seq or [128, 1]:
@@ -99,15 +103,19 @@ def main():
 
         export(Encoder(), x, os.path.join(a.out, f"encoder_s{seq}.onnx"))
         torch.manual_seed(14)
-        gpt = Gpt(seq, a.vocab)
+        gpt = Gpt(seq, a.vocab, a.gpt_hidden)
         # GPT-2's initialization: N(0, 0.02) weights, zero biases.
         for m in gpt.modules():
             if isinstance(m, nn.Linear):
                 nn.init.normal_(m.weight, std=0.02)
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
-        export(gpt, x, os.path.join(a.out, f"gpt_s{seq}.onnx"))
-        print(f"wrote encoder_s{seq}.onnx, gpt_s{seq}.onnx, x_s{seq}.npy")
+        gpt_name = f"gpt_s{seq}" if a.gpt_hidden == HIDDEN else f"gpt_h{a.gpt_hidden}_s{seq}"
+        if a.gpt_hidden != HIDDEN:
+            x = np.random.default_rng(14).standard_normal((1, seq, a.gpt_hidden)).astype(np.float32)
+            np.save(os.path.join(a.out, f"xg_h{a.gpt_hidden}_s{seq}.npy"), x)
+        export(gpt, x, os.path.join(a.out, gpt_name + ".onnx"))
+        print(f"wrote encoder_s{seq}.onnx, {gpt_name}.onnx, x_s{seq}.npy")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Weight-only quantization benchmark (issue 14): nn.TransformerEncoderLayer(256, 4) and a GPT-2-like
-# decoder (4 blocks, hidden 256, LM head of 4096) at sequence 128 and 1 (export_models.py; the decoder
-# takes float embeddings, qc has no token inputs yet), batch 1, each as
+# decoder (4 blocks, hidden 256, LM head of 4096) at sequence 128 and 1, and the same decoder at hidden
+# 512 at sequence 1 (gpt_h512: 59 MB of float weights, more than a 32 MB L3, where a GEMV reads them
+# from memory) (export_models.py; the decoder takes float embeddings, qc has no token inputs yet),
+# batch 1, each as
 #   (a) qc float32 compiled code                 (`qc bench` on the float model)
 #   (b) weight-only int8, per output channel     (x86,weight_only=int8)
 #   (c) weight-only int4, groups of 32           (x86,weight_only=int4,group_size=32)
@@ -13,7 +15,7 @@
 # against the float model's. See docs/codegen.md, "Weight-only quantization".
 #
 #   bench/weight_only/run.sh [--qc PATH] [--out DIR] [--threads N] [--repeats R] [--min-time S]
-#                            [--models "encoder gpt"] [--seqs "128 1"]
+#                            [--models "encoder gpt gpt_h512"] [--seqs "128 1"]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,11 +24,11 @@ out=""
 threads=1
 repeats=3
 min_time=2
-models="encoder gpt"
+models="encoder gpt gpt_h512"
 seqs="128 1"
 python="${PYTHON:-/usr/bin/python3}"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --qc) qc="$2"; shift 2 ;;
@@ -49,6 +51,8 @@ mkdir -p "$out"
 seq_flags=()
 for s in $seqs; do seq_flags+=(--seq "$s"); done
 "$python" "$repo/bench/weight_only/export_models.py" "$out" "${seq_flags[@]}" >/dev/null
+[[ " $models " == *" gpt_h512 "* ]] &&
+  "$python" "$repo/bench/weight_only/export_models.py" "$out" --seq 1 --gpt-hidden 512 >/dev/null
 
 best() {  # MODEL INPUT: best of REPEATS processes' median_ms
   local m b=""
@@ -78,8 +82,11 @@ printf '%-40s %10s %9s %10s %8s %9s\n' model median_ms speedup size_MB smaller S
 modes=("int8:x86,weight_only=int8" "int4 g32:x86,weight_only=int4,group_size=32"
        "int4 g128 asym:x86,weight_only=int4,group_size=128,symmetric=0")
 for name in $models; do
-  for s in $seqs; do
+  model_seqs=$seqs
+  [[ $name == gpt_h512 ]] && model_seqs=1
+  for s in $model_seqs; do
     model=$out/${name}_s$s.onnx input=$out/x_s$s.npy
+    [[ $name == gpt_h512 ]] && input=$out/xg_h512_s$s.npy
     "$qc" run "$model" --input "x=$input" --output-dir "$out/${name}_s$s.float" >/dev/null
     fb=$(float_bytes "$model")
     f=$(best "$model" "$input")

@@ -178,6 +178,7 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
 
   auto vf = VectorType::get({lanes}, f32);
   auto vb = VectorType::get({lanes}, i8);
+  auto vi = VectorType::get({lanes}, i32);
   // One block of `count` rows from `row` times `tileCount` adjacent tiles
   // from tile t (only a single tile may be partial). Accumulator slot
   // (i, s) with s = tile * kVectors + vector.
@@ -201,9 +202,9 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
         return b.create<arith::UIToFPOp>(loc, vf, bytes);
       return b.create<arith::SIToFPOp>(loc, vf, bytes);
     };
-    auto splat8 = [&](int64_t v) -> Value {
+    auto splat32 = [&](int64_t v) -> Value {
       return b.create<vector::BroadcastOp>(
-          loc, vb, b.create<arith::ConstantIntOp>(loc, v, 8));
+          loc, vi, b.create<arith::ConstantIntOp>(loc, v, 32));
     };
     auto groups = b.create<scf::ForOp>(
         loc, cI64(0), cI64(w.groups), cI64(1), init,
@@ -236,21 +237,26 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
                           /*alignment=*/1)));
                     continue;
                   }
+                  // Widened to 32-bit lanes first (x86 has no 8-bit
+                  // shifts): the low nibble by shifting it to the top and
+                  // back, the high one by one shift of the extended byte.
                   Value bytes = b.create<LLVM::LoadOp>(
                       loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
                       /*alignment=*/1);
-                  Value four = splat8(4);
                   Value lo, hi;
                   if (w.isUnsigned) {
-                    lo = b.create<arith::AndIOp>(loc, bytes, splat8(15));
-                    hi = b.create<arith::ShRUIOp>(loc, bytes, four);
+                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                    lo = b.create<arith::AndIOp>(loc, v, splat32(15));
+                    hi = b.create<arith::ShRUIOp>(loc, v, splat32(4));
                   } else {
+                    Value v = b.create<arith::ExtSIOp>(loc, vi, bytes);
                     lo = b.create<arith::ShRSIOp>(
-                        loc, b.create<arith::ShLIOp>(loc, bytes, four), four);
-                    hi = b.create<arith::ShRSIOp>(loc, bytes, four);
+                        loc, b.create<arith::ShLIOp>(loc, v, splat32(28)),
+                        splat32(28));
+                    hi = b.create<arith::ShRSIOp>(loc, v, splat32(4));
                   }
-                  qv.push_back(toFloat(lo));
-                  qv.push_back(toFloat(hi));
+                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
+                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
                 }
                 SmallVector<Value> wv;
                 for (int64_t sl = 0; sl < slots; ++sl) {

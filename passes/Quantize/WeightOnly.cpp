@@ -171,6 +171,10 @@ struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
   using QCWeightOnlyBase::QCWeightOnlyBase;
 
   FailureOr<WeightOnlyConfig> config(func::FuncOp func) {
+    // The options' values (streaming an Option prints nothing).
+    const int64_t bits = this->bits, groupSize = this->groupSize,
+                  qmin = this->qmin, qmax = this->qmax;
+    const bool symmetric = this->symmetric;
     WeightOnlyConfig c{bits, groupSize, symmetric, qmin, qmax};
     if (bits != 4 && bits != 8)
       return func.emitError("qc-weight-only: bits must be 4 or 8, got ")
