@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
+#include "passes/Codegen/Target.h"
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
@@ -32,8 +33,12 @@
 namespace mlir::qc::model_codegen {
 
 namespace {
-/// Rows of one register tile (as the float GEMM).
-constexpr int64_t kRows = 6;
+/// Rows of one register tile: as many as the accumulators (2 per row) leave
+/// registers for, with 4 for the weights and the broadcast input (AVX-512
+/// and NEON: 14, AVX2: 6), so each dequantized weight serves many rows.
+int64_t tileRows(int64_t vectorRegisters) {
+  return std::clamp<int64_t>((vectorRegisters - 4) / 2, 6, 14);
+}
 /// Vectors per tile row: 2, so a 4-bit byte holds one column of each.
 constexpr int64_t kVectors = 2;
 /// Tiles a single row (a GEMV) accumulates at once.
@@ -310,6 +315,8 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       }
     }
   };
+  const int64_t kRows =
+      tileRows(::qc::codegen::getTarget(currentIsa).vectorRegisters);
   parallel(rows, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
     // Tile by tile (its packed weights stay in cache for all rows), blocks
     // of kRows rows; the remaining rows one by one, kGemvTiles full tiles at
