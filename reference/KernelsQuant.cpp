@@ -217,10 +217,10 @@ dequantizePerChannel(const QTensor &q, const std::vector<float> &scales,
   return out;
 }
 
-absl::StatusOr<Tensor>
-dequantizeBlocked(const QTensor &q, const std::vector<float> &scales,
-                  const std::vector<int64_t> &zeroPoints, int64_t axis,
-                  int64_t blockSize) {
+absl::StatusOr<Tensor> dequantizeBlocked(const QTensor &q,
+                                         const std::vector<float> &scales,
+                                         const std::vector<int64_t> &zeroPoints,
+                                         int64_t axis, int64_t blockSize) {
   constexpr std::string_view op = "dequantizeBlocked";
   Shape shape = shapeOf(q);
   const int64_t rank = static_cast<int64_t>(shape.size());
@@ -247,7 +247,8 @@ dequantizeBlocked(const QTensor &q, const std::vector<float> &scales,
     for (int64_t c = 0; c < channels; ++c)
       for (int64_t j = 0; j < inner; ++j) {
         int64_t e = (i * channels + c) * inner + j;
-        size_t p = static_cast<size_t>((i * blocks + c / blockSize) * inner + j);
+        size_t p =
+            static_cast<size_t>((i * blocks + c / blockSize) * inner + j);
         o[e] = static_cast<float>(in[e] - zeroPoints[p]) * scales[p];
       }
   return out;

@@ -153,10 +153,11 @@ void mlir::qc::countWeightOnly(ModuleOp module, QuantizeReport &report) {
     bool fourBit = true;
     for (int8_t x : *v) {
       int value = et.isUnsignedInteger() ? static_cast<uint8_t>(x) : x;
-      fourBit &= et.isUnsignedInteger() ? value <= 15 : value >= -8 && value <= 7;
+      fourBit &=
+          et.isUnsignedInteger() ? value <= 15 : value >= -8 && value <= 7;
     }
-    bool zeroPoints = llvm::any_of(dq.getZeroPoint(),
-                                   [](int64_t z) { return z != 0; });
+    bool zeroPoints =
+        llvm::any_of(dq.getZeroPoint(), [](int64_t z) { return z != 0; });
     int64_t n = type.getNumElements();
     int64_t q = static_cast<int64_t>(dq.getScale().size());
     ++report.weightOnlyLayers;

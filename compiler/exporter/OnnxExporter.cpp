@@ -213,10 +213,9 @@ LogicalResult Exporter::exportConstant(ConstantOp op) {
     if (failed(v))
       return fail();
     std::vector<uint8_t> packed = packFourBit(*v);
-    name = addInitializer<uint8_t>(base,
-                                   et.isUnsignedInteger() ? OnnxDataType::Uint4
-                                                          : OnnxDataType::Int4,
-                                   type.getShape(), packed);
+    name = addInitializer<uint8_t>(
+        base, et.isUnsignedInteger() ? OnnxDataType::Uint4 : OnnxDataType::Int4,
+        type.getShape(), packed);
   } else if (et.isInteger(8)) {
     auto v = getConstantValues<int8_t>(value);
     if (failed(v))
@@ -263,11 +262,11 @@ LogicalResult Exporter::exportQParams(Operation *op, ArrayRef<float> scale,
   else if (intType.isInteger(32) && !quantize)
     zpType = OnnxDataType::Int32;
   else
-    return op->emitError()
-           << "ONNX export: " << (quantize ? "QuantizeLinear" : "DequantizeLinear")
-           << " (opset " << opset << ") has no " << intType
-           << " form; only ui8 / i8"
-           << (quantize ? "" : " / i32") << " are exported";
+    return op->emitError() << "ONNX export: "
+                           << (quantize ? "QuantizeLinear" : "DequantizeLinear")
+                           << " (opset " << opset << ") has no " << intType
+                           << " form; only ui8 / i8"
+                           << (quantize ? "" : " / i32") << " are exported";
   if (zpType == OnnxDataType::Int32)
     for (int64_t z : zeroPoint)
       if (z != 0)
@@ -313,9 +312,9 @@ LogicalResult Exporter::exportBlockDequantize(DequantizeOp d) {
   int64_t block = static_cast<int64_t>(*d.getBlockSize());
   std::vector<int64_t> dims(type.getShape().begin(), type.getShape().end());
   dims[axis] = (dims[axis] + block - 1) / block;
-  std::string s = addInitializer<float>("scale" + std::to_string(counter++),
-                                        OnnxDataType::Float, dims,
-                                        d.getScale());
+  std::string s =
+      addInitializer<float>("scale" + std::to_string(counter++),
+                            OnnxDataType::Float, dims, d.getScale());
   auto c = d.getInput().getDefiningOp<ConstantOp>();
   bool fourBit = c && isFourBitWeight(c);
   std::vector<int8_t> zp;
@@ -335,8 +334,8 @@ LogicalResult Exporter::exportBlockDequantize(DequantizeOp d) {
                                                       : OnnxDataType::Int8,
                                dims, zp);
   }
-  OnnxNode &n = addNode(d, "DequantizeLinear",
-                        {nameOf(d.getInput()), s, z}, {nameOf(d.getResult())});
+  OnnxNode &n = addNode(d, "DequantizeLinear", {nameOf(d.getInput()), s, z},
+                        {nameOf(d.getResult())});
   n.attributes.push_back(intAttr("axis", axis));
   n.attributes.push_back(intAttr("block_size", block));
   return success();
@@ -553,7 +552,8 @@ LogicalResult Exporter::exportOp(Operation *op) {
         (void)simple("LayerNormalization");
         OnnxNode &n = graph().nodes.back();
         n.attributes.push_back(intAttr("axis", l.getAxis()));
-        n.attributes.push_back(floatAttr("epsilon", l.getEpsilon().convertToFloat()));
+        n.attributes.push_back(
+            floatAttr("epsilon", l.getEpsilon().convertToFloat()));
         return success();
       })
       .Case([&](GeluOp g) -> LogicalResult {
@@ -568,9 +568,9 @@ LogicalResult Exporter::exportOp(Operation *op) {
       .Case([&](SliceOp s) -> LogicalResult {
         // Slice-10+: starts, ends, axes, steps as int64 inputs.
         auto input = [&](const char *what, ArrayRef<int64_t> v) {
-          return addInitializer<int64_t>(
-              what + std::to_string(counter++), OnnxDataType::Int64,
-              {static_cast<int64_t>(v.size())}, v);
+          return addInitializer<int64_t>(what + std::to_string(counter++),
+                                         OnnxDataType::Int64,
+                                         {static_cast<int64_t>(v.size())}, v);
         };
         addNode(op, "Slice",
                 {in(0), input("starts", s.getStarts()),

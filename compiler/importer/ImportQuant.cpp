@@ -74,8 +74,8 @@ LogicalResult Importer::blockQuantParams(
   int64_t rank = static_cast<int64_t>(shape.size());
   int64_t ax = *a < 0 ? *a + rank : *a;
   if (ax < 0 || ax >= rank)
-    return badAttr(n, "axis", Twine(*a)) << " (the input has rank " << rank
-                                         << ")";
+    return badAttr(n, "axis", Twine(*a))
+           << " (the input has rank " << rank << ")";
   if (static_cast<int64_t>(scaleShape.size()) != rank)
     return error(n) << "a blocked scale needs the input's rank " << rank
                     << ", got " << shapeText(scaleShape);
@@ -88,8 +88,8 @@ LogicalResult Importer::blockQuantParams(
     if (scaleShape[d] != want)
       return error(n) << "block_size " << block << " along axis " << ax
                       << " of an input " << shapeText(shape)
-                      << " needs a scale of shape with dimension " << d
-                      << " = " << want << ", got " << shapeText(scaleShape);
+                      << " needs a scale of shape with dimension " << d << " = "
+                      << want << ", got " << shapeText(scaleShape);
   }
   for (auto [i, s] : llvm::enumerate(scale))
     if (!isValidQuantScale(s))
@@ -290,12 +290,10 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
                         << z;
   auto type = RankedTensorType::get(qt.getShape(), b().getF32Type());
   IntegerAttr axisAttr = axis ? b().getI64IntegerAttr(*axis) : IntegerAttr();
-  auto op = builder.create<DequantizeOp>(n.loc, type, q,
-                                         b().getDenseF32ArrayAttr(scale),
-                                         b().getDenseI64ArrayAttr(zp),
-                                         axisAttr,
-                                         block ? b().getI64IntegerAttr(*block)
-                                               : IntegerAttr());
+  auto op = builder.create<DequantizeOp>(
+      n.loc, type, q, b().getDenseF32ArrayAttr(scale),
+      b().getDenseI64ArrayAttr(zp), axisAttr,
+      block ? b().getI64IntegerAttr(*block) : IntegerAttr());
   setOutput(n, 0, op.getResult());
   return success();
 }

@@ -261,8 +261,7 @@ public:
                                  int64_t block, ArrayRef<int64_t> scaleShape,
                                  const std::vector<float> &scale,
                                  std::vector<int64_t> &zeroPoint,
-                                 std::optional<int64_t> &axis,
-                                 int32_t &zpType,
+                                 std::optional<int64_t> &axis, int32_t &zpType,
                                  std::optional<int64_t> &blockSize);
   LogicalResult quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                             std::vector<float> &scale,

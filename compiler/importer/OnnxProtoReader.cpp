@@ -374,8 +374,8 @@ bool isWithin(const std::filesystem::path &path,
   return true;
 }
 
-bool Reader::unpack4Bit(onnx::TensorProto &proto, OnnxTensor &tensor,
-                        int64_t n, const std::string &what) {
+bool Reader::unpack4Bit(onnx::TensorProto &proto, OnnxTensor &tensor, int64_t n,
+                        const std::string &what) {
   const bool isSigned =
       tensor.dataType == static_cast<int32_t>(OnnxDataType::Int4);
   const int64_t bytes = (n + 1) / 2;
@@ -403,8 +403,8 @@ bool Reader::unpack4Bit(onnx::TensorProto &proto, OnnxTensor &tensor,
     unpacked[static_cast<size_t>(i)] = static_cast<char>(v);
   }
   tensor.data.swap(unpacked);
-  tensor.dataType = static_cast<int32_t>(isSigned ? OnnxDataType::Int8
-                                                  : OnnxDataType::Uint8);
+  tensor.dataType =
+      static_cast<int32_t>(isSigned ? OnnxDataType::Int8 : OnnxDataType::Uint8);
   return true;
 }
 

@@ -300,11 +300,11 @@ FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
   std::vector<float> out(wide.size());
   for (size_t i = 0; i < wide.size(); ++i) {
     const int64_t e = static_cast<int64_t>(i);
-    int64_t ch = !axis  ? 0
+    int64_t ch = !axis   ? 0
                  : block ? ((e / (channels * inner)) * blocks +
-                           (e / inner) % channels / block) *
-                                  inner +
-                              e % inner
+                            (e / inner) % channels / block) *
+                                   inner +
+                               e % inner
                          : (e / inner) % channels;
     // In int64, as the reference's dequantize (an int32 difference of an
     // int32 value and its zero point could overflow).

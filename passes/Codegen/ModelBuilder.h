@@ -526,8 +526,7 @@ private:
   /// A linear / matmul weight that is a qc.dequantize of an 8-bit constant
   /// (WeightOnlyLinear.cpp), or failure (then the float path folds it).
   FailureOr<WeightOnlyWeights> matchWeightOnly(Operation *op);
-  LogicalResult emitWeightOnlyLinear(Operation *op,
-                                     const WeightOnlyWeights &w);
+  LogicalResult emitWeightOnlyLinear(Operation *op, const WeightOnlyWeights &w);
   LogicalResult emitFloatMatmul(MatmulOp op);
   LogicalResult emitFloatMaxPool(MaxPool2dOp op);
   LogicalResult emitFloatAvgPool(AvgPool2dOp op);

@@ -159,13 +159,13 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       if (!bias.empty())
         paddedBias[col] = bias[col];
     }
-  Value weightsArray = constantArray<int8_t>(
-      w.bits == 4 ? "wo_int4" : "wo_int8", packed);
+  Value weightsArray =
+      constantArray<int8_t>(w.bits == 4 ? "wo_int4" : "wo_int8", packed);
   Value scalesArray = constantArray<float>("wo_scale", scales);
   Value zerosArray =
       w.hasZeroPoint ? constantArray<float>("wo_zero", zeros) : Value();
-  Value biasArray = bias.empty() ? Value()
-                                 : constantArray<float>("wo_bias", paddedBias);
+  Value biasArray =
+      bias.empty() ? Value() : constantArray<float>("wo_bias", paddedBias);
 
   const TensorRef &in = refs[op->getOperand(0)];
   const TensorRef &out = refs[op->getResult(0)];
@@ -219,15 +219,15 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
           for (int64_t tt = 0; tt < tileCount; ++tt)
             for (int64_t j = 0; j < kVectors; ++j) {
               Value at = add(mulC(g, nt), cI64(j * lanes));
-              sv.push_back(b.create<LLVM::LoadOp>(
-                  loc, vf, gep(st[tt], at, f32), /*alignment=*/4));
+              sv.push_back(b.create<LLVM::LoadOp>(loc, vf, gep(st[tt], at, f32),
+                                                  /*alignment=*/4));
               if (w.hasZeroPoint)
                 zv.push_back(b.create<LLVM::LoadOp>(
                     loc, vf, gep(zt[tt], at, f32), /*alignment=*/4));
             }
           Value k0 = mulC(g, w.group);
-          Value k1 = b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)),
-                                              cI64(k));
+          Value k1 =
+              b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)), cI64(k));
           auto inner = b.create<scf::ForOp>(
               loc, k0, k1, cI64(1), acc0,
               [&](OpBuilder &, Location, Value kk, ValueRange acc) {

@@ -1,4 +1,5 @@
-//===- WeightOnly.cpp - qc-weight-only: int8 / int4 weights, float activations //
+//===- WeightOnly.cpp - qc-weight-only: int8 / int4 weights, float activations
+////
 //
 // Weight-only quantization (PT2E's 4-bit / 8-bit weight-only configs,
 // torchao's int4 / int8 weight-only, ONNX Runtime's MatMulNBits): the float
@@ -74,8 +75,7 @@ std::optional<WeightUse> matchWeight(Operation *op) {
 }
 
 /// Quantizes one weight: returns failure after a diagnostic.
-LogicalResult quantizeWeight(WeightUse use,
-                             const WeightOnlyConfig &config) {
+LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
   auto type = cast<RankedTensorType>(use.constant.getType());
   FailureOr<std::vector<float>> values =
       getConstantValues<float>(use.constant.getValue());
@@ -98,8 +98,8 @@ LogicalResult quantizeWeight(WeightUse use,
   };
 
   ::qc::QParamsOptions options;
-  options.dtype = config.symmetric ? ::qc::QuantDtype::kQInt8
-                                   : ::qc::QuantDtype::kQUInt8;
+  options.dtype =
+      config.symmetric ? ::qc::QuantDtype::kQInt8 : ::qc::QuantDtype::kQUInt8;
   options.qscheme = config.symmetric ? ::qc::QScheme::kPerTensorSymmetric
                                      : ::qc::QScheme::kPerTensorAffine;
   options.quantMin = config.qmin;
@@ -116,8 +116,8 @@ LogicalResult quantizeWeight(WeightUse use,
         if (!std::isfinite(v))
           return use.op->emitError("weight-only: the weight has a non-finite "
                                    "value at [")
-                 << (use.kAxis == 1 ? c : i) << ", "
-                 << (use.kAxis == 1 ? i : c) << "]";
+                 << (use.kAxis == 1 ? c : i) << ", " << (use.kAxis == 1 ? i : c)
+                 << "]";
         lo = std::min(lo, v);
         hi = std::max(hi, v);
       }
@@ -135,8 +135,8 @@ LogicalResult quantizeWeight(WeightUse use,
         r = std::min(std::max(r, static_cast<double>(config.qmin)),
                      static_cast<double>(config.qmax));
         // ui8 storage holds [0, 255]: the byte's bits are the value's.
-        q[at(c, i)] = static_cast<int8_t>(static_cast<uint8_t>(
-            static_cast<int32_t>(r) & 0xff));
+        q[at(c, i)] = static_cast<int8_t>(
+            static_cast<uint8_t>(static_cast<int32_t>(r) & 0xff));
       }
     }
 
@@ -147,20 +147,18 @@ LogicalResult quantizeWeight(WeightUse use,
                      : IntegerType::get(ctx, 8, IntegerType::Unsigned);
   auto intType = RankedTensorType::get(type.getShape(), storage);
   std::string name = "weight_q";
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(
-          use.constant.getValue()))
+  if (auto resource =
+          dyn_cast<DenseResourceElementsAttr>(use.constant.getValue()))
     name = (resource.getRawHandle().getKey() + "_q").str();
   ElementsAttr attr = makeConstantAttr<int8_t>(intType, q, name);
   Value qv = b.create<ConstantOp>(use.constant.getLoc(), intType, attr);
   bool blocked = config.groupSize > 0;
-  IntegerAttr axis =
-      b.getI64IntegerAttr(blocked ? use.kAxis : 1 - use.kAxis);
+  IntegerAttr axis = b.getI64IntegerAttr(blocked ? use.kAxis : 1 - use.kAxis);
   IntegerAttr block =
       blocked ? b.getI64IntegerAttr(config.groupSize) : IntegerAttr();
-  auto dq = b.create<DequantizeOp>(use.op->getLoc(), type, qv,
-                                   b.getDenseF32ArrayAttr(scales),
-                                   b.getDenseI64ArrayAttr(zeroPoints), axis,
-                                   block);
+  auto dq = b.create<DequantizeOp>(
+      use.op->getLoc(), type, qv, b.getDenseF32ArrayAttr(scales),
+      b.getDenseI64ArrayAttr(zeroPoints), axis, block);
   use.op->setOperand(use.operand, dq.getResult());
   if (use.constant->use_empty())
     use.constant->erase();

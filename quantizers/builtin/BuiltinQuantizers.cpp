@@ -40,9 +40,9 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
 }
 
 /// Options that configure whole-model transforms (no per-node overrides).
-constexpr const char *kGlobalOnlyOptions[] = {
-    "cle", "bias_correction", "smoothquant", "weight_only", "group_size",
-    "symmetric"};
+constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
+                                              "smoothquant", "weight_only",
+                                              "group_size",  "symmetric"};
 
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
@@ -573,7 +573,8 @@ Status checkWeightOnly(const OptionValues &globals) {
                          "each other (weight-only keeps activations float)");
   if (!group.empty() && group != "32" && group != "64" && group != "128")
     return Status::error("option 'group_size' expects 32, 64 or 128 (omit it "
-                         "for per-channel int8), got '" + group + "'");
+                         "for per-channel int8), got '" +
+                         group + "'");
   if (mode == "int4" && group.empty())
     return Status::error("option 'weight_only=int4' needs group_size=32, 64 "
                          "or 128");

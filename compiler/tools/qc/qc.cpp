@@ -545,11 +545,12 @@ int quantizeCommand(int argc, char **argv) {
       cl::value_desc("LIB.so")};
   cl::opt<std::string> calib{
       "calib",
-      cl::desc("Calibration data: FILE.npy (samples along axis 0), FILE.npz "
-               "(one array per input name) or a directory of .npy / .npz "
-               "files (one sample or batch each, sorted by name); optional "
-               "when every quantized activation is dynamic (dynamic=1) or nothing "
-               "but weights is quantized (weight_only)"),
+      cl::desc(
+          "Calibration data: FILE.npy (samples along axis 0), FILE.npz "
+          "(one array per input name) or a directory of .npy / .npz "
+          "files (one sample or batch each, sorted by name); optional "
+          "when every quantized activation is dynamic (dynamic=1) or nothing "
+          "but weights is quantized (weight_only)"),
       cl::value_desc("DATA")};
   cl::opt<std::string> observer{
       "observer",

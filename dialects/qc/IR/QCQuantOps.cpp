@@ -119,9 +119,9 @@ LogicalResult DequantizeOp::verify() {
     if (static_cast<int64_t>(scale.size()) != blocks ||
         zeroPoint.size() != scale.size())
       return emitOpError("block_size ")
-             << block << " along axis " << *axis << " of " << type
-             << " needs " << blocks << " scales and zero points, got "
-             << scale.size() << " and " << zeroPoint.size();
+             << block << " along axis " << *axis << " of " << type << " needs "
+             << blocks << " scales and zero points, got " << scale.size()
+             << " and " << zeroPoint.size();
     for (float s : scale)
       if (!isValidQuantScale(s))
         return emitOpError("scales ") << kQuantScaleRule << ", got " << s;

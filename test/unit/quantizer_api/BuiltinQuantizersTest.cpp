@@ -280,8 +280,8 @@ TEST(BuiltinQuantizersTest, WeightOnlyIsATransformAndAnnotatesNothing) {
   EXPECT_EQ((*x86)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=4 group-size=32 "
             "symmetric=true qmin=-128 qmax=127}");
-  auto xnn = ComposableQuantizer::create(
-      "xnnpack,weight_only=int8,symmetric=0", QuantizerRegistry::global());
+  auto xnn = ComposableQuantizer::create("xnnpack,weight_only=int8,symmetric=0",
+                                         QuantizerRegistry::global());
   ASSERT_TRUE(xnn.ok()) << xnn.status();
   EXPECT_EQ((*xnn)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
