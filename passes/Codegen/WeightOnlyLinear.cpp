@@ -75,8 +75,12 @@ ModelBuilder::matchWeightOnly(Operation *op) {
   } else if (static_cast<int64_t>(*axis) == 1 - kAxis && !block) {
     w.group = std::max<int64_t>(w.k, 1);
     index = [](int64_t n, int64_t) { return static_cast<size_t>(n); };
+  } else if (static_cast<int64_t>(*axis) == kAxis && !block) {
+    // Per input channel: a group of one k, the same for every column.
+    w.group = 1;
+    index = [](int64_t, int64_t g) { return static_cast<size_t>(g); };
   } else if (static_cast<int64_t>(*axis) == kAxis) {
-    w.group = block ? static_cast<int64_t>(*block) : 1;
+    w.group = static_cast<int64_t>(*block);
     int64_t groups = (w.k + w.group - 1) / w.group;
     int64_t n = w.n;
     index = [=](int64_t c, int64_t g) {
