@@ -206,6 +206,15 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       aRows.push_back(gep(p[0], mulC(add(row, cI64(i)), k), f32));
     Value zero = b.create<vector::BroadcastOp>(loc, vf, cF32(0));
     SmallVector<Value> init(count * slots, zero);
+    // The float value of each 4-bit code, for the AVX-512 table lookup.
+    Value nibbleTable;
+    if (w.bits == 4 && lanes == 16 && currentIsa == GemmIsa::X86Avx512Vnni) {
+      SmallVector<float> table;
+      for (int j = 0; j < 16; ++j)
+        table.push_back(static_cast<float>(w.isUnsigned || j < 8 ? j : j - 16));
+      nibbleTable = b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(vf, ArrayRef<float>(table)));
+    }
     auto toFloat = [&](Value bytes) -> Value {
       if (w.isUnsigned)
         return b.create<arith::UIToFPOp>(loc, vf, bytes);
@@ -253,6 +262,24 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
                       loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
                       /*alignment=*/1);
                   Value lo, hi;
+                  if (nibbleTable) {
+                    // AVX-512: vpermps reads the low 4 bits of each index,
+                    // so a 16-entry table of the nibbles' float values
+                    // replaces the shifts and the conversion (exact: the
+                    // same small integers).
+                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                    auto permute = [&](Value index) -> Value {
+                      return b
+                          .create<LLVM::CallIntrinsicOp>(
+                              loc, vf, "llvm.x86.avx512.permvar.sf.512",
+                              ValueRange{nibbleTable, index})
+                          .getResult(0);
+                    };
+                    qv.push_back(permute(v));
+                    qv.push_back(permute(
+                        b.create<arith::ShRUIOp>(loc, v, splat32(4))));
+                    continue;
+                  }
                   if (w.isUnsigned) {
                     Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
                     lo = b.create<arith::AndIOp>(loc, v, splat32(15));
