@@ -276,8 +276,8 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
                           .getResult(0);
                     };
                     qv.push_back(permute(v));
-                    qv.push_back(permute(
-                        b.create<arith::ShRUIOp>(loc, v, splat32(4))));
+                    qv.push_back(
+                        permute(b.create<arith::ShRUIOp>(loc, v, splat32(4))));
                     continue;
                   }
                   if (w.isUnsigned) {
