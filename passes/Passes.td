@@ -260,6 +260,43 @@ def QCSmoothQuant : Pass<"qc-smooth-quant", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
+  let summary = "Weight-only quantization: int8 / int4 weights of linear / matmul, float activations";
+  let description = [{
+    Replaces the float constant weight of every `qc.linear` (`[N, K]`) and
+    every `qc.matmul` by a constant 2-D rhs (`[K, N]`, with a non-constant
+    lhs) by an integer constant and a `qc.dequantize`: per output channel
+    (`group-size=0`, 8 bits only) or per group of `group-size` consecutive
+    input channels (K) of one output channel (a `block_size` dequantize,
+    ONNX DequantizeLinear-21's block quantization). qparams come from the
+    group's min / max with PyTorch's `_calculate_qparams` (observers'
+    QParams.h): symmetric in `[qmin, qmax]` (bits 8: the quantizer's weight
+    range; bits 4: [-8, 7], int8 storage) or asymmetric in ui8 `[0, 255]` /
+    `[0, 15]` with a zero point per group. Values are quantized with
+    DESIGN.md's rule (`x * (1 / scale)`, as the reference kernels). The
+    activations stay float: the program is dequantize -> float linear, which
+    `qc compile` runs with the weights kept packed (docs/codegen.md,
+    "Weight-only quantization"). The built-in quantizers run it with
+    `weight_only=int8|int4`.
+
+    Errors: bits other than 4 / 8, a negative group size, 4 bits without a
+    group, a symmetric range that is empty or does not fit int8.
+  }];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"8",
+           "Weight bits: 8 or 4">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"0",
+           "Input channels per group (0: per output channel, 8 bits only)">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"true",
+           "Symmetric weights (zero point 0); false: ui8 storage with a zero point per group">,
+    Option<"qmin", "qmin", "int64_t", /*default=*/"-128",
+           "Symmetric 8-bit range: lowest value">,
+    Option<"qmax", "qmax", "int64_t", /*default=*/"127",
+           "Symmetric 8-bit range: highest value">,
+  ];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCRequestBiasCorrection : Pass<"qc-request-bias-correction", "func::FuncOp"> {
   let summary = "Ask for bias correction of the layers a quantizer annotates";
   let description = [{

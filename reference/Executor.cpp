@@ -915,6 +915,10 @@ OpEvaluator::Result OpEvaluator::dequantize(DequantizeOp dq) {
                            << zeroPoint.size() << " zero points";
   std::vector<float> scales(scale.begin(), scale.end());
   std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  if (std::optional<uint64_t> block = dq.getBlockSize(); block && axis)
+    return wrap(ref::dequantizeBlocked(**q, scales, zps,
+                                       static_cast<int64_t>(*axis),
+                                       static_cast<int64_t>(*block)));
   return wrap(axis ? ref::dequantizePerChannel(**q, scales, zps,
                                                static_cast<int64_t>(*axis))
                    : ref::dequantizePerTensor(**q, scales[0], zps[0]));

@@ -337,6 +337,15 @@ absl::StatusOr<Tensor>
 dequantizePerChannel(const QTensor &q, const std::vector<float> &scales,
                      const std::vector<int64_t> &zeroPoints, int64_t axis);
 
+/// Block (group) dequantize, ONNX DequantizeLinear-21 with `block_size`:
+/// element i along \p axis uses the qparams of block i / \p blockSize;
+/// scales / zeroPoints are row-major over the shape with dimension axis
+/// replaced by ceil(dim / blockSize). float(q - zeroPoint) * scale.
+absl::StatusOr<Tensor> dequantizeBlocked(const QTensor &q,
+                                         const std::vector<float> &scales,
+                                         const std::vector<int64_t> &zeroPoints,
+                                         int64_t axis, int64_t blockSize);
+
 /// DESIGN.md's requantize of int32 accumulators:
 /// q = clamp(round_half_to_even(float(acc) * multiplier[c]) + zeroPoint,
 ///           qmin, qmax)

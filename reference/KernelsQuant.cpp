@@ -217,6 +217,43 @@ dequantizePerChannel(const QTensor &q, const std::vector<float> &scales,
   return out;
 }
 
+absl::StatusOr<Tensor> dequantizeBlocked(const QTensor &q,
+                                         const std::vector<float> &scales,
+                                         const std::vector<int64_t> &zeroPoints,
+                                         int64_t axis, int64_t blockSize) {
+  constexpr std::string_view op = "dequantizeBlocked";
+  Shape shape = shapeOf(q);
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank || blockSize < 1)
+    return invalid(op, strCat("axis ", axis, " / block size ", blockSize,
+                              " do not fit shape ", shapeToString(shape)));
+  int64_t outer, channels, inner;
+  splitAxis(shape, axis, outer, channels, inner);
+  const int64_t blocks = (channels + blockSize - 1) / blockSize;
+  if (static_cast<int64_t>(scales.size()) != outer * blocks * inner ||
+      zeroPoints.size() != scales.size())
+    return invalid(op, strCat("needs ", outer * blocks * inner,
+                              " scales and zero points, got ", scales.size(),
+                              " and ", zeroPoints.size()));
+  for (float s : scales)
+    if (absl::Status st = checkScale(s, op, "scale"); !st.ok())
+      return st;
+  Tensor out = Tensor::from_shape(q.shape());
+  const int32_t *in = q.data();
+  float *o = out.data();
+  for (int64_t i = 0; i < outer; ++i)
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t j = 0; j < inner; ++j) {
+        int64_t e = (i * channels + c) * inner + j;
+        size_t p =
+            static_cast<size_t>((i * blocks + c / blockSize) * inner + j);
+        o[e] = static_cast<float>(in[e] - zeroPoints[p]) * scales[p];
+      }
+  return out;
+}
+
 absl::StatusOr<QTensor> requantize(const QTensor &acc,
                                    const std::vector<float> &multipliers,
                                    int64_t axis, int64_t zeroPoint,

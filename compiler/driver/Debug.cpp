@@ -83,7 +83,7 @@ Value dequantizeOf(OpBuilder &b, QuantizeOp q) {
       cast<RankedTensorType>(q.getType()).getShape(), b.getF32Type());
   return b.create<DequantizeOp>(q.getLoc(), type, q.getResult(),
                                 q.getScaleAttr(), q.getZeroPointAttr(),
-                                q.getAxisAttr());
+                                q.getAxisAttr(), IntegerAttr());
 }
 
 /// Index of the channel of element \p i along \p axis of \p shape.

@@ -1,6 +1,7 @@
 //===- Quantize.cpp - the `qc quantize` flow ------------------------------===//
 #include "compiler/driver/Quantize.h"
 
+#include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
 #include "passes/Quantize/BiasCorrection.h"
@@ -123,9 +124,48 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
   buildPTQConvertPipeline(convert.nest<func::FuncOp>());
   if (failed(convert.run(*module)))
     return nullptr;
-  if (report)
+  if (report) {
     module->walk([&](DynamicFakeQuantOp) { ++report->dynamicEdges; });
+    countWeightOnly(*module, *report);
+  }
   return module;
+}
+
+/// Fills the weight-only fields of \p report: dequantized 8-bit constants
+/// read as the weight of a linear / matmul whose input is float (not a
+/// dequantize), 4 bits each when every value fits ([-8, 7] / [0, 15]).
+void mlir::qc::countWeightOnly(ModuleOp module, QuantizeReport &report) {
+  module->walk([&](DequantizeOp dq) {
+    auto c = dq.getInput().getDefiningOp<ConstantOp>();
+    auto type = cast<RankedTensorType>(dq.getInput().getType());
+    Type et = type.getElementType();
+    if (!c || !et.isInteger(8) || !type.hasStaticShape())
+      return;
+    bool weightOnly = llvm::any_of(dq->getUses(), [](OpOperand &use) {
+      Operation *user = use.getOwner();
+      return isa<LinearOp, MatmulOp>(user) && use.getOperandNumber() == 1 &&
+             !user->getOperand(0).getDefiningOp<DequantizeOp>() &&
+             !user->getOperand(0).getDefiningOp<DynamicFakeQuantOp>();
+    });
+    FailureOr<std::vector<int8_t>> v = getConstantValues<int8_t>(c.getValue());
+    if (!weightOnly || failed(v))
+      return;
+    bool fourBit = true;
+    for (int8_t x : *v) {
+      int value = et.isUnsignedInteger() ? static_cast<uint8_t>(x) : x;
+      fourBit &=
+          et.isUnsignedInteger() ? value <= 15 : value >= -8 && value <= 7;
+    }
+    bool zeroPoints =
+        llvm::any_of(dq.getZeroPoint(), [](int64_t z) { return z != 0; });
+    int64_t n = type.getNumElements();
+    int64_t q = static_cast<int64_t>(dq.getScale().size());
+    ++report.weightOnlyLayers;
+    report.weightOnlyValues += n;
+    report.weightOnlyFloatBytes += 4 * n;
+    report.weightOnlyBytes += (fourBit ? (n + 1) / 2 : n) + 4 * q +
+                              (zeroPoints ? (fourBit ? (q + 1) / 2 : q) : 0);
+  });
 }
 
 LogicalResult mlir::qc::lowerToInteger(ModuleOp module) {
@@ -154,6 +194,17 @@ void mlir::qc::printQuantizeReport(llvm::raw_ostream &os,
         static_cast<long long>(s.samples), static_cast<long long>(s.batches),
         s.seconds, s.seconds > 0 ? s.samples / s.seconds : 0.0);
   }
+  if (report.weightOnlyLayers > 0)
+    os << llvm::format(
+        "qc: weight-only: %lld weights, %lld values: %.2f MB as float32, "
+        "%.2f MB stored (values, scales, zero points): %.2fx smaller\n",
+        static_cast<long long>(report.weightOnlyLayers),
+        static_cast<long long>(report.weightOnlyValues),
+        report.weightOnlyFloatBytes / 1e6, report.weightOnlyBytes / 1e6,
+        report.weightOnlyBytes > 0
+            ? static_cast<double>(report.weightOnlyFloatBytes) /
+                  report.weightOnlyBytes
+            : 0.0);
   if (report.correctedBiases > 0)
     os << llvm::format("qc: bias correction changed %lld biases\n",
                        static_cast<long long>(report.correctedBiases));

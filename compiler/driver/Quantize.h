@@ -56,6 +56,12 @@ struct QuantizeReport {
   int64_t dynamicEdges = 0;
   /// Biases changed by bias correction (bias_correction=1).
   int64_t correctedBiases = 0;
+  /// Weight-only quantization (weight_only=int8|int4): linear / matmul
+  /// weights kept as integers behind a dequantize with float activations,
+  /// their values, and their bytes as float32 and as stored (4-bit values
+  /// packed two per byte, plus float32 scales and nonzero zero points).
+  int64_t weightOnlyLayers = 0, weightOnlyValues = 0;
+  int64_t weightOnlyFloatBytes = 0, weightOnlyBytes = 0;
   /// Filled when QuantizeOptions::mixedPrecision was set.
   MixedPrecisionReport mixedPrecision;
 };
@@ -79,6 +85,10 @@ OwningOpRef<ModuleOp> quantizeMixedPrecision(MLIRContext &context,
 /// runs and throughput of the calibration, or what was calibrated without
 /// data.
 void printQuantizeReport(llvm::raw_ostream &os, const QuantizeReport &report);
+
+/// Adds the weight-only weights of \p module (8-bit constants dequantized
+/// into the weight of a linear / matmul with a float input) to \p report.
+void countWeightOnly(ModuleOp module, QuantizeReport &report);
 
 /// Runs qc-lower-to-integer on every function of \p module (`qc quantize
 /// --lower-to-integer`), honouring the pass-manager flags

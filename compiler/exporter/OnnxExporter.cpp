@@ -21,7 +21,48 @@ using namespace mlir::qc;
 
 namespace {
 
+/// The opset of an export: 13, or 21 when the program has a block-quantized
+/// dequantize (DequantizeLinear's block_size and the 4-bit types are
+/// opset 21) or a layer norm (LayerNormalization is opset 17); at 21
+/// ReduceMean's axes are an input.
 constexpr int64_t kOpset = 13;
+constexpr int64_t kBlockOpset = 21;
+
+/// Whether a constant is exported as INT4 / UINT4: 8-bit storage read only
+/// by block-quantized dequantizes (weight-only int4), every value in
+/// [-8, 7] (signed) or [0, 15] (unsigned).
+bool isFourBitWeight(ConstantOp c) {
+  auto type = cast<RankedTensorType>(c.getType());
+  Type et = type.getElementType();
+  if (!et.isInteger(8) || c->use_empty())
+    return false;
+  for (Operation *user : c->getUsers()) {
+    auto dq = dyn_cast<DequantizeOp>(user);
+    if (!dq || !dq.getBlockSize())
+      return false;
+    for (int64_t z : dq.getZeroPoint())
+      if (et.isUnsignedInteger() ? z > 15 : (z < -8 || z > 7))
+        return false;
+  }
+  FailureOr<std::vector<int8_t>> v = getConstantValues<int8_t>(c.getValue());
+  if (failed(v))
+    return false;
+  for (int8_t x : *v) {
+    int value = et.isUnsignedInteger() ? static_cast<uint8_t>(x) : x;
+    if (et.isUnsignedInteger() ? value > 15 : (value < -8 || value > 7))
+      return false;
+  }
+  return true;
+}
+
+/// Values of one byte each packed two per byte, the first in the low nibble
+/// (ONNX's INT4 / UINT4 layout).
+std::vector<uint8_t> packFourBit(ArrayRef<int8_t> values) {
+  std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
+  for (size_t i = 0; i < values.size(); ++i)
+    packed[i / 2] |= static_cast<uint8_t>((values[i] & 0xf) << (i % 2 ? 4 : 0));
+  return packed;
+}
 
 /// ONNX element type of an MLIR element type; 0 if none.
 int32_t onnxType(Type t) {
@@ -113,6 +154,7 @@ private:
 
   LogicalResult exportOp(Operation *op);
   LogicalResult exportConstant(ConstantOp op);
+  LogicalResult exportBlockDequantize(DequantizeOp d);
   LogicalResult exportQParams(Operation *op, ArrayRef<float> scale,
                               ArrayRef<int64_t> zeroPoint,
                               std::optional<int64_t> axis, Type intType,
@@ -122,6 +164,7 @@ private:
 
   func::FuncOp func;
   OnnxModel *model = nullptr;
+  int64_t opset = kOpset;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> used;
   int64_t counter = 0;
@@ -165,6 +208,14 @@ LogicalResult Exporter::exportConstant(ConstantOp op) {
     if (failed(v))
       return fail();
     name = addInitializer<float>(base, OnnxDataType::Float, type.getShape(), *v);
+  } else if (et.isInteger(8) && isFourBitWeight(op)) {
+    auto v = getConstantValues<int8_t>(value);
+    if (failed(v))
+      return fail();
+    std::vector<uint8_t> packed = packFourBit(*v);
+    name = addInitializer<uint8_t>(
+        base, et.isUnsignedInteger() ? OnnxDataType::Uint4 : OnnxDataType::Int4,
+        type.getShape(), packed);
   } else if (et.isInteger(8)) {
     auto v = getConstantValues<int8_t>(value);
     if (failed(v))
@@ -211,11 +262,11 @@ LogicalResult Exporter::exportQParams(Operation *op, ArrayRef<float> scale,
   else if (intType.isInteger(32) && !quantize)
     zpType = OnnxDataType::Int32;
   else
-    return op->emitError()
-           << "ONNX export: " << (quantize ? "QuantizeLinear" : "DequantizeLinear")
-           << " (opset " << kOpset << ") has no " << intType
-           << " form; only ui8 / i8"
-           << (quantize ? "" : " / i32") << " are exported";
+    return op->emitError() << "ONNX export: "
+                           << (quantize ? "QuantizeLinear" : "DequantizeLinear")
+                           << " (opset " << opset << ") has no " << intType
+                           << " form; only ui8 / i8"
+                           << (quantize ? "" : " / i32") << " are exported";
   if (zpType == OnnxDataType::Int32)
     for (int64_t z : zeroPoint)
       if (z != 0)
@@ -244,6 +295,49 @@ LogicalResult Exporter::exportQParams(Operation *op, ArrayRef<float> scale,
                         {nameOf(op->getResult(0))});
   if (axis)
     n.attributes.push_back(intAttr("axis", *axis));
+  return success();
+}
+
+/// DequantizeLinear-21 with block_size: scale and zero point shaped as the
+/// input with the axis dimension divided into blocks; 4-bit zero points
+/// when the weight is exported as INT4 / UINT4.
+LogicalResult Exporter::exportBlockDequantize(DequantizeOp d) {
+  auto type = cast<RankedTensorType>(d.getInput().getType());
+  Type et = type.getElementType();
+  if (!et.isInteger(8))
+    return d.emitError() << "ONNX export: a block-quantized DequantizeLinear "
+                            "of "
+                         << et << " is not exported (ui8 / i8 only)";
+  int64_t axis = static_cast<int64_t>(*d.getAxis());
+  int64_t block = static_cast<int64_t>(*d.getBlockSize());
+  std::vector<int64_t> dims(type.getShape().begin(), type.getShape().end());
+  dims[axis] = (dims[axis] + block - 1) / block;
+  std::string s =
+      addInitializer<float>("scale" + std::to_string(counter++),
+                            OnnxDataType::Float, dims, d.getScale());
+  auto c = d.getInput().getDefiningOp<ConstantOp>();
+  bool fourBit = c && isFourBitWeight(c);
+  std::vector<int8_t> zp;
+  for (int64_t v : d.getZeroPoint())
+    zp.push_back(static_cast<int8_t>(v));
+  std::string z;
+  std::string zpName = "zero_point" + std::to_string(counter++);
+  if (fourBit) {
+    std::vector<uint8_t> packed = packFourBit(zp);
+    z = addInitializer<uint8_t>(zpName,
+                                et.isUnsignedInteger() ? OnnxDataType::Uint4
+                                                       : OnnxDataType::Int4,
+                                dims, packed);
+  } else {
+    z = addInitializer<int8_t>(zpName,
+                               et.isUnsignedInteger() ? OnnxDataType::Uint8
+                                                      : OnnxDataType::Int8,
+                               dims, zp);
+  }
+  OnnxNode &n = addNode(d, "DequantizeLinear", {nameOf(d.getInput()), s, z},
+                        {nameOf(d.getResult())});
+  n.attributes.push_back(intAttr("axis", axis));
+  n.attributes.push_back(intAttr("block_size", block));
   return success();
 }
 
@@ -305,6 +399,8 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return success();
       })
       .Case([&](DequantizeOp d) -> LogicalResult {
+        if (d.getBlockSize())
+          return exportBlockDequantize(d);
         Type it = cast<RankedTensorType>(d.getInput().getType()).getElementType();
         std::optional<int64_t> axis;
         if (auto a = d.getAxisAttr())
@@ -410,6 +506,15 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return success();
       })
       .Case([&](ReduceMeanOp r) -> LogicalResult {
+        if (opset >= 18) { // axes became an input
+          std::vector<int64_t> axes(r.getAxes().begin(), r.getAxes().end());
+          std::string a = addInitializer<int64_t>(
+              "axes" + std::to_string(counter++), OnnxDataType::Int64,
+              {static_cast<int64_t>(axes.size())}, axes);
+          OnnxNode &n = addNode(op, "ReduceMean", {in(0), a}, {out()});
+          n.attributes.push_back(intAttr("keepdims", r.getKeepdims()));
+          return success();
+        }
         OnnxNode &n = addNode(op, "ReduceMean", {in(0)}, {out()});
         n.attributes.push_back(intsAttr("axes", r.getAxes()));
         n.attributes.push_back(intAttr("keepdims", r.getKeepdims()));
@@ -438,6 +543,42 @@ LogicalResult Exporter::exportOp(Operation *op) {
             .attributes.push_back(intsAttr("perm", t.getPerm()));
         return success();
       })
+      .Case([&](LayerNormOp l) -> LogicalResult {
+        if (opset < 17)
+          return l.emitError()
+                 << "ONNX export: qc.layer_norm needs LayerNormalization "
+                    "(opset 17); this export is opset "
+                 << opset;
+        (void)simple("LayerNormalization");
+        OnnxNode &n = graph().nodes.back();
+        n.attributes.push_back(intAttr("axis", l.getAxis()));
+        n.attributes.push_back(
+            floatAttr("epsilon", l.getEpsilon().convertToFloat()));
+        return success();
+      })
+      .Case([&](GeluOp g) -> LogicalResult {
+        (void)simple("Gelu");
+        OnnxAttribute a;
+        a.name = "approximate";
+        a.kind = OnnxAttribute::Kind::String;
+        a.s = g.getApproximate().str();
+        graph().nodes.back().attributes.push_back(a);
+        return success();
+      })
+      .Case([&](SliceOp s) -> LogicalResult {
+        // Slice-10+: starts, ends, axes, steps as int64 inputs.
+        auto input = [&](const char *what, ArrayRef<int64_t> v) {
+          return addInitializer<int64_t>(what + std::to_string(counter++),
+                                         OnnxDataType::Int64,
+                                         {static_cast<int64_t>(v.size())}, v);
+        };
+        addNode(op, "Slice",
+                {in(0), input("starts", s.getStarts()),
+                 input("ends", s.getEnds()), input("axes", s.getAxes()),
+                 input("steps", s.getSteps())},
+                {out()});
+        return success();
+      })
       .Case([&](ConcatOp c) -> LogicalResult {
         (void)simple("Concat");
         graph().nodes.back().attributes.push_back(intAttr("axis", c.getAxis()));
@@ -454,10 +595,18 @@ LogicalResult Exporter::exportOp(Operation *op) {
 
 LogicalResult Exporter::run(OnnxModel &out) {
   model = &out;
-  out.irVersion = 7; // the IR version of opset 13
+  // Opset 21 when opset 13 cannot express the program: block-quantized
+  // weights, LayerNormalization (opset 17), Gelu (opset 20).
+  func.walk([&](Operation *op) {
+    auto d = dyn_cast<DequantizeOp>(op);
+    if ((d && d.getBlockSize()) || isa<LayerNormOp, GeluOp>(op))
+      opset = kBlockOpset;
+  });
+  // The IR versions that introduced opset 13 and opset 21.
+  out.irVersion = opset >= kBlockOpset ? 10 : 7;
   out.producerName = "qc";
   out.producerVersion = "0.1";
-  out.opsets = {{"", kOpset}};
+  out.opsets = {{"", opset}};
   out.hasGraph = true;
   graph().name = func.getName().str();
 

@@ -58,23 +58,91 @@ int64_t rawInt(const OnnxTensor &t, int64_t i) {
 /// Reads the scale (input 1) and the zero point (input 2, optional) of a
 /// QuantizeLinear / DequantizeLinear node and the axis; `zpType` receives the
 /// ONNX type of the zero point (Uint8 when absent, the ONNX default).
+/// DequantizeLinear-21 with block_size: scale and zero point of the input's
+/// rank, the axis dimension ceil(dim / block_size), the others equal.
+LogicalResult Importer::blockQuantParams(
+    const NodeRef &n, ArrayRef<int64_t> shape, int64_t block,
+    ArrayRef<int64_t> scaleShape, const std::vector<float> &scale,
+    std::vector<int64_t> &zeroPoint, std::optional<int64_t> &axis,
+    int32_t &zpType, std::optional<int64_t> &blockSize) {
+  if (opset() < 21)
+    return error(n) << "block_size needs opset 21, the model imports opset "
+                    << opset();
+  FailureOr<int64_t> a = intAttr(n, "axis", 1);
+  if (failed(a))
+    return failure();
+  int64_t rank = static_cast<int64_t>(shape.size());
+  int64_t ax = *a < 0 ? *a + rank : *a;
+  if (ax < 0 || ax >= rank)
+    return badAttr(n, "axis", Twine(*a))
+           << " (the input has rank " << rank << ")";
+  if (static_cast<int64_t>(scaleShape.size()) != rank)
+    return error(n) << "a blocked scale needs the input's rank " << rank
+                    << ", got " << shapeText(scaleShape);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (ShapedType::isDynamic(shape[d]))
+      return error(n) << "blocked quantization needs a static input shape, "
+                         "got "
+                      << shapeText(shape);
+    int64_t want = d == ax ? (shape[d] + block - 1) / block : shape[d];
+    if (scaleShape[d] != want)
+      return error(n) << "block_size " << block << " along axis " << ax
+                      << " of an input " << shapeText(shape)
+                      << " needs a scale of shape with dimension " << d << " = "
+                      << want << ", got " << shapeText(scaleShape);
+  }
+  for (auto [i, s] : llvm::enumerate(scale))
+    if (!isValidQuantScale(s))
+      return error(n) << "scale " << numberText(s) << " (entry " << i << ") "
+                      << kQuantScaleRule;
+  zpType = static_cast<int32_t>(OnnxDataType::Uint8);
+  if (hasInput(n, 2)) {
+    ValueEntry *e = lookup(n, 2);
+    if (!e || !e->tensor)
+      return error(n) << "the zero point (input #2) must be an initializer "
+                         "or Constant";
+    const OnnxTensor &t = *e->tensor;
+    zpType = t.dataType;
+    if (!quantElementType(b(), zpType) ||
+        zpType == static_cast<int32_t>(OnnxDataType::Int32))
+      return error(n) << "zero point of type " << onnxDataTypeName(zpType)
+                      << ": qc imports blocked uint8, int8, uint4 and int4";
+    if (t.numElements() != static_cast<int64_t>(scale.size()))
+      return error(n) << "the zero point has " << t.numElements()
+                      << " elements, the scale " << scale.size();
+    for (int64_t i = 0; i < t.numElements(); ++i)
+      zeroPoint.push_back(rawInt(t, i));
+  } else {
+    zeroPoint.assign(scale.size(), 0);
+  }
+  axis = ax;
+  blockSize = block;
+  return success();
+}
+
 LogicalResult Importer::quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                                     std::vector<float> &scale,
                                     std::vector<int64_t> &zeroPoint,
                                     std::optional<int64_t> &axis,
-                                    int32_t &zpType) {
+                                    int32_t &zpType,
+                                    std::optional<int64_t> *blockSize) {
   if (opset() < 10)
     return error(n) << "QuantizeLinear / DequantizeLinear need opset 10, the "
                        "model imports opset "
                     << opset();
-  if (FailureOr<int64_t> bs = intAttr(n, "block_size", 0);
-      failed(bs) || *bs != 0)
-    return failed(bs) ? failure()
-                      : (error(n) << "blocked quantization (block_size = "
-                                  << *bs << ") is not supported");
+  FailureOr<int64_t> bs = intAttr(n, "block_size", 0);
+  if (failed(bs))
+    return failure();
+  if (*bs != 0 && (!blockSize || *bs < 0))
+    return error(n) << "blocked quantization (block_size = " << *bs
+                    << ") is supported for a DequantizeLinear with a "
+                       "positive block size only";
   SmallVector<int64_t> scaleShape;
   if (!constantFloats(n, 1, scaleShape, scale))
     return error(n) << "the scale (input #1) must be a float constant";
+  if (*bs > 0)
+    return blockQuantParams(n, shape, *bs, scaleShape, scale, zeroPoint, axis,
+                            zpType, *blockSize);
   if (scaleShape.size() > 1)
     return error(n) << "the scale must be a scalar or 1-D, got rank "
                     << scaleShape.size();
@@ -209,7 +277,8 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
   std::vector<int64_t> zp;
   std::optional<int64_t> axis;
   int32_t zpType;
-  if (failed(quantParams(n, qt.getShape(), scale, zp, axis, zpType)))
+  std::optional<int64_t> block;
+  if (failed(quantParams(n, qt.getShape(), scale, zp, axis, zpType, &block)))
     return failure();
   if (hasInput(n, 2) && quantElementType(b(), zpType) != et)
     return error(n) << "the zero point's type " << onnxDataTypeName(zpType)
@@ -221,10 +290,10 @@ LogicalResult Importer::importDequantizeLinear(const NodeRef &n) {
                         << z;
   auto type = RankedTensorType::get(qt.getShape(), b().getF32Type());
   IntegerAttr axisAttr = axis ? b().getI64IntegerAttr(*axis) : IntegerAttr();
-  auto op = builder.create<DequantizeOp>(n.loc, type, q,
-                                         b().getDenseF32ArrayAttr(scale),
-                                         b().getDenseI64ArrayAttr(zp),
-                                         axisAttr);
+  auto op = builder.create<DequantizeOp>(
+      n.loc, type, q, b().getDenseF32ArrayAttr(scale),
+      b().getDenseI64ArrayAttr(zp), axisAttr,
+      block ? b().getI64IntegerAttr(*block) : IntegerAttr());
   setOutput(n, 0, op.getResult());
   return success();
 }

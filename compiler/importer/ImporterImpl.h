@@ -280,10 +280,17 @@ public:
   LogicalResult importIntegerClamp(const NodeRef &n, Value q, double lo,
                                    double hi);
   LogicalResult importDequantizeLinear(const NodeRef &n);
+  LogicalResult blockQuantParams(const NodeRef &n, ArrayRef<int64_t> shape,
+                                 int64_t block, ArrayRef<int64_t> scaleShape,
+                                 const std::vector<float> &scale,
+                                 std::vector<int64_t> &zeroPoint,
+                                 std::optional<int64_t> &axis, int32_t &zpType,
+                                 std::optional<int64_t> &blockSize);
   LogicalResult quantParams(const NodeRef &n, ArrayRef<int64_t> shape,
                             std::vector<float> &scale,
                             std::vector<int64_t> &zeroPoint,
-                            std::optional<int64_t> &axis, int32_t &zpType);
+                            std::optional<int64_t> &axis, int32_t &zpType,
+                            std::optional<int64_t> *blockSize = nullptr);
   // ImportShape.cpp
   LogicalResult importConstant(const NodeRef &n);
   LogicalResult importIdentity(const NodeRef &n);

@@ -38,6 +38,10 @@ enum class OnnxDataType : int32_t {
   Complex64 = 14,
   Complex128 = 15,
   BFloat16 = 16,
+  /// Opset 21: two 4-bit values per byte, the first in the low nibble. The
+  /// reader unpacks them into Uint8 / Int8 tensors (one value per byte).
+  Uint4 = 21,
+  Int4 = 22,
 };
 
 /// ONNX's name of a data type ("FLOAT", "INT64", ...; "type N" if unknown).

@@ -60,6 +60,10 @@ std::string onnxDataTypeName(int32_t type) {
     return "COMPLEX128";
   case OnnxDataType::BFloat16:
     return "BFLOAT16";
+  case OnnxDataType::Uint4:
+    return "UINT4";
+  case OnnxDataType::Int4:
+    return "INT4";
   }
   return "type " + std::to_string(type);
 }
@@ -153,6 +157,10 @@ private:
                      const std::string &what);
   bool readExternal(const onnx::TensorProto &proto, OnnxTensor &tensor,
                     int64_t expectedBytes, const std::string &what);
+  /// INT4 / UINT4 (raw or external data, two values per byte) unpacked to
+  /// one Int8 / Uint8 value per byte.
+  bool unpack4Bit(onnx::TensorProto &proto, OnnxTensor &tensor, int64_t n,
+                  const std::string &what);
   bool convertAttribute(onnx::AttributeProto &proto, OnnxAttribute &attr,
                         const std::string &what);
   bool convertValueInfo(const onnx::ValueInfoProto &proto, OnnxValueInfo &info,
@@ -265,6 +273,10 @@ bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
     n *= d;
     tensor.dims.push_back(d);
   }
+  using DT = OnnxDataType;
+  if (tensor.dataType == static_cast<int32_t>(DT::Int4) ||
+      tensor.dataType == static_cast<int32_t>(DT::Uint4))
+    return unpack4Bit(proto, tensor, n, what);
   int64_t size = onnxDataTypeSize(tensor.dataType);
   if (size == 0) // STRING, COMPLEX, ...: kept without data; rejected on use.
     return true;
@@ -288,7 +300,6 @@ bool Reader::convertTensor(onnx::TensorProto &proto, OnnxTensor &tensor,
                   std::to_string(n));
     return true;
   };
-  using DT = OnnxDataType;
   DT dt = static_cast<DT>(tensor.dataType);
   bool typed = proto.float_data_size() || proto.double_data_size() ||
                proto.int64_data_size() || proto.int32_data_size() ||
@@ -360,6 +371,40 @@ bool isWithin(const std::filesystem::path &path,
     if (p == path.end() || *p != *d)
       return false;
   }
+  return true;
+}
+
+bool Reader::unpack4Bit(onnx::TensorProto &proto, OnnxTensor &tensor, int64_t n,
+                        const std::string &what) {
+  const bool isSigned =
+      tensor.dataType == static_cast<int32_t>(OnnxDataType::Int4);
+  const int64_t bytes = (n + 1) / 2;
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    if (!readExternal(proto, tensor, bytes, what))
+      return false;
+  } else if (proto.has_raw_data()) {
+    tensor.data.swap(*proto.mutable_raw_data());
+  } else if (n != 0) {
+    return fail(what + " of type " + onnxDataTypeName(tensor.dataType) +
+                " must keep its values in raw_data or external data");
+  }
+  if (static_cast<int64_t>(tensor.data.size()) != bytes)
+    return fail(what + " holds " + std::to_string(tensor.data.size()) +
+                " bytes of data, but its " + std::to_string(n) + " " +
+                onnxDataTypeName(tensor.dataType) + " values need " +
+                std::to_string(bytes) + " (truncated or corrupt model?)");
+  // One value per byte: low nibble first, sign-extended for INT4.
+  std::string unpacked(static_cast<size_t>(n), '\0');
+  for (int64_t i = 0; i < n; ++i) {
+    auto byte = static_cast<uint8_t>(tensor.data[static_cast<size_t>(i / 2)]);
+    int v = i % 2 ? byte >> 4 : byte & 0xf;
+    if (isSigned && v >= 8)
+      v -= 16;
+    unpacked[static_cast<size_t>(i)] = static_cast<char>(v);
+  }
+  tensor.data.swap(unpacked);
+  tensor.dataType =
+      static_cast<int32_t>(isSigned ? OnnxDataType::Int8 : OnnxDataType::Uint8);
   return true;
 }
 

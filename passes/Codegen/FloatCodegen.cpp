@@ -278,18 +278,34 @@ FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
   ArrayRef<float> scales = dq.getScale();
   ArrayRef<int64_t> zps = dq.getZeroPoint();
   std::optional<uint64_t> axis = dq.getAxis();
-  int64_t inner = 1, channels = 1;
+  // Blocks of `block` along the axis (1: per channel), `blocks` of them.
+  // block_size: the qparams of blocks along the axis, over the shape with
+  // the axis dimension replaced by `blocks` (row-major).
+  int64_t inner = 1, channels = 1, block = 0;
   if (axis) {
     channels = type.getDimSize(*axis);
     for (int64_t d = *axis + 1; d < type.getRank(); ++d)
       inner *= type.getDimSize(d);
+    if (std::optional<uint64_t> bs = dq.getBlockSize())
+      block = static_cast<int64_t>(*bs);
   }
-  if (static_cast<int64_t>(scales.size()) != channels ||
+  const int64_t blocks = block ? (channels + block - 1) / block : channels;
+  const int64_t outer = static_cast<int64_t>(wide.size()) /
+                        std::max<int64_t>(channels * inner, 1);
+  const int64_t expected =
+      !axis ? 1 : (block ? outer * blocks * inner : channels);
+  if (static_cast<int64_t>(scales.size()) != expected ||
       zps.size() != scales.size())
     return op->emitError("qc compile: malformed dequantize of a constant");
   std::vector<float> out(wide.size());
   for (size_t i = 0; i < wide.size(); ++i) {
-    int64_t ch = axis ? (static_cast<int64_t>(i) / inner) % channels : 0;
+    const int64_t e = static_cast<int64_t>(i);
+    int64_t ch = !axis   ? 0
+                 : block ? ((e / (channels * inner)) * blocks +
+                            (e / inner) % channels / block) *
+                                   inner +
+                               e % inner
+                         : (e / inner) % channels;
     // In int64, as the reference's dequantize (an int32 difference of an
     // int32 value and its zero point could overflow).
     out[i] = static_cast<float>(int64_t{wide[i]} - zps[ch]) * scales[ch];
@@ -920,7 +936,10 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
 
 LogicalResult ModelBuilder::emitFloatLinear(Operation *op) {
   // qc.linear (weight [N, K]) and qc.matmul by a constant [K, N]: the GEMM
-  // over the input's rows.
+  // over the input's rows. A dequantized 8-bit weight (weight-only
+  // quantization) stays packed and is dequantized in registers.
+  if (FailureOr<WeightOnlyWeights> wo = matchWeightOnly(op); succeeded(wo))
+    return emitWeightOnlyLinear(op, *wo);
   Value input = op->getOperand(0);
   const TensorRef &out = refs[op->getResult(0)];
   FailureOr<std::vector<float>> wv = foldFloatConstant(op, op->getOperand(1));

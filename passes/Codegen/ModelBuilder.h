@@ -502,6 +502,16 @@ private:
   /// stride ldc), W packed by packFloatGemm, in the reference sgemm's order:
   /// per element k ascending, separate multiply and add, starting from the
   /// bias (\p biasFirst, a conv) or from 0 with the bias added last (linear).
+  /// Weight-only weights: q as [N, K] (unsigned storage zero-extended),
+  /// qparams per (column, group of `group` along K), 4 bits when every
+  /// value fits ([-8, 7] / [0, 15]).
+  struct WeightOnlyWeights {
+    int64_t k = 0, n = 0, group = 1, groups = 0, bits = 8;
+    bool isUnsigned = false, hasZeroPoint = false;
+    std::vector<int32_t> q;
+    std::vector<float> scales;
+    std::vector<int64_t> zeroPoints;
+  };
   struct FloatGemm {
     int64_t k = 0, n = 0, lanes = 0, vectors = 0, tiles = 0;
     /// > 1: A's rows are (tap, channel) with k = channel * taps + tap (an
@@ -522,6 +532,10 @@ private:
   LogicalResult emitFloatBinary(Operation *op);
   LogicalResult emitFloatConv(Conv2dOp op);
   LogicalResult emitFloatLinear(Operation *op);
+  /// A linear / matmul weight that is a qc.dequantize of an 8-bit constant
+  /// (WeightOnlyLinear.cpp), or failure (then the float path folds it).
+  FailureOr<WeightOnlyWeights> matchWeightOnly(Operation *op);
+  LogicalResult emitWeightOnlyLinear(Operation *op, const WeightOnlyWeights &w);
   LogicalResult emitFloatMatmul(MatmulOp op);
   LogicalResult emitFloatMaxPool(MaxPool2dOp op);
   LogicalResult emitFloatAvgPool(AvgPool2dOp op);

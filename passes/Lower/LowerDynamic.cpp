@@ -35,7 +35,7 @@ struct DynamicWeight {
 
 std::optional<DynamicWeight> matchWeight(Value v) {
   auto dq = v.getDefiningOp<DequantizeOp>();
-  if (!dq)
+  if (!dq || dq.getBlockSize())
     return std::nullopt;
   auto c = dq.getInput().getDefiningOp<ConstantOp>();
   auto type = dyn_cast<RankedTensorType>(dq.getInput().getType());

@@ -81,7 +81,8 @@ matchConstant(Value v, Type elementType) {
   if (!dq || !dq.getInput().getDefiningOp<ConstantOp>() ||
       dq.getInput().getType().getElementType() != elementType)
     return std::nullopt;
-  if (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1)
+  if (dq.getBlockSize() ||
+      (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1))
     return std::nullopt;
   for (int64_t zp : dq.getZeroPoint())
     if (zp != 0)

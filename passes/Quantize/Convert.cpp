@@ -161,7 +161,8 @@ FailureOr<Value> Converter::quantizeDequantize(Value x, const EdgeQParams &qp,
                                    builder.getI64IntegerAttr(qp.qmin),
                                    builder.getI64IntegerAttr(qp.qmax));
   }
-  return builder.create<DequantizeOp>(loc, floatType, q, scale, zp, axis)
+  return builder
+      .create<DequantizeOp>(loc, floatType, q, scale, zp, axis, IntegerAttr())
       .getResult();
 }
 

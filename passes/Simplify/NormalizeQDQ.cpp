@@ -80,7 +80,8 @@ DequantizeOp quantizedWeight(Value w) {
            .getElementType()
            .isSignlessInteger(8))
     return nullptr;
-  if (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1)
+  if (dq.getBlockSize() ||
+      (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1))
     return nullptr;
   for (int64_t zp : dq.getZeroPoint())
     if (zp != 0)
@@ -244,7 +245,8 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
       auto newDq = builder.create<DequantizeOp>(
           wdq.getLoc(), wdq.getType(), wdq.getInput(),
           builder.getDenseF32ArrayAttr(scales),
-          builder.getDenseI64ArrayAttr(zps), builder.getI64IntegerAttr(0));
+          builder.getDenseI64ArrayAttr(zps), builder.getI64IntegerAttr(0),
+          IntegerAttr());
       op->setOperand(1, newDq.getResult());
       wdq.erase();
     }
@@ -314,7 +316,7 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     auto dq = builder.create<DequantizeOp>(
         op->getLoc(), cst.getType(), q, builder.getDenseF32ArrayAttr(scales),
         builder.getDenseI64ArrayAttr(SmallVector<int64_t>(scales.size(), 0)),
-        axis);
+        axis, IntegerAttr());
     op->setOperand(2, dq.getResult());
     return success();
   }

@@ -40,8 +40,9 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
 }
 
 /// Options that configure whole-model transforms (no per-node overrides).
-constexpr const char *kGlobalOnlyOptions[] = {"cle", "bias_correction",
-                                             "smoothquant"};
+constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
+                                              "smoothquant", "weight_only",
+                                              "group_size",  "symmetric"};
 
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
@@ -73,6 +74,10 @@ public:
     // Measured after calibration (qc-bias-correction): here the request.
     if (globalFlag("bias_correction"))
       pipeline += ",qc-request-bias-correction{quantizer=" + b_.name + "}";
+    // Weight-only: the weights quantized here (no observer needed), the
+    // activations left float (annotate() annotates nothing).
+    if (weightOnly())
+      pipeline += weightOnlyPipeline();
     return pipeline;
   }
 
@@ -105,6 +110,23 @@ private:
   void annotateBinary(Graph &g, Node &node);
   void annotateShared(Graph &g, Node &node);
   void annotateConcat(Graph &g, Node &node);
+
+  /// weight_only=int8|int4 (global).
+  bool weightOnly() const {
+    auto it = globals_.find("weight_only");
+    return it != globals_.end() && it->second != "none";
+  }
+  std::string weightOnlyPipeline() const {
+    const std::string &mode = globals_.at("weight_only");
+    auto g = globals_.find("group_size");
+    std::string group =
+        g == globals_.end() || g->second.empty() ? "0" : g->second;
+    return ",qc-weight-only{bits=" + std::string(mode == "int4" ? "4" : "8") +
+           " group-size=" + group +
+           " symmetric=" + (globalFlag("symmetric") ? "true" : "false") +
+           " qmin=" + std::to_string(b_.weightMin) +
+           " qmax=" + std::to_string(b_.weightMax) + "}";
+  }
 
   bool globalFlag(const std::string &key) const {
     auto it = globals_.find(key);
@@ -380,6 +402,10 @@ Status PatternQuantizer::annotate(Graph &graph) {
                                  ") is not supported",
                              node.index);
     }
+  // weight_only: the transform quantized the weights; activations stay
+  // float, so nothing is observed.
+  if (weightOnly())
+    return Status::success();
   for (Node &node : graph.nodes) {
     if (node.isAnnotated() || node.keepFloat || !allFloat(node))
       continue;
@@ -504,6 +530,57 @@ Status checkCorrectionOptions(const OptionValues &globals) {
   return Status::success();
 }
 
+/// weight_only=int8|int4, group_size=32|64|128, symmetric=0|1.
+void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
+  OptionDecl wo;
+  wo.name = "weight_only";
+  wo.kind = OptionKind::kEnum;
+  wo.defaultValue = "none";
+  wo.choices = "none|int8|int4";
+  wo.help = "weight-only quantization of linear / matmul-by-constant weights "
+            "(activations stay float); int4 needs group_size";
+  options.push_back(wo);
+  OptionDecl group;
+  group.name = "group_size";
+  group.kind = OptionKind::kString;
+  group.defaultValue = "";
+  group.help = "with weight_only: input channels per group of weight qparams "
+               "(32, 64 or 128; omit for per-channel int8)";
+  options.push_back(group);
+  options.push_back(boolOption(
+      "symmetric", "1",
+      "with weight_only: symmetric weights (0: asymmetric, uint8 / uint4 "
+      "with a zero point per group or channel)"));
+}
+
+/// The weight-only options' combinations.
+Status checkWeightOnly(const OptionValues &globals) {
+  const std::string &mode = globals.at("weight_only");
+  const std::string &group = globals.at("group_size");
+  bool symmetric = globals.at("symmetric") == "1";
+  if (mode == "none") {
+    if (!group.empty())
+      return Status::error("option 'group_size' needs weight_only=int8 or "
+                           "weight_only=int4");
+    if (!symmetric)
+      return Status::error("option 'symmetric=0' needs weight_only=int8 or "
+                           "weight_only=int4 (static int8 kernels need "
+                           "symmetric weights)");
+    return Status::success();
+  }
+  if (globals.at("dynamic") == "1")
+    return Status::error("options 'weight_only' and 'dynamic=1' exclude "
+                         "each other (weight-only keeps activations float)");
+  if (!group.empty() && group != "32" && group != "64" && group != "128")
+    return Status::error("option 'group_size' expects 32, 64 or 128 (omit it "
+                         "for per-channel int8), got '" +
+                         group + "'");
+  if (mode == "int4" && group.empty())
+    return Status::error("option 'weight_only=int4' needs group_size=32, 64 "
+                         "or 128");
+  return Status::success();
+}
+
 /// With dynamic=1: run-time qparams per tensor or per token.
 OptionDecl granularityOption() {
   OptionDecl o;
@@ -580,11 +657,14 @@ QuantizerDefinition x86QuantizerDefinition() {
       percentileOption(),
   };
   addCorrectionOptions(def.options);
+  addWeightOnlyOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
     if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
       return st;
     if (Status st = checkGranularity(globals); !st.ok())
+      return st;
+    if (Status st = checkWeightOnly(globals); !st.ok())
       return st;
     // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
     // activations, default_per_channel_weight_observer (qint8,
@@ -620,11 +700,14 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
       percentileOption(),
   };
   addCorrectionOptions(def.options);
+  addWeightOnlyOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
     if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
       return st;
     if (Status st = checkGranularity(globals); !st.ok())
+      return st;
+    if (Status st = checkWeightOnly(globals); !st.ok())
       return st;
     // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
     // HistogramObserver activations with eps 2^-12, weights qint8

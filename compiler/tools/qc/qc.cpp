@@ -534,7 +534,10 @@ int quantizeCommand(int argc, char **argv) {
   cl::opt<std::string> quantizer{
       "quantizer",
       cl::desc("Quantizer and options: x86 | xnnpack[,per_channel=0|1,...]; "
-               "';' separates several, applied in order"),
+               "';' separates several, applied in order. Dynamic int8: "
+               "dynamic=1[,granularity=per_token]; weight-only: "
+               "weight_only=int8|int4[,group_size=32|64|128][,symmetric=0] "
+               "(docs/quantizers.md)"),
       cl::value_desc("NAME[,OPTION=VALUE...]")};
   cl::list<std::string> plugins{
       "quantizer-plugin",
@@ -542,10 +545,12 @@ int quantizeCommand(int argc, char **argv) {
       cl::value_desc("LIB.so")};
   cl::opt<std::string> calib{
       "calib",
-      cl::desc("Calibration data: FILE.npy (samples along axis 0), FILE.npz "
-               "(one array per input name) or a directory of .npy / .npz "
-               "files (one sample or batch each, sorted by name); optional "
-               "when every quantized activation is dynamic (dynamic=1)"),
+      cl::desc(
+          "Calibration data: FILE.npy (samples along axis 0), FILE.npz "
+          "(one array per input name) or a directory of .npy / .npz "
+          "files (one sample or batch each, sorted by name); optional "
+          "when every quantized activation is dynamic (dynamic=1) or nothing "
+          "but weights is quantized (weight_only)"),
       cl::value_desc("DATA")};
   cl::opt<std::string> observer{
       "observer",

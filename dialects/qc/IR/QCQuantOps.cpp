@@ -99,6 +99,42 @@ LogicalResult QuantizeOp::verify() {
 LogicalResult DequantizeOp::verify() {
   if (failed(sameShape(*this, getInput().getType(), getType())))
     return failure();
+  if (std::optional<uint64_t> blockAttr = getBlockSize()) {
+    auto block = static_cast<int64_t>(*blockAttr);
+    RankedTensorType type = getType();
+    std::optional<int64_t> axis = signedAxis(getAxis());
+    if (!axis || *axis < 0 || *axis >= type.getRank())
+      return emitOpError("block_size needs an axis inside the rank ")
+             << type.getRank();
+    if (block < 1)
+      return emitOpError("block_size must be positive, got ") << block;
+    if (!type.hasStaticShape())
+      return emitOpError("block_size needs a static shape, got ") << type;
+    int64_t blocks = 1;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      blocks *= d == *axis ? (type.getDimSize(d) + block - 1) / block
+                           : type.getDimSize(d);
+    ArrayRef<float> scale = getScale();
+    ArrayRef<int64_t> zeroPoint = getZeroPoint();
+    if (static_cast<int64_t>(scale.size()) != blocks ||
+        zeroPoint.size() != scale.size())
+      return emitOpError("block_size ")
+             << block << " along axis " << *axis << " of " << type << " needs "
+             << blocks << " scales and zero points, got " << scale.size()
+             << " and " << zeroPoint.size();
+    for (float s : scale)
+      if (!isValidQuantScale(s))
+        return emitOpError("scales ") << kQuantScaleRule << ", got " << s;
+    auto limits = storageRange(getInput().getType().getElementType());
+    if (failed(limits))
+      return emitOpError("storage type must be ui8, i8, i16 or i32");
+    for (int64_t zp : zeroPoint)
+      if (zp < limits->first || zp > limits->second)
+        return emitOpError("zero point ")
+               << zp << " is outside [" << limits->first << ", "
+               << limits->second << "]";
+    return success();
+  }
   return verifyQParams(*this, getType(), getScale(), getZeroPoint(),
                        signedAxis(getAxis()), std::nullopt,
                        getInput().getType().getElementType());

@@ -84,10 +84,26 @@ def QC_DequantizeOp : QC_QParamsOp<"dequantize"> {
     %w = qc.dequantize %wq {axis = 0 : i64, scale = array<f32: 0.01, 0.02>,
            zero_point = array<i64: 0, 0>} : (tensor<2x3x3x3xi8>) -> tensor<2x3x3x3xf32>
     ```
+
+    With `block_size` (block quantization, ONNX DequantizeLinear-21's
+    `block_size`; weight-only quantization's groups) each run of
+    `block_size` consecutive elements along `axis` has its own qparams (the
+    last run may be shorter): `scale` / `zero_point` hold the qparams of a
+    tensor of the input's shape with dimension `axis` replaced by
+    `ceil(dim / block_size)`, row-major. A weight-only int4 weight is int8 /
+    uint8 storage whose values fit 4 bits (range [-8, 7] / [0, 15], as PT2E
+    keeps 4-bit weights in torch.int8).
+
+    ```mlir
+    %w = qc.dequantize %wq {axis = 1 : i64, block_size = 2 : i64,
+           scale = array<f32: 0.01, 0.02, 0.03, 0.04>,
+           zero_point = array<i64: 0, 0, 0, 0>} : (tensor<2x4xi8>) -> tensor<2x4xf32>
+    ```
   }];
   let arguments = (ins QC_IntTensor:$input, DenseF32ArrayAttr:$scale,
                        DenseI64ArrayAttr:$zero_point,
-                       OptionalAttr<I64Attr>:$axis);
+                       OptionalAttr<I64Attr>:$axis,
+                       OptionalAttr<I64Attr>:$block_size);
   let results = (outs RankedTensorOf<[F32]>:$output);
 }
 

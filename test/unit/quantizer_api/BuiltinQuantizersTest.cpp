@@ -269,6 +269,33 @@ TEST(BuiltinQuantizersTest, DynamicModeQuantizesOnlyLinearAndMatmul) {
   EXPECT_FALSE(annotated(g, "conv1"));
 }
 
+TEST(BuiltinQuantizersTest, WeightOnlyIsATransformAndAnnotatesNothing) {
+  // weight_only: the weights are quantized by qc-weight-only (the
+  // transformForAnnotation pipeline) with the backend's int8 range, and
+  // nothing is observed (activations float).
+  auto x86 = ComposableQuantizer::create("x86,weight_only=int4,group_size=32",
+                                         QuantizerRegistry::global());
+  ASSERT_TRUE(x86.ok()) << x86.status();
+  ASSERT_EQ((*x86)->transforms().size(), 1u);
+  EXPECT_EQ((*x86)->transforms()[0].second,
+            "qc-fold-batch-norm,qc-weight-only{bits=4 group-size=32 "
+            "symmetric=true qmin=-128 qmax=127}");
+  auto xnn = ComposableQuantizer::create("xnnpack,weight_only=int8,symmetric=0",
+                                         QuantizerRegistry::global());
+  ASSERT_TRUE(xnn.ok()) << xnn.status();
+  EXPECT_EQ((*xnn)->transforms()[0].second,
+            "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
+            "symmetric=false qmin=-127 qmax=127}");
+  GraphBuilder b;
+  Ref x = b.arg({1, 16});
+  Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {1, 8});
+  Ref c = conv(b, b.arg({1, 3, 8, 8}), "conv1");
+  b.ret({l, c});
+  run("x86,weight_only=int8", b.graph());
+  EXPECT_FALSE(annotated(b.graph(), "fc"));
+  EXPECT_FALSE(annotated(b.graph(), "conv1"));
+}
+
 TEST(BuiltinQuantizersTest, X86DynamicActivationsAreSevenBit) {
   // PyTorch's x86 dynamic linear quantizes activations with reduce_range
   // (u8 [0, 127]); dynamic_reduce_range=0 gives QNNPACK's [0, 255].

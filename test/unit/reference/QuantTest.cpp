@@ -150,6 +150,30 @@ TEST(QuantizePerChannel, Errors) {
                         "channels but got 1 scales"));
 }
 
+TEST(DequantizeBlocked, BlocksAlongEitherAxisWithAShortLastBlock) {
+  // [2, 5] along axis 1, blocks of 2: 3 blocks per row, the last of 1.
+  QTensor q{{1, -2, 3, 4, -8}, {7, 0, -1, 2, 5}};
+  std::vector<float> scales{0.5f, 0.25f, 2.0f, 1.0f, 0.125f, 4.0f};
+  std::vector<int64_t> zps{0, 1, 0, -1, 0, 2};
+  absl::StatusOr<Tensor> dq = ref::dequantizeBlocked(q, scales, zps, 1, 2);
+  ASSERT_TRUE(dq.ok()) << dq.status();
+  EXPECT_TRUE(expectClose(*dq,
+                          Tensor{{0.5f, -1.0f, 0.5f, 0.75f, -16.0f},
+                                 {8.0f, 1.0f, -0.125f, 0.25f, 12.0f}},
+                          0, 0));
+  // [3, 2] along axis 0 (a matmul's [K, N]), blocks of 2: qparams [2, 2].
+  QTensor m{{1, 2}, {3, 4}, {5, 6}};
+  absl::StatusOr<Tensor> dm =
+      ref::dequantizeBlocked(m, {1.0f, 0.5f, 2.0f, 0.25f}, {0, 0, 1, 2}, -2, 2);
+  ASSERT_TRUE(dm.ok()) << dm.status();
+  EXPECT_TRUE(
+      expectClose(*dm, Tensor{{1.0f, 1.0f}, {3.0f, 2.0f}, {8.0f, 1.0f}}, 0, 0));
+  EXPECT_THAT(errorOf(ref::dequantizeBlocked(q, {1.0f}, {0}, 1, 2)),
+              HasSubstr("needs 6 scales and zero points, got 1 and 1"));
+  EXPECT_THAT(errorOf(ref::dequantizeBlocked(q, scales, zps, 1, 0)),
+              HasSubstr("block size 0 do not fit shape"));
+}
+
 class RequantizeGolden : public ::testing::TestWithParam<const char *> {};
 
 TEST_P(RequantizeGolden, MatchesDesignRule) {

@@ -112,3 +112,35 @@ func.func @nan_scale(%x: tensor<4xi8>) -> tensor<4xf32> {
   %d = qc.dequantize %x {scale = array<f32: 0x7FC00000>, zero_point = array<i64: 0>} : (tensor<4xi8>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+func.func @block_count(%x: tensor<2x5xi8>) -> tensor<2x5xf32> {
+  // expected-error@+1 {{block_size 2 along axis 1 of 'tensor<2x5xf32>' needs 6 scales and zero points, got 4 and 4}}
+  %d = qc.dequantize %x {axis = 1 : i64, block_size = 2 : i64, scale = array<f32: 0.1, 0.2, 0.3, 0.4>, zero_point = array<i64: 0, 0, 0, 0>} : (tensor<2x5xi8>) -> tensor<2x5xf32>
+  return %d : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @block_without_axis(%x: tensor<2x4xi8>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{block_size needs an axis inside the rank 2}}
+  %d = qc.dequantize %x {block_size = 2 : i64, scale = array<f32: 0.1, 0.2, 0.3, 0.4>, zero_point = array<i64: 0, 0, 0, 0>} : (tensor<2x4xi8>) -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @block_zero(%x: tensor<2x4xi8>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{block_size must be positive, got 0}}
+  %d = qc.dequantize %x {axis = 1 : i64, block_size = 0 : i64, scale = array<f32: 0.1>, zero_point = array<i64: 0>} : (tensor<2x4xi8>) -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @block_zero_point_range(%x: tensor<2x4xui8>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{zero point 300 is outside [0, 255]}}
+  %d = qc.dequantize %x {axis = 1 : i64, block_size = 4 : i64, scale = array<f32: 0.1, 0.2>, zero_point = array<i64: 300, 0>} : (tensor<2x4xui8>) -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
