@@ -147,7 +147,6 @@ LogicalResult ModelBuilder::emitConv16(QConv2dOp op) {
   Type inT = storageType(in.element), outT = storageType(out.element);
   bool wide = !int16WeightsFit(parts->weights, parts->bias, cg * taps);
   Type accT = wide ? i64 : i32;
-  SmallVector<int64_t> kernelDims{kh, kw};
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
   parallel(n * oh * ow, {basePointer(in), basePointer(out), statusSlot},
@@ -174,15 +173,30 @@ LogicalResult ModelBuilder::emitConv16(QConv2dOp op) {
                  Value group = groups == 1 ? cI64(0) : divC(oc, og);
                  Value channel0 = mulC(group, cg * in.strides[1]);
                  Value wRow = gep(w, mulC(oc, taps * cg), i16);
-                 forEachWindowTap(
-                     in, image, px.oy, px.ox, kernelDims, strides, pads, dil,
-                     [&](int64_t y, int64_t x, Value src) {
-                       Value dot = emitDot16(
-                           gep(src, channel0, inT), in.strides[1], in.element,
-                           zp, gep(wRow, cI64((y * kw + x) * cg), i16), cg,
-                           wide);
-                       store(add(load(accT, acc), dot), acc);
+                 // The window's taps in run-time loops (one dot-product
+                 // loop in the code per conv, not one per tap).
+                 forN(kh, [&](Value ky) {
+                   Value iy = add(mulC(px.oy, strides[0]),
+                                  sub(mulC(ky, dil[0]), cI64(pads[0])));
+                   ifThen(inBounds(iy, in.shape[2]), [&] {
+                     forN(kw, [&](Value kx) {
+                       Value ix = add(mulC(px.ox, strides[1]),
+                                      sub(mulC(kx, dil[1]), cI64(pads[1])));
+                       ifThen(inBounds(ix, in.shape[3]), [&] {
+                         Value src = gep(image,
+                                         add(mulC(iy, in.strides[2]),
+                                             mulC(ix, in.strides[3])),
+                                         inT);
+                         Value tap = add(mulC(ky, kw), kx);
+                         Value dot = emitDot16(
+                             gep(src, channel0, inT), in.strides[1],
+                             in.element, zp,
+                             gep(wRow, mulC(tap, cg), i16), cg, wide);
+                         store(add(load(accT, acc), dot), acc);
+                       });
                      });
+                   });
+                 });
                  Value q = requantizeTo(
                      narrowInt16Accumulator(load(accT, acc), flag),
                      load(f32, gep(mult, oc, f32)), zpOut, lo, hi, outT);
@@ -346,9 +360,12 @@ LogicalResult ModelBuilder::emitElementwise16(Operation *op) {
 }
 
 LogicalResult ModelBuilder::refuseUnloweredInt16(Operation *op) {
-  // The Q/DQ form of a quantized op with int16 activations that no 16x8
-  // form took: an operand dequantized from i16 and a result quantized to
-  // i16 (through at most a relu / clamp).
+  // The Q/DQ form of a quantized op (one a quantizer annotated; a float op
+  // no quantizer took is a float island and compiles as such) with int16
+  // activations that no 16x8 form took: an operand dequantized from i16 or
+  // a result quantized to i16 (through at most a relu / clamp).
+  if (!op->hasAttr("qc.annotated_by"))
+    return success();
   auto fromInt16 = [](Value v) {
     auto dq = v.getDefiningOp<DequantizeOp>();
     return dq && isI16(dq.getInput());
@@ -364,23 +381,20 @@ LogicalResult ModelBuilder::refuseUnloweredInt16(Operation *op) {
     }
     return false;
   };
-  if (!llvm::any_of(op->getOperands(), fromInt16) ||
+  if (!llvm::any_of(op->getOperands(), fromInt16) &&
       !llvm::any_of(op->getResults(), toInt16))
     return success();
   std::string name = nodeName(op->getLoc());
   std::string selector = name.empty() ? "NAME" : name;
-  InFlightDiagnostic d = op->emitError();
   // (The diagnostic handler prefixes the node's name.)
-  d << "qc compile: '" << op->getName() << "' has int16 activations but no 16x8 integer form: int16 is compiled "
-       "for conv2d and linear (when 32768 * sum_k |w[c, k]| + |bias[c]| "
-       "fits int32 for every output channel), add, mul, relu / clamp and "
-       "data movement (docs/codegen.md, \"int16\"); quantize it with int8 "
-       "(act_dtype["
-    << selector << "]=int8) or keep it float (keep_float=" << selector << ")";
-  if (isa<Conv2dOp, LinearOp>(op))
-    d << " (a conv / linear is left so when its weights could overflow the "
-         "int32 accumulator of int16 inputs)";
-  return failure();
+  return op->emitError()
+         << "qc compile: '" << op->getName()
+         << "' has int16 activations but no 16x8 integer form (int16 is "
+            "compiled for conv2d, linear, add, mul, relu / clamp and data "
+            "movement: docs/codegen.md, \"int16 activations\"); quantize it "
+            "with int8 (act_dtype["
+         << selector << "]=int8) or keep it float (keep_float=" << selector
+         << ")";
 }
 
 } // namespace mlir::qc::model_codegen
