@@ -968,11 +968,21 @@ OwningOpRef<ModuleOp> Search::run() {
   if (current < target) {
     progress("sensitivity of " + Twine(candidates.size()) +
              " candidate ops (one executor run over the held-out samples "
-             "each)");
+             "each, two for ops offered int16 and float)");
     for (size_t i = 0; i < candidates.size(); ++i) {
       Choice c = choice;
       c.floatSet = {i};
       alone[i] = score(c);
+      // int16 first; float instead where it scores kMinGainDb more (int16
+      // keeps the weights' int8 error, which can dominate).
+      if (candidates[i].precision == Precision::kInt16) {
+        candidates[i].precision = Precision::kFloat;
+        const double asFloat = score(c);
+        if (asFloat >= alone[i] + kMinGainDb)
+          alone[i] = asFloat;
+        else
+          candidates[i].precision = Precision::kInt16;
+      }
       candidates[i].aloneSqnrDb = alone[i];
       if (options.mixedPrecision->progress &&
           (i + 1 == candidates.size() || (i + 1) % 10 == 0))

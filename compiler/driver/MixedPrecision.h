@@ -28,7 +28,9 @@
 //     program order, each other kind for that op (`act_observer[NAME]=K`),
 //     kept when it gains at least kMinGainDb.
 //  4. Sensitivity: each candidate op alone at higher precision (with the
-//     observers of step 3), scored on the held-out part.
+//     observers of step 3), scored on the held-out part: int16 activations
+//     where the op has them, and then float, which the op takes instead
+//     when it scores kMinGainDb more.
 //  5. Greedy: ops that help on their own and fit the MAC budget (the share
 //     of MACs that stays int8, --min-int8-macs) are tried in order of SQNR
 //     gain per cost (share of the MACs, at least 2%); an op is kept when it
