@@ -72,15 +72,37 @@ LogicalResult ModelBuilder::emitInt16Step(Operation *op) {
   return emitElementwise16(op);
 }
 
-Value ModelBuilder::emitDot16(Value x, int64_t xStride, Type xElement,
-                              int64_t zp, Value w, int64_t count, bool wide) {
+func::FuncOp ModelBuilder::getDot16Kernel(Type xElement, bool wide) {
+  // One function per variant, input type and accumulator width:
+  // (x, x stride, w, count, zero point) -> sum_k (x[k * stride] - zp) * w[k].
+  std::string name = prefix + "_dot16_" +
+                     (xElement.isInteger(16) ? "s16"
+                      : isUnsigned(xElement) ? "u8"
+                                             : "s8") +
+                     (wide ? "_wide" : "");
+  if (auto it = kernels.find(name); it != kernels.end())
+    return it->second;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  Type accT = wide ? i64 : i32;
+  auto fn = b.create<func::FuncOp>(
+      loc, name, b.getFunctionType({ptr, i64, ptr, i64, i32}, {accT}));
+  // Internal (two compiled models can be linked into one program), and
+  // called, not inlined into every step: one vectorized loop per model
+  // instead of one per output channel loop (code size and compile time).
+  fn->setAttr("llvm.linkage",
+              LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+  fn->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
+  Block *block = fn.addEntryBlock();
+  b.setInsertionPointToStart(block);
+  Value x = block->getArgument(0), xStride = block->getArgument(1),
+        w = block->getArgument(2), count = block->getArgument(3),
+        zp = block->getArgument(4);
   Type xT = storageType(xElement);
   auto term = [&](Value k) {
-    Value xv = extend(load(xT, gep(x, mulC(k, xStride), xT)), xElement);
-    if (zp != 0)
-      xv = sub(xv, cI32(zp));
+    Value xv = extend(load(xT, gep(x, mul(k, xStride), xT)), xElement);
     Value wv = b.create<arith::ExtSIOp>(loc, i32, load(i16, gep(w, k, i16)));
-    return mul(xv, wv);
+    return mul(sub(xv, zp), wv);
   };
   // sum_{k in [lo, hi)} in i32.
   auto dot = [&](Value lo, Value hi) {
@@ -91,21 +113,43 @@ Value ModelBuilder::emitDot16(Value x, int64_t xStride, Type xElement,
         });
     return loop.getResult(0);
   };
-  auto widen = [&](Value v) {
-    return wide ? b.create<arith::ExtSIOp>(loc, i64, v).getResult() : v;
-  };
-  if (count == 1)
-    return widen(term(cI64(0)));
-  if (!wide || count <= kInt16Chunk)
-    return widen(dot(cI64(0), cI64(count)));
-  auto chunks = b.create<scf::ForOp>(
-      loc, cI64(0), cI64(count), cI64(kInt16Chunk), ValueRange{cI64(0)},
-      [&](OpBuilder &, Location, Value k0, ValueRange sum) {
-        Value end = b.create<arith::MinSIOp>(loc, add(k0, cI64(kInt16Chunk)),
-                                             cI64(count));
-        b.create<scf::YieldOp>(loc, add(sum[0], widen(dot(k0, end))));
-      });
-  return chunks.getResult(0);
+  Value result;
+  if (!wide) {
+    result = dot(cI64(0), count);
+  } else {
+    auto chunks = b.create<scf::ForOp>(
+        loc, cI64(0), count, cI64(kInt16Chunk), ValueRange{cI64(0)},
+        [&](OpBuilder &, Location, Value k0, ValueRange sum) {
+          Value end = b.create<arith::MinSIOp>(
+              loc, add(k0, cI64(kInt16Chunk)), count);
+          Value part = b.create<arith::ExtSIOp>(loc, i64, dot(k0, end));
+          b.create<scf::YieldOp>(loc, add(sum[0], part));
+        });
+    result = chunks.getResult(0);
+  }
+  b.create<func::ReturnOp>(loc, result);
+  kernels[name] = fn;
+  return fn;
+}
+
+Value ModelBuilder::emitDot16(Value x, int64_t xStride, Type xElement,
+                              int64_t zp, Value w, int64_t count, bool wide) {
+  if (count == 1) {
+    // A depthwise tap: one product, inline.
+    Type xT = storageType(xElement);
+    Value xv = extend(load(xT, x), xElement);
+    if (zp != 0)
+      xv = sub(xv, cI32(zp));
+    Value wv = b.create<arith::ExtSIOp>(loc, i32, load(i16, w));
+    Value p = mul(xv, wv);
+    return wide ? b.create<arith::ExtSIOp>(loc, i64, p).getResult() : p;
+  }
+  func::FuncOp kernel = getDot16Kernel(xElement, wide);
+  return b
+      .create<func::CallOp>(loc, kernel,
+                            ValueRange{x, cI64(xStride), w, cI64(count),
+                                       cI32(zp)})
+      .getResult(0);
 }
 
 Value ModelBuilder::narrowInt16Accumulator(Value acc, Value flag) {

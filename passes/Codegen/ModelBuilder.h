@@ -499,8 +499,12 @@ private:
   /// compile time, so the product is a 16x16 -> 32 multiply-add LLVM
   /// vectorizes as vpmaddwd / smlal).
   /// With \p wide the sum is an i64 of i32 chunks (exact for any count).
+  /// A call of getDot16Kernel (one product inline).
   Value emitDot16(Value x, int64_t xStride, Type xElement, int64_t zp,
                   Value w, int64_t count, bool wide);
+  /// The current variant's dot-product function for \p xElement inputs
+  /// (i32, or \p wide i64 of i32 chunks), made once and not inlined.
+  func::FuncOp getDot16Kernel(Type xElement, bool wide);
   /// An accumulator (i32, or a wide i64) as DESIGN.md's int32: an i64
   /// outside int32 sets \p flag (an i32 slot) to kInt16OverflowStatus.
   Value narrowInt16Accumulator(Value acc, Value flag);
