@@ -427,7 +427,9 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
     error = runtimeError(st);
     if (st == QC_STATUS_MODEL_ERROR)
       error += " (qc's generated code fails a run when a value it quantizes "
-               "is NaN, or one it quantizes dynamically is not finite)";
+               "is NaN, or one it quantizes dynamically is not finite: status "
+               "1; or when the int32 accumulator of an op with int16 inputs "
+               "overflows, as the reference executor reports it: status 2)";
     return false;
   }
   return true;

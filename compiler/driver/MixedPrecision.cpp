@@ -42,17 +42,42 @@ const char *mlir::qc::toString(Precision precision) {
   switch (precision) {
   case Precision::kInt8:
     return "int8";
+  case Precision::kInt16:
+    return "int16";
   case Precision::kFloat:
     return "float";
   }
   return "unknown";
 }
 
+/// Whether the int16 result of `op` reaches only ops that compile with it:
+/// users that take their own qparams, or that share them and have a 16x8
+/// form (relu / clamp, data movement), through those (docs/codegen.md,
+/// "int16"). A max pool, average pool, reduce_mean, resize or pad would
+/// share the int16 qparams and has no 16x8 form.
+static bool int16ResultCompiles(Operation *op, int depth = 0) {
+  if (depth > 16)
+    return false;
+  for (Value result : op->getResults())
+    for (Operation *user : result.getUsers()) {
+      if (isa<MaxPool2dOp, AvgPool2dOp, GlobalAvgPool2dOp, ReduceMeanOp,
+              ResizeOp, PadOp>(user))
+        return false;
+      if (isa<ReluOp, ClampOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
+              ConcatOp>(user) &&
+          !int16ResultCompiles(user, depth + 1))
+        return false;
+    }
+  return true;
+}
+
 std::vector<Precision> mlir::qc::higherPrecisionsFor(Operation *op) {
-  // int16 activations are refused by `qc compile` today (issue 9, item 5);
-  // when an op type gains them, return {kInt16, kFloat} for it here and
-  // emit `act_dtype[NAME]=int16` in withChoices below.
-  (void)op;
+  // The 16x8 forms of qc-lower-to-integer (a conv / linear with constant
+  // weights; add; mul), offered before float (issue 9, item 2).
+  bool weighted = isa<Conv2dOp, LinearOp>(op) && op->getNumOperands() > 1 &&
+                  op->getOperand(1).getDefiningOp<ConstantOp>();
+  if ((weighted || isa<AddOp, MulOp>(op)) && int16ResultCompiles(op))
+    return {Precision::kInt16, Precision::kFloat};
   return {Precision::kFloat};
 }
 
@@ -118,7 +143,8 @@ std::string selectorFor(const std::string &name) {
 std::string mlir::qc::withChoices(
     const std::string &quantizer, const std::string &globalObserver,
     const std::vector<std::pair<std::string, std::string>> &observers,
-    const std::vector<std::string> &keepFloat) {
+    const std::vector<std::string> &keepFloat,
+    const std::vector<std::string> &int16) {
   std::string options;
   if (!globalObserver.empty())
     options += ",act_observer=" + globalObserver;
@@ -126,6 +152,8 @@ std::string mlir::qc::withChoices(
     options += ",act_observer[" + selectorFor(name) + "]=" + kind;
   for (const std::string &name : keepFloat)
     options += ",keep_float=" + selectorFor(name);
+  for (const std::string &name : int16)
+    options += ",act_dtype[" + selectorFor(name) + "]=int16";
   if (options.empty())
     return quantizer;
   std::string out;
@@ -556,11 +584,12 @@ private:
     for (const auto &[i, kind] : choice.observers)
       if (!llvm::is_contained(choice.floatSet, i))
         observers.emplace_back(candidates[i].name, kind);
-    std::vector<std::string> names;
+    std::vector<std::string> names, int16;
     for (size_t i : choice.floatSet)
-      names.push_back(candidates[i].name);
+      (candidates[i].precision == Precision::kInt16 ? int16 : names)
+          .push_back(candidates[i].name);
     return withChoices(options.quantizer, choice.globalObserver, observers,
-                       names);
+                       names, int16);
   }
   /// Why step 3 cannot run ("" when it can).
   std::string observerSearchBlocker() const;
@@ -791,6 +820,10 @@ LogicalResult Search::setUp() {
       c.name = name;
       c.opType = op->getName().getStringRef().str();
       c.precision = higherPrecisionsFor(op).front();
+      // A name with brackets cannot be written as act_dtype[NAME].
+      if (c.precision == Precision::kInt16 &&
+          name.find_first_of("[]") != std::string::npos)
+        c.precision = Precision::kFloat;
       candidates.push_back(c);
     }
     candidates[it->second].macs += macs;
@@ -935,11 +968,21 @@ OwningOpRef<ModuleOp> Search::run() {
   if (current < target) {
     progress("sensitivity of " + Twine(candidates.size()) +
              " candidate ops (one executor run over the held-out samples "
-             "each)");
+             "each, two for ops offered int16 and float)");
     for (size_t i = 0; i < candidates.size(); ++i) {
       Choice c = choice;
       c.floatSet = {i};
       alone[i] = score(c);
+      // int16 first; float instead where it scores kMinGainDb more (int16
+      // keeps the weights' int8 error, which can dominate).
+      if (candidates[i].precision == Precision::kInt16) {
+        candidates[i].precision = Precision::kFloat;
+        const double asFloat = score(c);
+        if (asFloat >= alone[i] + kMinGainDb)
+          alone[i] = asFloat;
+        else
+          candidates[i].precision = Precision::kInt16;
+      }
       candidates[i].aloneSqnrDb = alone[i];
       if (options.mixedPrecision->progress &&
           (i + 1 == candidates.size() || (i + 1) % 10 == 0))
@@ -971,6 +1014,8 @@ OwningOpRef<ModuleOp> Search::run() {
   for (size_t i : chosen) {
     report.chosen.push_back(candidates[i]);
     report.macsInt8 -= candidates[i].macs;
+    if (candidates[i].precision == Precision::kInt16)
+      report.macsInt16 += candidates[i].macs;
   }
   // An observer chosen for an op that went float no longer applies.
   llvm::erase_if(report.observers, [&](const ObserverChoice &o) {

@@ -28,7 +28,9 @@
 //     program order, each other kind for that op (`act_observer[NAME]=K`),
 //     kept when it gains at least kMinGainDb.
 //  4. Sensitivity: each candidate op alone at higher precision (with the
-//     observers of step 3), scored on the held-out part.
+//     observers of step 3), scored on the held-out part: int16 activations
+//     where the op has them, and then float, which the op takes instead
+//     when it scores kMinGainDb more.
 //  5. Greedy: ops that help on their own and fit the MAC budget (the share
 //     of MACs that stays int8, --min-int8-macs) are tried in order of SQNR
 //     gain per cost (share of the MACs, at least 2%); an op is kept when it
@@ -37,9 +39,10 @@
 //     without it. A target out of reach keeps the best program found and
 //     says why the search stopped.
 //
-// "Higher precision" is float (keep_float) today: `qc compile` refuses int16
-// activations. Precision lists the choices; higherPrecisionsFor() says which
-// an op supports, so int16 slots in there when ops gain it.
+// "Higher precision" is int16 activations (act_dtype[NAME]=int16) for the
+// ops `qc compile` has a 16x8 form of (conv2d, linear, add, mul, unless a
+// user would share the int16 qparams in an op without one, such as a max
+// pool), else float (keep_float). higherPrecisionsFor() says which.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_COMPILER_DRIVER_MIXEDPRECISION_H
@@ -86,6 +89,8 @@ inline constexpr const char *kObserverChoices[] = {"histogram", "percentile",
 /// The precision of one op.
 enum class Precision {
   kInt8,
+  /// int16 activations, int8 weights (the quantizers' act_dtype=int16).
+  kInt16,
   /// Not quantized (the quantizer's keep_float).
   kFloat,
 };
@@ -150,6 +155,8 @@ struct MixedPrecisionReport {
   /// Multiply-accumulates of conv / linear / matmul ops (dynamic dimensions
   /// counted as 1), all of them and those still int8.
   int64_t macsTotal = 0, macsInt8 = 0;
+  /// Of those, the MACs of ops given int16 activations.
+  int64_t macsInt16 = 0;
   /// Candidate programs scored; observers whose qparams came from merged
   /// per-value statistics; candidates calibrated again (no reuse possible).
   int64_t candidates = 0, evaluations = 0, mergedObservers = 0,
@@ -158,6 +165,9 @@ struct MixedPrecisionReport {
   double calibrationSeconds = 0, observerSeconds = 0, searchSeconds = 0;
   double int8MacShare() const {
     return macsTotal ? double(macsInt8) / double(macsTotal) : 1.0;
+  }
+  double int16MacShare() const {
+    return macsTotal ? double(macsInt16) / double(macsTotal) : 0.0;
   }
 };
 
@@ -185,12 +195,14 @@ std::string withKeepFloat(const std::string &quantizer,
 
 /// The quantizer string of a choice: `quantizer`, then `act_observer=GLOBAL`
 /// (when not empty), `act_observer[NAME]=KIND` for every (NAME, KIND) of
-/// `observers` and `keep_float=NAME` for every name of `keepFloat`, appended
-/// to every quantizer of `quantizer`.
+/// `observers`, `keep_float=NAME` for every name of `keepFloat` and
+/// `act_dtype[NAME]=int16` for every name of `int16`, appended to every
+/// quantizer of `quantizer`.
 std::string
 withChoices(const std::string &quantizer, const std::string &globalObserver,
             const std::vector<std::pair<std::string, std::string>> &observers,
-            const std::vector<std::string> &keepFloat);
+            const std::vector<std::string> &keepFloat,
+            const std::vector<std::string> &int16 = {});
 
 } // namespace mlir::qc
 

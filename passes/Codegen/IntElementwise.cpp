@@ -49,8 +49,9 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
         Value seen = load(i32, flag);
         store(b.create<arith::SelectOp>(loc, nan, cI32(1), seen), flag);
         Value v = b.create<arith::MulFOp>(loc, x, cF32(inv));
-        store(roundClampToI8(v, zp, lo, hi),
-              gep(p[1], offsetOf(ivs, out.strides), i8));
+        Type st = storageType(out.element); // i8, or i16 (int16 activations)
+        store(roundClampTo(v, zp, lo, hi, st),
+              gep(p[1], offsetOf(ivs, out.strides), st));
       },
       [&](ArrayRef<Value>) {
         flag = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);

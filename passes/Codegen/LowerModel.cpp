@@ -6,6 +6,8 @@
 //   IntPool.cpp         qc.qmax_pool2d, qc.qavg_pool2d, global average pool
 //   IntElementwise.cpp  quantize / dequantize, qc.qadd, qc.qmul,
 //                       qc.qrequantize, qc.qlut
+//   Int16.cpp           the 16x8 steps: qconv2d / qlinear / qadd / qmul /
+//                       qrequantize with int16 activations
 //   DataMovement.cpp    reshape / flatten copies, concat, result copies
 //   FloatCodegen.cpp    the float ops a program keeps (float islands)
 // into an entry function per variant (`NAME[_isa]_entry`), plus the
@@ -47,6 +49,8 @@ using ::qc::codegen::GemmIsa;
 LogicalResult ModelBuilder::emitOp(Operation *op) {
   if (isFloatOp(op))
     return emitFloatOp(op);
+  if (isInt16Step(op))
+    return emitInt16Step(op);
   if (auto lut = dyn_cast<QLutOp>(op))
     return emitLut(lut);
   if (isa<QMulOp, QRequantizeOp>(op))

@@ -116,7 +116,9 @@ LogicalResult ModelBuilder::plan() {
       return op->emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
                            "f32 input");
 
-    if (auto conv = dyn_cast<QConv2dOp>(op)) {
+    if (isInt16Step(op)) {
+      // Int16.cpp's steps read their operands in place (any strides).
+    } else if (auto conv = dyn_cast<QConv2dOp>(op)) {
       planIm2col(conv, resultType, stepName, /*elementBytes=*/1);
     } else if (auto linear = dyn_cast<QLinearOp>(op)) {
       const TensorRef &in = refs[linear.getInput()];

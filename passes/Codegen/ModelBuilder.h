@@ -35,6 +35,11 @@ namespace mlir::qc::model_codegen {
 extern const char *const kSupported;
 extern const char *const kFloatSupported;
 
+/// The bit a run's status gets when a 16x8 step's accumulator leaves int32
+/// (the reference executor's "accumulator overflows int32" error); 1 is a
+/// NaN or infinite value where qparams are computed.
+constexpr int32_t kInt16OverflowStatus = 2;
+
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
 /// im2col rows are still in cache when the kernel reads them.
 constexpr int64_t kIm2colBlockRows = 96;
@@ -130,6 +135,11 @@ struct ArenaBuffer {
   int64_t first = 0, last = 0;
   int64_t offset = 0;
 };
+
+/// The int32 bias of a qconv2d / qlinear (zeros when absent) and its int8
+/// weights, read from their constants (IntConv.cpp).
+FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias, int64_t n);
+FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight);
 
 inline int64_t elementBytes(Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; }
 inline bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
@@ -327,6 +337,19 @@ private:
                               cF32(static_cast<float>(lo)),
                               cF32(static_cast<float>(hi)));
   }
+  /// requantize / roundClampToI8 into \p storage (i8 or i16).
+  Value requantizeTo(Value acc, Value m, int64_t zp, int64_t lo, int64_t hi,
+                     Type storage) {
+    return emitRequantizeTo(b, loc, acc, m, cF32(static_cast<float>(zp)),
+                            cF32(static_cast<float>(lo)),
+                            cF32(static_cast<float>(hi)), storage);
+  }
+  Value roundClampTo(Value f, int64_t zp, int64_t lo, int64_t hi,
+                     Type storage) {
+    return emitRoundClampTo(b, loc, f, cF32(static_cast<float>(zp)),
+                            cF32(static_cast<float>(lo)),
+                            cF32(static_cast<float>(hi)), storage);
+  }
 
   /// \p bytes past the start of arena buffer \p buffer.
   Value arenaPointer(int64_t buffer, int64_t bytes = 0) {
@@ -468,6 +491,35 @@ private:
   LogicalResult emitElementwise(Operation *op);
   LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
+
+  // --- 16x8 steps (Int16.cpp) -------------------------------------------
+public:
+  /// A qc.qconv2d / qlinear / qadd / qmul / qrequantize with an i16
+  /// operand or result: lowered by Int16.cpp, not the 8-bit emitters.
+  static bool isInt16Step(Operation *op);
+
+private:
+  LogicalResult emitInt16Step(Operation *op);
+  LogicalResult emitConv16(QConv2dOp op);
+  LogicalResult emitLinear16(QLinearOp op);
+  LogicalResult emitElementwise16(Operation *op);
+  /// sum_k (x[k * xStride] - zp) * w[k] for k < count, in i32: \p x of
+  /// \p xElement (ui8, i8, i16), \p w i16 (the weights sign-extended at
+  /// compile time, so the product is a 16x16 -> 32 multiply-add LLVM
+  /// vectorizes as vpmaddwd / smlal).
+  /// With \p wide the sum is an i64 of i32 chunks (exact for any count).
+  /// A call of getDot16Kernel (one product inline).
+  Value emitDot16(Value x, int64_t xStride, Type xElement, int64_t zp,
+                  Value w, int64_t count, bool wide);
+  /// The current variant's dot-product function for \p xElement inputs
+  /// (i32, or \p wide i64 of i32 chunks), made once and not inlined.
+  func::FuncOp getDot16Kernel(Type xElement, bool wide);
+  /// An accumulator (i32, or a wide i64) as DESIGN.md's int32: an i64
+  /// outside int32 sets \p flag (an i32 slot) to kInt16OverflowStatus.
+  Value narrowInt16Accumulator(Value acc, Value flag);
+  /// A quantized op with int16 activations that no 16x8 form took (its
+  /// Q/DQ float op between i16 dequantize / quantize): an error naming it.
+  LogicalResult refuseUnloweredInt16(Operation *op);
 
   // --- float steps (FloatCodegen.cpp) -----------------------------------
 public:

@@ -141,7 +141,9 @@ const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.dynamic_qlinear, qc.qadd, qc.qmul, qc.qrequantize, "
     "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
-    "qc.concat, and in float qc.global_avg_pool2d";
+    "qc.concat (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
+    "qc.qmul, qc.qrequantize and data movement), and in float "
+    "qc.global_avg_pool2d";
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
                             ArrayRef<int64_t> innerStrides,
@@ -218,6 +220,8 @@ std::string typeText(Type t) {
 }
 
 bool isInt8(Type t) { return t.isInteger(8); }
+/// 8-bit or int16 activations (the 16x8 steps of Int16.cpp).
+bool isInt8Or16(Type t) { return t.isInteger(8) || t.isInteger(16); }
 } // namespace
 
 /// "input 'x' (#0)" for messages: the model's name for an argument.
@@ -371,35 +375,46 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
                            << supported << ")";
   };
   constexpr const char *k8bit = "quantized activations must be ui8 or i8";
+  constexpr const char *k16bit =
+      "quantized activations must be ui8, i8 or i16";
   if (isa<ConstantOp>(op) || isFoldedDequantize(op))
     return success(); // read at compile time by their users
+  if (isFloatOp(op) && failed(refuseUnloweredInt16(op)))
+    return failure();
   if (auto q = dyn_cast<QuantizeOp>(op)) {
-    if (!isInt8(elementOf(q.getResult())))
-      return refuse("a result", elementOf(q.getResult()), k8bit);
+    if (!isInt8Or16(elementOf(q.getResult())))
+      return refuse("a result", elementOf(q.getResult()), k16bit);
     return success();
   }
   if (auto dq = dyn_cast<DequantizeOp>(op)) {
     Type t = elementOf(dq.getInput());
-    if (!isInt8(t) && !t.isInteger(32))
-      return refuse("an operand", t, "it dequantizes ui8, i8 and i32");
+    if (!isInt8Or16(t) && !t.isInteger(32))
+      return refuse("an operand", t, "it dequantizes ui8, i8, i16 and i32");
     return success();
   }
   if (isa<QConv2dOp, QLinearOp>(op)) {
     Type in = elementOf(op->getOperand(0)), w = elementOf(op->getOperand(1)),
          out = elementOf(op->getResult(0));
-    if (!isInt8(in))
-      return refuse("an input", in, k8bit);
+    if (!isInt8Or16(in))
+      return refuse("an input", in, k16bit);
     if (!w.isSignlessInteger(8) && !w.isSignedInteger(8))
       return refuse("weights", w, "weights must be i8");
     if (op->getNumOperands() > 2 && !elementOf(op->getOperand(2)).isInteger(32))
       return refuse("a bias", elementOf(op->getOperand(2)),
                     "the bias must be i32");
-    if (!isInt8(out))
-      return refuse("a result", out, k8bit);
+    if (!isInt8Or16(out))
+      return refuse("a result", out, k16bit);
     return success();
   }
-  if (isa<QAddOp, QMulOp, QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp>(
-          op)) {
+  if (isa<QAddOp, QMulOp, QRequantizeOp>(op)) {
+    for (Value v : op->getOperands())
+      if (!isInt8Or16(elementOf(v)))
+        return refuse("an operand", elementOf(v), k16bit);
+    if (!isInt8Or16(elementOf(op->getResult(0))))
+      return refuse("a result", elementOf(op->getResult(0)), k16bit);
+    return success();
+  }
+  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp>(op)) {
     for (Value v : op->getOperands())
       if (!isInt8(elementOf(v)))
         return refuse("an operand", elementOf(v), k8bit);
@@ -411,12 +426,13 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
     // Data movement copies elements of f32, ui8, i8 or i32 (the model's I/O
     // types); shape operands are read at compile time.
     auto moves = [](Type t) {
-      return t.isF32() || t.isInteger(8) || t.isInteger(32);
+      return t.isF32() || t.isInteger(8) || t.isInteger(16) ||
+             t.isInteger(32);
     };
     Type t = elementOf(op->getResult(0));
     if (!moves(t))
-      return refuse("a result", t, "data movement copies f32, ui8, i8 and "
-                                   "i32 tensors");
+      return refuse("a result", t, "data movement copies f32, ui8, i8, i16 "
+                                   "and i32 tensors");
     return success();
   }
   return success(); // float ops: planFloatOp checks float32

@@ -28,6 +28,13 @@ Value emitRequantize(OpBuilder &b, Location loc, Value acc, Value multiplier,
 Value emitRoundClampToI8(OpBuilder &b, Location loc, Value f, Value zp,
                          Value lo, Value hi);
 
+/// emitRequantize / emitRoundClampToI8 with the result narrowed to
+/// \p storage (i8 or i16, or vectors of them): the 16x8 steps' results.
+Value emitRequantizeTo(OpBuilder &b, Location loc, Value acc, Value multiplier,
+                       Value zp, Value lo, Value hi, Type storage);
+Value emitRoundClampTo(OpBuilder &b, Location loc, Value f, Value zp, Value lo,
+                       Value hi, Type storage);
+
 } // namespace mlir::qc
 
 #endif // QC_PASSES_CODEGEN_REQUANTIZE_H

@@ -23,6 +23,11 @@
 //   hardsigmoid, gelu, relu, clamp, ..., with scalar constants)
 // into qc.qlut: a 256-entry table of the Q/DQ program's result for each
 // 8-bit input, computed with the reference kernels, so it is exact.
+// int16 activations (symmetric, zero point 0) take the 16x8 forms: conv2d
+// and linear with an i16 input, add, mul and data movement with i16
+// operands or results, and qc.qrequantize where an int8 and an int16 op meet
+// (RequantizePattern). Other ops keep their Q/DQ form, which `qc compile`
+// refuses for int16 (docs/codegen.md, "int16").
 // Anything that does not match exactly is left as it is, so the program
 // still runs.
 //
@@ -58,6 +63,17 @@ bool isInt8(Type type) {
   return it && it.getWidth() == 8 && (it.isUnsigned() || it.isSignless());
 }
 
+bool isInt16(Type type) {
+  auto it = dyn_cast<IntegerType>(cast<ShapedType>(type).getElementType());
+  return it && it.getWidth() == 16 && it.isSignless();
+}
+
+/// An activation storage type a pattern takes: 8-bit, or also i16 for the
+/// 16x8 forms (\p allow16).
+bool isActivationType(Type type, bool allow16) {
+  return isInt8(type) || (allow16 && isInt16(type));
+}
+
 /// The per-tensor qparams of a dequantize of an 8-bit tensor.
 struct ActQParams {
   Value value; // the integer tensor
@@ -65,10 +81,13 @@ struct ActQParams {
   int64_t zeroPoint;
 };
 
-std::optional<ActQParams> matchActivation(Value v) {
+/// With \p allow16, also an i16 tensor with zero point 0 (the symmetric
+/// int16 activations the 16x8 forms take).
+std::optional<ActQParams> matchActivation(Value v, bool allow16 = false) {
   auto dq = v.getDefiningOp<DequantizeOp>();
   if (!dq || dq.getAxis() || dq.getScale().size() != 1 ||
-      !isInt8(dq.getInput().getType()))
+      !isActivationType(dq.getInput().getType(), allow16) ||
+      (isInt16(dq.getInput().getType()) && dq.getZeroPoint()[0] != 0))
     return std::nullopt;
   return ActQParams{dq.getInput(), dq.getScale()[0], dq.getZeroPoint()[0]};
 }
@@ -147,9 +166,11 @@ struct Epilogue {
   int64_t clampMin, clampMax;
 };
 
-/// quantize(act?(y)) with per-tensor qparams into an 8-bit type.
-std::optional<Epilogue> matchEpilogue(QuantizeOp q) {
-  if (q.getAxis() || q.getScale().size() != 1 || !isInt8(q.getType()))
+/// quantize(act?(y)) with per-tensor qparams into an 8-bit type (or i16,
+/// with \p allow16).
+std::optional<Epilogue> matchEpilogue(QuantizeOp q, bool allow16 = false) {
+  if (q.getAxis() || q.getScale().size() != 1 ||
+      !isActivationType(q.getType(), allow16))
     return std::nullopt;
   Epilogue e;
   e.scale = q.getScale()[0];
@@ -416,7 +437,7 @@ struct FusedPattern : OpRewritePattern<QuantizeOp> {
 
   LogicalResult matchAndRewrite(QuantizeOp q,
                                 PatternRewriter &rewriter) const override {
-    std::optional<Epilogue> e = matchEpilogue(q);
+    std::optional<Epilogue> e = matchEpilogue(q, Derived::kAllows16);
     if (!e)
       return rewriter.notifyMatchFailure(q, "epilogue does not fit");
     Operation *root = e->floatResult.getDefiningOp();
@@ -444,6 +465,10 @@ struct FusedPattern : OpRewritePattern<QuantizeOp> {
     return success();
   }
 
+  /// Whether the form has an int16 (16x8) variant; a Derived that does
+  /// redeclares it true.
+  static constexpr bool kAllows16 = false;
+
 protected:
   static FloatAttr f32(Builder &b, float v) { return b.getF32FloatAttr(v); }
   static IntegerAttr i64(Builder &b, int64_t v) {
@@ -454,10 +479,11 @@ protected:
 /// dq(x), dq(w const), dq(b const)? -> conv2d [-> act] -> q => qc.qconv2d.
 struct QConv2dPattern : FusedPattern<QConv2dPattern, Conv2dOp> {
   QConv2dPattern(MLIRContext *context) : FusedPattern(context, "conv2d") {}
+  static constexpr bool kAllows16 = true;
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     auto conv = cast<Conv2dOp>(root);
-    auto x = matchActivation(conv.getInput());
+    auto x = matchActivation(conv.getInput(), /*allow16=*/true);
     if (!x)
       return {};
     auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale,
@@ -477,10 +503,11 @@ struct QConv2dPattern : FusedPattern<QConv2dPattern, Conv2dOp> {
 /// dq(x), dq(w const), dq(b const)? -> linear [-> act] -> q => qc.qlinear.
 struct QLinearPattern : FusedPattern<QLinearPattern, LinearOp> {
   QLinearPattern(MLIRContext *context) : FusedPattern(context, "linear") {}
+  static constexpr bool kAllows16 = true;
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     auto linear = cast<LinearOp>(root);
-    auto x = matchActivation(linear.getInput());
+    auto x = matchActivation(linear.getInput(), /*allow16=*/true);
     if (!x)
       return {};
     auto p = matchParams(linear.getWeight(), linear.getBias(), x->scale,
@@ -517,11 +544,12 @@ struct QBinaryPattern
     : FusedPattern<QBinaryPattern<FloatOp, IntOp, Broadcasts>, FloatOp> {
   using Base = FusedPattern<QBinaryPattern<FloatOp, IntOp, Broadcasts>, FloatOp>;
   QBinaryPattern(MLIRContext *context, StringRef name) : Base(context, name) {}
+  static constexpr bool kAllows16 = true;
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     auto op = cast<FloatOp>(root);
-    auto l = matchActivation(op.getLhs());
-    auto r = matchActivation(op.getRhs());
+    auto l = matchActivation(op.getLhs(), /*allow16=*/true);
+    auto r = matchActivation(op.getRhs(), /*allow16=*/true);
     if (!l || !r)
       return {};
     auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
@@ -621,6 +649,7 @@ struct DataMovementPattern
                    SliceOp, ConcatOp> {
   DataMovementPattern(MLIRContext *context)
       : FusedPattern(context, "data-movement") {}
+  static constexpr bool kAllows16 = true;
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     if (e.activation || root->getNumOperands() == 0 ||
@@ -631,7 +660,7 @@ struct DataMovementPattern
     Type elementType = q.getType().getElementType();
     SmallVector<std::optional<ActQParams>> inputs;
     for (Value operand : root->getOperands()) {
-      inputs.push_back(matchActivation(operand));
+      inputs.push_back(matchActivation(operand, /*allow16=*/true));
       if (!inputs.back())
         return {};
     }
@@ -654,6 +683,28 @@ struct DataMovementPattern
     Operation *clone = b.clone(*root, mapping);
     clone->getResult(0).setType(q.getType());
     return clone->getResult(0);
+  }
+};
+
+/// dq(x) [-> relu | clamp] -> q, where x or the result is int16 (an int8 op
+/// next to an int16 one; a shared-qparams relu after an int16 op) =>
+/// qc.qrequantize. The 8-bit form of the same chain is a qc.qlut (exact);
+/// this one rounds float(x - zp_in) * (s_in / s_out) once, as concat inputs
+/// are requantized (at most one step from the Q/DQ program, DESIGN.md).
+struct RequantizePattern : FusedPattern<RequantizePattern, DequantizeOp> {
+  RequantizePattern(MLIRContext *context)
+      : FusedPattern(context, "requantize") {}
+  static constexpr bool kAllows16 = true;
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto x = matchActivation(root->getResult(0), /*allow16=*/true);
+    if (!x || (!isInt16(x->value.getType()) && !isInt16(q.getType())) ||
+        failed(verifyCompatibleShape(x->value.getType(), q.getType())))
+      return {};
+    return b.create<QRequantizeOp>(
+        root->getLoc(), q.getType(), x->value, f32(b, x->scale),
+        i64(b, x->zeroPoint), f32(b, e.scale), i64(b, e.zeroPoint),
+        i64(b, e.clampMin), i64(b, e.clampMax));
   }
 };
 
@@ -718,14 +769,15 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[9] = {
-    "lut",      "conv2d",   "linear",        "add",           "mul",
-    "max-pool", "avg-pool", "data-movement", "dynamic-linear"};
+const char *const kLowerToIntegerPatterns[10] = {
+    "lut",      "conv2d",   "linear",        "add",
+    "mul",      "max-pool", "avg-pool",      "data-movement",
+    "requantize", "dynamic-linear"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
                QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
-               DataMovementPattern>(patterns.getContext());
+               DataMovementPattern, RequantizePattern>(patterns.getContext());
   populateDynamicLinearPatterns(patterns);
 }
 

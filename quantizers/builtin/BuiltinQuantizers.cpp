@@ -149,6 +149,15 @@ QuantizationSpec PatternQuantizer::act(const Node &node) const {
     s.quantMax = floorHalf(s.quantMax);
   }
   s.symmetric = false;
+  if (node.option("act_dtype") == "int16") {
+    // 16-bit activations as PyTorch's qint16 / ONNX Runtime's int16 QDQ:
+    // symmetric (zero point 0) over the full range; the 16x8 integer ops
+    // of qc-lower-to-integer take them (docs/quantizers.md, "act_dtype").
+    s.dtype = Dtype::kS16;
+    s.quantMin = -32768;
+    s.quantMax = 32767;
+    s.symmetric = true;
+  }
   s.observer = node.option("act_observer");
   s.observerOptions = b_.observerOptions;
   // `percentile` only means something to the percentile observer (the
@@ -160,6 +169,13 @@ QuantizationSpec PatternQuantizer::act(const Node &node) const {
 
 QuantizationSpec PatternQuantizer::dynamicAct(const Node &node) const {
   QuantizationSpec s = act(node);
+  // Dynamic quantization stays 8-bit (act_dtype applies to static ones).
+  if (s.dtype != b_.actDtype) {
+    s.dtype = b_.actDtype;
+    s.quantMin = b_.actMin;
+    s.quantMax = b_.actMax;
+    s.symmetric = false;
+  }
   // x86: PyTorch's dynamic quantized linear (nn.quantized.dynamic.Linear
   // calls quantized::linear_dynamic with reduce_range=True on fbgemm /
   // oneDNN) quantizes activations to 7 bits, [0, 127], unless
@@ -476,11 +492,12 @@ Status PatternQuantizer::validate(const Graph &graph) const {
                                    "], got " + toString(a.inputs[i]) + " (" +
                                    by + ")",
                                node.index);
-      } else if ((q->dtype != Dtype::kU8 && q->dtype != Dtype::kS8) ||
+      } else if ((q->dtype != Dtype::kU8 && q->dtype != Dtype::kS8 &&
+                  !(q->dtype == Dtype::kS16 && q->symmetric)) ||
                  q->axis >= 0) {
-        return Status::error(b_.name + " kernels need 8-bit per-tensor " +
-                                 "activations, got " + toString(a.inputs[i]) +
-                                 " (" + by + ")",
+        return Status::error(b_.name + " kernels need 8-bit or symmetric " +
+                                 "int16 per-tensor activations, got " +
+                                 toString(a.inputs[i]) + " (" + by + ")",
                              node.index);
       }
     }
@@ -613,6 +630,19 @@ OptionDecl actObserverOption() {
   return o;
 }
 
+/// int16 activations per node (act_dtype[NAME]=int16): the 16x8 ops.
+OptionDecl actDtypeOption() {
+  OptionDecl o;
+  o.name = "act_dtype";
+  o.kind = OptionKind::kEnum;
+  o.defaultValue = "int8";
+  o.choices = "int8|int16";
+  o.help = "activation storage of an op's inputs and output: int8 (the "
+           "backend's 8-bit type) or int16 (symmetric, zero point 0; "
+           "compiled for conv2d, linear, add, mul and data movement)";
+  return o;
+}
+
 OptionDecl percentileOption() {
   OptionDecl o;
   o.name = "percentile";
@@ -655,6 +685,7 @@ QuantizerDefinition x86QuantizerDefinition() {
       granularityOption(),
       actObserverOption(),
       percentileOption(),
+      actDtypeOption(),
   };
   addCorrectionOptions(def.options);
   addWeightOnlyOptions(def.options);
@@ -698,6 +729,7 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
       granularityOption(),
       actObserverOption(),
       percentileOption(),
+      actDtypeOption(),
   };
   addCorrectionOptions(def.options);
   addWeightOnlyOptions(def.options);

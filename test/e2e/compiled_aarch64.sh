@@ -4,7 +4,8 @@
 # qemu-aarch64 -cpu max: its output bytes must equal the reference executor's
 # on the same integer program (the x86 variants are held to the same by
 # compiled_exact.sh). QUANTIZER "-" compiles the float model itself (CALIB
-# unused; INPUT_SHAPE binds dynamic dimensions): float code, bit-identical
+# unused; INPUT_SHAPE binds dynamic dimensions, for a quantized model before
+# its integer lowering): float code, bit-identical
 # where no C library function is called (glibc's AArch64 expf / erff / ... may
 # round differently from the x86 ones the reference executor calls).
 #
@@ -24,9 +25,11 @@ rm -rf "$dir" && mkdir -p "$dir"
 program=$MODEL shape_flag=()
 [[ -n $SHAPE ]] && shape_flag=(--input-shape "$SHAPE")
 if [[ $QUANTIZER != - ]]; then
-  "$QC" quantize "$MODEL" --quantizer "$QUANTIZER" --calib "$CALIB" --lower-to-integer --quiet \
-    -o "$dir/model.int.mlir"
+  # The integer ops have no shape rule: INPUT_SHAPE is bound before lowering.
+  "$QC" quantize "$MODEL" --quantizer "$QUANTIZER" --calib "$CALIB" "${shape_flag[@]}" \
+    --lower-to-integer --quiet -o "$dir/model.int.mlir"
   program=$dir/model.int.mlir
+  shape_flag=()
 fi
 "$QC" run "$program" "${shape_flag[@]}" --input "$INPUT" --output-dir "$dir/ref" >/dev/null
 "$QC" compile "$program" "${shape_flag[@]}" --target "$TARGET" --name model -o "$dir" >/dev/null

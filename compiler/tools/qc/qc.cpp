@@ -509,10 +509,11 @@ void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
          << ", alone: " << db(c.aloneSqnrDb) << " dB\n";
   }
   os << llvm::format("qc: mixed precision: %.1f%% of MACs int8 (%lld of "
-                     "%lld)\n",
+                     "%lld), %.1f%% int16 activations\n",
                      100.0 * r.int8MacShare(),
                      static_cast<long long>(r.macsInt8),
-                     static_cast<long long>(r.macsTotal));
+                     static_cast<long long>(r.macsTotal),
+                     100.0 * r.int16MacShare());
   os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
                      "evaluations, %lld merged observers, %lld "
                      "recalibrations; calibration %.2f s, observers %.2f s, "

@@ -41,7 +41,7 @@ LogicalResult checkZeroPoint(Operation *op, StringRef name, int64_t zp,
                              Type type) {
   auto range = storageRange(cast<ShapedType>(type).getElementType());
   if (failed(range))
-    return op->emitOpError("element type must be ui8 or i8");
+    return op->emitOpError("element type must be ui8, i8 or i16");
   if (zp < range->first || zp > range->second)
     return op->emitOpError() << "'" << name << "' " << zp << " is outside ["
                              << range->first << ", " << range->second
@@ -62,6 +62,11 @@ LogicalResult verifyEpilogue(Operation *op, float inputScale,
       failed(checkZeroPoint(op, "input_zero_point", inputZp, inputType)) ||
       failed(checkZeroPoint(op, "output_zero_point", outputZp, outputType)))
     return failure();
+  // The 16x8 form: int16 inputs are symmetric (docs/codegen.md, "int16").
+  if (cast<ShapedType>(inputType).getElementType().isInteger(16) && inputZp != 0)
+    return op->emitOpError() << "an i16 input needs 'input_zero_point' 0 "
+                                "(symmetric int16), got "
+                             << inputZp;
   for (float s : weightScale)
     if (failed(checkScale(op, "weight_scale", s)))
       return failure();

@@ -18,6 +18,10 @@
 include "dialects/qc/IR/QCDialect.td"
 
 def QC_Int8Tensor : RankedTensorOf<[UI8, I8]>;
+// Activations of the 16x8 ops (qconv2d, qlinear, qadd, qmul, qrequantize):
+// 8-bit, or int16 (symmetric in the quantizers: zero point 0; an i16 input
+// of qconv2d / qlinear must have zero point 0). docs/codegen.md, "int16".
+def QC_ActTensor : RankedTensorOf<[UI8, I8, I16]>;
 def QC_WeightTensor : RankedTensorOf<[I8]>;
 def QC_BiasTensor : RankedTensorOf<[I32]>;
 
@@ -39,6 +43,9 @@ def QC_QConv2dOp : QC_IntOp<"qconv2d"> {
     with `m[o] = float(input_scale * weight_scale[o]) / output_scale` (f32).
     `weight_scale` has one entry (per tensor) or one per output channel; the
     bias (optional, int32, zero point 0) has scale `input_scale * weight_scale[o]`.
+    An int16 input (the 16x8 form) has `input_zero_point` 0; its result may be
+    int16 or 8-bit. The accumulator is int32 as for 8 bits: a sum outside
+    int32 is an error (docs/codegen.md, "int16 activations").
 
     ```mlir
     %y = qc.qconv2d %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64,
@@ -49,7 +56,7 @@ def QC_QConv2dOp : QC_IntOp<"qconv2d"> {
          : (tensor<1x1x28x28xui8>, tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<1x2x28x28xui8>
     ```
   }];
-  let arguments = (ins QC_Int8Tensor:$input, QC_WeightTensor:$weight,
+  let arguments = (ins QC_ActTensor:$input, QC_WeightTensor:$weight,
                        Optional<QC_BiasTensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, I64Attr:$groups,
@@ -57,7 +64,7 @@ def QC_QConv2dOp : QC_IntOp<"qconv2d"> {
                        DenseF32ArrayAttr:$weight_scale,
                        F32Attr:$output_scale, I64Attr:$output_zero_point,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
-  let results = (outs QC_Int8Tensor:$output);
+  let results = (outs QC_ActTensor:$output);
   let extraClassDeclaration = [{
     /// m[c] = float(input_scale * weight_scale[c]) / output_scale, in f32.
     ::llvm::SmallVector<float> getRequantMultipliers();
@@ -80,13 +87,13 @@ def QC_QLinearOp : QC_IntOp<"qlinear"> {
          : (tensor<1x1568xui8>, tensor<2x1568xi8>, tensor<2xi32>) -> tensor<1x2xui8>
     ```
   }];
-  let arguments = (ins QC_Int8Tensor:$input, QC_WeightTensor:$weight,
+  let arguments = (ins QC_ActTensor:$input, QC_WeightTensor:$weight,
                        Optional<QC_BiasTensor>:$bias,
                        F32Attr:$input_scale, I64Attr:$input_zero_point,
                        DenseF32ArrayAttr:$weight_scale,
                        F32Attr:$output_scale, I64Attr:$output_zero_point,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
-  let results = (outs QC_Int8Tensor:$output);
+  let results = (outs QC_ActTensor:$output);
   let extraClassDeclaration = [{
     /// m[n] = float(input_scale * weight_scale[n]) / output_scale, in f32.
     ::llvm::SmallVector<float> getRequantMultipliers();
@@ -111,12 +118,12 @@ def QC_QAddOp : QC_IntOp<"qadd"> {
          : (tensor<1x8xui8>, tensor<1x8xui8>) -> tensor<1x8xui8>
     ```
   }];
-  let arguments = (ins QC_Int8Tensor:$lhs, QC_Int8Tensor:$rhs,
+  let arguments = (ins QC_ActTensor:$lhs, QC_ActTensor:$rhs,
                        F32Attr:$lhs_scale, I64Attr:$lhs_zero_point,
                        F32Attr:$rhs_scale, I64Attr:$rhs_zero_point,
                        F32Attr:$output_scale, I64Attr:$output_zero_point,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
-  let results = (outs QC_Int8Tensor:$output);
+  let results = (outs QC_ActTensor:$output);
 }
 
 def QC_QMaxPool2dOp : QC_IntOp<"qmax_pool2d"> {
@@ -193,7 +200,9 @@ def QC_QMulOp : QC_IntOp<"qmul"> {
     m = float(lhs_scale * rhs_scale) / output_scale            (f32: the product, then the quotient)
     y = clamp(round_half_to_even(float(p) * m) + output_zero_point, clamp_min, clamp_max)
     ```
-    `float(p)` is exact (|p| <= 255 * 255). The fused activation (relu /
+    `float(p)` is exact for 8-bit operands (|p| <= 255 * 255); with an
+    int16 operand (|p| <= 2^30) it is the f32 conversion (round to nearest
+    even) the native code does too. The fused activation (relu /
     clamp after the float mul) is in the clamp range, as for `qc.qadd`.
 
     ```mlir
@@ -204,12 +213,12 @@ def QC_QMulOp : QC_IntOp<"qmul"> {
          : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
     ```
   }];
-  let arguments = (ins QC_Int8Tensor:$lhs, QC_Int8Tensor:$rhs,
+  let arguments = (ins QC_ActTensor:$lhs, QC_ActTensor:$rhs,
                        F32Attr:$lhs_scale, I64Attr:$lhs_zero_point,
                        F32Attr:$rhs_scale, I64Attr:$rhs_zero_point,
                        F32Attr:$output_scale, I64Attr:$output_zero_point,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
-  let results = (outs QC_Int8Tensor:$output);
+  let results = (outs QC_ActTensor:$output);
   let extraClassDeclaration = [{
     /// m = float(lhs_scale * rhs_scale) / output_scale, in f32.
     float getRequantMultiplier();
@@ -225,8 +234,9 @@ def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
     y = clamp(round_half_to_even(float(x - input_zero_point) * m) + output_zero_point, clamp_min, clamp_max)
     ```
     `qc-lower-to-integer` uses it on the inputs of a concat whose qparams
-    differ from the output's, so that the concat itself runs on integers.
-    Input and output element types may differ (ui8 <-> i8).
+    differ from the output's, so that the concat itself runs on integers,
+    and where an int8 and an int16 op meet. Input and output element types
+    may differ (ui8 <-> i8 <-> i16).
 
     ```mlir
     %y = qc.qrequantize %x {clamp_max = 255 : i64, clamp_min = 0 : i64,
@@ -235,11 +245,11 @@ def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
          : (tensor<1x8x4x4xui8>) -> tensor<1x8x4x4xui8>
     ```
   }];
-  let arguments = (ins QC_Int8Tensor:$input,
+  let arguments = (ins QC_ActTensor:$input,
                        F32Attr:$input_scale, I64Attr:$input_zero_point,
                        F32Attr:$output_scale, I64Attr:$output_zero_point,
                        I64Attr:$clamp_min, I64Attr:$clamp_max);
-  let results = (outs QC_Int8Tensor:$output);
+  let results = (outs QC_ActTensor:$output);
   let extraClassDeclaration = [{
     /// m = input_scale / output_scale, in f32.
     float getRequantMultiplier();

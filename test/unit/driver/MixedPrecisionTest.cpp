@@ -142,6 +142,11 @@ TEST(WithChoices, Strings) {
             "my_npu,act_observer[a\\,b]=mse,keep_float=//x\\.y//;"
             "x86,act_observer[a\\,b]=mse,keep_float=//x\\.y//");
   EXPECT_EQ(mqc::withKeepFloat("x86", {"n"}), "x86,keep_float=n");
+  // Ops given int16 activations: act_dtype[NAME]=int16, after keep_float.
+  EXPECT_EQ(mqc::withChoices("x86", "", {}, {"/f/Conv"},
+                             {"/a/Gemm", "b,c"}),
+            "x86,keep_float=/f/Conv,act_dtype[/a/Gemm]=int16,"
+            "act_dtype[b\\,c]=int16");
 }
 
 } // namespace

@@ -123,9 +123,9 @@ TEST(ComposableQuantizerTest, UnknownOptionAndBadValueAreNamed) {
                                              QuantizerRegistry::global());
   EXPECT_EQ(unknown.status().message(),
             "quantizer 'xnnpack': unknown option 'reduce_range'; options: "
-            "per_channel, dynamic, granularity, act_observer, percentile, cle, "
-            "bias_correction, smoothquant, weight_only, group_size, symmetric, "
-            "keep_float");
+            "per_channel, dynamic, granularity, act_observer, percentile, "
+            "act_dtype, cle, bias_correction, smoothquant, weight_only, "
+            "group_size, symmetric, keep_float");
   auto bad = ComposableQuantizer::create("x86,per_channel=2",
                                          QuantizerRegistry::global());
   EXPECT_EQ(bad.status().message(),

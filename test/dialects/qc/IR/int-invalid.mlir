@@ -65,9 +65,27 @@ func.func @bad_scale(%a: tensor<4xi8>) -> tensor<4xi8> {
 // -----
 
 func.func @float_input(%x: tensor<2x4xf32>, %w: tensor<3x4xi8>) -> tensor<2x3xui8> {
-  // expected-error@+1 {{operand #0 must be ranked tensor of 8-bit unsigned integer or 8-bit signless integer values}}
+  // expected-error@+1 {{operand #0 must be ranked tensor of 8-bit unsigned integer or 8-bit signless integer or 16-bit signless integer values}}
   %y = qc.qlinear %x, %w {clamp_max = 255 : i64, clamp_min = 0 : i64, input_scale = 0.1 : f32, input_zero_point = 0 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x4xf32>, tensor<3x4xi8>) -> tensor<2x3xui8>
   return %y : tensor<2x3xui8>
+}
+
+// -----
+
+// The 16x8 form: an int16 input is symmetric.
+func.func @int16_input_zero_point(%x: tensor<2x4xi16>, %w: tensor<3x4xi8>) -> tensor<2x3xi16> {
+  // expected-error@+1 {{an i16 input needs 'input_zero_point' 0 (symmetric int16), got 5}}
+  %y = qc.qlinear %x, %w {clamp_max = 32767 : i64, clamp_min = -32768 : i64, input_scale = 0.1 : f32, input_zero_point = 5 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, weight_scale = array<f32: 0.1>} : (tensor<2x4xi16>, tensor<3x4xi8>) -> tensor<2x3xi16>
+  return %y : tensor<2x3xi16>
+}
+
+// -----
+
+// Table lookups and pools stay 8-bit.
+func.func @lut_i16(%x: tensor<4xi16>) -> tensor<4xi8> {
+  // expected-error@+1 {{operand #0 must be ranked tensor of 8-bit unsigned integer or 8-bit signless integer values}}
+  %y = "qc.qlut"(%x) {function = "f", table = array<i32: 0>} : (tensor<4xi16>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
 }
 
 // -----
