@@ -101,14 +101,16 @@ int main(void) {
     check("xmm reg", 4, 0, b);
     /* Memory operand: base + index * 4 + disp8 (SIB), base r13 (VEX.B). */
     {
-      const uint8_t *base = b - 8;
+      /* Addresses outside b, formed as integers: pointer arithmetic past an
+       * array is undefined (UBSan's bounds check stopped here). */
+      uintptr_t base = (uintptr_t)b - 8;
       long index = 1;
       __asm__ volatile("vmovdqu %1, %%ymm6\n\tvmovdqu %2, %%ymm8\n\t"
                        "%{vex%} vpdpbusd 4(%3,%4,4), %%ymm6, %%ymm8\n\tvmovdqu %%ymm8, %0"
                        : "=m"(got) : "m"(a), "m"(c), "r"(base), "r"(index), "m"(b)
                        : "xmm6", "xmm8", "memory");
       check("ymm mem sib disp8", 8, 0, b);
-      register const uint8_t *r13 __asm__("r13") = b + 1000;
+      register uintptr_t r13 __asm__("r13") = (uintptr_t)b + 1000;
       __asm__ volatile("vmovdqu %1, %%ymm10\n\tvmovdqu %2, %%ymm11\n\t"
                        "%{vex%} vpdpbusds -1000(%3), %%ymm10, %%ymm11\n\tvmovdqu %%ymm11, %0"
                        : "=m"(got) : "m"(a), "m"(c), "r"(r13), "m"(b)

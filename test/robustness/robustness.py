@@ -620,10 +620,15 @@ def main():
         ap.error("--qc is required (except with --list or only capi cases)")
     qc = os.path.abspath(args.qc) if args.qc else "qc"
     mem = int(args.mem_limit * (1 << 30))
-    if mem and needs_qc:
-        with open(qc, "rb") as f:
-            if b"__asan_init" in f.read():
-                mem = 0  # sanitizers reserve terabytes of address space
+    # Sanitizer runtimes reserve terabytes of address space: no limit when
+    # the binaries run are instrumented (a QC_SANITIZE build: qc and the C
+    # API cases both; the separate --capi-asan binary is exempt per case).
+    tested = ([qc] if needs_qc else []) + ([args.capi] if args.capi else [])
+    for path in tested:
+        if mem:
+            with open(path, "rb") as f:
+                if b"__asan_init" in f.read():
+                    mem = 0
     if args.keep:
         work = os.path.abspath(args.keep)
         os.makedirs(work, exist_ok=True)
