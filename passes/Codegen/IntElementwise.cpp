@@ -2,6 +2,8 @@
 //
 // Lowering of qc.quantize / qc.dequantize (per tensor), qc.qadd, qc.qmul,
 // qc.qrequantize and qc.qlut; every requantize goes through Requantize.h.
+// qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
+// tbl / tbx on AArch64), exact by construction.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -171,6 +173,96 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   return success();
 }
 
+namespace {
+/// Whether \p a and \p b lay out the same dense block of elements in the
+/// same order (element i of one is element i of the other).
+bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
+  if (a.shape != b.shape || a.strides != b.strides)
+    return false;
+  int64_t span = 1;
+  for (size_t d = 0; d < a.shape.size(); ++d) {
+    if (a.strides[d] < 0)
+      return false;
+    span += (a.shape[d] - 1) * a.strides[d];
+  }
+  return span == product(a.shape);
+}
+} // namespace
+
+Value ModelBuilder::lutLookup(Value index, ArrayRef<int8_t> table) {
+  // index: a vector of bytes, each 0..255. x86: 16 byte shuffles, each over
+  // the 16 entries of one high nibble (broadcast to every 128-bit lane),
+  // each selected where the index has that high nibble (AVX-512: masked
+  // vpshufb; AVX2: vpblendvb). AArch64: one 64-entry tbl and three tbx.
+  auto vt = cast<VectorType>(index.getType());
+  int64_t width = vt.getNumElements();
+  auto splat = [&](int64_t v) {
+    return b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(
+                         vt, b.getIntegerAttr(i8, static_cast<int8_t>(v))))
+        .getResult();
+  };
+  auto constantVector = [&](ArrayRef<int8_t> bytes) {
+    return b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(vt, bytes))
+        .getResult();
+  };
+  if (::qc::codegen::getTarget(currentIsa).arch ==
+      ::qc::codegen::Arch::AArch64) {
+    auto quarter = [&](int64_t t, int64_t q) {
+      return constantVector(table.slice(64 * t + 16 * q, 16));
+    };
+    Value res;
+    for (int64_t t = 0; t < 4; ++t) {
+      Value idx = t == 0 ? index : sub(index, splat(64 * t));
+      SmallVector<Value> args;
+      if (t > 0)
+        args.push_back(res);
+      for (int64_t q = 0; q < 4; ++q)
+        args.push_back(quarter(t, q));
+      args.push_back(idx);
+      res = b.create<LLVM::CallIntrinsicOp>(
+                 loc, vt,
+                 t == 0 ? "llvm.aarch64.neon.tbl4.v16i8"
+                        : "llvm.aarch64.neon.tbx4.v16i8",
+                 args)
+                .getResult(0);
+    }
+    return res;
+  }
+  StringRef shuffle = width == 64 ? "llvm.x86.avx512.pshuf.b.512"
+                                  : "llvm.x86.avx2.pshuf.b";
+  Value lo = b.create<arith::AndIOp>(loc, index, splat(15));
+  Value hi = b.create<arith::ShRUIOp>(loc, index, splat(4));
+  Value res = splat(0);
+  for (int64_t h = 0; h < 16; ++h) {
+    SmallVector<int8_t> part;
+    for (int64_t l = 0; l < width / 16; ++l)
+      part.append(table.begin() + 16 * h, table.begin() + 16 * h + 16);
+    Value t = b.create<LLVM::CallIntrinsicOp>(
+                   loc, vt, shuffle, ValueRange{constantVector(part), lo})
+                  .getResult(0);
+    Value here = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, hi,
+                                         splat(h));
+    res = b.create<arith::SelectOp>(loc, here, t, res);
+  }
+  return res;
+}
+
+int64_t ModelBuilder::lutVectorBytes() const {
+  switch (currentIsa) {
+  case GemmIsa::X86Avx512Vnni:
+    return 64;
+  case GemmIsa::X86Avx2:
+  case GemmIsa::X86AvxVnni:
+    return 32;
+  case GemmIsa::Aarch64Dotprod:
+  case GemmIsa::Aarch64I8mm:
+    return 16;
+  }
+  return 0;
+}
+
 LogicalResult ModelBuilder::emitLut(QLutOp op) {
   // y = table[x - qmin_in]: the table as 256 bytes of the result's storage.
   const TensorRef &in = refs[op.getInput()], &out = refs[op.getResult()];
@@ -178,6 +270,44 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
   for (int32_t v : op.getTable())
     bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v & 0xff)));
   int64_t inputMin = op.getInputMin();
+  int64_t n = product(out.shape), width = lutVectorBytes();
+  if (width > 0 && n >= width && bytes.size() == 256 &&
+      sameDenseLayout(in, out)) {
+    // Whole vectors of bytes in memory order (x - qmin_in is x ^ 0x80 for
+    // i8 and x for ui8), split over threads, then the last n % width
+    // elements one by one (no overlapping vector: the output may be the
+    // input's buffer).
+    auto vt = VectorType::get({width}, i8);
+    int64_t chunks = n / width;
+    Value inBase = basePointer(in), outBase = basePointer(out);
+    parallel(chunks, {inBase, outBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value x = b.create<LLVM::LoadOp>(loc, vt, gep(p[0], off, i8),
+                                                  /*alignment=*/1);
+                 if (inputMin != 0)
+                   x = b.create<arith::XOrIOp>(
+                       loc, x,
+                       b.create<arith::ConstantOp>(
+                           loc, DenseElementsAttr::get(
+                                    vt, b.getIntegerAttr(i8, -128))));
+                 b.create<LLVM::StoreOp>(loc, lutLookup(x, bytes),
+                                         gep(p[1], off, i8),
+                                         /*alignment=*/1);
+               });
+             });
+    if (n % width) {
+      Value table = constantArray<int8_t>("lut", bytes);
+      forRange(cI64(chunks * width), cI64(n), [&](Value i) {
+        Value x = extend(load(i8, gep(inBase, i, i8)), in.element);
+        Value index =
+            b.create<arith::ExtUIOp>(loc, i64, sub(x, cI32(inputMin)));
+        store(load(i8, gep(table, index, i8)), gep(outBase, i, i8));
+      });
+    }
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {basePointer(in), basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -190,6 +320,5 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
       });
   return success();
 }
-
 
 } // namespace mlir::qc::model_codegen
