@@ -118,8 +118,8 @@ absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 /// differs between machines and has no vector form): x clamped to
 /// [-746, 710] (NaN passes through), k = roundeven(x * log2(e)),
 /// r = (x - k * ln2_hi) - k * ln2_lo (fdlibm's split of ln 2), p = the
-/// degree-13 Taylor polynomial of exp(r) by Horner from 1/13! (constants:
-/// support/SoftmaxExp.h), result =
+/// degree-13 Taylor polynomial of exp(r) by Estrin's scheme (constants and
+/// the exact evaluation order: support/SoftmaxExp.h), result =
 /// (p * 2^(k >> 1)) * 2^(k - (k >> 1)). Within 2 ulp of exp on [-745, 709]
 /// (test/unit/reference/SoftmaxExpTest.cpp), 0 at -inf, +inf above 709.8.
 double softmaxExp(double x);

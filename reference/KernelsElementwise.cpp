@@ -471,9 +471,18 @@ double softmaxExp(double x) {
   t = nan ? 0.0 : t;
   double k = std::nearbyint(t * kLog2e); // round half to even
   double r = (t - k * kLn2Hi) - k * kLn2Lo;
-  double p = kCoefficients[0];
-  for (size_t i = 1; i < std::size(kCoefficients); ++i)
-    p = p * r + kCoefficients[i];
+  // Estrin's scheme (support/SoftmaxExp.h).
+  static_assert(std::size(kCoefficients) == 14);
+  auto c = [](int i) { return kCoefficients[13 - i]; };
+  double q[7];
+  for (int j = 0; j < 7; ++j)
+    q[j] = c(2 * j) + c(2 * j + 1) * r;
+  double r2 = r * r;
+  double r4 = r2 * r2;
+  double r8 = r4 * r4;
+  double s0 = q[0] + q[1] * r2, s1 = q[2] + q[3] * r2, s2 = q[4] + q[5] * r2;
+  double t0 = s0 + s1 * r4, t1 = s2 + q[6] * r4;
+  double p = t0 + t1 * r8;
   auto ki = static_cast<int64_t>(k);
   int64_t k1 = ki >> 1, k2 = ki - k1; // both in [-538, 512]: normal scales
   auto pow2 = [](int64_t e) {

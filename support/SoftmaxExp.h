@@ -27,8 +27,13 @@ inline constexpr double kLog2e = 1.4426950408889634;
 /// exact for |k| < 2^21.
 inline constexpr double kLn2Hi = 6.93147180369123816490e-01;
 inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
-/// exp(r) = sum r^i / i!, i = 13 down to 0, evaluated by Horner from the
-/// first entry (|r| <= ln(2) / 2: truncation error below 5e-18).
+/// exp(r) = sum c_i r^i with c_i = 1 / i! = kCoefficients[13 - i], i = 0..13
+/// (|r| <= ln(2) / 2: truncation error below 5e-18), evaluated by Estrin's
+/// scheme so that the dependency chain is 4 multiply-adds deep, not 13:
+///   q_j = c_2j + c_2j+1 * r (j = 0..6), r2 = r * r, r4 = r2 * r2,
+///   r8 = r4 * r4, s_k = q_2k + q_2k+1 * r2 (k = 0..2),
+///   t0 = s_0 + s_1 * r4, t1 = s_2 + q_6 * r4, p = t0 + t1 * r8
+/// (each product rounded, then each sum: no FMA).
 inline constexpr double kCoefficients[] = {
     1.0 / 6227020800.0, // 1/13!
     1.0 / 479001600.0,  // 1/12!

@@ -1399,9 +1399,18 @@ Value ModelBuilder::softmaxExp(Value x) {
   t = sel(nan, cD(0.0), t);
   Value k = b.create<math::RoundEvenOp>(loc, fmul(t, cD(kLog2e)));
   Value r = fsub(fsub(t, fmul(k, cD(kLn2Hi))), fmul(k, cD(kLn2Lo)));
-  Value p = cD(kCoefficients[0]);
-  for (size_t i = 1; i < std::size(kCoefficients); ++i)
-    p = fadd(fmul(p, r), cD(kCoefficients[i]));
+  // Estrin's scheme (support/SoftmaxExp.h), as the reference.
+  auto c = [&](int i) { return cD(kCoefficients[13 - i]); };
+  SmallVector<Value> q;
+  for (int j = 0; j < 7; ++j)
+    q.push_back(fadd(c(2 * j), fmul(c(2 * j + 1), r)));
+  Value r2 = fmul(r, r);
+  Value r4 = fmul(r2, r2);
+  Value r8 = fmul(r4, r4);
+  Value s0 = fadd(q[0], fmul(q[1], r2)), s1 = fadd(q[2], fmul(q[3], r2)),
+        s2 = fadd(q[4], fmul(q[5], r2));
+  Value t0 = fadd(s0, fmul(s1, r4)), t1 = fadd(s2, fmul(q[6], r4));
+  Value p = fadd(t0, fmul(t1, r8));
   Value ki = b.create<arith::FPToSIOp>(loc, it, k);
   Value k1 = b.create<arith::ShRSIOp>(loc, ki, cI(1));
   Value k2 = b.create<arith::SubIOp>(loc, ki, k1);
@@ -1495,10 +1504,18 @@ LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
                     .getResult(0);
         if (tail)
           vmx = maxWith(vmx, loadChunk(src, cI64(full), tail, x0));
-        Value mx = b.create<vector::ExtractOp>(loc, vmx, ArrayRef<int64_t>{0});
-        for (int64_t l = 1; l < kSumLanes; ++l)
-          mx = maxWith(mx, b.create<vector::ExtractOp>(loc, vmx,
-                                                       ArrayRef<int64_t>{l}));
+        // Across lanes pairwise (the max does not depend on the order).
+        SmallVector<Value> level;
+        for (int64_t l = 0; l < kSumLanes; ++l)
+          level.push_back(
+              b.create<vector::ExtractOp>(loc, vmx, ArrayRef<int64_t>{l}));
+        while (level.size() > 1) {
+          SmallVector<Value> next;
+          for (size_t l = 0; l + 1 < level.size(); l += 2)
+            next.push_back(maxWith(level[l], level[l + 1]));
+          level = std::move(next);
+        }
+        Value mx = level[0];
         Value mxv = b.create<vector::BroadcastOp>(
             loc, vd, b.create<arith::ExtFOp>(loc, f64, mx));
         Value zero = b.create<vector::BroadcastOp>(

@@ -3,7 +3,8 @@
 // Lowering of qc.quantize / qc.dequantize (per tensor), qc.qadd, qc.qmul,
 // qc.qrequantize and qc.qlut; every requantize goes through Requantize.h.
 // qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
-// tbl / tbx on AArch64), exact by construction.
+// tbl / tbx on AArch64), exact by construction; quantize / dequantize of a
+// dense tensor run on explicit vectors (the same statements on each lane).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -18,6 +19,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
 #include "runtime/include/qc_model_abi.h"
@@ -31,6 +33,22 @@ namespace mlir::qc::model_codegen {
 
 using ::qc::codegen::GemmIsa;
 
+namespace {
+/// Whether \p a and \p b lay out the same dense block of elements in the
+/// same order (element i of one is element i of the other).
+bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
+  if (a.shape != b.shape || a.strides != b.strides)
+    return false;
+  int64_t span = 1;
+  for (size_t d = 0; d < a.shape.size(); ++d) {
+    if (a.strides[d] < 0)
+      return false;
+    span += (a.shape[d] - 1) * a.strides[d];
+  }
+  return span == product(a.shape);
+}
+} // namespace
+
 LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
@@ -42,6 +60,63 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   int64_t lo = op.getQuantMin(), hi = op.getQuantMax();
   // Per chunk a NaN flag, or-ed into the entry's status at the end.
   Value flag;
+  int64_t n = product(out.shape), width = floatLanes();
+  if (n >= width && sameDenseLayout(in, out)) {
+    // Whole vectors in memory order over threads (the same statements on
+    // each lane), then the last n % width elements one by one.
+    auto vf = VectorType::get({width}, f32);
+    auto splat = [&](float v) {
+      return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+    };
+    auto element = [&](Value src, Value dst, Value slot, Value i) {
+      Value x = load(f32, gep(src, i, f32));
+      Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+      store(b.create<arith::SelectOp>(loc, nan, cI32(1), load(i32, slot)),
+            slot);
+      store(roundClampToI8(b.create<arith::MulFOp>(loc, x, cF32(inv)), zp, lo,
+                           hi),
+            gep(dst, i, i8));
+    };
+    int64_t chunks = n / width;
+    parallel(chunks, {inBase, outBase, statusSlot},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               Value slot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+               store(cI32(0), slot);
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value x = b.create<LLVM::LoadOp>(loc, vf, gep(p[0], off, f32),
+                                                  /*alignment=*/4);
+                 Value nan = b.create<arith::CmpFOp>(
+                     loc, arith::CmpFPredicate::UNO, x, x);
+                 Value any = b.create<vector::ReductionOp>(
+                     loc, vector::CombiningKind::OR, nan);
+                 store(b.create<arith::OrIOp>(
+                           loc, load(i32, slot),
+                           b.create<arith::ExtUIOp>(loc, i32, any)),
+                       slot);
+                 Value v = b.create<arith::MulFOp>(loc, x, splat(inv));
+                 Value q = emitRoundClampToI8(
+                     b, loc, v, splat(static_cast<float>(zp)),
+                     splat(static_cast<float>(lo)),
+                     splat(static_cast<float>(hi)));
+                 b.create<LLVM::StoreOp>(loc, q, gep(p[1], off, i8),
+                                         /*alignment=*/1);
+               });
+               b.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::_or, p[2],
+                                           load(i32, slot),
+                                           LLVM::AtomicOrdering::monotonic);
+             });
+    if (n % width) {
+      Value slot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+      store(cI32(0), slot);
+      forRange(cI64(chunks * width), cI64(n),
+               [&](Value i) { element(inBase, outBase, slot, i); });
+      store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
+                                   load(i32, slot)),
+            statusSlot);
+    }
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {inBase, outBase, statusSlot},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -77,6 +152,43 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   // in int64 for int32 ones (an int32 difference could wrap).
   bool wide64 = inT == i32;
   Value zp = wide64 ? cI64(op.getZeroPoint()[0]) : cI32(op.getZeroPoint()[0]);
+  int64_t n = product(out.shape), width = floatLanes();
+  if (!wide64 && n >= width && sameDenseLayout(in, out)) {
+    // Whole vectors in memory order over threads, then the last n % width
+    // elements one by one; the same statements on each lane.
+    auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+         vf = VectorType::get({width}, f32);
+    int64_t chunks = n / width;
+    parallel(chunks, {inBase, outBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value q = b.create<LLVM::LoadOp>(loc, v8, gep(p[0], off, i8),
+                                                  /*alignment=*/1);
+                 Value wide =
+                     isUnsigned(in.element)
+                         ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                         : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+                 // Constants of the outlined chunk function made inside it.
+                 Value d = b.create<arith::SubIOp>(
+                     loc, wide,
+                     b.create<vector::BroadcastOp>(
+                         loc, v32, cI32(op.getZeroPoint()[0])));
+                 Value f = b.create<arith::MulFOp>(
+                     loc, b.create<arith::SIToFPOp>(loc, vf, d),
+                     b.create<vector::BroadcastOp>(loc, vf,
+                                                   cF32(op.getScale()[0])));
+                 b.create<LLVM::StoreOp>(loc, f, gep(p[1], off, f32),
+                                         /*alignment=*/4);
+               });
+             });
+    forRange(cI64(chunks * width), cI64(n), [&](Value i) {
+      Value q = load(inT, gep(inBase, i, inT));
+      Value f = b.create<arith::SIToFPOp>(loc, f32, sub(extend(q, in.element), zp));
+      store(b.create<arith::MulFOp>(loc, f, scale), gep(outBase, i, f32));
+    });
+    return success();
+  }
   loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
     Value q = load(inT, gep(inBase, offsetOf(ivs, in.strides), inT));
     Value wide = wide64 ? b.create<arith::ExtSIOp>(loc, i64, q).getResult()
@@ -173,21 +285,6 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   return success();
 }
 
-namespace {
-/// Whether \p a and \p b lay out the same dense block of elements in the
-/// same order (element i of one is element i of the other).
-bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
-  if (a.shape != b.shape || a.strides != b.strides)
-    return false;
-  int64_t span = 1;
-  for (size_t d = 0; d < a.shape.size(); ++d) {
-    if (a.strides[d] < 0)
-      return false;
-    span += (a.shape[d] - 1) * a.strides[d];
-  }
-  return span == product(a.shape);
-}
-} // namespace
 
 Value ModelBuilder::lutLookup(Value index, ArrayRef<int8_t> table) {
   // index: a vector of bytes, each 0..255. x86: 16 byte shuffles, each over
