@@ -1312,6 +1312,9 @@ LogicalResult ModelBuilder::emitFloatAvgPool(AvgPool2dOp op) {
   return success();
 }
 
+/// Outputs of qc.reduce_mean summed together, one per lane of a vector.
+constexpr int64_t kReduceLanes = 8;
+
 LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
   // Per output element a double sum over the reduced dimensions in
   // row-major order (the reference's order), divided in double.
@@ -1336,6 +1339,81 @@ LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
     outStrides[d] = out.strides[od++];
   }
   Type f64 = b.getF64Type();
+  // Several outputs at once when a kept dimension has room for a vector:
+  // lane l sums output l's inputs in the reference's order (each lane's
+  // adds are sequential, as the reference's), so the adds of kReduceLanes
+  // outputs are one vector add instead of one latency chain each.
+  int64_t vdim = -1;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    if (!reduced[d] && in.shape[d] >= kReduceLanes) {
+      vdim = d;
+      break;
+    }
+  if (vdim >= 0 && count > 1) {
+    int64_t groups = in.shape[vdim] / kReduceLanes;
+    int64_t rest = in.shape[vdim] % kReduceLanes;
+    auto vd = VectorType::get({kReduceLanes}, f64);
+    SmallVector<int64_t> outer(kept.begin(), kept.end());
+    outer[vdim] = groups;
+    // The running sums live in a stack slot allocated once per chunk.
+    Value slot;
+    auto allocate = [&](ArrayRef<Value>) {
+      slot = b.create<LLVM::AllocaOp>(loc, ptr, vd, cI32(1), 64);
+    };
+    // One group of `lanes` outputs starting at index `first` along vdim.
+    auto group = [&](ArrayRef<Value> ivs, Value first, int64_t lanes,
+                     ArrayRef<Value> p) {
+      SmallVector<Value> at(ivs.begin(), ivs.end());
+      at[vdim] = first;
+      Value base = gep(p[0], offsetOf(at, in.strides), f32);
+      Value zero = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0));
+      store(b.create<vector::BroadcastOp>(loc, vd, zero), slot);
+      loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
+        Value row = gep(base, offsetOf(jv, in.strides), f32);
+        SmallVector<Value> elems;
+        for (int64_t l = 0; l < kReduceLanes; ++l)
+          elems.push_back(
+              l < lanes
+                  ? b.create<arith::ExtFOp>(
+                         loc, f64,
+                         load(f32, gep(row, cI64(l * in.strides[vdim]), f32)))
+                        .getResult()
+                  : zero);
+        Value v = b.create<vector::FromElementsOp>(loc, vd, elems);
+        store(b.create<arith::AddFOp>(loc, load(vd, slot), v), slot);
+      });
+      Value mean = b.create<arith::DivFOp>(
+          loc, load(vd, slot),
+          b.create<vector::BroadcastOp>(
+              loc, vd,
+              b.create<arith::ConstantOp>(
+                  loc, b.getF64FloatAttr(static_cast<double>(count)))));
+      Value dst = gep(p[1], offsetOf(at, outStrides), f32);
+      for (int64_t l = 0; l < lanes; ++l)
+        store(b.create<arith::TruncFOp>(
+                  loc, f32,
+                  b.create<vector::ExtractOp>(loc, mean, ArrayRef<int64_t>{l})),
+              gep(dst, cI64(l * outStrides[vdim]), f32));
+    };
+    parallelLoopNest(outer, rowMajorStrides(outer),
+                     {basePointer(in), basePointer(out)},
+                     [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                       group(ivs, mulC(ivs[vdim], kReduceLanes), kReduceLanes,
+                             p);
+                     },
+                     allocate);
+    if (rest) {
+      SmallVector<int64_t> tail(kept.begin(), kept.end());
+      tail[vdim] = 1;
+      parallelLoopNest(tail, rowMajorStrides(tail),
+                       {basePointer(in), basePointer(out)},
+                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                         group(ivs, cI64(groups * kReduceLanes), rest, p);
+                       },
+                       allocate);
+    }
+    return success();
+  }
   Value sumSlot;
   parallelLoopNest(
       kept, rowMajorStrides(kept), {basePointer(in), basePointer(out)},

@@ -5,7 +5,8 @@
                               non-uniform exponent tensor (every case selected per
                               element); softmax (ref::softmaxExp on vectors of 8
                               doubles, 8 partial sums) on rows of 1, 2, 4, 8, 9 and
-                              36 elements, contiguous and strided. One input, one
+                              36 elements, contiguous and strided; reduce_mean with
+                              8 outputs per vector (and a tail). One input, one
                               output (so test/e2e/compiled_aarch64.sh can run it).
   compile-float-vector-special.mlir   the same ops on NaN, +-inf, -0.
   compile-lut-vector.mlir     qc.qlut u8 -> u8 and s8 -> s8 on 1000 elements (vectors
@@ -77,6 +78,12 @@ def float_vector():
                  'steps = array<i64: 1>} : (%s) -> %s' % (Y, T(2, 1, 9)))
     lines.append('  %%s1 = qc.softmax %%y1 {axis = 1 : i64} : %s' % T(2, 1, 9))
     pieces.append(('s1', (2, 1, 9)))
+    for n, src, shape, axes, keep, oshape in [('rm1', 'y', (2, 8, 9), [2], False, (2, 8)),
+                                              ('rm2', 'x', (4, 36), [0], True, (1, 36)),
+                                              ('rm3', 'y', (2, 8, 9), [0, 2], False, (8,))]:
+        lines.append('  %%%s = qc.reduce_mean %%%s {axes = array<i64: %s>, keepdims = %s} : (%s) -> %s'
+                     % (n, src, ', '.join(map(str, axes)), 'true' if keep else 'false', T(*shape), T(*oshape)))
+        pieces.append((n, oshape))
     flats = []
     for n, shape in pieces:
         flats.append(flat(lines, n, shape, int(np.prod(shape))))
@@ -85,7 +92,8 @@ def float_vector():
                  % (', '.join(flats), ', '.join(T(1, int(np.prod(s))) for _, s in pieces), T(1, total)))
     lines.append('  return %%out : %s' % T(1, total))
     head = ['// Written by make_compile_vector.py (compile-float-vector.test): pow by constant and',
-            '// non-uniform exponents, softmax on rows of 1-36 elements, contiguous and strided;',
+            '// non-uniform exponents, softmax on rows of 1-36 elements, contiguous and strided,',
+            '// reduce_mean of 8 outputs per vector and a tail;',
             '// every result flattened into one output.',
             'func.func @main(%%x: %s {qc.name = "x"}) -> (%s {qc.name = "y"}) {' % (X, T(1, total))]
     return '\n'.join(head + lines + ['}']) + '\n'
