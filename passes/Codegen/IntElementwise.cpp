@@ -3,8 +3,9 @@
 // Lowering of qc.quantize / qc.dequantize (per tensor), qc.qadd, qc.qmul,
 // qc.qrequantize and qc.qlut; every requantize goes through Requantize.h.
 // qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
-// tbl / tbx on AArch64), exact by construction; quantize / dequantize of a
-// dense tensor run on explicit vectors (the same statements on each lane).
+// tbl / tbx on AArch64), exact by construction; quantize / dequantize,
+// qc.qmul and qc.qrequantize of dense tensors in one order (no broadcast)
+// run on explicit vectors (the same statements on each lane).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -267,6 +268,54 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
     zpOut = rq.getOutputZeroPoint();
     lo = rq.getClampMin();
     hi = rq.getClampMax();
+  }
+  int64_t n = product(out.shape), width = floatLanes();
+  if (n >= width && llvm::all_of(ins, [&](const TensorRef &t) {
+        return sameDenseLayout(t, out);
+      })) {
+    // No operand broadcast and every operand in the output's dense order:
+    // whole vectors over threads (the same statements on each lane), then
+    // the last n % width elements one by one.
+    auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+         vf = VectorType::get({width}, f32);
+    int64_t chunks = n / width;
+    parallel(chunks, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+      auto splatF = [&](float v) {
+        return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+      };
+      forRange(begin, end, [&](Value c) {
+        Value off = mulC(c, width);
+        Value acc;
+        for (auto [i, t] : llvm::enumerate(ins)) {
+          Value q = b.create<LLVM::LoadOp>(loc, v8, gep(p[i], off, i8),
+                                           /*alignment=*/1);
+          Value wide = isUnsigned(t.element)
+                           ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                           : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+          Value v = b.create<arith::SubIOp>(
+              loc, wide,
+              b.create<vector::BroadcastOp>(loc, v32, cI32(zps[i])));
+          acc = acc ? b.create<arith::MulIOp>(loc, acc, v).getResult() : v;
+        }
+        Value y = emitRequantize(b, loc, acc, splatF(m),
+                                 splatF(static_cast<float>(zpOut)),
+                                 splatF(static_cast<float>(lo)),
+                                 splatF(static_cast<float>(hi)));
+        b.create<LLVM::StoreOp>(loc, y, gep(p[ins.size()], off, i8),
+                                /*alignment=*/1);
+      });
+    });
+    forRange(cI64(chunks * width), cI64(n), [&](Value e) {
+      Value acc;
+      for (auto [i, t] : llvm::enumerate(ins)) {
+        Value v = sub(extend(load(i8, gep(pointers[i], e, i8)), t.element),
+                      cI32(zps[i]));
+        acc = acc ? mul(acc, v) : v;
+      }
+      store(requantize(acc, cF32(m), zpOut, lo, hi),
+            gep(pointers[ins.size()], e, i8));
+    });
+    return success();
   }
   parallelLoopNest(out.shape, out.strides, pointers,
                    [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {

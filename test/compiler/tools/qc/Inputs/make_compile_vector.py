@@ -11,7 +11,8 @@
   compile-float-vector-special.mlir   the same ops on NaN, +-inf, -0.
   compile-lut-vector.mlir     qc.qlut u8 -> u8 and s8 -> s8 on 1000 elements (vectors
                               of 64, 32 or 16 bytes and a tail), s8 -> u8 on 30, and
-                              on a transposed (strided) view; random tables (seed 13).
+                              on a transposed (strided) view; random tables (seed 13);
+                              a dense qc.qmul and qc.qrequantize on 1000 elements.
 
     /usr/bin/python3 make_compile_vector.py
 """
@@ -147,12 +148,22 @@ def lut():
     lut_('ld', 'xt', (100, 10), 'ui8', 'ui8', table(0, 255))
     lines.append('  %%ldr = qc.reshape %%ld {shape = array<i64: 1, 1000>} : (%s) -> %s' % (T(100, 10, t='ui8'), T(1, 1000, t='ui8')))
     dq('d', 'ldr', (1, 1000), 'ui8', 0)
-    lines.append('  %%y = qc.concat %%a, %%b, %%c, %%d {axis = 1 : i64} : (%s, %s, %s, %s) -> %s'
-                 % (X, X, T(1, 30), X, T(1, 3030)))
-    lines.append('  return %%y : %s' % T(1, 3030))
+    lines.append('  %%m = qc.qmul %%qa, %%qb {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.02 : f32, '
+                 'lhs_zero_point = 128 : i64, output_scale = 0.01 : f32, output_zero_point = 100 : i64, '
+                 'rhs_scale = 0.02 : f32, rhs_zero_point = 0 : i64} : (%s, %s) -> %s'
+                 % (T(1, 1000, t='ui8'), T(1, 1000, t='i8'), T(1, 1000, t='ui8')))
+    dq('e', 'm', (1, 1000), 'ui8', 100)
+    lines.append('  %%rq = qc.qrequantize %%qb {clamp_max = 200 : i64, clamp_min = 10 : i64, input_scale = 0.02 : f32, '
+                 'input_zero_point = 0 : i64, output_scale = 0.03 : f32, output_zero_point = 120 : i64} : (%s) -> %s'
+                 % (T(1, 1000, t='i8'), T(1, 1000, t='ui8')))
+    dq('f', 'rq', (1, 1000), 'ui8', 120)
+    lines.append('  %%y = qc.concat %%a, %%b, %%c, %%d, %%e, %%f {axis = 1 : i64} : (%s, %s, %s, %s, %s, %s) -> %s'
+                 % (X, X, T(1, 30), X, X, X, T(1, 5030)))
+    lines.append('  return %%y : %s' % T(1, 5030))
     head = ['// Written by make_compile_vector.py (compile-lut-vector.test): qc.qlut u8 -> u8 and',
             '// s8 -> s8 on 1000 elements, s8 -> u8 on 30, u8 -> u8 on a transposed view.',
-            'func.func @main(%%x: %s {qc.name = "x"}) -> (%s {qc.name = "y"}) {' % (X, T(1, 3030))]
+            '// Then a dense qc.qmul (u8 x s8 -> u8) and qc.qrequantize (s8 -> u8, clamped).',
+            'func.func @main(%%x: %s {qc.name = "x"}) -> (%s {qc.name = "y"}) {' % (X, T(1, 5030))]
     return '\n'.join(head + lines + ['}']) + '\n'
 
 
