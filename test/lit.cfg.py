@@ -13,6 +13,9 @@ config.excludes = ["unit", "ort", "models", "data", "Inputs", "lit.cfg.py"]
 config.environment["PATH"] = os.pathsep.join(
     [config.qc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
 )
+# qc run --compiled / bench / debug --compiled keep compiled models in a
+# cache (docs/cli.md, "Compile cache"): the tests' own, not the user's.
+config.environment["QC_CACHE_DIR"] = os.path.join(config.qc_obj_root, "test", "qc-cache")
 config.substitutions.append(("%qc_src", config.qc_src_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%node", "node"))

@@ -1,6 +1,7 @@
 //===- Bench.cpp - run and time a compiled model in-process ---------------===//
 #include "compiler/driver/Bench.h"
 
+#include "compiler/driver/CompileCache.h"
 #include "compiler/driver/Driver.h"
 #include "support/MemoryLimit.h"
 
@@ -46,7 +47,7 @@ std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
                                             int64_t maxBatch) {
   CompileOptions options = compileOptionsFor(path, target);
   options.maxBatch = maxBatch;
-  FailureOr<CompiledModel> compiled = compileModel(module, options);
+  FailureOr<CompiledModel> compiled = compileModelCached(module, options);
   if (failed(compiled))
     return nullptr;
   if (info)
@@ -163,6 +164,7 @@ void printBenchReport(llvm::raw_ostream &os, StringRef modelPath,
      << "target: " << info.target << "\n"
      << "threads: " << model.threads() << "\n"
      << llvm::format("compile_s: %.2f\n", info.seconds)
+     << "compile_cache: " << info.cache << "\n"
      << "runs: " << result.times.size() << "\n"
      << llvm::format("min_ms: %.4f\n", result.times.front())
      << llvm::format("max_ms: %.4f\n", result.times.back())

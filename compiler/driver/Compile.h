@@ -51,6 +51,8 @@ struct CompiledModel {
   uint64_t arenaBytes = 0, constantBytes = 0, floatWeightBytes = 0;
   int64_t steps = 0;
   double seconds = 0;
+  /// compileModelCached (CompileCache.h): "hit", "miss" or "off".
+  std::string cache = "off";
 };
 
 /// Lowers \p module to integer ops and compiles its entry function. Errors

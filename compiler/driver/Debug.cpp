@@ -9,6 +9,7 @@
 #include "compiler/driver/Debug.h"
 
 #include "compiler/driver/Compile.h"
+#include "compiler/driver/CompileCache.h"
 #include "compiler/driver/Driver.h"
 #include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCConstants.h"
@@ -555,7 +556,7 @@ LayerComparator::Impl::compiledFor(const std::vector<::qc::NpyArray> &in) {
   co.target = options.target;
   co.name = "qc_debug";
   co.source = "qc debug";
-  FailureOr<CompiledModel> object = compileModel(*module, co);
+  FailureOr<CompiledModel> object = compileModelCached(*module, co);
   if (failed(object))
     return failure();
   target = object->target;

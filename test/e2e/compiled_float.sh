@@ -17,14 +17,8 @@ QUANTIZER=${8:--} CALIB=${9:--} SHAPE=${10:-}
 shape_flag=()
 [[ -n $SHAPE ]] && shape_flag=(--input-shape "$SHAPE")
 
-flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
-need() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || { echo "SKIP: this CPU lacks $f, needed by $TARGET"; exit 77; }; done; }
-case $TARGET in
-  x86-64-avx2|x86-64) need avx2 fma bmi2 ;;
-  x86-64-avx512vnni) need avx2 fma bmi2 avx512f avx512bw avx512vl avx512dq avx512cd avx512_vnni ;;
-  host) ;;
-  *) echo "compiled_float.sh: target $TARGET does not run here"; exit 2 ;;
-esac
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_target "$TARGET"
 
 name=$(basename "$MODEL" .onnx)
 [[ $QUANTIZER != - ]] && name=${name}_${QUANTIZER//[,=]/_}

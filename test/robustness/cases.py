@@ -1171,7 +1171,7 @@ def define_cases(R, capi, capi_asan, rt_include):
     def bench_lines(ctx, d, stdout):
         lines = stdout.strip().splitlines()
         keys = [l.split(":")[0] for l in lines]
-        want = ["model", "target", "threads", "compile_s", "runs", "min_ms", "max_ms", "median_ms"]
+        want = ["model", "target", "threads", "compile_s", "compile_cache", "runs", "min_ms", "max_ms", "median_ms"]
         if keys != want:
             return f"bench printed {keys}, docs/cli.md says {want}"
         return None

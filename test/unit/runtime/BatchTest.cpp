@@ -10,6 +10,8 @@
 // per-sample reference, and refuse every malformed batch.
 //
 //===----------------------------------------------------------------------===//
+#include "test/unit/runtime/SessionFixture.h"
+
 #include "runtime/include/qc_runtime.h"
 
 #include <gtest/gtest.h>
@@ -22,6 +24,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+using namespace qc::runtime::test;
 
 namespace {
 
@@ -84,8 +88,6 @@ qc_model_desc scaleDesc() {
   return d;
 }
 
-std::string lastError() { return qc_last_error_message(); }
-
 /// B samples; sample s starts with the value s (distinct first values), the
 /// rest random.
 std::vector<int8_t> samples(int64_t batch, uint32_t seed) {
@@ -107,28 +109,13 @@ std::vector<int8_t> expected(const std::vector<int8_t> &x) {
   return y;
 }
 
-class BatchTest : public ::testing::Test {
+class BatchTest : public SessionFixture {
 protected:
   void SetUp() override {
     desc = scaleDesc();
     failAtSample = -1;
     arenasSeen.clear();
   }
-  void TearDown() override {
-    EXPECT_EQ(qc_session_destroy(&session), QC_STATUS_OK);
-    EXPECT_EQ(qc_model_destroy(&model), QC_STATUS_OK);
-  }
-  void createSession(int32_t threads) {
-    ASSERT_EQ(qc_model_create(&desc, &model), QC_STATUS_OK) << lastError();
-    qc_session_options options;
-    qc_session_options_init(&options);
-    options.num_threads = threads;
-    ASSERT_EQ(qc_session_create(model, &options, &session), QC_STATUS_OK)
-        << lastError();
-  }
-  qc_model_desc desc{};
-  qc_model *model = nullptr;
-  qc_session *session = nullptr;
 };
 
 TEST_F(BatchTest, EveryBatchOnEveryThreadCountEqualsOneSampleAtATime) {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "test/unit/runtime/AddModel.h"
+#include "test/unit/runtime/SessionFixture.h"
 
 #include "runtime/lib/qcrt_internal.h"
 
@@ -48,8 +49,6 @@ private:
   bool hadValue = false;
 };
 
-std::string lastError() { return qc_last_error_message(); }
-
 struct Inputs {
   std::vector<int8_t> a, b;
   explicit Inputs(uint32_t seed) : a(kElems), b(kElems) {
@@ -78,29 +77,13 @@ struct Inputs {
   }
 };
 
-class RuntimeTest : public ::testing::Test {
+class RuntimeTest : public SessionFixture {
 protected:
   void SetUp() override {
     threadIndexHook() = qcrt_current_thread_index;
     probe().failWith = 0;
     desc = addModelDesc();
   }
-  void TearDown() override {
-    EXPECT_EQ(qc_session_destroy(&session), QC_STATUS_OK);
-    EXPECT_EQ(qc_model_destroy(&model), QC_STATUS_OK);
-  }
-  void createSession(int32_t threads) {
-    ASSERT_EQ(qc_model_create(&desc, &model), QC_STATUS_OK) << lastError();
-    qc_session_options options;
-    qc_session_options_init(&options);
-    options.num_threads = threads;
-    ASSERT_EQ(qc_session_create(model, &options, &session), QC_STATUS_OK)
-        << lastError();
-  }
-
-  qc_model_desc desc{};
-  qc_model *model = nullptr;
-  qc_session *session = nullptr;
 };
 
 TEST(RuntimeInfo, Version) {
