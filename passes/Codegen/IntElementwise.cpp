@@ -183,6 +183,8 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
                                          /*alignment=*/4);
                });
              });
+    if (n % width == 0)
+      return success();
     forRange(cI64(chunks * width), cI64(n), [&](Value i) {
       Value q = load(inT, gep(inBase, i, inT));
       Value f = b.create<arith::SIToFPOp>(loc, f32, sub(extend(q, in.element), zp));
@@ -305,6 +307,8 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
                                 /*alignment=*/1);
       });
     });
+    if (n % width == 0)
+      return success();
     forRange(cI64(chunks * width), cI64(n), [&](Value e) {
       Value acc;
       for (auto [i, t] : llvm::enumerate(ins)) {
