@@ -9,6 +9,7 @@
 #include "reference/Executor.h"
 
 #include "reference/Kernels.h"
+#include "reference/KernelsAny.h"
 #include "reference/KernelsInt.h"
 #include "support/MemoryLimit.h"
 #include "dialects/qc/IR/QCAttrs.h"
@@ -41,31 +42,47 @@ namespace {
 // Runtime values
 //===----------------------------------------------------------------------===//
 
-/// A tensor while the executor runs, tagged with its element type: f32
-/// (ref::Tensor) or a quantized integer type (ref::QTensor, int32 storage
-/// for the u8 / s8 / s16 / s32 ranges, with the DType it stands for), or
-/// the int64 indices of ArgMax / ArgMin (int32 storage; the kernel checks
-/// that they fit), written out as int64.
-/// Accessors return null for the other kind, so op handlers report a dtype
+/// A tensor while the executor runs, tagged with its element type. Storage:
+///   f32                        ref::Tensor
+///   ui8, i8, i16, i32, i1      ref::QTensor (int32; i1 as 0 / 1)
+///   i64                        ref::I64Tensor
+///   f64                        ref::F64Tensor
+/// (the quantized integer types of quantized programs are the QTensor ones).
+/// Accessors return null for the other kinds, so op handlers report a dtype
 /// they do not take instead of misreading it.
 class RtTensor {
 public:
-  using Storage = std::variant<ref::Tensor, ref::QTensor>;
+  using Storage =
+      std::variant<ref::Tensor, ref::QTensor, ref::I64Tensor, ref::F64Tensor>;
 
   explicit RtTensor(ref::Tensor t) : type(DType::F32), storage(std::move(t)) {}
   RtTensor(ref::QTensor t, DType dtype) : type(dtype), storage(std::move(t)) {}
+  explicit RtTensor(ref::I64Tensor t)
+      : type(DType::I64), storage(std::move(t)) {}
+  explicit RtTensor(ref::F64Tensor t)
+      : type(DType::F64), storage(std::move(t)) {}
 
   DType dtype() const { return type; }
+  const Storage &data() const { return storage; }
   const ref::Tensor *getF32() const {
     return std::get_if<ref::Tensor>(&storage);
   }
+  /// The int32-held types (quantized storage, i32, i1).
   const ref::QTensor *getInt() const {
     return std::get_if<ref::QTensor>(&storage);
   }
-  Shape shape() const {
-    return std::visit([](const auto &t) { return ref::shapeOf(t); }, storage);
+  const ref::I64Tensor *getI64() const {
+    return std::get_if<ref::I64Tensor>(&storage);
   }
-  /// Bytes held (integer tensors are stored as int32).
+  const ref::F64Tensor *getF64() const {
+    return std::get_if<ref::F64Tensor>(&storage);
+  }
+  Shape shape() const {
+    return std::visit(
+        [](const auto &t) { return Shape(t.shape().begin(), t.shape().end()); },
+        storage);
+  }
+  /// Bytes held (the types of QTensor storage as int32).
   int64_t numBytes() const {
     return std::visit(
         [](const auto &t) {
@@ -76,38 +93,56 @@ public:
   NpyArray toArray() const {
     if (const ref::Tensor *t = getF32())
       return ::qc::fromFloatArray(*t);
-    // Values are within the dtype's range: they come from an .npy of that
-    // dtype, an integer constant or a clamping qc.quantize.
-    const ref::QTensor &q = *getInt();
     NpyArray array;
     array.dtype = type;
-    array.shape = ref::shapeOf(q);
-    array.data.resize(q.size() * ::qc::dtypeSize(type));
-    for (size_t i = 0; i < q.size(); ++i)
-      store(array.data.data(), i, q.data()[i]);
+    array.shape = shape();
+    size_t size = ::qc::dtypeSize(type);
+    std::visit(
+        [&](const auto &t) {
+          array.data.resize(t.size() * size);
+          for (size_t i = 0; i < t.size(); ++i)
+            store(array.data.data() + i * size, t.data()[i]);
+        },
+        storage);
     return array;
   }
 
 private:
-  void store(uint8_t *out, size_t i, int32_t v) const {
+  /// Writes one element as `type`. Values are within the dtype's range: they
+  /// come from an .npy of that dtype, a constant, a clamping qc.quantize or
+  /// a kernel whose result the executor narrowed to the type.
+  template <typename V> void store(uint8_t *out, V v) const {
     switch (type) {
     case DType::U8:
     case DType::I8:
-      out[i] = static_cast<uint8_t>(v);
+    case DType::Bool:
+      *out = static_cast<uint8_t>(static_cast<int64_t>(v));
       return;
     case DType::I16: {
       int16_t x = static_cast<int16_t>(v);
-      std::memcpy(out + 2 * i, &x, 2);
+      std::memcpy(out, &x, 2);
+      return;
+    }
+    case DType::I32: {
+      int32_t x = static_cast<int32_t>(v);
+      std::memcpy(out, &x, 4);
       return;
     }
     case DType::I64: {
-      int64_t x = v;
-      std::memcpy(out + 8 * i, &x, 8);
+      int64_t x = static_cast<int64_t>(v);
+      std::memcpy(out, &x, 8);
       return;
     }
-    default:
-      std::memcpy(out + 4 * i, &v, 4);
+    case DType::F64: {
+      double x = static_cast<double>(v);
+      std::memcpy(out, &x, 8);
       return;
+    }
+    case DType::F32: {
+      float x = static_cast<float>(v);
+      std::memcpy(out, &x, 4);
+      return;
+    }
     }
   }
 
@@ -123,12 +158,101 @@ RtValue makeValue(ref::Tensor t) {
 RtValue makeValue(ref::QTensor t, DType dtype) {
   return std::make_shared<const RtTensor>(std::move(t), dtype);
 }
+RtValue makeValue(ref::I64Tensor t) {
+  return std::make_shared<const RtTensor>(std::move(t));
+}
+RtValue makeValue(ref::F64Tensor t) {
+  return std::make_shared<const RtTensor>(std::move(t));
+}
+
+/// Whether `dtype` is an integer type (i1 included).
+bool isIntegerType(DType dtype) {
+  return dtype != DType::F32 && dtype != DType::F64;
+}
+
+/// The width in bits of integer `dtype` and whether it is unsigned.
+std::pair<int, bool> intWidth(DType dtype) {
+  switch (dtype) {
+  case DType::U8:
+    return {8, true};
+  case DType::Bool:
+    return {1, true};
+  case DType::I8:
+    return {8, false};
+  case DType::I16:
+    return {16, false};
+  case DType::I32:
+    return {32, false};
+  default:
+    return {64, false};
+  }
+}
+
+/// An integer value `t` (any integer storage) widened to int64.
+ref::I64Tensor widenInt(const RtTensor &t) {
+  if (const ref::I64Tensor *v = t.getI64())
+    return *v;
+  const ref::QTensor &q = *t.getInt();
+  ref::I64Tensor out = ref::I64Tensor::from_shape(q.shape());
+  std::copy(q.begin(), q.end(), out.begin());
+  return out;
+}
+
+/// A float value `t` (f32 or f64) widened to double.
+ref::F64Tensor widenFloat(const RtTensor &t) {
+  if (const ref::F64Tensor *v = t.getF64())
+    return *v;
+  const ref::Tensor &f = *t.getF32();
+  ref::F64Tensor out = ref::F64Tensor::from_shape(f.shape());
+  std::copy(f.begin(), f.end(), out.begin());
+  return out;
+}
+
+/// int64 values wrapped (two's complement) to integer `dtype` (i1: x != 0).
+RtValue narrowInt(ref::I64Tensor t, DType dtype) {
+  if (dtype == DType::I64)
+    return makeValue(std::move(t));
+  ref::QTensor q = ref::QTensor::from_shape(t.shape());
+  for (size_t i = 0; i < t.size(); ++i) {
+    int64_t v = t.data()[i];
+    switch (dtype) {
+    case DType::U8:
+      q.data()[i] = static_cast<uint8_t>(v);
+      break;
+    case DType::I8:
+      q.data()[i] = static_cast<int8_t>(v);
+      break;
+    case DType::I16:
+      q.data()[i] = static_cast<int16_t>(v);
+      break;
+    case DType::Bool:
+      q.data()[i] = v != 0;
+      break;
+    default:
+      q.data()[i] = static_cast<int32_t>(static_cast<uint32_t>(v));
+      break;
+    }
+  }
+  return makeValue(std::move(q), dtype);
+}
+
+/// double values as float `dtype` (f32 rounds to nearest).
+RtValue narrowFloat(ref::F64Tensor t, DType dtype) {
+  if (dtype == DType::F64)
+    return makeValue(std::move(t));
+  ref::Tensor f = ref::Tensor::from_shape(t.shape());
+  for (size_t i = 0; i < t.size(); ++i)
+    f.data()[i] = static_cast<float>(t.data()[i]);
+  return makeValue(std::move(f));
+}
 
 /// Reads element `i` of a little-endian integer buffer of `dtype`.
 int32_t loadInt(const uint8_t *data, size_t i, DType dtype) {
   switch (dtype) {
   case DType::U8:
     return data[i];
+  case DType::Bool:
+    return data[i] != 0;
   case DType::I8:
     return static_cast<int8_t>(data[i]);
   case DType::I16: {
@@ -183,6 +307,19 @@ FailureOr<RtValue> arrayToValue(const NpyArray &array, RankedTensorType type,
                   << ", expected "
                   << (expected ? ::qc::dtypeName(*expected) : "float32")
                   << " (" << type << ")";
+  if (*expected == DType::I64 || *expected == DType::F64) {
+    std::vector<size_t> dims(array.shape.begin(), array.shape.end());
+    if (*expected == DType::I64) {
+      ref::I64Tensor t = ref::I64Tensor::from_shape(dims);
+      if (t.size())
+        std::memcpy(t.data(), array.data.data(), t.size() * 8);
+      return makeValue(std::move(t));
+    }
+    ref::F64Tensor t = ref::F64Tensor::from_shape(dims);
+    if (t.size())
+      std::memcpy(t.data(), array.data.data(), t.size() * 8);
+    return makeValue(std::move(t));
+  }
   if (*expected != DType::F32)
     return makeValue(intTensorFromBytes(array.shape, array.data.data(),
                                         *expected),
@@ -314,11 +451,45 @@ FailureOr<ref::QTensor> decodeInt(ElementsAttr attr, DType dtype) {
     return failure();
   std::vector<size_t> dims(type.getShape().begin(), type.getShape().end());
   ref::QTensor t = ref::QTensor::from_shape(dims);
-  bool isUnsigned = dtype == DType::U8;
+  bool isUnsigned = dtype == DType::U8 || dtype == DType::Bool;
   size_t i = 0;
   for (const APInt &v : dense.getValues<APInt>())
     t.data()[i++] = static_cast<int32_t>(isUnsigned ? v.getZExtValue()
                                                     : v.getSExtValue());
+  return t;
+}
+
+/// Decodes an i64 or f64 constant into a tensor of T (int64_t or double).
+/// Failure (no diagnostic) for a missing / short resource blob.
+template <typename T> FailureOr<xt::xarray<T>> decodeWide(ElementsAttr attr) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  if (!type || !type.hasStaticShape())
+    return failure();
+  std::vector<size_t> dims(type.getShape().begin(), type.getShape().end());
+  xt::xarray<T> t = xt::xarray<T>::from_shape(dims);
+  if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
+      succeeded(bytes)) {
+    if (bytes->size() != t.size() * sizeof(T))
+      return failure();
+    if (!bytes->empty())
+      std::memcpy(t.data(), bytes->data(), bytes->size());
+    return t;
+  }
+  if constexpr (std::is_same_v<T, double>) {
+    auto dense = dyn_cast<DenseFPElementsAttr>(attr);
+    if (!dense || static_cast<size_t>(dense.getNumElements()) != t.size())
+      return failure();
+    size_t i = 0;
+    for (const APFloat &v : dense.getValues<APFloat>())
+      t.data()[i++] = v.convertToDouble();
+  } else {
+    auto dense = dyn_cast<DenseIntElementsAttr>(attr);
+    if (!dense || static_cast<size_t>(dense.getNumElements()) != t.size())
+      return failure();
+    size_t i = 0;
+    for (const APInt &v : dense.getValues<APInt>())
+      t.data()[i++] = v.getSExtValue();
+  }
   return t;
 }
 
@@ -338,36 +509,11 @@ struct ConstantCache {
     if (it != values.end())
       return it->second;
     std::optional<DType> dtype = dtypeOf(attr.getElementType());
-    // int64 constants (shapes, sizes, indices the importer materializes)
-    // are held as int32 like ArgMax's results; a value outside int32 is an
-    // error below.
-    if (!dtype && attr.getElementType().isSignlessInteger(64))
-      dtype = DType::I64;
     if (!dtype)
       return op.emitError()
              << "constant of element type " << attr.getElementType()
-             << " is not supported by the reference executor (f32, ui8, i8, "
-                "i16, i32 or i64)";
-    if (*dtype == DType::I64) {
-      auto outside = [&](int64_t v) {
-        return op.emitError() << "int64 constant holds " << v
-                              << ", outside the int32 range the reference "
-                                 "executor holds integers in";
-      };
-      if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-        for (const APInt &v : dense.getValues<APInt>())
-          if (v.getSExtValue() < INT32_MIN || v.getSExtValue() > INT32_MAX)
-            return outside(v.getSExtValue());
-      } else if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
-                 succeeded(bytes)) {
-        for (size_t i = 0; i + 8 <= bytes->size(); i += 8) {
-          int64_t v;
-          std::memcpy(&v, bytes->data() + i, 8);
-          if (v < INT32_MIN || v > INT32_MAX)
-            return outside(v);
-        }
-      }
-    }
+             << " is not supported by the reference executor (f32, f64, ui8, "
+                "i8, i16, i32, i64 or i1)";
     if (auto type = dyn_cast<RankedTensorType>(attr.getType());
         memory && type && type.hasStaticShape() &&
         failed(memory->check(type.getShape(), "'qc.constant' value",
@@ -376,6 +522,14 @@ struct ConstantCache {
     RtValue v;
     if (*dtype == DType::F32) {
       FailureOr<ref::Tensor> t = decodeF32(attr);
+      if (succeeded(t))
+        v = makeValue(std::move(*t));
+    } else if (*dtype == DType::I64) {
+      FailureOr<ref::I64Tensor> t = decodeWide<int64_t>(attr);
+      if (succeeded(t))
+        v = makeValue(std::move(*t));
+    } else if (*dtype == DType::F64) {
+      FailureOr<ref::F64Tensor> t = decodeWide<double>(attr);
       if (succeeded(t))
         v = makeValue(std::move(*t));
     } else {
@@ -483,7 +637,9 @@ private:
         ref::argExtreme(**x, isMax, axis, keepdims, last);
     if (!r.ok())
       return op->emitError() << kernelMessage(r.status());
-    return makeValue(std::move(*r), DType::I64);
+    ref::I64Tensor indices = ref::I64Tensor::from_shape(r->shape());
+    std::copy(r->begin(), r->end(), indices.begin());
+    return makeValue(std::move(indices));
   }
 
   /// An f32 binary op with broadcasting.
@@ -523,7 +679,8 @@ private:
   Result dequantize(DequantizeOp dq);
   Result observe(ObserveOp observe);
   Result integerOp(Operation *intOp);
-  Result integerDataMovement();
+  Result anyDataMovement();
+  Result anyTypeOp();
 
   Operation *op;
   ArrayRef<RtValue> operands;
@@ -877,56 +1034,303 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   return makeValue(std::move(*r), *dtype);
 }
 
-/// reshape / flatten / transpose / slice / concat of integer tensors (as
-/// qc-lower-to-integer leaves them): the float kernel moves the values,
-/// which is exact since every value up to 2^24 in magnitude (all of ui8, i8,
-/// i16) is an f32; the result has the operands' dtype.
-OpEvaluator::Result OpEvaluator::integerDataMovement() {
-  constexpr int32_t exact = 1 << 24;
+/// reshape / flatten / transpose / slice / concat of tensors that are not
+/// f32 (the integer tensors qc-lower-to-integer leaves, run-time int64 /
+/// i1 / f64 tensors): the f32 kernel moves the flat *indices* of the
+/// elements (operand k's offset by the sizes of the operands before it),
+/// exact in f32 up to 2^24 elements in all, and the result takes the
+/// elements at those indices. The result has the operands' dtype.
+OpEvaluator::Result OpEvaluator::anyDataMovement() {
+  constexpr int64_t exact = int64_t(1) << 24;
   std::optional<DType> dtype =
       dtypeOf(cast<ShapedType>(op->getResult(0).getType()).getElementType());
   if (!dtype || *dtype == DType::F32)
-    return op->emitError() << "integer operands need an integer result type";
-  SmallVector<RtValue, 2> floats;
+    return op->emitError() << "operands of "
+                           << ::qc::dtypeName(operands[0]->dtype())
+                           << " need a result of that element type";
+  SmallVector<RtValue, 2> indices;
+  int64_t offset = 0;
   for (unsigned i = 0; i < operands.size(); ++i) {
-    FailureOr<const ref::QTensor *> q = integer(i);
-    if (failed(q))
-      return failure();
     if (operands[i]->dtype() != *dtype)
       return op->emitError()
              << "operand #" << i << " is "
              << ::qc::dtypeName(operands[i]->dtype()) << " but the result is "
              << ::qc::dtypeName(*dtype);
+    Shape shape = operands[i]->shape();
+    int64_t count = ::qc::shapeNumElements(shape);
+    if (offset + count > exact)
+      return op->emitError()
+             << "moves more than 2^24 elements of "
+             << ::qc::dtypeName(*dtype)
+             << "; the reference executor moves non-f32 tensors up to that "
+                "size";
     if (absl::Status st = ::qc::reserveMemory(
-            op->getName().getStringRef().str(), "float copy",
-            ref::shapeOf(**q), sizeof(float));
+            op->getName().getStringRef().str(), "index copy", shape,
+            sizeof(float));
         !st.ok())
       return op->emitError() << kernelMessage(st);
-    ref::Tensor f = ref::Tensor::from_shape((*q)->shape());
-    for (size_t j = 0; j < (*q)->size(); ++j) {
-      int32_t v = (*q)->data()[j];
-      if (v > exact || v < -exact)
-        return op->emitError() << "value " << v << " is not exact in f32";
-      f.data()[j] = static_cast<float>(v);
-    }
-    floats.push_back(makeValue(std::move(f)));
+    ref::Tensor f =
+        ref::Tensor::from_shape(std::vector<size_t>(shape.begin(), shape.end()));
+    for (int64_t j = 0; j < count; ++j)
+      f.data()[j] = static_cast<float>(offset + j);
+    offset += count;
+    indices.push_back(makeValue(std::move(f)));
   }
-  std::optional<Result> r =
-      OpEvaluator(op, floats, constants, options, memory).evaluate();
+  std::optional<Result> r;
+  // Pad: the index tensor is padded with -1, which stands for the value.
+  double padValue = 0;
+  if (auto pad = dyn_cast<PadOp>(op)) {
+    StringRef modeName = pad.getMode();
+    absl::StatusOr<ref::PadMode> mode = ref::parsePadMode(
+        std::string_view(modeName.data(), modeName.size()));
+    if (!mode.ok())
+      return op->emitError() << toStringRef(mode.status().message());
+    padValue = pad.getValue().convertToDouble();
+    r = wrap(ref::pad(*indices[0]->getF32(), toVector(pad.getPads()), *mode,
+                      -1.0f));
+  } else {
+    r = OpEvaluator(op, indices, constants, options, memory).evaluate();
+  }
   if (!r || failed(*r))
     return failure();
-  const ref::Tensor &f = *(**r)->getF32();
-  ref::QTensor q = ref::QTensor::from_shape(f.shape());
-  for (size_t j = 0; j < f.size(); ++j)
-    q.data()[j] = static_cast<int32_t>(f.data()[j]);
-  return makeValue(std::move(q), *dtype);
+  const ref::Tensor &moved = *(**r)->getF32();
+  // The element at flat index `k` of the operands taken together.
+  auto take = [&](auto tag, int64_t k) {
+    using T = decltype(tag);
+    if (k < 0)
+      return static_cast<T>(padValue);
+    for (const RtValue &v : operands) {
+      const auto &t = std::get<xt::xarray<T>>(v->data());
+      if (k < static_cast<int64_t>(t.size()))
+        return t.data()[k];
+      k -= t.size();
+    }
+    return T();
+  };
+  return std::visit(
+      [&](const auto &first) -> Result {
+        using T = std::decay_t<decltype(first.data()[0])>;
+        xt::xarray<T> out = xt::xarray<T>::from_shape(moved.shape());
+        for (size_t j = 0; j < moved.size(); ++j)
+          out.data()[j] = take(T(), static_cast<int64_t>(moved.data()[j]));
+        if constexpr (std::is_same_v<T, int32_t>)
+          return makeValue(std::move(out), *dtype);
+        else
+          return makeValue(std::move(out));
+      },
+      operands[0]->data());
+}
+
+/// The ops of QCOps.td's "Tensors of any element type" (KernelsAny.h):
+/// integer operands widened to int64 and floats to double, results narrowed
+/// to the op's result type.
+OpEvaluator::Result OpEvaluator::anyTypeOp() {
+  Type resultElement =
+      cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  std::optional<DType> resultType = dtypeOf(resultElement);
+  if (!resultType)
+    return op->emitError() << "result element type " << resultElement
+                           << " is not one the reference executor holds (f32, "
+                              "f64, ui8, i8, i16, i32, i64 or i1)";
+  auto fail = [&](const absl::Status &st) -> Result {
+    return op->emitError() << kernelMessage(st);
+  };
+  // An integer operand (any integer type), or a diagnostic.
+  auto intOperand = [&](unsigned i) -> FailureOr<ref::I64Tensor> {
+    if (!isIntegerType(operands[i]->dtype()))
+      return op->emitError() << "operand #" << i << " is "
+                             << ::qc::dtypeName(operands[i]->dtype())
+                             << "; expected an integer tensor";
+    return widenInt(*operands[i]);
+  };
+  // The result of a dtype-preserving kernel `fn(xt::xarray<T>)` applied to
+  // operand `i` in its own storage.
+  auto sameType = [&](unsigned i, auto fn) -> Result {
+    return std::visit(
+        [&](const auto &t) -> Result {
+          auto r = fn(t);
+          if (!r.ok())
+            return fail(r.status());
+          using T = std::decay_t<decltype(r->data()[0])>;
+          if constexpr (std::is_same_v<T, int32_t>)
+            return makeValue(std::move(*r), operands[i]->dtype());
+          else
+            return makeValue(std::move(*r));
+        },
+        operands[i]->data());
+  };
+
+  if (auto cmp = dyn_cast<CompareOp>(op)) {
+    absl::StatusOr<ref::CompareKind> kind = ref::parseCompareKind(
+        std::string_view(cmp.getPredicate().data(), cmp.getPredicate().size()));
+    if (!kind.ok())
+      return fail(kind.status());
+    if (operands[0]->dtype() != operands[1]->dtype())
+      return op->emitError() << "operands are "
+                             << ::qc::dtypeName(operands[0]->dtype()) << " and "
+                             << ::qc::dtypeName(operands[1]->dtype());
+    absl::StatusOr<ref::QTensor> r =
+        isIntegerType(operands[0]->dtype())
+            ? ref::compare(widenInt(*operands[0]), widenInt(*operands[1]),
+                           *kind)
+            : ref::compare(widenFloat(*operands[0]), widenFloat(*operands[1]),
+                           *kind);
+    if (!r.ok())
+      return fail(r.status());
+    return makeValue(std::move(*r), DType::Bool);
+  }
+  if (auto logical = dyn_cast<LogicalOp>(op)) {
+    absl::StatusOr<ref::LogicalKind> kind = ref::parseLogicalKind(
+        std::string_view(logical.getKind().data(), logical.getKind().size()));
+    if (!kind.ok())
+      return fail(kind.status());
+    FailureOr<const ref::QTensor *> a = integer(0), b = integer(1);
+    if (failed(a) || failed(b))
+      return failure();
+    absl::StatusOr<ref::QTensor> r = ref::logical(**a, **b, *kind);
+    if (!r.ok())
+      return fail(r.status());
+    return makeValue(std::move(*r), DType::Bool);
+  }
+  if (isa<NotOp>(op)) {
+    FailureOr<const ref::QTensor *> x = integer(0);
+    if (failed(x))
+      return failure();
+    return makeValue(ref::logicalNot(**x), DType::Bool);
+  }
+  if (auto arith = dyn_cast<ArithOp>(op)) {
+    absl::StatusOr<ref::ArithKind> kind = ref::parseArithKind(
+        std::string_view(arith.getKind().data(), arith.getKind().size()));
+    if (!kind.ok())
+      return fail(kind.status());
+    DType t = operands[0]->dtype();
+    if (t != operands[1]->dtype() || t != *resultType || t == DType::Bool)
+      return op->emitError() << "operands are " << ::qc::dtypeName(t)
+                             << " and "
+                             << ::qc::dtypeName(operands[1]->dtype())
+                             << "; expected one integer or float type";
+    if (isIntegerType(t)) {
+      absl::StatusOr<ref::I64Tensor> r =
+          ref::arith(widenInt(*operands[0]), widenInt(*operands[1]), *kind,
+                     intWidth(t).first);
+      if (!r.ok())
+        return fail(r.status());
+      return narrowInt(std::move(*r), t);
+    }
+    absl::StatusOr<ref::F64Tensor> r = ref::arith(
+        widenFloat(*operands[0]), widenFloat(*operands[1]), *kind);
+    if (!r.ok())
+      return fail(r.status());
+    return narrowFloat(std::move(*r), t);
+  }
+  if (isa<CastOp>(op)) {
+    DType from = operands[0]->dtype(), to = *resultType;
+    if (isIntegerType(from)) {
+      ref::I64Tensor v = widenInt(*operands[0]);
+      if (isIntegerType(to))
+        return narrowInt(std::move(v), to);
+      ref::F64Tensor f = ref::F64Tensor::from_shape(v.shape());
+      for (size_t i = 0; i < v.size(); ++i)
+        f.data()[i] = static_cast<double>(v.data()[i]);
+      // int64 -> f32 through double rounds twice; exact up to 2^53.
+      if (to == DType::F32) {
+        ref::Tensor r = ref::Tensor::from_shape(v.shape());
+        for (size_t i = 0; i < v.size(); ++i)
+          r.data()[i] = static_cast<float>(v.data()[i]);
+        return makeValue(std::move(r));
+      }
+      return makeValue(std::move(f));
+    }
+    ref::F64Tensor v = widenFloat(*operands[0]);
+    if (!isIntegerType(to))
+      return narrowFloat(std::move(v), to);
+    ref::I64Tensor r = ref::I64Tensor::from_shape(v.shape());
+    for (size_t i = 0; i < v.size(); ++i) {
+      double x = v.data()[i];
+      if (to == DType::Bool) {
+        r.data()[i] = x != 0;
+        continue;
+      }
+      // The value truncated toward zero must be one the target holds.
+      auto [bits, isUnsigned] = intWidth(to);
+      double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, bits - 1);
+      double hi = isUnsigned ? std::ldexp(1.0, bits) : std::ldexp(1.0, bits - 1);
+      double tr = std::trunc(x);
+      if (!(tr >= lo && tr < hi))
+        return op->emitError()
+               << "element " << i << " (" << x << ") is outside the range of "
+               << ::qc::dtypeName(to) << "; ONNX leaves such a cast undefined";
+      r.data()[i] = static_cast<int64_t>(tr);
+    }
+    return narrowInt(std::move(r), to);
+  }
+  if (isa<SelectOp>(op)) {
+    FailureOr<const ref::QTensor *> cond = integer(0);
+    if (failed(cond))
+      return failure();
+    if (operands[1]->dtype() != operands[2]->dtype())
+      return op->emitError() << "operands #1 and #2 are "
+                             << ::qc::dtypeName(operands[1]->dtype()) << " and "
+                             << ::qc::dtypeName(operands[2]->dtype());
+    return sameType(1, [&](const auto &a) {
+      using A = std::decay_t<decltype(a)>;
+      return ref::select(**cond, a, std::get<A>(operands[2]->data()));
+    });
+  }
+  if (auto gather = dyn_cast<GatherOp>(op)) {
+    FailureOr<ref::I64Tensor> indices = intOperand(1);
+    if (failed(indices))
+      return failure();
+    return sameType(0, [&](const auto &data) {
+      return ref::gather(data, *indices, gather.getAxis());
+    });
+  }
+  if (auto gather = dyn_cast<GatherElementsOp>(op)) {
+    FailureOr<ref::I64Tensor> indices = intOperand(1);
+    if (failed(indices))
+      return failure();
+    return sameType(0, [&](const auto &data) {
+      return ref::gatherElements(data, *indices, gather.getAxis());
+    });
+  }
+  if (auto trilu = dyn_cast<TriluOp>(op)) {
+    return sameType(0, [&](const auto &data) {
+      return ref::trilu(data, trilu.getUpper(), trilu.getK());
+    });
+  }
+  if (auto nll = dyn_cast<NllLossOp>(op)) {
+    FailureOr<const ref::Tensor *> x = f32(0);
+    if (failed(x))
+      return failure();
+    FailureOr<ref::I64Tensor> target = intOperand(1);
+    if (failed(target))
+      return failure();
+    FailureOr<const ref::Tensor *> w = optionalF32(nll.getWeight(), 2);
+    if (failed(w))
+      return failure();
+    std::optional<int64_t> ignore;
+    if (nll.getHasIgnoreIndex())
+      ignore = nll.getIgnoreIndex();
+    return wrap(ref::nllLoss(
+        **x, *target, *w,
+        std::string_view(nll.getReduction().data(), nll.getReduction().size()),
+        ignore));
+  }
+  return op->emitError() << "not an op of any element type";
 }
 
 std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
   using Maybe = std::optional<Result>;
   if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op) &&
-      !operands.empty() && operands[0]->getInt())
-    return integerDataMovement();
+      !operands.empty() && !operands[0]->getF32())
+    return anyDataMovement();
+  // Pad of a tensor that is not f32 moves by index as well; the constant
+  // (an f32 attribute) is converted to the element type.
+  if (isa<PadOp>(op) && !operands.empty() && !operands[0]->getF32())
+    return anyDataMovement();
+  if (isa<CastOp, CompareOp, SelectOp, LogicalOp, NotOp, ArithOp, GatherOp,
+          GatherElementsOp, NllLossOp, TriluOp>(op))
+    return anyTypeOp();
   return llvm::TypeSwitch<Operation *, Maybe>(op)
       .Case([&](ConstantOp cst) -> Maybe {
         return constants.get(cst, memory);
@@ -1282,8 +1686,8 @@ LogicalResult Executor::Impl::checkSignature() {
       return func.emitError()
              << "input '" << argumentName(func, i) << "' has type "
              << func.getArgument(i).getType()
-             << "; the reference executor takes ranked tensors of f32, ui8, "
-                "i8, i16 or i32";
+             << "; the reference executor takes ranked tensors of f32, f64, "
+                "ui8, i8, i16, i32, i64 or i1";
   }
   return success();
 }
@@ -1497,8 +1901,10 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
   if (isa<ObserveOp, QuantizeOp, DequantizeOp, FakeQuantOp, DynamicFakeQuantOp>(
           op))
     return failure();
-  // An int64 result would become a constant the executor cannot read.
-  if (isa<ArgMaxOp, ArgMinOp>(op))
+  // Only f32 results are folded (an int64 or i1 result would become a
+  // constant the float passes do not expect).
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType || !resultType.getElementType().isF32())
     return failure();
   // Operand kinds the executor does not handle make the op unevaluable
   // rather than an error: the caller (constant folding) leaves it alone.
@@ -1546,12 +1952,18 @@ mlir::qc::evaluateOp(Operation *op, const std::vector<NpyArray> &operands) {
 std::optional<::qc::DType> mlir::qc::dtypeOf(Type type) {
   if (type.isF32())
     return ::qc::DType::F32;
+  if (type.isF64())
+    return ::qc::DType::F64;
   auto it = dyn_cast<IntegerType>(type);
   if (!it)
     return std::nullopt;
   if (it.isUnsigned())
     return it.getWidth() == 8 ? std::optional(::qc::DType::U8) : std::nullopt;
   switch (it.getWidth()) {
+  case 1:
+    return ::qc::DType::Bool;
+  case 64:
+    return ::qc::DType::I64;
   case 8:
     return ::qc::DType::I8;
   case 16:

@@ -4,10 +4,14 @@
 // It defines what every qc op computes: generated code and exported models
 // are compared against it.
 //
-// Values are tensors tagged with their element type: f32, or the integer
-// storage types of quantized programs (ui8, i8, i16, i32), which only
-// qc.quantize / qc.dequantize / integer constants produce and consume. Inputs
-// and outputs of those types are .npy arrays of uint8 / int8 / int16 / int32.
+// Values are tensors tagged with their element type: f32; the integer
+// storage types of quantized programs (ui8, i8, i16, i32), which
+// qc.quantize / qc.dequantize / integer constants produce and consume; and
+// the run-time integer / bool / f64 tensors of ONNX models (i64 indices and
+// labels, i1 masks, ...), which the ops of QCOps.td's "Tensors of any element
+// type" compute on (reference/KernelsAny.h). Inputs and outputs are .npy
+// arrays of the matching dtype (float32, float64, uint8, int8, int16, int32,
+// int64, bool); an input of another dtype is an error naming it.
 // qc.observe is the identity; a RunOptions callback sees the tensor at each
 // one (calibration).
 //
@@ -70,9 +74,9 @@ evaluateOp(Operation *op, const std::vector<::qc::NpyArray> &operands);
 /// missing or of the wrong size.
 FailureOr<::qc::NpyArray> constantToArray(ElementsAttr attr);
 
-/// The DType (support/DType.h) of an MLIR element type: f32, ui8, i8, i16,
-/// i32 (signless integers are signed); nullopt for any other type. The one
-/// mapping the executor, calibration and the driver use.
+/// The DType (support/DType.h) of an MLIR element type: f32, f64, ui8, i8,
+/// i16, i32, i64, i1 (signless integers are signed); nullopt for any other
+/// type. The one mapping the executor, calibration and the driver use.
 std::optional<::qc::DType> dtypeOf(Type elementType);
 
 /// Runs one function any number of times. Decoded constants are kept between

@@ -17,6 +17,17 @@ config.environment["PATH"] = os.pathsep.join(
 # cache (docs/cli.md, "Compile cache"): the tests' own, not the user's.
 config.environment["QC_CACHE_DIR"] = os.path.join(config.qc_obj_root, "test", "qc-cache")
 config.substitutions.append(("%qc_src", config.qc_src_root))
+# %vmlimit KIB CMD: CMD under an address-space limit (ulimit -v), or ASan's
+# allocation limit in a sanitizer build (test/vmlimit.sh).
+if getattr(config, "qc_sanitize", ""):
+    config.environment["QC_SANITIZE_BUILD"] = "1"
+# %cc: the C compiler the tests build programs against libqcrt.a with; in a
+# sanitizer build libqcrt.a is instrumented and the link needs the runtime.
+cc = "clang-19"
+if getattr(config, "qc_sanitize", ""):
+    cc += " -fsanitize=" + config.qc_sanitize
+config.substitutions.append(("%cc", cc))
+config.substitutions.append(("%vmlimit", os.path.join(config.qc_src_root, "test", "vmlimit.sh")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%node", "node"))
 # The build tree (test plugins, the SDK config) and the tools that build the

@@ -2,6 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/driver/Driver.h"
+#include "dialects/qc/IR/QCOps.h"
 #include "support/MemoryLimit.h"
 #include "passes/Codegen/GemmKernel.h"
 #include "passes/Codegen/ModelCodegen.h"
@@ -147,6 +148,44 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
     return module.emitError() << "qc compile: the model name '" << options.name
                               << "' is not a C identifier";
 
+  // Run-time integer / bool / f64 tensors (and the ops on them) run in the
+  // reference executor only: refuse them by name before any pass.
+  WalkResult typed = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (auto func = dyn_cast<func::FuncOp>(op)) {
+      for (BlockArgument arg : func.getArguments()) {
+        auto type = dyn_cast<RankedTensorType>(arg.getType());
+        Type e = type ? type.getElementType() : Type();
+        if (e && (e.isInteger(64) || e.isInteger(1) || e.isF64())) {
+          auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "qc.name");
+          func.emitError() << "qc compile: input '"
+                           << (name ? name.str()
+                                    : "arg" + std::to_string(
+                                                  arg.getArgNumber()))
+                           << "' is " << arg.getType()
+                           << "; compiled models take f32 inputs (or the "
+                              "ui8 / i8 / i32 of quantized programs); run "
+                              "a model with int64, bool or f64 inputs with "
+                              "`qc run`";
+          return WalkResult::interrupt();
+        }
+      }
+      return WalkResult::advance();
+    }
+    if (isa<CastOp, CompareOp, SelectOp, LogicalOp, NotOp, ArithOp, GatherOp,
+            GatherElementsOp, NllLossOp, TriluOp>(op)) {
+      op->emitError() << "qc compile: '" << op->getName()
+                      << "' computes on tensors of any element type (run-time "
+                         "integers, booleans, f64), which qc runs in the "
+                         "reference executor only (`qc run`); it has no "
+                         "native code";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (typed.wasInterrupted())
+    return failure();
+
   MLIRContext *context = module.getContext();
   DialectRegistry registry;
   registerCodegenDialects(registry);
@@ -176,8 +215,11 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
     return failure();
   // The module's default target is the weakest variant's; the functions of
   // the others carry their own.
-  FailureOr<std::string> object = emitLLVMDialectModule(
-      *work, getModelTargetSpec(info->isas.back()), EmitKind::Object);
+  TimingScope emitTiming = timingScope.nest("emit the object");
+  FailureOr<std::string> object =
+      emitLLVMDialectModule(*work, getModelTargetSpec(info->isas.back()),
+                            EmitKind::Object, &emitTiming);
+  emitTiming.stop();
   if (failed(object))
     return failure();
   // Never an artifact the runtime would refuse: libqcrt's own validation of

@@ -508,10 +508,6 @@ LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
   if (failed(checkFiniteConstant(n, 1, "scale")) ||
       failed(checkFiniteConstant(n, 2, "bias")))
     return failure();
-  if (failed(rejectUsedOutputs(n, 1,
-                               "qc does not compute the Mean and "
-                               "InvStdDev outputs")))
-    return failure();
   SmallVector<Value> operands;
   for (size_t i = 0; i < 3; ++i) {
     if (i == 2 && !hasInput(n, 2))
@@ -528,6 +524,45 @@ LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
   if (failed(r))
     return failure();
   setOutput(n, 0, *r);
+  if (!outputUsed(n, 1) && !outputUsed(n, 2))
+    return success();
+  // Mean and InvStdDev (training outputs, kept dimensions of size 1):
+  // mean = ReduceMean(x), var = ReduceMean((x - mean)^2) over [axis, rank),
+  // inv_std_dev = 1 / sqrt(var + epsilon), as ONNX's reference computes them.
+  Value x = operands[0];
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  int64_t a = *axis < 0 ? *axis + rank : *axis;
+  SmallVector<int64_t> axes;
+  for (int64_t d = a; d < rank; ++d)
+    axes.push_back(d);
+  SmallVector<NamedAttribute> reduceAttrs = {
+      i64s("axes", axes), named("keepdims", b().getBoolAttr(true))};
+  FailureOr<Value> mean = create<ReduceMeanOp>(n, x, reduceAttrs);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> dev = create<SubOp>(n, {x, *mean});
+  if (failed(dev))
+    return failure();
+  FailureOr<Value> sq = create<MulOp>(n, {*dev, *dev});
+  if (failed(sq))
+    return failure();
+  FailureOr<Value> var = create<ReduceMeanOp>(n, *sq, reduceAttrs);
+  if (failed(var))
+    return failure();
+  FailureOr<Value> eps = makeConstant(n, {}, {*epsilon}, "epsilon");
+  if (failed(eps))
+    return failure();
+  FailureOr<Value> sum = create<AddOp>(n, {*var, *eps});
+  if (failed(sum))
+    return failure();
+  FailureOr<Value> stdDev = create<SqrtOp>(n, *sum);
+  if (failed(stdDev))
+    return failure();
+  FailureOr<Value> inv = create<ReciprocalOp>(n, *stdDev);
+  if (failed(inv))
+    return failure();
+  setOutput(n, 1, *mean);
+  setOutput(n, 2, *inv);
   return success();
 }
 
@@ -537,6 +572,21 @@ LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
 
 LogicalResult Importer::importUnary(const NodeRef &n) {
   StringRef op = n.node.opType;
+  if (op == "Neg")
+    if (const KnownTensor *k = known(n, 0); k && k->isFullyKnown()) {
+      // A shape value's negation (ONNX's function bodies, e.g. the expanded
+      // LayerNormalization's NumReducedAxes).
+      KnownTensor r = *k;
+      for (double &v : r.floats)
+        v = -v;
+      if (r.kind == KnownTensor::Kind::Int)
+        for (int64_t &v : r.ints)
+          v = static_cast<int64_t>(0ull - static_cast<uint64_t>(v));
+      if (r.kind != KnownTensor::Kind::Bool) {
+        setKnown(n, 0, std::move(r));
+        return success();
+      }
+    }
   if (op == "Sqrt")
     if (const KnownTensor *k = known(n, 0); k && k->isFloat()) {
       KnownTensor r = *k;
@@ -647,10 +697,38 @@ LogicalResult Importer::importClip(const NodeRef &n) {
       hi = *v;
     }
   }
+  // A quantized tensor (or an integer constant, which is refused there).
   if (ValueEntry *e = lookup(n, 0);
       e && e->value &&
-      isa<IntegerType>(getElementTypeOrSelf(e->value.getType())))
+      isa<IntegerType>(getElementTypeOrSelf(e->value.getType())) &&
+      (e->value.getDefiningOp<QuantizeOp>() || !runtimeElementType(n, {0})))
     return importIntegerClamp(n, e->value, lo, hi);
+  if (Type t = runtimeElementType(n, {0}); t && !t.isF32()) {
+    // Integer / f64 tensors: max(x, min) then min(., max), with the bounds
+    // given (ONNX's defaults are the type's own limits: no clamp).
+    FailureOr<Value> x = anyInput(n, 0);
+    if (failed(x))
+      return failure();
+    Value acc = *x;
+    for (auto [i, kind] : {std::make_pair(size_t(1), "max"),
+                           std::make_pair(size_t(2), "min")}) {
+      if (opset() < 11 || !hasInput(n, i))
+        continue;
+      FailureOr<Value> bound = typedInput(n, i, t);
+      if (failed(bound))
+        return failure();
+      FailureOr<Value> r = arith(n, kind, acc, *bound);
+      if (failed(r))
+        return failure();
+      acc = *r;
+    }
+    if (opset() < 11 && (std::isfinite(lo) || std::isfinite(hi)))
+      return error(n) << "Clip of " << t
+                      << " tensors with 'min' / 'max' attributes (opset < 11) "
+                         "is not supported";
+    setOutput(n, 0, acc);
+    return success();
+  }
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
@@ -784,6 +862,11 @@ LogicalResult Importer::importVariadic(const NodeRef &n) {
   StringRef op = n.node.opType;
   if (n.node.inputs.empty())
     return error(n) << "needs at least one input";
+  SmallVector<size_t> all;
+  for (size_t i = 0; i < n.node.inputs.size(); ++i)
+    all.push_back(i);
+  if (Type t = runtimeElementType(n, all); t && !t.isF32())
+    return importTypedVariadic(n, t);
   FailureOr<Value> acc = floatInput(n, 0);
   if (failed(acc))
     return failure();
@@ -835,11 +918,24 @@ LogicalResult Importer::importBinary(const NodeRef &n) {
     setKnown(n, 0, std::move(*out));
     return success();
   }
+  // Integer and f64 tensors: qc.arith (the base's type for Pow, whose
+  // exponent has its own).
+  if (Type t = op == "Pow" ? runtimeElementType(n, {0})
+                           : runtimeElementType(n, {0, 1});
+      t && !t.isF32())
+    return importTypedBinary(n, t);
   FailureOr<Value> lhs = floatInput(n, 0);
   if (failed(lhs))
     return failure();
   FailureOr<Value> rhs = failure();
-  if (op == "Pow" && r && !r->isFloat()) {
+  if (Type e = runtimeElementType(n, {1});
+      op == "Pow" && e && !e.isF32()) {
+    // A run-time exponent of another type, converted to f32.
+    rhs = anyInput(n, 1);
+    if (succeeded(rhs))
+      rhs = create<CastOp>(n, *rhs,
+                           {named("to", TypeAttr::get(b().getF32Type()))});
+  } else if (op == "Pow" && r && !r->isFloat()) {
     // Pow's exponent may have its own (integer) type.
     std::string message;
     FailureOr<KnownTensor> asFloat =

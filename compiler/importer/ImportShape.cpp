@@ -135,14 +135,37 @@ LogicalResult Importer::importDropout(const NodeRef &n) {
     FailureOr<double> training = requireScalar(n, 2, "training_mode");
     if (failed(training))
       return failure();
-    if (*training != 0)
+    // Training with a ratio of 0 drops nothing: the identity as well.
+    double ratio = 0.5;
+    if (*training != 0 && hasInput(n, 1)) {
+      FailureOr<double> r = requireScalar(n, 1, "ratio");
+      if (failed(r))
+        return failure();
+      ratio = *r;
+    }
+    if (*training != 0 && ratio != 0)
       return error(n) << "training_mode = true is not supported; qc imports "
                          "inference graphs (Dropout is the identity)";
   }
-  if (failed(rejectUsedOutputs(n, 1,
-                               "qc imports Dropout as the identity "
-                               "and has no mask")))
-    return failure();
+  if (outputUsed(n, 1)) {
+    // The mask of the identity: all true, of the input's (static) shape.
+    FailureOr<SmallVector<int64_t>> shape = inputShape(n, 0);
+    if (failed(shape))
+      return failure();
+    int64_t count = elementCount(*shape);
+    if (count > kMaxKnownElements)
+      return error(n) << "output #1 ('" << n.node.outputs[1]
+                      << "') is used, but the mask of a tensor of shape "
+                      << shapeText(*shape)
+                      << " is not computed (qc imports Dropout as the "
+                         "identity; masks of up to "
+                      << kMaxKnownElements << " elements of a static shape)";
+    KnownTensor mask;
+    mask.kind = KnownTensor::Kind::Bool;
+    mask.shape = *shape;
+    mask.ints.assign(count, 1);
+    setKnown(n, 1, std::move(mask));
+  }
   forward(n, 0, 0);
   return success();
 }
@@ -192,6 +215,10 @@ LogicalResult Importer::importSize(const NodeRef &n) {
 
 LogicalResult Importer::importGather(const NodeRef &n) {
   FailureOr<int64_t> axis = intAttr(n, "axis", 0);
+  if (failed(axis))
+    return failure();
+  if (!known(n, 1))
+    return importRuntimeGather(n, *axis);
   FailureOr<const KnownTensor *> indices = requireKnown(n, 1, "indices");
   if (failed(axis) || failed(indices))
     return failure();
@@ -218,7 +245,7 @@ LogicalResult Importer::importGather(const NodeRef &n) {
     return success();
   }
   // Run-time data, known indices: one slice per index.
-  FailureOr<Value> data = floatInput(n, 0);
+  FailureOr<Value> data = anyInput(n, 0);
   if (failed(data))
     return failure();
   auto type = cast<RankedTensorType>(data->getType());
@@ -314,16 +341,14 @@ LogicalResult Importer::importCast(const NodeRef &n) {
     setKnown(n, 0, std::move(*r));
     return success();
   }
-  if (*to != static_cast<int64_t>(OnnxDataType::Float))
+  std::optional<Type> target = elementTypeOf(static_cast<int32_t>(*to));
+  if (!target)
     return error(n) << "casting a tensor computed at run time to "
                     << onnxDataTypeName(static_cast<int32_t>(*to))
-                    << " is not supported; qc computes in FLOAT (only "
-                       "values known at import time may be cast)";
-  FailureOr<Value> v = floatInput(n, 0);
-  if (failed(v))
-    return failure();
-  setOutput(n, 0, *v);
-  return success();
+                    << " is not supported; qc computes run-time tensors of "
+                       "FLOAT, DOUBLE, INT8, UINT8, INT16, INT32, INT64 and "
+                       "BOOL";
+  return importRuntimeCast(n, *target);
 }
 
 LogicalResult Importer::importRange(const NodeRef &n) {
@@ -454,12 +479,20 @@ LogicalResult Importer::importConcat(const NodeRef &n) {
     return success();
   }
   SmallVector<Value> operands;
+  SmallVector<size_t> all;
+  for (size_t i = 0; i < numInputs(n); ++i)
+    all.push_back(i);
+  // The run-time inputs' element type (known integers are int64 until
+  // materialized with it).
+  Type elem = runtimeElementType(n, all);
+  if (!elem)
+    elem = b().getF32Type();
   for (size_t i = 0; i < numInputs(n); ++i) {
     // Inputs known to be empty along the axis contribute nothing.
     if (const KnownTensor *k = known(n, i))
       if (k->numElements() == 0)
         continue;
-    FailureOr<Value> v = floatInput(n, i);
+    FailureOr<Value> v = typedInput(n, i, elem);
     if (failed(v))
       return failure();
     operands.push_back(*v);
@@ -743,34 +776,6 @@ LogicalResult Importer::importSplit(const NodeRef &n) {
   return success();
 }
 
-LogicalResult Importer::importEqual(const NodeRef &n) {
-  const KnownTensor *l = known(n, 0), *r = known(n, 1);
-  if (!l || !r)
-    return error(n) << "comparing tensors computed at run time is not "
-                       "supported (qc has no boolean tensors); only values "
-                       "known at import time can be compared";
-  std::string message;
-  FailureOr<KnownTensor> out = foldBinary(BinaryFold::Equal, *l, *r, message);
-  if (failed(out))
-    return error(n) << message;
-  setKnown(n, 0, std::move(*out));
-  return success();
-}
-
-LogicalResult Importer::importWhere(const NodeRef &n) {
-  const KnownTensor *c = known(n, 0), *x = known(n, 1), *y = known(n, 2);
-  if (!c || !x || !y)
-    return error(n) << "selecting between tensors computed at run time is "
-                       "not supported; only values known at import time can "
-                       "be selected";
-  std::string message;
-  FailureOr<KnownTensor> out = foldWhere(*c, *x, *y, message);
-  if (failed(out))
-    return error(n) << message;
-  setKnown(n, 0, std::move(*out));
-  return success();
-}
-
 LogicalResult Importer::importExpand(const NodeRef &n) {
   FailureOr<SmallVector<int64_t>> shape = requireInts(n, 1, "shape");
   if (failed(shape))
@@ -790,6 +795,43 @@ LogicalResult Importer::importExpand(const NodeRef &n) {
   for (int64_t d : *shape)
     if (d < 0)
       return error(n) << "the shape (input #1) has a negative entry " << d;
+  if (Type t = runtimeElementType(n, {0}); t && !t.isF32()) {
+    // Integer / bool / f64 tensors: qc.select(all true, x, x) broadcasts x
+    // to the output shape (the broadcast of both, which must be static).
+    FailureOr<Value> x = anyInput(n, 0);
+    if (failed(x))
+      return failure();
+    ArrayRef<int64_t> in = cast<RankedTensorType>(x->getType()).getShape();
+    if (llvm::any_of(in, ShapedType::isDynamic))
+      return error(n) << "the input " << shapeText(in)
+                      << " has a dynamic dimension; bind it with "
+                         "--input-shape";
+    FailureOr<SmallVector<int64_t>> out = broadcastShapes(in, *shape);
+    if (failed(out))
+      return error(n) << "input shape " << shapeText(in)
+                      << " does not broadcast to the requested shape "
+                      << listText(*shape);
+    if (llvm::any_of(*out, ShapedType::isDynamic))
+      return error(n) << "the output shape " << shapeText(*out)
+                      << " is not static; bind the input's dimensions with "
+                         "--input-shape";
+    std::string why;
+    if (!checkTensorSize(*out, 8, why))
+      return error(n) << "the shape (input #1, '" << n.node.inputs[1]
+                      << "') makes an output of shape " << shapeText(*out)
+                      << ", which " << why;
+    auto condType = RankedTensorType::get(*out, b().getI1Type());
+    FailureOr<Value> all = create<ConstantOp>(
+        n, {},
+        {named("value", DenseElementsAttr::get(condType, true))});
+    if (failed(all))
+      return failure();
+    FailureOr<Value> r = create<SelectOp>(n, {*all, *x, *x});
+    if (failed(r))
+      return failure();
+    setOutput(n, 0, *r);
+    return success();
+  }
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();

@@ -217,6 +217,29 @@ public:
                                       ArrayRef<int64_t> target,
                                       ArrayRef<int64_t> copyOf);
 
+  /// The MLIR element type of ONNX data type `onnxType` for run-time
+  /// tensors (FLOAT, DOUBLE, INT8, UINT8, INT16, INT32, INT64, BOOL);
+  /// nullopt for the others.
+  std::optional<Type> elementTypeOf(int32_t onnxType);
+  /// The element type of the first of `inputs` that is computed at run time
+  /// (not known at import time), or null when all are known.
+  Type runtimeElementType(const NodeRef &n, ArrayRef<size_t> inputs);
+  /// A qc.constant of `value` with element type `elem`; an error when an
+  /// element is not a value of that type (or not known).
+  FailureOr<Value> materializeAs(const NodeRef &n, const KnownTensor &value,
+                                 Type elem, StringRef nameHint);
+  /// Input `i` with element type `elem`: known values are materialized with
+  /// it, a large constant is converted (qc.cast); a run-time input of
+  /// another type is an error.
+  FailureOr<Value> typedInput(const NodeRef &n, size_t i, Type elem);
+  /// A qc.arith of `kind`.
+  FailureOr<Value> arith(const NodeRef &n, StringRef kind, Value lhs,
+                         Value rhs);
+  /// A qc.nll_loss of `logProb` with the node's target / weight inputs and
+  /// reduction / ignore_index attributes.
+  FailureOr<Value> nllLoss(const NodeRef &n, Value logProb, size_t targetInput,
+                           size_t weightInput);
+
   Builder &b() { return builder; }
   NamedAttribute named(StringRef name, Attribute value) {
     return builder.getNamedAttr(name, value);
@@ -275,13 +298,41 @@ public:
   LogicalResult importSqueezeUnsqueeze(const NodeRef &n);
   LogicalResult importSlice(const NodeRef &n);
   LogicalResult importSplit(const NodeRef &n);
-  LogicalResult importEqual(const NodeRef &n);
-  LogicalResult importWhere(const NodeRef &n);
   LogicalResult importExpand(const NodeRef &n);
   LogicalResult importReshape(const NodeRef &n);
   LogicalResult importFlatten(const NodeRef &n);
   LogicalResult importTranspose(const NodeRef &n);
   LogicalResult importPad(const NodeRef &n);
+  // ImportTyped.cpp (tensors of any element type)
+  LogicalResult importCompare(const NodeRef &n);
+  LogicalResult importWhere(const NodeRef &n);
+  LogicalResult importLogical(const NodeRef &n);
+  /// Add / Sub / Mul / Div / Pow whose base is of element type `t` (not f32).
+  LogicalResult importTypedBinary(const NodeRef &n, Type t);
+  /// Max / Min / Sum of element type `t` (not f32).
+  LogicalResult importTypedVariadic(const NodeRef &n, Type t);
+  LogicalResult importMod(const NodeRef &n);
+  LogicalResult importBitShift(const NodeRef &n);
+  /// Cast of a run-time input to element type `to`.
+  LogicalResult importRuntimeCast(const NodeRef &n, Type to);
+  LogicalResult importCastLike(const NodeRef &n);
+  /// Gather at run-time indices.
+  LogicalResult importRuntimeGather(const NodeRef &n, int64_t axis);
+  LogicalResult importGatherElements(const NodeRef &n);
+  LogicalResult importTrilu(const NodeRef &n);
+  LogicalResult importNegativeLogLikelihoodLoss(const NodeRef &n);
+  LogicalResult importSoftmaxCrossEntropyLoss(const NodeRef &n);
+  // ImportComposite.cpp (compositions of qc ops)
+  /// DepthToSpace and SpaceToDepth.
+  LogicalResult importDepthSpace(const NodeRef &n);
+  LogicalResult importTile(const NodeRef &n);
+  LogicalResult importHardmax(const NodeRef &n);
+  LogicalResult importOneHot(const NodeRef &n);
+  LogicalResult importIsNaNIsInf(const NodeRef &n);
+  LogicalResult importShrink(const NodeRef &n);
+  LogicalResult importEyeLike(const NodeRef &n);
+  LogicalResult importGlobalMaxPool(const NodeRef &n);
+  LogicalResult importInstanceNormalization(const NodeRef &n);
 
 private:
   LogicalResult importModel(const OnnxModel &model);

@@ -37,6 +37,30 @@ bool isDefaultDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
 }
 
+/// Below opset 9, the opset from which op `opType` is defined as qc imports
+/// it (ONNX's operator changelog: an op that changed since, e.g. gained
+/// numpy broadcasting in opset 7 or lost `consumed_inputs` in opset 6, is
+/// not listed); nullopt for ops qc imports from opset 9 only.
+std::optional<int64_t> oldestOpset(StringRef opType) {
+  return llvm::StringSwitch<std::optional<int64_t>>(opType)
+      .Cases("Softplus", "Softsign", "GlobalAveragePool", "GlobalMaxPool",
+             "Not", "Identity", int64_t(1))
+      .Case("InstanceNormalization", int64_t(6))
+      .Cases("ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare", "ReduceL1",
+             "ReduceL2", int64_t(1))
+      .Cases("ReduceMax", "ReduceMin", "ReduceMean", "ReduceProd",
+             "ReduceSum", int64_t(1))
+      .Cases("Elu", "HardSigmoid", "Selu", "LeakyRelu", "Relu", "Sigmoid",
+             int64_t(6))
+      .Cases("Tanh", "Exp", "Log", "Neg", "Abs", "Sqrt", "Reciprocal",
+             "Floor", "Ceil", int64_t(6))
+      .Cases("Acos", "Asin", "Atan", "Cos", "Sin", "Tan", int64_t(7))
+      .Cases("And", "Or", "Xor", "Add", "Sub", "Mul", "Div", int64_t(7))
+      .Cases("Equal", "Less", "Greater", int64_t(7))
+      .Cases("Max", "Min", "Sum", "Mean", int64_t(8))
+      .Default(std::nullopt);
+}
+
 /// The most inputs and outputs an op of the default domain has (ONNX's
 /// operator schemas, opsets 9-21; "" counts as a given slot). More is an
 /// invalid node, not something to ignore.
@@ -59,6 +83,14 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Case("Split", {2, kMany})
       .Cases("Add", "Sub", "Mul", "Div", "Pow", {2, 1})
       .Cases("Equal", "Expand", "Gather", "MatMul", "Reshape", {2, 1})
+      .Cases("Less", "LessOrEqual", "Greater", "GreaterOrEqual", {2, 1})
+      .Cases("And", "Or", "Xor", "BitShift", "Mod", {2, 1})
+      .Cases("CastLike", "GatherElements", "Trilu", {2, 1})
+      .Case("NegativeLogLikelihoodLoss", {3, 1})
+      .Case("SoftmaxCrossEntropyLoss", {3, 2})
+      .Case("Tile", {2, 1})
+      .Case("OneHot", {3, 1})
+      .Case("InstanceNormalization", {3, 1})
       .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
       .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
@@ -232,6 +264,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Acos", &Importer::importUnary},
       {"Acosh", &Importer::importUnary},
       {"Add", &Importer::importBinary},
+      {"And", &Importer::importLogical},
       {"ArgMax", &Importer::importArgExtreme},
       {"ArgMin", &Importer::importArgExtreme},
       {"Asin", &Importer::importUnary},
@@ -240,7 +273,9 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Atanh", &Importer::importUnary},
       {"AveragePool", &Importer::importPool},
       {"BatchNormalization", &Importer::importBatchNormalization},
+      {"BitShift", &Importer::importBitShift},
       {"Cast", &Importer::importCast},
+      {"CastLike", &Importer::importCastLike},
       {"Ceil", &Importer::importUnary},
       {"Celu", &Importer::importAlphaActivation},
       {"Clip", &Importer::importClip},
@@ -251,25 +286,37 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"ConvTranspose", &Importer::importConvTranspose},
       {"Cos", &Importer::importUnary},
       {"Cosh", &Importer::importUnary},
+      {"DepthToSpace", &Importer::importDepthSpace},
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"Div", &Importer::importBinary},
       {"Dropout", &Importer::importDropout},
       {"Elu", &Importer::importAlphaActivation},
-      {"Equal", &Importer::importEqual},
+      {"Equal", &Importer::importCompare},
       {"Erf", &Importer::importUnary},
       {"Exp", &Importer::importUnary},
       {"Expand", &Importer::importExpand},
+      {"EyeLike", &Importer::importEyeLike},
       {"Flatten", &Importer::importFlatten},
       {"Floor", &Importer::importUnary},
       {"Gather", &Importer::importGather},
+      {"GatherElements", &Importer::importGatherElements},
       {"Gelu", &Importer::importGelu},
       {"Gemm", &Importer::importGemm},
       {"GlobalAveragePool", &Importer::importGlobalAveragePool},
+      {"GlobalMaxPool", &Importer::importGlobalMaxPool},
+      {"Greater", &Importer::importCompare},
+      {"GreaterOrEqual", &Importer::importCompare},
       {"HardSigmoid", &Importer::importHardSigmoid},
       {"HardSwish", &Importer::importUnary},
+      {"Hardmax", &Importer::importHardmax},
       {"Identity", &Importer::importIdentity},
+      {"InstanceNormalization", &Importer::importInstanceNormalization},
+      {"IsInf", &Importer::importIsNaNIsInf},
+      {"IsNaN", &Importer::importIsNaNIsInf},
       {"LayerNormalization", &Importer::importLayerNormalization},
       {"LeakyRelu", &Importer::importAlphaActivation},
+      {"Less", &Importer::importCompare},
+      {"LessOrEqual", &Importer::importCompare},
       {"Log", &Importer::importUnary},
       {"LogSoftmax", &Importer::importSoftmax},
       {"MatMul", &Importer::importMatMul},
@@ -277,8 +324,13 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"MaxPool", &Importer::importPool},
       {"Mean", &Importer::importVariadic},
       {"Min", &Importer::importVariadic},
+      {"Mod", &Importer::importMod},
       {"Mul", &Importer::importBinary},
       {"Neg", &Importer::importUnary},
+      {"NegativeLogLikelihoodLoss", &Importer::importNegativeLogLikelihoodLoss},
+      {"Not", &Importer::importLogical},
+      {"OneHot", &Importer::importOneHot},
+      {"Or", &Importer::importLogical},
       {"PRelu", &Importer::importPRelu},
       {"Pad", &Importer::importPad},
       {"Pow", &Importer::importBinary},
@@ -301,6 +353,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Round", &Importer::importUnary},
       {"Selu", &Importer::importAlphaActivation},
       {"Shape", &Importer::importShape},
+      {"Shrink", &Importer::importShrink},
       {"Sigmoid", &Importer::importUnary},
       {"Sign", &Importer::importUnary},
       {"Sin", &Importer::importUnary},
@@ -308,8 +361,10 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Size", &Importer::importSize},
       {"Slice", &Importer::importSlice},
       {"Softmax", &Importer::importSoftmax},
+      {"SoftmaxCrossEntropyLoss", &Importer::importSoftmaxCrossEntropyLoss},
       {"Softplus", &Importer::importUnary},
       {"Softsign", &Importer::importUnary},
+      {"SpaceToDepth", &Importer::importDepthSpace},
       {"Split", &Importer::importSplit},
       {"Sqrt", &Importer::importUnary},
       {"Squeeze", &Importer::importSqueezeUnsqueeze},
@@ -318,10 +373,13 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Tan", &Importer::importUnary},
       {"Tanh", &Importer::importUnary},
       {"ThresholdedRelu", &Importer::importAlphaActivation},
+      {"Tile", &Importer::importTile},
       {"Transpose", &Importer::importTranspose},
+      {"Trilu", &Importer::importTrilu},
       {"Unsqueeze", &Importer::importSqueezeUnsqueeze},
       {"Upsample", &Importer::importResize},
       {"Where", &Importer::importWhere},
+      {"Xor", &Importer::importLogical},
   };
   return table;
 }
@@ -381,6 +439,26 @@ LogicalResult Importer::checkOpsets(const OnnxModel &model) {
            << "the model imports no opset of the default ONNX domain "
               "(ai.onnx); qc imports opsets "
            << kMinOpset << " to " << kMaxOpset;
+  }
+  if (*version >= 1 && *version < kMinOpset) {
+    // An older model imports when every op is defined as in opset 9.
+    for (const OnnxNode &node : model.graph.nodes) {
+      if (!isDefaultDomain(node.domain))
+        continue;
+      std::optional<int64_t> oldest = oldestOpset(node.opType);
+      if (!oldest || *oldest > *version)
+        return emitError(fileLoc)
+               << "unsupported opset " << *version
+               << " of the default ONNX domain for op '" << node.opType
+               << "' (node '" << node.name
+               << "'); qc imports opsets " << kMinOpset << " to " << kMaxOpset
+               << ", and older ones only for ops whose definition has not "
+                  "changed since (re-export the model, e.g. "
+                  "torch.onnx.export(..., opset_version=13), or convert it "
+                  "with onnx.version_converter)";
+    }
+    opsetVersion = *version;
+    return success();
   }
   if (*version < kMinOpset || *version > kMaxOpset)
     return emitError(fileLoc)
@@ -518,15 +596,14 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
       return emitError(fileLoc) << "graph input '" << in->name
                                 << "' is not a tensor (sequence, map or "
                                    "optional types are not supported)";
-    if (in->elemType != static_cast<int32_t>(OnnxDataType::Float))
+    std::optional<Type> elementType = elementTypeOf(in->elemType);
+    if (!elementType)
       return emitError(fileLoc)
              << "graph input '" << in->name << "' has element type "
              << (in->elemType == 0 ? std::string("(none)")
                                    : onnxDataTypeName(in->elemType))
-             << "; qc imports FLOAT (float32) inputs only (an input that "
-                "holds a shape, axes, pads or scales can be bound to a "
-                "constant with --const-input "
-             << in->name << "=FILE.npy)";
+             << "; qc imports inputs of FLOAT, DOUBLE, INT8, UINT8, INT16, "
+                "INT32, INT64 and BOOL";
     SmallVector<int64_t> shape;
     for (const OnnxDim &d : in->dims)
       shape.push_back(d.value >= 0 ? d.value : ShapedType::kDynamic);
@@ -567,7 +644,7 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
     if (!checkTensorSize(shape, 4, why))
       return emitError(fileLoc) << "graph input '" << in->name << "' "
                                 << shapeString(shape) << " " << why;
-    types.push_back(RankedTensorType::get(shape, builder.getF32Type()));
+    types.push_back(RankedTensorType::get(shape, *elementType));
   }
 
   builder.setInsertionPointToEnd(module->getBody());
@@ -774,14 +851,32 @@ LogicalResult Importer::finishFunction(const OnnxGraph &graph) {
     // importer computed.
     auto type = cast<RankedTensorType>(v.getType());
     // Integers known at import time are int64 whatever ONNX type they had:
-    // an output declared with another element type would come out wrong.
+    // such a constant takes the declared type; any other output must have
+    // the declared element type.
+    if (std::optional<Type> declared =
+            out.elemType != 0 ? elementTypeOf(out.elemType) : std::nullopt;
+        declared && *declared != type.getElementType()) {
+      if (it->second.known && v.getDefiningOp<ConstantOp>()) {
+        FailureOr<Value> m =
+            materializeAs(outputRef, *it->second.known, *declared, out.name);
+        if (failed(m))
+          return failure();
+        v = *m;
+        type = cast<RankedTensorType>(v.getType());
+      } else {
+        return emitError(fileLoc)
+               << "graph output '" << out.name << "' has element type "
+               << onnxDataTypeName(out.elemType) << ", but qc computes it as "
+               << type.getElementType();
+      }
+    }
     if (type.getElementType().isSignlessInteger(64) && out.elemType != 0 &&
         out.elemType != static_cast<int32_t>(OnnxDataType::Int64))
       return emitError(fileLoc)
              << "graph output '" << out.name << "' has element type "
              << onnxDataTypeName(out.elemType)
              << ", but qc computes it as INT64 (integers known at import "
-                "time are int64; qc computes float32 tensors at run time)";
+                "time are int64)";
     if (out.hasShape) {
       bool conflict = out.dims.size() != static_cast<size_t>(type.getRank());
       for (size_t i = 0; !conflict && i < out.dims.size(); ++i)
@@ -1049,7 +1144,10 @@ bool Importer::constantFloats(const NodeRef &n, size_t i,
   int64_t count = t.numElements();
   data.resize(count);
   if (t.dataType == static_cast<int32_t>(OnnxDataType::Float)) {
-    std::memcpy(data.data(), t.data.data(), count * 4);
+    // memcpy from an empty tensor's null data() is undefined even for 0
+    // bytes (UBSan, hostile-attributes.test's 0-element MatMul weight).
+    if (count > 0)
+      std::memcpy(data.data(), t.data.data(), count * 4);
   } else {
     for (int64_t j = 0; j < count; ++j)
       data[j] = static_cast<float>(floatElement(t, j));
@@ -1106,12 +1204,20 @@ Importer::requireKnown(const NodeRef &n, size_t i, StringRef what) {
                     << e->tensor->numElements()
                     << " elements, more than the " << kMaxKnownElements
                     << " qc evaluates at import time";
-  if (!k)
-    return error(n) << "the " << what << " (input #" << i << ", '"
-                    << n.node.inputs[i]
-                    << "') must be known at import time (a constant, or "
-                       "computed from constants and static shapes), but it "
-                       "is computed at run time";
+  if (!k) {
+    InFlightDiagnostic diag =
+        error(n) << "the " << what << " (input #" << i << ", '"
+                 << n.node.inputs[i]
+                 << "') must be known at import time (a constant, or "
+                    "computed from constants and static shapes), but it "
+                    "is computed at run time";
+    // A graph input: it can be bound to a constant.
+    if (e && isa_and_nonnull<BlockArgument>(e->value))
+      diag << " (bind graph input '" << n.node.inputs[i]
+           << "' to a constant with --const-input " << n.node.inputs[i]
+           << "=FILE.npy)";
+    return diag;
+  }
   return k;
 }
 

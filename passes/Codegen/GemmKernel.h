@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/LogicalResult.h"
@@ -71,9 +72,13 @@ enum class EmitKind { LLVMIR, Assembly, Object };
 /// Translates an LLVM-dialect module to LLVM IR, optimizes it at -O3 for
 /// \p target and returns the LLVM IR text, the assembly or the ELF object.
 /// Emits a diagnostic at the module's location and fails when the target is
-/// unknown or lacks a feature the kernels need.
-FailureOr<std::string>
-emitLLVMDialectModule(ModuleOp module, const TargetSpec &target, EmitKind kind);
+/// unknown or lacks a feature the kernels need. With \p timing, the three
+/// stages (translation, -O3, code generation) are timed as its children
+/// (`--mlir-timing` of qc compile).
+FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
+                                             const TargetSpec &target,
+                                             EmitKind kind,
+                                             TimingScope *timing = nullptr);
 
 /// Builds, lowers and emits \p configs (which must share one instruction
 /// set) as one object / assembly / LLVM IR file, for \p target or, when

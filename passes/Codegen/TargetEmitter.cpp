@@ -137,15 +137,21 @@ createTargetMachine(ModuleOp module, const TargetSpec &target) {
 
 FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
                                              const TargetSpec &target,
-                                             EmitKind kind) {
+                                             EmitKind kind,
+                                             TimingScope *timing) {
+  // Children of the caller's scope, or no-ops.
+  TimingScope none;
+  TimingScope &parent = timing ? *timing : none;
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
       createTargetMachine(module, target);
   if (failed(machine))
     return failure();
 
   llvm::LLVMContext llvmContext;
+  TimingScope translateTiming = parent.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext);
+  translateTiming.stop();
   if (!llvmModule)
     return module.emitError() << "translation to LLVM IR failed";
   llvmModule->setTargetTriple(target.triple);
@@ -163,6 +169,7 @@ FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
 
   {
     // The standard -O3 pipeline, with the target's cost model.
+    TimingScope optTiming = parent.nest("LLVM -O3");
     llvm::LoopAnalysisManager lam;
     llvm::FunctionAnalysisManager fam;
     llvm::CGSCCAnalysisManager cgam;
@@ -193,6 +200,7 @@ FailureOr<std::string> emitLLVMDialectModule(ModuleOp module,
     return module.emitError()
            << "the target machine cannot emit "
            << (kind == EmitKind::Object ? "objects" : "assembly");
+  TimingScope codegenTiming = parent.nest("LLVM code generation");
   codegen.run(*llvmModule);
   return std::string(buffer.str());
 }

@@ -51,7 +51,7 @@ STATIC_INPUTS = {
     "Reshape": {1}, "Expand": {1}, "Tile": {1}, "Slice": {1, 2, 3, 4},
     "Pad": {1, 2, 3}, "Resize": {1, 2, 3}, "Upsample": {1},
     "Unsqueeze": {1}, "Squeeze": {1}, "TopK": {1}, "Range": {0, 1, 2},
-    "ConstantOfShape": {0}, "OneHot": {1}, "Split": {1}, "Clip": {1, 2},
+    "ConstantOfShape": {0}, "Split": {1}, "Clip": {1, 2},
     "CumSum": {1}, "Trilu": {1}, "Dropout": {1, 2}, "CenterCropPad": {1},
     "MaxUnpool": {2}, "Col2Im": {1, 2}, "DFT": {1}, "STFT": {1, 3},
     "NonMaxSuppression": {2, 3, 4}, "BlackmanWindow": {0},
@@ -59,6 +59,7 @@ STATIC_INPUTS = {
     "ReduceSum": {1}, "ReduceMean": {1}, "ReduceMax": {1}, "ReduceMin": {1},
     "ReduceProd": {1}, "ReduceL1": {1}, "ReduceL2": {1},
     "ReduceLogSum": {1}, "ReduceLogSumExp": {1}, "ReduceSumSquare": {1},
+    "QuantizeLinear": {1, 2}, "DequantizeLinear": {1, 2}, "OneHot": {1, 2},
 }
 
 

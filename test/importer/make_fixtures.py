@@ -577,7 +577,9 @@ def error_forms():
     save_bytes("truncated.onnx", data[: len(data) // 2])
     save_bytes("not_onnx.onnx", b"\xff\xff\xff\xff this is not a protobuf message")
     save_bytes("empty.onnx", b"")
-    save("opset8.onnx", model(relu, [x], [y], opset=8))
+    # Opsets below 9 import only ops defined as in opset 9; Flatten changed.
+    save("opset8.onnx", model([helper.make_node("Flatten", ["x"], ["f"], name="flatten")], [x],
+                              [vi("f", F, [1, 32])], opset=8))
     save("opset22.onnx", model(relu, [x], [y], opset=22))
     m = model(relu, [x], [y])
     del m.opset_import[:]
@@ -587,7 +589,7 @@ def error_forms():
         [helper.make_node("FusedConv", ["x", "w"], ["y"], name="fused", domain="com.microsoft")],
         [x], [y], [weight("w", [2, 2, 1, 1], 60)], extra_opsets=[("com.microsoft", 1)]))
     save("unknown_op.onnx", model([helper.make_node("FooBar", ["x"], ["y"], name="mystery")], [x], [y]))
-    save("unnamed_node.onnx", model([helper.make_node("Hardmax", ["x"], ["y"])], [x], [y]))
+    save("unnamed_node.onnx", model([helper.make_node("LpNormalization", ["x"], ["y"])], [x], [y]))
     save("bad_auto_pad.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_bad_pad", auto_pad="SAME_MIDDLE")],
         [x], [y], [weight("w", [2, 2, 3, 3], 61)]))
@@ -612,7 +614,7 @@ def error_forms():
     save("output_shape_mismatch.onnx", model(relu, [x], [vi("y", F, [1, 2, 4, 5])]))
     save("int_input.onnx", model(
         [helper.make_node("Cast", ["ids"], ["y"], name="cast", to=F)],
-        [vi("ids", I64, [1, 4])], [vi("y", F, [1, 4])]))
+        [vi("ids", TensorProto.UINT16, [1, 4])], [vi("y", F, [1, 4])]))
     save("maxpool_indices.onnx", model(
         [helper.make_node("MaxPool", ["x"], ["p", "idx"], name="pool_with_indices", kernel_shape=[2, 2]),
          helper.make_node("Cast", ["idx"], ["y"], name="cast_indices", to=F)],
@@ -635,7 +637,58 @@ def error_forms():
         [helper.make_node("Clip", ["x"], ["y"], name="clip_old_attrs", min=0.0, max=1.0)], [x], [y], opset=13))
 
 
-BUILDERS = [clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+def typed_forms():
+    # Run-time tensors of integer, bool and float64 element types (test/importer/typed.test): Gather at run-time
+    # int64 indices, comparisons to bool, And / Where, int32 arithmetic (truncating Div, Python-style Mod,
+    # wrapping Add), Cast, float64 Mul, Trilu on int64, NegativeLogLikelihoodLoss with int64 labels.
+    I32, B, D = TensorProto.INT32, TensorProto.BOOL, TensorProto.DOUBLE
+    save("typed.onnx", model(
+        [helper.make_node("Gather", ["x", "idx"], ["g"], name="gather", axis=0),
+         helper.make_node("Less", ["a", "b"], ["lt"], name="less"),
+         helper.make_node("And", ["lt", "m"], ["both"], name="and"),
+         helper.make_node("Where", ["both", "a", "b"], ["w"], name="where"),
+         helper.make_node("Div", ["a", "b"], ["dv"], name="div"),
+         helper.make_node("Mod", ["a", "b"], ["md"], name="mod"),
+         helper.make_node("Add", ["a", "big"], ["ov"], name="add_wrap"),
+         helper.make_node("Cast", ["d"], ["df"], name="cast", to=F),
+         helper.make_node("Mul", ["d", "d"], ["dd"], name="mul_f64"),
+         helper.make_node("Trilu", ["idx"], ["tri"], name="trilu", upper=0),
+         helper.make_node("NegativeLogLikelihoodLoss", ["x", "t"], ["loss"], name="nll", reduction="mean",
+                          ignore_index=1)],
+        [vi("x", F, [5, 4]), vi("idx", I64, [2, 3]), vi("a", I32, [4]), vi("b", I32, [4]), vi("m", B, [4]),
+         vi("d", D, [4]), vi("t", I64, [5])],
+        [vi("g", F, [2, 3, 4]), vi("both", B, [4]), vi("w", I32, [4]), vi("dv", I32, [4]), vi("md", I32, [4]),
+         vi("ov", I32, [4]), vi("df", F, [4]), vi("dd", D, [4]), vi("tri", I64, [2, 3]), vi("loss", F, [])],
+        [numpy_helper.from_array(np.array([2147483647], dtype=np.int32), "big")], opset=13))
+    # Expand of a run-time int64 tensor (position ids broadcast to a batch).
+    save("expand_int.onnx", model(
+        [helper.make_node("Expand", ["ids", "eshape"], ["y"], name="expand")],
+        [vi("ids", I64, [1, 4])], [vi("y", I64, [3, 4])], [const_i64("eshape", [3, 1])], opset=13))
+    # Opset 7 And / Not: older opsets import for ops defined as in opset 9.
+    save("logical_opset7.onnx", model(
+        [helper.make_node("And", ["p", "q"], ["pq"], name="and"), helper.make_node("Not", ["pq"], ["y"], name="not")],
+        [vi("p", B, [2, 3]), vi("q", B, [3])], [vi("y", B, [2, 3])], opset=7))
+
+
+def composite_forms():
+    # ONNX ops imported as compositions of qc ops (test/importer/composite.test): DepthToSpace, Tile, Hardmax,
+    # IsNaN, OneHot (negative index), GlobalMaxPool, InstanceNormalization.
+    save("composite.onnx", model(
+        [helper.make_node("DepthToSpace", ["x"], ["d2s"], name="d2s", blocksize=2, mode="CRD"),
+         helper.make_node("Tile", ["h", "reps"], ["tiled"], name="tile"),
+         helper.make_node("Hardmax", ["h"], ["hm"], name="hardmax", axis=1),
+         helper.make_node("IsNaN", ["h"], ["nan"], name="isnan"),
+         helper.make_node("OneHot", ["idx", "depth", "vals"], ["oh"], name="onehot", axis=0),
+         helper.make_node("GlobalMaxPool", ["x"], ["gmp"], name="gmp"),
+         helper.make_node("InstanceNormalization", ["x", "s", "b"], ["inorm"], name="inorm", epsilon=1e-3)],
+        [vi("x", F, [1, 4, 2, 3]), vi("h", F, [2, 3]), vi("idx", I64, [3])],
+        [vi("d2s", F, [1, 1, 4, 6]), vi("tiled", F, [4, 9]), vi("hm", F, [2, 3]), vi("nan", TensorProto.BOOL, [2, 3]),
+         vi("oh", F, [4, 3]), vi("gmp", F, [1, 4, 1, 1]), vi("inorm", F, [1, 4, 2, 3])],
+        [const_i64("reps", [2, 3]), const_i64("depth", 4), const_f32("vals", [-1.0, 5.0]),
+         const_f32("s", [1.0, 2.0, 0.5, -1.0]), const_f32("b", [0.0, 1.0, -1.0, 0.25])], opset=13))
+
+
+BUILDERS = [composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

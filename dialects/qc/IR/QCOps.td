@@ -677,4 +677,179 @@ def QC_ResizeOp : QC_Op<"resize"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+//===----------------------------------------------------------------------===//
+// Tensors of any element type
+//===----------------------------------------------------------------------===//
+// Graph inputs that are not float32 (int64 indices and labels, int32 / int8 /
+// uint8 / bool / float64 tensors) and the ops that compute on them. qc runs
+// these in the reference executor only: it neither quantizes nor compiles
+// them (`qc compile` refuses them, naming the op).
+
+def QC_CastOp : QC_Op<"cast"> {
+  let summary = "convert the elements to another element type (ONNX Cast)";
+  let description = [{
+    Integer to integer wraps to the target width (two's complement), float to
+    integer truncates toward zero (a NaN, infinite or out-of-range value is an
+    error at run time), anything to i1 is `x != 0`, i1 to a number is 0 or 1,
+    f64 to f32 rounds to nearest.
+
+    ```mlir
+    %y = qc.cast %x {to = f32} : (tensor<2x3xi64>) -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, TypeAttr:$to);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_CompareOp : QC_Op<"compare"> {
+  let summary = "elementwise comparison to i1 (ONNX Equal, Less, LessOrEqual, Greater, GreaterOrEqual)";
+  let description = [{
+    `predicate` is "eq", "lt", "le", "gt" or "ge"; operands of one element
+    type broadcast as numpy's. A comparison with NaN is false.
+
+    ```mlir
+    %c = qc.compare %a, %b {predicate = "lt"} : (tensor<3x4xi64>, tensor<4xi64>) -> tensor<3x4xi1>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$lhs, QC_AnyTensor:$rhs, StrAttr:$predicate);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_SelectOp : QC_Op<"select"> {
+  let summary = "elementwise choice: lhs where condition, else rhs (ONNX Where)";
+  let description = [{
+    The i1 `condition`, `lhs` and `rhs` (of one element type) broadcast
+    together as numpy's.
+
+    ```mlir
+    %y = qc.select %c, %a, %b : (tensor<2x2xi1>, tensor<2x2xi64>, tensor<2xi64>) -> tensor<2x2xi64>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, QC_AnyTensor:$lhs,
+                       QC_AnyTensor:$rhs);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$condition `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_LogicalOp : QC_Op<"logical"> {
+  let summary = "elementwise and / or / xor of i1 tensors (ONNX And, Or, Xor)";
+  let description = [{
+    `kind` is "and", "or" or "xor"; the operands broadcast as numpy's.
+
+    ```mlir
+    %y = qc.logical %a, %b {kind = "xor"} : (tensor<3x4xi1>, tensor<4xi1>) -> tensor<3x4xi1>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$lhs, RankedTensorOf<[I1]>:$rhs,
+                       StrAttr:$kind);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_NotOp : QC_Op<"not"> {
+  let summary = "elementwise negation of an i1 tensor (ONNX Not)";
+  let description = [{
+    ```mlir
+    %y = qc.not %x : (tensor<3x4xi1>) -> tensor<3x4xi1>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$input);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_ArithOp : QC_Op<"arith"> {
+  let summary = "elementwise arithmetic on integer and f64 tensors (ONNX Add, Sub, Mul, Div, Mod, Max, Min, Pow, BitShift)";
+  let description = [{
+    `kind` is "add", "sub", "mul", "div", "mod", "fmod", "max", "min", "pow",
+    "shl" or "shr"; the operands (of one element type) broadcast as numpy's.
+    On integers: results wrap to the element type's width; "div" truncates
+    toward zero (division by zero is an error at run time); "mod" takes the
+    divisor's sign (Python's %), "fmod" the dividend's (C's fmod); "pow"
+    multiplies out (a negative exponent is an error); shifts by the width or
+    more give 0. On f64 (and on f32 for "mod", "fmod", which qc's float ops
+    lack): IEEE arithmetic in the element type. i1 is not an operand type.
+
+    ```mlir
+    %y = qc.arith %a, %b {kind = "mod"} : (tensor<6xi32>, tensor<6xi32>) -> tensor<6xi32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$lhs, QC_AnyTensor:$rhs, StrAttr:$kind);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_GatherOp : QC_Op<"gather"> {
+  let summary = "take slices along an axis at run-time indices (ONNX Gather)";
+  let description = [{
+    The result is `input.shape[:axis] + indices.shape + input.shape[axis+1:]`.
+    `indices` are integers; a negative index counts from the end; one outside
+    `[-n, n)` is an error at run time naming it.
+
+    ```mlir
+    %y = qc.gather %x, %i {axis = 0 : i64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, QC_AnyTensor:$indices, I64Attr:$axis);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_GatherElementsOp : QC_Op<"gather_elements"> {
+  let summary = "take elements along an axis at run-time indices (ONNX GatherElements)";
+  let description = [{
+    `indices` has the input's rank; the result has its shape:
+    `y[i][j][k] = x[indices[i][j][k]][j][k]` for axis 0 (and likewise for the
+    other axes). Negative indices count from the end; out of range is an
+    error at run time.
+
+    ```mlir
+    %y = qc.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x2xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, QC_AnyTensor:$indices, I64Attr:$axis);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_NllLossOp : QC_Op<"nll_loss"> {
+  let summary = "negative log-likelihood loss (ONNX NegativeLogLikelihoodLoss)";
+  let description = [{
+    `input` (N, C, d1, ...) holds log-probabilities, `target` (N, d1, ...)
+    integer class indices, `weight` (optional, C) per-class weights:
+    `loss[n][d] = -input[n][target[n][d]][d] * weight[target[n][d]]`, 0 where
+    `target == ignore_index` (when `has_ignore_index`). `reduction` is "none"
+    (the result has the target's shape), "sum", or "mean" (the sum divided by
+    the sum of the weights taken; a scalar result). A target outside
+    `[0, C)` that is not ignored is an error at run time.
+
+    ```mlir
+    %l = qc.nll_loss %x, %t, %w {has_ignore_index = false, ignore_index = 0 : i64, reduction = "mean"}
+         : (tensor<3x5xf32>, tensor<3xi64>, tensor<5xf32>) -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_AnyTensor:$target,
+                       Optional<QC_FloatTensor>:$weight, StrAttr:$reduction,
+                       I64Attr:$ignore_index, BoolAttr:$has_ignore_index);
+  let results = (outs QC_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def QC_TriluOp : QC_Op<"trilu"> {
+  let summary = "keep the upper or lower triangle of the last two dimensions (ONNX Trilu)";
+  let description = [{
+    With `upper`, elements with `col - row >= k` are kept, else those with
+    `col - row <= k`; the others become 0. Any element type.
+
+    ```mlir
+    %y = qc.trilu %x {k = 1 : i64, upper = true} : (tensor<4x5xi64>) -> tensor<4x5xi64>
+    ```
+  }];
+  let arguments = (ins QC_AnyTensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let results = (outs QC_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // QC_DIALECT_QCOPS_TD

@@ -1067,3 +1067,240 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
   setResult(out, shape, in.getElementType());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Tensors of any element type
+//===----------------------------------------------------------------------===//
+
+/// Numpy broadcast of several shapes, or a diagnostic naming them.
+static FailureOr<SmallVector<int64_t>> broadcastAll(const Where &loc,
+                                                    ArrayRef<Value> values) {
+  SmallVector<int64_t> shape(rankedOf(values[0]).getShape());
+  for (Value v : values.drop_front()) {
+    SmallVector<int64_t> next;
+    if (!OpTrait::util::getBroadcastedShape(shape, rankedOf(v).getShape(),
+                                            next)) {
+      (void)fail(loc, "operand shapes " + shapeStr(shape) + " and " +
+                          shapeStr(rankedOf(v).getShape()) +
+                          " do not broadcast (numpy rules: trailing "
+                          "dimensions must be equal or 1)");
+      return failure();
+    }
+    shape = std::move(next);
+  }
+  return shape;
+}
+
+/// Checks that `a` and `b` have one element type.
+static LogicalResult sameElementType(const Where &loc, Value a, Value b) {
+  Type ea = rankedOf(a).getElementType(), eb = rankedOf(b).getElementType();
+  if (ea != eb)
+    return fail(loc, "operands have different element types (" + typeStr(ea) +
+                         " and " + typeStr(eb) + ")");
+  return success();
+}
+
+LogicalResult CastOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> location,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  Type to = adaptor.getTo();
+  if (!to.isF32() && !to.isF64() && !isa<IntegerType>(to))
+    return fail(loc, "target type must be f32, f64 or an integer type, got " +
+                         typeStr(to));
+  setResult(out, rankedOf(adaptor.getInput()).getShape(), to);
+  return success();
+}
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  StringRef p = adaptor.getPredicate();
+  if (p != "eq" && p != "lt" && p != "le" && p != "gt" && p != "ge")
+    return fail(loc, "predicate must be eq, lt, le, gt or ge, got \"" + p +
+                         "\"");
+  if (failed(sameElementType(loc, adaptor.getLhs(), adaptor.getRhs())))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
+  if (failed(shape))
+    return failure();
+  setResult(out, *shape, IntegerType::get(context, 1));
+  return success();
+}
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  if (!rankedOf(adaptor.getCondition()).getElementType().isInteger(1))
+    return fail(loc, "condition must be an i1 tensor, got " +
+                         typeStr(adaptor.getCondition().getType()));
+  if (failed(sameElementType(loc, adaptor.getLhs(), adaptor.getRhs())))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = broadcastAll(
+      loc, {adaptor.getCondition(), adaptor.getLhs(), adaptor.getRhs()});
+  if (failed(shape))
+    return failure();
+  setResult(out, *shape, rankedOf(adaptor.getLhs()).getElementType());
+  return success();
+}
+
+LogicalResult LogicalOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  StringRef k = adaptor.getKind();
+  if (k != "and" && k != "or" && k != "xor")
+    return fail(loc, "kind must be and, or or xor, got \"" + k + "\"");
+  for (Value v : {adaptor.getLhs(), adaptor.getRhs()})
+    if (!rankedOf(v).getElementType().isInteger(1))
+      return fail(loc, "operands must be i1 tensors, got " +
+                           typeStr(v.getType()));
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
+  if (failed(shape))
+    return failure();
+  setResult(out, *shape, IntegerType::get(context, 1));
+  return success();
+}
+
+LogicalResult NotOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> location,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &out) {
+  if (!rankedOf(adaptor.getInput()).getElementType().isInteger(1))
+    return fail({location, getOperationName()},
+                "operand must be an i1 tensor, got " +
+                    typeStr(adaptor.getInput().getType()));
+  return sameAsInput(adaptor.getInput(), out);
+}
+
+LogicalResult ArithOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> location,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  StringRef k = adaptor.getKind();
+  if (!llvm::is_contained({"add", "sub", "mul", "div", "mod", "fmod", "max",
+                           "min", "pow", "shl", "shr"},
+                          k))
+    return fail(loc, "unknown kind \"" + k +
+                         "\" (expected add, sub, mul, div, mod, fmod, max, "
+                         "min, pow, shl or shr)");
+  if (failed(sameElementType(loc, adaptor.getLhs(), adaptor.getRhs())))
+    return failure();
+  Type e = rankedOf(adaptor.getLhs()).getElementType();
+  bool isInt = isa<IntegerType>(e) && !e.isInteger(1);
+  if (!isInt && !e.isF64() && !e.isF32())
+    return fail(loc, "operands must be integer, f64 or f32 tensors, got " +
+                         typeStr(e));
+  if (!isInt && (k == "shl" || k == "shr"))
+    return fail(loc, "shifts take integer operands, got " + typeStr(e));
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
+  if (failed(shape))
+    return failure();
+  setResult(out, *shape, e);
+  return success();
+}
+
+/// Indices must be an integer (not i1) tensor.
+static LogicalResult checkIndices(const Where &loc, Value indices) {
+  Type e = rankedOf(indices).getElementType();
+  if (!isa<IntegerType>(e) || e.isInteger(1))
+    return fail(loc, "indices must be an integer tensor, got " +
+                         typeStr(indices.getType()));
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  if (failed(checkIndices(loc, adaptor.getIndices())))
+    return failure();
+  if (in.getRank() == 0)
+    return fail(loc, "the input must have rank >= 1");
+  FailureOr<int64_t> axis =
+      normAxis(loc, adaptor.getAxis(), in.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(in.getShape().take_front(*axis));
+  llvm::append_range(shape, rankedOf(adaptor.getIndices()).getShape());
+  llvm::append_range(shape, in.getShape().drop_front(*axis + 1));
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
+LogicalResult GatherElementsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  RankedTensorType idx = rankedOf(adaptor.getIndices());
+  if (failed(checkIndices(loc, adaptor.getIndices())))
+    return failure();
+  if (in.getRank() == 0 || idx.getRank() != in.getRank())
+    return fail(loc, "indices must have the input's rank (>= 1), got " +
+                         typeStr(idx) + " for " + typeStr(in));
+  if (failed(normAxis(loc, adaptor.getAxis(), in.getRank(), "axis")))
+    return failure();
+  setResult(out, idx.getShape(), in.getElementType());
+  return success();
+}
+
+LogicalResult NllLossOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &out) {
+  Where loc{location, getOperationName()};
+  RankedTensorType in = rankedOf(adaptor.getInput());
+  RankedTensorType target = rankedOf(adaptor.getTarget());
+  if (failed(checkIndices(loc, adaptor.getTarget())))
+    return failure();
+  StringRef r = adaptor.getReduction();
+  if (r != "none" && r != "sum" && r != "mean")
+    return fail(loc, "reduction must be none, sum or mean, got \"" + r + "\"");
+  if (in.getRank() < 2 || target.getRank() != in.getRank() - 1)
+    return fail(loc, "expects an input (N, C, d1, ...) and a target (N, d1, "
+                     "...), got " +
+                         typeStr(in) + " and " + typeStr(target));
+  for (int64_t i = 0; i < target.getRank(); ++i) {
+    int64_t a = in.getDimSize(i == 0 ? 0 : i + 1), b = target.getDimSize(i);
+    if (!isDyn(a) && !isDyn(b) && a != b)
+      return fail(loc, "target " + typeStr(target) +
+                           " does not match the input " + typeStr(in));
+  }
+  if (Value w = adaptor.getWeight()) {
+    RankedTensorType wt = rankedOf(w);
+    if (wt.getRank() != 1 || (!isDyn(wt.getDimSize(0)) &&
+                              !isDyn(in.getDimSize(1)) &&
+                              wt.getDimSize(0) != in.getDimSize(1)))
+      return fail(loc, "weight must be 1-D with one entry per class, got " +
+                           typeStr(wt) + " for " + typeStr(in));
+  }
+  if (r == "none")
+    setResult(out, target.getShape(), in.getElementType());
+  else
+    setResult(out, {}, in.getElementType());
+  return success();
+}
+
+LogicalResult TriluOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> location,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &out) {
+  if (rankedOf(adaptor.getInput()).getRank() < 2)
+    return fail({location, getOperationName()},
+                "expects a tensor of rank >= 2, got " +
+                    typeStr(adaptor.getInput().getType()));
+  return sameAsInput(adaptor.getInput(), out);
+}
