@@ -498,6 +498,26 @@ def QCDynamicBatch : Pass<"qc-dynamic-batch", "ModuleOp"> {
   ];
 }
 
+def QCFuseTables : Pass<"qc-fuse-tables", "func::FuncOp"> {
+  let summary = "Fold elementwise integer chains of one 8-bit input into one qc.qlut (qc compile)";
+  let description = [{
+    Runs on the integer program before code generation (`buildCompilePipeline`)
+    and replaces, where the inner op has no other user:
+    `qc.qlut(qc.qlut(x))` by one `qc.qlut` of x with the composed table, and
+    `qc.qmul(a, qc.qlut(a))` (either operand order, no broadcasting) by one
+    `qc.qlut` of a whose entry for each code v of a is qc.qmul's rule on
+    `(v - za) * (t[v] - zb)` (int32, then `round_half_even(float(p) * m) +
+    zp`, clamped; `ref::qmul`'s statements). A function of one 8-bit value
+    is a table, so the result equals the unfused program exactly (hardswish
+    written as `x * hardsigmoid(x)` between quantizes, as the quantizers
+    leave it, becomes one lookup instead of two lookups and a multiply).
+    The reference executor runs the program as written; `qc compile`'s code
+    is compared with it (compile-lut-vector.test, compile-max-batch-ocr.test).
+    It reports nothing: what it does not match stays as it is.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCPlanMemory : Pass<"qc-plan-memory", "ModuleOp"> {
   let summary = "Give every tensor of the entry function a place in the model's arena";
   let description = [{

@@ -46,6 +46,7 @@ void mlir::qc::buildCompilePipeline(OpPassManager &pm,
   }
   // The integer form (a no-op on a program that is in it already).
   pm.addNestedPass<func::FuncOp>(createQCLowerToInteger());
+  pm.addNestedPass<func::FuncOp>(createQCFuseTables());
   pm.addPass(createQCPlanMemory());
   QCLowerModelOptions lower;
   lower.target = options.target;

@@ -105,8 +105,24 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
                                  float epsilon = 1e-5f);
 
 /// ONNX Softmax (opset 13): along one axis (may be negative), computed as
-/// exp(x - max) / sum so that large inputs do not overflow.
+/// exp(x - max) / sum so that large inputs do not overflow: e[j] =
+/// softmaxExp(double(x[j]) - max), summed in double in 8 partial sums
+/// (support/SoftmaxExp.h: e[j] goes to sum j mod 8, in j order; then
+/// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))), out[j] =
+/// float(e[j] / sum). The
+/// order is fixed so that compiled code computes the same with vectors of 8
+/// doubles (FloatCodegen.cpp, emitSoftmax), bit for bit, on every target.
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
+/// exp(x) in double from +, -, * and exact power-of-two scaling only, so
+/// that compiled vector code reproduces it bit for bit (the C library's exp
+/// differs between machines and has no vector form): x clamped to
+/// [-746, 710] (NaN passes through), k = roundeven(x * log2(e)),
+/// r = (x - k * ln2_hi) - k * ln2_lo (fdlibm's split of ln 2), p = the
+/// degree-13 Taylor polynomial of exp(r) by Estrin's scheme (constants and
+/// the exact evaluation order: support/SoftmaxExp.h), result =
+/// (p * 2^(k >> 1)) * 2^(k - (k >> 1)). Within 2 ulp of exp on [-745, 709]
+/// (test/unit/reference/SoftmaxExpTest.cpp), 0 at -inf, +inf above 709.8.
+double softmaxExp(double x);
 /// Activations with parameters (ONNX LeakyRelu, ThresholdedRelu, Elu, Celu,
 /// Selu); NaN propagates.
 Tensor leakyRelu(const Tensor &x, float alpha);
@@ -176,7 +192,12 @@ absl::StatusOr<Tensor> add(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> sub(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> mul(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> div(const Tensor &a, const Tensor &b);
+/// pow: powElement per element.
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b);
+/// x^y: exponent 2 is x * x, 3 is (x * x) * x, 1 is x, 0.5 is sqrt(x) (with
+/// pow's +0 for -0 and +inf for -inf), as ONNX Runtime and PyTorch compute
+/// them; any other exponent the C library's powf.
+float powElement(float x, float y);
 /// ONNX Max / Min of two inputs (numpy maximum / minimum: NaN wins).
 absl::StatusOr<Tensor> max(const Tensor &a, const Tensor &b);
 absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b);

@@ -5,9 +5,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/KernelsUtil.h"
+#include "support/SoftmaxExp.h"
+
+#include "absl/base/casts.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <limits>
 
 namespace qc::ref {
@@ -253,8 +258,32 @@ absl::StatusOr<Tensor> min(const Tensor &a, const Tensor &b) {
   });
 }
 
+float powElement(float x, float y) {
+  // The exponents models write for squares, cubes and roots are computed
+  // with multiplies and sqrt, as ONNX Runtime and PyTorch do: x * x is the
+  // correctly rounded square (the C library's powf is only within ~0.8 ulp),
+  // and compiled code computes the same with vector multiplies instead of a
+  // call per element (FloatCodegen.cpp, emitFloatBinary).
+  if (y == 2.0f)
+    return x * x;
+  if (y == 3.0f)
+    return x * x * x;
+  if (y == 1.0f)
+    return x;
+  if (y == 0.5f) {
+    // pow's special cases where sqrt differs: pow(-0, 0.5) = +0 and
+    // pow(-inf, 0.5) = +inf (C99 F.9.4.4).
+    if (x == 0.0f)
+      return 0.0f;
+    if (x == -std::numeric_limits<float>::infinity())
+      return std::numeric_limits<float>::infinity();
+    return std::sqrt(x);
+  }
+  return std::pow(x, y);
+}
+
 absl::StatusOr<Tensor> pow(const Tensor &a, const Tensor &b) {
-  return binary(a, b, "pow", [](float x, float y) { return std::pow(x, y); });
+  return binary(a, b, "pow", powElement);
 }
 
 absl::StatusOr<Tensor> batchNorm(const Tensor &x, const Tensor &scale,
@@ -432,23 +461,57 @@ absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
                       });
 }
 
+double softmaxExp(double x) {
+  // Every statement has a vector twin in FloatCodegen.cpp (emitSoftmaxExp);
+  // keep them in step.
+  using namespace softmax_exp;
+  bool nan = x != x;
+  double t = x < kMin ? kMin : x;
+  t = t > kMax ? kMax : t;
+  t = nan ? 0.0 : t;
+  double k = std::nearbyint(t * kLog2e); // round half to even
+  double r = (t - k * kLn2Hi) - k * kLn2Lo;
+  // Estrin's scheme (support/SoftmaxExp.h).
+  static_assert(std::size(kCoefficients) == 14);
+  auto c = [](int i) { return kCoefficients[13 - i]; };
+  double q[7];
+  for (int j = 0; j < 7; ++j)
+    q[j] = c(2 * j) + c(2 * j + 1) * r;
+  double r2 = r * r;
+  double r4 = r2 * r2;
+  double r8 = r4 * r4;
+  double s0 = q[0] + q[1] * r2, s1 = q[2] + q[3] * r2, s2 = q[4] + q[5] * r2;
+  double t0 = s0 + s1 * r4, t1 = s2 + q[6] * r4;
+  double p = t0 + t1 * r8;
+  auto ki = static_cast<int64_t>(k);
+  int64_t k1 = ki >> 1, k2 = ki - k1; // both in [-538, 512]: normal scales
+  auto pow2 = [](int64_t e) {
+    return absl::bit_cast<double>(static_cast<uint64_t>(e + 1023) << 52);
+  };
+  double y = (p * pow2(k1)) * pow2(k2);
+  return nan ? x : y;
+}
+
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis) {
   std::vector<double> e;
-  return mapAlongAxis(x, axis, "softmax",
-                      [&e](const float *src, float *dst, int64_t len,
-                           int64_t inner) {
-                        e.resize(len);
-                        float mx = src[0];
-                        for (int64_t j = 1; j < len; ++j)
-                          mx = std::max(mx, src[j * inner]);
-                        double sum = 0.0;
-                        for (int64_t j = 0; j < len; ++j) {
-                          e[j] = std::exp(static_cast<double>(src[j * inner]) - mx);
-                          sum += e[j];
-                        }
-                        for (int64_t j = 0; j < len; ++j)
-                          dst[j * inner] = static_cast<float>(e[j] / sum);
-                      });
+  return mapAlongAxis(
+      x, axis, "softmax",
+      [&e](const float *src, float *dst, int64_t len, int64_t inner) {
+        e.resize(len);
+        float mx = src[0];
+        for (int64_t j = 1; j < len; ++j)
+          mx = std::max(mx, src[j * inner]);
+        double lane[softmax_exp::kSumLanes] = {};
+        for (int64_t j = 0; j < len; ++j) {
+          e[j] = softmaxExp(static_cast<double>(src[j * inner]) - mx);
+          lane[j % softmax_exp::kSumLanes] += e[j];
+        }
+        static_assert(softmax_exp::kSumLanes == 8);
+        double sum = ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+                     ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+        for (int64_t j = 0; j < len; ++j)
+          dst[j * inner] = static_cast<float>(e[j] / sum);
+      });
 }
 
 } // namespace qc::ref

@@ -7,16 +7,19 @@
 //   - elementwise ops are loops over the output in its memory order with
 //     numpy broadcasting (stride 0 along broadcast dimensions); every scalar
 //     statement is the reference kernel's (reference/Kernels*.cpp),
-//     transcendentals call the C library (expf, tanhf, erff, powf, exp) as
-//     the reference does, and no multiply-add is contracted, so the results
-//     are bit-identical to the reference executor;
+//     transcendentals call the C library (expf, tanhf, erff, powf) as the
+//     reference does, pow by 2, 3, 1 or 0.5 is multiplies / sqrt as in the
+//     reference, and no multiply-add is contracted, so the results are
+//     bit-identical to the reference executor;
 //   - conv2d (groups 1), linear and matmul by a constant run a register-tiled
 //     GEMM (rows x vector tiles of output channels, FMA) on weights packed at
 //     compile time; other grouped / depthwise convolutions accumulate
 //     contiguous rows of output channels; these differ from the reference
 //     only in summation order;
-//   - pools, reduce_mean, softmax and layer_norm keep the reference's double
-//     accumulation in its order (bit-identical).
+//   - pools, reduce_mean and layer_norm keep the reference's double
+//     accumulation in its order (bit-identical); softmax is vectorized: the
+//     reference's exp (ref::softmaxExp, no libm call) on vectors of 8
+//     doubles and its 8 partial sums as the 8 lanes of one vector.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -24,11 +27,13 @@
 
 #include "support/MemoryLimit.h"
 #include "support/Shapes.h"
+#include "support/SoftmaxExp.h"
 #include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace mlir::qc::model_codegen {
@@ -664,25 +669,79 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<int64_t> sa = broadcastStrides(lhs->ref, out.shape),
                        sb = broadcastStrides(rhs->ref, out.shape);
+  // A constant exponent (LayerNorm's x^2) is applied without the call: a
+  // loop of multiplies LLVM vectorizes.
+  std::optional<float> exponent;
+  if (isa<PowOp>(op) && isFloatConstant(op->getOperand(1))) {
+    FailureOr<std::vector<float>> e = foldFloatConstant(op, op->getOperand(1));
+    if (succeeded(e) && !e->empty() &&
+        llvm::all_of(*e, [&](float v) { return v == (*e)[0]; }))
+      exponent = (*e)[0];
+  }
   parallelLoopNest(
       out.shape, out.strides, {lhs->base, rhs->base, basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
         Value x = load(f32, gep(p[0], offsetOf(ivs, sa), f32));
-        Value y = load(f32, gep(p[1], offsetOf(ivs, sb), f32));
         Value r;
-        if (isa<AddOp>(op))
-          r = b.create<arith::AddFOp>(loc, x, y);
-        else if (isa<SubOp>(op))
-          r = b.create<arith::SubFOp>(loc, x, y);
-        else if (isa<MulOp>(op))
-          r = b.create<arith::MulFOp>(loc, x, y);
-        else if (isa<DivOp>(op))
-          r = b.create<arith::DivFOp>(loc, x, y);
-        else
-          r = callLibm2("powf", x, y);
+        if (exponent) {
+          r = powElement(x, cF32(*exponent), exponent);
+        } else {
+          Value y = load(f32, gep(p[1], offsetOf(ivs, sb), f32));
+          if (isa<AddOp>(op))
+            r = b.create<arith::AddFOp>(loc, x, y);
+          else if (isa<SubOp>(op))
+            r = b.create<arith::SubFOp>(loc, x, y);
+          else if (isa<MulOp>(op))
+            r = b.create<arith::MulFOp>(loc, x, y);
+          else if (isa<DivOp>(op))
+            r = b.create<arith::DivFOp>(loc, x, y);
+          else
+            r = powElement(x, y, std::nullopt);
+        }
         store(r, gep(p[2], offsetOf(ivs, out.strides), f32));
       });
   return success();
+}
+
+Value ModelBuilder::powElement(Value x, Value y,
+                               std::optional<float> exponent) {
+  // ref::powElement: x * x for 2, (x * x) * x for 3, x for 1, sqrt for 0.5
+  // (with pow's +0 at -0 and +inf at -inf), powf otherwise. With a known
+  // exponent only its case is emitted; otherwise every case, selected by y.
+  auto fmul = [&](Value u, Value v) {
+    return b.create<arith::MulFOp>(loc, u, v).getResult();
+  };
+  auto sel = [&](Value c, Value u, Value v) {
+    return b.create<arith::SelectOp>(loc, c, u, v).getResult();
+  };
+  auto eq = [&](Value u, float v) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, u, cF32(v))
+        .getResult();
+  };
+  auto square = [&] { return fmul(x, x); };
+  auto cube = [&] { return fmul(fmul(x, x), x); };
+  auto root = [&] {
+    Value inf = cF32(std::numeric_limits<float>::infinity());
+    return sel(eq(x, 0.0f), cF32(0.0f),
+               sel(eq(x, -std::numeric_limits<float>::infinity()), inf,
+                   b.create<math::SqrtOp>(loc, x).getResult()));
+  };
+  if (exponent) {
+    if (*exponent == 2.0f)
+      return square();
+    if (*exponent == 3.0f)
+      return cube();
+    if (*exponent == 1.0f)
+      return x;
+    if (*exponent == 0.5f)
+      return root();
+    return callLibm2("powf", x, y);
+  }
+  Value r = callLibm2("powf", x, y);
+  r = sel(eq(y, 0.5f), root(), r);
+  r = sel(eq(y, 1.0f), x, r);
+  r = sel(eq(y, 3.0f), cube(), r);
+  return sel(eq(y, 2.0f), square(), r);
 }
 
 /// Grouped / depthwise convs with at most this many taps get a branch-free
@@ -985,13 +1044,18 @@ LogicalResult ModelBuilder::emitFloatLinear(Operation *op) {
   return success();
 }
 
+/// Output rows per register tile of the matmul of two activations.
+constexpr int64_t kMatmulRows = 4;
+/// Column vectors per register tile of that matmul.
+constexpr int64_t kMatmulVectors = 2;
+
 LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
   if (isFloatConstant(op.getRhs()) && bType.getRank() == 2 &&
       !isFloatConstant(op.getLhs()))
     return emitFloatLinear(op);
   // Batched: out[b..., i, j] = sum_k a[b..., i, k] * b[b..., k, j], per
-  // output row a vector of j accumulated over k.
+  // block of output rows a register tile of columns accumulated over k.
   FailureOr<FloatOperand> lhs = floatOperand(op, op.getLhs());
   FailureOr<FloatOperand> rhs = floatOperand(op, op.getRhs());
   if (failed(lhs) || failed(rhs))
@@ -1022,89 +1086,125 @@ LogicalResult ModelBuilder::emitFloatMatmul(MatmulOp op) {
           ak = lhs->ref.strides.back();
   int64_t bk = rhs->ref.strides[rhs->ref.shape.size() - 2],
           bn = rhs->ref.strides.back();
-  SmallVector<int64_t> rowShape(out.shape.begin(), out.shape.end() - 1);
-  SmallVector<int64_t> rowOrder = rowMajorStrides(rowShape);
-  parallel(product(rowShape), {lhs->base, rhs->base, basePointer(out)},
-           [&](Value begin, Value end, ArrayRef<Value> p) {
-             forRange(begin, end, [&](Value row) {
-               // row -> (batch..., i)
-               Value aOff = cI64(0), bOff = cI64(0), cOff = cI64(0);
-               for (int64_t d = 0; d < rank - 1; ++d) {
-                 Value idx = remC(divC(row, rowOrder[d]), rowShape[d]);
-                 if (d < rank - 2) {
-                   aOff = add(aOff, mulC(idx, sa[d]));
-                   bOff = add(bOff, mulC(idx, sb[d]));
-                 } else {
-                   aOff = add(aOff, mulC(idx, ar));
-                 }
-                 cOff = add(cOff, mulC(idx, out.strides[d]));
-               }
-               Value aRow = gep(p[0], aOff, f32), bMat = gep(p[1], bOff, f32);
-               Value cRow = gep(p[2], cOff, f32);
-               int64_t cn = out.strides[rank - 1];
-               // Columns [j0, j0 + lanes) in one vector register (lanes 1:
-               // a scalar), summed over k from 0 in k order: each output is
-               // ((0 + a0*b0) + a1*b1) + ..., rounded after every multiply
-               // and add (no FMA), as the reference executor.
-               auto columns = [&](Value j0, int64_t lanes) {
-                 Type vt = lanes == 1 ? Type(f32)
-                                      : Type(VectorType::get({lanes}, f32));
-                 Value zero =
-                     lanes == 1
-                         ? cF32(0)
-                         : b.create<vector::BroadcastOp>(loc, vt, cF32(0))
-                               .getResult();
-                 Value bCol = gep(bMat, mulC(j0, bn), f32);
-                 auto loop = b.create<scf::ForOp>(
-                     loc, cI64(0), cI64(k), cI64(1), ValueRange{zero},
-                     [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-                       Value x = load(f32, gep(aRow, mulC(kk, ak), f32));
-                       Value bRow = gep(bCol, mulC(kk, bk), f32);
-                       Value bv;
-                       if (lanes == 1) {
-                         bv = load(f32, bRow);
-                       } else if (bn == 1) {
-                         bv = b.create<LLVM::LoadOp>(loc, vt, bRow,
-                                                     /*alignment=*/4);
-                       } else {
-                         SmallVector<Value> elems;
-                         for (int64_t l = 0; l < lanes; ++l)
-                           elems.push_back(
-                               load(f32, gep(bRow, cI64(l * bn), f32)));
-                         bv = b.create<vector::FromElementsOp>(
-                             loc, cast<VectorType>(vt), elems);
-                       }
-                       Value xv =
-                           lanes == 1
-                               ? x
-                               : b.create<vector::BroadcastOp>(loc, vt, x)
-                                     .getResult();
-                       b.create<scf::YieldOp>(
-                           loc, ValueRange{b.create<arith::AddFOp>(
-                                    loc, acc[0],
-                                    b.create<arith::MulFOp>(loc, xv, bv))});
-                     });
-                 Value sum = loop.getResult(0);
-                 Value cCol = gep(cRow, mulC(j0, cn), f32);
-                 if (lanes == 1)
-                   store(sum, cCol);
-                 else if (cn == 1)
-                   b.create<LLVM::StoreOp>(loc, sum, cCol, /*alignment=*/4);
-                 else
-                   for (int64_t l = 0; l < lanes; ++l)
-                     store(b.create<vector::ExtractOp>(
-                               loc, sum, ArrayRef<int64_t>{l}),
-                           gep(cCol, cI64(l * cn), f32));
-               };
-               int64_t lanes = floatLanes(), full = n / lanes;
-               if (full > 0)
-                 forN(full, [&](Value t) { columns(mulC(t, lanes), lanes); });
-               if (full * lanes < n)
-                 forRange(cI64(full * lanes), cI64(n),
-                          [&](Value j) { columns(j, 1); });
-             });
-           });
+  int64_t m = out.shape[rank - 2];
+  SmallVector<int64_t> batchShape(out.shape.begin(), out.shape.end() - 2);
+  SmallVector<int64_t> batchOrder = rowMajorStrides(batchShape);
+  int64_t batches = product(batchShape);
+  // Units of kMatmulRows output rows of one batch (the last unit of a batch
+  // may hold fewer): each unit keeps rows x column vectors of accumulators
+  // in registers, so the k loop has that many independent chains.
+  int64_t unitsPerBatch = (m + kMatmulRows - 1) / kMatmulRows;
+  int64_t lastRows = m - (unitsPerBatch - 1) * kMatmulRows;
+  int64_t cr = out.strides[rank - 2], cn = out.strides[rank - 1];
+  parallel(
+      batches * unitsPerBatch, {lhs->base, rhs->base, basePointer(out)},
+      [&](Value begin, Value end, ArrayRef<Value> p) {
+        forRange(begin, end, [&](Value unit) {
+          Value batch = divC(unit, unitsPerBatch);
+          Value blk = remC(unit, unitsPerBatch);
+          Value aOff = cI64(0), bOff = cI64(0), cOff = cI64(0);
+          for (int64_t d = 0; d < rank - 2; ++d) {
+            Value idx = remC(divC(batch, batchOrder[d]), batchShape[d]);
+            aOff = add(aOff, mulC(idx, sa[d]));
+            bOff = add(bOff, mulC(idx, sb[d]));
+            cOff = add(cOff, mulC(idx, out.strides[d]));
+          }
+          Value i0 = mulC(blk, kMatmulRows);
+          Value aBlock = gep(p[0], add(aOff, mulC(i0, ar)), f32);
+          Value bMat = gep(p[1], bOff, f32);
+          Value cBlock = gep(p[2], add(cOff, mulC(i0, cr)), f32);
+          auto rowsOf = [&](int64_t rows) {
+            matmulRows(aBlock, ar, ak, bMat, bk, bn, cBlock, cr, cn, rows, k,
+                       n);
+          };
+          if (lastRows == kMatmulRows) {
+            rowsOf(kMatmulRows);
+            return;
+          }
+          Value last = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                               blk, cI64(unitsPerBatch - 1));
+          ifThen(
+              last, [&] { rowsOf(lastRows); },
+              [&] { rowsOf(kMatmulRows); });
+        });
+      });
   return success();
+}
+
+void ModelBuilder::matmulRows(Value a, int64_t ar, int64_t ak, Value bMat,
+                              int64_t bk, int64_t bn, Value c, int64_t cr,
+                              int64_t cn, int64_t rows, int64_t k, int64_t n) {
+  // Columns [j0, j0 + vectors * lanes) of `rows` output rows in registers
+  // (lanes 1: scalars), each summed over k from 0 in k order: every output
+  // is ((0 + a0*b0) + a1*b1) + ..., rounded after every multiply and add
+  // (no FMA), as the reference executor.
+  auto columns = [&](Value j0, int64_t lanes, int64_t vectors) {
+    Type vt = lanes == 1 ? Type(f32) : Type(VectorType::get({lanes}, f32));
+    Value zero = lanes == 1
+                     ? cF32(0)
+                     : b.create<vector::BroadcastOp>(loc, vt, cF32(0))
+                           .getResult();
+    SmallVector<Value> init(rows * vectors, zero);
+    Value bCol = gep(bMat, mulC(j0, bn), f32);
+    auto loop = b.create<scf::ForOp>(
+        loc, cI64(0), cI64(k), cI64(1), init,
+        [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+          Value bRow = gep(bCol, mulC(kk, bk), f32);
+          SmallVector<Value> bv;
+          for (int64_t v = 0; v < vectors; ++v) {
+            Value at = gep(bRow, cI64(v * lanes * bn), f32);
+            if (lanes == 1) {
+              bv.push_back(load(f32, at));
+            } else if (bn == 1) {
+              bv.push_back(b.create<LLVM::LoadOp>(loc, vt, at,
+                                                  /*alignment=*/4));
+            } else {
+              SmallVector<Value> elems;
+              for (int64_t l = 0; l < lanes; ++l)
+                elems.push_back(load(f32, gep(at, cI64(l * bn), f32)));
+              bv.push_back(b.create<vector::FromElementsOp>(
+                  loc, cast<VectorType>(vt), elems));
+            }
+          }
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value x = load(f32, gep(a, add(cI64(r * ar), mulC(kk, ak)), f32));
+            Value xv = lanes == 1
+                           ? x
+                           : b.create<vector::BroadcastOp>(loc, vt, x)
+                                 .getResult();
+            for (int64_t v = 0; v < vectors; ++v)
+              next.push_back(b.create<arith::AddFOp>(
+                  loc, acc[r * vectors + v],
+                  b.create<arith::MulFOp>(loc, xv, bv[v])));
+          }
+          b.create<scf::YieldOp>(loc, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v) {
+        Value sum = loop.getResult(r * vectors + v);
+        Value at = gep(c, add(cI64(r * cr), mulC(add(j0, cI64(v * lanes)), cn)),
+                       f32);
+        if (lanes == 1)
+          store(sum, at);
+        else if (cn == 1)
+          b.create<LLVM::StoreOp>(loc, sum, at, /*alignment=*/4);
+        else
+          for (int64_t l = 0; l < lanes; ++l)
+            store(b.create<vector::ExtractOp>(loc, sum, ArrayRef<int64_t>{l}),
+                  gep(at, cI64(l * cn), f32));
+      }
+  };
+  int64_t lanes = floatLanes(), full = n / lanes;
+  int64_t tiles = full / kMatmulVectors;
+  if (tiles > 0)
+    forN(tiles, [&](Value t) {
+      columns(mulC(t, kMatmulVectors * lanes), lanes, kMatmulVectors);
+    });
+  for (int64_t v = tiles * kMatmulVectors; v < full; ++v)
+    columns(cI64(v * lanes), lanes, 1);
+  if (full * lanes < n)
+    forRange(cI64(full * lanes), cI64(n), [&](Value j) { columns(j, 1, 1); });
 }
 
 LogicalResult ModelBuilder::emitFloatMaxPool(MaxPool2dOp op) {
@@ -1231,6 +1331,9 @@ LogicalResult ModelBuilder::emitFloatAvgPool(AvgPool2dOp op) {
   return success();
 }
 
+/// Outputs of qc.reduce_mean summed together, one per lane of a vector.
+constexpr int64_t kReduceLanes = 8;
+
 LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
   // Per output element a double sum over the reduced dimensions in
   // row-major order (the reference's order), divided in double.
@@ -1255,6 +1358,81 @@ LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
     outStrides[d] = out.strides[od++];
   }
   Type f64 = b.getF64Type();
+  // Several outputs at once when a kept dimension has room for a vector:
+  // lane l sums output l's inputs in the reference's order (each lane's
+  // adds are sequential, as the reference's), so the adds of kReduceLanes
+  // outputs are one vector add instead of one latency chain each.
+  int64_t vdim = -1;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    if (!reduced[d] && in.shape[d] >= kReduceLanes) {
+      vdim = d;
+      break;
+    }
+  if (vdim >= 0 && count > 1) {
+    int64_t groups = in.shape[vdim] / kReduceLanes;
+    int64_t rest = in.shape[vdim] % kReduceLanes;
+    auto vd = VectorType::get({kReduceLanes}, f64);
+    SmallVector<int64_t> outer(kept.begin(), kept.end());
+    outer[vdim] = groups;
+    // The running sums live in a stack slot allocated once per chunk.
+    Value slot;
+    auto allocate = [&](ArrayRef<Value>) {
+      slot = b.create<LLVM::AllocaOp>(loc, ptr, vd, cI32(1), 64);
+    };
+    // One group of `lanes` outputs starting at index `first` along vdim.
+    auto group = [&](ArrayRef<Value> ivs, Value first, int64_t lanes,
+                     ArrayRef<Value> p) {
+      SmallVector<Value> at(ivs.begin(), ivs.end());
+      at[vdim] = first;
+      Value base = gep(p[0], offsetOf(at, in.strides), f32);
+      Value zero = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0));
+      store(b.create<vector::BroadcastOp>(loc, vd, zero), slot);
+      loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
+        Value row = gep(base, offsetOf(jv, in.strides), f32);
+        SmallVector<Value> elems;
+        for (int64_t l = 0; l < kReduceLanes; ++l)
+          elems.push_back(
+              l < lanes
+                  ? b.create<arith::ExtFOp>(
+                         loc, f64,
+                         load(f32, gep(row, cI64(l * in.strides[vdim]), f32)))
+                        .getResult()
+                  : zero);
+        Value v = b.create<vector::FromElementsOp>(loc, vd, elems);
+        store(b.create<arith::AddFOp>(loc, load(vd, slot), v), slot);
+      });
+      Value mean = b.create<arith::DivFOp>(
+          loc, load(vd, slot),
+          b.create<vector::BroadcastOp>(
+              loc, vd,
+              b.create<arith::ConstantOp>(
+                  loc, b.getF64FloatAttr(static_cast<double>(count)))));
+      Value dst = gep(p[1], offsetOf(at, outStrides), f32);
+      for (int64_t l = 0; l < lanes; ++l)
+        store(b.create<arith::TruncFOp>(
+                  loc, f32,
+                  b.create<vector::ExtractOp>(loc, mean, ArrayRef<int64_t>{l})),
+              gep(dst, cI64(l * outStrides[vdim]), f32));
+    };
+    parallelLoopNest(outer, rowMajorStrides(outer),
+                     {basePointer(in), basePointer(out)},
+                     [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                       group(ivs, mulC(ivs[vdim], kReduceLanes), kReduceLanes,
+                             p);
+                     },
+                     allocate);
+    if (rest) {
+      SmallVector<int64_t> tail(kept.begin(), kept.end());
+      tail[vdim] = 1;
+      parallelLoopNest(tail, rowMajorStrides(tail),
+                       {basePointer(in), basePointer(out)},
+                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                         group(ivs, cI64(groups * kReduceLanes), rest, p);
+                       },
+                       allocate);
+    }
+    return success();
+  }
   Value sumSlot;
   parallelLoopNest(
       kept, rowMajorStrides(kept), {basePointer(in), basePointer(out)},
@@ -1282,9 +1460,75 @@ LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
 /// Softmax axes up to this length keep their exp values in a stack array.
 constexpr int64_t kSoftmaxStackLength = 8192;
 
+Value ModelBuilder::softmaxExp(Value x) {
+  // ref::softmaxExp statement by statement on a vector of doubles (constants
+  // from support/SoftmaxExp.h); no FMA, so every lane equals the reference.
+  using namespace ::qc::softmax_exp;
+  auto vt = cast<VectorType>(x.getType());
+  auto it = VectorType::get(vt.getShape(), i64);
+  auto cD = [&](double v) {
+    return b.create<vector::BroadcastOp>(
+                loc, vt,
+                b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v)))
+        .getResult();
+  };
+  auto cI = [&](int64_t v) {
+    return b.create<vector::BroadcastOp>(loc, it, cI64(v)).getResult();
+  };
+  auto sel = [&](Value c, Value u, Value v) {
+    return b.create<arith::SelectOp>(loc, c, u, v).getResult();
+  };
+  auto cmp = [&](arith::CmpFPredicate p, Value u, Value v) {
+    return b.create<arith::CmpFOp>(loc, p, u, v).getResult();
+  };
+  auto fmul = [&](Value u, Value v) {
+    return b.create<arith::MulFOp>(loc, u, v).getResult();
+  };
+  auto fadd = [&](Value u, Value v) {
+    return b.create<arith::AddFOp>(loc, u, v).getResult();
+  };
+  auto fsub = [&](Value u, Value v) {
+    return b.create<arith::SubFOp>(loc, u, v).getResult();
+  };
+  Value nan = cmp(arith::CmpFPredicate::UNO, x, x);
+  Value t = sel(cmp(arith::CmpFPredicate::OLT, x, cD(kMin)), cD(kMin), x);
+  t = sel(cmp(arith::CmpFPredicate::OGT, t, cD(kMax)), cD(kMax), t);
+  t = sel(nan, cD(0.0), t);
+  Value k = b.create<math::RoundEvenOp>(loc, fmul(t, cD(kLog2e)));
+  Value r = fsub(fsub(t, fmul(k, cD(kLn2Hi))), fmul(k, cD(kLn2Lo)));
+  // Estrin's scheme (support/SoftmaxExp.h), as the reference.
+  auto c = [&](int i) { return cD(kCoefficients[13 - i]); };
+  SmallVector<Value> q;
+  for (int j = 0; j < 7; ++j)
+    q.push_back(fadd(c(2 * j), fmul(c(2 * j + 1), r)));
+  Value r2 = fmul(r, r);
+  Value r4 = fmul(r2, r2);
+  Value r8 = fmul(r4, r4);
+  Value s0 = fadd(q[0], fmul(q[1], r2)), s1 = fadd(q[2], fmul(q[3], r2)),
+        s2 = fadd(q[4], fmul(q[5], r2));
+  Value t0 = fadd(s0, fmul(s1, r4)), t1 = fadd(s2, fmul(q[6], r4));
+  Value p = fadd(t0, fmul(t1, r8));
+  Value ki = b.create<arith::FPToSIOp>(loc, it, k);
+  Value k1 = b.create<arith::ShRSIOp>(loc, ki, cI(1));
+  Value k2 = b.create<arith::SubIOp>(loc, ki, k1);
+  auto pow2 = [&](Value e) {
+    Value bits = b.create<arith::ShLIOp>(
+        loc, b.create<arith::AddIOp>(loc, e, cI(1023)), cI(52));
+    return b.create<arith::BitcastOp>(loc, vt, bits).getResult();
+  };
+  Value y = fmul(fmul(p, pow2(k1)), pow2(k2));
+  return sel(nan, x, y);
+}
+
 LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
-  // The reference: mx = max (std::max order), e[j] = exp(double(x) - mx)
-  // (the C library's double exp), sum in double, out = float(e[j] / sum).
+  // ref::softmax on vectors of kSumLanes doubles: mx = max of the line,
+  // e[j] = softmaxExp(double(x[j]) - mx), lane l of the running vector sum
+  // holds the reference's partial sum l (e[j] with j mod 8 = l, in j order),
+  // combined pairwise as the reference, out[j] = float(e[j] / sum). The max
+  // is taken lane-wise then across lanes: a different order than the
+  // reference's, with the same value (a NaN anywhere makes every output NaN
+  // either way; +0 / -0 give the same differences).
+  using ::qc::softmax_exp::kSumLanes;
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(in.shape.size());
@@ -1294,50 +1538,148 @@ LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
   SmallVector<int64_t> outer(in.shape.begin(), in.shape.end());
   outer[axis] = 1;
   Type f64 = b.getF64Type();
-  Value e, sumSlot, mxSlot;
+  auto vf = VectorType::get({kSumLanes}, f32);
+  auto vd = VectorType::get({kSumLanes}, f64);
+  int64_t full = len / kSumLanes, tail = len % kSumLanes;
+  int64_t chunks = full + (tail ? 1 : 0);
+  Value e;
   int64_t is = in.strides[axis], os = out.strides[axis];
+  auto sel = [&](Value c, Value u, Value v) {
+    return b.create<arith::SelectOp>(loc, c, u, v).getResult();
+  };
+  auto less = [&](Value u, Value v) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, u, v)
+        .getResult();
+  };
+  // Chunk c (elements [8c, 8c + 8)) of a line as a vector; lanes past the
+  // line (the tail chunk, `lanes` < 8) hold `pad`.
+  auto loadChunk = [&](Value src, Value c, int64_t lanes, Value pad) -> Value {
+    Value first = gep(src, mulC(mulC(c, kSumLanes), is), f32);
+    if (is == 1 && lanes == kSumLanes)
+      return b.create<LLVM::LoadOp>(loc, vf, first, /*alignment=*/4)
+          .getResult();
+    SmallVector<Value> elems;
+    for (int64_t l = 0; l < kSumLanes; ++l)
+      elems.push_back(l < lanes ? load(f32, gep(first, cI64(l * is), f32))
+                                : pad);
+    return b.create<vector::FromElementsOp>(loc, vf, elems).getResult();
+  };
+  auto storeChunk = [&](Value dst, Value c, int64_t lanes, Value v) {
+    Value first = gep(dst, mulC(mulC(c, kSumLanes), os), f32);
+    if (os == 1 && lanes == kSumLanes) {
+      b.create<LLVM::StoreOp>(loc, v, first, /*alignment=*/4);
+      return;
+    }
+    for (int64_t l = 0; l < lanes; ++l)
+      store(b.create<vector::ExtractOp>(loc, v, ArrayRef<int64_t>{l}),
+            gep(first, cI64(l * os), f32));
+  };
+  // Runs body(chunk, lanes) over the full chunks (a loop) and the tail.
+  auto forChunks = [&](const std::function<void(Value, int64_t)> &body) {
+    if (full > 0)
+      forN(full, [&](Value c) { body(c, kSumLanes); });
+    if (tail)
+      body(cI64(full), tail);
+  };
   parallelLoopNest(
       outer, rowMajorStrides(outer), {basePointer(in), basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
         Value src = gep(p[0], offsetOf(ivs, in.strides), f32);
         Value dst = gep(p[1], offsetOf(ivs, out.strides), f32);
-        store(load(f32, src), mxSlot);
-        forRange(cI64(1), cI64(len), [&](Value j) {
-          Value v = load(f32, gep(src, mulC(j, is), f32));
-          Value mx = load(f32, mxSlot);
-          Value less =
-              b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, mx, v);
-          store(b.create<arith::SelectOp>(loc, less, v, mx), mxSlot);
-        });
-        Value mx = b.create<arith::ExtFOp>(loc, f64, load(f32, mxSlot));
-        store(b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0)), sumSlot);
-        auto expAt = [&](Value j) {
-          Value v = b.create<arith::ExtFOp>(
-              loc, f64, load(f32, gep(src, mulC(j, is), f32)));
-          return callLibm("exp", b.create<arith::SubFOp>(loc, v, mx));
+        Value x0 = load(f32, src);
+        // Lane-wise max (m < v ? v : m), the tail padded with x[0].
+        Value vmx = b.create<vector::BroadcastOp>(loc, vf, x0);
+        auto maxWith = [&](Value m, Value v) { return sel(less(m, v), v, m); };
+        if (full > 0)
+          vmx = b.create<scf::ForOp>(
+                     loc, cI64(0), cI64(full), cI64(1), ValueRange{vmx},
+                     [&](OpBuilder &, Location, Value c, ValueRange acc) {
+                       b.create<scf::YieldOp>(
+                           loc, maxWith(acc[0],
+                                        loadChunk(src, c, kSumLanes, x0)));
+                     })
+                    .getResult(0);
+        if (tail)
+          vmx = maxWith(vmx, loadChunk(src, cI64(full), tail, x0));
+        // Across lanes pairwise (the max does not depend on the order).
+        SmallVector<Value> level;
+        for (int64_t l = 0; l < kSumLanes; ++l)
+          level.push_back(
+              b.create<vector::ExtractOp>(loc, vmx, ArrayRef<int64_t>{l}));
+        while (level.size() > 1) {
+          SmallVector<Value> next;
+          for (size_t l = 0; l + 1 < level.size(); l += 2)
+            next.push_back(maxWith(level[l], level[l + 1]));
+          level = std::move(next);
+        }
+        Value mx = level[0];
+        Value mxv = b.create<vector::BroadcastOp>(
+            loc, vd, b.create<arith::ExtFOp>(loc, f64, mx));
+        Value zero = b.create<vector::BroadcastOp>(
+            loc, vd, b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0)));
+        // exp of a chunk; lanes past the line are 0 (they add nothing).
+        auto expChunk = [&](Value c, int64_t lanes) {
+          Value xv = b.create<arith::ExtFOp>(loc, vd,
+                                             loadChunk(src, c, lanes, mx));
+          Value ev = softmaxExp(b.create<arith::SubFOp>(loc, xv, mxv));
+          if (lanes < kSumLanes) {
+            SmallVector<bool> live(kSumLanes, false);
+            std::fill(live.begin(), live.begin() + lanes, true);
+            Value mask = b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(
+                         VectorType::get({kSumLanes}, b.getI1Type()),
+                         ArrayRef<bool>(live)));
+            ev = sel(mask, ev, zero);
+          }
+          return ev;
         };
-        forN(len, [&](Value j) {
-          Value ej = expAt(j);
+        auto sumStep = [&](Value acc, Value c, int64_t lanes) {
+          Value ev = expChunk(c, lanes);
           if (e)
-            store(ej, gep(e, j, f64));
-          store(b.create<arith::AddFOp>(loc, load(f64, sumSlot), ej), sumSlot);
-        });
-        Value sum = load(f64, sumSlot);
-        forN(len, [&](Value j) {
-          // A long axis recomputes exp (the same value) instead of keeping
-          // it on the stack.
-          Value ej = e ? load(f64, gep(e, j, f64)) : expAt(j);
-          Value q = b.create<arith::DivFOp>(loc, ej, sum);
-          store(b.create<arith::TruncFOp>(loc, f32, q),
-                gep(dst, mulC(j, os), f32));
+            b.create<LLVM::StoreOp>(loc, ev, gep(e, mulC(c, kSumLanes), f64),
+                                    /*alignment=*/8);
+          return b.create<arith::AddFOp>(loc, acc, ev).getResult();
+        };
+        Value acc = zero;
+        if (full > 0)
+          acc = b.create<scf::ForOp>(
+                     loc, cI64(0), cI64(full), cI64(1), ValueRange{acc},
+                     [&](OpBuilder &, Location, Value c, ValueRange a) {
+                       b.create<scf::YieldOp>(loc,
+                                              sumStep(a[0], c, kSumLanes));
+                     })
+                    .getResult(0);
+        if (tail)
+          acc = sumStep(acc, cI64(full), tail);
+        static_assert(kSumLanes == 8, "the pairwise combination below");
+        auto lane = [&](int64_t l) {
+          return b.create<vector::ExtractOp>(loc, acc, ArrayRef<int64_t>{l})
+              .getResult();
+        };
+        auto fadd = [&](Value u, Value v) {
+          return b.create<arith::AddFOp>(loc, u, v).getResult();
+        };
+        Value sum = fadd(fadd(fadd(lane(0), lane(1)), fadd(lane(2), lane(3))),
+                         fadd(fadd(lane(4), lane(5)), fadd(lane(6), lane(7))));
+        Value sumv = b.create<vector::BroadcastOp>(loc, vd, sum);
+        forChunks([&](Value c, int64_t lanes) {
+          // A long axis recomputes exp (the same values) instead of keeping
+          // them on the stack.
+          Value ev = e ? b.create<LLVM::LoadOp>(
+                             loc, vd, gep(e, mulC(c, kSumLanes), f64),
+                             /*alignment=*/8)
+                             .getResult()
+                       : expChunk(c, lanes);
+          Value q = b.create<arith::TruncFOp>(
+              loc, vf, b.create<arith::DivFOp>(loc, ev, sumv));
+          storeChunk(dst, c, lanes, q);
         });
       },
       [&](ArrayRef<Value>) {
         if (len <= kSoftmaxStackLength)
           e = b.create<LLVM::AllocaOp>(
-              loc, ptr, LLVM::LLVMArrayType::get(f64, len), cI32(1), 64);
-        sumSlot = b.create<LLVM::AllocaOp>(loc, ptr, f64, cI32(1), 8);
-        mxSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+              loc, ptr, LLVM::LLVMArrayType::get(f64, chunks * kSumLanes),
+              cI32(1), 64);
       });
   return success();
 }

@@ -2,6 +2,10 @@
 //
 // Lowering of qc.quantize / qc.dequantize (per tensor), qc.qadd, qc.qmul,
 // qc.qrequantize and qc.qlut; every requantize goes through Requantize.h.
+// qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
+// tbl / tbx on AArch64), exact by construction; quantize / dequantize,
+// qc.qmul and qc.qrequantize of dense tensors in one order (no broadcast)
+// run on explicit vectors (the same statements on each lane).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -16,6 +20,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
 #include "runtime/include/qc_model_abi.h"
@@ -29,6 +34,22 @@ namespace mlir::qc::model_codegen {
 
 using ::qc::codegen::GemmIsa;
 
+namespace {
+/// Whether \p a and \p b lay out the same dense block of elements in the
+/// same order (element i of one is element i of the other).
+bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
+  if (a.shape != b.shape || a.strides != b.strides)
+    return false;
+  int64_t span = 1;
+  for (size_t d = 0; d < a.shape.size(); ++d) {
+    if (a.strides[d] < 0)
+      return false;
+    span += (a.shape[d] - 1) * a.strides[d];
+  }
+  return span == product(a.shape);
+}
+} // namespace
+
 LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
@@ -40,6 +61,63 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   int64_t lo = op.getQuantMin(), hi = op.getQuantMax();
   // Per chunk a NaN flag, or-ed into the entry's status at the end.
   Value flag;
+  int64_t n = product(out.shape), width = floatLanes();
+  if (n >= width && sameDenseLayout(in, out)) {
+    // Whole vectors in memory order over threads (the same statements on
+    // each lane), then the last n % width elements one by one.
+    auto vf = VectorType::get({width}, f32);
+    auto splat = [&](float v) {
+      return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+    };
+    auto element = [&](Value src, Value dst, Value slot, Value i) {
+      Value x = load(f32, gep(src, i, f32));
+      Value nan = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+      store(b.create<arith::SelectOp>(loc, nan, cI32(1), load(i32, slot)),
+            slot);
+      store(roundClampToI8(b.create<arith::MulFOp>(loc, x, cF32(inv)), zp, lo,
+                           hi),
+            gep(dst, i, i8));
+    };
+    int64_t chunks = n / width;
+    parallel(chunks, {inBase, outBase, statusSlot},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               Value slot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+               store(cI32(0), slot);
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value x = b.create<LLVM::LoadOp>(loc, vf, gep(p[0], off, f32),
+                                                  /*alignment=*/4);
+                 Value nan = b.create<arith::CmpFOp>(
+                     loc, arith::CmpFPredicate::UNO, x, x);
+                 Value any = b.create<vector::ReductionOp>(
+                     loc, vector::CombiningKind::OR, nan);
+                 store(b.create<arith::OrIOp>(
+                           loc, load(i32, slot),
+                           b.create<arith::ExtUIOp>(loc, i32, any)),
+                       slot);
+                 Value v = b.create<arith::MulFOp>(loc, x, splat(inv));
+                 Value q = emitRoundClampToI8(
+                     b, loc, v, splat(static_cast<float>(zp)),
+                     splat(static_cast<float>(lo)),
+                     splat(static_cast<float>(hi)));
+                 b.create<LLVM::StoreOp>(loc, q, gep(p[1], off, i8),
+                                         /*alignment=*/1);
+               });
+               b.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::_or, p[2],
+                                           load(i32, slot),
+                                           LLVM::AtomicOrdering::monotonic);
+             });
+    if (n % width) {
+      Value slot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+      store(cI32(0), slot);
+      forRange(cI64(chunks * width), cI64(n),
+               [&](Value i) { element(inBase, outBase, slot, i); });
+      store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
+                                   load(i32, slot)),
+            statusSlot);
+    }
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {inBase, outBase, statusSlot},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -76,6 +154,45 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   // in int64 for int32 ones (an int32 difference could wrap).
   bool wide64 = inT == i32;
   Value zp = wide64 ? cI64(op.getZeroPoint()[0]) : cI32(op.getZeroPoint()[0]);
+  int64_t n = product(out.shape), width = floatLanes();
+  if (!wide64 && n >= width && sameDenseLayout(in, out)) {
+    // Whole vectors in memory order over threads, then the last n % width
+    // elements one by one; the same statements on each lane.
+    auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+         vf = VectorType::get({width}, f32);
+    int64_t chunks = n / width;
+    parallel(chunks, {inBase, outBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value q = b.create<LLVM::LoadOp>(loc, v8, gep(p[0], off, i8),
+                                                  /*alignment=*/1);
+                 Value wide =
+                     isUnsigned(in.element)
+                         ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                         : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+                 // Constants of the outlined chunk function made inside it.
+                 Value d = b.create<arith::SubIOp>(
+                     loc, wide,
+                     b.create<vector::BroadcastOp>(
+                         loc, v32, cI32(op.getZeroPoint()[0])));
+                 Value f = b.create<arith::MulFOp>(
+                     loc, b.create<arith::SIToFPOp>(loc, vf, d),
+                     b.create<vector::BroadcastOp>(loc, vf,
+                                                   cF32(op.getScale()[0])));
+                 b.create<LLVM::StoreOp>(loc, f, gep(p[1], off, f32),
+                                         /*alignment=*/4);
+               });
+             });
+    if (n % width == 0)
+      return success();
+    forRange(cI64(chunks * width), cI64(n), [&](Value i) {
+      Value q = load(inT, gep(inBase, i, inT));
+      Value f = b.create<arith::SIToFPOp>(loc, f32, sub(extend(q, in.element), zp));
+      store(b.create<arith::MulFOp>(loc, f, scale), gep(outBase, i, f32));
+    });
+    return success();
+  }
   loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
     Value q = load(inT, gep(inBase, offsetOf(ivs, in.strides), inT));
     Value wide = wide64 ? b.create<arith::ExtSIOp>(loc, i64, q).getResult()
@@ -155,6 +272,56 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
     lo = rq.getClampMin();
     hi = rq.getClampMax();
   }
+  int64_t n = product(out.shape), width = floatLanes();
+  if (n >= width && llvm::all_of(ins, [&](const TensorRef &t) {
+        return sameDenseLayout(t, out);
+      })) {
+    // No operand broadcast and every operand in the output's dense order:
+    // whole vectors over threads (the same statements on each lane), then
+    // the last n % width elements one by one.
+    auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+         vf = VectorType::get({width}, f32);
+    int64_t chunks = n / width;
+    parallel(chunks, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+      auto splatF = [&](float v) {
+        return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+      };
+      forRange(begin, end, [&](Value c) {
+        Value off = mulC(c, width);
+        Value acc;
+        for (auto [i, t] : llvm::enumerate(ins)) {
+          Value q = b.create<LLVM::LoadOp>(loc, v8, gep(p[i], off, i8),
+                                           /*alignment=*/1);
+          Value wide = isUnsigned(t.element)
+                           ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                           : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+          Value v = b.create<arith::SubIOp>(
+              loc, wide,
+              b.create<vector::BroadcastOp>(loc, v32, cI32(zps[i])));
+          acc = acc ? b.create<arith::MulIOp>(loc, acc, v).getResult() : v;
+        }
+        Value y = emitRequantize(b, loc, acc, splatF(m),
+                                 splatF(static_cast<float>(zpOut)),
+                                 splatF(static_cast<float>(lo)),
+                                 splatF(static_cast<float>(hi)));
+        b.create<LLVM::StoreOp>(loc, y, gep(p[ins.size()], off, i8),
+                                /*alignment=*/1);
+      });
+    });
+    if (n % width == 0)
+      return success();
+    forRange(cI64(chunks * width), cI64(n), [&](Value e) {
+      Value acc;
+      for (auto [i, t] : llvm::enumerate(ins)) {
+        Value v = sub(extend(load(i8, gep(pointers[i], e, i8)), t.element),
+                      cI32(zps[i]));
+        acc = acc ? mul(acc, v) : v;
+      }
+      store(requantize(acc, cF32(m), zpOut, lo, hi),
+            gep(pointers[ins.size()], e, i8));
+    });
+    return success();
+  }
   parallelLoopNest(out.shape, out.strides, pointers,
                    [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
                      Value acc;
@@ -172,6 +339,81 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
   return success();
 }
 
+
+Value ModelBuilder::lutLookup(Value index, ArrayRef<int8_t> table) {
+  // index: a vector of bytes, each 0..255. x86: 16 byte shuffles, each over
+  // the 16 entries of one high nibble (broadcast to every 128-bit lane),
+  // each selected where the index has that high nibble (AVX-512: masked
+  // vpshufb; AVX2: vpblendvb). AArch64: one 64-entry tbl and three tbx.
+  auto vt = cast<VectorType>(index.getType());
+  int64_t width = vt.getNumElements();
+  auto splat = [&](int64_t v) {
+    return b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(
+                         vt, b.getIntegerAttr(i8, static_cast<int8_t>(v))))
+        .getResult();
+  };
+  auto constantVector = [&](ArrayRef<int8_t> bytes) {
+    return b.create<arith::ConstantOp>(
+                loc, DenseElementsAttr::get(vt, bytes))
+        .getResult();
+  };
+  if (::qc::codegen::getTarget(currentIsa).arch ==
+      ::qc::codegen::Arch::AArch64) {
+    auto quarter = [&](int64_t t, int64_t q) {
+      return constantVector(table.slice(64 * t + 16 * q, 16));
+    };
+    Value res;
+    for (int64_t t = 0; t < 4; ++t) {
+      Value idx = t == 0 ? index : sub(index, splat(64 * t));
+      SmallVector<Value> args;
+      if (t > 0)
+        args.push_back(res);
+      for (int64_t q = 0; q < 4; ++q)
+        args.push_back(quarter(t, q));
+      args.push_back(idx);
+      res = b.create<LLVM::CallIntrinsicOp>(
+                 loc, vt,
+                 t == 0 ? "llvm.aarch64.neon.tbl4.v16i8"
+                        : "llvm.aarch64.neon.tbx4.v16i8",
+                 args)
+                .getResult(0);
+    }
+    return res;
+  }
+  StringRef shuffle = width == 64 ? "llvm.x86.avx512.pshuf.b.512"
+                                  : "llvm.x86.avx2.pshuf.b";
+  Value lo = b.create<arith::AndIOp>(loc, index, splat(15));
+  Value hi = b.create<arith::ShRUIOp>(loc, index, splat(4));
+  Value res = splat(0);
+  for (int64_t h = 0; h < 16; ++h) {
+    SmallVector<int8_t> part;
+    for (int64_t l = 0; l < width / 16; ++l)
+      part.append(table.begin() + 16 * h, table.begin() + 16 * h + 16);
+    Value t = b.create<LLVM::CallIntrinsicOp>(
+                   loc, vt, shuffle, ValueRange{constantVector(part), lo})
+                  .getResult(0);
+    Value here = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, hi,
+                                         splat(h));
+    res = b.create<arith::SelectOp>(loc, here, t, res);
+  }
+  return res;
+}
+
+int64_t ModelBuilder::lutVectorBytes() const {
+  switch (currentIsa) {
+  case GemmIsa::X86Avx512Vnni:
+    return 64;
+  case GemmIsa::X86Avx2:
+  case GemmIsa::X86AvxVnni:
+    return 32;
+  case GemmIsa::Aarch64Dotprod:
+  case GemmIsa::Aarch64I8mm:
+    return 16;
+  }
+  return 0;
+}
+
 LogicalResult ModelBuilder::emitLut(QLutOp op) {
   // y = table[x - qmin_in]: the table as 256 bytes of the result's storage.
   const TensorRef &in = refs[op.getInput()], &out = refs[op.getResult()];
@@ -179,6 +421,44 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
   for (int32_t v : op.getTable())
     bytes.push_back(static_cast<int8_t>(static_cast<uint8_t>(v & 0xff)));
   int64_t inputMin = op.getInputMin();
+  int64_t n = product(out.shape), width = lutVectorBytes();
+  if (width > 0 && n >= width && bytes.size() == 256 &&
+      sameDenseLayout(in, out)) {
+    // Whole vectors of bytes in memory order (x - qmin_in is x ^ 0x80 for
+    // i8 and x for ui8), split over threads, then the last n % width
+    // elements one by one (no overlapping vector: the output may be the
+    // input's buffer).
+    auto vt = VectorType::get({width}, i8);
+    int64_t chunks = n / width;
+    Value inBase = basePointer(in), outBase = basePointer(out);
+    parallel(chunks, {inBase, outBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 Value x = b.create<LLVM::LoadOp>(loc, vt, gep(p[0], off, i8),
+                                                  /*alignment=*/1);
+                 if (inputMin != 0)
+                   x = b.create<arith::XOrIOp>(
+                       loc, x,
+                       b.create<arith::ConstantOp>(
+                           loc, DenseElementsAttr::get(
+                                    vt, b.getIntegerAttr(i8, -128))));
+                 b.create<LLVM::StoreOp>(loc, lutLookup(x, bytes),
+                                         gep(p[1], off, i8),
+                                         /*alignment=*/1);
+               });
+             });
+    if (n % width) {
+      Value table = constantArray<int8_t>("lut", bytes);
+      forRange(cI64(chunks * width), cI64(n), [&](Value i) {
+        Value x = extend(load(i8, gep(inBase, i, i8)), in.element);
+        Value index =
+            b.create<arith::ExtUIOp>(loc, i64, sub(x, cI32(inputMin)));
+        store(load(i8, gep(table, index, i8)), gep(outBase, i, i8));
+      });
+    }
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {basePointer(in), basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -191,6 +471,5 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
       });
   return success();
 }
-
 
 } // namespace mlir::qc::model_codegen

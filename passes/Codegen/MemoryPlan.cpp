@@ -177,6 +177,19 @@ LogicalResult ModelBuilder::plan() {
       refs[result] = view;
       --step; // no work
       continue;
+    } else if (isa<QuantizeOp, DequantizeOp, QLutOp, QRequantizeOp>(op) &&
+               refs[op->getOperand(0)].isRowMajor() &&
+               llvm::none_of(result.getUsers(), [](Operation *user) {
+                 return isa<QConv2dOp, QMaxPool2dOp, QAvgPool2dOp, Conv2dOp,
+                            MaxPool2dOp, AvgPool2dOp, BatchNormOp, PadOp,
+                            GlobalAvgPool2dOp>(user);
+               })) {
+      // A (de)quantize or table lookup between ops that do not prefer NHWC
+      // (attention's 4-D scores between matmul, softmax and their Q/DQ
+      // pairs) keeps its row-major input's order: a contiguous vector loop,
+      // not a transpose.
+      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
+      continue;
     }
     refs[result] = newArenaTensor(result, stepName);
   }

@@ -26,6 +26,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -548,6 +549,22 @@ private:
   /// A call of the C library's \p name (f32 or f64 -> same type).
   Value callLibm(StringRef name, Value x);
   Value callLibm2(StringRef name, Value x, Value y);
+  /// ref::powElement(x, y) on f32 scalars; \p exponent: y's value when it
+  /// is a compile-time constant (only that case is emitted).
+  Value powElement(Value x, Value y, std::optional<float> exponent);
+  /// \p rows rows of a matmul of activations: c[r, j] = sum over k of
+  /// a[r, k] * b[k, j], k ascending, in register tiles (strides in
+  /// elements).
+  void matmulRows(Value a, int64_t ar, int64_t ak, Value bMat, int64_t bk,
+                  int64_t bn, Value c, int64_t cr, int64_t cn, int64_t rows,
+                  int64_t k, int64_t n);
+  /// ref::softmaxExp on each lane of a vector of f64.
+  Value softmaxExp(Value x);
+  /// table[index] for each byte of a vector of lutVectorBytes() bytes
+  /// (\p table: 256 entries).
+  Value lutLookup(Value index, ArrayRef<int8_t> table);
+  /// Bytes per vector of qc.qlut's lookup on the current variant.
+  int64_t lutVectorBytes() const;
   /// f32 vector lanes of the current variant's widest registers.
   int64_t floatLanes() const;
   /// Float GEMM for rows [begin, end) of A (row stride lda) into C (row

@@ -35,7 +35,7 @@ fi
 "$QC" compile "$program" "${shape_flag[@]}" --target "$TARGET" --name model -o "$dir" >/dev/null
 clang-19 --target=aarch64-linux-gnu -std=c11 -O2 -Wall -Werror -DQC_MODEL_DESC=model_desc \
   -I"$RT/include" -I"$ROOT" "$HERE/run_model.c" "$dir/model.o" "$RT/lib/cpu_features.c" \
-  "$RT/lib/runtime.c" "$RT/lib/thread_pool.c" "$RT/lib/profile.c" -fuse-ld=lld -lpthread -o "$dir/run_model"
+  "$RT/lib/runtime.c" "$RT/lib/thread_pool.c" "$RT/lib/profile.c" -fuse-ld=lld -lpthread -lm -o "$dir/run_model"
 /usr/bin/python3 -c "import numpy as np, sys; np.load(sys.argv[1]).tofile(sys.argv[2])" "$INPUT" "$dir/input.bin"
 ref=$(ls "$dir"/ref/*.npy)
 [[ $(echo "$ref" | wc -l) == 1 ]] || { echo "compiled_aarch64.sh: one output expected"; exit 2; }

@@ -11,21 +11,28 @@
 // CHECK: module attributes {qc.model = {arena_alignment = 64 : i64, arena_size = 128 : i64, buffers = [{name = "quantize_1", offset = 64 : i64, size = 8 : i64}, {name = "dequantize_2", offset = 0 : i64, size = 32 : i64}], constant_bytes = 0 : i64, float_weight_bytes = 0 : i64, inputs = [{dtype = 1 : i32, name = "input0", shape = array<i64: 1, 8>}], name = "m", outputs = [{dtype = 1 : i32, name = "output0", shape = array<i64: 1, 8>}], required_isa = 7 : i64, source = "", step_table = [{bytes = 40 : i64, kind = "quantize", macs = 0 : i64, name = "", shapes = "1x8xf32 -> 1x8xui8"}, {bytes = 40 : i64, kind = "dequantize", macs = 0 : i64, name = "", shapes = "1x8xui8 -> 1x8xf32"}, {bytes = 64 : i64, kind = "outputs", macs = 0 : i64, name = "", shapes = "copy to the output buffers"}], steps = 3 : i64, targets = ["x86-64-avx2"], variants = [{int8_macs_per_cycle = 32 : i64, name = "x86-64-avx2", required_isa = 7 : i64}]}}
 // CHECK-LABEL: func.func @m_step0(
 // CHECK-SAME: qc.variant = 0
-// CHECK: %[[X:.*]] = llvm.load %{{.*}} : !llvm.ptr -> f32
-// CHECK: arith.cmpf uno, %[[X]], %[[X]] : f32
-// CHECK: %[[S:.*]] = arith.mulf %[[X]], %{{.*}} : f32
-// CHECK: %[[R:.*]] = math.roundeven %[[S]] : f32
-// CHECK-NEXT: %[[Z:.*]] = arith.addf %[[R]], %{{.*}} : f32
+// CHECK: %[[X:.*]] = llvm.load %{{.*}} : !llvm.ptr -> vector<8xf32>
+// CHECK-NEXT: arith.cmpf uno, %[[X]], %[[X]] : vector<8xf32>
+// CHECK-NEXT: vector.reduction <or>
+// CHECK: %[[S:.*]] = arith.mulf %[[X]], %{{.*}} : vector<8xf32>
+// CHECK: %[[R:.*]] = math.roundeven %[[S]] : vector<8xf32>
+// CHECK-NEXT: %[[Z:.*]] = arith.addf %[[R]], %{{.*}} : vector<8xf32>
 // CHECK-NEXT: %[[LO:.*]] = arith.cmpf olt, %[[Z]]
 // CHECK-NEXT: %[[C1:.*]] = arith.select %[[LO]]
 // CHECK-NEXT: %[[HI:.*]] = arith.cmpf ogt, %[[C1]]
 // CHECK-NEXT: %[[C2:.*]] = arith.select %[[HI]]
-// CHECK-NEXT: %[[I:.*]] = arith.fptosi %[[C2]] : f32 to i32
-// CHECK-NEXT: arith.trunci %[[I]] : i32 to i8
+// CHECK-NEXT: %[[I:.*]] = arith.fptosi %[[C2]] : vector<8xf32> to vector<8xi32>
+// CHECK-NEXT: arith.trunci %[[I]] : vector<8xi32> to vector<8xi8>
+// Dequantize, float(q - zp) * scale, on vectors too.
+// CHECK-LABEL: func.func @m_step1(
+// CHECK: %[[Q:.*]] = arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
+// CHECK: %[[D:.*]] = arith.subi %[[Q]], %{{.*}} : vector<8xi32>
+// CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[D]] : vector<8xi32> to vector<8xf32>
+// CHECK: arith.mulf %[[F]], %{{.*}} : vector<8xf32>
 // The entry reads ctx->profile_step (offset 32) only when ctx->struct_size
 // covers it (>= 40), calls it before each step that emits code (0, 1, 2:
-// the output copy) and after the last (3), runs the parallel step through
-// the runtime's parallel_for, then dequantizes inline: float(q - zp) * scale.
+// the output copy) and after the last (3), and runs both steps through the
+// runtime's parallel_for.
 // CHECK-LABEL: func.func @m_entry(
 // CHECK-SAME: %[[CTX:[^:]*]]: !llvm.ptr
 // CHECK: %[[SIZE:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
@@ -41,10 +48,8 @@
 // CHECK-NEXT: llvm.call %[[HOOK]](%[[CTX]], %[[I0]]) : !llvm.ptr, (!llvm.ptr, i32) -> ()
 // CHECK: constant @m_step0
 // CHECK: llvm.call
-// CHECK: %[[Q:.*]] = arith.extui %{{.*}} : i8 to i32
-// CHECK-NEXT: %[[D:.*]] = arith.subi %[[Q]], %{{.*}} : i32
-// CHECK-NEXT: %[[F:.*]] = arith.sitofp %[[D]] : i32 to f32
-// CHECK-NEXT: arith.mulf %[[F]], %{{.*}} : f32
+// CHECK: constant @m_step1
+// CHECK: llvm.call
 // CHECK: scf.if %[[ON]] {
 // CHECK-NEXT: arith.constant 2 : i32
 // CHECK: scf.if %[[ON]] {

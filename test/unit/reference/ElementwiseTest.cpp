@@ -6,6 +6,11 @@
 
 #include "test/unit/reference/TestUtil.h"
 
+#include "absl/base/casts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace qc::test {
@@ -192,6 +197,140 @@ TEST(Softmax, Errors) {
   EXPECT_THAT(errorOf(ref::softmax(ref::zeros({2, 3}), -3)),
               HasSubstr("softmax: axis -3 is out of range for a tensor of "
                         "rank 2"));
+}
+
+TEST(Pow, SquaresCubesAndRootsWithoutPowf) {
+  // ref::powElement: exponents 2, 3, 1 and 0.5 are multiplies / sqrt, the
+  // others powf; pow's special cases of 0.5 kept.
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> xs = {0.0f, -0.0f, 1.5f, -2.25f, 3e-20f, 1e20f,
+                           7.0001f, -inf, inf, 0.1f};
+  for (float x : xs) {
+    EXPECT_EQ(absl::bit_cast<uint32_t>(ref::powElement(x, 2.0f)),
+              absl::bit_cast<uint32_t>(x * x))
+        << x;
+    EXPECT_EQ(absl::bit_cast<uint32_t>(ref::powElement(x, 3.0f)),
+              absl::bit_cast<uint32_t>(x * x * x))
+        << x;
+    EXPECT_EQ(absl::bit_cast<uint32_t>(ref::powElement(x, 1.0f)),
+              absl::bit_cast<uint32_t>(x))
+        << x;
+    EXPECT_EQ(absl::bit_cast<uint32_t>(ref::powElement(x, 2.5f)),
+              absl::bit_cast<uint32_t>(std::pow(x, 2.5f)))
+        << x;
+  }
+  EXPECT_EQ(ref::powElement(2.0f, 0.5f), std::sqrt(2.0f));
+  EXPECT_EQ(absl::bit_cast<uint32_t>(ref::powElement(-0.0f, 0.5f)), 0u);
+  EXPECT_EQ(ref::powElement(-inf, 0.5f), inf);
+  EXPECT_TRUE(std::isnan(ref::powElement(-1.0f, 0.5f)));
+  EXPECT_TRUE(std::isnan(ref::powElement(std::nanf(""), 2.0f)));
+  // powf(x, 2) is not always the correctly rounded square; x * x is. Over
+  // 2^20 samples the two agree within 1 ulp.
+  uint32_t bits = 0x3f800000u;
+  for (int i = 0; i < (1 << 20); ++i, bits += 0x3fu) {
+    float x = absl::bit_cast<float>(bits);
+    float a = ref::powElement(x, 2.0f), b = std::pow(x, 2.0f);
+    ASSERT_LE(std::abs(static_cast<int64_t>(absl::bit_cast<uint32_t>(a)) -
+                       static_cast<int64_t>(absl::bit_cast<uint32_t>(b))),
+              1)
+        << x;
+  }
+  // The tensor form applies it per element, broadcasting the exponent.
+  absl::StatusOr<Tensor> y =
+      ref::pow(Tensor{1.5f, -2.0f, 4.0f}, Tensor{2.0f});
+  ASSERT_TRUE(y.ok());
+  EXPECT_EQ((*y)(0), 2.25f);
+  EXPECT_EQ((*y)(1), 4.0f);
+  EXPECT_EQ((*y)(2), 16.0f);
+}
+
+/// Distance in ulps between two finite doubles of the same sign.
+int64_t ulpDistance(double a, double b) {
+  return std::abs(absl::bit_cast<int64_t>(a) - absl::bit_cast<int64_t>(b));
+}
+
+TEST(SoftmaxExp, WithinTwoUlpOfTheCLibrary) {
+  // Dense over the range softmax uses (x - max <= 0) and the rest of the
+  // finite range; glibc's exp is correctly rounded in practice, so this
+  // bounds softmaxExp's own error.
+  int64_t worst = 0;
+  double worstX = 0;
+  for (double x = -745.0; x <= 709.0; x += 0.0123456789) {
+    double want = std::exp(x);
+    if (want < std::numeric_limits<double>::min())
+      continue; // subnormal: compared in absolute terms below
+    int64_t d = ulpDistance(ref::softmaxExp(x), want);
+    if (d > worst) {
+      worst = d;
+      worstX = x;
+    }
+  }
+  EXPECT_LE(worst, 2) << "at x = " << worstX;
+  for (double x = -1.0; x <= 1.0; x += 1.0 / 4096)
+    EXPECT_LE(ulpDistance(ref::softmaxExp(x), std::exp(x)), 2) << x;
+  // Subnormal results: within 2 of the smallest subnormal step.
+  for (double x = -745.0; x < -708.0; x += 0.01)
+    EXPECT_LE(std::abs(ref::softmaxExp(x) - std::exp(x)),
+              2 * std::numeric_limits<double>::denorm_min())
+        << x;
+}
+
+TEST(SoftmaxExp, SpecialValues) {
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(ref::softmaxExp(0.0), 1.0);
+  EXPECT_EQ(ref::softmaxExp(-0.0), 1.0);
+  EXPECT_EQ(ref::softmaxExp(-inf), 0.0);
+  EXPECT_EQ(ref::softmaxExp(-1000.0), 0.0);
+  EXPECT_EQ(ref::softmaxExp(inf), inf);
+  EXPECT_EQ(ref::softmaxExp(710.0), inf);
+  EXPECT_TRUE(std::isnan(ref::softmaxExp(std::nan(""))));
+  EXPECT_GT(ref::softmaxExp(709.7), 1e308);
+}
+
+TEST(Softmax, MatchesTheCLibrarysExpInFloat) {
+  // Softmax rows in float: the fixed-order sum and softmaxExp change at most
+  // one ulp of a few outputs against the C library's exp summed in order.
+  uint32_t state = 12345;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<float>(state >> 8) / static_cast<float>(1 << 24);
+  };
+  for (int64_t len : {1, 3, 8, 9, 32, 33, 100}) {
+    Tensor x = ref::zeros({4, len});
+    for (float &v : x)
+      v = (next() - 0.5f) * 30.0f;
+    absl::StatusOr<Tensor> y = ref::softmax(x, 1);
+    ASSERT_TRUE(y.ok());
+    int differ = 0;
+    for (int64_t r = 0; r < 4; ++r) {
+      const float *src = x.data() + r * len;
+      float mx = *std::max_element(src, src + len);
+      double sum = 0.0;
+      for (int64_t j = 0; j < len; ++j)
+        sum += std::exp(static_cast<double>(src[j]) - mx);
+      for (int64_t j = 0; j < len; ++j) {
+        float want = static_cast<float>(
+            std::exp(static_cast<double>(src[j]) - mx) / sum);
+        float got = y->data()[r * len + j];
+        int64_t d = std::abs(
+            static_cast<int64_t>(absl::bit_cast<uint32_t>(got)) -
+            static_cast<int64_t>(absl::bit_cast<uint32_t>(want)));
+        EXPECT_LE(d, 1) << len << " " << r << " " << j;
+        differ += d != 0;
+      }
+    }
+    EXPECT_LE(differ, 1) << "row length " << len;
+  }
+  // A NaN anywhere in a row makes that row NaN; -inf entries get 0.
+  const float inf = std::numeric_limits<float>::infinity();
+  absl::StatusOr<Tensor> y = ref::softmax(
+      Tensor{{1.0f, std::nanf(""), 2.0f}, {-inf, 0.0f, -inf}}, 1);
+  ASSERT_TRUE(y.ok());
+  for (int j = 0; j < 3; ++j)
+    EXPECT_TRUE(std::isnan((*y)(0, j)));
+  EXPECT_EQ((*y)(1, 0), 0.0f);
+  EXPECT_EQ((*y)(1, 1), 1.0f);
+  EXPECT_EQ((*y)(1, 2), 0.0f);
 }
 
 } // namespace
