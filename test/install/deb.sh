@@ -66,8 +66,11 @@ M="$SRC/examples/mnist"
   --input-shape input=1,1,28,28 --quiet -o "$WORK/mnist.q.mlir"
 "$R/bin/qc" compile "$WORK/mnist.q.mlir" --name mnist --with-runtime -o "$WORK/model"
 cmp "$WORK/model/libqcrt.a" "$R/lib/libqcrt.a" || fail "--with-runtime did not take the unpacked runtime"
-"$CC" -std=c11 -O2 -I"$WORK/model" "$SRC/examples/embed/main.c" "$WORK/model/mnist.o" \
-  "$WORK/model/libqcrt.a" -lpthread -o "$WORK/mnist_classify"
+# CFLAGS / LDFLAGS: a sanitizer build's libqcrt.a needs its runtime at link
+# time (scripts/test.sh exports -fsanitize=... there).
+# shellcheck disable=SC2086
+"$CC" -std=c11 -O2 ${CFLAGS:-} -I"$WORK/model" "$SRC/examples/embed/main.c" "$WORK/model/mnist.o" \
+  "$WORK/model/libqcrt.a" -lpthread ${LDFLAGS:-} -o "$WORK/mnist_classify"
 "$WORK/mnist_classify" "$M/test_images.npy" "$M/test_labels.npy" 1 | tee "$WORK/result.txt"
 acc=$(sed -n 's/^accuracy: \([0-9.]*\)%.*/\1/p' "$WORK/result.txt")
 /usr/bin/python3 -c "import sys; sys.exit(0 if float('$acc') >= 97.0 else 1)" || fail "accuracy $acc% < 97%"
