@@ -62,7 +62,9 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
   // Per chunk a NaN flag, or-ed into the entry's status at the end.
   Value flag;
   int64_t n = product(out.shape), width = floatLanes();
-  if (n >= width && sameDenseLayout(in, out)) {
+  // The vector form stores 8-bit codes; int16 results take the loop below.
+  if (storageType(out.element) == i8 && n >= width &&
+      sameDenseLayout(in, out)) {
     // Whole vectors in memory order over threads (the same statements on
     // each lane), then the last n % width elements one by one.
     auto vf = VectorType::get({width}, f32);
@@ -155,7 +157,8 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
   bool wide64 = inT == i32;
   Value zp = wide64 ? cI64(op.getZeroPoint()[0]) : cI32(op.getZeroPoint()[0]);
   int64_t n = product(out.shape), width = floatLanes();
-  if (!wide64 && n >= width && sameDenseLayout(in, out)) {
+  // The vector form loads 8-bit codes; int16 and int32 take the loop below.
+  if (inT == i8 && n >= width && sameDenseLayout(in, out)) {
     // Whole vectors in memory order over threads, then the last n % width
     // elements one by one; the same statements on each lane.
     auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
