@@ -14,6 +14,7 @@
 #include "dialects/qc/IR/TensorSize.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cmath>
@@ -732,7 +733,8 @@ LogicalResult Importer::importSplit(const NodeRef &n) {
   for (int64_t s : sizes) {
     if (s <= 0)
       return error(n) << "split sizes must be positive, got " << s;
-    total += s;
+    if (llvm::AddOverflow(total, s, total))
+      return error(n) << "split sizes add up to more than int64 holds";
   }
   if (!ShapedType::isDynamic(dim) && total != dim)
     return error(n) << "split sizes add up to " << total << ", but dimension "
