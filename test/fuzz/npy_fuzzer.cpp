@@ -94,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     size_t rowBytes = rows ? array->data.size() / rows : 0;
     if (part->data.size() != rowBytes * count ||
-        (count && std::memcmp(part->data.data(),
+        (!part->data.empty() && std::memcmp(part->data.data(),
                               array->data.data() + rowBytes * begin,
                               part->data.size()) != 0)) {
       std::fprintf(stderr, "readNpyRows and parseNpy disagree\n");
