@@ -10,6 +10,7 @@
 #include "compiler/driver/MixedPrecision.h"
 
 #include "compiler/driver/Debug.h"
+#include "compiler/driver/Driver.h"
 #include "compiler/driver/Quantize.h"
 #include "dialects/qc/IR/NodeName.h"
 #include "dialects/qc/IR/QCOps.h"
@@ -1114,4 +1115,73 @@ mlir::qc::quantizeMixedPrecision(MLIRContext &context, ModuleOp simplified,
   (*result)->setAttr("qc.mixed_precision.sqnr_db",
                      b.getF64FloatAttr(mp.sqnrAfterDb));
   return result;
+}
+
+void mlir::qc::printMixedPrecisionReport(llvm::raw_ostream &os,
+                                         const MixedPrecisionReport &r) {
+  auto db = [](double v) {
+    std::string s;
+    llvm::raw_string_ostream out(s);
+    if (std::isinf(v))
+      out << (v > 0 ? "inf" : "-inf");
+    else
+      out << llvm::format("%.2f", v);
+    return s;
+  };
+  os << "qc: mixed precision: output SQNR on " << r.heldOutSamples
+     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8";
+  if (r.sqnrObserversDb != r.sqnrBeforeDb)
+    os << " -> " << db(r.sqnrObserversDb) << " dB with observers";
+  os << " -> " << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb)
+     << " dB)\n";
+  if (!r.reached) {
+    os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
+       << " dB is out of reach (best found: " << db(r.sqnrAfterDb)
+       << " dB with " << r.chosen.size() << " ops in float; ";
+    os << "every other op in float gains less than "
+       << llvm::format("%.2f", kMinFloatGainDb) << " dB";
+    if (r.budgetLimited)
+      os << " or exceeds the MAC budget, --min-int8-macs="
+         << llvm::format("%g", r.minInt8MacShare);
+    os << "); writing the best program found\n";
+  }
+  if (!r.observerSearchSkipped.empty())
+    os << "qc: mixed precision: observer choice skipped ("
+       << r.observerSearchSkipped << ")\n";
+  if (!r.globalObserver.empty())
+    os << "qc: mixed precision: activation observer: " << r.globalObserver
+       << " (all ops)\n";
+  if (!r.observers.empty()) {
+    os << "qc: mixed precision: " << r.observers.size()
+       << " op(s) with their own observer:\n";
+    for (const ObserverChoice &o : r.observers)
+      os << "    " << escapeForTerminal(o.name) << " (" << o.opType << ") -> "
+         << o.observer << ", +" << db(o.gainDb) << " dB\n";
+  }
+  if (r.chosen.empty()) {
+    os << "qc: mixed precision: no op kept above int8\n";
+  } else {
+    os << "qc: mixed precision: " << r.chosen.size()
+       << " op(s) kept above int8:\n";
+    for (const OpChoice &c : r.chosen)
+      os << "    " << escapeForTerminal(c.name) << " (" << c.opType << ") -> "
+         << toString(c.precision) << ", alone: " << db(c.aloneSqnrDb)
+         << " dB\n";
+  }
+  os << llvm::format(
+      "qc: mixed precision: %.1f%% of MACs int8 (%lld of "
+      "%lld), %.1f%% int16 activations\n",
+      100.0 * r.int8MacShare(), static_cast<long long>(r.macsInt8),
+      static_cast<long long>(r.macsTotal), 100.0 * r.int16MacShare());
+  os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
+                     "evaluations, %lld merged observers, %lld "
+                     "recalibrations; calibration %.2f s, observers %.2f s, "
+                     "search %.2f s\n",
+                     static_cast<long long>(r.candidates),
+                     static_cast<long long>(r.evaluations),
+                     static_cast<long long>(r.mergedObservers),
+                     static_cast<long long>(r.recalibrations),
+                     r.calibrationSeconds, r.observerSeconds, r.searchSeconds);
+  os << "qc: mixed precision: reproduce with --quantizer '"
+     << escapeForTerminal(r.quantizer) << "'\n";
 }

@@ -49,6 +49,7 @@
 #define QC_COMPILER_DRIVER_MIXEDPRECISION_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
 #include <functional>
@@ -170,6 +171,13 @@ struct MixedPrecisionReport {
     return macsTotal ? double(macsInt16) / double(macsTotal) : 0.0;
   }
 };
+
+/// The result of --mixed-precision=auto as `qc quantize` prints it on
+/// stderr (always: it is the answer the user asked for, and the quantizer
+/// string to keep): the SQNR before and after, the observers and ops chosen,
+/// the MAC shares, the search's cost and the `--quantizer` to reproduce it.
+void printMixedPrecisionReport(llvm::raw_ostream &os,
+                               const MixedPrecisionReport &r);
 
 /// The greedy selection of step 5 above, separated from the model so it can
 /// be tested on its own. `score(set)` returns the output SQNR with the ops

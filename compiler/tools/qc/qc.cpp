@@ -1,56 +1,37 @@
 //===- qc.cpp - the qc command-line tool ----------------------------------===//
 //
-// `qc <command> [options]`. Each command parses its own flags (plus MLIR's
-// pass-manager and printing flags, e.g. --mlir-print-ir-after-all) and calls
-// the driver library.
+// `qc <command> [options]`. Each command declares and checks its own flags
+// (plus MLIR's pass-manager and printing flags, e.g.
+// --mlir-print-ir-after-all) and calls its function of the driver library
+// (compiler/driver/Commands.h); the parsing machinery shared by the
+// commands is compiler/driver/CommandLine.h.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Version.h"
-#include "compiler/driver/Artifacts.h"
-#include "compiler/driver/Bench.h"
-#include "compiler/driver/Compile.h"
+#include "compiler/driver/CommandLine.h"
+#include "compiler/driver/Commands.h"
 #include "compiler/driver/Debug.h"
-#include "compiler/driver/Driver.h"
-#include "compiler/driver/Quantize.h"
-#include "reference/Executor.h"
-#include "support/MemoryLimit.h"
-#include "compiler/exporter/OnnxExporter.h"
+#include "compiler/driver/MixedPrecision.h"
 #include "compiler/importer/OnnxImporter.h"
+#include "passes/Passes.h"
 #include "support/OutputFile.h"
 #include "support/ShapeBinding.h"
-#include "passes/Passes.h"
-
-#include "mlir/IR/AsmState.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Support/Timing.h"
 
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <chrono>
-#include <cmath>
 #include <climits>
-#include <cstdio>
-#include <random>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 namespace cl = llvm::cl;
 using namespace mlir;
+using mlir::qc::kUsageError;
+using mlir::qc::usageError;
 
 namespace {
 constexpr const char *kUsage = R"(qc - graph-mode quantization compiler
@@ -79,21 +60,25 @@ Run `qc <command> --help` for a command's options; `qc --version` (or
 )";
 
 /// Flags common to the commands that load a model.
+/// They are stored into \p source.
 struct ModelFlags {
-  cl::opt<std::string> model{cl::Positional, cl::desc("<model>"),
-                             cl::Required};
-  cl::list<std::string> inputShapes{
+  explicit ModelFlags(mlir::qc::ModelSource &source) : source(source) {}
+
+  mlir::qc::ModelSource &source;
+  cl::opt<std::string, true> model{cl::Positional, cl::desc("<model>"),
+                                   cl::Required, cl::location(source.path)};
+  cl::list<std::string, std::vector<std::string>> inputShapes{
       "input-shape",
       cl::desc("Bind an input's dynamic dimensions: NAME=D0,D1,... "
                "(repeatable)"),
-      cl::value_desc("NAME=D0,D1,...")};
-  cl::list<std::string> constInputs{
+      cl::value_desc("NAME=D0,D1,..."), cl::location(source.load.inputShapes)};
+  cl::list<std::string, std::vector<std::string>> constInputs{
       "const-input",
       cl::desc("Bind an ONNX graph input to a constant: NAME=FILE.npy "
                "(repeatable). For inputs a static compiler needs as "
                "constants (shapes, axes, pads, scales given as inputs); the "
                "input is then no input of the program"),
-      cl::value_desc("NAME=FILE.npy")};
+      cl::value_desc("NAME=FILE.npy"), cl::location(source.load.constInputs)};
   cl::opt<bool> noSimplify{
       "no-simplify",
       cl::desc("Do not run qc-simplify (shape inference, BatchNorm and "
@@ -106,115 +91,24 @@ struct ModelFlags {
                "half the RAM)"),
       cl::value_desc("SIZE")};
 
-  /// Checks the --input-shape bindings: NAME=D0,D1,... with a NAME and
-  /// dimensions in [1, 2^31 - 1]. Returns 0, or kUsageError after saying
-  /// what is wrong.
-  int check() const;
-
-  mlir::qc::LoadOptions loadOptions() const {
-    mlir::qc::LoadOptions options;
-    options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
-    options.constInputs.assign(constInputs.begin(), constInputs.end());
-    options.simplify = !noSimplify;
-    return options;
-  }
+  /// Checks the --input-shape bindings (NAME=D0,D1,... with a NAME and
+  /// dimensions in [1, 2^31 - 1]) and the --const-input ones, applies
+  /// --max-memory and stores --no-simplify. Returns 0, or kUsageError after
+  /// saying what is wrong.
+  int check();
 };
 
-void registerMLIRFlags() {
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerDefaultTimingManagerCLOptions();
-}
-
-/// Exit status of a usage error (docs/cli.md): unknown flags, missing or bad
-/// values, an unknown command.
-constexpr int kUsageError = 2;
-
-/// Prints a usage error as `qc: error: MESSAGE` and returns kUsageError.
-int usageError(const Twine &message) {
-  llvm::errs() << "qc: error: " << mlir::qc::escapeForTerminal(message.str())
-               << "\n";
-  return kUsageError;
-}
-
-/// Calls \p parse with stderr (fd 2) redirected into a memory file, appends
-/// what was written there to \p captured and returns parse()'s result.
-/// LLVM's option parser prints some of its errors (a value that does not
-/// parse) to llvm::errs() directly, not to the stream it is given.
-template <typename Fn>
-bool captureStderr(Fn parse, std::string &captured) {
-  llvm::errs().flush();
-  int file = ::memfd_create("qc-flags", MFD_CLOEXEC);
-  int saved = file >= 0 ? ::dup(STDERR_FILENO) : -1;
-  if (file < 0 || saved < 0 || ::dup2(file, STDERR_FILENO) < 0) {
-    if (file >= 0)
-      ::close(file);
-    if (saved >= 0)
-      ::close(saved);
-    return parse();
-  }
-  bool ok = parse();
-  llvm::errs().flush();
-  ::dup2(saved, STDERR_FILENO);
-  ::close(saved);
-  char buffer[4096];
-  ssize_t n;
-  ::lseek(file, 0, SEEK_SET);
-  while ((n = ::read(file, buffer, sizeof(buffer))) > 0)
-    captured.append(buffer, static_cast<size_t>(n));
-  ::close(file);
-  return ok;
-}
-
-/// Parses a command's flags. The option parser's complaints (unknown flags,
-/// values that do not parse, a missing positional argument) are printed as
-/// `qc: error:` lines and give false: the command then exits with
-/// kUsageError. --help prints the options and exits 0.
-bool parseFlags(int argc, char **argv, const char *overview) {
-  std::string errors;
-  bool ok = captureStderr(
-      [&] {
-        llvm::raw_string_ostream os(errors);
-        return cl::ParseCommandLineOptions(argc, argv, overview, &os);
-      },
-      errors);
-  if (ok && errors.empty())
-    return true;
-  // The parser's lines start with the program name ("qc import: ...").
-  std::string program = llvm::sys::path::filename(argv[0]).str() + ": ";
-  SmallVector<StringRef> lines;
-  StringRef(errors).split(lines, '\n', -1, /*KeepEmpty=*/false);
-  for (StringRef line : lines) {
-    line.consume_front(program);
-    if (ok)
-      llvm::errs() << "qc: warning: "
-                   << mlir::qc::escapeForTerminal(line.trim()) << "\n";
-    else
-      usageError(line.trim());
-  }
-  if (!ok && lines.empty())
-    usageError("invalid command line");
-  return ok;
-}
-
-int ModelFlags::check() const {
-  // --max-memory SIZE ("512M", "8G", ...; see qc::parseMemorySize) sets the
-  // process-wide cap.
-  if (maxMemory.getNumOccurrences()) {
-    std::optional<int64_t> bytes = ::qc::parseMemorySize(maxMemory);
-    if (!bytes)
-      return usageError("--max-memory: '" + maxMemory +
-                        "' is not a memory size (a positive number of bytes "
-                        "with an optional K, M, G or T, e.g. 512M or 8G)");
-    ::qc::setMaxMemory(*bytes);
-  }
-  for (const std::string &binding : inputShapes)
+int ModelFlags::check() {
+  source.load.simplify = !noSimplify;
+  if (maxMemory.getNumOccurrences())
+    if (int rc = mlir::qc::applyMaxMemoryFlag(maxMemory); rc)
+      return rc;
+  for (const std::string &binding : source.load.inputShapes)
     if (!::qc::parseShapeBinding(binding))
       return usageError("--input-shape '" + binding +
                         "': expected NAME=D0,D1,... with dimensions from 1 to " +
                         Twine(INT32_MAX));
-  for (const std::string &binding : constInputs)
+  for (const std::string &binding : source.load.constInputs)
     if (binding.find('=') == std::string::npos ||
         binding.find('=') == 0 || binding.back() == '=')
       return usageError("--const-input '" + binding +
@@ -227,17 +121,6 @@ int ModelFlags::check() const {
 constexpr int64_t kMaxCalibBatch = 1 << 16;
 constexpr double kMaxBenchSeconds = 3600;
 constexpr int kMaxBenchRuns = 1000000;
-
-/// A --target flag names a known target (whether this CPU runs it is
-/// checked when compiling). Returns 0, or kUsageError after printing why.
-int checkTargetFlag(StringRef target) {
-  if (target == "host")
-    return 0;
-  std::string error;
-  if (failed(mlir::qc::resolveCompileTarget(target, error)))
-    return usageError("--target: " + error);
-  return 0;
-}
 
 /// `--max-batch N` of compile, run --compiled and bench: a dynamic batch of
 /// 1 to N samples per run (qc-dynamic-batch). 0 when not given.
@@ -259,30 +142,21 @@ struct MaxBatchFlag {
   int64_t get() const { return value.getNumOccurrences() ? value : 0; }
 };
 
-/// True when \p a and \p b name one file (the same path, or two paths of
-/// an existing file).
-bool sameFile(StringRef a, StringRef b) {
-  if (a == b)
-    return true;
-  bool result = false;
-  return !llvm::sys::fs::equivalent(a, b, result) && result;
-}
-
-/// True when \p name is a C identifier (qc compile --name).
-bool isCIdentifier(StringRef name) {
-  return !name.empty() &&
-         (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
-         llvm::all_of(name, [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-         });
-}
+/// `--target T`, stored into \p target.
+struct TargetFlag {
+  cl::opt<std::string, true> value;
+  TargetFlag(std::string &target, const char *description)
+      : value("target", cl::desc(description), cl::value_desc("T"),
+              cl::location(target)) {}
+};
 
 int importCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
-                              cl::value_desc("file"), cl::init("-")};
-  registerMLIRFlags();
-  if (!parseFlags(
+  mlir::qc::ImportCommand command;
+  ModelFlags flags(command.model);
+  cl::opt<std::string, true> output{
+      "o", cl::desc("Output MLIR file ('-' = stdout)"), cl::value_desc("file"),
+      cl::location(command.output)};
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc import: read an ONNX model and write it as qc-dialect MLIR\n\n"
           "  qc import MODEL.onnx -o MODEL.mlir [--input-shape "
@@ -292,70 +166,34 @@ int importCommand(int argc, char **argv) {
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
-  if (!module || failed(mlir::qc::writeModule(*module, output)))
-    return 1;
-  return 0;
+  return mlir::qc::runImportCommand(command);
 }
 
-/// `--threads N` of run and bench. libLLVM already registers a global
-/// `--threads` option, so qc takes it out of argv before the command's
-/// parser sees it. 0 = QC_NUM_THREADS, else all CPUs.
+/// `--threads N` of run, bench and debug (extractThreadsFlag): 0 =
+/// QC_NUM_THREADS, else all CPUs.
 int threads = 0;
 
-bool extractThreads(std::vector<char *> &args) {
-  for (size_t i = 1; i < args.size(); ++i) {
-    StringRef arg(args[i]);
-    StringRef value;
-    size_t count = 1;
-    if (arg == "--threads" || arg == "-threads") {
-      if (i + 1 >= args.size()) {
-        usageError("--threads needs a value");
-        return false;
-      }
-      value = args[i + 1];
-      count = 2;
-    } else if (arg.consume_front("--threads=") ||
-               arg.consume_front("-threads=")) {
-      value = arg;
-    } else {
-      continue;
-    }
-    if (value.getAsInteger(10, threads) || threads < 0 || threads > 1024) {
-      usageError("--threads must be an integer in [0, 1024], got '" + value +
-                 "'");
-      return false;
-    }
-    args.erase(args.begin() + i, args.begin() + i + count);
-    --i;
-  }
-  return true;
-}
-
 int runCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::list<std::string> inputs{
-      "input", cl::desc("Bind an input: NAME=FILE.npy (repeatable); a bare "
-                        "FILE.npy binds a single-input model's input"),
-      cl::value_desc("NAME=FILE.npy")};
-  cl::opt<std::string> outputDir{
+  mlir::qc::RunCommand command;
+  ModelFlags flags(command.model);
+  cl::list<std::string, std::vector<std::string>> inputs{
+      "input",
+      cl::desc("Bind an input: NAME=FILE.npy (repeatable); a bare "
+               "FILE.npy binds a single-input model's input"),
+      cl::value_desc("NAME=FILE.npy"), cl::location(command.inputs)};
+  cl::opt<std::string, true> outputDir{
       "output-dir", cl::desc("Directory for the outputs, one NAME.npy each"),
-      cl::value_desc("dir"), cl::Required};
-  cl::opt<bool> compiled{
+      cl::value_desc("dir"), cl::Required, cl::location(command.outputDir)};
+  cl::opt<bool, true> compiled{
       "compiled",
       cl::desc("Compile the (quantized) model for this CPU and run the native "
                "code in-process through libqcrt instead of the reference "
-               "executor")};
-  cl::opt<std::string> target{
-      "target", cl::desc("With --compiled: the target (default host; it must "
-                         "run on this CPU)"),
-      cl::value_desc("T"), cl::init("host")};
+               "executor"),
+      cl::location(command.compiled)};
+  TargetFlag target(command.target, "With --compiled: the target (default "
+                                    "host; it must run on this CPU)");
   MaxBatchFlag maxBatch;
-  registerMLIRFlags();
-  if (!parseFlags(
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc run: run a model with the reference executor (or, with "
           "--compiled, as native code)\n\n"
@@ -369,62 +207,26 @@ int runCommand(int argc, char **argv) {
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
-  if (int rc = checkTargetFlag(target); rc)
+  if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
   if (int rc = maxBatch.check(); rc)
     return rc;
-  if (maxBatch.get() && !compiled)
+  if (maxBatch.get() && !command.compiled)
     return usageError("--max-batch is an option of --compiled");
-  if (outputDir.empty())
+  if (command.outputDir.empty())
     return usageError("--output-dir must not be empty");
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
-  if (!module)
-    return 1;
-  FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);
-  if (failed(func) || failed(mlir::qc::checkOutputNames(*func)))
-    return 1;
-  FailureOr<std::vector<::qc::NpyArray>> arrays =
-      mlir::qc::readInputs(*func, std::vector<std::string>(inputs.begin(),
-                                                     inputs.end()));
-  if (failed(arrays))
-    return 1;
-  FailureOr<std::vector<::qc::NpyArray>> results;
-  if (compiled) {
-    std::vector<::qc::NpyArray> outs;
-    if (failed(mlir::qc::runCompiled(*module, flags.model, target, threads,
-                                     *arrays, outs, maxBatch.get())))
-      return 1;
-    results = std::move(outs);
-    // The entry function after lowering (same signature, names kept).
-    func = mlir::qc::getEntryFunction(*module);
-  } else {
-    results = mlir::qc::runFunction(*func, *arrays);
-  }
-  if (failed(results))
-    return 1;
-  FailureOr<std::vector<std::string>> paths =
-      mlir::qc::writeOutputs(*func, *results, outputDir);
-  if (failed(paths))
-    return 1;
-  for (auto [i, array] : llvm::enumerate(*results)) {
-    llvm::outs() << mlir::qc::escapeForTerminal(mlir::qc::resultName(*func, i))
-                 << ": " << ::qc::dtypeName(array.dtype) << "[";
-    for (auto [j, d] : llvm::enumerate(array.shape))
-      llvm::outs() << (j ? "," : "") << d;
-    llvm::outs() << "] -> " << mlir::qc::escapeForTerminal((*paths)[i])
-                 << "\n";
-  }
-  return 0;
+  command.threads = threads;
+  command.maxBatch = maxBatch.get();
+  return mlir::qc::runRunCommand(command);
 }
+
 int exportOnnxCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::opt<std::string> output{"o", cl::desc("Output ONNX file"),
-                              cl::value_desc("file"), cl::Required};
-  registerMLIRFlags();
-  if (!parseFlags(
+  mlir::qc::ExportOnnxCommand command;
+  ModelFlags flags(command.model);
+  cl::opt<std::string, true> output{"o", cl::desc("Output ONNX file"),
+                                    cl::value_desc("file"), cl::Required,
+                                    cl::location(command.output)};
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc export-onnx: write a qc program (e.g. the Q/DQ output of qc "
           "quantize) as an ONNX model\n\n"
@@ -435,116 +237,31 @@ int exportOnnxCommand(int argc, char **argv) {
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  // Export the program as written: qc-simplify would fold the dequantize of
-  // constant weights back into float constants.
-  mlir::qc::LoadOptions load = flags.loadOptions();
-  load.simplify = false;
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, load);
-  if (!module || failed(mlir::qc::exportOnnx(*module, output)))
-    return 1;
-  return 0;
-}
-
-/// A flag's number as written back in a message ("1000", "0.5").
-std::string formatNumber(double v) {
-  std::string s;
-  llvm::raw_string_ostream(s) << llvm::format("%g", v);
-  return s;
-}
-
-/// The result of --mixed-precision=auto, on stderr (always: it is the
-/// answer the user asked for, and the quantizer string to keep).
-void printMixedPrecision(const mlir::qc::MixedPrecisionReport &r) {
-  auto db = [](double v) {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    if (std::isinf(v))
-      os << (v > 0 ? "inf" : "-inf");
-    else
-      os << llvm::format("%.2f", v);
-    return s;
-  };
-  llvm::raw_ostream &os = llvm::errs();
-  os << "qc: mixed precision: output SQNR on " << r.heldOutSamples
-     << " held-out samples: " << db(r.sqnrBeforeDb) << " dB all int8";
-  if (r.sqnrObserversDb != r.sqnrBeforeDb)
-    os << " -> " << db(r.sqnrObserversDb) << " dB with observers";
-  os << " -> " << db(r.sqnrAfterDb) << " dB (target " << db(r.targetSqnrDb)
-     << " dB)\n";
-  if (!r.reached) {
-    os << "qc: warning: mixed precision: the target " << db(r.targetSqnrDb)
-       << " dB is out of reach (best found: " << db(r.sqnrAfterDb)
-       << " dB with " << r.chosen.size() << " ops in float; ";
-    os << "every other op in float gains less than "
-       << llvm::format("%.2f", mlir::qc::kMinFloatGainDb) << " dB";
-    if (r.budgetLimited)
-      os << " or exceeds the MAC budget, --min-int8-macs="
-         << llvm::format("%g", r.minInt8MacShare);
-    os << "); writing the best program found\n";
-  }
-  if (!r.observerSearchSkipped.empty())
-    os << "qc: mixed precision: observer choice skipped ("
-       << r.observerSearchSkipped << ")\n";
-  if (!r.globalObserver.empty())
-    os << "qc: mixed precision: activation observer: " << r.globalObserver
-       << " (all ops)\n";
-  if (!r.observers.empty()) {
-    os << "qc: mixed precision: " << r.observers.size()
-       << " op(s) with their own observer:\n";
-    for (const mlir::qc::ObserverChoice &o : r.observers)
-      os << "    " << mlir::qc::escapeForTerminal(o.name) << " (" << o.opType
-         << ") -> " << o.observer << ", +" << db(o.gainDb) << " dB\n";
-  }
-  if (r.chosen.empty()) {
-    os << "qc: mixed precision: no op kept above int8\n";
-  } else {
-    os << "qc: mixed precision: " << r.chosen.size()
-       << " op(s) kept above int8:\n";
-    for (const mlir::qc::OpChoice &c : r.chosen)
-      os << "    " << mlir::qc::escapeForTerminal(c.name) << " ("
-         << c.opType << ") -> " << mlir::qc::toString(c.precision)
-         << ", alone: " << db(c.aloneSqnrDb) << " dB\n";
-  }
-  os << llvm::format("qc: mixed precision: %.1f%% of MACs int8 (%lld of "
-                     "%lld), %.1f%% int16 activations\n",
-                     100.0 * r.int8MacShare(),
-                     static_cast<long long>(r.macsInt8),
-                     static_cast<long long>(r.macsTotal),
-                     100.0 * r.int16MacShare());
-  os << llvm::format("qc: mixed precision: %lld candidates, %lld program "
-                     "evaluations, %lld merged observers, %lld "
-                     "recalibrations; calibration %.2f s, observers %.2f s, "
-                     "search %.2f s\n",
-                     static_cast<long long>(r.candidates),
-                     static_cast<long long>(r.evaluations),
-                     static_cast<long long>(r.mergedObservers),
-                     static_cast<long long>(r.recalibrations),
-                     r.calibrationSeconds, r.observerSeconds,
-                     r.searchSeconds);
-  os << "qc: mixed precision: reproduce with --quantizer '"
-     << mlir::qc::escapeForTerminal(r.quantizer) << "'\n";
+  return mlir::qc::runExportOnnxCommand(command);
 }
 
 int quantizeCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::opt<std::string> output{"o", cl::desc("Output MLIR file ('-' = stdout)"),
-                              cl::value_desc("file"), cl::init("-")};
-  cl::opt<std::string> quantizer{
+  mlir::qc::QuantizeCommand command;
+  mlir::qc::QuantizeOptions &options = command.options;
+  mlir::qc::MixedPrecisionOptions mp;
+  ModelFlags flags(command.model);
+  cl::opt<std::string, true> output{
+      "o", cl::desc("Output MLIR file ('-' = stdout)"), cl::value_desc("file"),
+      cl::location(command.output)};
+  cl::opt<std::string, true> quantizer{
       "quantizer",
       cl::desc("Quantizer and options: x86 | xnnpack[,per_channel=0|1,...]; "
                "';' separates several, applied in order. Dynamic int8: "
                "dynamic=1[,granularity=per_token]; weight-only: "
                "weight_only=int8|int4[,group_size=32|64|128][,symmetric=0] "
                "(docs/quantizers.md)"),
-      cl::value_desc("NAME[,OPTION=VALUE...]")};
-  cl::list<std::string> plugins{
+      cl::value_desc("NAME[,OPTION=VALUE...]"),
+      cl::location(options.quantizer)};
+  cl::list<std::string, std::vector<std::string>> plugins{
       "quantizer-plugin",
       cl::desc("Load a Quantizer plugin (shared library) first (repeatable)"),
-      cl::value_desc("LIB.so")};
-  cl::opt<std::string> calib{
+      cl::value_desc("LIB.so"), cl::location(options.plugins)};
+  cl::opt<std::string, true> calib{
       "calib",
       cl::desc(
           "Calibration data: FILE.npy (samples along axis 0), FILE.npz "
@@ -552,33 +269,35 @@ int quantizeCommand(int argc, char **argv) {
           "files (one sample or batch each, sorted by name); optional "
           "when every quantized activation is dynamic (dynamic=1) or nothing "
           "but weights is quantized (weight_only)"),
-      cl::value_desc("DATA")};
+      cl::value_desc("DATA"), cl::location(options.calibrationData)};
   cl::opt<std::string> observer{
       "observer",
       cl::desc("Observer for activations, overriding the quantizer's: "
                "minmax | moving_average | histogram | percentile | entropy | mse"),
       cl::value_desc("KIND")};
-  cl::opt<int64_t> maxSamples{
+  cl::opt<int64_t, true> maxSamples{
       "max-calib-samples",
       cl::desc("Calibrate with at most N samples (default: all)"),
-      cl::value_desc("N"), cl::init(-1)};
-  cl::opt<int64_t> calibBatch{
+      cl::value_desc("N"), cl::location(options.data.maxSamples)};
+  cl::opt<int64_t, true> calibBatch{
       "calib-batch",
       cl::desc("Samples per calibration run (default: the model's static "
                "batch size, else 1)"),
-      cl::value_desc("N"), cl::init(0)};
-  cl::opt<bool> quiet{"quiet",
-                      cl::desc("No progress bar and no calibration summary")};
-  cl::opt<std::string> exportOnnx{
+      cl::value_desc("N"), cl::location(options.data.batchSize)};
+  cl::opt<bool, true> quiet{
+      "quiet", cl::desc("No progress bar and no calibration summary"),
+      cl::location(command.quiet)};
+  cl::opt<std::string, true> exportOnnx{
       "export-onnx",
       cl::desc("Also write the Q/DQ program as an ONNX model (opset 13, "
                "QuantizeLinear / DequantizeLinear)"),
-      cl::value_desc("MODEL.qdq.onnx")};
-  cl::opt<bool> lowerToInteger{
+      cl::value_desc("MODEL.qdq.onnx"), cl::location(command.exportOnnx)};
+  cl::opt<bool, true> lowerToInteger{
       "lower-to-integer",
       cl::desc("Also run qc-lower-to-integer: dq -> conv2d / linear / add -> "
                "q patterns become qc.qconv2d / qc.qlinear / qc.qadd (after "
-               "--export-onnx, which writes the Q/DQ form)")};
+               "--export-onnx, which writes the Q/DQ form)"),
+      cl::location(command.lowerToInteger)};
   cl::opt<std::string> mixedPrecision{
       "mixed-precision",
       cl::desc("auto: raise the output SQNR on held-out calibration samples "
@@ -587,29 +306,27 @@ int quantizeCommand(int argc, char **argv) {
                "within --min-int8-macs; prints the choice as --quantizer "
                "options (docs/accuracy.md)"),
       cl::value_desc("auto")};
-  cl::opt<double> targetSqnr{
+  cl::opt<double, true> targetSqnr{
       "target-sqnr",
       cl::desc("With --mixed-precision=auto: the output SQNR to reach, in dB "
                "(default 30)"),
-      cl::value_desc("DB"), cl::init(mlir::qc::kDefaultTargetSqnrDb)};
-  cl::opt<double> minInt8Macs{
+      cl::value_desc("DB"), cl::location(mp.targetSqnrDb)};
+  cl::opt<double, true> minInt8Macs{
       "min-int8-macs",
       cl::desc("With --mixed-precision=auto: the share of the model's MACs "
                "(conv / linear / matmul) that must stay int8, in [0, 1] "
                "(default 0.9)"),
-      cl::value_desc("FRACTION"),
-      cl::init(mlir::qc::kDefaultMinInt8MacShare)};
+      cl::value_desc("FRACTION"), cl::location(mp.minInt8MacShare)};
   cl::opt<bool> noObserverSearch{
       "no-observer-search",
       cl::desc("With --mixed-precision=auto: keep the quantizer's "
                "observers (only ops kept float)")};
-  cl::opt<double> heldOut{
+  cl::opt<double, true> heldOut{
       "held-out",
       cl::desc("With --mixed-precision=auto: the share of the calibration "
                "batches held out for scoring, in (0, 1) (default 0.25)"),
-      cl::value_desc("FRACTION"), cl::init(0.25)};
-  registerMLIRFlags();
-  if (!parseFlags(
+      cl::value_desc("FRACTION"), cl::location(mp.heldOutFraction)};
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc quantize: post-training int8 quantization\n\n"
           "  qc quantize MODEL.onnx --quantizer x86|xnnpack[,OPTIONS] --calib "
@@ -621,33 +338,26 @@ int quantizeCommand(int argc, char **argv) {
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  if (quantizer.empty())
+  if (options.quantizer.empty())
     return usageError("quantize needs a quantizer: --quantizer x86 or "
                       "--quantizer xnnpack (options after a comma, e.g. "
                       "x86,per_channel=0)");
-  if (maxSamples.getNumOccurrences() && maxSamples <= 0)
+  int64_t samples = options.data.maxSamples, batch = options.data.batchSize;
+  if (maxSamples.getNumOccurrences() && samples <= 0)
     return usageError("--max-calib-samples must be positive, got " +
-                      Twine(static_cast<int64_t>(maxSamples)));
-  if (calibBatch.getNumOccurrences() &&
-      (calibBatch <= 0 || calibBatch > kMaxCalibBatch))
+                      Twine(samples));
+  if (calibBatch.getNumOccurrences() && (batch <= 0 || batch > kMaxCalibBatch))
     return usageError("--calib-batch must be in [1, " + Twine(kMaxCalibBatch) +
-                      "], got " + Twine(static_cast<int64_t>(calibBatch)));
-  if (output.empty() || (exportOnnx.getNumOccurrences() && exportOnnx.empty()))
-    return usageError(output.empty() ? "-o must not be empty"
-                                     : "--export-onnx must not be empty");
-  if (!exportOnnx.empty() && sameFile(output, exportOnnx))
-    return usageError("-o and --export-onnx name the same file '" +
-                      exportOnnx + "'");
-
-  mlir::qc::QuantizeOptions options;
-  options.load = flags.loadOptions();
-  options.quantizer = quantizer;
-  options.plugins.assign(plugins.begin(), plugins.end());
-  options.calibrationData = calib;
-  options.data.maxSamples = maxSamples;
-  options.data.batchSize = calibBatch;
+                      "], got " + Twine(batch));
+  const std::string &qdqPath = command.exportOnnx;
+  if (command.output.empty() ||
+      (exportOnnx.getNumOccurrences() && qdqPath.empty()))
+    return usageError(command.output.empty()
+                          ? "-o must not be empty"
+                          : "--export-onnx must not be empty");
+  if (!qdqPath.empty() && mlir::qc::sameFile(command.output, qdqPath))
+    return usageError("-o and --export-onnx name the same file '" + qdqPath +
+                      "'");
   if (observer.getNumOccurrences() && observer.empty())
     return usageError("--observer needs a name (minmax, moving_average, "
                       "histogram, percentile, entropy, mse, ...)");
@@ -657,7 +367,7 @@ int quantizeCommand(int argc, char **argv) {
       return usageError("--observer '" + observer + "': " + m);
     options.calibration.activationObserver = observer;
   }
-  if (quiet)
+  if (command.quiet)
     options.calibration.progress = mlir::qc::CalibrationOptions::Progress::None;
 
   if (mixedPrecision.getNumOccurrences() && mixedPrecision != "auto")
@@ -674,84 +384,60 @@ int quantizeCommand(int argc, char **argv) {
       if (given)
         return usageError(Twine(flag) + " needs --mixed-precision=auto");
   }
-  if (!std::isfinite(targetSqnr) || targetSqnr < -100 || targetSqnr > 200)
+  if (!std::isfinite(mp.targetSqnrDb) || mp.targetSqnrDb < -100 ||
+      mp.targetSqnrDb > 200)
     return usageError("--target-sqnr must be a number of dB in [-100, 200], "
-                      "got " + formatNumber(targetSqnr));
-  if (!(minInt8Macs >= 0.0 && minInt8Macs <= 1.0))
+                      "got " +
+                      mlir::qc::formatFlagNumber(mp.targetSqnrDb));
+  if (!(mp.minInt8MacShare >= 0.0 && mp.minInt8MacShare <= 1.0))
     return usageError("--min-int8-macs must be in [0, 1], got " +
-                      formatNumber(minInt8Macs));
-  if (!(heldOut > 0.0 && heldOut < 1.0))
+                      mlir::qc::formatFlagNumber(mp.minInt8MacShare));
+  if (!(mp.heldOutFraction > 0.0 && mp.heldOutFraction < 1.0))
     return usageError("--held-out must be in (0, 1), got " +
-                      formatNumber(heldOut));
+                      mlir::qc::formatFlagNumber(mp.heldOutFraction));
   if (mixedPrecision.getNumOccurrences()) {
-    if (calib.empty())
+    if (options.calibrationData.empty())
       return usageError("--mixed-precision=auto needs --calib DATA (it "
                         "scores candidates on held-out calibration samples)");
-    mlir::qc::MixedPrecisionOptions mp;
-    mp.targetSqnrDb = targetSqnr;
-    mp.heldOutFraction = heldOut;
-    mp.minInt8MacShare = minInt8Macs;
     mp.observerSearch = !noObserverSearch;
-    mp.progress = !quiet;
+    mp.progress = !command.quiet;
     options.mixedPrecision = mp;
   }
 
-  mlir::qc::QuantizeReport report;
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::quantizeModel(context, flags.model, options, &report);
-  if (!module)
-    return 1;
-  if (options.mixedPrecision)
-    printMixedPrecision(report.mixedPrecision);
-  // --export-onnx writes the Q/DQ form; with --lower-to-integer, a copy of
-  // it. The -o program is written first, so that an export error (an op
-  // without an ONNX form, a full disk) does not lose it.
-  OwningOpRef<ModuleOp> qdq;
-  if (lowerToInteger) {
-    if (!exportOnnx.empty())
-      qdq = module->clone();
-    if (failed(mlir::qc::lowerToInteger(*module)))
-      return 1;
-  }
-  if (failed(mlir::qc::writeModule(*module, output)))
-    return 1;
-  if (!exportOnnx.empty() &&
-      failed(mlir::qc::exportOnnx(qdq ? *qdq : *module, exportOnnx)))
-    return 1;
-  if (!quiet && !options.mixedPrecision)
-    mlir::qc::printQuantizeReport(llvm::errs(), report);
-  return 0;
+  return mlir::qc::runQuantizeCommand(command);
 }
 
 int compileCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::opt<std::string> outDir{"o", cl::desc("Output directory"),
-                              cl::value_desc("OUTDIR"), cl::Required};
-  cl::opt<std::string> target{
-      "target",
-      cl::desc("host | x86-64 (the three x86 variants, picked at run time) | "
-               "x86-64-avx2 | x86-64-avxvnni | x86-64-avx512vnni | "
-               "aarch64-dotprod | aarch64-i8mm (aarch64 = aarch64-dotprod)"),
-      cl::value_desc("T"), cl::init("host")};
-  cl::opt<std::string> name{
+  mlir::qc::CompileCommand command;
+  ModelFlags flags(command.model);
+  cl::opt<std::string, true> outDir{"o", cl::desc("Output directory"),
+                                    cl::value_desc("OUTDIR"), cl::Required,
+                                    cl::location(command.outDir)};
+  TargetFlag target(
+      command.target,
+      "host | x86-64 (the three x86 variants, picked at run time) | "
+      "x86-64-avx2 | x86-64-avxvnni | x86-64-avx512vnni | "
+      "aarch64-dotprod | aarch64-i8mm (aarch64 = aarch64-dotprod)");
+  cl::opt<std::string, true> name{
       "name",
       cl::desc("Model name, a C identifier: NAME.o, NAME.h and the "
                "descriptor NAME_desc (default: the file's base name)"),
-      cl::value_desc("NAME")};
-  cl::opt<bool> withRuntime{
+      cl::value_desc("NAME"), cl::location(command.name)};
+  cl::opt<bool, true> withRuntime{
       "with-runtime",
       cl::desc("Also copy libqcrt.a, qc_runtime.h and qc_model_abi.h into "
-               "OUTDIR")};
+               "OUTDIR"),
+      cl::location(command.withRuntime)};
   MaxBatchFlag maxBatch;
-  registerMLIRFlags();
-  if (!parseFlags(
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc compile: compile a quantized model to native code\n\n"
           "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name "
           "NAME]\n\n"
           "MODEL is the output of `qc quantize` (Q/DQ or --lower-to-integer "
           "form) or an ONNX QDQ model (ONNX Runtime's, or a PyTorch QAT "
-          "export: docs/importer.md, \"QAT and QDQ models\"). Writes OUTDIR/NAME.o (code, packed "
+          "export: docs/importer.md, \"QAT and QDQ models\"). Writes "
+          "OUTDIR/NAME.o (code, packed "
           "weights and the qc_model_desc NAME_desc) and OUTDIR/NAME.h; link "
           "them with libqcrt (see examples/embed). The files appear together "
           "or not at all. --max-batch N: one compiled model for any batch of "
@@ -762,60 +448,44 @@ int compileCommand(int argc, char **argv) {
     return rc;
   if (int rc = maxBatch.check(); rc)
     return rc;
-  if (int rc = checkTargetFlag(target); rc)
+  if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
-  if (name.getNumOccurrences() && !isCIdentifier(name))
-    return usageError("--name '" + name + "' is not a C identifier");
-  if (outDir.empty())
+  if (name.getNumOccurrences() && !mlir::qc::isCIdentifier(command.name))
+    return usageError("--name '" + command.name + "' is not a C identifier");
+  if (command.outDir.empty())
     return usageError("-o must not be empty");
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
-  if (!module)
-    return 1;
-  mlir::qc::CompileOptions options =
-      mlir::qc::compileOptionsFor(flags.model, target, name);
-  options.maxBatch = maxBatch.get();
-  FailureOr<mlir::qc::CompiledModel> compiled =
-      mlir::qc::compileModel(*module, options);
-  if (failed(compiled) ||
-      failed(mlir::qc::writeCompiledModel(&context, *compiled, outDir,
-                                          options.name, withRuntime)))
-    return 1;
-  mlir::qc::printCompileSummary(llvm::outs(), *compiled, outDir,
-                                options.name);
-  return 0;
+  command.maxBatch = maxBatch.get();
+  return mlir::qc::runCompileCommand(command);
 }
 
 int benchCommand(int argc, char **argv) {
-  ModelFlags flags;
-  cl::list<std::string> inputs{
-      "input", cl::desc("Input data NAME=FILE.npy (default: random values "
-                        "in [0, 1) for float inputs, seed 0)"),
-      cl::value_desc("NAME=FILE.npy")};
-  cl::opt<std::string> target{"target",
-                              cl::desc("Target (default host; it must run on "
-                                       "this CPU)"),
-                              cl::value_desc("T"), cl::init("host")};
-  cl::opt<double> minTime{"min-time",
-                          cl::desc("Seconds of timed runs at least "
-                                   "(default 2)"),
-                          cl::value_desc("S"), cl::init(2.0)};
-  cl::opt<int> minRuns{"min-runs",
-                       cl::desc("Timed runs at least (default 20)"),
-                       cl::value_desc("N"), cl::init(20)};
+  mlir::qc::BenchCommand command;
+  ModelFlags flags(command.model);
+  cl::list<std::string, std::vector<std::string>> inputs{
+      "input",
+      cl::desc("Input data NAME=FILE.npy (default: random values "
+               "in [0, 1) for float inputs, seed 0)"),
+      cl::value_desc("NAME=FILE.npy"), cl::location(command.inputs)};
+  TargetFlag target(command.target,
+                    "Target (default host; it must run on this CPU)");
+  cl::opt<double, true> minTime{
+      "min-time", cl::desc("Seconds of timed runs at least (default 2)"),
+      cl::value_desc("S"), cl::location(command.bench.minSeconds)};
+  cl::opt<int, true> minRuns{
+      "min-runs", cl::desc("Timed runs at least (default 20)"),
+      cl::value_desc("N"), cl::location(command.bench.minRuns)};
   MaxBatchFlag maxBatch;
-  cl::opt<bool> profile{
-      "profile", cl::desc("After the timing, profile as many runs again and "
-                          "print the per-step table (docs/runtime.md)")};
+  cl::opt<bool, true> profile{
+      "profile",
+      cl::desc("After the timing, profile as many runs again and "
+               "print the per-step table (docs/runtime.md)"),
+      cl::location(command.profile)};
   cl::opt<std::string> profileCsv{
       "profile-csv",
       cl::desc("Profile (as --profile) and write one CSV row per step to "
                "FILE"),
       cl::value_desc("FILE")};
-  registerMLIRFlags();
-  if (!parseFlags(
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc bench: latency of the compiled model, run in-process\n\n"
           "  qc bench MODEL(.q.mlir|.onnx) [--threads N] [--input "
@@ -832,102 +502,47 @@ int benchCommand(int argc, char **argv) {
     return kUsageError;
   if (int rc = flags.check(); rc)
     return rc;
-  if (!std::isfinite(minTime) || minTime < 0 || minTime > kMaxBenchSeconds) {
-    char value[32];
-    std::snprintf(value, sizeof(value), "%g", static_cast<double>(minTime));
+  double seconds = command.bench.minSeconds;
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxBenchSeconds)
     return usageError("--min-time must be a number of seconds in [0, " +
                       Twine(static_cast<int>(kMaxBenchSeconds)) + "], got " +
-                      value);
-  }
-  if (minRuns < 1 || minRuns > kMaxBenchRuns)
+                      mlir::qc::formatFlagNumber(seconds));
+  int runs = command.bench.minRuns;
+  if (runs < 1 || runs > kMaxBenchRuns)
     return usageError("--min-runs must be in [1, " + Twine(kMaxBenchRuns) +
-                      "], got " + Twine(static_cast<int>(minRuns)));
+                      "], got " + Twine(runs));
   if (int rc = maxBatch.check(); rc)
     return rc;
-  if (int rc = checkTargetFlag(target); rc)
+  if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
-  // The CSV file is opened before anything is compiled, so a bad path fails
-  // at once.
-  std::unique_ptr<FILE, int (*)(FILE *)> csv(nullptr, &std::fclose);
-  if (profileCsv.getNumOccurrences()) {
-    csv.reset(std::fopen(profileCsv.c_str(), "w"));
-    if (!csv)
-      return usageError("--profile-csv: cannot write '" +
-                        profileCsv.getValue() + "': " + std::strerror(errno));
-  }
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  auto fail = [&](const Twine &message) {
-    emitError(UnknownLoc::get(&context)) << message;
-    return 1;
-  };
-  OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
-  if (!module)
-    return 1;
-  FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);
-  if (failed(func))
-    return 1;
-  FailureOr<std::vector<::qc::NpyArray>> arrays =
-      inputs.empty() ? mlir::qc::randomInputs(*func, maxBatch.get())
-                     : mlir::qc::readInputs(*func, std::vector<std::string>(
-                                                       inputs.begin(),
-                                                       inputs.end()));
-  if (failed(arrays))
-    return 1;
-  mlir::qc::CompiledModel info;
-  std::unique_ptr<mlir::qc::LoadedModel> loaded = mlir::qc::compileAndLoad(
-      *module, flags.model, target, threads, &info, maxBatch.get());
-  if (!loaded)
-    return 1;
-  mlir::qc::BenchOptions options;
-  options.minSeconds = minTime;
-  options.minRuns = minRuns;
-  std::string error;
-  FailureOr<mlir::qc::BenchResult> result =
-      mlir::qc::benchModel(*loaded, *arrays, options, error);
-  if (failed(result))
-    return fail("the compiled model failed: " + error);
-  mlir::qc::printBenchReport(llvm::outs(), flags.model, info, *loaded,
-                             *result);
-  if (!profile && !csv)
-    return 0;
-  // The profiled runs are timed separately: the hooks cost a clock read per
-  // step, which the timing above does not include.
-  if (!loaded->setProfiling(true, error))
-    return fail("cannot profile the compiled model: " + error);
-  if (failed(mlir::qc::benchModel(*loaded, *arrays, options, error)))
-    return fail("the compiled model failed: " + error);
-  llvm::outs() << "\n";
-  llvm::outs().flush();
-  if (profile && !loaded->printProfile(stdout, /*csv=*/false, error))
-    return fail("cannot print the profile: " + error);
-  if (csv && (!loaded->printProfile(csv.get(), /*csv=*/true, error) ||
-              std::fflush(csv.get()) != 0))
-    return fail("--profile-csv: cannot write '" + profileCsv.getValue() +
-                "'" + (error.empty() ? std::string() : ": " + error));
-  return 0;
+  command.threads = threads;
+  command.maxBatch = maxBatch.get();
+  if (profileCsv.getNumOccurrences())
+    command.profileCsv = profileCsv.getValue();
+  return mlir::qc::runBenchCommand(command);
 }
 
 int debugCommand(int argc, char **argv) {
-  cl::list<std::string> models{cl::Positional, cl::desc("<float model> <quantized program>"),
+  mlir::qc::DebugOptions options;
+  cl::list<std::string> models{cl::Positional,
+                               cl::desc("<float model> <quantized program>"),
                                cl::OneOrMore};
-  cl::list<std::string> inputs{
+  cl::list<std::string, std::vector<std::string>> inputs{
       "input",
       cl::desc("Data: NAME=DATA where DATA is an .npy (samples along axis "
                "0), an .npz (one array per input) or a directory of them; "
                "or NAME=FILE.npy for each input of a multi-input model"),
-      cl::value_desc("NAME=DATA")};
-  cl::list<std::string> inputShapes{
+      cl::value_desc("NAME=DATA"), cl::location(options.inputs)};
+  cl::list<std::string, std::vector<std::string>> inputShapes{
       "input-shape", cl::desc("Bind an input's dynamic dimensions"),
-      cl::value_desc("NAME=D0,D1,...")};
-  cl::opt<bool> compiled{
-      "compiled", cl::desc("Also compile the quantized program for this CPU "
-                           "and compare its native code layer by layer")};
-  cl::opt<std::string> target{"target",
-                              cl::desc("With --compiled: the target "
-                                       "(default host)"),
-                              cl::value_desc("T"), cl::init("host")};
+      cl::value_desc("NAME=D0,D1,..."), cl::location(options.inputShapes)};
+  cl::opt<bool, true> compiled{
+      "compiled",
+      cl::desc("Also compile the quantized program for this CPU "
+               "and compare its native code layer by layer"),
+      cl::location(options.comparator.compiled)};
+  TargetFlag target(options.comparator.target,
+                    "With --compiled: the target (default host)");
   cl::opt<std::string> html{"html",
                             cl::desc("Write a self-contained HTML report"),
                             cl::value_desc("REPORT.html")};
@@ -946,8 +561,7 @@ int debugCommand(int argc, char **argv) {
   cl::opt<std::string> maxMemory{"max-memory",
                                  cl::desc("Memory cap of a run (see qc run)"),
                                  cl::value_desc("SIZE")};
-  registerMLIRFlags();
-  if (!parseFlags(
+  if (!mlir::qc::parseCommandFlags(
           argc, argv,
           "qc debug: find the layers where a quantized program loses "
           "accuracy\n\n"
@@ -967,7 +581,7 @@ int debugCommand(int argc, char **argv) {
     return usageError("debug needs two models: the float model and the "
                       "quantized program (qc quantize's output), got " +
                       Twine(static_cast<int>(models.size())));
-  if (inputs.empty())
+  if (options.inputs.empty())
     return usageError("debug needs data: --input NAME=DATA (an .npy of "
                       "samples, an .npz or a directory)");
   if (maxSamples.getNumOccurrences() && maxSamples <= 0)
@@ -984,86 +598,57 @@ int debugCommand(int argc, char **argv) {
     return usageError(html.getNumOccurrences() && html.empty()
                           ? "--html must not be empty"
                           : "--csv must not be empty");
-  if (!html.empty() && !csv.empty() && sameFile(html, csv))
+  if (!html.empty() && !csv.empty() && mlir::qc::sameFile(html, csv))
     return usageError("--html and --csv name the same file '" + csv + "'");
-  if (int rc = checkTargetFlag(target); rc)
+  if (int rc = mlir::qc::checkTargetFlag(options.comparator.target); rc)
     return rc;
-  if (maxMemory.getNumOccurrences()) {
-    std::optional<int64_t> bytes = ::qc::parseMemorySize(maxMemory);
-    if (!bytes)
-      return usageError("--max-memory: '" + maxMemory +
-                        "' is not a memory size (a positive number of bytes "
-                        "with an optional K, M, G or T, e.g. 512M or 8G)");
-    ::qc::setMaxMemory(*bytes);
-  }
-  mlir::qc::DebugOptions options;
+  if (maxMemory.getNumOccurrences())
+    if (int rc = mlir::qc::applyMaxMemoryFlag(maxMemory); rc)
+      return rc;
   options.floatModel = models[0];
   options.quantModel = models[1];
-  options.inputs.assign(inputs.begin(), inputs.end());
-  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.maxSamples = maxSamples;
   options.batchSize = batch;
   options.worst = worst;
   options.htmlPath = html;
   options.csvPath = csv;
-  options.comparator.compiled = compiled;
-  options.comparator.target = target;
   options.comparator.threads = threads;
-  MLIRContext context;
-  mlir::qc::setUpContext(context);
-  return mlir::qc::runDebug(context, options);
-}
-} // namespace
-
-/// Flushes stdout; a failed write (e.g. `qc run ... > /dev/full`) is an
-/// error naming stdout instead of LLVM's fatal "IO failure on output stream"
-/// at exit.
-int finish(int status) {
-  llvm::outs().flush();
-  if (std::error_code ec = llvm::outs().error()) {
-    llvm::outs().clear_error();
-    llvm::errs() << "qc: error: cannot write '<stdout>': " << ec.message()
-                 << "\n";
-    return status ? status : 1;
-  }
-  // Nowhere to report a failed write to stderr.
-  llvm::errs().clear_error();
-  return status;
+  return mlir::qc::runDebugCommand(options);
 }
 
 /// `qc ops`: the ONNX op types the importer converts (docs/ops.md has each
 /// op's status further down the flow; the conformance test checks it
 /// against this list).
 int opsCommand(int argc, char **argv) {
-  if (!parseFlags(argc, argv,
-                  "qc ops: list the ONNX op types qc imports, one per line "
-                  "(docs/ops.md gives each op's status: reference executor, "
-                  "quantized, compiled)\n\n  qc ops\n"))
+  if (!mlir::qc::parseCommandFlags(
+          argc, argv,
+          "qc ops: list the ONNX op types qc imports, one per line "
+          "(docs/ops.md gives each op's status: reference executor, "
+          "quantized, compiled)\n\n  qc ops\n",
+          /*withMLIRFlags=*/false))
     return kUsageError;
   for (StringRef name : mlir::qc::supportedOnnxOps())
     llvm::outs() << name << "\n";
   return 0;
 }
 
-int runCommandNamed(const std::string &command, int n, char **args) {
-  if (command == "import")
-    return importCommand(n, args);
-  if (command == "run")
-    return runCommand(n, args);
-  if (command == "quantize")
-    return quantizeCommand(n, args);
-  if (command == "export-onnx")
-    return exportOnnxCommand(n, args);
-  if (command == "compile")
-    return compileCommand(n, args);
-  if (command == "bench")
-    return benchCommand(n, args);
-  if (command == "debug")
-    return debugCommand(n, args);
-  if (command == "ops")
-    return opsCommand(n, args);
-  return -1;
-}
+/// The commands: name, entry point, and whether it takes --threads.
+struct Command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  bool takesThreads;
+};
+constexpr Command kCommands[] = {
+    {"import", importCommand, false},
+    {"run", runCommand, true},
+    {"quantize", quantizeCommand, false},
+    {"export-onnx", exportOnnxCommand, false},
+    {"compile", compileCommand, false},
+    {"bench", benchCommand, true},
+    {"debug", debugCommand, true},
+    {"ops", opsCommand, false},
+};
+} // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -1093,7 +678,7 @@ int main(int argc, char **argv) {
       [](llvm::raw_ostream &os) { ::qc::printVersion(os, "qc"); });
   if (command == "--version" || command == "-version" || command == "version") {
     ::qc::printVersion(llvm::outs(), "qc");
-    return finish(0);
+    return mlir::qc::finishCommand(0);
   }
   // `qc <command> --help` lists the command's options and MLIR's pass-manager
   // flags, not the hundreds of LLVM backend options libLLVM registers at
@@ -1106,15 +691,16 @@ int main(int argc, char **argv) {
   std::vector<char *> args = {program.data()};
   for (int i = 2; i < argc; ++i)
     args.push_back(argv[i]);
-  if ((command == "run" || command == "bench" || command == "debug") &&
-      !extractThreads(args))
+  const Command *found = llvm::find_if(
+      kCommands, [&](const Command &c) { return command == c.name; });
+  if (found == std::end(kCommands)) {
+    llvm::errs() << "qc: error: unknown command '"
+                 << mlir::qc::escapeForTerminal(command) << "'\n\n"
+                 << kUsage;
     return kUsageError;
-  int n = static_cast<int>(args.size());
-  int status = runCommandNamed(command, n, args.data());
-  if (status >= 0)
-    return finish(status);
-  llvm::errs() << "qc: error: unknown command '"
-               << mlir::qc::escapeForTerminal(command) << "'\n\n"
-               << kUsage;
-  return kUsageError;
+  }
+  if (found->takesThreads && !mlir::qc::extractThreadsFlag(args, threads))
+    return kUsageError;
+  return mlir::qc::finishCommand(
+      found->run(static_cast<int>(args.size()), args.data()));
 }
