@@ -23,6 +23,7 @@ seq=128
 d_model=256
 heads=4
 python="${PYTHON:-/usr/bin/python3}"
+source "$repo/bench/lib.sh"
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -39,30 +40,17 @@ while [[ $# -gt 0 ]]; do
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-[[ -x "$qc" ]] || { echo "run.sh: qc binary '$qc' not found (build first or pass --qc)" >&2; exit 1; }
-if [[ -z "$out" ]]; then
-  out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
-fi
-mkdir -p "$out"
+bench_check_qc "$qc"
+bench_out_dir
 
 "$python" "$repo/bench/dynamic/export_encoder.py" "$out" --seq "$seq" --d-model "$d_model" --heads "$heads"
 input=$out/x.npy
-best() {  # best of REPEATS processes' median_ms
-  local m b=""
-  for ((r = 0; r < repeats; r++)); do
-    m=$("$qc" bench "$1" --threads "$threads" --input "x=$input" --min-time "$min_time" | awk '/^median_ms:/ {print $2}')
-    b=$(awk -v a="$m" -v b="$b" 'BEGIN { print (b == "" || a < b) ? a : b }')
-  done
-  echo "$b"
+best() {  # MODEL: best of REPEATS processes' median_ms
+  bench_best "$qc" "$1" "$repeats" --threads "$threads" --input "x=$input" --min-time "$min_time"
 }
 sqnr() {  # MODEL NAME: the SQNR of MODEL's output against $name's float output
   "$qc" run "$1" --input "x=$input" --output-dir "$out/$2.out" >/dev/null
-  "$python" - "$out/$name.float.out/y.npy" "$out/$2.out/y.npy" <<'PY'
-import sys, numpy as np
-x, y = (np.load(f).astype(np.float64) for f in sys.argv[1:])
-print(f"{10 * np.log10((x ** 2).sum() / ((x - y) ** 2).sum()):.1f}")
-PY
+  bench_sqnr "$out/$name.float.out/y.npy" "$out/$2.out/y.npy"
 }
 
 echo "$threads thread(s), best of $repeats processes ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -27,6 +27,7 @@ min_time=2
 models="encoder gpt gpt_h512"
 seqs="128 1"
 python="${PYTHON:-/usr/bin/python3}"
+source "$repo/bench/lib.sh"
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
@@ -42,12 +43,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-[[ -x "$qc" ]] || { echo "run.sh: qc binary '$qc' not found (build first or pass --qc)" >&2; exit 1; }
-if [[ -z "$out" ]]; then
-  out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
-fi
-mkdir -p "$out"
+bench_check_qc "$qc"
+bench_out_dir
 seq_flags=()
 for s in $seqs; do seq_flags+=(--seq "$s"); done
 "$python" "$repo/bench/weight_only/export_models.py" "$out" "${seq_flags[@]}" >/dev/null
@@ -55,19 +52,7 @@ for s in $seqs; do seq_flags+=(--seq "$s"); done
   "$python" "$repo/bench/weight_only/export_models.py" "$out" --seq 1 --gpt-hidden 512 >/dev/null
 
 best() {  # MODEL INPUT: best of REPEATS processes' median_ms
-  local m b=""
-  for ((r = 0; r < repeats; r++)); do
-    m=$("$qc" bench "$1" --threads "$threads" --input "x=$2" --min-time "$min_time" | awk '/^median_ms:/ {print $2}')
-    b=$(awk -v a="$m" -v b="$b" 'BEGIN { print (b == "" || a < b) ? a : b }')
-  done
-  echo "$b"
-}
-sqnr() {  # FLOAT.npy QUANT.npy
-  "$python" - "$1" "$2" <<'PY'
-import sys, numpy as np
-x, y = (np.load(f).astype(np.float64) for f in sys.argv[1:])
-print(f"{10 * np.log10((x ** 2).sum() / ((x - y) ** 2).sum()):.1f}")
-PY
+  bench_best "$qc" "$1" "$repeats" --threads "$threads" --input "x=$2" --min-time "$min_time"
 }
 float_bytes() {  # MODEL.onnx: bytes of its float initializers
   "$python" - "$1" <<'PY'
@@ -105,7 +90,7 @@ for name in $models; do
         "$(awk -v f="$f" -v t="$t" 'BEGIN { printf "%.2fx", f / t }')" \
         "$(awk -v b="$qb" 'BEGIN { print b / 1e6 }')" \
         "$(awk -v f="$fb" -v q="$qb" 'BEGIN { printf "%.2fx", f / q }')" \
-        "$(sqnr "$out/${name}_s$s.float/y.npy" "$out/$tag.out/y.npy")"
+        "$(bench_sqnr "$out/${name}_s$s.float/y.npy" "$out/$tag.out/y.npy")"
     done
   done
 done
