@@ -118,32 +118,23 @@ private:
     case DType::Bool:
       *out = static_cast<uint8_t>(static_cast<int64_t>(v));
       return;
-    case DType::I16: {
-      int16_t x = static_cast<int16_t>(v);
-      std::memcpy(out, &x, 2);
-      return;
+    case DType::I16:
+      return storeAs<int16_t>(out, v);
+    case DType::I32:
+      return storeAs<int32_t>(out, v);
+    case DType::I64:
+      return storeAs<int64_t>(out, v);
+    case DType::F64:
+      return storeAs<double>(out, v);
+    case DType::F32:
+      return storeAs<float>(out, v);
     }
-    case DType::I32: {
-      int32_t x = static_cast<int32_t>(v);
-      std::memcpy(out, &x, 4);
-      return;
-    }
-    case DType::I64: {
-      int64_t x = static_cast<int64_t>(v);
-      std::memcpy(out, &x, 8);
-      return;
-    }
-    case DType::F64: {
-      double x = static_cast<double>(v);
-      std::memcpy(out, &x, 8);
-      return;
-    }
-    case DType::F32: {
-      float x = static_cast<float>(v);
-      std::memcpy(out, &x, 4);
-      return;
-    }
-    }
+  }
+
+  /// Writes `v` converted to T (unaligned).
+  template <typename T, typename V> static void storeAs(uint8_t *out, V v) {
+    T x = static_cast<T>(v);
+    std::memcpy(out, &x, sizeof(T));
   }
 
   DType type;
@@ -188,24 +179,25 @@ std::pair<int, bool> intWidth(DType dtype) {
   }
 }
 
+/// `t`'s elements converted to the element type of To (same shape).
+template <typename To, typename From> To converted(const From &t) {
+  To out = To::from_shape(t.shape());
+  std::copy(t.begin(), t.end(), out.begin());
+  return out;
+}
+
 /// An integer value `t` (any integer storage) widened to int64.
 ref::I64Tensor widenInt(const RtTensor &t) {
   if (const ref::I64Tensor *v = t.getI64())
     return *v;
-  const ref::QTensor &q = *t.getInt();
-  ref::I64Tensor out = ref::I64Tensor::from_shape(q.shape());
-  std::copy(q.begin(), q.end(), out.begin());
-  return out;
+  return converted<ref::I64Tensor>(*t.getInt());
 }
 
 /// A float value `t` (f32 or f64) widened to double.
 ref::F64Tensor widenFloat(const RtTensor &t) {
   if (const ref::F64Tensor *v = t.getF64())
     return *v;
-  const ref::Tensor &f = *t.getF32();
-  ref::F64Tensor out = ref::F64Tensor::from_shape(f.shape());
-  std::copy(f.begin(), f.end(), out.begin());
-  return out;
+  return converted<ref::F64Tensor>(*t.getF32());
 }
 
 /// int64 values wrapped (two's complement) to integer `dtype` (i1: x != 0).
@@ -240,10 +232,7 @@ RtValue narrowInt(ref::I64Tensor t, DType dtype) {
 RtValue narrowFloat(ref::F64Tensor t, DType dtype) {
   if (dtype == DType::F64)
     return makeValue(std::move(t));
-  ref::Tensor f = ref::Tensor::from_shape(t.shape());
-  for (size_t i = 0; i < t.size(); ++i)
-    f.data()[i] = static_cast<float>(t.data()[i]);
-  return makeValue(std::move(f));
+  return makeValue(converted<ref::Tensor>(t));
 }
 
 /// Reads element `i` of a little-endian integer buffer of `dtype`.
@@ -395,6 +384,17 @@ struct MemoryAccount {
 // Constants
 //===----------------------------------------------------------------------===//
 
+/// `t` (sized for the constant) filled from the constant's resource blob
+/// `bytes`; failure when the sizes differ.
+template <typename Tensor>
+FailureOr<Tensor> fromBlob(ArrayRef<char> bytes, Tensor t) {
+  if (bytes.size() != t.size() * sizeof(typename Tensor::value_type))
+    return failure();
+  if (!bytes.empty())
+    std::memcpy(t.data(), bytes.data(), bytes.size());
+  return t;
+}
+
 /// Decodes an f32 constant attribute into a tensor. Failure (no diagnostic)
 /// for other element types or a missing / short resource blob.
 FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
@@ -404,13 +404,8 @@ FailureOr<ref::Tensor> decodeF32(ElementsAttr attr) {
   std::vector<size_t> shape(type.getShape().begin(), type.getShape().end());
   ref::Tensor t = ref::Tensor::from_shape(shape);
   if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
-      succeeded(bytes)) {
-    if (bytes->size() != t.size() * sizeof(float))
-      return failure();
-    if (!bytes->empty())
-      std::memcpy(t.data(), bytes->data(), bytes->size());
-    return t;
-  }
+      succeeded(bytes))
+    return fromBlob(*bytes, std::move(t));
   // A splat (e.g. ONNX Expand's ones) is filled, not expanded to a vector
   // first (twice the memory, and slow for a large one).
   if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat()) {
@@ -468,28 +463,21 @@ template <typename T> FailureOr<xt::xarray<T>> decodeWide(ElementsAttr attr) {
   std::vector<size_t> dims(type.getShape().begin(), type.getShape().end());
   xt::xarray<T> t = xt::xarray<T>::from_shape(dims);
   if (FailureOr<ArrayRef<char>> bytes = getResourceBytes(attr);
-      succeeded(bytes)) {
-    if (bytes->size() != t.size() * sizeof(T))
-      return failure();
-    if (!bytes->empty())
-      std::memcpy(t.data(), bytes->data(), bytes->size());
-    return t;
-  }
-  if constexpr (std::is_same_v<T, double>) {
-    auto dense = dyn_cast<DenseFPElementsAttr>(attr);
-    if (!dense || static_cast<size_t>(dense.getNumElements()) != t.size())
-      return failure();
-    size_t i = 0;
-    for (const APFloat &v : dense.getValues<APFloat>())
+      succeeded(bytes))
+    return fromBlob(*bytes, std::move(t));
+  constexpr bool isDouble = std::is_same_v<T, double>;
+  using Dense =
+      std::conditional_t<isDouble, DenseFPElementsAttr, DenseIntElementsAttr>;
+  auto dense = dyn_cast<Dense>(attr);
+  if (!dense || static_cast<size_t>(dense.getNumElements()) != t.size())
+    return failure();
+  size_t i = 0;
+  if constexpr (isDouble)
+    for (const APFloat &v : dense.template getValues<APFloat>())
       t.data()[i++] = v.convertToDouble();
-  } else {
-    auto dense = dyn_cast<DenseIntElementsAttr>(attr);
-    if (!dense || static_cast<size_t>(dense.getNumElements()) != t.size())
-      return failure();
-    size_t i = 0;
-    for (const APInt &v : dense.getValues<APInt>())
+  else
+    for (const APInt &v : dense.template getValues<APInt>())
       t.data()[i++] = v.getSExtValue();
-  }
   return t;
 }
 
@@ -554,6 +542,22 @@ struct ConstantCache {
 // Op evaluation
 //===----------------------------------------------------------------------===//
 
+std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+/// The kernel kind of an ONNX Reduce* op (ReduceMean has its own kernel).
+using RK = ref::ReduceKind;
+RK reduceKind(ReduceMaxOp) { return RK::Max; }
+RK reduceKind(ReduceMinOp) { return RK::Min; }
+RK reduceKind(ReduceSumOp) { return RK::Sum; }
+RK reduceKind(ReduceProdOp) { return RK::Prod; }
+RK reduceKind(ReduceSumSquareOp) { return RK::SumSquare; }
+RK reduceKind(ReduceL1Op) { return RK::L1; }
+RK reduceKind(ReduceL2Op) { return RK::L2; }
+RK reduceKind(ReduceLogSumOp) { return RK::LogSum; }
+RK reduceKind(ReduceLogSumExpOp) { return RK::LogSumExp; }
+
 /// Evaluates one op. `operands` line up with op->getOperands().
 class OpEvaluator {
 public:
@@ -609,23 +613,29 @@ private:
     return makeValue(std::move(*r));
   }
 
-  /// An f32 unary op that cannot fail.
+  /// An op of one f32 operand: `fn(x)` returns the result tensor, or an
+  /// absl::StatusOr of it when the kernel can fail.
   template <typename Fn> Result unary(Fn fn) {
     FailureOr<const ref::Tensor *> x = f32(0);
     if (failed(x))
       return failure();
-    return makeValue(fn(**x));
+    return wrap(fn(**x));
   }
 
-  /// An f32 reduction (ONNX Reduce*).
-  Result reduction(ref::ReduceKind kind, ArrayRef<int64_t> axes,
-                   bool keepdims) {
-    FailureOr<const ref::Tensor *> x = f32(0);
-    if (failed(x))
-      return failure();
-    return wrap(ref::reduce(**x, kind,
-                                std::vector<int64_t>(axes.begin(), axes.end()),
-                                keepdims));
+  /// An f32 unary op with an `alpha` attribute (LeakyRelu, Elu, ...).
+  template <typename AlphaOp>
+  Result unaryAlpha(AlphaOp alphaOp,
+                    ref::Tensor (*fn)(const ref::Tensor &, float)) {
+    float alpha = alphaOp.getAlpha().convertToFloat();
+    return unary([&](const ref::Tensor &x) { return fn(x, alpha); });
+  }
+
+  /// An f32 reduction (ONNX Reduce*, all but ReduceMean).
+  template <typename ReduceOp> Result reduction(ReduceOp reduce) {
+    return unary([&](const ref::Tensor &x) {
+      return ref::reduce(x, reduceKind(reduce), toVector(reduce.getAxes()),
+                         reduce.getKeepdims());
+    });
   }
 
   /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor).
@@ -637,9 +647,7 @@ private:
         ref::argExtreme(**x, isMax, axis, keepdims, last);
     if (!r.ok())
       return op->emitError() << kernelMessage(r.status());
-    ref::I64Tensor indices = ref::I64Tensor::from_shape(r->shape());
-    std::copy(r->begin(), r->end(), indices.begin());
-    return makeValue(std::move(indices));
+    return makeValue(converted<ref::I64Tensor>(*r));
   }
 
   /// An f32 binary op with broadcasting.
@@ -664,6 +672,41 @@ private:
     std::array<int64_t, N> a{};
     std::copy(values.begin(), values.end(), a.begin());
     return a;
+  }
+
+  /// The attributes of a 2-D conv or pooling op, float or integer (Attrs
+  /// is ::qc::Conv2dAttrs or ::qc::Pool2dAttrs): the kernel (pools),
+  /// strides, pads, the dilations (convs, max pools), after checking their
+  /// entry counts; groups (convs) and ceil_mode (pools).
+  template <typename Attrs, typename WindowOp>
+  FailureOr<Attrs> windowAttrs(WindowOp windowOp) {
+    constexpr bool isPool = std::is_same_v<Attrs, ::qc::Pool2dAttrs>;
+    Attrs attrs;
+    if constexpr (isPool)
+      if (failed(read("kernel", windowOp.getKernel(), attrs.kernel)))
+        return failure();
+    if (failed(read("strides", windowOp.getStrides(), attrs.strides)) ||
+        failed(read("pads", windowOp.getPads(), attrs.pads)))
+      return failure();
+    if constexpr (!llvm::is_one_of<WindowOp, AvgPool2dOp, QAvgPool2dOp>::value)
+      if (failed(read("dilations", windowOp.getDilations(), attrs.dilations)))
+        return failure();
+    if constexpr (isPool)
+      attrs.ceilMode = windowOp.getCeilMode();
+    else
+      attrs.groups = windowOp.getGroups();
+    return attrs;
+  }
+
+  /// Copies array attribute `name` into `out` after checking that it has
+  /// N entries.
+  template <size_t N>
+  LogicalResult read(StringRef name, ArrayRef<int64_t> values,
+                     std::array<int64_t, N> &out) {
+    if (failed(checkSize(name, values, N)))
+      return failure();
+    out = toArray<N>(values);
+    return success();
   }
 
   Result conv2d(Conv2dOp conv);
@@ -693,20 +736,14 @@ private:
 };
 
 OpEvaluator::Result OpEvaluator::conv2d(Conv2dOp conv) {
-  if (failed(checkSize("strides", conv.getStrides(), 2)) ||
-      failed(checkSize("pads", conv.getPads(), 4)) ||
-      failed(checkSize("dilations", conv.getDilations(), 2)))
+  FailureOr<::qc::Conv2dAttrs> attrs = windowAttrs<::qc::Conv2dAttrs>(conv);
+  if (failed(attrs))
     return failure();
   FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
                                  b = optionalF32(conv.getBias(), 2);
   if (failed(x) || failed(w) || failed(b))
     return failure();
-  ::qc::Conv2dAttrs attrs;
-  attrs.strides = toArray<2>(conv.getStrides());
-  attrs.pads = toArray<4>(conv.getPads());
-  attrs.dilations = toArray<2>(conv.getDilations());
-  attrs.groups = conv.getGroups();
-  return wrap(ref::conv2d(**x, **w, *b, attrs));
+  return wrap(ref::conv2d(**x, **w, *b, *attrs));
 }
 
 OpEvaluator::Result OpEvaluator::convTranspose2d(ConvTranspose2dOp conv) {
@@ -823,41 +860,53 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
 }
 
 OpEvaluator::Result OpEvaluator::maxPool2d(MaxPool2dOp pool) {
-  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
-      failed(checkSize("strides", pool.getStrides(), 2)) ||
-      failed(checkSize("pads", pool.getPads(), 4)) ||
-      failed(checkSize("dilations", pool.getDilations(), 2)))
+  FailureOr<::qc::Pool2dAttrs> attrs = windowAttrs<::qc::Pool2dAttrs>(pool);
+  if (failed(attrs))
     return failure();
-  FailureOr<const ref::Tensor *> x = f32(0);
-  if (failed(x))
-    return failure();
-  ::qc::Pool2dAttrs attrs;
-  attrs.kernel = toArray<2>(pool.getKernel());
-  attrs.strides = toArray<2>(pool.getStrides());
-  attrs.pads = toArray<4>(pool.getPads());
-  attrs.dilations = toArray<2>(pool.getDilations());
-  attrs.ceilMode = pool.getCeilMode();
-  return wrap(ref::maxPool2d(**x, attrs));
+  return unary([&](const ref::Tensor &x) { return ref::maxPool2d(x, *attrs); });
 }
 
 OpEvaluator::Result OpEvaluator::avgPool2d(AvgPool2dOp pool) {
-  if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
-      failed(checkSize("strides", pool.getStrides(), 2)) ||
-      failed(checkSize("pads", pool.getPads(), 4)))
+  FailureOr<::qc::Pool2dAttrs> attrs = windowAttrs<::qc::Pool2dAttrs>(pool);
+  if (failed(attrs))
     return failure();
-  FailureOr<const ref::Tensor *> x = f32(0);
-  if (failed(x))
-    return failure();
-  ::qc::Pool2dAttrs attrs;
-  attrs.kernel = toArray<2>(pool.getKernel());
-  attrs.strides = toArray<2>(pool.getStrides());
-  attrs.pads = toArray<4>(pool.getPads());
-  attrs.ceilMode = pool.getCeilMode();
-  return wrap(ref::avgPool2d(**x, attrs, pool.getCountIncludePad()));
+  return unary([&](const ref::Tensor &x) {
+    return ref::avgPool2d(x, *attrs, pool.getCountIncludePad());
+  });
 }
 
-std::vector<int64_t> toVector(ArrayRef<int64_t> values) {
-  return std::vector<int64_t>(values.begin(), values.end());
+/// The quantization parameters of a qc.quantize / qc.fake_quant /
+/// qc.dequantize: a scale and zero point for the tensor, or one per channel
+/// along `axis`.
+struct QParams {
+  std::vector<float> scales;
+  std::vector<int64_t> zeroPoints;
+  std::optional<int64_t> axis;
+
+  /// Dequantizes `q` with these parameters (per tensor or per channel).
+  absl::StatusOr<ref::Tensor> dequantize(const ref::QTensor &q) const {
+    return axis ? ref::dequantizePerChannel(q, scales, zeroPoints, *axis)
+                : ref::dequantizePerTensor(q, scales[0], zeroPoints[0]);
+  }
+};
+
+/// The QParams of `op`, or an error at it when the scales and zero points
+/// do not match (one each per tensor, or per channel with `axis`).
+FailureOr<QParams> qparamsOf(Operation *op, ArrayRef<float> scale,
+                             ArrayRef<int64_t> zeroPoint,
+                             std::optional<uint64_t> axis) {
+  if (scale.empty() || scale.size() != zeroPoint.size() ||
+      (!axis && scale.size() != 1))
+    return op->emitError() << "needs one scale and zero point per tensor (or "
+                              "per channel with `axis`), got "
+                           << scale.size() << " scales and " << zeroPoint.size()
+                           << " zero points";
+  QParams p;
+  p.scales.assign(scale.begin(), scale.end());
+  p.zeroPoints.assign(zeroPoint.begin(), zeroPoint.end());
+  if (axis)
+    p.axis = static_cast<int64_t>(*axis);
+  return p;
 }
 
 /// qc.quantize (and, with `dequantizeResult`, qc.fake_quant): the contract
@@ -873,24 +922,18 @@ OpEvaluator::quantize(Operation *quantOp, ArrayRef<float> scale,
   // I64Attr getters return uint64_t; the values are signed.
   ref::QuantRange range{static_cast<int64_t>(qmin),
                         static_cast<int64_t>(qmax)};
-  if (scale.empty() || scale.size() != zeroPoint.size() ||
-      (!axis && scale.size() != 1))
-    return op->emitError() << "needs one scale and zero point per tensor (or "
-                              "per channel with `axis`), got "
-                           << scale.size() << " scales and "
-                           << zeroPoint.size() << " zero points";
-  std::vector<float> scales(scale.begin(), scale.end());
-  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
+  FailureOr<QParams> p = qparamsOf(op, scale, zeroPoint, axis);
+  if (failed(p))
+    return failure();
   absl::StatusOr<ref::QTensor> q =
-      axis ? ref::quantizePerChannel(**x, scales, zps,
-                                     static_cast<int64_t>(*axis), range)
-           : ref::quantizePerTensor(**x, scales[0], zps[0], range);
+      p->axis
+          ? ref::quantizePerChannel(**x, p->scales, p->zeroPoints, *p->axis,
+                                    range)
+          : ref::quantizePerTensor(**x, p->scales[0], p->zeroPoints[0], range);
   if (!q.ok())
     return op->emitError() << kernelMessage(q.status());
   if (dequantizeResult)
-    return wrap(axis ? ref::dequantizePerChannel(*q, scales, zps,
-                                                 static_cast<int64_t>(*axis))
-                     : ref::dequantizePerTensor(*q, scales[0], zps[0]));
+    return wrap(p->dequantize(*q));
   std::optional<DType> dtype =
       dtypeOf(cast<ShapedType>(quantOp->getResult(0).getType())
                   .getElementType());
@@ -904,24 +947,14 @@ OpEvaluator::Result OpEvaluator::dequantize(DequantizeOp dq) {
   FailureOr<const ref::QTensor *> q = integer(0);
   if (failed(q))
     return failure();
-  ArrayRef<float> scale = dq.getScale();
-  ArrayRef<int64_t> zeroPoint = dq.getZeroPoint();
-  std::optional<uint64_t> axis = dq.getAxis();
-  if (scale.empty() || scale.size() != zeroPoint.size() ||
-      (!axis && scale.size() != 1))
-    return op->emitError() << "needs one scale and zero point per tensor (or "
-                              "per channel with `axis`), got "
-                           << scale.size() << " scales and "
-                           << zeroPoint.size() << " zero points";
-  std::vector<float> scales(scale.begin(), scale.end());
-  std::vector<int64_t> zps(zeroPoint.begin(), zeroPoint.end());
-  if (std::optional<uint64_t> block = dq.getBlockSize(); block && axis)
-    return wrap(ref::dequantizeBlocked(**q, scales, zps,
-                                       static_cast<int64_t>(*axis),
+  FailureOr<QParams> p =
+      qparamsOf(op, dq.getScale(), dq.getZeroPoint(), dq.getAxis());
+  if (failed(p))
+    return failure();
+  if (std::optional<uint64_t> block = dq.getBlockSize(); block && p->axis)
+    return wrap(ref::dequantizeBlocked(**q, p->scales, p->zeroPoints, *p->axis,
                                        static_cast<int64_t>(*block)));
-  return wrap(axis ? ref::dequantizePerChannel(**q, scales, zps,
-                                               static_cast<int64_t>(*axis))
-                   : ref::dequantizePerTensor(**q, scales[0], zps[0]));
+  return wrap(p->dequantize(**q));
 }
 
 /// qc.observe: the identity (the result is the operand's tensor, not a
@@ -962,34 +995,18 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     e.clampMax = static_cast<int64_t>(o.getClampMax());
     return e;
   };
-  // Kernel, strides, pads and ceil_mode of an integer pooling op.
-  auto poolAttrs = [&](auto pool) -> FailureOr<::qc::Pool2dAttrs> {
-    if (failed(checkSize("kernel", pool.getKernel(), 2)) ||
-        failed(checkSize("strides", pool.getStrides(), 2)) ||
-        failed(checkSize("pads", pool.getPads(), 4)))
-      return failure();
-    ::qc::Pool2dAttrs attrs;
-    attrs.kernel = toArray<2>(pool.getKernel());
-    attrs.strides = toArray<2>(pool.getStrides());
-    attrs.pads = toArray<4>(pool.getPads());
-    attrs.ceilMode = pool.getCeilMode();
-    return attrs;
-  };
   absl::StatusOr<ref::QTensor> r = absl::InternalError("unhandled op");
   if (auto pool = dyn_cast<QMaxPool2dOp>(intOp)) {
-    if (failed(checkSize("dilations", pool.getDilations(), 2)))
-      return failure();
-    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    FailureOr<::qc::Pool2dAttrs> attrs = windowAttrs<::qc::Pool2dAttrs>(pool);
     if (failed(attrs))
       return failure();
-    attrs->dilations = toArray<2>(pool.getDilations());
     FailureOr<std::pair<int64_t, int64_t>> range = storageRange(
         cast<ShapedType>(pool.getResult().getType()).getElementType());
     if (failed(range))
       return pool.emitError("result element type has no storage range");
     r = ref::qmaxPool2d(*in[0], *attrs, static_cast<int32_t>(range->first));
   } else if (auto pool = dyn_cast<QAvgPool2dOp>(intOp)) {
-    FailureOr<::qc::Pool2dAttrs> attrs = poolAttrs(pool);
+    FailureOr<::qc::Pool2dAttrs> attrs = windowAttrs<::qc::Pool2dAttrs>(pool);
     if (failed(attrs))
       return failure();
     r = ref::qavgPool2d(*in[0], static_cast<int64_t>(pool.getInputZeroPoint()),
@@ -1009,17 +1026,11 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     r = ref::qrequantize(*in[0], static_cast<int64_t>(rq.getInputZeroPoint()),
                          rq.getRequantMultiplier(), epilogue(rq, {}));
   } else if (auto conv = dyn_cast<QConv2dOp>(intOp)) {
-    if (failed(checkSize("strides", conv.getStrides(), 2)) ||
-        failed(checkSize("pads", conv.getPads(), 4)) ||
-        failed(checkSize("dilations", conv.getDilations(), 2)))
+    FailureOr<::qc::Conv2dAttrs> attrs = windowAttrs<::qc::Conv2dAttrs>(conv);
+    if (failed(attrs))
       return failure();
-    ::qc::Conv2dAttrs attrs;
-    attrs.strides = toArray<2>(conv.getStrides());
-    attrs.pads = toArray<4>(conv.getPads());
-    attrs.dilations = toArray<2>(conv.getDilations());
-    attrs.groups = conv.getGroups();
     r = ref::qconv2d(*in[0], static_cast<int64_t>(conv.getInputZeroPoint()),
-                     *in[1], conv.getBias() ? in[2] : nullptr, attrs,
+                     *in[1], conv.getBias() ? in[2] : nullptr, *attrs,
                      epilogue(conv, conv.getRequantMultipliers()));
   } else if (auto linear = dyn_cast<QLinearOp>(intOp)) {
     r = ref::qlinear(*in[0], static_cast<int64_t>(linear.getInputZeroPoint()),
@@ -1233,17 +1244,10 @@ OpEvaluator::Result OpEvaluator::anyTypeOp() {
       ref::I64Tensor v = widenInt(*operands[0]);
       if (isIntegerType(to))
         return narrowInt(std::move(v), to);
-      ref::F64Tensor f = ref::F64Tensor::from_shape(v.shape());
-      for (size_t i = 0; i < v.size(); ++i)
-        f.data()[i] = static_cast<double>(v.data()[i]);
       // int64 -> f32 through double rounds twice; exact up to 2^53.
-      if (to == DType::F32) {
-        ref::Tensor r = ref::Tensor::from_shape(v.shape());
-        for (size_t i = 0; i < v.size(); ++i)
-          r.data()[i] = static_cast<float>(v.data()[i]);
-        return makeValue(std::move(r));
-      }
-      return makeValue(std::move(f));
+      if (to == DType::F32)
+        return makeValue(converted<ref::Tensor>(v));
+      return makeValue(converted<ref::F64Tensor>(v));
     }
     ref::F64Tensor v = widenFloat(*operands[0]);
     if (!isIntegerType(to))
@@ -1336,9 +1340,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
           GatherElementsOp, NllLossOp, TriluOp>(op))
     return anyTypeOp();
   return llvm::TypeSwitch<Operation *, Maybe>(op)
-      .Case([&](ConstantOp cst) -> Maybe {
-        return constants.get(cst, memory);
-      })
+      .Case([&](ConstantOp cst) -> Maybe { return constants.get(cst, memory); })
       // Convolution and matrix products.
       .Case([&](Conv2dOp conv) -> Maybe { return conv2d(conv); })
       .Case([&](ConvTranspose2dOp conv) -> Maybe {
@@ -1364,10 +1366,9 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
                                    ln.getEpsilon().convertToFloat()));
       })
       .Case([&](SoftmaxOp sm) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
-        return wrap(ref::softmax(**x, sm.getAxis()));
+        return unary([&](const ref::Tensor &x) {
+          return ref::softmax(x, sm.getAxis());
+        });
       })
       // Elementwise.
       .Case([&](ReluOp) -> Maybe { return unary(ref::relu); })
@@ -1430,22 +1431,13 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](MulOp) -> Maybe { return binary(ref::mul); })
       .Case([&](DivOp) -> Maybe { return binary(ref::div); })
       .Case([&](PowOp) -> Maybe { return binary(ref::pow); })
-      .Case([&](LeakyReluOp a) -> Maybe {
-        float alpha = a.getAlpha().convertToFloat();
-        return unary([&](const ref::Tensor &x) { return ref::leakyRelu(x, alpha); });
-      })
+      .Case(
+          [&](LeakyReluOp a) -> Maybe { return unaryAlpha(a, ref::leakyRelu); })
       .Case([&](ThresholdedReluOp a) -> Maybe {
-        float alpha = a.getAlpha().convertToFloat();
-        return unary([&](const ref::Tensor &x) { return ref::thresholdedRelu(x, alpha); });
+        return unaryAlpha(a, ref::thresholdedRelu);
       })
-      .Case([&](EluOp a) -> Maybe {
-        float alpha = a.getAlpha().convertToFloat();
-        return unary([&](const ref::Tensor &x) { return ref::elu(x, alpha); });
-      })
-      .Case([&](CeluOp a) -> Maybe {
-        float alpha = a.getAlpha().convertToFloat();
-        return unary([&](const ref::Tensor &x) { return ref::celu(x, alpha); });
-      })
+      .Case([&](EluOp a) -> Maybe { return unaryAlpha(a, ref::elu); })
+      .Case([&](CeluOp a) -> Maybe { return unaryAlpha(a, ref::celu); })
       .Case([&](SeluOp a) -> Maybe {
         float alpha = a.getAlpha().convertToFloat();
         float gamma = a.getGamma().convertToFloat();
@@ -1454,65 +1446,25 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       })
       .Case([&](PReluOp) -> Maybe { return binary(ref::prelu); })
       .Case([&](LogSoftmaxOp sm) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
-        return wrap(ref::logSoftmax(**x, sm.getAxis()));
+        return unary([&](const ref::Tensor &x) {
+          return ref::logSoftmax(x, sm.getAxis());
+        });
       })
       .Case([&](MaxOp) -> Maybe { return binary(ref::max); })
       .Case([&](MinOp) -> Maybe { return binary(ref::min); })
       // Pooling and reductions.
       .Case([&](MaxPool2dOp p) -> Maybe { return maxPool2d(p); })
       .Case([&](AvgPool2dOp p) -> Maybe { return avgPool2d(p); })
-      .Case([&](GlobalAvgPool2dOp) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
-        return wrap(ref::globalAvgPool(**x));
-      })
+      .Case(
+          [&](GlobalAvgPool2dOp) -> Maybe { return unary(ref::globalAvgPool); })
       .Case([&](ReduceMeanOp r) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
-        return wrap(
-            ref::reduceMean(**x, toVector(r.getAxes()), r.getKeepdims()));
+        return unary([&](const ref::Tensor &x) {
+          return ref::reduceMean(x, toVector(r.getAxes()), r.getKeepdims());
+        });
       })
-      .Case([&](ReduceMaxOp r) -> Maybe {
-        return reduction(ref::ReduceKind::Max, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceMinOp r) -> Maybe {
-        return reduction(ref::ReduceKind::Min, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceSumOp r) -> Maybe {
-        return reduction(ref::ReduceKind::Sum, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceProdOp r) -> Maybe {
-        return reduction(ref::ReduceKind::Prod, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceSumSquareOp r) -> Maybe {
-        return reduction(ref::ReduceKind::SumSquare, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceL1Op r) -> Maybe {
-        return reduction(ref::ReduceKind::L1, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceL2Op r) -> Maybe {
-        return reduction(ref::ReduceKind::L2, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceLogSumOp r) -> Maybe {
-        return reduction(ref::ReduceKind::LogSum, r.getAxes(),
-                         r.getKeepdims());
-      })
-      .Case([&](ReduceLogSumExpOp r) -> Maybe {
-        return reduction(ref::ReduceKind::LogSumExp, r.getAxes(),
-                         r.getKeepdims());
-      })
+      .Case<ReduceMaxOp, ReduceMinOp, ReduceSumOp, ReduceProdOp,
+            ReduceSumSquareOp, ReduceL1Op, ReduceL2Op, ReduceLogSumOp,
+            ReduceLogSumExpOp>([&](auto r) -> Maybe { return reduction(r); })
       .Case([&](ArgMaxOp a) -> Maybe {
         return argExtreme(true, a.getAxis(), a.getKeepdims(),
                           a.getSelectLastIndex());
@@ -1523,12 +1475,10 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       })
       // Shape and data movement.
       .Case([&](ReshapeOp r) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
         // qc.reshape has no ONNX `0` entries (the importer resolves them).
-        return wrap(ref::reshape(**x, toVector(r.getShape()),
-                                 /*allowZero=*/true));
+        return unary([&](const ref::Tensor &x) {
+          return ref::reshape(x, toVector(r.getShape()), /*allowZero=*/true);
+        });
       })
       .Case([&](FlattenOp f) -> Maybe { return flatten(f); })
       .Case([&](TransposeOp t) -> Maybe {
@@ -1552,12 +1502,10 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
         return wrap(ref::concat(inputs, c.getAxis()));
       })
       .Case([&](SliceOp s) -> Maybe {
-        FailureOr<const ref::Tensor *> x = f32(0);
-        if (failed(x))
-          return Result(failure());
-        return wrap(ref::slice(**x, toVector(s.getStarts()),
-                               toVector(s.getEnds()), toVector(s.getAxes()),
-                               toVector(s.getSteps())));
+        return unary([&](const ref::Tensor &x) {
+          return ref::slice(x, toVector(s.getStarts()), toVector(s.getEnds()),
+                            toVector(s.getAxes()), toVector(s.getSteps()));
+        });
       })
       .Case([&](PadOp p) -> Maybe {
         FailureOr<const ref::Tensor *> x = f32(0);
