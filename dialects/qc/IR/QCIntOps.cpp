@@ -191,6 +191,72 @@ LogicalResult verifyElementwise(Operation *op,
                              << "] is empty or does not fit " << out;
   return success();
 }
+
+/// verifyElementwise for an op with output_scale, output_zero_point and a
+/// clamp range (qc.qmul, qc.qrequantize).
+template <typename OpT>
+LogicalResult verifyElementwiseOp(
+    OpT op,
+    ArrayRef<std::tuple<StringRef, float, StringRef, int64_t, Type>> inputs,
+    Type out) {
+  return verifyElementwise(op, inputs, op.getOutputScale().convertToFloat(),
+                           static_cast<int64_t>(op.getOutputZeroPoint()), out,
+                           static_cast<int64_t>(op.getClampMin()),
+                           static_cast<int64_t>(op.getClampMax()));
+}
+
+/// The epilogue of qc.qconv2d / qc.qlinear (verifyEpilogue with the op's
+/// qparams, clamp range and bias) and its requantize multipliers.
+template <typename OpT>
+LogicalResult verifyGemmEpilogue(OpT op, Type inputType, Type outputType,
+                                 int64_t channels) {
+  if (failed(verifyEpilogue(
+          op, op.getInputScale().convertToFloat(),
+          static_cast<int64_t>(op.getInputZeroPoint()), inputType,
+          op.getWeightScale(), op.getOutputScale().convertToFloat(),
+          static_cast<int64_t>(op.getOutputZeroPoint()), outputType,
+          static_cast<int64_t>(op.getClampMin()),
+          static_cast<int64_t>(op.getClampMax()), channels, op.getBias())))
+    return failure();
+  for (float m : op.getRequantMultipliers())
+    if (failed(checkMultiplier(op,
+                               "input_scale * weight_scale / "
+                               "output_scale",
+                               m)))
+      return failure();
+  return success();
+}
+
+/// Every entry of `values` (attribute `name`) is at least `min`.
+LogicalResult checkAtLeast(Operation *op, StringRef name,
+                           ArrayRef<int64_t> values, int64_t min) {
+  for (int64_t v : values)
+    if (v < min)
+      return op->emitOpError() << name << " must be >= " << min;
+  return success();
+}
+
+/// `in` and `out` have the same shape (an elementwise op of one input).
+LogicalResult verifySameShape(Operation *op, Type in, Type out) {
+  if (failed(verifyCompatibleShape(in, out)))
+    return op->emitOpError()
+           << "input and result must have the same shape, got " << in << " -> "
+           << out;
+  return success();
+}
+
+/// The input and output of a 2-D pooling op: 4-D (NCHW) with the same
+/// batch and channels.
+LogicalResult verifyPoolShapes(Operation *op, ShapedType in, ShapedType out) {
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return op->emitOpError() << "input and output must be 4-D (NCHW), got "
+                             << in << " and " << out;
+  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
+    return op->emitOpError()
+           << "output " << out << " does not keep the batch and channels of "
+           << in;
+  return success();
+}
 } // namespace
 
 LogicalResult QMulOp::verify() {
@@ -204,16 +270,13 @@ LogicalResult QMulOp::verify() {
     return emitOpError() << "the result must have the operands' broadcast "
                             "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
-  if (failed(verifyElementwise(
+  if (failed(verifyElementwiseOp(
           *this,
           {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
             static_cast<int64_t>(getLhsZeroPoint()), lhs},
            {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
             static_cast<int64_t>(getRhsZeroPoint()), rhs}},
-          getOutputScale().convertToFloat(),
-          static_cast<int64_t>(getOutputZeroPoint()), out,
-          static_cast<int64_t>(getClampMin()),
-          static_cast<int64_t>(getClampMax()))))
+          out)))
     return failure();
   return checkMultiplier(*this, "lhs_scale * rhs_scale / output_scale",
                          getRequantMultiplier());
@@ -228,18 +291,12 @@ float QMulOp::getRequantMultiplier() {
 
 LogicalResult QRequantizeOp::verify() {
   Type in = getInput().getType(), out = getOutput().getType();
-  if (failed(verifyCompatibleShape(in, out)))
-    return emitOpError() << "input and result must have the same shape, got "
-                         << in << " -> " << out;
-  if (failed(verifyElementwise(
+  if (failed(verifySameShape(*this, in, out)) ||
+      failed(verifyElementwiseOp(
           *this,
-          {{"input_scale", getInputScale().convertToFloat(),
-            "input_zero_point", static_cast<int64_t>(getInputZeroPoint()),
-            in}},
-          getOutputScale().convertToFloat(),
-          static_cast<int64_t>(getOutputZeroPoint()), out,
-          static_cast<int64_t>(getClampMin()),
-          static_cast<int64_t>(getClampMax()))))
+          {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
+            static_cast<int64_t>(getInputZeroPoint()), in}},
+          out)))
     return failure();
   return checkMultiplier(*this, "input_scale / output_scale",
                          getRequantMultiplier());
@@ -251,9 +308,8 @@ float QRequantizeOp::getRequantMultiplier() {
 
 LogicalResult QLutOp::verify() {
   Type in = getInput().getType(), out = getOutput().getType();
-  if (failed(verifyCompatibleShape(in, out)))
-    return emitOpError() << "input and result must have the same shape, got "
-                         << in << " -> " << out;
+  if (failed(verifySameShape(*this, in, out)))
+    return failure();
   ArrayRef<int32_t> table = getTable();
   if (table.size() != 256)
     return emitOpError() << "table must have 256 entries (one per 8-bit "
@@ -284,15 +340,10 @@ LogicalResult QConv2dOp::verify() {
   if (getStrides().size() != 2 || getPads().size() != 4 ||
       getDilations().size() != 2)
     return emitOpError("needs 2 strides, 4 pads and 2 dilations");
-  for (int64_t s : getStrides())
-    if (s < 1)
-      return emitOpError("strides must be >= 1");
-  for (int64_t d : getDilations())
-    if (d < 1)
-      return emitOpError("dilations must be >= 1");
-  for (int64_t p : getPads())
-    if (p < 0)
-      return emitOpError("pads must be >= 0");
+  if (failed(checkAtLeast(*this, "strides", getStrides(), 1)) ||
+      failed(checkAtLeast(*this, "dilations", getDilations(), 1)) ||
+      failed(checkAtLeast(*this, "pads", getPads(), 0)))
+    return failure();
   int64_t groups = static_cast<int64_t>(getGroups());
   int64_t outChannels = dim(weightType, 0);
   if (groups < 1 ||
@@ -312,18 +363,8 @@ LogicalResult QConv2dOp::verify() {
     return emitOpError() << "output " << outputType
                          << " does not match batch / output channels of "
                          << inputType << " and " << weightType;
-  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
-                        static_cast<int64_t>(getInputZeroPoint()), inputType,
-                        getWeightScale(), getOutputScale().convertToFloat(),
-                        static_cast<int64_t>(getOutputZeroPoint()),
-                        outputType, static_cast<int64_t>(getClampMin()),
-                        static_cast<int64_t>(getClampMax()), outChannels,
-                        getBias())))
+  if (failed(verifyGemmEpilogue(*this, inputType, outputType, outChannels)))
     return failure();
-  for (float m : getRequantMultipliers())
-    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
-                                      "output_scale", m)))
-      return failure();
   return verifyConvShape(*this);
 }
 
@@ -334,9 +375,11 @@ SmallVector<float> QConv2dOp::getRequantMultipliers() {
 
 /// The shapes of qc.qlinear and qc.dynamic_qlinear: input [..., K], weight
 /// [N, K], output [..., N] with the input's leading dimensions.
-static LogicalResult verifyLinearShapes(Operation *op, ShapedType inputType,
-                                        ShapedType weightType,
-                                        ShapedType outputType) {
+template <typename LinearOpT>
+static LogicalResult verifyLinearShapes(LinearOpT op) {
+  ShapedType inputType = op.getInput().getType();
+  ShapedType weightType = op.getWeight().getType();
+  ShapedType outputType = op.getOutput().getType();
   if (inputType.getRank() < 1 || weightType.getRank() != 2 ||
       outputType.getRank() != inputType.getRank())
     return op->emitOpError() << "needs an input of rank >= 1, a 2-D weight and "
@@ -359,24 +402,10 @@ static LogicalResult verifyLinearShapes(Operation *op, ShapedType inputType,
 }
 
 LogicalResult QLinearOp::verify() {
-  auto inputType = getInput().getType();
-  auto weightType = getWeight().getType();
-  auto outputType = getOutput().getType();
-  if (failed(verifyLinearShapes(*this, inputType, weightType, outputType)))
+  if (failed(verifyLinearShapes(*this)))
     return failure();
-  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
-                        static_cast<int64_t>(getInputZeroPoint()), inputType,
-                        getWeightScale(), getOutputScale().convertToFloat(),
-                        static_cast<int64_t>(getOutputZeroPoint()),
-                        outputType, static_cast<int64_t>(getClampMin()),
-                        static_cast<int64_t>(getClampMax()),
-                        dim(weightType, 0), getBias())))
-    return failure();
-  for (float m : getRequantMultipliers())
-    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
-                                      "output_scale", m)))
-      return failure();
-  return success();
+  return verifyGemmEpilogue(*this, getInput().getType(), getOutput().getType(),
+                            dim(getWeight().getType(), 0));
 }
 
 SmallVector<float> QLinearOp::getRequantMultipliers() {
@@ -423,49 +452,31 @@ LogicalResult QMaxPool2dOp::verify() {
   if (in.getElementType() != out.getElementType())
     return emitOpError() << "input and output element types differ: " << in
                          << " vs " << out;
-  if (in.getRank() != 4 || out.getRank() != 4)
-    return emitOpError() << "input and output must be 4-D (NCHW), got " << in
-                         << " and " << out;
-  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
-    return emitOpError() << "output " << out
-                         << " does not keep the batch and channels of " << in;
+  if (failed(verifyPoolShapes(*this, in, out)))
+    return failure();
   if (getKernel().size() != 2 || getStrides().size() != 2 ||
       getPads().size() != 4 || getDilations().size() != 2)
     return emitOpError("needs 2 kernel sizes, 2 strides, 4 pads and 2 "
                        "dilations");
-  for (int64_t k : getKernel())
-    if (k < 1)
-      return emitOpError("kernel sizes must be >= 1");
-  for (int64_t s : getStrides())
-    if (s < 1)
-      return emitOpError("strides must be >= 1");
-  for (int64_t d : getDilations())
-    if (d < 1)
-      return emitOpError("dilations must be >= 1");
-  for (int64_t p : getPads())
-    if (p < 0)
-      return emitOpError("pads must be >= 0");
+  if (failed(checkAtLeast(*this, "kernel sizes", getKernel(), 1)) ||
+      failed(checkAtLeast(*this, "strides", getStrides(), 1)) ||
+      failed(checkAtLeast(*this, "dilations", getDilations(), 1)) ||
+      failed(checkAtLeast(*this, "pads", getPads(), 0)))
+    return failure();
   return verifyWindowedShape(*this, in, out, getKernel(), getStrides(),
                              getPads(), getDilations(), getCeilMode());
 }
 
 LogicalResult QAvgPool2dOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
-  if (in.getRank() != 4 || out.getRank() != 4)
-    return emitOpError() << "input and output must be 4-D (NCHW), got " << in
-                         << " and " << out;
-  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
-    return emitOpError() << "output " << out
-                         << " does not keep the batch and channels of " << in;
+  if (failed(verifyPoolShapes(*this, in, out)))
+    return failure();
   if (getKernel().size() != 2 || getStrides().size() != 2 ||
       getPads().size() != 4)
     return emitOpError("needs 2 kernel sizes, 2 strides and 4 pads");
-  for (int64_t k : getKernel())
-    if (k < 1)
-      return emitOpError("kernel sizes must be >= 1");
-  for (int64_t s : getStrides())
-    if (s < 1)
-      return emitOpError("strides must be >= 1");
+  if (failed(checkAtLeast(*this, "kernel sizes", getKernel(), 1)) ||
+      failed(checkAtLeast(*this, "strides", getStrides(), 1)))
+    return failure();
   for (unsigned i = 0; i < 4; ++i)
     if (getPads()[i] < 0 || getPads()[i] >= getKernel()[i % 2])
       return emitOpError("pads must be >= 0 and smaller than the kernel");
@@ -512,11 +523,9 @@ float QAvgPool2dOp::requantMultiplier(float inputScale, float outputScale,
 }
 
 LogicalResult DynamicQLinearOp::verify() {
-  auto inputType = getInput().getType();
-  auto weightType = getWeight().getType();
-  auto outputType = getOutput().getType();
-  if (failed(verifyLinearShapes(*this, inputType, weightType, outputType)))
+  if (failed(verifyLinearShapes(*this)))
     return failure();
+  auto weightType = getWeight().getType();
   int64_t k = dim(weightType, 1), n = dim(weightType, 0);
   Type dtype = getDtype();
   auto limits = storageRange(dtype);
