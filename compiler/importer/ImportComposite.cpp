@@ -103,10 +103,7 @@ LogicalResult Importer::importDepthSpace(const NodeRef &n) {
   if (failed(r))
     return failure();
   r = reshape(n, *r, merged);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importTile(const NodeRef &n) {
@@ -306,10 +303,7 @@ LogicalResult Importer::importIsNaNIsInf(const NodeRef &n) {
                             {named("kind", b().getStringAttr("or"))});
     }
   }
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importShrink(const NodeRef &n) {
@@ -406,12 +400,10 @@ LogicalResult Importer::importGlobalMaxPool(const NodeRef &n) {
   SmallVector<int64_t> axes;
   for (int64_t i = 2; i < rank; ++i)
     axes.push_back(i);
-  FailureOr<Value> r = create<ReduceMaxOp>(
-      n, *x, {i64s("axes", axes), named("keepdims", b().getBoolAttr(true))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<ReduceMaxOp>(
+             n, *x,
+             {i64s("axes", axes), named("keepdims", b().getBoolAttr(true))}));
 }
 
 LogicalResult Importer::importInstanceNormalization(const NodeRef &n) {

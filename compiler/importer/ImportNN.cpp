@@ -4,6 +4,7 @@
 #include "dialects/qc/IR/TensorSize.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 #include <limits>
@@ -149,15 +150,11 @@ LogicalResult Importer::importConv(const NodeRef &n) {
       return failure();
     operands.push_back(*bias);
   }
-  FailureOr<Value> r =
-      create<Conv2dOp>(n, operands,
-                       {i64s("strides", *strides), i64s("pads", *pads),
-                        i64s("dilations", *dilations),
-                        named("groups", b().getI64IntegerAttr(*group))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<Conv2dOp>(n, operands,
+                          {i64s("strides", *strides), i64s("pads", *pads),
+                           i64s("dilations", *dilations),
+                           named("groups", b().getI64IntegerAttr(*group))}));
 }
 
 LogicalResult Importer::importConvTranspose(const NodeRef &n) {
@@ -259,16 +256,12 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
       return failure();
     operands.push_back(*bias);
   }
-  FailureOr<Value> r =
-      create<ConvTranspose2dOp>(n, operands,
-                                {i64s("strides", *strides), i64s("pads", *pads),
-                                 i64s("dilations", *dilations),
-                                 named("groups", b().getI64IntegerAttr(*group)),
-                                 i64s("output_padding", *outPad)});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<ConvTranspose2dOp>(
+                          n, operands,
+                          {i64s("strides", *strides), i64s("pads", *pads),
+                           i64s("dilations", *dilations),
+                           named("groups", b().getI64IntegerAttr(*group)),
+                           i64s("output_padding", *outPad)}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -448,20 +441,12 @@ LogicalResult Importer::importMatMul(const NodeRef &n) {
         makeConstant(n, {cols, k}, w, n.node.inputs[1] + "_nk");
     if (failed(c))
       return failure();
-    FailureOr<Value> r = create<LinearOp>(n, ValueRange{*a, *c});
-    if (failed(r))
-      return failure();
-    setOutput(n, 0, *r);
-    return success();
+    return setOutput(n, create<LinearOp>(n, ValueRange{*a, *c}));
   }
   FailureOr<Value> bv = floatInput(n, 1);
   if (failed(bv))
     return failure();
-  FailureOr<Value> r = create<MatmulOp>(n, ValueRange{*a, *bv});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<MatmulOp>(n, ValueRange{*a, *bv}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -492,12 +477,8 @@ LogicalResult Importer::importBatchNormalization(const NodeRef &n) {
       return failure();
     operands.push_back(*v);
   }
-  FailureOr<Value> r =
-      create<BatchNormOp>(n, operands, {named("epsilon", f32(b(), *epsilon))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<BatchNormOp>(
+                          n, operands, {named("epsilon", f32(b(), *epsilon))}));
 }
 
 LogicalResult Importer::importLayerNormalization(const NodeRef &n) {
@@ -663,10 +644,7 @@ LogicalResult Importer::importUnary(const NodeRef &n) {
     r = create<SoftsignOp>(n, *x);
   else
     return error(n) << "internal error: no unary mapping";
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importClip(const NodeRef &n) {
@@ -732,12 +710,9 @@ LogicalResult Importer::importClip(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
-  FailureOr<Value> r = create<ClampOp>(
-      n, *x, {named("min", f32(b(), lo)), named("max", f32(b(), hi))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<ClampOp>(
+             n, *x, {named("min", f32(b(), lo)), named("max", f32(b(), hi))}));
 }
 
 LogicalResult Importer::importHardSigmoid(const NodeRef &n) {
@@ -746,13 +721,9 @@ LogicalResult Importer::importHardSigmoid(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(alpha) || failed(beta) || failed(x))
     return failure();
-  FailureOr<Value> r = create<HardsigmoidOp>(
-      n, *x,
-      {named("alpha", f32(b(), *alpha)), named("beta", f32(b(), *beta))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<HardsigmoidOp>(n, *x,
+                                            {named("alpha", f32(b(), *alpha)),
+                                             named("beta", f32(b(), *beta))}));
 }
 
 LogicalResult Importer::importGelu(const NodeRef &n) {
@@ -764,12 +735,9 @@ LogicalResult Importer::importGelu(const NodeRef &n) {
   if (*approximate != "none" && *approximate != "tanh")
     return badAttr(n, "approximate", "\"" + *approximate + "\"")
            << "; expected none or tanh";
-  FailureOr<Value> r = create<GeluOp>(
-      n, *x, {named("approximate", b().getStringAttr(*approximate))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<GeluOp>(
+             n, *x, {named("approximate", b().getStringAttr(*approximate))}));
 }
 
 LogicalResult Importer::importSoftmax(const NodeRef &n) {
@@ -789,11 +757,7 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
                  : create<SoftmaxOp>(n, v, {axisAttr});
   };
   if (opset() >= 13 || a == rank - 1) {
-    FailureOr<Value> r = softmax(*x, opset() >= 13 ? *axis : -1);
-    if (failed(r))
-      return failure();
-    setOutput(n, 0, *r);
-    return success();
+    return setOutput(n, softmax(*x, opset() >= 13 ? *axis : -1));
   }
   // Before opset 13, Softmax normalizes over all of [axis, rank) at once:
   // flatten to 2-D at the axis, softmax the last axis, restore the shape.
@@ -805,11 +769,7 @@ LogicalResult Importer::importSoftmax(const NodeRef &n) {
   SmallVector<int64_t> copyOf;
   for (int64_t i = 0; i < rank; ++i)
     copyOf.push_back(type.isDynamicDim(i) ? -1 : i);
-  FailureOr<Value> r = reshapeKeepingDims(n, *s, type.getShape(), copyOf);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, reshapeKeepingDims(n, *s, type.getShape(), copyOf));
 }
 
 LogicalResult Importer::importAlphaActivation(const NodeRef &n) {
@@ -840,10 +800,7 @@ LogicalResult Importer::importAlphaActivation(const NodeRef &n) {
       return failure();
     r = create<SeluOp>(n, *x, {alphaAttr, named("gamma", f32(b(), *gamma))});
   }
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importPRelu(const NodeRef &n) {
@@ -851,11 +808,7 @@ LogicalResult Importer::importPRelu(const NodeRef &n) {
   FailureOr<Value> slope = failed(x) ? x : floatInput(n, 1);
   if (failed(slope))
     return failure();
-  FailureOr<Value> r = create<PReluOp>(n, SmallVector<Value, 2>{*x, *slope});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<PReluOp>(n, SmallVector<Value, 2>{*x, *slope}));
 }
 
 LogicalResult Importer::importVariadic(const NodeRef &n) {
@@ -1011,10 +964,7 @@ LogicalResult Importer::importPool(const NodeRef &n) {
     attrs.push_back(named("count_include_pad", b().getBoolAttr(*include != 0)));
     r = create<AvgPool2dOp>(n, *x, attrs);
   }
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {
@@ -1036,10 +986,7 @@ LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {
     r = create<ReduceMeanOp>(
         n, *x, {i64s("axes", axes), named("keepdims", b().getBoolAttr(true))});
   }
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, r);
 }
 
 LogicalResult Importer::importReduce(const NodeRef &n) {
@@ -1088,33 +1035,24 @@ LogicalResult Importer::importReduce(const NodeRef &n) {
   }
   SmallVector<NamedAttribute> attrs = {
       i64s("axes", list), named("keepdims", b().getBoolAttr(*keepdims != 0))};
-  FailureOr<Value> r = failure();
-  if (op == "ReduceMean")
-    r = create<ReduceMeanOp>(n, *x, attrs);
-  else if (op == "ReduceMax")
-    r = create<ReduceMaxOp>(n, *x, attrs);
-  else if (op == "ReduceMin")
-    r = create<ReduceMinOp>(n, *x, attrs);
-  else if (op == "ReduceSum")
-    r = create<ReduceSumOp>(n, *x, attrs);
-  else if (op == "ReduceProd")
-    r = create<ReduceProdOp>(n, *x, attrs);
-  else if (op == "ReduceSumSquare")
-    r = create<ReduceSumSquareOp>(n, *x, attrs);
-  else if (op == "ReduceL1")
-    r = create<ReduceL1Op>(n, *x, attrs);
-  else if (op == "ReduceL2")
-    r = create<ReduceL2Op>(n, *x, attrs);
-  else if (op == "ReduceLogSum")
-    r = create<ReduceLogSumOp>(n, *x, attrs);
-  else if (op == "ReduceLogSumExp")
-    r = create<ReduceLogSumExpOp>(n, *x, attrs);
-  else
+  using Create = FailureOr<Value> (Importer::*)(const NodeRef &, ValueRange,
+                                                ArrayRef<NamedAttribute>);
+  Create create =
+      llvm::StringSwitch<Create>(op)
+          .Case("ReduceMean", &Importer::create<ReduceMeanOp>)
+          .Case("ReduceMax", &Importer::create<ReduceMaxOp>)
+          .Case("ReduceMin", &Importer::create<ReduceMinOp>)
+          .Case("ReduceSum", &Importer::create<ReduceSumOp>)
+          .Case("ReduceProd", &Importer::create<ReduceProdOp>)
+          .Case("ReduceSumSquare", &Importer::create<ReduceSumSquareOp>)
+          .Case("ReduceL1", &Importer::create<ReduceL1Op>)
+          .Case("ReduceL2", &Importer::create<ReduceL2Op>)
+          .Case("ReduceLogSum", &Importer::create<ReduceLogSumOp>)
+          .Case("ReduceLogSumExp", &Importer::create<ReduceLogSumExpOp>)
+          .Default(nullptr);
+  if (!create)
     return error(n) << "internal error: no reduction mapping";
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, (this->*create)(n, *x, attrs));
 }
 
 LogicalResult Importer::importArgExtreme(const NodeRef &n) {
@@ -1128,13 +1066,9 @@ LogicalResult Importer::importArgExtreme(const NodeRef &n) {
       named("axis", b().getI64IntegerAttr(*axis)),
       named("keepdims", b().getBoolAttr(*keepdims != 0)),
       named("select_last_index", b().getBoolAttr(*last != 0))};
-  FailureOr<Value> r = n.node.opType == "ArgMax"
-                           ? create<ArgMaxOp>(n, *x, attrs)
-                           : create<ArgMinOp>(n, *x, attrs);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, n.node.opType == "ArgMax"
+                          ? create<ArgMaxOp>(n, *x, attrs)
+                          : create<ArgMinOp>(n, *x, attrs));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1327,14 +1261,12 @@ LogicalResult Importer::importResize(const NodeRef &n) {
     sizes[i] = ShapedType::isDynamic(in) ? -1 : in;
     scales[i] = 1.0f;
   }
-  FailureOr<Value> r = create<ResizeOp>(
-      n, *x,
-      {i64s("sizes", sizes), named("scales", b().getDenseF32ArrayAttr(scales)),
-       named("mode", b().getStringAttr(*mode)),
-       named("coordinate_transformation_mode", b().getStringAttr(ctm)),
-       named("nearest_mode", b().getStringAttr(nearest))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<ResizeOp>(
+             n, *x,
+             {i64s("sizes", sizes),
+              named("scales", b().getDenseF32ArrayAttr(scales)),
+              named("mode", b().getStringAttr(*mode)),
+              named("coordinate_transformation_mode", b().getStringAttr(ctm)),
+              named("nearest_mode", b().getStringAttr(nearest))}));
 }

@@ -502,12 +502,9 @@ LogicalResult Importer::importConcat(const NodeRef &n) {
     setOutput(n, 0, operands.front());
     return success();
   }
-  FailureOr<Value> r = create<ConcatOp>(
-      n, operands, {named("axis", b().getI64IntegerAttr(*axis))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<ConcatOp>(n, operands,
+                          {named("axis", b().getI64IntegerAttr(*axis))}));
 }
 
 LogicalResult Importer::importSqueezeUnsqueeze(const NodeRef &n) {
@@ -575,11 +572,7 @@ LogicalResult Importer::importSqueezeUnsqueeze(const NodeRef &n) {
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();
-  FailureOr<Value> r = reshapeKeepingDims(n, *v, target, copyOf);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, reshapeKeepingDims(n, *v, target, copyOf));
 }
 
 LogicalResult Importer::importSlice(const NodeRef &n) {
@@ -663,14 +656,10 @@ LogicalResult Importer::importSlice(const NodeRef &n) {
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();
-  FailureOr<Value> r =
-      create<SliceOp>(n, *v,
-                      {i64s("starts", starts), i64s("ends", ends),
-                       i64s("axes", axes), i64s("steps", steps)});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n,
+                   create<SliceOp>(n, *v,
+                                   {i64s("starts", starts), i64s("ends", ends),
+                                    i64s("axes", axes), i64s("steps", steps)}));
 }
 
 LogicalResult Importer::importSplit(const NodeRef &n) {
@@ -828,11 +817,7 @@ LogicalResult Importer::importExpand(const NodeRef &n) {
         {named("value", DenseElementsAttr::get(condType, true))});
     if (failed(all))
       return failure();
-    FailureOr<Value> r = create<SelectOp>(n, {*all, *x, *x});
-    if (failed(r))
-      return failure();
-    setOutput(n, 0, *r);
-    return success();
+    return setOutput(n, create<SelectOp>(n, {*all, *x, *x}));
   }
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
@@ -884,11 +869,7 @@ LogicalResult Importer::importExpand(const NodeRef &n) {
   FailureOr<Value> c = create<ConstantOp>(n, {}, {named("value", attr)});
   if (failed(c))
     return failure();
-  FailureOr<Value> r = create<MulOp>(n, ValueRange{*x, *c});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<MulOp>(n, ValueRange{*x, *c}));
 }
 
 LogicalResult Importer::importReshape(const NodeRef &n) {
@@ -964,11 +945,7 @@ LogicalResult Importer::importReshape(const NodeRef &n) {
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();
-  FailureOr<Value> r = reshapeKeepingDims(n, *v, target, copyOf);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, reshapeKeepingDims(n, *v, target, copyOf));
 }
 
 LogicalResult Importer::importFlatten(const NodeRef &n) {
@@ -991,12 +968,9 @@ LogicalResult Importer::importFlatten(const NodeRef &n) {
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();
-  FailureOr<Value> r =
-      create<FlattenOp>(n, *v, {named("axis", b().getI64IntegerAttr(*axis))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n,
+      create<FlattenOp>(n, *v, {named("axis", b().getI64IntegerAttr(*axis))}));
 }
 
 LogicalResult Importer::importTranspose(const NodeRef &n) {
@@ -1033,11 +1007,7 @@ LogicalResult Importer::importTranspose(const NodeRef &n) {
   FailureOr<Value> v = anyInput(n, 0);
   if (failed(v))
     return failure();
-  FailureOr<Value> r = create<TransposeOp>(n, *v, {i64s("perm", perm)});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<TransposeOp>(n, *v, {i64s("perm", perm)}));
 }
 
 LogicalResult Importer::importPad(const NodeRef &n) {
@@ -1126,12 +1096,9 @@ LogicalResult Importer::importPad(const NodeRef &n) {
     setOutput(n, 0, *v);
     return success();
   }
-  FailureOr<Value> r = create<PadOp>(
-      n, *v,
-      {i64s("pads", pads), named("mode", b().getStringAttr(*mode)),
-       named("value", b().getF32FloatAttr(static_cast<float>(value)))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<PadOp>(
+             n, *v,
+             {i64s("pads", pads), named("mode", b().getStringAttr(*mode)),
+              named("value", b().getF32FloatAttr(static_cast<float>(value)))}));
 }

@@ -256,24 +256,16 @@ LogicalResult Importer::importTypedBinary(const NodeRef &n, Type t) {
       FailureOr<Value> p = arith(n, "pow", *x, *y);
       if (failed(p))
         return failure();
-      FailureOr<Value> r =
-          create<CastOp>(n, *p, {named("to", TypeAttr::get(t))});
-      if (failed(r))
-        return failure();
-      setOutput(n, 0, *r);
-      return success();
+      return setOutput(n,
+                       create<CastOp>(n, *p, {named("to", TypeAttr::get(t))}));
     }
     if (e != t) {
       rhs = create<CastOp>(n, *rhs, {named("to", TypeAttr::get(t))});
       if (failed(rhs))
         return failure();
     }
-    FailureOr<Value> r = t.isF32() ? create<PowOp>(n, {*lhs, *rhs})
-                                   : arith(n, "pow", *lhs, *rhs);
-    if (failed(r))
-      return failure();
-    setOutput(n, 0, *r);
-    return success();
+    return setOutput(n, t.isF32() ? create<PowOp>(n, {*lhs, *rhs})
+                                  : arith(n, "pow", *lhs, *rhs));
   }
   FailureOr<Value> rhs = typedInput(n, 1, t);
   if (failed(rhs))
@@ -282,11 +274,7 @@ LogicalResult Importer::importTypedBinary(const NodeRef &n, Type t) {
                    : op == "Sub" ? "sub"
                    : op == "Mul" ? "mul"
                                  : "div";
-  FailureOr<Value> r = arith(n, kind, *lhs, *rhs);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, arith(n, kind, *lhs, *rhs));
 }
 
 LogicalResult Importer::importTypedVariadic(const NodeRef &n, Type t) {
@@ -323,11 +311,7 @@ LogicalResult Importer::importMod(const NodeRef &n) {
   FailureOr<Value> rhs = typedInput(n, 1, t);
   if (failed(rhs))
     return failure();
-  FailureOr<Value> r = arith(n, *fmod ? "fmod" : "mod", *lhs, *rhs);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, arith(n, *fmod ? "fmod" : "mod", *lhs, *rhs));
 }
 
 LogicalResult Importer::importBitShift(const NodeRef &n) {
@@ -346,12 +330,8 @@ LogicalResult Importer::importBitShift(const NodeRef &n) {
   FailureOr<Value> rhs = typedInput(n, 1, t);
   if (failed(rhs))
     return failure();
-  FailureOr<Value> r =
-      arith(n, *direction == "LEFT" ? "shl" : "shr", *lhs, *rhs);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n,
+                   arith(n, *direction == "LEFT" ? "shl" : "shr", *lhs, *rhs));
 }
 
 LogicalResult Importer::importRuntimeCast(const NodeRef &n, Type to) {
@@ -362,11 +342,7 @@ LogicalResult Importer::importRuntimeCast(const NodeRef &n, Type to) {
     setOutput(n, 0, *x);
     return success();
   }
-  FailureOr<Value> r = create<CastOp>(n, *x, {named("to", TypeAttr::get(to))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<CastOp>(n, *x, {named("to", TypeAttr::get(to))}));
 }
 
 LogicalResult Importer::importCastLike(const NodeRef &n) {
@@ -400,12 +376,9 @@ LogicalResult Importer::importRuntimeGather(const NodeRef &n, int64_t axis) {
   FailureOr<Value> indices = anyInput(n, 1);
   if (failed(indices))
     return failure();
-  FailureOr<Value> r = create<GatherOp>(
-      n, {*data, *indices}, {named("axis", b().getI64IntegerAttr(axis))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<GatherOp>(n, {*data, *indices},
+                          {named("axis", b().getI64IntegerAttr(axis))}));
 }
 
 LogicalResult Importer::importGatherElements(const NodeRef &n) {
@@ -418,12 +391,9 @@ LogicalResult Importer::importGatherElements(const NodeRef &n) {
   FailureOr<Value> indices = anyInput(n, 1);
   if (failed(indices))
     return failure();
-  FailureOr<Value> r = create<GatherElementsOp>(
-      n, {*data, *indices}, {named("axis", b().getI64IntegerAttr(*axis))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, create<GatherElementsOp>(
+                          n, {*data, *indices},
+                          {named("axis", b().getI64IntegerAttr(*axis))}));
 }
 
 LogicalResult Importer::importTrilu(const NodeRef &n) {
@@ -442,14 +412,10 @@ LogicalResult Importer::importTrilu(const NodeRef &n) {
   FailureOr<Value> x = anyInput(n, 0);
   if (failed(x))
     return failure();
-  FailureOr<Value> r =
-      create<TriluOp>(n, *x,
-                      {named("upper", b().getBoolAttr(*upper != 0)),
-                       named("k", b().getI64IntegerAttr(k))});
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(
+      n, create<TriluOp>(n, *x,
+                         {named("upper", b().getBoolAttr(*upper != 0)),
+                          named("k", b().getI64IntegerAttr(k))}));
 }
 
 FailureOr<Value> Importer::nllLoss(const NodeRef &n, Value logProb,
@@ -485,11 +451,7 @@ LogicalResult Importer::importNegativeLogLikelihoodLoss(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
-  FailureOr<Value> r = nllLoss(n, *x, 1, 2);
-  if (failed(r))
-    return failure();
-  setOutput(n, 0, *r);
-  return success();
+  return setOutput(n, nllLoss(n, *x, 1, 2));
 }
 
 LogicalResult Importer::importSoftmaxCrossEntropyLoss(const NodeRef &n) {

@@ -134,6 +134,14 @@ public:
   FailureOr<SmallVector<int64_t>> inputShape(const NodeRef &n, size_t i);
 
   void setOutput(const NodeRef &n, size_t i, Value value);
+  /// Makes `value` (a create<>() result) output 0 of the node; a failure
+  /// (already reported) passes through.
+  LogicalResult setOutput(const NodeRef &n, FailureOr<Value> value) {
+    if (failed(value))
+      return failure();
+    setOutput(n, 0, *value);
+    return success();
+  }
   void setKnown(const NodeRef &n, size_t i, KnownTensor value);
   /// Makes output `i` an alias of input `j` (Identity, Dropout).
   void forward(const NodeRef &n, size_t i, size_t j);
