@@ -505,13 +505,20 @@ Status PatternQuantizer::validate(const Graph &graph) const {
   return Status::success();
 }
 
-OptionDecl boolOption(const char *name, const char *def, const char *help) {
+/// An option declaration (`choices` for kEnum: "a|b|c").
+OptionDecl option(const char *name, OptionKind kind, const char *def,
+                  const char *help, const char *choices = "") {
   OptionDecl o;
   o.name = name;
-  o.kind = OptionKind::kBool;
+  o.kind = kind;
   o.defaultValue = def;
+  o.choices = choices;
   o.help = help;
   return o;
+}
+
+OptionDecl boolOption(const char *name, const char *def, const char *help) {
+  return option(name, OptionKind::kBool, def, help);
 }
 
 /// The weight-side corrections both built-ins offer (docs/quantizers.md,
@@ -526,13 +533,10 @@ void addCorrectionOptions(std::vector<OptionDecl> &options) {
       "bias_correction", "0",
       "subtract the expected output shift of weight quantization, measured "
       "on the calibration data, from conv/linear biases"));
-  OptionDecl sq;
-  sq.name = "smoothquant";
-  sq.kind = OptionKind::kFloat;
-  sq.defaultValue = "0";
-  sq.help = "SmoothQuant migration strength alpha in (0, 1] for linear / "
-            "matmul inputs, measured on the calibration data (0: off)";
-  options.push_back(sq);
+  options.push_back(
+      option("smoothquant", OptionKind::kFloat, "0",
+             "SmoothQuant migration strength alpha in (0, 1] for linear / "
+             "matmul inputs, measured on the calibration data (0: off)"));
 }
 
 /// Rejects a smoothquant alpha outside [0, 1].
@@ -549,21 +553,15 @@ Status checkCorrectionOptions(const OptionValues &globals) {
 
 /// weight_only=int8|int4, group_size=32|64|128, symmetric=0|1.
 void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
-  OptionDecl wo;
-  wo.name = "weight_only";
-  wo.kind = OptionKind::kEnum;
-  wo.defaultValue = "none";
-  wo.choices = "none|int8|int4";
-  wo.help = "weight-only quantization of linear / matmul-by-constant weights "
-            "(activations stay float); int4 needs group_size";
-  options.push_back(wo);
-  OptionDecl group;
-  group.name = "group_size";
-  group.kind = OptionKind::kString;
-  group.defaultValue = "";
-  group.help = "with weight_only: input channels per group of weight qparams "
-               "(32, 64 or 128; omit for per-channel int8)";
-  options.push_back(group);
+  options.push_back(
+      option("weight_only", OptionKind::kEnum, "none",
+             "weight-only quantization of linear / matmul-by-constant weights "
+             "(activations stay float); int4 needs group_size",
+             "none|int8|int4"));
+  options.push_back(
+      option("group_size", OptionKind::kString, "",
+             "with weight_only: input channels per group of weight qparams "
+             "(32, 64 or 128; omit for per-channel int8)"));
   options.push_back(boolOption(
       "symmetric", "1",
       "with weight_only: symmetric weights (0: asymmetric, uint8 / uint4 "
@@ -598,18 +596,6 @@ Status checkWeightOnly(const OptionValues &globals) {
   return Status::success();
 }
 
-/// With dynamic=1: run-time qparams per tensor or per token.
-OptionDecl granularityOption() {
-  OptionDecl o;
-  o.name = "granularity";
-  o.kind = OptionKind::kEnum;
-  o.defaultValue = "per_tensor";
-  o.choices = "per_tensor|per_token";
-  o.help = "with dynamic=1: run-time activation qparams for the whole "
-           "tensor or for each token (row of the last dimension)";
-  return o;
-}
-
 /// granularity=per_token applies to dynamic quantization only.
 Status checkGranularity(const OptionValues &globals) {
   auto g = globals.find("granularity"), d = globals.find("dynamic");
@@ -620,37 +606,33 @@ Status checkGranularity(const OptionValues &globals) {
   return Status::success();
 }
 
-OptionDecl actObserverOption() {
-  OptionDecl o;
-  o.name = "act_observer";
-  o.kind = OptionKind::kObserver;
-  o.defaultValue = "histogram";
-  o.help = "observer of activations (minmax, moving_average_minmax, "
-           "histogram, percentile, entropy, mse)";
-  return o;
-}
-
-/// int16 activations per node (act_dtype[NAME]=int16): the 16x8 ops.
-OptionDecl actDtypeOption() {
-  OptionDecl o;
-  o.name = "act_dtype";
-  o.kind = OptionKind::kEnum;
-  o.defaultValue = "int8";
-  o.choices = "int8|int16";
-  o.help = "activation storage of an op's inputs and output: int8 (the "
-           "backend's 8-bit type) or int16 (symmetric, zero point 0; "
-           "compiled for conv2d, linear, add, mul and data movement)";
-  return o;
-}
-
-OptionDecl percentileOption() {
-  OptionDecl o;
-  o.name = "percentile";
-  o.kind = OptionKind::kFloat;
-  o.defaultValue = "99.99";
-  o.help = "with act_observer=percentile: the percentile P in (0, 100] kept "
-           "on each side of the activations";
-  return o;
+/// The options both built-ins take after their own: granularity (with
+/// dynamic=1: run-time qparams per tensor or per token), the activation
+/// observer and its percentile, int16 activations per node
+/// (act_dtype[NAME]=int16: the 16x8 ops), the weight-side corrections and
+/// weight-only quantization.
+void addSharedOptions(std::vector<OptionDecl> &options) {
+  options.push_back(
+      option("granularity", OptionKind::kEnum, "per_tensor",
+             "with dynamic=1: run-time activation qparams for the whole "
+             "tensor or for each token (row of the last dimension)",
+             "per_tensor|per_token"));
+  options.push_back(
+      option("act_observer", OptionKind::kObserver, "histogram",
+             "observer of activations (minmax, moving_average_minmax, "
+             "histogram, percentile, entropy, mse)"));
+  options.push_back(
+      option("percentile", OptionKind::kFloat, "99.99",
+             "with act_observer=percentile: the percentile P in (0, 100] kept "
+             "on each side of the activations"));
+  options.push_back(
+      option("act_dtype", OptionKind::kEnum, "int8",
+             "activation storage of an op's inputs and output: int8 (the "
+             "backend's 8-bit type) or int16 (symmetric, zero point 0; "
+             "compiled for conv2d, linear, add, mul and data movement)",
+             "int8|int16"));
+  addCorrectionOptions(options);
+  addWeightOnlyOptions(options);
 }
 
 /// Checks a percentile value (global or per node): P in (0, 100].
@@ -663,6 +645,22 @@ Status checkPercentile(const std::string &value, const std::string &where) {
   return Status::success();
 }
 
+/// Checks the shared options' values and combinations, then makes the
+/// quantizer for `backend`.
+Status createBuiltin(const OptionValues &globals, Backend backend,
+                     std::unique_ptr<Quantizer> &out) {
+  if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
+    return st;
+  if (Status st = checkGranularity(globals); !st.ok())
+    return st;
+  if (Status st = checkWeightOnly(globals); !st.ok())
+    return st;
+  if (Status st = checkCorrectionOptions(globals); !st.ok())
+    return st;
+  out = std::make_unique<PatternQuantizer>(std::move(backend), globals);
+  return Status::success();
+}
+
 } // namespace
 
 QuantizerDefinition x86QuantizerDefinition() {
@@ -671,8 +669,7 @@ QuantizerDefinition x86QuantizerDefinition() {
   def.description = "x86 (fbgemm / oneDNN, VNNI): u8 activations, s8 "
                     "symmetric per-channel weights";
   def.options = {
-      boolOption("per_channel", "1",
-                 "per-channel weights (0: per tensor)"),
+      boolOption("per_channel", "1", "per-channel weights (0: per tensor)"),
       boolOption("reduce_range", "0",
                  "7-bit activations [0, 127] for CPUs without VNNI"),
       boolOption("dynamic", "0",
@@ -682,21 +679,10 @@ QuantizerDefinition x86QuantizerDefinition() {
                  "with dynamic=1: 7-bit activations [0, 127] (0: [0, 255], "
                  "as PyTorch's QNNPACK dynamic linear and ONNX "
                  "DynamicQuantizeLinear)"),
-      granularityOption(),
-      actObserverOption(),
-      percentileOption(),
-      actDtypeOption(),
   };
-  addCorrectionOptions(def.options);
-  addWeightOnlyOptions(def.options);
+  addSharedOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
-    if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
-      return st;
-    if (Status st = checkGranularity(globals); !st.ok())
-      return st;
-    if (Status st = checkWeightOnly(globals); !st.ok())
-      return st;
     // PyTorch 1.13 get_default_qconfig("x86"): HistogramObserver quint8
     // activations, default_per_channel_weight_observer (qint8,
     // per_channel_symmetric, [-128, 127]).
@@ -708,10 +694,7 @@ QuantizerDefinition x86QuantizerDefinition() {
     b.weightMin = -128;
     b.weightMax = 127;
     b.hasReduceRange = true;
-    if (Status st = checkCorrectionOptions(globals); !st.ok())
-      return st;
-    out = std::make_unique<PatternQuantizer>(std::move(b), globals);
-    return Status::success();
+    return createBuiltin(globals, std::move(b), out);
   };
   return def;
 }
@@ -722,25 +705,13 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
   def.description = "XNNPACK (Arm / mobile): s8 activations, s8 symmetric "
                     "weights in [-127, 127]";
   def.options = {
-      boolOption("per_channel", "1",
-                 "per-channel weights (0: per tensor)"),
+      boolOption("per_channel", "1", "per-channel weights (0: per tensor)"),
       boolOption("dynamic", "0",
                  "dynamic quantization of linear / matmul only"),
-      granularityOption(),
-      actObserverOption(),
-      percentileOption(),
-      actDtypeOption(),
   };
-  addCorrectionOptions(def.options);
-  addWeightOnlyOptions(def.options);
+  addSharedOptions(def.options);
   def.create = [](const OptionValues &globals,
                   std::unique_ptr<Quantizer> &out) {
-    if (Status st = checkPercentile(globals.at("percentile"), ""); !st.ok())
-      return st;
-    if (Status st = checkGranularity(globals); !st.ok())
-      return st;
-    if (Status st = checkWeightOnly(globals); !st.ok())
-      return st;
     // PyTorch 1.13 default_per_channel_symmetric_qnnpack_qconfig: qint8
     // HistogramObserver activations with eps 2^-12, weights qint8
     // per_channel_symmetric in [-127, 127] with eps 2^-12 (XNNPACK's
@@ -754,10 +725,7 @@ QuantizerDefinition xnnpackQuantizerDefinition() {
     b.weightMax = 127;
     b.observerOptions = {{"eps", "0.000244140625"}};
     b.hasReduceRange = false;
-    if (Status st = checkCorrectionOptions(globals); !st.ok())
-      return st;
-    out = std::make_unique<PatternQuantizer>(std::move(b), globals);
-    return Status::success();
+    return createBuiltin(globals, std::move(b), out);
   };
   return def;
 }
