@@ -105,7 +105,11 @@ absl::Status validateAveraging(ObserverKind kind, const ObserverOptions &o) {
   return absl::OkStatus();
 }
 
-absl::Status validateBins(ObserverKind kind, const ObserverOptions &o) {
+/// The checks of every histogram observer: validateCommon (per tensor) and
+/// the number of bins.
+absl::Status validateHistogram(ObserverKind kind, const ObserverOptions &o) {
+  if (absl::Status st = validateCommon(kind, o, false); !st.ok())
+    return st;
   if (o.bins < 1 || o.bins > kMaxBins)
     return absl::InvalidArgumentError(
         absl::StrCat(av(toString(kind)), " observer: bins must be in [1, ",
@@ -678,9 +682,7 @@ HistogramObserver::HistogramObserver(ObserverOptions options, std::string name)
 absl::StatusOr<std::unique_ptr<HistogramObserver>>
 HistogramObserver::create(const ObserverOptions &options, std::string name) {
   constexpr ObserverKind kind = ObserverKind::kHistogram;
-  if (absl::Status st = validateCommon(kind, options, false); !st.ok())
-    return st;
-  if (absl::Status st = validateBins(kind, options); !st.ok())
+  if (absl::Status st = validateHistogram(kind, options); !st.ok())
     return st;
   if (options.upsampleRate < 1 || options.upsampleRate > kMaxBins / options.bins)
     return absl::InvalidArgumentError(absl::StrCat(
@@ -1119,6 +1121,13 @@ MagnitudeHistogramObserver::qparamsFor(float lo, float hi) const {
   return perTensorResult(*q, lo, hi);
 }
 
+absl::StatusOr<ObserverQParams> MagnitudeHistogramObserver::qparamsFor(
+    const absl::StatusOr<std::pair<float, float>> &range) const {
+  if (!range.ok())
+    return range.status();
+  return qparamsFor(range->first, range->second);
+}
+
 PercentileObserver::PercentileObserver(ObserverOptions options,
                                        std::string name)
     : MagnitudeHistogramObserver(ObserverKind::kPercentile, std::move(options),
@@ -1127,9 +1136,7 @@ PercentileObserver::PercentileObserver(ObserverOptions options,
 absl::StatusOr<std::unique_ptr<PercentileObserver>>
 PercentileObserver::create(const ObserverOptions &options, std::string name) {
   constexpr ObserverKind kind = ObserverKind::kPercentile;
-  if (absl::Status st = validateCommon(kind, options, false); !st.ok())
-    return st;
-  if (absl::Status st = validateBins(kind, options); !st.ok())
+  if (absl::Status st = validateHistogram(kind, options); !st.ok())
     return st;
   if (!(options.percentile > 0.0 && options.percentile <= 100.0))
     return absl::InvalidArgumentError(absl::StrCat(
@@ -1183,10 +1190,7 @@ absl::StatusOr<std::pair<float, float>> PercentileObserver::clipRange() const {
 }
 
 absl::StatusOr<ObserverQParams> PercentileObserver::compute() const {
-  absl::StatusOr<std::pair<float, float>> r = clipRange();
-  if (!r.ok())
-    return r.status();
-  return qparamsFor(r->first, r->second);
+  return qparamsFor(clipRange());
 }
 
 EntropyObserver::EntropyObserver(ObserverOptions options, std::string name)
@@ -1196,9 +1200,7 @@ EntropyObserver::EntropyObserver(ObserverOptions options, std::string name)
 absl::StatusOr<std::unique_ptr<EntropyObserver>>
 EntropyObserver::create(const ObserverOptions &options, std::string name) {
   constexpr ObserverKind kind = ObserverKind::kEntropy;
-  if (absl::Status st = validateCommon(kind, options, false); !st.ok())
-    return st;
-  if (absl::Status st = validateBins(kind, options); !st.ok())
+  if (absl::Status st = validateHistogram(kind, options); !st.ok())
     return st;
   // The KL search is quadratic in the number of bins.
   constexpr int64_t kMaxEntropyBins = int64_t(1) << 16;
@@ -1353,10 +1355,7 @@ absl::StatusOr<std::pair<float, float>> EntropyObserver::clipRange() const {
 }
 
 absl::StatusOr<ObserverQParams> EntropyObserver::compute() const {
-  absl::StatusOr<std::pair<float, float>> r = clipRange();
-  if (!r.ok())
-    return r.status();
-  return qparamsFor(r->first, r->second);
+  return qparamsFor(clipRange());
 }
 
 //===----------------------------------------------------------------------===//
@@ -1370,9 +1369,7 @@ MseObserver::MseObserver(ObserverOptions options, std::string name)
 absl::StatusOr<std::unique_ptr<MseObserver>>
 MseObserver::create(const ObserverOptions &options, std::string name) {
   constexpr ObserverKind kind = ObserverKind::kMse;
-  if (absl::Status st = validateCommon(kind, options, false); !st.ok())
-    return st;
-  if (absl::Status st = validateBins(kind, options); !st.ok())
+  if (absl::Status st = validateHistogram(kind, options); !st.ok())
     return st;
   return std::unique_ptr<MseObserver>(new MseObserver(options, std::move(name)));
 }
@@ -1524,10 +1521,7 @@ absl::StatusOr<std::pair<float, float>> MseObserver::searchRange() const {
 }
 
 absl::StatusOr<ObserverQParams> MseObserver::compute() const {
-  absl::StatusOr<std::pair<float, float>> r = searchRange();
-  if (!r.ok())
-    return r.status();
-  return qparamsFor(r->first, r->second);
+  return qparamsFor(searchRange());
 }
 
 } // namespace qc

@@ -382,6 +382,9 @@ protected:
   bool sameConfig(const Observer &other) const override;
   /// Builds the result for the clipped range [lo, hi].
   absl::StatusOr<ObserverQParams> qparamsFor(float lo, float hi) const;
+  /// qparamsFor the chosen range, or the error choosing it.
+  absl::StatusOr<ObserverQParams>
+  qparamsFor(const absl::StatusOr<std::pair<float, float>> &range) const;
 
   MagnitudeHistogram hist_;
   float minVal_;
