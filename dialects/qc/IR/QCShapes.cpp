@@ -218,6 +218,20 @@ LogicalResult windowShape(const Where &loc, RankedTensorType in,
   }
   return success();
 }
+
+/// The operands of conv2d / conv_transpose2d: a 4-D NCHW input, a 4-D
+/// weight (`layout`, e.g. "OIHW ", names it in the message) and groups >= 1.
+LogicalResult checkConvOperands(const Where &loc, RankedTensorType in,
+                                RankedTensorType w, StringRef layout,
+                                int64_t groups) {
+  if (in.getRank() != 4 || w.getRank() != 4)
+    return fail(loc, "expects a 4-D NCHW input and a 4-D " + layout +
+                         "weight, got ranks " + Twine(in.getRank()) + " and " +
+                         Twine(w.getRank()));
+  if (groups < 1)
+    return fail(loc, "groups must be positive, got " + Twine(groups));
+  return success();
+}
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -242,13 +256,9 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *,
   Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   RankedTensorType w = rankedOf(adaptor.getWeight());
-  if (in.getRank() != 4 || w.getRank() != 4)
-    return fail(loc, "expects a 4-D NCHW input and a 4-D OIHW weight, "
-                     "got ranks " + Twine(in.getRank()) + " and " +
-                         Twine(w.getRank()));
   int64_t groups = adaptor.getGroups();
-  if (groups < 1)
-    return fail(loc, "groups must be positive, got " + Twine(groups));
+  if (failed(checkConvOperands(loc, in, w, "OIHW ", groups)))
+    return failure();
   if (failed(spatialAttrs(loc, {}, adaptor.getStrides(), adaptor.getPads(),
                           adaptor.getDilations())))
     return failure();
@@ -290,13 +300,9 @@ LogicalResult ConvTranspose2dOp::inferReturnTypes(MLIRContext *,
   Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
   RankedTensorType w = rankedOf(adaptor.getWeight());
-  if (in.getRank() != 4 || w.getRank() != 4)
-    return fail(loc, "expects a 4-D NCHW input and a 4-D "
-                     "weight, got ranks " + Twine(in.getRank()) + " and " +
-                         Twine(w.getRank()));
   int64_t groups = adaptor.getGroups();
-  if (groups < 1)
-    return fail(loc, "groups must be positive, got " + Twine(groups));
+  if (failed(checkConvOperands(loc, in, w, "", groups)))
+    return failure();
   ArrayRef<int64_t> strides = adaptor.getStrides(), pads = adaptor.getPads(),
                     dil = adaptor.getDilations(),
                     outPad = adaptor.getOutputPadding();
@@ -505,15 +511,21 @@ LogicalResult GeluOp::inferReturnTypes(MLIRContext *,
   return sameAsInput(adaptor.getInput(), out);
 }
 
+/// The shape rule of softmax / log_softmax: `axis` within the input's rank,
+/// the input's type.
+static LogicalResult inferSoftmax(const Where &loc, Value input, int64_t axis,
+                                  SmallVectorImpl<Type> &out) {
+  if (failed(normAxis(loc, axis, rankedOf(input).getRank(), "axis")))
+    return failure();
+  return sameAsInput(input, out);
+}
+
 LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> location,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  if (failed(normAxis(loc, adaptor.getAxis(),
-                      rankedOf(adaptor.getInput()).getRank(), "axis")))
-    return failure();
-  return sameAsInput(adaptor.getInput(), out);
+  return inferSoftmax({location, getOperationName()}, adaptor.getInput(),
+                      adaptor.getAxis(), out);
 }
 
 QC_SAME_AS_INPUT_INFERENCE(LeakyReluOp)
@@ -530,11 +542,8 @@ LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
                                              std::optional<Location> location,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  if (failed(normAxis(loc, adaptor.getAxis(),
-                      rankedOf(adaptor.getInput()).getRank(), "axis")))
-    return failure();
-  return sameAsInput(adaptor.getInput(), out);
+  return inferSoftmax({location, getOperationName()}, adaptor.getInput(),
+                      adaptor.getAxis(), out);
 }
 
 #define QC_BROADCAST_INFERENCE(OP)                                             \
@@ -567,49 +576,47 @@ QC_BROADCAST_INFERENCE(MinOp)
 QC_BROADCAST_INFERENCE(PReluOp)
 #undef QC_BROADCAST_INFERENCE
 
+/// The shape rule of the float 2-D pools: a 4-D NCHW input, the window
+/// attributes (spatialAttrs, checkPoolPads) and the windowed output.
+static LogicalResult inferPool2d(const Where &loc, Value input,
+                                 ArrayRef<int64_t> kernel,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> pads,
+                                 ArrayRef<int64_t> dilations, bool ceilMode,
+                                 SmallVectorImpl<Type> &out) {
+  RankedTensorType in = rankedOf(input);
+  if (in.getRank() != 4)
+    return fail(loc, "expects a 4-D NCHW input, got rank " +
+                         Twine(in.getRank()));
+  if (failed(spatialAttrs(loc, kernel, strides, pads, dilations)) ||
+      failed(checkPoolPads(loc, kernel, pads)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(windowShape(loc, in, in.getDimSize(1), kernel, strides, pads,
+                         dilations, ceilMode, shape)))
+    return failure();
+  setResult(out, shape, in.getElementType());
+  return success();
+}
+
 LogicalResult MaxPool2dOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  if (in.getRank() != 4)
-    return fail(loc, "expects a 4-D NCHW input, got rank " +
-                         Twine(in.getRank()));
-  if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
-                          adaptor.getPads(), adaptor.getDilations())) ||
-      failed(checkPoolPads(loc, adaptor.getKernel(), adaptor.getPads())))
-    return failure();
-  SmallVector<int64_t> shape;
-  if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),
-                         adaptor.getStrides(), adaptor.getPads(),
-                         adaptor.getDilations(), adaptor.getCeilMode(), shape)))
-    return failure();
-  setResult(out, shape, in.getElementType());
-  return success();
+  return inferPool2d({location, getOperationName()}, adaptor.getInput(),
+                     adaptor.getKernel(), adaptor.getStrides(),
+                     adaptor.getPads(), adaptor.getDilations(),
+                     adaptor.getCeilMode(), out);
 }
 
 LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> location,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  if (in.getRank() != 4)
-    return fail(loc, "expects a 4-D NCHW input, got rank " +
-                         Twine(in.getRank()));
   int64_t dil[2] = {1, 1};
-  if (failed(spatialAttrs(loc, adaptor.getKernel(), adaptor.getStrides(),
-                          adaptor.getPads(), dil)) ||
-      failed(checkPoolPads(loc, adaptor.getKernel(), adaptor.getPads())))
-    return failure();
-  SmallVector<int64_t> shape;
-  if (failed(windowShape(loc, in, in.getDimSize(1), adaptor.getKernel(),
-                         adaptor.getStrides(), adaptor.getPads(), dil,
-                         adaptor.getCeilMode(), shape)))
-    return failure();
-  setResult(out, shape, in.getElementType());
-  return success();
+  return inferPool2d({location, getOperationName()}, adaptor.getInput(),
+                     adaptor.getKernel(), adaptor.getStrides(),
+                     adaptor.getPads(), dil, adaptor.getCeilMode(), out);
 }
 
 LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
@@ -719,25 +726,19 @@ LogicalResult ReduceLogSumExpOp::inferReturnTypes(MLIRContext *,
                         adaptor.getKeepdims(), in.getElementType(), out);
 }
 
-LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *context,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  int64_t axis = adaptor.getAxis();
-  return inferReduction({location, getOperationName()}, in, {axis},
-                        adaptor.getKeepdims(), IntegerType::get(context, 64),
-                        out);
-}
-
-LogicalResult ArgMinOp::inferReturnTypes(MLIRContext *context,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  int64_t axis = adaptor.getAxis();
-  return inferReduction({location, getOperationName()}, in, {axis},
-                        adaptor.getKeepdims(), IntegerType::get(context, 64),
-                        out);
-}
+// ArgMax / ArgMin: a reduction over `axis` to int64 indices.
+#define QC_ARG_EXTREME_INFERENCE(OP)                                           \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *context, std::optional<Location> location, Adaptor adaptor, \
+      SmallVectorImpl<Type> &out) {                                            \
+    int64_t axis = adaptor.getAxis();                                          \
+    return inferReduction(                                                     \
+        {location, getOperationName()}, rankedOf(adaptor.getInput()), {axis},  \
+        adaptor.getKeepdims(), IntegerType::get(context, 64), out);            \
+  }
+QC_ARG_EXTREME_INFERENCE(ArgMaxOp)
+QC_ARG_EXTREME_INFERENCE(ArgMinOp)
+#undef QC_ARG_EXTREME_INFERENCE
 
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> location,
@@ -1091,6 +1092,17 @@ static FailureOr<SmallVector<int64_t>> broadcastAll(const Where &loc,
   return shape;
 }
 
+/// A result of `values`' broadcast shape (broadcastAll) and `elementType`.
+static LogicalResult inferBroadcastAll(const Where &loc, ArrayRef<Value> values,
+                                       Type elementType,
+                                       SmallVectorImpl<Type> &out) {
+  FailureOr<SmallVector<int64_t>> shape = broadcastAll(loc, values);
+  if (failed(shape))
+    return failure();
+  setResult(out, *shape, elementType);
+  return success();
+}
+
 /// Checks that `a` and `b` have one element type.
 static LogicalResult sameElementType(const Where &loc, Value a, Value b) {
   Type ea = rankedOf(a).getElementType(), eb = rankedOf(b).getElementType();
@@ -1124,12 +1136,8 @@ LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
                          "\"");
   if (failed(sameElementType(loc, adaptor.getLhs(), adaptor.getRhs())))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape =
-      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, IntegerType::get(context, 1));
-  return success();
+  return inferBroadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()},
+                           IntegerType::get(context, 1), out);
 }
 
 LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
@@ -1142,12 +1150,9 @@ LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
                          typeStr(adaptor.getCondition().getType()));
   if (failed(sameElementType(loc, adaptor.getLhs(), adaptor.getRhs())))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = broadcastAll(
-      loc, {adaptor.getCondition(), adaptor.getLhs(), adaptor.getRhs()});
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, rankedOf(adaptor.getLhs()).getElementType());
-  return success();
+  return inferBroadcastAll(
+      loc, {adaptor.getCondition(), adaptor.getLhs(), adaptor.getRhs()},
+      rankedOf(adaptor.getLhs()).getElementType(), out);
 }
 
 LogicalResult LogicalOp::inferReturnTypes(MLIRContext *context,
@@ -1162,12 +1167,8 @@ LogicalResult LogicalOp::inferReturnTypes(MLIRContext *context,
     if (!rankedOf(v).getElementType().isInteger(1))
       return fail(loc, "operands must be i1 tensors, got " +
                            typeStr(v.getType()));
-  FailureOr<SmallVector<int64_t>> shape =
-      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, IntegerType::get(context, 1));
-  return success();
+  return inferBroadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()},
+                           IntegerType::get(context, 1), out);
 }
 
 LogicalResult NotOp::inferReturnTypes(MLIRContext *,
@@ -1202,12 +1203,7 @@ LogicalResult ArithOp::inferReturnTypes(MLIRContext *,
                          typeStr(e));
   if (!isInt && (k == "shl" || k == "shr"))
     return fail(loc, "shifts take integer operands, got " + typeStr(e));
-  FailureOr<SmallVector<int64_t>> shape =
-      broadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()});
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, e);
-  return success();
+  return inferBroadcastAll(loc, {adaptor.getLhs(), adaptor.getRhs()}, e, out);
 }
 
 /// Indices must be an integer (not i1) tensor.
