@@ -55,6 +55,18 @@ absl::Status checkAtLeast(std::string_view op, const std::array<int64_t, N> &v,
   return absl::OkStatus();
 }
 
+/// Strides and dilations >= 1, pads >= 0: the window attributes of a conv
+/// or pool (Conv2dAttrs, Pool2dAttrs).
+template <typename Attrs>
+absl::Status checkWindow(std::string_view op, const Attrs &attrs) {
+  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
+    return s;
+  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
+      !s.ok())
+    return s;
+  return checkAtLeast(op, attrs.pads, 0, "pads");
+}
+
 } // namespace
 
 absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b) {
@@ -159,12 +171,7 @@ absl::Status checkConvOperands(std::string_view op, const Shape &x,
     return s;
   if (attrs.groups < 1)
     return invalid(op, strCat("groups must be >= 1, got ", attrs.groups));
-  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
-      !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
+  if (absl::Status s = checkWindow(op, attrs); !s.ok())
     return s;
   if (w[2] < 1 || w[3] < 1)
     return invalid(op, strCat("kernel size must be >= 1, weight shape ",
@@ -273,12 +280,7 @@ absl::StatusOr<Shape> pool2dOutputShape(const Shape &x,
   if (absl::Status s = checkAtLeast(op, attrs.kernel, 1, "kernel_shape");
       !s.ok())
     return s;
-  if (absl::Status s = checkAtLeast(op, attrs.strides, 1, "strides"); !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.dilations, 1, "dilations");
-      !s.ok())
-    return s;
-  if (absl::Status s = checkAtLeast(op, attrs.pads, 0, "pads"); !s.ok())
+  if (absl::Status s = checkWindow(op, attrs); !s.ok())
     return s;
   Shape out{x[0], x[1], 0, 0};
   for (int i = 0; i < 2; ++i) {
