@@ -21,6 +21,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/SwapByteOrder.h"
 
 #include <cmath>
 #include <cstring>
@@ -112,29 +113,19 @@ private:
   /// come from an .npy of that dtype, a constant, a clamping qc.quantize or
   /// a kernel whose result the executor narrowed to the type.
   template <typename V> void store(uint8_t *out, V v) const {
-    switch (type) {
-    case DType::U8:
-    case DType::I8:
-    case DType::Bool:
-      *out = static_cast<uint8_t>(static_cast<int64_t>(v));
-      return;
-    case DType::I16:
-      return storeAs<int16_t>(out, v);
-    case DType::I32:
-      return storeAs<int32_t>(out, v);
-    case DType::I64:
-      return storeAs<int64_t>(out, v);
-    case DType::F64:
-      return storeAs<double>(out, v);
-    case DType::F32:
-      return storeAs<float>(out, v);
+    if (type == DType::F32) {
+      float x = static_cast<float>(v);
+      std::memcpy(out, &x, sizeof(x));
+    } else if (type == DType::F64) {
+      double x = static_cast<double>(v);
+      std::memcpy(out, &x, sizeof(x));
+    } else {
+      // An integer dtype: the low bytes of the value as int64 (what the
+      // narrowing cast keeps of a value within the dtype's range).
+      static_assert(llvm::sys::IsLittleEndianHost);
+      int64_t x = static_cast<int64_t>(v);
+      std::memcpy(out, &x, ::qc::dtypeSize(type));
     }
-  }
-
-  /// Writes `v` converted to T (unaligned).
-  template <typename T, typename V> static void storeAs(uint8_t *out, V v) {
-    T x = static_cast<T>(v);
-    std::memcpy(out, &x, sizeof(T));
   }
 
   DType type;
@@ -1285,20 +1276,15 @@ OpEvaluator::Result OpEvaluator::anyTypeOp() {
       return ref::select(**cond, a, std::get<A>(operands[2]->data()));
     });
   }
-  if (auto gather = dyn_cast<GatherOp>(op)) {
+  if (isa<GatherOp, GatherElementsOp>(op)) {
     FailureOr<ref::I64Tensor> indices = intOperand(1);
     if (failed(indices))
       return failure();
     return sameType(0, [&](const auto &data) {
-      return ref::gather(data, *indices, gather.getAxis());
-    });
-  }
-  if (auto gather = dyn_cast<GatherElementsOp>(op)) {
-    FailureOr<ref::I64Tensor> indices = intOperand(1);
-    if (failed(indices))
-      return failure();
-    return sameType(0, [&](const auto &data) {
-      return ref::gatherElements(data, *indices, gather.getAxis());
+      if (auto gather = dyn_cast<GatherOp>(op))
+        return ref::gather(data, *indices, gather.getAxis());
+      return ref::gatherElements(data, *indices,
+                                 cast<GatherElementsOp>(op).getAxis());
     });
   }
   if (auto trilu = dyn_cast<TriluOp>(op)) {
