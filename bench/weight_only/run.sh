@@ -19,24 +19,14 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-qc="${QC_BUILD_DIR:-$repo/build}/bin/qc"
-out=""
-threads=1
-repeats=3
-min_time=2
 models="encoder gpt gpt_h512"
 seqs="128 1"
-python="${PYTHON:-/usr/bin/python3}"
 source "$repo/bench/lib.sh"
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
+  if bench_common_flag "$@"; then shift 2; continue; fi
   case "$1" in
-    --qc) qc="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    --threads) threads="$2"; shift 2 ;;
-    --repeats) repeats="$2"; shift 2 ;;
-    --min-time) min_time="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --seqs) seqs="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
