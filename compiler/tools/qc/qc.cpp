@@ -96,6 +96,14 @@ struct ModelFlags {
   /// --max-memory and stores --no-simplify. Returns 0, or kUsageError after
   /// saying what is wrong.
   int check();
+
+  /// Parses the command's flags (parseCommandFlags with \p overview) and
+  /// checks these. Returns 0, or the exit status of a usage error.
+  int parse(int argc, char **argv, const char *overview) {
+    if (!mlir::qc::parseCommandFlags(argc, argv, overview))
+      return kUsageError;
+    return check();
+  }
 };
 
 int ModelFlags::check() {
@@ -150,21 +158,21 @@ struct TargetFlag {
               cl::location(target)) {}
 };
 
+/// `qc import`: ModelFlags and -o, then runImportCommand.
 int importCommand(int argc, char **argv) {
   mlir::qc::ImportCommand command;
   ModelFlags flags(command.model);
   cl::opt<std::string, true> output{
       "o", cl::desc("Output MLIR file ('-' = stdout)"), cl::value_desc("file"),
       cl::location(command.output)};
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc import: read an ONNX model and write it as qc-dialect MLIR\n\n"
           "  qc import MODEL.onnx -o MODEL.mlir [--input-shape "
           "NAME=1,3,224,224]\n\n"
           "Weights are written as resource blobs at the end of the file, so "
-          "the ops stay readable.\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "the ops stay readable.\n");
+      rc)
     return rc;
   return mlir::qc::runImportCommand(command);
 }
@@ -173,6 +181,8 @@ int importCommand(int argc, char **argv) {
 /// QC_NUM_THREADS, else all CPUs.
 int threads = 0;
 
+/// `qc run`: the inputs, the output directory and --compiled (with
+/// --target, --max-batch, --threads), then runRunCommand.
 int runCommand(int argc, char **argv) {
   mlir::qc::RunCommand command;
   ModelFlags flags(command.model);
@@ -193,7 +203,7 @@ int runCommand(int argc, char **argv) {
   TargetFlag target(command.target, "With --compiled: the target (default "
                                     "host; it must run on this CPU)");
   MaxBatchFlag maxBatch;
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc run: run a model with the reference executor (or, with "
           "--compiled, as native code)\n\n"
@@ -203,9 +213,8 @@ int runCommand(int argc, char **argv) {
           "--threads N (with --compiled): threads of the runtime's pool "
           "(default QC_NUM_THREADS, else all CPUs). Output NAME is written to "
           "DIR/NAME.npy, with '/', '\\', '%' and control characters of NAME "
-          "written as %XX.\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "written as %XX.\n");
+      rc)
     return rc;
   if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
@@ -220,26 +229,28 @@ int runCommand(int argc, char **argv) {
   return mlir::qc::runRunCommand(command);
 }
 
+/// `qc export-onnx`: ModelFlags and -o, then runExportOnnxCommand.
 int exportOnnxCommand(int argc, char **argv) {
   mlir::qc::ExportOnnxCommand command;
   ModelFlags flags(command.model);
   cl::opt<std::string, true> output{"o", cl::desc("Output ONNX file"),
                                     cl::value_desc("file"), cl::Required,
                                     cl::location(command.output)};
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc export-onnx: write a qc program (e.g. the Q/DQ output of qc "
           "quantize) as an ONNX model\n\n"
           "  qc export-onnx MODEL.q.mlir -o MODEL.qdq.onnx\n\n"
           "qc.quantize / qc.dequantize become QuantizeLinear / "
           "DequantizeLinear (opset 13); an op without an ONNX form is an "
-          "error.\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "error.\n");
+      rc)
     return rc;
   return mlir::qc::runExportOnnxCommand(command);
 }
 
+/// `qc quantize`: the quantizer, calibration and output flags and those of
+/// --mixed-precision=auto, then runQuantizeCommand.
 int quantizeCommand(int argc, char **argv) {
   mlir::qc::QuantizeCommand command;
   mlir::qc::QuantizeOptions &options = command.options;
@@ -326,7 +337,7 @@ int quantizeCommand(int argc, char **argv) {
       cl::desc("With --mixed-precision=auto: the share of the calibration "
                "batches held out for scoring, in (0, 1) (default 0.25)"),
       cl::value_desc("FRACTION"), cl::location(mp.heldOutFraction)};
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc quantize: post-training int8 quantization\n\n"
           "  qc quantize MODEL.onnx --quantizer x86|xnnpack[,OPTIONS] --calib "
@@ -334,9 +345,8 @@ int quantizeCommand(int argc, char **argv) {
           "Runs qc-simplify, qc-annotate (the quantizer), qc-prepare, "
           "calibration with the reference executor and qc-convert. The result "
           "is the Q/DQ program (qc.quantize / qc.dequantize, integer weights) "
-          "that `qc run` executes.\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "that `qc run` executes.\n");
+      rc)
     return rc;
   if (options.quantizer.empty())
     return usageError("quantize needs a quantizer: --quantizer x86 or "
@@ -407,6 +417,8 @@ int quantizeCommand(int argc, char **argv) {
   return mlir::qc::runQuantizeCommand(command);
 }
 
+/// `qc compile`: the output directory, --target, --name, --with-runtime and
+/// --max-batch, then runCompileCommand.
 int compileCommand(int argc, char **argv) {
   mlir::qc::CompileCommand command;
   ModelFlags flags(command.model);
@@ -429,7 +441,7 @@ int compileCommand(int argc, char **argv) {
                "OUTDIR"),
       cl::location(command.withRuntime)};
   MaxBatchFlag maxBatch;
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc compile: compile a quantized model to native code\n\n"
           "  qc compile MODEL(.q.mlir|.onnx) --target T -o OUTDIR [--name "
@@ -442,9 +454,8 @@ int compileCommand(int argc, char **argv) {
           "them with libqcrt (see examples/embed). The files appear together "
           "or not at all. --max-batch N: one compiled model for any batch of "
           "1 to N samples (dimension 0 of every input must be dynamic, or 1 "
-          "with --input-shape giving one sample).\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "with --input-shape giving one sample).\n");
+      rc)
     return rc;
   if (int rc = maxBatch.check(); rc)
     return rc;
@@ -458,6 +469,8 @@ int compileCommand(int argc, char **argv) {
   return mlir::qc::runCompileCommand(command);
 }
 
+/// `qc bench`: the inputs, --target, the timing and profiling flags, then
+/// runBenchCommand.
 int benchCommand(int argc, char **argv) {
   mlir::qc::BenchCommand command;
   ModelFlags flags(command.model);
@@ -485,7 +498,7 @@ int benchCommand(int argc, char **argv) {
       cl::desc("Profile (as --profile) and write one CSV row per step to "
                "FILE"),
       cl::value_desc("FILE")};
-  if (!mlir::qc::parseCommandFlags(
+  if (int rc = flags.parse(
           argc, argv,
           "qc bench: latency of the compiled model, run in-process\n\n"
           "  qc bench MODEL(.q.mlir|.onnx) [--threads N] [--input "
@@ -498,9 +511,8 @@ int benchCommand(int argc, char **argv) {
           "then the same number of runs again, with libqcrt's per-step "
           "profile on, and its table (steps by time, then per op kind: ms, "
           "% of the run, MACs per cycle against the ISA's int8 peak, GB/s; "
-          "docs/runtime.md, \"Profiling\").\n"))
-    return kUsageError;
-  if (int rc = flags.check(); rc)
+          "docs/runtime.md, \"Profiling\").\n");
+      rc)
     return rc;
   double seconds = command.bench.minSeconds;
   if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxBenchSeconds)
@@ -522,6 +534,8 @@ int benchCommand(int argc, char **argv) {
   return mlir::qc::runBenchCommand(command);
 }
 
+/// `qc debug`: the two models, the data and the report flags, then
+/// runDebugCommand.
 int debugCommand(int argc, char **argv) {
   mlir::qc::DebugOptions options;
   cl::list<std::string> models{cl::Positional,
