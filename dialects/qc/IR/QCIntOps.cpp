@@ -192,17 +192,20 @@ LogicalResult verifyElementwise(Operation *op,
   return success();
 }
 
-/// verifyElementwise for an op with output_scale, output_zero_point and a
-/// clamp range (qc.qmul, qc.qrequantize).
+/// verifyElementwise for an op with output_scale, output_zero_point, a
+/// clamp range and one requantize multiplier (qc.qmul, qc.qrequantize;
+/// `how` says how the multiplier is formed).
 template <typename OpT>
 LogicalResult verifyElementwiseOp(
     OpT op,
     ArrayRef<std::tuple<StringRef, float, StringRef, int64_t, Type>> inputs,
-    Type out) {
-  return verifyElementwise(op, inputs, op.getOutputScale().convertToFloat(),
-                           static_cast<int64_t>(op.getOutputZeroPoint()), out,
-                           static_cast<int64_t>(op.getClampMin()),
-                           static_cast<int64_t>(op.getClampMax()));
+    Type out, StringRef how) {
+  if (failed(verifyElementwise(op, inputs, op.getOutputScale().convertToFloat(),
+                               static_cast<int64_t>(op.getOutputZeroPoint()),
+                               out, static_cast<int64_t>(op.getClampMin()),
+                               static_cast<int64_t>(op.getClampMax()))))
+    return failure();
+  return checkMultiplier(op, how, op.getRequantMultiplier());
 }
 
 /// The epilogue of qc.qconv2d / qc.qlinear (verifyEpilogue with the op's
@@ -270,16 +273,13 @@ LogicalResult QMulOp::verify() {
     return emitOpError() << "the result must have the operands' broadcast "
                             "shape (numpy rules), got "
                          << lhs << ", " << rhs << " -> " << out;
-  if (failed(verifyElementwiseOp(
-          *this,
-          {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
-            static_cast<int64_t>(getLhsZeroPoint()), lhs},
-           {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
-            static_cast<int64_t>(getRhsZeroPoint()), rhs}},
-          out)))
-    return failure();
-  return checkMultiplier(*this, "lhs_scale * rhs_scale / output_scale",
-                         getRequantMultiplier());
+  return verifyElementwiseOp(
+      *this,
+      {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
+        static_cast<int64_t>(getLhsZeroPoint()), lhs},
+       {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point",
+        static_cast<int64_t>(getRhsZeroPoint()), rhs}},
+      out, "lhs_scale * rhs_scale / output_scale");
 }
 
 float QMulOp::getRequantMultiplier() {
@@ -291,15 +291,13 @@ float QMulOp::getRequantMultiplier() {
 
 LogicalResult QRequantizeOp::verify() {
   Type in = getInput().getType(), out = getOutput().getType();
-  if (failed(verifySameShape(*this, in, out)) ||
-      failed(verifyElementwiseOp(
-          *this,
-          {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
-            static_cast<int64_t>(getInputZeroPoint()), in}},
-          out)))
+  if (failed(verifySameShape(*this, in, out)))
     return failure();
-  return checkMultiplier(*this, "input_scale / output_scale",
-                         getRequantMultiplier());
+  return verifyElementwiseOp(
+      *this,
+      {{"input_scale", getInputScale().convertToFloat(), "input_zero_point",
+        static_cast<int64_t>(getInputZeroPoint()), in}},
+      out, "input_scale / output_scale");
 }
 
 float QRequantizeOp::getRequantMultiplier() {
