@@ -307,6 +307,50 @@ def build_transformer_block():
                 rtol=1e-4, large=True)
 
 
+class VitTiny(nn.Module):
+    """A ViT-style classifier: 4x4 patches of a 1x3x32x32 image embedded by a strided conv (64 tokens of 64),
+    a class token and learned positions (65 tokens), two pre-LN TransformerBlocks, a final LayerNorm and a
+    linear head on the class token."""
+
+    def __init__(self, dim=64, patch=4, image=32, classes=10):
+        super().__init__()
+        tokens = (image // patch) ** 2
+        self.embed = nn.Conv2d(3, dim, patch, stride=patch)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.5)
+        self.pos = nn.Parameter(torch.randn(1, tokens + 1, dim) * 0.2)
+        self.blocks = nn.ModuleList([TransformerBlock(seq=tokens + 1, dim=dim, heads=4, mlp=2 * dim)
+                                     for _ in range(2)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):                                     # [1, 3, 32, 32]
+        t = self.embed(x).flatten(2).transpose(1, 2)          # [1, 64, dim]
+        t = torch.cat([self.cls, t], dim=1) + self.pos        # [1, 65, dim]
+        for b in self.blocks:
+            t = b(t)
+        return self.head(self.norm(t)[:, 0])                  # [1, classes]
+
+
+def build_vit_tiny():
+    name = "vit_tiny"
+    torch.manual_seed(seed_of(name))
+    rng = np.random.default_rng(seed_of(name))
+    model = VitTiny()
+    with torch.no_grad():
+        for ln in [m for m in model.modules() if isinstance(m, nn.LayerNorm)]:
+            ln.weight.copy_(torch.empty(ln.weight.shape).uniform_(0.5, 1.5))
+            ln.bias.copy_(torch.randn(ln.bias.shape) * 0.1)
+    x = rng.standard_normal((1, 3, 32, 32)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 17, ["input"], ["logits"])
+    return Case(name, 17, m, {"input": x}, refs,
+                expect=[("Conv", {}), ("Concat", {}), ("LayerNormalization", {"axis": -1}), ("MatMul", {}),
+                        ("Softmax", {"axis": -1}), ("Erf", {}), ("Gather", {})],
+                description="ViT-style classifier (issue 10's ViT family): 4x4 patch conv on 1x3x32x32, class "
+                            "token, learned positions, 2 pre-LN blocks (65 tokens, dim 64, 4 heads, MLP 128), "
+                            "LayerNorm, linear head; opset 17",
+                rtol=1e-4, large=True)
+
+
 # -------------------------------------------------------------------------------------------------------------
 # small op-coverage models (committed under test/models/onnx/)
 # -------------------------------------------------------------------------------------------------------------
@@ -701,6 +745,7 @@ def large_builders():
         "mobilenet_v2": build_mobilenet_v2,
         "mobilenet_v3_small": build_mobilenet_v3_small,
         "transformer_block": build_transformer_block,
+        "vit_tiny": build_vit_tiny,
     }
 
 
@@ -710,7 +755,8 @@ def main(argv=None):
     p.add_argument("--only", action="append", default=[],
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
-                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block")
+                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
+                        "vit_tiny")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")
