@@ -227,6 +227,36 @@ def build_torchvision(name, ctor, opset=13):
     return m, {"input": x}, refs
 
 
+def build_lraspp():
+    """torchvision's LR-ASPP segmentation head on MobileNetV3-large (issue 10's segmentation family), at
+    1x3x128x128 to keep the test small: hardswish / squeeze-excitation backbone, an attention branch (global
+    pool, sigmoid, Mul) and bilinear Resizes (align_corners=False: half_pixel) to the input's size."""
+    import torchvision
+    name = "lraspp"
+    torch.manual_seed(seed_of(name))
+    gen = torch.Generator().manual_seed(seed_of(name) + 1)
+    rng = np.random.default_rng(seed_of(name))
+    model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None,
+                                                                       num_classes=8)
+    randomize_batchnorm(model, [torch.randn(2, 3, 128, 128, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 3, 128, 128)).astype(np.float32)
+
+    class Out(nn.Module):  # the model returns {"out": ...}
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x):
+            return self.m(x)["out"]
+
+    m, refs = torch_export(Out(model).eval(), to_torch(x), 13, ["input"], ["out"])
+    return Case(name, 13, m, {"input": x}, refs,
+                expect=[("Conv", {}), ("HardSigmoid", {}), ("Resize", {"mode": "linear"}), ("Mul", {})],
+                description="torchvision lraspp_mobilenet_v3_large (8 classes), random init with non-trivial "
+                            "BatchNorm, 1x3x128x128; bilinear Resize (half_pixel)",
+                rtol=1e-4, large=True)
+
+
 def build_resnet18():
     name = "resnet18"
     m, inputs, refs = build_torchvision(name, lambda tv: tv.resnet18(weights=None))
@@ -746,6 +776,7 @@ def large_builders():
         "mobilenet_v3_small": build_mobilenet_v3_small,
         "transformer_block": build_transformer_block,
         "vit_tiny": build_vit_tiny,
+        "lraspp": build_lraspp,
     }
 
 
@@ -756,7 +787,7 @@ def main(argv=None):
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
                    help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
-                        "vit_tiny")
+                        "vit_tiny, lraspp")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")
