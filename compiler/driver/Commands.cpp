@@ -66,7 +66,11 @@ int runExportOnnxCommand(const ExportOnnxCommand &command) {
 }
 
 int runRunCommand(const RunCommand &command) {
-  LoadedSource source(command.model);
+  // An ONNX model's dynamic input dimensions are bound from the given
+  // arrays before import (LoadOptions::inputArrays).
+  ModelSource model = command.model;
+  model.load.inputArrays = command.inputs;
+  LoadedSource source(model);
   if (!source.module)
     return 1;
   ModuleOp module = *source.module;
