@@ -49,6 +49,12 @@ def seed_of(name):
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
+def seeded(name):
+    """Seeds torch for model `name`; returns its torch Generator (seed + 1) and numpy Generator."""
+    torch.manual_seed(seed_of(name))
+    return torch.Generator().manual_seed(seed_of(name) + 1), np.random.default_rng(seed_of(name))
+
+
 class Case:
     """What one model exports: built by a builder function, written by write_case."""
 
@@ -211,9 +217,7 @@ def torchvision_model(name, ctor):
     """The eval-mode torchvision model `name` exactly as exported (seeded init, randomized BatchNorm) and its
     test input [1, 3, 224, 224]; examples/mobilenet_v2 builds its QAT model from the same weights."""
     import torchvision
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = ctor(torchvision.models)
     calib = [torch.randn(4, 3, 224, 224, generator=gen) for _ in range(2)]
     randomize_batchnorm(model, calib, gen)
@@ -233,9 +237,7 @@ def build_lraspp():
     pool, sigmoid, Mul) and bilinear Resizes (align_corners=False: half_pixel) to the input's size."""
     import torchvision
     name = "lraspp"
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None,
                                                                        num_classes=8)
     randomize_batchnorm(model, [torch.randn(2, 3, 128, 128, generator=gen) for _ in range(2)], gen)
