@@ -57,6 +57,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitElementwise(op);
   if (auto concat = dyn_cast<ConcatOp>(op))
     return emitConcat(concat);
+  if (auto gather = dyn_cast<GatherOp>(op))
+    return emitGather(gather);
   if (isa<TransposeOp, SliceOp>(op))
     return success(); // views
   if (auto avg = dyn_cast<QAvgPool2dOp>(op))
