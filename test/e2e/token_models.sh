@@ -52,6 +52,25 @@ esac
 "$QC" run "$program" --compiled --threads "$THREADS" --input "$input" --output-dir "$dir/compiled" >/dev/null
 compare_exact "$dir/ref" "$dir/compiled" host
 
+# The ONNX export (Gather of the ids + qc's quantized form) runs in ONNX Runtime: weight-only
+# (DequantizeLinear-21 blocks) equal to qc run within 1e-5 of max|y| at graph-opt "basic";
+# dyn_tensor (DynamicQuantizeLinear, ORT's own quantization rule) printed only.
+ort=""
+if [[ $MODE == wo_int* || $MODE == dyn_tensor ]] && [[ -d "$HERE/../ort/node_modules/onnxruntime-node" ]]; then
+  [[ $MODE == dyn_tensor ]] && "$QC" quantize "$onnx" --quantizer "$quantizer" --quiet -o "$dir/model.q.mlir"
+  "$QC" export-onnx "$dir/model.q.mlir" -o "$dir/model.q.onnx"
+  node "$HERE/../ort/ort_run.js" "$dir/model.q.onnx" --input "$input" --output-dir "$dir/ort" --graph-opt basic --quiet
+  ort=$("$PY" - "$dir/ref/y.npy" "$dir/ort/y.npy" "$MODE" <<'PY'
+import sys, numpy as np
+a, b = np.load(sys.argv[1]).astype(np.float64), np.load(sys.argv[2]).astype(np.float64)
+rel = np.abs(a - b).max() / np.abs(a).max()
+if sys.argv[3].startswith("wo_") and rel > 1e-5:
+    sys.exit(f"FAIL: ONNX Runtime on the export differs from qc run by {rel:.2e} of max|y|")
+print(f"; ONNX Runtime on the export: {rel:.1e} of max|y| from qc run")
+PY
+)
+fi
+
 if [[ $MODE == float ]]; then
   peers=("$MODELS/${MODEL}_s16.ort.npy:PyTorch")
   if [[ -d "$HERE/../ort/node_modules/onnxruntime-node" ]]; then
@@ -80,4 +99,4 @@ if s < float(sys.argv[3]):
 print(f"{s:.1f}")
 PY
 )
-echo "OK: $MODEL $MODE: compiled == reference executor (bit-identical); SQNR vs float $sqnr dB"
+echo "OK: $MODEL $MODE: compiled == reference executor (bit-identical); SQNR vs float $sqnr dB$ort"
