@@ -3,12 +3,14 @@ compile-dynamic-minmax.test: rows long enough for the vector min / max of
 DynamicLinear.cpp (16 or 8 lanes) with a scalar tail (37 = 2 * 16 + 5 =
 4 * 8 + 5), a row of +0 / -0 ties around the bounds, and copies with a NaN or
 an infinity inside the vector part."""
+import os
 import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(37)
 w = rng.standard_normal((37, 19)).astype(np.float32)
 bias = rng.standard_normal(19).astype(np.float32)
