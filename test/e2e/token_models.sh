@@ -4,7 +4,8 @@
 # MODE, end to end:
 #   float       `qc run` of the ONNX model against PyTorch's output and ONNX Runtime's (when
 #               onnxruntime-node is installed), max|qc - peer| <= 1e-4 * max|peer|; then the compiled
-#               model (`qc run --compiled`, host, THREADS threads) byte-identical to `qc run`;
+#               model (`qc run --compiled`, host, THREADS threads) byte-identical to `qc run`, also
+#               with --max-batch 4 on a batch of 3 sequences;
 #   dyn_tensor  x86,dynamic=1,dynamic_reduce_range=0 in the qc-lower-to-integer form (every linear a
 #   dyn_token   qc.dynamic_qlinear; granularity=per_token for dyn_token), compiled == reference
 #               executor bit for bit, SQNR of the output against the float model >= MIN_SQNR;
@@ -87,7 +88,14 @@ if a.shape != b.shape or rel > 1e-4:
 print(f"qc run vs {sys.argv[3]}: {rel:.1e} of max|y|")
 PY
   done
-  echo "OK: $MODEL float: compiled == qc run (bit-identical), qc run == its peers"
+  # Dynamic batch (--max-batch 4): 3 sequences in one compiled run, each equal to qc run on it alone.
+  "$PY" -c "import numpy as np; a = np.random.default_rng(16).integers(0, 4096, (3, 16)); np.save('$dir/ids3.npy', a); [np.save(f'$dir/ids3_{i}.npy', a[i:i + 1]) for i in range(3)]"
+  "$QC" run "$onnx" --compiled --max-batch 4 --threads "$THREADS" --input "input_ids=$dir/ids3.npy" --output-dir "$dir/batch" >/dev/null
+  for i in 0 1 2; do
+    "$QC" run "$onnx" --input "input_ids=$dir/ids3_$i.npy" --output-dir "$dir/batch_ref$i" >/dev/null
+  done
+  "$PY" -c "import numpy as np, sys; y = np.load('$dir/batch/y.npy'); sys.exit(0 if y.shape[0] == 3 and all((y[i:i + 1] == np.load(f'$dir/batch_ref{i}/y.npy')).all() for i in range(3)) else 'FAIL: --max-batch outputs differ from qc run per sequence')"
+  echo "OK: $MODEL float: compiled == qc run (bit-identical, also a batch of 3 with --max-batch 4), qc run == its peers"
   exit 0
 fi
 sqnr=$("$PY" - "$dir/float/y.npy" "$dir/ref/y.npy" "$MIN_SQNR" <<'PY'
