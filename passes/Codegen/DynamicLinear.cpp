@@ -3,9 +3,10 @@
 // The step of a qc.dynamic_qlinear, written with the statements of
 // ref::dynamicQLinear (reference/KernelsDynamic.cpp) so it is bit-exact with
 // the reference executor:
-//   1. in the entry function: min / max of the tensor (or of each row with
-//      per_token; a NaN or infinity makes the entry return 1; in vector
-//      lanes, see minMaxVector), the qparams by
+//   1. in the entry function (per tensor; per token in each thread's chunk
+//      of rows, before its GEMM): min / max of the tensor (or of each row;
+//      a NaN or infinity makes the entry return 1; in vector lanes, see
+//      minMaxVector), the qparams by
 //      chooseQParams (ref::chooseQuantizationParams), the rows quantized to
 //      8 bits with x * (1 / scale);
 //   2. parallel over rows: the int8 GEMM kernel with int32 output (QType::S32,
@@ -227,23 +228,64 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
             gep(qBase, i, i8));
     });
   };
-  if (perToken)
-    forN(m, [&](Value r) { quantizeGroup(mulC(r, k), k, r); });
-  else
+  // Per tensor: the whole tensor's qparams first, in the entry function.
+  // Per token: each thread quantizes its own rows (below), before its GEMM.
+  if (!perToken) {
     quantizeGroup(cI64(0), m * k, cI64(0));
-  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
-                               load(i32, badSlot)),
-        statusSlot);
+    store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
+                                 load(i32, badSlot)),
+          statusSlot);
+  }
 
-  // Step 2 (parallel over rows): the s32 GEMM, then the float epilogue.
+  // Step 2 (parallel over rows): [per token: the rows' qparams and
+  // quantization,] the s32 GEMM, then the float epilogue.
   SmallVector<Value> pointers = {qBase,          accBase,
                                  gemm->weights,  gemm->bias,
                                  gemm->multipliers, scaleBase,
                                  zpBase,         sumsArray,
-                                 scalesArray,    basePointer(out)};
+                                 scalesArray,    basePointer(out),
+                                 x,              statusSlot};
   if (biasArray)
     pointers.push_back(biasArray);
   parallel(m, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+    if (perToken) {
+      // quantizeGroup on this function's copies of the pointers and its own
+      // min / max / flag slots; a bad row sets the run's status (bit 1, the
+      // only bit written here, so concurrent chunks agree on the value).
+      Value entryX = x, entryQ = qBase, entryScale = scaleBase,
+            entryZp = zpBase, entryLo = loSlot, entryHi = hiSlot,
+            entryBad = badSlot, entryInf = inf, entryLoF = loF,
+            entryHiF = hiF;
+      // Constants of the entry function are not visible here: new ones.
+      inf = cF32(std::numeric_limits<float>::infinity());
+      loF = cF32(static_cast<float>(qmin));
+      hiF = cF32(static_cast<float>(qmax));
+      x = p[10];
+      qBase = p[0];
+      scaleBase = p[5];
+      zpBase = p[6];
+      loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+      hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+      badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+      store(cI32(0), badSlot);
+      forRange(begin, end, [&](Value r) { quantizeGroup(mulC(r, k), k, r); });
+      ifThen(b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
+                                     load(i32, badSlot), cI32(0)),
+             [&] {
+               store(b.create<arith::OrIOp>(loc, load(i32, p[11]), cI32(1)),
+                     p[11]);
+             });
+      x = entryX;
+      qBase = entryQ;
+      scaleBase = entryScale;
+      zpBase = entryZp;
+      loSlot = entryLo;
+      hiSlot = entryHi;
+      badSlot = entryBad;
+      inf = entryInf;
+      loF = entryLoF;
+      hiF = entryHiF;
+    }
     callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8), k,
              gep(p[1], mulC(begin, nOut), i32), nOut * 4, sub(end, begin),
              0, 0, 0);
@@ -262,7 +304,7 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
         Value y = b.create<arith::MulFOp>(
             loc, b.create<arith::SIToFPOp>(loc, f32, acc), mult);
         if (biasArray)
-          y = b.create<arith::AddFOp>(loc, y, load(f32, gep(p[10], c, f32)));
+          y = b.create<arith::AddFOp>(loc, y, load(f32, gep(p[12], c, f32)));
         store(y, gep(outRow, c, f32));
       });
     });

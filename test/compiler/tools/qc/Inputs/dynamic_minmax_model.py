@@ -33,3 +33,5 @@ nan = x.copy(); nan[1, 9] = np.nan
 np.save(f"{out}/nan.npy", nan)
 inf = x.copy(); inf[0, 20] = -np.inf
 np.save(f"{out}/inf.npy", inf)
+inf2 = x.copy(); inf2[2, 30] = np.inf  # the last row: the second thread's chunk with --threads 2
+np.save(f"{out}/inf2.npy", inf2)
