@@ -57,6 +57,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitElementwise(op);
   if (auto concat = dyn_cast<ConcatOp>(op))
     return emitConcat(concat);
+  if (auto gather = dyn_cast<GatherOp>(op))
+    return emitGather(gather);
   if (isa<TransposeOp, SliceOp>(op))
     return success(); // views
   if (auto avg = dyn_cast<QAvgPool2dOp>(op))
@@ -124,7 +126,7 @@ ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
   // Activations first, then weights ("w ..."); constants other than the
   // weight (bias, tables) only count in bytes.
   Value weight;
-  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp>(op) &&
+  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp, DynamicQLinearOp>(op) &&
       op->getNumOperands() > 1)
     weight = op->getOperand(1);
   std::string text;
@@ -170,7 +172,7 @@ ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
     convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
   else if (auto conv = dyn_cast<Conv2dOp>(op))
     convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
-  else if (isa<QLinearOp, LinearOp>(op))
+  else if (isa<QLinearOp, LinearOp, DynamicQLinearOp>(op))
     s.macs = outElems * static_cast<uint64_t>(shapeOf(weight).back());
   else if (auto mm = dyn_cast<MatmulOp>(op))
     s.macs = outElems *

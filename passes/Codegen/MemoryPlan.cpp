@@ -44,7 +44,7 @@ LogicalResult ModelBuilder::plan() {
       return src.emitError()
              << "qc compile: " << describeInput(src, arg) << " has type "
              << arg.getType()
-             << "; inputs must be static-shaped f32, ui8, i8 or i32 tensors "
+             << "; inputs must be static-shaped f32, ui8, i8, i32 or i64 tensors "
                 "(bind dynamic dimensions with --input-shape)";
     TensorRef r;
     r.kind = TensorRef::Input;
@@ -76,6 +76,11 @@ LogicalResult ModelBuilder::plan() {
     }
     if (isFloatOp(op)) {
       if (failed(planFloatOp(op)))
+        return failure();
+      continue;
+    }
+    if (auto gather = dyn_cast<GatherOp>(op)) {
+      if (failed(planGather(gather)))
         return failure();
       continue;
     }

@@ -40,6 +40,9 @@ extern const char *const kFloatSupported;
 /// (the reference executor's "accumulator overflows int32" error); 1 is a
 /// NaN or infinite value where qparams are computed.
 constexpr int32_t kInt16OverflowStatus = 2;
+/// The bit a run's status gets when a qc.gather index is outside [-dim, dim)
+/// (the reference executor's "index ... is out of range" error).
+constexpr int32_t kGatherIndexStatus = 4;
 
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
 /// im2col rows are still in cache when the kernel reads them.
@@ -492,6 +495,10 @@ private:
   LogicalResult emitElementwise(Operation *op);
   LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
+  /// qc.gather with run-time indices (Gather.cpp): the table a constant or a
+  /// row-major tensor, i64 / i32 indices checked at run time.
+  LogicalResult planGather(GatherOp op);
+  LogicalResult emitGather(GatherOp op);
 
   // --- 16x8 steps (Int16.cpp) -------------------------------------------
 public:
