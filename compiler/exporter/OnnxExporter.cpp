@@ -693,13 +693,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
                 {out()});
         return success();
       })
-      .Case([&](GatherOp g) -> LogicalResult {
-        // A token model's embedding lookup: Gather (opset 1+, same rule).
-        addNode(op, "Gather", {in(0), in(1)}, {out()})
-            .attributes.push_back(
-                intAttr("axis", static_cast<int64_t>(g.getAxis())));
-        return success();
-      })
       .Case([&](ConcatOp c) -> LogicalResult {
         (void)simple("Concat");
         graph().nodes.back().attributes.push_back(intAttr("axis", c.getAxis()));
