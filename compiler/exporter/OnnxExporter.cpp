@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -421,6 +422,64 @@ LogicalResult Exporter::exportOp(Operation *op) {
         n.attributes.push_back(intAttr("group", c.getGroups()));
         return success();
       })
+      .Case([&](ConvTranspose2dOp c) -> LogicalResult {
+        auto wt = cast<RankedTensorType>(c.getWeight().getType());
+        std::vector<std::string> ins = {in(0), in(1)};
+        if (c.getBias())
+          ins.push_back(nameOf(c.getBias()));
+        OnnxNode &n = addNode(op, "ConvTranspose", ins, {out()});
+        n.attributes.push_back(intsAttr("kernel_shape", wt.getShape().drop_front(2)));
+        n.attributes.push_back(intsAttr("strides", c.getStrides()));
+        n.attributes.push_back(intsAttr("pads", c.getPads()));
+        n.attributes.push_back(intsAttr("dilations", c.getDilations()));
+        n.attributes.push_back(intsAttr("output_padding", c.getOutputPadding()));
+        n.attributes.push_back(intAttr("group", c.getGroups()));
+        return success();
+      })
+      .Case([&](ResizeOp r) -> LogicalResult {
+        // Resize-13: X, roi (unused: ""), scales or sizes. The scales when
+        // they give the output size (then they also define the coordinate
+        // mapping, as in qc run), else the static sizes.
+        auto it = cast<RankedTensorType>(r.getInput().getType());
+        auto ot = cast<RankedTensorType>(r.getType());
+        ArrayRef<float> scales = r.getScales();
+        bool useScales = scales.size() == 4 && it.getRank() == 4 &&
+                         scales[0] == 1.0f && scales[1] == 1.0f;
+        for (int i = 2; useScales && i < 4; ++i)
+          useScales = !it.isDynamicDim(i) && !ot.isDynamicDim(i) &&
+                      static_cast<double>(std::floor(
+                          static_cast<float>(it.getDimSize(i)) * scales[i])) ==
+                          static_cast<double>(ot.getDimSize(i));
+        std::vector<std::string> ins = {in(0), ""};
+        if (useScales) {
+          std::vector<float> v(scales.begin(), scales.end());
+          ins.push_back(addInitializer<float>("scales" + std::to_string(counter++),
+                                              OnnxDataType::Float, {4}, v));
+        } else {
+          if (!ot.hasStaticShape())
+            return op->emitError()
+                   << "ONNX export: a resize to sizes needs a static result "
+                      "shape, got "
+                   << ot;
+          std::vector<int64_t> v(ot.getShape().begin(), ot.getShape().end());
+          ins.push_back("");
+          ins.push_back(addInitializer<int64_t>(
+              "sizes" + std::to_string(counter++), OnnxDataType::Int64, {4}, v));
+        }
+        OnnxNode &n = addNode(op, "Resize", ins, {out()});
+        auto str = [](const std::string &name, StringRef v) {
+          OnnxAttribute a;
+          a.name = name;
+          a.kind = OnnxAttribute::Kind::String;
+          a.s = v.str();
+          return a;
+        };
+        n.attributes.push_back(str("mode", r.getMode()));
+        n.attributes.push_back(str("coordinate_transformation_mode",
+                                   r.getCoordinateTransformationMode()));
+        n.attributes.push_back(str("nearest_mode", r.getNearestMode()));
+        return success();
+      })
       .Case([&](LinearOp l) -> LogicalResult {
         auto xt = cast<RankedTensorType>(l.getInput().getType());
         if (xt.getRank() == 2) {
@@ -588,6 +647,7 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return op->emitError()
                << "ONNX export: op '" << op->getName()
                << "' has no ONNX export (supported: the Q/DQ ops, conv2d, "
+                  "conv_transpose2d, resize, "
                   "linear, matmul, elementwise, pooling and data-movement "
                   "ops listed in docs/quantization.md)";
       });
