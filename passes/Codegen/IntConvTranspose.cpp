@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <cstdlib>
 #include <limits>
@@ -58,6 +59,62 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
   std::vector<float> multipliers(o);
   for (int64_t oc = 0; oc < o; ++oc)
     multipliers[oc] = mults[mults.size() == 1 ? 0 : oc];
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  int64_t zp = op.getInputZeroPoint();
+  Type inElement = in.element;
+  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                    dil = op.getDilations();
+  // Stride = kernel, no pads, output_padding, dilation or groups (DBNet's
+  // 2x2 / stride 2 upsampling): every output pixel takes exactly one tap,
+  // so each tap is a GEMM of the input rows ([W, C_in], NHWC) with that
+  // tap's [C_out, C_in] weights, written with a row stride of `stride`
+  // pixels into its output phase, requantized in the GEMM's epilogue.
+  bool oneTap = groups == 1 && strides[0] == kh && strides[1] == kw &&
+                llvm::all_of(pads, [](int64_t v) { return v == 0; }) &&
+                llvm::all_of(op.getOutputPadding(),
+                             [](int64_t v) { return v == 0; }) &&
+                dil[0] == 1 && dil[1] == 1 && in.strides[1] == 1 &&
+                out.strides[1] == 1;
+  if (oneTap) {
+    SmallVector<Value> pointers = {inBase, outBase};
+    std::vector<PackedGemm> gemms;
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x) {
+        std::vector<int8_t> matrix(o * cin);
+        for (int64_t oc = 0; oc < o; ++oc)
+          for (int64_t ic = 0; ic < cin; ++ic)
+            matrix[oc * cin + ic] = (*weights)[((ic * og + oc) * kh + y) * kw + x];
+        FailureOr<PackedGemm> g =
+            packGemm(op, in.element, out.element, cin, o, matrix, *bias,
+                     multipliers, zp);
+        if (failed(g))
+          return failure();
+        gemms.push_back(*g);
+        pointers.append({g->weights, g->bias, g->multipliers});
+      }
+    parallel(n * h, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+      forRange(begin, end, [&](Value row) {
+        Value img = divC(row, h), iy = remC(row, h);
+        Value a = gep(p[0], add(mulC(img, in.strides[0]), mulC(iy, in.strides[2])),
+                      i8);
+        for (int64_t y = 0; y < kh; ++y)
+          for (int64_t x = 0; x < kw; ++x) {
+            size_t t = static_cast<size_t>(y * kw + x);
+            Value oy = add(mulC(iy, kh), cI64(y));
+            Value c = gep(p[1],
+                          add(add(mulC(img, out.strides[0]),
+                                  mulC(oy, out.strides[2])),
+                              cI64(x * out.strides[3])),
+                          i8);
+            callGemm(gemms[t], p[2 + 3 * t], p[3 + 3 * t], p[4 + 3 * t], a,
+                     in.strides[3], c, kw * out.strides[3], cI64(wd),
+                     op.getOutputZeroPoint(), op.getClampMin(),
+                     op.getClampMax());
+          }
+      });
+    });
+    return success();
+  }
   // [ky][kx][ic][oc], widened to int32: w[g * cg + ic][oc % og][ky][kx]
   // for oc in group g.
   std::vector<int32_t> taps(kh * kw * cg * o);
@@ -72,11 +129,6 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
   Value tPtr = constantArray<int32_t>("taps", taps);
   Value bPtr = constantArray<int32_t>("bias", *bias);
   Value mPtr = constantArray<float>("mult", multipliers);
-  Value inBase = basePointer(in), outBase = basePointer(out);
-  int64_t zp = op.getInputZeroPoint();
-  Type inElement = in.element;
-  ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
-                    dil = op.getDilations();
   // Source index of an output coordinate through tap k: (o + pad - k * d)
   // / s when that is a whole number inside [0, size).
   auto source = [&](Value coord, Value k, int64_t pad, int64_t d, int64_t s,

@@ -5,7 +5,8 @@ kernels 1x1 to 5x5 and non-square, symmetric and asymmetric pads,
 output_padding, dilation 2, groups (grouped and depthwise), input and
 output channels below, at and between the vector widths, batch 2, u8 and s8
 activations, per-channel and per-tensor weights, with and without bias,
-relu and relu6, weights all -128. Weights, biases and scales come from a
+relu and relu6, weights all -128; stride = kernel without pads (the
+one-GEMM-per-tap form), N above a GEMM tile, a single output channel. Weights, biases and scales come from a
 fixed seed; output scales spread the outputs over the 8-bit range.
 
   conv_transpose_program.py > program.mlir
@@ -31,6 +32,10 @@ CASES = [
     (24, 48, 1, 4, 4, (1, 1), (1, 1), (0, 0, 0, 0), (0, 0), 1, "ui8", "ui8", "relu", True, True, 1),
     (32, 16, 2, 3, 5, (2, 2), (2, 2), (0, 0, 0, 0), (0, 0), 1, "i8", "i8", None, False, True, 1),
     (5, 2, 1, 6, 3, (3, 1), (1, 2), (0, 0, 0, 0), (0, 1), 1, "ui8", "ui8", None, True, True, 1),
+    # stride = kernel, no pads: one GEMM per tap (IntConvTranspose.cpp)
+    (16, 8, 1, 4, 5, (2, 2), (2, 2), (0, 0, 0, 0), (0, 0), 1, "i8", "i8", "relu", False, True, 2),
+    (5, 70, 1, 3, 3, (3, 1), (3, 1), (0, 0, 0, 0), (0, 0), 1, "ui8", "ui8", None, True, True, 1),
+    (8, 1, 1, 6, 6, (2, 2), (2, 2), (0, 0, 0, 0), (0, 0), 1, "ui8", "ui8", None, True, True, 1),
 ]
 
 RANGES = {"ui8": (0, 255), "i8": (-128, 127)}
