@@ -198,6 +198,7 @@ OwningOpRef<ModuleOp> mlir::qc::loadModel(MLIRContext &context,
       importOptions.inputShapes[b.name] =
           SmallVector<int64_t>(b.dims.begin(), b.dims.end());
     importOptions.constInputs = options.constInputs;
+    importOptions.inputArrays = options.inputArrays;
     module = importOnnxFile(context, path, importOptions);
   } else if (!options.constInputs.empty()) {
     emitError(fileLoc) << "--const-input binds inputs of ONNX models only; "

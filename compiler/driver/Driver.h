@@ -33,6 +33,10 @@ struct LoadOptions {
   /// NAME=FILE.npy bindings of graph inputs to constants (ONNX models only;
   /// OnnxImportOptions::constInputs).
   std::vector<std::string> constInputs;
+  /// The --input bindings of a run (NAME=FILE.npy or a bare FILE.npy): an
+  /// ONNX input with dynamic dimensions and no --input-shape takes them from
+  /// its array (OnnxImportOptions::inputArrays).
+  std::vector<std::string> inputArrays;
   /// Run the qc-simplify pipeline after import (ONNX input only; MLIR text
   /// is taken as it is, apart from the input-shape bindings).
   bool simplify = true;

@@ -12,8 +12,10 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -22,12 +24,77 @@ using namespace mlir::qc;
 
 namespace {
 
-/// The opset of an export: 13, or 21 when the program has a block-quantized
-/// dequantize (DequantizeLinear's block_size and the 4-bit types are
-/// opset 21) or a layer norm (LayerNormalization is opset 17); at 21
-/// ReduceMean's axes are an input.
+/// The opset of an export: 13; 14 when the program has a qc.trilu (Trilu is
+/// opset 14) or a qc.arith (Add, Sub, Mul, Div of 8- and 16-bit integers are
+/// opset 14); 21 when it has a block-quantized dequantize (DequantizeLinear's
+/// block_size and the 4-bit types are opset 21), a layer norm
+/// (LayerNormalization is opset 17) or a gelu (opset 20). From opset 18 the
+/// reductions take their axes as an input (ReduceSum from 13).
 constexpr int64_t kOpset = 13;
+constexpr int64_t kOpset14 = 14;
 constexpr int64_t kBlockOpset = 21;
+
+/// The ONNX op of a qc op that maps one to one, operands to inputs in
+/// order and no attributes; empty for the others.
+StringRef plainOnnxOp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, StringRef>(op)
+      .Case([](MatmulOp) { return "MatMul"; })
+      .Case([](ReluOp) { return "Relu"; })
+      .Case([](SigmoidOp) { return "Sigmoid"; })
+      .Case([](TanhOp) { return "Tanh"; })
+      .Case([](ErfOp) { return "Erf"; })
+      .Case([](SqrtOp) { return "Sqrt"; })
+      .Case([](AbsOp) { return "Abs"; })
+      .Case([](NegOp) { return "Neg"; })
+      .Case([](ExpOp) { return "Exp"; })
+      .Case([](LogOp) { return "Log"; })
+      .Case([](ReciprocalOp) { return "Reciprocal"; })
+      .Case([](FloorOp) { return "Floor"; })
+      .Case([](CeilOp) { return "Ceil"; })
+      .Case([](RoundOp) { return "Round"; })
+      .Case([](SignOp) { return "Sign"; })
+      .Case([](SinOp) { return "Sin"; })
+      .Case([](CosOp) { return "Cos"; })
+      .Case([](TanOp) { return "Tan"; })
+      .Case([](AsinOp) { return "Asin"; })
+      .Case([](AcosOp) { return "Acos"; })
+      .Case([](AtanOp) { return "Atan"; })
+      .Case([](SinhOp) { return "Sinh"; })
+      .Case([](CoshOp) { return "Cosh"; })
+      .Case([](AsinhOp) { return "Asinh"; })
+      .Case([](AcoshOp) { return "Acosh"; })
+      .Case([](AtanhOp) { return "Atanh"; })
+      .Case([](SoftplusOp) { return "Softplus"; })
+      .Case([](SoftsignOp) { return "Softsign"; })
+      .Case([](AddOp) { return "Add"; })
+      .Case([](SubOp) { return "Sub"; })
+      .Case([](MulOp) { return "Mul"; })
+      .Case([](DivOp) { return "Div"; })
+      .Case([](PowOp) { return "Pow"; })
+      .Case([](PReluOp) { return "PRelu"; })
+      .Case([](MaxOp) { return "Max"; })
+      .Case([](MinOp) { return "Min"; })
+      .Case([](GlobalAvgPool2dOp) { return "GlobalAveragePool"; })
+      .Case([](SelectOp) { return "Where"; })
+      .Case([](NotOp) { return "Not"; })
+      .Default([](Operation *) { return StringRef(); });
+}
+
+/// The ONNX reduction of a qc.reduce_* op; empty for other ops.
+StringRef reduceOnnxOp(Operation *op) {
+  return llvm::TypeSwitch<Operation *, StringRef>(op)
+      .Case([](ReduceMeanOp) { return "ReduceMean"; })
+      .Case([](ReduceMaxOp) { return "ReduceMax"; })
+      .Case([](ReduceMinOp) { return "ReduceMin"; })
+      .Case([](ReduceSumOp) { return "ReduceSum"; })
+      .Case([](ReduceProdOp) { return "ReduceProd"; })
+      .Case([](ReduceSumSquareOp) { return "ReduceSumSquare"; })
+      .Case([](ReduceL1Op) { return "ReduceL1"; })
+      .Case([](ReduceL2Op) { return "ReduceL2"; })
+      .Case([](ReduceLogSumOp) { return "ReduceLogSum"; })
+      .Case([](ReduceLogSumExpOp) { return "ReduceLogSumExp"; })
+      .Default([](Operation *) { return StringRef(); });
+}
 
 /// Whether a constant is exported as INT4 / UINT4: 8-bit storage read only
 /// by block-quantized dequantizes (weight-only int4), every value in
@@ -69,6 +136,8 @@ std::vector<uint8_t> packFourBit(ArrayRef<int8_t> values) {
 int32_t onnxType(Type t) {
   if (t.isF32())
     return static_cast<int32_t>(OnnxDataType::Float);
+  if (t.isF64())
+    return static_cast<int32_t>(OnnxDataType::Double);
   if (t.isUnsignedInteger(8))
     return static_cast<int32_t>(OnnxDataType::Uint8);
   if (t.isSignlessInteger(8) || t.isSignedInteger(8))
@@ -96,6 +165,13 @@ OnnxAttribute floatAttr(const std::string &name, float v) {
   a.name = name;
   a.kind = OnnxAttribute::Kind::Float;
   a.f = v;
+  return a;
+}
+OnnxAttribute stringAttr(const std::string &name, StringRef v) {
+  OnnxAttribute a;
+  a.name = name;
+  a.kind = OnnxAttribute::Kind::String;
+  a.s = v.str();
   return a;
 }
 OnnxAttribute intsAttr(const std::string &name, ArrayRef<int64_t> v) {
@@ -243,6 +319,22 @@ LogicalResult Exporter::exportConstant(ConstantOp op) {
       return fail();
     name = addInitializer<int64_t>(base, OnnxDataType::Int64, type.getShape(),
                                    *v);
+  } else if (et.isF64()) {
+    auto v = getConstantValues<double>(value);
+    if (failed(v))
+      return fail();
+    name = addInitializer<double>(base, OnnxDataType::Double, type.getShape(),
+                                  *v);
+  } else if (et.isInteger(1)) {
+    // One byte per element, 0 or 1 (getConstantValues sign-extends true).
+    auto v = getConstantValues<int8_t>(value);
+    if (failed(v))
+      return fail();
+    std::vector<uint8_t> bools;
+    for (int8_t b : *v)
+      bools.push_back(b != 0);
+    name = addInitializer<uint8_t>(base, OnnxDataType::Bool, type.getShape(),
+                                   bools);
   } else {
     return op.emitError() << "ONNX export: constants of element type " << et
                           << " are not supported";
@@ -345,13 +437,35 @@ LogicalResult Exporter::exportBlockDequantize(DequantizeOp d) {
 LogicalResult Exporter::exportOp(Operation *op) {
   auto in = [&](unsigned i) { return nameOf(op->getOperand(i)); };
   auto out = [&]() { return nameOf(op->getResult(0)); };
-  auto simple = [&](const char *opType) {
+  auto simple = [&](StringRef opType) {
     std::vector<std::string> ins;
     for (Value v : op->getOperands())
       ins.push_back(nameOf(v));
-    addNode(op, opType, ins, {out()});
+    addNode(op, opType.str(), ins, {out()});
     return success();
   };
+  auto int64s = [&](const char *what, ArrayRef<int64_t> v) {
+    return addInitializer<int64_t>(what + std::to_string(counter++),
+                                   OnnxDataType::Int64,
+                                   {static_cast<int64_t>(v.size())}, v);
+  };
+  if (StringRef plain = plainOnnxOp(op); !plain.empty())
+    return simple(plain);
+  if (StringRef reduce = reduceOnnxOp(op); !reduce.empty()) {
+    // Empty axes reduce every dimension: the attribute or input is left out.
+    ArrayRef<int64_t> axes =
+        op->getAttrOfType<DenseI64ArrayAttr>("axes").asArrayRef();
+    bool keepdims = op->getAttrOfType<BoolAttr>("keepdims").getValue();
+    bool axesInput = opset >= 18 || isa<ReduceSumOp>(op);
+    std::vector<std::string> ins = {in(0)};
+    if (axesInput && !axes.empty())
+      ins.push_back(int64s("axes", axes));
+    OnnxNode &n = addNode(op, reduce.str(), ins, {out()});
+    if (!axesInput && !axes.empty())
+      n.attributes.push_back(intsAttr("axes", axes));
+    n.attributes.push_back(intAttr("keepdims", keepdims));
+    return success();
+  }
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](ConstantOp c) { return exportConstant(c); })
       .Case([&](QuantizeOp q) -> LogicalResult {
@@ -422,64 +536,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
         n.attributes.push_back(intAttr("group", c.getGroups()));
         return success();
       })
-      .Case([&](ConvTranspose2dOp c) -> LogicalResult {
-        auto wt = cast<RankedTensorType>(c.getWeight().getType());
-        std::vector<std::string> ins = {in(0), in(1)};
-        if (c.getBias())
-          ins.push_back(nameOf(c.getBias()));
-        OnnxNode &n = addNode(op, "ConvTranspose", ins, {out()});
-        n.attributes.push_back(intsAttr("kernel_shape", wt.getShape().drop_front(2)));
-        n.attributes.push_back(intsAttr("strides", c.getStrides()));
-        n.attributes.push_back(intsAttr("pads", c.getPads()));
-        n.attributes.push_back(intsAttr("dilations", c.getDilations()));
-        n.attributes.push_back(intsAttr("output_padding", c.getOutputPadding()));
-        n.attributes.push_back(intAttr("group", c.getGroups()));
-        return success();
-      })
-      .Case([&](ResizeOp r) -> LogicalResult {
-        // Resize-13: X, roi (unused: ""), scales or sizes. The scales when
-        // they give the output size (then they also define the coordinate
-        // mapping, as in qc run), else the static sizes.
-        auto it = cast<RankedTensorType>(r.getInput().getType());
-        auto ot = cast<RankedTensorType>(r.getType());
-        ArrayRef<float> scales = r.getScales();
-        bool useScales = scales.size() == 4 && it.getRank() == 4 &&
-                         scales[0] == 1.0f && scales[1] == 1.0f;
-        for (int i = 2; useScales && i < 4; ++i)
-          useScales = !it.isDynamicDim(i) && !ot.isDynamicDim(i) &&
-                      static_cast<double>(std::floor(
-                          static_cast<float>(it.getDimSize(i)) * scales[i])) ==
-                          static_cast<double>(ot.getDimSize(i));
-        std::vector<std::string> ins = {in(0), ""};
-        if (useScales) {
-          std::vector<float> v(scales.begin(), scales.end());
-          ins.push_back(addInitializer<float>("scales" + std::to_string(counter++),
-                                              OnnxDataType::Float, {4}, v));
-        } else {
-          if (!ot.hasStaticShape())
-            return op->emitError()
-                   << "ONNX export: a resize to sizes needs a static result "
-                      "shape, got "
-                   << ot;
-          std::vector<int64_t> v(ot.getShape().begin(), ot.getShape().end());
-          ins.push_back("");
-          ins.push_back(addInitializer<int64_t>(
-              "sizes" + std::to_string(counter++), OnnxDataType::Int64, {4}, v));
-        }
-        OnnxNode &n = addNode(op, "Resize", ins, {out()});
-        auto str = [](const std::string &name, StringRef v) {
-          OnnxAttribute a;
-          a.name = name;
-          a.kind = OnnxAttribute::Kind::String;
-          a.s = v.str();
-          return a;
-        };
-        n.attributes.push_back(str("mode", r.getMode()));
-        n.attributes.push_back(str("coordinate_transformation_mode",
-                                   r.getCoordinateTransformationMode()));
-        n.attributes.push_back(str("nearest_mode", r.getNearestMode()));
-        return success();
-      })
       .Case([&](LinearOp l) -> LogicalResult {
         auto xt = cast<RankedTensorType>(l.getInput().getType());
         if (xt.getRank() == 2) {
@@ -502,18 +558,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
         addNode(op, "Add", {mm, nameOf(l.getBias())}, {out()});
         return success();
       })
-      .Case([&](MatmulOp) { return simple("MatMul"); })
-      .Case([&](ReluOp) { return simple("Relu"); })
-      .Case([&](SigmoidOp) { return simple("Sigmoid"); })
-      .Case([&](TanhOp) { return simple("Tanh"); })
-      .Case([&](ErfOp) { return simple("Erf"); })
-      .Case([&](SqrtOp) { return simple("Sqrt"); })
-      .Case([&](AddOp) { return simple("Add"); })
-      .Case([&](SubOp) { return simple("Sub"); })
-      .Case([&](MulOp) { return simple("Mul"); })
-      .Case([&](DivOp) { return simple("Div"); })
-      .Case([&](PowOp) { return simple("Pow"); })
-      .Case([&](GlobalAvgPool2dOp) { return simple("GlobalAveragePool"); })
       .Case([&](HardswishOp) -> LogicalResult {
         // HardSwish is opset 14; at opset 13 it is x * HardSigmoid(x, 1/6, 0.5).
         std::string hs = uniqueName("v" + std::to_string(counter++));
@@ -564,21 +608,6 @@ LogicalResult Exporter::exportOp(Operation *op) {
             intAttr("count_include_pad", p.getCountIncludePad()));
         return success();
       })
-      .Case([&](ReduceMeanOp r) -> LogicalResult {
-        if (opset >= 18) { // axes became an input
-          std::vector<int64_t> axes(r.getAxes().begin(), r.getAxes().end());
-          std::string a = addInitializer<int64_t>(
-              "axes" + std::to_string(counter++), OnnxDataType::Int64,
-              {static_cast<int64_t>(axes.size())}, axes);
-          OnnxNode &n = addNode(op, "ReduceMean", {in(0), a}, {out()});
-          n.attributes.push_back(intAttr("keepdims", r.getKeepdims()));
-          return success();
-        }
-        OnnxNode &n = addNode(op, "ReduceMean", {in(0)}, {out()});
-        n.attributes.push_back(intsAttr("axes", r.getAxes()));
-        n.attributes.push_back(intAttr("keepdims", r.getKeepdims()));
-        return success();
-      })
       .Case([&](ReshapeOp r) -> LogicalResult {
         auto rt = cast<RankedTensorType>(r.getType());
         std::vector<int64_t> shape;
@@ -626,15 +655,10 @@ LogicalResult Exporter::exportOp(Operation *op) {
       })
       .Case([&](SliceOp s) -> LogicalResult {
         // Slice-10+: starts, ends, axes, steps as int64 inputs.
-        auto input = [&](const char *what, ArrayRef<int64_t> v) {
-          return addInitializer<int64_t>(what + std::to_string(counter++),
-                                         OnnxDataType::Int64,
-                                         {static_cast<int64_t>(v.size())}, v);
-        };
         addNode(op, "Slice",
-                {in(0), input("starts", s.getStarts()),
-                 input("ends", s.getEnds()), input("axes", s.getAxes()),
-                 input("steps", s.getSteps())},
+                {in(0), int64s("starts", s.getStarts()),
+                 int64s("ends", s.getEnds()), int64s("axes", s.getAxes()),
+                 int64s("steps", s.getSteps())},
                 {out()});
         return success();
       })
@@ -643,13 +667,227 @@ LogicalResult Exporter::exportOp(Operation *op) {
         graph().nodes.back().attributes.push_back(intAttr("axis", c.getAxis()));
         return success();
       })
+      .Case([&](ConvTranspose2dOp c) -> LogicalResult {
+        auto wt = cast<RankedTensorType>(c.getWeight().getType());
+        std::vector<std::string> ins = {in(0), in(1)};
+        if (c.getBias())
+          ins.push_back(nameOf(c.getBias()));
+        OnnxNode &n = addNode(op, "ConvTranspose", ins, {out()});
+        n.attributes.push_back(intsAttr("kernel_shape", wt.getShape().drop_front(2)));
+        n.attributes.push_back(intsAttr("strides", c.getStrides()));
+        n.attributes.push_back(intsAttr("pads", c.getPads()));
+        n.attributes.push_back(intsAttr("dilations", c.getDilations()));
+        n.attributes.push_back(intAttr("group", c.getGroups()));
+        n.attributes.push_back(intsAttr("output_padding", c.getOutputPadding()));
+        return success();
+      })
+      .Case([&](BatchNormOp b) -> LogicalResult {
+        (void)simple("BatchNormalization");
+        graph().nodes.back().attributes.push_back(
+            floatAttr("epsilon", b.getEpsilon().convertToFloat()));
+        return success();
+      })
+      .Case<LeakyReluOp, ThresholdedReluOp, EluOp, CeluOp>(
+          [&](Operation *) -> LogicalResult {
+            StringRef type = llvm::TypeSwitch<Operation *, StringRef>(op)
+                                 .Case([](LeakyReluOp) { return "LeakyRelu"; })
+                                 .Case([](ThresholdedReluOp) {
+                                   return "ThresholdedRelu";
+                                 })
+                                 .Case([](EluOp) { return "Elu"; })
+                                 .Default([](Operation *) { return "Celu"; });
+            (void)simple(type);
+            graph().nodes.back().attributes.push_back(floatAttr(
+                "alpha", op->getAttrOfType<FloatAttr>("alpha")
+                             .getValue()
+                             .convertToFloat()));
+            return success();
+          })
+      .Case([&](SeluOp e) -> LogicalResult {
+        OnnxNode &n = addNode(op, "Selu", {in(0)}, {out()});
+        n.attributes.push_back(floatAttr("alpha", e.getAlpha().convertToFloat()));
+        n.attributes.push_back(floatAttr("gamma", e.getGamma().convertToFloat()));
+        return success();
+      })
+      .Case([&](LogSoftmaxOp l) -> LogicalResult {
+        addNode(op, "LogSoftmax", {in(0)}, {out()})
+            .attributes.push_back(intAttr("axis", l.getAxis()));
+        return success();
+      })
+      .Case<ArgMaxOp, ArgMinOp>([&](Operation *) -> LogicalResult {
+        OnnxNode &n = addNode(op, isa<ArgMaxOp>(op) ? "ArgMax" : "ArgMin",
+                              {in(0)}, {out()});
+        n.attributes.push_back(
+            intAttr("axis", op->getAttrOfType<IntegerAttr>("axis").getInt()));
+        n.attributes.push_back(intAttr(
+            "keepdims", op->getAttrOfType<BoolAttr>("keepdims").getValue()));
+        n.attributes.push_back(intAttr(
+            "select_last_index",
+            op->getAttrOfType<BoolAttr>("select_last_index").getValue()));
+        return success();
+      })
+      .Case([&](PadOp p) -> LogicalResult {
+        // Pad-13: pads and the constant value are inputs; the value has the
+        // input's element type.
+        Type et = cast<RankedTensorType>(p.getInput().getType()).getElementType();
+        double v = p.getValue().convertToDouble();
+        std::string value;
+        std::string base = "pad_value" + std::to_string(counter++);
+        if (et.isF32())
+          value = addInitializer<float>(base, OnnxDataType::Float, {},
+                                        ArrayRef<float>(static_cast<float>(v)));
+        else if (et.isF64())
+          value = addInitializer<double>(base, OnnxDataType::Double, {},
+                                         ArrayRef<double>(v));
+        else if (et.isInteger(64))
+          value = addInitializer<int64_t>(
+              base, OnnxDataType::Int64, {},
+              ArrayRef<int64_t>(static_cast<int64_t>(v)));
+        else if (et.isInteger(32))
+          value = addInitializer<int32_t>(
+              base, OnnxDataType::Int32, {},
+              ArrayRef<int32_t>(static_cast<int32_t>(v)));
+        else if (et.isInteger(8))
+          value = addInitializer<int8_t>(
+              base,
+              et.isUnsignedInteger() ? OnnxDataType::Uint8 : OnnxDataType::Int8,
+              {}, ArrayRef<int8_t>(static_cast<int8_t>(v)));
+        else
+          return p.emitError() << "ONNX export: qc.pad of " << et
+                               << " is not exported";
+        OnnxNode &n = addNode(op, "Pad", {in(0), int64s("pads", p.getPads()), value},
+                              {out()});
+        n.attributes.push_back(stringAttr("mode", p.getMode()));
+        return success();
+      })
+      .Case([&](ResizeOp r) -> LogicalResult {
+        // Resize-13 with scales when they give the output size (floor(in *
+        // scale) in f32, as the importer bound it): ONNX then maps
+        // coordinates with them, as qc does. Otherwise the output sizes,
+        // from which ONNX derives out / in, as qc does for given sizes.
+        auto it = cast<RankedTensorType>(r.getInput().getType());
+        auto ot = cast<RankedTensorType>(r.getType());
+        ArrayRef<float> scales = r.getScales();
+        bool byScales = true;
+        for (int64_t i = 0; i < ot.getRank(); ++i) {
+          if (ShapedType::isDynamic(ot.getDimSize(i)) ||
+              ShapedType::isDynamic(it.getDimSize(i)))
+            continue;
+          float product = static_cast<float>(it.getDimSize(i)) * scales[i];
+          if (static_cast<int64_t>(std::floor(product)) != ot.getDimSize(i))
+            byScales = false;
+        }
+        std::vector<std::string> ins = {in(0), ""};
+        if (byScales) {
+          ins.push_back(addInitializer<float>(
+              "scales" + std::to_string(counter++), OnnxDataType::Float,
+              {static_cast<int64_t>(scales.size())}, scales));
+        } else {
+          if (!ot.hasStaticShape())
+            return r.emitError()
+                   << "ONNX export: a qc.resize to given sizes needs a static "
+                      "result shape, got "
+                   << ot;
+          ins.push_back("");
+          ins.push_back(int64s("sizes", ot.getShape()));
+        }
+        OnnxNode &n = addNode(op, "Resize", ins, {out()});
+        n.attributes.push_back(stringAttr("mode", r.getMode()));
+        n.attributes.push_back(stringAttr("coordinate_transformation_mode",
+                                          r.getCoordinateTransformationMode()));
+        n.attributes.push_back(stringAttr("nearest_mode", r.getNearestMode()));
+        return success();
+      })
+      .Case([&](CastOp c) -> LogicalResult {
+        int32_t to = onnxType(c.getTo());
+        if (!to)
+          return c.emitError() << "ONNX export: qc.cast to " << c.getTo()
+                               << " has no ONNX type";
+        addNode(op, "Cast", {in(0)}, {out()})
+            .attributes.push_back(intAttr("to", to));
+        return success();
+      })
+      .Case([&](CompareOp c) -> LogicalResult {
+        StringRef type = llvm::StringSwitch<StringRef>(c.getPredicate())
+                             .Case("eq", "Equal")
+                             .Case("lt", "Less")
+                             .Case("le", "LessOrEqual")
+                             .Case("gt", "Greater")
+                             .Case("ge", "GreaterOrEqual")
+                             .Default("");
+        if (type.empty())
+          return c.emitError() << "ONNX export: unknown qc.compare predicate '"
+                               << c.getPredicate() << "'";
+        return simple(type);
+      })
+      .Case([&](LogicalOp l) -> LogicalResult {
+        StringRef type = llvm::StringSwitch<StringRef>(l.getKind())
+                             .Case("and", "And")
+                             .Case("or", "Or")
+                             .Case("xor", "Xor")
+                             .Default("");
+        if (type.empty())
+          return l.emitError() << "ONNX export: unknown qc.logical kind '"
+                               << l.getKind() << "'";
+        return simple(type);
+      })
+      .Case([&](ArithOp a) -> LogicalResult {
+        StringRef kind = a.getKind();
+        if (kind == "mod" || kind == "fmod") {
+          (void)simple("Mod");
+          graph().nodes.back().attributes.push_back(
+              intAttr("fmod", kind == "fmod"));
+          return success();
+        }
+        if (kind == "shl" || kind == "shr") {
+          (void)simple("BitShift");
+          graph().nodes.back().attributes.push_back(
+              stringAttr("direction", kind == "shl" ? "LEFT" : "RIGHT"));
+          return success();
+        }
+        StringRef type = llvm::StringSwitch<StringRef>(kind)
+                             .Case("add", "Add")
+                             .Case("sub", "Sub")
+                             .Case("mul", "Mul")
+                             .Case("div", "Div")
+                             .Case("max", "Max")
+                             .Case("min", "Min")
+                             .Case("pow", "Pow")
+                             .Default("");
+        if (type.empty())
+          return a.emitError() << "ONNX export: unknown qc.arith kind '" << kind
+                               << "'";
+        return simple(type);
+      })
+      .Case<GatherOp, GatherElementsOp>([&](Operation *) -> LogicalResult {
+        (void)simple(isa<GatherOp>(op) ? "Gather" : "GatherElements");
+        graph().nodes.back().attributes.push_back(
+            intAttr("axis", op->getAttrOfType<IntegerAttr>("axis").getInt()));
+        return success();
+      })
+      .Case([&](NllLossOp l) -> LogicalResult {
+        (void)simple("NegativeLogLikelihoodLoss");
+        OnnxNode &n = graph().nodes.back();
+        n.attributes.push_back(stringAttr("reduction", l.getReduction()));
+        if (l.getHasIgnoreIndex())
+          n.attributes.push_back(intAttr("ignore_index", l.getIgnoreIndex()));
+        return success();
+      })
+      .Case([&](TriluOp t) -> LogicalResult {
+        std::string k = addInitializer<int64_t>(
+            "k" + std::to_string(counter++), OnnxDataType::Int64, {},
+            ArrayRef<int64_t>(static_cast<int64_t>(t.getK())));
+        addNode(op, "Trilu", {in(0), k}, {out()})
+            .attributes.push_back(intAttr("upper", t.getUpper()));
+        return success();
+      })
       .Default([&](Operation *) {
         return op->emitError()
                << "ONNX export: op '" << op->getName()
-               << "' has no ONNX export (supported: the Q/DQ ops, conv2d, "
-                  "conv_transpose2d, resize, "
-                  "linear, matmul, elementwise, pooling and data-movement "
-                  "ops listed in docs/quantization.md)";
+               << "' has no ONNX export (it is an op of qc's integer form, "
+                  "made by --lower-to-integer or the compiler: export the "
+                  "Q/DQ program, the output of qc quantize without "
+                  "--lower-to-integer)";
       });
 }
 
@@ -661,8 +899,10 @@ LogicalResult Exporter::run(OnnxModel &out) {
     auto d = dyn_cast<DequantizeOp>(op);
     if ((d && d.getBlockSize()) || isa<LayerNormOp, GeluOp>(op))
       opset = kBlockOpset;
+    else if (isa<TriluOp>(op) || isa<ArithOp>(op))
+      opset = std::max(opset, kOpset14);
   });
-  // The IR versions that introduced opset 13 and opset 21.
+  // The IR versions that introduced opsets 13 / 14 and opset 21.
   out.irVersion = opset >= kBlockOpset ? 10 : 7;
   out.producerName = "qc";
   out.producerVersion = "0.1";

@@ -370,6 +370,9 @@ LogicalResult Importer::importRuntimeCast(const NodeRef &n, Type to) {
 }
 
 LogicalResult Importer::importCastLike(const NodeRef &n) {
+  if (!hasInput(n, 1))
+    return error(n) << "input #1 (the tensor whose type to take) is required "
+                       "but missing";
   // The target type is input 1's: a run-time input's element type, or an
   // initializer's ONNX type.
   Type to = runtimeElementType(n, {1});

@@ -349,6 +349,10 @@ private:
   LogicalResult createFunction(const OnnxGraph &graph);
   /// Reads the `--const-input` bindings and makes each an initializer of
   /// the graph input it names (removed from `inputs`).
+  /// The shapes of the arrays in options.inputArrays, by input name
+  /// (unreadable files and bindings that name no input are skipped).
+  llvm::StringMap<std::vector<int64_t>>
+  shapesOfInputArrays(ArrayRef<const OnnxValueInfo *> inputs) const;
   LogicalResult bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
                                 function_ref<std::string()> inputList);
   LogicalResult importNode(const OnnxNode &node, size_t index);

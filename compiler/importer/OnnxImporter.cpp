@@ -589,6 +589,8 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
              << inputList();
   if (failed(bindConstInputs(inputs, inputList)))
     return failure();
+  llvm::StringMap<std::vector<int64_t>> arrayShapes =
+      shapesOfInputArrays(inputs);
 
   SmallVector<Type> types;
   for (const OnnxValueInfo *in : inputs) {
@@ -627,6 +629,17 @@ LogicalResult Importer::createFunction(const OnnxGraph &graph) {
           return emitError(fileLoc) << "--input-shape " << in->name
                                     << ": dimensions must be positive";
       shape.assign(bound.begin(), bound.end());
+    } else if (auto array = arrayShapes.find(in->name);
+               array != arrayShapes.end() &&
+               (!in->hasShape || array->second.size() == shape.size()) &&
+               llvm::all_of(array->second, [](int64_t d) { return d > 0; })) {
+      // Dynamic dimensions take the sizes of the array the run feeds; a
+      // static one that differs is left for the run's input check.
+      if (!in->hasShape)
+        shape.assign(array->second.begin(), array->second.end());
+      for (auto [d, a] : llvm::zip(shape, array->second))
+        if (ShapedType::isDynamic(d))
+          d = a;
     } else if (!in->hasShape) {
       return emitError(fileLoc)
              << "graph input '" << in->name
@@ -680,6 +693,33 @@ static OnnxDataType onnxTypeOf(::qc::DType dtype) {
     return OnnxDataType::Bool;
   }
   return OnnxDataType::Undefined;
+}
+
+llvm::StringMap<std::vector<int64_t>> Importer::shapesOfInputArrays(
+    ArrayRef<const OnnxValueInfo *> inputs) const {
+  llvm::StringMap<std::vector<int64_t>> shapes;
+  for (const std::string &binding : options.inputArrays) {
+    // The longest input name followed by '=', as the run matches it; a
+    // binding that names no input is a bare file for the only input.
+    const OnnxValueInfo *match = nullptr;
+    for (const OnnxValueInfo *in : inputs)
+      if (binding.size() > in->name.size() + 1 &&
+          StringRef(binding).starts_with(in->name) &&
+          binding[in->name.size()] == '=' &&
+          (!match || in->name.size() > match->name.size()))
+        match = in;
+    std::string file = binding;
+    if (match)
+      file = binding.substr(match->name.size() + 1);
+    else if (inputs.size() == 1)
+      match = inputs.front();
+    else
+      continue;
+    absl::StatusOr<::qc::NpyHeader> header = ::qc::readNpyHeader(file);
+    if (header.ok())
+      shapes[match->name] = header->shape;
+  }
+  return shapes;
 }
 
 LogicalResult

@@ -23,6 +23,15 @@ struct OnnxImportOptions {
   /// sub-graphs that read it are evaluated during import and the input is
   /// no argument of the imported function.
   std::vector<std::string> constInputs;
+  /// The arrays a run will feed (`qc run --input`): NAME=FILE.npy bindings
+  /// as written, or a bare FILE.npy for a single-input model. An input with
+  /// dynamic dimensions and no `inputShapes` entry takes them from its
+  /// array's shape (read from the .npy header) when the ranks agree, so a
+  /// model whose import needs the batch imports for the data it runs on.
+  /// Nothing is checked here: a binding that names no input, a file that
+  /// cannot be read or a shape that does not fit is left for the run's own
+  /// input check to report.
+  std::vector<std::string> inputArrays;
 };
 
 /// Reads the ONNX model at `path` and returns a module with one

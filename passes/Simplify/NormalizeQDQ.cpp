@@ -140,10 +140,14 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
                            << std::string(r.status().message());
     auto intType = cast<RankedTensorType>(q.getType());
     bool isUnsigned = intType.getElementType().isUnsignedInteger();
+    // Flat element i is data()[i]: xtensor's operator[](i) is operator()(i),
+    // which indexes the last dimension (and reads element 0 again and again
+    // when that dimension has size 1, as in a [Cout, Cin, 1, 1] weight).
     std::vector<char> bytes(r->size());
+    const int32_t *codes = r->data();
     for (size_t i = 0; i < r->size(); ++i)
-      bytes[i] = isUnsigned ? static_cast<char>(static_cast<uint8_t>((*r)[i]))
-                            : static_cast<char>(static_cast<int8_t>((*r)[i]));
+      bytes[i] = isUnsigned ? static_cast<char>(static_cast<uint8_t>(codes[i]))
+                            : static_cast<char>(static_cast<int8_t>(codes[i]));
     OpBuilder builder(q);
     auto out = builder.create<ConstantOp>(
         q.getLoc(), intType,

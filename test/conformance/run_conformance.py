@@ -24,6 +24,21 @@ Comparison (docs/conformance.md): integer and bool outputs exactly; float
 outputs with |qc - expected| <= ATOL + RTOL * |expected| elementwise, NaN
 where and only where the expected output has NaN, and infinities equal.
 
+With --export, every case that passes also goes the other way: `qc
+export-onnx` of the model (imported with the same --const-input bindings, not
+simplified), and ONNX Runtime (test/ort/ort_run.js --batch, one process for all)
+runs the export on the run-time inputs; its outputs are compared with the
+expected ones as above. Each such case is one of
+  pass      ONNX Runtime's run of qc's export matched
+  wrong     it ran and an output differs: a bug in the export
+  rejected  qc export-onnx refused with a `qc: error:` line (the reason)
+  ort-error ONNX Runtime could not load or run the export (its message)
+  ort-unsupported  ONNX Runtime has no kernel for a valid node of the export
+            ("Could not find an implementation", e.g. Max of int16): a gap
+            of the peer, listed, not a failure
+  crash     qc export-onnx ended otherwise
+written to DIR/export.txt.
+
 Writes DIR/conformance.txt (one line per case: name, status, reason) and
 prints a summary line. Exits 1 on any wrong result or crash, when fewer
 cases than --min-pass pass, or (with --ops-doc) when docs/ops.md is not what
@@ -31,6 +46,7 @@ scripts/gen_ops_md.py writes for this qc; 0 otherwise.
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import shutil
 import signal
@@ -209,6 +225,114 @@ def run_case(qc, case_dir, work, timeout, use_const=True):
     return name, "pass", ""
 
 
+def case_inputs(model, case_dir, s, cwork, use_const=True):
+    """[(flag, input name, .npy path)] of test data set `s`, written from its .pb files."""
+    inits = {t.name for t in model.graph.initializer}
+    const = static_inputs(model) if use_const else set()
+    bound = []
+    for k, info in enumerate(i for i in model.graph.input if i.name not in inits):
+        if not info.type.HasField("tensor_type"):
+            continue
+        npy = os.path.join(cwork, "%s_in%d.npy" % (s, k))
+        np.save(npy, load_pb(os.path.join(case_dir, s, "input_%d.pb" % k)))
+        bound.append(("--const-input" if info.name in const else "--input", info.name, npy))
+    return bound
+
+
+def export_case(qc, case_dir, work, timeout):
+    """qc export-onnx of a passing case: (name, status, reason, ORT jobs)."""
+    name = os.path.basename(case_dir)
+    cwork = os.path.join(work, name)
+    shutil.rmtree(cwork, ignore_errors=True)
+    os.makedirs(cwork)
+    model = onnx.load(os.path.join(case_dir, "model.onnx"))
+    sets = sorted(d for d in os.listdir(case_dir) if d.startswith("test_data_set_"))
+    jobs = []
+    for s in sets:
+        bound = case_inputs(model, case_dir, s, cwork)
+        exported = os.path.join(cwork, s + ".onnx")
+        for args in ([qc, "export-onnx", os.path.join(case_dir, "model.onnx"), "-o", exported] +
+                     ["--const-input=%s=%s" % (n, p) for f, n, p in bound if f == "--const-input"],):
+            try:
+                proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      timeout=timeout, preexec_fn=lambda: os.nice(10))
+            except subprocess.TimeoutExpired:
+                return name, "crash", "%s: time-out after %d s" % (args[1], timeout), []
+            err = proc.stderr.decode(errors="replace")
+            if proc.returncode != 0:
+                reason = first_error(err)
+                if proc.returncode == 1 and reason:
+                    return name, "rejected", "%s: %s" % (args[1], reason), []
+                return name, "crash", "%s: exit %d; stderr: %s" % (
+                    args[1], proc.returncode, err.strip()[-300:]), []
+        jobs.append({"model": exported, "output_dir": os.path.join(cwork, "ort_" + s),
+                     "inputs": {n: p for f, n, p in bound if f == "--input"},
+                     "set": os.path.join(case_dir, s),
+                     "outputs": [o.name for o in model.graph.output]})
+    return name, "pending", "", jobs
+
+
+def ort_file_name(name):
+    """ort_run.js's file name for output `name`."""
+    s = "".join(ch if (ch.isascii() and (ch.isalnum() or ch in "._-")) else "_" for ch in name)
+    return ("_" + s if s in ("", ".", "..") else s) + ".npy"
+
+
+def run_exports(qc, ort_run, cases, work, jobs_n, timeout):
+    """--export: the results of every case in `cases` (the passing ones)."""
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(jobs_n) as pool:
+        futs = [pool.submit(export_case, qc, c, work, timeout) for c in cases]
+        pending = []
+        for f in futs:
+            name, status, reason, jobs = f.result()
+            if status == "pending":
+                pending.append((name, jobs))
+            else:
+                results[name] = (status, reason)
+    manifest = os.path.join(work, "ort_jobs.json")
+    with open(manifest, "w") as f:
+        json.dump([{k: j[k] for k in ("model", "output_dir", "inputs")}
+                   for _, jobs in pending for j in jobs], f)
+    proc = subprocess.run(["node", ort_run, "--batch", manifest, "--graph-opt", "disabled"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise SystemExit("conformance: %s --batch failed: %s" % (ort_run, proc.stderr.strip()))
+    ort = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("ok "):
+            ort[line[3:]] = None
+        elif line.startswith("error "):
+            model, _, msg = line[6:].partition(": ")
+            ort[model] = msg
+    for name, jobs in pending:
+        status, reason = "pass", ""
+        for j in jobs:
+            if j["model"] not in ort:
+                status, reason = "ort-error", "no result from %s" % ort_run
+            elif ort[j["model"]] is not None:
+                msg = ort[j["model"]]
+                status = ("ort-unsupported" if "Could not find an implementation" in msg
+                          else "ort-error")
+                reason = msg
+            else:
+                for k, out_name in enumerate(j["outputs"]):
+                    if not out_name:
+                        continue
+                    want = load_pb(os.path.join(j["set"], "output_%d.pb" % k))
+                    got = np.load(os.path.join(j["output_dir"], ort_file_name(out_name)))
+                    diff = compare(got, want)
+                    if diff:
+                        status, reason = "wrong", "output '%s': %s" % (out_name, diff)
+                        break
+            if status != "pass":
+                break
+        results[name] = (status, reason)
+        if status == "pass":
+            shutil.rmtree(os.path.join(work, name), ignore_errors=True)
+    return results
+
+
 def check_divergent(results):
     """Messages for listed divergences that no longer diverge."""
     stale = []
@@ -232,6 +356,14 @@ def main():
     p.add_argument("--gen-ops", help="scripts/gen_ops_md.py")
     p.add_argument("--no-const-input", action="store_true",
                    help="bind every input with --input (for a qc without --const-input)")
+    p.add_argument("--export", action="store_true",
+                   help="also export every passing case with qc export-onnx and run it in ONNX Runtime")
+    p.add_argument("--export-min-pass", type=int, default=0)
+    p.add_argument("--export-from", metavar="CONFORMANCE.txt",
+                   help="with --export: take the passing cases from an earlier run's list instead of "
+                        "running them (ctest's conformance.onnx_export)")
+    p.add_argument("--ort-run", default=os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "ort", "ort_run.js"))
     a = p.parse_args()
 
     if not os.path.isdir(a.data):
@@ -244,6 +376,13 @@ def main():
         want = set(a.only.split(","))
         cases = [c for c in cases if c in want]
     os.makedirs(a.work, exist_ok=True)
+    if a.export_from:
+        if not a.export:
+            print("conformance: --export-from needs --export", file=sys.stderr)
+            return 2
+        with open(a.export_from) as f:
+            passing = [line.split()[0] for line in f if line.split()[1:2] == ["pass"]]
+        return report_exports(a, [os.path.join(a.data, n) for n in passing if n in cases])
     scratch = os.path.join(a.work, "cases")
     results = []
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
@@ -292,6 +431,38 @@ def main():
         ok = False
     if counts["pass"] < a.min_pass:
         print("conformance: %d pass, below the floor of %d" % (counts["pass"], a.min_pass))
+        ok = False
+    if a.export:
+        passing = [os.path.join(a.data, n) for n, status, _ in results if status == "pass"]
+        if report_exports(a, passing) != 0:
+            ok = False
+    return 0 if ok else 1
+
+
+def report_exports(a, passing):
+    """--export of the `passing` case directories: writes export.txt, prints the summary; 0 if fine."""
+    ok = True
+    exported = run_exports(a.qc, a.ort_run, passing, os.path.join(a.work, "export"), a.jobs,
+                           a.timeout)
+    ecounts = {"pass": 0, "wrong": 0, "rejected": 0, "ort-error": 0, "ort-unsupported": 0,
+               "crash": 0}
+    ereport = os.path.join(a.work, "export.txt")
+    with open(ereport, "w") as f:
+        for name in sorted(exported):
+            status, reason = exported[name]
+            ecounts[status] += 1
+            f.write("%s %s%s\n" % (name, status, (" " + reason) if reason else ""))
+            if status in ("wrong", "crash", "ort-error"):
+                print("EXPORT-%s %s %s" % (status.upper(), name, reason))
+    print("conformance export: %d passing cases exported: %d pass, %d wrong, %d rejected, "
+          "%d ort-error, %d ort-unsupported, %d crash (list: %s)" % (
+              len(exported), ecounts["pass"], ecounts["wrong"], ecounts["rejected"],
+              ecounts["ort-error"], ecounts["ort-unsupported"], ecounts["crash"], ereport))
+    if ecounts["wrong"] or ecounts["crash"] or ecounts["ort-error"]:
+        ok = False
+    if ecounts["pass"] < a.export_min_pass:
+        print("conformance export: %d pass, below the floor of %d" % (ecounts["pass"],
+                                                                     a.export_min_pass))
         ok = False
     return 0 if ok else 1
 

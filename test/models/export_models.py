@@ -207,7 +207,9 @@ def write_case(case, out_dir):
 # large models (regenerated into the build directory by tests, never committed)
 # -------------------------------------------------------------------------------------------------------------
 
-def build_torchvision(name, ctor, opset=13):
+def torchvision_model(name, ctor):
+    """The eval-mode torchvision model `name` exactly as exported (seeded init, randomized BatchNorm) and its
+    test input [1, 3, 224, 224]; examples/mobilenet_v2 builds its QAT model from the same weights."""
     import torchvision
     torch.manual_seed(seed_of(name))
     gen = torch.Generator().manual_seed(seed_of(name) + 1)
@@ -216,6 +218,11 @@ def build_torchvision(name, ctor, opset=13):
     calib = [torch.randn(4, 3, 224, 224, generator=gen) for _ in range(2)]
     randomize_batchnorm(model, calib, gen)
     x = rng.standard_normal((1, 3, 224, 224)).astype(np.float32)
+    return model, x
+
+
+def build_torchvision(name, ctor, opset=13):
+    model, x = torchvision_model(name, ctor)
     m, refs = torch_export(model, to_torch(x), opset, ["input"], ["logits"])
     return m, {"input": x}, refs
 

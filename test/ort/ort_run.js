@@ -5,8 +5,13 @@
 //
 //   node test/ort/ort_run.js MODEL.onnx --input NAME=FILE.npy [--input ...] --output-dir DIR
 //                            [--threads N] [--graph-opt disabled|basic|extended|all] [--quiet]
+//   node test/ort/ort_run.js --batch JOBS.json [--threads N] [--graph-opt ...]
 //
-// Inputs: .npy v1/v2/v3, little-endian (or byte-order-free) float32/float64/int64/int32/int8/uint8/bool,
+// --batch runs many models in one process (ONNX Runtime loads once): JOBS.json is a list of
+// {"model": M, "inputs": {NAME: FILE.npy, ...}, "output_dir": DIR}; each job prints one line, "ok M" or
+// "error M: MESSAGE", and the exit status is 0 unless the manifest itself cannot be read.
+//
+// Inputs: .npy v1/v2/v3, little-endian (or byte-order-free) float32/float64/int64/int32/int16/int8/uint8/bool,
 // C order. Outputs: .npy v1.0, little-endian, C order; float32 outputs are written as '<f4', other element
 // types keep their own dtype ('<i8', '|u1', ...) so integer outputs stay exact. Output names that are
 // not safe file names have every character outside [A-Za-z0-9._-] replaced by '_' (the mapping is printed).
@@ -19,7 +24,8 @@ const path = require('path');
 
 const USAGE =
   'usage: ort_run.js MODEL.onnx --input NAME=FILE.npy [--input NAME=FILE.npy ...] --output-dir DIR\n' +
-  '                  [--threads N] [--graph-opt disabled|basic|extended|all] [--quiet]';
+  '                  [--threads N] [--graph-opt disabled|basic|extended|all] [--quiet]\n' +
+  '       ort_run.js --batch JOBS.json [--threads N] [--graph-opt ...]';
 
 class UserError extends Error {}
 
@@ -38,6 +44,7 @@ const NPY_TYPES = {
   f8: ['float64', Float64Array, 8],
   i8: ['int64', BigInt64Array, 8],
   i4: ['int32', Int32Array, 4],
+  i2: ['int16', Int16Array, 2],
   i1: ['int8', Int8Array, 1],
   u1: ['uint8', Uint8Array, 1],
   b1: ['bool', Uint8Array, 1],
@@ -47,6 +54,7 @@ const ORT_TO_DESCR = {
   float64: '<f8',
   int64: '<i8',
   int32: '<i4',
+  int16: '<i2',
   int8: '|i1',
   uint8: '|u1',
   bool: '|b1',
@@ -106,7 +114,7 @@ function readNpy(file) {
   const info = NPY_TYPES[code];
   if (!info || !['<', '|', '='].includes(order) || (order === '|' && info[2] !== 1)) {
     throw new UserError(
-      `${file}: unsupported dtype '${hdr.descr}' (supported: little-endian float32, float64, int64, int32, ` +
+      `${file}: unsupported dtype '${hdr.descr}' (supported: little-endian float32, float64, int64, int32, int16, ` +
         `int8, uint8, bool)`,
     );
   }
@@ -144,7 +152,7 @@ function npyBytes(descr, dims, data) {
 // ---------------------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { model: null, inputs: [], outputDir: null, threads: 1, graphOpt: 'all', quiet: false };
+  const opts = { model: null, inputs: [], outputDir: null, threads: 1, graphOpt: 'all', quiet: false, batch: null };
   const needValue = (i, flag) => {
     if (i + 1 >= argv.length) fail(`${flag} needs a value\n${USAGE}`, 2);
     return argv[i + 1];
@@ -191,11 +199,20 @@ function parseArgs(argv) {
       case '--quiet':
         opts.quiet = true;
         break;
+      case '--batch':
+        opts.batch = value();
+        break;
       default:
         if (a.startsWith('-')) fail(`unknown option '${a}'\n${USAGE}`, 2);
         if (opts.model !== null) fail(`more than one model given ('${opts.model}', '${a}')\n${USAGE}`, 2);
         opts.model = a;
     }
+  }
+  if (opts.batch !== null) {
+    if (opts.model !== null || opts.inputs.length > 0 || opts.outputDir !== null) {
+      fail(`--batch takes its models, inputs and output directories from the manifest\n${USAGE}`, 2);
+    }
+    return opts;
   }
   if (opts.model === null) fail(`no model given\n${USAGE}`, 2);
   if (opts.outputDir === null) fail(`--output-dir is required\n${USAGE}`, 2);
@@ -218,14 +235,44 @@ function shapeStr(dims) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (os.endianness() !== 'LE') throw new UserError('this harness assumes a little-endian host');
-
-  if (!fs.existsSync(opts.model)) throw new UserError(`model file '${opts.model}' does not exist`);
   let ort;
   try {
     ort = require('onnxruntime-node');
   } catch (e) {
     throw new UserError(`cannot load onnxruntime-node (run scripts/npm-setup.sh first): ${e.message}`);
   }
+  if (opts.batch === null) {
+    await runOne(ort, opts);
+    return;
+  }
+  let jobs;
+  try {
+    jobs = JSON.parse(fs.readFileSync(opts.batch, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read the job list '${opts.batch}': ${e.message}`);
+  }
+  if (!Array.isArray(jobs)) throw new UserError(`${opts.batch}: expected a list of jobs`);
+  for (const job of jobs) {
+    const one = {
+      ...opts,
+      model: job.model,
+      outputDir: job.output_dir,
+      inputs: Object.entries(job.inputs || {}).map(([name, file]) => ({ name, file })),
+      quiet: true,
+    };
+    try {
+      await runOne(ort, one);
+      process.stdout.write(`ok ${job.model}\n`);
+    } catch (e) {
+      const msg = (e && e.message ? e.message : `${e}`).replace(/\s+/g, ' ');
+      process.stdout.write(`error ${job.model}: ${msg}\n`);
+    }
+  }
+}
+
+/** Runs one model on its inputs and writes its outputs; throws UserError on any failure. */
+async function runOne(ort, opts) {
+  if (!fs.existsSync(opts.model)) throw new UserError(`model file '${opts.model}' does not exist`);
 
   // Read all inputs before touching the model so that file errors are reported first.
   const seen = new Set();

@@ -379,8 +379,10 @@ int runCommand(int argc, char **argv) {
     return usageError("--output-dir must not be empty");
   MLIRContext context;
   mlir::qc::setUpContext(context);
+  mlir::qc::LoadOptions load = flags.loadOptions();
+  load.inputArrays.assign(inputs.begin(), inputs.end());
   OwningOpRef<ModuleOp> module =
-      mlir::qc::loadModel(context, flags.model, flags.loadOptions());
+      mlir::qc::loadModel(context, flags.model, load);
   if (!module)
     return 1;
   FailureOr<func::FuncOp> func = mlir::qc::getEntryFunction(*module);

@@ -17,6 +17,22 @@ func.func @quantized_constant() -> tensor<3xf32> {
 
 // -----
 
+// A 1x1 conv weight [Cout, Cin, 1, 1], per tensor and per output channel:
+// every element is quantized (a trailing dimension of size 1 once made the
+// fold repeat the first code: MobileNetV2's QAT export lost all its 1x1
+// convs). [0.1, 0.2, -0.3; 0.4, -0.5, 0.6] / 0.01, and / [0.01, 0.1].
+// CHECK-LABEL: func.func @pointwise_weight
+// CHECK: qc.constant dense<{{\[\[\[\[}}10]], {{\[\[}}20]], {{\[\[}}-30]]], {{\[\[\[}}40]], {{\[\[}}-50]], {{\[\[}}60]]]]> : tensor<2x3x1x1xi8>
+// CHECK: qc.constant dense<{{\[\[\[\[}}10]], {{\[\[}}20]], {{\[\[}}-30]]], {{\[\[\[}}4]], {{\[\[}}-5]], {{\[\[}}6]]]]> : tensor<2x3x1x1xi8>
+func.func @pointwise_weight() -> (tensor<2x3x1x1xi8>, tensor<2x3x1x1xi8>) {
+  %c = qc.constant dense<[[[[0.1]], [[0.2]], [[-0.3]]], [[[0.4]], [[-0.5]], [[0.6]]]]> : tensor<2x3x1x1xf32>
+  %t = qc.quantize %c {quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.01>, zero_point = array<i64: 0>} : (tensor<2x3x1x1xf32>) -> tensor<2x3x1x1xi8>
+  %a = qc.quantize %c {axis = 0 : i64, quant_max = 127 : i64, quant_min = -128 : i64, scale = array<f32: 0.01, 0.1>, zero_point = array<i64: 0, 0>} : (tensor<2x3x1x1xf32>) -> tensor<2x3x1x1xi8>
+  return %t, %a : tensor<2x3x1x1xi8>, tensor<2x3x1x1xi8>
+}
+
+// -----
+
 // PyTorch's ConvBn2d in eval mode: batch_norm(add(div(conv(x, dq(W k)), k), b)).
 // k = gamma / sqrt(var + eps) = [1/sqrt(0.25), 1/sqrt(4)] = [2, 0.5] equals the
 // divisor, so m = 1: the weight is kept and the bias is
