@@ -24,14 +24,18 @@ using namespace mlir::qc;
 
 namespace {
 
-/// The opset of an export: 13; 14 when the program has a qc.trilu (Trilu is
-/// opset 14) or a qc.arith (Add, Sub, Mul, Div of 8- and 16-bit integers are
-/// opset 14); 21 when it has a block-quantized dequantize (DequantizeLinear's
-/// block_size and the 4-bit types are opset 21), a layer norm
-/// (LayerNormalization is opset 17) or a gelu (opset 20). From opset 18 the
-/// reductions take their axes as an input (ReduceSum from 13).
+/// The opset of an export, the lowest that expresses the program: 13; 14
+/// when it has a qc.trilu (Trilu is opset 14) or a qc.arith (Add, Sub, Mul,
+/// Div of 8- and 16-bit integers are opset 14); 17 with a layer norm
+/// (LayerNormalization); 21 with a block-quantized dequantize
+/// (DequantizeLinear's block_size and the 4-bit types). A gelu is the Gelu op
+/// from opset 20, else its formula in opset-13 ops, so that a transformer
+/// exports as opset 17 / IR 8, which tools of ONNX 1.12 (Debian's) still
+/// check. From opset 18 the reductions take their axes as an input
+/// (ReduceSum from 13).
 constexpr int64_t kOpset = 13;
 constexpr int64_t kOpset14 = 14;
+constexpr int64_t kLayerNormOpset = 17;
 constexpr int64_t kBlockOpset = 21;
 
 /// The ONNX op of a qc op that maps one to one, operands to inputs in
@@ -645,12 +649,39 @@ LogicalResult Exporter::exportOp(Operation *op) {
         return success();
       })
       .Case([&](GeluOp g) -> LogicalResult {
-        (void)simple("Gelu");
-        OnnxAttribute a;
-        a.name = "approximate";
-        a.kind = OnnxAttribute::Kind::String;
-        a.s = g.getApproximate().str();
-        graph().nodes.back().attributes.push_back(a);
+        if (opset >= 20) {
+          (void)simple("Gelu");
+          graph().nodes.back().attributes.push_back(
+              stringAttr("approximate", g.getApproximate()));
+          return success();
+        }
+        // Before opset 20, the formula in opset-13 ops: 0.5 * x * (1 + erf(x
+        // / sqrt(2))), or with tanh(sqrt(2 / pi) * (x + 0.044715 x^3)).
+        auto scalar = [&](float v) {
+          return addInitializer<float>("gelu_c" + std::to_string(counter++),
+                                       OnnxDataType::Float, {},
+                                       ArrayRef<float>(v));
+        };
+        auto temp = [&] { return uniqueName("v" + std::to_string(counter++)); };
+        std::string inner = temp();
+        if (g.getApproximate() == "tanh") {
+          std::string x2 = temp(), x3 = temp(), cx3 = temp(), sum = temp();
+          addNode(op, "Mul", {in(0), in(0)}, {x2});
+          addNode(op, "Mul", {x2, in(0)}, {x3});
+          addNode(op, "Mul", {x3, scalar(0.044715f)}, {cx3});
+          addNode(op, "Add", {in(0), cx3}, {sum});
+          std::string scaled = temp();
+          addNode(op, "Mul", {sum, scalar(0.7978845608028654f)}, {scaled});
+          addNode(op, "Tanh", {scaled}, {inner});
+        } else {
+          std::string scaled = temp();
+          addNode(op, "Div", {in(0), scalar(1.4142135623730951f)}, {scaled});
+          addNode(op, "Erf", {scaled}, {inner});
+        }
+        std::string onePlus = temp(), half = temp();
+        addNode(op, "Add", {inner, scalar(1.0f)}, {onePlus});
+        addNode(op, "Mul", {in(0), scalar(0.5f)}, {half});
+        addNode(op, "Mul", {half, onePlus}, {out()});
         return success();
       })
       .Case([&](SliceOp s) -> LogicalResult {
@@ -893,17 +924,18 @@ LogicalResult Exporter::exportOp(Operation *op) {
 
 LogicalResult Exporter::run(OnnxModel &out) {
   model = &out;
-  // Opset 21 when opset 13 cannot express the program: block-quantized
-  // weights, LayerNormalization (opset 17), Gelu (opset 20).
+  // The lowest opset that expresses the program (kOpset's comment).
   func.walk([&](Operation *op) {
     auto d = dyn_cast<DequantizeOp>(op);
-    if ((d && d.getBlockSize()) || isa<LayerNormOp, GeluOp>(op))
+    if (d && d.getBlockSize())
       opset = kBlockOpset;
+    else if (isa<LayerNormOp>(op))
+      opset = std::max(opset, kLayerNormOpset);
     else if (isa<TriluOp>(op) || isa<ArithOp>(op))
       opset = std::max(opset, kOpset14);
   });
-  // The IR versions that introduced opsets 13 / 14 and opset 21.
-  out.irVersion = opset >= kBlockOpset ? 10 : 7;
+  // The IR versions that introduced opsets 13 / 14, 17 and 21.
+  out.irVersion = opset >= kBlockOpset ? 10 : opset >= kLayerNormOpset ? 8 : 7;
   out.producerName = "qc";
   out.producerVersion = "0.1";
   out.opsets = {{"", opset}};

@@ -49,6 +49,12 @@ def seed_of(name):
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
+def seeded(name):
+    """Seeds torch for model `name`; returns its torch Generator (seed + 1) and numpy Generator."""
+    torch.manual_seed(seed_of(name))
+    return torch.Generator().manual_seed(seed_of(name) + 1), np.random.default_rng(seed_of(name))
+
+
 class Case:
     """What one model exports: built by a builder function, written by write_case."""
 
@@ -211,9 +217,7 @@ def torchvision_model(name, ctor):
     """The eval-mode torchvision model `name` exactly as exported (seeded init, randomized BatchNorm) and its
     test input [1, 3, 224, 224]; examples/mobilenet_v2 builds its QAT model from the same weights."""
     import torchvision
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = ctor(torchvision.models)
     calib = [torch.randn(4, 3, 224, 224, generator=gen) for _ in range(2)]
     randomize_batchnorm(model, calib, gen)
@@ -225,6 +229,34 @@ def build_torchvision(name, ctor, opset=13):
     model, x = torchvision_model(name, ctor)
     m, refs = torch_export(model, to_torch(x), opset, ["input"], ["logits"])
     return m, {"input": x}, refs
+
+
+def build_lraspp():
+    """torchvision's LR-ASPP segmentation head on MobileNetV3-large (issue 10's segmentation family), at
+    1x3x128x128 to keep the test small: hardswish / squeeze-excitation backbone, an attention branch (global
+    pool, sigmoid, Mul) and bilinear Resizes (align_corners=False: half_pixel) to the input's size."""
+    import torchvision
+    name = "lraspp"
+    gen, rng = seeded(name)
+    model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None,
+                                                                       num_classes=8)
+    randomize_batchnorm(model, [torch.randn(2, 3, 128, 128, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 3, 128, 128)).astype(np.float32)
+
+    class Out(nn.Module):  # the model returns {"out": ...}
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x):
+            return self.m(x)["out"]
+
+    m, refs = torch_export(Out(model).eval(), to_torch(x), 13, ["input"], ["out"])
+    return Case(name, 13, m, {"input": x}, refs,
+                expect=[("Conv", {}), ("HardSigmoid", {}), ("Resize", {"mode": "linear"}), ("Mul", {})],
+                description="torchvision lraspp_mobilenet_v3_large (8 classes), random init with non-trivial "
+                            "BatchNorm, 1x3x128x128; bilinear Resize (half_pixel)",
+                rtol=1e-4, large=True)
 
 
 def build_resnet18():
@@ -304,6 +336,50 @@ def build_transformer_block():
                         ("Mul", {}), ("Div", {})],
                 description="pre-LN transformer encoder block: seq 16, dim 64, 4 heads, MLP 256, erf GELU, "
                             "opset 17 (single LayerNormalization op)",
+                rtol=1e-4, large=True)
+
+
+class VitTiny(nn.Module):
+    """A ViT-style classifier: 4x4 patches of a 1x3x32x32 image embedded by a strided conv (64 tokens of 64),
+    a class token and learned positions (65 tokens), two pre-LN TransformerBlocks, a final LayerNorm and a
+    linear head on the class token."""
+
+    def __init__(self, dim=64, patch=4, image=32, classes=10):
+        super().__init__()
+        tokens = (image // patch) ** 2
+        self.embed = nn.Conv2d(3, dim, patch, stride=patch)
+        self.cls = nn.Parameter(torch.randn(1, 1, dim) * 0.5)
+        self.pos = nn.Parameter(torch.randn(1, tokens + 1, dim) * 0.2)
+        self.blocks = nn.ModuleList([TransformerBlock(seq=tokens + 1, dim=dim, heads=4, mlp=2 * dim)
+                                     for _ in range(2)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):                                     # [1, 3, 32, 32]
+        t = self.embed(x).flatten(2).transpose(1, 2)          # [1, 64, dim]
+        t = torch.cat([self.cls, t], dim=1) + self.pos        # [1, 65, dim]
+        for b in self.blocks:
+            t = b(t)
+        return self.head(self.norm(t)[:, 0])                  # [1, classes]
+
+
+def build_vit_tiny():
+    name = "vit_tiny"
+    torch.manual_seed(seed_of(name))
+    rng = np.random.default_rng(seed_of(name))
+    model = VitTiny()
+    with torch.no_grad():
+        for ln in [m for m in model.modules() if isinstance(m, nn.LayerNorm)]:
+            ln.weight.copy_(torch.empty(ln.weight.shape).uniform_(0.5, 1.5))
+            ln.bias.copy_(torch.randn(ln.bias.shape) * 0.1)
+    x = rng.standard_normal((1, 3, 32, 32)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 17, ["input"], ["logits"])
+    return Case(name, 17, m, {"input": x}, refs,
+                expect=[("Conv", {}), ("Concat", {}), ("LayerNormalization", {"axis": -1}), ("MatMul", {}),
+                        ("Softmax", {"axis": -1}), ("Erf", {}), ("Gather", {})],
+                description="ViT-style classifier (issue 10's ViT family): 4x4 patch conv on 1x3x32x32, class "
+                            "token, learned positions, 2 pre-LN blocks (65 tokens, dim 64, 4 heads, MLP 128), "
+                            "LayerNorm, linear head; opset 17",
                 rtol=1e-4, large=True)
 
 
@@ -508,9 +584,7 @@ class DetectorFPN(nn.Module):
 
 def build_detector_fpn():
     name = "detector_fpn"
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = DetectorFPN()
     randomize_batchnorm(model, [torch.randn(4, 3, 64, 64, generator=gen) for _ in range(2)], gen)
     x = rng.standard_normal((1, 3, 64, 64)).astype(np.float32)
@@ -758,6 +832,8 @@ def large_builders():
         "mobilenet_v2": build_mobilenet_v2,
         "mobilenet_v3_small": build_mobilenet_v3_small,
         "transformer_block": build_transformer_block,
+        "vit_tiny": build_vit_tiny,
+        "lraspp": build_lraspp,
     }
 
 
@@ -767,7 +843,8 @@ def main(argv=None):
     p.add_argument("--only", action="append", default=[],
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
-                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block")
+                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
+                        "vit_tiny, lraspp")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")
