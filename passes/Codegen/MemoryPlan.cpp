@@ -87,14 +87,16 @@ LogicalResult ModelBuilder::plan() {
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
              DynamicQLinearOp, QAddOp, QMulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
-             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
+             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
+             ResizeOp, QConvTranspose2dOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
              << ", " << kFloatSupported << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
     // bias of qconv2d / qlinear.
-    ValueRange activations = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
+    ValueRange activations =
+        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
     for (Value v : activations) {
@@ -187,7 +189,8 @@ LogicalResult ModelBuilder::plan() {
                llvm::none_of(result.getUsers(), [](Operation *user) {
                  return isa<QConv2dOp, QMaxPool2dOp, QAvgPool2dOp, Conv2dOp,
                             MaxPool2dOp, AvgPool2dOp, BatchNormOp, PadOp,
-                            GlobalAvgPool2dOp>(user);
+                            GlobalAvgPool2dOp, QResizeOp, ResizeOp,
+                            QConvTranspose2dOp>(user);
                })) {
       // A (de)quantize or table lookup between ops that do not prefer NHWC
       // (attention's 4-D scores between matmul, softmax and their Q/DQ
@@ -432,7 +435,8 @@ LogicalResult ModelBuilder::readPlan() {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
-    ValueRange operands = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
+    ValueRange operands =
+        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
                               ? op->getOperands().take_front()
                               : op->getOperands();
     for (Value v : operands)

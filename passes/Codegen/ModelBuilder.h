@@ -499,6 +499,14 @@ private:
   /// row-major tensor, i64 / i32 indices checked at run time.
   LogicalResult planGather(GatherOp op);
   LogicalResult emitGather(GatherOp op);
+  /// qc.qresize and float qc.resize, NHWC (IntResize.cpp): nearest copies
+  /// (or requantizes) the source pixel's channels, linear sums four taps
+  /// with compile-time tables (fixed-point for qc.qresize, the reference's
+  /// float expression for f32).
+  LogicalResult emitResize(Operation *op);
+  /// qc.qconv_transpose2d (IntConvTranspose.cpp): per output pixel and
+  /// channel, the int32 sum over the taps that reach it, then requantize.
+  LogicalResult emitConvTranspose(QConvTranspose2dOp op);
 
   // --- 16x8 steps (Int16.cpp) -------------------------------------------
 public:

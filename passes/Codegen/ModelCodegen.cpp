@@ -145,9 +145,10 @@ const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.dynamic_qlinear, qc.qadd, qc.qmul, qc.qrequantize, "
     "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
-    "qc.concat, qc.gather (run-time i64 / i32 indices) (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
+    "qc.concat, qc.gather (run-time i64 / i32 indices), qc.qresize, "
+    "qc.qconv_transpose2d (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
     "qc.qmul, qc.qrequantize and data movement), and in float "
-    "qc.global_avg_pool2d";
+    "qc.global_avg_pool2d, qc.resize";
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
                             ArrayRef<int64_t> innerStrides,
@@ -418,7 +419,21 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
       return refuse("a result", elementOf(op->getResult(0)), k16bit);
     return success();
   }
-  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp>(op)) {
+  if (auto ct = dyn_cast<QConvTranspose2dOp>(op)) {
+    Type in = elementOf(ct.getInput()), out = elementOf(ct.getResult());
+    if (!isInt8(in))
+      return refuse("an input", in, k8bit);
+    if (!isInt8(out))
+      return refuse("a result", out, k8bit);
+    return success();
+  }
+  if (auto rs = dyn_cast<ResizeOp>(op)) {
+    if (!elementOf(rs.getInput()).isF32())
+      return refuse("an input", elementOf(rs.getInput()),
+                    "a float resize takes f32");
+    return success();
+  }
+  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp, QResizeOp>(op)) {
     for (Value v : op->getOperands())
       if (!isInt8(elementOf(v)))
         return refuse("an operand", elementOf(v), k8bit);
