@@ -285,13 +285,6 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
     }
     return acc;
   };
-  // The op's integer attributes are uint64_t (signless I64Attr): read them
-  // as int64_t before converting.
-  auto splat = [&](VectorType type, int64_t v) -> Value {
-    return b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(
-                 type, b.getF32FloatAttr(static_cast<float>(v))));
-  };
   auto forStep = [&](Value lb, Value ub, int64_t step,
                      const std::function<void(Value)> &body) {
     b.create<scf::ForOp>(loc, lb, ub, cI64(step), ValueRange{},
@@ -313,6 +306,8 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
       cp.n * cp.oh,
       {basePointer(in), basePointer(out), wPtr, bPtr, mPtr, zPtr},
       [&](Value begin, Value end, ArrayRef<Value> p) {
+        // The op's integer attributes are uint64_t (signless I64Attr):
+        // cI32 takes them as int64_t.
         Value zpOut = cI32(op.getOutputZeroPoint());
         Value lo = cI32(op.getClampMin());
         Value hi = cI32(op.getClampMax());

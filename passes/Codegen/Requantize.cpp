@@ -170,6 +170,13 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
     return b.create<arith::TruncIOp>(loc, VectorType::get({total}, i8), w);
   }
 
+  if (width == 16 && rounded.size() == 1) {
+    // One zmm: + zp in int32 and one truncating vpmovdb (2 uops) beat the
+    // pack chain (4).
+    Value sum = b.create<arith::AddIOp>(loc, rounded.front(),
+                                        splatOf(b, loc, accType, zp));
+    return b.create<arith::TruncIOp>(loc, VectorType::get({16}, i8), sum);
+  }
   // x86: groups of four vectors a, b, c, d. vpackssdw(a, b) holds, per
   // 128-bit lane L, a's and b's dwords of that lane as words; vpackuswb of
   // two such vectors holds per lane L the 4-byte pieces a_L b_L c_L d_L.

@@ -47,7 +47,7 @@ Value emitRoundClampTo(OpBuilder &b, Location loc, Value f, Value zp, Value lo,
 /// instruction (vcvtps2dq, {rn-sae} on AVX-512; fcvtns on AArch64); the
 /// zero point is added after narrowing to 16 bits, and x86 narrows four
 /// vectors with two vpackssdw, one vpackuswb / vpacksswb and one vpermd
-/// instead of four vpmovdb. Equal to emitRequantize bit for bit: the bounds
+/// instead of four vpmovdb (a lone zmm: + zp in int32, one vpmovdb). Equal to emitRequantize bit for bit: the bounds
 /// are integers, so clamping before rounding gives the same integer, and
 /// every value after the clamp fits 16 bits. vcvtps2dq on AVX2 rounds in
 /// MXCSR's mode, as the f32 multiply does (round to nearest even, the
