@@ -348,9 +348,10 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
                     b, loc, currentIsa, part, mults, zpOut, lo, hi,
                     isUnsigned(out.element));
                 for (size_t r = 0; r < part.size(); ++r) {
+                  int64_t at = static_cast<int64_t>(r) * lanes;
                   Value bytes = b.create<vector::ExtractStridedSliceOp>(
-                      loc, q, ArrayRef<int64_t>{static_cast<int64_t>(r) * lanes},
-                      ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1});
+                      loc, q, ArrayRef<int64_t>{at}, ArrayRef<int64_t>{lanes},
+                      ArrayRef<int64_t>{1});
                   Value column =
                       add(ox0, cI64(static_cast<int64_t>(r0 + r)));
                   this->store(bytes,

@@ -1,7 +1,7 @@
 //===- Requantize.h - DESIGN.md's requantize rule as MLIR ops ---*- C++ -*-===//
 //
-// The one emitter of the requantize epilogue, for scalars (the model's
-// steps) and vectors (the GEMM kernels) alike:
+// The one home of the requantize epilogue, for scalars (the model's steps)
+// and vectors (the GEMM and depthwise kernels, emitRequantizePacked) alike:
 //   q = narrow(clamp(round_half_even(float(acc) * m) + zp, lo, hi))
 // with the clamp on floats (exact: the bounds are small integers), so an
 // out-of-range value never reaches fptosi. Every generated requantize goes
@@ -47,9 +47,10 @@ Value emitRoundClampTo(OpBuilder &b, Location loc, Value f, Value zp, Value lo,
 /// instruction (vcvtps2dq, {rn-sae} on AVX-512; fcvtns on AArch64); the
 /// zero point is added after narrowing to 16 bits, and x86 narrows four
 /// vectors with two vpackssdw, one vpackuswb / vpacksswb and one vpermd
-/// instead of four vpmovdb (a lone zmm: + zp in int32, one vpmovdb). Equal to emitRequantize bit for bit: the bounds
-/// are integers, so clamping before rounding gives the same integer, and
-/// every value after the clamp fits 16 bits. vcvtps2dq on AVX2 rounds in
+/// instead of four vpmovdb (a lone zmm: + zp in int32, one vpmovdb).
+/// Equal to emitRequantize bit for bit: the bounds are integers, so
+/// clamping before rounding gives the same integer, and every value after
+/// the clamp fits 16 bits. vcvtps2dq on AVX2 rounds in
 /// MXCSR's mode, as the f32 multiply does (round to nearest even, the
 /// default every qc program runs with).
 Value emitRequantizePacked(OpBuilder &b, Location loc,
