@@ -801,12 +801,20 @@ OpEvaluator::Result OpEvaluator::flatten(FlattenOp flatten) {
   return wrap(ref::reshape(**x, {outer, inner}, /*allowZero=*/true));
 }
 
-OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
-  FailureOr<const ref::Tensor *> x = f32(0);
-  if (failed(x))
-    return failure();
-  if (failed(checkSize("sizes", resize.getSizes(), 4)))
-    return failure();
+/// What qc.resize and qc.qresize pass their kernels: the parsed modes, the
+/// output shape (-1 for N and C resolved) and the scales when they define
+/// the coordinate mapping (else empty).
+struct ResizeSetup {
+  ref::ResizeAttrs attrs;
+  Shape out;
+  std::vector<float> scales;
+};
+
+template <typename ResizeLike>
+FailureOr<ResizeSetup> getResizeSetup(ResizeLike resize, const Shape &in) {
+  if (resize.getSizes().size() != 4)
+    return resize.emitError() << "'sizes' needs 4 values, got "
+                              << resize.getSizes().size();
   absl::StatusOr<ref::ResizeMode> mode = ref::parseResizeMode(
       std::string_view(resize.getMode().data(), resize.getMode().size()));
   StringRef ctmName = resize.getCoordinateTransformationMode();
@@ -818,14 +826,14 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
       std::string_view(nearestName.data(), nearestName.size()));
   for (const absl::Status &st : {mode.status(), ctm.status(), nearest.status()})
     if (!st.ok())
-      return op->emitError() << toStringRef(st.message());
-  ref::ResizeAttrs attrs;
-  attrs.mode = *mode;
-  attrs.coordinateTransformMode = *ctm;
-  attrs.nearestMode = *nearest;
+      return resize.emitError() << toStringRef(st.message());
+  ResizeSetup setup;
+  setup.attrs.mode = *mode;
+  setup.attrs.coordinateTransformMode = *ctm;
+  setup.attrs.nearestMode = *nearest;
 
-  Shape in = ref::shapeOf(**x);
-  Shape out(resize.getSizes().begin(), resize.getSizes().end());
+  Shape &out = setup.out;
+  out.assign(resize.getSizes().begin(), resize.getSizes().end());
   for (int i = 0; i < 2 && i < static_cast<int>(in.size()); ++i)
     if (out[i] == -1)
       out[i] = in[i];
@@ -833,8 +841,8 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
   // they produced the sizes (ONNX Resize given `scales`); when the sizes are
   // not floor(in * scale) the model gave `sizes` and the mapping is
   // out / in, which the kernel derives itself.
-  std::vector<float> scales(resize.getScales().begin(),
-                            resize.getScales().end());
+  std::vector<float> &scales = setup.scales;
+  scales.assign(resize.getScales().begin(), resize.getScales().end());
   // (The test is the kernel's own: floor(float(in) * scale) in float,
   // compared in double so that a NaN or huge scale is a mismatch rather
   // than an out-of-range conversion.)
@@ -847,7 +855,17 @@ OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
         static_cast<double>(out[i]);
   if (!scalesGiveSizes)
     scales.clear();
-  return wrap(ref::resize(**x, out, attrs, scales));
+  return setup;
+}
+
+OpEvaluator::Result OpEvaluator::resize(ResizeOp resize) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  if (failed(x))
+    return failure();
+  FailureOr<ResizeSetup> setup = getResizeSetup(resize, ref::shapeOf(**x));
+  if (failed(setup))
+    return failure();
+  return wrap(ref::resize(**x, setup->out, setup->attrs, setup->scales));
 }
 
 OpEvaluator::Result OpEvaluator::maxPool2d(MaxPool2dOp pool) {
@@ -1005,6 +1023,29 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
                         pool.getCountIncludePad(),
                         pool.getOutputScale().convertToFloat(),
                         epilogue(pool, {}));
+  } else if (auto rs = dyn_cast<QResizeOp>(intOp)) {
+    FailureOr<ResizeSetup> setup = getResizeSetup(rs, ref::shapeOf(*in[0]));
+    if (failed(setup))
+      return failure();
+    r = ref::qresize(*in[0], static_cast<int64_t>(rs.getInputZeroPoint()),
+                     setup->out, setup->attrs, setup->scales,
+                     rs.getRequantMultiplier(), epilogue(rs, {}));
+  } else if (auto ct = dyn_cast<QConvTranspose2dOp>(intOp)) {
+    if (failed(checkSize("strides", ct.getStrides(), 2)) ||
+        failed(checkSize("pads", ct.getPads(), 4)) ||
+        failed(checkSize("dilations", ct.getDilations(), 2)) ||
+        failed(checkSize("output_padding", ct.getOutputPadding(), 2)))
+      return failure();
+    ::qc::ConvTranspose2dAttrs attrs;
+    attrs.strides = toArray<2>(ct.getStrides());
+    attrs.pads = toArray<4>(ct.getPads());
+    attrs.dilations = toArray<2>(ct.getDilations());
+    attrs.outputPadding = toArray<2>(ct.getOutputPadding());
+    attrs.groups = ct.getGroups();
+    r = ref::qconvTranspose2d(*in[0],
+                              static_cast<int64_t>(ct.getInputZeroPoint()),
+                              *in[1], ct.getBias() ? in[2] : nullptr, attrs,
+                              epilogue(ct, ct.getRequantMultipliers()));
   } else if (auto mul = dyn_cast<QMulOp>(intOp)) {
     r = ref::qmul(*in[0], static_cast<int64_t>(mul.getLhsZeroPoint()), *in[1],
                   static_cast<int64_t>(mul.getRhsZeroPoint()),
@@ -1566,6 +1607,8 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QMulOp m) -> Maybe { return integerOp(m); })
       .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
       .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
+      .Case([&](QResizeOp r) -> Maybe { return integerOp(r); })
+      .Case([&](QConvTranspose2dOp c) -> Maybe { return integerOp(c); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });
 }
 

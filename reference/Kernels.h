@@ -39,7 +39,10 @@
 
 #include <xtensor/xarray.hpp>
 
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -310,6 +313,40 @@ struct ResizeAttrs {
 absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
                               const ResizeAttrs &attrs,
                               const std::vector<float> &scales = {});
+
+/// The coordinate scale of H and W (index 0 and 1) for resizing \p inShape
+/// to \p outShape: out / in, or \p scales[2..3] when given (checked: they
+/// must give outShape as floor(in * scale), N and C scales 1). Errors name
+/// the op "resize".
+absl::StatusOr<std::array<float, 2>>
+resizeAxisScales(const Shape &inShape, const Shape &outShape,
+                 const std::vector<float> &scales);
+
+/// Nearest mode along one axis: the source index of each output index.
+std::vector<int64_t> resizeNearestIndices(int64_t outSize, int64_t inSize,
+                                          float scale,
+                                          CoordinateTransformMode ctm,
+                                          NearestMode nearest);
+
+/// Linear mode along one axis: the two source indices of each output index
+/// and their weights (w0 = 1 - l, w1 = l, f32), the source coordinate
+/// clamped to [0, in - 1].
+struct ResizeTap {
+  int64_t i0, i1;
+  float w0, w1;
+};
+std::vector<ResizeTap> resizeLinearTaps(int64_t outSize, int64_t inSize,
+                                        float scale,
+                                        CoordinateTransformMode ctm);
+
+/// qc.qresize's fixed-point weights of a tap: w1 = round_half_to_even(l *
+/// 2048), w0 = 2048 - w1 (QCIntOps.td).
+constexpr int32_t kResizeWeightOne = 2048;
+inline std::pair<int32_t, int32_t> resizeFixedWeights(const ResizeTap &t) {
+  auto w1 = static_cast<int32_t>(
+      std::nearbyint(t.w1 * static_cast<float>(kResizeWeightOne)));
+  return {kResizeWeightOne - w1, w1};
+}
 
 //===----------------------------------------------------------------------===//
 // Quantization (DESIGN.md "Numerics")

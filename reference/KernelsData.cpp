@@ -449,11 +449,10 @@ int64_t nearestIndex(float x, NearestMode mode, int64_t inSize) {
 
 } // namespace
 
-absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
-                              const ResizeAttrs &attrs,
-                              const std::vector<float> &scales) {
+absl::StatusOr<std::array<float, 2>>
+resizeAxisScales(const Shape &xs, const Shape &outShape,
+                 const std::vector<float> &scales) {
   constexpr std::string_view op = "resize";
-  Shape xs = shapeOf(x);
   if (xs.size() != 4 || outShape.size() != 4)
     return invalid(op, strCat("input and output must be 4-D NCHW, got ",
                                     shapeToString(xs), " -> ",
@@ -465,7 +464,7 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
   if (!scales.empty() && scales.size() != 4)
     return invalid(op, strCat("scales must have 4 values, got ",
                                     scales.size()));
-  float scale[2];
+  std::array<float, 2> scale;
   for (int i = 0; i < 2; ++i) {
     int64_t in = xs[2 + i], out = outShape[2 + i];
     if (in < 1 || out < 1)
@@ -487,6 +486,44 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
   }
   if (!scales.empty() && (scales[0] != 1.0f || scales[1] != 1.0f))
     return invalid(op, "scales for N and C must be 1");
+  return scale;
+}
+
+std::vector<int64_t> resizeNearestIndices(int64_t outSize, int64_t inSize,
+                                          float scale,
+                                          CoordinateTransformMode ctm,
+                                          NearestMode nearest) {
+  std::vector<int64_t> idx(outSize);
+  for (int64_t o = 0; o < outSize; ++o)
+    idx[o] = nearestIndex(sourceCoordinate(o, scale, inSize, outSize, ctm),
+                          nearest, inSize);
+  return idx;
+}
+
+std::vector<ResizeTap> resizeLinearTaps(int64_t outSize, int64_t inSize,
+                                        float scale,
+                                        CoordinateTransformMode ctm) {
+  std::vector<ResizeTap> t(outSize);
+  for (int64_t o = 0; o < outSize; ++o) {
+    float c = sourceCoordinate(o, scale, inSize, outSize, ctm);
+    c = std::clamp(c, 0.0f, static_cast<float>(inSize - 1));
+    int64_t i0 = std::min(static_cast<int64_t>(c), inSize - 1);
+    int64_t i1 = std::min(i0 + 1, inSize - 1);
+    float l = c - static_cast<float>(i0);
+    t[o] = {i0, i1, 1.0f - l, l};
+  }
+  return t;
+}
+
+absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
+                              const ResizeAttrs &attrs,
+                              const std::vector<float> &scales) {
+  constexpr std::string_view op = "resize";
+  Shape xs = shapeOf(x);
+  absl::StatusOr<std::array<float, 2>> scale =
+      resizeAxisScales(xs, outShape, scales);
+  if (!scale.ok())
+    return scale.status();
 
   int64_t planes = xs[0] * xs[1], h = xs[2], w = xs[3];
   int64_t oh = outShape[2], ow = outShape[3];
@@ -497,15 +534,10 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
     return out;
 
   if (attrs.mode == ResizeMode::Nearest) {
-    std::vector<int64_t> ys(oh), xsrc(ow);
-    for (int64_t o = 0; o < oh; ++o)
-      ys[o] = nearestIndex(
-          sourceCoordinate(o, scale[0], h, oh, attrs.coordinateTransformMode),
-          attrs.nearestMode, h);
-    for (int64_t o = 0; o < ow; ++o)
-      xsrc[o] = nearestIndex(
-          sourceCoordinate(o, scale[1], w, ow, attrs.coordinateTransformMode),
-          attrs.nearestMode, w);
+    std::vector<int64_t> ys = resizeNearestIndices(
+        oh, h, (*scale)[0], attrs.coordinateTransformMode, attrs.nearestMode);
+    std::vector<int64_t> xsrc = resizeNearestIndices(
+        ow, w, (*scale)[1], attrs.coordinateTransformMode, attrs.nearestMode);
     for (int64_t p = 0; p < planes; ++p) {
       const float *src = x.data() + p * h * w;
       float *dst = out.data() + p * oh * ow;
@@ -517,32 +549,18 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
   }
 
   // Bilinear: per axis, two source indices and their weights.
-  struct Tap {
-    int64_t i0, i1;
-    float w0, w1;
-  };
-  auto taps = [&](int64_t outSize, int64_t inSize, float s) {
-    std::vector<Tap> t(outSize);
-    for (int64_t o = 0; o < outSize; ++o) {
-      float c = sourceCoordinate(o, s, inSize, outSize,
-                                 attrs.coordinateTransformMode);
-      c = std::clamp(c, 0.0f, static_cast<float>(inSize - 1));
-      int64_t i0 = std::min(static_cast<int64_t>(c), inSize - 1);
-      int64_t i1 = std::min(i0 + 1, inSize - 1);
-      float l = c - static_cast<float>(i0);
-      t[o] = {i0, i1, 1.0f - l, l};
-    }
-    return t;
-  };
-  std::vector<Tap> ty = taps(oh, h, scale[0]), tx = taps(ow, w, scale[1]);
+  std::vector<ResizeTap> ty = resizeLinearTaps(
+      oh, h, (*scale)[0], attrs.coordinateTransformMode);
+  std::vector<ResizeTap> tx = resizeLinearTaps(
+      ow, w, (*scale)[1], attrs.coordinateTransformMode);
   for (int64_t p = 0; p < planes; ++p) {
     const float *src = x.data() + p * h * w;
     float *dst = out.data() + p * oh * ow;
     for (int64_t oy = 0; oy < oh; ++oy) {
-      const Tap &a = ty[oy];
+      const ResizeTap &a = ty[oy];
       const float *r0 = src + a.i0 * w, *r1 = src + a.i1 * w;
       for (int64_t ox = 0; ox < ow; ++ox) {
-        const Tap &b = tx[ox];
+        const ResizeTap &b = tx[ox];
         dst[oy * ow + ox] = a.w0 * (b.w0 * r0[b.i0] + b.w1 * r0[b.i1]) +
                             a.w1 * (b.w0 * r1[b.i0] + b.w1 * r1[b.i1]);
       }

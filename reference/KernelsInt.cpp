@@ -327,3 +327,141 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
 }
 
 } // namespace qc::ref
+
+namespace qc::ref {
+
+absl::StatusOr<QTensor> qresize(const QTensor &x, int64_t xZeroPoint,
+                                const Shape &outShape,
+                                const ResizeAttrs &attrs,
+                                const std::vector<float> &scales, float m,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qresize";
+  Shape xs = shapeOf(x);
+  absl::StatusOr<std::array<float, 2>> scale =
+      resizeAxisScales(xs, outShape, scales);
+  if (!scale.ok())
+    return scale.status();
+  if (!(m > 0.0f) || !std::isfinite(m))
+    return invalid(op, strCat("requantize multiplier ", m,
+                              " must be finite and > 0"));
+  if (e.clampMin > e.clampMax)
+    return invalid(op, strCat("clamp range [", e.clampMin, ", ", e.clampMax,
+                              "] is empty"));
+  if (absl::Status s = detail::reserveResult(op, outShape); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(
+      std::vector<size_t>(outShape.begin(), outShape.end()));
+  int64_t planes = xs[0] * xs[1], h = xs[2], w = xs[3];
+  int64_t oh = outShape[2], ow = outShape[3];
+  const int32_t *xp = x.data();
+  int32_t *yp = y.data();
+  if (attrs.mode == ResizeMode::Nearest) {
+    std::vector<int64_t> ys = resizeNearestIndices(
+        oh, h, (*scale)[0], attrs.coordinateTransformMode, attrs.nearestMode);
+    std::vector<int64_t> xsrc = resizeNearestIndices(
+        ow, w, (*scale)[1], attrs.coordinateTransformMode, attrs.nearestMode);
+    for (int64_t p = 0; p < planes; ++p)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t v = xp[(p * h + ys[oy]) * w + xsrc[ox]] - xZeroPoint;
+          yp[(p * oh + oy) * ow + ox] =
+              roundAndClamp(static_cast<float>(v) * m, e);
+        }
+    return y;
+  }
+  // Linear: fixed-point weights with 11 fraction bits per axis; the
+  // products sum to 2^22, so |acc| <= 255 * 2^22 < 2^31.
+  float mLinear = m * 0x1p-22f;
+  if (!(mLinear >= std::numeric_limits<float>::min()))
+    return invalid(op, strCat("requantize multiplier ", m,
+                              " * 2^-22 is not a normal f32"));
+  std::vector<ResizeTap> ty = resizeLinearTaps(
+      oh, h, (*scale)[0], attrs.coordinateTransformMode);
+  std::vector<ResizeTap> tx = resizeLinearTaps(
+      ow, w, (*scale)[1], attrs.coordinateTransformMode);
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      const ResizeTap &a = ty[oy];
+      auto [wy0, wy1] = resizeFixedWeights(a);
+      const int32_t *r0 = xp + (p * h + a.i0) * w, *r1 = xp + (p * h + a.i1) * w;
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        const ResizeTap &b = tx[ox];
+        auto [wx0, wx1] = resizeFixedWeights(b);
+        int64_t acc = int64_t(wy0) * wx0 * (r0[b.i0] - xZeroPoint) +
+                      int64_t(wy0) * wx1 * (r0[b.i1] - xZeroPoint) +
+                      int64_t(wy1) * wx0 * (r1[b.i0] - xZeroPoint) +
+                      int64_t(wy1) * wx1 * (r1[b.i1] - xZeroPoint);
+        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+        if (!acc32.ok())
+          return acc32.status();
+        yp[(p * oh + oy) * ow + ox] =
+            roundAndClamp(static_cast<float>(*acc32) * mLinear, e);
+      }
+    }
+  return y;
+}
+
+absl::StatusOr<QTensor> qconvTranspose2d(const QTensor &x, int64_t xZeroPoint,
+                                         const QTensor &w, const QTensor *bias,
+                                         const ConvTranspose2dAttrs &attrs,
+                                         const Requantize &e) {
+  constexpr std::string_view op = "qconv_transpose2d";
+  Shape xs = shapeOf(x), ws = shapeOf(w);
+  absl::StatusOr<Shape> ys = convTranspose2dOutputShape(xs, ws, attrs);
+  if (!ys.ok())
+    return ys.status();
+  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+  int64_t cg = c / attrs.groups, og = ws[1], kh = ws[2], kw = ws[3];
+  int64_t o = (*ys)[1], oh = (*ys)[2], ow = (*ys)[3];
+  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, o, op); !s.ok())
+    return s;
+  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(
+      std::vector<size_t>((*ys).begin(), (*ys).end()));
+  const int32_t *xp = x.data(), *wp = w.data();
+  int32_t *yp = y.data();
+  int64_t sh = attrs.strides[0], sw = attrs.strides[1];
+  int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
+  int64_t pt = attrs.pads[0], pl = attrs.pads[1];
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc) {
+      int64_t g = oc / og, ocg = oc % og;
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
+      int64_t biasValue = bias ? bias->data()[oc] : 0;
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          // Output (oy, ox) receives input (iy, ix) through tap (ky, kx)
+          // when oy = iy * sh - pt + ky * dh (and the same for x).
+          int64_t acc = biasValue;
+          for (int64_t ky = 0; ky < kh; ++ky) {
+            int64_t ty = oy + pt - ky * dh;
+            if (ty < 0 || ty % sh != 0 || ty / sh >= h)
+              continue;
+            int64_t iy = ty / sh;
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              int64_t tx = ox + pl - kx * dw;
+              if (tx < 0 || tx % sw != 0 || tx / sw >= wd)
+                continue;
+              int64_t ix = tx / sw;
+              for (int64_t ic = 0; ic < cg; ++ic) {
+                int64_t xc = g * cg + ic;
+                int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
+                int64_t wv = wp[((xc * og + ocg) * kh + ky) * kw + kx];
+                acc += (xv - xZeroPoint) * wv;
+              }
+            }
+          }
+          absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+          if (!acc32.ok())
+            return acc32.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] =
+              roundAndClamp(static_cast<float>(*acc32) * m, e);
+        }
+    }
+  return y;
+}
+
+} // namespace qc::ref

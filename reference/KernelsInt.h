@@ -103,6 +103,25 @@ absl::StatusOr<Tensor> dynamicQLinear(const Tensor &x, const QTensor &w,
                                       std::vector<DynamicQParams> *chosen =
                                           nullptr);
 
+/// qc.qresize (QCIntOps.td): nearest copies x[src] requantized by m =
+/// input_scale / output_scale; linear sums the four taps with the
+/// fixed-point weights (resizeFixedWeights) in int32 and requantizes with
+/// m * 2^-22. \p outShape and \p scales as for resize(). `multipliers` of
+/// \p epilogue is unused.
+absl::StatusOr<QTensor> qresize(const QTensor &x, int64_t xZeroPoint,
+                                const Shape &outShape,
+                                const ResizeAttrs &attrs,
+                                const std::vector<float> &scales, float m,
+                                const Requantize &epilogue);
+
+/// qc.qconv_transpose2d: NCHW x minus xZeroPoint, weights [C_in, C_out /
+/// groups, kh, kw] int8, optional int32 bias [C_out]; the int32 sum of
+/// convTranspose2d, requantized per output channel.
+absl::StatusOr<QTensor> qconvTranspose2d(const QTensor &x, int64_t xZeroPoint,
+                                         const QTensor &w, const QTensor *bias,
+                                         const ConvTranspose2dAttrs &attrs,
+                                         const Requantize &epilogue);
+
 } // namespace qc::ref
 
 #endif // QC_COMPILER_EXECUTOR_KERNELSINT_H

@@ -20,7 +20,7 @@ import onnx.defs
 # form that `qc compile` emits; native float: `qc compile` emits the float op (passes/Codegen/FloatCodegen.cpp).
 QC_OPS = {
     "qc.conv2d": ("yes", "yes (qc.qconv2d)", "yes"),
-    "qc.conv_transpose2d": ("yes", "no", "no"),
+    "qc.conv_transpose2d": ("yes", "yes (qc.qconv_transpose2d)", "no"),
     "qc.linear": ("yes", "yes (qc.qlinear)", "yes"),
     "qc.matmul": ("yes", "no", "yes"),
     "qc.batch_norm": ("folded into conv / linear", "folded", "yes"),
@@ -50,7 +50,7 @@ QC_OPS = {
     "qc.concat": ("yes", "yes (integer data movement)", "no"),
     "qc.slice": ("yes (shared)", "yes (integer data movement)", "no"),
     "qc.pad": ("yes (constant 0)", "no", "yes"),
-    "qc.resize": ("yes (shared)", "no", "no"),
+    "qc.resize": ("yes (shared)", "yes (qc.qresize)", "yes"),
     "qc.quantize": ("—", "yes", "—"),
     "qc.dequantize": ("—", "yes", "—"),
     "constant": ("—", "—", "—"),

@@ -5,7 +5,7 @@
 //
 //   node bench/models/ort_bench.js MODEL.onnx INPUT.npy [--threads N] [--min-time S] [--min-runs N]
 //
-// INPUT.npy (float32, little-endian, C order) feeds the model's only input. Session options:
+// INPUT.npy (float32 or int64, little-endian, C order) feeds the model's only input. Session options:
 // intraOpNumThreads = N, interOpNumThreads = 1, executionMode 'sequential', graphOptimizationLevel 'all'.
 // Output (last line `median_ms: X`, like `qc bench`):
 //   model: ... / ort: <version> / threads: N / load_s: X / runs: N / min_ms: X / max_ms: X / median_ms: X
@@ -53,7 +53,11 @@ function readNpyF32(file) {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(hdr);
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(hdr);
   if (!descr || !fortran || !shape) fail(`${file}: malformed .npy header`);
-  if (!['<f4', '=f4'].includes(descr[1])) fail(`${file}: dtype ${descr[1]}, expected little-endian float32`);
+  // float32, or int64 (token ids of language models).
+  const types = { f4: ['float32', Float32Array, 4], i8: ['int64', BigInt64Array, 8] };
+  const code = /^[<=|]?(f4|i8)$/.exec(descr[1]);
+  if (!code || descr[1].startsWith('>')) fail(`${file}: dtype ${descr[1]}, expected little-endian float32 or int64`);
+  const [type, Array_, size] = types[code[1]];
   if (fortran[1] === 'True') fail(`${file}: Fortran-order arrays are not supported`);
   const dims = shape[1]
     .split(',')
@@ -61,10 +65,10 @@ function readNpyF32(file) {
     .filter((s) => s.length > 0)
     .map(Number);
   const count = dims.reduce((a, b) => a * b, 1);
-  if (buf.length - dataStart !== count * 4) fail(`${file}: data size does not match shape (${dims})`);
-  const ab = new ArrayBuffer(count * 4);
-  new Uint8Array(ab).set(buf.subarray(dataStart, dataStart + count * 4));
-  return { dims, data: new Float32Array(ab) };
+  if (buf.length - dataStart !== count * size) fail(`${file}: data size does not match shape (${dims})`);
+  const ab = new ArrayBuffer(count * size);
+  new Uint8Array(ab).set(buf.subarray(dataStart, dataStart + count * size));
+  return { dims, type, data: new Array_(ab) };
 }
 
 function parseArgs(argv) {
@@ -138,7 +142,7 @@ async function main() {
   if (session.inputNames.length !== 1) {
     fail(`${o.model}: model has ${session.inputNames.length} inputs; this benchmark feeds exactly one`);
   }
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.dims) };
+  const feeds = { [session.inputNames[0]]: new ort.Tensor(x.type, x.data, x.dims) };
 
   const run = async () => {
     const r = await session.run(feeds);

@@ -155,7 +155,7 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       for (BlockArgument arg : func.getArguments()) {
         auto type = dyn_cast<RankedTensorType>(arg.getType());
         Type e = type ? type.getElementType() : Type();
-        if (e && (e.isInteger(64) || e.isInteger(1) || e.isF64())) {
+        if (e && (e.isInteger(1) || e.isF64())) {
           auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                         "qc.name");
           func.emitError() << "qc compile: input '"
@@ -163,16 +163,17 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
                                     : "arg" + std::to_string(
                                                   arg.getArgNumber()))
                            << "' is " << arg.getType()
-                           << "; compiled models take f32 inputs (or the "
-                              "ui8 / i8 / i32 of quantized programs); run "
-                              "a model with int64, bool or f64 inputs with "
-                              "`qc run`";
+                           << "; compiled models take f32 inputs, int64 / "
+                              "int32 token ids (for qc.gather) and the ui8 / "
+                              "i8 / i32 of quantized programs; run a model "
+                              "with bool or f64 inputs with `qc run`";
           return WalkResult::interrupt();
         }
       }
       return WalkResult::advance();
     }
-    if (isa<CastOp, CompareOp, SelectOp, LogicalOp, NotOp, ArithOp, GatherOp,
+    // qc.gather (an embedding lookup at run-time ids) has native code.
+    if (isa<CastOp, CompareOp, SelectOp, LogicalOp, NotOp, ArithOp,
             GatherElementsOp, NllLossOp, TriluOp>(op)) {
       op->emitError() << "qc compile: '" << op->getName()
                       << "' computes on tensors of any element type (run-time "
@@ -429,7 +430,9 @@ bool LoadedModel::run(const std::vector<::qc::NpyArray> &inputs,
       error += " (qc's generated code fails a run when a value it quantizes "
                "is NaN, or one it quantizes dynamically is not finite: status "
                "1; or when the int32 accumulator of an op with int16 inputs "
-               "overflows, as the reference executor reports it: status 2)";
+               "overflows, as the reference executor reports it: status 2; "
+               "or when a qc.gather index (a token id) is out of range for "
+               "its table: status 4)";
     return false;
   }
   return true;

@@ -695,19 +695,25 @@ static OnnxDataType onnxTypeOf(::qc::DType dtype) {
   return OnnxDataType::Undefined;
 }
 
+/// The input a NAME=FILE binding names: the longest input name followed by
+/// '=' (names may hold '='); null when none does.
+static const OnnxValueInfo *
+inputOfBinding(StringRef binding, ArrayRef<const OnnxValueInfo *> inputs) {
+  const OnnxValueInfo *match = nullptr;
+  for (const OnnxValueInfo *in : inputs)
+    if (binding.size() > in->name.size() + 1 &&
+        binding.starts_with(in->name) && binding[in->name.size()] == '=' &&
+        (!match || in->name.size() > match->name.size()))
+      match = in;
+  return match;
+}
+
 llvm::StringMap<std::vector<int64_t>> Importer::shapesOfInputArrays(
     ArrayRef<const OnnxValueInfo *> inputs) const {
   llvm::StringMap<std::vector<int64_t>> shapes;
   for (const std::string &binding : options.inputArrays) {
-    // The longest input name followed by '=', as the run matches it; a
-    // binding that names no input is a bare file for the only input.
-    const OnnxValueInfo *match = nullptr;
-    for (const OnnxValueInfo *in : inputs)
-      if (binding.size() > in->name.size() + 1 &&
-          StringRef(binding).starts_with(in->name) &&
-          binding[in->name.size()] == '=' &&
-          (!match || in->name.size() > match->name.size()))
-        match = in;
+    // A binding that names no input is a bare file for the only input.
+    const OnnxValueInfo *match = inputOfBinding(binding, inputs);
     std::string file = binding;
     if (match)
       file = binding.substr(match->name.size() + 1);
@@ -727,14 +733,7 @@ Importer::bindConstInputs(SmallVectorImpl<const OnnxValueInfo *> &inputs,
                           function_ref<std::string()> inputList) {
   llvm::StringSet<> bound;
   for (const std::string &binding : options.constInputs) {
-    // The longest input name followed by '=' (names may hold '=').
-    const OnnxValueInfo *match = nullptr;
-    for (const OnnxValueInfo *in : inputs)
-      if (binding.size() > in->name.size() + 1 &&
-          StringRef(binding).starts_with(in->name) &&
-          binding[in->name.size()] == '=' &&
-          (!match || in->name.size() > match->name.size()))
-        match = in;
+    const OnnxValueInfo *match = inputOfBinding(binding, inputs);
     if (!match)
       return emitError(fileLoc)
              << "--const-input '" << binding

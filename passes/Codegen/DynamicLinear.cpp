@@ -3,8 +3,10 @@
 // The step of a qc.dynamic_qlinear, written with the statements of
 // ref::dynamicQLinear (reference/KernelsDynamic.cpp) so it is bit-exact with
 // the reference executor:
-//   1. in the entry function: min / max of the tensor (or of each row with
-//      per_token; a NaN or infinity makes the entry return 1), the qparams by
+//   1. in the entry function (per tensor; per token in each thread's chunk
+//      of rows, before its GEMM): min / max of the tensor (or of each row;
+//      a NaN or infinity makes the entry return 1; in vector lanes, see
+//      minMaxVector), the qparams by
 //      chooseQParams (ref::chooseQuantizationParams), the rows quantized to
 //      8 bits with x * (1 / scale);
 //   2. parallel over rows: the int8 GEMM kernel with int32 output (QType::S32,
@@ -23,6 +25,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <limits>
 
@@ -140,12 +144,69 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
   Value inf = cF32(std::numeric_limits<float>::infinity());
   Value loF = cF32(static_cast<float>(qmin)),
         hiF = cF32(static_cast<float>(qmax));
+  // The min / max of the group's first `full` elements in vector lanes:
+  // each lane keeps `v < lo ? v : lo` (and `v > hi ? v : hi`) over its
+  // elements, then the lanes are combined in order with the same selects,
+  // and any non-finite element sets the bad flag. For finite values this is
+  // the sequential loop's min and max: only which of +0 / -0 a zero bound
+  // keeps may differ, and chooseQParams gives the same scale and zero point
+  // for both (every use of the bound is a comparison with 0, a difference
+  // with a value of the other sign or zero, or a quotient of it that is
+  // added to an integer). With a NaN or infinity the run fails (status 1)
+  // as before.
+  const int64_t lanes = floatLanes();
+  auto minMaxVector = [&](Value first, int64_t full, Value x0) {
+    auto vf = VectorType::get({lanes}, f32);
+    auto vb = VectorType::get({lanes}, b.getI1Type());
+    Value x0v = b.create<vector::BroadcastOp>(loc, vf, x0);
+    Value infV = b.create<vector::BroadcastOp>(loc, vf, inf);
+    Value noneBad = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vb, false));
+    auto loop = b.create<scf::ForOp>(
+        loc, first, add(first, cI64(full)), cI64(lanes),
+        ValueRange{x0v, x0v, noneBad},
+        [&](OpBuilder &, Location, Value i, ValueRange acc) {
+          Value v =
+              b.create<LLVM::LoadOp>(loc, vf, gep(x, i, f32), /*alignment=*/4);
+          Value lo = sel(cmpF(arith::CmpFPredicate::OLT, v, acc[0]), v, acc[0]);
+          Value hi = sel(cmpF(arith::CmpFPredicate::OGT, v, acc[1]), v, acc[1]);
+          Value bad = b.create<arith::OrIOp>(
+              loc, acc[2],
+              cmpF(arith::CmpFPredicate::UEQ, b.create<math::AbsFOp>(loc, v),
+                   infV));
+          b.create<scf::YieldOp>(loc, ValueRange{lo, hi, bad});
+        });
+    Value lo = b.create<vector::ExtractOp>(loc, loop.getResult(0),
+                                           ArrayRef<int64_t>{0});
+    Value hi = b.create<vector::ExtractOp>(loc, loop.getResult(1),
+                                           ArrayRef<int64_t>{0});
+    Value bad = b.create<vector::ExtractOp>(loc, loop.getResult(2),
+                                            ArrayRef<int64_t>{0});
+    for (int64_t l = 1; l < lanes; ++l) {
+      Value vl = b.create<vector::ExtractOp>(loc, loop.getResult(0),
+                                             ArrayRef<int64_t>{l});
+      Value vh = b.create<vector::ExtractOp>(loc, loop.getResult(1),
+                                             ArrayRef<int64_t>{l});
+      lo = sel(cmpF(arith::CmpFPredicate::OLT, vl, lo), vl, lo);
+      hi = sel(cmpF(arith::CmpFPredicate::OGT, vh, hi), vh, hi);
+      bad = b.create<arith::OrIOp>(
+          loc, bad,
+          b.create<vector::ExtractOp>(loc, loop.getResult(2),
+                                      ArrayRef<int64_t>{l}));
+    }
+    store(lo, loSlot);
+    store(hi, hiSlot);
+    store(sel(bad, cI32(1), load(i32, badSlot)), badSlot);
+  };
   // ref::dynamicQLinear's loop over one group of `count` elements.
   auto quantizeGroup = [&](Value first, int64_t count, Value slot) {
     Value x0 = load(f32, gep(x, first, f32));
     store(x0, loSlot);
     store(x0, hiSlot);
-    forRange(first, add(first, cI64(count)), [&](Value i) {
+    int64_t full = count >= 2 * lanes ? count / lanes * lanes : 0;
+    if (full)
+      minMaxVector(first, full, x0);
+    forRange(add(first, cI64(full)), add(first, cI64(count)), [&](Value i) {
       Value v = load(f32, gep(x, i, f32));
       Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
       store(sel(cmpF(arith::CmpFPredicate::OLT, v, lo), v, lo), loSlot);
@@ -167,23 +228,64 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
             gep(qBase, i, i8));
     });
   };
-  if (perToken)
-    forN(m, [&](Value r) { quantizeGroup(mulC(r, k), k, r); });
-  else
+  // Per tensor: the whole tensor's qparams first, in the entry function.
+  // Per token: each thread quantizes its own rows (below), before its GEMM.
+  if (!perToken) {
     quantizeGroup(cI64(0), m * k, cI64(0));
-  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
-                               load(i32, badSlot)),
-        statusSlot);
+    store(b.create<arith::OrIOp>(loc, load(i32, statusSlot),
+                                 load(i32, badSlot)),
+          statusSlot);
+  }
 
-  // Step 2 (parallel over rows): the s32 GEMM, then the float epilogue.
+  // Step 2 (parallel over rows): [per token: the rows' qparams and
+  // quantization,] the s32 GEMM, then the float epilogue.
   SmallVector<Value> pointers = {qBase,          accBase,
                                  gemm->weights,  gemm->bias,
                                  gemm->multipliers, scaleBase,
                                  zpBase,         sumsArray,
-                                 scalesArray,    basePointer(out)};
+                                 scalesArray,    basePointer(out),
+                                 x,              statusSlot};
   if (biasArray)
     pointers.push_back(biasArray);
   parallel(m, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+    if (perToken) {
+      // quantizeGroup on this function's copies of the pointers and its own
+      // min / max / flag slots; a bad row sets the run's status (bit 1, the
+      // only bit written here, so concurrent chunks agree on the value).
+      Value entryX = x, entryQ = qBase, entryScale = scaleBase,
+            entryZp = zpBase, entryLo = loSlot, entryHi = hiSlot,
+            entryBad = badSlot, entryInf = inf, entryLoF = loF,
+            entryHiF = hiF;
+      // Constants of the entry function are not visible here: new ones.
+      inf = cF32(std::numeric_limits<float>::infinity());
+      loF = cF32(static_cast<float>(qmin));
+      hiF = cF32(static_cast<float>(qmax));
+      x = p[10];
+      qBase = p[0];
+      scaleBase = p[5];
+      zpBase = p[6];
+      loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+      hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+      badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+      store(cI32(0), badSlot);
+      forRange(begin, end, [&](Value r) { quantizeGroup(mulC(r, k), k, r); });
+      ifThen(b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne,
+                                     load(i32, badSlot), cI32(0)),
+             [&] {
+               store(b.create<arith::OrIOp>(loc, load(i32, p[11]), cI32(1)),
+                     p[11]);
+             });
+      x = entryX;
+      qBase = entryQ;
+      scaleBase = entryScale;
+      zpBase = entryZp;
+      loSlot = entryLo;
+      hiSlot = entryHi;
+      badSlot = entryBad;
+      inf = entryInf;
+      loF = entryLoF;
+      hiF = entryHiF;
+    }
     callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8), k,
              gep(p[1], mulC(begin, nOut), i32), nOut * 4, sub(end, begin),
              0, 0, 0);
@@ -202,7 +304,7 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
         Value y = b.create<arith::MulFOp>(
             loc, b.create<arith::SIToFPOp>(loc, f32, acc), mult);
         if (biasArray)
-          y = b.create<arith::AddFOp>(loc, y, load(f32, gep(p[10], c, f32)));
+          y = b.create<arith::AddFOp>(loc, y, load(f32, gep(p[12], c, f32)));
         store(y, gep(outRow, c, f32));
       });
     });

@@ -4,14 +4,15 @@
 //
 //   for each block of mr rows (then the remaining rows in blocks of 4, 2, 1):
 //     for each tile of nr columns (the last one with masked stores):
-//       accumulators = 0
+//       accumulators = bias (smmla: 0, the bias added in the epilogue)
 //       for each group of kGroup K values (unrolled; the K tail is loaded
 //       with a masked load, the packed weights are zero there):
 //         load nVectors weight vectors, bring each row's activations into the
 //         variant's domain and multiply-accumulate (vpdpbusd / vpmaddwd+add /
 //         sdot / smmla)
-//       requantize: + bias, * multiplier (f32), round half to even, + zp,
-//       clamp, narrow to 8 bits, store
+//       requantize up to four vectors of a row at once: * multiplier (f32),
+//       clamp, round half to even, narrow, + zp, narrow to 8 bits, one
+//       store (emitRequantizePacked)
 //
 // Only the multiply step and the activation broadcast differ per variant.
 //
@@ -118,10 +119,6 @@ private:
   avx2PairOperands(ArrayRef<Value> rows, Value kOffset);
   /// u8 <-> s8 conversion into the variant's activation domain.
   Value toDomain(Value group);
-  /// Requantizes one output vector (+ \p bias unless null: the accumulators
-  /// started at it) and stores it (masked when \p mask).
-  void storeOutput(Value acc, Value bias, Value mult, Value address,
-                   Value mask);
   /// One mr x nr tile at rows m0.., tile column index `tile`, computing
   /// only its first \p vectors weight vectors (the rest of a last, partial
   /// tile is zero padding).
@@ -150,7 +147,7 @@ private:
   // Function arguments.
   Value a, lda, packedB, bias, mult, c, ldc, m, n, k, zpOut, qmin, qmax;
   // Loop-invariant values.
-  Value kGroups, kRem, tileBytes, zpVec, loVec, hiVec;
+  Value kGroups, kRem, tileBytes;
 };
 
 Value GemmKernelBuilder::loadActivationGroup(Value row, Value kOffset,
@@ -309,23 +306,6 @@ SmallVector<Value> GemmKernelBuilder::multiplyGroup(ValueRange accs,
   return result;
 }
 
-void GemmKernelBuilder::storeOutput(Value acc, Value biasVec, Value multVec,
-                                    Value address, Value mask) {
-  // DESIGN.md's requantize: float(acc + bias) * multiplier, rounded half to
-  // even, + zero point, clamped. The clamp runs on floats (exact: the bounds
-  // are small integers) so out-of-range values never reach fptosi. An s32
-  // output stores acc + bias as it is.
-  Value sum = biasVec ? add(acc, biasVec) : acc;
-  Value bytes = config.cType == QType::S32
-                    ? sum
-                    : emitRequantize(b, loc, sum, multVec, zpVec, loVec,
-                                     hiVec);
-  if (mask)
-    b.create<LLVM::MaskedStoreOp>(loc, bytes, address, mask, /*alignment=*/1);
-  else
-    b.create<LLVM::StoreOp>(loc, bytes, address, /*alignment=*/1);
-}
-
 void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
                                   bool partial, int64_t vectors) {
   int64_t nVectors = vectors;
@@ -426,27 +406,66 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
                                       accs[pair * nVectors + 2 * j + 1], pick));
   }
 
-  for (int64_t j = 0; j < outputsPerRow; ++j) {
-    Value column = add(tileColumn, constI64(j * lanes));
-    Value biasVec = biasFirst ? Value() : load(outI32, gep(bias, column, i32));
-    Value multVec = load(outF32, gep(mult, column, f32));
-    Value mask;
-    if (partial) {
-      // Columns column + i < N are stored.
-      Value left = b.create<arith::SubIOp>(loc, n, column);
-      left = b.create<arith::MaxSIOp>(loc, left, zero);
-      left = b.create<arith::MinSIOp>(loc, left, constI64(lanes));
-      Value leftVec = b.create<vector::BroadcastOp>(
-          loc, outI32, b.create<arith::TruncIOp>(loc, i32, left));
-      mask = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
-                                     iota(lanes), leftVec);
+  // Columns column + i < N are stored (masked stores of the last tile).
+  auto storeMask = [&](Value column, int64_t width) -> Value {
+    if (!partial)
+      return {};
+    Value left = b.create<arith::SubIOp>(loc, n, column);
+    left = b.create<arith::MaxSIOp>(loc, left, zero);
+    left = b.create<arith::MinSIOp>(loc, left, constI64(width));
+    Value leftVec = b.create<vector::BroadcastOp>(
+        loc, VectorType::get({width}, i32),
+        b.create<arith::TruncIOp>(loc, i32, left));
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
+                                   iota(width), leftVec);
+  };
+  auto storeBytes = [&](Value value, Value address, Value mask) {
+    if (mask)
+      b.create<LLVM::MaskedStoreOp>(loc, value, address, mask,
+                                    /*alignment=*/1);
+    else
+      b.create<LLVM::StoreOp>(loc, value, address, /*alignment=*/1);
+  };
+  auto rowAddress = [&](int64_t r, Value columnBytes) {
+    return gep(c, add(mul(add(m0, constI64(r)), ldc), columnBytes));
+  };
+
+  if (config.cType == QType::S32) {
+    // acc + bias as it is, one vector at a time.
+    for (int64_t j = 0; j < outputsPerRow; ++j) {
+      Value column = add(tileColumn, constI64(j * lanes));
+      Value biasVec =
+          biasFirst ? Value() : load(outI32, gep(bias, column, i32));
+      Value mask = storeMask(column, lanes);
+      for (int64_t r = 0; r < mr; ++r) {
+        Value sum = biasVec ? add(outputs[r][j], biasVec) : outputs[r][j];
+        storeBytes(sum, rowAddress(r, mul(column, constI64(4))), mask);
+      }
     }
-    Value columnBytes =
-        config.cType == QType::S32 ? mul(column, constI64(4)) : column;
+    return;
+  }
+  // 8-bit outputs: up to four vectors of a row requantized and narrowed
+  // together (Requantize.h) and stored as one vector.
+  for (int64_t j0 = 0; j0 < outputsPerRow; j0 += 4) {
+    int64_t count = std::min<int64_t>(4, outputsPerRow - j0);
+    Value column = add(tileColumn, constI64(j0 * lanes));
+    SmallVector<Value> biasVecs, multVecs;
+    for (int64_t j = j0; j < j0 + count; ++j) {
+      Value at = add(tileColumn, constI64(j * lanes));
+      biasVecs.push_back(biasFirst ? Value()
+                                   : load(outI32, gep(bias, at, i32)));
+      multVecs.push_back(load(outF32, gep(mult, at, f32)));
+    }
+    Value mask = storeMask(column, count * lanes);
     for (int64_t r = 0; r < mr; ++r) {
-      Value address =
-          gep(c, add(mul(add(m0, constI64(r)), ldc), columnBytes));
-      storeOutput(outputs[r][j], biasVec, multVec, address, mask);
+      SmallVector<Value> sums;
+      for (int64_t j = j0; j < j0 + count; ++j)
+        sums.push_back(biasVecs[j - j0] ? add(outputs[r][j], biasVecs[j - j0])
+                                        : outputs[r][j]);
+      Value bytes =
+          emitRequantizePacked(b, loc, config.isa, sums, multVecs, zpOut,
+                               qmin, qmax, config.cType == QType::U8);
+      storeBytes(bytes, rowAddress(r, column), mask);
     }
   }
 }
@@ -502,13 +521,6 @@ void GemmKernelBuilder::buildBody(func::FuncOp func) {
       b.create<arith::DivUIOp>(loc, add(k, constI64(info.kGroup - 1)), kGroup),
       kGroup);
   tileBytes = mul(paddedK, constI64(config.nr()));
-  auto toFloatVec = [&](Value v) {
-    return b.create<vector::BroadcastOp>(
-        loc, outF32, b.create<arith::SIToFPOp>(loc, f32, v));
-  };
-  zpVec = toFloatVec(zpOut);
-  loVec = toFloatVec(qmin);
-  hiVec = toFloatVec(qmax);
 
   // Whole blocks of mr rows.
   int64_t mr = config.mr;

@@ -17,8 +17,8 @@
 //         row is loaded and widened once and multiplied into every
 //         accumulator whose window contains it; no bounds checks
 //       right border columns, one at a time
-//       each accumulator requantized in vector registers (Requantize.h) and
-//       stored as L bytes
+//       the accumulators requantized in vector registers, four at a time
+//       (emitRequantizePacked, Requantize.h), and stored as L bytes each
 //
 // acc = bias' + sum_t x_t * w_t with bias' = bias - zp * sum_t w_t (mod 2^32,
 // exact whenever the true accumulator fits int32, which checkAccumulator
@@ -285,13 +285,6 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
     }
     return acc;
   };
-  // The op's integer attributes are uint64_t (signless I64Attr): read them
-  // as int64_t before converting.
-  auto splat = [&](VectorType type, int64_t v) -> Value {
-    return b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(
-                 type, b.getF32FloatAttr(static_cast<float>(v))));
-  };
   auto forStep = [&](Value lb, Value ub, int64_t step,
                      const std::function<void(Value)> &body) {
     b.create<scf::ForOp>(loc, lb, ub, cI64(step), ValueRange{},
@@ -313,9 +306,11 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
       cp.n * cp.oh,
       {basePointer(in), basePointer(out), wPtr, bPtr, mPtr, zPtr},
       [&](Value begin, Value end, ArrayRef<Value> p) {
-        Value zpOut = splat(floatType, op.getOutputZeroPoint());
-        Value lo = splat(floatType, op.getClampMin());
-        Value hi = splat(floatType, op.getClampMax());
+        // The op's integer attributes are uint64_t (signless I64Attr):
+        // cI32 takes them as int64_t.
+        Value zpOut = cI32(op.getOutputZeroPoint());
+        Value lo = cI32(op.getClampMin());
+        Value hi = cI32(op.getClampMax());
         forRange(begin, end, [&](Value row) {
           Value img = divC(row, cp.oh), oy = remC(row, cp.oh);
           Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
@@ -342,11 +337,26 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
                                     weightElement)));
             // Requantizes and stores the accumulators of output columns
             // ox0, ox0 + 1, ...
+            // Up to four pixels are requantized and narrowed together
+            // (emitRequantizePacked), then stored L bytes each.
             auto store = [&](ArrayRef<Value> accs, Value ox0) {
-              for (auto [r, acc] : llvm::enumerate(accs)) {
-                Value q = emitRequantize(b, loc, acc, mult, zpOut, lo, hi);
-                Value column = add(ox0, cI64(static_cast<int64_t>(r)));
-                this->store(q, gep(dstRow, add(mulC(column, c), c0), i8));
+              for (size_t r0 = 0; r0 < accs.size(); r0 += 4) {
+                ArrayRef<Value> part =
+                    accs.slice(r0, std::min<size_t>(4, accs.size() - r0));
+                SmallVector<Value> mults(part.size(), mult);
+                Value q = emitRequantizePacked(
+                    b, loc, currentIsa, part, mults, zpOut, lo, hi,
+                    isUnsigned(out.element));
+                for (size_t r = 0; r < part.size(); ++r) {
+                  int64_t at = static_cast<int64_t>(r) * lanes;
+                  Value bytes = b.create<vector::ExtractStridedSliceOp>(
+                      loc, q, ArrayRef<int64_t>{at}, ArrayRef<int64_t>{lanes},
+                      ArrayRef<int64_t>{1});
+                  Value column =
+                      add(ox0, cI64(static_cast<int64_t>(r0 + r)));
+                  this->store(bytes,
+                              gep(dstRow, add(mulC(column, c), c0), i8));
+                }
               }
             };
             // One output column whose taps may lie outside the row.

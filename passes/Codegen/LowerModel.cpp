@@ -57,6 +57,12 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitElementwise(op);
   if (auto concat = dyn_cast<ConcatOp>(op))
     return emitConcat(concat);
+  if (auto gather = dyn_cast<GatherOp>(op))
+    return emitGather(gather);
+  if (isa<QResizeOp, ResizeOp>(op))
+    return emitResize(op);
+  if (auto ct = dyn_cast<QConvTranspose2dOp>(op))
+    return emitConvTranspose(ct);
   if (isa<TransposeOp, SliceOp>(op))
     return success(); // views
   if (auto avg = dyn_cast<QAvgPool2dOp>(op))
@@ -124,7 +130,8 @@ ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
   // Activations first, then weights ("w ..."); constants other than the
   // weight (bias, tables) only count in bytes.
   Value weight;
-  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp>(op) &&
+  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp, DynamicQLinearOp,
+          QConvTranspose2dOp>(op) &&
       op->getNumOperands() > 1)
     weight = op->getOperand(1);
   std::string text;
@@ -170,7 +177,15 @@ ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
     convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
   else if (auto conv = dyn_cast<Conv2dOp>(op))
     convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
-  else if (isa<QLinearOp, LinearOp>(op))
+  else if (auto ct = dyn_cast<QConvTranspose2dOp>(op)) {
+    // [C_in, C_out / groups, kh, kw]: each input element meets C_out /
+    // groups x kh x kw weights.
+    ArrayRef<int64_t> w = shapeOf(ct.getWeight());
+    s.macs = static_cast<uint64_t>(product(shapeOf(ct.getInput()))) *
+             static_cast<uint64_t>(w[1] * w[2] * w[3]);
+    os << " k" << w[2] << "x" << w[3] << " s" << ct.getStrides()[0] << "x"
+       << ct.getStrides()[1];
+  } else if (isa<QLinearOp, LinearOp, DynamicQLinearOp>(op))
     s.macs = outElems * static_cast<uint64_t>(shapeOf(weight).back());
   else if (auto mm = dyn_cast<MatmulOp>(op))
     s.macs = outElems *

@@ -44,7 +44,7 @@ LogicalResult ModelBuilder::plan() {
       return src.emitError()
              << "qc compile: " << describeInput(src, arg) << " has type "
              << arg.getType()
-             << "; inputs must be static-shaped f32, ui8, i8 or i32 tensors "
+             << "; inputs must be static-shaped f32, ui8, i8, i32 or i64 tensors "
                 "(bind dynamic dimensions with --input-shape)";
     TensorRef r;
     r.kind = TensorRef::Input;
@@ -79,17 +79,24 @@ LogicalResult ModelBuilder::plan() {
         return failure();
       continue;
     }
+    if (auto gather = dyn_cast<GatherOp>(op)) {
+      if (failed(planGather(gather)))
+        return failure();
+      continue;
+    }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
              DynamicQLinearOp, QAddOp, QMulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
-             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp>(op))
+             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
+             ResizeOp, QConvTranspose2dOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
              << ", " << kFloatSupported << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
     // bias of qconv2d / qlinear.
-    ValueRange activations = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
+    ValueRange activations =
+        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
                                  ? op->getOperands().take_front()
                                  : op->getOperands();
     for (Value v : activations) {
@@ -182,7 +189,8 @@ LogicalResult ModelBuilder::plan() {
                llvm::none_of(result.getUsers(), [](Operation *user) {
                  return isa<QConv2dOp, QMaxPool2dOp, QAvgPool2dOp, Conv2dOp,
                             MaxPool2dOp, AvgPool2dOp, BatchNormOp, PadOp,
-                            GlobalAvgPool2dOp>(user);
+                            GlobalAvgPool2dOp, QResizeOp, ResizeOp,
+                            QConvTranspose2dOp>(user);
                })) {
       // A (de)quantize or table lookup between ops that do not prefer NHWC
       // (attention's 4-D scores between matmul, softmax and their Q/DQ
@@ -427,7 +435,8 @@ LogicalResult ModelBuilder::readPlan() {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
-    ValueRange operands = isa<QConv2dOp, QLinearOp, DynamicQLinearOp>(op)
+    ValueRange operands =
+        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
                               ? op->getOperands().take_front()
                               : op->getOperands();
     for (Value v : operands)

@@ -40,6 +40,9 @@ extern const char *const kFloatSupported;
 /// (the reference executor's "accumulator overflows int32" error); 1 is a
 /// NaN or infinite value where qparams are computed.
 constexpr int32_t kInt16OverflowStatus = 2;
+/// The bit a run's status gets when a qc.gather index is outside [-dim, dim)
+/// (the reference executor's "index ... is out of range" error).
+constexpr int32_t kGatherIndexStatus = 4;
 
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
 /// im2col rows are still in cache when the kernel reads them.
@@ -492,6 +495,18 @@ private:
   LogicalResult emitElementwise(Operation *op);
   LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
+  /// qc.gather with run-time indices (Gather.cpp): the table a constant or a
+  /// row-major tensor, i64 / i32 indices checked at run time.
+  LogicalResult planGather(GatherOp op);
+  LogicalResult emitGather(GatherOp op);
+  /// qc.qresize and float qc.resize, NHWC (IntResize.cpp): nearest copies
+  /// (or requantizes) the source pixel's channels, linear sums four taps
+  /// with compile-time tables (fixed-point for qc.qresize, the reference's
+  /// float expression for f32).
+  LogicalResult emitResize(Operation *op);
+  /// qc.qconv_transpose2d (IntConvTranspose.cpp): per output pixel and
+  /// channel, the int32 sum over the taps that reach it, then requantize.
+  LogicalResult emitConvTranspose(QConvTranspose2dOp op);
 
   // --- 16x8 steps (Int16.cpp) -------------------------------------------
 public:

@@ -119,6 +119,8 @@ int32_t toDtype(Type t) {
     return QC_DTYPE_INT8;
   if (t.isInteger(32))
     return QC_DTYPE_INT32;
+  if (t.isSignlessInteger(64))
+    return QC_DTYPE_INT64;
   return QC_DTYPE_UNDEFINED;
 }
 
@@ -132,6 +134,8 @@ const char *dtypeName(int32_t dtype) {
     return "int8";
   case QC_DTYPE_INT32:
     return "int32";
+  case QC_DTYPE_INT64:
+    return "int64";
   default:
     return "undefined";
   }
@@ -141,9 +145,10 @@ const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.dynamic_qlinear, qc.qadd, qc.qmul, qc.qrequantize, "
     "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
-    "qc.concat (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
+    "qc.concat, qc.gather (run-time i64 / i32 indices), qc.qresize, "
+    "qc.qconv_transpose2d (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
     "qc.qmul, qc.qrequantize and data movement), and in float "
-    "qc.global_avg_pool2d";
+    "qc.global_avg_pool2d, qc.resize";
 
 void ModelBuilder::loopNest(ArrayRef<int64_t> shape,
                             ArrayRef<int64_t> innerStrides,
@@ -414,7 +419,21 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
       return refuse("a result", elementOf(op->getResult(0)), k16bit);
     return success();
   }
-  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp>(op)) {
+  if (auto ct = dyn_cast<QConvTranspose2dOp>(op)) {
+    Type in = elementOf(ct.getInput()), out = elementOf(ct.getResult());
+    if (!isInt8(in))
+      return refuse("an input", in, k8bit);
+    if (!isInt8(out))
+      return refuse("a result", out, k8bit);
+    return success();
+  }
+  if (auto rs = dyn_cast<ResizeOp>(op)) {
+    if (!elementOf(rs.getInput()).isF32())
+      return refuse("an input", elementOf(rs.getInput()),
+                    "a float resize takes f32");
+    return success();
+  }
+  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp, QResizeOp>(op)) {
     for (Value v : op->getOperands())
       if (!isInt8(elementOf(v)))
         return refuse("an operand", elementOf(v), k8bit);
@@ -427,12 +446,12 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
     // types); shape operands are read at compile time.
     auto moves = [](Type t) {
       return t.isF32() || t.isInteger(8) || t.isInteger(16) ||
-             t.isInteger(32);
+             t.isInteger(32) || t.isInteger(64);
     };
     Type t = elementOf(op->getResult(0));
     if (!moves(t))
-      return refuse("a result", t, "data movement copies f32, ui8, i8, i16 "
-                                   "and i32 tensors");
+      return refuse("a result", t, "data movement copies f32, ui8, i8, i16, "
+                                   "i32 and i64 tensors");
     return success();
   }
   return success(); // float ops: planFloatOp checks float32

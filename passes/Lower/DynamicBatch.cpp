@@ -223,6 +223,18 @@ private:
           return success();
         })
         .Case<SliceOp>([&](SliceOp op) { return checkSlice(op); })
+        .Case<GatherOp>([&](GatherOp op) -> LogicalResult {
+          // A token model's embedding lookup: a fixed table at per-sample
+          // ids, along axis 0, puts the ids' dimension 0 first.
+          if (batched.contains(op.getInput()))
+            return refuse(op) << "its table depends on the input";
+          if (normalize(static_cast<int64_t>(op.getAxis()),
+                        rankOf(op.getInput())) != 0 ||
+              rankOf(op.getIndices()) < 1)
+            return refuse(op) << "only a lookup along axis 0 at batched "
+                                 "indices keeps the samples apart";
+          return success();
+        })
         .Case<PadOp>([&](PadOp op) -> LogicalResult {
           int64_t rank = rankOf(op.getInput());
           ArrayRef<int64_t> pads = op.getPads();

@@ -51,6 +51,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace mlir::qc {
 #define GEN_PASS_DEF_QCLOWERTOINTEGER
@@ -95,13 +96,14 @@ std::optional<ActQParams> matchActivation(Value v, bool allow16 = false) {
 /// dequantize(constant) with zero points 0, per tensor or per channel along
 /// axis 0, and elements of `elementType`. Returns the constant and scales.
 std::optional<std::pair<Value, ArrayRef<float>>>
-matchConstant(Value v, Type elementType) {
+matchConstant(Value v, Type elementType, uint64_t channelAxis = 0) {
   auto dq = v.getDefiningOp<DequantizeOp>();
   if (!dq || !dq.getInput().getDefiningOp<ConstantOp>() ||
       dq.getInput().getType().getElementType() != elementType)
     return std::nullopt;
   if (dq.getBlockSize() ||
-      (dq.getAxis() ? *dq.getAxis() != 0 : dq.getScale().size() != 1))
+      (dq.getAxis() ? *dq.getAxis() != channelAxis
+                    : dq.getScale().size() != 1))
     return std::nullopt;
   for (int64_t zp : dq.getZeroPoint())
     if (zp != 0)
@@ -140,6 +142,10 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
   if (auto o = dyn_cast<QAddOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QAvgPool2dOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QResizeOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QConvTranspose2dOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QMulOp>(def))
     return within(o.getClampMin(), o.getClampMax());
@@ -228,8 +234,9 @@ struct Params {
 };
 
 std::optional<Params> matchParams(Value weight, Value bias, float inputScale,
-                                  int64_t channels, MLIRContext *ctx) {
-  auto w = matchConstant(weight, IntegerType::get(ctx, 8));
+                                  int64_t channels, MLIRContext *ctx,
+                                  uint64_t weightChannelAxis = 0) {
+  auto w = matchConstant(weight, IntegerType::get(ctx, 8), weightChannelAxis);
   if (!w)
     return std::nullopt;
   Params p;
@@ -639,6 +646,63 @@ struct QAvgPoolPattern
   }
 };
 
+/// dq(x), dq(w const), dq(b const)? -> conv_transpose2d [-> act] -> q =>
+/// qc.qconv_transpose2d. The weight [C_in, C_out / groups, kh, kw] is per
+/// tensor or (groups 1) per output channel along axis 1; 8-bit input.
+struct QConvTranspose2dPattern
+    : FusedPattern<QConvTranspose2dPattern, ConvTranspose2dOp> {
+  QConvTranspose2dPattern(MLIRContext *context)
+      : FusedPattern(context, "conv-transpose2d") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto conv = cast<ConvTranspose2dOp>(root);
+    auto x = matchActivation(conv.getInput());
+    if (!x)
+      return {};
+    auto wType = conv.getWeight().getType();
+    if (wType.isDynamicDim(1))
+      return {};
+    int64_t channels = wType.getDimSize(1) * conv.getGroups();
+    auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale, channels,
+                         b.getContext(), /*weightChannelAxis=*/1);
+    if (!p || (p->weightScale.size() != 1 && conv.getGroups() != 1))
+      return {};
+    return b.create<QConvTranspose2dOp>(
+        conv.getLoc(), q.getType(), x->value, p->weight, p->bias,
+        conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
+        conv.getGroupsAttr(), conv.getOutputPaddingAttr(), f32(b, x->scale),
+        i64(b, x->zeroPoint), b.getDenseF32ArrayAttr(p->weightScale),
+        f32(b, e.scale), i64(b, e.zeroPoint), i64(b, e.clampMin),
+        i64(b, e.clampMax));
+  }
+};
+
+/// dq(x) -> resize [-> act] -> q => qc.qresize (8-bit, per tensor): nearest
+/// is a copy when the qparams are shared, linear sums fixed-point taps
+/// (QCIntOps.td).
+struct QResizePattern : FusedPattern<QResizePattern, ResizeOp> {
+  QResizePattern(MLIRContext *context) : FusedPattern(context, "resize") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto resize = cast<ResizeOp>(root);
+    auto x = matchActivation(resize.getInput());
+    if (!x || failed(verifyCompatibleShape(resize.getType(), q.getType())))
+      return {};
+    float m = x->scale / e.scale;
+    if (!(m > 0.0f) || !std::isfinite(m) ||
+        (resize.getMode() == "linear" &&
+         !(m * 0x1p-22f >= std::numeric_limits<float>::min())))
+      return {};
+    return b.create<QResizeOp>(
+        resize.getLoc(), q.getType(), x->value, resize.getSizesAttr(),
+        resize.getScalesAttr(), resize.getModeAttr(),
+        resize.getCoordinateTransformationModeAttr(),
+        resize.getNearestModeAttr(), f32(b, x->scale), i64(b, x->zeroPoint),
+        f32(b, e.scale), i64(b, e.zeroPoint), i64(b, e.clampMin),
+        i64(b, e.clampMax));
+  }
+};
+
 /// dq(x...) -> reshape | flatten | transpose | slice | concat -> q => the
 /// same op on the integer tensors. An input with the output's qparams and
 /// element type, none of whose values the quantize would clamp, is used as
@@ -769,15 +833,16 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[10] = {
+const char *const kLowerToIntegerPatterns[12] = {
     "lut",      "conv2d",   "linear",        "add",
     "mul",      "max-pool", "avg-pool",      "data-movement",
-    "requantize", "dynamic-linear"};
+    "requantize", "dynamic-linear", "conv-transpose2d", "resize"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
                QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
-               DataMovementPattern, RequantizePattern>(patterns.getContext());
+               DataMovementPattern, RequantizePattern, QConvTranspose2dPattern,
+               QResizePattern>(patterns.getContext());
   populateDynamicLinearPatterns(patterns);
 }
 

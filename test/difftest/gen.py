@@ -17,7 +17,9 @@ multiplier, grouped, 1x1; per-tensor / per-channel weights, with / without
 bias; relu / clamp fused), linear (2-D, 3-D input), add, mul (same shape and
 numpy broadcasting, squeeze-excitation [N,C,1,1] x [N,C,H,W]), max / average
 (ceil_mode, count_include_pad) / global average pools, concat (same or other
-qparams), sigmoid / tanh / hardswish / hardsigmoid (table lookups), reshape /
+qparams), resize (nearest / linear, every coordinate and nearest mode,
+scales and sizes), conv_transpose2d (strides, pads, output_padding,
+dilation, groups), sigmoid / tanh / hardswish / hardsigmoid (table lookups), reshape /
 flatten / transpose / slice (negative steps), a dequantized f32 output;
 int8 and uint8, zero points at qmin / qmax, tiny and huge scales, reduced
 quantize ranges, saturating inputs.
@@ -82,6 +84,32 @@ def np_conv(x, w, b, s, pads, d, groups, oh, ow):
                 y[:, g * og:(g + 1) * og] += np.einsum("nchw,oc->nohw", patch,
                                                        w[g * og:(g + 1) * og, :, ky, kx])
     return y + b.reshape(1, -1, 1, 1)
+
+
+def np_conv_transpose(x, w, b, s, pads, d, groups, oh, ow):
+    """conv_transpose2d in float64 (only to choose the output qparams)."""
+    n, c, h, wd = x.shape
+    _, og, kh, kw = w.shape
+    cg = c // groups
+    full = np.zeros([n, og * groups, (h - 1) * s[0] + (kh - 1) * d[0] + 1 + oh,
+                     (wd - 1) * s[1] + (kw - 1) * d[1] + 1 + ow])
+    for g in range(groups):
+        xs = x[:, g * cg:(g + 1) * cg]
+        for ky in range(kh):
+            for kx in range(kw):
+                contrib = np.einsum("nchw,co->nohw", xs, w[g * cg:(g + 1) * cg, :, ky, kx])
+                full[:, g * og:(g + 1) * og, ky * d[0]:ky * d[0] + s[0] * (h - 1) + 1:s[0],
+                     kx * d[1]:kx * d[1] + s[1] * (wd - 1) + 1:s[1]] += contrib
+    return full[:, :, pads[0]:pads[0] + oh, pads[1]:pads[1] + ow] + b.reshape(1, -1, 1, 1)
+
+
+def np_resize(x, oh, ow):
+    """A nearest (asymmetric) resize in float64: the value range of any resize
+    (only to choose the output qparams)."""
+    n, c, h, w = x.shape
+    ys = np.minimum((np.arange(oh) * h) // oh, h - 1)
+    xs = np.minimum((np.arange(ow) * w) // ow, w - 1)
+    return x[:, :, ys][:, :, :, xs]
 
 
 def np_pool(x, k, s, pads, d, oh, ow, reduce):
@@ -285,12 +313,12 @@ class Graph:
             scales = [base]
         return per_channel, scales
 
-    def dq_const(self, c, shape, et, scales, per_channel, kind, zps=None):
+    def dq_const(self, c, shape, et, scales, per_channel, kind, zps=None, axis=0):
         v = self.ssa()
         zps = zps or [0] * len(scales)
         if per_channel:
-            attrs = "axis = 0 : i64, scale = array<f32: %s>, zero_point = array<i64: %s>" % (
-                ", ".join(flit(s) for s in scales), ", ".join(str(z) for z in zps))
+            attrs = "axis = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %s>" % (
+                axis, ", ".join(flit(s) for s in scales), ", ".join(str(z) for z in zps))
         else:
             attrs = "scale = array<f32: %s>, zero_point = array<i64: %d>" % (
                 flit(scales[0]), zps[0])
@@ -298,19 +326,23 @@ class Graph:
                   % (v, c, attrs, ttype(shape, et), ttype(shape, "f32")), kind)
         return v
 
-    def weighted(self, x, wshape, oc, k, kind, emit_op):
-        """Shared part of conv / linear: weights, bias, op, activation, q."""
+    def weighted(self, x, wshape, oc, k, kind, emit_op, channel_axis=0, per_tensor=False,
+                 float_weights_ok=True):
+        """Shared part of conv / linear / conv_transpose: weights (per output
+        channel along `channel_axis`), bias, op, activation, q."""
         xf = self.dq(x, kind)
         w = self.weights(wshape)
         per_channel, ws = self.weight_qparams(oc)
+        if per_tensor and per_channel:
+            per_channel, ws = False, ws[:1]
         wzps = None
-        if self.r.random() < 0.04:
+        if self.r.random() < 0.04 and float_weights_ok:
             # Asymmetric weights: not an integer op (zero point 0 only), so
             # the layer stays float (its weights folded at compile time).
             wzps = [self.r.randint(-128, 127) for _ in ws]
             self.kinds[-1] += ".wzp_float"
         wf = self.dq_const(self.const(w, "i8", kind), wshape, "i8", ws, per_channel, kind,
-                           wzps)
+                           wzps, axis=channel_axis)
         bf = None
         bias = np.zeros([oc])
         if self.r.random() < 0.75:
@@ -322,7 +354,8 @@ class Graph:
                                per_channel, kind)
         wzp = np.array(wzps if wzps else [0] * len(ws), dtype=np.float64)
         wsc = np.array(ws, dtype=np.float64)
-        bshape = [-1] + [1] * (len(wshape) - 1)
+        bshape = [1] * len(wshape)
+        bshape[channel_axis] = -1
         wfloat = (w - wzp.reshape(bshape)) * wsc.reshape(bshape)
         y, fy = emit_op(xf, wf, bf, wfloat, bias)
         y, fy = self.activation(y, fy, kind)
@@ -383,6 +416,78 @@ class Graph:
                                       ttype(yshape, "f32")), "conv")
             return v, fy
         return self.weighted(x, [oc, cin, kh, kw], oc, cin * kh * kw, "conv", op)
+
+    def conv_transpose(self, x):
+        n, c, h, w = x.shape
+        kind = self.r.choice(["k2s2", "k3s2", "k4s2", "s1", "s3", "grouped", "dilated"])
+        kh = kw = {"k2s2": 2, "k3s2": 3, "k4s2": 4}.get(kind, self.r.randint(1, 4))
+        if self.r.random() < 0.3:
+            kw = self.r.randint(1, 4)
+        s = {"s1": [1, 1], "s3": [3, 3]}.get(kind, [2, 2])
+        if kind in ("grouped", "dilated"):
+            s = [self.r.randint(1, 3), self.r.randint(1, 3)]
+        d = [2, self.r.randint(1, 2)] if kind == "dilated" else [1, 1]
+        pads = [self.r.randint(0, kh - 1), self.r.randint(0, kw - 1),
+                self.r.randint(0, kh - 1), self.r.randint(0, kw - 1)]
+        opad = [self.r.randint(0, max(s[0], d[0]) - 1), self.r.randint(0, max(s[1], d[1]) - 1)]
+        groups = 1
+        if kind == "grouped" and c > 1:
+            groups = self.r.choice([g for g in range(2, c + 1) if c % g == 0])
+        og = self.r.randint(1, 12) if groups == 1 else self.r.randint(1, 3)
+        oc = og * groups
+        oh = s[0] * (h - 1) + opad[0] + d[0] * (kh - 1) + 1 - pads[0] - pads[2]
+        ow = s[1] * (w - 1) + opad[1] + d[1] * (kw - 1) + 1 - pads[1] - pads[3]
+        if oh < 1 or ow < 1:
+            pads = [0, 0, 0, 0]
+            oh = s[0] * (h - 1) + opad[0] + d[0] * (kh - 1) + 1
+            ow = s[1] * (w - 1) + opad[1] + d[1] * (kw - 1) + 1
+        self.kinds.append("conv_transpose." + kind)
+        yshape = [n, oc, oh, ow]
+
+        def op(xf, wf, bf, wfloat, bias):
+            v = self.ssa()
+            ops = ", ".join(a for a in (xf, wf, bf) if a)
+            fy = np_conv_transpose(x.f, wfloat, bias, s, pads, d, groups, oh, ow)
+            types = ", ".join([ttype(x.shape, "f32"), ttype([c, og, kh, kw], "f32")] +
+                              ([ttype([oc], "f32")] if bf else []))
+            self.emit("%s = qc.conv_transpose2d %s {dilations = array<i64: %d, %d>, groups = %d : i64, "
+                      "output_padding = array<i64: %d, %d>, pads = array<i64: %d, %d, %d, %d>, "
+                      "strides = array<i64: %d, %d>} : (%s) -> %s"
+                      % (v, ops, d[0], d[1], groups, *opad, *pads, s[0], s[1], types,
+                         ttype(yshape, "f32")), "conv_transpose")
+            return v, fy
+        return self.weighted(x, [c, og, kh, kw], oc, c // groups * kh * kw, "conv_transpose", op,
+                             channel_axis=1, per_tensor=groups > 1,
+                             float_weights_ok=False)  # no float conv_transpose2d code
+
+    def resize(self, x):
+        n, c, h, w = x.shape
+        mode = self.r.choice(["nearest", "linear"])
+        ctm = self.r.choice(["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"])
+        nm = self.r.choice(["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"])
+        if self.r.random() < 0.6:
+            sh, sw = (self.r.choice([2.0, 2.0, 3.0, 1.5, 0.5, 2.5, 0.75]) for _ in range(2))
+            oh, ow = int(np.floor(F32(h) * F32(sh))), int(np.floor(F32(w) * F32(sw)))
+            if oh < 1 or ow < 1:
+                sh = sw = 2.0
+                oh, ow = 2 * h, 2 * w
+        else:
+            oh, ow = self.r.randint(1, 16), self.r.randint(1, 16)
+            sh, sw = oh / h, ow / w
+        self.kinds.append("resize.%s" % mode)
+        xf = self.dq(x, "resize")
+        v = self.ssa()
+        yshape = [n, c, oh, ow]
+        self.emit('%s = qc.resize %s {coordinate_transformation_mode = "%s", mode = "%s", '
+                  'nearest_mode = "%s", scales = array<f32: 1.0, 1.0, %s, %s>, '
+                  'sizes = array<i64: -1, -1, %d, %d>} : (%s) -> %s'
+                  % (v, xf, ctm, mode, nm, flit(sh), flit(sw), oh, ow, ttype(x.shape, "f32"),
+                     ttype(yshape, "f32")), "resize")
+        fy = np_resize(x.f, oh, ow)
+        if self.r.random() < 0.6:  # shared qparams, as the quantizers choose them
+            return self.q(v, fy, "resize", et=x.et, scale=x.scale, zp=x.zp, full=True)
+        v, fy = self.activation(v, fy, "resize")
+        return self.q(v, fy, "resize")
 
     def linear(self, x):
         if len(x.shape) == 4 or (len(x.shape) == 3 and self.r.random() < 0.5):
@@ -679,7 +784,8 @@ class Graph:
                 choices = ["conv"] * 6 + ["linear", "add", "mul", "se", "max_pool",
                                           "max_pool", "avg_pool", "avg_pool", "global_pool",
                                           "concat", "lut", "lut", "flatten", "reshape",
-                                          "transpose", "slice"]
+                                          "transpose", "slice", "resize", "resize",
+                                          "conv_transpose"]
             else:
                 choices = ["linear", "linear", "add", "mul", "mul", "concat", "lut", "lut",
                            "flatten", "reshape", "transpose", "slice"]
@@ -689,6 +795,7 @@ class Graph:
                  "se": self.squeeze_excite, "concat": self.concat, "lut": self.lut,
                  "flatten": self.flatten, "reshape": self.reshape,
                  "transpose": self.transpose, "slice": self.slice,
+                 "resize": self.resize, "conv_transpose": self.conv_transpose,
                  "add": lambda t: self.binary(t, "add"),
                  "mul": lambda t: self.binary(t, "mul")}[op](x)
             # An intermediate result is an output too, now and then.

@@ -81,7 +81,7 @@ def quantize_ref(x, scale, zp, qmin, qmax):
     return np.clip(np.rint((x.astype(np.float32) * inv).astype(np.float32)) + zp, qmin, qmax).astype(np.int64)
 
 
-INT_OP_RE = re.compile(r"\s*(%[\w#]+) = (qc\.q(?:conv2d|linear|add|mul|avg_pool2d)) ([^{]*?) (\{.*\}) : \((.*)\) -> (tensor<[^>]+>)$")
+INT_OP_RE = re.compile(r"\s*(%[\w#]+) = (qc\.q(?:conv2d|linear|add|mul|avg_pool2d|resize|conv_transpose2d)) ([^{]*?) (\{.*\}) : \((.*)\) -> (tensor<[^>]+>)$")
 
 
 def f32_type(t):
@@ -93,7 +93,7 @@ def fmt(v):
 
 
 def per_op_check(int_mlir, work, qc, binding):
-    """Every qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qavg_pool2d against the Q/DQ reference on the same
+    """Every qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qavg_pool2d / qc.qresize / qc.qconv_transpose2d against the Q/DQ reference on the same
     integer input (qc.qlut needs no check here: its table is the Q/DQ result by construction, test/passes/lower/lut.test).
 
     One probe run of the integer program returns every such op's activation inputs and result; a second program
@@ -161,7 +161,14 @@ def per_op_check(int_mlir, work, qc, binding):
         else:
             s_in = np.float32(float(a("input_scale", ATTR_F)))
             x = dq(arg_of[names[0]], types[0], fmt(s_in), a("input_zero_point", ATTR_I), "x")
-            if name == "qc.qavg_pool2d":
+            if name == "qc.qresize":
+                def s_attr(key):
+                    return re.search(r'\b' + key + r' = "([^"]*)"', attrs).group(1)
+                body.append(f"    {r}_y = qc.resize {x} {{coordinate_transformation_mode = \"{s_attr('coordinate_transformation_mode')}\", "
+                            f"mode = \"{s_attr('mode')}\", nearest_mode = \"{s_attr('nearest_mode')}\", "
+                            f"scales = array<f32: {arr('scales')}>, sizes = array<i64: {arr('sizes')}>}} "
+                            f": ({f32_type(types[0])}) -> {out_f}")
+            elif name == "qc.qavg_pool2d":
                 kernel = arr("kernel")
                 in_hw = re.match(r"tensor<\d+x\d+x(\d+)x(\d+)x", types[0]).groups()
                 if kernel.replace(" ", "") == ",".join(in_hw) and arr("pads") == "0, 0, 0, 0":
@@ -175,7 +182,9 @@ def per_op_check(int_mlir, work, qc, binding):
                 ws = [np.float32(float(v)) for v in arr("weight_scale").split(",")]
                 per_channel = len(ws) > 1
                 axis = "axis = 0 : i64, " if per_channel else ""
-                body.append(f"    {r}_w = qc.dequantize {names[1]} {{{axis}scale = array<f32: {', '.join(fmt(w) for w in ws)}>, "
+                # conv_transpose2d's weight [C_in, C_out / groups, kh, kw]: output channels along axis 1.
+                w_axis = "axis = 1 : i64, " if per_channel and name == "qc.qconv_transpose2d" else axis
+                body.append(f"    {r}_w = qc.dequantize {names[1]} {{{w_axis}scale = array<f32: {', '.join(fmt(w) for w in ws)}>, "
                             f"zero_point = array<i64: {', '.join('0' for _ in ws)}>}} : ({types[1]}) -> {f32_type(types[1])}")
                 operands_f = [x, f"{r}_w"]
                 types_f = [f32_type(types[0]), f32_type(types[1])]
@@ -189,6 +198,11 @@ def per_op_check(int_mlir, work, qc, binding):
                     conv_attrs = (f"dilations = array<i64: {arr('dilations')}>, groups = {a('groups', ATTR_I)} : i64, "
                                   f"pads = array<i64: {arr('pads')}>, strides = array<i64: {arr('strides')}>")
                     body.append(f"    {r}_y = qc.conv2d {', '.join(operands_f)} {{{conv_attrs}}} : ({', '.join(types_f)}) -> {out_f}")
+                elif name == "qc.qconv_transpose2d":
+                    conv_attrs = (f"dilations = array<i64: {arr('dilations')}>, groups = {a('groups', ATTR_I)} : i64, "
+                                  f"output_padding = array<i64: {arr('output_padding')}>, "
+                                  f"pads = array<i64: {arr('pads')}>, strides = array<i64: {arr('strides')}>")
+                    body.append(f"    {r}_y = qc.conv_transpose2d {', '.join(operands_f)} {{{conv_attrs}}} : ({', '.join(types_f)}) -> {out_f}")
                 else:
                     body.append(f"    {r}_y = qc.linear {', '.join(operands_f)} : ({', '.join(types_f)}) -> {out_f}")
         body.append(f"    {r} = qc.quantize {r}_y {{quant_max = {a('clamp_max', ATTR_I)} : i64, quant_min = {a('clamp_min', ATTR_I)} : i64, "

@@ -49,6 +49,12 @@ def seed_of(name):
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
+def seeded(name):
+    """Seeds torch for model `name`; returns its torch Generator (seed + 1) and numpy Generator."""
+    torch.manual_seed(seed_of(name))
+    return torch.Generator().manual_seed(seed_of(name) + 1), np.random.default_rng(seed_of(name))
+
+
 class Case:
     """What one model exports: built by a builder function, written by write_case."""
 
@@ -211,9 +217,7 @@ def torchvision_model(name, ctor):
     """The eval-mode torchvision model `name` exactly as exported (seeded init, randomized BatchNorm) and its
     test input [1, 3, 224, 224]; examples/mobilenet_v2 builds its QAT model from the same weights."""
     import torchvision
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = ctor(torchvision.models)
     calib = [torch.randn(4, 3, 224, 224, generator=gen) for _ in range(2)]
     randomize_batchnorm(model, calib, gen)
@@ -233,9 +237,7 @@ def build_lraspp():
     pool, sigmoid, Mul) and bilinear Resizes (align_corners=False: half_pixel) to the input's size."""
     import torchvision
     name = "lraspp"
-    torch.manual_seed(seed_of(name))
-    gen = torch.Generator().manual_seed(seed_of(name) + 1)
-    rng = np.random.default_rng(seed_of(name))
+    gen, rng = seeded(name)
     model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None,
                                                                        num_classes=8)
     randomize_batchnorm(model, [torch.randn(2, 3, 128, 128, generator=gen) for _ in range(2)], gen)
@@ -543,6 +545,60 @@ class ConvTransposeNet(nn.Module):
         return self.up(x), self.grouped(x)
 
 
+class DetectorFPN(nn.Module):
+    """A DBNet-style text detector at small scale: a 4-stage strided conv backbone (1/2 .. 1/16), an FPN whose
+    top-down path upsamples 2x (nearest, then bilinear with align_corners) and adds, each level brought to 1/4
+    (nearest x4, bilinear x2 with half-pixel centers) and concatenated, and DBNet's probability head:
+    conv-BN-ReLU, ConvTranspose 2x2/2 + ReLU, ConvTranspose 2x2/2, sigmoid (full input resolution)."""
+
+    def __init__(self):
+        super().__init__()
+
+        def cbr(cin, cout, stride):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+        self.stages = nn.ModuleList([cbr(3, 16, 2), cbr(16, 24, 2), cbr(24, 32, 2), cbr(32, 48, 2)])
+        self.lateral = nn.ModuleList([nn.Conv2d(c, 32, 1) for c in (24, 32, 48)])
+        self.smooth = nn.ModuleList([nn.Conv2d(32, 8, 3, padding=1) for _ in range(3)])
+        self.head = cbr(24, 8, 1)
+        self.up1 = nn.ConvTranspose2d(8, 8, 2, stride=2)
+        self.up2 = nn.ConvTranspose2d(8, 1, 2, stride=2)
+
+    def forward(self, x):                                   # [1, 3, 64, 64]
+        feats = []
+        for stage in self.stages:
+            x = stage(x)
+            feats.append(x)
+        c2, c3, c4 = feats[1], feats[2], feats[3]            # 1/4, 1/8, 1/16
+        p4 = self.lateral[2](c4)
+        p3 = self.lateral[1](c3) + F.interpolate(p4, scale_factor=2, mode="nearest")
+        p2 = self.lateral[0](c2) + F.interpolate(p3, scale_factor=2, mode="bilinear", align_corners=True)
+        o4 = F.interpolate(self.smooth[2](p4), scale_factor=4, mode="nearest")
+        o3 = F.interpolate(self.smooth[1](p3), scale_factor=2, mode="bilinear", align_corners=False)
+        o2 = self.smooth[0](p2)
+        fuse = torch.cat([o4, o3, o2], dim=1)               # [1, 24, 16, 16]
+        y = self.head(fuse)
+        y = torch.relu(self.up1(y))
+        return torch.sigmoid(self.up2(y))                    # [1, 1, 64, 64]
+
+
+def build_detector_fpn():
+    name = "detector_fpn"
+    gen, rng = seeded(name)
+    model = DetectorFPN()
+    randomize_batchnorm(model, [torch.randn(4, 3, 64, 64, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 3, 64, 64)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["image"], ["prob"])
+    return Case(name, 13, m, {"image": x}, refs,
+                expect=[("ConvTranspose", {"strides": [2, 2]}), ("Resize", {"mode": "nearest"}),
+                        ("Resize", {"mode": "linear", "coordinate_transformation_mode": "half_pixel"}),
+                        ("Resize", {"mode": "linear", "coordinate_transformation_mode": "align_corners"}),
+                        ("Concat", {"axis": 1}), ("Add", {}), ("Sigmoid", {}), ("BatchNormalization", {})],
+                description="DBNet-style text detector (issue 10): strided conv backbone, FPN with nearest and "
+                            "bilinear Resize, Concat, ConvTranspose 2x2/2 head and a sigmoid probability map; "
+                            "random init with non-trivial BatchNorm, 1x3x64x64")
+
+
 class PadNet(nn.Module):
     def forward(self, x):
         return (F.pad(x, (2, 1, 1, 0), mode="constant", value=0.25), F.pad(x, (1, 2, 0, 1), mode="reflect"),
@@ -705,6 +761,7 @@ def small_builders():
              ("ConvTranspose", {"group": 2})],
             "ConvTranspose 3x3/2 pad 1 output_padding 1 with bias; grouped (2) 2x2/2 without bias"),
         "op_pad": build_pad,
+        "detector_fpn": build_detector_fpn,
         "pad_torch_export": lambda: simple_torch_case(
             "pad_torch_export", PadNet, [(1, 2, 4, 5)], 13, ["x"], ["constant", "reflect", "edge"],
             [("Pad", {"mode": "constant"}), ("Pad", {"mode": "reflect"}), ("Pad", {"mode": "edge"}),

@@ -559,3 +559,143 @@ LogicalResult DynamicQLinearOp::verify() {
 
 #define GET_OP_CLASSES
 #include "dialects/qc/IR/QCIntOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// qc.qresize, qc.qconv_transpose2d
+//===----------------------------------------------------------------------===//
+
+LogicalResult QResizeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError() << "input and output must be 4-D (NCHW), got " << in
+                         << " and " << out;
+  if (mismatch(dim(in, 0), dim(out, 0)) || mismatch(dim(in, 1), dim(out, 1)))
+    return emitOpError() << "output " << out
+                         << " does not keep the batch and channels of " << in;
+  if (getSizes().size() != 4 || getScales().size() != 4)
+    return emitOpError("needs 4 sizes and 4 scales");
+  for (float s : getScales())
+    if (!(s > 0.0f) || !std::isfinite(s))
+      return emitOpError() << "scales must be positive and finite, got " << s;
+  StringRef mode = getMode(), ctm = getCoordinateTransformationMode(),
+            nearest = getNearestMode();
+  if (mode != "nearest" && mode != "linear")
+    return emitOpError() << "mode must be nearest or linear, got \"" << mode
+                         << "\"";
+  if (ctm != "half_pixel" && ctm != "pytorch_half_pixel" &&
+      ctm != "align_corners" && ctm != "asymmetric")
+    return emitOpError() << "unsupported coordinate_transformation_mode \""
+                         << ctm << "\"";
+  if (nearest != "round_prefer_floor" && nearest != "round_prefer_ceil" &&
+      nearest != "floor" && nearest != "ceil")
+    return emitOpError() << "unsupported nearest_mode \"" << nearest << "\"";
+  if (failed(verifyElementwise(
+          *this,
+          {{"input_scale", getInputScale().convertToFloat(),
+            "input_zero_point", static_cast<int64_t>(getInputZeroPoint()),
+            in}},
+          getOutputScale().convertToFloat(),
+          static_cast<int64_t>(getOutputZeroPoint()), out,
+          static_cast<int64_t>(getClampMin()),
+          static_cast<int64_t>(getClampMax()))))
+    return failure();
+  float m = getRequantMultiplier();
+  if (failed(checkMultiplier(*this, "input_scale / output_scale", m)))
+    return failure();
+  if (mode == "linear" && !(m * 0x1p-22f >= std::numeric_limits<float>::min()))
+    return emitOpError() << "requantize multiplier (input_scale / "
+                            "output_scale) * 2^-22 = "
+                         << m * 0x1p-22f << " is not a normal f32";
+  return success();
+}
+
+float QResizeOp::getRequantMultiplier() {
+  return getInputScale().convertToFloat() / getOutputScale().convertToFloat();
+}
+
+LogicalResult QConvTranspose2dOp::verify() {
+  auto inputType = getInput().getType();
+  auto weightType = getWeight().getType();
+  auto outputType = getOutput().getType();
+  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
+      outputType.getRank() != 4)
+    return emitOpError() << "input, weight and output must be 4-D (NCHW, "
+                            "[C_in, C_out/groups, kh, kw]), got "
+                         << inputType << ", " << weightType << ", "
+                         << outputType;
+  if (getStrides().size() != 2 || getPads().size() != 4 ||
+      getDilations().size() != 2 || getOutputPadding().size() != 2)
+    return emitOpError("needs 2 strides, 4 pads, 2 dilations and 2 "
+                       "output_padding values");
+  for (int64_t s : getStrides())
+    if (s < 1)
+      return emitOpError("strides must be >= 1");
+  for (int64_t d : getDilations())
+    if (d < 1)
+      return emitOpError("dilations must be >= 1");
+  for (int64_t p : getPads())
+    if (p < 0)
+      return emitOpError("pads must be >= 0");
+  for (int64_t p : getOutputPadding())
+    if (p < 0)
+      return emitOpError("output_padding must be >= 0");
+  int64_t groups = static_cast<int64_t>(getGroups());
+  int64_t inChannels = dim(weightType, 0);
+  if (groups < 1 ||
+      (!ShapedType::isDynamic(inChannels) && inChannels % groups != 0))
+    return emitOpError() << "groups " << groups
+                         << " must be >= 1 and divide the " << inChannels
+                         << " input channels of the weight";
+  if (mismatch(dim(inputType, 1), inChannels))
+    return emitOpError() << "input has " << dim(inputType, 1)
+                         << " channels but the weight has " << inChannels;
+  int64_t outChannels = ShapedType::isDynamic(dim(weightType, 1))
+                            ? ShapedType::kDynamic
+                            : dim(weightType, 1) * groups;
+  if (mismatch(dim(outputType, 1), outChannels) ||
+      mismatch(dim(outputType, 0), dim(inputType, 0)))
+    return emitOpError() << "output " << outputType
+                         << " does not match batch / output channels of "
+                         << inputType << " and " << weightType;
+  if (failed(verifyEpilogue(*this, getInputScale().convertToFloat(),
+                            static_cast<int64_t>(getInputZeroPoint()),
+                            inputType, getWeightScale(),
+                            getOutputScale().convertToFloat(),
+                            static_cast<int64_t>(getOutputZeroPoint()),
+                            outputType, static_cast<int64_t>(getClampMin()),
+                            static_cast<int64_t>(getClampMax()), outChannels,
+                            getBias())))
+    return failure();
+  for (float m : getRequantMultipliers())
+    if (failed(checkMultiplier(*this, "input_scale * weight_scale / "
+                                      "output_scale", m)))
+      return failure();
+  if (inputType.hasStaticShape() && weightType.hasStaticShape() &&
+      outputType.hasStaticShape()) {
+    ::qc::ConvTranspose2dAttrs attrs;
+    std::copy(getStrides().begin(), getStrides().end(), attrs.strides.begin());
+    std::copy(getPads().begin(), getPads().end(), attrs.pads.begin());
+    std::copy(getDilations().begin(), getDilations().end(),
+              attrs.dilations.begin());
+    std::copy(getOutputPadding().begin(), getOutputPadding().end(),
+              attrs.outputPadding.begin());
+    attrs.groups = groups;
+    absl::StatusOr<::qc::Shape> shape = ::qc::convTranspose2dOutputShape(
+        ::qc::Shape(inputType.getShape().begin(), inputType.getShape().end()),
+        ::qc::Shape(weightType.getShape().begin(),
+                    weightType.getShape().end()),
+        attrs);
+    if (!shape.ok())
+      return emitOpError() << std::string(shape.status().message());
+    if (ArrayRef<int64_t>(*shape) != outputType.getShape())
+      return emitOpError() << "result " << outputType << " differs from the "
+                           << "transposed convolution's shape ["
+                           << ArrayRef<int64_t>(*shape) << "]";
+  }
+  return success();
+}
+
+SmallVector<float> QConvTranspose2dOp::getRequantMultipliers() {
+  return multipliers(getInputScale().convertToFloat(), getWeightScale(),
+                     getOutputScale().convertToFloat());
+}

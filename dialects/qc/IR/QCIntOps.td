@@ -325,4 +325,91 @@ def QC_DynamicQLinearOp : QC_IntOp<"dynamic_qlinear"> {
   let results = (outs RankedTensorOf<[F32]>:$output);
 }
 
+def QC_QResizeOp : QC_IntOp<"qresize"> {
+  let summary = "resize (nearest or bilinear) of a quantized NCHW tensor with requantize";
+  let description = [{
+    `qc.resize` (same `sizes`, `scales`, `mode`, `coordinate_transformation_mode`,
+    `nearest_mode`; static shapes) on the integer values. Source coordinates and
+    nearest indices are `qc.resize`'s (f32, ONNX Resize). With
+    `m = input_scale / output_scale` (f32):
+
+    nearest: `y = clamp(round_half_to_even(float(x[src] - input_zero_point) * m)
+    + output_zero_point, clamp_min, clamp_max)` -- a copy when the qparams are
+    shared (m = 1), as the quantizers make them.
+
+    linear: per axis, the source coordinate `c` clamped to `[0, in - 1]` gives
+    `i0 = floor(c)`, `i1 = min(i0 + 1, in - 1)`, `l = c - i0` (f32) and the
+    fixed-point weights `w1 = round_half_to_even(l * 2048)`, `w0 = 2048 - w1`
+    (11 fraction bits; they sum to 2048 exactly). Then
+    ```
+    acc = sum over a, b in {0, 1} of (wy_a * wx_b) * (x[iy_a, ix_b] - input_zero_point)   (int32, |acc| <= 255 * 2^22)
+    y   = clamp(round_half_to_even(float(acc) * (m * 2^-22)) + output_zero_point, clamp_min, clamp_max)
+    ```
+    (`m * 2^-22` one f32 product, exact). The weights differ from the float
+    ones by at most 2^-12, so y is within one step of the Q/DQ form.
+
+    ```mlir
+    %y = qc.qresize %x {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           coordinate_transformation_mode = "half_pixel", input_scale = 0.02 : f32,
+           input_zero_point = 3 : i64, mode = "linear", nearest_mode = "floor",
+           output_scale = 0.02 : f32, output_zero_point = 3 : i64,
+           scales = array<f32: 1.0, 1.0, 2.0, 2.0>, sizes = array<i64: 1, 8, 8, 8>}
+         : (tensor<1x8x4x4xui8>) -> tensor<1x8x8x8xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, DenseI64ArrayAttr:$sizes,
+                       DenseF32ArrayAttr:$scales, StrAttr:$mode,
+                       StrAttr:$coordinate_transformation_mode,
+                       StrAttr:$nearest_mode,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m = input_scale / output_scale, in f32 (the linear form multiplies
+    /// float(acc) by m * 2^-22).
+    float getRequantMultiplier();
+  }];
+}
+
+def QC_QConvTranspose2dOp : QC_IntOp<"qconv_transpose2d"> {
+  let summary = "integer 2-D transposed convolution with fused requantize and activation clamp";
+  let description = [{
+    `qc.conv_transpose2d` (NCHW input, weight `[C_in, C_out/groups, kh, kw]`,
+    same `strides` / `pads` / `dilations` / `groups` / `output_padding`) on
+    quantized tensors:
+    `acc[n,o,y,x] = bias[o] + sum (x[n,c,iy,ix] - input_zero_point) * w[c, o % (C_out/groups), ky, kx]`
+    over the input channels c of o's group and the taps with
+    `y = iy * stride_h - pad_top + ky * dilation_h` (and the same for x), in
+    int32; then `qc.qconv2d`'s epilogue with
+    `m[o] = float(input_scale * weight_scale[o]) / output_scale` (f32).
+    `weight_scale` has one entry or one per output channel; the bias
+    (optional, int32) has scale `input_scale * weight_scale[o]`.
+
+    ```mlir
+    %y = qc.qconv_transpose2d %x, %w, %b {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           dilations = array<i64: 1, 1>, groups = 1 : i64, input_scale = 0.02 : f32,
+           input_zero_point = 0 : i64, output_padding = array<i64: 0, 0>,
+           output_scale = 0.05 : f32, output_zero_point = 0 : i64,
+           pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>,
+           weight_scale = array<f32: 0.01, 0.02>}
+         : (tensor<1x4x4x4xui8>, tensor<4x2x2x2xi8>, tensor<2xi32>) -> tensor<1x2x8x8xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$input, QC_WeightTensor:$weight,
+                       Optional<QC_BiasTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+                       DenseI64ArrayAttr:$output_padding,
+                       F32Attr:$input_scale, I64Attr:$input_zero_point,
+                       DenseF32ArrayAttr:$weight_scale,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m[o] = float(input_scale * weight_scale[o]) / output_scale, in f32.
+    ::llvm::SmallVector<float> getRequantMultipliers();
+  }];
+}
+
 #endif // QC_DIALECT_QCINTOPS_TD

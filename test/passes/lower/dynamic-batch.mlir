@@ -138,3 +138,32 @@ func.func @main(%x: tensor<5x4xf32> {qc.name = "x"}) -> tensor<5x4xf32> {
 func.func @main(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   return %x : tensor<?x?xf32>
 }
+
+// -----
+
+// A token model's embedding lookup: a constant table at per-sample int64 ids
+// (axis 0) keeps the samples apart.
+// CHECK-LABEL: func.func @main
+// CHECK: qc.gather {{.*}} -> tensor<1x3x4xf32>
+func.func @main(%ids: tensor<?x3xi64> {qc.name = "ids"}) -> tensor<?x3x4xf32> {
+  %t = qc.constant dense<1.0> : tensor<10x4xf32>
+  %g = qc.gather %t, %ids {axis = 0 : i64} : (tensor<10x4xf32>, tensor<?x3xi64>) -> tensor<?x3x4xf32>
+  return %g : tensor<?x3x4xf32>
+}
+
+// -----
+
+func.func @main(%ids: tensor<?xi64> {qc.name = "ids"}) -> tensor<3x?xf32> {
+  %t = qc.constant dense<1.0> : tensor<3x10xf32>
+  // expected-error@+1 {{'qc.gather' op mixes the samples of the batch (dimension 0), so the model cannot be compiled one sample at a time (--max-batch): only a lookup along axis 0 at batched indices keeps the samples apart}}
+  %g = qc.gather %t, %ids {axis = 1 : i64} : (tensor<3x10xf32>, tensor<?xi64>) -> tensor<3x?xf32>
+  return %g : tensor<3x?xf32>
+}
+
+// -----
+
+func.func @main(%x: tensor<?x4xf32> {qc.name = "x"}, %i: tensor<?xi64> {qc.name = "i"}) -> tensor<?x4xf32> {
+  // expected-error@+1 {{its table depends on the input}}
+  %g = qc.gather %x, %i {axis = 0 : i64} : (tensor<?x4xf32>, tensor<?xi64>) -> tensor<?x4xf32>
+  return %g : tensor<?x4xf32>
+}
