@@ -1745,7 +1745,10 @@ Executor::Impl::run(const std::vector<NpyArray> &inputs,
   }
 
   SmallVector<RtValue, 4> operands;
-  for (auto [index, op] : llvm::enumerate(ops)) {
+  for (auto [index, opRef] : llvm::enumerate(ops)) {
+    // A plain variable: lambdas below capture it (structured bindings
+    // cannot be captured in C++17).
+    Operation *op = opRef;
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       // The results are copied into arrays: those copies fit under the cap
       // too.

@@ -82,7 +82,7 @@ LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
   if (failed(values))
     return use.op->emitError("weight-only: cannot read the weight constant ")
            << type;
-  const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  const int64_t cols = type.getDimSize(1);
   const int64_t k = type.getDimSize(use.kAxis);
   const int64_t channels = type.getDimSize(1 - use.kAxis);
   const int64_t group = config.groupSize > 0 ? config.groupSize : k;
