@@ -133,11 +133,11 @@ echo "fuzz.sh: $TARGET for ${SECONDS_BUDGET}s, $(ls "$SEEDS" | wc -l) seeds, $(l
 LOG="$WORK/$TARGET.log"
 set +e
 "$BIN" "${FLAGS[@]}" -max_total_time="$SECONDS_BUDGET" "$@" "$CORPUS" "$SEEDS" 2>&1 | tee "$LOG" |
-  grep -E --line-buffered '^#[0-9]+.*(INITED|DONE|pulse)|ERROR|SUMMARY|Test unit written|==[0-9]+==|runtime error|^INFO: (Seed|Loaded)' >&2
+  grep -aE --line-buffered '^#[0-9]+.*(INITED|DONE|pulse)|ERROR|SUMMARY|Test unit written|==[0-9]+==|runtime error|^INFO: (Seed|Loaded)' >&2
 rc=${PIPESTATUS[0]}
 set -e
 
-last=$(grep -E '^#[0-9]+' "$LOG" | tail -1)
+last=$(grep -aE '^#[0-9]+' "$LOG" | tail -1)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$LOG" | tail -1)
 secs=$(sed -n 's/.*Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$LOG" | tail -1)
 cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
