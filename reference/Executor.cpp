@@ -843,17 +843,7 @@ FailureOr<ResizeSetup> getResizeSetup(ResizeLike resize, const Shape &in) {
   // out / in, which the kernel derives itself.
   std::vector<float> &scales = setup.scales;
   scales.assign(resize.getScales().begin(), resize.getScales().end());
-  // (The test is the kernel's own: floor(float(in) * scale) in float,
-  // compared in double so that a NaN or huge scale is a mismatch rather
-  // than an out-of-range conversion.)
-  bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
-                         scales[0] == 1.0f && scales[1] == 1.0f;
-  for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
-    scalesGiveSizes =
-        static_cast<double>(std::floor(static_cast<float>(in[i]) *
-                                       scales[i])) ==
-        static_cast<double>(out[i]);
-  if (!scalesGiveSizes)
+  if (!ref::resizeScalesGiveSizes(in, out, scales))
     scales.clear();
   return setup;
 }

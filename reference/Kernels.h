@@ -314,6 +314,15 @@ absl::StatusOr<Tensor> resize(const Tensor &x, const Shape &outShape,
                               const ResizeAttrs &attrs,
                               const std::vector<float> &scales = {});
 
+/// Whether \p scales (one per NCHW dimension) produced \p outShape from
+/// \p inShape: N and C scales 1, and floor(float(in) * scale) == out for H
+/// and W (compared in double, so a NaN or huge scale is a mismatch rather
+/// than an out-of-range conversion). Then ONNX maps coordinates with the
+/// scales (Resize given `scales`); otherwise the model gave `sizes` and the
+/// mapping is out / in. The one test of the executor and of codegen.
+bool resizeScalesGiveSizes(const Shape &inShape, const Shape &outShape,
+                           const std::vector<float> &scales);
+
 /// The coordinate scale of H and W (index 0 and 1) for resizing \p inShape
 /// to \p outShape: out / in, or \p scales[2..3] when given (checked: they
 /// must give outShape as floor(in * scale), N and C scales 1). Errors name

@@ -449,6 +449,19 @@ int64_t nearestIndex(float x, NearestMode mode, int64_t inSize) {
 
 } // namespace
 
+bool resizeScalesGiveSizes(const Shape &inShape, const Shape &outShape,
+                           const std::vector<float> &scales) {
+  if (scales.size() != 4 || inShape.size() != 4 || outShape.size() != 4 ||
+      scales[0] != 1.0f || scales[1] != 1.0f)
+    return false;
+  for (size_t i = 2; i < 4; ++i)
+    if (static_cast<double>(std::floor(static_cast<float>(inShape[i]) *
+                                       scales[i])) !=
+        static_cast<double>(outShape[i]))
+      return false;
+  return true;
+}
+
 absl::StatusOr<std::array<float, 2>>
 resizeAxisScales(const Shape &xs, const Shape &outShape,
                  const std::vector<float> &scales) {

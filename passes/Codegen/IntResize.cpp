@@ -60,14 +60,7 @@ FailureOr<ResizePlan> getResizePlan(ResizeLike op, ArrayRef<int64_t> inShape,
   ::qc::Shape in(inShape.begin(), inShape.end()),
       out(outShape.begin(), outShape.end());
   std::vector<float> scales(op.getScales().begin(), op.getScales().end());
-  bool scalesGiveSizes = scales.size() == 4 && in.size() == 4 &&
-                         scales[0] == 1.0f && scales[1] == 1.0f;
-  for (size_t i = 2; scalesGiveSizes && i < 4; ++i)
-    scalesGiveSizes =
-        static_cast<double>(std::floor(static_cast<float>(in[i]) *
-                                       scales[i])) ==
-        static_cast<double>(out[i]);
-  if (!scalesGiveSizes)
+  if (!ref::resizeScalesGiveSizes(in, out, scales))
     scales.clear();
   absl::StatusOr<std::array<float, 2>> scale =
       ref::resizeAxisScales(in, out, scales);
