@@ -348,6 +348,9 @@ public:
   LogicalResult importEyeLike(const NodeRef &n);
   LogicalResult importGlobalMaxPool(const NodeRef &n);
   LogicalResult importInstanceNormalization(const NodeRef &n);
+  // ImportRecurrent.cpp
+  /// LSTM, GRU and RNN, unrolled over the static sequence.
+  LogicalResult importRecurrent(const NodeRef &n);
 
 private:
   LogicalResult importModel(const OnnxModel &model);

@@ -91,6 +91,8 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
       .Case("Tile", {2, 1})
       .Case("OneHot", {3, 1})
       .Case("InstanceNormalization", {3, 1})
+      .Case("LSTM", {8, 3})
+      .Cases("GRU", "RNN", {6, 2})
       .Case("PRelu", {2, 1})
       .Cases("ReduceMean", "Squeeze", "Unsqueeze", "Upsample", {2, 1})
       .Cases("ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", {2, 1})
@@ -298,6 +300,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"EyeLike", &Importer::importEyeLike},
       {"Flatten", &Importer::importFlatten},
       {"Floor", &Importer::importUnary},
+      {"GRU", &Importer::importRecurrent},
       {"Gather", &Importer::importGather},
       {"GatherElements", &Importer::importGatherElements},
       {"Gelu", &Importer::importGelu},
@@ -313,6 +316,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"InstanceNormalization", &Importer::importInstanceNormalization},
       {"IsInf", &Importer::importIsNaNIsInf},
       {"IsNaN", &Importer::importIsNaNIsInf},
+      {"LSTM", &Importer::importRecurrent},
       {"LayerNormalization", &Importer::importLayerNormalization},
       {"LeakyRelu", &Importer::importAlphaActivation},
       {"Less", &Importer::importCompare},
@@ -335,6 +339,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"Pad", &Importer::importPad},
       {"Pow", &Importer::importBinary},
       {"QuantizeLinear", &Importer::importQuantizeLinear},
+      {"RNN", &Importer::importRecurrent},
       {"Range", &Importer::importRange},
       {"Reciprocal", &Importer::importUnary},
       {"ReduceL1", &Importer::importReduce},

@@ -76,6 +76,9 @@ STATIC_INPUTS = {
     "ReduceProd": {1}, "ReduceL1": {1}, "ReduceL2": {1},
     "ReduceLogSum": {1}, "ReduceLogSumExp": {1}, "ReduceSumSquare": {1},
     "QuantizeLinear": {1, 2}, "DequantizeLinear": {1, 2}, "OneHot": {1, 2},
+    # Recurrent layers: qc compiles the weights (W, R, B, P) into the
+    # unrolled program and needs sequence_lens at import time.
+    "LSTM": {1, 2, 3, 4, 7}, "GRU": {1, 2, 3, 4}, "RNN": {1, 2, 3, 4},
 }
 
 
