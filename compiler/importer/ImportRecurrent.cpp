@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/importer/ImporterImpl.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::qc;
 using namespace mlir::qc::importer;
@@ -82,12 +84,12 @@ private:
              << "; expected \"forward\", \"reverse\" or \"bidirectional\"";
     }
     batchFirst = *lay == 1;
-    if (im.attr(n, "clip"))
-      return im.badAttr(n, "clip", "(present)")
+    if (const OnnxAttribute *clip = im.attr(n, "clip"))
+      return im.badAttr(n, "clip", numberText(clip->f))
              << "; qc does not clip the gate inputs of recurrent layers";
     for (StringRef name : {"activation_alpha", "activation_beta"})
       if (im.attr(n, name))
-        return im.badAttr(n, name, "(present)")
+        return im.badAttr(n, name, "(given)")
                << "; qc supports the default activations only, which take "
                   "no parameters";
     if (failed(checkActivations()))
@@ -176,10 +178,9 @@ private:
         return failure();
       for (int64_t len : *lens)
         if (len != steps)
-          return im.error(n)
-                 << "sequence_lens " << listText(*lens)
-                 << ": qc supports sequences of the full length " << steps
-                 << " only";
+          return im.error(n) << "sequence_lens " << listText(*lens)
+                             << ": qc supports sequences of the full length "
+                             << steps << " only";
     }
     if (failed(readState(5, "initial_h", initialH)))
       return failure();
@@ -211,22 +212,19 @@ private:
       ok = type.getDimSize(k) == want[k] ||
            (ShapedType::isDynamic(type.getDimSize(k)) && k == 1);
     if (!ok)
-      return im.error(n) << what << " has shape "
-                         << shapeText(cast<RankedTensorType>(v->getType())
-                                          .getShape())
-                         << ", expected "
-                         << shapeText(batchFirst
-                                          ? SmallVector<int64_t>{batch,
-                                                                 directions,
-                                                                 hidden}
-                                          : want);
+      return im.error(n)
+             << what << " has shape "
+             << shapeText(cast<RankedTensorType>(v->getType()).getShape())
+             << ", expected "
+             << shapeText(batchFirst
+                              ? SmallVector<int64_t>{batch, directions, hidden}
+                              : want);
     return success();
   }
 
   /// A constant float input of shape `want`; `required` or zeros.
-  LogicalResult readConstant(size_t i, StringRef what,
-                             ArrayRef<int64_t> want, bool required,
-                             std::vector<float> &data) {
+  LogicalResult readConstant(size_t i, StringRef what, ArrayRef<int64_t> want,
+                             bool required, std::vector<float> &data) {
     int64_t count = 1;
     for (int64_t d : want)
       count *= d;
@@ -280,10 +278,10 @@ private:
   }
 
   FailureOr<Value> slice(Value v, int64_t axis, int64_t begin, int64_t end) {
-    return im.create<SliceOp>(
-        n, v,
-        {im.i64s("starts", {begin}), im.i64s("ends", {end}),
-         im.i64s("axes", {axis}), im.i64s("steps", {1})});
+    return im.create<SliceOp>(n, v,
+                              {im.i64s("starts", {begin}),
+                               im.i64s("ends", {end}), im.i64s("axes", {axis}),
+                               im.i64s("steps", {1})});
   }
   /// Gate `g` (columns g·H .. (g+1)·H) of a [1, B, k·H] value.
   FailureOr<Value> gate(Value v, int64_t g) {
@@ -295,8 +293,7 @@ private:
     return im.create<ConcatOp>(
         n, values, {im.named("axis", im.b().getI64IntegerAttr(axis))});
   }
-  template <typename OpTy>
-  FailureOr<Value> apply(FailureOr<Value> a) {
+  template <typename OpTy> FailureOr<Value> apply(FailureOr<Value> a) {
     if (failed(a))
       return failure();
     return im.create<OpTy>(n, *a);
@@ -308,23 +305,39 @@ private:
     return im.create<OpTy>(n, {*a, *b});
   }
 
+  /// A constant made once per node and `key` (every step of a direction
+  /// reads the same weights).
+  FailureOr<Value> cachedConstant(const std::string &key,
+                                  ArrayRef<int64_t> shape,
+                                  function_ref<std::vector<float>()> data) {
+    auto it = constants.find(key);
+    if (it != constants.end())
+      return it->second;
+    FailureOr<Value> c = im.makeConstant(n, shape, data(), key);
+    if (succeeded(c))
+      constants[key] = *c;
+    return c;
+  }
+
   /// `input · M[rows]ᵀ (+ biasData)` where M is direction d of W or R.
   FailureOr<Value> linear(Value input, const std::vector<float> &m,
                           int64_t cols, int64_t d, int64_t rowBegin,
                           int64_t rowEnd, ArrayRef<float> biasData,
                           StringRef what) {
-    int64_t perDirection = gates * hidden * cols;
-    auto first = m.begin() + d * perDirection + rowBegin * cols;
-    std::vector<float> rowsData(first, first + (rowEnd - rowBegin) * cols);
-    FailureOr<Value> weight = im.makeConstant(n, {rowEnd - rowBegin, cols},
-                                              rowsData, hint(what, d));
+    FailureOr<Value> weight =
+        cachedConstant(hint(what, d), {rowEnd - rowBegin, cols}, [&] {
+          int64_t perDirection = gates * hidden * cols;
+          auto first = m.begin() + d * perDirection + rowBegin * cols;
+          return std::vector<float>(first, first + (rowEnd - rowBegin) * cols);
+        });
     if (failed(weight))
       return failure();
     SmallVector<Value> operands = {input, *weight};
     if (!biasData.empty()) {
-      FailureOr<Value> b = im.makeConstant(
-          n, {static_cast<int64_t>(biasData.size())}, biasData,
-          hint((what + "_bias").str(), d));
+      FailureOr<Value> b = cachedConstant(
+          hint((what + "_bias").str(), d),
+          {static_cast<int64_t>(biasData.size())},
+          [&] { return std::vector<float>(biasData.begin(), biasData.end()); });
       if (failed(b))
         return failure();
       operands.push_back(*b);
@@ -335,9 +348,10 @@ private:
   /// A constant [H] slice of a per-direction vector (bias, peepholes).
   FailureOr<Value> vectorConstant(const std::vector<float> &v, int64_t stride,
                                   int64_t d, int64_t offset, StringRef what) {
-    auto first = v.begin() + d * stride + offset;
-    std::vector<float> data(first, first + hidden);
-    return im.makeConstant(n, {hidden}, data, hint(what, d));
+    return cachedConstant(hint(what, d), {hidden}, [&] {
+      auto first = v.begin() + d * stride + offset;
+      return std::vector<float>(first, first + hidden);
+    });
   }
 
   //===------------------------------------------------------------------===//
@@ -366,17 +380,15 @@ private:
     if (failed(xp))
       return failure();
     h = Value(), c = Value();
-    if (initialH) {
-      FailureOr<Value> v = slice(initialH, 0, d, d + 1);
+    for (auto [initial, state] :
+         {std::pair(initialH, &h), std::pair(initialC, &c)}) {
+      if (!initial)
+        continue;
+      FailureOr<Value> v = directions == 1 ? FailureOr<Value>(initial)
+                                           : slice(initial, 0, d, d + 1);
       if (failed(v))
         return failure();
-      h = *v;
-    }
-    if (initialC) {
-      FailureOr<Value> v = slice(initialC, 0, d, d + 1);
-      if (failed(v))
-        return failure();
-      c = *v;
+      *state = *v;
     }
     for (int64_t k = 0; k < steps; ++k) {
       int64_t t = backwards ? steps - 1 - k : k;
@@ -400,8 +412,7 @@ private:
   LogicalResult lstmStep(int64_t d, Value xt, Value &h, Value &c) {
     FailureOr<Value> pre = xt;
     if (h)
-      pre = apply<AddOp>(
-          xt, linear(h, r, hidden, d, 0, 4 * hidden, {}, "R"));
+      pre = apply<AddOp>(xt, linear(h, r, hidden, d, 0, 4 * hidden, {}, "R"));
     if (failed(pre))
       return failure();
     FailureOr<Value> iPre = gate(*pre, 0), oPre = gate(*pre, 1),
@@ -410,10 +421,9 @@ private:
     if (hasPeepholes && c) {
       iPre = apply<AddOp>(
           iPre, apply<MulOp>(vectorConstant(peep, pStride, d, 0, "Pi"), c));
-      fPre = apply<AddOp>(fPre,
-                          apply<MulOp>(vectorConstant(peep, pStride, d,
-                                                      2 * hidden, "Pf"),
-                                       c));
+      fPre = apply<AddOp>(
+          fPre,
+          apply<MulOp>(vectorConstant(peep, pStride, d, 2 * hidden, "Pf"), c));
     }
     FailureOr<Value> ig = apply<SigmoidOp>(iPre), cg = apply<TanhOp>(cPre);
     FailureOr<Value> newC = apply<MulOp>(ig, cg);
@@ -423,8 +433,8 @@ private:
       return failure();
     if (hasPeepholes)
       oPre = apply<AddOp>(
-          oPre, apply<MulOp>(vectorConstant(peep, pStride, d, hidden, "Po"),
-                             *newC));
+          oPre,
+          apply<MulOp>(vectorConstant(peep, pStride, d, hidden, "Po"), *newC));
     FailureOr<Value> newH =
         apply<MulOp>(apply<SigmoidOp>(oPre), apply<TanhOp>(*newC));
     if (failed(newH))
@@ -439,8 +449,7 @@ private:
   ///   h~ = tanh(xh + r ⊙ (H·Rhᵀ + Rbh))      (linear_before_reset = 1)
   ///   H = (1 - z) ⊙ h~ + z ⊙ H
   LogicalResult gruStep(int64_t d, Value xt, Value &h) {
-    FailureOr<Value> zPre = gate(xt, 0), rPre = gate(xt, 1),
-                     hPre = gate(xt, 2);
+    FailureOr<Value> zPre = gate(xt, 0), rPre = gate(xt, 1), hPre = gate(xt, 2);
     if (h) {
       // z and r (and, with linear_before_reset, h) from one product.
       int64_t rows = linearBeforeReset ? 3 * hidden : 2 * hidden;
@@ -474,9 +483,9 @@ private:
     }
     FailureOr<Value> zg = apply<SigmoidOp>(zPre);
     FailureOr<Value> candidate = apply<TanhOp>(hPre);
-    FailureOr<Value> one = im.makeConstant(n, {}, {1.0f}, hint("one", d));
-    FailureOr<Value> newH =
-        apply<MulOp>(apply<SubOp>(one, zg), candidate);
+    FailureOr<Value> one = cachedConstant(hint("one", d), {},
+                                          [] { return std::vector<float>{1}; });
+    FailureOr<Value> newH = apply<MulOp>(apply<SubOp>(one, zg), candidate);
     if (h)
       newH = apply<AddOp>(newH, apply<MulOp>(zg, h));
     if (failed(newH))
@@ -546,6 +555,7 @@ private:
   std::vector<float> w, r, bias, peep;
   bool hasPeepholes = false;
   FailureOr<Value> xp = failure();
+  std::map<std::string, Value> constants;
 };
 
 } // namespace
