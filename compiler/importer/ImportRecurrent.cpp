@@ -194,6 +194,15 @@ private:
   LogicalResult readState(size_t i, StringRef what, Value &state) {
     if (!im.hasInput(n, i))
       return success();
+    // A known all-zero state (PyTorch exports zeros expanded to the batch)
+    // is the same as none, and saves the first step's recurrent product.
+    if (const KnownTensor *k = im.known(n, i)) {
+      bool zeros = k->isFullyKnown();
+      for (int64_t e = 0; zeros && e < k->numElements(); ++e)
+        zeros = k->asDouble(e) == 0.0;
+      if (zeros)
+        return success();
+    }
     FailureOr<Value> v = im.floatInput(n, i);
     if (failed(v))
       return failure();

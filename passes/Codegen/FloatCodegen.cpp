@@ -96,7 +96,8 @@ bool isBinaryFloatOp(Operation *op) {
 bool ModelBuilder::isFloatOp(Operation *op) {
   return isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
          isa<Conv2dOp, LinearOp, MatmulOp, MaxPool2dOp, AvgPool2dOp,
-             ReduceMeanOp, SoftmaxOp, LayerNormOp, BatchNormOp, PadOp,
+             ReduceMeanOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp,
+             PadOp,
              DynamicFakeQuantOp>(op);
 }
 
@@ -126,6 +127,7 @@ const char *const kFloatSupported =
     "qc.relu, qc.clamp, qc.sigmoid, qc.tanh, qc.hardswish, qc.hardsigmoid, "
     "qc.gelu, qc.erf, qc.sqrt, qc.add, qc.sub, qc.mul, qc.div, qc.pow, "
     "qc.max_pool2d, qc.avg_pool2d, qc.reduce_mean, qc.softmax, "
+    "qc.log_softmax, "
     "qc.layer_norm, qc.batch_norm, qc.pad, qc.dynamic_fake_quant";
 
 LogicalResult ModelBuilder::planFloatOp(Operation *op) {
@@ -2037,6 +2039,8 @@ LogicalResult ModelBuilder::emitFloatOp(Operation *op) {
     return emitReduceMean(r);
   if (auto s = dyn_cast<SoftmaxOp>(op))
     return emitSoftmax(s);
+  if (auto s = dyn_cast<LogSoftmaxOp>(op))
+    return emitLogSoftmax(s);
   if (auto ln = dyn_cast<LayerNormOp>(op))
     return emitLayerNorm(ln);
   if (auto bn = dyn_cast<BatchNormOp>(op))

@@ -625,6 +625,8 @@ private:
   LogicalResult emitFloatAvgPool(AvgPool2dOp op);
   LogicalResult emitReduceMean(ReduceMeanOp op);
   LogicalResult emitSoftmax(SoftmaxOp op);
+  /// FloatLogSoftmax.cpp.
+  LogicalResult emitLogSoftmax(LogSoftmaxOp op);
   LogicalResult emitLayerNorm(LayerNormOp op);
   LogicalResult emitBatchNorm(BatchNormOp op);
   LogicalResult emitPad(PadOp op);

@@ -383,6 +383,46 @@ def build_vit_tiny():
                 rtol=1e-4, large=True)
 
 
+class CRNN(nn.Module):
+    """A CRNN text recognizer (issue 10's CRNN family): a conv stack on a 1x1x32x128 line image (conv-BN-ReLU
+    and max pools down to 64 x 4 x 32), max pooled over the remaining height and squeezed, a bidirectional LSTM
+    (hidden 64) over the 32 columns, a linear layer to 40 classes per column and log_softmax: [32, 1, 40],
+    the time-major layout a CTC loss reads."""
+
+    def __init__(self, classes=40, hidden=64):
+        super().__init__()
+
+        def cbr(cin, cout):
+            return nn.Sequential(nn.Conv2d(cin, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+        self.features = nn.Sequential(cbr(1, 16), nn.MaxPool2d(2), cbr(16, 32), nn.MaxPool2d(2),
+                                      cbr(32, 64), nn.MaxPool2d((2, 1)), cbr(64, 64), nn.MaxPool2d((4, 1)))
+        self.rnn = nn.LSTM(64, hidden, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, classes)
+
+    def forward(self, x):                                   # [1, 1, 32, 128]
+        f = self.features(x).squeeze(2)                      # [1, 64, 32]
+        f = f.permute(2, 0, 1)                               # [T=32, B=1, 64]
+        y, _ = self.rnn(f)                                   # [32, 1, 128]
+        return F.log_softmax(self.fc(y), dim=2)              # [32, 1, 40]
+
+
+def build_crnn():
+    name = "crnn"
+    gen, rng = seeded(name)
+    model = CRNN()
+    randomize_batchnorm(model, [torch.randn(4, 1, 32, 128, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 1, 32, 128)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["image"], ["log_probs"])
+    return Case(name, 13, m, {"image": x}, refs,
+                expect=[("Conv", {}), ("MaxPool", {}), ("LSTM", {"direction": "bidirectional", "hidden_size": 64}),
+                        ("LogSoftmax", {"axis": 2})],
+                description="CRNN text recognizer (issue 10): conv-BN-ReLU stack and max pools on 1x1x32x128, "
+                            "height pooled away, bidirectional LSTM (hidden 64) over 32 columns, linear to 40 "
+                            "classes, log_softmax; random init with non-trivial BatchNorm",
+                rtol=1e-4, large=True)
+
+
 # -------------------------------------------------------------------------------------------------------------
 # small op-coverage models (committed under test/models/onnx/)
 # -------------------------------------------------------------------------------------------------------------
@@ -834,6 +874,7 @@ def large_builders():
         "transformer_block": build_transformer_block,
         "vit_tiny": build_vit_tiny,
         "lraspp": build_lraspp,
+        "crnn": build_crnn,
     }
 
 
@@ -844,7 +885,7 @@ def main(argv=None):
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
                    help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
-                        "vit_tiny, lraspp")
+                        "vit_tiny, lraspp, crnn")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")

@@ -15,7 +15,8 @@ For each model: `qc quantize MODEL.onnx --quantizer Q --calib RANDOM.npy --expor
     and whose squeeze-excitation products amplify single rounding flips, the bound is that difference).
 
 The unit is one quantization step of the output: the scale of the DequantizeLinear that produces the graph
-output (the last dequantize of the Q/DQ program; the model fails if the output is not produced by one). The
+output (the last dequantize of the Q/DQ program), or that feeds a float LogSoftmax / Softmax producing it (the
+CRNN's log_softmax head); the model fails otherwise. The
 tolerance for qc vs ORT is max(--max-steps, D) with D = the max difference between ORT's own two runs (graph-opt
 disabled vs all): in a deep network, float summation order flips a few roundings of intermediate quantizes and the
 flips propagate, so two correct implementations (ORT and ORT) already differ by more than one output step on
@@ -45,6 +46,9 @@ def run(cmd):
     return r.stdout
 
 
+FLOAT_TAIL_OPS = ("Identity", "LogSoftmax", "Softmax")
+
+
 def output_step(model_path):
     """{output name: scale of the DequantizeLinear producing it}."""
     m = onnx.load(model_path)
@@ -53,7 +57,10 @@ def output_step(model_path):
     steps = {}
     for out in m.graph.output:
         n = producer.get(out.name)
-        while n is not None and n.op_type == "Identity":
+        # A float op that the quantizers leave float at the end (LogSoftmax, Softmax: a CTC head) is
+        # measured in steps of its input's dequantize (both ops move an output by at most twice the
+        # largest input change).
+        while n is not None and n.op_type in FLOAT_TAIL_OPS:
             n = producer.get(n.input[0])
         if n is None or n.op_type != "DequantizeLinear":
             sys.exit(f"qdq_vs_ort.py: output '{out.name}' of {model_path} is not produced by a DequantizeLinear")
