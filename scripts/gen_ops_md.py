@@ -62,6 +62,9 @@ for _m in ["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round", "
            "reduce_log_sum", "reduce_log_sum_exp", "arg_max", "arg_min", "max", "min", "log_softmax",
            "leaky_relu", "thresholded_relu", "elu", "celu", "selu", "prelu"]:
     QC_OPS["qc." + _m] = ("no", "no", "no")
+QC_OPS["qc.log_softmax"] = ("no", "no", "yes")
+# LSTM / GRU / RNN unrolled at import into qc.linear, qc.slice, qc.sigmoid, qc.tanh, qc.mul, qc.add (GRU: qc.sub).
+QC_OPS["unrolled"] = ("yes (its qc ops)", "yes (qc.qlinear, qc.qlut, qc.qmul, qc.qadd)", "yes")
 # Ops on tensors of any element type (run-time integers, booleans, f64): reference executor only.
 for _m in ["cast", "compare", "select", "logical", "not", "arith", "gather", "gather_elements", "nll_loss",
            "trilu"]:
@@ -114,6 +117,12 @@ ONNX_TO_QC = {
     "Gather": ("qc.gather", "run-time indices; known indices: qc.slice + qc.concat"),
     "Gelu": ("qc.gelu", ""),
     "Gemm": ("qc.linear", ""),
+    "GRU": ("unrolled", "qc.linear per step and direction + gates; W, R, B known at import time; default "
+                        "activations, no clip; linear_before_reset 0 / 1; layout 0 / 1"),
+    "LSTM": ("unrolled", "qc.linear per step and direction + gates; W, R, B, P known at import time; default "
+                         "activations, no clip, input_forget 0; sequence_lens absent or full; layout 0 / 1"),
+    "RNN": ("unrolled", "qc.linear per step and direction + tanh; W, R, B known at import time; default "
+                        "activation (Tanh), no clip"),
     "GlobalAveragePool": ("qc.global_avg_pool2d", ""),
     "HardSigmoid": ("qc.hardsigmoid", ""), "HardSwish": ("qc.hardswish", ""),
     "Identity": ("constant", "no op"),
