@@ -674,7 +674,7 @@ def define_cases(R, capi, capi_asan, rt_include):
     # ========================================================================
     # op: unsupported ops and domains
     # ========================================================================
-    for label, op, dom, opset in [("lstm", "LSTM", None, 13),
+    for label, op, dom, opset in [("gridsample", "GridSample", None, 13),
                                   ("nonmaxsuppression", "NonMaxSuppression", None, 13),
                                   ("loop", "Loop", None, 13),
                                   ("if", "If", None, 13),
