@@ -389,7 +389,7 @@ class CRNN(nn.Module):
     (hidden 64) over the 32 columns, a linear layer to 40 classes per column and log_softmax: [32, 1, 40],
     the time-major layout a CTC loss reads."""
 
-    def __init__(self, classes=40, hidden=64):
+    def __init__(self, classes=40, hidden=64, cell=nn.LSTM):
         super().__init__()
 
         def cbr(cin, cout):
@@ -397,7 +397,7 @@ class CRNN(nn.Module):
 
         self.features = nn.Sequential(cbr(1, 16), nn.MaxPool2d(2), cbr(16, 32), nn.MaxPool2d(2),
                                       cbr(32, 64), nn.MaxPool2d((2, 1)), cbr(64, 64), nn.MaxPool2d((4, 1)))
-        self.rnn = nn.LSTM(64, hidden, bidirectional=True)
+        self.rnn = cell(64, hidden, bidirectional=True)
         self.fc = nn.Linear(2 * hidden, classes)
 
     def forward(self, x):                                   # [1, 1, 32, 128]
@@ -420,6 +420,21 @@ def build_crnn():
                 description="CRNN text recognizer (issue 10): conv-BN-ReLU stack and max pools on 1x1x32x128, "
                             "height pooled away, bidirectional LSTM (hidden 64) over 32 columns, linear to 40 "
                             "classes, log_softmax; random init with non-trivial BatchNorm",
+                rtol=1e-4, large=True)
+
+
+def build_crnn_gru():
+    name = "crnn_gru"
+    gen, rng = seeded(name)
+    model = CRNN(cell=nn.GRU)
+    randomize_batchnorm(model, [torch.randn(4, 1, 32, 128, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 1, 32, 128)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["image"], ["log_probs"])
+    return Case(name, 13, m, {"image": x}, refs,
+                expect=[("GRU", {"direction": "bidirectional", "hidden_size": 64, "linear_before_reset": 1}),
+                        ("LogSoftmax", {"axis": 2})],
+                description="the CRNN with a bidirectional GRU (hidden 64; PyTorch's GRU is ONNX "
+                            "linear_before_reset = 1) instead of the LSTM",
                 rtol=1e-4, large=True)
 
 
@@ -875,6 +890,7 @@ def large_builders():
         "vit_tiny": build_vit_tiny,
         "lraspp": build_lraspp,
         "crnn": build_crnn,
+        "crnn_gru": build_crnn_gru,
     }
 
 
@@ -885,7 +901,7 @@ def main(argv=None):
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
                    help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
-                        "vit_tiny, lraspp, crnn")
+                        "vit_tiny, lraspp, crnn, crnn_gru")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",
                    help="after exporting, require every written file to be byte-identical to DIR/<same name>")
