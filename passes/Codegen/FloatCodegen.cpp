@@ -97,8 +97,7 @@ bool ModelBuilder::isFloatOp(Operation *op) {
   return isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
          isa<Conv2dOp, LinearOp, MatmulOp, MaxPool2dOp, AvgPool2dOp,
              ReduceMeanOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp,
-             PadOp,
-             DynamicFakeQuantOp>(op);
+             PadOp, DynamicFakeQuantOp>(op);
 }
 
 bool ModelBuilder::isFoldedDequantize(Operation *op) {

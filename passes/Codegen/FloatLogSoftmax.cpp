@@ -41,11 +41,11 @@ LogicalResult ModelBuilder::emitLogSoftmax(LogSoftmaxOp op) {
   auto fold = [&](int64_t from, Value init,
                   const std::function<Value(Value, Value)> &step) {
     return b
-        .create<scf::ForOp>(loc, cI64(from), cI64(len), cI64(1),
-                            ValueRange{init},
-                            [&](OpBuilder &, Location, Value j, ValueRange acc) {
-                              b.create<scf::YieldOp>(loc, step(acc[0], j));
-                            })
+        .create<scf::ForOp>(
+            loc, cI64(from), cI64(len), cI64(1), ValueRange{init},
+            [&](OpBuilder &, Location, Value j, ValueRange acc) {
+              b.create<scf::YieldOp>(loc, step(acc[0], j));
+            })
         .getResult(0);
   };
   parallelLoopNest(
@@ -56,8 +56,8 @@ LogicalResult ModelBuilder::emitLogSoftmax(LogSoftmaxOp op) {
         auto x = [&](Value j) { return load(f32, gep(src, mulC(j, is), f32)); };
         Value mx = fold(1, load(f32, src), [&](Value m, Value j) {
           Value v = x(j);
-          Value less = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
-                                               m, v);
+          Value less =
+              b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, m, v);
           return b.create<arith::SelectOp>(loc, less, v, m).getResult();
         });
         Value mxd = extD(mx);
