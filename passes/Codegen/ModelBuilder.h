@@ -666,6 +666,8 @@ private:
   std::vector<ModelDescriptorInfo::Step> stepTable;
   SmallVector<Value> inputPointers;
   std::map<std::string, func::FuncOp> kernels;
+  /// addConstant's globals by their bytes (one global per distinct content).
+  std::map<std::string, std::string> constantsByBytes;
   int64_t functionCount = 0, constantCount = 0;
 };
 

@@ -556,8 +556,13 @@ ModelDescriptorInfo ModelBuilder::describe() {
 //===----------------------------------------------------------------------===//
 
 std::string ModelBuilder::addConstant(StringRef hint, ArrayRef<char> bytes) {
-  std::string name =
-      (prefix + "_const" + Twine(constantCount++) + "_" + hint).str();
+  // Identical contents share one global: the steps of an unrolled LSTM /
+  // GRU read the same packed weights, and so may the variants of a fat
+  // object.
+  std::string &name = constantsByBytes[std::string(bytes.begin(), bytes.end())];
+  if (!name.empty())
+    return name;
+  name = (prefix + "_const" + Twine(constantCount++) + "_" + hint).str();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
