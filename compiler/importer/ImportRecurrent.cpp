@@ -72,7 +72,7 @@ private:
       return failure();
     if (*h <= 0 || *h > (1 << 20))
       return im.badAttr(n, "hidden_size", Twine(*h))
-             << "; expected a positive size";
+             << "; expected 1 to " << (1 << 20);
     hidden = *h;
     if (*dir == "forward" || *dir == "reverse") {
       directions = 1;
@@ -116,6 +116,9 @@ private:
     const OnnxAttribute *a = im.attr(n, "activations");
     if (!a)
       return success();
+    if (a->kind != OnnxAttribute::Kind::Strings)
+      return im.badAttr(n, "activations", "(not a list of strings)")
+             << "; expected STRINGS";
     SmallVector<StringRef> perDirection;
     if (cell == Cell::LSTM)
       perDirection = {"Sigmoid", "Tanh", "Tanh"};
@@ -129,8 +132,7 @@ private:
         expected += (expected.empty() ? "" : ", ") + ("\"" + s + "\"").str();
     for (const std::string &s : a->strings)
       given += (given.empty() ? "" : ", ") + ("\"" + s + "\"");
-    bool ok = a->kind == OnnxAttribute::Kind::Strings &&
-              a->strings.size() == perDirection.size() * directions;
+    bool ok = a->strings.size() == perDirection.size() * directions;
     for (size_t i = 0; ok && i < a->strings.size(); ++i)
       ok = StringRef(a->strings[i])
                .equals_insensitive(perDirection[i % perDirection.size()]);

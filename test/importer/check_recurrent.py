@@ -151,6 +151,9 @@ def refused_models():
         "refused_seq_lens": seq,
         "refused_runtime_w": runtime_w,
         "refused_w_shape": bad_w,
+        "refused_hidden_size": make_model("LSTM", ["X", "W", "R"], ["Y"], {"hidden_size": 1 << 40},
+                                          {"W": w, "R": r}, {"X": x}),
+        "refused_activations_kind": lstm(activations=3),
     }
 
 
