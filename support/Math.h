@@ -22,8 +22,8 @@
 /// relative, so the float result is the correctly rounded value except when
 /// the exact value lies within ~1e-14 of a rounding boundary: at most 1 ulp
 /// from the correctly rounded float (the C library's expf / erff / tanhf
-/// are within 1 ulp of it as well; docs/numerics.md has the measured
-/// distances). Overflow, underflow and subnormal results come from that one
+/// are within 1 ulp of it as well; docs/codegen.md, "Transcendentals", has
+/// the measured distances). Overflow, underflow and subnormal results come from that one
 /// rounding (IEEE round to nearest even), NaN propagates, +-inf and +-0 give
 /// the limits (documented per function).
 ///

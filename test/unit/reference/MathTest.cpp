@@ -11,7 +11,7 @@
 // ulp from the first on a dense sample of every float, and special values
 // exactly. The exhaustive check over all 2^32 inputs takes minutes per
 // function; it is DISABLED_ (run it with --gtest_also_run_disabled_tests
-// --gtest_filter='*Exhaustive*'); docs/numerics.md has its last result.
+// --gtest_filter='*Exhaustive*'); docs/codegen.md ("Transcendentals") has its last result.
 //
 //===----------------------------------------------------------------------===//
 
