@@ -21,11 +21,11 @@
 /// once to float. The double sequences are accurate to about 1e-14
 /// relative, so the float result is the correctly rounded value except when
 /// the exact value lies within ~1e-14 of a rounding boundary: at most 1 ulp
-/// from the correctly rounded float (the C library's expf / erff / tanhf
-/// are within 1 ulp of it as well; docs/codegen.md, "Transcendentals", has
-/// the measured distances). Overflow, underflow and subnormal results come from that one
-/// rounding (IEEE round to nearest even), NaN propagates, +-inf and +-0 give
-/// the limits (documented per function).
+/// from the correctly rounded float (glibc's expf / erff are within 1 ulp
+/// of it, its tanhf within 2; docs/codegen.md, "Transcendentals", has the
+/// measured distances). Overflow, underflow and subnormal results come from
+/// that one rounding (IEEE round to nearest even), NaN propagates, +-inf and
+/// +-0 give the limits (documented per function).
 ///
 /// `Ops` provides (R: real lanes, B: their predicates, I: int64 lanes):
 ///   R c(double)               a constant in every lane
@@ -96,15 +96,15 @@ typename Ops::R polynomial(Ops &o, typename Ops::R u, const double (&c)[N]) {
   R level[N];
   std::size_t n = 0;
   for (std::size_t i = 0; i < N; i += 2)
-    level[n++] = i + 1 < N ? o.add(o.c(c[i]), o.mul(o.c(c[i + 1]), u))
-                           : o.c(c[i]);
+    level[n++] =
+        i + 1 < N ? o.add(o.c(c[i]), o.mul(o.c(c[i + 1]), u)) : o.c(c[i]);
   R power = u;
   while (n > 1) {
     power = o.mul(power, power);
     std::size_t m = 0;
     for (std::size_t i = 0; i < n; i += 2)
-      level[m++] = i + 1 < n ? o.add(level[i], o.mul(level[i + 1], power))
-                             : level[i];
+      level[m++] =
+          i + 1 < n ? o.add(level[i], o.mul(level[i + 1], power)) : level[i];
     n = m;
   }
   return level[0];
@@ -156,8 +156,8 @@ template <typename Ops> typename Ops::R exp(Ops &o, typename Ops::R x) {
 template <typename Ops> typename Ops::R erf(Ops &o, typename Ops::R x) {
   using R = typename Ops::R;
   R s = o.mul(x, x); // exact: x has 24 significant bits
-  s = o.select(o.lt(o.c(kErfLimit * kErfLimit), s),
-               o.c(kErfLimit * kErfLimit), s);
+  s = o.select(o.lt(o.c(kErfLimit * kErfLimit), s), o.c(kErfLimit * kErfLimit),
+               s);
   R u = o.sub(o.mul(s, o.c(0.125)), o.c(1.0));
   R y = o.mul(x, polynomial(o, u, kErfCoefficients));
   y = o.select(o.lt(o.c(kErfLimit), x), o.c(1.0), y);
@@ -171,8 +171,8 @@ template <typename Ops> typename Ops::R tanh(Ops &o, typename Ops::R x) {
   auto negative = o.lt(x, o.c(0.0));
   R a = o.select(negative, o.neg(x), x);
   R x2 = o.mul(x, x);
-  R small = o.mul(x, o.add(o.c(1.0), o.mul(x2, polynomial(o, x2,
-                                                          kTanhCoefficients))));
+  R small = o.mul(
+      x, o.add(o.c(1.0), o.mul(x2, polynomial(o, x2, kTanhCoefficients))));
   R e = exp(o, o.add(a, a));
   R large = o.sub(o.c(1.0), o.div(o.c(2.0), o.add(e, o.c(1.0))));
   large = o.select(negative, o.neg(large), large);

@@ -28,11 +28,11 @@
 #include "passes/Codegen/ModelBuilder.h"
 #include "passes/Codegen/Target.h"
 
+#include "dialects/qc/IR/QCConstants.h"
+#include "support/Math.h"
 #include "support/MemoryLimit.h"
 #include "support/Shapes.h"
-#include "support/Math.h"
 #include "support/SoftmaxExp.h"
-#include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -603,9 +603,7 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
     fn = [&](Value v) { return sel(lt(v, k(v, 0)), k(v, 0), v); };
   } else if (auto c = dyn_cast<ClampOp>(op)) {
     float lo = c.getMin().convertToFloat(), hi = c.getMax().convertToFloat();
-    fn = [&, lo, hi](Value v) {
-      return stdMin(stdMax(v, k(v, lo)), k(v, hi));
-    };
+    fn = [&, lo, hi](Value v) { return stdMin(stdMax(v, k(v, lo)), k(v, hi)); };
   } else if (isa<HardswishOp>(op)) {
     fn = [&](Value v) {
       Value t = fadd(fdiv(v, k(v, 6.0f)), k(v, 0.5f));
@@ -641,8 +639,8 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
       };
     } else {
       fn = [&](Value v) {
-        Value e = mathF32(MathFunction::Erf,
-                          fmul(v, k(v, 0.7071067811865476f)));
+        Value e =
+            mathF32(MathFunction::Erf, fmul(v, k(v, 0.7071067811865476f)));
         return fmul(fmul(k(v, 0.5f), v), fadd(k(v, 1), e));
       };
     }
@@ -663,15 +661,15 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
     int64_t vectors = n / lanes, rest = n % lanes;
     auto vt = VectorType::get({lanes}, f32);
     if (vectors > 0)
-      parallelLoopNest(
-          {vectors}, {lanes}, {in->base, basePointer(out)},
-          [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-            Value at = mulC(ivs[0], lanes);
-            Value x = b.create<LLVM::LoadOp>(loc, vt, gep(p[0], at, f32),
-                                             /*alignment=*/4);
-            b.create<LLVM::StoreOp>(loc, fn(x), gep(p[1], at, f32),
-                                    /*alignment=*/4);
-          });
+      parallelLoopNest({vectors}, {lanes}, {in->base, basePointer(out)},
+                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                         Value at = mulC(ivs[0], lanes);
+                         Value x =
+                             b.create<LLVM::LoadOp>(loc, vt, gep(p[0], at, f32),
+                                                    /*alignment=*/4);
+                         b.create<LLVM::StoreOp>(loc, fn(x), gep(p[1], at, f32),
+                                                 /*alignment=*/4);
+                       });
     if (rest > 0)
       parallelLoopNest({rest}, {1}, {in->base, basePointer(out)},
                        [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {

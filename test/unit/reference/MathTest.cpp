@@ -11,7 +11,8 @@
 // ulp from the first on a dense sample of every float, and special values
 // exactly. The exhaustive check over all 2^32 inputs against libm takes
 // minutes per function; it is DISABLED_ (run it with
-// --gtest_also_run_disabled_tests --gtest_filter='*Exhaustive*'); docs/codegen.md ("Transcendentals") has its last result.
+// --gtest_also_run_disabled_tests --gtest_filter='*Exhaustive*');
+// docs/codegen.md ("Transcendentals") has its last result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,8 +107,8 @@ TEST(Math, WithinOneUlpOnASampleOfEveryFloat) {
     EXPECT_LE(d.toLibm, 2) << f.name;
     // Nearly always the correctly rounded float.
     EXPECT_LE(d.notCorrectlyRounded, d.count / 10000) << f.name;
-    for (float center : {0.0625f, 1.0f, 3.92f, 4.0f, 2.8284271f, 88.7f,
-                         -87.3f, -103.9f}) {
+    for (float center :
+         {0.0625f, 1.0f, 3.92f, 4.0f, 2.8284271f, 88.7f, -87.3f, -103.9f}) {
       for (float s : {center, -center}) {
         uint32_t c = absl::bit_cast<uint32_t>(s);
         Distances near = measure(f, c - 20000, 1, uint64_t{c} + 20000);
@@ -124,7 +125,7 @@ TEST(Math, SpecialValues) {
   EXPECT_EQ(ref::expF32(-0.0f), 1.0f);
   EXPECT_EQ(ref::expF32(-kInf), 0.0f);
   EXPECT_EQ(ref::expF32(kInf), kInf);
-  EXPECT_EQ(ref::expF32(88.8f), kInf);  // overflows float
+  EXPECT_EQ(ref::expF32(88.8f), kInf);   // overflows float
   EXPECT_EQ(ref::expF32(-104.0f), 0.0f); // below half the least subnormal
   EXPECT_EQ(ref::expF32(-103.0f), static_cast<float>(std::exp(-103.0L)));
   EXPECT_TRUE(std::isnan(ref::expF32(nan)));
@@ -136,8 +137,8 @@ TEST(Math, SpecialValues) {
   EXPECT_EQ(ref::erfF32(3.92f), 1.0f);
   EXPECT_LT(ref::erfF32(3.9f), 1.0f);
   EXPECT_EQ(ref::erfF32(-5.0f), -1.0f);
-  EXPECT_EQ(ref::erfF32(tiny), static_cast<float>(std::erf(
-                                   static_cast<long double>(tiny))));
+  EXPECT_EQ(ref::erfF32(tiny),
+            static_cast<float>(std::erf(static_cast<long double>(tiny))));
   EXPECT_TRUE(std::isnan(ref::erfF32(nan)));
 
   EXPECT_EQ(ref::tanhF32(0.0f), 0.0f);
@@ -168,10 +169,9 @@ TEST(Math, TensorOpsUseThem) {
     EXPECT_EQ(t(i), ref::tanhF32(v));
     EXPECT_EQ(e(i), ref::erfF32(v));
     EXPECT_EQ(g(i), 0.5f * v * (1.0f + ref::erfF32(v * 0.70710677f)));
-    EXPECT_EQ(gt(i),
-              0.5f * v *
-                  (1.0f + ref::tanhF32(0.7978846f *
-                                       (v + 0.044715f * v * v * v))));
+    EXPECT_EQ(gt(i), 0.5f * v *
+                         (1.0f + ref::tanhF32(0.7978846f *
+                                              (v + 0.044715f * v * v * v))));
   }
 }
 
@@ -182,8 +182,7 @@ TEST(Math, TensorOpsUseThem) {
 TEST(Math, DISABLED_ExhaustiveAgainstLibm) {
   for (const Function &f : kFunctions) {
     struct Part {
-      int64_t toLibm = 0, differ = 0, qcRight = 0, libmRight = 0,
-              toOracle = 0;
+      int64_t toLibm = 0, differ = 0, qcRight = 0, libmRight = 0, toOracle = 0;
       float worstX = 0;
     } parts[2];
     auto run = [&f](uint64_t first, uint64_t end, Part &p) {
@@ -198,8 +197,7 @@ TEST(Math, DISABLED_ExhaustiveAgainstLibm) {
           p.toLibm = d;
           p.worstX = x;
         }
-        float want =
-            static_cast<float>(f.oracle(static_cast<long double>(x)));
+        float want = static_cast<float>(f.oracle(static_cast<long double>(x)));
         int64_t e = ulps(y, want);
         p.toOracle = std::max(p.toOracle, e);
         p.qcRight += e == 0;
