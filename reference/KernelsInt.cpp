@@ -57,6 +57,41 @@ absl::Status checkBias(const QTensor *bias, int64_t channels,
                               ", got ", shapeToString(shapeOf(*bias))));
   return absl::OkStatus();
 }
+
+/// What every integer conv shares after its shape rule: checks the epilogue
+/// and bias against the output channels of `ys` ([N, O, OH, OW]), and for
+/// each output element adds the bias to `sum(b, oc, oy, ox)` (the int64 sum
+/// of (x - zp) * w over the taps that reach it), checks that the total fits
+/// the int32 accumulator and requantizes it.
+template <typename Sum>
+absl::StatusOr<QTensor> convOutput(std::string_view op, const Shape &ys,
+                                   const QTensor *bias, const Requantize &e,
+                                   Sum sum) {
+  int64_t n = ys[0], o = ys[1], oh = ys[2], ow = ys[3];
+  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
+    return s;
+  if (absl::Status s = checkBias(bias, o, op); !s.ok())
+    return s;
+  if (absl::Status s = detail::reserveResult(op, ys); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(std::vector<size_t>(ys.begin(), ys.end()));
+  int32_t *yp = y.data();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t oc = 0; oc < o; ++oc) {
+      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
+      int64_t biasValue = bias ? bias->data()[oc] : 0;
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          absl::StatusOr<int32_t> acc32 =
+              toAcc(biasValue + sum(b, oc, oy, ox), op);
+          if (!acc32.ok())
+            return acc32.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] =
+              roundAndClamp(static_cast<float>(*acc32) * m, e);
+        }
+    }
+  return y;
+}
 } // namespace
 
 absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
@@ -68,54 +103,33 @@ absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
   absl::StatusOr<Shape> ys = conv2dOutputShape(xs, ws, attrs);
   if (!ys.ok())
     return ys.status();
-  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+  int64_t c = xs[1], h = xs[2], wd = xs[3];
   int64_t o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
-  int64_t oh = (*ys)[2], ow = (*ys)[3];
-  int64_t groups = attrs.groups, og = o / groups;
-  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
-    return s;
-  if (absl::Status s = checkBias(bias, o, op); !s.ok())
-    return s;
-  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
-    return s;
-  QTensor y = QTensor::from_shape(
-      std::vector<size_t>((*ys).begin(), (*ys).end()));
+  int64_t og = o / attrs.groups;
   const int32_t *xp = x.data(), *wp = w.data();
-  int32_t *yp = y.data();
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oc = 0; oc < o; ++oc) {
-      int64_t g = oc / og;
-      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
-      int64_t biasValue = bias ? bias->data()[oc] : 0;
-      for (int64_t oy = 0; oy < oh; ++oy)
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          int64_t acc = biasValue;
-          for (int64_t ic = 0; ic < cg; ++ic) {
-            int64_t xc = g * cg + ic;
-            for (int64_t ky = 0; ky < kh; ++ky) {
-              int64_t iy = oy * attrs.strides[0] - attrs.pads[0] +
-                           ky * attrs.dilations[0];
-              if (iy < 0 || iy >= h)
-                continue; // padding: x - zp = 0
-              for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t ix = ox * attrs.strides[1] - attrs.pads[1] +
-                             kx * attrs.dilations[1];
-                if (ix < 0 || ix >= wd)
-                  continue;
-                int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
-                int64_t wv = wp[((oc * cg + ic) * kh + ky) * kw + kx];
-                acc += (xv - xZeroPoint) * wv;
-              }
-            }
-          }
-          absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-          if (!acc32.ok())
-            return acc32.status();
-          yp[((b * o + oc) * oh + oy) * ow + ox] =
-              roundAndClamp(static_cast<float>(*acc32) * m, e);
+  return convOutput(op, *ys, bias, e,
+                    [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
+    int64_t g = oc / og, acc = 0;
+    for (int64_t ic = 0; ic < cg; ++ic) {
+      int64_t xc = g * cg + ic;
+      for (int64_t ky = 0; ky < kh; ++ky) {
+        int64_t iy = oy * attrs.strides[0] - attrs.pads[0] +
+                     ky * attrs.dilations[0];
+        if (iy < 0 || iy >= h)
+          continue; // padding: x - zp = 0
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          int64_t ix = ox * attrs.strides[1] - attrs.pads[1] +
+                       kx * attrs.dilations[1];
+          if (ix < 0 || ix >= wd)
+            continue;
+          int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
+          int64_t wv = wp[((oc * cg + ic) * kh + ky) * kw + kx];
+          acc += (xv - xZeroPoint) * wv;
         }
+      }
     }
-  return y;
+    return acc;
+  });
 }
 
 absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
@@ -410,58 +424,37 @@ absl::StatusOr<QTensor> qconvTranspose2d(const QTensor &x, int64_t xZeroPoint,
   absl::StatusOr<Shape> ys = convTranspose2dOutputShape(xs, ws, attrs);
   if (!ys.ok())
     return ys.status();
-  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+  int64_t c = xs[1], h = xs[2], wd = xs[3];
   int64_t cg = c / attrs.groups, og = ws[1], kh = ws[2], kw = ws[3];
-  int64_t o = (*ys)[1], oh = (*ys)[2], ow = (*ys)[3];
-  if (absl::Status s = checkEpilogue(e, o, op); !s.ok())
-    return s;
-  if (absl::Status s = checkBias(bias, o, op); !s.ok())
-    return s;
-  if (absl::Status s = detail::reserveResult(op, *ys); !s.ok())
-    return s;
-  QTensor y = QTensor::from_shape(
-      std::vector<size_t>((*ys).begin(), (*ys).end()));
   const int32_t *xp = x.data(), *wp = w.data();
-  int32_t *yp = y.data();
   int64_t sh = attrs.strides[0], sw = attrs.strides[1];
   int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
   int64_t pt = attrs.pads[0], pl = attrs.pads[1];
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t oc = 0; oc < o; ++oc) {
-      int64_t g = oc / og, ocg = oc % og;
-      float m = e.multipliers[e.multipliers.size() == 1 ? 0 : oc];
-      int64_t biasValue = bias ? bias->data()[oc] : 0;
-      for (int64_t oy = 0; oy < oh; ++oy)
-        for (int64_t ox = 0; ox < ow; ++ox) {
-          // Output (oy, ox) receives input (iy, ix) through tap (ky, kx)
-          // when oy = iy * sh - pt + ky * dh (and the same for x).
-          int64_t acc = biasValue;
-          for (int64_t ky = 0; ky < kh; ++ky) {
-            int64_t ty = oy + pt - ky * dh;
-            if (ty < 0 || ty % sh != 0 || ty / sh >= h)
-              continue;
-            int64_t iy = ty / sh;
-            for (int64_t kx = 0; kx < kw; ++kx) {
-              int64_t tx = ox + pl - kx * dw;
-              if (tx < 0 || tx % sw != 0 || tx / sw >= wd)
-                continue;
-              int64_t ix = tx / sw;
-              for (int64_t ic = 0; ic < cg; ++ic) {
-                int64_t xc = g * cg + ic;
-                int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
-                int64_t wv = wp[((xc * og + ocg) * kh + ky) * kw + kx];
-                acc += (xv - xZeroPoint) * wv;
-              }
-            }
-          }
-          absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-          if (!acc32.ok())
-            return acc32.status();
-          yp[((b * o + oc) * oh + oy) * ow + ox] =
-              roundAndClamp(static_cast<float>(*acc32) * m, e);
+  return convOutput(op, *ys, bias, e,
+                    [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
+    // Output (oy, ox) receives input (iy, ix) through tap (ky, kx) when
+    // oy = iy * sh - pt + ky * dh (and the same for x).
+    int64_t g = oc / og, ocg = oc % og, acc = 0;
+    for (int64_t ky = 0; ky < kh; ++ky) {
+      int64_t ty = oy + pt - ky * dh;
+      if (ty < 0 || ty % sh != 0 || ty / sh >= h)
+        continue;
+      int64_t iy = ty / sh;
+      for (int64_t kx = 0; kx < kw; ++kx) {
+        int64_t tx = ox + pl - kx * dw;
+        if (tx < 0 || tx % sw != 0 || tx / sw >= wd)
+          continue;
+        int64_t ix = tx / sw;
+        for (int64_t ic = 0; ic < cg; ++ic) {
+          int64_t xc = g * cg + ic;
+          int64_t xv = xp[((b * c + xc) * h + iy) * wd + ix];
+          int64_t wv = wp[((xc * og + ocg) * kh + ky) * kw + kx];
+          acc += (xv - xZeroPoint) * wv;
         }
+      }
     }
-  return y;
+    return acc;
+  });
 }
 
 } // namespace qc::ref

@@ -7,8 +7,8 @@ mode, ONNX opset 17, batch 1, each at a fixed sequence length SEQ:
   gpt_sSEQ.onnx      a GPT-2-like decoder: 4 pre-LN blocks of hidden 256, 4 heads (fused QKV
                      linear, causal mask, GELU MLP of 1024), a final LayerNorm and an LM head of
                      VOCAB logits. Its input is the token + position embeddings as float
-                     [1, SEQ, 256] (qc has no int64 token inputs / Gather embedding yet), so the
-                     embedding tables are not part of the model. At SEQ 1 it is one decoding step
+                     [1, SEQ, 256], so the embedding tables are not part of the model (bench/tokens'
+                     gpt2_sSEQ.onnx is the same decoder with its token-id Gather). At SEQ 1 it is one decoding step
                      without a KV cache (every linear a GEMV).
 
 plus inputs x_sSEQ.npy (standard normal, seeded).
@@ -16,49 +16,24 @@ plus inputs x_sSEQ.npy (standard normal, seeded).
     export_models.py OUT_DIR [--seq 128 --seq 1] [--vocab 4096] [--gpt-hidden 256]
 """
 import argparse
-import math
 import os
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+# The decoder block is bench/tokens' GPT-2-like block (same layers, same order).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tokens"))
+from export_models import GptBlock  # noqa: E402
+
 HIDDEN, HEADS, LAYERS = 256, 4, 4
-
-
-class Block(nn.Module):
-    def __init__(self, seq, hidden):
-        super().__init__()
-        self.hidden = hidden
-        self.ln1 = nn.LayerNorm(hidden)
-        self.qkv = nn.Linear(hidden, 3 * hidden)
-        self.proj = nn.Linear(hidden, hidden)
-        self.ln2 = nn.LayerNorm(hidden)
-        self.fc = nn.Linear(hidden, 4 * hidden)
-        self.out = nn.Linear(4 * hidden, hidden)
-        # Additive causal mask (a large negative number above the diagonal).
-        mask = torch.triu(torch.full((seq, seq), -1e4), diagonal=1)
-        self.register_buffer("mask", mask)
-
-    def forward(self, x):
-        b, t, c = x.shape
-        h = self.ln1(x)
-        q, k, v = self.qkv(h).split(self.hidden, dim=2)
-        d = self.hidden // HEADS
-        q = q.reshape(b, t, HEADS, d).transpose(1, 2)
-        k = k.reshape(b, t, HEADS, d).transpose(1, 2)
-        v = v.reshape(b, t, HEADS, d).transpose(1, 2)
-        att = torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(d)) + self.mask
-        y = torch.matmul(torch.softmax(att, dim=-1), v)
-        y = y.transpose(1, 2).reshape(b, t, c)
-        x = x + self.proj(y)
-        return x + self.out(nn.functional.gelu(self.fc(self.ln2(x))))
 
 
 class Gpt(nn.Module):
     def __init__(self, seq, vocab, hidden):
         super().__init__()
-        self.blocks = nn.ModuleList([Block(seq, hidden) for _ in range(LAYERS)])
+        self.blocks = nn.ModuleList([GptBlock(seq, hidden, HEADS) for _ in range(LAYERS)])
         self.ln = nn.LayerNorm(hidden)
         self.head = nn.Linear(hidden, vocab, bias=False)
 

@@ -329,21 +329,8 @@ LogicalResult ModelBuilder::emitElementwise16(Operation *op) {
   // Operands broadcast to the result (qc.qmul): a dimension an operand
   // lacks or has as 1 gets stride 0.
   const TensorRef &out = refs[op->getResult(0)];
-  SmallVector<TensorRef> ins;
   SmallVector<Value> pointers;
-  for (Value operand : op->getOperands()) {
-    TensorRef in = refs[operand];
-    pointers.push_back(basePointer(in));
-    size_t rank = out.shape.size(), lead = rank - in.shape.size();
-    SmallVector<int64_t> strides(rank, 0);
-    for (size_t i = lead; i < rank; ++i)
-      if (in.shape[i - lead] != 1 || out.shape[i] == 1)
-        strides[i] = in.strides[i - lead];
-    in.shape = out.shape;
-    in.strides = std::move(strides);
-    ins.push_back(std::move(in));
-  }
-  pointers.push_back(basePointer(out));
+  SmallVector<TensorRef> ins = broadcastOperands(op, pointers);
   SmallVector<int64_t> zps;
   SmallVector<float> addMultipliers;
   float m = 0;
@@ -357,20 +344,13 @@ LogicalResult ModelBuilder::emitElementwise16(Operation *op) {
     zpOut = addOp.getOutputZeroPoint();
     lo = addOp.getClampMin();
     hi = addOp.getClampMax();
-  } else if (auto mulOp = dyn_cast<QMulOp>(op)) {
-    m = mulOp.getRequantMultiplier();
-    zps = {static_cast<int64_t>(mulOp.getLhsZeroPoint()),
-           static_cast<int64_t>(mulOp.getRhsZeroPoint())};
-    zpOut = mulOp.getOutputZeroPoint();
-    lo = mulOp.getClampMin();
-    hi = mulOp.getClampMax();
   } else {
-    auto rq = cast<QRequantizeOp>(op);
-    m = rq.getRequantMultiplier();
-    zps = {static_cast<int64_t>(rq.getInputZeroPoint())};
-    zpOut = rq.getOutputZeroPoint();
-    lo = rq.getClampMin();
-    hi = rq.getClampMax();
+    ElementwiseRequantize r = elementwiseRequantize(op);
+    m = r.multiplier;
+    zps = r.zeroPoints;
+    zpOut = r.outputZeroPoint;
+    lo = r.clampMin;
+    hi = r.clampMax;
   }
   Type outT = storageType(out.element);
   parallelLoopNest(

@@ -236,14 +236,10 @@ LogicalResult ModelBuilder::emitAdd(QAddOp op) {
   return success();
 }
 
-LogicalResult ModelBuilder::emitElementwise(Operation *op) {
-  // qc.qmul: (a - za) * (b - zb) in int32, requantized with m;
-  // qc.qrequantize: (x - zp) requantized with s_in / s_out.
-  // Operands broadcast to the result (qc.qmul): a dimension an operand
-  // lacks or has as 1 gets stride 0.
+SmallVector<TensorRef>
+ModelBuilder::broadcastOperands(Operation *op, SmallVectorImpl<Value> &pointers) {
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<TensorRef> ins;
-  SmallVector<Value> pointers;
   for (Value operand : op->getOperands()) {
     TensorRef in = refs[operand];
     pointers.push_back(basePointer(in));
@@ -257,24 +253,37 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
     ins.push_back(std::move(in));
   }
   pointers.push_back(basePointer(out));
-  float m;
-  SmallVector<int64_t> zps;
-  int64_t zpOut, lo, hi;
-  if (auto mulOp = dyn_cast<QMulOp>(op)) {
-    m = mulOp.getRequantMultiplier();
-    zps = {static_cast<int64_t>(mulOp.getLhsZeroPoint()),
-           static_cast<int64_t>(mulOp.getRhsZeroPoint())};
-    zpOut = mulOp.getOutputZeroPoint();
-    lo = mulOp.getClampMin();
-    hi = mulOp.getClampMax();
-  } else {
-    auto rq = cast<QRequantizeOp>(op);
-    m = rq.getRequantMultiplier();
-    zps = {static_cast<int64_t>(rq.getInputZeroPoint())};
-    zpOut = rq.getOutputZeroPoint();
-    lo = rq.getClampMin();
-    hi = rq.getClampMax();
-  }
+  return ins;
+}
+
+ElementwiseRequantize elementwiseRequantize(Operation *op) {
+  if (auto mulOp = dyn_cast<QMulOp>(op))
+    return {mulOp.getRequantMultiplier(),
+            {static_cast<int64_t>(mulOp.getLhsZeroPoint()),
+             static_cast<int64_t>(mulOp.getRhsZeroPoint())},
+            static_cast<int64_t>(mulOp.getOutputZeroPoint()),
+            static_cast<int64_t>(mulOp.getClampMin()),
+            static_cast<int64_t>(mulOp.getClampMax())};
+  auto rq = cast<QRequantizeOp>(op);
+  return {rq.getRequantMultiplier(),
+          {static_cast<int64_t>(rq.getInputZeroPoint())},
+          static_cast<int64_t>(rq.getOutputZeroPoint()),
+          static_cast<int64_t>(rq.getClampMin()),
+          static_cast<int64_t>(rq.getClampMax())};
+}
+
+LogicalResult ModelBuilder::emitElementwise(Operation *op) {
+  // qc.qmul: (a - za) * (b - zb) in int32, requantized with m;
+  // qc.qrequantize: (x - zp) requantized with s_in / s_out.
+  // Operands broadcast to the result (qc.qmul): a dimension an operand
+  // lacks or has as 1 gets stride 0.
+  const TensorRef &out = refs[op->getResult(0)];
+  SmallVector<Value> pointers;
+  SmallVector<TensorRef> ins = broadcastOperands(op, pointers);
+  ElementwiseRequantize r = elementwiseRequantize(op);
+  float m = r.multiplier;
+  ArrayRef<int64_t> zps = r.zeroPoints;
+  int64_t zpOut = r.outputZeroPoint, lo = r.clampMin, hi = r.clampMax;
   int64_t n = product(out.shape), width = floatLanes();
   if (n >= width && llvm::all_of(ins, [&](const TensorRef &t) {
         return sameDenseLayout(t, out);

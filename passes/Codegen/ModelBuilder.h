@@ -133,6 +133,16 @@ struct TensorRef {
   }
 };
 
+/// The requantize step of qc.qmul ((a - za) * (b - zb) * m) and
+/// qc.qrequantize ((x - zx) * m): one zero point per operand.
+struct ElementwiseRequantize {
+  float multiplier;
+  SmallVector<int64_t> zeroPoints;
+  int64_t outputZeroPoint, clampMin, clampMax;
+};
+/// \p op's requantize step; \p op is a QMulOp or a QRequantizeOp.
+ElementwiseRequantize elementwiseRequantize(Operation *op);
+
 struct ArenaBuffer {
   std::string name;
   int64_t bytes = 0;
@@ -493,6 +503,11 @@ private:
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);
   LogicalResult emitAvgPool(QAvgPool2dOp op);
   LogicalResult emitElementwise(Operation *op);
+  /// The operands of elementwise \p op as views of the result's shape (a
+  /// dimension an operand lacks or has as 1 gets stride 0); appends their
+  /// base pointers, then the result's, to \p pointers.
+  SmallVector<TensorRef> broadcastOperands(Operation *op,
+                                           SmallVectorImpl<Value> &pointers);
   LogicalResult emitLut(QLutOp op);
   LogicalResult emitConcat(ConcatOp op);
   /// qc.gather with run-time indices (Gather.cpp): the table a constant or a

@@ -12,9 +12,11 @@ fixed seed; output scales spread the outputs over the 8-bit range.
   conv_transpose_program.py > program.mlir
 """
 import math
-import sys
 
 import numpy as np
+
+from programs import (RANGES, activation, quantize, quantized_constant,
+                      quantized_input, tensor, write_main)
 
 # (cin, cout, groups, h, w, (kh, kw), (sh, sw), pads (t, l, b, r),
 #  output_padding (h, w), dilation, in type, out type, activation,
@@ -37,17 +39,6 @@ CASES = [
     (5, 70, 1, 3, 3, (3, 1), (3, 1), (0, 0, 0, 0), (0, 0), 1, "ui8", "ui8", None, True, True, 1),
     (8, 1, 1, 6, 6, (2, 2), (2, 2), (0, 0, 0, 0), (0, 0), 1, "ui8", "ui8", None, True, True, 1),
 ]
-
-RANGES = {"ui8": (0, 255), "i8": (-128, 127)}
-
-
-def flit(x):
-    return "%.9e" % np.float32(x)
-
-
-def tensor(shape, et):
-    return "tensor<%sx%s>" % ("x".join(str(d) for d in shape), et)
-
 
 def main():
     rng = np.random.default_rng(2020)
@@ -73,27 +64,13 @@ def main():
         olo, ohi = RANGES[oute]
         out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
         p = "c%d_" % i
-        body.append('  %%%sqx = qc.quantize %%x%d {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, i, hi, lo, flit(in_scale), in_zp, tensor(xshape, "f32"), tensor(xshape, ine)))
-        body.append('  %%%sx = qc.dequantize %%%sqx {scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, p, flit(in_scale), in_zp, tensor(xshape, ine), tensor(xshape, "f32")))
-        body.append('  %%%sw = qc.constant dense<"0x%s"> : %s'
-                    % (p, wq.astype("<i1").tobytes().hex().upper(), tensor(wshape, "i8")))
-        axis = "axis = 1 : i64, " if per_channel else ""
-        body.append('  %%%swf = qc.dequantize %%%sw {%sscale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
-                    % (p, p, axis, ", ".join(flit(s) for s in wscales),
-                       ", ".join("0" for _ in wscales), tensor(wshape, "i8"), tensor(wshape, "f32")))
+        body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
+        body += quantized_constant(p, "w", wq, "i8", wscales, 1 if per_channel else None)
         operands, types = "%%%sx, %%%swf" % (p, p), [tensor(xshape, "f32"), tensor(wshape, "f32")]
         if has_bias:
             bscales = [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
             bias = rng.integers(-30000, 30001, size=[cout]).astype(np.int32)
-            baxis = "axis = 0 : i64, " if per_channel else ""
-            body.append('  %%%sb = qc.constant dense<"0x%s"> : %s'
-                        % (p, bias.astype("<i4").tobytes().hex().upper(), tensor([cout], "i32")))
-            body.append('  %%%sbf = qc.dequantize %%%sb {%sscale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
-                        % (p, p, baxis, ", ".join(flit(s) for s in bscales),
-                           ", ".join("0" for _ in bscales), tensor([cout], "i32"),
-                           tensor([cout], "f32")))
+            body += quantized_constant(p, "b", bias, "i32", bscales, 0 if per_channel else None)
             operands += ", %%%sbf" % p
             types.append(tensor([cout], "f32"))
         body.append('  %%%sy = qc.conv_transpose2d %s {dilations = array<i64: %d, %d>, groups = %d : i64, '
@@ -101,23 +78,10 @@ def main():
                     'strides = array<i64: %d, %d>} : (%s) -> %s'
                     % (p, operands, dil, dil, g, opad[0], opad[1], *pads, sh, sw,
                        ", ".join(types), tensor(yshape, "f32")))
-        y = "%%%sy" % p
-        if act == "relu":
-            body.append("  %%%sa = qc.relu %s : %s" % (p, y, tensor(yshape, "f32")))
-            y = "%%%sa" % p
-        elif act == "relu6":
-            body.append("  %%%sa = qc.clamp %s {max = 6.0 : f32, min = 0.0 : f32} : %s"
-                        % (p, y, tensor(yshape, "f32")))
-            y = "%%%sa" % p
-        body.append("  %%%sq = qc.quantize %s {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s"
-                    % (p, y, ohi, olo, flit(out_scale), out_zp, tensor(yshape, "f32"),
-                       tensor(yshape, oute)))
-    out = sys.stdout
-    out.write("func.func @main(%s)\n    -> (%s) {\n" % (", ".join(args), ", ".join(results)))
-    out.write("\n".join(body) + "\n")
-    out.write("  return %s : %s\n}\n" % (
-        ", ".join("%%c%d_q" % i for i in range(len(CASES))),
-        ", ".join(r.split(" {")[0] for r in results)))
+        y = activation(body, p, "%%%sy" % p, act, yshape)
+        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
+    write_main(args, results, body,
+               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
 
 
 if __name__ == "__main__":

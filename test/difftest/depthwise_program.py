@@ -10,9 +10,11 @@ chosen so the outputs spread over the 8-bit range instead of saturating.
   depthwise_program.py > program.mlir
 """
 import math
-import sys
 
 import numpy as np
+
+from programs import (RANGES, activation, quantize, quantized_constant,
+                      quantized_input, tensor, write_main)
 
 # (channels, h, w, (kh, kw), (sh, sw), pads (top, left, bottom, right),
 #  dilation, input type, output type, activation, batch)
@@ -38,17 +40,6 @@ CASES = [
     (33, 6, 19, (1, 3), (1, 2), (0, 1, 0, 1), 1, "i8", "ui8", None, 1),
     (8, 5, 5, (5, 5), (1, 1), (0, 0, 0, 0), 1, "ui8", "ui8", None, 1),
 ]
-
-RANGES = {"ui8": (0, 255), "i8": (-128, 127)}
-
-
-def flit(x):
-    return "%.9e" % np.float32(x)
-
-
-def tensor(shape, et):
-    return "tensor<%sx%s>" % ("x".join(str(d) for d in shape), et)
-
 
 def windowed(size, k, s, p0, p1, d):
     return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
@@ -81,41 +72,17 @@ def main():
         olo, ohi = RANGES[oute]
         out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
         p = "c%d_" % i
-        body.append('  %%%sqx = qc.quantize %%x%d {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, i, hi, lo, flit(in_scale), in_zp, tensor(xshape, "f32"), tensor(xshape, ine)))
-        body.append('  %%%sx = qc.dequantize %%%sqx {scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, p, flit(in_scale), in_zp, tensor(xshape, ine), tensor(xshape, "f32")))
-        body.append('  %%%sw = qc.constant dense<"0x%s"> : %s'
-                    % (p, w.astype("<i1").tobytes().hex().upper(), tensor(wshape, "i8")))
-        body.append('  %%%swf = qc.dequantize %%%sw {axis = 0 : i64, scale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
-                    % (p, p, ", ".join(flit(s) for s in wscales), ", ".join("0" for _ in wscales),
-                       tensor(wshape, "i8"), tensor(wshape, "f32")))
-        body.append('  %%%sb = qc.constant dense<"0x%s"> : %s'
-                    % (p, bias.astype("<i4").tobytes().hex().upper(), tensor([c], "i32")))
-        body.append('  %%%sbf = qc.dequantize %%%sb {axis = 0 : i64, scale = array<f32: %s>, zero_point = array<i64: %s>} : (%s) -> %s'
-                    % (p, p, ", ".join(flit(s) for s in bscales), ", ".join("0" for _ in bscales),
-                       tensor([c], "i32"), tensor([c], "f32")))
+        body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
+        body += quantized_constant(p, "w", w, "i8", wscales, 0)
+        body += quantized_constant(p, "b", bias, "i32", bscales, 0)
         body.append('  %%%sy = qc.conv2d %%%sx, %%%swf, %%%sbf {dilations = array<i64: %d, %d>, groups = %d : i64, '
                     'pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>} : (%s, %s, %s) -> %s'
                     % (p, p, p, p, dil, dil, c, *pads, sh, sw, tensor(xshape, "f32"),
                        tensor(wshape, "f32"), tensor([c], "f32"), tensor(yshape, "f32")))
-        y = "%%%sy" % p
-        if act == "relu":
-            body.append("  %%%sa = qc.relu %s : %s" % (p, y, tensor(yshape, "f32")))
-            y = "%%%sa" % p
-        elif act == "relu6":
-            body.append("  %%%sa = qc.clamp %s {max = 6.0 : f32, min = 0.0 : f32} : %s"
-                        % (p, y, tensor(yshape, "f32")))
-            y = "%%%sa" % p
-        body.append("  %%%sq = qc.quantize %s {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s"
-                    % (p, y, ohi, olo, flit(out_scale), out_zp, tensor(yshape, "f32"),
-                       tensor(yshape, oute)))
-    out = sys.stdout
-    out.write("func.func @main(%s)\n    -> (%s) {\n" % (", ".join(args), ", ".join(results)))
-    out.write("\n".join(body) + "\n")
-    out.write("  return %s : %s\n}\n" % (
-        ", ".join("%%c%d_q" % i for i in range(len(CASES))),
-        ", ".join(r.split(" {")[0] for r in results)))
+        y = activation(body, p, "%%%sy" % p, act, yshape)
+        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
+    write_main(args, results, body,
+               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
 
 
 if __name__ == "__main__":

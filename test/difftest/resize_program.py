@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 
+from programs import RANGES, flit, quantize, quantized_input, tensor, write_main
+
 # (channels, h, w, mode, coordinate mode, nearest mode, scales (h, w) or None,
 #  sizes (oh, ow) or None, type, shared qparams, relu, batch)
 CASES = [
@@ -34,17 +36,6 @@ CASES = [
     (5, 1, 6, "linear", "pytorch_half_pixel", "floor", None, (1, 12), "ui8", True, False, 1),
     (24, 3, 3, "linear", "half_pixel", "floor", (8.0, 8.0), None, "i8", False, True, 1),
 ]
-
-RANGES = {"ui8": (0, 255), "i8": (-128, 127)}
-
-
-def flit(x):
-    return "%.9e" % np.float32(x)
-
-
-def tensor(shape, et):
-    return "tensor<%sx%s>" % ("x".join(str(d) for d in shape), et)
-
 
 def out_size(h, w, scales, sizes):
     if sizes:
@@ -80,25 +71,17 @@ def main():
         else:
             out_scale = float(np.float32(in_scale * rng.uniform(0.6, 1.7)))
             out_zp = int(rng.integers(lo + 40, hi - 40))
-        body.append('  %%%sqx = qc.quantize %%x%d {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, i, hi, lo, flit(in_scale), in_zp, tensor(xshape, "f32"), tensor(xshape, et)))
-        body.append('  %%%sx = qc.dequantize %%%sqx {scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s'
-                    % (p, p, flit(in_scale), in_zp, tensor(xshape, et), tensor(xshape, "f32")))
+        body += quantized_input(p, i, in_scale, in_zp, et, xshape)
         body.append('  %%%sy = qc.resize %%%sx %s : (%s) -> %s' % (
             p, p, attrs, tensor(xshape, "f32"), tensor(yshape, "f32")))
         y = "%%%sy" % p
         if relu:
             body.append("  %%%sa = qc.relu %s : %s" % (p, y, tensor(yshape, "f32")))
             y = "%%%sa" % p
-        body.append("  %%%sq = qc.quantize %s {quant_max = %d : i64, quant_min = %d : i64, scale = array<f32: %s>, zero_point = array<i64: %d>} : (%s) -> %s"
-                    % (p, y, hi, lo, flit(out_scale), out_zp, tensor(yshape, "f32"), tensor(yshape, et)))
+        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, et, yshape))
         results.append('%s {qc.name = "y%d"}' % (tensor(yshape, et), i))
         rets.append(("%%%sq" % p, tensor(yshape, et)))
-    out = sys.stdout
-    out.write("func.func @main(%s)\n    -> (%s) {\n" % (", ".join(args), ", ".join(results)))
-    out.write("\n".join(body) + "\n")
-    out.write("  return %s : %s\n}\n" % (", ".join(r for r, _ in rets),
-                                         ", ".join(t for _, t in rets)))
+    write_main(args, results, body, rets)
 
 
 if __name__ == "__main__":
