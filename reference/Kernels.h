@@ -118,13 +118,10 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 /// exp(x) in double from +, -, * and exact power-of-two scaling only, so
 /// that compiled vector code reproduces it bit for bit (the C library's exp
-/// differs between machines and has no vector form): x clamped to
-/// [-746, 710] (NaN passes through), k = roundeven(x * log2(e)),
-/// r = (x - k * ln2_hi) - k * ln2_lo (fdlibm's split of ln 2), p = the
-/// degree-13 Taylor polynomial of exp(r) by Estrin's scheme (constants and
-/// the exact evaluation order: support/SoftmaxExp.h), result =
-/// (p * 2^(k >> 1)) * 2^(k - (k >> 1)). Within 2 ulp of exp on [-745, 709]
-/// (test/unit/reference/SoftmaxExpTest.cpp), 0 at -inf, +inf above 709.8.
+/// differs between machines and has no vector form): qc::math::exp
+/// (support/Math.h, which documents the sequence). Within 2 ulp of exp on
+/// [-745, 709] (test/unit/reference/ElementwiseTest.cpp), 0 at -inf, +inf
+/// above 709.8.
 double softmaxExp(double x);
 /// Activations with parameters (ONNX LeakyRelu, ThresholdedRelu, Elu, Celu,
 /// Selu); NaN propagates.
@@ -156,6 +153,18 @@ Tensor clamp(const Tensor &x, float lo, float hi);
 Tensor hardswish(const Tensor &x);
 /// ONNX HardSigmoid: max(0, min(1, alpha * x + beta)); NaN when that is.
 Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
+/// qc's own float transcendentals (support/Math.h): the float widened to
+/// double, one fixed sequence of double operations, rounded once to float;
+/// compiled code runs the same sequence on vectors (FloatCodegen.cpp), so
+/// the two agree bit for bit. At most 1 ulp from the correctly rounded
+/// value; NaN propagates. expF32 is exp, 0 below -103.98 (after subnormals),
+/// +inf above 88.72; erfF32(+-0) = +-0, erfF32(+-inf) = +-1; tanhF32 the
+/// same; sigmoidF32(-inf) = 0, sigmoidF32(+inf) = 1.
+float expF32(float x);
+float erfF32(float x);
+float tanhF32(float x);
+float sigmoidF32(float x);
+/// sigmoidF32, tanhF32, erfF32 per element.
 Tensor sigmoid(const Tensor &x);
 Tensor tanh(const Tensor &x);
 Tensor erf(const Tensor &x);
@@ -186,7 +195,10 @@ Tensor softsign(const Tensor &x);
 
 enum class GeluApproximation { None, Tanh };
 /// ONNX Gelu: 0.5 x (1 + erf(x / sqrt(2))) or, with Tanh,
-/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))), in float with
+/// erfF32 / tanhF32: (0.5f * x) * (1.0f + erfF32(x * 0.70710677f)) and
+/// (0.5f * x) * (1.0f + tanhF32(0.7978846f * (x + ((0.044715f * x) * x) *
+/// x))).
 Tensor gelu(const Tensor &x,
             GeluApproximation approximation = GeluApproximation::None);
 

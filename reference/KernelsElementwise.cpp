@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/KernelsUtil.h"
+#include "support/Math.h"
 #include "support/SoftmaxExp.h"
 
 #include "absl/base/casts.h"
@@ -20,6 +21,33 @@ namespace qc::ref {
 using detail::invalid;
 
 namespace {
+
+/// support/Math.h's operations on C++ doubles (this file is built with
+/// -ffp-contract=off: every product and sum is rounded on its own, as in
+/// compiled code).
+struct ScalarMathOps {
+  using R = double;
+  using I = int64_t;
+  R c(double v) { return v; }
+  I ci(int64_t v) { return v; }
+  R add(R x, R y) { return x + y; }
+  R sub(R x, R y) { return x - y; }
+  R mul(R x, R y) { return x * y; }
+  R div(R x, R y) { return x / y; }
+  R neg(R x) { return -x; }
+  bool lt(R x, R y) { return x < y; }
+  bool isNan(R x) { return x != x; }
+  R select(bool c, R x, R y) { return c ? x : y; }
+  R roundEven(R x) { return std::nearbyint(x); } // the default rounding mode
+  I toInt(R x) { return static_cast<int64_t>(x); }
+  I iadd(I x, I y) { return x + y; }
+  I isub(I x, I y) { return x - y; }
+  I ashr(I x, int64_t n) { return x >> n; } // arithmetic (C++20, and clang)
+  I shl(I x, int64_t n) {
+    return static_cast<int64_t>(static_cast<uint64_t>(x) << n);
+  }
+  R bitsToReal(I x) { return absl::bit_cast<double>(x); }
+};
 
 template <typename Fn>
 Tensor unary(const Tensor &x, Fn fn) {
@@ -106,23 +134,31 @@ Tensor hardsigmoid(const Tensor &x, float alpha, float beta) {
   });
 }
 
-Tensor sigmoid(const Tensor &x) {
-  return unary(x, [](float v) {
-    // Both branches avoid exp overflow.
-    if (v >= 0.0f)
-      return 1.0f / (1.0f + std::exp(-v));
-    float e = std::exp(v);
-    return e / (1.0f + e);
-  });
+float expF32(float x) {
+  ScalarMathOps o;
+  return static_cast<float>(math::exp(o, static_cast<double>(x)));
 }
 
-Tensor tanh(const Tensor &x) {
-  return unary(x, [](float v) { return std::tanh(v); });
+float erfF32(float x) {
+  ScalarMathOps o;
+  return static_cast<float>(math::erf(o, static_cast<double>(x)));
 }
 
-Tensor erf(const Tensor &x) {
-  return unary(x, [](float v) { return std::erf(v); });
+float tanhF32(float x) {
+  ScalarMathOps o;
+  return static_cast<float>(math::tanh(o, static_cast<double>(x)));
 }
+
+float sigmoidF32(float x) {
+  ScalarMathOps o;
+  return static_cast<float>(math::sigmoid(o, static_cast<double>(x)));
+}
+
+Tensor sigmoid(const Tensor &x) { return unary(x, sigmoidF32); }
+
+Tensor tanh(const Tensor &x) { return unary(x, tanhF32); }
+
+Tensor erf(const Tensor &x) { return unary(x, erfF32); }
 
 Tensor sqrt(const Tensor &x) {
   return unary(x, [](float v) { return std::sqrt(v); });
@@ -220,12 +256,12 @@ Tensor gelu(const Tensor &x, GeluApproximation approximation) {
   if (approximation == GeluApproximation::Tanh) {
     const float k = 0.7978845608028654f; // sqrt(2 / pi)
     return unary(x, [=](float v) {
-      return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
+      return 0.5f * v * (1.0f + tanhF32(k * (v + 0.044715f * v * v * v)));
     });
   }
   const float invSqrt2 = 0.7071067811865476f;
   return unary(
-      x, [=](float v) { return 0.5f * v * (1.0f + std::erf(v * invSqrt2)); });
+      x, [=](float v) { return 0.5f * v * (1.0f + erfF32(v * invSqrt2)); });
 }
 
 absl::StatusOr<Tensor> add(const Tensor &a, const Tensor &b) {
@@ -462,34 +498,8 @@ absl::StatusOr<Tensor> logSoftmax(const Tensor &x, int64_t axis) {
 }
 
 double softmaxExp(double x) {
-  // Every statement has a vector twin in FloatCodegen.cpp (emitSoftmaxExp);
-  // keep them in step.
-  using namespace softmax_exp;
-  bool nan = x != x;
-  double t = x < kMin ? kMin : x;
-  t = t > kMax ? kMax : t;
-  t = nan ? 0.0 : t;
-  double k = std::nearbyint(t * kLog2e); // round half to even
-  double r = (t - k * kLn2Hi) - k * kLn2Lo;
-  // Estrin's scheme (support/SoftmaxExp.h).
-  static_assert(std::size(kCoefficients) == 14);
-  auto c = [](int i) { return kCoefficients[13 - i]; };
-  double q[7];
-  for (int j = 0; j < 7; ++j)
-    q[j] = c(2 * j) + c(2 * j + 1) * r;
-  double r2 = r * r;
-  double r4 = r2 * r2;
-  double r8 = r4 * r4;
-  double s0 = q[0] + q[1] * r2, s1 = q[2] + q[3] * r2, s2 = q[4] + q[5] * r2;
-  double t0 = s0 + s1 * r4, t1 = s2 + q[6] * r4;
-  double p = t0 + t1 * r8;
-  auto ki = static_cast<int64_t>(k);
-  int64_t k1 = ki >> 1, k2 = ki - k1; // both in [-538, 512]: normal scales
-  auto pow2 = [](int64_t e) {
-    return absl::bit_cast<double>(static_cast<uint64_t>(e + 1023) << 52);
-  };
-  double y = (p * pow2(k1)) * pow2(k2);
-  return nan ? x : y;
+  ScalarMathOps o;
+  return math::exp(o, x);
 }
 
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis) {

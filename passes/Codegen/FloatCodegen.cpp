@@ -6,11 +6,14 @@
 //
 //   - elementwise ops are loops over the output in its memory order with
 //     numpy broadcasting (stride 0 along broadcast dimensions); every scalar
-//     statement is the reference kernel's (reference/Kernels*.cpp),
-//     transcendentals call the C library (expf, tanhf, erff, powf) as the
-//     reference does, pow by 2, 3, 1 or 0.5 is multiplies / sqrt as in the
-//     reference, and no multiply-add is contracted, so the results are
-//     bit-identical to the reference executor;
+//     statement is the reference kernel's (reference/Kernels*.cpp);
+//     unary ops run on vectors of floatLanes() floats over dense tensors;
+//     exp / erf / tanh / sigmoid are qc's own (support/Math.h: one
+//     sequence of double operations shared with the reference, no libm
+//     call), powf is called as the reference does, pow by 2, 3, 1 or 0.5
+//     is multiplies / sqrt as in the reference, and no multiply-add is
+//     contracted, so the results are bit-identical to the reference
+//     executor;
 //   - conv2d (groups 1), linear and matmul by a constant run a register-tiled
 //     GEMM (rows x vector tiles of output channels, FMA) on weights packed at
 //     compile time; other grouped / depthwise convolutions accumulate
@@ -25,10 +28,11 @@
 #include "passes/Codegen/ModelBuilder.h"
 #include "passes/Codegen/Target.h"
 
+#include "dialects/qc/IR/QCConstants.h"
+#include "support/Math.h"
 #include "support/MemoryLimit.h"
 #include "support/Shapes.h"
 #include "support/SoftmaxExp.h"
-#include "dialects/qc/IR/QCConstants.h"
 
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -382,18 +386,6 @@ Value ModelBuilder::constantOperandPointer(int64_t index) {
   return addressOf(it->second);
 }
 
-Value ModelBuilder::callLibm(StringRef name, Value x) {
-  Type t = x.getType();
-  auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
-  if (!fn) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    fn = b.create<LLVM::LLVMFuncOp>(loc, name,
-                                    LLVM::LLVMFunctionType::get(t, {t}));
-  }
-  return b.create<LLVM::CallOp>(loc, fn, ValueRange{x}).getResult();
-}
-
 Value ModelBuilder::callLibm2(StringRef name, Value x, Value y) {
   Type t = x.getType();
   auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
@@ -579,6 +571,15 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
     return failure();
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<int64_t> inStrides = broadcastStrides(in->ref, out.shape);
+  // Every statement below works on an f32 or on a vector<N x f32> (its
+  // constants take the value's type), so the same sequence runs on the
+  // vector body and the scalar tail.
+  auto k = [&](Value like, float v) -> Value {
+    if (auto vt = dyn_cast<VectorType>(like.getType()))
+      return b.create<arith::ConstantOp>(
+          loc, vt, DenseElementsAttr::get(vt, ArrayRef<float>(v)));
+    return cF32(v);
+  };
   auto lt = [&](Value x, Value y) {
     return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, y);
   };
@@ -600,58 +601,84 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
   std::function<Value(Value)> fn;
   if (isa<ReluOp>(op)) {
     // v < 0 ? 0 : v: NaN and -0 pass through, as in the reference.
-    fn = [&](Value v) { return sel(lt(v, cF32(0)), cF32(0), v); };
+    fn = [&](Value v) { return sel(lt(v, k(v, 0)), k(v, 0), v); };
   } else if (auto c = dyn_cast<ClampOp>(op)) {
     float lo = c.getMin().convertToFloat(), hi = c.getMax().convertToFloat();
-    fn = [&, lo, hi](Value v) {
-      return stdMin(stdMax(v, cF32(lo)), cF32(hi));
-    };
+    fn = [&, lo, hi](Value v) { return stdMin(stdMax(v, k(v, lo)), k(v, hi)); };
   } else if (isa<HardswishOp>(op)) {
     fn = [&](Value v) {
-      Value t = fadd(fdiv(v, cF32(6.0f)), cF32(0.5f));
-      return fmul(v, stdMax(cF32(0), stdMin(cF32(1), t)));
+      Value t = fadd(fdiv(v, k(v, 6.0f)), k(v, 0.5f));
+      return fmul(v, stdMax(k(v, 0), stdMin(k(v, 1), t)));
     };
   } else if (auto h = dyn_cast<HardsigmoidOp>(op)) {
     float alpha = h.getAlpha().convertToFloat(),
           beta = h.getBeta().convertToFloat();
     fn = [&, alpha, beta](Value v) {
-      Value t = fadd(fmul(cF32(alpha), v), cF32(beta));
+      Value t = fadd(fmul(k(v, alpha), v), k(v, beta));
       // NaN propagates, as in the reference.
       Value nan =
           b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, t, t);
-      return sel(nan, t, stdMax(cF32(0), stdMin(cF32(1), t)));
+      return sel(nan, t, stdMax(k(v, 0), stdMin(k(v, 1), t)));
     };
   } else if (isa<SigmoidOp>(op)) {
-    // v >= 0: 1 / (1 + exp(-v)); else e / (1 + e) with e = exp(v).
-    fn = [&](Value v) {
-      Value nonNeg =
-          b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, v, cF32(0));
-      Value e = callLibm("expf", sel(nonNeg, b.create<arith::NegFOp>(loc, v),
-                                     v));
-      Value den = fadd(cF32(1), e);
-      return sel(nonNeg, fdiv(cF32(1), den), fdiv(e, den));
-    };
+    fn = [&](Value v) { return mathF32(MathFunction::Sigmoid, v); };
   } else if (isa<TanhOp>(op)) {
-    fn = [&](Value v) { return callLibm("tanhf", v); };
+    fn = [&](Value v) { return mathF32(MathFunction::Tanh, v); };
   } else if (isa<ErfOp>(op)) {
-    fn = [&](Value v) { return callLibm("erff", v); };
+    fn = [&](Value v) { return mathF32(MathFunction::Erf, v); };
   } else if (isa<SqrtOp>(op)) {
     // Correctly rounded, as sqrtf.
     fn = [&](Value v) { return b.create<math::SqrtOp>(loc, v).getResult(); };
   } else if (auto g = dyn_cast<GeluOp>(op)) {
+    // ref::gelu's float statements around ref::tanhF32 / ref::erfF32.
     if (g.getApproximate() == "tanh") {
       fn = [&](Value v) {
-        Value cube = fmul(fmul(fmul(cF32(0.044715f), v), v), v);
-        Value t = callLibm("tanhf",
-                           fmul(cF32(0.7978845608028654f), fadd(v, cube)));
-        return fmul(fmul(cF32(0.5f), v), fadd(cF32(1), t));
+        Value cube = fmul(fmul(fmul(k(v, 0.044715f), v), v), v);
+        Value t = mathF32(MathFunction::Tanh,
+                          fmul(k(v, 0.7978845608028654f), fadd(v, cube)));
+        return fmul(fmul(k(v, 0.5f), v), fadd(k(v, 1), t));
       };
     } else {
       fn = [&](Value v) {
-        Value e = callLibm("erff", fmul(v, cF32(0.7071067811865476f)));
-        return fmul(fmul(cF32(0.5f), v), fadd(cF32(1), e));
+        Value e =
+            mathF32(MathFunction::Erf, fmul(v, k(v, 0.7071067811865476f)));
+        return fmul(fmul(k(v, 0.5f), v), fadd(k(v, 1), e));
       };
     }
+  }
+  // A dense input and output in the same row-major order: vectors of
+  // floatLanes() elements over the flat array, split over threads, then the
+  // last n mod lanes elements one by one. Otherwise element by element in
+  // the output's order.
+  SmallVector<int64_t> rowMajor = rowMajorStrides(out.shape);
+  auto isRowMajor = [&](ArrayRef<int64_t> strides) {
+    for (size_t d = 0; d < rowMajor.size(); ++d)
+      if (out.shape[d] > 1 && strides[d] != rowMajor[d])
+        return false;
+    return true;
+  };
+  if (isRowMajor(out.strides) && isRowMajor(inStrides)) {
+    int64_t n = product(out.shape), lanes = floatLanes();
+    int64_t vectors = n / lanes, rest = n % lanes;
+    auto vt = VectorType::get({lanes}, f32);
+    if (vectors > 0)
+      parallelLoopNest({vectors}, {lanes}, {in->base, basePointer(out)},
+                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                         Value at = mulC(ivs[0], lanes);
+                         Value x =
+                             b.create<LLVM::LoadOp>(loc, vt, gep(p[0], at, f32),
+                                                    /*alignment=*/4);
+                         b.create<LLVM::StoreOp>(loc, fn(x), gep(p[1], at, f32),
+                                                 /*alignment=*/4);
+                       });
+    if (rest > 0)
+      parallelLoopNest({rest}, {1}, {in->base, basePointer(out)},
+                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                         Value at = add(ivs[0], cI64(vectors * lanes));
+                         store(fn(load(f32, gep(p[0], at, f32))),
+                               gep(p[1], at, f32));
+                       });
+    return success();
   }
   parallelLoopNest(out.shape, out.strides, {in->base, basePointer(out)},
                    [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -1461,64 +1488,88 @@ LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
 /// Softmax axes up to this length keep their exp values in a stack array.
 constexpr int64_t kSoftmaxStackLength = 8192;
 
+namespace {
+/// support/Math.h's operations as arith / math ops on f64 or vector<N x f64>
+/// (and i64 lanes of the same shape). No fast-math flags: LLVM rounds every
+/// product and sum on its own, as the reference (-ffp-contract=off) does.
+struct MlirMathOps {
+  using R = Value;
+  using I = Value;
+  OpBuilder &b;
+  Location loc;
+  Type real;    // f64 or vector<N x f64>
+  Type integer; // i64 or vector<N x i64>
+
+  MlirMathOps(OpBuilder &b, Location loc, Type real)
+      : b(b), loc(loc), real(real), integer(b.getI64Type()) {
+    if (auto vt = dyn_cast<VectorType>(real))
+      integer = VectorType::get(vt.getShape(), b.getI64Type());
+  }
+  R c(double v) {
+    if (auto vt = dyn_cast<VectorType>(real))
+      return b.create<arith::ConstantOp>(
+          loc, vt, DenseElementsAttr::get(vt, ArrayRef<double>(v)));
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+  }
+  I ci(int64_t v) {
+    if (auto vt = dyn_cast<VectorType>(integer))
+      return b.create<arith::ConstantOp>(
+          loc, vt, DenseElementsAttr::get(vt, ArrayRef<int64_t>(v)));
+    return b.create<arith::ConstantIntOp>(loc, v, 64);
+  }
+  R add(R x, R y) { return b.create<arith::AddFOp>(loc, x, y); }
+  R sub(R x, R y) { return b.create<arith::SubFOp>(loc, x, y); }
+  R mul(R x, R y) { return b.create<arith::MulFOp>(loc, x, y); }
+  R div(R x, R y) { return b.create<arith::DivFOp>(loc, x, y); }
+  R neg(R x) { return b.create<arith::NegFOp>(loc, x); }
+  Value lt(R x, R y) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, y);
+  }
+  Value isNan(R x) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+  }
+  R select(Value c, R x, R y) {
+    return b.create<arith::SelectOp>(loc, c, x, y);
+  }
+  R roundEven(R x) { return b.create<math::RoundEvenOp>(loc, x); }
+  I toInt(R x) { return b.create<arith::FPToSIOp>(loc, integer, x); }
+  I iadd(I x, I y) { return b.create<arith::AddIOp>(loc, x, y); }
+  I isub(I x, I y) { return b.create<arith::SubIOp>(loc, x, y); }
+  I ashr(I x, int64_t n) { return b.create<arith::ShRSIOp>(loc, x, ci(n)); }
+  I shl(I x, int64_t n) { return b.create<arith::ShLIOp>(loc, x, ci(n)); }
+  R bitsToReal(I x) { return b.create<arith::BitcastOp>(loc, real, x); }
+};
+} // namespace
+
 Value ModelBuilder::softmaxExp(Value x) {
-  // ref::softmaxExp statement by statement on a vector of doubles (constants
-  // from support/SoftmaxExp.h); no FMA, so every lane equals the reference.
-  using namespace ::qc::softmax_exp;
-  auto vt = cast<VectorType>(x.getType());
-  auto it = VectorType::get(vt.getShape(), i64);
-  auto cD = [&](double v) {
-    return b.create<vector::BroadcastOp>(
-                loc, vt,
-                b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v)))
-        .getResult();
-  };
-  auto cI = [&](int64_t v) {
-    return b.create<vector::BroadcastOp>(loc, it, cI64(v)).getResult();
-  };
-  auto sel = [&](Value c, Value u, Value v) {
-    return b.create<arith::SelectOp>(loc, c, u, v).getResult();
-  };
-  auto cmp = [&](arith::CmpFPredicate p, Value u, Value v) {
-    return b.create<arith::CmpFOp>(loc, p, u, v).getResult();
-  };
-  auto fmul = [&](Value u, Value v) {
-    return b.create<arith::MulFOp>(loc, u, v).getResult();
-  };
-  auto fadd = [&](Value u, Value v) {
-    return b.create<arith::AddFOp>(loc, u, v).getResult();
-  };
-  auto fsub = [&](Value u, Value v) {
-    return b.create<arith::SubFOp>(loc, u, v).getResult();
-  };
-  Value nan = cmp(arith::CmpFPredicate::UNO, x, x);
-  Value t = sel(cmp(arith::CmpFPredicate::OLT, x, cD(kMin)), cD(kMin), x);
-  t = sel(cmp(arith::CmpFPredicate::OGT, t, cD(kMax)), cD(kMax), t);
-  t = sel(nan, cD(0.0), t);
-  Value k = b.create<math::RoundEvenOp>(loc, fmul(t, cD(kLog2e)));
-  Value r = fsub(fsub(t, fmul(k, cD(kLn2Hi))), fmul(k, cD(kLn2Lo)));
-  // Estrin's scheme (support/SoftmaxExp.h), as the reference.
-  auto c = [&](int i) { return cD(kCoefficients[13 - i]); };
-  SmallVector<Value> q;
-  for (int j = 0; j < 7; ++j)
-    q.push_back(fadd(c(2 * j), fmul(c(2 * j + 1), r)));
-  Value r2 = fmul(r, r);
-  Value r4 = fmul(r2, r2);
-  Value r8 = fmul(r4, r4);
-  Value s0 = fadd(q[0], fmul(q[1], r2)), s1 = fadd(q[2], fmul(q[3], r2)),
-        s2 = fadd(q[4], fmul(q[5], r2));
-  Value t0 = fadd(s0, fmul(s1, r4)), t1 = fadd(s2, fmul(q[6], r4));
-  Value p = fadd(t0, fmul(t1, r8));
-  Value ki = b.create<arith::FPToSIOp>(loc, it, k);
-  Value k1 = b.create<arith::ShRSIOp>(loc, ki, cI(1));
-  Value k2 = b.create<arith::SubIOp>(loc, ki, k1);
-  auto pow2 = [&](Value e) {
-    Value bits = b.create<arith::ShLIOp>(
-        loc, b.create<arith::AddIOp>(loc, e, cI(1023)), cI(52));
-    return b.create<arith::BitcastOp>(loc, vt, bits).getResult();
-  };
-  Value y = fmul(fmul(p, pow2(k1)), pow2(k2));
-  return sel(nan, x, y);
+  // ref::softmaxExp: qc::math::exp (support/Math.h) on each lane.
+  MlirMathOps o(b, loc, x.getType());
+  return ::qc::math::exp(o, x);
+}
+
+Value ModelBuilder::mathF32(MathFunction fn, Value x) {
+  Type f64 = b.getF64Type();
+  Type wide = f64;
+  if (auto vt = dyn_cast<VectorType>(x.getType()))
+    wide = VectorType::get(vt.getShape(), f64);
+  MlirMathOps o(b, loc, wide);
+  Value d = b.create<arith::ExtFOp>(loc, wide, x);
+  Value y;
+  switch (fn) {
+  case MathFunction::Exp:
+    y = ::qc::math::exp(o, d);
+    break;
+  case MathFunction::Erf:
+    y = ::qc::math::erf(o, d);
+    break;
+  case MathFunction::Tanh:
+    y = ::qc::math::tanh(o, d);
+    break;
+  case MathFunction::Sigmoid:
+    y = ::qc::math::sigmoid(o, d);
+    break;
+  }
+  return b.create<arith::TruncFOp>(loc, x.getType(), y);
 }
 
 LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {

@@ -576,9 +576,15 @@ private:
     Value base;
   };
   FailureOr<FloatOperand> floatOperand(Operation *op, Value v);
-  /// A call of the C library's \p name (f32 or f64 -> same type).
-  Value callLibm(StringRef name, Value x);
+  /// A call of the C library's \p name (f32 x f32 -> f32: powf).
   Value callLibm2(StringRef name, Value x, Value y);
+  /// qc's own float transcendentals (support/Math.h), as ref::expF32 /
+  /// erfF32 / tanhF32 / sigmoidF32 compute them.
+  enum class MathFunction { Exp, Erf, Tanh, Sigmoid };
+  /// \p fn of an f32 or vector<N x f32>: widened to f64 lanes, the
+  /// support/Math.h sequence, rounded back to f32; equal to the reference
+  /// executor's scalar result on every lane.
+  Value mathF32(MathFunction fn, Value x);
   /// ref::powElement(x, y) on f32 scalars; \p exponent: y's value when it
   /// is a compile-time constant (only that case is emitted).
   Value powElement(Value x, Value y, std::optional<float> exponent);
