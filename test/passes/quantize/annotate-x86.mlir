@@ -118,13 +118,13 @@ func.func @linear_relu(%x: tensor<2x16xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32
 
 // A constant matmul operand is a weight: rhs [K, N] per channel along N;
 // two activations (attention-style): the rhs s8 symmetric per tensor in the
-// weight range, observed as an activation (int8_attention=1, the default;
+// weight range, observed with minmax (int8_attention=1, the default;
 // qc-lower-to-integer makes it a qc.qmatmul), + relu fused.
 // CHECK-LABEL: func.func @matmul
 // CHECK:      qc.matmul
 // CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, axis = 1, observer = "per_channel_minmax">], qc.output_specs = {{\[}}[[ACT]]]
 // CHECK-NEXT: qc.matmul
-// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, observer = "histogram">], qc.output_specs = [unit]
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, observer = "minmax">], qc.output_specs = [unit]
 // CHECK-NEXT: qc.relu
 // CHECK-SAME:   qc.input_specs = [unit], qc.output_specs = {{\[}}[[ACT]]]
 // int8_attention=0: both inputs take the activation spec.
