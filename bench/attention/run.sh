@@ -7,25 +7,28 @@
 #   bert_tiny  bench/tokens' BERT-tiny-like encoder (2 x hidden 128, 2 heads, int64 token ids)
 #   gpt2       bench/tokens' GPT-2-like decoder (4 x hidden 256, 4 heads, causal mask, LM head 4096)
 #   encoder    one nn.TransformerEncoderLayer(256, 4) (float input)
-# For each: SQNR of the integer program's output (reference executor; == the compiled code) against
-# the float model's; `qc bench` median (best of REPEATS processes); the attention steps' time from
+# For each: SQNR of the integer program's outputs (reference executor; == the compiled code) against
+# the float model's over EVAL inputs (default 6; pooled: total signal over total error); `qc bench` median (best of REPEATS processes); the attention steps' time from
 # `qc bench --profile` (every step of kind matmul / qmatmul plus the quantize / dequantize / table steps
 # carrying the same ONNX node name: the Q/DQ island's conversions and the rhs's requantizing table);
 # and whether ONNX Runtime runs qc's QDQ export of the quantized program (its median, best of REPEATS).
-# Calibration: 8 samples (random images / token ids / N(0, 1) inputs, numpy default_rng(14)).
+# Calibration: 8 samples (random images / token ids / N(0, 1) inputs, numpy default_rng(14)); the
+# evaluation inputs are others of the same kind (default_rng(15)).
 #
 #   bench/attention/run.sh [--qc PATH] [--out DIR] [--threads T] [--repeats R] [--min-time S]
-#                          [--seq N] [--models "vit_tiny bert_tiny gpt2 encoder"]
+#                          [--seq N] [--eval E] [--models "vit_tiny bert_tiny gpt2 encoder"]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$repo/bench/lib.sh"
 seq=128
+eval=6
 models="vit_tiny bert_tiny gpt2 encoder"
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --seq) seq="$2"; shift 2 ;;
+    --eval) eval="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) bench_common_flag "$1" "${2:-}" || { echo "run.sh: unknown argument '$1'" >&2; usage >&2; exit 2; }
@@ -44,14 +47,34 @@ if [[ " $models " == *" vit_tiny "* ]]; then
   "$python" "$repo/test/models/export_models.py" --out "$out" --only vit_tiny >/dev/null 2>&1
 fi
 # Calibration sets (8 samples each) and the evaluation input of every model.
-"$python" - "$out" "$seq" <<'PY'
+"$python" - "$out" "$seq" "$eval" <<'PY'
 import sys, numpy as np
-out, seq = sys.argv[1], int(sys.argv[2])
+out, seq, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 r = np.random.default_rng(14)
 np.save(f"{out}/vit_calib.npy", r.standard_normal((8, 3, 32, 32)).astype(np.float32))
 np.save(f"{out}/ids_calib.npy", r.integers(0, 4096, size=(8, seq), dtype=np.int64))
 np.save(f"{out}/x_calib.npy", r.standard_normal((8, seq, 256)).astype(np.float32))
+r = np.random.default_rng(15)
+for i in range(n):
+    np.save(f"{out}/vit_eval{i}.npy", r.standard_normal((1, 3, 32, 32)).astype(np.float32))
+    np.save(f"{out}/ids_eval{i}.npy", r.integers(0, 4096, size=(1, seq), dtype=np.int64))
+    np.save(f"{out}/x_eval{i}.npy", r.standard_normal((1, seq, 256)).astype(np.float32))
 PY
+# pooled_sqnr DIR_PREFIX_A DIR_PREFIX_B: SQNR of B against A over the eval runs A0..A{E-1} (every .npy).
+pooled_sqnr() {
+  "$python" - "$1" "$2" "$eval" <<'PY'
+import glob, os, sys, numpy as np
+a, b, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = e = 0.0
+for i in range(n):
+    for f in glob.glob(f"{a}{i}/*.npy"):
+        x = np.load(f).astype(np.float64)
+        y = np.load(os.path.join(f"{b}{i}", os.path.basename(f))).astype(np.float64)
+        s += (x ** 2).sum()
+        e += ((x - y) ** 2).sum()
+print("inf" if e == 0 else f"{10 * np.log10(s / e):.1f}")
+PY
+}
 
 # best_ort MODEL.onnx INPUT.npy THREADS: ONNX Runtime's best median_ms of REPEATS processes.
 best_ort() {
@@ -79,12 +102,14 @@ echo "seq $seq, $threads thread(s), best of $repeats processes ($(nproc) CPUs, l
 printf '%-10s %-8s %8s %10s %10s %8s %10s %10s\n' model attn SQNR_dB run_ms vs_qdq attn_ms vs_qdq ort_ms
 for name in $models; do
   case $name in
-    vit_tiny) model=$out/vit_tiny.onnx calib=$out/vit_calib.npy npy=$out/vit_tiny.input.npy input="input=$npy" ;;
-    encoder) model=$out/encoder_s$seq.onnx calib=$out/x_calib.npy npy=$out/x_s$seq.npy input="x=$npy" ;;
-    *) model=$out/${name}_s$seq.onnx calib=$out/ids_calib.npy npy=$out/ids_s$seq.npy input="input_ids=$npy" ;;
+    vit_tiny) model=$out/vit_tiny.onnx calib=$out/vit_calib.npy ev=vit_eval iname=input ;;
+    encoder) model=$out/encoder_s$seq.onnx calib=$out/x_calib.npy ev=x_eval iname=x ;;
+    *) model=$out/${name}_s$seq.onnx calib=$out/ids_calib.npy ev=ids_eval iname=input_ids ;;
   esac
-  "$qc" run "$model" --input "$input" --output-dir "$out/$name.float" >/dev/null
-  ref=$(ls "$out/$name.float"/*.npy | head -1)
+  npy=$out/${ev}0.npy input="$iname=$npy"
+  for ((i = 0; i < eval; i++)); do
+    "$qc" run "$model" --input "$iname=$out/$ev$i.npy" --output-dir "$out/$name.float$i" >/dev/null
+  done
   base_run="" base_attn=""
   for attn in 0 1; do
     tag=$([[ $attn == 1 ]] && echo int8 || echo qdq)
@@ -93,8 +118,10 @@ for name in $models; do
       -o "$out/$name.$tag.q.mlir" --export-onnx "$out/$name.$tag.qdq.onnx"
     "$qc" quantize "$model" --quantizer "x86,int8_attention=$attn" --calib "$calib" --quiet \
       --lower-to-integer -o "$prog"
-    "$qc" run "$prog" --input "$input" --output-dir "$out/$name.$tag.out" >/dev/null
-    s=$(bench_sqnr "$ref" "$out/$name.$tag.out/$(basename "$ref")")
+    for ((i = 0; i < eval; i++)); do
+      "$qc" run "$prog" --input "$iname=$out/$ev$i.npy" --output-dir "$out/$name.$tag.out$i" >/dev/null
+    done
+    s=$(pooled_sqnr "$out/$name.float" "$out/$name.$tag.out")
     ms=$(bench_best "$qc" "$prog" "$repeats" --threads "$threads" --input "$input" --min-time "$min_time")
     "$qc" bench "$prog" --threads "$threads" --input "$input" --min-time "$min_time" --profile \
       --profile-csv "$out/$name.$tag.csv" >/dev/null
