@@ -153,59 +153,33 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
       Value src = gep(p[0], batchOffset(bi, rhs.strides), i8);
       Value dst = gep(p[1], mulC(bi, sc.slotBytes), i8);
       Value biasDst = gep(dst, cI64(slot.weightBytes), i8);
-      Value kBound = cI64(k), nBound = cI64(n);
-      auto less = [&](Value x, Value bound) {
-        return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x,
-                                       bound);
-      };
-      // packed[tile][group][vector][column in vector][k in group], in
-      // this loop order, so the destination is the running index.
-      forN(tiles, [&](Value tile) {
-        forN(groups, [&](Value group) {
-          forN(g.config.nVectors, [&](Value vec) {
-            forN(info.columnsPerVector, [&](Value lane) {
-              Value col = add(add(mulC(tile, nr),
-                                  mulC(vec, info.columnsPerVector)),
-                              lane);
-              Value at = mulC(
-                  add(mulC(add(mulC(add(mulC(tile, groups), group),
-                                    g.config.nVectors),
-                               vec),
-                           info.columnsPerVector),
-                      lane),
-                  info.kGroup);
-              forN(info.kGroup, [&](Value j) {
-                Value kk = add(mulC(group, info.kGroup), j);
-                Value inside = b.create<arith::AndIOp>(
-                    loc, less(col, nBound), less(kk, kBound));
-                auto value = b.create<scf::IfOp>(
-                    loc, inside,
-                    [&](OpBuilder &, Location) {
-                      Value v = load(i8, gep(src,
-                                             add(mulC(kk, sk), mulC(col, sn)),
-                                             i8));
-                      b.create<scf::YieldOp>(loc, v);
-                    },
-                    [&](OpBuilder &, Location) {
-                      b.create<scf::YieldOp>(
-                          loc, b.create<arith::ConstantIntOp>(loc, 0, 8)
-                                   .getResult());
-                    });
-                store(value.getResult(0), gep(dst, add(at, j), i8));
-              });
-            });
-          });
-        });
-      });
-      // The bias: -zpDomain * sum_k rhs[k, col] (0 in the padding).
+      // packed[tile][group][vector][column in vector][k in group]: zeros
+      // first where K or N is padded, then each column's K values at
+      // their places (no branch per element), summed on the way for the
+      // bias -zpDomain * sum_k rhs[k, col].
+      if (slot.kPadded != k || slot.nPadded != n)
+        forN(slot.weightBytes / 8,
+             [&](Value i) { store(cI64(0), gep(dst, mulC(i, 8), i8)); });
+      const int64_t groupStride = g.config.nVectors * info.vectorBytes;
       forN(n, [&](Value col) {
+        Value tile = divC(col, nr), inTile = remC(col, nr);
+        Value colBase =
+            add(add(mulC(tile, groups * groupStride),
+                    mulC(divC(inTile, info.columnsPerVector),
+                         info.vectorBytes)),
+                mulC(remC(inTile, info.columnsPerVector), info.kGroup));
+        Value colSrc = gep(src, mulC(col, sn), i8);
         auto sum = b.create<scf::ForOp>(
             loc, cI64(0), cI64(k), cI64(1), ValueRange{cI32(0)},
             [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-              Value v = b.create<arith::ExtSIOp>(
-                  loc, i32,
-                  load(i8, gep(src, add(mulC(kk, sk), mulC(col, sn)), i8)));
-              b.create<scf::YieldOp>(loc, ValueRange{add(acc[0], v)});
+              Value v = load(i8, gep(colSrc, mulC(kk, sk), i8));
+              Value at = add(colBase,
+                             add(mulC(divC(kk, info.kGroup), groupStride),
+                                 remC(kk, info.kGroup)));
+              store(v, gep(dst, at, i8));
+              b.create<scf::YieldOp>(
+                  loc,
+                  ValueRange{add(acc[0], b.create<arith::ExtSIOp>(loc, i32, v))});
             });
         store(b.create<arith::MulIOp>(loc, sum.getResult(0),
                                       cI32(-zpDomain)),

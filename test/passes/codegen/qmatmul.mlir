@@ -2,8 +2,9 @@
 // (a packed slot per batch index: 2 heads x 512 bytes, the largest variant's
 // K_pad x N_pad plus the padded int32 bias); step 0 packs each head's K^T
 // (a transposed view, read through its strides) into the kernel's tile
-// order, zero outside K x N, and writes the bias -zp * column sum (zp 120 in
-// the AVX2 kernel's u8 domain) and zeros in the padded columns; step 1 calls
+// order (zeros first, since N = 5 is padded to 16), summing each column for
+// the bias -zp * column sum (zp 120 in the AVX2 kernel's u8 domain), zeros
+// in the padded columns' bias; step 1 calls
 // the GEMM kernel on the lhs rows with the compile-time multipliers.
 // RUN: qc-opt %s --qc-plan-memory --qc-lower-model="target=x86-64-avx2 name=m" | FileCheck %s
 
@@ -11,11 +12,12 @@
 // CHECK-SAME: step_table = [{bytes = 130 : i64, kind = "qmatmul", macs = 200 : i64, name = "", shapes = "1x2x5x4xui8, 1x2x4x5xi8 -> 1x2x5x5xui8"}
 // CHECK: llvm.mlir.global internal constant @m_const0_qmm_mult
 // CHECK-LABEL: func.func @m_step0(
-// CHECK: scf.if %{{.*}} -> (i8) {
-// CHECK: llvm.load %{{.*}} : !llvm.ptr -> i8
-// CHECK: } else {
-// CHECK: arith.constant 0 : i8
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c8_i64
+// CHECK: llvm.store %c0_i64{{.*}} : i64, !llvm.ptr
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c5_i64
 // CHECK: iter_args(%{{.*}} = %c0_i32) -> (i32)
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> i8
+// CHECK: llvm.store %{{.*}} : i8, !llvm.ptr
 // CHECK: arith.extsi %{{.*}} : i8 to i32
 // CHECK: arith.muli %{{.*}}, %c-120_i32 : i32
 // CHECK: scf.for %{{.*}} = %c5_i64{{.*}} to %c16_i64
