@@ -447,7 +447,10 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     256-entry `qc.qlut`; tried first), `conv2d`, `linear`, `add`, `mul`,
     `max-pool`, `avg-pool` and `data-movement` (reshape / flatten /
     transpose / slice / concat on the integer tensors, with `qc.qrequantize`
-    where qparams differ), and `dynamic-linear`, rooted at the linear /
+    where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
+    point 0) -> matmul [-> relu] -> quantize` of two run-time tensors of one
+    rank >= 2 with equal batch dimensions, attention's QK^T and AV, becomes
+    `qc.qmatmul`), and `dynamic-linear`, rooted at the linear /
     matmul: `dynamic_fake_quant(x), dequantize(w const) [, b f32 const] ->
     linear | matmul` becomes `qc.dynamic_qlinear` (int8 GEMM on the
     activation quantized at run time, float epilogue; a matmul's `[K, N]`
@@ -460,7 +463,7 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     ListOption<"patterns", "patterns", "std::string",
                "Apply only these patterns (default: all): lut, conv2d, "
                "linear, add, mul, max-pool, avg-pool, data-movement, "
-               "dynamic-linear">
+               "requantize, dynamic-linear, conv-transpose2d, resize, matmul">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -971,8 +971,8 @@ OpEvaluator::Result OpEvaluator::observe(ObserveOp observe) {
   return operands[0];
 }
 
-/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qrequantize /
-/// qc.qlut / qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
+/// qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmatmul /
+/// qc.qrequantize / qc.qlut / qc.qmax_pool2d / qc.qavg_pool2d: the reference integer kernels
 /// (KernelsInt.h), integer accumulation then the f32 requantize.
 OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
   std::optional<DType> dtype = dtypeOf(
@@ -1044,6 +1044,9 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     ArrayRef<int32_t> table = lut.getTable();
     r = ref::qlut(*in[0], lut.getInputMin(),
                   std::vector<int32_t>(table.begin(), table.end()));
+  } else if (auto mm = dyn_cast<QMatmulOp>(intOp)) {
+    r = ref::qmatmul(*in[0], static_cast<int64_t>(mm.getLhsZeroPoint()),
+                     *in[1], mm.getRequantMultiplier(), epilogue(mm, {}));
   } else if (auto rq = dyn_cast<QRequantizeOp>(intOp)) {
     r = ref::qrequantize(*in[0], static_cast<int64_t>(rq.getInputZeroPoint()),
                          rq.getRequantMultiplier(), epilogue(rq, {}));
@@ -1595,6 +1598,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QMaxPool2dOp p) -> Maybe { return integerOp(p); })
       .Case([&](QAvgPool2dOp p) -> Maybe { return integerOp(p); })
       .Case([&](QMulOp m) -> Maybe { return integerOp(m); })
+      .Case([&](QMatmulOp m) -> Maybe { return integerOp(m); })
       .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
       .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
       .Case([&](QResizeOp r) -> Maybe { return integerOp(r); })

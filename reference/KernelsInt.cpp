@@ -228,6 +228,48 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
   return y;
 }
 
+absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
+                                const QTensor &b, float m,
+                                const Requantize &e) {
+  constexpr std::string_view op = "qmatmul";
+  Shape as = shapeOf(a), bs = shapeOf(b);
+  size_t rank = as.size();
+  if (rank < 2 || bs.size() != rank ||
+      !std::equal(as.begin(), as.end() - 2, bs.begin()) ||
+      as[rank - 1] != bs[rank - 2])
+    return invalid(op, strCat("needs a [..., M, K] and b [..., K, N] with the "
+                              "same batch dimensions, got ",
+                              shapeToString(as), " and ", shapeToString(bs)));
+  Requantize check = e;
+  check.multipliers = {m};
+  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return s;
+  int64_t rows = as[rank - 2], k = as[rank - 1], n = bs[rank - 1];
+  int64_t batches = shapeNumElements(Shape(as.begin(), as.end() - 2));
+  Shape ys = as;
+  ys.back() = n;
+  if (absl::Status s = detail::reserveResult(op, ys); !s.ok())
+    return s;
+  QTensor y = QTensor::from_shape(std::vector<size_t>(ys.begin(), ys.end()));
+  const int32_t *ap = a.data(), *bp = b.data();
+  int32_t *yp = y.data();
+  for (int64_t t = 0; t < batches; ++t)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t acc = 0;
+        for (int64_t i = 0; i < k; ++i)
+          acc += (static_cast<int64_t>(ap[(t * rows + r) * k + i]) -
+                  aZeroPoint) *
+                 static_cast<int64_t>(bp[(t * k + i) * n + j]);
+        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+        if (!acc32.ok())
+          return acc32.status();
+        yp[(t * rows + r) * n + j] =
+            roundAndClamp(static_cast<float>(*acc32) * m, e);
+      }
+  return y;
+}
+
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
                                     float m, const Requantize &e) {
   Requantize check = e;

@@ -62,6 +62,14 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
                              const QTensor &b, int64_t bZeroPoint, float m,
                              const Requantize &epilogue);
 
+/// a [..., M, K] minus aZeroPoint times b [..., K, N] (same batch
+/// dimensions; b symmetric, zero point 0) in int32 per batch index, then
+/// round_half_to_even(float(acc) * m) + zeroPoint, clamp (qc.qmatmul).
+/// `epilogue.multipliers` is unused.
+absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
+                                const QTensor &b, float m,
+                                const Requantize &epilogue);
+
 /// round_half_to_even(float(x - xZeroPoint) * m) + zeroPoint, clamp
 /// (qc.qrequantize). `epilogue.multipliers` is unused.
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,

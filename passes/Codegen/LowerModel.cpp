@@ -3,6 +3,7 @@
 // Reads the plan (MemoryPlan.cpp) and emits, in program order, one step per
 // op through the lowering of its family:
 //   IntConv.cpp         qc.qconv2d (GEMM, depthwise, grouped), qc.qlinear
+//   IntMatmul.cpp       qc.qmatmul (rhs packed at run time, GEMM kernel)
 //   IntPool.cpp         qc.qmax_pool2d, qc.qavg_pool2d, global average pool
 //   IntElementwise.cpp  quantize / dequantize, qc.qadd, qc.qmul,
 //                       qc.qrequantize, qc.qlut
@@ -81,6 +82,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitDynamicLinear(dyn);
   if (auto qadd = dyn_cast<QAddOp>(op))
     return emitAdd(qadd);
+  if (auto mm = dyn_cast<QMatmulOp>(op))
+    return emitQMatmul(mm);
   if (auto pool = dyn_cast<QMaxPool2dOp>(op))
     return emitMaxPool(pool);
   if (isa<ReshapeOp, FlattenOp>(op)) {
@@ -187,9 +190,9 @@ ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
        << ct.getStrides()[1];
   } else if (isa<QLinearOp, LinearOp, DynamicQLinearOp>(op))
     s.macs = outElems * static_cast<uint64_t>(shapeOf(weight).back());
-  else if (auto mm = dyn_cast<MatmulOp>(op))
+  else if (isa<MatmulOp, QMatmulOp>(op))
     s.macs = outElems *
-             static_cast<uint64_t>(shapeOf(mm->getOperand(0)).back());
+             static_cast<uint64_t>(shapeOf(op->getOperand(0)).back());
   s.shapes = text;
   return s;
 }

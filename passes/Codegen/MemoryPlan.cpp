@@ -85,7 +85,7 @@ LogicalResult ModelBuilder::plan() {
       continue;
     }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
-             DynamicQLinearOp, QAddOp, QMulOp,
+             DynamicQLinearOp, QAddOp, QMulOp, QMatmulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
              ResizeOp, QConvTranspose2dOp>(op))
@@ -139,6 +139,14 @@ LogicalResult ModelBuilder::plan() {
       scratch[op] = newBuffer(
           stepName + "_scratch",
           getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
+      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
+      continue;
+    } else if (auto mm = dyn_cast<QMatmulOp>(op)) {
+      // The rhs packed per batch index (and a row-major lhs copy when its
+      // rows are not K-contiguous); the result row-major.
+      scratch[op] = newBuffer(
+          stepName + "_packed",
+          getQMatmulScratch(mm, qmatmulCopiesLhs(refs[mm.getLhs()])).bytes);
       refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
       continue;
     } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp>(op)) {

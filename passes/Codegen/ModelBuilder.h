@@ -91,6 +91,15 @@ struct DynamicLinearScratch {
 DynamicLinearScratch getDynamicLinearScratch(int64_t m, int64_t k, int64_t n,
                                              bool copyInput);
 
+/// The scratch of a qc.qmatmul step (IntMatmul.cpp), in bytes: one slot
+/// per batch index (the packed rhs, then its int32 bias, 64-byte aligned;
+/// the largest any variant needs) and, when the lhs rows are not
+/// K-contiguous, a row-major copy of the lhs at `lhsCopy` (-1 otherwise).
+struct QMatmulScratch {
+  int64_t slotBytes = 0, lhsCopy = -1, bytes = 0;
+};
+QMatmulScratch getQMatmulScratch(QMatmulOp op, bool copyLhs);
+
 inline SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
@@ -498,6 +507,14 @@ private:
   /// qc.dynamic_qlinear (DynamicLinear.cpp): run-time qparams and
   /// quantization, the s32-output GEMM, the float epilogue.
   LogicalResult emitDynamicLinear(DynamicQLinearOp op);
+  /// qc.qmatmul (IntMatmul.cpp): the rhs packed at run time per batch
+  /// index, then the int8 GEMM kernel on the lhs rows.
+  LogicalResult emitQMatmul(QMatmulOp op);
+  /// Whether a qc.qmatmul's lhs rows are not K-contiguous (then the step
+  /// copies them to row-major order first).
+  static bool qmatmulCopiesLhs(const TensorRef &lhs) {
+    return lhs.shape.back() != 1 && lhs.strides.back() != 1;
+  }
   LogicalResult emitAdd(QAddOp op);
   LogicalResult emitMaxPool(QMaxPool2dOp op);
   LogicalResult emitGlobalAvgPool(GlobalAvgPool2dOp op);

@@ -143,7 +143,8 @@ const char *dtypeName(int32_t dtype) {
 
 const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
-    "qc.qlinear, qc.dynamic_qlinear, qc.qadd, qc.qmul, qc.qrequantize, "
+    "qc.qlinear, qc.dynamic_qlinear, qc.qmatmul, qc.qadd, qc.qmul, "
+    "qc.qrequantize, "
     "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, qc.gather (run-time i64 / i32 indices), qc.qresize, "
     "qc.qconv_transpose2d (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
@@ -431,6 +432,14 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
     if (!elementOf(rs.getInput()).isF32())
       return refuse("an input", elementOf(rs.getInput()),
                     "a float resize takes f32");
+    return success();
+  }
+  if (isa<QMatmulOp>(op)) {
+    // The ODS types already say ui8 / i8 lhs and result, i8 rhs; the
+    // emitter packs the rhs as the GEMM kernels' weights.
+    for (Value v : op->getOperands())
+      if (!isInt8(elementOf(v)))
+        return refuse("an operand", elementOf(v), k8bit);
     return success();
   }
   if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp, QResizeOp>(op)) {

@@ -5,10 +5,12 @@
 //       -> conv2d | linear [-> relu | clamp] -> quantize
 //   dequantize(a) , dequantize(b) -> add | mul [-> relu | clamp] -> quantize
 //       (mul may broadcast)
+//   dequantize(a) , dequantize(b i8 symmetric) -> matmul [-> relu] -> quantize
+//       (two run-time tensors: attention's QK^T and AV)
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
 //   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
-// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmax_pool2d /
-// qc.qavg_pool2d (QCIntOps.td), whose epilogue is DESIGN.md's requantize
+// into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmatmul /
+// qc.qmax_pool2d / qc.qavg_pool2d (QCIntOps.td), whose epilogue is DESIGN.md's requantize
 // rule, and
 //   dequantize(x...) -> reshape | flatten | transpose | slice | concat -> quantize
 // into the same data-movement op on the integer tensors: it only moves
@@ -34,6 +36,7 @@
 //===----------------------------------------------------------------------===//
 #include "reference/Executor.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/QCQParams.h"
 #include "passes/Lower/LowerToInteger.h"
 #include "passes/Passes.h"
 
@@ -148,6 +151,8 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
   if (auto o = dyn_cast<QConvTranspose2dOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QMulOp>(def))
+    return within(o.getClampMin(), o.getClampMax());
+  if (auto o = dyn_cast<QMatmulOp>(def))
     return within(o.getClampMin(), o.getClampMax());
   if (auto o = dyn_cast<QRequantizeOp>(def))
     return within(o.getClampMin(), o.getClampMax());
@@ -530,6 +535,41 @@ struct QLinearPattern : FusedPattern<QLinearPattern, LinearOp> {
   }
 };
 
+/// dq(a), dq(b i8 zero point 0) -> matmul [-> relu] -> q => qc.qmatmul: a
+/// product of two run-time tensors (attention's QK^T and AV) whose rhs the
+/// quantizer made symmetric int8 (int8_attention=1), both of one rank >= 2
+/// with equal batch dimensions. (A matmul by a constant weight keeps its
+/// Q/DQ form here; the rhs is packed at run time.)
+struct QMatmulPattern : FusedPattern<QMatmulPattern, MatmulOp> {
+  QMatmulPattern(MLIRContext *context) : FusedPattern(context, "matmul") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    auto mm = cast<MatmulOp>(root);
+    auto l = matchActivation(mm.getLhs());
+    auto r = matchActivation(mm.getRhs());
+    if (!l || !r || r->zeroPoint != 0 ||
+        !cast<ShapedType>(r->value.getType()).getElementType().isSignlessInteger(8))
+      return {};
+    auto lt = cast<ShapedType>(l->value.getType());
+    auto rt = cast<ShapedType>(r->value.getType());
+    if (!lt.hasStaticShape() || !rt.hasStaticShape() || lt.getRank() < 2 ||
+        rt.getRank() != lt.getRank() ||
+        lt.getShape().drop_back(2) != rt.getShape().drop_back(2) ||
+        lt.getShape().back() > QMatmulOp::kMaxK ||
+        (r->value.getDefiningOp<ConstantOp>() &&
+         l->value.getDefiningOp<ConstantOp>()))
+      return {};
+    // QMatmulOp::getRequantMultiplier's rule, checked before building.
+    float product = l->scale * r->scale;
+    if (!isValidRequantMultiplier(product / e.scale))
+      return {};
+    return b.create<QMatmulOp>(
+        mm.getLoc(), q.getType(), l->value, r->value, f32(b, l->scale),
+        i64(b, l->zeroPoint), f32(b, r->scale), f32(b, e.scale),
+        i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
+  }
+};
+
 /// True when two shapes are equal for every run: the same rank, and each
 /// dimension static and equal in both, or dynamic in both. (A dynamic
 /// dimension against a static 1, as in (?, 32, 64) + (1, 32, 64), is
@@ -833,16 +873,17 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[12] = {
+const char *const kLowerToIntegerPatterns[13] = {
     "lut",      "conv2d",   "linear",        "add",
     "mul",      "max-pool", "avg-pool",      "data-movement",
-    "requantize", "dynamic-linear", "conv-transpose2d", "resize"};
+    "requantize", "dynamic-linear", "conv-transpose2d", "resize",
+    "matmul"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
                QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
                DataMovementPattern, RequantizePattern, QConvTranspose2dPattern,
-               QResizePattern>(patterns.getContext());
+               QResizePattern, QMatmulPattern>(patterns.getContext());
   populateDynamicLinearPatterns(patterns);
 }
 

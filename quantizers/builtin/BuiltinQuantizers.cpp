@@ -88,6 +88,9 @@ private:
   // Specs for one node, from its resolved options.
   QuantizationSpec act(const Node &node) const;
   QuantizationSpec dynamicAct(const Node &node) const;
+  /// s8 symmetric per-tensor activation (the rhs of a matmul of two
+  /// activations, int8_attention=1).
+  QuantizationSpec symmetricAct(const Node &node) const;
   QuantizationSpec weight(const Node &node, int64_t axis) const;
   FixedQParamsQuantizationSpec fixed(bool symmetricRange) const;
 
@@ -317,8 +320,35 @@ void PatternQuantizer::annotateMatmul(Graph &g, Node &node) {
   std::vector<EdgeSpec> in = {
       lhsConst && !rhsConst ? weight(node, -1) : act(node),
       rhsConst ? weight(node, axis) : act(node)};
+  if (!lhsConst && !rhsConst && node.flag("int8_attention") &&
+      node.option("act_dtype") != "int16")
+    in[1] = symmetricAct(node);
   annotateUnit(node, std::move(in), act(node),
                fusableUser(g, node, {"relu"}));
+}
+
+QuantizationSpec PatternQuantizer::symmetricAct(const Node &node) const {
+  // The rhs of a product of two activations (attention's K^T or V) is the
+  // integer GEMM's run-time "weight": s8 with zero point 0 in the backend's
+  // weight range, per tensor, observed by the activation observer (minmax
+  // in place of the default histogram). The kernels take
+  // it as they take weights (qc.qmatmul packs it at run time); ONNX
+  // Runtime's QLinearMatMul / MatMulInteger take u8 x s8 as well.
+  QuantizationSpec s = act(node);
+  s.dtype = Dtype::kS8;
+  s.quantMin = b_.weightMin;
+  s.quantMax = b_.weightMax;
+  if (b_.hasReduceRange && node.flag("reduce_range")) {
+    s.quantMin = floorHalf(s.quantMin);
+    s.quantMax = floorHalf(s.quantMax);
+  }
+  s.symmetric = true;
+  // The histogram observer's symmetric search clips K and V's tails (the
+  // ViT-style classifier: 28.7 dB against 29.7 with minmax over 12 inputs,
+  // docs/quantizers.md); the weight-like operand keeps its whole range.
+  if (s.observer == "histogram")
+    s.observer = "minmax";
+  return s;
 }
 
 void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
@@ -631,6 +661,12 @@ void addSharedOptions(std::vector<OptionDecl> &options) {
              "backend's 8-bit type) or int16 (symmetric, zero point 0; "
              "compiled for conv2d, linear, add, mul and data movement)",
              "int8|int16"));
+  options.push_back(boolOption(
+      "int8_attention", "1",
+      "a matmul of two activations (attention's QK^T and AV) gets an s8 "
+      "symmetric per-tensor rhs, so it runs as the integer GEMM "
+      "(qc.qmatmul); 0: both inputs take the activation spec and the "
+      "matmul stays a float Q/DQ island"));
   addCorrectionOptions(options);
   addWeightOnlyOptions(options);
 }

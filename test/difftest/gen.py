@@ -19,7 +19,9 @@ numpy broadcasting, squeeze-excitation [N,C,1,1] x [N,C,H,W]), max / average
 (ceil_mode, count_include_pad) / global average pools, concat (same or other
 qparams), resize (nearest / linear, every coordinate and nearest mode,
 scales and sizes), conv_transpose2d (strides, pads, output_padding,
-dilation, groups), sigmoid / tanh / hardswish / hardsigmoid (table lookups), reshape /
+dilation, groups), matmul of two run-time tensors (qc.qmatmul: symmetric
+i8 rhs, transposed views; an asymmetric rhs stays float), sigmoid / tanh /
+hardswish / hardsigmoid (table lookups), reshape /
 flatten / transpose / slice (negative steps), a dequantized f32 output;
 int8 and uint8, zero points at qmin / qmax, tiny and huge scales, reduced
 quantize ranges, saturating inputs.
@@ -508,6 +510,52 @@ class Graph:
             return v, fy
         return self.weighted(x, [oc, k], oc, k, "linear", op)
 
+    def matmul(self, x):
+        """x [..., M, K] times a new run-time rhs [..., K, N] (attention's
+        QK^T / AV): i8 with zero point 0, the form qc.qmatmul takes (15 %
+        another zero point: a float Q/DQ island), 40 % a transposed view of
+        a [..., N, K] input (strided rhs, packed through its strides), 20 %
+        the lhs a transposed view too (rows that are not K-contiguous)."""
+        if self.r.random() < 0.2 and len(x.shape) >= 2:
+            x = self.transpose_last(x)
+        k = x.shape[-1]
+        n = self.r.randint(1, 40) if self.r.random() < 0.85 else self.r.randint(41, 100)
+        batch = list(x.shape[:-2])
+        symmetric = self.r.random() < 0.85
+        transposed = self.r.random() < 0.4
+        self.kinds.append("matmul.%s%s" % ("sym" if symmetric else "asym",
+                                           ".t" if transposed else ""))
+        zp = 0 if symmetric else None
+        if transposed:
+            rhs = self.transpose_last(self.input(batch + [n, k], et="i8", zp=zp))
+        else:
+            rhs = self.input(batch + [k, n], et="i8", zp=zp)
+        af, bf = self.dq(x, "matmul"), self.dq(rhs, "matmul")
+        yshape = batch + [x.shape[-2], n]
+        v = self.ssa()
+        self.emit("%s = qc.matmul %s, %s : (%s, %s) -> %s"
+                  % (v, af, bf, ttype(x.shape, "f32"), ttype(rhs.shape, "f32"),
+                     ttype(yshape, "f32")), "matmul")
+        fy = np.matmul(x.f, rhs.f)
+        if self.r.random() < 0.3:
+            w = self.ssa()
+            self.emit("%s = qc.relu %s : %s" % (w, v, ttype(yshape, "f32")), "matmul")
+            v, fy = w, np.maximum(fy, 0)
+        return self.q(v, fy, "matmul")
+
+    def transpose_last(self, x):
+        """x with its last two dimensions swapped, quantized with x's qparams
+        (an exact move on the integer tensors: a strided view when compiled)."""
+        perm = list(range(len(x.shape)))
+        perm[-1], perm[-2] = perm[-2], perm[-1]
+        xf = self.dq(x, "transpose")
+        yshape = [x.shape[p] for p in perm]
+        v = self.ssa()
+        self.emit("%s = qc.transpose %s {perm = array<i64: %s>} : (%s) -> %s"
+                  % (v, xf, ", ".join(map(str, perm)), ttype(x.shape, "f32"),
+                     ttype(yshape, "f32")), "transpose")
+        return self.move_q(v, x.f.transpose(perm), x, True, "transpose")
+
     def binary(self, x, opname):
         shape = list(x.shape)
         other = list(shape)
@@ -785,10 +833,12 @@ class Graph:
                                           "max_pool", "avg_pool", "avg_pool", "global_pool",
                                           "concat", "lut", "lut", "flatten", "reshape",
                                           "transpose", "slice", "resize", "resize",
-                                          "conv_transpose"]
+                                          "conv_transpose", "matmul"]
             else:
                 choices = ["linear", "linear", "add", "mul", "mul", "concat", "lut", "lut",
                            "flatten", "reshape", "transpose", "slice"]
+                if len(x.shape) >= 2:
+                    choices += ["matmul", "matmul"]
             op = r.choice(choices)
             y = {"conv": self.conv, "linear": self.linear, "max_pool": self.max_pool,
                  "avg_pool": self.avg_pool, "global_pool": self.global_pool,
@@ -796,6 +846,7 @@ class Graph:
                  "flatten": self.flatten, "reshape": self.reshape,
                  "transpose": self.transpose, "slice": self.slice,
                  "resize": self.resize, "conv_transpose": self.conv_transpose,
+                 "matmul": self.matmul,
                  "add": lambda t: self.binary(t, "add"),
                  "mul": lambda t: self.binary(t, "mul")}[op](x)
             # An intermediate result is an output too, now and then.

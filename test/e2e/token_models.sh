@@ -11,6 +11,10 @@
 #               executor bit for bit, SQNR of the output against the float model >= MIN_SQNR;
 #   wo_int8     x86,weight_only=int8 / x86,weight_only=int4,group_size=32: compiled == reference,
 #   wo_int4     SQNR >= MIN_SQNR.
+#   static      x86 static int8, calibrated on 8 random sequences, qc-lower-to-integer form: every
+#               linear a qc.qlinear and the attention's QK^T / AV two qc.qmatmul per layer (integer
+#               attention), compiled == reference bit for bit, SQNR >= MIN_SQNR; its QDQ export runs
+#               in ONNX Runtime (the difference printed).
 #
 #   token_models.sh QC MODELS_DIR MODEL MODE THREADS MIN_SQNR LINEARS WORKDIR
 #
@@ -46,6 +50,17 @@ case $MODE in
     [[ $MODE == wo_int4 ]] && quantizer=x86,weight_only=int4,group_size=32
     "$QC" quantize "$onnx" --quantizer "$quantizer" --quiet -o "$dir/model.q.mlir"
     program=$dir/model.q.mlir ;;
+  static)
+    quantizer=x86
+    "$PY" -c "import numpy as np; np.save('$dir/calib.npy', np.random.default_rng(17).integers(0, 4096, (8, 16)))"
+    "$QC" quantize "$onnx" --quantizer "$quantizer" --calib "$dir/calib.npy" --lower-to-integer --quiet \
+      -o "$dir/model.int.mlir"
+    want=$([[ $MODEL == gpt2 ]] && echo 8 || echo 4)
+    ops=$(grep -c 'qc.qmatmul' "$dir/model.int.mlir" || true)
+    lin=$(grep -c 'qc.qlinear' "$dir/model.int.mlir" || true)
+    (( ops == want && lin == LINEARS )) || {
+      echo "FAIL: $ops qc.qmatmul (want $want) and $lin qc.qlinear (the model has $LINEARS linears)"; exit 1; }
+    program=$dir/model.int.mlir ;;
   *) echo "token_models.sh: unknown mode $MODE" >&2; exit 2 ;;
 esac
 
@@ -57,8 +72,10 @@ compare_exact "$dir/ref" "$dir/compiled" host
 # (DequantizeLinear-21 blocks) equal to qc run within 1e-5 of max|y| at graph-opt "basic";
 # dyn_tensor (DynamicQuantizeLinear, ORT's own quantization rule) printed only.
 ort=""
-if [[ $MODE == wo_int* || $MODE == dyn_tensor ]] && [[ -d "$HERE/../ort/node_modules/onnxruntime-node" ]]; then
+if [[ $MODE == wo_int* || $MODE == dyn_tensor || $MODE == static ]] && [[ -d "$HERE/../ort/node_modules/onnxruntime-node" ]]; then
   [[ $MODE == dyn_tensor ]] && "$QC" quantize "$onnx" --quantizer "$quantizer" --quiet -o "$dir/model.q.mlir"
+  [[ $MODE == static ]] && "$QC" quantize "$onnx" --quantizer "$quantizer" --calib "$dir/calib.npy" --quiet \
+    -o "$dir/model.q.mlir"
   "$QC" export-onnx "$dir/model.q.mlir" -o "$dir/model.q.onnx"
   node "$HERE/../ort/ort_run.js" "$dir/model.q.onnx" --input "$input" --output-dir "$dir/ort" --graph-opt basic --quiet
   ort=$("$PY" - "$dir/ref/y.npy" "$dir/ort/y.npy" "$MODE" <<'PY'

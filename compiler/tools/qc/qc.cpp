@@ -264,7 +264,9 @@ int quantizeCommand(int argc, char **argv) {
       cl::desc("Quantizer and options: x86 | xnnpack[,per_channel=0|1,...]; "
                "';' separates several, applied in order. Dynamic int8: "
                "dynamic=1[,granularity=per_token]; weight-only: "
-               "weight_only=int8|int4[,group_size=32|64|128][,symmetric=0] "
+               "weight_only=int8|int4[,group_size=32|64|128][,symmetric=0]; "
+               "attention's activation x activation matmuls run as the int8 "
+               "GEMM (int8_attention=1, the default; 0: a float Q/DQ island) "
                "(docs/quantizers.md)"),
       cl::value_desc("NAME[,OPTION=VALUE...]"),
       cl::location(options.quantizer)};

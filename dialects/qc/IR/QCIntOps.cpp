@@ -289,6 +289,46 @@ float QMulOp::getRequantMultiplier() {
   return product / getOutputScale().convertToFloat();
 }
 
+LogicalResult QMatmulOp::verify() {
+  auto lhs = getLhs().getType(), rhs = getRhs().getType();
+  auto out = getOutput().getType();
+  int64_t rank = lhs.getRank();
+  if (rank < 2 || rhs.getRank() != rank || out.getRank() != rank)
+    return emitOpError() << "needs lhs [..., M, K], rhs [..., K, N] and a "
+                            "result [..., M, N] of one rank >= 2, got "
+                         << lhs << ", " << rhs << " -> " << out;
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (mismatch(dim(lhs, d), dim(rhs, d)) || mismatch(dim(lhs, d), dim(out, d)))
+      return emitOpError() << "operands and result must have the same batch "
+                              "dimensions (no broadcasting), got "
+                           << lhs << ", " << rhs << " -> " << out;
+  if (mismatch(dim(lhs, rank - 1), dim(rhs, rank - 2)))
+    return emitOpError() << "lhs " << lhs << " and rhs " << rhs
+                         << " disagree on K";
+  if (mismatch(dim(out, rank - 2), dim(lhs, rank - 2)) ||
+      mismatch(dim(out, rank - 1), dim(rhs, rank - 1)))
+    return emitOpError() << "result " << out << " is not [..., M, N] of lhs "
+                         << lhs << " and rhs " << rhs;
+  int64_t k = dim(lhs, rank - 1);
+  if (!ShapedType::isDynamic(k) && k > kMaxK)
+    return emitOpError() << "K = " << k << " is too large for exact int32 "
+                            "accumulation (at most " << kMaxK << ")";
+  return verifyElementwiseOp(
+      *this,
+      {{"lhs_scale", getLhsScale().convertToFloat(), "lhs_zero_point",
+        static_cast<int64_t>(getLhsZeroPoint()), lhs},
+       {"rhs_scale", getRhsScale().convertToFloat(), "rhs_zero_point", 0,
+        rhs}},
+      out, "lhs_scale * rhs_scale / output_scale");
+}
+
+float QMatmulOp::getRequantMultiplier() {
+  // Two separate f32 operations, in this order (the op's description).
+  float product =
+      getLhsScale().convertToFloat() * getRhsScale().convertToFloat();
+  return product / getOutputScale().convertToFloat();
+}
+
 LogicalResult QRequantizeOp::verify() {
   Type in = getInput().getType(), out = getOutput().getType();
   if (failed(verifySameShape(*this, in, out)))

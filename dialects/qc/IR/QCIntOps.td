@@ -225,6 +225,50 @@ def QC_QMulOp : QC_IntOp<"qmul"> {
   }];
 }
 
+def QC_QMatmulOp : QC_IntOp<"qmatmul"> {
+  let summary = "integer matrix product of two quantized activations "
+                "(attention's QK^T and AV) with requantize and activation clamp";
+  let description = [{
+    `qc.matmul` of two run-time tensors (neither is a constant weight):
+    `lhs` `[..., M, K]` (ui8 or i8, per-tensor `lhs_scale` /
+    `lhs_zero_point`) times `rhs` `[..., K, N]` (i8, symmetric: zero point
+    0, per-tensor `rhs_scale`), both of the same rank >= 2 with equal
+    leading (batch) dimensions, e.g. one matrix per attention head:
+    ```
+    acc[..., m, n] = sum_k (lhs[..., m, k] - lhs_zero_point) * rhs[..., k, n]   (int32)
+    mult           = float(lhs_scale * rhs_scale) / output_scale               (f32: the product, then the quotient)
+    y              = clamp(round_half_to_even(float(acc) * mult) + output_zero_point, clamp_min, clamp_max)
+    ```
+    K is at most 65793, so `acc` fits int32 for every input. The built-in
+    quantizers give the rhs of an activation x activation matmul a symmetric
+    int8 spec (`int8_attention=1`, docs/quantizers.md) so that
+    `qc-lower-to-integer` can make this op of it; `qc compile` packs `rhs`
+    into the int8 GEMM kernel's weight layout at run time (one packing per
+    batch index; the lhs zero point's correction folded into the packed
+    bias) and runs the kernel, so the result is the reference's bit for bit.
+
+    ```mlir
+    %s = qc.qmatmul %q, %kt {clamp_max = 255 : i64, clamp_min = 0 : i64,
+           lhs_scale = 0.031 : f32, lhs_zero_point = 121 : i64, rhs_scale = 0.027 : f32,
+           output_scale = 0.12 : f32, output_zero_point = 98 : i64}
+         : (tensor<1x4x65x16xui8>, tensor<1x4x16x65xi8>) -> tensor<1x4x65x65xui8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$lhs, RankedTensorOf<[I8]>:$rhs,
+                       F32Attr:$lhs_scale, I64Attr:$lhs_zero_point,
+                       F32Attr:$rhs_scale,
+                       F32Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$clamp_min, I64Attr:$clamp_max);
+  let results = (outs QC_Int8Tensor:$output);
+  let extraClassDeclaration = [{
+    /// m = float(lhs_scale * rhs_scale) / output_scale, in f32.
+    float getRequantMultiplier();
+    /// The largest K whose worst-case accumulator (255 * 128 per product)
+    /// fits int32.
+    static constexpr int64_t kMaxK = 65793;
+  }];
+}
+
 def QC_QRequantizeOp : QC_IntOp<"qrequantize"> {
   let summary = "change the qparams of a quantized tensor";
   let description = [{

@@ -5,6 +5,8 @@
 // RUN:   -DACT='#qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "histogram">' \
 // RUN:   -DW='#qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, axis = 0, observer = "per_channel_minmax">' \
 // RUN:   -DBIAS='#qc.derived<inputs = [0, 1], dtype = i32, quant_min = -2147483648, quant_max = 2147483647, axis = 0>'
+// RUN: qc-opt %s --split-input-file --qc-annotate="quantizer=x86,int8_attention=0" | FileCheck %s --check-prefix=NOATT \
+// RUN:   -DACT='#qc.spec<dtype = ui8, quant_min = 0, quant_max = 255, symmetric = false, observer = "histogram">'
 
 // CHECK-LABEL: func.func @conv_relu
 // CHECK:      qc.conv2d
@@ -115,14 +117,21 @@ func.func @linear_relu(%x: tensor<2x16xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32
 // -----
 
 // A constant matmul operand is a weight: rhs [K, N] per channel along N;
-// two activations (attention-style) are both activations, + relu fused.
+// two activations (attention-style): the rhs s8 symmetric per tensor in the
+// weight range, observed with minmax (int8_attention=1, the default;
+// qc-lower-to-integer makes it a qc.qmatmul), + relu fused.
 // CHECK-LABEL: func.func @matmul
 // CHECK:      qc.matmul
 // CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, axis = 1, observer = "per_channel_minmax">], qc.output_specs = {{\[}}[[ACT]]]
 // CHECK-NEXT: qc.matmul
-// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], [[ACT]]], qc.output_specs = [unit]
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -128, quant_max = 127, symmetric = true, observer = "minmax">], qc.output_specs = [unit]
 // CHECK-NEXT: qc.relu
 // CHECK-SAME:   qc.input_specs = [unit], qc.output_specs = {{\[}}[[ACT]]]
+// int8_attention=0: both inputs take the activation spec.
+// NOATT-LABEL: func.func @matmul
+// NOATT:      qc.matmul
+// NOATT-NEXT: qc.matmul
+// NOATT-SAME:   qc.input_specs = {{\[}}[[ACT]], [[ACT]]], qc.output_specs = [unit]
 func.func @matmul(%x: tensor<2x4x16xf32>, %y: tensor<2x6x5xf32>) -> tensor<2x4x5xf32> {
   %w = qc.constant dense<0.5> : tensor<16x6xf32>
   %m = qc.matmul %x, %w : (tensor<2x4x16xf32>, tensor<16x6xf32>) -> tensor<2x4x6xf32>

@@ -62,8 +62,10 @@ func.func @linear_relu(%x: tensor<2x16xf32>) -> tensor<2x8xf32> {
 // CHECK-LABEL: func.func @matmul
 // CHECK:      qc.matmul
 // CHECK-SAME:   qc.output_specs = {{\[}}[[ACT]]]
+// Two activations: the rhs s8 symmetric per tensor in [-127, 127]
+// (int8_attention=1, the default).
 // CHECK-NEXT: qc.matmul
-// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], [[ACT]]], qc.output_specs = {{\[}}[[ACT]]]
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec<dtype = i8, quant_min = -127, quant_max = 127, symmetric = true, observer = "minmax", observer_options = {eps = 2.44140625E-4 : f64}>], qc.output_specs = {{\[}}[[ACT]]]
 func.func @matmul(%x: tensor<4x16xf32>, %y: tensor<6x5xf32>) -> tensor<4x5xf32> {
   %w = qc.constant dense<0.5> : tensor<16x6xf32>
   %m = qc.matmul %x, %w : (tensor<4x16xf32>, tensor<16x6xf32>) -> tensor<4x6xf32>

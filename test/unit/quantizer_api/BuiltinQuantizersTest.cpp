@@ -361,9 +361,37 @@ TEST(BuiltinQuantizersTest, MatmulWeightsAndActivations) {
             "#qc.spec<dtype = i8, quant_min = -128, quant_max = 127, "
             "symmetric = true, observer = \"minmax\">");
   EXPECT_EQ(in(g, "lhs_const", 1), kX86Act);
-  EXPECT_EQ(in(g, "both_act", 1), kX86Act);
+  // Two activations (int8_attention=1, the default): the rhs s8 symmetric
+  // per tensor in the weight range, observed with minmax (qc.qmatmul's
+  // run-time "weight"); the lhs an activation.
+  EXPECT_EQ(in(g, "both_act", 0), kX86Act);
+  EXPECT_EQ(in(g, "both_act", 1),
+            "#qc.spec<dtype = i8, quant_min = -128, quant_max = 127, "
+            "symmetric = true, observer = \"minmax\">");
   EXPECT_EQ(out(g, "both_act"), "unit");
   EXPECT_EQ(out(g, "r"), kX86Act);
+}
+
+TEST(BuiltinQuantizersTest, Int8AttentionOff) {
+  // int8_attention=0: both inputs of a product of two activations take the
+  // activation spec (a float Q/DQ island); a constant operand is a weight
+  // either way. act_observer applies to the symmetric rhs unless it is the
+  // default histogram.
+  GraphBuilder b;
+  Ref x = b.arg({2, 3, 16});
+  Ref m = b.op("matmul", "both_act", {x, b.arg({2, 16, 2})}, {2, 3, 2});
+  b.ret({m});
+  run("x86,int8_attention=0", b.graph());
+  EXPECT_EQ(in(b.graph(), "both_act", 1), kX86Act);
+  GraphBuilder c;
+  Ref y = c.arg({2, 3, 16});
+  Ref n = c.op("matmul", "both_act", {y, c.arg({2, 16, 2})}, {2, 3, 2});
+  c.ret({n});
+  run("xnnpack,act_observer=mse", c.graph());
+  EXPECT_EQ(in(c.graph(), "both_act", 1),
+            "#qc.spec<dtype = i8, quant_min = -127, quant_max = 127, "
+            "symmetric = true, observer = \"mse\", observer_options = "
+            "{eps = 0.000244140625}>");
 }
 
 TEST(BuiltinQuantizersTest, ConvTransposeWeightAxis) {

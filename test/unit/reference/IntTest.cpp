@@ -244,6 +244,31 @@ TEST(QMul, OperandsBroadcast) {
   EXPECT_EQ(values(*y), (std::vector<int32_t>{0, 1, 0, 6, 4, 0}));
 }
 
+TEST(QMatmul, BatchedProductRoundsTiesToEven) {
+  // Two batch indices of [2, 3] x [3, 2]; a - 10, m = 0.5, zp_out 1:
+  // batch 0: rows (0, 1, 2), (1, -1, 0) times [[1, 0], [1, 1], [1, -1]]
+  // = (3, -1), (0, -1) -> 1.5 -> 2, -0.5 -> 0, 0, -0.5 -> 0, then + 1.
+  // batch 1: rows (-10, 0, 117) times [[2, -128], [0, 127], [1, 0]]
+  // = (97, 1280), and (0, 0, 0) -> 0: 48.5 -> 48, 640; + 1, clamp to 127.
+  QTensor a = q({2, 2, 3}, {10, 11, 12, 11, 9, 10, 0, 10, 127, 10, 10, 10});
+  QTensor b = q({2, 3, 2}, {1, 0, 1, 1, 1, -1, 2, -128, 0, 127, 1, 0});
+  absl::StatusOr<QTensor> y =
+      ref::qmatmul(a, 10, b, 0.5f, epilogue({}, 1, -128, 127));
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ(std::vector<size_t>(y->shape().begin(), y->shape().end()),
+            (std::vector<size_t>{2, 2, 2}));
+  EXPECT_EQ(values(*y), (std::vector<int32_t>{3, 1, 1, 1, 49, 127, 1, 1}));
+  // Batch dimensions must agree (no broadcasting), K too.
+  y = ref::qmatmul(a, 10, q({1, 3, 2}, {0, 0, 0, 0, 0, 0}), 0.5f,
+                   epilogue({}, 0, -128, 127));
+  ASSERT_FALSE(y.ok());
+  EXPECT_THAT(std::string(y.status().message()),
+              HasSubstr("same batch dimensions"));
+  y = ref::qmatmul(a, 10, q({2, 2, 2}, {0, 0, 0, 0, 0, 0, 0, 0}), 0.5f,
+                   epilogue({}, 0, -128, 127));
+  ASSERT_FALSE(y.ok());
+}
+
 TEST(QRequantize, ChangesQParamsAndType) {
   // i8 zp -10 -> ui8 zp 128 with m = 0.5: (x + 10) * 0.5 rounded to even.
   QTensor x = q({5}, {-128, -9, -7, 0, 127});

@@ -275,3 +275,59 @@ func.func @avg_pool_huge_kernel(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x1x1xi8> {
   %y = qc.qavg_pool2d %x {ceil_mode = false, clamp_max = 127 : i64, clamp_min = -128 : i64, count_include_pad = false, input_scale = 0.05 : f32, input_zero_point = 0 : i64, kernel = array<i64: 4294967296, 4294967296>, output_scale = 0.05 : f32, output_zero_point = 0 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x1x1xi8>
   return %y : tensor<1x2x1x1xi8>
 }
+
+// -----
+
+func.func @qmatmul_batch(%a: tensor<2x3x8xui8>, %b: tensor<1x8x5xi8>) -> tensor<2x3x5xui8> {
+  // expected-error@+1 {{operands and result must have the same batch dimensions (no broadcasting)}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<2x3x8xui8>, tensor<1x8x5xi8>) -> tensor<2x3x5xui8>
+  return %y : tensor<2x3x5xui8>
+}
+
+// -----
+
+func.func @qmatmul_k(%a: tensor<3x8xui8>, %b: tensor<7x5xi8>) -> tensor<3x5xui8> {
+  // expected-error@+1 {{disagree on K}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<3x8xui8>, tensor<7x5xi8>) -> tensor<3x5xui8>
+  return %y : tensor<3x5xui8>
+}
+
+// -----
+
+func.func @qmatmul_result(%a: tensor<3x8xui8>, %b: tensor<8x5xi8>) -> tensor<3x4xui8> {
+  // expected-error@+1 {{result 'tensor<3x4xui8>' is not [..., M, N] of lhs}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<3x8xui8>, tensor<8x5xi8>) -> tensor<3x4xui8>
+  return %y : tensor<3x4xui8>
+}
+
+// -----
+
+func.func @qmatmul_rank(%a: tensor<8xui8>, %b: tensor<8xi8>) -> tensor<8xui8> {
+  // expected-error@+1 {{needs lhs [..., M, K], rhs [..., K, N] and a result [..., M, N] of one rank >= 2}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<8xui8>, tensor<8xi8>) -> tensor<8xui8>
+  return %y : tensor<8xui8>
+}
+
+// -----
+
+func.func @qmatmul_large_k(%a: tensor<1x65794xui8>, %b: tensor<65794x1xi8>) -> tensor<1x1xui8> {
+  // expected-error@+1 {{K = 65794 is too large for exact int32 accumulation (at most 65793)}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<1x65794xui8>, tensor<65794x1xi8>) -> tensor<1x1xui8>
+  return %y : tensor<1x1xui8>
+}
+
+// -----
+
+func.func @qmatmul_zero_point(%a: tensor<3x8xi8>, %b: tensor<8x5xi8>) -> tensor<3x5xi8> {
+  // expected-error@+1 {{'lhs_zero_point' 200 is outside [-128, 127]}}
+  %y = qc.qmatmul %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 200 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<3x8xi8>, tensor<8x5xi8>) -> tensor<3x5xi8>
+  return %y : tensor<3x5xi8>
+}
+
+// -----
+
+func.func @qmatmul_rhs_type(%a: tensor<3x8xui8>, %b: tensor<8x5xui8>) -> tensor<3x5xui8> {
+  // expected-error@+1 {{operand #1 must be ranked tensor of 8-bit signless integer values}}
+  %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<3x8xui8>, tensor<8x5xui8>) -> tensor<3x5xui8>
+  return %y : tensor<3x5xui8>
+}
