@@ -386,16 +386,17 @@ Value ModelBuilder::constantOperandPointer(int64_t index) {
   return addressOf(it->second);
 }
 
-Value ModelBuilder::callLibm2(StringRef name, Value x, Value y) {
-  Type t = x.getType();
+Value ModelBuilder::callLibm(StringRef name, ValueRange args) {
+  Type t = args.front().getType();
   auto fn = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
   if (!fn) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(module.getBody());
-    fn = b.create<LLVM::LLVMFuncOp>(loc, name,
-                                    LLVM::LLVMFunctionType::get(t, {t, t}));
+    fn = b.create<LLVM::LLVMFuncOp>(
+        loc, name,
+        LLVM::LLVMFunctionType::get(t, SmallVector<Type>(args.size(), t)));
   }
-  return b.create<LLVM::CallOp>(loc, fn, ValueRange{x, y}).getResult();
+  return b.create<LLVM::CallOp>(loc, fn, args).getResult();
 }
 
 int64_t ModelBuilder::floatLanes() const {
@@ -763,9 +764,9 @@ Value ModelBuilder::powElement(Value x, Value y,
       return x;
     if (*exponent == 0.5f)
       return root();
-    return callLibm2("powf", x, y);
+    return callLibm("powf", {x, y});
   }
-  Value r = callLibm2("powf", x, y);
+  Value r = callLibm("powf", {x, y});
   r = sel(eq(y, 0.5f), root(), r);
   r = sel(eq(y, 1.0f), x, r);
   r = sel(eq(y, 3.0f), cube(), r);

@@ -63,10 +63,10 @@ LogicalResult ModelBuilder::emitLogSoftmax(LogSoftmaxOp op) {
         Value mxd = extD(mx);
         Value zero = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0));
         Value sum = fold(0, zero, [&](Value s, Value j) {
-          Value e = callLibm("exp", subD(extD(x(j)), mxd));
+          Value e = callLibm("exp", {subD(extD(x(j)), mxd)});
           return b.create<arith::AddFOp>(loc, s, e).getResult();
         });
-        Value logSum = callLibm("log", sum);
+        Value logSum = callLibm("log", {sum});
         forN(len, [&](Value j) {
           Value r = subD(subD(extD(x(j)), mxd), logSum);
           store(b.create<arith::TruncFOp>(loc, f32, r),

@@ -593,8 +593,9 @@ private:
     Value base;
   };
   FailureOr<FloatOperand> floatOperand(Operation *op, Value v);
-  /// A call of the C library's \p name (f32 x f32 -> f32: powf).
-  Value callLibm2(StringRef name, Value x, Value y);
+  /// A call of the C library's \p name, all arguments and the result of
+  /// one type (powf; log_softmax's double exp and log).
+  Value callLibm(StringRef name, ValueRange args);
   /// qc's own float transcendentals (support/Math.h), as ref::expF32 /
   /// erfF32 / tanhF32 / sigmoidF32 compute them.
   enum class MathFunction { Exp, Erf, Tanh, Sigmoid };
