@@ -162,14 +162,14 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                    store(add(load(i32, slot), sub(v, zpV)), slot);
                  });
                };
-               if (kernel[0] * kernel[1] <= kMaxUnrolledTaps) {
+               if (kernel[0] * kernel[1] <= kMaxUnrolledAvgPoolTaps) {
                  forEachWindowTap(in, srcImg, oy, ox, kernel, strides, pads,
                                   {1, 1}, [&](int64_t, int64_t, Value src) {
                                     accumulate(src);
                                   });
                } else {
-                 // A large window (global pooling of a big plane): loops
-                 // over its rows and columns, clipped to the input.
+                 // A larger window (global pooling): loops over its rows
+                 // and columns, clipped to the input.
                  auto span = [&](Value o, int64_t stride, int64_t pad,
                                  int64_t k, int64_t size) {
                    Value start = add(mulC(o, stride), cI64(-pad));
