@@ -591,7 +591,11 @@ def QCLowerModelToLLVM : Pass<"qc-lower-model-to-llvm", "ModuleOp"> {
     Runs scf-to-cf, vector / math / arith / func / cf to LLVM and
     reconcile-unrealized-casts on a module of `qc-lower-model`, then gives
     every function of a variant (`qc.variant = I`) the `target-cpu` and
-    `target-features` of the I-th target of `qc.model`.
+    `target-features` of the I-th target of `qc.model`. Then internal
+    functions equal in all but their names (attributes, target included, and
+    bodies) become one: uses name the first, the copies are erased, so
+    repeated steps of one shape and constants are optimized and compiled
+    once.
     Diagnostics: a module without `qc.model`, a variant index outside its
     targets, and ops the conversions leave.
   }];

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
 #include "runtime/include/qc_model_abi.h"
@@ -143,6 +144,18 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
   Value inBase = basePointer(in), outBase = basePointer(out);
   Type inElement = in.element;
   int64_t zp = op.getInputZeroPoint();
+  // Channels contiguous (NHWC): whole vectors of `width` channels first,
+  // then the last c % width one by one. Written as vectors rather than
+  // left to LLVM's loop vectorizer, which interleaves each channel loop and
+  // gives it a vector and a scalar remainder (several times the code, and
+  // compile time, per pooling step).
+  int64_t width = floatLanes();
+  int64_t vecC = in.strides[1] == 1 ? c / width * width : 0;
+  auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+       vf = VectorType::get({width}, f32);
+  auto splat = [&](VectorType t, Value v) {
+    return b.create<vector::BroadcastOp>(loc, t, v).getResult();
+  };
   parallel(n * oh * ow, {inBase, outBase, mPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              Value acc = b.create<LLVM::AllocaOp>(
@@ -154,7 +167,23 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                forN(c, [&](Value ci) { store(cI32(0), gep(acc, ci, i32)); });
                Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
                auto accumulate = [&](Value src) {
-                 forN(c, [&](Value ci) {
+                 if (vecC)
+                   forN(vecC / width, [&](Value k) {
+                     Value off = mulC(k, width);
+                     Value q = b.create<LLVM::LoadOp>(loc, v8, gep(src, off, i8),
+                                                      /*alignment=*/1);
+                     Value v =
+                         isUnsigned(inElement)
+                             ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                             : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+                     Value slot = gep(acc, off, i32);
+                     Value cur = b.create<LLVM::LoadOp>(loc, v32, slot,
+                                                        /*alignment=*/4);
+                     b.create<LLVM::StoreOp>(
+                         loc, add(cur, sub(v, splat(v32, zpV))), slot,
+                         /*alignment=*/4);
+                   });
+                 forRange(cI64(vecC), cI64(c), [&](Value ci) {
                    Value v = extend(
                        load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
                        inElement);
@@ -162,14 +191,14 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                    store(add(load(i32, slot), sub(v, zpV)), slot);
                  });
                };
-               if (kernel[0] * kernel[1] <= kMaxUnrolledTaps) {
+               if (kernel[0] * kernel[1] <= kMaxUnrolledAvgPoolTaps) {
                  forEachWindowTap(in, srcImg, oy, ox, kernel, strides, pads,
                                   {1, 1}, [&](int64_t, int64_t, Value src) {
                                     accumulate(src);
                                   });
                } else {
-                 // A large window (global pooling of a big plane): loops
-                 // over its rows and columns, clipped to the input.
+                 // A larger window (global pooling): loops over its rows
+                 // and columns, clipped to the input.
                  auto span = [&](Value o, int64_t stride, int64_t pad,
                                  int64_t k, int64_t size) {
                    Value start = add(mulC(o, stride), cI64(-pad));
@@ -193,7 +222,22 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
                }
                Value m = load(f32, gep(p[2], pix, f32));
                Value dst = gep(p[1], mulC(row, c), i8);
-               forN(c, [&](Value ci) {
+               if (vecC) {
+                 auto f = [&](int64_t v) {
+                   return splat(vf, cF32(static_cast<float>(v)));
+                 };
+                 Value mv = splat(vf, m), zo = f(op.getOutputZeroPoint()),
+                       lo = f(op.getClampMin()), hi = f(op.getClampMax());
+                 forN(vecC / width, [&](Value k) {
+                   Value off = mulC(k, width);
+                   Value a = b.create<LLVM::LoadOp>(
+                       loc, v32, gep(acc, off, i32), /*alignment=*/4);
+                   b.create<LLVM::StoreOp>(
+                       loc, emitRequantize(b, loc, a, mv, zo, lo, hi),
+                       gep(dst, off, i8), /*alignment=*/1);
+                 });
+               }
+               forRange(cI64(vecC), cI64(c), [&](Value ci) {
                  store(requantize(load(i32, gep(acc, ci, i32)), m,
                                   op.getOutputZeroPoint(), op.getClampMin(),
                                   op.getClampMax()),
