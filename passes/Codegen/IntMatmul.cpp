@@ -109,7 +109,6 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
   const ::qc::codegen::GemmIsaInfo &info = g.config.info();
   const PackedSlot slot = packedSlot(g.config, k, n);
   const int64_t nr = g.config.nr(), groups = slot.kPadded / info.kGroup;
-  const int64_t tiles = slot.nPadded / nr;
 
   // Compile time: the per-tensor multiplier over the padded columns (0 in
   // the padding, as packGemmWeights writes), and the zero point in the
