@@ -22,7 +22,7 @@ QC_OPS = {
     "qc.conv2d": ("yes", "yes (qc.qconv2d)", "yes"),
     "qc.conv_transpose2d": ("yes", "yes (qc.qconv_transpose2d)", "no"),
     "qc.linear": ("yes", "yes (qc.qlinear)", "yes"),
-    "qc.matmul": ("yes", "no", "yes"),
+    "qc.matmul": ("yes", "yes (qc.qmatmul)", "yes"),
     "qc.batch_norm": ("folded into conv / linear", "folded", "yes"),
     "qc.layer_norm": ("no", "no", "yes"),
     "qc.relu": ("yes (shared)", "yes (fused clamp)", "yes"),
@@ -69,6 +69,8 @@ QC_OPS["unrolled"] = ("yes (its qc ops)", "yes (qc.qlinear, qc.qlut, qc.qmul, qc
 for _m in ["cast", "compare", "select", "logical", "not", "arith", "gather", "gather_elements", "nll_loss",
            "trilu"]:
     QC_OPS["qc." + _m] = ("no", "no", "no")
+# qc.gather with run-time int64 / int32 indices is native (passes/Codegen/Gather.cpp, a row copy).
+QC_OPS["qc.gather"] = ("no", "no", "yes")
 
 # ONNX op -> (qc op(s) it becomes, key into QC_OPS, note). Ops qc imports must have a row.
 ONNX_TO_QC = {
