@@ -46,7 +46,7 @@ X86 = {
 AARCH64 = ["aarch64-dotprod", "aarch64-i8mm"]
 SYSROOT = "/usr/aarch64-linux-gnu"
 INTEGER_OPS = {"qconv2d", "qlinear", "qadd", "qmul", "qmax_pool2d", "qavg_pool2d", "qlut",
-               "qresize", "qconv_transpose2d",
+               "qresize", "qconv_transpose2d", "qmatmul",
                "qrequantize", "constant"}
 MOVE_OPS = {"reshape", "flatten", "transpose", "slice", "concat"}
 
