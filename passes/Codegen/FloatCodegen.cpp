@@ -1573,6 +1573,16 @@ Value ModelBuilder::mathF32(MathFunction fn, Value x) {
   return b.create<arith::TruncFOp>(loc, x.getType(), y);
 }
 
+AxisLines axisLines(const TensorRef &in, const TensorRef &out, int64_t axis) {
+  int64_t rank = static_cast<int64_t>(in.shape.size());
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> outer(in.shape.begin(), in.shape.end());
+  outer[axis] = 1;
+  return {in.shape[axis], std::move(outer), in.strides[axis],
+          out.strides[axis]};
+}
+
 LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
   // ref::softmax on vectors of kSumLanes doubles: mx = max of the line,
   // e[j] = softmaxExp(double(x[j]) - mx), lane l of the running vector sum
@@ -1584,19 +1594,15 @@ LogicalResult ModelBuilder::emitSoftmax(SoftmaxOp op) {
   using ::qc::softmax_exp::kSumLanes;
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  int64_t rank = static_cast<int64_t>(in.shape.size());
-  int64_t axis = static_cast<int64_t>(op.getAxis());
-  axis = axis < 0 ? axis + rank : axis;
-  int64_t len = in.shape[axis];
-  SmallVector<int64_t> outer(in.shape.begin(), in.shape.end());
-  outer[axis] = 1;
+  AxisLines lines = axisLines(in, out, op.getAxis());
+  int64_t len = lines.length, is = lines.inStride, os = lines.outStride;
+  const SmallVector<int64_t> &outer = lines.outer;
   Type f64 = b.getF64Type();
   auto vf = VectorType::get({kSumLanes}, f32);
   auto vd = VectorType::get({kSumLanes}, f64);
   int64_t full = len / kSumLanes, tail = len % kSumLanes;
   int64_t chunks = full + (tail ? 1 : 0);
   Value e;
-  int64_t is = in.strides[axis], os = out.strides[axis];
   auto sel = [&](Value c, Value u, Value v) {
     return b.create<arith::SelectOp>(loc, c, u, v).getResult();
   };

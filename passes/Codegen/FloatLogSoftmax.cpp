@@ -23,14 +23,10 @@ namespace mlir::qc::model_codegen {
 LogicalResult ModelBuilder::emitLogSoftmax(LogSoftmaxOp op) {
   const TensorRef &in = refs[op.getInput()];
   const TensorRef &out = refs[op.getResult()];
-  int64_t rank = static_cast<int64_t>(in.shape.size());
-  int64_t axis = static_cast<int64_t>(op.getAxis());
-  axis = axis < 0 ? axis + rank : axis;
-  int64_t len = in.shape[axis];
-  SmallVector<int64_t> outer(in.shape.begin(), in.shape.end());
-  outer[axis] = 1;
+  AxisLines lines = axisLines(in, out, op.getAxis());
+  int64_t len = lines.length, is = lines.inStride, os = lines.outStride;
+  const SmallVector<int64_t> &outer = lines.outer;
   Type f64 = b.getF64Type();
-  int64_t is = in.strides[axis], os = out.strides[axis];
   auto extD = [&](Value v) {
     return b.create<arith::ExtFOp>(loc, f64, v).getResult();
   };

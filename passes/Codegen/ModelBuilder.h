@@ -148,6 +148,17 @@ struct TensorRef {
   }
 };
 
+/// The lines of a tensor along one axis (softmax, log_softmax): the line
+/// length, the shape that walks one element per line (the axis set to 1),
+/// and the element strides along the axis of the input and the output.
+struct AxisLines {
+  int64_t length;
+  SmallVector<int64_t> outer;
+  int64_t inStride, outStride;
+};
+/// \p axis may be negative (counted from the end).
+AxisLines axisLines(const TensorRef &in, const TensorRef &out, int64_t axis);
+
 /// The requantize step of qc.qmul ((a - za) * (b - zb) * m) and
 /// qc.qrequantize ((x - zx) * m): one zero point per operand.
 struct ElementwiseRequantize {
