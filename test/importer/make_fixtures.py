@@ -241,6 +241,22 @@ def window_forms():
                           pads=[1, 0, 1, 1], output_padding=[1, 0], dilations=[1, 2])],
         [x], [vi("upper", F, [1, 3, 14, 14]), vi("lower", F, [1, 3, 14, 14]), vi("outpad", F, [1, 3, 14, 16])],
         [weight("w", [2, 3, 3, 3], 9)], opset=13))
+    # 1-D (rank-3) forms: 2-D ops over a unit height between two reshapes.
+    s8 = vi("s", F, [1, 2, 9])
+    save("windows_1d.onnx", model(
+        [helper.make_node("Conv", ["s", "w1"], ["conv_same"], name="conv1d_same_upper", auto_pad="SAME_UPPER",
+                          strides=[2]),
+         helper.make_node("Conv", ["s", "w1", "b1"], ["conv_dilated"], name="conv1d_dilated", dilations=[2],
+                          pads=[2, 1]),
+         helper.make_node("MaxPool", ["s"], ["max_ceil"], name="maxpool1d_ceil", kernel_shape=[2], strides=[2],
+                          ceil_mode=1),
+         helper.make_node("AveragePool", ["s"], ["avg_pad"], name="avgpool1d_pad", kernel_shape=[3],
+                          pads=[1, 2]),
+         helper.make_node("ConvTranspose", ["s", "wt"], ["deconv"], name="deconv1d", strides=[2],
+                          output_shape=[18])],
+        [s8], [vi("conv_same", F, [1, 3, 5]), vi("conv_dilated", F, [1, 3, 8]), vi("max_ceil", F, [1, 2, 5]), vi("avg_pad", F, [1, 2, 10]),
+               vi("deconv", F, [1, 3, 18])],
+        [weight("w1", [3, 2, 3], 11), weight("b1", [3], 13), weight("wt", [2, 3, 3], 12)], opset=13))
     save("global_pool.onnx", model(
         [helper.make_node("GlobalAveragePool", ["x"], ["y4"], name="gap4"),
          helper.make_node("GlobalAveragePool", ["z"], ["y3"], name="gap3")],
@@ -599,8 +615,11 @@ def error_forms():
     save("bad_strides.onnx", model(
         [helper.make_node("MaxPool", ["x"], ["y"], name="pool_3d_strides", kernel_shape=[2, 2],
                           strides=[1, 1, 1])], [x], [y]))
-    save("conv1d.onnx", model(
-        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv1d")],
+    save("conv3d.onnx", model(
+        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv3d")],
+        [vi("s", F, [1, 2, 4, 4, 4])], [vi("y", F, [1, 2, 2, 2, 2])], [weight("w", [2, 2, 3, 3, 3], 62)]))
+    save("conv1d_kernel_2d.onnx", model(
+        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv1d_2d_kernel", kernel_shape=[1, 3])],
         [vi("s", F, [1, 2, 8])], [vi("y", F, [1, 2, 6])], [weight("w", [2, 2, 3], 62)]))
     save("shape_mismatch.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_wrong_channels")],

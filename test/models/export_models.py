@@ -654,6 +654,44 @@ def build_detector_fpn():
                             "random init with non-trivial BatchNorm, 1x3x64x64")
 
 
+class TemporalConvNet(nn.Module):
+    """A 1-D temporal CNN (keyword spotting on a 16-band x 64-frame spectrogram; issue 10's Conv1d / pooling on
+    rank-3 tensors): Conv1d-BN-ReLU, MaxPool1d, a dilated Conv1d, a depthwise strided Conv1d, AvgPool1d and a
+    1x1 Conv1d classifier averaged over time, plus a ConvTranspose1d upsampling head."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Sequential(nn.Conv1d(16, 32, 5, padding=2, bias=False), nn.BatchNorm1d(32), nn.ReLU())
+        self.pool = nn.MaxPool1d(2)
+        self.c2 = nn.Sequential(nn.Conv1d(32, 32, 3, padding=2, dilation=2), nn.ReLU())
+        self.dw = nn.Sequential(nn.Conv1d(32, 32, 3, stride=2, padding=1, groups=32), nn.ReLU())
+        self.avg = nn.AvgPool1d(2)
+        self.cls = nn.Conv1d(32, 10, 1)
+        self.up = nn.ConvTranspose1d(32, 16, 4, stride=2, padding=1)
+
+    def forward(self, x):                                   # [1, 16, 64]
+        y = self.pool(self.c1(x))                            # [1, 32, 32]
+        y = self.dw(self.c2(y))                              # [1, 32, 16]
+        logits = self.cls(self.avg(y)).mean(-1)              # [1, 10]
+        return logits, self.up(y)                            # [1, 16, 32]
+
+
+def build_temporal_conv1d():
+    name = "temporal_conv1d"
+    gen, rng = seeded(name)
+    model = TemporalConvNet()
+    randomize_batchnorm(model, [torch.randn(4, 16, 64, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 16, 64)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["frames"], ["logits", "upsampled"])
+    return Case(name, 13, m, {"frames": x}, refs,
+                expect=[("Conv", {"dilations": [2]}), ("Conv", {"group": 32, "strides": [2]}),
+                        ("MaxPool", {"kernel_shape": [2]}), ("AveragePool", {"kernel_shape": [2]}),
+                        ("ConvTranspose", {"strides": [2]})],
+                description="1-D temporal CNN (issue 10: Conv1d and pooling on rank-3 tensors): Conv1d-BN-ReLU, "
+                            "MaxPool1d, dilated and depthwise strided Conv1d, AvgPool1d, a 1x1 Conv1d classifier "
+                            "averaged over time and a ConvTranspose1d head; 1x16x64")
+
+
 class PadNet(nn.Module):
     def forward(self, x):
         return (F.pad(x, (2, 1, 1, 0), mode="constant", value=0.25), F.pad(x, (1, 2, 0, 1), mode="reflect"),
@@ -817,6 +855,7 @@ def small_builders():
             "ConvTranspose 3x3/2 pad 1 output_padding 1 with bias; grouped (2) 2x2/2 without bias"),
         "op_pad": build_pad,
         "detector_fpn": build_detector_fpn,
+        "temporal_conv1d": build_temporal_conv1d,
         "pad_torch_export": lambda: simple_torch_case(
             "pad_torch_export", PadNet, [(1, 2, 4, 5)], 13, ["x"], ["constant", "reflect", "edge"],
             [("Pad", {"mode": "constant"}), ("Pad", {"mode": "reflect"}), ("Pad", {"mode": "edge"}),
