@@ -131,6 +131,9 @@ ONNX_TO_QC = {
     "LayerNormalization": ("qc.layer_norm", "Mean / InvStdDev outputs as reduce_mean, sqrt, reciprocal"),
     "Log": ("qc.log", ""),
     "MatMul": ("qc.matmul", ""),
+    "Einsum": ("qc.matmul", "one or two operands, no repeated subscript in a term: qc.transpose / qc.reshape + "
+                            "qc.matmul (qc.linear when the second operand is a constant weight), qc.reduce_sum for "
+                            "subscripts summed away"),
     "LeakyRelu": ("qc.leaky_relu", ""), "ThresholdedRelu": ("qc.thresholded_relu", ""),
     "Elu": ("qc.elu", ""), "Celu": ("qc.celu", ""), "Selu": ("qc.selu", ""),
     "PRelu": ("qc.prelu", ""), "LogSoftmax": ("qc.log_softmax", ""),

@@ -707,7 +707,41 @@ def composite_forms():
          const_f32("s", [1.0, 2.0, 0.5, -1.0]), const_f32("b", [0.0, 1.0, -1.0, 0.25])], opset=13))
 
 
-BUILDERS = [composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+def einsum_forms():
+    """Einsum's matmul-shaped forms (attention, bilinear layers, heads) and the one-operand ones."""
+    def node(eq, ins, out):
+        return helper.make_node("Einsum", ins, [out], name=out, equation=eq)
+    q, k = vi("q", F, [2, 3, 5, 4]), vi("k", F, [2, 3, 6, 4])
+    x, y = vi("x", F, [3, 4]), vi("y", F, [4, 5])
+    v = vi("v", F, [4])
+    t = vi("t", F, [5, 2, 3])          # [seq, batch, hidden]
+    e = vi("e", F, [1, 3, 4, 2])       # a batch dimension of 1 against q's 2
+    save("einsum_forms.onnx", model(
+        [node("bhqd,bhkd->bhqk", ["q", "k"], "scores"),          # QK^T
+         node("bhqk,bhkd->bhqd", ["scores", "k"], "context"),    # AV
+         node("ij,jk", ["x", "y"], "implicit"),                  # implicit output ik
+         node("ij,kj->ik", ["x", "w"], "linear"),                # x W^T, W a constant
+         node("i,i->", ["v", "v"], "inner"),
+         node("i,j->ij", ["v", "v"], "outer"),
+         node("ibh,hnd->ibnd", ["t", "wh"], "heads"),            # two right dimensions
+         node("...ij,...jk->...ik", ["q", "e"], "ellipsis"),     # batch [2,3] against [1,3]
+         node("ij->ji", ["x"], "transpose"),
+         node("bij->bj", ["t"], "sum"),
+         node("ij,jk->", ["x", "y"], "total")],                  # a sum over everything
+        [q, k, x, y, v, t, e],
+        [vi("scores", F, [2, 3, 5, 6]), vi("context", F, [2, 3, 5, 4]), vi("implicit", F, [3, 5]),
+         vi("linear", F, [3, 6]), vi("inner", F, []), vi("outer", F, [4, 4]), vi("heads", F, [5, 2, 2, 2]),
+         vi("ellipsis", F, [2, 3, 5, 2]), vi("transpose", F, [4, 3]), vi("sum", F, [5, 3]),
+         vi("total", F, [])],
+        [weight("w", [6, 4], 70), weight("wh", [3, 2, 2], 71)], opset=13))
+    save("einsum_errors.onnx", model(
+        [node("ii->i", ["x"], "diagonal")], [vi("x", F, [3, 3])], [vi("diagonal", F, [3])], opset=13))
+    save("einsum_three.onnx", model(
+        [node("ij,jk,kl->il", ["x", "x", "x"], "chain")], [vi("x", F, [3, 3])], [vi("chain", F, [3, 3])],
+        opset=13))
+
+
+BUILDERS = [einsum_forms, composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

@@ -692,6 +692,38 @@ def build_temporal_conv1d():
                             "averaged over time and a ConvTranspose1d head; 1x16x64")
 
 
+class EinsumAttention(nn.Module):
+    """Self-attention written with torch.einsum (exported as ONNX Einsum, opset 12+): QK^T as
+    'bhqd,bhkd->bhqk', AV as 'bhqk,bhkd->bhqd', and the output projection as 'bqhd,hde->bqe' (two contracted
+    dimensions against a constant weight)."""
+
+    def __init__(self, dim=32, heads=4):
+        super().__init__()
+        self.heads, self.hd = heads, dim // heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.wo = nn.Parameter(torch.randn(heads, dim // heads, dim) * 0.2)
+
+    def forward(self, x):                                   # [1, 8, 32]
+        b, s, _ = x.shape
+        q, k, v = self.qkv(x).reshape(b, s, 3, self.heads, self.hd).permute(2, 0, 3, 1, 4)
+        scores = torch.einsum("bhqd,bhkd->bhqk", q, k) / self.hd ** 0.5
+        ctx = torch.einsum("bhqk,bhkd->bhqd", scores.softmax(-1), v)
+        return torch.einsum("bhqd,hde->bqe", ctx, self.wo)
+
+
+def build_einsum_attention():
+    name = "einsum_attention"
+    gen, rng = seeded(name)
+    model = EinsumAttention()
+    x = rng.standard_normal((1, 8, 32)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["x"], ["y"])
+    return Case(name, 13, m, {"x": x}, refs,
+                expect=[("Einsum", {"equation": "bhqd,bhkd->bhqk"}), ("Einsum", {"equation": "bhqk,bhkd->bhqd"}),
+                        ("Einsum", {"equation": "bhqd,hde->bqe"}), ("Softmax", {})],
+                description="self-attention with torch.einsum (issue 10: Einsum's matmul-shaped forms): QK^T, AV "
+                            "and a two-dimension contraction with a constant weight; 1x8x32, 4 heads")
+
+
 class PadNet(nn.Module):
     def forward(self, x):
         return (F.pad(x, (2, 1, 1, 0), mode="constant", value=0.25), F.pad(x, (1, 2, 0, 1), mode="reflect"),
@@ -856,6 +888,7 @@ def small_builders():
         "op_pad": build_pad,
         "detector_fpn": build_detector_fpn,
         "temporal_conv1d": build_temporal_conv1d,
+        "einsum_attention": build_einsum_attention,
         "pad_torch_export": lambda: simple_torch_case(
             "pad_torch_export", PadNet, [(1, 2, 4, 5)], 13, ["x"], ["constant", "reflect", "edge"],
             [("Pad", {"mode": "constant"}), ("Pad", {"mode": "reflect"}), ("Pad", {"mode": "edge"}),
