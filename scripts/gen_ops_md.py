@@ -20,7 +20,7 @@ import onnx.defs
 # form that `qc compile` emits; native float: `qc compile` emits the float op (passes/Codegen/FloatCodegen.cpp).
 QC_OPS = {
     "qc.conv2d": ("yes", "yes (qc.qconv2d)", "yes"),
-    "qc.conv_transpose2d": ("yes", "yes (qc.qconv_transpose2d)", "no"),
+    "qc.conv_transpose2d": ("yes", "yes (qc.qconv_transpose2d)", "yes"),
     "qc.linear": ("yes", "yes (qc.qlinear)", "yes"),
     "qc.matmul": ("yes", "yes (qc.qmatmul)", "yes"),
     "qc.batch_norm": ("folded into conv / linear", "folded", "yes"),
