@@ -100,6 +100,29 @@ FailureOr<Value> weightWithUnitHeight(Importer &imp, const NodeRef &n,
   return addUnitHeight(imp, n, w);
 }
 
+/// The input and weight of a Conv / ConvTranspose (`what`) in their 2-D
+/// form: a 1-D op's (rank-3) operands gain the unit height. Returns whether
+/// the op is 1-D.
+FailureOr<bool> convOperands2D(Importer &imp, const NodeRef &n,
+                               FailureOr<Value> &x, FailureOr<Value> &w,
+                               StringRef what) {
+  FailureOr<bool> oneD = spatialRank(imp, n, *x, what);
+  if (failed(oneD))
+    return failure();
+  int64_t xRank = *oneD ? 3 : 4;
+  int64_t wRank = cast<RankedTensorType>(w->getType()).getRank();
+  if (wRank != xRank)
+    return imp.error(n) << "the weight must have the input's rank " << xRank
+                        << ", got rank " << wRank;
+  if (*oneD) {
+    x = addUnitHeight(imp, n, *x);
+    w = weightWithUnitHeight(imp, n, *w);
+    if (failed(x) || failed(w))
+      return failure();
+  }
+  return oneD;
+}
+
 /// The 2-D op's (N, C, 1, L) result back to (N, C, L).
 FailureOr<Value> dropUnitHeight(Importer &imp, const NodeRef &n,
                                 FailureOr<Value> v) {
@@ -183,22 +206,10 @@ LogicalResult Importer::importConv(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
   if (failed(x) || failed(w))
     return failure();
-  FailureOr<bool> oneD = spatialRank(*this, n, *x, "convolution");
+  FailureOr<bool> oneD = convOperands2D(*this, n, x, w, "convolution");
   if (failed(oneD))
     return failure();
-  int64_t xRank = *oneD ? 3 : 4;
   auto wType = cast<RankedTensorType>(w->getType());
-  if (wType.getRank() != xRank)
-    return error(n) << "the weight must have the input's rank " << xRank
-                    << " (" << (*oneD ? "OIL" : "OIHW") << "), got rank "
-                    << wType.getRank();
-  if (*oneD) {
-    x = addUnitHeight(*this, n, *x);
-    w = weightWithUnitHeight(*this, n, *w);
-    if (failed(x) || failed(w))
-      return failure();
-    wType = cast<RankedTensorType>(w->getType());
-  }
   SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
   auto kernel = spatialInts(*this, n, "kernel_shape", wKernel, 2, *oneD);
   auto strides = spatialInts(*this, n, "strides", {1, 1}, 2, *oneD);
@@ -237,21 +248,11 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
   if (failed(x) || failed(w))
     return failure();
-  FailureOr<bool> oneD = spatialRank(*this, n, *x, "transposed convolution");
+  FailureOr<bool> oneD =
+      convOperands2D(*this, n, x, w, "transposed convolution");
   if (failed(oneD))
     return failure();
-  int64_t xRank = *oneD ? 3 : 4;
   auto wType = cast<RankedTensorType>(w->getType());
-  if (wType.getRank() != xRank)
-    return error(n) << "the weight must have the input's rank " << xRank
-                    << ", got rank " << wType.getRank();
-  if (*oneD) {
-    x = addUnitHeight(*this, n, *x);
-    w = weightWithUnitHeight(*this, n, *w);
-    if (failed(x) || failed(w))
-      return failure();
-    wType = cast<RankedTensorType>(w->getType());
-  }
   auto xType = cast<RankedTensorType>(x->getType());
   SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
   auto kernel = spatialInts(*this, n, "kernel_shape", wKernel, 2, *oneD);

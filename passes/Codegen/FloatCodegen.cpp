@@ -331,6 +331,19 @@ FailureOr<std::vector<float>> ModelBuilder::foldFloatConstant(Operation *op,
   return out;
 }
 
+FailureOr<std::vector<float>>
+ModelBuilder::foldFloatBias(Operation *op, Value bias, int64_t channels) {
+  if (!bias)
+    return std::vector<float>(channels, 0.0f);
+  FailureOr<std::vector<float>> values = foldFloatConstant(op, bias);
+  if (failed(values))
+    return failure();
+  if (static_cast<int64_t>(values->size()) != channels)
+    return op->emitError() << "qc compile: the bias has " << values->size()
+                           << " values for " << channels << " channels";
+  return values;
+}
+
 FailureOr<ModelBuilder::FloatOperand>
 ModelBuilder::floatOperand(Operation *op, Value v) {
   auto it = refs.find(v);
@@ -799,13 +812,11 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   FailureOr<std::vector<float>> weights = foldFloatConstant(op, op.getWeight());
   if (failed(weights))
     return failure();
-  std::vector<float> bias(o, 0.0f);
-  if (op.getBias()) {
-    FailureOr<std::vector<float>> bv = foldFloatConstant(op, op.getBias());
-    if (failed(bv) || static_cast<int64_t>(bv->size()) != o)
-      return op->emitError("qc compile: cannot read the conv bias");
-    bias = *bv;
-  }
+  FailureOr<std::vector<float>> biasValues =
+      foldFloatBias(op, op.getBias(), o);
+  if (failed(biasValues))
+    return failure();
+  const std::vector<float> &bias = *biasValues;
   countFloatWeights(o * cg * kh * kw + (op.getBias() ? o : 0));
   int64_t m = n * oh * ow;
   Value inBase = basePointer(in), outBase = basePointer(out);

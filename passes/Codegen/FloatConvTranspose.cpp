@@ -24,7 +24,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
-#include <utility>
 #include <vector>
 
 namespace mlir::qc::model_codegen {
@@ -43,14 +42,9 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
   FailureOr<std::vector<float>> weights = foldFloatConstant(op, op.getWeight());
   if (failed(weights))
     return failure();
-  std::vector<float> bias(o, 0.0f);
-  if (op.getBias()) {
-    FailureOr<std::vector<float>> bv = foldFloatConstant(op, op.getBias());
-    if (failed(bv) || static_cast<int64_t>(bv->size()) != o)
-      return op->emitError("qc compile: cannot read the transposed conv's "
-                           "bias");
-    bias = *bv;
-  }
+  FailureOr<std::vector<float>> bias = foldFloatBias(op, op.getBias(), o);
+  if (failed(bias))
+    return failure();
   countFloatWeights(cin * og * kh * kw + (op.getBias() ? o : 0));
   // [ky][kx][ic][oc]: w[g * cg + ic][oc % og][ky][kx] for oc in group g.
   std::vector<float> taps(kh * kw * cg * o);
@@ -63,26 +57,10 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
               (*weights)[(((g * cg + ic) * og + ocg) * kh + y) * kw + x];
   }
   Value tPtr = constantArray<float>("taps_f32", taps);
-  Value bPtr = constantArray<float>("bias_f32", bias);
+  Value bPtr = constantArray<float>("bias_f32", *bias);
   Value inBase = basePointer(in), outBase = basePointer(out);
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
-  // The input coordinate of an output coordinate through tap k:
-  // (coord + pad - k * d) / s when that is a whole number in [0, size).
-  auto source = [&](Value coord, Value k, int64_t pad, int64_t d, int64_t s,
-                    int64_t size) {
-    Value t = sub(add(coord, cI64(pad)), mulC(k, d));
-    Value nonNegative =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, t, cI64(0));
-    Value whole = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                          remC(t, s), cI64(0));
-    Value i = divC(t, s);
-    Value inside =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, i, cI64(size));
-    Value ok = b.create<arith::AndIOp>(
-        loc, nonNegative, b.create<arith::AndIOp>(loc, whole, inside));
-    return std::make_pair(ok, i);
-  };
   parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              // One tap's column values for one group's channels.
@@ -100,18 +78,12 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
                        gep(acc, mulC(oc, out.strides[1]), f32));
                });
                Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
-               forN(kh, [&](Value y) {
-                 std::pair<Value, Value> rowTap =
-                     source(px.oy, y, pads[0], dil[0], strides[0], h);
-                 forN(kw, [&](Value x) {
-                   std::pair<Value, Value> colTap =
-                       source(px.ox, x, pads[1], dil[1], strides[1], wd);
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, rowTap.first, colTap.first);
-                   ifThen(ok, [&] {
+               forEachTransposedTap(
+                   px, kh, kw, h, wd, strides, pads, dil,
+                   [&](Value y, Value x, Value iy, Value ix) {
                      Value src = gep(srcImg,
-                                     add(mulC(rowTap.second, in.strides[2]),
-                                         mulC(colTap.second, in.strides[3])),
+                                     add(mulC(iy, in.strides[2]),
+                                         mulC(ix, in.strides[3])),
                                      f32);
                      Value tapBase =
                          gep(p[2], mulC(add(mulC(y, kw), x), cg * o), f32);
@@ -146,8 +118,6 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
                        });
                      });
                    });
-                 });
-               });
              });
            });
   return success();

@@ -129,22 +129,6 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
   Value tPtr = constantArray<int32_t>("taps", taps);
   Value bPtr = constantArray<int32_t>("bias", *bias);
   Value mPtr = constantArray<float>("mult", multipliers);
-  // Source index of an output coordinate through tap k: (o + pad - k * d)
-  // / s when that is a whole number inside [0, size).
-  auto source = [&](Value coord, Value k, int64_t pad, int64_t d, int64_t s,
-                    int64_t size) {
-    Value t = sub(add(coord, cI64(pad)), mulC(k, d));
-    Value nonNegative =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, t, cI64(0));
-    Value whole = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
-                                          remC(t, s), cI64(0));
-    Value i = divC(t, s);
-    Value inside =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, i, cI64(size));
-    Value ok = b.create<arith::AndIOp>(
-        loc, nonNegative, b.create<arith::AndIOp>(loc, whole, inside));
-    return std::make_pair(ok, i);
-  };
   parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr},
            [&](Value begin, Value end, ArrayRef<Value> p) {
              Value acc = b.create<LLVM::AllocaOp>(
@@ -156,18 +140,12 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
                  store(load(i32, gep(p[3], oc, i32)), gep(acc, oc, i32));
                });
                Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), i8);
-               forN(kh, [&](Value y) {
-                 std::pair<Value, Value> rowTap =
-                     source(px.oy, y, pads[0], dil[0], strides[0], h);
-                 forN(kw, [&](Value x) {
-                   std::pair<Value, Value> colTap =
-                       source(px.ox, x, pads[1], dil[1], strides[1], wd);
-                   Value ok =
-                       b.create<arith::AndIOp>(loc, rowTap.first, colTap.first);
-                   ifThen(ok, [&] {
+               forEachTransposedTap(
+                   px, kh, kw, h, wd, strides, pads, dil,
+                   [&](Value y, Value x, Value iy, Value ix) {
                      Value src = gep(srcImg,
-                                     add(mulC(rowTap.second, in.strides[2]),
-                                         mulC(colTap.second, in.strides[3])),
+                                     add(mulC(iy, in.strides[2]),
+                                         mulC(ix, in.strides[3])),
                                      i8);
                      // This tap's weights: [ic][oc] (cg x o).
                      Value tapBase = gep(
@@ -196,8 +174,6 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
                        });
                      });
                    });
-                 });
-               });
                Value dstRow = gep(p[1], mulC(row, o), i8);
                forN(o, [&](Value oc) {
                  Value q = requantize(load(i32, gep(acc, oc, i32)),
@@ -209,6 +185,39 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
              });
            });
   return success();
+}
+
+void ModelBuilder::forEachTransposedTap(
+    const Pixel &px, int64_t kh, int64_t kw, int64_t h, int64_t w,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+    ArrayRef<int64_t> dilations,
+    function_ref<void(Value ky, Value kx, Value iy, Value ix)> body) {
+  // The input coordinate of an output coordinate through tap k:
+  // (coord + pad - k * d) / s when that is a whole number in [0, size).
+  auto source = [&](Value coord, Value k, int64_t pad, int64_t d, int64_t s,
+                    int64_t size) {
+    Value t = sub(add(coord, cI64(pad)), mulC(k, d));
+    Value nonNegative =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, t, cI64(0));
+    Value whole = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                          remC(t, s), cI64(0));
+    Value i = divC(t, s);
+    Value inside =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, i, cI64(size));
+    Value ok = b.create<arith::AndIOp>(
+        loc, nonNegative, b.create<arith::AndIOp>(loc, whole, inside));
+    return std::make_pair(ok, i);
+  };
+  forN(kh, [&](Value y) {
+    std::pair<Value, Value> rowTap =
+        source(px.oy, y, pads[0], dilations[0], strides[0], h);
+    forN(kw, [&](Value x) {
+      std::pair<Value, Value> colTap =
+          source(px.ox, x, pads[1], dilations[1], strides[1], w);
+      ifThen(b.create<arith::AndIOp>(loc, rowTap.first, colTap.first),
+             [&] { body(y, x, rowTap.second, colTap.second); });
+    });
+  });
 }
 
 } // namespace mlir::qc::model_codegen

@@ -556,6 +556,15 @@ private:
   /// qc.qconv_transpose2d (IntConvTranspose.cpp): per output pixel and
   /// channel, the int32 sum over the taps that reach it, then requantize.
   LogicalResult emitConvTranspose(QConvTranspose2dOp op);
+  /// The taps of a transposed conv that reach output pixel \p px, in
+  /// (ky, kx) order: \p body(ky, kx, iy, ix) runs for each, under the run-time
+  /// test that (o + pad - k * dilation) is a whole multiple of the stride
+  /// inside the input (IntConvTranspose.cpp).
+  void forEachTransposedTap(
+      const Pixel &px, int64_t kh, int64_t kw, int64_t h, int64_t w,
+      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+      ArrayRef<int64_t> dilations,
+      function_ref<void(Value ky, Value kx, Value iy, Value ix)> body);
 
   // --- 16x8 steps (Int16.cpp) -------------------------------------------
 public:
@@ -603,6 +612,9 @@ private:
   LogicalResult emitFloatOp(Operation *op);
   /// The values of a float constant operand (folded dequantize included).
   FailureOr<std::vector<float>> foldFloatConstant(Operation *op, Value v);
+  /// A float op's constant bias of \p channels values, or zeros without one.
+  FailureOr<std::vector<float>> foldFloatBias(Operation *op, Value bias,
+                                              int64_t channels);
   /// A float operand: its place and a pointer to it in the current function
   /// (a constant becomes a row-major global of the object).
   struct FloatOperand {
