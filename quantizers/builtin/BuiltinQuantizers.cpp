@@ -40,9 +40,14 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
 }
 
 /// Options that configure whole-model transforms (no per-node overrides).
-constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
-                                              "smoothquant", "weight_only",
-                                              "group_size",  "symmetric"};
+constexpr const char *kGlobalOnlyOptions[] = {"cle",
+                                              "bias_correction",
+                                              "smoothquant",
+                                              "weight_only",
+                                              "group_size",
+                                              "symmetric",
+                                              "weight_only_clip",
+                                              "weight_only_embeddings"};
 
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
@@ -128,7 +133,9 @@ private:
            " group-size=" + group +
            " symmetric=" + (globalFlag("symmetric") ? "true" : "false") +
            " qmin=" + std::to_string(b_.weightMin) +
-           " qmax=" + std::to_string(b_.weightMax) + "}";
+           " qmax=" + std::to_string(b_.weightMax) +
+           " clip=" + globals_.at("weight_only_clip") + " embeddings=" +
+           (globalFlag("weight_only_embeddings") ? "true" : "false") + "}";
   }
 
   bool globalFlag(const std::string &key) const {
@@ -207,7 +214,8 @@ QuantizationSpec PatternQuantizer::weight(const Node &node,
   return s;
 }
 
-FixedQParamsQuantizationSpec PatternQuantizer::fixed(bool symmetricRange) const {
+FixedQParamsQuantizationSpec
+PatternQuantizer::fixed(bool symmetricRange) const {
   // PyTorch's default_fixed_qparams_range_0to1_observer (scale 1/256) and
   // _neg1to1_observer (scale 2/256); for s8 the zero point moves by -128.
   FixedQParamsQuantizationSpec f;
@@ -221,8 +229,8 @@ FixedQParamsQuantizationSpec PatternQuantizer::fixed(bool symmetricRange) const 
   return f;
 }
 
-std::optional<EdgeSpec> PatternQuantizer::quantizedSpecOf(const Graph &g,
-                                                          const Value &v) const {
+std::optional<EdgeSpec>
+PatternQuantizer::quantizedSpecOf(const Graph &g, const Value &v) const {
   const Node *p = g.producer(v);
   if (!p || !p->annotation ||
       v.index >= static_cast<int64_t>(p->annotation->outputs.size()))
@@ -245,9 +253,9 @@ std::optional<EdgeSpec> PatternQuantizer::quantizedSpecOf(const Graph &g,
   return std::nullopt;
 }
 
-Node *PatternQuantizer::fusableUser(
-    Graph &g, const Node &node,
-    std::initializer_list<const char *> types) const {
+Node *
+PatternQuantizer::fusableUser(Graph &g, const Node &node,
+                              std::initializer_list<const char *> types) const {
   if (node.results.size() != 1)
     return nullptr;
   const Node *user = g.singleUser(node);
@@ -317,14 +325,13 @@ void PatternQuantizer::annotateMatmul(Graph &g, Node &node) {
   int64_t axis = -1;
   if (rhsConst && node.flag("per_channel") && rhs.ranked && rhs.rank() >= 2)
     axis = rhs.rank() - 1;
-  std::vector<EdgeSpec> in = {
-      lhsConst && !rhsConst ? weight(node, -1) : act(node),
-      rhsConst ? weight(node, axis) : act(node)};
+  std::vector<EdgeSpec> in = {lhsConst && !rhsConst ? weight(node, -1)
+                                                    : act(node),
+                              rhsConst ? weight(node, axis) : act(node)};
   if (!lhsConst && !rhsConst && node.flag("int8_attention") &&
       node.option("act_dtype") != "int16")
     in[1] = symmetricAct(node);
-  annotateUnit(node, std::move(in), act(node),
-               fusableUser(g, node, {"relu"}));
+  annotateUnit(node, std::move(in), act(node), fusableUser(g, node, {"relu"}));
 }
 
 QuantizationSpec PatternQuantizer::symmetricAct(const Node &node) const {
@@ -360,7 +367,8 @@ void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
     if (!g.isConstant(node.operands[1]))
       return;
     const Value &w = node.operands[1];
-    int64_t axis = node.flag("per_channel") && w.ranked && w.rank() >= 1 ? 0 : -1;
+    int64_t axis =
+        node.flag("per_channel") && w.ranked && w.rank() >= 1 ? 0 : -1;
     a.inputs = {dynamicAct(node), weight(node, axis)};
     if (node.operands.size() > 2)
       a.inputs.push_back(FloatSpec{});
@@ -397,7 +405,8 @@ void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
     }
     return s;
   };
-  annotateUnit(node, {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
+  annotateUnit(node,
+               {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
                act(node), fusableUser(g, node, {"relu"}));
 }
 
@@ -444,7 +453,8 @@ Status PatternQuantizer::annotate(Graph &graph) {
       if (it != globals_.end() && node.option(key) != it->second)
         return Status::error(std::string("option '") + key +
                                  "' applies to the whole model; a per-node "
-                                 "value (" + key + "[...]=" + node.option(key) +
+                                 "value (" +
+                                 key + "[...]=" + node.option(key) +
                                  ") is not supported",
                              node.index);
     }
@@ -471,9 +481,8 @@ Status PatternQuantizer::annotate(Graph &graph) {
     } else if (type == "concat") {
       annotateConcat(graph, node);
     } else if (isOneOf(type, {"max_pool2d", "avg_pool2d", "global_avg_pool2d",
-                              "reduce_mean", "reshape", "flatten",
-                              "transpose", "slice", "resize", "relu",
-                              "clamp"})) {
+                              "reduce_mean", "reshape", "flatten", "transpose",
+                              "slice", "resize", "relu", "clamp"})) {
       annotateShared(graph, node);
     } else if (type == "pad") {
       // Padding with 0 keeps the range; other values or modes could not
@@ -502,16 +511,16 @@ Status PatternQuantizer::validate(const Graph &graph) const {
   // s8 symmetric weights (zero point 0; xnnpack also excludes -128) and
   // 8-bit per-tensor activations.
   for (const Node &node : graph.nodes) {
-    if (!node.annotation ||
-        !isOneOf(node.opType, {"conv2d", "conv_transpose2d", "linear", "matmul"}))
+    if (!node.annotation || !isOneOf(node.opType, {"conv2d", "conv_transpose2d",
+                                                   "linear", "matmul"}))
       continue;
     const Annotation &a = *node.annotation;
     for (size_t i = 0; i < a.inputs.size() && i < 2; ++i) {
       const auto *q = std::get_if<QuantizationSpec>(&a.inputs[i]);
       if (!q)
         continue;
-      bool isWeight = node.opType == "matmul" ? graph.isConstant(node.operands[i])
-                                              : i == 1;
+      bool isWeight =
+          node.opType == "matmul" ? graph.isConstant(node.operands[i]) : i == 1;
       std::string by = "annotated by '" + a.quantizer + "'";
       if (isWeight) {
         if (q->dtype != Dtype::kS8 || !q->symmetric || q->dynamic ||
@@ -577,7 +586,8 @@ Status checkCorrectionOptions(const OptionValues &globals) {
   double alpha = std::strtod(it->second.c_str(), nullptr);
   if (!(alpha >= 0.0 && alpha <= 1.0))
     return Status::error("option 'smoothquant' expects an alpha in [0, 1] "
-                         "(0: off), got '" + it->second + "'");
+                         "(0: off), got '" +
+                         it->second + "'");
   return Status::success();
 }
 
@@ -596,6 +606,16 @@ void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
       "symmetric", "1",
       "with weight_only: symmetric weights (0: asymmetric, uint8 / uint4 "
       "with a zero point per group or channel)"));
+  options.push_back(option(
+      "weight_only_clip", OptionKind::kEnum, "mse",
+      "with weight_only: range of each group (channel): mse = the shrink "
+      "1.00, 0.99, ..., 0.50 of its min / max with the least squared error, "
+      "minmax = its min / max",
+      "mse|minmax"));
+  options.push_back(boolOption(
+      "weight_only_embeddings", "1",
+      "with weight_only: also quantize embedding tables (the constant table "
+      "of a gather along axis 0), per row or per group along the row"));
 }
 
 /// The weight-only options' combinations.
@@ -611,6 +631,12 @@ Status checkWeightOnly(const OptionValues &globals) {
       return Status::error("option 'symmetric=0' needs weight_only=int8 or "
                            "weight_only=int4 (static int8 kernels need "
                            "symmetric weights)");
+    if (globals.at("weight_only_clip") != "mse")
+      return Status::error("option 'weight_only_clip' needs weight_only=int8 "
+                           "or weight_only=int4");
+    if (globals.at("weight_only_embeddings") != "1")
+      return Status::error("option 'weight_only_embeddings' needs "
+                           "weight_only=int8 or weight_only=int4");
     return Status::success();
   }
   if (globals.at("dynamic") == "1")
