@@ -41,11 +41,11 @@ LogicalResult ModelBuilder::plan() {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
     if (!type || !type.hasStaticShape() ||
         toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
-      return src.emitError() << "qc compile: " << describeInput(src, arg)
-                             << " has type " << arg.getType()
-                             << "; inputs must be static-shaped f32, ui8, i8, "
-                                "i32 or i64 tensors "
-                                "(bind dynamic dimensions with --input-shape)";
+      return src.emitError()
+             << "qc compile: " << describeInput(src, arg) << " has type "
+             << arg.getType()
+             << "; inputs must be static-shaped f32, ui8, i8, i32 or i64 tensors "
+                "(bind dynamic dimensions with --input-shape)";
     TensorRef r;
     r.kind = TensorRef::Input;
     r.index = arg.getArgNumber();
@@ -68,9 +68,9 @@ LogicalResult ModelBuilder::plan() {
           return failure();
         auto type = cast<RankedTensorType>(v.getType());
         if (toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
-          return op->emitError()
-                 << "qc compile: result #" << i
-                 << " has unsupported element type " << type.getElementType();
+          return op->emitError() << "qc compile: result #" << i
+                                 << " has unsupported element type "
+                                 << type.getElementType();
       }
       continue;
     }
@@ -84,10 +84,11 @@ LogicalResult ModelBuilder::plan() {
         return failure();
       continue;
     }
-    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp, DynamicQLinearOp,
-             QAddOp, QMulOp, QMatmulOp, QRequantizeOp, QLutOp, QMaxPool2dOp,
-             QAvgPool2dOp, GlobalAvgPool2dOp, ReshapeOp, FlattenOp, TransposeOp,
-             SliceOp, ConcatOp, QResizeOp, ResizeOp, QConvTranspose2dOp>(op))
+    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
+             DynamicQLinearOp, QAddOp, QMulOp, QMatmulOp,
+             QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
+             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
+             ResizeOp, QConvTranspose2dOp>(op))
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
@@ -96,8 +97,8 @@ LogicalResult ModelBuilder::plan() {
     // bias of qconv2d / qlinear.
     ValueRange activations =
         isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
-            ? op->getOperands().take_front()
-            : op->getOperands();
+                                 ? op->getOperands().take_front()
+                                 : op->getOperands();
     for (Value v : activations) {
       if (auto c = v.getDefiningOp<ConstantOp>(); c && !refs.count(v))
         if (FailureOr<TensorRef> r = constantOperand(c); succeeded(r))
@@ -135,9 +136,9 @@ LogicalResult ModelBuilder::plan() {
       int64_t k = in.shape.back();
       int64_t n = dyn.getWeight().getType().getDimSize(0);
       int64_t m = k > 0 ? product(in.shape) / k : 0;
-      scratch[op] =
-          newBuffer(stepName + "_scratch",
-                    getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
+      scratch[op] = newBuffer(
+          stepName + "_scratch",
+          getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
       refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
       continue;
     } else if (auto mm = dyn_cast<QMatmulOp>(op)) {
@@ -244,6 +245,7 @@ void ModelBuilder::placeBuffers() {
   arenaBytes = (arenaBytes + align - 1) / align * align;
 }
 
+
 //===----------------------------------------------------------------------===//
 // The plan as attributes
 //===----------------------------------------------------------------------===//
@@ -290,12 +292,12 @@ void ModelBuilder::writePlan() {
          ab.getNamedAttr("offset", ab.getI64IntegerAttr(buf.offset)),
          ab.getNamedAttr("first", ab.getI64IntegerAttr(buf.first)),
          ab.getNamedAttr("last", ab.getI64IntegerAttr(buf.last))}));
-  src->setAttr(
-      kPlanAttr,
-      ab.getDictionaryAttr(
-          {ab.getNamedAttr("arena_size", ab.getI64IntegerAttr(arenaBytes)),
-           ab.getNamedAttr("steps", ab.getI64IntegerAttr(step)),
-           ab.getNamedAttr("buffers", ab.getArrayAttr(bufferAttrs))}));
+  src->setAttr(kPlanAttr,
+               ab.getDictionaryAttr(
+                   {ab.getNamedAttr("arena_size",
+                                    ab.getI64IntegerAttr(arenaBytes)),
+                    ab.getNamedAttr("steps", ab.getI64IntegerAttr(step)),
+                    ab.getNamedAttr("buffers", ab.getArrayAttr(bufferAttrs))}));
 }
 
 LogicalResult ModelBuilder::readPlan() {
@@ -341,8 +343,8 @@ LogicalResult ModelBuilder::readPlan() {
                        DictionaryAttr d) -> LogicalResult {
     auto kind = d ? d.getAs<StringAttr>("kind") : StringAttr();
     std::optional<int64_t> index, offset;
-    auto strides =
-        d ? d.getAs<DenseI64ArrayAttr>("strides") : DenseI64ArrayAttr();
+    auto strides = d ? d.getAs<DenseI64ArrayAttr>("strides")
+                     : DenseI64ArrayAttr();
     if (d) {
       index = getInt(d, "index");
       offset = getInt(d, "offset");
@@ -358,21 +360,22 @@ LogicalResult ModelBuilder::readPlan() {
     else if (kind.getValue() == "constant")
       r.kind = TensorRef::Constant;
     else
-      return at->emitError()
-             << "qc compile: unknown place kind '" << kind.getValue()
-             << "' (expected input, arena or constant)";
-    int64_t limit =
-        r.kind == TensorRef::Input ? static_cast<int64_t>(src.getNumArguments())
-        : r.kind == TensorRef::Arena ? static_cast<int64_t>(buffers.size())
-                                     : std::numeric_limits<int64_t>::max();
+      return at->emitError() << "qc compile: unknown place kind '"
+                             << kind.getValue()
+                             << "' (expected input, arena or constant)";
+    int64_t limit = r.kind == TensorRef::Input
+                        ? static_cast<int64_t>(src.getNumArguments())
+                    : r.kind == TensorRef::Arena
+                        ? static_cast<int64_t>(buffers.size())
+                        : std::numeric_limits<int64_t>::max();
     if (*index < 0 || *index >= limit || *offset < 0)
-      return at->emitError()
-             << "qc compile: place " << kind.getValue() << " #" << *index
-             << " (offset " << *offset << ") does not exist";
+      return at->emitError() << "qc compile: place " << kind.getValue()
+                             << " #" << *index << " (offset " << *offset
+                             << ") does not exist";
     if (strides.size() != type.getRank() || !type.hasStaticShape())
-      return at->emitError()
-             << "qc compile: the place's strides [" << strides.asArrayRef()
-             << "] do not match the tensor type " << type;
+      return at->emitError() << "qc compile: the place's strides ["
+                             << strides.asArrayRef()
+                             << "] do not match the tensor type " << type;
     r.index = *index;
     r.offset = *offset;
     r.shape.assign(type.getShape().begin(), type.getShape().end());
@@ -402,8 +405,8 @@ LogicalResult ModelBuilder::readPlan() {
       continue;
     }
     if (op->getNumResults() != 1)
-      return op->emitError()
-             << "qc compile: '" << op->getName() << "' must have one result";
+      return op->emitError() << "qc compile: '" << op->getName()
+                             << "' must have one result";
     if (!d)
       return missing(op, "'" + op->getName().getStringRef() +
                              "' has no 'qc.place'");
@@ -434,15 +437,16 @@ LogicalResult ModelBuilder::readPlan() {
     if (r.kind == TensorRef::Constant &&
         r.index >= static_cast<int64_t>(constantOperandBytes.size()))
       return emitError(value.getLoc())
-             << "qc compile: constant place #" << r.index << " does not exist";
+             << "qc compile: constant place #" << r.index
+             << " does not exist";
   for (Operation &opRef : src.getBody().front()) {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
     ValueRange operands =
         isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
-            ? op->getOperands().take_front()
-            : op->getOperands();
+                              ? op->getOperands().take_front()
+                              : op->getOperands();
     // A quantized embedding table is read by its gather at compile time.
     auto gather = dyn_cast<GatherOp>(op);
     bool quantizedTable = gather && matchQuantizedTable(gather);
@@ -460,12 +464,11 @@ LogicalResult ModelBuilder::verifyLifetimes() {
     for (size_t j = i + 1; j < buffers.size(); ++j) {
       const ArenaBuffer &x = buffers[i], &y = buffers[j];
       bool live = x.first <= y.last && y.first <= x.last;
-      bool share =
-          x.offset < y.offset + y.bytes && y.offset < x.offset + x.bytes;
+      bool share = x.offset < y.offset + y.bytes && y.offset < x.offset + x.bytes;
       if (live && share)
         return src.emitError()
-               << "qc compile: arena buffers '" << x.name << "' and '" << y.name
-               << "' are live at the same steps and share bytes";
+               << "qc compile: arena buffers '" << x.name << "' and '"
+               << y.name << "' are live at the same steps and share bytes";
     }
   return success();
 }
@@ -473,7 +476,8 @@ LogicalResult ModelBuilder::verifyLifetimes() {
 LogicalResult ModelBuilder::planMemory() {
   if (!src.getBody().hasOneBlock())
     return src.emitError("qc compile: the entry function must have one block");
-  if (failed(verifyProgram()) || failed(plan()) || failed(verifyBufferSizes()))
+  if (failed(verifyProgram()) || failed(plan()) ||
+      failed(verifyBufferSizes()))
     return failure();
   placeBuffers();
   if (failed(verifyPlan()))

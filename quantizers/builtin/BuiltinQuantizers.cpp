@@ -40,12 +40,9 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
 }
 
 /// Options that configure whole-model transforms (no per-node overrides).
-constexpr const char *kGlobalOnlyOptions[] = {"cle",
-                                              "bias_correction",
-                                              "smoothquant",
-                                              "weight_only",
-                                              "group_size",
-                                              "symmetric",
+constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
+                                              "smoothquant", "weight_only",
+                                              "group_size",  "symmetric",
                                               "weight_only_clip",
                                               "weight_only_embeddings"};
 
@@ -214,8 +211,7 @@ QuantizationSpec PatternQuantizer::weight(const Node &node,
   return s;
 }
 
-FixedQParamsQuantizationSpec
-PatternQuantizer::fixed(bool symmetricRange) const {
+FixedQParamsQuantizationSpec PatternQuantizer::fixed(bool symmetricRange) const {
   // PyTorch's default_fixed_qparams_range_0to1_observer (scale 1/256) and
   // _neg1to1_observer (scale 2/256); for s8 the zero point moves by -128.
   FixedQParamsQuantizationSpec f;
@@ -229,8 +225,8 @@ PatternQuantizer::fixed(bool symmetricRange) const {
   return f;
 }
 
-std::optional<EdgeSpec>
-PatternQuantizer::quantizedSpecOf(const Graph &g, const Value &v) const {
+std::optional<EdgeSpec> PatternQuantizer::quantizedSpecOf(const Graph &g,
+                                                          const Value &v) const {
   const Node *p = g.producer(v);
   if (!p || !p->annotation ||
       v.index >= static_cast<int64_t>(p->annotation->outputs.size()))
@@ -253,9 +249,9 @@ PatternQuantizer::quantizedSpecOf(const Graph &g, const Value &v) const {
   return std::nullopt;
 }
 
-Node *
-PatternQuantizer::fusableUser(Graph &g, const Node &node,
-                              std::initializer_list<const char *> types) const {
+Node *PatternQuantizer::fusableUser(
+    Graph &g, const Node &node,
+    std::initializer_list<const char *> types) const {
   if (node.results.size() != 1)
     return nullptr;
   const Node *user = g.singleUser(node);
@@ -325,13 +321,14 @@ void PatternQuantizer::annotateMatmul(Graph &g, Node &node) {
   int64_t axis = -1;
   if (rhsConst && node.flag("per_channel") && rhs.ranked && rhs.rank() >= 2)
     axis = rhs.rank() - 1;
-  std::vector<EdgeSpec> in = {lhsConst && !rhsConst ? weight(node, -1)
-                                                    : act(node),
-                              rhsConst ? weight(node, axis) : act(node)};
+  std::vector<EdgeSpec> in = {
+      lhsConst && !rhsConst ? weight(node, -1) : act(node),
+      rhsConst ? weight(node, axis) : act(node)};
   if (!lhsConst && !rhsConst && node.flag("int8_attention") &&
       node.option("act_dtype") != "int16")
     in[1] = symmetricAct(node);
-  annotateUnit(node, std::move(in), act(node), fusableUser(g, node, {"relu"}));
+  annotateUnit(node, std::move(in), act(node),
+               fusableUser(g, node, {"relu"}));
 }
 
 QuantizationSpec PatternQuantizer::symmetricAct(const Node &node) const {
@@ -367,8 +364,7 @@ void PatternQuantizer::annotateDynamic(Graph &g, Node &node) {
     if (!g.isConstant(node.operands[1]))
       return;
     const Value &w = node.operands[1];
-    int64_t axis =
-        node.flag("per_channel") && w.ranked && w.rank() >= 1 ? 0 : -1;
+    int64_t axis = node.flag("per_channel") && w.ranked && w.rank() >= 1 ? 0 : -1;
     a.inputs = {dynamicAct(node), weight(node, axis)};
     if (node.operands.size() > 2)
       a.inputs.push_back(FloatSpec{});
@@ -405,8 +401,7 @@ void PatternQuantizer::annotateBinary(Graph &g, Node &node) {
     }
     return s;
   };
-  annotateUnit(node,
-               {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
+  annotateUnit(node, {operandSpec(node.operands[0]), operandSpec(node.operands[1])},
                act(node), fusableUser(g, node, {"relu"}));
 }
 
@@ -453,8 +448,7 @@ Status PatternQuantizer::annotate(Graph &graph) {
       if (it != globals_.end() && node.option(key) != it->second)
         return Status::error(std::string("option '") + key +
                                  "' applies to the whole model; a per-node "
-                                 "value (" +
-                                 key + "[...]=" + node.option(key) +
+                                 "value (" + key + "[...]=" + node.option(key) +
                                  ") is not supported",
                              node.index);
     }
@@ -481,8 +475,9 @@ Status PatternQuantizer::annotate(Graph &graph) {
     } else if (type == "concat") {
       annotateConcat(graph, node);
     } else if (isOneOf(type, {"max_pool2d", "avg_pool2d", "global_avg_pool2d",
-                              "reduce_mean", "reshape", "flatten", "transpose",
-                              "slice", "resize", "relu", "clamp"})) {
+                              "reduce_mean", "reshape", "flatten",
+                              "transpose", "slice", "resize", "relu",
+                              "clamp"})) {
       annotateShared(graph, node);
     } else if (type == "pad") {
       // Padding with 0 keeps the range; other values or modes could not
@@ -511,16 +506,16 @@ Status PatternQuantizer::validate(const Graph &graph) const {
   // s8 symmetric weights (zero point 0; xnnpack also excludes -128) and
   // 8-bit per-tensor activations.
   for (const Node &node : graph.nodes) {
-    if (!node.annotation || !isOneOf(node.opType, {"conv2d", "conv_transpose2d",
-                                                   "linear", "matmul"}))
+    if (!node.annotation ||
+        !isOneOf(node.opType, {"conv2d", "conv_transpose2d", "linear", "matmul"}))
       continue;
     const Annotation &a = *node.annotation;
     for (size_t i = 0; i < a.inputs.size() && i < 2; ++i) {
       const auto *q = std::get_if<QuantizationSpec>(&a.inputs[i]);
       if (!q)
         continue;
-      bool isWeight =
-          node.opType == "matmul" ? graph.isConstant(node.operands[i]) : i == 1;
+      bool isWeight = node.opType == "matmul" ? graph.isConstant(node.operands[i])
+                                              : i == 1;
       std::string by = "annotated by '" + a.quantizer + "'";
       if (isWeight) {
         if (q->dtype != Dtype::kS8 || !q->symmetric || q->dynamic ||
@@ -586,8 +581,7 @@ Status checkCorrectionOptions(const OptionValues &globals) {
   double alpha = std::strtod(it->second.c_str(), nullptr);
   if (!(alpha >= 0.0 && alpha <= 1.0))
     return Status::error("option 'smoothquant' expects an alpha in [0, 1] "
-                         "(0: off), got '" +
-                         it->second + "'");
+                         "(0: off), got '" + it->second + "'");
   return Status::success();
 }
 
