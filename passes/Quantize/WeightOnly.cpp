@@ -220,10 +220,12 @@ LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
 struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
   using QCWeightOnlyBase::QCWeightOnlyBase;
 
-  FailureOr<WeightOnlyConfig> config(func::FuncOp func) {
+  /// The checked configuration of `bits`-bit weights with groups of
+  /// `groupSize` (the linears' or, with embedding-bits, the tables').
+  FailureOr<WeightOnlyConfig> config(func::FuncOp func, int64_t bits,
+                                     int64_t groupSize) {
     // The options' values (streaming an Option prints nothing).
-    const int64_t bits = this->bits, groupSize = this->groupSize,
-                  qmin = this->qmin, qmax = this->qmax;
+    const int64_t qmin = this->qmin, qmax = this->qmax;
     const bool symmetric = this->symmetric;
     const std::string clipMode = this->clip;
     WeightOnlyConfig c{bits, groupSize, symmetric,
@@ -257,16 +259,29 @@ struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<WeightOnlyConfig> c = config(func);
+    FailureOr<WeightOnlyConfig> c = config(func, bits, groupSize);
     if (failed(c))
+      return signalPassFailure();
+    // Embedding tables: 8 bits per row, or 4 bits in the linears' groups.
+    const int64_t tableBits = embeddingBits;
+    FailureOr<WeightOnlyConfig> tables = c;
+    if (tableBits != 0 && tableBits != 4 && tableBits != 8) {
+      func.emitError("qc-weight-only: embedding-bits must be 0 (float "
+                     "tables), 4 or 8, got ")
+          << tableBits;
+      return signalPassFailure();
+    }
+    if (tableBits != 0)
+      tables = config(func, tableBits, tableBits == 8 ? 0 : groupSize);
+    if (failed(tables))
       return signalPassFailure();
     SmallVector<WeightUse> uses;
     func.walk([&](Operation *op) {
-      if (std::optional<WeightUse> u = matchWeight(op, embeddings))
+      if (std::optional<WeightUse> u = matchWeight(op, tableBits != 0))
         uses.push_back(*u);
     });
     for (WeightUse u : uses)
-      if (failed(quantizeWeight(u, *c)))
+      if (failed(quantizeWeight(u, isa<GatherOp>(u.op) ? *tables : *c)))
         return signalPassFailure();
   }
 };

@@ -131,8 +131,14 @@ private:
            " symmetric=" + (globalFlag("symmetric") ? "true" : "false") +
            " qmin=" + std::to_string(b_.weightMin) +
            " qmax=" + std::to_string(b_.weightMax) +
-           " clip=" + globals_.at("weight_only_clip") + " embeddings=" +
-           (globalFlag("weight_only_embeddings") ? "true" : "false") + "}";
+           " clip=" + globals_.at("weight_only_clip") + " embedding-bits=" +
+           embeddingBits() + "}";
+  }
+
+  /// weight_only_embeddings=int8|int4|none as the pass's embedding-bits.
+  std::string embeddingBits() const {
+    const std::string &e = globals_.at("weight_only_embeddings");
+    return e == "int8" ? "8" : e == "int4" ? "4" : "0";
   }
 
   bool globalFlag(const std::string &key) const {
@@ -606,10 +612,12 @@ void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
       "1.00, 0.99, ..., 0.50 of its min / max with the least squared error, "
       "minmax = its min / max",
       "mse|minmax"));
-  options.push_back(boolOption(
-      "weight_only_embeddings", "1",
-      "with weight_only: also quantize embedding tables (the constant table "
-      "of a gather along axis 0), per row or per group along the row"));
+  options.push_back(option(
+      "weight_only_embeddings", OptionKind::kEnum, "int8",
+      "with weight_only: embedding tables (the constant table of a gather "
+      "along axis 0): int8 per row, int4 in groups of group_size along the "
+      "row, or none (float)",
+      "int8|int4|none"));
 }
 
 /// The weight-only options' combinations.
@@ -628,7 +636,7 @@ Status checkWeightOnly(const OptionValues &globals) {
     if (globals.at("weight_only_clip") != "mse")
       return Status::error("option 'weight_only_clip' needs weight_only=int8 "
                            "or weight_only=int4");
-    if (globals.at("weight_only_embeddings") != "1")
+    if (globals.at("weight_only_embeddings") != "int8")
       return Status::error("option 'weight_only_embeddings' needs "
                            "weight_only=int8 or weight_only=int4");
     return Status::success();
@@ -643,6 +651,9 @@ Status checkWeightOnly(const OptionValues &globals) {
   if (mode == "int4" && group.empty())
     return Status::error("option 'weight_only=int4' needs group_size=32, 64 "
                          "or 128");
+  if (globals.at("weight_only_embeddings") == "int4" && group.empty())
+    return Status::error("option 'weight_only_embeddings=int4' needs "
+                         "group_size=32, 64 or 128");
   return Status::success();
 }
 

@@ -9,12 +9,15 @@
 //   [-0.87, 3.32, 0.23, -0.35]:  0.4427 (0.1030); no shrink is better: kept
 //   [-0.28, -0.67, -1.06, -0.39]: 0.1413 (0.0075); 0.94: 0.13285 (0.0003)
 // The table: row 0 keeps 2.0 / 7.5, row 2 shrinks 0.94 (0.376), the zero
-// row gets the eps scale. clip=minmax (the pass's default) is the earlier
-// rounding; embeddings=false leaves the table float.
-// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 clip=mse" | FileCheck %s --check-prefix=MSE
-// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4" | FileCheck %s --check-prefix=MINMAX
-// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 symmetric=false clip=mse" | FileCheck %s --check-prefix=ASYM
-// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=8 embeddings=false" | FileCheck %s --check-prefix=NOEMB
+// row gets the eps scale (embedding-bits=4: the linears' groups). clip=minmax
+// (the pass's default) is the earlier rounding; embedding-bits=0 (the pass's
+// default) leaves the table float, 8 quantizes it per row (int8, MSE).
+// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 clip=mse embedding-bits=4" | FileCheck %s --check-prefix=MSE
+// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 embedding-bits=4" | FileCheck %s --check-prefix=MINMAX
+// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 symmetric=false clip=mse embedding-bits=4" | FileCheck %s --check-prefix=ASYM
+// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=8" | FileCheck %s --check-prefix=NOEMB
+// RUN: qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 clip=mse embedding-bits=8" | FileCheck %s --check-prefix=EMB8
+// RUN: not qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=8 embedding-bits=4" 2>&1 | FileCheck %s --check-prefix=EMB4
 // RUN: not qc-opt %S/Inputs/weight-only-clip.mlir --qc-weight-only="bits=4 group-size=4 clip=l1" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // MSE: %[[Q:.*]] = qc.constant dense<{{\[\[}}6, -8, 1, -2, -2, -1, -8, -1], [-2, 7, 1, -1, -2, -5, -8, -3]]> : tensor<2x8xi8>
@@ -35,5 +38,11 @@
 // NOEMB: %[[T:.*]] = qc.constant dense<{{\[\[}}5.000000e-01, -1.000000e+00
 // NOEMB-NOT: qc.dequantize
 // NOEMB: qc.gather %[[T]], %arg1
+
+// EMB8: qc.dequantize %{{.*}} {axis = 1 : i64, block_size = 4 : i64, scale = array<f32: 3.276800e-01
+// EMB8: %[[T:.*]] = qc.constant dense<{{\[\[}}32, -64, 16, 127], [0, 0, 0, 0], [-128, 64, 32, 4]]> : tensor<3x4xi8>
+// EMB8: qc.dequantize %[[T]] {axis = 0 : i64, scale = array<f32: {{.*}}>, zero_point = array<i64: 0, 0, 0>}
+
+// EMB4: error: qc-weight-only: 4-bit weights need a group size
 
 // BAD: error: qc-weight-only: clip must be 'minmax' or 'mse', got 'l1'

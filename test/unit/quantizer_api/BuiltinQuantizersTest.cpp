@@ -279,16 +279,16 @@ TEST(BuiltinQuantizersTest, WeightOnlyIsATransformAndAnnotatesNothing) {
   ASSERT_EQ((*x86)->transforms().size(), 1u);
   EXPECT_EQ((*x86)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=4 group-size=32 "
-            "symmetric=true qmin=-128 qmax=127 clip=mse embeddings=true}");
+            "symmetric=true qmin=-128 qmax=127 clip=mse embedding-bits=8}");
   auto xnn = ComposableQuantizer::create(
       "xnnpack,weight_only=int8,symmetric=0,weight_only_clip=minmax,"
-      "weight_only_embeddings=0",
+      "weight_only_embeddings=none",
       QuantizerRegistry::global());
   ASSERT_TRUE(xnn.ok()) << xnn.status();
   EXPECT_EQ((*xnn)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
             "symmetric=false qmin=-127 qmax=127 clip=minmax "
-            "embeddings=false}");
+            "embedding-bits=0}");
   GraphBuilder b;
   Ref x = b.arg({1, 16});
   Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {1, 8});
