@@ -23,11 +23,13 @@ while [[ $# -gt 0 ]]; do
     *) echo "decode.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
-table=$("$repo/bench/tokens/run.sh" "${args[@]}" --seq 1 --threads 1 --models "$models" \
-  --modes "float wo_int8 wo_int4 wo_int4e4" | tee /dev/stderr)
+table_file=$(mktemp)
+trap 'rm -f "$table_file"' EXIT
+"$repo/bench/tokens/run.sh" "${args[@]}" --seq 1 --threads 1 --models "$models" \
+  --modes "float wo_int8 wo_int4 wo_int4e4" | tee "$table_file"
 # Columns: model mode SQNR_dB size_MB smaller qc_1t_ms vs_float ort_1t_ms
 awk '$2 ~ /^wo_int4/ {
   s = $3 + 0; x = $5 + 0; v = $7 + 0
   printf "bar (%s seq 1, %s): %.2fx smaller, SQNR %s dB, %.2fx qc float: %s%s%s -> %s\n", $1, $2, x, $3, v,
     (x >= 3.5 ? "size ok" : "size NOT ok"), (s >= 25 ? ", SQNR ok" : ", SQNR NOT ok"),
-    (v >= 2 ? ", speed ok" : ", speed NOT ok"), (x >= 3.5 && s >= 25 && v >= 2 ? "MET" : "NOT MET") }' <<<"$table"
+    (v >= 2 ? ", speed ok" : ", speed NOT ok"), (x >= 3.5 && s >= 25 && v >= 2 ? "MET" : "NOT MET") }' "$table_file"
