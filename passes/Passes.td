@@ -279,7 +279,10 @@ def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
   let description = [{
     Replaces the float constant weight of every `qc.linear` (`[N, K]`) and
     every `qc.matmul` by a constant 2-D rhs (`[K, N]`, with a non-constant
-    lhs) by an integer constant and a `qc.dequantize`: per output channel
+    lhs), and (`embedding-bits=8|4`) the constant 2-D table `[V, D]` of
+    every `qc.gather` along axis 0 (an embedding lookup; a row is a channel,
+    D its input channels; 8 bits per row, 4 bits in groups of group-size),
+    by an integer constant and a `qc.dequantize`: per output channel
     (`group-size=0`, 8 bits only) or per group of `group-size` consecutive
     input channels (K) of one output channel (a `block_size` dequantize,
     ONNX DequantizeLinear-21's block quantization). qparams come from the
@@ -293,8 +296,17 @@ def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
     "Weight-only quantization"). The built-in quantizers run it with
     `weight_only=int8|int4`.
 
+    `clip=mse` searches each group's (or channel's) range: the shrink
+    factors s = 1.00, 0.99, ..., 0.50 of its min / max (both ends scaled by
+    s; the qparams of [s * min, s * max] as above) are tried and the one
+    whose dequantized values have the least squared error against the float
+    weights wins (ties: the larger s, so no group is worse than min / max).
+    Values beyond the clipped range saturate at qmin / qmax.
+
     Errors: bits other than 4 / 8, a negative group size, 4 bits without a
-    group, a symmetric range that is empty or does not fit int8.
+    group, a symmetric range that is empty or does not fit int8, a clip
+    other than minmax / mse, embedding-bits other than 0 / 4 / 8 (4 needs a
+    group size).
   }];
   let options = [
     Option<"bits", "bits", "int64_t", /*default=*/"8",
@@ -307,6 +319,10 @@ def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
            "Symmetric 8-bit range: lowest value">,
     Option<"qmax", "qmax", "int64_t", /*default=*/"127",
            "Symmetric 8-bit range: highest value">,
+    Option<"embeddingBits", "embedding-bits", "int64_t", /*default=*/"0",
+           "Also quantize the constant table [V, D] of a qc.gather along axis 0 (an embedding): 8 (per row) or 4 (groups of group-size along D); 0: tables stay float">,
+    Option<"clip", "clip", "std::string", /*default=*/"\"minmax\"",
+           "Range of each group: 'minmax' (its min / max) or 'mse' (the shrink 1.00, 0.99, ..., 0.50 of min / max with the least squared error)">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -7,6 +7,8 @@
 #   dyn_token    the same with granularity=per_token
 #   wo_int8      x86,weight_only=int8 (per output channel)
 #   wo_int4      x86,weight_only=int4,group_size=32
+#   wo_int4e4    the same with the token embedding int4 too (weight_only_embeddings=int4; the
+#                weight-only modes quantize it int8 per row by default)
 # For each: SQNR of the program's output (reference executor; == the compiled code) against the float
 # model's; size = the compiled object's constants (`qc compile`: weights as stored, embedding tables,
 # masks) and its ratio to float; latency = `qc bench` median, best of REPEATS processes, at each thread
@@ -18,6 +20,8 @@
 #
 #   bench/tokens/run.sh [--qc PATH] [--out DIR] [--threads "1 2"] [--repeats R] [--min-time S]
 #                       [--seq N] [--models "gpt2 bert_tiny encoder"] [--modes "float dyn_tensor ..."]
+# --models also takes gpt2_h512 (the decoder at hidden 512, 67 MB of float weights); bench/tokens/decode.sh
+# runs the sequence-1 decode step of both decoders.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,7 +35,7 @@ models="gpt2 bert_tiny encoder"
 modes="float dyn_tensor dyn_token wo_int8 wo_int4"
 python="${PYTHON:-/usr/bin/python3}"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --qc) qc="$2"; shift 2 ;;
@@ -111,9 +115,10 @@ for name in $models; do
           "$qc" quantize "$model" --quantizer "$q" --quiet -o "$out/$name.$mode.q.mlir" \
             --export-onnx "$out/$name.$mode.onnx" && export_onnx=$out/$name.$mode.onnx
         fi ;;
-      wo_int8|wo_int4)
+      wo_int8|wo_int4|wo_int4e4)
         q=x86,weight_only=int8
         [[ $mode == wo_int4 ]] && q=x86,weight_only=int4,group_size=32
+        [[ $mode == wo_int4e4 ]] && q=x86,weight_only=int4,group_size=32,weight_only_embeddings=int4
         program=$out/$name.$mode.mlir
         "$qc" quantize "$model" --quantizer "$q" --quiet -o "$program" --export-onnx "$out/$name.$mode.onnx"
         export_onnx=$out/$name.$mode.onnx ;;

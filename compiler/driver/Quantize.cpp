@@ -133,7 +133,8 @@ OwningOpRef<ModuleOp> mlir::qc::quantizeModel(MLIRContext &context,
 
 /// Fills the weight-only fields of \p report: dequantized 8-bit constants
 /// read as the weight of a linear / matmul whose input is float (not a
-/// dequantize), 4 bits each when every value fits ([-8, 7] / [0, 15]).
+/// dequantize), or as the table of a gather (an embedding); the values
+/// stored 4 bits each when every value fits ([-8, 7] / [0, 15]).
 void mlir::qc::countWeightOnly(ModuleOp module, QuantizeReport &report) {
   module->walk([&](DequantizeOp dq) {
     auto c = dq.getInput().getDefiningOp<ConstantOp>();
@@ -143,6 +144,8 @@ void mlir::qc::countWeightOnly(ModuleOp module, QuantizeReport &report) {
       return;
     bool weightOnly = llvm::any_of(dq->getUses(), [](OpOperand &use) {
       Operation *user = use.getOwner();
+      if (isa<GatherOp>(user))
+        return use.getOperandNumber() == 0;
       return isa<LinearOp, MatmulOp>(user) && use.getOperandNumber() == 1 &&
              !user->getOperand(0).getDefiningOp<DequantizeOp>() &&
              !user->getOperand(0).getDefiningOp<DynamicFakeQuantOp>();

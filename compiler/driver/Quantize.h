@@ -57,9 +57,10 @@ struct QuantizeReport {
   /// Biases changed by bias correction (bias_correction=1).
   int64_t correctedBiases = 0;
   /// Weight-only quantization (weight_only=int8|int4): linear / matmul
-  /// weights kept as integers behind a dequantize with float activations,
-  /// their values, and their bytes as float32 and as stored (4-bit values
-  /// packed two per byte, plus float32 scales and nonzero zero points).
+  /// weights and gather tables (embeddings) kept as integers behind a
+  /// dequantize with float activations, their values, and their bytes as
+  /// float32 and as stored (4-bit values packed two per byte, plus float32
+  /// scales and nonzero zero points).
   int64_t weightOnlyLayers = 0, weightOnlyValues = 0;
   int64_t weightOnlyFloatBytes = 0, weightOnlyBytes = 0;
   /// Filled when QuantizeOptions::mixedPrecision was set.

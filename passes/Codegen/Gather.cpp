@@ -10,9 +10,19 @@
 // the run's status gets kGatherIndexStatus, so qc_session_run fails with
 // QC_STATUS_MODEL_ERROR as `qc run` fails on the same input.
 //
+// A table that is a qc.dequantize of an 8-bit constant (qc-weight-only's
+// quantized embedding: [V, D] gathered along axis 0, qparams per tensor,
+// per row or per block of D) stays quantized in the object, 8 bits a value
+// or two 4-bit values a byte when they fit, and only the gathered rows are
+// dequantized, with the reference's statement `float(q - zp) * scale`, so
+// the result equals the reference's (dequantize the table, then gather)
+// bit for bit. Other dequantized tables are folded to float32 at compile
+// time.
+//
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
+#include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,6 +42,60 @@ bool isGatherable(Type t) {
 }
 } // namespace
 
+std::optional<ModelBuilder::QuantizedTable>
+ModelBuilder::matchQuantizedTable(GatherOp op) {
+  auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+  if (!dq || !isFoldedDequantize(dq))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(dq.getInput().getType());
+  auto axis = static_cast<int64_t>(op.getAxis());
+  if (type.getRank() != 2 || !type.hasStaticShape() ||
+      type.getElementType().getIntOrFloatBitWidth() != 8 ||
+      (axis != 0 && axis != -2))
+    return std::nullopt;
+  QuantizedTable t;
+  t.rows = type.getDimSize(0);
+  t.cols = type.getDimSize(1);
+  t.isUnsigned = type.getElementType().isUnsignedInteger();
+  std::optional<uint64_t> qaxis = dq.getAxis();
+  std::optional<uint64_t> block = dq.getBlockSize();
+  size_t expected = 1;
+  if (!qaxis) { // per tensor
+    t.groupLen = t.cols;
+    t.rowStride = 0;
+  } else if (*qaxis == 0 && !block) { // per row
+    t.groupLen = t.cols;
+    t.rowStride = 1;
+    expected = static_cast<size_t>(t.rows);
+  } else if (*qaxis == 1 && block && *block > 0 &&
+             t.cols % static_cast<int64_t>(*block) == 0) {
+    t.groupLen = static_cast<int64_t>(*block);
+    t.rowStride = t.cols / t.groupLen;
+    expected = static_cast<size_t>(t.rows * t.rowStride);
+  } else {
+    return std::nullopt; // per column, blocks of rows, a short last block
+  }
+  if (dq.getScale().size() != expected || dq.getZeroPoint().size() != expected)
+    return std::nullopt;
+  FailureOr<std::vector<int8_t>> values = getConstantValues<int8_t>(
+      cast<ConstantOp>(dq.getInput().getDefiningOp()).getValue());
+  if (failed(values))
+    return std::nullopt;
+  t.values = std::move(*values);
+  t.scales.assign(dq.getScale().begin(), dq.getScale().end());
+  for (int64_t z : dq.getZeroPoint())
+    t.zeroPoints.push_back(static_cast<int32_t>(z));
+  t.hasZeroPoint = llvm::any_of(t.zeroPoints, [](int32_t z) { return z; });
+  // Two values a byte when every value fits 4 bits and rows and groups
+  // start on a byte.
+  t.fourBit =
+      t.cols % 2 == 0 && t.groupLen % 2 == 0 &&
+      llvm::all_of(t.values, [&](int8_t v) {
+        return t.isUnsigned ? static_cast<uint8_t>(v) <= 15 : v >= -8 && v <= 7;
+      });
+  return t;
+}
+
 LogicalResult ModelBuilder::planGather(GatherOp op) {
   Value data = op.getInput(), indices = op.getIndices();
   auto dataType = cast<RankedTensorType>(data.getType());
@@ -49,27 +113,39 @@ LogicalResult ModelBuilder::planGather(GatherOp op) {
   auto axis = static_cast<int64_t>(op.getAxis());
   if (rank < 1 || axis < -rank || axis >= rank)
     return op.emitError() << "qc compile: qc.gather axis " << axis
-                          << " is out of range for a rank-" << rank
-                          << " input";
+                          << " is out of range for a rank-" << rank << " input";
   if (auto c = data.getDefiningOp<ConstantOp>(); c && !refs.count(data)) {
     FailureOr<TensorRef> r = constantOperand(c);
     if (failed(r))
       return op.emitError("qc compile: cannot read the table of qc.gather");
     refs[data] = *r;
   }
+  std::string stepName = ("gather_" + Twine(step)).str();
+  Value result = op.getResult();
+  if (std::optional<QuantizedTable> t = matchQuantizedTable(op)) {
+    if (failed(requireRef(op, indices, "the indices")))
+      return failure();
+    refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
+    return success();
+  }
+  if (isFloatConstant(data) && !isa<ConstantOp>(data.getDefiningOp()))
+    return op.emitError(
+        "qc compile: qc.gather reads a dequantized table only as [V, D] "
+        "8-bit values gathered along axis 0 with qparams per tensor, per "
+        "row or per block of D (D a multiple of the block)");
   if (failed(requireRef(op, data, "the table")) ||
       failed(requireRef(op, indices, "the indices")))
     return failure();
   if (!refs[data].isRowMajor())
     return op.emitError("qc compile: qc.gather reads a row-major table (a "
                         "constant, or a tensor in row-major order)");
-  std::string stepName = ("gather_" + Twine(step)).str();
-  Value result = op.getResult();
   refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
   return success();
 }
 
 LogicalResult ModelBuilder::emitGather(GatherOp op) {
+  if (std::optional<QuantizedTable> t = matchQuantizedTable(op))
+    return emitQuantizedGather(op, *t);
   const TensorRef &table = refs[op.getInput()];
   const TensorRef &idx = refs[op.getIndices()];
   const TensorRef &out = refs[op.getResult()];
@@ -97,13 +173,14 @@ LogicalResult ModelBuilder::emitGather(GatherOp op) {
   store(cI32(0), badSlot);
   SmallVector<int64_t> dense = rowMajorStrides(idx.shape);
   loopNest(idx.shape, dense, [&](ArrayRef<Value> ivs) {
-    Value raw = load(indexStorage, gep(idxBase, offsetOf(ivs, idx.strides),
-                                       indexStorage));
+    Value raw = load(indexStorage,
+                     gep(idxBase, offsetOf(ivs, idx.strides), indexStorage));
     if (indexStorage != i64)
       raw = b.create<arith::ExtSIOp>(loc, i64, raw);
     Value negative =
         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, raw, cI64(0));
-    Value i = b.create<arith::SelectOp>(loc, negative, add(raw, cI64(dim)), raw);
+    Value i =
+        b.create<arith::SelectOp>(loc, negative, add(raw, cI64(dim)), raw);
     Value ok = inBounds(i, dim);
     // Out of range: the index of an all-zero slice is -1 (never read).
     store(b.create<arith::SelectOp>(loc, ok, i, cI64(-1)),
@@ -126,18 +203,118 @@ LogicalResult ModelBuilder::emitGather(GatherOp op) {
       ifThen(
           valid,
           [&] {
-            Value src = gep(tableBase,
-                            mul(add(mulC(p, dim), i), sliceBytes), i8);
+            Value src =
+                gep(tableBase, mul(add(mulC(p, dim), i), sliceBytes), i8);
             b.create<LLVM::MemcpyOp>(loc, dst, src, sliceBytes,
                                      /*isVolatile=*/false);
           },
           [&] {
-            b.create<LLVM::MemsetOp>(
-                loc, dst, b.create<arith::ConstantIntOp>(loc, 0, 8),
-                sliceBytes, /*isVolatile=*/false);
+            b.create<LLVM::MemsetOp>(loc, dst,
+                                     b.create<arith::ConstantIntOp>(loc, 0, 8),
+                                     sliceBytes, /*isVolatile=*/false);
           });
     });
   });
+  return success();
+}
+
+LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
+                                                const QuantizedTable &t) {
+  const TensorRef &idx = refs[op.getIndices()];
+  const TensorRef &out = refs[op.getResult()];
+  Type indexStorage = storageType(idx.element);
+
+  // The table as stored: 8-bit values, or two a byte (value 2m in the low
+  // nibble, 2m + 1 in the high one).
+  std::vector<int8_t> packed;
+  if (t.fourBit) {
+    packed.resize(t.values.size() / 2);
+    for (size_t m = 0; m < packed.size(); ++m)
+      packed[m] = static_cast<int8_t>((t.values[2 * m] & 0x0f) |
+                                      ((t.values[2 * m + 1] & 0x0f) << 4));
+  }
+  Value tableBase = constantArray<int8_t>(
+      t.fourBit ? "gather_int4" : "gather_int8",
+      t.fourBit ? ArrayRef<int8_t>(packed) : ArrayRef<int8_t>(t.values));
+  Value scales = constantArray<float>("gather_scale", t.scales);
+  Value zeros = t.hasZeroPoint
+                    ? constantArray<int32_t>("gather_zero", t.zeroPoints)
+                    : Value();
+  countFloatWeights(t.rows * t.cols); // the float table it replaces
+  Value idxBase = basePointer(idx), outBase = basePointer(out);
+  Type i8 = b.getI8Type();
+  Type element = t.isUnsigned ? b.getIntegerType(8, /*isSigned=*/false)
+                              : b.getIntegerType(8);
+  const int64_t groups = t.cols / std::max<int64_t>(t.groupLen, 1);
+
+  // Every index checked and normalized as the float gather does; a bad one
+  // sets the status and zero-fills its row.
+  Value badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  store(cI32(0), badSlot);
+  SmallVector<int64_t> dense = rowMajorStrides(idx.shape);
+  loopNest(idx.shape, dense, [&](ArrayRef<Value> ivs) {
+    Value raw = load(indexStorage,
+                     gep(idxBase, offsetOf(ivs, idx.strides), indexStorage));
+    if (indexStorage != i64)
+      raw = b.create<arith::ExtSIOp>(loc, i64, raw);
+    Value negative =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, raw, cI64(0));
+    Value i =
+        b.create<arith::SelectOp>(loc, negative, add(raw, cI64(t.rows)), raw);
+    Value ok = inBounds(i, t.rows);
+    Value dst = gep(outBase, mulC(offsetOf(ivs, dense), t.cols), f32);
+    ifThen(
+        ok,
+        [&] {
+          // out[k, g * len + j] = float(q - zp) * scale, group by group.
+          forN(groups, [&](Value g) {
+            Value qi = add(mulC(i, t.rowStride), g);
+            Value scale = load(f32, gep(scales, qi, f32));
+            Value zp = zeros ? load(i32, gep(zeros, qi, i32)) : Value();
+            Value first = add(mulC(i, t.cols), mulC(g, t.groupLen));
+            Value dstGroup = gep(dst, mulC(g, t.groupLen), f32);
+            auto emitValue = [&](Value q8, Value j) {
+              Value q = extend(q8, element);
+              if (zp)
+                q = sub(q, zp);
+              Value w = b.create<arith::MulFOp>(
+                  loc, b.create<arith::SIToFPOp>(loc, f32, q), scale);
+              store(w, gep(dstGroup, j, f32));
+            };
+            if (!t.fourBit) {
+              forN(t.groupLen, [&](Value j) {
+                emitValue(load(i8, gep(tableBase, add(first, j), i8)), j);
+              });
+              return;
+            }
+            forN(t.groupLen / 2, [&](Value m) {
+              Value byte = load(i8, gep(tableBase, add(divC(first, 2), m), i8));
+              Value four = b.create<arith::ConstantIntOp>(loc, 4, 8);
+              Value lo, hi;
+              if (t.isUnsigned) {
+                lo = b.create<arith::AndIOp>(
+                    loc, byte, b.create<arith::ConstantIntOp>(loc, 15, 8));
+                hi = b.create<arith::ShRUIOp>(loc, byte, four);
+              } else {
+                lo = b.create<arith::ShRSIOp>(
+                    loc, b.create<arith::ShLIOp>(loc, byte, four), four);
+                hi = b.create<arith::ShRSIOp>(loc, byte, four);
+              }
+              Value j = mulC(m, 2);
+              emitValue(lo, j);
+              emitValue(hi, add(j, cI64(1)));
+            });
+          });
+        },
+        [&] {
+          b.create<LLVM::MemsetOp>(loc, dst,
+                                   b.create<arith::ConstantIntOp>(loc, 0, 8),
+                                   cI64(t.cols * 4), /*isVolatile=*/false);
+          store(cI32(kGatherIndexStatus), badSlot);
+        });
+  });
+  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot), load(i32, badSlot)),
+        statusSlot);
   return success();
 }
 

@@ -447,8 +447,12 @@ LogicalResult ModelBuilder::readPlan() {
         isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
                               ? op->getOperands().take_front()
                               : op->getOperands();
+    // A quantized embedding table is read by its gather at compile time.
+    auto gather = dyn_cast<GatherOp>(op);
+    bool quantizedTable = gather && matchQuantizedTable(gather);
     for (Value v : operands)
-      if (!refs.count(v) && !(isFloatOp(op) && isFloatConstant(v)))
+      if (!refs.count(v) && !(isFloatOp(op) && isFloatConstant(v)) &&
+          !(quantizedTable && v == gather.getInput()))
         return missing(op, "an operand of '" + op->getName().getStringRef() +
                                "' has no place");
   }

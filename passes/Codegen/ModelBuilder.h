@@ -548,6 +548,20 @@ private:
   /// row-major tensor, i64 / i32 indices checked at run time.
   LogicalResult planGather(GatherOp op);
   LogicalResult emitGather(GatherOp op);
+  /// A gather's table [V, D] that is a dequantize of an 8-bit constant
+  /// (a quantized embedding), read along axis 0: qparams per tensor, per
+  /// row or per block of `groupLen` along D (D a multiple of it).
+  struct QuantizedTable {
+    int64_t rows = 0, cols = 0, groupLen = 0;
+    /// qparam index of (row i, group g): i * rowStride + g.
+    int64_t rowStride = 0;
+    bool isUnsigned = false, hasZeroPoint = false, fourBit = false;
+    std::vector<int8_t> values;
+    std::vector<float> scales;
+    std::vector<int32_t> zeroPoints;
+  };
+  std::optional<QuantizedTable> matchQuantizedTable(GatherOp op);
+  LogicalResult emitQuantizedGather(GatherOp op, const QuantizedTable &t);
   /// qc.qresize and float qc.resize, NHWC (IntResize.cpp): nearest copies
   /// (or requantizes) the source pixel's channels, linear sums four taps
   /// with compile-time tables (fixed-point for qc.qresize, the reference's

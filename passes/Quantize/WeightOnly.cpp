@@ -39,7 +39,38 @@ struct WeightOnlyConfig {
   int64_t groupSize; // 0: per output channel
   bool symmetric;
   int64_t qmin, qmax;
+  /// Clip each group's range to the shrink of the grid with the least
+  /// squared error (clip=mse) instead of its min / max.
+  bool mseClip;
 };
+
+/// The MSE clipping grid: shrink factors 1 - i / kClipGrid of a group's
+/// min / max for i = 0 .. kClipSteps (1.00, 0.99, ..., 0.50).
+constexpr int64_t kClipGrid = 100;
+constexpr int64_t kClipSteps = 50;
+
+/// Quantizes \p values with \p qp as the reference's quantize does
+/// (x * (1 / scale), round half to even, + zero point, clamp) into \p q and
+/// returns the squared error of their dequantization ((q - zp) * scale, in
+/// float as the reference's dequantize) against the values.
+double quantizeGroup(ArrayRef<float> values, const ::qc::QParams &qp,
+                     const WeightOnlyConfig &config, std::vector<int32_t> &q) {
+  q.resize(values.size());
+  const float inv = 1.0f / qp.scale;
+  double error = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    double r =
+        std::nearbyint(values[i] * inv) + static_cast<double>(qp.zeroPoint);
+    r = std::min(std::max(r, static_cast<double>(config.qmin)),
+                 static_cast<double>(config.qmax));
+    q[i] = static_cast<int32_t>(r);
+    const float dq =
+        static_cast<float>(int64_t{q[i]} - qp.zeroPoint) * qp.scale;
+    const double d = static_cast<double>(dq) - static_cast<double>(values[i]);
+    error += d * d;
+  }
+  return error;
+}
 
 /// A weight to quantize: the op, the operand and the layout of its constant.
 struct WeightUse {
@@ -51,7 +82,7 @@ struct WeightUse {
   int64_t kAxis;
 };
 
-std::optional<WeightUse> matchWeight(Operation *op) {
+std::optional<WeightUse> matchWeight(Operation *op, bool embeddings) {
   auto weightOf = [&](Value v) -> ConstantOp {
     auto c = v.getDefiningOp<ConstantOp>();
     auto type = c ? dyn_cast<RankedTensorType>(c.getType()) : nullptr;
@@ -70,6 +101,15 @@ std::optional<WeightUse> matchWeight(Operation *op) {
       return std::nullopt;
     if (ConstantOp c = weightOf(matmul.getRhs()))
       return WeightUse{op, 1, c, 0};
+  }
+  // An embedding table [V, D] read by a gather of rows (axis 0): each row
+  // (a token's vector) is a "channel", its groups run along D.
+  if (auto gather = dyn_cast<GatherOp>(op); gather && embeddings) {
+    int64_t axis = gather.getAxis();
+    if (axis != 0 && axis != -2)
+      return std::nullopt;
+    if (ConstantOp c = weightOf(gather.getInput()))
+      return WeightUse{op, 0, c, 1};
   }
   return std::nullopt;
 }
@@ -107,10 +147,12 @@ LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
   std::vector<float> scales(static_cast<size_t>(channels * groups));
   std::vector<int64_t> zeroPoints(scales.size());
   std::vector<int8_t> q(values->size());
+  std::vector<float> group_values;
+  std::vector<int32_t> trial, best;
   for (int64_t c = 0; c < channels; ++c)
     for (int64_t g = 0; g < groups; ++g) {
       const int64_t begin = g * group, end = std::min(k, begin + group);
-      float lo = (*values)[at(c, begin)], hi = lo;
+      group_values.clear();
       for (int64_t i = begin; i < end; ++i) {
         float v = (*values)[at(c, i)];
         if (!std::isfinite(v))
@@ -118,26 +160,36 @@ LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
                                    "value at [")
                  << (use.kAxis == 1 ? c : i) << ", " << (use.kAxis == 1 ? i : c)
                  << "]";
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
+        group_values.push_back(v);
       }
-      absl::StatusOr<::qc::QParams> qp =
-          ::qc::calculateQParams(lo, hi, options);
-      if (!qp.ok())
-        return use.op->emitError("weight-only: ")
-               << std::string(qp.status().message());
-      scales[qparamIndex(c, g)] = qp->scale;
-      zeroPoints[qparamIndex(c, g)] = qp->zeroPoint;
-      const float inv = 1.0f / qp->scale;
-      for (int64_t i = begin; i < end; ++i) {
-        double r = std::nearbyint((*values)[at(c, i)] * inv) +
-                   static_cast<double>(qp->zeroPoint);
-        r = std::min(std::max(r, static_cast<double>(config.qmin)),
-                     static_cast<double>(config.qmax));
+      float lo = *std::min_element(group_values.begin(), group_values.end());
+      float hi = *std::max_element(group_values.begin(), group_values.end());
+      // Min / max: one candidate, shrink 1. MSE: every shrink of the grid,
+      // the least squared error wins (ties: the larger range, so a group
+      // never gets a worse error than min / max gives it).
+      const int64_t candidates = config.mseClip ? kClipSteps + 1 : 1;
+      double bestError = 0;
+      ::qc::QParams bestQp{};
+      for (int64_t step = 0; step < candidates; ++step) {
+        const float shrink = 1.0f - static_cast<float>(step) / kClipGrid;
+        absl::StatusOr<::qc::QParams> qp =
+            ::qc::calculateQParams(lo * shrink, hi * shrink, options);
+        if (!qp.ok())
+          return use.op->emitError("weight-only: ")
+                 << std::string(qp.status().message());
+        double error = quantizeGroup(group_values, *qp, config, trial);
+        if (step == 0 || error < bestError) {
+          bestError = error;
+          bestQp = *qp;
+          best.swap(trial);
+        }
+      }
+      scales[qparamIndex(c, g)] = bestQp.scale;
+      zeroPoints[qparamIndex(c, g)] = bestQp.zeroPoint;
+      for (int64_t i = begin; i < end; ++i)
         // ui8 storage holds [0, 255]: the byte's bits are the value's.
         q[at(c, i)] = static_cast<int8_t>(
-            static_cast<uint8_t>(static_cast<int32_t>(r) & 0xff));
-      }
+            static_cast<uint8_t>(best[static_cast<size_t>(i - begin)] & 0xff));
     }
 
   OpBuilder b(use.op);
@@ -168,12 +220,20 @@ LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
 struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
   using QCWeightOnlyBase::QCWeightOnlyBase;
 
-  FailureOr<WeightOnlyConfig> config(func::FuncOp func) {
+  /// The checked configuration of `bits`-bit weights with groups of
+  /// `groupSize` (the linears' or, with embedding-bits, the tables').
+  FailureOr<WeightOnlyConfig> config(func::FuncOp func, int64_t bits,
+                                     int64_t groupSize) {
     // The options' values (streaming an Option prints nothing).
-    const int64_t bits = this->bits, groupSize = this->groupSize,
-                  qmin = this->qmin, qmax = this->qmax;
+    const int64_t qmin = this->qmin, qmax = this->qmax;
     const bool symmetric = this->symmetric;
-    WeightOnlyConfig c{bits, groupSize, symmetric, qmin, qmax};
+    const std::string clipMode = this->clip;
+    WeightOnlyConfig c{bits, groupSize, symmetric,
+                       qmin, qmax,      clipMode == "mse"};
+    if (clipMode != "mse" && clipMode != "minmax")
+      return func.emitError("qc-weight-only: clip must be 'minmax' or "
+                            "'mse', got '")
+             << clipMode << "'";
     if (bits != 4 && bits != 8)
       return func.emitError("qc-weight-only: bits must be 4 or 8, got ")
              << bits;
@@ -199,16 +259,29 @@ struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    FailureOr<WeightOnlyConfig> c = config(func);
+    FailureOr<WeightOnlyConfig> c = config(func, bits, groupSize);
     if (failed(c))
+      return signalPassFailure();
+    // Embedding tables: 8 bits per row, or 4 bits in the linears' groups.
+    const int64_t tableBits = embeddingBits;
+    FailureOr<WeightOnlyConfig> tables = c;
+    if (tableBits != 0 && tableBits != 4 && tableBits != 8) {
+      func.emitError("qc-weight-only: embedding-bits must be 0 (float "
+                     "tables), 4 or 8, got ")
+          << tableBits;
+      return signalPassFailure();
+    }
+    if (tableBits != 0)
+      tables = config(func, tableBits, tableBits == 8 ? 0 : groupSize);
+    if (failed(tables))
       return signalPassFailure();
     SmallVector<WeightUse> uses;
     func.walk([&](Operation *op) {
-      if (std::optional<WeightUse> u = matchWeight(op))
+      if (std::optional<WeightUse> u = matchWeight(op, tableBits != 0))
         uses.push_back(*u);
     });
     for (WeightUse u : uses)
-      if (failed(quantizeWeight(u, *c)))
+      if (failed(quantizeWeight(u, isa<GatherOp>(u.op) ? *tables : *c)))
         return signalPassFailure();
   }
 };

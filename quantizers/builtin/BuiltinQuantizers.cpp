@@ -42,7 +42,9 @@ bool isOneOf(const std::string &s, std::initializer_list<const char *> list) {
 /// Options that configure whole-model transforms (no per-node overrides).
 constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
                                               "smoothquant", "weight_only",
-                                              "group_size",  "symmetric"};
+                                              "group_size",  "symmetric",
+                                              "weight_only_clip",
+                                              "weight_only_embeddings"};
 
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
@@ -128,7 +130,25 @@ private:
            " group-size=" + group +
            " symmetric=" + (globalFlag("symmetric") ? "true" : "false") +
            " qmin=" + std::to_string(b_.weightMin) +
-           " qmax=" + std::to_string(b_.weightMax) + "}";
+           " qmax=" + std::to_string(b_.weightMax) +
+           " clip=" + clipMode() + " embedding-bits=" +
+           embeddingBits() + "}";
+  }
+
+  /// weight_only_clip: auto is mse for int4 (+0.65 dB per tensor) and
+  /// minmax for int8 (the output SQNR of the token models is 0.2-0.4 dB
+  /// lower with mse at int8; docs/quantization.md).
+  std::string clipMode() const {
+    const std::string &c = globals_.at("weight_only_clip");
+    if (c != "auto")
+      return c;
+    return globals_.at("weight_only") == "int4" ? "mse" : "minmax";
+  }
+
+  /// weight_only_embeddings=int8|int4|none as the pass's embedding-bits.
+  std::string embeddingBits() const {
+    const std::string &e = globals_.at("weight_only_embeddings");
+    return e == "int8" ? "8" : e == "int4" ? "4" : "0";
   }
 
   bool globalFlag(const std::string &key) const {
@@ -615,6 +635,18 @@ void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
       "symmetric", "1",
       "with weight_only: symmetric weights (0: asymmetric, uint8 / uint4 "
       "with a zero point per group or channel)"));
+  options.push_back(option(
+      "weight_only_clip", OptionKind::kEnum, "auto",
+      "with weight_only: range of each group (channel): mse = the shrink "
+      "1.00, 0.99, ..., 0.50 of its min / max with the least squared error, "
+      "minmax = its min / max, auto = mse for int4, minmax for int8",
+      "auto|mse|minmax"));
+  options.push_back(option(
+      "weight_only_embeddings", OptionKind::kEnum, "int8",
+      "with weight_only: embedding tables (the constant table of a gather "
+      "along axis 0): int8 per row, int4 in groups of group_size along the "
+      "row, or none (float)",
+      "int8|int4|none"));
 }
 
 /// The weight-only options' combinations.
@@ -630,6 +662,12 @@ Status checkWeightOnly(const OptionValues &globals) {
       return Status::error("option 'symmetric=0' needs weight_only=int8 or "
                            "weight_only=int4 (static int8 kernels need "
                            "symmetric weights)");
+    if (globals.at("weight_only_clip") != "auto")
+      return Status::error("option 'weight_only_clip' needs weight_only=int8 "
+                           "or weight_only=int4");
+    if (globals.at("weight_only_embeddings") != "int8")
+      return Status::error("option 'weight_only_embeddings' needs "
+                           "weight_only=int8 or weight_only=int4");
     return Status::success();
   }
   if (globals.at("dynamic") == "1")
@@ -642,6 +680,9 @@ Status checkWeightOnly(const OptionValues &globals) {
   if (mode == "int4" && group.empty())
     return Status::error("option 'weight_only=int4' needs group_size=32, 64 "
                          "or 128");
+  if (globals.at("weight_only_embeddings") == "int4" && group.empty())
+    return Status::error("option 'weight_only_embeddings=int4' needs "
+                         "group_size=32, 64 or 128");
   return Status::success();
 }
 

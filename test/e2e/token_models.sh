@@ -9,8 +9,10 @@
 #   dyn_tensor  x86,dynamic=1,dynamic_reduce_range=0 in the qc-lower-to-integer form (every linear a
 #   dyn_token   qc.dynamic_qlinear; granularity=per_token for dyn_token), compiled == reference
 #               executor bit for bit, SQNR of the output against the float model >= MIN_SQNR;
-#   wo_int8     x86,weight_only=int8 / x86,weight_only=int4,group_size=32: compiled == reference,
-#   wo_int4     SQNR >= MIN_SQNR.
+#   wo_int8     x86,weight_only=int8 / x86,weight_only=int4,group_size=32 (MSE clipping; the linears'
+#   wo_int4     weights and the token embedding table quantized, int8 per row): compiled == reference,
+#               SQNR >= MIN_SQNR; ONNX Runtime runs the export;
+#   wo_int4e4   the same with the embedding table int4 (two values a byte in the object, INT4 in ONNX).
 #   static      x86 static int8, calibrated on 8 random sequences, qc-lower-to-integer form: every
 #               linear a qc.qlinear and the attention's QK^T / AV two qc.qmatmul per layer (integer
 #               attention), compiled == reference bit for bit, SQNR >= MIN_SQNR; its QDQ export runs
@@ -45,10 +47,14 @@ case $MODE in
     ops=$(grep -c 'qc.dynamic_qlinear' "$dir/model.int.mlir" || true)
     (( ops == LINEARS )) || { echo "FAIL: $ops qc.dynamic_qlinear ops, the model has $LINEARS linears"; exit 1; }
     program=$dir/model.int.mlir ;;
-  wo_int8|wo_int4)
+  wo_int8|wo_int4|wo_int4e4)
     quantizer=x86,weight_only=int8
     [[ $MODE == wo_int4 ]] && quantizer=x86,weight_only=int4,group_size=32
+    [[ $MODE == wo_int4e4 ]] && quantizer=x86,weight_only=int4,group_size=32,weight_only_embeddings=int4
     "$QC" quantize "$onnx" --quantizer "$quantizer" --quiet -o "$dir/model.q.mlir"
+    # Every linear's weight and the token embedding table (the gather's) quantized.
+    dqs=$(grep -c 'qc.dequantize' "$dir/model.q.mlir" || true)
+    (( dqs == LINEARS + 1 )) || { echo "FAIL: $dqs qc.dequantize ops, want $LINEARS linears + the embedding"; exit 1; }
     program=$dir/model.q.mlir ;;
   static)
     quantizer=x86

@@ -279,13 +279,24 @@ TEST(BuiltinQuantizersTest, WeightOnlyIsATransformAndAnnotatesNothing) {
   ASSERT_EQ((*x86)->transforms().size(), 1u);
   EXPECT_EQ((*x86)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=4 group-size=32 "
-            "symmetric=true qmin=-128 qmax=127}");
-  auto xnn = ComposableQuantizer::create("xnnpack,weight_only=int8,symmetric=0",
-                                         QuantizerRegistry::global());
+            "symmetric=true qmin=-128 qmax=127 clip=mse embedding-bits=8}");
+  auto xnn = ComposableQuantizer::create(
+      "xnnpack,weight_only=int8,symmetric=0,weight_only_clip=mse,"
+      "weight_only_embeddings=none",
+      QuantizerRegistry::global());
   ASSERT_TRUE(xnn.ok()) << xnn.status();
   EXPECT_EQ((*xnn)->transforms()[0].second,
             "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
-            "symmetric=false qmin=-127 qmax=127}");
+            "symmetric=false qmin=-127 qmax=127 clip=mse "
+            "embedding-bits=0}");
+  // weight_only_clip=auto: minmax for int8.
+  auto x8 = ComposableQuantizer::create("x86,weight_only=int8",
+                                        QuantizerRegistry::global());
+  ASSERT_TRUE(x8.ok()) << x8.status();
+  EXPECT_EQ((*x8)->transforms()[0].second,
+            "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
+            "symmetric=true qmin=-128 qmax=127 clip=minmax "
+            "embedding-bits=8}");
   GraphBuilder b;
   Ref x = b.arg({1, 16});
   Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {1, 8});

@@ -125,7 +125,8 @@ TEST(ComposableQuantizerTest, UnknownOptionAndBadValueAreNamed) {
             "quantizer 'xnnpack': unknown option 'reduce_range'; options: "
             "per_channel, dynamic, granularity, act_observer, percentile, "
             "act_dtype, int8_attention, cle, bias_correction, smoothquant, "
-            "weight_only, group_size, symmetric, keep_float");
+            "weight_only, group_size, symmetric, weight_only_clip, "
+            "weight_only_embeddings, keep_float");
   auto bad = ComposableQuantizer::create("x86,per_channel=2",
                                          QuantizerRegistry::global());
   EXPECT_EQ(bad.status().message(),
