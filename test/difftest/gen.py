@@ -742,7 +742,7 @@ class Graph:
         xf = self.dq(x, fn)
         if fn == "prelu":
             per_channel = len(x.shape) == 4 and x.shape[1] > 1 and self.r.random() < 0.5
-            self.kinds.append("prelu." + ("channel" if per_channel else "one"))
+            self.kinds.append("prelu." + ("channel_float" if per_channel else "one"))
             sshape = [x.shape[1], 1, 1] if per_channel else [1]
             slope = np.array([f32(self.r.uniform(-1, 1)) for _ in range(int(np.prod(sshape)))],
                              F32).reshape(sshape)
