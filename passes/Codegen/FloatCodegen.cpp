@@ -704,6 +704,9 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<int64_t> sa = broadcastStrides(lhs->ref, out.shape),
                        sb = broadcastStrides(rhs->ref, out.shape);
+  if (isMathBinaryOp(op) &&
+      emitDenseMathBinary(op, lhs->base, rhs->base, sa, sb))
+    return success(); // FloatElementwise.cpp
   // A constant exponent (LayerNorm's x^2) is applied without the call: a
   // loop of multiplies LLVM vectorizes.
   std::optional<float> exponent;

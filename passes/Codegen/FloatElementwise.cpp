@@ -18,7 +18,9 @@
 //               std::max / std::min: y if x < y (max) / y < x (min), else x
 //
 // Every statement works on an f32 or a vector<N x f32> (constants take the
-// value's type).
+// value's type); max / min / prelu of two dense operands in one row-major
+// order run on vectors too (emitDenseMathBinary), element by element
+// otherwise.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -26,6 +28,7 @@
 #include "dialects/qc/IR/QCOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include <limits>
@@ -99,6 +102,49 @@ Value ModelBuilder::mathBinary(Operation *op, Value x, Value y) {
   return b.create<arith::SelectOp>(
       loc, nan,
       constantLike(b, loc, x, std::numeric_limits<float>::quiet_NaN()), r);
+}
+
+bool ModelBuilder::emitDenseMathBinary(Operation *op, Value lhsBase,
+                                       Value rhsBase, ArrayRef<int64_t> sa,
+                                       ArrayRef<int64_t> sb) {
+  // Both operands and the result dense in one row-major order (no
+  // broadcasting): vectors of floatLanes() elements over threads, then the
+  // last n mod lanes one by one, as the unary ops.
+  const TensorRef &out = refs[op->getResult(0)];
+  SmallVector<int64_t> rowMajor = rowMajorStrides(out.shape);
+  auto isRowMajor = [&](ArrayRef<int64_t> strides) {
+    for (size_t d = 0; d < rowMajor.size(); ++d)
+      if (out.shape[d] > 1 && strides[d] != rowMajor[d])
+        return false;
+    return true;
+  };
+  if (!isRowMajor(out.strides) || !isRowMajor(sa) || !isRowMajor(sb))
+    return false;
+  int64_t n = product(out.shape), lanes = floatLanes();
+  int64_t vectors = n / lanes, rest = n % lanes;
+  auto vt = VectorType::get({lanes}, f32);
+  Value outBase = basePointer(out);
+  if (vectors > 0)
+    parallelLoopNest(
+        {vectors}, {lanes}, {lhsBase, rhsBase, outBase},
+        [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+          Value at = mulC(ivs[0], lanes);
+          Value x = b.create<LLVM::LoadOp>(loc, vt, gep(p[0], at, f32),
+                                           /*alignment=*/4);
+          Value y = b.create<LLVM::LoadOp>(loc, vt, gep(p[1], at, f32),
+                                           /*alignment=*/4);
+          b.create<LLVM::StoreOp>(loc, mathBinary(op, x, y),
+                                  gep(p[2], at, f32), /*alignment=*/4);
+        });
+  if (rest > 0)
+    parallelLoopNest({rest}, {1}, {lhsBase, rhsBase, outBase},
+                     [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+                       Value at = add(ivs[0], cI64(vectors * lanes));
+                       store(mathBinary(op, load(f32, gep(p[0], at, f32)),
+                                        load(f32, gep(p[1], at, f32))),
+                             gep(p[2], at, f32));
+                     });
+  return true;
 }
 
 } // namespace mlir::qc::model_codegen

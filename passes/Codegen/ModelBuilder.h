@@ -632,6 +632,11 @@ private:
   std::function<Value(Value)> mathUnaryFn(Operation *op);
   /// A binary math op's statement on two f32 scalars (or vectors).
   Value mathBinary(Operation *op, Value x, Value y);
+  /// max / min / prelu on vectors when both operands (strides \p sa, \p sb
+  /// in the result's shape) and the result are dense in one row-major
+  /// order; false (nothing emitted) otherwise.
+  bool emitDenseMathBinary(Operation *op, Value lhsBase, Value rhsBase,
+                           ArrayRef<int64_t> sa, ArrayRef<int64_t> sb);
   /// ref::powElement(x, y) on f32 scalars; \p exponent: y's value when it
   /// is a compile-time constant (only that case is emitted).
   Value powElement(Value x, Value y, std::optional<float> exponent);
