@@ -480,7 +480,10 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
     point 0) -> matmul [-> relu] -> quantize` of two run-time tensors of one
     rank >= 2 with equal batch dimensions, attention's QK^T and AV, becomes
-    `qc.qmatmul`), and `dynamic-linear`, rooted at the linear /
+    `qc.qmatmul`), `max-min` (`dequantize(a), dequantize(b) -> max | min ->
+    quantize`, broadcasting, becomes `qc.qmax` / `qc.qmin`, an operand with
+    other qparams first requantized by a `qc.qlut` table: exact, as quantize
+    is monotonic), and `dynamic-linear`, rooted at the linear /
     matmul: `dynamic_fake_quant(x), dequantize(w const) [, b f32 const] ->
     linear | matmul` becomes `qc.dynamic_qlinear` (int8 GEMM on the
     activation quantized at run time, float epilogue; a matmul's `[K, N]`
@@ -493,7 +496,8 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     ListOption<"patterns", "patterns", "std::string",
                "Apply only these patterns (default: all): lut, conv2d, "
                "linear, add, mul, max-pool, avg-pool, data-movement, "
-               "requantize, dynamic-linear, conv-transpose2d, resize, matmul">
+               "requantize, dynamic-linear, conv-transpose2d, resize, matmul, "
+               "max-min">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

@@ -1040,6 +1040,8 @@ OpEvaluator::Result OpEvaluator::integerOp(Operation *intOp) {
     r = ref::qmul(*in[0], static_cast<int64_t>(mul.getLhsZeroPoint()), *in[1],
                   static_cast<int64_t>(mul.getRhsZeroPoint()),
                   mul.getRequantMultiplier(), epilogue(mul, {}));
+  } else if (isa<QMaxOp, QMinOp>(intOp)) {
+    r = ref::qextreme(*in[0], *in[1], isa<QMaxOp>(intOp));
   } else if (auto lut = dyn_cast<QLutOp>(intOp)) {
     ArrayRef<int32_t> table = lut.getTable();
     r = ref::qlut(*in[0], lut.getInputMin(),
@@ -1601,6 +1603,7 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](QMatmulOp m) -> Maybe { return integerOp(m); })
       .Case([&](QRequantizeOp r) -> Maybe { return integerOp(r); })
       .Case([&](QLutOp l) -> Maybe { return integerOp(l); })
+      .Case<QMaxOp, QMinOp>([&](auto m) -> Maybe { return integerOp(m); })
       .Case([&](QResizeOp r) -> Maybe { return integerOp(r); })
       .Case([&](QConvTranspose2dOp c) -> Maybe { return integerOp(c); })
       .Default([](Operation *) -> Maybe { return std::nullopt; });

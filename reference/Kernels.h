@@ -158,9 +158,11 @@ Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
 /// compiled code runs the same sequence on vectors (FloatCodegen.cpp), so
 /// the two agree bit for bit. At most 1 ulp from the correctly rounded
 /// value; NaN propagates. expF32 is exp, 0 below -103.98 (after subnormals),
-/// +inf above 88.72; erfF32(+-0) = +-0, erfF32(+-inf) = +-1; tanhF32 the
-/// same; sigmoidF32(-inf) = 0, sigmoidF32(+inf) = 1.
+/// +inf above 88.72; logF32(+-0) = -inf, logF32(x < 0) = NaN (the positive
+/// quiet NaN), logF32(+inf) = +inf; erfF32(+-0) = +-0, erfF32(+-inf) = +-1;
+/// tanhF32 the same; sigmoidF32(-inf) = 0, sigmoidF32(+inf) = 1.
 float expF32(float x);
+float logF32(float x);
 float erfF32(float x);
 float tanhF32(float x);
 float sigmoidF32(float x);
@@ -169,7 +171,9 @@ Tensor sigmoid(const Tensor &x);
 Tensor tanh(const Tensor &x);
 Tensor erf(const Tensor &x);
 Tensor sqrt(const Tensor &x);
-/// Math functions of ONNX (float32, std:: functions; NaN propagates).
+/// Math functions of ONNX (float32; NaN propagates). exp and log are
+/// expF32 / logF32 (compiled code computes the same bits), the others
+/// std:: functions, round is round half to even (std::nearbyint).
 Tensor abs(const Tensor &x);
 Tensor neg(const Tensor &x);
 Tensor exp(const Tensor &x);

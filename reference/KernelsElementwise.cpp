@@ -47,6 +47,8 @@ struct ScalarMathOps {
     return static_cast<int64_t>(static_cast<uint64_t>(x) << n);
   }
   R bitsToReal(I x) { return absl::bit_cast<double>(x); }
+  I realToBits(R x) { return absl::bit_cast<int64_t>(x); }
+  R toReal(I x) { return static_cast<double>(x); }
 };
 
 template <typename Fn>
@@ -139,6 +141,11 @@ float expF32(float x) {
   return static_cast<float>(math::exp(o, static_cast<double>(x)));
 }
 
+float logF32(float x) {
+  ScalarMathOps o;
+  return static_cast<float>(math::log(o, static_cast<double>(x)));
+}
+
 float erfF32(float x) {
   ScalarMathOps o;
   return static_cast<float>(math::erf(o, static_cast<double>(x)));
@@ -173,11 +180,11 @@ Tensor neg(const Tensor &x) {
 }
 
 Tensor exp(const Tensor &x) {
-  return unary(x, [](float v) { return std::exp(v); });
+  return unary(x, expF32);
 }
 
 Tensor log(const Tensor &x) {
-  return unary(x, [](float v) { return std::log(v); });
+  return unary(x, logF32);
 }
 
 Tensor reciprocal(const Tensor &x) {

@@ -228,6 +228,26 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
   return y;
 }
 
+absl::StatusOr<QTensor> qextreme(const QTensor &a, const QTensor &b,
+                                 bool isMax) {
+  std::string_view op = isMax ? "qmax" : "qmin";
+  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  if (!shape.ok())
+    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
+                              " and ", shapeToString(shapeOf(b)),
+                              " do not broadcast"));
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
+      return s;
+  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+  QTensor y = QTensor::from_shape(*shape);
+  const int32_t *ap = ab.data(), *bp = bb.data();
+  int32_t *yp = y.data();
+  for (size_t i = 0; i < y.size(); ++i)
+    yp[i] = isMax ? std::max(ap[i], bp[i]) : std::min(ap[i], bp[i]);
+  return y;
+}
+
 absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
                                 const QTensor &b, float m,
                                 const Requantize &e) {

@@ -62,6 +62,11 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
                              const QTensor &b, int64_t bZeroPoint, float m,
                              const Requantize &epilogue);
 
+/// max(a, b) (isMax) or min(a, b) per element, a and b broadcast as
+/// numpy's (qc.qmax / qc.qmin: both in the result's qparams).
+absl::StatusOr<QTensor> qextreme(const QTensor &a, const QTensor &b,
+                                 bool isMax);
+
 /// a [..., M, K] minus aZeroPoint times b [..., K, N] (same batch
 /// dimensions; b symmetric, zero point 0) in int32 per batch index, then
 /// round_half_to_even(float(acc) * m) + zeroPoint, clamp (qc.qmatmul).

@@ -63,6 +63,13 @@ for _m in ["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round", "
            "leaky_relu", "thresholded_relu", "elu", "celu", "selu", "prelu"]:
     QC_OPS["qc." + _m] = ("no", "no", "no")
 QC_OPS["qc.log_softmax"] = ("no", "no", "yes")
+# Issue 10's elementwise math ops: annotated by the built-in quantizers, int8 as 256-entry tables or
+# qc.qmax / qc.qmin, float code in passes/Codegen/FloatElementwise.cpp.
+for _m in ["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round", "leaky_relu"]:
+    QC_OPS["qc." + _m] = ("yes", "yes (qc.qlut)", "yes")
+QC_OPS["qc.prelu"] = ("yes (constant slope)", "yes (qc.qlut) for one slope; per channel a float step", "yes")
+QC_OPS["qc.max"] = ("yes (shared)", "yes (qc.qmax)", "yes")
+QC_OPS["qc.min"] = ("yes (shared)", "yes (qc.qmin)", "yes")
 # LSTM / GRU / RNN unrolled at import into qc.linear, qc.slice, qc.sigmoid, qc.tanh, qc.mul, qc.add (GRU: qc.sub).
 QC_OPS["unrolled"] = ("yes (its qc ops)", "yes (qc.qlinear, qc.qlut, qc.qmul, qc.qadd)", "yes")
 # Ops on tensors of any element type (run-time integers, booleans, f64): reference executor only.

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 ///
 /// \file
-/// The transcendental functions of qc's float programs as one sequence of
+/// The transcendental functions of qc's float programs (exp, log, erf, tanh,
+/// sigmoid) as one sequence of
 /// IEEE double operations each, written once as templates over an operation
 /// set `Ops`:
 ///   - the reference executor instantiates them with C++ doubles
@@ -38,6 +39,8 @@
 ///   I toInt(R)                exact conversion of an integral value
 ///   I iadd(I, I), isub(I, I), ashr(I, int64_t), shl(I, int64_t)
 ///   R bitsToReal(I)           reinterpret the 64 bits as a double
+///   I realToBits(R)           the 64 bits of a double as an integer
+///   R toReal(I)               an integer (|v| < 2^53) as a double, exact
 /// Every function evaluates exactly the operations written, in that order:
 /// keep the two instantiations in step by changing only this file.
 ///
@@ -188,6 +191,48 @@ template <typename Ops> typename Ops::R sigmoid(Ops &o, typename Ops::R x) {
   R e = exp(o, o.select(negative, x, o.neg(x)));
   R den = o.add(o.c(1.0), e);
   return o.select(negative, o.div(e, den), o.div(o.c(1.0), den));
+}
+
+/// log(m) for m in [sqrt(1/2), sqrt(2)] is 2 atanh(s) with s = (m - 1) /
+/// (m + 1), |s| <= 0.1716: s * P(s^2), P = sum kLogCoefficients[i] z^i, the
+/// series 2 / (2i + 1) to i = 10 (truncation below 1e-18 relative, as
+/// s^2 <= 0.0295).
+inline constexpr double kLogCoefficients[] = {
+    2.0,        2.0 / 3.0,  2.0 / 5.0,  2.0 / 7.0,  2.0 / 9.0,  2.0 / 11.0,
+    2.0 / 13.0, 2.0 / 15.0, 2.0 / 17.0, 2.0 / 19.0, 2.0 / 21.0,
+};
+inline constexpr double kSqrt2 = 1.4142135623730951;
+inline constexpr double kLn2 = 0.6931471805599453;
+
+/// Natural log of a float widened to double (normal as a double: float
+/// subnormals included): x = 2^e * m with m in [sqrt(1/2), sqrt(2)) taken
+/// from the bits, f = m - 1 (exact), s = f / (2 + f), log x = e * ln2 +
+/// s * P(s * s) (kLogCoefficients), relative error about 3e-16. +0 and -0
+/// -> -inf, x < 0 (and -inf) -> the quiet NaN 0x7ff8..., +inf -> +inf, NaN
+/// -> NaN (itself).
+template <typename Ops> typename Ops::R log(Ops &o, typename Ops::R x) {
+  using R = typename Ops::R;
+  using I = typename Ops::I;
+  constexpr double inf = __builtin_inf();
+  // Finite positive x; 1 elsewhere (its lanes are replaced at the end).
+  R t = o.select(o.lt(o.c(0.0), x), x, o.c(1.0));
+  t = o.select(o.lt(t, o.c(inf)), t, o.c(1.0));
+  I bits = o.realToBits(t);
+  I e = o.isub(o.ashr(bits, 52), o.ci(1023)); // t > 0: the sign bit is 0
+  R m = o.bitsToReal(o.isub(bits, o.shl(e, 52)));
+  R er = o.toReal(e);
+  auto big = o.lt(o.c(kSqrt2), m);
+  m = o.select(big, o.mul(m, o.c(0.5)), m);
+  er = o.select(big, o.add(er, o.c(1.0)), er);
+  R f = o.sub(m, o.c(1.0));
+  R s = o.div(f, o.add(o.c(2.0), f));
+  R y = o.add(o.mul(er, o.c(kLn2)),
+              o.mul(s, polynomial(o, o.mul(s, s), kLogCoefficients)));
+  R special = o.select(o.isNan(x), x,
+                       o.select(o.lt(x, o.c(0.0)), o.c(__builtin_nan("")),
+                                o.c(-inf)));
+  y = o.select(o.lt(o.c(0.0), x), y, special);
+  return o.select(o.lt(x, o.c(inf)), y, x);
 }
 
 } // namespace qc::math

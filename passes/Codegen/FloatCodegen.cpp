@@ -88,11 +88,13 @@ std::vector<float> expandTo(ArrayRef<float> values, ArrayRef<int64_t> shape,
 
 bool isUnaryFloatOp(Operation *op) {
   return isa<ReluOp, ClampOp, SigmoidOp, TanhOp, HardswishOp, HardsigmoidOp,
-             GeluOp, ErfOp, SqrtOp>(op);
+             GeluOp, ErfOp, SqrtOp>(op) ||
+         isMathUnaryOp(op);
 }
 
 bool isBinaryFloatOp(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp>(op);
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp>(op) ||
+         isMathBinaryOp(op);
 }
 
 } // namespace
@@ -129,7 +131,9 @@ bool ModelBuilder::isFloatConstant(Value v) {
 const char *const kFloatSupported =
     "and in float32 qc.conv2d, qc.conv_transpose2d, qc.linear, qc.matmul, "
     "qc.relu, qc.clamp, qc.sigmoid, qc.tanh, qc.hardswish, qc.hardsigmoid, "
-    "qc.gelu, qc.erf, qc.sqrt, qc.add, qc.sub, qc.mul, qc.div, qc.pow, "
+    "qc.gelu, qc.erf, qc.sqrt, qc.abs, qc.neg, qc.exp, qc.log, "
+    "qc.reciprocal, qc.floor, qc.ceil, qc.round, qc.leaky_relu, qc.add, "
+    "qc.sub, qc.mul, qc.div, qc.pow, qc.max, qc.min, qc.prelu, "
     "qc.max_pool2d, qc.avg_pool2d, qc.reduce_mean, qc.softmax, "
     "qc.log_softmax, "
     "qc.layer_norm, qc.batch_norm, qc.pad, qc.dynamic_fake_quant";
@@ -667,6 +671,8 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
         return fmul(fmul(k(v, 0.5f), v), fadd(k(v, 1), e));
       };
     }
+  } else {
+    fn = mathUnaryFn(op); // FloatElementwise.cpp
   }
   // A dense input and output in the same row-major order: vectors of
   // floatLanes() elements over the flat array, split over threads, then the
@@ -719,6 +725,9 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
   const TensorRef &out = refs[op->getResult(0)];
   SmallVector<int64_t> sa = broadcastStrides(lhs->ref, out.shape),
                        sb = broadcastStrides(rhs->ref, out.shape);
+  if (isMathBinaryOp(op) &&
+      emitDenseMathBinary(op, lhs->base, rhs->base, sa, sb))
+    return success(); // FloatElementwise.cpp
   // A constant exponent (LayerNorm's x^2) is applied without the call: a
   // loop of multiplies LLVM vectorizes.
   std::optional<float> exponent;
@@ -745,8 +754,10 @@ LogicalResult ModelBuilder::emitFloatBinary(Operation *op) {
             r = b.create<arith::MulFOp>(loc, x, y);
           else if (isa<DivOp>(op))
             r = b.create<arith::DivFOp>(loc, x, y);
-          else
+          else if (isa<PowOp>(op))
             r = powElement(x, y, std::nullopt);
+          else
+            r = mathBinary(op, x, y); // FloatElementwise.cpp
         }
         store(r, gep(p[2], offsetOf(ivs, out.strides), f32));
       });
@@ -1558,6 +1569,8 @@ struct MlirMathOps {
   I ashr(I x, int64_t n) { return b.create<arith::ShRSIOp>(loc, x, ci(n)); }
   I shl(I x, int64_t n) { return b.create<arith::ShLIOp>(loc, x, ci(n)); }
   R bitsToReal(I x) { return b.create<arith::BitcastOp>(loc, real, x); }
+  I realToBits(R x) { return b.create<arith::BitcastOp>(loc, integer, x); }
+  R toReal(I x) { return b.create<arith::SIToFPOp>(loc, real, x); }
 };
 } // namespace
 
@@ -1578,6 +1591,9 @@ Value ModelBuilder::mathF32(MathFunction fn, Value x) {
   switch (fn) {
   case MathFunction::Exp:
     y = ::qc::math::exp(o, d);
+    break;
+  case MathFunction::Log:
+    y = ::qc::math::log(o, d);
     break;
   case MathFunction::Erf:
     y = ::qc::math::erf(o, d);

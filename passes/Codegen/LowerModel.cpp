@@ -7,10 +7,12 @@
 //   IntPool.cpp         qc.qmax_pool2d, qc.qavg_pool2d, global average pool
 //   IntElementwise.cpp  quantize / dequantize, qc.qadd, qc.qmul,
 //                       qc.qrequantize, qc.qlut
+//   IntMinMax.cpp       qc.qmax, qc.qmin
 //   Int16.cpp           the 16x8 steps: qconv2d / qlinear / qadd / qmul /
 //                       qrequantize with int16 activations
 //   DataMovement.cpp    reshape / flatten copies, concat, result copies
-//   FloatCodegen.cpp    the float ops a program keeps (float islands)
+//   FloatCodegen.cpp    the float ops a program keeps (float islands);
+//                       FloatElementwise.cpp its ONNX math ops' statements
 // into an entry function per variant (`NAME[_isa]_entry`), plus the
 // run-time dispatcher when there are several variants. The module's
 // contents are replaced by the model's and `qc.model` records what it is.
@@ -56,6 +58,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitLut(lut);
   if (isa<QMulOp, QRequantizeOp>(op))
     return emitElementwise(op);
+  if (isa<QMaxOp, QMinOp>(op))
+    return emitExtreme(op);
   if (auto concat = dyn_cast<ConcatOp>(op))
     return emitConcat(concat);
   if (auto gather = dyn_cast<GatherOp>(op))

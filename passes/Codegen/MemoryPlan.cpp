@@ -85,7 +85,7 @@ LogicalResult ModelBuilder::plan() {
       continue;
     }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
-             DynamicQLinearOp, QAddOp, QMulOp, QMatmulOp,
+             DynamicQLinearOp, QAddOp, QMulOp, QMaxOp, QMinOp, QMatmulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
              ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
              ResizeOp, QConvTranspose2dOp>(op))

@@ -184,6 +184,12 @@ FailureOr<std::vector<int8_t>> getWeights(Operation *op, Value weight);
 inline int64_t elementBytes(Type t) { return (t.getIntOrFloatBitWidth() + 7) / 8; }
 inline bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
 
+/// The elementwise math ops of FloatElementwise.cpp: unary (abs, neg, exp,
+/// log, reciprocal, floor, ceil, round, leaky_relu) and binary (max, min,
+/// prelu).
+bool isMathUnaryOp(Operation *op);
+bool isMathBinaryOp(Operation *op);
+
 class ModelBuilder {
 public:
   ModelBuilder(func::FuncOp func, const ModelCodegenOptions &options)
@@ -543,6 +549,8 @@ private:
   SmallVector<TensorRef> broadcastOperands(Operation *op,
                                            SmallVectorImpl<Value> &pointers);
   LogicalResult emitLut(QLutOp op);
+  /// qc.qmax / qc.qmin (IntMinMax.cpp).
+  LogicalResult emitExtreme(Operation *op);
   LogicalResult emitConcat(ConcatOp op);
   /// qc.gather with run-time indices (Gather.cpp): the table a constant or a
   /// row-major tensor, i64 / i32 indices checked at run time.
@@ -640,12 +648,21 @@ private:
   /// one type (powf; log_softmax's double exp and log).
   Value callLibm(StringRef name, ValueRange args);
   /// qc's own float transcendentals (support/Math.h), as ref::expF32 /
-  /// erfF32 / tanhF32 / sigmoidF32 compute them.
-  enum class MathFunction { Exp, Erf, Tanh, Sigmoid };
+  /// logF32 / erfF32 / tanhF32 / sigmoidF32 compute them.
+  enum class MathFunction { Exp, Log, Erf, Tanh, Sigmoid };
   /// \p fn of an f32 or vector<N x f32>: widened to f64 lanes, the
   /// support/Math.h sequence, rounded back to f32; equal to the reference
   /// executor's scalar result on every lane.
   Value mathF32(MathFunction fn, Value x);
+  /// A unary math op's statement on an f32 or vector<N x f32>.
+  std::function<Value(Value)> mathUnaryFn(Operation *op);
+  /// A binary math op's statement on two f32 scalars (or vectors).
+  Value mathBinary(Operation *op, Value x, Value y);
+  /// max / min / prelu on vectors when both operands (strides \p sa, \p sb
+  /// in the result's shape) and the result are dense in one row-major
+  /// order; false (nothing emitted) otherwise.
+  bool emitDenseMathBinary(Operation *op, Value lhsBase, Value rhsBase,
+                           ArrayRef<int64_t> sa, ArrayRef<int64_t> sb);
   /// ref::powElement(x, y) on f32 scalars; \p exponent: y's value when it
   /// is a compile-time constant (only that case is emitted).
   Value powElement(Value x, Value y, std::optional<float> exponent);

@@ -145,7 +145,7 @@ const char *const kSupported =
     "qc.quantize / qc.dequantize (per tensor), qc.qconv2d (any groups), "
     "qc.qlinear, qc.dynamic_qlinear, qc.qmatmul, qc.qadd, qc.qmul, "
     "qc.qrequantize, "
-    "qc.qlut, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
+    "qc.qlut, qc.qmax, qc.qmin, qc.qmax_pool2d, qc.qavg_pool2d, qc.reshape, qc.flatten, qc.transpose, qc.slice, "
     "qc.concat, qc.gather (run-time i64 / i32 indices), qc.qresize, "
     "qc.qconv_transpose2d (int16 activations: qc.qconv2d, qc.qlinear, qc.qadd, "
     "qc.qmul, qc.qrequantize and data movement), and in float "
@@ -442,7 +442,7 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
         return refuse("an operand", elementOf(v), k8bit);
     return success();
   }
-  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp, QResizeOp>(op)) {
+  if (isa<QLutOp, QMaxPool2dOp, QAvgPool2dOp, QResizeOp, QMaxOp, QMinOp>(op)) {
     for (Value v : op->getOperands())
       if (!isInt8(elementOf(v)))
         return refuse("an operand", elementOf(v), k8bit);

@@ -173,12 +173,15 @@ private:
         .Case<LinearOp, QLinearOp, BatchNormOp>(
             [&](Operation *op) { return checkDataOperand(op, 2); })
         .Case<ReluOp, SigmoidOp, TanhOp, HardswishOp, ErfOp, SqrtOp, ClampOp,
-              HardsigmoidOp, GeluOp, ObserveOp, QRequantizeOp, QLutOp>(
+              HardsigmoidOp, GeluOp, ObserveOp, QRequantizeOp, QLutOp, AbsOp,
+              NegOp, ExpOp, LogOp, ReciprocalOp, FloorOp, CeilOp, RoundOp,
+              LeakyReluOp>(
             [&](Operation *op) { return checkDataOperand(op); })
         .Case<QuantizeOp, DequantizeOp, FakeQuantOp>([&](auto q) {
           return checkQuantAxis(q, q.getAxis());
         })
-        .Case<AddOp, SubOp, MulOp, DivOp, PowOp, QAddOp, QMulOp>(
+        .Case<AddOp, SubOp, MulOp, DivOp, PowOp, QAddOp, QMulOp, MaxOp, MinOp,
+              PReluOp, QMaxOp, QMinOp>(
             [&](Operation *op) { return checkBroadcast(op); })
         .Case<MatmulOp>([&](MatmulOp op) { return checkMatmul(op); })
         .Case<LayerNormOp>([&](LayerNormOp op) -> LogicalResult {

@@ -8,9 +8,10 @@
 //   dequantize(a) , dequantize(b i8 symmetric) -> matmul [-> relu] -> quantize
 //       (two run-time tensors: attention's QK^T and AV)
 //   dequantize(x) -> max_pool2d -> quantize (same qparams, full range)
+//   dequantize(a) , dequantize(b) -> max | min -> quantize (broadcasting)
 //   dequantize(x) -> avg_pool2d | global_avg_pool2d [-> relu | clamp] -> quantize
 // into qc.qconv2d / qc.qlinear / qc.qadd / qc.qmul / qc.qmatmul /
-// qc.qmax_pool2d / qc.qavg_pool2d (QCIntOps.td), whose epilogue is DESIGN.md's requantize
+// qc.qmax_pool2d / qc.qavg_pool2d / qc.qmax / qc.qmin (QCIntOps.td), whose epilogue is DESIGN.md's requantize
 // rule, and
 //   dequantize(x...) -> reshape | flatten | transpose | slice | concat -> quantize
 // into the same data-movement op on the integer tensors: it only moves
@@ -271,7 +272,9 @@ std::optional<Params> matchParams(Value weight, Value bias, float inputScale,
 /// The float elementwise ops a qc.qlut may tabulate.
 bool isTabulable(Operation *op) {
   return isa<ReluOp, ClampOp, SigmoidOp, TanhOp, HardswishOp, HardsigmoidOp,
-             GeluOp, ErfOp, SqrtOp, AddOp, SubOp, MulOp, DivOp, PowOp>(op);
+             GeluOp, ErfOp, SqrtOp, AddOp, SubOp, MulOp, DivOp, PowOp, AbsOp,
+             NegOp, ExpOp, LogOp, ReciprocalOp, FloorOp, CeilOp, RoundOp,
+             LeakyReluOp, PReluOp, MaxOp, MinOp>(op);
 }
 
 /// A one-element f32 constant (a scalar operand of a tabulated op).
@@ -626,6 +629,68 @@ struct QMulPattern : QBinaryPattern<MulOp, QMulOp, /*Broadcasts=*/true> {
   QMulPattern(MLIRContext *context) : QBinaryPattern(context, "mul") {}
 };
 
+/// dq(a), dq(b) -> max | min -> q => qc.qmax | qc.qmin (numpy
+/// broadcasting), 8-bit per-tensor. Quantize is monotonic, so
+/// q(max(dq(a), dq(b))) = max(q(dq(a)), q(dq(b))): an operand in q's
+/// element type and qparams with no value q would clamp is used as it is,
+/// any other first becomes q(dq(x)) by a 256-entry table (qc.qlut, built as
+/// LutPattern builds it), so the result equals the Q/DQ program exactly. No
+/// activation.
+struct QExtremePattern : FusedPattern<QExtremePattern, MaxOp, MinOp> {
+  QExtremePattern(MLIRContext *context) : FusedPattern(context, "max-min") {}
+  Value build(QuantizeOp q, const Epilogue &e, Operation *root,
+              PatternRewriter &b) const {
+    if (e.activation || !isInt8(q.getType()))
+      return {};
+    SmallVector<int64_t> shape;
+    auto lhsType = cast<ShapedType>(root->getOperand(0).getType()),
+         rhsType = cast<ShapedType>(root->getOperand(1).getType());
+    if (!OpTrait::util::getBroadcastedShape(lhsType.getShape(),
+                                            rhsType.getShape(), shape) ||
+        failed(verifyCompatibleShape(shape, q.getType().getShape())))
+      return {};
+    Type elementType = q.getType().getElementType();
+    SmallVector<Value> operands;
+    for (Value operand : root->getOperands()) {
+      std::optional<ActQParams> x = matchActivation(operand);
+      if (!x)
+        return {};
+      auto type = cast<RankedTensorType>(x->value.getType());
+      if (x->scale == e.scale && x->zeroPoint == e.zeroPoint &&
+          type.getElementType() == elementType &&
+          valuesWithin(x->value, e.clampMin, e.clampMax)) {
+        operands.push_back(x->value);
+        continue;
+      }
+      // q(dq(x)) as a table: LutPattern's, for a quantize of this operand.
+      IRMapping mapping;
+      mapping.map(q.getInput(), operand);
+      auto requantize = cast<QuantizeOp>(b.clone(*q, mapping));
+      requantize.getResult().setType(
+          RankedTensorType::get(type.getShape(), elementType));
+      LutMatch m{operand.getDefiningOp<DequantizeOp>(), {}};
+      FailureOr<SmallVector<int32_t>> table = buildTable(
+          m, requantize, type.getElementType().isUnsignedInteger() ? 0 : -128);
+      b.eraseOp(requantize);
+      if (failed(table)) {
+        for (Value v : operands)
+          if (auto lut = v.getDefiningOp<QLutOp>(); lut && lut->use_empty())
+            b.eraseOp(lut);
+        return {};
+      }
+      operands.push_back(b.create<QLutOp>(
+          root->getLoc(), RankedTensorType::get(type.getShape(), elementType),
+          x->value, b.getStringAttr("requantize"),
+          b.getDenseI32ArrayAttr(*table)));
+    }
+    if (isa<MaxOp>(root))
+      return b.create<QMaxOp>(root->getLoc(), q.getType(), operands[0],
+                              operands[1]);
+    return b.create<QMinOp>(root->getLoc(), q.getType(), operands[0],
+                            operands[1]);
+  }
+};
+
 /// dq(x) -> max_pool2d -> q => qc.qmax_pool2d: exact without requantizing
 /// when the qparams and element type are shared and the output range is the
 /// whole storage type (no value needs clamping); no activation.
@@ -873,17 +938,18 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[13] = {
+const char *const kLowerToIntegerPatterns[14] = {
     "lut",      "conv2d",   "linear",        "add",
     "mul",      "max-pool", "avg-pool",      "data-movement",
     "requantize", "dynamic-linear", "conv-transpose2d", "resize",
-    "matmul"};
+    "matmul",   "max-min"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
                QMulPattern, QMaxPoolPattern, QAvgPoolPattern,
                DataMovementPattern, RequantizePattern, QConvTranspose2dPattern,
-               QResizePattern, QMatmulPattern>(patterns.getContext());
+               QResizePattern, QMatmulPattern, QExtremePattern>(
+      patterns.getContext());
   populateDynamicLinearPatterns(patterns);
 }
 

@@ -14,7 +14,7 @@ namespace mlir::qc {
 /// The patterns' debug names, which `qc-lower-to-integer="patterns=..."`
 /// selects by: lut (qc.qlut, benefit 2), conv2d, linear, add, mul,
 /// max-pool, avg-pool, data-movement, requantize, dynamic-linear.
-extern const char *const kLowerToIntegerPatterns[13];
+extern const char *const kLowerToIntegerPatterns[14];
 
 /// Adds the patterns. Each matches a qc.quantize at the end of its form and
 /// replaces it; the float ops only it used are erased.

@@ -525,12 +525,27 @@ Status PatternQuantizer::annotate(Graph &graph) {
         a.inputs = {act(node)};
       a.outputs = {fixed(type == "tanh")};
       node.annotation = std::move(a);
-    } else if (type == "hardswish") {
+    } else if (isOneOf(type, {"hardswish", "abs", "neg", "exp", "log",
+                              "reciprocal", "floor", "ceil", "round",
+                              "leaky_relu"})) {
       // PyTorch's default op configs: input and output observed apart.
+      // Each becomes a 256-entry table (qc.qlut) between them.
       Annotation a;
       a.inputs = {act(node)};
       a.outputs = {act(node)};
       node.annotation = std::move(a);
+    } else if (type == "prelu" && node.operands.size() == 2 &&
+               graph.isConstant(node.operands[1])) {
+      // The slope stays a float constant: a table per slope value
+      // (docs/quantizers.md, "Elementwise math").
+      Annotation a;
+      a.inputs = {act(node), FloatSpec{}};
+      a.outputs = {act(node)};
+      node.annotation = std::move(a);
+    } else if (isOneOf(type, {"max", "min"}) && node.operands.size() == 2) {
+      // Max / min commute with a monotonic quantize: inputs and output
+      // share qparams, as concat's, so qc.qmax / qc.qmin compare codes.
+      annotateConcat(graph, node);
     }
   }
   return Status::success();

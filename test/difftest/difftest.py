@@ -46,7 +46,7 @@ X86 = {
 AARCH64 = ["aarch64-dotprod", "aarch64-i8mm"]
 SYSROOT = "/usr/aarch64-linux-gnu"
 INTEGER_OPS = {"qconv2d", "qlinear", "qadd", "qmul", "qmax_pool2d", "qavg_pool2d", "qlut",
-               "qresize", "qconv_transpose2d", "qmatmul",
+               "qresize", "qconv_transpose2d", "qmatmul", "qmax", "qmin",
                "qrequantize", "constant"}
 MOVE_OPS = {"reshape", "flatten", "transpose", "slice", "concat"}
 
@@ -552,7 +552,7 @@ def main():
     print("runs compared per target (graph x thread count, threads %s): %s" % (
         ",".join(str(t) for t in threads), ", ".join("%s %d" % (t, runs[t]) for t in a.targets)))
     print("fully integer after qc-lower-to-integer: %d of %d graphs (%.2f %%); float by design "
-          "(a broadcasting add, asymmetric weights): %d, of which still float: %d; "
+          "(a broadcasting add, asymmetric weights, a per-channel prelu): %d, of which still float: %d; "
           "unexpectedly float: %d" % (
               lowered_graphs, graphs, 100.0 * lowered_graphs / max(graphs, 1), len(by_design),
               len(set(not_lowered) & by_design), len(unexpected)))

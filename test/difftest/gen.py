@@ -21,7 +21,9 @@ qparams), resize (nearest / linear, every coordinate and nearest mode,
 scales and sizes), conv_transpose2d (strides, pads, output_padding,
 dilation, groups), matmul of two run-time tensors (qc.qmatmul: symmetric
 i8 rhs, transposed views; an asymmetric rhs stays float), sigmoid / tanh /
-hardswish / hardsigmoid (table lookups), reshape /
+hardswish / hardsigmoid (table lookups), abs / neg / exp / log / reciprocal /
+floor / ceil / round / leaky_relu / prelu (tables; a per-channel prelu a
+float step), max / min (qc.qmax / qc.qmin, broadcasting), reshape /
 flatten / transpose / slice (negative steps), a dequantized f32 output;
 int8 and uint8, zero points at qmin / qmax, tiny and huge scales, reduced
 quantize ranges, saturating inputs.
@@ -701,6 +703,80 @@ class Graph:
             return self.q(v, fy, fn, et="i8", scale=1 / 128, zp=0, full=True)
         return self.q(v, fy, fn)
 
+    def math(self, x):
+        """Issue 10's elementwise math ops: a unary one (a table after
+        lowering; log of abs, so no NaN reaches the quantize), prelu with one
+        slope (a table) or a per-channel slope (a float step), or max / min of
+        x and another input (qc.qmax / qc.qmin; broadcasting; now and then
+        the shared qparams the built-in quantizers give them)."""
+        fn = self.r.choice(["abs", "neg", "exp", "log", "reciprocal", "floor", "ceil", "round",
+                            "leaky_relu", "prelu", "max", "min"])
+        t = ttype(x.shape, "f32")
+        xv = x.f.astype(np.float64)
+        if fn in ("max", "min"):
+            shape = list(x.shape)
+            other = list(shape)
+            tag = "same"
+            if self.r.random() < 0.5:
+                other = [1 if self.r.random() < 0.5 else dim for dim in shape]
+                if self.r.random() < 0.3:
+                    other = other[self.r.randint(0, len(other) - 1):]
+                tag = "bcast"
+            shared = self.r.random() < 0.4
+            self.kinds.append("%s.%s%s" % (fn, tag, ".shared" if shared else ""))
+            b = self.input(other, et=x.et if shared else None, scale=x.scale if shared else None,
+                           zp=x.zp if shared else None)
+            a = x
+            if self.r.random() < 0.5:
+                a, b = b, a
+            af, bf = self.dq(a, fn), self.dq(b, fn)
+            yshape = list(np.broadcast_shapes(tuple(a.shape), tuple(b.shape)))
+            v = self.ssa()
+            self.emit("%s = qc.%s %s, %s : (%s, %s) -> %s"
+                      % (v, fn, af, bf, ttype(a.shape, "f32"), ttype(b.shape, "f32"),
+                         ttype(yshape, "f32")), fn)
+            fy = np.maximum(a.f, b.f) if fn == "max" else np.minimum(a.f, b.f)
+            if shared:
+                return self.q(v, fy, fn, et=x.et, scale=x.scale, zp=x.zp, full=True)
+            return self.q(v, fy, fn)
+        xf = self.dq(x, fn)
+        if fn == "prelu":
+            per_channel = len(x.shape) == 4 and x.shape[1] > 1 and self.r.random() < 0.5
+            self.kinds.append("prelu." + ("channel_float" if per_channel else "one"))
+            sshape = [x.shape[1], 1, 1] if per_channel else [1]
+            slope = np.array([f32(self.r.uniform(-1, 1)) for _ in range(int(np.prod(sshape)))],
+                             F32).reshape(sshape)
+            c = self.ssa()
+            wrap = "[[%s]]" if per_channel else "%s"
+            self.emit("%s = qc.constant dense<[%s]> : %s"
+                      % (c, ", ".join(wrap % flit(v) for v in slope.reshape(-1)), ttype(sshape, "f32")),
+                      fn)
+            v = self.ssa()
+            self.emit("%s = qc.prelu %s, %s : (%s, %s) -> %s"
+                      % (v, xf, c, t, ttype(sshape, "f32"), t), fn)
+            return self.q(v, np.where(xv < 0, slope * xv, xv), fn)
+        self.kinds.append("math." + fn)
+        if fn == "log":
+            a = self.ssa()
+            self.emit("%s = qc.abs %s : %s" % (a, xf, t), fn)
+            xf = a
+        v = self.ssa()
+        if fn == "leaky_relu":
+            alpha = f32(self.r.choice([0.01, 0.1, 0.2, self.r.uniform(-1, 1)]))
+            self.emit("%s = qc.leaky_relu %s {alpha = %s : f32} : %s" % (v, xf, flit(alpha), t), fn)
+            fy = np.where(xv < 0, alpha * xv, xv)
+        else:
+            self.emit("%s = qc.%s %s : %s" % (v, fn, xf, t), fn)
+            with np.errstate(all="ignore"):
+                fy = {"abs": np.abs, "neg": np.negative, "exp": np.exp,
+                      "log": lambda u: np.log(np.abs(u)), "reciprocal": lambda u: 1 / u,
+                      "floor": np.floor, "ceil": np.ceil, "round": np.round}[fn](xv)
+        # Infinities (log 0, 1 / 0, exp overflow) clamp; the observer-like
+        # qparams come from the finite values.
+        fin = fy[np.isfinite(fy)]
+        fy = np.clip(fy, float(fin.min()) if fin.size else 0.0, float(fin.max()) if fin.size else 0.0)
+        return self.q(v, fy, fn)
+
     def move_q(self, v, fy, x, same, kind):
         """The quantize after a data-movement op: x's qparams (exact move) or others."""
         if same:
@@ -833,10 +909,10 @@ class Graph:
                                           "max_pool", "avg_pool", "avg_pool", "global_pool",
                                           "concat", "lut", "lut", "flatten", "reshape",
                                           "transpose", "slice", "resize", "resize",
-                                          "conv_transpose", "matmul"]
+                                          "conv_transpose", "matmul", "math", "math"]
             else:
                 choices = ["linear", "linear", "add", "mul", "mul", "concat", "lut", "lut",
-                           "flatten", "reshape", "transpose", "slice"]
+                           "flatten", "reshape", "transpose", "slice", "math", "math"]
                 if len(x.shape) >= 2:
                     choices += ["matmul", "matmul"]
             op = r.choice(choices)
@@ -846,7 +922,7 @@ class Graph:
                  "flatten": self.flatten, "reshape": self.reshape,
                  "transpose": self.transpose, "slice": self.slice,
                  "resize": self.resize, "conv_transpose": self.conv_transpose,
-                 "matmul": self.matmul,
+                 "matmul": self.matmul, "math": self.math,
                  "add": lambda t: self.binary(t, "add"),
                  "mul": lambda t: self.binary(t, "mul")}[op](x)
             # An intermediate result is an output too, now and then.

@@ -807,6 +807,33 @@ def build_pad():
                             "edge modes (written with onnx.helper; reference: torch F.pad)")
 
 
+class ElementwiseInt8Net(nn.Module):
+    """Issue 10's elementwise ops between int8 convs: LeakyReLU, a per-channel PReLU, Max / Min of two conv
+    branches, Max against a pooled [1, 8, 1, 1] tensor (broadcasting), Abs, Neg, Exp and a single-slope PReLU."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.leaky = nn.LeakyReLU(0.1)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.prelu = nn.PReLU(8, init=0.25)
+        self.conv3 = nn.Conv2d(8, 8, 1)
+        self.conv4 = nn.Conv2d(8, 8, 1)
+        self.conv5 = nn.Conv2d(8, 8, 3, padding=1)
+        self.prelu1 = nn.PReLU(init=-0.3)
+        with torch.no_grad():
+            self.prelu.weight.copy_(torch.linspace(-0.5, 0.75, 8))
+
+    def forward(self, x):                                   # [1, 3, 8, 8]
+        a = self.leaky(self.conv1(x))
+        b = self.prelu(self.conv2(a))
+        m = torch.maximum(self.conv3(b), self.conv4(b))
+        n = torch.minimum(m, self.conv5(b))
+        p = torch.maximum(n, F.adaptive_avg_pool2d(b, 1))
+        y = self.prelu1(torch.neg(torch.abs(p)))
+        e = torch.exp(torch.neg(torch.abs(n)))
+        return torch.cat([y, e], 1)                         # one output (compiled_aarch64.sh's runner)
+
+
 class HardSwishNet(nn.Module):
     def forward(self, x):
         return F.hardswish(x)
@@ -909,6 +936,13 @@ def small_builders():
              ("MaxPool", {"ceil_mode": 1, "pads": [1, 1, 1, 1]})],
             "MaxPool with ceil_mode=1: 2x2/2 on 9x9 (5x5 out, floor would give 4x4) and 3x3/2 pad 1"),
         "op_avgpool_count_include_pad": build_avgpool_count_include_pad,
+        "op_elementwise_int8": lambda: simple_torch_case(
+            "op_elementwise_int8", ElementwiseInt8Net, [(1, 3, 8, 8)], 13, ["x"], ["y"],
+            [("LeakyRelu", {"alpha": 0.1}), ("PRelu", {}), ("Max", {}), ("Min", {}), ("Abs", {}), ("Neg", {}),
+             ("Exp", {})],
+            "issue 10's elementwise ops between convs (quantized and compiled by e2e.compiled_exact."
+            "op_elementwise_int8.*): LeakyRelu, PRelu per channel and with one slope, Max / Min of conv "
+            "branches and Max with a broadcast pooled tensor, Abs, Neg, Exp", ranges=[(-2.0, 2.0)]),
         "op_hardswish": lambda: simple_torch_case(
             "op_hardswish", HardSwishNet, [(1, 4, 5, 5)], 14, ["x"], ["y"], [("HardSwish", {})],
             "HardSwish (opset 14; at opset 13 torch decomposes it)", ranges=[(-5.0, 5.0)]),

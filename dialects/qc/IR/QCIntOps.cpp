@@ -282,6 +282,36 @@ LogicalResult QMulOp::verify() {
       out, "lhs_scale * rhs_scale / output_scale");
 }
 
+namespace {
+/// qc.qmax / qc.qmin: one 8-bit element type, the broadcast shape.
+LogicalResult verifyExtremeOp(Operation *op, ShapedType lhs, ShapedType rhs,
+                              ShapedType out) {
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          shape) ||
+      failed(verifyCompatibleShape(shape, out.getShape())))
+    return op->emitOpError() << "the result must have the operands' broadcast "
+                                "shape (numpy rules), got "
+                             << lhs << ", " << rhs << " -> " << out;
+  if (lhs.getElementType() != out.getElementType() ||
+      rhs.getElementType() != out.getElementType())
+    return op->emitOpError() << "operands and result must have one element "
+                                "type, got "
+                             << lhs << ", " << rhs << " -> " << out;
+  return success();
+}
+} // namespace
+
+LogicalResult QMaxOp::verify() {
+  return verifyExtremeOp(*this, getLhs().getType(), getRhs().getType(),
+                         getOutput().getType());
+}
+
+LogicalResult QMinOp::verify() {
+  return verifyExtremeOp(*this, getLhs().getType(), getRhs().getType(),
+                         getOutput().getType());
+}
+
 float QMulOp::getRequantMultiplier() {
   // Two separate f32 operations, in this order (the op's description).
   float product =

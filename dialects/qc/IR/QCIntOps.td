@@ -225,6 +225,29 @@ def QC_QMulOp : QC_IntOp<"qmul"> {
   }];
 }
 
+class QC_QExtremeOp<string mnemonic, string what> : QC_IntOp<mnemonic> {
+  let summary = "elementwise " # what # " of two 8-bit quantized tensors with the same qparams";
+  let description = [{
+    The }] # what # [{ of the integer values, with numpy broadcasting.
+    Both operands and the result have one element type and one set of
+    qparams (not recorded: they do not enter the computation). Quantize is
+    monotonic, so `quantize(}] # what # [{(dequantize(a), dequantize(b)))`
+    equals the }] # what # [{ of `quantize(dequantize(a))` and
+    `quantize(dequantize(b))`: `qc-lower-to-integer` builds this op from
+    ONNX Max / Min between quantized tensors, requantizing an operand with
+    other qparams by a table (`qc.qlut`) first, and the result equals the
+    Q/DQ program exactly.
+
+    ```mlir
+    %y = qc.}] # mnemonic # [{ %a, %b : (tensor<1x8x4x4xi8>, tensor<1x8x1x1xi8>) -> tensor<1x8x4x4xi8>
+    ```
+  }];
+  let arguments = (ins QC_Int8Tensor:$lhs, QC_Int8Tensor:$rhs);
+  let results = (outs QC_Int8Tensor:$output);
+}
+def QC_QMaxOp : QC_QExtremeOp<"qmax", "maximum">;
+def QC_QMinOp : QC_QExtremeOp<"qmin", "minimum">;
+
 def QC_QMatmulOp : QC_IntOp<"qmatmul"> {
   let summary = "integer matrix product of two quantized activations "
                 "(attention's QK^T and AV) with requantize and activation clamp";

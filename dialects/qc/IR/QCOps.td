@@ -367,7 +367,9 @@ def QC_SoftmaxOp : QC_Op<"softmax"> {
 }
 
 /// An activation with one float parameter `alpha` (ONNX's default in the
-/// importer). Float only: not quantized, refused by `qc compile`.
+/// importer). leaky_relu is quantized (a qc.qlut table) and compiled
+/// (passes/Codegen/FloatElementwise.cpp); the others are float only, not
+/// quantized, refused by `qc compile`.
 class QC_AlphaActOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
   let summary = what # " (ONNX " # onnx # ")";
   let description = [{
@@ -412,15 +414,15 @@ def QC_LogSoftmaxOp : QC_Op<"log_softmax"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def QC_PReluOp : QC_BinaryOp<"prelu", "x if x >= 0 else slope * x, slope broadcast (ONNX PRelu; float only, not quantized or compiled)">;
+def QC_PReluOp : QC_BinaryOp<"prelu", "x if x >= 0 else slope * x, slope broadcast (ONNX PRelu)">;
 
 def QC_AddOp : QC_BinaryOp<"add", "addition", [Commutative]>;
 def QC_SubOp : QC_BinaryOp<"sub", "subtraction">;
 def QC_MulOp : QC_BinaryOp<"mul", "multiplication", [Commutative]>;
 def QC_DivOp : QC_BinaryOp<"div", "division">;
 def QC_PowOp : QC_BinaryOp<"pow", "power (lhs raised to rhs)">;
-def QC_MaxOp : QC_BinaryOp<"max", "maximum, NaN if either is NaN (ONNX Max of two inputs; float only, not quantized or compiled)", [Commutative]>;
-def QC_MinOp : QC_BinaryOp<"min", "minimum, NaN if either is NaN (ONNX Min of two inputs; float only, not quantized or compiled)", [Commutative]>;
+def QC_MaxOp : QC_BinaryOp<"max", "maximum, NaN if either is NaN (ONNX Max of two inputs)", [Commutative]>;
+def QC_MinOp : QC_BinaryOp<"min", "minimum, NaN if either is NaN (ONNX Min of two inputs)", [Commutative]>;
 
 //===----------------------------------------------------------------------===//
 // Pooling and reductions

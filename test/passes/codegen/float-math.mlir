@@ -78,3 +78,50 @@ func.func @main(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
   %0 = qc.sigmoid %x : tensor<1x64xf32>
   return %0 : tensor<1x64xf32>
 }
+
+// -----
+
+// ONNX Exp and Log (FloatElementwise.cpp): support/Math.h on f64 lanes, no C
+// library call; log takes the exponent from the bits (bitcast to i64, an
+// arithmetic shift by 52, sitofp) and has no roundeven. Round is
+// math.roundeven on the f32 vector itself, floor / ceil math.floor /
+// math.ceil, abs math.absf.
+// CHECK-NOT: llvm.func @expf
+// CHECK-NOT: llvm.func @logf
+// CHECK-LABEL: func.func @m_step0(
+// AVX2: arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
+// AVX2: math.roundeven %{{.*}} : vector<8xf64>
+// AVX2: arith.truncf %{{.*}} : vector<8xf64> to vector<8xf32>
+// NEON: math.roundeven %{{.*}} : vector<4xf64>
+// CHECK-NOT: llvm.call
+// CHECK-LABEL: func.func @m_step1(
+// AVX2: arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
+// AVX2: arith.bitcast %{{.*}} : vector<8xf64> to vector<8xi64>
+// AVX2: arith.shrsi %{{.*}} : vector<8xi64>
+// AVX2: arith.sitofp %{{.*}} : vector<8xi64> to vector<8xf64>
+// AVX2: arith.divf %{{.*}} : vector<8xf64>
+// AVX2: arith.truncf %{{.*}} : vector<8xf64> to vector<8xf32>
+// AVX512: arith.sitofp %{{.*}} : vector<16xi64> to vector<16xf64>
+// NEON: arith.sitofp %{{.*}} : vector<4xi64> to vector<4xf64>
+// CHECK-NOT: llvm.call
+// CHECK-LABEL: func.func @m_step2(
+// AVX2: math.roundeven %{{.*}} : vector<8xf32>
+// AVX512: math.roundeven %{{.*}} : vector<16xf32>
+// NEON: math.roundeven %{{.*}} : vector<4xf32>
+// CHECK-LABEL: func.func @m_step3(
+// AVX2: math.floor %{{.*}} : vector<8xf32>
+// CHECK-LABEL: func.func @m_step4(
+// AVX2: math.ceil %{{.*}} : vector<8xf32>
+// CHECK-LABEL: func.func @m_step5(
+// AVX2: math.absf %{{.*}} : vector<8xf32>
+// CHECK-NOT: llvm.call
+// CHECK-LABEL: func.func @m_entry(
+func.func @main(%x: tensor<1x64xf32>) -> (tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>) {
+  %0 = qc.exp %x : tensor<1x64xf32>
+  %1 = qc.log %x : tensor<1x64xf32>
+  %2 = qc.round %x : tensor<1x64xf32>
+  %3 = qc.floor %x : tensor<1x64xf32>
+  %4 = qc.ceil %x : tensor<1x64xf32>
+  %5 = qc.abs %x : tensor<1x64xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
+}

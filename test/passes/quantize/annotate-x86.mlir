@@ -291,3 +291,38 @@ func.func @conv_transpose(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x8x8xf32> {
   %r = qc.relu %y : tensor<1x2x8x8xf32>
   return %r : tensor<1x2x8x8xf32>
 }
+
+// -----
+
+// Elementwise math: abs, neg, exp, log, reciprocal, floor, ceil, round and
+// leaky_relu observe input and output (each becomes a table); prelu with a
+// constant slope keeps the slope float; max / min share qparams as concat
+// does (a max of quantized values compares codes); a prelu of two
+// activations stays float.
+// CHECK-LABEL: func.func @elementwise_math
+// CHECK-COUNT-9: qc.input_specs = {{\[}}[[ACT]]], qc.output_specs = {{\[}}[[ACT]]]
+// CHECK:      qc.prelu
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], unit], qc.output_specs = {{\[}}[[ACT]]]
+// CHECK:      qc.max
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.shared<input = 0>], qc.output_specs = [#qc.shared<input = 0>]
+// CHECK:      qc.min
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.shared<input = 0>], qc.output_specs = [#qc.shared<input = 0>]
+// CHECK-NEXT: qc.prelu %{{.*}}, %{{.*}} : (
+func.func @elementwise_math(%x: tensor<1x4x8xf32>, %y: tensor<1x4x8xf32>) -> (tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>) {
+  %a = qc.add %x, %y : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %0 = qc.abs %a : tensor<1x4x8xf32>
+  %1 = qc.neg %a : tensor<1x4x8xf32>
+  %2 = qc.exp %a : tensor<1x4x8xf32>
+  %3 = qc.log %a : tensor<1x4x8xf32>
+  %4 = qc.reciprocal %a : tensor<1x4x8xf32>
+  %5 = qc.floor %a : tensor<1x4x8xf32>
+  %6 = qc.ceil %a : tensor<1x4x8xf32>
+  %7 = qc.round %a : tensor<1x4x8xf32>
+  %8 = qc.leaky_relu %a {alpha = 0.1 : f32} : tensor<1x4x8xf32>
+  %s = qc.constant dense<[[0.25], [0.5], [0.1], [0.2]]> : tensor<4x1xf32>
+  %9 = qc.prelu %a, %s : (tensor<1x4x8xf32>, tensor<4x1xf32>) -> tensor<1x4x8xf32>
+  %10 = qc.max %a, %0 : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %11 = qc.min %a, %x : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %12 = qc.prelu %x, %y : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %12 : tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>
+}

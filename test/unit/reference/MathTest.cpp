@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// ref::expF32 / erfF32 / tanhF32 / sigmoidF32 (support/Math.h) against the
+// ref::expF32 / logF32 / erfF32 / tanhF32 / sigmoidF32 (support/Math.h) against the
 // C library's long double functions rounded to float (the correctly rounded
 // value but for inputs within ~2^-40 of a rounding boundary) and against the
 // float functions compiled code called before (expf, erff, tanhf): at most 1
@@ -71,6 +71,8 @@ const Function kFunctions[] = {
      sigmoidL},
     {"exp", ref::expF32, [](float x) { return std::exp(x); },
      [](long double x) { return std::exp(x); }},
+    {"log", ref::logF32, [](float x) { return std::log(x); },
+     [](long double x) { return std::log(x); }},
 };
 
 /// Worst distances over the inputs bits = first, first + step, ...
@@ -108,7 +110,8 @@ TEST(Math, WithinOneUlpOnASampleOfEveryFloat) {
     // Nearly always the correctly rounded float.
     EXPECT_LE(d.notCorrectlyRounded, d.count / 10000) << f.name;
     for (float center :
-         {0.0625f, 1.0f, 3.92f, 4.0f, 2.8284271f, 88.7f, -87.3f, -103.9f}) {
+         {0.0625f, 1.0f, 3.92f, 4.0f, 2.8284271f, 88.7f, -87.3f, -103.9f,
+          1.4142135f, 0.70710677f, 2.0f, 1.1754944e-38f}) {
       for (float s : {center, -center}) {
         uint32_t c = absl::bit_cast<uint32_t>(s);
         Distances near = measure(f, c - 20000, 1, uint64_t{c} + 20000);
@@ -129,6 +132,19 @@ TEST(Math, SpecialValues) {
   EXPECT_EQ(ref::expF32(-104.0f), 0.0f); // below half the least subnormal
   EXPECT_EQ(ref::expF32(-103.0f), static_cast<float>(std::exp(-103.0L)));
   EXPECT_TRUE(std::isnan(ref::expF32(nan)));
+
+  EXPECT_EQ(ref::logF32(1.0f), 0.0f);
+  EXPECT_FALSE(std::signbit(ref::logF32(1.0f)));
+  EXPECT_EQ(ref::logF32(0.0f), -kInf);
+  EXPECT_EQ(ref::logF32(-0.0f), -kInf);
+  EXPECT_EQ(ref::logF32(kInf), kInf);
+  EXPECT_TRUE(std::isnan(ref::logF32(-1.0f)));
+  EXPECT_FALSE(std::signbit(ref::logF32(-1.0f))); // the positive quiet NaN
+  EXPECT_TRUE(std::isnan(ref::logF32(-kInf)));
+  EXPECT_TRUE(std::isnan(ref::logF32(nan)));
+  EXPECT_EQ(ref::logF32(tiny),
+            static_cast<float>(std::log(static_cast<long double>(tiny))));
+  EXPECT_EQ(ref::logF32(2.0f), static_cast<float>(std::log(2.0L)));
 
   EXPECT_EQ(ref::erfF32(0.0f), 0.0f);
   EXPECT_TRUE(std::signbit(ref::erfF32(-0.0f)));
@@ -168,6 +184,10 @@ TEST(Math, TensorOpsUseThem) {
     EXPECT_EQ(s(i), ref::sigmoidF32(v));
     EXPECT_EQ(t(i), ref::tanhF32(v));
     EXPECT_EQ(e(i), ref::erfF32(v));
+    EXPECT_EQ(ref::exp(x)(i), ref::expF32(v));
+    // Bit for bit (the negative inputs give NaN).
+    EXPECT_EQ(absl::bit_cast<uint32_t>(ref::log(x)(i)),
+              absl::bit_cast<uint32_t>(ref::logF32(v)));
     EXPECT_EQ(g(i), 0.5f * v * (1.0f + ref::erfF32(v * 0.70710677f)));
     EXPECT_EQ(gt(i), 0.5f * v *
                          (1.0f + ref::tanhF32(0.7978846f *

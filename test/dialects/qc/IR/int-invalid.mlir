@@ -331,3 +331,19 @@ func.func @qmatmul_rhs_type(%a: tensor<3x8xui8>, %b: tensor<8x5xui8>) -> tensor<
   %y = qc.qmatmul %a, %b {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.1 : f32, lhs_zero_point = 3 : i64, output_scale = 0.1 : f32, output_zero_point = 0 : i64, rhs_scale = 0.1 : f32} : (tensor<3x8xui8>, tensor<8x5xui8>) -> tensor<3x5xui8>
   return %y : tensor<3x5xui8>
 }
+
+// -----
+
+func.func @qmax_types(%a: tensor<4xi8>, %b: tensor<4xui8>) -> tensor<4xi8> {
+  // expected-error@+1 {{operands and result must have one element type, got 'tensor<4xi8>', 'tensor<4xui8>' -> 'tensor<4xi8>'}}
+  %y = qc.qmax %a, %b : (tensor<4xi8>, tensor<4xui8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+// -----
+
+func.func @qmin_shape(%a: tensor<4xi8>, %b: tensor<3xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{the result must have the operands' broadcast shape (numpy rules), got 'tensor<4xi8>', 'tensor<3xi8>' -> 'tensor<4xi8>'}}
+  %y = qc.qmin %a, %b : (tensor<4xi8>, tensor<3xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
+}

@@ -80,3 +80,14 @@ func.func @qmatmul(%q: tensor<1x4x65x16xui8>, %kt: tensor<1x4x16x65xi8>) -> tens
   %s = qc.qmatmul %q, %kt {clamp_max = 255 : i64, clamp_min = 0 : i64, lhs_scale = 0.031 : f32, lhs_zero_point = 121 : i64, rhs_scale = 0.027 : f32, output_scale = 0.12 : f32, output_zero_point = 98 : i64} : (tensor<1x4x65x16xui8>, tensor<1x4x16x65xi8>) -> tensor<1x4x65x65xui8>
   return %s : tensor<1x4x65x65xui8>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @qmax_qmin
+// CHECK: qc.qmax %{{.*}}, %{{.*}} : (tensor<1x4x3x3xi8>, tensor<1x4x1x1xi8>) -> tensor<1x4x3x3xi8>
+// CHECK: qc.qmin %{{.*}}, %{{.*}} : (tensor<5xui8>, tensor<2x5xui8>) -> tensor<2x5xui8>
+func.func @qmax_qmin(%a: tensor<1x4x3x3xi8>, %b: tensor<1x4x1x1xi8>, %c: tensor<5xui8>, %d: tensor<2x5xui8>) -> (tensor<1x4x3x3xi8>, tensor<2x5xui8>) {
+  %x = qc.qmax %a, %b : (tensor<1x4x3x3xi8>, tensor<1x4x1x1xi8>) -> tensor<1x4x3x3xi8>
+  %y = qc.qmin %c, %d : (tensor<5xui8>, tensor<2x5xui8>) -> tensor<2x5xui8>
+  return %x, %y : tensor<1x4x3x3xi8>, tensor<2x5xui8>
+}
