@@ -454,8 +454,11 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     matmul: `dynamic_fake_quant(x), dequantize(w const) [, b f32 const] ->
     linear | matmul` becomes `qc.dynamic_qlinear` (int8 GEMM on the
     activation quantized at run time, float epilogue; a matmul's `[K, N]`
-    weight is transposed to `[N, K]`). The pass applies them in one walk over
-    the quantizes (and dynamic linear / matmul ops) in program order. `patterns=NAME,...` restricts it to some of
+    weight is transposed to `[N, K]`), and `arg-extreme`, rooted at the
+    arg_max / arg_min: `dequantize(x ui8 | i8, per tensor) -> arg_max |
+    arg_min` reads x itself (dequantize is increasing; the int64 result is
+    not quantized). The pass applies them in one walk over the quantizes
+    (and dynamic linear / matmul and arg_max / arg_min ops) in program order. `patterns=NAME,...` restricts it to some of
     them (for tests); an unknown name is an error:
     `qc-lower-to-integer: unknown pattern 'X'; expected one of ...`.
   }];
@@ -463,7 +466,8 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     ListOption<"patterns", "patterns", "std::string",
                "Apply only these patterns (default: all): lut, conv2d, "
                "linear, add, mul, max-pool, avg-pool, data-movement, "
-               "requantize, dynamic-linear, conv-transpose2d, resize, matmul">
+               "requantize, dynamic-linear, conv-transpose2d, resize, matmul, "
+               "arg-extreme">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

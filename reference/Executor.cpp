@@ -629,13 +629,21 @@ private:
     });
   }
 
-  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor).
+  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor). An
+  /// 8-bit (quantized) input is compared as its values, widened to f32
+  /// (exact).
   Result argExtreme(bool isMax, int64_t axis, bool keepdims, bool last) {
-    FailureOr<const ref::Tensor *> x = f32(0);
-    if (failed(x))
-      return failure();
+    ref::Tensor widened;
+    const ref::Tensor *in = operands[0]->getF32();
+    if (!in) {
+      FailureOr<const ref::QTensor *> q = integer(0);
+      if (failed(q))
+        return failure();
+      widened = converted<ref::Tensor>(**q);
+      in = &widened;
+    }
     absl::StatusOr<ref::QTensor> r =
-        ref::argExtreme(**x, isMax, axis, keepdims, last);
+        ref::argExtreme(*in, isMax, axis, keepdims, last);
     if (!r.ok())
       return op->emitError() << kernelMessage(r.status());
     return makeValue(converted<ref::I64Tensor>(*r));

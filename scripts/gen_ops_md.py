@@ -71,6 +71,13 @@ for _m in ["cast", "compare", "select", "logical", "not", "arith", "gather", "ga
     QC_OPS["qc." + _m] = ("no", "no", "no")
 # qc.gather with run-time int64 / int32 indices is native (passes/Codegen/Gather.cpp, a row copy).
 QC_OPS["qc.gather"] = ("no", "no", "yes")
+# Reductions and ArgMax / ArgMin (passes/Codegen/FloatReduce.cpp). ArgMax / ArgMin of a quantized tensor keep its
+# int8 input (qc-lower-to-integer's arg-extreme pattern) and compare the codes.
+for _m in ["reduce_max", "reduce_min", "reduce_sum", "reduce_prod", "reduce_sum_square", "reduce_l1", "reduce_l2",
+           "reduce_log_sum", "reduce_log_sum_exp"]:
+    QC_OPS["qc." + _m] = ("no", "no", "yes")
+for _m in ["arg_max", "arg_min"]:
+    QC_OPS["qc." + _m] = ("yes (input kept quantized)", "yes (on the 8-bit codes)", "yes")
 
 # ONNX op -> (qc op(s) it becomes, key into QC_OPS, note). Ops qc imports must have a row.
 ONNX_TO_QC = {

@@ -853,11 +853,14 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
   void runOnOperation() override {
     PatternApplicator applicator(frozen);
     applicator.applyDefaultCostModel();
-    // Roots: every qc.quantize, and the linear / matmul ops a dynamically
-    // quantized form ends at (it has no qc.quantize).
+    // Roots: every qc.quantize, the linear / matmul ops a dynamically
+    // quantized form ends at (it has no qc.quantize), and ArgMax / ArgMin
+    // (int64 results) of a dequantize.
     SmallVector<Operation *> roots;
     getOperation().walk([&](Operation *op) {
       if (isa<QuantizeOp>(op) ||
+          (isa<ArgMaxOp, ArgMinOp>(op) &&
+           op->getOperand(0).getDefiningOp<DequantizeOp>()) ||
           (isa<LinearOp, MatmulOp>(op) &&
            op->getOperand(0).getDefiningOp<DynamicFakeQuantOp>()))
         roots.push_back(op);
@@ -873,11 +876,11 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[13] = {
+const char *const kLowerToIntegerPatterns[14] = {
     "lut",      "conv2d",   "linear",        "add",
     "mul",      "max-pool", "avg-pool",      "data-movement",
     "requantize", "dynamic-linear", "conv-transpose2d", "resize",
-    "matmul"};
+    "matmul", "arg-extreme"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
@@ -885,6 +888,7 @@ void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
                DataMovementPattern, RequantizePattern, QConvTranspose2dPattern,
                QResizePattern, QMatmulPattern>(patterns.getContext());
   populateDynamicLinearPatterns(patterns);
+  populateArgExtremePatterns(patterns);
 }
 
 } // namespace mlir::qc

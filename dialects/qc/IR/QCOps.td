@@ -505,7 +505,8 @@ class QC_ReduceOp<string mnemonic, string onnx, string what>
   let summary = what # " over the given axes (ONNX " # onnx # ")";
   let description = [{
     Float only (sums accumulate in double in the reference executor); qc
-    does not quantize it and `qc compile` refuses it.
+    does not quantize it. `qc compile` lowers it bit-identically to the
+    reference (passes/Codegen/FloatReduce.cpp).
 
     ```mlir
     %y = qc.}] # mnemonic # [{ %x {axes = array<i64: -1>, keepdims = true}
@@ -533,16 +534,18 @@ class QC_ArgOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
   let summary = "index of the " # what # " along an axis (ONNX " # onnx # ")";
   let description = [{
     The result is int64. NaN counts as the extreme value (numpy's rule, as
-    ONNX's reference). Float only; qc does not quantize it and `qc compile`
-    refuses it.
+    ONNX's reference). The input is f32, or the ui8 / i8 of a quantized
+    program: the built-in quantizers keep ArgMax's input quantized and
+    qc-lower-to-integer drops the dequantize before it (dequantize is
+    increasing, so the index is the same). `qc compile` lowers every form.
 
     ```mlir
     %i = qc.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false, select_last_index = false}
          : (tensor<2x10xf32>) -> tensor<2xi64>
     ```
   }];
-  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
-                       BoolAttr:$select_last_index);
+  let arguments = (ins RankedTensorOf<[F32, UI8, I8]>:$input, I64Attr:$axis,
+                       BoolAttr:$keepdims, BoolAttr:$select_last_index);
   let results = (outs RankedTensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
