@@ -71,8 +71,9 @@ LogicalResult ModelBuilder::plan() {
           return op->emitError()
                  << "qc compile: result #" << i
                  << " is a bool tensor; compiled models return f32 and "
-                    "integer tensors (a mask is used inside the model, e.g. "
-                    "by qc.select; cast it to an integer type to return it)";
+                    "integer tensors (a mask computed inside the model is "
+                    "used there, by qc.select; run a model that returns "
+                    "bools with `qc run`)";
         if (toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
           return op->emitError() << "qc compile: result #" << i
                                  << " has unsupported element type "
