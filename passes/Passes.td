@@ -446,8 +446,8 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     (passes/Lower/LowerToInteger.h): `lut` (an elementwise chain becomes a
     256-entry `qc.qlut`; tried first), `conv2d`, `linear`, `add`, `mul`,
     `max-pool`, `avg-pool` and `data-movement` (reshape / flatten /
-    transpose / slice / concat on the integer tensors, with `qc.qrequantize`
-    where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
+    transpose / slice / concat / reduce_max / reduce_min on the integer
+    tensors, with `qc.qrequantize` where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
     point 0) -> matmul [-> relu] -> quantize` of two run-time tensors of one
     rank >= 2 with equal batch dimensions, attention's QK^T and AV, becomes
     `qc.qmatmul`), and `dynamic-linear`, rooted at the linear /

@@ -621,8 +621,23 @@ private:
     return unary([&](const ref::Tensor &x) { return fn(x, alpha); });
   }
 
-  /// An f32 reduction (ONNX Reduce*, all but ReduceMean).
+  /// An f32 reduction (ONNX Reduce*, all but ReduceMean). Max / Min of an
+  /// 8-bit (quantized) tensor reduce its values widened to f32 (exact) and
+  /// narrow the result back to the input's type.
   template <typename ReduceOp> Result reduction(ReduceOp reduce) {
+    if (const ref::QTensor *q = operands[0]->getInt()) {
+      RK kind = reduceKind(reduce);
+      if (kind != RK::Max && kind != RK::Min)
+        return op->emitError() << "operand #0 is "
+                               << ::qc::dtypeName(operands[0]->dtype())
+                               << "; only max / min reduce integers";
+      absl::StatusOr<ref::Tensor> r =
+          ref::reduce(converted<ref::Tensor>(*q), kind,
+                      toVector(reduce.getAxes()), reduce.getKeepdims());
+      if (!r.ok())
+        return op->emitError() << kernelMessage(r.status());
+      return makeValue(converted<ref::QTensor>(*r), operands[0]->dtype());
+    }
     return unary([&](const ref::Tensor &x) {
       return ref::reduce(x, reduceKind(reduce), toVector(reduce.getAxes()),
                          reduce.getKeepdims());

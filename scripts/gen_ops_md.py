@@ -78,6 +78,8 @@ for _m in ["reduce_max", "reduce_min", "reduce_sum", "reduce_prod", "reduce_sum_
     QC_OPS["qc." + _m] = ("no", "no", "yes")
 for _m in ["arg_max", "arg_min"]:
     QC_OPS["qc." + _m] = ("yes (input kept quantized)", "yes (on the 8-bit codes)", "yes")
+for _m in ["reduce_max", "reduce_min"]:
+    QC_OPS["qc." + _m] = ("yes (shared)", "yes (on the 8-bit codes)", "yes")
 # qc.compare / qc.select (passes/Codegen/Compare.cpp): f32 and integer operands, bools one byte each inside the
 # model; a bool model input or output is refused (the runtime ABI has no bool).
 QC_OPS["qc.compare"] = ("no", "no", "yes (a mask used inside the model; no bool outputs)")

@@ -18,6 +18,9 @@
 //     kReduceLanes outputs is one vector statement per input row;
 //   - exp / log (LogSumExp, LogSum) are the C library's double functions,
 //     called as the reference calls std::exp / std::log (scalar path);
+//   - reduce_max / reduce_min of an 8-bit tensor (a quantized program:
+//     qc-lower-to-integer's data-movement pattern) run the same statements
+//     on the codes converted to double, and store the code;
 //   - ArgMax / ArgMin walk the axis from index 0 carrying the best value and
 //     index with the reference's comparison (NaN is the extreme; the first
 //     or, with select_last_index, the last extreme wins). An 8-bit input is
@@ -42,11 +45,11 @@
 namespace mlir::qc::model_codegen {
 
 const char *const kReduceSupported =
-    "qc.reduce_max, qc.reduce_min, qc.reduce_sum, qc.reduce_prod, "
-    "qc.reduce_sum_square, qc.reduce_l1, qc.reduce_l2, qc.reduce_log_sum, "
-    "qc.reduce_log_sum_exp (float32), qc.arg_max, qc.arg_min (float32 or "
-    "8-bit input), qc.compare, qc.select (f32, bool and integer tensors "
-    "inside the model)";
+    "qc.reduce_max, qc.reduce_min (float32, ui8, i8), qc.reduce_sum, "
+    "qc.reduce_prod, qc.reduce_sum_square, qc.reduce_l1, qc.reduce_l2, "
+    "qc.reduce_log_sum, qc.reduce_log_sum_exp (float32), qc.arg_max, "
+    "qc.arg_min (float32, ui8, i8 input), qc.compare, qc.select (f32, bool "
+    "and integer tensors inside the model)";
 
 namespace {
 
@@ -113,7 +116,17 @@ bool vectorizes(Reduce kind) {
 constexpr int64_t kReduceLanes = 8;
 
 bool ModelBuilder::isFloatReduction(Operation *op) {
-  return getReduction(op).has_value();
+  return getReduction(op).has_value() &&
+         cast<RankedTensorType>(op->getOperand(0).getType())
+             .getElementType()
+             .isF32();
+}
+
+bool ModelBuilder::isIntReduction(Operation *op) {
+  return getReduction(op).has_value() &&
+         cast<RankedTensorType>(op->getOperand(0).getType())
+             .getElementType()
+             .isInteger(8);
 }
 
 Value ModelBuilder::reduceStep(Operation *op, Value acc, Value x) {
@@ -193,6 +206,27 @@ LogicalResult ModelBuilder::emitFloatReduction(Operation *op) {
   }
   Type f64 = b.getF64Type();
   auto initAttr = b.getF64FloatAttr(initialValue(red.kind));
+  // An 8-bit input (reduce_max / reduce_min of a quantized program): its
+  // codes as doubles (exact), the result converted back (an exact code).
+  Type elem = storageType(in.element);
+  bool isInt = !in.element.isF32(), isUnsignedInt = isUnsigned(in.element);
+  auto loadF64 = [&](Value p) -> Value {
+    Value v = load(elem, p);
+    if (!isInt)
+      return b.create<arith::ExtFOp>(loc, f64, v);
+    if (isUnsignedInt)
+      return b.create<arith::UIToFPOp>(loc, f64, v);
+    return b.create<arith::SIToFPOp>(loc, f64, v);
+  };
+  auto storeF64 = [&](Value v, Value p) {
+    if (!isInt)
+      v = b.create<arith::TruncFOp>(loc, f32, v);
+    else if (isUnsignedInt)
+      v = b.create<arith::FPToUIOp>(loc, elem, v);
+    else
+      v = b.create<arith::FPToSIOp>(loc, elem, v);
+    store(v, p);
+  };
   // Several outputs at once when a kept dimension has room for a vector:
   // lane l accumulates output l's inputs in the reference's order (each
   // lane's statements are sequential, as the reference's), so the
@@ -221,31 +255,24 @@ LogicalResult ModelBuilder::emitFloatReduction(Operation *op) {
                      ArrayRef<Value> p) {
       SmallVector<Value> at(ivs.begin(), ivs.end());
       at[vdim] = first;
-      Value base = gep(p[0], offsetOf(at, in.strides), f32);
+      Value base = gep(p[0], offsetOf(at, in.strides), elem);
       Value init = b.create<arith::ConstantOp>(loc, initAttr);
       store(b.create<vector::BroadcastOp>(loc, vd, init), slot);
       loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
-        Value row = gep(base, offsetOf(jv, in.strides), f32);
+        Value row = gep(base, offsetOf(jv, in.strides), elem);
         SmallVector<Value> elems;
         for (int64_t l = 0; l < kReduceLanes; ++l)
           elems.push_back(
-              l < lanes
-                  ? b.create<arith::ExtFOp>(
-                         loc, f64,
-                         load(f32, gep(row, cI64(l * in.strides[vdim]), f32)))
-                        .getResult()
-                  : init);
+              l < lanes ? loadF64(gep(row, cI64(l * in.strides[vdim]), elem))
+                        : init);
         Value v = b.create<vector::FromElementsOp>(loc, vd, elems);
         store(reduceStep(op, load(vd, slot), v), slot);
       });
       Value result = reduceFinish(op, load(vd, slot), count);
-      Value dst = gep(p[1], offsetOf(at, outStrides), f32);
+      Value dst = gep(p[1], offsetOf(at, outStrides), elem);
       for (int64_t l = 0; l < lanes; ++l)
-        store(b.create<arith::TruncFOp>(
-                  loc, f32,
-                  b.create<vector::ExtractOp>(loc, result,
-                                              ArrayRef<int64_t>{l})),
-              gep(dst, cI64(l * outStrides[vdim]), f32));
+        storeF64(b.create<vector::ExtractOp>(loc, result, ArrayRef<int64_t>{l}),
+                 gep(dst, cI64(l * outStrides[vdim]), elem));
     };
     parallelLoopNest(outer, rowMajorStrides(outer),
                      {basePointer(in), basePointer(out)},
@@ -270,16 +297,14 @@ LogicalResult ModelBuilder::emitFloatReduction(Operation *op) {
   parallelLoopNest(
       kept, rowMajorStrides(kept), {basePointer(in), basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-        Value base = gep(p[0], offsetOf(ivs, in.strides), f32);
+        Value base = gep(p[0], offsetOf(ivs, in.strides), elem);
         store(b.create<arith::ConstantOp>(loc, initAttr), accSlot);
         loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
-          Value v = b.create<arith::ExtFOp>(
-              loc, f64, load(f32, gep(base, offsetOf(jv, in.strides), f32)));
+          Value v = loadF64(gep(base, offsetOf(jv, in.strides), elem));
           store(reduceStep(op, load(f64, accSlot), v), accSlot);
         });
         Value result = reduceFinish(op, load(f64, accSlot), count);
-        store(b.create<arith::TruncFOp>(loc, f32, result),
-              gep(p[1], offsetOf(ivs, outStrides), f32));
+        storeF64(result, gep(p[1], offsetOf(ivs, outStrides), elem));
       },
       [&](ArrayRef<Value>) {
         accSlot = b.create<LLVM::AllocaOp>(loc, ptr, f64, cI32(1), 8);
@@ -309,7 +334,7 @@ std::optional<ArgExtreme> getArgExtreme(Operation *op) {
 }
 } // namespace
 
-LogicalResult ModelBuilder::planArgExtreme(Operation *op) {
+LogicalResult ModelBuilder::planIntegerReduction(Operation *op) {
   Value input = op->getOperand(0);
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
   if (!element.isF32() && !element.isInteger(8))
@@ -318,11 +343,13 @@ LogicalResult ModelBuilder::planArgExtreme(Operation *op) {
                            << " tensor is not supported by the native code "
                               "(f32, ui8 and i8 inputs)";
   int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
-  int64_t axis = getArgExtreme(op)->axis;
-  if (rank < 1 || axis < -rank || axis >= rank)
-    return op->emitError() << "qc compile: '" << op->getName() << "' axis "
-                           << axis << " is out of range for a rank-" << rank
-                           << " input";
+  if (std::optional<ArgExtreme> arg = getArgExtreme(op)) {
+    int64_t axis = arg->axis;
+    if (rank < 1 || axis < -rank || axis >= rank)
+      return op->emitError() << "qc compile: '" << op->getName() << "' axis "
+                             << axis << " is out of range for a rank-" << rank
+                             << " input";
+  }
   if (auto c = input.getDefiningOp<ConstantOp>(); c && !refs.count(input)) {
     FailureOr<TensorRef> r = constantOperand(c);
     if (failed(r))

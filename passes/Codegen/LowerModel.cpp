@@ -64,6 +64,8 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitGather(gather);
   if (isa<ArgMaxOp, ArgMinOp>(op))
     return emitArgExtreme(op);
+  if (isIntReduction(op))
+    return emitFloatReduction(op);
   if (isa<CompareOp, SelectOp>(op))
     return emitCompareSelect(op);
   if (isa<QResizeOp, ResizeOp>(op))

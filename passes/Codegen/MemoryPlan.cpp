@@ -91,8 +91,8 @@ LogicalResult ModelBuilder::plan() {
         return failure();
       continue;
     }
-    if (isa<ArgMaxOp, ArgMinOp>(op)) {
-      if (failed(planArgExtreme(op)))
+    if (isa<ArgMaxOp, ArgMinOp>(op) || isIntReduction(op)) {
+      if (failed(planIntegerReduction(op)))
         return failure();
       continue;
     }

@@ -600,6 +600,8 @@ public:
   static bool isFloatConstant(Value v);
   /// qc.reduce_mean and the other float reductions (FloatReduce.cpp).
   static bool isFloatReduction(Operation *op);
+  /// reduce_max / reduce_min of an 8-bit tensor (FloatReduce.cpp).
+  static bool isIntReduction(Operation *op);
 
 private:
   /// The plan of a float op (FloatCodegen.cpp): its operands (activations
@@ -690,8 +692,9 @@ private:
   LogicalResult emitFloatReduction(Operation *op);
   Value reduceStep(Operation *op, Value acc, Value x);
   Value reduceFinish(Operation *op, Value acc, int64_t count);
-  /// qc.arg_max / qc.arg_min: f32, ui8 or i8 input, i64 result row-major.
-  LogicalResult planArgExtreme(Operation *op);
+  /// qc.arg_max / qc.arg_min (f32, ui8 or i8 input, i64 result) and
+  /// reduce_max / reduce_min of ui8 / i8: results row-major.
+  LogicalResult planIntegerReduction(Operation *op);
   LogicalResult emitArgExtreme(Operation *op);
   /// qc.compare / qc.select with broadcasting (Compare.cpp): bools one byte
   /// per element in the arena, results row-major.

@@ -162,7 +162,7 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
     return *min >= lo && *max <= hi;
   }
   if (isa<QMaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
-          ConcatOp>(def))
+          ConcatOp, ReduceMaxOp, ReduceMinOp>(def))
     return llvm::all_of(def->getOperands(), [&](Value operand) {
       return valuesWithin(operand, lo, hi, depth + 1);
     });
@@ -743,14 +743,16 @@ struct QResizePattern : FusedPattern<QResizePattern, ResizeOp> {
   }
 };
 
-/// dq(x...) -> reshape | flatten | transpose | slice | concat -> q => the
-/// same op on the integer tensors. An input with the output's qparams and
+/// dq(x...) -> reshape | flatten | transpose | slice | concat | reduce_max |
+/// reduce_min -> q => the same op on the integer tensors (every result
+/// element is one of the input elements: dequantize is increasing, so the
+/// largest code is the largest value). An input with the output's qparams and
 /// element type, none of whose values the quantize would clamp, is used as
 /// it is (exact); any other 8-bit per-tensor input is first requantized to
 /// the output's qparams (qc.qrequantize). No activation.
 struct DataMovementPattern
     : FusedPattern<DataMovementPattern, ReshapeOp, FlattenOp, TransposeOp,
-                   SliceOp, ConcatOp> {
+                   SliceOp, ConcatOp, ReduceMaxOp, ReduceMinOp> {
   DataMovementPattern(MLIRContext *context)
       : FusedPattern(context, "data-movement") {}
   static constexpr bool kAllows16 = true;
@@ -762,6 +764,9 @@ struct DataMovementPattern
                                      q.getType())))
       return {};
     Type elementType = q.getType().getElementType();
+    // reduce_max / reduce_min take 8-bit integers only.
+    if (isa<ReduceMaxOp, ReduceMinOp>(root) && !elementType.isInteger(8))
+      return {};
     SmallVector<std::optional<ActQParams>> inputs;
     for (Value operand : root->getOperands()) {
       inputs.push_back(matchActivation(operand, /*allow16=*/true));

@@ -487,7 +487,8 @@ Status PatternQuantizer::annotate(Graph &graph) {
     } else if (type == "concat") {
       annotateConcat(graph, node);
     } else if (isOneOf(type, {"max_pool2d", "avg_pool2d", "global_avg_pool2d",
-                              "reduce_mean", "reshape", "flatten",
+                              "reduce_mean", "reduce_max", "reduce_min",
+                              "reshape", "flatten",
                               "transpose", "slice", "resize", "relu",
                               "clamp"})) {
       annotateShared(graph, node);
