@@ -41,6 +41,20 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm", "func::FuncOp"> {
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }
 
+def QCSinkReshapes : Pass<"qc-sink-reshapes", "func::FuncOp"> {
+  let summary = "Move reshapes below pointwise ops so that reshape pairs cancel";
+  let description = [{
+    `f(reshape(x))` becomes `reshape(f(x))` for a pointwise op `f` (the
+    unary family: relu, sigmoid, exp, ...; clamp, hardsigmoid, gelu,
+    leaky_relu, elu, selu) when the reshape has no other user, and
+    `reshape(reshape(x))` becomes `reshape(x)`, or `x` when the types agree.
+    The importer brackets 1-D conv / pooling (2-D ops over a unit height)
+    with reshapes; this brings conv + ReLU together for the quantizers and
+    removes the copies between them.
+  }];
+  let dependentDialects = ["::mlir::qc::QCDialect"];
+}
+
 def QCNormalizeQDQ : Pass<"qc-normalize-qdq", "func::FuncOp"> {
   let summary = "Bring an imported Q/DQ program (QAT export, ONNX Runtime QDQ) to qc's converted form";
   let description = [{

@@ -13,6 +13,7 @@ void mlir::qc::buildSimplifyPipeline(OpPassManager &pm,
   shapes.inputShapes = llvm::join(options.inputShapes, ";");
   pm.addPass(createQCShapeInference(shapes));
   pm.addPass(createQCFoldBatchNorm());
+  pm.addPass(createQCSinkReshapes());
   pm.addPass(createQCFoldConstants());
   pm.addPass(createQCNormalizeQDQ());
   pm.addPass(createQCDeadCodeElimination());

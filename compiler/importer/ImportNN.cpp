@@ -1,6 +1,7 @@
 //===- ImportNN.cpp - convolution, matmul, norms, activations, pooling ----===//
 #include "compiler/importer/ImporterImpl.h"
 
+#include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/TensorSize.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -16,12 +17,16 @@ using namespace mlir::qc::importer;
 namespace {
 constexpr int64_t kDyn = ShapedType::kDynamic;
 
-/// An INTS attribute describing the two spatial axes (strides, dilations,
-/// kernel_shape, output_padding, ...); `dflt` when absent.
+/// An INTS attribute describing the spatial axes (strides, dilations,
+/// kernel_shape, output_padding, ...) in its 2-D form (`count` entries);
+/// `dflt` (2-D form) when absent. A 1-D op (`oneD`: a rank-3 input) has
+/// half the entries and gains a leading unit axis: [k] becomes [1, k], pads
+/// [b, e] become [0, b, 0, e] (see addUnitHeight).
 FailureOr<SmallVector<int64_t>> spatialInts(Importer &imp, const NodeRef &n,
                                             StringRef name,
                                             ArrayRef<int64_t> dflt,
-                                            size_t count = 2) {
+                                            size_t count = 2,
+                                            bool oneD = false) {
   FailureOr<std::optional<SmallVector<int64_t>>> v = imp.intsAttr(n, name);
   if (failed(v))
     return failure();
@@ -30,10 +35,13 @@ FailureOr<SmallVector<int64_t>> spatialInts(Importer &imp, const NodeRef &n,
       return imp.error(n) << "required attribute '" << name << "' is missing";
     return SmallVector<int64_t>(dflt);
   }
-  if ((*v)->size() != count)
-    return imp.error(n) << "attribute '" << name << "' must have " << count
-                        << " entries (qc supports 2-D spatial ops), got "
-                        << (*v)->size();
+  size_t expected = oneD ? count / 2 : count;
+  if ((*v)->size() != expected)
+    return imp.error(n) << "attribute '" << name << "' must have " << expected
+                        << (expected == 1 ? " entry (" : " entries (")
+                        << (oneD ? "a 1-D" : "a 2-D")
+                        << " op: rank-" << (oneD ? 3 : 4)
+                        << " input), got " << (*v)->size();
   // Paddings may be 0; kernel sizes, strides and dilations must be positive.
   bool isPadding = name == "pads" || name == "output_padding";
   for (int64_t e : **v)
@@ -42,7 +50,64 @@ FailureOr<SmallVector<int64_t>> spatialInts(Importer &imp, const NodeRef &n,
                           << "; expected "
                           << (isPadding ? "non-negative" : "positive")
                           << " entries";
-  return **v;
+  if (!oneD)
+    return **v;
+  // The unit height: kernel, stride and dilation 1, no padding.
+  int64_t unit = isPadding ? 0 : 1;
+  const SmallVector<int64_t> &e = **v;
+  if (count == 4) // [begin, end] of each axis
+    return SmallVector<int64_t>{unit, e[0], unit, e[1]};
+  return SmallVector<int64_t>{unit, e[0]};
+}
+
+/// Whether `v` is a 1-D spatial input (N, C, L); otherwise it must be 2-D
+/// (N, C, H, W), which is what qc's windowed ops take.
+FailureOr<bool> spatialRank(Importer &imp, const NodeRef &n, Value v,
+                            StringRef what) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  if (rank != 3 && rank != 4)
+    return imp.error(n) << "qc supports 1-D and 2-D " << what
+                        << " only (a rank-3 NCL or rank-4 NCHW input), got a "
+                           "rank-"
+                        << rank << " input";
+  return rank == 3;
+}
+
+/// 1-D convolution and pooling run as their 2-D ops over a unit height:
+/// (N, C, L) becomes (N, C, 1, L). The shapes keep their dynamic
+/// dimensions.
+FailureOr<Value> addUnitHeight(Importer &imp, const NodeRef &n, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  return imp.reshapeKeepingDims(
+      n, v, {t.getDimSize(0), t.getDimSize(1), 1, t.getDimSize(2)},
+      {0, 1, -1, 2});
+}
+
+/// A 1-D op's constant weight (O, I, K) as (O, I, 1, K), made a constant
+/// here so that the BatchNorm folding, which runs before constants are
+/// folded, sees it; any other weight is reshaped like an input.
+FailureOr<Value> weightWithUnitHeight(Importer &imp, const NodeRef &n,
+                                      Value w) {
+  auto t = cast<RankedTensorType>(w.getType());
+  if (auto cst = w.getDefiningOp<ConstantOp>(); cst && t.hasStaticShape()) {
+    FailureOr<std::vector<float>> values =
+        getConstantValues<float>(cst.getValue());
+    if (succeeded(values))
+      return imp.makeConstant(
+          n, {t.getDimSize(0), t.getDimSize(1), 1, t.getDimSize(2)}, *values,
+          n.node.inputs[1]);
+  }
+  return addUnitHeight(imp, n, w);
+}
+
+/// The 2-D op's (N, C, 1, L) result back to (N, C, L).
+FailureOr<Value> dropUnitHeight(Importer &imp, const NodeRef &n,
+                                FailureOr<Value> v) {
+  if (failed(v))
+    return failure();
+  auto t = cast<RankedTensorType>(v->getType());
+  return imp.reshapeKeepingDims(
+      n, *v, {t.getDimSize(0), t.getDimSize(1), t.getDimSize(3)}, {0, 1, 3});
 }
 
 /// Fails unless `t` is a 4-D (NCHW) tensor.
@@ -118,17 +183,27 @@ LogicalResult Importer::importConv(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
   if (failed(x) || failed(w))
     return failure();
-  if (failed(require4D(*this, n, *x, "convolution")))
+  FailureOr<bool> oneD = spatialRank(*this, n, *x, "convolution");
+  if (failed(oneD))
     return failure();
+  int64_t xRank = *oneD ? 3 : 4;
   auto wType = cast<RankedTensorType>(w->getType());
-  if (wType.getRank() != 4)
-    return error(n) << "the weight must be 4-D (OIHW), got rank "
+  if (wType.getRank() != xRank)
+    return error(n) << "the weight must have the input's rank " << xRank
+                    << " (" << (*oneD ? "OIL" : "OIHW") << "), got rank "
                     << wType.getRank();
+  if (*oneD) {
+    x = addUnitHeight(*this, n, *x);
+    w = weightWithUnitHeight(*this, n, *w);
+    if (failed(x) || failed(w))
+      return failure();
+    wType = cast<RankedTensorType>(w->getType());
+  }
   SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
-  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel);
-  auto strides = spatialInts(*this, n, "strides", {1, 1});
-  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
-  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
+  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel, 2, *oneD);
+  auto strides = spatialInts(*this, n, "strides", {1, 1}, 2, *oneD);
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1}, 2, *oneD);
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4, *oneD);
   FailureOr<int64_t> group = intAttr(n, "group", 1);
   if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
       failed(group))
@@ -150,29 +225,40 @@ LogicalResult Importer::importConv(const NodeRef &n) {
       return failure();
     operands.push_back(*bias);
   }
-  return setOutput(
-      n, create<Conv2dOp>(n, operands,
-                          {i64s("strides", *strides), i64s("pads", *pads),
-                           i64s("dilations", *dilations),
-                           named("groups", b().getI64IntegerAttr(*group))}));
+  FailureOr<Value> y =
+      create<Conv2dOp>(n, operands,
+                       {i64s("strides", *strides), i64s("pads", *pads),
+                        i64s("dilations", *dilations),
+                        named("groups", b().getI64IntegerAttr(*group))});
+  return setOutput(n, *oneD ? dropUnitHeight(*this, n, y) : y);
 }
 
 LogicalResult Importer::importConvTranspose(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0), w = floatInput(n, 1);
   if (failed(x) || failed(w))
     return failure();
-  if (failed(require4D(*this, n, *x, "transposed convolution")))
+  FailureOr<bool> oneD = spatialRank(*this, n, *x, "transposed convolution");
+  if (failed(oneD))
     return failure();
-  auto xType = cast<RankedTensorType>(x->getType());
+  int64_t xRank = *oneD ? 3 : 4;
   auto wType = cast<RankedTensorType>(w->getType());
-  if (wType.getRank() != 4)
-    return error(n) << "the weight must be 4-D, got rank " << wType.getRank();
+  if (wType.getRank() != xRank)
+    return error(n) << "the weight must have the input's rank " << xRank
+                    << ", got rank " << wType.getRank();
+  if (*oneD) {
+    x = addUnitHeight(*this, n, *x);
+    w = weightWithUnitHeight(*this, n, *w);
+    if (failed(x) || failed(w))
+      return failure();
+    wType = cast<RankedTensorType>(w->getType());
+  }
+  auto xType = cast<RankedTensorType>(x->getType());
   SmallVector<int64_t> wKernel = {wType.getDimSize(2), wType.getDimSize(3)};
-  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel);
-  auto strides = spatialInts(*this, n, "strides", {1, 1});
-  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
-  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
-  auto outPad = spatialInts(*this, n, "output_padding", {0, 0});
+  auto kernel = spatialInts(*this, n, "kernel_shape", wKernel, 2, *oneD);
+  auto strides = spatialInts(*this, n, "strides", {1, 1}, 2, *oneD);
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1}, 2, *oneD);
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4, *oneD);
+  auto outPad = spatialInts(*this, n, "output_padding", {0, 0}, 2, *oneD);
   FailureOr<int64_t> group = intAttr(n, "group", 1);
   FailureOr<std::string> autoPad =
       stringAttr(n, "auto_pad", StringRef("NOTSET"));
@@ -197,12 +283,16 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
   // for SAME_UPPER, to the beginning otherwise).
   std::optional<SmallVector<int64_t>> target;
   if (*outShape) {
+    // The spatial sizes, optionally preceded by N and C.
     SmallVector<int64_t> s = **outShape;
-    if (s.size() == 4)
+    size_t spatial = *oneD ? 1 : 2;
+    if (s.size() == spatial + 2)
       s.erase(s.begin(), s.begin() + 2);
-    if (s.size() != 2)
-      return error(n) << "attribute 'output_shape' must have 2 entries, got "
-                      << (*outShape)->size();
+    if (s.size() != spatial)
+      return error(n) << "attribute 'output_shape' must have " << spatial
+                      << " entries, got " << (*outShape)->size();
+    if (*oneD)
+      s.insert(s.begin(), 1);
     for (int64_t d : s)
       if (d <= 0)
         return error(n) << "attribute 'output_shape' has entry " << d
@@ -256,12 +346,13 @@ LogicalResult Importer::importConvTranspose(const NodeRef &n) {
       return failure();
     operands.push_back(*bias);
   }
-  return setOutput(n, create<ConvTranspose2dOp>(
-                          n, operands,
-                          {i64s("strides", *strides), i64s("pads", *pads),
-                           i64s("dilations", *dilations),
-                           named("groups", b().getI64IntegerAttr(*group)),
-                           i64s("output_padding", *outPad)}));
+  FailureOr<Value> y = create<ConvTranspose2dOp>(
+      n, operands,
+      {i64s("strides", *strides), i64s("pads", *pads),
+       i64s("dilations", *dilations),
+       named("groups", b().getI64IntegerAttr(*group)),
+       i64s("output_padding", *outPad)});
+  return setOutput(n, *oneD ? dropUnitHeight(*this, n, y) : y);
 }
 
 //===----------------------------------------------------------------------===//
@@ -922,12 +1013,15 @@ LogicalResult Importer::importPool(const NodeRef &n) {
   FailureOr<Value> x = floatInput(n, 0);
   if (failed(x))
     return failure();
-  if (failed(require4D(*this, n, *x, "pooling")))
+  FailureOr<bool> oneD = spatialRank(*this, n, *x, "pooling");
+  if (failed(oneD))
     return failure();
-  auto kernel = spatialInts(*this, n, "kernel_shape", {});
-  auto strides = spatialInts(*this, n, "strides", {1, 1});
-  auto dilations = spatialInts(*this, n, "dilations", {1, 1});
-  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4);
+  if (*oneD && failed(x = addUnitHeight(*this, n, *x)))
+    return failure();
+  auto kernel = spatialInts(*this, n, "kernel_shape", {}, 2, *oneD);
+  auto strides = spatialInts(*this, n, "strides", {1, 1}, 2, *oneD);
+  auto dilations = spatialInts(*this, n, "dilations", {1, 1}, 2, *oneD);
+  auto pads = spatialInts(*this, n, "pads", {0, 0, 0, 0}, 4, *oneD);
   FailureOr<int64_t> ceilMode = flagAttr(n, "ceil_mode", 0);
   if (failed(kernel) || failed(strides) || failed(dilations) || failed(pads) ||
       failed(ceilMode))
@@ -964,7 +1058,7 @@ LogicalResult Importer::importPool(const NodeRef &n) {
     attrs.push_back(named("count_include_pad", b().getBoolAttr(*include != 0)));
     r = create<AvgPool2dOp>(n, *x, attrs);
   }
-  return setOutput(n, r);
+  return setOutput(n, *oneD ? dropUnitHeight(*this, n, r) : r);
 }
 
 LogicalResult Importer::importGlobalAveragePool(const NodeRef &n) {

@@ -264,6 +264,7 @@ public:
   LogicalResult importConvTranspose(const NodeRef &n);
   LogicalResult importGemm(const NodeRef &n);
   LogicalResult importMatMul(const NodeRef &n);
+  LogicalResult importEinsum(const NodeRef &n);
   LogicalResult importBatchNormalization(const NodeRef &n);
   LogicalResult importLayerNormalization(const NodeRef &n);
   LogicalResult importUnary(const NodeRef &n);

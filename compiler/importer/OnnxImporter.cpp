@@ -69,7 +69,7 @@ std::pair<size_t, size_t> maxArity(StringRef opType) {
   return llvm::StringSwitch<std::pair<size_t, size_t>>(opType)
       .Case("BatchNormalization", {5, 5})
       .Case("Clip", {3, 1})
-      .Cases("Concat", "Max", "Min", "Sum", "Mean", {kMany, 1})
+      .Cases("Concat", "Max", "Min", "Sum", "Mean", "Einsum", {kMany, 1})
       .Case("Constant", {0, 1})
       .Cases("Conv", "ConvTranspose", "Gemm", {3, 1})
       .Cases("QuantizeLinear", "DequantizeLinear", {3, 1})
@@ -292,6 +292,7 @@ ArrayRef<std::pair<StringRef, Importer::Converter>> Importer::converters() {
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"Div", &Importer::importBinary},
       {"Dropout", &Importer::importDropout},
+      {"Einsum", &Importer::importEinsum},
       {"Elu", &Importer::importAlphaActivation},
       {"Equal", &Importer::importCompare},
       {"Erf", &Importer::importUnary},

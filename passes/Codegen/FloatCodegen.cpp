@@ -99,9 +99,9 @@ bool isBinaryFloatOp(Operation *op) {
 
 bool ModelBuilder::isFloatOp(Operation *op) {
   return isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
-         isa<Conv2dOp, LinearOp, MatmulOp, MaxPool2dOp, AvgPool2dOp,
-             SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp, PadOp,
-             DynamicFakeQuantOp>(op) ||
+         isa<Conv2dOp, ConvTranspose2dOp, LinearOp, MatmulOp, MaxPool2dOp,
+             AvgPool2dOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp,
+             PadOp, DynamicFakeQuantOp>(op) ||
          isFloatReduction(op);
 }
 
@@ -127,7 +127,7 @@ bool ModelBuilder::isFloatConstant(Value v) {
 //===----------------------------------------------------------------------===//
 
 const char *const kFloatSupported =
-    "and in float32 qc.conv2d (not conv_transpose2d), qc.linear, qc.matmul, "
+    "and in float32 qc.conv2d, qc.conv_transpose2d, qc.linear, qc.matmul, "
     "qc.relu, qc.clamp, qc.sigmoid, qc.tanh, qc.hardswish, qc.hardsigmoid, "
     "qc.gelu, qc.erf, qc.sqrt, qc.add, qc.sub, qc.mul, qc.div, qc.pow, "
     "qc.max_pool2d, qc.avg_pool2d, qc.reduce_mean, qc.softmax, "
@@ -161,7 +161,8 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
     return false;
   };
   bool rowMajor = true;
-  if (isa<Conv2dOp, MaxPool2dOp, AvgPool2dOp, BatchNormOp, PadOp>(op))
+  if (isa<Conv2dOp, ConvTranspose2dOp, MaxPool2dOp, AvgPool2dOp, BatchNormOp,
+          PadOp>(op))
     rowMajor = rank != 4;
   else if (isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
            isa<DynamicFakeQuantOp>(op))
@@ -174,6 +175,12 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
       return op->emitError("qc compile: qc.conv2d needs a 4-D input and "
                            "constant weights and bias");
     planIm2col(conv, type, stepName, /*elementBytes=*/4);
+  } else if (auto ct = dyn_cast<ConvTranspose2dOp>(op)) {
+    auto w = cast<RankedTensorType>(ct.getWeight().getType());
+    if (rank != 4 || w.getRank() != 4 || !isFloatConstant(ct.getWeight()) ||
+        (ct.getBias() && !isFloatConstant(ct.getBias())))
+      return op->emitError("qc compile: qc.conv_transpose2d needs a 4-D "
+                           "input and constant weights and bias");
   } else if (auto linear = dyn_cast<LinearOp>(op)) {
     if (!isFloatConstant(linear.getWeight()) ||
         (linear.getBias() && !isFloatConstant(linear.getBias())) ||
@@ -1963,6 +1970,8 @@ LogicalResult ModelBuilder::emitFloatOp(Operation *op) {
     return emitFloatBinary(op);
   if (auto conv = dyn_cast<Conv2dOp>(op))
     return emitFloatConv(conv);
+  if (auto ct = dyn_cast<ConvTranspose2dOp>(op))
+    return emitFloatConvTranspose(ct);
   if (isa<LinearOp>(op))
     return emitFloatLinear(op);
   if (auto mm = dyn_cast<MatmulOp>(op))

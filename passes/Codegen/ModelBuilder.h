@@ -678,6 +678,7 @@ private:
   LogicalResult emitFloatUnary(Operation *op);
   LogicalResult emitFloatBinary(Operation *op);
   LogicalResult emitFloatConv(Conv2dOp op);
+  LogicalResult emitFloatConvTranspose(ConvTranspose2dOp op);
   LogicalResult emitFloatLinear(Operation *op);
   /// A linear / matmul weight that is a qc.dequantize of an 8-bit constant
   /// (WeightOnlyLinear.cpp), or failure (then the float path folds it).

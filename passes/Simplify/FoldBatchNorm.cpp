@@ -28,10 +28,12 @@ std::string nameHint(Operation *op, StringRef suffix) {
 }
 
 /// Folds `bn` into the conv2d / linear `producer` whose output channels are
-/// dimension 0 of its weight. Returns failure (and leaves the IR alone) if
-/// any value is not a constant or the shapes are not the expected ones.
+/// dimension 0 of its weight; `result` (the producer's output, or a reshape
+/// of it that keeps the channel axis) replaces the BatchNorm's. Returns
+/// failure (and leaves the IR alone) if any value is not a constant or the
+/// shapes are not the expected ones.
 template <typename OpTy>
-LogicalResult foldInto(OpTy producer, BatchNormOp bn) {
+LogicalResult foldInto(OpTy producer, BatchNormOp bn, Value result) {
   auto weight = constantFloats(producer.getWeight());
   auto gamma = constantFloats(bn.getScale());
   auto beta = constantFloats(bn.getBias());
@@ -83,7 +85,7 @@ LogicalResult foldInto(OpTy producer, BatchNormOp bn) {
     producer.getBiasMutable().assign(b);
   else
     producer.getBiasMutable().append(b);
-  bn.getOutput().replaceAllUsesWith(producer.getOutput());
+  bn.getOutput().replaceAllUsesWith(result);
   bn.erase();
   return success();
 }
@@ -93,21 +95,35 @@ struct FoldBatchNorm : impl::QCFoldBatchNormBase<FoldBatchNorm> {
     SmallVector<BatchNormOp> norms;
     getOperation().walk([&](BatchNormOp bn) { norms.push_back(bn); });
     for (BatchNormOp bn : norms) {
-      Operation *producer = bn.getInput().getDefiningOp();
+      Value result = bn.getInput();
+      Operation *producer = result.getDefiningOp();
       if (!producer || !producer->hasOneUse())
         continue;
       // The producer's result replaces the BatchNorm's; a BatchNorm result
       // type that refines it would be lost (qc-shape-inference makes them
       // equal).
-      if (producer->getResult(0).getType() != bn.getType())
+      if (result.getType() != bn.getType())
         continue;
+      // A 1-D convolution is imported as a conv2d over a unit height and a
+      // reshape that drops it (N, C, 1, L -> N, C, L): the channels stay
+      // axis 1, so its BatchNorm folds through the reshape.
+      if (auto drop = dyn_cast<ReshapeOp>(producer)) {
+        auto from = cast<RankedTensorType>(drop.getInput().getType());
+        auto to = cast<RankedTensorType>(drop.getType());
+        Operation *conv = drop.getInput().getDefiningOp();
+        if (!conv || !isa<Conv2dOp>(conv) || !conv->hasOneUse() ||
+            from.getRank() != 4 || to.getRank() != 3 ||
+            from.getDimSize(2) != 1 || from.getDimSize(1) != to.getDimSize(1))
+          continue;
+        producer = conv;
+      }
       if (auto conv = dyn_cast<Conv2dOp>(producer)) {
-        (void)foldInto(conv, bn);
+        (void)foldInto(conv, bn, result);
       } else if (auto linear = dyn_cast<LinearOp>(producer)) {
         // BatchNorm normalizes axis 1, which is the feature axis of a linear
         // layer only when the output is 2-D.
         if (linear.getType().getRank() == 2)
-          (void)foldInto(linear, bn);
+          (void)foldInto(linear, bn, result);
       }
     }
   }

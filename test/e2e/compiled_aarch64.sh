@@ -38,20 +38,31 @@ clang-19 --target=aarch64-linux-gnu -std=c11 -O2 -Wall -Werror -DQC_MODEL_DESC=m
   -I"$RT/include" -I"$ROOT" "$HERE/run_model.c" "$dir/model.o" "$RT/lib/cpu_features.c" \
   "$RT/lib/runtime.c" "$RT/lib/thread_pool.c" "$RT/lib/profile.c" -fuse-ld=lld -lpthread -lm -o "$dir/run_model"
 /usr/bin/python3 -c "import numpy as np, sys; np.load(sys.argv[1]).tofile(sys.argv[2])" "$INPUT" "$dir/input.bin"
-ref=$(ls "$dir"/ref/*.npy)
-[[ $(echo "$ref" | wc -l) == 1 ]] || { echo "compiled_aarch64.sh: one output expected"; exit 2; }
-qemu-aarch64 -L "$SYSROOT" -cpu max "$dir/run_model" 2 "$dir/input.bin" "$dir/output.bin"
-/usr/bin/python3 - "$ref" "$dir/output.bin" <<'PY'
+# Outputs in the descriptor's order, as the header lists them
+# (" * output I: NAME DTYPE [SHAPE]"; names with '/' are written as %2F).
+mapfile -t names < <(sed -n 's/^ \* output [0-9]*: \([^ ]*\) .*/\1/p' "$dir/model.h")
+(( ${#names[@]} >= 1 )) || { echo "compiled_aarch64.sh: no output in $dir/model.h"; exit 2; }
+refs=() bins=()
+for i in "${!names[@]}"; do
+  refs+=("$dir/ref/${names[$i]//\//%2F}.npy")
+  bins+=("$dir/output$i.bin")
+done
+qemu-aarch64 -L "$SYSROOT" -cpu max "$dir/run_model" 2 "$dir/input.bin" "${bins[@]}"
+/usr/bin/python3 - "${#names[@]}" "${refs[@]}" "${bins[@]}" <<'PY'
 import sys, numpy as np
-ref = np.load(sys.argv[1])
-got = np.fromfile(sys.argv[2], dtype=ref.dtype).reshape(ref.shape)
-# Bit patterns compared; two NaNs count as equal: an invalid operation's
-# default NaN is negative on x86 and positive on AArch64 (-inf * 0 in gelu).
-same = ref.view(np.uint8).reshape(ref.size, -1) == got.view(np.uint8).reshape(got.size, -1)
-same = same.all(axis=1)
-if ref.dtype.kind == "f":
-    same |= (np.isnan(ref) & np.isnan(got)).reshape(-1)
-if not same.all():
-    sys.exit(f"FAIL: {(~same).sum()} of {ref.size} values differ from the reference executor")
-print(f"OK: {ref.size} output values byte-identical to the reference executor (NaN: any NaN)")
+n = int(sys.argv[1])
+total = 0
+for ref_path, bin_path in zip(sys.argv[2:2 + n], sys.argv[2 + n:]):
+    ref = np.load(ref_path)
+    got = np.fromfile(bin_path, dtype=ref.dtype).reshape(ref.shape)
+    # Bit patterns compared; two NaNs count as equal: an invalid operation's
+    # default NaN is negative on x86 and positive on AArch64 (-inf * 0 in gelu).
+    same = ref.view(np.uint8).reshape(ref.size, -1) == got.view(np.uint8).reshape(got.size, -1)
+    same = same.all(axis=1)
+    if ref.dtype.kind == "f":
+        same |= (np.isnan(ref) & np.isnan(got)).reshape(-1)
+    if not same.all():
+        sys.exit(f"FAIL: {ref_path}: {(~same).sum()} of {ref.size} values differ from the reference executor")
+    total += ref.size
+print(f"OK: {total} values of {n} output(s) byte-identical to the reference executor (NaN: any NaN)")
 PY

@@ -241,6 +241,22 @@ def window_forms():
                           pads=[1, 0, 1, 1], output_padding=[1, 0], dilations=[1, 2])],
         [x], [vi("upper", F, [1, 3, 14, 14]), vi("lower", F, [1, 3, 14, 14]), vi("outpad", F, [1, 3, 14, 16])],
         [weight("w", [2, 3, 3, 3], 9)], opset=13))
+    # 1-D (rank-3) forms: 2-D ops over a unit height between two reshapes.
+    s8 = vi("s", F, [1, 2, 9])
+    save("windows_1d.onnx", model(
+        [helper.make_node("Conv", ["s", "w1"], ["conv_same"], name="conv1d_same_upper", auto_pad="SAME_UPPER",
+                          strides=[2]),
+         helper.make_node("Conv", ["s", "w1", "b1"], ["conv_dilated"], name="conv1d_dilated", dilations=[2],
+                          pads=[2, 1]),
+         helper.make_node("MaxPool", ["s"], ["max_ceil"], name="maxpool1d_ceil", kernel_shape=[2], strides=[2],
+                          ceil_mode=1),
+         helper.make_node("AveragePool", ["s"], ["avg_pad"], name="avgpool1d_pad", kernel_shape=[3],
+                          pads=[1, 2]),
+         helper.make_node("ConvTranspose", ["s", "wt"], ["deconv"], name="deconv1d", strides=[2],
+                          output_shape=[18])],
+        [s8], [vi("conv_same", F, [1, 3, 5]), vi("conv_dilated", F, [1, 3, 8]), vi("max_ceil", F, [1, 2, 5]), vi("avg_pad", F, [1, 2, 10]),
+               vi("deconv", F, [1, 3, 18])],
+        [weight("w1", [3, 2, 3], 11), weight("b1", [3], 13), weight("wt", [2, 3, 3], 12)], opset=13))
     save("global_pool.onnx", model(
         [helper.make_node("GlobalAveragePool", ["x"], ["y4"], name="gap4"),
          helper.make_node("GlobalAveragePool", ["z"], ["y3"], name="gap3")],
@@ -599,8 +615,11 @@ def error_forms():
     save("bad_strides.onnx", model(
         [helper.make_node("MaxPool", ["x"], ["y"], name="pool_3d_strides", kernel_shape=[2, 2],
                           strides=[1, 1, 1])], [x], [y]))
-    save("conv1d.onnx", model(
-        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv1d")],
+    save("conv3d.onnx", model(
+        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv3d")],
+        [vi("s", F, [1, 2, 4, 4, 4])], [vi("y", F, [1, 2, 2, 2, 2])], [weight("w", [2, 2, 3, 3, 3], 62)]))
+    save("conv1d_kernel_2d.onnx", model(
+        [helper.make_node("Conv", ["s", "w"], ["y"], name="conv1d_2d_kernel", kernel_shape=[1, 3])],
         [vi("s", F, [1, 2, 8])], [vi("y", F, [1, 2, 6])], [weight("w", [2, 2, 3], 62)]))
     save("shape_mismatch.onnx", model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv_wrong_channels")],
@@ -688,7 +707,41 @@ def composite_forms():
          const_f32("s", [1.0, 2.0, 0.5, -1.0]), const_f32("b", [0.0, 1.0, -1.0, 0.25])], opset=13))
 
 
-BUILDERS = [composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
+def einsum_forms():
+    """Einsum's matmul-shaped forms (attention, bilinear layers, heads) and the one-operand ones."""
+    def node(eq, ins, out):
+        return helper.make_node("Einsum", ins, [out], name=out, equation=eq)
+    q, k = vi("q", F, [2, 3, 5, 4]), vi("k", F, [2, 3, 6, 4])
+    x, y = vi("x", F, [3, 4]), vi("y", F, [4, 5])
+    v = vi("v", F, [4])
+    t = vi("t", F, [5, 2, 3])          # [seq, batch, hidden]
+    e = vi("e", F, [1, 3, 4, 2])       # a batch dimension of 1 against q's 2
+    save("einsum_forms.onnx", model(
+        [node("bhqd,bhkd->bhqk", ["q", "k"], "scores"),          # QK^T
+         node("bhqk,bhkd->bhqd", ["scores", "k"], "context"),    # AV
+         node("ij,jk", ["x", "y"], "implicit"),                  # implicit output ik
+         node("ij,kj->ik", ["x", "w"], "linear"),                # x W^T, W a constant
+         node("i,i->", ["v", "v"], "inner"),
+         node("i,j->ij", ["v", "v"], "outer"),
+         node("ibh,hnd->ibnd", ["t", "wh"], "heads"),            # two right dimensions
+         node("...ij,...jk->...ik", ["q", "e"], "ellipsis"),     # batch [2,3] against [1,3]
+         node("ij->ji", ["x"], "transpose"),
+         node("bij->bj", ["t"], "sum"),
+         node("ij,jk->", ["x", "y"], "total")],                  # a sum over everything
+        [q, k, x, y, v, t, e],
+        [vi("scores", F, [2, 3, 5, 6]), vi("context", F, [2, 3, 5, 4]), vi("implicit", F, [3, 5]),
+         vi("linear", F, [3, 6]), vi("inner", F, []), vi("outer", F, [4, 4]), vi("heads", F, [5, 2, 2, 2]),
+         vi("ellipsis", F, [2, 3, 5, 2]), vi("transpose", F, [4, 3]), vi("sum", F, [5, 3]),
+         vi("total", F, [])],
+        [weight("w", [6, 4], 70), weight("wh", [3, 2, 2], 71)], opset=13))
+    save("einsum_errors.onnx", model(
+        [node("ii->i", ["x"], "diagonal")], [vi("x", F, [3, 3])], [vi("diagonal", F, [3])], opset=13))
+    save("einsum_three.onnx", model(
+        [node("ij,jk,kl->il", ["x", "x", "x"], "chain")], [vi("x", F, [3, 3])], [vi("chain", F, [3, 3])],
+        opset=13))
+
+
+BUILDERS = [einsum_forms, composite_forms, typed_forms, clip_forms, const_input_forms, math_reduce_forms, activation_variadic_forms, resize_forms, softmax_forms, gemm_forms, window_forms, data_movement_forms,
             activation_forms, constant_forms, external_data_forms, shape_subgraph_forms, dynamic_forms, error_forms]
 
 

@@ -654,6 +654,76 @@ def build_detector_fpn():
                             "random init with non-trivial BatchNorm, 1x3x64x64")
 
 
+class TemporalConvNet(nn.Module):
+    """A 1-D temporal CNN (keyword spotting on a 16-band x 64-frame spectrogram; issue 10's Conv1d / pooling on
+    rank-3 tensors): Conv1d-BN-ReLU, MaxPool1d, a dilated Conv1d, a depthwise strided Conv1d, AvgPool1d and a
+    1x1 Conv1d classifier averaged over time, plus a ConvTranspose1d upsampling head."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Sequential(nn.Conv1d(16, 32, 5, padding=2, bias=False), nn.BatchNorm1d(32), nn.ReLU())
+        self.pool = nn.MaxPool1d(2)
+        self.c2 = nn.Sequential(nn.Conv1d(32, 32, 3, padding=2, dilation=2), nn.ReLU())
+        self.dw = nn.Sequential(nn.Conv1d(32, 32, 3, stride=2, padding=1, groups=32), nn.ReLU())
+        self.avg = nn.AvgPool1d(2)
+        self.cls = nn.Conv1d(32, 10, 1)
+        self.up = nn.ConvTranspose1d(32, 16, 4, stride=2, padding=1)
+
+    def forward(self, x):                                   # [1, 16, 64]
+        y = self.pool(self.c1(x))                            # [1, 32, 32]
+        y = self.dw(self.c2(y))                              # [1, 32, 16]
+        logits = self.cls(self.avg(y)).mean(-1)              # [1, 10]
+        return logits, self.up(y)                            # [1, 16, 32]
+
+
+def build_temporal_conv1d():
+    name = "temporal_conv1d"
+    gen, rng = seeded(name)
+    model = TemporalConvNet()
+    randomize_batchnorm(model, [torch.randn(4, 16, 64, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 16, 64)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["frames"], ["logits", "upsampled"])
+    return Case(name, 13, m, {"frames": x}, refs,
+                expect=[("Conv", {"dilations": [2]}), ("Conv", {"group": 32, "strides": [2]}),
+                        ("MaxPool", {"kernel_shape": [2]}), ("AveragePool", {"kernel_shape": [2]}),
+                        ("ConvTranspose", {"strides": [2]})],
+                description="1-D temporal CNN (issue 10: Conv1d and pooling on rank-3 tensors): Conv1d-BN-ReLU, "
+                            "MaxPool1d, dilated and depthwise strided Conv1d, AvgPool1d, a 1x1 Conv1d classifier "
+                            "averaged over time and a ConvTranspose1d head; 1x16x64")
+
+
+class EinsumAttention(nn.Module):
+    """Self-attention written with torch.einsum (exported as ONNX Einsum, opset 12+): QK^T as
+    'bhqd,bhkd->bhqk', AV as 'bhqk,bhkd->bhqd', and the output projection as 'bqhd,hde->bqe' (two contracted
+    dimensions against a constant weight)."""
+
+    def __init__(self, dim=32, heads=4):
+        super().__init__()
+        self.heads, self.hd = heads, dim // heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.wo = nn.Parameter(torch.randn(heads, dim // heads, dim) * 0.2)
+
+    def forward(self, x):                                   # [1, 8, 32]
+        b, s, _ = x.shape
+        q, k, v = self.qkv(x).reshape(b, s, 3, self.heads, self.hd).permute(2, 0, 3, 1, 4)
+        scores = torch.einsum("bhqd,bhkd->bhqk", q, k) / self.hd ** 0.5
+        ctx = torch.einsum("bhqk,bhkd->bhqd", scores.softmax(-1), v)
+        return torch.einsum("bhqd,hde->bqe", ctx, self.wo)
+
+
+def build_einsum_attention():
+    name = "einsum_attention"
+    gen, rng = seeded(name)
+    model = EinsumAttention()
+    x = rng.standard_normal((1, 8, 32)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 13, ["x"], ["y"])
+    return Case(name, 13, m, {"x": x}, refs,
+                expect=[("Einsum", {"equation": "bhqd,bhkd->bhqk"}), ("Einsum", {"equation": "bhqk,bhkd->bhqd"}),
+                        ("Einsum", {"equation": "bhqd,hde->bqe"}), ("Softmax", {})],
+                description="self-attention with torch.einsum (issue 10: Einsum's matmul-shaped forms): QK^T, AV "
+                            "and a two-dimension contraction with a constant weight; 1x8x32, 4 heads")
+
+
 class PadNet(nn.Module):
     def forward(self, x):
         return (F.pad(x, (2, 1, 1, 0), mode="constant", value=0.25), F.pad(x, (1, 2, 0, 1), mode="reflect"),
@@ -817,6 +887,8 @@ def small_builders():
             "ConvTranspose 3x3/2 pad 1 output_padding 1 with bias; grouped (2) 2x2/2 without bias"),
         "op_pad": build_pad,
         "detector_fpn": build_detector_fpn,
+        "temporal_conv1d": build_temporal_conv1d,
+        "einsum_attention": build_einsum_attention,
         "pad_torch_export": lambda: simple_torch_case(
             "pad_torch_export", PadNet, [(1, 2, 4, 5)], 13, ["x"], ["constant", "reflect", "edge"],
             [("Pad", {"mode": "constant"}), ("Pad", {"mode": "reflect"}), ("Pad", {"mode": "edge"}),

@@ -216,6 +216,28 @@ func.func @fixed(%x: tensor<1x8xf32>) -> (tensor<1x8xf32>, tensor<1x8xf32>, tens
 
 // -----
 
+// An add read only by a softmax (scores + a causal mask of -1e4 where
+// attention is masked): one scale over the sum would crush the unmasked
+// scores, so the add stays float and the softmax takes a float input; its
+// output is quantized as usual. The same add feeding anything else is
+// quantized.
+// CHECK-LABEL: func.func @softmax_mask
+// CHECK:      %[[A:.*]] = qc.add %arg0, %{{[0-9]+}} : (tensor
+// CHECK-NOT:    qc.input_specs
+// CHECK-NEXT: qc.softmax %[[A]]
+// CHECK-SAME:   qc.input_specs = [unit], qc.output_specs = [#qc.fixed<scale = 3.906250e-03 : f32, zero_point = 0, dtype = ui8, quant_min = 0, quant_max = 255>]
+// CHECK-NEXT: qc.add %arg0, %{{[0-9]+}} {qc.annotated_by = "x86"
+// CHECK-SAME:   qc.input_specs = {{\[}}[[ACT]], #qc.spec
+func.func @softmax_mask(%x: tensor<1x4x4xf32>) -> (tensor<1x4x4xf32>, tensor<1x4x4xf32>) {
+  %mask = qc.constant dense<[[0.0, -1.0e4, -1.0e4, -1.0e4], [0.0, 0.0, -1.0e4, -1.0e4], [0.0, 0.0, 0.0, -1.0e4], [0.0, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
+  %a = qc.add %x, %mask : (tensor<1x4x4xf32>, tensor<4x4xf32>) -> tensor<1x4x4xf32>
+  %s = qc.softmax %a {axis = -1 : i64} : tensor<1x4x4xf32>
+  %b = qc.add %x, %mask : (tensor<1x4x4xf32>, tensor<4x4xf32>) -> tensor<1x4x4xf32>
+  return %s, %b : tensor<1x4x4xf32>, tensor<1x4x4xf32>
+}
+
+// -----
+
 // No pattern for these: they stay float (prepare / convert keep them in
 // float between dequantize and quantize).
 // CHECK-LABEL: func.func @float_fallback

@@ -186,3 +186,48 @@ func.func @statistics_size_mismatch(%x: tensor<1x1x4x4xf32>) -> tensor<1x?x4x4xf
        : (tensor<1x?x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<2xf32>) -> tensor<1x?x4x4xf32>
   return %1 : tensor<1x?x4x4xf32>
 }
+
+// -----
+
+// A 1-D conv as imported: conv2d over a unit height, then the reshape that
+// drops it. The channels stay axis 1, so the BatchNorm folds through the
+// reshape (same values as @conv_with_bias); a reshape that moves the
+// channels is left alone.
+// CHECK-LABEL: func.func @conv1d_through_reshape
+// CHECK-DAG: %[[W:.*]] = qc.constant dense<{{\[\[\[\[}}1.000000e+00]]], {{\[\[\[}}-2.000000e+00]]], {{\[\[\[}}0.707106769]]]]> : tensor<3x1x1x1xf32>
+// CHECK-DAG: %[[B:.*]] = qc.constant dense<[1.000000e-01, -4.200000e+00, 0.176776692]> : tensor<3xf32>
+// CHECK: %[[C:.*]] = qc.conv2d %arg0, %[[W]], %[[B]]
+// CHECK-NEXT: %[[R:.*]] = qc.reshape %[[C]]
+// CHECK-NOT: qc.batch_norm
+// CHECK: return %[[R]]
+func.func @conv1d_through_reshape(%x: tensor<1x1x1x4xf32>) -> tensor<1x3x4xf32> {
+  %w = qc.constant dense<[[[[2.0]]], [[[-1.0]]], [[[1.0]]]]> : tensor<3x1x1x1xf32>
+  %b = qc.constant dense<[0.5, 1.0, 0.25]> : tensor<3xf32>
+  %gamma = qc.constant dense<[1.0, 2.0, 1.0]> : tensor<3xf32>
+  %beta = qc.constant dense<[0.1, -0.2, 0.0]> : tensor<3xf32>
+  %mean = qc.constant dense<[0.5, 3.0, 0.0]> : tensor<3xf32>
+  %var = qc.constant dense<[3.0, 0.0, 1.0]> : tensor<3xf32>
+  %0 = qc.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, groups = 1 : i64,
+         pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<1x1x1x4xf32>, tensor<3x1x1x1xf32>, tensor<3xf32>) -> tensor<1x3x1x4xf32>
+  %1 = qc.reshape %0 {shape = array<i64: 1, 3, 4>} : (tensor<1x3x1x4xf32>) -> tensor<1x3x4xf32>
+  %2 = qc.batch_norm %1, %gamma, %beta, %mean, %var {epsilon = 1.0 : f32}
+       : (tensor<1x3x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x3x4xf32>
+  return %2 : tensor<1x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_moves_channels
+// CHECK: qc.batch_norm
+func.func @reshape_moves_channels(%x: tensor<1x1x1x4xf32>) -> tensor<1x4x2xf32> {
+  %w = qc.constant dense<[[[[2.0]]], [[[-1.0]]]]> : tensor<2x1x1x1xf32>
+  %s = qc.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %0 = qc.conv2d %x, %w {dilations = array<i64: 1, 1>, groups = 1 : i64,
+         pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+       : (tensor<1x1x1x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x1x4xf32>
+  %1 = qc.reshape %0 {shape = array<i64: 1, 4, 2>} : (tensor<1x2x1x4xf32>) -> tensor<1x4x2xf32>
+  %2 = qc.batch_norm %1, %s, %s, %s, %s {epsilon = 1.0 : f32}
+       : (tensor<1x4x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2xf32>
+  return %2 : tensor<1x4x2xf32>
+}
