@@ -476,8 +476,8 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     (passes/Lower/LowerToInteger.h): `lut` (an elementwise chain becomes a
     256-entry `qc.qlut`; tried first), `conv2d`, `linear`, `add`, `mul`,
     `max-pool`, `avg-pool` and `data-movement` (reshape / flatten /
-    transpose / slice / concat on the integer tensors, with `qc.qrequantize`
-    where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
+    transpose / slice / concat / reduce_max / reduce_min on the integer
+    tensors, with `qc.qrequantize` where qparams differ), `matmul` (`dequantize(a), dequantize(b i8 zero
     point 0) -> matmul [-> relu] -> quantize` of two run-time tensors of one
     rank >= 2 with equal batch dimensions, attention's QK^T and AV, becomes
     `qc.qmatmul`), `max-min` (`dequantize(a), dequantize(b) -> max | min ->
@@ -487,8 +487,11 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
     matmul: `dynamic_fake_quant(x), dequantize(w const) [, b f32 const] ->
     linear | matmul` becomes `qc.dynamic_qlinear` (int8 GEMM on the
     activation quantized at run time, float epilogue; a matmul's `[K, N]`
-    weight is transposed to `[N, K]`). The pass applies them in one walk over
-    the quantizes (and dynamic linear / matmul ops) in program order. `patterns=NAME,...` restricts it to some of
+    weight is transposed to `[N, K]`), and `arg-extreme`, rooted at the
+    arg_max / arg_min: `dequantize(x ui8 | i8, per tensor) -> arg_max |
+    arg_min` reads x itself (dequantize is increasing; the int64 result is
+    not quantized). The pass applies them in one walk over the quantizes
+    (and dynamic linear / matmul and arg_max / arg_min ops) in program order. `patterns=NAME,...` restricts it to some of
     them (for tests); an unknown name is an error:
     `qc-lower-to-integer: unknown pattern 'X'; expected one of ...`.
   }];
@@ -497,7 +500,7 @@ def QCLowerToInteger : Pass<"qc-lower-to-integer", "func::FuncOp"> {
                "Apply only these patterns (default: all): lut, conv2d, "
                "linear, add, mul, max-pool, avg-pool, data-movement, "
                "requantize, dynamic-linear, conv-transpose2d, resize, matmul, "
-               "max-min">
+               "max-min, arg-extreme">
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

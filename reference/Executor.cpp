@@ -621,21 +621,44 @@ private:
     return unary([&](const ref::Tensor &x) { return fn(x, alpha); });
   }
 
-  /// An f32 reduction (ONNX Reduce*, all but ReduceMean).
+  /// An f32 reduction (ONNX Reduce*, all but ReduceMean). Max / Min of an
+  /// 8-bit (quantized) tensor reduce its values widened to f32 (exact) and
+  /// narrow the result back to the input's type.
   template <typename ReduceOp> Result reduction(ReduceOp reduce) {
+    if (const ref::QTensor *q = operands[0]->getInt()) {
+      RK kind = reduceKind(reduce);
+      if (kind != RK::Max && kind != RK::Min)
+        return op->emitError() << "operand #0 is "
+                               << ::qc::dtypeName(operands[0]->dtype())
+                               << "; only max / min reduce integers";
+      absl::StatusOr<ref::Tensor> r =
+          ref::reduce(converted<ref::Tensor>(*q), kind,
+                      toVector(reduce.getAxes()), reduce.getKeepdims());
+      if (!r.ok())
+        return op->emitError() << kernelMessage(r.status());
+      return makeValue(converted<ref::QTensor>(*r), operands[0]->dtype());
+    }
     return unary([&](const ref::Tensor &x) {
       return ref::reduce(x, reduceKind(reduce), toVector(reduce.getAxes()),
                          reduce.getKeepdims());
     });
   }
 
-  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor).
+  /// ArgMax / ArgMin: int64 indices (held as int32, see RtTensor). An
+  /// 8-bit (quantized) input is compared as its values, widened to f32
+  /// (exact).
   Result argExtreme(bool isMax, int64_t axis, bool keepdims, bool last) {
-    FailureOr<const ref::Tensor *> x = f32(0);
-    if (failed(x))
-      return failure();
+    ref::Tensor widened;
+    const ref::Tensor *in = operands[0]->getF32();
+    if (!in) {
+      FailureOr<const ref::QTensor *> q = integer(0);
+      if (failed(q))
+        return failure();
+      widened = converted<ref::Tensor>(**q);
+      in = &widened;
+    }
     absl::StatusOr<ref::QTensor> r =
-        ref::argExtreme(**x, isMax, axis, keepdims, last);
+        ref::argExtreme(*in, isMax, axis, keepdims, last);
     if (!r.ok())
       return op->emitError() << kernelMessage(r.status());
     return makeValue(converted<ref::I64Tensor>(*r));

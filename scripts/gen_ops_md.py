@@ -78,6 +78,22 @@ for _m in ["cast", "compare", "select", "logical", "not", "arith", "gather", "ga
     QC_OPS["qc." + _m] = ("no", "no", "no")
 # qc.gather with run-time int64 / int32 indices is native (passes/Codegen/Gather.cpp, a row copy).
 QC_OPS["qc.gather"] = ("no", "no", "yes")
+# Reductions and ArgMax / ArgMin (passes/Codegen/FloatReduce.cpp). ArgMax / ArgMin of a quantized tensor keep its
+# int8 input (qc-lower-to-integer's arg-extreme pattern) and compare the codes.
+for _m in ["reduce_max", "reduce_min", "reduce_sum", "reduce_prod", "reduce_sum_square", "reduce_l1", "reduce_l2",
+           "reduce_log_sum", "reduce_log_sum_exp"]:
+    QC_OPS["qc." + _m] = ("no", "no", "yes")
+for _m in ["arg_max", "arg_min"]:
+    QC_OPS["qc." + _m] = ("yes (input kept quantized)", "yes (on the 8-bit codes)", "yes")
+for _m in ["reduce_max", "reduce_min"]:
+    QC_OPS["qc." + _m] = ("yes (shared)", "yes (on the 8-bit codes)", "yes")
+# qc.compare / qc.select (passes/Codegen/Compare.cpp): f32 and integer operands, bools one byte each inside the
+# model; a bool model input or output is refused (the runtime ABI has no bool).
+QC_OPS["qc.compare"] = ("no", "no", "yes (a mask used inside the model; no bool outputs)")
+QC_OPS["qc.select"] = ("no", "no", "yes")
+# Compositions with an op that runs in the reference only.
+QC_OPS["qc.arg_max, qc.cast"] = ("no", "no", "no (qc.cast: reference only)")
+QC_OPS["qc.compare, qc.not"] = ("no", "no", "no (qc.not: reference only)")
 
 # ONNX op -> (qc op(s) it becomes, key into QC_OPS, note). Ops qc imports must have a row.
 ONNX_TO_QC = {
@@ -101,9 +117,9 @@ ONNX_TO_QC = {
     "DepthToSpace": ("qc.reshape", "qc.reshape, qc.transpose, qc.reshape (DCR / CRD)"),
     "SpaceToDepth": ("qc.reshape", "qc.reshape, qc.transpose, qc.reshape"),
     "Tile": ("qc.concat", "repeats known at import time; qc.concat per axis"),
-    "Hardmax": ("qc.arg_max", "opset 13: qc.arg_max == iota (qc.compare), qc.cast"),
+    "Hardmax": ("qc.arg_max, qc.cast", "opset 13: qc.arg_max == iota (qc.compare), qc.cast"),
     "OneHot": ("qc.compare", "depth / values known at import time; qc.compare with an iota, qc.select"),
-    "IsNaN": ("qc.compare", "x == x, qc.not"), "IsInf": ("qc.compare", "x == +-inf"),
+    "IsNaN": ("qc.compare, qc.not", "x == x, qc.not"), "IsInf": ("qc.compare", "x == +-inf"),
     "Shrink": ("qc.select", "qc.compare, qc.add / qc.sub, qc.select"),
     "EyeLike": ("import time", "static 2-D shape"),
     "GlobalMaxPool": ("qc.reduce_max", "over the spatial dimensions, kept"),
@@ -194,9 +210,9 @@ def render(imported):
         "- **import**: `qc import` converts it (the list `qc ops` prints).",
         "- **qc op**: what it becomes; *import time*: evaluated while importing, on values known then (shapes,",
         "  constants, `--const-input` arrays); anything computed at run time is refused with a `qc: error:`.",
-        "  Integer, bool and float64 tensors computed at run time (`qc.cast`, `qc.compare`, `qc.select`,",
-        "  `qc.logical`, `qc.not`, `qc.arith`, `qc.gather`, ...; and data movement of any element type) run in the",
-        "  reference executor only.",
+        "  Integer, bool and float64 tensors computed at run time (`qc.cast`, `qc.logical`, `qc.not`, `qc.arith`,",
+        "  ...) run in the reference executor only; `qc.gather` (run-time int64 / int32 ids), `qc.compare` and",
+        "  `qc.select` (masks inside the model) and data movement of integer tensors are compiled too.",
         "- **reference**: `qc run` (the reference executor) computes it, with ONNX semantics.",
         "- **quantized**: the built-in quantizers (x86, xnnpack) annotate it; otherwise it stays float in a",
         "  quantized program.",

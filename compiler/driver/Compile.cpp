@@ -172,9 +172,10 @@ FailureOr<CompiledModel> compileModel(ModuleOp module,
       }
       return WalkResult::advance();
     }
-    // qc.gather (an embedding lookup at run-time ids) has native code.
-    if (isa<CastOp, CompareOp, SelectOp, LogicalOp, NotOp, ArithOp,
-            GatherElementsOp, NllLossOp, TriluOp>(op)) {
+    // qc.gather (an embedding lookup at run-time ids), qc.compare and
+    // qc.select (masks inside the model) have native code.
+    if (isa<CastOp, LogicalOp, NotOp, ArithOp, GatherElementsOp, NllLossOp,
+            TriluOp>(op)) {
       op->emitError() << "qc compile: '" << op->getName()
                       << "' computes on tensors of any element type (run-time "
                          "integers, booleans, f64), which qc runs in the "

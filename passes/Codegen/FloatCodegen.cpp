@@ -19,8 +19,8 @@
 //     compile time; other grouped / depthwise convolutions accumulate
 //     contiguous rows of output channels; these differ from the reference
 //     only in summation order;
-//   - pools, reduce_mean and layer_norm keep the reference's double
-//     accumulation in its order (bit-identical); softmax is vectorized: the
+//   - pools, reductions (FloatReduce.cpp) and layer_norm keep the
+//     reference's double accumulation in its order (bit-identical); softmax is vectorized: the
 //     reference's exp (ref::softmaxExp, no libm call) on vectors of 8
 //     doubles and its 8 partial sums as the 8 lanes of one vector.
 //
@@ -102,9 +102,9 @@ bool isBinaryFloatOp(Operation *op) {
 bool ModelBuilder::isFloatOp(Operation *op) {
   return isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
          isa<Conv2dOp, ConvTranspose2dOp, LinearOp, MatmulOp, MaxPool2dOp,
-             AvgPool2dOp,
-             ReduceMeanOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp,
-             PadOp, DynamicFakeQuantOp>(op);
+             AvgPool2dOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, BatchNormOp,
+             PadOp, DynamicFakeQuantOp>(op) ||
+         isFloatReduction(op);
 }
 
 bool ModelBuilder::isFoldedDequantize(Operation *op) {
@@ -387,6 +387,10 @@ FailureOr<TensorRef> ModelBuilder::constantOperand(ConstantOp c) {
     append(getConstantValues<int16_t>(c.getValue()));
   else if (et.isInteger(32))
     append(getConstantValues<int32_t>(c.getValue()));
+  else if (et.isInteger(64))
+    append(getConstantValues<int64_t>(c.getValue()));
+  else if (et.isInteger(1)) // a byte per bool, read as `byte != 0`
+    append(getConstantValues<int8_t>(c.getValue()));
   if (!ok)
     return failure();
   if (bytes.empty())
@@ -1390,132 +1394,6 @@ LogicalResult ModelBuilder::emitFloatAvgPool(AvgPool2dOp op) {
   return success();
 }
 
-/// Outputs of qc.reduce_mean summed together, one per lane of a vector.
-constexpr int64_t kReduceLanes = 8;
-
-LogicalResult ModelBuilder::emitReduceMean(ReduceMeanOp op) {
-  // Per output element a double sum over the reduced dimensions in
-  // row-major order (the reference's order), divided in double.
-  const TensorRef &in = refs[op.getInput()];
-  const TensorRef &out = refs[op.getResult()];
-  int64_t rank = static_cast<int64_t>(in.shape.size());
-  SmallVector<bool> reduced(rank, op.getAxes().empty());
-  for (int64_t a : op.getAxes())
-    reduced[a < 0 ? a + rank : a] = true;
-  SmallVector<int64_t> kept(rank), inner(rank, 1), outStrides(rank, 0);
-  int64_t count = 1, od = 0;
-  bool keep = op.getKeepdims();
-  for (int64_t d = 0; d < rank; ++d) {
-    kept[d] = reduced[d] ? 1 : in.shape[d];
-    if (reduced[d]) {
-      inner[d] = in.shape[d];
-      count *= in.shape[d];
-      if (keep)
-        ++od;
-      continue;
-    }
-    outStrides[d] = out.strides[od++];
-  }
-  Type f64 = b.getF64Type();
-  // Several outputs at once when a kept dimension has room for a vector:
-  // lane l sums output l's inputs in the reference's order (each lane's
-  // adds are sequential, as the reference's), so the adds of kReduceLanes
-  // outputs are one vector add instead of one latency chain each.
-  int64_t vdim = -1;
-  for (int64_t d = rank - 1; d >= 0; --d)
-    if (!reduced[d] && in.shape[d] >= kReduceLanes) {
-      vdim = d;
-      break;
-    }
-  if (vdim >= 0 && count > 1) {
-    int64_t groups = in.shape[vdim] / kReduceLanes;
-    int64_t rest = in.shape[vdim] % kReduceLanes;
-    auto vd = VectorType::get({kReduceLanes}, f64);
-    SmallVector<int64_t> outer(kept.begin(), kept.end());
-    outer[vdim] = groups;
-    // The running sums live in a stack slot allocated once per chunk.
-    Value slot;
-    auto allocate = [&](ArrayRef<Value>) {
-      slot = b.create<LLVM::AllocaOp>(loc, ptr, vd, cI32(1), 64);
-    };
-    // One group of `lanes` outputs starting at index `first` along vdim.
-    auto group = [&](ArrayRef<Value> ivs, Value first, int64_t lanes,
-                     ArrayRef<Value> p) {
-      SmallVector<Value> at(ivs.begin(), ivs.end());
-      at[vdim] = first;
-      Value base = gep(p[0], offsetOf(at, in.strides), f32);
-      Value zero = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0));
-      store(b.create<vector::BroadcastOp>(loc, vd, zero), slot);
-      loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
-        Value row = gep(base, offsetOf(jv, in.strides), f32);
-        SmallVector<Value> elems;
-        for (int64_t l = 0; l < kReduceLanes; ++l)
-          elems.push_back(
-              l < lanes
-                  ? b.create<arith::ExtFOp>(
-                         loc, f64,
-                         load(f32, gep(row, cI64(l * in.strides[vdim]), f32)))
-                        .getResult()
-                  : zero);
-        Value v = b.create<vector::FromElementsOp>(loc, vd, elems);
-        store(b.create<arith::AddFOp>(loc, load(vd, slot), v), slot);
-      });
-      Value mean = b.create<arith::DivFOp>(
-          loc, load(vd, slot),
-          b.create<vector::BroadcastOp>(
-              loc, vd,
-              b.create<arith::ConstantOp>(
-                  loc, b.getF64FloatAttr(static_cast<double>(count)))));
-      Value dst = gep(p[1], offsetOf(at, outStrides), f32);
-      for (int64_t l = 0; l < lanes; ++l)
-        store(b.create<arith::TruncFOp>(
-                  loc, f32,
-                  b.create<vector::ExtractOp>(loc, mean, ArrayRef<int64_t>{l})),
-              gep(dst, cI64(l * outStrides[vdim]), f32));
-    };
-    parallelLoopNest(outer, rowMajorStrides(outer),
-                     {basePointer(in), basePointer(out)},
-                     [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-                       group(ivs, mulC(ivs[vdim], kReduceLanes), kReduceLanes,
-                             p);
-                     },
-                     allocate);
-    if (rest) {
-      SmallVector<int64_t> tail(kept.begin(), kept.end());
-      tail[vdim] = 1;
-      parallelLoopNest(tail, rowMajorStrides(tail),
-                       {basePointer(in), basePointer(out)},
-                       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-                         group(ivs, cI64(groups * kReduceLanes), rest, p);
-                       },
-                       allocate);
-    }
-    return success();
-  }
-  Value sumSlot;
-  parallelLoopNest(
-      kept, rowMajorStrides(kept), {basePointer(in), basePointer(out)},
-      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-        Value base = gep(p[0], offsetOf(ivs, in.strides), f32);
-        store(b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(0)), sumSlot);
-        loopNest(inner, rowMajorStrides(inner), [&](ArrayRef<Value> jv) {
-          Value v = b.create<arith::ExtFOp>(
-              loc, f64, load(f32, gep(base, offsetOf(jv, in.strides), f32)));
-          store(b.create<arith::AddFOp>(loc, load(f64, sumSlot), v), sumSlot);
-        });
-        Value mean = b.create<arith::DivFOp>(
-            loc, load(f64, sumSlot),
-            b.create<arith::ConstantOp>(
-                loc, b.getF64FloatAttr(static_cast<double>(count))));
-        store(b.create<arith::TruncFOp>(loc, f32, mean),
-              gep(p[1], offsetOf(ivs, outStrides), f32));
-      },
-      [&](ArrayRef<Value>) {
-        sumSlot = b.create<LLVM::AllocaOp>(loc, ptr, f64, cI32(1), 8);
-      });
-  return success();
-}
-
 /// Softmax axes up to this length keep their exp values in a stack array.
 constexpr int64_t kSoftmaxStackLength = 8192;
 
@@ -2129,8 +2007,8 @@ LogicalResult ModelBuilder::emitFloatOp(Operation *op) {
     return emitFloatMaxPool(pool);
   if (auto pool = dyn_cast<AvgPool2dOp>(op))
     return emitFloatAvgPool(pool);
-  if (auto r = dyn_cast<ReduceMeanOp>(op))
-    return emitReduceMean(r);
+  if (isFloatReduction(op))
+    return emitFloatReduction(op);
   if (auto s = dyn_cast<SoftmaxOp>(op))
     return emitSoftmax(s);
   if (auto s = dyn_cast<LogSoftmaxOp>(op))

@@ -13,6 +13,8 @@
 //   DataMovement.cpp    reshape / flatten copies, concat, result copies
 //   FloatCodegen.cpp    the float ops a program keeps (float islands);
 //                       FloatElementwise.cpp its ONNX math ops' statements
+//   FloatReduce.cpp     reductions, ArgMax / ArgMin
+//   Compare.cpp         qc.compare, qc.select (bools, any element type)
 // into an entry function per variant (`NAME[_isa]_entry`), plus the
 // run-time dispatcher when there are several variants. The module's
 // contents are replaced by the model's and `qc.model` records what it is.
@@ -64,6 +66,12 @@ LogicalResult ModelBuilder::emitOp(Operation *op) {
     return emitConcat(concat);
   if (auto gather = dyn_cast<GatherOp>(op))
     return emitGather(gather);
+  if (isa<ArgMaxOp, ArgMinOp>(op))
+    return emitArgExtreme(op);
+  if (isIntReduction(op))
+    return emitFloatReduction(op);
+  if (isa<CompareOp, SelectOp>(op))
+    return emitCompareSelect(op);
   if (isa<QResizeOp, ResizeOp>(op))
     return emitResize(op);
   if (auto ct = dyn_cast<QConvTranspose2dOp>(op))

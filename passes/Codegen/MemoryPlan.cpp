@@ -67,6 +67,13 @@ LogicalResult ModelBuilder::plan() {
         if (failed(requireRef(op, v, "result")))
           return failure();
         auto type = cast<RankedTensorType>(v.getType());
+        if (type.getElementType().isInteger(1))
+          return op->emitError()
+                 << "qc compile: result #" << i
+                 << " is a bool tensor; compiled models return f32 and "
+                    "integer tensors (a mask computed inside the model is "
+                    "used there, by qc.select; run a model that returns "
+                    "bools with `qc run`)";
         if (toDtype(type.getElementType()) == QC_DTYPE_UNDEFINED)
           return op->emitError() << "qc compile: result #" << i
                                  << " has unsupported element type "
@@ -84,6 +91,16 @@ LogicalResult ModelBuilder::plan() {
         return failure();
       continue;
     }
+    if (isa<ArgMaxOp, ArgMinOp>(op) || isIntReduction(op)) {
+      if (failed(planIntegerReduction(op)))
+        return failure();
+      continue;
+    }
+    if (isa<CompareOp, SelectOp>(op)) {
+      if (failed(planCompareSelect(op)))
+        return failure();
+      continue;
+    }
     if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
              DynamicQLinearOp, QAddOp, QMulOp, QMaxOp, QMinOp, QMatmulOp,
              QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
@@ -92,7 +109,8 @@ LogicalResult ModelBuilder::plan() {
       return op->emitError()
              << "qc compile: '" << op->getName()
              << "' has no native lowering yet; supported: " << kSupported
-             << ", " << kFloatSupported << "; see docs/codegen.md";
+             << ", " << kFloatSupported << ", " << kReduceSupported
+             << "; see docs/codegen.md";
     // Activations come from compiled ops; constants only as the weights and
     // bias of qconv2d / qlinear.
     ValueRange activations =

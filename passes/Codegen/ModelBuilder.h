@@ -35,6 +35,9 @@ namespace mlir::qc::model_codegen {
 /// The integer and float ops qc compile lowers, for error messages.
 extern const char *const kSupported;
 extern const char *const kFloatSupported;
+/// The reductions, ArgMax / ArgMin (FloatReduce.cpp), qc.compare and
+/// qc.select (Compare.cpp) qc compile lowers.
+extern const char *const kReduceSupported;
 
 /// The bit a run's status gets when a 16x8 step's accumulator leaves int32
 /// (the reference executor's "accumulator overflows int32" error); 1 is a
@@ -626,6 +629,10 @@ public:
   /// Whether \p v is read at compile time by a float op (a float constant or
   /// a folded dequantize) instead of being a planned tensor.
   static bool isFloatConstant(Value v);
+  /// qc.reduce_mean and the other float reductions (FloatReduce.cpp).
+  static bool isFloatReduction(Operation *op);
+  /// reduce_max / reduce_min of an 8-bit tensor (FloatReduce.cpp).
+  static bool isIntReduction(Operation *op);
 
 private:
   /// The plan of a float op (FloatCodegen.cpp): its operands (activations
@@ -723,7 +730,20 @@ private:
   LogicalResult emitFloatMatmul(MatmulOp op);
   LogicalResult emitFloatMaxPool(MaxPool2dOp op);
   LogicalResult emitFloatAvgPool(AvgPool2dOp op);
-  LogicalResult emitReduceMean(ReduceMeanOp op);
+  /// Reductions and ArgMax / ArgMin (FloatReduce.cpp): a reduction's
+  /// statement (accumulate \p x into \p acc, f64 or vector of f64) and its
+  /// final step (mean, sqrt, log) over \p count inputs, as the reference's.
+  LogicalResult emitFloatReduction(Operation *op);
+  Value reduceStep(Operation *op, Value acc, Value x);
+  Value reduceFinish(Operation *op, Value acc, int64_t count);
+  /// qc.arg_max / qc.arg_min (f32, ui8 or i8 input, i64 result) and
+  /// reduce_max / reduce_min of ui8 / i8: results row-major.
+  LogicalResult planIntegerReduction(Operation *op);
+  LogicalResult emitArgExtreme(Operation *op);
+  /// qc.compare / qc.select with broadcasting (Compare.cpp): bools one byte
+  /// per element in the arena, results row-major.
+  LogicalResult planCompareSelect(Operation *op);
+  LogicalResult emitCompareSelect(Operation *op);
   LogicalResult emitSoftmax(SoftmaxOp op);
   /// FloatLogSoftmax.cpp.
   LogicalResult emitLogSoftmax(LogSoftmaxOp op);

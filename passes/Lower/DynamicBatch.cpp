@@ -181,7 +181,7 @@ private:
           return checkQuantAxis(q, q.getAxis());
         })
         .Case<AddOp, SubOp, MulOp, DivOp, PowOp, QAddOp, QMulOp, MaxOp, MinOp,
-              PReluOp, QMaxOp, QMinOp>(
+              PReluOp, QMaxOp, QMinOp, CompareOp, SelectOp>(
             [&](Operation *op) { return checkBroadcast(op); })
         .Case<MatmulOp>([&](MatmulOp op) { return checkMatmul(op); })
         .Case<LayerNormOp>([&](LayerNormOp op) -> LogicalResult {
@@ -194,12 +194,19 @@ private:
             return refuse(op) << "its axis is 0";
           return checkDataOperand(op);
         })
-        .Case<ReduceMeanOp>([&](ReduceMeanOp op) -> LogicalResult {
+        .Case<ReduceMeanOp, ReduceMaxOp, ReduceMinOp, ReduceSumOp,
+              ReduceProdOp, ReduceSumSquareOp, ReduceL1Op, ReduceL2Op,
+              ReduceLogSumOp, ReduceLogSumExpOp>([&](auto op) -> LogicalResult {
           int64_t rank = rankOf(op.getInput());
           if (op.getAxes().empty() ||
               llvm::any_of(op.getAxes(), [&](int64_t a) {
                 return normalize(a, rank) == 0;
               }))
+            return refuse(op) << "it reduces over dimension 0";
+          return checkDataOperand(op);
+        })
+        .Case<ArgMaxOp, ArgMinOp>([&](auto op) -> LogicalResult {
+          if (normalize(op.getAxis(), rankOf(op.getInput())) == 0)
             return refuse(op) << "it reduces over dimension 0";
           return checkDataOperand(op);
         })

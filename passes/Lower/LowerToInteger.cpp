@@ -163,7 +163,7 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
     return *min >= lo && *max <= hi;
   }
   if (isa<QMaxPool2dOp, ReshapeOp, FlattenOp, TransposeOp, SliceOp,
-          ConcatOp>(def))
+          ConcatOp, ReduceMaxOp, ReduceMinOp>(def))
     return llvm::all_of(def->getOperands(), [&](Value operand) {
       return valuesWithin(operand, lo, hi, depth + 1);
     });
@@ -808,14 +808,16 @@ struct QResizePattern : FusedPattern<QResizePattern, ResizeOp> {
   }
 };
 
-/// dq(x...) -> reshape | flatten | transpose | slice | concat -> q => the
-/// same op on the integer tensors. An input with the output's qparams and
+/// dq(x...) -> reshape | flatten | transpose | slice | concat | reduce_max |
+/// reduce_min -> q => the same op on the integer tensors (every result
+/// element is one of the input elements: dequantize is increasing, so the
+/// largest code is the largest value). An input with the output's qparams and
 /// element type, none of whose values the quantize would clamp, is used as
 /// it is (exact); any other 8-bit per-tensor input is first requantized to
 /// the output's qparams (qc.qrequantize). No activation.
 struct DataMovementPattern
     : FusedPattern<DataMovementPattern, ReshapeOp, FlattenOp, TransposeOp,
-                   SliceOp, ConcatOp> {
+                   SliceOp, ConcatOp, ReduceMaxOp, ReduceMinOp> {
   DataMovementPattern(MLIRContext *context)
       : FusedPattern(context, "data-movement") {}
   static constexpr bool kAllows16 = true;
@@ -827,6 +829,9 @@ struct DataMovementPattern
                                      q.getType())))
       return {};
     Type elementType = q.getType().getElementType();
+    // reduce_max / reduce_min take 8-bit integers only.
+    if (isa<ReduceMaxOp, ReduceMinOp>(root) && !elementType.isInteger(8))
+      return {};
     SmallVector<std::optional<ActQParams>> inputs;
     for (Value operand : root->getOperands()) {
       inputs.push_back(matchActivation(operand, /*allow16=*/true));
@@ -918,11 +923,14 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
   void runOnOperation() override {
     PatternApplicator applicator(frozen);
     applicator.applyDefaultCostModel();
-    // Roots: every qc.quantize, and the linear / matmul ops a dynamically
-    // quantized form ends at (it has no qc.quantize).
+    // Roots: every qc.quantize, the linear / matmul ops a dynamically
+    // quantized form ends at (it has no qc.quantize), and ArgMax / ArgMin
+    // (int64 results) of a dequantize.
     SmallVector<Operation *> roots;
     getOperation().walk([&](Operation *op) {
       if (isa<QuantizeOp>(op) ||
+          (isa<ArgMaxOp, ArgMinOp>(op) &&
+           op->getOperand(0).getDefiningOp<DequantizeOp>()) ||
           (isa<LinearOp, MatmulOp>(op) &&
            op->getOperand(0).getDefiningOp<DynamicFakeQuantOp>()))
         roots.push_back(op);
@@ -938,11 +946,11 @@ struct LowerToInteger : impl::QCLowerToIntegerBase<LowerToInteger> {
 };
 } // namespace
 
-const char *const kLowerToIntegerPatterns[14] = {
+const char *const kLowerToIntegerPatterns[15] = {
     "lut",      "conv2d",   "linear",        "add",
     "mul",      "max-pool", "avg-pool",      "data-movement",
     "requantize", "dynamic-linear", "conv-transpose2d", "resize",
-    "matmul",   "max-min"};
+    "matmul",   "max-min",       "arg-extreme"};
 
 void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
   patterns.add<LutPattern, QConv2dPattern, QLinearPattern, QAddPattern,
@@ -951,6 +959,7 @@ void populateLowerToIntegerPatterns(RewritePatternSet &patterns) {
                QResizePattern, QMatmulPattern, QExtremePattern>(
       patterns.getContext());
   populateDynamicLinearPatterns(patterns);
+  populateArgExtremePatterns(patterns);
 }
 
 } // namespace mlir::qc

@@ -13,8 +13,9 @@ namespace mlir::qc {
 
 /// The patterns' debug names, which `qc-lower-to-integer="patterns=..."`
 /// selects by: lut (qc.qlut, benefit 2), conv2d, linear, add, mul,
-/// max-pool, avg-pool, data-movement, requantize, dynamic-linear.
-extern const char *const kLowerToIntegerPatterns[14];
+/// max-pool, avg-pool, data-movement, requantize, dynamic-linear,
+/// conv-transpose2d, resize, matmul, max-min, arg-extreme.
+extern const char *const kLowerToIntegerPatterns[15];
 
 /// Adds the patterns. Each matches a qc.quantize at the end of its form and
 /// replaces it; the float ops only it used are erased.
@@ -24,6 +25,11 @@ void populateLowerToIntegerPatterns(RewritePatternSet &patterns);
 /// qc.dynamic_qlinear (LowerDynamic.cpp; debug name dynamic-linear, rooted
 /// at the linear / matmul). Part of populateLowerToIntegerPatterns.
 void populateDynamicLinearPatterns(RewritePatternSet &patterns);
+
+/// dequantize (8-bit, per tensor) -> arg_max / arg_min => the same op on the
+/// 8-bit values (LowerArgExtreme.cpp; debug name arg-extreme, rooted at the
+/// arg_max / arg_min). Part of populateLowerToIntegerPatterns.
+void populateArgExtremePatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::qc
 

@@ -487,9 +487,25 @@ Status PatternQuantizer::annotate(Graph &graph) {
   if (weightOnly())
     return Status::success();
   for (Node &node : graph.nodes) {
-    if (node.isAnnotated() || node.keepFloat || !allFloat(node))
+    if (node.isAnnotated() || node.keepFloat)
       continue;
     const std::string &type = node.opType;
+    if (isOneOf(type, {"arg_max", "arg_min"})) {
+      // The index of the extreme code is the index of the extreme value
+      // (dequantize is increasing): a quantized input stays quantized, with
+      // its producer's qparams; the int64 result is not quantized.
+      if (node.operands.size() == 1 && node.operands[0].isFloat32())
+        if (std::optional<EdgeSpec> in =
+                quantizedSpecOf(graph, node.operands[0])) {
+          Annotation a;
+          a.inputs = {*in};
+          a.outputs = {FloatSpec{}};
+          node.annotation = std::move(a);
+        }
+      continue;
+    }
+    if (!allFloat(node))
+      continue;
     if (node.flag("dynamic")) {
       // Dynamic mode quantizes only the weighted matrix products.
       if (isOneOf(type, {"linear", "matmul"}) && node.operands.size() >= 2)
@@ -506,7 +522,8 @@ Status PatternQuantizer::annotate(Graph &graph) {
     } else if (type == "concat") {
       annotateConcat(graph, node);
     } else if (isOneOf(type, {"max_pool2d", "avg_pool2d", "global_avg_pool2d",
-                              "reduce_mean", "reshape", "flatten",
+                              "reduce_mean", "reduce_max", "reduce_min",
+                              "reshape", "flatten",
                               "transpose", "slice", "resize", "relu",
                               "clamp"})) {
       annotateShared(graph, node);

@@ -502,25 +502,32 @@ def QC_ReduceMeanOp : QC_Op<"reduce_mean"> {
 
 /// A reduction over `axes` (ONNX Reduce*): shape rule `support/Shapes.h`
 /// `reductionShape` (axes may be negative, distinct; empty = all).
-class QC_ReduceOp<string mnemonic, string onnx, string what>
+class QC_ReduceOp<string mnemonic, string onnx, string what,
+                  Type tensor = QC_FloatTensor>
     : QC_Op<mnemonic> {
   let summary = what # " over the given axes (ONNX " # onnx # ")";
   let description = [{
-    Float only (sums accumulate in double in the reference executor); qc
-    does not quantize it and `qc compile` refuses it.
+    Float (sums accumulate in double in the reference executor); reduce_max
+    and reduce_min also take the ui8 / i8 of a quantized program (the
+    built-in quantizers share the input's qparams with the output, and
+    qc-lower-to-integer's `reduce-extreme` pattern reduces the codes). `qc
+    compile` lowers every form bit-identically to the reference
+    (passes/Codegen/FloatReduce.cpp).
 
     ```mlir
     %y = qc.}] # mnemonic # [{ %x {axes = array<i64: -1>, keepdims = true}
          : (tensor<1x16x64xf32>) -> tensor<1x16x1xf32>
     ```
   }];
-  let arguments = (ins QC_FloatTensor:$input, DenseI64ArrayAttr:$axes,
+  let arguments = (ins tensor:$input, DenseI64ArrayAttr:$axes,
                        BoolAttr:$keepdims);
-  let results = (outs QC_FloatTensor:$output);
+  let results = (outs tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
-def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax", "maximum (NaN if any element is NaN)">;
-def QC_ReduceMinOp : QC_ReduceOp<"reduce_min", "ReduceMin", "minimum (NaN if any element is NaN)">;
+def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax", "maximum (NaN if any element is NaN)",
+                                 RankedTensorOf<[F32, UI8, I8]>>;
+def QC_ReduceMinOp : QC_ReduceOp<"reduce_min", "ReduceMin", "minimum (NaN if any element is NaN)",
+                                 RankedTensorOf<[F32, UI8, I8]>>;
 def QC_ReduceSumOp : QC_ReduceOp<"reduce_sum", "ReduceSum", "sum">;
 def QC_ReduceProdOp : QC_ReduceOp<"reduce_prod", "ReduceProd", "product">;
 def QC_ReduceSumSquareOp : QC_ReduceOp<"reduce_sum_square", "ReduceSumSquare", "sum of squares">;
@@ -535,16 +542,18 @@ class QC_ArgOp<string mnemonic, string onnx, string what> : QC_Op<mnemonic> {
   let summary = "index of the " # what # " along an axis (ONNX " # onnx # ")";
   let description = [{
     The result is int64. NaN counts as the extreme value (numpy's rule, as
-    ONNX's reference). Float only; qc does not quantize it and `qc compile`
-    refuses it.
+    ONNX's reference). The input is f32, or the ui8 / i8 of a quantized
+    program: the built-in quantizers keep ArgMax's input quantized and
+    qc-lower-to-integer drops the dequantize before it (dequantize is
+    increasing, so the index is the same). `qc compile` lowers every form.
 
     ```mlir
     %i = qc.}] # mnemonic # [{ %x {axis = 1 : i64, keepdims = false, select_last_index = false}
          : (tensor<2x10xf32>) -> tensor<2xi64>
     ```
   }];
-  let arguments = (ins QC_FloatTensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
-                       BoolAttr:$select_last_index);
+  let arguments = (ins RankedTensorOf<[F32, UI8, I8]>:$input, I64Attr:$axis,
+                       BoolAttr:$keepdims, BoolAttr:$select_last_index);
   let results = (outs RankedTensorOf<[I64]>:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
