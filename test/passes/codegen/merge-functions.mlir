@@ -11,8 +11,9 @@
 // CHECK-LABEL: llvm.func internal @m_entry(
 // CHECK-DAG: llvm.mlir.addressof @m_step2
 // CHECK-DAG: llvm.mlir.addressof @m_step0
-// CHECK-DAG: llvm.mlir.addressof @m_step0
 // CHECK-NOT: @m_step1
+// CHECK: llvm.call %{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[S0:[0-9]+]], %{{.*}}) :
+// CHECK: llvm.call %{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[S0]], %{{.*}}) :
 
 // VARIANTS: llvm.func internal @m_x86_avx512vnni_step0(
 // VARIANTS-NOT: @m_x86_avx512vnni_step1(
