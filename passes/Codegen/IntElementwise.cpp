@@ -72,8 +72,10 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
     // Whole vectors in memory order over threads (the same statements on
     // each lane), then the last n % width elements one by one.
     auto vf = VectorType::get({width}, f32);
+    // Used in the step function: scale, zero point and bounds are step
+    // parameters (the quantize steps of one length share one function).
     auto splat = [&](float v) {
-      return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+      return b.create<vector::BroadcastOp>(loc, vf, stepF32(v)).getResult();
     };
     auto element = [&](Value src, Value dst, Value slot, Value i) {
       Value x = load(f32, gep(src, i, f32));
@@ -178,15 +180,16 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
                      isUnsigned(in.element)
                          ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
                          : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
-                 // Constants of the outlined chunk function made inside it.
+                 // Zero point and scale are step parameters (the
+                 // dequantize steps of one length share one function).
                  Value d = b.create<arith::SubIOp>(
                      loc, wide,
                      b.create<vector::BroadcastOp>(
-                         loc, v32, cI32(op.getZeroPoint()[0])));
+                         loc, v32, stepI32(op.getZeroPoint()[0])));
                  Value f = b.create<arith::MulFOp>(
                      loc, b.create<arith::SIToFPOp>(loc, vf, d),
-                     b.create<vector::BroadcastOp>(loc, vf,
-                                                   cF32(op.getScale()[0])));
+                     b.create<vector::BroadcastOp>(
+                         loc, vf, stepF32(op.getScale()[0])));
                  b.create<LLVM::StoreOp>(loc, f, gep(p[1], off, f32),
                                          /*alignment=*/4);
                });
