@@ -434,11 +434,12 @@ private:
   }
   /// Runs \p body(begin, end, pointers) for [0, count) through the runtime's
   /// parallel_for, in a new function; \p pointers are passed to it, and so
-  /// are the step parameters the body asks for (stepI32 ...).
+  /// are the step parameters the body asks for (stepI32, stepF32,
+  /// stepAddress).
   void parallel(int64_t count, ArrayRef<Value> pointers,
                 const std::function<void(Value, Value, ArrayRef<Value>)> &body);
   /// Step parameters: a per-step value (zero point, clamp, multiplier,
-  /// stride, address of a constant table) that the code of a step of a
+  /// scale, address of a constant table) that the code of a step of a
   /// given shape does not otherwise depend on. Inside a parallel() body it
   /// is loaded from the step's record (the slots after the pointers), so
   /// steps of one shape that differ only in such values are one function
@@ -447,7 +448,6 @@ private:
   /// between two requests: equal values in one step would otherwise make
   /// the step's code differ from a step where they differ.
   Value stepI32(int64_t v) { return stepParam(b.getI32IntegerAttr(v)); }
-  Value stepI64(int64_t v) { return stepParam(b.getI64IntegerAttr(v)); }
   Value stepF32(float v) { return stepParam(b.getF32FloatAttr(v)); }
   /// The address of constant global \p global.
   Value stepAddress(StringRef global) {
@@ -659,8 +659,8 @@ private:
   /// ref::softmaxExp on each lane of a vector of f64.
   Value softmaxExp(Value x);
   /// table[index] for each byte of a vector of lutVectorBytes() bytes;
-  /// \p parts: the 16 (x86) or 16 (AArch64: 4 x 4 quarters) vectors of
-  /// lutParts(table), loaded once per step.
+  /// \p parts: the 16 vectors of lutParts(table) (x86: one per high
+  /// nibble; AArch64: the table's 16-byte quarters), loaded once per step.
   Value lutLookup(Value index, ArrayRef<Value> parts);
   /// The vectors lutLookup reads for the 256-entry \p table, one after
   /// the other (x86: 16 entries broadcast to every 128-bit lane, for each
@@ -748,7 +748,7 @@ private:
   std::string prefix;
   func::FuncOp entry;
   Value ctxArg, arenaArg, statusSlot;
-  /// ctx->profile_step (or null) and whether it is set.
+  /// ctx->profile_step (or null).
   Value profileHook;
   /// The variant's `if (hook) hook(ctx, index)` (emitProfileStep).
   func::FuncOp profileFunction;

@@ -637,12 +637,11 @@ void ModelBuilder::parallel(
       cI32(1), 8);
   for (auto [i, p] : llvm::enumerate(pointers))
     store(p, gep(user, cI64(static_cast<int64_t>(i)), ptr));
-  {
-    // Materialized here, in the caller (stepRecord is the caller's again).
-    for (auto [i, value] : llvm::enumerate(record.params))
-      store(stepParam(value),
-            gep(user, cI64(record.firstSlot + static_cast<int64_t>(i)), ptr));
-  }
+  // The parameters' values, made here in the caller (stepRecord is the
+  // caller's again: the entry's constants, or an enclosing step's loads).
+  for (auto [i, value] : llvm::enumerate(record.params))
+    store(stepParam(value),
+          gep(user, cI64(record.firstSlot + static_cast<int64_t>(i)), ptr));
   Value fnValue = b.create<func::ConstantOp>(loc, fnType,
                                              SymbolRefAttr::get(fn));
   Value fnPtr =
