@@ -625,14 +625,15 @@ def QCLowerModel : Pass<"qc-lower-model", "ModuleOp"> {
 def QCLowerModelToLLVM : Pass<"qc-lower-model-to-llvm", "ModuleOp"> {
   let summary = "Lower the model's functions to the LLVM dialect, each for its target";
   let description = [{
-    Runs scf-to-cf, vector / math / arith / func / cf to LLVM and
-    reconcile-unrealized-casts on a module of `qc-lower-model`, then gives
-    every function of a variant (`qc.variant = I`) the `target-cpu` and
-    `target-features` of the I-th target of `qc.model`. Then internal
-    functions equal in all but their names (attributes, target included, and
-    bodies) become one: uses name the first, the copies are erased, so
-    repeated steps of one shape and constants are optimized and compiled
-    once.
+    Internal functions equal in all but their names (attributes, variant
+    included, and bodies) become one: uses name the first, the copies are
+    erased, so repeated steps of one shape (their per-step values being step
+    parameters of `qc-lower-model`) are converted, optimized and compiled
+    once. Then runs scf-to-cf, vector / math / arith / func / cf to LLVM and
+    reconcile-unrealized-casts on a module of `qc-lower-model`, gives every
+    function of a variant (`qc.variant = I`) the `target-cpu` and
+    `target-features` of the I-th target of `qc.model`, and merges equal
+    functions again.
     Diagnostics: a module without `qc.model`, a variant index outside its
     targets, and ops the conversions leave.
   }];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compile time of `qc compile` (issue 13 item 4): CPU seconds (user + sys) and wall seconds of
-# `QC_CACHE=0 qc compile MODEL --target T` for the examples/ocr recognizer, MobileNetV2,
-# MobileNetV3-small and ResNet-18, the best of --repeats processes each (a busy machine only makes a
+# `QC_CACHE=0 qc compile MODEL --target T` for the examples/ocr recognizer, the CRNN (LSTM) and
+# CRNN-GRU recognizers, MobileNetV2, MobileNetV3-small and ResNet-18, the best of --repeats processes each (a busy machine only makes a
 # process slower), plus the share of LLVM -O3 and LLVM code generation from one --mlir-timing run.
 # With --baseline QC2 the same for a second qc binary, the processes alternating, and the ratio.
 # See bench/README.md, "Compile time".
@@ -15,8 +15,9 @@
 #   --repeats N      processes per model, target and binary (default 3)
 #   --models DIR     folder with mobilenet_v2 / mobilenet_v3_small / resnet18 .onnx and .input.npy as
 #                    test/models/export_models.py writes them (default: $QC_BUILD_DIR/test/models/onnx)
-#   --model-list "…" models (default "ocr mobilenet_v2 mobilenet_v3_small resnet18"; ocr is
-#                    examples/ocr/ocr.onnx at 1x1x32x128)
+#   --model-list "…" models (default "ocr crnn crnn_gru mobilenet_v2 mobilenet_v3_small resnet18"; ocr
+#                    is examples/ocr/ocr.onnx at 1x1x32x128, crnn / crnn_gru the unrolled LSTM / GRU
+#                    recognizers of test/models)
 #   --out DIR        work folder for calibration data, quantized models and logs (default: a temp dir)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,7 +26,7 @@ build="${QC_BUILD_DIR:-$repo/build}"
 baseline=""
 targets="host"
 models_dir="$build/test/models/onnx"
-model_list="ocr mobilenet_v2 mobilenet_v3_small resnet18"
+model_list="ocr crnn crnn_gru mobilenet_v2 mobilenet_v3_small resnet18"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --baseline) baseline="$2"; shift 2 ;;
@@ -51,9 +52,12 @@ quantize() {
       --input-shape image=1,1,32,128 --quiet -o "$out/ocr.q.mlir"
     return
   fi
-  [[ -f "$models_dir/$m.onnx" && -f "$models_dir/$m.input.npy" ]] ||
+  # The CNNs' sample is NAME.input.npy, the CRNNs' NAME.image.npy.
+  local sample="$models_dir/$m.input.npy"
+  [[ -f "$sample" ]] || sample="$models_dir/$m.image.npy"
+  [[ -f "$models_dir/$m.onnx" && -f "$sample" ]] ||
     { echo "run.sh: $models_dir/$m.onnx or .input.npy missing (test/models/export_models.py, or --models)" >&2; exit 1; }
-  "$python" - "$models_dir/$m.input.npy" "$out/$m.calib.npy" <<'PY'
+  "$python" - "$sample" "$out/$m.calib.npy" <<'PY'
 import sys, numpy as np
 x = np.load(sys.argv[1])
 np.save(sys.argv[2], np.random.default_rng(0).standard_normal((8,) + x.shape[1:]).astype(np.float32))

@@ -90,6 +90,8 @@ void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
                             Value mult, Value a, int64_t lda, Value c,
                             int64_t ldc, Value rows, int64_t zpOut, int64_t lo,
                             int64_t hi) {
+  // Step parameters: GEMM steps of one shape share one function.
+  Value zpV = stepI32(zpOut), loV = stepI32(lo), hiV = stepI32(hi);
   for (auto [n0, width] : g.panels)
     b.create<func::CallOp>(
         loc, g.kernel,
@@ -98,7 +100,7 @@ void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
                    gep(bias, cI64(n0), i32), gep(mult, cI64(n0), f32),
                    gep(c, cI64(n0), g.config.cType == QType::S32 ? i32 : i8),
                    cI64(ldc), rows, cI64(width),
-                   cI64(g.k), cI32(zpOut), cI32(lo), cI32(hi)});
+                   cI64(g.k), zpV, loV, hiV});
 }
 
 /// The int32 bias of a qconv2d / qlinear (zeros when absent).

@@ -38,11 +38,15 @@ namespace {
 /// Whether \p a and \p b lay out the same dense block of elements in the
 /// same order (element i of one is element i of the other).
 bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
-  if (a.shape != b.shape || a.strides != b.strides)
+  if (a.shape != b.shape)
     return false;
+  // A dimension of extent 1 has no stride that matters (a slice of one
+  // timestep keeps its source's strides there).
   int64_t span = 1;
   for (size_t d = 0; d < a.shape.size(); ++d) {
-    if (a.strides[d] < 0)
+    if (a.shape[d] == 1)
+      continue;
+    if (a.strides[d] != b.strides[d] || a.strides[d] < 0)
       return false;
     span += (a.shape[d] - 1) * a.strides[d];
   }
@@ -68,8 +72,10 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
     // Whole vectors in memory order over threads (the same statements on
     // each lane), then the last n % width elements one by one.
     auto vf = VectorType::get({width}, f32);
+    // Used in the step function: scale, zero point and bounds are step
+    // parameters (the quantize steps of one length share one function).
     auto splat = [&](float v) {
-      return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+      return b.create<vector::BroadcastOp>(loc, vf, stepF32(v)).getResult();
     };
     auto element = [&](Value src, Value dst, Value slot, Value i) {
       Value x = load(f32, gep(src, i, f32));
@@ -174,15 +180,16 @@ LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {
                      isUnsigned(in.element)
                          ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
                          : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
-                 // Constants of the outlined chunk function made inside it.
+                 // Zero point and scale are step parameters (the
+                 // dequantize steps of one length share one function).
                  Value d = b.create<arith::SubIOp>(
                      loc, wide,
                      b.create<vector::BroadcastOp>(
-                         loc, v32, cI32(op.getZeroPoint()[0])));
+                         loc, v32, stepI32(op.getZeroPoint()[0])));
                  Value f = b.create<arith::MulFOp>(
                      loc, b.create<arith::SIToFPOp>(loc, vf, d),
-                     b.create<vector::BroadcastOp>(loc, vf,
-                                                   cF32(op.getScale()[0])));
+                     b.create<vector::BroadcastOp>(
+                         loc, vf, stepF32(op.getScale()[0])));
                  b.create<LLVM::StoreOp>(loc, f, gep(p[1], off, f32),
                                          /*alignment=*/4);
                });
@@ -217,6 +224,65 @@ LogicalResult ModelBuilder::emitAdd(QAddOp op) {
   int64_t zl = op.getLhsZeroPoint(), zr = op.getRhsZeroPoint();
   Value lBase = basePointer(l), rBase = basePointer(r),
         oBase = basePointer(out);
+  int64_t zpOut = op.getOutputZeroPoint(), lo = op.getClampMin(),
+          hi = op.getClampMax();
+  int64_t n = product(out.shape), width = floatLanes();
+  if (n >= width && sameDenseLayout(l, out) && sameDenseLayout(r, out)) {
+    // Both operands in the output's dense order: whole vectors over
+    // threads (the same statements on each lane as the loop below), scales
+    // and zero points as step parameters, then the last n % width elements
+    // one by one.
+    auto v8 = VectorType::get({width}, i8), v32 = VectorType::get({width}, i32),
+         vf = VectorType::get({width}, f32);
+    int64_t chunks = n / width;
+    parallel(chunks, {lBase, rBase, oBase},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               auto splatF = [&](float v) {
+                 return b.create<vector::BroadcastOp>(loc, vf, stepF32(v))
+                     .getResult();
+               };
+               Value zlV = b.create<vector::BroadcastOp>(loc, v32, stepI32(zl));
+               Value mlV = splatF(ml);
+               Value zrV = b.create<vector::BroadcastOp>(loc, v32, stepI32(zr));
+               Value mrV = splatF(mr);
+               Value zpOutV = splatF(static_cast<float>(zpOut)),
+                     loV = splatF(static_cast<float>(lo)),
+                     hiV = splatF(static_cast<float>(hi));
+               forRange(begin, end, [&](Value c) {
+                 Value off = mulC(c, width);
+                 auto side = [&](const TensorRef &t, Value base, Value zp,
+                                 Value m) {
+                   Value q = b.create<LLVM::LoadOp>(loc, v8, gep(base, off, i8),
+                                                    /*alignment=*/1);
+                   Value wide =
+                       isUnsigned(t.element)
+                           ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
+                           : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
+                   Value f = b.create<arith::SIToFPOp>(
+                       loc, vf, b.create<arith::SubIOp>(loc, wide, zp));
+                   return b.create<arith::MulFOp>(loc, f, m);
+                 };
+                 Value v = b.create<arith::AddFOp>(loc, side(l, p[0], zlV, mlV),
+                                                   side(r, p[1], zrV, mrV));
+                 Value y = emitRoundClampToI8(b, loc, v, zpOutV, loV, hiV);
+                 b.create<LLVM::StoreOp>(loc, y, gep(p[2], off, i8),
+                                         /*alignment=*/1);
+               });
+             });
+    if (n % width == 0)
+      return success();
+    forRange(cI64(chunks * width), cI64(n), [&](Value e) {
+      auto side = [&](const TensorRef &t, Value base, int64_t zp, float m) {
+        Value q = extend(load(i8, gep(base, e, i8)), t.element);
+        Value f = b.create<arith::SIToFPOp>(loc, f32, sub(q, cI32(zp)));
+        return b.create<arith::MulFOp>(loc, f, cF32(m));
+      };
+      Value v = b.create<arith::AddFOp>(loc, side(l, lBase, zl, ml),
+                                        side(r, rBase, zr, mr));
+      store(roundClampToI8(v, zpOut, lo, hi), gep(oBase, e, i8));
+    });
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {lBase, rBase, oBase},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -295,9 +361,18 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
          vf = VectorType::get({width}, f32);
     int64_t chunks = n / width;
     parallel(chunks, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
+      // Zero points, multiplier and clamp are step parameters: the steps of
+      // one length share one function.
+      SmallVector<Value> zpVectors;
+      for (int64_t zp : zps)
+        zpVectors.push_back(
+            b.create<vector::BroadcastOp>(loc, v32, stepI32(zp)));
       auto splatF = [&](float v) {
-        return b.create<vector::BroadcastOp>(loc, vf, cF32(v)).getResult();
+        return b.create<vector::BroadcastOp>(loc, vf, stepF32(v)).getResult();
       };
+      Value mV = splatF(m), zpOutV = splatF(static_cast<float>(zpOut)),
+            loV = splatF(static_cast<float>(lo)),
+            hiV = splatF(static_cast<float>(hi));
       forRange(begin, end, [&](Value c) {
         Value off = mulC(c, width);
         Value acc;
@@ -307,15 +382,10 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
           Value wide = isUnsigned(t.element)
                            ? b.create<arith::ExtUIOp>(loc, v32, q).getResult()
                            : b.create<arith::ExtSIOp>(loc, v32, q).getResult();
-          Value v = b.create<arith::SubIOp>(
-              loc, wide,
-              b.create<vector::BroadcastOp>(loc, v32, cI32(zps[i])));
+          Value v = b.create<arith::SubIOp>(loc, wide, zpVectors[i]);
           acc = acc ? b.create<arith::MulIOp>(loc, acc, v).getResult() : v;
         }
-        Value y = emitRequantize(b, loc, acc, splatF(m),
-                                 splatF(static_cast<float>(zpOut)),
-                                 splatF(static_cast<float>(lo)),
-                                 splatF(static_cast<float>(hi)));
+        Value y = emitRequantize(b, loc, acc, mV, zpOutV, loV, hiV);
         b.create<LLVM::StoreOp>(loc, y, gep(p[ins.size()], off, i8),
                                 /*alignment=*/1);
       });
@@ -352,29 +422,34 @@ LogicalResult ModelBuilder::emitElementwise(Operation *op) {
 }
 
 
-Value ModelBuilder::lutLookup(Value index, ArrayRef<int8_t> table) {
+std::vector<int8_t> ModelBuilder::lutParts(ArrayRef<int8_t> table) const {
+  if (::qc::codegen::getTarget(currentIsa).arch ==
+      ::qc::codegen::Arch::AArch64)
+    return std::vector<int8_t>(table.begin(), table.end());
+  std::vector<int8_t> parts;
+  int64_t width = lutVectorBytes();
+  for (int64_t h = 0; h < 16; ++h)
+    for (int64_t l = 0; l < width / 16; ++l)
+      parts.insert(parts.end(), table.begin() + 16 * h,
+                   table.begin() + 16 * h + 16);
+  return parts;
+}
+
+Value ModelBuilder::lutLookup(Value index, ArrayRef<Value> parts) {
   // index: a vector of bytes, each 0..255. x86: 16 byte shuffles, each over
   // the 16 entries of one high nibble (broadcast to every 128-bit lane),
   // each selected where the index has that high nibble (AVX-512: masked
   // vpshufb; AVX2: vpblendvb). AArch64: one 64-entry tbl and three tbx.
   auto vt = cast<VectorType>(index.getType());
-  int64_t width = vt.getNumElements();
   auto splat = [&](int64_t v) {
     return b.create<arith::ConstantOp>(
                 loc, DenseElementsAttr::get(
                          vt, b.getIntegerAttr(i8, static_cast<int8_t>(v))))
         .getResult();
   };
-  auto constantVector = [&](ArrayRef<int8_t> bytes) {
-    return b.create<arith::ConstantOp>(
-                loc, DenseElementsAttr::get(vt, bytes))
-        .getResult();
-  };
   if (::qc::codegen::getTarget(currentIsa).arch ==
       ::qc::codegen::Arch::AArch64) {
-    auto quarter = [&](int64_t t, int64_t q) {
-      return constantVector(table.slice(64 * t + 16 * q, 16));
-    };
+    auto quarter = [&](int64_t t, int64_t q) { return parts[4 * t + q]; };
     Value res;
     for (int64_t t = 0; t < 4; ++t) {
       Value idx = t == 0 ? index : sub(index, splat(64 * t));
@@ -393,17 +468,14 @@ Value ModelBuilder::lutLookup(Value index, ArrayRef<int8_t> table) {
     }
     return res;
   }
-  StringRef shuffle = width == 64 ? "llvm.x86.avx512.pshuf.b.512"
-                                  : "llvm.x86.avx2.pshuf.b";
+  StringRef shuffle = vt.getNumElements() == 64 ? "llvm.x86.avx512.pshuf.b.512"
+                                                : "llvm.x86.avx2.pshuf.b";
   Value lo = b.create<arith::AndIOp>(loc, index, splat(15));
   Value hi = b.create<arith::ShRUIOp>(loc, index, splat(4));
   Value res = splat(0);
   for (int64_t h = 0; h < 16; ++h) {
-    SmallVector<int8_t> part;
-    for (int64_t l = 0; l < width / 16; ++l)
-      part.append(table.begin() + 16 * h, table.begin() + 16 * h + 16);
-    Value t = b.create<LLVM::CallIntrinsicOp>(
-                   loc, vt, shuffle, ValueRange{constantVector(part), lo})
+    Value t = b.create<LLVM::CallIntrinsicOp>(loc, vt, shuffle,
+                                              ValueRange{parts[h], lo})
                   .getResult(0);
     Value here = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, hi,
                                          splat(h));
@@ -443,8 +515,21 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
     auto vt = VectorType::get({width}, i8);
     int64_t chunks = n / width;
     Value inBase = basePointer(in), outBase = basePointer(out);
+    // The table's vectors are a global whose address is a step parameter:
+    // the lookups of one length share one function.
+    std::vector<int8_t> partBytes = lutParts(bytes);
+    std::string partsGlobal = addConstant(
+        "lut_parts", ArrayRef<char>(reinterpret_cast<const char *>(
+                                        partBytes.data()),
+                                    partBytes.size()));
     parallel(chunks, {inBase, outBase},
              [&](Value begin, Value end, ArrayRef<Value> p) {
+               Value table = stepAddress(partsGlobal);
+               SmallVector<Value> parts;
+               for (int64_t i = 0; i < 16; ++i)
+                 parts.push_back(b.create<LLVM::LoadOp>(
+                     loc, vt, gep(table, cI64(i * width), i8),
+                     /*alignment=*/width));
                forRange(begin, end, [&](Value c) {
                  Value off = mulC(c, width);
                  Value x = b.create<LLVM::LoadOp>(loc, vt, gep(p[0], off, i8),
@@ -455,7 +540,7 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
                        b.create<arith::ConstantOp>(
                            loc, DenseElementsAttr::get(
                                     vt, b.getIntegerAttr(i8, -128))));
-                 b.create<LLVM::StoreOp>(loc, lutLookup(x, bytes),
+                 b.create<LLVM::StoreOp>(loc, lutLookup(x, parts),
                                          gep(p[1], off, i8),
                                          /*alignment=*/1);
                });
@@ -474,7 +559,9 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
   parallelLoopNest(
       out.shape, out.strides, {basePointer(in), basePointer(out)},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
-        Value table = constantArray<int8_t>("lut", bytes);
+        Value table = stepAddress(addConstant(
+            "lut", ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                                  bytes.size())));
         Value x = extend(load(i8, gep(p[0], offsetOf(ivs, in.strides), i8)),
                          in.element);
         Value index = b.create<arith::ExtUIOp>(loc, i64, sub(x, cI32(inputMin)));

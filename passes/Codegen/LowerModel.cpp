@@ -226,18 +226,38 @@ void ModelBuilder::emitProfileHookLoad() {
         b.create<scf::YieldOp>(loc, b.create<LLVM::ZeroOp>(loc, ptr).getResult());
       });
   profileHook = ifOp.getResult(0);
-  profileOn = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, profileHook,
-                                     b.create<LLVM::ZeroOp>(loc, ptr));
+  profileFunction = nullptr;
 }
 
 Operation *ModelBuilder::emitProfileStep(int64_t index) {
-  auto hookType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
-                                              {ptr, i32});
-  return b.create<scf::IfOp>(loc, profileOn, [&](OpBuilder &, Location) {
-    b.create<LLVM::CallOp>(loc, hookType,
-                           ValueRange{profileHook, ctxArg, cI32(index)});
-    b.create<scf::YieldOp>(loc);
-  });
+  // `if (hook) hook(ctx, index)` in a small function of the variant, called
+  // before every step: the entry stays one block of straight-line calls (an
+  // scf.if per step made SCFToControlFlow split the entry's block once per
+  // step, quadratic in the step count), and LLVM inlines the function back.
+  if (!profileFunction) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(entry);
+    profileFunction = b.create<func::FuncOp>(
+        loc, prefix + "_profile_step", b.getFunctionType({ptr, ptr, i32}, {}));
+    profileFunction->setAttr(
+        "llvm.linkage", LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    Block *block = profileFunction.addEntryBlock();
+    b.setInsertionPointToStart(block);
+    Value hook = block->getArgument(0);
+    Value on = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, hook,
+                                      b.create<LLVM::ZeroOp>(loc, ptr));
+    auto hookType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                                {ptr, i32});
+    b.create<scf::IfOp>(loc, on, [&](OpBuilder &, Location) {
+      b.create<LLVM::CallOp>(
+          loc, hookType,
+          ValueRange{hook, block->getArgument(1), block->getArgument(2)});
+      b.create<scf::YieldOp>(loc);
+    });
+    b.create<func::ReturnOp>(loc);
+  }
+  return b.create<func::CallOp>(loc, profileFunction,
+                                ValueRange{profileHook, ctxArg, cI32(index)});
 }
 
 LogicalResult ModelBuilder::emit(ModuleOp mod) {

@@ -6,9 +6,12 @@
 // variant I (`qc.variant = I`, set by qc-lower-model) gets the
 // `target-cpu` / `target-features` of `qc.model`'s I-th target
 // (Target::modelFeatures), so one object can hold code for several ISAs.
-// Last, internal functions equal in all but their names become one
-// (mergeIdenticalFunctions): steps of one shape and the same constants (a
-// transformer's repeated blocks, a network's repeated stages) reach LLVM's
+// Internal functions equal in all but their names become one
+// (mergeIdenticalFunctions), first on func.func before the conversions and
+// again on llvm.func after them: steps of one shape (a transformer's
+// repeated blocks, an unrolled RNN's timesteps, a network's repeated
+// stages; their zero points, multipliers, clamps and tables are step
+// parameters, ModelBuilder::stepParam) reach the conversions, LLVM's
 // optimizer and code generator, where compile time goes, once.
 //
 //===----------------------------------------------------------------------===//
@@ -20,6 +23,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -31,77 +35,90 @@ namespace mlir::qc {
 #include "passes/Passes.h.inc"
 
 namespace {
-/// A function's attributes but its name (types, linkage, target CPU and
-/// features, ...): two functions merge only when these are equal.
-DictionaryAttr attributesButName(LLVM::LLVMFuncOp fn) {
+/// A function's attributes but its name (types, linkage, variant or target
+/// CPU and features, ...): two functions merge only when these are equal.
+DictionaryAttr attributesButName(FunctionOpInterface fn) {
   NamedAttrList attrs(fn->getAttrDictionary());
-  attrs.erase(fn.getSymNameAttrName());
-  return attrs.getDictionary(fn.getContext());
+  attrs.erase(SymbolTable::getSymbolAttrName());
+  return attrs.getDictionary(fn->getContext());
+}
+
+/// Whether nothing outside the module can name \p fn: an internal or
+/// private llvm.func, a func.func with internal / private `llvm.linkage`.
+bool isInternal(FunctionOpInterface fn) {
+  auto internal = [](LLVM::Linkage l) {
+    return l == LLVM::Linkage::Internal || l == LLVM::Linkage::Private;
+  };
+  if (auto llvmFn = dyn_cast<LLVM::LLVMFuncOp>(fn.getOperation()))
+    return internal(llvmFn.getLinkage());
+  if (auto linkage = fn->getAttrOfType<LLVM::LinkageAttr>("llvm.linkage"))
+    return internal(linkage.getLinkage());
+  return false;
 }
 
 /// Every internal function whose attributes (but its name) and body equal an
-/// earlier one's is replaced by that one: calls and address-of's name the
-/// first, and the copy is erased.
+/// earlier one's is replaced by that one: every symbol reference to it
+/// (func.call, func.constant, llvm.call, llvm.mlir.addressof) names the
+/// first, and the copy is erased. Runs on func.func before the conversions
+/// to the LLVM dialect (which then convert each body once) and on llvm.func
+/// after them.
 void mergeIdenticalFunctions(ModuleOp module) {
   // Candidates grouped by a hash of their attributes and of every op of
   // their bodies (names, attributes, types; not the SSA values), then
   // compared exactly.
-  llvm::DenseMap<unsigned, SmallVector<LLVM::LLVMFuncOp, 1>> buckets;
-  llvm::StringMap<StringAttr> replacement;
-  SmallVector<LLVM::LLVMFuncOp> copies;
+  llvm::DenseMap<unsigned, SmallVector<FunctionOpInterface, 1>> buckets;
+  DenseMap<StringAttr, FlatSymbolRefAttr> replacement;
+  SmallVector<FunctionOpInterface> copies;
   auto flags = OperationEquivalence::IgnoreLocations;
-  for (LLVM::LLVMFuncOp fn : module.getOps<LLVM::LLVMFuncOp>()) {
-    if (fn.isExternal())
-      continue;
-    if (fn.getLinkage() != LLVM::Linkage::Internal &&
-        fn.getLinkage() != LLVM::Linkage::Private)
+  for (FunctionOpInterface fn : module.getOps<FunctionOpInterface>()) {
+    if (fn.isExternal() || !isInternal(fn))
       continue;
     DictionaryAttr attrs = attributesButName(fn);
     llvm::hash_code hash = hash_value(attrs);
-    fn.getBody().walk([&](Operation *op) {
+    fn.getFunctionBody().walk([&](Operation *op) {
       hash = llvm::hash_combine(
           hash, OperationEquivalence::computeHash(
                     op, OperationEquivalence::ignoreHashValue,
                     OperationEquivalence::ignoreHashValue, flags));
     });
-    SmallVector<LLVM::LLVMFuncOp, 1> &bucket =
+    SmallVector<FunctionOpInterface, 1> &bucket =
         buckets[static_cast<unsigned>(static_cast<size_t>(hash))];
-    auto same = llvm::find_if(bucket, [&](LLVM::LLVMFuncOp first) {
+    auto same = llvm::find_if(bucket, [&](FunctionOpInterface first) {
       return attributesButName(first) == attrs &&
              OperationEquivalence::isRegionEquivalentTo(
-                 &first.getBody(), &fn.getBody(), flags);
+                 &first.getFunctionBody(), &fn.getFunctionBody(), flags);
     });
     if (same == bucket.end()) {
       bucket.push_back(fn);
       continue;
     }
-    replacement[fn.getSymName()] = same->getSymNameAttr();
+    replacement[fn.getNameAttr()] =
+        FlatSymbolRefAttr::get(same->getNameAttr());
     copies.push_back(fn);
   }
   if (copies.empty())
     return;
-  // Functions are named by llvm.call and llvm.mlir.addressof (the entry's
-  // parallel steps); each use is renamed.
+  // Every attribute of an op that names a copy is renamed.
   module.walk([&](Operation *op) {
-    if (auto call = dyn_cast<LLVM::CallOp>(op)) {
-      if (std::optional<StringRef> callee = call.getCallee())
-        if (auto it = replacement.find(*callee); it != replacement.end())
-          call.setCalleeAttr(FlatSymbolRefAttr::get(it->second));
-    } else if (auto address = dyn_cast<LLVM::AddressOfOp>(op)) {
-      if (auto it = replacement.find(address.getGlobalName());
-          it != replacement.end())
-        address.setGlobalName(it->second.getValue());
+    for (NamedAttribute attr : op->getAttrs()) {
+      auto ref = dyn_cast<FlatSymbolRefAttr>(attr.getValue());
+      if (!ref)
+        continue;
+      auto it = replacement.find(ref.getAttr());
+      if (it != replacement.end())
+        op->setAttr(attr.getName(), it->second);
     }
   });
-  // A copy some other op still names stays (correct, only not merged).
+  // A copy some other op still names (in a nested reference) stays:
+  // correct, only not merged.
   llvm::StringSet<> stillUsed;
   if (std::optional<SymbolTable::UseRange> uses =
           SymbolTable::getSymbolUses(&module.getBodyRegion()))
     for (const SymbolTable::SymbolUse &use : *uses)
       stillUsed.insert(use.getSymbolRef().getRootReference().getValue());
-  for (LLVM::LLVMFuncOp fn : copies)
-    if (!stillUsed.contains(fn.getSymName()))
-      fn.erase();
+  for (FunctionOpInterface fn : copies)
+    if (!stillUsed.contains(fn.getName()))
+      fn->erase();
 }
 
 struct LowerModelToLLVMPass
@@ -111,6 +128,9 @@ struct LowerModelToLLVMPass
     FailureOr<ModelInfo> info = getModelInfo(module);
     if (failed(info))
       return signalPassFailure();
+    // Steps of one shape whose immediates are step parameters are equal
+    // here already: merged before the conversions, which then convert one.
+    mergeIdenticalFunctions(module);
     OpPassManager lowering(ModuleOp::getOperationName());
     buildKernelLoweringPipeline(lowering);
     if (failed(runPipeline(lowering, module)))

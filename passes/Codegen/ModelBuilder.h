@@ -278,9 +278,10 @@ private:
   /// name, shapes, MACs and bytes (LowerModel.cpp).
   ModelDescriptorInfo::Step describeStep(Operation *op);
   /// Loads ctx->profile_step when the context has it (else null) into
-  /// profileHook / profileOn, at the start of the entry.
+  /// profileHook, at the start of the entry.
   void emitProfileHookLoad();
-  /// `if (profileOn) profile_step(ctx, index)`; returns the scf.if.
+  /// `if (profileHook) profile_step(ctx, index)` as a call of the
+  /// variant's profileFunction; returns the call.
   Operation *emitProfileStep(int64_t index);
   void emitDispatcher(ModuleOp module, ArrayRef<func::FuncOp> entries);
 
@@ -441,9 +442,35 @@ private:
     return addressOf(name);
   }
   /// Runs \p body(begin, end, pointers) for [0, count) through the runtime's
-  /// parallel_for, in a new function; \p pointers are passed to it.
+  /// parallel_for, in a new function; \p pointers are passed to it, and so
+  /// are the step parameters the body asks for (stepI32, stepF32,
+  /// stepAddress).
   void parallel(int64_t count, ArrayRef<Value> pointers,
                 const std::function<void(Value, Value, ArrayRef<Value>)> &body);
+  /// Step parameters: a per-step value (zero point, clamp, multiplier,
+  /// scale, address of a constant table) that the code of a step of a
+  /// given shape does not otherwise depend on. Inside a parallel() body it
+  /// is loaded from the step's record (the slots after the pointers), so
+  /// steps of one shape that differ only in such values are one function
+  /// after qc-lower-model-to-llvm's merge (an unrolled RNN's timesteps, a
+  /// CNN's stages); elsewhere it is the constant itself. Never shared
+  /// between two requests: equal values in one step would otherwise make
+  /// the step's code differ from a step where they differ.
+  Value stepI32(int64_t v) { return stepParam(b.getI32IntegerAttr(v)); }
+  Value stepF32(float v) { return stepParam(b.getF32FloatAttr(v)); }
+  /// The address of constant global \p global.
+  Value stepAddress(StringRef global) {
+    return stepParam(FlatSymbolRefAttr::get(ctx, global));
+  }
+  Value stepParam(Attribute value);
+  /// The parallel() body being built: its record and the values it asked
+  /// for (IntegerAttr / FloatAttr, or the FlatSymbolRefAttr of a global).
+  struct StepRecord {
+    Block *block = nullptr;
+    int64_t firstSlot = 0;
+    SmallVector<Attribute> params;
+  };
+  StepRecord *stepRecord = nullptr;
   /// Copies \p from into row-major memory at \p to.
   void copyToRowMajor(const TensorRef &from, Value fromBase, Value toBase);
   func::FuncOp getKernel(const GemmKernelConfig &config);
@@ -681,9 +708,14 @@ private:
                   int64_t k, int64_t n);
   /// ref::softmaxExp on each lane of a vector of f64.
   Value softmaxExp(Value x);
-  /// table[index] for each byte of a vector of lutVectorBytes() bytes
-  /// (\p table: 256 entries).
-  Value lutLookup(Value index, ArrayRef<int8_t> table);
+  /// table[index] for each byte of a vector of lutVectorBytes() bytes;
+  /// \p parts: the 16 vectors of lutParts(table) (x86: one per high
+  /// nibble; AArch64: the table's 16-byte quarters), loaded once per step.
+  Value lutLookup(Value index, ArrayRef<Value> parts);
+  /// The vectors lutLookup reads for the 256-entry \p table, one after
+  /// the other (x86: 16 entries broadcast to every 128-bit lane, for each
+  /// high nibble; AArch64: the table itself in 16-byte quarters).
+  std::vector<int8_t> lutParts(ArrayRef<int8_t> table) const;
   /// Bytes per vector of qc.qlut's lookup on the current variant.
   int64_t lutVectorBytes() const;
   /// f32 vector lanes of the current variant's widest registers.
@@ -780,8 +812,10 @@ private:
   std::string prefix;
   func::FuncOp entry;
   Value ctxArg, arenaArg, statusSlot;
-  /// ctx->profile_step (or null) and whether it is set.
-  Value profileHook, profileOn;
+  /// ctx->profile_step (or null).
+  Value profileHook;
+  /// The variant's `if (hook) hook(ctx, index)` (emitProfileStep).
+  func::FuncOp profileFunction;
   /// The step table, filled while emitting the first variant.
   std::vector<ModelDescriptorInfo::Step> stepTable;
   SmallVector<Value> inputPointers;

@@ -583,13 +583,33 @@ std::string ModelBuilder::addConstant(StringRef hint, ArrayRef<char> bytes) {
   return name;
 }
 
+Value ModelBuilder::stepParam(Attribute value) {
+  auto global = dyn_cast<FlatSymbolRefAttr>(value);
+  if (!stepRecord)
+    return global ? addressOf(global.getValue())
+                  : b.create<arith::ConstantOp>(loc, cast<TypedAttr>(value))
+                        .getResult();
+  // A load at the start of the step function: loop-invariant for LLVM
+  // whatever the body's stores may alias.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(stepRecord->block);
+  Type type = global ? Type(ptr) : cast<TypedAttr>(value).getType();
+  int64_t slot =
+      stepRecord->firstSlot + static_cast<int64_t>(stepRecord->params.size());
+  stepRecord->params.push_back(value);
+  return load(type, gep(stepRecord->block->getArgument(0), cI64(slot), ptr));
+}
+
 void ModelBuilder::parallel(
     int64_t count, ArrayRef<Value> pointers,
     const std::function<void(Value, Value, ArrayRef<Value>)> &body) {
   // The step function: void (void *user, int64_t begin, int64_t end).
+  // The record: the pointers, then the step parameters (stepParam), one
+  // 8-byte slot each.
   std::string name = (prefix + "_step" + Twine(functionCount++)).str();
   auto fnType = b.getFunctionType({ptr, i64, i64}, {});
   func::FuncOp fn;
+  StepRecord record;
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(entry);
@@ -602,15 +622,26 @@ void ModelBuilder::parallel(
     Value user = block->getArgument(0);
     for (size_t i = 0; i < pointers.size(); ++i)
       args.push_back(load(ptr, gep(user, cI64(static_cast<int64_t>(i)), ptr)));
+    record.block = block;
+    record.firstSlot = static_cast<int64_t>(pointers.size());
+    StepRecord *outer = stepRecord;
+    stepRecord = &record;
     body(block->getArgument(1), block->getArgument(2), args);
+    stepRecord = outer;
     b.create<func::ReturnOp>(loc);
   }
-  // The call: ctx->parallel_for(ctx, 0, count, fn, pointers).
+  // The call: ctx->parallel_for(ctx, 0, count, fn, record).
+  size_t slots = pointers.size() + record.params.size();
   Value user = b.create<LLVM::AllocaOp>(
-      loc, ptr, LLVM::LLVMArrayType::get(ptr, std::max<size_t>(1, pointers.size())),
+      loc, ptr, LLVM::LLVMArrayType::get(ptr, std::max<size_t>(1, slots)),
       cI32(1), 8);
   for (auto [i, p] : llvm::enumerate(pointers))
     store(p, gep(user, cI64(static_cast<int64_t>(i)), ptr));
+  // The parameters' values, made here in the caller (stepRecord is the
+  // caller's again: the entry's constants, or an enclosing step's loads).
+  for (auto [i, value] : llvm::enumerate(record.params))
+    store(stepParam(value),
+          gep(user, cI64(record.firstSlot + static_cast<int64_t>(i)), ptr));
   Value fnValue = b.create<func::ConstantOp>(loc, fnType,
                                              SymbolRefAttr::get(fn));
   Value fnPtr =

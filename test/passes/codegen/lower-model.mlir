@@ -9,6 +9,13 @@
 // round half to even, + zp, clamp on floats, narrow) and dequantize; the
 // module records the model in qc.model.
 // CHECK: module attributes {qc.model = {arena_alignment = 64 : i64, arena_size = 128 : i64, buffers = [{name = "quantize_1", offset = 64 : i64, size = 8 : i64}, {name = "dequantize_2", offset = 0 : i64, size = 32 : i64}], constant_bytes = 0 : i64, float_weight_bytes = 0 : i64, inputs = [{dtype = 1 : i32, name = "input0", shape = array<i64: 1, 8>}], name = "m", outputs = [{dtype = 1 : i32, name = "output0", shape = array<i64: 1, 8>}], required_isa = 7 : i64, source = "", step_table = [{bytes = 40 : i64, kind = "quantize", macs = 0 : i64, name = "", shapes = "1x8xf32 -> 1x8xui8"}, {bytes = 40 : i64, kind = "dequantize", macs = 0 : i64, name = "", shapes = "1x8xui8 -> 1x8xf32"}, {bytes = 64 : i64, kind = "outputs", macs = 0 : i64, name = "", shapes = "copy to the output buffers"}], steps = 3 : i64, targets = ["x86-64-avx2"], variants = [{int8_macs_per_cycle = 32 : i64, name = "x86-64-avx2", required_isa = 7 : i64}]}}
+// Before each step the entry calls m_profile_step: `if (hook) hook(ctx,
+// index)`.
+// CHECK-LABEL: func.func @m_profile_step(
+// CHECK-SAME: %[[H:[^:]*]]: !llvm.ptr, %[[C:[^:]*]]: !llvm.ptr, %[[I:[^:]*]]: i32)
+// CHECK: %[[ON:.*]] = llvm.icmp "ne" %[[H]], %{{.*}} : !llvm.ptr
+// CHECK-NEXT: scf.if %[[ON]] {
+// CHECK-NEXT: llvm.call %[[H]](%[[C]], %[[I]])
 // CHECK-LABEL: func.func @m_step0(
 // CHECK-SAME: qc.variant = 0
 // CHECK: %[[X:.*]] = llvm.load %{{.*}} : !llvm.ptr -> vector<8xf32>
@@ -42,19 +49,17 @@
 // CHECK-NEXT: arith.constant 32 : i64
 // CHECK: } else {
 // CHECK-NEXT: llvm.mlir.zero
-// CHECK: %[[ON:.*]] = llvm.icmp "ne" %[[HOOK]], %{{.*}} : !llvm.ptr
-// CHECK-NEXT: scf.if %[[ON]] {
-// CHECK-NEXT: %[[I0:.*]] = arith.constant 0 : i32
-// CHECK-NEXT: llvm.call %[[HOOK]](%[[CTX]], %[[I0]]) : !llvm.ptr, (!llvm.ptr, i32) -> ()
+// CHECK: %[[I0:.*]] = arith.constant 0 : i32
+// CHECK-NEXT: call @m_profile_step(%[[HOOK]], %[[CTX]], %[[I0]])
 // CHECK: constant @m_step0
 // CHECK: llvm.call
+// CHECK: call @m_profile_step(%[[HOOK]], %[[CTX]], %{{.*}})
 // CHECK: constant @m_step1
 // CHECK: llvm.call
-// CHECK: scf.if %[[ON]] {
-// CHECK-NEXT: arith.constant 2 : i32
-// CHECK: scf.if %[[ON]] {
-// CHECK-NEXT: arith.constant 3 : i32
-// CHECK-NEXT: llvm.call %[[HOOK]]
+// CHECK: %[[I2:.*]] = arith.constant 2 : i32
+// CHECK-NEXT: call @m_profile_step(%[[HOOK]], %[[CTX]], %[[I2]])
+// CHECK: %[[I3:.*]] = arith.constant 3 : i32
+// CHECK-NEXT: call @m_profile_step(%[[HOOK]], %[[CTX]], %[[I3]])
 // CHECK: return
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %q = qc.quantize %x {quant_max = 255 : i64, quant_min = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 3>} : (tensor<1x8xf32>) -> tensor<1x8xui8>
@@ -139,10 +144,15 @@ func.func @main(%x: tensor<1x4x5x5xi8>) -> (tensor<1x4x3x3xi8>, tensor<1x4x3x3xi
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: math.roundeven
+// The table's address is a step parameter: the entry stores it in the
+// step's record.
 // CHECK-LABEL: func.func @m_step1(
-// CHECK: llvm.mlir.addressof @m_const0_lut
 // CHECK-NOT: math.roundeven
 // CHECK-LABEL: func.func @m_entry(
+// CHECK: %[[LUT:.*]] = llvm.mlir.addressof @m_const0_lut
+// CHECK-NEXT: arith.constant 2 : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: llvm.store %[[LUT]]
 func.func @main(%a: tensor<1x8xi8>, %b: tensor<1x8xi8>) -> (tensor<1x8xi8>, tensor<1x8xi8>) {
   %s = qc.qadd %a, %b {clamp_max = 127 : i64, clamp_min = -128 : i64, lhs_scale = 0.5 : f32, lhs_zero_point = 2 : i64, output_scale = 0.7 : f32, output_zero_point = -9 : i64, rhs_scale = 0.25 : f32, rhs_zero_point = 0 : i64} : (tensor<1x8xi8>, tensor<1x8xi8>) -> tensor<1x8xi8>
   %t = qc.qlut %s {function = "identity", table = array<i32: 127, 126, 125, 124, 123, 122, 121, 120, 119, 118, 117, 116, 115, 114, 113, 112, 111, 110, 109, 108, 107, 106, 105, 104, 103, 102, 101, 100, 99, 98, 97, 96, 95, 94, 93, 92, 91, 90, 89, 88, 87, 86, 85, 84, 83, 82, 81, 80, 79, 78, 77, 76, 75, 74, 73, 72, 71, 70, 69, 68, 67, 66, 65, 64, 63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15, -16, -17, -18, -19, -20, -21, -22, -23, -24, -25, -26, -27, -28, -29, -30, -31, -32, -33, -34, -35, -36, -37, -38, -39, -40, -41, -42, -43, -44, -45, -46, -47, -48, -49, -50, -51, -52, -53, -54, -55, -56, -57, -58, -59, -60, -61, -62, -63, -64, -65, -66, -67, -68, -69, -70, -71, -72, -73, -74, -75, -76, -77, -78, -79, -80, -81, -82, -83, -84, -85, -86, -87, -88, -89, -90, -91, -92, -93, -94, -95, -96, -97, -98, -99, -100, -101, -102, -103, -104, -105, -106, -107, -108, -109, -110, -111, -112, -113, -114, -115, -116, -117, -118, -119, -120, -121, -122, -123, -124, -125, -126, -127, -128>} : (tensor<1x8xi8>) -> tensor<1x8xi8>

@@ -22,8 +22,19 @@
 // CHECK: arith.muli %{{.*}}, %c-120_i32 : i32
 // CHECK: scf.for %{{.*}} = %c5_i64{{.*}} to %c16_i64
 // CHECK: llvm.store %c0_i32
+// The output zero point and clamp are step parameters, read from the
+// step's record (slots 4, 5, 6 after the four pointers).
 // CHECK-LABEL: func.func @m_step1(
-// CHECK: call @qc_gemm_u8s8u8_4x16_x86_avx2(%{{.*}}, %c4_i64{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %c5_i64{{.*}}, %{{.*}}, %c5_i64{{.*}}, %c4_i64{{.*}}, %c100_i32, %c0_i32, %c255_i32)
+// CHECK: arith.constant 6 : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: %[[HI:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
+// CHECK-NEXT: arith.constant 5 : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: %[[LO:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
+// CHECK-NEXT: arith.constant 4 : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: %[[ZP:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
+// CHECK: call @qc_gemm_u8s8u8_4x16_x86_avx2(%{{.*}}, %c4_i64{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %c5_i64{{.*}}, %{{.*}}, %c5_i64{{.*}}, %c4_i64{{.*}}, %[[ZP]], %[[LO]], %[[HI]])
 // CHECK-LABEL: func.func @m_entry(
 func.func @main(%q: tensor<1x2x5x4xui8> {qc.name = "q"}, %k: tensor<1x2x5x4xi8> {qc.name = "k"}) -> (tensor<1x2x5x5xui8> {qc.name = "s"}) {
   %kt = qc.transpose %k {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x5x4xi8>) -> tensor<1x2x4x5xi8>
