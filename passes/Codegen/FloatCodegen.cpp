@@ -682,14 +682,7 @@ LogicalResult ModelBuilder::emitFloatUnary(Operation *op) {
   // floatLanes() elements over the flat array, split over threads, then the
   // last n mod lanes elements one by one. Otherwise element by element in
   // the output's order.
-  SmallVector<int64_t> rowMajor = rowMajorStrides(out.shape);
-  auto isRowMajor = [&](ArrayRef<int64_t> strides) {
-    for (size_t d = 0; d < rowMajor.size(); ++d)
-      if (out.shape[d] > 1 && strides[d] != rowMajor[d])
-        return false;
-    return true;
-  };
-  if (isRowMajor(out.strides) && isRowMajor(inStrides)) {
+  if (out.isRowMajor() && isRowMajorLayout(out.shape, inStrides)) {
     int64_t n = product(out.shape), lanes = floatLanes();
     int64_t vectors = n / lanes, rest = n % lanes;
     auto vt = VectorType::get({lanes}, f32);

@@ -46,17 +46,8 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
   if (failed(bias))
     return failure();
   countFloatWeights(cin * og * kh * kw + (op.getBias() ? o : 0));
-  // [ky][kx][ic][oc]: w[g * cg + ic][oc % og][ky][kx] for oc in group g.
-  std::vector<float> taps(kh * kw * cg * o);
-  for (int64_t oc = 0; oc < o; ++oc) {
-    int64_t g = oc / og, ocg = oc % og;
-    for (int64_t ic = 0; ic < cg; ++ic)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          taps[((y * kw + x) * cg + ic) * o + oc] =
-              (*weights)[(((g * cg + ic) * og + ocg) * kh + y) * kw + x];
-  }
-  Value tPtr = constantArray<float>("taps_f32", taps);
+  Value tPtr = constantArray<float>(
+      "taps_f32", packTransposedTaps<float>(*weights, o, og, cg, kh, kw));
   Value bPtr = constantArray<float>("bias_f32", *bias);
   Value inBase = basePointer(in), outBase = basePointer(out);
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),

@@ -111,14 +111,8 @@ bool ModelBuilder::emitDenseMathBinary(Operation *op, Value lhsBase,
   // broadcasting): vectors of floatLanes() elements over threads, then the
   // last n mod lanes one by one, as the unary ops.
   const TensorRef &out = refs[op->getResult(0)];
-  SmallVector<int64_t> rowMajor = rowMajorStrides(out.shape);
-  auto isRowMajor = [&](ArrayRef<int64_t> strides) {
-    for (size_t d = 0; d < rowMajor.size(); ++d)
-      if (out.shape[d] > 1 && strides[d] != rowMajor[d])
-        return false;
-    return true;
-  };
-  if (!isRowMajor(out.strides) || !isRowMajor(sa) || !isRowMajor(sb))
+  if (!out.isRowMajor() || !isRowMajorLayout(out.shape, sa) ||
+      !isRowMajorLayout(out.shape, sb))
     return false;
   int64_t n = product(out.shape), lanes = floatLanes();
   int64_t vectors = n / lanes, rest = n % lanes;

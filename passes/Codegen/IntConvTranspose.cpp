@@ -115,18 +115,9 @@ LogicalResult ModelBuilder::emitConvTranspose(QConvTranspose2dOp op) {
     });
     return success();
   }
-  // [ky][kx][ic][oc], widened to int32: w[g * cg + ic][oc % og][ky][kx]
-  // for oc in group g.
-  std::vector<int32_t> taps(kh * kw * cg * o);
-  for (int64_t oc = 0; oc < o; ++oc) {
-    int64_t g = oc / og, ocg = oc % og;
-    for (int64_t ic = 0; ic < cg; ++ic)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          taps[((y * kw + x) * cg + ic) * o + oc] =
-              (*weights)[(((g * cg + ic) * og + ocg) * kh + y) * kw + x];
-  }
-  Value tPtr = constantArray<int32_t>("taps", taps);
+  // [ky][kx][ic][oc], widened to int32.
+  Value tPtr = constantArray<int32_t>(
+      "taps", packTransposedTaps<int32_t>(*weights, o, og, cg, kh, kw));
   Value bPtr = constantArray<int32_t>("bias", *bias);
   Value mPtr = constantArray<float>("mult", multipliers);
   parallel(n * oh * ow, {inBase, outBase, tPtr, bPtr, mPtr},

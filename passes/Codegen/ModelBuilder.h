@@ -116,6 +116,37 @@ inline SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   return strides;
 }
 
+/// Whether \p strides lay \p shape out row-major; a dimension of extent 1
+/// has no stride that matters.
+inline bool isRowMajorLayout(ArrayRef<int64_t> shape,
+                             ArrayRef<int64_t> strides) {
+  SmallVector<int64_t> rm = rowMajorStrides(shape);
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] != 1 && strides[d] != rm[d])
+      return false;
+  return true;
+}
+
+/// A transposed conv's weight [C_in, C_out / groups, kh, kw] as
+/// [ky][kx][ic][oc] (ic within the group, oc over all outputs), the layout
+/// the int8 and float lowerings read: w[g * cg + ic][oc % og][ky][kx] for oc
+/// in group g. \p T widens the stored values (int8 -> int32).
+template <typename T, typename W>
+std::vector<T> packTransposedTaps(const std::vector<W> &w, int64_t o,
+                                  int64_t og, int64_t cg, int64_t kh,
+                                  int64_t kw) {
+  std::vector<T> taps(kh * kw * cg * o);
+  for (int64_t oc = 0; oc < o; ++oc) {
+    int64_t g = oc / og, ocg = oc % og;
+    for (int64_t ic = 0; ic < cg; ++ic)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          taps[((y * kw + x) * cg + ic) * o + oc] =
+              w[(((g * cg + ic) * og + ocg) * kh + y) * kw + x];
+  }
+  return taps;
+}
+
 /// NCHW index order, NHWC memory order.
 inline SmallVector<int64_t> nhwcStrides(ArrayRef<int64_t> s) {
   return {s[1] * s[2] * s[3], 1, s[3] * s[1], s[1]};
@@ -133,13 +164,7 @@ struct TensorRef {
   int64_t offset = 0;
   Type element;
 
-  bool isRowMajor() const {
-    SmallVector<int64_t> rm = rowMajorStrides(shape);
-    for (size_t d = 0; d < shape.size(); ++d)
-      if (shape[d] != 1 && strides[d] != rm[d])
-        return false;
-    return true;
-  }
+  bool isRowMajor() const { return isRowMajorLayout(shape, strides); }
   bool isNhwc() const {
     if (shape.size() != 4)
       return false;
