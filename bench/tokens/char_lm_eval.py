@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Scores models of the byte-level LM of train_char_lm.py on its held-out windows: for each MODEL
 (float .onnx or a quantized .mlir), `qc run` on every window of char_eval.npy, then the output SQNR
-against PyTorch's float logits (char_eval_ref.npy), the next-byte accuracy (argmax) and the
-perplexity (exp of the mean cross entropy) on the held-out text.
+against PyTorch's float logits (char_eval_ref.npy), the same of the centered logits (each position's
+mean over the vocabulary removed: softmax ignores it, and a trained LM's logits share a large one),
+the next-byte accuracy (argmax) and the perplexity (exp of the mean cross entropy) on the held-out
+text.
 
     /usr/bin/python3 bench/tokens/char_lm_eval.py --qc build/bin/qc --data DIR MODEL [MODEL ...]
-    # prints: MODEL  sqnr_db  accuracy  perplexity   (one line per model; --windows N uses the first N)
+    # prints: MODEL  sqnr_db  centered_db  accuracy  perplexity   (one line per model; --windows N uses the first N)
 """
 import argparse
 import os
@@ -19,6 +21,11 @@ import numpy as np
 def sqnr(ref, out):
     noise = np.sum((ref.astype(np.float64) - out) ** 2)
     return float("inf") if noise == 0 else 10 * np.log10(np.sum(ref.astype(np.float64) ** 2) / noise)
+
+
+def centered(x):
+    x = x.astype(np.float64)
+    return x - x.mean(-1, keepdims=True)
 
 
 def score(logits, nxt):
@@ -57,12 +64,13 @@ def main():
     if a.windows:
         ids, nxt, ref = ids[:a.windows], nxt[:a.windows], ref[:a.windows]
     acc, ppl = score(ref, nxt)
-    print(f"{'pytorch float':40s} sqnr_db      -  accuracy {acc:.4f}  perplexity {ppl:.3f}")
+    print(f"{'pytorch float':32s} sqnr_db      -  centered_db      -  accuracy {acc:.4f}  perplexity {ppl:.3f}")
     with tempfile.TemporaryDirectory() as tmp:
         for m in a.models:
             out = run(a.qc, m, ids, tmp)
             acc, ppl = score(out, nxt)
-            print(f"{os.path.basename(m):40s} sqnr_db {sqnr(ref, out):6.2f}  accuracy {acc:.4f}  "
+            print(f"{os.path.basename(m):32s} sqnr_db {sqnr(ref, out):6.2f}  centered_db "
+                  f"{sqnr(centered(ref), centered(out)):6.2f}  accuracy {acc:.4f}  "
                   f"perplexity {ppl:.3f}", flush=True)
 
 

@@ -11,7 +11,7 @@ Writes to OUT_DIR:
   char_eval_ref.npy    PyTorch's logits for them [N_EVAL, 1, SEQ, 256]
   char_lm.json         training steps, final training loss, held-out loss / accuracy
 
-    /usr/bin/python3 bench/tokens/train_char_lm.py OUT_DIR [--steps 120] [--seq 128]
+    /usr/bin/python3 bench/tokens/train_char_lm.py OUT_DIR [--steps 400] [--seq 128]
 
 Evaluate a quantized model on the held-out windows with bench/tokens/char_lm_eval.py.
 """
@@ -86,8 +86,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out")
     p.add_argument("--seq", type=int, default=128)
-    p.add_argument("--steps", type=int, default=120)
-    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--steps", type=int, default=400)
+    p.add_argument("--batch", type=int, default=12)
     p.add_argument("--calib", type=int, default=32)
     p.add_argument("--eval", type=int, default=32)
     a = p.parse_args()
@@ -96,7 +96,7 @@ def main():
     torch.manual_seed(14)
     rng = np.random.default_rng(14)
     model = Gpt2(a.seq, 256)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / 50) * 0.5 * (1 + math.cos(math.pi * min(s, a.steps) / a.steps)))
     model.train()
