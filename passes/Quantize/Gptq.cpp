@@ -76,16 +76,23 @@ bool cholesky(std::vector<double> &a, int64_t n) {
 /// H^-1 from H's lower Cholesky factor L: (L^-1)^T L^-1.
 std::vector<double> inverseFromCholesky(const std::vector<double> &l,
                                         int64_t n) {
-  // M = L^-1 (lower), column by column: L m_c = e_c.
+  // M = L^-1 (lower), row by row (forward substitution on whole rows:
+  // row i of L M = e_i), so the inner loops run along contiguous rows.
   std::vector<double> m(l.size(), 0.0);
-  for (int64_t c = 0; c < n; ++c) {
-    m[c * n + c] = 1.0 / l[c * n + c];
-    for (int64_t i = c + 1; i < n; ++i) {
-      double s = 0;
-      for (int64_t p = c; p < i; ++p)
-        s += l[i * n + p] * m[p * n + c];
-      m[i * n + c] = -s / l[i * n + i];
+  for (int64_t i = 0; i < n; ++i) {
+    double *mi = m.data() + i * n;
+    mi[i] = 1.0;
+    for (int64_t p = 0; p < i; ++p) {
+      const double lip = l[i * n + p];
+      if (lip == 0)
+        continue;
+      const double *mp = m.data() + p * n;
+      for (int64_t c = 0; c <= p; ++c)
+        mi[c] -= lip * mp[c];
     }
+    const double inv = 1.0 / l[i * n + i];
+    for (int64_t c = 0; c <= i; ++c)
+      mi[c] *= inv;
   }
   // Hinv[i, j] = sum_p M[p, i] M[p, j], p >= max(i, j).
   std::vector<double> inv(l.size(), 0.0);
