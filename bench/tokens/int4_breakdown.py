@@ -46,7 +46,7 @@ def load_onnx(model, path):
             lin.weight.copy_(torch.from_numpy(inits[name].T.copy()))
         for k, v in inits.items():
             if k in sd and sd[k].shape == v.shape:
-                sd[k].copy_(torch.from_numpy(v))
+                sd[k].copy_(torch.from_numpy(v.copy()))
         pos = [v for k, v in inits.items() if v.shape == (model.wpe.weight.shape[0], model.wpe.weight.shape[1])
                and k.startswith("onnx::Add")]
         if pos:

@@ -2,12 +2,15 @@
 """Trains the GPT-2-like decoder of export_models.py (GptBlock / Gpt2: 4 pre-LN blocks of hidden 256,
 4 heads, GELU MLP of 1024, LM head) as a byte-level language model (vocab 256) on real text available
 offline: the top-level Python standard library sources /usr/lib/python3.*/*.py, sorted by name; every
-10th file is held out (never trained on). Seeded, CPU, one thread; a few minutes.
+10th file is held out (never trained on). Seeded, CPU, one thread: 400 steps of 12 windows of 128 bytes,
+AdamW (lr 2e-3, warm-up, cosine decay), about 30 minutes on a loaded 2-core machine (held-out perplexity
+9.0, next-byte accuracy 42 %).
 
 Writes to OUT_DIR:
   char_lm_sSEQ.onnx    the trained model, token ids [1, SEQ] (int64) -> logits [1, SEQ, 256]
   char_calib.npy       calibration windows [N_CALIB, 1, SEQ] int64 from the training text
   char_eval.npy        held-out windows [N_EVAL, 1, SEQ] int64 (from the held-out files)
+  char_eval_next.npy   the byte after each position of them [N_EVAL, SEQ] int64
   char_eval_ref.npy    PyTorch's logits for them [N_EVAL, 1, SEQ, 256]
   char_lm.json         training steps, final training loss, held-out loss / accuracy
 
