@@ -2,12 +2,15 @@
 //
 // The step of a qc.linear / qc.matmul-by-a-constant whose weight is a
 // qc.dequantize of an integer constant (qc-weight-only's output, or an
-// imported DequantizeLinear): the weights stay packed in the object (8 bits,
-// or two 4-bit values per byte) and are dequantized in registers, with the
-// statements of the reference (dequantize, then the float GEMM):
-//   w = float(q) [- float(zp)] ) * scale      (the subtraction is exact)
-//   acc = 0; for k ascending: acc = acc + x[m, k] * w[k, n]   (no FMA)
-//   y = acc [+ bias[n]]
+// imported DequantizeLinear; WeightOnlyForm.h decides): the weights stay
+// packed in the object (8 bits, or two 4-bit values per byte) and are
+// converted in registers, with the statements of the weight-only rule that
+// the reference executor also runs (ref::weightOnlyLinear):
+//   y = 0; for each group g of K:
+//     p = 0; for k in g ascending: p = fma(float(q) [- float(zp)], x[m, k], p)
+//     y = fma(scale[n, g], p, y)
+//   y = y [+ bias[n]]
+// (float(q) - float(zp) is exact; fma is correctly rounded everywhere),
 // so the result is bit-identical with the reference executor. Register tiles
 // as the float GEMM's (FloatCodegen.cpp): rows x 2 vectors of output
 // channels; a tile's weights are [K][lanes * 2] bytes (8 bits) or
@@ -22,6 +25,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/WeightOnlyForm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -33,84 +37,57 @@
 namespace mlir::qc::model_codegen {
 
 namespace {
-/// Rows of one register tile: as many as the accumulators (2 per row) leave
-/// registers for, with 4 for the weights and the broadcast input (AVX-512
-/// and NEON: 14, AVX2: 6), so each dequantized weight serves many rows.
+/// Rows of one register tile: each row holds 2 vectors of group partials
+/// and 2 of outputs, with 4 registers left for the weights and the
+/// broadcast input (AVX-512 and NEON: 7 rows, AVX2: 3), so each unpacked
+/// weight vector serves several rows.
 int64_t tileRows(int64_t vectorRegisters) {
-  return std::clamp<int64_t>((vectorRegisters - 4) / 2, 6, 14);
+  return std::clamp<int64_t>((vectorRegisters - 4) / 4, 2, 7);
 }
 /// Vectors per tile row: 2, so a 4-bit byte holds one column of each.
 constexpr int64_t kVectors = 2;
-/// Tiles a single row (a GEMV) accumulates at once.
-constexpr int64_t kGemvTiles = 4;
+/// Tiles a single row (a GEMV) accumulates at once: 4 (8 independent FMA
+/// chains) when 32 registers hold their partials and outputs, 3 on AVX2.
+int64_t gemvTiles(int64_t vectorRegisters) {
+  return std::clamp<int64_t>((vectorRegisters - 4) / 4, 1, 4);
+}
 } // namespace
 
 FailureOr<ModelBuilder::WeightOnlyWeights>
 ModelBuilder::matchWeightOnly(Operation *op) {
-  // The weight operand: linear [N, K], matmul [K, N] (a constant rhs).
-  auto dq = op->getOperand(1).getDefiningOp<DequantizeOp>();
-  auto c = dq ? dq.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!c)
-    return failure();
-  auto type = cast<RankedTensorType>(c.getType());
-  Type et = type.getElementType();
-  if (type.getRank() != 2 || !type.hasStaticShape() ||
-      et.getIntOrFloatBitWidth() != 8)
+  // The same test as the reference executor's (WeightOnlyForm.h), so both
+  // use the weight-only rule on exactly the same ops.
+  std::optional<WeightOnlyForm> form = matchWeightOnlyForm(op);
+  if (!form)
     return failure();
   WeightOnlyWeights w;
-  const int64_t kAxis = isa<LinearOp>(op) ? 1 : 0;
-  const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  w.k = type.getDimSize(kAxis);
-  w.n = type.getDimSize(1 - kAxis);
-  w.isUnsigned = et.isUnsignedInteger();
-  std::optional<uint64_t> axis = dq.getAxis();
-  std::optional<uint64_t> block = dq.getBlockSize();
-  // The qparams as a function of (n, group): groups of `group` along K.
-  ArrayRef<float> scales = dq.getScale();
-  ArrayRef<int64_t> zps = dq.getZeroPoint();
-  std::function<size_t(int64_t, int64_t)> index;
-  if (!axis) {
-    w.group = std::max<int64_t>(w.k, 1);
-    index = [](int64_t, int64_t) { return size_t{0}; };
-  } else if (static_cast<int64_t>(*axis) == 1 - kAxis && !block) {
-    w.group = std::max<int64_t>(w.k, 1);
-    index = [](int64_t n, int64_t) { return static_cast<size_t>(n); };
-  } else if (static_cast<int64_t>(*axis) == kAxis && !block) {
-    // Per input channel: a group of one k, the same for every column.
-    w.group = 1;
-    index = [](int64_t, int64_t g) { return static_cast<size_t>(g); };
-  } else if (static_cast<int64_t>(*axis) == kAxis) {
-    w.group = static_cast<int64_t>(*block);
-    int64_t groups = (w.k + w.group - 1) / w.group;
-    int64_t n = w.n;
-    index = [=](int64_t c, int64_t g) {
-      return static_cast<size_t>(kAxis == 1 ? c * groups + g : g * n + c);
-    };
-  } else {
-    return failure(); // blocks along the output channels: the float path
-  }
-  w.groups = w.k == 0 ? 0 : (w.k + w.group - 1) / w.group;
-  FailureOr<std::vector<int8_t>> raw = getConstantValues<int8_t>(c.getValue());
-  if (failed(raw) || static_cast<int64_t>(raw->size()) != rows * cols)
+  w.k = form->k;
+  w.n = form->n;
+  w.group = form->group;
+  w.groups = form->groups;
+  w.isUnsigned = form->isUnsigned;
+  FailureOr<std::vector<int8_t>> raw =
+      getConstantValues<int8_t>(form->constant.getValue());
+  if (failed(raw) || static_cast<int64_t>(raw->size()) != w.k * w.n)
     return failure();
   w.q.resize(raw->size());
   int64_t lo = 0, hi = 0;
   for (int64_t nn = 0; nn < w.n; ++nn)
     for (int64_t kk = 0; kk < w.k; ++kk) {
-      int8_t v = (*raw)[kAxis == 1 ? nn * cols + kk : kk * cols + nn];
+      int8_t v = (*raw)[form->valueIndex(nn, kk)];
       int32_t x = w.isUnsigned ? static_cast<uint8_t>(v) : v;
       w.q[nn * w.k + kk] = x;
       lo = std::min<int64_t>(lo, x);
       hi = std::max<int64_t>(hi, x);
     }
   w.bits = (w.isUnsigned ? hi <= 15 : lo >= -8 && hi <= 7) ? 4 : 8;
+  ArrayRef<float> scales = form->dequantize.getScale();
+  ArrayRef<int64_t> zps = form->dequantize.getZeroPoint();
   w.scales.resize(w.n * w.groups);
   w.zeroPoints.resize(w.n * w.groups);
   for (int64_t nn = 0; nn < w.n; ++nn)
     for (int64_t g = 0; g < w.groups; ++g) {
-      size_t i = index(nn, g);
-      if (i >= scales.size() || i >= zps.size())
-        return failure();
+      size_t i = form->qparamIndex(nn, g);
       w.scales[nn * w.groups + g] = scales[i];
       w.zeroPoints[nn * w.groups + g] = zps[i];
       w.hasZeroPoint |= zps[i] != 0;
@@ -224,27 +201,26 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       return b.create<vector::BroadcastOp>(
           loc, vi, b.create<arith::ConstantIntOp>(loc, v, 32));
     };
+    // y (the outputs) is carried across the groups, p (the group's
+    // partials) across the group's k, starting at +0 each group.
     auto groups = b.create<scf::ForOp>(
         loc, cI64(0), cI64(w.groups), cI64(1), init,
-        [&](OpBuilder &, Location, Value g, ValueRange acc0) {
-          // The group's scales (and zero points) of every slot.
-          SmallVector<Value> sv, zv;
-          for (int64_t tt = 0; tt < tileCount; ++tt)
-            for (int64_t j = 0; j < kVectors; ++j) {
-              Value at = add(mulC(g, nt), cI64(j * lanes));
-              sv.push_back(b.create<LLVM::LoadOp>(loc, vf, gep(st[tt], at, f32),
-                                                  /*alignment=*/4));
-              if (w.hasZeroPoint)
+        [&](OpBuilder &, Location, Value g, ValueRange y0) {
+          // The group's float zero points of every slot.
+          SmallVector<Value> zv;
+          if (w.hasZeroPoint)
+            for (int64_t tt = 0; tt < tileCount; ++tt)
+              for (int64_t j = 0; j < kVectors; ++j)
                 zv.push_back(b.create<LLVM::LoadOp>(
-                    loc, vf, gep(zt[tt], at, f32), /*alignment=*/4));
-            }
+                    loc, vf, gep(zt[tt], add(mulC(g, nt), cI64(j * lanes)), f32),
+                    /*alignment=*/4));
           Value k0 = mulC(g, w.group);
           Value k1 =
               b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)), cI64(k));
           auto inner = b.create<scf::ForOp>(
-              loc, k0, k1, cI64(1), acc0,
+              loc, k0, k1, cI64(1), init,
               [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-                // Dequantize the slots' weights of this k.
+                // The slots' integer weights of this k as floats.
                 SmallVector<Value> qv;
                 for (int64_t tt = 0; tt < tileCount; ++tt) {
                   if (w.bits == 8) {
@@ -294,25 +270,35 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
                   qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
                   qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
                 }
-                SmallVector<Value> wv;
-                for (int64_t sl = 0; sl < slots; ++sl) {
-                  Value v = qv[sl];
-                  if (w.hasZeroPoint)
-                    v = b.create<arith::SubFOp>(loc, v, zv[sl]);
-                  wv.push_back(b.create<arith::MulFOp>(loc, v, sv[sl]));
-                }
+                // float(q) - float(zp) is float(q - zp) exactly.
+                if (w.hasZeroPoint)
+                  for (int64_t sl = 0; sl < slots; ++sl)
+                    qv[sl] = b.create<arith::SubFOp>(loc, qv[sl], zv[sl]);
                 SmallVector<Value> next;
                 for (int64_t i = 0; i < count; ++i) {
                   Value x = load(f32, gep(aRows[i], kk, f32));
                   Value xb = b.create<vector::BroadcastOp>(loc, vf, x);
                   for (int64_t sl = 0; sl < slots; ++sl)
-                    next.push_back(b.create<arith::AddFOp>(
-                        loc, acc[i * slots + sl],
-                        b.create<arith::MulFOp>(loc, xb, wv[sl])));
+                    next.push_back(b.create<LLVM::FMAOp>(loc, qv[sl], xb,
+                                                         acc[i * slots + sl]));
                 }
                 b.create<scf::YieldOp>(loc, next);
               });
-          b.create<scf::YieldOp>(loc, inner.getResults());
+          // y = fma(scale, p, y) with the group's scales.
+          SmallVector<Value> sv;
+          for (int64_t tt = 0; tt < tileCount; ++tt)
+            for (int64_t j = 0; j < kVectors; ++j) {
+              Value at = add(mulC(g, nt), cI64(j * lanes));
+              sv.push_back(b.create<LLVM::LoadOp>(loc, vf, gep(st[tt], at, f32),
+                                                  /*alignment=*/4));
+            }
+          SmallVector<Value> y;
+          for (int64_t i = 0; i < count; ++i)
+            for (int64_t sl = 0; sl < slots; ++sl)
+              y.push_back(b.create<LLVM::FMAOp>(
+                  loc, sv[sl], inner.getResult(i * slots + sl),
+                  y0[i * slots + sl]));
+          b.create<scf::YieldOp>(loc, y);
         });
     SmallVector<Value> results(groups.getResults());
     if (biasArray) {
@@ -346,8 +332,10 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       }
     }
   };
-  const int64_t kRows =
-      tileRows(::qc::codegen::getTarget(currentIsa).vectorRegisters);
+  const int64_t registers =
+      ::qc::codegen::getTarget(currentIsa).vectorRegisters;
+  const int64_t kRows = tileRows(registers);
+  const int64_t kGemvTiles = gemvTiles(registers);
   parallel(rows, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
     // Tile by tile (its packed weights stay in cache for all rows), blocks
     // of kRows rows; the remaining rows one by one, kGemvTiles full tiles at
