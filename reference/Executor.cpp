@@ -815,8 +815,7 @@ OpEvaluator::Result OpEvaluator::linear(LinearOp linear) {
 /// the dequantize's qparams, not a float GEMM on the dequantized weight.
 OpEvaluator::Result OpEvaluator::weightOnlyLinear(const WeightOnlyForm &form) {
   FailureOr<const ref::Tensor *> x = f32(0);
-  FailureOr<const ref::Tensor *> b =
-      static_cast<const ref::Tensor *>(nullptr);
+  FailureOr<const ref::Tensor *> b = static_cast<const ref::Tensor *>(nullptr);
   if (auto l = dyn_cast<LinearOp>(op))
     b = optionalF32(l.getBias(), 2);
   if (failed(x) || failed(b))
@@ -854,8 +853,8 @@ OpEvaluator::Result OpEvaluator::weightOnlyLinear(const WeightOnlyForm &form) {
   absl::StatusOr<ref::Tensor> x2 = ref::reshape(**x, {m, form.k});
   if (!x2.ok())
     return wrap(std::move(x2));
-  absl::StatusOr<ref::Tensor> y2 = ref::weightOnlyLinear(
-      *x2, q, scales, zeros, form.n, form.group, *b);
+  absl::StatusOr<ref::Tensor> y2 =
+      ref::weightOnlyLinear(*x2, q, scales, zeros, form.n, form.group, *b);
   if (!y2.ok())
     return wrap(std::move(y2));
   Shape yShape = xShape;

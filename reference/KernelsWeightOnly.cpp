@@ -98,9 +98,17 @@ absl::StatusOr<Tensor> weightOnlyLinear(const Tensor &x,
           q[j * k + kk] - zeroPoints[j * groups + (group ? kk / group : 0)]);
   Tensor y = zeros({m, n});
   std::vector<float> p(static_cast<size_t>(n));
-  WeightOnlyArgs a{m,       k,           n,    group, groups,  x.data(),
-                   w.data(), scales.data(), bias ? bias->data() : nullptr,
-                   y.data(), p.data()};
+  WeightOnlyArgs a{m,
+                   k,
+                   n,
+                   group,
+                   groups,
+                   x.data(),
+                   w.data(),
+                   scales.data(),
+                   bias ? bias->data() : nullptr,
+                   y.data(),
+                   p.data()};
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("fma")) {
     runWeightOnlyFma(a);

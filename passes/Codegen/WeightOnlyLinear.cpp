@@ -15,8 +15,9 @@
 // as the float GEMM's (FloatCodegen.cpp): rows x 2 vectors of output
 // channels; a tile's weights are [K][lanes * 2] bytes (8 bits) or
 // [K][lanes] bytes (4 bits: column j in the low nibble, column j + lanes in
-// the high one, so the two vectors unpack with shifts only), its qparams
-// [groups][lanes * 2]. Vector width from the target (AVX-512: 16 floats,
+// the high one, so the two vectors unpack with shifts only; on AVX-512 with
+// groups of 8n "k-octets" instead: dwords of 8 k of one column, looked up
+// with vpermd), its qparams [groups][lanes * 2]. Vector width from the target (AVX-512: 16 floats,
 // AVX2: 8, NEON: 4). See docs/codegen.md, "Weight-only quantization".
 //
 //===----------------------------------------------------------------------===//
@@ -109,8 +110,20 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
   }
   countFloatWeights(k * n + static_cast<int64_t>(bias.size()));
 
+  // AVX-512 looks 4-bit codes up with vpermd, which reads an index's low 4
+  // bits. When every group starts at a multiple of 8 (groups of 8n, or one
+  // group), a tile's 4-bit weights are dwords of 8 consecutive k of one
+  // column ("k-octets": [ceil(K / 8)][2 vectors][16 columns] dwords, k = 8c
+  // + s in bits 4s..4s+3), so 8 k take one load per vector and a shift by
+  // an immediate per k, with no widening; else bytes as on the other ISAs.
+  const bool avx512Nibbles =
+      w.bits == 4 && lanes == 16 && currentIsa == GemmIsa::X86Avx512Vnni;
+  const bool octets = avx512Nibbles && (w.group % 8 == 0 || w.groups == 1);
+  const int64_t octetBytes = kVectors * lanes * 4;
   // Compile time: the tiles' packed weights, qparams and bias.
-  const int64_t tileBytes = w.bits == 4 ? k * lanes : k * nt;
+  const int64_t tileBytes = octets        ? (k + 7) / 8 * octetBytes
+                            : w.bits == 4 ? k * lanes
+                                          : k * nt;
   std::vector<int8_t> packed(static_cast<size_t>(tiles * tileBytes), 0);
   std::vector<float> scales(static_cast<size_t>(tiles * w.groups * nt), 1.0f);
   std::vector<float> zeros(static_cast<size_t>(tiles * w.groups * nt), 0.0f);
@@ -123,6 +136,14 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
         if (w.bits == 8) {
           packed[t * tileBytes + kk * nt + j] =
               static_cast<int8_t>(static_cast<uint8_t>(q & 0xff));
+        } else if (octets) {
+          // Column j's dword of octet kk / 8, nibble kk % 8 (little endian).
+          const int64_t s8 = kk % 8;
+          auto &byte = packed[t * tileBytes + kk / 8 * octetBytes +
+                              (j / lanes * lanes + j % lanes) * 4 + s8 / 2];
+          uint8_t nib = static_cast<uint8_t>(q & 0xf);
+          byte = static_cast<int8_t>(static_cast<uint8_t>(byte) |
+                                     (s8 % 2 == 0 ? nib : nib << 4));
         } else {
           // Column j < lanes: low nibble of byte j; else high nibble of
           // byte j - lanes.
@@ -185,7 +206,7 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
     SmallVector<Value> init(count * slots, zero);
     // The float value of each 4-bit code, for the AVX-512 table lookup.
     Value nibbleTable;
-    if (w.bits == 4 && lanes == 16 && currentIsa == GemmIsa::X86Avx512Vnni) {
+    if (avx512Nibbles) {
       SmallVector<float> table;
       for (int j = 0; j < 16; ++j)
         table.push_back(static_cast<float>(w.isUnsigned || j < 8 ? j : j - 16));
@@ -212,78 +233,147 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
             for (int64_t tt = 0; tt < tileCount; ++tt)
               for (int64_t j = 0; j < kVectors; ++j)
                 zv.push_back(b.create<LLVM::LoadOp>(
-                    loc, vf, gep(zt[tt], add(mulC(g, nt), cI64(j * lanes)), f32),
+                    loc, vf,
+                    gep(zt[tt], add(mulC(g, nt), cI64(j * lanes)), f32),
                     /*alignment=*/4));
           Value k0 = mulC(g, w.group);
           Value k1 =
               b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)), cI64(k));
-          auto inner = b.create<scf::ForOp>(
-              loc, k0, k1, cI64(1), init,
-              [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-                // The slots' integer weights of this k as floats.
-                SmallVector<Value> qv;
-                for (int64_t tt = 0; tt < tileCount; ++tt) {
-                  if (w.bits == 8) {
-                    Value wk = gep(wt[tt], mulC(kk, nt), i8);
-                    for (int64_t j = 0; j < kVectors; ++j)
-                      qv.push_back(toFloat(b.create<LLVM::LoadOp>(
-                          loc, vb, gep(wk, cI64(j * lanes), i8),
-                          /*alignment=*/1)));
-                    continue;
+          // The rows' partials after k: p = fma(float(q - zp), x[k], p) with
+          // the slots' float(q) in qv.
+          auto fmaRows = [&](SmallVector<Value> qv, Value kk,
+                             ValueRange acc) -> SmallVector<Value> {
+            // float(q) - float(zp) is float(q - zp) exactly.
+            if (w.hasZeroPoint)
+              for (int64_t sl = 0; sl < slots; ++sl)
+                qv[sl] = b.create<arith::SubFOp>(loc, qv[sl], zv[sl]);
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < count; ++i) {
+              Value x = load(f32, gep(aRows[i], kk, f32));
+              Value xb = b.create<vector::BroadcastOp>(loc, vf, x);
+              for (int64_t sl = 0; sl < slots; ++sl)
+                next.push_back(b.create<LLVM::FMAOp>(loc, qv[sl], xb,
+                                                     acc[i * slots + sl]));
+            }
+            return next;
+          };
+          SmallVector<Value> partials;
+          if (!octets) {
+            auto bytesLoop = b.create<scf::ForOp>(
+                loc, k0, k1, cI64(1), init,
+                [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+                  // The slots' integer weights of this k as floats.
+                  SmallVector<Value> qv;
+                  for (int64_t tt = 0; tt < tileCount; ++tt) {
+                    if (w.bits == 8) {
+                      Value wk = gep(wt[tt], mulC(kk, nt), i8);
+                      for (int64_t j = 0; j < kVectors; ++j)
+                        qv.push_back(toFloat(b.create<LLVM::LoadOp>(
+                            loc, vb, gep(wk, cI64(j * lanes), i8),
+                            /*alignment=*/1)));
+                      continue;
+                    }
+                    // Widened to 32-bit lanes first (x86 has no 8-bit
+                    // shifts): the low nibble by shifting it to the top and
+                    // back, the high one by one shift of the extended byte.
+                    Value bytes = b.create<LLVM::LoadOp>(
+                        loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
+                        /*alignment=*/1);
+                    Value lo, hi;
+                    if (nibbleTable) {
+                      // AVX-512: vpermps reads the low 4 bits of each index,
+                      // so a 16-entry table of the nibbles' float values
+                      // replaces the shifts and the conversion (exact: the
+                      // same small integers).
+                      Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                      auto permute = [&](Value index) -> Value {
+                        return b
+                            .create<LLVM::CallIntrinsicOp>(
+                                loc, vf, "llvm.x86.avx512.permvar.sf.512",
+                                ValueRange{nibbleTable, index})
+                            .getResult(0);
+                      };
+                      qv.push_back(permute(v));
+                      qv.push_back(permute(
+                          b.create<arith::ShRUIOp>(loc, v, splat32(4))));
+                      continue;
+                    }
+                    if (w.isUnsigned) {
+                      Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                      lo = b.create<arith::AndIOp>(loc, v, splat32(15));
+                      hi = b.create<arith::ShRUIOp>(loc, v, splat32(4));
+                    } else {
+                      Value v = b.create<arith::ExtSIOp>(loc, vi, bytes);
+                      lo = b.create<arith::ShRSIOp>(
+                          loc, b.create<arith::ShLIOp>(loc, v, splat32(28)),
+                          splat32(28));
+                      hi = b.create<arith::ShRSIOp>(loc, v, splat32(4));
+                    }
+                    qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
+                    qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
                   }
-                  // Widened to 32-bit lanes first (x86 has no 8-bit
-                  // shifts): the low nibble by shifting it to the top and
-                  // back, the high one by one shift of the extended byte.
-                  Value bytes = b.create<LLVM::LoadOp>(
-                      loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
-                      /*alignment=*/1);
-                  Value lo, hi;
-                  if (nibbleTable) {
-                    // AVX-512: vpermps reads the low 4 bits of each index,
-                    // so a 16-entry table of the nibbles' float values
-                    // replaces the shifts and the conversion (exact: the
-                    // same small integers).
-                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
-                    auto permute = [&](Value index) -> Value {
-                      return b
-                          .create<LLVM::CallIntrinsicOp>(
-                              loc, vf, "llvm.x86.avx512.permvar.sf.512",
-                              ValueRange{nibbleTable, index})
-                          .getResult(0);
-                    };
-                    qv.push_back(permute(v));
+                  SmallVector<Value> next = fmaRows(qv, kk, acc);
+                  b.create<scf::YieldOp>(loc, next);
+                });
+            partials.assign(bytesLoop.getResults().begin(),
+                            bytesLoop.getResults().end());
+          } else {
+            // k-octets: whole octets of the group, 8 k unrolled (a load per
+            // slot, then per k an immediate shift and vpermd), then the k
+            // after the last whole octet (only in a last group of K % 8 k)
+            // one at a time with a variable shift.
+            auto permute = [&](Value index) -> Value {
+              return b
+                  .create<LLVM::CallIntrinsicOp>(
+                      loc, vf, "llvm.x86.avx512.permvar.sf.512",
+                      ValueRange{nibbleTable, index})
+                  .getResult(0);
+            };
+            auto octetWords = [&](Value c) {
+              SmallVector<Value> words;
+              for (int64_t tt = 0; tt < tileCount; ++tt)
+                for (int64_t j = 0; j < kVectors; ++j)
+                  words.push_back(b.create<LLVM::LoadOp>(
+                      loc, vi,
+                      gep(wt[tt], add(mulC(c, octetBytes), cI64(j * lanes * 4)),
+                          i8),
+                      /*alignment=*/4));
+              return words;
+            };
+            Value c0 = divC(k0, 8), c1 = divC(k1, 8);
+            auto whole = b.create<scf::ForOp>(
+                loc, c0, c1, cI64(1), init,
+                [&](OpBuilder &, Location, Value c, ValueRange acc) {
+                  SmallVector<Value> words = octetWords(c);
+                  SmallVector<Value> cur(acc.begin(), acc.end());
+                  for (int64_t s8 = 0; s8 < 8; ++s8) {
+                    SmallVector<Value> qv;
+                    for (Value word : words)
+                      qv.push_back(
+                          permute(s8 == 0 ? word
+                                          : b.create<arith::ShRUIOp>(
+                                                 loc, word, splat32(4 * s8))
+                                                .getResult()));
+                    cur = fmaRows(qv, add(mulC(c, 8), cI64(s8)), cur);
+                  }
+                  b.create<scf::YieldOp>(loc, cur);
+                });
+            auto rest = b.create<scf::ForOp>(
+                loc, mulC(c1, 8), k1, cI64(1), whole.getResults(),
+                [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+                  SmallVector<Value> words = octetWords(divC(kk, 8));
+                  Value shift = b.create<vector::BroadcastOp>(
+                      loc, vi,
+                      b.create<arith::TruncIOp>(loc, b.getI32Type(),
+                                                mulC(remC(kk, 8), 4)));
+                  SmallVector<Value> qv;
+                  for (Value word : words)
                     qv.push_back(
-                        permute(b.create<arith::ShRUIOp>(loc, v, splat32(4))));
-                    continue;
-                  }
-                  if (w.isUnsigned) {
-                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
-                    lo = b.create<arith::AndIOp>(loc, v, splat32(15));
-                    hi = b.create<arith::ShRUIOp>(loc, v, splat32(4));
-                  } else {
-                    Value v = b.create<arith::ExtSIOp>(loc, vi, bytes);
-                    lo = b.create<arith::ShRSIOp>(
-                        loc, b.create<arith::ShLIOp>(loc, v, splat32(28)),
-                        splat32(28));
-                    hi = b.create<arith::ShRSIOp>(loc, v, splat32(4));
-                  }
-                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
-                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
-                }
-                // float(q) - float(zp) is float(q - zp) exactly.
-                if (w.hasZeroPoint)
-                  for (int64_t sl = 0; sl < slots; ++sl)
-                    qv[sl] = b.create<arith::SubFOp>(loc, qv[sl], zv[sl]);
-                SmallVector<Value> next;
-                for (int64_t i = 0; i < count; ++i) {
-                  Value x = load(f32, gep(aRows[i], kk, f32));
-                  Value xb = b.create<vector::BroadcastOp>(loc, vf, x);
-                  for (int64_t sl = 0; sl < slots; ++sl)
-                    next.push_back(b.create<LLVM::FMAOp>(loc, qv[sl], xb,
-                                                         acc[i * slots + sl]));
-                }
-                b.create<scf::YieldOp>(loc, next);
-              });
+                        permute(b.create<arith::ShRUIOp>(loc, word, shift)));
+                  b.create<scf::YieldOp>(loc, fmaRows(qv, kk, acc));
+                });
+            partials.assign(rest.getResults().begin(), rest.getResults().end());
+          }
           // y = fma(scale, p, y) with the group's scales.
           SmallVector<Value> sv;
           for (int64_t tt = 0; tt < tileCount; ++tt)
@@ -296,8 +386,7 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
           for (int64_t i = 0; i < count; ++i)
             for (int64_t sl = 0; sl < slots; ++sl)
               y.push_back(b.create<LLVM::FMAOp>(
-                  loc, sv[sl], inner.getResult(i * slots + sl),
-                  y0[i * slots + sl]));
+                  loc, sv[sl], partials[i * slots + sl], y0[i * slots + sl]));
           b.create<scf::YieldOp>(loc, y);
         });
     SmallVector<Value> results(groups.getResults());
@@ -334,7 +423,8 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
   };
   const int64_t registers =
       ::qc::codegen::getTarget(currentIsa).vectorRegisters;
-  const int64_t kRows = tileRows(registers);
+  const int64_t kRows =
+      octets ? std::min<int64_t>(tileRows(registers), 6) : tileRows(registers);
   const int64_t kGemvTiles = gemvTiles(registers);
   parallel(rows, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
     // Tile by tile (its packed weights stay in cache for all rows), blocks

@@ -1,4 +1,5 @@
-//===- WeightOnlyForm.cpp - the weight-only linear form ---------------------===//
+//===- WeightOnlyForm.cpp - the weight-only linear form
+//---------------------===//
 #include "dialects/qc/IR/WeightOnlyForm.h"
 
 namespace mlir::qc {
