@@ -17,8 +17,9 @@
 // [K][lanes] bytes (4 bits: column j in the low nibble, column j + lanes in
 // the high one, so the two vectors unpack with shifts only; on AVX-512 with
 // groups of 8n "k-octets" instead: dwords of 8 k of one column, looked up
-// with vpermd), its qparams [groups][lanes * 2]. Vector width from the target (AVX-512: 16 floats,
-// AVX2: 8, NEON: 4). See docs/codegen.md, "Weight-only quantization".
+// with vpermd), its qparams [groups][lanes * 2]. Vector width from the target
+// (AVX-512: 16 floats, AVX2: 8, NEON: 4). See docs/codegen.md, "Weight-only
+// quantization".
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -139,8 +140,8 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
         } else if (octets) {
           // Column j's dword of octet kk / 8, nibble kk % 8 (little endian).
           const int64_t s8 = kk % 8;
-          auto &byte = packed[t * tileBytes + kk / 8 * octetBytes +
-                              (j / lanes * lanes + j % lanes) * 4 + s8 / 2];
+          auto &byte =
+              packed[t * tileBytes + kk / 8 * octetBytes + j * 4 + s8 / 2];
           uint8_t nib = static_cast<uint8_t>(q & 0xf);
           byte = static_cast<int8_t>(static_cast<uint8_t>(byte) |
                                      (s8 % 2 == 0 ? nib : nib << 4));
