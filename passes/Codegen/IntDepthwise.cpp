@@ -52,6 +52,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace mlir::qc::model_codegen {
@@ -264,6 +265,16 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
   std::vector<int8_t> zpRow(std::max<int64_t>(cp.w, 1) * c,
                             static_cast<int8_t>(op.getInputZeroPoint()));
   Value zPtr = constantArray<int8_t>("dw_zp", zpRow);
+  // |acc| <= |bias| + taps * 255 * 128 (x - zp and w have 8 bits each):
+  // whether every |float(acc) * m| stays below 2^30, so the requantize may
+  // clamp on integers (emitRequantizePacked).
+  bool productsFit = true;
+  for (int64_t ch = 0; ch < c; ++ch) {
+    double bound = std::abs(static_cast<double>(cp.bias[ch])) +
+                   static_cast<double>(taps) * 255.0 * 128.0;
+    productsFit &= bound * std::abs(static_cast<double>(cp.multipliers[ch])) <
+                   std::ldexp(1.0, 30);
+  }
 
   VectorType accType = VectorType::get({lanes}, i32);
   VectorType floatType = VectorType::get({lanes}, f32);
@@ -403,7 +414,7 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
                 SmallVector<Value> mults(part.size(), mult);
                 Value q = emitRequantizePacked(
                     b, loc, currentIsa, part, mults, zpOut, lo, hi,
-                    isUnsigned(out.element));
+                    isUnsigned(out.element), productsFit);
                 for (size_t i = 0; i < part.size(); ++i) {
                   int64_t at = static_cast<int64_t>(i) * lanes;
                   Value bytes = b.create<vector::ExtractStridedSliceOp>(

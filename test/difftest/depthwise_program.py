@@ -49,7 +49,16 @@ CASES = [
     (32, 1, 17, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", None, 1),
     (24, 9, 11, (2, 3), (1, 1), (1, 1, 1, 1), 2, "i8", "ui8", None, 1),
     (12, 7, 7, (2, 2), (2, 2), (0, 0, 0, 0), 1, "ui8", "ui8", None, 1),
+    # Multipliers so large that float(acc) * m may leave int32 (the float
+    # clamp before the conversion stays; see OUT_SCALE_DIVISOR).
+    (16, 6, 10, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "i8", None, 1),
 ]
+
+# Case -> divisor of its output scale: 2^21 makes the requantize
+# multipliers ~6000, so |float(acc) * m| can exceed 2^30 and the requantize
+# keeps its float clamp (IntDepthwise.cpp, productsFit).
+OUT_SCALE_DIVISOR = {25: 2.0 ** 21}
+
 
 def windowed(size, k, s, p0, p1, d):
     return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
@@ -78,7 +87,7 @@ def main():
         # Output scale: the accumulator's typical size (x - zp and w roughly
         # uniform over 8 bits, sqrt(taps) of them) over ~50 output steps.
         spread = 75.0 * 75.0 * math.sqrt(kh * kw) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0))
+        out_scale = float(np.float32(spread / 50.0 / OUT_SCALE_DIVISOR.get(i, 1.0)))
         olo, ohi = RANGES[oute]
         out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
         p = "c%d_" % i
