@@ -18,7 +18,9 @@
 //         accumulator whose window contains it; no bounds checks
 //       right border columns, one at a time
 //       the accumulators requantized in vector registers, four at a time
-//       (emitRequantizePacked, Requantize.h), and stored as L bytes each
+//       (emitRequantizePacked, Requantize.h; clamped on integers when the
+//       compile-time bound of |float(acc) * m| allows), and stored as L
+//       bytes each
 //
 // acc = bias' + sum_t x_t * w_t with bias' = bias - zp * sum_t w_t (mod 2^32,
 // exact whenever the true accumulator fits int32, which checkAccumulator
@@ -38,7 +40,8 @@
 // for row oy and (0,w0,w1,w2) for row oy+1 (half the widening per output;
 // an odd height's last pair stores its first row only). No sum of products
 // can overflow its lane. AArch64 widens x to 16 bits and multiply-
-// accumulates into 32 bits against 16-bit weights (smlal / smlal2). See docs/codegen.md, "Depthwise convolutions".
+// accumulates into 32 bits against 16-bit weights (smlal / smlal2). See
+// docs/codegen.md, "Depthwise convolutions".
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -439,8 +442,8 @@ void ModelBuilder::emitDepthwiseVector(QConv2dOp op, const DepthwiseParts &d,
             };
             // One output column whose taps may lie outside the row.
             auto borderPixel = [&](Value ox) {
-              SmallVector<SmallVector<Value>> accs(outRows,
-                                                   SmallVector<Value>(1, biasV));
+              SmallVector<SmallVector<Value>> accs(
+                  outRows, SmallVector<Value>(1, biasV));
               for (int64_t g = 0; g < groups; ++g)
                 for (int64_t x = 0; x < kw; ++x) {
                   Value ix = add(mulC(ox, sw), cI64(x * dw - pl));

@@ -5,7 +5,8 @@
 // qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
 // tbl / tbx on AArch64), exact by construction; quantize / dequantize,
 // qc.qmul and qc.qrequantize of dense tensors in one order (no broadcast)
-// run on explicit vectors (the same statements on each lane).
+// run on explicit vectors (the same statements on each lane), and so does
+// the quantize of a few-channel NCHW image into the NHWC codes of a conv.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"

@@ -205,8 +205,10 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
   };
   bool fullLo = isConstant(lo, isUnsigned ? 0 : -128);
   bool fullHi = isConstant(hi, isUnsigned ? 255 : 127);
-  Value loBytes = splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, lo));
-  Value hiBytes = splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, hi));
+  Value loBytes =
+      splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, lo));
+  Value hiBytes =
+      splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, hi));
   SmallVector<Value> pieces;
   for (size_t first = 0; first < rounded.size(); first += 4) {
     int64_t count =
