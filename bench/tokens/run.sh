@@ -15,8 +15,8 @@
 # count of THREADS, speed-up against qc float at the same thread count. Peers in the same run: ONNX
 # Runtime fp32 on the float model (bench/models/ort_bench.js, graph optimizations "all"), and ONNX
 # Runtime on qc's ONNX export of the quantized program (dyn_tensor: DynamicQuantizeLinear form;
-# weight-only: DequantizeLinear-21 blocks; dyn_token has no ONNX form). Then checks issue 14's bar:
-# dyn_token >= 2x qc float on the GPT-2-like model at 1 thread with SQNR >= 30 dB.
+# dyn_token: qc's per-token rule in float ops; weight-only: DequantizeLinear-21 blocks). Then checks
+# issue 14's bar: dyn_token >= 2x qc float on the GPT-2-like model at 1 thread with SQNR >= 30 dB.
 #
 #   bench/tokens/run.sh [--qc PATH] [--out DIR] [--threads "1 2"] [--repeats R] [--min-time S]
 #                       [--seq N] [--models "gpt2 bert_tiny encoder"] [--modes "float dyn_tensor ..."]
@@ -35,7 +35,7 @@ models="gpt2 bert_tiny encoder"
 modes="float dyn_tensor dyn_token wo_int8 wo_int4"
 python="${PYTHON:-/usr/bin/python3}"
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --qc) qc="$2"; shift 2 ;;
@@ -111,10 +111,8 @@ for name in $models; do
         [[ $mode == dyn_token ]] && q+=,granularity=per_token
         program=$out/$name.$mode.mlir
         "$qc" quantize "$model" --quantizer "$q" --lower-to-integer --quiet -o "$program"
-        if [[ $mode == dyn_tensor ]]; then
-          "$qc" quantize "$model" --quantizer "$q" --quiet -o "$out/$name.$mode.q.mlir" \
-            --export-onnx "$out/$name.$mode.onnx" && export_onnx=$out/$name.$mode.onnx
-        fi ;;
+        "$qc" quantize "$model" --quantizer "$q" --quiet -o "$out/$name.$mode.q.mlir" \
+          --export-onnx "$out/$name.$mode.onnx" && export_onnx=$out/$name.$mode.onnx ;;
       wo_int8|wo_int4|wo_int4e4)
         q=x86,weight_only=int8
         [[ $mode == wo_int4 ]] && q=x86,weight_only=int4,group_size=32

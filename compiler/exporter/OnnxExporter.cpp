@@ -236,6 +236,7 @@ private:
   LogicalResult exportOp(Operation *op);
   LogicalResult exportConstant(ConstantOp op);
   LogicalResult exportBlockDequantize(DequantizeOp d);
+  LogicalResult exportDynamicFakeQuantRule(DynamicFakeQuantOp d);
   LogicalResult exportQParams(Operation *op, ArrayRef<float> scale,
                               ArrayRef<int64_t> zeroPoint,
                               std::optional<int64_t> axis, Type intType,
@@ -438,6 +439,93 @@ LogicalResult Exporter::exportBlockDequantize(DequantizeOp d) {
   return success();
 }
 
+/// qc.dynamic_fake_quant as the statements of its rule
+/// (ref::chooseQuantizationParams, docs/quantization.md) in float ops, per
+/// tensor or per token (the reductions along the last axis): the range's
+/// min / max widened to 0, the scale (max - min) / (qmax - qmin) in f64
+/// rounded to f32, the zero point of the smaller error from the f64 ratios,
+/// rounded half to even and clamped, then DESIGN.md's quantize
+/// (x * (1 / s), round half to even, + zp, clamp) and dequantize. A zero
+/// range gets scale 0.1 like the reference; a scale below 6.1e-5 becomes
+/// 6.1e-5 with the zero point of the unwidened range (the reference widens
+/// min / max by an f32 factor first, which can move that zero point by a
+/// rounding step).
+LogicalResult Exporter::exportDynamicFakeQuantRule(DynamicFakeQuantOp d) {
+  Operation *op = d;
+  int64_t qmin = d.getQuantMinAttr().getInt();
+  int64_t qmax = d.getQuantMaxAttr().getInt();
+  int64_t rank = cast<RankedTensorType>(d.getInput().getType()).getRank();
+  auto tmp = [&]() { return uniqueName("v" + std::to_string(counter++)); };
+  auto node = [&](StringRef type, std::vector<std::string> ins) {
+    std::string o = tmp();
+    addNode(op, type.str(), std::move(ins), {o});
+    return o;
+  };
+  auto f32 = [&](float v) {
+    return addInitializer<float>("dq_c" + std::to_string(counter++),
+                                 OnnxDataType::Float, {}, ArrayRef<float>(v));
+  };
+  auto f64 = [&](double v) {
+    return addInitializer<double>("dq_c" + std::to_string(counter++),
+                                  OnnxDataType::Double, {},
+                                  ArrayRef<double>(v));
+  };
+  auto cast = [&](const std::string &v, OnnxDataType to) {
+    std::string o = tmp();
+    addNode(op, "Cast", {v}, {o})
+        .attributes.push_back(intAttr("to", static_cast<int64_t>(to)));
+    return o;
+  };
+  // The group's min / max: one per tensor, or one per token (last axis).
+  std::string x = nameOf(d.getInput());
+  auto reduce = [&](StringRef type) {
+    std::vector<std::string> ins = {x};
+    bool perToken = d.getPerToken() && rank > 0;
+    if (perToken && opset >= 18)
+      ins.push_back(addInitializer<int64_t>(
+          "axes" + std::to_string(counter++), OnnxDataType::Int64, {1},
+          ArrayRef<int64_t>(rank - 1)));
+    std::string o = tmp();
+    OnnxNode &n = addNode(op, type.str(), ins, {o});
+    if (perToken && opset < 18)
+      n.attributes.push_back(intsAttr("axes", {rank - 1}));
+    n.attributes.push_back(intAttr("keepdims", 1));
+    return o;
+  };
+  std::string zero = f32(0.0f);
+  std::string mn = cast(node("Min", {reduce("ReduceMin"), zero}),
+                        OnnxDataType::Double);
+  std::string mx = cast(node("Max", {reduce("ReduceMax"), zero}),
+                        OnnxDataType::Double);
+  std::string scale64 =
+      node("Div", {node("Sub", {mx, mn}), f64(static_cast<double>(qmax - qmin))});
+  std::string isZero =
+      node("Equal", {cast(scale64, OnnxDataType::Float), zero});
+  scale64 = node("Where", {isZero, f64(0.1), scale64});
+  std::string rMin = node("Div", {mn, scale64});
+  std::string rMax = node("Div", {mx, scale64});
+  std::string qminD = f64(static_cast<double>(qmin));
+  std::string qmaxD = f64(static_cast<double>(qmax));
+  std::string errMin = node(
+      "Sub", {f64(std::abs(static_cast<double>(qmin))), node("Abs", {rMin})});
+  std::string errMax = node(
+      "Sub", {f64(std::abs(static_cast<double>(qmax))), node("Abs", {rMax})});
+  std::string zp = node("Where", {node("Less", {errMin, errMax}),
+                                  node("Sub", {qminD, rMin}),
+                                  node("Sub", {qmaxD, rMax})});
+  zp = node("Round", {node("Min", {node("Max", {zp, qminD}), qmaxD})});
+  std::string zpF = cast(zp, OnnxDataType::Float);
+  std::string scale = node(
+      "Max", {cast(scale64, OnnxDataType::Float), f32(6.1e-5f)});
+  // DESIGN.md's quantize and dequantize.
+  std::string scaled = node("Mul", {x, node("Reciprocal", {scale})});
+  std::string q = node("Clip", {node("Add", {node("Round", {scaled}), zpF}),
+                                f32(static_cast<float>(qmin)),
+                                f32(static_cast<float>(qmax))});
+  addNode(op, "Mul", {node("Sub", {q, zpF}), scale}, {nameOf(d.getResult())});
+  return success();
+}
+
 LogicalResult Exporter::exportOp(Operation *op) {
   auto in = [&](unsigned i) { return nameOf(op->getOperand(i)); };
   auto out = [&]() { return nameOf(op->getResult(0)); };
@@ -491,25 +579,17 @@ LogicalResult Exporter::exportOp(Operation *op) {
                              /*quantize=*/true);
       })
       .Case([&](DynamicFakeQuantOp d) -> LogicalResult {
-        // DynamicQuantizeLinear -> DequantizeLinear. The ONNX op is ui8
-        // [0, 255] only; its qparams (f32 scale, zero point from the
-        // minimum) may differ from PyTorch's rule by an ulp of the scale or
-        // one zero-point step (docs/quantization.md).
+        // ui8 [0, 255] per tensor: ONNX's own DynamicQuantizeLinear ->
+        // DequantizeLinear, which ONNX Runtime runs as integer code. Its
+        // qparams (f32 scale, zero point from the minimum) may differ from
+        // PyTorch's rule by an ulp of the scale or one zero-point step
+        // (docs/quantization.md). Every other range and per-token specs:
+        // qc's rule written out in float ops.
         int64_t qmin = d.getQuantMinAttr().getInt();
         int64_t qmax = d.getQuantMaxAttr().getInt();
-        if (d.getPerToken())
-          return d.emitError()
-                 << "ONNX export: a per-token qc.dynamic_fake_quant cannot be "
-                    "exported: ONNX's DynamicQuantizeLinear chooses one scale "
-                    "and zero point per tensor (use granularity=per_tensor)";
-        if (!d.getDtype().isUnsignedInteger(8) || qmin != 0 || qmax != 255)
-          return d.emitError()
-                 << "ONNX export: qc.dynamic_fake_quant with range [" << qmin
-                 << ", " << qmax << "] of " << d.getDtype()
-                 << " cannot be exported: ONNX's DynamicQuantizeLinear is "
-                    "ui8 [0, 255] only (x86,dynamic=1 quantizes to [0, 127] "
-                    "unless dynamic_reduce_range=0; xnnpack's dynamic "
-                    "activations are i8)";
+        if (d.getPerToken() || !d.getDtype().isUnsignedInteger(8) ||
+            qmin != 0 || qmax != 255)
+          return exportDynamicFakeQuantRule(d);
         std::string q = uniqueName("v" + std::to_string(counter++));
         std::string scale = uniqueName("v" + std::to_string(counter++));
         std::string zp = uniqueName("v" + std::to_string(counter++));

@@ -22,8 +22,9 @@ accumulation followed by one f32 rescale): a few f32 ulps of the partial sums. S
 min / max of the next activation and so its run-time scale; the tolerance is therefore relative:
 max |qc - torch| <= rtol * max |torch| per output, rtol = 1e-5 (printed, with the measured value).
 
-With --ort, the u8 [0, 255] configuration is also exported (--export-onnx: DynamicQuantizeLinear +
-DequantizeLinear) and run with ONNX Runtime (test/ort/ort_run.js, graph optimizations disabled and all). ONNX's
+With --ort, every configuration (and each per-channel one again with granularity=per_token) is also
+exported (--export-onnx: DynamicQuantizeLinear + DequantizeLinear for u8 [0, 255] per tensor, qc's rule in
+float ops otherwise) and run with ONNX Runtime (test/ort/ort_run.js, graph optimizations disabled and all). ONNX's
 DynamicQuantizeLinear chooses qparams by its own rule (f32 scale, zero point from the minimum, x / scale), so
 ORT may differ from qc by an ulp of a scale or one step of a zero point; the tolerance is --ort-rtol (relative to
 max |y|).
@@ -151,6 +152,65 @@ def compare(label, qc_out, torch_out, rtol=RTOL):
     return ok
 
 
+def compare_ort(args, tag, exported, xpath, y_qc, rtol):
+    """ONNX Runtime on qc's export of `tag`, graph optimizations off and all. The ui8 [0, 255] per-tensor
+    edges are DynamicQuantizeLinear (ORT's own qparams rule: an ulp of a scale or a zero-point step from
+    qc's); the other ranges and per-token edges are qc's rule in float ops, equal to qc run's quantized
+    values, so only the float linears' summation order differs."""
+    ok = True
+    for opt in ("disabled", "all"):
+        ort_dir = os.path.join(args.work, f"{tag}.ort_{opt}")
+        run(["node", ORT_RUN, exported, "--input", f"input={xpath}", "--output-dir", ort_dir,
+             "--graph-opt", opt, "--quiet"])
+        y_ort = np.load(os.path.join(ort_dir, "output.npy"))
+        ok &= compare(f"{tag} vs ONNX Runtime on the export (graph-opt {opt})", y_qc, y_ort, rtol)
+    return ok
+
+
+RULE_PROGRAM = """module {
+  func.func @main(%x: tensor<6x64xf32> {qc.name = "x"}) -> (tensor<6x64xf32> {qc.name = "u7_token"},
+      tensor<6x64xf32> {qc.name = "s8_tensor"}, tensor<6x64xf32> {qc.name = "u8_token"},
+      tensor<6x64xf32> {qc.name = "s8_token"}) {
+    %0 = qc.dynamic_fake_quant %x {dtype = ui8, per_token = true, quant_max = 127 : i64, quant_min = 0 : i64} : tensor<6x64xf32>
+    %1 = qc.dynamic_fake_quant %x {dtype = i8, quant_max = 127 : i64, quant_min = -128 : i64} : tensor<6x64xf32>
+    %2 = qc.dynamic_fake_quant %x {dtype = ui8, per_token = true, quant_max = 255 : i64, quant_min = 0 : i64} : tensor<6x64xf32>
+    %3 = qc.dynamic_fake_quant %x {dtype = i8, per_token = true, quant_max = 127 : i64, quant_min = -128 : i64} : tensor<6x64xf32>
+    return %0, %1, %2, %3 : tensor<6x64xf32>, tensor<6x64xf32>, tensor<6x64xf32>, tensor<6x64xf32>
+  }
+}
+"""
+
+
+def check_rule_export(args):
+    """The exported rule (qc.dynamic_fake_quant as float ops) run by ONNX Runtime equals qc run bit for bit:
+    rows of ordinary, all-positive, wide, tiny (the 6.1e-5 minimum scale), all-negative and all-zero values."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 64)).astype(np.float32)
+    x *= np.array([[1], [1e-3], [30], [1e-7], [2], [0]], np.float32)
+    x[1] = np.abs(x[1])
+    x[4] = -np.abs(x[4])
+    mlir = os.path.join(args.work, "rule.mlir")
+    exported = os.path.join(args.work, "rule.onnx")
+    xpath = os.path.join(args.work, "rule_x.npy")
+    with open(mlir, "w") as f:
+        f.write(RULE_PROGRAM)
+    np.save(xpath, x)
+    run([args.qc, "export-onnx", mlir, "-o", exported])
+    run([args.qc, "run", mlir, "--input", f"x={xpath}", "--output-dir", os.path.join(args.work, "rule_qc")])
+    ok = True
+    for opt in ("disabled", "all"):
+        ort_dir = os.path.join(args.work, f"rule_ort_{opt}")
+        run(["node", ORT_RUN, exported, "--input", f"x={xpath}", "--output-dir", ort_dir, "--graph-opt", opt,
+             "--quiet"])
+        for name in ("u7_token", "s8_tensor", "u8_token", "s8_token"):
+            a = np.load(os.path.join(args.work, "rule_qc", f"{name}.npy"))
+            b = np.load(os.path.join(ort_dir, f"{name}.npy"))
+            same = np.array_equal(a.view(np.uint32), b.view(np.uint32))
+            print(f"rule {name} vs ONNX Runtime (graph-opt {opt}): {'bit-equal ok' if same else 'FAIL'}")
+            ok &= same
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--qc", required=True)
@@ -180,7 +240,7 @@ def main():
                 cmd = [args.qc, "quantize", onnx_path, "--quantizer", f"{options},per_channel={per_channel}",
                        "-o", qmlir, "--quiet"]
                 exported = os.path.join(args.work, f"{tag}.qdq.onnx")
-                if args.ort and quantizer == "x86full":
+                if args.ort:
                     cmd += ["--export-onnx", exported]
                 run(cmd)
                 text = open(qmlir).read()
@@ -203,14 +263,25 @@ def main():
                         y_float = model(xt).numpy()
                     err = np.abs(y_qc - y_float).max() / np.abs(y_float).max()
                     print(f"{tag}: dynamic int8 vs float: max relative error {err:.2e}")
-                if args.ort and quantizer == "x86full":
-                    for opt in ("disabled", "all"):
-                        ort_dir = os.path.join(args.work, f"{tag}.ort_{opt}")
-                        run(["node", ORT_RUN, exported, "--input", f"input={xpath}", "--output-dir", ort_dir,
-                             "--graph-opt", opt, "--quiet"])
-                        y_ort = np.load(os.path.join(ort_dir, "output.npy"))
-                        ok &= compare(f"{tag} vs ONNX Runtime on the export (graph-opt {opt})", y_qc, y_ort,
-                                      args.ort_rtol)
+                if args.ort:
+                    # DynamicQuantizeLinear (x86full per tensor) keeps ORT's own qparams rule: --ort-rtol;
+                    # qc's rule in float ops leaves only the f32 summation order: 1e-5.
+                    ok &= compare_ort(args, tag, exported, xpath, y_qc,
+                                      args.ort_rtol if quantizer == "x86full" else 1e-5)
+                    if per_channel:
+                        # Per token: the rule's statements in float ops (ReduceMin / ReduceMax per row).
+                        ptag = f"{tag}.per_token"
+                        pmlir = os.path.join(args.work, f"{ptag}.q.mlir")
+                        pexported = os.path.join(args.work, f"{ptag}.qdq.onnx")
+                        run([args.qc, "quantize", onnx_path, "--quantizer",
+                             f"{options},per_channel=1,granularity=per_token", "-o", pmlir, "--quiet",
+                             "--export-onnx", pexported])
+                        pout = os.path.join(args.work, ptag)
+                        run([args.qc, "run", pmlir, "--input", f"input={xpath}", "--output-dir", pout])
+                        ok &= compare_ort(args, ptag, pexported, xpath,
+                                          np.load(os.path.join(pout, "output.npy")), 1e-5)
+    if args.ort:
+        ok &= check_rule_export(args)
     if not ok:
         sys.exit("dynamic_vs_torch.py: FAILED")
     print("dynamic_vs_torch.py: all within tolerance")
