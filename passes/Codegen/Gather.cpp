@@ -318,4 +318,8 @@ LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
   return success();
 }
 
+void ModelBuilder::populateGatherPatterns(LoweringPatterns &patterns) {
+  patterns.add<GatherOp>("gather", &ModelBuilder::emitGather);
+}
+
 } // namespace mlir::qc::model_codegen

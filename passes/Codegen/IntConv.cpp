@@ -434,5 +434,15 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
   return success();
 }
 
+void ModelBuilder::populateIntConvPatterns(LoweringPatterns &patterns) {
+  // The 16x8 forms are Int16.cpp's.
+  patterns
+      .add("qconv2d",
+           [](Operation *op) { return isa<QConv2dOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::emitConv)
+      .add("qlinear",
+           [](Operation *op) { return isa<QLinearOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::emitLinear);
+}
 
 } // namespace mlir::qc::model_codegen

@@ -214,4 +214,8 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
   return success();
 }
 
+void ModelBuilder::populateIntMatmulPatterns(LoweringPatterns &patterns) {
+  patterns.add<QMatmulOp>("qmatmul", &ModelBuilder::emitQMatmul);
+}
+
 } // namespace mlir::qc::model_codegen
