@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace qc::ref {
 namespace {
@@ -26,6 +27,38 @@ absl::Status checkEpilogue(const Requantize &e, int64_t channels,
     return invalid(op, strCat("clamp range [", e.clampMin, ", ", e.clampMax,
                               "] is empty"));
   return absl::OkStatus();
+}
+
+/// checkEpilogue of \p e with the one multiplier \p m (the ops whose
+/// multiplier is a scalar argument).
+absl::Status checkScalarEpilogue(const Requantize &e, float m,
+                                 std::string_view op) {
+  Requantize check = e;
+  check.multipliers = {m};
+  return checkEpilogue(check, 1, op);
+}
+
+/// The numpy broadcast shape of \p a and \p b, or an error naming both.
+absl::StatusOr<Shape> broadcastShape(std::string_view op, const QTensor &a,
+                                     const QTensor &b) {
+  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  if (!shape.ok())
+    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
+                              " and ", shapeToString(shapeOf(b)),
+                              " do not broadcast"));
+  return shape;
+}
+
+/// \p a and \p b expanded to \p shape (numpy broadcasting), each and the
+/// result reserved against the memory limit first.
+absl::StatusOr<std::pair<QTensor, QTensor>>
+expandBoth(std::string_view op, const Shape &shape, const QTensor &a,
+           const QTensor &b) {
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, shape); !s.ok())
+      return s;
+  return std::pair<QTensor, QTensor>(xt::broadcast(a, shape),
+                                     xt::broadcast(b, shape));
 }
 
 /// clamp(round_half_to_even(v) + zp, lo, hi); compared in double so that
@@ -178,12 +211,9 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
     return invalid(op, strCat("operands must have the same shape, got ",
                               shapeToString(shapeOf(a)), " and ",
                               shapeToString(shapeOf(b))));
-  Requantize check = e;
-  check.multipliers = {ma};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, ma, op); !s.ok())
     return s;
-  check.multipliers = {mb};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, mb, op); !s.ok())
     return s;
   QTensor y = QTensor::from_shape(a.shape());
   const int32_t *ap = a.data(), *bp = b.data();
@@ -200,22 +230,17 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
                              const QTensor &b, int64_t bZeroPoint, float m,
                              const Requantize &e) {
   constexpr std::string_view op = "qmul";
-  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  absl::StatusOr<Shape> shape = broadcastShape(op, a, b);
   if (!shape.ok())
-    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
-                              " and ", shapeToString(shapeOf(b)),
-                              " do not broadcast"));
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return shape.status();
+  if (absl::Status s = checkScalarEpilogue(e, m, op); !s.ok())
     return s;
   // Numpy broadcasting: both operands expanded to the result's shape.
-  for (int i = 0; i < 3; ++i)
-    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
-      return s;
-  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+  absl::StatusOr<std::pair<QTensor, QTensor>> ab = expandBoth(op, *shape, a, b);
+  if (!ab.ok())
+    return ab.status();
   QTensor y = QTensor::from_shape(*shape);
-  const int32_t *ap = ab.data(), *bp = bb.data();
+  const int32_t *ap = ab->first.data(), *bp = ab->second.data();
   int32_t *yp = y.data();
   for (size_t i = 0; i < y.size(); ++i) {
     int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
@@ -231,17 +256,14 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
 absl::StatusOr<QTensor> qextreme(const QTensor &a, const QTensor &b,
                                  bool isMax) {
   std::string_view op = isMax ? "qmax" : "qmin";
-  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  absl::StatusOr<Shape> shape = broadcastShape(op, a, b);
   if (!shape.ok())
-    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
-                              " and ", shapeToString(shapeOf(b)),
-                              " do not broadcast"));
-  for (int i = 0; i < 3; ++i)
-    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
-      return s;
-  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+    return shape.status();
+  absl::StatusOr<std::pair<QTensor, QTensor>> ab = expandBoth(op, *shape, a, b);
+  if (!ab.ok())
+    return ab.status();
   QTensor y = QTensor::from_shape(*shape);
-  const int32_t *ap = ab.data(), *bp = bb.data();
+  const int32_t *ap = ab->first.data(), *bp = ab->second.data();
   int32_t *yp = y.data();
   for (size_t i = 0; i < y.size(); ++i)
     yp[i] = isMax ? std::max(ap[i], bp[i]) : std::min(ap[i], bp[i]);
@@ -260,9 +282,7 @@ absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
     return invalid(op, strCat("needs a [..., M, K] and b [..., K, N] with the "
                               "same batch dimensions, got ",
                               shapeToString(as), " and ", shapeToString(bs)));
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, m, op); !s.ok())
     return s;
   int64_t rows = as[rank - 2], k = as[rank - 1], n = bs[rank - 1];
   int64_t batches = shapeNumElements(Shape(as.begin(), as.end() - 2));
@@ -292,9 +312,7 @@ absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
 
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
                                     float m, const Requantize &e) {
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, "qrequantize"); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, m, "qrequantize"); !s.ok())
     return s;
   QTensor y = QTensor::from_shape(x.shape());
   for (size_t i = 0; i < x.size(); ++i)
@@ -363,9 +381,7 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
   absl::StatusOr<Shape> outShape = pool2dOutputShape(shapeOf(x), attrs);
   if (!outShape.ok())
     return invalid(op, std::string(outShape.status().message()));
-  Requantize check = e;
-  check.multipliers = {1.0f};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, 1.0f, op); !s.ok())
     return s;
   if (!(inputScale > 0.0f) || !std::isfinite(inputScale) ||
       !(outputScale > 0.0f) || !std::isfinite(outputScale))

@@ -204,6 +204,22 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
   countFloatWeights(o * cg * kh * kw + (op.getBias() ? o : 0));
   int64_t m = n * oh * ow;
   Value inBase = basePointer(in), outBase = basePointer(out);
+  // For each tap (y, x) of output pixel px, in (ky, kx) order: its input
+  // row and column and whether both are inside the image.
+  auto forEachTapOf =
+      [&](const Pixel &px,
+          function_ref<void(int64_t y, int64_t x, Value iy, Value ix, Value ok)>
+              tap) {
+        for (int64_t y = 0; y < kh; ++y) {
+          Value iy = add(mulC(px.oy, strides[0]), cI64(y * dil[0] - pads[0]));
+          Value okY = inBounds(iy, h);
+          for (int64_t x = 0; x < kw; ++x) {
+            Value ix = add(mulC(px.ox, strides[1]), cI64(x * dil[1] - pads[1]));
+            tap(y, x, iy, ix,
+                b.create<arith::AndIOp>(loc, okY, inBounds(ix, w)));
+          }
+        }
+      };
   // out is NHWC: output pixel `row` starts at row * o.
   if (groups == 1) {
     int64_t k = kh * kw * c;
@@ -242,40 +258,29 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                        Value dstRow = gep(p[1], mulC(row, k), f32);
                        Value srcImg =
                            gep(p[0], mulC(px.img, in.strides[0]), f32);
-                       for (int64_t y = 0; y < kh; ++y) {
-                         Value iy = add(mulC(px.oy, strides[0]),
-                                        cI64(y * dil[0] - pads[0]));
-                         Value okY = inBounds(iy, h);
-                         for (int64_t x = 0; x < kw; ++x) {
-                           Value ix = add(mulC(px.ox, strides[1]),
-                                          cI64(x * dil[1] - pads[1]));
-                           Value ok = b.create<arith::AndIOp>(
-                               loc, okY, inBounds(ix, w));
-                           Value dst =
-                               gep(dstRow, cI64((y * kw + x) * c), f32);
-                           ifThen(
-                               ok,
-                               [&] {
-                                 Value src = gep(
-                                     srcImg,
-                                     add(mulC(iy, in.strides[2]),
-                                         mulC(ix, in.strides[3])),
-                                     f32);
-                                 forN(c, [&](Value ci) {
-                                   store(load(f32, gep(src,
-                                                       mulC(ci,
-                                                            in.strides[1]),
-                                                       f32)),
-                                         gep(dst, ci, f32));
-                                 });
-                               },
-                               [&] {
-                                 forN(c, [&](Value ci) {
-                                   store(cF32(0), gep(dst, ci, f32));
-                                 });
+                       forEachTapOf(px, [&](int64_t y, int64_t x, Value iy,
+                                            Value ix, Value ok) {
+                         Value dst = gep(dstRow, cI64((y * kw + x) * c), f32);
+                         ifThen(
+                             ok,
+                             [&] {
+                               Value src = gep(srcImg,
+                                               add(mulC(iy, in.strides[2]),
+                                                   mulC(ix, in.strides[3])),
+                                               f32);
+                               forN(c, [&](Value ci) {
+                                 store(
+                                     load(f32, gep(src, mulC(ci, in.strides[1]),
+                                                   f32)),
+                                     gep(dst, ci, f32));
                                });
-                         }
-                       }
+                             },
+                             [&] {
+                               forN(c, [&](Value ci) {
+                                 store(cF32(0), gep(dst, ci, f32));
+                               });
+                             });
+                       });
                      });
                      callFloatGemm(g, p[3], p[4], p[1], lda, p[2], o, r0, r1);
                      b.create<scf::YieldOp>(loc);
@@ -309,22 +314,14 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                  Value dst = gep(p[1], mulC(row, o), f32);
                  Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
                  SmallVector<Value> oks, offsets;
-                 for (int64_t y = 0; y < kh; ++y) {
-                   Value iy = add(mulC(px.oy, strides[0]),
-                                  cI64(y * dil[0] - pads[0]));
-                   Value okY = inBounds(iy, h);
-                   for (int64_t x = 0; x < kw; ++x) {
-                     Value ix = add(mulC(px.ox, strides[1]),
-                                    cI64(x * dil[1] - pads[1]));
-                     Value ok =
-                         b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                     oks.push_back(ok);
-                     offsets.push_back(b.create<arith::SelectOp>(
-                         loc, ok,
-                         add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
-                         cI64(0)));
-                   }
-                 }
+                 forEachTapOf(px, [&](int64_t y, int64_t x, Value iy, Value ix,
+                                      Value ok) {
+                   oks.push_back(ok);
+                   offsets.push_back(b.create<arith::SelectOp>(
+                       loc, ok,
+                       add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
+                       cI64(0)));
+                 });
                  forN(o, [&](Value oc) {
                    Value group = og == 1 ? oc : divC(oc, og);
                    auto addTaps = [&](Value acc, Value ic) {
@@ -379,46 +376,38 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                });
                Value srcImg = gep(p[0], mulC(px.img, in.strides[0]), f32);
                forN(cg, [&](Value ic) {
-                 for (int64_t y = 0; y < kh; ++y) {
-                   Value iy = add(mulC(px.oy, strides[0]),
-                                  cI64(y * dil[0] - pads[0]));
-                   Value okY = inBounds(iy, h);
-                   for (int64_t x = 0; x < kw; ++x) {
-                     Value ix = add(mulC(px.ox, strides[1]),
-                                    cI64(x * dil[1] - pads[1]));
-                     Value ok =
-                         b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-                     Value wRow = gep(
-                         p[2], mulC(add(mulC(ic, kh * kw), cI64(y * kw + x)), o),
-                         f32);
-                     // A padded tap reads element 0 and uses 0 instead.
-                     Value offset = b.create<arith::SelectOp>(
-                         loc, ok,
-                         add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
-                         cI64(0));
-                     auto accumulate = [&] {
-                       Value src = gep(srcImg, offset, f32);
-                       forN(o, [&](Value oc) {
-                         Value chan = og == 1 ? oc : divC(oc, og);
-                         chan = add(mulC(chan, cg), ic);
-                         Value xv = load(
-                             f32, gep(src, mulC(chan, in.strides[1]), f32));
-                         if (!depthwise)
-                           xv = b.create<arith::SelectOp>(loc, ok, xv, cF32(0));
-                         Value slot = gep(dst, oc, f32);
-                         Value prod = b.create<arith::MulFOp>(
-                             loc, load(f32, gep(wRow, oc, f32)), xv);
-                         store(b.create<arith::AddFOp>(loc, load(f32, slot),
-                                                       prod),
-                               slot);
-                       });
-                     };
-                     if (depthwise)
-                       ifThen(ok, accumulate);
-                     else
-                       accumulate();
-                   }
-                 }
+                 forEachTapOf(px, [&](int64_t y, int64_t x, Value iy, Value ix,
+                                      Value ok) {
+                   Value wRow = gep(
+                       p[2], mulC(add(mulC(ic, kh * kw), cI64(y * kw + x)), o),
+                       f32);
+                   // A padded tap reads element 0 and uses 0 instead.
+                   Value offset = b.create<arith::SelectOp>(
+                       loc, ok,
+                       add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])),
+                       cI64(0));
+                   auto accumulate = [&] {
+                     Value src = gep(srcImg, offset, f32);
+                     forN(o, [&](Value oc) {
+                       Value chan = og == 1 ? oc : divC(oc, og);
+                       chan = add(mulC(chan, cg), ic);
+                       Value xv =
+                           load(f32, gep(src, mulC(chan, in.strides[1]), f32));
+                       if (!depthwise)
+                         xv = b.create<arith::SelectOp>(loc, ok, xv, cF32(0));
+                       Value slot = gep(dst, oc, f32);
+                       Value prod = b.create<arith::MulFOp>(
+                           loc, load(f32, gep(wRow, oc, f32)), xv);
+                       store(
+                           b.create<arith::AddFOp>(loc, load(f32, slot), prod),
+                           slot);
+                     });
+                   };
+                   if (depthwise)
+                     ifThen(ok, accumulate);
+                   else
+                     accumulate();
+                 });
                });
              });
            });

@@ -597,6 +597,11 @@ private:
     std::vector<std::pair<int64_t, int64_t>> panels;
     Value weights, bias, multipliers; // in the entry function
   };
+  /// The current variant's GEMM kernel for \p aElement activations and
+  /// \p cElement results (8-bit, or i32 accumulators) over K = \p k,
+  /// N = \p n: config, kernel and tile size (no panels, no constants).
+  FailureOr<PackedGemm> gemmKernelFor(Type aElement, Type cElement, int64_t k,
+                                      int64_t n);
   FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
                                  int64_t k, int64_t n, ArrayRef<int8_t> matrix,
                                  ArrayRef<int32_t> bias,
@@ -705,6 +710,11 @@ private:
   /// row-major tensor, i64 / i32 indices checked at run time.
   LogicalResult planGather(GatherOp op);
   LogicalResult emitGather(GatherOp op);
+  /// The index at \p ivs of \p idx (i64 or i32 at \p idxBase) as an i64,
+  /// counted from the end when negative (the reference's rule), and whether
+  /// it is then inside [0, dim).
+  std::pair<Value, Value> normalizedIndex(const TensorRef &idx, Value idxBase,
+                                          ArrayRef<Value> ivs, int64_t dim);
   /// A gather's table [V, D] that is a dequantize of an 8-bit constant
   /// (a quantized embedding), read along axis 0: qparams per tensor, per
   /// row or per block of `groupLen` along D (D a multiple of it).

@@ -24,16 +24,12 @@
 namespace mlir::qc {
 namespace {
 
-struct ArgExtremePattern : RewritePattern {
+struct ArgExtremePattern : RootedPattern<ArgMaxOp, ArgMinOp> {
   ArgExtremePattern(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {
-    setDebugName("arg-extreme");
-  }
+      : RootedPattern(context, "arg-extreme") {}
 
-  LogicalResult matchAndRewrite(Operation *root,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<ArgMaxOp, ArgMinOp>(root))
-      return failure();
+  LogicalResult rewriteRoot(Operation *root,
+                            PatternRewriter &rewriter) const override {
     auto dq = root->getOperand(0).getDefiningOp<DequantizeOp>();
     if (!dq)
       return rewriter.notifyMatchFailure(root, "input is not dequantized");

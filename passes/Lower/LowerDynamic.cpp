@@ -55,16 +55,12 @@ std::optional<DynamicWeight> matchWeight(Value v) {
 
 /// Rooted at the linear / matmul (a dynamically quantized op has no
 /// qc.quantize after it); qc-lower-to-integer visits them in program order.
-struct DynamicLinearPattern : RewritePattern {
+struct DynamicLinearPattern : RootedPattern<LinearOp, MatmulOp> {
   DynamicLinearPattern(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {
-    setDebugName("dynamic-linear");
-  }
+      : RootedPattern(context, "dynamic-linear") {}
 
-  LogicalResult matchAndRewrite(Operation *root,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<LinearOp, MatmulOp>(root))
-      return failure();
+  LogicalResult rewriteRoot(Operation *root,
+                            PatternRewriter &rewriter) const override {
     auto dfq = root->getOperand(0).getDefiningOp<DynamicFakeQuantOp>();
     if (!dfq)
       return rewriter.notifyMatchFailure(root, "input is not dynamic");

@@ -31,6 +31,25 @@ void populateDynamicLinearPatterns(RewritePatternSet &patterns);
 /// arg_max / arg_min). Part of populateLowerToIntegerPatterns.
 void populateArgExtremePatterns(RewritePatternSet &patterns);
 
+/// A pattern rooted at any op of \p RootOps (benefit 1), for the patterns
+/// not rooted at a qc.quantize: rewriteRoot sees only those ops (an MLIR
+/// RewritePattern roots at one op name or at every op).
+template <typename... RootOps>
+struct RootedPattern : RewritePattern {
+  RootedPattern(MLIRContext *context, StringRef name)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {
+    setDebugName(name);
+  }
+  LogicalResult matchAndRewrite(Operation *root,
+                                PatternRewriter &rewriter) const final {
+    if (!isa<RootOps...>(root))
+      return failure();
+    return rewriteRoot(root, rewriter);
+  }
+  virtual LogicalResult rewriteRoot(Operation *root,
+                                    PatternRewriter &rewriter) const = 0;
+};
+
 } // namespace mlir::qc
 
 #endif // QC_PASSES_LOWER_LOWERTOINTEGER_H
