@@ -82,6 +82,17 @@ absl::StatusOr<int32_t> toAcc(int64_t acc, std::string_view op) {
   return static_cast<int32_t>(acc);
 }
 
+/// DESIGN.md's requantize of an integer sum: the int32 accumulator (an
+/// error outside int32) times \p m, rounded half to even and clamped.
+absl::StatusOr<int32_t> requantizeAcc(int64_t acc, float m,
+                                      const Requantize &e,
+                                      std::string_view op) {
+  absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+  if (!acc32.ok())
+    return acc32.status();
+  return roundAndClamp(static_cast<float>(*acc32) * m, e);
+}
+
 absl::Status checkBias(const QTensor *bias, int64_t channels,
                        std::string_view op) {
   if (bias && (bias->dimension() != 1 ||
@@ -89,6 +100,30 @@ absl::Status checkBias(const QTensor *bias, int64_t channels,
     return invalid(op, strCat("bias must be 1-D of size ", channels,
                               ", got ", shapeToString(shapeOf(*bias))));
   return absl::OkStatus();
+}
+
+/// An integer conv's operand shapes, its output shape by its shape rule
+/// (whose error comes first) and the input's channels, height and width.
+struct ConvShapes {
+  Shape xs, ws, ys;
+  int64_t c = 0, h = 0, w = 0;
+};
+template <typename Attrs>
+absl::StatusOr<ConvShapes>
+convShapes(const QTensor &x, const QTensor &w, const Attrs &attrs,
+           absl::StatusOr<Shape> (*rule)(const Shape &, const Shape &,
+                                         const Attrs &)) {
+  ConvShapes s;
+  s.xs = shapeOf(x);
+  s.ws = shapeOf(w);
+  absl::StatusOr<Shape> ys = rule(s.xs, s.ws, attrs);
+  if (!ys.ok())
+    return ys.status();
+  s.ys = *std::move(ys);
+  s.c = s.xs[1];
+  s.h = s.xs[2];
+  s.w = s.xs[3];
+  return s;
 }
 
 /// What every integer conv shares after its shape rule: checks the epilogue
@@ -115,12 +150,11 @@ absl::StatusOr<QTensor> convOutput(std::string_view op, const Shape &ys,
       int64_t biasValue = bias ? bias->data()[oc] : 0;
       for (int64_t oy = 0; oy < oh; ++oy)
         for (int64_t ox = 0; ox < ow; ++ox) {
-          absl::StatusOr<int32_t> acc32 =
-              toAcc(biasValue + sum(b, oc, oy, ox), op);
-          if (!acc32.ok())
-            return acc32.status();
-          yp[((b * o + oc) * oh + oy) * ow + ox] =
-              roundAndClamp(static_cast<float>(*acc32) * m, e);
+          absl::StatusOr<int32_t> v =
+              requantizeAcc(biasValue + sum(b, oc, oy, ox), m, e, op);
+          if (!v.ok())
+            return v.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] = *v;
         }
     }
   return y;
@@ -131,16 +165,14 @@ absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
                                 const QTensor &w, const QTensor *bias,
                                 const Conv2dAttrs &attrs,
                                 const Requantize &e) {
-  constexpr std::string_view op = "qconv2d";
-  Shape xs = shapeOf(x), ws = shapeOf(w);
-  absl::StatusOr<Shape> ys = conv2dOutputShape(xs, ws, attrs);
-  if (!ys.ok())
-    return ys.status();
-  int64_t c = xs[1], h = xs[2], wd = xs[3];
-  int64_t o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
+  absl::StatusOr<ConvShapes> s = convShapes(x, w, attrs, conv2dOutputShape);
+  if (!s.ok())
+    return s.status();
+  int64_t c = s->c, h = s->h, wd = s->w;
+  int64_t o = s->ws[0], cg = s->ws[1], kh = s->ws[2], kw = s->ws[3];
   int64_t og = o / attrs.groups;
   const int32_t *xp = x.data(), *wp = w.data();
-  return convOutput(op, *ys, bias, e,
+  return convOutput("qconv2d", s->ys, bias, e,
                     [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
     int64_t g = oc / og, acc = 0;
     for (int64_t ic = 0; ic < cg; ++ic) {
@@ -194,11 +226,11 @@ absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
       for (int64_t i = 0; i < k; ++i)
         acc += (static_cast<int64_t>(xp[r * k + i]) - xZeroPoint) *
                static_cast<int64_t>(wp[j * k + i]);
-      absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-      if (!acc32.ok())
-        return acc32.status();
       float m = e.multipliers[e.multipliers.size() == 1 ? 0 : j];
-      yp[r * nOut + j] = roundAndClamp(static_cast<float>(*acc32) * m, e);
+      absl::StatusOr<int32_t> v = requantizeAcc(acc, m, e, op);
+      if (!v.ok())
+        return v.status();
+      yp[r * nOut + j] = *v;
     }
   return y;
 }
@@ -245,10 +277,10 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
   for (size_t i = 0; i < y.size(); ++i) {
     int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
                 (static_cast<int64_t>(bp[i]) - bZeroPoint);
-    absl::StatusOr<int32_t> p32 = toAcc(p, op);
-    if (!p32.ok())
-      return p32.status();
-    yp[i] = roundAndClamp(static_cast<float>(*p32) * m, e);
+    absl::StatusOr<int32_t> v = requantizeAcc(p, m, e, op);
+    if (!v.ok())
+      return v.status();
+    yp[i] = *v;
   }
   return y;
 }
@@ -301,11 +333,10 @@ absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
           acc += (static_cast<int64_t>(ap[(t * rows + r) * k + i]) -
                   aZeroPoint) *
                  static_cast<int64_t>(bp[(t * k + i) * n + j]);
-        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-        if (!acc32.ok())
-          return acc32.status();
-        yp[(t * rows + r) * n + j] =
-            roundAndClamp(static_cast<float>(*acc32) * m, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(acc, m, e, op);
+        if (!v.ok())
+          return v.status();
+        yp[(t * rows + r) * n + j] = *v;
       }
   return y;
 }
@@ -407,11 +438,11 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
         int64_t count = win.count;
         if (count < 1)
           return invalid(op, "a window covers no input element");
-        absl::StatusOr<int32_t> sum32 = toAcc(sum, op);
-        if (!sum32.ok())
-          return sum32.status();
         float m = avgPoolMultiplier(inputScale, outputScale, count);
-        dst[oy * ow + ox] = roundAndClamp(static_cast<float>(*sum32) * m, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(sum, m, e, op);
+        if (!v.ok())
+          return v.status();
+        dst[oy * ow + ox] = *v;
       }
     }
   }
@@ -483,11 +514,10 @@ absl::StatusOr<QTensor> qresize(const QTensor &x, int64_t xZeroPoint,
                       int64_t(wy0) * wx1 * (r0[b.i1] - xZeroPoint) +
                       int64_t(wy1) * wx0 * (r1[b.i0] - xZeroPoint) +
                       int64_t(wy1) * wx1 * (r1[b.i1] - xZeroPoint);
-        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-        if (!acc32.ok())
-          return acc32.status();
-        yp[(p * oh + oy) * ow + ox] =
-            roundAndClamp(static_cast<float>(*acc32) * mLinear, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(acc, mLinear, e, op);
+        if (!v.ok())
+          return v.status();
+        yp[(p * oh + oy) * ow + ox] = *v;
       }
     }
   return y;
@@ -497,18 +527,18 @@ absl::StatusOr<QTensor> qconvTranspose2d(const QTensor &x, int64_t xZeroPoint,
                                          const QTensor &w, const QTensor *bias,
                                          const ConvTranspose2dAttrs &attrs,
                                          const Requantize &e) {
-  constexpr std::string_view op = "qconv_transpose2d";
-  Shape xs = shapeOf(x), ws = shapeOf(w);
-  absl::StatusOr<Shape> ys = convTranspose2dOutputShape(xs, ws, attrs);
-  if (!ys.ok())
-    return ys.status();
-  int64_t c = xs[1], h = xs[2], wd = xs[3];
-  int64_t cg = c / attrs.groups, og = ws[1], kh = ws[2], kw = ws[3];
+  absl::StatusOr<ConvShapes> s =
+      convShapes(x, w, attrs, convTranspose2dOutputShape);
+  if (!s.ok())
+    return s.status();
+  int64_t c = s->c, h = s->h, wd = s->w;
+  int64_t cg = c / attrs.groups, og = s->ws[1], kh = s->ws[2],
+          kw = s->ws[3];
   const int32_t *xp = x.data(), *wp = w.data();
   int64_t sh = attrs.strides[0], sw = attrs.strides[1];
   int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
   int64_t pt = attrs.pads[0], pl = attrs.pads[1];
-  return convOutput(op, *ys, bias, e,
+  return convOutput("qconv_transpose2d", s->ys, bias, e,
                     [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
     // Output (oy, ox) receives input (iy, ix) through tap (ky, kx) when
     // oy = iy * sh - pt + ky * dh (and the same for x).
