@@ -24,15 +24,12 @@
 namespace mlir::qc {
 namespace {
 
-struct ArgExtremePattern : RootedPattern<ArgMaxOp, ArgMinOp> {
+struct ArgExtremePattern : RootedPattern<DequantizeOp, ArgMaxOp, ArgMinOp> {
   ArgExtremePattern(MLIRContext *context)
-      : RootedPattern(context, "arg-extreme") {}
+      : RootedPattern(context, "arg-extreme", "input is not dequantized") {}
 
-  LogicalResult rewriteRoot(Operation *root,
+  LogicalResult rewriteRoot(Operation *root, DequantizeOp dq,
                             PatternRewriter &rewriter) const override {
-    auto dq = root->getOperand(0).getDefiningOp<DequantizeOp>();
-    if (!dq)
-      return rewriter.notifyMatchFailure(root, "input is not dequantized");
     Type element =
         cast<RankedTensorType>(dq.getInput().getType()).getElementType();
     if (!element.isInteger(8))

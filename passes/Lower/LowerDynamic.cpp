@@ -55,15 +55,13 @@ std::optional<DynamicWeight> matchWeight(Value v) {
 
 /// Rooted at the linear / matmul (a dynamically quantized op has no
 /// qc.quantize after it); qc-lower-to-integer visits them in program order.
-struct DynamicLinearPattern : RootedPattern<LinearOp, MatmulOp> {
+struct DynamicLinearPattern
+    : RootedPattern<DynamicFakeQuantOp, LinearOp, MatmulOp> {
   DynamicLinearPattern(MLIRContext *context)
-      : RootedPattern(context, "dynamic-linear") {}
+      : RootedPattern(context, "dynamic-linear", "input is not dynamic") {}
 
-  LogicalResult rewriteRoot(Operation *root,
+  LogicalResult rewriteRoot(Operation *root, DynamicFakeQuantOp dfq,
                             PatternRewriter &rewriter) const override {
-    auto dfq = root->getOperand(0).getDefiningOp<DynamicFakeQuantOp>();
-    if (!dfq)
-      return rewriter.notifyMatchFailure(root, "input is not dynamic");
     std::optional<DynamicWeight> w = matchWeight(root->getOperand(1));
     if (!w)
       return rewriter.notifyMatchFailure(root, "weight does not fit");

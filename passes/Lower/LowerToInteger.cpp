@@ -51,6 +51,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -139,24 +140,15 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
   };
   if (auto q = dyn_cast<QuantizeOp>(def))
     return within(q.getQuantMin(), q.getQuantMax());
-  if (auto o = dyn_cast<QConv2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QLinearOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QAddOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QAvgPool2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QResizeOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QConvTranspose2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QMulOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QMatmulOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QRequantizeOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
+  // The integer ops whose epilogue clamps.
+  std::optional<bool> clamped =
+      llvm::TypeSwitch<Operation *, std::optional<bool>>(def)
+          .Case<QConv2dOp, QLinearOp, QAddOp, QAvgPool2dOp, QResizeOp,
+                QConvTranspose2dOp, QMulOp, QMatmulOp, QRequantizeOp>(
+              [&](auto o) { return within(o.getClampMin(), o.getClampMax()); })
+          .Default([](Operation *) { return std::nullopt; });
+  if (clamped)
+    return *clamped;
   if (auto o = dyn_cast<QLutOp>(def)) {
     ArrayRef<int32_t> table = o.getTable();
     auto [min, max] = std::minmax_element(table.begin(), table.end());
