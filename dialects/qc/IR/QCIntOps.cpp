@@ -404,8 +404,7 @@ template <typename ConvOpT>
 static LogicalResult verifyConvFrame(ConvOpT op, StringRef weightLayout,
                                      bool countsOk, StringRef windowCounts,
                                      ArrayRef<int64_t> outputPadding,
-                                     int64_t channels,
-                                     StringRef channelsWhat) {
+                                     int64_t channels, StringRef channelsWhat) {
   ShapedType inputType = op.getInput().getType();
   ShapedType weightType = op.getWeight().getType();
   ShapedType outputType = op.getOutput().getType();
@@ -422,10 +421,11 @@ static LogicalResult verifyConvFrame(ConvOpT op, StringRef weightLayout,
       failed(checkAtLeast(op, "output_padding", outputPadding, 0)))
     return failure();
   int64_t groups = static_cast<int64_t>(op.getGroups());
-  if (groups < 1 || (!ShapedType::isDynamic(channels) && channels % groups != 0))
-    return op->emitOpError() << "groups " << groups
-                             << " must be >= 1 and divide the " << channels
-                             << " " << channelsWhat;
+  if (groups < 1 ||
+      (!ShapedType::isDynamic(channels) && channels % groups != 0))
+    return op->emitOpError()
+           << "groups " << groups << " must be >= 1 and divide the " << channels
+           << " " << channelsWhat;
   return success();
 }
 
