@@ -909,7 +909,7 @@ private:
   LogicalResult planCompareSelect(Operation *op);
   LogicalResult emitCompareSelect(Operation *op);
   LogicalResult emitSoftmax(SoftmaxOp op);
-  /// FloatLogSoftmax.cpp.
+  /// FloatNormalize.cpp.
   LogicalResult emitLogSoftmax(LogSoftmaxOp op);
   LogicalResult emitLayerNorm(LayerNormOp op);
   LogicalResult emitBatchNorm(BatchNormOp op);

@@ -9,7 +9,7 @@
 //   acc = 0; for k ascending: acc = acc + x[m, k] * w[k, n]   (no FMA)
 //   y = acc [+ bias[n]]
 // so the result is bit-identical with the reference executor. Register tiles
-// as the float GEMM's (FloatCodegen.cpp): rows x 2 vectors of output
+// as the float GEMM's (FloatGemm.cpp): rows x 2 vectors of output
 // channels; a tile's weights are [K][lanes * 2] bytes (8 bits) or
 // [K][lanes] bytes (4 bits: column j in the low nibble, column j + lanes in
 // the high one, so the two vectors unpack with shifts only), its qparams
