@@ -303,10 +303,27 @@ def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
     weights wins (ties: the larger s, so no group is worse than min / max).
     Values beyond the clipped range saturate at qmin / qmax.
 
+    `method=gptq` (GPTQ, Frantar et al. 2023) first measures the Hessian
+    H = X^T X / n of every linear / matmul input X on the calibration data
+    (`data`, else the `qc.calibration_data` attribute qc-annotate sets from
+    `qc quantize --calib`; the float program, one pass), then quantizes each
+    weight one input channel (column) at a time: the column's rounding error,
+    divided by the diagonal of U (the upper Cholesky factor of
+    (H + damp * mean(diag H) * I)^-1), is subtracted from the columns not yet
+    quantized, weighted by U's row. Each group's qparams are chosen (min /
+    max or the MSE clip above) from its weights as updated when its first
+    column is reached, or, with `act-order` (columns in order of decreasing
+    H[j, j]), from the unmodified weights. Columns whose input is always 0
+    round to nearest. The output has the same form as `method=rtn` (integer
+    constant + block dequantize). Embedding tables always round to nearest.
+
     Errors: bits other than 4 / 8, a negative group size, 4 bits without a
     group, a symmetric range that is empty or does not fit int8, a clip
     other than minmax / mse, embedding-bits other than 0 / 4 / 8 (4 needs a
-    group size).
+    group size), a method other than rtn / gptq, act-order without gptq, a
+    damp outside (0, 1], gptq without calibration data or with data that
+    does not fit the inputs, a Hessian that stays indefinite at 100x the
+    dampening.
   }];
   let options = [
     Option<"bits", "bits", "int64_t", /*default=*/"8",
@@ -323,6 +340,18 @@ def QCWeightOnly : Pass<"qc-weight-only", "func::FuncOp"> {
            "Also quantize the constant table [V, D] of a qc.gather along axis 0 (an embedding): 8 (per row) or 4 (groups of group-size along D); 0: tables stay float">,
     Option<"clip", "clip", "std::string", /*default=*/"\"minmax\"",
            "Range of each group: 'minmax' (its min / max) or 'mse' (the shrink 1.00, 0.99, ..., 0.50 of min / max with the least squared error)">,
+    Option<"method", "method", "std::string", /*default=*/"\"rtn\"",
+           "Rounding of the linear / matmul weights: 'rtn' (each value to its nearest grid point) or 'gptq' (column by column with the error fed forward through the inputs' Hessian, measured on calibration data)">,
+    Option<"damp", "damp", "double", /*default=*/"0.01",
+           "gptq: dampening, this fraction of the Hessian's mean diagonal added to its diagonal, in (0, 1]">,
+    Option<"actOrder", "act-order", "bool", /*default=*/"false",
+           "gptq: quantize the input channels in order of decreasing Hessian diagonal (group qparams from the unmodified weights)">,
+    Option<"data", "data", "std::string", /*default=*/"",
+           "gptq: calibration data, FILE.npy, FILE.npz or a directory (default: qc-annotate's qc.calibration_data)">,
+    Option<"maxSamples", "max-samples", "int64_t", /*default=*/"-1",
+           "gptq: use at most this many samples">,
+    Option<"batchSize", "batch-size", "int64_t", /*default=*/"0",
+           "gptq: samples per run (0: the model's batch)">,
   ];
   let dependentDialects = ["::mlir::qc::QCDialect"];
 }

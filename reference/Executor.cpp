@@ -15,6 +15,7 @@
 #include "dialects/qc/IR/QCAttrs.h"
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/WeightOnlyForm.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -726,6 +727,7 @@ private:
   Result conv2d(Conv2dOp conv);
   Result convTranspose2d(ConvTranspose2dOp conv);
   Result linear(LinearOp linear);
+  Result weightOnlyLinear(const WeightOnlyForm &form);
   Result flatten(FlattenOp flatten);
   Result resize(ResizeOp resize);
   Result maxPool2d(MaxPool2dOp pool);
@@ -782,6 +784,8 @@ OpEvaluator::Result OpEvaluator::convTranspose2d(ConvTranspose2dOp conv) {
 /// input [..., K] x weight [N, K]^T + bias [N]: a Gemm over the input
 /// flattened to [M, K], reshaped back to [..., N].
 OpEvaluator::Result OpEvaluator::linear(LinearOp linear) {
+  if (std::optional<WeightOnlyForm> form = matchWeightOnlyForm(op))
+    return weightOnlyLinear(*form);
   FailureOr<const ref::Tensor *> x = f32(0), w = f32(1),
                                  b = optionalF32(linear.getBias(), 2);
   if (failed(x) || failed(w) || failed(b))
@@ -803,6 +807,58 @@ OpEvaluator::Result OpEvaluator::linear(LinearOp linear) {
     return wrap(std::move(y2));
   Shape yShape = xShape;
   yShape.back() = static_cast<int64_t>((*w)->shape()[0]);
+  return wrap(ref::reshape(*y2, yShape, /*allowZero=*/true));
+}
+
+/// A linear / matmul whose weight is a dequantized 8-bit constant
+/// (WeightOnlyForm.h): ref::weightOnlyLinear on the constant's integers and
+/// the dequantize's qparams, not a float GEMM on the dequantized weight.
+OpEvaluator::Result OpEvaluator::weightOnlyLinear(const WeightOnlyForm &form) {
+  FailureOr<const ref::Tensor *> x = f32(0);
+  FailureOr<const ref::Tensor *> b = static_cast<const ref::Tensor *>(nullptr);
+  if (auto l = dyn_cast<LinearOp>(op))
+    b = optionalF32(l.getBias(), 2);
+  if (failed(x) || failed(b))
+    return failure();
+  Shape xShape = ref::shapeOf(**x);
+  if (xShape.empty() || xShape.back() != form.k)
+    return op->emitError() << "weight-only linear: the input's last dimension "
+                              "must be K = "
+                           << form.k << ", got shape "
+                           << ::qc::shapeToString(xShape);
+  FailureOr<RtValue> c = constants.get(form.constant, memory);
+  if (failed(c))
+    return failure();
+  const ref::QTensor *qt = (*c)->getInt();
+  if (!qt || static_cast<int64_t>(qt->size()) != form.k * form.n)
+    return op->emitError() << "weight-only linear: the weight constant is not "
+                              "an integer tensor of "
+                           << form.k * form.n << " values";
+  std::vector<int32_t> q(static_cast<size_t>(form.k * form.n));
+  for (int64_t j = 0; j < form.n; ++j)
+    for (int64_t kk = 0; kk < form.k; ++kk)
+      q[j * form.k + kk] = qt->data()[form.valueIndex(j, kk)];
+  DequantizeOp dq = form.dequantize;
+  ArrayRef<float> scale = dq.getScale();
+  ArrayRef<int64_t> zp = dq.getZeroPoint();
+  std::vector<float> scales(static_cast<size_t>(form.n * form.groups));
+  std::vector<int32_t> zeros(scales.size());
+  for (int64_t j = 0; j < form.n; ++j)
+    for (int64_t g = 0; g < form.groups; ++g) {
+      size_t i = form.qparamIndex(j, g);
+      scales[j * form.groups + g] = scale[i];
+      zeros[j * form.groups + g] = static_cast<int32_t>(zp[i]);
+    }
+  int64_t m = ::qc::shapeNumElements(Shape(xShape.begin(), xShape.end() - 1));
+  absl::StatusOr<ref::Tensor> x2 = ref::reshape(**x, {m, form.k});
+  if (!x2.ok())
+    return wrap(std::move(x2));
+  absl::StatusOr<ref::Tensor> y2 =
+      ref::weightOnlyLinear(*x2, q, scales, zeros, form.n, form.group, *b);
+  if (!y2.ok())
+    return wrap(std::move(y2));
+  Shape yShape = xShape;
+  yShape.back() = form.n;
   return wrap(ref::reshape(*y2, yShape, /*allowZero=*/true));
 }
 
@@ -1391,7 +1447,11 @@ std::optional<FailureOr<RtValue>> OpEvaluator::evaluate() {
       .Case([&](ConvTranspose2dOp conv) -> Maybe {
         return convTranspose2d(conv);
       })
-      .Case([&](MatmulOp) -> Maybe { return binary(ref::matmul); })
+      .Case([&](MatmulOp) -> Maybe {
+        if (std::optional<WeightOnlyForm> form = matchWeightOnlyForm(op))
+          return weightOnlyLinear(*form);
+        return binary(ref::matmul);
+      })
       .Case([&](LinearOp l) -> Maybe { return linear(l); })
       // Normalization.
       .Case([&](BatchNormOp bn) -> Maybe {

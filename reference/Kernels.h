@@ -429,6 +429,22 @@ absl::StatusOr<Tensor> dequantizeBlocked(const QTensor &q,
                                          const std::vector<int64_t> &zeroPoints,
                                          int64_t axis, int64_t blockSize);
 
+/// The weight-only linear (docs/quantization.md, "The reference rule"):
+/// y[m, n] = bias[n] + the sum over the groups g of K (ascending, groups of
+/// \p group, the last may be shorter) of scale[n, g] * p[m, n, g], with
+///   p = 0; for k in g ascending: p = fma(float(q[n, k] - zp[n, g]), x[m, k], p)
+///   y = 0; for g ascending: y = fma(scale[n, g], p, y); then y = y + bias[n]
+/// (fma correctly rounded, std::fma). \p x is [M, K] row-major; \p q is
+/// [N, K] row-major (integer weights, |q - zp| < 2^24); \p scales and
+/// \p zeroPoints are [N, groups]; \p bias has N entries or none. Returns
+/// [M, N]. Every compiled weight-only GEMM / GEMV computes exactly this.
+absl::StatusOr<Tensor> weightOnlyLinear(const Tensor &x,
+                                        const std::vector<int32_t> &q,
+                                        const std::vector<float> &scales,
+                                        const std::vector<int32_t> &zeroPoints,
+                                        int64_t n, int64_t group,
+                                        const Tensor *bias);
+
 /// DESIGN.md's requantize of int32 accumulators:
 /// q = clamp(round_half_to_even(float(acc) * multiplier[c]) + zeroPoint,
 ///           qmin, qmax)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Model benchmark (issue 4): batch-1 latency of ResNet-18 and MobileNetV2 in one run, as
+# Model benchmark (issues 4, 13): batch-1 latency of ResNet-18, MobileNetV2, MobileNetV3-small and a
+# small text-direction classifier (text_cls, 1x3x48x192) in one run, as
 #   (a) qc int8 compiled code          (`qc bench`, in-process, compiled for this CPU)
 #   (b) ONNX Runtime int8              (ort_bench.js on qc's own QDQ export: the same quantization)
 #   (c) ONNX Runtime fp32              (ort_bench.js on the float model)
@@ -9,14 +10,15 @@
 #   bench/models/run.sh [--models DIR] [--qc PATH] [--out DIR] [--threads "1 2"] [--min-time S]
 #                       [--repeats N]
 #
-#   --models DIR   folder with {resnet18,mobilenet_v2}.{onnx,json,input.npy} as written by
+#   --models DIR   folder with MODEL.{onnx,json,input.npy} for each model, as written by
 #                  test/models/export_models.py (default: $QC_BUILD_DIR/test/models/onnx, else they are
 #                  exported into OUT/onnx with /usr/bin/python3 test/models/export_models.py)
 #   --qc PATH      the qc binary (default: $QC_BUILD_DIR/bin/qc, QC_BUILD_DIR defaulting to build/)
 #   --out DIR      work folder for calibration data, quantized models and logs (default: a temp dir)
 #   --threads "…"  thread counts (default "1 2")
 #   --min-time S   seconds of timed runs per measurement, for qc and ORT alike (default 2; at least 20 runs)
-#   --model-list "…"  models (default "resnet18 mobilenet_v2")
+#   --model-list "…"  models (default "resnet18 mobilenet_v2 mobilenet_v3_small text_cls"; any model
+#                  test/models/export_models.py --list names with one image input)
 #   --repeats N    measure each figure in N processes, qc / ORT int8 / ORT fp32 alternating, and report
 #                  each side's best median with the spread of the N medians (default 1). ORT's speed is
 #                  bimodal from one process to the next on shared VMs; best of 3 is the issue-13 protocol.
@@ -31,12 +33,12 @@ qc="$build/bin/qc"
 out=""
 threads="1 2"
 min_time=2
-model_list="resnet18 mobilenet_v2"
+model_list="resnet18 mobilenet_v2 mobilenet_v3_small text_cls"
 python="${PYTHON:-/usr/bin/python3}"
 profile=()
 repeats=1
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --models) models_dir="$2"; shift 2 ;;

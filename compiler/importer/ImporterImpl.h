@@ -370,6 +370,7 @@ private:
   LogicalResult importNode(const OnnxNode &node, size_t index);
   LogicalResult finishFunction(const OnnxGraph &graph);
   void fuseGelu();
+  void fuseDequantizedLinear();
   void fuseLinearBias();
   ValueEntry *lookup(const NodeRef &n, size_t i);
   FailureOr<Value> materializeTensor(const NodeRef &n, const OnnxTensor &t);

@@ -418,6 +418,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (failed(importModel(model)))
     return nullptr;
   fuseGelu();
+  fuseDequantizedLinear();
   fuseLinearBias();
   if (failed(verify(*module))) {
     emitError(fileLoc) << "internal error: the imported module does not "
@@ -1597,6 +1598,41 @@ void Importer::fuseGelu() {
 //===----------------------------------------------------------------------===//
 // Linear bias fusion
 //===----------------------------------------------------------------------===//
+
+void Importer::fuseDequantizedLinear() {
+  // MatMul(x, Transpose(DequantizeLinear(W [N, K]))), how qc exports a
+  // weight-only qc.linear of an input of rank > 2, becomes qc.linear(x,
+  // dequantize(W)) again, so the import of an export is the same program
+  // (and keeps the weight-only form, WeightOnlyForm.h, whose numerics are
+  // not those of a float matmul).
+  SmallVector<MatmulOp> matmuls;
+  func.walk([&](MatmulOp op) { matmuls.push_back(op); });
+  for (MatmulOp matmul : matmuls) {
+    auto transpose = matmul.getRhs().getDefiningOp<TransposeOp>();
+    if (!transpose || transpose.getPerm() != ArrayRef<int64_t>{1, 0})
+      continue;
+    auto dq = transpose.getInput().getDefiningOp<DequantizeOp>();
+    auto wType = dq ? dyn_cast<RankedTensorType>(dq.getInput().getType())
+                    : RankedTensorType();
+    auto xType = dyn_cast<RankedTensorType>(matmul.getLhs().getType());
+    if (!dq || !dq.getInput().getDefiningOp<ConstantOp>() || !wType ||
+        wType.getRank() != 2 || !wType.getElementType().isInteger(8) ||
+        !xType || xType.getRank() < 2)
+      continue;
+    OpBuilder b(matmul);
+    FailureOr<LinearOp> linear = createInferred<LinearOp>(
+        b, matmul.getLoc(), ValueRange{matmul.getLhs(), dq.getResult()});
+    if (failed(linear) || linear->getType() != matmul.getType()) {
+      if (succeeded(linear))
+        linear->erase();
+      continue;
+    }
+    matmul.getResult().replaceAllUsesWith(linear->getResult());
+    matmul.erase();
+    if (transpose->use_empty())
+      transpose.erase();
+  }
+}
 
 void Importer::fuseLinearBias() {
   // linear(x, W) + b, with b a constant of N entries ([N] or [1, ..., N])

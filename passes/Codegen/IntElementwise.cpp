@@ -5,7 +5,8 @@
 // qc.qlut on a dense tensor is a vector table lookup (byte shuffles on x86,
 // tbl / tbx on AArch64), exact by construction; quantize / dequantize,
 // qc.qmul and qc.qrequantize of dense tensors in one order (no broadcast)
-// run on explicit vectors (the same statements on each lane).
+// run on explicit vectors (the same statements on each lane), and so does
+// the quantize of a few-channel NCHW image into the NHWC codes of a conv.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -51,6 +52,18 @@ bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
     span += (a.shape[d] - 1) * a.strides[d];
   }
   return span == product(a.shape);
+}
+
+/// Whether \p in is a row-major NCHW tensor with 2-4 channels and \p out
+/// the same tensor in dense NHWC order (a model's image quantized for the
+/// first conv): a pixel's channels are then interleaved in \p out.
+bool isFewChannelsNchwToNhwc(const TensorRef &in, const TensorRef &out) {
+  if (in.shape.size() != 4 || in.shape != out.shape || !in.isRowMajor())
+    return false;
+  int64_t c = out.shape[1], h = out.shape[2], w = out.shape[3];
+  return c >= 2 && c <= 4 && out.strides[1] == 1 && out.strides[3] == c &&
+         out.strides[2] == w * c && (out.shape[0] == 1 ||
+                                     out.strides[0] == h * w * c);
 }
 } // namespace
 
@@ -126,6 +139,11 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
     }
     return success();
   }
+  if (storageType(out.element) == i8 && isFewChannelsNchwToNhwc(in, out) &&
+      out.shape[3] >= width) {
+    emitQuantizeNchwToNhwc(op, inv, zp, lo, hi);
+    return success();
+  }
   parallelLoopNest(
       out.shape, out.strides, {inBase, outBase, statusSlot},
       [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
@@ -150,6 +168,85 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
                                     LLVM::AtomicOrdering::monotonic);
       });
   return success();
+}
+
+void ModelBuilder::emitQuantizeNchwToNhwc(QuantizeOp op, float inv,
+                                          int64_t zp, int64_t lo, int64_t hi) {
+  // Parallel over the N x H rows; per row, chunks of `width` pixels: one
+  // vector of floats per channel plane, quantized as the dense form does,
+  // the C byte vectors interleaved into C x width bytes and stored at once.
+  // W % width pixels: a last chunk ending at W, overlapping the one before
+  // (it rewrites the same codes).
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  int64_t c = out.shape[1], h = out.shape[2], w = out.shape[3];
+  int64_t width = floatLanes();
+  auto vf = VectorType::get({width}, f32);
+  // Byte i * c + ch of the interleaved chunk is pixel i of channel ch,
+  // byte ch * width + i of the channels' codes one after the other.
+  SmallVector<int64_t> interleave;
+  for (int64_t i = 0; i < width; ++i)
+    for (int64_t ch = 0; ch < c; ++ch)
+      interleave.push_back(ch * width + i);
+  int64_t chunks = (w + width - 1) / width;
+  parallel(
+      out.shape[0] * h, {basePointer(in), basePointer(out), statusSlot},
+      [&](Value begin, Value end, ArrayRef<Value> p) {
+        auto splat = [&](float v) {
+          return b.create<vector::BroadcastOp>(loc, vf, stepF32(v))
+              .getResult();
+        };
+        Value scale = splat(inv), zpV = splat(static_cast<float>(zp));
+        Value loV = splat(static_cast<float>(lo));
+        Value hiV = splat(static_cast<float>(hi));
+        Value slot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+        store(cI32(0), slot);
+        forRange(begin, end, [&](Value row) {
+          Value img = divC(row, h), y = remC(row, h);
+          Value src = gep(p[0], add(mulC(img, in.strides[0]), mulC(y, w)), f32);
+          Value dst = gep(p[1], mulC(row, w * c), i8);
+          forN(chunks, [&](Value k) {
+            Value x0 =
+                b.create<arith::MinSIOp>(loc, mulC(k, width), cI64(w - width));
+            Value nan;
+            Value codes;
+            for (int64_t ch = 0; ch < c; ++ch) {
+              Value x = b.create<LLVM::LoadOp>(
+                  loc, vf, gep(src, add(x0, cI64(ch * in.strides[1])), f32),
+                  /*alignment=*/4);
+              Value isNan = b.create<arith::CmpFOp>(
+                  loc, arith::CmpFPredicate::UNO, x, x);
+              nan = nan ? b.create<arith::OrIOp>(loc, nan, isNan).getResult()
+                        : isNan;
+              Value q = emitRoundClampToI8(
+                  b, loc, b.create<arith::MulFOp>(loc, x, scale), zpV, loV,
+                  hiV);
+              if (!codes) {
+                codes = q;
+                continue;
+              }
+              // Append q: [codes..., q...].
+              int64_t have = cast<VectorType>(codes.getType()).getShape()[0];
+              SmallVector<int64_t> concat(have + width);
+              std::iota(concat.begin(), concat.end(), 0);
+              codes = b.create<vector::ShuffleOp>(loc, codes, q, concat);
+            }
+            Value any = b.create<vector::ReductionOp>(
+                loc, vector::CombiningKind::OR, nan);
+            store(b.create<arith::OrIOp>(
+                      loc, load(i32, slot),
+                      b.create<arith::ExtUIOp>(loc, i32, any)),
+                  slot);
+            Value pixels =
+                b.create<vector::ShuffleOp>(loc, codes, codes, interleave);
+            b.create<LLVM::StoreOp>(loc, pixels, gep(dst, mulC(x0, c), i8),
+                                    /*alignment=*/1);
+          });
+        });
+        b.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::_or, p[2],
+                                    load(i32, slot),
+                                    LLVM::AtomicOrdering::monotonic);
+      });
 }
 
 LogicalResult ModelBuilder::emitDequantize(DequantizeOp op) {

@@ -662,6 +662,10 @@ private:
                         ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
                         const std::function<void(int64_t, int64_t, Value)> &tap);
   LogicalResult emitQuantize(QuantizeOp op);
+  /// emitQuantize of a row-major NCHW tensor with 2-4 channels (a model's
+  /// image) into dense NHWC 8-bit codes, vectorized along W.
+  void emitQuantizeNchwToNhwc(QuantizeOp op, float inv, int64_t zp,
+                              int64_t lo, int64_t hi);
   LogicalResult emitDequantize(DequantizeOp op);
   LogicalResult emitConv(QConv2dOp op);
   LogicalResult emitGroupedConv(QConv2dOp op);

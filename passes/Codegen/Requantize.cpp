@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 namespace mlir::qc {
@@ -92,7 +93,7 @@ bool isX86(::qc::codegen::GemmIsa isa) {
 Value emitRequantizePacked(OpBuilder &b, Location loc,
                            ::qc::codegen::GemmIsa isa, ArrayRef<Value> accs,
                            ArrayRef<Value> mults, Value zp, Value lo, Value hi,
-                           bool isUnsigned) {
+                           bool isUnsigned, bool productsFit) {
   auto accType = cast<VectorType>(accs.front().getType());
   int64_t width = accType.getNumElements();
   Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type(),
@@ -104,13 +105,19 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
   Value loF = toFloat(b.create<arith::SubIOp>(loc, lo, zp));
   Value hiF = toFloat(b.create<arith::SubIOp>(loc, hi, zp));
   bool x86 = isX86(isa);
+  // x86 with products that fit: the clamp on the narrowed integers instead
+  // of on the floats (not for a lone zmm, which narrows by truncation).
+  bool intClamp = x86 && productsFit && !(width == 16 && accs.size() == 1);
 
-  // round_half_even(clamp(float(acc) * m, lo - zp, hi - zp)) as i32.
+  // round_half_even(clamp(float(acc) * m, lo - zp, hi - zp)) as i32, or
+  // (intClamp) round_half_even(float(acc) * m).
   SmallVector<Value> rounded;
   for (auto [acc, mult] : llvm::zip_equal(accs, mults)) {
     Value f = b.create<arith::SIToFPOp>(loc, floatType, acc);
     f = b.create<arith::MulFOp>(loc, f, mult);
-    if (x86) {
+    if (intClamp) {
+      // Clamped after narrowing (below).
+    } else if (x86) {
       // Compare + select is vmaxps / vminps (f is never NaN).
       Value below =
           b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, f, loF);
@@ -189,6 +196,19 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
   VectorType bytes = VectorType::get({4 * width}, i8);
   Value zpWords = splatOf(b, loc, words, zp16);
   int64_t lanes128 = width / 4;
+  // intClamp: lo and hi as bytes, and whether they are the type's bounds
+  // (compile-time constants; the saturating packs clamp to those).
+  auto isConstant = [](Value v, int64_t expected) {
+    APInt value;
+    return matchPattern(v, m_ConstantInt(&value)) &&
+           value.getSExtValue() == expected;
+  };
+  bool fullLo = isConstant(lo, isUnsigned ? 0 : -128);
+  bool fullHi = isConstant(hi, isUnsigned ? 255 : 127);
+  Value loBytes =
+      splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, lo));
+  Value hiBytes =
+      splatOf(b, loc, bytes, b.create<arith::TruncIOp>(loc, i8, hi));
   SmallVector<Value> pieces;
   for (size_t first = 0; first < rounded.size(); first += 4) {
     int64_t count =
@@ -199,6 +219,8 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
     auto packWords = [&](Value x, Value y) {
       Value w = callIntrinsic(b, loc, words, prefix + "packssdw" + suffix.str(),
                               ValueRange{x, y});
+      if (intClamp) // the words saturated: + zp saturating too
+        return b.create<LLVM::SAddSat>(loc, w, zpWords).getResult();
       return b.create<arith::AddIOp>(loc, w, zpWords).getResult();
     };
     Value low = packWords(quad[0], quad[1]);
@@ -207,6 +229,15 @@ Value emitRequantizePacked(OpBuilder &b, Location loc,
         b, loc, bytes,
         prefix + (isUnsigned ? "packuswb" : "packsswb") + suffix.str(),
         ValueRange{low, high});
+    if (intClamp && !(fullLo && fullHi)) {
+      // The bytes saturated to the type's range; clamp to [lo, hi] in it.
+      packed = isUnsigned
+                   ? b.create<arith::MaxUIOp>(loc, packed, loBytes).getResult()
+                   : b.create<arith::MaxSIOp>(loc, packed, loBytes).getResult();
+      packed = isUnsigned
+                   ? b.create<arith::MinUIOp>(loc, packed, hiBytes).getResult()
+                   : b.create<arith::MinSIOp>(loc, packed, hiBytes).getResult();
+    }
     Value dwords = b.create<vector::BitCastOp>(
         loc, VectorType::get({width}, i32), packed);
     SmallVector<int64_t> order;

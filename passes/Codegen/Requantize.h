@@ -53,10 +53,18 @@ Value emitRoundClampTo(OpBuilder &b, Location loc, Value f, Value zp, Value lo,
 /// the clamp fits 16 bits. vcvtps2dq on AVX2 rounds in
 /// MXCSR's mode, as the f32 multiply does (round to nearest even, the
 /// default every qc program runs with).
+/// \p productsFit: the caller guarantees |float(acc) * m| < 2^30 for every
+/// lane (from the accumulator's bound and the multipliers at compile time).
+/// x86 then clamps on integers instead of floats, in fewer instructions:
+/// vpackssdw saturates to 16 bits, + zp saturating (vpaddsw), vpackuswb /
+/// vpacksswb saturate to the type's range, and a byte max / min clamps to
+/// [lo, hi] unless those are the type's bounds (constants). Equal bit for
+/// bit: every saturation keeps values on the same side of the bounds, and
+/// without the float clamp vcvtps2dq sees no value out of int32's range.
 Value emitRequantizePacked(OpBuilder &b, Location loc,
                            ::qc::codegen::GemmIsa isa, ArrayRef<Value> accs,
                            ArrayRef<Value> mults, Value zp, Value lo, Value hi,
-                           bool isUnsigned);
+                           bool isUnsigned, bool productsFit = false);
 
 } // namespace mlir::qc
 

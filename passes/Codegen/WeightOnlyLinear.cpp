@@ -2,19 +2,24 @@
 //
 // The step of a qc.linear / qc.matmul-by-a-constant whose weight is a
 // qc.dequantize of an integer constant (qc-weight-only's output, or an
-// imported DequantizeLinear): the weights stay packed in the object (8 bits,
-// or two 4-bit values per byte) and are dequantized in registers, with the
-// statements of the reference (dequantize, then the float GEMM):
-//   w = float(q) [- float(zp)] ) * scale      (the subtraction is exact)
-//   acc = 0; for k ascending: acc = acc + x[m, k] * w[k, n]   (no FMA)
-//   y = acc [+ bias[n]]
+// imported DequantizeLinear; WeightOnlyForm.h decides): the weights stay
+// packed in the object (8 bits, or two 4-bit values per byte) and are
+// converted in registers, with the statements of the weight-only rule that
+// the reference executor also runs (ref::weightOnlyLinear):
+//   y = 0; for each group g of K:
+//     p = 0; for k in g ascending: p = fma(float(q) [- float(zp)], x[m, k], p)
+//     y = fma(scale[n, g], p, y)
+//   y = y [+ bias[n]]
+// (float(q) - float(zp) is exact; fma is correctly rounded everywhere),
 // so the result is bit-identical with the reference executor. Register tiles
 // as the float GEMM's (FloatGemm.cpp): rows x 2 vectors of output
 // channels; a tile's weights are [K][lanes * 2] bytes (8 bits) or
 // [K][lanes] bytes (4 bits: column j in the low nibble, column j + lanes in
-// the high one, so the two vectors unpack with shifts only), its qparams
-// [groups][lanes * 2]. Vector width from the target (AVX-512: 16 floats,
-// AVX2: 8, NEON: 4). See docs/codegen.md, "Weight-only quantization".
+// the high one, so the two vectors unpack with shifts only; on AVX-512 with
+// groups of 8n "k-octets" instead: dwords of 8 k of one column, looked up
+// with vpermd), its qparams [groups][lanes * 2]. Vector width from the target
+// (AVX-512: 16 floats, AVX2: 8, NEON: 4). See docs/codegen.md, "Weight-only
+// quantization".
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -22,6 +27,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
+#include "dialects/qc/IR/WeightOnlyForm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -33,84 +39,57 @@
 namespace mlir::qc::model_codegen {
 
 namespace {
-/// Rows of one register tile: as many as the accumulators (2 per row) leave
-/// registers for, with 4 for the weights and the broadcast input (AVX-512
-/// and NEON: 14, AVX2: 6), so each dequantized weight serves many rows.
+/// Rows of one register tile: each row holds 2 vectors of group partials
+/// and 2 of outputs, with 4 registers left for the weights and the
+/// broadcast input (AVX-512 and NEON: 7 rows, AVX2: 3), so each unpacked
+/// weight vector serves several rows.
 int64_t tileRows(int64_t vectorRegisters) {
-  return std::clamp<int64_t>((vectorRegisters - 4) / 2, 6, 14);
+  return std::clamp<int64_t>((vectorRegisters - 4) / 4, 2, 7);
 }
 /// Vectors per tile row: 2, so a 4-bit byte holds one column of each.
 constexpr int64_t kVectors = 2;
-/// Tiles a single row (a GEMV) accumulates at once.
-constexpr int64_t kGemvTiles = 4;
+/// Tiles a single row (a GEMV) accumulates at once: 4 (8 independent FMA
+/// chains) when 32 registers hold their partials and outputs, 3 on AVX2.
+int64_t gemvTiles(int64_t vectorRegisters) {
+  return std::clamp<int64_t>((vectorRegisters - 4) / 4, 1, 4);
+}
 } // namespace
 
 FailureOr<ModelBuilder::WeightOnlyWeights>
 ModelBuilder::matchWeightOnly(Operation *op) {
-  // The weight operand: linear [N, K], matmul [K, N] (a constant rhs).
-  auto dq = op->getOperand(1).getDefiningOp<DequantizeOp>();
-  auto c = dq ? dq.getInput().getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!c)
-    return failure();
-  auto type = cast<RankedTensorType>(c.getType());
-  Type et = type.getElementType();
-  if (type.getRank() != 2 || !type.hasStaticShape() ||
-      et.getIntOrFloatBitWidth() != 8)
+  // The same test as the reference executor's (WeightOnlyForm.h), so both
+  // use the weight-only rule on exactly the same ops.
+  std::optional<WeightOnlyForm> form = matchWeightOnlyForm(op);
+  if (!form)
     return failure();
   WeightOnlyWeights w;
-  const int64_t kAxis = isa<LinearOp>(op) ? 1 : 0;
-  const int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  w.k = type.getDimSize(kAxis);
-  w.n = type.getDimSize(1 - kAxis);
-  w.isUnsigned = et.isUnsignedInteger();
-  std::optional<uint64_t> axis = dq.getAxis();
-  std::optional<uint64_t> block = dq.getBlockSize();
-  // The qparams as a function of (n, group): groups of `group` along K.
-  ArrayRef<float> scales = dq.getScale();
-  ArrayRef<int64_t> zps = dq.getZeroPoint();
-  std::function<size_t(int64_t, int64_t)> index;
-  if (!axis) {
-    w.group = std::max<int64_t>(w.k, 1);
-    index = [](int64_t, int64_t) { return size_t{0}; };
-  } else if (static_cast<int64_t>(*axis) == 1 - kAxis && !block) {
-    w.group = std::max<int64_t>(w.k, 1);
-    index = [](int64_t n, int64_t) { return static_cast<size_t>(n); };
-  } else if (static_cast<int64_t>(*axis) == kAxis && !block) {
-    // Per input channel: a group of one k, the same for every column.
-    w.group = 1;
-    index = [](int64_t, int64_t g) { return static_cast<size_t>(g); };
-  } else if (static_cast<int64_t>(*axis) == kAxis) {
-    w.group = static_cast<int64_t>(*block);
-    int64_t groups = (w.k + w.group - 1) / w.group;
-    int64_t n = w.n;
-    index = [=](int64_t c, int64_t g) {
-      return static_cast<size_t>(kAxis == 1 ? c * groups + g : g * n + c);
-    };
-  } else {
-    return failure(); // blocks along the output channels: the float path
-  }
-  w.groups = w.k == 0 ? 0 : (w.k + w.group - 1) / w.group;
-  FailureOr<std::vector<int8_t>> raw = getConstantValues<int8_t>(c.getValue());
-  if (failed(raw) || static_cast<int64_t>(raw->size()) != rows * cols)
+  w.k = form->k;
+  w.n = form->n;
+  w.group = form->group;
+  w.groups = form->groups;
+  w.isUnsigned = form->isUnsigned;
+  FailureOr<std::vector<int8_t>> raw =
+      getConstantValues<int8_t>(form->constant.getValue());
+  if (failed(raw) || static_cast<int64_t>(raw->size()) != w.k * w.n)
     return failure();
   w.q.resize(raw->size());
   int64_t lo = 0, hi = 0;
   for (int64_t nn = 0; nn < w.n; ++nn)
     for (int64_t kk = 0; kk < w.k; ++kk) {
-      int8_t v = (*raw)[kAxis == 1 ? nn * cols + kk : kk * cols + nn];
+      int8_t v = (*raw)[form->valueIndex(nn, kk)];
       int32_t x = w.isUnsigned ? static_cast<uint8_t>(v) : v;
       w.q[nn * w.k + kk] = x;
       lo = std::min<int64_t>(lo, x);
       hi = std::max<int64_t>(hi, x);
     }
   w.bits = (w.isUnsigned ? hi <= 15 : lo >= -8 && hi <= 7) ? 4 : 8;
+  ArrayRef<float> scales = form->dequantize.getScale();
+  ArrayRef<int64_t> zps = form->dequantize.getZeroPoint();
   w.scales.resize(w.n * w.groups);
   w.zeroPoints.resize(w.n * w.groups);
   for (int64_t nn = 0; nn < w.n; ++nn)
     for (int64_t g = 0; g < w.groups; ++g) {
-      size_t i = index(nn, g);
-      if (i >= scales.size() || i >= zps.size())
-        return failure();
+      size_t i = form->qparamIndex(nn, g);
       w.scales[nn * w.groups + g] = scales[i];
       w.zeroPoints[nn * w.groups + g] = zps[i];
       w.hasZeroPoint |= zps[i] != 0;
@@ -132,8 +111,20 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
   }
   countFloatWeights(k * n + static_cast<int64_t>(bias.size()));
 
+  // AVX-512 looks 4-bit codes up with vpermd, which reads an index's low 4
+  // bits. When every group starts at a multiple of 8 (groups of 8n, or one
+  // group), a tile's 4-bit weights are dwords of 8 consecutive k of one
+  // column ("k-octets": [ceil(K / 8)][2 vectors][16 columns] dwords, k = 8c
+  // + s in bits 4s..4s+3), so 8 k take one load per vector and a shift by
+  // an immediate per k, with no widening; else bytes as on the other ISAs.
+  const bool avx512Nibbles =
+      w.bits == 4 && lanes == 16 && currentIsa == GemmIsa::X86Avx512Vnni;
+  const bool octets = avx512Nibbles && (w.group % 8 == 0 || w.groups == 1);
+  const int64_t octetBytes = kVectors * lanes * 4;
   // Compile time: the tiles' packed weights, qparams and bias.
-  const int64_t tileBytes = w.bits == 4 ? k * lanes : k * nt;
+  const int64_t tileBytes = octets        ? (k + 7) / 8 * octetBytes
+                            : w.bits == 4 ? k * lanes
+                                          : k * nt;
   std::vector<int8_t> packed(static_cast<size_t>(tiles * tileBytes), 0);
   std::vector<float> scales(static_cast<size_t>(tiles * w.groups * nt), 1.0f);
   std::vector<float> zeros(static_cast<size_t>(tiles * w.groups * nt), 0.0f);
@@ -146,6 +137,14 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
         if (w.bits == 8) {
           packed[t * tileBytes + kk * nt + j] =
               static_cast<int8_t>(static_cast<uint8_t>(q & 0xff));
+        } else if (octets) {
+          // Column j's dword of octet kk / 8, nibble kk % 8 (little endian).
+          const int64_t s8 = kk % 8;
+          auto &byte =
+              packed[t * tileBytes + kk / 8 * octetBytes + j * 4 + s8 / 2];
+          uint8_t nib = static_cast<uint8_t>(q & 0xf);
+          byte = static_cast<int8_t>(static_cast<uint8_t>(byte) |
+                                     (s8 % 2 == 0 ? nib : nib << 4));
         } else {
           // Column j < lanes: low nibble of byte j; else high nibble of
           // byte j - lanes.
@@ -208,7 +207,7 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
     SmallVector<Value> init(count * slots, zero);
     // The float value of each 4-bit code, for the AVX-512 table lookup.
     Value nibbleTable;
-    if (w.bits == 4 && lanes == 16 && currentIsa == GemmIsa::X86Avx512Vnni) {
+    if (avx512Nibbles) {
       SmallVector<float> table;
       for (int j = 0; j < 16; ++j)
         table.push_back(static_cast<float>(w.isUnsigned || j < 8 ? j : j - 16));
@@ -224,95 +223,172 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       return b.create<vector::BroadcastOp>(
           loc, vi, b.create<arith::ConstantIntOp>(loc, v, 32));
     };
+    // y (the outputs) is carried across the groups, p (the group's
+    // partials) across the group's k, starting at +0 each group.
     auto groups = b.create<scf::ForOp>(
         loc, cI64(0), cI64(w.groups), cI64(1), init,
-        [&](OpBuilder &, Location, Value g, ValueRange acc0) {
-          // The group's scales (and zero points) of every slot.
-          SmallVector<Value> sv, zv;
+        [&](OpBuilder &, Location, Value g, ValueRange y0) {
+          // The group's float zero points of every slot.
+          SmallVector<Value> zv;
+          if (w.hasZeroPoint)
+            for (int64_t tt = 0; tt < tileCount; ++tt)
+              for (int64_t j = 0; j < kVectors; ++j)
+                zv.push_back(b.create<LLVM::LoadOp>(
+                    loc, vf,
+                    gep(zt[tt], add(mulC(g, nt), cI64(j * lanes)), f32),
+                    /*alignment=*/4));
+          Value k0 = mulC(g, w.group);
+          Value k1 =
+              b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)), cI64(k));
+          // The rows' partials after k: p = fma(float(q - zp), x[k], p) with
+          // the slots' float(q) in qv.
+          auto fmaRows = [&](SmallVector<Value> qv, Value kk,
+                             ValueRange acc) -> SmallVector<Value> {
+            // float(q) - float(zp) is float(q - zp) exactly.
+            if (w.hasZeroPoint)
+              for (int64_t sl = 0; sl < slots; ++sl)
+                qv[sl] = b.create<arith::SubFOp>(loc, qv[sl], zv[sl]);
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < count; ++i) {
+              Value x = load(f32, gep(aRows[i], kk, f32));
+              Value xb = b.create<vector::BroadcastOp>(loc, vf, x);
+              for (int64_t sl = 0; sl < slots; ++sl)
+                next.push_back(b.create<LLVM::FMAOp>(loc, qv[sl], xb,
+                                                     acc[i * slots + sl]));
+            }
+            return next;
+          };
+          SmallVector<Value> partials;
+          if (!octets) {
+            auto bytesLoop = b.create<scf::ForOp>(
+                loc, k0, k1, cI64(1), init,
+                [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+                  // The slots' integer weights of this k as floats.
+                  SmallVector<Value> qv;
+                  for (int64_t tt = 0; tt < tileCount; ++tt) {
+                    if (w.bits == 8) {
+                      Value wk = gep(wt[tt], mulC(kk, nt), i8);
+                      for (int64_t j = 0; j < kVectors; ++j)
+                        qv.push_back(toFloat(b.create<LLVM::LoadOp>(
+                            loc, vb, gep(wk, cI64(j * lanes), i8),
+                            /*alignment=*/1)));
+                      continue;
+                    }
+                    // Widened to 32-bit lanes first (x86 has no 8-bit
+                    // shifts): the low nibble by shifting it to the top and
+                    // back, the high one by one shift of the extended byte.
+                    Value bytes = b.create<LLVM::LoadOp>(
+                        loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
+                        /*alignment=*/1);
+                    Value lo, hi;
+                    if (nibbleTable) {
+                      // AVX-512: vpermps reads the low 4 bits of each index,
+                      // so a 16-entry table of the nibbles' float values
+                      // replaces the shifts and the conversion (exact: the
+                      // same small integers).
+                      Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                      auto permute = [&](Value index) -> Value {
+                        return b
+                            .create<LLVM::CallIntrinsicOp>(
+                                loc, vf, "llvm.x86.avx512.permvar.sf.512",
+                                ValueRange{nibbleTable, index})
+                            .getResult(0);
+                      };
+                      qv.push_back(permute(v));
+                      qv.push_back(permute(
+                          b.create<arith::ShRUIOp>(loc, v, splat32(4))));
+                      continue;
+                    }
+                    if (w.isUnsigned) {
+                      Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
+                      lo = b.create<arith::AndIOp>(loc, v, splat32(15));
+                      hi = b.create<arith::ShRUIOp>(loc, v, splat32(4));
+                    } else {
+                      Value v = b.create<arith::ExtSIOp>(loc, vi, bytes);
+                      lo = b.create<arith::ShRSIOp>(
+                          loc, b.create<arith::ShLIOp>(loc, v, splat32(28)),
+                          splat32(28));
+                      hi = b.create<arith::ShRSIOp>(loc, v, splat32(4));
+                    }
+                    qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
+                    qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
+                  }
+                  SmallVector<Value> next = fmaRows(qv, kk, acc);
+                  b.create<scf::YieldOp>(loc, next);
+                });
+            partials.assign(bytesLoop.getResults().begin(),
+                            bytesLoop.getResults().end());
+          } else {
+            // k-octets: whole octets of the group, 8 k unrolled (a load per
+            // slot, then per k an immediate shift and vpermd), then the k
+            // after the last whole octet (only in a last group of K % 8 k)
+            // one at a time with a variable shift.
+            auto permute = [&](Value index) -> Value {
+              return b
+                  .create<LLVM::CallIntrinsicOp>(
+                      loc, vf, "llvm.x86.avx512.permvar.sf.512",
+                      ValueRange{nibbleTable, index})
+                  .getResult(0);
+            };
+            auto octetWords = [&](Value c) {
+              SmallVector<Value> words;
+              for (int64_t tt = 0; tt < tileCount; ++tt)
+                for (int64_t j = 0; j < kVectors; ++j)
+                  words.push_back(b.create<LLVM::LoadOp>(
+                      loc, vi,
+                      gep(wt[tt], add(mulC(c, octetBytes), cI64(j * lanes * 4)),
+                          i8),
+                      /*alignment=*/4));
+              return words;
+            };
+            Value c0 = divC(k0, 8), c1 = divC(k1, 8);
+            auto whole = b.create<scf::ForOp>(
+                loc, c0, c1, cI64(1), init,
+                [&](OpBuilder &, Location, Value c, ValueRange acc) {
+                  SmallVector<Value> words = octetWords(c);
+                  SmallVector<Value> cur(acc.begin(), acc.end());
+                  for (int64_t s8 = 0; s8 < 8; ++s8) {
+                    SmallVector<Value> qv;
+                    for (Value word : words)
+                      qv.push_back(
+                          permute(s8 == 0 ? word
+                                          : b.create<arith::ShRUIOp>(
+                                                 loc, word, splat32(4 * s8))
+                                                .getResult()));
+                    cur = fmaRows(qv, add(mulC(c, 8), cI64(s8)), cur);
+                  }
+                  b.create<scf::YieldOp>(loc, cur);
+                });
+            auto rest = b.create<scf::ForOp>(
+                loc, mulC(c1, 8), k1, cI64(1), whole.getResults(),
+                [&](OpBuilder &, Location, Value kk, ValueRange acc) {
+                  SmallVector<Value> words = octetWords(divC(kk, 8));
+                  Value shift = b.create<vector::BroadcastOp>(
+                      loc, vi,
+                      b.create<arith::TruncIOp>(loc, b.getI32Type(),
+                                                mulC(remC(kk, 8), 4)));
+                  SmallVector<Value> qv;
+                  for (Value word : words)
+                    qv.push_back(
+                        permute(b.create<arith::ShRUIOp>(loc, word, shift)));
+                  b.create<scf::YieldOp>(loc, fmaRows(qv, kk, acc));
+                });
+            partials.assign(rest.getResults().begin(), rest.getResults().end());
+          }
+          // y = fma(scale, p, y) with the group's scales.
+          SmallVector<Value> sv;
           for (int64_t tt = 0; tt < tileCount; ++tt)
             for (int64_t j = 0; j < kVectors; ++j) {
               Value at = add(mulC(g, nt), cI64(j * lanes));
               sv.push_back(b.create<LLVM::LoadOp>(loc, vf, gep(st[tt], at, f32),
                                                   /*alignment=*/4));
-              if (w.hasZeroPoint)
-                zv.push_back(b.create<LLVM::LoadOp>(
-                    loc, vf, gep(zt[tt], at, f32), /*alignment=*/4));
             }
-          Value k0 = mulC(g, w.group);
-          Value k1 =
-              b.create<arith::MinSIOp>(loc, add(k0, cI64(w.group)), cI64(k));
-          auto inner = b.create<scf::ForOp>(
-              loc, k0, k1, cI64(1), acc0,
-              [&](OpBuilder &, Location, Value kk, ValueRange acc) {
-                // Dequantize the slots' weights of this k.
-                SmallVector<Value> qv;
-                for (int64_t tt = 0; tt < tileCount; ++tt) {
-                  if (w.bits == 8) {
-                    Value wk = gep(wt[tt], mulC(kk, nt), i8);
-                    for (int64_t j = 0; j < kVectors; ++j)
-                      qv.push_back(toFloat(b.create<LLVM::LoadOp>(
-                          loc, vb, gep(wk, cI64(j * lanes), i8),
-                          /*alignment=*/1)));
-                    continue;
-                  }
-                  // Widened to 32-bit lanes first (x86 has no 8-bit
-                  // shifts): the low nibble by shifting it to the top and
-                  // back, the high one by one shift of the extended byte.
-                  Value bytes = b.create<LLVM::LoadOp>(
-                      loc, vb, gep(wt[tt], mulC(kk, lanes), i8),
-                      /*alignment=*/1);
-                  Value lo, hi;
-                  if (nibbleTable) {
-                    // AVX-512: vpermps reads the low 4 bits of each index,
-                    // so a 16-entry table of the nibbles' float values
-                    // replaces the shifts and the conversion (exact: the
-                    // same small integers).
-                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
-                    auto permute = [&](Value index) -> Value {
-                      return b
-                          .create<LLVM::CallIntrinsicOp>(
-                              loc, vf, "llvm.x86.avx512.permvar.sf.512",
-                              ValueRange{nibbleTable, index})
-                          .getResult(0);
-                    };
-                    qv.push_back(permute(v));
-                    qv.push_back(
-                        permute(b.create<arith::ShRUIOp>(loc, v, splat32(4))));
-                    continue;
-                  }
-                  if (w.isUnsigned) {
-                    Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
-                    lo = b.create<arith::AndIOp>(loc, v, splat32(15));
-                    hi = b.create<arith::ShRUIOp>(loc, v, splat32(4));
-                  } else {
-                    Value v = b.create<arith::ExtSIOp>(loc, vi, bytes);
-                    lo = b.create<arith::ShRSIOp>(
-                        loc, b.create<arith::ShLIOp>(loc, v, splat32(28)),
-                        splat32(28));
-                    hi = b.create<arith::ShRSIOp>(loc, v, splat32(4));
-                  }
-                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, lo));
-                  qv.push_back(b.create<arith::SIToFPOp>(loc, vf, hi));
-                }
-                SmallVector<Value> wv;
-                for (int64_t sl = 0; sl < slots; ++sl) {
-                  Value v = qv[sl];
-                  if (w.hasZeroPoint)
-                    v = b.create<arith::SubFOp>(loc, v, zv[sl]);
-                  wv.push_back(b.create<arith::MulFOp>(loc, v, sv[sl]));
-                }
-                SmallVector<Value> next;
-                for (int64_t i = 0; i < count; ++i) {
-                  Value x = load(f32, gep(aRows[i], kk, f32));
-                  Value xb = b.create<vector::BroadcastOp>(loc, vf, x);
-                  for (int64_t sl = 0; sl < slots; ++sl)
-                    next.push_back(b.create<arith::AddFOp>(
-                        loc, acc[i * slots + sl],
-                        b.create<arith::MulFOp>(loc, xb, wv[sl])));
-                }
-                b.create<scf::YieldOp>(loc, next);
-              });
-          b.create<scf::YieldOp>(loc, inner.getResults());
+          SmallVector<Value> y;
+          for (int64_t i = 0; i < count; ++i)
+            for (int64_t sl = 0; sl < slots; ++sl)
+              y.push_back(b.create<LLVM::FMAOp>(
+                  loc, sv[sl], partials[i * slots + sl], y0[i * slots + sl]));
+          b.create<scf::YieldOp>(loc, y);
         });
     SmallVector<Value> results(groups.getResults());
     if (biasArray) {
@@ -346,8 +422,11 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       }
     }
   };
+  const int64_t registers =
+      ::qc::codegen::getTarget(currentIsa).vectorRegisters;
   const int64_t kRows =
-      tileRows(::qc::codegen::getTarget(currentIsa).vectorRegisters);
+      octets ? std::min<int64_t>(tileRows(registers), 6) : tileRows(registers);
+  const int64_t kGemvTiles = gemvTiles(registers);
   parallel(rows, pointers, [&](Value begin, Value end, ArrayRef<Value> p) {
     // Tile by tile (its packed weights stay in cache for all rows), blocks
     // of kRows rows; the remaining rows one by one, kGemvTiles full tiles at

@@ -14,7 +14,13 @@
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/QCOps.h"
 #include "passes/Passes.h"
+#include "passes/Quantize/ActivationProbes.h"
+#include "passes/Quantize/CalibrationData.h"
+#include "passes/Quantize/Gptq.h"
+#include "passes/Quantize/SmoothQuant.h"
 #include "quantizers/observers/QParams.h"
+
+#include "llvm/ADT/MapVector.h"
 
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -49,27 +55,68 @@ struct WeightOnlyConfig {
 constexpr int64_t kClipGrid = 100;
 constexpr int64_t kClipSteps = 50;
 
-/// Quantizes \p values with \p qp as the reference's quantize does
-/// (x * (1 / scale), round half to even, + zero point, clamp) into \p q and
-/// returns the squared error of their dequantization ((q - zp) * scale, in
-/// float as the reference's dequantize) against the values.
+/// One value quantized as the reference's quantize does (x * (1 / scale),
+/// round half to even, + zero point, clamp).
+int32_t quantizeValue(float v, const ::qc::QParams &qp,
+                      const WeightOnlyConfig &config) {
+  const float inv = 1.0f / qp.scale;
+  double r = std::nearbyint(v * inv) + static_cast<double>(qp.zeroPoint);
+  r = std::min(std::max(r, static_cast<double>(config.qmin)),
+               static_cast<double>(config.qmax));
+  return static_cast<int32_t>(r);
+}
+
+/// Quantizes \p values with \p qp into \p q and returns the squared error
+/// of their dequantization ((q - zp) * scale, in float as the reference's
+/// dequantize) against the values.
 double quantizeGroup(ArrayRef<float> values, const ::qc::QParams &qp,
                      const WeightOnlyConfig &config, std::vector<int32_t> &q) {
   q.resize(values.size());
-  const float inv = 1.0f / qp.scale;
   double error = 0;
   for (size_t i = 0; i < values.size(); ++i) {
-    double r =
-        std::nearbyint(values[i] * inv) + static_cast<double>(qp.zeroPoint);
-    r = std::min(std::max(r, static_cast<double>(config.qmin)),
-                 static_cast<double>(config.qmax));
-    q[i] = static_cast<int32_t>(r);
+    q[i] = quantizeValue(values[i], qp, config);
     const float dq =
         static_cast<float>(int64_t{q[i]} - qp.zeroPoint) * qp.scale;
     const double d = static_cast<double>(dq) - static_cast<double>(values[i]);
     error += d * d;
   }
   return error;
+}
+
+/// The qparams of one group (or channel): from its min / max, or (clip=mse)
+/// the shrink of the grid whose dequantized values have the least squared
+/// error (ties: the larger range, so a group never gets a worse error than
+/// min / max gives it).
+absl::StatusOr<::qc::QParams> chooseQParams(ArrayRef<float> values,
+                                            const WeightOnlyConfig &config) {
+  ::qc::QParamsOptions options;
+  options.dtype =
+      config.symmetric ? ::qc::QuantDtype::kQInt8 : ::qc::QuantDtype::kQUInt8;
+  options.qscheme = config.symmetric ? ::qc::QScheme::kPerTensorSymmetric
+                                     : ::qc::QScheme::kPerTensorAffine;
+  options.quantMin = config.qmin;
+  options.quantMax = config.qmax;
+  const float lo = *std::min_element(values.begin(), values.end());
+  const float hi = *std::max_element(values.begin(), values.end());
+  const int64_t candidates = config.mseClip ? kClipSteps + 1 : 1;
+  double bestError = 0;
+  ::qc::QParams best{};
+  std::vector<int32_t> trial;
+  for (int64_t step = 0; step < candidates; ++step) {
+    const float shrink = 1.0f - static_cast<float>(step) / kClipGrid;
+    absl::StatusOr<::qc::QParams> qp =
+        ::qc::calculateQParams(lo * shrink, hi * shrink, options);
+    if (!qp.ok())
+      return qp.status();
+    if (candidates == 1)
+      return *qp;
+    double error = quantizeGroup(values, *qp, config, trial);
+    if (step == 0 || error < bestError) {
+      bestError = error;
+      best = *qp;
+    }
+  }
+  return best;
 }
 
 /// A weight to quantize: the op, the operand and the layout of its constant.
@@ -114,107 +161,225 @@ std::optional<WeightUse> matchWeight(Operation *op, bool embeddings) {
   return std::nullopt;
 }
 
-/// Quantizes one weight: returns failure after a diagnostic.
-LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config) {
-  auto type = cast<RankedTensorType>(use.constant.getType());
+/// A weight's float values seen as [channels, K] (channel = output channel,
+/// or an embedding row) with groups of `group` along K.
+struct WeightLayout {
+  RankedTensorType type;
+  int64_t kAxis, cols, k, channels, group, groups;
+
+  WeightLayout(WeightUse use, const WeightOnlyConfig &config)
+      : type(cast<RankedTensorType>(use.constant.getType())),
+        kAxis(use.kAxis), cols(type.getDimSize(1)),
+        k(type.getDimSize(use.kAxis)), channels(type.getDimSize(1 - use.kAxis)),
+        group(config.groupSize > 0 ? config.groupSize : k),
+        groups(k == 0 ? 0 : (k + group - 1) / group) {}
+  /// Element (channel c, input i) of the [rows, cols] weight.
+  int64_t at(int64_t c, int64_t i) const {
+    return kAxis == 1 ? c * cols + i : i * cols + c;
+  }
+  /// Group (c, g) of the block layout: the weight's shape with the K axis
+  /// replaced by `groups`, row-major.
+  int64_t qparamIndex(int64_t c, int64_t g) const {
+    return kAxis == 1 ? c * groups + g : g * channels + c;
+  }
+};
+
+/// A weight's integers (in the constant's layout) and qparams (the block
+/// dequantize's layout).
+struct QuantizedWeight {
+  std::vector<int8_t> q;
+  std::vector<float> scales;
+  std::vector<int64_t> zeroPoints;
+
+  explicit QuantizedWeight(const WeightLayout &l)
+      : q(static_cast<size_t>(l.type.getNumElements())),
+        scales(static_cast<size_t>(l.channels * l.groups)),
+        zeroPoints(scales.size()) {}
+  void set(const WeightLayout &l, int64_t c, int64_t i, int32_t value) {
+    // ui8 storage holds [0, 255]: the byte's bits are the value's.
+    q[l.at(c, i)] = static_cast<int8_t>(static_cast<uint8_t>(value & 0xff));
+  }
+  void setQParams(const WeightLayout &l, int64_t c, int64_t g,
+                  const ::qc::QParams &qp) {
+    scales[l.qparamIndex(c, g)] = qp.scale;
+    zeroPoints[l.qparamIndex(c, g)] = qp.zeroPoint;
+  }
+};
+
+/// The weight's float values; failure (after a diagnostic) when they
+/// cannot be read or one is not finite.
+FailureOr<std::vector<float>> weightValues(WeightUse use,
+                                           const WeightLayout &l) {
   FailureOr<std::vector<float>> values =
       getConstantValues<float>(use.constant.getValue());
   if (failed(values))
     return use.op->emitError("weight-only: cannot read the weight constant ")
-           << type;
-  const int64_t cols = type.getDimSize(1);
-  const int64_t k = type.getDimSize(use.kAxis);
-  const int64_t channels = type.getDimSize(1 - use.kAxis);
-  const int64_t group = config.groupSize > 0 ? config.groupSize : k;
-  const int64_t groups = k == 0 ? 0 : (k + group - 1) / group;
-  // Element (channel c, input i) of the [rows, cols] weight.
-  auto at = [&](int64_t c, int64_t i) {
-    return use.kAxis == 1 ? c * cols + i : i * cols + c;
-  };
-  // Group (c, g) of the block layout: the weight's shape with the K axis
-  // replaced by `groups`, row-major.
-  auto qparamIndex = [&](int64_t c, int64_t g) {
-    return use.kAxis == 1 ? c * groups + g : g * channels + c;
-  };
+           << l.type;
+  for (int64_t c = 0; c < l.channels; ++c)
+    for (int64_t i = 0; i < l.k; ++i)
+      if (!std::isfinite((*values)[l.at(c, i)]))
+        return use.op->emitError("weight-only: the weight has a non-finite "
+                                 "value at [")
+               << (l.kAxis == 1 ? c : i) << ", " << (l.kAxis == 1 ? i : c)
+               << "]";
+  return values;
+}
 
-  ::qc::QParamsOptions options;
-  options.dtype =
-      config.symmetric ? ::qc::QuantDtype::kQInt8 : ::qc::QuantDtype::kQUInt8;
-  options.qscheme = config.symmetric ? ::qc::QScheme::kPerTensorSymmetric
-                                     : ::qc::QScheme::kPerTensorAffine;
-  options.quantMin = config.qmin;
-  options.quantMax = config.qmax;
-  std::vector<float> scales(static_cast<size_t>(channels * groups));
-  std::vector<int64_t> zeroPoints(scales.size());
-  std::vector<int8_t> q(values->size());
+/// Round to nearest: each group on its own.
+FailureOr<QuantizedWeight> roundToNearest(WeightUse use,
+                                          const WeightLayout &l,
+                                          const std::vector<float> &values,
+                                          const WeightOnlyConfig &config) {
+  QuantizedWeight out(l);
   std::vector<float> group_values;
-  std::vector<int32_t> trial, best;
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t g = 0; g < groups; ++g) {
-      const int64_t begin = g * group, end = std::min(k, begin + group);
+  for (int64_t c = 0; c < l.channels; ++c)
+    for (int64_t g = 0; g < l.groups; ++g) {
+      const int64_t begin = g * l.group, end = std::min(l.k, begin + l.group);
       group_values.clear();
-      for (int64_t i = begin; i < end; ++i) {
-        float v = (*values)[at(c, i)];
-        if (!std::isfinite(v))
-          return use.op->emitError("weight-only: the weight has a non-finite "
-                                   "value at [")
-                 << (use.kAxis == 1 ? c : i) << ", " << (use.kAxis == 1 ? i : c)
-                 << "]";
-        group_values.push_back(v);
-      }
-      float lo = *std::min_element(group_values.begin(), group_values.end());
-      float hi = *std::max_element(group_values.begin(), group_values.end());
-      // Min / max: one candidate, shrink 1. MSE: every shrink of the grid,
-      // the least squared error wins (ties: the larger range, so a group
-      // never gets a worse error than min / max gives it).
-      const int64_t candidates = config.mseClip ? kClipSteps + 1 : 1;
-      double bestError = 0;
-      ::qc::QParams bestQp{};
-      for (int64_t step = 0; step < candidates; ++step) {
-        const float shrink = 1.0f - static_cast<float>(step) / kClipGrid;
-        absl::StatusOr<::qc::QParams> qp =
-            ::qc::calculateQParams(lo * shrink, hi * shrink, options);
-        if (!qp.ok())
-          return use.op->emitError("weight-only: ")
-                 << std::string(qp.status().message());
-        double error = quantizeGroup(group_values, *qp, config, trial);
-        if (step == 0 || error < bestError) {
-          bestError = error;
-          bestQp = *qp;
-          best.swap(trial);
-        }
-      }
-      scales[qparamIndex(c, g)] = bestQp.scale;
-      zeroPoints[qparamIndex(c, g)] = bestQp.zeroPoint;
       for (int64_t i = begin; i < end; ++i)
-        // ui8 storage holds [0, 255]: the byte's bits are the value's.
-        q[at(c, i)] = static_cast<int8_t>(
-            static_cast<uint8_t>(best[static_cast<size_t>(i - begin)] & 0xff));
+        group_values.push_back(values[l.at(c, i)]);
+      absl::StatusOr<::qc::QParams> qp = chooseQParams(group_values, config);
+      if (!qp.ok())
+        return use.op->emitError("weight-only: ")
+               << std::string(qp.status().message());
+      out.setQParams(l, c, g, *qp);
+      for (int64_t i = begin; i < end; ++i)
+        out.set(l, c, i, quantizeValue(values[l.at(c, i)], *qp, config));
     }
+  return out;
+}
 
+/// GPTQ with the Hessian `h` [K, K] of the layer's inputs (Gptq.h).
+FailureOr<QuantizedWeight> gptqWeight(WeightUse use,
+                                      const WeightLayout &l,
+                                      const std::vector<float> &values,
+                                      const WeightOnlyConfig &config,
+                                      const GptqOptions &options,
+                                      std::vector<double> h) {
+  std::vector<double> w(static_cast<size_t>(l.channels * l.k));
+  for (int64_t c = 0; c < l.channels; ++c)
+    for (int64_t i = 0; i < l.k; ++i)
+      w[c * l.k + i] = values[l.at(c, i)];
+  absl::StatusOr<GptqResult> r = gptq(
+      std::move(w), l.channels, l.k, std::move(h), options,
+      [&](const std::vector<float> &v) { return chooseQParams(v, config); },
+      [&](float v, const ::qc::QParams &qp) {
+        return quantizeValue(v, qp, config);
+      });
+  if (!r.ok())
+    return use.op->emitError("weight-only: gptq: ")
+           << std::string(r.status().message());
+  QuantizedWeight out(l);
+  for (int64_t c = 0; c < l.channels; ++c) {
+    for (int64_t g = 0; g < l.groups; ++g)
+      out.setQParams(l, c, g, r->qparams[c * l.groups + g]);
+    for (int64_t i = 0; i < l.k; ++i)
+      out.set(l, c, i, r->q[c * l.k + i]);
+  }
+  return out;
+}
+
+/// Replaces the weight by the integer constant and a qc.dequantize.
+void replaceWeight(WeightUse use, const WeightLayout &l,
+                   const WeightOnlyConfig &config, const QuantizedWeight &qw) {
   OpBuilder b(use.op);
   MLIRContext *ctx = b.getContext();
   Type storage = config.symmetric
                      ? IntegerType::get(ctx, 8)
                      : IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  auto intType = RankedTensorType::get(type.getShape(), storage);
+  auto intType = RankedTensorType::get(l.type.getShape(), storage);
   std::string name = "weight_q";
   if (auto resource =
           dyn_cast<DenseResourceElementsAttr>(use.constant.getValue()))
     name = (resource.getRawHandle().getKey() + "_q").str();
-  ElementsAttr attr = makeConstantAttr<int8_t>(intType, q, name);
+  ElementsAttr attr = makeConstantAttr<int8_t>(intType, qw.q, name);
   Value qv = b.create<ConstantOp>(use.constant.getLoc(), intType, attr);
   bool blocked = config.groupSize > 0;
   IntegerAttr axis = b.getI64IntegerAttr(blocked ? use.kAxis : 1 - use.kAxis);
   IntegerAttr block =
       blocked ? b.getI64IntegerAttr(config.groupSize) : IntegerAttr();
   auto dq = b.create<DequantizeOp>(
-      use.op->getLoc(), type, qv, b.getDenseF32ArrayAttr(scales),
-      b.getDenseI64ArrayAttr(zeroPoints), axis, block);
+      use.op->getLoc(), l.type, qv, b.getDenseF32ArrayAttr(qw.scales),
+      b.getDenseI64ArrayAttr(qw.zeroPoints), axis, block);
   use.op->setOperand(use.operand, dq.getResult());
   if (use.constant->use_empty())
     use.constant->erase();
+}
+
+/// Quantizes one weight, with GPTQ when `hessian` is given: returns
+/// failure after a diagnostic.
+LogicalResult quantizeWeight(WeightUse use, const WeightOnlyConfig &config,
+                             const GptqOptions *gptqOptions = nullptr,
+                             const std::vector<double> *hessian = nullptr) {
+  WeightLayout l(use, config);
+  FailureOr<std::vector<float>> values = weightValues(use, l);
+  if (failed(values))
+    return failure();
+  FailureOr<QuantizedWeight> qw =
+      hessian ? gptqWeight(use, l, *values, config, *gptqOptions, *hessian)
+              : roundToNearest(use, l, *values, config);
+  if (failed(qw))
+    return failure();
+  replaceWeight(use, l, config, *qw);
   return success();
+}
+
+/// The layers' input (operand 0 of a linear, the lhs of a matmul) and its
+/// feature count K.
+Value layerInput(WeightUse use) { return use.op->getOperand(0); }
+
+/// Measures the Hessian of every distinct input of `uses` (the linears /
+/// matmuls; embedding tables have none) on the calibration data, through
+/// the float program.
+FailureOr<llvm::DenseMap<Value, std::vector<double>>>
+measureHessians(func::FuncOp func, ArrayRef<WeightUse> uses,
+                CalibrationSource &data) {
+  llvm::MapVector<Value, SmallVector<OpOperand *>> readers;
+  llvm::MapVector<Value, int64_t> features;
+  for (WeightUse u : uses) {
+    if (isa<GatherOp>(u.op))
+      continue;
+    Value x = layerInput(u);
+    readers[x].push_back(&u.op->getOpOperand(0));
+    features[x] = cast<RankedTensorType>(u.constant.getType())
+                      .getDimSize(u.kAxis);
+  }
+  std::vector<HessianAccumulator> acc;
+  std::vector<Value> inputs;
+  {
+    ActivationProbes probes(func.getContext());
+    for (auto &[x, ops] : readers) {
+      probes.add(x, ops);
+      acc.emplace_back(features[x]);
+      inputs.push_back(x);
+    }
+    if (failed(observeCalibrationData(
+            func, data,
+            [&](ObserveOp op, ArrayRef<float> values,
+                ArrayRef<int64_t> shape) -> LogicalResult {
+              std::optional<size_t> i = probes.indexOf(op);
+              if (!i)
+                return success();
+              HessianAccumulator &a = acc[*i];
+              if (shape.empty() || shape.back() != a.features())
+                return op.emitError()
+                       << "weight-only: gptq: expected inputs of "
+                       << a.features() << " features";
+              for (float v : values)
+                if (!std::isfinite(v))
+                  return op.emitError()
+                         << "weight-only: gptq: a layer's input has a "
+                            "non-finite value on the calibration data";
+              a.add(values.data(),
+                    static_cast<int64_t>(values.size()) / a.features());
+              return success();
+            })))
+      return failure();
+  }
+  llvm::DenseMap<Value, std::vector<double>> hessians;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    hessians[inputs[i]] = acc[i].hessian();
+  return hessians;
 }
 
 struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
@@ -280,9 +445,79 @@ struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
       if (std::optional<WeightUse> u = matchWeight(op, tableBits != 0))
         uses.push_back(*u);
     });
-    for (WeightUse u : uses)
-      if (failed(quantizeWeight(u, isa<GatherOp>(u.op) ? *tables : *c)))
+    const std::string mode = method;
+    if (mode != "rtn" && mode != "gptq") {
+      func.emitError("qc-weight-only: method must be 'rtn' or 'gptq', got '")
+          << mode << "'";
+      return signalPassFailure();
+    }
+    if (mode == "rtn") {
+      if (actOrder) {
+        func.emitError("qc-weight-only: act-order needs method=gptq");
         return signalPassFailure();
+      }
+      for (WeightUse u : uses)
+        if (failed(quantizeWeight(u, isa<GatherOp>(u.op) ? *tables : *c)))
+          return signalPassFailure();
+      return;
+    }
+    if (failed(runGptq(func, uses, *c, *tables)))
+      signalPassFailure();
+  }
+
+  /// method=gptq: the Hessians measured on the calibration data first (the
+  /// float program), then each linear / matmul weight by GPTQ; embedding
+  /// tables (no input features to weigh) round to nearest.
+  LogicalResult runGptq(func::FuncOp func, ArrayRef<WeightUse> uses,
+                        const WeightOnlyConfig &linears,
+                        const WeightOnlyConfig &tables) {
+    GptqOptions options;
+    options.groupSize = linears.groupSize;
+    options.damp = damp;
+    options.actOrder = actOrder;
+    if (!(options.damp > 0 && options.damp <= 1))
+      return func.emitError("qc-weight-only: damp must be in (0, 1], got ")
+             << options.damp;
+    std::string path = data;
+    CalibrationDataOptions dataOptions;
+    dataOptions.maxSamples = maxSamples;
+    dataOptions.batchSize = batchSize;
+    if (path.empty())
+      if (auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr)) {
+        if (auto p = d.getAs<StringAttr>("path"))
+          path = p.getValue().str();
+        if (auto m = d.getAs<IntegerAttr>("max_samples"))
+          dataOptions.maxSamples = m.getInt();
+        if (auto bs = d.getAs<IntegerAttr>("batch_size"))
+          dataOptions.batchSize = bs.getInt();
+      }
+    if (path.empty())
+      return func.emitError(
+          "qc-weight-only: method=gptq needs calibration data (qc quantize "
+          "--calib DATA, or qc-weight-only=\"data=...\"): the Hessian of "
+          "each layer's inputs is measured on it");
+    FailureOr<std::unique_ptr<CalibrationData>> opened =
+        CalibrationData::open(func, path, dataOptions);
+    if (failed(opened))
+      return failure();
+    FailureOr<llvm::DenseMap<Value, std::vector<double>>> hessians =
+        measureHessians(func, uses, **opened);
+    if (failed(hessians))
+      return failure();
+    for (WeightUse u : uses) {
+      if (isa<GatherOp>(u.op)) {
+        if (failed(quantizeWeight(u, tables)))
+          return failure();
+        continue;
+      }
+      auto h = hessians->find(layerInput(u));
+      if (h == hessians->end())
+        return u.op->emitError("weight-only: gptq: no Hessian measured for "
+                               "this layer's input");
+      if (failed(quantizeWeight(u, linears, &options, &h->second)))
+        return failure();
+    }
+    return success();
   }
 };
 

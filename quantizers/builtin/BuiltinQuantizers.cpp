@@ -44,7 +44,8 @@ constexpr const char *kGlobalOnlyOptions[] = {"cle",         "bias_correction",
                                               "smoothquant", "weight_only",
                                               "group_size",  "symmetric",
                                               "weight_only_clip",
-                                              "weight_only_embeddings"};
+                                              "weight_only_embeddings",
+                                              "weight_only_method"};
 
 bool allFloat(const Node &node) {
   for (const Value &v : node.operands)
@@ -132,7 +133,17 @@ private:
            " qmin=" + std::to_string(b_.weightMin) +
            " qmax=" + std::to_string(b_.weightMax) +
            " clip=" + clipMode() + " embedding-bits=" +
-           embeddingBits() + "}";
+           embeddingBits() + method() + "}";
+  }
+
+  /// weight_only_method=rtn|gptq|gptq_act_order as the pass's options
+  /// (gptq reads the calibration data qc-annotate passes to transforms).
+  std::string method() const {
+    auto it = globals_.find("weight_only_method");
+    if (it == globals_.end() || it->second == "rtn")
+      return "";
+    return std::string(" method=gptq") +
+           (it->second == "gptq_act_order" ? " act-order=true" : "");
   }
 
   /// weight_only_clip: auto is mse for int4 (+0.65 dB per tensor) and
@@ -679,6 +690,14 @@ void addWeightOnlyOptions(std::vector<OptionDecl> &options) {
       "along axis 0): int8 per row, int4 in groups of group_size along the "
       "row, or none (float)",
       "int8|int4|none"));
+  options.push_back(option(
+      "weight_only_method", OptionKind::kEnum, "rtn",
+      "with weight_only: rounding of the linear / matmul weights: rtn = "
+      "each to its nearest grid point; gptq = GPTQ, column by column with "
+      "the error fed forward through the Hessian of the layer's inputs "
+      "measured on the calibration data (needs --calib); gptq_act_order = "
+      "gptq in order of decreasing input energy",
+      "rtn|gptq|gptq_act_order"));
 }
 
 /// The weight-only options' combinations.
@@ -699,6 +718,9 @@ Status checkWeightOnly(const OptionValues &globals) {
                            "or weight_only=int4");
     if (globals.at("weight_only_embeddings") != "int8")
       return Status::error("option 'weight_only_embeddings' needs "
+                           "weight_only=int8 or weight_only=int4");
+    if (globals.at("weight_only_method") != "rtn")
+      return Status::error("option 'weight_only_method' needs "
                            "weight_only=int8 or weight_only=int4");
     return Status::success();
   }

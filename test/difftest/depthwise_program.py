@@ -2,7 +2,8 @@
 """Writes a Q/DQ program of depthwise convolutions for difftest.py --program
 (test/difftest/depthwise.test): channel counts below, at and between the
 vector widths of every target (1, 3, 7, 17, 40, 96, 144, ...), kernels 3x3,
-5x5, 7x7 and non-square, strides 1 and 2, symmetric, asymmetric and
+5x5, 7x7, 2x2 and non-square, strides 1 and 2, odd and even heights
+(AVX-512 VNNI computes two output rows at once), symmetric, asymmetric and
 all-padding windows, dilation, batch 2, u8 and s8 activations, relu and
 clamp. Weights, biases and scales come from a fixed seed; output scales are
 chosen so the outputs spread over the 8-bit range instead of saturating.
@@ -39,7 +40,25 @@ CASES = [
     (24, 8, 10, (3, 5), (2, 1), (1, 2, 1, 2), 1, "ui8", "ui8", None, 1),
     (33, 6, 19, (1, 3), (1, 2), (0, 1, 0, 1), 1, "i8", "ui8", None, 1),
     (8, 5, 5, (5, 5), (1, 1), (0, 0, 0, 0), 1, "ui8", "ui8", None, 1),
+    # Two output rows per iteration (AVX-512 VNNI, their input rows in one
+    # 4-row lane): an odd height in a batch of 2, a single pair whose rows
+    # both read padding, one output row (no pair), a 2-row kernel at
+    # dilation 2 and one at stride 2 (both span 4 input rows).
+    (16, 5, 12, (3, 3), (1, 1), (1, 1, 1, 1), 1, "i8", "i8", None, 2),
+    (8, 2, 9, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", "relu", 1),
+    (32, 1, 17, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "ui8", None, 1),
+    (24, 9, 11, (2, 3), (1, 1), (1, 1, 1, 1), 2, "i8", "ui8", None, 1),
+    (12, 7, 7, (2, 2), (2, 2), (0, 0, 0, 0), 1, "ui8", "ui8", None, 1),
+    # Multipliers so large that float(acc) * m may leave int32 (the float
+    # clamp before the conversion stays; see OUT_SCALE_DIVISOR).
+    (16, 6, 10, (3, 3), (1, 1), (1, 1, 1, 1), 1, "ui8", "i8", None, 1),
 ]
+
+# Case -> divisor of its output scale: 2^21 makes the requantize
+# multipliers ~6000, so |float(acc) * m| can exceed 2^30 and the requantize
+# keeps its float clamp (IntDepthwise.cpp, productsFit).
+OUT_SCALE_DIVISOR = {25: 2.0 ** 21}
+
 
 def windowed(size, k, s, p0, p1, d):
     return (size + p0 + p1 - d * (k - 1) - 1) // s + 1
@@ -68,7 +87,7 @@ def main():
         # Output scale: the accumulator's typical size (x - zp and w roughly
         # uniform over 8 bits, sqrt(taps) of them) over ~50 output steps.
         spread = 75.0 * 75.0 * math.sqrt(kh * kw) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0))
+        out_scale = float(np.float32(spread / 50.0 / OUT_SCALE_DIVISOR.get(i, 1.0)))
         olo, ohi = RANGES[oute]
         out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
         p = "c%d_" % i

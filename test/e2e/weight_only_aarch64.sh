@@ -5,9 +5,10 @@
 # reference executor. QUANTIZER "-": Inputs/weight_only_axes.mlir (per tensor, per input channel,
 # zero points, blocks along N) compiled as it is. QUANTIZER "gather": the quantized embedding tables of
 # Inputs/compile-gather-quantized.mlir (int4 / uint4 two values a byte, int8 per row, per tensor) at int64
-# ids.
+# ids. QUANTIZER "gemv": the weight-only rule's edge cases (Inputs/weight_only_gemv.py: 1 row, the
+# GEMV path, and 9 rows, a block of 7 + 2; int4 / uint4 with zero points / int8 / uint8 per tensor).
 #
-#   weight_only_aarch64.sh QC QUANTIZER|-|gather TARGET WORKDIR
+#   weight_only_aarch64.sh QC QUANTIZER|-|gather|gemv TARGET WORKDIR
 set -euo pipefail
 QC=$1 QUANTIZER=$2 TARGET=$3 WORK=$4
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +29,12 @@ open(sys.argv[2] + "/gather.mlir", "w").write(src)
 np.save(sys.argv[2] + "/ids.npy", np.array([[0, 9, -1], [3, -10, 5]], np.int64))
 PY
   exec "$HERE/compiled_aarch64.sh" "$QC" "$dir/gather.mlir" - "$dir/ids.npy" - "$TARGET" "$dir"
+fi
+if [[ $QUANTIZER == gemv ]]; then  # M = 1 (GEMV) and M = 9 (row blocks), the programs as they are
+  /usr/bin/python3 "$HERE/../compiler/tools/qc/Inputs/weight_only_gemv.py" "$dir"
+  mkdir -p "$dir/m1"
+  "$HERE/compiled_aarch64.sh" "$QC" "$dir/m1.mlir" - "$dir/x1.npy" - "$TARGET" "$dir/m1"
+  exec "$HERE/compiled_aarch64.sh" "$QC" "$dir/m9.mlir" - "$dir/x9.npy" - "$TARGET" "$dir"
 fi
 /usr/bin/python3 "$HERE/../compiler/tools/qc/Inputs/weight_only_model.py" "$dir/model.mlir" "$dir/x.npy"
 "$QC" quantize "$dir/model.mlir" --quantizer "$QUANTIZER" --quiet -o "$dir/wo.mlir"

@@ -292,6 +292,25 @@ def build_mobilenet_v3_small():
                 rtol=1e-4, large=True)
 
 
+def build_text_cls():
+    """A small text-direction classifier (issue 13's "200+-step small model"): torchvision
+    mobilenet_v3_small at width 0.35 with 2 classes on a 1x3x48x192 text-line crop, the shape of PP-OCR's
+    angle classifier. Small images and thin layers, so per-step overhead, not MACs, decides its speed."""
+    import torchvision
+    name = "text_cls"
+    gen, rng = seeded(name)
+    model = torchvision.models.mobilenet_v3_small(weights=None, width_mult=0.35, num_classes=2)
+    randomize_batchnorm(model, [torch.randn(4, 3, 48, 192, generator=gen) for _ in range(2)], gen)
+    x = rng.standard_normal((1, 3, 48, 192)).astype(np.float32)
+    m, refs = torch_export(model, to_torch(x), 14, ["input"], ["logits"])
+    return Case(name, 14, m, {"input": x}, refs,
+                expect=[("Conv", {}), ("HardSwish", {}), ("HardSigmoid", {}), ("Mul", {}),
+                        ("GlobalAveragePool", {}), ("Gemm", {})],
+                description="torchvision mobilenet_v3_small, width 0.35, 2 classes, random init with "
+                            "non-trivial BatchNorm, 1x3x48x192 (a text-direction classifier's shape)",
+                rtol=1e-4, large=True)
+
+
 class TransformerBlock(nn.Module):
     """Pre-LN encoder block: x + Attn(LN(x)); x + MLP(LN(x)) with an erf GELU. Static shapes, batch 1."""
 
@@ -992,6 +1011,7 @@ def large_builders():
         "resnet18": build_resnet18,
         "mobilenet_v2": build_mobilenet_v2,
         "mobilenet_v3_small": build_mobilenet_v3_small,
+        "text_cls": build_text_cls,
         "transformer_block": build_transformer_block,
         "vit_tiny": build_vit_tiny,
         "lraspp": build_lraspp,
@@ -1006,7 +1026,8 @@ def main(argv=None):
     p.add_argument("--only", action="append", default=[],
                    help="export only these models (comma-separated, repeatable)")
     p.add_argument("--group", choices=["small", "large", "all"], default="all",
-                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, transformer_block, "
+                   help="small: op-coverage models; large: resnet18, mobilenet_v2, mobilenet_v3_small, text_cls, "
+                        "transformer_block, "
                         "vit_tiny, lraspp, crnn, crnn_gru")
     p.add_argument("--list", action="store_true", help="list model names and exit")
     p.add_argument("--verify-against", metavar="DIR",

@@ -281,7 +281,9 @@ int quantizeCommand(int argc, char **argv) {
           "(one array per input name) or a directory of .npy / .npz "
           "files (one sample or batch each, sorted by name); optional "
           "when every quantized activation is dynamic (dynamic=1) or nothing "
-          "but weights is quantized (weight_only)"),
+          "but weights is quantized (weight_only, except with "
+          "weight_only_method=gptq, which measures the layers' inputs on "
+          "it)"),
       cl::value_desc("DATA"), cl::location(options.calibrationData)};
   cl::opt<std::string> observer{
       "observer",

@@ -297,6 +297,23 @@ TEST(BuiltinQuantizersTest, WeightOnlyIsATransformAndAnnotatesNothing) {
             "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
             "symmetric=true qmin=-128 qmax=127 clip=minmax "
             "embedding-bits=8}");
+  // weight_only_method: gptq (and act order) as the pass's options.
+  auto gptq = ComposableQuantizer::create(
+      "x86,weight_only=int4,group_size=64,weight_only_method=gptq",
+      QuantizerRegistry::global());
+  ASSERT_TRUE(gptq.ok()) << gptq.status();
+  EXPECT_EQ((*gptq)->transforms()[0].second,
+            "qc-fold-batch-norm,qc-weight-only{bits=4 group-size=64 "
+            "symmetric=true qmin=-128 qmax=127 clip=mse embedding-bits=8 "
+            "method=gptq}");
+  auto act = ComposableQuantizer::create(
+      "xnnpack,weight_only=int8,weight_only_method=gptq_act_order",
+      QuantizerRegistry::global());
+  ASSERT_TRUE(act.ok()) << act.status();
+  EXPECT_EQ((*act)->transforms()[0].second,
+            "qc-fold-batch-norm,qc-weight-only{bits=8 group-size=0 "
+            "symmetric=true qmin=-127 qmax=127 clip=minmax embedding-bits=8 "
+            "method=gptq act-order=true}");
   GraphBuilder b;
   Ref x = b.arg({1, 16});
   Ref l = b.op("linear", "fc", {x, b.constant({8, 16}, "fc.weight")}, {1, 8});

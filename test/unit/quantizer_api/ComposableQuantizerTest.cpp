@@ -126,7 +126,7 @@ TEST(ComposableQuantizerTest, UnknownOptionAndBadValueAreNamed) {
             "per_channel, dynamic, granularity, act_observer, percentile, "
             "act_dtype, int8_attention, cle, bias_correction, smoothquant, "
             "weight_only, group_size, symmetric, weight_only_clip, "
-            "weight_only_embeddings, keep_float");
+            "weight_only_embeddings, weight_only_method, keep_float");
   auto bad = ComposableQuantizer::create("x86,per_channel=2",
                                          QuantizerRegistry::global());
   EXPECT_EQ(bad.status().message(),

@@ -6,6 +6,7 @@
 
 #include "test/unit/reference/TestUtil.h"
 
+#include <cmath>
 #include <limits>
 
 namespace qc::test {
@@ -172,6 +173,49 @@ TEST(DequantizeBlocked, BlocksAlongEitherAxisWithAShortLastBlock) {
               HasSubstr("needs 6 scales and zero points, got 1 and 1"));
   EXPECT_THAT(errorOf(ref::dequantizeBlocked(q, scales, zps, 1, 0)),
               HasSubstr("block size 0 do not fit shape"));
+}
+
+TEST(WeightOnlyLinear, GroupsZeroPointsScalesAndBias) {
+  // x [1, 3], q [N = 2, K = 3], groups of 2 (the last of 1), per (n, g):
+  // n0: (1 * 1 + -2 * 2) * 0.5 = -1.5, then fma(2, (3 - 1) * 3, -1.5) =
+  // 10.5, + 10; n1: ((4 - 1) * 1 + (5 - 1) * 2) * 0.25 = 2.75, then
+  // fma(1, -6 * 3, 2.75) = -15.25, - 1.
+  absl::StatusOr<Tensor> y = ref::weightOnlyLinear(
+      Tensor{{1.0f, 2.0f, 3.0f}}, {1, -2, 3, 4, 5, -6}, {0.5f, 2.0f, 0.25f, 1.0f},
+      {0, 1, 1, 0}, /*n=*/2, /*group=*/2, nullptr);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_TRUE(expectClose(*y, Tensor{{10.5f, -15.25f}}, 0, 0));
+  Tensor bias{10.0f, -1.0f};
+  y = ref::weightOnlyLinear(Tensor{{1.0f, 2.0f, 3.0f}}, {1, -2, 3, 4, 5, -6},
+                            {0.5f, 2.0f, 0.25f, 1.0f}, {0, 1, 1, 0}, 2, 2,
+                            &bias);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_TRUE(expectClose(*y, Tensor{{20.5f, -16.25f}}, 0, 0));
+}
+
+TEST(WeightOnlyLinear, FusedMultiplyAddRoundsOnce) {
+  // p = -4098 * 1, then fma(4097, 1 + 2^-12, p): the product 4098 + 2^-12
+  // is not a float (a separate multiply rounds it to 4098 and the sum to 0);
+  // the fused multiply-add keeps 2^-12 exactly.
+  const float x1 = 1.0f + std::ldexp(1.0f, -12);
+  absl::StatusOr<Tensor> y = ref::weightOnlyLinear(
+      Tensor{{1.0f, x1}}, {-4098, 4097}, {1.0f}, {0}, 1, 2, nullptr);
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_EQ((*y)(0, 0), std::ldexp(1.0f, -12));
+}
+
+TEST(WeightOnlyLinear, RejectsMismatchedSizes) {
+  Tensor x{{1.0f, 2.0f, 3.0f}};
+  EXPECT_THAT(errorOf(ref::weightOnlyLinear(x, {1, 2}, {1.0f}, {0}, 1, 3,
+                                            nullptr)),
+              HasSubstr("does not have N x K values"));
+  EXPECT_THAT(errorOf(ref::weightOnlyLinear(x, {1, 2, 3}, {1.0f}, {0}, 1, 2,
+                                            nullptr)),
+              HasSubstr("expected N x groups scales"));
+  Tensor bias{1.0f, 2.0f};
+  EXPECT_THAT(errorOf(ref::weightOnlyLinear(x, {1, 2, 3}, {1.0f}, {0}, 1, 3,
+                                            &bias)),
+              HasSubstr("the bias must have N values"));
 }
 
 class RequantizeGolden : public ::testing::TestWithParam<const char *> {};
