@@ -114,7 +114,7 @@ absl::StatusOr<Tensor> layerNorm(const Tensor &x, const Tensor &scale,
 /// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))), out[j] =
 /// float(e[j] / sum). The
 /// order is fixed so that compiled code computes the same with vectors of 8
-/// doubles (FloatCodegen.cpp, emitSoftmax), bit for bit, on every target.
+/// doubles (FloatNormalize.cpp, emitSoftmax), bit for bit, on every target.
 absl::StatusOr<Tensor> softmax(const Tensor &x, int64_t axis = -1);
 /// exp(x) in double from +, -, * and exact power-of-two scaling only, so
 /// that compiled vector code reproduces it bit for bit (the C library's exp
@@ -155,7 +155,7 @@ Tensor hardswish(const Tensor &x);
 Tensor hardsigmoid(const Tensor &x, float alpha = 0.2f, float beta = 0.5f);
 /// qc's own float transcendentals (support/Math.h): the float widened to
 /// double, one fixed sequence of double operations, rounded once to float;
-/// compiled code runs the same sequence on vectors (FloatCodegen.cpp), so
+/// compiled code runs the same sequence on vectors (FloatElementwise.cpp), so
 /// the two agree bit for bit. At most 1 ulp from the correctly rounded
 /// value; NaN propagates. expF32 is exp, 0 below -103.98 (after subnormals),
 /// +inf above 88.72; logF32(+-0) = -inf, logF32(x < 0) = NaN (the positive

@@ -306,7 +306,7 @@ float powElement(float x, float y) {
   // with multiplies and sqrt, as ONNX Runtime and PyTorch do: x * x is the
   // correctly rounded square (the C library's powf is only within ~0.8 ulp),
   // and compiled code computes the same with vector multiplies instead of a
-  // call per element (FloatCodegen.cpp, emitFloatBinary).
+  // call per element (FloatElementwise.cpp, powElement).
   if (y == 2.0f)
     return x * x;
   if (y == 3.0f)

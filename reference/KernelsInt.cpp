@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace qc::ref {
 namespace {
@@ -26,6 +27,38 @@ absl::Status checkEpilogue(const Requantize &e, int64_t channels,
     return invalid(op, strCat("clamp range [", e.clampMin, ", ", e.clampMax,
                               "] is empty"));
   return absl::OkStatus();
+}
+
+/// checkEpilogue of \p e with the one multiplier \p m (the ops whose
+/// multiplier is a scalar argument).
+absl::Status checkScalarEpilogue(const Requantize &e, float m,
+                                 std::string_view op) {
+  Requantize check = e;
+  check.multipliers = {m};
+  return checkEpilogue(check, 1, op);
+}
+
+/// The numpy broadcast shape of \p a and \p b, or an error naming both.
+absl::StatusOr<Shape> broadcastShape(std::string_view op, const QTensor &a,
+                                     const QTensor &b) {
+  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  if (!shape.ok())
+    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
+                              " and ", shapeToString(shapeOf(b)),
+                              " do not broadcast"));
+  return shape;
+}
+
+/// \p a and \p b expanded to \p shape (numpy broadcasting), each and the
+/// result reserved against the memory limit first.
+absl::StatusOr<std::pair<QTensor, QTensor>>
+expandBoth(std::string_view op, const Shape &shape, const QTensor &a,
+           const QTensor &b) {
+  for (int i = 0; i < 3; ++i)
+    if (absl::Status s = detail::reserveResult(op, shape); !s.ok())
+      return s;
+  return std::pair<QTensor, QTensor>(xt::broadcast(a, shape),
+                                     xt::broadcast(b, shape));
 }
 
 /// clamp(round_half_to_even(v) + zp, lo, hi); compared in double so that
@@ -49,6 +82,17 @@ absl::StatusOr<int32_t> toAcc(int64_t acc, std::string_view op) {
   return static_cast<int32_t>(acc);
 }
 
+/// DESIGN.md's requantize of an integer sum: the int32 accumulator (an
+/// error outside int32) times \p m, rounded half to even and clamped.
+absl::StatusOr<int32_t> requantizeAcc(int64_t acc, float m,
+                                      const Requantize &e,
+                                      std::string_view op) {
+  absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
+  if (!acc32.ok())
+    return acc32.status();
+  return roundAndClamp(static_cast<float>(*acc32) * m, e);
+}
+
 absl::Status checkBias(const QTensor *bias, int64_t channels,
                        std::string_view op) {
   if (bias && (bias->dimension() != 1 ||
@@ -56,6 +100,30 @@ absl::Status checkBias(const QTensor *bias, int64_t channels,
     return invalid(op, strCat("bias must be 1-D of size ", channels,
                               ", got ", shapeToString(shapeOf(*bias))));
   return absl::OkStatus();
+}
+
+/// An integer conv's operand shapes, its output shape by its shape rule
+/// (whose error comes first) and the input's channels, height and width.
+struct ConvShapes {
+  Shape xs, ws, ys;
+  int64_t c = 0, h = 0, w = 0;
+};
+template <typename Attrs>
+absl::StatusOr<ConvShapes>
+convShapes(const QTensor &x, const QTensor &w, const Attrs &attrs,
+           absl::StatusOr<Shape> (*rule)(const Shape &, const Shape &,
+                                         const Attrs &)) {
+  ConvShapes s;
+  s.xs = shapeOf(x);
+  s.ws = shapeOf(w);
+  absl::StatusOr<Shape> ys = rule(s.xs, s.ws, attrs);
+  if (!ys.ok())
+    return ys.status();
+  s.ys = *std::move(ys);
+  s.c = s.xs[1];
+  s.h = s.xs[2];
+  s.w = s.xs[3];
+  return s;
 }
 
 /// What every integer conv shares after its shape rule: checks the epilogue
@@ -82,12 +150,11 @@ absl::StatusOr<QTensor> convOutput(std::string_view op, const Shape &ys,
       int64_t biasValue = bias ? bias->data()[oc] : 0;
       for (int64_t oy = 0; oy < oh; ++oy)
         for (int64_t ox = 0; ox < ow; ++ox) {
-          absl::StatusOr<int32_t> acc32 =
-              toAcc(biasValue + sum(b, oc, oy, ox), op);
-          if (!acc32.ok())
-            return acc32.status();
-          yp[((b * o + oc) * oh + oy) * ow + ox] =
-              roundAndClamp(static_cast<float>(*acc32) * m, e);
+          absl::StatusOr<int32_t> v =
+              requantizeAcc(biasValue + sum(b, oc, oy, ox), m, e, op);
+          if (!v.ok())
+            return v.status();
+          yp[((b * o + oc) * oh + oy) * ow + ox] = *v;
         }
     }
   return y;
@@ -98,16 +165,14 @@ absl::StatusOr<QTensor> qconv2d(const QTensor &x, int64_t xZeroPoint,
                                 const QTensor &w, const QTensor *bias,
                                 const Conv2dAttrs &attrs,
                                 const Requantize &e) {
-  constexpr std::string_view op = "qconv2d";
-  Shape xs = shapeOf(x), ws = shapeOf(w);
-  absl::StatusOr<Shape> ys = conv2dOutputShape(xs, ws, attrs);
-  if (!ys.ok())
-    return ys.status();
-  int64_t c = xs[1], h = xs[2], wd = xs[3];
-  int64_t o = ws[0], cg = ws[1], kh = ws[2], kw = ws[3];
+  absl::StatusOr<ConvShapes> s = convShapes(x, w, attrs, conv2dOutputShape);
+  if (!s.ok())
+    return s.status();
+  int64_t c = s->c, h = s->h, wd = s->w;
+  int64_t o = s->ws[0], cg = s->ws[1], kh = s->ws[2], kw = s->ws[3];
   int64_t og = o / attrs.groups;
   const int32_t *xp = x.data(), *wp = w.data();
-  return convOutput(op, *ys, bias, e,
+  return convOutput("qconv2d", s->ys, bias, e,
                     [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
     int64_t g = oc / og, acc = 0;
     for (int64_t ic = 0; ic < cg; ++ic) {
@@ -161,11 +226,11 @@ absl::StatusOr<QTensor> qlinear(const QTensor &x, int64_t xZeroPoint,
       for (int64_t i = 0; i < k; ++i)
         acc += (static_cast<int64_t>(xp[r * k + i]) - xZeroPoint) *
                static_cast<int64_t>(wp[j * k + i]);
-      absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-      if (!acc32.ok())
-        return acc32.status();
       float m = e.multipliers[e.multipliers.size() == 1 ? 0 : j];
-      yp[r * nOut + j] = roundAndClamp(static_cast<float>(*acc32) * m, e);
+      absl::StatusOr<int32_t> v = requantizeAcc(acc, m, e, op);
+      if (!v.ok())
+        return v.status();
+      yp[r * nOut + j] = *v;
     }
   return y;
 }
@@ -178,12 +243,9 @@ absl::StatusOr<QTensor> qadd(const QTensor &a, int64_t aZeroPoint, float ma,
     return invalid(op, strCat("operands must have the same shape, got ",
                               shapeToString(shapeOf(a)), " and ",
                               shapeToString(shapeOf(b))));
-  Requantize check = e;
-  check.multipliers = {ma};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, ma, op); !s.ok())
     return s;
-  check.multipliers = {mb};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, mb, op); !s.ok())
     return s;
   QTensor y = QTensor::from_shape(a.shape());
   const int32_t *ap = a.data(), *bp = b.data();
@@ -200,30 +262,25 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
                              const QTensor &b, int64_t bZeroPoint, float m,
                              const Requantize &e) {
   constexpr std::string_view op = "qmul";
-  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  absl::StatusOr<Shape> shape = broadcastShape(op, a, b);
   if (!shape.ok())
-    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
-                              " and ", shapeToString(shapeOf(b)),
-                              " do not broadcast"));
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+    return shape.status();
+  if (absl::Status s = checkScalarEpilogue(e, m, op); !s.ok())
     return s;
   // Numpy broadcasting: both operands expanded to the result's shape.
-  for (int i = 0; i < 3; ++i)
-    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
-      return s;
-  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+  absl::StatusOr<std::pair<QTensor, QTensor>> ab = expandBoth(op, *shape, a, b);
+  if (!ab.ok())
+    return ab.status();
   QTensor y = QTensor::from_shape(*shape);
-  const int32_t *ap = ab.data(), *bp = bb.data();
+  const int32_t *ap = ab->first.data(), *bp = ab->second.data();
   int32_t *yp = y.data();
   for (size_t i = 0; i < y.size(); ++i) {
     int64_t p = (static_cast<int64_t>(ap[i]) - aZeroPoint) *
                 (static_cast<int64_t>(bp[i]) - bZeroPoint);
-    absl::StatusOr<int32_t> p32 = toAcc(p, op);
-    if (!p32.ok())
-      return p32.status();
-    yp[i] = roundAndClamp(static_cast<float>(*p32) * m, e);
+    absl::StatusOr<int32_t> v = requantizeAcc(p, m, e, op);
+    if (!v.ok())
+      return v.status();
+    yp[i] = *v;
   }
   return y;
 }
@@ -231,17 +288,14 @@ absl::StatusOr<QTensor> qmul(const QTensor &a, int64_t aZeroPoint,
 absl::StatusOr<QTensor> qextreme(const QTensor &a, const QTensor &b,
                                  bool isMax) {
   std::string_view op = isMax ? "qmax" : "qmin";
-  absl::StatusOr<Shape> shape = broadcastShapes(shapeOf(a), shapeOf(b));
+  absl::StatusOr<Shape> shape = broadcastShape(op, a, b);
   if (!shape.ok())
-    return invalid(op, strCat("operand shapes ", shapeToString(shapeOf(a)),
-                              " and ", shapeToString(shapeOf(b)),
-                              " do not broadcast"));
-  for (int i = 0; i < 3; ++i)
-    if (absl::Status s = detail::reserveResult(op, *shape); !s.ok())
-      return s;
-  QTensor ab = xt::broadcast(a, *shape), bb = xt::broadcast(b, *shape);
+    return shape.status();
+  absl::StatusOr<std::pair<QTensor, QTensor>> ab = expandBoth(op, *shape, a, b);
+  if (!ab.ok())
+    return ab.status();
   QTensor y = QTensor::from_shape(*shape);
-  const int32_t *ap = ab.data(), *bp = bb.data();
+  const int32_t *ap = ab->first.data(), *bp = ab->second.data();
   int32_t *yp = y.data();
   for (size_t i = 0; i < y.size(); ++i)
     yp[i] = isMax ? std::max(ap[i], bp[i]) : std::min(ap[i], bp[i]);
@@ -260,9 +314,7 @@ absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
     return invalid(op, strCat("needs a [..., M, K] and b [..., K, N] with the "
                               "same batch dimensions, got ",
                               shapeToString(as), " and ", shapeToString(bs)));
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, m, op); !s.ok())
     return s;
   int64_t rows = as[rank - 2], k = as[rank - 1], n = bs[rank - 1];
   int64_t batches = shapeNumElements(Shape(as.begin(), as.end() - 2));
@@ -281,20 +333,17 @@ absl::StatusOr<QTensor> qmatmul(const QTensor &a, int64_t aZeroPoint,
           acc += (static_cast<int64_t>(ap[(t * rows + r) * k + i]) -
                   aZeroPoint) *
                  static_cast<int64_t>(bp[(t * k + i) * n + j]);
-        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-        if (!acc32.ok())
-          return acc32.status();
-        yp[(t * rows + r) * n + j] =
-            roundAndClamp(static_cast<float>(*acc32) * m, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(acc, m, e, op);
+        if (!v.ok())
+          return v.status();
+        yp[(t * rows + r) * n + j] = *v;
       }
   return y;
 }
 
 absl::StatusOr<QTensor> qrequantize(const QTensor &x, int64_t xZeroPoint,
                                     float m, const Requantize &e) {
-  Requantize check = e;
-  check.multipliers = {m};
-  if (absl::Status s = checkEpilogue(check, 1, "qrequantize"); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, m, "qrequantize"); !s.ok())
     return s;
   QTensor y = QTensor::from_shape(x.shape());
   for (size_t i = 0; i < x.size(); ++i)
@@ -363,9 +412,7 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
   absl::StatusOr<Shape> outShape = pool2dOutputShape(shapeOf(x), attrs);
   if (!outShape.ok())
     return invalid(op, std::string(outShape.status().message()));
-  Requantize check = e;
-  check.multipliers = {1.0f};
-  if (absl::Status s = checkEpilogue(check, 1, op); !s.ok())
+  if (absl::Status s = checkScalarEpilogue(e, 1.0f, op); !s.ok())
     return s;
   if (!(inputScale > 0.0f) || !std::isfinite(inputScale) ||
       !(outputScale > 0.0f) || !std::isfinite(outputScale))
@@ -391,11 +438,11 @@ absl::StatusOr<QTensor> qavgPool2d(const QTensor &x, int64_t xZeroPoint,
         int64_t count = win.count;
         if (count < 1)
           return invalid(op, "a window covers no input element");
-        absl::StatusOr<int32_t> sum32 = toAcc(sum, op);
-        if (!sum32.ok())
-          return sum32.status();
         float m = avgPoolMultiplier(inputScale, outputScale, count);
-        dst[oy * ow + ox] = roundAndClamp(static_cast<float>(*sum32) * m, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(sum, m, e, op);
+        if (!v.ok())
+          return v.status();
+        dst[oy * ow + ox] = *v;
       }
     }
   }
@@ -467,11 +514,10 @@ absl::StatusOr<QTensor> qresize(const QTensor &x, int64_t xZeroPoint,
                       int64_t(wy0) * wx1 * (r0[b.i1] - xZeroPoint) +
                       int64_t(wy1) * wx0 * (r1[b.i0] - xZeroPoint) +
                       int64_t(wy1) * wx1 * (r1[b.i1] - xZeroPoint);
-        absl::StatusOr<int32_t> acc32 = toAcc(acc, op);
-        if (!acc32.ok())
-          return acc32.status();
-        yp[(p * oh + oy) * ow + ox] =
-            roundAndClamp(static_cast<float>(*acc32) * mLinear, e);
+        absl::StatusOr<int32_t> v = requantizeAcc(acc, mLinear, e, op);
+        if (!v.ok())
+          return v.status();
+        yp[(p * oh + oy) * ow + ox] = *v;
       }
     }
   return y;
@@ -481,18 +527,18 @@ absl::StatusOr<QTensor> qconvTranspose2d(const QTensor &x, int64_t xZeroPoint,
                                          const QTensor &w, const QTensor *bias,
                                          const ConvTranspose2dAttrs &attrs,
                                          const Requantize &e) {
-  constexpr std::string_view op = "qconv_transpose2d";
-  Shape xs = shapeOf(x), ws = shapeOf(w);
-  absl::StatusOr<Shape> ys = convTranspose2dOutputShape(xs, ws, attrs);
-  if (!ys.ok())
-    return ys.status();
-  int64_t c = xs[1], h = xs[2], wd = xs[3];
-  int64_t cg = c / attrs.groups, og = ws[1], kh = ws[2], kw = ws[3];
+  absl::StatusOr<ConvShapes> s =
+      convShapes(x, w, attrs, convTranspose2dOutputShape);
+  if (!s.ok())
+    return s.status();
+  int64_t c = s->c, h = s->h, wd = s->w;
+  int64_t cg = c / attrs.groups, og = s->ws[1], kh = s->ws[2],
+          kw = s->ws[3];
   const int32_t *xp = x.data(), *wp = w.data();
   int64_t sh = attrs.strides[0], sw = attrs.strides[1];
   int64_t dh = attrs.dilations[0], dw = attrs.dilations[1];
   int64_t pt = attrs.pads[0], pl = attrs.pads[1];
-  return convOutput(op, *ys, bias, e,
+  return convOutput("qconv_transpose2d", s->ys, bias, e,
                     [&](int64_t b, int64_t oc, int64_t oy, int64_t ox) {
     // Output (oy, ox) receives input (iy, ix) through tap (ky, kx) when
     // oy = iy * sh - pt + ky * dh (and the same for x).

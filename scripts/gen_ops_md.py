@@ -17,7 +17,7 @@ import onnx.defs
 
 # qc op -> (quantized by the built-in quantizers, native int8 code, native float code). "yes" / "no" or a note.
 # quantized: annotated by quantizers/builtin (x86, xnnpack); native int8: qc-lower-to-integer has an integer
-# form that `qc compile` emits; native float: `qc compile` emits the float op (passes/Codegen/FloatCodegen.cpp).
+# form that `qc compile` emits; native float: `qc compile` emits the float op (passes/Codegen/Float*.cpp).
 QC_OPS = {
     "qc.conv2d": ("yes", "yes (qc.qconv2d)", "yes"),
     "qc.conv_transpose2d": ("yes", "yes (qc.qconv_transpose2d)", "yes"),

@@ -12,7 +12,7 @@
 ///   - the reference executor instantiates them with C++ doubles
 ///     (reference/KernelsElementwise.cpp, built with -ffp-contract=off);
 ///   - compiled code instantiates them with MLIR arith ops on f64 or
-///     vector<N x f64> (passes/Codegen/FloatCodegen.cpp, MathOps), without
+///     vector<N x f64> (passes/Codegen/FloatElementwise.cpp, MlirMathOps), without
 ///     fast-math flags, so LLVM neither contracts nor reassociates;
 /// so the two compute the same bits on every lane, on every target, and no
 /// C library call is left in compiled float code.

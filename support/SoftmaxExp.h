@@ -6,7 +6,7 @@
 ///
 /// \file
 /// The constants of qc::ref::softmaxExp (reference/KernelsElementwise.cpp) and
-/// of its vector twin in compiled code (passes/Codegen/FloatCodegen.cpp), so
+/// of its vector twin in compiled code (passes/Codegen/FloatNormalize.cpp), so
 /// that both compute the same exp bit for bit. Plain C++17, no dependencies.
 ///
 //===----------------------------------------------------------------------===//

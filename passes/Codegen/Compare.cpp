@@ -135,4 +135,9 @@ LogicalResult ModelBuilder::emitCompareSelect(Operation *op) {
   return success();
 }
 
+void ModelBuilder::populateComparePatterns(LoweringPatterns &patterns) {
+  patterns.add<CompareOp, SelectOp>("compare-select",
+                                    &ModelBuilder::emitCompareSelect);
+}
+
 } // namespace mlir::qc::model_codegen

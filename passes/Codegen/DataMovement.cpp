@@ -1,8 +1,10 @@
-//===- DataMovement.cpp - reshape, flatten, concat and result copies --------===//
+//===- DataMovement.cpp - reshape, flatten, concat, pad and result copies -===//
 //
 // Data movement: copies of strided tensors into row-major order (reshape /
-// flatten of NHWC tensors, the model's results) and qc.concat. Transpose,
-// slice and row-major reshapes are views (MemoryPlan.cpp) and emit nothing.
+// flatten of NHWC tensors, the model's results), qc.concat and float qc.pad
+// (per dimension a compile-time table of the input offset each output index
+// reads, the reference's maps). Transpose, slice and row-major reshapes are
+// views (MemoryPlan.cpp) and emit nothing.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -40,6 +42,17 @@ void ModelBuilder::copyToRowMajor(const TensorRef &from, Value fromBase,
   });
 }
 
+LogicalResult ModelBuilder::emitReshape(Operation *op) {
+  const TensorRef &in = refs[op->getOperand(0)];
+  const TensorRef &out = refs[op->getResult(0)];
+  if (out.kind == in.kind && out.index == in.index)
+    return success(); // a view
+  copyToRowMajor(in, basePointer(in), basePointer(out));
+  return success();
+}
+
+LogicalResult ModelBuilder::emitView(Operation *) { return success(); }
+
 LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
@@ -60,5 +73,69 @@ LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::emitPad(PadOp op) {
+  // Per dimension a compile-time table: output index -> the input element
+  // offset it reads (the reference's maps), or -1 for the constant.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  int64_t rank = static_cast<int64_t>(in.shape.size());
+  ArrayRef<int64_t> pads = op.getPads();
+  StringRef mode = op.getMode();
+  std::vector<int64_t> table;
+  SmallVector<int64_t> starts;
+  for (int64_t d = 0; d < rank; ++d) {
+    starts.push_back(static_cast<int64_t>(table.size()));
+    int64_t dim = in.shape[d], before = pads[d];
+    for (int64_t i = 0; i < out.shape[d]; ++i) {
+      int64_t src = i - before;
+      if (src < 0 || src >= dim) {
+        if (mode == "constant" || dim == 0) {
+          src = -1;
+        } else if (mode == "edge") {
+          src = std::clamp<int64_t>(src, 0, dim - 1);
+        } else if (mode == "wrap") {
+          src = ((src % dim) + dim) % dim;
+        } else if (dim == 1) {
+          src = 0;
+        } else {
+          int64_t period = 2 * (dim - 1);
+          src = ((src % period) + period) % period;
+          if (src >= dim)
+            src = period - src;
+        }
+      }
+      table.push_back(src < 0 ? -1 : src * in.strides[d]);
+    }
+  }
+  Value tableBase = constantArray<int64_t>("pad", table);
+  float value = op.getValue().convertToFloat();
+  parallelLoopNest(
+      out.shape, out.strides, {basePointer(in), basePointer(out), tableBase},
+      [&](ArrayRef<Value> ivs, ArrayRef<Value> p) {
+        Value off = cI64(0);
+        Value ok = b.create<arith::ConstantIntOp>(loc, 1, 1);
+        for (int64_t d = 0; d < rank; ++d) {
+          Value e = load(i64, gep(p[2], add(ivs[d], cI64(starts[d])), i64));
+          ok = b.create<arith::AndIOp>(
+              loc, ok,
+              b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, e,
+                                      cI64(0)));
+          off = add(off, e);
+        }
+        // A clamped offset keeps the (unused) load in bounds.
+        off = b.create<arith::SelectOp>(loc, ok, off, cI64(0));
+        Value x = load(f32, gep(p[0], off, f32));
+        store(b.create<arith::SelectOp>(loc, ok, x, cF32(value)),
+              gep(p[1], offsetOf(ivs, out.strides), f32));
+      });
+  return success();
+}
+
+void ModelBuilder::populateDataMovementPatterns(LoweringPatterns &patterns) {
+  patterns.add<ConcatOp>("concat", &ModelBuilder::emitConcat)
+      .add<ReshapeOp, FlattenOp>("reshape", &ModelBuilder::emitReshape)
+      .add<TransposeOp, SliceOp>("view", &ModelBuilder::emitView)
+      .add<PadOp>("pad", &ModelBuilder::emitPad, kFloatStep);
+}
 
 } // namespace mlir::qc::model_codegen

@@ -1,8 +1,9 @@
-//===- DynamicLinear.cpp - qc.dynamic_qlinear: native dynamic quantization ===//
+//===- DynamicLinear.cpp - dynamic quantization: qparams chosen at run time ===//
 //
-// The step of a qc.dynamic_qlinear, written with the statements of
-// ref::dynamicQLinear (reference/KernelsDynamic.cpp) so it is bit-exact with
-// the reference executor:
+// The steps whose qparams come from the data at run time, bit-exact with
+// the reference executor (reference/KernelsDynamic.cpp): qc.dynamic_fake_quant
+// (the min / max of the tensor, chooseQParams, quantize and dequantize) and
+// qc.dynamic_qlinear, written with the statements of ref::dynamicQLinear:
 //   1. in the entry function (per tensor; per token in each thread's chunk
 //      of rows, before its GEMM): min / max of the tensor (or of each row;
 //      a NaN or infinity makes the entry return 1; in vector lanes, see
@@ -310,6 +311,149 @@ LogicalResult ModelBuilder::emitDynamicLinear(DynamicQLinearOp op) {
     });
   });
   return success();
+}
+
+std::pair<Value, Value> ModelBuilder::chooseQParams(Value lo, Value hi,
+                                                    int64_t qmin,
+                                                    int64_t qmax) {
+  // ref::chooseQuantizationParams written statement by statement (double
+  // scale, f32 bounds); lo / hi are the finite f32 min and max.
+  Type f64 = b.getF64Type();
+  auto cF64 = [&](double v) {
+    return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v)).getResult();
+  };
+  auto sel = [&](Value c, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, c, x, y).getResult();
+  };
+  auto cmpF = [&](arith::CmpFPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, pred, x, y).getResult();
+  };
+  Value inf = cF32(std::numeric_limits<float>::infinity());
+  Value zero = cF32(0);
+  // mn = std::min(lo, 0.0f), mx = std::max(hi, 0.0f).
+  Value mn = sel(cmpF(arith::CmpFPredicate::OLT, zero, lo), zero, lo);
+  Value mx = sel(cmpF(arith::CmpFPredicate::OLT, hi, zero), zero, hi);
+  auto ext = [&](Value v) { return b.create<arith::ExtFOp>(loc, f64, v); };
+  auto trunc = [&](Value v) { return b.create<arith::TruncFOp>(loc, f32, v); };
+  Value scale = b.create<arith::DivFOp>(
+      loc, b.create<arith::SubFOp>(loc, ext(mx), ext(mn)),
+      cF64(static_cast<double>(qmax - qmin)));
+  Value sf = trunc(scale);
+  Value degenerate = b.create<arith::OrIOp>(
+      loc, cmpF(arith::CmpFPredicate::OEQ, sf, zero),
+      cmpF(arith::CmpFPredicate::OEQ,
+           b.create<math::AbsFOp>(loc, b.create<arith::DivFOp>(loc, cF32(1),
+                                                               sf)),
+           inf));
+  scale = sel(degenerate, cF64(0.1), scale);
+  constexpr float kSmallScale = 6.1e-5f;
+  Value small = cmpF(arith::CmpFPredicate::OLT, scale,
+                     cF64(static_cast<double>(kSmallScale)));
+  Value range = cF32(static_cast<float>(qmax - qmin));
+  Value mnZero = cmpF(arith::CmpFPredicate::OEQ, mn, zero);
+  Value mxZero = cmpF(arith::CmpFPredicate::OEQ, mx, zero);
+  Value amplifier = trunc(b.create<arith::DivFOp>(
+      loc, cF64(static_cast<double>(kSmallScale)), scale));
+  Value kRange = b.create<arith::MulFOp>(loc, cF32(kSmallScale), range);
+  Value mnSmall =
+      sel(mnZero, mn,
+          sel(mxZero, b.create<arith::MulFOp>(loc, cF32(-kSmallScale), range),
+              b.create<arith::MulFOp>(loc, mn, amplifier)));
+  Value mxSmall = sel(mnZero, kRange,
+                      sel(mxZero, mx,
+                          b.create<arith::MulFOp>(loc, mx, amplifier)));
+  mn = sel(small, mnSmall, mn);
+  mx = sel(small, mxSmall, mx);
+  scale = sel(small, cF64(static_cast<double>(kSmallScale)), scale);
+  Value qminD = cF64(static_cast<double>(qmin)),
+        qmaxD = cF64(static_cast<double>(qmax));
+  Value mnS = b.create<arith::DivFOp>(loc, ext(mn), scale);
+  Value mxS = b.create<arith::DivFOp>(loc, ext(mx), scale);
+  Value zpFromMin = b.create<arith::SubFOp>(loc, qminD, mnS);
+  Value zpFromMax = b.create<arith::SubFOp>(loc, qmaxD, mxS);
+  Value errMin = b.create<arith::SubFOp>(
+      loc, cF64(std::abs(static_cast<double>(qmin))),
+      b.create<math::AbsFOp>(loc, mnS));
+  Value errMax = b.create<arith::SubFOp>(
+      loc, cF64(std::abs(static_cast<double>(qmax))),
+      b.create<math::AbsFOp>(loc, mxS));
+  Value zp = sel(cmpF(arith::CmpFPredicate::OLT, errMin, errMax), zpFromMin,
+                 zpFromMax);
+  Value nudged =
+      sel(cmpF(arith::CmpFPredicate::OLT, zp, qminD), qminD,
+          sel(cmpF(arith::CmpFPredicate::OGT, zp, qmaxD), qmaxD,
+              b.create<math::RoundEvenOp>(loc, zp)));
+  Value zpF = trunc(nudged); // an integer in [qmin, qmax]: exact
+  return {trunc(scale), zpF};
+}
+
+LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
+  // ref::dynamicFakeQuant: min / max of the tensor (a non-finite element
+  // makes the entry return 1), chooseQParams, then quantize and dequantize
+  // with them.
+  const TensorRef &in = refs[op.getInput()];
+  const TensorRef &out = refs[op.getResult()];
+  if (op.getPerToken())
+    return op.emitError("qc compile: a per-token qc.dynamic_fake_quant is "
+                        "compiled only inside qc.dynamic_qlinear (run "
+                        "qc-lower-to-integer)");
+  int64_t qmin = static_cast<int64_t>(op.getQuantMin()),
+          qmax = static_cast<int64_t>(op.getQuantMax());
+  auto sel = [&](Value c, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, c, x, y).getResult();
+  };
+  auto cmpF = [&](arith::CmpFPredicate pred, Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, pred, x, y).getResult();
+  };
+  if (product(in.shape) == 0)
+    return success();
+  Value inBase = basePointer(in), outBase = basePointer(out);
+  Value loSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value hiSlot = b.create<LLVM::AllocaOp>(loc, ptr, f32, cI32(1), 4);
+  Value badSlot = b.create<LLVM::AllocaOp>(loc, ptr, i32, cI32(1), 4);
+  Value first = load(f32, inBase);
+  store(first, loSlot);
+  store(first, hiSlot);
+  store(cI32(0), badSlot);
+  Value inf = cF32(std::numeric_limits<float>::infinity());
+  loopNest(in.shape, in.strides, [&](ArrayRef<Value> ivs) {
+    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
+    Value lo = load(f32, loSlot), hi = load(f32, hiSlot);
+    store(sel(cmpF(arith::CmpFPredicate::OLT, x, lo), x, lo), loSlot);
+    store(sel(cmpF(arith::CmpFPredicate::OGT, x, hi), x, hi), hiSlot);
+    // !isfinite(x): |x| == inf or NaN.
+    Value absX = b.create<math::AbsFOp>(loc, x);
+    Value bad = cmpF(arith::CmpFPredicate::UEQ, absX, inf);
+    store(sel(bad, cI32(1), load(i32, badSlot)), badSlot);
+  });
+  Value bad = load(i32, badSlot);
+  store(b.create<arith::OrIOp>(loc, load(i32, statusSlot), bad), statusSlot);
+  auto [scaleF, zpF] =
+      chooseQParams(load(f32, loSlot), load(f32, hiSlot), qmin, qmax);
+  Value inv = b.create<arith::DivFOp>(loc, cF32(1), scaleF);
+  Value loF = cF32(static_cast<float>(qmin)),
+        hiF = cF32(static_cast<float>(qmax));
+  loopNest(out.shape, out.strides, [&](ArrayRef<Value> ivs) {
+    Value x = load(f32, gep(inBase, offsetOf(ivs, in.strides), f32));
+    Value q = b.create<math::RoundEvenOp>(
+        loc, b.create<arith::MulFOp>(loc, x, inv));
+    q = b.create<arith::AddFOp>(loc, q, zpF);
+    q = sel(cmpF(arith::CmpFPredicate::OLT, q, loF), loF, q);
+    q = sel(cmpF(arith::CmpFPredicate::OGT, q, hiF), hiF, q);
+    Value y = b.create<arith::MulFOp>(
+        loc, b.create<arith::SubFOp>(loc, q, zpF), scaleF);
+    store(y, gep(outBase, offsetOf(ivs, out.strides), f32));
+  });
+  return success();
+}
+
+void ModelBuilder::populateDynamicQuantPatterns(LoweringPatterns &patterns) {
+  patterns
+      .add<DynamicQLinearOp>("dynamic_qlinear",
+                             &ModelBuilder::emitDynamicLinear)
+      .add<DynamicFakeQuantOp>("dynamic_fake_quant",
+                               &ModelBuilder::emitDynamicFakeQuant,
+                               kFloatStep);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -114,4 +114,10 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
   return success();
 }
 
+void ModelBuilder::populateFloatConvTransposePatterns(LoweringPatterns &patterns) {
+  patterns.add<ConvTranspose2dOp>("float-conv_transpose2d",
+                                  &ModelBuilder::emitFloatConvTranspose,
+                                  kFloatStep);
+}
+
 } // namespace mlir::qc::model_codegen

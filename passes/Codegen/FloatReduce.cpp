@@ -443,4 +443,13 @@ LogicalResult ModelBuilder::emitArgExtreme(Operation *op) {
   return success();
 }
 
+void ModelBuilder::populateReducePatterns(LoweringPatterns &patterns) {
+  patterns
+      .add("reduce", &ModelBuilder::isFloatReduction,
+           &ModelBuilder::emitFloatReduction, kFloatStep)
+      .add("reduce-8bit", &ModelBuilder::isIntReduction,
+           &ModelBuilder::emitFloatReduction)
+      .add<ArgMaxOp, ArgMinOp>("arg-extreme", &ModelBuilder::emitArgExtreme);
+}
+
 } // namespace mlir::qc::model_codegen

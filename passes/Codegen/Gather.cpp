@@ -143,6 +143,21 @@ LogicalResult ModelBuilder::planGather(GatherOp op) {
   return success();
 }
 
+std::pair<Value, Value> ModelBuilder::normalizedIndex(const TensorRef &idx,
+                                                      Value idxBase,
+                                                      ArrayRef<Value> ivs,
+                                                      int64_t dim) {
+  Type indexStorage = storageType(idx.element);
+  Value raw = load(indexStorage,
+                   gep(idxBase, offsetOf(ivs, idx.strides), indexStorage));
+  if (indexStorage != i64)
+    raw = b.create<arith::ExtSIOp>(loc, i64, raw);
+  Value negative =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, raw, cI64(0));
+  Value i = b.create<arith::SelectOp>(loc, negative, add(raw, cI64(dim)), raw);
+  return {i, inBounds(i, dim)};
+}
+
 LogicalResult ModelBuilder::emitGather(GatherOp op) {
   if (std::optional<QuantizedTable> t = matchQuantizedTable(op))
     return emitQuantizedGather(op, *t);
@@ -158,7 +173,6 @@ LogicalResult ModelBuilder::emitGather(GatherOp op) {
   int64_t inner = product(ArrayRef<int64_t>(table.shape).drop_front(axis + 1));
   int64_t count = product(idx.shape);
   int64_t eb = elementBytes(table.element);
-  Type indexStorage = storageType(idx.element);
   if (table.kind == TensorRef::Constant && table.element.isF32())
     countFloatWeights(product(table.shape));
 
@@ -173,15 +187,8 @@ LogicalResult ModelBuilder::emitGather(GatherOp op) {
   store(cI32(0), badSlot);
   SmallVector<int64_t> dense = rowMajorStrides(idx.shape);
   loopNest(idx.shape, dense, [&](ArrayRef<Value> ivs) {
-    Value raw = load(indexStorage,
-                     gep(idxBase, offsetOf(ivs, idx.strides), indexStorage));
-    if (indexStorage != i64)
-      raw = b.create<arith::ExtSIOp>(loc, i64, raw);
-    Value negative =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, raw, cI64(0));
-    Value i =
-        b.create<arith::SelectOp>(loc, negative, add(raw, cI64(dim)), raw);
-    Value ok = inBounds(i, dim);
+    Value i, ok;
+    std::tie(i, ok) = normalizedIndex(idx, idxBase, ivs, dim);
     // Out of range: the index of an all-zero slice is -1 (never read).
     store(b.create<arith::SelectOp>(loc, ok, i, cI64(-1)),
           gep(norm, offsetOf(ivs, dense), i64));
@@ -222,7 +229,6 @@ LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
                                                 const QuantizedTable &t) {
   const TensorRef &idx = refs[op.getIndices()];
   const TensorRef &out = refs[op.getResult()];
-  Type indexStorage = storageType(idx.element);
 
   // The table as stored: 8-bit values, or two a byte (value 2m in the low
   // nibble, 2m + 1 in the high one).
@@ -253,15 +259,8 @@ LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
   store(cI32(0), badSlot);
   SmallVector<int64_t> dense = rowMajorStrides(idx.shape);
   loopNest(idx.shape, dense, [&](ArrayRef<Value> ivs) {
-    Value raw = load(indexStorage,
-                     gep(idxBase, offsetOf(ivs, idx.strides), indexStorage));
-    if (indexStorage != i64)
-      raw = b.create<arith::ExtSIOp>(loc, i64, raw);
-    Value negative =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, raw, cI64(0));
-    Value i =
-        b.create<arith::SelectOp>(loc, negative, add(raw, cI64(t.rows)), raw);
-    Value ok = inBounds(i, t.rows);
+    Value i, ok;
+    std::tie(i, ok) = normalizedIndex(idx, idxBase, ivs, t.rows);
     Value dst = gep(outBase, mulC(offsetOf(ivs, dense), t.cols), f32);
     ifThen(
         ok,
@@ -316,6 +315,10 @@ LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
   store(b.create<arith::OrIOp>(loc, load(i32, statusSlot), load(i32, badSlot)),
         statusSlot);
   return success();
+}
+
+void ModelBuilder::populateGatherPatterns(LoweringPatterns &patterns) {
+  patterns.add<GatherOp>("gather", &ModelBuilder::emitGather);
 }
 
 } // namespace mlir::qc::model_codegen

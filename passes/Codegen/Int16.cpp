@@ -64,14 +64,6 @@ bool ModelBuilder::isInt16Step(Operation *op) {
          llvm::any_of(op->getResults(), isI16);
 }
 
-LogicalResult ModelBuilder::emitInt16Step(Operation *op) {
-  if (auto conv = dyn_cast<QConv2dOp>(op))
-    return emitConv16(conv);
-  if (auto linear = dyn_cast<QLinearOp>(op))
-    return emitLinear16(linear);
-  return emitElementwise16(op);
-}
-
 func::FuncOp ModelBuilder::getDot16Kernel(Type xElement, bool wide) {
   // One function per variant, input type and accumulator width:
   // (x, x stride, w, count, zero point) -> sum_k (x[k * stride] - zp) * w[k].
@@ -419,6 +411,22 @@ LogicalResult ModelBuilder::refuseUnloweredInt16(Operation *op) {
             "with int8 (act_dtype["
          << selector << "]=int8) or keep it float (keep_float=" << selector
          << ")";
+}
+
+void ModelBuilder::populateInt16Patterns(LoweringPatterns &patterns) {
+  patterns
+      .add("qconv2d-16x8",
+           [](Operation *op) { return isa<QConv2dOp>(op) && isInt16Step(op); },
+           &ModelBuilder::emitConv16)
+      .add("qlinear-16x8",
+           [](Operation *op) { return isa<QLinearOp>(op) && isInt16Step(op); },
+           &ModelBuilder::emitLinear16)
+      .add(
+          "elementwise-16x8",
+          [](Operation *op) {
+            return isa<QAddOp, QMulOp, QRequantizeOp>(op) && isInt16Step(op);
+          },
+          &ModelBuilder::emitElementwise16);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -45,6 +45,24 @@ func::FuncOp ModelBuilder::getKernel(const GemmKernelConfig &config) {
   return *fn;
 }
 
+FailureOr<ModelBuilder::PackedGemm>
+ModelBuilder::gemmKernelFor(Type aElement, Type cElement, int64_t k,
+                            int64_t n) {
+  PackedGemm g;
+  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
+      currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
+      cElement.isInteger(32) ? QType::S32
+      : isUnsigned(cElement) ? QType::U8
+                             : QType::S8);
+  g.kernel = getKernel(g.config);
+  if (!g.kernel)
+    return failure();
+  g.k = k;
+  g.n = n;
+  g.tileBytes = ::qc::codegen::getPackedTileBytes(g.config, k);
+  return g;
+}
+
 /// Bytes of packed weights one kernel call should touch (a share of L2): the
 /// kernel walks all column tiles for every block of mr rows, so a panel is
 /// reused from cache by all rows of a call instead of streaming K x N bytes
@@ -56,12 +74,10 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
                        int64_t n, ArrayRef<int8_t> matrix,
                        ArrayRef<int32_t> bias, ArrayRef<float> multipliers,
                        int64_t zpA) {
-  PackedGemm g;
-  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
-      cElement.isInteger(32) ? QType::S32
-      : isUnsigned(cElement) ? QType::U8
-                             : QType::S8);
+  FailureOr<PackedGemm> kernel = gemmKernelFor(aElement, cElement, k, n);
+  if (failed(kernel))
+    return failure();
+  PackedGemm g = *kernel;
   PackedGemmWeights packed;
   std::string error = ::qc::codegen::packGemmWeights(
       g.config, k, n, matrix.data(), bias.data(), multipliers.data(),
@@ -69,12 +85,6 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
       packed);
   if (!error.empty())
     return op->emitError() << "qc compile: " << error;
-  g.kernel = getKernel(g.config);
-  if (!g.kernel)
-    return failure();
-  g.k = k;
-  g.n = n;
-  g.tileBytes = ::qc::codegen::getPackedTileBytes(g.config, k);
   // Column panels: whole tiles, each at most kPanelBytes (at least a tile).
   int64_t panelColumns =
       std::max<int64_t>(1, kPanelBytes / g.tileBytes) * g.config.nr();
@@ -434,5 +444,15 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
   return success();
 }
 
+void ModelBuilder::populateIntConvPatterns(LoweringPatterns &patterns) {
+  // The 16x8 forms are Int16.cpp's.
+  patterns
+      .add("qconv2d",
+           [](Operation *op) { return isa<QConv2dOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::emitConv)
+      .add("qlinear",
+           [](Operation *op) { return isa<QLinearOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::emitLinear);
+}
 
 } // namespace mlir::qc::model_codegen

@@ -211,4 +211,9 @@ void ModelBuilder::forEachTransposedTap(
   });
 }
 
+void ModelBuilder::populateIntConvTransposePatterns(LoweringPatterns &patterns) {
+  patterns.add<QConvTranspose2dOp>("qconv_transpose2d",
+                                   &ModelBuilder::emitConvTranspose);
+}
+
 } // namespace mlir::qc::model_codegen

@@ -668,4 +668,20 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
   return success();
 }
 
+void ModelBuilder::populateIntElementwisePatterns(LoweringPatterns &patterns) {
+  // The 16x8 forms of qadd / qmul / qrequantize are Int16.cpp's.
+  patterns.add<QuantizeOp>("quantize", &ModelBuilder::emitQuantize)
+      .add<DequantizeOp>("dequantize", &ModelBuilder::emitDequantize)
+      .add("qadd",
+           [](Operation *op) { return isa<QAddOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::emitAdd)
+      .add(
+          "qmul-qrequantize",
+          [](Operation *op) {
+            return isa<QMulOp, QRequantizeOp>(op) && !isInt16Step(op);
+          },
+          &ModelBuilder::emitElementwise)
+      .add<QLutOp>("qlut", &ModelBuilder::emitLut);
+}
+
 } // namespace mlir::qc::model_codegen

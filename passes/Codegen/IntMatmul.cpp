@@ -96,15 +96,10 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
   ArrayRef<int64_t> batchShape = ArrayRef<int64_t>(lhs.shape).drop_back(2);
   const int64_t batches = product(batchShape);
 
-  PackedGemm g;
-  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, qtypeOf(lhs.element), qtypeOf(out.element));
-  g.kernel = getKernel(g.config);
-  if (!g.kernel)
+  FailureOr<PackedGemm> kernel = gemmKernelFor(lhs.element, out.element, k, n);
+  if (failed(kernel))
     return failure();
-  g.k = k;
-  g.n = n;
-  g.tileBytes = ::qc::codegen::getPackedTileBytes(g.config, k);
+  PackedGemm g = *kernel;
   g.panels.push_back({0, n});
   const ::qc::codegen::GemmIsaInfo &info = g.config.info();
   const PackedSlot slot = packedSlot(g.config, k, n);
@@ -212,6 +207,10 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
     });
   });
   return success();
+}
+
+void ModelBuilder::populateIntMatmulPatterns(LoweringPatterns &patterns) {
+  patterns.add<QMatmulOp>("qmatmul", &ModelBuilder::emitQMatmul);
 }
 
 } // namespace mlir::qc::model_codegen

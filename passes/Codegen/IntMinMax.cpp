@@ -38,4 +38,8 @@ LogicalResult ModelBuilder::emitExtreme(Operation *op) {
   return success();
 }
 
+void ModelBuilder::populateIntMinMaxPatterns(LoweringPatterns &patterns) {
+  patterns.add<QMaxOp, QMinOp>("qmax-qmin", &ModelBuilder::emitExtreme);
+}
+
 } // namespace mlir::qc::model_codegen

@@ -248,5 +248,11 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
   return success();
 }
 
+void ModelBuilder::populateIntPoolPatterns(LoweringPatterns &patterns) {
+  patterns.add<QMaxPool2dOp>("qmax_pool2d", &ModelBuilder::emitMaxPool)
+      .add<QAvgPool2dOp>("qavg_pool2d", &ModelBuilder::emitAvgPool)
+      .add<GlobalAvgPool2dOp>("global_avg_pool2d",
+                              &ModelBuilder::emitGlobalAvgPool);
+}
 
 } // namespace mlir::qc::model_codegen

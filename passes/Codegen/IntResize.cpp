@@ -220,4 +220,8 @@ LogicalResult ModelBuilder::emitResize(Operation *op) {
   return success();
 }
 
+void ModelBuilder::populateIntResizePatterns(LoweringPatterns &patterns) {
+  patterns.add<QResizeOp, ResizeOp>("resize", &ModelBuilder::emitResize);
+}
+
 } // namespace mlir::qc::model_codegen

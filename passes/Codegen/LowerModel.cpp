@@ -1,23 +1,34 @@
 //===- LowerModel.cpp - qc-lower-model: the planned program as code -------===//
 //
 // Reads the plan (MemoryPlan.cpp) and emits, in program order, one step per
-// op through the lowering of its family:
-//   IntConv.cpp         qc.qconv2d (GEMM, depthwise, grouped), qc.qlinear
-//   IntMatmul.cpp       qc.qmatmul (rhs packed at run time, GEMM kernel)
-//   IntPool.cpp         qc.qmax_pool2d, qc.qavg_pool2d, global average pool
-//   IntElementwise.cpp  quantize / dequantize, qc.qadd, qc.qmul,
-//                       qc.qrequantize, qc.qlut
-//   IntMinMax.cpp       qc.qmax, qc.qmin
-//   Int16.cpp           the 16x8 steps: qconv2d / qlinear / qadd / qmul /
-//                       qrequantize with int16 activations
-//   DataMovement.cpp    reshape / flatten copies, concat, result copies
-//   FloatCodegen.cpp    the float ops a program keeps (float islands);
-//                       FloatElementwise.cpp its ONNX math ops' statements
-//   FloatReduce.cpp     reductions, ArgMax / ArgMin
-//   Compare.cpp         qc.compare, qc.select (bools, any element type)
-// into an entry function per variant (`NAME[_isa]_entry`), plus the
-// run-time dispatcher when there are several variants. The module's
-// contents are replaced by the model's and `qc.model` records what it is.
+// op through the one lowering pattern that matches it. Each op family lists
+// its patterns in its own file (ModelBuilder::populate*Patterns):
+//   IntConv.cpp          qc.qconv2d (GEMM, grouped; IntDepthwise.cpp the
+//                        depthwise form), qc.qlinear
+//   IntMatmul.cpp        qc.qmatmul (rhs packed at run time, GEMM kernel)
+//   IntPool.cpp          qc.qmax_pool2d, qc.qavg_pool2d, global average pool
+//   IntElementwise.cpp   quantize / dequantize, qc.qadd, qc.qmul,
+//                        qc.qrequantize, qc.qlut
+//   IntMinMax.cpp        qc.qmax, qc.qmin
+//   IntResize.cpp        qc.qresize and float qc.resize
+//   IntConvTranspose.cpp qc.qconv_transpose2d
+//   Int16.cpp            the 16x8 steps: qconv2d / qlinear / qadd / qmul /
+//                        qrequantize with int16 activations
+//   DynamicLinear.cpp    qc.dynamic_qlinear, qc.dynamic_fake_quant
+//   DataMovement.cpp     reshape / flatten copies, views, concat, pad,
+//                        result copies
+//   Gather.cpp           qc.gather
+//   Compare.cpp          qc.compare, qc.select (bools, any element type)
+//   FloatReduce.cpp      reductions, ArgMax / ArgMin
+//   FloatElementwise.cpp float unary / binary ops and the math functions
+//   FloatGemm.cpp        float conv2d, linear, matmul
+//   FloatConvTranspose.cpp float conv_transpose2d
+//   FloatPool.cpp        float max_pool2d, avg_pool2d
+//   FloatNormalize.cpp   softmax, log_softmax, layer_norm, batch_norm
+// (FloatCodegen.cpp: what the float steps share), into an entry function
+// per variant (`NAME[_isa]_entry`), plus the run-time dispatcher when there
+// are several variants. The module's contents are replaced by the model's
+// and `qc.model` records what it is.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -51,62 +62,51 @@ namespace mlir::qc::model_codegen {
 
 using ::qc::codegen::GemmIsa;
 
+const ModelBuilder::LoweringPatterns &ModelBuilder::loweringPatterns() {
+  static const LoweringPatterns patterns = [] {
+    LoweringPatterns p;
+    populateIntConvPatterns(p);
+    populateIntMatmulPatterns(p);
+    populateIntPoolPatterns(p);
+    populateIntElementwisePatterns(p);
+    populateIntMinMaxPatterns(p);
+    populateIntResizePatterns(p);
+    populateIntConvTransposePatterns(p);
+    populateInt16Patterns(p);
+    populateDynamicQuantPatterns(p);
+    populateDataMovementPatterns(p);
+    populateGatherPatterns(p);
+    populateComparePatterns(p);
+    populateReducePatterns(p);
+    populateFloatElementwisePatterns(p);
+    populateFloatGemmPatterns(p);
+    populateFloatConvTransposePatterns(p);
+    populateFloatPoolPatterns(p);
+    populateFloatNormalizePatterns(p);
+    return p;
+  }();
+  return patterns;
+}
+
+const ModelBuilder::LoweringPattern *ModelBuilder::findPattern(Operation *op) {
+  for (const LoweringPattern &pattern : loweringPatterns().get())
+    if (pattern.match(op))
+      return &pattern;
+  return nullptr;
+}
+
 LogicalResult ModelBuilder::emitOp(Operation *op) {
-  if (isFloatOp(op))
-    return emitFloatOp(op);
-  if (isInt16Step(op))
-    return emitInt16Step(op);
-  if (auto lut = dyn_cast<QLutOp>(op))
-    return emitLut(lut);
-  if (isa<QMulOp, QRequantizeOp>(op))
-    return emitElementwise(op);
-  if (isa<QMaxOp, QMinOp>(op))
-    return emitExtreme(op);
-  if (auto concat = dyn_cast<ConcatOp>(op))
-    return emitConcat(concat);
-  if (auto gather = dyn_cast<GatherOp>(op))
-    return emitGather(gather);
-  if (isa<ArgMaxOp, ArgMinOp>(op))
-    return emitArgExtreme(op);
-  if (isIntReduction(op))
-    return emitFloatReduction(op);
-  if (isa<CompareOp, SelectOp>(op))
-    return emitCompareSelect(op);
-  if (isa<QResizeOp, ResizeOp>(op))
-    return emitResize(op);
-  if (auto ct = dyn_cast<QConvTranspose2dOp>(op))
-    return emitConvTranspose(ct);
-  if (isa<TransposeOp, SliceOp>(op))
-    return success(); // views
-  if (auto avg = dyn_cast<QAvgPool2dOp>(op))
-    return emitAvgPool(avg);
-  if (auto gap = dyn_cast<GlobalAvgPool2dOp>(op))
-    return emitGlobalAvgPool(gap);
-  if (auto q = dyn_cast<QuantizeOp>(op))
-    return emitQuantize(q);
-  if (auto dq = dyn_cast<DequantizeOp>(op))
-    return emitDequantize(dq);
-  if (auto conv = dyn_cast<QConv2dOp>(op))
-    return emitConv(conv);
-  if (auto linear = dyn_cast<QLinearOp>(op))
-    return emitLinear(linear);
-  if (auto dyn = dyn_cast<DynamicQLinearOp>(op))
-    return emitDynamicLinear(dyn);
-  if (auto qadd = dyn_cast<QAddOp>(op))
-    return emitAdd(qadd);
-  if (auto mm = dyn_cast<QMatmulOp>(op))
-    return emitQMatmul(mm);
-  if (auto pool = dyn_cast<QMaxPool2dOp>(op))
-    return emitMaxPool(pool);
-  if (isa<ReshapeOp, FlattenOp>(op)) {
-    const TensorRef &in = refs[op->getOperand(0)];
-    const TensorRef &out = refs[op->getResult(0)];
-    if (out.kind == in.kind && out.index == in.index)
-      return success(); // a view
-    copyToRowMajor(in, basePointer(in), basePointer(out));
-    return success();
-  }
-  return op->emitError() << "qc compile: internal error: unplanned op";
+  const LoweringPattern *pattern = findPattern(op);
+  if (!pattern)
+    return op->emitError() << "qc compile: internal error: unplanned op";
+  for (const LoweringPattern &other : loweringPatterns().get())
+    if (&other != pattern && other.match(op))
+      return op->emitError()
+             << "qc compile: internal error: lowering patterns '"
+             << pattern->name << "' and '" << other.name << "' both match";
+  if (pattern->floatStep && failed(bindFloatData(op)))
+    return failure();
+  return pattern->emit(*this, op);
 }
 
 namespace {

@@ -1,8 +1,10 @@
 //===- ModelBuilder.h - qc compile's code generator, internal --*- C++ -*-===//
 //
-// The ModelBuilder class of ModelCodegen.cpp (plan, integer steps,
-// descriptor) and FloatCodegen.cpp (float steps), and the tensor placement
-// types they share. Internal to passes/Codegen.
+// The ModelBuilder class the codegen passes share (the plan, the module
+// being built, the current variant), its lowering patterns (one list per op
+// family, LowerModel.cpp runs them) and the tensor placement types. Its
+// members are defined in one file per step or op family (LowerModel.cpp
+// lists them). Internal to passes/Codegen.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_PASSES_CODEGEN_MODELBUILDER_H
@@ -217,6 +219,16 @@ inline bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
 /// prelu).
 bool isMathUnaryOp(Operation *op);
 bool isMathBinaryOp(Operation *op);
+/// The float elementwise steps (FloatElementwise.cpp): unary (relu, clamp,
+/// sigmoid, ..., and the unary math ops) and binary (add, sub, mul, div,
+/// pow and the binary math ops).
+bool isUnaryFloatOp(Operation *op);
+bool isBinaryFloatOp(Operation *op);
+
+/// Strides of \p r read as a tensor of \p outShape (numpy broadcasting:
+/// leading dimensions added, size-1 dimensions repeated with stride 0).
+SmallVector<int64_t> broadcastStrides(const TensorRef &r,
+                                      ArrayRef<int64_t> outShape);
 
 class ModelBuilder {
 public:
@@ -296,8 +308,85 @@ private:
   }
   void placeBuffers();
 
+  // --- lowering patterns --------------------------------------------------
+public:
+  /// One lowering pattern: the ops it matches and the step it emits. Each op
+  /// family lists its patterns in its own file (populate*Patterns); an op
+  /// must match exactly one pattern (emitOp checks), so their order does not
+  /// matter.
+  struct LoweringPattern {
+    /// The pattern's name, for messages (e.g. "float-conv2d").
+    StringRef name;
+    bool (*match)(Operation *op);
+    std::function<LogicalResult(ModelBuilder &, Operation *)> emit;
+    /// A float step: its data operand (operand 0) may be a constant the
+    /// reference executor evaluates, read from the object (bindFloatData).
+    bool floatStep = false;
+  };
+  class LoweringPatterns {
+  public:
+    /// A pattern for the ops of \p OpTys, emitted by \p emit (whose
+    /// argument is one of them, or Operation *).
+    template <typename... OpTys, typename Arg>
+    LoweringPatterns &add(StringRef name,
+                          LogicalResult (ModelBuilder::*emit)(Arg),
+                          bool floatStep = false) {
+      return add(
+          name, [](Operation *op) { return isa<OpTys...>(op); }, emit,
+          floatStep);
+    }
+    /// A pattern for the ops \p match accepts.
+    template <typename Arg>
+    LoweringPatterns &add(StringRef name, bool (*match)(Operation *),
+                          LogicalResult (ModelBuilder::*emit)(Arg),
+                          bool floatStep = false) {
+      patterns.push_back(
+          {name, match,
+           [emit](ModelBuilder &builder, Operation *op) {
+             if constexpr (std::is_same_v<Arg, Operation *>)
+               return (builder.*emit)(op);
+             else
+               return (builder.*emit)(cast<Arg>(op));
+           },
+           floatStep});
+      return *this;
+    }
+    ArrayRef<LoweringPattern> get() const { return patterns; }
+
+  private:
+    std::vector<LoweringPattern> patterns;
+  };
+  /// Marks a float step's pattern (LoweringPattern::floatStep).
+  static constexpr bool kFloatStep = true;
+  /// Every family's patterns (LowerModel.cpp), built once.
+  static const LoweringPatterns &loweringPatterns();
+  /// The pattern that lowers \p op, or null when none does.
+  static const LoweringPattern *findPattern(Operation *op);
+
+private:
+  // One function per op family, in the family's file.
+  static void populateIntConvPatterns(LoweringPatterns &patterns);
+  static void populateIntMatmulPatterns(LoweringPatterns &patterns);
+  static void populateIntPoolPatterns(LoweringPatterns &patterns);
+  static void populateIntElementwisePatterns(LoweringPatterns &patterns);
+  static void populateIntMinMaxPatterns(LoweringPatterns &patterns);
+  static void populateIntResizePatterns(LoweringPatterns &patterns);
+  static void populateIntConvTransposePatterns(LoweringPatterns &patterns);
+  static void populateInt16Patterns(LoweringPatterns &patterns);
+  static void populateDynamicQuantPatterns(LoweringPatterns &patterns);
+  static void populateDataMovementPatterns(LoweringPatterns &patterns);
+  static void populateGatherPatterns(LoweringPatterns &patterns);
+  static void populateComparePatterns(LoweringPatterns &patterns);
+  static void populateReducePatterns(LoweringPatterns &patterns);
+  static void populateFloatElementwisePatterns(LoweringPatterns &patterns);
+  static void populateFloatGemmPatterns(LoweringPatterns &patterns);
+  static void populateFloatConvTransposePatterns(LoweringPatterns &patterns);
+  static void populateFloatPoolPatterns(LoweringPatterns &patterns);
+  static void populateFloatNormalizePatterns(LoweringPatterns &patterns);
+
   // --- emission -----------------------------------------------------------
   LogicalResult emit(ModuleOp module);
+  /// \p op's step, through the one pattern that matches it.
   LogicalResult emitOp(Operation *op);
   /// The step table's entry of \p op (a step that emits code): kind, node
   /// name, shapes, MACs and bytes (LowerModel.cpp).
@@ -508,6 +597,11 @@ private:
     std::vector<std::pair<int64_t, int64_t>> panels;
     Value weights, bias, multipliers; // in the entry function
   };
+  /// The current variant's GEMM kernel for \p aElement activations and
+  /// \p cElement results (8-bit, or i32 accumulators) over K = \p k,
+  /// N = \p n: config, kernel and tile size (no panels, no constants).
+  FailureOr<PackedGemm> gemmKernelFor(Type aElement, Type cElement, int64_t k,
+                                      int64_t n);
   FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
                                  int64_t k, int64_t n, ArrayRef<int8_t> matrix,
                                  ArrayRef<int32_t> bias,
@@ -611,10 +705,20 @@ private:
   /// qc.qmax / qc.qmin (IntMinMax.cpp).
   LogicalResult emitExtreme(Operation *op);
   LogicalResult emitConcat(ConcatOp op);
+  /// qc.reshape / qc.flatten: nothing when the result is a view of the
+  /// input, else a copy into row-major order (DataMovement.cpp).
+  LogicalResult emitReshape(Operation *op);
+  /// qc.transpose / qc.slice: views (MemoryPlan.cpp), no code.
+  LogicalResult emitView(Operation *op);
   /// qc.gather with run-time indices (Gather.cpp): the table a constant or a
   /// row-major tensor, i64 / i32 indices checked at run time.
   LogicalResult planGather(GatherOp op);
   LogicalResult emitGather(GatherOp op);
+  /// The index at \p ivs of \p idx (i64 or i32 at \p idxBase) as an i64,
+  /// counted from the end when negative (the reference's rule), and whether
+  /// it is then inside [0, dim).
+  std::pair<Value, Value> normalizedIndex(const TensorRef &idx, Value idxBase,
+                                          ArrayRef<Value> ivs, int64_t dim);
   /// A gather's table [V, D] that is a dequantize of an 8-bit constant
   /// (a quantized embedding), read along axis 0: qparams per tensor, per
   /// row or per block of `groupLen` along D (D a multiple of it).
@@ -654,7 +758,6 @@ public:
   static bool isInt16Step(Operation *op);
 
 private:
-  LogicalResult emitInt16Step(Operation *op);
   LogicalResult emitConv16(QConv2dOp op);
   LogicalResult emitLinear16(QLinearOp op);
   LogicalResult emitElementwise16(Operation *op);
@@ -676,9 +779,10 @@ private:
   /// Q/DQ float op between i16 dequantize / quantize): an error naming it.
   LogicalResult refuseUnloweredInt16(Operation *op);
 
-  // --- float steps (FloatCodegen.cpp) -----------------------------------
+  // --- float steps (FloatCodegen.cpp and the Float*.cpp families) -------
 public:
-  /// Float compute ops qc compile lowers (FloatCodegen.cpp).
+  /// Float compute ops qc compile lowers: the ops of the float steps'
+  /// patterns.
   static bool isFloatOp(Operation *op);
   /// A qc.dequantize of a qc.constant: folded into the float ops reading it.
   static bool isFoldedDequantize(Operation *op);
@@ -694,7 +798,10 @@ private:
   /// The plan of a float op (FloatCodegen.cpp): its operands (activations
   /// from compiled ops, or constants), its result's layout and scratch.
   LogicalResult planFloatOp(Operation *op);
-  LogicalResult emitFloatOp(Operation *op);
+  /// Before a float step: its data operand, when no compiled op produces
+  /// it, is a constant read from the object (e.g. a qc.pad of a constant
+  /// with --no-simplify) or an error naming the op.
+  LogicalResult bindFloatData(Operation *op);
   /// The values of a float constant operand (folded dequantize included).
   FailureOr<std::vector<float>> foldFloatConstant(Operation *op, Value v);
   /// A float op's constant bias of \p channels values, or zeros without one.
@@ -806,7 +913,7 @@ private:
   LogicalResult planCompareSelect(Operation *op);
   LogicalResult emitCompareSelect(Operation *op);
   LogicalResult emitSoftmax(SoftmaxOp op);
-  /// FloatLogSoftmax.cpp.
+  /// FloatNormalize.cpp.
   LogicalResult emitLogSoftmax(LogSoftmaxOp op);
   LogicalResult emitLayerNorm(LayerNormOp op);
   LogicalResult emitBatchNorm(BatchNormOp op);

@@ -12,7 +12,7 @@
 //   - every constant, packed at compile time into the kernels' tile layout
 //     (zero-point corrections folded into the bias),
 //   - float32 loops for the float ops it keeps (bit-identical to the
-//     reference executor; FloatCodegen.cpp),
+//     reference executor; the Float*.cpp families),
 //   - one function per parallel step (called through the runtime's
 //     parallel_for) and an entry function that runs the steps in order on a
 //     static arena plan (activations NHWC inside; the model's inputs and

@@ -12,7 +12,7 @@
 //   y = y [+ bias[n]]
 // (float(q) - float(zp) is exact; fma is correctly rounded everywhere),
 // so the result is bit-identical with the reference executor. Register tiles
-// as the float GEMM's (FloatCodegen.cpp): rows x 2 vectors of output
+// as the float GEMM's (FloatGemm.cpp): rows x 2 vectors of output
 // channels; a tile's weights are [K][lanes * 2] bytes (8 bits) or
 // [K][lanes] bytes (4 bits: column j in the low nibble, column j + lanes in
 // the high one, so the two vectors unpack with shifts only; on AVX-512 with

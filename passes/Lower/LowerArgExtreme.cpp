@@ -24,19 +24,12 @@
 namespace mlir::qc {
 namespace {
 
-struct ArgExtremePattern : RewritePattern {
+struct ArgExtremePattern : RootedPattern<DequantizeOp, ArgMaxOp, ArgMinOp> {
   ArgExtremePattern(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {
-    setDebugName("arg-extreme");
-  }
+      : RootedPattern(context, "arg-extreme", "input is not dequantized") {}
 
-  LogicalResult matchAndRewrite(Operation *root,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<ArgMaxOp, ArgMinOp>(root))
-      return failure();
-    auto dq = root->getOperand(0).getDefiningOp<DequantizeOp>();
-    if (!dq)
-      return rewriter.notifyMatchFailure(root, "input is not dequantized");
+  LogicalResult rewriteRoot(Operation *root, DequantizeOp dq,
+                            PatternRewriter &rewriter) const override {
     Type element =
         cast<RankedTensorType>(dq.getInput().getType()).getElementType();
     if (!element.isInteger(8))

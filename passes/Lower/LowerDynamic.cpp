@@ -55,19 +55,13 @@ std::optional<DynamicWeight> matchWeight(Value v) {
 
 /// Rooted at the linear / matmul (a dynamically quantized op has no
 /// qc.quantize after it); qc-lower-to-integer visits them in program order.
-struct DynamicLinearPattern : RewritePattern {
+struct DynamicLinearPattern
+    : RootedPattern<DynamicFakeQuantOp, LinearOp, MatmulOp> {
   DynamicLinearPattern(MLIRContext *context)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {
-    setDebugName("dynamic-linear");
-  }
+      : RootedPattern(context, "dynamic-linear", "input is not dynamic") {}
 
-  LogicalResult matchAndRewrite(Operation *root,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<LinearOp, MatmulOp>(root))
-      return failure();
-    auto dfq = root->getOperand(0).getDefiningOp<DynamicFakeQuantOp>();
-    if (!dfq)
-      return rewriter.notifyMatchFailure(root, "input is not dynamic");
+  LogicalResult rewriteRoot(Operation *root, DynamicFakeQuantOp dfq,
+                            PatternRewriter &rewriter) const override {
     std::optional<DynamicWeight> w = matchWeight(root->getOperand(1));
     if (!w)
       return rewriter.notifyMatchFailure(root, "weight does not fit");

@@ -51,6 +51,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -139,24 +140,15 @@ bool valuesWithin(Value v, int64_t lo, int64_t hi, int depth = 0) {
   };
   if (auto q = dyn_cast<QuantizeOp>(def))
     return within(q.getQuantMin(), q.getQuantMax());
-  if (auto o = dyn_cast<QConv2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QLinearOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QAddOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QAvgPool2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QResizeOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QConvTranspose2dOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QMulOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QMatmulOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
-  if (auto o = dyn_cast<QRequantizeOp>(def))
-    return within(o.getClampMin(), o.getClampMax());
+  // The integer ops whose epilogue clamps.
+  std::optional<bool> clamped =
+      llvm::TypeSwitch<Operation *, std::optional<bool>>(def)
+          .Case<QConv2dOp, QLinearOp, QAddOp, QAvgPool2dOp, QResizeOp,
+                QConvTranspose2dOp, QMulOp, QMatmulOp, QRequantizeOp>(
+              [&](auto o) { return within(o.getClampMin(), o.getClampMax()); })
+          .Default([](Operation *) { return std::nullopt; });
+  if (clamped)
+    return *clamped;
   if (auto o = dyn_cast<QLutOp>(def)) {
     ArrayRef<int32_t> table = o.getTable();
     auto [min, max] = std::minmax_element(table.begin(), table.end());
@@ -491,6 +483,25 @@ protected:
   }
 };
 
+/// The operands of a conv2d / linear root: dq(x) (8 or 16 bits), dq(w
+/// const) with the output channels along the weight's dimension 0, dq(b
+/// const)?.
+struct WeightedOperands {
+  ActQParams x;
+  Params p;
+};
+template <typename RootOp>
+std::optional<WeightedOperands> matchWeighted(RootOp root, MLIRContext *ctx) {
+  auto x = matchActivation(root.getInput(), /*allow16=*/true);
+  if (!x)
+    return std::nullopt;
+  auto p = matchParams(root.getWeight(), root.getBias(), x->scale,
+                       root.getWeight().getType().getDimSize(0), ctx);
+  if (!p)
+    return std::nullopt;
+  return WeightedOperands{*x, std::move(*p)};
+}
+
 /// dq(x), dq(w const), dq(b const)? -> conv2d [-> act] -> q => qc.qconv2d.
 struct QConv2dPattern : FusedPattern<QConv2dPattern, Conv2dOp> {
   QConv2dPattern(MLIRContext *context) : FusedPattern(context, "conv2d") {}
@@ -498,19 +509,14 @@ struct QConv2dPattern : FusedPattern<QConv2dPattern, Conv2dOp> {
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     auto conv = cast<Conv2dOp>(root);
-    auto x = matchActivation(conv.getInput(), /*allow16=*/true);
-    if (!x)
-      return {};
-    auto p = matchParams(conv.getWeight(), conv.getBias(), x->scale,
-                         conv.getWeight().getType().getDimSize(0),
-                         b.getContext());
-    if (!p)
+    std::optional<WeightedOperands> m = matchWeighted(conv, b.getContext());
+    if (!m)
       return {};
     return b.create<QConv2dOp>(
-        conv.getLoc(), q.getType(), x->value, p->weight, p->bias,
+        conv.getLoc(), q.getType(), m->x.value, m->p.weight, m->p.bias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),
-        conv.getGroupsAttr(), f32(b, x->scale), i64(b, x->zeroPoint),
-        b.getDenseF32ArrayAttr(p->weightScale), f32(b, e.scale),
+        conv.getGroupsAttr(), f32(b, m->x.scale), i64(b, m->x.zeroPoint),
+        b.getDenseF32ArrayAttr(m->p.weightScale), f32(b, e.scale),
         i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
   }
 };
@@ -522,18 +528,13 @@ struct QLinearPattern : FusedPattern<QLinearPattern, LinearOp> {
   Value build(QuantizeOp q, const Epilogue &e, Operation *root,
               PatternRewriter &b) const {
     auto linear = cast<LinearOp>(root);
-    auto x = matchActivation(linear.getInput(), /*allow16=*/true);
-    if (!x)
-      return {};
-    auto p = matchParams(linear.getWeight(), linear.getBias(), x->scale,
-                         linear.getWeight().getType().getDimSize(0),
-                         b.getContext());
-    if (!p)
+    std::optional<WeightedOperands> m = matchWeighted(linear, b.getContext());
+    if (!m)
       return {};
     return b.create<QLinearOp>(
-        linear.getLoc(), q.getType(), x->value, p->weight, p->bias,
-        f32(b, x->scale), i64(b, x->zeroPoint),
-        b.getDenseF32ArrayAttr(p->weightScale), f32(b, e.scale),
+        linear.getLoc(), q.getType(), m->x.value, m->p.weight, m->p.bias,
+        f32(b, m->x.scale), i64(b, m->x.zeroPoint),
+        b.getDenseF32ArrayAttr(m->p.weightScale), f32(b, e.scale),
         i64(b, e.zeroPoint), i64(b, e.clampMin), i64(b, e.clampMax));
   }
 };

@@ -9,6 +9,8 @@
 
 #include "mlir/IR/PatternMatch.h"
 
+#include <string>
+
 namespace mlir::qc {
 
 /// The patterns' debug names, which `qc-lower-to-integer="patterns=..."`
@@ -30,6 +32,33 @@ void populateDynamicLinearPatterns(RewritePatternSet &patterns);
 /// 8-bit values (LowerArgExtreme.cpp; debug name arg-extreme, rooted at the
 /// arg_max / arg_min). Part of populateLowerToIntegerPatterns.
 void populateArgExtremePatterns(RewritePatternSet &patterns);
+
+/// A pattern rooted at any op of \p RootOps whose operand 0 an \p InputOp
+/// produces (benefit 1), for the patterns not rooted at a qc.quantize:
+/// rewriteRoot sees only those (an MLIR RewritePattern roots at one op name
+/// or at every op); another input is the match failure \p noInput.
+template <typename InputOp, typename... RootOps>
+struct RootedPattern : RewritePattern {
+  RootedPattern(MLIRContext *context, StringRef name, StringRef noInput)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
+        noInput(noInput.str()) {
+    setDebugName(name);
+  }
+  LogicalResult matchAndRewrite(Operation *root,
+                                PatternRewriter &rewriter) const final {
+    if (!isa<RootOps...>(root))
+      return failure();
+    auto input = root->getOperand(0).getDefiningOp<InputOp>();
+    if (!input)
+      return rewriter.notifyMatchFailure(root, noInput);
+    return rewriteRoot(root, input, rewriter);
+  }
+  virtual LogicalResult rewriteRoot(Operation *root, InputOp input,
+                                    PatternRewriter &rewriter) const = 0;
+
+private:
+  std::string noInput;
+};
 
 } // namespace mlir::qc
 

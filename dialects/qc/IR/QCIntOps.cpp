@@ -395,30 +395,54 @@ int64_t QLutOp::getInputMin() {
   return getInput().getType().getElementType().isUnsignedInteger() ? 0 : -128;
 }
 
+/// What qc.qconv2d and qc.qconv_transpose2d check alike: input, weight and
+/// output 4-D (\p weightLayout names the weight's layout), the window
+/// attributes (\p windowCounts: "needs ..." when their counts are wrong)
+/// at least 1 (strides, dilations) or 0 (pads, output_padding), and groups
+/// >= 1 dividing the \p channels \p channelsWhat.
+template <typename ConvOpT>
+static LogicalResult verifyConvFrame(ConvOpT op, StringRef weightLayout,
+                                     bool countsOk, StringRef windowCounts,
+                                     ArrayRef<int64_t> outputPadding,
+                                     int64_t channels, StringRef channelsWhat) {
+  ShapedType inputType = op.getInput().getType();
+  ShapedType weightType = op.getWeight().getType();
+  ShapedType outputType = op.getOutput().getType();
+  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
+      outputType.getRank() != 4)
+    return op->emitOpError() << "input, weight and output must be 4-D (NCHW, "
+                             << weightLayout << "), got " << inputType << ", "
+                             << weightType << ", " << outputType;
+  if (!countsOk)
+    return op->emitOpError(windowCounts);
+  if (failed(checkAtLeast(op, "strides", op.getStrides(), 1)) ||
+      failed(checkAtLeast(op, "dilations", op.getDilations(), 1)) ||
+      failed(checkAtLeast(op, "pads", op.getPads(), 0)) ||
+      failed(checkAtLeast(op, "output_padding", outputPadding, 0)))
+    return failure();
+  int64_t groups = static_cast<int64_t>(op.getGroups());
+  if (groups < 1 ||
+      (!ShapedType::isDynamic(channels) && channels % groups != 0))
+    return op->emitOpError()
+           << "groups " << groups << " must be >= 1 and divide the " << channels
+           << " " << channelsWhat;
+  return success();
+}
+
 LogicalResult QConv2dOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();
   auto outputType = getOutput().getType();
-  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
-      outputType.getRank() != 4)
-    return emitOpError() << "input, weight and output must be 4-D (NCHW, "
-                            "OIHW), got "
-                         << inputType << ", " << weightType << ", "
-                         << outputType;
-  if (getStrides().size() != 2 || getPads().size() != 4 ||
-      getDilations().size() != 2)
-    return emitOpError("needs 2 strides, 4 pads and 2 dilations");
-  if (failed(checkAtLeast(*this, "strides", getStrides(), 1)) ||
-      failed(checkAtLeast(*this, "dilations", getDilations(), 1)) ||
-      failed(checkAtLeast(*this, "pads", getPads(), 0)))
+  int64_t outChannels =
+      weightType.getRank() == 4 ? dim(weightType, 0) : ShapedType::kDynamic;
+  if (failed(verifyConvFrame(*this, "OIHW",
+                             getStrides().size() == 2 &&
+                                 getPads().size() == 4 &&
+                                 getDilations().size() == 2,
+                             "needs 2 strides, 4 pads and 2 dilations", {},
+                             outChannels, "output channels")))
     return failure();
   int64_t groups = static_cast<int64_t>(getGroups());
-  int64_t outChannels = dim(weightType, 0);
-  if (groups < 1 ||
-      (!ShapedType::isDynamic(outChannels) && outChannels % groups != 0))
-    return emitOpError() << "groups " << groups
-                         << " must be >= 1 and divide the " << outChannels
-                         << " output channels";
   int64_t inChannels = dim(inputType, 1);
   int64_t perGroup = dim(weightType, 1);
   if (!ShapedType::isDynamic(inChannels) && !ShapedType::isDynamic(perGroup) &&
@@ -687,35 +711,16 @@ LogicalResult QConvTranspose2dOp::verify() {
   auto inputType = getInput().getType();
   auto weightType = getWeight().getType();
   auto outputType = getOutput().getType();
-  if (inputType.getRank() != 4 || weightType.getRank() != 4 ||
-      outputType.getRank() != 4)
-    return emitOpError() << "input, weight and output must be 4-D (NCHW, "
-                            "[C_in, C_out/groups, kh, kw]), got "
-                         << inputType << ", " << weightType << ", "
-                         << outputType;
-  if (getStrides().size() != 2 || getPads().size() != 4 ||
-      getDilations().size() != 2 || getOutputPadding().size() != 2)
-    return emitOpError("needs 2 strides, 4 pads, 2 dilations and 2 "
-                       "output_padding values");
-  for (int64_t s : getStrides())
-    if (s < 1)
-      return emitOpError("strides must be >= 1");
-  for (int64_t d : getDilations())
-    if (d < 1)
-      return emitOpError("dilations must be >= 1");
-  for (int64_t p : getPads())
-    if (p < 0)
-      return emitOpError("pads must be >= 0");
-  for (int64_t p : getOutputPadding())
-    if (p < 0)
-      return emitOpError("output_padding must be >= 0");
+  int64_t inChannels =
+      weightType.getRank() == 4 ? dim(weightType, 0) : ShapedType::kDynamic;
+  if (failed(verifyConvFrame(
+          *this, "[C_in, C_out/groups, kh, kw]",
+          getStrides().size() == 2 && getPads().size() == 4 &&
+              getDilations().size() == 2 && getOutputPadding().size() == 2,
+          "needs 2 strides, 4 pads, 2 dilations and 2 output_padding values",
+          getOutputPadding(), inChannels, "input channels of the weight")))
+    return failure();
   int64_t groups = static_cast<int64_t>(getGroups());
-  int64_t inChannels = dim(weightType, 0);
-  if (groups < 1 ||
-      (!ShapedType::isDynamic(inChannels) && inChannels % groups != 0))
-    return emitOpError() << "groups " << groups
-                         << " must be >= 1 and divide the " << inChannels
-                         << " input channels of the weight";
   if (mismatch(dim(inputType, 1), inChannels))
     return emitOpError() << "input has " << dim(inputType, 1)
                          << " channels but the weight has " << inChannels;
