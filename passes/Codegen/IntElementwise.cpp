@@ -54,6 +54,19 @@ bool sameDenseLayout(const TensorRef &a, const TensorRef &b) {
   return span == product(a.shape);
 }
 
+/// ORs "any lane of \p nanMask is set" into the i32 status flag at \p slot
+/// (the vector quantize loops' NaN check).
+void orNanIntoFlag(OpBuilder &b, Location loc, Value slot, Value nanMask) {
+  Type i32 = b.getI32Type();
+  Value any =
+      b.create<vector::ReductionOp>(loc, vector::CombiningKind::OR, nanMask);
+  Value flag = b.create<LLVM::LoadOp>(loc, i32, slot, /*alignment=*/1);
+  b.create<LLVM::StoreOp>(
+      loc, b.create<arith::OrIOp>(loc, flag,
+                                  b.create<arith::ExtUIOp>(loc, i32, any)),
+      slot, /*alignment=*/1);
+}
+
 /// Whether \p in is a row-major NCHW tensor with 2-4 channels and \p out
 /// the same tensor in dense NHWC order (a model's image quantized for the
 /// first conv): a pixel's channels are then interleaved in \p out.
@@ -110,12 +123,7 @@ LogicalResult ModelBuilder::emitQuantize(QuantizeOp op) {
                                                   /*alignment=*/4);
                  Value nan = b.create<arith::CmpFOp>(
                      loc, arith::CmpFPredicate::UNO, x, x);
-                 Value any = b.create<vector::ReductionOp>(
-                     loc, vector::CombiningKind::OR, nan);
-                 store(b.create<arith::OrIOp>(
-                           loc, load(i32, slot),
-                           b.create<arith::ExtUIOp>(loc, i32, any)),
-                       slot);
+                 orNanIntoFlag(b, loc, slot, nan);
                  Value v = b.create<arith::MulFOp>(loc, x, splat(inv));
                  Value q = emitRoundClampToI8(
                      b, loc, v, splat(static_cast<float>(zp)),
@@ -231,12 +239,7 @@ void ModelBuilder::emitQuantizeNchwToNhwc(QuantizeOp op, float inv,
               std::iota(concat.begin(), concat.end(), 0);
               codes = b.create<vector::ShuffleOp>(loc, codes, q, concat);
             }
-            Value any = b.create<vector::ReductionOp>(
-                loc, vector::CombiningKind::OR, nan);
-            store(b.create<arith::OrIOp>(
-                      loc, load(i32, slot),
-                      b.create<arith::ExtUIOp>(loc, i32, any)),
-                  slot);
+            orNanIntoFlag(b, loc, slot, nan);
             Value pixels =
                 b.create<vector::ShuffleOp>(loc, codes, codes, interleave);
             b.create<LLVM::StoreOp>(loc, pixels, gep(dst, mulC(x0, c), i8),

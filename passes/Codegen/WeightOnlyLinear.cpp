@@ -214,6 +214,15 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
       nibbleTable = b.create<arith::ConstantOp>(
           loc, DenseElementsAttr::get(vf, ArrayRef<float>(table)));
     }
+    // vpermps reads the low 4 bits of each index: the table's float value of
+    // each index's low nibble.
+    auto permute = [&](Value index) -> Value {
+      return b
+          .create<LLVM::CallIntrinsicOp>(loc, vf,
+                                         "llvm.x86.avx512.permvar.sf.512",
+                                         ValueRange{nibbleTable, index})
+          .getResult(0);
+    };
     auto toFloat = [&](Value bytes) -> Value {
       if (w.isUnsigned)
         return b.create<arith::UIToFPOp>(loc, vf, bytes);
@@ -287,13 +296,6 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
                       // replaces the shifts and the conversion (exact: the
                       // same small integers).
                       Value v = b.create<arith::ExtUIOp>(loc, vi, bytes);
-                      auto permute = [&](Value index) -> Value {
-                        return b
-                            .create<LLVM::CallIntrinsicOp>(
-                                loc, vf, "llvm.x86.avx512.permvar.sf.512",
-                                ValueRange{nibbleTable, index})
-                            .getResult(0);
-                      };
                       qv.push_back(permute(v));
                       qv.push_back(permute(
                           b.create<arith::ShRUIOp>(loc, v, splat32(4))));
@@ -323,13 +325,6 @@ LogicalResult ModelBuilder::emitWeightOnlyLinear(Operation *op,
             // slot, then per k an immediate shift and vpermd), then the k
             // after the last whole octet (only in a last group of K % 8 k)
             // one at a time with a variable shift.
-            auto permute = [&](Value index) -> Value {
-              return b
-                  .create<LLVM::CallIntrinsicOp>(
-                      loc, vf, "llvm.x86.avx512.permvar.sf.512",
-                      ValueRange{nibbleTable, index})
-                  .getResult(0);
-            };
             auto octetWords = [&](Value c) {
               SmallVector<Value> words;
               for (int64_t tt = 0; tt < tileCount; ++tt)
