@@ -350,6 +350,22 @@ std::string inputList(ArrayRef<InputInfo> inputs) {
 
 CalibrationData::~CalibrationData() = default;
 
+std::string mlir::qc::calibrationDataPath(func::FuncOp func,
+                                          StringRef explicitPath,
+                                          CalibrationDataOptions &options) {
+  if (!explicitPath.empty())
+    return explicitPath.str();
+  auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr);
+  if (!d)
+    return "";
+  if (auto m = d.getAs<IntegerAttr>("max_samples"))
+    options.maxSamples = m.getInt();
+  if (auto bs = d.getAs<IntegerAttr>("batch_size"))
+    options.batchSize = bs.getInt();
+  auto p = d.getAs<StringAttr>("path");
+  return p ? p.getValue().str() : "";
+}
+
 FailureOr<std::unique_ptr<CalibrationData>>
 CalibrationData::open(func::FuncOp func, StringRef pathRef,
                       const CalibrationDataOptions &options) {

@@ -15,6 +15,11 @@
 
 namespace mlir::qc {
 
+/// Function attribute qc-annotate sets while quantizer transforms run:
+/// {path, max_samples, batch_size} of the calibration data (qc quantize
+/// --calib), for transforms that measure activations.
+inline constexpr const char *kCalibrationDataAttr = "qc.calibration_data";
+
 struct CalibrationDataOptions {
   /// Samples per executor run; 0 takes the model's static batch dimension
   /// (dimension 0 of the inputs), or 1 when it is dynamic. Ignored for a
@@ -58,6 +63,13 @@ private:
   std::unique_ptr<Source> source;
   int64_t total = 0;
 };
+
+/// The calibration data a transform reads: \p explicitPath (its pass
+/// option) when given, else the kCalibrationDataAttr of \p func, whose
+/// max_samples / batch_size then replace those of \p options. "" when
+/// there is none.
+std::string calibrationDataPath(func::FuncOp func, StringRef explicitPath,
+                                CalibrationDataOptions &options);
 
 } // namespace mlir::qc
 

@@ -228,17 +228,8 @@ struct EqualizeCrossLayer
     if (relu6ToRelu) {
       convert = clamps;
     } else {
-      std::string path = data;
       CalibrationDataOptions options;
-      if (path.empty())
-        if (auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr)) {
-          if (auto p = d.getAs<StringAttr>("path"))
-            path = p.getValue().str();
-          if (auto m = d.getAs<IntegerAttr>("max_samples"))
-            options.maxSamples = m.getInt();
-          if (auto bs = d.getAs<IntegerAttr>("batch_size"))
-            options.batchSize = bs.getInt();
-        }
+      std::string path = calibrationDataPath(func, data, options);
       if (path.empty())
         return success();
       FailureOr<std::unique_ptr<CalibrationData>> opened =

@@ -321,19 +321,10 @@ struct SmoothQuantPass : mlir::qc::impl::QCSmoothQuantBase<SmoothQuantPass> {
       func.emitError() << "smoothquant: alpha must be in [0, 1], got " << alpha;
       return signalPassFailure();
     }
-    std::string path = data;
     CalibrationDataOptions options;
     options.maxSamples = maxSamples;
     options.batchSize = batchSize;
-    if (path.empty())
-      if (auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr)) {
-        if (auto p = d.getAs<StringAttr>("path"))
-          path = p.getValue().str();
-        if (auto m = d.getAs<IntegerAttr>("max_samples"))
-          options.maxSamples = m.getInt();
-        if (auto bs = d.getAs<IntegerAttr>("batch_size"))
-          options.batchSize = bs.getInt();
-      }
+    std::string path = calibrationDataPath(func, data, options);
     if (path.empty()) {
       func.emitError() << "smoothquant needs calibration data (qc quantize "
                           "--calib DATA, or qc-smooth-quant=\"data=...\"): "

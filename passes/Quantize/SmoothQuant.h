@@ -16,11 +16,6 @@
 
 namespace mlir::qc {
 
-/// Function attribute qc-annotate sets while quantizer transforms run:
-/// {path, max_samples, batch_size} of the calibration data (qc quantize
-/// --calib), for transforms that measure activations.
-inline constexpr const char *kCalibrationDataAttr = "qc.calibration_data";
-
 /// Smooths every group of linear / matmul layers reading the same
 /// activation (float program, before annotation). Returns the number of
 /// activations smoothed.

@@ -478,19 +478,10 @@ struct WeightOnlyPass : mlir::qc::impl::QCWeightOnlyBase<WeightOnlyPass> {
     if (!(options.damp > 0 && options.damp <= 1))
       return func.emitError("qc-weight-only: damp must be in (0, 1], got ")
              << options.damp;
-    std::string path = data;
     CalibrationDataOptions dataOptions;
     dataOptions.maxSamples = maxSamples;
     dataOptions.batchSize = batchSize;
-    if (path.empty())
-      if (auto d = func->getAttrOfType<DictionaryAttr>(kCalibrationDataAttr)) {
-        if (auto p = d.getAs<StringAttr>("path"))
-          path = p.getValue().str();
-        if (auto m = d.getAs<IntegerAttr>("max_samples"))
-          dataOptions.maxSamples = m.getInt();
-        if (auto bs = d.getAs<IntegerAttr>("batch_size"))
-          dataOptions.batchSize = bs.getInt();
-      }
+    std::string path = calibrationDataPath(func, data, dataOptions);
     if (path.empty())
       return func.emitError(
           "qc-weight-only: method=gptq needs calibration data (qc quantize "
