@@ -427,6 +427,17 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
             (unsigned long long)variant->int8_macs_per_cycle, (int)threads);
   else
     fprintf(out, "\n");
+  /* The physical floor: every MAC of the model at that peak. */
+  uint64_t totalMacs = 0;
+  for (uint32_t i = 0; i < p->numSteps; ++i)
+    totalMacs += p->steps[i].macs;
+  if (totalMacs && ghz > 0 && peak > 0) {
+    double floorMs = (double)totalMacs / (peak * ghz * 1e9) * 1e3;
+    fprintf(out,
+            "floor: %.4f ms = the steps' %.4g MACs at that peak and clock; "
+            "the run is %.2fx the floor, the steps' sum %.2fx\n",
+            floorMs, (double)totalMacs, runMs / floorMs, stepsMs / floorMs);
+  }
 
   for (uint32_t i = 0; i < p->numSteps; ++i) {
     order[i].step = i;
