@@ -45,15 +45,28 @@ func::FuncOp ModelBuilder::getKernel(const GemmKernelConfig &config) {
   return *fn;
 }
 
-FailureOr<ModelBuilder::PackedGemm>
-ModelBuilder::gemmKernelFor(Type aElement, Type cElement, int64_t k,
-                            int64_t n) {
-  PackedGemm g;
-  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
+/// The default kernel of \p isa for \p aElement activations and \p cElement
+/// results (8-bit, or i32 accumulators).
+static GemmKernelConfig defaultGemmConfig(GemmIsa isa, Type aElement,
+                                          Type cElement) {
+  return ::qc::codegen::getDefaultGemmKernelConfig(
+      isa, isUnsigned(aElement) ? QType::U8 : QType::S8,
       cElement.isInteger(32) ? QType::S32
       : isUnsigned(cElement) ? QType::U8
                              : QType::S8);
+}
+
+FailureOr<ModelBuilder::PackedGemm>
+ModelBuilder::gemmKernelFor(Type aElement, Type cElement, int64_t k, int64_t n,
+                            bool intClamp) {
+  PackedGemm g;
+  g.config = defaultGemmConfig(currentIsa, aElement, cElement);
+  // The integer-clamp epilogue where the variant has one (x86, 8-bit
+  // outputs).
+  GemmKernelConfig clamped = g.config;
+  clamped.intClamp = true;
+  if (intClamp && ::qc::codegen::verifyGemmKernelConfig(clamped).empty())
+    g.config = clamped;
   g.kernel = getKernel(g.config);
   if (!g.kernel)
     return failure();
@@ -74,17 +87,21 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
                        int64_t n, ArrayRef<int8_t> matrix,
                        ArrayRef<int32_t> bias, ArrayRef<float> multipliers,
                        int64_t zpA) {
-  FailureOr<PackedGemm> kernel = gemmKernelFor(aElement, cElement, k, n);
-  if (failed(kernel))
-    return failure();
-  PackedGemm g = *kernel;
+  // The packed layout does not depend on the epilogue: pack for the
+  // default kernel, then pick the integer-clamp variant when the operands
+  // allow it (PackedGemmWeights::integerClampExact).
   PackedGemmWeights packed;
   std::string error = ::qc::codegen::packGemmWeights(
-      g.config, k, n, matrix.data(), bias.data(), multipliers.data(),
+      defaultGemmConfig(currentIsa, aElement, cElement), k, n, matrix.data(), bias.data(), multipliers.data(),
       static_cast<int64_t>(multipliers.size()), static_cast<int32_t>(zpA),
       packed);
   if (!error.empty())
     return op->emitError() << "qc compile: " << error;
+  FailureOr<PackedGemm> kernel =
+      gemmKernelFor(aElement, cElement, k, n, packed.integerClampExact);
+  if (failed(kernel))
+    return failure();
+  PackedGemm g = *kernel;
   // Column panels: whole tiles, each at most kPanelBytes (at least a tile).
   int64_t panelColumns =
       std::max<int64_t>(1, kPanelBytes / g.tileBytes) * g.config.nr();

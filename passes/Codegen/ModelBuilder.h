@@ -600,8 +600,11 @@ private:
   /// The current variant's GEMM kernel for \p aElement activations and
   /// \p cElement results (8-bit, or i32 accumulators) over K = \p k,
   /// N = \p n: config, kernel and tile size (no panels, no constants).
+  /// \p intClamp: the caller proved the integer-clamp epilogue exact for
+  /// the operands (PackedGemmWeights::integerClampExact); used where the
+  /// variant has it.
   FailureOr<PackedGemm> gemmKernelFor(Type aElement, Type cElement, int64_t k,
-                                      int64_t n);
+                                      int64_t n, bool intClamp = false);
   FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
                                  int64_t k, int64_t n, ArrayRef<int8_t> matrix,
                                  ArrayRef<int32_t> bias,
