@@ -465,10 +465,10 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
                                         : outputs[r][j]);
       // intClamp: the caller proved |acc * m| < 2^30 at compile time
       // (PackedGemmWeights::integerClampExact).
-      Value bytes = emitRequantizePacked(b, loc, config.isa, sums, multVecs,
-                                         zpOut, qmin, qmax,
-                                         config.cType == QType::U8,
-                                         /*productsFit=*/config.intClamp);
+      Value bytes =
+          emitRequantizePacked(b, loc, config.isa, sums, multVecs, zpOut, qmin,
+                               qmax, config.cType == QType::U8,
+                               /*productsFit=*/config.intClamp);
       storeBytes(bytes, rowAddress(r, column), mask);
     }
   }

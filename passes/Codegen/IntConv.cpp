@@ -92,9 +92,9 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
   // allow it (PackedGemmWeights::integerClampExact).
   PackedGemmWeights packed;
   std::string error = ::qc::codegen::packGemmWeights(
-      defaultGemmConfig(currentIsa, aElement, cElement), k, n, matrix.data(), bias.data(), multipliers.data(),
-      static_cast<int64_t>(multipliers.size()), static_cast<int32_t>(zpA),
-      packed);
+      defaultGemmConfig(currentIsa, aElement, cElement), k, n, matrix.data(),
+      bias.data(), multipliers.data(), static_cast<int64_t>(multipliers.size()),
+      static_cast<int32_t>(zpA), packed);
   if (!error.empty())
     return op->emitError() << "qc compile: " << error;
   FailureOr<PackedGemm> kernel =

@@ -76,9 +76,8 @@ TEST(GemmLayout, IntegerClampBoundIsTheWorstAccumulator) {
   std::vector<int32_t> bias = {-1000, 5};
   auto exact = [&](int32_t zpA, std::vector<float> mult) {
     PackedGemmWeights packed;
-    EXPECT_EQ(packGemmWeights(config, 3, 2, w.data(), bias.data(),
-                              mult.data(), static_cast<int64_t>(mult.size()),
-                              zpA, packed),
+    EXPECT_EQ(packGemmWeights(config, 3, 2, w.data(), bias.data(), mult.data(),
+                              static_cast<int64_t>(mult.size()), zpA, packed),
               "");
     return packed.integerClampExact;
   };
