@@ -241,24 +241,27 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   int64_t k = kh * kw * c, m = n * oh * ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
+  bool im2col = scratch.count(op) != 0;
+  // The GEMM's K: an im2col row is padded to im2colRowBytes (zero weights
+  // in the padding columns, whatever bytes the activations hold there).
+  int64_t kGemm = im2col ? im2colRowBytes(k) : k;
   // OIHW -> O x (ky, kx, c): the im2col column order of an NHWC input.
-  std::vector<int8_t> matrix(o * k);
+  std::vector<int8_t> matrix(o * kGemm, 0);
   for (int64_t oc = 0; oc < o; ++oc)
     for (int64_t ic = 0; ic < c; ++ic)
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
-          matrix[oc * k + (y * kw + x) * c + ic] =
+          matrix[oc * kGemm + (y * kw + x) * c + ic] =
               parts->weights[((oc * c + ic) * kh + y) * kw + x];
   int64_t zp = op.getInputZeroPoint();
   FailureOr<PackedGemm> gemm =
-      packGemm(op, in.element, out.element, k, o, matrix, parts->bias,
+      packGemm(op, in.element, out.element, kGemm, o, matrix, parts->bias,
                parts->multipliers, zp);
   if (failed(gemm))
     return failure();
-  bool im2col = scratch.count(op) != 0;
   Value inBase = basePointer(in), outBase = basePointer(out);
   Value colBase = im2col ? arenaPointer(scratch[op]) : inBase;
-  int64_t lda = im2col ? k : c;
+  int64_t lda = im2col ? kGemm : c;
   auto callKernel = [&](Value a, Value cOut, Value rows,
                         ArrayRef<Value> ptrs) {
     callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
@@ -281,7 +284,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                    forRange(r0, r1, [&](Value row) {
                      Pixel px = splitPixel(row, oh, ow);
                      Value img = px.img, oy = px.oy, ox = px.ox;
-                     Value dstRow = gep(p[1], mulC(row, k), i8);
+                     Value dstRow = gep(p[1], mulC(row, kGemm), i8);
                      Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
                      // NHWC input: a tap's C channels are contiguous (one
                      // memcpy), and so is a whole window row when it is
@@ -349,8 +352,11 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                            },
                            [&] { tapsOfRow(y, iy, okY); });
                      }
+                     // The padding columns (zero weights): defined bytes.
+                     if (kGemm > k)
+                       fillTap(gep(dstRow, cI64(k), i8), kGemm - k);
                    });
-                   callKernel(gep(p[1], mulC(r0, k), i8),
+                   callKernel(gep(p[1], mulC(r0, kGemm), i8),
                               gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
                    b.create<scf::YieldOp>(loc);
                  });
