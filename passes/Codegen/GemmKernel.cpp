@@ -12,7 +12,8 @@
 //         sdot / smmla)
 //       requantize up to four vectors of a row at once: * multiplier (f32),
 //       clamp, round half to even, narrow, + zp, narrow to 8 bits, one
-//       store (emitRequantizePacked)
+//       store (emitRequantizePacked; the `_iclamp` variant clamps on the
+//       narrowed integers, for operands whose products fit)
 //
 // Only the multiply step and the activation broadcast differ per variant.
 //
@@ -462,9 +463,12 @@ void GemmKernelBuilder::buildTile(int64_t mr, Value m0, Value tile,
       for (int64_t j = j0; j < j0 + count; ++j)
         sums.push_back(biasVecs[j - j0] ? add(outputs[r][j], biasVecs[j - j0])
                                         : outputs[r][j]);
+      // intClamp: the caller proved |acc * m| < 2^30 at compile time
+      // (PackedGemmWeights::integerClampExact).
       Value bytes =
-          emitRequantizePacked(b, loc, config.isa, sums, multVecs, zpOut,
-                               qmin, qmax, config.cType == QType::U8);
+          emitRequantizePacked(b, loc, config.isa, sums, multVecs, zpOut, qmin,
+                               qmax, config.cType == QType::U8,
+                               /*productsFit=*/config.intClamp);
       storeBytes(bytes, rowAddress(r, column), mask);
     }
   }

@@ -99,6 +99,15 @@ std::string verifyGemmKernelConfig(const GemmKernelConfig &config) {
     return "aarch64-i8mm tiles need an even number of weight vectors (2 "
            "columns each, stored as rows of 4 columns), got " +
            std::to_string(config.nVectors);
+  bool x86 = config.isa == GemmIsa::X86Avx2 ||
+             config.isa == GemmIsa::X86AvxVnni ||
+             config.isa == GemmIsa::X86Avx512Vnni;
+  if (config.intClamp && !x86)
+    return "the integer-clamp epilogue (iclamp) exists only for x86 targets, "
+           "not " +
+           std::string(config.info().targetName);
+  if (config.intClamp && config.cType == QType::S32)
+    return "the integer-clamp epilogue (iclamp) needs 8-bit outputs, not s32";
   int64_t accumulators =
       (i8mm ? (config.mr + 1) / 2 : config.mr) * config.nVectors;
   int64_t registers = getTarget(config.isa).vectorRegisters;
@@ -115,7 +124,7 @@ std::string verifyGemmKernelConfig(const GemmKernelConfig &config) {
 std::string getGemmKernelName(const GemmKernelConfig &config) {
   return std::string("qc_gemm_") + typeName(config.aType) + "s8" +
          typeName(config.cType) + "_" + std::to_string(config.mr) + "x" +
-         std::to_string(config.nr()) + "_" +
+         std::to_string(config.nr()) + (config.intClamp ? "_iclamp_" : "_") +
          std::string(config.info().nameSuffix);
 }
 
@@ -221,6 +230,22 @@ std::string packGemmWeights(const GemmKernelConfig &config, int64_t k,
     out.bias[static_cast<size_t>(col)] = static_cast<int32_t>(folded);
     out.multipliers[static_cast<size_t>(col)] =
         multipliers[nMultipliers == 1 ? 0 : col];
+  }
+
+  // The integer clamp's bound (PackedGemmWeights::integerClampExact), from
+  // the true accumulator: |bias + sum_k (a - zpA) w| <= |bias| + maxA *
+  // sum_k |w|.
+  double maxA = std::max(zpA - zpMin, zpMax - zpA);
+  out.integerClampExact = true;
+  for (int64_t col = 0; col < n; ++col) {
+    int64_t absSum = 0;
+    for (int64_t kk = 0; kk < k; ++kk)
+      absSum += std::abs(int64_t{weights[col * k + kk]});
+    double bound = std::abs(static_cast<double>(bias ? bias[col] : 0)) +
+                   maxA * static_cast<double>(absSum);
+    double m = multipliers[nMultipliers == 1 ? 0 : col];
+    if (!(bound * m < 0x1.0p30))
+      out.integerClampExact = false;
   }
   return "";
 }

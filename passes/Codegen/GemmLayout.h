@@ -87,6 +87,15 @@ struct GemmKernelConfig {
   QType cType = QType::U8;
   int64_t mr = 0;
   int64_t nVectors = 0;
+  /// The epilogue clamps on integers instead of floats (x86, 8-bit outputs):
+  /// float(acc) * m is rounded to int32 unclamped, and the saturating packs
+  /// plus a byte max / min clamp to [qmin, qmax] (Requantize.h,
+  /// emitRequantizePacked's productsFit), two float ops fewer per output
+  /// vector. Exact only when |acc * m| < 2^30 for every column, which
+  /// packGemmWeights decides (PackedGemmWeights::integerClampExact); the
+  /// kernel name carries `_iclamp`. verifyGemmKernelConfig rejects it on
+  /// AArch64 and for s32 outputs (their epilogues have no such form).
+  bool intClamp = false;
 
   const GemmIsaInfo &info() const { return getGemmIsaInfo(isa); }
   /// Columns per tile (NR).
@@ -102,8 +111,9 @@ GemmKernelConfig getDefaultGemmKernelConfig(GemmIsa isa, QType aType,
 /// what is wrong, or an empty string.
 std::string verifyGemmKernelConfig(const GemmKernelConfig &config);
 
-/// `qc_gemm_<a>s8<c>_<mr>x<nr>_<arch>_<isa>`, e.g.
-/// `qc_gemm_u8s8u8_6x64_x86_avx512vnni`.
+/// `qc_gemm_<a>s8<c>_<mr>x<nr>[_iclamp]_<arch>_<isa>`, e.g.
+/// `qc_gemm_u8s8u8_6x64_x86_avx512vnni`,
+/// `qc_gemm_u8s8u8_6x64_iclamp_x86_avx512vnni` (intClamp).
 std::string getGemmKernelName(const GemmKernelConfig &config);
 
 /// The C prototype of the kernel (one line, ending in ';'). Its ABI:
@@ -134,6 +144,16 @@ struct PackedGemmWeights {
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;
   std::vector<float> multipliers;
+  /// Whether a kernel with GemmKernelConfig::intClamp computes these
+  /// operands exactly: for every column c,
+  ///   (|bias[c]| + maxA * sum_k |w[c][k]|) * m[c] < 2^30,
+  /// maxA the largest |a - zpA| of the activation type (the true
+  /// accumulator's bound; the kernel's, with the zero point folded into the
+  /// bias, is the same modulo 2^32 and fits int32). Then float(acc) * m
+  /// stays below 2^30 after rounding, far from vcvtps2dq's out-of-range
+  /// 2^31, and every saturation of the narrowing packs lands on the same
+  /// side of [qmin, qmax] as the exact value.
+  bool integerClampExact = false;
 };
 
 /// Compile-time packing of one GEMM's constants for \p config.

@@ -45,15 +45,28 @@ func::FuncOp ModelBuilder::getKernel(const GemmKernelConfig &config) {
   return *fn;
 }
 
-FailureOr<ModelBuilder::PackedGemm>
-ModelBuilder::gemmKernelFor(Type aElement, Type cElement, int64_t k,
-                            int64_t n) {
-  PackedGemm g;
-  g.config = ::qc::codegen::getDefaultGemmKernelConfig(
-      currentIsa, isUnsigned(aElement) ? QType::U8 : QType::S8,
+/// The default kernel of \p isa for \p aElement activations and \p cElement
+/// results (8-bit, or i32 accumulators).
+static GemmKernelConfig defaultGemmConfig(GemmIsa isa, Type aElement,
+                                          Type cElement) {
+  return ::qc::codegen::getDefaultGemmKernelConfig(
+      isa, isUnsigned(aElement) ? QType::U8 : QType::S8,
       cElement.isInteger(32) ? QType::S32
       : isUnsigned(cElement) ? QType::U8
                              : QType::S8);
+}
+
+FailureOr<ModelBuilder::PackedGemm>
+ModelBuilder::gemmKernelFor(Type aElement, Type cElement, int64_t k, int64_t n,
+                            bool intClamp) {
+  PackedGemm g;
+  g.config = defaultGemmConfig(currentIsa, aElement, cElement);
+  // The integer-clamp epilogue where the variant has one (x86, 8-bit
+  // outputs).
+  GemmKernelConfig clamped = g.config;
+  clamped.intClamp = true;
+  if (intClamp && ::qc::codegen::verifyGemmKernelConfig(clamped).empty())
+    g.config = clamped;
   g.kernel = getKernel(g.config);
   if (!g.kernel)
     return failure();
@@ -74,17 +87,21 @@ ModelBuilder::packGemm(Operation *op, Type aElement, Type cElement, int64_t k,
                        int64_t n, ArrayRef<int8_t> matrix,
                        ArrayRef<int32_t> bias, ArrayRef<float> multipliers,
                        int64_t zpA) {
-  FailureOr<PackedGemm> kernel = gemmKernelFor(aElement, cElement, k, n);
+  // The packed layout does not depend on the epilogue: pack for the
+  // default kernel, then pick the integer-clamp variant when the operands
+  // allow it (PackedGemmWeights::integerClampExact).
+  PackedGemmWeights packed;
+  std::string error = ::qc::codegen::packGemmWeights(
+      defaultGemmConfig(currentIsa, aElement, cElement), k, n, matrix.data(),
+      bias.data(), multipliers.data(), static_cast<int64_t>(multipliers.size()),
+      static_cast<int32_t>(zpA), packed);
+  if (!error.empty())
+    return op->emitError() << "qc compile: " << error;
+  FailureOr<PackedGemm> kernel =
+      gemmKernelFor(aElement, cElement, k, n, packed.integerClampExact);
   if (failed(kernel))
     return failure();
   PackedGemm g = *kernel;
-  PackedGemmWeights packed;
-  std::string error = ::qc::codegen::packGemmWeights(
-      g.config, k, n, matrix.data(), bias.data(), multipliers.data(),
-      static_cast<int64_t>(multipliers.size()), static_cast<int32_t>(zpA),
-      packed);
-  if (!error.empty())
-    return op->emitError() << "qc compile: " << error;
   // Column panels: whole tiles, each at most kPanelBytes (at least a tile).
   int64_t panelColumns =
       std::max<int64_t>(1, kPanelBytes / g.tileBytes) * g.config.nr();
@@ -224,24 +241,27 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
   int64_t k = kh * kw * c, m = n * oh * ow;
   ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
                     dil = op.getDilations();
+  bool im2col = scratch.count(op) != 0;
+  // The GEMM's K: an im2col row is padded to im2colRowBytes (zero weights
+  // in the padding columns, whatever bytes the activations hold there).
+  int64_t kGemm = im2col ? im2colRowBytes(k) : k;
   // OIHW -> O x (ky, kx, c): the im2col column order of an NHWC input.
-  std::vector<int8_t> matrix(o * k);
+  std::vector<int8_t> matrix(o * kGemm, 0);
   for (int64_t oc = 0; oc < o; ++oc)
     for (int64_t ic = 0; ic < c; ++ic)
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
-          matrix[oc * k + (y * kw + x) * c + ic] =
+          matrix[oc * kGemm + (y * kw + x) * c + ic] =
               parts->weights[((oc * c + ic) * kh + y) * kw + x];
   int64_t zp = op.getInputZeroPoint();
   FailureOr<PackedGemm> gemm =
-      packGemm(op, in.element, out.element, k, o, matrix, parts->bias,
+      packGemm(op, in.element, out.element, kGemm, o, matrix, parts->bias,
                parts->multipliers, zp);
   if (failed(gemm))
     return failure();
-  bool im2col = scratch.count(op) != 0;
   Value inBase = basePointer(in), outBase = basePointer(out);
   Value colBase = im2col ? arenaPointer(scratch[op]) : inBase;
-  int64_t lda = im2col ? k : c;
+  int64_t lda = im2col ? kGemm : c;
   auto callKernel = [&](Value a, Value cOut, Value rows,
                         ArrayRef<Value> ptrs) {
     callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
@@ -264,7 +284,7 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                    forRange(r0, r1, [&](Value row) {
                      Pixel px = splitPixel(row, oh, ow);
                      Value img = px.img, oy = px.oy, ox = px.ox;
-                     Value dstRow = gep(p[1], mulC(row, k), i8);
+                     Value dstRow = gep(p[1], mulC(row, kGemm), i8);
                      Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
                      // NHWC input: a tap's C channels are contiguous (one
                      // memcpy), and so is a whole window row when it is
@@ -332,8 +352,11 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                            },
                            [&] { tapsOfRow(y, iy, okY); });
                      }
+                     // The padding columns (zero weights): defined bytes.
+                     if (kGemm > k)
+                       fillTap(gep(dstRow, cI64(k), i8), kGemm - k);
                    });
-                   callKernel(gep(p[1], mulC(r0, k), i8),
+                   callKernel(gep(p[1], mulC(r0, kGemm), i8),
                               gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
                    b.create<scf::YieldOp>(loc);
                  });

@@ -52,6 +52,12 @@ constexpr int32_t kGatherIndexStatus = 4;
 /// Rows per im2col + GEMM block inside one thread's chunk: the block's
 /// im2col rows are still in cache when the kernel reads them.
 constexpr int64_t kIm2colBlockRows = 96;
+
+/// Bytes of one im2col row of an 8-bit conv with K = kh * kw * C: K rounded
+/// up to 4, the K group of the dot-product kernels, so their K loop has no
+/// masked tail (a first conv's K = 27 becomes 28; the extra column's
+/// weights are zero).
+inline int64_t im2colRowBytes(int64_t k) { return (k + 3) / 4 * 4; }
 /// Windows with more taps than this are loops, not unrolled code.
 constexpr int64_t kMaxUnrolledTaps = 64;
 /// qc.qavg_pool2d unrolls at most this many taps: each unrolled tap is a
@@ -609,8 +615,11 @@ private:
   /// The current variant's GEMM kernel for \p aElement activations and
   /// \p cElement results (8-bit, or i32 accumulators) over K = \p k,
   /// N = \p n: config, kernel and tile size (no panels, no constants).
+  /// \p intClamp: the caller proved the integer-clamp epilogue exact for
+  /// the operands (PackedGemmWeights::integerClampExact); used where the
+  /// variant has it.
   FailureOr<PackedGemm> gemmKernelFor(Type aElement, Type cElement, int64_t k,
-                                      int64_t n);
+                                      int64_t n, bool intClamp = false);
   FailureOr<PackedGemm> packGemm(Operation *op, Type aElement, Type cElement,
                                  int64_t k, int64_t n, ArrayRef<int8_t> matrix,
                                  ArrayRef<int32_t> bias,
@@ -660,6 +669,8 @@ private:
                        resultType.getDimSize(3));
     int64_t k = satMul(satMul(w.getDimSize(1), w.getDimSize(2)),
                        w.getDimSize(3));
+    if (elementBytes == 1)
+      k = im2colRowBytes(k);
     scratch[conv.getOperation()] = newBuffer(
         stepName + "_im2col", satMul(satMul(elementBytes, m), k));
   }

@@ -1,6 +1,6 @@
 //===- qc-kernelgen.cpp - emit qc's int8 GEMM kernels ---------------------===//
 //
-// qc-kernelgen --target=x86-64-avx512vnni [--kernel=u8u8[:6x64]]...
+// qc-kernelgen --target=x86-64-avx512vnni [--kernel=u8u8[:6x64][:iclamp]]...
 //              [--emit=obj|asm|llvm|llvm-dialect|mlir] [--cpu=C --features=F]
 //              -o FILE [--header=H]
 //
@@ -32,8 +32,10 @@ static llvm::cl::opt<std::string>
                               "aarch64-i8mm"));
 static llvm::cl::list<std::string> kernelSpecs(
     "kernel",
-    llvm::cl::desc("<a><c>[:<mr>x<nr>] with a, c in {u8, s8}, e.g. u8u8 or "
-                   "s8s8:4x32 (default: all four type pairs, default tile)"));
+    llvm::cl::desc("<a><c>[:<mr>x<nr>][:iclamp] with a, c in {u8, s8}, e.g. "
+                   "u8u8, s8s8:4x32 or u8u8:6x64:iclamp (the integer-clamp "
+                   "epilogue, x86 only; exact when |acc * mult| < 2^30) "
+                   "(default: all four type pairs, default tile)"));
 static llvm::cl::opt<std::string>
     emit("emit", llvm::cl::init("obj"),
          llvm::cl::desc("obj | asm | llvm | llvm-dialect | mlir"));
@@ -61,7 +63,13 @@ static std::optional<cg::QType> parseType(llvm::StringRef text) {
 /// Parses one --kernel value; prints an error and returns nullopt if bad.
 static std::optional<cg::GemmKernelConfig> parseKernel(llvm::StringRef spec,
                                                        cg::GemmIsa isa) {
-  auto [types, tile] = spec.split(':');
+  auto [types, rest] = spec.split(':');
+  auto [tile, variant] = rest.split(':');
+  if (!variant.empty() && variant != "iclamp") {
+    llvm::errs() << "qc-kernelgen: error: --kernel=" << spec
+                 << ": unknown variant '" << variant << "' (expected iclamp)\n";
+    return std::nullopt;
+  }
   std::optional<cg::QType> aType, cType;
   if (types.size() == 4) {
     aType = parseType(types.take_front(2));
@@ -88,6 +96,7 @@ static std::optional<cg::GemmKernelConfig> parseKernel(llvm::StringRef spec,
     config.mr = mr;
     config.nVectors = nr / perVector;
   }
+  config.intClamp = variant == "iclamp";
   if (std::string error = cg::verifyGemmKernelConfig(config); !error.empty()) {
     llvm::errs() << "qc-kernelgen: error: --kernel=" << spec << ": " << error
                  << "\n";

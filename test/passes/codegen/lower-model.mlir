@@ -71,16 +71,17 @@ func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
 
 // Integer GEMM family: a 3x3 groups-1 conv is im2col + the AVX2 GEMM kernel
 // on weights packed at compile time (zero-point correction in the bias);
-// qlinear calls the same kernel. Max pool and flatten in between.
+// qlinear calls the same kernel (the integer-clamp variant: the constants
+// keep |acc * m| far below 2^30). Max pool and flatten in between.
 // CHECK-DAG: llvm.mlir.global internal constant @m_const0_weights
 // CHECK-DAG: llvm.mlir.global internal constant @m_const1_bias
 // CHECK-DAG: llvm.mlir.global internal constant @m_const2_mult
 // CHECK-LABEL: func.func @m_step1(
-// CHECK: {{(func\.)?}}call @qc_gemm_u8s8u8_4x16_x86_avx2(
+// CHECK: {{(func\.)?}}call @qc_gemm_u8s8u8_4x16_iclamp_x86_avx2(
 // CHECK-LABEL: func.func @m_step3(
-// CHECK: {{(func\.)?}}call @qc_gemm_u8s8u8_4x16_x86_avx2(
+// CHECK: {{(func\.)?}}call @qc_gemm_u8s8u8_4x16_iclamp_x86_avx2(
 // CHECK-LABEL: func.func @m_entry(
-// CHECK-LABEL: func.func @qc_gemm_u8s8u8_4x16_x86_avx2(
+// CHECK-LABEL: func.func @qc_gemm_u8s8u8_4x16_iclamp_x86_avx2(
 // CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
 func.func @main(%x: tensor<1x2x4x4xf32> {qc.name = "x"}) -> (tensor<1x3xf32> {qc.name = "y"}) {

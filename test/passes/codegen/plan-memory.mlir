@@ -5,11 +5,12 @@
 
 // Inputs stay where the caller put them (row-major); 4-D activations are
 // NHWC arena tensors (strides in NCHW index order); a groups-1 3x3 conv gets
-// an im2col scratch buffer; flatten of an NHWC tensor is a copy into a new
+// an im2col scratch buffer (16 rows of K = 18 bytes padded to 20); flatten
+// of an NHWC tensor is a copy into a new
 // row-major buffer; buffers whose lifetimes do not overlap share bytes.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: qc.place = {index = 0 : i64, kind = "input", offset = 0 : i64, strides = array<i64: 32, 16, 4, 1>}
-// CHECK-SAME: qc.plan = {arena_size = 448 : i64, buffers = [{first = 1 : i64, last = 2 : i64, name = "quantize_1", offset = 320 : i64, size = 32 : i64}, {first = 2 : i64, last = 2 : i64, name = "qconv2d_2_im2col", offset = 0 : i64, size = 288 : i64}, {first = 2 : i64, last = 3 : i64, name = "qconv2d_2", offset = 384 : i64, size = 32 : i64}, {first = 3 : i64, last = 4 : i64, name = "qmax_pool2d_3", offset = 0 : i64, size = 8 : i64}, {first = 4 : i64, last = 5 : i64, name = "flatten_4", offset = 64 : i64, size = 8 : i64}
+// CHECK-SAME: qc.plan = {arena_size = 448 : i64, buffers = [{first = 1 : i64, last = 2 : i64, name = "quantize_1", offset = 320 : i64, size = 32 : i64}, {first = 2 : i64, last = 2 : i64, name = "qconv2d_2_im2col", offset = 0 : i64, size = 320 : i64}, {first = 2 : i64, last = 3 : i64, name = "qconv2d_2", offset = 384 : i64, size = 32 : i64}, {first = 3 : i64, last = 4 : i64, name = "qmax_pool2d_3", offset = 0 : i64, size = 8 : i64}, {first = 4 : i64, last = 5 : i64, name = "flatten_4", offset = 64 : i64, size = 8 : i64}
 // CHECK-SAME: steps = 7 : i64}
 // CHECK: qc.quantize {{.*}}qc.place = {index = 0 : i64, kind = "arena", offset = 0 : i64, strides = array<i64: 32, 1, 8, 2>}
 // CHECK: qc.qconv2d {{.*}}qc.place = {index = 2 : i64, kind = "arena", offset = 0 : i64, strides = array<i64: 32, 1, 8, 2>}, qc.scratch = 1 : i64

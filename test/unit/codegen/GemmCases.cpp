@@ -112,6 +112,20 @@ std::vector<GemmCase> makeGemmCases(QType aType, QType cType) {
     c.zpA = zpA;
     c.data = DataKind::Extremes;
   }
+  // Saturation in every narrowing step of the integer-clamp epilogue (16
+  // bits, + zp, 8 bits, the fused clamp): N = 16 / 24 (a lone vector, a
+  // partial tile), K not a multiple of 4, relu and relu6 clamps; and one
+  // case beyond that epilogue's bound.
+  add("saturating_n70_k40", 7, 70, 40).data = DataKind::Saturating;
+  add("saturating_n16_k27", 9, 16, 27).data = DataKind::Saturating;
+  add("saturating_n24_k16", 13, 24, 16).data = DataKind::Saturating;
+  {
+    GemmCase &c = add("saturating_relu6_n48_k13", 8, 48, 13);
+    c.data = DataKind::Saturating;
+    c.qmin = c.zpOut;
+    c.qmax = std::min(cMax, c.zpOut + 100);
+  }
+  add("overflowing_n40_k24", 6, 40, 24).data = DataKind::Overflowing;
   add("ties", 9, 40, 24).data = DataKind::Ties;
   add("ties_per_tensor", 9, 40, 24).data = DataKind::Ties;
   cases.back().perChannel = false;
@@ -183,6 +197,13 @@ GemmCaseData makeGemmCaseData(const GemmCase &c, QType aType) {
     else if (c.data == DataKind::Extremes)
       mult = static_cast<float>(100.0 / (c.k * 255.0 * 128.0) *
                                 (0.5 + 1.5 * rng.unit()));
+    else if (c.data == DataKind::Saturating)
+      // Below 2^30 / (|bias| + 255 * 128 * K), the worst accumulator.
+      mult = static_cast<float>(
+          0x1.0p30 / (spread + 255.0 * 128.0 * static_cast<double>(c.k)) *
+          (0.25 + 0.7 * rng.unit()));
+    else if (c.data == DataKind::Overflowing)
+      mult = static_cast<float>(1.0e6 * (0.5 + rng.unit()));
     else
       mult = static_cast<float>(40.0 / spread * (0.5 + 1.5 * rng.unit()));
     data.multipliers.push_back(mult);

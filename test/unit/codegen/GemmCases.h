@@ -26,6 +26,13 @@ enum class DataKind {
   Extremes,
   /// Multipliers 0.5 / 0.25 so many products land exactly on .5 ties.
   Ties,
+  /// Random operands, multipliers so large that most outputs saturate far
+  /// beyond 16 bits, yet |acc * m| < 2^30 for any activations (the bound of
+  /// the integer-clamp kernels, PackedGemmWeights::integerClampExact).
+  Saturating,
+  /// Multipliers ~10^6: float(acc) * m leaves int32's range, so only the
+  /// float clamp is exact (integerClampExact is false).
+  Overflowing,
 };
 
 struct GemmCase {

@@ -36,32 +36,41 @@ struct Variant {
   int64_t mr, nr;
   const char *name;
   KernelFn fn;
+  /// GemmKernelConfig::intClamp (QC_GEMM_VARIANT_ICLAMP).
+  bool intClamp = false;
 };
 
 constexpr QType kType_u8 = QType::U8;
 constexpr QType kType_s8 = QType::S8;
 #define QC_CTYPE_u8 uint8_t
 #define QC_CTYPE_s8 int8_t
-#define QC_GEMM_VARIANT(ISA, A, C, MR, NR, SUFFIX)                             \
+#define QC_GEMM_VARIANT_OF(ISA, A, C, MR, NR, VARIANT, SUFFIX, ICLAMP)         \
   Variant{GemmIsa::ISA,                                                        \
           kType_##A,                                                           \
           kType_##C,                                                           \
           MR,                                                                  \
           NR,                                                                  \
-          "qc_gemm_" #A "s8" #C "_" #MR "x" #NR "_" #SUFFIX,                   \
+          "qc_gemm_" #A "s8" #C "_" #MR "x" #NR #VARIANT "_" #SUFFIX,          \
           [](const void *a, int64_t lda, const int8_t *packedB,                \
              const int32_t *bias, const float *mult, void *c, int64_t ldc,     \
              int64_t m, int64_t n, int64_t k, int32_t zpOut, int32_t qmin,     \
              int32_t qmax) {                                                   \
-            qc_gemm_##A##s8##C##_##MR##x##NR##_##SUFFIX(                       \
+            qc_gemm_##A##s8##C##_##MR##x##NR##VARIANT##_##SUFFIX(              \
                 static_cast<const QC_CTYPE_##A *>(a), lda, packedB, bias,      \
                 mult, static_cast<QC_CTYPE_##C *>(c), ldc, m, n, k, zpOut,     \
                 qmin, qmax);                                                   \
-          }},
+          },                                                                   \
+          ICLAMP},
+#define QC_GEMM_VARIANT(ISA, A, C, MR, NR, SUFFIX)                             \
+  QC_GEMM_VARIANT_OF(ISA, A, C, MR, NR, , SUFFIX, false)
+#define QC_GEMM_VARIANT_ICLAMP(ISA, A, C, MR, NR, SUFFIX)                      \
+  QC_GEMM_VARIANT_OF(ISA, A, C, MR, NR, _iclamp, SUFFIX, true)
 const Variant kVariants[] = {
 #include "test/unit/codegen/gemm_variants_x86.def"
 };
 #undef QC_GEMM_VARIANT
+#undef QC_GEMM_VARIANT_ICLAMP
+#undef QC_GEMM_VARIANT_OF
 
 /// A copy of \p bytes that ends at an inaccessible page.
 class Guarded {
@@ -98,9 +107,10 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
   config.cType = variant.cType;
   config.mr = variant.mr;
   config.nVectors = variant.nr / config.info().columnsPerVector;
+  config.intClamp = variant.intClamp;
   ASSERT_EQ(getGemmKernelName(config), variant.name);
 
-  int checked = 0;
+  int checked = 0, beyondBound = 0;
   for (const GemmCase &c : makeGemmCases(variant.aType, variant.cType)) {
     SCOPED_TRACE(c.name);
     GemmCaseData data = makeGemmCaseData(c, variant.aType);
@@ -110,6 +120,14 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
         data.bias.empty() ? nullptr : data.bias.data(), data.multipliers.data(),
         static_cast<int64_t>(data.multipliers.size()), c.zpA, packed);
     ASSERT_EQ(error, "");
+    // The bound is what qc compile checks before it picks an integer-clamp
+    // kernel; every case but the overflowing one is within it.
+    EXPECT_EQ(packed.integerClampExact, c.data != DataKind::Overflowing)
+        << c.name;
+    if (variant.intClamp && !packed.integerClampExact) {
+      ++beyondBound;
+      continue;
+    }
 
     Guarded a(data.a.data(), data.a.size());
     Guarded weights(packed.weights.data(), packed.weights.size());
@@ -152,7 +170,13 @@ TEST_P(GemmKernelTest, MatchesReferenceOnEdgeShapes) {
         << " K=" << c.k << "):" << first.str();
     ++checked;
   }
-  std::cout << "[ checked  ] " << variant.name << ": " << checked << " cases\n";
+  if (variant.intClamp)
+    EXPECT_EQ(beyondBound, 1) << "the overflowing case must be excluded";
+  std::cout << "[ checked  ] " << variant.name << ": " << checked << " cases"
+            << (beyondBound ? " (" + std::to_string(beyondBound) +
+                                  " beyond the integer clamp's bound)"
+                            : std::string())
+            << "\n";
 }
 
 // The documented way to split one GEMM across threads: rows by offsetting
@@ -169,6 +193,7 @@ TEST_P(GemmKernelTest, RowAndTileSplitsEqualOneCall) {
   config.cType = variant.cType;
   config.mr = variant.mr;
   config.nVectors = variant.nr / config.info().columnsPerVector;
+  config.intClamp = variant.intClamp;
 
   GemmCase c;
   c.name = "split";
@@ -188,6 +213,7 @@ TEST_P(GemmKernelTest, RowAndTileSplitsEqualOneCall) {
                             static_cast<int64_t>(data.multipliers.size()),
                             c.zpA, packed),
             "");
+  ASSERT_TRUE(packed.integerClampExact);
   std::vector<uint8_t> want =
       referenceOutput(c, data, variant.aType, variant.cType);
 

@@ -48,6 +48,51 @@ TEST(GemmLayout, KernelNamesFollowTheConvention) {
   EXPECT_EQ(parseGemmIsa("x86-64-avx512"), std::nullopt);
 }
 
+TEST(GemmLayout, IntegerClampVariantIsX86With8BitOutputs) {
+  GemmKernelConfig config =
+      getDefaultGemmKernelConfig(GemmIsa::X86Avx512Vnni, QType::U8, QType::U8);
+  config.intClamp = true;
+  EXPECT_EQ(getGemmKernelName(config),
+            "qc_gemm_u8s8u8_6x64_iclamp_x86_avx512vnni");
+  EXPECT_EQ(verifyGemmKernelConfig(config), "");
+  config.cType = QType::S32;
+  EXPECT_EQ(verifyGemmKernelConfig(config),
+            "the integer-clamp epilogue (iclamp) needs 8-bit outputs, not s32");
+  GemmKernelConfig arm =
+      getDefaultGemmKernelConfig(GemmIsa::Aarch64Dotprod, QType::U8, QType::U8);
+  arm.intClamp = true;
+  EXPECT_EQ(verifyGemmKernelConfig(arm),
+            "the integer-clamp epilogue (iclamp) exists only for x86 targets, "
+            "not aarch64-dotprod");
+}
+
+// integerClampExact: (|bias| + maxA * sum |w|) * m < 2^30 for every column,
+// maxA = max |a - zpA| over the activation type.
+TEST(GemmLayout, IntegerClampBoundIsTheWorstAccumulator) {
+  GemmKernelConfig config =
+      getDefaultGemmKernelConfig(GemmIsa::X86Avx2, QType::U8, QType::U8);
+  // Column 0: |w| sums to 3 * 100, bias -1000; column 1 is all zero.
+  std::vector<int8_t> w = {100, -100, 100, 0, 0, 0};
+  std::vector<int32_t> bias = {-1000, 5};
+  auto exact = [&](int32_t zpA, std::vector<float> mult) {
+    PackedGemmWeights packed;
+    EXPECT_EQ(packGemmWeights(config, 3, 2, w.data(), bias.data(), mult.data(),
+                              static_cast<int64_t>(mult.size()), zpA, packed),
+              "");
+    return packed.integerClampExact;
+  };
+  // zpA = 0: maxA = 255, bound 1000 + 255 * 300 = 77500.
+  double limit = 0x1.0p30 / 77500.0;
+  EXPECT_TRUE(exact(0, {static_cast<float>(limit * 0.999), 1.0f}));
+  EXPECT_FALSE(exact(0, {static_cast<float>(limit * 1.001), 1.0f}));
+  // zpA = 128: maxA = 128, bound 1000 + 128 * 300 = 39400.
+  EXPECT_TRUE(exact(128, {static_cast<float>(limit * 1.9), 1.0f}));
+  EXPECT_FALSE(exact(128, {static_cast<float>(0x1.0p30 / 39400.0 * 1.001)}));
+  // Column 1's bound is only its bias: 5 * m.
+  EXPECT_TRUE(exact(0, {1.0f, static_cast<float>(0x1.0p30 / 5.0 * 0.999)}));
+  EXPECT_FALSE(exact(0, {1.0f, static_cast<float>(0x1.0p30 / 5.0 * 1.001)}));
+}
+
 TEST(GemmLayout, VnniPacksGroupsOfFourKByLanes) {
   // 1 row x 16 columns tile, K = 5 (two groups, the second padded), N = 3.
   GemmKernelConfig config = makeConfig(GemmIsa::X86Avx512Vnni, QType::U8, 1, 1);
