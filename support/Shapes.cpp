@@ -567,6 +567,17 @@ absl::StatusOr<Shape> padShape(const Shape &x,
   return out;
 }
 
+absl::StatusOr<Shape> globalPoolShape(const Shape &x) {
+  if (x.size() < 3)
+    return absl::InvalidArgumentError(
+        strCat("input must have rank >= 3 (N, C, d1, ...), got shape ",
+               shapeToString(x)));
+  Shape out(x.size(), 1);
+  out[0] = x[0];
+  out[1] = x[1];
+  return out;
+}
+
 absl::StatusOr<int64_t> resizedDimSize(int64_t in, float scale) {
   if (!(scale > 0.0f) || !std::isfinite(scale))
     return absl::InvalidArgumentError(

@@ -8,7 +8,8 @@
 /// Output-shape rules (ONNX semantics) for the ops whose result shape is not
 /// simply the input shape: broadcasting, convolution, transposed convolution,
 /// 2-D pooling, reductions, MatMul, Gemm and the data-movement ops (Slice,
-/// Flatten, Transpose, Concat, Gather, Pad, Resize). They work on plain
+/// Flatten, Transpose, Concat, Gather, Pad), global pooling and Resize's
+/// scaled sizes. They work on plain
 /// std::vector<int64_t> so that the reference kernels, the qc dialect's shape
 /// inference and the ONNX importer's constant folding use the same code. Invalid shapes or attributes give an InvalidArgument status
 /// whose message names the op and the offending value; nothing asserts.
@@ -227,6 +228,11 @@ absl::StatusOr<Shape> gatherShape(const Shape &x, const Shape &indices,
 /// overflow 64-bit sizes", "pads B and E crop dimension D of size S below
 /// zero".
 absl::StatusOr<Shape> padShape(const Shape &x, const std::vector<int64_t> &pads);
+
+/// ONNX GlobalAveragePool / GlobalMaxPool: (N, C, d1, ...) becomes
+/// (N, C, 1, ...); unknown N and C pass through. Error: "input must have
+/// rank >= 3 (N, C, d1, ...), got shape S".
+absl::StatusOr<Shape> globalPoolShape(const Shape &x);
 
 /// ONNX Resize given `scales`: an axis of size \p in (>= 0) becomes
 /// floor(in * scale), the product taken in f32 as ONNX shape inference, ONNX

@@ -631,13 +631,15 @@ LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
                      adaptor.getPads(), dil, adaptor.getCeilMode(), out);
 }
 
-LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location>,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &out) {
+LogicalResult GlobalAvgPool2dOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &out) {
   RankedTensorType in = rankedOf(adaptor.getInput());
-  setResult(out, {in.getDimSize(0), in.getDimSize(1), 1, 1},
-            in.getElementType());
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::globalPoolShape(toShape(in.getShape()));
+  if (!shape.ok())
+    return fail({location, getOperationName()}, shape.status());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 

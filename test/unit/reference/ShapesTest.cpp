@@ -264,6 +264,15 @@ TEST(Shapes, Pad) {
                         "overflow 64-bit sizes"));
 }
 
+TEST(Shapes, GlobalPool) {
+  EXPECT_EQ(*globalPoolShape({2, 3, 7, 9}), (Shape{2, 3, 1, 1}));
+  EXPECT_EQ(*globalPoolShape({2, 3, 7}), (Shape{2, 3, 1}));
+  EXPECT_EQ(*globalPoolShape({kDyn, 3, 7, 9, 4}), (Shape{kDyn, 3, 1, 1, 1}));
+  EXPECT_THAT(errorOf(globalPoolShape({2, 3})),
+              HasSubstr("input must have rank >= 3 (N, C, d1, ...), got "
+                        "shape (2, 3)"));
+}
+
 TEST(Shapes, ResizedDimSize) {
   EXPECT_EQ(*resizedDimSize(4, 2.0f), 8);
   EXPECT_EQ(*resizedDimSize(5, 0.5f), 2);    // floor
