@@ -651,94 +651,37 @@ LogicalResult inferReduction(const Where &loc, RankedTensorType in,
                              ArrayRef<int64_t> axes, bool keepdims,
                              Type elementType, SmallVectorImpl<Type> &out) {
   absl::StatusOr<::qc::Reduction> r = ::qc::reductionShape(
-      ::qc::Shape(in.getShape().begin(), in.getShape().end()),
-      std::vector<int64_t>(axes.begin(), axes.end()), keepdims);
+      toShape(in.getShape()), std::vector<int64_t>(axes.begin(), axes.end()),
+      keepdims);
   if (!r.ok())
-    return fail(loc, std::string(r.status().message()));
+    return fail(loc, r.status());
   setResult(out, r->shape, elementType);
   return success();
 }
 } // namespace
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceSumSquareOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceL1Op::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceL2Op::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceLogSumOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceLogSumExpOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
+// Reduce*: the reduction rule over `axes`, keeping the element type.
+#define QC_REDUCTION_INFERENCE(OP)                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> location,         \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &out) {             \
+    RankedTensorType in = rankedOf(adaptor.getInput());                        \
+    return inferReduction({location, getOperationName()}, in,                  \
+                          adaptor.getAxes(), adaptor.getKeepdims(),            \
+                          in.getElementType(), out);                           \
+  }
+QC_REDUCTION_INFERENCE(ReduceMeanOp)
+QC_REDUCTION_INFERENCE(ReduceMaxOp)
+QC_REDUCTION_INFERENCE(ReduceMinOp)
+QC_REDUCTION_INFERENCE(ReduceSumOp)
+QC_REDUCTION_INFERENCE(ReduceProdOp)
+QC_REDUCTION_INFERENCE(ReduceSumSquareOp)
+QC_REDUCTION_INFERENCE(ReduceL1Op)
+QC_REDUCTION_INFERENCE(ReduceL2Op)
+QC_REDUCTION_INFERENCE(ReduceLogSumOp)
+QC_REDUCTION_INFERENCE(ReduceLogSumExpOp)
+#undef QC_REDUCTION_INFERENCE
 
 // ArgMax / ArgMin: a reduction over `axis` to int64 indices.
 #define QC_ARG_EXTREME_INFERENCE(OP)                                           \
