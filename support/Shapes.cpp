@@ -16,7 +16,14 @@
 namespace qc {
 
 std::string shapeToString(const Shape &shape) {
-  return strCat("(", absl::StrJoin(shape, ", "), ")");
+  return strCat("(",
+                absl::StrJoin(shape, ", ",
+                              [](std::string *out, int64_t d) {
+                                absl::StrAppend(out, d == kDynamicDim
+                                                         ? std::string("?")
+                                                         : std::to_string(d));
+                              }),
+                ")");
 }
 
 int64_t shapeNumElements(const Shape &shape) {
@@ -76,10 +83,20 @@ absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b) {
   for (size_t i = 0; i < rank; ++i) {
     int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da < 0 || db < 0)
+    if ((da < 0 && da != kDynamicDim) || (db < 0 && db != kDynamicDim))
       return invalid("broadcast", strCat("negative dimension in ",
                                                shapeToString(a), " or ",
                                                shapeToString(b)));
+    if (da == kDynamicDim || db == kDynamicDim) {
+      // As MLIR's getBroadcastedShape (and TensorFlow): a known size > 1
+      // wins, assuming the other broadcasts to it; a 1 gives the other.
+      out[i] = da > 1    ? da
+               : db > 1  ? db
+               : da == 1 ? db
+               : db == 1 ? da
+                         : kDynamicDim;
+      continue;
+    }
     if (da != db && da != 1 && db != 1)
       return invalid("broadcast",
                      strCat("shapes ", shapeToString(a), " and ",

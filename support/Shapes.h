@@ -41,13 +41,17 @@ using Shape = std::vector<int64_t>;
 /// that say so accept it; the others take concrete shapes.
 inline constexpr int64_t kDynamicDim = std::numeric_limits<int64_t>::min();
 
-/// "(2, 3, 4)" for error messages.
+/// "(2, 3, 4)" for error messages ("?" for kDynamicDim).
 std::string shapeToString(const Shape &shape);
 
 /// Number of elements of \p shape (1 for a scalar).
 int64_t shapeNumElements(const Shape &shape);
 
-/// Multidirectional (numpy) broadcast of two shapes.
+/// Multidirectional (numpy) broadcast of two shapes. As MLIR's
+/// OpTrait::util::getBroadcastedShape, an unknown dimension (kDynamicDim)
+/// against a known size > 1 gives that size (the program is assumed right),
+/// against 1 stays unknown, against 0 or unknown stays unknown; other
+/// negative sizes are an error.
 absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b);
 
 /// Checks that \p from broadcasts unidirectionally to \p to (ONNX Gemm's C,

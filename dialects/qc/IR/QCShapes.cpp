@@ -51,6 +51,18 @@ LogicalResult fail(const Where &where, const absl::Status &status) {
   return ::qc::Shape(shape.begin(), shape.end());
 }
 
+/// The numpy broadcast of two shapes (support/Shapes.h's broadcastShapes,
+/// unknown dimensions as MLIR's rule), or failure when they do not
+/// broadcast.
+FailureOr<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
+                                          ArrayRef<int64_t> b) {
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::broadcastShapes(toShape(a), toShape(b));
+  if (!shape.ok())
+    return failure();
+  return SmallVector<int64_t>(shape->begin(), shape->end());
+}
+
 RankedTensorType rankedOf(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
@@ -395,14 +407,14 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
     return fail(loc, "contraction sizes differ: " + typeStr(a) +
                          " has " + Twine(ka) + " columns, " + typeStr(b) +
                          " has " + Twine(kb) + " rows");
-  SmallVector<int64_t> batch;
   ArrayRef<int64_t> ab(as), bb(bs);
-  if (!OpTrait::util::getBroadcastedShape(ab.drop_back(2), bb.drop_back(2),
-                                          batch))
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcast(ab.drop_back(2), bb.drop_back(2));
+  if (failed(batch))
     return fail(loc, "batch dimensions do not broadcast: " +
                          shapeStr(ab.drop_back(2)) + " vs " +
                          shapeStr(bb.drop_back(2)));
-  SmallVector<int64_t> shape(batch);
+  SmallVector<int64_t> shape(*batch);
   if (!aVec)
     shape.push_back(as[as.size() - 2]);
   if (!bVec)
@@ -569,13 +581,14 @@ LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
 static LogicalResult inferBroadcast(const Where &loc, Value lhs,
                                     Value rhs, SmallVectorImpl<Type> &out) {
   RankedTensorType l = rankedOf(lhs), r = rankedOf(rhs);
-  SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(l.getShape(), r.getShape(), shape))
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcast(l.getShape(), r.getShape());
+  if (failed(shape))
     return fail(loc, "operand shapes " + shapeStr(l.getShape()) + " and " +
                          shapeStr(r.getShape()) +
                          " do not broadcast (numpy rules: trailing dimensions "
                          "must be equal or 1)");
-  setResult(out, shape, l.getElementType());
+  setResult(out, *shape, l.getElementType());
   return success();
 }
 QC_BROADCAST_INFERENCE(AddOp)
@@ -961,16 +974,16 @@ static FailureOr<SmallVector<int64_t>> broadcastAll(const Where &loc,
                                                     ArrayRef<Value> values) {
   SmallVector<int64_t> shape(rankedOf(values[0]).getShape());
   for (Value v : values.drop_front()) {
-    SmallVector<int64_t> next;
-    if (!OpTrait::util::getBroadcastedShape(shape, rankedOf(v).getShape(),
-                                            next)) {
+    FailureOr<SmallVector<int64_t>> next =
+        broadcast(shape, rankedOf(v).getShape());
+    if (failed(next)) {
       (void)fail(loc, "operand shapes " + shapeStr(shape) + " and " +
                           shapeStr(rankedOf(v).getShape()) +
                           " do not broadcast (numpy rules: trailing "
                           "dimensions must be equal or 1)");
       return failure();
     }
-    shape = std::move(next);
+    shape = std::move(*next);
   }
   return shape;
 }

@@ -33,6 +33,17 @@ TEST(Shapes, Broadcast) {
                         "(dimension 1: 3 vs 2)"));
   EXPECT_THAT(errorOf(broadcastShapes({-1}, {2})),
               HasSubstr("negative dimension"));
+  // Unknown dimensions follow MLIR's getBroadcastedShape.
+  constexpr int64_t kDyn = kDynamicDim;
+  EXPECT_EQ(*broadcastShapes({kDyn, 3}, {4, 1}), (Shape{4, 3}));
+  EXPECT_EQ(*broadcastShapes({kDyn}, {1}), (Shape{kDyn}));
+  EXPECT_EQ(*broadcastShapes({1}, {kDyn}), (Shape{kDyn}));
+  EXPECT_EQ(*broadcastShapes({kDyn}, {0}), (Shape{kDyn}));
+  EXPECT_EQ(*broadcastShapes({kDyn}, {kDyn}), (Shape{kDyn}));
+  EXPECT_EQ(*broadcastShapes({kDyn, 2}, {1, 1, 2}), (Shape{1, kDyn, 2}));
+  EXPECT_THAT(errorOf(broadcastShapes({kDyn, 2}, {3})),
+              HasSubstr("shapes (?, 2) and (3) are not broadcastable "
+                        "(dimension 1: 2 vs 3)"));
   EXPECT_TRUE(checkUnidirectionalBroadcast({3}, {2, 3}, "op", "C").ok());
   EXPECT_TRUE(checkUnidirectionalBroadcast({1, 1}, {2, 3}, "op", "C").ok());
   EXPECT_THAT(
