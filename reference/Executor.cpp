@@ -866,18 +866,11 @@ OpEvaluator::Result OpEvaluator::flatten(FlattenOp flatten) {
   FailureOr<const ref::Tensor *> x = f32(0);
   if (failed(x))
     return failure();
-  Shape shape = ref::shapeOf(**x);
-  int64_t rank = shape.size(), axis = flatten.getAxis();
-  if (axis < -rank || axis > rank)
-    return op->emitError() << "flatten axis " << axis
-                           << " is out of range for rank " << rank;
-  if (axis < 0)
-    axis += rank;
-  int64_t outer =
-      ::qc::shapeNumElements(Shape(shape.begin(), shape.begin() + axis));
-  int64_t inner =
-      ::qc::shapeNumElements(Shape(shape.begin() + axis, shape.end()));
-  return wrap(ref::reshape(**x, {outer, inner}, /*allowZero=*/true));
+  absl::StatusOr<Shape> shape =
+      ::qc::flattenShape(ref::shapeOf(**x), flatten.getAxis());
+  if (!shape.ok())
+    return op->emitError() << toStringRef(shape.status().message());
+  return wrap(ref::reshape(**x, *shape, /*allowZero=*/true));
 }
 
 /// What qc.resize and qc.qresize pass their kernels: the parsed modes, the

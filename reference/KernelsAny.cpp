@@ -56,16 +56,10 @@ absl::StatusOr<ArithKind> parseArithKind(std::string_view name) {
 
 absl::StatusOr<Shape> broadcastShape(std::string_view op, const Shape &a,
                                      const Shape &b) {
-  size_t rank = std::max(a.size(), b.size());
-  Shape out(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
-    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da != db && da != 1 && db != 1)
-      return invalid(op, strCat("shapes ", shapeToString(a), " and ",
-                                shapeToString(b), " do not broadcast"));
-    out[i] = da == 1 ? db : da;
-  }
+  absl::StatusOr<Shape> out = broadcastShapes(a, b);
+  if (!out.ok())
+    return invalid(op, strCat("shapes ", shapeToString(a), " and ",
+                              shapeToString(b), " do not broadcast"));
   return out;
 }
 
@@ -332,24 +326,23 @@ template <typename T>
 absl::StatusOr<xt::xarray<T>> gather(const xt::xarray<T> &data,
                                      const I64Tensor &indices, int64_t axis) {
   Shape in = shapeOfAny(data);
-  absl::StatusOr<int64_t> a = detail::normalizeAxis(axis, in.size(), "gather");
-  if (!a.ok())
-    return a.status();
-  Shape out(in.begin(), in.begin() + *a);
-  Shape idx = shapeOfAny(indices);
-  out.insert(out.end(), idx.begin(), idx.end());
-  out.insert(out.end(), in.begin() + *a + 1, in.end());
+  absl::StatusOr<Shape> gathered = gatherShape(in, shapeOfAny(indices), axis);
+  if (!gathered.ok())
+    return invalid("gather", gathered.status());
+  const Shape &out = *gathered;
+  int64_t rank = static_cast<int64_t>(in.size());
+  int64_t a = axis < 0 ? axis + rank : axis; // in range: gatherShape checked
   if (absl::Status st = reserveMemory("gather", "result", out, sizeof(T));
       !st.ok())
     return st;
-  int64_t outer = shapeNumElements(Shape(in.begin(), in.begin() + *a));
-  int64_t inner = shapeNumElements(Shape(in.begin() + *a + 1, in.end()));
-  int64_t dim = in[*a];
+  int64_t outer = shapeNumElements(Shape(in.begin(), in.begin() + a));
+  int64_t inner = shapeNumElements(Shape(in.begin() + a + 1, in.end()));
+  int64_t dim = in[a];
   int64_t count = indices.size();
   std::vector<int64_t> norm(count);
   for (int64_t k = 0; k < count; ++k) {
     absl::StatusOr<int64_t> i =
-        checkIndex("gather", indices.data()[k], dim, *a, k);
+        checkIndex("gather", indices.data()[k], dim, a, k);
     if (!i.ok())
       return i.status();
     norm[k] = *i;

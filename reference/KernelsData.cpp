@@ -144,23 +144,15 @@ absl::StatusOr<Tensor> transpose(const Tensor &x,
   if (p.empty())
     for (size_t i = 0; i < rank; ++i)
       p.push_back(static_cast<int64_t>(rank - 1 - i));
-  std::vector<bool> seen(rank, false);
-  bool ok = p.size() == rank;
-  for (size_t i = 0; ok && i < p.size(); ++i) {
-    ok = p[i] >= 0 && p[i] < static_cast<int64_t>(rank) && !seen[p[i]];
-    if (ok)
-      seen[p[i]] = true;
-  }
-  if (!ok)
+  absl::StatusOr<Shape> transposed = transposeShape(xs, p);
+  if (!transposed.ok()) // the rule's one error, in this kernel's words
     return invalid("transpose", strCat("perm ", listToString(perm),
-                                             " is not a permutation of the "
-                                             "dimensions of shape ",
-                                             shapeToString(xs)));
+                                       " is not a permutation of the "
+                                       "dimensions of shape ",
+                                       shapeToString(xs)));
+  const Shape &outShape = *transposed;
   std::vector<int64_t> inStrides = detail::rowMajorStrides(xs);
-  Shape outShape(rank);
   std::vector<std::vector<int64_t>> maps(rank);
-  for (size_t d = 0; d < rank; ++d)
-    outShape[d] = xs[p[d]];
   if (absl::Status s = reserveGather("transpose", outShape); !s.ok())
     return s;
   for (size_t d = 0; d < rank; ++d) {
@@ -182,8 +174,9 @@ absl::StatusOr<Tensor> concat(const std::vector<Tensor> &inputs,
   absl::StatusOr<int64_t> ax = detail::normalizeAxis(axis, rank, op);
   if (!ax.ok())
     return ax.status();
-  Shape outShape = first;
-  outShape[*ax] = 0;
+  // This kernel's message names whole shapes; concatShape checks the same
+  // and adds up the axis.
+  std::vector<Shape> shapes;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Shape s = shapeOf(inputs[i]);
     bool ok = static_cast<int64_t>(s.size()) == rank;
@@ -195,10 +188,12 @@ absl::StatusOr<Tensor> concat(const std::vector<Tensor> &inputs,
                                       ", which does not match input 0's ",
                                       shapeToString(first),
                                       " outside axis ", *ax));
-    if (__builtin_add_overflow(outShape[*ax], s[*ax], &outShape[*ax]))
-      return invalid(op, strCat("the concatenated axis ", *ax,
-                                " overflows int64"));
+    shapes.push_back(std::move(s));
   }
+  absl::StatusOr<Shape> concatenated = concatShape(shapes, axis);
+  if (!concatenated.ok())
+    return invalid(op, concatenated.status());
+  const Shape &outShape = *concatenated;
   if (absl::Status s = detail::reserveResult(op, outShape); !s.ok())
     return s;
   Tensor out = detail::uninitialized(outShape);
@@ -246,27 +241,11 @@ absl::StatusOr<Tensor> slice(const Tensor &x, const std::vector<int64_t> &starts
     int64_t st = steps.empty() ? 1 : steps[i];
     if (st == 0)
       return invalid(op, strCat("step for axis ", a, " is 0"));
-    int64_t dim = xs[*ax];
-    // Negative indices count from the end; then clamp (ONNX Slice).
-    auto adjust = [dim](int64_t v) { return v < 0 ? v + dim : v; };
-    int64_t s = adjust(starts[i]), e = adjust(ends[i]);
-    if (dim == 0) {
-      s = 0;
-      count[*ax] = 0;
-    } else if (st > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-      count[*ax] = e > s ? (e - s - 1) / st + 1 : 0;
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-      int64_t magnitude =
-          st == std::numeric_limits<int64_t>::min()
-              ? std::numeric_limits<int64_t>::max()
-              : -st;
-      count[*ax] = s > e ? (s - e - 1) / magnitude + 1 : 0;
-    }
-    start[*ax] = s;
+    absl::StatusOr<SliceAxis> taken = sliceAxis(xs[*ax], starts[i], ends[i], st);
+    if (!taken.ok())
+      return invalid(op, taken.status());
+    count[*ax] = taken->count;
+    start[*ax] = taken->start;
     step[*ax] = st;
   }
   if (absl::Status s = reserveGather(op, count); !s.ok())
@@ -322,6 +301,11 @@ absl::StatusOr<Tensor> pad(const Tensor &x, const std::vector<int64_t> &pads,
                                       " of shape ", shapeToString(xs),
                                       " in a non-constant mode"));
   }
+  // The checks above word this kernel's messages; the shape is padShape's.
+  absl::StatusOr<Shape> padded = padShape(xs, pads);
+  if (!padded.ok())
+    return invalid(op, padded.status());
+  outShape = *padded;
   if (absl::Status s = reserveGather(op, outShape); !s.ok())
     return s;
   for (int64_t d = 0; d < rank; ++d) {
@@ -454,11 +438,11 @@ bool resizeScalesGiveSizes(const Shape &inShape, const Shape &outShape,
   if (scales.size() != 4 || inShape.size() != 4 || outShape.size() != 4 ||
       scales[0] != 1.0f || scales[1] != 1.0f)
     return false;
-  for (size_t i = 2; i < 4; ++i)
-    if (static_cast<double>(std::floor(static_cast<float>(inShape[i]) *
-                                       scales[i])) !=
-        static_cast<double>(outShape[i]))
+  for (size_t i = 2; i < 4; ++i) {
+    absl::StatusOr<int64_t> size = resizedDimSize(inShape[i], scales[i]);
+    if (!size.ok() || *size != outShape[i])
       return false;
+  }
   return true;
 }
 
@@ -489,10 +473,8 @@ resizeAxisScales(const Shape &xs, const Shape &outShape,
       continue;
     }
     scale[i] = scales[2 + i];
-    // Compared in double: a huge scale must not convert out of range.
-    if (!(scale[i] > 0.0f) || !std::isfinite(scale[i]) ||
-        static_cast<double>(std::floor(static_cast<float>(in) * scale[i])) !=
-            static_cast<double>(out))
+    absl::StatusOr<int64_t> size = resizedDimSize(in, scale[i]);
+    if (!size.ok() || *size != out)
       return invalid(op, strCat("scale ", scale[i], " for axis ", 2 + i,
                                       " does not give output size ", out,
                                       " from input size ", in));

@@ -90,17 +90,13 @@ absl::StatusOr<Tensor> avgPool2d(const Tensor &x, const Pool2dAttrs &attrs,
 }
 
 absl::StatusOr<Tensor> globalAvgPool(const Tensor &x) {
-  if (x.dimension() < 3)
-    return invalid("globalAvgPool",
-                   strCat("input must have rank >= 3 (N, C, d1, ...), "
-                                "got shape ",
-                                shapeToString(shapeOf(x))));
-  Shape os = shapeOf(x);
+  absl::StatusOr<Shape> pooled = globalPoolShape(shapeOf(x));
+  if (!pooled.ok())
+    return invalid("globalAvgPool", pooled.status());
+  const Shape &os = *pooled;
   int64_t spatial = 1;
-  for (size_t d = 2; d < os.size(); ++d) {
-    spatial *= os[d];
-    os[d] = 1;
-  }
+  for (size_t d = 2; d < x.dimension(); ++d)
+    spatial *= static_cast<int64_t>(x.shape()[d]);
   if (spatial == 0)
     return invalid("globalAvgPool",
                    strCat("empty spatial dimensions in shape ",

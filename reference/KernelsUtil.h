@@ -29,6 +29,13 @@ inline absl::Status invalid(std::string_view op, std::string_view message) {
   return absl::InvalidArgumentError(strCat(op, ": ", message));
 }
 
+/// A support/Shapes.h rule's error (a message without an op name), named for
+/// \p op.
+inline absl::Status invalid(std::string_view op, const absl::Status &rule) {
+  return invalid(op, std::string_view(rule.message().data(),
+                                      rule.message().size()));
+}
+
 inline std::string listToString(const std::vector<int64_t> &values) {
   return strCat("[", absl::StrJoin(values, ", "), "]");
 }

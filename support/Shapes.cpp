@@ -10,12 +10,20 @@
 #include "absl/strings/str_join.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace qc {
 
 std::string shapeToString(const Shape &shape) {
-  return strCat("(", absl::StrJoin(shape, ", "), ")");
+  return strCat("(",
+                absl::StrJoin(shape, ", ",
+                              [](std::string *out, int64_t d) {
+                                absl::StrAppend(out, d == kDynamicDim
+                                                         ? std::string("?")
+                                                         : std::to_string(d));
+                              }),
+                ")");
 }
 
 int64_t shapeNumElements(const Shape &shape) {
@@ -75,10 +83,20 @@ absl::StatusOr<Shape> broadcastShapes(const Shape &a, const Shape &b) {
   for (size_t i = 0; i < rank; ++i) {
     int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da < 0 || db < 0)
+    if ((da < 0 && da != kDynamicDim) || (db < 0 && db != kDynamicDim))
       return invalid("broadcast", strCat("negative dimension in ",
                                                shapeToString(a), " or ",
                                                shapeToString(b)));
+    if (da == kDynamicDim || db == kDynamicDim) {
+      // As MLIR's getBroadcastedShape (and TensorFlow): a known size > 1
+      // wins, assuming the other broadcasts to it; a 1 gives the other.
+      out[i] = da > 1    ? da
+               : db > 1  ? db
+               : da == 1 ? db
+               : db == 1 ? da
+                         : kDynamicDim;
+      continue;
+    }
     if (da != db && da != 1 && db != 1)
       return invalid("broadcast",
                      strCat("shapes ", shapeToString(a), " and ",
@@ -380,6 +398,215 @@ absl::StatusOr<Shape> gemmOutputShape(const Shape &a, const Shape &b,
                                     transB ? " (transposed)" : "", " (", ka,
                                     " vs ", kb, ")"));
   return Shape{m, n};
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+bool isDynamicDim(int64_t d) { return d == kDynamicDim; }
+
+std::string listToString(const std::vector<int64_t> &values) {
+  return strCat("[", absl::StrJoin(values, ", "), "]");
+}
+
+/// \p axis normalized into [0, rank) (or [0, rank] with \p inclusive).
+absl::StatusOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
+                                      bool inclusive = false) {
+  int64_t bound = inclusive ? rank + 1 : rank;
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= bound)
+    return absl::InvalidArgumentError(
+        strCat("axis ", axis, " is out of range for rank ", rank,
+               " (expected ", -rank, " <= axis ", inclusive ? "<= " : "< ",
+               rank, ")"));
+  return a;
+}
+
+} // namespace
+
+absl::StatusOr<SliceAxis> sliceAxis(int64_t dim, int64_t start, int64_t end,
+                                    int64_t step) {
+  if (step == 0)
+    return absl::InvalidArgumentError("step must not be 0");
+  if (dim < 0)
+    return absl::InvalidArgumentError(
+        strCat("dimension size ", dim, " is negative"));
+  SliceAxis r;
+  if (dim == 0) // nothing to take, and no valid index to clamp to
+    return r;
+  auto clamp = [dim](int64_t v, int64_t lo, int64_t hi) {
+    return std::clamp(v < 0 ? v + dim : v, lo, hi);
+  };
+  // ceil(distance / |step|) for a positive distance, in unsigned arithmetic
+  // so that |INT64_MIN| does not overflow.
+  auto count = [](int64_t distance, uint64_t stride) -> int64_t {
+    if (distance <= 0)
+      return 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(distance) - 1) / stride +
+                                1);
+  };
+  if (step > 0) {
+    r.start = clamp(start, 0, dim);
+    r.end = clamp(end, 0, dim);
+    r.count = count(r.end - r.start, static_cast<uint64_t>(step));
+  } else {
+    r.start = clamp(start, 0, dim - 1);
+    r.end = clamp(end, -1, dim - 1);
+    r.count = count(r.start - r.end, 0 - static_cast<uint64_t>(step));
+  }
+  return r;
+}
+
+absl::StatusOr<Shape> flattenShape(const Shape &x, int64_t axis) {
+  absl::StatusOr<int64_t> a =
+      normalizeAxis(axis, static_cast<int64_t>(x.size()), /*inclusive=*/true);
+  if (!a.ok())
+    return a.status();
+  auto product = [&](size_t from, size_t to) -> absl::StatusOr<int64_t> {
+    int64_t p = 1;
+    bool unknown = false;
+    for (size_t i = from; i < to; ++i) {
+      if (isDynamicDim(x[i]))
+        unknown = true;
+      else if (__builtin_mul_overflow(p, x[i], &p))
+        return absl::InvalidArgumentError(
+            strCat("shape ", shapeToString(x),
+                   " has more elements than an int64 holds"));
+    }
+    return unknown ? kDynamicDim : p;
+  };
+  absl::StatusOr<int64_t> outer = product(0, *a);
+  if (!outer.ok())
+    return outer.status();
+  absl::StatusOr<int64_t> inner = product(*a, x.size());
+  if (!inner.ok())
+    return inner.status();
+  return Shape{*outer, *inner};
+}
+
+absl::StatusOr<Shape> transposeShape(const Shape &x,
+                                     const std::vector<int64_t> &perm) {
+  int64_t rank = static_cast<int64_t>(x.size());
+  std::vector<bool> seen(rank, false);
+  Shape out;
+  bool ok = static_cast<int64_t>(perm.size()) == rank;
+  for (size_t i = 0; ok && i < perm.size(); ++i) {
+    int64_t p = perm[i];
+    ok = p >= 0 && p < rank && !seen[p];
+    if (ok) {
+      seen[p] = true;
+      out.push_back(x[p]);
+    }
+  }
+  if (!ok)
+    return absl::InvalidArgumentError(
+        strCat("perm ", listToString(perm), " is not a permutation of [0, ",
+               rank, ")"));
+  return out;
+}
+
+absl::StatusOr<Shape> concatShape(const std::vector<Shape> &inputs,
+                                  int64_t axis) {
+  if (inputs.empty())
+    return absl::InvalidArgumentError("needs at least one input");
+  Shape out = inputs.front();
+  int64_t rank = static_cast<int64_t>(out.size());
+  absl::StatusOr<int64_t> a = normalizeAxis(axis, rank);
+  if (!a.ok())
+    return a.status();
+  for (size_t n = 1; n < inputs.size(); ++n) {
+    const Shape &t = inputs[n];
+    if (static_cast<int64_t>(t.size()) != rank)
+      return absl::InvalidArgumentError(strCat(
+          "input ", n, " has rank ", t.size(), ", expected ", rank));
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i == *a) {
+        if (isDynamicDim(out[i]) || isDynamicDim(t[i]))
+          out[i] = kDynamicDim;
+        else if (__builtin_add_overflow(out[i], t[i], &out[i]))
+          return absl::InvalidArgumentError(
+              strCat("the concatenated dimension ", i,
+                     " overflows 64-bit sizes"));
+      } else if (!isDynamicDim(out[i]) && !isDynamicDim(t[i]) &&
+                 out[i] != t[i]) {
+        return absl::InvalidArgumentError(
+            strCat("input ", n, " has size ", t[i], " in dimension ", i,
+                   ", expected ", out[i], " (only the concat axis ", *a,
+                   " may differ)"));
+      } else if (isDynamicDim(out[i])) {
+        out[i] = t[i];
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Shape> gatherShape(const Shape &x, const Shape &indices,
+                                  int64_t axis) {
+  if (x.empty())
+    return absl::InvalidArgumentError("the input must have rank >= 1");
+  absl::StatusOr<int64_t> a =
+      normalizeAxis(axis, static_cast<int64_t>(x.size()));
+  if (!a.ok())
+    return a.status();
+  Shape out(x.begin(), x.begin() + *a);
+  out.insert(out.end(), indices.begin(), indices.end());
+  out.insert(out.end(), x.begin() + *a + 1, x.end());
+  return out;
+}
+
+absl::StatusOr<Shape> padShape(const Shape &x,
+                               const std::vector<int64_t> &pads) {
+  size_t rank = x.size();
+  if (pads.size() != 2 * rank)
+    return absl::InvalidArgumentError(strCat(
+        "'pads' must have ", 2 * rank, " entries, got ", pads.size()));
+  Shape out(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t begin = pads[d], end = pads[rank + d];
+    if (isDynamicDim(x[d])) {
+      out[d] = kDynamicDim;
+      continue;
+    }
+    if (__builtin_add_overflow(x[d], begin, &out[d]) ||
+        __builtin_add_overflow(out[d], end, &out[d]))
+      return absl::InvalidArgumentError(
+          strCat("pads ", begin, " and ", end, " of dimension ", d,
+                 " overflow 64-bit sizes"));
+    if (out[d] < 0)
+      return absl::InvalidArgumentError(
+          strCat("pads ", begin, " and ", end, " crop dimension ", d,
+                 " of size ", x[d], " below zero"));
+  }
+  return out;
+}
+
+absl::StatusOr<Shape> globalPoolShape(const Shape &x) {
+  if (x.size() < 3)
+    return absl::InvalidArgumentError(
+        strCat("input must have rank >= 3 (N, C, d1, ...), got shape ",
+               shapeToString(x)));
+  Shape out(x.size(), 1);
+  out[0] = x[0];
+  out[1] = x[1];
+  return out;
+}
+
+absl::StatusOr<int64_t> resizedDimSize(int64_t in, float scale) {
+  if (!(scale > 0.0f) || !std::isfinite(scale))
+    return absl::InvalidArgumentError(
+        strCat("scale ", scale, " must be positive and finite"));
+  if (in < 0)
+    return absl::InvalidArgumentError(
+        strCat("dimension size ", in, " is negative"));
+  float scaled = std::floor(static_cast<float>(in) * scale);
+  if (!(scaled < 0x1p62f))
+    return absl::InvalidArgumentError(
+        strCat("scaling ", in, " by ", scale, " overflows 64-bit sizes"));
+  return static_cast<int64_t>(scaled);
 }
 
 } // namespace qc

@@ -3,6 +3,7 @@
 
 #include "dialects/qc/IR/QCConstants.h"
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Shapes.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -1330,10 +1331,11 @@ LogicalResult Importer::importResize(const NodeRef &n) {
         sizes[i] = kDyn;
         continue;
       }
-      // floor(in * scale) in f32, as ONNX Runtime and PyTorch compute it
-      // (in f64, 10 x 0.7f would give 6 instead of 7).
-      sizes[i] = static_cast<int64_t>(
-          std::floor(static_cast<float>(in) * static_cast<float>(s)));
+      // floor(in * scale) in f32 (support/Shapes.h).
+      absl::StatusOr<int64_t> size = ::qc::resizedDimSize(in, scales[i]);
+      if (!size.ok())
+        return error(n) << std::string(size.status().message());
+      sizes[i] = *size;
     }
   }
   {

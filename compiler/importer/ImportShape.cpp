@@ -12,6 +12,7 @@
 #include "compiler/importer/ImporterImpl.h"
 
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Shapes.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -649,7 +650,12 @@ LogicalResult Importer::importSlice(const NodeRef &n) {
     int64_t dim = (*shape)[axes[i]];
     if (ShapedType::isDynamic(dim))
       continue;
-    (void)sliceLength(dim, starts[i], ends[i], steps[i]);
+    absl::StatusOr<::qc::SliceAxis> taken =
+        ::qc::sliceAxis(dim, starts[i], ends[i], steps[i]);
+    if (!taken.ok())
+      return error(n) << std::string(taken.status().message());
+    starts[i] = taken->start;
+    ends[i] = taken->end;
     if (steps[i] < 0 && ends[i] == -1)
       ends[i] = -dim - 1;
   }
@@ -953,16 +959,11 @@ LogicalResult Importer::importFlatten(const NodeRef &n) {
   if (failed(axis))
     return failure();
   if (const KnownTensor *k = known(n, 0)) {
-    int64_t rank = k->shape.size();
-    if (*axis < -rank || *axis > rank)
-      return error(n) << "axis " << *axis << " is out of range for rank "
-                      << rank;
-    int64_t a = *axis < 0 ? *axis + rank : *axis, outer = 1;
-    for (int64_t i = 0; i < a; ++i)
-      outer *= k->shape[i];
-    setKnown(
-        n, 0,
-        k->reshaped({outer, k->numElements() / std::max<int64_t>(outer, 1)}));
+    absl::StatusOr<::qc::Shape> flat = ::qc::flattenShape(
+        ::qc::Shape(k->shape.begin(), k->shape.end()), *axis);
+    if (!flat.ok())
+      return error(n) << std::string(flat.status().message());
+    setKnown(n, 0, k->reshaped(*flat));
     return success();
   }
   FailureOr<Value> v = anyInput(n, 0);
@@ -986,16 +987,12 @@ LogicalResult Importer::importTranspose(const NodeRef &n) {
     for (int64_t i = rank - 1; i >= 0; --i) // default: reverse the axes
       perm.push_back(i);
   }
-  SmallVector<bool> seen(rank, false);
-  bool valid = static_cast<int64_t>(perm.size()) == rank;
-  for (int64_t p : perm) {
-    valid = valid && p >= 0 && p < rank && !seen[p];
-    if (valid)
-      seen[p] = true;
-  }
-  if (!valid)
-    return error(n) << "attribute 'perm' is not a permutation of the " << rank
-                    << " input axes";
+  absl::StatusOr<::qc::Shape> transposed = ::qc::transposeShape(
+      ::qc::Shape(shape->begin(), shape->end()),
+      std::vector<int64_t>(perm.begin(), perm.end()));
+  if (!transposed.ok())
+    return error(n) << "attribute "
+                    << std::string(transposed.status().message());
   if (const KnownTensor *k = known(n, 0)) {
     std::string message;
     FailureOr<KnownTensor> r = foldTranspose(*k, perm, message);

@@ -3,6 +3,7 @@
 
 #include "compiler/importer/OnnxModel.h"
 #include "dialects/qc/IR/TensorSize.h"
+#include "support/Shapes.h"
 
 #include "llvm/ADT/APFloat.h"
 
@@ -397,16 +398,14 @@ mlir::qc::importer::foldGather(const KnownTensor &data,
                                const KnownTensor &indices, int64_t axis,
                                std::string &error) {
   int64_t rank = static_cast<int64_t>(data.shape.size());
-  if (rank == 0) {
-    error = "cannot gather from a scalar";
+  absl::StatusOr<::qc::Shape> gathered = ::qc::gatherShape(
+      ::qc::Shape(data.shape.begin(), data.shape.end()),
+      ::qc::Shape(indices.shape.begin(), indices.shape.end()), axis);
+  if (!gathered.ok()) {
+    error = std::string(gathered.status().message());
     return failure();
   }
-  if (axis < -rank || axis >= rank) {
-    error = "axis " + std::to_string(axis) + " is out of range for rank " +
-            std::to_string(rank);
-    return failure();
-  }
-  if (axis < 0)
+  if (axis < 0) // in range: gatherShape checked
     axis += rank;
   int64_t dim = data.shape[axis];
   int64_t outer = 1, inner = 1;
@@ -414,9 +413,7 @@ mlir::qc::importer::foldGather(const KnownTensor &data,
     outer *= data.shape[i];
   for (int64_t i = axis + 1; i < rank; ++i)
     inner *= data.shape[i];
-  SmallVector<int64_t> shape(data.shape.begin(), data.shape.begin() + axis);
-  shape.append(indices.shape.begin(), indices.shape.end());
-  shape.append(data.shape.begin() + axis + 1, data.shape.end());
+  SmallVector<int64_t> shape(gathered->begin(), gathered->end());
   if (failed(checkResultSize(shape, error)))
     return failure();
   std::vector<int64_t> offsets;
@@ -443,35 +440,6 @@ mlir::qc::importer::foldGather(const KnownTensor &data,
   return take(data, shape, offsets);
 }
 
-int64_t mlir::qc::importer::sliceLength(int64_t dim, int64_t &start,
-                                        int64_t &end, int64_t step) {
-  if (dim <= 0) {
-    start = end = 0;
-    return 0;
-  }
-  auto norm = [&](int64_t v, int64_t lo, int64_t hi) {
-    if (v < 0)
-      v += dim;
-    return std::clamp(v, lo, hi);
-  };
-  // ceil(distance / |step|) for a positive distance, without overflow for
-  // steps such as INT64_MAX / INT64_MIN.
-  auto count = [](int64_t distance, uint64_t stride) -> int64_t {
-    if (distance <= 0)
-      return 0;
-    return static_cast<int64_t>((static_cast<uint64_t>(distance) - 1) / stride +
-                                1);
-  };
-  if (step > 0) {
-    start = norm(start, 0, dim);
-    end = norm(end, 0, dim);
-    return count(end - start, static_cast<uint64_t>(step));
-  }
-  start = norm(start, 0, dim - 1);
-  end = norm(end, -1, dim - 1);
-  return count(start - end, 0 - static_cast<uint64_t>(step));
-}
-
 FailureOr<KnownTensor>
 mlir::qc::importer::foldSlice(const KnownTensor &data, ArrayRef<int64_t> starts,
                               ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
@@ -483,13 +451,14 @@ mlir::qc::importer::foldSlice(const KnownTensor &data, ArrayRef<int64_t> starts,
   SmallVector<int64_t> first(rank, 0), step(rank, 1);
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t a = axes[i];
-    if (steps[i] == 0) {
-      error = "slice step must not be 0";
+    absl::StatusOr<::qc::SliceAxis> taken =
+        ::qc::sliceAxis(data.shape[a], starts[i], ends[i], steps[i]);
+    if (!taken.ok()) {
+      error = "slice " + std::string(taken.status().message());
       return failure();
     }
-    int64_t s = starts[i], e = ends[i];
-    shape[a] = sliceLength(data.shape[a], s, e, steps[i]);
-    first[a] = s;
+    shape[a] = taken->count;
+    first[a] = taken->start;
     step[a] = steps[i];
   }
   if (elementCount(shape) == 0)
@@ -507,29 +476,22 @@ mlir::qc::importer::foldConcat(ArrayRef<const KnownTensor *> inputs,
                                int64_t axis, std::string &error) {
   const KnownTensor &first = *inputs.front();
   int64_t rank = static_cast<int64_t>(first.shape.size());
-  if (axis < -rank || axis >= rank) {
-    error = "axis " + std::to_string(axis) + " is out of range for rank " +
-            std::to_string(rank);
-    return failure();
-  }
-  if (axis < 0)
-    axis += rank;
-  SmallVector<int64_t> shape(first.shape);
-  shape[axis] = 0;
+  std::vector<::qc::Shape> shapes;
   for (const KnownTensor *t : inputs) {
-    if (static_cast<int64_t>(t->shape.size()) != rank ||
-        t->isFloat() != first.isFloat()) {
-      error = "inputs differ in rank or element type";
+    if (t->isFloat() != first.isFloat()) {
+      error = "inputs differ in element type";
       return failure();
     }
-    for (int64_t i = 0; i < rank; ++i)
-      if (i != axis && t->shape[i] != first.shape[i]) {
-        error = "input shapes " + shapeString(first.shape) + " and " +
-                shapeString(t->shape) + " differ outside the concat axis";
-        return failure();
-      }
-    shape[axis] += t->shape[axis];
+    shapes.emplace_back(t->shape.begin(), t->shape.end());
   }
+  absl::StatusOr<::qc::Shape> concatenated = ::qc::concatShape(shapes, axis);
+  if (!concatenated.ok()) {
+    error = std::string(concatenated.status().message());
+    return failure();
+  }
+  if (axis < 0) // in range: concatShape checked
+    axis += rank;
+  SmallVector<int64_t> shape(concatenated->begin(), concatenated->end());
   if (failed(checkResultSize(shape, error)))
     return failure();
   KnownTensor out;
@@ -559,16 +521,16 @@ FailureOr<KnownTensor>
 mlir::qc::importer::foldTranspose(const KnownTensor &data,
                                   ArrayRef<int64_t> perm, std::string &error) {
   size_t rank = data.shape.size();
-  if (perm.size() != rank) {
-    error = "perm has " + std::to_string(perm.size()) +
-            " entries for a tensor of rank " + std::to_string(rank);
+  absl::StatusOr<::qc::Shape> transposed =
+      ::qc::transposeShape(::qc::Shape(data.shape.begin(), data.shape.end()),
+                           std::vector<int64_t>(perm.begin(), perm.end()));
+  if (!transposed.ok()) {
+    error = std::string(transposed.status().message());
     return failure();
   }
   SmallVector<int64_t> strides = stridesOf(data.shape);
-  SmallVector<int64_t> shape;
+  SmallVector<int64_t> shape(transposed->begin(), transposed->end());
   SmallVector<std::vector<int64_t>> perAxis(rank);
-  for (int64_t p : perm)
-    shape.push_back(data.shape[p]);
   if (elementCount(shape) == 0)
     return take(data, shape, {});
   for (size_t k = 0; k < rank; ++k) {

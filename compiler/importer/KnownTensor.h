@@ -112,10 +112,6 @@ FailureOr<KnownTensor> foldTranspose(const KnownTensor &data,
 FailureOr<KnownTensor> foldCast(const KnownTensor &data, int32_t to,
                                 std::string &error);
 
-/// The number of elements of an ONNX Slice along one axis of size `dim`,
-/// with `start` and `end` clamped as ONNX specifies (outputs them too).
-int64_t sliceLength(int64_t dim, int64_t &start, int64_t &end, int64_t step);
-
 } // namespace mlir::qc::importer
 
 #endif // QC_COMPILER_IMPORTER_KNOWNTENSOR_H

@@ -23,6 +23,9 @@ using namespace mlir::qc;
 namespace {
 constexpr int64_t kDyn = ShapedType::kDynamic;
 
+static_assert(kDyn == ::qc::kDynamicDim,
+              "support/Shapes.h's unknown dimension is MLIR's kDynamic");
+
 bool isDyn(int64_t d) { return ShapedType::isDynamic(d); }
 
 /// Where a shape rule reports: the op's location (none when the caller wants
@@ -37,6 +40,27 @@ LogicalResult fail(const Where &where, const Twine &msg) {
   if (!where.loc)
     return failure();
   return emitError(*where.loc) << "'" << where.op << "' op " << msg.str();
+}
+
+/// A rule of support/Shapes.h failed: its message, at the op.
+LogicalResult fail(const Where &where, const absl::Status &status) {
+  return fail(where, std::string(status.message()));
+}
+
+::qc::Shape toShape(ArrayRef<int64_t> shape) {
+  return ::qc::Shape(shape.begin(), shape.end());
+}
+
+/// The numpy broadcast of two shapes (support/Shapes.h's broadcastShapes,
+/// unknown dimensions as MLIR's rule), or failure when they do not
+/// broadcast.
+FailureOr<SmallVector<int64_t>> broadcast(ArrayRef<int64_t> a,
+                                          ArrayRef<int64_t> b) {
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::broadcastShapes(toShape(a), toShape(b));
+  if (!shape.ok())
+    return failure();
+  return SmallVector<int64_t>(shape->begin(), shape->end());
 }
 
 RankedTensorType rankedOf(Value v) {
@@ -383,14 +407,14 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
     return fail(loc, "contraction sizes differ: " + typeStr(a) +
                          " has " + Twine(ka) + " columns, " + typeStr(b) +
                          " has " + Twine(kb) + " rows");
-  SmallVector<int64_t> batch;
   ArrayRef<int64_t> ab(as), bb(bs);
-  if (!OpTrait::util::getBroadcastedShape(ab.drop_back(2), bb.drop_back(2),
-                                          batch))
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcast(ab.drop_back(2), bb.drop_back(2));
+  if (failed(batch))
     return fail(loc, "batch dimensions do not broadcast: " +
                          shapeStr(ab.drop_back(2)) + " vs " +
                          shapeStr(bb.drop_back(2)));
-  SmallVector<int64_t> shape(batch);
+  SmallVector<int64_t> shape(*batch);
   if (!aVec)
     shape.push_back(as[as.size() - 2]);
   if (!bVec)
@@ -557,13 +581,14 @@ LogicalResult LogSoftmaxOp::inferReturnTypes(MLIRContext *,
 static LogicalResult inferBroadcast(const Where &loc, Value lhs,
                                     Value rhs, SmallVectorImpl<Type> &out) {
   RankedTensorType l = rankedOf(lhs), r = rankedOf(rhs);
-  SmallVector<int64_t> shape;
-  if (!OpTrait::util::getBroadcastedShape(l.getShape(), r.getShape(), shape))
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcast(l.getShape(), r.getShape());
+  if (failed(shape))
     return fail(loc, "operand shapes " + shapeStr(l.getShape()) + " and " +
                          shapeStr(r.getShape()) +
                          " do not broadcast (numpy rules: trailing dimensions "
                          "must be equal or 1)");
-  setResult(out, shape, l.getElementType());
+  setResult(out, *shape, l.getElementType());
   return success();
 }
 QC_BROADCAST_INFERENCE(AddOp)
@@ -619,13 +644,15 @@ LogicalResult AvgPool2dOp::inferReturnTypes(MLIRContext *,
                      adaptor.getPads(), dil, adaptor.getCeilMode(), out);
 }
 
-LogicalResult GlobalAvgPool2dOp::inferReturnTypes(MLIRContext *,
-                                                  std::optional<Location>,
-                                                  Adaptor adaptor,
-                                                  SmallVectorImpl<Type> &out) {
+LogicalResult GlobalAvgPool2dOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &out) {
   RankedTensorType in = rankedOf(adaptor.getInput());
-  setResult(out, {in.getDimSize(0), in.getDimSize(1), 1, 1},
-            in.getElementType());
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::globalPoolShape(toShape(in.getShape()));
+  if (!shape.ok())
+    return fail({location, getOperationName()}, shape.status());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 
@@ -637,94 +664,37 @@ LogicalResult inferReduction(const Where &loc, RankedTensorType in,
                              ArrayRef<int64_t> axes, bool keepdims,
                              Type elementType, SmallVectorImpl<Type> &out) {
   absl::StatusOr<::qc::Reduction> r = ::qc::reductionShape(
-      ::qc::Shape(in.getShape().begin(), in.getShape().end()),
-      std::vector<int64_t>(axes.begin(), axes.end()), keepdims);
+      toShape(in.getShape()), std::vector<int64_t>(axes.begin(), axes.end()),
+      keepdims);
   if (!r.ok())
-    return fail(loc, std::string(r.status().message()));
+    return fail(loc, r.status());
   setResult(out, r->shape, elementType);
   return success();
 }
 } // namespace
 
-LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceSumSquareOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceL1Op::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceL2Op::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceLogSumOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
-
-LogicalResult ReduceLogSumExpOp::inferReturnTypes(MLIRContext *,
-                                   std::optional<Location> location,
-                                   Adaptor adaptor, SmallVectorImpl<Type> &out) {
-  RankedTensorType in = rankedOf(adaptor.getInput());
-  return inferReduction({location, getOperationName()}, in, adaptor.getAxes(),
-                        adaptor.getKeepdims(), in.getElementType(), out);
-}
+// Reduce*: the reduction rule over `axes`, keeping the element type.
+#define QC_REDUCTION_INFERENCE(OP)                                             \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> location,         \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &out) {             \
+    RankedTensorType in = rankedOf(adaptor.getInput());                        \
+    return inferReduction({location, getOperationName()}, in,                  \
+                          adaptor.getAxes(), adaptor.getKeepdims(),            \
+                          in.getElementType(), out);                           \
+  }
+QC_REDUCTION_INFERENCE(ReduceMeanOp)
+QC_REDUCTION_INFERENCE(ReduceMaxOp)
+QC_REDUCTION_INFERENCE(ReduceMinOp)
+QC_REDUCTION_INFERENCE(ReduceSumOp)
+QC_REDUCTION_INFERENCE(ReduceProdOp)
+QC_REDUCTION_INFERENCE(ReduceSumSquareOp)
+QC_REDUCTION_INFERENCE(ReduceL1Op)
+QC_REDUCTION_INFERENCE(ReduceL2Op)
+QC_REDUCTION_INFERENCE(ReduceLogSumOp)
+QC_REDUCTION_INFERENCE(ReduceLogSumExpOp)
+#undef QC_REDUCTION_INFERENCE
 
 // ArgMax / ArgMin: a reduction over `axis` to int64 indices.
 #define QC_ARG_EXTREME_INFERENCE(OP)                                           \
@@ -794,25 +764,12 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
                                           std::optional<Location> location,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &out) {
-  Where loc{location, getOperationName()};
   RankedTensorType in = rankedOf(adaptor.getInput());
-  FailureOr<int64_t> axis = normAxis(loc, adaptor.getAxis(), in.getRank(),
-                                     "axis", /*inclusive=*/true);
-  if (failed(axis))
-    return failure();
-  auto product = [](ArrayRef<int64_t> dims) {
-    int64_t p = 1;
-    for (int64_t d : dims) {
-      if (isDyn(d))
-        return kDyn;
-      p *= d;
-    }
-    return p;
-  };
-  setResult(out,
-            {product(in.getShape().take_front(*axis)),
-             product(in.getShape().drop_front(*axis))},
-            in.getElementType());
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::flattenShape(toShape(in.getShape()), adaptor.getAxis());
+  if (!shape.ok())
+    return fail({location, getOperationName()}, shape.status());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 
@@ -825,17 +782,11 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
   ArrayRef<int64_t> perm = adaptor.getPerm();
   if (failed(checkSize(loc, "perm", perm, in.getRank())))
     return failure();
-  SmallVector<bool> seen(perm.size(), false);
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm) {
-    if (p < 0 || p >= in.getRank() || seen[p])
-      return fail(loc, "perm " + shapeStr(perm) +
-                           " is not a permutation of [0, " +
-                           Twine(in.getRank()) + ")");
-    seen[p] = true;
-    shape.push_back(in.getDimSize(p));
-  }
-  setResult(out, shape, in.getElementType());
+  absl::StatusOr<::qc::Shape> shape = ::qc::transposeShape(
+      toShape(in.getShape()), std::vector<int64_t>(perm.begin(), perm.end()));
+  if (!shape.ok())
+    return fail(loc, shape.status());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 
@@ -845,44 +796,21 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                                          SmallVectorImpl<Type> &out) {
   Where loc{location, getOperationName()};
   ValueRange inputs = adaptor.getInputs();
-  if (inputs.empty())
-    return fail(loc, "needs at least one input");
-  RankedTensorType first = rankedOf(inputs.front());
-  FailureOr<int64_t> axis =
-      normAxis(loc, adaptor.getAxis(), first.getRank(), "axis");
-  if (failed(axis))
-    return failure();
-  SmallVector<int64_t> shape(first.getShape());
-  for (auto [n, v] : llvm::enumerate(inputs.drop_front())) {
-    RankedTensorType t = rankedOf(v);
+  std::vector<::qc::Shape> shapes;
+  for (auto [n, v] : llvm::enumerate(inputs)) {
+    RankedTensorType t = rankedOf(v), first = rankedOf(inputs.front());
     if (t.getRank() != first.getRank() ||
         t.getElementType() != first.getElementType())
       return fail(loc, "inputs must share rank and element type: "
                        "input 0 is " + typeStr(first) + ", input " +
-                           Twine(n + 1) + " is " + typeStr(t));
-    for (int64_t i = 0; i < t.getRank(); ++i) {
-      if (i == *axis) {
-        if (isDyn(shape[i]) || isDyn(t.getDimSize(i))) {
-          shape[i] = kDyn;
-          continue;
-        }
-        std::optional<int64_t> sum = checkedAdd(shape[i], t.getDimSize(i));
-        if (!sum)
-          return fail(loc, "the concatenated dimension " + Twine(i) +
-                               " overflows 64-bit sizes");
-        shape[i] = *sum;
-      } else if (dimsConflict(shape[i], t.getDimSize(i))) {
-        return fail(loc, "input " + Twine(n + 1) + " has size " +
-                             Twine(t.getDimSize(i)) + " in dimension " +
-                             Twine(i) + ", expected " + Twine(shape[i]) +
-                             " (only the concat axis " + Twine(*axis) +
-                             " may differ)");
-      } else if (isDyn(shape[i])) {
-        shape[i] = t.getDimSize(i);
-      }
-    }
+                           Twine(n) + " is " + typeStr(t));
+    shapes.push_back(toShape(t.getShape()));
   }
-  setResult(out, shape, first.getElementType());
+  absl::StatusOr<::qc::Shape> shape =
+      ::qc::concatShape(shapes, adaptor.getAxis());
+  if (!shape.ok())
+    return fail(loc, shape.status());
+  setResult(out, *shape, rankedOf(inputs.front()).getElementType());
   return success();
 }
 
@@ -916,31 +844,11 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
       shape[*a] = kDyn;
       continue;
     }
-    if (dim == 0) // nothing to take (and no valid index to clamp to)
-      continue;
-    // ONNX Slice: negative indices count from the end, then clamp.
-    auto norm = [&](int64_t v, int64_t lo, int64_t hi) {
-      if (v < 0)
-        v += dim;
-      return std::clamp(v, lo, hi);
-    };
-    // Elements taken: ceil(distance / |step|) when the walk goes forward,
-    // computed without overflow for steps such as INT64_MAX / INT64_MIN.
-    auto count = [](int64_t distance, uint64_t step) -> int64_t {
-      if (distance <= 0)
-        return 0;
-      return static_cast<int64_t>((static_cast<uint64_t>(distance) - 1) / step +
-                                  1);
-    };
-    if (steps[i] > 0) {
-      int64_t start = norm(starts[i], 0, dim);
-      int64_t end = norm(ends[i], 0, dim);
-      shape[*a] = count(end - start, static_cast<uint64_t>(steps[i]));
-    } else {
-      int64_t start = norm(starts[i], 0, dim - 1);
-      int64_t end = norm(ends[i], -1, dim - 1);
-      shape[*a] = count(start - end, 0 - static_cast<uint64_t>(steps[i]));
-    }
+    absl::StatusOr<::qc::SliceAxis> taken =
+        ::qc::sliceAxis(dim, starts[i], ends[i], steps[i]);
+    if (!taken.ok())
+      return fail(loc, taken.status());
+    shape[*a] = taken->count;
   }
   setResult(out, shape, in.getElementType());
   return success();
@@ -960,31 +868,19 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return fail(loc, "mode must be constant, reflect or edge, got \"" +
                          mode + "\"");
-  SmallVector<int64_t> shape;
+  absl::StatusOr<::qc::Shape> shape = ::qc::padShape(
+      toShape(in.getShape()), std::vector<int64_t>(pads.begin(), pads.end()));
+  if (!shape.ok())
+    return fail(loc, shape.status());
   for (int64_t i = 0; i < rank; ++i) {
     int64_t d = in.getDimSize(i);
-    if (isDyn(d)) {
-      shape.push_back(kDyn);
-      continue;
-    }
-    std::optional<int64_t> padded = checkedAdd(d, pads[i]);
-    padded = padded ? checkedAdd(*padded, pads[i + rank]) : padded;
-    if (!padded)
-      return fail(loc, "pads " + Twine(pads[i]) + " and " +
-                           Twine(pads[i + rank]) + " of dimension " +
-                           Twine(i) + " overflow 64-bit sizes");
-    int64_t o = *padded;
-    if (o < 0)
-      return fail(loc, "pads " + Twine(pads[i]) + " and " +
-                           Twine(pads[i + rank]) + " crop dimension " +
-                           Twine(i) + " of size " + Twine(d) + " below zero");
-    if (mode == "reflect" && (pads[i] >= d || pads[i + rank] >= d))
+    if (mode == "reflect" && !isDyn(d) &&
+        (pads[i] >= d || pads[i + rank] >= d))
       return fail(loc, "reflect padding of dimension " + Twine(i) + " (" +
                            Twine(pads[i]) + " and " + Twine(pads[i + rank]) +
                            ") must be smaller than its size " + Twine(d));
-    shape.push_back(o);
   }
-  setResult(out, shape, in.getElementType());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 
@@ -1036,13 +932,13 @@ LogicalResult ResizeOp::inferReturnTypes(MLIRContext *,
       shape[i] = kDyn;
       continue;
     }
-    float scaled = std::floor(static_cast<float>(d) * scales[i]);
-    if (!(scaled < 0x1p62f))
+    absl::StatusOr<int64_t> scaled = ::qc::resizedDimSize(d, scales[i]);
+    if (!scaled.ok())
       return fail(loc, "scaling the " + Twine(i == 2 ? "height " : "width ") +
                            Twine(d) + " by " +
                            Twine(std::to_string(scales[i])) +
                            " overflows 64-bit sizes");
-    shape[i] = static_cast<int64_t>(scaled);
+    shape[i] = *scaled;
     if (shape[i] <= 0)
       return fail(loc, "scaling the " + Twine(i == 2 ? "height " : "width ") +
                            Twine(d) + " by " +
@@ -1078,16 +974,16 @@ static FailureOr<SmallVector<int64_t>> broadcastAll(const Where &loc,
                                                     ArrayRef<Value> values) {
   SmallVector<int64_t> shape(rankedOf(values[0]).getShape());
   for (Value v : values.drop_front()) {
-    SmallVector<int64_t> next;
-    if (!OpTrait::util::getBroadcastedShape(shape, rankedOf(v).getShape(),
-                                            next)) {
+    FailureOr<SmallVector<int64_t>> next =
+        broadcast(shape, rankedOf(v).getShape());
+    if (failed(next)) {
       (void)fail(loc, "operand shapes " + shapeStr(shape) + " and " +
                           shapeStr(rankedOf(v).getShape()) +
                           " do not broadcast (numpy rules: trailing "
                           "dimensions must be equal or 1)");
       return failure();
     }
-    shape = std::move(next);
+    shape = std::move(*next);
   }
   return shape;
 }
@@ -1223,16 +1119,12 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   RankedTensorType in = rankedOf(adaptor.getInput());
   if (failed(checkIndices(loc, adaptor.getIndices())))
     return failure();
-  if (in.getRank() == 0)
-    return fail(loc, "the input must have rank >= 1");
-  FailureOr<int64_t> axis =
-      normAxis(loc, adaptor.getAxis(), in.getRank(), "axis");
-  if (failed(axis))
-    return failure();
-  SmallVector<int64_t> shape(in.getShape().take_front(*axis));
-  llvm::append_range(shape, rankedOf(adaptor.getIndices()).getShape());
-  llvm::append_range(shape, in.getShape().drop_front(*axis + 1));
-  setResult(out, shape, in.getElementType());
+  absl::StatusOr<::qc::Shape> shape = ::qc::gatherShape(
+      toShape(in.getShape()),
+      toShape(rankedOf(adaptor.getIndices()).getShape()), adaptor.getAxis());
+  if (!shape.ok())
+    return fail(loc, shape.status());
+  setResult(out, *shape, in.getElementType());
   return success();
 }
 
