@@ -114,10 +114,26 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planFloatConvTranspose(ConvTranspose2dOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  auto type = cast<RankedTensorType>(op.getResult().getType());
+  auto w = cast<RankedTensorType>(op.getWeight().getType());
+  if (type.getRank() != 4 || w.getRank() != 4 ||
+      !isFloatConstant(op.getWeight()) ||
+      (op.getBias() && !isFloatConstant(op.getBias())))
+    return op.emitError("qc compile: qc.conv_transpose2d needs a 4-D "
+                        "input and constant weights and bias");
+  placeResult(op);
+  return success();
+}
+
+// Not kNhwcInput: a (de)quantize feeding it keeps a row-major order (as the
+// plan always did; emitFloatConvTranspose reads any strides).
 void ModelBuilder::populateFloatConvTransposePatterns(LoweringPatterns &patterns) {
-  patterns.add<ConvTranspose2dOp>("float-conv_transpose2d",
-                                  &ModelBuilder::emitFloatConvTranspose,
-                                  kFloatStep);
+  patterns.add<ConvTranspose2dOp>(
+      "float-conv_transpose2d", &ModelBuilder::planFloatConvTranspose,
+      &ModelBuilder::emitFloatConvTranspose, kFloatStep);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -95,18 +95,30 @@ const ModelBuilder::LoweringPattern *ModelBuilder::findPattern(Operation *op) {
   return nullptr;
 }
 
-LogicalResult ModelBuilder::emitOp(Operation *op) {
+FailureOr<const ModelBuilder::LoweringPattern *>
+ModelBuilder::uniquePattern(Operation *op) {
   const LoweringPattern *pattern = findPattern(op);
   if (!pattern)
-    return op->emitError() << "qc compile: internal error: unplanned op";
+    return op->emitError()
+           << "qc compile: '" << op->getName()
+           << "' has no native lowering yet; supported: " << kSupported << ", "
+           << kFloatSupported << ", " << kReduceSupported
+           << "; see docs/codegen.md";
   for (const LoweringPattern &other : loweringPatterns().get())
     if (&other != pattern && other.match(op))
       return op->emitError()
              << "qc compile: internal error: lowering patterns '"
              << pattern->name << "' and '" << other.name << "' both match";
-  if (pattern->floatStep && failed(bindFloatData(op)))
+  return pattern;
+}
+
+LogicalResult ModelBuilder::emitOp(Operation *op) {
+  FailureOr<const LoweringPattern *> pattern = uniquePattern(op);
+  if (failed(pattern))
     return failure();
-  return pattern->emit(*this, op);
+  if ((*pattern)->floatStep() && failed(bindFloatData(op)))
+    return failure();
+  return (*pattern)->emit(*this, op);
 }
 
 namespace {

@@ -463,7 +463,7 @@ LogicalResult ModelBuilder::verifyStorageTypes(Operation *op) {
                                    "i32 and i64 tensors");
     return success();
   }
-  return success(); // float ops: planFloatOp checks float32
+  return success(); // float ops: checkFloatOperands checks float32
 }
 
 LogicalResult ModelBuilder::verifyBufferSizes() {
