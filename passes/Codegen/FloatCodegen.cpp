@@ -92,6 +92,19 @@ LogicalResult ModelBuilder::checkFloatOperands(Operation *op) {
   return success();
 }
 
+LogicalResult ModelBuilder::checkFloatConvOperands(Operation *op,
+                                                  Value weight, Value bias) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (cast<RankedTensorType>(op->getResult(0).getType()).getRank() != 4 ||
+      cast<RankedTensorType>(weight.getType()).getRank() != 4 ||
+      !isFloatConstant(weight) || (bias && !isFloatConstant(bias)))
+    return op->emitError() << "qc compile: " << op->getName()
+                           << " needs a 4-D input and constant weights and "
+                              "bias";
+  return success();
+}
+
 bool ModelBuilder::hasNhwcOperand(Operation *op) {
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   for (Value v : op->getOperands()) {

@@ -115,15 +115,8 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
 }
 
 LogicalResult ModelBuilder::planFloatConvTranspose(ConvTranspose2dOp op) {
-  if (failed(checkFloatOperands(op)))
+  if (failed(checkFloatConvOperands(op, op.getWeight(), op.getBias())))
     return failure();
-  auto type = cast<RankedTensorType>(op.getResult().getType());
-  auto w = cast<RankedTensorType>(op.getWeight().getType());
-  if (type.getRank() != 4 || w.getRank() != 4 ||
-      !isFloatConstant(op.getWeight()) ||
-      (op.getBias() && !isFloatConstant(op.getBias())))
-    return op.emitError("qc compile: qc.conv_transpose2d needs a 4-D "
-                        "input and constant weights and bias");
   placeResult(op);
   return success();
 }

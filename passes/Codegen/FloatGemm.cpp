@@ -629,16 +629,10 @@ void ModelBuilder::matmulRows(Value a, int64_t ar, int64_t ak, Value bMat,
 }
 
 LogicalResult ModelBuilder::planFloatConv(Conv2dOp op) {
-  if (failed(checkFloatOperands(op)))
+  if (failed(checkFloatConvOperands(op, op.getWeight(), op.getBias())))
     return failure();
-  auto type = cast<RankedTensorType>(op.getResult().getType());
-  auto w = cast<RankedTensorType>(op.getWeight().getType());
-  if (type.getRank() != 4 || w.getRank() != 4 ||
-      !isFloatConstant(op.getWeight()) ||
-      (op.getBias() && !isFloatConstant(op.getBias())))
-    return op.emitError("qc compile: qc.conv2d needs a 4-D input and "
-                        "constant weights and bias");
-  planIm2col(op, type, stepName(op), /*elementBytes=*/4);
+  planIm2col(op, cast<RankedTensorType>(op.getResult().getType()),
+             stepName(op), /*elementBytes=*/4);
   placeResult(op);
   return success();
 }

@@ -884,6 +884,10 @@ private:
   /// ops or float constants (read at compile time), all float32, as the
   /// result.
   LogicalResult checkFloatOperands(Operation *op);
+  /// checkFloatOperands, and a float conv's (conv2d, conv_transpose2d)
+  /// 4-D result and weight, constant weight and bias.
+  LogicalResult checkFloatConvOperands(Operation *op, Value weight,
+                                       Value bias);
   /// Whether an operand of \p op is an NHWC tensor of the result's shape.
   bool hasNhwcOperand(Operation *op);
   /// The plan rules of float steps without a rule of their own: the result
