@@ -56,8 +56,10 @@ LogicalResult ModelBuilder::emitView(Operation *) { return success(); }
 LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
-  int64_t axis = op.getAxis() < 0 ? static_cast<int64_t>(op.getAxis()) + rank
-                                  : static_cast<int64_t>(op.getAxis());
+  // getAxis() is unsigned: a negative axis is read back as int64 first.
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
   Type t = storageType(out.element);
   int64_t at = 0;
   for (Value input : op.getInputs()) {
