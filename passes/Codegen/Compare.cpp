@@ -137,6 +137,7 @@ LogicalResult ModelBuilder::emitCompareSelect(Operation *op) {
 
 void ModelBuilder::populateComparePatterns(LoweringPatterns &patterns) {
   patterns.add<CompareOp, SelectOp>("compare-select",
+                                    &ModelBuilder::planCompareSelect,
                                     &ModelBuilder::emitCompareSelect);
 }
 

@@ -4,7 +4,7 @@
 // flatten of NHWC tensors, the model's results), qc.concat and float qc.pad
 // (per dimension a compile-time table of the input offset each output index
 // reads, the reference's maps). Transpose, slice and row-major reshapes are
-// views (MemoryPlan.cpp) and emit nothing.
+// views (planView) and emit nothing.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -56,8 +56,10 @@ LogicalResult ModelBuilder::emitView(Operation *) { return success(); }
 LogicalResult ModelBuilder::emitConcat(ConcatOp op) {
   const TensorRef &out = refs[op.getResult()];
   int64_t rank = static_cast<int64_t>(out.shape.size());
-  int64_t axis = op.getAxis() < 0 ? static_cast<int64_t>(op.getAxis()) + rank
-                                  : static_cast<int64_t>(op.getAxis());
+  // getAxis() is unsigned: a negative axis is read back as int64 first.
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
   Type t = storageType(out.element);
   int64_t at = 0;
   for (Value input : op.getInputs()) {
@@ -131,11 +133,80 @@ LogicalResult ModelBuilder::emitPad(PadOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planView(Operation *op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  Value result = op->getResult(0);
+  auto resultType = cast<RankedTensorType>(result.getType());
+  // Views of the same bytes where the strides allow one.
+  TensorRef view = refs[op->getOperand(0)];
+  if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    TensorRef in = view;
+    for (auto [i, axis] : llvm::enumerate(transpose.getPerm())) {
+      view.shape[i] = in.shape[axis];
+      view.strides[i] = in.strides[axis];
+    }
+  } else if (auto slice = dyn_cast<SliceOp>(op)) {
+    // Offset to the first element, strides times the steps.
+    int64_t rank = static_cast<int64_t>(view.shape.size());
+    ArrayRef<int64_t> starts = slice.getStarts(), axes = slice.getAxes(),
+                      steps = slice.getSteps();
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+      int64_t dim = view.shape[axis], st = i < steps.size() ? steps[i] : 1;
+      int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
+      start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
+                     : std::clamp<int64_t>(start, 0, dim - 1);
+      view.offset += start * view.strides[axis];
+      // A step beyond the dimension leaves one element along the axis,
+      // whose stride is never multiplied by more than 0.
+      int64_t stepped;
+      if (__builtin_mul_overflow(view.strides[axis], st, &stepped) ||
+          resultType.getDimSize(axis) == 1)
+        stepped = 0;
+      view.strides[axis] = stepped;
+    }
+    view.shape.assign(resultType.getShape().begin(),
+                      resultType.getShape().end());
+  } else if (view.isRowMajor()) {
+    view.shape.assign(resultType.getShape().begin(),
+                      resultType.getShape().end());
+    view.strides = rowMajorStrides(view.shape);
+  } else {
+    // A reshape of a strided tensor: a copy into row-major order.
+    placeResult(op, /*rowMajor=*/true);
+    return success();
+  }
+  refs[result] = view;
+  --step; // no work
+  return success();
+}
+
+LogicalResult ModelBuilder::planPad(PadOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  StringRef mode = op.getMode();
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      mode != "wrap")
+    return op.emitError() << "qc compile: qc.pad mode '" << mode
+                          << "' is not supported";
+  int64_t rank = cast<RankedTensorType>(op.getResult().getType()).getRank();
+  if (static_cast<int64_t>(op.getPads().size()) != 2 * rank)
+    return op.emitError("qc compile: qc.pad needs 2 * rank pads");
+  placeResult(op);
+  return success();
+}
+
 void ModelBuilder::populateDataMovementPatterns(LoweringPatterns &patterns) {
-  patterns.add<ConcatOp>("concat", &ModelBuilder::emitConcat)
-      .add<ReshapeOp, FlattenOp>("reshape", &ModelBuilder::emitReshape)
-      .add<TransposeOp, SliceOp>("view", &ModelBuilder::emitView)
-      .add<PadOp>("pad", &ModelBuilder::emitPad, kFloatStep);
+  patterns
+      .add<ConcatOp>("concat", &ModelBuilder::planArenaStep,
+                     &ModelBuilder::emitConcat)
+      .add<ReshapeOp, FlattenOp>("reshape", &ModelBuilder::planView,
+                                 &ModelBuilder::emitReshape)
+      .add<TransposeOp, SliceOp>("view", &ModelBuilder::planView,
+                                 &ModelBuilder::emitView)
+      .add<PadOp>("pad", &ModelBuilder::planPad, &ModelBuilder::emitPad,
+                  kFloatStep | kNhwcInput);
 }
 
 } // namespace mlir::qc::model_codegen

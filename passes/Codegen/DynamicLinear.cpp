@@ -447,11 +447,43 @@ LogicalResult ModelBuilder::emitDynamicFakeQuant(DynamicFakeQuantOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planDynamicLinear(DynamicQLinearOp op) {
+  if (failed(bindOperands(op, op->getOperands().take_front())))
+    return failure();
+  const TensorRef &in = refs[op.getInput()];
+  int64_t k = in.shape.back();
+  int64_t n = op.getWeight().getType().getDimSize(0);
+  int64_t m = k > 0 ? product(in.shape) / k : 0;
+  scratch[op] =
+      newBuffer(stepName(op) + "_scratch",
+                getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
+  placeResult(op, /*rowMajor=*/true);
+  return success();
+}
+
+LogicalResult ModelBuilder::planDynamicFakeQuant(DynamicFakeQuantOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  int64_t lo = static_cast<int64_t>(op.getQuantMin()),
+          hi = static_cast<int64_t>(op.getQuantMax());
+  if (lo >= hi || lo < std::numeric_limits<int32_t>::min() ||
+      hi > std::numeric_limits<int32_t>::max())
+    return op.emitError("qc compile: qc.dynamic_fake_quant needs "
+                        "quant_min < quant_max within int32");
+  // NHWC when it reads an NHWC tensor of its shape, else row-major.
+  auto type = cast<RankedTensorType>(op.getResult().getType());
+  placeResult(op, !(type.getRank() == 4 && hasNhwcOperand(op)));
+  return success();
+}
+
 void ModelBuilder::populateDynamicQuantPatterns(LoweringPatterns &patterns) {
   patterns
       .add<DynamicQLinearOp>("dynamic_qlinear",
-                             &ModelBuilder::emitDynamicLinear)
+                             &ModelBuilder::planDynamicLinear,
+                             &ModelBuilder::emitDynamicLinear, 0,
+                             &ModelBuilder::isWeightOperand)
       .add<DynamicFakeQuantOp>("dynamic_fake_quant",
+                               &ModelBuilder::planDynamicFakeQuant,
                                &ModelBuilder::emitDynamicFakeQuant,
                                kFloatStep);
 }

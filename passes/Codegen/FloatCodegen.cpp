@@ -12,9 +12,10 @@
 //   FloatReduce.cpp         reductions, ArgMax / ArgMin
 //   DataMovement.cpp        pad
 //   DynamicLinear.cpp       dynamic_fake_quant (run-time qparams)
-// Here: which ops are float steps, their plan (operands, the result's layout,
-// scratch), constant operands (folded at compile time, or read from the
-// object), broadcasting strides, C library calls and the vector width.
+// Here: which ops are float steps, their shared plan rules (operands, the
+// result's layout; a family file has its ops' own checks and scratch),
+// constant operands (folded at compile time, or read from the object),
+// broadcasting strides, C library calls and the vector width.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
@@ -41,7 +42,7 @@ SmallVector<int64_t> broadcastStrides(const TensorRef &r,
 
 bool ModelBuilder::isFloatOp(Operation *op) {
   const LoweringPattern *pattern = findPattern(op);
-  return pattern && pattern->floatStep;
+  return pattern && pattern->floatStep();
 }
 
 bool ModelBuilder::isFoldedDequantize(Operation *op) {
@@ -75,15 +76,12 @@ const char *const kFloatSupported =
     "qc.log_softmax, "
     "qc.layer_norm, qc.batch_norm, qc.pad, qc.dynamic_fake_quant";
 
-LogicalResult ModelBuilder::planFloatOp(Operation *op) {
+LogicalResult ModelBuilder::checkFloatOperands(Operation *op) {
   // Activations come from compiled ops; constants are read at compile time.
   for (Value v : op->getOperands())
     if (!isFloatConstant(v) && failed(requireRef(op, v, "an operand")))
       return failure();
-  std::string stepName =
-      (op->getName().stripDialect() + "_" + Twine(step)).str();
-  Value result = op->getResult(0);
-  auto type = cast<RankedTensorType>(result.getType());
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
   if (!type.getElementType().isF32())
     return op->emitError() << "qc compile: '" << op->getName()
                            << "' must have a float32 result";
@@ -91,93 +89,44 @@ LogicalResult ModelBuilder::planFloatOp(Operation *op) {
     if (!cast<RankedTensorType>(v.getType()).getElementType().isF32())
       return op->emitError() << "qc compile: the operands of '"
                              << op->getName() << "' must be float32";
-  int64_t rank = type.getRank();
-  auto nhwcOperand = [&] {
-    for (Value v : op->getOperands()) {
-      auto it = refs.find(v);
-      if (it != refs.end() && it->second.isNhwc() &&
-          ArrayRef<int64_t>(it->second.shape) == type.getShape())
-        return true;
-    }
-    return false;
-  };
-  bool rowMajor = true;
-  if (isa<Conv2dOp, ConvTranspose2dOp, MaxPool2dOp, AvgPool2dOp, BatchNormOp,
-          PadOp>(op))
-    rowMajor = rank != 4;
-  else if (isUnaryFloatOp(op) || isBinaryFloatOp(op) ||
-           isa<DynamicFakeQuantOp>(op))
-    rowMajor = !(rank == 4 && nhwcOperand());
+  return success();
+}
 
-  if (auto conv = dyn_cast<Conv2dOp>(op)) {
-    auto w = cast<RankedTensorType>(conv.getWeight().getType());
-    if (rank != 4 || w.getRank() != 4 || !isFloatConstant(conv.getWeight()) ||
-        (conv.getBias() && !isFloatConstant(conv.getBias())))
-      return op->emitError("qc compile: qc.conv2d needs a 4-D input and "
-                           "constant weights and bias");
-    planIm2col(conv, type, stepName, /*elementBytes=*/4);
-  } else if (auto ct = dyn_cast<ConvTranspose2dOp>(op)) {
-    auto w = cast<RankedTensorType>(ct.getWeight().getType());
-    if (rank != 4 || w.getRank() != 4 || !isFloatConstant(ct.getWeight()) ||
-        (ct.getBias() && !isFloatConstant(ct.getBias())))
-      return op->emitError("qc compile: qc.conv_transpose2d needs a 4-D "
-                           "input and constant weights and bias");
-  } else if (auto linear = dyn_cast<LinearOp>(op)) {
-    if (!isFloatConstant(linear.getWeight()) ||
-        (linear.getBias() && !isFloatConstant(linear.getBias())) ||
-        cast<RankedTensorType>(linear.getWeight().getType()).getRank() != 2)
-      return op->emitError("qc compile: qc.linear needs a constant 2-D "
-                           "weight and a constant bias");
-    const TensorRef &in = refs[linear.getInput()];
-    if (!in.isRowMajor())
-      scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
-  } else if (auto mm = dyn_cast<MatmulOp>(op)) {
-    auto a = cast<RankedTensorType>(mm.getLhs().getType());
-    auto bt = cast<RankedTensorType>(mm.getRhs().getType());
-    if (a.getRank() < 2 || bt.getRank() < 2)
-      return op->emitError("qc compile: qc.matmul needs operands of rank >= "
-                           "2 (1-D operands are not supported yet)");
-    if (isFloatConstant(mm.getRhs()) && bt.getRank() == 2 &&
-        !isFloatConstant(mm.getLhs())) {
-      const TensorRef &in = refs[mm.getLhs()];
-      if (!in.isRowMajor())
-        scratch[op] = newBuffer(stepName + "_rows", 4 * product(in.shape));
-    } else if (!isFloatConstant(mm.getRhs())) {
-      // A right-hand side whose rows are not contiguous (attention's K^T, a
-      // transposed view) is copied row-major first: the row loop then reads
-      // vectors instead of gathering.
-      const TensorRef &rhs = refs[mm.getRhs()];
-      if (rhs.strides.back() != 1 && rhs.shape.back() > 1)
-        scratch[op] = newBuffer(stepName + "_rhs", 4 * product(rhs.shape));
-    }
-  } else if (auto pool = dyn_cast<MaxPool2dOp>(op)) {
-    if (rank != 4)
-      return op->emitError("qc compile: qc.max_pool2d needs a 4-D input");
-  } else if (auto pool = dyn_cast<AvgPool2dOp>(op)) {
-    if (rank != 4 || llvm::any_of(pool.getStrides(),
-                                  [](int64_t s) { return s < 1; }))
-      return op->emitError("qc compile: qc.avg_pool2d needs a 4-D input");
-  } else if (auto pad = dyn_cast<PadOp>(op)) {
-    StringRef mode = pad.getMode();
-    if (mode != "constant" && mode != "edge" && mode != "reflect" &&
-        mode != "wrap")
-      return op->emitError() << "qc compile: qc.pad mode '" << mode
-                             << "' is not supported";
-    if (static_cast<int64_t>(pad.getPads().size()) != 2 * rank)
-      return op->emitError("qc compile: qc.pad needs 2 * rank pads");
-  } else if (auto gelu = dyn_cast<GeluOp>(op)) {
-    if (gelu.getApproximate() != "none" && gelu.getApproximate() != "tanh")
-      return op->emitError() << "qc compile: gelu approximate must be "
-                                "\"none\" or \"tanh\"";
-  } else if (auto dfq = dyn_cast<DynamicFakeQuantOp>(op)) {
-    int64_t lo = static_cast<int64_t>(dfq.getQuantMin()),
-            hi = static_cast<int64_t>(dfq.getQuantMax());
-    if (lo >= hi || lo < std::numeric_limits<int32_t>::min() ||
-        hi > std::numeric_limits<int32_t>::max())
-      return op->emitError("qc compile: qc.dynamic_fake_quant needs "
-                           "quant_min < quant_max within int32");
+LogicalResult ModelBuilder::checkFloatConvOperands(Operation *op,
+                                                  Value weight, Value bias) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (cast<RankedTensorType>(op->getResult(0).getType()).getRank() != 4 ||
+      cast<RankedTensorType>(weight.getType()).getRank() != 4 ||
+      !isFloatConstant(weight) || (bias && !isFloatConstant(bias)))
+    return op->emitError() << "qc compile: " << op->getName()
+                           << " needs a 4-D input and constant weights and "
+                              "bias";
+  return success();
+}
+
+bool ModelBuilder::hasNhwcOperand(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  for (Value v : op->getOperands()) {
+    auto it = refs.find(v);
+    if (it != refs.end() && it->second.isNhwc() &&
+        ArrayRef<int64_t>(it->second.shape) == type.getShape())
+      return true;
   }
-  refs[result] = newArenaTensor(result, stepName, rowMajor);
+  return false;
+}
+
+LogicalResult ModelBuilder::planFloatRowMajor(Operation *op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  placeResult(op, /*rowMajor=*/true);
+  return success();
+}
+
+LogicalResult ModelBuilder::planFloatNhwc(Operation *op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  placeResult(op);
   return success();
 }
 

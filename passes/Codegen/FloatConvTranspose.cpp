@@ -112,10 +112,19 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planFloatConvTranspose(ConvTranspose2dOp op) {
+  if (failed(checkFloatConvOperands(op, op.getWeight(), op.getBias())))
+    return failure();
+  placeResult(op);
+  return success();
+}
+
+// Not kNhwcInput: a (de)quantize feeding it keeps a row-major order (as the
+// plan always did; emitFloatConvTranspose reads any strides).
 void ModelBuilder::populateFloatConvTransposePatterns(LoweringPatterns &patterns) {
-  patterns.add<ConvTranspose2dOp>("float-conv_transpose2d",
-                                  &ModelBuilder::emitFloatConvTranspose,
-                                  kFloatStep);
+  patterns.add<ConvTranspose2dOp>(
+      "float-conv_transpose2d", &ModelBuilder::planFloatConvTranspose,
+      &ModelBuilder::emitFloatConvTranspose, kFloatStep);
 }
 
 } // namespace mlir::qc::model_codegen

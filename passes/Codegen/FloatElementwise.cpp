@@ -458,11 +458,27 @@ Value ModelBuilder::mathF32(MathFunction fn, Value x) {
   return b.create<arith::TruncFOp>(loc, x.getType(), y);
 }
 
+LogicalResult ModelBuilder::planFloatElementwise(Operation *op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (auto gelu = dyn_cast<GeluOp>(op);
+      gelu && gelu.getApproximate() != "none" &&
+      gelu.getApproximate() != "tanh")
+    return op->emitError() << "qc compile: gelu approximate must be "
+                              "\"none\" or \"tanh\"";
+  // NHWC when it reads an NHWC tensor of its shape (a loop over both in
+  // one order), else row-major.
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  placeResult(op, !(type.getRank() == 4 && hasNhwcOperand(op)));
+  return success();
+}
+
 void ModelBuilder::populateFloatElementwisePatterns(LoweringPatterns &patterns) {
   patterns
-      .add("float-unary", &isUnaryFloatOp, &ModelBuilder::emitFloatUnary,
-           kFloatStep)
-      .add("float-binary", &isBinaryFloatOp, &ModelBuilder::emitFloatBinary,
+      .add("float-unary", &isUnaryFloatOp, &ModelBuilder::planFloatElementwise,
+           &ModelBuilder::emitFloatUnary, kFloatStep)
+      .add("float-binary", &isBinaryFloatOp,
+           &ModelBuilder::planFloatElementwise, &ModelBuilder::emitFloatBinary,
            kFloatStep);
 }
 

@@ -622,13 +622,64 @@ void ModelBuilder::matmulRows(Value a, int64_t ar, int64_t ak, Value bMat,
     forRange(cI64(full * lanes), cI64(n), [&](Value j) { columns(j, 1, 1); });
 }
 
+LogicalResult ModelBuilder::planFloatConv(Conv2dOp op) {
+  if (failed(checkFloatConvOperands(op, op.getWeight(), op.getBias())))
+    return failure();
+  planIm2col(op, cast<RankedTensorType>(op.getResult().getType()),
+             stepName(op), /*elementBytes=*/4);
+  placeResult(op);
+  return success();
+}
+
+LogicalResult ModelBuilder::planFloatLinear(LinearOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (!isFloatConstant(op.getWeight()) ||
+      (op.getBias() && !isFloatConstant(op.getBias())) ||
+      cast<RankedTensorType>(op.getWeight().getType()).getRank() != 2)
+    return op.emitError("qc compile: qc.linear needs a constant 2-D "
+                        "weight and a constant bias");
+  // Rows of a strided input are copied row-major first.
+  const TensorRef &in = refs[op.getInput()];
+  if (!in.isRowMajor())
+    scratch[op] = newBuffer(stepName(op) + "_rows", 4 * product(in.shape));
+  placeResult(op, /*rowMajor=*/true);
+  return success();
+}
+
+LogicalResult ModelBuilder::planFloatMatmul(MatmulOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  auto a = cast<RankedTensorType>(op.getLhs().getType());
+  auto bt = cast<RankedTensorType>(op.getRhs().getType());
+  if (a.getRank() < 2 || bt.getRank() < 2)
+    return op.emitError("qc compile: qc.matmul needs operands of rank >= "
+                        "2 (1-D operands are not supported yet)");
+  if (isFloatConstant(op.getRhs()) && bt.getRank() == 2 &&
+      !isFloatConstant(op.getLhs())) {
+    const TensorRef &in = refs[op.getLhs()];
+    if (!in.isRowMajor())
+      scratch[op] = newBuffer(stepName(op) + "_rows", 4 * product(in.shape));
+  } else if (!isFloatConstant(op.getRhs())) {
+    // A right-hand side whose rows are not contiguous (attention's K^T, a
+    // transposed view) is copied row-major first: the row loop then reads
+    // vectors instead of gathering.
+    const TensorRef &rhs = refs[op.getRhs()];
+    if (rhs.strides.back() != 1 && rhs.shape.back() > 1)
+      scratch[op] = newBuffer(stepName(op) + "_rhs", 4 * product(rhs.shape));
+  }
+  placeResult(op, /*rowMajor=*/true);
+  return success();
+}
+
 void ModelBuilder::populateFloatGemmPatterns(LoweringPatterns &patterns) {
   patterns
-      .add<Conv2dOp>("float-conv2d", &ModelBuilder::emitFloatConv, kFloatStep)
-      .add<LinearOp>("float-linear", &ModelBuilder::emitFloatLinear,
-                     kFloatStep)
-      .add<MatmulOp>("float-matmul", &ModelBuilder::emitFloatMatmul,
-                     kFloatStep);
+      .add<Conv2dOp>("float-conv2d", &ModelBuilder::planFloatConv,
+                     &ModelBuilder::emitFloatConv, kFloatStep | kNhwcInput)
+      .add<LinearOp>("float-linear", &ModelBuilder::planFloatLinear,
+                     &ModelBuilder::emitFloatLinear, kFloatStep)
+      .add<MatmulOp>("float-matmul", &ModelBuilder::planFloatMatmul,
+                     &ModelBuilder::emitFloatMatmul, kFloatStep);
 }
 
 } // namespace mlir::qc::model_codegen

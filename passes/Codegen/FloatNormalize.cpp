@@ -417,12 +417,15 @@ LogicalResult ModelBuilder::emitLogSoftmax(LogSoftmaxOp op) {
 }
 
 void ModelBuilder::populateFloatNormalizePatterns(LoweringPatterns &patterns) {
-  patterns.add<SoftmaxOp>("softmax", &ModelBuilder::emitSoftmax, kFloatStep)
-      .add<LogSoftmaxOp>("log_softmax", &ModelBuilder::emitLogSoftmax,
-                         kFloatStep)
-      .add<LayerNormOp>("layer_norm", &ModelBuilder::emitLayerNorm, kFloatStep)
-      .add<BatchNormOp>("batch_norm", &ModelBuilder::emitBatchNorm,
-                        kFloatStep);
+  patterns
+      .add<SoftmaxOp>("softmax", &ModelBuilder::planFloatRowMajor,
+                      &ModelBuilder::emitSoftmax, kFloatStep)
+      .add<LogSoftmaxOp>("log_softmax", &ModelBuilder::planFloatRowMajor,
+                         &ModelBuilder::emitLogSoftmax, kFloatStep)
+      .add<LayerNormOp>("layer_norm", &ModelBuilder::planFloatRowMajor,
+                        &ModelBuilder::emitLayerNorm, kFloatStep)
+      .add<BatchNormOp>("batch_norm", &ModelBuilder::planFloatNhwc,
+                        &ModelBuilder::emitBatchNorm, kFloatStep | kNhwcInput);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -138,12 +138,33 @@ LogicalResult ModelBuilder::emitFloatAvgPool(AvgPool2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planFloatMaxPool(MaxPool2dOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (cast<RankedTensorType>(op.getResult().getType()).getRank() != 4)
+    return op.emitError("qc compile: qc.max_pool2d needs a 4-D input");
+  placeResult(op);
+  return success();
+}
+
+LogicalResult ModelBuilder::planFloatAvgPool(AvgPool2dOp op) {
+  if (failed(checkFloatOperands(op)))
+    return failure();
+  if (cast<RankedTensorType>(op.getResult().getType()).getRank() != 4 ||
+      llvm::any_of(op.getStrides(), [](int64_t s) { return s < 1; }))
+    return op.emitError("qc compile: qc.avg_pool2d needs a 4-D input");
+  placeResult(op);
+  return success();
+}
+
 void ModelBuilder::populateFloatPoolPatterns(LoweringPatterns &patterns) {
   patterns
-      .add<MaxPool2dOp>("float-max_pool2d", &ModelBuilder::emitFloatMaxPool,
-                        kFloatStep)
-      .add<AvgPool2dOp>("float-avg_pool2d", &ModelBuilder::emitFloatAvgPool,
-                        kFloatStep);
+      .add<MaxPool2dOp>("float-max_pool2d", &ModelBuilder::planFloatMaxPool,
+                        &ModelBuilder::emitFloatMaxPool,
+                        kFloatStep | kNhwcInput)
+      .add<AvgPool2dOp>("float-avg_pool2d", &ModelBuilder::planFloatAvgPool,
+                        &ModelBuilder::emitFloatAvgPool,
+                        kFloatStep | kNhwcInput);
 }
 
 } // namespace mlir::qc::model_codegen

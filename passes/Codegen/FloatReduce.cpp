@@ -446,10 +446,14 @@ LogicalResult ModelBuilder::emitArgExtreme(Operation *op) {
 void ModelBuilder::populateReducePatterns(LoweringPatterns &patterns) {
   patterns
       .add("reduce", &ModelBuilder::isFloatReduction,
-           &ModelBuilder::emitFloatReduction, kFloatStep)
+           &ModelBuilder::planFloatRowMajor, &ModelBuilder::emitFloatReduction,
+           kFloatStep)
       .add("reduce-8bit", &ModelBuilder::isIntReduction,
+           &ModelBuilder::planIntegerReduction,
            &ModelBuilder::emitFloatReduction)
-      .add<ArgMaxOp, ArgMinOp>("arg-extreme", &ModelBuilder::emitArgExtreme);
+      .add<ArgMaxOp, ArgMinOp>("arg-extreme",
+                               &ModelBuilder::planIntegerReduction,
+                               &ModelBuilder::emitArgExtreme);
 }
 
 } // namespace mlir::qc::model_codegen

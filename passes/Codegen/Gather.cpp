@@ -317,8 +317,15 @@ LogicalResult ModelBuilder::emitQuantizedGather(GatherOp op,
   return success();
 }
 
+bool ModelBuilder::isQuantizedTable(Operation *op, Value v) {
+  auto gather = cast<GatherOp>(op);
+  return v == gather.getInput() && matchQuantizedTable(gather).has_value();
+}
+
 void ModelBuilder::populateGatherPatterns(LoweringPatterns &patterns) {
-  patterns.add<GatherOp>("gather", &ModelBuilder::emitGather);
+  patterns.add<GatherOp>("gather", &ModelBuilder::planGather,
+                         &ModelBuilder::emitGather, 0,
+                         &ModelBuilder::isQuantizedTable);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -417,16 +417,18 @@ void ModelBuilder::populateInt16Patterns(LoweringPatterns &patterns) {
   patterns
       .add("qconv2d-16x8",
            [](Operation *op) { return isa<QConv2dOp>(op) && isInt16Step(op); },
-           &ModelBuilder::emitConv16)
+           &ModelBuilder::planWeightedStep, &ModelBuilder::emitConv16,
+           kNhwcInput, &ModelBuilder::isWeightOperand)
       .add("qlinear-16x8",
            [](Operation *op) { return isa<QLinearOp>(op) && isInt16Step(op); },
-           &ModelBuilder::emitLinear16)
+           &ModelBuilder::planWeightedStep, &ModelBuilder::emitLinear16, 0,
+           &ModelBuilder::isWeightOperand)
       .add(
           "elementwise-16x8",
           [](Operation *op) {
             return isa<QAddOp, QMulOp, QRequantizeOp>(op) && isInt16Step(op);
           },
-          &ModelBuilder::emitElementwise16);
+          &ModelBuilder::planArenaStep, &ModelBuilder::emitElementwise16);
 }
 
 } // namespace mlir::qc::model_codegen

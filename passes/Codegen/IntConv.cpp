@@ -467,15 +467,37 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planConv(QConv2dOp op) {
+  if (failed(bindOperands(op, op->getOperands().take_front())))
+    return failure();
+  planIm2col(op, cast<RankedTensorType>(op.getResult().getType()),
+             stepName(op), /*elementBytes=*/1);
+  placeResult(op);
+  return success();
+}
+
+LogicalResult ModelBuilder::planLinear(QLinearOp op) {
+  if (failed(bindOperands(op, op->getOperands().take_front())))
+    return failure();
+  // Rows of a strided input are copied row-major first.
+  const TensorRef &in = refs[op.getInput()];
+  if (!in.isRowMajor())
+    scratch[op] = newBuffer(stepName(op) + "_rows", product(in.shape));
+  placeResult(op);
+  return success();
+}
+
 void ModelBuilder::populateIntConvPatterns(LoweringPatterns &patterns) {
   // The 16x8 forms are Int16.cpp's.
   patterns
       .add("qconv2d",
            [](Operation *op) { return isa<QConv2dOp>(op) && !isInt16Step(op); },
-           &ModelBuilder::emitConv)
+           &ModelBuilder::planConv, &ModelBuilder::emitConv, kNhwcInput,
+           &ModelBuilder::isWeightOperand)
       .add("qlinear",
            [](Operation *op) { return isa<QLinearOp>(op) && !isInt16Step(op); },
-           &ModelBuilder::emitLinear);
+           &ModelBuilder::planLinear, &ModelBuilder::emitLinear, 0,
+           &ModelBuilder::isWeightOperand);
 }
 
 } // namespace mlir::qc::model_codegen

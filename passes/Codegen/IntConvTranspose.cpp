@@ -212,8 +212,10 @@ void ModelBuilder::forEachTransposedTap(
 }
 
 void ModelBuilder::populateIntConvTransposePatterns(LoweringPatterns &patterns) {
-  patterns.add<QConvTranspose2dOp>("qconv_transpose2d",
-                                   &ModelBuilder::emitConvTranspose);
+  patterns.add<QConvTranspose2dOp>(
+      "qconv_transpose2d", &ModelBuilder::planWeightedStep,
+      &ModelBuilder::emitConvTranspose, kNhwcInput,
+      &ModelBuilder::isWeightOperand);
 }
 
 } // namespace mlir::qc::model_codegen

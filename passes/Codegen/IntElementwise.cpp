@@ -671,20 +671,66 @@ LogicalResult ModelBuilder::emitLut(QLutOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planKeepingRowMajor(Operation *op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  placeKeepingRowMajor(op);
+  return success();
+}
+
+void ModelBuilder::placeKeepingRowMajor(Operation *op) {
+  // A (de)quantize or table lookup between ops that do not prefer NHWC
+  // (attention's 4-D scores between matmul, softmax and their Q/DQ pairs)
+  // keeps its row-major input's order: a contiguous vector loop, not a
+  // transpose.
+  bool nhwcUser = llvm::any_of(op->getResult(0).getUsers(), [](Operation *user) {
+    const LoweringPattern *pattern = findPattern(user);
+    return pattern && pattern->nhwcInput();
+  });
+  placeResult(op, refs[op->getOperand(0)].isRowMajor() && !nhwcUser);
+}
+
+LogicalResult ModelBuilder::planQuantize(QuantizeOp op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  if (op.getScale().size() != 1)
+    return op.emitError()
+           << "qc compile: per-channel quantization of an activation is "
+              "not supported (only weights are quantized per channel)";
+  placeKeepingRowMajor(op);
+  return success();
+}
+
+LogicalResult ModelBuilder::planDequantize(DequantizeOp op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  if (op.getScale().size() != 1)
+    return op.emitError() << "qc compile: per-channel dequantization of "
+                             "an activation is not supported";
+  placeKeepingRowMajor(op);
+  return success();
+}
+
 void ModelBuilder::populateIntElementwisePatterns(LoweringPatterns &patterns) {
   // The 16x8 forms of qadd / qmul / qrequantize are Int16.cpp's.
-  patterns.add<QuantizeOp>("quantize", &ModelBuilder::emitQuantize)
-      .add<DequantizeOp>("dequantize", &ModelBuilder::emitDequantize)
+  patterns
+      .add<QuantizeOp>("quantize", &ModelBuilder::planQuantize,
+                       &ModelBuilder::emitQuantize)
+      .add<DequantizeOp>("dequantize", &ModelBuilder::planDequantize,
+                         &ModelBuilder::emitDequantize)
       .add("qadd",
            [](Operation *op) { return isa<QAddOp>(op) && !isInt16Step(op); },
-           &ModelBuilder::emitAdd)
-      .add(
-          "qmul-qrequantize",
-          [](Operation *op) {
-            return isa<QMulOp, QRequantizeOp>(op) && !isInt16Step(op);
-          },
-          &ModelBuilder::emitElementwise)
-      .add<QLutOp>("qlut", &ModelBuilder::emitLut);
+           &ModelBuilder::planArenaStep, &ModelBuilder::emitAdd)
+      .add("qmul",
+           [](Operation *op) { return isa<QMulOp>(op) && !isInt16Step(op); },
+           &ModelBuilder::planArenaStep, &ModelBuilder::emitElementwise)
+      .add("qrequantize",
+           [](Operation *op) {
+             return isa<QRequantizeOp>(op) && !isInt16Step(op);
+           },
+           &ModelBuilder::planKeepingRowMajor, &ModelBuilder::emitElementwise)
+      .add<QLutOp>("qlut", &ModelBuilder::planKeepingRowMajor,
+                   &ModelBuilder::emitLut);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -209,8 +209,21 @@ LogicalResult ModelBuilder::emitQMatmul(QMatmulOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planQMatmul(QMatmulOp op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  // The rhs packed per batch index (and a row-major lhs copy when its rows
+  // are not K-contiguous); the result row-major.
+  scratch[op] = newBuffer(
+      stepName(op) + "_packed",
+      getQMatmulScratch(op, qmatmulCopiesLhs(refs[op.getLhs()])).bytes);
+  placeResult(op, /*rowMajor=*/true);
+  return success();
+}
+
 void ModelBuilder::populateIntMatmulPatterns(LoweringPatterns &patterns) {
-  patterns.add<QMatmulOp>("qmatmul", &ModelBuilder::emitQMatmul);
+  patterns.add<QMatmulOp>("qmatmul", &ModelBuilder::planQMatmul,
+                          &ModelBuilder::emitQMatmul);
 }
 
 } // namespace mlir::qc::model_codegen

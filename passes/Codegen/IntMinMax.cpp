@@ -39,7 +39,8 @@ LogicalResult ModelBuilder::emitExtreme(Operation *op) {
 }
 
 void ModelBuilder::populateIntMinMaxPatterns(LoweringPatterns &patterns) {
-  patterns.add<QMaxOp, QMinOp>("qmax-qmin", &ModelBuilder::emitExtreme);
+  patterns.add<QMaxOp, QMinOp>("qmax-qmin", &ModelBuilder::planArenaStep,
+                               &ModelBuilder::emitExtreme);
 }
 
 } // namespace mlir::qc::model_codegen

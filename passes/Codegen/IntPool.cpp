@@ -248,11 +248,26 @@ LogicalResult ModelBuilder::emitAvgPool(QAvgPool2dOp op) {
   return success();
 }
 
+LogicalResult ModelBuilder::planGlobalAvgPool(GlobalAvgPool2dOp op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  if (resultType.getRank() != 4 || !resultType.getElementType().isF32())
+    return op.emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
+                        "f32 input");
+  placeResult(op);
+  return success();
+}
+
 void ModelBuilder::populateIntPoolPatterns(LoweringPatterns &patterns) {
-  patterns.add<QMaxPool2dOp>("qmax_pool2d", &ModelBuilder::emitMaxPool)
-      .add<QAvgPool2dOp>("qavg_pool2d", &ModelBuilder::emitAvgPool)
+  patterns
+      .add<QMaxPool2dOp>("qmax_pool2d", &ModelBuilder::planArenaStep,
+                         &ModelBuilder::emitMaxPool, kNhwcInput)
+      .add<QAvgPool2dOp>("qavg_pool2d", &ModelBuilder::planArenaStep,
+                         &ModelBuilder::emitAvgPool, kNhwcInput)
       .add<GlobalAvgPool2dOp>("global_avg_pool2d",
-                              &ModelBuilder::emitGlobalAvgPool);
+                              &ModelBuilder::planGlobalAvgPool,
+                              &ModelBuilder::emitGlobalAvgPool, kNhwcInput);
 }
 
 } // namespace mlir::qc::model_codegen

@@ -221,7 +221,8 @@ LogicalResult ModelBuilder::emitResize(Operation *op) {
 }
 
 void ModelBuilder::populateIntResizePatterns(LoweringPatterns &patterns) {
-  patterns.add<QResizeOp, ResizeOp>("resize", &ModelBuilder::emitResize);
+  patterns.add<QResizeOp, ResizeOp>("resize", &ModelBuilder::planArenaStep,
+                                    &ModelBuilder::emitResize, kNhwcInput);
 }
 
 } // namespace mlir::qc::model_codegen

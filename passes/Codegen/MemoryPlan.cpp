@@ -81,152 +81,37 @@ LogicalResult ModelBuilder::plan() {
       }
       continue;
     }
-    if (isFloatOp(op)) {
-      if (failed(planFloatOp(op)))
-        return failure();
-      continue;
-    }
-    if (auto gather = dyn_cast<GatherOp>(op)) {
-      if (failed(planGather(gather)))
-        return failure();
-      continue;
-    }
-    if (isa<ArgMaxOp, ArgMinOp>(op) || isIntReduction(op)) {
-      if (failed(planIntegerReduction(op)))
-        return failure();
-      continue;
-    }
-    if (isa<CompareOp, SelectOp>(op)) {
-      if (failed(planCompareSelect(op)))
-        return failure();
-      continue;
-    }
-    if (!isa<QuantizeOp, DequantizeOp, QConv2dOp, QLinearOp,
-             DynamicQLinearOp, QAddOp, QMulOp, QMaxOp, QMinOp, QMatmulOp,
-             QRequantizeOp, QLutOp, QMaxPool2dOp, QAvgPool2dOp, GlobalAvgPool2dOp,
-             ReshapeOp, FlattenOp, TransposeOp, SliceOp, ConcatOp, QResizeOp,
-             ResizeOp, QConvTranspose2dOp>(op))
-      return op->emitError()
-             << "qc compile: '" << op->getName()
-             << "' has no native lowering yet; supported: " << kSupported
-             << ", " << kFloatSupported << ", " << kReduceSupported
-             << "; see docs/codegen.md";
-    // Activations come from compiled ops; constants only as the weights and
-    // bias of qconv2d / qlinear.
-    ValueRange activations =
-        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
-                                 ? op->getOperands().take_front()
-                                 : op->getOperands();
-    for (Value v : activations) {
-      if (auto c = v.getDefiningOp<ConstantOp>(); c && !refs.count(v))
-        if (FailureOr<TensorRef> r = constantOperand(c); succeeded(r))
-          refs[v] = *r;
-      if (failed(requireRef(op, v, "an operand")))
-        return failure();
-    }
-    std::string stepName =
-        (op->getName().stripDialect() + "_" + Twine(step)).str();
-    Value result = op->getResult(0);
-    auto resultType = cast<RankedTensorType>(result.getType());
-
-    if (auto q = dyn_cast<QuantizeOp>(op); q && q.getScale().size() != 1)
-      return op->emitError()
-             << "qc compile: per-channel quantization of an activation is "
-                "not supported (only weights are quantized per channel)";
-    if (auto dq = dyn_cast<DequantizeOp>(op); dq && dq.getScale().size() != 1)
-      return op->emitError() << "qc compile: per-channel dequantization of "
-                                "an activation is not supported";
-    if (isa<GlobalAvgPool2dOp>(op) &&
-        (resultType.getRank() != 4 || !resultType.getElementType().isF32()))
-      return op->emitError("qc compile: qc.global_avg_pool2d needs a 4-D "
-                           "f32 input");
-
-    if (isInt16Step(op)) {
-      // Int16.cpp's steps read their operands in place (any strides).
-    } else if (auto conv = dyn_cast<QConv2dOp>(op)) {
-      planIm2col(conv, resultType, stepName, /*elementBytes=*/1);
-    } else if (auto linear = dyn_cast<QLinearOp>(op)) {
-      const TensorRef &in = refs[linear.getInput()];
-      if (!in.isRowMajor())
-        scratch[op] = newBuffer(stepName + "_rows", product(in.shape));
-    } else if (auto dyn = dyn_cast<DynamicQLinearOp>(op)) {
-      const TensorRef &in = refs[dyn.getInput()];
-      int64_t k = in.shape.back();
-      int64_t n = dyn.getWeight().getType().getDimSize(0);
-      int64_t m = k > 0 ? product(in.shape) / k : 0;
-      scratch[op] = newBuffer(
-          stepName + "_scratch",
-          getDynamicLinearScratch(m, k, n, !in.isRowMajor()).bytes);
-      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
-      continue;
-    } else if (auto mm = dyn_cast<QMatmulOp>(op)) {
-      // The rhs packed per batch index (and a row-major lhs copy when its
-      // rows are not K-contiguous); the result row-major.
-      scratch[op] = newBuffer(
-          stepName + "_packed",
-          getQMatmulScratch(mm, qmatmulCopiesLhs(refs[mm.getLhs()])).bytes);
-      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
-      continue;
-    } else if (isa<ReshapeOp, FlattenOp, TransposeOp, SliceOp>(op)) {
-      // Views of the same bytes where the strides allow one.
-      TensorRef view = refs[op->getOperand(0)];
-      if (auto transpose = dyn_cast<TransposeOp>(op)) {
-        TensorRef in = view;
-        for (auto [i, axis] : llvm::enumerate(transpose.getPerm())) {
-          view.shape[i] = in.shape[axis];
-          view.strides[i] = in.strides[axis];
-        }
-      } else if (auto slice = dyn_cast<SliceOp>(op)) {
-        // Offset to the first element, strides times the steps.
-        int64_t rank = static_cast<int64_t>(view.shape.size());
-        ArrayRef<int64_t> starts = slice.getStarts(), axes = slice.getAxes(),
-                          steps = slice.getSteps();
-        for (size_t i = 0; i < axes.size(); ++i) {
-          int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
-          int64_t dim = view.shape[axis], st = i < steps.size() ? steps[i] : 1;
-          int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
-          start = st > 0 ? std::clamp<int64_t>(start, 0, dim)
-                         : std::clamp<int64_t>(start, 0, dim - 1);
-          view.offset += start * view.strides[axis];
-          // A step beyond the dimension leaves one element along the axis,
-          // whose stride is never multiplied by more than 0.
-          int64_t stepped;
-          if (__builtin_mul_overflow(view.strides[axis], st, &stepped) ||
-              resultType.getDimSize(axis) == 1)
-            stepped = 0;
-          view.strides[axis] = stepped;
-        }
-        view.shape.assign(resultType.getShape().begin(),
-                          resultType.getShape().end());
-      } else if (view.isRowMajor()) {
-        view.shape.assign(resultType.getShape().begin(),
-                          resultType.getShape().end());
-        view.strides = rowMajorStrides(view.shape);
-      } else {
-        // A reshape of a strided tensor: a copy into row-major order.
-        refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
-        continue;
-      }
-      refs[result] = view;
-      --step; // no work
-      continue;
-    } else if (isa<QuantizeOp, DequantizeOp, QLutOp, QRequantizeOp>(op) &&
-               refs[op->getOperand(0)].isRowMajor() &&
-               llvm::none_of(result.getUsers(), [](Operation *user) {
-                 return isa<QConv2dOp, QMaxPool2dOp, QAvgPool2dOp, Conv2dOp,
-                            MaxPool2dOp, AvgPool2dOp, BatchNormOp, PadOp,
-                            GlobalAvgPool2dOp, QResizeOp, ResizeOp,
-                            QConvTranspose2dOp>(user);
-               })) {
-      // A (de)quantize or table lookup between ops that do not prefer NHWC
-      // (attention's 4-D scores between matmul, softmax and their Q/DQ
-      // pairs) keeps its row-major input's order: a contiguous vector loop,
-      // not a transpose.
-      refs[result] = newArenaTensor(result, stepName, /*rowMajor=*/true);
-      continue;
-    }
-    refs[result] = newArenaTensor(result, stepName);
+    // The step's own rule (LoweringPattern::plan, in its family's file):
+    // checks, operands, scratch, the result's layout or view.
+    FailureOr<const LoweringPattern *> pattern = uniquePattern(op);
+    if (failed(pattern) || failed((*pattern)->plan(*this, op)))
+      return failure();
   }
+  return success();
+}
+
+LogicalResult ModelBuilder::bindOperands(Operation *op, ValueRange operands) {
+  for (Value v : operands) {
+    if (auto c = v.getDefiningOp<ConstantOp>(); c && !refs.count(v))
+      if (FailureOr<TensorRef> r = constantOperand(c); succeeded(r))
+        refs[v] = *r;
+    if (failed(requireRef(op, v, "an operand")))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult ModelBuilder::planArenaStep(Operation *op) {
+  if (failed(bindOperands(op, op->getOperands())))
+    return failure();
+  placeResult(op);
+  return success();
+}
+
+LogicalResult ModelBuilder::planWeightedStep(Operation *op) {
+  if (failed(bindOperands(op, op->getOperands().take_front())))
+    return failure();
+  placeResult(op);
   return success();
 }
 
@@ -461,16 +346,12 @@ LogicalResult ModelBuilder::readPlan() {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || isFoldedDequantize(op))
       continue;
-    ValueRange operands =
-        isa<QConv2dOp, QLinearOp, DynamicQLinearOp, QConvTranspose2dOp>(op)
-                              ? op->getOperands().take_front()
-                              : op->getOperands();
-    // A quantized embedding table is read by its gather at compile time.
-    auto gather = dyn_cast<GatherOp>(op);
-    bool quantizedTable = gather && matchQuantizedTable(gather);
-    for (Value v : operands)
-      if (!refs.count(v) && !(isFloatOp(op) && isFloatConstant(v)) &&
-          !(quantizedTable && v == gather.getInput()))
+    // Weights, float constants and quantized tables are read by the step
+    // at compile time (LoweringPattern::readsAtCompileTime).
+    const LoweringPattern *pattern = findPattern(op);
+    for (Value v : op->getOperands())
+      if (!refs.count(v) &&
+          !(pattern && pattern->readsAtCompileTime(*this, op, v)))
         return missing(op, "an operand of '" + op->getName().getStringRef() +
                                "' has no place");
   }

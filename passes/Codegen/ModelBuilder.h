@@ -313,61 +313,146 @@ private:
                               "are supported only as weights and biases)";
   }
   void placeBuffers();
+  /// The buffer name stem of \p op's step: "conv2d_7".
+  std::string stepName(Operation *op) const {
+    return (op->getName().stripDialect() + "_" + Twine(step)).str();
+  }
+  /// Each of \p operands (activations of \p op) either has a place or is
+  /// a constant read as a tensor (constantOperand); else an error.
+  LogicalResult bindOperands(Operation *op, ValueRange operands);
+  /// A fresh arena tensor for \p op's result (newArenaTensor).
+  void placeResult(Operation *op, bool rowMajor = false) {
+    Value result = op->getResult(0);
+    refs[result] = newArenaTensor(result, stepName(op), rowMajor);
+  }
+
+  // --- plan rules (LoweringPattern::plan), in the family files ------------
+  /// The common rules (MemoryPlan.cpp): every operand an activation and the
+  /// result a fresh tensor, NHWC when 4-D; planWeightedStep the same for an
+  /// op whose operands after the first (weights, bias) are read at compile
+  /// time (isWeightOperand).
+  LogicalResult planArenaStep(Operation *op);
+  LogicalResult planWeightedStep(Operation *op);
+  bool isWeightOperand(Operation *op, Value v) { return v != op->getOperand(0); }
+  /// IntConv.cpp: im2col scratch (planIm2col) / a row-major copy of a
+  /// strided input.
+  LogicalResult planConv(QConv2dOp op);
+  LogicalResult planLinear(QLinearOp op);
+  /// IntElementwise.cpp: a (de)quantize, requantize or lookup keeps its
+  /// row-major input's order unless a user wants NHWC (kNhwcInput).
+  LogicalResult planKeepingRowMajor(Operation *op);
+  void placeKeepingRowMajor(Operation *op);
+  LogicalResult planQuantize(QuantizeOp op);
+  LogicalResult planDequantize(DequantizeOp op);
+  /// IntPool.cpp.
+  LogicalResult planGlobalAvgPool(GlobalAvgPool2dOp op);
+  /// IntMatmul.cpp: the packed rhs (getQMatmulScratch), result row-major.
+  LogicalResult planQMatmul(QMatmulOp op);
+  /// DynamicLinear.cpp: getDynamicLinearScratch, result row-major; the
+  /// float dynamic_fake_quant.
+  LogicalResult planDynamicLinear(DynamicQLinearOp op);
+  LogicalResult planDynamicFakeQuant(DynamicFakeQuantOp op);
+  /// DataMovement.cpp: reshape / flatten / transpose / slice as views of
+  /// the operand's bytes (a reshape of a strided tensor: a row-major copy);
+  /// the float pad.
+  LogicalResult planView(Operation *op);
+  LogicalResult planPad(PadOp op);
+  /// Gather.cpp: the table read at compile time when it is a quantized
+  /// embedding (matchQuantizedTable).
+  bool isQuantizedTable(Operation *op, Value v);
 
   // --- lowering patterns --------------------------------------------------
 public:
-  /// One lowering pattern: the ops it matches and the step it emits. Each op
-  /// family lists its patterns in its own file (populate*Patterns); an op
-  /// must match exactly one pattern (emitOp checks), so their order does not
+  /// One lowering pattern: the ops it matches, the step's plan (what it
+  /// needs from the memory plan) and the step it emits. Each op family lists
+  /// its patterns in its own file (populate*Patterns); an op must match
+  /// exactly one pattern (uniquePattern checks), so their order does not
   /// matter.
   struct LoweringPattern {
     /// The pattern's name, for messages (e.g. "float-conv2d").
     StringRef name;
     bool (*match)(Operation *op);
+    /// qc-plan-memory's rule for the step (MemoryPlan.cpp runs it in
+    /// program order): refuses what the emitter cannot lower, binds the
+    /// operands read from a place, asks for scratch buffers (newBuffer) and
+    /// places the result: a fresh arena tensor in the layout the step
+    /// writes (placeResult), or a view of an operand's bytes.
+    std::function<LogicalResult(ModelBuilder &, Operation *)> plan;
     std::function<LogicalResult(ModelBuilder &, Operation *)> emit;
-    /// A float step: its data operand (operand 0) may be a constant the
-    /// reference executor evaluates, read from the object (bindFloatData).
-    bool floatStep = false;
+    /// kFloatStep / kNhwcInput below.
+    unsigned flags = 0;
+    /// The operands the step reads at compile time instead of from a place
+    /// (weights, a quantized table), or null: qc-lower-model's plan check
+    /// does not ask them for one. A float step's float constants are such
+    /// operands too (isFloatConstant).
+    bool (ModelBuilder::*compileTimeOperand)(Operation *op, Value v) = nullptr;
+
+    bool floatStep() const { return flags & kFloatStep; }
+    bool nhwcInput() const { return flags & kNhwcInput; }
+    /// Whether \p builder reads \p v, an operand of \p op, without a place.
+    bool readsAtCompileTime(ModelBuilder &builder, Operation *op,
+                            Value v) const {
+      return (floatStep() && isFloatConstant(v)) ||
+             (compileTimeOperand && (builder.*compileTimeOperand)(op, v));
+    }
   };
+  /// A float step: its data operand (operand 0) may be a constant the
+  /// reference executor evaluates, read from the object (bindFloatData);
+  /// its float constants have no place.
+  static constexpr unsigned kFloatStep = 1;
+  /// The step reads a 4-D input best in NHWC order: a (de)quantize or
+  /// lookup feeding it writes NHWC even when its own input is row-major
+  /// (planKeepingRowMajor).
+  static constexpr unsigned kNhwcInput = 2;
   class LoweringPatterns {
   public:
-    /// A pattern for the ops of \p OpTys, emitted by \p emit (whose
-    /// argument is one of them, or Operation *).
-    template <typename... OpTys, typename Arg>
-    LoweringPatterns &add(StringRef name,
-                          LogicalResult (ModelBuilder::*emit)(Arg),
-                          bool floatStep = false) {
+    /// A pattern for the ops of \p OpTys, planned by \p plan and emitted by
+    /// \p emit (whose argument is one of them, or Operation *).
+    template <typename... OpTys, typename PlanArg, typename EmitArg>
+    LoweringPatterns &
+    add(StringRef name, LogicalResult (ModelBuilder::*plan)(PlanArg),
+        LogicalResult (ModelBuilder::*emit)(EmitArg), unsigned flags = 0,
+        bool (ModelBuilder::*compileTimeOperand)(Operation *, Value) =
+            nullptr) {
       return add(
-          name, [](Operation *op) { return isa<OpTys...>(op); }, emit,
-          floatStep);
+          name, [](Operation *op) { return isa<OpTys...>(op); }, plan, emit,
+          flags, compileTimeOperand);
     }
     /// A pattern for the ops \p match accepts.
-    template <typename Arg>
-    LoweringPatterns &add(StringRef name, bool (*match)(Operation *),
-                          LogicalResult (ModelBuilder::*emit)(Arg),
-                          bool floatStep = false) {
-      patterns.push_back(
-          {name, match,
-           [emit](ModelBuilder &builder, Operation *op) {
-             if constexpr (std::is_same_v<Arg, Operation *>)
-               return (builder.*emit)(op);
-             else
-               return (builder.*emit)(cast<Arg>(op));
-           },
-           floatStep});
+    template <typename PlanArg, typename EmitArg>
+    LoweringPatterns &
+    add(StringRef name, bool (*match)(Operation *),
+        LogicalResult (ModelBuilder::*plan)(PlanArg),
+        LogicalResult (ModelBuilder::*emit)(EmitArg), unsigned flags = 0,
+        bool (ModelBuilder::*compileTimeOperand)(Operation *, Value) =
+            nullptr) {
+      patterns.push_back({name, match, bind(plan), bind(emit), flags,
+                          compileTimeOperand});
       return *this;
     }
     ArrayRef<LoweringPattern> get() const { return patterns; }
 
   private:
+    template <typename Arg>
+    static std::function<LogicalResult(ModelBuilder &, Operation *)>
+    bind(LogicalResult (ModelBuilder::*fn)(Arg)) {
+      return [fn](ModelBuilder &builder, Operation *op) {
+        if constexpr (std::is_same_v<Arg, Operation *>)
+          return (builder.*fn)(op);
+        else
+          return (builder.*fn)(cast<Arg>(op));
+      };
+    }
     std::vector<LoweringPattern> patterns;
   };
-  /// Marks a float step's pattern (LoweringPattern::floatStep).
-  static constexpr bool kFloatStep = true;
   /// Every family's patterns (LowerModel.cpp), built once.
   static const LoweringPatterns &loweringPatterns();
   /// The pattern that lowers \p op, or null when none does.
   static const LoweringPattern *findPattern(Operation *op);
+  /// findPattern, checked: an op no pattern matches is an error naming it
+  /// ("has no native lowering yet"), two patterns that match are an
+  /// internal error.
+  static FailureOr<const LoweringPattern *> uniquePattern(Operation *op);
 
 private:
   // One function per op family, in the family's file.
@@ -815,9 +900,30 @@ public:
   static bool isIntReduction(Operation *op);
 
 private:
-  /// The plan of a float op (FloatCodegen.cpp): its operands (activations
-  /// from compiled ops, or constants), its result's layout and scratch.
-  LogicalResult planFloatOp(Operation *op);
+  /// A float step's operands (FloatCodegen.cpp): activations from compiled
+  /// ops or float constants (read at compile time), all float32, as the
+  /// result.
+  LogicalResult checkFloatOperands(Operation *op);
+  /// checkFloatOperands, and a float conv's (conv2d, conv_transpose2d)
+  /// 4-D result and weight, constant weight and bias.
+  LogicalResult checkFloatConvOperands(Operation *op, Value weight,
+                                       Value bias);
+  /// Whether an operand of \p op is an NHWC tensor of the result's shape.
+  bool hasNhwcOperand(Operation *op);
+  /// The plan rules of float steps without a rule of their own: the result
+  /// row-major (planFloatRowMajor), NHWC when 4-D (planFloatNhwc), or NHWC
+  /// when 4-D and an operand of its shape is (planFloatElementwise, which
+  /// also checks gelu's approximation; FloatElementwise.cpp).
+  LogicalResult planFloatRowMajor(Operation *op);
+  LogicalResult planFloatNhwc(Operation *op);
+  LogicalResult planFloatElementwise(Operation *op);
+  /// FloatGemm.cpp, FloatConvTranspose.cpp, FloatPool.cpp.
+  LogicalResult planFloatConv(Conv2dOp op);
+  LogicalResult planFloatLinear(LinearOp op);
+  LogicalResult planFloatMatmul(MatmulOp op);
+  LogicalResult planFloatConvTranspose(ConvTranspose2dOp op);
+  LogicalResult planFloatMaxPool(MaxPool2dOp op);
+  LogicalResult planFloatAvgPool(AvgPool2dOp op);
   /// Before a float step: its data operand, when no compiled op produces
   /// it, is a constant read from the object (e.g. a qc.pad of a constant
   /// with --no-simplify) or an error naming the op.

@@ -1,13 +1,16 @@
 //===- ModelDescriptor.cpp - qc-add-model-descriptor and the C header -----===//
 //
-// The model's description as a module attribute (`qc.model`, written by
-// qc-lower-model), the exported `NAME_desc` global of
+// The model's description: its contents (describe; describeStep, each
+// step's row of the step table), as a module attribute (`qc.model`, written
+// by qc-lower-model), the exported `NAME_desc` global of
 // runtime/include/qc_model_abi.h built from it (qc-add-model-descriptor),
 // and the C header `qc compile` writes beside the object.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Codegen/ModelBuilder.h"
 
+#include "dialects/qc/IR/NodeName.h"
+#include "dialects/qc/IR/QCOps.h"
 #include "passes/Codegen/Target.h"
 #include "passes/Passes.h"
 
@@ -303,6 +306,141 @@ std::string header(const ModelInfo &model) {
 
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// The descriptor's contents (qc-lower-model fills them while emitting)
+//===----------------------------------------------------------------------===//
+
+ModelDescriptorInfo ModelBuilder::describe() {
+  ModelDescriptorInfo info;
+  info.name = options.name;
+  info.requiredIsa = ::qc::codegen::getTarget(isas.back()).requiredIsaBits;
+  auto tensor = [&](Type t, StringAttr name, const std::string &fallback) {
+    auto rt = cast<RankedTensorType>(t);
+    ModelDescriptorInfo::Tensor d;
+    d.name = name ? name.str() : fallback;
+    d.dtype = toDtype(rt.getElementType());
+    d.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    return d;
+  };
+  for (unsigned i = 0; i < src.getNumArguments(); ++i)
+    info.inputs.push_back(
+        tensor(src.getArgument(i).getType(),
+               src.getArgAttrOfType<StringAttr>(i, "qc.name"),
+               "input" + std::to_string(i)));
+  for (unsigned i = 0; i < src.getNumResults(); ++i)
+    info.outputs.push_back(
+        tensor(src.getFunctionType().getResult(i),
+               src.getResultAttrOfType<StringAttr>(i, "qc.name"),
+               "output" + std::to_string(i)));
+  info.arenaSize = static_cast<uint64_t>(arenaBytes);
+  info.arenaAlignment = QC_ARENA_DEFAULT_ALIGNMENT;
+  for (const ArenaBuffer &buf : buffers)
+    info.buffers.push_back({buf.name, static_cast<uint64_t>(buf.offset),
+                            static_cast<uint64_t>(buf.bytes)});
+  return info;
+}
+
+namespace {
+/// "1x3x8x8xui8".
+std::string shapeText(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t)
+    return "?";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (int64_t d : t.getShape())
+    os << d << "x";
+  os << t.getElementType();
+  return s;
+}
+
+int64_t tensorBytes(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || !t.getElementType().isIntOrFloat())
+    return 0;
+  return satMul(product(t.getShape()), elementBytes(t.getElementType()));
+}
+} // namespace
+
+ModelDescriptorInfo::Step ModelBuilder::describeStep(Operation *op) {
+  ModelDescriptorInfo::Step s;
+  if (isa<func::ReturnOp>(op)) {
+    s.kind = "outputs";
+    s.shapes = "copy to the output buffers";
+    for (Value v : op->getOperands())
+      s.bytes += 2 * static_cast<uint64_t>(tensorBytes(v.getType()));
+    return s;
+  }
+  s.kind = op->getName().stripDialect().str();
+  s.name = nodeName(op->getLoc());
+  // Activations first, then weights ("w ..."); constants other than the
+  // weight (bias, tables) only count in bytes.
+  Value weight;
+  if (isa<QConv2dOp, QLinearOp, Conv2dOp, LinearOp, DynamicQLinearOp,
+          QConvTranspose2dOp>(op) &&
+      op->getNumOperands() > 1)
+    weight = op->getOperand(1);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  bool first = true;
+  for (Value v : op->getOperands()) {
+    s.bytes += static_cast<uint64_t>(tensorBytes(v.getType()));
+    Operation *def = v.getDefiningOp();
+    if (v == weight ||
+        (def && (isa<ConstantOp>(def) || isFoldedDequantize(def))))
+      continue;
+    os << (first ? "" : ", ") << shapeText(v.getType());
+    first = false;
+  }
+  if (weight)
+    os << (first ? "" : ", ") << "w " << shapeText(weight.getType());
+  os << " ->";
+  for (Value r : op->getResults()) {
+    s.bytes += static_cast<uint64_t>(tensorBytes(r.getType()));
+    os << " " << shapeText(r.getType());
+  }
+  // MACs of the ops that multiply-accumulate, and a kind per conv form.
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  uint64_t outElems =
+      static_cast<uint64_t>(product(shapeOf(op->getResult(0))));
+  auto convForm = [&](ArrayRef<int64_t> w, int64_t groups,
+                      ArrayRef<int64_t> strides) {
+    // OIHW.
+    s.macs = outElems * static_cast<uint64_t>(product(w.drop_front()));
+    if (groups > 1)
+      s.kind += w[1] == 1 ? "_depthwise" : "_grouped";
+    else if (w[2] == 1 && w[3] == 1)
+      s.kind += "_1x1";
+    os << " k" << w[2] << "x" << w[3];
+    if (llvm::any_of(strides, [](int64_t v) { return v != 1; }))
+      os << " s" << strides[0] << "x" << strides[1];
+    if (groups > 1)
+      os << " g" << groups;
+  };
+  if (auto conv = dyn_cast<QConv2dOp>(op))
+    convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
+  else if (auto conv = dyn_cast<Conv2dOp>(op))
+    convForm(shapeOf(conv.getWeight()), conv.getGroups(), conv.getStrides());
+  else if (auto ct = dyn_cast<QConvTranspose2dOp>(op)) {
+    // [C_in, C_out / groups, kh, kw]: each input element meets C_out /
+    // groups x kh x kw weights.
+    ArrayRef<int64_t> w = shapeOf(ct.getWeight());
+    s.macs = static_cast<uint64_t>(product(shapeOf(ct.getInput()))) *
+             static_cast<uint64_t>(w[1] * w[2] * w[3]);
+    os << " k" << w[2] << "x" << w[3] << " s" << ct.getStrides()[0] << "x"
+       << ct.getStrides()[1];
+  } else if (isa<QLinearOp, LinearOp, DynamicQLinearOp>(op))
+    s.macs = outElems * static_cast<uint64_t>(shapeOf(weight).back());
+  else if (isa<MatmulOp, QMatmulOp>(op))
+    s.macs = outElems *
+             static_cast<uint64_t>(shapeOf(op->getOperand(0)).back());
+  s.shapes = text;
+  return s;
+}
+
 } // namespace mlir::qc::model_codegen
 
 namespace mlir::qc {
