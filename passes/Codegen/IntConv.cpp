@@ -113,6 +113,62 @@ void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
                    cI64(g.k), zpV, loV, hiV});
 }
 
+void ModelBuilder::gemmByColumns(const PackedGemm &g, int64_t m, Value a,
+                                 int64_t lda, Value c, int64_t ldc,
+                                 int64_t zpOut, int64_t lo, int64_t hi) {
+  int64_t nr = g.config.nr();
+  int64_t tiles = (g.n + nr - 1) / nr;
+  // callGemm's panels, counted in tiles from each chunk's first tile: one
+  // thread (one chunk of every tile) calls the kernel exactly as callGemm.
+  int64_t panelTiles = g.panels.front().second / nr;
+  if (g.panels.size() > 1)
+    panelTiles = g.panels[1].first / nr;
+  Type cElement = g.config.cType == QType::S32 ? i32 : i8;
+  parallel(tiles, {a, c, g.weights, g.bias, g.multipliers},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             Value zpV = stepI32(zpOut), loV = stepI32(lo), hiV = stepI32(hi);
+             b.create<scf::ForOp>(
+                 loc, begin, end, cI64(panelTiles), ValueRange{},
+                 [&](OpBuilder &, Location, Value t0, ValueRange) {
+                   Value t1 = b.create<arith::MinSIOp>(
+                       loc, end, add(t0, cI64(panelTiles)));
+                   Value n0 = mulC(t0, nr);
+                   Value n1 =
+                       b.create<arith::MinSIOp>(loc, mulC(t1, nr), cI64(g.n));
+                   b.create<func::CallOp>(
+                       loc, g.kernel,
+                       ValueRange{p[0], cI64(lda),
+                                  gep(p[2], mulC(t0, g.tileBytes), i8),
+                                  gep(p[3], n0, i32), gep(p[4], n0, f32),
+                                  gep(p[1], n0, cElement), cI64(ldc), cI64(m),
+                                  sub(n1, n0), cI64(g.k), zpV, loV, hiV});
+                   b.create<scf::YieldOp>(loc);
+                 });
+           });
+}
+
+void ModelBuilder::splitGemm(const PackedGemm &g, int64_t m, bool columnsOk,
+                             const std::function<void()> &byRows,
+                             const std::function<void()> &byColumns) {
+  uint64_t threads =
+      columnsOk ? ::qc::codegen::getColumnSplitThreads(g.config, m, g.n) : 0;
+  if (!threads) {
+    byRows();
+    return;
+  }
+  // Bit min(num_threads, 63) of the compile-time mask (bit 63 is 0: rows).
+  Value count = b.create<arith::ExtSIOp>(
+      loc, i64,
+      load(i32, gep(ctxArg, cI64(offsetof(qc_exec_context, num_threads)), i8)));
+  Value bit = b.create<arith::AndIOp>(
+      loc,
+      b.create<arith::ShRUIOp>(loc, cI64(static_cast<int64_t>(threads)),
+                               b.create<arith::MinUIOp>(loc, count, cI64(63))),
+      cI64(1));
+  ifThen(b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, bit, cI64(0)),
+         byColumns, byRows);
+}
+
 /// The int32 bias of a qconv2d / qlinear (zeros when absent).
 FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias,
                                         int64_t n) {
@@ -247,97 +303,106 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
     callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
              op.getOutputZeroPoint(), op.getClampMin(), op.getClampMax());
   };
-  parallel(m, {inBase, colBase, outBase, gemm->weights, gemm->bias,
-               gemm->multipliers},
-           [&](Value begin, Value end, ArrayRef<Value> p) {
-             if (!im2col) {
-               callKernel(gep(p[0], mulC(begin, c), i8),
-                          gep(p[2], mulC(begin, o), i8), sub(end, begin), p);
-               return;
-             }
-             // Blocks of rows: im2col, then the kernel on them.
-             b.create<scf::ForOp>(
-                 loc, begin, end, cI64(kIm2colBlockRows), ValueRange{},
-                 [&](OpBuilder &, Location, Value r0, ValueRange) {
-                   Value r1 = b.create<arith::MinSIOp>(
-                       loc, end, add(r0, cI64(kIm2colBlockRows)));
-                   forRange(r0, r1, [&](Value row) {
-                     Pixel px = splitPixel(row, oh, ow);
-                     Value img = px.img, oy = px.oy, ox = px.ox;
-                     Value dstRow = gep(p[1], mulC(row, k), i8);
-                     Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
-                     // NHWC input: a tap's C channels are contiguous (one
-                     // memcpy), and so is a whole window row when it is
-                     // inside the image and undilated (one memcpy of kw*C).
-                     bool contiguous = in.strides[1] == 1;
-                     bool rowRuns = contiguous && dil[1] == 1 &&
-                                    in.strides[3] == c && kw > 1;
-                     Value pad =
-                         b.create<arith::ConstantIntOp>(loc, static_cast<int8_t>(zp), 8);
-                     auto copyTap = [&](Value iy, Value ix, Value dst) {
-                       Value src = gep(srcImg,
-                                       add(mulC(iy, in.strides[2]),
-                                           mulC(ix, in.strides[3])),
-                                       i8);
-                       if (contiguous) {
-                         b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
-                                                  /*isVolatile=*/false);
-                         return;
-                       }
-                       forN(c, [&](Value ci) {
-                         store(load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
-                               gep(dst, ci, i8));
-                       });
-                     };
-                     auto fillTap = [&](Value dst, int64_t bytes) {
-                       b.create<LLVM::MemsetOp>(loc, dst, pad, cI64(bytes),
-                                                /*isVolatile=*/false);
-                     };
-                     auto tapsOfRow = [&](int64_t y, Value iy, Value okY) {
-                       for (int64_t x = 0; x < kw; ++x) {
-                         Value ix = add(mulC(ox, strides[1]),
-                                        cI64(x * dil[1] - pads[1]));
-                         Value ok = b.create<arith::AndIOp>(
-                             loc, okY, inBounds(ix, w));
-                         Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
-                         ifThen(
-                             ok, [&] { copyTap(iy, ix, dst); },
-                             [&] { fillTap(dst, c); });
-                       }
-                     };
-                     for (int64_t y = 0; y < kh; ++y) {
-                       Value iy = add(mulC(oy, strides[0]),
-                                      cI64(y * dil[0] - pads[0]));
-                       Value okY = inBounds(iy, h);
-                       if (!rowRuns) {
-                         tapsOfRow(y, iy, okY);
-                         continue;
-                       }
-                       Value ix0 = add(mulC(ox, strides[1]), cI64(-pads[1]));
-                       Value inside = b.create<arith::AndIOp>(
-                           loc, okY,
-                           b.create<arith::AndIOp>(
-                               loc, inBounds(ix0, w),
-                               inBounds(add(ix0, cI64(kw - 1)), w)));
-                       ifThen(
-                           inside,
-                           [&] {
-                             Value src = gep(srcImg,
-                                             add(mulC(iy, in.strides[2]),
-                                                 mulC(ix0, in.strides[3])),
-                                             i8);
-                             b.create<LLVM::MemcpyOp>(
-                                 loc, gep(dstRow, cI64(y * kw * c), i8), src,
-                                 cI64(kw * c), /*isVolatile=*/false);
-                           },
-                           [&] { tapsOfRow(y, iy, okY); });
-                     }
+  // One output pixel's im2col row: its window, tap by tap, from the input
+  // at \p input to row \p row of the scratch at \p col.
+  auto im2colRow = [&](Value row, Value input, Value col) {
+    Pixel px = splitPixel(row, oh, ow);
+    Value img = px.img, oy = px.oy, ox = px.ox;
+    Value dstRow = gep(col, mulC(row, k), i8);
+    Value srcImg = gep(input, mulC(img, in.strides[0]), i8);
+    // NHWC input: a tap's C channels are contiguous (one
+    // memcpy), and so is a whole window row when it is
+    // inside the image and undilated (one memcpy of kw*C).
+    bool contiguous = in.strides[1] == 1;
+    bool rowRuns = contiguous && dil[1] == 1 && in.strides[3] == c && kw > 1;
+    Value pad = b.create<arith::ConstantIntOp>(loc, static_cast<int8_t>(zp), 8);
+    auto copyTap = [&](Value iy, Value ix, Value dst) {
+      Value src = gep(
+          srcImg, add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])), i8);
+      if (contiguous) {
+        b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
+                                 /*isVolatile=*/false);
+        return;
+      }
+      forN(c, [&](Value ci) {
+        store(load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+              gep(dst, ci, i8));
+      });
+    };
+    auto fillTap = [&](Value dst, int64_t bytes) {
+      b.create<LLVM::MemsetOp>(loc, dst, pad, cI64(bytes),
+                               /*isVolatile=*/false);
+    };
+    auto tapsOfRow = [&](int64_t y, Value iy, Value okY) {
+      for (int64_t x = 0; x < kw; ++x) {
+        Value ix = add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
+        Value ok = b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
+        Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
+        ifThen(
+            ok, [&] { copyTap(iy, ix, dst); }, [&] { fillTap(dst, c); });
+      }
+    };
+    for (int64_t y = 0; y < kh; ++y) {
+      Value iy = add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
+      Value okY = inBounds(iy, h);
+      if (!rowRuns) {
+        tapsOfRow(y, iy, okY);
+        continue;
+      }
+      Value ix0 = add(mulC(ox, strides[1]), cI64(-pads[1]));
+      Value inside = b.create<arith::AndIOp>(
+          loc, okY,
+          b.create<arith::AndIOp>(loc, inBounds(ix0, w),
+                                  inBounds(add(ix0, cI64(kw - 1)), w)));
+      ifThen(
+          inside,
+          [&] {
+            Value src =
+                gep(srcImg,
+                    add(mulC(iy, in.strides[2]), mulC(ix0, in.strides[3])), i8);
+            b.create<LLVM::MemcpyOp>(loc, gep(dstRow, cI64(y * kw * c), i8),
+                                     src, cI64(kw * c), /*isVolatile=*/false);
+          },
+          [&] { tapsOfRow(y, iy, okY); });
+    }
+  };
+  auto byRows = [&] {
+    parallel(m,
+             {inBase, colBase, outBase, gemm->weights, gemm->bias,
+              gemm->multipliers},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               if (!im2col) {
+                 callKernel(gep(p[0], mulC(begin, c), i8),
+                            gep(p[2], mulC(begin, o), i8), sub(end, begin), p);
+                 return;
+               }
+               // Blocks of rows: im2col, then the kernel on them.
+               b.create<scf::ForOp>(
+                   loc, begin, end, cI64(kIm2colBlockRows), ValueRange{},
+                   [&](OpBuilder &, Location, Value r0, ValueRange) {
+                     Value r1 = b.create<arith::MinSIOp>(
+                         loc, end, add(r0, cI64(kIm2colBlockRows)));
+                     forRange(r0, r1,
+                              [&](Value row) { im2colRow(row, p[0], p[1]); });
+                     callKernel(gep(p[1], mulC(r0, k), i8),
+                                gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
+                     b.create<scf::YieldOp>(loc);
                    });
-                   callKernel(gep(p[1], mulC(r0, k), i8),
-                              gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
-                   b.create<scf::YieldOp>(loc);
-                 });
-           });
+             });
+  };
+  // Few rows (one im2col block): the threads may split the columns instead,
+  // after an im2col of all rows split by rows.
+  auto byColumns = [&] {
+    if (im2col)
+      parallel(m, {inBase, colBase},
+               [&](Value begin, Value end, ArrayRef<Value> p) {
+                 forRange(begin, end,
+                          [&](Value row) { im2colRow(row, p[0], p[1]); });
+               });
+    gemmByColumns(*gemm, m, colBase, lda, outBase, o, op.getOutputZeroPoint(),
+                  op.getClampMin(), op.getClampMax());
+  };
+  splitGemm(*gemm, m, m <= kIm2colBlockRows, byRows, byColumns);
   return success();
 }
 
@@ -433,14 +498,21 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
     copyToRowMajor(in, inBase, rows);
     inBase = rows;
   }
-  parallel(m, {inBase, basePointer(out), gemm->weights, gemm->bias,
-               gemm->multipliers},
-           [&](Value begin, Value end, ArrayRef<Value> p) {
-             callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8),
-                      k, gep(p[1], mulC(begin, nOut), i8), nOut,
-                      sub(end, begin), op.getOutputZeroPoint(),
-                      op.getClampMin(), op.getClampMax());
-           });
+  Value outBase = basePointer(out);
+  auto byRows = [&] {
+    parallel(m, {inBase, outBase, gemm->weights, gemm->bias, gemm->multipliers},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8),
+                        k, gep(p[1], mulC(begin, nOut), i8), nOut,
+                        sub(end, begin), op.getOutputZeroPoint(),
+                        op.getClampMin(), op.getClampMax());
+             });
+  };
+  auto byColumns = [&] {
+    gemmByColumns(*gemm, m, inBase, k, outBase, nOut, op.getOutputZeroPoint(),
+                  op.getClampMin(), op.getClampMax());
+  };
+  splitGemm(*gemm, m, m <= kIm2colBlockRows, byRows, byColumns);
   return success();
 }
 
