@@ -390,19 +390,16 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
                    });
              });
   };
-  // Few rows (one im2col block): the threads may split the columns instead,
-  // after an im2col of all rows split by rows.
+  // Few rows read in place (a 1x1 conv over a 7x7 map): the threads may
+  // split the column tiles instead. Not with im2col: a separate im2col step
+  // split by rows, whose rows each thread then reads from the other's cache,
+  // plus one more wait, measured slower than the row split (ResNet-18's
+  // 7x7 stage, docs/codegen.md "Threads: few rows, many columns").
   auto byColumns = [&] {
-    if (im2col)
-      parallel(m, {inBase, colBase},
-               [&](Value begin, Value end, ArrayRef<Value> p) {
-                 forRange(begin, end,
-                          [&](Value row) { im2colRow(row, p[0], p[1]); });
-               });
     gemmByColumns(*gemm, m, colBase, lda, outBase, o, op.getOutputZeroPoint(),
                   op.getClampMin(), op.getClampMax());
   };
-  splitGemm(*gemm, m, m <= kIm2colBlockRows, byRows, byColumns);
+  splitGemm(*gemm, m, !im2col && m <= kIm2colBlockRows, byRows, byColumns);
   return success();
 }
 

@@ -3,10 +3,11 @@
 (test/difftest/gemm-split.test): qc.linear with M = 1 and qc.conv2d with
 M = 49, 50 and 1 output pixels over N from 130 to 1000 (odd counts, a last
 column tile only partly used, tile counts that 2 and 3 threads divide or
-not), 3x3 windows (im2col), 1x1 convs read in place and strided (im2col),
-u8 and s8, relu and relu6. These are the steps whose threads may split the
-column tiles instead of the rows (docs/codegen.md, "Threads"): at 1, 2 and
-3 threads every output must match the reference byte for byte.
+not), 1x1 convs read in place and strided (im2col), 3x3 windows (im2col),
+u8 and s8, relu and relu6. The linears and the in-place conv are the steps
+whose threads may split the column tiles instead of the rows, the others
+keep the row split (docs/codegen.md, "Threads: few rows, many columns"): at
+1, 2 and 3 threads every output must match the reference byte for byte.
 
   gemm_split_program.py > program.mlir
 """
