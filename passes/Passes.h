@@ -66,6 +66,9 @@ struct CompileOptions {
   /// 0: the program's shapes as they are. N >= 1: a dynamic batch
   /// (qc-dynamic-batch): one sample compiled, any batch 1..N at run time.
   int64_t maxBatch = 0;
+  /// `--float-fma`: float dot products as fused multiply-adds (faster, not
+  /// bit-identical with the reference executor; docs/codegen.md).
+  bool floatFma = false;
 };
 
 /// Adds `qc compile`'s sequence to \p pm (on builtin.module):

@@ -641,7 +641,9 @@ def QCLowerModel : Pass<"qc-lower-model", "ModuleOp"> {
     Option<"modelName", "name", "std::string", /*default=*/"\"model\"",
            "The model's C identifier: the descriptor is NAME_desc">,
     Option<"source", "source", "std::string", /*default=*/"",
-           "Where the model came from (for the header's comment)">
+           "Where the model came from (for the header's comment)">,
+    Option<"floatFma", "float-fma", "bool", /*default=*/"false",
+           "Float dot products (conv, linear, matmul) as fused multiply-adds: faster, not bit-identical with the reference executor">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -53,6 +53,7 @@ void mlir::qc::buildCompilePipeline(OpPassManager &pm,
   lower.target = options.target;
   lower.modelName = options.name;
   lower.source = options.source;
+  lower.floatFma = options.floatFma;
   pm.addPass(createQCLowerModel(lower));
   pm.addPass(createQCLowerModelToLLVM());
   pm.addPass(createQCAddModelDescriptor());
@@ -76,6 +77,11 @@ struct CompilePipelineOptions
       llvm::cl::desc("0: the program's shapes; N: any batch 1..N at run "
                      "time (qc-dynamic-batch)"),
       llvm::cl::init(0)};
+  Option<bool> floatFma{
+      *this, "float-fma",
+      llvm::cl::desc("Float dot products as fused multiply-adds (not "
+                     "bit-identical with the reference executor)"),
+      llvm::cl::init(false)};
 };
 
 struct SimplifyPipelineOptions
@@ -133,6 +139,7 @@ void mlir::qc::registerQCPipelines() {
         options.name = o.name;
         options.source = o.source;
         options.maxBatch = o.maxBatch;
+        options.floatFma = o.floatFma;
         mlir::qc::buildCompilePipeline(pm, options);
       });
   PassPipelineRegistration<SimplifyPipelineOptions>(

@@ -37,6 +37,11 @@ config.substitutions.append(("%cmake", getattr(config, "cmake_command", "cmake")
 config.substitutions.append(("%cxx", getattr(config, "cxx_compiler", "c++")))
 # Headless Chromium (Debian's chromium, scripts/setup.sh) opens qc debug's
 # HTML report in test/compiler/tools/qc/debug-html.test.
+import platform
 import shutil
+# The host's architecture: the profiler measures the multiply instruction's
+# rate on x86-64 only (docs/runtime.md, "%peak").
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64-host")
 if shutil.which("chromium"):
     config.available_features.add("chromium")

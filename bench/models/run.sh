@@ -4,7 +4,8 @@
 #   (a) qc int8 compiled code          (`qc bench`, in-process, compiled for this CPU)
 #   (b) ONNX Runtime int8              (ort_bench.js on qc's own QDQ export: the same quantization)
 #   (c) ONNX Runtime fp32              (ort_bench.js on the float model)
-# with each thread count, plus qc's compile time and object size against the float weights.
+# with each thread count, plus qc's compile time and object size against the float weights, and
+# each model's physical floor on this core (its MACs at the measured int8 multiply rate and clock).
 # See bench/models/README.md.
 #
 #   bench/models/run.sh [--models DIR] [--qc PATH] [--out DIR] [--threads "1 2"] [--min-time S]
@@ -99,6 +100,7 @@ rows=()
 min_rows=()
 spread_rows=()
 compile_rows=()
+declare -A floors
 for m in $model_list; do
   input_name="$("$python" -c 'import json,sys; print(next(iter(json.load(open(sys.argv[1]))["inputs"])))' "$models_dir/$m.json")"
   input_npy="$models_dir/$m.input.npy"
@@ -120,6 +122,17 @@ EOF
   c_float="$(sed -n 's/.*float weights and biases: \([0-9]*\) bytes.*/\1/p' "$out/$m.compile.log" | head -n 1)"
   c_target="$(sed -n 's/.* for \([^ ]*\) in .*/\1/p' "$out/$m.compile.log" | head -n 1)"
   compile_rows+=("$m|$c_target|${c_s:-?}|${c_obj:-?}|${c_const:-?}|${c_float:-?}")
+  # The physical floor: the model's MACs at the int8 rate this core measures for the variant's
+  # multiply instruction (the profile's header) and its clock, one thread.
+  "$qc" bench "$out/$m.q.mlir" --threads 1 --input "$input_name=$input_npy" --min-runs 5 --min-time 0.2 \
+    --profile --profile-csv "$out/$m.profile.csv" > "$out/$m.floor.log"
+  f_macs="$("$python" -c 'import csv,sys; print(sum(int(r["macs"]) for r in csv.DictReader(open(sys.argv[1]))))' \
+    "$out/$m.profile.csv")"
+  f_ghz="$(sed -n 's/^clock: \([0-9.]*\) GHz.*/\1/p' "$out/$m.floor.log")"
+  f_peak="$(sed -n 's/.*%peak of \([0-9.]*\) int8 MACs\/cycle.*/\1/p' "$out/$m.floor.log")"
+  f_ms="$(awk -v n="$f_macs" -v g="${f_ghz:-0}" -v p="${f_peak:-0}" \
+    'BEGIN { if (g > 0 && p > 0) printf "%.3f", n / (p * g * 1e6); else print "" }')"
+  floors["$m"]="${f_ms}|${f_macs}|${f_peak:-?}|${f_ghz:-?}"
 
   for t in $threads; do
     spread_q=(); spread_oi=()
@@ -209,6 +222,21 @@ ort_ver="$(field ort "$out/$(echo $model_list | cut -d' ' -f1).t$(echo $threads 
   echo "Best single run (min_ms; over all processes of a side), less sensitive to other load on the machine:"
   echo
   latency_table "${min_rows[@]}"
+  echo
+  echo "Physical floor (1 thread): the model's MACs at the int8 MACs/cycle this core measures for the"
+  echo "variant's multiply instruction, at the measured clock (qc bench --profile's header; docs/runtime.md)."
+  echo "floor / ORT int8 is the lowest qc/ORT-int8 ratio any code could reach on this machine."
+  echo
+  echo "| model | GMAC | MACs/cycle | GHz | floor ms | qc / floor | ORT int8 / floor | floor / ORT int8 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for r in "${rows[@]}"; do
+    IFS='|' read -r m t q oi of r1 r2 <<<"$r"
+    [[ "$t" == 1 ]] || continue
+    IFS='|' read -r fms fmacs fpeak fghz <<<"${floors[$m]}"
+    [[ -n "$fms" ]] || continue
+    printf '| %s | %.4f | %s | %s | %s | %s | %s | %s |\n' "$m" "$(awk -v n="$fmacs" 'BEGIN{print n/1e9}')" \
+      "$fpeak" "$fghz" "$fms" "$(ratio "$q" "$fms")" "$(ratio "$oi" "$fms")" "$(ratio "$fms" "$oi")"
+  done
   echo
   echo "qc compile (qc compile, target for this CPU):"
   echo

@@ -44,9 +44,10 @@ CompileOptions compileOptionsFor(StringRef path, StringRef target,
 std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
                                             StringRef target, int threads,
                                             CompiledModel *info,
-                                            int64_t maxBatch) {
+                                            const CodegenFlags &flags) {
   CompileOptions options = compileOptionsFor(path, target);
-  options.maxBatch = maxBatch;
+  options.maxBatch = flags.maxBatch;
+  options.floatFma = flags.floatFma;
   FailureOr<CompiledModel> compiled = compileModelCached(module, options);
   if (failed(compiled))
     return nullptr;
@@ -66,9 +67,9 @@ LogicalResult runCompiled(ModuleOp module, StringRef path, StringRef target,
                           int threads,
                           const std::vector<::qc::NpyArray> &inputs,
                           std::vector<::qc::NpyArray> &outputs,
-                          int64_t maxBatch) {
+                          const CodegenFlags &flags) {
   std::unique_ptr<LoadedModel> loaded =
-      compileAndLoad(module, path, target, threads, nullptr, maxBatch);
+      compileAndLoad(module, path, target, threads, nullptr, flags);
   if (!loaded)
     return failure();
   std::string error;

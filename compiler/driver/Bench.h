@@ -24,22 +24,31 @@ namespace mlir::qc {
 CompileOptions compileOptionsFor(StringRef path, StringRef target,
                                  StringRef name = "");
 
+/// The code-generation flags `qc run --compiled`, `qc bench` and `qc
+/// compile` share (CompileOptions' fields of the same names).
+struct CodegenFlags {
+  /// > 0: one sample compiled for runs of 1..maxBatch (qc-dynamic-batch,
+  /// `--max-batch`).
+  int64_t maxBatch = 0;
+  /// `--float-fma`: float dot products as fused multiply-adds.
+  bool floatFma = false;
+};
+
 /// Compiles \p module for \p target and loads it into this process with a
 /// session of \p threads threads (0: QC_NUM_THREADS, else all CPUs). Emits
 /// an error and returns null on failure; \p info receives what compiling
-/// produced. \p maxBatch > 0 compiles one sample for runs of 1..maxBatch
-/// (qc-dynamic-batch, `--max-batch`).
+/// produced.
 std::unique_ptr<LoadedModel> compileAndLoad(ModuleOp module, StringRef path,
                                             StringRef target, int threads,
                                             CompiledModel *info = nullptr,
-                                            int64_t maxBatch = 0);
+                                            const CodegenFlags &flags = {});
 
 /// compileAndLoad, then one run on \p inputs.
 LogicalResult runCompiled(ModuleOp module, StringRef path, StringRef target,
                           int threads,
                           const std::vector<::qc::NpyArray> &inputs,
                           std::vector<::qc::NpyArray> &outputs,
-                          int64_t maxBatch = 0);
+                          const CodegenFlags &flags = {});
 
 /// Inputs for `qc bench` without --input: uniform values in [0, 1) (seed 0)
 /// for each static f32 argument of \p func (with \p batch > 0, a dynamic

@@ -85,7 +85,7 @@ int runRunCommand(const RunCommand &command) {
   if (command.compiled) {
     std::vector<::qc::NpyArray> outs;
     if (failed(runCompiled(module, command.model.path, command.target,
-                           command.threads, *arrays, outs, command.maxBatch)))
+                           command.threads, *arrays, outs, command.codegen)))
       return 1;
     results = std::move(outs);
     // The entry function after lowering (same signature, names kept).
@@ -141,7 +141,8 @@ int runCompileCommand(const CompileCommand &command) {
     return 1;
   CompileOptions options =
       compileOptionsFor(command.model.path, command.target, command.name);
-  options.maxBatch = command.maxBatch;
+  options.maxBatch = command.codegen.maxBatch;
+  options.floatFma = command.codegen.floatFma;
   FailureOr<CompiledModel> compiled = compileModel(*source.module, options);
   if (failed(compiled) ||
       failed(writeCompiledModel(&source.context, *compiled, command.outDir,
@@ -173,14 +174,14 @@ int runBenchCommand(const BenchCommand &command) {
   if (failed(func))
     return 1;
   FailureOr<std::vector<::qc::NpyArray>> arrays =
-      command.inputs.empty() ? randomInputs(*func, command.maxBatch)
+      command.inputs.empty() ? randomInputs(*func, command.codegen.maxBatch)
                              : readInputs(*func, command.inputs);
   if (failed(arrays))
     return 1;
   CompiledModel info;
   std::unique_ptr<LoadedModel> loaded =
       compileAndLoad(module, command.model.path, command.target,
-                     command.threads, &info, command.maxBatch);
+                     command.threads, &info, command.codegen);
   if (!loaded)
     return 1;
   std::string error;

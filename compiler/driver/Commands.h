@@ -55,7 +55,7 @@ struct RunCommand {
   bool compiled = false;
   std::string target = "host";
   int threads = 0;
-  int64_t maxBatch = 0;
+  CodegenFlags codegen;
 };
 int runRunCommand(const RunCommand &command);
 
@@ -83,7 +83,7 @@ struct CompileCommand {
   /// Empty: the file's base name made a C identifier.
   std::string name;
   bool withRuntime = false;
-  int64_t maxBatch = 0;
+  CodegenFlags codegen;
 };
 int runCompileCommand(const CompileCommand &command);
 
@@ -98,7 +98,7 @@ struct BenchCommand {
   std::vector<std::string> inputs;
   std::string target = "host";
   int threads = 0;
-  int64_t maxBatch = 0;
+  CodegenFlags codegen;
   BenchOptions bench;
   bool profile = false;
   /// --profile-csv FILE (an empty name is an error).

@@ -179,6 +179,7 @@ std::optional<std::string> compileCacheKey(ModuleOp module,
   addField(hasher, options.name);
   addField(hasher, options.source);
   addField(hasher, std::to_string(options.maxBatch));
+  addField(hasher, options.floatFma ? "float-fma" : "exact-float");
   {
     HashStream stream(hasher);
     // Generic form with locations: node names become step names, and the

@@ -92,11 +92,9 @@ LogicalResult ModelBuilder::emitFloatConvTranspose(ConvTranspose2dOp op) {
                              gep(tapBase, add(mulC(ic, o), first), f32);
                          forN(og, [&](Value j) {
                            Value slot = gep(column, j, f32);
-                           Value product = b.create<arith::MulFOp>(
-                               loc, xv, load(f32, gep(wRow, j, f32)));
-                           store(b.create<arith::AddFOp>(
-                                     loc, load(f32, slot), product),
-                                 slot);
+                           Value wv = load(f32, gep(wRow, j, f32));
+                           Value acc = load(f32, slot);
+                           store(mulAddF(acc, xv, wv), slot);
                          });
                        });
                        forN(og, [&](Value j) {

@@ -64,7 +64,8 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
   int64_t fullTiles = g.n / nt;
   {
     // acc[i][j] = bias tile (or 0), then for each k: acc += a[i][k] *
-    // w[k][tile], rounded after the multiply and after the add (no FMA).
+    // w[k][tile], rounded after the multiply and after the add (no FMA;
+    // one fused rounding with --float-fma).
     SmallVector<Value> init, biasTile;
     Value bt = gep(bias, mulC(t, nt), f32);
     for (int64_t j = 0; j < g.vectors; ++j)
@@ -95,9 +96,7 @@ void ModelBuilder::floatGemmBlock(const FloatGemm &g, Value w, Value bias,
         Value x = load(f32, gep(aRows[i], aOffset, f32));
         Value xb = b.create<vector::BroadcastOp>(loc, vt, x);
         for (int64_t j = 0; j < g.vectors; ++j)
-          next.push_back(b.create<arith::AddFOp>(
-              loc, acc[i * g.vectors + j],
-              b.create<arith::MulFOp>(loc, xb, wv[j])));
+          next.push_back(mulAddF(acc[i * g.vectors + j], xb, wv[j]));
       }
       return next;
     };
@@ -338,8 +337,7 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                        if (!depthwise)
                          xv = b.create<arith::SelectOp>(loc, oks[tp], xv,
                                                         cF32(0));
-                       Value sum = b.create<arith::AddFOp>(
-                           loc, acc, b.create<arith::MulFOp>(loc, wv, xv));
+                       Value sum = mulAddF(acc, wv, xv);
                        acc = depthwise ? b.create<arith::SelectOp>(
                                              loc, oks[tp], sum, acc)
                                              .getResult()
@@ -396,11 +394,9 @@ LogicalResult ModelBuilder::emitFloatConv(Conv2dOp op) {
                        if (!depthwise)
                          xv = b.create<arith::SelectOp>(loc, ok, xv, cF32(0));
                        Value slot = gep(dst, oc, f32);
-                       Value prod = b.create<arith::MulFOp>(
-                           loc, load(f32, gep(wRow, oc, f32)), xv);
-                       store(
-                           b.create<arith::AddFOp>(loc, load(f32, slot), prod),
-                           slot);
+                       Value wv = load(f32, gep(wRow, oc, f32));
+                       Value acc = load(f32, slot);
+                       store(mulAddF(acc, wv, xv), slot);
                      });
                    };
                    if (depthwise)
@@ -558,7 +554,7 @@ void ModelBuilder::matmulRows(Value a, int64_t ar, int64_t ak, Value bMat,
   // Columns [j0, j0 + vectors * lanes) of `rows` output rows in registers
   // (lanes 1: scalars), each summed over k from 0 in k order: every output
   // is ((0 + a0*b0) + a1*b1) + ..., rounded after every multiply and add
-  // (no FMA), as the reference executor.
+  // (no FMA, as the reference executor; one fused rounding with --float-fma).
   auto columns = [&](Value j0, int64_t lanes, int64_t vectors) {
     Type vt = lanes == 1 ? Type(f32) : Type(VectorType::get({lanes}, f32));
     Value zero = lanes == 1
@@ -595,9 +591,7 @@ void ModelBuilder::matmulRows(Value a, int64_t ar, int64_t ak, Value bMat,
                            : b.create<vector::BroadcastOp>(loc, vt, x)
                                  .getResult();
             for (int64_t v = 0; v < vectors; ++v)
-              next.push_back(b.create<arith::AddFOp>(
-                  loc, acc[r * vectors + v],
-                  b.create<arith::MulFOp>(loc, xv, bv[v])));
+              next.push_back(mulAddF(acc[r * vectors + v], xv, bv[v]));
           }
           b.create<scf::YieldOp>(loc, next);
         });

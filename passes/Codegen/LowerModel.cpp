@@ -440,6 +440,7 @@ struct LowerModelPass : impl::QCLowerModelBase<LowerModelPass> {
     options.isas = *isas;
     options.name = modelName;
     options.source = source;
+    options.floatFma = floatFma;
     OwningOpRef<ModuleOp> out = ModuleOp::create(func->getLoc());
     FailureOr<ModelInfo> info;
     {

@@ -409,6 +409,15 @@ private:
   Value sub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
   Value mul(Value x, Value y) { return b.create<arith::MulIOp>(loc, x, y); }
   Value mulC(Value x, int64_t c) { return c == 1 ? x : mul(x, cI64(c)); }
+  /// acc + x * y of the float dot products (f32 scalars or vectors): the
+  /// product rounded, then the sum (the reference's two roundings), or one
+  /// fused multiply-add with `--float-fma` (options.floatFma).
+  Value mulAddF(Value acc, Value x, Value y) {
+    if (options.floatFma)
+      return b.create<math::FmaOp>(loc, x, y, acc);
+    return b.create<arith::AddFOp>(loc, acc,
+                                   b.create<arith::MulFOp>(loc, x, y));
+  }
   Value divC(Value x, int64_t c) {
     return c == 1 ? x : b.create<arith::DivUIOp>(loc, x, cI64(c));
   }

@@ -50,6 +50,10 @@ struct ModelCodegenOptions {
   std::string name = "model";
   /// Where the model came from (for the header's comment).
   std::string source;
+  /// `--float-fma`: the float dot products (conv, linear, matmul, transposed
+  /// conv) as fused multiply-adds, one rounding per step instead of two. Not
+  /// bit-identical with the reference executor, hence opt-in.
+  bool floatFma = false;
 };
 
 /// The `qc_model_desc` (runtime/include/qc_model_abi.h) a compiled model

@@ -59,16 +59,6 @@ struct MeanInput {
   int64_t count = 0;
 };
 
-std::optional<std::vector<float>> constantFloats(Value v) {
-  auto cst = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!cst || !cst.getType().getElementType().isF32())
-    return std::nullopt;
-  FailureOr<std::vector<float>> values = getConstantValues<float>(cst.getValue());
-  if (failed(values))
-    return std::nullopt;
-  return std::move(*values);
-}
-
 /// dequantize(quantize(w)) - w with the calibrated qparams of `observe`
 /// (DESIGN.md's quantize: x * (1 / scale), round half to even).
 std::optional<std::vector<float>> weightError(ObserveOp observe,
@@ -115,9 +105,9 @@ std::optional<Target> asTarget(Operation *op, ArrayRef<std::string> quantizers) 
   if (!input || !wObserve)
     return std::nullopt;
   auto wType = dyn_cast<RankedTensorType>(wObserve.getInput().getType());
-  auto w = constantFloats(wObserve.getInput());
-  auto bias = constantFloats(op->getOperand(2));
-  if (!wType || !wType.hasStaticShape() || !w || !bias ||
+  auto w = getConstantFloats(wObserve.getInput());
+  auto bias = getConstantFloats(op->getOperand(2));
+  if (!wType || !wType.hasStaticShape() || failed(w) || failed(bias) ||
       static_cast<int64_t>(bias->size()) != wType.getDimSize(0))
     return std::nullopt;
   Target t{op, input, SmallVector<int64_t>(wType.getShape()), {}, std::move(*bias)};

@@ -47,18 +47,6 @@ struct Layer {
   int64_t inChannels() const { return inPerGroup * groups; }
 };
 
-std::optional<std::vector<float>> constantFloats(Value v) {
-  if (!v)
-    return std::nullopt;
-  auto cst = v.getDefiningOp<ConstantOp>();
-  if (!cst || !cst.getType().getElementType().isF32())
-    return std::nullopt;
-  FailureOr<std::vector<float>> values = getConstantValues<float>(cst.getValue());
-  if (failed(values))
-    return std::nullopt;
-  return std::move(*values);
-}
-
 /// `op` as a Layer, if it is a conv2d / linear with constant weights of the
 /// expected ranks.
 std::optional<Layer> asLayer(Operation *op) {
@@ -72,8 +60,8 @@ std::optional<Layer> asLayer(Operation *op) {
   if (!wType || !wType.hasStaticShape() ||
       wType.getRank() != (conv ? 4 : 2))
     return std::nullopt;
-  auto w = constantFloats(op->getOperand(1));
-  if (!w)
+  auto w = getConstantFloats(op->getOperand(1));
+  if (failed(w))
     return std::nullopt;
   l.weight = std::move(*w);
   l.outChannels = wType.getDimSize(0);
@@ -85,8 +73,8 @@ std::optional<Layer> asLayer(Operation *op) {
   if (l.groups < 1 || l.outChannels % l.groups != 0 || l.outChannels < 1)
     return std::nullopt;
   if (Value b = l.biasValue()) {
-    auto bias = constantFloats(b);
-    if (!bias || static_cast<int64_t>(bias->size()) != l.outChannels)
+    auto bias = getConstantFloats(b);
+    if (failed(bias) || static_cast<int64_t>(bias->size()) != l.outChannels)
       return std::nullopt;
     l.bias = std::move(*bias);
   }

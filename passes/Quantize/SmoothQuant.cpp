@@ -53,16 +53,6 @@ struct Group {
   std::vector<double> actMax;
 };
 
-std::optional<std::vector<float>> constantFloats(Value v) {
-  auto cst = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!cst || !cst.getType().getElementType().isF32())
-    return std::nullopt;
-  FailureOr<std::vector<float>> values = getConstantValues<float>(cst.getValue());
-  if (failed(values))
-    return std::nullopt;
-  return std::move(*values);
-}
-
 std::optional<Consumer> asConsumer(Operation *op) {
   Consumer c;
   c.op = op;
@@ -77,8 +67,8 @@ std::optional<Consumer> asConsumer(Operation *op) {
   auto type = dyn_cast<RankedTensorType>(op->getOperand(1).getType());
   if (!type || !type.hasStaticShape() || type.getRank() != 2)
     return std::nullopt;
-  auto w = constantFloats(op->getOperand(1));
-  if (!w || op->getOperand(0).getDefiningOp<ConstantOp>())
+  auto w = getConstantFloats(op->getOperand(1));
+  if (failed(w) || op->getOperand(0).getDefiningOp<ConstantOp>())
     return std::nullopt;
   c.weightShape.assign(type.getShape().begin(), type.getShape().end());
   c.weight = std::move(*w);
@@ -122,8 +112,8 @@ bool divideConstant(Operation *op, unsigned operand,
                     const std::vector<double> &s) {
   Value v = op->getOperand(operand);
   auto type = dyn_cast<RankedTensorType>(v.getType());
-  auto values = constantFloats(v);
-  if (!type || !values || !type.hasStaticShape() ||
+  auto values = getConstantFloats(v);
+  if (!type || failed(values) || !type.hasStaticShape() ||
       static_cast<int64_t>(values->size()) != static_cast<int64_t>(s.size()) ||
       type.getRank() < 1 || type.getShape().back() != static_cast<int64_t>(s.size()))
     return false;
@@ -141,8 +131,8 @@ bool divideConstant(Operation *op, unsigned operand,
 std::optional<unsigned> constantOperand(Operation *op) {
   if (op->getNumOperands() != 2)
     return std::nullopt;
-  bool c0 = constantFloats(op->getOperand(0)).has_value();
-  bool c1 = constantFloats(op->getOperand(1)).has_value();
+  bool c0 = succeeded(getConstantFloats(op->getOperand(0)));
+  bool c1 = succeeded(getConstantFloats(op->getOperand(1)));
   if (c0 == c1)
     return std::nullopt;
   return c0 ? 0u : 1u;
@@ -162,8 +152,8 @@ bool foldIntoProducer(Group &g, const std::vector<double> &s) {
   if (auto ln = dyn_cast<LayerNormOp>(p)) {
     // Normalized over the last axis only (scale [K]).
     auto st = dyn_cast<RankedTensorType>(ln.getScale().getType());
-    if (!st || st.getRank() != 1 || !constantFloats(ln.getScale()) ||
-        (ln.getBias() && !constantFloats(ln.getBias())))
+    if (!st || st.getRank() != 1 || failed(getConstantFloats(ln.getScale())) ||
+        (ln.getBias() && failed(getConstantFloats(ln.getBias()))))
       return false;
     if (!divideConstant(p, 1, s))
       return false;

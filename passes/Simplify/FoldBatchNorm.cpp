@@ -11,16 +11,6 @@ namespace mlir::qc {
 #include "passes/Passes.h.inc"
 
 namespace {
-/// The f32 values of `v` if it is produced by a qc.constant.
-FailureOr<std::vector<float>> constantFloats(Value v) {
-  if (!v)
-    return failure();
-  auto cst = v.getDefiningOp<ConstantOp>();
-  if (!cst || !cst.getType().getElementType().isF32())
-    return failure();
-  return getConstantValues<float>(cst.getValue());
-}
-
 std::string nameHint(Operation *op, StringRef suffix) {
   if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
     return (loc.getName().getValue() + suffix).str();
@@ -34,11 +24,11 @@ std::string nameHint(Operation *op, StringRef suffix) {
 /// shapes are not the expected ones.
 template <typename OpTy>
 LogicalResult foldInto(OpTy producer, BatchNormOp bn, Value result) {
-  auto weight = constantFloats(producer.getWeight());
-  auto gamma = constantFloats(bn.getScale());
-  auto beta = constantFloats(bn.getBias());
-  auto mean = constantFloats(bn.getMean());
-  auto var = constantFloats(bn.getVar());
+  auto weight = getConstantFloats(producer.getWeight());
+  auto gamma = getConstantFloats(bn.getScale());
+  auto beta = getConstantFloats(bn.getBias());
+  auto mean = getConstantFloats(bn.getMean());
+  auto var = getConstantFloats(bn.getVar());
   if (failed(weight) || failed(gamma) || failed(beta) || failed(mean) ||
       failed(var))
     return failure();
@@ -55,7 +45,7 @@ LogicalResult foldInto(OpTy producer, BatchNormOp bn, Value result) {
     return failure();
   std::vector<float> bias(channels, 0.0f);
   if (producer.getBias()) {
-    auto b = constantFloats(producer.getBias());
+    auto b = getConstantFloats(producer.getBias());
     if (failed(b) || static_cast<int64_t>(b->size()) != channels)
       return failure();
     bias = *b;

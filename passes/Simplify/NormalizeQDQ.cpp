@@ -36,20 +36,12 @@ namespace mlir::qc {
 namespace {
 namespace ref = ::qc::ref;
 
-/// The f32 values of `v` if it is produced by a qc.constant.
-FailureOr<std::vector<float>> constantFloats(Value v) {
-  auto cst = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!cst || !cst.getType().getElementType().isF32())
-    return failure();
-  return getConstantValues<float>(cst.getValue());
-}
-
 /// A per-channel constant operand of an elementwise op on an NCHW (or
 /// [N, C]) tensor: one value per channel (shape [C], [C, 1, 1] or
 /// [1, C, 1, 1]) or a single value; expanded to `channels` values.
 FailureOr<std::vector<float>> channelConstant(Value v, int64_t channels,
                                               int64_t rank) {
-  FailureOr<std::vector<float>> values = constantFloats(v);
+  FailureOr<std::vector<float>> values = getConstantFloats(v);
   if (failed(values))
     return failure();
   auto type = cast<RankedTensorType>(v.getType());
@@ -188,10 +180,10 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     if (resultType != bn.getType())
       return;
 
-    auto gamma = constantFloats(bn.getScale());
-    auto beta = constantFloats(bn.getBias());
-    auto mean = constantFloats(bn.getMean());
-    auto var = constantFloats(bn.getVar());
+    auto gamma = getConstantFloats(bn.getScale());
+    auto beta = getConstantFloats(bn.getBias());
+    auto mean = getConstantFloats(bn.getMean());
+    auto var = getConstantFloats(bn.getVar());
     if (failed(gamma) || failed(beta) || failed(mean) || failed(var))
       return;
     auto perChannel = [&](const std::vector<float> &x) {
@@ -203,7 +195,7 @@ struct NormalizeQDQ : impl::QCNormalizeQDQBase<NormalizeQDQ> {
     std::vector<float> b0(channels, 0.0f), shift(channels, 0.0f),
         divisor(channels, 1.0f);
     if (bias) {
-      auto b = constantFloats(bias);
+      auto b = getConstantFloats(bias);
       if (failed(b) || !perChannel(*b))
         return;
       b0 = *b;

@@ -106,6 +106,124 @@ double qcrt_measure_core_ghz(void) {
 double qcrt_measure_core_ghz(void) { return 0; }
 #endif
 
+/* --- the multiply instruction's rate --------------------------------------*/
+
+/* The int8 peak a variant's table states (int8_macs_per_cycle) is the
+ * documented rate of its multiply instruction on the fastest cores of its
+ * class; a core may issue fewer (`vpdpbusd zmm`: 2 per cycle on Xeons since
+ * Ice Lake-SP and Zen 5, 1 on Zen 4, which splits a 512-bit op in two). The
+ * report therefore times the instruction itself: 12 independent
+ * accumulators, best of 5 x ~1 ms, divided by the core clock, rounded to the
+ * nearest quarter per cycle (a preempted repetition reads low; the best of 5
+ * is the one least disturbed). x86-64 only; 0 elsewhere (the table's peak is
+ * used then). */
+typedef struct {
+  const char *instruction;
+  double macsPerInstruction;
+  double perCycle; /* 0 when not measured */
+} MultiplyRate;
+
+#if defined(__x86_64__)
+#define QCRT_ACC(op, r, a, b) op " %%" a ", %%" b ", %%" r "\n\t"
+#define QCRT_TWELVE(op, reg, a, b)                                             \
+  QCRT_ACC(op, reg "0", a, b) QCRT_ACC(op, reg "1", a, b)                      \
+  QCRT_ACC(op, reg "2", a, b) QCRT_ACC(op, reg "3", a, b)                      \
+  QCRT_ACC(op, reg "4", a, b) QCRT_ACC(op, reg "5", a, b)                      \
+  QCRT_ACC(op, reg "6", a, b) QCRT_ACC(op, reg "7", a, b)                      \
+  QCRT_ACC(op, reg "8", a, b) QCRT_ACC(op, reg "9", a, b)                      \
+  QCRT_ACC(op, reg "10", a, b) QCRT_ACC(op, reg "11", a, b)
+#define QCRT_CLOBBER12                                                         \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",       \
+      "xmm9", "xmm10", "xmm11"
+
+enum { kMultiplyKind512Vnni, kMultiplyKindVexVnni, kMultiplyKindMaddwd };
+
+/* The two ymm kinds: 12 x `op` on ymm0-11 from ymm12, ymm13. */
+#define QCRT_YMM_LOOP(op)                                                      \
+  __asm__ volatile("vpxor %%ymm12, %%ymm12, %%ymm12\n\t"                        \
+                   "vpxor %%ymm13, %%ymm13, %%ymm13\n\t"                        \
+                   "1:\n\t" QCRT_TWELVE(op, "ymm", "ymm12", "ymm13")           \
+                   "dec %0\n\tjnz 1b\n\tvzeroupper"                            \
+                   : "+r"(iterations)                                          \
+                   :                                                           \
+                   : QCRT_CLOBBER12, "xmm12", "xmm13", "cc")
+
+/* `iterations` x 12 independent multiplies of the given kind. */
+static void multiplyLoop(int kind, uint64_t iterations) {
+  switch (kind) {
+  case kMultiplyKind512Vnni:
+    __asm__ volatile("vpxord %%zmm16, %%zmm16, %%zmm16\n\t"
+                     "vpxord %%zmm17, %%zmm17, %%zmm17\n\t"
+                     "1:\n\t" QCRT_TWELVE("vpdpbusd", "zmm", "zmm16", "zmm17")
+                     "dec %0\n\tjnz 1b\n\tvzeroupper"
+                     : "+r"(iterations)
+                     :
+                     : QCRT_CLOBBER12, "xmm16", "xmm17", "cc");
+    break;
+  case kMultiplyKindVexVnni:
+    QCRT_YMM_LOOP("%{vex%} vpdpbusd");
+    break;
+  default:
+    QCRT_YMM_LOOP("vpmaddwd");
+    break;
+  }
+}
+#undef QCRT_YMM_LOOP
+#undef QCRT_CLOBBER12
+#undef QCRT_TWELVE
+#undef QCRT_ACC
+
+static MultiplyRate measureMultiplyRate(uint64_t requiredIsa,
+                                        uint64_t cpuFeatures, double ghz) {
+  MultiplyRate r = {NULL, 0, 0};
+  int kind;
+  if (requiredIsa & QC_ISA_X86_AVX512VNNI) {
+    kind = kMultiplyKind512Vnni;
+    r.instruction = "vpdpbusd zmm";
+    r.macsPerInstruction = 64;
+  } else if (requiredIsa & QC_ISA_X86_AVXVNNI) {
+    kind = kMultiplyKindVexVnni;
+    r.instruction = "{vex} vpdpbusd ymm";
+    r.macsPerInstruction = 32;
+  } else if (requiredIsa & QC_ISA_X86_AVX2) {
+    kind = kMultiplyKindMaddwd;
+    r.instruction = "vpmaddwd ymm";
+    r.macsPerInstruction = 16;
+  } else {
+    return r;
+  }
+  /* Never run an instruction the CPU lacks (the report may describe a
+   * variant other than the one that ran, see qcrt_profile_print). */
+  if ((requiredIsa & cpuFeatures) != requiredIsa || ghz <= 0)
+    return r;
+  const uint64_t iterations = 300000; /* 3.6 M instructions, ~1 ms */
+  multiplyLoop(kind, iterations);     /* wake the unit up */
+  uint64_t best = UINT64_MAX;
+  for (int i = 0; i < 5; ++i) {
+    uint64_t t0 = qcrt_now_ns();
+    multiplyLoop(kind, iterations);
+    uint64_t ns = qcrt_now_ns() - t0;
+    if (ns < best)
+      best = ns;
+  }
+  if (best == 0 || best == UINT64_MAX)
+    return r;
+  double perCycle = 12.0 * (double)iterations / ((double)best * ghz);
+  perCycle = (double)(int64_t)(perCycle * 4 + 0.5) / 4;
+  r.perCycle = perCycle >= 0.25 && perCycle <= 8 ? perCycle : 0;
+  return r;
+}
+#else
+static MultiplyRate measureMultiplyRate(uint64_t requiredIsa,
+                                        uint64_t cpuFeatures, double ghz) {
+  (void)requiredIsa;
+  (void)cpuFeatures;
+  (void)ghz;
+  MultiplyRate r = {NULL, 0, 0};
+  return r;
+}
+#endif
+
 /* --- report --------------------------------------------------------------*/
 
 typedef struct {
@@ -207,8 +325,16 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
       variant = &p->variants[v];
   if (!variant && p->numVariants)
     variant = &p->variants[p->numVariants - 1];
-  double peak = variant ? (double)variant->int8_macs_per_cycle * threads : 0;
   double ghz = qcrt_measure_core_ghz();
+  /* %peak: of the rate this core measures for the variant's multiply
+   * instruction when it can be measured, else of the variant's table. */
+  MultiplyRate rate = variant ? measureMultiplyRate(variant->required_isa,
+                                                    cpu_features, ghz)
+                              : (MultiplyRate){NULL, 0, 0};
+  double corePeak = rate.perCycle > 0
+                        ? rate.perCycle * rate.macsPerInstruction
+                        : variant ? (double)variant->int8_macs_per_cycle : 0;
+  double peak = corePeak * threads;
 
   /* Medians over the window of the last `filled` runs. */
   uint32_t filled =
@@ -289,7 +415,15 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
             ghz);
   else
     fprintf(out, "clock: not measurable here; MAC/cyc not shown");
-  if (variant && peak > 0)
+  if (variant && peak > 0 && rate.perCycle > 0)
+    fprintf(out,
+            "; %%peak of %.0f int8 MACs/cycle (%s: %.0f per core x %d "
+            "thread(s); per core measured now: %.2f %s per cycle x %.0f "
+            "MACs, against the ISA's nominal %llu)\n",
+            peak, str(variant->name), corePeak, (int)threads, rate.perCycle,
+            rate.instruction, rate.macsPerInstruction,
+            (unsigned long long)variant->int8_macs_per_cycle);
+  else if (variant && peak > 0)
     fprintf(out,
             "; %%peak of %.0f int8 MACs/cycle (%s: %llu per core x %d "
             "thread(s))\n",
@@ -297,6 +431,17 @@ void qcrt_profile_print(const qcrt_profile *p, const char *model,
             (unsigned long long)variant->int8_macs_per_cycle, (int)threads);
   else
     fprintf(out, "\n");
+  /* The physical floor: every MAC of the model at that peak. */
+  uint64_t totalMacs = 0;
+  for (uint32_t i = 0; i < p->numSteps; ++i)
+    totalMacs += p->steps[i].macs;
+  if (totalMacs && ghz > 0 && peak > 0) {
+    double floorMs = (double)totalMacs / (peak * ghz * 1e9) * 1e3;
+    fprintf(out,
+            "floor: %.4f ms = the steps' %.4g MACs at that peak and clock; "
+            "the run is %.2fx the floor, the steps' sum %.2fx\n",
+            floorMs, (double)totalMacs, runMs / floorMs, stepsMs / floorMs);
+  }
 
   for (uint32_t i = 0; i < p->numSteps; ++i) {
     order[i].step = i;

@@ -130,24 +130,41 @@ constexpr int64_t kMaxCalibBatch = 1 << 16;
 constexpr double kMaxBenchSeconds = 3600;
 constexpr int kMaxBenchRuns = 1000000;
 
-/// `--max-batch N` of compile, run --compiled and bench: a dynamic batch of
-/// 1 to N samples per run (qc-dynamic-batch). 0 when not given.
-struct MaxBatchFlag {
-  cl::opt<int> value{
+/// The code-generation flags of compile, run --compiled and bench:
+/// `--max-batch N`, a dynamic batch of 1 to N samples per run
+/// (qc-dynamic-batch), and `--float-fma`.
+struct CodegenFlagOptions {
+  cl::opt<int> maxBatch{
       "max-batch",
       cl::desc("Compile one sample and accept any batch from 1 to N per run "
                "(dimension 0 of every input and output; the model's samples "
                "must be independent)"),
       cl::value_desc("N"), cl::init(0)};
+  cl::opt<bool> floatFma{
+      "float-fma",
+      cl::desc("Float convolutions, linear layers and matmuls with fused "
+               "multiply-adds: faster, but no longer bit-identical with `qc "
+               "run` (docs/codegen.md, \"Float steps\")")};
 
   /// Returns 0, or kUsageError after saying what is wrong.
   int check() const {
-    if (value.getNumOccurrences() && value < 1)
+    if (maxBatch.getNumOccurrences() && maxBatch < 1)
       return usageError("--max-batch must be in [1, 2147483647], got " +
-                        Twine(static_cast<int>(value)));
+                        Twine(static_cast<int>(maxBatch)));
     return 0;
   }
-  int64_t get() const { return value.getNumOccurrences() ? value : 0; }
+  /// Whether a flag was given (`qc run` takes them only with --compiled).
+  const char *given() const {
+    return maxBatch.getNumOccurrences()   ? "--max-batch"
+           : floatFma.getNumOccurrences() ? "--float-fma"
+                                          : nullptr;
+  }
+  mlir::qc::CodegenFlags get() const {
+    mlir::qc::CodegenFlags flags;
+    flags.maxBatch = maxBatch.getNumOccurrences() ? maxBatch : 0;
+    flags.floatFma = floatFma;
+    return flags;
+  }
 };
 
 /// `--target T`, stored into \p target.
@@ -202,7 +219,7 @@ int runCommand(int argc, char **argv) {
       cl::location(command.compiled)};
   TargetFlag target(command.target, "With --compiled: the target (default "
                                     "host; it must run on this CPU)");
-  MaxBatchFlag maxBatch;
+  CodegenFlagOptions codegen;
   if (int rc = flags.parse(
           argc, argv,
           "qc run: run a model with the reference executor (or, with "
@@ -218,14 +235,14 @@ int runCommand(int argc, char **argv) {
     return rc;
   if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
-  if (int rc = maxBatch.check(); rc)
+  if (int rc = codegen.check(); rc)
     return rc;
-  if (maxBatch.get() && !command.compiled)
-    return usageError("--max-batch is an option of --compiled");
+  if (const char *flag = codegen.given(); flag && !command.compiled)
+    return usageError(Twine(flag) + " is an option of --compiled");
   if (command.outputDir.empty())
     return usageError("--output-dir must not be empty");
   command.threads = threads;
-  command.maxBatch = maxBatch.get();
+  command.codegen = codegen.get();
   return mlir::qc::runRunCommand(command);
 }
 
@@ -444,7 +461,7 @@ int compileCommand(int argc, char **argv) {
       cl::desc("Also copy libqcrt.a, qc_runtime.h and qc_model_abi.h into "
                "OUTDIR"),
       cl::location(command.withRuntime)};
-  MaxBatchFlag maxBatch;
+  CodegenFlagOptions codegen;
   if (int rc = flags.parse(
           argc, argv,
           "qc compile: compile a quantized model to native code\n\n"
@@ -461,7 +478,7 @@ int compileCommand(int argc, char **argv) {
           "with --input-shape giving one sample).\n");
       rc)
     return rc;
-  if (int rc = maxBatch.check(); rc)
+  if (int rc = codegen.check(); rc)
     return rc;
   if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
@@ -469,7 +486,7 @@ int compileCommand(int argc, char **argv) {
     return usageError("--name '" + command.name + "' is not a C identifier");
   if (command.outDir.empty())
     return usageError("-o must not be empty");
-  command.maxBatch = maxBatch.get();
+  command.codegen = codegen.get();
   return mlir::qc::runCompileCommand(command);
 }
 
@@ -491,7 +508,7 @@ int benchCommand(int argc, char **argv) {
   cl::opt<int, true> minRuns{
       "min-runs", cl::desc("Timed runs at least (default 20)"),
       cl::value_desc("N"), cl::location(command.bench.minRuns)};
-  MaxBatchFlag maxBatch;
+  CodegenFlagOptions codegen;
   cl::opt<bool, true> profile{
       "profile",
       cl::desc("After the timing, profile as many runs again and "
@@ -527,12 +544,12 @@ int benchCommand(int argc, char **argv) {
   if (runs < 1 || runs > kMaxBenchRuns)
     return usageError("--min-runs must be in [1, " + Twine(kMaxBenchRuns) +
                       "], got " + Twine(runs));
-  if (int rc = maxBatch.check(); rc)
+  if (int rc = codegen.check(); rc)
     return rc;
   if (int rc = mlir::qc::checkTargetFlag(command.target); rc)
     return rc;
   command.threads = threads;
-  command.maxBatch = maxBatch.get();
+  command.codegen = codegen.get();
   if (profileCsv.getNumOccurrences())
     command.profileCsv = profileCsv.getValue();
   return mlir::qc::runBenchCommand(command);

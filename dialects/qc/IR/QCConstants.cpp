@@ -1,6 +1,8 @@
 //===- QCConstants.cpp - reading and making qc constant values ------------===//
 #include "dialects/qc/IR/QCConstants.h"
 
+#include "dialects/qc/IR/QCOps.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -17,6 +19,13 @@ FailureOr<ArrayRef<char>> mlir::qc::getResourceBytes(ElementsAttr attr) {
   if (!blob)
     return failure();
   return blob->getData();
+}
+
+FailureOr<std::vector<float>> mlir::qc::getConstantFloats(Value v) {
+  auto cst = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!cst || !cst.getType().getElementType().isF32())
+    return failure();
+  return getConstantValues<float>(cst.getValue());
 }
 
 std::string mlir::qc::resourceKey(StringRef nameHint) {

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
 
 #include <cstring>
 #include <string>
@@ -51,6 +52,10 @@ FailureOr<std::vector<T>> getConstantValues(ElementsAttr attr) {
   std::memcpy(out.data(), bytes->data(), bytes->size());
   return out;
 }
+
+/// The f32 values of `v` when a qc.constant of f32 elements produces it
+/// (splats expanded); failure for anything else, a null value included.
+FailureOr<std::vector<float>> getConstantFloats(Value v);
 
 /// `nameHint` made a valid resource key, one that prints and parses back:
 /// characters other than letters, digits, '_', '$' and '.' become '_', and
