@@ -303,103 +303,121 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
     callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
              op.getOutputZeroPoint(), op.getClampMin(), op.getClampMax());
   };
-  // One output pixel's im2col row: its window, tap by tap, from the input
-  // at \p input to row \p row of the scratch at \p col.
-  auto im2colRow = [&](Value row, Value input, Value col) {
-    Pixel px = splitPixel(row, oh, ow);
-    Value img = px.img, oy = px.oy, ox = px.ox;
-    Value dstRow = gep(col, mulC(row, k), i8);
-    Value srcImg = gep(input, mulC(img, in.strides[0]), i8);
-    // NHWC input: a tap's C channels are contiguous (one
-    // memcpy), and so is a whole window row when it is
-    // inside the image and undilated (one memcpy of kw*C).
-    bool contiguous = in.strides[1] == 1;
-    bool rowRuns = contiguous && dil[1] == 1 && in.strides[3] == c && kw > 1;
-    Value pad = b.create<arith::ConstantIntOp>(loc, static_cast<int8_t>(zp), 8);
-    auto copyTap = [&](Value iy, Value ix, Value dst) {
-      Value src = gep(
-          srcImg, add(mulC(iy, in.strides[2]), mulC(ix, in.strides[3])), i8);
-      if (contiguous) {
-        b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
-                                 /*isVolatile=*/false);
-        return;
-      }
-      forN(c, [&](Value ci) {
-        store(load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
-              gep(dst, ci, i8));
-      });
-    };
-    auto fillTap = [&](Value dst, int64_t bytes) {
-      b.create<LLVM::MemsetOp>(loc, dst, pad, cI64(bytes),
-                               /*isVolatile=*/false);
-    };
-    auto tapsOfRow = [&](int64_t y, Value iy, Value okY) {
-      for (int64_t x = 0; x < kw; ++x) {
-        Value ix = add(mulC(ox, strides[1]), cI64(x * dil[1] - pads[1]));
-        Value ok = b.create<arith::AndIOp>(loc, okY, inBounds(ix, w));
-        Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
-        ifThen(
-            ok, [&] { copyTap(iy, ix, dst); }, [&] { fillTap(dst, c); });
-      }
-    };
-    for (int64_t y = 0; y < kh; ++y) {
-      Value iy = add(mulC(oy, strides[0]), cI64(y * dil[0] - pads[0]));
-      Value okY = inBounds(iy, h);
-      if (!rowRuns) {
-        tapsOfRow(y, iy, okY);
-        continue;
-      }
-      Value ix0 = add(mulC(ox, strides[1]), cI64(-pads[1]));
-      Value inside = b.create<arith::AndIOp>(
-          loc, okY,
-          b.create<arith::AndIOp>(loc, inBounds(ix0, w),
-                                  inBounds(add(ix0, cI64(kw - 1)), w)));
-      ifThen(
-          inside,
-          [&] {
-            Value src =
-                gep(srcImg,
-                    add(mulC(iy, in.strides[2]), mulC(ix0, in.strides[3])), i8);
-            b.create<LLVM::MemcpyOp>(loc, gep(dstRow, cI64(y * kw * c), i8),
-                                     src, cI64(kw * c), /*isVolatile=*/false);
-          },
-          [&] { tapsOfRow(y, iy, okY); });
-    }
-  };
-  auto byRows = [&] {
-    parallel(m,
-             {inBase, colBase, outBase, gemm->weights, gemm->bias,
-              gemm->multipliers},
-             [&](Value begin, Value end, ArrayRef<Value> p) {
-               if (!im2col) {
-                 callKernel(gep(p[0], mulC(begin, c), i8),
-                            gep(p[2], mulC(begin, o), i8), sub(end, begin), p);
-                 return;
-               }
-               // Blocks of rows: im2col, then the kernel on them.
-               b.create<scf::ForOp>(
-                   loc, begin, end, cI64(kIm2colBlockRows), ValueRange{},
-                   [&](OpBuilder &, Location, Value r0, ValueRange) {
-                     Value r1 = b.create<arith::MinSIOp>(
-                         loc, end, add(r0, cI64(kIm2colBlockRows)));
-                     forRange(r0, r1,
-                              [&](Value row) { im2colRow(row, p[0], p[1]); });
-                     callKernel(gep(p[1], mulC(r0, k), i8),
-                                gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
-                     b.create<scf::YieldOp>(loc);
-                   });
-             });
-  };
   // Few rows read in place (a 1x1 conv over a 7x7 map): the threads may
-  // split the column tiles instead. Not with im2col: a separate im2col step
-  // split by rows, whose rows each thread then reads from the other's cache,
-  // plus one more wait, measured slower than the row split (ResNet-18's
-  // 7x7 stage, docs/codegen.md "Threads: few rows, many columns").
-  auto byColumns = [&] {
-    gemmByColumns(*gemm, m, colBase, lda, outBase, o, op.getOutputZeroPoint(),
-                  op.getClampMin(), op.getClampMax());
-  };
-  splitGemm(*gemm, m, !im2col && m <= kIm2colBlockRows, byRows, byColumns);
+  // split the column tiles instead (splitGemm). Not with im2col: splitting
+  // their columns needs an im2col step of all rows first (split by rows, so
+  // each thread then reads half of A from the other's cache, plus one more
+  // wait), measured slower than the row split below (ResNet-18's 7x7 stage,
+  // docs/codegen.md "Threads: few rows, many columns").
+  if (!im2col && m <= kIm2colBlockRows) {
+    auto byRows = [&] {
+      parallel(
+          m, {inBase, outBase, gemm->weights, gemm->bias, gemm->multipliers},
+          [&](Value begin, Value end, ArrayRef<Value> p) {
+            callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, c), i8),
+                     lda, gep(p[1], mulC(begin, o), i8), o, sub(end, begin),
+                     op.getOutputZeroPoint(), op.getClampMin(),
+                     op.getClampMax());
+          });
+    };
+    auto byColumns = [&] {
+      gemmByColumns(*gemm, m, inBase, lda, outBase, o, op.getOutputZeroPoint(),
+                    op.getClampMin(), op.getClampMax());
+    };
+    splitGemm(*gemm, m, /*columnsOk=*/true, byRows, byColumns);
+    return success();
+  }
+  parallel(m, {inBase, colBase, outBase, gemm->weights, gemm->bias,
+               gemm->multipliers},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             if (!im2col) {
+               callKernel(gep(p[0], mulC(begin, c), i8),
+                          gep(p[2], mulC(begin, o), i8), sub(end, begin), p);
+               return;
+             }
+             // Blocks of rows: im2col, then the kernel on them.
+             b.create<scf::ForOp>(
+                 loc, begin, end, cI64(kIm2colBlockRows), ValueRange{},
+                 [&](OpBuilder &, Location, Value r0, ValueRange) {
+                   Value r1 = b.create<arith::MinSIOp>(
+                       loc, end, add(r0, cI64(kIm2colBlockRows)));
+                   forRange(r0, r1, [&](Value row) {
+                     Pixel px = splitPixel(row, oh, ow);
+                     Value img = px.img, oy = px.oy, ox = px.ox;
+                     Value dstRow = gep(p[1], mulC(row, k), i8);
+                     Value srcImg = gep(p[0], mulC(img, in.strides[0]), i8);
+                     // NHWC input: a tap's C channels are contiguous (one
+                     // memcpy), and so is a whole window row when it is
+                     // inside the image and undilated (one memcpy of kw*C).
+                     bool contiguous = in.strides[1] == 1;
+                     bool rowRuns = contiguous && dil[1] == 1 &&
+                                    in.strides[3] == c && kw > 1;
+                     Value pad =
+                         b.create<arith::ConstantIntOp>(loc, static_cast<int8_t>(zp), 8);
+                     auto copyTap = [&](Value iy, Value ix, Value dst) {
+                       Value src = gep(srcImg,
+                                       add(mulC(iy, in.strides[2]),
+                                           mulC(ix, in.strides[3])),
+                                       i8);
+                       if (contiguous) {
+                         b.create<LLVM::MemcpyOp>(loc, dst, src, cI64(c),
+                                                  /*isVolatile=*/false);
+                         return;
+                       }
+                       forN(c, [&](Value ci) {
+                         store(load(i8, gep(src, mulC(ci, in.strides[1]), i8)),
+                               gep(dst, ci, i8));
+                       });
+                     };
+                     auto fillTap = [&](Value dst, int64_t bytes) {
+                       b.create<LLVM::MemsetOp>(loc, dst, pad, cI64(bytes),
+                                                /*isVolatile=*/false);
+                     };
+                     auto tapsOfRow = [&](int64_t y, Value iy, Value okY) {
+                       for (int64_t x = 0; x < kw; ++x) {
+                         Value ix = add(mulC(ox, strides[1]),
+                                        cI64(x * dil[1] - pads[1]));
+                         Value ok = b.create<arith::AndIOp>(
+                             loc, okY, inBounds(ix, w));
+                         Value dst = gep(dstRow, cI64((y * kw + x) * c), i8);
+                         ifThen(
+                             ok, [&] { copyTap(iy, ix, dst); },
+                             [&] { fillTap(dst, c); });
+                       }
+                     };
+                     for (int64_t y = 0; y < kh; ++y) {
+                       Value iy = add(mulC(oy, strides[0]),
+                                      cI64(y * dil[0] - pads[0]));
+                       Value okY = inBounds(iy, h);
+                       if (!rowRuns) {
+                         tapsOfRow(y, iy, okY);
+                         continue;
+                       }
+                       Value ix0 = add(mulC(ox, strides[1]), cI64(-pads[1]));
+                       Value inside = b.create<arith::AndIOp>(
+                           loc, okY,
+                           b.create<arith::AndIOp>(
+                               loc, inBounds(ix0, w),
+                               inBounds(add(ix0, cI64(kw - 1)), w)));
+                       ifThen(
+                           inside,
+                           [&] {
+                             Value src = gep(srcImg,
+                                             add(mulC(iy, in.strides[2]),
+                                                 mulC(ix0, in.strides[3])),
+                                             i8);
+                             b.create<LLVM::MemcpyOp>(
+                                 loc, gep(dstRow, cI64(y * kw * c), i8), src,
+                                 cI64(kw * c), /*isVolatile=*/false);
+                           },
+                           [&] { tapsOfRow(y, iy, okY); });
+                     }
+                   });
+                   callKernel(gep(p[1], mulC(r0, k), i8),
+                              gep(p[2], mulC(r0, o), i8), sub(r1, r0), p);
+                   b.create<scf::YieldOp>(loc);
+                 });
+           });
   return success();
 }
 
