@@ -149,6 +149,35 @@ int64_t getPaddedN(const GemmKernelConfig &config, int64_t n) {
   return roundUp(n, config.nr());
 }
 
+namespace {
+/// The cost of the kernel on \p rows rows of one column tile, in row units
+/// (getColumnSplitThreads).
+int64_t rowBlocksCost(int64_t mr, int64_t rows) {
+  constexpr int64_t kBlockCost = 2;
+  int64_t cost = rows / mr * (mr + kBlockCost);
+  int64_t left = rows % mr;
+  for (int64_t block = 4; block >= 1; block /= 2)
+    if (block < mr && (left & block))
+      cost += block + kBlockCost;
+  return cost;
+}
+} // namespace
+
+uint64_t getColumnSplitThreads(const GemmKernelConfig &config, int64_t m,
+                               int64_t n) {
+  int64_t tiles = getPaddedN(config, n) / config.nr();
+  if (m < 1 || tiles < 2)
+    return 0;
+  uint64_t mask = 0;
+  for (int64_t t = 2; t <= 62; ++t) {
+    int64_t byRows = rowBlocksCost(config.mr, (m + t - 1) / t) * tiles;
+    int64_t byColumns = (tiles + t - 1) / t * rowBlocksCost(config.mr, m);
+    if (byColumns < byRows)
+      mask |= uint64_t{1} << t;
+  }
+  return mask;
+}
+
 int64_t getPackedTileBytes(const GemmKernelConfig &config, int64_t k) {
   return getPaddedK(config, k) * config.nr();
 }

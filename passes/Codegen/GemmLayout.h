@@ -136,6 +136,18 @@ int64_t getPaddedN(const GemmKernelConfig &config, int64_t n);
 /// Bytes of packed weights for one tile of nr columns.
 int64_t getPackedTileBytes(const GemmKernelConfig &config, int64_t k);
 
+/// Thread counts (bit T of the result, 2 <= T <= 62) for which a GEMM of
+/// \p m rows and \p n columns is better split over threads by column
+/// tiles (each thread: all rows, a contiguous run of tiles) than by rows
+/// (each thread: m/T rows, every tile). The cost model counts the kernel's
+/// row blocks per tile: mr rows, then the binary decomposition of the rest
+/// (4, 2, 1), each costing its rows plus 2 (its weight loads, shared by
+/// fewer rows); a split costs its largest chunk. Small M over wide N (a
+/// ResNet's 7x7 stage, M = 49; a classifier, M = 1) splits by columns
+/// when the tile count divides well by T. 0 when n is one tile or m < 1.
+uint64_t getColumnSplitThreads(const GemmKernelConfig &config, int64_t m,
+                               int64_t n);
+
 /// Weights in the kernel's tile order plus the epilogue vectors, all padded
 /// to getPaddedN columns.
 struct PackedGemmWeights {

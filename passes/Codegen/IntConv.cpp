@@ -130,6 +130,62 @@ void ModelBuilder::callGemm(const PackedGemm &g, Value w, Value bias,
                    cI64(g.k), zpV, loV, hiV});
 }
 
+void ModelBuilder::gemmByColumns(const PackedGemm &g, int64_t m, Value a,
+                                 int64_t lda, Value c, int64_t ldc,
+                                 int64_t zpOut, int64_t lo, int64_t hi) {
+  int64_t nr = g.config.nr();
+  int64_t tiles = (g.n + nr - 1) / nr;
+  // callGemm's panels, counted in tiles from each chunk's first tile: one
+  // thread (one chunk of every tile) calls the kernel exactly as callGemm.
+  int64_t panelTiles = g.panels.front().second / nr;
+  if (g.panels.size() > 1)
+    panelTiles = g.panels[1].first / nr;
+  Type cElement = g.config.cType == QType::S32 ? i32 : i8;
+  parallel(tiles, {a, c, g.weights, g.bias, g.multipliers},
+           [&](Value begin, Value end, ArrayRef<Value> p) {
+             Value zpV = stepI32(zpOut), loV = stepI32(lo), hiV = stepI32(hi);
+             b.create<scf::ForOp>(
+                 loc, begin, end, cI64(panelTiles), ValueRange{},
+                 [&](OpBuilder &, Location, Value t0, ValueRange) {
+                   Value t1 = b.create<arith::MinSIOp>(
+                       loc, end, add(t0, cI64(panelTiles)));
+                   Value n0 = mulC(t0, nr);
+                   Value n1 =
+                       b.create<arith::MinSIOp>(loc, mulC(t1, nr), cI64(g.n));
+                   b.create<func::CallOp>(
+                       loc, g.kernel,
+                       ValueRange{p[0], cI64(lda),
+                                  gep(p[2], mulC(t0, g.tileBytes), i8),
+                                  gep(p[3], n0, i32), gep(p[4], n0, f32),
+                                  gep(p[1], n0, cElement), cI64(ldc), cI64(m),
+                                  sub(n1, n0), cI64(g.k), zpV, loV, hiV});
+                   b.create<scf::YieldOp>(loc);
+                 });
+           });
+}
+
+void ModelBuilder::splitGemm(const PackedGemm &g, int64_t m, bool columnsOk,
+                             const std::function<void()> &byRows,
+                             const std::function<void()> &byColumns) {
+  uint64_t threads =
+      columnsOk ? ::qc::codegen::getColumnSplitThreads(g.config, m, g.n) : 0;
+  if (!threads) {
+    byRows();
+    return;
+  }
+  // Bit min(num_threads, 63) of the compile-time mask (bit 63 is 0: rows).
+  Value count = b.create<arith::ExtSIOp>(
+      loc, i64,
+      load(i32, gep(ctxArg, cI64(offsetof(qc_exec_context, num_threads)), i8)));
+  Value bit = b.create<arith::AndIOp>(
+      loc,
+      b.create<arith::ShRUIOp>(loc, cI64(static_cast<int64_t>(threads)),
+                               b.create<arith::MinUIOp>(loc, count, cI64(63))),
+      cI64(1));
+  ifThen(b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, bit, cI64(0)),
+         byColumns, byRows);
+}
+
 /// The int32 bias of a qconv2d / qlinear (zeros when absent).
 FailureOr<std::vector<int32_t>> getBias(Operation *op, Value bias,
                                         int64_t n) {
@@ -267,6 +323,30 @@ LogicalResult ModelBuilder::emitConv(QConv2dOp op) {
     callGemm(*gemm, ptrs[3], ptrs[4], ptrs[5], a, lda, cOut, o, rows,
              op.getOutputZeroPoint(), op.getClampMin(), op.getClampMax());
   };
+  // Few rows read in place (a 1x1 conv over a 7x7 map): the threads may
+  // split the column tiles instead (splitGemm). Not with im2col: splitting
+  // their columns needs an im2col step of all rows first (split by rows, so
+  // each thread then reads half of A from the other's cache, plus one more
+  // wait), measured slower than the row split below (ResNet-18's 7x7 stage,
+  // docs/codegen.md "Threads: few rows, many columns").
+  if (!im2col && m <= kIm2colBlockRows) {
+    auto byRows = [&] {
+      parallel(
+          m, {inBase, outBase, gemm->weights, gemm->bias, gemm->multipliers},
+          [&](Value begin, Value end, ArrayRef<Value> p) {
+            callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, c), i8),
+                     lda, gep(p[1], mulC(begin, o), i8), o, sub(end, begin),
+                     op.getOutputZeroPoint(), op.getClampMin(),
+                     op.getClampMax());
+          });
+    };
+    auto byColumns = [&] {
+      gemmByColumns(*gemm, m, inBase, lda, outBase, o, op.getOutputZeroPoint(),
+                    op.getClampMin(), op.getClampMax());
+    };
+    splitGemm(*gemm, m, /*columnsOk=*/true, byRows, byColumns);
+    return success();
+  }
   parallel(m, {inBase, colBase, outBase, gemm->weights, gemm->bias,
                gemm->multipliers},
            [&](Value begin, Value end, ArrayRef<Value> p) {
@@ -456,14 +536,21 @@ LogicalResult ModelBuilder::emitLinear(QLinearOp op) {
     copyToRowMajor(in, inBase, rows);
     inBase = rows;
   }
-  parallel(m, {inBase, basePointer(out), gemm->weights, gemm->bias,
-               gemm->multipliers},
-           [&](Value begin, Value end, ArrayRef<Value> p) {
-             callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8),
-                      k, gep(p[1], mulC(begin, nOut), i8), nOut,
-                      sub(end, begin), op.getOutputZeroPoint(),
-                      op.getClampMin(), op.getClampMax());
-           });
+  Value outBase = basePointer(out);
+  auto byRows = [&] {
+    parallel(m, {inBase, outBase, gemm->weights, gemm->bias, gemm->multipliers},
+             [&](Value begin, Value end, ArrayRef<Value> p) {
+               callGemm(*gemm, p[2], p[3], p[4], gep(p[0], mulC(begin, k), i8),
+                        k, gep(p[1], mulC(begin, nOut), i8), nOut,
+                        sub(end, begin), op.getOutputZeroPoint(),
+                        op.getClampMin(), op.getClampMax());
+             });
+  };
+  auto byColumns = [&] {
+    gemmByColumns(*gemm, m, inBase, k, outBase, nOut, op.getOutputZeroPoint(),
+                  op.getClampMin(), op.getClampMax());
+  };
+  splitGemm(*gemm, m, m <= kIm2colBlockRows, byRows, byColumns);
   return success();
 }
 

@@ -716,6 +716,20 @@ private:
                 int64_t lda, Value c, int64_t ldc, Value rows, int64_t zpOut,
                 int64_t lo, int64_t hi);
 
+  /// The kernel on all \p m rows of A, the threads splitting the column
+  /// tiles (contiguous runs, each walked in callGemm's panels): one
+  /// parallel() step.
+  void gemmByColumns(const PackedGemm &g, int64_t m, Value a, int64_t lda,
+                     Value c, int64_t ldc, int64_t zpOut, int64_t lo,
+                     int64_t hi);
+  /// Emits \p byRows, or, when \p columnsOk and the cost model
+  /// (getColumnSplitThreads) prefers columns for some thread counts, a
+  /// run-time choice on ctx->num_threads between \p byColumns and
+  /// \p byRows. Both compute every output the same way (bit-exact).
+  void splitGemm(const PackedGemm &g, int64_t m, bool columnsOk,
+                 const std::function<void()> &byRows,
+                 const std::function<void()> &byColumns);
+
   /// What every qconv2d emitter reads: shapes, weights (OIHW), the int32
   /// bias and one multiplier per output channel. Counts the float bytes.
   struct ConvParts {

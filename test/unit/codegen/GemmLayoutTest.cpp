@@ -205,6 +205,30 @@ TEST(GemmLayout, ZeroPointIsFoldedIntoTheBiasInTheKernelsDomain) {
   }
 }
 
+TEST(GemmLayout, ColumnSplitForFewRowsOverManyTiles) {
+  GemmKernelConfig avx512 = getDefaultGemmKernelConfig(
+      GemmIsa::X86Avx512Vnni, QType::U8, QType::U8); // 6 x 64
+  auto bit = [](uint64_t mask, int t) { return (mask >> t) & 1; };
+  // ResNet-18's 7x7 stage: M = 49, N = 512 (8 tiles). Two threads by rows:
+  // 25 rows (4 blocks of 6 and one row) x 8 tiles; by columns: 4 tiles x 49.
+  uint64_t layer4 = getColumnSplitThreads(avx512, 49, 512);
+  EXPECT_EQ(bit(layer4, 2), 1u);
+  EXPECT_EQ(bit(layer4, 4), 1u);
+  // 3 tiles over 2 threads (2 + 1) loses to 25 + 24 rows.
+  EXPECT_EQ(bit(getColumnSplitThreads(avx512, 49, 160), 2), 0u);
+  // One row (a classifier): every thread count that has tiles to share.
+  uint64_t fc = getColumnSplitThreads(avx512, 1, 1000); // 16 tiles
+  for (int t = 2; t <= 16; ++t)
+    EXPECT_EQ(bit(fc, t), 1u) << t;
+  // 96 rows (one im2col block) over 8 tiles: 48 rows x 8 tiles costs what
+  // 4 tiles x 96 rows cost, and a tie keeps the rows.
+  EXPECT_EQ(bit(getColumnSplitThreads(avx512, 96, 512), 2), 0u);
+  // One tile, no rows, and bits 0, 1 and 63 (never columns).
+  EXPECT_EQ(getColumnSplitThreads(avx512, 49, 64), 0u);
+  EXPECT_EQ(getColumnSplitThreads(avx512, 0, 512), 0u);
+  EXPECT_EQ(fc & ((uint64_t{1} << 63) | 3u), 0u);
+}
+
 TEST(GemmLayout, PackingRejectsWhatTheKernelsCannotComputeExactly) {
   GemmKernelConfig config =
       getDefaultGemmKernelConfig(GemmIsa::X86Avx512Vnni, QType::U8, QType::U8);

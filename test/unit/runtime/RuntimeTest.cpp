@@ -779,6 +779,7 @@ TEST_F(RuntimeTest, ProfileTimesEveryStep) {
   ASSERT_EQ(rows.size(), 4u); // header + one row per step, in step order
   EXPECT_EQ(rows[0].rfind("step,kind,name,shapes,ms,percent,mean_ms,macs,bytes", 0),
             0u);
+  EXPECT_EQ(rows[0].substr(rows[0].rfind(',') + 1), "min_ms");
   EXPECT_EQ(rows[1].rfind("0,\"qconv2d\",\"/conv/Conv\",", 0), 0u) << rows[1];
   // A quote in a name is doubled.
   EXPECT_EQ(rows[2].rfind("1,\"qadd\",\"/add \"\"quoted\"\"\",", 0), 0u)
@@ -803,6 +804,10 @@ TEST_F(RuntimeTest, ProfileTimesEveryStep) {
     // Each step at least its spin (median and mean).
     EXPECT_GE(v[0], spin[i]) << rows[1 + i];
     EXPECT_GE(v[2], spin[i]) << rows[1 + i];
+    // The last column, min_ms: at least the spin, at most the median.
+    double minMs = std::stod(rows[1 + i].substr(rows[1 + i].rfind(',') + 1));
+    EXPECT_GE(minMs, spin[i]) << rows[1 + i];
+    EXPECT_LE(minMs, v[0]) << rows[1 + i];
     medianSum += v[0];
     percentSum += v[1];
     meanSum += v[2];
