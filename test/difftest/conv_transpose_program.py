@@ -11,12 +11,11 @@ fixed seed; output scales spread the outputs over the 8-bit range.
 
   conv_transpose_program.py > program.mlir
 """
-import math
 
 import numpy as np
 
-from programs import (RANGES, activation, quantize, quantized_constant,
-                      quantized_input, tensor, write_main)
+from programs import (RANGES, bias_scales, output_qparams, quantized_constant,
+                      quantized_input, quantized_output, tensor, write_cases)
 
 # (cin, cout, groups, h, w, (kh, kw), (sh, sw), pads (t, l, b, r),
 #  output_padding (h, w), dilation, in type, out type, activation,
@@ -59,16 +58,13 @@ def main():
         nscales = cout if per_channel else 1
         wscales = [float(np.float32(2.0 ** rng.uniform(-9, -6))) for _ in range(nscales)]
         taps = max(1, (cin // g) * kh * kw // (sh * sw))
-        spread = 75.0 * 75.0 * math.sqrt(taps) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0))
-        olo, ohi = RANGES[oute]
-        out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
+        out_scale, out_zp = output_qparams(rng, taps, in_scale, wscales, oute)
         p = "c%d_" % i
         body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
         body += quantized_constant(p, "w", wq, "i8", wscales, 1 if per_channel else None)
         operands, types = "%%%sx, %%%swf" % (p, p), [tensor(xshape, "f32"), tensor(wshape, "f32")]
         if has_bias:
-            bscales = [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
+            bscales = bias_scales(in_scale, wscales)
             bias = rng.integers(-30000, 30001, size=[cout]).astype(np.int32)
             body += quantized_constant(p, "b", bias, "i32", bscales, 0 if per_channel else None)
             operands += ", %%%sbf" % p
@@ -78,10 +74,8 @@ def main():
                     'strides = array<i64: %d, %d>} : (%s) -> %s'
                     % (p, operands, dil, dil, g, opad[0], opad[1], *pads, sh, sw,
                        ", ".join(types), tensor(yshape, "f32")))
-        y = activation(body, p, "%%%sy" % p, act, yshape)
-        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
-    write_main(args, results, body,
-               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
+        quantized_output(body, p, act, yshape, out_scale, out_zp, oute)
+    write_cases(args, results, body)
 
 
 if __name__ == "__main__":

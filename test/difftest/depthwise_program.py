@@ -10,12 +10,11 @@ chosen so the outputs spread over the 8-bit range instead of saturating.
 
   depthwise_program.py > program.mlir
 """
-import math
 
 import numpy as np
 
-from programs import (RANGES, activation, quantize, quantized_constant,
-                      quantized_input, tensor, write_main)
+from programs import (RANGES, bias_scales, output_qparams, quantized_constant,
+                      quantized_input, quantized_output, tensor, write_cases)
 
 # (channels, h, w, (kh, kw), (sh, sw), pads (top, left, bottom, right),
 #  dilation, input type, output type, activation, batch)
@@ -82,14 +81,10 @@ def main():
         if i == 4:
             w[:] = -128  # the largest products
         wscales = [float(np.float32(2.0 ** rng.uniform(-9, -6))) for _ in range(c)]
-        bscales = [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
+        bscales = bias_scales(in_scale, wscales)
         bias = rng.integers(-30000, 30001, size=[c]).astype(np.int32)
-        # Output scale: the accumulator's typical size (x - zp and w roughly
-        # uniform over 8 bits, sqrt(taps) of them) over ~50 output steps.
-        spread = 75.0 * 75.0 * math.sqrt(kh * kw) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0 / OUT_SCALE_DIVISOR.get(i, 1.0)))
-        olo, ohi = RANGES[oute]
-        out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
+        out_scale, out_zp = output_qparams(rng, kh * kw, in_scale, wscales, oute,
+                                           OUT_SCALE_DIVISOR.get(i, 1.0))
         p = "c%d_" % i
         body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
         body += quantized_constant(p, "w", w, "i8", wscales, 0)
@@ -98,10 +93,8 @@ def main():
                     'pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>} : (%s, %s, %s) -> %s'
                     % (p, p, p, p, dil, dil, c, *pads, sh, sw, tensor(xshape, "f32"),
                        tensor(wshape, "f32"), tensor([c], "f32"), tensor(yshape, "f32")))
-        y = activation(body, p, "%%%sy" % p, act, yshape)
-        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
-    write_main(args, results, body,
-               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
+        quantized_output(body, p, act, yshape, out_scale, out_zp, oute)
+    write_cases(args, results, body)
 
 
 if __name__ == "__main__":

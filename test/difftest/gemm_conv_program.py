@@ -12,12 +12,11 @@ and relu6, batch 2. Weights, biases and scales come from a fixed seed.
 
   gemm_conv_program.py > program.mlir
 """
-import math
 
 import numpy as np
 
-from programs import (RANGES, activation, quantize, quantized_constant,
-                      quantized_input, tensor, write_main)
+from programs import (RANGES, bias_scales, output_qparams, quantized_constant,
+                      quantized_input, quantized_output, tensor, write_cases)
 
 # (in channels, out channels, h, w, (kh, kw), (sh, sw), pads (top, left,
 #  bottom, right), input type, output type, activation, batch)
@@ -67,14 +66,10 @@ def main():
         in_zp = int(rng.integers(lo, hi + 1)) if i % 3 else (lo + hi + 1) // 2
         wts = rng.integers(-128, 128, size=wshape).astype(np.int8)
         wscales = [float(np.float32(2.0 ** rng.uniform(-9, -6))) for _ in range(o)]
-        bscales = [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
+        bscales = bias_scales(in_scale, wscales)
         bias = rng.integers(-30000, 30001, size=[o]).astype(np.int32)
-        # Output scale: the accumulator's typical size over ~50 steps.
-        taps = c * kh * kw
-        spread = 75.0 * 75.0 * math.sqrt(taps) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0 / OUT_SCALE_DIVISOR.get(i, 1.0)))
-        olo, ohi = RANGES[oute]
-        out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
+        out_scale, out_zp = output_qparams(rng, c * kh * kw, in_scale, wscales, oute,
+                                           OUT_SCALE_DIVISOR.get(i, 1.0))
         p = "c%d_" % i
         body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
         body += quantized_constant(p, "w", wts, "i8", wscales, 0)
@@ -83,10 +78,8 @@ def main():
                     'pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>} : (%s, %s, %s) -> %s'
                     % (p, p, p, p, *pads, sh, sw, tensor(xshape, "f32"),
                        tensor(wshape, "f32"), tensor([o], "f32"), tensor(yshape, "f32")))
-        y = activation(body, p, "%%%sy" % p, act, yshape)
-        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
-    write_main(args, results, body,
-               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
+        quantized_output(body, p, act, yshape, out_scale, out_zp, oute)
+    write_cases(args, results, body)
 
 
 if __name__ == "__main__":

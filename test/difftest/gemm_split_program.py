@@ -11,12 +11,11 @@ keep the row split (docs/codegen.md, "Threads: few rows, many columns"): at
 
   gemm_split_program.py > program.mlir
 """
-import math
 
 import numpy as np
 
-from programs import (RANGES, activation, quantize, quantized_constant,
-                      quantized_input, tensor, write_main)
+from programs import (RANGES, bias_scales, output_qparams, quantized_constant,
+                      quantized_input, quantized_output, tensor, write_cases)
 
 # Convs: (c, h, w, n_out, (kh, kw), stride, pad, input type, output type,
 # activation, batch). Linears: ("linear", k, n_out, ...types, act, rows).
@@ -51,12 +50,9 @@ def main():
         in_zp = int(rng.integers(lo, hi + 1))
         wq = rng.integers(-128, 128, size=wshape).astype(np.int8)
         wscales = [float(np.float32(2.0 ** rng.uniform(-9, -6))) for _ in range(o)]
-        bscales = [float(np.float32(np.float32(in_scale) * np.float32(v))) for v in wscales]
+        bscales = bias_scales(in_scale, wscales)
         bias = rng.integers(-30000, 30001, size=[o]).astype(np.int32)
-        spread = 75.0 * 75.0 * math.sqrt(taps) * in_scale * float(np.median(wscales))
-        out_scale = float(np.float32(spread / 50.0))
-        olo, ohi = RANGES[oute]
-        out_zp = (olo + ohi + 1) // 2 + int(rng.integers(-20, 21))
+        out_scale, out_zp = output_qparams(rng, taps, in_scale, wscales, oute)
         p = "c%d_" % i
         body += quantized_input(p, i, in_scale, in_zp, ine, xshape)
         body += quantized_constant(p, "w", wq, "i8", wscales, 0)
@@ -70,10 +66,8 @@ def main():
         else:
             body.append('  %%%sy = qc.linear %%%sx, %%%swf, %%%sbf : (%s) -> %s'
                         % (p, p, p, p, types, tensor(yshape, "f32")))
-        y = activation(body, p, "%%%sy" % p, act, yshape)
-        body.append(quantize("%%%sq" % p, y, out_scale, out_zp, oute, yshape))
-    write_main(args, results, body,
-               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)])
+        quantized_output(body, p, act, yshape, out_scale, out_zp, oute)
+    write_cases(args, results, body)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """What the hand-written difftest programs (conv_transpose_program.py,
-depthwise_program.py, resize_program.py) share: MLIR text for the Q/DQ
+depthwise_program.py, gemm_conv_program.py, gemm_split_program.py,
+resize_program.py, quantize_nchw_program.py) share: MLIR text for the Q/DQ
 steps around the op under test, and the `func.func @main` around them.
 Each function returns one line of the program body; `p` is the case's
 value-name prefix (e.g. "c3_")."""
+import math
 import sys
 
 import numpy as np
@@ -59,6 +61,35 @@ def activation(body, p, y, act, shape):
                     % (p, y, tensor(shape, "f32")))
         return "%%%sa" % p
     return y
+
+
+def bias_scales(in_scale, wscales):
+    """The int32 bias' scales: input scale times each weight scale, in f32."""
+    return [float(np.float32(np.float32(in_scale) * np.float32(s))) for s in wscales]
+
+
+def output_qparams(rng, taps, in_scale, wscales, et, divisor=1.0):
+    """A case's output scale and zero point: the accumulator's typical size
+    (x - zp and w roughly uniform over 8 bits, sqrt(taps) of them) over ~50
+    output steps, divided by `divisor` (> 1 saturates), and a zero point near
+    the middle of `et`'s range (one draw from `rng`)."""
+    spread = 75.0 * 75.0 * math.sqrt(taps) * in_scale * float(np.median(wscales))
+    scale = float(np.float32(spread / 50.0 / divisor))
+    lo, hi = RANGES[et]
+    return scale, (lo + hi + 1) // 2 + int(rng.integers(-20, 21))
+
+
+def quantized_output(body, p, act, shape, scale, zp, et):
+    """Appends the activation (if any) after %<p>y and the quantize into
+    %<p>q, the case's result."""
+    y = activation(body, p, "%%%sy" % p, act, shape)
+    body.append(quantize("%%%sq" % p, y, scale, zp, et, shape))
+
+
+def write_cases(args, results, body, out=sys.stdout):
+    """write_main returning every case's %c<i>_q with its result type."""
+    write_main(args, results, body,
+               [("%%c%d_q" % i, r.split(" {")[0]) for i, r in enumerate(results)], out)
 
 
 def write_main(args, results, body, rets, out=sys.stdout):
